@@ -1,0 +1,20 @@
+/** Storage errors shared by all adapters. Each keeps the SDK/driver error as `cause`. */
+
+export class StorageError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A conditional write failed: the record exists already, or its version moved on. */
+export class ConditionFailedError extends StorageError {}
+
+/** The backing store is unreachable or refused the request; the caller may retry. */
+export class StorageUnavailableError extends StorageError {}
+
+/** A request the store cannot take (too large, malformed key). Not retryable. */
+export class StorageRequestError extends StorageError {}
+
+/** The named queue is not configured. */
+export class UnknownQueueError extends StorageError {}

@@ -1,0 +1,156 @@
+/**
+ * Storage ports. The domain core talks only to these interfaces; each has an embedded adapter
+ * (SQLite / files, the local default) and an AWS adapter (DynamoDB / S3 / SQS). Both sets pass
+ * the same contract suite in tests/contract.
+ *
+ * The AWS side has no multi-item transactions (and the emulator has none either), so the ports
+ * offer only single-item conditional writes; multi-record operations are built from idempotent,
+ * compensable steps in the domain services.
+ */
+
+/** A record is addressed by partition key + sort key, as in DynamoDB. */
+export interface RecordKey {
+  readonly pk: string;
+  readonly sk: string;
+}
+
+/** One secondary index ("gsi1") for listings: records sharing gsi1pk, ordered by gsi1sk. */
+export interface RecordIndexKeys {
+  readonly gsi1pk: string;
+  readonly gsi1sk: string;
+}
+
+export interface StoredRecord<T = unknown> extends RecordKey {
+  readonly data: T;
+  /** Optimistic-concurrency version, 1 on first write, incremented by each put. */
+  readonly version: number;
+  readonly index?: RecordIndexKeys | undefined;
+  /**
+   * Epoch seconds after which the record counts as absent. Both adapters hide expired records on
+   * read (DynamoDB TTL deletes lazily, and its emulator has no TTL at all).
+   */
+  readonly expiresAt?: number | undefined;
+}
+
+export interface NewRecord<T = unknown> extends RecordKey {
+  readonly data: T;
+  readonly index?: RecordIndexKeys | undefined;
+  readonly expiresAt?: number | undefined;
+}
+
+/**
+ * Write conditions. `absent` also succeeds when the existing record has expired.
+ * `version` requires the current version to equal the given one.
+ */
+export type WriteCondition = { readonly kind: "absent" } | { readonly kind: "version"; readonly version: number };
+
+export interface QueryOptions {
+  /** Query the main table by pk, or the gsi1 index by gsi1pk. */
+  readonly index?: "gsi1" | undefined;
+  /** Sort-key prefix (sk, or gsi1sk for the index). */
+  readonly prefix?: string | undefined;
+  readonly limit?: number | undefined;
+  /** Opaque cursor from a previous page. */
+  readonly cursor?: string | undefined;
+  readonly descending?: boolean | undefined;
+}
+
+export interface RecordPage<T = unknown> {
+  readonly items: StoredRecord<T>[];
+  /** Present when more items may follow. */
+  readonly cursor?: string | undefined;
+}
+
+export interface RecordStore {
+  get<T = unknown>(key: RecordKey): Promise<StoredRecord<T> | undefined>;
+  /** Writes the record and returns it with its new version. Throws ConditionFailedError. */
+  put<T = unknown>(record: NewRecord<T>, condition?: WriteCondition): Promise<StoredRecord<T>>;
+  /** Deletes the record (no error when absent unless a condition is given). Throws ConditionFailedError. */
+  delete(key: RecordKey, condition?: WriteCondition): Promise<void>;
+  /** Items whose pk (or gsi1pk) equals `partition`, ordered by sort key. Expired records are skipped. */
+  query<T = unknown>(partition: string, options?: QueryOptions): Promise<RecordPage<T>>;
+}
+
+export interface BlobMetadata {
+  readonly contentType: string;
+  readonly size: number;
+  /** Hex SHA-256 of the content. */
+  readonly sha256: string;
+}
+
+export interface Blob extends BlobMetadata {
+  readonly bytes: Uint8Array;
+}
+
+export interface BlobPutOptions {
+  readonly contentType: string;
+  /** Refuse to overwrite an existing blob (If-None-Match: *). Throws ConditionFailedError. */
+  readonly ifAbsent?: boolean | undefined;
+  /** Cache-Control for blobs served to the public (S3/CloudFront). */
+  readonly cacheControl?: string | undefined;
+}
+
+export interface BlobStore {
+  /** Writes atomically: readers see the old content or the new, never a partial file. */
+  put(key: string, bytes: Uint8Array, options: BlobPutOptions): Promise<BlobMetadata>;
+  get(key: string): Promise<Blob | undefined>;
+  head(key: string): Promise<BlobMetadata | undefined>;
+  delete(key: string): Promise<void>;
+  /** Keys under a prefix, in lexical order. */
+  list(prefix: string): Promise<string[]>;
+}
+
+export interface OutgoingMessage {
+  readonly body: string;
+  /** Deliver no earlier than this many seconds from now (SQS caps it at 900). */
+  readonly delaySeconds?: number | undefined;
+}
+
+export interface ReceivedMessage {
+  readonly messageId: string;
+  readonly receiptHandle: string;
+  readonly body: string;
+  /** How many times this message has been received, including this time. */
+  readonly receiveCount: number;
+  /** Epoch milliseconds when it was first sent. */
+  readonly sentAt: number;
+}
+
+export interface ReceiveOptions {
+  readonly maxMessages?: number | undefined;
+  readonly visibilityTimeoutSeconds?: number | undefined;
+  /** Long-poll up to this many seconds when the queue is empty. */
+  readonly waitSeconds?: number | undefined;
+}
+
+/**
+ * A queue with at-least-once delivery, a visibility timeout and a dead-letter queue: a message
+ * received `maxReceiveCount` times without being deleted moves to the queue's DLQ.
+ * Queue names are logical ("events"); the adapter maps them to SQS URLs or SQLite rows.
+ */
+export interface QueuePort {
+  send(queue: string, messages: readonly OutgoingMessage[]): Promise<string[]>;
+  receive(queue: string, options?: ReceiveOptions): Promise<ReceivedMessage[]>;
+  /** Acknowledge: the message is done and never redelivered. */
+  delete(queue: string, receiptHandle: string): Promise<void>;
+  /** Retry later: the message becomes visible again after `seconds` (backoff). */
+  changeVisibility(queue: string, receiptHandle: string, seconds: number): Promise<void>;
+  /** Messages visible now or in flight (approximate on SQS). */
+  depth(queue: string): Promise<number>;
+  /** Logical name of the queue's dead-letter queue. */
+  deadLetterQueueOf(queue: string): string;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Everything a service needs from the platform. */
+export interface Platform {
+  readonly records: RecordStore;
+  readonly blobs: BlobStore;
+  readonly queues: QueuePort;
+  readonly clock: Clock;
+}
