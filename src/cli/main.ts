@@ -1,0 +1,207 @@
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, extname, join, resolve } from "node:path";
+import { SingleBar } from "cli-progress";
+import { Command, CommanderError } from "commander";
+import { ApiClient, ApiError, ConnectionError } from "./client.js";
+
+/**
+ * `gazette` CLI. Talks to a running pipeline (GAZETTE_URL, default http://127.0.0.1:3000) with the
+ * editor token (GAZETTE_EDITOR_TOKEN, else .gazette/editor-token written by `npm start`).
+ * Exit codes: 0 ok, 1 some documents refused/failed, 2 usage error, 3 cannot reach the pipeline.
+ */
+
+interface Io {
+  out(line: string): void;
+  err(line: string): void;
+  readonly isTTY: boolean;
+}
+
+const defaultIo: Io = {
+  out: (l) => process.stdout.write(`${l}\n`),
+  err: (l) => process.stderr.write(`${l}\n`),
+  isTTY: Boolean(process.stderr.isTTY),
+};
+
+const DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+/** Terminal-safe: submitted text is data, never escape sequences. */
+function plain(s: unknown): string {
+  return String(s ?? "").replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "");
+}
+
+function resolveToken(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.GAZETTE_EDITOR_TOKEN) return env.GAZETTE_EDITOR_TOKEN;
+  const file = join(resolve(env.GAZETTE_DATA_DIR ?? ".gazette"), "editor-token");
+  return existsSync(file) ? readFileSync(file, "utf8").trim() : undefined;
+}
+
+/** Submission files: *.json (not *.meta.json) and *.docx (metadata from the sibling .meta.json). */
+export function collectSubmissionFiles(paths: readonly string[]): string[] {
+  const files: string[] = [];
+  for (const p of paths) {
+    if (!existsSync(p)) throw new UsageError(`${p}: no such file or directory`);
+    if (statSync(p).isDirectory()) {
+      for (const name of readdirSync(p).sort()) {
+        const full = join(p, name);
+        if (statSync(full).isFile() && isSubmission(name)) files.push(full);
+      }
+    } else if (isSubmission(p)) {
+      files.push(p);
+    } else {
+      throw new UsageError(`${p}: expected a .json document or a .docx file`);
+    }
+  }
+  return files;
+}
+
+function isSubmission(name: string): boolean {
+  return (name.endsWith(".json") && !name.endsWith(".meta.json")) || name.endsWith(".docx");
+}
+
+class UsageError extends Error {
+  override name = "UsageError";
+}
+
+function requestFor(file: string): { body: BodyInit; headers: Record<string, string>; key: string } {
+  const bytes = readFileSync(file);
+  if (extname(file) === ".docx") {
+    const metaPath = file.replace(/\.docx$/, ".meta.json");
+    if (!existsSync(metaPath)) {
+      throw new UsageError(`${file}: its metadata is missing; write ${basename(metaPath)} next to it (the JSON fields without body)`);
+    }
+    const meta = readFileSync(metaPath);
+    try {
+      JSON.parse(meta.toString("utf8"));
+    } catch (e) {
+      throw new UsageError(`${metaPath}: not valid JSON (${(e as Error).message})`);
+    }
+    const form = new FormData();
+    form.set("metadata", meta.toString("utf8"));
+    form.set("file", new Blob([bytes], { type: DOCX_MIME }), basename(file));
+    const key = createHash("sha256").update(bytes).update(meta).digest("hex");
+    return { body: form, headers: {}, key };
+  }
+  try {
+    JSON.parse(bytes.toString("utf8"));
+  } catch (e) {
+    throw new UsageError(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  const key = createHash("sha256").update(bytes).digest("hex");
+  return { body: bytes.toString("utf8"), headers: { "content-type": "application/json" }, key };
+}
+
+export async function run(argv: readonly string[], io: Io = defaultIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const client = () => new ApiClient(env.GAZETTE_URL ?? "http://127.0.0.1:3000", resolveToken(env));
+  let exitCode = 0;
+  const program = new Command()
+    .name("gazette")
+    .description("Gazette pipeline CLI: submit approved documents and inspect intake")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+
+  program
+    .command("submit")
+    .description("Submit documents: .json files, .docx files (with NAME.meta.json beside them), or folders of them")
+    .argument("<paths...>", "files or folders")
+    .action(async (paths: string[]) => {
+      const files = collectSubmissionFiles(paths);
+      if (!files.length) throw new UsageError(`No .json or .docx documents in ${paths.join(", ")}`);
+      const api = client();
+      const bar = io.isTTY && files.length > 1 ? new SingleBar({ format: "  {bar} {value}/{total} {file}", hideCursor: true }) : undefined;
+      bar?.start(files.length, 0, { file: "" });
+      let failed = 0;
+      const lines: string[] = [];
+      for (const file of files) {
+        bar?.update({ file: basename(file) });
+        try {
+          const req = requestFor(file);
+          // Keyed by content: re-running the same submission returns the first result.
+          const { body } = await api.request<{ id: string; title: string; docNumber: string | null; warnings: string[] }>("POST", "/api/documents", {
+            body: req.body,
+            headers: { ...req.headers, "idempotency-key": req.key },
+          });
+          lines.push(`accepted  ${basename(file)}  ${body.id}  ${plain(body.docNumber ?? "")} ${plain(body.title)}`);
+          for (const w of body.warnings ?? []) lines.push(`  warning: ${plain(w)}`);
+        } catch (error) {
+          if (error instanceof ConnectionError) throw error;
+          failed++;
+          if (error instanceof ApiError) {
+            const verb = error.status === 422 ? "refused " : error.status === 409 ? "conflict" : "invalid ";
+            lines.push(`${verb}  ${basename(file)}  (HTTP ${error.status})`);
+            for (const p of error.problems) lines.push(`  ${p.field ? `${plain(p.field)}: ` : ""}${plain(p.message)}`);
+          } else {
+            lines.push(`error     ${basename(file)}  ${plain((error as Error).message)}`);
+          }
+        }
+        bar?.increment();
+      }
+      bar?.stop();
+      for (const l of lines) io.out(l);
+      io.out(`${files.length - failed} accepted, ${failed} not accepted`);
+      if (failed) exitCode = 1;
+    });
+
+  program
+    .command("list")
+    .description("List accepted documents, newest first")
+    .option("--issuer <issuer>")
+    .option("--kind <kind>")
+    .option("--section <section>")
+    .option("--disclosure <attribute>", "public | on_request | not_public")
+    .option("--year <year>")
+    .option("--q <text>", "part of the title or 发文字号")
+    .option("--limit <n>", "page size", "50")
+    .option("--json", "print JSON")
+    .action(async (opts: Record<string, string | boolean | undefined>) => {
+      const params = new URLSearchParams();
+      for (const k of ["issuer", "kind", "section", "disclosure", "year", "q", "limit"]) {
+        const v = opts[k];
+        if (typeof v === "string") params.set(k, v);
+      }
+      const { body } = await client().request<{ items: { id: string; dateWritten: string; docNumber: string | null; title: string; disclosure: { attribute: string } }[]; cursor?: string }>(
+        "GET",
+        `/api/documents?${params}`,
+      );
+      if (opts.json) {
+        io.out(JSON.stringify(body, null, 2));
+        return;
+      }
+      for (const d of body.items) {
+        io.out(`${d.id}  ${d.dateWritten}  ${plain(d.docNumber ?? "—")}  ${plain(d.title)}  [${d.disclosure.attribute}]`);
+      }
+      io.out(`${body.items.length} document(s)${body.cursor ? "; more: add --cursor (API) for the next page" : ""}`);
+    });
+
+  program
+    .command("show")
+    .description("Show one document as JSON")
+    .argument("<id>")
+    .action(async (id: string) => {
+      const { body } = await client().request("GET", `/api/documents/${encodeURIComponent(id)}`);
+      io.out(JSON.stringify(body, null, 2));
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof UsageError) {
+      io.err(`gazette: ${error.message}`);
+      return 2;
+    }
+    if (error instanceof ConnectionError) {
+      io.err(`gazette: ${error.message}`);
+      return 3;
+    }
+    if (error instanceof ApiError) {
+      io.err(`gazette: HTTP ${error.status}`);
+      for (const p of error.problems) io.err(`  ${p.field ? `${plain(p.field)}: ` : ""}${plain(p.message)}`);
+      if (error.status === 401) io.err("  Set GAZETTE_EDITOR_TOKEN to the token `npm start` printed.");
+      return 1;
+    }
+    io.err(`gazette: ${(error as Error).message}`);
+    return 1;
+  }
+}

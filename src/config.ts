@@ -1,0 +1,132 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+
+/** Deployment settings, read once from the environment (and an optional JSON file). */
+export interface GazetteSettings {
+  /** e.g. 《四川省人民政府公报》 without the book-title marks. */
+  readonly name: string;
+  readonly publisher: string;
+  /** 栏目, in the order they appear in an edition. */
+  readonly sections: readonly string[];
+}
+
+export interface IntakeLimits {
+  /** Largest JSON request body, bytes. */
+  readonly maxJsonBytes: number;
+  /** Largest .docx upload, bytes. */
+  readonly maxDocxBytes: number;
+  /** Largest total uncompressed size of a .docx (zip-bomb guard), bytes. */
+  readonly maxDocxUncompressedBytes: number;
+  readonly maxDocxEntries: number;
+  /** Longest body text, characters. */
+  readonly maxBodyChars: number;
+  readonly maxBlocks: number;
+  readonly maxAttachments: number;
+  readonly maxInterpretations: number;
+}
+
+export interface Config {
+  readonly mode: "embedded" | "aws";
+  readonly port: number;
+  readonly dataDir: string;
+  /** Editor bearer token for embedded mode; undefined means generate one at first start. */
+  readonly editorToken?: string | undefined;
+  readonly gazette: GazetteSettings;
+  readonly limits: IntakeLimits;
+  /** How long an Idempotency-Key is remembered. */
+  readonly idempotencyTtlSeconds: number;
+  readonly aws: {
+    readonly region?: string | undefined;
+    readonly tableName: string;
+    readonly bucketName: string;
+    readonly siteBucketName: string;
+    /** Logical queue name → URL, from GAZETTE_QUEUE_URL_<NAME>. */
+    readonly queueUrls: Readonly<Record<string, string>>;
+  };
+}
+
+export const DEFAULT_SECTIONS = ["省政府令", "省政府文件", "省政府办公厅文件", "部门文件", "人事任免", "政策解读"];
+
+export const DEFAULT_LIMITS: IntakeLimits = {
+  maxJsonBytes: 4 * 1024 * 1024,
+  // API Gateway → Lambda payloads stop at 6 MB; base64 makes 4.5 MB of file the practical ceiling.
+  maxDocxBytes: 4 * 1024 * 1024 + 512 * 1024,
+  maxDocxUncompressedBytes: 64 * 1024 * 1024,
+  maxDocxEntries: 2000,
+  maxBodyChars: 400_000,
+  maxBlocks: 5000,
+  maxAttachments: 30,
+  maxInterpretations: 10,
+};
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function intFromEnv(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a non-negative integer, got "${raw}"`);
+  return n;
+}
+
+/** Logical queue name from GAZETTE_QUEUE_URL_EVENTS_DLQ → "events-dlq". */
+function queueUrlsFromEnv(env: Env): Record<string, string> {
+  const urls: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    const m = /^GAZETTE_QUEUE_URL_([A-Z0-9_]+)$/.exec(key);
+    if (m?.[1] && value) urls[m[1].toLowerCase().replaceAll("_", "-")] = value;
+  }
+  return urls;
+}
+
+function readSettingsFile(path: string | undefined): Partial<GazetteSettings> {
+  if (!path) return {};
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as Partial<GazetteSettings>;
+  } catch (cause) {
+    throw new ConfigError(`GAZETTE_CONFIG: cannot read ${path} as JSON (${(cause as Error).message})`);
+  }
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const mode = env.GAZETTE_MODE ?? "embedded";
+  if (mode !== "embedded" && mode !== "aws") {
+    throw new ConfigError(`GAZETTE_MODE must be "embedded" or "aws", got "${mode}"`);
+  }
+  const file = readSettingsFile(env.GAZETTE_CONFIG);
+  const sections = env.GAZETTE_SECTIONS
+    ? env.GAZETTE_SECTIONS.split(/[,，]/)
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : (file.sections ?? DEFAULT_SECTIONS);
+  const port = intFromEnv(env, "PORT", 3000);
+  if (port > 65535) throw new ConfigError(`PORT must be at most 65535, got ${port}`);
+  return {
+    mode,
+    port,
+    dataDir: resolve(env.GAZETTE_DATA_DIR ?? ".gazette"),
+    editorToken: env.GAZETTE_EDITOR_TOKEN || undefined,
+    gazette: {
+      name: env.GAZETTE_NAME ?? file.name ?? "四川省人民政府公报",
+      publisher: env.GAZETTE_PUBLISHER ?? file.publisher ?? "四川省人民政府办公厅",
+      sections,
+    },
+    limits: {
+      ...DEFAULT_LIMITS,
+      maxDocxBytes: intFromEnv(env, "GAZETTE_MAX_DOCX_BYTES", DEFAULT_LIMITS.maxDocxBytes),
+      maxJsonBytes: intFromEnv(env, "GAZETTE_MAX_JSON_BYTES", DEFAULT_LIMITS.maxJsonBytes),
+    },
+    idempotencyTtlSeconds: intFromEnv(env, "GAZETTE_IDEMPOTENCY_TTL_SECONDS", 7 * 24 * 3600),
+    aws: {
+      region: env.AWS_REGION,
+      tableName: env.GAZETTE_TABLE ?? "",
+      bucketName: env.GAZETTE_BUCKET ?? "",
+      siteBucketName: env.GAZETTE_SITE_BUCKET ?? "",
+      queueUrls: queueUrlsFromEnv(env),
+    },
+  };
+}

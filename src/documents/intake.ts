@@ -1,0 +1,402 @@
+import { createHash } from "node:crypto";
+import { IdempotencyConfig, makeIdempotent } from "@aws-lambda-powertools/idempotency";
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyValidationError,
+} from "@aws-lambda-powertools/idempotency";
+import { monotonicFactory } from "ulid";
+import type { IntakeLimits } from "../config.js";
+import { RecordStorePersistenceLayer } from "../idempotency/record-store-persistence.js";
+import { ConditionFailedError } from "../platform/errors.js";
+import type { Platform, StoredRecord } from "../platform/ports.js";
+import { convertDocx, DocxError } from "./docx.js";
+import {
+  DocumentNotFoundError,
+  DuplicateDocumentError,
+  IdempotencyConflictError,
+  PayloadTooLargeError,
+  problem,
+  UnsupportedMediaError,
+} from "./errors.js";
+import type { DocumentState, DocumentSummary, GazetteDocument } from "./model.js";
+import { summarize } from "./model.js";
+import { docKeys, docNumberClaimKey, DOCUMENTS_INDEX } from "./records.js";
+import { type Submission, validateSubmission } from "./submission.js";
+
+/** Queue that carries domain events (document.accepted, …). */
+export const EVENTS_QUEUE = "events";
+
+export interface DocumentAcceptedEvent {
+  readonly type: "document.accepted";
+  readonly documentId: string;
+  readonly title: string;
+  readonly docNumber: string | null;
+  readonly issuers: readonly string[];
+  readonly receivedBy: string;
+  readonly at: string;
+}
+
+export interface IntakeOptions {
+  readonly platform: Platform;
+  readonly limits: IntakeLimits;
+  readonly sections: readonly string[];
+  readonly idempotencyTtlSeconds: number;
+  /** How long a 发文字号 claim without its document counts as "in progress" before it is reclaimed. */
+  readonly staleClaimSeconds?: number;
+  readonly onEventError?: (error: unknown, event: DocumentAcceptedEvent) => void;
+}
+
+export interface SubmitRequest {
+  /** Parsed JSON body (or the metadata of a .docx upload). */
+  readonly input: unknown;
+  readonly submittedBy: string;
+  readonly idempotencyKey?: string | undefined;
+  readonly docx?: { readonly bytes: Uint8Array; readonly filename: string | null } | undefined;
+}
+
+export interface SubmitResult {
+  readonly status: 201;
+  readonly document: GazetteDocument;
+}
+
+export interface ListFilter {
+  readonly issuer?: string | undefined;
+  readonly kind?: string | undefined;
+  readonly section?: string | undefined;
+  readonly disclosure?: string | undefined;
+  readonly state?: DocumentState | undefined;
+  readonly year?: number | undefined;
+  readonly policy?: boolean | undefined;
+  /** Substring of the title or 发文字号. */
+  readonly q?: string | undefined;
+}
+
+export interface ListResult {
+  readonly items: DocumentSummary[];
+  readonly cursor?: string | undefined;
+}
+
+const DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+/** Today's date in China, where the gazette's dates live. */
+function chinaToday(now: Date): string {
+  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+function sha256Hex(data: Uint8Array | string): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+/** Stable JSON for hashing: object keys sorted. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * Intake of approved documents. Accepting one is a sequence of idempotent single-record steps
+ * (no multi-item transactions on the AWS side):
+ *   1. store the original upload, content-addressed (harmless if repeated or orphaned);
+ *   2. claim each issuer's 发文字号 with a conditional put (the uniqueness guard);
+ *   3. write the document record (the commit point);
+ *   4. announce document.accepted on the events queue.
+ * A failure before 3 releases the claims; a crash leaves claims without a document, which a
+ * later submission reclaims once they are stale. Nothing is half-visible: readers only ever see
+ * documents whose record exists.
+ */
+export class DocumentIntake {
+  private readonly ulid = monotonicFactory();
+  private readonly idempotentSubmit: (req: {
+    key: string;
+    payloadHash: string;
+    request: SubmitRequest;
+  }) => Promise<{ status: 201; documentId: string }>;
+  private readonly idempotencyConfig: IdempotencyConfig;
+
+  constructor(private readonly options: IntakeOptions) {
+    this.idempotencyConfig = new IdempotencyConfig({
+      eventKeyJmesPath: "key",
+      payloadValidationJmesPath: "payloadHash",
+      expiresAfterSeconds: options.idempotencyTtlSeconds,
+      throwOnNoIdempotencyKey: true,
+    });
+    this.idempotentSubmit = makeIdempotent(
+      async (req: { key: string; payloadHash: string; request: SubmitRequest }) => {
+        const doc = await this.accept(req.request);
+        return { status: 201 as const, documentId: doc.id };
+      },
+      {
+        persistenceStore: new RecordStorePersistenceLayer(options.platform.records, options.platform.clock),
+        config: this.idempotencyConfig,
+      },
+    );
+  }
+
+  async submit(request: SubmitRequest): Promise<SubmitResult> {
+    if (!request.idempotencyKey) {
+      return { status: 201, document: await this.accept(request) };
+    }
+    const payloadHash = sha256Hex(
+      canonicalJson({ input: request.input, docx: request.docx ? sha256Hex(request.docx.bytes) : null }),
+    );
+    // Keys are scoped to the caller, so two editors cannot collide on the same key.
+    const key = sha256Hex(`${request.submittedBy}\u0000${request.idempotencyKey}`);
+    // Outside Lambda there is no invocation deadline; a 30 s in-progress lock lets a crashed
+    // request's key be retried instead of blocking it until the record expires.
+    this.idempotencyConfig.registerLambdaContext({ getRemainingTimeInMillis: () => 30_000 } as never);
+    try {
+      const { documentId } = await this.idempotentSubmit({ key, payloadHash, request });
+      return { status: 201, document: await this.get(documentId) };
+    } catch (error) {
+      if (error instanceof IdempotencyValidationError) {
+        throw new IdempotencyConflictError("Idempotency-Key was already used with a different request", [
+          problem(
+            "Idempotency-Key",
+            "idempotency_key_reused",
+            "This Idempotency-Key was used for a different document; use a new key for a new submission",
+          ),
+        ]);
+      }
+      if (error instanceof IdempotencyAlreadyInProgressError) {
+        throw new IdempotencyConflictError("A request with this Idempotency-Key is still being processed", [
+          problem("Idempotency-Key", "idempotency_in_progress", "The first request with this key is still running; retry shortly"),
+        ]);
+      }
+      // makeIdempotent wraps errors of the function it guards; surface the domain error.
+      if (error instanceof Error && error.cause instanceof Error && error.name.startsWith("Idempotency")) {
+        throw error.cause;
+      }
+      throw error;
+    }
+  }
+
+  private async accept(request: SubmitRequest): Promise<GazetteDocument> {
+    const { platform, limits, sections } = this.options;
+    const now = platform.clock.now();
+    let convertedBody: { blocks: GazetteDocument["blocks"]; attachments: GazetteDocument["attachments"] } | undefined;
+    let source: GazetteDocument["source"] = { format: "json", blobKey: null, sha256: null, filename: null };
+    if (request.docx) {
+      const { bytes, filename } = request.docx;
+      if (bytes.byteLength > limits.maxDocxBytes) {
+        throw new PayloadTooLargeError("The .docx file is too large", [
+          problem("file", "too_large", `The .docx file must be at most ${limits.maxDocxBytes} bytes`),
+        ]);
+      }
+      const hints = hintsFrom(request.input);
+      try {
+        const converted = await convertDocx(
+          bytes,
+          {
+            maxBytes: limits.maxDocxBytes,
+            maxUncompressedBytes: limits.maxDocxUncompressedBytes,
+            maxEntries: limits.maxDocxEntries,
+          },
+          hints,
+        );
+        convertedBody = { blocks: converted.blocks, attachments: converted.attachments };
+      } catch (error) {
+        if (error instanceof DocxError) {
+          throw new UnsupportedMediaError(error.message, [problem("file", error.code, error.message)], {
+            cause: error,
+          });
+        }
+        throw error;
+      }
+      const sha256 = sha256Hex(bytes);
+      source = { format: "docx", blobKey: `originals/${sha256}.docx`, sha256, filename };
+    }
+
+    const submission = validateSubmission(request.input, {
+      limits,
+      sections,
+      today: chinaToday(now),
+      convertedBody,
+    });
+    if (convertedBody && convertedBody.blocks.length === 0) {
+      throw new UnsupportedMediaError("The .docx file has no text", [
+        problem("file", "docx_empty", "The .docx file contains no paragraphs of text"),
+      ]);
+    }
+
+    if (request.docx && source.blobKey) {
+      await platform.blobs
+        .put(source.blobKey, request.docx.bytes, { contentType: DOCX_MIME, ifAbsent: true })
+        .catch((error) => {
+          if (!(error instanceof ConditionFailedError)) throw error; // same bytes stored before
+        });
+    }
+
+    const document: GazetteDocument = {
+      id: this.ulid(now.getTime()),
+      state: "accepted",
+      receivedAt: now.toISOString(),
+      receivedBy: request.submittedBy,
+      ...submission,
+      source,
+    };
+    const claims = await this.claimDocNumbers(document, submission);
+    try {
+      await platform.records.put(
+        {
+          ...docKeys(document.id),
+          data: document,
+          index: { gsi1pk: DOCUMENTS_INDEX, gsi1sk: `${document.receivedAt}#${document.id}` },
+        },
+        { kind: "absent" },
+      );
+    } catch (error) {
+      await this.releaseClaims(claims, document.id);
+      throw error;
+    }
+    await this.announce(document);
+    return document;
+  }
+
+  /** One conditional put per issuer: joint documents are unique per issuer. */
+  private async claimDocNumbers(document: GazetteDocument, submission: Submission) {
+    const claimed: { pk: string; sk: string }[] = [];
+    if (!submission.docNumberNormalized) return claimed;
+    const { records, clock } = this.options.platform;
+    const staleMs = (this.options.staleClaimSeconds ?? 300) * 1000;
+    for (const issuer of submission.issuers) {
+      const key = docNumberClaimKey(issuer, submission.docNumberNormalized);
+      const claim = { ...key, data: { documentId: document.id, claimedAt: document.receivedAt } };
+      try {
+        await records.put(claim, { kind: "absent" });
+        claimed.push(key);
+        continue;
+      } catch (error) {
+        if (!(error instanceof ConditionFailedError)) {
+          await this.releaseClaims(claimed, document.id);
+          throw error;
+        }
+      }
+      const existing = await records.get<{ documentId: string; claimedAt: string }>(key);
+      const owner = existing ? await records.get(docKeys(existing.data.documentId)) : undefined;
+      const stale =
+        existing && !owner && clock.now().getTime() - Date.parse(existing.data.claimedAt) > staleMs;
+      if (existing && stale) {
+        try {
+          await records.put(claim, { kind: "version", version: existing.version });
+          claimed.push(key);
+          continue;
+        } catch (error) {
+          if (!(error instanceof ConditionFailedError)) {
+            await this.releaseClaims(claimed, document.id);
+            throw error;
+          }
+        }
+      }
+      await this.releaseClaims(claimed, document.id);
+      throw new DuplicateDocumentError(
+        `${issuer} has already submitted ${submission.docNumber}`,
+        [
+          problem(
+            "docNumber",
+            "duplicate_doc_number",
+            `发文字号 ${submission.docNumber} from ${issuer} was already accepted${existing ? ` as document ${existing.data.documentId}` : ""}`,
+          ),
+        ],
+        existing?.data.documentId,
+      );
+    }
+    return claimed;
+  }
+
+  private async releaseClaims(claims: readonly { pk: string; sk: string }[], documentId: string) {
+    const { records } = this.options.platform;
+    for (const key of claims) {
+      const current = await records.get<{ documentId: string }>(key).catch(() => undefined);
+      if (current?.data.documentId !== documentId) continue;
+      await records.delete(key, { kind: "version", version: current.version }).catch(() => {
+        // Left behind, the claim goes stale and is reclaimed by the next submission.
+      });
+    }
+  }
+
+  private async announce(document: GazetteDocument) {
+    const event: DocumentAcceptedEvent = {
+      type: "document.accepted",
+      documentId: document.id,
+      title: document.title,
+      docNumber: document.docNumber,
+      issuers: document.issuers,
+      receivedBy: document.receivedBy,
+      at: document.receivedAt,
+    };
+    try {
+      await this.options.platform.queues.send(EVENTS_QUEUE, [{ body: JSON.stringify(event) }]);
+    } catch (error) {
+      // The document is committed; the event feeds the audit trail and must not undo acceptance.
+      this.options.onEventError?.(error, event);
+    }
+  }
+
+  async get(id: string): Promise<GazetteDocument> {
+    const record = /^[0-9A-HJKMNP-TV-Z]{26}$/.test(id)
+      ? await this.options.platform.records.get<GazetteDocument>(docKeys(id))
+      : undefined;
+    if (!record) {
+      throw new DocumentNotFoundError(`No document ${id}`, [problem("id", "not_found", `No document with id ${id}`)]);
+    }
+    return record.data;
+  }
+
+  /**
+   * Newest first. Each store query asks for no more than the page still needs, so every page ends
+   * on a store cursor and nothing is skipped; a selective filter may return a short page with a
+   * cursor to continue.
+   */
+  async list(filter: ListFilter, page: { limit: number; cursor?: string | undefined }): Promise<ListResult> {
+    const { records } = this.options.platform;
+    const items: DocumentSummary[] = [];
+    let cursor = page.cursor;
+    for (let round = 0; round < 20 && items.length < page.limit; round++) {
+      const result = await records.query<GazetteDocument>(DOCUMENTS_INDEX, {
+        index: "gsi1",
+        descending: true,
+        limit: page.limit - items.length,
+        cursor,
+      });
+      for (const record of result.items) if (matches(record.data, filter)) items.push(summarize(record.data));
+      cursor = result.cursor;
+      if (!cursor) break;
+    }
+    return { items, cursor };
+  }
+}
+
+function matches(doc: GazetteDocument, f: ListFilter): boolean {
+  if (f.issuer && !doc.issuers.includes(f.issuer)) return false;
+  if (f.kind && doc.kind !== f.kind) return false;
+  if (f.section && doc.section !== f.section) return false;
+  if (f.disclosure && doc.disclosure.attribute !== f.disclosure) return false;
+  if (f.state && doc.state !== f.state) return false;
+  if (f.year && Number(doc.dateWritten.slice(0, 4)) !== f.year) return false;
+  if (f.policy !== undefined && doc.policy !== f.policy) return false;
+  if (f.q) {
+    const q = f.q.trim();
+    if (!doc.title.includes(q) && !(doc.docNumber ?? "").includes(q) && !(doc.docNumberNormalized ?? "").includes(q))
+      return false;
+  }
+  return true;
+}
+
+function hintsFrom(input: unknown) {
+  const o = (input && typeof input === "object" ? input : {}) as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+  return {
+    title: str(o.title),
+    docNumber: str(o.docNumber),
+    issuers: Array.isArray(o.issuers) ? o.issuers.filter((x): x is string => typeof x === "string") : undefined,
+    addressees: str(o.addressees),
+    signer: str(o.signer),
+    dateWritten: str(o.dateWritten),
+  };
+}

@@ -1,0 +1,13 @@
+import { createApp } from "../http/app.js";
+import type { Container } from "../runtime/container.js";
+
+/** The HTTP app for a container; Lambda wraps it with hono/aws-lambda, the local server serves it. */
+export function createApiApp(container: Container) {
+  return createApp({
+    config: container.config,
+    intake: container.intake,
+    auth: container.auth,
+    site: container.site,
+    logError: (error) => container.logger.error("request failed", { error: error as Error }),
+  });
+}

@@ -1,0 +1,42 @@
+import type { SQSBatchResponse, SQSEvent, Context } from "aws-lambda";
+import type { AuditLog } from "../audit/audit-log.js";
+import type { DocumentAcceptedEvent } from "../documents/intake.js";
+import { EVENTS_QUEUE } from "../documents/intake.js";
+import type { QueuePort } from "../platform/ports.js";
+import { createSqsHandler } from "../platform/sqs-consumer.js";
+import type { Logger } from "@aws-lambda-powertools/logger";
+
+export class UnknownEventError extends Error {
+  override name = "UnknownEventError";
+}
+
+/** Domain events → subscribers. Editions and reposts add their subscribers here. */
+export function createEventsHandler(deps: {
+  readonly queues: QueuePort;
+  readonly audit: AuditLog;
+  readonly logger?: Logger;
+}): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
+  return createSqsHandler({
+    queue: EVENTS_QUEUE,
+    queues: deps.queues,
+    logger: deps.logger,
+    process: async (body) => {
+      const event = body as { type?: string };
+      switch (event.type) {
+        case "document.accepted": {
+          const e = body as DocumentAcceptedEvent;
+          await deps.audit.append({
+            documentId: e.documentId,
+            type: e.type,
+            at: e.at,
+            actor: e.receivedBy,
+            details: { title: e.title, docNumber: e.docNumber, issuers: e.issuers },
+          });
+          return;
+        }
+        default:
+          throw new UnknownEventError(`Unknown event type ${String(event.type)}`);
+      }
+    },
+  });
+}

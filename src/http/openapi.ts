@@ -1,0 +1,150 @@
+import { z } from "zod";
+import type { Config } from "../config.js";
+import { DISCLOSURE_ATTRIBUTES, DOCUMENT_KINDS } from "../documents/model.js";
+import { submissionSchema } from "../documents/submission.js";
+
+const errorSchema = {
+  type: "object",
+  required: ["error"],
+  properties: {
+    error: {
+      description: "One problem, or a list when several fields fail.",
+      oneOf: [{ $ref: "#/components/schemas/Problem" }, { type: "array", items: { $ref: "#/components/schemas/Problem" } }],
+    },
+  },
+};
+
+const errorResponses = (codes: Record<string, string>) =>
+  Object.fromEntries(
+    Object.entries(codes).map(([status, description]) => [
+      status,
+      { description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+    ]),
+  );
+
+/** OpenAPI 3.1 description of the API; request schemas come from the same zod schema intake validates with. */
+export function buildOpenApiDocument(config: Pick<Config, "gazette" | "limits">) {
+  const submission = z.toJSONSchema(submissionSchema, { io: "input", unrepresentable: "any", target: "draft-2020-12" });
+  const { $schema: _ignored, ...submissionBody } = submission as Record<string, unknown>;
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: `${config.gazette.name} — gazette pipeline API`,
+      version: "0.1.0",
+      description:
+        "Intake of approved documents for the gazette. Editor endpoints need `Authorization: Bearer <token>` locally, IAM or JWT in AWS. Errors are `{error: {code, message, field}}` or a list of those.",
+    },
+    components: {
+      securitySchemes: { editorToken: { type: "http", scheme: "bearer" } },
+      schemas: {
+        Problem: {
+          type: "object",
+          required: ["code", "message", "field"],
+          properties: { code: { type: "string" }, message: { type: "string" }, field: { type: ["string", "null"] } },
+        },
+        Error: errorSchema,
+        DocumentSubmission: {
+          ...submissionBody,
+          description: `An approved document. body is plain text (paragraphs on their own lines; headings by numbering 一、 （一） 1. （1）; tables as tab-separated lines) or an array of blocks. section is one of: ${config.gazette.sections.join(", ")}. Policy documents need interpretations (else 退文, 422). Non-public disclosure needs a reason.`,
+        },
+        Document: {
+          type: "object",
+          description: "An accepted document: the submission plus id, state, receivedAt, receivedBy, blocks, source, warnings.",
+          properties: {
+            id: { type: "string" },
+            state: { enum: ["accepted", "placed", "published"] },
+            receivedAt: { type: "string", format: "date-time" },
+            docNumberNormalized: { type: ["string", "null"] },
+            warnings: { type: "array", items: { type: "string" } },
+          },
+        },
+      },
+    },
+    paths: {
+      "/api/documents": {
+        post: {
+          summary: "Submit an approved document (editor)",
+          security: [{ editorToken: [] }],
+          parameters: [
+            {
+              name: "Idempotency-Key",
+              in: "header",
+              schema: { type: "string", maxLength: 255 },
+              description: "Retry-safe submissions: the same key and body return the first result; the same key with another body is 409.",
+            },
+          ],
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": { schema: { $ref: "#/components/schemas/DocumentSubmission" } },
+              "multipart/form-data": {
+                schema: {
+                  type: "object",
+                  required: ["file"],
+                  properties: {
+                    file: { type: "string", format: "binary", description: `A .docx, at most ${config.limits.maxDocxBytes} bytes` },
+                    metadata: { type: "string", description: "DocumentSubmission as JSON, without body" },
+                  },
+                },
+              },
+            },
+          },
+          responses: {
+            "201": { description: "Accepted", content: { "application/json": { schema: { $ref: "#/components/schemas/Document" } } } },
+            ...errorResponses({
+              "400": "Invalid fields",
+              "401": "No editor credentials",
+              "409": "Duplicate 发文字号 from the same issuer, or Idempotency-Key reused",
+              "413": "Too large",
+              "415": "Unsupported content type or unreadable .docx",
+              "422": "Refused under the publication rules (退文)",
+            }),
+          },
+        },
+        get: {
+          summary: "List accepted documents, newest first (editor)",
+          security: [{ editorToken: [] }],
+          parameters: [
+            { name: "issuer", in: "query", schema: { type: "string" } },
+            { name: "kind", in: "query", schema: { enum: [...DOCUMENT_KINDS] } },
+            { name: "section", in: "query", schema: { type: "string" } },
+            { name: "disclosure", in: "query", schema: { enum: [...DISCLOSURE_ATTRIBUTES] } },
+            { name: "state", in: "query", schema: { enum: ["accepted", "placed", "published"] } },
+            { name: "year", in: "query", schema: { type: "integer" } },
+            { name: "policy", in: "query", schema: { type: "boolean" } },
+            { name: "q", in: "query", schema: { type: "string" }, description: "Part of the title or 发文字号" },
+            { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 200, default: 50 } },
+            { name: "cursor", in: "query", schema: { type: "string" } },
+          ],
+          responses: {
+            "200": {
+              description: "A page of summaries; pass `cursor` back for the next page",
+              content: {
+                "application/json": {
+                  schema: {
+                    type: "object",
+                    properties: { items: { type: "array", items: { type: "object" } }, cursor: { type: "string" } },
+                  },
+                },
+              },
+            },
+            ...errorResponses({ "400": "Invalid filter", "401": "No editor credentials" }),
+          },
+        },
+      },
+      "/api/documents/{id}": {
+        get: {
+          summary: "One accepted document (editor)",
+          security: [{ editorToken: [] }],
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+          responses: {
+            "200": { description: "The document", content: { "application/json": { schema: { $ref: "#/components/schemas/Document" } } } },
+            ...errorResponses({ "401": "No editor credentials", "404": "No such document" }),
+          },
+        },
+      },
+      "/api/openapi.json": { get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" } } } },
+      "/health": { get: { summary: "Liveness", responses: { "200": { description: "ok" } } } },
+    },
+  };
+}

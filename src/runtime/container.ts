@@ -1,0 +1,47 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import { AuditLog } from "../audit/audit-log.js";
+import type { Config } from "../config.js";
+import { DocumentIntake } from "../documents/intake.js";
+import { ApiGatewayAuthenticator, type Authenticator, EditorTokenAuthenticator } from "../http/auth.js";
+import type { Platform } from "../platform/ports.js";
+import { createSiteRenderer, type SiteRenderer } from "../site/render.js";
+
+/** Everything the handlers need, wired once per process (per Lambda container). */
+export interface Container {
+  readonly config: Config;
+  readonly platform: Platform;
+  readonly intake: DocumentIntake;
+  readonly audit: AuditLog;
+  readonly auth: Authenticator;
+  readonly site: SiteRenderer;
+  readonly logger: Logger;
+}
+
+export function createContainer(
+  config: Config,
+  platform: Platform,
+  options: { readonly editorToken?: string | undefined; readonly logger?: Logger } = {},
+): Container {
+  const logger = options.logger ?? new Logger({ serviceName: "gazette" });
+  let auth: Authenticator;
+  if (config.mode === "aws") auth = new ApiGatewayAuthenticator();
+  else if (options.editorToken) auth = new EditorTokenAuthenticator(options.editorToken);
+  else throw new Error("Embedded mode needs an editor token");
+  const intake = new DocumentIntake({
+    platform,
+    limits: config.limits,
+    sections: config.gazette.sections,
+    idempotencyTtlSeconds: config.idempotencyTtlSeconds,
+    onEventError: (error, event) =>
+      logger.error("document.accepted event not queued", { error: error as Error, documentId: event.documentId }),
+  });
+  return {
+    config,
+    platform,
+    intake,
+    audit: new AuditLog(platform.records),
+    auth,
+    site: createSiteRenderer(config.gazette),
+    logger,
+  };
+}

@@ -1,0 +1,60 @@
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import type { Config } from "../config.js";
+import { EVENTS_QUEUE } from "../documents/intake.js";
+import { createApiApp } from "../handlers/api.js";
+import { createEventsHandler } from "../handlers/events.js";
+import { createEmbeddedPlatform } from "../platform/embedded/index.js";
+import { startQueuePoller } from "../platform/queue-poller.js";
+import { type Container, createContainer } from "./container.js";
+import { ensureEditorToken } from "./editor-token.js";
+
+export interface LocalRuntime {
+  readonly url: string;
+  readonly editorToken: string;
+  readonly editorTokenSource: "env" | "file" | "generated";
+  readonly container: Container;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole pipeline on one machine: the same HTTP app and SQS handlers as in Lambda, on the
+ * embedded adapters (SQLite + files under config.dataDir), with pollers standing in for Lambda's
+ * SQS event source mappings.
+ */
+export async function startLocal(config: Config, options: { hostname?: string } = {}): Promise<LocalRuntime> {
+  const { token, source } = ensureEditorToken(config.dataDir, config.editorToken);
+  const platform = createEmbeddedPlatform({
+    dataDir: config.dataDir,
+    queues: { [EVENTS_QUEUE]: { maxReceiveCount: 5 } },
+  });
+  const container = createContainer(config, platform, { editorToken: token });
+  const app = createApiApp(container);
+  const eventsHandler = createEventsHandler({ queues: platform.queues, audit: container.audit, logger: container.logger });
+  const poller = startQueuePoller({
+    queue: EVENTS_QUEUE,
+    queues: platform.queues,
+    handler: eventsHandler,
+    batchSize: 10,
+    visibilityTimeoutSeconds: 30,
+    idleDelayMs: 250,
+  });
+  const hostname = options.hostname ?? "127.0.0.1";
+  const server = await new Promise<ReturnType<typeof serve>>((resolvePromise, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname }, () => resolvePromise(s));
+    s.once("error", reject);
+  });
+  const address = server.address() as AddressInfo;
+  const host = hostname === "0.0.0.0" || hostname === "::" ? "localhost" : hostname;
+  return {
+    url: `http://${host}:${address.port}`,
+    editorToken: token,
+    editorTokenSource: source,
+    container,
+    async stop() {
+      await poller.stop();
+      await new Promise<void>((r) => server.close(() => r()));
+      platform.close();
+    },
+  };
+}
