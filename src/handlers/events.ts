@@ -2,13 +2,10 @@ import type { SQSBatchResponse, SQSEvent, Context } from "aws-lambda";
 import type { AuditLog } from "../audit/audit-log.js";
 import type { DocumentAcceptedEvent } from "../documents/intake.js";
 import { EVENTS_QUEUE } from "../documents/intake.js";
+import { PermanentMessageError } from "../platform/errors.js";
 import type { QueuePort } from "../platform/ports.js";
 import { createSqsHandler } from "../platform/sqs-consumer.js";
 import type { Logger } from "@aws-lambda-powertools/logger";
-
-export class UnknownEventError extends Error {
-  override name = "UnknownEventError";
-}
 
 /** Domain events → subscribers. Editions and reposts add their subscribers here. */
 export function createEventsHandler(deps: {
@@ -35,7 +32,8 @@ export function createEventsHandler(deps: {
           return;
         }
         default:
-          throw new UnknownEventError(`Unknown event type ${String(event.type)}`);
+          // Retrying cannot teach us a new event type: straight to the dead-letter queue.
+          throw new PermanentMessageError(`Unknown event type ${String(event.type)}`);
       }
     },
   });

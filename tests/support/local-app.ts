@@ -1,0 +1,50 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig, type Config } from "../../src/config.js";
+import { createApiApp } from "../../src/handlers/api.js";
+import { createEmbeddedPlatform } from "../../src/platform/embedded/index.js";
+import type { Clock } from "../../src/platform/ports.js";
+import { type Container, createContainer } from "../../src/runtime/container.js";
+
+export const EDITOR_TOKEN = "test-editor-token";
+
+export interface TestApp {
+  readonly container: Container;
+  readonly dataDir: string;
+  /** Calls the app as the local server and Lambda do: Request in, Response out. */
+  request(path: string, init?: RequestInit & { editor?: boolean }): Promise<Response>;
+  postJson(body: unknown, headers?: Record<string, string>): Promise<Response>;
+  close(): void;
+}
+
+/** The real app on the embedded adapters in a temporary data directory. */
+export function createTestApp(options: { env?: Record<string, string>; clock?: Clock; config?: (c: Config) => Config } = {}): TestApp {
+  const dataDir = mkdtempSync(join(tmpdir(), "gazette-test-"));
+  let config = loadConfig({ GAZETTE_DATA_DIR: dataDir, ...options.env });
+  if (options.config) config = options.config(config);
+  const platform = createEmbeddedPlatform({ dataDir, clock: options.clock });
+  const container = createContainer(config, platform, { editorToken: EDITOR_TOKEN });
+  const app = createApiApp(container);
+  const request = async (path: string, init: RequestInit & { editor?: boolean } = {}) => {
+    const { editor = true, headers, ...rest } = init;
+    const h = new Headers(headers);
+    if (editor) h.set("authorization", `Bearer ${EDITOR_TOKEN}`);
+    return app.fetch(new Request(`http://localhost${path}`, { ...rest, headers: h }));
+  };
+  return {
+    container,
+    dataDir,
+    request,
+    postJson: (body, headers = {}) =>
+      request("/api/documents", {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify(body),
+      }),
+    close() {
+      platform.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
