@@ -9,6 +9,7 @@ import { createContainer } from "../src/runtime/container.js";
 import { aSubmission } from "../tests/support/factories.js";
 
 export interface IntakeBenchResult {
+  readonly synchronous: "full" | "normal";
   readonly documents: number;
   readonly intakePerSecond: number;
   readonly httpPerSecond: number;
@@ -23,14 +24,18 @@ function rate(n: number, ms: number) {
 
 /**
  * Intake throughput on the embedded store, against its peer: a bare better-sqlite3 INSERT of the
- * same accepted-document JSON, i.e. what storing alone costs on this machine. The ratio says how
- * much validation, body parsing, uniqueness claims, idempotency and the event add on top.
+ * same accepted-document JSON with the same durability setting, i.e. what storing alone costs on
+ * this machine and disk. The ratio says how much validation, body parsing, uniqueness claims,
+ * idempotency and the event (five commits per document in all) add on top.
  */
-export async function benchIntake(documents: number): Promise<IntakeBenchResult> {
+export async function benchIntake(
+  documents: number,
+  synchronous: "full" | "normal",
+): Promise<IntakeBenchResult> {
   const dataDir = mkdtempSync(join(tmpdir(), "gazette-bench-"));
   try {
     const config = loadConfig({ GAZETTE_DATA_DIR: dataDir });
-    const platform = createEmbeddedPlatform({ dataDir });
+    const platform = createEmbeddedPlatform({ dataDir, synchronous });
     const container = createContainer(config, platform, { editorToken: "bench" });
     const app = createApiApp(container);
     const inputs = Array.from({ length: documents * 2 }, (_, i) =>
@@ -39,7 +44,10 @@ export async function benchIntake(documents: number): Promise<IntakeBenchResult>
 
     // Warm-up: JIT and SQLite page cache.
     for (let i = 0; i < 50; i++) {
-      await container.intake.submit({ input: aSubmission({ docNumber: `川办发〔2023〕${i + 1}号` }), submittedBy: "bench" });
+      await container.intake.submit({
+        input: aSubmission({ docNumber: `川办发〔2023〕${i + 1}号` }),
+        submittedBy: "bench",
+      });
     }
     global.gc?.();
     const heapBefore = process.memoryUsage().heapUsed;
@@ -56,7 +64,11 @@ export async function benchIntake(documents: number): Promise<IntakeBenchResult>
       const res = await app.fetch(
         new Request("http://localhost/api/documents", {
           method: "POST",
-          headers: { authorization: "Bearer bench", "content-type": "application/json", "idempotency-key": `http-${i}` },
+          headers: {
+            authorization: "Bearer bench",
+            "content-type": "application/json",
+            "idempotency-key": `http-${i}`,
+          },
           body: JSON.stringify(inputs[i]),
         }),
       );
@@ -71,6 +83,7 @@ export async function benchIntake(documents: number): Promise<IntakeBenchResult>
     // Peer: the same JSON rows straight into SQLite (WAL, one autocommit INSERT each, like intake's writes).
     const peer = new Database(join(dataDir, "peer.sqlite"));
     peer.pragma("journal_mode = WAL");
+    peer.pragma(`synchronous = ${synchronous.toUpperCase()}`);
     peer.exec("CREATE TABLE docs (pk TEXT, sk TEXT, data TEXT, PRIMARY KEY (pk, sk))");
     const insert = peer.prepare("INSERT INTO docs (pk, sk, data) VALUES (?, ?, ?)");
     const json = JSON.stringify(stored);
@@ -80,6 +93,7 @@ export async function benchIntake(documents: number): Promise<IntakeBenchResult>
     peer.close();
 
     return {
+      synchronous,
       documents,
       intakePerSecond: rate(documents, intakeMs),
       httpPerSecond: rate(documents, httpMs),

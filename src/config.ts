@@ -29,6 +29,8 @@ export interface Config {
   readonly mode: "embedded" | "aws";
   readonly port: number;
   readonly dataDir: string;
+  /** Embedded SQLite durability: "full" survives power loss, "normal" only process crashes. */
+  readonly sqliteSynchronous: "full" | "normal";
   /** Editor bearer token for embedded mode; undefined means generate one at first start. */
   readonly editorToken?: string | undefined;
   readonly gazette: GazetteSettings;
@@ -45,7 +47,14 @@ export interface Config {
   };
 }
 
-export const DEFAULT_SECTIONS = ["省政府令", "省政府文件", "省政府办公厅文件", "部门文件", "人事任免", "政策解读"];
+export const DEFAULT_SECTIONS = [
+  "省政府令",
+  "省政府文件",
+  "省政府办公厅文件",
+  "部门文件",
+  "人事任免",
+  "政策解读",
+];
 
 export const DEFAULT_LIMITS: IntakeLimits = {
   maxJsonBytes: 4 * 1024 * 1024,
@@ -69,7 +78,8 @@ function intFromEnv(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a non-negative integer, got "${raw}"`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new ConfigError(`${name} must be a non-negative integer, got "${raw}"`);
   return n;
 }
 
@@ -92,6 +102,14 @@ function readSettingsFile(path: string | undefined): Partial<GazetteSettings> {
   }
 }
 
+function sqliteSynchronous(raw: string | undefined): "full" | "normal" {
+  const value = (raw ?? "full").toLowerCase();
+  if (value !== "full" && value !== "normal") {
+    throw new ConfigError(`GAZETTE_SQLITE_SYNCHRONOUS must be "full" or "normal", got "${raw}"`);
+  }
+  return value;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const mode = env.GAZETTE_MODE ?? "embedded";
   if (mode !== "embedded" && mode !== "aws") {
@@ -109,6 +127,7 @@ export function loadConfig(env: Env = process.env): Config {
     mode,
     port,
     dataDir: resolve(env.GAZETTE_DATA_DIR ?? ".gazette"),
+    sqliteSynchronous: sqliteSynchronous(env.GAZETTE_SQLITE_SYNCHRONOUS),
     editorToken: env.GAZETTE_EDITOR_TOKEN || undefined,
     gazette: {
       name: env.GAZETTE_NAME ?? file.name ?? "四川省人民政府公报",

@@ -27,13 +27,21 @@ export class ApiClient {
     private readonly fetchImpl: typeof fetch = fetch,
   ) {}
 
-  async request<T>(method: string, path: string, init: { body?: BodyInit; headers?: Record<string, string> } = {}): Promise<{ status: number; body: T }> {
+  async request<T>(
+    method: string,
+    path: string,
+    init: { body?: BodyInit; headers?: Record<string, string> } = {},
+  ): Promise<{ status: number; body: T }> {
     let response: Response;
     try {
       response = await this.fetchImpl(new URL(path, this.baseUrl), {
         method,
         body: init.body ?? null,
-        headers: { accept: "application/json", ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...init.headers },
+        headers: {
+          accept: "application/json",
+          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+          ...init.headers,
+        },
       });
     } catch (cause) {
       throw new ConnectionError(

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, extname, join, resolve } from "node:path";
 import { SingleBar } from "cli-progress";
 import { Command, CommanderError } from "commander";
+import { normalizeText } from "../documents/text.js";
 import { ApiClient, ApiError, ConnectionError } from "./client.js";
 
 /**
@@ -27,7 +28,7 @@ const DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingm
 
 /** Terminal-safe: submitted text is data, never escape sequences. */
 function plain(s: unknown): string {
-  return String(s ?? "").replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "");
+  return normalizeText(String(s ?? ""));
 }
 
 function resolveToken(env: NodeJS.ProcessEnv): string | undefined {
@@ -68,7 +69,9 @@ function requestFor(file: string): { body: BodyInit; headers: Record<string, str
   if (extname(file) === ".docx") {
     const metaPath = file.replace(/\.docx$/, ".meta.json");
     if (!existsSync(metaPath)) {
-      throw new UsageError(`${file}: its metadata is missing; write ${basename(metaPath)} next to it (the JSON fields without body)`);
+      throw new UsageError(
+        `${file}: its metadata is missing; write ${basename(metaPath)} next to it (the JSON fields without body)`,
+      );
     }
     const meta = readFileSync(metaPath);
     try {
@@ -91,7 +94,11 @@ function requestFor(file: string): { body: BodyInit; headers: Record<string, str
   return { body: bytes.toString("utf8"), headers: { "content-type": "application/json" }, key };
 }
 
-export async function run(argv: readonly string[], io: Io = defaultIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function run(
+  argv: readonly string[],
+  io: Io = defaultIo,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const client = () => new ApiClient(env.GAZETTE_URL ?? "http://127.0.0.1:3000", resolveToken(env));
   let exitCode = 0;
   const program = new Command()
@@ -102,13 +109,18 @@ export async function run(argv: readonly string[], io: Io = defaultIo, env: Node
 
   program
     .command("submit")
-    .description("Submit documents: .json files, .docx files (with NAME.meta.json beside them), or folders of them")
+    .description(
+      "Submit documents: .json files, .docx files (with NAME.meta.json beside them), or folders of them",
+    )
     .argument("<paths...>", "files or folders")
     .action(async (paths: string[]) => {
       const files = collectSubmissionFiles(paths);
       if (!files.length) throw new UsageError(`No .json or .docx documents in ${paths.join(", ")}`);
       const api = client();
-      const bar = io.isTTY && files.length > 1 ? new SingleBar({ format: "  {bar} {value}/{total} {file}", hideCursor: true }) : undefined;
+      const bar =
+        io.isTTY && files.length > 1
+          ? new SingleBar({ format: "  {bar} {value}/{total} {file}", hideCursor: true })
+          : undefined;
       bar?.start(files.length, 0, { file: "" });
       let failed = 0;
       const lines: string[] = [];
@@ -117,11 +129,18 @@ export async function run(argv: readonly string[], io: Io = defaultIo, env: Node
         try {
           const req = requestFor(file);
           // Keyed by content: re-running the same submission returns the first result.
-          const { body } = await api.request<{ id: string; title: string; docNumber: string | null; warnings: string[] }>("POST", "/api/documents", {
+          const { body } = await api.request<{
+            id: string;
+            title: string;
+            docNumber: string | null;
+            warnings: string[];
+          }>("POST", "/api/documents", {
             body: req.body,
             headers: { ...req.headers, "idempotency-key": req.key },
           });
-          lines.push(`accepted  ${basename(file)}  ${body.id}  ${plain(body.docNumber ?? "")} ${plain(body.title)}`);
+          lines.push(
+            `accepted  ${basename(file)}  ${body.id}  ${plain(body.docNumber ?? "")} ${plain(body.title)}`,
+          );
           for (const w of body.warnings ?? []) lines.push(`  warning: ${plain(w)}`);
         } catch (error) {
           if (error instanceof ConnectionError) throw error;
@@ -129,7 +148,8 @@ export async function run(argv: readonly string[], io: Io = defaultIo, env: Node
           if (error instanceof ApiError) {
             const verb = error.status === 422 ? "refused " : error.status === 409 ? "conflict" : "invalid ";
             lines.push(`${verb}  ${basename(file)}  (HTTP ${error.status})`);
-            for (const p of error.problems) lines.push(`  ${p.field ? `${plain(p.field)}: ` : ""}${plain(p.message)}`);
+            for (const p of error.problems)
+              lines.push(`  ${p.field ? `${plain(p.field)}: ` : ""}${plain(p.message)}`);
           } else {
             lines.push(`error     ${basename(file)}  ${plain((error as Error).message)}`);
           }
@@ -159,18 +179,28 @@ export async function run(argv: readonly string[], io: Io = defaultIo, env: Node
         const v = opts[k];
         if (typeof v === "string") params.set(k, v);
       }
-      const { body } = await client().request<{ items: { id: string; dateWritten: string; docNumber: string | null; title: string; disclosure: { attribute: string } }[]; cursor?: string }>(
-        "GET",
-        `/api/documents?${params}`,
-      );
+      const { body } = await client().request<{
+        items: {
+          id: string;
+          dateWritten: string;
+          docNumber: string | null;
+          title: string;
+          disclosure: { attribute: string };
+        }[];
+        cursor?: string;
+      }>("GET", `/api/documents?${params}`);
       if (opts.json) {
         io.out(JSON.stringify(body, null, 2));
         return;
       }
       for (const d of body.items) {
-        io.out(`${d.id}  ${d.dateWritten}  ${plain(d.docNumber ?? "—")}  ${plain(d.title)}  [${d.disclosure.attribute}]`);
+        io.out(
+          `${d.id}  ${d.dateWritten}  ${plain(d.docNumber ?? "—")}  ${plain(d.title)}  [${d.disclosure.attribute}]`,
+        );
       }
-      io.out(`${body.items.length} document(s)${body.cursor ? "; more: add --cursor (API) for the next page" : ""}`);
+      io.out(
+        `${body.items.length} document(s)${body.cursor ? "; more: add --cursor (API) for the next page" : ""}`,
+      );
     });
 
   program

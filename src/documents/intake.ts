@@ -1,14 +1,15 @@
-import { createHash } from "node:crypto";
-import { IdempotencyConfig, makeIdempotent } from "@aws-lambda-powertools/idempotency";
+import { createHash, randomFillSync } from "node:crypto";
 import {
   IdempotencyAlreadyInProgressError,
+  IdempotencyConfig,
   IdempotencyValidationError,
+  makeIdempotent,
 } from "@aws-lambda-powertools/idempotency";
 import { monotonicFactory } from "ulid";
 import type { IntakeLimits } from "../config.js";
 import { RecordStorePersistenceLayer } from "../idempotency/record-store-persistence.js";
 import { ConditionFailedError } from "../platform/errors.js";
-import type { Platform, StoredRecord } from "../platform/ports.js";
+import type { Platform } from "../platform/ports.js";
 import { convertDocx, DocxError } from "./docx.js";
 import {
   DocumentNotFoundError,
@@ -20,7 +21,7 @@ import {
 } from "./errors.js";
 import type { DocumentState, DocumentSummary, GazetteDocument } from "./model.js";
 import { summarize } from "./model.js";
-import { docKeys, docNumberClaimKey, DOCUMENTS_INDEX } from "./records.js";
+import { DOCUMENTS_INDEX, docKeys, docNumberClaimKey } from "./records.js";
 import { type Submission, validateSubmission } from "./submission.js";
 
 /** Queue that carries domain events (document.accepted, …). */
@@ -76,6 +77,22 @@ export interface ListResult {
   readonly cursor?: string | undefined;
 }
 
+/**
+ * ulid's default PRNG asks the OS for one byte per character; drawing them from a pooled buffer of
+ * the same cryptographic source keeps id generation off the profile.
+ */
+function bufferedRandom(): () => number {
+  const pool = new Uint8Array(4096);
+  let next = pool.length;
+  return () => {
+    if (next >= pool.length) {
+      randomFillSync(pool);
+      next = 0;
+    }
+    return pool[next++]! / 256;
+  };
+}
+
 const DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 /** Today's date in China, where the gazette's dates live. */
@@ -111,13 +128,15 @@ function canonicalJson(value: unknown): string {
  * documents whose record exists.
  */
 export class DocumentIntake {
-  private readonly ulid = monotonicFactory();
+  private readonly ulid = monotonicFactory(bufferedRandom());
   private readonly idempotentSubmit: (req: {
     key: string;
     payloadHash: string;
     request: SubmitRequest;
   }) => Promise<{ status: 201; documentId: string }>;
   private readonly idempotencyConfig: IdempotencyConfig;
+  /** The document a first (not replayed) request just stored, so it need not be read back. */
+  private readonly justAccepted = new WeakMap<SubmitRequest, GazetteDocument>();
 
   constructor(private readonly options: IntakeOptions) {
     this.idempotencyConfig = new IdempotencyConfig({
@@ -129,6 +148,7 @@ export class DocumentIntake {
     this.idempotentSubmit = makeIdempotent(
       async (req: { key: string; payloadHash: string; request: SubmitRequest }) => {
         const doc = await this.accept(req.request);
+        this.justAccepted.set(req.request, doc);
         return { status: 201 as const, documentId: doc.id };
       },
       {
@@ -152,7 +172,7 @@ export class DocumentIntake {
     this.idempotencyConfig.registerLambdaContext({ getRemainingTimeInMillis: () => 30_000 } as never);
     try {
       const { documentId } = await this.idempotentSubmit({ key, payloadHash, request });
-      return { status: 201, document: await this.get(documentId) };
+      return { status: 201, document: this.justAccepted.get(request) ?? (await this.get(documentId)) };
     } catch (error) {
       if (error instanceof IdempotencyValidationError) {
         throw new IdempotencyConflictError("Idempotency-Key was already used with a different request", [
@@ -165,7 +185,11 @@ export class DocumentIntake {
       }
       if (error instanceof IdempotencyAlreadyInProgressError) {
         throw new IdempotencyConflictError("A request with this Idempotency-Key is still being processed", [
-          problem("Idempotency-Key", "idempotency_in_progress", "The first request with this key is still running; retry shortly"),
+          problem(
+            "Idempotency-Key",
+            "idempotency_in_progress",
+            "The first request with this key is still running; retry shortly",
+          ),
         ]);
       }
       // makeIdempotent wraps errors of the function it guards; surface the domain error.
@@ -179,7 +203,9 @@ export class DocumentIntake {
   private async accept(request: SubmitRequest): Promise<GazetteDocument> {
     const { platform, limits, sections } = this.options;
     const now = platform.clock.now();
-    let convertedBody: { blocks: GazetteDocument["blocks"]; attachments: GazetteDocument["attachments"] } | undefined;
+    let convertedBody:
+      | { blocks: GazetteDocument["blocks"]; attachments: GazetteDocument["attachments"] }
+      | undefined;
     let source: GazetteDocument["source"] = { format: "json", blobKey: null, sha256: null, filename: null };
     if (request.docx) {
       const { bytes, filename } = request.docx;
@@ -343,7 +369,9 @@ export class DocumentIntake {
       ? await this.options.platform.records.get<GazetteDocument>(docKeys(id))
       : undefined;
     if (!record) {
-      throw new DocumentNotFoundError(`No document ${id}`, [problem("id", "not_found", `No document with id ${id}`)]);
+      throw new DocumentNotFoundError(`No document ${id}`, [
+        problem("id", "not_found", `No document with id ${id}`),
+      ]);
     }
     return record.data;
   }
@@ -382,7 +410,11 @@ function matches(doc: GazetteDocument, f: ListFilter): boolean {
   if (f.policy !== undefined && doc.policy !== f.policy) return false;
   if (f.q) {
     const q = f.q.trim();
-    if (!doc.title.includes(q) && !(doc.docNumber ?? "").includes(q) && !(doc.docNumberNormalized ?? "").includes(q))
+    if (
+      !doc.title.includes(q) &&
+      !(doc.docNumber ?? "").includes(q) &&
+      !(doc.docNumberNormalized ?? "").includes(q)
+    )
       return false;
   }
   return true;
@@ -394,7 +426,9 @@ function hintsFrom(input: unknown) {
   return {
     title: str(o.title),
     docNumber: str(o.docNumber),
-    issuers: Array.isArray(o.issuers) ? o.issuers.filter((x): x is string => typeof x === "string") : undefined,
+    issuers: Array.isArray(o.issuers)
+      ? o.issuers.filter((x): x is string => typeof x === "string")
+      : undefined,
     addressees: str(o.addressees),
     signer: str(o.signer),
     dateWritten: str(o.dateWritten),

@@ -52,10 +52,15 @@ const MAX = {
   attachmentTitle: 300,
 } as const;
 
+/** One-line field: control characters dropped; a title wrapped over lines is joined (no spaces in Chinese). */
 const text = (max: number) =>
   z
     .string()
-    .transform((s) => normalizeText(s).trim())
+    .transform((s) =>
+      normalizeText(s)
+        .replace(/[ \t]*\n[ \t\u3000]*/g, "")
+        .trim(),
+    )
     .pipe(z.string().min(1, "must not be empty").max(max, `must be at most ${max} characters`));
 
 const optionalText = (max: number) => text(max).nullish();
@@ -64,7 +69,9 @@ const isoDate = z
   .string()
   .refine((s) => isValidIsoDate(s), "must be a calendar date in the form YYYY-MM-DD (e.g. 2024-05-03)");
 
-const regionCode = z.string().regex(/^\d{6}$/, "must be a six-digit GB/T 2260 administrative code, e.g. 510100");
+const regionCode = z
+  .string()
+  .regex(/^\d{6}$/, "must be a six-digit GB/T 2260 administrative code, e.g. 510100");
 
 /** Body: plain text (numbered headings, tab-separated tables) or structured blocks. */
 const bodyInput = z.union([z.string(), z.array(z.unknown())]);
@@ -86,7 +93,9 @@ export const submissionSchema = z.object({
   cc: optionalText(MAX.cc),
   printed: z.object({ by: text(MAX.issuer), date: isoDate }).nullish(),
   disclosure: z.object({
-    attribute: z.enum(DISCLOSURE_ATTRIBUTES, { message: `must be one of ${DISCLOSURE_ATTRIBUTES.join(", ")}` }),
+    attribute: z.enum(DISCLOSURE_ATTRIBUTES, {
+      message: `must be one of ${DISCLOSURE_ATTRIBUTES.join(", ")}`,
+    }),
     reason: optionalText(MAX.reason),
   }),
   review: z
@@ -192,7 +201,10 @@ function daysBetween(from: string, to: string): number {
 }
 
 /** Shape and size checks. Throws InvalidDocumentError listing every failing field. */
-function parseShape(input: unknown, ctx: SubmissionContext): { parsed: ParsedSubmission; blocks: Block[] } & {
+function parseShape(
+  input: unknown,
+  ctx: SubmissionContext,
+): { parsed: ParsedSubmission; blocks: Block[] } & {
   attachments: Attachment[];
   interpretations: { title: string; form: (typeof INTERPRETATION_FORMS)[number]; blocks: Block[] }[];
 } {
@@ -212,7 +224,11 @@ function parseShape(input: unknown, ctx: SubmissionContext): { parsed: ParsedSub
 
   if (!ctx.sections.includes(parsed.section)) {
     problems.push(
-      problem("section", "invalid", `section must be one of the gazette's sections: ${ctx.sections.join(", ")}`),
+      problem(
+        "section",
+        "invalid",
+        `section must be one of the gazette's sections: ${ctx.sections.join(", ")}`,
+      ),
     );
   }
   if (parsed.dateWritten > ctx.today) {
@@ -245,18 +261,31 @@ function parseShape(input: unknown, ctx: SubmissionContext): { parsed: ParsedSub
     );
   }
   if (parsed.normative && parsed.normative.validUntil < parsed.normative.validFrom) {
-    problems.push(problem("normative.validUntil", "invalid", "normative.validUntil is before normative.validFrom"));
+    problems.push(
+      problem("normative.validUntil", "invalid", "normative.validUntil is before normative.validFrom"),
+    );
   }
   if (parsed.attachments.length > limits.maxAttachments) {
     problems.push(problem("attachments", "too_long", `at most ${limits.maxAttachments} attachments`));
   }
   if (parsed.interpretations.length > limits.maxInterpretations) {
-    problems.push(problem("interpretations", "too_long", `at most ${limits.maxInterpretations} interpretations`));
+    problems.push(
+      problem("interpretations", "too_long", `at most ${limits.maxInterpretations} interpretations`),
+    );
   }
   const repost = parsed.repost;
-  if (repost?.scope === "targeted" && !repost.regions.length && !repost.levels.length && !repost.sectors.length) {
+  if (
+    repost?.scope === "targeted" &&
+    !repost.regions.length &&
+    !repost.levels.length &&
+    !repost.sectors.length
+  ) {
     problems.push(
-      problem("repost.regions", "required", "a targeted repost needs at least one of regions, levels or sectors"),
+      problem(
+        "repost.regions",
+        "required",
+        "a targeted repost needs at least one of regions, levels or sectors",
+      ),
     );
   }
 
@@ -285,7 +314,12 @@ function parseShape(input: unknown, ctx: SubmissionContext): { parsed: ParsedSub
       blocks: toBlocks(a.body, `attachments.${i}.body`, limits, problems),
     }));
   }
-  if (parsed.body !== undefined && !ctx.convertedBody && blocks.length === 0 && !problems.some((p) => p.field === "body")) {
+  if (
+    parsed.body !== undefined &&
+    !ctx.convertedBody &&
+    blocks.length === 0 &&
+    !problems.some((p) => p.field === "body")
+  ) {
     problems.push(problem("body", "required", "body has no text"));
   }
   const interpretations = parsed.interpretations.map((it, i) => ({
@@ -303,7 +337,11 @@ function checkPublicationRules(parsed: ParsedSubmission, interpretationCount: nu
   const refusals: FieldProblem[] = [];
   if (!parsed.approval) {
     refusals.push(
-      problem("approval", "not_approved", "Only approved documents are accepted: approval {approver, date} is missing"),
+      problem(
+        "approval",
+        "not_approved",
+        "Only approved documents are accepted: approval {approver, date} is missing",
+      ),
     );
   }
   if (!parsed.review) {
@@ -349,7 +387,10 @@ export function validateSubmission(input: unknown, ctx: SubmissionContext): Subm
   checkPublicationRules(parsed, interpretations.length);
 
   const warnings: string[] = [];
-  if (parsed.normative && daysBetween(parsed.normative.validFrom, parsed.normative.validUntil) > FIVE_YEARS_DAYS) {
+  if (
+    parsed.normative &&
+    daysBetween(parsed.normative.validFrom, parsed.normative.validUntil) > FIVE_YEARS_DAYS
+  ) {
     warnings.push("normative: validity period exceeds 5 years (规范性文件有效期一般不超过5年)");
   }
   const docNumber = parsed.docNumber ?? null;

@@ -1,11 +1,11 @@
-import type { SQSBatchResponse, SQSEvent, Context } from "aws-lambda";
+import type { Logger } from "@aws-lambda-powertools/logger";
+import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import type { AuditLog } from "../audit/audit-log.js";
 import type { DocumentAcceptedEvent } from "../documents/intake.js";
 import { EVENTS_QUEUE } from "../documents/intake.js";
 import { PermanentMessageError } from "../platform/errors.js";
 import type { QueuePort } from "../platform/ports.js";
 import { createSqsHandler } from "../platform/sqs-consumer.js";
-import type { Logger } from "@aws-lambda-powertools/logger";
 
 /** Domain events → subscribers. Editions and reposts add their subscribers here. */
 export function createEventsHandler(deps: {

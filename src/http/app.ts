@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
+import type { Config } from "../config.js";
 import type { DocumentIntake, ListFilter } from "../documents/intake.js";
 import { DISCLOSURE_ATTRIBUTES, DOCUMENT_KINDS } from "../documents/model.js";
-import type { Config } from "../config.js";
 import type { SiteRenderer } from "../site/render.js";
 import type { Authenticator, Principal } from "./auth.js";
 import { errorResponse, HttpProblem } from "./errors.js";
@@ -23,7 +23,10 @@ type AppEnv = { Variables: { principal: Principal } };
 const MULTIPART_OVERHEAD = 256 * 1024;
 
 function requireEditor(auth: Authenticator) {
-  return async (c: { req: { raw: Request }; env: unknown; set: (k: "principal", v: Principal) => void }, next: () => Promise<void>) => {
+  return async (
+    c: { req: { raw: Request }; env: unknown; set: (k: "principal", v: Principal) => void },
+    next: () => Promise<void>,
+  ) => {
     const principal = auth.authenticate(c.req.raw, c.env);
     if (!principal) {
       throw new HttpProblem(401, [
@@ -41,7 +44,9 @@ function requireEditor(auth: Authenticator) {
 
 function tooLarge(limit: number) {
   return () => {
-    throw new HttpProblem(413, [{ code: "too_large", field: null, message: `The request body must be at most ${limit} bytes` }]);
+    throw new HttpProblem(413, [
+      { code: "too_large", field: null, message: `The request body must be at most ${limit} bytes` },
+    ]);
   };
 }
 
@@ -55,13 +60,21 @@ function metadataFromForm(form: Record<string, string | File | (string | File)[]
       if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("not an object");
       metadata = parsed as Record<string, unknown>;
     } catch {
-      throw new HttpProblem(400, [{ code: "invalid_json", field: "metadata", message: "metadata must be a JSON object" }]);
+      throw new HttpProblem(400, [
+        { code: "invalid_json", field: "metadata", message: "metadata must be a JSON object" },
+      ]);
     }
   }
   for (const [name, value] of Object.entries(form)) {
     if (name === "metadata" || name === "file" || typeof value !== "string") continue;
     const trimmed = value.trim();
-    if (/^[[{]/.test(trimmed) || trimmed === "true" || trimmed === "false" || trimmed === "null" || /^\d+$/.test(trimmed)) {
+    if (
+      /^[[{]/.test(trimmed) ||
+      trimmed === "true" ||
+      trimmed === "false" ||
+      trimmed === "null" ||
+      /^\d+$/.test(trimmed)
+    ) {
       try {
         metadata[name] = JSON.parse(trimmed);
         continue;
@@ -81,13 +94,25 @@ function listFilter(query: Record<string, string>): ListFilter {
     problems.push({ code: "invalid", field: "year", message: "year must be a four-digit year" });
   }
   if (query.kind && !(DOCUMENT_KINDS as readonly string[]).includes(query.kind)) {
-    problems.push({ code: "invalid", field: "kind", message: `kind must be one of ${DOCUMENT_KINDS.join(" ")}` });
+    problems.push({
+      code: "invalid",
+      field: "kind",
+      message: `kind must be one of ${DOCUMENT_KINDS.join(" ")}`,
+    });
   }
   if (query.disclosure && !(DISCLOSURE_ATTRIBUTES as readonly string[]).includes(query.disclosure)) {
-    problems.push({ code: "invalid", field: "disclosure", message: `disclosure must be one of ${DISCLOSURE_ATTRIBUTES.join(", ")}` });
+    problems.push({
+      code: "invalid",
+      field: "disclosure",
+      message: `disclosure must be one of ${DISCLOSURE_ATTRIBUTES.join(", ")}`,
+    });
   }
   if (query.state && !["accepted", "placed", "published"].includes(query.state)) {
-    problems.push({ code: "invalid", field: "state", message: "state must be accepted, placed or published" });
+    problems.push({
+      code: "invalid",
+      field: "state",
+      message: "state must be accepted, placed or published",
+    });
   }
   if (query.policy && !["true", "false"].includes(query.policy)) {
     problems.push({ code: "invalid", field: "policy", message: "policy must be true or false" });
@@ -109,7 +134,9 @@ function pageLimit(raw: string | undefined): number {
   if (raw === undefined) return 50;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > 200) {
-    throw new HttpProblem(400, [{ code: "invalid", field: "limit", message: "limit must be an integer from 1 to 200" }]);
+    throw new HttpProblem(400, [
+      { code: "invalid", field: "limit", message: "limit must be an integer from 1 to 200" },
+    ]);
   }
   return n;
 }
@@ -124,7 +151,15 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   app.onError((error) => errorResponse(error, deps.logError));
   app.notFound((c) =>
     c.req.path.startsWith("/api/")
-      ? errorResponse(new HttpProblem(404, [{ code: "not_found", field: null, message: `No endpoint ${c.req.method} ${c.req.path}; see /api/openapi.json` }]))
+      ? errorResponse(
+          new HttpProblem(404, [
+            {
+              code: "not_found",
+              field: null,
+              message: `No endpoint ${c.req.method} ${c.req.path}; see /api/openapi.json`,
+            },
+          ]),
+        )
       : c.html(site.notFound(), 404),
   );
   app.use("*", secureHeaders());
@@ -137,13 +172,21 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
     editor,
     bodyLimit({
       maxSize: Math.max(config.limits.maxJsonBytes, config.limits.maxDocxBytes + MULTIPART_OVERHEAD),
-      onError: tooLarge(Math.max(config.limits.maxJsonBytes, config.limits.maxDocxBytes + MULTIPART_OVERHEAD)),
+      onError: tooLarge(
+        Math.max(config.limits.maxJsonBytes, config.limits.maxDocxBytes + MULTIPART_OVERHEAD),
+      ),
     }),
     async (c) => {
       const principal = c.get("principal");
       const idempotencyKey = c.req.header("idempotency-key")?.trim() || undefined;
       if (idempotencyKey && idempotencyKey.length > 255) {
-        throw new HttpProblem(400, [{ code: "too_long", field: "Idempotency-Key", message: "Idempotency-Key must be at most 255 characters" }]);
+        throw new HttpProblem(400, [
+          {
+            code: "too_long",
+            field: "Idempotency-Key",
+            message: "Idempotency-Key must be at most 255 characters",
+          },
+        ]);
       }
       const contentType = (c.req.header("content-type") ?? "").toLowerCase();
       let input: unknown;
@@ -154,29 +197,46 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
         try {
           input = JSON.parse(text);
         } catch {
-          throw new HttpProblem(400, [{ code: "invalid_json", field: null, message: "The request body is not valid JSON" }]);
+          throw new HttpProblem(400, [
+            { code: "invalid_json", field: null, message: "The request body is not valid JSON" },
+          ]);
         }
       } else if (contentType.startsWith("multipart/form-data")) {
         const form = await c.req.parseBody({ all: true });
         const file = form.file;
         if (!(file instanceof File)) {
-          throw new HttpProblem(400, [{ code: "required", field: "file", message: "multipart uploads need a `file` part with the .docx" }]);
+          throw new HttpProblem(400, [
+            {
+              code: "required",
+              field: "file",
+              message: "multipart uploads need a `file` part with the .docx",
+            },
+          ]);
         }
         docx = { bytes: new Uint8Array(await file.arrayBuffer()), filename: file.name || null };
         input = metadataFromForm(form);
       } else {
         throw new HttpProblem(415, [
-          { code: "unsupported_media_type", field: "Content-Type", message: "Send application/json, or multipart/form-data with a .docx `file` and `metadata`" },
+          {
+            code: "unsupported_media_type",
+            field: "Content-Type",
+            message: "Send application/json, or multipart/form-data with a .docx `file` and `metadata`",
+          },
         ]);
       }
       const result = await intake.submit({ input, docx, idempotencyKey, submittedBy: principal.id });
-      return jsonResponse(result.document, result.status, { location: `/api/documents/${result.document.id}` });
+      return jsonResponse(result.document, result.status, {
+        location: `/api/documents/${result.document.id}`,
+      });
     },
   );
 
   app.get("/api/documents", editor, async (c) => {
     const query = c.req.query();
-    const result = await intake.list(listFilter(query), { limit: pageLimit(query.limit), cursor: query.cursor || undefined });
+    const result = await intake.list(listFilter(query), {
+      limit: pageLimit(query.limit),
+      cursor: query.cursor || undefined,
+    });
     return jsonResponse(result);
   });
 

@@ -46,6 +46,18 @@ function classify(error: unknown): [number, readonly FieldProblem[]] {
   if (error instanceof StorageRequestError)
     return [400, [{ code: "storage_rejected", field: null, message: "The request could not be stored" }]];
   if (error instanceof StorageUnavailableError)
-    return [503, [{ code: "unavailable", field: null, message: "Storage is temporarily unavailable; retry" }]];
-  return [500, [{ code: "internal", field: null, message: "Internal error. Retrying with the same Idempotency-Key is safe; report it if it persists." }]];
+    return [
+      503,
+      [{ code: "unavailable", field: null, message: "Storage is temporarily unavailable; retry" }],
+    ];
+  return [
+    500,
+    [
+      {
+        code: "internal",
+        field: null,
+        message: "Internal error. Retrying with the same Idempotency-Key is safe; report it if it persists.",
+      },
+    ],
+  ];
 }

@@ -9,7 +9,10 @@ const errorSchema = {
   properties: {
     error: {
       description: "One problem, or a list when several fields fail.",
-      oneOf: [{ $ref: "#/components/schemas/Problem" }, { type: "array", items: { $ref: "#/components/schemas/Problem" } }],
+      oneOf: [
+        { $ref: "#/components/schemas/Problem" },
+        { type: "array", items: { $ref: "#/components/schemas/Problem" } },
+      ],
     },
   },
 };
@@ -24,7 +27,11 @@ const errorResponses = (codes: Record<string, string>) =>
 
 /** OpenAPI 3.1 description of the API; request schemas come from the same zod schema intake validates with. */
 export function buildOpenApiDocument(config: Pick<Config, "gazette" | "limits">) {
-  const submission = z.toJSONSchema(submissionSchema, { io: "input", unrepresentable: "any", target: "draft-2020-12" });
+  const submission = z.toJSONSchema(submissionSchema, {
+    io: "input",
+    unrepresentable: "any",
+    target: "draft-2020-12",
+  });
   const { $schema: _ignored, ...submissionBody } = submission as Record<string, unknown>;
   return {
     openapi: "3.1.0",
@@ -40,7 +47,11 @@ export function buildOpenApiDocument(config: Pick<Config, "gazette" | "limits">)
         Problem: {
           type: "object",
           required: ["code", "message", "field"],
-          properties: { code: { type: "string" }, message: { type: "string" }, field: { type: ["string", "null"] } },
+          properties: {
+            code: { type: "string" },
+            message: { type: "string" },
+            field: { type: ["string", "null"] },
+          },
         },
         Error: errorSchema,
         DocumentSubmission: {
@@ -49,7 +60,8 @@ export function buildOpenApiDocument(config: Pick<Config, "gazette" | "limits">)
         },
         Document: {
           type: "object",
-          description: "An accepted document: the submission plus id, state, receivedAt, receivedBy, blocks, source, warnings.",
+          description:
+            "An accepted document: the submission plus id, state, receivedAt, receivedBy, blocks, source, warnings.",
           properties: {
             id: { type: "string" },
             state: { enum: ["accepted", "placed", "published"] },
@@ -70,7 +82,8 @@ export function buildOpenApiDocument(config: Pick<Config, "gazette" | "limits">)
               name: "Idempotency-Key",
               in: "header",
               schema: { type: "string", maxLength: 255 },
-              description: "Retry-safe submissions: the same key and body return the first result; the same key with another body is 409.",
+              description:
+                "Retry-safe submissions: the same key and body return the first result; the same key with another body is 409.",
             },
           ],
           requestBody: {
@@ -82,7 +95,11 @@ export function buildOpenApiDocument(config: Pick<Config, "gazette" | "limits">)
                   type: "object",
                   required: ["file"],
                   properties: {
-                    file: { type: "string", format: "binary", description: `A .docx, at most ${config.limits.maxDocxBytes} bytes` },
+                    file: {
+                      type: "string",
+                      format: "binary",
+                      description: `A .docx, at most ${config.limits.maxDocxBytes} bytes`,
+                    },
                     metadata: { type: "string", description: "DocumentSubmission as JSON, without body" },
                   },
                 },
@@ -90,7 +107,10 @@ export function buildOpenApiDocument(config: Pick<Config, "gazette" | "limits">)
             },
           },
           responses: {
-            "201": { description: "Accepted", content: { "application/json": { schema: { $ref: "#/components/schemas/Document" } } } },
+            "201": {
+              description: "Accepted",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/Document" } } },
+            },
             ...errorResponses({
               "400": "Invalid fields",
               "401": "No editor credentials",
@@ -112,8 +132,17 @@ export function buildOpenApiDocument(config: Pick<Config, "gazette" | "limits">)
             { name: "state", in: "query", schema: { enum: ["accepted", "placed", "published"] } },
             { name: "year", in: "query", schema: { type: "integer" } },
             { name: "policy", in: "query", schema: { type: "boolean" } },
-            { name: "q", in: "query", schema: { type: "string" }, description: "Part of the title or 发文字号" },
-            { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 200, default: 50 } },
+            {
+              name: "q",
+              in: "query",
+              schema: { type: "string" },
+              description: "Part of the title or 发文字号",
+            },
+            {
+              name: "limit",
+              in: "query",
+              schema: { type: "integer", minimum: 1, maximum: 200, default: 50 },
+            },
             { name: "cursor", in: "query", schema: { type: "string" } },
           ],
           responses: {
@@ -123,7 +152,10 @@ export function buildOpenApiDocument(config: Pick<Config, "gazette" | "limits">)
                 "application/json": {
                   schema: {
                     type: "object",
-                    properties: { items: { type: "array", items: { type: "object" } }, cursor: { type: "string" } },
+                    properties: {
+                      items: { type: "array", items: { type: "object" } },
+                      cursor: { type: "string" },
+                    },
                   },
                 },
               },
@@ -138,12 +170,17 @@ export function buildOpenApiDocument(config: Pick<Config, "gazette" | "limits">)
           security: [{ editorToken: [] }],
           parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
           responses: {
-            "200": { description: "The document", content: { "application/json": { schema: { $ref: "#/components/schemas/Document" } } } },
+            "200": {
+              description: "The document",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/Document" } } },
+            },
             ...errorResponses({ "401": "No editor credentials", "404": "No such document" }),
           },
         },
       },
-      "/api/openapi.json": { get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" } } } },
+      "/api/openapi.json": {
+        get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" } } },
+      },
       "/health": { get: { summary: "Liveness", responses: { "200": { description: "ok" } } } },
     },
   };

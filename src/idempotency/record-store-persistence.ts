@@ -1,6 +1,9 @@
-import { BasePersistenceLayer, IdempotencyRecord } from "@aws-lambda-powertools/idempotency/persistence";
-import { IdempotencyItemAlreadyExistsError, IdempotencyItemNotFoundError } from "@aws-lambda-powertools/idempotency";
 import type { JSONValue } from "@aws-lambda-powertools/commons/types";
+import {
+  IdempotencyItemAlreadyExistsError,
+  IdempotencyItemNotFoundError,
+} from "@aws-lambda-powertools/idempotency";
+import { BasePersistenceLayer, IdempotencyRecord } from "@aws-lambda-powertools/idempotency/persistence";
 import { ConditionFailedError } from "../platform/errors.js";
 import type { Clock, RecordStore, StoredRecord } from "../platform/ports.js";
 
@@ -61,7 +64,11 @@ export class RecordStorePersistenceLayer extends BasePersistenceLayer {
     const now = this.clock.now().getTime();
     const d = existing.data;
     if (d.expiryTimestamp !== undefined && d.expiryTimestamp * 1000 < now) return true;
-    return d.status === "INPROGRESS" && d.inProgressExpiryTimestamp !== undefined && d.inProgressExpiryTimestamp < now;
+    return (
+      d.status === "INPROGRESS" &&
+      d.inProgressExpiryTimestamp !== undefined &&
+      d.inProgressExpiryTimestamp < now
+    );
   }
 
   protected async _putRecord(record: IdempotencyRecord): Promise<void> {
@@ -77,9 +84,13 @@ export class RecordStorePersistenceLayer extends BasePersistenceLayer {
     if (!existing) {
       // It expired between the two calls: try once more as a fresh claim.
       await this.records.put(next, { kind: "absent" }).catch((cause) => {
-        throw new IdempotencyItemAlreadyExistsError(`Idempotency key ${record.idempotencyKey} is taken`, undefined, {
-          cause,
-        });
+        throw new IdempotencyItemAlreadyExistsError(
+          `Idempotency key ${record.idempotencyKey} is taken`,
+          undefined,
+          {
+            cause,
+          },
+        );
       });
       return;
     }
@@ -97,11 +108,10 @@ export class RecordStorePersistenceLayer extends BasePersistenceLayer {
     );
   }
 
+  /** Powertools passes the complete record (payload hash included), so no read is needed. */
   protected async _updateRecord(record: IdempotencyRecord): Promise<void> {
     const key = this.key(record.idempotencyKey);
-    const existing = await this.records.get<IdempotencyData>(key);
-    const data = { ...existing?.data, ...this.toData(record) };
-    await this.records.put({ ...key, data, expiresAt: record.expiryTimestamp });
+    await this.records.put({ ...key, data: this.toData(record), expiresAt: record.expiryTimestamp });
   }
 
   protected async _deleteRecord(record: IdempotencyRecord): Promise<void> {

@@ -18,3 +18,15 @@ export class StorageRequestError extends StorageError {}
 
 /** The named queue is not configured. */
 export class UnknownQueueError extends StorageError {}
+
+/**
+ * Thrown by a queue message processor when retrying cannot help (a malformed or unknown
+ * message). The SQS consumer then moves the message to the dead-letter queue at once instead of
+ * retrying it maxReceiveCount times. Not a StorageError: it is about the message, not the store.
+ */
+export class PermanentMessageError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}

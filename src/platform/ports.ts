@@ -42,7 +42,9 @@ export interface NewRecord<T = unknown> extends RecordKey {
  * Write conditions. `absent` also succeeds when the existing record has expired.
  * `version` requires the current version to equal the given one.
  */
-export type WriteCondition = { readonly kind: "absent" } | { readonly kind: "version"; readonly version: number };
+export type WriteCondition =
+  | { readonly kind: "absent" }
+  | { readonly kind: "version"; readonly version: number };
 
 export interface QueryOptions {
   /** Query the main table by pk, or the gsi1 index by gsi1pk. */
@@ -117,6 +119,7 @@ export interface ReceivedMessage {
 }
 
 export interface ReceiveOptions {
+  /** 1–10; default 1, as in SQS. */
   readonly maxMessages?: number | undefined;
   readonly visibilityTimeoutSeconds?: number | undefined;
   /** Long-poll up to this many seconds when the queue is empty. */
@@ -131,11 +134,17 @@ export interface ReceiveOptions {
 export interface QueuePort {
   send(queue: string, messages: readonly OutgoingMessage[]): Promise<string[]>;
   receive(queue: string, options?: ReceiveOptions): Promise<ReceivedMessage[]>;
-  /** Acknowledge: the message is done and never redelivered. */
+  /**
+   * Acknowledge: the message is done and never redelivered. A stale handle (the message was
+   * received again since) is silently ignored and the message stays, as in SQS.
+   */
   delete(queue: string, receiptHandle: string): Promise<void>;
-  /** Retry later: the message becomes visible again after `seconds` (backoff). */
+  /**
+   * Retry later: the message becomes visible again after `seconds` (backoff). Throws
+   * ConditionFailedError when the message is no longer in flight under this handle.
+   */
   changeVisibility(queue: string, receiptHandle: string, seconds: number): Promise<void>;
-  /** Messages visible now or in flight (approximate on SQS). */
+  /** Messages visible now, in flight or delayed (approximate on SQS). */
   depth(queue: string): Promise<number>;
   /** Logical name of the queue's dead-letter queue. */
   deadLetterQueueOf(queue: string): string;

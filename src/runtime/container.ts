@@ -33,7 +33,10 @@ export function createContainer(
     sections: config.gazette.sections,
     idempotencyTtlSeconds: config.idempotencyTtlSeconds,
     onEventError: (error, event) =>
-      logger.error("document.accepted event not queued", { error: error as Error, documentId: event.documentId }),
+      logger.error("document.accepted event not queued", {
+        error: error as Error,
+        documentId: event.documentId,
+      }),
   });
   return {
     config,

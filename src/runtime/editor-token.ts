@@ -6,7 +6,10 @@ import { join } from "node:path";
  * The local editor token: GAZETTE_EDITOR_TOKEN if set, else the one stored in the data directory,
  * else a new random one written there (mode 0600) so it survives restarts.
  */
-export function ensureEditorToken(dataDir: string, fromEnv: string | undefined): { token: string; source: "env" | "file" | "generated"; path: string } {
+export function ensureEditorToken(
+  dataDir: string,
+  fromEnv: string | undefined,
+): { token: string; source: "env" | "file" | "generated"; path: string } {
   const path = join(dataDir, "editor-token");
   if (fromEnv) return { token: fromEnv, source: "env", path };
   if (existsSync(path)) {

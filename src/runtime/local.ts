@@ -26,11 +26,16 @@ export async function startLocal(config: Config, options: { hostname?: string } 
   const { token, source } = ensureEditorToken(config.dataDir, config.editorToken);
   const platform = createEmbeddedPlatform({
     dataDir: config.dataDir,
+    synchronous: config.sqliteSynchronous,
     queues: { [EVENTS_QUEUE]: { maxReceiveCount: 5 } },
   });
   const container = createContainer(config, platform, { editorToken: token });
   const app = createApiApp(container);
-  const eventsHandler = createEventsHandler({ queues: platform.queues, audit: container.audit, logger: container.logger });
+  const eventsHandler = createEventsHandler({
+    queues: platform.queues,
+    audit: container.audit,
+    logger: container.logger,
+  });
   const poller = startQueuePoller({
     queue: EVENTS_QUEUE,
     queues: platform.queues,

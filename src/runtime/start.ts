@@ -6,7 +6,9 @@ async function main() {
   const config = loadConfig({ ...process.env, GAZETTE_MODE: "embedded" });
   const runtime = await startLocal(config, { hostname: process.env.HOST });
   const tokenNote =
-    runtime.editorTokenSource === "env" ? "(from GAZETTE_EDITOR_TOKEN)" : `(stored in ${config.dataDir}/editor-token)`;
+    runtime.editorTokenSource === "env"
+      ? "(from GAZETTE_EDITOR_TOKEN)"
+      : `(stored in ${config.dataDir}/editor-token)`;
   process.stdout.write(
     [
       "",
@@ -37,7 +39,9 @@ main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`Configuration error: ${error.message}\n`);
   } else if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
-    process.stderr.write(`Port ${process.env.PORT ?? 3000} is in use. Start with another, e.g. PORT=3001 npm start\n`);
+    process.stderr.write(
+      `Port ${process.env.PORT ?? 3000} is in use. Start with another, e.g. PORT=3001 npm start\n`,
+    );
   } else {
     process.stderr.write(`Could not start: ${(error as Error).stack ?? String(error)}\n`);
   }

@@ -18,10 +18,15 @@ export function findTemplatesDir(env: Readonly<Record<string, string | undefined
   const here = dirname(fileURLToPath(import.meta.url));
   const candidates = [env.GAZETTE_TEMPLATES_DIR, join(here, "templates"), resolve(here, "../../templates")];
   for (const dir of candidates) if (dir && existsSync(join(dir, "layout.hbs"))) return dir;
-  throw new Error(`templates/ not found (looked in ${candidates.filter(Boolean).join(", ")}); set GAZETTE_TEMPLATES_DIR`);
+  throw new Error(
+    `templates/ not found (looked in ${candidates.filter(Boolean).join(", ")}); set GAZETTE_TEMPLATES_DIR`,
+  );
 }
 
-export function createSiteRenderer(gazette: GazetteSettings, templatesDir = findTemplatesDir()): SiteRenderer {
+export function createSiteRenderer(
+  gazette: GazetteSettings,
+  templatesDir = findTemplatesDir(),
+): SiteRenderer {
   const hbs = Handlebars.create();
   const load = (name: string) =>
     hbs.compile(readFileSync(join(templatesDir, `${name}.hbs`), "utf8"), { strict: false, noEscape: false });

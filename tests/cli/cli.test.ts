@@ -38,13 +38,17 @@ describe("gazette CLI", () => {
     expect(first.out.some((l) => l.includes(".docx"))).toBe(true);
     // Idempotency keys come from the file contents: a re-run returns the same documents.
     expect(code2).toBe(0);
-    const ids = (lines: string[]) => lines.filter((l) => l.startsWith("accepted")).map((l) => l.split(/\s+/)[2]);
+    const ids = (lines: string[]) =>
+      lines.filter((l) => l.startsWith("accepted")).map((l) => l.split(/\s+/)[2]);
     expect(ids(second.out)).toEqual(ids(first.out));
   });
 
   it("reports refused documents with the field and reason and exits 1", async () => {
     const dir = mkdtempSync(join(tmpdir(), "gazette-cli-bad-"));
-    writeFileSync(join(dir, "policy.json"), JSON.stringify(aSubmission({ policy: true, interpretations: [] })));
+    writeFileSync(
+      join(dir, "policy.json"),
+      JSON.stringify(aSubmission({ policy: true, interpretations: [] })),
+    );
     const c = capture();
     const code = await run(["submit", dir], c.io, env);
     rmSync(dir, { recursive: true, force: true });

@@ -9,10 +9,14 @@ describe("GET /api/documents", () => {
   beforeEach(async () => {
     app = createTestApp();
     for (let i = 0; i < 7; i++) {
-      const res = await app.postJson(aSubmission({ title: `通知${i}`, dateWritten: i < 3 ? "2023-03-01" : "2024-03-01" }));
+      const res = await app.postJson(
+        aSubmission({ title: `通知${i}`, dateWritten: i < 3 ? "2023-03-01" : "2024-03-01" }),
+      );
       expect(res.status).toBe(201);
     }
-    await app.postJson(aSubmission({ title: "财政厅办法", kind: "办法", issuers: ["四川省财政厅"], section: "部门文件" }));
+    await app.postJson(
+      aSubmission({ title: "财政厅办法", kind: "办法", issuers: ["四川省财政厅"], section: "部门文件" }),
+    );
   });
   afterEach(() => app.close());
 
@@ -30,10 +34,16 @@ describe("GET /api/documents", () => {
   });
 
   it("filters by issuer, kind, year and title text", async () => {
-    const byIssuer = (await (await app.request(`/api/documents?issuer=${encodeURIComponent("四川省财政厅")}`)).json()) as Page;
-    const byKind = (await (await app.request(`/api/documents?kind=${encodeURIComponent("办法")}`)).json()) as Page;
+    const byIssuer = (await (
+      await app.request(`/api/documents?issuer=${encodeURIComponent("四川省财政厅")}`)
+    ).json()) as Page;
+    const byKind = (await (
+      await app.request(`/api/documents?kind=${encodeURIComponent("办法")}`)
+    ).json()) as Page;
     const byYear = (await (await app.request("/api/documents?year=2023")).json()) as Page;
-    const byText = (await (await app.request(`/api/documents?q=${encodeURIComponent("通知6")}`)).json()) as Page;
+    const byText = (await (
+      await app.request(`/api/documents?q=${encodeURIComponent("通知6")}`)
+    ).json()) as Page;
     expect(byIssuer.items.map((d) => d.title)).toEqual(["财政厅办法"]);
     expect(byKind.items.map((d) => d.title)).toEqual(["财政厅办法"]);
     expect(byYear.items.map((d) => d.title)).toEqual(["通知2", "通知1", "通知0"]);
@@ -57,12 +67,30 @@ describe("GET /api/documents", () => {
   it("serves the OpenAPI document publicly with the submission schema", async () => {
     const res = await app.request("/api/openapi.json", { editor: false });
     expect(res.status).toBe(200);
-    const spec = (await res.json()) as { openapi: string; components: { schemas: { DocumentSubmission: { properties: Record<string, unknown>; required: string[] } } } };
+    const spec = (await res.json()) as {
+      openapi: string;
+      components: {
+        schemas: { DocumentSubmission: { properties: Record<string, unknown>; required: string[] } };
+      };
+    };
     expect(spec.openapi).toBe("3.1.0");
     const schema = spec.components.schemas.DocumentSubmission;
     expect(Object.keys(schema.properties)).toEqual(
-      expect.arrayContaining(["title", "docNumber", "issuers", "dateWritten", "kind", "disclosure", "review", "approval", "interpretations", "repost"]),
+      expect.arrayContaining([
+        "title",
+        "docNumber",
+        "issuers",
+        "dateWritten",
+        "kind",
+        "disclosure",
+        "review",
+        "approval",
+        "interpretations",
+        "repost",
+      ]),
     );
-    expect(schema.required).toEqual(expect.arrayContaining(["title", "issuers", "dateWritten", "kind", "disclosure"]));
+    expect(schema.required).toEqual(
+      expect.arrayContaining(["title", "issuers", "dateWritten", "kind", "disclosure"]),
+    );
   });
 });

@@ -2,7 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { aPolicySubmission, aSubmission } from "../support/factories.js";
 import { createTestApp, type TestApp } from "../support/local-app.js";
 
-type ErrorBody = { error: { code: string; field: string | null; message: string } | { code: string; field: string | null; message: string }[] };
+type ErrorBody = {
+  error:
+    | { code: string; field: string | null; message: string }
+    | { code: string; field: string | null; message: string }[];
+};
 
 function problems(body: ErrorBody) {
   return Array.isArray(body.error) ? body.error : [body.error];
@@ -25,12 +29,23 @@ describe("POST /api/documents — intake rules", () => {
     const res = await app.postJson(aSubmission());
     // Assess
     expect(res.status).toBe(201);
-    const doc = (await res.json()) as Record<string, unknown> & { id: string; blocks: { type: string; level?: number }[] };
+    const doc = (await res.json()) as Record<string, unknown> & {
+      id: string;
+      blocks: { type: string; level?: number }[];
+    };
     expect(doc.id).toMatch(/^[0-9A-Z]{26}$/);
     expect(res.headers.get("location")).toBe(`/api/documents/${doc.id}`);
     expect(doc.state).toBe("accepted");
     expect(doc.receivedBy).toBe("editor");
-    expect(doc.blocks.map((b) => b.type)).toEqual(["paragraph", "heading", "paragraph", "heading", "paragraph", "heading", "table"]);
+    expect(doc.blocks.map((b) => b.type)).toEqual([
+      "paragraph",
+      "heading",
+      "paragraph",
+      "heading",
+      "paragraph",
+      "heading",
+      "table",
+    ]);
     expect(doc.blocks.filter((b) => b.type === "heading").map((b) => b.level)).toEqual([1, 2, 3]);
     const fetched = await app.request(`/api/documents/${doc.id}`);
     expect(await fetched.json()).toEqual(doc);
@@ -47,11 +62,19 @@ describe("POST /api/documents — intake rules", () => {
 
   it("refuses a document whose confidentiality review is missing or not passed", async () => {
     const missing = await app.postJson(aSubmission({ review: null }));
-    const failed = await app.postJson(aSubmission({ review: { reviewer: "张敏", date: "2024-05-04", result: "failed" } }));
+    const failed = await app.postJson(
+      aSubmission({ review: { reviewer: "张敏", date: "2024-05-04", result: "failed" } }),
+    );
     expect(missing.status).toBe(422);
-    expect(problems((await missing.json()) as ErrorBody)[0]).toMatchObject({ code: "review_required", field: "review" });
+    expect(problems((await missing.json()) as ErrorBody)[0]).toMatchObject({
+      code: "review_required",
+      field: "review",
+    });
     expect(failed.status).toBe(422);
-    expect(problems((await failed.json()) as ErrorBody)[0]).toMatchObject({ code: "review_not_passed", field: "review.result" });
+    expect(problems((await failed.json()) as ErrorBody)[0]).toMatchObject({
+      code: "review_not_passed",
+      field: "review.result",
+    });
     expect(await storedCount(app)).toBe(0);
   });
 
@@ -61,7 +84,10 @@ describe("POST /api/documents — intake rules", () => {
       aSubmission({ disclosure: { attribute: "not_public", reason: "涉及内部管理事项" } }),
     );
     expect(noReason.status).toBe(400);
-    expect(problems((await noReason.json()) as ErrorBody)[0]).toMatchObject({ code: "required", field: "disclosure.reason" });
+    expect(problems((await noReason.json()) as ErrorBody)[0]).toMatchObject({
+      code: "required",
+      field: "disclosure.reason",
+    });
     expect(withReason.status).toBe(201);
     expect(((await withReason.json()) as { disclosure: unknown }).disclosure).toEqual({
       attribute: "not_public",
@@ -81,7 +107,10 @@ describe("POST /api/documents — intake rules", () => {
   it("accepts a policy document with its interpretation and keeps the interpretation", async () => {
     const res = await app.postJson(aPolicySubmission());
     expect(res.status).toBe(201);
-    const doc = (await res.json()) as { policy: boolean; interpretations: { id: string; form: string; blocks: unknown[] }[] };
+    const doc = (await res.json()) as {
+      policy: boolean;
+      interpretations: { id: string; form: string; blocks: unknown[] }[];
+    };
     expect(doc.policy).toBe(true);
     expect(doc.interpretations).toHaveLength(1);
     expect(doc.interpretations[0]).toMatchObject({ id: "interpretation-1", form: "text" });
@@ -96,11 +125,16 @@ describe("POST /api/documents — intake rules", () => {
       }),
     );
     expect(res.status).toBe(422);
-    expect(problems((await res.json()) as ErrorBody)[0]).toMatchObject({ code: "repost_requires_public", field: "repost.scope" });
+    expect(problems((await res.json()) as ErrorBody)[0]).toMatchObject({
+      code: "repost_requires_public",
+      field: "repost.scope",
+    });
   });
 
   it("lists every failing field when several are wrong", async () => {
-    const res = await app.postJson(aSubmission({ title: "", dateWritten: "2024-02-30", kind: "便条", issuers: [] }));
+    const res = await app.postJson(
+      aSubmission({ title: "", dateWritten: "2024-02-30", kind: "便条", issuers: [] }),
+    );
     expect(res.status).toBe(400);
     const fields = problems((await res.json()) as ErrorBody).map((p) => p.field);
     expect(fields).toEqual(expect.arrayContaining(["title", "dateWritten", "kind", "issuers"]));
@@ -118,7 +152,10 @@ describe("POST /api/documents — intake rules", () => {
   it("rejects a 发文字号 that is not one", async () => {
     const res = await app.postJson(aSubmission({ docNumber: "第几号文件" }));
     expect(res.status).toBe(400);
-    expect(problems((await res.json()) as ErrorBody)[0]).toMatchObject({ field: "docNumber", code: "invalid_format" });
+    expect(problems((await res.json()) as ErrorBody)[0]).toMatchObject({
+      field: "docNumber",
+      code: "invalid_format",
+    });
   });
 
   it("rejects a section the gazette does not have", async () => {
@@ -128,16 +165,24 @@ describe("POST /api/documents — intake rules", () => {
   });
 
   it("rejects a validity period that ends before it starts and warns beyond five years", async () => {
-    const backwards = await app.postJson(aSubmission({ normative: { validFrom: "2024-06-01", validUntil: "2024-01-01" } }));
-    const long = await app.postJson(aSubmission({ normative: { validFrom: "2024-06-01", validUntil: "2034-05-31" } }));
+    const backwards = await app.postJson(
+      aSubmission({ normative: { validFrom: "2024-06-01", validUntil: "2024-01-01" } }),
+    );
+    const long = await app.postJson(
+      aSubmission({ normative: { validFrom: "2024-06-01", validUntil: "2034-05-31" } }),
+    );
     expect(backwards.status).toBe(400);
-    expect(problems((await backwards.json()) as ErrorBody)[0]).toMatchObject({ field: "normative.validUntil" });
+    expect(problems((await backwards.json()) as ErrorBody)[0]).toMatchObject({
+      field: "normative.validUntil",
+    });
     expect(long.status).toBe(201);
     expect(((await long.json()) as { warnings: string[] }).warnings.join()).toContain("5 years");
   });
 
   it("rejects a targeted repost without any target", async () => {
-    const res = await app.postJson(aSubmission({ repost: { scope: "targeted", regions: [], levels: [], sectors: [] } }));
+    const res = await app.postJson(
+      aSubmission({ repost: { scope: "targeted", regions: [], levels: [], sectors: [] } }),
+    );
     expect(res.status).toBe(400);
     expect(problems((await res.json()) as ErrorBody)[0]).toMatchObject({ field: "repost.regions" });
   });
@@ -152,26 +197,40 @@ describe("POST /api/documents — duplicates and idempotency", () => {
 
   it("refuses the same 发文字号 from the same issuer, however it is written", async () => {
     const first = await app.postJson(aSubmission({ docNumber: "川府发〔2024〕12号" }));
-    const variants = ["川府发[2024]12号", "川府发〔２０２４〕１２号", "川府发 〔2024〕 12 号", "川府发［2024］012号"];
+    const variants = [
+      "川府发[2024]12号",
+      "川府发〔２０２４〕１２号",
+      "川府发 〔2024〕 12 号",
+      "川府发［2024］012号",
+    ];
     expect(first.status).toBe(201);
     for (const docNumber of variants) {
       const res = await app.postJson(aSubmission({ docNumber }));
       expect(res.status, docNumber).toBe(409);
-      expect(problems((await res.json()) as ErrorBody)[0]).toMatchObject({ code: "duplicate_doc_number", field: "docNumber" });
+      expect(problems((await res.json()) as ErrorBody)[0]).toMatchObject({
+        code: "duplicate_doc_number",
+        field: "docNumber",
+      });
     }
     expect(await storedCount(app)).toBe(1);
   });
 
   it("accepts the same 发文字号 from a different issuer", async () => {
     const a = await app.postJson(aSubmission({ docNumber: "川府发〔2024〕12号" }));
-    const b = await app.postJson(aSubmission({ docNumber: "川府发〔2024〕12号", issuers: ["四川省发展和改革委员会"] }));
+    const b = await app.postJson(
+      aSubmission({ docNumber: "川府发〔2024〕12号", issuers: ["四川省发展和改革委员会"] }),
+    );
     expect(a.status).toBe(201);
     expect(b.status).toBe(201);
   });
 
   it("treats a joint document as issued by each of its issuers", async () => {
-    const joint = await app.postJson(aSubmission({ docNumber: "川发改〔2024〕7号", issuers: ["四川省发展和改革委员会", "四川省财政厅"] }));
-    const again = await app.postJson(aSubmission({ docNumber: "川发改〔2024〕7号", issuers: ["四川省财政厅"] }));
+    const joint = await app.postJson(
+      aSubmission({ docNumber: "川发改〔2024〕7号", issuers: ["四川省发展和改革委员会", "四川省财政厅"] }),
+    );
+    const again = await app.postJson(
+      aSubmission({ docNumber: "川发改〔2024〕7号", issuers: ["四川省财政厅"] }),
+    );
     expect(joint.status).toBe(201);
     expect(again.status).toBe(409);
   });
@@ -208,14 +267,20 @@ describe("POST /api/documents — duplicates and idempotency", () => {
     const second = await app.postJson(aSubmission({ title: "另一个文件" }), { "idempotency-key": "k-2" });
     expect(first.status).toBe(201);
     expect(second.status).toBe(409);
-    expect(problems((await second.json()) as ErrorBody)[0]).toMatchObject({ code: "idempotency_key_reused", field: "Idempotency-Key" });
+    expect(problems((await second.json()) as ErrorBody)[0]).toMatchObject({
+      code: "idempotency_key_reused",
+      field: "Idempotency-Key",
+    });
     expect(await storedCount(app)).toBe(1);
   });
 
   it("lets a refused request be retried with the same Idempotency-Key once fixed", async () => {
     const body = aSubmission({ approval: null });
     const refused = await app.postJson(body, { "idempotency-key": "k-3" });
-    const retried = await app.postJson({ ...body, approval: { approver: "李华", date: "2024-05-02" } }, { "idempotency-key": "k-3" });
+    const retried = await app.postJson(
+      { ...body, approval: { approver: "李华", date: "2024-05-02" } },
+      { "idempotency-key": "k-3" },
+    );
     expect(refused.status).toBe(422);
     expect(retried.status).toBe(201);
   });
@@ -264,8 +329,16 @@ describe("POST /api/documents — text safety and limits", () => {
   });
 
   it("rejects malformed JSON and non-JSON content types with clear errors", async () => {
-    const malformed = await app.request("/api/documents", { method: "POST", headers: { "content-type": "application/json" }, body: "{" });
-    const text = await app.request("/api/documents", { method: "POST", headers: { "content-type": "text/plain" }, body: "hi" });
+    const malformed = await app.request("/api/documents", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{",
+    });
+    const text = await app.request("/api/documents", {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: "hi",
+    });
     expect(malformed.status).toBe(400);
     expect(problems((await malformed.json()) as ErrorBody)[0]).toMatchObject({ code: "invalid_json" });
     expect(text.status).toBe(415);
@@ -276,7 +349,14 @@ describe("POST /api/documents — text safety and limits", () => {
     const blocks = [
       { type: "heading", level: 1, text: "一、总体要求" },
       { type: "paragraph", text: "坚持系统治理。" },
-      { type: "table", rows: [["项目", "金额"], ["甲", "1"]], header: true },
+      {
+        type: "table",
+        rows: [
+          ["项目", "金额"],
+          ["甲", "1"],
+        ],
+        header: true,
+      },
     ];
     const res = await app.postJson(aSubmission({ body: blocks }));
     expect(res.status).toBe(201);
@@ -306,13 +386,18 @@ describe("editor authorisation", () => {
     });
     const list = await app.request("/api/documents", { editor: false });
     expect(post.status).toBe(401);
-    expect(problems((await post.json()) as ErrorBody)[0]).toMatchObject({ code: "unauthorized", field: "Authorization" });
+    expect(problems((await post.json()) as ErrorBody)[0]).toMatchObject({
+      code: "unauthorized",
+      field: "Authorization",
+    });
     expect(list.status).toBe(401);
     expect(await storedCount(app)).toBe(0);
   });
 
   it("never shows a non-public document on a public page", async () => {
-    await app.postJson(aSubmission({ title: "内部事项通知XYZ", disclosure: { attribute: "on_request", reason: "内部" } }));
+    await app.postJson(
+      aSubmission({ title: "内部事项通知XYZ", disclosure: { attribute: "on_request", reason: "内部" } }),
+    );
     const home = await app.request("/", { editor: false });
     const spec = await app.request("/api/openapi.json", { editor: false });
     expect(home.status).toBe(200);

@@ -57,7 +57,9 @@ describe("local runtime (npm start)", () => {
     // Assess
     expect(res.status).toBe(201);
     expect(first.editorTokenSource).toBe("generated");
-    expect(audit).toEqual([expect.objectContaining({ type: "document.accepted", documentId: doc.id, actor: "editor" })]);
+    expect(audit).toEqual([
+      expect.objectContaining({ type: "document.accepted", documentId: doc.id, actor: "editor" }),
+    ]);
     expect(second.editorToken).toBe(first.editorToken);
     expect(second.editorTokenSource).toBe("file");
     expect(again.status).toBe(200);
@@ -70,7 +72,9 @@ describe("local runtime (npm start)", () => {
     const dataDir = mkdtempSync(join(tmpdir(), "gazette-local-"));
     dirs.push(dataDir);
     const runtime = await start(dataDir, { GAZETTE_EDITOR_TOKEN: "from-env-token" });
-    const ok = await fetch(`${runtime.url}/api/documents`, { headers: { authorization: "Bearer from-env-token" } });
+    const ok = await fetch(`${runtime.url}/api/documents`, {
+      headers: { authorization: "Bearer from-env-token" },
+    });
     expect(runtime.editorTokenSource).toBe("env");
     expect(ok.status).toBe(200);
   });

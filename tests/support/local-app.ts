@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig, type Config } from "../../src/config.js";
+import { type Config, loadConfig } from "../../src/config.js";
 import { createApiApp } from "../../src/handlers/api.js";
 import { createEmbeddedPlatform } from "../../src/platform/embedded/index.js";
 import type { Clock } from "../../src/platform/ports.js";
@@ -19,7 +19,9 @@ export interface TestApp {
 }
 
 /** The real app on the embedded adapters in a temporary data directory. */
-export function createTestApp(options: { env?: Record<string, string>; clock?: Clock; config?: (c: Config) => Config } = {}): TestApp {
+export function createTestApp(
+  options: { env?: Record<string, string>; clock?: Clock; config?: (c: Config) => Config } = {},
+): TestApp {
   const dataDir = mkdtempSync(join(tmpdir(), "gazette-test-"));
   let config = loadConfig({ GAZETTE_DATA_DIR: dataDir, ...options.env });
   if (options.config) config = options.config(config);

@@ -1,0 +1,297 @@
+import {
+  type AttributeValue,
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DeleteItemCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateItemCommand,
+  UpdateTimeToLiveCommand,
+} from "@aws-sdk/client-dynamodb";
+import { decodeCursor, encodeCursor } from "../cursor.js";
+import { StorageRequestError } from "../errors.js";
+import type {
+  Clock,
+  NewRecord,
+  QueryOptions,
+  RecordKey,
+  RecordPage,
+  RecordStore,
+  StoredRecord,
+  WriteCondition,
+} from "../ports.js";
+import {
+  validateCondition,
+  validateNewRecord,
+  validateQueryOptions,
+  validateRecordKey,
+} from "../validation.js";
+import { mapAwsError } from "./errors.js";
+
+/** Attribute and index names shared with the CDK table definition. */
+export const TABLE_SCHEMA = {
+  partitionKey: "pk",
+  sortKey: "sk",
+  gsi1: { indexName: "gsi1", partitionKey: "gsi1pk", sortKey: "gsi1sk" },
+  ttlAttribute: "expiresAt",
+} as const;
+
+/** The table as the CDK stack creates it (on-demand, pk/sk strings, GSI "gsi1" projecting all). */
+export function recordsTableDefinition(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: "PAY_PER_REQUEST",
+    AttributeDefinitions: [
+      { AttributeName: "pk", AttributeType: "S" },
+      { AttributeName: "sk", AttributeType: "S" },
+      { AttributeName: "gsi1pk", AttributeType: "S" },
+      { AttributeName: "gsi1sk", AttributeType: "S" },
+    ],
+    KeySchema: [
+      { AttributeName: "pk", KeyType: "HASH" },
+      { AttributeName: "sk", KeyType: "RANGE" },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: "gsi1",
+        KeySchema: [
+          { AttributeName: "gsi1pk", KeyType: "HASH" },
+          { AttributeName: "gsi1sk", KeyType: "RANGE" },
+        ],
+        Projection: { ProjectionType: "ALL" },
+      },
+    ],
+  };
+}
+
+/**
+ * Creates the table (for emulators and tests) unless it exists, waits until it is ACTIVE and
+ * enables TTL on expiresAt where the service supports it (dynalite has no UpdateTimeToLive;
+ * the adapters hide expired records on read either way).
+ */
+export async function createTableIfMissing(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(new CreateTableCommand(recordsTableDefinition(tableName)));
+  } catch (error) {
+    if (!(error instanceof Error && error.name === "ResourceInUseException"))
+      throw mapAwsError(error, "create table");
+  }
+  for (let attempt = 0; ; attempt++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const indexesActive = (Table?.GlobalSecondaryIndexes ?? []).every((i) => i.IndexStatus === "ACTIVE");
+    if (Table?.TableStatus === "ACTIVE" && indexesActive) break;
+    if (attempt > 600) throw new Error(`table ${tableName} did not become ACTIVE`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  try {
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { Enabled: true, AttributeName: TABLE_SCHEMA.ttlAttribute },
+      }),
+    );
+  } catch (error) {
+    const name = error instanceof Error ? error.name : "";
+    // UnknownOperation: emulator without TTL. Validation: TTL already enabled.
+    if (name !== "UnknownOperationException" && name !== "ValidationException")
+      throw mapAwsError(error, "enable TTL");
+  }
+}
+
+/**
+ * RecordStore on one DynamoDB table. `data` is stored as a JSON string: it round-trips any
+ * JSON value exactly (empty strings, nested and empty arrays, number precision) and keeps the
+ * item independent of DynamoDB's type mapping. Writes are single-item UpdateItem calls with a
+ * ConditionExpression, so the version increments atomically on the server.
+ */
+export class DynamoRecordStore implements RecordStore {
+  readonly #client: DynamoDBClient;
+  readonly #table: string;
+  readonly #clock: Clock;
+
+  constructor(client: DynamoDBClient, tableName: string, clock: Clock) {
+    this.#client = client;
+    this.#table = tableName;
+    this.#clock = clock;
+  }
+
+  async get<T = unknown>(key: RecordKey): Promise<StoredRecord<T> | undefined> {
+    validateRecordKey(key);
+    const result = await this.#send("get record", () =>
+      this.#client.send(
+        new GetItemCommand({
+          TableName: this.#table,
+          Key: { pk: { S: key.pk }, sk: { S: key.sk } },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    const record = result.Item ? fromItem<T>(result.Item) : undefined;
+    return record && !this.#expired(record) ? record : undefined;
+  }
+
+  async put<T = unknown>(record: NewRecord<T>, condition?: WriteCondition): Promise<StoredRecord<T>> {
+    const data = validateNewRecord(record);
+    validateCondition(condition);
+    const names: Record<string, string> = { "#data": "data", "#version": "version" };
+    const values: Record<string, AttributeValue> = {
+      ":data": { S: data },
+      ":zero": { N: "0" },
+      ":one": { N: "1" },
+    };
+    const set = ["#data = :data", "#version = if_not_exists(#version, :zero) + :one"];
+    const remove: string[] = [];
+    if (record.index) {
+      set.push("gsi1pk = :gsi1pk", "gsi1sk = :gsi1sk");
+      values[":gsi1pk"] = { S: record.index.gsi1pk };
+      values[":gsi1sk"] = { S: record.index.gsi1sk };
+    } else {
+      remove.push("gsi1pk", "gsi1sk");
+    }
+    names["#expiresAt"] = TABLE_SCHEMA.ttlAttribute;
+    if (record.expiresAt !== undefined) {
+      set.push("#expiresAt = :expiresAt");
+      values[":expiresAt"] = { N: String(record.expiresAt) };
+    } else {
+      remove.push("#expiresAt");
+    }
+    const conditionExpression = this.#condition(condition, names, values);
+    const result = await this.#send(`put record ${record.pk}/${record.sk}`, () =>
+      this.#client.send(
+        new UpdateItemCommand({
+          TableName: this.#table,
+          Key: { pk: { S: record.pk }, sk: { S: record.sk } },
+          UpdateExpression: `SET ${set.join(", ")}${remove.length ? ` REMOVE ${remove.join(", ")}` : ""}`,
+          ConditionExpression: conditionExpression,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: "ALL_NEW",
+        }),
+      ),
+    );
+    if (!result.Attributes) throw new StorageRequestError("UpdateItem returned no attributes");
+    return fromItem<T>(result.Attributes);
+  }
+
+  async delete(key: RecordKey, condition?: WriteCondition): Promise<void> {
+    validateRecordKey(key);
+    validateCondition(condition);
+    const names: Record<string, string> = {};
+    const values: Record<string, AttributeValue> = {};
+    const conditionExpression = this.#condition(condition, names, values);
+    await this.#send(`delete record ${key.pk}/${key.sk}`, () =>
+      this.#client.send(
+        new DeleteItemCommand({
+          TableName: this.#table,
+          Key: { pk: { S: key.pk }, sk: { S: key.sk } },
+          ConditionExpression: conditionExpression,
+          ExpressionAttributeNames: conditionExpression ? names : undefined,
+          ExpressionAttributeValues: conditionExpression ? values : undefined,
+        }),
+      ),
+    );
+  }
+
+  async query<T = unknown>(partition: string, options: QueryOptions = {}): Promise<RecordPage<T>> {
+    validateQueryOptions(partition, options);
+    const onIndex = options.index === "gsi1";
+    const indexName = onIndex ? "gsi1" : "main";
+    const [pkAttr, skAttr] = onIndex ? ["gsi1pk", "gsi1sk"] : ["pk", "sk"];
+    const values: Record<string, AttributeValue> = {
+      ":partition": { S: partition },
+      ":now": { N: String(this.#nowSeconds()) },
+    };
+    let keyCondition = `${pkAttr} = :partition`;
+    if (options.prefix) {
+      // begins_with refuses an empty string, hence only with a prefix.
+      keyCondition += ` AND begins_with(${skAttr}, :prefix)`;
+      values[":prefix"] = { S: options.prefix };
+    }
+    const base: QueryCommandInput = {
+      TableName: this.#table,
+      IndexName: onIndex ? TABLE_SCHEMA.gsi1.indexName : undefined,
+      KeyConditionExpression: keyCondition,
+      // TTL deletion lags (and the emulator has none), so expired items are filtered here.
+      FilterExpression: "attribute_not_exists(#expiresAt) OR #expiresAt > :now",
+      ExpressionAttributeNames: { "#expiresAt": TABLE_SCHEMA.ttlAttribute },
+      ExpressionAttributeValues: values,
+      ScanIndexForward: !options.descending,
+      // GSIs cannot be read consistently; the main table can, and the pipeline reads its own writes.
+      ConsistentRead: onIndex ? undefined : true,
+    };
+    let startKey: Record<string, AttributeValue> | undefined;
+    if (options.cursor !== undefined) {
+      const { key } = decodeCursor(options.cursor, { index: indexName, partition });
+      startKey = Object.fromEntries(Object.entries(key).map(([k, v]) => [k, { S: v }]));
+    }
+
+    // DynamoDB applies Limit before the filter, so keep asking with the remaining count. Every
+    // evaluated item is then either returned or expired, and the last evaluated key is an exact
+    // cursor: nothing is skipped or repeated.
+    const items: StoredRecord<T>[] = [];
+    for (;;) {
+      const remaining = options.limit === undefined ? undefined : options.limit - items.length;
+      const page = await this.#send(`query ${partition}`, () =>
+        this.#client.send(new QueryCommand({ ...base, Limit: remaining, ExclusiveStartKey: startKey })),
+      );
+      for (const item of page.Items ?? []) items.push(fromItem<T>(item));
+      startKey = page.LastEvaluatedKey;
+      if (!startKey) return { items };
+      if (options.limit !== undefined && items.length >= options.limit) {
+        const key = Object.fromEntries(Object.entries(startKey).map(([k, v]) => [k, v.S ?? ""]));
+        return { items, cursor: encodeCursor({ index: indexName, partition, key }) };
+      }
+    }
+  }
+
+  #nowSeconds(): number {
+    return this.#clock.now().getTime() / 1000;
+  }
+
+  #expired(record: StoredRecord): boolean {
+    return record.expiresAt !== undefined && record.expiresAt <= this.#nowSeconds();
+  }
+
+  /** Expired items count as absent, as in the embedded store. */
+  #condition(
+    condition: WriteCondition | undefined,
+    names: Record<string, string>,
+    values: Record<string, AttributeValue>,
+  ): string | undefined {
+    if (!condition) return undefined;
+    names["#expiresAt"] = TABLE_SCHEMA.ttlAttribute;
+    values[":now"] = { N: String(this.#nowSeconds()) };
+    if (condition.kind === "absent") {
+      names["#pk"] = "pk";
+      return "attribute_not_exists(#pk) OR #expiresAt <= :now";
+    }
+    names["#version"] = "version";
+    values[":expected"] = { N: String(condition.version) };
+    return "#version = :expected AND (attribute_not_exists(#expiresAt) OR #expiresAt > :now)";
+  }
+
+  async #send<R>(action: string, call: () => Promise<R>): Promise<R> {
+    try {
+      return await call();
+    } catch (error) {
+      throw mapAwsError(error, action);
+    }
+  }
+}
+
+function fromItem<T>(item: Record<string, AttributeValue>): StoredRecord<T> {
+  const gsi1pk = item.gsi1pk?.S;
+  const gsi1sk = item.gsi1sk?.S;
+  const expiresAt = item.expiresAt?.N;
+  return {
+    pk: item.pk?.S ?? "",
+    sk: item.sk?.S ?? "",
+    data: JSON.parse(item.data?.S ?? "null") as T,
+    version: Number(item.version?.N ?? "0"),
+    index: gsi1pk !== undefined && gsi1sk !== undefined ? { gsi1pk, gsi1sk } : undefined,
+    expiresAt: expiresAt !== undefined ? Number(expiresAt) : undefined,
+  };
+}

@@ -1,0 +1,70 @@
+import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
+import { S3Client } from "@aws-sdk/client-s3";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { type Clock, type Platform, systemClock } from "../ports.js";
+import { DynamoRecordStore } from "./dynamo-records.js";
+import { S3BlobStore } from "./s3-blobs.js";
+import { SqsQueue } from "./sqs-queue.js";
+
+export {
+  createTableIfMissing,
+  DynamoRecordStore,
+  recordsTableDefinition,
+  TABLE_SCHEMA,
+} from "./dynamo-records.js";
+export { awsErrorCode, mapAwsError } from "./errors.js";
+export { S3BlobStore } from "./s3-blobs.js";
+export { SqsQueue, type SqsQueueOptions } from "./sqs-queue.js";
+
+export interface AwsPlatformOptions {
+  readonly tableName: string;
+  readonly bucketName: string;
+  /** Logical queue name → queue URL, DLQs included under `${queue}-dlq`. */
+  readonly queueUrls: Readonly<Record<string, string>>;
+  /** Logical queue → logical DLQ name where it differs from `${queue}-dlq`. */
+  readonly deadLetterQueues?: Readonly<Record<string, string>> | undefined;
+  readonly region?: string | undefined;
+  /** Emulator endpoints (dynalite, fauxqs); omit in AWS. */
+  readonly endpoints?:
+    | { readonly dynamodb?: string; readonly s3?: string; readonly sqs?: string }
+    | undefined;
+  readonly credentials?: DynamoDBClientConfig["credentials"] | undefined;
+  /** Path-style S3 URLs, needed by emulators on localhost. */
+  readonly forcePathStyle?: boolean | undefined;
+  readonly clock?: Clock | undefined;
+}
+
+export type AwsPlatform = Platform & {
+  readonly records: DynamoRecordStore;
+  readonly blobs: S3BlobStore;
+  readonly queues: SqsQueue;
+  /** Releases the SDK clients' sockets (tests, scripts); Lambda never needs it. */
+  close(): void;
+};
+
+/**
+ * The AWS platform. Clients are created once per Lambda container; region and credentials
+ * default to the Lambda environment when not given.
+ */
+export function createAwsPlatform(options: AwsPlatformOptions): AwsPlatform {
+  const clock = options.clock ?? systemClock;
+  const common = { region: options.region, credentials: options.credentials };
+  const dynamodb = new DynamoDBClient({ ...common, endpoint: options.endpoints?.dynamodb });
+  const s3 = new S3Client({
+    ...common,
+    endpoint: options.endpoints?.s3,
+    forcePathStyle: options.forcePathStyle,
+  });
+  const sqs = new SQSClient({ ...common, endpoint: options.endpoints?.sqs });
+  return {
+    records: new DynamoRecordStore(dynamodb, options.tableName, clock),
+    blobs: new S3BlobStore(s3, options.bucketName),
+    queues: new SqsQueue(sqs, { queueUrls: options.queueUrls, deadLetterQueues: options.deadLetterQueues }),
+    clock,
+    close() {
+      dynamodb.destroy();
+      s3.destroy();
+      sqs.destroy();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { type Clock, type Platform, systemClock } from "../ports.js";
+import { FileBlobStore } from "./file-blobs.js";
+import { openDatabase, type SynchronousMode } from "./sqlite.js";
+import { type EmbeddedQueueConfig, SqliteQueue } from "./sqlite-queue.js";
+import { SqliteRecordStore } from "./sqlite-records.js";
+
+export type { EmbeddedQueueConfig } from "./sqlite-queue.js";
+export { FileBlobStore, SqliteQueue, SqliteRecordStore };
+
+export interface EmbeddedPlatformOptions {
+  /** Holds gazette.sqlite (records, queue messages, blob index) and blobs/ (blob content). */
+  readonly dataDir: string;
+  readonly clock?: Clock | undefined;
+  /** SQLite durability; see openDatabase. */
+  readonly synchronous?: SynchronousMode | undefined;
+  /** Per-queue settings; unlisted queues get maxReceiveCount 5 and a 30 s visibility timeout. */
+  readonly queues?: Record<string, EmbeddedQueueConfig> | undefined;
+}
+
+export type EmbeddedPlatform = Platform & {
+  readonly records: SqliteRecordStore;
+  readonly blobs: FileBlobStore;
+  readonly queues: SqliteQueue;
+  /** Closes the database. Safe to call twice. */
+  close(): void;
+};
+
+export const DATABASE_FILE = "gazette.sqlite";
+export const BLOB_DIR = "blobs";
+
+/** The local platform: everything under one directory, surviving restarts. */
+export function createEmbeddedPlatform(options: EmbeddedPlatformOptions): EmbeddedPlatform {
+  const clock = options.clock ?? systemClock;
+  fs.mkdirSync(options.dataDir, { recursive: true });
+  const db = openDatabase(path.join(options.dataDir, DATABASE_FILE), options.synchronous);
+  try {
+    const records = new SqliteRecordStore(db, clock);
+    const blobs = new FileBlobStore(db, path.join(options.dataDir, BLOB_DIR));
+    const queues = new SqliteQueue(db, clock, options.queues ?? {});
+    records.purgeExpired();
+    return {
+      records,
+      blobs,
+      queues,
+      clock,
+      close() {
+        if (db.open) db.close();
+      },
+    };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}

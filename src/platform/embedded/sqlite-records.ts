@@ -1,0 +1,215 @@
+import type Database from "better-sqlite3";
+import { decodeCursor, encodeCursor } from "../cursor.js";
+import { ConditionFailedError, StorageRequestError } from "../errors.js";
+import type {
+  Clock,
+  NewRecord,
+  QueryOptions,
+  RecordKey,
+  RecordPage,
+  RecordStore,
+  StoredRecord,
+  WriteCondition,
+} from "../ports.js";
+import {
+  validateCondition,
+  validateNewRecord,
+  validateQueryOptions,
+  validateRecordKey,
+} from "../validation.js";
+import { prefixUpperBound, type SqliteDatabase, sqlite } from "./sqlite.js";
+
+interface RecordRow {
+  pk: string;
+  sk: string;
+  data: string;
+  version: number;
+  gsi1pk: string | null;
+  gsi1sk: string | null;
+  expires_at: number | null;
+}
+
+export function migrateRecords(db: SqliteDatabase): void {
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS records (
+      pk TEXT NOT NULL,
+      sk TEXT NOT NULL,
+      data TEXT NOT NULL,
+      version INTEGER NOT NULL,
+      gsi1pk TEXT,
+      gsi1sk TEXT,
+      expires_at REAL,
+      PRIMARY KEY (pk, sk)
+    ) WITHOUT ROWID;
+    -- pk, sk complete the index key so equal gsi1sk values still have a stable order for cursors.
+    CREATE INDEX IF NOT EXISTS records_gsi1 ON records (gsi1pk, gsi1sk, pk, sk) WHERE gsi1pk IS NOT NULL;
+    CREATE INDEX IF NOT EXISTS records_expiry ON records (expires_at) WHERE expires_at IS NOT NULL;
+  `);
+}
+
+/** RecordStore on SQLite, mirroring the DynamoDB single-table layout (pk/sk + gsi1). */
+export class SqliteRecordStore implements RecordStore {
+  readonly #db: SqliteDatabase;
+  readonly #clock: Clock;
+  readonly #select;
+  readonly #upsert;
+  readonly #delete;
+  readonly #queries = new Map<string, Database.Statement<unknown[], RecordRow>>();
+
+  constructor(db: SqliteDatabase, clock: Clock) {
+    this.#db = db;
+    this.#clock = clock;
+    migrateRecords(db);
+    this.#select = db.prepare<[string, string], RecordRow>("SELECT * FROM records WHERE pk = ? AND sk = ?");
+    this.#upsert = db.prepare<[RecordRow]>(`
+      INSERT INTO records (pk, sk, data, version, gsi1pk, gsi1sk, expires_at)
+      VALUES (@pk, @sk, @data, @version, @gsi1pk, @gsi1sk, @expires_at)
+      ON CONFLICT (pk, sk) DO UPDATE SET data = excluded.data, version = excluded.version,
+        gsi1pk = excluded.gsi1pk, gsi1sk = excluded.gsi1sk, expires_at = excluded.expires_at`);
+    this.#delete = db.prepare<[string, string]>("DELETE FROM records WHERE pk = ? AND sk = ?");
+  }
+
+  async get<T = unknown>(key: RecordKey): Promise<StoredRecord<T> | undefined> {
+    validateRecordKey(key);
+    const row = sqlite("get record", () => this.#select.get(key.pk, key.sk));
+    return row && !this.#expired(row) ? toRecord<T>(row) : undefined;
+  }
+
+  async put<T = unknown>(record: NewRecord<T>, condition?: WriteCondition): Promise<StoredRecord<T>> {
+    const data = validateNewRecord(record);
+    validateCondition(condition);
+    // IMMEDIATE takes the write lock before the read, so check-then-write is atomic across processes.
+    const row = sqlite("put record", () =>
+      this.#db
+        .transaction(() => {
+          const existing = this.#select.get(record.pk, record.sk);
+          this.#check(existing, condition, record);
+          const next: RecordRow = {
+            pk: record.pk,
+            sk: record.sk,
+            data,
+            // Versions keep counting across expiry, as DynamoDB's if_not_exists(version) + 1 does.
+            version: (existing?.version ?? 0) + 1,
+            gsi1pk: record.index?.gsi1pk ?? null,
+            gsi1sk: record.index?.gsi1sk ?? null,
+            expires_at: record.expiresAt ?? null,
+          };
+          this.#upsert.run(next);
+          return next;
+        })
+        .immediate(),
+    );
+    return toRecord<T>(row);
+  }
+
+  async delete(key: RecordKey, condition?: WriteCondition): Promise<void> {
+    validateRecordKey(key);
+    validateCondition(condition);
+    sqlite("delete record", () =>
+      this.#db
+        .transaction(() => {
+          if (condition) this.#check(this.#select.get(key.pk, key.sk), condition, key);
+          this.#delete.run(key.pk, key.sk);
+        })
+        .immediate(),
+    );
+  }
+
+  async query<T = unknown>(partition: string, options: QueryOptions = {}): Promise<RecordPage<T>> {
+    validateQueryOptions(partition, options);
+    const onIndex = options.index === "gsi1";
+    const indexName = onIndex ? "gsi1" : "main";
+    const [pkCol, skCol] = onIndex ? ["gsi1pk", "gsi1sk"] : ["pk", "sk"];
+    // The index order is (gsi1sk, pk, sk): pk/sk break ties so cursors are exact.
+    const orderCols = onIndex ? ["gsi1sk", "pk", "sk"] : ["sk"];
+    const dir = options.descending ? "DESC" : "ASC";
+    const where = [`${pkCol} = ?`, "(expires_at IS NULL OR expires_at > ?)"];
+    const params: (string | number)[] = [partition, this.#nowSeconds()];
+
+    if (options.prefix) {
+      where.push(`${skCol} >= ?`);
+      params.push(options.prefix);
+      const upper = prefixUpperBound(options.prefix);
+      if (upper !== undefined) {
+        where.push(`${skCol} < ?`);
+        params.push(upper);
+      }
+    }
+    if (options.cursor !== undefined) {
+      const { key } = decodeCursor(options.cursor, { index: indexName, partition });
+      const values = orderCols.map((c) => key[c]);
+      if (values.some((v) => v === undefined)) {
+        throw new StorageRequestError("query cursor lacks the sort key of this index");
+      }
+      where.push(
+        `(${orderCols.join(", ")}) ${options.descending ? "<" : ">"} (${orderCols.map(() => "?").join(", ")})`,
+      );
+      params.push(...(values as string[]));
+    }
+    let sql = `SELECT * FROM records WHERE ${where.join(" AND ")} ORDER BY ${orderCols.map((c) => `${c} ${dir}`).join(", ")}`;
+    if (options.limit !== undefined) {
+      // One extra row tells whether another page exists.
+      sql += " LIMIT ?";
+      params.push(options.limit + 1);
+    }
+    const rows = sqlite("query records", () => this.#statement(sql).all(...params));
+    const hasMore = options.limit !== undefined && rows.length > options.limit;
+    const items = (hasMore ? rows.slice(0, options.limit) : rows).map((row) => toRecord<T>(row));
+    const last = items.at(-1);
+    if (!hasMore || last === undefined) return { items };
+    const key: Record<string, string> = { pk: last.pk, sk: last.sk };
+    if (onIndex && last.index) key.gsi1sk = last.index.gsi1sk;
+    return { items, cursor: encodeCursor({ index: indexName, partition, key }) };
+  }
+
+  /** DynamoDB TTL deletes expired items eventually; this does the same on demand (e.g. at start-up). */
+  purgeExpired(): number {
+    return sqlite(
+      "purge expired records",
+      () => this.#db.prepare("DELETE FROM records WHERE expires_at <= ?").run(this.#nowSeconds()).changes,
+    );
+  }
+
+  /** Query shapes are few (index × prefix × cursor × limit × direction), so their statements are kept. */
+  #statement(sql: string): Database.Statement<unknown[], RecordRow> {
+    let statement = this.#queries.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare<unknown[], RecordRow>(sql);
+      this.#queries.set(sql, statement);
+    }
+    return statement;
+  }
+
+  #nowSeconds(): number {
+    return this.#clock.now().getTime() / 1000;
+  }
+
+  #expired(row: RecordRow): boolean {
+    return row.expires_at !== null && row.expires_at <= this.#nowSeconds();
+  }
+
+  #check(existing: RecordRow | undefined, condition: WriteCondition | undefined, key: RecordKey): void {
+    if (!condition) return;
+    const live = existing !== undefined && !this.#expired(existing);
+    if (condition.kind === "absent" && live) {
+      throw new ConditionFailedError(`record ${key.pk}/${key.sk} already exists`);
+    }
+    if (condition.kind === "version" && (!live || existing.version !== condition.version)) {
+      throw new ConditionFailedError(
+        `record ${key.pk}/${key.sk} is at version ${live ? existing.version : "absent"}, expected ${condition.version}`,
+      );
+    }
+  }
+}
+
+function toRecord<T>(row: RecordRow): StoredRecord<T> {
+  return {
+    pk: row.pk,
+    sk: row.sk,
+    data: JSON.parse(row.data) as T,
+    version: row.version,
+    index:
+      row.gsi1pk !== null && row.gsi1sk !== null ? { gsi1pk: row.gsi1pk, gsi1sk: row.gsi1sk } : undefined,
+    expiresAt: row.expires_at ?? undefined,
+  };
+}

@@ -1,0 +1,88 @@
+import Database from "better-sqlite3";
+import { StorageError, StorageRequestError, StorageUnavailableError } from "../errors.js";
+
+export type SqliteDatabase = Database.Database;
+
+/**
+ * Opens the embedded database. WAL lets readers run beside the single writer (the CLI and the
+ * local runtime may share the file); busy_timeout makes a second process wait for the write
+ * lock instead of failing at once; synchronous=FULL makes every commit durable, because queue
+ * messages and records are the only copy of the local state.
+ */
+export type SynchronousMode = "full" | "normal";
+
+/**
+ * `full` (default) fsyncs every commit: an accepted document survives power loss. `normal` is
+ * SQLite's recommended WAL setting: survives process crashes, may lose the last commits on power
+ * loss, and is several times faster on slow disks (see bench/results).
+ */
+export function openDatabase(file: string, synchronous: SynchronousMode = "full"): SqliteDatabase {
+  const db = new Database(file);
+  try {
+    db.pragma("journal_mode = WAL");
+    db.pragma("busy_timeout = 5000");
+    db.pragma(`synchronous = ${synchronous === "normal" ? "NORMAL" : "FULL"}`);
+  } catch (error) {
+    db.close();
+    throw mapSqliteError(error, "open database");
+  }
+  return db;
+}
+
+const UNAVAILABLE_CODES = new Set([
+  "SQLITE_BUSY",
+  "SQLITE_LOCKED",
+  "SQLITE_IOERR",
+  "SQLITE_FULL",
+  "SQLITE_CANTOPEN",
+  "SQLITE_PROTOCOL",
+  "SQLITE_READONLY",
+]);
+
+/** Maps driver errors to storage errors, keeping the driver error as `cause`. */
+export function mapSqliteError(error: unknown, action: string): StorageError {
+  if (error instanceof StorageError) return error;
+  const code = error instanceof Database.SqliteError ? error.code : undefined;
+  if (code === undefined) {
+    // better-sqlite3 throws TypeError once the connection is closed.
+    if (error instanceof TypeError && /database connection is not open/i.test(error.message)) {
+      return new StorageUnavailableError(`${action}: database is closed`, { cause: error });
+    }
+    return new StorageUnavailableError(`${action} failed`, { cause: error });
+  }
+  const primary = code.split("_").slice(0, 2).join("_");
+  if (UNAVAILABLE_CODES.has(primary)) {
+    return new StorageUnavailableError(`${action} failed (${code})`, { cause: error });
+  }
+  if (primary === "SQLITE_TOOBIG" || primary === "SQLITE_CONSTRAINT" || primary === "SQLITE_MISMATCH") {
+    return new StorageRequestError(`${action} refused (${code})`, { cause: error });
+  }
+  return new StorageUnavailableError(`${action} failed (${code})`, { cause: error });
+}
+
+/** Runs synchronous driver work, surfacing failures as storage errors. */
+export function sqlite<T>(action: string, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    throw mapSqliteError(error, action);
+  }
+}
+
+/**
+ * Smallest string greater than every string starting with `prefix`, in SQLite's BINARY
+ * (UTF-8 byte) order, which equals code-point order; undefined when no bound exists. Lets a
+ * prefix query use the index as a range: prefix <= key < bound.
+ */
+export function prefixUpperBound(prefix: string): string | undefined {
+  const codePoints = Array.from(prefix, (c) => c.codePointAt(0) ?? 0);
+  while (codePoints.length > 0) {
+    const last = codePoints.pop() ?? 0;
+    if (last < 0x10ffff) {
+      // Surrogates never occur in stored keys (validated), so skip over their range.
+      const next = last + 1 === 0xd800 ? 0xe000 : last + 1;
+      return String.fromCodePoint(...codePoints, next);
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,172 @@
+/**
+ * Input checks shared by the embedded and AWS adapters, so both reject the same requests with
+ * StorageRequestError before anything is written (the embedded store would otherwise accept
+ * what DynamoDB/S3/SQS later refuse in production).
+ */
+
+import { StorageRequestError } from "./errors.js";
+import type { NewRecord, OutgoingMessage, QueryOptions, RecordKey, WriteCondition } from "./ports.js";
+
+const encoder = new TextEncoder();
+
+export function utf8Length(value: string): number {
+  return encoder.encode(value).length;
+}
+
+/** Lone surrogates cannot be encoded as UTF-8: DynamoDB, S3 and SQLite would each mangle or reject them. */
+function hasLoneSurrogate(value: string): boolean {
+  // With the u flag a valid surrogate pair is one code point, so only lone halves match.
+  return /\p{Cs}/u.test(value);
+}
+
+/** DynamoDB limits: partition key 2048 bytes, sort key 1024 bytes, no empty key strings. */
+export function validateRecordKey(key: RecordKey): void {
+  checkKeyString("pk", key.pk, 2048);
+  checkKeyString("sk", key.sk, 1024);
+}
+
+function checkKeyString(name: string, value: unknown, maxBytes: number): void {
+  if (typeof value !== "string" || value.length === 0) {
+    throw new StorageRequestError(`${name} must be a non-empty string`);
+  }
+  if (hasLoneSurrogate(value)) {
+    throw new StorageRequestError(`${name} contains a lone UTF-16 surrogate`);
+  }
+  if (utf8Length(value) > maxBytes) {
+    throw new StorageRequestError(`${name} is longer than ${maxBytes} bytes`);
+  }
+}
+
+/** DynamoDB's item limit; checked here so the embedded store fails the same way. */
+export const MAX_ITEM_BYTES = 400 * 1024;
+
+/**
+ * Validates a record and returns its data serialised as JSON (the form both adapters store:
+ * a JSON string round-trips empty strings, nested arrays and numbers exactly, a DynamoDB map
+ * would not without a marshaller's corner cases).
+ */
+export function validateNewRecord(record: NewRecord): string {
+  validateRecordKey(record);
+  if (record.index !== undefined) {
+    checkKeyString("gsi1pk", record.index.gsi1pk, 2048);
+    checkKeyString("gsi1sk", record.index.gsi1sk, 1024);
+  }
+  if (record.expiresAt !== undefined && !(Number.isFinite(record.expiresAt) && record.expiresAt >= 0)) {
+    throw new StorageRequestError("expiresAt must be a finite, non-negative number of epoch seconds");
+  }
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(record.data);
+  } catch (cause) {
+    throw new StorageRequestError("record data is not JSON-serialisable", { cause });
+  }
+  if (json === undefined) {
+    throw new StorageRequestError("record data is not JSON-serialisable");
+  }
+  if (hasLoneSurrogate(json)) {
+    throw new StorageRequestError("record data contains a lone UTF-16 surrogate");
+  }
+  // Approximates DynamoDB's item size: attribute names plus values.
+  const size =
+    utf8Length(record.pk) +
+    utf8Length(record.sk) +
+    utf8Length(json) +
+    (record.index ? utf8Length(record.index.gsi1pk) + utf8Length(record.index.gsi1sk) : 0) +
+    64;
+  if (size > MAX_ITEM_BYTES) {
+    throw new StorageRequestError(`record is larger than ${MAX_ITEM_BYTES} bytes`);
+  }
+  return json;
+}
+
+export function validateQueryOptions(partition: string, options: QueryOptions): void {
+  checkKeyString("partition", partition, 2048);
+  if (options.limit !== undefined && !(Number.isInteger(options.limit) && options.limit > 0)) {
+    throw new StorageRequestError("limit must be a positive integer");
+  }
+  if (options.prefix !== undefined && hasLoneSurrogate(options.prefix)) {
+    throw new StorageRequestError("prefix contains a lone UTF-16 surrogate");
+  }
+}
+
+/**
+ * Blob keys look like relative paths ("editions/2024/12/gazette.pdf"). They are refused when a
+ * file-backed store could resolve them outside its directory, or when S3 and a file system
+ * would disagree about them: empty, "." or ".." segments, a leading "/", backslashes, drive
+ * letters, control characters (NUL included), more than S3's 1024 bytes.
+ */
+export function validateBlobKey(key: string): void {
+  if (typeof key !== "string" || key.length === 0) {
+    throw new StorageRequestError("blob key must be a non-empty string");
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
+  if (/[\u0000-\u001f\u007f]/.test(key)) {
+    throw new StorageRequestError(`blob key contains a control character: ${JSON.stringify(key)}`);
+  }
+  if (key.startsWith("/") || key.includes("\\") || /^[A-Za-z]:/.test(key)) {
+    throw new StorageRequestError(`blob key must be a relative path: ${JSON.stringify(key)}`);
+  }
+  for (const segment of key.split("/")) {
+    if (segment === "" || segment === "." || segment === "..") {
+      throw new StorageRequestError(`blob key has an empty, "." or ".." segment: ${JSON.stringify(key)}`);
+    }
+  }
+  if (hasLoneSurrogate(key)) {
+    throw new StorageRequestError("blob key contains a lone UTF-16 surrogate");
+  }
+  if (utf8Length(key) > 1024) {
+    throw new StorageRequestError("blob key is longer than 1024 bytes");
+  }
+}
+
+/** SQS limits (1 MiB since August 2025; fauxqs uses the same). */
+export const MAX_MESSAGE_BYTES = 1024 * 1024;
+export const MAX_DELAY_SECONDS = 900;
+export const MAX_VISIBILITY_SECONDS = 43_200;
+export const MAX_WAIT_SECONDS = 20;
+
+/** Characters SQS accepts in a message body: #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF. */
+const INVALID_BODY_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+
+export function validateOutgoingMessage(message: OutgoingMessage): void {
+  if (typeof message.body !== "string" || message.body.length === 0) {
+    throw new StorageRequestError("message body must be a non-empty string");
+  }
+  if (hasLoneSurrogate(message.body) || INVALID_BODY_CHAR.test(message.body)) {
+    throw new StorageRequestError("message body contains characters SQS does not accept");
+  }
+  if (utf8Length(message.body) > MAX_MESSAGE_BYTES) {
+    throw new StorageRequestError(`message body is larger than ${MAX_MESSAGE_BYTES} bytes`);
+  }
+  if (message.delaySeconds !== undefined) {
+    checkSeconds("delaySeconds", message.delaySeconds, MAX_DELAY_SECONDS);
+  }
+}
+
+export function checkSeconds(name: string, value: number, max: number): void {
+  if (!(Number.isInteger(value) && value >= 0 && value <= max)) {
+    throw new StorageRequestError(`${name} must be an integer from 0 to ${max}, got ${value}`);
+  }
+}
+
+export function checkMaxMessages(value: number): void {
+  if (!(Number.isInteger(value) && value >= 1 && value <= 10)) {
+    throw new StorageRequestError(`maxMessages must be an integer from 1 to 10, got ${value}`);
+  }
+}
+
+/** Logical queue names follow SQS queue-name rules, so a local name is always deployable. */
+export function validateQueueName(queue: string): void {
+  if (typeof queue !== "string" || !/^[A-Za-z0-9_-]{1,80}$/.test(queue)) {
+    throw new StorageRequestError(`invalid queue name: ${JSON.stringify(queue)}`);
+  }
+}
+
+export function validateCondition(condition: WriteCondition | undefined): void {
+  if (condition === undefined || condition.kind === "absent") return;
+  if (condition.kind !== "version" || !(Number.isInteger(condition.version) && condition.version >= 0)) {
+    throw new StorageRequestError(
+      "write condition must be absent, or a version that is a non-negative integer",
+    );
+  }
+}

@@ -1,0 +1,27 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createEmbeddedPlatform } from "../../src/platform/embedded/index.js";
+import {
+  CONTRACT_MAX_RECEIVE_COUNT,
+  CONTRACT_QUEUES,
+  describePlatformContract,
+} from "./platform-contract.js";
+
+describePlatformContract("embedded (SQLite + files)", async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), "gazette-contract-"));
+  const platform = createEmbeddedPlatform({
+    dataDir,
+    queues: Object.fromEntries(
+      CONTRACT_QUEUES.map((q) => [q, { maxReceiveCount: CONTRACT_MAX_RECEIVE_COUNT }]),
+    ),
+  });
+  return {
+    platform,
+    capabilities: { conditionalBlobPut: true },
+    async cleanup() {
+      platform.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+});

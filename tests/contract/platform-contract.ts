@@ -1,0 +1,859 @@
+/**
+ * The storage contract every Platform adapter set must pass (embedded and AWS alike). Each
+ * test works under its own key prefix or queue, so the suite needs one setup per adapter.
+ */
+import { createHash, randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ConditionFailedError, StorageRequestError } from "../../src/platform/errors.js";
+import type {
+  Platform,
+  QueuePort,
+  ReceivedMessage,
+  ReceiveOptions,
+  StoredRecord,
+} from "../../src/platform/ports.js";
+
+export interface ContractEnvironment {
+  readonly platform: Platform;
+  cleanup(): Promise<void>;
+  readonly capabilities: {
+    /** The blob backend honours If-None-Match: * (fauxqs does not). */
+    readonly conditionalBlobPut: boolean;
+  };
+}
+
+/** maxReceiveCount of every contract queue; the redrive test relies on it. */
+export const CONTRACT_MAX_RECEIVE_COUNT = 2;
+
+/** Queues the suite uses, one per test so leftovers never leak between tests. Each has a `-dlq`. */
+export const CONTRACT_QUEUES = [
+  "contract-basic",
+  "contract-visibility",
+  "contract-release",
+  "contract-extend",
+  "contract-delay",
+  "contract-redrive",
+  "contract-batch",
+  "contract-stale",
+  "contract-depth",
+  "contract-unicode",
+] as const;
+
+type ContractQueue = (typeof CONTRACT_QUEUES)[number];
+
+/** Receives until something arrives or `timeoutMs` passes (visibility and delay are in whole seconds). */
+async function receiveEventually(
+  queues: QueuePort,
+  queue: string,
+  options: ReceiveOptions = {},
+  timeoutMs = 6000,
+): Promise<ReceivedMessage[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const messages = await queues.receive(queue, { waitSeconds: 1, ...options });
+    if (messages.length > 0 || Date.now() > deadline) return messages;
+  }
+}
+
+function sha256Hex(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+const encoder = new TextEncoder();
+
+export function describePlatformContract(name: string, setup: () => Promise<ContractEnvironment>): void {
+  describe(`platform contract: ${name}`, () => {
+    let env: ContractEnvironment;
+    // A fresh namespace per run keeps reruns against a long-lived backend independent.
+    const run = `c${randomUUID().slice(0, 8)}`;
+    const key = (s: string) => `${run}#${s}`;
+    const records = () => env.platform.records;
+    const blobs = () => env.platform.blobs;
+    const queues = () => env.platform.queues;
+    const nowSeconds = () => Math.floor(env.platform.clock.now().getTime() / 1000);
+    const queue = (q: ContractQueue) => q;
+
+    beforeAll(async () => {
+      env = await setup();
+    });
+
+    afterAll(async () => {
+      await env?.cleanup();
+    });
+
+    describe("records", () => {
+      it("get returns undefined for a key that was never written", async () => {
+        // Prepare / Act
+        const found = await records().get({ pk: key("none"), sk: "none" });
+
+        // Assess
+        expect(found).toBeUndefined();
+      });
+
+      it("put then get round-trips data, index and expiry, starting at version 1", async () => {
+        // Prepare
+        const expiresAt = nowSeconds() + 3600;
+        const record = {
+          pk: key("roundtrip"),
+          sk: "doc#1",
+          data: { title: "公告", n: 1 },
+          index: { gsi1pk: key("roundtrip-idx"), gsi1sk: "2025-01-01" },
+          expiresAt,
+        };
+
+        // Act
+        const written = await records().put(record);
+        const read = await records().get({ pk: record.pk, sk: record.sk });
+
+        // Assess
+        const expected: StoredRecord = { ...record, version: 1 };
+        expect(written).toEqual(expected);
+        expect(read).toEqual(expected);
+      });
+
+      it("each put increments the version by one", async () => {
+        // Prepare
+        const k = { pk: key("versions"), sk: "a" };
+        await records().put({ ...k, data: 1 });
+
+        // Act
+        const second = await records().put({ ...k, data: 2 });
+        const third = await records().put({ ...k, data: 3 });
+
+        // Assess
+        expect(second.version).toBe(2);
+        expect(third.version).toBe(3);
+        expect((await records().get(k))?.data).toBe(3);
+      });
+
+      it("a put conditioned on the current version succeeds and one on a stale version throws ConditionFailedError", async () => {
+        // Prepare
+        const k = { pk: key("occ"), sk: "a" };
+        const first = await records().put({ ...k, data: "v1" });
+        await records().put({ ...k, data: "v2" }, { kind: "version", version: first.version });
+
+        // Act
+        const stale = records().put(
+          { ...k, data: "lost update" },
+          { kind: "version", version: first.version },
+        );
+
+        // Assess
+        await expect(stale).rejects.toBeInstanceOf(ConditionFailedError);
+        expect(await records().get(k)).toMatchObject({ data: "v2", version: 2 });
+      });
+
+      it("a put conditioned on a version throws ConditionFailedError when the record does not exist", async () => {
+        // Prepare
+        const k = { pk: key("occ-missing"), sk: "a" };
+
+        // Act
+        const attempt = records().put({ ...k, data: 1 }, { kind: "version", version: 1 });
+
+        // Assess
+        await expect(attempt).rejects.toBeInstanceOf(ConditionFailedError);
+        expect(await records().get(k)).toBeUndefined();
+      });
+
+      it("a put conditioned on absence creates a missing record and throws ConditionFailedError for an existing one", async () => {
+        // Prepare
+        const k = { pk: key("absent"), sk: "a" };
+
+        // Act
+        const created = await records().put({ ...k, data: "first" }, { kind: "absent" });
+        const second = records().put({ ...k, data: "second" }, { kind: "absent" });
+
+        // Assess
+        expect(created.version).toBe(1);
+        await expect(second).rejects.toBeInstanceOf(ConditionFailedError);
+        expect((await records().get(k))?.data).toBe("first");
+      });
+
+      it("a put conditioned on absence succeeds over an expired record", async () => {
+        // Prepare
+        const k = { pk: key("absent-expired"), sk: "a" };
+        const expired = await records().put({ ...k, data: "old", expiresAt: nowSeconds() - 60 });
+
+        // Act
+        const replaced = await records().put({ ...k, data: "new" }, { kind: "absent" });
+
+        // Assess
+        expect(replaced.data).toBe("new");
+        expect(replaced.expiresAt).toBeUndefined();
+        expect(replaced.version).toBeGreaterThan(expired.version);
+        expect(await records().get(k)).toMatchObject({ data: "new", version: replaced.version });
+      });
+
+      it("a put conditioned on a version throws ConditionFailedError when the record has expired", async () => {
+        // Prepare
+        const k = { pk: key("version-expired"), sk: "a" };
+        const expired = await records().put({ ...k, data: "old", expiresAt: nowSeconds() - 60 });
+
+        // Act
+        const attempt = records().put({ ...k, data: "new" }, { kind: "version", version: expired.version });
+
+        // Assess
+        await expect(attempt).rejects.toBeInstanceOf(ConditionFailedError);
+      });
+
+      it("expired records are hidden from get and query", async () => {
+        // Prepare
+        const pk = key("expiry");
+        await records().put({ pk, sk: "live", data: 1, expiresAt: nowSeconds() + 3600 });
+        await records().put({
+          pk,
+          sk: "dead",
+          data: 2,
+          expiresAt: nowSeconds() - 1,
+          index: { gsi1pk: key("expiry-idx"), gsi1sk: "x" },
+        });
+
+        // Act
+        const dead = await records().get({ pk, sk: "dead" });
+        const page = await records().query(pk);
+        const indexPage = await records().query(key("expiry-idx"), { index: "gsi1" });
+
+        // Assess
+        expect(dead).toBeUndefined();
+        expect(page.items.map((r) => r.sk)).toEqual(["live"]);
+        expect(indexPage.items).toEqual([]);
+      });
+
+      it("delete removes a record, and deleting a missing record is not an error", async () => {
+        // Prepare
+        const k = { pk: key("delete"), sk: "a" };
+        await records().put({ ...k, data: 1 });
+
+        // Act
+        await records().delete(k);
+        await records().delete(k);
+
+        // Assess
+        expect(await records().get(k)).toBeUndefined();
+      });
+
+      it("delete conditioned on a stale version throws ConditionFailedError and keeps the record", async () => {
+        // Prepare
+        const k = { pk: key("delete-occ"), sk: "a" };
+        await records().put({ ...k, data: 1 });
+        const current = await records().put({ ...k, data: 2 });
+
+        // Act
+        const stale = records().delete(k, { kind: "version", version: 1 });
+
+        // Assess
+        await expect(stale).rejects.toBeInstanceOf(ConditionFailedError);
+        expect(await records().get(k)).toMatchObject({ version: current.version });
+        await records().delete(k, { kind: "version", version: current.version });
+        expect(await records().get(k)).toBeUndefined();
+      });
+
+      it("a put without index keys removes the record from gsi1", async () => {
+        // Prepare
+        const k = { pk: key("unindex"), sk: "a" };
+        await records().put({ ...k, data: 1, index: { gsi1pk: key("unindex-idx"), gsi1sk: "a" } });
+
+        // Act
+        const rewritten = await records().put({ ...k, data: 2 });
+        const page = await records().query(key("unindex-idx"), { index: "gsi1" });
+
+        // Assess
+        expect(rewritten.index).toBeUndefined();
+        expect(page.items).toEqual([]);
+      });
+
+      it("query by pk returns the partition's items in ascending sort-key order", async () => {
+        // Prepare
+        const pk = key("order");
+        for (const sk of ["c", "a", "b"]) await records().put({ pk, sk, data: sk });
+        await records().put({ pk: key("order-other"), sk: "a", data: "other partition" });
+
+        // Act
+        const page = await records().query(pk);
+
+        // Assess
+        expect(page.items.map((r) => r.sk)).toEqual(["a", "b", "c"]);
+        expect(page.items.map((r) => r.data)).toEqual(["a", "b", "c"]);
+        expect(page.cursor).toBeUndefined();
+      });
+
+      it("sort keys order by UTF-8 bytes, so ASCII sorts before accented and Chinese characters", async () => {
+        // Prepare
+        const pk = key("utf8-order");
+        for (const sk of ["中", "z", "é", "a", "Z"]) await records().put({ pk, sk, data: sk });
+
+        // Act
+        const page = await records().query(pk);
+
+        // Assess
+        expect(page.items.map((r) => r.sk)).toEqual(["Z", "a", "z", "é", "中"]);
+      });
+
+      it("query with a prefix returns only sort keys that start with it", async () => {
+        // Prepare
+        const pk = key("prefix");
+        for (const sk of ["doc#1", "doc#2", "doc", "docs#1", "edition#1", "公报#1", "公报#2", "公告#1"]) {
+          await records().put({ pk, sk, data: sk });
+        }
+
+        // Act
+        const docs = await records().query(pk, { prefix: "doc#" });
+        const chinese = await records().query(pk, { prefix: "公报" });
+
+        // Assess
+        expect(docs.items.map((r) => r.sk)).toEqual(["doc#1", "doc#2"]);
+        expect(chinese.items.map((r) => r.sk)).toEqual(["公报#1", "公报#2"]);
+      });
+
+      it("a descending query returns items in reverse sort-key order", async () => {
+        // Prepare
+        const pk = key("desc");
+        for (const sk of ["2025-01", "2025-03", "2025-02", "2024-12"])
+          await records().put({ pk, sk, data: sk });
+
+        // Act
+        const page = await records().query(pk, { descending: true, prefix: "2025" });
+
+        // Assess
+        expect(page.items.map((r) => r.sk)).toEqual(["2025-03", "2025-02", "2025-01"]);
+      });
+
+      it("query on gsi1 returns records sharing gsi1pk, ordered by gsi1sk and filtered by prefix", async () => {
+        // Prepare
+        const gsi1pk = key("by-date");
+        const rows = [
+          { sk: "doc#3", gsi1sk: "2025-02-01#doc#3" },
+          { sk: "doc#1", gsi1sk: "2025-01-15#doc#1" },
+          { sk: "doc#2", gsi1sk: "2025-01-20#doc#2" },
+          { sk: "doc#4", gsi1sk: "2024-12-31#doc#4" },
+        ];
+        for (const row of rows) {
+          await records().put({
+            pk: key(`gsi-item-${row.sk}`),
+            sk: row.sk,
+            data: row.sk,
+            index: { gsi1pk, ...row },
+          });
+        }
+
+        // Act
+        const january = await records().query(gsi1pk, { index: "gsi1", prefix: "2025-01" });
+        const allDescending = await records().query(gsi1pk, { index: "gsi1", descending: true });
+
+        // Assess
+        expect(january.items.map((r) => r.data)).toEqual(["doc#1", "doc#2"]);
+        expect(january.items[0]?.index).toEqual({ gsi1pk, gsi1sk: "2025-01-15#doc#1" });
+        expect(allDescending.items.map((r) => r.data)).toEqual(["doc#3", "doc#2", "doc#1", "doc#4"]);
+      });
+
+      for (const variant of [
+        { label: "main table, ascending", index: undefined, descending: false },
+        { label: "main table, descending", index: undefined, descending: true },
+        { label: "gsi1, ascending", index: "gsi1" as const, descending: false },
+        { label: "gsi1, descending", index: "gsi1" as const, descending: true },
+      ]) {
+        it(`paging with cursors (${variant.label}) returns every live item exactly once, in order`, async () => {
+          // Prepare: 23 live items, with expired ones interleaved so filtered items fall inside pages.
+          const partition = key(`paging-${variant.label}`);
+          const live: string[] = [];
+          for (let i = 0; i < 30; i++) {
+            const sk = `item#${String(i).padStart(3, "0")}`;
+            const expired = i % 4 === 1;
+            if (!expired) live.push(sk);
+            await records().put({
+              pk: variant.index ? key(`paging-src-${variant.label}-${i}`) : partition,
+              sk,
+              data: { i },
+              index: variant.index ? { gsi1pk: partition, gsi1sk: sk } : undefined,
+              expiresAt: expired ? nowSeconds() - 10 : undefined,
+            });
+          }
+          const expected = variant.descending ? [...live].reverse() : live;
+
+          // Act
+          const seen: string[] = [];
+          let cursor: string | undefined;
+          let pages = 0;
+          do {
+            const page = await records().query(partition, {
+              index: variant.index,
+              descending: variant.descending,
+              limit: 4,
+              cursor,
+            });
+            expect(page.items.length).toBeLessThanOrEqual(4);
+            seen.push(...page.items.map((r) => (variant.index ? (r.index?.gsi1sk ?? "") : r.sk)));
+            cursor = page.cursor;
+            pages++;
+          } while (cursor !== undefined && pages < 50);
+
+          // Assess
+          expect(seen).toEqual(expected);
+        });
+      }
+
+      it("a cursor from another partition is refused with StorageRequestError", async () => {
+        // Prepare
+        const pk = key("cursor-a");
+        for (const sk of ["a", "b", "c"]) await records().put({ pk, sk, data: sk });
+        const first = await records().query(pk, { limit: 1 });
+
+        // Act
+        const misuse = records().query(key("cursor-b"), { cursor: first.cursor });
+
+        // Assess
+        expect(first.cursor).toBeDefined();
+        await expect(misuse).rejects.toBeInstanceOf(StorageRequestError);
+      });
+
+      it("Chinese text, emoji, empty strings, nested arrays and numbers round-trip unchanged", async () => {
+        // Prepare
+        const data = {
+          title: "国务院办公厅关于印发《政府公报》编辑规范的通知",
+          issuer: "国务院办公厅",
+          rare: "𠮷野家 👍",
+          empty: "",
+          emptyList: [],
+          emptyObject: {},
+          nested: [[], [[1, "二", ""]], [{ 三: [null, true, false] }]],
+          numbers: [0, -1, 0.1, 1e21, Number.MAX_SAFE_INTEGER, -2.5e-7],
+          nothing: null,
+          "key with spaces and 中文": "value",
+        };
+        const k = { pk: key("unicode-数据"), sk: "公报#第1期" };
+
+        // Act
+        await records().put({ ...k, data, index: { gsi1pk: key("unicode-索引"), gsi1sk: "二〇二五年" } });
+        const read = await records().get(k);
+        const viaIndex = await records().query(key("unicode-索引"), { index: "gsi1", prefix: "二〇" });
+
+        // Assess
+        expect(read?.data).toEqual(data);
+        expect(viaIndex.items.map((r) => r.data)).toEqual([data]);
+      });
+
+      it("a top-level empty string, array or null is stored as such", async () => {
+        // Prepare
+        const pk = key("scalars");
+
+        // Act
+        await records().put({ pk, sk: "string", data: "" });
+        await records().put({ pk, sk: "array", data: [] });
+        await records().put({ pk, sk: "null", data: null });
+
+        // Assess
+        expect((await records().get({ pk, sk: "string" }))?.data).toBe("");
+        expect((await records().get({ pk, sk: "array" }))?.data).toEqual([]);
+        expect((await records().get({ pk, sk: "null" }))?.data).toBeNull();
+      });
+
+      it("empty keys are refused with StorageRequestError", async () => {
+        // Prepare / Act
+        const emptyPk = records().put({ pk: "", sk: "a", data: 1 });
+        const emptySk = records().get({ pk: key("x"), sk: "" });
+
+        // Assess
+        await expect(emptyPk).rejects.toBeInstanceOf(StorageRequestError);
+        await expect(emptySk).rejects.toBeInstanceOf(StorageRequestError);
+      });
+    });
+
+    describe("blobs", () => {
+      const blobKey = (s: string) => `${run}/${s}`;
+
+      it("put then get round-trips bytes, content type and sha256", async () => {
+        // Prepare
+        const bytes = encoder.encode("<html><body>政府公报 第1期</body></html>");
+
+        // Act
+        const meta = await blobs().put(blobKey("site/index.html"), bytes, {
+          contentType: "text/html; charset=utf-8",
+          cacheControl: "max-age=60",
+        });
+        const blob = await blobs().get(blobKey("site/index.html"));
+
+        // Assess
+        const expected = {
+          contentType: "text/html; charset=utf-8",
+          size: bytes.byteLength,
+          sha256: sha256Hex(bytes),
+        };
+        expect(meta).toEqual(expected);
+        expect(blob).toEqual({ ...expected, bytes });
+      });
+
+      it("binary content, including every byte value, round-trips exactly", async () => {
+        // Prepare
+        const bytes = new Uint8Array(256 * 4).map((_, i) => i % 256);
+
+        // Act
+        await blobs().put(blobKey("binary.bin"), bytes, { contentType: "application/octet-stream" });
+        const blob = await blobs().get(blobKey("binary.bin"));
+
+        // Assess
+        expect(blob?.bytes).toEqual(bytes);
+        expect(blob?.sha256).toBe(sha256Hex(bytes));
+      });
+
+      it("head returns metadata for an existing blob and undefined for a missing one", async () => {
+        // Prepare
+        const bytes = encoder.encode("%PDF-1.7 …");
+        await blobs().put(blobKey("editions/2025/1.pdf"), bytes, { contentType: "application/pdf" });
+
+        // Act
+        const head = await blobs().head(blobKey("editions/2025/1.pdf"));
+        const missing = await blobs().head(blobKey("editions/2025/404.pdf"));
+
+        // Assess
+        expect(head).toEqual({
+          contentType: "application/pdf",
+          size: bytes.byteLength,
+          sha256: sha256Hex(bytes),
+        });
+        expect(missing).toBeUndefined();
+      });
+
+      it("get returns undefined for a missing blob", async () => {
+        // Prepare / Act
+        const missing = await blobs().get(blobKey("never/written.txt"));
+
+        // Assess
+        expect(missing).toBeUndefined();
+      });
+
+      it("overwriting a blob replaces its bytes and metadata", async () => {
+        // Prepare
+        const k = blobKey("overwrite.txt");
+        await blobs().put(k, encoder.encode("first version"), { contentType: "text/plain" });
+        const second = encoder.encode("第二版");
+
+        // Act
+        await blobs().put(k, second, { contentType: "text/markdown" });
+        const blob = await blobs().get(k);
+
+        // Assess
+        expect(blob).toEqual({
+          bytes: second,
+          contentType: "text/markdown",
+          size: second.byteLength,
+          sha256: sha256Hex(second),
+        });
+      });
+
+      it("an empty blob round-trips", async () => {
+        // Prepare / Act
+        const meta = await blobs().put(blobKey("empty"), new Uint8Array(0), { contentType: "text/plain" });
+        const blob = await blobs().get(blobKey("empty"));
+
+        // Assess
+        expect(meta.size).toBe(0);
+        expect(blob?.bytes).toEqual(new Uint8Array(0));
+        expect(blob?.sha256).toBe(sha256Hex(new Uint8Array(0)));
+      });
+
+      it("list returns the keys under a prefix in lexical order", async () => {
+        // Prepare
+        const keys = [
+          "list/b.txt",
+          "list/a/2.txt",
+          "list/a/1.txt",
+          "list/公报.txt",
+          "listing/x.txt",
+          "other/y.txt",
+        ];
+        for (const k of keys) await blobs().put(blobKey(k), encoder.encode(k), { contentType: "text/plain" });
+
+        // Act
+        const underList = await blobs().list(blobKey("list/"));
+        const underA = await blobs().list(blobKey("list/a"));
+        const none = await blobs().list(blobKey("nothing-here/"));
+
+        // Assess
+        expect(underList).toEqual(
+          ["list/a/1.txt", "list/a/2.txt", "list/b.txt", "list/公报.txt"].map(blobKey),
+        );
+        expect(underA).toEqual(["list/a/1.txt", "list/a/2.txt"].map(blobKey));
+        expect(none).toEqual([]);
+      });
+
+      it("delete removes a blob, and deleting a missing blob is not an error", async () => {
+        // Prepare
+        const k = blobKey("delete/me.txt");
+        await blobs().put(k, encoder.encode("bye"), { contentType: "text/plain" });
+
+        // Act
+        await blobs().delete(k);
+        await blobs().delete(k);
+
+        // Assess
+        expect(await blobs().get(k)).toBeUndefined();
+        expect(await blobs().head(k)).toBeUndefined();
+        expect(await blobs().list(blobKey("delete/"))).toEqual([]);
+      });
+
+      it("put with ifAbsent creates a blob that does not exist yet", async () => {
+        // Prepare
+        const bytes = encoder.encode("original");
+
+        // Act
+        await blobs().put(blobKey("if-absent/new.txt"), bytes, { contentType: "text/plain", ifAbsent: true });
+
+        // Assess
+        expect((await blobs().get(blobKey("if-absent/new.txt")))?.bytes).toEqual(bytes);
+      });
+
+      // fauxqs ignores If-None-Match on PutObject, so the refusal can only be observed where the
+      // backend honours it (embedded here; real S3 does too). Where it cannot, the test pins the
+      // emulator's behaviour instead, so the capability flag cannot silently go stale.
+      it("put with ifAbsent refuses to overwrite an existing blob where the backend supports conditional puts (fauxqs: documents that it overwrites)", async () => {
+        // Prepare
+        const k = blobKey("if-absent/existing.txt");
+        await blobs().put(k, encoder.encode("original"), { contentType: "text/plain" });
+
+        // Act
+        const attempt = blobs().put(k, encoder.encode("replacement"), {
+          contentType: "text/plain",
+          ifAbsent: true,
+        });
+
+        // Assess
+        if (env.capabilities.conditionalBlobPut) {
+          await expect(attempt).rejects.toBeInstanceOf(ConditionFailedError);
+          expect((await blobs().get(k))?.bytes).toEqual(encoder.encode("original"));
+        } else {
+          await attempt;
+          expect((await blobs().get(k))?.bytes).toEqual(encoder.encode("replacement"));
+        }
+      });
+
+      it("keys with '..', a leading '/', a NUL or an empty segment are refused with StorageRequestError", async () => {
+        // Prepare
+        const bad = [
+          "../escape.txt",
+          `${run}/../../etc/passwd`,
+          "/abs/path",
+          `${run}/nul\u0000.txt`,
+          `${run}//x`,
+          "",
+        ];
+
+        // Act
+        const attempts = bad.map((k) =>
+          blobs()
+            .put(k, encoder.encode("x"), { contentType: "text/plain" })
+            .then(
+              () => "accepted",
+              (error: unknown) => error,
+            ),
+        );
+
+        // Assess
+        for (const outcome of await Promise.all(attempts)) {
+          expect(outcome).toBeInstanceOf(StorageRequestError);
+        }
+        await expect(blobs().get("../x")).rejects.toBeInstanceOf(StorageRequestError);
+      });
+    });
+
+    describe("queues", () => {
+      it("a sent message is received with receiveCount 1 and its sent time, and is gone once deleted", async () => {
+        // Prepare
+        const q = queue("contract-basic");
+        const before = Date.now();
+        const [id] = await queues().send(q, [{ body: JSON.stringify({ type: "document.accepted", n: 1 }) }]);
+
+        // Act
+        const [message] = await receiveEventually(queues(), q, { visibilityTimeoutSeconds: 30 });
+        await queues().delete(q, message?.receiptHandle ?? "");
+
+        // Assess
+        expect(message).toMatchObject({ messageId: id, receiveCount: 1 });
+        expect(JSON.parse(message?.body ?? "null")).toEqual({ type: "document.accepted", n: 1 });
+        expect(message?.sentAt).toBeGreaterThanOrEqual(before - 5000);
+        expect(await queues().depth(q)).toBe(0);
+        expect(await queues().receive(q)).toEqual([]);
+      });
+
+      it("Chinese text and full-width punctuation in a message body arrive unchanged", async () => {
+        // Prepare
+        const q = queue("contract-unicode");
+        const body = JSON.stringify({
+          title: "关于发布《政府公报》2025年第1期的通知",
+          note: "“引号”、『括号』",
+        });
+
+        // Act
+        await queues().send(q, [{ body }]);
+        const [message] = await receiveEventually(queues(), q);
+
+        // Assess
+        expect(message?.body).toBe(body);
+      });
+
+      it("a received message stays hidden for its visibility timeout, then returns with a new receipt and a higher receiveCount", async () => {
+        // Prepare
+        const q = queue("contract-visibility");
+        await queues().send(q, [{ body: '"retry me"' }]);
+        const [first] = await receiveEventually(queues(), q, { visibilityTimeoutSeconds: 1 });
+
+        // Act
+        const whileHidden = await queues().receive(q);
+        const [again] = await receiveEventually(queues(), q, { visibilityTimeoutSeconds: 30 });
+
+        // Assess
+        expect(first?.receiveCount).toBe(1);
+        expect(whileHidden).toEqual([]);
+        expect(again).toMatchObject({ messageId: first?.messageId, body: '"retry me"', receiveCount: 2 });
+        expect(again?.receiptHandle).not.toBe(first?.receiptHandle);
+      });
+
+      it("changeVisibility to zero makes an in-flight message available again at once", async () => {
+        // Prepare
+        const q = queue("contract-release");
+        await queues().send(q, [{ body: '"release"' }]);
+        const [first] = await receiveEventually(queues(), q, { visibilityTimeoutSeconds: 300 });
+
+        // Act
+        await queues().changeVisibility(q, first?.receiptHandle ?? "", 0);
+        const [again] = await receiveEventually(queues(), q, { visibilityTimeoutSeconds: 300 });
+
+        // Assess
+        expect(again).toMatchObject({ messageId: first?.messageId, receiveCount: 2 });
+      });
+
+      it("changeVisibility can extend the time a message stays hidden", async () => {
+        // Prepare
+        const q = queue("contract-extend");
+        await queues().send(q, [{ body: '"slow work"' }]);
+        const [first] = await receiveEventually(queues(), q, { visibilityTimeoutSeconds: 1 });
+
+        // Act
+        await queues().changeVisibility(q, first?.receiptHandle ?? "", 300);
+        await new Promise((r) => setTimeout(r, 2000));
+        const afterOriginalTimeout = await queues().receive(q);
+
+        // Assess
+        expect(afterOriginalTimeout).toEqual([]);
+        expect(await queues().depth(q)).toBe(1);
+      });
+
+      it("a delayed message is not delivered before its delay and is delivered after it", async () => {
+        // Prepare
+        const q = queue("contract-delay");
+        await queues().send(q, [{ body: '"later"', delaySeconds: 1 }]);
+
+        // Act
+        const immediately = await queues().receive(q);
+        const [later] = await receiveEventually(queues(), q);
+
+        // Assess
+        expect(immediately).toEqual([]);
+        expect(later?.body).toBe('"later"');
+      });
+
+      it(`a message received maxReceiveCount (${CONTRACT_MAX_RECEIVE_COUNT}) times without delete moves to the dead-letter queue`, async () => {
+        // Prepare
+        const q = queue("contract-redrive");
+        const dlq = queues().deadLetterQueueOf(q);
+        const [id] = await queues().send(q, [{ body: '"poison"' }]);
+        const counts: number[] = [];
+        for (let i = 0; i < CONTRACT_MAX_RECEIVE_COUNT; i++) {
+          const [m] = await receiveEventually(queues(), q, { visibilityTimeoutSeconds: 0 });
+          counts.push(m?.receiveCount ?? -1);
+        }
+
+        // Act
+        const beyondLimit = await queues().receive(q, { visibilityTimeoutSeconds: 0 });
+        const [dead] = await receiveEventually(queues(), dlq);
+
+        // Assess
+        expect(counts).toEqual([1, 2]);
+        expect(beyondLimit).toEqual([]);
+        expect(dead).toMatchObject({ messageId: id, body: '"poison"' });
+        expect(await queues().depth(q)).toBe(0);
+      });
+
+      it("sending more than ten messages in one call delivers every one of them", async () => {
+        // Prepare
+        const q = queue("contract-batch");
+        const bodies = Array.from({ length: 23 }, (_, i) => JSON.stringify({ seq: i, text: `第${i}条` }));
+
+        // Act
+        const ids = await queues().send(
+          q,
+          bodies.map((body) => ({ body })),
+        );
+        const received = new Map<string, string>();
+        const deadline = Date.now() + 10_000;
+        while (received.size < bodies.length && Date.now() < deadline) {
+          const batch = await queues().receive(q, {
+            maxMessages: 10,
+            visibilityTimeoutSeconds: 300,
+            waitSeconds: 1,
+          });
+          for (const m of batch) received.set(m.messageId, m.body);
+        }
+
+        // Assess
+        expect(new Set(ids).size).toBe(bodies.length);
+        expect([...received.keys()].sort()).toEqual([...ids].sort());
+        expect([...received.values()].sort()).toEqual([...bodies].sort());
+      });
+
+      it("a stale receipt handle neither deletes nor re-hides a message that was received again", async () => {
+        // Prepare
+        const q = queue("contract-stale");
+        await queues().send(q, [{ body: '"contested"' }]);
+        const [first] = await receiveEventually(queues(), q, { visibilityTimeoutSeconds: 0 });
+        const [second] = await receiveEventually(queues(), q, { visibilityTimeoutSeconds: 300 });
+
+        // Act
+        await queues().delete(q, first?.receiptHandle ?? "");
+        const staleChange = queues().changeVisibility(q, first?.receiptHandle ?? "", 0);
+
+        // Assess
+        await expect(staleChange).rejects.toBeInstanceOf(ConditionFailedError);
+        expect(second?.receiveCount).toBe(2);
+        expect(await queues().depth(q)).toBe(1);
+        await queues().delete(q, second?.receiptHandle ?? "");
+        expect(await queues().depth(q)).toBe(0);
+      });
+
+      it("depth counts visible, in-flight and delayed messages", async () => {
+        // Prepare
+        const q = queue("contract-depth");
+        await queues().send(q, [{ body: '"a"' }, { body: '"b"' }, { body: '"c"', delaySeconds: 300 }]);
+        await receiveEventually(queues(), q, { visibilityTimeoutSeconds: 300 });
+
+        // Act
+        const depth = await queues().depth(q);
+
+        // Assess
+        expect(depth).toBe(3);
+      });
+
+      it('the dead-letter queue of a queue is the queue name plus "-dlq"', () => {
+        // Prepare / Act
+        const dlq = queues().deadLetterQueueOf("contract-basic");
+
+        // Assess
+        expect(dlq).toBe("contract-basic-dlq");
+      });
+
+      it("empty bodies, characters SQS refuses and delays over 900 s are refused with StorageRequestError", async () => {
+        // Prepare
+        const q = queue("contract-basic");
+
+        // Act
+        const empty = queues().send(q, [{ body: "" }]);
+        const control = queues().send(q, [{ body: "bad\u0000char" }]);
+        const delay = queues().send(q, [{ body: '"x"', delaySeconds: 901 }]);
+
+        // Assess
+        await expect(empty).rejects.toBeInstanceOf(StorageRequestError);
+        await expect(control).rejects.toBeInstanceOf(StorageRequestError);
+        await expect(delay).rejects.toBeInstanceOf(StorageRequestError);
+      });
+    });
+  });
+}
