@@ -1,4 +1,4 @@
-import { normalizeDocNumber } from "./doc-number.js";
+import { docNumberKey } from "./doc-number.js";
 
 /** Record layout of the documents module in the single table. */
 
@@ -11,5 +11,5 @@ export function docKeys(id: string) {
 
 /** The uniqueness guard for (issuer, normalised 发文字号). */
 export function docNumberClaimKey(issuer: string, docNumber: string) {
-  return { pk: `DOCNUM#${issuer.trim()}#${normalizeDocNumber(docNumber)}`, sk: "CLAIM" };
+  return { pk: `DOCNUM#${issuer.trim()}#${docNumberKey(docNumber)}`, sk: "CLAIM" };
 }

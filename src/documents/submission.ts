@@ -188,7 +188,8 @@ function toBlocks(
     maxTableCells: 10_000,
   });
   if (!result.ok) {
-    for (const e of result.errors) problems.push(problem(`${field}.${e.path}`, "invalid", e.message));
+    for (const e of result.errors)
+      problems.push(problem(e.path ? `${field}.${e.path}` : field, "invalid", e.message));
     return [];
   }
   return [...result.blocks];
@@ -293,6 +294,20 @@ function parseShape(
   let attachments: Attachment[];
   if (ctx.convertedBody) {
     blocks = [...ctx.convertedBody.blocks];
+    const all = [...blocks, ...ctx.convertedBody.attachments.flatMap((a) => a.blocks)];
+    const chars = all.reduce(
+      (n, b) => n + (b.type === "table" ? b.rows.flat().join("").length : b.text.length),
+      0,
+    );
+    if (all.length > limits.maxBlocks || chars > limits.maxBodyChars) {
+      problems.push(
+        problem(
+          "file",
+          "too_long",
+          `The .docx text must be at most ${limits.maxBodyChars} characters in ${limits.maxBlocks} paragraphs`,
+        ),
+      );
+    }
     attachments = [...ctx.convertedBody.attachments];
     if (parsed.attachments.length) {
       attachments.push(
