@@ -6,7 +6,11 @@ const DOCX = "samples/documents/07-office-notice.docx";
 const META = "samples/documents/07-office-notice.meta.json";
 const DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
-function form(file: Uint8Array<ArrayBuffer> | null, metadata: string, extra: Record<string, string> = {}): FormData {
+function form(
+  file: Uint8Array<ArrayBuffer> | null,
+  metadata: string,
+  extra: Record<string, string> = {},
+): FormData {
   const f = new FormData();
   f.set("metadata", metadata);
   if (file) f.set("file", new Blob([file], { type: DOCX_MIME }), "notice.docx");

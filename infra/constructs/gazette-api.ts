@@ -1,0 +1,169 @@
+import { Stack, Validations } from "aws-cdk-lib";
+import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
+import {
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  HttpStage,
+  type IHttpRouteAuthorizer,
+  LogGroupLogDestination,
+} from "aws-cdk-lib/aws-apigatewayv2";
+import { HttpIamAuthorizer, HttpJwtAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
+import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
+import type { IFunction } from "aws-cdk-lib/aws-lambda";
+import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import { Construct } from "constructs";
+
+/** An OIDC issuer whose JWTs authorise editor calls instead of IAM (SigV4). */
+export interface JwtAuthSettings {
+  /** Issuer URL, e.g. "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc". */
+  readonly issuer: string;
+  /** Accepted `aud` (or Cognito `client_id`) values; at least one. */
+  readonly audience: readonly string[];
+}
+
+export interface GazetteApiProps {
+  /** The function that serves every route (Hono app, payload format 2.0). */
+  readonly handler: IFunction;
+  /**
+   * Authorise editor routes with this JWT issuer instead of IAM.
+   * @default - IAM authorisation (SigV4-signed requests)
+   */
+  readonly jwt?: JwtAuthSettings;
+  /**
+   * Steady-state requests per second for the whole stage.
+   * @default 50
+   */
+  readonly throttleRateLimit?: number;
+  /**
+   * Burst requests for the whole stage.
+   * @default 100
+   */
+  readonly throttleBurstLimit?: number;
+  /**
+   * @default RetentionDays.ONE_YEAR
+   */
+  readonly accessLogRetention?: RetentionDays;
+}
+
+/** A route and whether it is public (no authoriser) or for editors only. */
+export interface GazetteRouteSpec {
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly access: "public" | "editor";
+}
+
+/**
+ * Every route of the API. Reads of published content are public; every write and every editor read
+ * goes through the editor authoriser. API Gateway picks the most specific route, so
+ * `GET /api/documents/{proxy+}` (editor) wins over `GET /{proxy+}` (public). Methods and paths not
+ * listed here are not routed at all (404 from API Gateway), so there is no open write path.
+ */
+export const GAZETTE_ROUTES: readonly GazetteRouteSpec[] = [
+  { method: HttpMethod.GET, path: "/health", access: "public" },
+  { method: HttpMethod.GET, path: "/api/openapi.json", access: "public" },
+  { method: HttpMethod.GET, path: "/", access: "public" },
+  { method: HttpMethod.GET, path: "/{proxy+}", access: "public" },
+  { method: HttpMethod.GET, path: "/api/documents", access: "editor" },
+  { method: HttpMethod.GET, path: "/api/documents/{proxy+}", access: "editor" },
+  { method: HttpMethod.POST, path: "/api/{proxy+}", access: "editor" },
+  { method: HttpMethod.PUT, path: "/api/{proxy+}", access: "editor" },
+  { method: HttpMethod.PATCH, path: "/api/{proxy+}", access: "editor" },
+  { method: HttpMethod.DELETE, path: "/api/{proxy+}", access: "editor" },
+];
+
+/**
+ * API Gateway HTTP API in front of the api function. Editor routes use an IAM authoriser (default)
+ * or a JWT authoriser; the editor authoriser is also the API's default authoriser, so a route added
+ * later without thought is closed, not open. The `$default` stage has JSON access logs and
+ * stage-wide throttling.
+ */
+export class GazetteApi extends Construct {
+  public readonly httpApi: HttpApi;
+  public readonly stage: HttpStage;
+  public readonly accessLogGroup: LogGroup;
+  /** The authoriser on every editor route (HttpIamAuthorizer or HttpJwtAuthorizer). */
+  public readonly editorAuthorizer: IHttpRouteAuthorizer;
+  /** "https://{apiId}.execute-api.{region}.amazonaws.com/" */
+  public readonly url: string;
+  /** "{apiId}.execute-api.{region}.amazonaws.com", for a CloudFront origin. */
+  public readonly domainName: string;
+
+  constructor(scope: Construct, id: string, props: GazetteApiProps) {
+    super(scope, id);
+    if (props.jwt) {
+      if (!props.jwt.issuer.startsWith("https://")) {
+        throw new Error(`GazetteApi: jwt.issuer must be an https:// URL, got "${props.jwt.issuer}"`);
+      }
+      if (props.jwt.audience.length === 0)
+        throw new Error("GazetteApi: jwt.audience needs at least one value");
+    }
+    this.editorAuthorizer = props.jwt
+      ? new HttpJwtAuthorizer("EditorJwtAuthorizer", props.jwt.issuer, {
+          jwtAudience: [...props.jwt.audience],
+        })
+      : new HttpIamAuthorizer();
+
+    this.httpApi = new HttpApi(this, "HttpApi", {
+      description: "Gazette API: public reads, editor-only writes",
+      createDefaultStage: false,
+      defaultAuthorizer: this.editorAuthorizer,
+    });
+
+    this.accessLogGroup = new LogGroup(this, "AccessLogs", {
+      retention: props.accessLogRetention ?? RetentionDays.ONE_YEAR,
+    });
+    this.stage = new HttpStage(this, "DefaultStage", {
+      httpApi: this.httpApi,
+      stageName: "$default",
+      autoDeploy: true,
+      throttle: { rateLimit: props.throttleRateLimit ?? 50, burstLimit: props.throttleBurstLimit ?? 100 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(this.accessLogGroup),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: "$context.requestId",
+            ip: "$context.identity.sourceIp",
+            userAgent: "$context.identity.userAgent",
+            userArn: "$context.identity.userArn",
+            requestTime: "$context.requestTime",
+            routeKey: "$context.routeKey",
+            path: "$context.path",
+            status: "$context.status",
+            protocol: "$context.protocol",
+            responseLength: "$context.responseLength",
+            latency: "$context.responseLatency",
+            error: "$context.error.message",
+            authorizerError: "$context.authorizer.error",
+            integrationError: "$context.integrationErrorMessage",
+          }),
+        ),
+      },
+    });
+
+    const integration = new HttpLambdaIntegration("ApiIntegration", props.handler);
+    const publicAccess = new HttpNoneAuthorizer();
+    for (const route of GAZETTE_ROUTES) {
+      if (route.access === "public" && route.method !== HttpMethod.GET && route.method !== HttpMethod.HEAD) {
+        throw new Error(
+          `GazetteApi: ${route.method} ${route.path} cannot be public: only reads may skip authorisation`,
+        );
+      }
+      const [created] = this.httpApi.addRoutes({
+        path: route.path,
+        methods: [route.method],
+        integration,
+        authorizer: route.access === "public" ? publicAccess : this.editorAuthorizer,
+      });
+      if (route.access === "public" && created) {
+        Validations.of(created).acknowledge({
+          id: "AwsSolutions-APIG4",
+          reason: `${route.method} ${route.path} serves published (public) content: no authoriser by design. Writes and editor reads are authorised.`,
+        });
+      }
+    }
+
+    this.domainName = `${this.httpApi.apiId}.execute-api.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`;
+    this.url = `https://${this.domainName}/`;
+  }
+}

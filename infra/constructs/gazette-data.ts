@@ -1,0 +1,210 @@
+import { Aws, Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from "aws-cdk-lib/aws-dynamodb";
+import { Effect, ManagedPolicy, PolicyStatement, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  type BucketProps,
+  type CfnBucket,
+  ObjectOwnership,
+} from "aws-cdk-lib/aws-s3";
+import { Construct } from "constructs";
+
+/** What every bucket here shares: SSE-S3, no public access, TLS 1.2+ only, versioned, retained. */
+const secureBucketDefaults = {
+  encryption: BucketEncryption.S3_MANAGED,
+  blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+  enforceSSL: true,
+  minimumTLSVersion: 1.2,
+  versioned: true,
+  removalPolicy: RemovalPolicy.RETAIN,
+} satisfies BucketProps;
+
+export interface GazetteDataProps {
+  /**
+   * How long access logs (S3 server access logs and CloudFront standard logs) are kept.
+   * @default Duration.days(365)
+   */
+  readonly logRetention?: Duration;
+  /**
+   * How long superseded versions of rendered site objects are kept (the site can be re-rendered
+   * from the table, so old versions are only a safety net). Originals in the blob bucket keep every
+   * version: they are the archive.
+   * @default Duration.days(30)
+   */
+  readonly siteNoncurrentVersionRetention?: Duration;
+  /**
+   * The CloudFront distribution that may read the site bucket through Origin Access Control.
+   * The distribution lives in the stateless stack, which depends on this one, so its id cannot be
+   * referenced here without a dependency cycle. Until it is known (CDK context `siteDistributionId`
+   * after the first deployment) any distribution *of this account* may read: the site is public
+   * content anyway, and the bucket stays closed to every other principal.
+   * @default - any CloudFront distribution in this account
+   */
+  readonly siteDistributionId?: string;
+}
+
+/**
+ * Item-level table access: what the adapter in src/platform/aws needs (no Scan: the single-table
+ * design reads by key and query only; no streams).
+ */
+export const TABLE_READ_WRITE_ACTIONS: readonly string[] = [
+  "dynamodb:BatchGetItem",
+  "dynamodb:BatchWriteItem",
+  "dynamodb:ConditionCheckItem",
+  "dynamodb:DeleteItem",
+  "dynamodb:DescribeTable",
+  "dynamodb:GetItem",
+  "dynamodb:PutItem",
+  "dynamodb:Query",
+  "dynamodb:UpdateItem",
+];
+
+/** Object-level blob access: get/head, put (incl. multipart), delete. */
+export const BLOB_OBJECT_ACTIONS: readonly string[] = [
+  "s3:AbortMultipartUpload",
+  "s3:DeleteObject",
+  "s3:GetObject",
+  "s3:PutObject",
+];
+
+/**
+ * The stateful part of the gazette: blob and site buckets, their access-log buckets, and the
+ * single DynamoDB table. Buckets and table are RETAINed on stack deletion.
+ *
+ * Encryption: S3-managed keys (SSE-S3) for every bucket. Server access logs and CloudFront standard
+ * logs can only be delivered to SSE-S3 buckets; the site bucket is public content read through
+ * CloudFront; and for the blob bucket a customer-managed KMS key would add key-policy management and
+ * per-request KMS cost while IAM (least-privilege grants) and the bucket policy already decide who
+ * can read. The table uses the AWS-managed KMS key (aws/dynamodb), visible in CloudTrail.
+ *
+ * Access is granted through the managed policies below rather than `grant*()` calls in the consuming
+ * stack: a grant there would carry cross-stack references in its resources, and the cdk-nag finding
+ * ids for the unavoidable `bucket/*` object ARN would then depend on the deployment region.
+ */
+export class GazetteData extends Construct {
+  /** Target of the S3 server access logs of every other bucket. */
+  public readonly accessLogsBucket: Bucket;
+  /** Target of CloudFront standard (legacy) logging: needs ACLs (ObjectOwnership.OBJECT_WRITER). */
+  public readonly cdnLogsBucket: Bucket;
+  /** Originals (uploaded .docx/.json) and rendered PDFs. */
+  public readonly blobBucket: Bucket;
+  /** The public site, served only through CloudFront (OAC). */
+  public readonly siteBucket: Bucket;
+  /** Single table: pk/sk, GSI gsi1 (gsi1pk/gsi1sk), TTL attribute expiresAt. */
+  public readonly table: Table;
+  /**
+   * Read/write items of the table and its gsi1 index (explicit actions, no wildcards). Attach it to
+   * a role in another stack with `role.addManagedPolicy(...)`: the access policy lives with the data
+   * it protects, and its resources are this stack's own ARNs (see the class comment on why).
+   */
+  public readonly tableReadWritePolicy: ManagedPolicy;
+  /** Read/write/delete objects of the blob bucket, plus ListBucket (so a missing key is a 404, not a 403). */
+  public readonly blobReadWritePolicy: ManagedPolicy;
+
+  constructor(scope: Construct, id: string, props: GazetteDataProps = {}) {
+    super(scope, id);
+    const logRetention = props.logRetention ?? Duration.days(365);
+
+    this.accessLogsBucket = new Bucket(this, "AccessLogsBucket", {
+      ...secureBucketDefaults,
+      lifecycleRules: [
+        { expiration: logRetention, noncurrentVersionExpiration: Duration.days(30) },
+        { abortIncompleteMultipartUploadAfter: Duration.days(7) },
+      ],
+    });
+    Validations.of(this.accessLogsBucket).acknowledge({
+      id: "AwsSolutions-S1",
+      reason:
+        "This is the server-access-log target of every other bucket; logging it into itself would loop and logging it elsewhere only moves the problem.",
+    });
+
+    this.cdnLogsBucket = new Bucket(this, "CdnLogsBucket", {
+      ...secureBucketDefaults,
+      // CloudFront standard logging writes with the awslogsdelivery account's ACL.
+      objectOwnership: ObjectOwnership.OBJECT_WRITER,
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: "cdn-logs/",
+      lifecycleRules: [
+        { expiration: logRetention, noncurrentVersionExpiration: Duration.days(30) },
+        { abortIncompleteMultipartUploadAfter: Duration.days(7) },
+      ],
+    });
+
+    this.blobBucket = new Bucket(this, "BlobBucket", {
+      ...secureBucketDefaults,
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: "blob/",
+      lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+    });
+
+    this.siteBucket = new Bucket(this, "SiteBucket", {
+      ...secureBucketDefaults,
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: "site/",
+      lifecycleRules: [
+        { noncurrentVersionExpiration: props.siteNoncurrentVersionRetention ?? Duration.days(30) },
+        { abortIncompleteMultipartUploadAfter: Duration.days(7) },
+      ],
+    });
+    // Origin Access Control read for CloudFront (see GazetteDataProps.siteDistributionId).
+    const distributionArn = `arn:${Aws.PARTITION}:cloudfront::${Aws.ACCOUNT_ID}:distribution/${props.siteDistributionId ?? "*"}`;
+    this.siteBucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: "AllowCloudFrontOacRead",
+        effect: Effect.ALLOW,
+        principals: [new ServicePrincipal("cloudfront.amazonaws.com")],
+        actions: ["s3:GetObject"],
+        resources: [this.siteBucket.arnForObjects("*")],
+        conditions: {
+          StringEquals: { "AWS:SourceAccount": Aws.ACCOUNT_ID },
+          ArnLike: { "AWS:SourceArn": distributionArn },
+        },
+      }),
+    );
+
+    this.table = new Table(this, "Table", {
+      partitionKey: { name: "pk", type: AttributeType.STRING },
+      sortKey: { name: "sk", type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: "expiresAt",
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.AWS_MANAGED,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: "gsi1",
+      partitionKey: { name: "gsi1pk", type: AttributeType.STRING },
+      sortKey: { name: "gsi1sk", type: AttributeType.STRING },
+      projectionType: ProjectionType.ALL,
+    });
+
+    this.tableReadWritePolicy = new ManagedPolicy(this, "TableReadWritePolicy", {
+      description: "Gazette: read/write items of the single table and its gsi1 index",
+      statements: [
+        new PolicyStatement({
+          actions: [...TABLE_READ_WRITE_ACTIONS],
+          resources: [this.table.tableArn, `${this.table.tableArn}/index/gsi1`],
+        }),
+      ],
+    });
+    this.blobReadWritePolicy = new ManagedPolicy(this, "BlobReadWritePolicy", {
+      description: "Gazette: read/write/delete objects of the blob bucket",
+      statements: [
+        new PolicyStatement({
+          actions: [...BLOB_OBJECT_ACTIONS],
+          resources: [this.blobBucket.arnForObjects("*")],
+        }),
+        new PolicyStatement({ actions: ["s3:ListBucket"], resources: [this.blobBucket.bucketArn] }),
+      ],
+    });
+    const blobLogicalId = Stack.of(this).resolve((this.blobBucket.node.defaultChild as CfnBucket).logicalId);
+    Validations.of(this.blobReadWritePolicy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${blobLogicalId}.Arn>/*]`,
+      reason:
+        "Object-level S3 actions need the bucket's object ARN pattern; it covers this one bucket and four explicit actions.",
+    });
+  }
+}

@@ -1,0 +1,176 @@
+import { Duration, Validations } from "aws-cdk-lib";
+import type { ICertificate } from "aws-cdk-lib/aws-certificatemanager";
+import {
+  AllowedMethods,
+  type BehaviorOptions,
+  CachePolicy,
+  Distribution,
+  HeadersFrameOption,
+  HeadersReferrerPolicy,
+  HttpVersion,
+  OriginProtocolPolicy,
+  OriginRequestPolicy,
+  OriginSslPolicy,
+  PriceClass,
+  ResponseHeadersPolicy,
+  SecurityPolicyProtocol,
+  ViewerProtocolPolicy,
+} from "aws-cdk-lib/aws-cloudfront";
+import { HttpOrigin, S3BucketOrigin } from "aws-cdk-lib/aws-cloudfront-origins";
+import { Bucket, type IBucket } from "aws-cdk-lib/aws-s3";
+import { Construct } from "constructs";
+
+export interface PublicSiteProps {
+  /**
+   * The bucket with the rendered site (default behaviour). Usually owned by the stateful stack:
+   * its bucket policy must already allow CloudFront OAC reads (GazetteData does), because a bucket
+   * policy cannot reference a distribution in a stack that depends on the bucket's stack.
+   */
+  readonly siteBucket: IBucket;
+  /** The bucket for CloudFront standard logs; needs ACLs enabled (ObjectOwnership.OBJECT_WRITER). */
+  readonly logBucket: IBucket;
+  /** Host name of the API origin for `/api/*` and `/feeds/*`, e.g. GazetteApi.domainName. */
+  readonly apiDomainName: string;
+  /**
+   * Custom host names; requires `certificate`.
+   * @default - only the *.cloudfront.net name
+   */
+  readonly domainNames?: readonly string[];
+  /**
+   * ACM certificate in us-east-1 for `domainNames`; with it viewers need TLS 1.2 (TLSv1.2_2021).
+   * @default - the default CloudFront certificate
+   */
+  readonly certificate?: ICertificate;
+  /**
+   * ARN of a WAFv2 web ACL (CLOUDFRONT scope, us-east-1) to attach.
+   * @default - no web ACL
+   */
+  readonly webAclArn?: string;
+  /**
+   * @default PriceClass.PRICE_CLASS_ALL (all edge locations, including Asia)
+   */
+  readonly priceClass?: PriceClass;
+}
+
+/**
+ * The public face: CloudFront with the site bucket as default origin through Origin Access Control,
+ * and the HTTP API behind `/api/*` (never cached) and `/feeds/*` (cached as the origin says).
+ * HTTPS only (HTTP redirects), TLS 1.2 to the API origin, security headers on every response,
+ * standard logs to the log bucket.
+ */
+export class PublicSite extends Construct {
+  public readonly distribution: Distribution;
+  public readonly responseHeadersPolicy: ResponseHeadersPolicy;
+
+  constructor(scope: Construct, id: string, props: PublicSiteProps) {
+    super(scope, id);
+    if (props.domainNames?.length && !props.certificate) {
+      throw new Error("PublicSite: domainNames need a certificate");
+    }
+
+    this.responseHeadersPolicy = new ResponseHeadersPolicy(this, "SecurityHeaders", {
+      comment: "Gazette security headers",
+      securityHeadersBehavior: {
+        contentSecurityPolicy: {
+          contentSecurityPolicy:
+            "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'",
+          override: true,
+        },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+        referrerPolicy: {
+          referrerPolicy: HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
+          override: true,
+        },
+        strictTransportSecurity: {
+          accessControlMaxAge: Duration.days(730),
+          includeSubdomains: true,
+          override: true,
+        },
+      },
+      customHeadersBehavior: {
+        customHeaders: [
+          {
+            header: "Permissions-Policy",
+            value: "camera=(), microphone=(), geolocation=(), payment=()",
+            override: true,
+          },
+        ],
+      },
+    });
+
+    // Imported on purpose: the real bucket lives in the stateful stack, and letting CloudFront add
+    // its OAC statement there would make the stateful stack depend on this one (a cycle).
+    const siteOriginBucket = Bucket.fromBucketAttributes(this, "SiteOriginBucket", {
+      bucketArn: props.siteBucket.bucketArn,
+      bucketRegionalDomainName: props.siteBucket.bucketRegionalDomainName,
+    });
+    const apiOrigin = new HttpOrigin(props.apiDomainName, {
+      protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+      originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+    });
+    const apiBehavior = (cachePolicy: typeof CachePolicy.CACHING_DISABLED): BehaviorOptions => ({
+      origin: apiOrigin,
+      viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      responseHeadersPolicy: this.responseHeadersPolicy,
+      compress: true,
+      cachePolicy,
+      allowedMethods: AllowedMethods.ALLOW_ALL,
+    });
+
+    this.distribution = new Distribution(this, "Distribution", {
+      comment: "Gazette public site",
+      defaultRootObject: "index.html",
+      httpVersion: HttpVersion.HTTP2_AND_3,
+      priceClass: props.priceClass ?? PriceClass.PRICE_CLASS_ALL,
+      domainNames: props.domainNames ? [...props.domainNames] : undefined,
+      certificate: props.certificate,
+      minimumProtocolVersion: props.certificate ? SecurityPolicyProtocol.TLS_V1_2_2021 : undefined,
+      webAclId: props.webAclArn,
+      enableLogging: true,
+      logBucket: props.logBucket,
+      logFilePrefix: "cloudfront/",
+      logIncludesCookies: false,
+      defaultBehavior: {
+        origin: S3BucketOrigin.withOriginAccessControl(siteOriginBucket),
+        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: this.responseHeadersPolicy,
+        allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+        compress: true,
+      },
+      additionalBehaviors: {
+        "/api/*": apiBehavior(CachePolicy.CACHING_DISABLED),
+        "/feeds/*": {
+          ...apiBehavior(CachePolicy.USE_ORIGIN_CACHE_CONTROL_HEADERS_QUERY_STRINGS),
+          allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+        },
+      },
+    });
+
+    Validations.of(this).acknowledge({
+      id: "@aws-cdk/aws-cloudfront-origins:updateImportedBucketPolicyOac",
+      reason:
+        "The site bucket policy (GazetteData, stateful stack) already grants cloudfront.amazonaws.com s3:GetObject for this account's distributions; see GazetteDataProps.siteDistributionId.",
+    });
+    Validations.of(this.distribution).acknowledge({
+      id: "AwsSolutions-CFR1",
+      reason: "The gazette is an official publication for everyone: no geographic restriction by design.",
+    });
+    if (!props.webAclArn) {
+      Validations.of(this.distribution).acknowledge({
+        id: "AwsSolutions-CFR2",
+        reason:
+          "No WAF by default: the default behaviour is cached read-only content, writes are authorised and throttled at API Gateway. Attach one with the webAclArn prop (context siteWebAclArn).",
+      });
+    }
+    if (!props.certificate) {
+      Validations.of(this.distribution).acknowledge({
+        id: "AwsSolutions-CFR4",
+        reason:
+          "Without a custom domain CloudFront serves its default *.cloudfront.net certificate, whose security policy cannot be raised. With domainNames + certificate the distribution requires TLSv1.2_2021.",
+      });
+    }
+  }
+}

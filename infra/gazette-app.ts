@@ -1,0 +1,80 @@
+import { type App, Validations } from "aws-cdk-lib";
+import { AwsSolutionsChecks } from "cdk-nag";
+import type { JwtAuthSettings } from "./constructs/gazette-api.js";
+import { GazetteStatefulStack } from "./stacks/gazette-stateful-stack.js";
+import { GazetteStatelessStack } from "./stacks/gazette-stateless-stack.js";
+
+/** Names of the two stacks (also their construct ids). */
+export const STATEFUL_STACK_NAME = "GazetteStateful";
+export const STATELESS_STACK_NAME = "GazetteStateless";
+
+export interface GazetteAppOverrides {
+  /** Entry files relative to the repository root; defaults functions/api.ts and functions/events.ts. */
+  readonly apiEntry?: string;
+  readonly eventsEntry?: string;
+}
+
+export interface GazetteStacks {
+  readonly stateful: GazetteStatefulStack;
+  readonly stateless: GazetteStatelessStack;
+}
+
+/**
+ * Adds both stacks and the cdk-nag AWS Solutions checks to `app`. Deployment options come from CDK
+ * context (cdk.json or `-c key=value`):
+ * - `jwtIssuer` + `jwtAudience` (array, or comma-separated string): JWT instead of IAM on editor routes
+ * - `siteDomainName` (array or comma-separated) + `siteCertificateArn`: custom domain for CloudFront
+ * - `siteWebAclArn`: WAFv2 web ACL for CloudFront
+ * - `siteDistributionId`: after the first deployment, pin the site bucket's OAC grant to it
+ */
+export function addGazetteStacks(app: App, overrides: GazetteAppOverrides = {}): GazetteStacks {
+  const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+  const context = (key: string): unknown => app.node.tryGetContext(key);
+
+  const stateful = new GazetteStatefulStack(app, STATEFUL_STACK_NAME, {
+    env,
+    data: { siteDistributionId: optionalString(context("siteDistributionId"), "siteDistributionId") },
+  });
+  const stateless = new GazetteStatelessStack(app, STATELESS_STACK_NAME, {
+    env,
+    data: stateful.data,
+    jwt: jwtFromContext(context("jwtIssuer"), context("jwtAudience")),
+    apiEntry: overrides.apiEntry,
+    eventsEntry: overrides.eventsEntry,
+    siteDomainNames: stringList(context("siteDomainName"), "siteDomainName"),
+    siteCertificateArn: optionalString(context("siteCertificateArn"), "siteCertificateArn"),
+    siteWebAclArn: optionalString(context("siteWebAclArn"), "siteWebAclArn"),
+  });
+  stateless.addStackDependency(stateful, "functions, API and CDN use the buckets and the table");
+
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { stateful, stateless };
+}
+
+/** JWT settings when `jwtIssuer` is set; otherwise undefined (IAM). An issuer without audience is an error. */
+export function jwtFromContext(issuer: unknown, audience: unknown): JwtAuthSettings | undefined {
+  const iss = optionalString(issuer, "jwtIssuer");
+  const aud = stringList(audience, "jwtAudience");
+  if (!iss) {
+    if (aud) throw new Error("context jwtAudience is set but jwtIssuer is not");
+    return undefined;
+  }
+  if (!aud?.length) throw new Error("context jwtIssuer needs jwtAudience (one or more client ids)");
+  return { issuer: iss, audience: aud };
+}
+
+function optionalString(value: unknown, key: string): string | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  if (typeof value !== "string") throw new Error(`context ${key} must be a string`);
+  return value.trim();
+}
+
+function stringList(value: unknown, key: string): string[] | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  const items = typeof value === "string" ? value.split(",") : value;
+  if (!Array.isArray(items) || !items.every((item) => typeof item === "string")) {
+    throw new Error(`context ${key} must be a string array or a comma-separated string`);
+  }
+  const list = items.map((item) => item.trim()).filter(Boolean);
+  return list.length ? list : undefined;
+}

@@ -1,0 +1,127 @@
+import { Duration, Stack, type StackProps } from "aws-cdk-lib";
+import { Certificate } from "aws-cdk-lib/aws-certificatemanager";
+import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
+import type { Construct } from "constructs";
+import { GazetteApi, type JwtAuthSettings } from "../constructs/gazette-api.js";
+import type { GazetteData } from "../constructs/gazette-data.js";
+import { GazetteFunction } from "../constructs/gazette-function.js";
+import { PublicSite } from "../constructs/public-site.js";
+import { QueueWithDlq } from "../constructs/queue-with-dlq.js";
+
+/** Directories every function needs beside its bundle (the site renderer loads templates/*.hbs at start). */
+const FUNCTION_ASSET_DIRS = ["templates"] as const;
+
+export interface GazetteStatelessStackProps extends StackProps {
+  /** The stateful resources (from GazetteStatefulStack.data). */
+  readonly data: GazetteData;
+  /**
+   * Editor routes use this JWT issuer instead of IAM.
+   * @default - IAM authorisation
+   */
+  readonly jwt?: JwtAuthSettings;
+  /**
+   * Entry of the API function, relative to the repository root.
+   * @default "functions/api.ts"
+   */
+  readonly apiEntry?: string;
+  /**
+   * Entry of the events consumer, relative to the repository root.
+   * @default "functions/events.ts"
+   */
+  readonly eventsEntry?: string;
+  /** Custom domain names of the public site (need `siteCertificateArn`). */
+  readonly siteDomainNames?: readonly string[];
+  /** ARN of the ACM certificate (us-east-1) for `siteDomainNames`. */
+  readonly siteCertificateArn?: string;
+  /** WAFv2 web ACL (CLOUDFRONT scope) for the distribution. */
+  readonly siteWebAclArn?: string;
+}
+
+/** Compute and edge: the events queue, both functions, the HTTP API and CloudFront. Safe to replace. */
+export class GazetteStatelessStack extends Stack {
+  public readonly eventsQueue: QueueWithDlq;
+  public readonly apiFunction: GazetteFunction;
+  public readonly eventsFunction: GazetteFunction;
+  public readonly api: GazetteApi;
+  public readonly site: PublicSite;
+
+  constructor(scope: Construct, id: string, props: GazetteStatelessStackProps) {
+    const {
+      data,
+      jwt,
+      apiEntry,
+      eventsEntry,
+      siteDomainNames,
+      siteCertificateArn,
+      siteWebAclArn,
+      ...stackProps
+    } = props;
+    super(scope, id, { description: "Gazette pipeline: functions, queues, API, CDN", ...stackProps });
+    const eventsTimeout = Duration.seconds(30);
+
+    this.eventsQueue = new QueueWithDlq(this, "EventsQueue", {
+      logicalName: "events",
+      // Six times the consumer's timeout, as AWS recommends for Lambda event sources.
+      visibilityTimeout: Duration.seconds(eventsTimeout.toSeconds() * 6),
+      maxReceiveCount: 5,
+    });
+
+    const environment = {
+      GAZETTE_MODE: "aws",
+      GAZETTE_TABLE: data.table.tableName,
+      GAZETTE_BUCKET: data.blobBucket.bucketName,
+      GAZETTE_SITE_BUCKET: data.siteBucket.bucketName,
+      ...this.eventsQueue.environment(),
+      NODE_OPTIONS: "--enable-source-maps",
+    };
+
+    this.apiFunction = new GazetteFunction(this, "ApiFunction", {
+      entry: apiEntry ?? "functions/api.ts",
+      serviceName: "gazette-api",
+      description: "Gazette HTTP API (API Gateway HTTP API, payload 2.0)",
+      // .docx parsing (mammoth) is CPU- and memory-bound; API Gateway gives up after 30 s.
+      memorySize: 1024,
+      timeout: Duration.seconds(29),
+      assetDirs: FUNCTION_ASSET_DIRS,
+      environment,
+    });
+    // Least privilege: api = table read/write + blob read/write + publish events.
+    this.apiFunction.role.addManagedPolicy(data.tableReadWritePolicy);
+    this.apiFunction.role.addManagedPolicy(data.blobReadWritePolicy);
+    this.eventsQueue.queue.grantSendMessages(this.apiFunction.function);
+
+    this.eventsFunction = new GazetteFunction(this, "EventsFunction", {
+      entry: eventsEntry ?? "functions/events.ts",
+      serviceName: "gazette-events",
+      description: "Gazette domain-event consumer (SQS, partial batch failures)",
+      timeout: eventsTimeout,
+      assetDirs: FUNCTION_ASSET_DIRS,
+      environment,
+    });
+    // Least privilege: events = table read/write + consume events (no S3).
+    this.eventsFunction.role.addManagedPolicy(data.tableReadWritePolicy);
+    // Poison messages (not JSON, unknown type) are moved to the DLQ by the consumer itself.
+    this.eventsQueue.deadLetterQueue.grantSendMessages(this.eventsFunction.function);
+    // The event source grants exactly the consume permissions (receive, delete, visibility, attributes).
+    this.eventsFunction.function.addEventSource(
+      new SqsEventSource(this.eventsQueue.queue, {
+        batchSize: 10,
+        maxBatchingWindow: Duration.seconds(5),
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    this.api = new GazetteApi(this, "Api", { handler: this.apiFunction.function, jwt });
+
+    this.site = new PublicSite(this, "Site", {
+      siteBucket: data.siteBucket,
+      logBucket: data.cdnLogsBucket,
+      apiDomainName: this.api.domainName,
+      domainNames: siteDomainNames,
+      certificate: siteCertificateArn
+        ? Certificate.fromCertificateArn(this, "SiteCertificate", siteCertificateArn)
+        : undefined,
+      webAclArn: siteWebAclArn,
+    });
+  }
+}

@@ -1,0 +1,130 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { App, Validations } from "aws-cdk-lib";
+import { Bucket } from "aws-cdk-lib/aws-s3";
+import { AwsSolutionsChecks } from "cdk-nag";
+import type { IConstruct } from "constructs";
+import { beforeAll, describe, expect, test } from "vitest";
+import { addGazetteStacks } from "../../infra/gazette-app.js";
+import { cdkJsonContext, type SynthesisedGazette, synthGazette } from "./helpers.js";
+
+/**
+ * cdk-nag 3 is a policy-validation plugin (`Validations.of(app).addPlugins(...)`), not an Aspect: it
+ * emits no Annotations, so `Annotations.fromStack(...).findError(...)` would always be empty. Its
+ * findings go to the validation report, and any finding fails `app.synth()`. These tests check both,
+ * plus the acknowledgements (v3's suppressions).
+ */
+
+/** Every acknowledgement in the tree: rule id (without the "Annotation::" prefix) → reasons. */
+function acknowledgements(root: IConstruct): Array<{ path: string; id: string; reason: string }> {
+  const found: Array<{ path: string; id: string; reason: string }> = [];
+  for (const construct of root.node.findAll()) {
+    for (const entry of construct.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+      for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
+        found.push({ path: construct.node.path, id: id.replace(/^annotation::/i, ""), reason });
+      }
+    }
+  }
+  return found;
+}
+
+describe("cdk-nag AWS Solutions checks", () => {
+  let gazette: SynthesisedGazette;
+  beforeAll(() => {
+    // With CDK's built-in CloudFormation validation, exactly as `cdk synth` runs it.
+    gazette = synthGazette({ cfnValidation: true });
+  });
+
+  test("the app synthesises with the checks registered and the validation report lists no violation", () => {
+    // Prepare
+    const reportFile = join(gazette.assemblyDir, "validation-report.json");
+
+    // Act
+    const report = JSON.parse(readFileSync(reportFile, "utf8")) as {
+      pluginReports: Array<{ summary?: { status?: string }; violations?: unknown[]; conclusion?: string }>;
+    };
+
+    // Assess
+    expect(existsSync(reportFile)).toBe(true);
+    expect(JSON.stringify(report.pluginReports)).not.toMatch(/AwsSolutions-/);
+    expect(report.pluginReports.flatMap((r) => r.violations ?? [])).toEqual([]);
+  });
+
+  test("re-running the pack over the synthesised app finds no unacknowledged error or warning", () => {
+    // Prepare
+    const pack = new AwsSolutionsChecks();
+
+    // Act
+    const result = pack.validateScope(gazette.app);
+
+    // Assess
+    expect(
+      result.violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath)}`),
+    ).toEqual([]);
+    expect(result.success).toBe(true);
+  });
+
+  test("every acknowledgement names one rule and gives a specific reason", () => {
+    // Prepare / Act
+    const acks = acknowledgements(gazette.app);
+
+    // Assess
+    expect(acks.length).toBeGreaterThan(0);
+    for (const { path, id, reason } of acks) {
+      expect(id, path).toMatch(/^(AwsSolutions-[A-Z]+\d+(\[.+\])?|@aws-cdk\/[\w-]+:\w+)$/);
+      expect(reason.length, `${path} ${id}`).toBeGreaterThanOrEqual(60);
+    }
+  });
+
+  test("the acknowledged rules are exactly the reviewed list", () => {
+    // Prepare
+    const reviewed = [
+      "@aws-cdk/aws-cloudfront-origins:updateImportedBucketPolicyOac", // OAC grant lives in the stateful bucket policy
+      "AwsSolutions-APIG4", // public GET routes (x4)
+      "AwsSolutions-CFR1", // no geo restriction for an official gazette
+      "AwsSolutions-CFR2", // no WAF unless siteWebAclArn
+      "AwsSolutions-CFR4", // default CloudFront certificate unless a custom domain is configured
+      "AwsSolutions-IAM5[Resource::*]", // X-Ray (x2 roles)
+      "AwsSolutions-IAM5[Resource::<DataBlobBucketE59139A7.Arn>/*]", // object ARN of the blob bucket
+      "AwsSolutions-L1", // Node.js 22 pinned (x2 functions)
+      "AwsSolutions-S1", // the access-log bucket itself
+    ];
+
+    // Act
+    const ids = [...new Set(acknowledgements(gazette.app).map((a) => a.id))].sort();
+
+    // Assess
+    expect(ids).toEqual([...reviewed].sort());
+  });
+
+  test("the public-route acknowledgement covers only GET routes without an authoriser", () => {
+    // Prepare / Act
+    const apig4 = acknowledgements(gazette.app).filter((a) => a.id === "AwsSolutions-APIG4");
+
+    // Assess
+    expect(apig4.map((a) => a.path.split("/").pop()).sort()).toEqual([
+      "GET--",
+      "GET--api--openapi.json",
+      "GET--health",
+      "GET--{proxy+}",
+    ]);
+  });
+
+  test("a non-compliant resource fails synthesis, so the checks are really wired in", () => {
+    // Prepare
+    const app = new App({
+      builtinCloudFormationValidation: false,
+      stackTraces: false,
+      context: { ...cdkJsonContext(), "aws:cdk:bundling-stacks": [] },
+    });
+    const { stateful } = addGazetteStacks(app);
+    new Bucket(stateful, "UnloggedBucket", { enforceSSL: false });
+
+    // Act
+    const synth = () => app.synth();
+
+    // Assess
+    expect(synth).toThrow(/AwsSolutions-S1/);
+  });
+});

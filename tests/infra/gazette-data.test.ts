@@ -1,0 +1,214 @@
+import { Match } from "aws-cdk-lib/assertions";
+import { beforeAll, describe, expect, test } from "vitest";
+import { BLOB_OBJECT_ACTIONS, TABLE_READ_WRITE_ACTIONS } from "../../infra/constructs/gazette-data.js";
+import {
+  asArray,
+  policyStatements,
+  propOf,
+  resourcesOf,
+  type SynthesisedGazette,
+  synthGazette,
+} from "./helpers.js";
+
+let gazette: SynthesisedGazette;
+
+beforeAll(() => {
+  gazette = synthGazette();
+});
+
+describe("GazetteStateful buckets", () => {
+  test("every bucket is encrypted with S3-managed keys, versioned, blocks all public access and is retained", () => {
+    // Prepare
+    const buckets = resourcesOf(gazette.statefulTemplate, "AWS::S3::Bucket");
+
+    // Act
+    const ids = Object.keys(buckets);
+
+    // Assess
+    expect(ids).toHaveLength(4);
+    for (const [id, bucket] of Object.entries(buckets)) {
+      expect(bucket.Properties, id).toMatchObject({
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }],
+        },
+        VersioningConfiguration: { Status: "Enabled" },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+      });
+      expect(bucket.DeletionPolicy, id).toBe("Retain");
+      expect(bucket.UpdateReplacePolicy, id).toBe("Retain");
+    }
+  });
+
+  test("every bucket policy denies requests without TLS and below TLS 1.2", () => {
+    // Prepare
+    const buckets = Object.keys(resourcesOf(gazette.statefulTemplate, "AWS::S3::Bucket"));
+    const policies = Object.values(resourcesOf(gazette.statefulTemplate, "AWS::S3::BucketPolicy"));
+
+    // Act
+    const protectedBuckets = policies
+      .filter((policy) => {
+        const statements = policyStatements(policy);
+        const denies = (condition: object) =>
+          statements.some(
+            (s) => s.Effect === "Deny" && JSON.stringify(s.Condition) === JSON.stringify(condition),
+          );
+        return (
+          denies({ Bool: { "aws:SecureTransport": "false" } }) &&
+          denies({ NumericLessThan: { "s3:TlsVersion": 1.2 } })
+        );
+      })
+      .map((policy) => propOf<{ Ref: string }>(policy, "Bucket").Ref);
+
+    // Assess
+    expect(protectedBuckets.sort()).toEqual(buckets.sort());
+  });
+
+  test("blob, site and CDN-log buckets write server access logs to the dedicated log bucket", () => {
+    // Prepare
+    const accessLogs = gazette.stateful.data.accessLogsBucket;
+    const accessLogsId = gazette.stateful.resolve(accessLogs.bucketName) as { Ref: string };
+
+    // Act
+    const logged = Object.entries(resourcesOf(gazette.statefulTemplate, "AWS::S3::Bucket")).filter(
+      ([, bucket]) =>
+        JSON.stringify(
+          (bucket.Properties?.LoggingConfiguration as { DestinationBucketName?: unknown } | undefined)
+            ?.DestinationBucketName,
+        ) === JSON.stringify(accessLogsId),
+    );
+
+    // Assess
+    expect(logged.map(([id]) => id).sort()).toEqual(
+      ["DataBlobBucket", "DataCdnLogsBucket", "DataSiteBucket"].map((prefix) =>
+        expect.stringMatching(new RegExp(`^${prefix}[0-9A-F]{8}$`)),
+      ),
+    );
+  });
+
+  test("the CloudFront log bucket accepts ACL-based log delivery (ObjectWriter)", () => {
+    gazette.statefulTemplate.hasResourceProperties("AWS::S3::Bucket", {
+      OwnershipControls: { Rules: [{ ObjectOwnership: "ObjectWriter" }] },
+    });
+  });
+
+  test("only CloudFront of this account may read the site bucket (Origin Access Control)", () => {
+    gazette.statefulTemplate.hasResourceProperties("AWS::S3::BucketPolicy", {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: "AllowCloudFrontOacRead",
+            Effect: "Allow",
+            Principal: { Service: "cloudfront.amazonaws.com" },
+            Action: "s3:GetObject",
+            Condition: {
+              StringEquals: { "AWS:SourceAccount": { Ref: "AWS::AccountId" } },
+              ArnLike: { "AWS:SourceArn": Match.anyValue() },
+            },
+          }),
+        ]),
+      },
+    });
+  });
+
+  test("context siteDistributionId pins the site bucket's OAC grant to that distribution", () => {
+    // Prepare
+    const pinned = synthGazette({ context: { siteDistributionId: "E2EXAMPLE123" } });
+
+    // Act
+    const policy = JSON.stringify(resourcesOf(pinned.statefulTemplate, "AWS::S3::BucketPolicy"));
+
+    // Assess
+    expect(policy).toContain(":distribution/E2EXAMPLE123");
+    expect(policy).not.toContain(":distribution/*");
+  });
+});
+
+describe("GazetteStateful table", () => {
+  test("the single table has pk/sk, gsi1 (ALL), TTL expiresAt, on-demand billing, PITR, SSE and deletion protection", () => {
+    gazette.statefulTemplate.resourceCountIs("AWS::DynamoDB::Table", 1);
+    gazette.statefulTemplate.hasResource("AWS::DynamoDB::Table", {
+      DeletionPolicy: "Retain",
+      UpdateReplacePolicy: "Retain",
+      Properties: {
+        KeySchema: [
+          { AttributeName: "pk", KeyType: "HASH" },
+          { AttributeName: "sk", KeyType: "RANGE" },
+        ],
+        AttributeDefinitions: Match.arrayWith([
+          { AttributeName: "pk", AttributeType: "S" },
+          { AttributeName: "sk", AttributeType: "S" },
+          { AttributeName: "gsi1pk", AttributeType: "S" },
+          { AttributeName: "gsi1sk", AttributeType: "S" },
+        ]),
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: "gsi1",
+            KeySchema: [
+              { AttributeName: "gsi1pk", KeyType: "HASH" },
+              { AttributeName: "gsi1sk", KeyType: "RANGE" },
+            ],
+            Projection: { ProjectionType: "ALL" },
+          },
+        ],
+        TimeToLiveSpecification: { AttributeName: "expiresAt", Enabled: true },
+        BillingMode: "PAY_PER_REQUEST",
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        DeletionProtectionEnabled: true,
+      },
+    });
+  });
+
+  test("the stateful stack is termination-protected", () => {
+    expect(gazette.stateful.terminationProtection).toBe(true);
+  });
+});
+
+describe("GazetteStateful access policies", () => {
+  test("the table policy grants explicit item actions on the table and gsi1 only", () => {
+    // Prepare
+    const policyId = gazette.stateful.resolve(
+      gazette.stateful.data.tableReadWritePolicy.managedPolicyArn,
+    ) as {
+      Ref: string;
+    };
+
+    // Act
+    const policy = resourcesOf(gazette.statefulTemplate, "AWS::IAM::ManagedPolicy")[policyId.Ref];
+    const statements = policyStatements(policy);
+
+    // Assess
+    expect(statements).toHaveLength(1);
+    expect(asArray(statements[0]?.Action).sort()).toEqual([...TABLE_READ_WRITE_ACTIONS].sort());
+    expect(JSON.stringify(statements[0]?.Resource)).toContain("/index/gsi1");
+    expect(JSON.stringify(statements)).not.toContain("*");
+  });
+
+  test("the blob policy grants explicit object actions on the blob bucket and nothing on other buckets", () => {
+    // Prepare
+    const policyId = gazette.stateful.resolve(gazette.stateful.data.blobReadWritePolicy.managedPolicyArn) as {
+      Ref: string;
+    };
+    const blobBucketId = (
+      gazette.stateful.resolve(gazette.stateful.data.blobBucket.bucketName) as { Ref: string }
+    ).Ref;
+
+    // Act
+    const policy = resourcesOf(gazette.statefulTemplate, "AWS::IAM::ManagedPolicy")[policyId.Ref];
+    const statements = policyStatements(policy);
+    const actions = statements.flatMap((s) => asArray(s.Action));
+    const referencedBuckets = new Set(
+      JSON.stringify(statements).match(/DataBlobBucket[0-9A-F]{8}|Data\w+Bucket[0-9A-F]{8}/g),
+    );
+
+    // Assess
+    expect(actions.sort()).toEqual([...BLOB_OBJECT_ACTIONS, "s3:ListBucket"].sort());
+    expect(actions.every((action) => !action.includes("*"))).toBe(true);
+    expect([...referencedBuckets]).toEqual([blobBucketId]);
+  });
+});
