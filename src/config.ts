@@ -29,8 +29,8 @@ export interface Config {
   readonly mode: "embedded" | "aws";
   readonly port: number;
   readonly dataDir: string;
-  /** Embedded SQLite durability: "full" survives power loss, "normal" only process crashes. */
-  readonly sqliteSynchronous: "full" | "normal";
+  /** Embedded SQLite durability: "ack" and "full" survive power loss, "normal" only process crashes. */
+  readonly sqliteSynchronous: "ack" | "full" | "normal";
   /** Editor bearer token for embedded mode; undefined means generate one at first start. */
   readonly editorToken?: string | undefined;
   readonly gazette: GazetteSettings;
@@ -102,10 +102,10 @@ function readSettingsFile(path: string | undefined): Partial<GazetteSettings> {
   }
 }
 
-function sqliteSynchronous(raw: string | undefined): "full" | "normal" {
-  const value = (raw ?? "full").toLowerCase();
-  if (value !== "full" && value !== "normal") {
-    throw new ConfigError(`GAZETTE_SQLITE_SYNCHRONOUS must be "full" or "normal", got "${raw}"`);
+function sqliteSynchronous(raw: string | undefined): "ack" | "full" | "normal" {
+  const value = (raw || "ack").toLowerCase();
+  if (value !== "ack" && value !== "full" && value !== "normal") {
+    throw new ConfigError(`GAZETTE_SQLITE_SYNCHRONOUS must be "ack", "full" or "normal", got "${raw}"`);
   }
   return value;
 }

@@ -15,6 +15,8 @@ export interface AppDependencies {
   readonly intake: DocumentIntake;
   readonly auth: Authenticator;
   readonly site: SiteRenderer;
+  /** Makes the request's writes durable before it is acknowledged (Platform.flush). */
+  readonly flush: () => Promise<void>;
   readonly logError?: (error: unknown) => void;
 }
 
@@ -163,6 +165,12 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
       : c.html(site.notFound(), 404),
   );
   app.use("*", secureHeaders());
+  // Nothing is acknowledged before it is durable: one flush per write request (shared by
+  // concurrent requests on the embedded store, a no-op on AWS).
+  app.use("/api/*", async (c, next) => {
+    await next();
+    if (c.req.method !== "GET" && c.req.method !== "HEAD") await deps.flush();
+  });
 
   app.get("/health", () => jsonResponse({ status: "ok" }));
   app.get("/api/openapi.json", () => jsonResponse(openApi));

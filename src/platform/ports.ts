@@ -162,4 +162,10 @@ export interface Platform {
   readonly blobs: BlobStore;
   readonly queues: QueuePort;
   readonly clock: Clock;
+  /**
+   * Makes every write so far durable; called before a request is acknowledged. A no-op where each
+   * write is durable on its own (DynamoDB, S3, SQS); the embedded store syncs its log once for all
+   * writes since the last flush.
+   */
+  flush(): Promise<void>;
 }

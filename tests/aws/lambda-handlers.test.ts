@@ -35,11 +35,7 @@ describe("Lambda handlers on the AWS adapters", () => {
     await emulators.stop();
   });
 
-  const post = (
-    body: unknown,
-    headers: Record<string, string> = {},
-    iamUserArn: string | null = editor,
-  ) =>
+  const post = (body: unknown, headers: Record<string, string> = {}, iamUserArn: string | null = editor) =>
     api(
       httpApiEvent({
         method: "POST",

@@ -405,3 +405,28 @@ describe("editor authorisation", () => {
     expect(await spec.text()).not.toContain("内部事项通知XYZ");
   });
 });
+
+describe("durability before acknowledgement", () => {
+  it("flushes the store before answering a write, and answers 500 rather than 201 when it cannot", async () => {
+    // Prepare
+    const app = createTestApp();
+    let flushes = 0;
+    const platform = app.container.platform as { flush: () => Promise<void> };
+    platform.flush = async () => {
+      flushes++;
+      throw new Error("disk full");
+    };
+    try {
+      // Act
+      const res = await app.postJson(aSubmission());
+      const read = await app.request("/api/documents");
+      // Assess
+      expect(res.status).toBe(500);
+      expect(flushes).toBe(1);
+      expect(read.status).toBe(200);
+      expect(flushes).toBe(1);
+    } finally {
+      app.close();
+    }
+  });
+});

@@ -61,6 +61,8 @@ export function createAwsPlatform(options: AwsPlatformOptions): AwsPlatform {
     blobs: new S3BlobStore(s3, options.bucketName),
     queues: new SqsQueue(sqs, { queueUrls: options.queueUrls, deadLetterQueues: options.deadLetterQueues }),
     clock,
+    // Every DynamoDB/S3/SQS write is durable when its call returns.
+    flush: async () => {},
     close() {
       dynamodb.destroy();
       s3.destroy();

@@ -5,6 +5,7 @@ import { FileBlobStore } from "./file-blobs.js";
 import { openDatabase, type SynchronousMode } from "./sqlite.js";
 import { type EmbeddedQueueConfig, SqliteQueue } from "./sqlite-queue.js";
 import { SqliteRecordStore } from "./sqlite-records.js";
+import { WalFlusher } from "./wal-flusher.js";
 
 export type { EmbeddedQueueConfig } from "./sqlite-queue.js";
 export { FileBlobStore, SqliteQueue, SqliteRecordStore };
@@ -40,12 +41,16 @@ export function createEmbeddedPlatform(options: EmbeddedPlatformOptions): Embedd
     const blobs = new FileBlobStore(db, path.join(options.dataDir, BLOB_DIR));
     const queues = new SqliteQueue(db, clock, options.queues ?? {});
     records.purgeExpired();
+    const synchronous = options.synchronous ?? "ack";
+    const wal = new WalFlusher(`${path.join(options.dataDir, DATABASE_FILE)}-wal`);
     return {
       records,
       blobs,
       queues,
       clock,
+      flush: synchronous === "ack" ? () => wal.flush() : async () => {},
       close() {
+        wal.close();
         if (db.open) db.close();
       },
     };

@@ -9,19 +9,22 @@ export type SqliteDatabase = Database.Database;
  * lock instead of failing at once; synchronous=FULL makes every commit durable, because queue
  * messages and records are the only copy of the local state.
  */
-export type SynchronousMode = "full" | "normal";
-
 /**
- * `full` (default) fsyncs every commit: an accepted document survives power loss. `normal` is
- * SQLite's recommended WAL setting: survives process crashes, may lose the last commits on power
- * loss, and is several times faster on slow disks (see bench/results).
+ * - `ack` (default): commits are not synced one by one; Platform.flush() syncs the write-ahead log
+ *   once before a request is acknowledged, so whatever was acknowledged survives power loss, and
+ *   one fsync covers all the commits of a request (and of concurrent requests).
+ * - `full`: SQLite fsyncs every commit.
+ * - `normal`: SQLite's WAL default; survives process crashes, may lose the latest commits on power
+ *   loss. WAL replay is prefix-consistent in every mode: a later commit never survives an earlier one.
  */
-export function openDatabase(file: string, synchronous: SynchronousMode = "full"): SqliteDatabase {
+export type SynchronousMode = "ack" | "full" | "normal";
+
+export function openDatabase(file: string, synchronous: SynchronousMode = "ack"): SqliteDatabase {
   const db = new Database(file);
   try {
     db.pragma("journal_mode = WAL");
     db.pragma("busy_timeout = 5000");
-    db.pragma(`synchronous = ${synchronous === "normal" ? "NORMAL" : "FULL"}`);
+    db.pragma(`synchronous = ${synchronous === "full" ? "FULL" : "NORMAL"}`);
   } catch (error) {
     db.close();
     throw mapSqliteError(error, "open database");
