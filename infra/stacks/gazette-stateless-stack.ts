@@ -1,4 +1,4 @@
-import { Duration, Stack, type StackProps } from "aws-cdk-lib";
+import { CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
 import { Certificate } from "aws-cdk-lib/aws-certificatemanager";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { Construct } from "constructs";
@@ -123,5 +123,20 @@ export class GazetteStatelessStack extends Stack {
         : undefined,
       webAclArn: siteWebAclArn,
     });
+
+    // What an operator needs after `cdk deploy`: where editors and readers go.
+    new CfnOutput(this, "ApiUrl", {
+      value: this.api.url,
+      description: "Editor API (IAM-signed requests go here, not through CloudFront)",
+    });
+    new CfnOutput(this, "SiteUrl", {
+      value: `https://${this.site.distribution.distributionDomainName}`,
+      description: "Public site (and /api/* through CloudFront for JWT callers)",
+    });
+    new CfnOutput(this, "SiteDistributionId", {
+      value: this.site.distribution.distributionId,
+      description: "Pass as -c siteDistributionId=… to pin the site bucket's read grant",
+    });
+    new CfnOutput(this, "EventsDeadLetterQueueUrl", { value: this.eventsQueue.deadLetterQueue.queueUrl });
   }
 }

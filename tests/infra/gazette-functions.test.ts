@@ -281,3 +281,15 @@ describe("queues in the Gazette app", () => {
     expect(visibility).toBe(6 * 30);
   });
 });
+
+describe("stack outputs", () => {
+  test("the stateless stack tells the operator the API URL, site URL and distribution id", () => {
+    // Prepare / Act
+    const outputs = Object.keys(gazette.statelessTemplate.toJSON().Outputs ?? {});
+
+    // Assess
+    expect(outputs).toEqual(
+      expect.arrayContaining(["ApiUrl", "SiteUrl", "SiteDistributionId", "EventsDeadLetterQueueUrl"]),
+    );
+  });
+});
