@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { serve } from "@hono/node-server";
 import Database from "better-sqlite3";
+import { Hono } from "hono";
 import { loadConfig } from "../src/config.js";
 import { createApiApp } from "../src/handlers/api.js";
 import { createEmbeddedPlatform } from "../src/platform/embedded/index.js";
@@ -20,6 +21,8 @@ export interface IntakeBenchResult {
   /** Over loopback HTTP with `concurrency` keep-alive clients. */
   readonly httpPerSecond: number;
   readonly concurrency: number;
+  /** HTTP peer: the same server stack answering 201 after reading the body, nothing else. */
+  readonly httpPeerPerSecond: number;
   readonly peerPerSecond: number;
   readonly heapDeltaMiB: number;
   readonly rssMiB: number;
@@ -100,6 +103,14 @@ export async function benchIntake(
       concurrency,
     );
 
+    const trivial = new Hono();
+    trivial.post("/api/documents", async (c) => c.json({ length: (await c.req.text()).length }, 201));
+    const httpPeerMs = await loadOverHttp(
+      trivial.fetch,
+      inputs.slice(documents).map((input) => JSON.stringify(input)),
+      concurrency,
+    );
+
     const sample = (await container.intake.list({}, { limit: 1 })).items[0];
     const stored = sample ? await container.intake.get(sample.id) : undefined;
     platform.close();
@@ -124,6 +135,7 @@ export async function benchIntake(
       synchronous,
       documents,
       concurrency,
+      httpPeerPerSecond: rate(documents, httpPeerMs),
       intakePerSecond: rate(documents, intakeMs),
       httpPerSecond: rate(documents, httpMs),
       peerPerSecond: rate(documents, peerMs),

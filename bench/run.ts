@@ -15,6 +15,7 @@ function report(r: IntakeBenchResult): string[] {
     `intake over HTTP (npm start's server on loopback, ${r.concurrency} keep-alive clients):     ${r.httpPerSecond.toFixed(0)} documents/s`,
     `peer: bare better-sqlite3 INSERT of the same JSON, same durability per document:${r.peerPerSecond.toFixed(0)} documents/s`,
     `ratio intake/peer: ${(r.intakePerSecond / r.peerPerSecond).toFixed(3)}   http/peer: ${(r.httpPerSecond / r.peerPerSecond).toFixed(3)}`,
+    `HTTP peer: a Hono endpoint on the same server that only reads the body and answers 201: ${r.httpPeerPerSecond.toFixed(0)} requests/s; ratio http/HTTP-peer: ${(r.httpPerSecond / r.httpPeerPerSecond).toFixed(3)}`,
     `goal ≥ 500 documents/s — intake service: ${r.intakePerSecond >= 500 ? "met" : "not met"}; over HTTP: ${r.httpPerSecond >= 500 ? "met" : "not met"}`,
     `heap growth during intake: ${r.heapDeltaMiB.toFixed(1)} MiB; RSS at end: ${r.rssMiB.toFixed(0)} MiB`,
     "",
