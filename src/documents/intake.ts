@@ -9,7 +9,7 @@ import { monotonicFactory } from "ulid";
 import type { IntakeLimits } from "../config.js";
 import { RecordStorePersistenceLayer } from "../idempotency/record-store-persistence.js";
 import { ConditionFailedError } from "../platform/errors.js";
-import type { Platform } from "../platform/ports.js";
+import type { Platform, WriteCondition } from "../platform/ports.js";
 import { convertDocx, DocxError } from "./docx.js";
 import {
   DocumentNotFoundError,
@@ -293,32 +293,24 @@ export class DocumentIntake {
     for (const issuer of submission.issuers) {
       const key = docNumberClaimKey(issuer, submission.docNumberNormalized);
       const claim = { ...key, data: { documentId: document.id, claimedAt: document.receivedAt } };
-      try {
-        await records.put(claim, { kind: "absent" });
-        claimed.push(key);
-        continue;
-      } catch (error) {
-        if (!(error instanceof ConditionFailedError)) {
+      const tryClaim = async (condition: WriteCondition): Promise<boolean> => {
+        try {
+          await records.put(claim, condition);
+          claimed.push(key);
+          return true;
+        } catch (error) {
+          if (error instanceof ConditionFailedError) return false;
           await this.releaseClaims(claimed, document.id);
           throw error;
         }
-      }
+      };
+      if (await tryClaim({ kind: "absent" })) continue;
       const existing = await records.get<{ documentId: string; claimedAt: string }>(key);
       const owner = existing ? await records.get(docKeys(existing.data.documentId)) : undefined;
+      // A claim whose document never got written (a crash between the steps) is reclaimed once stale.
       const stale =
         existing && !owner && clock.now().getTime() - Date.parse(existing.data.claimedAt) > staleMs;
-      if (existing && stale) {
-        try {
-          await records.put(claim, { kind: "version", version: existing.version });
-          claimed.push(key);
-          continue;
-        } catch (error) {
-          if (!(error instanceof ConditionFailedError)) {
-            await this.releaseClaims(claimed, document.id);
-            throw error;
-          }
-        }
-      }
+      if (existing && stale && (await tryClaim({ kind: "version", version: existing.version }))) continue;
       await this.releaseClaims(claimed, document.id);
       throw new DuplicateDocumentError(
         `${issuer} has already submitted ${submission.docNumber}`,

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { docNumberClaimKey } from "../../src/documents/records.js";
 import { aPolicySubmission, aSubmission } from "../support/factories.js";
 import { createTestApp, type TestApp } from "../support/local-app.js";
 
@@ -425,6 +426,38 @@ describe("durability before acknowledgement", () => {
       expect(flushes).toBe(1);
       expect(read.status).toBe(200);
       expect(flushes).toBe(1);
+    } finally {
+      app.close();
+    }
+  });
+});
+
+describe("recovery from a crash between intake steps", () => {
+  async function leaveOrphanClaim(app: TestApp, claimedAt: Date) {
+    // What a crash after claiming the 发文字号 but before writing the document leaves behind.
+    await app.container.platform.records.put({
+      ...docNumberClaimKey("四川省人民政府", "川府发〔2024〕77号"),
+      data: { documentId: "01J0000000000000000000000Z", claimedAt: claimedAt.toISOString() },
+    });
+  }
+
+  it("reclaims a 发文字号 whose claim has no document once the claim is stale", async () => {
+    const app = createTestApp();
+    try {
+      await leaveOrphanClaim(app, new Date(Date.now() - 10 * 60_000));
+      const res = await app.postJson(aSubmission({ docNumber: "川府发〔2024〕77号" }));
+      expect(res.status).toBe(201);
+    } finally {
+      app.close();
+    }
+  });
+
+  it("treats a fresh claim without its document as a submission in progress (409)", async () => {
+    const app = createTestApp();
+    try {
+      await leaveOrphanClaim(app, new Date());
+      const res = await app.postJson(aSubmission({ docNumber: "川府发〔2024〕77号" }));
+      expect(res.status).toBe(409);
     } finally {
       app.close();
     }
