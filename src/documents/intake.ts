@@ -21,7 +21,7 @@ import {
 } from "./errors.js";
 import type { DocumentState, DocumentSummary, GazetteDocument } from "./model.js";
 import { summarize } from "./model.js";
-import { DOCUMENTS_INDEX, docKeys, docNumberClaimKey } from "./records.js";
+import { DOCUMENTS_INDEX, docKeys, docNumberClaimKey, readDocument, toStoredDocument } from "./records.js";
 import { type Submission, validateSubmission } from "./submission.js";
 
 /** Queue that carries domain events (document.accepted, …). */
@@ -266,12 +266,20 @@ export class DocumentIntake {
       ...submission,
       source,
     };
+    const stored = toStoredDocument(document);
+    if (stored.content) {
+      // Written before the record, so a visible record always has its content.
+      await platform.blobs.put(stored.content.key, stored.content.bytes, {
+        contentType: "application/json",
+        ifAbsent: true,
+      });
+    }
     const claims = await this.claimDocNumbers(document, submission);
     try {
       await platform.records.put(
         {
           ...docKeys(document.id),
-          data: document,
+          data: stored.record,
           index: { gsi1pk: DOCUMENTS_INDEX, gsi1sk: `${document.receivedAt}#${document.id}` },
         },
         { kind: "absent" },
@@ -358,14 +366,14 @@ export class DocumentIntake {
 
   async get(id: string): Promise<GazetteDocument> {
     const record = /^[0-9A-HJKMNP-TV-Z]{26}$/.test(id)
-      ? await this.options.platform.records.get<GazetteDocument>(docKeys(id))
+      ? await readDocument(this.options.platform, id)
       : undefined;
     if (!record) {
       throw new DocumentNotFoundError(`No document ${id}`, [
         problem("id", "not_found", `No document with id ${id}`),
       ]);
     }
-    return record.data;
+    return record.document;
   }
 
   /**

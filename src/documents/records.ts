@@ -1,4 +1,6 @@
+import type { Platform } from "../platform/ports.js";
 import { docNumberKey } from "./doc-number.js";
+import type { GazetteDocument } from "./model.js";
 
 /** Record layout of the documents module in the single table. */
 
@@ -12,4 +14,47 @@ export function docKeys(id: string) {
 /** The uniqueness guard for (issuer, normalised 发文字号). */
 export function docNumberClaimKey(issuer: string, docNumber: string) {
   return { pk: `DOCNUM#${issuer.trim()}#${docNumberKey(docNumber)}`, sk: "CLAIM" };
+}
+
+/**
+ * DynamoDB items stop at 400 KB, and a long 规划 or 条例 with attachments can pass that. Its
+ * content (blocks, attachments, interpretations) then lives in a write-once blob and the record
+ * keeps the metadata and the blob key.
+ */
+export const INLINE_CONTENT_LIMIT_BYTES = 200 * 1024;
+
+type DocumentContent = Pick<GazetteDocument, "blocks" | "attachments" | "interpretations">;
+
+/** The document record as stored: the document, or its metadata plus `contentBlob`. */
+export type StoredDocument = GazetteDocument & { readonly contentBlob?: string };
+
+export function contentBlobKey(id: string): string {
+  return `documents/${id}/content.json`;
+}
+
+/** Splits a document for storage when its content is too large to keep inline. */
+export function toStoredDocument(document: GazetteDocument): {
+  record: StoredDocument;
+  content?: { key: string; bytes: Uint8Array };
+} {
+  const { blocks, attachments, interpretations } = document;
+  const contentJson = JSON.stringify({ blocks, attachments, interpretations } satisfies DocumentContent);
+  if (Buffer.byteLength(contentJson) <= INLINE_CONTENT_LIMIT_BYTES) return { record: document };
+  const key = contentBlobKey(document.id);
+  return {
+    record: { ...document, blocks: [], attachments: [], interpretations: [], contentBlob: key },
+    content: { key, bytes: new TextEncoder().encode(contentJson) },
+  };
+}
+
+/** Reads a document record and, where its content was spilled, its content blob. */
+export async function readDocument(platform: Pick<Platform, "records" | "blobs">, id: string) {
+  const record = await platform.records.get<StoredDocument>(docKeys(id));
+  if (!record) return undefined;
+  const { contentBlob, ...document } = record.data;
+  if (!contentBlob) return { document: document as GazetteDocument, version: record.version };
+  const blob = await platform.blobs.get(contentBlob);
+  if (!blob) throw new Error(`Document ${id}: content blob ${contentBlob} is missing`);
+  const content = JSON.parse(new TextDecoder().decode(blob.bytes)) as DocumentContent;
+  return { document: { ...document, ...content } as GazetteDocument, version: record.version };
 }

@@ -463,3 +463,27 @@ describe("recovery from a crash between intake steps", () => {
     }
   });
 });
+
+describe("long documents", () => {
+  it("stores a document larger than a DynamoDB item by moving its content to a blob, and reads it back whole", async () => {
+    // Prepare: ~390k characters of body, over 1 MB as UTF-8.
+    const app = createTestApp();
+    const paragraph = "各地区各部门要认真贯彻落实本规划确定的各项任务，结合实际制定具体实施方案。".repeat(20);
+    const body = Array.from({ length: 500 }, () => paragraph).join("\n");
+    try {
+      // Act
+      const res = await app.postJson(aSubmission({ body }));
+      const doc = (await res.json()) as { id: string; blocks: { text: string }[] };
+      const fetched = (await (await app.request(`/api/documents/${doc.id}`)).json()) as { blocks: unknown[] };
+      // Assess
+      expect(res.status).toBe(201);
+      expect(doc.blocks).toHaveLength(500);
+      expect(fetched.blocks).toEqual(doc.blocks);
+      expect(await app.container.platform.blobs.list(`documents/${doc.id}/`)).toEqual([
+        `documents/${doc.id}/content.json`,
+      ]);
+    } finally {
+      app.close();
+    }
+  });
+});

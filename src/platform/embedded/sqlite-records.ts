@@ -54,6 +54,9 @@ export class SqliteRecordStore implements RecordStore {
   readonly #select;
   readonly #upsert;
   readonly #delete;
+  // Built once: better-sqlite3 transaction wrappers are not free to create per call.
+  readonly #putTx;
+  readonly #deleteTx;
   readonly #queries = new Map<string, Database.Statement<unknown[], RecordRow>>();
 
   constructor(db: SqliteDatabase, clock: Clock) {
@@ -67,6 +70,26 @@ export class SqliteRecordStore implements RecordStore {
       ON CONFLICT (pk, sk) DO UPDATE SET data = excluded.data, version = excluded.version,
         gsi1pk = excluded.gsi1pk, gsi1sk = excluded.gsi1sk, expires_at = excluded.expires_at`);
     this.#delete = db.prepare<[string, string]>("DELETE FROM records WHERE pk = ? AND sk = ?");
+    this.#putTx = db.transaction((record: NewRecord, condition: WriteCondition | undefined, data: string) => {
+      const existing = this.#select.get(record.pk, record.sk);
+      this.#check(existing, condition, record);
+      const next: RecordRow = {
+        pk: record.pk,
+        sk: record.sk,
+        data,
+        // Versions keep counting across expiry, as DynamoDB's if_not_exists(version) + 1 does.
+        version: (existing?.version ?? 0) + 1,
+        gsi1pk: record.index?.gsi1pk ?? null,
+        gsi1sk: record.index?.gsi1sk ?? null,
+        expires_at: record.expiresAt ?? null,
+      };
+      this.#upsert.run(next);
+      return next;
+    });
+    this.#deleteTx = db.transaction((key: RecordKey, condition: WriteCondition | undefined) => {
+      if (condition) this.#check(this.#select.get(key.pk, key.sk), condition, key);
+      this.#delete.run(key.pk, key.sk);
+    });
   }
 
   async get<T = unknown>(key: RecordKey): Promise<StoredRecord<T> | undefined> {
@@ -79,40 +102,14 @@ export class SqliteRecordStore implements RecordStore {
     const data = validateNewRecord(record);
     validateCondition(condition);
     // IMMEDIATE takes the write lock before the read, so check-then-write is atomic across processes.
-    const row = sqlite("put record", () =>
-      this.#db
-        .transaction(() => {
-          const existing = this.#select.get(record.pk, record.sk);
-          this.#check(existing, condition, record);
-          const next: RecordRow = {
-            pk: record.pk,
-            sk: record.sk,
-            data,
-            // Versions keep counting across expiry, as DynamoDB's if_not_exists(version) + 1 does.
-            version: (existing?.version ?? 0) + 1,
-            gsi1pk: record.index?.gsi1pk ?? null,
-            gsi1sk: record.index?.gsi1sk ?? null,
-            expires_at: record.expiresAt ?? null,
-          };
-          this.#upsert.run(next);
-          return next;
-        })
-        .immediate(),
-    );
+    const row = sqlite("put record", () => this.#putTx.immediate(record, condition, data));
     return toRecord<T>(row);
   }
 
   async delete(key: RecordKey, condition?: WriteCondition): Promise<void> {
     validateRecordKey(key);
     validateCondition(condition);
-    sqlite("delete record", () =>
-      this.#db
-        .transaction(() => {
-          if (condition) this.#check(this.#select.get(key.pk, key.sk), condition, key);
-          this.#delete.run(key.pk, key.sk);
-        })
-        .immediate(),
-    );
+    sqlite("delete record", () => this.#deleteTx.immediate(key, condition));
   }
 
   async query<T = unknown>(partition: string, options: QueryOptions = {}): Promise<RecordPage<T>> {
