@@ -1,13 +1,40 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import Handlebars from "handlebars";
 import type { GazetteSettings } from "../config.js";
+import type { DocumentPlacement, EditionRenderInput } from "../editions/render-model.js";
+import { editionLabel } from "./format.js";
+import type {
+  DocumentStatusView,
+  EditionPdfSizes,
+  EditionPdfUrls,
+  EditionSiteInput,
+  EditionSummary,
+} from "./model.js";
+import { absoluteUrl, documentPath, editionPath, HOME_PATH } from "./urls.js";
+import { archiveView, documentViews, editionView } from "./view.js";
 
-/** Public pages, rendered from templates/*.hbs. Handlebars escapes every {{value}}. */
+/**
+ * Public pages, rendered from templates/*.hbs (partials in templates/partials/). Handlebars escapes
+ * every {{value}}; the only triple-stash is the layout's {{{content}}}, which is a page rendered
+ * by these same templates. The renderers are pure: no storage, no clock.
+ */
 export interface SiteRenderer {
-  home(): string;
+  /** The home page: the latest edition's table of contents and the earlier editions by year. */
+  home(editions?: readonly EditionSummary[], latest?: LatestEdition): string;
   notFound(): string;
+  /** Every page of one edition: see renderEditionSite. */
+  edition(input: EditionSiteInput): Map<string, string>;
+}
+
+/** What the home page shows of the latest edition. */
+export interface LatestEdition {
+  readonly edition: EditionRenderInput;
+  readonly placements: readonly DocumentPlacement[];
+  readonly urls?: Pick<EditionPdfUrls, "editionPdf"> | undefined;
+  readonly pdfSizes?: EditionPdfSizes | undefined;
+  readonly status?: ReadonlyMap<string, DocumentStatusView> | undefined;
 }
 
 /**
@@ -23,19 +50,156 @@ export function findTemplatesDir(env: Readonly<Record<string, string | undefined
   );
 }
 
+interface Templates {
+  readonly layout: Handlebars.TemplateDelegate;
+  readonly home: Handlebars.TemplateDelegate;
+  readonly notFound: Handlebars.TemplateDelegate;
+  readonly edition: Handlebars.TemplateDelegate;
+  readonly document: Handlebars.TemplateDelegate;
+}
+
+const compiled = new Map<string, Templates>();
+
+/** Compiles templates/*.hbs once per directory. */
+function templates(dir: string): Templates {
+  const cached = compiled.get(dir);
+  if (cached) return cached;
+  const hbs = Handlebars.create();
+  const compile = (source: string) => hbs.compile(source, { strict: false, noEscape: false });
+  const load = (name: string) => compile(readFileSync(join(dir, `${name}.hbs`), "utf8"));
+  const partialsDir = join(dir, "partials");
+  if (existsSync(partialsDir)) {
+    for (const file of readdirSync(partialsDir)) {
+      if (file.endsWith(".hbs")) {
+        hbs.registerPartial(file.slice(0, -4), readFileSync(join(partialsDir, file), "utf8"));
+      }
+    }
+  }
+  const result: Templates = {
+    layout: load("layout"),
+    home: load("home"),
+    notFound: load("not-found"),
+    edition: load("edition"),
+    document: load("document"),
+  };
+  compiled.set(dir, result);
+  return result;
+}
+
+interface PageMeta {
+  readonly title: string;
+  /** Site path of the page, for the canonical link (needs gazette.baseUrl). */
+  readonly path?: string | undefined;
+  readonly description?: string | undefined;
+}
+
+function page(
+  t: Templates,
+  gazette: GazetteSettings & { readonly baseUrl?: string },
+  template: Handlebars.TemplateDelegate,
+  meta: PageMeta,
+  data: object,
+): string {
+  const canonical = gazette.baseUrl && meta.path ? absoluteUrl(gazette.baseUrl, meta.path) : undefined;
+  return t.layout({
+    title: meta.title,
+    description: meta.description,
+    canonical,
+    gazette,
+    content: template({ gazette, ...data }),
+  });
+}
+
+function withPdf(latest: LatestEdition) {
+  return editionView(latest.edition, latest.placements, latest.urls, latest.pdfSizes, latest.status);
+}
+
+/** The home page (site path index.html). */
+export function renderHomePage(
+  input: {
+    readonly gazette: GazetteSettings & { readonly baseUrl?: string };
+    readonly editions?: readonly EditionSummary[] | undefined;
+    readonly latest?: LatestEdition | undefined;
+  },
+  templatesDir = findTemplatesDir(),
+): string {
+  const t = templates(templatesDir);
+  const latestId = input.latest?.edition.edition.id;
+  const earlier = (input.editions ?? []).filter((e) => e.edition.id !== latestId);
+  return page(
+    t,
+    input.gazette,
+    t.home,
+    { title: "首页", path: HOME_PATH, description: `${input.gazette.name}：历期公报及所载文件。` },
+    { latest: input.latest ? withPdf(input.latest) : null, archive: archiveView(earlier) },
+  );
+}
+
+/** The not-found page (site path 404.html). */
+export function renderNotFoundPage(
+  gazette: GazetteSettings & { readonly baseUrl?: string },
+  templatesDir = findTemplatesDir(),
+): string {
+  const t = templates(templatesDir);
+  return page(t, gazette, t.notFound, { title: "页面不存在" }, {});
+}
+
+/**
+ * Every page of one edition, as site path → HTML: the edition page (editions/{year}/{issue}.html)
+ * and one page per document, interpretations included (documents/{id}.html). The home page, the
+ * feeds and the sitemap span editions and are rendered separately.
+ */
+export function renderEditionSite(
+  input: EditionSiteInput,
+  templatesDir = findTemplatesDir(),
+): Map<string, string> {
+  const t = templates(templatesDir);
+  const { gazette, edition } = input;
+  const pages = new Map<string, string>();
+  const editionPage = editionPath(edition.edition);
+  const view = editionView(edition, input.placements, input.urls, input.pdfSizes, input.status);
+  pages.set(
+    editionPage,
+    page(
+      t,
+      gazette,
+      t.edition,
+      {
+        title: `${edition.masthead.name}${editionLabel(edition.edition)}`,
+        path: editionPage,
+        description: `${edition.masthead.name}${view.labelFull}目录，共${view.documentCount}件。`,
+      },
+      { edition: view },
+    ),
+  );
+  for (const doc of documentViews(input).values()) {
+    const path = documentPath(doc.id);
+    pages.set(
+      path,
+      page(
+        t,
+        gazette,
+        t.document,
+        {
+          title: doc.title,
+          path,
+          description: [doc.docNumber, doc.issuers, doc.citation].filter(Boolean).join("　"),
+        },
+        { doc },
+      ),
+    );
+  }
+  return pages;
+}
+
 export function createSiteRenderer(
-  gazette: GazetteSettings,
+  gazette: GazetteSettings & { readonly baseUrl?: string },
   templatesDir = findTemplatesDir(),
 ): SiteRenderer {
-  const hbs = Handlebars.create();
-  const load = (name: string) =>
-    hbs.compile(readFileSync(join(templatesDir, `${name}.hbs`), "utf8"), { strict: false, noEscape: false });
-  const layout = load("layout");
-  const pages = { home: load("home"), notFound: load("not-found") };
-  const page = (template: Handlebars.TemplateDelegate, title: string, data: object = {}) =>
-    layout({ title, gazette, content: template({ gazette, ...data }) });
+  templates(templatesDir); // fail at start-up, not at the first request, if a template is broken
   return {
-    home: () => page(pages.home, "首页"),
-    notFound: () => page(pages.notFound, "页面不存在"),
+    home: (editions = [], latest) => renderHomePage({ gazette, editions, latest }, templatesDir),
+    notFound: () => renderNotFoundPage(gazette, templatesDir),
+    edition: (input) => renderEditionSite(input, templatesDir),
   };
 }
