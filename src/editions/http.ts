@@ -1,0 +1,114 @@
+import { Hono, type MiddlewareHandler } from "hono";
+import type { Principal } from "../http/auth.js";
+import { jsonResponse } from "../http/json.js";
+import { InvalidEditionRequestError, PlacementRefusedError, problem } from "./errors.js";
+import type { EditionService } from "./service.js";
+
+type EditionsEnv = { Variables: { principal: Principal } };
+
+const MAX_BODY_BYTES = 256 * 1024;
+
+async function jsonBody(request: Request): Promise<unknown> {
+  const type = (request.headers.get("content-type") ?? "").toLowerCase();
+  const text = await request.text();
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
+    throw new InvalidEditionRequestError("The request body is too large", [
+      problem(null, "too_large", `The request body must be at most ${MAX_BODY_BYTES} bytes`),
+    ]);
+  }
+  if (text.trim() === "") return {};
+  if (type && !type.startsWith("application/json")) {
+    throw new InvalidEditionRequestError("Send application/json", [
+      problem("Content-Type", "unsupported_media_type", "Send the request body as application/json"),
+    ]);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new InvalidEditionRequestError("The request body is not valid JSON", [
+      problem(null, "invalid_json", "The request body is not valid JSON"),
+    ]);
+  }
+}
+
+function pageLimit(raw: string | undefined): number {
+  if (raw === undefined) return 50;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 200) {
+    throw new InvalidEditionRequestError("limit is invalid", [
+      problem("limit", "invalid", "limit must be an integer from 1 to 200"),
+    ]);
+  }
+  return n;
+}
+
+/**
+ * The editions API, every route for editors. Mount with `app.route("/", createEditionsRoutes(…))`
+ * inside createApp, after the /api/* flush middleware, so that errors go through the app's
+ * onError (errorResponse) and writes are flushed before the response.
+ *
+ *   POST /api/editions                     {year, date?} → 201 draft with 第N期 / 总第N期
+ *   GET  /api/editions                     ?limit&cursor → newest first
+ *   GET  /api/editions/{id}                the edition, its documents, urls once published
+ *   PUT  /api/editions/{id}/documents      {documents: [id, …]} → the draft's documents
+ *   POST /api/editions/{id}/publish        → {edition, manifest}; repeatable
+ *   POST /api/editions/{id}/preview        → {pages, documents, artifacts}; ?format=pdf → the PDF
+ */
+export function createEditionsRoutes(deps: {
+  editions: EditionService;
+  requireEditor: MiddlewareHandler;
+}): Hono<EditionsEnv> {
+  const { editions, requireEditor } = deps;
+  const app = new Hono<EditionsEnv>();
+
+  app.post("/api/editions", requireEditor, async (c) => {
+    const edition = await editions.create(await jsonBody(c.req.raw), c.get("principal").id);
+    return jsonResponse(edition, 201, { location: `/api/editions/${edition.id}` });
+  });
+
+  app.get("/api/editions", requireEditor, async (c) =>
+    jsonResponse(
+      await editions.list({
+        limit: pageLimit(c.req.query("limit")),
+        cursor: c.req.query("cursor") || undefined,
+      }),
+    ),
+  );
+
+  app.get("/api/editions/:id", requireEditor, async (c) =>
+    jsonResponse(await editions.get(c.req.param("id"))),
+  );
+
+  app.put("/api/editions/:id/documents", requireEditor, async (c) =>
+    jsonResponse(
+      await editions.setDocuments(c.req.param("id"), await jsonBody(c.req.raw), c.get("principal").id),
+    ),
+  );
+
+  app.post("/api/editions/:id/publish", requireEditor, async (c) =>
+    jsonResponse(await editions.publish(c.req.param("id"), c.get("principal").id)),
+  );
+
+  app.post("/api/editions/:id/preview", requireEditor, async (c) => {
+    const preview = await editions.preview(c.req.param("id"));
+    if (c.req.query("format") === "pdf") {
+      if (!preview.pdf) {
+        throw new PlacementRefusedError("The renderer produced no edition PDF", [
+          problem("format", "no_pdf", "The renderer produced no PDF for this edition"),
+        ]);
+      }
+      return new Response(new Uint8Array(preview.pdf.bytes), {
+        status: 200,
+        headers: {
+          "content-type": preview.pdf.contentType,
+          "content-disposition": `inline; filename="edition-${preview.edition.year}-${preview.edition.issue}-preview.pdf"`,
+          "cache-control": "no-store",
+        },
+      });
+    }
+    const { pdf: _pdf, ...body } = preview;
+    return jsonResponse(body);
+  });
+
+  return app;
+}

@@ -1,0 +1,128 @@
+import type { GazetteSettings } from "../config.js";
+import type { DocumentState } from "../documents/model.js";
+import type { MastheadInfo } from "./render-model.js";
+
+/** Where a published edition (or one of its documents) can be fetched. Root-relative URLs. */
+export interface EditionUrls {
+  readonly pdf: string | null;
+  readonly web: string | null;
+  readonly manifest: string;
+}
+
+export interface DocumentUrls {
+  readonly pdf: string | null;
+  readonly web: string | null;
+}
+
+export type EditionStatus = "draft" | "published";
+
+/**
+ * One issue of the gazette (第{issue}期, 总第{cumulative}期). Stored as a single record (see
+ * records.ts); that record is at once the number allocation, the draft and — once `status` is
+ * "published" — the pointer that makes the publication visible.
+ */
+export interface Edition {
+  /** The cumulative number as a decimal string ("123" = 总第123期): unique, permanent, never reused. */
+  readonly id: string;
+  readonly year: number;
+  /** 第N期 within the year, from 1. */
+  readonly issue: number;
+  /** 总第N期, from 1, continuing across years. */
+  readonly cumulative: number;
+  /** Planned publication date, YYYY-MM-DD (China time). */
+  readonly date: string;
+  readonly status: EditionStatus;
+  /** Document ids in placement order (grouped by section when rendered). */
+  readonly documents: readonly string[];
+  readonly createdAt: string;
+  readonly createdBy: string;
+  /**
+   * Set by the first publish attempt and kept until the edition is published: it freezes the
+   * documents (a retry must render the same input, since artifacts are written once) and fixes
+   * `publishedAt` so the manifest is identical on every attempt.
+   */
+  readonly publishing: { readonly startedAt: string; readonly by: string } | null;
+  readonly publishedAt: string | null;
+  readonly publishedBy: string | null;
+  readonly urls: EditionUrls | null;
+  /** Per document id, once published. */
+  readonly documentUrls: Readonly<Record<string, DocumentUrls>> | null;
+  /** When edition.published was queued (after the switch); null until then. */
+  readonly announcedAt: string | null;
+}
+
+/** The rendering-related settings of the gazette. */
+export interface EditionSettings {
+  readonly masthead: MastheadInfo;
+  /** 栏目 in edition order. */
+  readonly sections: readonly string[];
+  /** The section that holds 政策解读 entries; default 政策解读. */
+  readonly interpretationSection?: string | undefined;
+}
+
+export const DEFAULT_INTERPRETATION_SECTION = "政策解读";
+
+export function editionSettingsFrom(
+  gazette: GazetteSettings & { readonly serialNumbers?: string; readonly interpretationSection?: string },
+): EditionSettings {
+  return {
+    masthead: { name: gazette.name, publisher: gazette.publisher, serialNumbers: gazette.serialNumbers },
+    sections: gazette.sections,
+    interpretationSection: gazette.interpretationSection,
+  };
+}
+
+/** A document as an edition lists it. */
+export interface EditionDocumentView {
+  readonly id: string;
+  readonly title: string;
+  readonly docNumber: string | null;
+  readonly section: string;
+  readonly state: DocumentState;
+  readonly policy: boolean;
+  readonly interpretations: readonly {
+    readonly id: string;
+    readonly title: string;
+    readonly urls?: DocumentUrls | undefined;
+  }[];
+  readonly urls?: DocumentUrls | undefined;
+}
+
+/** GET /api/editions/{id}. */
+export interface EditionView {
+  readonly id: string;
+  readonly year: number;
+  readonly issue: number;
+  readonly cumulative: number;
+  readonly date: string;
+  readonly status: EditionStatus;
+  readonly publishing: boolean;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly publishedAt: string | null;
+  readonly publishedBy: string | null;
+  readonly documents: readonly EditionDocumentView[];
+  readonly urls?: EditionUrls | undefined;
+}
+
+/** One line of GET /api/editions. */
+export type EditionSummary = Pick<
+  Edition,
+  "id" | "year" | "issue" | "cumulative" | "date" | "status" | "createdAt" | "publishedAt"
+> & { readonly documentCount: number; readonly urls?: EditionUrls | undefined };
+
+export function summarizeEdition(edition: Edition): EditionSummary {
+  const { id, year, issue, cumulative, date, status, createdAt, publishedAt, urls } = edition;
+  return {
+    id,
+    year,
+    issue,
+    cumulative,
+    date,
+    status,
+    createdAt,
+    publishedAt,
+    documentCount: edition.documents.length,
+    ...(urls ? { urls } : {}),
+  };
+}

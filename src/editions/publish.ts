@@ -1,0 +1,352 @@
+import { createHash } from "node:crypto";
+import { EVENTS_QUEUE } from "../documents/intake.js";
+import type { GazetteDocument } from "../documents/model.js";
+import { readDocument } from "../documents/records.js";
+import { ConditionFailedError } from "../platform/errors.js";
+import type { BlobMetadata, BlobStore, Platform, RecordStore, StoredRecord } from "../platform/ports.js";
+import { setDocumentState } from "./document-state.js";
+import { EditionConflictError, EditionNotFoundError, PlacementRefusedError, problem } from "./errors.js";
+import type { DocumentUrls, Edition, EditionSettings, EditionUrls } from "./model.js";
+import { cumulativeFromId, editionKeys, manifestKey } from "./records.js";
+import { buildRenderInput } from "./render-input.js";
+import type { DocumentPlacement, EditionInfo, EditionRenderInput } from "./render-model.js";
+
+/** One file a renderer produced. */
+export interface RenderedArtifact {
+  /** Blob key, e.g. "editions/2024/12.pdf"; also its root-relative URL unless `publicUrl` says otherwise. */
+  readonly key: string;
+  readonly bytes: Uint8Array;
+  readonly contentType: string;
+  /** Listed in the manifest with its hash: PDFs and canonical texts. */
+  readonly authentic: boolean;
+  /**
+   * What it is, so the edition can link to it. Without a role, the first application/pdf and the
+   * first text/html artifact without a documentId are taken as the edition's PDF and page.
+   */
+  readonly role?: "edition-pdf" | "edition-web" | "document-pdf" | "document-web" | undefined;
+  /** For a per-document artifact: the render entry id (document id, or `${docId}~${interpId}`). */
+  readonly documentId?: string | undefined;
+}
+
+export interface RenderResult {
+  readonly artifacts: readonly RenderedArtifact[];
+  /** For previews: pages of the edition PDF and where each entry landed. */
+  readonly pageCount?: number | undefined;
+  readonly placements?: readonly DocumentPlacement[] | undefined;
+}
+
+/** The renderer(s): deterministic — the same input must give the same bytes (artifacts are write-once). */
+export type RenderEdition = (input: EditionRenderInput) => Promise<RenderResult>;
+
+export interface ManifestEntry {
+  readonly url: string;
+  readonly sha256: string;
+  readonly bytes: number;
+}
+
+/** The edition's authentic files and their hashes, written once, before the edition becomes visible. */
+export interface EditionManifest {
+  readonly edition: EditionInfo;
+  readonly publishedAt: string;
+  readonly artifacts: readonly ManifestEntry[];
+}
+
+export interface EditionPublishedEvent {
+  readonly type: "edition.published";
+  readonly editionId: string;
+  readonly year: number;
+  readonly issue: number;
+  readonly cumulative: number;
+  readonly date: string;
+  readonly publishedAt: string;
+  readonly publishedBy: string;
+  readonly documents: readonly string[];
+  readonly urls: EditionUrls;
+}
+
+export interface PublishDeps {
+  readonly platform: Platform;
+  readonly render: RenderEdition;
+  readonly now: () => Date;
+  readonly settings: EditionSettings;
+  /** Recorded as publishedBy; default "system". */
+  readonly publishedBy?: string | undefined;
+  /** Public URL of a blob key; default root-relative "/" + key. */
+  readonly publicUrl?: ((key: string) => string) | undefined;
+}
+
+export interface PublishResult {
+  readonly edition: Edition;
+  readonly manifest: EditionManifest;
+}
+
+/** Published files never change: a long, immutable cache is safe. */
+const IMMUTABLE = "public, max-age=31536000, immutable";
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+function rootRelative(key: string): string {
+  return `/${key}`;
+}
+
+/**
+ * Writes a blob that must never change. An existing blob with the same content is fine (a retry);
+ * with different content it is an EditionConflictError. Looks first, then writes with `ifAbsent`
+ * (the check that holds under concurrency on stores that honour it), then looks again on a
+ * conflict: a concurrent writer of the same bytes is not an error.
+ */
+export async function writeOnce(
+  blobs: BlobStore,
+  key: string,
+  bytes: Uint8Array,
+  contentType: string,
+): Promise<BlobMetadata> {
+  const sha256 = sha256Hex(bytes);
+  const compare = (existing: BlobMetadata): BlobMetadata => {
+    if (existing.sha256 === sha256) return existing;
+    throw new EditionConflictError(`${key} exists with different content`, [
+      problem(
+        null,
+        "artifact_conflict",
+        `The published file ${key} already exists with different content (sha256 ${existing.sha256}, new ${sha256}); published files are never overwritten`,
+      ),
+    ]);
+  };
+  const existing = await blobs.head(key);
+  if (existing) return compare(existing);
+  try {
+    return await blobs.put(key, bytes, { contentType, ifAbsent: true, cacheControl: IMMUTABLE });
+  } catch (error) {
+    if (!(error instanceof ConditionFailedError)) throw error;
+    const now = await blobs.head(key);
+    if (!now) throw error;
+    return compare(now);
+  }
+}
+
+export async function loadEdition(
+  records: RecordStore,
+  editionId: string,
+): Promise<StoredRecord<Edition> | undefined> {
+  const cumulative = cumulativeFromId(editionId);
+  if (cumulative === undefined) return undefined;
+  return records.get<Edition>(editionKeys(cumulative));
+}
+
+async function mustLoad(records: RecordStore, editionId: string): Promise<StoredRecord<Edition>> {
+  const record = await loadEdition(records, editionId);
+  if (!record) {
+    throw new EditionNotFoundError(`No edition ${editionId}`, [
+      problem("id", "not_found", `No edition with id ${editionId}`),
+    ]);
+  }
+  return record;
+}
+
+async function putEdition(records: RecordStore, edition: Edition, version: number) {
+  return records.put({ ...editionKeys(edition.cumulative), data: edition }, { kind: "version", version });
+}
+
+/** The documents of an edition, in its order; refuses when one has disappeared. */
+export async function loadEditionDocuments(
+  platform: Pick<Platform, "records" | "blobs">,
+  edition: Edition,
+): Promise<GazetteDocument[]> {
+  const loaded = await Promise.all(edition.documents.map((id) => readDocument(platform, id)));
+  const problems = loaded.flatMap((r, n) =>
+    r ? [] : [problem(`documents.${n}`, "not_found", `Document ${edition.documents[n]} no longer exists`)],
+  );
+  if (problems.length) throw new PlacementRefusedError("Documents of the edition are missing", problems);
+  return loaded.map((r) => r!.document);
+}
+
+function editionInfo(edition: EditionInfo): EditionInfo {
+  const { id, year, issue, cumulative, date } = edition;
+  return { id, year, issue, cumulative, date };
+}
+
+function checkArtifacts(artifacts: readonly RenderedArtifact[], manifest: string) {
+  const seen = new Set<string>();
+  for (const a of artifacts) {
+    const bad =
+      !a.key ||
+      a.key.startsWith("/") ||
+      a.key.split("/").some((part) => part === "" || part === "." || part === "..") ||
+      a.key === manifest ||
+      seen.has(a.key);
+    if (bad) throw new Error(`The renderer returned an unusable or repeated artifact key "${a.key}"`);
+    seen.add(a.key);
+  }
+}
+
+function linkUrls(artifacts: readonly RenderedArtifact[], url: (key: string) => string, manifest: string) {
+  const editionLevel = artifacts.filter((a) => a.documentId === undefined);
+  const pick = (role: RenderedArtifact["role"], type: string, from: readonly RenderedArtifact[]) =>
+    from.find((a) => a.role === role) ??
+    from.find((a) => a.role === undefined && a.contentType.startsWith(type));
+  const pdf = pick("edition-pdf", "application/pdf", editionLevel);
+  const web = pick("edition-web", "text/html", editionLevel);
+  const urls: EditionUrls = {
+    pdf: pdf ? url(pdf.key) : null,
+    web: web ? url(web.key) : null,
+    manifest: url(manifest),
+  };
+  const documentUrls: Record<string, DocumentUrls> = {};
+  const ids = [...new Set(artifacts.flatMap((a) => (a.documentId === undefined ? [] : [a.documentId])))];
+  for (const id of ids) {
+    const mine = artifacts.filter((a) => a.documentId === id);
+    const docPdf = pick("document-pdf", "application/pdf", mine);
+    const docWeb = pick("document-web", "text/html", mine);
+    documentUrls[id] = { pdf: docPdf ? url(docPdf.key) : null, web: docWeb ? url(docWeb.key) : null };
+  }
+  return { urls, documentUrls };
+}
+
+/** Same manifest → same bytes: fixed field order, artifacts sorted by URL. */
+export function serializeManifest(manifest: EditionManifest): Uint8Array {
+  const ordered: EditionManifest = {
+    edition: editionInfo(manifest.edition),
+    publishedAt: manifest.publishedAt,
+    artifacts: [...manifest.artifacts]
+      .map(({ url, sha256, bytes }) => ({ url, sha256, bytes }))
+      .sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : 0)),
+  };
+  return new TextEncoder().encode(`${JSON.stringify(ordered, null, 2)}\n`);
+}
+
+async function readManifest(blobs: BlobStore, edition: Edition): Promise<EditionManifest> {
+  const blob = await blobs.get(manifestKey(edition));
+  if (!blob) throw new Error(`Edition ${edition.id} is published but its manifest is missing`);
+  return JSON.parse(new TextDecoder().decode(blob.bytes)) as EditionManifest;
+}
+
+/**
+ * After the switch: documents become "published", edition.published is queued, and the edition
+ * notes that it was announced. Each step is idempotent; a crash anywhere here is completed by the
+ * next publish call (which finds announcedAt unset), so the event goes out at least once and, short
+ * of a crash between sending and noting it, exactly once. Consumers must still be idempotent.
+ */
+async function completePublication(
+  platform: Platform,
+  record: StoredRecord<Edition>,
+  now: () => Date,
+): Promise<Edition> {
+  const edition = record.data;
+  if (edition.announcedAt) return edition;
+  for (const id of edition.documents) await setDocumentState(platform.records, id, "published");
+  const event: EditionPublishedEvent = {
+    type: "edition.published",
+    editionId: edition.id,
+    year: edition.year,
+    issue: edition.issue,
+    cumulative: edition.cumulative,
+    date: edition.date,
+    publishedAt: edition.publishedAt!,
+    publishedBy: edition.publishedBy ?? "system",
+    documents: edition.documents,
+    urls: edition.urls!,
+  };
+  await platform.queues.send(EVENTS_QUEUE, [{ body: JSON.stringify(event) }]);
+  const announced: Edition = { ...edition, announcedAt: now().toISOString() };
+  try {
+    await putEdition(platform.records, announced, record.version);
+    return announced;
+  } catch (error) {
+    if (error instanceof ConditionFailedError) return (await mustLoad(platform.records, edition.id)).data;
+    throw error;
+  }
+}
+
+/**
+ * Publishes a draft edition, renderer-agnostic. Only single-item conditional writes, in an order
+ * that makes the publication all-or-nothing for readers:
+ *   1. note the intent on the edition record (freezes its documents, fixes publishedAt);
+ *   2. render, and write every artifact to its write-once key;
+ *   3. write the manifest (authentic artifacts with sha256) to its write-once key;
+ *   4. flush, then flip the edition record to "published" with its URLs — the one switch;
+ *   5. mark the documents published and queue edition.published (completePublication).
+ * A crash before 4 leaves a draft (with unreferenced artifacts a retry finds identical and
+ * keeps); a crash after 4 leaves a published edition that the next call completes. Calling it
+ * again on a published edition returns the same manifest.
+ */
+export async function publishEdition(editionId: string, deps: PublishDeps): Promise<PublishResult> {
+  const { platform, render, now, settings } = deps;
+  const url = deps.publicUrl ?? rootRelative;
+  const by = deps.publishedBy ?? "system";
+  for (let attempt = 0; attempt < 10; attempt++) {
+    let record = await mustLoad(platform.records, editionId);
+    if (record.data.status === "published") {
+      const edition = await completePublication(platform, record, now);
+      return { edition, manifest: await readManifest(platform.blobs, edition) };
+    }
+    if (record.data.documents.length === 0) {
+      throw new PlacementRefusedError(`Edition ${editionId} has no documents`, [
+        problem("documents", "edition_empty", "An edition needs at least one document to be published"),
+      ]);
+    }
+    let startedHere = false;
+    if (!record.data.publishing) {
+      const intent: Edition = { ...record.data, publishing: { startedAt: now().toISOString(), by } };
+      try {
+        record = await putEdition(platform.records, intent, record.version);
+        startedHere = true;
+      } catch (error) {
+        if (error instanceof ConditionFailedError) continue; // changed meanwhile: look again
+        throw error;
+      }
+    }
+    const edition = record.data;
+    const publishing = edition.publishing!;
+    const documents = await loadEditionDocuments(platform, edition);
+    let rendered: RenderResult;
+    try {
+      rendered = await render(buildRenderInput(edition, documents, settings));
+    } catch (error) {
+      // Nothing of this input was written: the edition may be edited again.
+      if (startedHere) {
+        await putEdition(platform.records, { ...edition, publishing: null }, record.version).catch(() => {});
+      }
+      throw error;
+    }
+    const manifestBlobKey = manifestKey(edition);
+    checkArtifacts(rendered.artifacts, manifestBlobKey);
+    const entries: ManifestEntry[] = [];
+    for (const artifact of rendered.artifacts) {
+      const meta = await writeOnce(platform.blobs, artifact.key, artifact.bytes, artifact.contentType);
+      if (artifact.authentic) entries.push({ url: url(artifact.key), sha256: meta.sha256, bytes: meta.size });
+    }
+    const manifest: EditionManifest = {
+      edition: editionInfo(edition),
+      publishedAt: publishing.startedAt,
+      artifacts: entries,
+    };
+    await writeOnce(platform.blobs, manifestBlobKey, serializeManifest(manifest), "application/json");
+    // Everything the switch points at must be durable before the switch can be.
+    await platform.flush();
+    const { urls, documentUrls } = linkUrls(rendered.artifacts, url, manifestBlobKey);
+    const published: Edition = {
+      ...edition,
+      status: "published",
+      publishing: null,
+      publishedAt: publishing.startedAt,
+      publishedBy: publishing.by,
+      urls,
+      documentUrls,
+    };
+    let switched: StoredRecord<Edition>;
+    try {
+      switched = await putEdition(platform.records, published, record.version);
+    } catch (error) {
+      if (error instanceof ConditionFailedError) continue; // a concurrent publish won: return its result
+      throw error;
+    }
+    await platform.flush();
+    const done = await completePublication(platform, switched, now);
+    return { edition: done, manifest: await readManifest(platform.blobs, done) };
+  }
+  throw new EditionConflictError(`Edition ${editionId} kept changing while being published`, [
+    problem(null, "edition_modified", "The edition changed concurrently; retry the publication"),
+  ]);
+}
