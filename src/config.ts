@@ -34,6 +34,8 @@ export interface Config {
   /** Editor bearer token for embedded mode; undefined means generate one at first start. */
   readonly editorToken?: string | undefined;
   readonly gazette: GazetteSettings;
+  /** Public address of the site, used in feeds, sitemap and citations' links. */
+  readonly baseUrl: string;
   readonly limits: IntakeLimits;
   /** How long an Idempotency-Key is remembered. */
   readonly idempotencyTtlSeconds: number;
@@ -129,6 +131,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: resolve(env.GAZETTE_DATA_DIR ?? ".gazette"),
     sqliteSynchronous: sqliteSynchronous(env.GAZETTE_SQLITE_SYNCHRONOUS),
     editorToken: env.GAZETTE_EDITOR_TOKEN || undefined,
+    baseUrl: (env.GAZETTE_BASE_URL || `http://127.0.0.1:${port}`).replace(/\/+$/, ""),
     gazette: {
       name: env.GAZETTE_NAME ?? file.name ?? "四川省人民政府公报",
       publisher: env.GAZETTE_PUBLISHER ?? file.publisher ?? "四川省人民政府办公厅",

@@ -8,6 +8,7 @@ export function createApiApp(container: Container) {
     intake: container.intake,
     auth: container.auth,
     site: container.site,
+    editions: container.editions,
     flush: () => container.platform.flush(),
     logError: (error) => container.logger.error("request failed", { error: error as Error }),
   });

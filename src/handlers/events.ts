@@ -3,6 +3,8 @@ import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import type { AuditLog } from "../audit/audit-log.js";
 import type { DocumentAcceptedEvent } from "../documents/intake.js";
 import { EVENTS_QUEUE } from "../documents/intake.js";
+import { recordEditionPublished } from "../editions/events.js";
+import type { EditionPublishedEvent } from "../editions/publish.js";
 import { PermanentMessageError } from "../platform/errors.js";
 import type { QueuePort } from "../platform/ports.js";
 import { createSqsHandler } from "../platform/sqs-consumer.js";
@@ -31,6 +33,9 @@ export function createEventsHandler(deps: {
           });
           return;
         }
+        case "edition.published":
+          await recordEditionPublished(deps.audit, body as EditionPublishedEvent);
+          return;
         default:
           // Retrying cannot teach us a new event type: straight to the dead-letter queue.
           throw new PermanentMessageError(`Unknown event type ${String(event.type)}`);

@@ -1,10 +1,12 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import type { Config } from "../config.js";
 import type { DocumentIntake, ListFilter } from "../documents/intake.js";
 import { DISCLOSURE_ATTRIBUTES, DOCUMENT_KINDS } from "../documents/model.js";
-import type { SiteRenderer } from "../site/render.js";
+import { createEditionsRoutes } from "../editions/http.js";
+import type { EditionService } from "../editions/service.js";
+import type { PublicSite } from "../publishing/public-site.js";
 import type { Authenticator, Principal } from "./auth.js";
 import { errorResponse, HttpProblem } from "./errors.js";
 import { jsonResponse } from "./json.js";
@@ -14,7 +16,8 @@ export interface AppDependencies {
   readonly config: Pick<Config, "limits" | "gazette" | "mode">;
   readonly intake: DocumentIntake;
   readonly auth: Authenticator;
-  readonly site: SiteRenderer;
+  readonly site: PublicSite;
+  readonly editions: EditionService;
   /** Makes the request's writes durable before it is acknowledged (Platform.flush). */
   readonly flush: () => Promise<void>;
   readonly logError?: (error: unknown) => void;
@@ -250,7 +253,43 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
 
   app.get("/api/documents/:id", editor, async (c) => jsonResponse(await intake.get(c.req.param("id"))));
 
-  app.get("/", (c) => c.html(site.home()));
+  app.route("/", createEditionsRoutes({ editions: deps.editions, requireEditor: editor }));
+
+  // The public site. Listings change as editions are published; published files never change.
+  const LISTING = "public, max-age=60";
+  app.get("/", async (c) => c.html(await site.home(), 200, { "cache-control": LISTING }));
+  app.get("/index.html", async (c) => c.html(await site.home(), 200, { "cache-control": LISTING }));
+  app.get("/feeds/editions.atom", async (c) =>
+    c.body(await site.editionsFeed(), 200, {
+      "content-type": "application/atom+xml; charset=utf-8",
+      "cache-control": LISTING,
+    }),
+  );
+  app.get("/feeds/documents.atom", async (c) =>
+    c.body(await site.documentsFeed(), 200, {
+      "content-type": "application/atom+xml; charset=utf-8",
+      "cache-control": LISTING,
+    }),
+  );
+  app.get("/sitemap.xml", async (c) =>
+    c.body(await site.sitemap(), 200, {
+      "content-type": "application/xml; charset=utf-8",
+      "cache-control": LISTING,
+    }),
+  );
+  const published = async (c: Context<AppEnv>) => {
+    const file = await site.file(decodeURIComponent(c.req.path.slice(1)));
+    if (!file) return c.html(site.notFound(), 404);
+    return new Response(file.body as BodyInit, {
+      headers: {
+        "content-type": file.contentType,
+        "cache-control": file.immutable ? "public, max-age=31536000, immutable" : LISTING,
+        "x-content-type-options": "nosniff",
+      },
+    });
+  };
+  app.get("/editions/*", published);
+  app.get("/documents/*", published);
 
   return app;
 }

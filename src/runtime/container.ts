@@ -2,9 +2,12 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { AuditLog } from "../audit/audit-log.js";
 import type { Config } from "../config.js";
 import { DocumentIntake } from "../documents/intake.js";
+import { editionSettingsFrom } from "../editions/model.js";
+import { EditionService } from "../editions/service.js";
 import { ApiGatewayAuthenticator, type Authenticator, EditorTokenAuthenticator } from "../http/auth.js";
 import type { Platform } from "../platform/ports.js";
-import { createSiteRenderer, type SiteRenderer } from "../site/render.js";
+import { PublicSite } from "../publishing/public-site.js";
+import { createEditionRenderer } from "../publishing/render.js";
 
 /** Everything the handlers need, wired once per process (per Lambda container). */
 export interface Container {
@@ -13,7 +16,8 @@ export interface Container {
   readonly intake: DocumentIntake;
   readonly audit: AuditLog;
   readonly auth: Authenticator;
-  readonly site: SiteRenderer;
+  readonly editions: EditionService;
+  readonly site: PublicSite;
   readonly logger: Logger;
 }
 
@@ -38,13 +42,20 @@ export function createContainer(
         documentId: event.documentId,
       }),
   });
+  const siteGazette = { ...config.gazette, baseUrl: config.baseUrl };
+  const editions = new EditionService({
+    platform,
+    settings: editionSettingsFrom(config.gazette),
+    render: createEditionRenderer(siteGazette),
+  });
   return {
     config,
     platform,
     intake,
     audit: new AuditLog(platform.records),
     auth,
-    site: createSiteRenderer(config.gazette),
+    editions,
+    site: new PublicSite(platform, siteGazette),
     logger,
   };
 }

@@ -1,0 +1,147 @@
+import type { RenderedArtifact, RenderResult } from "../editions/publish.js";
+import type { DocumentPlacement, EditionRenderInput, RenderDocument } from "../editions/render-model.js";
+import type { SiteGazette } from "../site/model.js";
+import { renderEditionSite } from "../site/render.js";
+import { editionPath } from "../site/urls.js";
+import { renderEditionPdf } from "./pdf/render-edition.js";
+
+/**
+ * The publishing renderer: one edition → every artifact, named by the URL path it is served at.
+ *   editions/{year}/{issue}.pdf   the edition PDF (authentic)
+ *   documents/{id}.pdf            each document's pages (authentic)
+ *   documents/{id}.json           each document's canonical text (authentic)
+ *   editions/{year}/{issue}.html and documents/{id}.html   the web edition
+ * Output must be deterministic: publishing writes each key once and compares retries by hash.
+ */
+
+/** Canonical text: what the gazette printed, with its citation, as data. */
+export interface CanonicalText {
+  readonly gazette: string;
+  readonly edition: {
+    readonly year: number;
+    readonly issue: number;
+    readonly cumulative: number;
+    readonly date: string;
+  };
+  readonly section: string;
+  readonly pages: { readonly first: number; readonly last: number } | null;
+  readonly document: RenderDocument;
+}
+
+const encoder = new TextEncoder();
+
+function canonicalTexts(
+  input: EditionRenderInput,
+  placements: readonly DocumentPlacement[],
+): RenderedArtifact[] {
+  const pages = new Map(placements.map((p) => [p.id, { first: p.firstPage, last: p.lastPage }]));
+  const { year, issue, cumulative, date } = input.edition;
+  return input.sections.flatMap((section) =>
+    section.documents.map((document) => {
+      const text: CanonicalText = {
+        gazette: input.masthead.name,
+        edition: { year, issue, cumulative, date },
+        section: section.name,
+        pages: pages.get(document.id) ?? null,
+        document,
+      };
+      return {
+        key: `documents/${document.id}.json`,
+        bytes: encoder.encode(`${JSON.stringify(text, null, 2)}\n`),
+        contentType: "application/json; charset=utf-8",
+        authentic: true,
+        documentId: document.id,
+      };
+    }),
+  );
+}
+
+/**
+ * What the public site needs to list an edition (home page, feeds, sitemap) without its texts:
+ * editions/{year}/{issue}.index.json, written with the edition.
+ */
+export interface EditionIndex {
+  readonly edition: EditionRenderInput;
+  readonly placements: readonly DocumentPlacement[];
+  readonly pdfBytes: number;
+  readonly documentPdfBytes: Readonly<Record<string, number>>;
+}
+
+export function editionIndexKey(edition: { year: number; issue: number }): string {
+  return `editions/${edition.year}/${edition.issue}.index.json`;
+}
+
+function leanInput(input: EditionRenderInput): EditionRenderInput {
+  return {
+    ...input,
+    sections: input.sections.map((section) => ({
+      ...section,
+      documents: section.documents.map((d) => ({ ...d, blocks: [], attachments: [] })),
+    })),
+  };
+}
+
+export function createEditionRenderer(gazette: SiteGazette, templatesDir?: string) {
+  return async (input: EditionRenderInput): Promise<RenderResult> => {
+    const pdf = await renderEditionPdf(input);
+    const base = editionPath(input.edition).replace(/\.html$/, "");
+    const editionPdfKey = `${base}.pdf`;
+    const pdfSizes = new Map([...pdf.documentPdfs].map(([id, bytes]) => [id, bytes.byteLength]));
+    const pages = renderEditionSite(
+      {
+        gazette,
+        edition: input,
+        placements: pdf.placements,
+        urls: { editionPdf: `/${editionPdfKey}`, documentPdf: (id) => `/documents/${id}.pdf` },
+        pdfSizes: { edition: pdf.pdf.byteLength, documents: pdfSizes },
+        // Deterministic: the edition's own date, not the clock.
+        publishedAt: `${input.edition.date}T00:00:00+08:00`,
+      },
+      templatesDir,
+    );
+    const artifacts: RenderedArtifact[] = [
+      {
+        key: editionPdfKey,
+        bytes: pdf.pdf,
+        contentType: "application/pdf",
+        authentic: true,
+        role: "edition-pdf",
+      },
+      ...[...pdf.documentPdfs].map(([id, bytes]) => ({
+        key: `documents/${id}.pdf`,
+        bytes,
+        contentType: "application/pdf",
+        authentic: true,
+        role: "document-pdf" as const,
+        documentId: id,
+      })),
+      ...canonicalTexts(input, pdf.placements),
+      ...[...pages].map(([path, html]) => {
+        const documentId = path.startsWith("documents/")
+          ? path.slice("documents/".length, -".html".length)
+          : undefined;
+        return {
+          key: path,
+          bytes: encoder.encode(html),
+          contentType: "text/html; charset=utf-8",
+          authentic: false,
+          role: documentId ? ("document-web" as const) : ("edition-web" as const),
+          documentId,
+        };
+      }),
+    ];
+    const index: EditionIndex = {
+      edition: leanInput(input),
+      placements: pdf.placements,
+      pdfBytes: pdf.pdf.byteLength,
+      documentPdfBytes: Object.fromEntries(pdfSizes),
+    };
+    artifacts.push({
+      key: editionIndexKey(input.edition),
+      bytes: encoder.encode(`${JSON.stringify(index)}\n`),
+      contentType: "application/json; charset=utf-8",
+      authentic: false,
+    });
+    return { artifacts, pageCount: pdf.pageCount, placements: pdf.placements };
+  };
+}
