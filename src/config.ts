@@ -34,6 +34,8 @@ export interface Config {
   /** Editor bearer token for embedded mode; undefined means generate one at first start. */
   readonly editorToken?: string | undefined;
   readonly gazette: GazetteSettings;
+  /** The last edition printed before this system (year/issue/总第N期), numbering continues after it. */
+  readonly continueFrom?: string | undefined;
   /** Public address of the site, used in feeds, sitemap and citations' links. */
   readonly baseUrl: string;
   readonly limits: IntakeLimits;
@@ -131,6 +133,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: resolve(env.GAZETTE_DATA_DIR ?? ".gazette"),
     sqliteSynchronous: sqliteSynchronous(env.GAZETTE_SQLITE_SYNCHRONOUS),
     editorToken: env.GAZETTE_EDITOR_TOKEN || undefined,
+    continueFrom: env.GAZETTE_CONTINUE_FROM || undefined,
     baseUrl: (env.GAZETTE_BASE_URL || `http://127.0.0.1:${port}`).replace(/\/+$/, ""),
     gazette: {
       name: env.GAZETTE_NAME ?? file.name ?? "四川省人民政府公报",

@@ -58,6 +58,10 @@ export interface EditionSettings {
   readonly sections: readonly string[];
   /** The section that holds 政策解读 entries; default 政策解读. */
   readonly interpretationSection?: string | undefined;
+  /** Numbering continues from the last edition printed before this system. */
+  readonly continueFrom?:
+    | { readonly year: number; readonly issue: number; readonly cumulative: number }
+    | undefined;
 }
 
 export const DEFAULT_INTERPRETATION_SECTION = "政策解读";

@@ -28,6 +28,23 @@ import { EDITIONS_PARTITION, editionKeys } from "./records.js";
  * get; editions are numbered in creation order, so an edition for an earlier year than the latest
  * edition's year is refused (its cumulative number would come after a later year's).
  */
+export interface NumberingStart {
+  readonly year: number;
+  readonly issue: number;
+  readonly cumulative: number;
+}
+
+/** Parses "2024/12/845" (year/issue/cumulative of the last edition printed before this system). */
+export function parseNumberingStart(raw: string | undefined): NumberingStart | undefined {
+  if (!raw) return undefined;
+  const m = /^(\d{4})\/(\d{1,4})\/(\d{1,9})$/.exec(raw.trim());
+  if (!m)
+    throw new RangeError(
+      `GAZETTE_CONTINUE_FROM must look like 2024/12/845 (year/issue/总第N期), got "${raw}"`,
+    );
+  return { year: Number(m[1]), issue: Number(m[2]), cumulative: Number(m[3]) };
+}
+
 export async function allocateEdition(
   records: RecordStore,
   draft: {
@@ -36,12 +53,17 @@ export async function allocateEdition(
     readonly createdAt: string;
     readonly createdBy: string;
   },
-  options: { readonly maxAttempts?: number } = {},
+  options: {
+    readonly maxAttempts?: number;
+    /** The last issue printed before this system took over (a gazette at 总第845期 continues at 846). */
+    readonly continueFrom?: NumberingStart | undefined;
+  } = {},
 ): Promise<Edition> {
   const maxAttempts = options.maxAttempts ?? 200;
   for (let attempt = 0; attempt < maxAttempts; attempt++) {
     const tail = await records.query<Edition>(EDITIONS_PARTITION, { descending: true, limit: 1 });
-    const last = tail.items[0]?.data;
+    const last: Pick<Edition, "year" | "issue" | "cumulative"> | undefined =
+      tail.items[0]?.data ?? options.continueFrom;
     if (last && draft.year < last.year) {
       throw new PlacementRefusedError(`Editions of ${last.year} exist already`, [
         problem(

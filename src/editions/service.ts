@@ -148,12 +148,16 @@ export class EditionService {
     if (problems.length || date === undefined || typeof year !== "number") {
       throw new InvalidEditionRequestError("The edition request is invalid", problems);
     }
-    const edition = await allocateEdition(this.platform.records, {
-      year,
-      date,
-      createdAt: now.toISOString(),
-      createdBy,
-    });
+    const edition = await allocateEdition(
+      this.platform.records,
+      {
+        year,
+        date,
+        createdAt: now.toISOString(),
+        createdBy,
+      },
+      { continueFrom: this.options.settings.continueFrom },
+    );
     return this.view(edition, []);
   }
 

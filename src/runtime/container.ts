@@ -3,6 +3,7 @@ import { AuditLog } from "../audit/audit-log.js";
 import type { Config } from "../config.js";
 import { DocumentIntake } from "../documents/intake.js";
 import { editionSettingsFrom } from "../editions/model.js";
+import { parseNumberingStart } from "../editions/numbering.js";
 import { EditionService } from "../editions/service.js";
 import { ApiGatewayAuthenticator, type Authenticator, EditorTokenAuthenticator } from "../http/auth.js";
 import type { Platform } from "../platform/ports.js";
@@ -45,7 +46,10 @@ export function createContainer(
   const siteGazette = { ...config.gazette, baseUrl: config.baseUrl };
   const editions = new EditionService({
     platform,
-    settings: editionSettingsFrom(config.gazette),
+    settings: {
+      ...editionSettingsFrom(config.gazette),
+      continueFrom: parseNumberingStart(config.continueFrom),
+    },
     render: createEditionRenderer(siteGazette),
   });
   return {

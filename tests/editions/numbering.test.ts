@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { EditionSummary, EditionView } from "../../src/editions/model.js";
 import { EditionService } from "../../src/editions/service.js";
 import { createEmulatedPlatform, type Emulators, startEmulators } from "../support/aws-emulators.js";
+import { createTestApp } from "../support/local-app.js";
 import { createEditionsTestApp, type EditionsTestApp, fakeRender, problemsOf } from "./harness.js";
 
 describe("POST /api/editions — numbering", () => {
@@ -179,6 +180,33 @@ describe("edition numbering on the AWS adapters (DynamoDB conditional puts, dyna
       expect(listed.items.map((e) => e.cumulative)).toEqual(Array.from({ length: 18 }, (_, n) => 18 - n));
     } finally {
       platform.close();
+    }
+  });
+});
+
+describe("continuing an existing gazette's numbering", () => {
+  it("numbers the first edition after the last one printed before the system (GAZETTE_CONTINUE_FROM)", async () => {
+    // Prepare
+    const sameYear = createTestApp({ env: { GAZETTE_CONTINUE_FROM: "2024/12/845" } });
+    const nextYear = createTestApp({ env: { GAZETTE_CONTINUE_FROM: "2023/24/833" } });
+    try {
+      // Act
+      const a = await sameYear.request("/api/editions", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ year: 2024, date: "2024-07-01" }),
+      });
+      const b = await nextYear.request("/api/editions", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ year: 2024, date: "2024-01-15" }),
+      });
+      // Assess
+      expect(await a.json()).toMatchObject({ year: 2024, issue: 13, cumulative: 846, id: "846" });
+      expect(await b.json()).toMatchObject({ year: 2024, issue: 1, cumulative: 834 });
+    } finally {
+      sameYear.close();
+      nextYear.close();
     }
   });
 });
