@@ -212,6 +212,104 @@ export async function run(
       io.out(JSON.stringify(body, null, 2));
     });
 
+  const edition = program.command("edition").description("Compose, preview and publish numbered editions");
+
+  edition
+    .command("create")
+    .description("Create a draft edition with the next 第N期 and 总第N期")
+    .requiredOption("--year <year>", "year of the edition")
+    .option("--date <YYYY-MM-DD>", "planned publication date")
+    .action(async (opts: { year: string; date?: string }) => {
+      const { body } = await client().request<{
+        id: string;
+        year: number;
+        issue: number;
+        cumulative: number;
+        date: string;
+      }>("POST", "/api/editions", {
+        body: JSON.stringify({ year: Number(opts.year), ...(opts.date ? { date: opts.date } : {}) }),
+        headers: { "content-type": "application/json" },
+      });
+      io.out(`edition ${body.id}: ${body.year}年第${body.issue}期（总第${body.cumulative}期）, ${body.date}`);
+    });
+
+  edition
+    .command("place")
+    .description(
+      "Set the documents of a draft edition (ids, or --accepted for every accepted public document)",
+    )
+    .argument("<edition>", "edition id")
+    .argument("[documents...]", "document ids in order")
+    .option("--accepted", "place every accepted 主动公开 document not yet in an edition")
+    .action(async (id: string, documents: string[], opts: { accepted?: boolean }) => {
+      const api = client();
+      let ids = documents;
+      if (opts.accepted) {
+        const { body } = await api.request<{ items: { id: string }[] }>(
+          "GET",
+          "/api/documents?state=accepted&disclosure=public&limit=200",
+        );
+        ids = body.items.map((d) => d.id).reverse();
+      }
+      if (!ids.length) throw new UsageError("No documents to place: give ids or --accepted");
+      const { body } = await api.request<{ documents: { id: string; section: string; title: string }[] }>(
+        "PUT",
+        `/api/editions/${encodeURIComponent(id)}/documents`,
+        { body: JSON.stringify({ documents: ids }), headers: { "content-type": "application/json" } },
+      );
+      for (const d of body.documents) io.out(`  ${d.section}  ${plain(d.title)}`);
+      io.out(`${body.documents.length} document(s) placed in edition ${id}`);
+    });
+
+  edition
+    .command("preview")
+    .description("Render an edition without publishing; prints where each document lands")
+    .argument("<edition>", "edition id")
+    .action(async (id: string) => {
+      const { body } = await client().request<{
+        pages?: number;
+        documents: { id: string; title: string; firstPage?: number }[];
+      }>("POST", `/api/editions/${encodeURIComponent(id)}/preview`);
+      for (const d of body.documents) io.out(`  p.${d.firstPage ?? "?"}  ${plain(d.title)}`);
+      io.out(`${body.pages ?? "?"} page(s)`);
+    });
+
+  edition
+    .command("publish")
+    .description("Publish the PDF and the web edition together (safe to repeat)")
+    .argument("<edition>", "edition id")
+    .action(async (id: string) => {
+      const api = client();
+      const { body } = await api.request<{
+        edition: { urls: { pdf: string; web: string; manifest: string } };
+      }>("POST", `/api/editions/${encodeURIComponent(id)}/publish`);
+      const { urls } = body.edition;
+      io.out(`published: ${new URL(urls.web, api.baseUrl)}`);
+      io.out(`PDF:       ${new URL(urls.pdf, api.baseUrl)}`);
+      io.out(`manifest:  ${new URL(urls.manifest, api.baseUrl)}`);
+    });
+
+  edition
+    .command("list")
+    .description("List editions, newest first")
+    .action(async () => {
+      const { body } = await client().request<{
+        items: {
+          id: string;
+          year: number;
+          issue: number;
+          cumulative: number;
+          status: string;
+          documentCount: number;
+        }[];
+      }>("GET", "/api/editions");
+      for (const e of body.items) {
+        io.out(
+          `${e.id}  ${e.year}年第${e.issue}期（总第${e.cumulative}期）  ${e.status}  ${e.documentCount} document(s)`,
+        );
+      }
+    });
+
   try {
     await program.parseAsync([...argv], { from: "user" });
     return exitCode;

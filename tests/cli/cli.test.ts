@@ -43,6 +43,27 @@ describe("gazette CLI", () => {
     expect(ids(second.out)).toEqual(ids(first.out));
   });
 
+  it("composes, previews and publishes an edition from the accepted documents", async () => {
+    const created = capture();
+    const placed = capture();
+    const preview = capture();
+    const published = capture();
+    expect(await run(["edition", "create", "--year", "2024", "--date", "2024-06-15"], created.io, env)).toBe(
+      0,
+    );
+    const id = /^edition (\d+):/.exec(created.out[0] ?? "")?.[1];
+    expect(id).toBeDefined();
+    expect(await run(["edition", "place", id!, "--accepted"], placed.io, env)).toBe(0);
+    expect(await run(["edition", "preview", id!], preview.io, env)).toBe(0);
+    expect(await run(["edition", "publish", id!], published.io, env)).toBe(0);
+    expect(placed.out.at(-1)).toMatch(/document\(s\) placed/);
+    expect(preview.out.at(-1)).toMatch(/^\d+ page\(s\)$/);
+    const pdfUrl = published.out.find((l) => l.startsWith("PDF:"))?.split(/\s+/)[1];
+    const pdf = await fetch(pdfUrl!);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get("content-type")).toBe("application/pdf");
+  }, 120_000);
+
   it("reports refused documents with the field and reason and exits 1", async () => {
     const dir = mkdtempSync(join(tmpdir(), "gazette-cli-bad-"));
     writeFileSync(
