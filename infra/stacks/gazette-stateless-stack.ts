@@ -10,6 +10,8 @@ import { QueueWithDlq } from "../constructs/queue-with-dlq.js";
 
 /** Directories every function needs beside its bundle (the site renderer loads templates/*.hbs at start). */
 const FUNCTION_ASSET_DIRS = ["templates"] as const;
+/** The API function also renders editions (preview, publish), which needs the font files. */
+const API_ASSET_DIRS = ["templates", "fonts"] as const;
 
 export interface GazetteStatelessStackProps extends StackProps {
   /** The stateful resources (from GazetteStatefulStack.data). */
@@ -79,10 +81,10 @@ export class GazetteStatelessStack extends Stack {
       entry: apiEntry ?? "functions/api.ts",
       serviceName: "gazette-api",
       description: "Gazette HTTP API (API Gateway HTTP API, payload 2.0)",
-      // .docx parsing (mammoth) is CPU- and memory-bound; API Gateway gives up after 30 s.
-      memorySize: 1024,
+      // .docx parsing and edition rendering are CPU- and memory-bound; API Gateway gives up after 30 s.
+      memorySize: 2048,
       timeout: Duration.seconds(29),
-      assetDirs: FUNCTION_ASSET_DIRS,
+      assetDirs: API_ASSET_DIRS,
       environment,
     });
     // Least privilege: api = table read/write + blob read/write + publish events.

@@ -91,6 +91,10 @@ describe("NodejsFunction bundling (local esbuild)", () => {
     for (const list of files)
       expect(list).toEqual(expect.arrayContaining(["index.mjs", "index.mjs.map", "templates"]));
     for (const dir of assetDirs) expect(existsSync(join(dir, "templates", "layout.hbs"))).toBe(true);
+    // The API function renders editions: its bundle carries the fonts.
+    expect(assetDirs.filter((dir) => existsSync(join(dir, "fonts", "FandolFang-Regular.otf")))).toHaveLength(
+      1,
+    );
   });
 
   test("starts the bundle with the createRequire banner and leaves the AWS SDK and better-sqlite3 external", () => {

@@ -1,0 +1,146 @@
+/**
+ * PDF rendering benchmark: a ~200-page edition from generated documents.
+ *
+ *   npx tsx bench/pdf.ts [pages]
+ *
+ * Reports pages/s, peak RSS and bytes/page for src/publishing/pdf, and — when /usr/bin/chromium
+ * exists — the same edition as HTML printed with headless Chromium, for the ratios.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { PDFDocument } from "pdf-lib";
+import type { EditionRenderInput } from "../src/editions/render-model.js";
+import { defaultFontsDir } from "../src/publishing/pdf/fonts.js";
+import { renderEditionPdf } from "../src/publishing/pdf/render-edition.js";
+import { generatedEdition } from "../tests/publishing/pdf/fixtures.js";
+
+export interface PdfBenchResult {
+  readonly pages: number;
+  readonly seconds: number;
+  readonly pagesPerSecond: number;
+  readonly bytesPerPage: number;
+  /** Per-document PDFs are rendered too; their total size. */
+  readonly documentPdfBytes: number;
+  readonly peakRssMiB: number;
+  readonly chromium: {
+    readonly pages: number;
+    readonly seconds: number;
+    readonly pagesPerSecond: number;
+    readonly bytesPerPage: number;
+    /** ours / chromium */
+    readonly pagesPerSecondRatio: number;
+    readonly bytesPerPageRatio: number;
+  } | null;
+}
+
+const CHROMIUM = "/usr/bin/chromium";
+
+function esc(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** The edition as one HTML file in the same faces, for Chromium's print-to-PDF. */
+export function editionHtml(input: EditionRenderInput, fontsDir: string): string {
+  const face = (family: string, file: string) =>
+    `@font-face{font-family:"${family}";src:url("${pathToFileURL(join(fontsDir, file)).href}")}`;
+  const css = [
+    face("Fang", "FandolFang-Regular.otf"),
+    face("Hei", "FandolHei-Regular.otf"),
+    face("Kai", "FandolKai-Regular.otf"),
+    face("Song", "FandolSong-Bold.otf"),
+    "@page{size:A4;margin:37mm 26mm 35mm 28mm}",
+    "body{font:16pt/28.99pt Fang;text-align:justify;margin:0}",
+    "h1{font:22pt/28.99pt Song;text-align:center;margin:0}",
+    ".no{text-align:center;font-family:Kai}",
+    "p{margin:0;text-indent:2em}",
+    "h2{font:16pt/28.99pt Hei;margin:0;text-indent:2em}",
+    "h3{font:16pt/28.99pt Kai;margin:0;text-indent:2em}",
+    "section{break-before:page}",
+    ".sig{text-align:right;padding-right:4em;text-indent:0}",
+  ].join("\n");
+  const body: string[] = [];
+  for (const section of input.sections) {
+    for (const doc of section.documents) {
+      body.push(`<section><h1>${esc(doc.title)}</h1>`);
+      if (doc.docNumber) body.push(`<p class="no">${esc(doc.docNumber)}</p>`);
+      if (doc.addressees) body.push(`<p style="text-indent:0">${esc(doc.addressees)}</p>`);
+      for (const b of doc.blocks) {
+        if (b.type === "paragraph") body.push(`<p>${esc(b.text)}</p>`);
+        else if (b.type === "heading")
+          body.push(`<h${b.level === 1 ? 2 : 3}>${esc(b.text)}</h${b.level === 1 ? 2 : 3}>`);
+        else
+          body.push(
+            `<table>${b.rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join("")}</tr>`).join("")}</table>`,
+          );
+      }
+      if (doc.signer) body.push(`<p class="sig">${esc(doc.signer)}</p>`);
+      body.push(`<p class="sig">${esc(doc.dateWritten)}</p></section>`);
+    }
+  }
+  return `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><style>${css}</style><body>${body.join("\n")}</body></html>`;
+}
+
+export async function benchPdf(targetPages = 200): Promise<PdfBenchResult> {
+  const input = generatedEdition(targetPages);
+  // Warm-up: font parsing and JIT, as in a warm Lambda.
+  await renderEditionPdf(generatedEdition(10), { documentPdfs: false });
+  const t0 = performance.now();
+  const r = await renderEditionPdf(input);
+  const seconds = (performance.now() - t0) / 1000;
+  const documentPdfBytes = [...r.documentPdfs.values()].reduce((n, b) => n + b.byteLength, 0);
+  const peakRssMiB = process.resourceUsage().maxRSS / 1024;
+  const ours = {
+    pages: r.pageCount,
+    seconds,
+    pagesPerSecond: r.pageCount / seconds,
+    bytesPerPage: r.pdf.byteLength / r.pageCount,
+    documentPdfBytes,
+    peakRssMiB,
+  };
+
+  let chromium: PdfBenchResult["chromium"] = null;
+  if (existsSync(CHROMIUM)) {
+    const dir = mkdtempSync(join(tmpdir(), "pdf-bench-"));
+    try {
+      const html = join(dir, "edition.html");
+      const out = join(dir, "edition.pdf");
+      writeFileSync(html, editionHtml(input, defaultFontsDir()));
+      const c0 = performance.now();
+      execFileSync(
+        CHROMIUM,
+        [
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--no-pdf-header-footer",
+          `--print-to-pdf=${out}`,
+          pathToFileURL(html).href,
+        ],
+        { stdio: "ignore", timeout: 300_000 },
+      );
+      const cs = (performance.now() - c0) / 1000;
+      const bytes = readFileSync(out);
+      const pages = (await PDFDocument.load(bytes, { updateMetadata: false })).getPageCount();
+      chromium = {
+        pages,
+        seconds: cs,
+        pagesPerSecond: pages / cs,
+        bytesPerPage: bytes.byteLength / pages,
+        pagesPerSecondRatio: ours.pagesPerSecond / (pages / cs),
+        bytesPerPageRatio: ours.bytesPerPage / (bytes.byteLength / pages),
+      };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  return { ...ours, chromium };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const pages = Number(process.argv[2] ?? 200);
+  const result = await benchPdf(pages);
+  console.log(JSON.stringify(result, (_k, v) => (typeof v === "number" ? Math.round(v * 100) / 100 : v), 2));
+}

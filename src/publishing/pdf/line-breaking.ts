@@ -1,0 +1,214 @@
+/**
+ * Chinese line breaking with 禁则 (kinsoku), as a pure function over measured pieces.
+ *
+ * - A piece is one CJK character or punctuation mark, a run of spaces, or an unbreakable Latin
+ *   word / number ("2024", "GB/T", "9704-2012", "4.5", "65%").
+ * - No line starts with closing punctuation (，。、；：！？）】」』》…” …) and none ends with
+ *   opening punctuation (（【「『《“ …).
+ * - A closing mark that would start the next line may hang into the margin (one mark, at most
+ *   `hang` wide); otherwise characters are pushed to the next line until the rules hold.
+ * - Spaces at a break stay at the end of the line, take no width and are not justified.
+ */
+
+/** May not start a line. */
+export const NO_LINE_START = new Set([
+  ..."，。、；：！？）］｝〕〗】」』》〉…‥”’·・～%‰℃°,.;:!?)]}>—－",
+  "\u00b7",
+  "\u30fb",
+  "\u2030",
+]);
+/** May not end a line. */
+export const NO_LINE_END = new Set([..."（［｛〔〖【「『《〈“‘([{<"]);
+/** Closing marks that may hang past the right edge. */
+export const HANGABLE = new Set([..."，。、；：！？,.;:!?"]);
+
+export type PieceKind = "char" | "word" | "space";
+
+export interface Segment {
+  readonly text: string;
+  readonly kind: PieceKind;
+}
+
+export interface Piece extends Segment {
+  /** Width in the same unit as the line width. */
+  readonly width: number;
+}
+
+const WORD_CHAR = /[0-9A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]/u;
+/** Joiners kept inside a word when letters/digits follow them: 9704-2012, 4.5, GB/T, a_b. */
+const WORD_JOINER = /[.,:/\-_+&'’@#]/u;
+/** Suffixes kept on a word: 65%, 30℃. */
+const WORD_SUFFIX = /[%‰℃°]/u;
+
+/** Splits text into breakable units. Concatenating the texts gives the input back. */
+export function segment(text: string): Segment[] {
+  const cps = Array.from(text);
+  const out: Segment[] = [];
+  let i = 0;
+  while (i < cps.length) {
+    const c = cps[i] as string;
+    if (c === " " || c === "\t" || c === "\u00a0") {
+      let j = i + 1;
+      while (j < cps.length && (cps[j] === " " || cps[j] === "\t" || cps[j] === "\u00a0")) j++;
+      out.push({ text: cps.slice(i, j).join(""), kind: "space" });
+      i = j;
+    } else if (WORD_CHAR.test(c)) {
+      let j = i + 1;
+      for (;;) {
+        const d = cps[j];
+        if (d === undefined) break;
+        if (WORD_CHAR.test(d)) j++;
+        else if (WORD_JOINER.test(d) && cps[j + 1] !== undefined && WORD_CHAR.test(cps[j + 1] as string))
+          j += 2;
+        else break;
+      }
+      while (cps[j] !== undefined && WORD_SUFFIX.test(cps[j] as string)) j++;
+      out.push({ text: cps.slice(i, j).join(""), kind: "word" });
+      i = j;
+    } else {
+      out.push({ text: c, kind: "char" });
+      i++;
+    }
+  }
+  return out;
+}
+
+function firstChar(s: string): string {
+  return String.fromCodePoint(s.codePointAt(0) ?? 0);
+}
+
+function lastChar(s: string): string {
+  const a = Array.from(s);
+  return a[a.length - 1] ?? "";
+}
+
+export function mayStartLine(p: Segment): boolean {
+  return p.kind === "word" ? !NO_LINE_START.has(firstChar(p.text)) : !NO_LINE_START.has(p.text);
+}
+
+export function mayEndLine(p: Segment): boolean {
+  return p.kind === "word" ? !NO_LINE_END.has(lastChar(p.text)) : !NO_LINE_END.has(p.text);
+}
+
+export interface BreakOptions {
+  /** Available width of every line. */
+  readonly width: number;
+  /** First-line indent (reduces the first line's width). */
+  readonly indent?: number;
+  /** How far one closing mark may hang past the edge; 0 disables hanging. */
+  readonly hang?: number;
+}
+
+export interface Line {
+  /** Pieces [start, end) belong to the line, including trailing spaces and a hanging mark. */
+  readonly start: number;
+  readonly end: number;
+  /** Pieces [start, contentEnd) are set inside the measure: no trailing spaces, no hanging mark. */
+  readonly contentEnd: number;
+  /** Width of pieces [start, contentEnd). */
+  readonly width: number;
+  /** The width this line had available. */
+  readonly available: number;
+  readonly hanging: boolean;
+  /** Last line of the paragraph (not justified). */
+  readonly last: boolean;
+}
+
+const EPS = 1e-6;
+
+function sumWidth(pieces: readonly Piece[], from: number, to: number): number {
+  let w = 0;
+  for (let k = from; k < to; k++) w += (pieces[k] as Piece).width;
+  return w;
+}
+
+/** Greedy line breaking with 禁则. Pieces wider than a line get a line of their own. */
+export function breakLines(pieces: readonly Piece[], opts: BreakOptions): Line[] {
+  const lines: Line[] = [];
+  const n = pieces.length;
+  const hang = opts.hang ?? 0;
+  /** Whether the first non-space piece from `at` may start a line. */
+  const startsOk = (at: number): boolean => {
+    let k = at;
+    while (k < n && (pieces[k] as Piece).kind === "space") k++;
+    return k >= n || mayStartLine(pieces[k] as Piece);
+  };
+  let i = 0;
+  // Leading spaces of the paragraph are content (they were submitted); spaces at breaks are not.
+  while (i < n) {
+    const available = lines.length === 0 ? opts.width - (opts.indent ?? 0) : opts.width;
+    const start = i;
+    let w = 0;
+    let hanging = false;
+    while (i < n) {
+      const p = pieces[i] as Piece;
+      if (w + p.width <= available + EPS || i === start) {
+        w += p.width;
+        i++;
+        continue;
+      }
+      if (p.kind === "space") break;
+      if (
+        hang > 0 &&
+        HANGABLE.has(p.text) &&
+        p.width <= hang + EPS &&
+        startsOk(i + 1) &&
+        mayEndLine(pieces[i - 1] as Piece)
+      ) {
+        hanging = true;
+        i++;
+      }
+      break;
+    }
+    let contentEnd = hanging ? i - 1 : i;
+    if (!hanging && i < n) {
+      // Push pieces to the next line until the break is allowed. Spaces at a break stay behind,
+      // so what must be allowed to start a line is the first piece after them.
+      const endsOk = (at: number): boolean => {
+        let k = at - 1;
+        while (k > start && (pieces[k] as Piece).kind === "space") k--;
+        return mayEndLine(pieces[k] as Piece);
+      };
+      const allowed = (at: number): boolean => startsOk(at) && endsOk(at);
+      let j = i;
+      while (j > start + 1 && !allowed(j)) j--;
+      if (allowed(j)) i = j;
+      else {
+        // Nothing can be pushed down (e.g. one over-wide word): keep the closing marks on this
+        // line, past the edge, rather than start the next line with them.
+        while (i < n && !startsOk(i)) i++;
+      }
+      contentEnd = i;
+      w = sumWidth(pieces, start, contentEnd);
+    } else if (hanging) {
+      w = sumWidth(pieces, start, contentEnd);
+    }
+    // Spaces at the break stay on this line without width.
+    while (contentEnd > start + 1 && (pieces[contentEnd - 1] as Piece).kind === "space" && !hanging) {
+      contentEnd--;
+      w -= (pieces[contentEnd] as Piece).width;
+    }
+    while (i < n && (pieces[i] as Piece).kind === "space") i++;
+    lines.push({ start, end: i, contentEnd, width: w, available, hanging, last: i >= n });
+  }
+  return lines;
+}
+
+/** Number of glyphs (code points) in a piece range. */
+export function glyphCount(pieces: readonly Piece[], from: number, to: number): number {
+  let c = 0;
+  for (let k = from; k < to; k++) c += Array.from((pieces[k] as Piece).text).length;
+  return c;
+}
+
+/**
+ * Extra space after each glyph that justifies a line to its available width. 0 for the last
+ * line of a paragraph, a line with one glyph, or when the gap would exceed `maxGap`.
+ */
+export function justifyGap(pieces: readonly Piece[], line: Line, maxGap = Number.POSITIVE_INFINITY): number {
+  if (line.last) return 0;
+  const glyphs = glyphCount(pieces, line.start, line.contentEnd);
+  if (glyphs < 2) return 0;
+  const gap = (line.available - line.width) / (glyphs - 1);
+  return gap > maxGap ? 0 : gap;
+}

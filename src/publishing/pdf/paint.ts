@@ -1,0 +1,127 @@
+/**
+ * Paints laid-out pages into a pdf-lib document: fonts embedded as subsets through fontkit 2,
+ * one BT…ET per line with Tc (character spacing) for the grid and justification.
+ */
+import { createHash } from "node:crypto";
+import {
+  beginText,
+  endText,
+  lineTo,
+  moveTo,
+  PDFDocument,
+  type PDFFont,
+  PDFName,
+  type PDFPage,
+  popGraphicsState,
+  pushGraphicsState,
+  setCharacterSpacing,
+  setFillingRgbColor,
+  setFontAndSize,
+  setLineWidth,
+  setStrokingRgbColor,
+  setTextMatrix,
+  showText,
+  stroke,
+} from "pdf-lib";
+import { createFontkitAdapter } from "./fontkit-adapter.js";
+import type { FaceBook, FaceId } from "./fonts.js";
+import { PAGE_H, PAGE_W } from "./geometry.js";
+import type { LaidPage } from "./layout.js";
+
+/** Six capital letters derived from `seed`, for the subset tag "ABCDEF+FontName" (ISO 32000 9.6.4). */
+export function subsetTag(seed: string): string {
+  const h = createHash("sha256").update(seed).digest();
+  let tag = "";
+  for (let i = 0; i < 6; i++) tag += String.fromCharCode(65 + ((h[i] ?? 0) % 26));
+  return tag;
+}
+
+export async function createPdf(book: FaceBook): Promise<PDFDocument> {
+  const pdf = await PDFDocument.create({ updateMetadata: false });
+  const collectionFace = book.faces.find((f) => f.collectionFace)?.collectionFace;
+  pdf.registerFontkit(createFontkitAdapter(collectionFace) as never);
+  return pdf;
+}
+
+/**
+ * Paints pages; `seed` makes the subset tags differ between PDFs. Returns the PDF pages.
+ * `subset: false` embeds whole fonts (tests compare glyphs drawn from subsets against them).
+ */
+export async function paintPages(
+  pdf: PDFDocument,
+  book: FaceBook,
+  pages: readonly LaidPage[],
+  seed: string,
+  options: { subset?: boolean } = {},
+): Promise<PDFPage[]> {
+  const subset = options.subset !== false;
+  const fonts = new Map<FaceId, PDFFont>();
+  const fontFor = async (id: FaceId): Promise<PDFFont> => {
+    let f = fonts.get(id);
+    if (!f) {
+      const face = book.faces[id];
+      if (!face) throw new Error(`no face ${id}`);
+      f = await pdf.embedFont(face.bytes, {
+        subset,
+        customName: subset ? `${subsetTag(`${seed}/${face.name}`)}+${face.name}` : face.name,
+      });
+      fonts.set(id, f);
+    }
+    return f;
+  };
+  // Embed in a fixed order so object numbering is reproducible.
+  const used = new Set<FaceId>();
+  for (const p of pages)
+    for (const op of p.ops) if (op.op === "text") for (const r of op.runs) used.add(r.face);
+  for (const id of [...used].sort((a, b) => a - b)) await fontFor(id);
+
+  const out: PDFPage[] = [];
+  for (const laid of pages) {
+    const page = pdf.addPage([PAGE_W, PAGE_H]);
+    const keys = new Map<FaceId, PDFName>();
+    const keyFor = (id: FaceId): PDFName => {
+      let k = keys.get(id);
+      if (!k) {
+        k = PDFName.of(`F${id}`);
+        page.node.setFontDictionary(k, (fonts.get(id) as PDFFont).ref);
+        keys.set(id, k);
+      }
+      return k;
+    };
+    const ops = [];
+    for (const op of laid.ops) {
+      if (op.op === "rule") {
+        const c = op.color ?? [0, 0, 0];
+        ops.push(
+          pushGraphicsState(),
+          setStrokingRgbColor(c[0], c[1], c[2]),
+          setLineWidth(op.width),
+          moveTo(op.x1, PAGE_H - op.y1),
+          lineTo(op.x2, PAGE_H - op.y2),
+          stroke(),
+          popGraphicsState(),
+        );
+        continue;
+      }
+      if (op.runs.length === 0) continue;
+      const c = op.color ?? [0, 0, 0];
+      ops.push(beginText(), setFillingRgbColor(c[0], c[1], c[2]), setCharacterSpacing(round(op.tc)));
+      for (const run of op.runs) {
+        const font = fonts.get(run.face) as PDFFont;
+        ops.push(
+          setFontAndSize(keyFor(run.face), op.size),
+          setTextMatrix(1, 0, 0, 1, round(op.x + run.dx), round(PAGE_H - op.y)),
+          showText(font.encodeText(run.text)),
+        );
+      }
+      ops.push(endText());
+    }
+    page.pushOperators(...ops);
+    out.push(page);
+  }
+  return out;
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}

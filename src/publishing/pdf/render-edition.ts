@@ -1,0 +1,177 @@
+/**
+ * Renders an edition of the gazette to PDF, and each document to a PDF of its own with the same
+ * pages (same layout, same printed page numbers).
+ *
+ * See layout.ts for the page design and numbering, fonts/README.md for the faces.
+ */
+import {
+  type PDFDocument,
+  PDFHexString,
+  PDFName,
+  PDFNull,
+  PDFNumber,
+  type PDFPage,
+  type PDFRef,
+} from "pdf-lib";
+import type {
+  DocumentPlacement,
+  EditionRenderInput,
+  RenderedEditionPdf,
+} from "../../editions/render-model.js";
+import { defaultFontSet, FaceBook, type FontSet } from "./fonts.js";
+import { issueLabel, type LaidEdition, layoutEdition } from "./layout.js";
+import { createPdf, paintPages } from "./paint.js";
+
+export type { FontSet } from "./fonts.js";
+
+export interface RenderPdfOptions {
+  /** Faces to use; defaults to the shipped Fandol set (+ Noto Serif CJK TC fallback). */
+  readonly fonts?: FontSet;
+  /** Also build one PDF per document (default true). */
+  readonly documentPdfs?: boolean;
+  /** Told about characters that no face has (they are drawn as .notdef boxes). */
+  readonly onMissingGlyphs?: (chars: string) => void;
+}
+
+export const PRODUCER = "gazette-pipeline PDF renderer (pdf-lib 1.17.1, fontkit 2.0.4)";
+
+interface OutlineItem {
+  readonly title: string;
+  readonly page?: PDFPage | undefined;
+  readonly children?: readonly OutlineItem[];
+}
+
+/** Writes /Outlines (bookmarks); pdf-lib has no API for them. */
+export function addOutline(pdf: PDFDocument, items: readonly OutlineItem[]): void {
+  if (items.length === 0) return;
+  const ctx = pdf.context;
+  const rootRef = ctx.nextRef();
+  const build = (
+    list: readonly OutlineItem[],
+    parent: PDFRef,
+  ): { first: PDFRef; last: PDFRef; count: number } => {
+    const refs = list.map(() => ctx.nextRef());
+    let count = 0;
+    list.forEach((item, k) => {
+      const d = ctx.obj({});
+      d.set(PDFName.of("Title"), PDFHexString.fromText(item.title));
+      d.set(PDFName.of("Parent"), parent);
+      const prev = refs[k - 1];
+      const next = refs[k + 1];
+      if (prev) d.set(PDFName.of("Prev"), prev);
+      if (next) d.set(PDFName.of("Next"), next);
+      const target = item.page ?? item.children?.[0]?.page;
+      if (target)
+        d.set(PDFName.of("Dest"), ctx.obj([target.ref, PDFName.of("XYZ"), PDFNull, PDFNull, PDFNull]));
+      count++;
+      if (item.children && item.children.length > 0) {
+        const sub = build(item.children, refs[k] as PDFRef);
+        d.set(PDFName.of("First"), sub.first);
+        d.set(PDFName.of("Last"), sub.last);
+        d.set(PDFName.of("Count"), PDFNumber.of(sub.count));
+        count += sub.count;
+      }
+      ctx.assign(refs[k] as PDFRef, d);
+    });
+    return { first: refs[0] as PDFRef, last: refs[refs.length - 1] as PDFRef, count };
+  };
+  const top = build(items, rootRef);
+  ctx.assign(
+    rootRef,
+    ctx.obj({ Type: "Outlines", First: top.first, Last: top.last, Count: PDFNumber.of(top.count) }),
+  );
+  pdf.catalog.set(PDFName.of("Outlines"), rootRef);
+  pdf.catalog.set(PDFName.of("PageMode"), PDFName.of("UseOutlines"));
+}
+
+function isoToDate(iso: string): Date {
+  const d = new Date(`${iso}T00:00:00+08:00`);
+  return Number.isNaN(d.getTime()) ? new Date(0) : d;
+}
+
+function setMetadata(
+  pdf: PDFDocument,
+  m: { title: string; subject: string; keywords: string[]; author: string; date: string },
+): void {
+  pdf.setTitle(m.title, { showInWindowTitleBar: true });
+  pdf.setSubject(m.subject);
+  pdf.setKeywords(m.keywords);
+  pdf.setAuthor(m.author);
+  pdf.setLanguage("zh-CN");
+  pdf.setProducer(PRODUCER);
+  pdf.setCreator("gazette-pipeline");
+  const when = isoToDate(m.date);
+  pdf.setCreationDate(when);
+  pdf.setModificationDate(when);
+}
+
+async function renderEdition(
+  input: EditionRenderInput,
+  book: FaceBook,
+  laid: LaidEdition,
+): Promise<{ pdf: Uint8Array; pages: PDFPage[] }> {
+  const pdf = await createPdf(book);
+  const pages = await paintPages(pdf, book, laid.pages, `${input.edition.id}/edition`);
+  const issue = issueLabel(input);
+  setMetadata(pdf, {
+    title: `${input.masthead.name} ${issue}`,
+    subject: `${input.masthead.name} ${issue}（总第${input.edition.cumulative}期）`,
+    keywords: [input.masthead.name, issue, ...input.sections.map((s) => s.name)],
+    author: input.masthead.publisher,
+    date: input.edition.date,
+  });
+  const outline: OutlineItem[] = [{ title: "封面", page: pages[0] }];
+  const tocFirst = laid.tocPageIndexes[0];
+  if (tocFirst !== undefined) outline.push({ title: "目录", page: pages[tocFirst] });
+  for (const section of input.sections) {
+    const children = laid.documents
+      .filter((d) => d.section === section.name)
+      .map((d) => ({ title: d.doc.title, page: pages[d.pageIndexes[0] ?? 0] }));
+    if (children.length > 0) outline.push({ title: section.name, children });
+  }
+  addOutline(pdf, outline);
+  return { pdf: await pdf.save({ useObjectStreams: true }), pages };
+}
+
+/** Renders the edition PDF, the placements of its documents and one PDF per document. */
+export async function renderEditionPdf(
+  input: EditionRenderInput,
+  options: RenderPdfOptions = {},
+): Promise<RenderedEditionPdf> {
+  const book = new FaceBook(options.fonts ?? defaultFontSet());
+  const laid = layoutEdition(book, input);
+  const edition = await renderEdition(input, book, laid);
+
+  const documentPdfs = new Map<string, Uint8Array>();
+  if (options.documentPdfs !== false) {
+    const issue = issueLabel(input);
+    for (const d of laid.documents) {
+      const pdf = await createPdf(book);
+      const pages = await paintPages(
+        pdf,
+        book,
+        d.pageIndexes.map((i) => laid.pages[i] as (typeof laid.pages)[number]),
+        `${input.edition.id}/${d.doc.id}`,
+      );
+      setMetadata(pdf, {
+        title: d.doc.title,
+        subject: `${input.masthead.name} ${issue} 第${d.firstPage}–${d.lastPage}页${d.doc.docNumber ? ` ${d.doc.docNumber}` : ""}`,
+        keywords: [input.masthead.name, issue, d.section, ...(d.doc.docNumber ? [d.doc.docNumber] : [])],
+        author: d.doc.issuers.join("、") || input.masthead.publisher,
+        date: input.edition.date,
+      });
+      addOutline(pdf, [{ title: d.doc.title, page: pages[0] }]);
+      documentPdfs.set(d.doc.id, await pdf.save({ useObjectStreams: true }));
+    }
+  }
+
+  if (book.missing.size > 0) {
+    options.onMissingGlyphs?.(String.fromCodePoint(...book.missing));
+  }
+  const placements: DocumentPlacement[] = laid.documents.map((d) => ({
+    id: d.doc.id,
+    firstPage: d.firstPage,
+    lastPage: d.lastPage,
+  }));
+  return { pdf: edition.pdf, pageCount: laid.pages.length, placements, documentPdfs };
+}
