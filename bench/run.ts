@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { benchIntake, type IntakeBenchResult } from "./intake.js";
+import { benchPdf, type PdfBenchResult } from "./pdf.js";
 
 const DURABILITY = {
   ack: "the default: one WAL fsync before each acknowledgement; acknowledged documents survive power loss",
@@ -22,8 +23,31 @@ function report(r: IntakeBenchResult): string[] {
   ];
 }
 
+function pdfReport(r: PdfBenchResult): string[] {
+  const lines = [
+    `# Edition rendering benchmark (${new Date().toISOString()})`,
+    `machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, node ${process.version}`,
+    `edition: ${r.pages} pages of generated documents, GB/T 9704 layout, with every per-document PDF`,
+    "",
+    `ours (pdf-lib + fontkit 2, Fandol fonts): ${r.pagesPerSecond.toFixed(1)} pages/s, ${(r.bytesPerPage / 1024).toFixed(2)} KiB/page, peak RSS ${r.peakRssMiB.toFixed(0)} MiB`,
+  ];
+  if (r.chromium) {
+    lines.push(
+      `peer: Debian chromium --headless --print-to-pdf of the same edition's HTML: ${r.chromium.pagesPerSecond.toFixed(1)} pages/s, ${(r.chromium.bytesPerPage / 1024).toFixed(2)} KiB/page`,
+      `ratio speed ours/chromium: ${r.chromium.pagesPerSecondRatio.toFixed(2)} (goal ≥ 5: ${r.chromium.pagesPerSecondRatio >= 5 ? "met" : "not met"})`,
+      `ratio bytes/page ours/chromium: ${r.chromium.bytesPerPageRatio.toFixed(2)} (goal ≤ 0.5: ${r.chromium.bytesPerPageRatio <= 0.5 ? "met" : "not met"})`,
+    );
+  } else {
+    lines.push(
+      "peer: /usr/bin/chromium is not installed (apt-get install chromium), so no ratio was measured",
+    );
+  }
+  return [...lines, ""];
+}
+
 /** `npm run bench`: prints results and writes them to bench/results/. */
 async function main() {
+  if (process.argv.includes("--pdf-only")) return writePdf();
   const documents = Number(process.env.BENCH_DOCUMENTS ?? 2000);
   const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
   const results: IntakeBenchResult[] = [];
@@ -43,6 +67,18 @@ async function main() {
   mkdirSync("bench/results", { recursive: true });
   writeFileSync("bench/results/intake.txt", text);
   writeFileSync("bench/results/intake.json", `${JSON.stringify(results, null, 2)}\n`);
+  await writePdf();
+}
+
+async function writePdf() {
+  const pages = Number(process.env.BENCH_PAGES ?? 200);
+  process.stderr.write(`edition rendering: ${pages} pages…\n`);
+  const result = await benchPdf(pages);
+  const text = pdfReport(result).join("\n");
+  process.stdout.write(text);
+  mkdirSync("bench/results", { recursive: true });
+  writeFileSync("bench/results/edition-pdf.txt", text);
+  writeFileSync("bench/results/edition-pdf.json", `${JSON.stringify(result, null, 2)}\n`);
 }
 
 main().catch((error: unknown) => {
