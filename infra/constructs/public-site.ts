@@ -132,19 +132,27 @@ export class PublicSite extends Construct {
       logBucket: props.logBucket,
       logFilePrefix: "cloudfront/",
       logIncludesCookies: false,
+      // The site is served by the app: it releases an edition's pages and PDFs only once the
+      // edition's pointer says published (PDF and web together), and sets Cache-Control
+      // (published files immutable, listings one minute), which CloudFront follows.
       defaultBehavior: {
-        origin: S3BucketOrigin.withOriginAccessControl(siteOriginBucket),
-        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-        cachePolicy: CachePolicy.CACHING_OPTIMIZED,
-        responseHeadersPolicy: this.responseHeadersPolicy,
+        ...apiBehavior(CachePolicy.USE_ORIGIN_CACHE_CONTROL_HEADERS_QUERY_STRINGS),
         allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
-        compress: true,
       },
       additionalBehaviors: {
         "/api/*": apiBehavior(CachePolicy.CACHING_DISABLED),
         "/feeds/*": {
           ...apiBehavior(CachePolicy.USE_ORIGIN_CACHE_CONTROL_HEADERS_QUERY_STRINGS),
           allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+        },
+        // Static assets (stylesheets, images) straight from the site bucket.
+        "/static/*": {
+          origin: S3BucketOrigin.withOriginAccessControl(siteOriginBucket),
+          viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+          cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+          responseHeadersPolicy: this.responseHeadersPolicy,
+          allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+          compress: true,
         },
       },
     });

@@ -44,13 +44,14 @@ describe("PublicSite", () => {
     config = distributionConfig(gazette);
   });
 
-  test("serves the site bucket through Origin Access Control, not an OAI", () => {
+  test("serves the site bucket's /static/* through Origin Access Control, not an OAI", () => {
     // Prepare
     const oacs = resourcesOf(gazette.statelessTemplate, "AWS::CloudFront::OriginAccessControl");
     const [oacId] = Object.keys(oacs);
+    const statics = config.CacheBehaviors.find((b) => b.PathPattern === "/static/*");
 
     // Act
-    const siteOrigin = config.Origins.find((o) => o.Id === config.DefaultCacheBehavior.TargetOriginId);
+    const siteOrigin = config.Origins.find((o) => o.Id === statics?.TargetOriginId);
 
     // Assess
     expect(Object.values(oacs)[0]?.Properties?.OriginAccessControlConfig).toMatchObject({
@@ -88,6 +89,18 @@ describe("PublicSite", () => {
       OriginProtocolPolicy: "https-only",
       OriginSSLProtocols: ["TLSv1.2"],
     });
+  });
+
+  test("sends the public site (default behaviour) read-only to the app, which gates unpublished editions", () => {
+    // Prepare / Act
+    const api = config.CacheBehaviors.find((b) => b.PathPattern === "/api/*");
+
+    // Assess
+    expect(config.DefaultCacheBehavior.TargetOriginId).toBe(api?.TargetOriginId);
+    expect(config.DefaultCacheBehavior.AllowedMethods).toEqual(["GET", "HEAD"]);
+    expect(config.DefaultCacheBehavior.CachePolicyId).toBe(
+      CachePolicy.USE_ORIGIN_CACHE_CONTROL_HEADERS_QUERY_STRINGS.cachePolicyId,
+    );
   });
 
   test("sends /feeds/* read-only to the HTTP API", () => {
