@@ -7,6 +7,7 @@ import {
   BucketEncryption,
   type BucketProps,
   type CfnBucket,
+  ObjectLockRetention,
   ObjectOwnership,
 } from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
@@ -33,6 +34,8 @@ export interface GazetteDataProps {
    * version: they are the archive.
    * @default Duration.days(30)
    */
+  /** Object Lock retention of the blob bucket's published files; default 30 years. */
+  readonly publishedRetention?: Duration;
   readonly siteNoncurrentVersionRetention?: Duration;
   /**
    * The CloudFront distribution that may read the site bucket through Origin Access Control.
@@ -137,6 +140,14 @@ export class GazetteData extends Construct {
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: "blob/",
       lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+      // Everything here is written once (originals, published PDFs, canonical texts, manifests):
+      // Object Lock keeps every version for the retention period, so not even a mistaken
+      // overwrite or delete can change what was published. Governance mode leaves a privileged,
+      // audited way out (s3:BypassGovernanceRetention) for legal removal orders.
+      objectLockEnabled: true,
+      objectLockDefaultRetention: ObjectLockRetention.governance(
+        props.publishedRetention ?? Duration.days(365 * 30),
+      ),
     });
 
     this.siteBucket = new Bucket(this, "SiteBucket", {

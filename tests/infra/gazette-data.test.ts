@@ -212,3 +212,22 @@ describe("GazetteStateful access policies", () => {
     expect([...referencedBuckets]).toEqual([blobBucketId]);
   });
 });
+
+describe("GazetteStateful write-once blobs", () => {
+  test("the blob bucket has Object Lock with a governance-mode default retention", () => {
+    // Prepare
+    const gazette = synthGazette();
+
+    // Act
+    const buckets = Object.values(gazette.statefulTemplate.findResources("AWS::S3::Bucket")).filter(
+      (b) => b.Properties?.ObjectLockEnabled === true,
+    );
+
+    // Assess
+    expect(buckets).toHaveLength(1);
+    expect(buckets[0]?.Properties?.ObjectLockConfiguration).toEqual({
+      ObjectLockEnabled: "Enabled",
+      Rule: { DefaultRetention: { Mode: "GOVERNANCE", Days: 365 * 30 } },
+    });
+  });
+});
