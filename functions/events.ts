@@ -7,5 +7,6 @@ const container = createAwsContainer();
 export const handler = createEventsHandler({
   queues: container.platform.queues,
   audit: container.audit,
+  statuses: container.statuses,
   logger: container.logger,
 });

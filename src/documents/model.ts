@@ -130,6 +130,11 @@ export interface GazetteDocument {
   readonly interpretations: readonly Interpretation[];
   readonly normative: NormativeValidity | null;
   readonly relations: Relations;
+  /**
+   * For a 勘误 (correction): the 发文字号 of the documents it corrects; [] otherwise. Records stored
+   * before the field existed lack it: read with `?? []`.
+   */
+  readonly corrects: readonly string[];
   readonly repost: RepostRequirement;
   readonly source: DocumentSource;
   /** Things an editor should look at that do not block acceptance. */

@@ -124,6 +124,8 @@ export const submissionSchema = z.object({
       amends: z.array(text(MAX.relation)).max(MAX.relations).optional().default([]),
     })
     .nullish(),
+  /** 勘误: the 发文字号 of the published documents this one corrects. */
+  corrects: z.array(text(MAX.relation)).max(MAX.relations).optional().default([]),
   repost: z
     .object({
       scope: z.enum(REPOST_SCOPES, { message: `must be one of ${REPOST_SCOPES.join(", ")}` }),
@@ -251,6 +253,10 @@ function parseShape(
   parsed.relations?.amends.forEach((n, i) => {
     if (!parseDocNumber(n))
       problems.push(problem(`relations.amends.${i}`, "invalid_format", `"${n}" is not a 发文字号`));
+  });
+  parsed.corrects.forEach((n, i) => {
+    if (!parseDocNumber(n))
+      problems.push(problem(`corrects.${i}`, "invalid_format", `"${n}" is not a 发文字号`));
   });
   if (parsed.disclosure.attribute !== "public" && !parsed.disclosure.reason) {
     problems.push(
@@ -443,6 +449,7 @@ export function validateSubmission(input: unknown, ctx: SubmissionContext): Subm
     interpretations: interpretations.map((it, i) => ({ id: `interpretation-${i + 1}`, ...it })),
     normative: parsed.normative ?? null,
     relations: { repeals: parsed.relations?.repeals ?? [], amends: parsed.relations?.amends ?? [] },
+    corrects: parsed.corrects,
     repost: {
       scope: repost.scope,
       regions: repost.regions,

@@ -9,6 +9,8 @@ export function createApiApp(container: Container) {
     auth: container.auth,
     site: container.site,
     editions: container.editions,
+    statuses: container.statuses,
+    now: () => container.platform.clock.now(),
     flush: () => container.platform.flush(),
     logError: (error) => container.logger.error("request failed", { error: error as Error }),
   });

@@ -8,11 +8,14 @@ import type { EditionPublishedEvent } from "../editions/publish.js";
 import { PermanentMessageError } from "../platform/errors.js";
 import type { QueuePort } from "../platform/ports.js";
 import { createSqsHandler } from "../platform/sqs-consumer.js";
+import type { DocumentStatuses } from "../status/service.js";
 
 /** Domain events → subscribers. Editions and reposts add their subscribers here. */
 export function createEventsHandler(deps: {
   readonly queues: QueuePort;
   readonly audit: AuditLog;
+  /** Records what a published edition repeals, amends and corrects; left out, nothing is. */
+  readonly statuses: DocumentStatuses;
   readonly logger?: Logger;
 }): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
   return createSqsHandler({
@@ -33,9 +36,12 @@ export function createEventsHandler(deps: {
           });
           return;
         }
-        case "edition.published":
-          await recordEditionPublished(deps.audit, body as EditionPublishedEvent);
+        case "edition.published": {
+          const e = body as EditionPublishedEvent;
+          await recordEditionPublished(deps.audit, e);
+          await deps.statuses.recordEdition(e.editionId);
           return;
+        }
         default:
           // Retrying cannot teach us a new event type: straight to the dead-letter queue.
           throw new PermanentMessageError(`Unknown event type ${String(event.type)}`);

@@ -7,6 +7,7 @@ import { DISCLOSURE_ATTRIBUTES, DOCUMENT_KINDS } from "../documents/model.js";
 import { createEditionsRoutes } from "../editions/http.js";
 import type { EditionService } from "../editions/service.js";
 import type { PublicSite } from "../publishing/public-site.js";
+import { chinaToday, type DocumentStatuses } from "../status/service.js";
 import type { Authenticator, Principal } from "./auth.js";
 import { errorResponse, HttpProblem } from "./errors.js";
 import { jsonResponse } from "./json.js";
@@ -18,6 +19,10 @@ export interface AppDependencies {
   readonly auth: Authenticator;
   readonly site: PublicSite;
   readonly editions: EditionService;
+  /** 效力状态 of published documents, added to GET /api/documents/{id} as `status`. */
+  readonly statuses?: DocumentStatuses | undefined;
+  /** The clock for validity periods; default the system clock. */
+  readonly now?: (() => Date) | undefined;
   /** Makes the request's writes durable before it is acknowledged (Platform.flush). */
   readonly flush: () => Promise<void>;
   readonly logError?: (error: unknown) => void;
@@ -251,7 +256,14 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
     return jsonResponse(result);
   });
 
-  app.get("/api/documents/:id", editor, async (c) => jsonResponse(await intake.get(c.req.param("id"))));
+  app.get("/api/documents/:id", editor, async (c) => {
+    const document = await intake.get(c.req.param("id"));
+    // Only a published document has a validity status: the field is added once it is published.
+    if (!deps.statuses || document.state !== "published") return jsonResponse(document);
+    const today = chinaToday((deps.now ?? (() => new Date()))());
+    const status = await deps.statuses.statusOf(document.id, today, document.normative);
+    return jsonResponse({ ...document, corrects: document.corrects ?? [], status });
+  });
 
   app.route("/", createEditionsRoutes({ editions: deps.editions, requireEditor: editor }));
 

@@ -16,9 +16,10 @@ import {
   summarizeEdition,
 } from "../site/feeds.js";
 import type { EditionSiteInput, SiteGazette } from "../site/model.js";
-import { renderHomePage, renderNotFoundPage } from "../site/render.js";
+import { renderEditionSite, renderHomePage, renderNotFoundPage } from "../site/render.js";
 import { documentPath, editionPath, HOME_PATH } from "../site/urls.js";
-import { type EditionIndex, editionIndexKey } from "./render.js";
+import { chinaToday, type DocumentStatuses } from "../status/service.js";
+import { type CanonicalText, type EditionIndex, editionIndexKey } from "./render.js";
 
 export interface SiteResponse {
   readonly body: Uint8Array | string;
@@ -42,11 +43,25 @@ const DOCUMENT_FILE = /^documents\/([0-9A-HJKMNP-TV-Z]{26})(~[A-Za-z0-9_-]+)?\.(
  * the PDF and the web edition together or neither. Home, feeds and sitemap are built from the
  * published editions on request.
  */
+export interface PublicSiteOptions {
+  /** Validity statuses; without them every document shows as published (有效). */
+  readonly statuses?: DocumentStatuses | undefined;
+  /** The clock that decides whether a validity period has ended; default the system clock. */
+  readonly now?: (() => Date) | undefined;
+}
+
 export class PublicSite {
+  private readonly statuses: DocumentStatuses | undefined;
+  private readonly now: () => Date;
+
   constructor(
     private readonly platform: Pick<Platform, "records" | "blobs">,
     private readonly gazette: SiteGazette,
-  ) {}
+    options: PublicSiteOptions = {},
+  ) {
+    this.statuses = options.statuses;
+    this.now = options.now ?? (() => new Date());
+  }
 
   /** Published editions, newest first. */
   async publishedEditions(limit = 1000): Promise<Edition[]> {
@@ -81,26 +96,76 @@ export class PublicSite {
     };
   }
 
-  private async isPublished(path: string): Promise<boolean> {
+  /** The published edition a site path belongs to, or undefined (not published, not a file). */
+  private async publishedEditionOf(path: string): Promise<Edition | undefined> {
     const e = EDITION_FILE.exec(path);
     if (e) {
       const [year, issue] = [Number(e[1]), Number(e[2])];
       const editions = await this.publishedEditions();
-      return editions.some((ed) => ed.year === year && ed.issue === issue);
+      return editions.find((ed) => ed.year === year && ed.issue === issue);
     }
     const d = DOCUMENT_FILE.exec(path);
-    if (!d?.[1]) return false;
+    if (!d?.[1]) return undefined;
     const claim = await this.platform.records.get<PlacementClaim>(placementKey(d[1]));
     const cumulative = claim ? cumulativeFromId(claim.data.editionId) : undefined;
-    if (cumulative === undefined) return false;
+    if (cumulative === undefined) return undefined;
     const edition = await this.platform.records.get<Edition>(editionKeys(cumulative));
-    return edition?.data.status === "published";
+    return edition?.data.status === "published" ? edition.data : undefined;
+  }
+
+  /** Today in China, for validity periods. */
+  private today(): string {
+    return chinaToday(this.now());
+  }
+
+  /** The input with the current status of each of its documents. */
+  private async withStatus(input: EditionSiteInput): Promise<EditionSiteInput> {
+    if (!this.statuses) return input;
+    const ids = input.edition.sections.flatMap((s) => s.documents.map((d) => d.id));
+    return { ...input, status: await this.statuses.statusMap(ids, this.today()) };
+  }
+
+  /**
+   * An edition's pages rendered now, from its stored canonical texts and index and the current
+   * statuses: the text is the published text, the banner is today's. The HTML stored at
+   * publication stays as it was; undefined when something needed is missing (then the stored
+   * page is served).
+   */
+  private async renderedPage(edition: Edition, path: string): Promise<string | undefined> {
+    const input = await this.index(edition);
+    if (!input) return undefined;
+    const ids = input.edition.sections.flatMap((s) => s.documents.map((d) => d.id));
+    const texts = await Promise.all(ids.map((id) => this.platform.blobs.get(`documents/${id}.json`)));
+    const full = new Map<string, CanonicalText["document"]>();
+    for (const blob of texts) {
+      if (!blob) return undefined;
+      const text = JSON.parse(new TextDecoder().decode(blob.bytes)) as CanonicalText;
+      full.set(text.document.id, text.document);
+    }
+    const complete: EditionSiteInput = {
+      ...input,
+      edition: {
+        ...input.edition,
+        sections: input.edition.sections.map((s) => ({
+          ...s,
+          documents: s.documents.map((d) => full.get(d.id) ?? d),
+        })),
+      },
+      // As the publishing renderer does: the edition's own date.
+      publishedAt: `${input.edition.edition.date}T00:00:00+08:00`,
+    };
+    return renderEditionSite(await this.withStatus(complete)).get(path);
   }
 
   /** A published file by its site path (no leading slash), or undefined. */
   async file(path: string): Promise<SiteResponse | undefined> {
     if (!EDITION_FILE.test(path) && !DOCUMENT_FILE.test(path)) return undefined;
-    if (!(await this.isPublished(path))) return undefined;
+    const edition = await this.publishedEditionOf(path);
+    if (!edition) return undefined;
+    if (this.statuses && path.endsWith(".html")) {
+      const html = await this.renderedPage(edition, path);
+      if (html !== undefined) return { body: html, contentType: TYPES.html!, immutable: false };
+    }
     const blob = await this.platform.blobs.get(path);
     if (!blob) return undefined;
     const ext = path.endsWith(".manifest.json") ? "json" : (path.split(".").pop() ?? "");
@@ -114,7 +179,7 @@ export class PublicSite {
   async home(): Promise<string> {
     const editions = await this.publishedEditions(200);
     const inputs = (await Promise.all(editions.map((e) => this.index(e)))).filter((x) => x !== undefined);
-    const latest = inputs[0];
+    const latest = inputs[0] && (await this.withStatus(inputs[0]));
     return renderHomePage({
       gazette: this.gazette,
       editions: inputs.map((i) => summarizeEdition(i)),
@@ -123,6 +188,7 @@ export class PublicSite {
         placements: latest.placements,
         urls: latest.urls,
         pdfSizes: latest.pdfSizes,
+        status: latest.status,
       },
     });
   }
@@ -140,7 +206,7 @@ export class PublicSite {
   }
 
   async documentsFeed(): Promise<string> {
-    const inputs = await this.recentInputs(10);
+    const inputs = await Promise.all((await this.recentInputs(10)).map((i) => this.withStatus(i)));
     return renderDocumentsFeed(
       inputs.flatMap((i) => documentFeedEntries(i)),
       this.gazette,

@@ -9,6 +9,7 @@ import { ApiGatewayAuthenticator, type Authenticator, EditorTokenAuthenticator }
 import type { Platform } from "../platform/ports.js";
 import { PublicSite } from "../publishing/public-site.js";
 import { createEditionRenderer } from "../publishing/render.js";
+import { DocumentStatuses } from "../status/service.js";
 
 /** Everything the handlers need, wired once per process (per Lambda container). */
 export interface Container {
@@ -19,6 +20,7 @@ export interface Container {
   readonly auth: Authenticator;
   readonly editions: EditionService;
   readonly site: PublicSite;
+  readonly statuses: DocumentStatuses;
   readonly logger: Logger;
 }
 
@@ -52,6 +54,7 @@ export function createContainer(
     },
     render: createEditionRenderer(siteGazette),
   });
+  const statuses = new DocumentStatuses(platform);
   return {
     config,
     platform,
@@ -59,7 +62,8 @@ export function createContainer(
     audit: new AuditLog(platform.records),
     auth,
     editions,
-    site: new PublicSite(platform, siteGazette),
+    site: new PublicSite(platform, siteGazette, { statuses, now: () => platform.clock.now() }),
+    statuses,
     logger,
   };
 }

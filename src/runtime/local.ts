@@ -34,6 +34,7 @@ export async function startLocal(config: Config, options: { hostname?: string } 
   const eventsHandler = createEventsHandler({
     queues: platform.queues,
     audit: container.audit,
+    statuses: container.statuses,
     logger: container.logger,
   });
   const poller = startQueuePoller({

@@ -81,7 +81,11 @@ describe("Lambda handlers on the AWS adapters", () => {
     // Prepare
     const res = await post(aSubmission());
     const id = (JSON.parse(res.body) as { id: string }).id;
-    const handler = createEventsHandler({ queues: container.platform.queues, audit: container.audit });
+    const handler = createEventsHandler({
+      queues: container.platform.queues,
+      audit: container.audit,
+      statuses: container.statuses,
+    });
     // Act: drain the queue the way Lambda's event source mapping would.
     for (let round = 0; round < 10; round++) {
       const messages = await container.platform.queues.receive(EVENTS_QUEUE, {

@@ -28,6 +28,7 @@ function aDocument(id: string, section: string, extra: Partial<GazetteDocument> 
     interpretations: [],
     normative: null,
     relations: { repeals: [], amends: [] },
+    corrects: [],
     repost: { scope: "none", regions: [], levels: [], sectors: [], deadlineWorkingDays: null },
     source: { format: "json", blobKey: null, sha256: null, filename: null },
     warnings: [],
