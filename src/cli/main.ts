@@ -217,9 +217,12 @@ export async function run(
   edition
     .command("create")
     .description("Create a draft edition with the next 第N期 and 总第N期")
-    .requiredOption("--year <year>", "year of the edition")
-    .option("--date <YYYY-MM-DD>", "planned publication date")
-    .action(async (opts: { year: string; date?: string }) => {
+    .option("--year <year>", "year of the edition (default: this year)")
+    .option("--date <YYYY-MM-DD>", "planned publication date (default: today for this year's editions)")
+    .action(async (opts: { year?: string; date?: string }) => {
+      // China's calendar year, which is the gazette's.
+      const thisYear = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
+      const year = opts.year ? Number(opts.year) : thisYear;
       const { body } = await client().request<{
         id: string;
         year: number;
@@ -227,7 +230,7 @@ export async function run(
         cumulative: number;
         date: string;
       }>("POST", "/api/editions", {
-        body: JSON.stringify({ year: Number(opts.year), ...(opts.date ? { date: opts.date } : {}) }),
+        body: JSON.stringify({ year, ...(opts.date ? { date: opts.date } : {}) }),
         headers: { "content-type": "application/json" },
       });
       io.out(`edition ${body.id}: ${body.year}年第${body.issue}期（总第${body.cumulative}期）, ${body.date}`);
