@@ -178,6 +178,124 @@ export function buildOpenApiDocument(config: Pick<Config, "gazette" | "limits">)
           },
         },
       },
+      "/api/editions": {
+        post: {
+          summary: "Create a draft edition with the next 第N期 and 总第N期 (editor)",
+          security: [{ editorToken: [] }],
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  required: ["year"],
+                  properties: {
+                    year: { type: "integer" },
+                    date: {
+                      type: "string",
+                      format: "date",
+                      description: "Planned publication date; default today for this year's editions",
+                    },
+                  },
+                },
+              },
+            },
+          },
+          responses: {
+            "201": { description: "The draft edition" },
+            ...errorResponses({
+              "400": "Invalid fields",
+              "401": "No editor credentials",
+              "422": "Year closed (a later year's edition exists)",
+            }),
+          },
+        },
+        get: {
+          summary: "List editions, newest first (editor)",
+          security: [{ editorToken: [] }],
+          parameters: [
+            { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 200 } },
+            { name: "cursor", in: "query", schema: { type: "string" } },
+          ],
+          responses: {
+            "200": { description: "{items, cursor?}" },
+            ...errorResponses({ "401": "No editor credentials" }),
+          },
+        },
+      },
+      "/api/editions/{id}": {
+        get: {
+          summary:
+            "One edition: status, numbers, documents, and once published urls {pdf, web, manifest} (editor)",
+          security: [{ editorToken: [] }],
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+          responses: {
+            "200": { description: "The edition" },
+            ...errorResponses({ "401": "No editor credentials", "404": "No such edition" }),
+          },
+        },
+      },
+      "/api/editions/{id}/documents": {
+        put: {
+          summary:
+            "Set a draft's documents (accepted, 主动公开, one edition each; a policy brings its 解读) (editor)",
+          security: [{ editorToken: [] }],
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  required: ["documents"],
+                  properties: { documents: { type: "array", items: { type: "string" } } },
+                },
+              },
+            },
+          },
+          responses: {
+            "200": { description: "The edition" },
+            ...errorResponses({
+              "400": "Invalid list",
+              "401": "No editor credentials",
+              "404": "No such edition",
+              "409": "Published, being published, changed meanwhile, or a document is in another edition",
+              "422": "A document is not accepted or not 主动公开",
+            }),
+          },
+        },
+      },
+      "/api/editions/{id}/preview": {
+        post: {
+          summary:
+            "Render without publishing: pages and where each document lands; ?format=pdf for the PDF (editor)",
+          security: [{ editorToken: [] }],
+          parameters: [
+            { name: "id", in: "path", required: true, schema: { type: "string" } },
+            { name: "format", in: "query", schema: { enum: ["json", "pdf"] } },
+          ],
+          responses: {
+            "200": { description: "Preview" },
+            ...errorResponses({ "401": "No editor credentials", "404": "No such edition" }),
+          },
+        },
+      },
+      "/api/editions/{id}/publish": {
+        post: {
+          summary:
+            "Publish the PDF and the web edition together; repeatable, returns the same manifest (editor)",
+          security: [{ editorToken: [] }],
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+          responses: {
+            "200": { description: "{edition, manifest}" },
+            ...errorResponses({
+              "401": "No editor credentials",
+              "404": "No such edition",
+              "409": "Conflicting published file",
+            }),
+          },
+        },
+      },
       "/api/openapi.json": {
         get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" } } },
       },

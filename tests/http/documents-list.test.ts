@@ -94,3 +94,26 @@ describe("GET /api/documents", () => {
     );
   });
 });
+
+describe("OpenAPI document", () => {
+  it("describes the editions endpoints", async () => {
+    const app = createTestApp();
+    try {
+      const spec = (await (await app.request("/api/openapi.json", { editor: false })).json()) as {
+        paths: Record<string, Record<string, unknown>>;
+      };
+      expect(Object.keys(spec.paths)).toEqual(
+        expect.arrayContaining([
+          "/api/editions",
+          "/api/editions/{id}",
+          "/api/editions/{id}/documents",
+          "/api/editions/{id}/preview",
+          "/api/editions/{id}/publish",
+        ]),
+      );
+      expect(Object.keys(spec.paths["/api/editions/{id}/documents"] ?? {})).toEqual(["put"]);
+    } finally {
+      app.close();
+    }
+  });
+});
