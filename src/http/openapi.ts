@@ -3,6 +3,12 @@ import type { Config } from "../config.js";
 import { DISCLOSURE_ATTRIBUTES, DOCUMENT_KINDS } from "../documents/model.js";
 import { submissionSchema } from "../documents/submission.js";
 
+/** Editor endpoints: bearer token locally, IAM or JWT in AWS. */
+const EDITOR = [{ editorToken: [] }];
+
+/** The `{id}` path parameter of documents and editions. */
+const ID_PARAM = { name: "id", in: "path", required: true, schema: { type: "string" } } as const;
+
 const errorSchema = {
   type: "object",
   required: ["error"],
@@ -76,7 +82,7 @@ export function buildOpenApiDocument(config: Pick<Config, "gazette" | "limits">)
       "/api/documents": {
         post: {
           summary: "Submit an approved document (editor)",
-          security: [{ editorToken: [] }],
+          security: EDITOR,
           parameters: [
             {
               name: "Idempotency-Key",
@@ -123,7 +129,7 @@ export function buildOpenApiDocument(config: Pick<Config, "gazette" | "limits">)
         },
         get: {
           summary: "List accepted documents, newest first (editor)",
-          security: [{ editorToken: [] }],
+          security: EDITOR,
           parameters: [
             { name: "issuer", in: "query", schema: { type: "string" } },
             { name: "kind", in: "query", schema: { enum: [...DOCUMENT_KINDS] } },
@@ -167,8 +173,8 @@ export function buildOpenApiDocument(config: Pick<Config, "gazette" | "limits">)
       "/api/documents/{id}": {
         get: {
           summary: "One accepted document (editor)",
-          security: [{ editorToken: [] }],
-          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+          security: EDITOR,
+          parameters: [ID_PARAM],
           responses: {
             "200": {
               description: "The document",
@@ -181,7 +187,7 @@ export function buildOpenApiDocument(config: Pick<Config, "gazette" | "limits">)
       "/api/editions": {
         post: {
           summary: "Create a draft edition with the next 第N期 and 总第N期 (editor)",
-          security: [{ editorToken: [] }],
+          security: EDITOR,
           requestBody: {
             required: true,
             content: {
@@ -212,7 +218,7 @@ export function buildOpenApiDocument(config: Pick<Config, "gazette" | "limits">)
         },
         get: {
           summary: "List editions, newest first (editor)",
-          security: [{ editorToken: [] }],
+          security: EDITOR,
           parameters: [
             { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 200 } },
             { name: "cursor", in: "query", schema: { type: "string" } },
@@ -227,8 +233,8 @@ export function buildOpenApiDocument(config: Pick<Config, "gazette" | "limits">)
         get: {
           summary:
             "One edition: status, numbers, documents, and once published urls {pdf, web, manifest} (editor)",
-          security: [{ editorToken: [] }],
-          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+          security: EDITOR,
+          parameters: [ID_PARAM],
           responses: {
             "200": { description: "The edition" },
             ...errorResponses({ "401": "No editor credentials", "404": "No such edition" }),
@@ -239,8 +245,8 @@ export function buildOpenApiDocument(config: Pick<Config, "gazette" | "limits">)
         put: {
           summary:
             "Set a draft's documents (accepted, 主动公开, one edition each; a policy brings its 解读) (editor)",
-          security: [{ editorToken: [] }],
-          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+          security: EDITOR,
+          parameters: [ID_PARAM],
           requestBody: {
             required: true,
             content: {
@@ -269,11 +275,8 @@ export function buildOpenApiDocument(config: Pick<Config, "gazette" | "limits">)
         post: {
           summary:
             "Render without publishing: pages and where each document lands; ?format=pdf for the PDF (editor)",
-          security: [{ editorToken: [] }],
-          parameters: [
-            { name: "id", in: "path", required: true, schema: { type: "string" } },
-            { name: "format", in: "query", schema: { enum: ["json", "pdf"] } },
-          ],
+          security: EDITOR,
+          parameters: [ID_PARAM, { name: "format", in: "query", schema: { enum: ["json", "pdf"] } }],
           responses: {
             "200": { description: "Preview" },
             ...errorResponses({ "401": "No editor credentials", "404": "No such edition" }),
@@ -284,8 +287,8 @@ export function buildOpenApiDocument(config: Pick<Config, "gazette" | "limits">)
         post: {
           summary:
             "Publish the PDF and the web edition together; repeatable, returns the same manifest (editor)",
-          security: [{ editorToken: [] }],
-          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+          security: EDITOR,
+          parameters: [ID_PARAM],
           responses: {
             "200": { description: "{edition, manifest}" },
             ...errorResponses({
