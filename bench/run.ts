@@ -48,6 +48,12 @@ function pdfReport(r: PdfBenchResult): string[] {
 /** `npm run bench`: prints results and writes them to bench/results/. */
 async function main() {
   if (process.argv.includes("--pdf-only")) return writePdf();
+  await writeIntake();
+  if (process.argv.includes("--intake-only")) return;
+  await writePdf();
+}
+
+async function writeIntake() {
   const documents = Number(process.env.BENCH_DOCUMENTS ?? 2000);
   const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
   const results: IntakeBenchResult[] = [];
@@ -67,7 +73,6 @@ async function main() {
   mkdirSync("bench/results", { recursive: true });
   writeFileSync("bench/results/intake.txt", text);
   writeFileSync("bench/results/intake.json", `${JSON.stringify(results, null, 2)}\n`);
-  await writePdf();
 }
 
 async function writePdf() {
