@@ -41,6 +41,12 @@ export interface Config {
   readonly limits: IntakeLimits;
   /** How long an Idempotency-Key is remembered. */
   readonly idempotencyTtlSeconds: number;
+  /** Public search: embedded SQLite FTS5 beside the data, or an OpenSearch domain (GAZETTE_SEARCH). */
+  readonly search: {
+    readonly engine: "embedded" | "opensearch";
+    /** https endpoint of the OpenSearch domain (GAZETTE_OPENSEARCH_URL), SigV4-signed in AWS. */
+    readonly opensearchUrl?: string | undefined;
+  };
   readonly aws: {
     readonly region?: string | undefined;
     readonly tableName: string;
@@ -114,6 +120,21 @@ function sqliteSynchronous(raw: string | undefined): "ack" | "full" | "normal" {
   return value;
 }
 
+function searchSettings(env: Env): Config["search"] {
+  const engine = (env.GAZETTE_SEARCH || "embedded").toLowerCase();
+  if (engine !== "embedded" && engine !== "opensearch") {
+    throw new ConfigError(`GAZETTE_SEARCH must be "embedded" or "opensearch", got "${env.GAZETTE_SEARCH}"`);
+  }
+  const opensearchUrl = env.GAZETTE_OPENSEARCH_URL || undefined;
+  if (engine === "opensearch" && !opensearchUrl) {
+    throw new ConfigError("GAZETTE_SEARCH=opensearch needs GAZETTE_OPENSEARCH_URL");
+  }
+  if (opensearchUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(opensearchUrl)) {
+    throw new ConfigError(`GAZETTE_OPENSEARCH_URL must be an http(s) URL, got "${opensearchUrl}"`);
+  }
+  return { engine, opensearchUrl };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const mode = env.GAZETTE_MODE ?? "embedded";
   if (mode !== "embedded" && mode !== "aws") {
@@ -146,6 +167,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxJsonBytes: intFromEnv(env, "GAZETTE_MAX_JSON_BYTES", DEFAULT_LIMITS.maxJsonBytes),
     },
     idempotencyTtlSeconds: intFromEnv(env, "GAZETTE_IDEMPOTENCY_TTL_SECONDS", 7 * 24 * 3600),
+    search: searchSettings(env),
     aws: {
       region: env.AWS_REGION,
       tableName: env.GAZETTE_TABLE ?? "",

@@ -9,6 +9,8 @@ import { ApiGatewayAuthenticator, type Authenticator, EditorTokenAuthenticator }
 import type { Platform } from "../platform/ports.js";
 import { PublicSite } from "../publishing/public-site.js";
 import { createEditionRenderer } from "../publishing/render.js";
+import { createSearchIndex } from "../search/factory.js";
+import type { SearchIndex } from "../search/ports.js";
 import { DocumentStatuses } from "../status/service.js";
 
 /** Everything the handlers need, wired once per process (per Lambda container). */
@@ -21,6 +23,8 @@ export interface Container {
   readonly editions: EditionService;
   readonly site: PublicSite;
   readonly statuses: DocumentStatuses;
+  /** Public search over published documents and the archive (opened on first use). */
+  readonly search: SearchIndex;
   readonly logger: Logger;
 }
 
@@ -64,6 +68,7 @@ export function createContainer(
     editions,
     site: new PublicSite(platform, siteGazette, { statuses, now: () => platform.clock.now() }),
     statuses,
+    search: createSearchIndex(config),
     logger,
   };
 }

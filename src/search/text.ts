@@ -1,0 +1,151 @@
+import * as OpenCC from "opencc-js";
+
+/**
+ * Text normalisation and CJK bigram tokens shared by the search adapters.
+ *
+ * Folding works character by character and keeps every character's length, so a position in the
+ * folded text is the same position in the original: snippets highlight the original text.
+ * Traditional characters fold to Simplified (opencc-js, character level: the phrase tables would
+ * change lengths and only matter for display, which keeps the original), full-width forms to ASCII
+ * (NFKC), Latin to lower case.
+ */
+
+const toSimplified = [OpenCC.Converter({ from: "hk", to: "cn" }), OpenCC.Converter({ from: "tw", to: "cn" })];
+
+const folded = new Map<string, string>();
+
+function foldChar(c: string): string {
+  const cached = folded.get(c);
+  if (cached !== undefined) return cached;
+  let f: string = c.normalize("NFKC").toLowerCase();
+  if (f.length !== c.length) f = c.toLowerCase().length === c.length ? c.toLowerCase() : c;
+  for (const convert of toSimplified) {
+    const s: string = convert(f);
+    if (s.length === f.length) f = s;
+  }
+  folded.set(c, f);
+  return f;
+}
+
+/** Same length as the input, position for position. */
+export function foldText(text: string): string {
+  let out = "";
+  for (const c of text) out += foldChar(c);
+  return out;
+}
+
+/** Han characters (including 〇, as in 二〇二四年) form CJK runs; letters and digits form words. */
+const RUNS = /([\p{Script=Han}〇]+)|([\p{L}\p{N}]+)/gu;
+
+export interface QueryTerm {
+  /** "cjk": a run of Han characters; "word": letters and digits. */
+  readonly kind: "cjk" | "word";
+  /** Folded text of the run. */
+  readonly text: string;
+}
+
+/** The runs of folded text, in order. */
+export function runs(folded: string): QueryTerm[] {
+  const out: QueryTerm[] = [];
+  for (const m of folded.matchAll(RUNS)) {
+    if (m[1]) out.push({ kind: "cjk", text: m[1] });
+    else if (m[2]) out.push({ kind: "word", text: m[2] });
+  }
+  return out;
+}
+
+/**
+ * Index tokens of already folded text, the scheme of Lucene's CJKAnalyzer: overlapping bigrams of
+ * each Han run, words for Latin/digit runs. Each Han run also ends with its last character as a
+ * unigram, so a prefix query on one character finds every occurrence of it (a character is either
+ * the first of some bigram or the last of its run) at the cost of one token per run.
+ */
+export function bigramTokens(folded: string): string[] {
+  const tokens: string[] = [];
+  for (const run of runs(folded)) {
+    if (run.kind === "word") {
+      tokens.push(run.text);
+      continue;
+    }
+    const chars = Array.from(run.text);
+    for (let i = 0; i + 1 < chars.length; i++) tokens.push(chars[i]! + chars[i + 1]!);
+    tokens.push(chars[chars.length - 1]!);
+  }
+  return tokens;
+}
+
+/** Tokens joined by spaces: what the FTS5 columns hold (unicode61 splits them back on spaces). */
+export function tokenString(text: string): string {
+  return bigramTokens(foldText(text)).join(" ");
+}
+
+const HTML_ESCAPES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+}
+
+const SNIPPET_CHARS = 120;
+
+/**
+ * An HTML-escaped excerpt of `text` around the densest group of query terms, terms in <mark>.
+ * Without a match, the start of the text.
+ */
+export function snippet(text: string, terms: readonly QueryTerm[], size = SNIPPET_CHARS): string {
+  const foldedText = foldText(text);
+  const needles = [...new Set(terms.map((t) => t.text))].filter(Boolean);
+  const spans: [number, number][] = [];
+  for (const needle of needles) {
+    let from = 0;
+    for (;;) {
+      const at = foldedText.indexOf(needle, from);
+      if (at < 0) break;
+      spans.push([at, at + needle.length]);
+      from = at + needle.length;
+      if (spans.length > 2000) break;
+    }
+  }
+  spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  // Drop overlaps, longest first at each start.
+  const marks: [number, number][] = [];
+  for (const s of spans) {
+    const last = marks[marks.length - 1];
+    if (last && s[0] < last[1]) continue;
+    marks.push(s);
+  }
+  let start = 0;
+  if (marks.length > 0) {
+    // The window (starting a little before some mark) that covers the most marks.
+    let best = 0;
+    let bestCount = -1;
+    let j = 0;
+    for (let i = 0; i < marks.length; i++) {
+      while (j < marks.length && marks[j]![1] <= marks[i]![0] + size) j++;
+      if (j - i > bestCount) {
+        bestCount = j - i;
+        best = i;
+      }
+    }
+    start = Math.max(0, marks[best]![0] - Math.floor(size / 6));
+  }
+  const end = Math.min(text.length, start + size);
+  let html = start > 0 ? "…" : "";
+  let at = start;
+  for (const [s, e] of marks) {
+    if (e <= start || s >= end) continue;
+    const ms = Math.max(s, start);
+    const me = Math.min(e, end);
+    html += escapeHtml(text.slice(at, ms));
+    html += `<mark>${escapeHtml(text.slice(ms, me))}</mark>`;
+    at = me;
+  }
+  html += escapeHtml(text.slice(at, end));
+  if (end < text.length) html += "…";
+  return html.replace(/\s+/g, " ");
+}
