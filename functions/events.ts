@@ -8,5 +8,15 @@ export const handler = createEventsHandler({
   queues: container.platform.queues,
   audit: container.audit,
   statuses: container.statuses,
+  // A Lambda's embedded index would be private to one container: AWS indexes into OpenSearch only.
+  searchIndexing:
+    container.config.search.engine === "opensearch"
+      ? {
+          platform: container.platform,
+          statuses: container.statuses,
+          search: container.search,
+          now: () => container.platform.clock.now(),
+        }
+      : undefined,
   logger: container.logger,
 });

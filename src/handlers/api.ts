@@ -10,6 +10,8 @@ export function createApiApp(container: Container) {
     site: container.site,
     editions: container.editions,
     statuses: container.statuses,
+    search: container.search,
+    reposts: container.reposts,
     now: () => container.platform.clock.now(),
     flush: () => container.platform.flush(),
     logError: (error) => container.logger.error("request failed", { error: error as Error }),

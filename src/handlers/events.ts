@@ -8,6 +8,7 @@ import type { EditionPublishedEvent } from "../editions/publish.js";
 import { PermanentMessageError } from "../platform/errors.js";
 import type { QueuePort } from "../platform/ports.js";
 import { createSqsHandler } from "../platform/sqs-consumer.js";
+import { type GazetteIndexingDeps, indexPublishedDocuments } from "../search/gazette.js";
 import type { DocumentStatuses } from "../status/service.js";
 
 /** Domain events → subscribers. Editions and reposts add their subscribers here. */
@@ -16,6 +17,8 @@ export function createEventsHandler(deps: {
   readonly audit: AuditLog;
   /** Records what a published edition repeals, amends and corrects; left out, nothing is. */
   readonly statuses: DocumentStatuses;
+  /** Indexes an edition's public documents for search once it is published; left out, nothing is. */
+  readonly searchIndexing?: GazetteIndexingDeps | undefined;
   readonly logger?: Logger;
 }): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
   return createSqsHandler({
@@ -40,6 +43,8 @@ export function createEventsHandler(deps: {
           const e = body as EditionPublishedEvent;
           await recordEditionPublished(deps.audit, e);
           await deps.statuses.recordEdition(e.editionId);
+          // After the statuses, so the index gets the statuses this edition sets.
+          if (deps.searchIndexing) await indexPublishedDocuments(deps.searchIndexing, e.documents);
           return;
         }
         default:

@@ -7,6 +7,8 @@ import { DISCLOSURE_ATTRIBUTES, DOCUMENT_KINDS } from "../documents/model.js";
 import { createEditionsRoutes } from "../editions/http.js";
 import type { EditionService } from "../editions/service.js";
 import type { PublicSite } from "../publishing/public-site.js";
+import { createSearchRoutes } from "../search/http.js";
+import type { SearchIndex } from "../search/ports.js";
 import { chinaToday, type DocumentStatuses } from "../status/service.js";
 import type { Authenticator, Principal } from "./auth.js";
 import { errorResponse, HttpProblem } from "./errors.js";
@@ -26,6 +28,8 @@ export interface AppDependencies {
   /** Makes the request's writes durable before it is acknowledged (Platform.flush). */
   readonly flush: () => Promise<void>;
   readonly logError?: (error: unknown) => void;
+  /** Public search (GET /api/search, GET /search); left out, those routes are not mounted. */
+  readonly search?: SearchIndex | undefined;
 }
 
 type AppEnv = { Variables: { principal: Principal } };
@@ -266,6 +270,13 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   });
 
   app.route("/", createEditionsRoutes({ editions: deps.editions, requireEditor: editor }));
+
+  if (deps.search) {
+    app.route(
+      "/",
+      createSearchRoutes({ search: deps.search, gazette: config.gazette, logError: deps.logError }),
+    );
+  }
 
   // The public site. Listings change as editions are published; published files never change.
   const LISTING = "public, max-age=60";

@@ -35,6 +35,12 @@ export async function startLocal(config: Config, options: { hostname?: string } 
     queues: platform.queues,
     audit: container.audit,
     statuses: container.statuses,
+    searchIndexing: {
+      platform,
+      statuses: container.statuses,
+      search: container.search,
+      now: () => platform.clock.now(),
+    },
     logger: container.logger,
   });
   const poller = startQueuePoller({
@@ -60,6 +66,7 @@ export async function startLocal(config: Config, options: { hostname?: string } 
     async stop() {
       await poller.stop();
       await new Promise<void>((r) => server.close(() => r()));
+      container.search.close?.();
       platform.close();
     },
   };

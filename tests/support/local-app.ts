@@ -45,6 +45,7 @@ export function createTestApp(
         body: JSON.stringify(body),
       }),
     close() {
+      container.search.close?.();
       platform.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

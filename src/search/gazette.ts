@@ -1,0 +1,103 @@
+import { blocksToPlainText } from "../documents/body.js";
+import { docNumberKey } from "../documents/doc-number.js";
+import type { GazetteDocument } from "../documents/model.js";
+import { readDocument } from "../documents/records.js";
+import type { Platform } from "../platform/ports.js";
+import { documentPath, href } from "../site/urls.js";
+import { chinaToday, type DocumentStatuses } from "../status/service.js";
+import type { SearchDocument, SearchIndex } from "./ports.js";
+
+export interface GazetteIndexingDeps {
+  readonly platform: Pick<Platform, "records" | "blobs">;
+  readonly statuses: Pick<DocumentStatuses, "statusOf">;
+  readonly search: SearchIndex;
+  readonly now: () => Date;
+}
+
+/** Only 主动公开 documents are public; 依申请公开 and 不予公开 ones never reach the index. */
+export function isPublic(doc: GazetteDocument): boolean {
+  return doc.state === "published" && doc.disclosure.attribute === "public";
+}
+
+/** A published gazette document as the search index sees it. */
+export function toSearchDocument(doc: GazetteDocument, status: string): SearchDocument {
+  const parts = [blocksToPlainText(doc.blocks)];
+  for (const a of doc.attachments) parts.push(a.title, blocksToPlainText(a.blocks));
+  return {
+    id: doc.id,
+    source: "gazette",
+    title: doc.title,
+    docNumber: doc.docNumber ?? undefined,
+    issuers: doc.issuers,
+    kind: doc.kind,
+    date: doc.dateWritten,
+    status,
+    text: parts.filter(Boolean).join("\n"),
+    url: href(documentPath(doc.id)),
+  };
+}
+
+/**
+ * Indexes the public documents of a published edition, and re-indexes the earlier documents they
+ * repeal, amend or correct so their status facet follows. Safe to repeat: indexing replaces by id.
+ * A document that is not public is removed, in case it was indexed under an earlier attribute.
+ */
+export async function indexPublishedDocuments(
+  deps: GazetteIndexingDeps,
+  documentIds: readonly string[],
+): Promise<{ indexed: number; skipped: number }> {
+  return indexDocuments(deps, documentIds, true);
+}
+
+async function indexDocuments(
+  deps: GazetteIndexingDeps,
+  documentIds: readonly string[],
+  followReferences: boolean,
+): Promise<{ indexed: number; skipped: number }> {
+  const today = chinaToday(deps.now());
+  const docs: SearchDocument[] = [];
+  const hidden: string[] = [];
+  const references = new Set<string>();
+  for (const id of documentIds) {
+    const read = await readDocument(deps.platform, id);
+    if (!read) continue;
+    const doc = read.document;
+    if (!isPublic(doc)) {
+      hidden.push(id);
+      continue;
+    }
+    const { status } = await deps.statuses.statusOf(doc.id, today, doc.normative);
+    docs.push(toSearchDocument(doc, status));
+    for (const ref of [
+      ...(doc.relations?.repeals ?? []),
+      ...(doc.relations?.amends ?? []),
+      ...(doc.corrects ?? []),
+    ])
+      references.add(ref);
+  }
+  if (docs.length) await deps.search.index(docs);
+  if (hidden.length) await deps.search.remove(hidden);
+  if (followReferences && references.size) {
+    // One level only: the statuses of the referenced documents changed, not of what they reference.
+    const mentioned = await referencedIds(deps.search, references, new Set(documentIds));
+    if (mentioned.length) await indexDocuments(deps, mentioned, false);
+  }
+  return { indexed: docs.length, skipped: hidden.length };
+}
+
+/** Ids of indexed gazette documents whose 发文字号 is one of `references`. */
+async function referencedIds(
+  search: SearchIndex,
+  references: ReadonlySet<string>,
+  exclude: ReadonlySet<string>,
+): Promise<string[]> {
+  const ids = new Set<string>();
+  for (const reference of references) {
+    const key = docNumberKey(reference);
+    const { hits } = await search.search({ q: reference, source: "gazette", limit: 5 });
+    for (const hit of hits) {
+      if (hit.docNumber && docNumberKey(hit.docNumber) === key && !exclude.has(hit.id)) ids.add(hit.id);
+    }
+  }
+  return [...ids];
+}

@@ -1,0 +1,92 @@
+import { Hono } from "hono";
+import type { GazetteSettings } from "../config.js";
+import { errorResponse, HttpProblem } from "../http/errors.js";
+import { jsonResponse } from "../http/json.js";
+import { SearchQueryError, SearchUnavailableError } from "./errors.js";
+import { renderSearchPage } from "./page.js";
+import type { SearchIndex, SearchQuery, SearchResult } from "./ports.js";
+import { queryFromParams } from "./query.js";
+
+/** Results change as editions are published; a short shared cache absorbs repeated queries. */
+const CACHE = "public, max-age=60";
+
+function toHttp(error: unknown): unknown {
+  if (error instanceof SearchQueryError) return new HttpProblem(400, error.problems);
+  if (error instanceof SearchUnavailableError)
+    return new HttpProblem(503, [
+      { code: "unavailable", field: null, message: "Search is temporarily unavailable; retry" },
+    ]);
+  return error;
+}
+
+/** The public search endpoints: GET /api/search (JSON) and GET /search (HTML). No authentication. */
+export function createSearchRoutes(deps: {
+  readonly search: SearchIndex;
+  readonly gazette: GazetteSettings & { readonly baseUrl?: string };
+  readonly logError?: (error: unknown) => void;
+  readonly templatesDir?: string;
+}): Hono {
+  const app = new Hono();
+
+  app.get("/api/search", async (c) => {
+    let result: SearchResult;
+    try {
+      result = await deps.search.search(queryFromParams(new URL(c.req.url).searchParams));
+    } catch (error) {
+      return errorResponse(toHttp(error), deps.logError);
+    }
+    const body: Record<string, unknown> = {
+      total: result.total,
+      hits: result.hits.map((h) => ({
+        id: h.id,
+        ref: h.ref ?? null,
+        title: h.title,
+        docNumber: h.docNumber ?? null,
+        issuers: h.issuers,
+        date: h.date ?? null,
+        snippet: h.snippet,
+        url: h.url,
+        source: h.source,
+        score: h.score,
+      })),
+      facets: result.facets,
+      cursor: result.cursor ?? null,
+    };
+    return jsonResponse(body, 200, { "cache-control": CACHE });
+  });
+
+  app.get("/search", async (c) => {
+    const params = new URL(c.req.url).searchParams;
+    const start = Number(params.get("start") ?? "1");
+    params.delete("start");
+    let query: SearchQuery = {};
+    const page = (status: number, extra: Parameters<typeof renderSearchPage>[0]) =>
+      c.html(renderSearchPage(extra, deps.templatesDir), status as 200, { "cache-control": CACHE });
+    try {
+      query = queryFromParams(params);
+    } catch (error) {
+      if (!(error instanceof SearchQueryError)) throw error;
+      // Keep what can be shown of the request in the form.
+      const q = params.get("q") ?? undefined;
+      return page(400, { gazette: deps.gazette, query: q ? { q } : {}, errors: error.problems });
+    }
+    const asked = [...params.keys()].length > 0;
+    if (!asked) return page(200, { gazette: deps.gazette, query });
+    try {
+      const result = await deps.search.search(query);
+      return page(200, {
+        gazette: deps.gazette,
+        query,
+        result,
+        start: Number.isInteger(start) && start > 0 ? start : 1,
+      });
+    } catch (error) {
+      const mapped = toHttp(error);
+      if (mapped instanceof HttpProblem)
+        return page(mapped.status, { gazette: deps.gazette, query, errors: mapped.problems });
+      throw error;
+    }
+  });
+
+  return app;
+}
