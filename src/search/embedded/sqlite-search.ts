@@ -180,7 +180,6 @@ export class SqliteSearchIndex implements SearchIndex {
     const plan = this.#plan(query);
     if (query.q !== undefined && plan.match === undefined)
       return { total: 0, hits: [], facets: emptyFacets() };
-    const db = this.#conn;
     const fp = fingerprint(query);
     const key = query.cursor ? decodeCursor(query.cursor, fp) : undefined;
     const where = [...plan.where];
