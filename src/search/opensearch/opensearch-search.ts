@@ -1,0 +1,209 @@
+import { defaultProvider } from "@aws-sdk/credential-provider-node";
+import { Client } from "@opensearch-project/opensearch";
+import { AwsSigv4Signer } from "@opensearch-project/opensearch/aws";
+import { SearchQueryError, SearchUnavailableError } from "../errors.js";
+import type {
+  SearchDocument,
+  SearchHit,
+  SearchIndex,
+  SearchQuery,
+  SearchResult,
+  SearchSource,
+} from "../ports.js";
+import { emptyFacets, encodeCursor } from "../query.js";
+import { escapeHtml, foldText, type QueryTerm, snippet } from "../text.js";
+import { buildSearchRequest, INDEX_BODY, MARK_CLOSE, MARK_OPEN, toIndexedDocument } from "./query.js";
+
+export interface OpenSearchOptions {
+  /** https://search-….es.amazonaws.com, or http://localhost:9200 for a local cluster. */
+  readonly url: string;
+  readonly indexName?: string;
+  /** With a region, requests are SigV4-signed (service "es") with the default credential chain. */
+  readonly region?: string | undefined;
+  /** Make writes visible to the next search before returning (tests); default false. */
+  readonly refresh?: boolean;
+  readonly client?: Client;
+}
+
+interface SourceDoc {
+  id: string;
+  source: SearchSource;
+  ref?: string;
+  title: string;
+  docNumber?: string;
+  issuers: string[];
+  date?: string;
+  url: string;
+  text: string;
+}
+
+/** The client for a domain: SigV4-signed when a region is given (Amazon OpenSearch Service). */
+export function createOpenSearchClient(url: string, region?: string): Client {
+  if (!region) return new Client({ node: url });
+  return new Client({
+    ...AwsSigv4Signer({ region, service: "es", getCredentials: () => defaultProvider()() }),
+    node: url,
+  });
+}
+
+/**
+ * Search on an OpenSearch domain behind the same port as the embedded index. The index and its
+ * mapping are created on first use.
+ */
+export class OpenSearchIndex implements SearchIndex {
+  readonly #client: Client;
+  readonly #index: string;
+  #ready: Promise<void> | undefined;
+
+  constructor(private readonly options: OpenSearchOptions) {
+    this.#client = options.client ?? createOpenSearchClient(options.url, options.region);
+    this.#index = options.indexName ?? "gazette-search";
+  }
+
+  async index(docs: readonly SearchDocument[]): Promise<void> {
+    if (!docs.length) return;
+    await this.#ensureIndex();
+    const body = docs.flatMap((d) => [{ index: { _index: this.#index, _id: d.id } }, toIndexedDocument(d)]);
+    await this.#bulk(body);
+  }
+
+  async remove(ids: readonly string[]): Promise<void> {
+    if (!ids.length) return;
+    await this.#ensureIndex();
+    await this.#bulk(ids.map((id) => ({ delete: { _index: this.#index, _id: id } })));
+  }
+
+  async search(query: SearchQuery): Promise<SearchResult> {
+    const built = buildSearchRequest(query);
+    await this.#ensureIndex();
+    let response: { body: Record<string, unknown> };
+    try {
+      response = (await this.#client.search({ index: this.#index, body: built.body as never })) as never;
+    } catch (error) {
+      if (error instanceof SearchQueryError) throw error;
+      throw new SearchUnavailableError("OpenSearch search failed", { cause: error });
+    }
+    const body = response.body as {
+      hits: {
+        total: { value: number };
+        hits: {
+          _score: number | null;
+          _source: SourceDoc;
+          sort: unknown[];
+          highlight?: Record<string, string[]>;
+        }[];
+      };
+      aggregations?: Record<
+        string,
+        { buckets: { key: string | number; key_as_string?: string; doc_count: number }[] }
+      >;
+    };
+    const limit = built.size - 1;
+    const raw = body.hits.hits;
+    const page = raw.slice(0, limit);
+    const facets = emptyFacets();
+    for (const name of Object.keys(facets) as (keyof typeof facets)[]) {
+      for (const b of body.aggregations?.[name]?.buckets ?? [])
+        facets[name][String(b.key_as_string ?? b.key)] = b.doc_count;
+    }
+    const result: SearchResult = {
+      total: body.hits.total.value,
+      hits: page.map((h) => toHit(h._source, h._score ?? 0, h.highlight?.text_s?.[0], built.terms)),
+      facets,
+    };
+    const last = page[page.length - 1];
+    if (raw.length > limit && last)
+      result.cursor = encodeCursor(built.fingerprint, last.sort as (string | number)[]);
+    return result;
+  }
+
+  close(): void {
+    void this.#client.close();
+  }
+
+  #ensureIndex(): Promise<void> {
+    this.#ready ??= (async () => {
+      try {
+        const exists = await this.#client.indices.exists({ index: this.#index });
+        if (exists.body) return;
+        await this.#client.indices.create({ index: this.#index, body: INDEX_BODY as never });
+      } catch (error) {
+        this.#ready = undefined;
+        const type = (error as { body?: { error?: { type?: string } } }).body?.error?.type;
+        if (type === "resource_already_exists_exception") return;
+        throw new SearchUnavailableError(`OpenSearch index ${this.#index} unavailable`, { cause: error });
+      }
+    })();
+    return this.#ready;
+  }
+
+  async #bulk(body: unknown[]): Promise<void> {
+    let response: { body: { errors: boolean; items: Record<string, { status: number; error?: unknown }>[] } };
+    try {
+      response = (await this.#client.bulk({
+        body: body as never,
+        refresh: this.options.refresh ? "wait_for" : false,
+      })) as never;
+    } catch (error) {
+      throw new SearchUnavailableError("OpenSearch bulk request failed", { cause: error });
+    }
+    if (response.body.errors) {
+      // A delete of a missing id is not an error: removing is idempotent.
+      const failed = response.body.items
+        .map((item) => Object.values(item)[0]!)
+        .filter((r) => r.error && r.status !== 404);
+      if (failed.length)
+        throw new SearchUnavailableError(`OpenSearch refused ${failed.length} bulk items`, {
+          cause: failed[0]?.error,
+        });
+    }
+  }
+}
+
+/**
+ * A hit with its snippet. OpenSearch highlights the folded text; folding keeps positions, so the
+ * fragment is found in the folded original and the same span of the original is marked.
+ */
+export function toHit(
+  source: SourceDoc,
+  score: number,
+  fragment: string | undefined,
+  terms: readonly QueryTerm[],
+): SearchHit {
+  const hit: SearchHit = {
+    id: source.id,
+    title: source.title,
+    issuers: source.issuers,
+    snippet: (fragment && mapFragment(source.text, fragment)) ?? snippet(source.text || source.title, terms),
+    url: source.url,
+    source: source.source,
+    score,
+  };
+  if (source.ref !== undefined) hit.ref = source.ref;
+  if (source.docNumber !== undefined) hit.docNumber = source.docNumber;
+  if (source.date !== undefined) hit.date = source.date;
+  return hit;
+}
+
+export function mapFragment(original: string, fragment: string): string | undefined {
+  const plain = fragment.replaceAll(MARK_OPEN, "").replaceAll(MARK_CLOSE, "");
+  const at = foldText(original).indexOf(plain);
+  if (at < 0 || !plain) return undefined;
+  let html = at > 0 ? "…" : "";
+  let pos = at;
+  let open = false;
+  let buffer = "";
+  for (const c of fragment) {
+    if (c === MARK_OPEN || c === MARK_CLOSE) {
+      html += open ? `<mark>${escapeHtml(buffer)}</mark>` : escapeHtml(buffer);
+      buffer = "";
+      open = c === MARK_OPEN;
+      continue;
+    }
+    buffer += original.slice(pos, pos + c.length);
+    pos += c.length;
+  }
+  html += open ? `<mark>${escapeHtml(buffer)}</mark>` : escapeHtml(buffer);
+  if (pos < original.length) html += "…";
+  return html.replace(/\s+/g, " ");
+}

@@ -1,0 +1,192 @@
+import { docNumberKey, parseDocNumber } from "../../documents/doc-number.js";
+import { SearchQueryError } from "../errors.js";
+import type { SearchDocument, SearchQuery, SearchSource } from "../ports.js";
+import { decodeCursor, fingerprint, normalizeQuery } from "../query.js";
+import { foldText, type QueryTerm, runs } from "../text.js";
+
+/**
+ * Pure request building for the OpenSearch adapter: the index mapping, the document body and the
+ * search request. Text is folded client-side (Traditional → Simplified, full-width → ASCII) with the
+ * same code as the embedded index, so both adapters find the same documents.
+ */
+
+/** Boosts: a title match counts most, then 发文字号/issuers; the document whose 发文字号 is the query wins. */
+export const BOOSTS = { title: 10, meta: 4, text: 1, docKey: 1000 } as const;
+export const FACET_SIZE = 100;
+
+/** Highlight markers that cannot occur in folded text (control characters are not indexed text). */
+export const MARK_OPEN = "\u0002";
+export const MARK_CLOSE = "\u0003";
+
+/**
+ * `*_s` fields hold folded text under the built-in `cjk` analyzer (bigrams, Lucene CJKAnalyzer);
+ * their `.uni` sub-fields use the `standard` analyzer, which emits each Han character alone, for
+ * one-character queries. The original text is kept in _source only, for display.
+ */
+export const INDEX_BODY = {
+  settings: { index: { number_of_shards: 1, number_of_replicas: 1 } },
+  mappings: {
+    dynamic: "strict",
+    properties: {
+      id: { type: "keyword" },
+      source: { type: "keyword" },
+      ref: { type: "keyword" },
+      title: { type: "keyword", index: false, doc_values: false },
+      docNumber: { type: "keyword", index: false, doc_values: false },
+      docKey: { type: "keyword" },
+      issuers: { type: "keyword" },
+      kind: { type: "keyword" },
+      date: { type: "date", format: "strict_date" },
+      year: { type: "keyword" },
+      /** date, or "" when unknown: a string sort key keeps search_after values exact. */
+      sortDate: { type: "keyword" },
+      status: { type: "keyword" },
+      url: { type: "keyword", index: false, doc_values: false },
+      text: { type: "text", index: false },
+      title_s: { type: "text", analyzer: "cjk", fields: { uni: { type: "text", analyzer: "standard" } } },
+      meta_s: { type: "text", analyzer: "cjk", fields: { uni: { type: "text", analyzer: "standard" } } },
+      text_s: { type: "text", analyzer: "cjk", fields: { uni: { type: "text", analyzer: "standard" } } },
+    },
+  },
+} as const;
+
+export interface IndexedDocument {
+  id: string;
+  source: SearchSource;
+  ref?: string;
+  title: string;
+  docNumber?: string;
+  docKey?: string;
+  issuers: string[];
+  kind?: string;
+  date?: string;
+  year?: string;
+  sortDate: string;
+  status?: string;
+  url: string;
+  text: string;
+  title_s: string;
+  meta_s: string;
+  text_s: string;
+}
+
+export function toIndexedDocument(d: SearchDocument): IndexedDocument {
+  const docNumber = d.docNumber?.trim() || undefined;
+  const out: IndexedDocument = {
+    id: d.id,
+    source: d.source,
+    title: d.title,
+    issuers: [...d.issuers],
+    url: d.url,
+    text: d.text,
+    sortDate: d.date ?? "",
+    title_s: foldText(d.title),
+    meta_s: foldText([docNumber ?? "", ...d.issuers, d.ref ?? ""].join("\n")),
+    text_s: foldText(d.text),
+  };
+  if (d.ref !== undefined) out.ref = d.ref;
+  if (docNumber) {
+    out.docNumber = docNumber;
+    out.docKey = docNumberKey(foldText(docNumber));
+  }
+  if (d.kind !== undefined) out.kind = d.kind;
+  if (d.date !== undefined) {
+    out.date = d.date;
+    out.year = d.date.slice(0, 4);
+  }
+  if (d.status !== undefined) out.status = d.status;
+  return out;
+}
+
+type Clause = Record<string, unknown>;
+
+function termClause(t: QueryTerm): Clause {
+  const single = t.kind === "cjk" && Array.from(t.text).length === 1;
+  const suffix = single ? ".uni" : "";
+  // A phrase of the run's bigrams is an exact substring match, as in the embedded index.
+  return {
+    multi_match: {
+      query: t.text,
+      type: "phrase",
+      fields: [
+        `title_s${suffix}^${BOOSTS.title}`,
+        `meta_s${suffix}^${BOOSTS.meta}`,
+        `text_s${suffix}^${BOOSTS.text}`,
+      ],
+    },
+  };
+}
+
+export interface BuiltSearch {
+  body: Record<string, unknown>;
+  /** Terms for mapping highlights back to the original text. */
+  terms: QueryTerm[];
+  /** Hits asked for: one more than the page, to know whether there is a next page. */
+  size: number;
+  fingerprint: string;
+  /** Whether the results are ranked by relevance (else newest first). */
+  ranked: boolean;
+}
+
+/** The search request for a query: bool query with filters, highlight, facet aggregations, search_after. */
+export function buildSearchRequest(input: SearchQuery): BuiltSearch {
+  const query = normalizeQuery(input);
+  const fp = fingerprint(query);
+  const filter: Clause[] = [];
+  if (query.issuer !== undefined) filter.push({ term: { issuers: query.issuer } });
+  if (query.kind !== undefined) filter.push({ term: { kind: query.kind } });
+  if (query.status !== undefined) filter.push({ term: { status: query.status } });
+  if (query.source !== undefined) filter.push({ term: { source: query.source } });
+  if (query.year !== undefined) filter.push({ term: { year: String(query.year) } });
+  if (query.from !== undefined || query.to !== undefined) {
+    const range: Record<string, string> = {};
+    if (query.from !== undefined) range.gte = query.from;
+    if (query.to !== undefined) range.lte = query.to;
+    filter.push({ range: { date: range } });
+  }
+  const folded = query.q !== undefined ? foldText(query.q) : undefined;
+  const terms = folded !== undefined ? runs(folded) : [];
+  const ranked = folded !== undefined;
+  let bool: Clause;
+  if (folded === undefined) bool = { filter };
+  else if (terms.length === 0) bool = { filter, must: [{ match_none: {} }] };
+  else {
+    const should: Clause[] = [{ bool: { must: terms.map(termClause) } }];
+    if (parseDocNumber(folded)) {
+      should.push({ term: { docKey: { value: docNumberKey(folded), boost: BOOSTS.docKey } } });
+    }
+    bool = { filter, should, minimum_should_match: 1 };
+  }
+  // A total order (the id breaks ties), so search_after returns every hit exactly once.
+  const sort = ranked
+    ? [{ _score: { order: "desc" } }, { id: { order: "asc" } }]
+    : [{ sortDate: { order: "desc" } }, { id: { order: "desc" } }];
+  const size = query.limit + 1;
+  const body: Record<string, unknown> = {
+    size,
+    track_total_hits: true,
+    query: { bool },
+    sort,
+    _source: ["id", "source", "ref", "title", "docNumber", "issuers", "date", "url", "text"],
+    aggs: Object.fromEntries(
+      (["issuer", "kind", "year", "source", "status"] as const).map((name) => [
+        name,
+        { terms: { field: name === "issuer" ? "issuers" : name, size: FACET_SIZE } },
+      ]),
+    ),
+  };
+  if (ranked && terms.length) {
+    body.highlight = {
+      pre_tags: [MARK_OPEN],
+      post_tags: [MARK_CLOSE],
+      fields: { text_s: { type: "unified", fragment_size: 120, number_of_fragments: 1, no_match_size: 0 } },
+    };
+  }
+  if (query.cursor !== undefined) {
+    const key = decodeCursor(query.cursor, fp);
+    if (key.length !== 2 || !key.every((v) => typeof v === "number" || typeof v === "string"))
+      throw new SearchQueryError([{ field: "cursor", code: "invalid", message: "cursor is malformed" }]);
+    body.search_after = key;
+  }
+  return { body, terms, size, fingerprint: fp, ranked };
+}
