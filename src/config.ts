@@ -47,6 +47,15 @@ export interface Config {
     /** https endpoint of the OpenSearch domain (GAZETTE_OPENSEARCH_URL), SigV4-signed in AWS. */
     readonly opensearchUrl?: string | undefined;
   };
+  /** Reposts (issue 4): outbound calls to subordinate sites and the working-day calendar. */
+  readonly reposts: {
+    /** Loopback/private webhook targets allowed: locally by default, never in AWS mode. */
+    readonly allowPrivateTargets: boolean;
+    readonly outboundTimeoutMs: number;
+    readonly maxResponseBytes: number;
+    /** Operator-supplied holiday schedule (JSON), for years chinese-days does not know yet. */
+    readonly holidaysFile?: string | undefined;
+  };
   readonly aws: {
     readonly region?: string | undefined;
     readonly tableName: string;
@@ -168,6 +177,12 @@ export function loadConfig(env: Env = process.env): Config {
     },
     idempotencyTtlSeconds: intFromEnv(env, "GAZETTE_IDEMPOTENCY_TTL_SECONDS", 7 * 24 * 3600),
     search: searchSettings(env),
+    reposts: {
+      allowPrivateTargets: mode === "embedded" && env.GAZETTE_ALLOW_PRIVATE_TARGETS !== "false",
+      outboundTimeoutMs: intFromEnv(env, "GAZETTE_OUTBOUND_TIMEOUT_MS", 10_000),
+      maxResponseBytes: intFromEnv(env, "GAZETTE_OUTBOUND_MAX_BYTES", 2 * 1024 * 1024),
+      holidaysFile: env.GAZETTE_HOLIDAYS_FILE || undefined,
+    },
     aws: {
       region: env.AWS_REGION,
       tableName: env.GAZETTE_TABLE ?? "",

@@ -8,6 +8,8 @@ import type { EditionPublishedEvent } from "../editions/publish.js";
 import { PermanentMessageError } from "../platform/errors.js";
 import type { QueuePort } from "../platform/ports.js";
 import { createSqsHandler } from "../platform/sqs-consumer.js";
+import { enqueueFanout } from "../reposts/fanout.js";
+import type { RepostOverdueEvent } from "../reposts/tick.js";
 import { type GazetteIndexingDeps, indexPublishedDocuments } from "../search/gazette.js";
 import type { DocumentStatuses } from "../status/service.js";
 
@@ -45,6 +47,26 @@ export function createEventsHandler(deps: {
           await deps.statuses.recordEdition(e.editionId);
           // After the statuses, so the index gets the statuses this edition sets.
           if (deps.searchIndexing) await indexPublishedDocuments(deps.searchIndexing, e.documents);
+          // Reposts: one fan-out message per document (idempotent downstream, keyed per document × site).
+          await enqueueFanout(deps.queues, e);
+          return;
+        }
+        case "repost.overdue": {
+          const e = body as RepostOverdueEvent;
+          // Audited under the notice (`<documentId>.<siteId>`): one trail entry per site and time.
+          await deps.audit.append({
+            documentId: e.noticeId,
+            type: e.type,
+            at: e.at,
+            actor: "system",
+            details: {
+              documentId: e.documentId,
+              siteId: e.siteId,
+              site: e.siteName,
+              region: e.region,
+              deadline: e.deadline,
+            },
+          });
           return;
         }
         default:

@@ -1,4 +1,4 @@
-import { type Context, Hono } from "hono";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import type { Config } from "../config.js";
@@ -7,6 +7,7 @@ import { DISCLOSURE_ATTRIBUTES, DOCUMENT_KINDS } from "../documents/model.js";
 import { createEditionsRoutes } from "../editions/http.js";
 import type { EditionService } from "../editions/service.js";
 import type { PublicSite } from "../publishing/public-site.js";
+import type { Reposts } from "../reposts/module.js";
 import { createSearchRoutes } from "../search/http.js";
 import type { SearchIndex } from "../search/ports.js";
 import { chinaToday, type DocumentStatuses } from "../status/service.js";
@@ -23,6 +24,8 @@ export interface AppDependencies {
   readonly editions: EditionService;
   /** 效力状态 of published documents, added to GET /api/documents/{id} as `status`. */
   readonly statuses?: DocumentStatuses | undefined;
+  /** Site registry, acknowledgements and the inspection report (issue 4); left out, no routes. */
+  readonly reposts?: Pick<Reposts, "routes"> | undefined;
   /** The clock for validity periods; default the system clock. */
   readonly now?: (() => Date) | undefined;
   /** Makes the request's writes durable before it is acknowledged (Platform.flush). */
@@ -270,6 +273,8 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   });
 
   app.route("/", createEditionsRoutes({ editions: deps.editions, requireEditor: editor }));
+
+  if (deps.reposts) app.route("/", deps.reposts.routes(editor as MiddlewareHandler));
 
   if (deps.search) {
     app.route(

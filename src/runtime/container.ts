@@ -9,6 +9,8 @@ import { ApiGatewayAuthenticator, type Authenticator, EditorTokenAuthenticator }
 import type { Platform } from "../platform/ports.js";
 import { PublicSite } from "../publishing/public-site.js";
 import { createEditionRenderer } from "../publishing/render.js";
+import { createReposts, type Reposts } from "../reposts/module.js";
+import { createSqsDeliverySender } from "../reposts/sqs-sender.js";
 import { createSearchIndex } from "../search/factory.js";
 import type { SearchIndex } from "../search/ports.js";
 import { DocumentStatuses } from "../status/service.js";
@@ -25,6 +27,8 @@ export interface Container {
   readonly statuses: DocumentStatuses;
   /** Public search over published documents and the archive (opened on first use). */
   readonly search: SearchIndex;
+  /** Site registry, fan-out, delivery, acknowledgements (issue 4). */
+  readonly reposts: Reposts;
   readonly logger: Logger;
 }
 
@@ -69,6 +73,12 @@ export function createContainer(
     site: new PublicSite(platform, siteGazette, { statuses, now: () => platform.clock.now() }),
     statuses,
     search: createSearchIndex(config),
+    reposts: createReposts({
+      platform,
+      config,
+      logger,
+      sqs: config.mode === "aws" ? createSqsDeliverySender({ region: config.aws.region }) : undefined,
+    }),
     logger,
   };
 }

@@ -6,6 +6,7 @@ import { createApiApp } from "../handlers/api.js";
 import { createEventsHandler } from "../handlers/events.js";
 import { createEmbeddedPlatform } from "../platform/embedded/index.js";
 import { startQueuePoller } from "../platform/queue-poller.js";
+import { REPOST_QUEUE_SETTINGS, startRepostWorkers } from "../reposts/local-workers.js";
 import { type Container, createContainer } from "./container.js";
 import { ensureEditorToken } from "./editor-token.js";
 
@@ -27,7 +28,7 @@ export async function startLocal(config: Config, options: { hostname?: string } 
   const platform = createEmbeddedPlatform({
     dataDir: config.dataDir,
     synchronous: config.sqliteSynchronous,
-    queues: { [EVENTS_QUEUE]: { maxReceiveCount: 5 } },
+    queues: { [EVENTS_QUEUE]: { maxReceiveCount: 5 }, ...REPOST_QUEUE_SETTINGS },
   });
   const container = createContainer(config, platform, { editorToken: token });
   const app = createApiApp(container);
@@ -51,6 +52,11 @@ export async function startLocal(config: Config, options: { hostname?: string } 
     visibilityTimeoutSeconds: 30,
     idleDelayMs: 250,
   });
+  const repostWorkers = startRepostWorkers({
+    queues: platform.queues,
+    reposts: container.reposts,
+    logger: container.logger,
+  });
   const hostname = options.hostname ?? "127.0.0.1";
   const server = await new Promise<ReturnType<typeof serve>>((resolvePromise, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname }, () => resolvePromise(s));
@@ -64,6 +70,7 @@ export async function startLocal(config: Config, options: { hostname?: string } 
     editorTokenSource: source,
     container,
     async stop() {
+      await repostWorkers.stop();
       await poller.stop();
       await new Promise<void>((r) => server.close(() => r()));
       container.search.close?.();

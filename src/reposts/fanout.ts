@@ -1,0 +1,169 @@
+/**
+ * Fan-out: a published document with a repost requirement becomes one notice per target site.
+ * Each fan-out message covers one page of the registry and queues the next page when it is done,
+ * so a large registry is walked in bounded steps and a crash resumes at the page it was on.
+ * Notices are written with a conditional absent put on their (document, site) key: however often a
+ * page is redone, there is one notice per pair.
+ */
+
+import { readDocument } from "../documents/records.js";
+import type { EditionPublishedEvent } from "../editions/publish.js";
+import { ConditionFailedError, PermanentMessageError } from "../platform/errors.js";
+import type { Platform } from "../platform/ports.js";
+import {
+  DELIVERY_QUEUE,
+  type DeliverMessage,
+  FANOUT_QUEUE,
+  type FanoutMessage,
+  sendInBatches,
+} from "./messages.js";
+import { noticeId, type RepostNotice, targets } from "./model.js";
+import { noticeIndex, noticeKeys, type RepostDocument, repostDocumentKeys } from "./records.js";
+import type { SiteRegistry } from "./sites.js";
+import type { WorkingDayCalendar } from "./working-days.js";
+
+/** Working days to repost when the document does not say. */
+export const DEFAULT_DEADLINE_WORKING_DAYS = 5;
+const DEFAULT_PAGE_SIZE = 500;
+
+/** China date of an instant (UTC+8). */
+export function chinaDate(at: Date | string): string {
+  const ms = typeof at === "string" ? Date.parse(at) : at.getTime();
+  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** edition.published → one fan-out message per document (documents without reposts end there). */
+export async function enqueueFanout(
+  queues: Platform["queues"],
+  event: Pick<EditionPublishedEvent, "editionId" | "publishedAt" | "documents">,
+): Promise<void> {
+  const messages = event.documents.map((documentId) => ({
+    body: JSON.stringify({
+      type: "repost.fanout",
+      documentId,
+      editionId: event.editionId,
+      publishedAt: event.publishedAt,
+    } satisfies FanoutMessage),
+  }));
+  await sendInBatches(queues, FANOUT_QUEUE, messages);
+}
+
+export interface FanoutOptions {
+  readonly platform: Pick<Platform, "records" | "blobs" | "queues" | "clock">;
+  readonly registry: SiteRegistry;
+  readonly calendar: WorkingDayCalendar;
+  /** Sites per fan-out message. Default 500. */
+  readonly pageSize?: number;
+}
+
+export class RepostFanout {
+  readonly #platform;
+  readonly #registry: SiteRegistry;
+  readonly #calendar: WorkingDayCalendar;
+  readonly #pageSize: number;
+
+  constructor(options: FanoutOptions) {
+    this.#platform = options.platform;
+    this.#registry = options.registry;
+    this.#calendar = options.calendar;
+    this.#pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  }
+
+  /** Handles one fan-out message: notices for one page of sites, then the next page's message. */
+  async process(message: FanoutMessage): Promise<{ created: number; queued: number }> {
+    const { records, queues } = this.#platform;
+    const found = await readDocument(this.#platform, message.documentId);
+    if (!found) throw new PermanentMessageError(`Fan-out: no document ${message.documentId}`);
+    const document = found.document;
+    // Only 主动公开 documents are ever reposted (intake refuses anything else; checked again here).
+    if (document.repost.scope === "none" || document.disclosure.attribute !== "public") {
+      return { created: 0, queued: 0 };
+    }
+    const due = this.#calendar.addWorkingDays(
+      chinaDate(message.publishedAt),
+      document.repost.deadlineWorkingDays ?? DEFAULT_DEADLINE_WORKING_DAYS,
+    );
+    if (!message.cursor) {
+      const entry: RepostDocument = {
+        documentId: document.id,
+        editionId: message.editionId,
+        title: document.title,
+        docNumber: document.docNumber,
+        publishedAt: message.publishedAt,
+        deadline: due.date,
+        deadlineProvisional: due.provisional,
+      };
+      await records
+        .put({ ...repostDocumentKeys(document.id), data: entry }, { kind: "absent" })
+        .catch((error) => {
+          if (!(error instanceof ConditionFailedError)) throw error;
+        });
+    }
+
+    const page = await this.#registry.page({ limit: this.#pageSize, cursor: message.cursor });
+    const createdAt = this.#platform.clock.now().toISOString();
+    const deliveries: DeliverMessage[] = [];
+    let created = 0;
+    await Promise.all(
+      page.sites
+        .filter((site) => site.status === "active" && targets(document.repost, site))
+        .map(async (site) => {
+          const notice: RepostNotice = {
+            id: noticeId(document.id, site.id),
+            documentId: document.id,
+            siteId: site.id,
+            editionId: message.editionId,
+            createdAt,
+            site: { name: site.name, region: site.region, level: site.level },
+            document: { title: document.title, docNumber: document.docNumber },
+            deadline: due.date,
+            deadlineProvisional: due.provisional,
+            delivery: {
+              state: "pending",
+              attempts: 0,
+              nextAttemptAt: createdAt,
+              deliveredAt: null,
+              failedAt: null,
+              lastStatus: null,
+              lastError: null,
+              lease: null,
+            },
+            ack: null,
+            verification: null,
+            reminderSentAt: null,
+            overdueAt: null,
+          };
+          try {
+            await records.put(
+              { ...noticeKeys(document.id, site.id), data: notice, index: noticeIndex(notice) },
+              { kind: "absent" },
+            );
+            created += 1;
+          } catch (error) {
+            if (!(error instanceof ConditionFailedError)) throw error;
+            // Redone page: queue the first attempt again only if it never happened (a crash
+            // between the put and the send); a duplicate message is dropped by the delivery.
+            const existing = await records.get<RepostNotice>(noticeKeys(document.id, site.id));
+            if (
+              !existing ||
+              existing.data.delivery.attempts > 0 ||
+              existing.data.delivery.state !== "pending"
+            )
+              return;
+          }
+          deliveries.push({ type: "repost.deliver", noticeId: notice.id, attempt: 1 });
+        }),
+    );
+    await sendInBatches(
+      queues,
+      DELIVERY_QUEUE,
+      deliveries.map((d) => ({ body: JSON.stringify(d) })),
+    );
+    if (page.cursor) {
+      await queues.send(FANOUT_QUEUE, [
+        { body: JSON.stringify({ ...message, cursor: page.cursor } satisfies FanoutMessage) },
+      ]);
+    }
+    return { created, queued: deliveries.length };
+  }
+}

@@ -1,0 +1,222 @@
+import { Hono, type MiddlewareHandler } from "hono";
+import type { Principal } from "../http/auth.js";
+import { HttpProblem } from "../http/errors.js";
+import { jsonResponse } from "../http/json.js";
+import type { Platform } from "../platform/ports.js";
+import type { RepostAcknowledgements } from "./acks.js";
+import {
+  buildComplianceReport,
+  complianceCsv,
+  complianceHtml,
+  escapeHtml,
+  parseComplianceFilter,
+} from "./compliance.js";
+import { InvalidRepostRequestError, NoticeForbiddenError, problem } from "./errors.js";
+import { isOverdue, noticeStatus, type RepostNotice, type SiteRecord } from "./model.js";
+import { ackUrl } from "./payload.js";
+import { siteNoticesPartition } from "./records.js";
+import type { SiteRegistry } from "./sites.js";
+
+type RepostsEnv = { Variables: { principal: Principal; site: SiteRecord } };
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+async function jsonBody(request: Request): Promise<unknown> {
+  const text = await request.text();
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
+    throw new InvalidRepostRequestError("The request body is too large", [
+      problem(null, "too_large", `The request body must be at most ${MAX_BODY_BYTES} bytes`),
+    ]);
+  }
+  if (text.trim() === "") return {};
+  const type = (request.headers.get("content-type") ?? "").toLowerCase();
+  if (type && !type.startsWith("application/json")) {
+    throw new InvalidRepostRequestError("Send application/json", [
+      problem("Content-Type", "unsupported_media_type", "Send the request body as application/json"),
+    ]);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new InvalidRepostRequestError("The request body is not valid JSON", [
+      problem(null, "invalid_json", "The request body is not valid JSON"),
+    ]);
+  }
+}
+
+function pageLimit(raw: string | undefined): number {
+  if (raw === undefined) return 50;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 200) {
+    throw new InvalidRepostRequestError("limit is invalid", [
+      problem("limit", "invalid", "limit must be an integer from 1 to 200"),
+    ]);
+  }
+  return n;
+}
+
+/** What a site (and an editor) sees of a notice. */
+export function noticeView(n: RepostNotice, now: Date, baseUrl: string) {
+  return {
+    id: n.id,
+    documentId: n.documentId,
+    title: n.document.title,
+    docNumber: n.document.docNumber,
+    siteId: n.siteId,
+    status: noticeStatus(n),
+    overdue: isOverdue(n, now),
+    deadline: n.deadline,
+    deadlineProvisional: n.deadlineProvisional,
+    ackUrl: ackUrl(baseUrl, n.id),
+    delivery: {
+      state: n.delivery.state,
+      attempts: n.delivery.attempts,
+      deliveredAt: n.delivery.deliveredAt,
+      nextAttemptAt: n.delivery.nextAttemptAt,
+      lastError: n.delivery.lastError,
+    },
+    ack: n.ack,
+    verification: n.verification,
+  };
+}
+
+/**
+ * The reposts API. Editors manage sites and read the inspection report; sites (bearer site token)
+ * acknowledge and list their own notices.
+ *
+ *   POST  /api/sites                        {name, level, region, sectors, delivery} → 201 {id, token, webhookSecret}
+ *   GET   /api/sites, /api/sites/{id}
+ *   PATCH /api/sites/{id}                   update; {status: "disabled"|"active"} disables / re-enables
+ *   POST  /api/sites/{id}/rotate-secret     {graceSeconds?} → {webhookSecret, previousExpiresAt}
+ *   GET   /api/compliance                   ?from&to&region&level&document&format=json|csv|html
+ *   POST  /api/reposts/{noticeId}/ack       (site) {url}
+ *   GET   /api/reposts?site=me              (site) pending notices; &all=true for all; &format=html
+ *   GET   /api/reposts/{noticeId}           (site) one of its notices
+ */
+export function createRepostsRoutes(deps: {
+  registry: SiteRegistry;
+  acks: RepostAcknowledgements;
+  platform: Pick<Platform, "records" | "clock">;
+  baseUrl: string;
+  requireEditor: MiddlewareHandler;
+}): Hono<RepostsEnv> {
+  const { registry, acks, platform, baseUrl, requireEditor } = deps;
+  const app = new Hono<RepostsEnv>();
+
+  const requireSite: MiddlewareHandler<RepostsEnv> = async (c, next) => {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header("authorization") ?? "");
+    const site = match?.[1] ? await registry.authenticate(match[1]) : undefined;
+    if (!site) {
+      throw new HttpProblem(401, [
+        {
+          code: "unauthorized",
+          field: "Authorization",
+          message: "Site endpoints need `Authorization: Bearer <site token>` (given at registration)",
+        },
+      ]);
+    }
+    c.set("site", site);
+    await next();
+  };
+
+  const forbidden = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof NoticeForbiddenError) throw new HttpProblem(403, error.problems);
+      throw error;
+    }
+  };
+
+  app.post("/api/sites", requireEditor, async (c) => {
+    const created = await registry.register(await jsonBody(c.req.raw));
+    return jsonResponse(created, 201, { location: `/api/sites/${created.id}`, "cache-control": "no-store" });
+  });
+  app.get("/api/sites", requireEditor, async (c) =>
+    jsonResponse(
+      await registry.list({
+        limit: pageLimit(c.req.query("limit")),
+        cursor: c.req.query("cursor") || undefined,
+      }),
+    ),
+  );
+  app.get("/api/sites/:id", requireEditor, async (c) => jsonResponse(await registry.get(c.req.param("id"))));
+  app.patch("/api/sites/:id", requireEditor, async (c) =>
+    jsonResponse(await registry.update(c.req.param("id"), await jsonBody(c.req.raw))),
+  );
+  app.post("/api/sites/:id/rotate-secret", requireEditor, async (c) =>
+    jsonResponse(await registry.rotateSecret(c.req.param("id"), await jsonBody(c.req.raw)), 200, {
+      "cache-control": "no-store",
+    }),
+  );
+
+  app.get("/api/compliance", requireEditor, async (c) => {
+    const report = await buildComplianceReport(platform, parseComplianceFilter(c.req.query()));
+    const format = c.req.query("format") ?? "json";
+    if (format === "csv") {
+      return new Response(complianceCsv(report), {
+        headers: {
+          "content-type": "text/csv; charset=utf-8",
+          "content-disposition": 'attachment; filename="compliance.csv"',
+        },
+      });
+    }
+    if (format === "html") return c.html(complianceHtml(report));
+    if (format !== "json")
+      throw new InvalidRepostRequestError("format is invalid", [
+        problem("format", "invalid", "format must be json, csv or html"),
+      ]);
+    return jsonResponse(report);
+  });
+
+  app.post("/api/reposts/:id/ack", requireSite, async (c) => {
+    const body = await jsonBody(c.req.raw);
+    const notice = await forbidden(() => acks.acknowledge(c.get("site"), c.req.param("id"), body));
+    return jsonResponse(noticeView(notice, platform.clock.now(), baseUrl), 202);
+  });
+
+  app.get("/api/reposts", requireSite, async (c) => {
+    const who = c.req.query("site");
+    if (who !== undefined && who !== "me") {
+      throw new InvalidRepostRequestError("site is invalid", [
+        problem("site", "invalid", "site must be `me`: a site sees only its own notices"),
+      ]);
+    }
+    const site = c.get("site");
+    const all = c.req.query("all") === "true";
+    const now = platform.clock.now();
+    const items: ReturnType<typeof noticeView>[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await platform.records.query<RepostNotice>(siteNoticesPartition(site.id), {
+        index: "gsi1",
+        cursor,
+        limit: 500,
+        descending: true,
+      });
+      cursor = page.cursor;
+      for (const { data } of page.items) {
+        if (all || data.verification?.state !== "verified") items.push(noticeView(data, now, baseUrl));
+      }
+    } while (cursor && items.length < 1000);
+    if (c.req.query("format") === "html") {
+      const rows = items
+        .map(
+          (n) =>
+            `<tr><td>${escapeHtml(n.title)}</td><td>${escapeHtml(n.docNumber)}</td><td>${escapeHtml(n.deadline)}${n.deadlineProvisional ? "（暂定）" : ""}</td><td>${escapeHtml(n.status)}${n.overdue ? "（逾期）" : ""}</td><td>${escapeHtml(n.verification?.reason ?? "")}</td></tr>`,
+        )
+        .join("");
+      return c.html(
+        `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>待转载文件 · ${escapeHtml(site.name)}</title></head><body><h1>${escapeHtml(site.name)}：待转载文件（${items.length}）</h1><table><thead><tr><th>文件</th><th>发文字号</th><th>期限</th><th>状态</th><th>核验说明</th></tr></thead><tbody>${rows}</tbody></table></body></html>`,
+      );
+    }
+    return jsonResponse({ site: { id: site.id, name: site.name }, items });
+  });
+
+  app.get("/api/reposts/:id", requireSite, async (c) => {
+    const notice = await forbidden(() => acks.noticeFor(c.get("site"), c.req.param("id")));
+    return jsonResponse(noticeView(notice, platform.clock.now(), baseUrl));
+  });
+
+  return app;
+}

@@ -1,0 +1,55 @@
+/**
+ * Record layout of the reposts module in the single table.
+ *
+ *   pk SITE#<siteId>            sk SITE              the site (SiteRecord); gsi1 SITES / <siteId>
+ *   pk REPOSTS#<documentId>     sk SITE#<siteId>     the notice (RepostNotice);
+ *                                                    gsi1 SITE_REPOSTS#<siteId> / <createdAt>#<documentId>
+ *   pk REPOST_DOCS              sk <documentId>      a document that was fanned out (RepostDocument)
+ *
+ * A notice's key is its (document, site) pair, so a conditional absent put is the "exactly one
+ * notice" guard. Fan-out pages through the SITES index; a document's notices are one query; a
+ * site's notices one index query.
+ */
+import type { RepostNotice } from "./model.js";
+
+export const SITES_INDEX = "SITES";
+export const REPOST_DOCS_PARTITION = "REPOST_DOCS";
+
+export function siteKeys(siteId: string) {
+  return { pk: `SITE#${siteId}`, sk: "SITE" };
+}
+
+export function siteIndex(siteId: string) {
+  return { gsi1pk: SITES_INDEX, gsi1sk: siteId };
+}
+
+export function noticeKeys(documentId: string, siteId: string) {
+  return { pk: noticePartition(documentId), sk: `SITE#${siteId}` };
+}
+
+export function noticePartition(documentId: string): string {
+  return `REPOSTS#${documentId}`;
+}
+
+export function siteNoticesPartition(siteId: string): string {
+  return `SITE_REPOSTS#${siteId}`;
+}
+
+export function noticeIndex(notice: Pick<RepostNotice, "siteId" | "createdAt" | "documentId">) {
+  return { gsi1pk: siteNoticesPartition(notice.siteId), gsi1sk: `${notice.createdAt}#${notice.documentId}` };
+}
+
+export function repostDocumentKeys(documentId: string) {
+  return { pk: REPOST_DOCS_PARTITION, sk: documentId };
+}
+
+/** A fanned-out document: what the report and the periodic tick start from. */
+export interface RepostDocument {
+  readonly documentId: string;
+  readonly editionId: string;
+  readonly title: string;
+  readonly docNumber: string | null;
+  readonly publishedAt: string;
+  readonly deadline: string;
+  readonly deadlineProvisional: boolean;
+}
