@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Config } from "../config.js";
 import { DISCLOSURE_ATTRIBUTES, DOCUMENT_KINDS } from "../documents/model.js";
 import { submissionSchema } from "../documents/submission.js";
+import { searchOpenApiPaths } from "../search/openapi.js";
 
 /** Editor endpoints: bearer token locally, IAM or JWT in AWS. */
 const EDITOR = [{ editorToken: [] }];
@@ -299,6 +300,7 @@ export function buildOpenApiDocument(config: Pick<Config, "gazette" | "limits">)
           },
         },
       },
+      ...searchOpenApiPaths,
       "/api/openapi.json": {
         get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" } } },
       },

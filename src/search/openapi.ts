@@ -1,0 +1,87 @@
+import { MAX_LIMIT, MAX_QUERY_CHARS } from "./query.js";
+
+const problemList = {
+  description: "Invalid parameter: {error: {code, field, message}} or a list of those",
+  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+};
+
+const facetCounts = { type: "object", additionalProperties: { type: "integer" } };
+
+/** OpenAPI paths of the public search endpoints, merged into the API description. */
+export const searchOpenApiPaths = {
+  "/api/search": {
+    get: {
+      summary:
+        "Search published gazette documents and the archive (public): words in Simplified or Traditional, 1+ characters, or a 发文字号",
+      security: [],
+      parameters: [
+        { name: "q", in: "query", schema: { type: "string", maxLength: MAX_QUERY_CHARS } },
+        { name: "issuer", in: "query", schema: { type: "string" } },
+        { name: "kind", in: "query", schema: { type: "string" } },
+        { name: "year", in: "query", schema: { type: "integer" } },
+        { name: "from", in: "query", schema: { type: "string", format: "date" } },
+        { name: "to", in: "query", schema: { type: "string", format: "date" } },
+        { name: "status", in: "query", schema: { enum: ["有效", "已修改", "已废止", "失效"] } },
+        { name: "source", in: "query", schema: { enum: ["gazette", "archive"] } },
+        {
+          name: "limit",
+          in: "query",
+          schema: { type: "integer", minimum: 1, maximum: MAX_LIMIT, default: 20 },
+        },
+        {
+          name: "cursor",
+          in: "query",
+          description: "The `cursor` of the previous page; pages continue until it is null, with no cap",
+          schema: { type: "string" },
+        },
+      ],
+      responses: {
+        "200": {
+          description: "Hits ranked by relevance (newest first without q), facet counts over all matches",
+          content: {
+            "application/json": {
+              schema: {
+                type: "object",
+                required: ["total", "hits", "facets", "cursor"],
+                properties: {
+                  total: { type: "integer" },
+                  hits: {
+                    type: "array",
+                    items: {
+                      type: "object",
+                      properties: {
+                        id: { type: "string" },
+                        ref: { type: ["string", "null"] },
+                        title: { type: "string" },
+                        docNumber: { type: ["string", "null"] },
+                        issuers: { type: "array", items: { type: "string" } },
+                        date: { type: ["string", "null"], format: "date" },
+                        snippet: { type: "string", description: "HTML-escaped, matches in <mark>" },
+                        url: { type: "string" },
+                        source: { enum: ["gazette", "archive"] },
+                        score: { type: "number" },
+                      },
+                    },
+                  },
+                  facets: {
+                    type: "object",
+                    properties: {
+                      issuer: facetCounts,
+                      kind: facetCounts,
+                      year: facetCounts,
+                      source: facetCounts,
+                      status: facetCounts,
+                    },
+                  },
+                  cursor: { type: ["string", "null"] },
+                },
+              },
+            },
+          },
+        },
+        "400": problemList,
+        "503": problemList,
+      },
+    },
+  },
+} as const;
