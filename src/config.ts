@@ -27,6 +27,11 @@ export interface IntakeLimits {
 
 export interface Config {
   readonly mode: "embedded" | "aws";
+  /**
+   * How POST /api/editions/{id}/publish runs: `inline` renders within the request; `queued`
+   * answers 202 and the publishing consumer renders (AWS default: API Gateway allows 30 s).
+   */
+  readonly publishing: "inline" | "queued";
   readonly port: number;
   readonly dataDir: string;
   /** Embedded SQLite durability: "ack" and "full" survive power loss, "normal" only process crashes. */
@@ -157,8 +162,13 @@ export function loadConfig(env: Env = process.env): Config {
     : (file.sections ?? DEFAULT_SECTIONS);
   const port = intFromEnv(env, "PORT", 3000);
   if (port > 65535) throw new ConfigError(`PORT must be at most 65535, got ${port}`);
+  const publishing = env.GAZETTE_PUBLISHING || (mode === "aws" ? "queued" : "inline");
+  if (publishing !== "inline" && publishing !== "queued") {
+    throw new ConfigError(`GAZETTE_PUBLISHING must be "inline" or "queued", got "${publishing}"`);
+  }
   return {
     mode,
+    publishing,
     port,
     dataDir: resolve(env.GAZETTE_DATA_DIR ?? ".gazette"),
     sqliteSynchronous: sqliteSynchronous(env.GAZETTE_SQLITE_SYNCHRONOUS),

@@ -10,7 +10,7 @@ import { QueueWithDlq } from "../constructs/queue-with-dlq.js";
 
 /** Directories every function needs beside its bundle (the site renderer loads templates/*.hbs at start). */
 const FUNCTION_ASSET_DIRS = ["templates"] as const;
-/** The API function also renders editions (preview, publish), which needs the font files. */
+/** The API function renders previews and the publisher renders editions: both need the font files. */
 const API_ASSET_DIRS = ["templates", "fonts"] as const;
 
 export interface GazetteStatelessStackProps extends StackProps {
@@ -31,6 +31,11 @@ export interface GazetteStatelessStackProps extends StackProps {
    * @default "functions/events.ts"
    */
   readonly eventsEntry?: string;
+  /**
+   * Entry of the publisher (renders and publishes editions from the publishing queue).
+   * @default "functions/publisher.ts"
+   */
+  readonly publisherEntry?: string;
   /** Custom domain names of the public site (need `siteCertificateArn`). */
   readonly siteDomainNames?: readonly string[];
   /** ARN of the ACM certificate (us-east-1) for `siteDomainNames`. */
@@ -44,6 +49,8 @@ export class GazetteStatelessStack extends Stack {
   public readonly eventsQueue: QueueWithDlq;
   public readonly apiFunction: GazetteFunction;
   public readonly eventsFunction: GazetteFunction;
+  public readonly publishingQueue: QueueWithDlq;
+  public readonly publisherFunction: GazetteFunction;
   public readonly api: GazetteApi;
   public readonly site: PublicSite;
 
@@ -53,6 +60,7 @@ export class GazetteStatelessStack extends Stack {
       jwt,
       apiEntry,
       eventsEntry,
+      publisherEntry,
       siteDomainNames,
       siteCertificateArn,
       siteWebAclArn,
@@ -68,12 +76,24 @@ export class GazetteStatelessStack extends Stack {
       maxReceiveCount: 5,
     });
 
+    // Rendering a big edition outlasts API Gateway's 30 s: the API queues it for the publisher.
+    const publisherTimeout = Duration.minutes(15);
+    this.publishingQueue = new QueueWithDlq(this, "PublishingQueue", {
+      logicalName: "publishing",
+      // Longer than the publisher may run, so a message is never handed to a second publisher
+      // while the first still renders (publication is idempotent, but rendering twice is waste).
+      visibilityTimeout: Duration.minutes(30),
+      maxReceiveCount: 3,
+    });
+
     const environment = {
       GAZETTE_MODE: "aws",
+      GAZETTE_PUBLISHING: "queued",
       GAZETTE_TABLE: data.table.tableName,
       GAZETTE_BUCKET: data.blobBucket.bucketName,
       GAZETTE_SITE_BUCKET: data.siteBucket.bucketName,
       ...this.eventsQueue.environment(),
+      ...this.publishingQueue.environment(),
       NODE_OPTIONS: "--enable-source-maps",
     };
 
@@ -91,6 +111,26 @@ export class GazetteStatelessStack extends Stack {
     this.apiFunction.role.addManagedPolicy(data.tableReadWritePolicy);
     this.apiFunction.role.addManagedPolicy(data.blobReadWritePolicy);
     this.eventsQueue.queue.grantSendMessages(this.apiFunction.function);
+    this.publishingQueue.queue.grantSendMessages(this.apiFunction.function);
+
+    this.publisherFunction = new GazetteFunction(this, "PublisherFunction", {
+      entry: publisherEntry ?? "functions/publisher.ts",
+      serviceName: "gazette-publisher",
+      description: "Gazette publisher: renders an edition's PDF and pages and publishes them (SQS)",
+      // pdf-lib and fontkit are single-threaded; memory also buys CPU share in Lambda.
+      memorySize: 3008,
+      timeout: publisherTimeout,
+      assetDirs: API_ASSET_DIRS,
+      environment,
+    });
+    // Least privilege: publisher = table read/write + blob read/write + queue edition.published.
+    this.publisherFunction.role.addManagedPolicy(data.tableReadWritePolicy);
+    this.publisherFunction.role.addManagedPolicy(data.blobReadWritePolicy);
+    this.eventsQueue.queue.grantSendMessages(this.publisherFunction.function);
+    this.publishingQueue.deadLetterQueue.grantSendMessages(this.publisherFunction.function);
+    this.publisherFunction.function.addEventSource(
+      new SqsEventSource(this.publishingQueue.queue, { batchSize: 1, reportBatchItemFailures: true }),
+    );
 
     this.eventsFunction = new GazetteFunction(this, "EventsFunction", {
       entry: eventsEntry ?? "functions/events.ts",
@@ -140,5 +180,8 @@ export class GazetteStatelessStack extends Stack {
       description: "Pass as -c siteDistributionId=… to pin the site bucket's read grant",
     });
     new CfnOutput(this, "EventsDeadLetterQueueUrl", { value: this.eventsQueue.deadLetterQueue.queueUrl });
+    new CfnOutput(this, "PublishingDeadLetterQueueUrl", {
+      value: this.publishingQueue.deadLetterQueue.queueUrl,
+    });
   }
 }

@@ -281,12 +281,42 @@ export async function run(
     .command("publish")
     .description("Publish the PDF and the web edition together (safe to repeat)")
     .argument("<edition>", "edition id")
-    .action(async (id: string) => {
+    .option("--wait <seconds>", "where publication is queued (AWS), how long to wait for it", "900")
+    .action(async (id: string, opts: { wait: string }) => {
       const api = client();
-      const { body } = await api.request<{
-        edition: { urls: { pdf: string; web: string; manifest: string } };
-      }>("POST", `/api/editions/${encodeURIComponent(id)}/publish`);
-      const { urls } = body.edition;
+      const path = `/api/editions/${encodeURIComponent(id)}`;
+      type PublishedView = {
+        status: string;
+        publishing: boolean;
+        publishFailure: { message: string } | null;
+        urls?: { pdf: string; web: string; manifest: string };
+      };
+      const waitSeconds = Number(opts.wait);
+      if (!Number.isFinite(waitSeconds) || waitSeconds < 0)
+        throw new UsageError("--wait takes seconds, e.g. --wait 600");
+      const first = await api.request<{ edition: PublishedView }>("POST", `${path}/publish`);
+      let view = first.body.edition;
+      // 202: the publisher renders in the background (its own Lambda in AWS); follow the edition.
+      if (first.status === 202) {
+        const started = Date.now();
+        io.err(`edition ${id} is queued for publication; rendering…`);
+        while (view.status !== "published" && view.publishing) {
+          if (Date.now() - started > waitSeconds * 1000) {
+            throw new Error(
+              `edition ${id} is still being rendered after ${waitSeconds} s; see its state with \`gazette edition list\``,
+            );
+          }
+          await new Promise((r) => setTimeout(r, 1000));
+          view = (await api.request<PublishedView>("GET", path)).body;
+          if (io.isTTY) io.err(`  …${Math.round((Date.now() - started) / 1000)} s`);
+        }
+        if (view.status !== "published") {
+          throw new Error(
+            `publication of edition ${id} failed: ${plain(view.publishFailure?.message ?? "no reason recorded")}. Fix the edition, then run \`gazette edition publish ${id}\` again`,
+          );
+        }
+      }
+      const urls = view.urls!;
       io.out(`published: ${new URL(urls.web, api.baseUrl)}`);
       io.out(`PDF:       ${new URL(urls.pdf, api.baseUrl)}`);
       io.out(`manifest:  ${new URL(urls.manifest, api.baseUrl)}`);

@@ -51,12 +51,18 @@ function pageLimit(raw: string | undefined): number {
  *   GET  /api/editions                     ?limit&cursor → newest first
  *   GET  /api/editions/{id}                the edition, its documents, urls once published
  *   PUT  /api/editions/{id}/documents      {documents: [id, …]} → the draft's documents
- *   POST /api/editions/{id}/publish        → {edition, manifest}; repeatable
+ *   POST /api/editions/{id}/publish        → {edition, manifest}; repeatable. Queued (AWS): 202
+ *                                          {edition (publishing), manifest: null}; poll GET
  *   POST /api/editions/{id}/preview        → {pages, documents, artifacts}; ?format=pdf → the PDF
  */
 export function createEditionsRoutes(deps: {
   editions: EditionService;
   requireEditor: MiddlewareHandler;
+  /**
+   * Publish through the publishing queue (202, then poll GET) instead of rendering within the
+   * request — in AWS, where API Gateway gives a request 30 s.
+   */
+  queuePublication?: boolean | undefined;
 }): Hono<EditionsEnv> {
   const { editions, requireEditor } = deps;
   const app = new Hono<EditionsEnv>();
@@ -85,9 +91,12 @@ export function createEditionsRoutes(deps: {
     ),
   );
 
-  app.post("/api/editions/:id/publish", requireEditor, async (c) =>
-    jsonResponse(await editions.publish(c.req.param("id"), c.get("principal").id)),
-  );
+  app.post("/api/editions/:id/publish", requireEditor, async (c) => {
+    const id = c.req.param("id");
+    if (!deps.queuePublication) return jsonResponse(await editions.publish(id, c.get("principal").id));
+    const { queued, response } = await editions.requestPublish(id, c.get("principal").id);
+    return queued ? jsonResponse(response, 202, { location: `/api/editions/${id}` }) : jsonResponse(response);
+  });
 
   app.post("/api/editions/:id/preview", requireEditor, async (c) => {
     const preview = await editions.preview(c.req.param("id"));

@@ -49,6 +49,12 @@ export interface Edition {
   readonly documentUrls: Readonly<Record<string, DocumentUrls>> | null;
   /** When edition.published was queued (after the switch); null until then. */
   readonly announcedAt: string | null;
+  /**
+   * Why the last publication attempt stopped (rendering failed, a document vanished): the intent
+   * is lifted so the editor can fix the edition, and this says what to fix. Cleared by the next
+   * attempt. Absent on editions stored before it existed.
+   */
+  readonly publishFailure?: { readonly at: string; readonly message: string } | null | undefined;
 }
 
 /** The rendering-related settings of the gazette. */
@@ -101,6 +107,8 @@ export interface EditionView {
   readonly date: string;
   readonly status: EditionStatus;
   readonly publishing: boolean;
+  /** Why the last publication attempt failed, until the next attempt. */
+  readonly publishFailure: { readonly at: string; readonly message: string } | null;
   readonly createdAt: string;
   readonly createdBy: string;
   readonly publishedAt: string | null;

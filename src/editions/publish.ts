@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { EVENTS_QUEUE } from "../documents/intake.js";
 import type { GazetteDocument } from "../documents/model.js";
 import { readDocument } from "../documents/records.js";
-import { ConditionFailedError } from "../platform/errors.js";
+import { ConditionFailedError, StorageError } from "../platform/errors.js";
 import type { BlobMetadata, BlobStore, Platform, RecordStore, StoredRecord } from "../platform/ports.js";
 import { setDocumentState } from "./document-state.js";
 import { EditionConflictError, EditionNotFoundError, PlacementRefusedError, problem } from "./errors.js";
@@ -259,6 +259,66 @@ async function completePublication(
   }
 }
 
+function failureMessage(error: unknown): string {
+  if (error instanceof PlacementRefusedError && error.problems.length) {
+    return error.problems.map((p) => p.message).join("; ");
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Queue that carries publication requests to the renderer (its own Lambda in AWS). */
+export const PUBLISHING_QUEUE = "publishing";
+
+/** Message on PUBLISHING_QUEUE: render and publish this edition (idempotent; repeats are harmless). */
+export interface PublishRequestedMessage {
+  readonly type: "edition.publish";
+  readonly editionId: string;
+  readonly requestedBy: string;
+}
+
+/**
+ * Publication through the queue, for where the request cannot wait for the render (API Gateway
+ * answers within 30 s; a big edition renders for longer). Notes the intent — which freezes the
+ * edition exactly as publishEdition's first step does — and queues the work for publishEdition.
+ * Sends the message even when the intent was already there, so calling again re-triggers a
+ * publication whose message went to the dead-letter queue.
+ */
+export async function requestPublication(
+  editionId: string,
+  deps: Pick<PublishDeps, "platform" | "now" | "publishedBy">,
+): Promise<Edition> {
+  const { platform, now } = deps;
+  const by = deps.publishedBy ?? "system";
+  for (let attempt = 0; attempt < 10; attempt++) {
+    let record = await mustLoad(platform.records, editionId);
+    if (record.data.status === "published") return record.data;
+    if (record.data.documents.length === 0) {
+      throw new PlacementRefusedError(`Edition ${editionId} has no documents`, [
+        problem("documents", "edition_empty", "An edition needs at least one document to be published"),
+      ]);
+    }
+    if (!record.data.publishing) {
+      const intent: Edition = {
+        ...record.data,
+        publishing: { startedAt: now().toISOString(), by },
+        publishFailure: null,
+      };
+      try {
+        record = await putEdition(platform.records, intent, record.version);
+      } catch (error) {
+        if (error instanceof ConditionFailedError) continue;
+        throw error;
+      }
+    }
+    const message: PublishRequestedMessage = { type: "edition.publish", editionId, requestedBy: by };
+    await platform.queues.send(PUBLISHING_QUEUE, [{ body: JSON.stringify(message) }]);
+    return record.data;
+  }
+  throw new EditionConflictError(`Edition ${editionId} kept changing while being published`, [
+    problem(null, "edition_modified", "The edition changed concurrently; retry the publication"),
+  ]);
+}
+
 /**
  * Publishes a draft edition, renderer-agnostic. Only single-item conditional writes, in an order
  * that makes the publication all-or-nothing for readers:
@@ -286,12 +346,14 @@ export async function publishEdition(editionId: string, deps: PublishDeps): Prom
         problem("documents", "edition_empty", "An edition needs at least one document to be published"),
       ]);
     }
-    let startedHere = false;
     if (!record.data.publishing) {
-      const intent: Edition = { ...record.data, publishing: { startedAt: now().toISOString(), by } };
+      const intent: Edition = {
+        ...record.data,
+        publishing: { startedAt: now().toISOString(), by },
+        publishFailure: null,
+      };
       try {
         record = await putEdition(platform.records, intent, record.version);
-        startedHere = true;
       } catch (error) {
         if (error instanceof ConditionFailedError) continue; // changed meanwhile: look again
         throw error;
@@ -299,14 +361,21 @@ export async function publishEdition(editionId: string, deps: PublishDeps): Prom
     }
     const edition = record.data;
     const publishing = edition.publishing!;
-    const documents = await loadEditionDocuments(platform, edition);
     let rendered: RenderResult;
     try {
+      const documents = await loadEditionDocuments(platform, edition);
       rendered = await render(buildRenderInput(edition, documents, settings));
     } catch (error) {
-      // Nothing of this input was written: the edition may be edited again.
-      if (startedHere) {
-        await putEdition(platform.records, { ...edition, publishing: null }, record.version).catch(() => {});
+      // A store outage is retried as it is. Anything else (a document gone, a renderer error) will
+      // not heal by retrying the same input: nothing of it was written, so the intent is lifted —
+      // the editor may fix the edition — and the reason is kept on it.
+      if (!(error instanceof StorageError) || error instanceof ConditionFailedError) {
+        const failed: Edition = {
+          ...edition,
+          publishing: null,
+          publishFailure: { at: now().toISOString(), message: failureMessage(error) },
+        };
+        await putEdition(platform.records, failed, record.version).catch(() => {});
       }
       throw error;
     }

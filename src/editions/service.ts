@@ -28,6 +28,7 @@ import {
   publishEdition,
   type RenderEdition,
   type RenderedArtifact,
+  requestPublication,
   sha256Hex,
 } from "./publish.js";
 import { EDITIONS_PARTITION, editionKeys, type PlacementClaim, placementKey } from "./records.js";
@@ -58,6 +59,12 @@ export interface EditionPage {
 export interface PublishResponse {
   readonly edition: EditionView;
   readonly manifest: EditionManifest;
+}
+
+/** 202 from a queued publication: the edition is frozen (`publishing: true`); poll it until published. */
+export interface QueuedPublishResponse {
+  readonly edition: EditionView;
+  readonly manifest: null;
 }
 
 export interface PreviewResult {
@@ -291,6 +298,37 @@ export class EditionService {
     return { edition: this.view(edition, await this.documentsOf(edition)), manifest };
   }
 
+  /**
+   * The publishing consumer's call: publishes an edition whose publication was requested (or
+   * completes one already switched). A draft whose intent was lifted — its render failed, see
+   * publishFailure — is left alone: the editor publishes again once it is fixed.
+   */
+  async publishRequested(id: string, by: string): Promise<PublishResponse | null> {
+    const { data: edition } = await this.mustLoad(id);
+    if (edition.status !== "published" && !edition.publishing) return null;
+    return this.publish(id, edition.publishing?.by ?? by);
+  }
+
+  /**
+   * POST /api/editions/{id}/publish where publication runs behind the publishing queue: freezes
+   * the edition and queues it; `published` says whether it already is (then with its manifest).
+   */
+  async requestPublish(
+    id: string,
+    by: string,
+  ): Promise<{ readonly queued: boolean; readonly response: PublishResponse | QueuedPublishResponse }> {
+    const edition = await requestPublication(id, {
+      platform: this.platform,
+      now: () => this.platform.clock.now(),
+      publishedBy: by,
+    });
+    if (edition.status === "published") return { queued: false, response: await this.publish(id, by) };
+    return {
+      queued: true,
+      response: { edition: this.view(edition, await this.documentsOf(edition)), manifest: null },
+    };
+  }
+
   /** POST /api/editions/{id}/preview: renders the edition as it stands, writing nothing. */
   async preview(id: string): Promise<PreviewResult> {
     const { data: edition } = await this.mustLoad(id);
@@ -463,6 +501,7 @@ export class EditionService {
       date: edition.date,
       status: edition.status,
       publishing: edition.publishing !== null,
+      publishFailure: edition.publishFailure ?? null,
       createdAt: edition.createdAt,
       createdBy: edition.createdBy,
       publishedAt: edition.publishedAt,

@@ -2,8 +2,10 @@ import { handle } from "hono/aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { EVENTS_QUEUE } from "../../src/documents/intake.js";
+import { PUBLISHING_QUEUE } from "../../src/editions/publish.js";
 import { createApiApp } from "../../src/handlers/api.js";
 import { createEventsHandler } from "../../src/handlers/events.js";
+import { createPublishingHandler } from "../../src/handlers/publishing.js";
 import { toSqsEvent } from "../../src/platform/queue-poller.js";
 import { type Container, createContainer } from "../../src/runtime/container.js";
 import { createEmulatedPlatform, type Emulators, startEmulators } from "../support/aws-emulators.js";
@@ -25,7 +27,7 @@ describe("Lambda handlers on the AWS adapters", () => {
     const platform = await createEmulatedPlatform(emulators, {
       tableName: "gazette-lambda",
       bucketName: "gazette-lambda",
-      queues: [EVENTS_QUEUE],
+      queues: [EVENTS_QUEUE, PUBLISHING_QUEUE],
       maxReceiveCount: 5,
     });
     container = createContainer(loadConfig({ GAZETTE_MODE: "aws" }), platform);
@@ -101,4 +103,55 @@ describe("Lambda handlers on the AWS adapters", () => {
     const entries = await container.audit.entries(id);
     expect(entries).toEqual([expect.objectContaining({ type: "document.accepted", actor: editor })]);
   });
+
+  it("answers a publication with 202 and lets the publisher function render it from the queue", async () => {
+    // Prepare: an accepted document in a draft edition, through the API as deployed
+    const call = (method: string, path: string, body?: unknown) =>
+      api(
+        httpApiEvent({
+          method,
+          path,
+          iamUserArn: editor,
+          ...(body === undefined
+            ? {}
+            : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
+        }),
+        lambdaContext,
+      );
+    const doc = JSON.parse((await post(aSubmission({ docNumber: "川府发〔2024〕77号" }))).body) as {
+      id: string;
+    };
+    const edition = JSON.parse(
+      (await call("POST", "/api/editions", { year: 2024, date: "2024-07-01" })).body,
+    ) as {
+      id: string;
+    };
+    expect(
+      (await call("PUT", `/api/editions/${edition.id}/documents`, { documents: [doc.id] })).statusCode,
+    ).toBe(200);
+    const publisher = createPublishingHandler({
+      queues: container.platform.queues,
+      editions: container.editions,
+    });
+
+    // Act
+    const accepted = await call("POST", `/api/editions/${edition.id}/publish`);
+    const messages = await container.platform.queues.receive(PUBLISHING_QUEUE, {
+      maxMessages: 10,
+      visibilityTimeoutSeconds: 60,
+    });
+    const result = await publisher(toSqsEvent(PUBLISHING_QUEUE, messages), lambdaContext);
+    const after = JSON.parse((await call("GET", `/api/editions/${edition.id}`)).body) as {
+      status: string;
+      urls: { pdf: string };
+    };
+
+    // Assess
+    expect(accepted.statusCode).toBe(202);
+    expect(messages).toHaveLength(1);
+    expect(result.batchItemFailures).toEqual([]);
+    expect(after.status).toBe("published");
+    const pdf = await container.platform.blobs.get(after.urls.pdf.replace(/^\//, ""));
+    expect(new TextDecoder().decode(pdf?.bytes.subarray(0, 5))).toBe("%PDF-");
+  }, 60_000);
 });

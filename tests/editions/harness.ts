@@ -79,7 +79,12 @@ export interface EditionsTestApp extends TestApp {
 }
 
 export function createEditionsTestApp(
-  options: { render?: RenderEdition; service?: Partial<EditionServiceOptions> } = {},
+  options: {
+    render?: RenderEdition;
+    service?: Partial<EditionServiceOptions>;
+    /** Mount the routes as in AWS: publication through the publishing queue. */
+    queuePublication?: boolean;
+  } = {},
 ): EditionsTestApp {
   const clock = new ManualClock(T0);
   const base = createTestApp({ clock });
@@ -96,7 +101,10 @@ export function createEditionsTestApp(
   };
   const app = new Hono();
   app.onError((error) => errorResponse(error));
-  app.route("/", createEditionsRoutes({ editions, requireEditor }));
+  app.route(
+    "/",
+    createEditionsRoutes({ editions, requireEditor, queuePublication: options.queuePublication }),
+  );
   return {
     ...base,
     clock,

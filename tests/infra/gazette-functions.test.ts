@@ -19,6 +19,13 @@ beforeAll(() => {
 });
 
 /** The Lambda function resource whose POWERTOOLS_SERVICE_NAME is `service`. */
+/** The SQS event source mappings that feed a function. */
+function mappingsOf(functionId: string): CfnResource[] {
+  return Object.values(resourcesOf(gazette.statelessTemplate, "AWS::Lambda::EventSourceMapping")).filter(
+    (m) => propOf<{ Ref?: string }>(m, "FunctionName").Ref === functionId,
+  );
+}
+
 function functionOf(service: string): { id: string; fn: CfnResource } {
   const entries = Object.entries(resourcesOf(gazette.statelessTemplate, "AWS::Lambda::Function")).filter(
     ([, fn]) =>
@@ -86,19 +93,29 @@ describe("GazetteStateless functions", () => {
       const variables = propOf<{ Variables: Record<string, unknown> }>(fn, "Environment").Variables;
 
       // Assess
-      expect(Object.keys(variables).sort()).toEqual(
-        [
+      expect(Object.keys(variables)).toEqual(
+        expect.arrayContaining([
           "GAZETTE_BUCKET",
           "GAZETTE_MODE",
+          "GAZETTE_PUBLISHING",
           "GAZETTE_QUEUE_URL_EVENTS",
           "GAZETTE_QUEUE_URL_EVENTS_DLQ",
+          "GAZETTE_QUEUE_URL_PUBLISHING",
           "GAZETTE_SITE_BUCKET",
           "GAZETTE_TABLE",
           "LOG_LEVEL",
           "NODE_OPTIONS",
           "POWERTOOLS_SERVICE_NAME",
-        ].sort(),
+        ]),
       );
+      // Configuration only: nothing else (no credentials) travels in the environment.
+      expect(
+        Object.keys(variables).filter(
+          (name) =>
+            !/^GAZETTE_/.test(name) &&
+            !["LOG_LEVEL", "NODE_OPTIONS", "POWERTOOLS_SERVICE_NAME"].includes(name),
+        ),
+      ).toEqual([]);
       expect(variables).toMatchObject({
         GAZETTE_MODE: "aws",
         NODE_OPTIONS: "--enable-source-maps",
@@ -136,8 +153,11 @@ describe("GazetteStateless functions", () => {
     const { id } = functionOf("gazette-events");
     const queueArn = gazette.stateless.resolve(gazette.stateless.eventsQueue.queue.queueArn);
 
-    // Act / Assess
-    gazette.statelessTemplate.resourceCountIs("AWS::Lambda::EventSourceMapping", 1);
+    // Act
+    const mappings = mappingsOf(id);
+
+    // Assess
+    expect(mappings).toHaveLength(1);
     gazette.statelessTemplate.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
       FunctionName: { Ref: id },
       EventSourceArn: queueArn,
@@ -145,6 +165,37 @@ describe("GazetteStateless functions", () => {
       MaximumBatchingWindowInSeconds: 5,
       FunctionResponseTypes: ["ReportBatchItemFailures"],
     });
+  });
+
+  test("the publisher takes one publication request at a time, for up to 15 minutes, with the fonts", () => {
+    // Prepare
+    const { id, fn } = functionOf("gazette-publisher");
+    const queueArn = gazette.stateless.resolve(gazette.stateless.publishingQueue.queue.queueArn);
+
+    // Act
+    const mappings = mappingsOf(id);
+
+    // Assess
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0]?.Properties).toMatchObject({
+      EventSourceArn: queueArn,
+      BatchSize: 1,
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+    });
+    expect(fn.Properties?.Timeout).toBe(900);
+    expect(propOf<{ Variables: Record<string, unknown> }>(fn, "Environment").Variables).toMatchObject({
+      GAZETTE_PUBLISHING: "queued",
+    });
+  });
+
+  test("the api function queues publications instead of rendering them within API Gateway's 30 s", () => {
+    // Prepare / Act
+    const { fn } = functionOf("gazette-api");
+    const variables = propOf<{ Variables: Record<string, unknown> }>(fn, "Environment").Variables;
+
+    // Assess
+    expect(variables.GAZETTE_PUBLISHING).toBe("queued");
+    expect(Object.keys(variables)).toContain("GAZETTE_QUEUE_URL_PUBLISHING");
   });
 
   test("no function role uses an AWS managed policy", () => {
@@ -211,19 +262,41 @@ describe("least privilege", () => {
     );
   });
 
-  test.each(["gazette-api", "gazette-events"])("%s has Resource '*' only for X-Ray", (service) => {
+  test("the publisher may use the table and blob bucket, publish events, and consume only publication requests", () => {
     // Prepare
-    const statements = statementsOf(service);
+    const statements = statementsOf("gazette-publisher");
+    const publishing = gazette.stateless.resolve(gazette.stateless.publishingQueue.queue.queueArn);
 
     // Act
-    const wildcard = statements.filter((s) => asArray(s.Resource).includes("*"));
+    const actions = actionsOf(statements);
+    const consumed = statements
+      .filter((st) => asArray(st.Action).includes("sqs:ReceiveMessage"))
+      .flatMap((st) => asArray(st.Resource));
 
     // Assess
-    expect(wildcard.length).toBeGreaterThan(0);
-    for (const statement of wildcard) {
-      expect(asArray(statement.Action).every((action) => action.startsWith("xray:"))).toBe(true);
-    }
+    expect(actions).toEqual(
+      expect.arrayContaining(["dynamodb:GetItem", "dynamodb:UpdateItem", "s3:GetObject", "s3:PutObject"]),
+    );
+    expect(actions.filter((action) => action.includes("*"))).toEqual([]);
+    expect(consumed).toEqual([publishing]);
   });
+
+  test.each(["gazette-api", "gazette-events", "gazette-publisher"])(
+    "%s has Resource '*' only for X-Ray",
+    (service) => {
+      // Prepare
+      const statements = statementsOf(service);
+
+      // Act
+      const wildcard = statements.filter((s) => asArray(s.Resource).includes("*"));
+
+      // Assess
+      expect(wildcard.length).toBeGreaterThan(0);
+      for (const statement of wildcard) {
+        expect(asArray(statement.Action).every((action) => action.startsWith("xray:"))).toBe(true);
+      }
+    },
+  );
 
   test("the events queue policy lets nothing in without TLS", () => {
     gazette.statelessTemplate.hasResourceProperties("AWS::SQS::QueuePolicy", {
@@ -268,7 +341,7 @@ describe("queues in the Gazette app", () => {
   test("the events queue's visibility timeout is six times its consumer's timeout", () => {
     // Prepare
     const template = gazette.statelessTemplate;
-    const [mapping] = Object.values(resourcesOf(template, "AWS::Lambda::EventSourceMapping"));
+    const [mapping] = mappingsOf(functionOf("gazette-events").id);
     const queueId = propOf<{ "Fn::GetAtt": [string, string] }>(mapping, "EventSourceArn")["Fn::GetAtt"][0];
     const functionId = propOf<{ Ref: string }>(mapping, "FunctionName").Ref;
 
@@ -289,7 +362,13 @@ describe("stack outputs", () => {
 
     // Assess
     expect(outputs).toEqual(
-      expect.arrayContaining(["ApiUrl", "SiteUrl", "SiteDistributionId", "EventsDeadLetterQueueUrl"]),
+      expect.arrayContaining([
+        "ApiUrl",
+        "SiteUrl",
+        "SiteDistributionId",
+        "EventsDeadLetterQueueUrl",
+        "PublishingDeadLetterQueueUrl",
+      ]),
     );
   });
 });
