@@ -1,0 +1,149 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { ComplianceReport } from "../../src/reposts/compliance.js";
+import { createRepostsHarness, type RepostsHarness } from "./harness.js";
+
+let h: RepostsHarness;
+afterEach(() => h?.close());
+
+const PAGE = (
+  docNumber: string,
+) => `<html><body><h1>四川省人民政府关于做好2024年冬春农田水利建设工作的通知</h1><p>${docNumber}</p>
+<p>为切实做好冬春农田水利建设工作，现就有关事项通知如下。</p><p>一、总体要求</p><p>坚持节水优先、空间均衡、系统治理、两手发力。</p>
+<p>（一）加强组织领导。</p><p>各地要把农田水利建设摆上重要议事日程。</p><p>1.明确责任分工。</p><p>项目 资金（万元）</p><p>高标准农田 1200</p></body></html>`;
+
+/**
+ * Four sites, one document (deadline 2026-02-26):
+ *   verified   锦江区 510104 county  reposted and verified
+ *   wrong      青羊区 510105 county  acknowledged a page without the document
+ *   silent     绵阳市 510700 city    received it, never answered
+ *   gone       省教育厅 510000 dept   answered 410: delivery failed
+ */
+async function scenario() {
+  const verified = await h.registerSite({ name: "锦江区", level: "county", region: "510104" });
+  const wrong = await h.registerSite({ name: "青羊区", level: "county", region: "510105" });
+  const silent = await h.registerSite({ name: "绵阳市", level: "city", region: "510700" });
+  const gone = await h.registerSite({ name: "省教育厅", level: "province_dept", region: "510000" });
+  gone.endpoint.status = 410;
+  const docNumber = "川府发〔2026〕9号";
+  const doc = await h.submitRepost({ scope: "all", deadlineWorkingDays: 5 }, { docNumber });
+  await h.publish([doc]);
+  await h.runQueues();
+  const good = h.endpoint("/pages/good.html");
+  good.page = PAGE(docNumber);
+  const bad = h.endpoint("/pages/bad.html");
+  bad.page = "<html><body>另一篇文章</body></html>";
+  await h.api(`/api/reposts/${doc}.${verified.id}/ack`, {
+    method: "POST",
+    token: verified.token,
+    json: { url: good.url },
+  });
+  await h.api(`/api/reposts/${doc}.${wrong.id}/ack`, {
+    method: "POST",
+    token: wrong.token,
+    json: { url: bad.url },
+  });
+  await h.runQueues();
+  return { doc, verified, wrong, silent, gone };
+}
+
+async function report(query = ""): Promise<ComplianceReport> {
+  const res = await h.api(`/api/compliance${query}`);
+  expect(res.status).toBe(200);
+  return (await res.json()) as ComplianceReport;
+}
+
+describe("compliance report", () => {
+  it("counts delivered, acknowledged, verified, failed and overdue notices once the deadline has passed", async () => {
+    // Prepare
+    h = createRepostsHarness({ start: Date.parse("2026-02-12T02:00:00Z") });
+    const { doc, silent, wrong, gone } = await scenario();
+    h.clock.advance(Date.parse("2026-02-27T01:00:00Z") - h.clock.now().getTime());
+
+    // Act
+    const r = await report();
+
+    // Assess
+    expect(r.totals).toEqual({
+      notices: 4,
+      delivered: 3,
+      acknowledged: 2,
+      verified: 1,
+      verification_failed: 1,
+      overdue: 3,
+      failed: 1,
+    });
+    expect(r.rates).toMatchObject({ delivered: 0.75, verified: 0.25, overdue: 0.75 });
+    expect(r.overdue.map((o) => o.siteId).sort()).toEqual([gone.id, silent.id, wrong.id].sort());
+    expect(r.regions.map((x) => [x.region, x.notices, x.verified])).toEqual([
+      ["510000", 1, 0],
+      ["510100", 2, 1],
+      ["510700", 1, 0],
+    ]);
+    expect(r.documents).toEqual([
+      expect.objectContaining({ documentId: doc, notices: 4, verified: 1, deadline: "2026-02-26" }),
+    ]);
+    expect(r.sites.find((s) => s.siteId === wrong.id)).toMatchObject({
+      acknowledged: 1,
+      verification_failed: 1,
+      overdue: 1,
+    });
+  });
+
+  it("counts nothing as overdue before the deadline", async () => {
+    // Prepare
+    h = createRepostsHarness({ start: Date.parse("2026-02-12T02:00:00Z") });
+    await scenario();
+
+    // Act
+    const r = await report();
+
+    // Assess
+    expect(r.totals).toMatchObject({ notices: 4, overdue: 0, failed: 1 });
+    expect(r.overdue).toEqual([]);
+  });
+
+  it("filters by region (with subdivisions), level, document and period", async () => {
+    // Prepare
+    h = createRepostsHarness({ start: Date.parse("2026-02-12T02:00:00Z") });
+    const { doc } = await scenario();
+
+    // Act
+    const chengdu = await report("?region=510100");
+    const cities = await report("?level=city");
+    const other = await report("?document=01OTHERDOCUMENT");
+    const before = await report("?to=2026-02-11");
+    const within = await report(`?from=2026-02-12&to=2026-02-12&document=${doc}`);
+    const invalid = await h.api("/api/compliance?region=51&level=village");
+
+    // Assess
+    expect(chengdu.totals.notices).toBe(2);
+    expect(cities.totals.notices).toBe(1);
+    expect(other.totals.notices).toBe(0);
+    expect(before.totals.notices).toBe(0);
+    expect(within.totals.notices).toBe(4);
+    expect(invalid.status).toBe(400);
+  });
+
+  it("offers the report as CSV (one row per site and a total) and as an HTML page", async () => {
+    // Prepare
+    h = createRepostsHarness({ start: Date.parse("2026-02-12T02:00:00Z") });
+    await scenario();
+
+    // Act
+    const csv = await h.api("/api/compliance?format=csv");
+    const html = await h.api("/api/compliance?format=html");
+
+    // Assess
+    expect(csv.headers.get("content-type")).toContain("text/csv");
+    const lines = (await csv.text()).trim().split("\r\n");
+    expect(lines).toHaveLength(6);
+    expect(lines[0]).toContain(
+      '"notices","delivered","acknowledged","verified","verification_failed","overdue","failed"',
+    );
+    expect(lines[5]).toContain('"合计"');
+    expect(lines[5]).toContain('"4","3","2","1","1","0","1"');
+    const page = await html.text();
+    expect(page).toContain("转载情况检查");
+    expect(page).toContain("锦江区");
+  });
+});

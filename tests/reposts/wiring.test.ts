@@ -1,0 +1,138 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { EVENTS_QUEUE } from "../../src/documents/intake.js";
+import { createEventsHandler } from "../../src/handlers/events.js";
+import { toSqsEvent } from "../../src/platform/queue-poller.js";
+import { FANOUT_QUEUE } from "../../src/reposts/messages.js";
+import { createEditionsTestApp } from "../editions/harness.js";
+import { aSubmission } from "../support/factories.js";
+import { createTestApp, type TestApp } from "../support/local-app.js";
+
+let app: TestApp | undefined;
+let server: Server | undefined;
+afterEach(async () => {
+  app?.close();
+  if (server) await new Promise<void>((r) => server?.close(() => r()));
+  app = undefined;
+  server = undefined;
+});
+
+async function drainEvents(t: TestApp) {
+  const { queues } = t.container.platform;
+  const handler = createEventsHandler({ queues, audit: t.container.audit, statuses: t.container.statuses });
+  for (;;) {
+    const messages = await queues.receive(EVENTS_QUEUE, { maxMessages: 10 });
+    if (!messages.length) return;
+    const result = await handler(toSqsEvent(EVENTS_QUEUE, messages), {} as never);
+    expect(result.batchItemFailures).toEqual([]);
+    for (const m of messages) await queues.delete(EVENTS_QUEUE, m.receiptHandle);
+  }
+}
+
+describe("reposts in the pipeline", () => {
+  it("queues one fan-out message per document when an edition is published", async () => {
+    // Prepare
+    const editions = createEditionsTestApp();
+    app = editions;
+    const doc = await editions.submit(
+      aSubmission({ repost: { scope: "all", regions: [], levels: [], sectors: [], deadlineWorkingDays: 5 } }),
+    );
+    const edition = (await (
+      await editions.api("/api/editions", { method: "POST", json: { year: 2025, date: "2025-03-10" } })
+    ).json()) as { id: string };
+    await editions.api(`/api/editions/${edition.id}/documents`, {
+      method: "PUT",
+      json: { documents: [doc.id] },
+    });
+    await drainEvents(editions);
+
+    // Act
+    const published = await editions.api(`/api/editions/${edition.id}/publish`, { method: "POST" });
+    await drainEvents(editions);
+
+    // Assess
+    expect(published.status).toBeLessThan(300);
+    const fanout = await editions.container.platform.queues.receive(FANOUT_QUEUE, { maxMessages: 10 });
+    expect(fanout.map((m) => JSON.parse(m.body))).toEqual([
+      expect.objectContaining({ type: "repost.fanout", documentId: doc.id, editionId: edition.id }),
+    ]);
+  });
+
+  it("audits an overdue escalation under its notice", async () => {
+    // Prepare
+    app = createTestApp();
+    const overdue = {
+      type: "repost.overdue",
+      noticeId: "01DOC.01SITE",
+      documentId: "01DOC",
+      siteId: "01SITE",
+      siteName: "锦江区",
+      region: "510104",
+      deadline: "2026-02-26",
+      at: "2026-02-27T00:00:00.000Z",
+    };
+
+    // Act
+    await app.container.platform.queues.send(EVENTS_QUEUE, [{ body: JSON.stringify(overdue) }]);
+    await drainEvents(app);
+
+    // Assess
+    expect(await app.container.audit.entries("01DOC.01SITE")).toEqual([
+      expect.objectContaining({
+        type: "repost.overdue",
+        details: expect.objectContaining({ deadline: "2026-02-26" }),
+      }),
+    ]);
+  });
+
+  it("serves the reposts routes in the app and registers a loopback webhook in local mode", async () => {
+    // Prepare: a real HTTP receiver on 127.0.0.1 (allowed locally by default).
+    server = createServer((req, res) => {
+      const challenge = new URL(req.url ?? "/", "http://x").searchParams.get("hub.challenge");
+      res.writeHead(200, { "content-type": "text/plain" }).end(challenge ?? "");
+    });
+    await new Promise<void>((r) => server?.listen(0, "127.0.0.1", r));
+    const port = (server.address() as AddressInfo).port;
+    app = createTestApp();
+
+    // Act
+    const created = await app.request("/api/sites", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        name: "锦江区",
+        level: "county",
+        region: "510104",
+        delivery: { type: "webhook", url: `http://127.0.0.1:${port}/hook` },
+      }),
+    });
+    const report = await app.request("/api/compliance");
+
+    // Assess
+    expect(created.status).toBe(201);
+    expect(report.status).toBe(200);
+    expect(((await report.json()) as { totals: { notices: number } }).totals.notices).toBe(0);
+  });
+
+  it("refuses loopback webhooks in AWS mode", async () => {
+    // Prepare
+    app = createTestApp({ config: (c) => ({ ...c, reposts: { ...c.reposts, allowPrivateTargets: false } }) });
+
+    // Act
+    const res = await app.request("/api/sites", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        name: "锦江区",
+        level: "county",
+        region: "510104",
+        delivery: { type: "webhook", url: "http://127.0.0.1:9/hook" },
+      }),
+    });
+
+    // Assess
+    expect(res.status).toBe(422);
+    expect(await res.text()).toContain("webhook_unverified");
+  });
+});
