@@ -12,6 +12,7 @@ export function createApiApp(container: Container) {
     statuses: container.statuses,
     search: container.search,
     reposts: container.reposts,
+    archive: container.archive,
     now: () => container.platform.clock.now(),
     flush: () => container.platform.flush(),
     logError: (error) => container.logger.error("request failed", { error: error as Error }),

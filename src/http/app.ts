@@ -1,6 +1,7 @@
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
+import type { Archive } from "../archive/module.js";
 import type { Config } from "../config.js";
 import type { DocumentIntake, ListFilter } from "../documents/intake.js";
 import { DISCLOSURE_ATTRIBUTES, DOCUMENT_KINDS } from "../documents/model.js";
@@ -26,6 +27,8 @@ export interface AppDependencies {
   readonly statuses?: DocumentStatuses | undefined;
   /** Site registry, acknowledgements and the inspection report (issue 4); left out, no routes. */
   readonly reposts?: Pick<Reposts, "routes"> | undefined;
+  /** The archive API and public archive pages (issue 5). */
+  readonly archive?: Pick<Archive, "routes"> | undefined;
   /** The clock for validity periods; default the system clock. */
   readonly now?: (() => Date) | undefined;
   /** Makes the request's writes durable before it is acknowledged (Platform.flush). */
@@ -275,6 +278,7 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   app.route("/", createEditionsRoutes({ editions: deps.editions, requireEditor: editor }));
 
   if (deps.reposts) app.route("/", deps.reposts.routes(editor as MiddlewareHandler));
+  if (deps.archive) app.route("/", deps.archive.routes(editor as MiddlewareHandler));
 
   if (deps.search) {
     app.route(

@@ -1,4 +1,5 @@
 import { Logger } from "@aws-lambda-powertools/logger";
+import { type Archive, createArchive } from "../archive/module.js";
 import { AuditLog } from "../audit/audit-log.js";
 import type { Config } from "../config.js";
 import { DocumentIntake } from "../documents/intake.js";
@@ -29,6 +30,8 @@ export interface Container {
   readonly search: SearchIndex;
   /** Site registry, fan-out, delivery, acknowledgements (issue 4). */
   readonly reposts: Reposts;
+  /** Digitised historical gazettes: ingest, OCR, review, public pages (issue 5). */
+  readonly archive: Archive;
   readonly logger: Logger;
 }
 
@@ -63,6 +66,7 @@ export function createContainer(
     render: createEditionRenderer(siteGazette),
   });
   const statuses = new DocumentStatuses(platform);
+  const search = createSearchIndex(config);
   return {
     config,
     platform,
@@ -72,7 +76,8 @@ export function createContainer(
     editions,
     site: new PublicSite(platform, siteGazette, { statuses, now: () => platform.clock.now() }),
     statuses,
-    search: createSearchIndex(config),
+    search,
+    archive: createArchive({ platform, gazette: siteGazette, search, logger }),
     reposts: createReposts({
       platform,
       config,

@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
+import { ARCHIVE_QUEUE, ARCHIVE_QUEUE_SETTINGS } from "../archive/module.js";
 import type { Config } from "../config.js";
 import { EVENTS_QUEUE } from "../documents/intake.js";
 import { createApiApp } from "../handlers/api.js";
@@ -28,7 +29,7 @@ export async function startLocal(config: Config, options: { hostname?: string } 
   const platform = createEmbeddedPlatform({
     dataDir: config.dataDir,
     synchronous: config.sqliteSynchronous,
-    queues: { [EVENTS_QUEUE]: { maxReceiveCount: 5 }, ...REPOST_QUEUE_SETTINGS },
+    queues: { [EVENTS_QUEUE]: { maxReceiveCount: 5 }, ...REPOST_QUEUE_SETTINGS, ...ARCHIVE_QUEUE_SETTINGS },
   });
   const container = createContainer(config, platform, { editorToken: token });
   const app = createApiApp(container);
@@ -52,6 +53,15 @@ export async function startLocal(config: Config, options: { hostname?: string } 
     visibilityTimeoutSeconds: 30,
     idleDelayMs: 250,
   });
+  // One archive page at a time: OCR is CPU-bound and the HTTP server shares this process.
+  const archivePoller = startQueuePoller({
+    queue: ARCHIVE_QUEUE,
+    queues: platform.queues,
+    handler: container.archive.handler,
+    batchSize: 1,
+    visibilityTimeoutSeconds: 300,
+    idleDelayMs: 250,
+  });
   const repostWorkers = startRepostWorkers({
     queues: platform.queues,
     reposts: container.reposts,
@@ -72,6 +82,8 @@ export async function startLocal(config: Config, options: { hostname?: string } 
     async stop() {
       await repostWorkers.stop();
       await poller.stop();
+      await archivePoller.stop();
+      await container.archive.close();
       await new Promise<void>((r) => server.close(() => r()));
       container.search.close?.();
       platform.close();

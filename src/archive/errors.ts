@@ -1,0 +1,43 @@
+/**
+ * Errors of the archive module. Like the editions module's, they subclass the documents module's
+ * errors so that src/http/errors.ts maps them without changes:
+ *   InvalidArchiveRequestError  → 400 (malformed request, missing field)
+ *   UnreadableScanError         → 422 (corrupt, encrypted, pixel bomb, unsupported page)
+ *   ScanTooLargeError           → 413 (file bytes, page count)
+ *   UnsupportedScanError        → 415 (not PDF, TIFF, PNG or JPEG)
+ *   ArchiveConflictError        → 409 (an item changed since it was read)
+ *   ArchiveNotFoundError        → 404
+ */
+import {
+  DocumentNotFoundError,
+  DocumentRefusedError,
+  type FieldProblem,
+  IdempotencyConflictError,
+  InvalidDocumentError,
+  PayloadTooLargeError,
+  UnsupportedMediaError,
+} from "../documents/errors.js";
+
+export { problem } from "../documents/errors.js";
+export type { FieldProblem };
+
+export class InvalidArchiveRequestError extends InvalidDocumentError {}
+
+/** The file is of a supported type but cannot (or must not) be decoded. */
+export class UnreadableScanError extends DocumentRefusedError {}
+
+export class ScanTooLargeError extends PayloadTooLargeError {}
+
+export class UnsupportedScanError extends UnsupportedMediaError {}
+
+export class ArchiveConflictError extends IdempotencyConflictError {}
+
+export class ArchiveNotFoundError extends DocumentNotFoundError {}
+
+/** A page could not be read (its file is corrupt where it lies); retrying cannot help. */
+export class PageUnreadableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "PageUnreadableError";
+  }
+}

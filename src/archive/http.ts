@@ -1,0 +1,179 @@
+import { Hono, type MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { Principal } from "../http/auth.js";
+import { jsonResponse } from "../http/json.js";
+import { InvalidArchiveRequestError, problem, ScanTooLargeError } from "./errors.js";
+import type { ArchiveService, UploadedScan } from "./service.js";
+import type { ArchiveSite } from "./site.js";
+
+type ArchiveEnv = { Variables: { principal: Principal } };
+
+const MAX_JSON_BYTES = 20 * 1024 * 1024;
+const MULTIPART_OVERHEAD = 1024 * 1024;
+
+async function jsonBody(request: Request): Promise<unknown> {
+  const type = (request.headers.get("content-type") ?? "").toLowerCase();
+  if (!type.startsWith("application/json")) {
+    throw new InvalidArchiveRequestError("Send application/json", [
+      problem("Content-Type", "unsupported_media_type", "Send the request body as application/json"),
+    ]);
+  }
+  const text = await request.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new InvalidArchiveRequestError("invalid JSON", [
+      problem(null, "invalid_json", "The request body is not valid JSON"),
+    ]);
+  }
+}
+
+function pageLimit(raw: string | undefined): number {
+  if (raw === undefined) return 50;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 200) {
+    throw new InvalidArchiveRequestError("limit is invalid", [
+      problem("limit", "invalid", "limit must be an integer from 1 to 200"),
+    ]);
+  }
+  return n;
+}
+
+/**
+ * The archive API (editors) and the public archive pages. Mount with
+ * `app.route("/", createArchiveRoutes(…))` inside createApp, so errors go through errorResponse
+ * and writes are flushed before the response.
+ *
+ *   POST /api/archive/scans        multipart `files` (+ gazette, year, issue, date, script), or
+ *                                  JSON {keys:[blob keys], …} → 202 {job}
+ *   POST /api/archive/texts        {documents:[{text, ref?}], gazette?, year?, issue?} → 202 {job}
+ *   GET  /api/archive/jobs/{id}    status, progress per stage, pages, items
+ *   GET  /api/archive/items        ?review=true (the review queue) &limit&cursor
+ *   GET  /api/archive/items/{id}   the item with text, pages, history; ETag = version
+ *   PUT  /api/archive/items/{id}   corrections (If-Match optional) → the item
+ *   GET  /archive/ …               public pages (see ArchiveSite)
+ */
+export function createArchiveRoutes(deps: {
+  archive: ArchiveService;
+  site: ArchiveSite;
+  requireEditor: MiddlewareHandler;
+}): Hono<ArchiveEnv> {
+  const { archive, requireEditor } = deps;
+  const app = new Hono<ArchiveEnv>();
+  const maxUpload = archive.scanLimits.maxFileBytes + MULTIPART_OVERHEAD;
+
+  app.post(
+    "/api/archive/scans",
+    requireEditor,
+    bodyLimit({
+      maxSize: maxUpload,
+      onError: () => {
+        throw new ScanTooLargeError("too large", [
+          problem("files", "too_large", `The upload must be at most ${maxUpload} bytes`),
+        ]);
+      },
+    }),
+    async (c) => {
+      const by = c.get("principal").id;
+      const type = (c.req.header("content-type") ?? "").toLowerCase();
+      if (type.startsWith("application/json")) {
+        const job = await archive.submitScanKeys(await jsonBody(c.req.raw), by);
+        return jsonResponse({ job }, 202, { location: `/api/archive/jobs/${job.id}` });
+      }
+      if (!type.startsWith("multipart/form-data")) {
+        throw new InvalidArchiveRequestError("unsupported media type", [
+          problem(
+            "Content-Type",
+            "unsupported_media_type",
+            "Send multipart/form-data with `files`, or JSON with `keys`",
+          ),
+        ]);
+      }
+      const form = await c.req.parseBody({ all: true });
+      const raw = form.files;
+      const parts = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter(
+        (p): p is File => p instanceof File,
+      );
+      const files: UploadedScan[] = [];
+      for (const [i, part] of parts.entries()) {
+        files.push({
+          field: `files.${i}`,
+          name: part.name || `page-${i + 1}`,
+          bytes: new Uint8Array(await part.arrayBuffer()),
+        });
+      }
+      const metadata: Record<string, unknown> = {};
+      for (const name of ["gazette", "year", "issue", "date", "script"]) {
+        const value = form[name];
+        if (typeof value === "string" && value.trim()) metadata[name] = value.trim();
+      }
+      const job = await archive.submitScans(files, metadata, by);
+      return jsonResponse({ job }, 202, { location: `/api/archive/jobs/${job.id}` });
+    },
+  );
+
+  app.post(
+    "/api/archive/texts",
+    requireEditor,
+    bodyLimit({
+      maxSize: MAX_JSON_BYTES,
+      onError: () => {
+        throw new ScanTooLargeError("too large", [
+          problem(null, "too_large", `The request body must be at most ${MAX_JSON_BYTES} bytes`),
+        ]);
+      },
+    }),
+    async (c) => {
+      const job = await archive.submitTexts(await jsonBody(c.req.raw), c.get("principal").id);
+      return jsonResponse({ job }, 202, { location: `/api/archive/jobs/${job.id}` });
+    },
+  );
+
+  app.get("/api/archive/jobs/:id", requireEditor, async (c) =>
+    jsonResponse(await archive.getJob(c.req.param("id"))),
+  );
+
+  app.get("/api/archive/items", requireEditor, async (c) => {
+    const review = c.req.query("review");
+    if (review !== undefined && review !== "true" && review !== "false") {
+      throw new InvalidArchiveRequestError("review is invalid", [
+        problem("review", "invalid", "review must be true or false"),
+      ]);
+    }
+    return jsonResponse(
+      await archive.listItems({
+        review: review === "true",
+        limit: pageLimit(c.req.query("limit")),
+        cursor: c.req.query("cursor") || undefined,
+      }),
+    );
+  });
+
+  app.get("/api/archive/items/:id", requireEditor, async (c) => {
+    const item = await archive.getItem(c.req.param("id"));
+    return jsonResponse(item, 200, { etag: `"${item.version}"` });
+  });
+
+  app.put("/api/archive/items/:id", requireEditor, async (c) => {
+    const ifMatch = c.req.header("if-match")?.replace(/^W\//, "").replace(/"/g, "").trim();
+    let expected: number | undefined;
+    if (ifMatch) {
+      expected = Number(ifMatch);
+      if (!Number.isInteger(expected)) {
+        throw new InvalidArchiveRequestError("If-Match is invalid", [
+          problem("If-Match", "invalid", "If-Match must be the item's ETag"),
+        ]);
+      }
+    }
+    const item = await archive.correctItem(
+      c.req.param("id"),
+      await jsonBody(c.req.raw),
+      c.get("principal").id,
+      expected,
+    );
+    return jsonResponse(item, 200, { etag: `"${item.version}"` });
+  });
+
+  app.route("/", deps.site.routes());
+  return app;
+}

@@ -1,0 +1,175 @@
+/**
+ * The archive's records: jobs (one ingest), pages (one OCR'd page of a scan job), items (one
+ * historical document found), and the listings for browsing by year and issue.
+ */
+import { z } from "zod";
+import type { ScanFormat } from "./images.js";
+import type { Script } from "./ocr/engine.js";
+
+export const ARCHIVE_QUEUE = "archive";
+
+export type JobStatus = "queued" | "running" | "done" | "failed";
+
+/** What is known about a historical edition (all optional: old scans often come without). */
+export interface EditionInfo {
+  readonly gazette?: string | undefined;
+  readonly year?: number | undefined;
+  readonly issue?: number | undefined;
+  /** YYYY-MM-DD. */
+  readonly date?: string | undefined;
+}
+
+export interface ScanFile {
+  /** Blob key of the original upload (kept for download). */
+  readonly key: string;
+  readonly name: string;
+  readonly format: ScanFormat;
+  readonly pages: number;
+}
+
+/** Page i of the job is page `pageInFile` (0-based) of file `file`. */
+export interface PagePlan {
+  readonly file: number;
+  readonly pageInFile: number;
+}
+
+export interface ArchiveJob {
+  readonly id: string;
+  readonly kind: "scans" | "texts";
+  readonly status: JobStatus;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly edition: EditionInfo;
+  /** Scans: the files and the page plan. */
+  readonly files: readonly ScanFile[];
+  readonly pages: readonly PagePlan[];
+  /** Texts: how many documents were submitted (their text is in blobs). */
+  readonly documents: number;
+  /** Scans: the script hint given by the editor, or auto. */
+  readonly script: Script | "auto";
+  readonly finishedAt?: string | undefined;
+  /** Item ids in edition order, once segmented. */
+  readonly itemIds?: readonly string[] | undefined;
+}
+
+/** One unit of work: an OCR'd page or a cleaned text document. Written once (conditional put). */
+export interface UnitResult {
+  readonly index: number;
+  readonly status: "done" | "failed";
+  readonly text: string;
+  /** 0–100 (OCR); 100 for born-digital text. */
+  readonly confidence: number;
+  readonly error?: string | undefined;
+  /** Scans: PNG of the page (display), hOCR (word boxes). */
+  readonly imageKey?: string | undefined;
+  readonly hocrKey?: string | undefined;
+  readonly width?: number | undefined;
+  readonly height?: number | undefined;
+  readonly language?: string | undefined;
+  readonly vertical?: boolean | undefined;
+  /** Texts: the client's reference. */
+  readonly ref?: string | undefined;
+}
+
+export interface ItemCorrection {
+  readonly at: string;
+  readonly by: string;
+  /** Field → value before and after. */
+  readonly changes: Readonly<Record<string, { readonly from: unknown; readonly to: unknown }>>;
+}
+
+export interface ItemPage {
+  /** 1-based page within the edition. */
+  readonly page: number;
+  readonly imageKey?: string | undefined;
+  readonly hocrKey?: string | undefined;
+  readonly width?: number | undefined;
+  readonly height?: number | undefined;
+}
+
+export interface ArchiveItem {
+  readonly id: string;
+  readonly jobId: string;
+  readonly source: "scan" | "text";
+  readonly ref?: string | undefined;
+  readonly title: string;
+  /** 发文字号 as printed, and normalised. */
+  readonly docNumberPrinted?: string | undefined;
+  readonly docNumber?: string | undefined;
+  readonly issuers: readonly string[];
+  /** 成文日期, YYYY-MM-DD. */
+  readonly date?: string | undefined;
+  readonly kind?: string | undefined;
+  readonly text: string;
+  readonly pages: readonly ItemPage[];
+  readonly edition: EditionInfo;
+  /** Original scan files (blob keys) of the edition this item is in. */
+  readonly scanKeys: readonly string[];
+  /** 0–1: OCR confidence of its pages, lowered for each metadata field not found. */
+  readonly confidence: number;
+  /** Waiting for an editor to check it. */
+  readonly review: boolean;
+  readonly reviewReasons: readonly string[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly history: readonly ItemCorrection[];
+}
+
+export type ItemSummary = Pick<
+  ArchiveItem,
+  "id" | "ref" | "title" | "docNumber" | "issuers" | "date" | "kind"
+>;
+
+export function summaryOf(item: ArchiveItem): ItemSummary {
+  return {
+    id: item.id,
+    ref: item.ref,
+    title: item.title,
+    docNumber: item.docNumber,
+    issuers: item.issuers,
+    date: item.date,
+    kind: item.kind,
+  };
+}
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD");
+
+export const editionInfoSchema = z.object({
+  gazette: z.string().trim().min(1).max(100).optional(),
+  year: z.coerce.number().int().min(1800).max(2200).optional(),
+  issue: z.coerce.number().int().min(1).max(9999).optional(),
+  date: isoDate.optional(),
+});
+
+export const textIngestSchema = editionInfoSchema.extend({
+  documents: z
+    .array(
+      z.object({
+        text: z.string().min(1, "must not be empty").max(2_000_000),
+        ref: z.string().trim().min(1).max(200).optional(),
+      }),
+    )
+    .min(1, "must hold at least one document")
+    .max(1000),
+});
+
+export const scanKeyIngestSchema = editionInfoSchema.extend({
+  /** Blob keys already in the store (uploaded out of band), pages in order. */
+  keys: z.array(z.string().min(1).max(1024)).min(1).max(1000),
+  script: z.enum(["sim", "tra", "auto"]).optional(),
+});
+
+export const itemCorrectionSchema = z
+  .object({
+    title: z.string().trim().min(1).max(500).optional(),
+    docNumber: z.string().trim().max(100).nullable().optional(),
+    issuers: z.array(z.string().trim().min(1).max(100)).max(20).optional(),
+    date: isoDate.nullable().optional(),
+    kind: z.string().trim().min(1).max(20).nullable().optional(),
+    text: z.string().min(1).max(2_000_000).optional(),
+    /** false takes the item off the review queue (the default once corrected). */
+    review: z.boolean().optional(),
+  })
+  .strict();
+
+export type ItemCorrectionInput = z.infer<typeof itemCorrectionSchema>;

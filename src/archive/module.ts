@@ -1,0 +1,74 @@
+import type { Logger } from "@aws-lambda-powertools/logger";
+import type { MiddlewareHandler } from "hono";
+import type { GazetteSettings } from "../config.js";
+import type { Platform } from "../platform/ports.js";
+import { createSqsHandler, type SqsHandler } from "../platform/sqs-consumer.js";
+import type { SearchIndex } from "../search/ports.js";
+import { createArchiveRoutes } from "./http.js";
+import type { ScanLimits } from "./images.js";
+import { ARCHIVE_QUEUE } from "./model.js";
+import { createOcrEngine, type OcrEngine } from "./ocr/engine.js";
+import { ArchiveService } from "./service.js";
+import { ArchiveSite } from "./site.js";
+
+export { ARCHIVE_QUEUE } from "./model.js";
+
+/** Local queue settings: page failures are recorded by the service long before the DLQ. */
+export const ARCHIVE_QUEUE_SETTINGS = { [ARCHIVE_QUEUE]: { maxReceiveCount: 5 } } as const;
+
+export interface Archive {
+  readonly service: ArchiveService;
+  readonly site: ArchiveSite;
+  routes(requireEditor: MiddlewareHandler): ReturnType<typeof createArchiveRoutes>;
+  /** Consumer of the "archive" queue (Lambda or local poller): one page or text per message. */
+  readonly handler: SqsHandler;
+  /** Ends OCR workers. */
+  close(): Promise<void>;
+}
+
+export interface ArchiveOptions {
+  readonly platform: Platform;
+  readonly gazette: GazetteSettings & { readonly baseUrl?: string };
+  readonly search?: SearchIndex | undefined;
+  readonly logger?: Logger | undefined;
+  /** Default: the native tesseract CLI where installed (GAZETTE_OCR_ENGINE=tesseract.js turns it off), else tesseract.js. */
+  readonly ocr?: (() => Promise<OcrEngine>) | undefined;
+  readonly limits?: ScanLimits | undefined;
+  readonly maxAttempts?: number | undefined;
+  readonly newId?: (() => string) | undefined;
+}
+
+export function createArchive(options: ArchiveOptions): Archive {
+  let engine: Promise<OcrEngine> | undefined;
+  const ocr =
+    options.ocr ??
+    (() => createOcrEngine({ native: process.env.GAZETTE_OCR_ENGINE === "tesseract.js" ? "off" : "auto" }));
+  const service = new ArchiveService({
+    platform: options.platform,
+    search: options.search,
+    ocr: () => {
+      engine ??= ocr();
+      return engine;
+    },
+    limits: options.limits,
+    maxAttempts: options.maxAttempts,
+    newId: options.newId,
+  });
+  const site = new ArchiveSite(service, options.gazette);
+  return {
+    service,
+    site,
+    routes: (requireEditor) => createArchiveRoutes({ archive: service, site, requireEditor }),
+    handler: createSqsHandler({
+      queue: ARCHIVE_QUEUE,
+      queues: options.platform.queues,
+      logger: options.logger,
+      process: (body, meta) => service.process(body, meta.receiveCount),
+    }),
+    async close() {
+      const started = engine;
+      engine = undefined;
+      await (await started?.catch(() => undefined))?.close();
+    },
+  };
+}

@@ -1,0 +1,356 @@
+/**
+ * Stage "segment": an edition's text (OCR of its pages, or one ingested text) → its documents and
+ * their metadata. Pure functions; no storage.
+ *
+ * Reads: text lines, each tagged with the page it came from. Writes: segments with title,
+ * 发文字号 (as printed and normalised), issuers, 成文日期, 文种 and the pages they span.
+ *
+ * How a document is recognised (GB/T 9704 layout, and what old gazettes print):
+ * - a title line: short, no sentence punctuation at its end, ending in a 文种 word (…的通知,
+ *   …办法, …决定) or a 令 header (四川省人民政府令); the 发文字号 line and the issuer's
+ *   header (…文件) just above it belong to the same document;
+ * - the end: the 成文日期 line (Chinese or Arabic date alone on a line), with the 署名 (issuer
+ *   lines) just above it.
+ * Each title starts a new document; text before the first title (mastheads, contents) is not
+ * a document.
+ */
+import { parseChineseDate } from "../documents/dates.js";
+import { normalizeDocNumber } from "../documents/doc-number.js";
+
+/** 文种 recognised at the end of a title, longest first so 实施细则 wins over 细则. */
+export const ARCHIVE_KINDS = [
+  "实施细则",
+  "实施意见",
+  "实施办法",
+  "暂行办法",
+  "暂行规定",
+  "命令",
+  "决议",
+  "决定",
+  "公报",
+  "公告",
+  "通告",
+  "意见",
+  "通知",
+  "通报",
+  "报告",
+  "请示",
+  "批复",
+  "议案",
+  "纪要",
+  "办法",
+  "规定",
+  "条例",
+  "细则",
+  "规则",
+  "规划",
+  "方案",
+  "函",
+  "令",
+] as const;
+
+/** The 文种 a title ends with, mapped to the intake kinds (实施办法 → 办法), or undefined. */
+export function kindOfTitle(title: string): string | undefined {
+  const t = title.replace(/[（(][^（()）]*[)）]$/, "").replace(/[\s\u3000]+/g, "");
+  for (const kind of ARCHIVE_KINDS) {
+    if (t.endsWith(kind)) {
+      if (kind === "令" && !/(政府令|主席令|省长令|市长令|部令|局令|委员会令|^.{0,20}令)$/.test(t)) continue;
+      return kind.length === 4 ? kind.slice(2) : kind;
+    }
+  }
+  return undefined;
+}
+
+export interface TextLine {
+  readonly text: string;
+  /** 1-based page of the edition the line was read from; 1 for text ingests. */
+  readonly page: number;
+}
+
+export interface Segment {
+  readonly title: string;
+  /** 发文字号 exactly as printed (trimmed). */
+  readonly docNumberPrinted?: string | undefined;
+  /** Normalised spelling (see normalizeDocNumber). */
+  readonly docNumber?: string | undefined;
+  readonly issuers: readonly string[];
+  /** 成文日期, YYYY-MM-DD. */
+  readonly date?: string | undefined;
+  /** The date line as printed. */
+  readonly datePrinted?: string | undefined;
+  readonly kind?: string | undefined;
+  readonly text: string;
+  /** Pages the document spans, ascending. */
+  readonly pages: readonly number[];
+  /** What could not be found; empty when every field was. */
+  readonly missing: readonly ("title" | "date" | "issuers" | "kind")[];
+}
+
+const BRACKET_NUMBER =
+  /([\p{Script=Han}A-Za-z]{1,30}\s*[[［【(（〔﹝〖]\s*[0-9０-９]{4}\s*[\]］】)）〕﹞〗]\s*(?:第\s*)?[0-9０-９]{1,5}\s*[号號])/u;
+const ORDER_NUMBER =
+  /^((?:[\p{Script=Han}]{2,30}(?:令|公告|通告))?\s*第\s*[0-9０-９一二三四五六七八九十百〇零]{1,8}\s*[号號])$/u;
+
+/** The 发文字号 printed on a line (alone, or with a 签发人 after it), else undefined. */
+export function docNumberIn(line: string): string | undefined {
+  const t = line.trim();
+  if ([...t].length > 50) return undefined;
+  const b = BRACKET_NUMBER.exec(t);
+  if (b && (b.index === 0 || /^[\s\u3000]*$/.test(t.slice(0, b.index)))) return b[1]!.trim();
+  const o = ORDER_NUMBER.exec(t);
+  if (o) return o[1]!.trim();
+  return undefined;
+}
+
+/** Normalises a printed number; 〔2017〕第12号 loses its 第, Chinese serials (第三百五十六号) become Arabic. */
+export function normalizeArchiveDocNumber(printed: string): string {
+  let n = normalizeDocNumber(normalizeDocNumber(printed).replace(/(〔\d{4}〕)第/, "$1"));
+  const chinese = /第([一二三四五六七八九十百〇零]+)号$/.exec(n);
+  if (chinese) {
+    const value = chineseNumber(chinese[1]!);
+    if (Number.isFinite(value) && value > 0)
+      n = n.replace(/第[一二三四五六七八九十百〇零]+号$/, `第${value}号`);
+  }
+  return n;
+}
+
+function chineseNumber(s: string): number {
+  const digits: Record<string, number> = {
+    〇: 0,
+    零: 0,
+    一: 1,
+    二: 2,
+    三: 3,
+    四: 4,
+    五: 5,
+    六: 6,
+    七: 7,
+    八: 8,
+    九: 9,
+  };
+  if (!/[十百]/.test(s)) {
+    let n = 0;
+    for (const c of s) n = n * 10 + (digits[c] ?? Number.NaN);
+    return n;
+  }
+  let total = 0;
+  let pending = 0;
+  for (const c of s) {
+    if (c === "百") {
+      total += (pending || 1) * 100;
+      pending = 0;
+    } else if (c === "十") {
+      total += (pending || 1) * 10;
+      pending = 0;
+    } else pending = digits[c] ?? Number.NaN;
+  }
+  return total + pending;
+}
+
+/** A date alone on a line (成文日期), with spaces tolerated: 二〇一七年五月三日, 2017年5月3日, 民國六十年一月五日. */
+export function dateLine(line: string): string | undefined {
+  const t = line.replace(/[\s\u3000]+/g, "").replace(/^[（(]|[)）]$/g, "");
+  if (t.length < 8 || t.length > 20) return undefined;
+  return parseChineseDate(t) ?? undefined;
+}
+
+const ORG_SUFFIX =
+  /(人民政府|人民代表大会常务委员会|常务委员会|办公厅|办公室|委员会|政府|厅|局|部|院|署|会|处|中心|公司|银行|法院|检察院|军区|省长|市长|县长|主席)$/;
+
+/** A 署名 line: an organisation name, or a signatory (省长 ×××). */
+function isIssuerLine(line: string): boolean {
+  const t = line.replace(/[\s\u3000]+/g, "");
+  if (t.length < 2 || t.length > 30) return false;
+  if (/[，。；：、！？“”《》]/.test(t)) return false;
+  return ORG_SUFFIX.test(t) || /^(省长|市长|县长|主席|部长|局长|主任)[\p{Script=Han}]{2,4}$/u.test(t);
+}
+
+const TITLE_END_PUNCTUATION = /[。，；：、！？…]$/;
+const SENTENCE_PUNCTUATION = /[。；！？]/;
+
+/** Whether a line reads as a document title (see the module comment). */
+export function isTitleLine(line: string): boolean {
+  const t = line.replace(/[\s\u3000]+/g, "");
+  const length = [...t].length;
+  if (length < 4 || length > 60) return false;
+  if (TITLE_END_PUNCTUATION.test(t) || SENTENCE_PUNCTUATION.test(t)) return false;
+  if (/^(附件|抄送|印发|主送|第[一二三四五六七八九十百]+[条章节])/.test(t)) return false;
+  if (/^[一二三四五六七八九十]+、|^（[一二三四五六七八九十]+）|^\d+[.．、]/.test(t)) return false;
+  if (dateLine(t) || docNumberIn(t)) return false;
+  // The gazette's masthead (四川省人民政府公报), not a 公报 document.
+  if (/^[\p{Script=Han}]{2,20}(政府|人民政府|办公厅)公报$/u.test(t)) return false;
+  const kind = kindOfTitle(t);
+  if (!kind) return false;
+  // A bare 文种 word (通知) or a 令 header without the issuer is not a title by itself.
+  return length > kind.length + 1;
+}
+
+/** Issuer named in a title: 四川省人民政府关于…的通知 → 四川省人民政府. */
+function issuerFromTitle(title: string): string | undefined {
+  const m = /^(.{2,30}?)(关于|印发|转发)/.exec(title);
+  const candidate = m?.[1]?.replace(/[、和与]$/, "");
+  if (candidate && ORG_SUFFIX.test(candidate)) return candidate;
+  return undefined;
+}
+
+/** Splits a header like 四川省人民政府办公厅文件 into its issuer. */
+function issuerFromHeader(line: string): string | undefined {
+  const m = /^(.{2,30}?)(文件|公报)$/.exec(line.replace(/[\s\u3000]+/g, ""));
+  return m?.[1] && ORG_SUFFIX.test(m[1]) ? m[1] : undefined;
+}
+
+/** The title ending on line `index`, joined with its first part when printed over two lines (梯形/菱形). */
+function titleAt(lines: readonly TextLine[], index: number): string {
+  let first = index;
+  while (first > 0 && index - first < 2 && isTitlePrefix(lines[first - 1]!.text)) first--;
+  return lines
+    .slice(first, index + 1)
+    .map((l) => l.text.replace(/[\s\u3000]+/g, ""))
+    .join("");
+}
+
+/**
+ * Splits an edition's text into documents and extracts each one's metadata. Lines before the
+ * first title are ignored (masthead, contents). A text with no recognisable title comes back as
+ * one segment whose title is its first line, marked missing "title".
+ */
+export function segmentEdition(lines: readonly TextLine[]): Segment[] {
+  const clean = lines
+    .map((l) => ({ text: l.text.replace(/^[\s\u3000]+|[\s\u3000]+$/g, ""), page: l.page }))
+    .filter((l) => l.text.length > 0);
+  const starts: { first: number; title: number; order: boolean }[] = [];
+  for (let i = 0; i < clean.length; i++) {
+    if (!isTitleLine(clean[i]!.text)) continue;
+    const prev = starts[starts.length - 1];
+    if (prev && i - prev.title <= 3 && !hasBodyBetween(clean, prev.title, i)) {
+      // A 令 header (四川省人民政府令 / 第356号) is followed by the regulation's title, which is
+      // the document's title; any other title right after a title continues it.
+      if (prev.order) starts[starts.length - 1] = { ...prev, title: i, order: false };
+      continue;
+    }
+    starts.push({ first: i, title: i, order: kindOfTitle(clean[i]!.text) === "令" });
+  }
+  if (starts.length === 0) {
+    return clean.length ? [segmentFrom(clean, 0, clean.length, 0, undefined)] : [];
+  }
+  const headerStart = (first: number, floor: number) => {
+    let begin = first;
+    while (begin > floor && first - begin < 4) {
+      const prev = clean[begin - 1]!.text;
+      if (docNumberIn(prev) || issuerFromHeader(prev) || /签发人/.test(prev) || isTitlePrefix(prev)) begin--;
+      else break;
+    }
+    return begin;
+  };
+  const segments: Segment[] = [];
+  for (let s = 0; s < starts.length; s++) {
+    const start = starts[s]!;
+    const floor = s > 0 ? previousEnd(clean, starts[s - 1]!.title, start.first) : 0;
+    const begin = headerStart(start.first, floor);
+    const next = starts[s + 1];
+    const end = next ? headerStart(next.first, start.title + 1) : clean.length;
+    const orderHeader = start.first !== start.title && kindOfTitle(clean[start.first]!.text) === "令";
+    segments.push(segmentFrom(clean, begin, end, start.title, orderHeader ? "令" : undefined));
+  }
+  return segments;
+}
+
+function isTitlePrefix(line: string): boolean {
+  const t = line.replace(/[\s\u3000]+/g, "");
+  // Contents lines (…的通知……………1) are not title parts.
+  if (/[。，；：！？…·]|\.{2,}|\d$/.test(t)) return false;
+  return t.length >= 4 && t.length <= 40 && /关于|印发|转发/.test(t) && !isTitleLine(t);
+}
+
+function hasBodyBetween(lines: readonly TextLine[], from: number, to: number): boolean {
+  for (let i = from + 1; i < to; i++) {
+    if (SENTENCE_PUNCTUATION.test(lines[i]!.text) || lines[i]!.text.length > 40) return true;
+  }
+  return false;
+}
+
+/** The line after the previous document's date line, or its title when it has none. */
+function previousEnd(lines: readonly TextLine[], prevTitle: number, title: number): number {
+  for (let i = title - 1; i > prevTitle; i--) if (dateLine(lines[i]!.text)) return i + 1;
+  return prevTitle + 1;
+}
+
+function segmentFrom(
+  lines: readonly TextLine[],
+  begin: number,
+  end: number,
+  titleIndex: number,
+  kindOverride: string | undefined,
+): Segment {
+  const body = lines.slice(begin, end);
+  const missing: Segment["missing"][number][] = [];
+  let title: string;
+  const untitled = !isTitleLine(lines[titleIndex]?.text ?? "");
+  if (untitled) {
+    title = (body[0]?.text ?? "").slice(0, 60);
+    missing.push("title");
+  } else {
+    title = titleAt(lines, titleIndex);
+  }
+  let docNumberPrinted: string | undefined;
+  for (const line of body.slice(0, Math.max(6, titleIndex - begin + 4))) {
+    docNumberPrinted = docNumberIn(line.text);
+    if (docNumberPrinted) break;
+  }
+  // 成文日期: the last date line; the 署名 lines directly above it.
+  let dateIndex = -1;
+  for (let i = body.length - 1; i >= 0; i--) {
+    if (dateLine(body[i]!.text)) {
+      dateIndex = i;
+      break;
+    }
+  }
+  const issuers: string[] = [];
+  if (dateIndex > 0) {
+    for (let i = dateIndex - 1; i >= Math.max(0, dateIndex - 3); i--) {
+      const t = body[i]!.text.replace(/[\s\u3000]+/g, "");
+      if (!isIssuerLine(t)) break;
+      issuers.unshift(t);
+    }
+  }
+  if (issuers.length === 0) {
+    const header = body
+      .slice(0, 4)
+      .map((l) => issuerFromHeader(l.text))
+      .find(Boolean);
+    const fromTitle = issuerFromTitle(title);
+    const issuer = header ?? fromTitle;
+    if (issuer) issuers.push(issuer);
+  }
+  const datePrinted = dateIndex >= 0 ? body[dateIndex]!.text : undefined;
+  const date = datePrinted ? dateLine(datePrinted) : undefined;
+  const kind = kindOverride ?? kindOfTitle(title);
+  // A 令's number is printed under its header (四川省人民政府令 / 第356号): the full number is both.
+  const orderHeader = body.find((l) => kindOfTitle(l.text) === "令")?.text.replace(/[\s\u3000]+/g, "");
+  const numberPrefix = kind === "令" && orderHeader && docNumberPrinted?.startsWith("第") ? orderHeader : "";
+  if (!date) missing.push("date");
+  if (issuers.length === 0) missing.push("issuers");
+  if (!kind) missing.push("kind");
+  const pages = [...new Set(body.map((l) => l.page))].sort((a, b) => a - b);
+  return {
+    title,
+    docNumberPrinted,
+    docNumber: docNumberPrinted ? normalizeArchiveDocNumber(numberPrefix + docNumberPrinted) : undefined,
+    issuers,
+    date,
+    datePrinted,
+    kind,
+    text: body.map((l) => l.text).join("\n"),
+    pages,
+    missing,
+  };
+}
+
+/** Text → lines tagged with a page; form feeds (\f) separate pages. */
+export function linesOf(text: string, firstPage = 1): TextLine[] {
+  const out: TextLine[] = [];
+  text.split("\f").forEach((pageText, i) => {
+    for (const line of pageText.split("\n")) out.push({ text: line, page: firstPage + i });
+  });
+  return out;
+}
