@@ -34,43 +34,67 @@ export interface Piece extends Segment {
   readonly width: number;
 }
 
-const WORD_CHAR = /[0-9A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]/u;
+/** Letters and digits that form unbreakable words: Latin (with accents), Greek, Cyrillic. */
+function isWordChar(c: number): boolean {
+  return (
+    (c >= 0x30 && c <= 0x39) ||
+    (c >= 0x41 && c <= 0x5a) ||
+    (c >= 0x61 && c <= 0x7a) ||
+    (c >= 0xc0 && c <= 0x24f) ||
+    (c >= 0x370 && c <= 0x3ff) ||
+    (c >= 0x400 && c <= 0x4ff)
+  );
+}
 /** Joiners kept inside a word when letters/digits follow them: 9704-2012, 4.5, GB/T, a_b. */
-const WORD_JOINER = /[.,:/\-_+&'’@#]/u;
+const WORD_JOINERS = new Set([...".,:/-_+&'’@#"].map((c) => c.charCodeAt(0)));
 /** Suffixes kept on a word: 65%, 30℃. */
-const WORD_SUFFIX = /[%‰℃°]/u;
+const WORD_SUFFIXES = new Set([..."%‰℃°"].map((c) => c.charCodeAt(0)));
 
-/** Splits text into breakable units. Concatenating the texts gives the input back. */
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0xa0;
+}
+
+/**
+ * Splits text into breakable units. Concatenating the texts gives the input back. Scans UTF-16
+ * code units (a surrogate pair stays one char): this runs over every character of an edition.
+ */
 export function segment(text: string): Segment[] {
-  const cps = Array.from(text);
   const out: Segment[] = [];
+  const n = text.length;
   let i = 0;
-  while (i < cps.length) {
-    const c = cps[i] as string;
-    if (c === " " || c === "\t" || c === "\u00a0") {
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (isSpace(c)) {
       let j = i + 1;
-      while (j < cps.length && (cps[j] === " " || cps[j] === "\t" || cps[j] === "\u00a0")) j++;
-      out.push({ text: cps.slice(i, j).join(""), kind: "space" });
+      while (j < n && isSpace(text.charCodeAt(j))) j++;
+      out.push({ text: text.slice(i, j), kind: "space" });
       i = j;
-    } else if (WORD_CHAR.test(c)) {
+    } else if (isWordChar(c)) {
       let j = i + 1;
-      for (;;) {
-        const d = cps[j];
-        if (d === undefined) break;
-        if (WORD_CHAR.test(d)) j++;
-        else if (WORD_JOINER.test(d) && cps[j + 1] !== undefined && WORD_CHAR.test(cps[j + 1] as string))
-          j += 2;
+      while (j < n) {
+        const d = text.charCodeAt(j);
+        if (isWordChar(d)) j++;
+        else if (WORD_JOINERS.has(d) && j + 1 < n && isWordChar(text.charCodeAt(j + 1))) j += 2;
         else break;
       }
-      while (cps[j] !== undefined && WORD_SUFFIX.test(cps[j] as string)) j++;
-      out.push({ text: cps.slice(i, j).join(""), kind: "word" });
+      while (j < n && WORD_SUFFIXES.has(text.charCodeAt(j))) j++;
+      out.push({ text: text.slice(i, j), kind: "word" });
       i = j;
     } else {
-      out.push({ text: c, kind: "char" });
-      i++;
+      const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < n && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+      const j = pair ? i + 2 : i + 1;
+      out.push({ text: text.slice(i, j), kind: "char" });
+      i = j;
     }
   }
   return out;
+}
+
+/** Code points in a string, without allocating. */
+export function codePointCount(s: string): number {
+  let count = 0;
+  for (let i = 0; i < s.length; i++) if ((s.charCodeAt(i) & 0xfc00) !== 0xdc00) count++;
+  return count;
 }
 
 function firstChar(s: string): string {
@@ -78,8 +102,9 @@ function firstChar(s: string): string {
 }
 
 function lastChar(s: string): string {
-  const a = Array.from(s);
-  return a[a.length - 1] ?? "";
+  const end = s.length;
+  if (end >= 2 && (s.charCodeAt(end - 1) & 0xfc00) === 0xdc00) return s.slice(end - 2);
+  return s.slice(end - 1);
 }
 
 export function mayStartLine(p: Segment): boolean {
@@ -197,7 +222,7 @@ export function breakLines(pieces: readonly Piece[], opts: BreakOptions): Line[]
 /** Number of glyphs (code points) in a piece range. */
 export function glyphCount(pieces: readonly Piece[], from: number, to: number): number {
   let c = 0;
-  for (let k = from; k < to; k++) c += Array.from((pieces[k] as Piece).text).length;
+  for (let k = from; k < to; k++) c += codePointCount((pieces[k] as Piece).text);
   return c;
 }
 

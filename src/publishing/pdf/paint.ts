@@ -10,6 +10,7 @@ import {
   moveTo,
   PDFDocument,
   type PDFFont,
+  PDFHexString,
   PDFName,
   type PDFPage,
   popGraphicsState,
@@ -27,6 +28,34 @@ import { createFontkitAdapter } from "./fontkit-adapter.js";
 import type { FaceBook, FaceId } from "./fonts.js";
 import { PAGE_H, PAGE_W } from "./geometry.js";
 import type { LaidPage } from "./layout.js";
+import { useNativeDeflate } from "./native-deflate.js";
+
+useNativeDeflate();
+
+/**
+ * Glyph codes per character, remembered per embedded font. pdf-lib's encodeText shapes every
+ * string with fontkit's layout engine; Chinese text needs no shaping, and widths were measured
+ * per code point (text.ts), so each character is encoded once — which also adds its glyph to the
+ * subset — and lines are assembled from the cached codes.
+ */
+class GlyphCodes {
+  private readonly codes = new Map<number, string>();
+  constructor(private readonly font: PDFFont) {}
+
+  encode(text: string): PDFHexString {
+    let hex = "";
+    for (const ch of text) {
+      const cp = ch.codePointAt(0) ?? 0;
+      let code = this.codes.get(cp);
+      if (code === undefined) {
+        code = this.font.encodeText(ch).asString();
+        this.codes.set(cp, code);
+      }
+      hex += code;
+    }
+    return PDFHexString.of(hex);
+  }
+}
 
 /** Six capital letters derived from `seed`, for the subset tag "ABCDEF+FontName" (ISO 32000 9.6.4). */
 export function subsetTag(seed: string): string {
@@ -56,6 +85,7 @@ export async function paintPages(
 ): Promise<PDFPage[]> {
   const subset = options.subset !== false;
   const fonts = new Map<FaceId, PDFFont>();
+  const codes = new Map<FaceId, GlyphCodes>();
   const fontFor = async (id: FaceId): Promise<PDFFont> => {
     let f = fonts.get(id);
     if (!f) {
@@ -66,6 +96,7 @@ export async function paintPages(
         customName: subset ? `${subsetTag(`${seed}/${face.name}`)}+${face.name}` : face.name,
       });
       fonts.set(id, f);
+      codes.set(id, new GlyphCodes(f));
     }
     return f;
   };
@@ -107,11 +138,10 @@ export async function paintPages(
       const c = op.color ?? [0, 0, 0];
       ops.push(beginText(), setFillingRgbColor(c[0], c[1], c[2]), setCharacterSpacing(round(op.tc)));
       for (const run of op.runs) {
-        const font = fonts.get(run.face) as PDFFont;
         ops.push(
           setFontAndSize(keyFor(run.face), op.size),
           setTextMatrix(1, 0, 0, 1, round(op.x + run.dx), round(PAGE_H - op.y)),
-          showText(font.encodeText(run.text)),
+          showText((codes.get(run.face) as GlyphCodes).encode(run.text)),
         );
       }
       ops.push(endText());

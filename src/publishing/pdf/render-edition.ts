@@ -4,15 +4,7 @@
  *
  * See layout.ts for the page design and numbering, fonts/README.md for the faces.
  */
-import {
-  type PDFDocument,
-  PDFHexString,
-  PDFName,
-  PDFNull,
-  PDFNumber,
-  type PDFPage,
-  type PDFRef,
-} from "pdf-lib";
+import { PDFDocument, PDFHexString, PDFName, PDFNull, PDFNumber, type PDFPage, type PDFRef } from "pdf-lib";
 import type {
   DocumentPlacement,
   EditionRenderInput,
@@ -144,15 +136,15 @@ export async function renderEditionPdf(
 
   const documentPdfs = new Map<string, Uint8Array>();
   if (options.documentPdfs !== false) {
+    // Each document's PDF is made of the edition's own pages, copied: the same content streams
+    // and the same (edition-wide) font subsets, so its pages are the edition's byte for byte,
+    // and nothing is laid out, shaped, subset or compressed a second time.
+    const source = await PDFDocument.load(edition.pdf, { updateMetadata: false });
     const issue = issueLabel(input);
     for (const d of laid.documents) {
-      const pdf = await createPdf(book);
-      const pages = await paintPages(
-        pdf,
-        book,
-        d.pageIndexes.map((i) => laid.pages[i] as (typeof laid.pages)[number]),
-        `${input.edition.id}/${d.doc.id}`,
-      );
+      const pdf = await PDFDocument.create({ updateMetadata: false });
+      const pages = await pdf.copyPages(source, [...d.pageIndexes]);
+      for (const page of pages) pdf.addPage(page);
       setMetadata(pdf, {
         title: d.doc.title,
         subject: `${input.masthead.name} ${issue} 第${d.firstPage}–${d.lastPage}页${d.doc.docNumber ? ` ${d.doc.docNumber}` : ""}`,

@@ -60,11 +60,15 @@ export function measurePieces(
   const out: StyledPiece[] = [];
   for (const span of spans) {
     for (const seg of segment(span.text)) {
+      const t = seg.text;
       let w = 0;
-      for (const ch of seg.text) {
-        w += (book.metric(span.face, ch.codePointAt(0) ?? 0)[1] as number) * size + track;
+      // Index scan rather than for…of: no string per character (this runs over every character).
+      for (let i = 0; i < t.length; i++) {
+        const cp = t.codePointAt(i) as number;
+        if (cp > 0xffff) i++;
+        w += (book.metric(span.face, cp)[1] as number) * size + track;
       }
-      out.push({ ...seg, width: w, face: span.face });
+      out.push({ text: t, kind: seg.kind, width: w, face: span.face });
     }
   }
   return out;
