@@ -14,10 +14,12 @@ import { pathToFileURL } from "node:url";
 import { PDFDocument } from "pdf-lib";
 import type { EditionRenderInput } from "../src/editions/render-model.js";
 import { defaultFontsDir } from "../src/publishing/pdf/fonts.js";
-import { renderEditionPdf } from "../src/publishing/pdf/render-edition.js";
+import { createEditionRenderer } from "../src/publishing/render.js";
 import { generatedEdition } from "../tests/publishing/pdf/fixtures.js";
 
 export interface PdfBenchResult {
+  /** HTML pages rendered with the PDF (edition page + one per document). */
+  readonly webPages: number;
   readonly pages: number;
   readonly seconds: number;
   readonly pagesPerSecond: number;
@@ -85,14 +87,30 @@ export function editionHtml(input: EditionRenderInput, fontsDir: string): string
 
 export async function benchPdf(targetPages = 200): Promise<PdfBenchResult> {
   const input = generatedEdition(targetPages);
-  // Warm-up: font parsing and JIT, as in a warm Lambda.
-  await renderEditionPdf(generatedEdition(10), { documentPdfs: false });
+  // What publishing renders: the edition PDF, every document's PDF, the web pages and the
+  // canonical texts (createEditionRenderer, as the publisher calls it).
+  const render = createEditionRenderer({
+    name: input.masthead.name,
+    publisher: input.masthead.publisher,
+    sections: input.sections.map((s) => s.name),
+    baseUrl: "https://gazette.example.gov.cn",
+  });
+  // Warm-up on a different, smaller edition: font parsing and JIT, as in a warm publisher Lambda.
+  await render(generatedEdition(40));
   const t0 = performance.now();
-  const r = await renderEditionPdf(input);
+  const rendered = await render(input);
   const seconds = (performance.now() - t0) / 1000;
-  const documentPdfBytes = [...r.documentPdfs.values()].reduce((n, b) => n + b.byteLength, 0);
+  const pdfArtifacts = rendered.artifacts.filter((a) => a.contentType === "application/pdf");
+  const editionPdf = pdfArtifacts.find((a) => a.role === "edition-pdf");
+  if (!editionPdf) throw new Error("the renderer produced no edition PDF");
+  const documentPdfBytes = pdfArtifacts
+    .filter((a) => a.role === "document-pdf")
+    .reduce((n, a) => n + a.bytes.byteLength, 0);
+  const r = { pdf: editionPdf.bytes, pageCount: rendered.pageCount ?? 0 };
+  const webPages = rendered.artifacts.filter((a) => a.contentType.startsWith("text/html")).length;
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;
   const ours = {
+    webPages,
     pages: r.pageCount,
     seconds,
     pagesPerSecond: r.pageCount / seconds,

@@ -27,9 +27,9 @@ function pdfReport(r: PdfBenchResult): string[] {
   const lines = [
     `# Edition rendering benchmark (${new Date().toISOString()})`,
     `machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, node ${process.version}`,
-    `edition: ${r.pages} pages of generated documents, GB/T 9704 layout, with every per-document PDF`,
+    `edition: ${r.pages} pages of generated documents, GB/T 9704 layout; rendered as publishing does: the edition PDF, every per-document PDF, ${r.webPages} web pages and the canonical texts`,
     "",
-    `ours (pdf-lib + fontkit 2, Fandol fonts): ${r.pagesPerSecond.toFixed(1)} pages/s, ${(r.bytesPerPage / 1024).toFixed(2)} KiB/page, peak RSS ${r.peakRssMiB.toFixed(0)} MiB`,
+    `ours (pdf-lib + fontkit 2, Fandol fonts; PDF + pages): ${r.pagesPerSecond.toFixed(1)} pages/s, ${(r.bytesPerPage / 1024).toFixed(2)} KiB/page, peak RSS ${r.peakRssMiB.toFixed(0)} MiB`,
   ];
   if (r.chromium) {
     lines.push(

@@ -3,27 +3,7 @@
  * one BT…ET per line with Tc (character spacing) for the grid and justification.
  */
 import { createHash } from "node:crypto";
-import {
-  beginText,
-  endText,
-  lineTo,
-  moveTo,
-  PDFDocument,
-  type PDFFont,
-  PDFHexString,
-  PDFName,
-  type PDFPage,
-  popGraphicsState,
-  pushGraphicsState,
-  setCharacterSpacing,
-  setFillingRgbColor,
-  setFontAndSize,
-  setLineWidth,
-  setStrokingRgbColor,
-  setTextMatrix,
-  showText,
-  stroke,
-} from "pdf-lib";
+import { PDFDocument, type PDFFont, PDFName, type PDFPage } from "pdf-lib";
 import { createFontkitAdapter } from "./fontkit-adapter.js";
 import type { FaceBook, FaceId } from "./fonts.js";
 import { PAGE_H, PAGE_W } from "./geometry.js";
@@ -42,7 +22,8 @@ class GlyphCodes {
   private readonly codes = new Map<number, string>();
   constructor(private readonly font: PDFFont) {}
 
-  encode(text: string): PDFHexString {
+  /** The glyph codes of `text` as hex digits, for a `<…> Tj` string. */
+  hex(text: string): string {
     let hex = "";
     for (const ch of text) {
       const cp = ch.codePointAt(0) ?? 0;
@@ -53,7 +34,7 @@ class GlyphCodes {
       }
       hex += code;
     }
-    return PDFHexString.of(hex);
+    return hex;
   }
 }
 
@@ -119,39 +100,35 @@ export async function paintPages(
       }
       return k;
     };
-    const ops = [];
+    // The content stream is written as text and compressed once: pdf-lib's operator objects
+    // cost an object per number and were the renderer's biggest allocation.
+    let content = "";
     for (const op of laid.ops) {
       if (op.op === "rule") {
         const c = op.color ?? [0, 0, 0];
-        ops.push(
-          pushGraphicsState(),
-          setStrokingRgbColor(c[0], c[1], c[2]),
-          setLineWidth(op.width),
-          moveTo(op.x1, PAGE_H - op.y1),
-          lineTo(op.x2, PAGE_H - op.y2),
-          stroke(),
-          popGraphicsState(),
-        );
+        content +=
+          `q ${num(c[0])} ${num(c[1])} ${num(c[2])} RG ${num(op.width)} w ` +
+          `${num(op.x1)} ${num(PAGE_H - op.y1)} m ${num(op.x2)} ${num(PAGE_H - op.y2)} l S Q\n`;
         continue;
       }
       if (op.runs.length === 0) continue;
       const c = op.color ?? [0, 0, 0];
-      ops.push(beginText(), setFillingRgbColor(c[0], c[1], c[2]), setCharacterSpacing(round(op.tc)));
+      content += `BT ${num(c[0])} ${num(c[1])} ${num(c[2])} rg ${num(op.tc)} Tc\n`;
       for (const run of op.runs) {
-        ops.push(
-          setFontAndSize(keyFor(run.face), op.size),
-          setTextMatrix(1, 0, 0, 1, round(op.x + run.dx), round(PAGE_H - op.y)),
-          showText((codes.get(run.face) as GlyphCodes).encode(run.text)),
-        );
+        content +=
+          `${keyFor(run.face).asString()} ${num(op.size)} Tf 1 0 0 1 ${num(op.x + run.dx)} ${num(PAGE_H - op.y)} Tm ` +
+          `<${(codes.get(run.face) as GlyphCodes).hex(run.text)}> Tj\n`;
       }
-      ops.push(endText());
+      content += "ET\n";
     }
-    page.pushOperators(...ops);
+    if (content) page.node.addContentStream(pdf.context.register(pdf.context.flateStream(content)));
     out.push(page);
   }
   return out;
 }
 
-function round(n: number): number {
-  return Math.round(n * 1000) / 1000;
+/** A PDF number: at most three decimals, never exponent notation. */
+function num(n: number): string {
+  const r = Math.round(n * 1000) / 1000;
+  return r === 0 ? "0" : String(r);
 }
