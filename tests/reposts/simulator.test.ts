@@ -91,6 +91,21 @@ async function startFakeApi() {
       if (waiting && acks.length >= waiting.count) waiting.resolve();
       return json(res, 202, { id: noticeId, status: "acknowledged" });
     }
+    const notice = /^\/api\/reposts\/([^/]+)$/.exec(req.url ?? "");
+    if (req.method === "GET" && notice) {
+      // Verified on request, as the pipeline does after an acknowledgement.
+      const ackOf = acks.find((a) => a.noticeId === decodeURIComponent(notice[1]!));
+      if (!ackOf || sites.find((s) => s.token === bearer)?.id !== ackOf.siteId) {
+        return json(res, 404, { error: { code: "not_found", message: "no notice", field: null } });
+      }
+      const check = checkRepostPage(await (await fetch(ackOf.url)).text(), DOCUMENT);
+      return json(res, 200, {
+        id: ackOf.noticeId,
+        verification: check.ok
+          ? { state: "verified", reason: null }
+          : { state: "failed", reason: check.reason },
+      });
+    }
     json(res, 404, { error: { code: "not_found", message: "no route", field: null } });
   };
 
@@ -216,6 +231,7 @@ describe("site simulator", () => {
       sites: 6,
       slowMs: 20,
       failures: 2,
+      verificationPollMs: [],
     });
     const site = (behaviour: string) => simulator!.sites.find((s) => s.behaviour === behaviour)!;
     // Act
@@ -247,14 +263,23 @@ describe("site simulator", () => {
     for (const ack of api.acks) expect(ack.noticeId).toBe(`${DOCUMENT.id}.${ack.siteId}`);
   });
 
-  it("serves reposted pages that pass verification, except the wrong site's", async () => {
+  it("serves reposted pages that pass verification, except the wrong site's, and reports the result", async () => {
     // Prepare
     api = await startFakeApi();
+    const verifications = new Map<string, string>();
+    let allVerified: () => void = () => {};
+    const done = new Promise<void>((resolve) => (allVerified = resolve));
     simulator = await startSiteSimulator({
       api: api.url,
       editorToken: EDITOR,
       sites: 2,
       behaviours: ["prompt", "wrong"],
+      verificationPollMs: [10],
+      onEvent: (e) => {
+        if (e.kind !== "verification") return;
+        verifications.set(e.site.behaviour, e.message);
+        if (verifications.size === 2) allVerified();
+      },
     });
     await deliver(api, simulator.sites[0]!);
     await deliver(api, simulator.sites[1]!);
@@ -265,6 +290,7 @@ describe("site simulator", () => {
       const html = await (await fetch(ack.url)).text();
       checks.set(ack.siteId, checkRepostPage(html, DOCUMENT));
     }
+    await done;
     // Assess
     expect(checks.get(simulator.sites[0]!.id)).toEqual({ ok: true });
     const wrong = checks.get(simulator.sites[1]!.id);
@@ -272,6 +298,8 @@ describe("site simulator", () => {
     expect(!wrong?.ok && wrong?.reason).toMatch(
       /^docNumber: 川府发〔2024〕9号 not found on the page; body: only/,
     );
+    expect(verifications.get("prompt")).toBe("the pipeline verified the reposted page");
+    expect(verifications.get("wrong")).toMatch(/^the pipeline found the reposted page wanting: docNumber: /);
   });
 
   it("rejects a delivery whose signature does not verify, and does not act on it", async () => {

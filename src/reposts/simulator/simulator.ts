@@ -35,6 +35,8 @@ export interface SiteSimulatorOptions {
   readonly concurrency?: number;
   /** Waits before retrying a failed acknowledgement. Default 1 s, 5 s, 15 s. */
   readonly ackRetryDelaysMs?: readonly number[];
+  /** When to ask the pipeline for the verification result after acknowledging. Default 0.5 s … 8 s. */
+  readonly verificationPollMs?: readonly number[];
   readonly onEvent?: (event: SimulatorEvent) => void;
   /** For the API calls (registration, acknowledgements). */
   readonly fetch?: typeof fetch;
@@ -59,7 +61,8 @@ export type SimulatorEventKind =
   | "signature_rejected"
   | "reposted"
   | "acknowledged"
-  | "ack_failed";
+  | "ack_failed"
+  | "verification";
 
 export interface SimulatorEvent {
   readonly kind: SimulatorEventKind;
@@ -108,6 +111,7 @@ export async function startSiteSimulator(options: SiteSimulatorOptions): Promise
   const slowMs = options.slowMs ?? 3000;
   const failures = options.failures ?? 2;
   const ackRetryDelaysMs = options.ackRetryDelaysMs ?? [1000, 5000, 15_000];
+  const verificationPollMs = options.verificationPollMs ?? [500, 1000, 2000, 4000, 8000];
   const apiFetch = options.fetch ?? fetch;
   const apiOrigin = new URL(options.api).origin;
   const emit = (event: SimulatorEvent) => options.onEvent?.(event);
@@ -117,15 +121,13 @@ export async function startSiteSimulator(options: SiteSimulatorOptions): Promise
   /** Waits, or less if the simulator stops meanwhile. */
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      stopped.signal.addEventListener(
-        "abort",
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        { once: true },
-      );
+      const wake = () => {
+        clearTimeout(timer);
+        stopped.signal.removeEventListener("abort", wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      stopped.signal.addEventListener("abort", wake, { once: true });
     });
 
   const states: SiteState[] = [];
@@ -238,9 +240,13 @@ export async function startSiteSimulator(options: SiteSimulatorOptions): Promise
     };
     state.notices.set(noticeId, notice);
     notice.deliveries++;
-    const delivery = `${payload.type} #${notice.deliveries} (webhook-id ${req.headers["webhook-id"]})`;
-    const said = (status: number, what: string) =>
-      emit({ kind: "delivery", site: who(state), noticeId, message: `${delivery}: ${what} → ${status}` });
+    const said = (status: number | null, what: string) =>
+      emit({
+        kind: "delivery",
+        site: who(state),
+        noticeId,
+        message: `${payload.type} #${notice.deliveries}: ${what}${status === null ? "" : ` → ${status}`}`,
+      });
 
     switch (state.profile.behaviour) {
       case "gone":
@@ -249,7 +255,7 @@ export async function startSiteSimulator(options: SiteSimulatorOptions): Promise
         return;
       case "never":
         // Hold the request open until the sender gives up (or the simulator stops).
-        said(0, "never answering");
+        said(null, "never answering");
         return;
       case "failing":
         if (notice.deliveries <= failures) {
@@ -310,6 +316,7 @@ export async function startSiteSimulator(options: SiteSimulatorOptions): Promise
             noticeId,
             message: `acknowledged → ${outcome.status}`,
           });
+          await followVerification(state, site, noticeId, ackUrl.replace(/\/ack$/, ""));
           return;
         }
         const delay = ackRetryDelaysMs[attempt];
@@ -325,6 +332,42 @@ export async function startSiteSimulator(options: SiteSimulatorOptions): Promise
       }
     } finally {
       notice.acknowledging = false;
+    }
+  }
+
+  /** Asks the pipeline how its check of the reposted page went, to show it in the demo. */
+  async function followVerification(
+    state: SiteState,
+    site: SimulatedSite,
+    noticeId: string,
+    noticeUrl: string,
+  ): Promise<void> {
+    for (const delay of verificationPollMs) {
+      await sleep(delay);
+      if (stopping) return;
+      let view: { verification?: { state?: string; reason?: string | null } | null };
+      try {
+        const response = await apiFetch(noticeUrl, {
+          headers: { authorization: `Bearer ${site.token}`, accept: "application/json" },
+        });
+        if (!response.ok) return;
+        view = (await response.json()) as typeof view;
+      } catch {
+        return;
+      }
+      const verification = view.verification;
+      if (verification?.state === "verified" || verification?.state === "failed") {
+        emit({
+          kind: "verification",
+          site: who(state),
+          noticeId,
+          message:
+            verification.state === "verified"
+              ? "the pipeline verified the reposted page"
+              : `the pipeline found the reposted page wanting: ${verification.reason ?? "no reason given"}`,
+        });
+        return;
+      }
     }
   }
 
