@@ -12,6 +12,8 @@ export interface GazetteAppOverrides {
   /** Entry files relative to the repository root; defaults functions/api.ts and functions/events.ts. */
   readonly apiEntry?: string;
   readonly eventsEntry?: string;
+  /** One entry for the three repost functions (fan-out, delivery, tick); tests bundle a stub. */
+  readonly repostEntry?: string;
 }
 
 export interface GazetteStacks {
@@ -41,6 +43,7 @@ export function addGazetteStacks(app: App, overrides: GazetteAppOverrides = {}):
     jwt: jwtFromContext(context("jwtIssuer"), context("jwtAudience")),
     apiEntry: overrides.apiEntry,
     eventsEntry: overrides.eventsEntry,
+    repostEntry: overrides.repostEntry,
     siteDomainNames: stringList(context("siteDomainName"), "siteDomainName"),
     siteCertificateArn: optionalString(context("siteCertificateArn"), "siteCertificateArn"),
     siteWebAclArn: optionalString(context("siteWebAclArn"), "siteWebAclArn"),

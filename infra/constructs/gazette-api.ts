@@ -46,11 +46,14 @@ export interface GazetteApiProps {
   readonly accessLogRetention?: RetentionDays;
 }
 
-/** A route and whether it is public (no authoriser) or for editors only. */
+/**
+ * A route and who may call it: public (no authoriser), editors only, or subordinate sites, whose
+ * per-site bearer token the app itself checks (API Gateway cannot: tokens are issued by the app).
+ */
 export interface GazetteRouteSpec {
   readonly method: HttpMethod;
   readonly path: string;
-  readonly access: "public" | "editor";
+  readonly access: "public" | "editor" | "site";
 }
 
 /**
@@ -66,6 +69,12 @@ export const GAZETTE_ROUTES: readonly GazetteRouteSpec[] = [
   { method: HttpMethod.GET, path: "/{proxy+}", access: "public" },
   { method: HttpMethod.GET, path: "/api/documents", access: "editor" },
   { method: HttpMethod.GET, path: "/api/documents/{proxy+}", access: "editor" },
+  { method: HttpMethod.GET, path: "/api/sites", access: "editor" },
+  { method: HttpMethod.GET, path: "/api/sites/{proxy+}", access: "editor" },
+  { method: HttpMethod.GET, path: "/api/compliance", access: "editor" },
+  { method: HttpMethod.GET, path: "/api/reposts", access: "site" },
+  { method: HttpMethod.GET, path: "/api/reposts/{proxy+}", access: "site" },
+  { method: HttpMethod.POST, path: "/api/reposts/{proxy+}", access: "site" },
   { method: HttpMethod.POST, path: "/api/{proxy+}", access: "editor" },
   { method: HttpMethod.PUT, path: "/api/{proxy+}", access: "editor" },
   { method: HttpMethod.PATCH, path: "/api/{proxy+}", access: "editor" },
@@ -153,8 +162,14 @@ export class GazetteApi extends Construct {
         path: route.path,
         methods: [route.method],
         integration,
-        authorizer: route.access === "public" ? publicAccess : this.editorAuthorizer,
+        authorizer: route.access === "editor" ? this.editorAuthorizer : publicAccess,
       });
+      if (route.access === "site" && created) {
+        Validations.of(created).acknowledge({
+          id: "AwsSolutions-APIG4",
+          reason: `${route.method} ${route.path} is called by subordinate sites with the per-site bearer token the app issued at registration; the app checks it (hashed, constant-time) on every call.`,
+        });
+      }
       if (route.access === "public" && created) {
         Validations.of(created).acknowledge({
           id: "AwsSolutions-APIG4",

@@ -105,6 +105,8 @@ export class GazetteData extends Construct {
   public readonly tableReadWritePolicy: ManagedPolicy;
   /** Read/write/delete objects of the blob bucket, plus ListBucket (so a missing key is a 404, not a 403). */
   public readonly blobReadWritePolicy: ManagedPolicy;
+  /** Read-only access to documents' content blobs (documents/*), for the repost consumers. */
+  public readonly documentContentReadPolicy: ManagedPolicy;
 
   constructor(scope: Construct, id: string, props: GazetteDataProps = {}) {
     super(scope, id);
@@ -216,6 +218,20 @@ export class GazetteData extends Construct {
       id: `AwsSolutions-IAM5[Resource::<${blobLogicalId}.Arn>/*]`,
       reason:
         "Object-level S3 actions need the bucket's object ARN pattern; it covers this one bucket and four explicit actions.",
+    });
+    this.documentContentReadPolicy = new ManagedPolicy(this, "DocumentContentReadPolicy", {
+      description: "Gazette: read documents' content blobs (documents/*) of the blob bucket",
+      statements: [
+        new PolicyStatement({
+          actions: ["s3:GetObject"],
+          resources: [this.blobBucket.arnForObjects("documents/*")],
+        }),
+      ],
+    });
+    Validations.of(this.documentContentReadPolicy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${blobLogicalId}.Arn>/documents/*]`,
+      reason:
+        "Read-only s3:GetObject under the documents/ prefix of this one bucket, where oversized documents keep their content.",
     });
   }
 }

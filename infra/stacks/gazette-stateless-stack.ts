@@ -5,6 +5,7 @@ import type { Construct } from "constructs";
 import { GazetteApi, type JwtAuthSettings } from "../constructs/gazette-api.js";
 import type { GazetteData } from "../constructs/gazette-data.js";
 import { GazetteFunction } from "../constructs/gazette-function.js";
+import { GazetteReposts, RepostQueues } from "../constructs/gazette-reposts.js";
 import { PublicSite } from "../constructs/public-site.js";
 import { QueueWithDlq } from "../constructs/queue-with-dlq.js";
 
@@ -36,6 +37,11 @@ export interface GazetteStatelessStackProps extends StackProps {
    * @default "functions/publisher.ts"
    */
   readonly publisherEntry?: string;
+  /**
+   * One entry for the three repost functions, relative to the repository root.
+   * @default functions/repost-fanout.ts, functions/repost-delivery.ts, functions/repost-tick.ts
+   */
+  readonly repostEntry?: string;
   /** Custom domain names of the public site (need `siteCertificateArn`). */
   readonly siteDomainNames?: readonly string[];
   /** ARN of the ACM certificate (us-east-1) for `siteDomainNames`. */
@@ -51,6 +57,8 @@ export class GazetteStatelessStack extends Stack {
   public readonly eventsFunction: GazetteFunction;
   public readonly publishingQueue: QueueWithDlq;
   public readonly publisherFunction: GazetteFunction;
+  public readonly repostQueues: RepostQueues;
+  public readonly reposts: GazetteReposts;
   public readonly api: GazetteApi;
   public readonly site: PublicSite;
 
@@ -61,6 +69,7 @@ export class GazetteStatelessStack extends Stack {
       apiEntry,
       eventsEntry,
       publisherEntry,
+      repostEntry,
       siteDomainNames,
       siteCertificateArn,
       siteWebAclArn,
@@ -86,6 +95,14 @@ export class GazetteStatelessStack extends Stack {
       maxReceiveCount: 3,
     });
 
+    // Reposts (issue 4): fan-out per page of sites, then one delivery per notice.
+    const repostFanoutTimeout = Duration.minutes(2);
+    const repostDeliveryTimeout = Duration.seconds(60);
+    this.repostQueues = new RepostQueues(this, "RepostQueues", {
+      fanoutTimeout: repostFanoutTimeout,
+      deliveryTimeout: repostDeliveryTimeout,
+    });
+
     const environment = {
       GAZETTE_MODE: "aws",
       GAZETTE_PUBLISHING: "queued",
@@ -94,6 +111,7 @@ export class GazetteStatelessStack extends Stack {
       GAZETTE_SITE_BUCKET: data.siteBucket.bucketName,
       ...this.eventsQueue.environment(),
       ...this.publishingQueue.environment(),
+      ...this.repostQueues.environment(),
       NODE_OPTIONS: "--enable-source-maps",
     };
 
@@ -153,6 +171,20 @@ export class GazetteStatelessStack extends Stack {
       }),
     );
 
+    // edition.published → fan-out messages; an acknowledgement queues the page's verification.
+    this.repostQueues.fanout.queue.grantSendMessages(this.eventsFunction.function);
+    this.repostQueues.delivery.queue.grantSendMessages(this.apiFunction.function);
+    this.reposts = new GazetteReposts(this, "Reposts", {
+      data,
+      queues: this.repostQueues,
+      eventsQueue: this.eventsQueue,
+      environment,
+      assetDirs: FUNCTION_ASSET_DIRS,
+      fanoutTimeout: repostFanoutTimeout,
+      deliveryTimeout: repostDeliveryTimeout,
+      entry: repostEntry,
+    });
+
     this.api = new GazetteApi(this, "Api", { handler: this.apiFunction.function, jwt });
 
     this.site = new PublicSite(this, "Site", {
@@ -180,6 +212,11 @@ export class GazetteStatelessStack extends Stack {
       description: "Pass as -c siteDistributionId=… to pin the site bucket's read grant",
     });
     new CfnOutput(this, "EventsDeadLetterQueueUrl", { value: this.eventsQueue.deadLetterQueue.queueUrl });
+    new CfnOutput(this, "RepostDeliveryDeadLetterQueueUrl", {
+      value: this.repostQueues.delivery.deadLetterQueue.queueUrl,
+      description:
+        "Repost notices whose delivery attempts are exhausted (also shown as failed in /api/compliance)",
+    });
     new CfnOutput(this, "PublishingDeadLetterQueueUrl", {
       value: this.publishingQueue.deadLetterQueue.queueUrl,
     });

@@ -59,7 +59,11 @@ beforeAll(() => {
   outdir = mkdtempSync(join(tmpdir(), "gazette-cdk-out-"));
   const entry = relative(REPO_ROOT, join(entryDir, "handler.ts"));
 
-  gazette = synthGazette({ bundle: true, outdir, overrides: { apiEntry: entry, eventsEntry: entry } });
+  gazette = synthGazette({
+    bundle: true,
+    outdir,
+    overrides: { apiEntry: entry, eventsEntry: entry, repostEntry: entry },
+  });
 
   assetDirs = readdirSync(outdir)
     .filter((name) => name.startsWith("asset."))
@@ -83,7 +87,8 @@ describe("NodejsFunction bundling (local esbuild)", () => {
     const files = assetDirs.map((dir) => readdirSync(dir).sort());
 
     // Assess
-    expect(functionCodeKeys).toHaveLength(2);
+    // api, events, publisher and the three repost functions (fan-out, delivery, tick).
+    expect(functionCodeKeys).toHaveLength(6);
     expect(assetDirs.length).toBeGreaterThanOrEqual(1);
     for (const key of functionCodeKeys) {
       expect(assetDirs.map((dir) => `${dir.split("asset.").pop()}.zip`)).toContain(key);

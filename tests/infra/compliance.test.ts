@@ -81,12 +81,14 @@ describe("cdk-nag AWS Solutions checks", () => {
     // Prepare
     const reviewed = [
       "@aws-cdk/aws-cloudfront-origins:updateImportedBucketPolicyOac", // OAC grant lives in the stateful bucket policy
-      "AwsSolutions-APIG4", // public GET routes (x4)
+      "AwsSolutions-APIG4", // public GET routes (x4), site-token repost routes (x3)
       "AwsSolutions-CFR1", // no geo restriction for an official gazette
       "AwsSolutions-CFR2", // no WAF unless siteWebAclArn
       "AwsSolutions-CFR4", // default CloudFront certificate unless a custom domain is configured
       "AwsSolutions-IAM5[Resource::*]", // X-Ray (x2 roles)
       "AwsSolutions-IAM5[Resource::<DataBlobBucketE59139A7.Arn>/*]", // object ARN of the blob bucket
+      "AwsSolutions-IAM5[Resource::<DataBlobBucketE59139A7.Arn>/documents/*]", // documents' content (read)
+      "AwsSolutions-IAM5[Resource::arn:aws:sqs:*:*:gazette-repost-*]", // site-owned delivery queues
       "AwsSolutions-L1", // Node.js 22 pinned (x2 functions)
       "AwsSolutions-S1", // the access-log bucket itself
     ];
@@ -98,7 +100,7 @@ describe("cdk-nag AWS Solutions checks", () => {
     expect(ids).toEqual([...reviewed].sort());
   });
 
-  test("the public-route acknowledgement covers only GET routes without an authoriser", () => {
+  test("the no-authoriser acknowledgement covers only public GET routes and the site-token repost routes", () => {
     // Prepare / Act
     const apig4 = acknowledgements(gazette.app).filter((a) => a.id === "AwsSolutions-APIG4");
 
@@ -106,8 +108,11 @@ describe("cdk-nag AWS Solutions checks", () => {
     expect(apig4.map((a) => a.path.split("/").pop()).sort()).toEqual([
       "GET--",
       "GET--api--openapi.json",
+      "GET--api--reposts",
+      "GET--api--reposts--{proxy+}",
       "GET--health",
       "GET--{proxy+}",
+      "POST--api--reposts--{proxy+}",
     ]);
   });
 

@@ -14,7 +14,15 @@ import {
 
 const WRITE_METHODS = ["POST", "PUT", "PATCH", "DELETE", "ANY"];
 const PUBLIC_ROUTES = ["GET /", "GET /api/openapi.json", "GET /health", "GET /{proxy+}"];
-const EDITOR_READS = ["GET /api/documents", "GET /api/documents/{proxy+}"];
+const EDITOR_READS = [
+  "GET /api/documents",
+  "GET /api/documents/{proxy+}",
+  "GET /api/sites",
+  "GET /api/sites/{proxy+}",
+  "GET /api/compliance",
+];
+/** Called by subordinate sites with their own bearer token, which the app checks (reposts). */
+const SITE_ROUTES = ["GET /api/reposts", "GET /api/reposts/{proxy+}", "POST /api/reposts/{proxy+}"];
 
 function routes(gazette: SynthesisedGazette): Array<{ key: string; route: CfnResource }> {
   return Object.values(resourcesOf(gazette.statelessTemplate, "AWS::ApiGatewayV2::Route")).map((route) => ({
@@ -37,11 +45,20 @@ describe("GazetteApi with IAM authorisation (default)", () => {
 
     // Act
     const writes = all.filter(({ key }) => WRITE_METHODS.includes(key.split(" ")[0]!));
-    const open = writes.filter(({ route }) => !["AWS_IAM", "JWT"].includes(authorisation(route) ?? "NONE"));
+    const open = writes.filter(
+      ({ key, route }) =>
+        !SITE_ROUTES.includes(key) && !["AWS_IAM", "JWT"].includes(authorisation(route) ?? "NONE"),
+    );
 
     // Assess
     expect(writes.map(({ key }) => key).sort()).toEqual(
-      ["DELETE /api/{proxy+}", "PATCH /api/{proxy+}", "POST /api/{proxy+}", "PUT /api/{proxy+}"].sort(),
+      [
+        "DELETE /api/{proxy+}",
+        "PATCH /api/{proxy+}",
+        "POST /api/{proxy+}",
+        "PUT /api/{proxy+}",
+        "POST /api/reposts/{proxy+}",
+      ].sort(),
     );
     expect(open.map(({ key }) => key)).toEqual([]);
   });
@@ -55,14 +72,14 @@ describe("GazetteApi with IAM authorisation (default)", () => {
     for (const { key, route } of editorReads) expect(authorisation(route), key).toBe("AWS_IAM");
   });
 
-  test("only the public read routes have no authoriser", () => {
+  test("only the public read routes and the site-token repost routes have no authoriser", () => {
     // Prepare / Act
     const unauthorised = routes(gazette)
       .filter(({ route }) => (authorisation(route) ?? "NONE") === "NONE")
       .map(({ key }) => key);
 
     // Assess
-    expect(unauthorised.sort()).toEqual([...PUBLIC_ROUTES].sort());
+    expect(unauthorised.sort()).toEqual([...PUBLIC_ROUTES, ...SITE_ROUTES].sort());
   });
 
   test("every route integrates with the api function", () => {
@@ -124,7 +141,9 @@ describe("GazetteApi with JWT authorisation (context jwtIssuer/jwtAudience)", ()
     );
 
     // Act
-    const editorRoutes = routes(gazette).filter(({ key }) => !PUBLIC_ROUTES.includes(key));
+    const editorRoutes = routes(gazette).filter(
+      ({ key }) => !PUBLIC_ROUTES.includes(key) && !SITE_ROUTES.includes(key),
+    );
 
     // Assess
     gazette.statelessTemplate.hasResourceProperties("AWS::ApiGatewayV2::Authorizer", {
@@ -132,7 +151,7 @@ describe("GazetteApi with JWT authorisation (context jwtIssuer/jwtAudience)", ()
       IdentitySource: ["$request.header.Authorization"],
       JwtConfiguration: { Issuer: "https://issuer.example.gov.cn", Audience: ["editor-web", "editor-cli"] },
     });
-    expect(editorRoutes).toHaveLength(6);
+    expect(editorRoutes).toHaveLength(9);
     for (const { key, route } of editorRoutes) {
       expect(route.Properties, key).toMatchObject({
         AuthorizationType: "JWT",
@@ -144,7 +163,10 @@ describe("GazetteApi with JWT authorisation (context jwtIssuer/jwtAudience)", ()
   test("still no write route is open", () => {
     // Prepare / Act
     const open = routes(gazette).filter(
-      ({ key, route }) => WRITE_METHODS.includes(key.split(" ")[0]!) && authorisation(route) !== "JWT",
+      ({ key, route }) =>
+        WRITE_METHODS.includes(key.split(" ")[0]!) &&
+        !SITE_ROUTES.includes(key) &&
+        authorisation(route) !== "JWT",
     );
 
     // Assess

@@ -234,7 +234,7 @@ describe("least privilege", () => {
     expect(actions).not.toContain("sqs:DeleteMessage");
   });
 
-  test("the events function has no S3 permissions and may send only to its dead-letter queue", () => {
+  test("the events function has no S3 permissions and may send only to its dead-letter queue and the repost fan-out queue", () => {
     // Prepare
     const statements = statementsOf("gazette-events");
     const queues = resourcesOf(gazette.statelessTemplate, "AWS::SQS::Queue");
@@ -255,8 +255,13 @@ describe("least privilege", () => {
 
     // Assess
     expect(actions.filter((action) => action.startsWith("s3:"))).toEqual([]);
+    const fanoutId = (
+      gazette.stateless.resolve(gazette.stateless.repostQueues.fanout.queue.queueArn) as {
+        "Fn::GetAtt": [string, string];
+      }
+    )["Fn::GetAtt"][0];
     expect(sendTargets.length).toBeGreaterThan(0);
-    for (const target of sendTargets) expect(dlqIds).toContain(target);
+    for (const target of sendTargets) expect([...dlqIds, fanoutId]).toContain(target);
     expect(actions).toEqual(
       expect.arrayContaining(["dynamodb:GetItem", "sqs:ReceiveMessage", "sqs:DeleteMessage"]),
     );

@@ -1,0 +1,139 @@
+import { Duration, Validations } from "aws-cdk-lib";
+import { Rule, Schedule } from "aws-cdk-lib/aws-events";
+import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
+import { PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
+import { Construct } from "constructs";
+import type { GazetteData } from "./gazette-data.js";
+import { GazetteFunction } from "./gazette-function.js";
+import { QueueWithDlq } from "./queue-with-dlq.js";
+
+/** Queue names a site's own queue must match for SQS delivery (the delivery role may send only there). */
+export const DEFAULT_SITE_QUEUE_NAME_PATTERN = "gazette-repost-*";
+
+/** The repost queues; created first, as the other functions need their URLs. */
+export class RepostQueues extends Construct {
+  public readonly fanout: QueueWithDlq;
+  public readonly delivery: QueueWithDlq;
+
+  constructor(scope: Construct, id: string, props: { fanoutTimeout: Duration; deliveryTimeout: Duration }) {
+    super(scope, id);
+    this.fanout = new QueueWithDlq(this, "Fanout", {
+      logicalName: "repost-fanout",
+      visibilityTimeout: Duration.seconds(props.fanoutTimeout.toSeconds() * 6),
+      maxReceiveCount: 5,
+    });
+    this.delivery = new QueueWithDlq(this, "Delivery", {
+      logicalName: "repost-delivery",
+      visibilityTimeout: Duration.seconds(props.deliveryTimeout.toSeconds() * 6),
+      maxReceiveCount: 5,
+      // Retries hop through the queue for up to a day; keep undelivered work well beyond that.
+      retentionPeriod: Duration.days(14),
+    });
+  }
+
+  public environment(): Record<string, string> {
+    return { ...this.fanout.environment(), ...this.delivery.environment() };
+  }
+}
+
+export interface GazetteRepostsProps {
+  readonly data: GazetteData;
+  readonly queues: RepostQueues;
+  /** Where overdue escalations go. */
+  readonly eventsQueue: QueueWithDlq;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly assetDirs: readonly string[];
+  readonly fanoutTimeout: Duration;
+  readonly deliveryTimeout: Duration;
+  /** @default DEFAULT_SITE_QUEUE_NAME_PATTERN */
+  readonly siteQueueNamePattern?: string;
+  /** One entry for all three functions (tests); default their own files under functions/. */
+  readonly entry?: string;
+  /** @default rate(15 minutes) */
+  readonly tickSchedule?: Schedule;
+}
+
+/**
+ * Reposts on AWS: the fan-out and delivery consumers (SQS, partial-batch failures), the tick on an
+ * EventBridge schedule, and each function's least privileges.
+ */
+export class GazetteReposts extends Construct {
+  public readonly fanoutFunction: GazetteFunction;
+  public readonly deliveryFunction: GazetteFunction;
+  public readonly tickFunction: GazetteFunction;
+  public readonly tickRule: Rule;
+
+  constructor(scope: Construct, id: string, props: GazetteRepostsProps) {
+    super(scope, id);
+    const { data, queues, eventsQueue, environment, assetDirs } = props;
+
+    this.fanoutFunction = new GazetteFunction(this, "FanoutFunction", {
+      entry: props.entry ?? "functions/repost-fanout.ts",
+      serviceName: "gazette-repost-fanout",
+      description: "Reposts: one page of sites per message → notices → delivery messages",
+      timeout: props.fanoutTimeout,
+      assetDirs,
+      environment,
+    });
+    // Least privilege: records, documents' content blobs (read), its own queue's next page and DLQ, deliveries.
+    this.fanoutFunction.role.addManagedPolicy(data.tableReadWritePolicy);
+    this.fanoutFunction.role.addManagedPolicy(data.documentContentReadPolicy);
+    queues.fanout.queue.grantSendMessages(this.fanoutFunction.function);
+    queues.fanout.deadLetterQueue.grantSendMessages(this.fanoutFunction.function);
+    queues.delivery.queue.grantSendMessages(this.fanoutFunction.function);
+    this.fanoutFunction.function.addEventSource(
+      new SqsEventSource(queues.fanout.queue, { batchSize: 1, reportBatchItemFailures: true }),
+    );
+
+    this.deliveryFunction = new GazetteFunction(this, "DeliveryFunction", {
+      entry: props.entry ?? "functions/repost-delivery.ts",
+      serviceName: "gazette-repost-delivery",
+      description: "Reposts: signed webhooks / site-queue messages, verification of reposted pages",
+      timeout: props.deliveryTimeout,
+      assetDirs,
+      environment,
+    });
+    // Least privilege: records, content blobs (read), its own queue (retry hops) and DLQ (exhausted).
+    this.deliveryFunction.role.addManagedPolicy(data.tableReadWritePolicy);
+    this.deliveryFunction.role.addManagedPolicy(data.documentContentReadPolicy);
+    queues.delivery.queue.grantSendMessages(this.deliveryFunction.function);
+    queues.delivery.deadLetterQueue.grantSendMessages(this.deliveryFunction.function);
+    // SQS delivery to queues that sites own in their accounts: only queues named by the agreed
+    // pattern, and the site's queue policy must also allow this role.
+    const pattern = props.siteQueueNamePattern ?? DEFAULT_SITE_QUEUE_NAME_PATTERN;
+    this.deliveryFunction.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ["sqs:SendMessage"], resources: [`arn:aws:sqs:*:*:${pattern}`] }),
+    );
+    this.deliveryFunction.function.addEventSource(
+      new SqsEventSource(queues.delivery.queue, {
+        batchSize: 10,
+        maxBatchingWindow: Duration.seconds(1),
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    this.tickFunction = new GazetteFunction(this, "TickFunction", {
+      entry: props.entry ?? "functions/repost-tick.ts",
+      serviceName: "gazette-repost-tick",
+      description: "Reposts: reminders, overdue escalation, re-checks (EventBridge schedule)",
+      timeout: Duration.minutes(5),
+      assetDirs,
+      environment,
+    });
+    this.tickFunction.role.addManagedPolicy(data.tableReadWritePolicy);
+    queues.delivery.queue.grantSendMessages(this.tickFunction.function);
+    eventsQueue.queue.grantSendMessages(this.tickFunction.function);
+    this.tickRule = new Rule(this, "TickSchedule", {
+      description: "Repost reminders, overdue escalation and re-checks",
+      schedule: props.tickSchedule ?? Schedule.rate(Duration.minutes(15)),
+      targets: [new LambdaFunction(this.tickFunction.function, { retryAttempts: 2 })],
+    });
+
+    Validations.of(this.deliveryFunction.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:aws:sqs:*:*:${pattern}]`,
+      reason:
+        "SQS delivery goes to queues that subordinate sites own in their own accounts, unknown at deploy time: the wildcard allows only sqs:SendMessage on queues named by the agreed pattern, and each site's queue policy must grant this role as well.",
+    });
+  }
+}

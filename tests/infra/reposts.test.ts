@@ -1,0 +1,149 @@
+import { beforeAll, describe, expect, test } from "vitest";
+import {
+  asArray,
+  type CfnResource,
+  policyStatements,
+  propOf,
+  resourcesOf,
+  type SynthesisedGazette,
+  synthGazette,
+} from "./helpers.js";
+
+let gazette: SynthesisedGazette;
+
+beforeAll(() => {
+  gazette = synthGazette();
+});
+
+function functionOf(service: string): { id: string; fn: CfnResource } {
+  const entries = Object.entries(resourcesOf(gazette.statelessTemplate, "AWS::Lambda::Function")).filter(
+    ([, fn]) =>
+      propOf<{ Variables?: Record<string, unknown> }>(fn, "Environment")?.Variables
+        ?.POWERTOOLS_SERVICE_NAME === service,
+  );
+  if (entries.length !== 1) throw new Error(`expected one function for ${service}`);
+  const [id, fn] = entries[0]!;
+  return { id, fn };
+}
+
+function inlineStatementsOf(service: string) {
+  const { fn } = functionOf(service);
+  const roleId = propOf<{ "Fn::GetAtt": [string, string] }>(fn, "Role")["Fn::GetAtt"][0];
+  return Object.values(resourcesOf(gazette.statelessTemplate, "AWS::IAM::Policy"))
+    .filter((p) => JSON.stringify(p.Properties?.Roles).includes(`"${roleId}"`))
+    .flatMap((p) => policyStatements(p));
+}
+
+const logicalId = (token: string) =>
+  (gazette.stateless.resolve(token) as { "Fn::GetAtt": [string, string] })["Fn::GetAtt"][0];
+
+/** Logical ids of the queues a function may send to. */
+function sendTargets(service: string): string[] {
+  return inlineStatementsOf(service)
+    .filter((s) => asArray(s.Action).includes("sqs:SendMessage"))
+    .flatMap((s) => asArray(s.Resource))
+    .map((r) => (r as { "Fn::GetAtt"?: [string, string] })["Fn::GetAtt"]?.[0] ?? JSON.stringify(r));
+}
+
+describe("reposts on AWS", () => {
+  test("the fan-out and delivery queues have dead-letter queues with alarms on their depth", () => {
+    // Prepare
+    const { fanout, delivery } = gazette.stateless.repostQueues;
+
+    // Act
+    const alarms = Object.values(resourcesOf(gazette.statelessTemplate, "AWS::CloudWatch::Alarm"));
+
+    // Assess
+    for (const q of [fanout, delivery]) {
+      const queue = resourcesOf(gazette.statelessTemplate, "AWS::SQS::Queue")[logicalId(q.queue.queueArn)];
+      expect(queue?.Properties?.RedrivePolicy).toMatchObject({
+        deadLetterTargetArn: { "Fn::GetAtt": [logicalId(q.deadLetterQueue.queueArn), "Arn"] },
+        maxReceiveCount: 5,
+      });
+      const dlqName = gazette.stateless.resolve(q.deadLetterQueue.queueName);
+      expect(
+        alarms.some((a) =>
+          JSON.stringify(a.Properties?.Dimensions ?? a.Properties).includes(JSON.stringify(dlqName)),
+        ),
+      ).toBe(true);
+    }
+  });
+
+  test.each([
+    ["gazette-repost-fanout", "fanout", 1],
+    ["gazette-repost-delivery", "delivery", 10],
+  ] as const)("%s consumes its queue with partial-batch failure reporting", (service, queue, batchSize) => {
+    // Prepare
+    const { id } = functionOf(service);
+    const source = gazette.stateless.repostQueues[queue].queue;
+
+    // Act
+    const mappings = Object.values(
+      resourcesOf(gazette.statelessTemplate, "AWS::Lambda::EventSourceMapping"),
+    ).filter((m) => propOf<{ Ref?: string }>(m, "FunctionName").Ref === id);
+
+    // Assess
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0]?.Properties).toMatchObject({
+      BatchSize: batchSize,
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+      EventSourceArn: { "Fn::GetAtt": [logicalId(source.queueArn), "Arn"] },
+    });
+  });
+
+  test("each repost function may send only where its work goes", () => {
+    // Prepare
+    const { fanout, delivery } = gazette.stateless.repostQueues;
+    const events = gazette.stateless.eventsQueue;
+
+    // Act
+    const targets = {
+      fanout: sendTargets("gazette-repost-fanout").sort(),
+      delivery: sendTargets("gazette-repost-delivery").sort(),
+      tick: sendTargets("gazette-repost-tick").sort(),
+      api: sendTargets("gazette-api"),
+    };
+
+    // Assess
+    expect(targets.fanout).toEqual(
+      [fanout.queue, fanout.deadLetterQueue, delivery.queue].map((q) => logicalId(q.queueArn)).sort(),
+    );
+    expect(targets.delivery).toEqual(
+      [
+        ...[delivery.queue, delivery.deadLetterQueue].map((q) => logicalId(q.queueArn)),
+        JSON.stringify("arn:aws:sqs:*:*:gazette-repost-*"),
+      ].sort(),
+    );
+    expect(targets.tick).toEqual([delivery.queue, events.queue].map((q) => logicalId(q.queueArn)).sort());
+    expect(targets.api).toContain(logicalId(delivery.queue.queueArn));
+    expect(targets.api).not.toContain(logicalId(fanout.queue.queueArn));
+  });
+
+  test("no repost function may write to S3", () => {
+    // Prepare / Act
+    const actions = ["gazette-repost-fanout", "gazette-repost-delivery", "gazette-repost-tick"].flatMap(
+      (service) => inlineStatementsOf(service).flatMap((s) => asArray(s.Action)),
+    );
+
+    // Assess
+    expect(actions.filter((a) => /^s3:(Put|Delete)/.test(a))).toEqual([]);
+  });
+
+  test("an EventBridge schedule runs the tick every 15 minutes", () => {
+    // Prepare
+    const { id } = functionOf("gazette-repost-tick");
+
+    // Act
+    const rules = Object.values(resourcesOf(gazette.statelessTemplate, "AWS::Events::Rule"));
+
+    // Assess
+    expect(rules).toEqual([
+      expect.objectContaining({
+        Properties: expect.objectContaining({
+          ScheduleExpression: "rate(15 minutes)",
+          Targets: [expect.objectContaining({ Arn: { "Fn::GetAtt": [id, "Arn"] } })],
+        }),
+      }),
+    ]);
+  });
+});
