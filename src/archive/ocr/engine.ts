@@ -14,7 +14,7 @@
  * chi_tra_vert; the native CLI uses chi_sim_vert when installed).
  */
 import { execFile } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -90,11 +90,18 @@ export class TesseractJsEngine implements OcrEngine {
   private worker(lang: string): Promise<Worker> {
     let worker = this.workers.get(lang);
     if (!worker) {
+      const langPath = this.langPath(lang);
+      // tesseract.js never settles createWorker() when loading the language fails (7.0.0 swallows
+      // the rejection), so a missing file must be caught here, not by waiting.
+      const file = join(langPath, `${lang}.traineddata.gz`);
+      if (!existsSync(file)) return Promise.reject(new Error(`OCR language data not found: ${file}`));
       mkdirSync(this.cachePath, { recursive: true });
       worker = createWorker(lang, OEM.LSTM_ONLY, {
-        langPath: this.langPath(lang),
+        langPath,
         cachePath: this.cachePath,
         gzip: true,
+        // Without a handler, a failed job throws from the worker's message listener and takes
+        // the whole process down; with it, the job's own promise still rejects.
         errorHandler: () => undefined,
       });
       // A failed start is not cached: the next page tries again.
