@@ -262,3 +262,34 @@ describe("embedded search (SQLite FTS5 over CJK bigrams)", () => {
     expect((failure as SearchQueryError).problems.map((p) => p.field).sort()).toEqual(["from", "limit"]);
   });
 });
+
+describe("embedded search on a broad query (more matches than are ranked by bm25)", () => {
+  it("lists title matches first, then the rest newest first, every hit once across pages", async () => {
+    // Prepare: a rank limit of 3, so five matches take the broad-query order.
+    const dir = mkdtempSync(join(tmpdir(), "gazette-search-"));
+    const index = new SqliteSearchIndex(join(dir, "search.sqlite"), { fullRankLimit: 3 });
+    await index.index([
+      aSearchDocument({ id: "body-old", title: "通知", text: "耕地保护", date: "2020-01-01" }),
+      aSearchDocument({ id: "title", title: "关于耕地保护的通知", text: "内容", date: "2019-01-01" }),
+      aSearchDocument({ id: "body-new", title: "通知", text: "耕地保护", date: "2024-01-01" }),
+      aSearchDocument({ id: "body-mid", title: "通知", text: "耕地保护", date: "2022-01-01" }),
+      aSearchDocument({ id: "number", docNumber: "川府发〔2024〕9号", title: "通知", text: "耕地" }),
+      aSearchDocument({ id: "none", title: "通知", text: "无关" }),
+    ]);
+    // Act
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await index.search({ q: "耕地", limit: 2, ...(cursor ? { cursor } : {}) });
+      seen.push(...page.hits.map((h) => h.id));
+      cursor = page.cursor;
+    } while (cursor);
+    const byNumber = await index.search({ q: "川府发〔2024〕9号" });
+    // Assess
+    // "number" is dated 2024-03-01 (the fixture default): the newest body match.
+    expect(seen).toEqual(["title", "number", "body-new", "body-mid", "body-old"]);
+    expect(byNumber.hits[0]?.id).toBe("number");
+    index.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -13,13 +13,17 @@ import type {
 } from "../ports.js";
 import { decodeCursor, emptyFacets, encodeCursor, fingerprint, normalizeQuery } from "../query.js";
 import { foldText, type QueryTerm, runs, snippet, tokenString } from "../text.js";
+import { Catalogue, type CatalogueRow } from "./catalogue.js";
 
 /** bm25 weights of the FTS columns: title, meta (发文字号, issuers, ref), body. */
 const WEIGHTS = [10, 4, 1] as const;
 /** Added to the score of the document whose 发文字号 is the query, so it ranks first. */
 const DOC_NUMBER_BOOST = 1e6;
-/** Facet values kept per facet, most frequent first. */
-const FACET_VALUES = 100;
+/**
+ * Matches ranked by bm25 over all columns when there are at most this many; bm25 costs about a
+ * millisecond per thousand matches (see #ordering for broader queries).
+ */
+const FULL_RANK_LIMIT = 8000;
 
 export interface SqliteSearchOptions {
   readonly synchronous?: SynchronousMode;
@@ -29,11 +33,12 @@ export interface SqliteSearchOptions {
    * peer the bench compares against (it cannot find 1- or 2-character queries).
    */
   readonly tokenizer?: "bigram" | "trigram";
+  /** Most matches ranked by bm25 over every column; default FULL_RANK_LIMIT. */
+  readonly fullRankLimit?: number;
 }
 
 interface DocRow {
   r: number;
-  s: number;
   id: string;
   source: SearchSource;
   ref: string | null;
@@ -45,15 +50,6 @@ interface DocRow {
   url: string;
 }
 
-/** The parts of a query the SQL needs. */
-interface Plan {
-  match?: string | undefined;
-  terms: QueryTerm[];
-  docKey?: string | undefined;
-  where: string[];
-  params: unknown[];
-}
-
 /**
  * Embedded search: SQLite FTS5 over CJK bigram tokens, in its own file beside the records.
  * The FTS table is contentless (the token strings are not stored twice); the original text is
@@ -62,6 +58,9 @@ interface Plan {
 export class SqliteSearchIndex implements SearchIndex {
   #db: SqliteDatabase | undefined;
   readonly #trigram: boolean;
+  /** Count of this connection's writes; with PRAGMA data_version (other connections') it dates the catalogue. */
+  #writes = 0;
+  #cache: { version: number; writes: number; catalogue: Catalogue } | undefined;
 
   constructor(
     private readonly file: string,
@@ -96,16 +95,10 @@ export class SqliteSearchIndex implements SearchIndex {
         );
         CREATE INDEX IF NOT EXISTS docs_doc_key ON docs (doc_key) WHERE doc_key IS NOT NULL;
         CREATE INDEX IF NOT EXISTS docs_sort ON docs (sort_date, rowid);
-        CREATE TABLE IF NOT EXISTS doc_issuers (
-          doc INTEGER NOT NULL,
-          issuer TEXT NOT NULL,
-          PRIMARY KEY (issuer, doc)
-        ) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS doc_issuers_doc ON doc_issuers (doc);
         CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
           title, meta, body,
           content = '', contentless_delete = 1,
-          tokenize = '${tokenize}'
+          tokenize = '${tokenize}'${this.#trigram ? "" : ", prefix = '1'"}
         );
       `);
       this.#db = db;
@@ -127,9 +120,8 @@ export class SqliteSearchIndex implements SearchIndex {
       RETURNING rowid`);
     const ftsDelete = db.prepare("DELETE FROM fts WHERE rowid = ?");
     const ftsInsert = db.prepare("INSERT INTO fts (rowid, title, meta, body) VALUES (?, ?, ?, ?)");
-    const issuersDelete = db.prepare("DELETE FROM doc_issuers WHERE doc = ?");
-    const issuerInsert = db.prepare("INSERT OR IGNORE INTO doc_issuers (doc, issuer) VALUES (?, ?)");
     const tokens = this.#trigram ? foldText : tokenString;
+    this.#writes++;
     db.transaction(() => {
       for (const d of docs) {
         const docNumber = d.docNumber?.trim() || undefined;
@@ -152,8 +144,6 @@ export class SqliteSearchIndex implements SearchIndex {
         ftsDelete.run(rowid);
         const meta = [docNumber ?? "", ...d.issuers, d.ref ?? ""].join("\n");
         ftsInsert.run(rowid, tokens(d.title), tokens(meta), tokens(d.text));
-        issuersDelete.run(rowid);
-        for (const issuer of d.issuers) issuerInsert.run(rowid, issuer);
       }
     })();
   }
@@ -162,14 +152,13 @@ export class SqliteSearchIndex implements SearchIndex {
     const db = this.#conn;
     const find = db.prepare("SELECT rowid FROM docs WHERE id = ?");
     const ftsDelete = db.prepare("DELETE FROM fts WHERE rowid = ?");
-    const issuersDelete = db.prepare("DELETE FROM doc_issuers WHERE doc = ?");
     const docDelete = db.prepare("DELETE FROM docs WHERE rowid = ?");
+    this.#writes++;
     db.transaction(() => {
       for (const id of ids) {
         const row = find.get(id) as { rowid: number } | undefined;
         if (!row) continue;
         ftsDelete.run(row.rowid);
-        issuersDelete.run(row.rowid);
         docDelete.run(row.rowid);
       }
     })();
@@ -177,163 +166,195 @@ export class SqliteSearchIndex implements SearchIndex {
 
   async search(input: SearchQuery): Promise<SearchResult> {
     const query = normalizeQuery(input);
-    const plan = this.#plan(query);
-    if (query.q !== undefined && plan.match === undefined)
-      return { total: 0, hits: [], facets: emptyFacets() };
     const fp = fingerprint(query);
-    const key = query.cursor ? decodeCursor(query.cursor, fp) : undefined;
-    const where = [...plan.where];
-    const params = [...plan.params];
-    let rows: DocRow[];
-    if (plan.match !== undefined) {
-      if (key && !(key.length === 2 && typeof key[0] === "number" && Number.isInteger(key[1])))
-        throw new SearchQueryError([{ field: "cursor", code: "invalid", message: "cursor is malformed" }]);
-      const boost =
-        plan.docKey !== undefined ? `- (CASE WHEN d.doc_key = ? THEN ${DOC_NUMBER_BOOST} ELSE 0 END)` : "";
-      // Ranked by score, then rowid: a total order, so a keyset cursor returns every hit once.
-      const sql = `
-        WITH m AS (
-          SELECT fts.rowid AS r, bm25(fts, ${WEIGHTS.join(", ")}) ${boost} AS s
-          FROM fts JOIN docs d ON d.rowid = fts.rowid
-          WHERE fts MATCH ? ${where.map((w) => `AND ${w}`).join(" ")}
-        )
-        SELECT m.r, m.s, d.id, d.source, d.ref, d.title, d.doc_number, d.issuers, d.date, d.text, d.url
-        FROM m JOIN docs d ON d.rowid = m.r
-        ${key ? "WHERE (m.s > ? OR (m.s = ? AND m.r > ?))" : ""}
-        ORDER BY m.s, m.r LIMIT ?`;
-      const args: unknown[] = [];
-      if (plan.docKey !== undefined) args.push(plan.docKey);
-      args.push(plan.match, ...params);
-      if (key) args.push(key[0], key[0], key[1]);
-      args.push(query.limit + 1);
-      rows = this.#all<DocRow>(sql, args);
-    } else {
-      if (key && !(key.length === 2 && typeof key[0] === "string" && Number.isInteger(key[1])))
-        throw new SearchQueryError([{ field: "cursor", code: "invalid", message: "cursor is malformed" }]);
-      // Without words, newest first.
-      if (key) {
-        where.push("(d.sort_date < ? OR (d.sort_date = ? AND d.rowid < ?))");
-        params.push(key[0], key[0], key[1]);
-      }
-      const sql = `
-        SELECT d.rowid AS r, 0 AS s, d.id, d.source, d.ref, d.title, d.doc_number, d.issuers, d.date, d.text, d.url, d.sort_date
-        FROM docs d ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-        ORDER BY d.sort_date DESC, d.rowid DESC LIMIT ?`;
-      rows = this.#all<DocRow & { sort_date: string }>(sql, [...params, query.limit + 1]);
-    }
-    const more = rows.length > query.limit;
-    const page = more ? rows.slice(0, query.limit) : rows;
-    const { total, facets } = this.#facets(plan);
-    const hits = page.map((row) => this.#hit(row, plan));
-    const result: SearchResult = { total, hits, facets };
+    const cursor = query.cursor ? parseKey(decodeCursor(query.cursor, fp)) : undefined;
+    const folded = query.q !== undefined ? foldText(query.q) : undefined;
+    const terms = folded !== undefined ? runs(folded) : [];
+    const match = folded === undefined ? undefined : this.#trigram ? trigramMatch(terms) : bigramMatch(terms);
+    if (folded !== undefined && match === undefined) return { total: 0, hits: [], facets: emptyFacets() };
+    const catalogue = this.#catalogue();
+    const matched =
+      match === undefined ? undefined : this.#pluck("SELECT rowid FROM fts WHERE fts MATCH ?", [match]);
+    const rowids = catalogue.filter(matched, query);
+    const facets = catalogue.facets(rowids);
+    const order = this.#ordering(catalogue, match, folded, matched?.length ?? 0);
+    const page = smallest(rowids, order, query.limit + 1, cursor);
+    const more = page.length > query.limit;
+    if (more) page.pop();
+    const docs = this.#rows(page.map((p) => p.rowid));
+    const hits = page.map((p) => toHit(docs.get(p.rowid)!, p.key, terms));
+    const result: SearchResult = { total: rowids.length, hits, facets };
     const last = page[page.length - 1];
-    if (more && last) {
-      result.cursor = encodeCursor(
-        fp,
-        plan.match !== undefined
-          ? [last.s, last.r]
-          : [(last as DocRow & { sort_date: string }).sort_date, last.r],
-      );
-    }
+    if (more && last) result.cursor = encodeCursor(fp, last.key);
     return result;
   }
 
   close(): void {
     this.#db?.close();
     this.#db = undefined;
+    this.#cache = undefined;
   }
 
-  #all<T>(sql: string, args: unknown[]): T[] {
+  /**
+   * The order of the hits as a sort key per rowid, ascending: [tier, primary, tie-break]. Keys are
+   * a total order, so a cursor holding the last key returns every hit exactly once.
+   * - no query text: newest first;
+   * - tier 0: the document whose 发文字号 is the query;
+   * - up to FULL_RANK_LIMIT matches: bm25 over title, meta and body (title weighted);
+   * - more matches than that (a word in a large part of the collection, where bm25 tells little
+   *   apart and costs a millisecond per thousand matches): title matches first (by bm25 when they
+   *   are few enough, else newest first), then the rest newest first.
+   */
+  #ordering(
+    catalogue: Catalogue,
+    match: string | undefined,
+    folded: string | undefined,
+    matches: number,
+  ): Ordering {
+    const date = catalogue.date;
+    const newest: Ordering = { tier: () => 1, primary: (r) => -(date[r] ?? 0), second: (r) => -r };
+    if (match === undefined || folded === undefined) return newest;
+    const first = new Set(
+      parseDocNumber(folded)
+        ? this.#pluck("SELECT rowid FROM docs WHERE doc_key = ?", [docNumberKey(folded)])
+        : [],
+    );
+    const limit = this.options.fullRankLimit ?? FULL_RANK_LIMIT;
+    const bm25 = `SELECT rowid, bm25(fts, ${WEIGHTS.join(", ")}) FROM fts WHERE fts MATCH ?`;
+    if (matches <= limit) {
+      const scores = this.#scores(bm25, match);
+      return {
+        tier: (r) => (first.has(r) ? 0 : 2),
+        primary: (r) => scores.get(r) ?? 0,
+        second: (r) => r,
+      };
+    }
+    const inTitle = this.#pluck("SELECT rowid FROM fts WHERE fts MATCH ?", [`{title} : (${match})`]);
+    const scores = inTitle.length <= limit ? this.#scores(bm25, `{title} : (${match})`) : undefined;
+    const titled = new Uint8Array(date.length);
+    for (const r of inTitle) titled[r] = 1;
+    return {
+      tier: (r) => (first.has(r) ? 0 : titled[r] === 1 ? 1 : 3),
+      primary: (r) => (scores?.has(r) ? scores.get(r)! : -(date[r] ?? 0)),
+      second: (r) => (scores?.has(r) ? r : -r),
+    };
+  }
+
+  #scores(sql: string, match: string): Map<number, number> {
+    const rows = this.#run(() => this.#conn.prepare(sql).raw().all(match) as [number, number][]);
+    return new Map(rows);
+  }
+
+  #pluck(sql: string, args: unknown[]): number[] {
+    return this.#run(
+      () =>
+        this.#conn
+          .prepare(sql)
+          .pluck()
+          .all(...args) as number[],
+    );
+  }
+
+  #rows(rowids: readonly number[]): Map<number, DocRow> {
+    if (!rowids.length) return new Map();
+    const rows = this.#run(
+      () =>
+        this.#conn
+          .prepare(
+            `SELECT rowid AS r, id, source, ref, title, doc_number, issuers, date, text, url FROM docs WHERE rowid IN (${rowids.map(() => "?").join(",")})`,
+          )
+          .all(...rowids) as DocRow[],
+    );
+    return new Map(rows.map((row) => [row.r, row]));
+  }
+
+  /** The in-memory facet fields, reloaded when this or another connection changed the index. */
+  #catalogue(): Catalogue {
+    const version = this.#run(() => this.#conn.pragma("data_version", { simple: true }) as number);
+    if (this.#cache && this.#cache.version === version && this.#cache.writes === this.#writes) {
+      return this.#cache.catalogue;
+    }
+    const catalogue = new Catalogue(
+      this.#run(
+        () =>
+          this.#conn
+            .prepare("SELECT rowid, kind, year, source, status, issuers, sort_date FROM docs")
+            .all() as CatalogueRow[],
+      ),
+    );
+    this.#cache = { version, writes: this.#writes, catalogue };
+    return catalogue;
+  }
+
+  #run<T>(work: () => T): T {
     try {
-      return this.#conn.prepare(sql).all(...args) as T[];
+      return work();
     } catch (error) {
-      if (error instanceof SearchQueryError) throw error;
       throw new SearchUnavailableError("search failed", { cause: error });
     }
   }
+}
 
-  #plan(query: SearchQuery): Plan {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (query.issuer !== undefined) {
-      where.push("d.rowid IN (SELECT doc FROM doc_issuers WHERE issuer = ?)");
-      params.push(query.issuer);
-    }
-    for (const field of ["kind", "status", "source"] as const) {
-      if (query[field] !== undefined) {
-        where.push(`d.${field} = ?`);
-        params.push(query[field]);
-      }
-    }
-    if (query.year !== undefined) {
-      where.push("d.year = ?");
-      params.push(String(query.year));
-    }
-    if (query.from !== undefined) {
-      where.push("d.date >= ?");
-      params.push(query.from);
-    }
-    if (query.to !== undefined) {
-      where.push("d.date <= ?");
-      params.push(query.to);
-    }
-    if (query.q === undefined) return { terms: [], where, params };
-    const folded = foldText(query.q);
-    const terms = runs(folded);
-    const match = this.#trigram ? trigramMatch(terms) : bigramMatch(terms);
-    const docKey = parseDocNumber(folded) ? docNumberKey(folded) : undefined;
-    return { match, terms, docKey, where, params };
-  }
+/** Sort key of a hit, compared element by element, ascending. */
+type Key = [number, number, number];
 
-  #facets(plan: Plan): { total: number; facets: SearchResult["facets"] } {
-    const filters = plan.where.map((w) => `AND ${w}`).join(" ");
-    const m =
-      plan.match !== undefined
-        ? `SELECT d.rowid AS r, d.kind, d.year, d.source, d.status FROM fts JOIN docs d ON d.rowid = fts.rowid WHERE fts MATCH ? ${filters}`
-        : `SELECT d.rowid AS r, d.kind, d.year, d.source, d.status FROM docs d WHERE 1 ${filters}`;
-    const sql = `
-      WITH m AS MATERIALIZED (${m})
-      SELECT 'kind' AS f, kind AS v, count(*) AS n FROM m GROUP BY kind
-      UNION ALL SELECT 'year', year, count(*) FROM m GROUP BY year
-      UNION ALL SELECT 'source', source, count(*) FROM m GROUP BY source
-      UNION ALL SELECT 'status', status, count(*) FROM m GROUP BY status
-      UNION ALL SELECT 'issuer', i.issuer, count(*) FROM m JOIN doc_issuers i ON i.doc = m.r GROUP BY i.issuer`;
-    const args = plan.match !== undefined ? [plan.match, ...plan.params] : plan.params;
-    const rows = this.#all<{ f: keyof SearchResult["facets"]; v: string | null; n: number }>(sql, args);
-    const facets = emptyFacets();
-    let total = 0;
-    const byFacet = new Map<string, { v: string; n: number }[]>();
-    for (const row of rows) {
-      if (row.f === "source") total += row.n;
-      if (row.v === null) continue;
-      const list = byFacet.get(row.f) ?? [];
-      list.push({ v: row.v, n: row.n });
-      byFacet.set(row.f, list);
-    }
-    for (const [f, list] of byFacet) {
-      list.sort((a, b) => b.n - a.n || (a.v < b.v ? -1 : 1));
-      facets[f as keyof SearchResult["facets"]] = Object.fromEntries(
-        list.slice(0, FACET_VALUES).map((e) => [e.v, e.n]),
-      );
-    }
-    return { total, facets };
-  }
+/** The order of hits, as the three parts of a key per rowid (no allocation per match). */
+interface Ordering {
+  tier(r: number): number;
+  primary(r: number): number;
+  second(r: number): number;
+}
 
-  #hit(row: DocRow, plan: Plan): SearchHit {
-    const hit: SearchHit = {
-      id: row.id,
-      title: row.title,
-      issuers: JSON.parse(row.issuers) as string[],
-      snippet: snippet(row.text || row.title, plan.terms),
-      url: row.url,
-      source: row.source,
-      score: plan.match !== undefined ? -row.s : 0,
-    };
-    if (row.ref !== null) hit.ref = row.ref;
-    if (row.doc_number !== null) hit.docNumber = row.doc_number;
-    if (row.date !== null) hit.date = row.date;
-    return hit;
+function compareKeys(a: Key, b: Key): number {
+  return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+}
+
+function parseKey(key: unknown[]): Key {
+  if (key.length !== 3 || !key.every((v) => typeof v === "number" && Number.isFinite(v))) {
+    throw new SearchQueryError([{ field: "cursor", code: "invalid", message: "cursor is malformed" }]);
   }
+  return key as Key;
+}
+
+/** The `n` rowids with the smallest keys after `after`, in order: one pass, no full sort. */
+function smallest(
+  rowids: readonly number[],
+  order: Ordering,
+  n: number,
+  after: Key | undefined,
+): { rowid: number; key: Key }[] {
+  const best: { rowid: number; key: Key }[] = [];
+  for (const rowid of rowids) {
+    const t = order.tier(rowid);
+    const p = order.primary(rowid);
+    const s = order.second(rowid);
+    if (after && (t - after[0] || p - after[1] || s - after[2]) <= 0) continue;
+    const worst = best.length === n ? best[n - 1]!.key : undefined;
+    if (worst && (t - worst[0] || p - worst[1] || s - worst[2]) >= 0) continue;
+    const key: Key = [t, p, s];
+    if (worst) best.pop();
+    let i = best.length;
+    while (i > 0 && compareKeys(best[i - 1]!.key, key) > 0) i--;
+    best.splice(i, 0, { rowid, key });
+  }
+  return best;
+}
+
+function toHit(row: DocRow, key: Key, terms: readonly QueryTerm[]): SearchHit {
+  const hit: SearchHit = {
+    id: row.id,
+    title: row.title,
+    issuers: JSON.parse(row.issuers) as string[],
+    snippet: snippet(row.text || row.title, terms),
+    url: row.url,
+    source: row.source,
+    // Higher is better: bm25 is negative-better; the 发文字号 match gets a fixed lead.
+    score: key[0] === 0 ? DOC_NUMBER_BOOST - key[1] : key[0] === 1 || key[0] === 2 ? Math.max(0, -key[1]) : 0,
+  };
+  if (row.ref !== null) hit.ref = row.ref;
+  if (row.doc_number !== null) hit.docNumber = row.doc_number;
+  if (row.date !== null) hit.date = row.date;
+  return hit;
 }
 
 /**
