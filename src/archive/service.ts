@@ -697,11 +697,16 @@ export class ArchiveService {
     const next: Record<string, unknown> = {};
     for (const [field, value] of Object.entries(fields)) {
       if (value === undefined) continue;
-      const to = value === null ? undefined : value;
+      const to =
+        value === null
+          ? undefined
+          : field === "docNumber" && typeof value === "string"
+            ? normalizeArchiveDocNumber(value)
+            : value;
       const from = (current as unknown as Record<string, unknown>)[field];
       if (JSON.stringify(from) === JSON.stringify(to)) continue;
       changes[field] = { from: from ?? null, to: to ?? null };
-      next[field] = field === "docNumber" && typeof to === "string" ? normalizeArchiveDocNumber(to) : to;
+      next[field] = to;
     }
     const nextReview = review ?? false;
     if (nextReview !== current.review) changes.review = { from: current.review, to: nextReview };
