@@ -1,7 +1,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { benchIntake, type IntakeBenchResult } from "./intake.js";
 import { benchPdf, type PdfBenchResult } from "./pdf.js";
+import { writeRepostsBench } from "./reposts.js";
+import { benchSearch, searchReport } from "./search.js";
 
 const DURABILITY = {
   ack: "the default: one WAL fsync before each acknowledgement; acknowledged documents survive power loss",
@@ -48,9 +50,13 @@ function pdfReport(r: PdfBenchResult): string[] {
 /** `npm run bench`: prints results and writes them to bench/results/. */
 async function main() {
   if (process.argv.includes("--pdf-only")) return writePdf();
+  if (process.argv.includes("--search-only")) return writeSearch();
+  if (process.argv.includes("--reposts-only")) return writeRepostsBench();
   await writeIntake();
   if (process.argv.includes("--intake-only")) return;
+  await writeRepostsBench();
   await writePdf();
+  await writeSearch();
 }
 
 async function writeIntake() {
@@ -84,6 +90,23 @@ async function writePdf() {
   mkdirSync("bench/results", { recursive: true });
   writeFileSync("bench/results/edition-pdf.txt", text);
   writeFileSync("bench/results/edition-pdf.json", `${JSON.stringify(result, null, 2)}\n`);
+}
+
+async function writeSearch() {
+  const documents = Number(process.env.BENCH_SEARCH_DOCUMENTS ?? 100_000);
+  const result = await benchSearch(documents, { log: (s) => process.stderr.write(`search: ${s}\n`) });
+  const lines = [
+    `# Search benchmark (${new Date().toISOString()})`,
+    `machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, node ${process.version}, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}`,
+    ...searchReport(result),
+  ];
+  const text = lines.join("\n");
+  process.stdout.write(text);
+  mkdirSync("bench/results", { recursive: true });
+  writeFileSync("bench/results/search.txt", text);
+  writeFileSync("bench/results/search.json", `${JSON.stringify(result, null, 2)}\n`);
 }
 
 main().catch((error: unknown) => {
