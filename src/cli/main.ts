@@ -4,6 +4,7 @@ import { basename, extname, join, resolve } from "node:path";
 import { SingleBar } from "cli-progress";
 import { Command, CommanderError } from "commander";
 import { normalizeText } from "../documents/text.js";
+import { registerArchiveCommands } from "./archive.js";
 import { ApiClient, ApiError, ConnectionError } from "./client.js";
 
 /**
@@ -342,6 +343,14 @@ export async function run(
         );
       }
     });
+
+  registerArchiveCommands(program, {
+    client,
+    io,
+    setExitCode: (code) => {
+      exitCode = code;
+    },
+  });
 
   try {
     await program.parseAsync([...argv], { from: "user" });

@@ -1,0 +1,84 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { STATE_FILE } from "../../src/cli/archive.js";
+import { run } from "../../src/cli/main.js";
+import { loadConfig } from "../../src/config.js";
+import { type LocalRuntime, startLocal } from "../../src/runtime/local.js";
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), isTTY: false }, out, err };
+}
+
+const NOTICE =
+  "四川省人民政府关于保护森林资源的通知\n为保护森林资源，特通知如下。\n四川省人民政府\n一九八五年三月五日";
+
+describe("gazette archive import", () => {
+  let runtime: LocalRuntime;
+  let dataDir: string;
+  let folder: string;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), "gazette-archive-cli-"));
+    runtime = await startLocal(loadConfig({ GAZETTE_DATA_DIR: dataDir, PORT: "0" }));
+    env = { GAZETTE_URL: runtime.url, GAZETTE_EDITOR_TOKEN: runtime.editorToken };
+    folder = join(dataDir, "back-catalogue");
+    // Two editions of texts (one by folder name, one by manifest) and one with a corrupt scan.
+    mkdirSync(join(folder, "1985-03"), { recursive: true });
+    writeFileSync(join(folder, "1985-03", "a.txt"), NOTICE);
+    mkdirSync(join(folder, "web-1999"), { recursive: true });
+    writeFileSync(
+      join(folder, "web-1999", "manifest.json"),
+      JSON.stringify({ year: 1999, issue: 7, gazette: "四川政报" }),
+    );
+    writeFileSync(
+      join(folder, "web-1999", "b.html"),
+      `<p>${NOTICE.replaceAll("\n", "</p><p>")}</p><div>打印本页 关闭窗口</div>`,
+    );
+    mkdirSync(join(folder, "1986-01"), { recursive: true });
+    writeFileSync(join(folder, "1986-01", "001.pdf"), "%PDF-1.4 truncated");
+  }, 60_000);
+
+  afterAll(async () => {
+    await runtime.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("loads every edition folder, summarises the failures and exits 1", async () => {
+    // Act
+    const { io, out } = capture();
+    const code = await run(["archive", "import", folder, "--poll", "100"], io, env);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(out.at(-4)).toBe("2 edition(s) done (0 from an earlier run), 0 still running, 1 failed");
+    expect(out.slice(-3)).toEqual([
+      "failed: 1986-01",
+      "  HTTP 422",
+      expect.stringMatching(/^ {2}files\.0: The PDF file cannot be read/),
+    ]);
+    expect(existsSync(join(folder, STATE_FILE))).toBe(true);
+    const issue = await fetch(`${runtime.url}/archive/1999/7/`);
+    expect(await issue.text()).toContain("四川省人民政府关于保护森林资源的通知");
+  }, 60_000);
+
+  it("skips what an earlier run finished and resubmits only what failed", async () => {
+    // Prepare
+    const before = JSON.parse(readFileSync(join(folder, STATE_FILE), "utf8"));
+
+    // Act
+    const { io, out } = capture();
+    const code = await run(["archive", "import", folder, "--poll", "100"], io, env);
+    const after = JSON.parse(readFileSync(join(folder, STATE_FILE), "utf8"));
+
+    // Assess
+    expect(code).toBe(1);
+    expect(out.filter((l) => l.startsWith("submitted"))).toEqual([]);
+    expect(out).toContain("2 edition(s) done (2 from an earlier run), 0 still running, 1 failed");
+    expect(after["1985-03"].jobId).toBe(before["1985-03"].jobId);
+  }, 60_000);
+});
