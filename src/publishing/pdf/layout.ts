@@ -29,6 +29,25 @@ import { type Run, type SetLine, type Span, setText, textWidth } from "./text.js
 
 export type Rgb = readonly [number, number, number];
 
+/**
+ * What a line of text is: "body" is the document's own text, "front" the cover and contents;
+ * the running "header", the "folio" and a "repeat"ed table header are page furniture (artifacts).
+ */
+export type TextRole = "body" | "header" | "folio" | "front" | "repeat";
+
+/** Standard structure types (ISO 32000-1 14.8.4) used for the tagged PDF. */
+export type StructType = "H1" | "H2" | "H3" | "H4" | "P" | "Table" | "TR" | "TH" | "TD";
+
+/**
+ * Where a line belongs in the document's logical structure. Lines with the same id form one
+ * element (a paragraph that runs over a page break); `parent` nests cells in rows in tables.
+ */
+export interface StructTag {
+  readonly id: string;
+  readonly type: StructType;
+  readonly parent?: StructTag | undefined;
+}
+
 export type DrawOp =
   | {
       readonly op: "text";
@@ -40,7 +59,9 @@ export type DrawOp =
       readonly runs: readonly Run[];
       readonly color?: Rgb | undefined;
       /** What the text is, for tests and tools: "body" text is the document's own. */
-      readonly role: "body" | "header" | "folio" | "front";
+      readonly role: TextRole;
+      /** Its element in the tagged PDF; untagged body and front lines are paragraphs of their own. */
+      readonly struct?: StructTag | undefined;
     }
   | {
       readonly op: "rule";
@@ -95,10 +116,11 @@ function textOp(
   x: number,
   y: number,
   line: SetLine,
-  role: "body" | "header" | "folio" | "front",
+  role: TextRole,
   color?: Rgb,
+  struct?: StructTag,
 ): DrawOp {
-  return { op: "text", x, y, size: line.size, tc: line.tc, runs: line.runs, color, role };
+  return { op: "text", x, y, size: line.size, tc: line.tc, runs: line.runs, color, role, struct };
 }
 
 /** One unbroken line of text. */
@@ -129,6 +151,7 @@ class DocumentFlow {
   private page: LaidPage | null = null;
   /** Offset of the next line from the top of the type area. */
   private y = 0;
+  private structs = 0;
 
   constructor(
     private readonly book: FaceBook,
@@ -139,6 +162,11 @@ class DocumentFlow {
 
   get printedNext(): number {
     return this.nextNumber;
+  }
+
+  /** A new structure element of this document (ids are unique within the edition). */
+  tag(type: StructType, parent?: StructTag): StructTag {
+    return { id: `${this.docId}/${this.structs++}`, type, parent };
   }
 
   private get left(): number {
@@ -168,6 +196,11 @@ class DocumentFlow {
     if (!this.page || this.y + height > TYPE_H + 0.01) this.newPage();
   }
 
+  /** Starts a new page unless `height` still fits on this one. */
+  ensureRoom(height: number): void {
+    this.ensure(height);
+  }
+
   get linesLeft(): number {
     if (!this.page) return 0;
     return Math.floor((TYPE_H - this.y + 0.01) / PITCH);
@@ -183,12 +216,19 @@ class DocumentFlow {
   }
 
   /** Places lines on the grid; `xOf` gives each line's left offset within the type area. */
-  lines(lines: readonly SetLine[], xOf: (line: SetLine) => number, color?: Rgb): void {
+  lines(lines: readonly SetLine[], xOf: (line: SetLine) => number, struct?: StructTag, color?: Rgb): void {
     for (const line of lines) {
       this.ensure(PITCH);
       const page = this.page as LaidPage;
       page.ops.push(
-        textOp(this.left + line.indent + xOf(line), baselineIn(this.y, line.size), line, "body", color),
+        textOp(
+          this.left + line.indent + xOf(line),
+          baselineIn(this.y, line.size),
+          line,
+          "body",
+          color,
+          struct,
+        ),
       );
       this.y += PITCH;
     }
@@ -270,9 +310,8 @@ function layoutTable(
   const xs: number[] = [0];
   for (const w of widths) xs.push((xs[xs.length - 1] as number) + w);
 
-  let firstRowOnPage = true;
-  rows.forEach((row, r) => {
-    const isHeader = header && r === 0;
+  const table = flow.tag("Table");
+  const setRow = (row: readonly string[], isHeader: boolean) => {
     const cells = widths.map((w, c) =>
       setText(book, [{ text: row[c] ?? "", face: isHeader ? FACE.hei : FACE.fang }], {
         size: TABLE_SIZE,
@@ -281,28 +320,55 @@ function layoutTable(
       }),
     );
     const nLines = Math.max(1, ...cells.map((c) => c.length));
-    const height = nLines * TABLE_LEADING + 2 * TABLE_PAD_Y;
-    if (!flow.canFit(height)) firstRowOnPage = true;
-    const at = flow.block(height);
+    return { cells, isHeader, height: nLines * TABLE_LEADING + 2 * TABLE_PAD_Y };
+  };
+  type SetRow = ReturnType<typeof setRow>;
+  /** `struct` null: a repeated header row, drawn as an artifact. */
+  const drawRow = (row: SetRow, firstOnPage: boolean, struct: StructTag | null) => {
+    const at = flow.block(row.height);
     const top = at.top;
     const x0 = at.left;
-    if (firstRowOnPage) {
-      flow.push({ op: "rule", x1: x0, y1: top, x2: x0 + TYPE_W, y2: top, width: 0.75 });
-      firstRowOnPage = false;
-    }
-    flow.push({ op: "rule", x1: x0, y1: top + height, x2: x0 + TYPE_W, y2: top + height, width: 0.5 });
+    if (firstOnPage) flow.push({ op: "rule", x1: x0, y1: top, x2: x0 + TYPE_W, y2: top, width: 0.75 });
+    flow.push({
+      op: "rule",
+      x1: x0,
+      y1: top + row.height,
+      x2: x0 + TYPE_W,
+      y2: top + row.height,
+      width: 0.5,
+    });
     for (const x of xs)
-      flow.push({ op: "rule", x1: x0 + x, y1: top, x2: x0 + x, y2: top + height, width: 0.5 });
-    cells.forEach((lines, c) => {
+      flow.push({ op: "rule", x1: x0 + x, y1: top, x2: x0 + x, y2: top + row.height, width: 0.5 });
+    row.cells.forEach((lines, c) => {
       const cw = widths[c] ?? 0;
+      const cell = struct ? flow.tag(row.isHeader ? "TH" : "TD", struct) : undefined;
       lines.forEach((line, k) => {
         const inner = cw - 2 * TABLE_PAD_X;
-        const dx = isHeader || lines.length === 1 ? Math.max(0, (inner - line.width) / 2) : 0;
+        const dx = row.isHeader || lines.length === 1 ? Math.max(0, (inner - line.width) / 2) : 0;
         const baseline =
           top + TABLE_PAD_Y + k * TABLE_LEADING + (TABLE_LEADING - TABLE_SIZE) / 2 + 0.88 * TABLE_SIZE;
-        flow.push(textOp(x0 + (xs[c] ?? 0) + TABLE_PAD_X + dx, baseline, line, "body"));
+        const x = x0 + (xs[c] ?? 0) + TABLE_PAD_X + dx;
+        flow.push(textOp(x, baseline, line, cell ? "body" : "repeat", undefined, cell));
       });
     });
+  };
+
+  const headerRow = header && rows[0] ? setRow(rows[0], true) : null;
+  let firstRowOnPage = true;
+  rows.forEach((row, r) => {
+    const set = r === 0 && headerRow ? headerRow : setRow(row, false);
+    if (!flow.canFit(set.height)) {
+      firstRowOnPage = true;
+      // A table that runs on: its header row is repeated at the top of the next page, as an
+      // artifact of the layout (the structure keeps one header row).
+      if (headerRow && r > 0 && headerRow.height + set.height <= TYPE_H) {
+        flow.ensureRoom(headerRow.height + set.height);
+        drawRow(headerRow, true, null);
+        firstRowOnPage = false;
+      }
+    }
+    drawRow(set, firstRowOnPage, flow.tag("TR", table));
+    firstRowOnPage = false;
   });
   flow.snap();
 }
@@ -311,13 +377,13 @@ function layoutBlocks(book: FaceBook, flow: DocumentFlow, blocks: readonly Block
   blocks.forEach((block, i) => {
     switch (block.type) {
       case "paragraph":
-        flow.lines(setBody(book, [{ text: block.text, face: FACE.fang }]), () => 0);
+        flow.lines(setBody(book, [{ text: block.text, face: FACE.fang }]), () => 0, flow.tag("P"));
         break;
       case "heading": {
         const lines = setBody(book, headingSpans(block.text, block.level));
         // Keep a heading with the first line of what follows.
         if (i + 1 < blocks.length && flow.linesLeft > 0 && flow.linesLeft < lines.length + 1) flow.newPage();
-        flow.lines(lines, () => 0);
+        flow.lines(lines, () => 0, flow.tag(block.level === 1 ? "H2" : block.level === 2 ? "H3" : "H4"));
         break;
       }
       case "table":
@@ -331,22 +397,26 @@ function centred(line: SetLine): number {
   return Math.max(0, (TYPE_W - line.width) / 2);
 }
 
-function layoutTitle(book: FaceBook, flow: DocumentFlow, title: string): void {
+function layoutTitle(book: FaceBook, flow: DocumentFlow, title: string, type: StructType = "H1"): void {
   const lines = setText(book, [{ text: title, face: FACE.song }], {
     size: SIZE.er,
     width: TYPE_W - 2 * SIZE.er,
     hang: false,
   });
-  flow.lines(lines, centred);
+  flow.lines(lines, centred, flow.tag(type));
 }
 
 function layoutDocument(book: FaceBook, flow: DocumentFlow, doc: RenderDocument): void {
   flow.newPage();
   layoutTitle(book, flow, doc.title);
-  if (doc.docNumber) flow.lines([oneLine(book, doc.docNumber, FACE.kai, BODY)], centred);
+  if (doc.docNumber) flow.lines([oneLine(book, doc.docNumber, FACE.kai, BODY)], centred, flow.tag("P"));
   flow.blank();
   if (doc.addressees)
-    flow.lines(setBody(book, [{ text: doc.addressees, face: FACE.fang }], { indent: 0 }), () => 0);
+    flow.lines(
+      setBody(book, [{ text: doc.addressees, face: FACE.fang }], { indent: 0 }),
+      () => 0,
+      flow.tag("P"),
+    );
   layoutBlocks(book, flow, doc.blocks);
 
   // Signature and date: the date ends four characters from the right edge; the signature
@@ -359,18 +429,20 @@ function layoutDocument(book: FaceBook, flow: DocumentFlow, doc: RenderDocument)
     const dateRight = TYPE_W - 4 * CHAR_PITCH;
     const centre = date ? dateRight - dateLine.width / 2 : TYPE_W - 6 * CHAR_PITCH;
     const sigLines = signers.map((s) => oneLine(book, s, FACE.fang, BODY, BODY_TRACK));
-    flow.lines(sigLines, (l) =>
-      Math.max(0, Math.min(TYPE_W - 2 * CHAR_PITCH - l.width, centre - l.width / 2)),
+    flow.lines(
+      sigLines,
+      (l) => Math.max(0, Math.min(TYPE_W - 2 * CHAR_PITCH - l.width, centre - l.width / 2)),
+      flow.tag("P"),
     );
-    if (date) flow.lines([dateLine], () => dateRight - dateLine.width);
+    if (date) flow.lines([dateLine], () => dateRight - dateLine.width, flow.tag("P"));
   }
 
   doc.attachments.forEach((att, k) => {
     flow.newPage();
     const label = doc.attachments.length > 1 ? `附件${k + 1}` : "附件";
-    flow.lines([oneLine(book, label, FACE.hei, BODY, BODY_TRACK)], () => 0);
+    flow.lines([oneLine(book, label, FACE.hei, BODY, BODY_TRACK)], () => 0, flow.tag("P"));
     flow.blank();
-    layoutTitle(book, flow, att.title);
+    layoutTitle(book, flow, att.title, "H2");
     flow.blank();
     layoutBlocks(book, flow, att.blocks);
   });

@@ -3,11 +3,19 @@
  * one BT…ET per line with Tc (character spacing) for the grid and justification.
  */
 import { createHash } from "node:crypto";
-import { PDFDocument, type PDFFont, PDFName, type PDFPage } from "pdf-lib";
+import {
+  type PDFDict,
+  PDFDocument,
+  type PDFFont,
+  PDFName,
+  PDFNumber,
+  type PDFPage,
+  type PDFRef,
+} from "pdf-lib";
 import { createFontkitAdapter } from "./fontkit-adapter.js";
 import type { FaceBook, FaceId } from "./fonts.js";
 import { PAGE_H, PAGE_W } from "./geometry.js";
-import type { LaidPage } from "./layout.js";
+import type { LaidPage, StructTag } from "./layout.js";
 import { useNativeDeflate } from "./native-deflate.js";
 
 useNativeDeflate();
@@ -88,6 +96,7 @@ export async function paintPages(
   for (const id of [...used].sort((a, b) => a - b)) await fontFor(id);
 
   const out: PDFPage[] = [];
+  const structure = new StructureTree(pdf);
   for (const laid of pages) {
     const page = pdf.addPage([PAGE_W, PAGE_H]);
     const keys = new Map<FaceId, PDFName>();
@@ -102,29 +111,143 @@ export async function paintPages(
     };
     // The content stream is written as text and compressed once: pdf-lib's operator objects
     // cost an object per number and were the renderer's biggest allocation.
+    // Tagged: text is marked content of its structure element; rules, running headers, folios
+    // and repeated table headers are artifacts.
     let content = "";
+    const marks = structure.page(page, laid.docId);
     for (const op of laid.ops) {
       if (op.op === "rule") {
         const c = op.color ?? [0, 0, 0];
         content +=
-          `q ${num(c[0])} ${num(c[1])} ${num(c[2])} RG ${num(op.width)} w ` +
-          `${num(op.x1)} ${num(PAGE_H - op.y1)} m ${num(op.x2)} ${num(PAGE_H - op.y2)} l S Q\n`;
+          `/Artifact BMC q ${num(c[0])} ${num(c[1])} ${num(c[2])} RG ${num(op.width)} w ` +
+          `${num(op.x1)} ${num(PAGE_H - op.y1)} m ${num(op.x2)} ${num(PAGE_H - op.y2)} l S Q EMC\n`;
         continue;
       }
       if (op.runs.length === 0) continue;
       const c = op.color ?? [0, 0, 0];
+      if (op.role === "header" || op.role === "folio") content += "/Artifact <</Type /Pagination>> BDC ";
+      // A table header repeated on a continuation page: furniture, with no text of its own, so
+      // that extracted text is the document's text exactly once.
+      else if (op.role === "repeat") content += "/Artifact <</Type /Pagination /ActualText ()>> BDC ";
+      else content += `/${op.struct?.type ?? "P"} <</MCID ${marks.mark(op.struct)}>> BDC `;
       content += `BT ${num(c[0])} ${num(c[1])} ${num(c[2])} rg ${num(op.tc)} Tc\n`;
       for (const run of op.runs) {
         content +=
           `${keyFor(run.face).asString()} ${num(op.size)} Tf 1 0 0 1 ${num(op.x + run.dx)} ${num(PAGE_H - op.y)} Tm ` +
           `<${(codes.get(run.face) as GlyphCodes).hex(run.text)}> Tj\n`;
       }
-      content += "ET\n";
+      content += "ET EMC\n";
     }
     if (content) page.node.addContentStream(pdf.context.register(pdf.context.flateStream(content)));
     out.push(page);
   }
+  structure.finish();
   return out;
+}
+
+interface Element {
+  readonly ref: PDFRef;
+  readonly type: string;
+  readonly parent: Element | null;
+  /** Child elements and marked-content references, in reading order. */
+  readonly kids: (Element | { readonly page: PDFPage; readonly mcid: number })[];
+}
+
+/**
+ * The logical structure of the painted pages (ISO 32000-1 14.7–14.8): Document → one Sect per
+ * document → its headings, paragraphs and tables, each pointing at its marked content. Readers
+ * and screen readers use it for reading order and navigation; /MarkInfo says the PDF is tagged.
+ */
+class StructureTree {
+  private readonly root: Element;
+  private readonly elements = new Map<string, Element>();
+  private readonly sections = new Map<string, Element>();
+  /** Per page (its /StructParents key): the element of each MCID. */
+  private readonly parentTree: Element[][] = [];
+  private anonymous = 0;
+
+  constructor(private readonly pdf: PDFDocument) {
+    this.root = { ref: pdf.context.nextRef(), type: "Document", parent: null, kids: [] };
+  }
+
+  page(page: PDFPage, docId: string | null) {
+    const key = this.parentTree.length;
+    const mcids: Element[] = [];
+    this.parentTree.push(mcids);
+    page.node.set(PDFName.of("StructParents"), PDFNumber.of(key));
+    // Tab order follows the structure.
+    page.node.set(PDFName.of("Tabs"), PDFName.of("S"));
+    return {
+      /** Records a line of `tag` (untagged: a paragraph of its own) and returns its MCID. */
+      mark: (tag: StructTag | undefined): number => {
+        const element = this.element(tag ?? { id: `~${this.anonymous++}`, type: "P" }, docId);
+        element.kids.push({ page, mcid: mcids.length });
+        mcids.push(element);
+        return mcids.length - 1;
+      },
+    };
+  }
+
+  private element(tag: StructTag, docId: string | null): Element {
+    const known = this.elements.get(tag.id);
+    if (known) return known;
+    const parent = tag.parent ? this.element(tag.parent, docId) : docId ? this.section(docId) : this.root;
+    const element: Element = { ref: this.pdf.context.nextRef(), type: tag.type, parent, kids: [] };
+    parent.kids.push(element);
+    this.elements.set(tag.id, element);
+    return element;
+  }
+
+  private section(docId: string): Element {
+    let section = this.sections.get(docId);
+    if (!section) {
+      section = { ref: this.pdf.context.nextRef(), type: "Sect", parent: this.root, kids: [] };
+      this.root.kids.push(section);
+      this.sections.set(docId, section);
+    }
+    return section;
+  }
+
+  finish(): void {
+    const ctx = this.pdf.context;
+    const treeRef = ctx.nextRef();
+    const assign = (element: Element) => {
+      const dict = ctx.obj({
+        Type: "StructElem",
+        S: element.type,
+        P: element.parent?.ref ?? treeRef,
+      }) as PDFDict;
+      const kids = element.kids.map((kid) => {
+        if ("ref" in kid) {
+          assign(kid);
+          return kid.ref;
+        }
+        return ctx.obj({ Type: "MCR", Pg: kid.page.ref, MCID: kid.mcid });
+      });
+      dict.set(PDFName.of("K"), ctx.obj(kids));
+      ctx.assign(element.ref, dict);
+    };
+    assign(this.root);
+    const nums: unknown[] = [];
+    this.parentTree.forEach((elements, key) => {
+      nums.push(
+        key,
+        elements.map((e) => e.ref),
+      );
+    });
+    const parentTree = ctx.register(ctx.obj({ Nums: nums as never }));
+    ctx.assign(
+      treeRef,
+      ctx.obj({
+        Type: "StructTreeRoot",
+        K: this.root.ref,
+        ParentTree: parentTree,
+        ParentTreeNextKey: this.parentTree.length,
+      }),
+    );
+    this.pdf.catalog.set(PDFName.of("StructTreeRoot"), treeRef);
+    this.pdf.catalog.set(PDFName.of("MarkInfo"), ctx.obj({ Marked: true }));
+  }
 }
 
 /** A PDF number: at most three decimals, never exponent notation. */

@@ -95,6 +95,49 @@ function setMetadata(
   const when = isoToDate(m.date);
   pdf.setCreationDate(when);
   pdf.setModificationDate(when);
+  // The same facts as XMP (ISO 32000-1 14.3.2), which archives and PDF/UA-minded readers use.
+  const xmp = new TextEncoder().encode(xmpPacket({ ...m, date: `${m.date}T00:00:00+08:00` }));
+  const stream = pdf.context.stream(xmp, { Type: "Metadata", Subtype: "XML", Length: xmp.byteLength });
+  pdf.catalog.set(PDFName.of("Metadata"), pdf.context.register(stream));
+}
+
+function xml(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+/** An XMP packet with Dublin Core, XMP basic and PDF properties. */
+export function xmpPacket(m: {
+  title: string;
+  subject: string;
+  keywords: string[];
+  author: string;
+  date: string;
+}): string {
+  const alt = (v: string) => `<rdf:Alt><rdf:li xml:lang="x-default">${xml(v)}</rdf:li></rdf:Alt>`;
+  return [
+    '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>',
+    '<x:xmpmeta xmlns:x="adobe:ns:meta/">',
+    '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">',
+    '<rdf:Description rdf:about=""',
+    ' xmlns:dc="http://purl.org/dc/elements/1.1/"',
+    ' xmlns:xmp="http://ns.adobe.com/xap/1.0/"',
+    ' xmlns:pdf="http://ns.adobe.com/pdf/1.3/">',
+    `<dc:title>${alt(m.title)}</dc:title>`,
+    `<dc:description>${alt(m.subject)}</dc:description>`,
+    `<dc:creator><rdf:Seq><rdf:li>${xml(m.author)}</rdf:li></rdf:Seq></dc:creator>`,
+    `<dc:subject><rdf:Bag>${m.keywords.map((k) => `<rdf:li>${xml(k)}</rdf:li>`).join("")}</rdf:Bag></dc:subject>`,
+    "<dc:language><rdf:Bag><rdf:li>zh-CN</rdf:li></rdf:Bag></dc:language>",
+    "<dc:format>application/pdf</dc:format>",
+    `<xmp:CreateDate>${xml(m.date)}</xmp:CreateDate>`,
+    `<xmp:ModifyDate>${xml(m.date)}</xmp:ModifyDate>`,
+    "<xmp:CreatorTool>gazette-pipeline</xmp:CreatorTool>",
+    `<pdf:Producer>${xml(PRODUCER)}</pdf:Producer>`,
+    `<pdf:Keywords>${xml(m.keywords.join(", "))}</pdf:Keywords>`,
+    "</rdf:Description>",
+    "</rdf:RDF>",
+    "</x:xmpmeta>",
+    '<?xpacket end="w"?>',
+  ].join("\n");
 }
 
 async function renderEdition(
