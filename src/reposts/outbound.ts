@@ -62,6 +62,15 @@ function pinnedLookup(address: string): LookupFunction {
   }) as LookupFunction;
 }
 
+/** Errors of connecting, after which another address of the same host may still answer. */
+const CONNECT_ERRORS = new Set([
+  "ECONNREFUSED",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EADDRNOTAVAIL",
+  "EAFNOSUPPORT",
+]);
+
 /** Statuses whose Response may not carry a body. */
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
@@ -129,9 +138,6 @@ export function createOutboundFetch(options: OutboundOptions): OutboundFetch {
         }
       }
     }
-    const address = addresses[0]!;
-    if (!ipaddr.isValid(address)) throw new OutboundConnectionError(`${host} resolved to ${address}`, url);
-
     // Request via the Fetch API's own normalisation of headers and body.
     const request = new Request(target, { method: init.method, headers: init.headers, body: init.body });
     const body = request.body ? Buffer.from(await request.arrayBuffer()) : null;
@@ -141,9 +147,8 @@ export function createOutboundFetch(options: OutboundOptions): OutboundFetch {
     });
     if (body) headers["content-length"] = String(body.length);
 
-    let incoming: IncomingMessage;
-    try {
-      incoming = await new Promise<IncomingMessage>((resolveResponse, reject) => {
+    const send = (address: string) =>
+      new Promise<IncomingMessage>((resolveResponse, reject) => {
         const req = (target.protocol === "https:" ? https : http).request(target, {
           method: request.method,
           headers,
@@ -155,12 +160,24 @@ export function createOutboundFetch(options: OutboundOptions): OutboundFetch {
         req.once("error", reject);
         req.end(body ?? undefined);
       });
-    } catch (cause) {
-      if (signal.aborted) onAbort(cause);
+    // Each checked address in turn while the connection itself fails (localhost: ::1, then 127.0.0.1).
+    let incoming: IncomingMessage | undefined;
+    let failure: unknown = new Error(`${host} resolved to no IP address`);
+    for (const address of addresses.filter((a) => ipaddr.isValid(a))) {
+      try {
+        incoming = await send(address);
+        break;
+      } catch (cause) {
+        if (signal.aborted) onAbort(cause);
+        failure = cause;
+        if (!CONNECT_ERRORS.has((cause as NodeJS.ErrnoException).code ?? "")) break;
+      }
+    }
+    if (!incoming) {
       throw new OutboundConnectionError(
-        `Request to ${target.host} failed: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`,
+        `Request to ${target.host} failed: ${(failure as NodeJS.ErrnoException).code ?? (failure as Error).message}`,
         url,
-        { cause },
+        { cause: failure },
       );
     }
 

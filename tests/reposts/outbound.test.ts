@@ -214,6 +214,33 @@ describe("outbound fetch in local mode (private targets allowed)", () => {
     expect(lookups).toBe(1);
   });
 
+  it("tries the host's next checked address when a connection is refused", async () => {
+    // Prepare: 127.0.0.2 has nothing listening on the port; 127.0.0.1 has the server
+    const fallback = createOutboundFetch({
+      allowPrivateTargets: true,
+      ...LIMITS,
+      lookup: async () => ["127.0.0.2", "127.0.0.1"],
+    });
+    // Act
+    const response = await fallback(`http://localhost.example.gov.cn:${port}/page`);
+    // Assess
+    expect(response.status).toBe(200);
+  });
+
+  it("reports a refused connection as a connection failure", async () => {
+    // Prepare
+    const refused = createOutboundFetch({
+      allowPrivateTargets: true,
+      ...LIMITS,
+      lookup: async () => ["127.0.0.2"],
+    });
+    // Act / Assess
+    await expect(refused(`http://nobody.example.gov.cn:${port}/`)).rejects.toMatchObject({
+      code: "outbound_connection_failed",
+      message: expect.stringContaining("ECONNREFUSED"),
+    });
+  });
+
   it("returns a redirect instead of following it", async () => {
     // Act
     const response = await fetch(`http://127.0.0.1:${port}/moved`);
