@@ -18,7 +18,7 @@ import { jsonResponse } from "./json.js";
 import { buildOpenApiDocument } from "./openapi.js";
 
 export interface AppDependencies {
-  readonly config: Pick<Config, "limits" | "gazette" | "mode">;
+  readonly config: Pick<Config, "limits" | "gazette" | "mode"> & Partial<Pick<Config, "publishing">>;
   readonly intake: DocumentIntake;
   readonly auth: Authenticator;
   readonly site: PublicSite;
@@ -271,11 +271,21 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
     // Only a published document has a validity status: the field is added once it is published.
     if (!deps.statuses || document.state !== "published") return jsonResponse(document);
     const today = chinaToday((deps.now ?? (() => new Date()))());
-    const status = await deps.statuses.statusOf(document.id, today, document.normative);
-    return jsonResponse({ ...document, corrects: document.corrects ?? [], status });
+    const [status, references] = await Promise.all([
+      deps.statuses.statusOf(document.id, today, document.normative),
+      deps.statuses.referencesFrom(document),
+    ]);
+    return jsonResponse({ ...document, corrects: document.corrects ?? [], status, references });
   });
 
-  app.route("/", createEditionsRoutes({ editions: deps.editions, requireEditor: editor }));
+  app.route(
+    "/",
+    createEditionsRoutes({
+      editions: deps.editions,
+      requireEditor: editor,
+      queuePublication: config.publishing === "queued",
+    }),
+  );
 
   if (deps.reposts) app.route("/", deps.reposts.routes(editor as MiddlewareHandler));
   if (deps.archive) app.route("/", deps.archive.routes(editor as MiddlewareHandler));

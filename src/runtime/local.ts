@@ -3,8 +3,10 @@ import { serve } from "@hono/node-server";
 import { ARCHIVE_QUEUE, ARCHIVE_QUEUE_SETTINGS } from "../archive/module.js";
 import type { Config } from "../config.js";
 import { EVENTS_QUEUE } from "../documents/intake.js";
+import { PUBLISHING_QUEUE } from "../editions/publish.js";
 import { createApiApp } from "../handlers/api.js";
 import { createEventsHandler } from "../handlers/events.js";
+import { createPublishingHandler } from "../handlers/publishing.js";
 import { createEmbeddedPlatform } from "../platform/embedded/index.js";
 import { startQueuePoller } from "../platform/queue-poller.js";
 import { REPOST_QUEUE_SETTINGS, startRepostWorkers } from "../reposts/local-workers.js";
@@ -29,7 +31,12 @@ export async function startLocal(config: Config, options: { hostname?: string } 
   const platform = createEmbeddedPlatform({
     dataDir: config.dataDir,
     synchronous: config.sqliteSynchronous,
-    queues: { [EVENTS_QUEUE]: { maxReceiveCount: 5 }, ...REPOST_QUEUE_SETTINGS, ...ARCHIVE_QUEUE_SETTINGS },
+    queues: {
+      [EVENTS_QUEUE]: { maxReceiveCount: 5 },
+      [PUBLISHING_QUEUE]: { maxReceiveCount: 3 },
+      ...REPOST_QUEUE_SETTINGS,
+      ...ARCHIVE_QUEUE_SETTINGS,
+    },
   });
   const container = createContainer(config, platform, { editorToken: token });
   const app = createApiApp(container);
@@ -51,6 +58,19 @@ export async function startLocal(config: Config, options: { hostname?: string } 
     handler: eventsHandler,
     batchSize: 10,
     visibilityTimeoutSeconds: 30,
+    idleDelayMs: 250,
+  });
+  // Idle unless GAZETTE_PUBLISHING=queued: then publications render here, as in AWS's publisher.
+  const publishingPoller = startQueuePoller({
+    queue: PUBLISHING_QUEUE,
+    queues: platform.queues,
+    handler: createPublishingHandler({
+      queues: platform.queues,
+      editions: container.editions,
+      logger: container.logger,
+    }),
+    batchSize: 1,
+    visibilityTimeoutSeconds: 900,
     idleDelayMs: 250,
   });
   // One archive page at a time: OCR is CPU-bound and the HTTP server shares this process.
@@ -82,6 +102,7 @@ export async function startLocal(config: Config, options: { hostname?: string } 
     async stop() {
       await repostWorkers.stop();
       await poller.stop();
+      await publishingPoller.stop();
       await archivePoller.stop();
       await container.archive.close();
       await new Promise<void>((r) => server.close(() => r()));

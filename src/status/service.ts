@@ -76,6 +76,16 @@ function referencesOf(doc: GazetteDocument): { kind: ChangeKind; reference: stri
   ];
 }
 
+/** One of a document's own references to an earlier document, and what it resolved to. */
+export interface DocumentReferenceView {
+  readonly kind: ChangeKind;
+  /** The 发文字号 as the document wrote it. */
+  readonly reference: string;
+  readonly resolved: boolean;
+  /** Ids of the published documents it designates. */
+  readonly targets: readonly string[];
+}
+
 export interface DocumentStatusesOptions {
   /** Link to a document's page; default root-relative /documents/{id}.html. */
   readonly documentUrl?: ((id: string) => string) | undefined;
@@ -209,6 +219,30 @@ export class DocumentStatuses {
       n += 1;
     }
     return n;
+  }
+
+  /**
+   * What a published document's own repeals / amends / corrects point at, for editors: each
+   * reference with the published documents it resolved to, or none yet — a reference that stays
+   * unresolved (a typo in a 发文字号, a document never published here) is visible, not silent.
+   */
+  async referencesFrom(doc: GazetteDocument): Promise<DocumentReferenceView[]> {
+    return Promise.all(
+      referencesOf(doc).map(async ({ kind, reference }) => {
+        const targets = await this.targetsOf({
+          kind,
+          reference,
+          sourceId: doc.id,
+          sourceIssuers: doc.issuers,
+          sourceTitle: doc.title,
+          sourceDocNumber: doc.docNumber,
+          sourceEditionId: "",
+          sourceDate: "",
+          publishedAt: "",
+        });
+        return { kind, reference, resolved: targets.length > 0, targets };
+      }),
+    );
   }
 
   /** Everything later documents did to this one, oldest first. */

@@ -26,6 +26,7 @@ describe("document status: 有效 / 已修改 / 已废止 / 失效", () => {
     c: "川府函〔2024〕506号",
     d: "川府发〔2024〕507号",
     e: "川府发〔2024〕508号",
+    f: "川府发〔2024〕509号",
   };
   const editions: string[] = [];
   let before: Record<string, string>;
@@ -240,5 +241,30 @@ describe("document status: 有效 / 已修改 / 已废止 / 失效", () => {
     expect(await statusRecords()).toEqual(first);
     expect((await app.container.platform.records.query(`PENDING_REF#${numbers.e}`)).items).toEqual([]);
     expect(await publicText(`/documents/${ids.a1}.html`)).toContain("效力状态：已废止");
+  });
+
+  it("shows editors what each of a document's references resolved to, and which did not resolve", async () => {
+    // Prepare: a document that amends a 发文字号 never published here
+    await submit("f", { relations: { repeals: [], amends: ["川府发〔2019〕999号"] } });
+    await publish(2024, "2024-08-01", ["f"]);
+    await processEvents();
+    type View = { references: { kind: string; reference: string; resolved: boolean; targets: string[] }[] };
+
+    // Act
+    const b = (await (await app.request(`/api/documents/${ids.b}`)).json()) as View;
+    const d = (await (await app.request(`/api/documents/${ids.d}`)).json()) as View;
+    const f = (await (await app.request(`/api/documents/${ids.f}`)).json()) as View;
+
+    // Assess
+    expect(b.references).toEqual([
+      { kind: "repeals", reference: numbers.a1, resolved: true, targets: [ids.a1] },
+      { kind: "amends", reference: numbers.a2, resolved: true, targets: [ids.a2] },
+    ]);
+    expect(d.references).toEqual([
+      { kind: "amends", reference: numbers.e, resolved: true, targets: [ids.e] },
+    ]);
+    expect(f.references).toEqual([
+      { kind: "amends", reference: "川府发〔2019〕999号", resolved: false, targets: [] },
+    ]);
   });
 });
