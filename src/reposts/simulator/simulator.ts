@@ -142,7 +142,10 @@ export async function startSiteSimulator(options: SiteSimulatorOptions): Promise
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
   });
   const address = server.address() as AddressInfo;
-  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  // Listening on every interface: the pipeline reaches the sites over loopback.
+  const reachable =
+    address.address === "0.0.0.0" ? "127.0.0.1" : address.address === "::" ? "::1" : address.address;
+  const host = reachable.includes(":") ? `[${reachable}]` : reachable;
   const baseUrl = `http://${host}:${address.port}`;
 
   for (let i = 0; i < options.sites; i++) {
