@@ -1,6 +1,7 @@
 import { type App, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
 import type { JwtAuthSettings } from "./constructs/gazette-api.js";
+import type { GazetteSearchProps } from "./constructs/gazette-search.js";
 import { GazetteStatefulStack } from "./stacks/gazette-stateful-stack.js";
 import { GazetteStatelessStack } from "./stacks/gazette-stateless-stack.js";
 
@@ -28,6 +29,8 @@ export interface GazetteStacks {
  * - `siteDomainName` (array or comma-separated) + `siteCertificateArn`: custom domain for CloudFront
  * - `siteWebAclArn`: WAFv2 web ACL for CloudFront
  * - `siteDistributionId`: after the first deployment, pin the site bucket's OAC grant to it
+ * - `search=opensearch`: an OpenSearch domain for the public search (default: none; the embedded
+ *   index does not fit Lambda, so /api/search answers 503 without it)
  */
 export function addGazetteStacks(app: App, overrides: GazetteAppOverrides = {}): GazetteStacks {
   const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
@@ -36,6 +39,7 @@ export function addGazetteStacks(app: App, overrides: GazetteAppOverrides = {}):
   const stateful = new GazetteStatefulStack(app, STATEFUL_STACK_NAME, {
     env,
     data: { siteDistributionId: optionalString(context("siteDistributionId"), "siteDistributionId") },
+    search: searchFromContext(context("search")),
   });
   const stateless = new GazetteStatelessStack(app, STATELESS_STACK_NAME, {
     env,
@@ -44,6 +48,7 @@ export function addGazetteStacks(app: App, overrides: GazetteAppOverrides = {}):
     apiEntry: overrides.apiEntry,
     eventsEntry: overrides.eventsEntry,
     repostEntry: overrides.repostEntry,
+    search: stateful.search,
     siteDomainNames: stringList(context("siteDomainName"), "siteDomainName"),
     siteCertificateArn: optionalString(context("siteCertificateArn"), "siteCertificateArn"),
     siteWebAclArn: optionalString(context("siteWebAclArn"), "siteWebAclArn"),
@@ -64,6 +69,15 @@ export function jwtFromContext(issuer: unknown, audience: unknown): JwtAuthSetti
   }
   if (!aud?.length) throw new Error("context jwtIssuer needs jwtAudience (one or more client ids)");
   return { issuer: iss, audience: aud };
+}
+
+/** `-c search=opensearch` → the domain with its defaults; absent or "embedded" → none. */
+export function searchFromContext(value: unknown): GazetteSearchProps | undefined {
+  const engine = optionalString(value, "search");
+  if (engine === undefined || engine === "embedded") return undefined;
+  if (engine !== "opensearch")
+    throw new Error(`context search must be "opensearch" or "embedded", got "${engine}"`);
+  return {};
 }
 
 function optionalString(value: unknown, key: string): string | undefined {

@@ -6,6 +6,7 @@ import { GazetteApi, type JwtAuthSettings } from "../constructs/gazette-api.js";
 import type { GazetteData } from "../constructs/gazette-data.js";
 import { GazetteFunction } from "../constructs/gazette-function.js";
 import { GazetteReposts, RepostQueues } from "../constructs/gazette-reposts.js";
+import type { GazetteSearch } from "../constructs/gazette-search.js";
 import { PublicSite } from "../constructs/public-site.js";
 import { QueueWithDlq } from "../constructs/queue-with-dlq.js";
 
@@ -48,6 +49,8 @@ export interface GazetteStatelessStackProps extends StackProps {
   readonly siteCertificateArn?: string;
   /** WAFv2 web ACL (CLOUDFRONT scope) for the distribution. */
   readonly siteWebAclArn?: string;
+  /** The OpenSearch domain (GazetteStatefulStack.search): the API searches it, the events function indexes. */
+  readonly search?: GazetteSearch | undefined;
 }
 
 /** Compute and edge: the events queue, both functions, the HTTP API and CloudFront. Safe to replace. */
@@ -73,6 +76,7 @@ export class GazetteStatelessStack extends Stack {
       siteDomainNames,
       siteCertificateArn,
       siteWebAclArn,
+      search,
       ...stackProps
     } = props;
     super(scope, id, { description: "Gazette pipeline: functions, queues, API, CDN", ...stackProps });
@@ -112,6 +116,7 @@ export class GazetteStatelessStack extends Stack {
       ...this.eventsQueue.environment(),
       ...this.publishingQueue.environment(),
       ...this.repostQueues.environment(),
+      ...(search ? { GAZETTE_SEARCH: "opensearch", GAZETTE_OPENSEARCH_URL: search.url } : {}),
       NODE_OPTIONS: "--enable-source-maps",
     };
 
@@ -130,6 +135,7 @@ export class GazetteStatelessStack extends Stack {
     this.apiFunction.role.addManagedPolicy(data.blobReadWritePolicy);
     this.eventsQueue.queue.grantSendMessages(this.apiFunction.function);
     this.publishingQueue.queue.grantSendMessages(this.apiFunction.function);
+    if (search) this.apiFunction.role.addManagedPolicy(search.searchPolicy);
 
     this.publisherFunction = new GazetteFunction(this, "PublisherFunction", {
       entry: publisherEntry ?? "functions/publisher.ts",
@@ -160,6 +166,12 @@ export class GazetteStatelessStack extends Stack {
     });
     // Least privilege: events = table read/write + consume events (no S3).
     this.eventsFunction.role.addManagedPolicy(data.tableReadWritePolicy);
+    // edition.published → index the public documents (the events function reads them from the table).
+    if (search) {
+      this.eventsFunction.role.addManagedPolicy(search.indexingPolicy);
+      // Long documents keep their content in the blob bucket (documents/*).
+      this.eventsFunction.role.addManagedPolicy(data.documentContentReadPolicy);
+    }
     // Poison messages (not JSON, unknown type) are moved to the DLQ by the consumer itself.
     this.eventsQueue.deadLetterQueue.grantSendMessages(this.eventsFunction.function);
     // The event source grants exactly the consume permissions (receive, delete, visibility, attributes).

@@ -140,7 +140,9 @@ export class OpenSearchIndex implements SearchIndex {
   async #bulk(body: unknown[]): Promise<void> {
     let response: { body: { errors: boolean; items: Record<string, { status: number; error?: unknown }>[] } };
     try {
+      // Index-scoped bulk, so IAM can grant the index's path alone.
       response = (await this.#client.bulk({
+        index: this.#index,
         body: body as never,
         refresh: this.options.refresh ? "wait_for" : false,
       })) as never;
