@@ -12,7 +12,7 @@ import type {
 } from "../../editions/render-model.js";
 import { defaultFontSet, FaceBook, type FontSet } from "./fonts.js";
 import { issueLabel, type LaidEdition, layoutEdition } from "./layout.js";
-import { createPdf, paintPages } from "./paint.js";
+import { createPdf, type PageStructure, paintPages, tagCopies } from "./paint.js";
 
 export type { FontSet } from "./fonts.js";
 
@@ -144,9 +144,10 @@ async function renderEdition(
   input: EditionRenderInput,
   book: FaceBook,
   laid: LaidEdition,
+  structure: PageStructure[],
 ): Promise<{ pdf: Uint8Array; pages: PDFPage[] }> {
   const pdf = await createPdf(book);
-  const pages = await paintPages(pdf, book, laid.pages, `${input.edition.id}/edition`);
+  const pages = await paintPages(pdf, book, laid.pages, `${input.edition.id}/edition`, { structure });
   const issue = issueLabel(input);
   setMetadata(pdf, {
     title: `${input.masthead.name} ${issue}`,
@@ -175,7 +176,8 @@ export async function renderEditionPdf(
 ): Promise<RenderedEditionPdf> {
   const book = new FaceBook(options.fonts ?? defaultFontSet());
   const laid = layoutEdition(book, input);
-  const edition = await renderEdition(input, book, laid);
+  const structure: PageStructure[] = [];
+  const edition = await renderEdition(input, book, laid, structure);
 
   const documentPdfs = new Map<string, Uint8Array>();
   if (options.documentPdfs !== false) {
@@ -188,6 +190,11 @@ export async function renderEditionPdf(
       const pdf = await PDFDocument.create({ updateMetadata: false });
       const pages = await pdf.copyPages(source, [...d.pageIndexes]);
       for (const page of pages) pdf.addPage(page);
+      tagCopies(
+        pdf,
+        pages,
+        d.pageIndexes.map((i) => structure[i] as PageStructure),
+      );
       setMetadata(pdf, {
         title: d.doc.title,
         subject: `${input.masthead.name} ${issue} 第${d.firstPage}–${d.lastPage}页${d.doc.docNumber ? ` ${d.doc.docNumber}` : ""}`,

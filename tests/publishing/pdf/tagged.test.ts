@@ -147,6 +147,34 @@ describe("tagged edition PDF", () => {
   });
 });
 
+describe("tagged per-document PDFs", () => {
+  it("carry their document's own structure over the copied pages, one section titled by its H1", async () => {
+    // Prepare
+    const rendered = await renderEditionPdf(sampleEdition);
+    const bytes = rendered.documentPdfs.get(policy.id);
+    expect(bytes).toBeDefined();
+    const pdf = await PDFDocument.load(bytes!, { updateMetadata: false });
+
+    // Act
+    const root = structRoot(pdf);
+    const tree = lookup<PDFDict>(pdf, pdf.catalog.get(PDFName.of("StructTreeRoot")));
+    const nums = lookup<PDFArray>(
+      pdf,
+      lookup<PDFDict>(pdf, tree.get(PDFName.of("ParentTree"))).get(PDFName.of("Nums")),
+    );
+
+    // Assess
+    expect(elementsOf(pdf, root, "Sect")).toHaveLength(1);
+    expect(elementsOf(pdf, root, "H1")).toHaveLength(1);
+    for (let i = 0; i < pdf.getPageCount(); i++) {
+      const key = (pdf.getPage(i).node.get(PDFName.of("StructParents")) as PDFNumber).asNumber();
+      const mcids = [...contentOf(pdf, i).matchAll(/<<\/MCID (\d+)>> BDC/g)];
+      expect(key).toBe(i);
+      expect(lookup<PDFArray>(pdf, nums.get(2 * key + 1)).size()).toBe(mcids.length);
+    }
+  });
+});
+
 describe("a table that runs over a page break", () => {
   const rows = [
     ["序号", "任务", "牵头单位"],
