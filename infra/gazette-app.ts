@@ -13,6 +13,7 @@ export interface GazetteAppOverrides {
   /** Entry files relative to the repository root; defaults functions/api.ts and functions/events.ts. */
   readonly apiEntry?: string;
   readonly eventsEntry?: string;
+  readonly publisherEntry?: string;
   /** One entry for the three repost functions (fan-out, delivery, tick); tests bundle a stub. */
   readonly repostEntry?: string;
 }
@@ -47,6 +48,7 @@ export function addGazetteStacks(app: App, overrides: GazetteAppOverrides = {}):
     jwt: jwtFromContext(context("jwtIssuer"), context("jwtAudience")),
     apiEntry: overrides.apiEntry,
     eventsEntry: overrides.eventsEntry,
+    publisherEntry: overrides.publisherEntry,
     repostEntry: overrides.repostEntry,
     search: stateful.search,
     siteDomainNames: stringList(context("siteDomainName"), "siteDomainName"),

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Config } from "../config.js";
 import { DISCLOSURE_ATTRIBUTES, DOCUMENT_KINDS } from "../documents/model.js";
 import { submissionSchema } from "../documents/submission.js";
+import { repostsOpenApiPaths } from "../reposts/openapi.js";
 import { searchOpenApiPaths } from "../search/openapi.js";
 
 /** Editor endpoints: bearer token locally, IAM or JWT in AWS. */
@@ -49,7 +50,14 @@ export function buildOpenApiDocument(config: Pick<Config, "gazette" | "limits">)
         "Intake of approved documents for the gazette. Editor endpoints need `Authorization: Bearer <token>` locally, IAM or JWT in AWS. Errors are `{error: {code, message, field}}` or a list of those.",
     },
     components: {
-      securitySchemes: { editorToken: { type: "http", scheme: "bearer" } },
+      securitySchemes: {
+        editorToken: { type: "http", scheme: "bearer" },
+        siteToken: {
+          type: "http",
+          scheme: "bearer",
+          description: "A subordinate site's token from POST /api/sites",
+        },
+      },
       schemas: {
         Problem: {
           type: "object",
@@ -301,6 +309,7 @@ export function buildOpenApiDocument(config: Pick<Config, "gazette" | "limits">)
         },
       },
       ...searchOpenApiPaths,
+      ...repostsOpenApiPaths,
       "/api/openapi.json": {
         get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" } } },
       },

@@ -178,7 +178,12 @@ export function regionCovers(target: string, siteRegion: string): boolean {
   return siteRegion.startsWith(regionPrefix(target));
 }
 
-/** Whether a document's repost requirement reaches a site. */
+/**
+ * Whether a document's repost requirement reaches a site. Regions, levels and sectors each narrow
+ * the targets when given (empty means any). A site without sectors is a comprehensive government
+ * site (a city's or county's portal) and carries every sector's policy, so a sector filter narrows
+ * only sector-specific sites (departments).
+ */
 export function targets(
   requirement: RepostTargeting,
   site: Pick<SiteRecord, "region" | "level" | "sectors">,
@@ -188,6 +193,12 @@ export function targets(
   if (requirement.regions.length && !requirement.regions.some((r) => regionCovers(r, site.region)))
     return false;
   if (requirement.levels.length && !requirement.levels.includes(site.level)) return false;
-  if (requirement.sectors.length && !requirement.sectors.some((s) => site.sectors.includes(s))) return false;
+  if (
+    requirement.sectors.length &&
+    site.sectors.length &&
+    !requirement.sectors.some((s) => site.sectors.includes(s))
+  ) {
+    return false;
+  }
   return true;
 }

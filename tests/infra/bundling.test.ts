@@ -62,7 +62,7 @@ beforeAll(() => {
   gazette = synthGazette({
     bundle: true,
     outdir,
-    overrides: { apiEntry: entry, eventsEntry: entry, repostEntry: entry },
+    overrides: { apiEntry: entry, eventsEntry: entry, publisherEntry: entry, repostEntry: entry },
   });
 
   assetDirs = readdirSync(outdir)

@@ -23,12 +23,13 @@ describe("region codes (GB/T 2260)", () => {
     expect(regionCovers("510000", "500101")).toBe(false);
   });
 
-  it("combines regions, levels and sectors, each left empty meaning any", () => {
+  it("combines regions, levels and sectors, each left empty meaning any, a site without sectors taking every sector", () => {
     const county = { region: "510104", level: "county" as const, sectors: ["教育"] };
     expect(targets(requirement({ regions: ["510100"], levels: ["county"] }), county)).toBe(true);
     expect(targets(requirement({ regions: ["510100"], levels: ["city"] }), county)).toBe(false);
     expect(targets(requirement({ sectors: ["教育", "卫生"] }), county)).toBe(true);
     expect(targets(requirement({ sectors: ["卫生"] }), county)).toBe(false);
+    expect(targets(requirement({ sectors: ["卫生"] }), { ...county, sectors: [] })).toBe(true);
     expect(targets({ ...requirement({}), scope: "none" }, county)).toBe(false);
     expect(targets({ ...requirement({ regions: ["500000"] }), scope: "all" }, county)).toBe(true);
   });
@@ -102,7 +103,8 @@ describe("fan-out targeting", () => {
 
     // Assess
     expect(await sitesOf(cities, sites)).toEqual(["chengdu", "mianyang"]);
-    expect(await sitesOf(education, sites)).toEqual(["dept", "jinjiang"]);
+    // 绵阳市 has no sectors: a comprehensive site, which every sector's policy reaches.
+    expect(await sitesOf(education, sites)).toEqual(["dept", "jinjiang", "mianyang"]);
   });
 
   it("gives documents without a repost requirement no notices", async () => {

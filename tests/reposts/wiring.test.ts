@@ -115,6 +115,27 @@ describe("reposts in the pipeline", () => {
     expect(((await report.json()) as { totals: { notices: number } }).totals.notices).toBe(0);
   });
 
+  it("describes the reposts endpoints in the OpenAPI document, site routes with the site token", async () => {
+    // Prepare
+    app = createTestApp();
+
+    // Act
+    const doc = (await (await app.request("/api/openapi.json", { editor: false })).json()) as {
+      paths: Record<string, Record<string, { security?: unknown }>>;
+    };
+
+    // Assess
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        "/api/sites",
+        "/api/compliance",
+        "/api/reposts",
+        "/api/reposts/{noticeId}/ack",
+      ]),
+    );
+    expect(doc.paths["/api/reposts/{noticeId}/ack"]?.post?.security).toEqual([{ siteToken: [] }]);
+  });
+
   it("refuses loopback webhooks in AWS mode", async () => {
     // Prepare
     app = createTestApp({ config: (c) => ({ ...c, reposts: { ...c.reposts, allowPrivateTargets: false } }) });
