@@ -118,7 +118,20 @@ const TOPICS = [
   "公共卫生",
   "疫情防控",
 ];
-const VERBS = ["加强", "推进", "做好", "促进", "规范", "完善", "深化", "落实", "支持", "优化", "健全", "实施"];
+const VERBS = [
+  "加强",
+  "推进",
+  "做好",
+  "促进",
+  "规范",
+  "完善",
+  "深化",
+  "落实",
+  "支持",
+  "优化",
+  "健全",
+  "实施",
+];
 const OBJECTS = [
   "工作",
   "管理",
@@ -236,6 +249,9 @@ export interface QueryClassResult {
   readonly queries: number;
   readonly p50Ms: number;
   readonly p95Ms: number;
+  /** CPU time of this process per query: what the query costs when the machine is shared. */
+  readonly cpuP50Ms: number;
+  readonly cpuP95Ms: number;
   /** Queries that returned at least one hit. */
   readonly nonEmpty: number;
 }
@@ -261,15 +277,27 @@ export interface SearchBenchResult {
 
 async function timeQueries(index: SearchIndex, queries: readonly string[]): Promise<QueryClassResult> {
   const times: number[] = [];
+  const cpu: number[] = [];
   let nonEmpty = 0;
   for (const q of queries) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const result = await index.search({ q, limit: 20 });
     times.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
     if (result.hits.length) nonEmpty++;
   }
   times.sort((a, b) => a - b);
-  return { queries: queries.length, p50Ms: percentile(times, 50), p95Ms: percentile(times, 95), nonEmpty };
+  cpu.sort((a, b) => a - b);
+  return {
+    queries: queries.length,
+    p50Ms: percentile(times, 50),
+    p95Ms: percentile(times, 95),
+    cpuP50Ms: percentile(cpu, 50),
+    cpuP95Ms: percentile(cpu, 95),
+    nonEmpty,
+  };
 }
 
 function dirBytes(dir: string): number {
@@ -300,7 +328,22 @@ export async function benchSearch(
   const r = rng(7);
   const oneChar = sample("省市县水农教医安政法税林".split(""), perClass, r);
   const twoChar = sample(
-    ["安全", "环境", "教育", "医疗", "交通", "财政", "审计", "养老", "就业", "林业", "防火", "扶贫", "创新", "采购"],
+    [
+      "安全",
+      "环境",
+      "教育",
+      "医疗",
+      "交通",
+      "财政",
+      "审计",
+      "养老",
+      "就业",
+      "林业",
+      "防火",
+      "扶贫",
+      "创新",
+      "采购",
+    ],
     perClass,
     r,
   );
@@ -372,7 +415,8 @@ export function searchReport(r: SearchBenchResult): string[] {
   const ms = (x: number) => (Number.isNaN(x) ? "n/a" : `${x.toFixed(1)} ms`);
   const lines = [
     `documents: ${r.documents} synthetic gazette documents, ${r.averageChars.toFixed(0)} characters on average (title + text)`,
-    "latency: SearchIndex.search({q, limit: 20}) end to end: match, rank, facet counts over all matches, 20 snippets",
+    "latency: SearchIndex.search({q, limit: 20}) end to end: match, rank, facet counts over all matches, 20 snippets;",
+    "wall-clock and this process's CPU time per query (the CPU time is what a query costs; wall-clock also counts waiting for a core)",
     "",
   ];
   for (const e of r.engines) {
@@ -388,7 +432,7 @@ export function searchReport(r: SearchBenchResult): string[] {
     ] as const) {
       const c = e.classes[name];
       lines.push(
-        `${label.padEnd(12)} queries: p50 ${ms(c.p50Ms)}, p95 ${ms(c.p95Ms)}; ${c.nonEmpty}/${c.queries} returned hits`,
+        `${label} queries: p50 ${ms(c.p50Ms)}, p95 ${ms(c.p95Ms)} (CPU p50 ${ms(c.cpuP50Ms)}, p95 ${ms(c.cpuP95Ms)}); ${c.nonEmpty}/${c.queries} returned hits`,
       );
     }
     lines.push(
@@ -407,8 +451,9 @@ export function searchReport(r: SearchBenchResult): string[] {
       "",
     );
     const worstP95 = Math.max(...Object.values(ours.classes).map((c) => c.p95Ms));
+    const worstCpuP95 = Math.max(...Object.values(ours.classes).map((c) => c.cpuP95Ms));
     lines.push(
-      `goal p95 < 50 ms in every query class: ${worstP95 < 50 ? "met" : "not met"} (worst ${ms(worstP95)})`,
+      `goal p95 < 50 ms in every query class: ${worstP95 < 50 ? "met" : "not met"} (worst wall-clock p95 ${ms(worstP95)}; worst CPU p95 ${ms(worstCpuP95)})`,
       `goal known-item recall@1 ≥ 0.95: ${Math.min(ours.knownItemRecallAt1, ours.docNumberRecallAt1) >= 0.95 ? "met" : "not met"}`,
       "",
     );

@@ -116,6 +116,11 @@ export class Catalogue {
     const from = f.from === undefined ? undefined : dateNumber(f.from);
     const to = f.to === undefined ? undefined : dateNumber(f.to);
     const out: number[] = [];
+    const none = [kind, year, source, status, issuer, from, to].every((v) => v === undefined);
+    if (none) {
+      for (const r of list) if (this.has(r)) out.push(r);
+      return out;
+    }
     for (const r of list) {
       // Matched in the FTS table but not (or no longer) in the catalogue: skip.
       if (!this.has(r)) continue;
