@@ -51,7 +51,13 @@ export interface DeliveryOptions {
 type Outcome =
   | { readonly kind: "delivered"; readonly status: number | null }
   | { readonly kind: "gone"; readonly status: number }
-  | { readonly kind: "failed"; readonly status: number | null; readonly error: string };
+  | {
+      readonly kind: "failed";
+      readonly status: number | null;
+      readonly error: string;
+      /** Retrying cannot help (no way to deliver at all): the notice fails now. */
+      readonly permanent?: boolean;
+    };
 
 export class RepostDelivery {
   readonly #platform;
@@ -140,7 +146,11 @@ export class RepostDelivery {
     const attempts = message.attempt;
     const at = clock.now();
     const final =
-      outcome.kind === "gone" || !site || site.status === "disabled" || attempts >= this.maxAttempts;
+      outcome.kind === "gone" ||
+      (outcome.kind === "failed" && outcome.permanent === true) ||
+      !site ||
+      site.status === "disabled" ||
+      attempts >= this.maxAttempts;
     const wait = this.#schedule[attempts - 1] ?? 0;
     const delivery: NoticeDelivery =
       outcome.kind === "delivered"
@@ -247,8 +257,14 @@ export class RepostDelivery {
     );
     try {
       if (site.delivery.type === "sqs") {
-        if (!this.#sqs)
-          return { kind: "failed", status: null, error: "SQS delivery is only available in AWS mode" };
+        if (!this.#sqs) {
+          return {
+            kind: "failed",
+            status: null,
+            error: "SQS delivery is only available in AWS mode",
+            permanent: true,
+          };
+        }
         await this.#sqs(site.delivery.queueUrl, body, headers);
         return { kind: "delivered", status: null };
       }

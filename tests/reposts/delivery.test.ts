@@ -158,4 +158,58 @@ describe("webhook delivery", () => {
     expect(notice?.delivery).toMatchObject({ state: "delivered", attempts: 2 });
     expect(site.endpoint.received).toHaveLength(2);
   });
+
+  it("sends a notice to a site-owned SQS queue with the same signed headers as message attributes", async () => {
+    // Prepare
+    const sent: { queueUrl: string; body: string; headers: Record<string, string> }[] = [];
+    h = createRepostsHarness({
+      start: Date.now(),
+      reposts: {
+        sqs: async (queueUrl, body, headers) => {
+          sent.push({ queueUrl, body, headers: { ...headers } });
+        },
+      },
+    });
+    const queueUrl = "https://sqs.cn-north-1.amazonaws.com.cn/123456789012/gazette-repost-chengdu";
+    const res = await h.api("/api/sites", {
+      method: "POST",
+      json: { name: "成都市", level: "city", region: "510100", delivery: { type: "sqs", queueUrl } },
+    });
+    const site = (await res.json()) as { id: string; webhookSecret: string };
+    const doc = await h.submitRepost({ scope: "all" });
+
+    // Act
+    await h.publish([doc]);
+    await h.runQueues();
+
+    // Assess
+    expect(res.status).toBe(201);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.queueUrl).toBe(queueUrl);
+    expect(new Webhook(site.webhookSecret).verify(sent[0]!.body, sent[0]!.headers)).toMatchObject({
+      type: "repost.requested",
+    });
+    const [notice] = await h.notices(doc);
+    expect(notice?.delivery.state).toBe("delivered");
+  });
+
+  it("fails SQS delivery at once where there is no AWS sender (local mode), saying why", async () => {
+    // Prepare
+    h = createRepostsHarness();
+    const queueUrl = "https://sqs.cn-north-1.amazonaws.com.cn/123456789012/gazette-repost-x";
+    await h.api("/api/sites", {
+      method: "POST",
+      json: { name: "某县", level: "county", region: "510104", delivery: { type: "sqs", queueUrl } },
+    });
+    const doc = await h.submitRepost({ scope: "all" });
+
+    // Act
+    await h.publish([doc]);
+    await h.runQueues();
+
+    // Assess
+    const [notice] = await h.notices(doc);
+    expect(notice?.delivery).toMatchObject({ state: "failed", attempts: 1 });
+    expect(notice?.delivery.lastError).toContain("AWS mode");
+  });
 });
