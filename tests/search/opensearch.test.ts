@@ -42,9 +42,10 @@ describe("OpenSearch query building", () => {
     // Act
     const bool = boolOf({ q: "國" });
     // Assess
-    const clause = (
-      bool.should?.[0] as { bool: { must: { multi_match: { query: string; fields: string[] } }[] } }
-    ).bool.must[0]!;
+    const should = bool.should as {
+      bool: { must: { multi_match: { query: string; fields: string[] } }[] };
+    }[];
+    const clause = should[0]!.bool.must[0]!;
     expect(clause.multi_match.query).toBe("国");
     expect(clause.multi_match.fields).toEqual([
       `title_s.uni^${BOOSTS.title}`,
