@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
+import { archiveReport, benchArchive } from "./archive.js";
 import { benchIntake, type IntakeBenchResult } from "./intake.js";
 import { benchPdf, type PdfBenchResult } from "./pdf.js";
 import { writeRepostsBench } from "./reposts.js";
@@ -52,11 +53,13 @@ async function main() {
   if (process.argv.includes("--pdf-only")) return writePdf();
   if (process.argv.includes("--search-only")) return writeSearch();
   if (process.argv.includes("--reposts-only")) return writeRepostsBench();
+  if (process.argv.includes("--archive-only")) return writeArchive();
   await writeIntake();
   if (process.argv.includes("--intake-only")) return;
   await writeRepostsBench();
   await writePdf();
   await writeSearch();
+  await writeArchive();
 }
 
 async function writeIntake() {
@@ -90,6 +93,20 @@ async function writePdf() {
   mkdirSync("bench/results", { recursive: true });
   writeFileSync("bench/results/edition-pdf.txt", text);
   writeFileSync("bench/results/edition-pdf.json", `${JSON.stringify(result, null, 2)}\n`);
+}
+
+async function writeArchive() {
+  const result = await benchArchive();
+  const text = `${[
+    `# Archive OCR benchmark (${new Date().toISOString()})`,
+    `machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, node ${process.version}`,
+    "",
+    ...archiveReport(result),
+  ].join("\n")}\n`;
+  process.stdout.write(text);
+  mkdirSync("bench/results", { recursive: true });
+  writeFileSync("bench/results/archive.txt", text);
+  writeFileSync("bench/results/archive.json", `${JSON.stringify(result, null, 2)}\n`);
 }
 
 async function writeSearch() {

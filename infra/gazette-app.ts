@@ -16,6 +16,8 @@ export interface GazetteAppOverrides {
   readonly publisherEntry?: string;
   /** One entry for the three repost functions (fan-out, delivery, tick); tests bundle a stub. */
   readonly repostEntry?: string;
+  /** Entry of the archive consumer. */
+  readonly archiveEntry?: string;
 }
 
 export interface GazetteStacks {
@@ -50,6 +52,7 @@ export function addGazetteStacks(app: App, overrides: GazetteAppOverrides = {}):
     eventsEntry: overrides.eventsEntry,
     publisherEntry: overrides.publisherEntry,
     repostEntry: overrides.repostEntry,
+    archiveEntry: overrides.archiveEntry,
     search: stateful.search,
     siteDomainNames: stringList(context("siteDomainName"), "siteDomainName"),
     siteCertificateArn: optionalString(context("siteCertificateArn"), "siteCertificateArn"),

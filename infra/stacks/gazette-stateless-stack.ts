@@ -3,6 +3,12 @@ import { Certificate } from "aws-cdk-lib/aws-certificatemanager";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { Construct } from "constructs";
 import { GazetteApi, type JwtAuthSettings } from "../constructs/gazette-api.js";
+import {
+  ArchiveQueue,
+  GazetteArchive,
+  MUPDF_ASSET_DIR,
+  MUPDF_WASM_ENVIRONMENT,
+} from "../constructs/gazette-archive.js";
 import type { GazetteData } from "../constructs/gazette-data.js";
 import { GazetteFunction } from "../constructs/gazette-function.js";
 import { GazetteReposts, RepostQueues } from "../constructs/gazette-reposts.js";
@@ -43,6 +49,11 @@ export interface GazetteStatelessStackProps extends StackProps {
    * @default functions/repost-fanout.ts, functions/repost-delivery.ts, functions/repost-tick.ts
    */
   readonly repostEntry?: string;
+  /**
+   * Entry of the archive consumer (OCR of scanned pages, from the archive queue).
+   * @default "functions/archive.ts"
+   */
+  readonly archiveEntry?: string;
   /** Custom domain names of the public site (need `siteCertificateArn`). */
   readonly siteDomainNames?: readonly string[];
   /** ARN of the ACM certificate (us-east-1) for `siteDomainNames`. */
@@ -62,6 +73,8 @@ export class GazetteStatelessStack extends Stack {
   public readonly publisherFunction: GazetteFunction;
   public readonly repostQueues: RepostQueues;
   public readonly reposts: GazetteReposts;
+  public readonly archiveQueue: ArchiveQueue;
+  public readonly archive: GazetteArchive;
   public readonly api: GazetteApi;
   public readonly site: PublicSite;
 
@@ -73,6 +86,7 @@ export class GazetteStatelessStack extends Stack {
       eventsEntry,
       publisherEntry,
       repostEntry,
+      archiveEntry,
       siteDomainNames,
       siteCertificateArn,
       siteWebAclArn,
@@ -107,6 +121,9 @@ export class GazetteStatelessStack extends Stack {
       deliveryTimeout: repostDeliveryTimeout,
     });
 
+    // Archive (issue 5): one message per scanned page or ingested text.
+    this.archiveQueue = new ArchiveQueue(this, "ArchiveQueue");
+
     const environment = {
       GAZETTE_MODE: "aws",
       GAZETTE_PUBLISHING: "queued",
@@ -116,6 +133,7 @@ export class GazetteStatelessStack extends Stack {
       ...this.eventsQueue.environment(),
       ...this.publishingQueue.environment(),
       ...this.repostQueues.environment(),
+      ...this.archiveQueue.environment(),
       ...(search ? { GAZETTE_SEARCH: "opensearch", GAZETTE_OPENSEARCH_URL: search.url } : {}),
       NODE_OPTIONS: "--enable-source-maps",
     };
@@ -127,14 +145,16 @@ export class GazetteStatelessStack extends Stack {
       // .docx parsing and edition rendering are CPU- and memory-bound; API Gateway gives up after 30 s.
       memorySize: 2048,
       timeout: Duration.seconds(29),
-      assetDirs: API_ASSET_DIRS,
-      environment,
+      // mupdf (scan uploads are inspected before they are accepted) needs its WebAssembly binary.
+      assetDirs: [...API_ASSET_DIRS, MUPDF_ASSET_DIR],
+      environment: { ...environment, ...MUPDF_WASM_ENVIRONMENT },
     });
     // Least privilege: api = table read/write + blob read/write + publish events.
     this.apiFunction.role.addManagedPolicy(data.tableReadWritePolicy);
     this.apiFunction.role.addManagedPolicy(data.blobReadWritePolicy);
     this.eventsQueue.queue.grantSendMessages(this.apiFunction.function);
     this.publishingQueue.queue.grantSendMessages(this.apiFunction.function);
+    this.archiveQueue.queue.grantSendMessages(this.apiFunction.function);
     if (search) this.apiFunction.role.addManagedPolicy(search.searchPolicy);
 
     this.publisherFunction = new GazetteFunction(this, "PublisherFunction", {
@@ -195,6 +215,15 @@ export class GazetteStatelessStack extends Stack {
       fanoutTimeout: repostFanoutTimeout,
       deliveryTimeout: repostDeliveryTimeout,
       entry: repostEntry,
+    });
+
+    this.archive = new GazetteArchive(this, "Archive", {
+      data,
+      queue: this.archiveQueue,
+      environment,
+      assetDirs: FUNCTION_ASSET_DIRS,
+      search,
+      entry: archiveEntry,
     });
 
     this.api = new GazetteApi(this, "Api", { handler: this.apiFunction.function, jwt });

@@ -5,9 +5,9 @@ import type { Platform } from "../platform/ports.js";
 import { createSqsHandler, type SqsHandler } from "../platform/sqs-consumer.js";
 import type { SearchIndex } from "../search/ports.js";
 import { createArchiveRoutes } from "./http.js";
-import type { ScanLimits } from "./images.js";
 import { ARCHIVE_QUEUE } from "./model.js";
-import { createOcrEngine, type OcrEngine } from "./ocr/engine.js";
+import type { OcrEngine } from "./ocr/engine.js";
+import type { ScanLimits } from "./scan-format.js";
 import { ArchiveService } from "./service.js";
 import { ArchiveSite } from "./site.js";
 
@@ -42,7 +42,11 @@ export function createArchive(options: ArchiveOptions): Archive {
   let engine: Promise<OcrEngine> | undefined;
   const ocr =
     options.ocr ??
-    (() => createOcrEngine({ native: process.env.GAZETTE_OCR_ENGINE === "tesseract.js" ? "off" : "auto" }));
+    // Loaded on first use, like mupdf: only the archive consumer ever reads a page.
+    (async () => {
+      const { createOcrEngine } = await import("./ocr/engine.js");
+      return createOcrEngine({ native: process.env.GAZETTE_OCR_ENGINE === "tesseract.js" ? "off" : "auto" });
+    });
   const service = new ArchiveService({
     platform: options.platform,
     search: options.search,

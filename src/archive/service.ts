@@ -19,7 +19,6 @@ import { ulid } from "ulid";
 import { ConditionFailedError, PermanentMessageError } from "../platform/errors.js";
 import type { Platform, StoredRecord } from "../platform/ports.js";
 import type { SearchDocument, SearchIndex } from "../search/ports.js";
-import { cleanPage } from "./clean.js";
 import {
   ArchiveConflictError,
   ArchiveNotFoundError,
@@ -27,14 +26,6 @@ import {
   PageUnreadableError,
   problem,
 } from "./errors.js";
-import {
-  DEFAULT_SCAN_LIMITS,
-  encodePng,
-  inspectScan,
-  rasterisePage,
-  SCAN_CONTENT_TYPES,
-  type ScanLimits,
-} from "./images.js";
 import {
   ARCHIVE_QUEUE,
   type ArchiveItem,
@@ -53,6 +44,7 @@ import {
 } from "./model.js";
 import { stripScrapeNoise } from "./noise.js";
 import type { OcrEngine, OcrResult, Script } from "./ocr/engine.js";
+import { DEFAULT_SCAN_LIMITS, SCAN_CONTENT_TYPES, type ScanLimits } from "./scan-format.js";
 import {
   linesOf,
   normalizeArchiveDocNumber,
@@ -115,6 +107,15 @@ export const itemUrl = (id: string) => `/archive/items/${encodeURIComponent(id)}
 
 /** Confidence under which an item waits for review (0–1). */
 const REVIEW_THRESHOLD = 0.75;
+
+/**
+ * mupdf (WebAssembly) and the cleaning stage, loaded on first use: functions that never touch a
+ * scan (events, reposts, publisher) never load the binary.
+ */
+const imaging = async () => {
+  const [images, clean] = await Promise.all([import("./images.js"), import("./clean.js")]);
+  return { ...images, cleanPage: clean.cleanPage };
+};
 
 function sha256(bytes: Uint8Array | string): string {
   return createHash("sha256").update(bytes).digest("hex");
@@ -194,6 +195,7 @@ export class ArchiveService {
       ]);
     }
     // Every file is checked before anything is stored: a bad file refuses the whole request.
+    const { inspectScan } = await imaging();
     const inspected = files.map((f) => ({ ...f, ...inspectScan(f.bytes, f.field, this.limits) }));
     this.checkPageTotal(inspected.reduce((n, f) => n + f.pages, 0));
     const stored: ScanFile[] = [];
@@ -214,6 +216,7 @@ export class ArchiveService {
       throw new InvalidArchiveRequestError("invalid scan ingest", zodProblems(parsed.error));
     const { keys, script, ...edition } = parsed.data;
     const files: ScanFile[] = [];
+    const { inspectScan } = await imaging();
     for (const [i, key] of keys.entries()) {
       const blob = await this.platform.blobs.get(key);
       if (!blob)
@@ -339,6 +342,7 @@ export class ArchiveService {
     const file = job.files[plan.file]!;
     const blob = await this.platform.blobs.get(file.key);
     if (!blob) throw new Error(`Scan ${file.key} is missing`);
+    const { rasterisePage, cleanPage, encodePng } = await imaging();
     const raster = rasterisePage(blob.bytes, file.format, plan.pageInFile, this.limits);
     const cleaned = cleanPage(raster);
     const png = encodePng(cleaned.image);

@@ -3,6 +3,7 @@
  * the project's fonts, rasterised by mupdf at 200 dpi, then optionally aged like a real scan
  * (rotation, noise, blur, yellowing). The known text is the ground truth for CER.
  */
+import "./mupdf-wasm.js";
 import * as mupdf from "mupdf";
 import { PDFDocument, rgb } from "pdf-lib";
 import { createFontkitAdapter } from "../publishing/pdf/fontkit-adapter.js";

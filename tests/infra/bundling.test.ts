@@ -62,7 +62,13 @@ beforeAll(() => {
   gazette = synthGazette({
     bundle: true,
     outdir,
-    overrides: { apiEntry: entry, eventsEntry: entry, publisherEntry: entry, repostEntry: entry },
+    overrides: {
+      apiEntry: entry,
+      eventsEntry: entry,
+      publisherEntry: entry,
+      repostEntry: entry,
+      archiveEntry: entry,
+    },
   });
 
   assetDirs = readdirSync(outdir)
@@ -87,8 +93,8 @@ describe("NodejsFunction bundling (local esbuild)", () => {
     const files = assetDirs.map((dir) => readdirSync(dir).sort());
 
     // Assess
-    // api, events, publisher and the three repost functions (fan-out, delivery, tick).
-    expect(functionCodeKeys).toHaveLength(6);
+    // api, events, publisher, the three repost functions (fan-out, delivery, tick) and the archive consumer.
+    expect(functionCodeKeys).toHaveLength(7);
     expect(assetDirs.length).toBeGreaterThanOrEqual(1);
     for (const key of functionCodeKeys) {
       expect(assetDirs.map((dir) => `${dir.split("asset.").pop()}.zip`)).toContain(key);
@@ -96,10 +102,13 @@ describe("NodejsFunction bundling (local esbuild)", () => {
     for (const list of files)
       expect(list).toEqual(expect.arrayContaining(["index.mjs", "index.mjs.map", "templates"]));
     for (const dir of assetDirs) expect(existsSync(join(dir, "templates", "layout.hbs"))).toBe(true);
-    // The API function renders editions: its bundle carries the fonts.
+    // The API function and the publisher render editions: their bundles carry the fonts (two
+    // assets now that the API's also carries mupdf's WebAssembly for scan uploads).
     expect(assetDirs.filter((dir) => existsSync(join(dir, "fonts", "FandolFang-Regular.otf")))).toHaveLength(
-      1,
+      2,
     );
+    // The API (inspects scan uploads) and the archive consumer (renders pages) carry mupdf's binary.
+    expect(assetDirs.filter((dir) => existsSync(join(dir, "dist", "mupdf-wasm.wasm")))).toHaveLength(2);
   });
 
   test("starts the bundle with the createRequire banner and leaves the AWS SDK and better-sqlite3 external", () => {

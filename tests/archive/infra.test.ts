@@ -1,0 +1,68 @@
+import { Match } from "aws-cdk-lib/assertions";
+import { beforeAll, describe, expect, it } from "vitest";
+import { logicalIdOf, resourcesOf, type SynthesisedGazette, synthGazette } from "../infra/helpers.js";
+
+describe("archive on AWS (CDK)", () => {
+  let gazette: SynthesisedGazette;
+  beforeAll(() => {
+    gazette = synthGazette();
+  }, 120_000);
+
+  it("has an archive queue whose messages go to a dead-letter queue after five receives", () => {
+    // Prepare
+    const dlq = logicalIdOf(gazette.statelessTemplate, "AWS::SQS::Queue", "ArchiveQueueDeadLetterQueue");
+
+    // Assess
+    gazette.statelessTemplate.hasResourceProperties("AWS::SQS::Queue", {
+      VisibilityTimeout: 1800,
+      RedrivePolicy: { deadLetterTargetArn: { "Fn::GetAtt": [dlq, "Arn"] }, maxReceiveCount: 5 },
+    });
+  });
+
+  it("consumes it one page per invocation with partial-batch failures", () => {
+    // Prepare
+    const consumer = logicalIdOf(
+      gazette.statelessTemplate,
+      "AWS::Lambda::Function",
+      "ArchiveConsumerFunction",
+    );
+
+    // Assess
+    gazette.statelessTemplate.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+      FunctionName: { Ref: consumer },
+      BatchSize: 1,
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+    });
+    gazette.statelessTemplate.hasResourceProperties("AWS::Lambda::Function", {
+      MemorySize: 3008,
+      Timeout: 300,
+      Environment: { Variables: Match.objectLike({ GAZETTE_MUPDF_WASM: "/var/task/dist/mupdf-wasm.wasm" }) },
+    });
+  });
+
+  it("lets the API send to the archive queue and tells every function its URL", () => {
+    // Prepare
+    const queue = Object.keys(resourcesOf(gazette.statelessTemplate, "AWS::SQS::Queue")).find(
+      (id) => id.startsWith("ArchiveQueue") && !id.includes("DeadLetter"),
+    );
+    const functions = Object.values(resourcesOf(gazette.statelessTemplate, "AWS::Lambda::Function"));
+
+    // Assess
+    expect(queue).toBeDefined();
+    for (const fn of functions) {
+      const variables = (fn.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(variables.GAZETTE_QUEUE_URL_ARCHIVE).toEqual({ Ref: queue });
+    }
+    gazette.statelessTemplate.hasResourceProperties("AWS::IAM::Policy", {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: Match.arrayWith(["sqs:SendMessage"]),
+            Resource: Match.arrayWith([{ "Fn::GetAtt": [queue, "Arn"] }]),
+          }),
+        ]),
+      },
+      Roles: [{ Ref: Match.stringLikeRegexp("^ApiFunctionRole") }],
+    });
+  });
+});
