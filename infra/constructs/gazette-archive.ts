@@ -11,6 +11,18 @@ import { QueueWithDlq } from "./queue-with-dlq.js";
  * uploads, the archive consumer renders pages): the asset directory lands in /var/task/dist.
  */
 export const MUPDF_ASSET_DIR = "node_modules/mupdf/dist";
+/**
+ * tesseract.js runs its WebAssembly in a worker thread whose script and core it loads from its
+ * own package directory, and the traineddata is read from the @tesseract.js-data packages: all
+ * are installed as node_modules in the consumer's package (not bundled).
+ */
+export const OCR_NODE_MODULES = [
+  "tesseract.js",
+  "@tesseract.js-data/chi_sim",
+  "@tesseract.js-data/chi_tra",
+  "@tesseract.js-data/chi_tra_vert",
+] as const;
+
 export const MUPDF_WASM_ENVIRONMENT = { GAZETTE_MUPDF_WASM: "/var/task/dist/mupdf-wasm.wasm" } as const;
 
 /** OCR of one page, twice for a Traditional page read first as Simplified, with room to spare. */
@@ -59,6 +71,8 @@ export class GazetteArchive extends Construct {
       timeout: ARCHIVE_CONSUMER_TIMEOUT,
       assetDirs: [...props.assetDirs, MUPDF_ASSET_DIR],
       environment: { ...props.environment, ...MUPDF_WASM_ENVIRONMENT },
+      // Installed from the registry when the real entry is bundled (deploy); a test entry needs none.
+      nodeModules: props.entry ? undefined : OCR_NODE_MODULES,
     });
     // Least privilege: records, blobs (scans in, page images and hOCR out), its DLQ for poison
     // messages, and the search index when OpenSearch is configured.

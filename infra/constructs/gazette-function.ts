@@ -77,6 +77,12 @@ export interface GazetteFunctionProps {
    * @default the repository containing this file
    */
   readonly projectRoot?: string;
+  /**
+   * Packages installed (from package-lock.json) into the function's node_modules instead of being
+   * bundled: for packages that start worker threads or read their own files at run time.
+   * @default - none
+   */
+  readonly nodeModules?: readonly string[];
 }
 
 /**
@@ -136,6 +142,7 @@ export class GazetteFunction extends Construct {
         mainFields: ["module", "main"],
         banner: ESM_REQUIRE_BANNER,
         externalModules: [...EXTERNAL_MODULES],
+        nodeModules: props.nodeModules ? [...props.nodeModules] : undefined,
         minify: true,
         sourceMap: true,
         sourcesContent: false,
