@@ -12,7 +12,10 @@ export interface RepostWorkersOptions {
   readonly queues: QueuePort;
   readonly reposts: Pick<Reposts, "fanoutHandler" | "deliveryHandler" | "tick">;
   readonly logger?: Logger | undefined;
-  /** Delivery pollers running side by side (each takes batches of 10). Default 4. */
+  /**
+   * Delivery pollers running side by side, each taking batches of 10; a poller waits for its whole
+   * batch, so one site that never answers holds it for the outbound timeout. Default 8.
+   */
   readonly deliveryPollers?: number | undefined;
   /** Period of the reminder / overdue / re-check tick; 0 turns it off. Default 60 000. */
   readonly tickIntervalMs?: number | undefined;
@@ -42,7 +45,7 @@ export function startRepostWorkers(options: RepostWorkersOptions): RepostWorkers
       idleDelayMs,
       logger,
     }),
-    ...Array.from({ length: options.deliveryPollers ?? 4 }, () =>
+    ...Array.from({ length: options.deliveryPollers ?? 8 }, () =>
       startQueuePoller({
         queue: DELIVERY_QUEUE,
         queues,
