@@ -8,6 +8,7 @@ export const handler = createEventsHandler({
   queues: container.platform.queues,
   audit: container.audit,
   statuses: container.statuses,
+  siteCopy: container.siteFiles ? { platform: container.platform, site: container.siteFiles } : undefined,
   // A Lambda's embedded index would be private to one container: AWS indexes into OpenSearch only.
   searchIndexing:
     container.config.search.engine === "opensearch"

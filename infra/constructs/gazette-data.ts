@@ -107,6 +107,11 @@ export class GazetteData extends Construct {
   public readonly blobReadWritePolicy: ManagedPolicy;
   /** Read-only access to documents' content blobs (documents/*), for the repost consumers. */
   public readonly documentContentReadPolicy: ManagedPolicy;
+  /**
+   * Copy published files (editions/*, documents/*) from the blob bucket to the site bucket that
+   * CloudFront serves: read there, write here (no delete), for the events consumer.
+   */
+  public readonly sitePublishPolicy: ManagedPolicy;
 
   constructor(scope: Construct, id: string, props: GazetteDataProps = {}) {
     super(scope, id);
@@ -228,6 +233,36 @@ export class GazetteData extends Construct {
         }),
       ],
     });
+    const published = (bucket: Bucket) => [
+      bucket.arnForObjects("editions/*"),
+      bucket.arnForObjects("documents/*"),
+    ];
+    this.sitePublishPolicy = new ManagedPolicy(this, "SitePublishPolicy", {
+      description:
+        "Gazette: copy published PDFs, texts and manifests from the blob bucket to the site bucket",
+      statements: [
+        new PolicyStatement({ actions: ["s3:GetObject"], resources: published(this.blobBucket) }),
+        new PolicyStatement({
+          actions: ["s3:GetObject", "s3:PutObject"],
+          resources: published(this.siteBucket),
+        }),
+        // So that a missing key is a 404 (not a 403) when the copy looks before writing.
+        new PolicyStatement({ actions: ["s3:ListBucket"], resources: [this.siteBucket.bucketArn] }),
+      ],
+    });
+    const siteLogicalId = Stack.of(this).resolve((this.siteBucket.node.defaultChild as CfnBucket).logicalId);
+    for (const [bucketId, prefix] of [
+      [blobLogicalId, "editions"],
+      [blobLogicalId, "documents"],
+      [siteLogicalId, "editions"],
+      [siteLogicalId, "documents"],
+    ]) {
+      Validations.of(this.sitePublishPolicy).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}/*]`,
+        reason:
+          "Object-level S3 actions under the published prefixes (editions/, documents/) of one bucket; read-only on the blob bucket, no delete on the site bucket.",
+      });
+    }
     Validations.of(this.documentContentReadPolicy).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${blobLogicalId}.Arn>/documents/*]`,
       reason:

@@ -20,6 +20,14 @@ import { HttpOrigin, S3BucketOrigin } from "aws-cdk-lib/aws-cloudfront-origins";
 import { Bucket, type IBucket } from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
 
+/** Site paths of published authentic files, served from the site bucket. */
+export const PUBLISHED_FILE_PATTERNS = [
+  "/editions/*.pdf",
+  "/editions/*.manifest.json",
+  "/documents/*.pdf",
+  "/documents/*.json",
+] as const;
+
 export interface PublicSiteProps {
   /**
    * The bucket with the rendered site (default behaviour). Usually owned by the stateful stack:
@@ -53,10 +61,11 @@ export interface PublicSiteProps {
 }
 
 /**
- * The public face: CloudFront with the site bucket as default origin through Origin Access Control,
- * and the HTTP API behind `/api/*` (never cached) and `/feeds/*` (cached as the origin says).
- * HTTPS only (HTTP redirects), TLS 1.2 to the API origin, security headers on every response,
- * standard logs to the log bucket.
+ * The public face: CloudFront in front of the app (pages, listings, feeds: cached as the origin
+ * says; `/api/*` never cached) and of the site bucket through Origin Access Control (published
+ * PDFs, texts and manifests — PUBLISHED_FILE_PATTERNS — and `/static/*`). HTTPS only (HTTP
+ * redirects), TLS 1.2 to the API origin, security headers on every response, standard logs to
+ * the log bucket.
  */
 export class PublicSite extends Construct {
   public readonly distribution: Distribution;
@@ -119,6 +128,16 @@ export class PublicSite extends Construct {
       allowedMethods: AllowedMethods.ALLOW_ALL,
     });
 
+    const siteOrigin = S3BucketOrigin.withOriginAccessControl(siteOriginBucket);
+    const siteBehavior = (cachePolicy: typeof CachePolicy.CACHING_OPTIMIZED): BehaviorOptions => ({
+      origin: siteOrigin,
+      viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      cachePolicy,
+      responseHeadersPolicy: this.responseHeadersPolicy,
+      allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+      compress: true,
+    });
+
     this.distribution = new Distribution(this, "Distribution", {
       comment: "Gazette public site",
       defaultRootObject: "index.html",
@@ -145,15 +164,14 @@ export class PublicSite extends Construct {
           ...apiBehavior(CachePolicy.USE_ORIGIN_CACHE_CONTROL_HEADERS_QUERY_STRINGS),
           allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
         },
+        // Published PDFs, canonical texts and manifests: copied to the site bucket by the events
+        // consumer once an edition is published, immutable, served straight from S3. Pages stay
+        // with the app (they carry today's status banner).
+        ...Object.fromEntries(
+          PUBLISHED_FILE_PATTERNS.map((pattern) => [pattern, siteBehavior(CachePolicy.CACHING_OPTIMIZED)]),
+        ),
         // Static assets (stylesheets, images) straight from the site bucket.
-        "/static/*": {
-          origin: S3BucketOrigin.withOriginAccessControl(siteOriginBucket),
-          viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-          cachePolicy: CachePolicy.CACHING_OPTIMIZED,
-          responseHeadersPolicy: this.responseHeadersPolicy,
-          allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
-          compress: true,
-        },
+        "/static/*": siteBehavior(CachePolicy.CACHING_OPTIMIZED),
       },
     });
 

@@ -184,8 +184,10 @@ export class GazetteStatelessStack extends Stack {
       assetDirs: FUNCTION_ASSET_DIRS,
       environment,
     });
-    // Least privilege: events = table read/write + consume events (no S3).
+    // Least privilege: events = table read/write + consume events + copy published files to the
+    // site bucket (read editions/ and documents/ of the blob bucket, write the site bucket's).
     this.eventsFunction.role.addManagedPolicy(data.tableReadWritePolicy);
+    this.eventsFunction.role.addManagedPolicy(data.sitePublishPolicy);
     // edition.published → index the public documents (the events function reads them from the table).
     if (search) {
       this.eventsFunction.role.addManagedPolicy(search.indexingPolicy);

@@ -55,6 +55,11 @@ export interface Edition {
    * attempt. Absent on editions stored before it existed.
    */
   readonly publishFailure?: { readonly at: string; readonly message: string } | null | undefined;
+  /**
+   * When the public copies of its authentic files reached the site store (AWS: the site bucket
+   * CloudFront serves); where a site copy is configured, the site shows the edition only then.
+   */
+  readonly siteCopiedAt?: string | null | undefined;
 }
 
 /** The rendering-related settings of the gazette. */

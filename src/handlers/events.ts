@@ -6,8 +6,9 @@ import { EVENTS_QUEUE } from "../documents/intake.js";
 import { recordEditionPublished } from "../editions/events.js";
 import type { EditionPublishedEvent } from "../editions/publish.js";
 import { PermanentMessageError } from "../platform/errors.js";
-import type { QueuePort } from "../platform/ports.js";
+import type { BlobStore, Platform, QueuePort } from "../platform/ports.js";
 import { createSqsHandler } from "../platform/sqs-consumer.js";
+import { copyEditionToSite } from "../publishing/site-copy.js";
 import { enqueueFanout } from "../reposts/fanout.js";
 import type { RepostOverdueEvent } from "../reposts/tick.js";
 import { type GazetteIndexingDeps, indexPublishedDocuments } from "../search/gazette.js";
@@ -19,6 +20,13 @@ export function createEventsHandler(deps: {
   readonly audit: AuditLog;
   /** Records what a published edition repeals, amends and corrects; left out, nothing is. */
   readonly statuses: DocumentStatuses;
+  /**
+   * Copies a published edition's files to the site store CloudFront serves (AWS); left out, the
+   * app serves them from the blob store.
+   */
+  readonly siteCopy?:
+    | { readonly platform: Pick<Platform, "records" | "blobs" | "clock">; readonly site: BlobStore }
+    | undefined;
   /** Indexes an edition's public documents for search once it is published; left out, nothing is. */
   readonly searchIndexing?: GazetteIndexingDeps | undefined;
   readonly logger?: Logger;
@@ -43,6 +51,9 @@ export function createEventsHandler(deps: {
         }
         case "edition.published": {
           const e = body as EditionPublishedEvent;
+          // First: the edition shows on the site only once its files are where readers get them,
+          // and the subscribers below (search, reposts) hand out its URLs.
+          if (deps.siteCopy) await copyEditionToSite(deps.siteCopy.platform, deps.siteCopy.site, e.editionId);
           await recordEditionPublished(deps.audit, e);
           await deps.statuses.recordEdition(e.editionId);
           // After the statuses, so the index gets the statuses this edition sets.

@@ -48,11 +48,17 @@ export interface PublicSiteOptions {
   readonly statuses?: DocumentStatuses | undefined;
   /** The clock that decides whether a validity period has ended; default the system clock. */
   readonly now?: (() => Date) | undefined;
+  /**
+   * Show an edition only once its files are in the site store (copyEditionToSite): set where
+   * CloudFront serves the PDFs from the site bucket, so no page links a file not there yet.
+   */
+  readonly requireSiteCopy?: boolean | undefined;
 }
 
 export class PublicSite {
   private readonly statuses: DocumentStatuses | undefined;
   private readonly now: () => Date;
+  private readonly requireSiteCopy: boolean;
 
   constructor(
     private readonly platform: Pick<Platform, "records" | "blobs">,
@@ -61,6 +67,12 @@ export class PublicSite {
   ) {
     this.statuses = options.statuses;
     this.now = options.now ?? (() => new Date());
+    this.requireSiteCopy = options.requireSiteCopy === true;
+  }
+
+  /** Published, and (where required) copied to the site store. */
+  private visible(edition: Edition | undefined): edition is Edition {
+    return edition?.status === "published" && (!this.requireSiteCopy || Boolean(edition.siteCopiedAt));
   }
 
   /** Published editions, newest first. */
@@ -73,7 +85,7 @@ export class PublicSite {
         limit: 100,
         cursor,
       });
-      for (const r of page.items) if (r.data.status === "published") out.push(r.data);
+      for (const r of page.items) if (this.visible(r.data)) out.push(r.data);
       cursor = page.cursor;
     } while (cursor && out.length < limit);
     return out.slice(0, limit);
@@ -110,7 +122,7 @@ export class PublicSite {
     const cumulative = claim ? cumulativeFromId(claim.data.editionId) : undefined;
     if (cumulative === undefined) return undefined;
     const edition = await this.platform.records.get<Edition>(editionKeys(cumulative));
-    return edition?.data.status === "published" ? edition.data : undefined;
+    return this.visible(edition?.data) ? edition?.data : undefined;
   }
 
   /** Today in China, for validity periods. */

@@ -1,5 +1,7 @@
+import { S3Client } from "@aws-sdk/client-s3";
 import { loadConfig } from "../config.js";
 import { createAwsPlatform } from "../platform/aws/index.js";
+import { S3BlobStore } from "../platform/aws/s3-blobs.js";
 import { type Container, createContainer } from "./container.js";
 
 /** The container for a Lambda function, configured from its environment (set by the CDK stack). */
@@ -13,5 +15,10 @@ export function createAwsContainer(
     queueUrls: config.aws.queueUrls,
     region: config.aws.region,
   });
-  return createContainer(config, platform);
+  // CloudFront serves published PDFs and texts from the site bucket: the events consumer copies
+  // them there, and the site shows an edition once they are.
+  const siteFiles = config.aws.siteBucketName
+    ? new S3BlobStore(new S3Client({ region: config.aws.region }), config.aws.siteBucketName)
+    : undefined;
+  return createContainer(config, platform, { siteFiles });
 }

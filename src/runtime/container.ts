@@ -7,7 +7,7 @@ import { editionSettingsFrom } from "../editions/model.js";
 import { parseNumberingStart } from "../editions/numbering.js";
 import { EditionService } from "../editions/service.js";
 import { ApiGatewayAuthenticator, type Authenticator, EditorTokenAuthenticator } from "../http/auth.js";
-import type { Platform } from "../platform/ports.js";
+import type { BlobStore, Platform } from "../platform/ports.js";
 import { PublicSite } from "../publishing/public-site.js";
 import { createEditionRenderer } from "../publishing/render.js";
 import { createReposts, type Reposts } from "../reposts/module.js";
@@ -25,6 +25,8 @@ export interface Container {
   readonly auth: Authenticator;
   readonly editions: EditionService;
   readonly site: PublicSite;
+  /** Where published files are copied for CloudFront (AWS); undefined locally (served by the app). */
+  readonly siteFiles: BlobStore | undefined;
   readonly statuses: DocumentStatuses;
   /** Public search over published documents and the archive (opened on first use). */
   readonly search: SearchIndex;
@@ -38,7 +40,12 @@ export interface Container {
 export function createContainer(
   config: Config,
   platform: Platform,
-  options: { readonly editorToken?: string | undefined; readonly logger?: Logger } = {},
+  options: {
+    readonly editorToken?: string | undefined;
+    readonly logger?: Logger;
+    /** The site store CloudFront serves published files from (AWS: the site bucket). */
+    readonly siteFiles?: BlobStore | undefined;
+  } = {},
 ): Container {
   const logger = options.logger ?? new Logger({ serviceName: "gazette" });
   let auth: Authenticator;
@@ -74,7 +81,12 @@ export function createContainer(
     audit: new AuditLog(platform.records),
     auth,
     editions,
-    site: new PublicSite(platform, siteGazette, { statuses, now: () => platform.clock.now() }),
+    site: new PublicSite(platform, siteGazette, {
+      statuses,
+      now: () => platform.clock.now(),
+      requireSiteCopy: options.siteFiles !== undefined,
+    }),
+    siteFiles: options.siteFiles,
     statuses,
     search,
     archive: createArchive({ platform, gazette: siteGazette, search, logger }),

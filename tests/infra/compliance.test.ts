@@ -88,6 +88,9 @@ describe("cdk-nag AWS Solutions checks", () => {
       "AwsSolutions-IAM5[Resource::*]", // X-Ray (x2 roles)
       "AwsSolutions-IAM5[Resource::<DataBlobBucketE59139A7.Arn>/*]", // object ARN of the blob bucket
       "AwsSolutions-IAM5[Resource::<DataBlobBucketE59139A7.Arn>/documents/*]", // documents' content (read)
+      "AwsSolutions-IAM5[Resource::<DataBlobBucketE59139A7.Arn>/editions/*]", // published files → site (read)
+      "AwsSolutions-IAM5[Resource::<DataSiteBucketA111EFA4.Arn>/documents/*]", // published files → site (write)
+      "AwsSolutions-IAM5[Resource::<DataSiteBucketA111EFA4.Arn>/editions/*]", // published files → site (write)
       "AwsSolutions-IAM5[Resource::arn:aws:sqs:*:*:gazette-repost-*]", // site-owned delivery queues
       "AwsSolutions-L1", // Node.js 22 pinned (x2 functions)
       "AwsSolutions-S1", // the access-log bucket itself

@@ -234,7 +234,7 @@ describe("least privilege", () => {
     expect(actions).not.toContain("sqs:DeleteMessage");
   });
 
-  test("the events function has no S3 permissions and may send only to its dead-letter queue and the repost fan-out queue", () => {
+  test("the events function may only read published files and copy them to the site bucket, and send only to its dead-letter queue and the repost fan-out queue", () => {
     // Prepare
     const statements = statementsOf("gazette-events");
     const queues = resourcesOf(gazette.statelessTemplate, "AWS::SQS::Queue");
@@ -254,7 +254,17 @@ describe("least privilege", () => {
       .map((r) => (r as { "Fn::GetAtt"?: [string, string] })["Fn::GetAtt"]?.[0]);
 
     // Assess
-    expect(actions.filter((action) => action.startsWith("s3:"))).toEqual([]);
+    const writes = statements.filter((st) => asArray(st.Action).includes("s3:PutObject"));
+    expect(actions.filter((action) => action.startsWith("s3:")).sort()).toEqual(
+      ["s3:GetObject", "s3:GetObject", "s3:ListBucket", "s3:PutObject"].sort(),
+    );
+    expect(actions).not.toContain("s3:DeleteObject");
+    // Writes go to the site bucket's published prefixes only, never to the blob bucket.
+    expect(writes).toHaveLength(1);
+    for (const r of asArray(writes[0]?.Resource)) {
+      expect(JSON.stringify(r)).toContain("SiteBucket");
+      expect(JSON.stringify(r)).toMatch(/\/(editions|documents)\/\*/);
+    }
     const fanoutId = (
       gazette.stateless.resolve(gazette.stateless.repostQueues.fanout.queue.queueArn) as {
         "Fn::GetAtt": [string, string];

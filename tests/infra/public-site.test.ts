@@ -1,6 +1,7 @@
 import { Match } from "aws-cdk-lib/assertions";
 import { CachePolicy, OriginRequestPolicy } from "aws-cdk-lib/aws-cloudfront";
 import { beforeAll, describe, expect, test } from "vitest";
+import { PUBLISHED_FILE_PATTERNS } from "../../infra/constructs/public-site.js";
 import { resourcesOf, type SynthesisedGazette, synthGazette } from "./helpers.js";
 
 type Origin = {
@@ -63,6 +64,26 @@ describe("PublicSite", () => {
     expect(siteOrigin?.S3OriginConfig?.OriginAccessIdentity).toBe("");
     expect(JSON.stringify(siteOrigin?.DomainName)).toMatch(/DataSiteBucket[0-9A-F]{8}RegionalDomainName/);
     gazette.statelessTemplate.resourceCountIs("AWS::CloudFront::CloudFrontOriginAccessIdentity", 0);
+  });
+
+  test("serves published PDFs, texts and manifests from the site bucket, cached, read-only", () => {
+    // Prepare
+    const statics = config.CacheBehaviors.find((b) => b.PathPattern === "/static/*");
+
+    // Act
+    const published = PUBLISHED_FILE_PATTERNS.map((p) =>
+      config.CacheBehaviors.find((b) => b.PathPattern === p),
+    );
+
+    // Assess
+    expect(PUBLISHED_FILE_PATTERNS).toEqual(
+      expect.arrayContaining(["/editions/*.pdf", "/documents/*.pdf", "/documents/*.json"]),
+    );
+    for (const behavior of published) {
+      expect(behavior?.TargetOriginId).toBe(statics?.TargetOriginId);
+      expect(behavior?.CachePolicyId).toBe(CachePolicy.CACHING_OPTIMIZED.cachePolicyId);
+      expect(behavior?.AllowedMethods).toEqual(["GET", "HEAD"]);
+    }
   });
 
   test("redirects HTTP to HTTPS on every behaviour", () => {
