@@ -6,6 +6,7 @@ import { Command, CommanderError } from "commander";
 import { normalizeText } from "../documents/text.js";
 import { registerArchiveCommands } from "./archive.js";
 import { ApiClient, ApiError, ConnectionError } from "./client.js";
+import { registerRepostCommands } from "./reposts.js";
 
 /**
  * `gazette` CLI. Talks to a running pipeline (GAZETTE_URL, default http://127.0.0.1:3000) with the
@@ -351,6 +352,8 @@ export async function run(
       exitCode = code;
     },
   });
+
+  registerRepostCommands(program, { client, io });
 
   try {
     await program.parseAsync([...argv], { from: "user" });

@@ -1,0 +1,206 @@
+/** `gazette sites …` and `gazette compliance`: the site registry and the inspection report. */
+import type { Command } from "commander";
+import { normalizeText } from "../documents/text.js";
+import type { ApiClient } from "./client.js";
+
+interface Io {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/** Terminal-safe: names come from the registry, and are data, never escape sequences. */
+const plain = (s: unknown) => normalizeText(String(s ?? ""));
+
+interface SiteView {
+  id: string;
+  name: string;
+  level: string;
+  region: string;
+  sectors: string[];
+  status: string;
+  delivery: { type: string; url?: string; queueUrl?: string };
+  disabledReason: string | null;
+}
+
+const FIGURES = [
+  "notices",
+  "delivered",
+  "acknowledged",
+  "verified",
+  "verification_failed",
+  "overdue",
+  "failed",
+];
+
+interface Report {
+  totals: Record<string, number>;
+  rates: Record<string, number>;
+  sites: (Record<string, number> & { name: string; region: string; level: string })[];
+  overdue: { title: string; siteName: string; region: string; deadline: string; status: string }[];
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** Mounts `sites` and `compliance` on the CLI program. */
+export function registerRepostCommands(
+  program: Command,
+  deps: { readonly client: () => ApiClient; readonly io: Io },
+): void {
+  const { io } = deps;
+  const sites = program.command("sites").description("Subordinate sites that must repost (转载单位)");
+
+  sites
+    .command("add")
+    .description("Register a site; a webhook must answer the hub.challenge GET first")
+    .requiredOption("--name <name>", "site name, e.g. 成都市人民政府")
+    .requiredOption("--level <level>", "province_dept, city, county or township")
+    .requiredOption("--region <code>", "GB/T 2260 code, e.g. 510100")
+    .option("--sector <sector>", "a sector (repeatable); none for a comprehensive site", collect, [])
+    .option("--webhook <url>", "deliver as signed webhooks to this URL")
+    .option("--sqs <queueUrl>", "deliver to this SQS queue (AWS)")
+    .action(
+      async (opts: {
+        name: string;
+        level: string;
+        region: string;
+        sector: string[];
+        webhook?: string;
+        sqs?: string;
+      }) => {
+        if (Boolean(opts.webhook) === Boolean(opts.sqs)) {
+          throw new Error("give exactly one of --webhook <url> and --sqs <queueUrl>");
+        }
+        const delivery = opts.webhook
+          ? { type: "webhook", url: opts.webhook }
+          : { type: "sqs", queueUrl: opts.sqs };
+        const { body } = await deps
+          .client()
+          .request<{ id: string; token: string; webhookSecret: string }>("POST", "/api/sites", {
+            body: JSON.stringify({
+              name: opts.name,
+              level: opts.level,
+              region: opts.region,
+              sectors: opts.sector,
+              delivery,
+            }),
+            headers: { "content-type": "application/json" },
+          });
+        io.out(`site ${body.id}`);
+        io.out(`token          ${body.token}`);
+        io.out(`webhookSecret  ${body.webhookSecret}`);
+        io.out("Give both to the site now: they are not shown again.");
+      },
+    );
+
+  sites
+    .command("list")
+    .description("List registered sites")
+    .action(async () => {
+      let cursor: string | undefined;
+      do {
+        const query = new URLSearchParams({ limit: "200", ...(cursor ? { cursor } : {}) });
+        const { body } = await deps
+          .client()
+          .request<{ items: SiteView[]; cursor?: string }>("GET", `/api/sites?${query}`);
+        for (const s of body.items) {
+          const target = s.delivery.url ?? s.delivery.queueUrl ?? "";
+          io.out(
+            `${s.id}  ${plain(s.name)}  ${s.level}  ${s.region}  ${s.status}${s.disabledReason ? ` (${plain(s.disabledReason)})` : ""}  ${plain(target)}`,
+          );
+        }
+        cursor = body.cursor;
+      } while (cursor);
+    });
+
+  for (const [command, status] of [
+    ["disable", "disabled"],
+    ["enable", "active"],
+  ] as const) {
+    sites
+      .command(command)
+      .description(
+        status === "disabled" ? "Stop delivering to a site" : "Deliver again (the webhook is checked first)",
+      )
+      .argument("<id>", "site id")
+      .option("--reason <text>", "why (disable)")
+      .action(async (id: string, opts: { reason?: string }) => {
+        const { body } = await deps
+          .client()
+          .request<SiteView>("PATCH", `/api/sites/${encodeURIComponent(id)}`, {
+            body: JSON.stringify({ status, ...(opts.reason ? { disabledReason: opts.reason } : {}) }),
+            headers: { "content-type": "application/json" },
+          });
+        io.out(`${body.id}  ${plain(body.name)}  ${body.status}`);
+      });
+  }
+
+  sites
+    .command("rotate-secret")
+    .description("A new signing secret; the old one keeps signing during the grace period")
+    .argument("<id>", "site id")
+    .option("--grace-seconds <n>", "how long the old secret keeps signing", "86400")
+    .action(async (id: string, opts: { graceSeconds: string }) => {
+      const { body } = await deps
+        .client()
+        .request<{ webhookSecret: string; previousExpiresAt: string }>(
+          "POST",
+          `/api/sites/${encodeURIComponent(id)}/rotate-secret`,
+          {
+            body: JSON.stringify({ graceSeconds: Number(opts.graceSeconds) }),
+            headers: { "content-type": "application/json" },
+          },
+        );
+      io.out(`webhookSecret  ${body.webhookSecret}`);
+      io.out(`the previous secret signs until ${body.previousExpiresAt}`);
+    });
+
+  program
+    .command("compliance")
+    .description("The repost inspection report (转载情况检查)")
+    .option("--from <date>", "published on or after (YYYY-MM-DD)")
+    .option("--to <date>", "published on or before (YYYY-MM-DD)")
+    .option("--region <code>", "GB/T 2260 code (covers its subdivisions)")
+    .option("--level <level>", "province_dept, city, county or township")
+    .option("--document <id>", "one document")
+    .option("--csv", "print the CSV (one row per site)")
+    .action(
+      async (opts: {
+        from?: string;
+        to?: string;
+        region?: string;
+        level?: string;
+        document?: string;
+        csv?: boolean;
+      }) => {
+        const query = new URLSearchParams();
+        for (const key of ["from", "to", "region", "level", "document"] as const) {
+          const value = opts[key];
+          if (value) query.set(key, value);
+        }
+        if (opts.csv) {
+          query.set("format", "csv");
+          const { body } = await deps.client().request<string>("GET", `/api/compliance?${query}`);
+          io.out(
+            String(body)
+              .replace(/^\uFEFF/, "")
+              .trimEnd(),
+          );
+          return;
+        }
+        const { body: r } = await deps.client().request<Report>("GET", `/api/compliance?${query}`);
+        io.out(FIGURES.map((f) => `${f} ${r.totals[f] ?? 0}`).join("  "));
+        io.out(
+          `verified ${((r.rates.verified ?? 0) * 100).toFixed(1)}%  overdue ${((r.rates.overdue ?? 0) * 100).toFixed(1)}%`,
+        );
+        for (const s of r.sites) {
+          io.out(
+            `  ${plain(s.name)} (${s.region}, ${s.level}): ${FIGURES.map((f) => `${f} ${s[f] ?? 0}`).join(", ")}`,
+          );
+        }
+        if (r.overdue.length) io.out(`overdue (${r.overdue.length}):`);
+        for (const o of r.overdue) {
+          io.out(`  ${o.deadline}  ${plain(o.siteName)} (${o.region})  ${plain(o.title)}  ${o.status}`);
+        }
+      },
+    );
+}

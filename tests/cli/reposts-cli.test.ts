@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { run } from "../../src/cli/main.js";
+import { loadConfig } from "../../src/config.js";
+import { type LocalRuntime, startLocal } from "../../src/runtime/local.js";
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), isTTY: false }, out, err };
+}
+
+describe("gazette sites and compliance", () => {
+  let runtime: LocalRuntime;
+  let receiver: Server;
+  let hook: string;
+  let dataDir: string;
+  let env: NodeJS.ProcessEnv;
+  beforeAll(async () => {
+    receiver = createServer((req, res) => {
+      const challenge = new URL(req.url ?? "/", "http://x").searchParams.get("hub.challenge");
+      res.writeHead(200).end(challenge ?? "");
+    });
+    await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+    hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    dataDir = mkdtempSync(join(tmpdir(), "gazette-cli-reposts-"));
+    runtime = await startLocal(loadConfig({ GAZETTE_DATA_DIR: dataDir, PORT: "0" }));
+    env = { GAZETTE_URL: runtime.url, GAZETTE_EDITOR_TOKEN: runtime.editorToken };
+  });
+  afterAll(async () => {
+    await runtime.stop();
+    await new Promise<void>((r) => receiver.close(() => r()));
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("registers, lists, disables, re-enables a site and rotates its secret", async () => {
+    // Prepare
+    const added = capture();
+    const listed = capture();
+    const disabled = capture();
+    const enabled = capture();
+    const rotated = capture();
+    const args = ["sites", "add", "--name", "锦江区", "--level", "county", "--region", "510104"];
+
+    // Act
+    const codeAdd = await run([...args, "--sector", "教育", "--webhook", hook], added.io, env);
+    const id = /^site (\S+)$/.exec(added.out[0] ?? "")?.[1] ?? "";
+    await run(["sites", "disable", id, "--reason", "网站改版"], disabled.io, env);
+    await run(["sites", "enable", id], enabled.io, env);
+    await run(["sites", "rotate-secret", id, "--grace-seconds", "60"], rotated.io, env);
+    await run(["sites", "list"], listed.io, env);
+
+    // Assess
+    expect(codeAdd).toBe(0);
+    expect(added.out[1]).toMatch(/^token {10}gst_/);
+    expect(added.out[2]).toMatch(/^webhookSecret {2}whsec_/);
+    expect(disabled.out).toEqual([`${id}  锦江区  disabled`]);
+    expect(enabled.out).toEqual([`${id}  锦江区  active`]);
+    expect(rotated.out[0]).toMatch(/^webhookSecret {2}whsec_/);
+    expect(listed.out).toEqual([`${id}  锦江区  county  510104  active  ${hook}`]);
+  });
+
+  it("refuses a site with both or neither delivery channel, and prints the report", async () => {
+    // Prepare
+    const refused = capture();
+    const report = capture();
+    const csv = capture();
+
+    // Act
+    const code = await run(
+      ["sites", "add", "--name", "某县", "--level", "county", "--region", "510105"],
+      refused.io,
+      env,
+    );
+    await run(["compliance"], report.io, env);
+    await run(["compliance", "--csv", "--region", "510100"], csv.io, env);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(refused.err.join("\n")).toContain("--webhook");
+    expect(report.out[0]).toBe(
+      "notices 0  delivered 0  acknowledged 0  verified 0  verification_failed 0  overdue 0  failed 0",
+    );
+    expect(csv.out[0]).toContain('"site_id","site","region"');
+  });
+});
