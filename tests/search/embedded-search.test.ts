@@ -236,6 +236,27 @@ describe("embedded search (SQLite FTS5 over CJK bigrams)", () => {
     expect((await index.search({})).total).toBe(1);
   });
 
+  it("keeps filters and facets current across writes between searches, its own and another process's", async () => {
+    // Prepare
+    const other = new SqliteSearchIndex(join(dir, "search.sqlite"));
+    await index.index([aSearchDocument({ id: "a", kind: "通知" })]);
+    expect((await index.search({ q: "方案" })).facets.kind).toEqual({ 通知: 1 });
+    // Act
+    await index.index([
+      aSearchDocument({ id: "a", kind: "意见" }),
+      aSearchDocument({ id: "b", kind: "通知" }),
+    ]);
+    const afterOwn = await index.search({ q: "方案", kind: "意见" });
+    await other.index([aSearchDocument({ id: "c", kind: "决定" })]);
+    await other.remove(["b"]);
+    const afterOther = await index.search({ q: "方案" });
+    other.close();
+    // Assess
+    expect(afterOwn.hits.map((h) => h.id)).toEqual(["a"]);
+    expect(afterOther.facets.kind).toEqual({ 意见: 1, 决定: 1 });
+    expect(afterOther.hits.map((h) => h.id).sort()).toEqual(["a", "c"]);
+  });
+
   it("forgets removed documents", async () => {
     // Prepare
     await index.index([aSearchDocument({ id: "a" }), aSearchDocument({ id: "b" })]);

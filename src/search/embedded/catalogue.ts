@@ -53,16 +53,17 @@ const dateNumber = (d: string) => (d ? Number(d.replaceAll("-", "")) : 0);
  * made broad queries ten times slower). A few MB per 100,000 documents; rebuilt after writes.
  */
 export class Catalogue {
-  readonly #kind: Int32Array;
-  readonly #year: Int32Array;
+  #kind: Int32Array;
+  #year: Int32Array;
   /** -1 where no document has the rowid. */
-  readonly #source: Int32Array;
-  readonly #status: Int32Array;
+  #source: Int32Array;
+  #status: Int32Array;
   /** The first issuer; further ones (joint documents) in #moreIssuers. */
-  readonly #issuer: Int32Array;
+  #issuer: Int32Array;
   readonly #moreIssuers = new Map<number, number[]>();
   /** YYYYMMDD, 0 when the date is unknown. */
-  readonly date: Int32Array;
+  date: Int32Array;
+  /** Every rowid ever set; removed ones fail has(). */
   readonly rowids: number[] = [];
   readonly #dicts = {
     kind: new Dictionary(),
@@ -80,19 +81,46 @@ export class Catalogue {
     this.#status = new Int32Array(size).fill(NONE);
     this.#issuer = new Int32Array(size).fill(NONE);
     this.date = new Int32Array(size);
+    for (const row of rows) this.set(row);
+  }
+
+  /** Adds or replaces one document's fields (after this process indexed it). */
+  set(row: CatalogueRow): void {
+    const r = row.rowid;
+    if (r >= this.#source.length) this.#grow(Math.max(r + 1, this.#source.length * 2));
+    if (this.#source[r] === NONE) this.rowids.push(r);
     const d = this.#dicts;
-    for (const row of rows) {
-      const r = row.rowid;
-      this.rowids.push(r);
-      if (row.kind !== null) this.#kind[r] = d.kind.code(row.kind);
-      if (row.year !== null) this.#year[r] = d.year.code(row.year);
-      this.#source[r] = d.source.code(row.source);
-      if (row.status !== null) this.#status[r] = d.status.code(row.status);
-      const issuers = [...new Set(JSON.parse(row.issuers) as string[])].map((i) => d.issuer.code(i));
-      if (issuers.length > 0) this.#issuer[r] = issuers[0]!;
-      if (issuers.length > 1) this.#moreIssuers.set(r, issuers.slice(1));
-      this.date[r] = dateNumber(row.sort_date);
-    }
+    this.#kind[r] = row.kind === null ? NONE : d.kind.code(row.kind);
+    this.#year[r] = row.year === null ? NONE : d.year.code(row.year);
+    this.#source[r] = d.source.code(row.source);
+    this.#status[r] = row.status === null ? NONE : d.status.code(row.status);
+    const issuers = [...new Set(JSON.parse(row.issuers) as string[])].map((i) => d.issuer.code(i));
+    this.#issuer[r] = issuers.length > 0 ? issuers[0]! : NONE;
+    if (issuers.length > 1) this.#moreIssuers.set(r, issuers.slice(1));
+    else this.#moreIssuers.delete(r);
+    this.date[r] = dateNumber(row.sort_date);
+  }
+
+  delete(rowid: number): void {
+    if (!this.has(rowid)) return;
+    this.#source[rowid] = NONE;
+    this.#moreIssuers.delete(rowid);
+    const at = this.rowids.indexOf(rowid);
+    if (at >= 0) this.rowids.splice(at, 1);
+  }
+
+  #grow(size: number): void {
+    const grown = (a: Int32Array, fill: number) => {
+      const b = new Int32Array(size).fill(fill);
+      b.set(a);
+      return b;
+    };
+    this.#kind = grown(this.#kind, NONE);
+    this.#year = grown(this.#year, NONE);
+    this.#source = grown(this.#source, NONE);
+    this.#status = grown(this.#status, NONE);
+    this.#issuer = grown(this.#issuer, NONE);
+    this.date = grown(this.date, 0);
   }
 
   has(rowid: number): boolean {

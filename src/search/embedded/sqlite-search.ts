@@ -58,9 +58,8 @@ interface DocRow {
 export class SqliteSearchIndex implements SearchIndex {
   #db: SqliteDatabase | undefined;
   readonly #trigram: boolean;
-  /** Count of this connection's writes; with PRAGMA data_version (other connections') it dates the catalogue. */
-  #writes = 0;
-  #cache: { version: number; writes: number; catalogue: Catalogue } | undefined;
+  /** The catalogue and the PRAGMA data_version it reflects (which other connections' commits change). */
+  #cache: { version: number; catalogue: Catalogue } | undefined;
 
   constructor(
     private readonly file: string,
@@ -124,7 +123,7 @@ export class SqliteSearchIndex implements SearchIndex {
     const ftsDelete = db.prepare("DELETE FROM fts WHERE rowid = ?");
     const ftsInsert = db.prepare("INSERT INTO fts (rowid, title, meta, body) VALUES (?, ?, ?, ?)");
     const tokens = this.#trigram ? foldText : tokenString;
-    this.#writes++;
+    const written: CatalogueRow[] = [];
     db.transaction(() => {
       for (const d of docs) {
         const docNumber = d.docNumber?.trim() || undefined;
@@ -144,11 +143,22 @@ export class SqliteSearchIndex implements SearchIndex {
           url: d.url,
           sort_date: d.date ?? "",
         }) as { rowid: number };
+        written.push({
+          rowid,
+          kind: d.kind ?? null,
+          year: d.date?.slice(0, 4) ?? null,
+          source: d.source,
+          status: d.status ?? null,
+          issuers: JSON.stringify(d.issuers),
+          sort_date: d.date ?? "",
+        });
         ftsDelete.run(rowid);
         const meta = [docNumber ?? "", ...d.issuers, d.ref ?? ""].join("\n");
         ftsInsert.run(rowid, tokens(d.title), tokens(meta), tokens(d.text));
       }
     })();
+    // Committed: keep the in-memory catalogue current instead of reloading it.
+    for (const row of written) this.#cache?.catalogue.set(row);
   }
 
   async remove(ids: readonly string[]): Promise<void> {
@@ -156,15 +166,17 @@ export class SqliteSearchIndex implements SearchIndex {
     const find = db.prepare("SELECT rowid FROM docs WHERE id = ?");
     const ftsDelete = db.prepare("DELETE FROM fts WHERE rowid = ?");
     const docDelete = db.prepare("DELETE FROM docs WHERE rowid = ?");
-    this.#writes++;
+    const removed: number[] = [];
     db.transaction(() => {
       for (const id of ids) {
         const row = find.get(id) as { rowid: number } | undefined;
         if (!row) continue;
         ftsDelete.run(row.rowid);
         docDelete.run(row.rowid);
+        removed.push(row.rowid);
       }
     })();
+    for (const rowid of removed) this.#cache?.catalogue.delete(rowid);
   }
 
   async search(input: SearchQuery): Promise<SearchResult> {
@@ -297,10 +309,10 @@ export class SqliteSearchIndex implements SearchIndex {
     return new Map(rows.map((row) => [row.r, row]));
   }
 
-  /** The in-memory facet fields, reloaded when this or another connection changed the index. */
+  /** The in-memory facet fields: updated by this connection's writes, reloaded after another's. */
   #catalogue(): Catalogue {
     const version = this.#run(() => this.#conn.pragma("data_version", { simple: true }) as number);
-    if (this.#cache && this.#cache.version === version && this.#cache.writes === this.#writes) {
+    if (this.#cache && this.#cache.version === version) {
       return this.#cache.catalogue;
     }
     const catalogue = new Catalogue(
@@ -311,7 +323,7 @@ export class SqliteSearchIndex implements SearchIndex {
             .all() as CatalogueRow[],
       ),
     );
-    this.#cache = { version, writes: this.#writes, catalogue };
+    this.#cache = { version, catalogue };
     return catalogue;
   }
 
