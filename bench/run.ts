@@ -32,11 +32,11 @@ function pdfReport(r: PdfBenchResult): string[] {
     `machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, node ${process.version}`,
     `edition: ${r.pages} pages of generated documents, GB/T 9704 layout; rendered as publishing does: the edition PDF, every per-document PDF, ${r.webPages} web pages and the canonical texts`,
     "",
-    `ours (pdf-lib + fontkit 2, Fandol fonts; PDF + pages): ${r.pagesPerSecond.toFixed(1)} pages/s, ${(r.bytesPerPage / 1024).toFixed(2)} KiB/page, peak RSS ${r.peakRssMiB.toFixed(0)} MiB`,
+    `ours (pdf-lib + fontkit 2, Fandol fonts; PDF + pages): ${r.pagesPerSecond.toFixed(1)} pages/s (median of ${r.runs.length} runs: ${r.runs.map((x) => x.toFixed(2)).join(" / ")} s), ${(r.bytesPerPage / 1024).toFixed(2)} KiB/page, peak RSS ${r.peakRssMiB.toFixed(0)} MiB`,
   ];
   if (r.chromium) {
     lines.push(
-      `peer: Debian chromium --headless --print-to-pdf of the same edition's HTML: ${r.chromium.pagesPerSecond.toFixed(1)} pages/s, ${(r.chromium.bytesPerPage / 1024).toFixed(2)} KiB/page`,
+      `peer: Debian chromium --headless --print-to-pdf of the same edition's HTML: ${r.chromium.pagesPerSecond.toFixed(1)} pages/s (median of ${r.chromium.runs.length} runs: ${r.chromium.runs.map((x) => x.toFixed(2)).join(" / ")} s), ${(r.chromium.bytesPerPage / 1024).toFixed(2)} KiB/page`,
       `ratio speed ours/chromium: ${r.chromium.pagesPerSecondRatio.toFixed(2)} (goal ≥ 5: ${r.chromium.pagesPerSecondRatio >= 5 ? "met" : "not met"})`,
       `ratio bytes/page ours/chromium: ${r.chromium.bytesPerPageRatio.toFixed(2)} (goal ≤ 0.5: ${r.chromium.bytesPerPageRatio <= 0.5 ? "met" : "not met"})`,
     );
