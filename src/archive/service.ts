@@ -84,6 +84,8 @@ export interface JobView {
   readonly createdAt: string;
   readonly finishedAt?: string | undefined;
   readonly edition: EditionInfo;
+  /** Scans: the script read (sim/tra), once decided; "auto" before the first page is read. */
+  readonly script?: Script | "auto" | undefined;
   readonly progress: Record<string, { total: number; done: number; failed: number }>;
   readonly pages: { index: number; text: string; confidence: number; status: string; error?: string }[];
   readonly items: ItemSummary[];
@@ -93,6 +95,8 @@ export interface JobView {
 type StoredItem = Omit<ArchiveItem, "text"> & { readonly textKey: string };
 
 const JOB_SK = "job";
+/** The script (sim/tra) an auto job's first page decided. */
+const SCRIPT_SK = "script";
 const ITEM_SK = "item";
 const jobPk = (id: string) => `archive#job#${id}`;
 const unitSk = (index: number) => `unit#${String(index).padStart(5, "0")}`;
@@ -349,16 +353,23 @@ export class ArchiveService {
     const engine = await this.ocrEngine();
     const vertical = cleaned.layout.vertical;
     let result: OcrResult;
-    if (job.script === "auto") {
-      // Script by confidence: Simplified first; a page read with low confidence is read again
-      // as Traditional and the better reading kept (costs a second pass on Traditional pages only).
-      result = await engine.recognize(png, { script: "sim", vertical });
-      if (result.confidence < 80 && !vertical) {
-        const traditional = await engine.recognize(png, { script: "tra", vertical });
-        if (traditional.confidence > result.confidence) result = traditional;
-      }
+    const decided = job.script === "auto" ? await this.decidedScript(job.id) : job.script;
+    if (decided) {
+      result = await engine.recognize(png, { script: decided, vertical });
     } else {
-      result = await engine.recognize(png, { script: job.script, vertical });
+      // Simplified or Traditional, decided once per job (a gazette issue is in one script): the
+      // first page is read with both models and the more confident reading wins. Confidence
+      // alone, not a threshold: chi_sim reads a Traditional page as fluent Simplified with a
+      // confidence of ~87, chi_tra reads it at ~90.
+      const sim = await engine.recognize(png, { script: "sim", vertical });
+      const tra = await engine.recognize(png, { script: "tra", vertical });
+      result = tra.confidence > sim.confidence ? tra : sim;
+      await ignoreConflict(
+        this.platform.records.put(
+          { pk: jobPk(job.id), sk: SCRIPT_SK, data: { script: result === tra ? "tra" : "sim", page: index } },
+          { kind: "absent" },
+        ),
+      );
     }
     const base = `archive/jobs/${job.id}/pages/${String(index + 1).padStart(4, "0")}`;
     await this.platform.blobs.put(`${base}.png`, png, { contentType: "image/png" });
@@ -377,6 +388,11 @@ export class ArchiveService {
       language: result.language,
       vertical,
     };
+  }
+
+  private async decidedScript(jobId: string): Promise<Script | undefined> {
+    const record = await this.platform.records.get<{ script: Script }>({ pk: jobPk(jobId), sk: SCRIPT_SK });
+    return record?.data.script;
   }
 
   private async cleanText(job: ArchiveJob, index: number): Promise<UnitResult> {
@@ -611,6 +627,12 @@ export class ArchiveService {
       createdAt: job.data.createdAt,
       finishedAt: job.data.finishedAt,
       edition: job.data.edition,
+      script:
+        job.data.kind === "scans"
+          ? job.data.script === "auto"
+            ? ((await this.decidedScript(id)) ?? "auto")
+            : job.data.script
+          : undefined,
       progress: {
         [unitStage]: { total, done, failed },
         segment: { total: 1, done: finished ? 1 : 0, failed: 0 },

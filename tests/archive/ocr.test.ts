@@ -21,14 +21,21 @@ const OCR_TIMEOUT = 180_000;
 
 describe("OCR of scanned pages (tesseract.js, traineddata from npm)", () => {
   let app: TestApp;
-  let job: {
+  interface JobView {
     status: string;
+    script: string;
     pages: { index: number; text: string; confidence: number }[];
     items: { title: string; docNumber?: string; date?: string }[];
-  };
+  }
+  let job: JobView;
+  let traditional: JobView;
+  const engineBefore = process.env.GAZETTE_OCR_ENGINE;
 
   beforeAll(async () => {
-    // Prepare: one edition of two scans: a clean PDF page and a degraded photo of the same page.
+    // Prepare: one edition of two scans: a clean PDF page and a degraded photo of the same page;
+    // another of a Traditional page. tesseract.js even where the native CLI is installed, so
+    // the test measures the engine `npm install` brings.
+    process.env.GAZETTE_OCR_ENGINE = "tesseract.js";
     app = createTestApp();
     const pdf = await syntheticPdf([{ lines: SAMPLE_LINES_SIMPLIFIED }]);
     const degraded = encodePng(
@@ -45,11 +52,24 @@ describe("OCR of scanned pages (tesseract.js, traineddata from npm)", () => {
     const { job: created } = (await response.json()) as { job: { id: string } };
     await drainArchiveQueue(app.container.platform.queues, app.container.archive.handler);
     job = await (await app.request(`/api/archive/jobs/${created.id}`)).json();
+    const traditionalForm = new FormData();
+    const traditionalPdf = await syntheticPdf([{ lines: SAMPLE_LINES_TRADITIONAL, traditional: true }]);
+    traditionalForm.append(
+      "files",
+      new Blob([traditionalPdf as BlobPart], { type: "application/pdf" }),
+      "t.pdf",
+    );
+    const second = await app.request("/api/archive/scans", { method: "POST", body: traditionalForm });
+    const { job: secondJob } = (await second.json()) as { job: { id: string } };
+    await drainArchiveQueue(app.container.platform.queues, app.container.archive.handler);
+    traditional = await (await app.request(`/api/archive/jobs/${secondJob.id}`)).json();
   }, OCR_TIMEOUT);
 
   afterAll(async () => {
     await app.container.archive.close();
     app.close();
+    if (engineBefore === undefined) delete process.env.GAZETTE_OCR_ENGINE;
+    else process.env.GAZETTE_OCR_ENGINE = engineBefore;
   });
 
   const reference = SAMPLE_LINES_SIMPLIFIED.join("");
@@ -61,6 +81,14 @@ describe("OCR of scanned pages (tesseract.js, traineddata from npm)", () => {
 
   it("reads a rotated, noisy, blurred, yellowed page with a CER of at most 5% after cleaning", () => {
     expect(characterErrorRate(reference, job.pages[1]!.text)).toBeLessThanOrEqual(0.05);
+  });
+
+  it("tells a Traditional page from a Simplified one and reads it with chi_tra", () => {
+    expect(job.script).toBe("sim");
+    expect(traditional.script).toBe("tra");
+    expect(
+      characterErrorRate(SAMPLE_LINES_TRADITIONAL.join(""), traditional.pages[0]!.text),
+    ).toBeLessThanOrEqual(0.05);
   });
 
   it("finds the document's title and 成文日期 in the OCR text", () => {

@@ -38,13 +38,21 @@ class FakeOcr implements OcrEngine {
   calls: number[] = [];
   failOnce = new Set<number>();
   alwaysFail = new Set<number>();
-  async recognize(png: Uint8Array, _options: OcrOptions): Promise<OcrResult> {
+  async recognize(png: Uint8Array, options: OcrOptions): Promise<OcrResult> {
     const page = decodeImage(png).width - 200;
     this.calls.push(page);
     if (this.failOnce.delete(page) || this.alwaysFail.has(page)) throw new Error("worker crashed");
     const hocr = hocrFor(PAGES[page] ?? "");
     const { parseHocr } = await import("../../src/archive/ocr/hocr.js");
-    return { text: PAGES[page] ?? "", confidence: 91, hocr, page: parseHocr(hocr), language: "chi_sim" };
+    // This "edition" is Traditional: chi_tra is the more confident model.
+    const confidence = options.script === "tra" ? 91 : 86;
+    return {
+      text: PAGES[page] ?? "",
+      confidence,
+      hocr,
+      page: parseHocr(hocr),
+      language: `chi_${options.script}`,
+    };
   }
   async close() {}
 }
@@ -210,7 +218,7 @@ describe("scan jobs: per-page work, crashes and redelivery", () => {
     setUp();
     const job = await archive.service.submitScans(
       files(),
-      { year: "1985", issue: "3", gazette: "四川政报" },
+      { year: "1985", issue: "3", gazette: "四川政报", script: "sim" },
       "editor",
     );
 
@@ -233,7 +241,7 @@ describe("scan jobs: per-page work, crashes and redelivery", () => {
     // Prepare: the process dies while feeding the search index, after items were stored.
     setUp();
     search.failNext = true;
-    const job = await archive.service.submitScans(files(), {}, "editor");
+    const job = await archive.service.submitScans(files(), { script: "sim" }, "editor");
 
     // Act
     await drainArchiveQueue(app.container.platform.queues, archive.handler);
@@ -257,7 +265,7 @@ describe("scan jobs: per-page work, crashes and redelivery", () => {
     // Prepare
     setUp();
     ocr.failOnce.add(1);
-    const job = await archive.service.submitScans(files(), {}, "editor");
+    const job = await archive.service.submitScans(files(), { script: "sim" }, "editor");
 
     // Act
     await drainArchiveQueue(app.container.platform.queues, archive.handler);
@@ -271,7 +279,7 @@ describe("scan jobs: per-page work, crashes and redelivery", () => {
     // Prepare
     setUp();
     ocr.alwaysFail.add(0);
-    const job = await archive.service.submitScans(files(), {}, "editor");
+    const job = await archive.service.submitScans(files(), { script: "sim" }, "editor");
 
     // Act
     await drainArchiveQueue(app.container.platform.queues, archive.handler);
@@ -283,5 +291,24 @@ describe("scan jobs: per-page work, crashes and redelivery", () => {
     expect(view.progress.ocr).toEqual({ total: 3, done: 2, failed: 1 });
     expect(view.pages[0]).toMatchObject({ status: "failed", error: "worker crashed" });
     expect(view.items).toHaveLength(2);
+  });
+
+  it("decides Simplified or Traditional once per job, from the first page's more confident model", async () => {
+    // Prepare
+    setUp();
+    const job = await archive.service.submitScans([files()[0]!], {}, "editor");
+    await drainArchiveQueue(app.container.platform.queues, archive.handler);
+    const second = await archive.service.submitScans(files().slice(1), {}, "editor");
+
+    // Act
+    const view = await archive.service.getJob(job.id);
+    ocr.calls = [];
+    await drainArchiveQueue(app.container.platform.queues, archive.handler);
+
+    // Assess
+    expect(view.script).toBe("tra");
+    // The second job decides for itself: its first page is read twice, the other once.
+    expect(ocr.calls).toHaveLength(3);
+    expect((await archive.service.getJob(second.id)).script).toBe("tra");
   });
 });
