@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { archiveOpenApiPaths } from "../archive/openapi.js";
 import type { Config } from "../config.js";
 import { DISCLOSURE_ATTRIBUTES, DOCUMENT_KINDS } from "../documents/model.js";
 import { submissionSchema } from "../documents/submission.js";
@@ -310,6 +311,7 @@ export function buildOpenApiDocument(config: Pick<Config, "gazette" | "limits">)
       },
       ...searchOpenApiPaths,
       ...repostsOpenApiPaths,
+      ...archiveOpenApiPaths,
       "/api/openapi.json": {
         get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" } } },
       },
