@@ -50,8 +50,8 @@ describe("archive on AWS (CDK)", () => {
     // Assess
     expect(queue).toBeDefined();
     for (const fn of functions) {
-      const variables = (fn.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
-      expect(variables.GAZETTE_QUEUE_URL_ARCHIVE).toEqual({ Ref: queue });
+      const environment = fn.Properties?.Environment as { Variables: Record<string, unknown> } | undefined;
+      expect(environment?.Variables.GAZETTE_QUEUE_URL_ARCHIVE).toEqual({ Ref: queue });
     }
     gazette.statelessTemplate.hasResourceProperties("AWS::IAM::Policy", {
       PolicyDocument: {
