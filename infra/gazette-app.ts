@@ -31,6 +31,8 @@ export interface GazetteStacks {
  * - `jwtIssuer` + `jwtAudience` (array, or comma-separated string): JWT instead of IAM on editor routes
  * - `siteDomainName` (array or comma-separated) + `siteCertificateArn`: custom domain for CloudFront
  * - `siteWebAclArn`: WAFv2 web ACL for CloudFront
+ * - `publicBaseUrl`: the site's public address (default https:// + the first siteDomainName); repost
+ *   notices link documents and their ack URL under it
  * - `siteDistributionId`: after the first deployment, pin the site bucket's OAC grant to it
  * - `search=opensearch`: an OpenSearch domain for the public search (default: none; the embedded
  *   index does not fit Lambda, so /api/search answers 503 without it)
@@ -55,6 +57,7 @@ export function addGazetteStacks(app: App, overrides: GazetteAppOverrides = {}):
     archiveEntry: overrides.archiveEntry,
     search: stateful.search,
     siteDomainNames: stringList(context("siteDomainName"), "siteDomainName"),
+    publicBaseUrl: optionalString(context("publicBaseUrl"), "publicBaseUrl"),
     siteCertificateArn: optionalString(context("siteCertificateArn"), "siteCertificateArn"),
     siteWebAclArn: optionalString(context("siteWebAclArn"), "siteWebAclArn"),
   });

@@ -60,6 +60,12 @@ export interface GazetteStatelessStackProps extends StackProps {
   readonly siteCertificateArn?: string;
   /** WAFv2 web ACL (CLOUDFRONT scope) for the distribution. */
   readonly siteWebAclArn?: string;
+  /**
+   * Public address of the site (GAZETTE_BASE_URL): links in feeds, and the document URLs and ack
+   * URLs that repost notices send to subordinate sites.
+   * @default `https://${siteDomainNames[0]}` when a custom domain is set, else unset
+   */
+  readonly publicBaseUrl?: string;
   /** The OpenSearch domain (GazetteStatefulStack.search): the API searches it, the events function indexes. */
   readonly search?: GazetteSearch | undefined;
 }
@@ -88,6 +94,7 @@ export class GazetteStatelessStack extends Stack {
       repostEntry,
       archiveEntry,
       siteDomainNames,
+      publicBaseUrl,
       siteCertificateArn,
       siteWebAclArn,
       search,
@@ -124,6 +131,8 @@ export class GazetteStatelessStack extends Stack {
     // Archive (issue 5): one message per scanned page or ingested text.
     this.archiveQueue = new ArchiveQueue(this, "ArchiveQueue");
 
+    const firstDomain = siteDomainNames?.[0];
+    const baseUrl = publicBaseUrl ?? (firstDomain ? `https://${firstDomain}` : undefined);
     const environment = {
       GAZETTE_MODE: "aws",
       GAZETTE_PUBLISHING: "queued",
@@ -135,6 +144,8 @@ export class GazetteStatelessStack extends Stack {
       ...this.repostQueues.environment(),
       ...this.archiveQueue.environment(),
       ...(search ? { GAZETTE_SEARCH: "opensearch", GAZETTE_OPENSEARCH_URL: search.url } : {}),
+      // The CloudFront domain cannot be used here (the distribution depends on the API function).
+      ...(baseUrl ? { GAZETTE_BASE_URL: baseUrl } : {}),
       NODE_OPTIONS: "--enable-source-maps",
     };
 

@@ -146,4 +146,21 @@ describe("reposts on AWS", () => {
       }),
     ]);
   });
+
+  test("repost links use the public address given by -c publicBaseUrl, else the custom domain", () => {
+    // Prepare
+    const withBase = synthGazette({ context: { publicBaseUrl: "https://gazette.example.gov.cn" } });
+    const env = (g: SynthesisedGazette) =>
+      Object.values(resourcesOf(g.statelessTemplate, "AWS::Lambda::Function"))
+        .map((fn) => propOf<{ Variables: Record<string, unknown> }>(fn, "Environment").Variables)
+        .find((v) => v.POWERTOOLS_SERVICE_NAME === "gazette-repost-delivery");
+
+    // Act
+    const given = env(withBase)?.GAZETTE_BASE_URL;
+    const unset = env(gazette)?.GAZETTE_BASE_URL;
+
+    // Assess
+    expect(given).toBe("https://gazette.example.gov.cn");
+    expect(unset).toBeUndefined();
+  });
 });
