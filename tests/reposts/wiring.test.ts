@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.js";
 import { EVENTS_QUEUE } from "../../src/documents/intake.js";
 import { createEventsHandler } from "../../src/handlers/events.js";
 import { toSqsEvent } from "../../src/platform/queue-poller.js";
@@ -134,6 +135,18 @@ describe("reposts in the pipeline", () => {
       ]),
     );
     expect(doc.paths["/api/reposts/{noticeId}/ack"]?.post?.security).toEqual([{ siteToken: [] }]);
+  });
+
+  it("never allows private targets in AWS mode, whatever the environment says", () => {
+    // Prepare / Act
+    const aws = loadConfig({ GAZETTE_MODE: "aws", GAZETTE_ALLOW_PRIVATE_TARGETS: "true" });
+    const local = loadConfig({});
+    const localOff = loadConfig({ GAZETTE_ALLOW_PRIVATE_TARGETS: "false" });
+
+    // Assess
+    expect(aws.reposts.allowPrivateTargets).toBe(false);
+    expect(local.reposts.allowPrivateTargets).toBe(true);
+    expect(localOff.reposts.allowPrivateTargets).toBe(false);
   });
 
   it("refuses loopback webhooks in AWS mode", async () => {
