@@ -179,6 +179,7 @@ export function generateDocuments(n: number, seed = 20240601): GeneratedDocument
   const r = rng(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(r() * list.length)]!;
   const serials = new Map<string, number>();
+  const places = new Set<string>();
   const docs: GeneratedDocument[] = [];
   for (let i = 0; i < n; i++) {
     const [issuer, prefix] = pick(ISSUERS);
@@ -191,7 +192,11 @@ export function generateDocuments(n: number, seed = 20240601): GeneratedDocument
     serials.set(serialKey, serial);
     const kind = pick(KINDS);
     const topic = pick(TOPICS);
-    const place = `${pick(NAME_CHARS)}${pick(NAME_CHARS)}${pick(NAME_CHARS)}${pick(PLACE_SUFFIX)}`;
+    // Unique, so a known-item query names one document (random names collide for 2.5% of them).
+    let place: string;
+    do place = `${pick(NAME_CHARS)}${pick(NAME_CHARS)}${pick(NAME_CHARS)}${pick(PLACE_SUFFIX)}`;
+    while (places.has(place));
+    places.add(place);
     const title = `${issuer}关于${pick(VERBS)}${topic}${pick(OBJECTS)}的${kind}`;
     const sentences: string[] = [];
     const count = 8 + Math.floor(r() * 16);
