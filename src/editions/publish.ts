@@ -266,6 +266,35 @@ function failureMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * Step 1 of a publication: notes the intent on a draft (fixing its documents and publishedAt).
+ * Returns the frozen record, or undefined when the edition changed meanwhile (look again).
+ */
+async function freeze(
+  records: RecordStore,
+  record: StoredRecord<Edition>,
+  now: () => Date,
+  by: string,
+): Promise<StoredRecord<Edition> | undefined> {
+  if (record.data.documents.length === 0) {
+    throw new PlacementRefusedError(`Edition ${record.data.id} has no documents`, [
+      problem("documents", "edition_empty", "An edition needs at least one document to be published"),
+    ]);
+  }
+  if (record.data.publishing) return record;
+  const intent: Edition = {
+    ...record.data,
+    publishing: { startedAt: now().toISOString(), by },
+    publishFailure: null,
+  };
+  try {
+    return await putEdition(records, intent, record.version);
+  } catch (error) {
+    if (error instanceof ConditionFailedError) return undefined;
+    throw error;
+  }
+}
+
 /** Queue that carries publication requests to the renderer (its own Lambda in AWS). */
 export const PUBLISHING_QUEUE = "publishing";
 
@@ -292,24 +321,9 @@ export async function requestPublication(
   for (let attempt = 0; attempt < 10; attempt++) {
     let record = await mustLoad(platform.records, editionId);
     if (record.data.status === "published") return record.data;
-    if (record.data.documents.length === 0) {
-      throw new PlacementRefusedError(`Edition ${editionId} has no documents`, [
-        problem("documents", "edition_empty", "An edition needs at least one document to be published"),
-      ]);
-    }
-    if (!record.data.publishing) {
-      const intent: Edition = {
-        ...record.data,
-        publishing: { startedAt: now().toISOString(), by },
-        publishFailure: null,
-      };
-      try {
-        record = await putEdition(platform.records, intent, record.version);
-      } catch (error) {
-        if (error instanceof ConditionFailedError) continue;
-        throw error;
-      }
-    }
+    const frozen = await freeze(platform.records, record, now, by);
+    if (!frozen) continue; // changed meanwhile: look again
+    record = frozen;
     const message: PublishRequestedMessage = { type: "edition.publish", editionId, requestedBy: by };
     await platform.queues.send(PUBLISHING_QUEUE, [{ body: JSON.stringify(message) }]);
     return record.data;
@@ -341,24 +355,9 @@ export async function publishEdition(editionId: string, deps: PublishDeps): Prom
       const edition = await completePublication(platform, record, now);
       return { edition, manifest: await readManifest(platform.blobs, edition) };
     }
-    if (record.data.documents.length === 0) {
-      throw new PlacementRefusedError(`Edition ${editionId} has no documents`, [
-        problem("documents", "edition_empty", "An edition needs at least one document to be published"),
-      ]);
-    }
-    if (!record.data.publishing) {
-      const intent: Edition = {
-        ...record.data,
-        publishing: { startedAt: now().toISOString(), by },
-        publishFailure: null,
-      };
-      try {
-        record = await putEdition(platform.records, intent, record.version);
-      } catch (error) {
-        if (error instanceof ConditionFailedError) continue; // changed meanwhile: look again
-        throw error;
-      }
-    }
+    const frozen = await freeze(platform.records, record, now, by);
+    if (!frozen) continue; // changed meanwhile: look again
+    record = frozen;
     const edition = record.data;
     const publishing = edition.publishing!;
     let rendered: RenderResult;
