@@ -11,6 +11,7 @@ export function createApiApp(container: Container) {
     editions: container.editions,
     statuses: container.statuses,
     search: container.search,
+    searchReindex: { platform: container.platform, now: () => container.platform.clock.now() },
     reposts: container.reposts,
     archive: container.archive,
     now: () => container.platform.clock.now(),

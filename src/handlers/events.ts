@@ -11,7 +11,13 @@ import { createSqsHandler } from "../platform/sqs-consumer.js";
 import { copyEditionToSite } from "../publishing/site-copy.js";
 import { enqueueFanout } from "../reposts/fanout.js";
 import type { RepostOverdueEvent } from "../reposts/tick.js";
-import { type GazetteIndexingDeps, indexPublishedDocuments } from "../search/gazette.js";
+import {
+  type GazetteIndexingDeps,
+  indexPublishedDocuments,
+  reindexEdition,
+  SEARCH_REINDEX_EVENT,
+  type SearchReindexEvent,
+} from "../search/gazette.js";
 import type { DocumentStatuses } from "../status/service.js";
 
 /** Domain events → subscribers. Editions and reposts add their subscribers here. */
@@ -78,6 +84,11 @@ export function createEventsHandler(deps: {
               deadline: e.deadline,
             },
           });
+          return;
+        }
+        case SEARCH_REINDEX_EVENT: {
+          const e = body as SearchReindexEvent;
+          if (deps.searchIndexing) await reindexEdition(deps.searchIndexing, e.editionId);
           return;
         }
         default:

@@ -7,6 +7,7 @@ import type { DocumentIntake, ListFilter } from "../documents/intake.js";
 import { DISCLOSURE_ATTRIBUTES, DOCUMENT_KINDS } from "../documents/model.js";
 import { createEditionsRoutes } from "../editions/http.js";
 import type { EditionService } from "../editions/service.js";
+import type { Platform } from "../platform/ports.js";
 import type { PublicSite } from "../publishing/public-site.js";
 import type { Reposts } from "../reposts/module.js";
 import { createSearchRoutes } from "../search/http.js";
@@ -36,6 +37,10 @@ export interface AppDependencies {
   readonly logError?: (error: unknown) => void;
   /** Public search (GET /api/search, GET /search); left out, those routes are not mounted. */
   readonly search?: SearchIndex | undefined;
+  /** Enables POST /api/search/reindex: queues published editions for the events consumer to index. */
+  readonly searchReindex?:
+    | { readonly platform: Pick<Platform, "records" | "queues">; readonly now: () => Date }
+    | undefined;
 }
 
 type AppEnv = { Variables: { principal: Principal } };
@@ -293,7 +298,12 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   if (deps.search) {
     app.route(
       "/",
-      createSearchRoutes({ search: deps.search, gazette: config.gazette, logError: deps.logError }),
+      createSearchRoutes({
+        search: deps.search,
+        gazette: config.gazette,
+        logError: deps.logError,
+        reindex: deps.searchReindex && { requireEditor: editor as MiddlewareHandler, ...deps.searchReindex },
+      }),
     );
   }
 

@@ -2,7 +2,10 @@ import { blocksToPlainText } from "../documents/body.js";
 import { docNumberKey } from "../documents/doc-number.js";
 import type { GazetteDocument } from "../documents/model.js";
 import { readDocument } from "../documents/records.js";
-import type { Platform } from "../platform/ports.js";
+import type { Edition } from "../editions/model.js";
+import { loadEdition } from "../editions/publish.js";
+import { EDITIONS_PARTITION } from "../editions/records.js";
+import type { Platform, RecordStore } from "../platform/ports.js";
 import { documentPath, href } from "../site/urls.js";
 import { chinaToday, type DocumentStatuses } from "../status/service.js";
 import type { SearchDocument, SearchIndex } from "./ports.js";
@@ -100,4 +103,36 @@ async function referencedIds(
     }
   }
   return [...ids];
+}
+
+/** Re-indexes one published edition's documents (queued by POST /api/search/reindex). */
+export const SEARCH_REINDEX_EVENT = "search.reindex";
+
+export interface SearchReindexEvent {
+  readonly type: typeof SEARCH_REINDEX_EVENT;
+  readonly editionId: string;
+  readonly requestedBy: string;
+  readonly at: string;
+}
+
+/** Ids of every published edition, oldest first. */
+export async function publishedEditionIds(records: RecordStore): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await records.query<Edition>(EDITIONS_PARTITION, { limit: 200, cursor });
+    for (const item of page.items) if (item.data.status === "published") ids.push(item.data.id);
+    cursor = page.cursor;
+  } while (cursor);
+  return ids;
+}
+
+/** Indexes a published edition's public documents again (after an engine switch or a lost index). */
+export async function reindexEdition(
+  deps: GazetteIndexingDeps & { readonly platform: Pick<Platform, "records" | "blobs"> },
+  editionId: string,
+): Promise<{ indexed: number; skipped: number }> {
+  const record = await loadEdition(deps.platform.records, editionId);
+  if (record?.data.status !== "published") return { indexed: 0, skipped: 0 };
+  return indexPublishedDocuments(deps, record.data.documents);
 }

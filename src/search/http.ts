@@ -1,8 +1,12 @@
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import type { GazetteSettings } from "../config.js";
+import { EVENTS_QUEUE } from "../documents/intake.js";
+import type { Principal } from "../http/auth.js";
 import { errorResponse, HttpProblem } from "../http/errors.js";
 import { jsonResponse } from "../http/json.js";
+import type { Platform } from "../platform/ports.js";
 import { SearchQueryError, SearchUnavailableError } from "./errors.js";
+import { publishedEditionIds, SEARCH_REINDEX_EVENT, type SearchReindexEvent } from "./gazette.js";
 import { renderSearchPage } from "./page.js";
 import type { SearchIndex, SearchQuery, SearchResult } from "./ports.js";
 import { queryFromParams } from "./query.js";
@@ -25,8 +29,39 @@ export function createSearchRoutes(deps: {
   readonly gazette: GazetteSettings & { readonly baseUrl?: string };
   readonly logError?: (error: unknown) => void;
   readonly templatesDir?: string;
-}): Hono {
-  const app = new Hono();
+  /** POST /api/search/reindex (editor): queues every published edition for indexing again. */
+  readonly reindex?:
+    | {
+        readonly requireEditor: MiddlewareHandler;
+        readonly platform: Pick<Platform, "records" | "queues">;
+        readonly now: () => Date;
+      }
+    | undefined;
+}): Hono<{ Variables: { principal: Principal } }> {
+  const app = new Hono<{ Variables: { principal: Principal } }>();
+
+  const reindex = deps.reindex;
+  if (reindex) {
+    // The events consumer does the work (in AWS it holds the index-write permission, the API only
+    // search): one message per edition, so one bad edition never stops the rest.
+    app.post("/api/search/reindex", reindex.requireEditor, async (c) => {
+      const ids = await publishedEditionIds(reindex.platform.records);
+      const at = reindex.now().toISOString();
+      const requestedBy = c.get("principal").id;
+      for (let i = 0; i < ids.length; i += 10) {
+        const events = ids
+          .slice(i, i + 10)
+          .map(
+            (editionId): SearchReindexEvent => ({ type: SEARCH_REINDEX_EVENT, editionId, requestedBy, at }),
+          );
+        await reindex.platform.queues.send(
+          EVENTS_QUEUE,
+          events.map((e) => ({ body: JSON.stringify(e) })),
+        );
+      }
+      return jsonResponse({ editions: ids.length }, 202);
+    });
+  }
 
   app.get("/api/search", async (c) => {
     let result: SearchResult;

@@ -9,6 +9,17 @@ const facetCounts = { type: "object", additionalProperties: { type: "integer" } 
 
 /** OpenAPI paths of the public search endpoints, merged into the API description. */
 export const searchOpenApiPaths = {
+  "/api/search/reindex": {
+    post: {
+      summary:
+        "Index every published edition's 主动公开 documents again, e.g. after switching GAZETTE_SEARCH (editor); the events consumer does the work",
+      security: [{ editorToken: [] }],
+      responses: {
+        "202": { description: "{editions}: how many editions were queued" },
+        "401": problemList,
+      },
+    },
+  },
   "/api/search": {
     get: {
       summary:

@@ -126,6 +126,22 @@ describe("publishing an edition makes its public documents searchable", () => {
     expect(all.hits.map((h) => h.id)).toEqual([published]);
   });
 
+  it("re-indexes every published edition on POST /api/search/reindex (editor only)", async () => {
+    // Prepare: an index that lost a document.
+    await app.container.search.remove([published]);
+    expect((await search(`q=${encodeURIComponent("耕地保护")}`)).total).toBe(0);
+    // Act
+    const anonymous = await app.request("/api/search/reindex", { method: "POST", editor: false });
+    const queued = await app.request("/api/search/reindex", { method: "POST" });
+    await processEvents();
+    // Assess
+    expect(anonymous.status).toBe(401);
+    expect(queued.status).toBe(202);
+    expect(await queued.json()).toEqual({ editions: 1 });
+    expect((await search(`q=${encodeURIComponent("耕地保护")}`)).hits.map((h) => h.id)).toEqual([published]);
+    expect((await search(`q=${encodeURIComponent("人员安置")}`)).total).toBe(0);
+  });
+
   it("updates the status of a document a later edition repeals", async () => {
     // Prepare
     const repeal = await submit({
