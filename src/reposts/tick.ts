@@ -18,6 +18,8 @@ import type { WorkingDayCalendar } from "./working-days.js";
 const FOLLOW_UP_DAYS = 60;
 /** A retry more than this late has lost its message (the chain of delays resends every 15 min). */
 const STALLED_RETRY_SECONDS = 3600;
+/** A due re-check is pushed this far ahead when queued, so a lost message is queued again then. */
+const RECHECK_RETRY_SECONDS = 3600;
 
 export interface RepostOverdueEvent {
   readonly type: "repost.overdue";
@@ -56,6 +58,7 @@ export class RepostTick {
     // Reminders go out from the working day before the deadline.
     const remindFrom = (deadline: string) => this.#calendar.addWorkingDays(today, 1).date >= deadline;
     const result = { reminded: 0, overdue: 0, rechecked: 0, resumed: 0 };
+    const retryCheckAt = new Date(now.getTime() + RECHECK_RETRY_SECONDS * 1000).toISOString();
     let cursor: string | undefined;
     do {
       const docs = await records.query<RepostDocument>(REPOST_DOCS_PARTITION, { cursor, limit: 100 });
@@ -70,6 +73,7 @@ export class RepostTick {
           });
           page = notices.cursor;
           const events: { body: string }[] = [];
+          const escalated: RepostNotice[] = [];
           const work: { body: string }[] = [];
           for (const { data: n } of notices.items) {
             if (
@@ -105,6 +109,7 @@ export class RepostTick {
                   at: now.toISOString(),
                 };
                 events.push({ body: JSON.stringify(event) });
+                escalated.push(n);
                 result.overdue += 1;
               }
             }
@@ -113,7 +118,7 @@ export class RepostTick {
               if (
                 await this.#mark(n, (x) =>
                   x.verification?.nextCheckAt === next
-                    ? { ...x, verification: { ...x.verification, nextCheckAt: null } }
+                    ? { ...x, verification: { ...x.verification, nextCheckAt: retryCheckAt } }
                     : undefined,
                 )
               ) {
@@ -138,7 +143,16 @@ export class RepostTick {
             }
           }
           await sendInBatches(this.#platform.queues, DELIVERY_QUEUE, work);
-          await sendInBatches(this.#platform.queues, EVENTS_QUEUE, events);
+          try {
+            await sendInBatches(this.#platform.queues, EVENTS_QUEUE, events);
+          } catch (error) {
+            // Unmark, so that the next tick escalates them again rather than never.
+            const at = now.toISOString();
+            for (const n of escalated) {
+              await this.#mark(n, (x) => (x.overdueAt === at ? { ...x, overdueAt: null } : undefined));
+            }
+            throw error;
+          }
         } while (page);
       }
     } while (cursor);
