@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { EVENTS_QUEUE } from "../../src/documents/intake.js";
 import { DELIVERY_QUEUE } from "../../src/reposts/messages.js";
+import { RepostTick } from "../../src/reposts/tick.js";
 import { createWorkingDayCalendar, loadHolidaySchedule } from "../../src/reposts/working-days.js";
 import { createRepostsHarness, type RepostsHarness } from "./harness.js";
 
@@ -98,5 +100,36 @@ describe("deadlines", () => {
     expect(report.totals.overdue).toBe(1);
     expect(report.overdue).toHaveLength(1);
     expect(await h.container.platform.queues.depth(DELIVERY_QUEUE)).toBe(0);
+  });
+
+  it("escalates on a later tick when the escalation event could not be queued", async () => {
+    // Prepare: deadline 2026-02-26; the events queue refuses the first send.
+    h = createRepostsHarness({ start: Date.parse("2026-02-12T02:00:00Z") });
+    await h.registerSite({ name: "锦江区", level: "county", region: "510104" });
+    const doc = await h.submitRepost({ scope: "all", deadlineWorkingDays: 5 });
+    await h.publish([doc]);
+    await h.runQueues();
+    const { platform } = h.container;
+    let refuse = true;
+    const queues = Object.create(platform.queues) as typeof platform.queues;
+    queues.send = async (queue, messages) => {
+      if (queue === EVENTS_QUEUE && refuse) {
+        refuse = false;
+        throw new Error("queue unavailable");
+      }
+      return platform.queues.send(queue, messages);
+    };
+    const tick = new RepostTick({ platform: { ...platform, queues }, calendar: h.reposts.calendar });
+    h.clock.advance(Date.parse("2026-02-27T02:00:00Z") - h.clock.now().getTime());
+
+    // Act
+    const first = await tick.run().catch((error: Error) => error);
+    const second = await tick.run();
+
+    // Assess
+    expect(first).toBeInstanceOf(Error);
+    expect(second.overdue).toBe(1);
+    const events = (await h.drainEvents()) as { type: string }[];
+    expect(events.filter((e) => e.type === "repost.overdue")).toHaveLength(1);
   });
 });
