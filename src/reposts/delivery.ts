@@ -89,8 +89,9 @@ export class RepostDelivery {
     const ids = parseNoticeId(message.noticeId);
     if (!ids) throw new PermanentMessageError(`Not a notice id: ${message.noticeId}`);
     const key = noticeKeys(ids.documentId, ids.siteId);
-    const current = (await records.get<RepostNotice>(key))?.data;
-    if (!current) throw new PermanentMessageError(`No notice ${message.noticeId}`);
+    const stored = await records.get<RepostNotice>(key);
+    const current = stored?.data;
+    if (!stored || !current) throw new PermanentMessageError(`No notice ${message.noticeId}`);
     const d = current.delivery;
     if (d.attempts >= message.attempt) {
       // Done already. If this message made that attempt and crashed before queuing what follows, redo that.
@@ -117,14 +118,19 @@ export class RepostDelivery {
       attempt: message.attempt,
       until: new Date(now.getTime() + LEASE_SECONDS * 1000).toISOString(),
     };
-    const claimed = await updateRecord<RepostNotice>(records, key, (n) =>
-      n.delivery.attempts === message.attempt - 1 &&
-      (n.delivery.state === "pending" || n.delivery.state === "retrying") &&
-      (!n.delivery.lease ||
-        Date.parse(n.delivery.lease.until) <= now.getTime() ||
-        n.delivery.lease.messageId === messageId)
-        ? { ...n, delivery: { ...n.delivery, lease } }
-        : undefined,
+    const claimed = await updateRecord<RepostNotice>(
+      records,
+      key,
+      (n) =>
+        n.delivery.attempts === message.attempt - 1 &&
+        (n.delivery.state === "pending" || n.delivery.state === "retrying") &&
+        (!n.delivery.lease ||
+          Date.parse(n.delivery.lease.until) <= now.getTime() ||
+          n.delivery.lease.messageId === messageId)
+          ? { ...n, delivery: { ...n.delivery, lease } }
+          : undefined,
+      undefined,
+      stored,
     );
     if (claimed?.data.delivery.lease?.messageId !== messageId) return;
 
@@ -174,7 +180,13 @@ export class RepostDelivery {
             lastError: outcome.kind === "gone" ? `HTTP ${outcome.status} Gone: site disabled` : outcome.error,
             lease: null,
           };
-    const recorded = await updateRecord<RepostNotice>(records, key, (n) => ({ ...n, delivery }));
+    const recorded = await updateRecord<RepostNotice>(
+      records,
+      key,
+      (n) => ({ ...n, delivery }),
+      undefined,
+      claimed,
+    );
     if (recorded) await this.#followUp(recorded.data, attempts);
   }
 
