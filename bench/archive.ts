@@ -10,6 +10,7 @@
  * deployment runs one per core.
  */
 import { readdirSync, readFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { cleanPage } from "../src/archive/clean.js";
 import { encodePng, type GreyImage } from "../src/archive/images.js";
@@ -31,6 +32,8 @@ export interface EngineResult {
 }
 
 export interface ArchiveBenchResult {
+  /** 1-minute load average before and after: other work on the machine slows OCR down. */
+  readonly loadAverage: { readonly before: number; readonly after: number };
   readonly pages: number;
   readonly charactersPerPage: number;
   readonly cleaningMsPerPage: number;
@@ -97,6 +100,7 @@ async function run(
 export async function benchArchive(
   pageCount = Number(process.env.BENCH_ARCHIVE_PAGES ?? 6),
 ): Promise<ArchiveBenchResult> {
+  const loadBefore = loadavg()[0] ?? 0;
   const texts = pageTexts(pageCount);
   const clean: Page[] = [];
   const degraded: Page[] = [];
@@ -129,7 +133,13 @@ export async function benchArchive(
     });
     await engine.close();
   }
-  return { pages: pageCount, charactersPerPage: 28 * 22, cleaningMsPerPage, engines };
+  return {
+    loadAverage: { before: loadBefore, after: loadavg()[0] ?? 0 },
+    pages: pageCount,
+    charactersPerPage: 28 * 22,
+    cleaningMsPerPage,
+    engines,
+  };
 }
 
 export function archiveReport(r: ArchiveBenchResult): string[] {
@@ -137,6 +147,7 @@ export function archiveReport(r: ArchiveBenchResult): string[] {
   const lines = [
     `pages: ${r.pages} clean + ${r.pages} degraded (rotation ±0.8–2°, salt-and-pepper noise 3–6%, blur, yellowing), ${r.charactersPerPage} characters each, 200 dpi`,
     `cleaning (median, background, levels, deskew; JS on raw pixels): ${r.cleaningMsPerPage.toFixed(0)} ms/page`,
+    `pages/min include cleaning; one process per engine, pages in sequence; 1-min load average ${r.loadAverage.before.toFixed(1)} before, ${r.loadAverage.after.toFixed(1)} after (other work shares the cores)`,
   ];
   for (const e of r.engines) {
     lines.push(
