@@ -12,7 +12,7 @@
  * The ratio says what the durable, exactly-once-per-site pipeline costs over fire-and-forget.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
@@ -253,7 +253,9 @@ export function repostsReport(r: RepostsBenchResult): string {
   const f = (n: number, d = 2) => n.toFixed(d);
   return [
     `# Reposts benchmark (${new Date().toISOString()})`,
-    `machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, node ${process.version}`,
+    `machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, node ${process.version}; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")} (other work on the machine slows both the pipeline and the peer)`,
     `one document (scope all) fanned out to ${r.sites} registered loopback webhook sites on the embedded store; ${r.deliveryPollers} delivery pollers × batches of 10 (${r.concurrency} in flight); receiver in a worker thread verifies every signature with standardwebhooks`,
     "",
     `registration (not timed below; each webhook answers its challenge): ${f(r.registrationSeconds)} s`,
