@@ -145,7 +145,7 @@ async function renderEdition(
   book: FaceBook,
   laid: LaidEdition,
   structure: PageStructure[],
-): Promise<{ pdf: Uint8Array; pages: PDFPage[] }> {
+): Promise<{ pdf: Uint8Array; pages: PDFPage[]; document: PDFDocument }> {
   const pdf = await createPdf(book);
   const pages = await paintPages(pdf, book, laid.pages, `${input.edition.id}/edition`, { structure });
   const issue = issueLabel(input);
@@ -166,7 +166,7 @@ async function renderEdition(
     if (children.length > 0) outline.push({ title: section.name, children });
   }
   addOutline(pdf, outline);
-  return { pdf: await pdf.save({ useObjectStreams: true }), pages };
+  return { pdf: await pdf.save({ useObjectStreams: true }), pages, document: pdf };
 }
 
 /** Renders the edition PDF, the placements of its documents and one PDF per document. */
@@ -184,7 +184,9 @@ export async function renderEditionPdf(
     // Each document's PDF is made of the edition's own pages, copied: the same content streams
     // and the same (edition-wide) font subsets, so its pages are the edition's byte for byte,
     // and nothing is laid out, shaped, subset or compressed a second time.
-    const source = await PDFDocument.load(edition.pdf, { updateMetadata: false });
+    // The saved edition itself is the source: its fonts are embedded and its content streams
+    // already compressed, so nothing needs parsing back from the bytes.
+    const source = edition.document;
     const issue = issueLabel(input);
     for (const d of laid.documents) {
       const pdf = await PDFDocument.create({ updateMetadata: false });
