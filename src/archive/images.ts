@@ -187,6 +187,10 @@ export function inspectScan(bytes: Uint8Array, field: string, limits: ScanLimits
       for (let i = 0; i < pages; i++) {
         const size = pdfPagePixels(doc, i, field, corrupt);
         if (size.width * size.height > limits.maxPixels) throw bomb(size.width, size.height);
+        // Rendering decodes every image the page draws, at its own size: a small page can hold
+        // a 100,000 × 100,000 image behind a few bytes of Flate.
+        const image = largestPageImage(doc, i);
+        if (image && image.width * image.height > limits.maxPixels) throw bomb(image.width, image.height);
       }
     } else if (sizes && sizes.length !== pages) {
       throw corrupt("the image headers and the decoder disagree on the page count");
@@ -199,6 +203,41 @@ export function inspectScan(bytes: Uint8Array, field: string, limits: ScanLimits
 
 function wrap<T>(value: T | undefined): T[] | undefined {
   return value === undefined ? undefined : [value];
+}
+
+/**
+ * The largest image XObject a PDF page uses, by its declared /Width × /Height, looking one level
+ * into form XObjects (where scanners and PDF tools put page images). Undefined when none.
+ */
+function largestPageImage(doc: mupdf.Document, index: number): { width: number; height: number } | undefined {
+  const pdf = doc.asPDF();
+  if (!pdf) return undefined;
+  let largest: { width: number; height: number } | undefined;
+  const visit = (resources: mupdf.PDFObject, depth: number) => {
+    const xobjects = resources.get("XObject");
+    if (!xobjects.isDictionary()) return;
+    xobjects.forEach((value) => {
+      const xobject = value.resolve();
+      const subtype = xobject.get("Subtype");
+      if (subtype.isName() && subtype.asName() === "Image") {
+        const width = xobject.get("Width").asNumber();
+        const height = xobject.get("Height").asNumber();
+        if (!largest || width * height > largest.width * largest.height) largest = { width, height };
+      } else if (depth === 0 && subtype.isName() && subtype.asName() === "Form") {
+        const inner = xobject.get("Resources");
+        if (inner.isDictionary()) visit(inner, depth + 1);
+      }
+    });
+  };
+  const page = pdf.loadPage(index);
+  try {
+    if (!(page instanceof mupdf.PDFPage)) return undefined;
+    const resources = page.getObject().getInheritable("Resources");
+    if (resources.isDictionary()) visit(resources, 0);
+  } finally {
+    page.destroy();
+  }
+  return largest;
 }
 
 function pdfPagePixels(

@@ -1,4 +1,11 @@
-import { PDFDocument } from "pdf-lib";
+import {
+  concatTransformationMatrix,
+  drawObject,
+  PDFDocument,
+  PDFName,
+  popGraphicsState,
+  pushGraphicsState,
+} from "pdf-lib";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_SCAN_LIMITS, encodePng, inspectScan } from "../../src/archive/images.js";
 import { htmlToText, stripScrapeNoise } from "../../src/archive/noise.js";
@@ -126,5 +133,44 @@ describe("scrape-noise stripping", () => {
   it("keeps short lines that are part of a document (署名, 成文日期, headings)", () => {
     const body = "一、总体要求\n四川省人民政府\n2016年5月3日";
     expect(stripScrapeNoise(body)).toBe(body);
+  });
+});
+
+describe("PDF image bombs", () => {
+  it("refuses a small PDF page that draws an image declaring too many pixels", async () => {
+    // Prepare: an A4 page drawing a 100,000 × 100,000 grey image whose data is a few bytes.
+    const pdf = await PDFDocument.create();
+    const page = pdf.addPage([595, 842]);
+    const image = pdf.context.register(
+      pdf.context.stream(new Uint8Array([0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]), {
+        Type: "XObject",
+        Subtype: "Image",
+        Width: 100_000,
+        Height: 100_000,
+        ColorSpace: "DeviceGray",
+        BitsPerComponent: 8,
+        Filter: "FlateDecode",
+      }),
+    );
+    page.node.setXObject(PDFName.of("Im0"), image);
+    page.pushOperators(
+      ...[
+        pushGraphicsState(),
+        concatTransformationMatrix(595, 0, 0, 842, 0, 0),
+        drawObject("Im0"),
+        popGraphicsState(),
+      ],
+    );
+
+    // Act
+    const problems = problemsOf(await pdf.save());
+
+    // Assess
+    expect(problems).toEqual([
+      expect.objectContaining({
+        code: "too_many_pixels",
+        message: expect.stringContaining("100000 × 100000"),
+      }),
+    ]);
   });
 });
