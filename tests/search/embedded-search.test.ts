@@ -112,9 +112,13 @@ describe("embedded search (SQLite FTS5 over CJK bigrams)", () => {
       }),
     ]);
     // Act
-    const ranked = await ids({ q: "耕地" });
+    const { hits } = await index.search({ q: "耕地" });
+    const listed = await index.search({});
     // Assess
-    expect(ranked).toEqual(["title", "body"]);
+    expect(hits.map((h) => h.id)).toEqual(["title", "body"]);
+    expect(hits[0]!.score).toBeGreaterThan(hits[1]!.score);
+    expect(hits[1]!.score).toBeGreaterThan(0);
+    expect(listed.hits.map((h) => h.score)).toEqual([0, 0]);
   });
 
   it("filters by issuer, kind, year, dates, status and source, and counts facets over the matches", async () => {

@@ -227,7 +227,7 @@ export class SqliteSearchIndex implements SearchIndex {
     matches: number,
   ): Ordering {
     const date = catalogue.date;
-    const newest: Ordering = { tier: () => 1, primary: (r) => -(date[r] ?? 0), second: (r) => -r };
+    const newest: Ordering = { tier: () => TIER.browse, primary: (r) => -(date[r] ?? 0), second: (r) => -r };
     if (match === undefined || folded === undefined) return newest;
     const first = new Set(
       parseDocNumber(folded)
@@ -239,23 +239,38 @@ export class SqliteSearchIndex implements SearchIndex {
     if (matches <= limit) {
       const scores = this.#scores(bm25, match);
       return {
-        tier: (r) => (first.has(r) ? 0 : 2),
-        primary: (r) => scores.get(r) ?? 0,
+        tier: (r) => (first.has(r) ? TIER.docNumber : TIER.ranked),
+        primary: (r) => (first.has(r) ? 0 : (scores.get(r) ?? 0)),
         second: (r) => r,
       };
     }
     // A single character (a prefix query) says too little for a title tier to be worth its cost.
     if (terms.some((t) => t.kind === "cjk" && Array.from(t.text).length === 1)) {
-      return { tier: (r) => (first.has(r) ? 0 : 3), primary: (r) => -(date[r] ?? 0), second: (r) => -r };
+      return {
+        tier: (r) => (first.has(r) ? TIER.docNumber : TIER.newest),
+        primary: (r) => (first.has(r) ? 0 : -(date[r] ?? 0)),
+        second: (r) => -r,
+      };
     }
     const inTitle = this.#matching(`{title} : (${match})`);
     const scores = inTitle.length <= limit ? this.#scores(bm25, `{title} : (${match})`) : undefined;
     const titled = new Uint8Array(date.length);
     for (const r of inTitle) titled[r] = 1;
+    const tier = (r: number) =>
+      first.has(r)
+        ? TIER.docNumber
+        : titled[r] !== 1
+          ? TIER.newest
+          : scores
+            ? TIER.rankedTitle
+            : TIER.newestTitle;
     return {
-      tier: (r) => (first.has(r) ? 0 : titled[r] === 1 ? 1 : 3),
-      primary: (r) => (scores?.has(r) ? scores.get(r)! : -(date[r] ?? 0)),
-      second: (r) => (scores?.has(r) ? r : -r),
+      tier,
+      primary: (r) => {
+        const t = tier(r);
+        return t === TIER.docNumber ? 0 : t === TIER.rankedTitle ? scores!.get(r)! : -(date[r] ?? 0);
+      },
+      second: (r) => (tier(r) === TIER.rankedTitle || first.has(r) ? r : -r),
     };
   }
 
@@ -336,6 +351,12 @@ export class SqliteSearchIndex implements SearchIndex {
   }
 }
 
+/**
+ * First element of a sort key. Each query uses one scheme: browse (no text); docNumber then ranked;
+ * or, for broad queries, docNumber, title matches (rankedTitle or newestTitle), then newest.
+ */
+const TIER = { docNumber: 0, browse: 1, ranked: 2, rankedTitle: 3, newestTitle: 4, newest: 5 } as const;
+
 /** Sort key of a hit, compared element by element, ascending. */
 type Key = [number, number, number];
 
@@ -389,8 +410,14 @@ function toHit(row: DocRow, key: Key, terms: readonly QueryTerm[]): SearchHit {
     snippet: snippet(row.text || row.title, terms),
     url: row.url,
     source: row.source,
-    // Higher is better: bm25 is negative-better; the 发文字号 match gets a fixed lead.
-    score: key[0] === 0 ? DOC_NUMBER_BOOST - key[1] : key[0] === 1 || key[0] === 2 ? Math.max(0, -key[1]) : 0,
+    // Higher is better: bm25 (negated) where it ranked the hit, a fixed lead for the 发文字号
+    // match, 0 where the order is by date.
+    score:
+      key[0] === TIER.docNumber
+        ? DOC_NUMBER_BOOST
+        : key[0] === TIER.ranked || key[0] === TIER.rankedTitle
+          ? -key[1]
+          : 0,
   };
   if (row.ref !== null) hit.ref = row.ref;
   if (row.doc_number !== null) hit.docNumber = row.doc_number;
