@@ -40,8 +40,10 @@ interface SourceDoc {
 /** The client for a domain: SigV4-signed when a region is given (Amazon OpenSearch Service). */
 export function createOpenSearchClient(url: string, region?: string): Client {
   if (!region) return new Client({ node: url });
+  // One memoised provider chain: credentials are resolved once and refreshed before they expire.
+  const credentials = defaultProvider();
   return new Client({
-    ...AwsSigv4Signer({ region, service: "es", getCredentials: () => defaultProvider()() }),
+    ...AwsSigv4Signer({ region, service: "es", getCredentials: () => credentials() }),
     node: url,
   });
 }
