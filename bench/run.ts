@@ -29,7 +29,9 @@ function report(r: IntakeBenchResult): string[] {
 function pdfReport(r: PdfBenchResult): string[] {
   const lines = [
     `# Edition rendering benchmark (${new Date().toISOString()})`,
-    `machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, node ${process.version}`,
+    `machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, node ${process.version}, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}`,
     `edition: ${r.pages} pages of generated documents, GB/T 9704 layout; rendered as publishing does: the edition PDF, every per-document PDF, ${r.webPages} web pages and the canonical texts`,
     "",
     `ours (pdf-lib + fontkit 2, Fandol fonts; PDF + pages): ${r.pagesPerSecond.toFixed(1)} pages/s (median of ${r.runs.length} runs: ${r.runs.map((x) => x.toFixed(2)).join(" / ")} s), ${(r.bytesPerPage / 1024).toFixed(2)} KiB/page, peak RSS ${r.peakRssMiB.toFixed(0)} MiB`,
@@ -72,7 +74,9 @@ async function writeIntake() {
   }
   const lines = [
     `# Intake benchmark (${new Date().toISOString()})`,
-    `machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, node ${process.version}`,
+    `machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, node ${process.version}, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}`,
     `documents: ${documents} per run (a realistic 通知 with headings and a table; an Idempotency-Key on each)`,
     "",
     ...results.flatMap(report),
@@ -99,7 +103,9 @@ async function writeArchive() {
   const result = await benchArchive();
   const text = `${[
     `# Archive OCR benchmark (${new Date().toISOString()})`,
-    `machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, node ${process.version}`,
+    `machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, node ${process.version}, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}`,
     "",
     ...archiveReport(result),
   ].join("\n")}\n`;
