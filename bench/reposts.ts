@@ -94,7 +94,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function benchReposts(sites = 10_000, deliveryPollers = 8): Promise<RepostsBenchResult> {
   const dataDir = mkdtempSync(join(tmpdir(), "gazette-bench-reposts-"));
-  const config = loadConfig({ GAZETTE_DATA_DIR: dataDir, GAZETTE_BASE_URL: "http://127.0.0.1:3000" });
+  // No late-registration sweep: the registry does not change during the run, and its delayed
+  // message would keep the fan-out queue from ever looking empty.
+  const config = loadConfig({
+    GAZETTE_DATA_DIR: dataDir,
+    GAZETTE_BASE_URL: "http://127.0.0.1:3000",
+    GAZETTE_REPOST_SWEEP_SECONDS: "0",
+  });
   const platform = createEmbeddedPlatform({
     dataDir,
     synchronous: config.sqliteSynchronous,

@@ -60,6 +60,8 @@ export interface Config {
     readonly maxResponseBytes: number;
     /** Operator-supplied holiday schedule (JSON), for years chinese-days does not know yet. */
     readonly holidaysFile?: string | undefined;
+    /** Delay of the late-registration fan-out sweep, 0–900 s (0: no sweep). */
+    readonly sweepSeconds: number;
   };
   readonly aws: {
     readonly region?: string | undefined;
@@ -104,6 +106,14 @@ function intFromEnv(env: Env, name: string, fallback: number): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0)
     throw new ConfigError(`${name} must be a non-negative integer, got "${raw}"`);
+  return n;
+}
+
+/** GAZETTE_REPOST_SWEEP_SECONDS: an SQS delay, so at most 900 s. */
+function sweepSeconds(env: Env): number {
+  const n = intFromEnv(env, "GAZETTE_REPOST_SWEEP_SECONDS", 300);
+  if (n > 900)
+    throw new ConfigError(`GAZETTE_REPOST_SWEEP_SECONDS must be at most 900 (SQS's delay limit), got ${n}`);
   return n;
 }
 
@@ -192,6 +202,7 @@ export function loadConfig(env: Env = process.env): Config {
       outboundTimeoutMs: intFromEnv(env, "GAZETTE_OUTBOUND_TIMEOUT_MS", 10_000),
       maxResponseBytes: intFromEnv(env, "GAZETTE_OUTBOUND_MAX_BYTES", 2 * 1024 * 1024),
       holidaysFile: env.GAZETTE_HOLIDAYS_FILE || undefined,
+      sweepSeconds: sweepSeconds(env),
     },
     aws: {
       region: env.AWS_REGION,

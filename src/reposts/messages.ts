@@ -12,6 +12,11 @@ export interface FanoutMessage {
   readonly publishedAt: string;
   /** Registry page to resume from; absent for the first page. */
   readonly cursor?: string | undefined;
+  /**
+   * The second, delayed pass over the registry (late registrations): it creates and delivers
+   * notices only for target sites that have none yet.
+   */
+  readonly sweep?: boolean | undefined;
 }
 
 export interface DeliverMessage {

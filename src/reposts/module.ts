@@ -27,6 +27,8 @@ export interface RepostsOptions {
   readonly recheckSeconds?: readonly number[] | undefined;
   /** Sites per fan-out message. */
   readonly pageSize?: number | undefined;
+  /** Delay of the late-registration sweep; default config.reposts.sweepSeconds. */
+  readonly sweepSeconds?: number | undefined;
 }
 
 export interface Reposts {
@@ -58,7 +60,13 @@ export function createReposts(options: RepostsOptions): Reposts {
       schedule: holidayScheduleFromEnv({ GAZETTE_HOLIDAYS_FILE: config.reposts.holidaysFile }),
     });
   const registry = new SiteRegistry({ platform, fetch });
-  const fanout = new RepostFanout({ platform, registry, calendar, pageSize: options.pageSize });
+  const fanout = new RepostFanout({
+    platform,
+    registry,
+    calendar,
+    pageSize: options.pageSize,
+    sweepSeconds: options.sweepSeconds ?? config.reposts.sweepSeconds,
+  });
   const delivery = new RepostDelivery({
     platform,
     registry,
@@ -83,12 +91,12 @@ export function createReposts(options: RepostsOptions): Reposts {
       queue: FANOUT_QUEUE,
       queues: platform.queues,
       logger,
-      process: async (body) => {
+      process: async (body, meta) => {
         const message = body as FanoutMessage;
         if (message?.type !== "repost.fanout" || typeof message.documentId !== "string") {
           throw new PermanentMessageError("Not a fan-out message");
         }
-        await fanout.process(message);
+        await fanout.process(message, meta.messageId);
       },
     }),
     deliveryHandler: createSqsHandler({

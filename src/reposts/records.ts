@@ -52,4 +52,16 @@ export interface RepostDocument {
   readonly publishedAt: string;
   readonly deadline: string;
   readonly deadlineProvisional: boolean;
+  /**
+   * The late-registration sweep (a second fan-out pass, see fanout.ts): queued once by the first
+   * pass's last page. `queuedBy` is the SQS message id that queued it, so a redelivery of that
+   * message queues it again (it may have crashed before the send) and no other message does.
+   * Absent on documents fanned out before the sweep existed, or while the first pass runs.
+   */
+  readonly sweep?: {
+    readonly queuedAt: string;
+    readonly queuedBy: string;
+    /** When the sweep's last page was done; a sweep message arriving later does nothing. */
+    readonly doneAt: string | null;
+  };
 }

@@ -149,6 +149,18 @@ describe("reposts in the pipeline", () => {
     expect(localOff.reposts.allowPrivateTargets).toBe(false);
   });
 
+  it("reads the sweep delay, 300 s by default, and refuses one past SQS's 900 s", () => {
+    // Prepare / Act
+    const byDefault = loadConfig({});
+    const set = loadConfig({ GAZETTE_REPOST_SWEEP_SECONDS: "900" });
+    const tooLong = () => loadConfig({ GAZETTE_REPOST_SWEEP_SECONDS: "901" });
+
+    // Assess
+    expect(byDefault.reposts.sweepSeconds).toBe(300);
+    expect(set.reposts.sweepSeconds).toBe(900);
+    expect(tooLong).toThrow(/at most 900/);
+  });
+
   it("refuses loopback webhooks in AWS mode", async () => {
     // Prepare
     app = createTestApp({ config: (c) => ({ ...c, reposts: { ...c.reposts, allowPrivateTargets: false } }) });
