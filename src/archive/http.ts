@@ -1,10 +1,12 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Principal } from "../http/auth.js";
+import { HttpProblem } from "../http/errors.js";
 import { jsonResponse } from "../http/json.js";
 import { InvalidArchiveRequestError, problem, ScanTooLargeError } from "./errors.js";
 import type { ArchiveService, UploadedScan } from "./service.js";
 import type { ArchiveSite } from "./site.js";
+import type { UploadReceiver, UploadTarget } from "./uploads.js";
 
 type ArchiveEnv = { Variables: { principal: Principal } };
 
@@ -28,6 +30,34 @@ async function jsonBody(request: Request): Promise<unknown> {
   }
 }
 
+const forbidden = (message: string) => new HttpProblem(403, [{ code: "forbidden", field: null, message }]);
+
+/** Reads a request body of at most `max` bytes, refusing (413) as soon as it grows past that. */
+async function boundedBody(request: Request, target: UploadTarget): Promise<Uint8Array> {
+  const tooLarge = () =>
+    new ScanTooLargeError("too large", [
+      problem(null, "too_large", `This upload must be exactly ${target.size} bytes`),
+    ]);
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > target.size) throw tooLarge();
+  const out = new Uint8Array(target.size);
+  let length = 0;
+  if (request.body) {
+    const reader = request.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (length + value.byteLength > target.size) {
+        await reader.cancel().catch(() => undefined);
+        throw tooLarge();
+      }
+      out.set(value, length);
+      length += value.byteLength;
+    }
+  }
+  return out.subarray(0, length);
+}
+
 function pageLimit(raw: string | undefined): number {
   if (raw === undefined) return 50;
   const n = Number(raw);
@@ -46,6 +76,8 @@ function pageLimit(raw: string | undefined): number {
  *
  *   POST /api/archive/scans        multipart `files` (+ gazette, year, issue, date, script), or
  *                                  JSON {keys:[blob keys], …} → 202 {job}
+ *   POST /api/archive/uploads      {filename, contentType, size} → {key, upload:{method, url, headers, expiresAt}}
+ *   PUT  /api/archive/uploads/{t}  embedded mode only: the upload URL's target (the token is the authorisation)
  *   POST /api/archive/texts        {documents:[{text, ref?}], gazette?, year?, issue?} → 202 {job}
  *   GET  /api/archive/jobs/{id}    status, progress per stage, pages, items
  *   GET  /api/archive/items        ?review=true (the review queue) &limit&cursor
@@ -57,6 +89,8 @@ export function createArchiveRoutes(deps: {
   archive: ArchiveService;
   site: ArchiveSite;
   requireEditor: MiddlewareHandler;
+  /** Embedded mode: the app receives the uploads its URLs point to. */
+  receiver?: UploadReceiver | undefined;
 }): Hono<ArchiveEnv> {
   const { archive, requireEditor } = deps;
   const app = new Hono<ArchiveEnv>();
@@ -111,6 +145,26 @@ export function createArchiveRoutes(deps: {
       return jsonResponse({ job }, 202, { location: `/api/archive/jobs/${job.id}` });
     },
   );
+
+  app.post("/api/archive/uploads", requireEditor, async (c) => {
+    const { key, upload } = await archive.requestUpload(await jsonBody(c.req.raw));
+    // The embedded URL is relative to this API; S3's is absolute already.
+    const url = new URL(upload.url, c.req.url).toString();
+    return jsonResponse({ key, upload: { ...upload, url } });
+  });
+
+  const receiver = deps.receiver;
+  if (receiver) {
+    app.put("/api/archive/uploads/:token", async (c) => {
+      const target = receiver.verify(c.req.param("token"), archive.clockNow());
+      if (!target) throw forbidden("The upload URL is invalid or has expired; request a new one");
+      const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+      if (type !== target.contentType)
+        throw forbidden(`This upload URL is for Content-Type ${target.contentType}`);
+      await archive.storeUpload(target, await boundedBody(c.req.raw, target));
+      return c.body(null, 200);
+    });
+  }
 
   app.post(
     "/api/archive/texts",

@@ -159,6 +159,12 @@ export const scanKeyIngestSchema = editionInfoSchema.extend({
   script: z.enum(["sim", "tra", "auto"]).optional(),
 });
 
+export const uploadRequestSchema = z.object({
+  filename: z.string().trim().min(1).max(255),
+  contentType: z.string().trim().min(1).max(100),
+  size: z.number().int().positive(),
+});
+
 export const itemCorrectionSchema = z
   .object({
     title: z.string().trim().min(1).max(500).optional(),

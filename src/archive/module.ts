@@ -10,6 +10,7 @@ import type { OcrEngine } from "./ocr/engine.js";
 import type { ScanLimits } from "./scan-format.js";
 import { ArchiveService } from "./service.js";
 import { ArchiveSite } from "./site.js";
+import { isUploadReceiver, type UploadUrls } from "./uploads.js";
 
 export { ARCHIVE_QUEUE } from "./model.js";
 
@@ -36,6 +37,8 @@ export interface ArchiveOptions {
   readonly limits?: ScanLimits | undefined;
   readonly maxAttempts?: number | undefined;
   readonly newId?: (() => string) | undefined;
+  /** Direct-upload URLs for large scans (S3 presigned in AWS, the app's own locally). */
+  readonly uploads?: UploadUrls | undefined;
 }
 
 export function createArchive(options: ArchiveOptions): Archive {
@@ -57,12 +60,14 @@ export function createArchive(options: ArchiveOptions): Archive {
     limits: options.limits,
     maxAttempts: options.maxAttempts,
     newId: options.newId,
+    uploads: options.uploads,
   });
+  const receiver = options.uploads && isUploadReceiver(options.uploads) ? options.uploads : undefined;
   const site = new ArchiveSite(service, options.gazette);
   return {
     service,
     site,
-    routes: (requireEditor) => createArchiveRoutes({ archive: service, site, requireEditor }),
+    routes: (requireEditor) => createArchiveRoutes({ archive: service, site, requireEditor, receiver }),
     handler: createSqsHandler({
       queue: ARCHIVE_QUEUE,
       queues: options.platform.queues,

@@ -25,6 +25,8 @@ import {
   InvalidArchiveRequestError,
   PageUnreadableError,
   problem,
+  ScanTooLargeError,
+  UnsupportedScanError,
 } from "./errors.js";
 import {
   ARCHIVE_QUEUE,
@@ -41,10 +43,11 @@ import {
   summaryOf,
   textIngestSchema,
   type UnitResult,
+  uploadRequestSchema,
 } from "./model.js";
 import { stripScrapeNoise } from "./noise.js";
 import type { OcrEngine, OcrResult, Script } from "./ocr/engine.js";
-import { DEFAULT_SCAN_LIMITS, SCAN_CONTENT_TYPES, type ScanLimits } from "./scan-format.js";
+import { DEFAULT_SCAN_LIMITS, SCAN_CONTENT_TYPES, type ScanFormat, type ScanLimits } from "./scan-format.js";
 import {
   linesOf,
   normalizeArchiveDocNumber,
@@ -52,6 +55,14 @@ import {
   segmentEdition,
   type TextLine,
 } from "./segment.js";
+import {
+  type PresignedUpload,
+  safeFileName,
+  UPLOAD_PREFIX,
+  UPLOAD_TTL_SECONDS,
+  type UploadTarget,
+  type UploadUrls,
+} from "./uploads.js";
 
 export interface ArchiveServiceOptions {
   readonly platform: Platform;
@@ -63,6 +74,8 @@ export interface ArchiveServiceOptions {
   /** Deliveries of a page message before a page that keeps failing is recorded as failed. */
   readonly maxAttempts?: number | undefined;
   readonly newId?: (() => string) | undefined;
+  /** Direct upload URLs (POST /api/archive/uploads); left out, that endpoint answers 404. */
+  readonly uploads?: UploadUrls | undefined;
 }
 
 export interface ArchiveMessage {
@@ -120,6 +133,10 @@ const imaging = async () => {
   const [images, clean] = await Promise.all([import("./images.js"), import("./clean.js")]);
   return { ...images, cleanPage: clean.cleanPage };
 };
+
+/** Where an original scan is kept: content-addressed, so the public download URL is permanent. */
+const scanKey = (sha: string, format: ScanFormat) =>
+  `archive/scans/${sha}.${format === "jpeg" ? "jpg" : format === "tiff" ? "tif" : format}`;
 
 function sha256(bytes: Uint8Array | string): string {
   return createHash("sha256").update(bytes).digest("hex");
@@ -204,7 +221,7 @@ export class ArchiveService {
     this.checkPageTotal(inspected.reduce((n, f) => n + f.pages, 0));
     const stored: ScanFile[] = [];
     for (const f of inspected) {
-      const key = `archive/scans/${sha256(f.bytes)}.${f.format === "jpeg" ? "jpg" : f.format === "tiff" ? "tif" : f.format}`;
+      const key = scanKey(sha256(f.bytes), f.format);
       await ignoreConflict(
         this.platform.blobs.put(key, f.bytes, { contentType: SCAN_CONTENT_TYPES[f.format], ifAbsent: true }),
       );
@@ -228,10 +245,85 @@ export class ArchiveService {
           problem(`keys.${i}`, "not_found", `No blob ${key} in the store`),
         ]);
       const info = inspectScan(blob.bytes, `keys.${i}`, this.limits);
-      files.push({ key, name: key.split("/").pop() ?? key, format: info.format, pages: info.pages });
+      let stored = key;
+      if (key.startsWith(UPLOAD_PREFIX)) {
+        // A direct upload is kept where it was put, and its original is also stored
+        // content-addressed, as a multipart upload's is, for the public download.
+        stored = scanKey(blob.sha256, info.format);
+        await ignoreConflict(
+          this.platform.blobs.put(stored, blob.bytes, {
+            contentType: SCAN_CONTENT_TYPES[info.format],
+            ifAbsent: true,
+          }),
+        );
+      }
+      files.push({ key: stored, name: key.split("/").pop() ?? key, format: info.format, pages: info.pages });
     }
     this.checkPageTotal(files.reduce((n, f) => n + f.pages, 0));
     return this.createScanJob(files, { edition, script: script ?? "auto" }, by);
+  }
+
+  /**
+   * A direct upload (large scans): checks what the client says about the file and returns the
+   * key it will have and the URL to PUT it to, valid UPLOAD_TTL_SECONDS. The file itself is
+   * checked when its key is submitted to submitScanKeys.
+   */
+  async requestUpload(input: unknown): Promise<{ key: string; upload: PresignedUpload }> {
+    const uploads = this.options.uploads;
+    if (!uploads)
+      throw new ArchiveNotFoundError("no uploads", [
+        problem(null, "not_available", "Direct uploads are not configured here; use multipart"),
+      ]);
+    const parsed = uploadRequestSchema.safeParse(input);
+    if (!parsed.success)
+      throw new InvalidArchiveRequestError("invalid upload request", zodProblems(parsed.error));
+    const { filename, contentType, size } = parsed.data;
+    const type = contentType.split(";")[0]!.trim().toLowerCase();
+    if (!Object.values(SCAN_CONTENT_TYPES).includes(type)) {
+      throw new UnsupportedScanError("unsupported format", [
+        problem(
+          "contentType",
+          "unsupported_format",
+          `Scans must be ${Object.values(SCAN_CONTENT_TYPES).join(", ")}`,
+        ),
+      ]);
+    }
+    if (size > this.limits.maxFileBytes) {
+      throw new ScanTooLargeError("too large", [
+        problem("size", "too_large", `A file may be at most ${this.limits.maxFileBytes} bytes`),
+      ]);
+    }
+    const key = `${UPLOAD_PREFIX}${this.newId()}/${safeFileName(filename)}`;
+    const now = this.platform.clock.now();
+    const expiresAt = new Date(now.getTime() + UPLOAD_TTL_SECONDS * 1000);
+    return { key, upload: await uploads.presign({ key, size, contentType: type }, now, expiresAt) };
+  }
+
+  /**
+   * Stores the body of an embedded-mode upload (its token already verified): exactly the size
+   * the token allows, never over an existing blob.
+   */
+  async storeUpload(target: UploadTarget, bytes: Uint8Array): Promise<void> {
+    if (bytes.byteLength !== target.size) {
+      throw new InvalidArchiveRequestError("size mismatch", [
+        problem(null, "size_mismatch", `The upload must be exactly ${target.size} bytes`),
+      ]);
+    }
+    const conflict = new ArchiveConflictError("exists", [
+      problem(null, "exists", `${target.key} has been uploaded already`),
+    ]);
+    if (await this.platform.blobs.head(target.key)) throw conflict;
+    try {
+      await this.platform.blobs.put(target.key, bytes, { contentType: target.contentType, ifAbsent: true });
+    } catch (error) {
+      if (error instanceof ConditionFailedError) throw conflict;
+      throw error;
+    }
+  }
+
+  /** The current time, for checking upload tokens. */
+  clockNow(): Date {
+    return this.platform.clock.now();
   }
 
   private parseScanMetadata(metadata: unknown): { edition: EditionInfo; script: Script | "auto" } {

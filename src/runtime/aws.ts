@@ -1,4 +1,5 @@
 import { S3Client } from "@aws-sdk/client-s3";
+import { S3UploadUrls } from "../archive/s3-upload-urls.js";
 import { loadConfig } from "../config.js";
 import { createAwsPlatform } from "../platform/aws/index.js";
 import { S3BlobStore } from "../platform/aws/s3-blobs.js";
@@ -20,5 +21,7 @@ export function createAwsContainer(
   const siteFiles = config.aws.siteBucketName
     ? new S3BlobStore(new S3Client({ region: config.aws.region }), config.aws.siteBucketName)
     : undefined;
-  return createContainer(config, platform, { siteFiles });
+  // Large archive scans are PUT straight to the blob bucket (archive/uploads/…) with presigned URLs.
+  const uploads = new S3UploadUrls(config.aws.bucketName, { region: config.aws.region });
+  return createContainer(config, platform, { siteFiles, uploads });
 }

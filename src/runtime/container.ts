@@ -1,5 +1,6 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { type Archive, createArchive } from "../archive/module.js";
+import { EmbeddedUploadUrls, loadUploadSecret, type UploadUrls } from "../archive/uploads.js";
 import { AuditLog } from "../audit/audit-log.js";
 import type { Config } from "../config.js";
 import { DocumentIntake } from "../documents/intake.js";
@@ -45,6 +46,8 @@ export function createContainer(
     readonly logger?: Logger;
     /** The site store CloudFront serves published files from (AWS: the site bucket). */
     readonly siteFiles?: BlobStore | undefined;
+    /** Archive direct-upload URLs (AWS: S3 presigned); embedded mode defaults to the app's own. */
+    readonly uploads?: UploadUrls | undefined;
   } = {},
 ): Container {
   const logger = options.logger ?? new Logger({ serviceName: "gazette" });
@@ -89,7 +92,15 @@ export function createContainer(
     siteFiles: options.siteFiles,
     statuses,
     search,
-    archive: createArchive({ platform, gazette: siteGazette, search, logger }),
+    archive: createArchive({
+      platform,
+      gazette: siteGazette,
+      search,
+      logger,
+      uploads:
+        options.uploads ??
+        (config.mode === "aws" ? undefined : new EmbeddedUploadUrls(loadUploadSecret(config.dataDir))),
+    }),
     reposts: createReposts({
       platform,
       config,
