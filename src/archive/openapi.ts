@@ -1,6 +1,6 @@
 /** OpenAPI paths of the archive API (merged into src/http/openapi.ts); bodies from the zod schemas the service validates with. */
 import { z } from "zod";
-import { itemCorrectionSchema, scanKeyIngestSchema, textIngestSchema } from "./model.js";
+import { itemCorrectionSchema, scanKeyIngestSchema, textIngestSchema, uploadRequestSchema } from "./model.js";
 
 const EDITOR = [{ editorToken: [] }];
 const ID = { name: "id", in: "path", required: true, schema: { type: "string" } } as const;
@@ -58,6 +58,44 @@ export const archiveOpenApiPaths = {
         "413": error("A file over the size limit"),
         "415": error("Not PDF, TIFF, PNG or JPEG"),
         "422": error("Corrupt, encrypted, or too many pixels (decompression bomb)"),
+      },
+    },
+  },
+  "/api/archive/uploads": {
+    post: {
+      summary: "Get a URL to upload one large scan to (editor)",
+      description:
+        "For files over API Gateway's 10 MB request cap. Returns `{key, upload: {method: \"PUT\", url, headers, expiresAt}}`: PUT the file's bytes to `url` with `headers` (no Authorization header) within 15 minutes, then send `{keys: [key], …}` to POST /api/archive/scans. In AWS the URL is an S3 presigned PUT (Content-Type and Content-Length signed); locally it is the app's own PUT /api/archive/uploads/{token}.",
+      security: EDITOR,
+      requestBody: {
+        required: true,
+        content: { "application/json": { schema: jsonSchema(uploadRequestSchema) } },
+      },
+      responses: {
+        "200": { description: "{key, upload: {method, url, headers, expiresAt}}" },
+        "400": error("Invalid fields"),
+        "401": error("No editor credentials"),
+        "413": error("`size` over the per-file limit"),
+        "415": error("`contentType` is not PDF, TIFF, PNG or JPEG"),
+      },
+    },
+  },
+  "/api/archive/uploads/{token}": {
+    put: {
+      summary: "Embedded mode only: receive the upload a URL from POST /api/archive/uploads points to",
+      description:
+        "The token in the path is the authorisation (HMAC-signed key, size, type and expiry). The body must be exactly the announced size and type.",
+      parameters: [{ name: "token", in: "path", required: true, schema: { type: "string" } }],
+      requestBody: {
+        required: true,
+        content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } },
+      },
+      responses: {
+        "200": { description: "Stored" },
+        "400": error("Fewer bytes than announced"),
+        "403": error("Invalid or expired token, or another Content-Type"),
+        "409": error("Already uploaded"),
+        "413": error("More bytes than announced"),
       },
     },
   },

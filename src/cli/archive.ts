@@ -9,7 +9,9 @@
  *     manifest.json
  *     a.html b.txt                born-digital texts (.txt, .html, .htm): one document per file,
  *                                 its file name kept as `ref`
- * A subfolder holds scans or texts, not both.
+ * A subfolder holds scans or texts, not both. When one of its scans is larger than 8 MiB (API
+ * Gateway caps a request at 10 MB), every scan of the subfolder goes through a direct upload
+ * (POST /api/archive/uploads, PUT to the URL it returns) and the job is submitted with their keys.
  *
  * Resumable: <folder>/.gazette-import.json records each subfolder's job and outcome (written
  * after every step); a re-run skips subfolders already done, waits for jobs still running and
@@ -39,6 +41,13 @@ const SCAN_TYPES: Readonly<Record<string, string>> = {
 };
 const TEXT_EXTENSIONS = new Set([".txt", ".html", ".htm"]);
 export const STATE_FILE = ".gazette-import.json";
+/** Scans above this size are uploaded directly instead of in the multipart request. */
+export const UPLOAD_ABOVE_BYTES = 8 * 1024 * 1024;
+
+interface UploadGrant {
+  key: string;
+  upload: { method: string; url: string; headers: Record<string, string> };
+}
 
 interface EditionState {
   readonly fingerprint: string;
@@ -127,7 +136,39 @@ function saveState(folder: string, state: ImportState): void {
   renameSync(`${path}.tmp`, path);
 }
 
-async function submit(api: ApiClient, edition: EditionFolder): Promise<string> {
+/** Uploads each scan to a URL from POST /api/archive/uploads and submits the job with their keys. */
+async function submitUploaded(api: ApiClient, edition: EditionFolder): Promise<string> {
+  const keys: string[] = [];
+  for (const f of edition.files) {
+    const bytes = readFileSync(join(edition.dir, f));
+    const { body: grant } = await api.request<UploadGrant>("POST", "/api/archive/uploads", {
+      body: JSON.stringify({
+        filename: f,
+        contentType: SCAN_TYPES[extname(f).toLowerCase()]!,
+        size: bytes.byteLength,
+      }),
+      headers: { "content-type": "application/json" },
+    });
+    await api.request(grant.upload.method, grant.upload.url, {
+      body: bytes,
+      headers: grant.upload.headers,
+      anonymous: true,
+    });
+    keys.push(grant.key);
+  }
+  const { body } = await api.request<{ job: { id: string } }>("POST", "/api/archive/scans", {
+    body: JSON.stringify({ ...edition.metadata, keys }),
+    headers: { "content-type": "application/json" },
+  });
+  return body.job.id;
+}
+
+async function submit(api: ApiClient, edition: EditionFolder, uploadAbove: number): Promise<string> {
+  if (
+    edition.kind === "scans" &&
+    edition.files.some((f) => statSync(join(edition.dir, f)).size > uploadAbove)
+  )
+    return submitUploaded(api, edition);
   if (edition.kind === "scans") {
     const form = new FormData();
     for (const f of edition.files) {
@@ -160,6 +201,8 @@ function problemsOf(error: unknown): string[] {
 export interface ImportOptions {
   readonly wait: boolean;
   readonly pollMs: number;
+  /** Default UPLOAD_ABOVE_BYTES. */
+  readonly uploadAboveBytes?: number | undefined;
 }
 
 /** Runs an import; returns the exit code. */
@@ -189,7 +232,7 @@ export async function importArchive(
       continue;
     }
     try {
-      const jobId = await submit(api, edition);
+      const jobId = await submit(api, edition, options.uploadAboveBytes ?? UPLOAD_ABOVE_BYTES);
       state[edition.name] = { fingerprint: edition.fingerprint, jobId, status: "submitted" };
       io.out(`submitted ${edition.name}  ${edition.files.length} file(s)  job ${jobId}`);
     } catch (error) {

@@ -30,7 +30,8 @@ export class ApiClient {
   async request<T>(
     method: string,
     path: string,
-    init: { body?: BodyInit; headers?: Record<string, string> } = {},
+    /** `anonymous`: no editor token (a presigned upload URL carries its own authorisation). */
+    init: { body?: BodyInit; headers?: Record<string, string>; anonymous?: boolean } = {},
   ): Promise<{ status: number; body: T }> {
     let response: Response;
     try {
@@ -39,7 +40,7 @@ export class ApiClient {
         body: init.body ?? null,
         headers: {
           accept: "application/json",
-          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+          ...(this.token && !init.anonymous ? { authorization: `Bearer ${this.token}` } : {}),
           ...init.headers,
         },
       });
