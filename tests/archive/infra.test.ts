@@ -65,4 +65,26 @@ describe("archive on AWS (CDK)", () => {
       Roles: [{ Ref: Match.stringLikeRegexp("^ApiFunctionRole") }],
     });
   });
+
+  it("lets the API presign direct uploads: its role may PutObject in the blob bucket (archive/uploads/*)", () => {
+    // Prepare
+    const roles = resourcesOf(gazette.statelessTemplate, "AWS::IAM::Role");
+    const apiRole = Object.entries(roles).find(([id]) => id.startsWith("ApiFunctionRole"))?.[1];
+    const policies = resourcesOf(gazette.statefulTemplate, "AWS::IAM::ManagedPolicy");
+    const blobPolicyId = Object.keys(policies).find((id) => id.startsWith("DataBlobReadWritePolicy"))!;
+    const bucket = logicalIdOf(gazette.statefulTemplate, "AWS::S3::Bucket", "DataBlobBucket");
+
+    // Assess
+    expect(JSON.stringify(apiRole?.Properties?.ManagedPolicyArns)).toContain(blobPolicyId);
+    gazette.statefulTemplate.hasResourceProperties("AWS::IAM::ManagedPolicy", {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: Match.arrayWith(["s3:PutObject"]),
+            Resource: { "Fn::Join": ["", [{ "Fn::GetAtt": [bucket, "Arn"] }, "/*"]] },
+          }),
+        ]),
+      },
+    });
+  });
 });
