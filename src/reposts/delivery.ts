@@ -34,8 +34,22 @@ export const DEFAULT_RETRY_SCHEDULE: readonly number[] = [5, 300, 1800, 7200, 18
 const LEASE_SECONDS = 120;
 const MAX_ERROR_CHARS = 500;
 
-/** Sends a notice to a site-owned SQS queue (AWS: the site's queue policy grants our role). */
-export type SqsDeliverySender = (queueUrl: string, body: string, headers: WebhookHeaders) => Promise<void>;
+/** Where a notice goes by SQS: the site's queue, and the site's role to send as, if it named one. */
+export interface SqsDeliveryTarget {
+  readonly siteId: string;
+  readonly queueUrl: string;
+  readonly roleArn?: string | undefined;
+}
+
+/**
+ * Sends a notice to a site-owned SQS queue (AWS): as the delivery role, which the queue policy
+ * grants, or as the site's role (`roleArn`, assumed with ExternalId = the site id).
+ */
+export type SqsDeliverySender = (
+  target: SqsDeliveryTarget,
+  body: string,
+  headers: WebhookHeaders,
+) => Promise<void>;
 
 export interface DeliveryOptions {
   readonly platform: Pick<Platform, "records" | "blobs" | "queues" | "clock">;
@@ -277,7 +291,11 @@ export class RepostDelivery {
             permanent: true,
           };
         }
-        await this.#sqs(site.delivery.queueUrl, body, headers);
+        await this.#sqs(
+          { siteId: site.id, queueUrl: site.delivery.queueUrl, roleArn: site.delivery.roleArn },
+          body,
+          headers,
+        );
         return { kind: "delivered", status: null };
       }
       const response = await this.#fetch(site.delivery.url, {

@@ -8,7 +8,15 @@ export { SITE_LEVELS, type SiteLevel };
 
 export type SiteDelivery =
   | { readonly type: "webhook"; readonly url: string }
-  | { readonly type: "sqs"; readonly queueUrl: string };
+  | {
+      readonly type: "sqs";
+      readonly queueUrl: string;
+      /**
+       * A role in the site's account that may send to its queue, assumed with ExternalId = the
+       * site id; without it the queue policy must grant the delivery role itself.
+       */
+      readonly roleArn?: string | undefined;
+    };
 
 export type SiteStatus = "active" | "disabled";
 

@@ -30,7 +30,16 @@ const delivery = {
     {
       type: "object",
       required: ["type", "queueUrl"],
-      properties: { type: { const: "sqs" }, queueUrl: { type: "string", format: "uri" } },
+      properties: {
+        type: { const: "sqs" },
+        queueUrl: { type: "string", format: "uri" },
+        roleArn: {
+          type: "string",
+          pattern: "^arn:aws(-cn|-us-gov)?:iam::\\d{12}:role/gazette-repost-[A-Za-z0-9+=,.@_-]{1,49}$",
+          description:
+            "A role in the site's account that may send to the queue; assumed with ExternalId = the site id and session name gazette-repost-<siteId>. Without it the queue policy must grant the delivery role.",
+        },
+      },
     },
   ],
 };

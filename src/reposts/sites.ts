@@ -45,9 +45,21 @@ const sqsQueueUrl = z
     "must be an SQS queue URL, https://sqs.<region>.amazonaws.com/<account>/<queue>",
   );
 
+/**
+ * The site's role for SQS delivery: arn:aws:iam::<account>:role/gazette-repost-<name>, no path (the
+ * delivery function may assume only roles named so: SITE_ROLE_NAME_PREFIX, see infra).
+ */
+const roleArn = z
+  .string()
+  .max(2048)
+  .regex(
+    /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/gazette-repost-[A-Za-z0-9+=,.@_-]{1,49}$/,
+    "must be an IAM role ARN arn:aws:iam::<12-digit account>:role/gazette-repost-<name>, without a path",
+  );
+
 const delivery = z.discriminatedUnion("type", [
   z.object({ type: z.literal("webhook"), url: httpUrl }).strict(),
-  z.object({ type: z.literal("sqs"), queueUrl: sqsQueueUrl }).strict(),
+  z.object({ type: z.literal("sqs"), queueUrl: sqsQueueUrl, roleArn: roleArn.optional() }).strict(),
 ]);
 
 const name = z.string().trim().min(1).max(200);

@@ -165,7 +165,7 @@ describe("webhook delivery", () => {
     h = createRepostsHarness({
       start: Date.now(),
       reposts: {
-        sqs: async (queueUrl, body, headers) => {
+        sqs: async ({ queueUrl }, body, headers) => {
           sent.push({ queueUrl, body, headers: { ...headers } });
         },
       },
