@@ -10,6 +10,11 @@ import { QueueWithDlq } from "./queue-with-dlq.js";
 
 /** Queue names a site's own queue must match for SQS delivery (the delivery role may send only there). */
 export const DEFAULT_SITE_QUEUE_NAME_PATTERN = "gazette-repost-*";
+/**
+ * Role names a site's own role must match for SQS delivery via a role the site grants (the
+ * delivery role may assume only these; registration refuses other role ARNs).
+ */
+export const DEFAULT_SITE_ROLE_NAME_PATTERN = "gazette-repost-*";
 
 /** The repost queues; created first, as the other functions need their URLs. */
 export class RepostQueues extends Construct {
@@ -105,6 +110,19 @@ export class GazetteReposts extends Construct {
     this.deliveryFunction.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ["sqs:SendMessage"], resources: [`arn:aws:sqs:*:*:${pattern}`] }),
     );
+    // Or as a role the site grants: only roles named by the agreed pattern, only with an external id
+    // (the site id; the site's trust policy checks it) and a gazette-repost-* session name.
+    const rolePattern = DEFAULT_SITE_ROLE_NAME_PATTERN;
+    this.deliveryFunction.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ["sts:AssumeRole"],
+        resources: [`arn:aws:iam::*:role/${rolePattern}`],
+        conditions: {
+          Null: { "sts:ExternalId": "false" },
+          StringLike: { "sts:RoleSessionName": "gazette-repost-*" },
+        },
+      }),
+    );
     this.deliveryFunction.function.addEventSource(
       new SqsEventSource(queues.delivery.queue, {
         batchSize: 10,
@@ -134,6 +152,11 @@ export class GazetteReposts extends Construct {
       id: `AwsSolutions-IAM5[Resource::arn:aws:sqs:*:*:${pattern}]`,
       reason:
         "SQS delivery goes to queues that subordinate sites own in their own accounts, unknown at deploy time: the wildcard allows only sqs:SendMessage on queues named by the agreed pattern, and each site's queue policy must grant this role as well.",
+    });
+    Validations.of(this.deliveryFunction.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:aws:iam::*:role/${rolePattern}]`,
+      reason:
+        "SQS delivery as a role a subordinate site grants in its own account, unknown at deploy time: the wildcard allows only sts:AssumeRole on roles named by the agreed pattern, only with an external id and a gazette-repost-* session name, and each role's trust policy must name this role and the site's id as the external id.",
     });
   }
 }

@@ -119,6 +119,42 @@ describe("reposts on AWS", () => {
     expect(targets.api).not.toContain(logicalId(fanout.queue.queueArn));
   });
 
+  test("only the delivery function may assume roles: sites' gazette-repost-* roles, with an external id", () => {
+    // Prepare
+    const services = [
+      "gazette-repost-fanout",
+      "gazette-repost-delivery",
+      "gazette-repost-tick",
+      "gazette-api",
+    ];
+
+    // Act
+    const assumes = Object.fromEntries(
+      services.map((service) => [
+        service,
+        inlineStatementsOf(service).filter((s) =>
+          asArray(s.Action).some((a) => String(a).startsWith("sts:")),
+        ),
+      ]),
+    );
+
+    // Assess
+    expect(assumes["gazette-repost-fanout"]).toEqual([]);
+    expect(assumes["gazette-repost-tick"]).toEqual([]);
+    expect(assumes["gazette-api"]).toEqual([]);
+    expect(assumes["gazette-repost-delivery"]).toEqual([
+      {
+        Effect: "Allow",
+        Action: "sts:AssumeRole",
+        Resource: "arn:aws:iam::*:role/gazette-repost-*",
+        Condition: {
+          Null: { "sts:ExternalId": "false" },
+          StringLike: { "sts:RoleSessionName": "gazette-repost-*" },
+        },
+      },
+    ]);
+  });
+
   test("no repost function may write to S3", () => {
     // Prepare / Act
     const actions = ["gazette-repost-fanout", "gazette-repost-delivery", "gazette-repost-tick"].flatMap(
