@@ -545,8 +545,16 @@ export class ArchiveService {
     return segmentEdition(lines).map((segment) => {
       const pages = segment.pages.map((p) => byPage.get(p)!);
       const ocr = pages.length ? pages.reduce((s, u) => s + u.confidence, 0) / pages.length / 100 : 0;
-      const reasons = reviewReasons(segment, ocr);
-      if (units.some((u) => u.status === "failed")) reasons.push("page_failed");
+      // Review looks at this item's own pages only: every page from its first to its last (a
+      // failed page has no text, so it lies in the gap it leaves). A page lost at either end shows
+      // as a missing title or date.
+      const first = Math.min(...segment.pages);
+      const last = Math.max(...segment.pages);
+      const span = units.filter((u) => u.index + 1 >= first && u.index + 1 <= last);
+      const read = span.filter((u) => u.status !== "failed");
+      const lowest = read.length ? Math.min(...read.map((u) => u.confidence)) / 100 : 0;
+      const reasons = reviewReasons(segment, lowest);
+      if (span.some((u) => u.status === "failed")) reasons.push("page_failed");
       return {
         segment,
         confidence: confidenceOf(segment, ocr),

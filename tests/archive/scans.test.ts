@@ -38,16 +38,20 @@ class FakeOcr implements OcrEngine {
   calls: number[] = [];
   failOnce = new Set<number>();
   alwaysFail = new Set<number>();
+  /** The page texts it "reads" (by page index). */
+  texts: readonly string[] = PAGES;
+  /** Confidence of particular pages (by page index), instead of the per-script default. */
+  confidence = new Map<number, number>();
   async recognize(png: Uint8Array, options: OcrOptions): Promise<OcrResult> {
     const page = decodeImage(png).width - 200;
     this.calls.push(page);
     if (this.failOnce.delete(page) || this.alwaysFail.has(page)) throw new Error("worker crashed");
-    const hocr = hocrFor(PAGES[page] ?? "");
+    const hocr = hocrFor(this.texts[page] ?? "");
     const { parseHocr } = await import("../../src/archive/ocr/hocr.js");
     // This "edition" is Traditional: chi_tra is the more confident model.
-    const confidence = options.script === "tra" ? 91 : 86;
+    const confidence = this.confidence.get(page) ?? (options.script === "tra" ? 91 : 86);
     return {
-      text: PAGES[page] ?? "",
+      text: this.texts[page] ?? "",
       confidence,
       hocr,
       page: parseHocr(hocr),
@@ -310,5 +314,68 @@ describe("scan jobs: per-page work, crashes and redelivery", () => {
     // The second job decides for itself: its first page is read twice, the other once.
     expect(ocr.calls).toHaveLength(3);
     expect((await archive.service.getJob(second.id)).script).toBe("tra");
+  });
+
+  /** Two notices: the first runs over pages 1–3, the second is on page 3 alone. */
+  const SPANNING = [
+    "四川省人民政府文件\n川府发〔1985〕12号\n四川省人民政府关于保护森林资源的通知\n各地区行政公署：\n为保护森林资源，特通知如下。",
+    "一、严禁乱砍滥伐。\n二、植树造林。",
+    "三、防止山火。\n四川省人民政府\n一九八五年三月五日\n四川省人民政府办公厅关于做好春耕工作的通知\n各市、地、州人民政府：\n现就春耕工作通知如下。\n四川省人民政府办公厅\n一九八五年三月九日",
+  ];
+
+  async function reviewReasonsOfItems(jobId: string) {
+    const view = await archive.service.getJob(jobId);
+    return Promise.all(view.items.map(async (i) => (await archive.service.getItem(i.id)).reviewReasons));
+  }
+
+  it("flags for review only the items whose pages include a failed page", async () => {
+    // Prepare: page 2 (inside the first notice) cannot be read.
+    setUp();
+    ocr.texts = SPANNING;
+    ocr.alwaysFail.add(1);
+    const job = await archive.service.submitScans(files(), { script: "sim" }, "editor");
+
+    // Act
+    await drainArchiveQueue(app.container.platform.queues, archive.handler);
+    const reasons = await reviewReasonsOfItems(job.id);
+
+    // Assess
+    expect(reasons).toHaveLength(2);
+    expect(reasons[0]).toContain("page_failed");
+    expect(reasons[1]).not.toContain("page_failed");
+    expect(reasons[1]).not.toContain("low_ocr_confidence");
+  });
+
+  it("flags an item one of whose pages is read with low confidence, even when its average is high, and not the others", async () => {
+    // Prepare: page 2 at 60 (the first notice averages (86 + 60 + 86) / 3 ≈ 77, over the threshold).
+    setUp();
+    ocr.texts = SPANNING;
+    ocr.confidence.set(1, 60);
+    const job = await archive.service.submitScans(files(), { script: "sim" }, "editor");
+
+    // Act
+    await drainArchiveQueue(app.container.platform.queues, archive.handler);
+    const reasons = await reviewReasonsOfItems(job.id);
+
+    // Assess
+    expect(reasons).toHaveLength(2);
+    expect(reasons[0]).toContain("low_ocr_confidence");
+    expect(reasons[0]).not.toContain("page_failed");
+    expect(reasons[1]).not.toContain("low_ocr_confidence");
+  });
+
+  it("does not flag items for a failed page that none of them is on", async () => {
+    // Prepare: the masthead page fails; both notices are on pages 2–3.
+    setUp();
+    ocr.alwaysFail.add(0);
+    const job = await archive.service.submitScans(files(), { script: "sim" }, "editor");
+
+    // Act
+    await drainArchiveQueue(app.container.platform.queues, archive.handler);
+    const reasons = await reviewReasonsOfItems(job.id);
+
+    // Assess
+    expect(reasons).toHaveLength(2);
+    expect(reasons.flat()).not.toContain("page_failed");
   });
 });
