@@ -58,6 +58,10 @@ export function registerRepostCommands(
     .option("--sector <sector>", "a sector (repeatable); none for a comprehensive site", collect, [])
     .option("--webhook <url>", "deliver as signed webhooks to this URL")
     .option("--sqs <queueUrl>", "deliver to this SQS queue (AWS)")
+    .option(
+      "--sqs-role <roleArn>",
+      "with --sqs: send as this role of the site (gazette-repost-*, assumed with the site id as external id)",
+    )
     .action(
       async (opts: {
         name: string;
@@ -66,13 +70,15 @@ export function registerRepostCommands(
         sector: string[];
         webhook?: string;
         sqs?: string;
+        sqsRole?: string;
       }) => {
         if (Boolean(opts.webhook) === Boolean(opts.sqs)) {
           throw new Error("give exactly one of --webhook <url> and --sqs <queueUrl>");
         }
+        if (opts.sqsRole && !opts.sqs) throw new Error("--sqs-role goes with --sqs <queueUrl>");
         const delivery = opts.webhook
           ? { type: "webhook", url: opts.webhook }
-          : { type: "sqs", queueUrl: opts.sqs };
+          : { type: "sqs", queueUrl: opts.sqs, ...(opts.sqsRole ? { roleArn: opts.sqsRole } : {}) };
         const { body } = await deps
           .client()
           .request<{ id: string; token: string; webhookSecret: string }>("POST", "/api/sites", {

@@ -64,6 +64,32 @@ describe("gazette sites and compliance", () => {
     expect(listed.out).toEqual([`${id}  锦江区  county  510104  active  ${hook}`]);
   });
 
+  it("registers an SQS site that grants a role, and refuses a role without a queue", async () => {
+    // Prepare
+    const added = capture();
+    const listed = capture();
+    const refused = capture();
+    const args = ["sites", "add", "--name", "成都市", "--level", "city", "--region", "510100"];
+    const queueUrl = "https://sqs.cn-north-1.amazonaws.com.cn/123456789012/gazette-repost-chengdu";
+    const roleArn = "arn:aws-cn:iam::123456789012:role/gazette-repost-chengdu";
+
+    // Act
+    const code = await run([...args, "--sqs", queueUrl, "--sqs-role", roleArn], added.io, env);
+    const id = /^site (\S+)$/.exec(added.out[0] ?? "")?.[1] ?? "";
+    const shown = await fetch(`${runtime.url}/api/sites/${id}`, {
+      headers: { authorization: `Bearer ${runtime.editorToken}` },
+    });
+    const codeRefused = await run([...args, "--sqs-role", roleArn, "--webhook", hook], refused.io, env);
+    await run(["sites", "list"], listed.io, env);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(await shown.json()).toMatchObject({ delivery: { type: "sqs", queueUrl, roleArn } });
+    expect(codeRefused).toBe(1);
+    expect(refused.err.join("\n")).toContain("--sqs-role goes with --sqs");
+    expect(listed.out).toContain(`${id}  成都市  city  510100  active  ${queueUrl}`);
+  });
+
   it("refuses a site with both or neither delivery channel, and prints the report", async () => {
     // Prepare
     const refused = capture();
