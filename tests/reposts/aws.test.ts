@@ -9,7 +9,7 @@ import { DELIVERY_QUEUE, FANOUT_QUEUE } from "../../src/reposts/messages.js";
 import type { RepostNotice } from "../../src/reposts/model.js";
 import { createReposts } from "../../src/reposts/module.js";
 import type { OutboundFetch } from "../../src/reposts/outbound.js";
-import { noticePartition } from "../../src/reposts/records.js";
+import { noticePartition, type RepostDocument, repostDocumentKeys } from "../../src/reposts/records.js";
 import { createContainer } from "../../src/runtime/container.js";
 import { createEmulatedPlatform, type Emulators, startEmulators } from "../support/aws-emulators.js";
 import { aSubmission } from "../support/factories.js";
@@ -95,5 +95,11 @@ describe("reposts on the AWS adapters", () => {
     expect(notices.map((n) => n.siteId).sort()).toEqual(sites.map((s) => s.id).sort());
     expect(notices.every((n) => n.delivery.state === "delivered" && n.deadline === "2026-02-26")).toBe(true);
     expect(posts.sort()).toEqual([1, 2, 3].map((i) => `https://site${i}.example/hook`));
+    const entry = await platform.records.get<RepostDocument>(repostDocumentKeys(documentId));
+    expect(entry?.data.sweep).toEqual({
+      queuedAt: expect.any(String),
+      queuedBy: expect.any(String),
+      doneAt: null,
+    });
   });
 });
