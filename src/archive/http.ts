@@ -32,7 +32,7 @@ async function jsonBody(request: Request): Promise<unknown> {
 
 const forbidden = (message: string) => new HttpProblem(403, [{ code: "forbidden", field: null, message }]);
 
-/** Reads a request body of at most `max` bytes, refusing (413) as soon as it grows past that. */
+/** Reads an upload body of at most the announced size, refusing (413) as soon as it grows past it. */
 async function boundedBody(request: Request, target: UploadTarget): Promise<Uint8Array> {
   const tooLarge = () =>
     new ScanTooLargeError("too large", [
