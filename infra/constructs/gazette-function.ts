@@ -24,10 +24,12 @@ export const ESM_REQUIRE_BANNER =
   "import { createRequire as __gazetteCreateRequire } from 'node:module'; const require = __gazetteCreateRequire(import.meta.url);";
 
 /**
- * Never bundled: `@aws-sdk/*` is provided by the Lambda Node.js runtime, and better-sqlite3 is a
- * native addon used only by the embedded (local) adapter, never in Lambda.
+ * Never bundled: better-sqlite3, a native addon used only by the embedded (local) adapter, never
+ * in Lambda. The AWS SDK is bundled at the versions package.json pins: the copy in the Lambda
+ * runtime has an unannounced version and lacks packages we use (the S3 presigner, the credential
+ * provider for OpenSearch), and AWS advises shipping your own.
  */
-export const EXTERNAL_MODULES: readonly string[] = ["@aws-sdk/*", "better-sqlite3"];
+export const EXTERNAL_MODULES: readonly string[] = ["better-sqlite3"];
 
 export interface GazetteFunctionProps {
   /** The TypeScript entry file, absolute or relative to the repository root (e.g. "functions/api.ts"). */

@@ -1,7 +1,21 @@
-import Database from "better-sqlite3";
+import { createRequire } from "node:module";
+import type Database from "better-sqlite3";
 import { StorageError, StorageRequestError, StorageUnavailableError } from "../errors.js";
 
 export type SqliteDatabase = Database.Database;
+
+let driver: typeof Database | undefined;
+
+/**
+ * better-sqlite3, loaded on first use. A native addon that exists only where `npm install` ran:
+ * modules that merely can open a database (the embedded search index, reached from the container)
+ * are bundled into the Lambda functions, which never open one and have no node_modules, so a
+ * static import would fail every cold start.
+ */
+function loadDriver(): typeof Database {
+  driver ??= createRequire(import.meta.url)("better-sqlite3") as typeof Database;
+  return driver;
+}
 
 /**
  * Opens the embedded database. WAL lets readers run beside the single writer (the CLI and the
@@ -20,7 +34,8 @@ export type SqliteDatabase = Database.Database;
 export type SynchronousMode = "ack" | "full" | "normal";
 
 export function openDatabase(file: string, synchronous: SynchronousMode = "ack"): SqliteDatabase {
-  const db = new Database(file);
+  const Driver = loadDriver();
+  const db = new Driver(file);
   try {
     db.pragma("journal_mode = WAL");
     db.pragma("busy_timeout = 5000");
@@ -45,7 +60,7 @@ const UNAVAILABLE_CODES = new Set([
 /** Maps driver errors to storage errors, keeping the driver error as `cause`. */
 export function mapSqliteError(error: unknown, action: string): StorageError {
   if (error instanceof StorageError) return error;
-  const code = error instanceof Database.SqliteError ? error.code : undefined;
+  const code = driver && error instanceof driver.SqliteError ? error.code : undefined;
   if (code === undefined) {
     // better-sqlite3 throws TypeError once the connection is closed.
     if (error instanceof TypeError && /database connection is not open/i.test(error.message)) {
