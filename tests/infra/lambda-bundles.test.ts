@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { httpApiEvent } from "../support/events.js";
 import { type SynthesisedGazette, synthGazette } from "./helpers.js";
 
 /**
@@ -55,4 +56,30 @@ describe("the deployed Lambda bundles", () => {
     expect(bundles.length).toBeGreaterThanOrEqual(Math.min(functions.length, 5));
     for (const r of results) expect(r, r.dir).toMatchObject({ status: 0, stdout: "function" });
   }, 300_000);
+
+  test("the API bundle answers an API Gateway request (GET /health) as deployed", () => {
+    // Prepare
+    const api = Object.values(gazette.statelessTemplate.findResources("AWS::Lambda::Function")).find(
+      (f) => f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === "gazette-api",
+    );
+    const key = (api?.Properties.Code as { S3Key: string } | undefined)?.S3Key ?? "";
+    const dir = bundles.find((d) => `${d.split("asset.").pop()}.zip` === key);
+    const event = httpApiEvent({ method: "GET", path: "/health" });
+    const script = `const m = await import("./index.mjs");
+const res = await m.handler(${JSON.stringify(event)}, { functionName: "gazette-api", awsRequestId: "t", getRemainingTimeInMillis: () => 29000 });
+process.stdout.write(JSON.stringify({ statusCode: res.statusCode, body: res.body }));`;
+
+    // Act
+    const run = spawnSync(process.execPath, ["--no-warnings", "--input-type=module", "-e", script], {
+      cwd: dir,
+      encoding: "utf8",
+      timeout: 60_000,
+      env: { PATH: process.env.PATH, AWS_REGION: "eu-west-1", GAZETTE_TABLE: "t", GAZETTE_BUCKET: "b" },
+    });
+
+    // Assess
+    expect(dir).toBeDefined();
+    expect(run.stderr.slice(0, 500)).toBe("");
+    expect(JSON.parse(run.stdout)).toEqual({ statusCode: 200, body: JSON.stringify({ status: "ok" }) });
+  });
 });
