@@ -1,4 +1,4 @@
-import { MAX_LIMIT, MAX_QUERY_CHARS } from "./query.js";
+import { MAX_LIMIT, MAX_QUERY_CHARS, STATUSES } from "./query.js";
 
 const problemList = {
   description: "Invalid parameter: {error: {code, field, message}} or a list of those",
@@ -32,7 +32,7 @@ export const searchOpenApiPaths = {
         { name: "year", in: "query", schema: { type: "integer" } },
         { name: "from", in: "query", schema: { type: "string", format: "date" } },
         { name: "to", in: "query", schema: { type: "string", format: "date" } },
-        { name: "status", in: "query", schema: { enum: ["有效", "已修改", "已废止", "失效"] } },
+        { name: "status", in: "query", schema: { enum: STATUSES } },
         { name: "source", in: "query", schema: { enum: ["gazette", "archive"] } },
         {
           name: "limit",

@@ -9,6 +9,8 @@ export const MAX_QUERY_CHARS = 200;
 const MAX_FILTER_CHARS = 200;
 
 const SOURCES: readonly SearchSource[] = ["gazette", "archive"];
+/** The document statuses a search can filter by (the `status` facet's values). */
+export const STATUSES: readonly string[] = ["有效", "已修改", "已废止", "失效"];
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export function emptyFacets(): SearchFacets {
@@ -31,7 +33,7 @@ export function normalizeQuery(query: SearchQuery): SearchQuery & { limit: numbe
   const q = query.q?.trim() || undefined;
   if (q !== undefined && q.length > MAX_QUERY_CHARS)
     bad("q", "too_long", `q must be at most ${MAX_QUERY_CHARS} characters`);
-  for (const field of ["issuer", "kind", "status"] as const) {
+  for (const field of ["issuer", "kind"] as const) {
     const v = query[field];
     if (v !== undefined && (v.trim() === "" || v.length > MAX_FILTER_CHARS))
       bad(field, "invalid", `${field} must be 1–${MAX_FILTER_CHARS} characters`);
@@ -44,6 +46,8 @@ export function normalizeQuery(query: SearchQuery): SearchQuery & { limit: numbe
     bad("to", "invalid_format", "to must be a date YYYY-MM-DD");
   if (query.from && query.to && validDate(query.from) && validDate(query.to) && query.from > query.to)
     bad("to", "invalid_range", "to must not be before from");
+  if (query.status !== undefined && !STATUSES.includes(query.status))
+    bad("status", "invalid", `status must be one of ${STATUSES.join(", ")}`);
   if (query.source !== undefined && !SOURCES.includes(query.source))
     bad("source", "invalid", `source must be one of ${SOURCES.join(", ")}`);
   const limit = query.limit ?? DEFAULT_LIMIT;

@@ -79,6 +79,31 @@ describe("GET /api/search and the /search page", () => {
     expect(error.message).not.toBe("");
   });
 
+  it.each([["bogus"], ["废止"]])(
+    "refuses status=%s with 400 naming the field and the allowed values",
+    async (value) => {
+      // Act
+      const res = await app.request(`/api/search?status=${encodeURIComponent(value)}`, { editor: false });
+      // Assess
+      expect(res.status).toBe(400);
+      const { error } = (await res.json()) as { error: { field: string; code: string; message: string } };
+      expect(error).toMatchObject({ field: "status", code: "invalid" });
+      expect(error.message).toContain("有效, 已修改, 已废止, 失效");
+    },
+  );
+
+  it("accepts each documented status value", async () => {
+    // Act
+    const statuses = await Promise.all(
+      ["有效", "已修改", "已废止", "失效"].map(
+        async (v) =>
+          (await app.request(`/api/search?status=${encodeURIComponent(v)}`, { editor: false })).status,
+      ),
+    );
+    // Assess
+    expect(statuses).toEqual([200, 200, 200, 200]);
+  });
+
   it("renders the search page without JavaScript: a GET form, escaped results, facets as links", async () => {
     // Act
     const res = await app.request(`/search?q=${encodeURIComponent("安全生产")}`, { editor: false });
@@ -114,6 +139,16 @@ describe("GET /api/search and the /search page", () => {
     // Assess
     expect(res.status).toBe(400);
     expect(await res.text()).toContain("year must be a number");
+  });
+
+  it("shows the problem on the page with 400 for an unknown status", async () => {
+    // Act
+    const res = await app.request(`/search?q=%E5%AE%89&status=${encodeURIComponent("废止")}`, {
+      editor: false,
+    });
+    // Assess
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain("status must be one of 有效, 已修改, 已废止, 失效");
   });
 
   it("filters by a facet link's parameters", async () => {
