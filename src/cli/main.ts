@@ -146,6 +146,12 @@ export async function run(
           for (const w of body.warnings ?? []) lines.push(`  warning: ${plain(w)}`);
         } catch (error) {
           if (error instanceof ConnectionError) throw error;
+          // Not this file's fault: no other file would get through either.
+          if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+            bar?.stop();
+            for (const l of lines) io.out(l);
+            throw error;
+          }
           failed++;
           if (error instanceof ApiError) {
             const verb = error.status === 422 ? "refused " : error.status === 409 ? "conflict" : "invalid ";
@@ -371,7 +377,11 @@ export async function run(
     if (error instanceof ApiError) {
       io.err(`gazette: HTTP ${error.status}`);
       for (const p of error.problems) io.err(`  ${p.field ? `${plain(p.field)}: ` : ""}${plain(p.message)}`);
-      if (error.status === 401) io.err("  Set GAZETTE_EDITOR_TOKEN to the token `npm start` printed.");
+      if (error.status === 401) {
+        io.err(
+          "  Set GAZETTE_EDITOR_TOKEN to the token `npm start` printed (or GAZETTE_DATA_DIR to its data directory, where it is stored).",
+        );
+      }
       return 1;
     }
     io.err(`gazette: ${(error as Error).message}`);

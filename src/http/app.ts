@@ -203,9 +203,13 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
     editor,
     bodyLimit({
       maxSize: Math.max(config.limits.maxJsonBytes, config.limits.maxDocxBytes + MULTIPART_OVERHEAD),
-      onError: tooLarge(
-        Math.max(config.limits.maxJsonBytes, config.limits.maxDocxBytes + MULTIPART_OVERHEAD),
-      ),
+      // Say the limit of what was sent: JSON bodies have their own, smaller one.
+      onError: (c) =>
+        tooLarge(
+          (c.req.header("content-type") ?? "").toLowerCase().startsWith("application/json")
+            ? config.limits.maxJsonBytes
+            : config.limits.maxDocxBytes + MULTIPART_OVERHEAD,
+        )(),
     }),
     async (c) => {
       const principal = c.get("principal");

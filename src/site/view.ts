@@ -180,6 +180,8 @@ export interface DocumentView {
   readonly blocks: readonly BlockView[];
   readonly attachments: readonly AttachmentView[];
   readonly signer: string | null;
+  /** The signature block as printed: the signer, else every issuer (joint documents). */
+  readonly signatures: readonly string[];
   readonly cc: string | null;
   readonly printed: { readonly by: string; readonly date: string } | null;
   readonly interpretations: readonly LinkView[];
@@ -285,6 +287,7 @@ export function documentViews(input: EditionSiteInput): Map<string, DocumentView
         blocks: blockViews(doc.blocks, 2, tables),
         attachments: attachmentViews(doc.attachments, tables),
         signer: doc.signer,
+        signatures: doc.signer ? [doc.signer] : doc.issuers,
         cc: doc.cc,
         printed: doc.printed ? { by: doc.printed.by, date: chineseDate(doc.printed.date) } : null,
         interpretations: (doc.interpretations ?? []).map((id) => related(id, "政策解读")),

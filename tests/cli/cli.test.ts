@@ -113,4 +113,21 @@ describe("gazette CLI", () => {
     expect(code).toBe(1);
     expect(c.err.join("\n")).toContain("GAZETTE_EDITOR_TOKEN");
   });
+
+  it("stops a submission at the first 401 and explains the token, instead of failing every file", async () => {
+    // Prepare
+    const c = capture();
+
+    // Act
+    const code = await run(["submit", "samples/documents"], c.io, {
+      GAZETTE_URL: runtime.url,
+      GAZETTE_EDITOR_TOKEN: "wrong",
+    });
+
+    // Assess
+    expect(code).toBe(1);
+    expect(c.out.filter((l) => l.startsWith("invalid"))).toEqual([]);
+    expect(c.err.join("\n")).toContain("HTTP 401");
+    expect(c.err.join("\n")).toContain("GAZETTE_EDITOR_TOKEN");
+  });
 });

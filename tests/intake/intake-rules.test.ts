@@ -317,7 +317,10 @@ describe("POST /api/documents — text safety and limits", () => {
     try {
       const res = await small.postJson(aSubmission({ body: "文".repeat(300_000) }));
       expect(res.status).toBe(413);
-      expect(problems((await res.json()) as ErrorBody)[0]).toMatchObject({ code: "too_large" });
+      const [problem] = problems((await res.json()) as ErrorBody);
+      expect(problem).toMatchObject({ code: "too_large" });
+      // The JSON limit, not the larger one for .docx uploads.
+      expect(problem?.message).toContain("at most 20000 bytes");
     } finally {
       small.close();
     }

@@ -90,6 +90,15 @@ describe("renderEditionSite", () => {
     });
   });
 
+  it("signs a document without a named signer with its issuers, as the PDF does", () => {
+    // Prepare / Act
+    const { doc } = page(documentPath(INTERPRETATION_ID));
+    const signatures = allMatching(doc, (el) => el.attribs?.class === "signature").map(text);
+
+    // Assess
+    expect(signatures[0]).toBe("四川省民政厅");
+  });
+
   it("cites a one-page document with a single page number", () => {
     // Act
     const meta = metadata(documentPath(NOTICE_ID));
