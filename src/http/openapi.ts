@@ -301,10 +301,18 @@ export function buildOpenApiDocument(config: Pick<Config, "gazette" | "limits">)
           parameters: [ID_PARAM],
           responses: {
             "200": { description: "{edition, manifest}" },
+            "202": {
+              description:
+                "Publication queued (AWS): {edition (publishing), manifest: null}; poll the edition at Location until it is published",
+              headers: {
+                Location: { description: "The edition, /api/editions/{id}", schema: { type: "string" } },
+              },
+            },
             ...errorResponses({
               "401": "No editor credentials",
               "404": "No such edition",
               "409": "Conflicting published file",
+              "422": "Refused, e.g. an edition without documents (edition_empty)",
             }),
           },
         },

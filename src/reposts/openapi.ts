@@ -91,7 +91,11 @@ export const repostsOpenApiPaths = {
       summary: "One site (editor)",
       security: EDITOR,
       parameters: [ID],
-      responses: { "200": { description: "The site" }, "404": error("No such site") },
+      responses: {
+        "200": { description: "The site" },
+        "401": error("No editor credentials"),
+        "404": error("No such site"),
+      },
     },
     patch: {
       summary:
@@ -109,6 +113,7 @@ export const repostsOpenApiPaths = {
       responses: {
         "200": { description: "The site" },
         "400": error("Invalid fields"),
+        "401": error("No editor credentials"),
         "404": error("No such site"),
         "422": error("The new webhook did not answer the challenge"),
       },
@@ -123,6 +128,7 @@ export const repostsOpenApiPaths = {
       requestBody: json({ type: "object", properties: { graceSeconds: { type: "integer", minimum: 0 } } }),
       responses: {
         "200": { description: "{webhookSecret, previousExpiresAt}" },
+        "401": error("No editor credentials"),
         "404": error("No such site"),
       },
     },
@@ -146,6 +152,7 @@ export const repostsOpenApiPaths = {
             "JSON {generatedAt, filter, totals: {notices, delivered, acknowledged, verified, verification_failed, overdue, failed}, rates, sites, regions, documents, overdue}; CSV one row per site; HTML page",
         },
         "400": error("Invalid filter"),
+        "401": error("No editor credentials"),
       },
     },
   },

@@ -97,11 +97,18 @@ describe("GET /api/documents", () => {
 
 describe("OpenAPI document", () => {
   it("describes the editions endpoints", async () => {
+    // Prepare
     const app = createTestApp();
     try {
+      // Act
       const spec = (await (await app.request("/api/openapi.json", { editor: false })).json()) as {
-        paths: Record<string, Record<string, unknown>>;
+        paths: Record<
+          string,
+          Record<string, { responses?: Record<string, { headers?: Record<string, unknown> }> }>
+        >;
       };
+
+      // Assess
       expect(Object.keys(spec.paths)).toEqual(
         expect.arrayContaining([
           "/api/editions",
@@ -112,6 +119,11 @@ describe("OpenAPI document", () => {
         ]),
       );
       expect(Object.keys(spec.paths["/api/editions/{id}/documents"] ?? {})).toEqual(["put"]);
+      const publish = spec.paths["/api/editions/{id}/publish"]?.post?.responses ?? {};
+      expect(Object.keys(publish)).toEqual(
+        expect.arrayContaining(["200", "202", "401", "404", "409", "422"]),
+      );
+      expect(Object.keys(publish["202"]?.headers ?? {})).toEqual(["Location"]);
     } finally {
       app.close();
     }

@@ -122,7 +122,7 @@ describe("reposts in the pipeline", () => {
 
     // Act
     const doc = (await (await app.request("/api/openapi.json", { editor: false })).json()) as {
-      paths: Record<string, Record<string, { security?: unknown }>>;
+      paths: Record<string, Record<string, { security?: unknown; responses?: Record<string, unknown> }>>;
     };
 
     // Assess
@@ -135,6 +135,16 @@ describe("reposts in the pipeline", () => {
       ]),
     );
     expect(doc.paths["/api/reposts/{noticeId}/ack"]?.post?.security).toEqual([{ siteToken: [] }]);
+    const editorOnly = [
+      doc.paths["/api/compliance"]?.get,
+      doc.paths["/api/sites/{id}"]?.get,
+      doc.paths["/api/sites/{id}"]?.patch,
+      doc.paths["/api/sites/{id}/rotate-secret"]?.post,
+    ];
+    for (const operation of editorOnly) {
+      expect(operation?.security).toEqual([{ editorToken: [] }]);
+      expect(Object.keys(operation?.responses ?? {})).toContain("401");
+    }
   });
 
   it("never allows private targets in AWS mode, whatever the environment says", () => {
