@@ -4,6 +4,7 @@
  * Folder layout: one subfolder per historical edition, taken in name order.
  *   <folder>/1985-03/            YYYY-NN: year 1985, issue 3 (the folder-name convention)
  *     manifest.json               optional; overrides the name: {"gazette","year","issue","date","script"}
+ *                                 (a subfolder named otherwise needs one, else it is refused)
  *     001.pdf 002.tif 003.jpg     scans (PDF, TIFF, PNG, JPEG), pages in file-name order
  *   <folder>/web-1999/
  *     manifest.json
@@ -15,7 +16,8 @@
  *
  * Resumable: <folder>/.gazette-import.json records each subfolder's job and outcome (written
  * after every step); a re-run skips subfolders already done, waits for jobs still running and
- * resubmits those that failed or changed. Exit 1 when any edition or page failed.
+ * resubmits those that failed or changed. Exit 1 when any edition or page failed or a subfolder was
+ * refused (neither YYYY-NN nor a manifest.json); the other subfolders are still imported.
  */
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
@@ -64,8 +66,14 @@ interface EditionFolder {
   readonly kind: "scans" | "texts";
   readonly files: readonly string[];
   readonly metadata: Record<string, unknown>;
+  /** Named YYYY-NN or with a manifest.json; other subfolders are refused, not guessed at. */
+  readonly described: boolean;
   readonly fingerprint: string;
 }
+
+/** Why a subfolder that is neither YYYY-NN nor described by a manifest.json is refused. */
+export const UNDESCRIBED_FOLDER =
+  'not an edition folder: name it YYYY-NN (year and issue, e.g. 1985-03) or add a manifest.json such as {"year": 1985, "issue": 3}';
 
 interface JobView {
   status: "queued" | "running" | "done" | "failed";
@@ -92,7 +100,8 @@ export function readEditionFolder(dir: string): EditionFolder {
     metadata.issue = Number(m[2]);
   }
   const manifestPath = join(dir, "manifest.json");
-  if (existsSync(manifestPath)) {
+  const hasManifest = existsSync(manifestPath);
+  if (hasManifest) {
     try {
       Object.assign(metadata, JSON.parse(readFileSync(manifestPath, "utf8")));
     } catch (e) {
@@ -115,6 +124,7 @@ export function readEditionFolder(dir: string): EditionFolder {
     kind: scans.length ? "scans" : "texts",
     files,
     metadata,
+    described: m !== null || hasManifest,
     fingerprint: hash.digest("hex"),
   };
 }
@@ -214,13 +224,16 @@ export async function importArchive(
 ): Promise<number> {
   if (!existsSync(folder) || !statSync(folder).isDirectory())
     throw new ImportUsageError(`${folder}: not a folder`);
-  const editions = readdirSync(folder)
+  const folders = readdirSync(folder)
     .filter((n) => !n.startsWith(".") && statSync(join(folder, n)).isDirectory())
     .sort()
     .map((n) => readEditionFolder(join(folder, n)))
     .filter((e) => e.files.length > 0);
-  if (!editions.length)
+  if (!folders.length)
     throw new ImportUsageError(`${folder}: no subfolders with scans or texts (one subfolder per edition)`);
+  const editions = folders.filter((e) => e.described);
+  const undescribed = new Set(folders.filter((e) => !e.described).map((e) => e.name));
+  for (const name of undescribed) io.out(`refused   ${name}  ${UNDESCRIBED_FOLDER}`);
   const state = loadState(folder);
   let skipped = 0;
 
@@ -292,7 +305,7 @@ export async function importArchive(
   }
 
   // Summary.
-  const failed = editions.filter((e) => state[e.name]?.status === "failed");
+  const failed = folders.filter((e) => undescribed.has(e.name) || state[e.name]?.status === "failed");
   const done = editions.filter((e) => state[e.name]?.status === "done").length;
   const waiting = editions.filter((e) => state[e.name]?.status === "submitted").length;
   io.out(
@@ -300,7 +313,8 @@ export async function importArchive(
   );
   for (const e of failed) {
     io.out(`failed: ${e.name}`);
-    for (const p of state[e.name]?.problems ?? []) io.out(`  ${p}`);
+    const problems = undescribed.has(e.name) ? [UNDESCRIBED_FOLDER] : (state[e.name]?.problems ?? []);
+    for (const p of problems) io.out(`  ${p}`);
   }
   return failed.length ? 1 : 0;
 }

@@ -81,4 +81,29 @@ describe("gazette archive import", () => {
     expect(out).toContain("2 edition(s) done (2 from an earlier run), 0 still running, 1 failed");
     expect(after["1985-03"].jobId).toBe(before["1985-03"].jobId);
   }, 60_000);
+
+  it("refuses a subfolder named neither YYYY-NN nor described by a manifest.json, imports the rest, exits 1", async () => {
+    // Prepare
+    const mixed = join(dataDir, "mixed-catalogue");
+    mkdirSync(join(mixed, "1987-02"), { recursive: true });
+    writeFileSync(join(mixed, "1987-02", "a.txt"), NOTICE);
+    mkdirSync(join(mixed, "misc"), { recursive: true });
+    writeFileSync(join(mixed, "misc", "b.txt"), NOTICE);
+
+    // Act
+    const { io, out } = capture();
+    const code = await run(["archive", "import", mixed, "--poll", "100"], io, env);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(out.filter((l) => l.startsWith("submitted")).map((l) => l.split(/\s+/)[1])).toEqual(["1987-02"]);
+    expect(out.slice(-3)).toEqual([
+      "1 edition(s) done (0 from an earlier run), 0 still running, 1 failed",
+      "failed: misc",
+      expect.stringMatching(/^ {2}not an edition folder: name it YYYY-NN .*or add a manifest\.json/),
+    ]);
+    expect(Object.keys(JSON.parse(readFileSync(join(mixed, STATE_FILE), "utf8")))).toEqual(["1987-02"]);
+    const issue = await fetch(`${runtime.url}/archive/1987/2/`);
+    expect(issue.status).toBe(200);
+  }, 60_000);
 });
