@@ -7,6 +7,7 @@ import { normalizeText } from "../documents/text.js";
 import { registerArchiveCommands } from "./archive.js";
 import { ApiClient, ApiError, ConnectionError } from "./client.js";
 import { registerRepostCommands } from "./reposts.js";
+import { UsageError } from "./usage-error.js";
 
 /**
  * `gazette` CLI. Talks to a running pipeline (GAZETTE_URL, default http://127.0.0.1:3000) with the
@@ -62,10 +63,6 @@ function isSubmission(name: string): boolean {
   return (name.endsWith(".json") && !name.endsWith(".meta.json")) || name.endsWith(".docx");
 }
 
-class UsageError extends Error {
-  override name = "UsageError";
-}
-
 function requestFor(file: string): { body: BodyInit; headers: Record<string, string>; key: string } {
   const bytes = readFileSync(file);
   if (extname(file) === ".docx") {
@@ -105,7 +102,9 @@ export async function run(
   let exitCode = 0;
   const program = new Command()
     .name("gazette")
-    .description("Gazette pipeline CLI: submit approved documents and inspect intake")
+    .description(
+      "Gazette pipeline CLI: submit and inspect documents, compose, preview and publish editions, manage repost sites and the compliance report, import the historical archive",
+    )
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
 

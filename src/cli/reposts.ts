@@ -1,7 +1,9 @@
 /** `gazette sites …` and `gazette compliance`: the site registry and the inspection report. */
 import type { Command } from "commander";
+import { isValidIsoDate } from "../documents/dates.js";
 import { normalizeText } from "../documents/text.js";
 import type { ApiClient } from "./client.js";
+import { UsageError } from "./usage-error.js";
 
 interface Io {
   out(line: string): void;
@@ -73,9 +75,9 @@ export function registerRepostCommands(
         sqsRole?: string;
       }) => {
         if (Boolean(opts.webhook) === Boolean(opts.sqs)) {
-          throw new Error("give exactly one of --webhook <url> and --sqs <queueUrl>");
+          throw new UsageError("give exactly one of --webhook <url> and --sqs <queueUrl>");
         }
-        if (opts.sqsRole && !opts.sqs) throw new Error("--sqs-role goes with --sqs <queueUrl>");
+        if (opts.sqsRole && !opts.sqs) throw new UsageError("--sqs-role goes with --sqs <queueUrl>");
         const delivery = opts.webhook
           ? { type: "webhook", url: opts.webhook }
           : { type: "sqs", queueUrl: opts.sqs, ...(opts.sqsRole ? { roleArn: opts.sqsRole } : {}) };
@@ -122,22 +124,24 @@ export function registerRepostCommands(
     ["disable", "disabled"],
     ["enable", "active"],
   ] as const) {
-    sites
+    const toggle = sites
       .command(command)
       .description(
         status === "disabled" ? "Stop delivering to a site" : "Deliver again (the webhook is checked first)",
       )
-      .argument("<id>", "site id")
-      .option("--reason <text>", "why (disable)")
-      .action(async (id: string, opts: { reason?: string }) => {
-        const { body } = await deps
-          .client()
-          .request<SiteView>("PATCH", `/api/sites/${encodeURIComponent(id)}`, {
-            body: JSON.stringify({ status, ...(opts.reason ? { disabledReason: opts.reason } : {}) }),
-            headers: { "content-type": "application/json" },
-          });
-        io.out(`${body.id}  ${plain(body.name)}  ${body.status}`);
-      });
+      .argument("<id>", "site id");
+    // Enabling clears the reason, so only disable takes one.
+    if (status === "disabled")
+      toggle.option("--reason <text>", "why the site is disabled (shown by `gazette sites list`)");
+    toggle.action(async (id: string, opts: { reason?: string }) => {
+      const { body } = await deps
+        .client()
+        .request<SiteView>("PATCH", `/api/sites/${encodeURIComponent(id)}`, {
+          body: JSON.stringify({ status, ...(opts.reason ? { disabledReason: opts.reason } : {}) }),
+          headers: { "content-type": "application/json" },
+        });
+      io.out(`${body.id}  ${plain(body.name)}  ${body.status}`);
+    });
   }
 
   sites
@@ -178,6 +182,11 @@ export function registerRepostCommands(
         document?: string;
         csv?: boolean;
       }) => {
+        for (const key of ["from", "to"] as const) {
+          const value = opts[key];
+          if (value !== undefined && !isValidIsoDate(value))
+            throw new UsageError(`--${key} must be a date YYYY-MM-DD, e.g. 2026-01-31 (got ${plain(value)})`);
+        }
         const query = new URLSearchParams();
         for (const key of ["from", "to", "region", "level", "document"] as const) {
           const value = opts[key];

@@ -85,32 +85,67 @@ describe("gazette sites and compliance", () => {
     // Assess
     expect(code).toBe(0);
     expect(await shown.json()).toMatchObject({ delivery: { type: "sqs", queueUrl, roleArn } });
-    expect(codeRefused).toBe(1);
+    expect(codeRefused).toBe(2);
     expect(refused.err.join("\n")).toContain("--sqs-role goes with --sqs");
     expect(listed.out).toContain(`${id}  成都市  city  510100  active  ${queueUrl}`);
   });
 
-  it("refuses a site with both or neither delivery channel, and prints the report", async () => {
+  it("refuses a site with both or neither delivery channel as a usage error (exit 2), and prints the report", async () => {
     // Prepare
     const refused = capture();
+    const both = capture();
     const report = capture();
     const csv = capture();
+    const args = ["sites", "add", "--name", "某县", "--level", "county", "--region", "510105"];
 
     // Act
-    const code = await run(
-      ["sites", "add", "--name", "某县", "--level", "county", "--region", "510105"],
-      refused.io,
+    const code = await run(args, refused.io, env);
+    const codeBoth = await run(
+      [...args, "--webhook", hook, "--sqs", "https://sqs.cn-north-1.amazonaws.com.cn/123456789012/q"],
+      both.io,
       env,
     );
+    const sites = await fetch(`${runtime.url}/api/sites`, {
+      headers: { authorization: `Bearer ${runtime.editorToken}` },
+    });
     await run(["compliance"], report.io, env);
     await run(["compliance", "--csv", "--region", "510100"], csv.io, env);
 
     // Assess
-    expect(code).toBe(1);
-    expect(refused.err.join("\n")).toContain("--webhook");
+    expect(code).toBe(2);
+    expect(refused.err.join("\n")).toContain("give exactly one of --webhook <url> and --sqs <queueUrl>");
+    expect(codeBoth).toBe(2);
+    expect(both.err.join("\n")).toContain("give exactly one of --webhook <url> and --sqs <queueUrl>");
+    const { items } = (await sites.json()) as { items: { name: string }[] };
+    expect(items.map((s) => s.name)).not.toContain("某县");
     expect(report.out[0]).toBe(
       "notices 0  delivered 0  acknowledged 0  verified 0  verification_failed 0  overdue 0  failed 0",
     );
     expect(csv.out[0]).toContain('"site_id","site","region"');
   });
+
+  it.each([
+    ["--from", "2026-13-01"],
+    ["--to", "2026-02-30"],
+    ["--from", "20260101"],
+  ])(
+    "refuses compliance %s %s as a usage error (exit 2) before asking the pipeline",
+    async (option, value) => {
+      // Prepare
+      const refused = capture();
+
+      // Act
+      const code = await run(["compliance", option, value], refused.io, {
+        ...env,
+        GAZETTE_URL: "http://127.0.0.1:1",
+      });
+
+      // Assess
+      expect(code).toBe(2);
+      expect(refused.err).toEqual([
+        `gazette: ${option} must be a date YYYY-MM-DD, e.g. 2026-01-31 (got ${value})`,
+      ]);
+      expect(refused.out).toEqual([]);
+    },
+  );
 });
