@@ -29,9 +29,7 @@ function report(r: IntakeBenchResult): string[] {
 function pdfReport(r: PdfBenchResult): string[] {
   const lines = [
     `# Edition rendering benchmark (${new Date().toISOString()})`,
-    `machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, node ${process.version}, load average ${loadavg()
-      .map((l) => l.toFixed(1))
-      .join(" ")}`,
+    machineLine(),
     `edition: ${r.pages} pages of generated documents, GB/T 9704 layout; rendered as publishing does: the edition PDF, every per-document PDF, ${r.webPages} web pages and the canonical texts`,
     "",
     `ours (pdf-lib + fontkit 2, Fandol fonts; PDF + pages): ${r.pagesPerSecond.toFixed(1)} pages/s (median of ${r.runs.length} runs: ${r.runs.map((x) => x.toFixed(2)).join(" / ")} s), ${(r.bytesPerPage / 1024).toFixed(2)} KiB/page, peak RSS ${r.peakRssMiB.toFixed(0)} MiB`,
@@ -48,6 +46,14 @@ function pdfReport(r: PdfBenchResult): string[] {
     );
   }
   return [...lines, ""];
+}
+
+/** The machine and how busy it was: every report carries it, since a shared machine skews timings. */
+function machineLine(): string {
+  const load = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ");
+  return `machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, node ${process.version}, load average ${load}`;
 }
 
 /** `npm run bench`: prints results and writes them to bench/results/. */
@@ -74,9 +80,7 @@ async function writeIntake() {
   }
   const lines = [
     `# Intake benchmark (${new Date().toISOString()})`,
-    `machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, node ${process.version}, load average ${loadavg()
-      .map((l) => l.toFixed(1))
-      .join(" ")}`,
+    machineLine(),
     `documents: ${documents} per run (a realistic 通知 with headings and a table; an Idempotency-Key on each)`,
     "",
     ...results.flatMap(report),
@@ -103,9 +107,7 @@ async function writeArchive() {
   const result = await benchArchive();
   const text = `${[
     `# Archive OCR benchmark (${new Date().toISOString()})`,
-    `machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, node ${process.version}, load average ${loadavg()
-      .map((l) => l.toFixed(1))
-      .join(" ")}`,
+    machineLine(),
     "",
     ...archiveReport(result),
   ].join("\n")}\n`;
@@ -118,13 +120,7 @@ async function writeArchive() {
 async function writeSearch() {
   const documents = Number(process.env.BENCH_SEARCH_DOCUMENTS ?? 100_000);
   const result = await benchSearch(documents, { log: (s) => process.stderr.write(`search: ${s}\n`) });
-  const lines = [
-    `# Search benchmark (${new Date().toISOString()})`,
-    `machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, node ${process.version}, load average ${loadavg()
-      .map((l) => l.toFixed(1))
-      .join(" ")}`,
-    ...searchReport(result),
-  ];
+  const lines = [`# Search benchmark (${new Date().toISOString()})`, machineLine(), ...searchReport(result)];
   const text = lines.join("\n");
   process.stdout.write(text);
   mkdirSync("bench/results", { recursive: true });

@@ -14,7 +14,7 @@
  * Each title starts a new document; text before the first title (mastheads, contents) is not
  * a document.
  */
-import { parseChineseDate } from "../documents/dates.js";
+import { parseChineseDate, parseChineseNumber } from "../documents/dates.js";
 import { normalizeDocNumber } from "../documents/doc-number.js";
 
 /** 文种 recognised at the end of a title, longest first so 实施细则 wins over 细则. */
@@ -107,44 +107,11 @@ export function normalizeArchiveDocNumber(printed: string): string {
   let n = normalizeDocNumber(normalizeDocNumber(printed).replace(/(〔\d{4}〕)第/, "$1"));
   const chinese = /第([一二三四五六七八九十百〇零]+)号$/.exec(n);
   if (chinese) {
-    const value = chineseNumber(chinese[1]!);
+    const value = parseChineseNumber(chinese[1]!);
     if (Number.isFinite(value) && value > 0)
       n = n.replace(/第[一二三四五六七八九十百〇零]+号$/, `第${value}号`);
   }
   return n;
-}
-
-function chineseNumber(s: string): number {
-  const digits: Record<string, number> = {
-    〇: 0,
-    零: 0,
-    一: 1,
-    二: 2,
-    三: 3,
-    四: 4,
-    五: 5,
-    六: 6,
-    七: 7,
-    八: 8,
-    九: 9,
-  };
-  if (!/[十百]/.test(s)) {
-    let n = 0;
-    for (const c of s) n = n * 10 + (digits[c] ?? Number.NaN);
-    return n;
-  }
-  let total = 0;
-  let pending = 0;
-  for (const c of s) {
-    if (c === "百") {
-      total += (pending || 1) * 100;
-      pending = 0;
-    } else if (c === "十") {
-      total += (pending || 1) * 10;
-      pending = 0;
-    } else pending = digits[c] ?? Number.NaN;
-  }
-  return total + pending;
 }
 
 /** A date alone on a line (成文日期), with spaces tolerated: 二〇一七年五月三日, 2017年5月3日, 民國六十年一月五日. */

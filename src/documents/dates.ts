@@ -83,6 +83,11 @@ function parseNumber(s: string, digitByDigit: boolean): number {
   return n;
 }
 
+/** A serial number in Chinese (三百五十六, 二〇二四) or Arabic digits; NaN when it is neither. */
+export function parseChineseNumber(s: string): number {
+  return parseNumber(s, true);
+}
+
 /** 十二, 二十三, 廿三, 卅一, 一百一十三, 一百零三: units must decrease and digits alternate with units. */
 function parsePositional(s: string): number {
   let total = 0;

@@ -33,7 +33,7 @@ describe("the deployed Lambda bundles", () => {
   test("every function's bundle loads and exports a handler outside the repository", () => {
     // Prepare
     const functions = Object.keys(gazette.statelessTemplate.findResources("AWS::Lambda::Function"));
-    const load = `import(${JSON.stringify("./index.mjs")}).then((m) => process.stdout.write(typeof m.handler), (e) => { process.stderr.write(String(e && e.stack || e)); process.exit(1); })`;
+    const load = `import(${JSON.stringify("./index.mjs")}).then((m) => process.stdout.write(typeof m.handler), (e) => { process.stderr.write(String(e && e.stack || e)); process.exitCode = 1; })`;
 
     // Act
     const results = bundles.map((dir) => {
