@@ -179,6 +179,13 @@ function isIssuerLine(line: string): boolean {
 const TITLE_END_PUNCTUATION = /[。，；：、！？…]$/;
 const SENTENCE_PUNCTUATION = /[。；！？]/;
 
+/** A gazette's masthead (四川省人民政府公报, 總統府公報, 行政院公報), not a 公报 document. */
+export function isMasthead(line: string): boolean {
+  return /^[\p{Script=Han}]{0,20}(政府|人民政府|办公厅|辦公廳|總統府|总统府|行政院|立法院|司法院|考試院|考试院|監察院|监察院|国务院|國務院|部|委员会|委員會|厅|廳|局)(公报|公報)$/u.test(
+    line.replace(/[\s\u3000]+/g, ""),
+  );
+}
+
 /** Whether a line reads as a document title (see the module comment). */
 export function isTitleLine(line: string): boolean {
   const t = line.replace(/[\s\u3000]+/g, "");
@@ -189,7 +196,7 @@ export function isTitleLine(line: string): boolean {
   if (/^[一二三四五六七八九十]+、|^（[一二三四五六七八九十]+）|^\d+[.．、]/.test(t)) return false;
   if (dateLine(t) || docNumberIn(t)) return false;
   // The gazette's masthead (四川省人民政府公报), not a 公报 document.
-  if (/^[\p{Script=Han}]{2,20}(政府|人民政府|办公厅)公报$/u.test(t)) return false;
+  if (isMasthead(t)) return false;
   const kind = kindOfTitle(t);
   if (!kind) return false;
   // A bare 文种 word (通知) or a 令 header without the issuer is not a title by itself.

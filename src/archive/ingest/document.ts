@@ -27,7 +27,8 @@ export function segmentDocument(text: string, hints: DocumentHints = {}): Segmen
   const segments = segmentEdition(linesOf(text));
   const guessed = segments.find((s) => !s.missing.includes("title")) ?? segments[0];
   const choice = chooseTitle(text, hints);
-  const title = choice?.title ?? guessed?.title ?? "";
+  // No title found: left empty for review rather than a line of the body passed off as one.
+  const title = choice?.title ?? "";
   const missing = new Set<Segment["missing"][number]>(
     guessed?.missing ?? ["title", "date", "issuers", "kind"],
   );
@@ -62,4 +63,3 @@ export function segmentDocument(text: string, hints: DocumentHints = {}): Segmen
     missing: (["title", "date", "issuers", "kind"] as const).filter((m) => missing.has(m)),
   };
 }
-

@@ -52,7 +52,9 @@ function frontMatterField(
 }
 
 function finish(format: SourceFormat, lines: readonly string[], hints: HintCollector): ReadDocument {
-  const labelled = extractLabelledLines(lines, hints);
+  // Table cells left after the labelled fields are read stand on lines of their own: a layout
+  // table's heading cell (行政院令) is not joined to the date cell beside it.
+  const labelled = extractLabelledLines(lines, hints).flatMap((l) => l.split("\t"));
   const crawled = labelled.filter((l) => !isCrawlerMarker(l));
   return { format, text: stripNoiseLines(crawled).join("\n"), hints: hints.hints() };
 }

@@ -9,7 +9,7 @@
  * a line or as consecutive lines; the first title line of the text (ends in a 文种, see
  * isTitleLine); a candidate that reads as a title; the first line that could be one.
  */
-import { dateLine, docNumberIn, isTitleLine, kindOfTitle } from "../segment.js";
+import { dateLine, docNumberIn, isMasthead, isTitleLine, kindOfTitle } from "../segment.js";
 import { labelledFields } from "./formats/labels.js";
 import { inlineText } from "./formats/markdown.js";
 import type { DocumentHints } from "./formats/types.js";
@@ -81,6 +81,19 @@ const CONNECTIVE_END =
   /(的|和|与|與|及|、|在|对|對|关于|關於|为|為|于|於|暨|并|並|印发|印發|转发|轉發|做好|加强|加強|进一步|進一步)$/u;
 const CONNECTIVE_START = /^(关于|關於|的|和|与|與|及|暨|并|並|印发|印發|转发|轉發)/u;
 
+/** A line that is only an organisation's name (行政院環境保護署). */
+function isOrgLine(line: string): boolean {
+  const n = [...line].length;
+  return (
+    n >= 2 &&
+    n <= 20 &&
+    ORG_END.test(line) &&
+    !isNotTitle(line) &&
+    !/[，,：:、]/.test(line) &&
+    !kindOfTitle(line)
+  );
+}
+
 /** Whether `prev` is the first part of `title`, printed on the line above it. */
 function joinsAbove(prev: string, title: string): boolean {
   const n = [...prev].length;
@@ -97,6 +110,14 @@ function joinsAbove(prev: string, title: string): boolean {
 function joinedTitle(lines: readonly string[], index: number): string {
   let title = lines[index]!;
   let first = index;
+  if (kindOfTitle(title) === "令" && [...title].length <= 20) {
+    // A joint order's header: each issuer on its own line above the last one's …令.
+    while (first > 0 && index - first < 3 && isOrgLine(lines[first - 1]!)) {
+      first--;
+      title = `${lines[first]!}、${title}`;
+    }
+    return title;
+  }
   while (first > 0 && index - first < 2 && joinsAbove(lines[first - 1]!, title)) {
     first--;
     title = lines[first]! + title;
@@ -135,6 +156,21 @@ function completed(lines: readonly string[], stated: string): string {
   return stem === stated ? stated : stem;
 }
 
+/** A first line that can stand as a title: short, no sentence punctuation, not a greeting or a name. */
+function isHeadingLike(line: string): boolean {
+  const n = [...line].length;
+  return (
+    n >= 4 &&
+    n <= 40 &&
+    !isNotTitle(line) &&
+    !isMasthead(line) &&
+    !/[，,：:、]$/.test(line) &&
+    !/^[、，。；：）)」』》]/.test(line) &&
+    !GENERIC.test(line) &&
+    !isOrgLine(line)
+  );
+}
+
 /** Lines searched for the title: the first ones, where documents print it. */
 const HEAD_LINES = 60;
 
@@ -157,12 +193,11 @@ export function chooseTitle(text: string, hints: DocumentHints): TitleChoice | u
   for (let i = 0; i < lines.length; i++) {
     if (isTitleLine(lines[i]!)) return { title: joinedTitle(lines, i), source: "text" };
   }
-  const titled = pieces.find((p) => kindOfTitle(p) && !isNotTitle(p));
+  const titled = pieces.find((p) => kindOfTitle(p) && !isNotTitle(p) && !isMasthead(p));
   if (titled) return { title: titled, source: "candidate" };
-  const first = lines.find(
-    (l) => [...l].length >= 4 && [...l].length <= 60 && !isNotTitle(l) && !/[，,：:]$/.test(l),
-  );
+  // A plain text whose first line is short and reads as a heading (a title with no 文种 word).
+  const first = lines.slice(0, 2).find(isHeadingLike);
   if (first) return { title: first, source: "first-line" };
-  const any = pieces.find((p) => [...p].length >= 4);
+  const any = pieces.find((p) => [...p].length >= 4 && !isMasthead(p));
   return any ? { title: any, source: "candidate" } : undefined;
 }

@@ -132,7 +132,19 @@ export const DEFAULT_FIELD_MAPPING: FieldMapping = {
     published: "published",
     date: "published",
   },
-  articleNumber: ["ArticleNo", "條號", "条号", "條次", "条次", "no", "number", "num", "title"],
+  articleNumber: [
+    "ArticleNo",
+    "articleNumber",
+    "article_no",
+    "條號",
+    "条号",
+    "條次",
+    "条次",
+    "no",
+    "number",
+    "num",
+    "title",
+  ],
   articleText: ["ArticleContent", "條文內容", "条文内容", "內容", "内容", "content", "text", "body"],
 };
 
@@ -342,15 +354,29 @@ export function readRecord(record: JsonObject, mapping: FieldMapping): ReadDocum
   };
 }
 
-/** Parses text as JSON; undefined when it is not JSON. */
+/** Parses text as JSON, or as JSON Lines (one value a line, read as an array); undefined when neither. */
 export function parseJson(text: string): Json | undefined {
   const t = text.replace(/^\uFEFF/, "").trim();
   if (!/^[[{]/.test(t)) return undefined;
   try {
     return JSON.parse(t) as Json;
   } catch {
-    return undefined;
+    const rows = t.split(/\r?\n/).filter((r) => r.trim() !== "");
+    if (rows.length < 2) return undefined;
+    try {
+      return rows.map((r) => JSON.parse(r) as Json);
+    } catch {
+      return undefined;
+    }
   }
+}
+
+/** The objects of an array of article records (no title of their own), or undefined. */
+function articleRecords(value: Json, mapping: FieldMapping): JsonObject[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const objects = value.filter(isObject);
+  if (objects.length === 0 || objects.length < value.length / 2) return undefined;
+  return objects.every((o) => field(o, mapping.articleText)) ? objects : undefined;
 }
 
 /**
@@ -362,6 +388,14 @@ export function readJson(text: string, mapping: FieldMapping): ReadDocument[] | 
   if (parsed === undefined) return undefined;
   const records = findRecords(parsed, mapping);
   if (records.length) return records.map((r) => readRecord(r, mapping));
+  const articles = articleRecords(parsed, mapping);
+  if (articles) {
+    // Articles of one law without its name (a dump split per article): one document, the law's
+    // stated fields read from its first article.
+    const { title: _t, ...rest } = mapping;
+    const first = readRecord(articles[0]!, { ...rest, title: [], body: [] });
+    return [{ format: "json", text: bodyLines(articles, mapping).join("\n").trim(), hints: first.hints }];
+  }
   const strings: string[] = [];
   const walk = (v: Json, depth: number) => {
     if (depth > 8) return;
