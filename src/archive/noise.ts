@@ -16,7 +16,8 @@ export { htmlToText, looksLikeHtml };
 
 /** Whole lines that are scrape debris (after trimming). */
 const NOISE_LINES: readonly RegExp[] = [
-  /打印本页|关闭窗口|关闭本页|打印此页|打印本頁|關閉窗口|關閉視窗|列印本頁|【\s*(打印|关闭|關閉|列印|收藏|纠错)\s*】/,
+  /打印本页|关闭窗口|关闭本页|打印此页|打印本頁|關閉窗口|關閉視窗|列印本頁|【\s*(打印|关闭|關閉|列印|收藏|纠错|我要纠错|打印本页|关闭窗口)\s*】/,
+  /^.{0,30}(责任编辑|責任編輯)\s*[:：].{0,20}$/,
   /^[【[]?\s*(打印|关闭|收藏|纠错|我要纠错|列印|關閉|分享|返回|顶部|置顶)\s*[】\]]?(\s+[【[]?\s*(打印|关闭|收藏|纠错|我要纠错|列印|關閉|分享|返回|顶部|置顶)\s*[】\]]?)*$/,
   /(字体|字體|字号|字號)\s*[:：]?\s*[【[]?\s*大\s*中\s*小/,
   /^(分享到|分享至|扫一扫|微信扫一扫|用手机扫|转发到|掃一掃|分享給|手机扫码|扫码|微信公众号|官方微博|官方微信)/,
@@ -42,6 +43,8 @@ function isMenuRow(line: string): boolean {
   if (/[。，；：！？、]/.test(line)) return false;
   const words = line.split(/\s*[|｜·•]\s*|\s{1,}|\u3000+/).filter((w) => w.length > 0);
   if (words.length < 4) return false;
+  // Letter-spaced headings (第 一 章 總綱, 几 个 问 题 的 通 知) are words of one character.
+  if (words.filter((w) => [...w].length === 1).length > 1) return false;
   return words.every((w) => [...w].length <= 6);
 }
 

@@ -55,8 +55,13 @@ const GENERIC =
   /^(正文|内容|內容|全文|目录|目錄|附件\S{0,4}|政策|政策文件|文件|通知公告|通知|公告|法规|法規|政策法规|政策法規|最新文件|信息公开|政府信息公开|首页|首頁|新闻|新聞|详情|詳情|文章|标题|標題|打印|无标题|無標題|untitled|document|index)$/iu;
 
 export function titlePieces(candidate: string): string[] {
+  // Site, column and title are also run together with spaces (江西省人民政府 政策文件 …的决定).
   const pieces = candidate
     .split(/\s*(?:_{1,}|\||｜|——|–|--|\s-\s|\s—\s|::|»|«)\s*/)
+    .flatMap((p) => {
+      const words = p.trim().split(/[\s\u3000]+/);
+      return words.length > 1 ? [p, ...words] : [p];
+    })
     .map(cleanTitle)
     .filter((p) => [...p].length >= 2 && !GENERIC.test(p));
   const titled = pieces.filter((p) => !SITE_PIECE.test(p));

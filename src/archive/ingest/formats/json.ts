@@ -136,6 +136,8 @@ export const DEFAULT_FIELD_MAPPING: FieldMapping = {
     "ArticleNo",
     "articleNumber",
     "article_no",
+    "編章節",
+    "编章节",
     "條號",
     "条号",
     "條次",
@@ -331,11 +333,18 @@ export function readRecord(record: JsonObject, mapping: FieldMapping): ReadDocum
     const printed = scalar(value);
     if (printed && labelledDate(printed)) hints.add("date", printed, dateKind);
   }
-  const history = take(mapping.history);
+  const history: Json[] = [];
+  for (const name of mapping.history) {
+    const f = field(record, [name]);
+    if (f && !used.has(f.key)) {
+      used.add(f.key);
+      history.push(f.value);
+    }
+  }
   const body = take(mapping.body);
   const lines: string[] = [];
   if (titleText) lines.push(titleText);
-  if (history) lines.push(...bodyLines(history.value, mapping));
+  for (const h of history) lines.push(...bodyLines(h, mapping));
   if (body) lines.push(...bodyLines(body.value, mapping));
   else {
     // No body field: the record's other long strings, in order (never the raw JSON).
