@@ -57,3 +57,15 @@ describe("evaluation scoring", () => {
     expect(cited.docNumber?.ok).toBe(false);
   });
 });
+
+describe("evaluation scoring of untitled documents", () => {
+  it("counts a document that prints no title as right only when no title is made up", () => {
+    // Act
+    const untitled = score({ ...truth, title: null }, { id: "x", title: "", issuers: [] });
+    const invented = score({ ...truth, title: null }, { id: "x", title: "第一条", issuers: [] });
+
+    // Assess
+    expect(untitled.title?.ok).toBe(true);
+    expect(invented.title?.ok).toBe(false);
+  });
+});
