@@ -199,6 +199,22 @@ export function withOverride(base: FieldMapping, override: FieldMappingOverride 
   };
 }
 
+/** Two overrides as one, the first's names before the second's. */
+export function mergeOverrides(
+  first: FieldMappingOverride | undefined,
+  second: FieldMappingOverride | undefined,
+): FieldMappingOverride | undefined {
+  if (!first || !second) return first ?? second;
+  const out: Record<string, unknown> = { ...second };
+  for (const [key, value] of Object.entries(first)) {
+    const other = (second as Record<string, unknown>)[key];
+    out[key] = Array.isArray(value)
+      ? [...new Set([...value, ...((other as string[] | undefined) ?? [])])]
+      : { ...((other as object | undefined) ?? {}), ...(value as object) };
+  }
+  return out as FieldMappingOverride;
+}
+
 /**
  * The mapping configured by the environment (GAZETTE_ARCHIVE_JSON_FIELDS, a JSON object shaped as
  * a request's `fields`). Throws a clear error naming the variable when it is malformed.
