@@ -179,8 +179,18 @@ function isHeadingLike(line: string): boolean {
 /** Lines searched for the title: the first ones, where documents print it. */
 const HEAD_LINES = 60;
 
+/** A database's catalogue number after a title (監督寺廟條例(01116)) is not printed with it. */
+const CATALOGUE_NUMBER = /[（(][\s0-9A-Za-z._\-/]{2,20}[)）]$/u;
+
 /** Chooses the document's title (see the module comment). */
 export function chooseTitle(text: string, hints: DocumentHints): TitleChoice | undefined {
+  const choice = chooseTitleAsGiven(text, hints);
+  if (!choice) return undefined;
+  const title = choice.title.replace(CATALOGUE_NUMBER, "").trim();
+  return title ? { ...choice, title } : undefined;
+}
+
+function chooseTitleAsGiven(text: string, hints: DocumentHints): TitleChoice | undefined {
   const lines = text
     .split("\n")
     .map((l) => compact(l.replace(TOOLBAR, " ")))

@@ -125,6 +125,11 @@ export const DEFAULT_FIELD_MAPPING: FieldMapping = {
     生效日期: "effective",
     LawEffectiveDate: "effective",
     expiry: "effective",
+    passed_date: "adopted",
+    enactment_date: "published",
+    promulgation_date: "published",
+    amendment_date: "amended",
+    enforcement_date: "effective",
     effective_date: "effective",
     publish: "published",
     publish_date: "published",
@@ -267,11 +272,28 @@ function scalar(v: Json): string | undefined {
   return undefined;
 }
 
-/** True when the parsed value holds at least one record under the mapping. */
+/**
+ * A title field's text: a string, or the first of a list of names (a law renamed over time lists
+ * its current name first), given as strings or as objects with a name.
+ */
+function titleValue(value: Json, mapping: FieldMapping): string | undefined {
+  if (typeof value === "string") return value.trim() || undefined;
+  if (Array.isArray(value) && value.length) {
+    const first = value[0]!;
+    if (typeof first === "string") return first.trim() || undefined;
+    if (isObject(first)) {
+      const inner = field(first, mapping.title);
+      return inner && typeof inner.value === "string" ? inner.value.trim() || undefined : undefined;
+    }
+  }
+  return undefined;
+}
+
+/** True when the value is a record under the mapping: an object with a title. */
 function isRecord(v: Json, mapping: FieldMapping): v is JsonObject {
   if (!isObject(v)) return false;
   const t = field(v, mapping.title);
-  return t !== undefined && typeof t.value === "string";
+  return t !== undefined && titleValue(t.value, mapping) !== undefined;
 }
 
 /** Every record in a parsed value, depth first, in order. */
@@ -326,7 +348,8 @@ export function readRecord(record: JsonObject, mapping: FieldMapping): ReadDocum
     return f;
   };
   const title = take(mapping.title);
-  const titleText = title && scalar(title.value) ? textOf(scalar(title.value)!).join("") : undefined;
+  const stated = title ? titleValue(title.value, mapping) : undefined;
+  const titleText = stated ? textOf(stated).join("") : undefined;
   if (titleText) hints.add("title", titleText);
   const number = take(mapping.docNumber);
   if (number && scalar(number.value)) hints.add("docNumber", scalar(number.value)!);
@@ -355,6 +378,22 @@ export function readRecord(record: JsonObject, mapping: FieldMapping): ReadDocum
     if (f && !used.has(f.key)) {
       used.add(f.key);
       history.push(f.value);
+    }
+  }
+  // A history given as a list of dated steps: each step's dates, the publications after the
+  // first being amendments.
+  for (const steps of history) {
+    if (!Array.isArray(steps)) continue;
+    let published = 0;
+    for (const step of steps) {
+      if (!isObject(step)) continue;
+      for (const [key, value] of Object.entries(step)) {
+        let dateKind = dateKeys.get(keyOf(key));
+        const printed = scalar(value);
+        if (!dateKind || !printed || !labelledDate(printed)) continue;
+        if (dateKind === "published" && published++ > 0) dateKind = "amended";
+        hints.add("date", printed, dateKind);
+      }
     }
   }
   const body = take(mapping.body);
