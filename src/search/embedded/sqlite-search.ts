@@ -262,10 +262,10 @@ export class SqliteSearchIndex implements SearchIndex {
         rev,
         `${rev}\u{10FFFF}`,
       ]);
-      // Shorter stored forms: the query key without some of its leading characters.
+      // Shorter stored forms: the query key without some of its leading characters (two kept).
       const chars = Array.from(number.prefix);
       const shorter: string[] = [];
-      for (let i = 1; i < chars.length; i++)
+      for (let i = 1; i + 2 <= chars.length; i++)
         shorter.push(formatDocNumber({ ...number, prefix: chars.slice(i).join("") }).toUpperCase());
       const found = shorter.length
         ? this.#pluck(
