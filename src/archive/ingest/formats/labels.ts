@@ -7,7 +7,7 @@
  * A labelled field is metadata, not text: the lines that carry them are taken out of the text and
  * their values go into the document's hints.
  */
-import { parseChineseDate } from "../../../documents/dates.js";
+import { leadingDate, parseChineseDate } from "../../../documents/dates.js";
 import type { DateHint, DateKind, DocumentHints } from "./types.js";
 
 export type LabelField =
@@ -230,8 +230,13 @@ export function labelledFields(line: string): LabelledValue[] | undefined {
   return out.length ? out : undefined;
 }
 
-/** Eight digits (19970701), a date with a time after it, an ROC date: the date, or undefined. */
+/**
+ * The date a labelled value begins with (2016年04月05日, 2016-04-13 17:48, 19970701, 民國86年7月1日,
+ * ROC seven digits 0860701): read by the shared date parser; undefined when there is none.
+ */
 export function labelledDate(value: string): string | undefined {
+  const shared = leadingDate(value);
+  if (shared) return shared;
   const t = value.replace(/[\s\u3000]+/g, " ").trim();
   const eight = /^(\d{4})(\d{2})(\d{2})(?:\D|$)/.exec(t);
   if (eight) return parseChineseDate(`${eight[1]}-${eight[2]}-${eight[3]}`) ?? undefined;

@@ -6,8 +6,10 @@
 /** The source formats a back catalogue comes in. */
 export type SourceFormat = "html" | "markdown" | "json" | "crawler" | "text";
 
-/** Which date a date is: 成文日期, 发布/公布, 修正/修订, 通过, 施行. */
-export type DateKind = "written" | "published" | "amended" | "adopted" | "effective";
+import type { DateKind } from "../../../documents/dates.js";
+
+/** Which date a date is: 成文日期, 发布/公布, 修正/修订, 通过, 施行 (the shared date vocabulary). */
+export type { DateKind };
 
 export interface DateHint {
   readonly kind: DateKind;
