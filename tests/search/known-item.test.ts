@@ -258,6 +258,23 @@ describe("embedded search finds what is there", () => {
       for (const found of results) expect(found).toEqual(["own", "citing"]);
     });
 
+    it("finds a number in the text whatever its leading zeros (ROC-era serials)", async () => {
+      // Prepare
+      await index.index([
+        aSearchDocument({
+          id: "roc",
+          title: "行政院公告",
+          text: "中華民國95年1月5日院臺交字第0950001993號公告。",
+        }),
+      ]);
+      // Act
+      const withoutZero = await ids({ q: "院臺交字第950001993號" });
+      const withZeros = await ids({ q: "院台交字第00950001993号" });
+      // Assess
+      expect(withoutZero).toEqual(["roc"]);
+      expect(withZeros).toEqual(["roc"]);
+    });
+
     it("finds a document by its own number even where its text spells the number otherwise", async () => {
       // Prepare
       await index.index([
