@@ -258,6 +258,24 @@ describe("embedded search finds what is there", () => {
       for (const found of results) expect(found).toEqual(["own", "citing"]);
     });
 
+    it("finds an order number its heading prints on two lines, only when nothing has it in one run, not its parts far apart", async () => {
+      // Prepare
+      await index.index([
+        aSearchDocument({
+          id: "heading",
+          title: "江西省公共资源交易管理办法",
+          text: "江西省人民政府令\n第232号\n《江西省公共资源交易管理办法》已经省人民政府第50次常务会议审议通过。",
+        }),
+        aSearchDocument({ id: "unrelated", text: "江西省人民政府令第5号规定的事项，第232号文件另行通知。" }),
+      ]);
+      // Act
+      const apart = await ids({ q: "江西省人民政府令第232号" });
+      const together = await ids({ q: "江西省人民政府令第5号" });
+      // Assess
+      expect(apart).toEqual(["heading"]);
+      expect(together).toEqual(["unrelated"]);
+    });
+
     it("finds a number in the text whatever its leading zeros (ROC-era serials)", async () => {
       // Prepare
       await index.index([
