@@ -9,6 +9,7 @@
  * Any delivery may run it, any number of times: each write is idempotent, so a crash at any
  * point is finished by the next delivery.
  */
+
 import { ConditionFailedError } from "../platform/errors.js";
 import type { Platform, StoredRecord } from "../platform/ports.js";
 import type { SearchIndex } from "../search/ports.js";
@@ -90,6 +91,8 @@ export class Completion {
       docNumber: s.docNumber,
       issuers: s.issuers,
       date: s.date,
+      dateKind: s.dateKind,
+      dates: s.dates,
       kind: s.kind,
       text: s.text,
       pages: draft.pages,

@@ -30,6 +30,11 @@ export function itemDates(text: string, hints: DocumentHints): ItemDates {
   const dates: DateHint[] = [];
   for (const d of [...stated, ...fromText])
     if (!dates.some((x) => x.kind === d.kind && x.value === d.value)) dates.push(d);
+  const chosen = found.date
+    ? { kind: found.date.kind, value: found.date.date, printed: found.date.printed }
+    : undefined;
+  // Nothing stated: the text's own reading decides.
+  if (stated.length === 0) return { date: chosen, dates };
   const written =
     stated.find((d) => d.kind === "written") ??
     (found.date?.kind === "written"
@@ -42,14 +47,8 @@ export function itemDates(text: string, hints: DocumentHints): ItemDates {
   return { date, dates };
 }
 
-/** A segment with the kind of its date and every date it gives. */
-export type DocumentSegment = Segment & {
-  readonly dateKind?: DateHint["kind"] | undefined;
-  readonly dates?: readonly { readonly kind: DateHint["kind"]; readonly date: string }[] | undefined;
-};
-
 /** The segment of one ingested document (text as read, hints as stated). */
-export function segmentDocument(text: string, hints: DocumentHints = {}): DocumentSegment {
+export function segmentDocument(text: string, hints: DocumentHints = {}): Segment {
   const segments = segmentEdition(linesOf(text));
   const guessed = segments.find((s) => !s.missing.includes("title")) ?? segments[0];
   const choice = chooseTitle(text, hints);
