@@ -250,9 +250,13 @@ function parseShape(
       );
   };
   if (parsed.docNumber) checkNumber("docNumber", parsed.docNumber);
-  parsed.relations?.repeals.forEach((n, i) => checkNumber(`relations.repeals.${i}`, n));
-  parsed.relations?.amends.forEach((n, i) => checkNumber(`relations.amends.${i}`, n));
-  parsed.corrects.forEach((n, i) => checkNumber(`corrects.${i}`, n));
+  for (const [list, numbers] of [
+    ["relations.repeals", parsed.relations?.repeals ?? []],
+    ["relations.amends", parsed.relations?.amends ?? []],
+    ["corrects", parsed.corrects],
+  ] as const) {
+    for (const [i, n] of numbers.entries()) checkNumber(`${list}.${i}`, n);
+  }
   if (parsed.disclosure.attribute !== "public" && !parsed.disclosure.reason) {
     problems.push(
       problem(
