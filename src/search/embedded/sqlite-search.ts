@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { docNumberKey, parseDocNumber } from "../../documents/doc-number.js";
+import { docNumberQueryKey, docNumberSearchKeys } from "../../documents/doc-number.js";
 import { openDatabase, type SqliteDatabase, type SynchronousMode } from "../../platform/embedded/sqlite.js";
 import { SearchQueryError, SearchUnavailableError } from "../errors.js";
 import type {
@@ -96,6 +96,8 @@ export class SqliteSearchIndex implements SearchIndex {
           sort_date TEXT NOT NULL
         );
         CREATE INDEX IF NOT EXISTS docs_doc_key ON docs (doc_key) WHERE doc_key IS NOT NULL;
+        CREATE TABLE IF NOT EXISTS doc_keys (key TEXT NOT NULL, rowid INTEGER NOT NULL, PRIMARY KEY (key, rowid)) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS doc_keys_rowid ON doc_keys (rowid);
         CREATE INDEX IF NOT EXISTS docs_sort ON docs (sort_date, rowid);
         CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
           title, meta, body,
@@ -103,6 +105,7 @@ export class SqliteSearchIndex implements SearchIndex {
           tokenize = '${tokenize}'${this.#trigram ? "" : ", prefix = '1'"}
         );
       `);
+      fillDocKeys(db);
       this.#db = db;
       return db;
     } catch (error) {
@@ -121,6 +124,8 @@ export class SqliteSearchIndex implements SearchIndex {
         text = excluded.text, url = excluded.url, sort_date = excluded.sort_date
       RETURNING rowid`);
     const ftsDelete = db.prepare("DELETE FROM fts WHERE rowid = ?");
+    const keysDelete = db.prepare("DELETE FROM doc_keys WHERE rowid = ?");
+    const keyInsert = db.prepare("INSERT OR IGNORE INTO doc_keys (key, rowid) VALUES (?, ?)");
     const ftsInsert = db.prepare("INSERT INTO fts (rowid, title, meta, body) VALUES (?, ?, ?, ?)");
     const tokens = this.#trigram ? foldText : tokenString;
     const written: CatalogueRow[] = [];
@@ -133,7 +138,7 @@ export class SqliteSearchIndex implements SearchIndex {
           ref: d.ref ?? null,
           title: d.title,
           doc_number: docNumber ?? null,
-          doc_key: docNumber ? docNumberKey(foldText(docNumber)) : null,
+          doc_key: docNumber ? docNumberSearchKeys(docNumber)[0]! : null,
           issuers: JSON.stringify(d.issuers),
           kind: d.kind ?? null,
           date: d.date ?? null,
@@ -153,6 +158,8 @@ export class SqliteSearchIndex implements SearchIndex {
           sort_date: d.date ?? "",
         });
         ftsDelete.run(rowid);
+        keysDelete.run(rowid);
+        for (const key of docNumber ? docNumberSearchKeys(docNumber) : []) keyInsert.run(key, rowid);
         const meta = [docNumber ?? "", ...d.issuers, d.ref ?? ""].join("\n");
         ftsInsert.run(rowid, tokens(d.title), tokens(meta), tokens(d.text));
       }
@@ -166,6 +173,7 @@ export class SqliteSearchIndex implements SearchIndex {
     const find = db.prepare("SELECT rowid FROM docs WHERE id = ?");
     const ftsDelete = db.prepare("DELETE FROM fts WHERE rowid = ?");
     const docDelete = db.prepare("DELETE FROM docs WHERE rowid = ?");
+    const keysDelete = db.prepare("DELETE FROM doc_keys WHERE rowid = ?");
     const removed: number[] = [];
     db.transaction(() => {
       for (const id of ids) {
@@ -173,6 +181,7 @@ export class SqliteSearchIndex implements SearchIndex {
         if (!row) continue;
         ftsDelete.run(row.rowid);
         docDelete.run(row.rowid);
+        keysDelete.run(row.rowid);
         removed.push(row.rowid);
       }
     })();
@@ -188,10 +197,20 @@ export class SqliteSearchIndex implements SearchIndex {
     const match = folded === undefined ? undefined : this.#trigram ? trigramMatch(terms) : bigramMatch(terms);
     if (folded !== undefined && match === undefined) return { total: 0, hits: [], facets: emptyFacets() };
     const catalogue = this.#catalogue();
-    const matched = match === undefined ? undefined : this.#matching(match);
+    // A query shaped like a 发文字号 finds the documents stored under it in any spelling (short
+    // forms included: 国务院令第N号 → 中华人民共和国国务院令第N号), even where the text differs.
+    const numberKey = folded === undefined ? undefined : docNumberQueryKey(folded);
+    const numbered = new Set(
+      numberKey ? this.#pluck("SELECT rowid FROM doc_keys WHERE key = ?", [numberKey]) : [],
+    );
+    const textMatches = match === undefined ? undefined : this.#matching(match);
+    const matched =
+      textMatches && numbered.size
+        ? [...new Set([...textMatches, ...numbered])].sort((a, b) => a - b)
+        : textMatches;
     const rowids = catalogue.filter(matched, query);
     const facets = catalogue.facets(rowids);
-    const order = this.#ordering(catalogue, match, folded, terms, matched?.length ?? 0);
+    const order = this.#ordering(catalogue, match, numbered, terms, matched?.length ?? 0);
     const page = smallest(rowids, order, query.limit + 1, cursor);
     const more = page.length > query.limit;
     if (more) page.pop();
@@ -222,18 +241,13 @@ export class SqliteSearchIndex implements SearchIndex {
   #ordering(
     catalogue: Catalogue,
     match: string | undefined,
-    folded: string | undefined,
+    first: ReadonlySet<number>,
     terms: readonly QueryTerm[],
     matches: number,
   ): Ordering {
     const date = catalogue.date;
     const newest: Ordering = { tier: () => TIER.browse, primary: (r) => -(date[r] ?? 0), second: (r) => -r };
-    if (match === undefined || folded === undefined) return newest;
-    const first = new Set(
-      parseDocNumber(folded)
-        ? this.#pluck("SELECT rowid FROM docs WHERE doc_key = ?", [docNumberKey(folded)])
-        : [],
-    );
+    if (match === undefined) return newest;
     const limit = this.options.fullRankLimit ?? FULL_RANK_LIMIT;
     const bm25 = `SELECT rowid, bm25(fts, ${WEIGHTS.join(", ")}) FROM fts WHERE fts MATCH ?`;
     if (matches <= limit) {
@@ -452,4 +466,21 @@ export function bigramMatch(terms: readonly QueryTerm[]): string | undefined {
 function trigramMatch(terms: readonly QueryTerm[]): string | undefined {
   const parts = terms.map((t) => `"${t.text.replaceAll('"', '""')}"`);
   return parts.length ? parts.join(" AND ") : undefined;
+}
+
+/**
+ * Fills the 发文字号 lookup keys of an index written before they were kept (its docs have numbers
+ * but doc_keys is empty).
+ */
+function fillDocKeys(db: SqliteDatabase): void {
+  if (db.prepare("SELECT 1 FROM doc_keys LIMIT 1").get() !== undefined) return;
+  const rows = db.prepare("SELECT rowid, doc_number FROM docs WHERE doc_number IS NOT NULL").all() as {
+    rowid: number;
+    doc_number: string;
+  }[];
+  if (rows.length === 0) return;
+  const insert = db.prepare("INSERT OR IGNORE INTO doc_keys (key, rowid) VALUES (?, ?)");
+  db.transaction(() => {
+    for (const row of rows) for (const key of docNumberSearchKeys(row.doc_number)) insert.run(key, row.rowid);
+  })();
 }

@@ -1,4 +1,4 @@
-import { docNumberKey, parseDocNumber } from "../../documents/doc-number.js";
+import { docNumberQueryKey, docNumberSearchKeys } from "../../documents/doc-number.js";
 import { SearchQueryError } from "../errors.js";
 import type { SearchDocument, SearchQuery, SearchSource } from "../ports.js";
 import { decodeCursor, fingerprint, normalizeQuery } from "../query.js";
@@ -56,7 +56,8 @@ export interface IndexedDocument {
   ref?: string;
   title: string;
   docNumber?: string;
-  docKey?: string;
+  /** Every key the 发文字号 answers to (see docNumberSearchKeys); a keyword field holds an array. */
+  docKey?: string[];
   issuers: string[];
   kind?: string;
   date?: string;
@@ -87,7 +88,7 @@ export function toIndexedDocument(d: SearchDocument): IndexedDocument {
   if (d.ref !== undefined) out.ref = d.ref;
   if (docNumber) {
     out.docNumber = docNumber;
-    out.docKey = docNumberKey(foldText(docNumber));
+    out.docKey = docNumberSearchKeys(docNumber);
   }
   if (d.kind !== undefined) out.kind = d.kind;
   if (d.date !== undefined) {
@@ -152,9 +153,9 @@ export function buildSearchRequest(input: SearchQuery): BuiltSearch {
   else if (terms.length === 0) bool = { filter, must: [{ match_none: {} }] };
   else {
     const should: Clause[] = [{ bool: { must: terms.map(termClause) } }];
-    if (parseDocNumber(folded)) {
-      should.push({ term: { docKey: { value: docNumberKey(folded), boost: BOOSTS.docKey } } });
-    }
+    // A 发文字号 in any spelling, short forms included (国务院令第N号 → 中华人民共和国国务院令第N号).
+    const numberKey = docNumberQueryKey(folded);
+    if (numberKey) should.push({ term: { docKey: { value: numberKey, boost: BOOSTS.docKey } } });
     bool = { filter, should, minimum_should_match: 1 };
   }
   // A total order (the id breaks ties), so search_after returns every hit exactly once.
