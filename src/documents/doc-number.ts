@@ -401,9 +401,12 @@ function keyIssuer(issuer: string): string {
   return short === "国" ? "国务院" : short;
 }
 
+function orderWord(p: ParsedDocNumber): string {
+  return new RegExp(`(?:${ORDER_WORD})$`, "u").exec(p.prefix)?.[0] ?? "";
+}
+
 function orderKey(p: ParsedDocNumber, issuers: readonly string[]): string {
-  const word = p.prefix.slice(p.issuers.join("、").length);
-  return `${issuers.map(keyIssuer).join("、")}${word}${p.year !== undefined ? `${p.year}年` : ""}第${p.serial}号`;
+  return `${issuers.map(keyIssuer).join("、")}${orderWord(p)}${p.year !== undefined ? `${p.year}年` : ""}第${p.serial}号`;
 }
 
 /**
@@ -434,6 +437,48 @@ export function docNumberSearchKeys(stored: string): string[] {
   if (parsed?.form === "order" && parsed.issuers.length > 1)
     keys.add(orderKey(parsed, parsed.issuers.slice(0, 1)).toUpperCase());
   return [...keys];
+}
+
+/**
+ * Keys of the number with leading characters of its code dropped (two kept at least): what a
+ * stored number that is a shorter form of this one is found by (发〔2016〕23号 for a query
+ * 国发〔2016〕23号). Empty for a bare 第N号 and for joint orders.
+ */
+export function shorterDocNumberKeys(parsed: ParsedDocNumber): string[] {
+  const out: string[] = [];
+  const drop = (text: string, make: (shorter: string) => string) => {
+    const chars = Array.from(text);
+    for (let i = 1; i + 2 <= chars.length; i++) out.push(make(chars.slice(i).join("")).toUpperCase());
+  };
+  switch (parsed.form) {
+    case "bracketed":
+      drop(parsed.code, (code) => formatDocNumber({ ...parsed, code, prefix: code + parsed.codeAfterYear }));
+      break;
+    case "year-first":
+      drop(parsed.codeAfterYear, (code) => formatDocNumber({ ...parsed, codeAfterYear: code, prefix: code }));
+      break;
+    case "serial":
+      drop(parsed.prefix, (prefix) => formatDocNumber({ ...parsed, code: prefix, prefix }));
+      break;
+    case "order":
+      if (parsed.issuers.length === 1) {
+        const key = orderKey(parsed, parsed.issuers);
+        const head = key.slice(0, key.length - orderKey(parsed, []).length + orderWord(parsed).length);
+        drop(head, (shorter) => shorter + key.slice(head.length));
+      }
+      break;
+  }
+  return [...new Set(out)];
+}
+
+/**
+ * For an order of one issuer, the start of the keys of the joint orders it leads (国务院令第602号
+ * → "国务院、"): a range of keys to look such orders up by, each confirmed with
+ * {@link docNumberMatches}. Undefined for every other number.
+ */
+export function jointOrderKeyPrefix(parsed: ParsedDocNumber): string | undefined {
+  if (parsed.form !== "order" || parsed.issuers.length !== 1) return undefined;
+  return `${keyIssuer(parsed.issuers[0]!)}、`.toUpperCase();
 }
 
 /**
