@@ -9,6 +9,8 @@
  * Any delivery may run it, any number of times: each write is idempotent, so a crash at any
  * point is finished by the next delivery.
  */
+
+import { findDocumentDates } from "../documents/dates.js";
 import { ConditionFailedError } from "../platform/errors.js";
 import type { Platform, StoredRecord } from "../platform/ports.js";
 import type { SearchIndex } from "../search/ports.js";
@@ -89,6 +91,8 @@ export class Completion {
       docNumber: s.docNumber,
       issuers: s.issuers,
       date: s.date,
+      dateKind: s.dateKind,
+      dates: s.dates,
       kind: s.kind,
       text: s.text,
       pages: draft.pages,
@@ -165,7 +169,7 @@ function textItems(units: readonly UnitResult[]): ItemDraft[] {
       const segments = segmentEdition(linesOf(u.text));
       // One submitted document is one item: metadata from its first document, all its text.
       const first = segments.find((s) => !s.missing.includes("title")) ?? segments[0]!;
-      const segment: Segment = { ...first, text: u.text, pages: [1] };
+      const segment: Segment = { ...first, ...datesOf(u.text, first), text: u.text, pages: [1] };
       return {
         segment,
         confidence: confidenceOf(segment, 1),
@@ -174,6 +178,26 @@ function textItems(units: readonly UnitResult[]): ItemDraft[] {
         pages: [],
       };
     });
+}
+
+/**
+ * A submitted text's dates: its first document's 成文日期 when it is signed; else read from all of
+ * it, as labelled fields above the title (发布日期：) and history lines belong to the one item too.
+ */
+function datesOf(
+  text: string,
+  first: Segment,
+): Pick<Segment, "date" | "dateKind" | "datePrinted" | "dates" | "missing"> {
+  if (first.dateKind === "written") return first;
+  const found = findDocumentDates(linesOf(text).map((l) => l.text));
+  if (!found.date) return first;
+  return {
+    date: found.date.date,
+    dateKind: found.date.kind,
+    datePrinted: found.date.printed,
+    dates: found.dates.map(({ kind, date }) => ({ kind, date })),
+    missing: first.missing.filter((m) => m !== "date"),
+  };
 }
 
 function confidenceOf(segment: Segment, ocr: number): number {

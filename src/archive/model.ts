@@ -3,6 +3,7 @@
  * historical document found), and the listings for browsing by year and issue.
  */
 import { z } from "zod";
+import { DATE_KINDS, type DatedEvent, type DateKind, isValidIsoDate } from "../documents/dates.js";
 import type { ScanFormat } from "./images.js";
 import type { Script } from "./ocr/engine.js";
 
@@ -97,8 +98,11 @@ export interface ArchiveItem {
   readonly docNumberPrinted?: string | undefined;
   readonly docNumber?: string | undefined;
   readonly issuers: readonly string[];
-  /** 成文日期, YYYY-MM-DD. */
+  /** The date the item is dated by, YYYY-MM-DD, and which date it is (成文日期, 发布日期 …). */
   readonly date?: string | undefined;
+  readonly dateKind?: DateKind | undefined;
+  /** Every date the document gives about itself, with its kind. */
+  readonly dates?: readonly DatedEvent[] | undefined;
   readonly kind?: string | undefined;
   readonly text: string;
   readonly pages: readonly ItemPage[];
@@ -117,7 +121,7 @@ export interface ArchiveItem {
 
 export type ItemSummary = Pick<
   ArchiveItem,
-  "id" | "ref" | "title" | "docNumber" | "issuers" | "date" | "kind"
+  "id" | "ref" | "title" | "docNumber" | "issuers" | "date" | "dateKind" | "kind"
 >;
 
 export function summaryOf(item: ArchiveItem): ItemSummary {
@@ -128,11 +132,22 @@ export function summaryOf(item: ArchiveItem): ItemSummary {
     docNumber: item.docNumber,
     issuers: item.issuers,
     date: item.date,
+    dateKind: item.dateKind,
     kind: item.kind,
   };
 }
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD");
+/** A real calendar date written YYYY-MM-DD: 1998-02-30 is refused, not stored. */
+const isoDate = z.string().superRefine((s, ctx) => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s))
+    ctx.addIssue({ code: "custom", message: "must be YYYY-MM-DD", params: { reason: "invalid_format" } });
+  else if (!isValidIsoDate(s))
+    ctx.addIssue({
+      code: "custom",
+      message: `must be a real calendar date: ${s} does not exist`,
+      params: { reason: "not_a_calendar_date" },
+    });
+});
 
 export const editionInfoSchema = z.object({
   gazette: z.string().trim().min(1).max(100).optional(),
@@ -171,6 +186,11 @@ export const itemCorrectionSchema = z
     docNumber: z.string().trim().max(100).nullable().optional(),
     issuers: z.array(z.string().trim().min(1).max(100)).max(20).optional(),
     date: isoDate.nullable().optional(),
+    /** Which date `date` is; null when unknown. Clearing the date clears it too. */
+    dateKind: z
+      .enum(DATE_KINDS as [DateKind, ...DateKind[]])
+      .nullable()
+      .optional(),
     kind: z.string().trim().min(1).max(20).nullable().optional(),
     text: z.string().min(1).max(2_000_000).optional(),
     /** false takes the item off the review queue (the default once corrected). */

@@ -14,7 +14,13 @@
  * Each title starts a new document; text before the first title (mastheads, contents) is not
  * a document.
  */
-import { parseChineseDate, parseChineseNumber } from "../documents/dates.js";
+import {
+  type DatedEvent,
+  type DateKind,
+  findDocumentDates,
+  parseChineseDate,
+  parseChineseNumber,
+} from "../documents/dates.js";
 import { normalizeDocNumber } from "../documents/doc-number.js";
 
 /** 文种 recognised at the end of a title, longest first so 实施细则 wins over 细则. */
@@ -74,10 +80,13 @@ export interface Segment {
   /** Normalised spelling (see normalizeDocNumber). */
   readonly docNumber?: string | undefined;
   readonly issuers: readonly string[];
-  /** 成文日期, YYYY-MM-DD. */
+  /** The date the document is dated by (see findDocumentDates), YYYY-MM-DD, and what it is. */
   readonly date?: string | undefined;
-  /** The date line as printed. */
+  readonly dateKind?: DateKind | undefined;
+  /** The date as printed. */
   readonly datePrinted?: string | undefined;
+  /** Every date the document gives about itself, with its kind. */
+  readonly dates: readonly DatedEvent[];
   readonly kind?: string | undefined;
   readonly text: string;
   /** Pages the document spans, ascending. */
@@ -264,14 +273,9 @@ function segmentFrom(
     docNumberPrinted = docNumberIn(line.text);
     if (docNumberPrinted) break;
   }
-  // 成文日期: the last date line; the 署名 lines directly above it.
-  let dateIndex = -1;
-  for (let i = body.length - 1; i >= 0; i--) {
-    if (dateLine(body[i]!.text)) {
-      dateIndex = i;
-      break;
-    }
-  }
+  // Its dates with their meaning; the 署名 lines directly above the 成文日期 under the signature.
+  const found = findDocumentDates(body.map((l) => l.text));
+  const dateIndex = found.date?.source === "signature" ? found.date.line : -1;
   const issuers: string[] = [];
   if (dateIndex > 0) {
     for (let i = dateIndex - 1; i >= Math.max(0, dateIndex - 3); i--) {
@@ -289,8 +293,7 @@ function segmentFrom(
     const issuer = header ?? fromTitle;
     if (issuer) issuers.push(issuer);
   }
-  const datePrinted = dateIndex >= 0 ? body[dateIndex]!.text : undefined;
-  const date = datePrinted ? dateLine(datePrinted) : undefined;
+  const date = found.date?.date;
   const kind = kindOverride ?? kindOfTitle(title);
   // A 令's number is printed under its header (四川省人民政府令 / 第356号): the full number is both.
   const orderHeader = body.find((l) => kindOfTitle(l.text) === "令")?.text.replace(/[\s\u3000]+/g, "");
@@ -305,7 +308,9 @@ function segmentFrom(
     docNumber: docNumberPrinted ? normalizeArchiveDocNumber(numberPrefix + docNumberPrinted) : undefined,
     issuers,
     date,
-    datePrinted,
+    dateKind: found.date?.kind,
+    datePrinted: found.date?.printed,
+    dates: found.dates.map(({ kind, date }) => ({ kind, date })),
     kind,
     text: body.map((l) => l.text).join("\n"),
     pages,

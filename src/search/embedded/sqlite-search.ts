@@ -214,12 +214,22 @@ export class SqliteSearchIndex implements SearchIndex {
     const number = folded !== undefined ? parseDocNumber(folded) : null;
     const text = number ? foldText(formatDocNumber(number)) : folded;
     const terms = text !== undefined ? highlightTerms(text) : [];
-    const match =
-      text === undefined ? undefined : this.#trigram ? trigramMatch(runs(text)) : bigramMatch(text);
+    const matchOf = (t: string) => (this.#trigram ? trigramMatch(runs(t)) : bigramMatch(t));
+    let match = text === undefined ? undefined : matchOf(text);
     if (folded !== undefined && match === undefined) return { total: 0, hits: [], facets: emptyFacets() };
     const catalogue = this.#catalogue();
-    const matched = match === undefined ? undefined : this.#matching(match);
+    let matched = match === undefined ? undefined : this.#matching(match);
     const own = number ? this.#ownNumber(number) : undefined;
+    if (matched?.length === 0 && own?.exact.size === 0 && own.related.size === 0) {
+      // No document has the number, in the metadata or as one run of text: try its parts close
+      // together but apart, as a heading prints them on two lines (江西省人民政府令 / 第232号).
+      const loose = number && looseNumberText(number);
+      const looseMatch = loose && (this.#trigram ? matchOf(loose) : nearMatch(loose, NUMBER_PARTS_DISTANCE));
+      if (looseMatch) {
+        match = looseMatch;
+        matched = this.#matching(looseMatch);
+      }
+    }
     if (matched && own) {
       // The document whose 发文字号 it is, even where its text spells the number differently.
       const seen = new Set(matched);
@@ -534,6 +544,15 @@ interface OwnNumber {
   readonly related: ReadonlySet<number>;
 }
 
+/**
+ * A number's issuing part and serial as separate phrases (江西省人民政府令 第232号), or undefined
+ * where the canonical spelling already has them apart (the year's brackets split 国发〔2016〕23号).
+ */
+function looseNumberText(number: ParsedDocNumber): string | undefined {
+  if (number.form !== "order" || number.prefix === "") return undefined;
+  return foldText(`${number.prefix} ${formatDocNumber({ ...number, prefix: "" })}`);
+}
+
 function lettersAndDigits(folded: string): string {
   return folded.replace(/[^\p{L}\p{N}]/gu, "");
 }
@@ -618,6 +637,19 @@ export function bigramMatch(folded: string): string | undefined {
     parts.push(`"${tokens.join(" ")}"${prefix ? " *" : ""}`);
   }
   return parts.length ? parts.join(" AND ") : undefined;
+}
+
+/** Tokens allowed between the parts of a number printed apart (the closing unigram of a run, a word). */
+const NUMBER_PARTS_DISTANCE = 3;
+
+/** Like bigramMatch, but the segments must also stand within `distance` tokens of each other. */
+export function nearMatch(folded: string, distance: number): string | undefined {
+  const phrases = segments(folded).map((segment) => {
+    const { tokens, prefix } = segmentPhrase(segment);
+    return `"${tokens.join(" ")}"${prefix ? " *" : ""}`;
+  });
+  if (phrases.length < 2) return bigramMatch(folded);
+  return `NEAR(${phrases.join(" ")}, ${distance})`;
 }
 
 /** The naive peer: FTS5's trigram tokenizer matches substrings of three characters or more only. */
