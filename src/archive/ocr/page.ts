@@ -1,0 +1,292 @@
+/**
+ * Reading one scanned page: clean → orientation → layout → OCR per block → text in reading order.
+ * The archive's page unit and the eval (eval/scans-eval.ts) both call readPage, so what the
+ * eval measures is what a scan job does.
+ *
+ * Orientation. Tesseract's orientation detector (OSD) needs osd.traineddata, which no npm
+ * package ships, so the page decides from its own ink and a few small trial readings:
+ * - lines of ink run across the page (rows) or down it (columns) — clean.ts guessLayout;
+ * - rows are horizontal text upright or upside down, or vertical text turned 90°; columns are
+ *   vertical text upright or upside down, or horizontal text turned 90° either way;
+ * - a sample of the page's largest block (a few lines) is read in each of these readings, the
+ *   likeliest first; a reading at or above CONFIDENT stops the search, else the most confident
+ *   wins. The page is turned accordingly and the turn recorded.
+ *
+ * Script. Decided per page (a mixed-script edition is read right): unless the job fixes it, the
+ * sample is read with the Simplified and the Traditional model and the more confident wins.
+ * tesseract.js has no Simplified vertical model (npm ships chi_tra_vert only): vertical pages
+ * are read with chi_tra_vert, and a page decided Simplified has its text folded to Simplified.
+ *
+ * Layout. layout.ts finds the blocks and their reading order; each is cropped (rules erased)
+ * and read with the segmentation mode that fits it: one line, a block of lines, a block of
+ * vertical columns. Word boxes are moved back to page coordinates, so the page's hOCR serves
+ * the item page's highlights.
+ */
+import * as OpenCC from "opencc-js";
+import { cleanPage, type PageCondition } from "../clean.js";
+import { encodePng, type GreyImage } from "../images.js";
+import type { OcrEngine, OcrResult, Script, Segmentation } from "./engine.js";
+import { type HocrPage, type OcrLine, pageConfidence, pageText } from "./hocr.js";
+import { analyseLayout, type Box, crop, linesRunDown, type TextBlock, turn } from "./layout.js";
+
+export type Rotation = 0 | 90 | 180 | 270;
+
+export interface ReadPageOptions {
+  /** The job's script, or "auto" to decide on this page. */
+  readonly script?: Script | "auto" | undefined;
+  /** The raster's resolution. */
+  readonly dpi?: number | undefined;
+}
+
+export interface ReadBlock {
+  readonly box: Box;
+  readonly vertical: boolean;
+  readonly segmentation: Segmentation;
+  readonly confidence: number;
+}
+
+export interface PageReading {
+  readonly text: string;
+  /** Character-weighted mean word confidence, 0–100. */
+  readonly confidence: number;
+  /** hOCR of the whole page, boxes in the coordinates of `image`. */
+  readonly hocr: string;
+  readonly page: HocrPage;
+  /** Traineddata used for the page's text, e.g. chi_sim. */
+  readonly language: string;
+  readonly script: Script;
+  /** The page's text runs in vertical columns. */
+  readonly vertical: boolean;
+  /** Clockwise turn applied to the scan to set it upright. */
+  readonly rotation: Rotation;
+  /** The cleaned, upright page. */
+  readonly image: GreyImage;
+  readonly condition: PageCondition;
+  readonly blocks: readonly ReadBlock[];
+}
+
+/** A trial reading this confident settles the page's orientation without trying the others. */
+const CONFIDENT = 80;
+
+interface Orientation {
+  readonly rotation: Rotation;
+  readonly vertical: boolean;
+}
+
+const toSimplified = OpenCC.Converter({ from: "t", to: "cn" });
+
+/** The orientations a page can be in, the likeliest first. */
+function candidates(columns: boolean): Orientation[] {
+  return columns
+    ? [
+        { rotation: 0, vertical: true },
+        { rotation: 270, vertical: false },
+        { rotation: 90, vertical: false },
+        { rotation: 180, vertical: true },
+      ]
+    : [
+        { rotation: 0, vertical: false },
+        { rotation: 180, vertical: false },
+        { rotation: 90, vertical: true },
+        { rotation: 270, vertical: true },
+      ];
+}
+
+/**
+ * A sample of the page for the trial readings: part of the largest block, a few lines deep and
+ * a couple of dozen characters long (across the lines' direction as found on the page).
+ */
+function sampleOf(image: GreyImage, columns: boolean, dpi: number): GreyImage {
+  const layout = analyseLayout(image, columns, dpi);
+  const c = layout.charSize;
+  let best: TextBlock | undefined;
+  const area = (b: TextBlock) => (b.box.x1 - b.box.x0) * (b.box.y1 - b.box.y0);
+  for (const b of layout.blocks) if (!best || area(b) > area(best)) best = b;
+  if (!best) return image;
+  const { x0, y0, x1, y1 } = best.box;
+  const along = Math.round(c * 22);
+  const across = Math.round(c * 9);
+  const w = Math.min(x1 - x0, columns ? across : along);
+  const h = Math.min(y1 - y0, columns ? along : across);
+  // Middle of the block: its first line may be a short indented or centred one.
+  const cx = x0 + Math.max(0, Math.floor((x1 - x0 - w) / 2));
+  const cy = y0 + Math.max(0, Math.floor((y1 - y0 - h) / 2));
+  return crop(image, { x0: cx, y0: cy, x1: cx + w, y1: cy + h }, layout.rules);
+}
+
+async function recognise(
+  engine: OcrEngine,
+  image: GreyImage,
+  script: Script,
+  vertical: boolean,
+  segmentation: Segmentation,
+): Promise<OcrResult> {
+  return engine.recognize(encodePng(image), { script, vertical, segmentation });
+}
+
+interface Decision {
+  readonly orientation: Orientation;
+  readonly script: Script;
+}
+
+async function decide(
+  engine: OcrEngine,
+  image: GreyImage,
+  columns: boolean,
+  fixed: Script | undefined,
+  dpi: number,
+): Promise<Decision> {
+  const sample = sampleOf(image, columns, dpi);
+  let best: { orientation: Orientation; result: OcrResult } | undefined;
+  const first = fixed ?? "sim";
+  for (const orientation of candidates(columns)) {
+    const turned = turn(sample, orientation.rotation);
+    const result = await recognise(
+      engine,
+      turned,
+      first,
+      orientation.vertical,
+      orientation.vertical ? "vertical" : "block",
+    );
+    if (!best || result.confidence > best.result.confidence) best = { orientation, result };
+    if (result.confidence >= CONFIDENT) break;
+  }
+  const orientation = best!.orientation;
+  if (fixed) return { orientation, script: fixed };
+  const turned = turn(sample, orientation.rotation);
+  const other = await recognise(
+    engine,
+    turned,
+    "tra",
+    orientation.vertical,
+    orientation.vertical ? "vertical" : "block",
+  );
+  if (other.language === best!.result.language) {
+    // One vertical model for both scripts (tesseract.js): decide from the text it read.
+    return { orientation, script: looksTraditional(best!.result.text) ? "tra" : "sim" };
+  }
+  return { orientation, script: other.confidence > best!.result.confidence ? "tra" : "sim" };
+}
+
+/**
+ * Whether text read with a Traditional model is Traditional: a Simplified page read with
+ * chi_tra_vert still comes out with many characters that only Simplified has, or with few that
+ * only Traditional has.
+ */
+export function looksTraditional(text: string): boolean {
+  const han = [...text].filter((ch) => /\p{Script=Han}/u.test(ch));
+  if (han.length === 0) return false;
+  let traditionalOnly = 0;
+  for (const ch of han) if (toSimplified(ch) !== ch) traditionalOnly++;
+  return traditionalOnly / han.length >= 0.08;
+}
+
+function segmentationFor(block: TextBlock): Segmentation {
+  if (block.vertical) return "vertical";
+  return block.singleLine ? "line" : "block";
+}
+
+function offsetLines(page: HocrPage, dx: number, dy: number): OcrLine[] {
+  return page.lines.map((line) => ({
+    words: line.words.map((w) => ({
+      ...w,
+      bbox: [w.bbox[0] + dx, w.bbox[1] + dy, w.bbox[2] + dx, w.bbox[3] + dy] as const,
+    })),
+  }));
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+function bboxOf(boxes: readonly (readonly [number, number, number, number])[]): string {
+  const x0 = Math.min(...boxes.map((b) => b[0]));
+  const y0 = Math.min(...boxes.map((b) => b[1]));
+  const x1 = Math.max(...boxes.map((b) => b[2]));
+  const y1 = Math.max(...boxes.map((b) => b[3]));
+  return `bbox ${x0} ${y0} ${x1} ${y1}`;
+}
+
+/** hOCR for the assembled page: one ocr_carea per block, in reading order. */
+export function writeHocr(
+  width: number,
+  height: number,
+  blocks: readonly { box: Box; lines: readonly OcrLine[] }[],
+): string {
+  const out: string[] = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<html xmlns="http://www.w3.org/1999/xhtml"><head><meta charset="utf-8"/>',
+    "<meta name='ocr-system' content='gazette-pipeline layout + tesseract'/></head><body>",
+    `<div class='ocr_page' id='page_1' title='bbox 0 0 ${width} ${height}'>`,
+  ];
+  let line = 0;
+  let word = 0;
+  blocks.forEach((block, b) => {
+    const { x0, y0, x1, y1 } = block.box;
+    out.push(`<div class='ocr_carea' id='block_1_${b + 1}' title='bbox ${x0} ${y0} ${x1} ${y1}'>`);
+    for (const l of block.lines) {
+      line++;
+      out.push(`<span class='ocr_line' id='line_1_${line}' title='${bboxOf(l.words.map((w) => w.bbox))}'>`);
+      for (const w of l.words) {
+        word++;
+        out.push(
+          `<span class='ocrx_word' id='word_1_${word}' title='bbox ${w.bbox.join(" ")}; x_wconf ${Math.round(w.confidence)}'>${escapeHtml(w.text)}</span>`,
+        );
+      }
+      out.push("</span>");
+    }
+    out.push("</div>");
+  });
+  out.push("</div></body></html>");
+  return out.join("\n");
+}
+
+/** Reads a scanned page (a grey raster straight from rasterise/decode). */
+export async function readPage(
+  raster: GreyImage,
+  engine: OcrEngine,
+  options: ReadPageOptions = {},
+): Promise<PageReading> {
+  const dpi = options.dpi ?? 200;
+  const cleaned = cleanPage(raster);
+  const fixed = options.script && options.script !== "auto" ? options.script : undefined;
+  const columns = linesRunDown(cleaned.image, dpi);
+  const { orientation, script } = await decide(engine, cleaned.image, columns, fixed, dpi);
+  const image = turn(cleaned.image, orientation.rotation);
+  const layout = analyseLayout(image, orientation.vertical, dpi);
+  const read: { box: Box; lines: OcrLine[] }[] = [];
+  const blocks: ReadBlock[] = [];
+  let language = "";
+  for (const block of layout.blocks) {
+    const segmentation = segmentationFor(block);
+    const result = await recognise(
+      engine,
+      crop(image, block.box, layout.rules),
+      script,
+      block.vertical,
+      segmentation,
+    );
+    if (!language || !block.singleLine) language = result.language;
+    let lines = offsetLines(result.page, block.box.x0, block.box.y0);
+    // A Simplified page read with the Traditional vertical model: fold its text to Simplified.
+    if (script === "sim" && result.language.startsWith("chi_tra")) {
+      lines = lines.map((l) => ({ words: l.words.map((w) => ({ ...w, text: toSimplified(w.text) })) }));
+    }
+    read.push({ box: block.box, lines });
+    blocks.push({ box: block.box, vertical: block.vertical, segmentation, confidence: result.confidence });
+  }
+  const page: HocrPage = { width: image.width, height: image.height, lines: read.flatMap((b) => b.lines) };
+  return {
+    text: pageText(page),
+    confidence: pageConfidence(page),
+    hocr: writeHocr(image.width, image.height, read),
+    page,
+    language: language || (script === "tra" ? "chi_tra" : "chi_sim"),
+    script,
+    vertical: orientation.vertical,
+    rotation: orientation.rotation,
+    image,
+    condition: cleaned.condition,
+    blocks,
+  };
+}
