@@ -15,11 +15,12 @@ import {
   IdempotencyConflictError,
   InvalidDocumentError,
   PayloadTooLargeError,
+  problem,
   UnsupportedMediaError,
 } from "../documents/errors.js";
 
-export { problem } from "../documents/errors.js";
 export type { FieldProblem };
+export { problem };
 
 export class InvalidArchiveRequestError extends InvalidDocumentError {}
 
@@ -40,4 +41,13 @@ export class PageUnreadableError extends Error {
     super(message, options);
     this.name = "PageUnreadableError";
   }
+}
+
+/** A zod error's issues as field problems (`documents.0.text`, `year`, …). */
+export function zodProblems(error: {
+  issues: readonly { path: readonly PropertyKey[]; message: string; code: string }[];
+}) {
+  return error.issues.map((i) =>
+    problem(i.path.map(String).join(".") || null, i.code === "invalid_type" ? "invalid" : i.code, i.message),
+  );
 }

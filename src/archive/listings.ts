@@ -1,0 +1,168 @@
+/**
+ * Stage 5, listings: where items are found again (browse by year and issue, a job's items, every
+ * item, the review queue).
+ *
+ * Writes (from completion and review): a job's item listing (`jobPk`/`listingSk`), every item
+ *   (`ALL_ITEMS`), the year's documents and issues (`yearPk`), the years (`YEARS`) and the
+ *   edition (`EDITIONS`). Every write is a plain or conditional put of the same data, so running
+ *   it again changes nothing.
+ * Reads: those records, and the review index (gsi1 `REVIEW`) of item records.
+ */
+import type { Platform } from "../platform/ports.js";
+import { type ArchiveItem, type ArchiveJob, type EditionInfo, type ItemSummary, summaryOf } from "./model.js";
+import {
+  ALL_ITEMS,
+  EDITIONS,
+  editionSk,
+  ISSUE_PREFIX,
+  ignoreConflict,
+  issueNumber,
+  jobPk,
+  LISTING_PREFIX,
+  listingSk,
+  REVIEW,
+  type StoredItem,
+  YEARS,
+  yearDocSk,
+  yearIssueSk,
+  yearPk,
+} from "./records.js";
+
+export type IssueListing = EditionInfo & { jobId: string; items: number };
+export type EditionListing = EditionInfo & { jobId: string; scanKeys: string[] };
+
+/** The year an item is listed under: its date's, else its edition's. */
+const yearOf = (item: ArchiveItem) => (item.date ? Number(item.date.slice(0, 4)) : item.edition.year);
+
+export class ArchiveListings {
+  constructor(private readonly platform: Platform) {}
+
+  /** Lists a finished job's items (numbered from 1) and its edition. */
+  async writeJob(job: ArchiveJob, items: readonly ArchiveItem[]): Promise<void> {
+    for (const [n, item] of items.entries()) {
+      const summary = summaryOf(item);
+      await this.platform.records.put({ pk: jobPk(job.id), sk: listingSk(n + 1), data: summary });
+      await this.platform.records.put({ pk: ALL_ITEMS, sk: item.id, data: summary });
+      const year = item.date ? Number(item.date.slice(0, 4)) : job.edition.year;
+      if (year) {
+        await this.platform.records.put({ pk: yearPk(year), sk: yearDocSk(item), data: summary });
+        await this.addYear(year);
+      }
+    }
+    const { year, issue } = job.edition;
+    if (year && issue) {
+      await this.platform.records.put({
+        pk: EDITIONS,
+        sk: editionSk(year, issue, job.id),
+        data: { ...job.edition, jobId: job.id, items: items.length, scanKeys: job.files.map((f) => f.key) },
+      });
+      await this.platform.records.put({
+        pk: yearPk(year),
+        sk: yearIssueSk(issue, job.id),
+        data: { ...job.edition, jobId: job.id, items: items.length },
+      });
+      await this.addYear(year);
+    }
+  }
+
+  /** Moves a corrected item's listings (its summary, and its year if its date changed). */
+  async updateItem(before: ArchiveItem, after: ArchiveItem): Promise<void> {
+    const summary = summaryOf(after);
+    const listing = (await this.jobListing(after.jobId)).find((r) => r.data.id === after.id);
+    if (listing) await this.platform.records.put({ pk: listing.pk, sk: listing.sk, data: summary });
+    await this.platform.records.put({ pk: ALL_ITEMS, sk: after.id, data: summary });
+    const oldYear = yearOf(before);
+    if (oldYear) await this.platform.records.delete({ pk: yearPk(oldYear), sk: yearDocSk(before) });
+    const newYear = yearOf(after);
+    if (newYear) {
+      await this.platform.records.put({ pk: yearPk(newYear), sk: yearDocSk(after), data: summary });
+      await this.addYear(newYear);
+    }
+  }
+
+  private async addYear(year: number): Promise<void> {
+    await ignoreConflict(
+      this.platform.records.put({ pk: YEARS, sk: String(year), data: { year } }, { kind: "absent" }),
+    );
+  }
+
+  private async jobListing(jobId: string) {
+    const page = await this.platform.records.query<ItemSummary>(jobPk(jobId), {
+      prefix: LISTING_PREFIX,
+      limit: 1000,
+    });
+    return page.items;
+  }
+
+  async jobItems(jobId: string): Promise<ItemSummary[]> {
+    const out: ItemSummary[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.platform.records.query<ItemSummary>(jobPk(jobId), {
+        prefix: LISTING_PREFIX,
+        cursor,
+        limit: 500,
+      });
+      out.push(...page.items.map((r) => r.data));
+      cursor = page.cursor;
+    } while (cursor);
+    return out;
+  }
+
+  /** Items waiting for review (oldest first), or all items. */
+  async listItems(options: { review: boolean; limit: number; cursor?: string | undefined }) {
+    if (options.review) {
+      const page = await this.platform.records.query<StoredItem>(REVIEW, {
+        index: "gsi1",
+        limit: options.limit,
+        cursor: options.cursor,
+      });
+      return {
+        items: page.items.map((r) => ({
+          ...summaryOf({ ...r.data, text: "" }),
+          confidence: r.data.confidence,
+          reviewReasons: r.data.reviewReasons,
+        })),
+        cursor: page.cursor,
+      };
+    }
+    const page = await this.platform.records.query<ItemSummary>(ALL_ITEMS, {
+      limit: options.limit,
+      cursor: options.cursor,
+    });
+    return { items: page.items.map((r) => r.data), cursor: page.cursor };
+  }
+
+  async years(): Promise<number[]> {
+    const page = await this.platform.records.query<{ year: number }>(YEARS, { limit: 1000 });
+    return page.items.map((r) => r.data.year).sort((a, b) => b - a);
+  }
+
+  async year(year: number): Promise<{ issues: IssueListing[]; documents: ItemSummary[] }> {
+    const issues: IssueListing[] = [];
+    const documents: ItemSummary[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.platform.records.query<Record<string, unknown>>(yearPk(year), {
+        cursor,
+        limit: 1000,
+      });
+      for (const r of page.items) {
+        if (r.sk.startsWith(ISSUE_PREFIX)) issues.push(r.data as unknown as IssueListing);
+        else documents.push(r.data as unknown as ItemSummary);
+      }
+      cursor = page.cursor;
+    } while (cursor);
+    return { issues, documents };
+  }
+
+  async issue(year: number, issue: number): Promise<{ editions: EditionListing[]; items: ItemSummary[] }> {
+    const page = await this.platform.records.query<EditionListing>(EDITIONS, {
+      prefix: `${year}#${issueNumber(issue)}#`,
+      limit: 100,
+    });
+    const editions = page.items.map((r) => r.data);
+    const items = (await Promise.all(editions.map((e) => this.jobItems(e.jobId)))).flat();
+    return { editions, items };
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * Stage 2, page unit (queue consumer, one "archive" message): one page read or one text cleaned.
+ *
+ * Reads: the job record; scans: the original scan blob (records.ts `scanKey`) and, for an auto
+ *   job, the script its first page decided; texts: the submitted text (`textKey`).
+ * Scans: rasterise → clean → OCR. Writes the page PNG and hOCR blobs (`pageBase`), the decided
+ *   script (first page of an auto job, written once), and the page's unit result.
+ * Texts: strips scrape noise. Writes the unit result.
+ * The unit result (`unitSk`) is written once (conditional put), so a redelivered message changes
+ * nothing; a page that cannot be read (or keeps failing) is recorded as failed and the job goes
+ * on. The job is marked running on its first unit. Completion (completion.ts) runs after it.
+ */
+import { PermanentMessageError } from "../platform/errors.js";
+import type { Platform, StoredRecord } from "../platform/ports.js";
+import { PageUnreadableError } from "./errors.js";
+import type { ArchiveJob, UnitResult } from "./model.js";
+import { stripScrapeNoise } from "./noise.js";
+import type { OcrEngine, OcrResult } from "./ocr/engine.js";
+import {
+  type ArchiveMessage,
+  ignoreConflict,
+  JOB_SK,
+  jobPk,
+  pageBase,
+  readDecidedScript,
+  SCRIPT_SK,
+  textKey,
+  unitSk,
+} from "./records.js";
+import type { ScanLimits } from "./scan-format.js";
+
+export interface PageUnitOptions {
+  readonly platform: Platform;
+  /** The OCR engine, created on first use (workers are expensive). */
+  readonly ocr: () => Promise<OcrEngine>;
+  readonly limits: ScanLimits;
+  /** Deliveries of a page message before a page that keeps failing is recorded as failed. */
+  readonly maxAttempts: number;
+}
+
+/**
+ * mupdf (WebAssembly) and the cleaning stage, loaded on first use: functions that never touch a
+ * scan (events, reposts, publisher) never load the binary.
+ */
+const imaging = async () => {
+  const [images, clean] = await Promise.all([import("./images.js"), import("./clean.js")]);
+  return { ...images, cleanPage: clean.cleanPage };
+};
+
+export class PageUnit {
+  private readonly platform: Platform;
+  private engine: Promise<OcrEngine> | undefined;
+
+  constructor(private readonly options: PageUnitOptions) {
+    this.platform = options.platform;
+  }
+
+  /** Handles one "archive" queue message: records its unit's result. Answers the job's id. */
+  async process(body: unknown, receiveCount: number): Promise<string> {
+    const message = body as Partial<ArchiveMessage>;
+    if (
+      message?.type !== "archive.unit" ||
+      typeof message.jobId !== "string" ||
+      !Number.isInteger(message.index)
+    ) {
+      throw new PermanentMessageError("not an archive.unit message");
+    }
+    const job = await this.platform.records.get<ArchiveJob>({ pk: jobPk(message.jobId), sk: JOB_SK });
+    if (!job) throw new PermanentMessageError(`No archive job ${message.jobId}`);
+    const index = message.index!;
+    const existing = await this.platform.records.get<UnitResult>({
+      pk: jobPk(job.data.id),
+      sk: unitSk(index),
+    });
+    if (!existing) {
+      if (job.data.status === "queued") await this.setRunning(job);
+      let result: UnitResult;
+      try {
+        result =
+          job.data.kind === "scans"
+            ? await this.ocrPage(job.data, index)
+            : await this.cleanText(job.data, index);
+      } catch (error) {
+        // A page that cannot be decoded, or keeps failing, is recorded so the job can finish.
+        if (!(error instanceof PageUnreadableError) && receiveCount < this.options.maxAttempts) throw error;
+        result = {
+          index,
+          status: "failed",
+          text: "",
+          confidence: 0,
+          error: error instanceof Error ? error.message : String(error),
+        };
+      }
+      await ignoreConflict(
+        this.platform.records.put(
+          { pk: jobPk(job.data.id), sk: unitSk(index), data: result },
+          { kind: "absent" },
+        ),
+      );
+    }
+    return job.data.id;
+  }
+
+  private async setRunning(job: StoredRecord<ArchiveJob>): Promise<void> {
+    await ignoreConflict(
+      this.platform.records.put(
+        { pk: job.pk, sk: job.sk, data: { ...job.data, status: "running" } },
+        { kind: "version", version: job.version },
+      ),
+    );
+  }
+
+  private async ocrPage(job: ArchiveJob, index: number): Promise<UnitResult> {
+    const plan = job.pages[index];
+    if (!plan) throw new PageUnreadableError(`The job has no page ${index}`);
+    const file = job.files[plan.file]!;
+    const blob = await this.platform.blobs.get(file.key);
+    if (!blob) throw new Error(`Scan ${file.key} is missing`);
+    const { rasterisePage, cleanPage, encodePng } = await imaging();
+    const raster = rasterisePage(blob.bytes, file.format, plan.pageInFile, this.options.limits);
+    const cleaned = cleanPage(raster);
+    const png = encodePng(cleaned.image);
+    const engine = await this.ocrEngine();
+    const vertical = cleaned.layout.vertical;
+    let result: OcrResult;
+    const decided = job.script === "auto" ? await readDecidedScript(this.platform, job.id) : job.script;
+    if (decided) {
+      result = await engine.recognize(png, { script: decided, vertical });
+    } else {
+      // Simplified or Traditional, decided once per job (a gazette issue is in one script): the
+      // first page is read with both models and the more confident reading wins. Confidence
+      // alone, not a threshold: chi_sim reads a Traditional page as fluent Simplified with a
+      // confidence of ~87, chi_tra reads it at ~90.
+      const sim = await engine.recognize(png, { script: "sim", vertical });
+      const tra = await engine.recognize(png, { script: "tra", vertical });
+      result = tra.confidence > sim.confidence ? tra : sim;
+      await ignoreConflict(
+        this.platform.records.put(
+          { pk: jobPk(job.id), sk: SCRIPT_SK, data: { script: result === tra ? "tra" : "sim", page: index } },
+          { kind: "absent" },
+        ),
+      );
+    }
+    const base = pageBase(job.id, index);
+    await this.platform.blobs.put(`${base}.png`, png, { contentType: "image/png" });
+    await this.platform.blobs.put(`${base}.hocr`, new TextEncoder().encode(result.hocr), {
+      contentType: "text/html; charset=utf-8",
+    });
+    return {
+      index,
+      status: "done",
+      text: result.text,
+      confidence: Math.round(result.confidence * 10) / 10,
+      imageKey: `${base}.png`,
+      hocrKey: `${base}.hocr`,
+      width: cleaned.image.width,
+      height: cleaned.image.height,
+      language: result.language,
+      vertical,
+    };
+  }
+
+  private async cleanText(job: ArchiveJob, index: number): Promise<UnitResult> {
+    const blob = await this.platform.blobs.get(textKey(job.id, index));
+    if (!blob) throw new PageUnreadableError(`Text ${index} of job ${job.id} is missing`);
+    const { text, ref } = JSON.parse(new TextDecoder().decode(blob.bytes)) as { text: string; ref?: string };
+    return { index, status: "done", text: stripScrapeNoise(text), confidence: 100, ref };
+  }
+
+  private async ocrEngine(): Promise<OcrEngine> {
+    this.engine ??= this.options.ocr();
+    this.engine.catch(() => {
+      this.engine = undefined;
+    });
+    return this.engine;
+  }
+}
