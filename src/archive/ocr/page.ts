@@ -27,7 +27,15 @@ import { cleanPage, type PageCondition } from "../clean.js";
 import { encodePng, type GreyImage } from "../images.js";
 import type { OcrEngine, OcrResult, Script, Segmentation } from "./engine.js";
 import { type HocrPage, type OcrLine, pageConfidence, pageText } from "./hocr.js";
-import { analyseLayout, type Box, crop, linesRunDown, type TextBlock, turn } from "./layout.js";
+import {
+  analyseLayout,
+  type Box,
+  crop,
+  linesRunDown,
+  type PageLayout,
+  type TextBlock,
+  turn,
+} from "./layout.js";
 
 export type Rotation = 0 | 90 | 180 | 270;
 
@@ -96,8 +104,8 @@ function candidates(columns: boolean): Orientation[] {
  * A sample of the page for the trial readings: part of the largest block, a few lines deep and
  * a couple of dozen characters long (across the lines' direction as found on the page).
  */
-function sampleOf(image: GreyImage, columns: boolean, dpi: number): GreyImage {
-  const layout = analyseLayout(image, columns, dpi);
+function sampleOf(image: GreyImage, layout: PageLayout): GreyImage {
+  const columns = layout.vertical;
   const c = layout.charSize;
   let best: TextBlock | undefined;
   const area = (b: TextBlock) => (b.box.x1 - b.box.x0) * (b.box.y1 - b.box.y0);
@@ -132,11 +140,11 @@ interface Decision {
 async function decide(
   engine: OcrEngine,
   image: GreyImage,
-  columns: boolean,
+  probe: PageLayout,
   fixed: Script | undefined,
-  dpi: number,
 ): Promise<Decision> {
-  const sample = sampleOf(image, columns, dpi);
+  const columns = probe.vertical;
+  const sample = sampleOf(image, probe);
   let best: { orientation: Orientation; result: OcrResult } | undefined;
   const first = fixed ?? "sim";
   for (const orientation of candidates(columns)) {
@@ -241,6 +249,43 @@ export function writeHocr(
   return out.join("\n");
 }
 
+/**
+ * A page with no text block found (blank, or nothing but specks): read whole with Tesseract's
+ * own segmentation, and with both models when the script is to be decided.
+ */
+async function readWhole(
+  image: GreyImage,
+  condition: PageCondition,
+  vertical: boolean,
+  engine: OcrEngine,
+  fixed: Script | undefined,
+): Promise<PageReading> {
+  const png = encodePng(image);
+  const segmentation = vertical ? "vertical" : "auto";
+  let result = await engine.recognize(png, { script: fixed ?? "sim", vertical, segmentation });
+  let script: Script = fixed ?? "sim";
+  if (!fixed) {
+    const tra = await engine.recognize(png, { script: "tra", vertical, segmentation });
+    if (tra.confidence > result.confidence) {
+      result = tra;
+      script = "tra";
+    }
+  }
+  return {
+    text: result.text,
+    confidence: result.confidence,
+    hocr: result.hocr,
+    page: result.page,
+    language: result.language,
+    script,
+    vertical,
+    rotation: 0,
+    image,
+    condition,
+    blocks: [],
+  };
+}
+
 /** Reads a scanned page (a grey raster straight from rasterise/decode). */
 export async function readPage(
   raster: GreyImage,
@@ -251,7 +296,9 @@ export async function readPage(
   const cleaned = cleanPage(raster);
   const fixed = options.script && options.script !== "auto" ? options.script : undefined;
   const columns = linesRunDown(cleaned.image, dpi);
-  const { orientation, script } = await decide(engine, cleaned.image, columns, fixed, dpi);
+  const probe = analyseLayout(cleaned.image, columns, dpi);
+  if (probe.blocks.length === 0) return readWhole(cleaned.image, cleaned.condition, columns, engine, fixed);
+  const { orientation, script } = await decide(engine, cleaned.image, probe, fixed);
   const image = turn(cleaned.image, orientation.rotation);
   const layout = analyseLayout(image, orientation.vertical, dpi);
   const read: { box: Box; lines: OcrLine[] }[] = [];
