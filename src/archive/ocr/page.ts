@@ -194,6 +194,18 @@ function segmentationFor(block: TextBlock): Segmentation {
   return block.singleLine ? "line" : "block";
 }
 
+/**
+ * A Latin x standing alone in Chinese text is the multiplication sign (the Chinese models read
+ * × as x): in formula lines (应纳税额＝收入×税率) and in placeholders (××部令).
+ */
+export function restoreTimesSign(text: string): string {
+  return text.replace(/(?<![A-Za-z])[xX](?![A-Za-z])/g, "×");
+}
+
+function withOperators(line: OcrLine): OcrLine {
+  return { words: line.words.map((w) => ({ ...w, text: restoreTimesSign(w.text) })) };
+}
+
 function offsetLines(page: HocrPage, dx: number, dy: number): OcrLine[] {
   return page.lines.map((line) => ({
     words: line.words.map((w) => ({
@@ -314,7 +326,7 @@ export async function readPage(
       segmentation,
     );
     if (!language || !block.singleLine) language = result.language;
-    let lines = offsetLines(result.page, block.box.x0, block.box.y0);
+    let lines = offsetLines(result.page, block.box.x0, block.box.y0).map(withOperators);
     // A Simplified page read with the Traditional vertical model: fold its text to Simplified.
     if (script === "sim" && result.language.startsWith("chi_tra")) {
       lines = lines.map((l) => ({ words: l.words.map((w) => ({ ...w, text: toSimplified(w.text) })) }));
