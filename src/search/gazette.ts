@@ -5,6 +5,7 @@ import { readDocument } from "../documents/records.js";
 import type { Edition } from "../editions/model.js";
 import { loadEdition } from "../editions/publish.js";
 import { EDITIONS_PARTITION } from "../editions/records.js";
+import { interpretationEntryId } from "../editions/render-input.js";
 import type { Platform, RecordStore } from "../platform/ports.js";
 import { documentPath, href } from "../site/urls.js";
 import { chinaToday, type DocumentStatuses } from "../status/service.js";
@@ -41,9 +42,32 @@ export function toSearchDocument(doc: GazetteDocument, status: string): SearchDo
 }
 
 /**
+ * A published document's 解读 (policy interpretations) as search documents of their own, each at
+ * its entry's public page. They carry the document's issuers and date and the kind 解读, but not its
+ * 发文字号 (a search for the number finds the document first) nor a status (an interpretation has
+ * none of its own); the title of the document they explain is searchable text of theirs.
+ */
+export function interpretationSearchDocuments(doc: GazetteDocument): SearchDocument[] {
+  return doc.interpretations.map((interpretation) => {
+    const id = interpretationEntryId(doc.id, interpretation.id);
+    return {
+      id,
+      source: "gazette",
+      title: interpretation.title,
+      issuers: doc.issuers,
+      kind: "解读",
+      date: doc.dateWritten,
+      text: [blocksToPlainText(interpretation.blocks), doc.title].filter(Boolean).join("\n"),
+      url: href(documentPath(id)),
+    };
+  });
+}
+
+/**
  * Indexes the public documents of a published edition, and re-indexes the earlier documents they
  * repeal, amend or correct so their status facet follows. Safe to repeat: indexing replaces by id.
  * A document that is not public is removed, in case it was indexed under an earlier attribute.
+ * A document's 解读 are indexed with it (and removed with it).
  */
 export async function indexPublishedDocuments(
   deps: GazetteIndexingDeps,
@@ -66,11 +90,11 @@ async function indexDocuments(
     if (!read) continue;
     const doc = read.document;
     if (!isPublic(doc)) {
-      hidden.push(id);
+      hidden.push(id, ...doc.interpretations.map((i) => interpretationEntryId(doc.id, i.id)));
       continue;
     }
     const { status } = await deps.statuses.statusOf(doc.id, today, doc.normative);
-    docs.push(toSearchDocument(doc, status));
+    docs.push(toSearchDocument(doc, status), ...interpretationSearchDocuments(doc));
     for (const ref of [
       ...(doc.relations?.repeals ?? []),
       ...(doc.relations?.amends ?? []),

@@ -34,8 +34,19 @@ export function foldText(text: string): string {
   return out;
 }
 
-/** Han characters (including 〇, as in 二〇二四年) form CJK runs; letters and digits form words. */
-const RUNS = /([\p{Script=Han}〇]+)|([\p{L}\p{N}]+)/gu;
+/**
+ * Han characters (including 〇, as in 二〇二四年) form CJK runs; other letters and digits form words.
+ * A Han run is a run wherever it stands: "24小时值班" is the word "24" and the run "小时值班", so
+ * Han text that follows digits or Latin letters (2024年, 5日前, 第60号, GB/T标准) is searchable.
+ */
+const RUNS = /([\p{Script=Han}〇]+)|((?:(?![\p{Script=Han}〇])[\p{L}\p{N}])+)/gu;
+
+/**
+ * Version of the token scheme below. An index built with another version cannot answer queries
+ * tokenised with this one (version 1 kept Han text after digits or letters inside one word), so the
+ * embedded index stores it and re-tokenises its documents when it differs.
+ */
+export const TOKENIZER_VERSION = 2;
 
 export interface QueryTerm {
   /** "cjk": a run of Han characters; "word": letters and digits. */
@@ -46,10 +57,21 @@ export interface QueryTerm {
 
 /** The runs of folded text, in order. */
 export function runs(folded: string): QueryTerm[] {
-  const out: QueryTerm[] = [];
+  return segments(folded).flat();
+}
+
+/**
+ * The runs of folded text grouped into segments: runs that touch (no space or punctuation
+ * between them, as in 国务院令第588号) form one segment, which a query matches as one phrase.
+ */
+export function segments(folded: string): QueryTerm[][] {
+  const out: QueryTerm[][] = [];
+  let end = -1;
   for (const m of folded.matchAll(RUNS)) {
-    if (m[1]) out.push({ kind: "cjk", text: m[1] });
-    else if (m[2]) out.push({ kind: "word", text: m[2] });
+    const term: QueryTerm = m[1] ? { kind: "cjk", text: m[1] } : { kind: "word", text: m[2]! };
+    if (m.index === end) out[out.length - 1]!.push(term);
+    else out.push([term]);
+    end = m.index + m[0].length;
   }
   return out;
 }
@@ -72,6 +94,44 @@ export function bigramTokens(folded: string): string[] {
     tokens.push(chars[chars.length - 1]!);
   }
   return tokens;
+}
+
+/**
+ * The tokens a segment of a query must match at consecutive positions, and whether the last one is
+ * a prefix. The segment's text appears in a document exactly where this phrase does:
+ * - a Han run followed by a word in the segment ends its run in the document too: its bigrams and
+ *   its closing unigram;
+ * - the segment's last Han run may continue in the document: its bigrams only, or, for a single
+ *   character, that character as a prefix (of the bigram it starts or of its closing unigram);
+ * - a word is itself.
+ * A Han run that starts the segment may continue backwards in the document, which leaves its own
+ * tokens unchanged.
+ */
+export function segmentPhrase(segment: readonly QueryTerm[]): { tokens: string[]; prefix: boolean } {
+  const tokens: string[] = [];
+  let prefix = false;
+  segment.forEach((run, i) => {
+    if (run.kind === "word") {
+      tokens.push(run.text);
+      return;
+    }
+    const chars = Array.from(run.text);
+    for (let j = 0; j + 1 < chars.length; j++) tokens.push(chars[j]! + chars[j + 1]!);
+    const last = i === segment.length - 1;
+    if (!last || chars.length === 1) tokens.push(chars[chars.length - 1]!);
+    if (last && chars.length === 1) prefix = true;
+  });
+  return { tokens, prefix };
+}
+
+/** The texts to highlight for a query: each segment whole and each of its runs. */
+export function highlightTerms(folded: string): QueryTerm[] {
+  const out: QueryTerm[] = [];
+  for (const segment of segments(folded)) {
+    if (segment.length > 1) out.push({ kind: "word", text: segment.map((t) => t.text).join("") });
+    out.push(...segment);
+  }
+  return out;
 }
 
 /** Tokens joined by spaces: what the FTS5 columns hold (unicode61 splits them back on spaces). */

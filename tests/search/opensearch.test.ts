@@ -32,10 +32,74 @@ describe("OpenSearch query building", () => {
             },
             expect.objectContaining({ multi_match: expect.objectContaining({ query: "规划" }) }),
           ],
+          should: [
+            {
+              multi_match: {
+                query: "环境保护",
+                type: "phrase",
+                fields: [`title_s^${BOOSTS.title}`],
+                boost: BOOSTS.titlePhrase,
+              },
+            },
+            expect.objectContaining({ multi_match: expect.objectContaining({ query: "规划" }) }),
+          ],
         },
       },
     ]);
     expect(bool.minimum_should_match).toBe(1);
+  });
+
+  type Phrase = { multi_match: { query: string; fields: string[] } };
+  const phrasesOf = (q: string) =>
+    ((boolOf({ q }).should as { bool: { must: Phrase[] } }[])[0]!.bool.must ?? []).map((c) => c.multi_match);
+
+  it("matches Han text that touches digits or letters as one phrase with them, as the text has it", () => {
+    // Act
+    const phrases = phrasesOf("24小时值班 领导带班");
+    // Assess
+    expect(phrases.map((p) => p.query)).toEqual(["24小时值班", "领导带班"]);
+    expect(phrases[0]!.fields).toEqual([
+      `title_s^${BOOSTS.title}`,
+      `meta_s^${BOOSTS.meta}`,
+      `text_s^${BOOSTS.text}`,
+    ]);
+  });
+
+  it("sends a phrase with a lone Han character beside digits to the unigram sub-fields", () => {
+    // Act
+    const [phrase] = phrasesOf("第60号");
+    // Assess
+    expect(phrase!.query).toBe("第60号");
+    expect(phrase!.fields).toEqual([
+      `title_s.uni^${BOOSTS.title}`,
+      `meta_s.uni^${BOOSTS.meta}`,
+      `text_s.uni^${BOOSTS.text}`,
+    ]);
+  });
+
+  it("matches a number-shaped query as text in its canonical spelling and finds longer and shorter stored forms", () => {
+    // Act
+    const bool = boolOf({ q: "国务院令 第0588號" });
+    const phrases = phrasesOf("国务院令 第0588號");
+    // Assess
+    expect(phrases.map((p) => p.query)).toEqual(["国务院令第588号"]);
+    expect(bool.should).toContainEqual({
+      term: { docKey: { value: "国务院令第588号", boost: BOOSTS.docKey } },
+    });
+    expect(bool.should).toContainEqual({
+      wildcard: { docKey: { value: "*国务院令第588号", boost: BOOSTS.relatedDocKey } },
+    });
+    expect(bool.should).toContainEqual({
+      terms: { docKey: ["务院令第588号", "院令第588号"], boost: BOOSTS.relatedDocKey },
+    });
+  });
+
+  it("matches a bare 第N号 only as its own exact number", () => {
+    // Act
+    const bool = boolOf({ q: "第12号" });
+    // Assess
+    expect(bool.should).toContainEqual({ term: { docKey: { value: "第12号", boost: BOOSTS.docKey } } });
+    expect(JSON.stringify(bool.should)).not.toContain("wildcard");
   });
 
   it("sends one-character queries to the unigram sub-fields", () => {

@@ -4,15 +4,15 @@ import { createEventsHandler } from "../../src/handlers/events.js";
 import { ManualClock } from "../../src/platform/manual-clock.js";
 import { toSqsEvent } from "../../src/platform/queue-poller.js";
 import { lambdaContext } from "../support/events.js";
-import { aSubmission } from "../support/factories.js";
+import { aPolicySubmission, aSubmission } from "../support/factories.js";
 import { createTestApp, type TestApp } from "../support/local-app.js";
 
 describe("publishing an edition makes its public documents searchable", () => {
   const clock = new ManualClock(Date.UTC(2024, 5, 1, 2));
   let app: TestApp;
 
-  async function submit(overrides: Record<string, unknown>): Promise<string> {
-    const res = await app.postJson(aSubmission(overrides));
+  async function submit(overrides: Record<string, unknown>, policy = false): Promise<string> {
+    const res = await app.postJson(policy ? aPolicySubmission(overrides) : aSubmission(overrides));
     expect(res.status).toBe(201);
     return ((await res.json()) as { id: string }).id;
   }
@@ -162,5 +162,24 @@ describe("publishing an edition makes its public documents searchable", () => {
     expect((await search(`q=${encodeURIComponent("废止部分文件")}`)).hits.map((h) => h.id)).toEqual([
       repealing,
     ]);
+  });
+
+  it("makes a published policy document's 解读 searchable as an entry of its own", async () => {
+    // Prepare
+    const policy = await submit({ docNumber: "川府发〔2024〕604号" }, true);
+    // Act
+    await publish([policy]);
+    await processEvents();
+    const byBody = await search(`q=${encodeURIComponent("出台背景")}`);
+    const byTitle = await search(`q=${encodeURIComponent("政策解读")}`);
+    const byNumber = await search(`q=${encodeURIComponent("川府发〔2024〕604号")}`);
+    // Assess
+    expect(byBody.hits).toHaveLength(1);
+    const [entry] = byBody.hits;
+    expect(entry!.id.startsWith(`${policy}~`)).toBe(true);
+    expect(entry!.url).toBe(`/documents/${entry!.id}.html`);
+    expect(entry!.source).toBe("gazette");
+    expect(byTitle.hits.map((h) => h.id)).toEqual([entry!.id]);
+    expect(byNumber.hits[0]!.id).toBe(policy);
   });
 });

@@ -1,6 +1,11 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { docNumberKey, parseDocNumber } from "../../documents/doc-number.js";
+import {
+  docNumberKey,
+  formatDocNumber,
+  type ParsedDocNumber,
+  parseDocNumber,
+} from "../../documents/doc-number.js";
 import { openDatabase, type SqliteDatabase, type SynchronousMode } from "../../platform/embedded/sqlite.js";
 import { SearchQueryError, SearchUnavailableError } from "../errors.js";
 import type {
@@ -12,13 +17,29 @@ import type {
   SearchSource,
 } from "../ports.js";
 import { decodeCursor, emptyFacets, encodeCursor, fingerprint, normalizeQuery } from "../query.js";
-import { foldText, type QueryTerm, runs, snippet, tokenString } from "../text.js";
+import {
+  foldText,
+  highlightTerms,
+  type QueryTerm,
+  runs,
+  segmentPhrase,
+  segments,
+  snippet,
+  TOKENIZER_VERSION,
+  tokenString,
+} from "../text.js";
 import { Catalogue, type CatalogueRow } from "./catalogue.js";
 
 /** bm25 weights of the FTS columns: title, meta (发文字号, issuers, ref), body. */
 const WEIGHTS = [10, 4, 1] as const;
-/** Added to the score of the document whose 发文字号 is the query, so it ranks first. */
-const DOC_NUMBER_BOOST = 1e6;
+/**
+ * Added to the score of a hit by its tier (see TIER), so scores fall as the order does: the
+ * document whose 发文字号 is the query, one whose 发文字号 is a longer or shorter form of it, a
+ * title equal to the query, a title containing it, then the rest by bm25.
+ */
+const TIER_SCORE: Record<number, number> = { 0: 1e6, 1: 5e5, 2: 2e3, 3: 1e3 };
+/** Titles compared with the query whole when at most this many titles contain it. */
+const EXACT_TITLE_LIMIT = 500;
 /**
  * Matches ranked by bm25 over all columns when there are at most this many; bm25 costs about a
  * millisecond per thousand matches (see #ordering for broader queries).
@@ -86,6 +107,7 @@ export class SqliteSearchIndex implements SearchIndex {
           title TEXT NOT NULL,
           doc_number TEXT,
           doc_key TEXT,
+          doc_key_rev TEXT,
           issuers TEXT NOT NULL,
           kind TEXT,
           date TEXT,
@@ -103,6 +125,7 @@ export class SqliteSearchIndex implements SearchIndex {
           tokenize = '${tokenize}'${this.#trigram ? "" : ", prefix = '1'"}
         );
       `);
+      upgrade(db, this.#trigram ? foldText : tokenString);
       this.#db = db;
       return db;
     } catch (error) {
@@ -113,10 +136,11 @@ export class SqliteSearchIndex implements SearchIndex {
   async index(docs: readonly SearchDocument[]): Promise<void> {
     const db = this.#conn;
     const upsert = db.prepare(`
-      INSERT INTO docs (id, source, ref, title, doc_number, doc_key, issuers, kind, date, year, status, text, url, sort_date)
-      VALUES (@id, @source, @ref, @title, @doc_number, @doc_key, @issuers, @kind, @date, @year, @status, @text, @url, @sort_date)
+      INSERT INTO docs (id, source, ref, title, doc_number, doc_key, doc_key_rev, issuers, kind, date, year, status, text, url, sort_date)
+      VALUES (@id, @source, @ref, @title, @doc_number, @doc_key, @doc_key_rev, @issuers, @kind, @date, @year, @status, @text, @url, @sort_date)
       ON CONFLICT (id) DO UPDATE SET source = excluded.source, ref = excluded.ref, title = excluded.title,
-        doc_number = excluded.doc_number, doc_key = excluded.doc_key, issuers = excluded.issuers,
+        doc_number = excluded.doc_number, doc_key = excluded.doc_key, doc_key_rev = excluded.doc_key_rev,
+        issuers = excluded.issuers,
         kind = excluded.kind, date = excluded.date, year = excluded.year, status = excluded.status,
         text = excluded.text, url = excluded.url, sort_date = excluded.sort_date
       RETURNING rowid`);
@@ -127,13 +151,15 @@ export class SqliteSearchIndex implements SearchIndex {
     db.transaction(() => {
       for (const d of docs) {
         const docNumber = d.docNumber?.trim() || undefined;
+        const key = docNumber ? storedKey(docNumber) : null;
         const { rowid } = upsert.get({
           id: d.id,
           source: d.source,
           ref: d.ref ?? null,
           title: d.title,
           doc_number: docNumber ?? null,
-          doc_key: docNumber ? docNumberKey(foldText(docNumber)) : null,
+          doc_key: key,
+          doc_key_rev: key && reversed(key),
           issuers: JSON.stringify(d.issuers),
           kind: d.kind ?? null,
           date: d.date ?? null,
@@ -153,8 +179,7 @@ export class SqliteSearchIndex implements SearchIndex {
           sort_date: d.date ?? "",
         });
         ftsDelete.run(rowid);
-        const meta = [docNumber ?? "", ...d.issuers, d.ref ?? ""].join("\n");
-        ftsInsert.run(rowid, tokens(d.title), tokens(meta), tokens(d.text));
+        ftsInsert.run(rowid, ...ftsColumns(tokens, d.title, docNumber, d.issuers, d.ref, d.text));
       }
     })();
     // Committed: keep the in-memory catalogue current instead of reloading it.
@@ -184,14 +209,25 @@ export class SqliteSearchIndex implements SearchIndex {
     const fp = fingerprint(query);
     const cursor = query.cursor ? parseKey(decodeCursor(query.cursor, fp)) : undefined;
     const folded = query.q !== undefined ? foldText(query.q) : undefined;
-    const terms = folded !== undefined ? runs(folded) : [];
-    const match = folded === undefined ? undefined : this.#trigram ? trigramMatch(terms) : bigramMatch(terms);
+    // A query shaped like a 发文字号 is matched as text in its canonical spelling (〔〕 for [ ],
+    // 号 for 號, no spaces or leading zeros), which is also how it is printed in other documents.
+    const number = folded !== undefined ? parseDocNumber(folded) : null;
+    const text = number ? foldText(formatDocNumber(number)) : folded;
+    const terms = text !== undefined ? highlightTerms(text) : [];
+    const match =
+      text === undefined ? undefined : this.#trigram ? trigramMatch(runs(text)) : bigramMatch(text);
     if (folded !== undefined && match === undefined) return { total: 0, hits: [], facets: emptyFacets() };
     const catalogue = this.#catalogue();
     const matched = match === undefined ? undefined : this.#matching(match);
+    const own = number ? this.#ownNumber(number) : undefined;
+    if (matched && own) {
+      // The document whose 发文字号 it is, even where its text spells the number differently.
+      const seen = new Set(matched);
+      for (const r of [...own.exact, ...own.related]) if (!seen.has(r)) matched.push(r);
+    }
     const rowids = catalogue.filter(matched, query);
     const facets = catalogue.facets(rowids);
-    const order = this.#ordering(catalogue, match, folded, terms, matched?.length ?? 0);
+    const order = this.#ordering(catalogue, match, folded, terms, matched?.length ?? 0, own);
     const page = smallest(rowids, order, query.limit + 1, cursor);
     const more = page.length > query.limit;
     if (more) page.pop();
@@ -210,11 +246,46 @@ export class SqliteSearchIndex implements SearchIndex {
   }
 
   /**
+   * Documents whose own 发文字号 is the queried number: `exact`ly (any spelling of it), or
+   * `related`: a longer or shorter form of it, one key ending with the other (国务院令第588号 and
+   * 中华人民共和国国务院令第588号; 国发〔2016〕23号 typed as 发〔2016〕23号). A bare 第N号 is only
+   * matched exactly: too many orders and notices share a serial.
+   */
+  #ownNumber(number: ParsedDocNumber): OwnNumber {
+    const key = formatDocNumber(number).toUpperCase();
+    const exact = new Set(this.#pluck("SELECT rowid FROM docs WHERE doc_key = ?", [key]));
+    const related = new Set<number>();
+    if (number.prefix !== "") {
+      // Longer stored forms: reversed keys starting with the reversed query key.
+      const rev = reversed(key);
+      const longer = this.#pluck("SELECT rowid FROM docs WHERE doc_key_rev >= ? AND doc_key_rev < ?", [
+        rev,
+        `${rev}\u{10FFFF}`,
+      ]);
+      // Shorter stored forms: the query key without some of its leading characters (two kept).
+      const chars = Array.from(number.prefix);
+      const shorter: string[] = [];
+      for (let i = 1; i + 2 <= chars.length; i++)
+        shorter.push(formatDocNumber({ ...number, prefix: chars.slice(i).join("") }).toUpperCase());
+      const found = shorter.length
+        ? this.#pluck(
+            `SELECT rowid FROM docs WHERE doc_key IN (${shorter.map(() => "?").join(",")})`,
+            shorter,
+          )
+        : [];
+      for (const r of [...longer, ...found]) if (!exact.has(r)) related.add(r);
+    }
+    return { exact, related };
+  }
+
+  /**
    * The order of the hits as a sort key per rowid, ascending: [tier, primary, tie-break]. Keys are
    * a total order, so a cursor holding the last key returns every hit exactly once.
    * - no query text: newest first;
-   * - tier 0: the document whose 发文字号 is the query;
-   * - up to FULL_RANK_LIMIT matches: bm25 over title, meta and body (title weighted);
+   * - the document whose 发文字号 is the query, then those whose 发文字号 is a longer or shorter
+   *   form of it (see #ownNumber): a document's own number before documents that cite it;
+   * - up to FULL_RANK_LIMIT matches: a title equal to the query, then titles containing it, then
+   *   the rest, each by bm25 over title, meta and body (title weighted);
    * - more matches than that (a word in a large part of the collection, where bm25 tells little
    *   apart and costs a millisecond per thousand matches): title matches first (by bm25 when they
    *   are few enough, else newest first), then the rest newest first.
@@ -225,53 +296,69 @@ export class SqliteSearchIndex implements SearchIndex {
     folded: string | undefined,
     terms: readonly QueryTerm[],
     matches: number,
+    own: OwnNumber | undefined,
   ): Ordering {
     const date = catalogue.date;
     const newest: Ordering = { tier: () => TIER.browse, primary: (r) => -(date[r] ?? 0), second: (r) => -r };
     if (match === undefined || folded === undefined) return newest;
-    const first = new Set(
-      parseDocNumber(folded)
-        ? this.#pluck("SELECT rowid FROM docs WHERE doc_key = ?", [docNumberKey(folded)])
-        : [],
-    );
+    const numberTier = (r: number) =>
+      own?.exact.has(r) ? TIER.docNumber : own?.related.has(r) ? TIER.relatedDocNumber : undefined;
     const limit = this.options.fullRankLimit ?? FULL_RANK_LIMIT;
     const bm25 = `SELECT rowid, bm25(fts, ${WEIGHTS.join(", ")}) FROM fts WHERE fts MATCH ?`;
+    const titleMatch = `{title} : (${match})`;
     if (matches <= limit) {
       const scores = this.#scores(bm25, match);
+      const inTitle = this.#matching(titleMatch);
+      const exactTitle =
+        inTitle.length <= EXACT_TITLE_LIMIT ? this.#titlesEqual(inTitle, folded) : new Set<number>();
+      const titled = new Set(inTitle);
+      const tier = (r: number) =>
+        numberTier(r) ??
+        (exactTitle.has(r) ? TIER.exactTitle : titled.has(r) ? TIER.rankedTitle : TIER.ranked);
       return {
-        tier: (r) => (first.has(r) ? TIER.docNumber : TIER.ranked),
-        primary: (r) => (first.has(r) ? 0 : (scores.get(r) ?? 0)),
+        tier,
+        primary: (r) => (numberTier(r) !== undefined ? 0 : (scores.get(r) ?? 0)),
         second: (r) => r,
       };
     }
     // A single character (a prefix query) says too little for a title tier to be worth its cost.
     if (terms.some((t) => t.kind === "cjk" && Array.from(t.text).length === 1)) {
       return {
-        tier: (r) => (first.has(r) ? TIER.docNumber : TIER.newest),
-        primary: (r) => (first.has(r) ? 0 : -(date[r] ?? 0)),
+        tier: (r) => numberTier(r) ?? TIER.newest,
+        primary: (r) => (numberTier(r) !== undefined ? 0 : -(date[r] ?? 0)),
         second: (r) => -r,
       };
     }
-    const inTitle = this.#matching(`{title} : (${match})`);
-    const scores = inTitle.length <= limit ? this.#scores(bm25, `{title} : (${match})`) : undefined;
+    const inTitle = this.#matching(titleMatch);
+    const scores = inTitle.length <= limit ? this.#scores(bm25, titleMatch) : undefined;
     const titled = new Uint8Array(date.length);
     for (const r of inTitle) titled[r] = 1;
     const tier = (r: number) =>
-      first.has(r)
-        ? TIER.docNumber
-        : titled[r] !== 1
-          ? TIER.newest
-          : scores
-            ? TIER.rankedTitle
-            : TIER.newestTitle;
+      numberTier(r) ?? (titled[r] !== 1 ? TIER.newest : scores ? TIER.rankedTitle : TIER.newestTitle);
     return {
       tier,
       primary: (r) => {
         const t = tier(r);
-        return t === TIER.docNumber ? 0 : t === TIER.rankedTitle ? scores!.get(r)! : -(date[r] ?? 0);
+        return t <= TIER.relatedDocNumber ? 0 : t === TIER.rankedTitle ? scores!.get(r)! : -(date[r] ?? 0);
       },
-      second: (r) => (tier(r) === TIER.rankedTitle || first.has(r) ? r : -r),
+      second: (r) => (tier(r) <= TIER.rankedTitle ? r : -r),
     };
+  }
+
+  /** Of the given rows, those whose title is the query (folded, letters and digits only). */
+  #titlesEqual(rowids: readonly number[], folded: string): Set<number> {
+    const wanted = lettersAndDigits(folded);
+    const out = new Set<number>();
+    if (!rowids.length || !wanted) return out;
+    const rows = this.#run(
+      () =>
+        this.#conn
+          .prepare(`SELECT rowid, title FROM docs WHERE rowid IN (${rowids.map(() => "?").join(",")})`)
+          .raw()
+          .all(...rowids) as [number, string][],
+    );
+    for (const [r, title] of rows) if (lettersAndDigits(foldText(title)) === wanted) out.add(r);
+    return out;
   }
 
   #scores(sql: string, match: string): Map<number, number> {
@@ -351,11 +438,105 @@ export class SqliteSearchIndex implements SearchIndex {
   }
 }
 
+/** Version of what the index stores (PRAGMA user_version); see upgrade. */
+const INDEX_VERSION = 100 + TOKENIZER_VERSION;
+
+/** The key a stored 发文字号 is found by: its canonical spelling after folding (號 → 号, １ → 1). */
+function storedKey(docNumber: string): string {
+  return docNumberKey(foldText(docNumber));
+}
+
+function reversed(s: string): string {
+  return Array.from(s).reverse().join("");
+}
+
+/** The token strings of the FTS columns: title, meta (发文字号, issuers, ref), body. */
+function ftsColumns(
+  tokens: (text: string) => string,
+  title: string,
+  docNumber: string | undefined,
+  issuers: readonly string[],
+  ref: string | undefined,
+  text: string,
+): [string, string, string] {
+  const meta = [docNumber ?? "", ...issuers, ref ?? ""].join("\n");
+  return [tokens(title), tokens(meta), tokens(text)];
+}
+
+/**
+ * Brings an index written by an earlier version up to this one, in place, from the original text
+ * the `docs` table keeps: an index whose tokens came from another tokenizer (version 1 kept Han text
+ * after digits or Latin letters inside one word, so 领导带班 in "24小时值班和领导带班制度" was not
+ * found) would answer new queries for some documents and silently miss others. The FTS table is
+ * emptied and every document re-tokenised, and the 发文字号 keys recomputed with today's grammar.
+ * Runs once, when the index is first opened by a newer version, in one write transaction (another
+ * process opening it at the same time waits, then finds it current). Raise INDEX_VERSION whenever
+ * the tokens or the number keys change.
+ */
+function upgrade(db: SqliteDatabase, tokens: (text: string) => string): void {
+  db.transaction(() => {
+    const version = db.pragma("user_version", { simple: true }) as number;
+    if (version === INDEX_VERSION) return;
+    const columns = db.prepare("SELECT name FROM pragma_table_info('docs')").pluck().all() as string[];
+    if (!columns.includes("doc_key_rev")) db.exec("ALTER TABLE docs ADD COLUMN doc_key_rev TEXT");
+    db.exec(
+      "CREATE INDEX IF NOT EXISTS docs_doc_key_rev ON docs (doc_key_rev) WHERE doc_key_rev IS NOT NULL",
+    );
+    db.exec("INSERT INTO fts (fts) VALUES ('delete-all')");
+    const keys = db.prepare("UPDATE docs SET doc_key = ?, doc_key_rev = ? WHERE rowid = ?");
+    const insert = db.prepare("INSERT INTO fts (rowid, title, meta, body) VALUES (?, ?, ?, ?)");
+    const batch = db.prepare(
+      "SELECT rowid, title, doc_number, issuers, ref, text FROM docs WHERE rowid > ? ORDER BY rowid LIMIT 500",
+    );
+    for (let after = 0; ; ) {
+      const rows = batch.all(after) as {
+        rowid: number;
+        title: string;
+        doc_number: string | null;
+        issuers: string;
+        ref: string | null;
+        text: string;
+      }[];
+      if (!rows.length) break;
+      for (const row of rows) {
+        const key = row.doc_number ? storedKey(row.doc_number) : null;
+        keys.run(key, key && reversed(key), row.rowid);
+        const issuers = JSON.parse(row.issuers) as string[];
+        const ref = row.ref ?? undefined;
+        insert.run(
+          row.rowid,
+          ...ftsColumns(tokens, row.title, row.doc_number ?? undefined, issuers, ref, row.text),
+        );
+      }
+      after = rows[rows.length - 1]!.rowid;
+    }
+    db.pragma(`user_version = ${INDEX_VERSION}`);
+  }).immediate();
+}
+
 /**
  * First element of a sort key. Each query uses one scheme: browse (no text); docNumber then ranked;
  * or, for broad queries, docNumber, title matches (rankedTitle or newestTitle), then newest.
  */
-const TIER = { docNumber: 0, browse: 1, ranked: 2, rankedTitle: 3, newestTitle: 4, newest: 5 } as const;
+const TIER = {
+  docNumber: 0,
+  relatedDocNumber: 1,
+  exactTitle: 2,
+  rankedTitle: 3,
+  ranked: 4,
+  newestTitle: 5,
+  newest: 6,
+  browse: 7,
+} as const;
+
+interface OwnNumber {
+  readonly exact: ReadonlySet<number>;
+  readonly related: ReadonlySet<number>;
+}
+
+function lettersAndDigits(folded: string): string {
+  return folded.replace(/[^\p{L}\p{N}]/gu, "");
+}
 
 /** Sort key of a hit, compared element by element, ascending. */
 type Key = [number, number, number];
@@ -410,13 +591,13 @@ function toHit(row: DocRow, key: Key, terms: readonly QueryTerm[]): SearchHit {
     snippet: snippet(row.text || row.title, terms),
     url: row.url,
     source: row.source,
-    // Higher is better: bm25 (negated) where it ranked the hit, a fixed lead for the 发文字号
-    // match, 0 where the order is by date.
+    // Higher is better: bm25 (negated) where it ranked the hit, plus a fixed lead per tier above
+    // the body matches; 0 where the order is by date.
     score:
-      key[0] === TIER.docNumber
-        ? DOC_NUMBER_BOOST
-        : key[0] === TIER.ranked || key[0] === TIER.rankedTitle
-          ? -key[1]
+      key[0] <= TIER.relatedDocNumber
+        ? TIER_SCORE[key[0]]!
+        : key[0] <= TIER.ranked
+          ? (TIER_SCORE[key[0]] ?? 0) - key[1]
           : 0,
   };
   if (row.ref !== null) hit.ref = row.ref;
@@ -426,24 +607,15 @@ function toHit(row: DocRow, key: Key, terms: readonly QueryTerm[]): SearchHit {
 }
 
 /**
- * FTS5 query over bigram tokens: each Han run of two or more characters becomes the phrase of its
- * bigrams (an exact substring match), a single character a prefix query (see bigramTokens), a
- * Latin/digit word itself; all of them must match. Tokens hold only letters and digits, so quoting
- * them is safe.
+ * FTS5 query over bigram tokens: each segment of the query (runs that touch, see segments) is the
+ * phrase of its tokens (see segmentPhrase: an exact substring match), a lone Han character a prefix;
+ * all segments must match. Tokens hold only letters and digits, so quoting them is safe.
  */
-export function bigramMatch(terms: readonly QueryTerm[]): string | undefined {
+export function bigramMatch(folded: string): string | undefined {
   const parts: string[] = [];
-  for (const t of terms) {
-    if (t.kind === "word") parts.push(`"${t.text}"`);
-    else {
-      const chars = Array.from(t.text);
-      if (chars.length === 1) parts.push(`"${chars[0]}" *`);
-      else {
-        const grams: string[] = [];
-        for (let i = 0; i + 1 < chars.length; i++) grams.push(chars[i]! + chars[i + 1]!);
-        parts.push(`"${grams.join(" ")}"`);
-      }
-    }
+  for (const segment of segments(folded)) {
+    const { tokens, prefix } = segmentPhrase(segment);
+    parts.push(`"${tokens.join(" ")}"${prefix ? " *" : ""}`);
   }
   return parts.length ? parts.join(" AND ") : undefined;
 }

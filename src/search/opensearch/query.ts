@@ -1,8 +1,8 @@
-import { docNumberKey, parseDocNumber } from "../../documents/doc-number.js";
+import { docNumberKey, formatDocNumber, parseDocNumber } from "../../documents/doc-number.js";
 import { SearchQueryError } from "../errors.js";
 import type { SearchDocument, SearchQuery, SearchSource } from "../ports.js";
 import { decodeCursor, fingerprint, normalizeQuery } from "../query.js";
-import { foldText, type QueryTerm, runs } from "../text.js";
+import { foldText, highlightTerms, type QueryTerm, segments } from "../text.js";
 
 /**
  * Pure request building for the OpenSearch adapter: the index mapping, the document body and the
@@ -10,8 +10,19 @@ import { foldText, type QueryTerm, runs } from "../text.js";
  * same code as the embedded index, so both adapters find the same documents.
  */
 
-/** Boosts: a title match counts most, then 发文字号/issuers; the document whose 发文字号 is the query wins. */
-export const BOOSTS = { title: 10, meta: 4, text: 1, docKey: 1000 } as const;
+/**
+ * Boosts: a title match counts most, then 发文字号/issuers; a title containing the whole query
+ * gets `titlePhrase` on top; the document whose 发文字号 is the query wins (`docKey`), then one whose
+ * 发文字号 is a longer or shorter form of it (`relatedDocKey`).
+ */
+export const BOOSTS = {
+  title: 10,
+  meta: 4,
+  text: 1,
+  titlePhrase: 50,
+  docKey: 1000,
+  relatedDocKey: 500,
+} as const;
 export const FACET_SIZE = 100;
 
 /** Highlight markers that cannot occur in folded text (control characters are not indexed text). */
@@ -100,21 +111,40 @@ export function toIndexedDocument(d: SearchDocument): IndexedDocument {
 
 type Clause = Record<string, unknown>;
 
-function termClause(t: QueryTerm): Clause {
-  const single = t.kind === "cjk" && Array.from(t.text).length === 1;
+/**
+ * A segment of the query (runs that touch, see segments) as one phrase, an exact substring match as
+ * in the embedded index. The `cjk` analyzer (Lucene's CJKAnalyzer) splits the segment's Han runs into
+ * bigrams and keeps its words, at consecutive positions; but a lone Han character is a unigram there
+ * only where it stands alone in the text, so a segment with a one-character run goes to the `.uni`
+ * sub-fields, where every Han character is a token of its own.
+ */
+function segmentClause(
+  segment: readonly QueryTerm[],
+  fields: readonly (keyof typeof BOOSTS)[],
+  boost = 1,
+): Clause {
+  const single = segment.some((t) => t.kind === "cjk" && Array.from(t.text).length === 1);
   const suffix = single ? ".uni" : "";
-  // A phrase of the run's bigrams is an exact substring match, as in the embedded index.
-  return {
-    multi_match: {
-      query: t.text,
-      type: "phrase",
-      fields: [
-        `title_s${suffix}^${BOOSTS.title}`,
-        `meta_s${suffix}^${BOOSTS.meta}`,
-        `text_s${suffix}^${BOOSTS.text}`,
-      ],
-    },
+  const clause: Record<string, unknown> = {
+    query: segment.map((t) => t.text).join(""),
+    type: "phrase",
+    fields: fields.map((f) => `${f}_s${suffix}^${BOOSTS[f]}`),
   };
+  if (boost !== 1) clause.boost = boost;
+  return { multi_match: clause };
+}
+
+/**
+ * Keys of shorter stored forms of a number: the key without some of its leading characters, keeping
+ * at least two characters before the year or 第 (国务院令第588号 → 务院令第588号, 院令第588号).
+ */
+function shorterKeys(key: string, prefix: string): string[] {
+  const all = Array.from(key);
+  const length = Array.from(prefix).length;
+  const rest = all.slice(length).join("");
+  const out: string[] = [];
+  for (let i = 1; i + 2 <= length; i++) out.push(all.slice(i, length).join("") + rest);
+  return out;
 }
 
 export interface BuiltSearch {
@@ -145,15 +175,34 @@ export function buildSearchRequest(input: SearchQuery): BuiltSearch {
     filter.push({ range: { date: range } });
   }
   const folded = query.q !== undefined ? foldText(query.q) : undefined;
-  const terms = folded !== undefined ? runs(folded) : [];
+  // A query shaped like a 发文字号 is matched as text in its canonical spelling, as in the embedded index.
+  const number = folded !== undefined ? parseDocNumber(folded) : null;
+  const text = number ? foldText(formatDocNumber(number)) : folded;
+  const parts = text !== undefined ? segments(text) : [];
+  const terms = text !== undefined ? highlightTerms(text) : [];
   const ranked = folded !== undefined;
   let bool: Clause;
   if (folded === undefined) bool = { filter };
-  else if (terms.length === 0) bool = { filter, must: [{ match_none: {} }] };
+  else if (parts.length === 0) bool = { filter, must: [{ match_none: {} }] };
   else {
-    const should: Clause[] = [{ bool: { must: terms.map(termClause) } }];
-    if (parseDocNumber(folded)) {
-      should.push({ term: { docKey: { value: docNumberKey(folded), boost: BOOSTS.docKey } } });
+    const matching: Clause = {
+      bool: {
+        must: parts.map((p) => segmentClause(p, ["title", "meta", "text"])),
+        // A title that contains the whole query ranks above mentions in the body.
+        should: parts.map((p) => segmentClause(p, ["title"], BOOSTS.titlePhrase)),
+      },
+    };
+    const should: Clause[] = [matching];
+    if (number) {
+      const key = docNumberKey(folded!);
+      should.push({ term: { docKey: { value: key, boost: BOOSTS.docKey } } });
+      if (number.prefix !== "") {
+        // Longer stored forms (中华人民共和国国务院令第588号 for 国务院令第588号) and shorter ones.
+        const escaped = key.replace(/[\\*?]/g, "\\$&");
+        should.push({ wildcard: { docKey: { value: `*${escaped}`, boost: BOOSTS.relatedDocKey } } });
+        const shorter = shorterKeys(key, number.prefix);
+        if (shorter.length) should.push({ terms: { docKey: shorter, boost: BOOSTS.relatedDocKey } });
+      }
     }
     bool = { filter, should, minimum_should_match: 1 };
   }
@@ -175,7 +224,7 @@ export function buildSearchRequest(input: SearchQuery): BuiltSearch {
       ]),
     ),
   };
-  if (ranked && terms.length) {
+  if (ranked && parts.length) {
     body.highlight = {
       pre_tags: [MARK_OPEN],
       post_tags: [MARK_CLOSE],
