@@ -202,6 +202,116 @@ export function restoreTimesSign(text: string): string {
   return text.replace(/(?<![A-Za-z])[xX](?![A-Za-z])/g, "×");
 }
 
+interface Bar {
+  readonly x0: number;
+  readonly y0: number;
+  readonly x1: number;
+  readonly y1: number;
+}
+
+/** Connected ink components of a crop that are short horizontal bars (about 0.3–1 character long). */
+function bars(image: GreyImage, c: number): Bar[] {
+  const { width: w, height: h, pixels } = image;
+  const seen = new Uint8Array(w * h);
+  const out: Bar[] = [];
+  const maxThick = Math.max(3, Math.round(c * 0.16));
+  for (let start = 0; start < pixels.length; start++) {
+    if (seen[start] || pixels[start]! >= 128) continue;
+    const stack = [start];
+    seen[start] = 1;
+    let x0 = w;
+    let y0 = h;
+    let x1 = 0;
+    let y1 = 0;
+    let n = 0;
+    while (stack.length) {
+      const p = stack.pop()!;
+      n++;
+      const x = p % w;
+      const y = (p - x) / w;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+      for (const q of [x > 0 ? p - 1 : -1, x < w - 1 ? p + 1 : -1, p - w, p + w]) {
+        if (q < 0 || q >= pixels.length || seen[q] || pixels[q]! >= 128) continue;
+        seen[q] = 1;
+        stack.push(q);
+      }
+    }
+    const bw = x1 - x0 + 1;
+    const bh = y1 - y0 + 1;
+    if (bh <= maxThick && bw >= c * 0.3 && bw <= c * 1.05 && bw >= bh * 4 && n >= bw * bh * 0.6)
+      out.push({ x0, y0, x1: x1 + 1, y1: y1 + 1 });
+  }
+  return out;
+}
+
+/**
+ * Centres (x, in the crop) of equals signs: two bars of the same length one close above the
+ * other, with no third bar in line with them (三) — 二 has a short bar over a long one.
+ */
+function equalsSigns(image: GreyImage, c: number): { x: number; y: number }[] {
+  const found = bars(image, c);
+  const out: { x: number; y: number }[] = [];
+  for (const a of found) {
+    for (const b of found) {
+      if (b === a || b.y0 <= a.y1) continue;
+      const gap = b.y0 - a.y1;
+      const wa = a.x1 - a.x0;
+      const wb = b.x1 - b.x0;
+      const overlap = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
+      if (gap < c * 0.06 || gap > c * 0.4) continue;
+      if (Math.abs(wa - wb) > Math.max(wa, wb) * 0.15 || overlap < Math.min(wa, wb) * 0.85) continue;
+      const third = found.some(
+        (t) =>
+          t !== a &&
+          t !== b &&
+          Math.min(t.x1, a.x1) - Math.max(t.x0, a.x0) > 0 &&
+          (Math.abs(t.y0 - b.y1) < c * 0.5 || Math.abs(a.y0 - t.y1) < c * 0.5),
+      );
+      if (!third) out.push({ x: (a.x0 + a.x1 + b.x0 + b.x1) / 4, y: (a.y0 + b.y1) / 2 });
+    }
+  }
+  return out;
+}
+
+/**
+ * The Chinese models read ＝ as 二 or 三. Where the line's image has an equals sign, the 二 or 三
+ * read nearest to it (within about a character; word boxes of the LSTM engine are approximate)
+ * is put right.
+ */
+function restoreEqualsSigns(line: OcrLine, signs: readonly number[], c: number): OcrLine {
+  if (signs.length === 0) return line;
+  const chars: { word: number; index: number; x: number; ch: string }[] = [];
+  line.words.forEach((w, word) => {
+    const list = [...w.text];
+    list.forEach((ch, index) => {
+      chars.push({ word, index, ch, x: w.bbox[0] + ((index + 0.5) * (w.bbox[2] - w.bbox[0])) / list.length });
+    });
+  });
+  const replace = new Set<string>();
+  for (const x of signs) {
+    let best: (typeof chars)[number] | undefined;
+    for (const ch of chars) {
+      if (ch.ch === "=" || ch.ch === "＝") {
+        if (Math.abs(ch.x - x) <= c) best = undefined;
+        continue;
+      }
+      if (ch.ch !== "二" && ch.ch !== "三") continue;
+      if (Math.abs(ch.x - x) <= c * 1.2 && (!best || Math.abs(ch.x - x) < Math.abs(best.x - x))) best = ch;
+    }
+    if (best) replace.add(`${best.word}:${best.index}`);
+  }
+  if (replace.size === 0) return line;
+  return {
+    words: line.words.map((w, word) => ({
+      ...w,
+      text: [...w.text].map((ch, index) => (replace.has(`${word}:${index}`) ? "＝" : ch)).join(""),
+    })),
+  };
+}
+
 function withOperators(line: OcrLine): OcrLine {
   return { words: line.words.map((w) => ({ ...w, text: restoreTimesSign(w.text) })) };
 }
@@ -327,6 +437,28 @@ export async function readPage(
     );
     if (!language || !block.singleLine) language = result.language;
     let lines = offsetLines(result.page, block.box.x0, block.box.y0).map(withOperators);
+    if (!block.vertical) {
+      const blockImage = crop(image, block.box, layout.rules);
+      const signs = equalsSigns(blockImage, layout.charSize).map((p) => ({
+        x: p.x + block.box.x0,
+        y: p.y + block.box.y0,
+      }));
+      if (signs.length) {
+        // Each sign belongs to the line whose words span it vertically.
+        lines = lines.map((l) => {
+          const top = Math.min(...l.words.map((w) => w.bbox[1]));
+          const bottom = Math.max(...l.words.map((w) => w.bbox[3]));
+          const mine = signs.filter(
+            (p) => p.y >= top - layout.charSize / 2 && p.y <= bottom + layout.charSize / 2,
+          );
+          return restoreEqualsSigns(
+            l,
+            mine.map((p) => p.x),
+            layout.charSize,
+          );
+        });
+      }
+    }
     // A Simplified page read with the Traditional vertical model: fold its text to Simplified.
     if (script === "sim" && result.language.startsWith("chi_tra")) {
       lines = lines.map((l) => ({ words: l.words.map((w) => ({ ...w, text: toSimplified(w.text) })) }));
