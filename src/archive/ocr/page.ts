@@ -74,7 +74,7 @@ export interface PageReading {
 }
 
 /** A trial reading this confident settles the page's orientation without trying the others. */
-const CONFIDENT = 80;
+const CONFIDENT = 60;
 
 interface Orientation {
   readonly rotation: Rotation;
@@ -82,6 +82,7 @@ interface Orientation {
 }
 
 const toSimplified = OpenCC.Converter({ from: "t", to: "cn" });
+const toTraditional = OpenCC.Converter({ from: "cn", to: "t" });
 
 /** The orientations a page can be in, the likeliest first. */
 function candidates(columns: boolean): Orientation[] {
@@ -173,7 +174,32 @@ async function decide(
     // One vertical model for both scripts (tesseract.js): decide from the text it read.
     return { orientation, script: looksTraditional(best!.result.text) ? "tra" : "sim" };
   }
-  return { orientation, script: other.confidence > best!.result.confidence ? "tra" : "sim" };
+  const sim = best!.result;
+  // Each model reads the other script fluently (chi_tra writes 國 for a printed 国), so the
+  // page's mean confidence differs by a point or two. Where the scripts differ — words with a
+  // character that only one script has — the model that matches the print is clearly surer: compare
+  // the confidence of those words; fall back to the whole reading when either has none.
+  const simVariant = variantConfidence(sim, (ch) => toTraditional(ch) !== ch);
+  const traVariant = variantConfidence(other, (ch) => toSimplified(ch) !== ch);
+  if (simVariant !== undefined && traVariant !== undefined) {
+    return { orientation, script: traVariant > simVariant ? "tra" : "sim" };
+  }
+  return { orientation, script: other.confidence > sim.confidence ? "tra" : "sim" };
+}
+
+/** Character-weighted confidence of the words holding a script-variant character; undefined if none. */
+function variantConfidence(result: OcrResult, variant: (ch: string) => boolean): number | undefined {
+  let chars = 0;
+  let sum = 0;
+  for (const line of result.page.lines) {
+    for (const w of line.words) {
+      if (![...w.text].some((ch) => /\p{Script=Han}/u.test(ch) && variant(ch))) continue;
+      const n = [...w.text].length;
+      chars += n;
+      sum += w.confidence * n;
+    }
+  }
+  return chars >= 3 ? sum / chars : undefined;
 }
 
 /**
