@@ -9,9 +9,11 @@
  * Any delivery may run it, any number of times: each write is idempotent, so a crash at any
  * point is finished by the next delivery.
  */
+
 import { ConditionFailedError } from "../platform/errors.js";
 import type { Platform, StoredRecord } from "../platform/ports.js";
 import type { SearchIndex } from "../search/ports.js";
+import { segmentDocument } from "./ingest/document.js";
 import type { ArchiveListings } from "./listings.js";
 import type { ArchiveItem, ArchiveJob, UnitResult } from "./model.js";
 import {
@@ -89,6 +91,8 @@ export class Completion {
       docNumber: s.docNumber,
       issuers: s.issuers,
       date: s.date,
+      dateKind: s.dateKind,
+      dates: s.dates,
       kind: s.kind,
       text: s.text,
       pages: draft.pages,
@@ -161,19 +165,22 @@ function scanItems(units: readonly UnitResult[]): ItemDraft[] {
 function textItems(units: readonly UnitResult[]): ItemDraft[] {
   return units
     .filter((u) => u.status === "done" && u.text.trim())
-    .map((u) => {
-      const segments = segmentEdition(linesOf(u.text));
-      // One submitted document is one item: metadata from its first document, all its text.
-      const first = segments.find((s) => !s.missing.includes("title")) ?? segments[0]!;
-      const segment: Segment = { ...first, text: u.text, pages: [1] };
-      return {
-        segment,
-        confidence: confidenceOf(segment, 1),
-        reasons: reviewReasons(segment, 1),
-        ref: u.ref,
-        pages: [],
-      };
-    });
+    .flatMap((u) =>
+      // One submitted document is one item (a JSON dump of several records, one per record), its
+      // stated metadata preferred to what segmentation guesses.
+      (u.documents ?? [{ text: u.text, hints: {} }])
+        .filter((d) => d.text.trim() || d.hints.title)
+        .map((d) => {
+          const segment = segmentDocument(d.text, d.hints);
+          return {
+            segment,
+            confidence: confidenceOf(segment, 1),
+            reasons: reviewReasons(segment, 1),
+            ref: u.ref,
+            pages: [],
+          };
+        }),
+    );
 }
 
 function confidenceOf(segment: Segment, ocr: number): number {

@@ -45,9 +45,23 @@ export class PageUnreadableError extends Error {
 
 /** A zod error's issues as field problems (`documents.0.text`, `year`, …). */
 export function zodProblems(error: {
-  issues: readonly { path: readonly PropertyKey[]; message: string; code: string }[];
+  issues: readonly {
+    path: readonly PropertyKey[];
+    message: string;
+    code: string;
+    params?: { reason?: unknown } | undefined;
+  }[];
 }) {
   return error.issues.map((i) =>
-    problem(i.path.map(String).join(".") || null, i.code === "invalid_type" ? "invalid" : i.code, i.message),
+    problem(
+      i.path.map(String).join(".") || null,
+      // A custom check names its own reason (e.g. not_a_calendar_date).
+      i.code === "invalid_type"
+        ? "invalid"
+        : i.code === "custom" && typeof i.params?.reason === "string"
+          ? i.params.reason
+          : i.code,
+      i.message,
+    ),
   );
 }

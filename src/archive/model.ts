@@ -3,7 +3,10 @@
  * historical document found), and the listings for browsing by year and issue.
  */
 import { z } from "zod";
+import { DATE_KINDS, type DatedEvent, type DateKind, isValidIsoDate } from "../documents/dates.js";
 import type { ScanFormat } from "./images.js";
+import { fieldMappingSchema } from "./ingest/formats/json.js";
+import type { DocumentHints } from "./ingest/formats/types.js";
 import type { Script } from "./ocr/engine.js";
 
 export const ARCHIVE_QUEUE = "archive";
@@ -73,6 +76,11 @@ export interface UnitResult {
   readonly rotation?: 0 | 90 | 180 | 270 | undefined;
   /** Texts: the client's reference. */
   readonly ref?: string | undefined;
+  /**
+   * Texts: the documents read from the submitted text (one, or one per JSON record), each with
+   * the metadata its source states. `text` is theirs joined.
+   */
+  readonly documents?: readonly { readonly text: string; readonly hints: DocumentHints }[] | undefined;
 }
 
 export interface ItemCorrection {
@@ -101,8 +109,11 @@ export interface ArchiveItem {
   readonly docNumberPrinted?: string | undefined;
   readonly docNumber?: string | undefined;
   readonly issuers: readonly string[];
-  /** 成文日期, YYYY-MM-DD. */
+  /** The date the item is dated by, YYYY-MM-DD, and which date it is (成文日期, 发布日期 …). */
   readonly date?: string | undefined;
+  readonly dateKind?: DateKind | undefined;
+  /** Every date the document gives about itself, with its kind. */
+  readonly dates?: readonly DatedEvent[] | undefined;
   readonly kind?: string | undefined;
   readonly text: string;
   readonly pages: readonly ItemPage[];
@@ -121,7 +132,7 @@ export interface ArchiveItem {
 
 export type ItemSummary = Pick<
   ArchiveItem,
-  "id" | "ref" | "title" | "docNumber" | "issuers" | "date" | "kind"
+  "id" | "ref" | "title" | "docNumber" | "issuers" | "date" | "dateKind" | "kind"
 >;
 
 export function summaryOf(item: ArchiveItem): ItemSummary {
@@ -132,11 +143,22 @@ export function summaryOf(item: ArchiveItem): ItemSummary {
     docNumber: item.docNumber,
     issuers: item.issuers,
     date: item.date,
+    dateKind: item.dateKind,
     kind: item.kind,
   };
 }
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD");
+/** A real calendar date written YYYY-MM-DD: 1998-02-30 is refused, not stored. */
+const isoDate = z.string().superRefine((s, ctx) => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s))
+    ctx.addIssue({ code: "custom", message: "must be YYYY-MM-DD", params: { reason: "invalid_format" } });
+  else if (!isValidIsoDate(s))
+    ctx.addIssue({
+      code: "custom",
+      message: `must be a real calendar date: ${s} does not exist`,
+      params: { reason: "not_a_calendar_date" },
+    });
+});
 
 export const editionInfoSchema = z.object({
   gazette: z.string().trim().min(1).max(100).optional(),
@@ -146,6 +168,11 @@ export const editionInfoSchema = z.object({
 });
 
 export const textIngestSchema = editionInfoSchema.extend({
+  /**
+   * JSON records: field names to read before the defaults (title, docNumber, issuers, kind, body,
+   * history, url, articleNumber, articleText as name lists; dates as name → kind of date).
+   */
+  fields: fieldMappingSchema.optional(),
   documents: z
     .array(
       z.object({
@@ -175,6 +202,11 @@ export const itemCorrectionSchema = z
     docNumber: z.string().trim().max(100).nullable().optional(),
     issuers: z.array(z.string().trim().min(1).max(100)).max(20).optional(),
     date: isoDate.nullable().optional(),
+    /** Which date `date` is; null when unknown. Clearing the date clears it too. */
+    dateKind: z
+      .enum(DATE_KINDS as [DateKind, ...DateKind[]])
+      .nullable()
+      .optional(),
     kind: z.string().trim().min(1).max(20).nullable().optional(),
     text: z.string().min(1).max(2_000_000).optional(),
     /** false takes the item off the review queue (the default once corrected). */

@@ -77,6 +77,8 @@ export class ArchiveReview {
       changes[field] = { from: from ?? null, to: to ?? null };
       next[field] = to;
     }
+    if ("date" in changes || "dateKind" in changes)
+      Object.assign(next, datesCorrected(current, next, changes));
     const nextReview = review ?? false;
     if (nextReview !== current.review) changes.review = { from: current.review, to: nextReview };
     if (Object.keys(changes).length === 0) return current;
@@ -104,4 +106,31 @@ export class ArchiveReview {
     await this.options.search?.index([searchDocument(updated)]);
     return { ...updated, version: stored.version };
   }
+}
+
+/**
+ * A corrected date: a cleared date takes its kind with it, and the corrected date replaces the one
+ * it corrects in the item's list of dates.
+ */
+function datesCorrected(
+  current: ArchiveItem,
+  next: Record<string, unknown>,
+  changes: Record<string, { from: unknown; to: unknown }>,
+): Pick<ArchiveItem, "dateKind" | "dates"> {
+  const date = "date" in next ? (next.date as string | undefined) : current.date;
+  let dateKind = "dateKind" in next ? (next.dateKind as ArchiveItem["dateKind"]) : current.dateKind;
+  if (date === undefined && dateKind !== undefined) {
+    changes.dateKind = { from: current.dateKind ?? null, to: null };
+    dateKind = undefined;
+  }
+  const dates = (current.dates ?? []).filter(
+    (d) => !(d.kind === current.dateKind && d.date === current.date),
+  );
+  if (
+    date !== undefined &&
+    dateKind !== undefined &&
+    !dates.some((d) => d.kind === dateKind && d.date === date)
+  )
+    dates.push({ kind: dateKind, date });
+  return { dateKind, dates };
 }

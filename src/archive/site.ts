@@ -13,8 +13,9 @@ import { join } from "node:path";
 import Handlebars from "handlebars";
 import { Hono } from "hono";
 import type { GazetteSettings } from "../config.js";
+import { DATE_KIND_LABELS, type DateKind } from "../documents/dates.js";
 import { findTemplatesDir } from "../site/render.js";
-import type { ArchiveItem } from "./model.js";
+import type { ArchiveItem, ItemSummary } from "./model.js";
 import { parseHocr } from "./ocr/hocr.js";
 import type { ArchiveService } from "./service.js";
 
@@ -155,7 +156,11 @@ export class ArchiveSite {
     if (!issues.length && !documents.length) return undefined;
     issues.sort((a, b) => (a.issue ?? 0) - (b.issue ?? 0));
     documents.sort((a, b) => (a.date ?? "").localeCompare(b.date ?? ""));
-    return this.page(`${year}年`, `/archive/${year}/`, this.pages.year, { year, issues, documents });
+    return this.page(`${year}年`, `/archive/${year}/`, this.pages.year, {
+      year,
+      issues,
+      documents: documents.map(withDateLabel),
+    });
   }
 
   async issue(year: number, issue: number): Promise<string | undefined> {
@@ -167,7 +172,7 @@ export class ArchiveSite {
       issue,
       gazette: first.gazette,
       date: first.date,
-      items,
+      items: items.map(withDateLabel),
       scans: scanLinks(editions.flatMap((e) => e.scanKeys)),
     });
   }
@@ -199,6 +204,7 @@ export class ArchiveSite {
     const pageNumbers = item.pages.map((p) => p.page);
     return this.page(item.title, `/archive/items/${id}`, this.pages.item, {
       ...item,
+      dateRows: dateRows(item),
       year: e.year,
       issue: e.issue,
       edition:
@@ -273,4 +279,30 @@ export class ArchiveSite {
     });
     return app;
   }
+}
+
+/** 成文日期 / 发布日期 / 修正日期 / 通过日期 / 施行日期; 日期 when which one is not known. */
+function dateLabel(kind: DateKind | undefined): string {
+  return kind ? DATE_KIND_LABELS[kind] : "日期";
+}
+
+/** A listed item with what its date is, for the lists' date column (2024-05-03 发布). */
+function withDateLabel(item: ItemSummary) {
+  return {
+    ...item,
+    dateLabel: dateLabel(item.dateKind),
+    dateShort: item.dateKind ? dateLabel(item.dateKind).slice(0, 2) : undefined,
+  };
+}
+
+/** The item page's dates: the one it is dated by first, then every other date it gives, each labelled. */
+export function dateRows(
+  item: Pick<ArchiveItem, "date" | "dateKind" | "dates">,
+): { label: string; date: string }[] {
+  const rows = item.date ? [{ label: dateLabel(item.dateKind), date: item.date }] : [];
+  for (const d of item.dates ?? []) {
+    if (d.kind === item.dateKind && d.date === item.date) continue;
+    rows.push({ label: dateLabel(d.kind), date: d.date });
+  }
+  return rows;
 }

@@ -3,6 +3,7 @@
  * acknowledged, verified, is overdue or failed; summed per site, per region (city, 市州) and per
  * document, with rates and the list of overdue notices.
  */
+import { isValidIsoDate } from "../documents/dates.js";
 import type { Platform } from "../platform/ports.js";
 import { InvalidRepostRequestError, problem } from "./errors.js";
 import { chinaDate } from "./fanout.js";
@@ -85,14 +86,13 @@ export interface ComplianceReport {
   readonly overdue: OverdueItem[];
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
 export function parseComplianceFilter(query: Record<string, string | undefined>): ComplianceFilter {
   const problems = [];
   for (const field of ["from", "to"] as const) {
     const v = query[field];
-    if (v && !(DATE.test(v) && !Number.isNaN(Date.parse(v))))
-      problems.push(problem(field, "invalid", `${field} must be a date YYYY-MM-DD`));
+    // Date.parse rolls 2026-02-30 over to March: check the calendar instead.
+    if (v && !isValidIsoDate(v))
+      problems.push(problem(field, "invalid", `${field} must be a real calendar date YYYY-MM-DD`));
   }
   if (query.region && !/^[1-9]\d{5}$/.test(query.region))
     problems.push(problem("region", "invalid", "region must be a six-digit GB/T 2260 code"));

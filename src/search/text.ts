@@ -43,10 +43,19 @@ const RUNS = /([\p{Script=Han}〇]+)|((?:(?![\p{Script=Han}〇])[\p{L}\p{N}])+)/
 
 /**
  * Version of the token scheme below. An index built with another version cannot answer queries
- * tokenised with this one (version 1 kept Han text after digits or letters inside one word), so the
- * embedded index stores it and re-tokenises its documents when it differs.
+ * tokenised with this one (version 1 kept Han text after digits or letters inside one word; version 2
+ * kept the leading zeros of numbers), so the embedded index stores it and re-tokenises its documents
+ * when it differs.
  */
-export const TOKENIZER_VERSION = 2;
+export const TOKENIZER_VERSION = 3;
+
+/**
+ * The token of a word: a number loses its leading zeros (第0356号 and 第356号, the ROC-era
+ * 第0950001993號 typed as 950001993, are the same number); other words are themselves.
+ */
+function wordToken(word: string): string {
+  return /^0+\d/.test(word) && /^\d+$/.test(word) ? word.replace(/^0+(?=\d)/, "") : word;
+}
 
 export interface QueryTerm {
   /** "cjk": a run of Han characters; "word": letters and digits. */
@@ -86,7 +95,7 @@ export function bigramTokens(folded: string): string[] {
   const tokens: string[] = [];
   for (const run of runs(folded)) {
     if (run.kind === "word") {
-      tokens.push(run.text);
+      tokens.push(wordToken(run.text));
       continue;
     }
     const chars = Array.from(run.text);
@@ -103,7 +112,7 @@ export function bigramTokens(folded: string): string[] {
  *   its closing unigram;
  * - the segment's last Han run may continue in the document: its bigrams only, or, for a single
  *   character, that character as a prefix (of the bigram it starts or of its closing unigram);
- * - a word is itself.
+ * - a word is its token (a number without leading zeros).
  * A Han run that starts the segment may continue backwards in the document, which leaves its own
  * tokens unchanged.
  */
@@ -112,7 +121,7 @@ export function segmentPhrase(segment: readonly QueryTerm[]): { tokens: string[]
   let prefix = false;
   segment.forEach((run, i) => {
     if (run.kind === "word") {
-      tokens.push(run.text);
+      tokens.push(wordToken(run.text));
       return;
     }
     const chars = Array.from(run.text);

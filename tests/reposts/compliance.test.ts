@@ -114,6 +114,7 @@ describe("compliance report", () => {
     const before = await report("?to=2026-02-11");
     const within = await report(`?from=2026-02-12&to=2026-02-12&document=${doc}`);
     const invalid = await h.api("/api/compliance?region=51&level=village");
+    const impossible = await h.api("/api/compliance?from=2026-02-30");
 
     // Assess
     expect(chengdu.totals.notices).toBe(2);
@@ -122,6 +123,7 @@ describe("compliance report", () => {
     expect(before.totals.notices).toBe(0);
     expect(within.totals.notices).toBe(4);
     expect(invalid.status).toBe(400);
+    expect(impossible.status).toBe(400);
   });
 
   it("offers the report as CSV (one row per site and a total) and as an HTML page", async () => {

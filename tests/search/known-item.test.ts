@@ -258,6 +258,41 @@ describe("embedded search finds what is there", () => {
       for (const found of results) expect(found).toEqual(["own", "citing"]);
     });
 
+    it("finds an order number its heading prints on two lines, only when nothing has it in one run, not its parts far apart", async () => {
+      // Prepare
+      await index.index([
+        aSearchDocument({
+          id: "heading",
+          title: "江西省公共资源交易管理办法",
+          text: "江西省人民政府令\n第232号\n《江西省公共资源交易管理办法》已经省人民政府第50次常务会议审议通过。",
+        }),
+        aSearchDocument({ id: "unrelated", text: "江西省人民政府令第5号规定的事项，第232号文件另行通知。" }),
+      ]);
+      // Act
+      const apart = await ids({ q: "江西省人民政府令第232号" });
+      const together = await ids({ q: "江西省人民政府令第5号" });
+      // Assess
+      expect(apart).toEqual(["heading"]);
+      expect(together).toEqual(["unrelated"]);
+    });
+
+    it("finds a number in the text whatever its leading zeros (ROC-era serials)", async () => {
+      // Prepare
+      await index.index([
+        aSearchDocument({
+          id: "roc",
+          title: "行政院公告",
+          text: "中華民國95年1月5日院臺交字第0950001993號公告。",
+        }),
+      ]);
+      // Act
+      const withoutZero = await ids({ q: "院臺交字第950001993號" });
+      const withZeros = await ids({ q: "院台交字第00950001993号" });
+      // Assess
+      expect(withoutZero).toEqual(["roc"]);
+      expect(withZeros).toEqual(["roc"]);
+    });
+
     it("finds a document by its own number even where its text spells the number otherwise", async () => {
       // Prepare
       await index.index([
@@ -349,6 +384,23 @@ describe("embedded search finds what is there", () => {
       // Assess
       expect(found).toEqual(["duty"]);
       expect(byNumber).toEqual(["duty"]);
+    });
+
+    it("recomputes the stored 发文字号 keys when the number grammar has changed", async () => {
+      // Prepare: keys as an older grammar wrote them (unrecognised forms kept as typed).
+      await index.index([aSearchDocument({ id: "order", docNumber: "中华人民共和国国务院令第0588号" })]);
+      index.close();
+      const raw = new Database(file);
+      raw.exec(
+        "UPDATE docs SET doc_key = '中华人民共和国国务院令第0588号', doc_key_rev = NULL; UPDATE search_meta SET value = 'older'",
+      );
+      raw.close();
+      // Act
+      index = new SqliteSearchIndex(file);
+      const found = await index.search({ q: "国务院令第588号" });
+      // Assess
+      expect(found.hits.map((h) => h.id)).toEqual(["order"]);
+      expect(found.hits[0]!.score).toBeGreaterThanOrEqual(5e5);
     });
   });
 });

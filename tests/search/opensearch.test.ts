@@ -92,6 +92,14 @@ describe("OpenSearch query building", () => {
     expect(bool.should).toContainEqual({
       terms: { docKey: ["务院令第588号", "院令第588号"], boost: BOOSTS.relatedDocKey },
     });
+    expect(bool.should).toContainEqual({
+      multi_match: {
+        query: "国务院令第588号",
+        type: "phrase",
+        slop: 2,
+        fields: [`title_s.uni^${BOOSTS.title}`, `meta_s.uni^${BOOSTS.meta}`, `text_s.uni^${BOOSTS.text}`],
+      },
+    });
   });
 
   it("matches a bare 第N号 only as its own exact number", () => {

@@ -193,6 +193,18 @@ export function buildSearchRequest(input: SearchQuery): BuiltSearch {
       },
     };
     const should: Clause[] = [matching];
+    if (number?.form === "order" && number.prefix !== "") {
+      // The issuing part and the serial apart but close, as a heading prints them on two lines
+      // (江西省人民政府令 / 第232号): one Han character a token on the unigram sub-fields, with slop.
+      should.push({
+        multi_match: {
+          query: text,
+          type: "phrase",
+          slop: 2,
+          fields: (["title", "meta", "text"] as const).map((f) => `${f}_s.uni^${BOOSTS[f]}`),
+        },
+      });
+    }
     if (number) {
       const key = docNumberKey(folded!);
       should.push({ term: { docKey: { value: key, boost: BOOSTS.docKey } } });
