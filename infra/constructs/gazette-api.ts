@@ -13,6 +13,8 @@ import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
+import type { RouteDeclaration } from "../../src/http/route-declaration.js";
+import { HTTP_SURFACE } from "../../src/http/surface.js";
 
 /** An OIDC issuer whose JWTs authorise editor calls instead of IAM (SigV4). */
 export interface JwtAuthSettings {
@@ -25,6 +27,11 @@ export interface JwtAuthSettings {
 export interface GazetteApiProps {
   /** The function that serves every route (Hono app, payload format 2.0). */
   readonly handler: IFunction;
+  /**
+   * The route table.
+   * @default GAZETTE_ROUTES - generated from the app's declared HTTP surface
+   */
+  readonly routes?: readonly GazetteRouteSpec[];
   /**
    * Authorise editor routes with this JWT issuer instead of IAM.
    * @default - IAM authorisation (SigV4-signed requests)
@@ -56,30 +63,65 @@ export interface GazetteRouteSpec {
   readonly access: "public" | "editor" | "site";
 }
 
-/**
- * Every route of the API. Reads of published content are public; every write and every editor read
- * goes through the editor authoriser. API Gateway picks the most specific route, so
- * `GET /api/documents/{proxy+}` (editor) wins over `GET /{proxy+}` (public). Methods and paths not
- * listed here are not routed at all (404 from API Gateway), so there is no open write path.
- */
-export const GAZETTE_ROUTES: readonly GazetteRouteSpec[] = [
-  { method: HttpMethod.GET, path: "/health", access: "public" },
-  { method: HttpMethod.GET, path: "/api/openapi.json", access: "public" },
-  { method: HttpMethod.GET, path: "/", access: "public" },
-  { method: HttpMethod.GET, path: "/{proxy+}", access: "public" },
-  { method: HttpMethod.GET, path: "/api/documents", access: "editor" },
-  { method: HttpMethod.GET, path: "/api/documents/{proxy+}", access: "editor" },
-  { method: HttpMethod.GET, path: "/api/sites", access: "editor" },
-  { method: HttpMethod.GET, path: "/api/sites/{proxy+}", access: "editor" },
-  { method: HttpMethod.GET, path: "/api/compliance", access: "editor" },
-  { method: HttpMethod.GET, path: "/api/reposts", access: "site" },
-  { method: HttpMethod.GET, path: "/api/reposts/{proxy+}", access: "site" },
-  { method: HttpMethod.POST, path: "/api/reposts/{proxy+}", access: "site" },
-  { method: HttpMethod.POST, path: "/api/{proxy+}", access: "editor" },
-  { method: HttpMethod.PUT, path: "/api/{proxy+}", access: "editor" },
-  { method: HttpMethod.PATCH, path: "/api/{proxy+}", access: "editor" },
-  { method: HttpMethod.DELETE, path: "/api/{proxy+}", access: "editor" },
+/** Methods that may be routed; `/api/{proxy+}` catches each of them for editors (closed by default). */
+const API_METHODS: readonly HttpMethod[] = [
+  HttpMethod.GET,
+  HttpMethod.POST,
+  HttpMethod.PUT,
+  HttpMethod.PATCH,
+  HttpMethod.DELETE,
 ];
+
+/**
+ * The API Gateway route table, generated from the app's declared HTTP surface (src/http/surface.ts):
+ * - every declared `/api/…` route gets a route of its own with its access, so an editor route
+ *   always reaches the editor authoriser and a public or site route always an open one (API
+ *   Gateway prefers a full match over a greedy `{proxy+}`);
+ * - the public pages (GET only) are served by `GET /` and `GET /{proxy+}`;
+ * - `/api/{proxy+}` for every method goes through the editor authoriser, so an `/api` path that is
+ *   not declared is closed, never open;
+ * - routes the local server alone serves (`only: "embedded"`) are left out.
+ * A declaration that cannot be routed safely (a public write, a page that is not a public GET)
+ * fails synthesis.
+ */
+export function apiGatewayRoutes(surface: readonly RouteDeclaration[]): GazetteRouteSpec[] {
+  const routes = new Map<string, GazetteRouteSpec>();
+  const add = (route: GazetteRouteSpec) => {
+    const key = `${route.method} ${route.path}`;
+    const existing = routes.get(key);
+    if (existing && existing.access !== route.access) {
+      throw new Error(`GazetteApi: ${key} is declared both ${existing.access} and ${route.access}`);
+    }
+    routes.set(key, route);
+  };
+  add({ method: HttpMethod.GET, path: "/", access: "public" });
+  add({ method: HttpMethod.GET, path: "/{proxy+}", access: "public" });
+  for (const method of API_METHODS) add({ method, path: "/api/{proxy+}", access: "editor" });
+
+  for (const declared of surface) {
+    if (declared.only === "embedded") continue;
+    const where = `${declared.method} ${declared.path}`;
+    if (declared.access === "upload-token") {
+      throw new Error(`GazetteApi: ${where} authorises by a token in its path; only embedded mode serves it`);
+    }
+    if (declared.access === "public" && declared.method !== "GET") {
+      throw new Error(`GazetteApi: ${where} cannot be public: only reads may skip authorisation`);
+    }
+    if (declared.path.startsWith("/api/")) {
+      if (/\{[^}]*\+\}/.test(declared.path)) {
+        throw new Error(`GazetteApi: ${where}: API routes name their path parameters, no greedy {x+}`);
+      }
+      add({ method: declared.method as HttpMethod, path: declared.path, access: declared.access });
+    } else if (declared.access !== "public") {
+      throw new Error(`GazetteApi: ${where} is outside /api/ and not public; put editor routes under /api/`);
+    }
+    // Public pages outside /api/ are served by GET / and GET /{proxy+}.
+  }
+  return [...routes.values()];
+}
+
+/** Every route of the API, from the declared HTTP surface. */
+export const GAZETTE_ROUTES: readonly GazetteRouteSpec[] = apiGatewayRoutes(HTTP_SURFACE);
 
 /**
  * API Gateway HTTP API in front of the api function. Editor routes use an IAM authoriser (default)
@@ -152,7 +194,7 @@ export class GazetteApi extends Construct {
 
     const integration = new HttpLambdaIntegration("ApiIntegration", props.handler);
     const publicAccess = new HttpNoneAuthorizer();
-    for (const route of GAZETTE_ROUTES) {
+    for (const route of props.routes ?? GAZETTE_ROUTES) {
       if (route.access === "public" && route.method !== HttpMethod.GET && route.method !== HttpMethod.HEAD) {
         throw new Error(
           `GazetteApi: ${route.method} ${route.path} cannot be public: only reads may skip authorisation`,

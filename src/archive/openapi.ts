@@ -1,22 +1,18 @@
-/** OpenAPI paths of the archive API (merged into src/http/openapi.ts); bodies from the zod schemas the service validates with. */
-import { z } from "zod";
+/**
+ * The archive's HTTP surface: the editor API and the public archive pages, one declaration per
+ * route (see src/http/route-declaration.ts); request bodies from the zod schemas the service
+ * validates with.
+ */
+import {
+  problemResponse as error,
+  jsonSchemaOf as jsonSchema,
+  PAGE_PARAMS,
+  pathParam,
+  type RouteDeclaration,
+} from "../http/route-declaration.js";
 import { itemCorrectionSchema, scanKeyIngestSchema, textIngestSchema, uploadRequestSchema } from "./model.js";
 
-const EDITOR = [{ editorToken: [] }];
-const ID = { name: "id", in: "path", required: true, schema: { type: "string" } } as const;
-const error = (description: string) => ({
-  description,
-  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
-});
-
-function jsonSchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
-    io: "input",
-    unrepresentable: "any",
-    target: "draft-2020-12",
-  }) as Record<string, unknown>;
-  return rest;
-}
+const ID = pathParam("id");
 
 const jobAccepted = {
   "202": {
@@ -24,13 +20,18 @@ const jobAccepted = {
   },
 };
 
-export const archiveOpenApiPaths = {
-  "/api/archive/scans": {
-    post: {
+/** A public archive page (HTML or a published file), not part of the API description. */
+const page = (path: string): RouteDeclaration => ({ method: "GET", path, access: "public" });
+
+export const archiveRoutes: readonly RouteDeclaration[] = [
+  {
+    method: "POST",
+    path: "/api/archive/scans",
+    access: "editor",
+    operation: {
       summary: "Ingest a historical edition as scanned pages (editor)",
       description:
         "multipart/form-data: `files` (PDF, TIFF, PNG, JPEG; pages in upload order) and gazette, year, issue, date, script; or JSON with `keys` of blobs already in the store. Every file is checked before anything is stored.",
-      security: EDITOR,
       requestBody: {
         required: true,
         content: {
@@ -54,19 +55,20 @@ export const archiveOpenApiPaths = {
       responses: {
         ...jobAccepted,
         "400": error("Invalid metadata, no files, too many pages"),
-        "401": error("No editor credentials"),
         "413": error("A file over the size limit"),
         "415": error("Not PDF, TIFF, PNG or JPEG"),
         "422": error("Corrupt, encrypted, or too many pixels (decompression bomb)"),
       },
     },
   },
-  "/api/archive/uploads": {
-    post: {
+  {
+    method: "POST",
+    path: "/api/archive/uploads",
+    access: "editor",
+    operation: {
       summary: "Get a URL to upload one large scan to (editor)",
       description:
         "For files over API Gateway's 10 MB request cap. Returns `{key, upload: {method: \"PUT\", url, headers, expiresAt}}`: PUT the file's bytes to `url` with `headers` (no Authorization header) within 15 minutes, then send `{keys: [key], …}` to POST /api/archive/scans. In AWS the URL is an S3 presigned PUT (Content-Type and Content-Length signed); locally it is the app's own PUT /api/archive/uploads/{token}.",
-      security: EDITOR,
       requestBody: {
         required: true,
         content: { "application/json": { schema: jsonSchema(uploadRequestSchema) } },
@@ -74,18 +76,21 @@ export const archiveOpenApiPaths = {
       responses: {
         "200": { description: "{key, upload: {method, url, headers, expiresAt}}" },
         "400": error("Invalid fields"),
-        "401": error("No editor credentials"),
         "413": error("`size` over the per-file limit"),
         "415": error("`contentType` is not PDF, TIFF, PNG or JPEG"),
       },
     },
   },
-  "/api/archive/uploads/{token}": {
-    put: {
+  {
+    method: "PUT",
+    path: "/api/archive/uploads/{token}",
+    access: "upload-token",
+    only: "embedded",
+    operation: {
       summary: "Embedded mode only: receive the upload a URL from POST /api/archive/uploads points to",
       description:
         "The token in the path is the authorisation (HMAC-signed key, size, type and expiry). The body must be exactly the announced size and type.",
-      parameters: [{ name: "token", in: "path", required: true, schema: { type: "string" } }],
+      parameters: [pathParam("token")],
       requestBody: {
         required: true,
         content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } },
@@ -99,55 +104,55 @@ export const archiveOpenApiPaths = {
       },
     },
   },
-  "/api/archive/texts": {
-    post: {
+  {
+    method: "POST",
+    path: "/api/archive/texts",
+    access: "editor",
+    operation: {
       summary: "Ingest born-digital texts or scraped HTML of old documents (editor)",
-      security: EDITOR,
       requestBody: {
         required: true,
         content: { "application/json": { schema: jsonSchema(textIngestSchema) } },
       },
-      responses: { ...jobAccepted, "400": error("Invalid fields"), "401": error("No editor credentials") },
+      responses: { ...jobAccepted, "400": error("Invalid fields") },
     },
   },
-  "/api/archive/jobs/{id}": {
-    get: {
+  {
+    method: "GET",
+    path: "/api/archive/jobs/{id}",
+    access: "editor",
+    operation: {
       summary: "A job: status, progress per stage, pages (scans) and the items found (editor)",
-      security: EDITOR,
       parameters: [ID],
-      responses: {
-        "200": { description: "The job" },
-        "401": error("No editor credentials"),
-        "404": error("No such job"),
-      },
+      responses: { "200": { description: "The job" }, "404": error("No such job") },
     },
   },
-  "/api/archive/items": {
-    get: {
+  {
+    method: "GET",
+    path: "/api/archive/items",
+    access: "editor",
+    operation: {
       summary: "Archive items; review=true for the review queue (editor)",
-      security: EDITOR,
-      parameters: [
-        { name: "review", in: "query", schema: { enum: ["true", "false"] } },
-        { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 200 } },
-        { name: "cursor", in: "query", schema: { type: "string" } },
-      ],
-      responses: { "200": { description: "{items, cursor?}" }, "401": error("No editor credentials") },
+      parameters: [{ name: "review", in: "query", schema: { enum: ["true", "false"] } }, ...PAGE_PARAMS],
+      responses: { "200": { description: "{items, cursor?}" }, "400": error("Invalid review or limit") },
     },
   },
-  "/api/archive/items/{id}": {
-    get: {
+  {
+    method: "GET",
+    path: "/api/archive/items/{id}",
+    access: "editor",
+    operation: {
       summary: "One item with its text, pages and correction history; ETag is its version (editor)",
-      security: EDITOR,
       parameters: [ID],
-      responses: {
-        "200": { description: "The item" },
-        "401": error("No editor credentials"),
-        "404": error("No such item"),
-      },
+      responses: { "200": { description: "The item" }, "404": error("No such item") },
     },
-    put: {
+  },
+  {
+    method: "PUT",
+    path: "/api/archive/items/{id}",
+    access: "editor",
+    operation: {
       summary: "Correct an item; the change is kept with who and when, and the item is re-indexed (editor)",
-      security: EDITOR,
       parameters: [ID, { name: "If-Match", in: "header", schema: { type: "string" } }],
       requestBody: {
         required: true,
@@ -156,10 +161,17 @@ export const archiveOpenApiPaths = {
       responses: {
         "200": { description: "The corrected item" },
         "400": error("Invalid fields"),
-        "401": error("No editor credentials"),
         "404": error("No such item"),
         "409": error("The item changed since it was read"),
       },
     },
   },
-} as const;
+  // The public archive (ArchiveSite): HTML pages, page images and original scans.
+  page("/archive"),
+  page("/archive/"),
+  page("/archive/items/{id}"),
+  page("/archive/items/{id}/pages/{file}"),
+  page("/archive/scans/{file}"),
+  page("/archive/{year}/"),
+  page("/archive/{year}/{issue}/"),
+];

@@ -169,9 +169,9 @@ export function createRepostsRoutes(deps: {
     return jsonResponse(report);
   });
 
-  app.post("/api/reposts/:id/ack", requireSite, async (c) => {
+  app.post("/api/reposts/:noticeId/ack", requireSite, async (c) => {
     const body = await jsonBody(c.req.raw);
-    const notice = await forbidden(() => acks.acknowledge(c.get("site"), c.req.param("id"), body));
+    const notice = await forbidden(() => acks.acknowledge(c.get("site"), c.req.param("noticeId"), body));
     return jsonResponse(noticeView(notice, platform.clock.now(), baseUrl), 202);
   });
 
@@ -213,8 +213,8 @@ export function createRepostsRoutes(deps: {
     return jsonResponse({ site: { id: site.id, name: site.name }, items });
   });
 
-  app.get("/api/reposts/:id", requireSite, async (c) => {
-    const notice = await forbidden(() => acks.noticeFor(c.get("site"), c.req.param("id")));
+  app.get("/api/reposts/:noticeId", requireSite, async (c) => {
+    const notice = await forbidden(() => acks.noticeFor(c.get("site"), c.req.param("noticeId")));
     return jsonResponse(noticeView(notice, platform.clock.now(), baseUrl));
   });
 

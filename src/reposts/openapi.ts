@@ -1,24 +1,15 @@
-/** OpenAPI paths of the reposts API (merged into src/http/openapi.ts). */
+/** The reposts API's HTTP surface, one declaration per route (see src/http/route-declaration.ts). */
+import {
+  problemResponse as error,
+  jsonRequestBody as json,
+  PAGE_PARAMS,
+  pathParam,
+  type RouteDeclaration,
+} from "../http/route-declaration.js";
 import { SITE_LEVELS } from "./model.js";
 
-const EDITOR = [{ editorToken: [] }];
-const SITE = [{ siteToken: [] }];
-const ID = { name: "id", in: "path", required: true, schema: { type: "string" } } as const;
-const NOTICE_ID = {
-  name: "noticeId",
-  in: "path",
-  required: true,
-  description: "`<documentId>.<siteId>`, as in the webhook payload",
-  schema: { type: "string" },
-} as const;
-const error = (description: string) => ({
-  description,
-  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
-});
-const json = (schema: Record<string, unknown>) => ({
-  required: true,
-  content: { "application/json": { schema } },
-});
+const ID = pathParam("id");
+const NOTICE_ID = pathParam("noticeId", "`<documentId>.<siteId>`, as in the webhook payload");
 
 const delivery = {
   oneOf: [
@@ -59,12 +50,14 @@ const site = {
   },
 };
 
-export const repostsOpenApiPaths = {
-  "/api/sites": {
-    post: {
+export const repostsRoutes: readonly RouteDeclaration[] = [
+  {
+    method: "POST",
+    path: "/api/sites",
+    access: "editor",
+    operation: {
       summary:
         "Register a subordinate site; a webhook must first echo a GET ?hub.mode=verify&hub.challenge=… (editor)",
-      security: EDITOR,
       requestBody: json({ ...site, required: ["name", "level", "region", "delivery"] }),
       responses: {
         "201": {
@@ -72,35 +65,37 @@ export const repostsOpenApiPaths = {
             "{id, token, webhookSecret}: the site's API token and its whsec_ signing secret, shown once",
         },
         "400": error("Invalid fields"),
-        "401": error("No editor credentials"),
         "422": error("The webhook did not answer the challenge (webhook_unverified)"),
       },
     },
-    get: {
+  },
+  {
+    method: "GET",
+    path: "/api/sites",
+    access: "editor",
+    operation: {
       summary: "Registered sites (editor)",
-      security: EDITOR,
-      parameters: [
-        { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 200 } },
-        { name: "cursor", in: "query", schema: { type: "string" } },
-      ],
-      responses: { "200": { description: "{items, cursor}" }, "401": error("No editor credentials") },
+      parameters: [...PAGE_PARAMS],
+      responses: { "200": { description: "{items, cursor}" }, "400": error("Invalid limit") },
     },
   },
-  "/api/sites/{id}": {
-    get: {
+  {
+    method: "GET",
+    path: "/api/sites/{id}",
+    access: "editor",
+    operation: {
       summary: "One site (editor)",
-      security: EDITOR,
       parameters: [ID],
-      responses: {
-        "200": { description: "The site" },
-        "401": error("No editor credentials"),
-        "404": error("No such site"),
-      },
+      responses: { "200": { description: "The site" }, "404": error("No such site") },
     },
-    patch: {
+  },
+  {
+    method: "PATCH",
+    path: "/api/sites/{id}",
+    access: "editor",
+    operation: {
       summary:
         'Update a site; {status: "disabled"} disables it, "active" re-enables (webhook verified again) (editor)',
-      security: EDITOR,
       parameters: [ID],
       requestBody: json({
         ...site,
@@ -113,31 +108,33 @@ export const repostsOpenApiPaths = {
       responses: {
         "200": { description: "The site" },
         "400": error("Invalid fields"),
-        "401": error("No editor credentials"),
         "404": error("No such site"),
         "422": error("The new webhook did not answer the challenge"),
       },
     },
   },
-  "/api/sites/{id}/rotate-secret": {
-    post: {
+  {
+    method: "POST",
+    path: "/api/sites/{id}/rotate-secret",
+    access: "editor",
+    operation: {
       summary:
         "A new signing secret; the old one keeps signing for graceSeconds (default 86400), so no delivery is missed (editor)",
-      security: EDITOR,
       parameters: [ID],
       requestBody: json({ type: "object", properties: { graceSeconds: { type: "integer", minimum: 0 } } }),
       responses: {
         "200": { description: "{webhookSecret, previousExpiresAt}" },
-        "401": error("No editor credentials"),
         "404": error("No such site"),
       },
     },
   },
-  "/api/compliance": {
-    get: {
+  {
+    method: "GET",
+    path: "/api/compliance",
+    access: "editor",
+    operation: {
       summary:
         "Inspection report: totals, per site, per region and per document with rates, and the overdue list (editor)",
-      security: EDITOR,
       parameters: [
         { name: "format", in: "query", schema: { enum: ["json", "csv", "html"] } },
         { name: "from", in: "query", schema: { type: "string", format: "date" } },
@@ -152,27 +149,30 @@ export const repostsOpenApiPaths = {
             "JSON {generatedAt, filter, totals: {notices, delivered, acknowledged, verified, verification_failed, overdue, failed}, rates, sites, regions, documents, overdue}; CSV one row per site; HTML page",
         },
         "400": error("Invalid filter"),
-        "401": error("No editor credentials"),
       },
     },
   },
-  "/api/reposts": {
-    get: {
+  {
+    method: "GET",
+    path: "/api/reposts",
+    access: "site",
+    operation: {
       summary:
         "The calling site's pending notices (not yet verified); all=true for all; format=html for a page (site)",
-      security: SITE,
       parameters: [
         { name: "site", in: "query", schema: { const: "me" } },
         { name: "all", in: "query", schema: { type: "boolean" } },
         { name: "format", in: "query", schema: { enum: ["json", "html"] } },
       ],
-      responses: { "200": { description: "{site, items}" }, "401": error("No or unknown site token") },
+      responses: { "200": { description: "{site, items}" }, "400": error("site is not `me`") },
     },
   },
-  "/api/reposts/{noticeId}": {
-    get: {
+  {
+    method: "GET",
+    path: "/api/reposts/{noticeId}",
+    access: "site",
+    operation: {
       summary: "One of the calling site's notices (site)",
-      security: SITE,
       parameters: [NOTICE_ID],
       responses: {
         "200": { description: "The notice" },
@@ -181,11 +181,13 @@ export const repostsOpenApiPaths = {
       },
     },
   },
-  "/api/reposts/{noticeId}/ack": {
-    post: {
+  {
+    method: "POST",
+    path: "/api/reposts/{noticeId}/ack",
+    access: "site",
+    operation: {
       summary:
         "Acknowledge a repost with the page's URL; the page is then checked (verified / verification_failed) (site)",
-      security: SITE,
       parameters: [NOTICE_ID],
       requestBody: json({
         type: "object",
@@ -195,10 +197,9 @@ export const repostsOpenApiPaths = {
       responses: {
         "202": { description: "The notice, verification pending" },
         "400": error("Invalid url"),
-        "401": error("No or unknown site token"),
         "403": error("Another site's notice"),
         "404": error("No such notice"),
       },
     },
   },
-} as const;
+];

@@ -1,3 +1,5 @@
+/** The search HTTP surface, one declaration per route (see src/http/route-declaration.ts). */
+import type { RouteDeclaration } from "../http/route-declaration.js";
 import { MAX_LIMIT, MAX_QUERY_CHARS, STATUSES } from "./query.js";
 
 const problemList = {
@@ -7,24 +9,24 @@ const problemList = {
 
 const facetCounts = { type: "object", additionalProperties: { type: "integer" } };
 
-/** OpenAPI paths of the public search endpoints, merged into the API description. */
-export const searchOpenApiPaths = {
-  "/api/search/reindex": {
-    post: {
+export const searchRoutes: readonly RouteDeclaration[] = [
+  {
+    method: "POST",
+    path: "/api/search/reindex",
+    access: "editor",
+    operation: {
       summary:
         "Index every published edition's 主动公开 documents again, e.g. after switching GAZETTE_SEARCH (editor); the events consumer does the work",
-      security: [{ editorToken: [] }],
-      responses: {
-        "202": { description: "{editions}: how many editions were queued" },
-        "401": problemList,
-      },
+      responses: { "202": { description: "{editions}: how many editions were queued" } },
     },
   },
-  "/api/search": {
-    get: {
+  {
+    method: "GET",
+    path: "/api/search",
+    access: "public",
+    operation: {
       summary:
         "Search published gazette documents and the archive (public): words in Simplified or Traditional, 1+ characters, or a 发文字号",
-      security: [],
       parameters: [
         { name: "q", in: "query", schema: { type: "string", maxLength: MAX_QUERY_CHARS } },
         { name: "issuer", in: "query", schema: { type: "string" } },
@@ -95,4 +97,6 @@ export const searchOpenApiPaths = {
       },
     },
   },
-} as const;
+  /** The HTML search page. */
+  { method: "GET", path: "/search", access: "public" },
+];

@@ -1,0 +1,114 @@
+/** The editions API's HTTP surface, every route for editors (see src/http/route-declaration.ts). */
+import {
+  problemResponse as error,
+  jsonRequestBody,
+  PAGE_PARAMS,
+  pathParam,
+  type RouteDeclaration,
+} from "../http/route-declaration.js";
+
+const ID = pathParam("id");
+
+export const editionsRoutes: readonly RouteDeclaration[] = [
+  {
+    method: "POST",
+    path: "/api/editions",
+    access: "editor",
+    operation: {
+      summary: "Create a draft edition with the next 第N期 and 总第N期 (editor)",
+      requestBody: jsonRequestBody({
+        type: "object",
+        required: ["year"],
+        properties: {
+          year: { type: "integer" },
+          date: {
+            type: "string",
+            format: "date",
+            description: "Planned publication date; default today for this year's editions",
+          },
+        },
+      }),
+      responses: {
+        "201": { description: "The draft edition" },
+        "400": error("Invalid fields"),
+        "422": error("Year closed (a later year's edition exists)"),
+      },
+    },
+  },
+  {
+    method: "GET",
+    path: "/api/editions",
+    access: "editor",
+    operation: {
+      summary: "List editions, newest first (editor)",
+      parameters: [...PAGE_PARAMS],
+      responses: { "200": { description: "{items, cursor?}" }, "400": error("Invalid limit") },
+    },
+  },
+  {
+    method: "GET",
+    path: "/api/editions/{id}",
+    access: "editor",
+    operation: {
+      summary:
+        "One edition: status, numbers, documents, and once published urls {pdf, web, manifest} (editor)",
+      parameters: [ID],
+      responses: { "200": { description: "The edition" }, "404": error("No such edition") },
+    },
+  },
+  {
+    method: "PUT",
+    path: "/api/editions/{id}/documents",
+    access: "editor",
+    operation: {
+      summary:
+        "Set a draft's documents (accepted, 主动公开, one edition each; a policy brings its 解读) (editor)",
+      parameters: [ID],
+      requestBody: jsonRequestBody({
+        type: "object",
+        required: ["documents"],
+        properties: { documents: { type: "array", items: { type: "string" } } },
+      }),
+      responses: {
+        "200": { description: "The edition" },
+        "400": error("Invalid list"),
+        "404": error("No such edition"),
+        "409": error("Published, being published, changed meanwhile, or a document is in another edition"),
+        "422": error("A document is not accepted or not 主动公开"),
+      },
+    },
+  },
+  {
+    method: "POST",
+    path: "/api/editions/{id}/preview",
+    access: "editor",
+    operation: {
+      summary:
+        "Render without publishing: pages and where each document lands; ?format=pdf for the PDF (editor)",
+      parameters: [ID, { name: "format", in: "query", schema: { enum: ["json", "pdf"] } }],
+      responses: { "200": { description: "Preview" }, "404": error("No such edition") },
+    },
+  },
+  {
+    method: "POST",
+    path: "/api/editions/{id}/publish",
+    access: "editor",
+    operation: {
+      summary: "Publish the PDF and the web edition together; repeatable, returns the same manifest (editor)",
+      parameters: [ID],
+      responses: {
+        "200": { description: "{edition, manifest}" },
+        "202": {
+          description:
+            "Publication queued (AWS): {edition (publishing), manifest: null}; poll the edition at Location until it is published",
+          headers: {
+            Location: { description: "The edition, /api/editions/{id}", schema: { type: "string" } },
+          },
+        },
+        "404": error("No such edition"),
+        "409": error("Conflicting published file"),
+        "422": error("Refused, e.g. an edition without documents (edition_empty)"),
+      },
+    },
+  },
+];

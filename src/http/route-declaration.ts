@@ -1,0 +1,89 @@
+/**
+ * One declaration per HTTP route: method, path, who may call it and its OpenAPI operation. The
+ * OpenAPI document (/api/openapi.json) and the API Gateway route table (infra/) are generated from
+ * these declarations; tests check that the app serves exactly the declared routes.
+ *
+ * Kept free of runtime dependencies beyond zod so the CDK app can import the declarations.
+ */
+import { z } from "zod";
+import type { Config } from "../config.js";
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/**
+ * Who may call a route:
+ * - `public`: anyone (published content, search, this API's description);
+ * - `editor`: editors only — bearer token locally, the IAM or JWT authoriser in AWS;
+ * - `site`: subordinate sites with the per-site bearer token the app issued (the app checks it;
+ *   API Gateway cannot);
+ * - `upload-token`: the HMAC-signed token in the path is the authorisation (embedded mode only).
+ */
+export type RouteAccess = "public" | "editor" | "site" | "upload-token";
+
+/** The part of the configuration operation descriptions may mention (limits, sections). */
+export type OpenApiConfig = Pick<Config, "gazette" | "limits">;
+
+/** An OpenAPI 3.1 operation, without `security` (derived from the access). */
+export type OpenApiOperation = Record<string, unknown> & { readonly summary: string };
+
+export interface RouteDeclaration {
+  readonly method: HttpMethod;
+  /**
+   * The path as OpenAPI and API Gateway write it: `/api/editions/{id}`. A trailing `{path+}`
+   * stands for a subtree of pages (`/editions/{path+}`), which only public HTML pages use.
+   */
+  readonly path: string;
+  readonly access: RouteAccess;
+  /** `embedded`: served only by the local server (not routed in AWS). Default: everywhere. */
+  readonly only?: "embedded";
+  /**
+   * The OpenAPI operation (summary, parameters, requestBody, responses). Left out for HTML pages,
+   * which are not part of the API description.
+   */
+  readonly operation?: OpenApiOperation | ((config: OpenApiConfig) => OpenApiOperation);
+}
+
+/** `{error: …}` response with the shared Error schema. */
+export function problemResponse(description: string) {
+  return {
+    description,
+    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+  };
+}
+
+/** The `{name}` path parameter. */
+export function pathParam(name: string, description?: string) {
+  return {
+    name,
+    in: "path",
+    required: true,
+    ...(description ? { description } : {}),
+    schema: { type: "string" },
+  } as const;
+}
+
+/** `limit` and `cursor` query parameters of paged lists. */
+export const PAGE_PARAMS = [
+  { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 200, default: 50 } },
+  { name: "cursor", in: "query", schema: { type: "string" } },
+] as const;
+
+/** A required JSON request body. */
+export function jsonRequestBody(schema: Record<string, unknown>) {
+  return { required: true, content: { "application/json": { schema } } };
+}
+
+/** The JSON Schema of what a zod schema accepts (its input), for a request body. */
+export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    io: "input",
+    unrepresentable: "any",
+    target: "draft-2020-12",
+  }) as Record<string, unknown>;
+  return rest;
+}
+
+/** `/api/editions/:id` (Hono) → `/api/editions/{id}`; `/editions/*` → `/editions/{path+}`. */
+export function templateOfHonoPath(path: string): string {
+  return path.replace(/:([A-Za-z0-9_]+)(\{(?:[^{}]|\{[^{}]*\})*\})?/g, "{$1}").replace(/\/\*$/, "/{path+}");
+}

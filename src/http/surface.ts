@@ -1,0 +1,158 @@
+/**
+ * The whole HTTP surface of the app: every route it serves, declared once. The OpenAPI document
+ * (src/http/openapi.ts) and the API Gateway route table (infra/constructs/gazette-api.ts) are
+ * generated from this list; tests/http/surface.test.ts checks the app serves exactly these routes
+ * with the declared access, and tests/infra/api-routes.test.ts that API Gateway routes each of
+ * them to an authoriser (editor) or an open route (public, site).
+ */
+import { archiveRoutes } from "../archive/openapi.js";
+import { DISCLOSURE_ATTRIBUTES, DOCUMENT_KINDS } from "../documents/model.js";
+import { editionsRoutes } from "../editions/openapi.js";
+import { repostsRoutes } from "../reposts/openapi.js";
+import { searchRoutes } from "../search/openapi.js";
+import {
+  problemResponse as error,
+  PAGE_PARAMS,
+  pathParam,
+  type RouteDeclaration,
+} from "./route-declaration.js";
+
+const documentRoutes: readonly RouteDeclaration[] = [
+  {
+    method: "POST",
+    path: "/api/documents",
+    access: "editor",
+    operation: (config) => ({
+      summary: "Submit an approved document (editor)",
+      parameters: [
+        {
+          name: "Idempotency-Key",
+          in: "header",
+          schema: { type: "string", maxLength: 255 },
+          description:
+            "Retry-safe submissions: the same key and body return the first result; the same key with another body is 409.",
+        },
+      ],
+      requestBody: {
+        required: true,
+        content: {
+          "application/json": { schema: { $ref: "#/components/schemas/DocumentSubmission" } },
+          "multipart/form-data": {
+            schema: {
+              type: "object",
+              required: ["file"],
+              properties: {
+                file: {
+                  type: "string",
+                  format: "binary",
+                  description: `A .docx, at most ${config.limits.maxDocxBytes} bytes`,
+                },
+                metadata: { type: "string", description: "DocumentSubmission as JSON, without body" },
+              },
+            },
+          },
+        },
+      },
+      responses: {
+        "201": {
+          description: "Accepted",
+          content: { "application/json": { schema: { $ref: "#/components/schemas/Document" } } },
+        },
+        "400": error("Invalid fields"),
+        "409": error("Duplicate 发文字号 from the same issuer, or Idempotency-Key reused"),
+        "413": error("Too large"),
+        "415": error("Unsupported content type or unreadable .docx"),
+        "422": error("Refused under the publication rules (退文)"),
+      },
+    }),
+  },
+  {
+    method: "GET",
+    path: "/api/documents",
+    access: "editor",
+    operation: {
+      summary: "List accepted documents, newest first (editor)",
+      parameters: [
+        { name: "issuer", in: "query", schema: { type: "string" } },
+        { name: "kind", in: "query", schema: { enum: [...DOCUMENT_KINDS] } },
+        { name: "section", in: "query", schema: { type: "string" } },
+        { name: "disclosure", in: "query", schema: { enum: [...DISCLOSURE_ATTRIBUTES] } },
+        { name: "state", in: "query", schema: { enum: ["accepted", "placed", "published"] } },
+        { name: "year", in: "query", schema: { type: "integer" } },
+        { name: "policy", in: "query", schema: { type: "boolean" } },
+        { name: "q", in: "query", schema: { type: "string" }, description: "Part of the title or 发文字号" },
+        ...PAGE_PARAMS,
+      ],
+      responses: {
+        "200": {
+          description: "A page of summaries; pass `cursor` back for the next page",
+          content: {
+            "application/json": {
+              schema: {
+                type: "object",
+                properties: {
+                  items: { type: "array", items: { type: "object" } },
+                  cursor: { type: "string" },
+                },
+              },
+            },
+          },
+        },
+        "400": error("Invalid filter"),
+      },
+    },
+  },
+  {
+    method: "GET",
+    path: "/api/documents/{id}",
+    access: "editor",
+    operation: {
+      summary: "One accepted document (editor)",
+      parameters: [pathParam("id")],
+      responses: {
+        "200": {
+          description: "The document",
+          content: { "application/json": { schema: { $ref: "#/components/schemas/Document" } } },
+        },
+        "404": error("No such document"),
+      },
+    },
+  },
+];
+
+const serviceRoutes: readonly RouteDeclaration[] = [
+  {
+    method: "GET",
+    path: "/api/openapi.json",
+    access: "public",
+    operation: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" } } },
+  },
+  {
+    method: "GET",
+    path: "/health",
+    access: "public",
+    operation: { summary: "Liveness", responses: { "200": { description: "ok" } } },
+  },
+];
+
+/** The public site (PublicSite): listings, feeds, and the published files of editions and documents. */
+const siteRoutes: readonly RouteDeclaration[] = [
+  "/",
+  "/index.html",
+  "/feeds/editions.atom",
+  "/feeds/documents.atom",
+  "/sitemap.xml",
+  "/editions/{path+}",
+  "/documents/{path+}",
+].map((path) => ({ method: "GET", path, access: "public" }));
+
+/** Every route of the app, in the order of the API description. */
+export const HTTP_SURFACE: readonly RouteDeclaration[] = [
+  ...documentRoutes,
+  ...editionsRoutes,
+  ...searchRoutes,
+  ...repostsRoutes,
+  ...archiveRoutes,
+  ...serviceRoutes,
+  ...siteRoutes,
+];

@@ -1,0 +1,146 @@
+import fc from "fast-check";
+import { beforeAll, describe, expect, test } from "vitest";
+import type { RouteDeclaration } from "../../src/http/route-declaration.js";
+import { HTTP_SURFACE } from "../../src/http/surface.js";
+import { selectRoute } from "../support/api-gateway-routing.js";
+import { resourcesOf, type SynthesisedGazette, synthGazette } from "./helpers.js";
+
+/**
+ * The declared HTTP surface against the API Gateway routes of the synthesised template: a request
+ * to each declared route is routed as API Gateway would route it, and the selected route must carry
+ * the editor authoriser (editor routes) or none (public pages and API, site-token routes).
+ */
+
+interface TemplateRoute {
+  readonly routeKey: string;
+  readonly authorizationType: string;
+}
+
+function templateRoutes(gazette: SynthesisedGazette): TemplateRoute[] {
+  return Object.values(resourcesOf(gazette.statelessTemplate, "AWS::ApiGatewayV2::Route")).map((r) => ({
+    routeKey: r.Properties?.RouteKey as string,
+    authorizationType: (r.Properties?.AuthorizationType as string | undefined) ?? "NONE",
+  }));
+}
+
+/** A path segment a client could send for a path parameter (ids, notice ids, file names, tokens). */
+const segment = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._~-]{0,39}$/);
+
+/** A concrete request path for a declared path: `{name}` → one segment, `{name+}` → one or more. */
+function requestPath(declared: string, values: readonly string[]): string {
+  let i = 0;
+  const next = () => values[i++ % values.length]!;
+  return declared.replace(/\{[^}]+\+\}/g, () => `${next()}/${next()}`).replace(/\{[^}]+\}/g, () => next());
+}
+
+const deployed = HTTP_SURFACE.filter((r) => r.only !== "embedded");
+const describeRoute = (r: RouteDeclaration) => `${r.method} ${r.path} (${r.access})`;
+
+/** The editor reads the CLI polls, which once fell to the public GET /{proxy+} (issue 10). */
+const EDITOR_READS_ONCE_PUBLIC = [
+  "/api/editions",
+  "/api/editions/01J0EDITION0000000000000000",
+  "/api/archive/jobs/01J0JOB000000000000000000",
+  "/api/archive/items",
+  "/api/archive/items/01J0ITEM00000000000000000",
+];
+
+for (const [mode, context, editorAuthorisation] of [
+  ["IAM (default)", {}, "AWS_IAM"],
+  ["JWT", { jwtIssuer: "https://issuer.example.gov.cn", jwtAudience: "editor-cli" }, "JWT"],
+] as const) {
+  describe(`API Gateway routing of the declared HTTP surface, ${mode}`, () => {
+    let routes: TemplateRoute[];
+    beforeAll(() => {
+      routes = templateRoutes(synthGazette({ context }));
+    });
+
+    test("every declared editor route reaches a route with the editor authoriser, whatever its path parameters", () => {
+      // Prepare
+      const editorRoutes = deployed.filter((r) => r.access === "editor");
+      expect(editorRoutes.length).toBeGreaterThan(20);
+
+      fc.assert(
+        fc.property(fc.array(segment, { minLength: 1, maxLength: 3 }), (values) => {
+          for (const declared of editorRoutes) {
+            // Act
+            const selected = selectRoute(routes, declared.method, requestPath(declared.path, values));
+
+            // Assess
+            expect(selected?.authorizationType, describeRoute(declared)).toBe(editorAuthorisation);
+          }
+        }),
+        { numRuns: 50 },
+      );
+    });
+
+    test("every declared public or site-token route reaches a route without an authoriser", () => {
+      // Prepare
+      const openRoutes = deployed.filter((r) => r.access === "public" || r.access === "site");
+
+      fc.assert(
+        fc.property(fc.array(segment, { minLength: 1, maxLength: 3 }), (values) => {
+          for (const declared of openRoutes) {
+            // Act
+            const selected = selectRoute(routes, declared.method, requestPath(declared.path, values));
+
+            // Assess
+            expect(selected, describeRoute(declared)).toBeDefined();
+            expect(selected?.authorizationType, describeRoute(declared)).toBe("NONE");
+          }
+        }),
+        { numRuns: 50 },
+      );
+    });
+
+    test("the editions and archive reads the CLI polls are authorised, not served by the public GET /{proxy+}", () => {
+      for (const path of EDITOR_READS_ONCE_PUBLIC) {
+        // Act
+        const selected = selectRoute(routes, "GET", path);
+
+        // Assess
+        expect(selected?.routeKey, path).not.toBe("GET /{proxy+}");
+        expect(selected?.authorizationType, path).toBe(editorAuthorisation);
+      }
+    });
+
+    test("an /api path nobody declared is closed for every method", () => {
+      fc.assert(
+        fc.property(
+          fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE"),
+          fc.array(segment, { minLength: 1, maxLength: 4 }),
+          (method, rest) => {
+            // Prepare
+            const path = `/api/undeclared-${rest.join("/")}`;
+
+            // Act
+            const selected = selectRoute(routes, method, path);
+
+            // Assess
+            expect(selected?.authorizationType, `${method} ${path}`).toBe(editorAuthorisation);
+          },
+        ),
+        { numRuns: 100 },
+      );
+    });
+
+    test("the only routes without an authoriser are declared public reads and site-token routes", () => {
+      // Prepare
+      const open = routes.filter((r) => r.authorizationType === "NONE").map((r) => r.routeKey);
+      const declaredOpen = new Set(
+        deployed
+          .filter((r) => r.access === "public" || r.access === "site")
+          .map((r) => `${r.method} ${r.path}`),
+      );
+
+      // Act
+      const undeclared = open.filter((key) => !declaredOpen.has(key) && key !== "GET /{proxy+}");
+
+      // Assess
+      expect(undeclared).toEqual([]);
+      expect(open.filter((key) => !key.startsWith("GET "))).toEqual(
+        deployed.filter((r) => r.access === "site" && r.method !== "GET").map((r) => `${r.method} ${r.path}`),
+      );
+    });
+  });
+}
