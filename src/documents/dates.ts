@@ -602,8 +602,8 @@ export function findDocumentDates(lines: readonly string[]): DocumentDates {
       if (j === undefined) return undefined;
       const more = texts[j]!;
       if (
-        [...more].length > 30 ||
-        /[。；！？：:]/.test(more) ||
+        [...more].length > 40 ||
+        /[。！？：:]/.test(more) ||
         datesInText(more).length ||
         isNumberLine(more)
       )
@@ -615,7 +615,15 @@ export function findDocumentDates(lines: readonly string[]): DocumentDates {
     return undefined;
   }
 
-  const dates = found.filter((f, n) => found.findIndex((g) => g.kind === f.kind && g.date === f.date) === n);
+  // One per kind and date, where it first appears, from the strongest place it was found.
+  const rank = (f: FoundDate) => SOURCE_RANK.indexOf(f.source);
+  const dates = found
+    .filter((f, n) => found.findIndex((g) => g.kind === f.kind && g.date === f.date) === n)
+    .map((f) =>
+      found
+        .filter((g) => g.kind === f.kind && g.date === f.date)
+        .reduce((a, b) => (rank(b) < rank(a) ? b : a)),
+    );
   return { date: chooseDocumentDate(found), dates };
 }
 
@@ -641,22 +649,39 @@ export interface SourcedDate extends DatedEvent {
   readonly source: "signature" | "heading" | "label" | "history" | "text";
 }
 
+const SOURCE_RANK: readonly SourcedDate["source"][] = ["signature", "heading", "history", "text", "label"];
+
 /**
  * The date a document is dated by (README of eval/): the 成文日期 under the signature (the last
- * one), else one printed in brackets under the title; else the latest 发布/公布 or 修正 date of the
- * text's own history line; else a labelled 成文日期 (site metadata); else the latest publication
- * date however found (published, or amended for a 修正/修订 date); else the latest adoption (通过);
- * else the latest entry into force (施行). What the document prints outranks what a site's
- * metadata table says about it.
+ * one), else one printed in brackets under the title; else, when the text has a history line, the
+ * latest of its 发布/公布 and 修正 dates and any stated amendment date (修正日期, 最新異動日期); else a
+ * labelled 成文日期; else the latest publication date however found (published, or amended for a
+ * 修正/修订 date); else the latest adoption (通过); else the latest entry into force (施行). What the
+ * document prints outranks a site's metadata table, whose 成文日期 and 发布日期 are often the day
+ * a page was put up; a stated amendment date is the law's own.
  */
-export function chooseDocumentDate<T extends SourcedDate>(dates: readonly T[]): T | undefined {
+export function chooseDocumentDate<T extends SourcedDate>(given: readonly T[]): T | undefined {
+  // A stated 发布/修正 date (最新異動日期, publish_date) on a day the text itself dates: the text
+  // says what happened that day (公布, 通过).
+  const publication = (d: T) => d.kind === "published" || d.kind === "amended";
+  const dates = given.filter(
+    (d) =>
+      !(
+        d.source === "label" &&
+        publication(d) &&
+        given.some(
+          (t) => t.source !== "label" && t.date === d.date && t.kind !== "written" && t.kind !== "effective",
+        )
+      ),
+  );
   const written = (source: SourcedDate["source"]) =>
     dates.filter((d) => d.kind === "written" && d.source === source);
-  const publication = (d: T) => d.kind === "published" || d.kind === "amended";
   return (
     written("signature").at(-1) ??
     written("heading").at(-1) ??
-    latest(dates.filter((d) => publication(d) && d.source === "history")) ??
+    (dates.some((d) => publication(d) && d.source === "history")
+      ? latest(dates.filter((d) => publication(d) && (d.source === "history" || d.kind === "amended")))
+      : undefined) ??
     written("label")[0] ??
     latest(dates.filter(publication)) ??
     latest(dates.filter((d) => d.kind === "adopted")) ??

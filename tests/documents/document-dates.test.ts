@@ -268,6 +268,11 @@ describe("findDocumentDates", () => {
     // Act / Assess
     expect(kinds(text)).toEqual(["adopted 1958-03-17", "published 1958-04-19", "effective 1958-07-01"]);
     expect(findDocumentDates(lines(text)).date).toMatchObject({ kind: "published", date: "1958-04-19" });
+    expect(
+      kinds(
+        "1.中華民國八十九年四月十九日總統（89）華總一義字第 8900098160 號\n  令制定公布全文 8  條；本法於公布三個月後施行",
+      ),
+    ).toEqual(["published 2000-04-19"]);
     expect(kinds("中華民國 58 年 12 月 5 日\n修正全文12條\n中華民國 58 年 12 月 18 日公布")).toEqual([
       "amended 1969-12-05",
       "published 1969-12-18",
