@@ -102,6 +102,20 @@ describe("OpenSearch query building", () => {
     });
   });
 
+  it("indexes and queries numbers without their leading zeros, keeping positions for highlights", () => {
+    // Act
+    const doc = toIndexedDocument(
+      aSearchDocument({ id: "roc", text: "院臺交字第0950001993號，附件x01、2000年" }),
+    );
+    const [phrase] = phrasesOf("院台交字第00950001993号");
+    // Assess
+    expect(doc.text_s).toBe("院台交字第 950001993号,附件x01、2000年");
+    expect(phrase!.query).toBe("院台交字第950001993号");
+    expect(mapFragment("院臺交字第0950001993號", `院台交字第 ${MARK_OPEN}950001993${MARK_CLOSE}号`)).toBe(
+      "院臺交字第0<mark>950001993</mark>號",
+    );
+  });
+
   it("matches a bare 第N号 only as its own exact number", () => {
     // Act
     const bool = boolOf({ q: "第12号" });
@@ -132,6 +146,19 @@ describe("OpenSearch query building", () => {
     // Assess
     expect(bool.should).toContainEqual({
       term: { docKey: { value: "川府发〔2024〕12号", boost: BOOSTS.docKey } },
+    });
+  });
+
+  it("indexes every key a joint order answers to and looks up short forms by their key", () => {
+    // Act
+    const doc = toIndexedDocument(
+      aSearchDocument({ id: "j", docNumber: "中华人民共和国国务院、中央军事委员会令第602号" }),
+    );
+    const bool = boolOf({ q: "国令第602号" });
+    // Assess
+    expect(doc.docKey).toEqual(["国务院、中央军事委员会令第602号", "国务院令第602号"]);
+    expect(bool.should).toContainEqual({
+      term: { docKey: { value: "国务院令第602号", boost: BOOSTS.docKey } },
     });
   });
 
@@ -206,7 +233,7 @@ describe("OpenSearch query building", () => {
       title: "國務院關於環境保護的決定",
       title_s: "国务院关于环境保护的决定",
       text_s: "环境",
-      docKey: "国发〔1985〕1号",
+      docKey: ["国发〔1985〕1号"],
       year: "2024",
     });
   });

@@ -1,8 +1,14 @@
-import { docNumberKey, formatDocNumber, parseDocNumber } from "../../documents/doc-number.js";
+import {
+  docNumberKey,
+  docNumberSearchKeys,
+  formatDocNumber,
+  parseDocNumber,
+  shorterDocNumberKeys,
+} from "../../documents/doc-number.js";
 import { SearchQueryError } from "../errors.js";
 import type { SearchDocument, SearchQuery, SearchSource } from "../ports.js";
 import { decodeCursor, fingerprint, normalizeQuery } from "../query.js";
-import { foldText, highlightTerms, type QueryTerm, segments } from "../text.js";
+import { blankLeadingZeros, foldText, highlightTerms, type QueryTerm, segments, wordToken } from "../text.js";
 
 /**
  * Pure request building for the OpenSearch adapter: the index mapping, the document body and the
@@ -67,7 +73,8 @@ export interface IndexedDocument {
   ref?: string;
   title: string;
   docNumber?: string;
-  docKey?: string;
+  /** Every key the 发文字号 answers to (see docNumberSearchKeys); a keyword field holds an array. */
+  docKey?: string[];
   issuers: string[];
   kind?: string;
   date?: string;
@@ -81,6 +88,11 @@ export interface IndexedDocument {
   text_s: string;
 }
 
+/** What the `*_s` fields hold: folded text, numbers' leading zeros blanked (same length as the original). */
+function searchText(text: string): string {
+  return blankLeadingZeros(foldText(text));
+}
+
 export function toIndexedDocument(d: SearchDocument): IndexedDocument {
   const docNumber = d.docNumber?.trim() || undefined;
   const out: IndexedDocument = {
@@ -91,14 +103,14 @@ export function toIndexedDocument(d: SearchDocument): IndexedDocument {
     url: d.url,
     text: d.text,
     sortDate: d.date ?? "",
-    title_s: foldText(d.title),
-    meta_s: foldText([docNumber ?? "", ...d.issuers, d.ref ?? ""].join("\n")),
-    text_s: foldText(d.text),
+    title_s: searchText(d.title),
+    meta_s: searchText([docNumber ?? "", ...d.issuers, d.ref ?? ""].join("\n")),
+    text_s: searchText(d.text),
   };
   if (d.ref !== undefined) out.ref = d.ref;
   if (docNumber) {
     out.docNumber = docNumber;
-    out.docKey = docNumberKey(foldText(docNumber));
+    out.docKey = docNumberSearchKeys(foldText(docNumber));
   }
   if (d.kind !== undefined) out.kind = d.kind;
   if (d.date !== undefined) {
@@ -126,25 +138,12 @@ function segmentClause(
   const single = segment.some((t) => t.kind === "cjk" && Array.from(t.text).length === 1);
   const suffix = single ? ".uni" : "";
   const clause: Record<string, unknown> = {
-    query: segment.map((t) => t.text).join(""),
+    query: segment.map((t) => (t.kind === "word" ? wordToken(t.text) : t.text)).join(""),
     type: "phrase",
     fields: fields.map((f) => `${f}_s${suffix}^${BOOSTS[f]}`),
   };
   if (boost !== 1) clause.boost = boost;
   return { multi_match: clause };
-}
-
-/**
- * Keys of shorter stored forms of a number: the key without some of its leading characters, keeping
- * at least two characters before the year or 第 (国务院令第588号 → 务院令第588号, 院令第588号).
- */
-function shorterKeys(key: string, prefix: string): string[] {
-  const all = Array.from(key);
-  const length = Array.from(prefix).length;
-  const rest = all.slice(length).join("");
-  const out: string[] = [];
-  for (let i = 1; i + 2 <= length; i++) out.push(all.slice(i, length).join("") + rest);
-  return out;
 }
 
 export interface BuiltSearch {
@@ -212,7 +211,7 @@ export function buildSearchRequest(input: SearchQuery): BuiltSearch {
         // Longer stored forms (中华人民共和国国务院令第588号 for 国务院令第588号) and shorter ones.
         const escaped = key.replace(/[\\*?]/g, "\\$&");
         should.push({ wildcard: { docKey: { value: `*${escaped}`, boost: BOOSTS.relatedDocKey } } });
-        const shorter = shorterKeys(key, number.prefix);
+        const shorter = shorterDocNumberKeys(number);
         if (shorter.length) should.push({ terms: { docKey: shorter, boost: BOOSTS.relatedDocKey } });
       }
     }
