@@ -342,6 +342,26 @@ function withOperators(line: OcrLine): OcrLine {
   return { words: line.words.map((w) => ({ ...w, text: restoreTimesSign(w.text) })) };
 }
 
+/**
+ * The reading's lines in page coordinates. An engine that gives text without word boxes has its
+ * lines boxed by the block, one band a line.
+ */
+function linesOf(result: OcrResult, box: Box, origin: { x0: number; y0: number }): OcrLine[] {
+  if (result.page.lines.length > 0 || !result.text.trim())
+    return offsetLines(result.page, origin.x0, origin.y0);
+  const texts = result.text.split("\n").filter((t) => t.trim());
+  const band = (box.y1 - box.y0) / texts.length;
+  return texts.map((text, i) => ({
+    words: [
+      {
+        text: text.trim(),
+        confidence: result.confidence,
+        bbox: [box.x0, Math.round(box.y0 + i * band), box.x1, Math.round(box.y0 + (i + 1) * band)] as const,
+      },
+    ],
+  }));
+}
+
 function offsetLines(page: HocrPage, dx: number, dy: number): OcrLine[] {
   return page.lines.map((line) => ({
     words: line.words.map((w) => ({
@@ -452,17 +472,21 @@ export async function readPage(
   const read: { box: Box; lines: OcrLine[] }[] = [];
   const blocks: ReadBlock[] = [];
   let language = "";
+  // A page of one block is read whole (its margins are paper; boxes are page coordinates as
+  // they come); blocks of a page of several are cropped, rules erased, and their boxes moved.
+  const whole = layout.blocks.length === 1 && layout.rules.length === 0;
   for (const block of layout.blocks) {
     const segmentation = segmentationFor(block);
+    const origin = whole ? { x0: 0, y0: 0 } : block.box;
     const result = await recognise(
       engine,
-      crop(image, block.box, layout.rules),
+      whole ? image : crop(image, block.box, layout.rules),
       script,
       block.vertical,
       segmentation,
     );
     if (!language || !block.singleLine) language = result.language;
-    let lines = offsetLines(result.page, block.box.x0, block.box.y0).map(withOperators);
+    let lines = linesOf(result, block.box, origin).map(withOperators);
     if (!block.vertical) {
       const blockImage = crop(image, block.box, layout.rules);
       const signs = equalsSigns(blockImage, layout.charSize).map((p) => ({
