@@ -385,5 +385,22 @@ describe("embedded search finds what is there", () => {
       expect(found).toEqual(["duty"]);
       expect(byNumber).toEqual(["duty"]);
     });
+
+    it("recomputes the stored 发文字号 keys when the number grammar has changed", async () => {
+      // Prepare: keys as an older grammar wrote them (unrecognised forms kept as typed).
+      await index.index([aSearchDocument({ id: "order", docNumber: "中华人民共和国国务院令第0588号" })]);
+      index.close();
+      const raw = new Database(file);
+      raw.exec(
+        "UPDATE docs SET doc_key = '中华人民共和国国务院令第0588号', doc_key_rev = NULL; UPDATE search_meta SET value = 'older'",
+      );
+      raw.close();
+      // Act
+      index = new SqliteSearchIndex(file);
+      const found = await index.search({ q: "国务院令第588号" });
+      // Assess
+      expect(found.hits.map((h) => h.id)).toEqual(["order"]);
+      expect(found.hits[0]!.score).toBeGreaterThanOrEqual(5e5);
+    });
   });
 });

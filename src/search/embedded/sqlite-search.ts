@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import {
@@ -118,6 +119,7 @@ export class SqliteSearchIndex implements SearchIndex {
           sort_date TEXT NOT NULL
         );
         CREATE INDEX IF NOT EXISTS docs_doc_key ON docs (doc_key) WHERE doc_key IS NOT NULL;
+        CREATE TABLE IF NOT EXISTS search_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS docs_sort ON docs (sort_date, rowid);
         CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
           title, meta, body,
@@ -479,24 +481,32 @@ function ftsColumns(
  * after digits or Latin letters inside one word, so 领导带班 in "24小时值班和领导带班制度" was not
  * found) would answer new queries for some documents and silently miss others. The FTS table is
  * emptied and every document re-tokenised, and the 发文字号 keys recomputed with today's grammar.
- * Runs once, when the index is first opened by a newer version, in one write transaction (another
- * process opening it at the same time waits, then finds it current). Raise INDEX_VERSION whenever
- * the tokens or the number keys change.
+ * When only the number grammar changed (see keyGrammar), only the keys are recomputed. Runs once,
+ * when the index is first opened by a newer version, in one write transaction (another process
+ * opening it at the same time waits, then finds it current). Raise INDEX_VERSION whenever the
+ * tokens change.
  */
 function upgrade(db: SqliteDatabase, tokens: (text: string) => string): void {
+  const grammar = keyGrammar();
+  const stored = db.prepare("SELECT value FROM search_meta WHERE name = 'key_grammar'").pluck();
+  const current = () =>
+    (db.pragma("user_version", { simple: true }) as number) === INDEX_VERSION && stored.get() === grammar;
+  if (current()) return;
   db.transaction(() => {
-    const version = db.pragma("user_version", { simple: true }) as number;
-    if (version === INDEX_VERSION) return;
+    if (current()) return;
+    const retokenise = (db.pragma("user_version", { simple: true }) as number) !== INDEX_VERSION;
     const columns = db.prepare("SELECT name FROM pragma_table_info('docs')").pluck().all() as string[];
     if (!columns.includes("doc_key_rev")) db.exec("ALTER TABLE docs ADD COLUMN doc_key_rev TEXT");
     db.exec(
       "CREATE INDEX IF NOT EXISTS docs_doc_key_rev ON docs (doc_key_rev) WHERE doc_key_rev IS NOT NULL",
     );
-    db.exec("INSERT INTO fts (fts) VALUES ('delete-all')");
+    if (retokenise) db.exec("INSERT INTO fts (fts) VALUES ('delete-all')");
     const keys = db.prepare("UPDATE docs SET doc_key = ?, doc_key_rev = ? WHERE rowid = ?");
     const insert = db.prepare("INSERT INTO fts (rowid, title, meta, body) VALUES (?, ?, ?, ?)");
     const batch = db.prepare(
-      "SELECT rowid, title, doc_number, issuers, ref, text FROM docs WHERE rowid > ? ORDER BY rowid LIMIT 500",
+      retokenise
+        ? "SELECT rowid, title, doc_number, issuers, ref, text FROM docs WHERE rowid > ? ORDER BY rowid LIMIT 500"
+        : "SELECT rowid, doc_number FROM docs WHERE rowid > ? AND doc_number IS NOT NULL ORDER BY rowid LIMIT 500",
     );
     for (let after = 0; ; ) {
       const rows = batch.all(after) as {
@@ -511,6 +521,7 @@ function upgrade(db: SqliteDatabase, tokens: (text: string) => string): void {
       for (const row of rows) {
         const key = row.doc_number ? storedKey(row.doc_number) : null;
         keys.run(key, key && reversed(key), row.rowid);
+        if (!retokenise) continue;
         const issuers = JSON.parse(row.issuers) as string[];
         const ref = row.ref ?? undefined;
         insert.run(
@@ -520,8 +531,34 @@ function upgrade(db: SqliteDatabase, tokens: (text: string) => string): void {
       }
       after = rows[rows.length - 1]!.rowid;
     }
+    db.prepare("INSERT OR REPLACE INTO search_meta (name, value) VALUES ('key_grammar', ?)").run(grammar);
     db.pragma(`user_version = ${INDEX_VERSION}`);
   }).immediate();
+}
+
+/**
+ * Spellings of every form of 发文字号, whose keys change when the shared grammar
+ * (src/documents/doc-number.ts) learns something new about numbers.
+ */
+const GRAMMAR_SAMPLES = [
+  "川府发[2024]012号",
+  "国發〔2016〕23號",
+  "中华人民共和国国务院令 第０５８８号",
+  "财政部、国家税务总局令第1号",
+  "院臺交字第0950001993號",
+  "（76）台内字第 5 號",
+  "第356号",
+];
+
+let grammarFingerprint: string | undefined;
+
+/** A fingerprint of the number grammar: the stored keys are recomputed when it changes. */
+function keyGrammar(): string {
+  grammarFingerprint ??= createHash("sha256")
+    .update(GRAMMAR_SAMPLES.map(storedKey).join("\n"))
+    .digest("base64url")
+    .slice(0, 16);
+  return grammarFingerprint;
 }
 
 /**
