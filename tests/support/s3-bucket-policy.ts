@@ -42,7 +42,8 @@ function conditionHolds(condition: PolicyStatement["Condition"], context: S3Requ
       } else if (operator === "StringEquals") {
         if (present === undefined || !values.includes(present)) return false;
       } else if (operator === "Bool") {
-        if (present === undefined || !values.some((v) => v.toLowerCase() === present.toLowerCase())) return false;
+        if (present === undefined || !values.some((v) => v.toLowerCase() === present.toLowerCase()))
+          return false;
       } else if (operator === "NumericLessThan") {
         if (present === undefined || !values.some((v) => Number(present) < Number(v))) return false;
       } else {
