@@ -10,10 +10,10 @@
  * point is finished by the next delivery.
  */
 
-import { findDocumentDates } from "../documents/dates.js";
 import { ConditionFailedError } from "../platform/errors.js";
 import type { Platform, StoredRecord } from "../platform/ports.js";
 import type { SearchIndex } from "../search/ports.js";
+import { segmentDocument } from "./ingest/document.js";
 import type { ArchiveListings } from "./listings.js";
 import type { ArchiveItem, ArchiveJob, UnitResult } from "./model.js";
 import {
@@ -165,39 +165,22 @@ function scanItems(units: readonly UnitResult[]): ItemDraft[] {
 function textItems(units: readonly UnitResult[]): ItemDraft[] {
   return units
     .filter((u) => u.status === "done" && u.text.trim())
-    .map((u) => {
-      const segments = segmentEdition(linesOf(u.text));
-      // One submitted document is one item: metadata from its first document, all its text.
-      const first = segments.find((s) => !s.missing.includes("title")) ?? segments[0]!;
-      const segment: Segment = { ...first, ...datesOf(u.text, first), text: u.text, pages: [1] };
-      return {
-        segment,
-        confidence: confidenceOf(segment, 1),
-        reasons: reviewReasons(segment, 1),
-        ref: u.ref,
-        pages: [],
-      };
-    });
-}
-
-/**
- * A submitted text's dates: its first document's 成文日期 when it is signed; else read from all of
- * it, as labelled fields above the title (发布日期：) and history lines belong to the one item too.
- */
-function datesOf(
-  text: string,
-  first: Segment,
-): Pick<Segment, "date" | "dateKind" | "datePrinted" | "dates" | "missing"> {
-  if (first.dateKind === "written") return first;
-  const found = findDocumentDates(linesOf(text).map((l) => l.text));
-  if (!found.date) return first;
-  return {
-    date: found.date.date,
-    dateKind: found.date.kind,
-    datePrinted: found.date.printed,
-    dates: found.dates.map(({ kind, date }) => ({ kind, date })),
-    missing: first.missing.filter((m) => m !== "date"),
-  };
+    .flatMap((u) =>
+      // One submitted document is one item (a JSON dump of several records, one per record), its
+      // stated metadata preferred to what segmentation guesses.
+      (u.documents ?? [{ text: u.text, hints: {} }])
+        .filter((d) => d.text.trim() || d.hints.title)
+        .map((d) => {
+          const segment = segmentDocument(d.text, d.hints);
+          return {
+            segment,
+            confidence: confidenceOf(segment, 1),
+            reasons: reviewReasons(segment, 1),
+            ref: u.ref,
+            pages: [],
+          };
+        }),
+    );
 }
 
 function confidenceOf(segment: Segment, ocr: number): number {

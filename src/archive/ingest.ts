@@ -86,13 +86,13 @@ export class ArchiveIngest {
     const parsed = textIngestSchema.safeParse(input);
     if (!parsed.success)
       throw new InvalidArchiveRequestError("invalid text ingest", zodProblems(parsed.error));
-    const { documents, ...edition } = parsed.data;
+    const { documents, fields, ...edition } = parsed.data;
     const id = this.newId();
     await Promise.all(
       documents.map((d, i) =>
         this.platform.blobs.put(
           textKey(id, i),
-          new TextEncoder().encode(JSON.stringify({ text: d.text, ref: d.ref })),
+          new TextEncoder().encode(JSON.stringify({ text: d.text, ref: d.ref, fields })),
           { contentType: "application/json" },
         ),
       ),

@@ -5,6 +5,8 @@
 import { z } from "zod";
 import { DATE_KINDS, type DatedEvent, type DateKind, isValidIsoDate } from "../documents/dates.js";
 import type { ScanFormat } from "./images.js";
+import { fieldMappingSchema } from "./ingest/formats/json.js";
+import type { DocumentHints } from "./ingest/formats/types.js";
 import type { Script } from "./ocr/engine.js";
 
 export const ARCHIVE_QUEUE = "archive";
@@ -70,6 +72,11 @@ export interface UnitResult {
   readonly vertical?: boolean | undefined;
   /** Texts: the client's reference. */
   readonly ref?: string | undefined;
+  /**
+   * Texts: the documents read from the submitted text (one, or one per JSON record), each with
+   * the metadata its source states. `text` is theirs joined.
+   */
+  readonly documents?: readonly { readonly text: string; readonly hints: DocumentHints }[] | undefined;
 }
 
 export interface ItemCorrection {
@@ -157,6 +164,11 @@ export const editionInfoSchema = z.object({
 });
 
 export const textIngestSchema = editionInfoSchema.extend({
+  /**
+   * JSON records: field names to read before the defaults (title, docNumber, issuers, kind, body,
+   * history, url, articleNumber, articleText as name lists; dates as name → kind of date).
+   */
+  fields: fieldMappingSchema.optional(),
   documents: z
     .array(
       z.object({

@@ -5,6 +5,7 @@ import type { Platform } from "../platform/ports.js";
 import { createSqsHandler, type SqsHandler } from "../platform/sqs-consumer.js";
 import type { SearchIndex } from "../search/ports.js";
 import { createArchiveRoutes } from "./http.js";
+import { type FieldMappingOverride, fieldMappingFromEnv } from "./ingest/formats/json.js";
 import { ARCHIVE_QUEUE } from "./model.js";
 import type { OcrEngine } from "./ocr/engine.js";
 import type { ScanLimits } from "./scan-format.js";
@@ -39,6 +40,8 @@ export interface ArchiveOptions {
   readonly newId?: (() => string) | undefined;
   /** Direct-upload URLs for large scans (S3 presigned in AWS, the app's own locally). */
   readonly uploads?: UploadUrls | undefined;
+  /** JSON record field names for text ingests; default: GAZETTE_ARCHIVE_JSON_FIELDS. */
+  readonly jsonFields?: FieldMappingOverride | undefined;
 }
 
 export function createArchive(options: ArchiveOptions): Archive {
@@ -61,6 +64,7 @@ export function createArchive(options: ArchiveOptions): Archive {
     maxAttempts: options.maxAttempts,
     newId: options.newId,
     uploads: options.uploads,
+    jsonFields: options.jsonFields ?? fieldMappingFromEnv(process.env),
   });
   const receiver = options.uploads && isUploadReceiver(options.uploads) ? options.uploads : undefined;
   const site = new ArchiveSite(service, options.gazette);

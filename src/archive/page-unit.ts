@@ -13,8 +13,9 @@
 import { PermanentMessageError } from "../platform/errors.js";
 import type { Platform, StoredRecord } from "../platform/ports.js";
 import { PageUnreadableError } from "./errors.js";
+import { type FieldMappingOverride, mergeOverrides } from "./ingest/formats/json.js";
+import { readDocuments } from "./ingest/read.js";
 import type { ArchiveJob, UnitResult } from "./model.js";
-import { stripScrapeNoise } from "./noise.js";
 import type { OcrEngine, OcrResult } from "./ocr/engine.js";
 import {
   type ArchiveMessage,
@@ -36,6 +37,8 @@ export interface PageUnitOptions {
   readonly limits: ScanLimits;
   /** Deliveries of a page message before a page that keeps failing is recorded as failed. */
   readonly maxAttempts: number;
+  /** JSON record field names configured for the deployment (GAZETTE_ARCHIVE_JSON_FIELDS). */
+  readonly jsonFields?: FieldMappingOverride | undefined;
 }
 
 /**
@@ -163,8 +166,26 @@ export class PageUnit {
   private async cleanText(job: ArchiveJob, index: number): Promise<UnitResult> {
     const blob = await this.platform.blobs.get(textKey(job.id, index));
     if (!blob) throw new PageUnreadableError(`Text ${index} of job ${job.id} is missing`);
-    const { text, ref } = JSON.parse(new TextDecoder().decode(blob.bytes)) as { text: string; ref?: string };
-    return { index, status: "done", text: stripScrapeNoise(text), confidence: 100, ref };
+    const { text, ref, fields } = JSON.parse(new TextDecoder().decode(blob.bytes)) as {
+      text: string;
+      ref?: string;
+      fields?: FieldMappingOverride;
+    };
+    // The request's field names first, then the deployment's, then the defaults.
+    const documents = readDocuments(text, { fields: mergeOverrides(fields, this.options.jsonFields) }).map(
+      (d) => ({
+        text: d.text,
+        hints: d.hints,
+      }),
+    );
+    return {
+      index,
+      status: "done",
+      text: documents.map((d) => d.text).join("\n\n"),
+      confidence: 100,
+      ref,
+      documents,
+    };
   }
 
   private async ocrEngine(): Promise<OcrEngine> {

@@ -23,44 +23,88 @@ import {
 } from "../documents/dates.js";
 import { normalizeDocNumber } from "../documents/doc-number.js";
 
-/** 文种 recognised at the end of a title, longest first so 实施细则 wins over 细则. */
+/**
+ * 文种 recognised at the end of a title, Simplified and Traditional, longest first so 实施细则
+ * wins over 细则. Taiwan's law names (中央法規標準法 §3: 法, 律, 條例, 通則; 規程, 規則, 細則,
+ * 辦法, 綱要, 標準, 準則) are included.
+ */
 export const ARCHIVE_KINDS = [
   "实施细则",
+  "實施細則",
   "实施意见",
+  "實施意見",
   "实施办法",
+  "實施辦法",
   "暂行办法",
+  "暫行辦法",
   "暂行规定",
+  "暫行規定",
   "命令",
   "决议",
+  "決議",
   "决定",
+  "決定",
   "公报",
+  "公報",
   "公告",
   "通告",
   "意见",
+  "意見",
   "通知",
   "通报",
+  "通報",
   "报告",
+  "報告",
   "请示",
+  "請示",
   "批复",
+  "批覆",
+  "批復",
   "议案",
+  "議案",
   "纪要",
+  "紀要",
   "办法",
+  "辦法",
   "规定",
+  "規定",
   "条例",
+  "條例",
   "细则",
+  "細則",
   "规则",
+  "規則",
+  "规程",
+  "規程",
+  "通则",
+  "通則",
+  "准则",
+  "準則",
+  "纲要",
+  "綱要",
   "规划",
+  "規劃",
   "方案",
   "函",
   "令",
+  "法",
 ] as const;
+
+/** Words ending in 法 that are not a law's name (方法, 违法…). */
+const NOT_A_LAW =
+  /(方|做|说|說|看|想|用|写|寫|算|手|语|語|书|書|疗|療|违|違|非|合|执|執|守|依|章|技|打|玩|作|提|战|戰|兵|笔|筆|佛|魔|无|無|效|仿|取|司)法$/u;
 
 /** The 文种 a title ends with, mapped to the intake kinds (实施办法 → 办法), or undefined. */
 export function kindOfTitle(title: string): string | undefined {
-  const t = title.replace(/[（(][^（()）]*[)）]$/, "").replace(/[\s\u3000]+/g, "");
+  const t = title
+    .replace(/[（(][^（()）]*[)）]$/, "")
+    .replace(/[\s\u3000]+/g, "")
+    .replace(/[》」』"”]$/, "");
   for (const kind of ARCHIVE_KINDS) {
     if (t.endsWith(kind)) {
-      if (kind === "令" && !/(政府令|主席令|省长令|市长令|部令|局令|委员会令|^.{0,20}令)$/.test(t)) continue;
+      if (kind === "令" && !/(政府令|主席令|省长令|市长令|部令|局令|委员会令|委員會令|^.{0,20}令)$/.test(t))
+        continue;
+      if (kind === "法" && (NOT_A_LAW.test(t) || /[0-9A-Za-z]法$/.test(t))) continue;
       return kind.length === 4 ? kind.slice(2) : kind;
     }
   }
@@ -144,17 +188,24 @@ function isIssuerLine(line: string): boolean {
 const TITLE_END_PUNCTUATION = /[。，；：、！？…]$/;
 const SENTENCE_PUNCTUATION = /[。；！？]/;
 
+/** A gazette's masthead (四川省人民政府公报, 總統府公報, 行政院公報), not a 公报 document. */
+export function isMasthead(line: string): boolean {
+  return /^[\p{Script=Han}]{0,20}(政府|人民政府|办公厅|辦公廳|總統府|总统府|行政院|立法院|司法院|考試院|考试院|監察院|监察院|国务院|國務院|部|委员会|委員會|厅|廳|局)(公报|公報)$/u.test(
+    line.replace(/[\s\u3000]+/g, ""),
+  );
+}
+
 /** Whether a line reads as a document title (see the module comment). */
 export function isTitleLine(line: string): boolean {
   const t = line.replace(/[\s\u3000]+/g, "");
   const length = [...t].length;
   if (length < 4 || length > 60) return false;
   if (TITLE_END_PUNCTUATION.test(t) || SENTENCE_PUNCTUATION.test(t)) return false;
-  if (/^(附件|抄送|印发|主送|第[一二三四五六七八九十百]+[条章节])/.test(t)) return false;
+  if (/^(附件|抄送|印发|印發|主送|第[一二三四五六七八九十百]+[条章节條節编編])/.test(t)) return false;
   if (/^[一二三四五六七八九十]+、|^（[一二三四五六七八九十]+）|^\d+[.．、]/.test(t)) return false;
   if (dateLine(t) || docNumberIn(t)) return false;
   // The gazette's masthead (四川省人民政府公报), not a 公报 document.
-  if (/^[\p{Script=Han}]{2,20}(政府|人民政府|办公厅)公报$/u.test(t)) return false;
+  if (isMasthead(t)) return false;
   const kind = kindOfTitle(t);
   if (!kind) return false;
   // A bare 文种 word (通知) or a 令 header without the issuer is not a title by itself.

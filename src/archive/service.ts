@@ -15,6 +15,7 @@
 import type { Platform } from "../platform/ports.js";
 import type { SearchIndex } from "../search/ports.js";
 import { Completion } from "./completion.js";
+import type { FieldMappingOverride } from "./ingest/formats/json.js";
 import { ArchiveIngest, type UploadedScan } from "./ingest.js";
 import { type JobView, readJobView } from "./job-view.js";
 import { ArchiveListings } from "./listings.js";
@@ -42,6 +43,8 @@ export interface ArchiveServiceOptions {
   readonly newId?: (() => string) | undefined;
   /** Direct upload URLs (POST /api/archive/uploads); left out, that endpoint answers 404. */
   readonly uploads?: UploadUrls | undefined;
+  /** Field names of JSON records for text ingests, before the defaults (GAZETTE_ARCHIVE_JSON_FIELDS). */
+  readonly jsonFields?: FieldMappingOverride | undefined;
 }
 
 export class ArchiveService {
@@ -69,6 +72,7 @@ export class ArchiveService {
       ocr: options.ocr,
       limits: this.limits,
       maxAttempts: options.maxAttempts ?? 3,
+      jsonFields: options.jsonFields,
     });
     this.completion = new Completion({ platform, listings: this.listings, search });
     this.review = new ArchiveReview({ platform, listings: this.listings, search });

@@ -7,7 +7,13 @@
  * least {@link BODY_COVERAGE_REQUIRED} of the characters must appear in order.
  */
 import { Parser } from "htmlparser2";
-import { normalizeDocNumber, parseDocNumber } from "../documents/doc-number.js";
+import {
+  docNumberMatches,
+  findDocNumbers,
+  formatDocNumber,
+  normalizeDocNumber,
+  parseDocNumber,
+} from "../documents/doc-number.js";
 
 export interface RepostedDocument {
   readonly title: string;
@@ -103,29 +109,26 @@ function containsTitle(page: string, title: string): boolean {
   return page.replace(PUNCTUATION, "").includes(t.replace(PUNCTUATION, ""));
 }
 
-const OPEN = "[\\[［【(（〔﹝〖]";
-const CLOSE = "[\\]］】)）〕﹞〗]";
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
 /**
- * Whether the page carries the 发文字号 in any spelling that {@link normalizeDocNumber} treats
- * as the same number: other brackets around the year, leading zeros in the serial, 號 for 号,
- * letters in either case.
+ * Whether the page carries the 发文字号 in any spelling the shared grammar treats as the same
+ * number: other brackets around the year, leading zeros, 號/發 for 号/发, letters in either case,
+ * the short or the full name of an order's issuer (国务院令 / 中华人民共和国国务院令).
  */
 function containsDocNumber(page: string, docNumber: string): boolean {
   const parsed = parseDocNumber(docNumber);
   if (!parsed) {
     return page.toUpperCase().includes(normalizeForComparison(normalizeDocNumber(docNumber)).toUpperCase());
   }
-  const prefix = escapeRegExp(parsed.prefix);
-  const pattern =
-    parsed.form === "bracketed"
-      ? `${prefix}${OPEN}${parsed.year}${CLOSE}0*${parsed.serial}[号號]`
-      : `${prefix}第0*${parsed.serial}[号號]`;
-  return new RegExp(pattern, "iu").test(page);
+  // A bare 第356号 is printed under its header or after it (四川省人民政府令第356號).
+  if (parsed.prefix === "") return new RegExp(`第0*${parsed.serial}[号號]`, "u").test(page);
+  const canonical = formatDocNumber(parsed).toUpperCase();
+  return findDocNumbers(page).some(
+    (m) =>
+      docNumberMatches(m.printed, docNumber) ||
+      docNumberMatches(docNumber, m.printed) ||
+      // The page's text runs into the number (四川省人民政府文件川府发〔2024〕9号).
+      m.normalized.toUpperCase().endsWith(canonical),
+  );
 }
 
 /** The body is compared in pieces of this many characters. */

@@ -1,5 +1,5 @@
 import { blocksToPlainText } from "../documents/body.js";
-import { docNumberKey } from "../documents/doc-number.js";
+import { docNumberMatches } from "../documents/doc-number.js";
 import type { GazetteDocument } from "../documents/model.js";
 import { readDocument } from "../documents/records.js";
 import type { Edition } from "../editions/model.js";
@@ -120,10 +120,10 @@ async function referencedIds(
 ): Promise<string[]> {
   const ids = new Set<string>();
   for (const reference of references) {
-    const key = docNumberKey(reference);
     const { hits } = await search.search({ q: reference, source: "gazette", limit: 5 });
     for (const hit of hits) {
-      if (hit.docNumber && docNumberKey(hit.docNumber) === key && !exclude.has(hit.id)) ids.add(hit.id);
+      if (hit.docNumber && docNumberMatches(reference, hit.docNumber) && !exclude.has(hit.id))
+        ids.add(hit.id);
     }
   }
   return [...ids];

@@ -159,6 +159,38 @@ describe("POST /api/documents — intake rules", () => {
     });
   });
 
+  it.each([
+    "中华人民共和国国务院、中央军事委员会令第602号",
+    "中华人民共和国国务院 中华人民共和国中央军事委员会令 第602号",
+    "财政部、国家税务总局令第12号",
+    "中华人民共和国国务院令第588号",
+    "四川省人民政府令第356号",
+    "国家税务总局公告2018年第28号",
+    "（1985）财税字第12号",
+    "国发（1985）12号",
+    "财税字〔2020〕102号",
+    "院臺法字第1090123456號",
+    "（76）台財稅字第12345號",
+    "川府發【２０２４】 012 號",
+  ])("accepts the real 发文字号 %s, stores it as printed and keeps its canonical form", async (docNumber) => {
+    // Act
+    const res = await app.postJson(aSubmission({ docNumber }));
+
+    // Assess
+    expect(res.status).toBe(201);
+    const doc = (await res.json()) as { docNumber: string; docNumberNormalized: string };
+    expect(doc.docNumber).toBe(docNumber);
+    expect(doc.docNumberNormalized).not.toMatch(/[\s號發臺]/u);
+  });
+
+  it("names the field and the reason when a 发文字号 cannot be one", async () => {
+    const res = await app.postJson(aSubmission({ docNumber: "川府发〔1890〕12号" }));
+    expect(res.status).toBe(400);
+    const [first] = problems((await res.json()) as ErrorBody);
+    expect(first).toMatchObject({ field: "docNumber", code: "invalid_format" });
+    expect(first!.message).toContain("year 1890 is outside 1900–2100");
+  });
+
   it("rejects a section the gazette does not have", async () => {
     const res = await app.postJson(aSubmission({ section: "娱乐新闻" }));
     expect(res.status).toBe(400);
@@ -212,6 +244,22 @@ describe("POST /api/documents — duplicates and idempotency", () => {
         code: "duplicate_doc_number",
         field: "docNumber",
       });
+    }
+    expect(await storedCount(app)).toBe(1);
+  });
+
+  it("refuses a joint order's number again in another spelling (、 or space, Traditional script)", async () => {
+    const issuers = ["中华人民共和国国务院", "中华人民共和国中央军事委员会"];
+    const first = await app.postJson(
+      aSubmission({ docNumber: "中华人民共和国国务院、中央军事委员会令第602号", issuers }),
+    );
+    expect(first.status).toBe(201);
+    for (const docNumber of [
+      "中华人民共和国国务院 中央军事委员会令 第０６０２号",
+      "中華人民共和國國務院、中央軍事委員會令第602號",
+    ]) {
+      const res = await app.postJson(aSubmission({ docNumber, issuers }));
+      expect(res.status, docNumber).toBe(409);
     }
     expect(await storedCount(app)).toBe(1);
   });

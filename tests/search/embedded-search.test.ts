@@ -97,6 +97,33 @@ describe("embedded search (SQLite FTS5 over CJK bigrams)", () => {
     expect(firsts).toEqual(spellings.map(() => "target"));
   });
 
+  it("finds an order by the short forms people search it with, text or no text", async () => {
+    // Prepare: the documents print the full form only, so the short forms are not in any text.
+    await index.index([
+      aSearchDocument({
+        id: "order",
+        docNumber: "中华人民共和国国务院令第707号",
+        title: "国务院关于修改部分行政法规的决定",
+        text: "中华人民共和国国务院令 第707号",
+      }),
+      aSearchDocument({
+        id: "joint",
+        docNumber: "中华人民共和国国务院、中央军事委员会令第602号",
+        title: "军人抚恤优待条例",
+        text: "现公布修订后的《军人抚恤优待条例》",
+      }),
+      aSearchDocument({ id: "other", docNumber: "中华人民共和国国务院令第708号", text: "国令" }),
+    ]);
+    // Act
+    const shortForms = await Promise.all(
+      ["国务院令第707号", "国令第707号", "国务院令 第 0707 号"].map((q) => ids({ q })),
+    );
+    const joint = await ids({ q: "国务院令第602号" });
+    // Assess
+    for (const found of shortForms) expect(found[0]).toBe("order");
+    expect(joint[0]).toBe("joint");
+  });
+
   it("ranks a title match above a body match", async () => {
     // Prepare
     await index.index([

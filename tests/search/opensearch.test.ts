@@ -135,6 +135,19 @@ describe("OpenSearch query building", () => {
     });
   });
 
+  it("indexes every key a joint order answers to and looks up short forms by their key", () => {
+    // Act
+    const doc = toIndexedDocument(
+      aSearchDocument({ id: "j", docNumber: "中华人民共和国国务院、中央军事委员会令第602号" }),
+    );
+    const bool = boolOf({ q: "国令第602号" });
+    // Assess
+    expect(doc.docKey).toEqual(["国务院、中央军事委员会令第602号", "国务院令第602号"]);
+    expect(bool.should).toContainEqual({
+      term: { docKey: { value: "国务院令第602号", boost: BOOSTS.docKey } },
+    });
+  });
+
   it("turns every filter into a non-scoring filter clause", () => {
     // Act
     const bool = boolOf({
@@ -206,7 +219,7 @@ describe("OpenSearch query building", () => {
       title: "國務院關於環境保護的決定",
       title_s: "国务院关于环境保护的决定",
       text_s: "环境",
-      docKey: "国发〔1985〕1号",
+      docKey: ["国发〔1985〕1号"],
       year: "2024",
     });
   });

@@ -3,9 +3,12 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import {
   docNumberKey,
+  docNumberMatches,
   formatDocNumber,
+  jointOrderKeyPrefix,
   type ParsedDocNumber,
   parseDocNumber,
+  shorterDocNumberKeys,
 } from "../../documents/doc-number.js";
 import { openDatabase, type SqliteDatabase, type SynchronousMode } from "../../platform/embedded/sqlite.js";
 import { SearchQueryError, SearchUnavailableError } from "../errors.js";
@@ -221,7 +224,7 @@ export class SqliteSearchIndex implements SearchIndex {
     if (folded !== undefined && match === undefined) return { total: 0, hits: [], facets: emptyFacets() };
     const catalogue = this.#catalogue();
     let matched = match === undefined ? undefined : this.#matching(match);
-    const own = number ? this.#ownNumber(number) : undefined;
+    const own = number ? this.#ownNumber(folded!, number) : undefined;
     if (matched?.length === 0 && own?.exact.size === 0 && own.related.size === 0) {
       // No document has the number, in the metadata or as one run of text: try its parts close
       // together but apart, as a heading prints them on two lines (江西省人民政府令 / 第232号).
@@ -261,11 +264,23 @@ export class SqliteSearchIndex implements SearchIndex {
    * Documents whose own 发文字号 is the queried number: `exact`ly (any spelling of it), or
    * `related`: a longer or shorter form of it, one key ending with the other (国务院令第588号 and
    * 中华人民共和国国务院令第588号; 国发〔2016〕23号 typed as 发〔2016〕23号). A bare 第N号 is only
-   * matched exactly: too many orders and notices share a serial.
+   * matched exactly: too many orders and notices share a serial. The short and full names of an
+   * order's issuer share one key (docNumberKey), and a joint order is its first issuer's order
+   * (国务院令第602号 is 中华人民共和国国务院、中央军事委员会令第602号).
    */
-  #ownNumber(number: ParsedDocNumber): OwnNumber {
-    const key = formatDocNumber(number).toUpperCase();
+  #ownNumber(query: string, number: ParsedDocNumber): OwnNumber {
+    const key = docNumberKey(query);
     const exact = new Set(this.#pluck("SELECT rowid FROM docs WHERE doc_key = ?", [key]));
+    const joint = jointOrderKeyPrefix(number);
+    if (joint) {
+      const rows = this.#run(
+        () =>
+          this.#conn
+            .prepare("SELECT rowid, doc_number FROM docs WHERE doc_key >= ? AND doc_key < ?")
+            .all(joint, `${joint}\u{10FFFF}`) as { rowid: number; doc_number: string }[],
+      );
+      for (const row of rows) if (docNumberMatches(query, row.doc_number)) exact.add(row.rowid);
+    }
     const related = new Set<number>();
     if (number.prefix !== "") {
       // Longer stored forms: reversed keys starting with the reversed query key.
@@ -275,10 +290,7 @@ export class SqliteSearchIndex implements SearchIndex {
         `${rev}\u{10FFFF}`,
       ]);
       // Shorter stored forms: the query key without some of its leading characters (two kept).
-      const chars = Array.from(number.prefix);
-      const shorter: string[] = [];
-      for (let i = 1; i + 2 <= chars.length; i++)
-        shorter.push(formatDocNumber({ ...number, prefix: chars.slice(i).join("") }).toUpperCase());
+      const shorter = shorterDocNumberKeys(number);
       const found = shorter.length
         ? this.#pluck(
             `SELECT rowid FROM docs WHERE doc_key IN (${shorter.map(() => "?").join(",")})`,
@@ -450,8 +462,10 @@ export class SqliteSearchIndex implements SearchIndex {
   }
 }
 
+/** Version of the 发文字号 keys (docNumberKey); 2: one key for short and full issuer names, Simplified. */
+const NUMBER_KEY_VERSION = 2;
 /** Version of what the index stores (PRAGMA user_version); see upgrade. */
-const INDEX_VERSION = 100 + TOKENIZER_VERSION;
+const INDEX_VERSION = 100 * NUMBER_KEY_VERSION + TOKENIZER_VERSION;
 
 /** The key a stored 发文字号 is found by: its canonical spelling after folding (號 → 号, １ → 1). */
 function storedKey(docNumber: string): string {

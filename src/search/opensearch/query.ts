@@ -1,4 +1,10 @@
-import { docNumberKey, formatDocNumber, parseDocNumber } from "../../documents/doc-number.js";
+import {
+  docNumberKey,
+  docNumberSearchKeys,
+  formatDocNumber,
+  parseDocNumber,
+  shorterDocNumberKeys,
+} from "../../documents/doc-number.js";
 import { SearchQueryError } from "../errors.js";
 import type { SearchDocument, SearchQuery, SearchSource } from "../ports.js";
 import { decodeCursor, fingerprint, normalizeQuery } from "../query.js";
@@ -67,7 +73,8 @@ export interface IndexedDocument {
   ref?: string;
   title: string;
   docNumber?: string;
-  docKey?: string;
+  /** Every key the 发文字号 answers to (see docNumberSearchKeys); a keyword field holds an array. */
+  docKey?: string[];
   issuers: string[];
   kind?: string;
   date?: string;
@@ -98,7 +105,7 @@ export function toIndexedDocument(d: SearchDocument): IndexedDocument {
   if (d.ref !== undefined) out.ref = d.ref;
   if (docNumber) {
     out.docNumber = docNumber;
-    out.docKey = docNumberKey(foldText(docNumber));
+    out.docKey = docNumberSearchKeys(foldText(docNumber));
   }
   if (d.kind !== undefined) out.kind = d.kind;
   if (d.date !== undefined) {
@@ -132,19 +139,6 @@ function segmentClause(
   };
   if (boost !== 1) clause.boost = boost;
   return { multi_match: clause };
-}
-
-/**
- * Keys of shorter stored forms of a number: the key without some of its leading characters, keeping
- * at least two characters before the year or 第 (国务院令第588号 → 务院令第588号, 院令第588号).
- */
-function shorterKeys(key: string, prefix: string): string[] {
-  const all = Array.from(key);
-  const length = Array.from(prefix).length;
-  const rest = all.slice(length).join("");
-  const out: string[] = [];
-  for (let i = 1; i + 2 <= length; i++) out.push(all.slice(i, length).join("") + rest);
-  return out;
 }
 
 export interface BuiltSearch {
@@ -212,7 +206,7 @@ export function buildSearchRequest(input: SearchQuery): BuiltSearch {
         // Longer stored forms (中华人民共和国国务院令第588号 for 国务院令第588号) and shorter ones.
         const escaped = key.replace(/[\\*?]/g, "\\$&");
         should.push({ wildcard: { docKey: { value: `*${escaped}`, boost: BOOSTS.relatedDocKey } } });
-        const shorter = shorterKeys(key, number.prefix);
+        const shorter = shorterDocNumberKeys(number);
         if (shorter.length) should.push({ terms: { docKey: shorter, boost: BOOSTS.relatedDocKey } });
       }
     }

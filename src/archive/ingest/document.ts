@@ -1,0 +1,93 @@
+/**
+ * One ingested document → its archive segment: segmentation of its text (segment.ts) with the
+ * source's stated metadata (hints) taking precedence over what segmentation guesses. A submitted
+ * text that is one document gives one segment, whatever headings or 令 headers it contains.
+ */
+import { findDocumentDates } from "../../documents/dates.js";
+import { kindOfTitle, linesOf, normalizeArchiveDocNumber, type Segment, segmentEdition } from "../segment.js";
+import type { DateHint, DocumentHints } from "./formats/types.js";
+import { chooseTitle } from "./title.js";
+
+const LATER_FIRST = (a: DateHint, b: DateHint) => b.value.localeCompare(a.value);
+
+/** A document's dates: what its source states (labels, record fields) and what its text gives. */
+export interface ItemDates {
+  /** The date the item is dated by, with its kind. */
+  readonly date?: DateHint | undefined;
+  /** Every date it gives about itself, stated ones first, one per kind and date. */
+  readonly dates: readonly DateHint[];
+}
+
+/**
+ * The dates of one document: stated dates (hints) and those its text gives (the signature's
+ * 成文日期, history lines, 本办法自…起施行 — read by findDocumentDates). Dated by: the 成文日期
+ * (stated, else under the signature); else the latest 发布/公布 or 修正 date; else 通过; else 施行.
+ */
+export function itemDates(text: string, hints: DocumentHints): ItemDates {
+  const stated = hints.dates ?? [];
+  const found = findDocumentDates(text.split("\n"));
+  const fromText: DateHint[] = found.dates.map((d) => ({ kind: d.kind, value: d.date, printed: d.printed }));
+  const dates: DateHint[] = [];
+  for (const d of [...stated, ...fromText])
+    if (!dates.some((x) => x.kind === d.kind && x.value === d.value)) dates.push(d);
+  const chosen = found.date
+    ? { kind: found.date.kind, value: found.date.date, printed: found.date.printed }
+    : undefined;
+  // Nothing stated: the text's own reading decides.
+  if (stated.length === 0) return { date: chosen, dates };
+  const written =
+    stated.find((d) => d.kind === "written") ??
+    (found.date?.kind === "written"
+      ? { kind: "written" as const, value: found.date.date, printed: found.date.printed }
+      : undefined);
+  if (written) return { date: written, dates };
+  const published = dates.filter((d) => d.kind === "published" || d.kind === "amended").sort(LATER_FIRST)[0];
+  const date =
+    published ?? dates.find((d) => d.kind === "adopted") ?? dates.find((d) => d.kind === "effective");
+  return { date, dates };
+}
+
+/** The segment of one ingested document (text as read, hints as stated). */
+export function segmentDocument(text: string, hints: DocumentHints = {}): Segment {
+  const segments = segmentEdition(linesOf(text));
+  const guessed = segments.find((s) => !s.missing.includes("title")) ?? segments[0];
+  const choice = chooseTitle(text, hints);
+  // No title found: left empty for review rather than a line of the body passed off as one.
+  const title = choice?.title ?? "";
+  const missing = new Set<Segment["missing"][number]>(
+    guessed?.missing ?? ["title", "date", "issuers", "kind"],
+  );
+  if (choice) missing.delete("title");
+  else missing.add("title");
+
+  const docNumberPrinted = hints.docNumberPrinted?.trim() || guessed?.docNumberPrinted;
+  const docNumber = hints.docNumberPrinted
+    ? normalizeArchiveDocNumber(hints.docNumberPrinted)
+    : guessed?.docNumber;
+
+  const { date, dates } = itemDates(text, hints);
+  if (date) missing.delete("date");
+  else missing.add("date");
+
+  const issuers = hints.issuers?.length ? hints.issuers : (guessed?.issuers ?? []);
+  if (issuers.length) missing.delete("issuers");
+
+  const kind = (choice && kindOfTitle(title)) ?? guessed?.kind ?? hints.kind;
+  if (kind) missing.delete("kind");
+  else missing.add("kind");
+
+  return {
+    title,
+    docNumberPrinted,
+    docNumber,
+    issuers,
+    date: date?.value,
+    datePrinted: date?.printed,
+    dateKind: date?.kind,
+    dates: dates.map((d) => ({ kind: d.kind, date: d.value })),
+    kind,
+    text,
+    pages: [1],
+    missing: (["title", "date", "issuers", "kind"] as const).filter((m) => missing.has(m)),
+  };
+}
