@@ -17,7 +17,7 @@ describe("queue consumer concurrency", () => {
     mappings = Object.entries(resourcesOf(gazette.statelessTemplate, "AWS::Lambda::EventSourceMapping")).map(
       ([id, m]) => ({
         id,
-        functionId: (m.Properties?.FunctionName as { Ref: string }).Ref,
+        functionId: (m.Properties?.FunctionName as { Ref?: string } | undefined)?.Ref ?? "",
         max: (m.Properties?.ScalingConfig as { MaximumConcurrency?: number } | undefined)?.MaximumConcurrency,
       }),
     );
