@@ -14,12 +14,7 @@
  * Each title starts a new document; text before the first title (mastheads, contents) is not
  * a document.
  */
-import {
-  type DatedEvent,
-  type DateKind,
-  findDocumentDates,
-  parseChineseDate,
-} from "../documents/dates.js";
+import { type DatedEvent, type DateKind, findDocumentDates, parseChineseDate } from "../documents/dates.js";
 import { findDocNumbers, normalizeDocNumber } from "../documents/doc-number.js";
 
 /**
@@ -138,9 +133,15 @@ export interface Segment {
   readonly missing: readonly ("title" | "date" | "issuers" | "kind")[];
 }
 
-/** A date that opens a regulation's history line: 1989年6月17日, 二〇一一年一月八日 (spaces tolerated). */
-const HISTORY_DATE = /^[\s\u3000（(]*[0-9０-９〇○零一二三四五六七八九]{4}[\s\u3000]*年[^，。；、\n]{1,12}日[\s\u3000]*$/u;
-const PROMULGATED = /^[\s\u3000]*(?:发布|發布|公布|颁布|頒布)/u;
+/**
+ * What opens a regulation's history line before its number: an item number, a date (1989年6月17日,
+ * 二〇一一年一月八日, 中華民國一百零四年十二月十七日) and the promulgating organ (行政院, 總統).
+ */
+const HISTORY_DATE =
+  /^[\s\u3000（(]*(?:\d{1,3}[.．、]\s*)?(?:中華民國|中华民国|民國|民国)?[0-9０-９〇○零一二三四五六七八九十百]{1,4}[\s\u3000]*年[^，。；、\n]{1,12}日[\s\u3000]*[\p{Script=Han}]{0,15}[\s\u3000]*$/u;
+/** What follows the number in a history line: 发布, 令修正公布, 號令制定公布, 函訂頒. */
+const PROMULGATED =
+  /^[\s\u3000]*(?:令|函)?[\s\u3000]*(?:发布|發布|公布|颁布|頒布|制定|修正|订定|訂定|订颁|訂頒|废止|廢止)/u;
 
 /**
  * The 发文字号 a line prints as a document's own (see findDocNumbers for the grammar): the number
@@ -151,7 +152,9 @@ const PROMULGATED = /^[\s\u3000]*(?:发布|發布|公布|颁布|頒布)/u;
 export function docNumberIn(line: string): string | undefined {
   const found = findDocNumbers(line);
   const own = found.find(
-    (m) => m.standalone || (/^[\s\u3000]*$/.test(line.slice(0, m.start)) && /^[\s\u3000]/u.test(line.slice(m.end))),
+    (m) =>
+      m.standalone ||
+      (/^[\s\u3000]*$/.test(line.slice(0, m.start)) && /^[\s\u3000]/u.test(line.slice(m.end))),
   );
   if (own) return own.printed.trim();
   const first = found[0];
