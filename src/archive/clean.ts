@@ -15,6 +15,7 @@
  * Clean pages pass through these steps nearly unchanged.
  */
 import type { GreyImage } from "./images.js";
+import { linesRunDown } from "./ocr/layout.js";
 
 export function medianFilter3(image: GreyImage): GreyImage {
   const { width: w, height: h, pixels: src } = image;
@@ -173,9 +174,10 @@ export interface LayoutGuess {
 export function guessLayout(image: GreyImage): LayoutGuess {
   const factor = Math.max(1, Math.floor(Math.max(image.width, image.height) / 600));
   const small = downsample(image, factor);
-  const rows = profileVariance(small, 0, false) / small.height;
-  const cols = profileVariance(small, 0, true) / small.width;
-  const vertical = cols > rows * 1.3;
+  // The direction from the space between lines (ocr/layout.ts): profile variance alone mistakes
+  // a page of short two-column lines, or a skewed one, for vertical text, and the deskew then
+  // turns it the wrong way.
+  const vertical = linesRunDown(image);
   let best = 0;
   let bestVariance = -1;
   for (let deg = -5; deg <= 5.001; deg += 0.25) {

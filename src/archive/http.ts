@@ -1,6 +1,7 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Principal } from "../http/auth.js";
+import { isJsonType, isMultipartType, readJsonBody, readMultipart } from "../http/body.js";
 import { HttpProblem } from "../http/errors.js";
 import { jsonResponse } from "../http/json.js";
 import { InvalidArchiveRequestError, problem, ScanTooLargeError } from "./errors.js";
@@ -13,22 +14,11 @@ type ArchiveEnv = { Variables: { principal: Principal } };
 const MAX_JSON_BYTES = 20 * 1024 * 1024;
 const MULTIPART_OVERHEAD = 1024 * 1024;
 
-async function jsonBody(request: Request): Promise<unknown> {
-  const type = (request.headers.get("content-type") ?? "").toLowerCase();
-  if (!type.startsWith("application/json")) {
-    throw new InvalidArchiveRequestError("Send application/json", [
-      problem("Content-Type", "unsupported_media_type", "Send the request body as application/json"),
-    ]);
-  }
-  const text = await request.text();
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new InvalidArchiveRequestError("invalid JSON", [
-      problem(null, "invalid_json", "The request body is not valid JSON"),
-    ]);
-  }
-}
+/** Upload requests and scan keys: small JSON. */
+const MAX_REQUEST_JSON_BYTES = 1024 * 1024;
+
+/** A JSON body (exact media type, UTF-8, bounded, depth-checked: http/body.ts). */
+const jsonBody = (request: Request, maxBytes = MAX_REQUEST_JSON_BYTES) => readJsonBody(request, { maxBytes });
 
 const forbidden = (message: string) => new HttpProblem(403, [{ code: "forbidden", field: null, message }]);
 
@@ -109,12 +99,12 @@ export function createArchiveRoutes(deps: {
     }),
     async (c) => {
       const by = c.get("principal").id;
-      const type = (c.req.header("content-type") ?? "").toLowerCase();
-      if (type.startsWith("application/json")) {
+      const type = c.req.header("content-type");
+      if (isJsonType(type)) {
         const job = await archive.submitScanKeys(await jsonBody(c.req.raw), by);
         return jsonResponse({ job }, 202, { location: `/api/archive/jobs/${job.id}` });
       }
-      if (!type.startsWith("multipart/form-data")) {
+      if (!isMultipartType(type)) {
         throw new InvalidArchiveRequestError("unsupported media type", [
           problem(
             "Content-Type",
@@ -123,7 +113,7 @@ export function createArchiveRoutes(deps: {
           ),
         ]);
       }
-      const form = await c.req.parseBody({ all: true });
+      const form = await readMultipart(c.req.raw);
       const raw = form.files;
       const parts = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter(
         (p): p is File => p instanceof File,
@@ -178,7 +168,7 @@ export function createArchiveRoutes(deps: {
       },
     }),
     async (c) => {
-      const job = await archive.submitTexts(await jsonBody(c.req.raw), c.get("principal").id);
+      const job = await archive.submitTexts(await jsonBody(c.req.raw, MAX_JSON_BYTES), c.get("principal").id);
       return jsonResponse({ job }, 202, { location: `/api/archive/jobs/${job.id}` });
     },
   );
@@ -221,7 +211,7 @@ export function createArchiveRoutes(deps: {
     }
     const item = await archive.correctItem(
       c.req.param("id"),
-      await jsonBody(c.req.raw),
+      await jsonBody(c.req.raw, MAX_JSON_BYTES),
       c.get("principal").id,
       expected,
     );

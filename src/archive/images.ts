@@ -5,11 +5,15 @@
  * or throws a 4xx error naming the field and the reason: not a supported format, corrupt,
  * encrypted (password-protected PDF), oversized (bytes, pages), or a decompression bomb. Pixel
  * counts of PNG, JPEG and TIFF are read from their headers BEFORE anything is decoded, so a small
- * file declaring a 100,000 × 100,000 image is refused without allocating it.
+ * file declaring a 100,000 × 100,000 image is refused without allocating it. PNG, JPEG and TIFF
+ * are then checked whole (scan-format.ts `imageStructureProblem`: truncation, chunk CRCs, data
+ * past the end) and every page decoded, refused as corrupt when the decoder fails or complains
+ * about the data: mupdf otherwise reads a truncated PNG as a blank page.
  *
  * rasterise — reads: one page of a file. Writes: an 8-bit grey raster (PDF pages at 200 dpi,
  * which measured better than 300 dpi with Tesseract's Chinese models; images at their own
- * resolution).
+ * resolution). A page whose file turns out broken here (a key changed after it was checked)
+ * throws PageUnreadableError, as an undecodable one does: the page is failed, never blank.
  */
 import "./mupdf-wasm.js";
 import * as mupdf from "mupdf";
@@ -22,6 +26,7 @@ import {
 } from "./errors.js";
 import {
   type GreyImage,
+  imageStructureProblem,
   PDF_RENDER_DPI,
   SCAN_CONTENT_TYPES,
   type ScanFormat,
@@ -116,6 +121,36 @@ function tiffSizes(b: Uint8Array): { width: number; height: number }[] | undefin
   return sizes;
 }
 
+/**
+ * What mupdf's decoders say about damaged data. They carry on after these (a truncated PNG is
+ * filled with white, a JPEG cut short with grey), so they are what tells a broken file.
+ */
+const DAMAGED =
+  /premature|truncat|missing|corrupt|crc|checksum|bad |invalid|unexpected|damaged|extraneous|resync|not sequential|too much data|huffman|end of (data|file)/i;
+
+/**
+ * Runs a decode with mupdf's log captured; throws an Error naming the complaint when a decoder
+ * reports damaged data (or an error) meanwhile. mupdf's calls are synchronous, so nothing else
+ * logs in between.
+ */
+function decodeStrictly<T>(decode: () => T): T {
+  const complaints: string[] = [];
+  mupdf.setLog({
+    error: (message) => complaints.push(message),
+    warning: (message) => {
+      if (DAMAGED.test(message)) complaints.push(message);
+    },
+  });
+  let result: T;
+  try {
+    result = decode();
+  } finally {
+    mupdf.setLog(null);
+  }
+  if (complaints.length) throw new Error(complaints.join("; "));
+  return result;
+}
+
 function openDocument(bytes: Uint8Array, format: ScanFormat): mupdf.Document {
   return mupdf.Document.openDocument(bytes, SCAN_CONTENT_TYPES[format]);
 }
@@ -158,6 +193,8 @@ export function inspectScan(bytes: Uint8Array, field: string, limits: ScanLimits
       if (width === 0 || height === 0) throw corrupt("empty image");
       if (width * height > limits.maxPixels) throw bomb(width, height);
     }
+    const broken = imageStructureProblem(bytes, format);
+    if (broken) throw corrupt(broken);
   }
   let doc: mupdf.Document;
   try {
@@ -194,6 +231,17 @@ export function inspectScan(bytes: Uint8Array, field: string, limits: ScanLimits
       }
     } else if (sizes && sizes.length !== pages) {
       throw corrupt("the image headers and the decoder disagree on the page count");
+    }
+    if (format !== "pdf") {
+      // Decoded whole, every page: a file is refused now rather than read later as a blank page.
+      for (let i = 0; i < pages; i++) {
+        try {
+          decodeStrictly(() => rasterise(bytes, format, i, limits, doc));
+        } catch (error) {
+          const detail = error instanceof Error ? error.message : String(error);
+          throw corrupt(pages > 1 ? `page ${i + 1}: ${detail}` : detail);
+        }
+      }
     }
     return { format, pages };
   } finally {
@@ -270,25 +318,13 @@ export function rasterisePage(
 ): GreyImage {
   let doc: mupdf.Document | undefined;
   try {
-    if (format === "png" || format === "jpeg") {
-      const image = new mupdf.Image(bytes);
-      if (image.getWidth() * image.getHeight() > limits.maxPixels)
-        throw new PageUnreadableError("too many pixels");
-      const pixmap = image.toPixmap();
-      return toGrey(pixmap);
-    }
-    doc = openDocument(bytes, format);
-    const page = doc.loadPage(index);
-    let scale = PDF_RENDER_DPI / 72;
-    if (format === "tiff") {
-      const size = tiffSizes(bytes)?.[index];
-      const [x0, , x1] = page.getBounds();
-      if (!size || size.width * size.height > limits.maxPixels)
-        throw new PageUnreadableError("bad TIFF page size");
-      scale = size.width / (x1 - x0);
-    }
-    const pixmap = page.toPixmap(mupdf.Matrix.scale(scale, scale), mupdf.ColorSpace.DeviceGray, false);
-    return toGrey(pixmap);
+    const broken = imageStructureProblem(bytes, format);
+    if (broken) throw new PageUnreadableError(`page ${index + 1} cannot be decoded: ${broken}`);
+    if (format !== "png" && format !== "jpeg") doc = openDocument(bytes, format);
+    const opened = doc;
+    // PDFs are checked when opened, and a page that renders with a missing font is still a page.
+    if (format === "pdf") return rasterise(bytes, format, index, limits, opened);
+    return decodeStrictly(() => rasterise(bytes, format, index, limits, opened));
   } catch (error) {
     if (error instanceof PageUnreadableError) throw error;
     throw new PageUnreadableError(
@@ -299,6 +335,41 @@ export function rasterisePage(
     );
   } finally {
     doc?.destroy();
+  }
+}
+
+/** Decodes one page (PNG and JPEG straight from their bytes; PDF and TIFF pages from `doc`). */
+function rasterise(
+  bytes: Uint8Array,
+  format: ScanFormat,
+  index: number,
+  limits: ScanLimits,
+  doc: mupdf.Document | undefined,
+): GreyImage {
+  if (format === "png" || format === "jpeg") {
+    const image = new mupdf.Image(bytes);
+    try {
+      if (image.getWidth() * image.getHeight() > limits.maxPixels)
+        throw new PageUnreadableError("too many pixels");
+      return toGrey(image.toPixmap());
+    } finally {
+      image.destroy();
+    }
+  }
+  const page = doc!.loadPage(index);
+  try {
+    let scale = PDF_RENDER_DPI / 72;
+    if (format === "tiff") {
+      const size = tiffSizes(bytes)?.[index];
+      const [x0, , x1] = page.getBounds();
+      if (!size || size.width * size.height > limits.maxPixels)
+        throw new PageUnreadableError("bad TIFF page size");
+      scale = size.width / (x1 - x0);
+    }
+    const pixmap = page.toPixmap(mupdf.Matrix.scale(scale, scale), mupdf.ColorSpace.DeviceGray, false);
+    return toGrey(pixmap);
+  } finally {
+    page.destroy();
   }
 }
 

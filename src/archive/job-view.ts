@@ -22,7 +22,16 @@ export interface JobView {
   /** Scans: the script read (sim/tra), once decided; "auto" before the first page is read. */
   readonly script?: Script | "auto" | undefined;
   readonly progress: Record<string, { total: number; done: number; failed: number }>;
-  readonly pages: { index: number; text: string; confidence: number; status: string; error?: string }[];
+  readonly pages: {
+    index: number;
+    text: string;
+    confidence: number;
+    status: string;
+    error?: string;
+    /** Scans: the script the page was read in and the turn that set it upright. */
+    script?: Script;
+    rotation?: number;
+  }[];
   readonly items: ItemSummary[];
 }
 
@@ -67,6 +76,8 @@ export async function readJobView(
             confidence: u.confidence,
             status: u.status,
             ...(u.error ? { error: u.error } : {}),
+            ...(u.script ? { script: u.script } : {}),
+            ...(u.rotation !== undefined ? { rotation: u.rotation } : {}),
           }))
         : [],
     items,

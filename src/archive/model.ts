@@ -70,6 +70,10 @@ export interface UnitResult {
   readonly height?: number | undefined;
   readonly language?: string | undefined;
   readonly vertical?: boolean | undefined;
+  /** Scans: the script this page was read in (decided per page unless the job fixes it). */
+  readonly script?: Script | undefined;
+  /** Scans: clockwise turn (degrees) that set the scanned page upright before reading. */
+  readonly rotation?: 0 | 90 | 180 | 270 | undefined;
   /** Texts: the client's reference. */
   readonly ref?: string | undefined;
   /**

@@ -1,10 +1,12 @@
 /**
  * Stage 2, page unit (queue consumer, one "archive" message): one page read or one text cleaned.
  *
- * Reads: the job record; scans: the original scan blob (records.ts `scanKey`) and, for an auto
- *   job, the script its first page decided; texts: the submitted text (`textKey`).
- * Scans: rasterise → clean → OCR. Writes the page PNG and hOCR blobs (`pageBase`), the decided
- *   script (first page of an auto job, written once), and the page's unit result.
+ * Reads: the job record; scans: the original scan blob (records.ts `scanKey`); texts: the
+ *   submitted text (`textKey`).
+ * Scans: rasterise → readPage (clean → orientation → layout → OCR per block, ocr/page.ts). Writes
+ *   the upright page PNG and its hOCR blobs (`pageBase`), the job's script as first decided (auto
+ *   jobs, written once, for the job view), and the page's unit result with the script and the
+ *   turn it was read with.
  * Texts: strips scrape noise. Writes the unit result.
  * The unit result (`unitSk`) is written once (conditional put), so a redelivered message changes
  * nothing; a page that cannot be read (or keeps failing) is recorded as failed and the job goes
@@ -16,14 +18,13 @@ import { PageUnreadableError } from "./errors.js";
 import { type FieldMappingOverride, mergeOverrides } from "./ingest/formats/json.js";
 import { readDocuments } from "./ingest/read.js";
 import type { ArchiveJob, UnitResult } from "./model.js";
-import type { OcrEngine, OcrResult } from "./ocr/engine.js";
+import type { OcrEngine } from "./ocr/engine.js";
 import {
   type ArchiveMessage,
   ignoreConflict,
   JOB_SK,
   jobPk,
   pageBase,
-  readDecidedScript,
   SCRIPT_SK,
   textKey,
   unitSk,
@@ -46,8 +47,8 @@ export interface PageUnitOptions {
  * scan (events, reposts, publisher) never load the binary.
  */
 const imaging = async () => {
-  const [images, clean] = await Promise.all([import("./images.js"), import("./clean.js")]);
-  return { ...images, cleanPage: clean.cleanPage };
+  const [images, page] = await Promise.all([import("./images.js"), import("./ocr/page.js")]);
+  return { ...images, readPage: page.readPage };
 };
 
 export class PageUnit {
@@ -119,47 +120,40 @@ export class PageUnit {
     const file = job.files[plan.file]!;
     const blob = await this.platform.blobs.get(file.key);
     if (!blob) throw new Error(`Scan ${file.key} is missing`);
-    const { rasterisePage, cleanPage, encodePng } = await imaging();
+    const { rasterisePage, encodePng, readPage } = await imaging();
     const raster = rasterisePage(blob.bytes, file.format, plan.pageInFile, this.options.limits);
-    const cleaned = cleanPage(raster);
-    const png = encodePng(cleaned.image);
     const engine = await this.ocrEngine();
-    const vertical = cleaned.layout.vertical;
-    let result: OcrResult;
-    const decided = job.script === "auto" ? await readDecidedScript(this.platform, job.id) : job.script;
-    if (decided) {
-      result = await engine.recognize(png, { script: decided, vertical });
-    } else {
-      // Simplified or Traditional, decided once per job (a gazette issue is in one script): the
-      // first page is read with both models and the more confident reading wins. Confidence
-      // alone, not a threshold: chi_sim reads a Traditional page as fluent Simplified with a
-      // confidence of ~87, chi_tra reads it at ~90.
-      const sim = await engine.recognize(png, { script: "sim", vertical });
-      const tra = await engine.recognize(png, { script: "tra", vertical });
-      result = tra.confidence > sim.confidence ? tra : sim;
+    // Orientation, layout and script are decided per page (ocr/page.ts): an edition can mix
+    // Simplified and Traditional pages, upright and turned ones.
+    const reading = await readPage(raster, engine, { script: job.script });
+    if (job.script === "auto") {
+      // The job's script as shown in its view: the first page to decide.
       await ignoreConflict(
         this.platform.records.put(
-          { pk: jobPk(job.id), sk: SCRIPT_SK, data: { script: result === tra ? "tra" : "sim", page: index } },
+          { pk: jobPk(job.id), sk: SCRIPT_SK, data: { script: reading.script, page: index } },
           { kind: "absent" },
         ),
       );
     }
+    const png = encodePng(reading.image);
     const base = pageBase(job.id, index);
     await this.platform.blobs.put(`${base}.png`, png, { contentType: "image/png" });
-    await this.platform.blobs.put(`${base}.hocr`, new TextEncoder().encode(result.hocr), {
+    await this.platform.blobs.put(`${base}.hocr`, new TextEncoder().encode(reading.hocr), {
       contentType: "text/html; charset=utf-8",
     });
     return {
       index,
       status: "done",
-      text: result.text,
-      confidence: Math.round(result.confidence * 10) / 10,
+      text: reading.text,
+      confidence: Math.round(reading.confidence * 10) / 10,
       imageKey: `${base}.png`,
       hocrKey: `${base}.hocr`,
-      width: cleaned.image.width,
-      height: cleaned.image.height,
-      language: result.language,
-      vertical,
+      width: reading.image.width,
+      height: reading.image.height,
+      language: reading.language,
+      vertical: reading.vertical,
+      script: reading.script,
+      rotation: reading.rotation,
     };
   }
 

@@ -189,3 +189,58 @@ export const SAMPLE_LINES_TRADITIONAL: readonly string[] = [
   "認識林業工作的重要意義，切實加強組織領",
   "導，落實工作責任，強化監督檢查。",
 ];
+
+/** The part of a raster holding ink (grey < 160), with `margin` pixels of paper around it. */
+export function inkCrop(image: GreyImage, margin = 30): GreyImage {
+  let x0 = image.width;
+  let y0 = image.height;
+  let x1 = 0;
+  let y1 = 0;
+  for (let y = 0; y < image.height; y++) {
+    for (let x = 0; x < image.width; x++) {
+      if (image.pixels[y * image.width + x]! < 160) {
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        if (y > y1) y1 = y;
+      }
+    }
+  }
+  if (x1 < x0) return image;
+  x0 = Math.max(0, x0 - margin);
+  y0 = Math.max(0, y0 - margin);
+  x1 = Math.min(image.width, x1 + margin + 1);
+  y1 = Math.min(image.height, y1 + margin + 1);
+  const width = x1 - x0;
+  const pixels = new Uint8Array(width * (y1 - y0));
+  for (let y = y0; y < y1; y++)
+    pixels.set(image.pixels.subarray(y * image.width + x0, y * image.width + x1), (y - y0) * width);
+  return { width, height: y1 - y0, pixels };
+}
+
+/**
+ * A page assembled from parts: each raster pasted at its position on white paper, and black
+ * rules (boxes) drawn — for layouts of several blocks (columns side by side, tiers one above
+ * the other).
+ */
+export function composePage(
+  width: number,
+  height: number,
+  parts: readonly { readonly image: GreyImage; readonly x: number; readonly y: number }[],
+  rules: readonly {
+    readonly x0: number;
+    readonly y0: number;
+    readonly x1: number;
+    readonly y1: number;
+  }[] = [],
+): GreyImage {
+  const pixels = new Uint8Array(width * height).fill(255);
+  for (const { image, x, y } of parts) {
+    for (let row = 0; row < image.height && y + row < height; row++) {
+      const w = Math.min(image.width, width - x);
+      pixels.set(image.pixels.subarray(row * image.width, row * image.width + w), (y + row) * width + x);
+    }
+  }
+  for (const r of rules) for (let y = r.y0; y < r.y1; y++) pixels.fill(0, y * width + r.x0, y * width + r.x1);
+  return { width, height, pixels };
+}

@@ -314,7 +314,7 @@ export interface FoundDate extends DatedEvent {
    * How it was found: the date line under the signature, a labelled field (发布日期：), a
    * history line (…令第N号发布, …会议通过), or a sentence of the text about itself (本办法自…起施行).
    */
-  readonly source: "signature" | "label" | "history" | "text";
+  readonly source: SourcedDate["source"];
 }
 
 export interface DocumentDates {
@@ -373,14 +373,17 @@ function clauseKind(clause: string): DateKind | undefined {
       /[\s\u3000，,；;、。）)\]】]*(?:根据|根據|经|經|并|並|自|于|於|及|和|又)?[\s\u3000，,；;、（([【]*$/u,
       "",
     )
+    // …发布，自发布之日起施行 / …公布；並自公布日施行: the entry into force that follows on the same day.
+    .replace(/[，,；;][\s\u3000]*(?:并|並)?[\s\u3000]*自[^，,。；;]{0,20}(?:施行|实施|實施|生效)$/u, "")
     .trim();
   if (!c || [...c].length > 80 || /[。，,？！]/.test(c)) return undefined;
   for (const [re, kind] of VERBS) {
     const m = re.exec(c);
-    // The verb ends the clause, or is followed by what it covers (全文 20 條, 第3、5條條文, 施行).
+    // The verb ends the clause, or is followed by what it covers (全文 20 條, 第3、5條條文, 施行,
+    // 自发布之日施行).
     if (
       m &&
-      /^(?:[\s\u3000]*|[\s\u3000]*(?:全文|第|并|並|施行|实施|實施|公布|發布|发布|公佈).*)$/u.test(
+      /^(?:[\s\u3000]*|[\s\u3000，,；;]*(?:全文|第|并|並|自|同时|同時|施行|实施|實施|公布|發布|发布|公佈).*)$/u.test(
         c.slice(m.index + m[0].length),
       )
     )
@@ -396,7 +399,12 @@ function clauseKind(clause: string): DateKind | undefined {
  * 自2005年5月1日起施行). Anything else on the line (a sentence that cites a date) makes it no
  * history line.
  */
-function historyEvents(line: string): { kind: DateKind; match: DateMatch }[] | undefined {
+interface HistoryEvent {
+  readonly kind: DateKind;
+  readonly match: DateMatch;
+}
+
+function historyEvents(line: string): HistoryEvent[] | undefined {
   const t = line
     .replace(/^[（(【[]+|[）)】\]。]+$/g, "")
     .replace(/^\d{1,3}[.、．]\s*/, "")
@@ -404,7 +412,7 @@ function historyEvents(line: string): { kind: DateKind; match: DateMatch }[] | u
   const found = datesInText(t);
   if (found.length === 0) return undefined;
   if (!/^(?:根据|根據|经|經|自|于|於|并|並)?[\s\u3000]*$/.test(t.slice(0, found[0]!.start))) return undefined;
-  const events: { kind: DateKind; match: DateMatch }[] = [];
+  const events: HistoryEvent[] = [];
   for (const [i, match] of found.entries()) {
     const clause = t.slice(match.end, found[i + 1]?.start ?? t.length);
     const before = t.slice(i > 0 ? found[i - 1]!.end : 0, match.start);
@@ -475,25 +483,37 @@ const SIGNER =
  */
 export function findDocumentDates(lines: readonly string[]): DocumentDates {
   const found: FoundDate[] = [];
-  /** Bare date lines below the text (the signature's), and bracketed date lines. */
-  const signed: FoundDate[] = [];
-  const bracketed: FoundDate[] = [];
   const add = (kind: DateKind, match: DateMatch, line: number, source: FoundDate["source"]) => {
-    if (!plausible(match.date)) return undefined;
-    const f: FoundDate = { kind, date: match.date, printed: match.printed.trim(), line, source };
-    found.push(f);
-    return f;
+    if (plausible(match.date))
+      found.push({ kind, date: match.date, printed: match.printed.trim(), line, source });
+  };
+  const texts = lines.map(strip);
+  /** The next non-empty line after `i`, if any. */
+  const next = (i: number) => {
+    for (let j = i + 1; j < texts.length; j++) if (texts[j]) return j;
+    return undefined;
+  };
+  const previous = (i: number) => {
+    for (let j = i - 1; j >= 0; j--) if (texts[j]) return j;
+    return undefined;
   };
   let bodySeen = false;
-  for (const [i, raw] of lines.entries()) {
-    const line = strip(raw);
-    if (!line) continue;
+  let skip = -1;
+  for (const [i, line] of texts.entries()) {
+    if (!line || i <= skip) continue;
     const labels = [...line.matchAll(LABEL)];
     if (labels.length) {
       for (const label of labels) {
         const kind = dateKindOfLabel(label[1]!);
-        const first = datesInText(line.slice(label.index + label[0].length))[0];
-        if (kind && first && first.start === 0) add(kind, first, i, "label");
+        const rest = line.slice(label.index + label[0].length);
+        // The value is on the label's line, or alone on the next (a table's label cell, then its value).
+        const valueLine = rest.trim() ? i : labels.length === 1 ? next(i) : undefined;
+        const value = valueLine === i ? rest : valueLine !== undefined ? texts[valueLine]! : "";
+        const first = datesInText(value)[0];
+        if (kind && first && /^[\s\u3000]*$/.test(value.slice(0, first.start))) {
+          add(kind, first, valueLine!, "label");
+          if (valueLine !== i) skip = valueLine!;
+        }
       }
       continue;
     }
@@ -502,22 +522,43 @@ export function findDocumentDates(lines: readonly string[]): DocumentDates {
       if (/[。；！？]/.test(line)) bodySeen = true;
       continue;
     }
+    const only = all.length === 1 ? all[0]! : undefined;
     const bare = line.replace(/[\s\u3000]+/g, "");
     const inBrackets = /^[（(].*[）)]$/.test(bare);
-    const alone = bare.replace(/^[（(]|[）)]$/g, "");
-    const only = all.length === 1 ? all[0]! : undefined;
+    // A date alone on its line; a short note may follow it (中華民國95年2月14日（補登）).
+    const unnoted = bare.replace(/(日|號|号)[（(][^（()）]{1,6}[）)]$/u, "$1");
+    const alone = inBrackets ? unnoted.replace(/^[（(]|[）)]$/g, "") : unnoted;
     if (only && /年/.test(only.printed) && only.printed.replace(/[\s\u3000]+/g, "") === alone) {
-      // A date alone on its line: the 成文日期 below the text, or in brackets under a title.
-      const f = bodySeen || inBrackets ? add("written", only, i, "signature") : undefined;
-      if (f) (inBrackets ? bracketed : signed).push(f);
+      const before = previous(i);
+      const after = next(i);
+      if (bodySeen || inBrackets) {
+        // The 成文日期 below the text, or in brackets under a title.
+        add("written", only, i, inBrackets && !bodySeen ? "heading" : "signature");
+        continue;
+      }
+      if ([before, after].some((j) => j !== undefined && isNumberLine(texts[j]!))) {
+        // Printed next to the 发文字号 in the document's head (Taiwan: 中華民國95年3月8日 / 院臺財字第…號).
+        add("written", only, i, "signature");
+        continue;
+      }
+    }
+    if (
+      only &&
+      !bodySeen &&
+      /年/.test(only.printed) &&
+      /^[\p{Script=Han}\s\u3000]{2,24}$/u.test(line.slice(0, only.start)) &&
+      /^[\s\u3000]*$/.test(line.slice(only.end)) &&
+      [previous(i), next(i)].some((j) => j !== undefined && isNumberLine(texts[j]!))
+    ) {
+      // The head on one line, then the 发文字号: 行政院令　中華民國95年3月8日 / 院臺財字第…號.
+      add("written", only, i, "signature");
       continue;
     }
     if (only && bodySeen && /年/.test(only.printed) && SIGNER.test(line.slice(0, only.start))) {
       // 四川省人民政府　2024年5月3日 (signature and date on one line), or the 版记's 印发 date.
       const tail = line.slice(only.end).replace(/[\s\u3000]+/g, "");
       if (tail === "") {
-        const f = add("written", only, i, "signature");
-        if (f) signed.push(f);
+        add("written", only, i, "signature");
         continue;
       }
       if (/^(?:印发|印發|发布|發布)$/.test(tail)) {
@@ -525,9 +566,11 @@ export function findDocumentDates(lines: readonly string[]): DocumentDates {
         continue;
       }
     }
-    const history = historyEvents(line);
+    const own = historyEvents(line);
+    const history = own ? { events: own, through: i } : continuedHistory(i);
     if (history) {
-      for (const e of history) add(e.kind, e.match, i, "history");
+      for (const e of history.events) add(e.kind, e.match, i, "history");
+      skip = history.through;
       continue;
     }
     const first = all[0]!;
@@ -545,22 +588,112 @@ export function findDocumentDates(lines: readonly string[]): DocumentDates {
     for (const match of inForceSentence(line)) add("effective", match, i, "text");
     if (/[。；！？]/.test(line)) bodySeen = true;
   }
-  const written =
-    signed.at(-1) ?? found.find((f) => f.kind === "written" && f.source === "label") ?? bracketed.at(-1);
-  const dates = found.filter((f, n) => found.findIndex((g) => g.kind === f.kind && g.date === f.date) === n);
-  return { date: written ?? datedBy(found), dates };
+
+  /**
+   * A history clause broken over lines by a crawler or a narrow column: 1984年4月4日 国务院 /
+   * 中央军委发布; 中華民國 58 年 12 月 5 日 / 修正全文12條. Up to two short lines without a date or a
+   * sentence end are joined to the dated line.
+   */
+  function continuedHistory(i: number): { events: HistoryEvent[]; through: number } | undefined {
+    let joined = texts[i]!;
+    let j: number | undefined = i;
+    for (let n = 0; n < 2; n++) {
+      j = next(j);
+      if (j === undefined) return undefined;
+      const more = texts[j]!;
+      if (
+        [...more].length > 40 ||
+        /[。！？：:]/.test(more) ||
+        datesInText(more).length ||
+        isNumberLine(more)
+      )
+        return undefined;
+      joined += more;
+      const events = historyEvents(joined);
+      if (events) return { events, through: j };
+    }
+    return undefined;
+  }
+
+  // One per kind and date, where it first appears, from the strongest place it was found.
+  const rank = (f: FoundDate) => SOURCE_RANK.indexOf(f.source);
+  const dates = found
+    .filter((f, n) => found.findIndex((g) => g.kind === f.kind && g.date === f.date) === n)
+    .map((f) =>
+      found
+        .filter((g) => g.kind === f.kind && g.date === f.date)
+        .reduce((a, b) => (rank(b) < rank(a) ? b : a)),
+    );
+  return { date: chooseDocumentDate(found), dates };
 }
 
-/** Without a 成文日期: the latest published/amended date, else the latest adoption, else entry into force. */
-function datedBy(found: readonly FoundDate[]): FoundDate | undefined {
-  const latest = (kinds: readonly DateKind[]) =>
-    found
-      .filter((f) => kinds.includes(f.kind))
-      .reduce<FoundDate | undefined>((best, f) => {
-        if (!best || f.date > best.date) return f;
-        // The same day published and amended (修正公布) is an amendment.
-        if (f.date === best.date && f.kind === "amended" && best.kind !== "amended") return f;
-        return best;
-      }, undefined);
-  return latest(["published", "amended"]) ?? latest(["adopted"]) ?? latest(["effective"]);
+/** A 发文字号 alone on a line: 院臺財字第0950009842號, 国发〔2016〕23号, 国务院令第709号. */
+function isNumberLine(line: string): boolean {
+  const t = line.replace(/[\s\u3000]+/g, "");
+  return (
+    [...t].length <= 40 &&
+    !/[。，；：:]/.test(t) &&
+    /(?:字第|令第|第|[〔[［【(（][0-9０-９]{2,4}[〕\]］】)）])[0-9０-９A-Za-z一二三四五六七八九十百〇零]{1,12}[號号]$/.test(
+      t,
+    )
+  );
+}
+
+/** A date with where it came from, as findDocumentDates and the ingest formats' stated fields give it. */
+export interface SourcedDate extends DatedEvent {
+  /**
+   * signature: under the signature (or beside the 发文字号 in the head); heading: in brackets under
+   * the title; history: a history line of the text; text: the text's own sentence; label: a
+   * labelled field or a record's field (a site's metadata).
+   */
+  readonly source: "signature" | "heading" | "label" | "history" | "text";
+}
+
+const SOURCE_RANK: readonly SourcedDate["source"][] = ["signature", "heading", "history", "text", "label"];
+
+/**
+ * The date a document is dated by (README of eval/): the 成文日期 under the signature (the last
+ * one), else one printed in brackets under the title; else, when the text has a history line, the
+ * latest of its 发布/公布 and 修正 dates and any stated amendment date (修正日期, 最新異動日期); else a
+ * labelled 成文日期; else the latest publication date however found (published, or amended for a
+ * 修正/修订 date); else the latest adoption (通过); else the latest entry into force (施行). What the
+ * document prints outranks a site's metadata table, whose 成文日期 and 发布日期 are often the day
+ * a page was put up; a stated amendment date is the law's own.
+ */
+export function chooseDocumentDate<T extends SourcedDate>(given: readonly T[]): T | undefined {
+  // A stated 发布/修正 date (最新異動日期, publish_date) on a day the text itself dates: the text
+  // says what happened that day (公布, 通过).
+  const publication = (d: T) => d.kind === "published" || d.kind === "amended";
+  const dates = given.filter(
+    (d) =>
+      !(
+        d.source === "label" &&
+        publication(d) &&
+        given.some(
+          (t) => t.source !== "label" && t.date === d.date && t.kind !== "written" && t.kind !== "effective",
+        )
+      ),
+  );
+  const written = (source: SourcedDate["source"]) =>
+    dates.filter((d) => d.kind === "written" && d.source === source);
+  return (
+    written("signature").at(-1) ??
+    written("heading").at(-1) ??
+    (dates.some((d) => publication(d) && d.source === "history")
+      ? latest(dates.filter((d) => publication(d) && (d.source === "history" || d.kind === "amended")))
+      : undefined) ??
+    written("label")[0] ??
+    latest(dates.filter(publication)) ??
+    latest(dates.filter((d) => d.kind === "adopted")) ??
+    latest(dates.filter((d) => d.kind === "effective"))
+  );
+}
+
+/** The latest; on the same day an amendment (修正公布) over a plain publication. */
+function latest<T extends DatedEvent>(dates: readonly T[]): T | undefined {
+  return dates.reduce<T | undefined>((best, d) => {
+    if (!best || d.date > best.date) return d;
+    if (d.date === best.date && d.kind === "amended" && best.kind !== "amended") return d;
+    return best;
+  }, undefined);
 }

@@ -1,5 +1,6 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import type { Principal } from "../http/auth.js";
+import { readJsonBody } from "../http/body.js";
 import { jsonResponse } from "../http/json.js";
 import { InvalidEditionRequestError, PlacementRefusedError, problem } from "./errors.js";
 import type { EditionService } from "./service.js";
@@ -8,28 +9,9 @@ type EditionsEnv = { Variables: { principal: Principal } };
 
 const MAX_BODY_BYTES = 256 * 1024;
 
-async function jsonBody(request: Request): Promise<unknown> {
-  const type = (request.headers.get("content-type") ?? "").toLowerCase();
-  const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
-    throw new InvalidEditionRequestError("The request body is too large", [
-      problem(null, "too_large", `The request body must be at most ${MAX_BODY_BYTES} bytes`),
-    ]);
-  }
-  if (text.trim() === "") return {};
-  if (type && !type.startsWith("application/json")) {
-    throw new InvalidEditionRequestError("Send application/json", [
-      problem("Content-Type", "unsupported_media_type", "Send the request body as application/json"),
-    ]);
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new InvalidEditionRequestError("The request body is not valid JSON", [
-      problem(null, "invalid_json", "The request body is not valid JSON"),
-    ]);
-  }
-}
+/** A JSON body (exact media type, UTF-8, bounded, depth-checked: http/body.ts); empty reads as {}. */
+const jsonBody = (request: Request) =>
+  readJsonBody(request, { maxBytes: MAX_BODY_BYTES, emptyAsObject: true, allowMissingType: true });
 
 function pageLimit(raw: string | undefined): number {
   if (raw === undefined) return 50;

@@ -14,6 +14,15 @@ import { createSearchRoutes } from "../search/http.js";
 import type { SearchIndex } from "../search/ports.js";
 import { chinaToday, type DocumentStatuses } from "../status/service.js";
 import type { Authenticator, Principal } from "./auth.js";
+import {
+  checkJsonValue,
+  decodePath,
+  type FormFields,
+  isJsonType,
+  isMultipartType,
+  readJsonBody,
+  readMultipart,
+} from "./body.js";
 import { errorResponse, HttpProblem } from "./errors.js";
 import { jsonResponse } from "./json.js";
 import { buildOpenApiDocument } from "./openapi.js";
@@ -76,15 +85,17 @@ function tooLarge(limit: number) {
 }
 
 /** Multipart metadata: a `metadata` JSON part, overlaid by individual fields (JSON-valued where they parse). */
-function metadataFromForm(form: Record<string, string | File | (string | File)[]>): Record<string, unknown> {
+function metadataFromForm(form: FormFields): Record<string, unknown> {
   let metadata: Record<string, unknown> = {};
   const raw = form.metadata;
   if (typeof raw === "string") {
     try {
       const parsed: unknown = JSON.parse(raw);
       if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("not an object");
+      checkJsonValue(parsed);
       metadata = parsed as Record<string, unknown>;
-    } catch {
+    } catch (error) {
+      if (error instanceof HttpProblem) throw error;
       throw new HttpProblem(400, [
         { code: "invalid_json", field: "metadata", message: "metadata must be a JSON object" },
       ]);
@@ -102,6 +113,7 @@ function metadataFromForm(form: Record<string, string | File | (string | File)[]
     ) {
       try {
         metadata[name] = JSON.parse(trimmed);
+        checkJsonValue(metadata[name]);
         continue;
       } catch {
         // not JSON: keep as text
@@ -206,7 +218,7 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
       // Say the limit of what was sent: JSON bodies have their own, smaller one.
       onError: (c) =>
         tooLarge(
-          (c.req.header("content-type") ?? "").toLowerCase().startsWith("application/json")
+          isJsonType(c.req.header("content-type"))
             ? config.limits.maxJsonBytes
             : config.limits.maxDocxBytes + MULTIPART_OVERHEAD,
         )(),
@@ -223,21 +235,13 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
           },
         ]);
       }
-      const contentType = (c.req.header("content-type") ?? "").toLowerCase();
+      const contentType = c.req.header("content-type");
       let input: unknown;
       let docx: { bytes: Uint8Array; filename: string | null } | undefined;
-      if (contentType.startsWith("application/json")) {
-        const text = await c.req.text();
-        if (Buffer.byteLength(text) > config.limits.maxJsonBytes) tooLarge(config.limits.maxJsonBytes)();
-        try {
-          input = JSON.parse(text);
-        } catch {
-          throw new HttpProblem(400, [
-            { code: "invalid_json", field: null, message: "The request body is not valid JSON" },
-          ]);
-        }
-      } else if (contentType.startsWith("multipart/form-data")) {
-        const form = await c.req.parseBody({ all: true });
+      if (isJsonType(contentType)) {
+        input = await readJsonBody(c.req.raw, { maxBytes: config.limits.maxJsonBytes });
+      } else if (isMultipartType(contentType)) {
+        const form = await readMultipart(c.req.raw);
         const file = form.file;
         if (!(file instanceof File)) {
           throw new HttpProblem(400, [
@@ -334,7 +338,7 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
     }),
   );
   const published = async (c: Context<AppEnv>) => {
-    const file = await site.file(decodeURIComponent(c.req.path.slice(1)));
+    const file = await site.file(decodePath(c.req.path.slice(1)));
     if (!file) return c.html(site.notFound(), 404);
     return new Response(file.body as BodyInit, {
       headers: {

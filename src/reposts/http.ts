@@ -1,5 +1,6 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import type { Principal } from "../http/auth.js";
+import { readJsonBody } from "../http/body.js";
 import { HttpProblem } from "../http/errors.js";
 import { jsonResponse } from "../http/json.js";
 import type { Platform } from "../platform/ports.js";
@@ -21,28 +22,9 @@ type RepostsEnv = { Variables: { principal: Principal; site: SiteRecord } };
 
 const MAX_BODY_BYTES = 64 * 1024;
 
-async function jsonBody(request: Request): Promise<unknown> {
-  const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
-    throw new InvalidRepostRequestError("The request body is too large", [
-      problem(null, "too_large", `The request body must be at most ${MAX_BODY_BYTES} bytes`),
-    ]);
-  }
-  if (text.trim() === "") return {};
-  const type = (request.headers.get("content-type") ?? "").toLowerCase();
-  if (type && !type.startsWith("application/json")) {
-    throw new InvalidRepostRequestError("Send application/json", [
-      problem("Content-Type", "unsupported_media_type", "Send the request body as application/json"),
-    ]);
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new InvalidRepostRequestError("The request body is not valid JSON", [
-      problem(null, "invalid_json", "The request body is not valid JSON"),
-    ]);
-  }
-}
+/** A JSON body (exact media type, UTF-8, bounded, depth-checked: http/body.ts); empty reads as {}. */
+const jsonBody = (request: Request) =>
+  readJsonBody(request, { maxBytes: MAX_BODY_BYTES, emptyAsObject: true, allowMissingType: true });
 
 function pageLimit(raw: string | undefined): number {
   if (raw === undefined) return 50;

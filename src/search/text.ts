@@ -53,8 +53,21 @@ export const TOKENIZER_VERSION = 3;
  * The token of a word: a number loses its leading zeros (第0356号 and 第356号, the ROC-era
  * 第0950001993號 typed as 950001993, are the same number); other words are themselves.
  */
-function wordToken(word: string): string {
+export function wordToken(word: string): string {
   return /^0+\d/.test(word) && /^\d+$/.test(word) ? word.replace(/^0+(?=\d)/, "") : word;
+}
+
+/** Leading zeros of a number that is a word of its own (after Han text, punctuation or the start). */
+const LEADING_ZEROS =
+  /(?<=^|[^\p{L}\p{N}]|[\p{Script=Han}〇])0+(?=\d+(?:$|[^\p{L}\p{N}]|[\p{Script=Han}〇]))/gu;
+
+/**
+ * Folded text with the leading zeros of numbers blanked out, position for position: for engines
+ * that tokenise on their side (OpenSearch), so they see the numbers as wordToken makes them while
+ * highlights still map back to the original text.
+ */
+export function blankLeadingZeros(folded: string): string {
+  return folded.replace(LEADING_ZEROS, (zeros) => " ".repeat(zeros.length));
 }
 
 export interface QueryTerm {

@@ -42,6 +42,8 @@ class FakeOcr implements OcrEngine {
   texts: readonly string[] = PAGES;
   /** Confidence of particular pages (by page index), instead of the per-script default. */
   confidence = new Map<number, number>();
+  /** Pages printed in Simplified (chi_sim the more confident model); the others are Traditional. */
+  simplified = new Set<number>();
   async recognize(png: Uint8Array, options: OcrOptions): Promise<OcrResult> {
     const page = decodeImage(png).width - 200;
     this.calls.push(page);
@@ -49,7 +51,8 @@ class FakeOcr implements OcrEngine {
     const hocr = hocrFor(this.texts[page] ?? "");
     const { parseHocr } = await import("../../src/archive/ocr/hocr.js");
     // This "edition" is Traditional: chi_tra is the more confident model.
-    const confidence = this.confidence.get(page) ?? (options.script === "tra" ? 91 : 86);
+    const traditional = !this.simplified.has(page);
+    const confidence = this.confidence.get(page) ?? ((options.script === "tra") === traditional ? 91 : 86);
     return {
       text: this.texts[page] ?? "",
       confidence,
@@ -297,23 +300,19 @@ describe("scan jobs: per-page work, crashes and redelivery", () => {
     expect(view.items).toHaveLength(2);
   });
 
-  it("decides Simplified or Traditional once per job, from the first page's more confident model", async () => {
-    // Prepare
+  it("decides Simplified or Traditional for each page of a mixed edition, from the more confident model", async () => {
+    // Prepare: an edition whose page 2 is printed in Simplified, the others in Traditional.
     setUp();
-    const job = await archive.service.submitScans([files()[0]!], {}, "editor");
-    await drainArchiveQueue(app.container.platform.queues, archive.handler);
-    const second = await archive.service.submitScans(files().slice(1), {}, "editor");
+    ocr.simplified.add(1);
+    const job = await archive.service.submitScans(files(), {}, "editor");
 
     // Act
-    const view = await archive.service.getJob(job.id);
-    ocr.calls = [];
     await drainArchiveQueue(app.container.platform.queues, archive.handler);
 
-    // Assess
-    expect(view.script).toBe("tra");
-    // The second job decides for itself: its first page is read twice, the other once.
-    expect(ocr.calls).toHaveLength(3);
-    expect((await archive.service.getJob(second.id)).script).toBe("tra");
+    // Assess: every page is read with both models and keeps its own script.
+    const view = await archive.service.getJob(job.id);
+    expect(view.pages.map((p) => p.script)).toEqual(["tra", "sim", "tra"]);
+    expect(ocr.calls.filter((p) => p === 1)).toHaveLength(2);
   });
 
   /** Two notices: the first runs over pages 1–3, the second is on page 3 alone. */

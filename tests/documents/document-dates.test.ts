@@ -232,4 +232,78 @@ describe("findDocumentDates", () => {
       date: "2001-03-01",
     });
   });
+
+  it("a Taiwan document's date printed in its head, next to its 發文字號", () => {
+    // Prepare
+    const text = `行政院公告
+中華民國95年1月19日（補登）
+院臺交字第0950001993號
+主　　旨：公告「台北港第二期聯外道路新建工程」，並自中華民國九十五年二月一日生效。`;
+
+    // Act / Assess
+    expect(findDocumentDates(lines(text)).date).toMatchObject({ kind: "written", date: "2006-01-19" });
+    expect(
+      findDocumentDates(
+        lines("行政院令　中華民國95年3月8日\n院臺財字第0950009842號\n本院定自中華民國九十五年五月一日施行。"),
+      ).date,
+    ).toMatchObject({
+      kind: "written",
+      date: "2006-03-08",
+    });
+  });
+
+  it("a date line above the text without a 发文字号 beside it is not a 成文日期", () => {
+    expect(kinds("某某法\n中華民國 58 年 12 月 5 日\n第一條　人民請願，依本法之規定。")).toEqual([]);
+  });
+
+  it("a history clause broken over lines is read whole", () => {
+    // Prepare
+    const text = `中华人民共和国非机动船舶海上安全航行暂行规则
+1958年3月17日 国务院批准
+1958年4月19日 交通部
+水产部发布
+1958年7月1日 施行
+第一条　为了保障非机动船舶的航行安全，特制定本规则。`;
+
+    // Act / Assess
+    expect(kinds(text)).toEqual(["adopted 1958-03-17", "published 1958-04-19", "effective 1958-07-01"]);
+    expect(findDocumentDates(lines(text)).date).toMatchObject({ kind: "published", date: "1958-04-19" });
+    expect(
+      kinds(
+        "1.中華民國八十九年四月十九日總統（89）華總一義字第 8900098160 號\n  令制定公布全文 8  條；本法於公布三個月後施行",
+      ),
+    ).toEqual(["published 2000-04-19"]);
+    expect(kinds("中華民國 58 年 12 月 5 日\n修正全文12條\n中華民國 58 年 12 月 18 日公布")).toEqual([
+      "amended 1969-12-05",
+      "published 1969-12-18",
+    ]);
+  });
+
+  it("发布 then entry into force the same day (自发布之日施行, ，自发布之日起施行)", () => {
+    expect(kinds("1990年1月1日 国家统计局令第1号发布  自发布之日施行")).toEqual(["published 1990-01-01"]);
+    expect(kinds("（1990年1月1日国家统计局令第1号发布，自发布之日起施行）")).toEqual([
+      "published 1990-01-01",
+    ]);
+  });
+
+  it("a label in one table cell and its value in the next", () => {
+    expect(
+      findDocumentDates(lines("发文机关：\n国务院\n成文日期：\n1981年05月23日\n发布日期：\n2018年12月04日"))
+        .dates,
+    ).toEqual([
+      expect.objectContaining({ kind: "written", date: "1981-05-23", source: "label" }),
+      expect.objectContaining({ kind: "published", date: "2018-12-04", source: "label" }),
+    ]);
+  });
+
+  it("the text's own history line outranks a site's metadata table", () => {
+    // Prepare
+    const text = `成文日期:  2020-03-13
+江西省流动人口服务和管理办法
+(2011年8月26日省人民政府令第190号公布　2016年9月21日省人民政府令第223号修正)
+第一条　为了保障流动人口合法权益，制定本办法。`;
+
+    // Act / Assess
+    expect(findDocumentDates(lines(text)).date).toMatchObject({ kind: "amended", date: "2016-09-21" });
+  });
 });

@@ -305,6 +305,33 @@ describe("embedded search finds what is there", () => {
     });
   });
 
+  describe("across scripts", () => {
+    it("finds Traditional text with Taiwan's variant characters by a Simplified query, and back", async () => {
+      // Prepare: lines as the Executive Yuan Gazette and a mainland law database print them.
+      await index.index([
+        aSearchDocument({
+          id: "taiwan",
+          source: "archive",
+          title: "行政院公報",
+          text: "爲保障著作權人權益，依臺灣地區與大陸地區人民關係條例，裡面所定事項於公布日施行。",
+        }),
+        aSearchDocument({
+          id: "mainland",
+          title: "国务院关于鼓励台湾同胞投资的规定",
+          text: "为了促进海峡两岸的经济技术交流。",
+        }),
+      ]);
+      // Act
+      const simplified = await ids({ q: "著作权人" });
+      const variant = await ids({ q: "台湾地区与大陆地区" });
+      const traditional = await ids({ q: "鼓勵臺灣同胞投資" });
+      // Assess
+      expect(simplified).toEqual(["taiwan"]);
+      expect(variant).toEqual(["taiwan"]);
+      expect(traditional).toEqual(["mainland"]);
+    });
+  });
+
   describe("ranking", () => {
     it("ranks the document whose title is the query above longer titles and body mentions", async () => {
       // Prepare

@@ -102,6 +102,20 @@ describe("OpenSearch query building", () => {
     });
   });
 
+  it("indexes and queries numbers without their leading zeros, keeping positions for highlights", () => {
+    // Act
+    const doc = toIndexedDocument(
+      aSearchDocument({ id: "roc", text: "院臺交字第0950001993號，附件x01、2000年" }),
+    );
+    const [phrase] = phrasesOf("院台交字第00950001993号");
+    // Assess
+    expect(doc.text_s).toBe("院台交字第 950001993号,附件x01、2000年");
+    expect(phrase!.query).toBe("院台交字第950001993号");
+    expect(mapFragment("院臺交字第0950001993號", `院台交字第 ${MARK_OPEN}950001993${MARK_CLOSE}号`)).toBe(
+      "院臺交字第0<mark>950001993</mark>號",
+    );
+  });
+
   it("matches a bare 第N号 only as its own exact number", () => {
     // Act
     const bool = boolOf({ q: "第12号" });

@@ -3,13 +3,11 @@
  * source's stated metadata (hints) taking precedence over what segmentation guesses. A submitted
  * text that is one document gives one segment, whatever headings or 令 headers it contains.
  */
-import { findDocumentDates } from "../../documents/dates.js";
+import { chooseDocumentDate, findDocumentDates, type SourcedDate } from "../../documents/dates.js";
 import { isFullerDocNumber } from "../../documents/doc-number.js";
 import { kindOfTitle, linesOf, normalizeArchiveDocNumber, type Segment, segmentEdition } from "../segment.js";
 import type { DateHint, DocumentHints } from "./formats/types.js";
 import { chooseTitle } from "./title.js";
-
-const LATER_FIRST = (a: DateHint, b: DateHint) => b.value.localeCompare(a.value);
 
 /** A document's dates: what its source states (labels, record fields) and what its text gives. */
 export interface ItemDates {
@@ -20,32 +18,30 @@ export interface ItemDates {
 }
 
 /**
- * The dates of one document: stated dates (hints) and those its text gives (the signature's
- * 成文日期, history lines, 本办法自…起施行 — read by findDocumentDates). Dated by: the 成文日期
- * (stated, else under the signature); else the latest 发布/公布 or 修正 date; else 通过; else 施行.
+ * The dates of one document: stated dates (hints: labelled fields, record fields — a site's
+ * metadata) and those its text gives (the signature's 成文日期, history lines, 本办法自…起施行 —
+ * read by findDocumentDates), dated by the shared precedence (chooseDocumentDate): the 成文日期
+ * under the signature; else the text's own history line's latest 发布/修正; else a stated 成文日期;
+ * else the latest 发布/公布 or 修正 date; else 通过; else 施行.
  */
 export function itemDates(text: string, hints: DocumentHints): ItemDates {
-  const stated = hints.dates ?? [];
-  const found = findDocumentDates(text.split("\n"));
-  const fromText: DateHint[] = found.dates.map((d) => ({ kind: d.kind, value: d.date, printed: d.printed }));
+  const stated: (SourcedDate & { printed: string })[] = (hints.dates ?? []).map((d) => ({
+    kind: d.kind,
+    date: d.value,
+    printed: d.printed,
+    source: "label",
+  }));
+  const found = findDocumentDates(text.split("\n")).dates;
+  const all = [...stated, ...found];
+  const hint = (d: SourcedDate & { printed: string }): DateHint => ({
+    kind: d.kind,
+    value: d.date,
+    printed: d.printed,
+  });
   const dates: DateHint[] = [];
-  for (const d of [...stated, ...fromText])
-    if (!dates.some((x) => x.kind === d.kind && x.value === d.value)) dates.push(d);
-  const chosen = found.date
-    ? { kind: found.date.kind, value: found.date.date, printed: found.date.printed }
-    : undefined;
-  // Nothing stated: the text's own reading decides.
-  if (stated.length === 0) return { date: chosen, dates };
-  const written =
-    stated.find((d) => d.kind === "written") ??
-    (found.date?.kind === "written"
-      ? { kind: "written" as const, value: found.date.date, printed: found.date.printed }
-      : undefined);
-  if (written) return { date: written, dates };
-  const published = dates.filter((d) => d.kind === "published" || d.kind === "amended").sort(LATER_FIRST)[0];
-  const date =
-    published ?? dates.find((d) => d.kind === "adopted") ?? dates.find((d) => d.kind === "effective");
-  return { date, dates };
+  for (const d of all) if (!dates.some((x) => x.kind === d.kind && x.value === d.date)) dates.push(hint(d));
+  const chosen = chooseDocumentDate(all);
+  return { date: chosen ? hint(chosen) : undefined, dates };
 }
 
 /** The segment of one ingested document (text as read, hints as stated). */

@@ -19,15 +19,30 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
-import { createWorker, OEM, PSM, type Worker } from "tesseract.js";
+import { createWorker, OEM, type PSM, type Worker } from "tesseract.js";
 import { type HocrPage, pageConfidence, pageText, parseHocr } from "./hocr.js";
 
 export type Script = "sim" | "tra";
 
+/**
+ * How Tesseract segments the image: "auto" (a whole page, its own layout analysis), "block" (one
+ * block of horizontal lines), "line" (one horizontal line), "vertical" (one block of vertical
+ * columns). The page unit finds the blocks itself (layout.ts) and passes each with the right mode.
+ */
+export type Segmentation = "auto" | "block" | "line" | "vertical";
+
 export interface OcrOptions {
   readonly script: Script;
   readonly vertical: boolean;
+  /** Default: "vertical" for vertical text, else "auto". */
+  readonly segmentation?: Segmentation | undefined;
 }
+
+function segmentationOf(options: OcrOptions): Segmentation {
+  return options.segmentation ?? (options.vertical ? "vertical" : "auto");
+}
+
+const PSM_NUMBER: Record<Segmentation, string> = { auto: "3", block: "6", line: "7", vertical: "5" };
 
 export interface OcrResult {
   readonly text: string;
@@ -115,7 +130,7 @@ export class TesseractJsEngine implements OcrEngine {
     const language = languageFor(options, (lang) => (NPM_LANGUAGES as readonly string[]).includes(lang));
     const worker = await this.worker(language);
     await worker.setParameters({
-      tessedit_pageseg_mode: options.vertical ? PSM.SINGLE_BLOCK_VERT_TEXT : PSM.AUTO,
+      tessedit_pageseg_mode: PSM_NUMBER[segmentationOf(options)] as PSM,
       preserve_interword_spaces: "1",
       user_defined_dpi: "200",
     });
@@ -143,7 +158,7 @@ export class NativeTesseractEngine implements OcrEngine {
 
   async recognize(png: Uint8Array, options: OcrOptions): Promise<OcrResult> {
     const language = languageFor(options, (lang) => this.languages.has(lang));
-    const psm = options.vertical ? "5" : "3";
+    const psm = PSM_NUMBER[segmentationOf(options)];
     const child = execFileAsync(
       this.binary,
       [

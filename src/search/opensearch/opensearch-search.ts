@@ -11,7 +11,7 @@ import type {
   SearchSource,
 } from "../ports.js";
 import { emptyFacets, encodeCursor } from "../query.js";
-import { escapeHtml, foldText, type QueryTerm, snippet } from "../text.js";
+import { blankLeadingZeros, escapeHtml, foldText, type QueryTerm, snippet } from "../text.js";
 import { buildSearchRequest, INDEX_BODY, MARK_CLOSE, MARK_OPEN, toIndexedDocument } from "./query.js";
 
 export interface OpenSearchOptions {
@@ -165,8 +165,9 @@ export class OpenSearchIndex implements SearchIndex {
 }
 
 /**
- * A hit with its snippet. OpenSearch highlights the folded text; folding keeps positions, so the
- * fragment is found in the folded original and the same span of the original is marked.
+ * A hit with its snippet. OpenSearch highlights the folded text (numbers' leading zeros blanked);
+ * both keep positions, so the fragment is found in the folded original and the same span of the
+ * original is marked.
  */
 export function toHit(
   source: SourceDoc,
@@ -191,7 +192,7 @@ export function toHit(
 
 export function mapFragment(original: string, fragment: string): string | undefined {
   const plain = fragment.replaceAll(MARK_OPEN, "").replaceAll(MARK_CLOSE, "");
-  const at = foldText(original).indexOf(plain);
+  const at = blankLeadingZeros(foldText(original)).indexOf(plain);
   if (at < 0 || !plain) return undefined;
   let html = at > 0 ? "…" : "";
   let pos = at;

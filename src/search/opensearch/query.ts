@@ -8,7 +8,7 @@ import {
 import { SearchQueryError } from "../errors.js";
 import type { SearchDocument, SearchQuery, SearchSource } from "../ports.js";
 import { decodeCursor, fingerprint, normalizeQuery } from "../query.js";
-import { foldText, highlightTerms, type QueryTerm, segments } from "../text.js";
+import { blankLeadingZeros, foldText, highlightTerms, type QueryTerm, segments, wordToken } from "../text.js";
 
 /**
  * Pure request building for the OpenSearch adapter: the index mapping, the document body and the
@@ -88,6 +88,11 @@ export interface IndexedDocument {
   text_s: string;
 }
 
+/** What the `*_s` fields hold: folded text, numbers' leading zeros blanked (same length as the original). */
+function searchText(text: string): string {
+  return blankLeadingZeros(foldText(text));
+}
+
 export function toIndexedDocument(d: SearchDocument): IndexedDocument {
   const docNumber = d.docNumber?.trim() || undefined;
   const out: IndexedDocument = {
@@ -98,9 +103,9 @@ export function toIndexedDocument(d: SearchDocument): IndexedDocument {
     url: d.url,
     text: d.text,
     sortDate: d.date ?? "",
-    title_s: foldText(d.title),
-    meta_s: foldText([docNumber ?? "", ...d.issuers, d.ref ?? ""].join("\n")),
-    text_s: foldText(d.text),
+    title_s: searchText(d.title),
+    meta_s: searchText([docNumber ?? "", ...d.issuers, d.ref ?? ""].join("\n")),
+    text_s: searchText(d.text),
   };
   if (d.ref !== undefined) out.ref = d.ref;
   if (docNumber) {
@@ -133,7 +138,7 @@ function segmentClause(
   const single = segment.some((t) => t.kind === "cjk" && Array.from(t.text).length === 1);
   const suffix = single ? ".uni" : "";
   const clause: Record<string, unknown> = {
-    query: segment.map((t) => t.text).join(""),
+    query: segment.map((t) => (t.kind === "word" ? wordToken(t.text) : t.text)).join(""),
     type: "phrase",
     fields: fields.map((f) => `${f}_s${suffix}^${BOOSTS[f]}`),
   };

@@ -1,0 +1,533 @@
+/**
+ * Reading one scanned page: clean → orientation → layout → OCR per block → text in reading order.
+ * The archive's page unit and the eval (eval/scans-eval.ts) both call readPage, so what the
+ * eval measures is what a scan job does.
+ *
+ * Orientation. Tesseract's orientation detector (OSD) needs osd.traineddata, which no npm
+ * package ships, so the page decides from its own ink and a few small trial readings:
+ * - lines of ink run across the page (rows) or down it (columns) — clean.ts guessLayout;
+ * - rows are horizontal text upright or upside down, or vertical text turned 90°; columns are
+ *   vertical text upright or upside down, or horizontal text turned 90° either way;
+ * - a sample of the page's largest block (a few lines) is read in each of these readings, the
+ *   likeliest first; a reading at or above CONFIDENT stops the search, else the most confident
+ *   wins. The page is turned accordingly and the turn recorded.
+ *
+ * Script. Decided per page (a mixed-script edition is read right): unless the job fixes it, the
+ * sample is read with the Simplified and the Traditional model and the more confident wins.
+ * tesseract.js has no Simplified vertical model (npm ships chi_tra_vert only): vertical pages
+ * are read with chi_tra_vert, and a page decided Simplified has its text folded to Simplified.
+ *
+ * Layout. layout.ts finds the blocks and their reading order; each is cropped (rules erased)
+ * and read with the segmentation mode that fits it: one line, a block of lines, a block of
+ * vertical columns. Word boxes are moved back to page coordinates, so the page's hOCR serves
+ * the item page's highlights.
+ */
+import * as OpenCC from "opencc-js";
+import { cleanPage, type PageCondition } from "../clean.js";
+import { encodePng, type GreyImage } from "../images.js";
+import type { OcrEngine, OcrResult, Script, Segmentation } from "./engine.js";
+import { type HocrPage, type OcrLine, pageConfidence, pageText } from "./hocr.js";
+import {
+  analyseLayout,
+  type Box,
+  crop,
+  linesRunDown,
+  type PageLayout,
+  type TextBlock,
+  turn,
+} from "./layout.js";
+
+export type Rotation = 0 | 90 | 180 | 270;
+
+export interface ReadPageOptions {
+  /** The job's script, or "auto" to decide on this page. */
+  readonly script?: Script | "auto" | undefined;
+  /** The raster's resolution. */
+  readonly dpi?: number | undefined;
+}
+
+export interface ReadBlock {
+  readonly box: Box;
+  readonly vertical: boolean;
+  readonly segmentation: Segmentation;
+  readonly confidence: number;
+}
+
+export interface PageReading {
+  readonly text: string;
+  /** Character-weighted mean word confidence, 0–100. */
+  readonly confidence: number;
+  /** hOCR of the whole page, boxes in the coordinates of `image`. */
+  readonly hocr: string;
+  readonly page: HocrPage;
+  /** Traineddata used for the page's text, e.g. chi_sim. */
+  readonly language: string;
+  readonly script: Script;
+  /** The page's text runs in vertical columns. */
+  readonly vertical: boolean;
+  /** Clockwise turn applied to the scan to set it upright. */
+  readonly rotation: Rotation;
+  /** The cleaned, upright page. */
+  readonly image: GreyImage;
+  readonly condition: PageCondition;
+  readonly blocks: readonly ReadBlock[];
+}
+
+/** A trial reading this confident settles the page's orientation without trying the others. */
+const CONFIDENT = 60;
+
+interface Orientation {
+  readonly rotation: Rotation;
+  readonly vertical: boolean;
+}
+
+const toSimplified = OpenCC.Converter({ from: "t", to: "cn" });
+const toTraditional = OpenCC.Converter({ from: "cn", to: "t" });
+
+/** The orientations a page can be in, the likeliest first. */
+function candidates(columns: boolean): Orientation[] {
+  return columns
+    ? [
+        { rotation: 0, vertical: true },
+        { rotation: 270, vertical: false },
+        { rotation: 90, vertical: false },
+        { rotation: 180, vertical: true },
+      ]
+    : [
+        { rotation: 0, vertical: false },
+        { rotation: 180, vertical: false },
+        { rotation: 90, vertical: true },
+        { rotation: 270, vertical: true },
+      ];
+}
+
+/**
+ * A sample of the page for the trial readings: part of the largest block, a few lines deep and
+ * a couple of dozen characters long (across the lines' direction as found on the page).
+ */
+function sampleOf(image: GreyImage, layout: PageLayout): GreyImage {
+  const columns = layout.vertical;
+  const c = layout.charSize;
+  let best: TextBlock | undefined;
+  const area = (b: TextBlock) => (b.box.x1 - b.box.x0) * (b.box.y1 - b.box.y0);
+  for (const b of layout.blocks) if (!best || area(b) > area(best)) best = b;
+  if (!best) return image;
+  const { x0, y0, x1, y1 } = best.box;
+  const along = Math.round(c * 22);
+  const across = Math.round(c * 9);
+  const w = Math.min(x1 - x0, columns ? across : along);
+  const h = Math.min(y1 - y0, columns ? along : across);
+  // Middle of the block: its first line may be a short indented or centred one.
+  const cx = x0 + Math.max(0, Math.floor((x1 - x0 - w) / 2));
+  const cy = y0 + Math.max(0, Math.floor((y1 - y0 - h) / 2));
+  return crop(image, { x0: cx, y0: cy, x1: cx + w, y1: cy + h }, layout.rules);
+}
+
+async function recognise(
+  engine: OcrEngine,
+  image: GreyImage,
+  script: Script,
+  vertical: boolean,
+  segmentation: Segmentation,
+): Promise<OcrResult> {
+  return engine.recognize(encodePng(image), { script, vertical, segmentation });
+}
+
+interface Decision {
+  readonly orientation: Orientation;
+  readonly script: Script;
+}
+
+async function decide(
+  engine: OcrEngine,
+  image: GreyImage,
+  probe: PageLayout,
+  fixed: Script | undefined,
+): Promise<Decision> {
+  const columns = probe.vertical;
+  const sample = sampleOf(image, probe);
+  let best: { orientation: Orientation; result: OcrResult } | undefined;
+  const first = fixed ?? "sim";
+  for (const orientation of candidates(columns)) {
+    const turned = turn(sample, orientation.rotation);
+    const result = await recognise(
+      engine,
+      turned,
+      first,
+      orientation.vertical,
+      orientation.vertical ? "vertical" : "block",
+    );
+    if (!best || result.confidence > best.result.confidence) best = { orientation, result };
+    if (result.confidence >= CONFIDENT) break;
+  }
+  const orientation = best!.orientation;
+  if (fixed) return { orientation, script: fixed };
+  const turned = turn(sample, orientation.rotation);
+  const other = await recognise(
+    engine,
+    turned,
+    "tra",
+    orientation.vertical,
+    orientation.vertical ? "vertical" : "block",
+  );
+  if (other.language === best!.result.language) {
+    // One vertical model for both scripts (tesseract.js): decide from the text it read.
+    return { orientation, script: looksTraditional(best!.result.text) ? "tra" : "sim" };
+  }
+  const sim = best!.result;
+  // Each model reads the other script fluently (chi_tra writes 國 for a printed 国), so the
+  // page's mean confidence differs by a point or two. Where the scripts differ — words with a
+  // character that only one script has — the model that matches the print is clearly surer: compare
+  // the confidence of those words; fall back to the whole reading when either has none.
+  const simVariant = variantConfidence(sim, (ch) => toTraditional(ch) !== ch);
+  const traVariant = variantConfidence(other, (ch) => toSimplified(ch) !== ch);
+  if (simVariant !== undefined && traVariant !== undefined) {
+    return { orientation, script: traVariant > simVariant ? "tra" : "sim" };
+  }
+  return { orientation, script: other.confidence > sim.confidence ? "tra" : "sim" };
+}
+
+/** Character-weighted confidence of the words holding a script-variant character; undefined if none. */
+function variantConfidence(result: OcrResult, variant: (ch: string) => boolean): number | undefined {
+  let chars = 0;
+  let sum = 0;
+  for (const line of result.page.lines) {
+    for (const w of line.words) {
+      if (![...w.text].some((ch) => /\p{Script=Han}/u.test(ch) && variant(ch))) continue;
+      const n = [...w.text].length;
+      chars += n;
+      sum += w.confidence * n;
+    }
+  }
+  return chars >= 3 ? sum / chars : undefined;
+}
+
+/**
+ * Whether text read with a Traditional model is Traditional: a Simplified page read with
+ * chi_tra_vert still comes out with many characters that only Simplified has, or with few that
+ * only Traditional has.
+ */
+export function looksTraditional(text: string): boolean {
+  const han = [...text].filter((ch) => /\p{Script=Han}/u.test(ch));
+  if (han.length === 0) return false;
+  let traditionalOnly = 0;
+  for (const ch of han) if (toSimplified(ch) !== ch) traditionalOnly++;
+  return traditionalOnly / han.length >= 0.08;
+}
+
+function segmentationFor(block: TextBlock): Segmentation {
+  if (block.vertical) return "vertical";
+  return block.singleLine ? "line" : "block";
+}
+
+/**
+ * A Latin x standing alone in Chinese text is the multiplication sign (the Chinese models read
+ * × as x): in formula lines (应纳税额＝收入×税率) and in placeholders (××部令).
+ */
+export function restoreTimesSign(text: string): string {
+  return text.replace(/(?<![A-Za-z])[xX](?![A-Za-z])/g, "×");
+}
+
+interface Bar {
+  readonly x0: number;
+  readonly y0: number;
+  readonly x1: number;
+  readonly y1: number;
+}
+
+/** Connected ink components of a crop that are short horizontal bars (about 0.3–1 character long). */
+function bars(image: GreyImage, c: number): Bar[] {
+  const { width: w, height: h, pixels } = image;
+  const seen = new Uint8Array(w * h);
+  const out: Bar[] = [];
+  const maxThick = Math.max(3, Math.round(c * 0.16));
+  for (let start = 0; start < pixels.length; start++) {
+    if (seen[start] || pixels[start]! >= 128) continue;
+    const stack = [start];
+    seen[start] = 1;
+    let x0 = w;
+    let y0 = h;
+    let x1 = 0;
+    let y1 = 0;
+    let n = 0;
+    while (stack.length) {
+      const p = stack.pop()!;
+      n++;
+      const x = p % w;
+      const y = (p - x) / w;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+      for (const q of [x > 0 ? p - 1 : -1, x < w - 1 ? p + 1 : -1, p - w, p + w]) {
+        if (q < 0 || q >= pixels.length || seen[q] || pixels[q]! >= 128) continue;
+        seen[q] = 1;
+        stack.push(q);
+      }
+    }
+    const bw = x1 - x0 + 1;
+    const bh = y1 - y0 + 1;
+    if (bh <= maxThick && bw >= c * 0.3 && bw <= c * 1.05 && bw >= bh * 4 && n >= bw * bh * 0.6)
+      out.push({ x0, y0, x1: x1 + 1, y1: y1 + 1 });
+  }
+  return out;
+}
+
+/**
+ * Centres (x, in the crop) of equals signs: two bars of the same length one close above the
+ * other, with no third bar in line with them (三) — 二 has a short bar over a long one.
+ */
+function equalsSigns(image: GreyImage, c: number): { x: number; y: number }[] {
+  const found = bars(image, c);
+  const out: { x: number; y: number }[] = [];
+  for (const a of found) {
+    for (const b of found) {
+      if (b === a || b.y0 <= a.y1) continue;
+      const gap = b.y0 - a.y1;
+      const wa = a.x1 - a.x0;
+      const wb = b.x1 - b.x0;
+      const overlap = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
+      if (gap < c * 0.06 || gap > c * 0.4) continue;
+      if (Math.abs(wa - wb) > Math.max(wa, wb) * 0.15 || overlap < Math.min(wa, wb) * 0.85) continue;
+      const third = found.some(
+        (t) =>
+          t !== a &&
+          t !== b &&
+          Math.min(t.x1, a.x1) - Math.max(t.x0, a.x0) > 0 &&
+          (Math.abs(t.y0 - b.y1) < c * 0.5 || Math.abs(a.y0 - t.y1) < c * 0.5),
+      );
+      if (!third) out.push({ x: (a.x0 + a.x1 + b.x0 + b.x1) / 4, y: (a.y0 + b.y1) / 2 });
+    }
+  }
+  return out;
+}
+
+/**
+ * The Chinese models read ＝ as 二 or 三. Where the line's image has an equals sign, the 二 or 三
+ * read nearest to it (within about a character; word boxes of the LSTM engine are approximate)
+ * is put right.
+ */
+function restoreEqualsSigns(line: OcrLine, signs: readonly number[], c: number): OcrLine {
+  if (signs.length === 0) return line;
+  const chars: { word: number; index: number; x: number; ch: string }[] = [];
+  line.words.forEach((w, word) => {
+    const list = [...w.text];
+    list.forEach((ch, index) => {
+      chars.push({ word, index, ch, x: w.bbox[0] + ((index + 0.5) * (w.bbox[2] - w.bbox[0])) / list.length });
+    });
+  });
+  const replace = new Set<string>();
+  for (const x of signs) {
+    let best: (typeof chars)[number] | undefined;
+    for (const ch of chars) {
+      if (ch.ch === "=" || ch.ch === "＝") {
+        if (Math.abs(ch.x - x) <= c) best = undefined;
+        continue;
+      }
+      if (ch.ch !== "二" && ch.ch !== "三") continue;
+      if (Math.abs(ch.x - x) <= c * 1.2 && (!best || Math.abs(ch.x - x) < Math.abs(best.x - x))) best = ch;
+    }
+    if (best) replace.add(`${best.word}:${best.index}`);
+  }
+  if (replace.size === 0) return line;
+  return {
+    words: line.words.map((w, word) => ({
+      ...w,
+      text: [...w.text].map((ch, index) => (replace.has(`${word}:${index}`) ? "＝" : ch)).join(""),
+    })),
+  };
+}
+
+function withOperators(line: OcrLine): OcrLine {
+  return { words: line.words.map((w) => ({ ...w, text: restoreTimesSign(w.text) })) };
+}
+
+/**
+ * The reading's lines in page coordinates. An engine that gives text without word boxes has its
+ * lines boxed by the block, one band a line.
+ */
+function linesOf(result: OcrResult, box: Box, origin: { x0: number; y0: number }): OcrLine[] {
+  if (result.page.lines.length > 0 || !result.text.trim())
+    return offsetLines(result.page, origin.x0, origin.y0);
+  const texts = result.text.split("\n").filter((t) => t.trim());
+  const band = (box.y1 - box.y0) / texts.length;
+  return texts.map((text, i) => ({
+    words: [
+      {
+        text: text.trim(),
+        confidence: result.confidence,
+        bbox: [box.x0, Math.round(box.y0 + i * band), box.x1, Math.round(box.y0 + (i + 1) * band)] as const,
+      },
+    ],
+  }));
+}
+
+function offsetLines(page: HocrPage, dx: number, dy: number): OcrLine[] {
+  return page.lines.map((line) => ({
+    words: line.words.map((w) => ({
+      ...w,
+      bbox: [w.bbox[0] + dx, w.bbox[1] + dy, w.bbox[2] + dx, w.bbox[3] + dy] as const,
+    })),
+  }));
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+function bboxOf(boxes: readonly (readonly [number, number, number, number])[]): string {
+  const x0 = Math.min(...boxes.map((b) => b[0]));
+  const y0 = Math.min(...boxes.map((b) => b[1]));
+  const x1 = Math.max(...boxes.map((b) => b[2]));
+  const y1 = Math.max(...boxes.map((b) => b[3]));
+  return `bbox ${x0} ${y0} ${x1} ${y1}`;
+}
+
+/** hOCR for the assembled page: one ocr_carea per block, in reading order. */
+export function writeHocr(
+  width: number,
+  height: number,
+  blocks: readonly { box: Box; lines: readonly OcrLine[] }[],
+): string {
+  const out: string[] = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<html xmlns="http://www.w3.org/1999/xhtml"><head><meta charset="utf-8"/>',
+    "<meta name='ocr-system' content='gazette-pipeline layout + tesseract'/></head><body>",
+    `<div class='ocr_page' id='page_1' title='bbox 0 0 ${width} ${height}'>`,
+  ];
+  let line = 0;
+  let word = 0;
+  blocks.forEach((block, b) => {
+    const { x0, y0, x1, y1 } = block.box;
+    out.push(`<div class='ocr_carea' id='block_1_${b + 1}' title='bbox ${x0} ${y0} ${x1} ${y1}'>`);
+    for (const l of block.lines) {
+      line++;
+      out.push(`<span class='ocr_line' id='line_1_${line}' title='${bboxOf(l.words.map((w) => w.bbox))}'>`);
+      for (const w of l.words) {
+        word++;
+        out.push(
+          `<span class='ocrx_word' id='word_1_${word}' title='bbox ${w.bbox.join(" ")}; x_wconf ${Math.round(w.confidence)}'>${escapeHtml(w.text)}</span>`,
+        );
+      }
+      out.push("</span>");
+    }
+    out.push("</div>");
+  });
+  out.push("</div></body></html>");
+  return out.join("\n");
+}
+
+/**
+ * A page with no text block found (blank, or nothing but specks): read whole with Tesseract's
+ * own segmentation, and with both models when the script is to be decided.
+ */
+async function readWhole(
+  image: GreyImage,
+  condition: PageCondition,
+  vertical: boolean,
+  engine: OcrEngine,
+  fixed: Script | undefined,
+): Promise<PageReading> {
+  const png = encodePng(image);
+  const segmentation = vertical ? "vertical" : "auto";
+  let result = await engine.recognize(png, { script: fixed ?? "sim", vertical, segmentation });
+  let script: Script = fixed ?? "sim";
+  if (!fixed) {
+    const tra = await engine.recognize(png, { script: "tra", vertical, segmentation });
+    if (tra.confidence > result.confidence) {
+      result = tra;
+      script = "tra";
+    }
+  }
+  return {
+    text: result.text,
+    confidence: result.confidence,
+    hocr: result.hocr,
+    page: result.page,
+    language: result.language,
+    script,
+    vertical,
+    rotation: 0,
+    image,
+    condition,
+    blocks: [],
+  };
+}
+
+/** Reads a scanned page (a grey raster straight from rasterise/decode). */
+export async function readPage(
+  raster: GreyImage,
+  engine: OcrEngine,
+  options: ReadPageOptions = {},
+): Promise<PageReading> {
+  const dpi = options.dpi ?? 200;
+  const cleaned = cleanPage(raster);
+  const fixed = options.script && options.script !== "auto" ? options.script : undefined;
+  const columns = linesRunDown(cleaned.image, dpi);
+  const probe = analyseLayout(cleaned.image, columns, dpi);
+  if (probe.blocks.length === 0) return readWhole(cleaned.image, cleaned.condition, columns, engine, fixed);
+  const { orientation, script } = await decide(engine, cleaned.image, probe, fixed);
+  const image = turn(cleaned.image, orientation.rotation);
+  const layout = analyseLayout(image, orientation.vertical, dpi);
+  const read: { box: Box; lines: OcrLine[] }[] = [];
+  const blocks: ReadBlock[] = [];
+  let language = "";
+  // A page of one block is read whole (its margins are paper; boxes are page coordinates as
+  // they come); blocks of a page of several are cropped, rules erased, and their boxes moved.
+  const whole = layout.blocks.length === 1 && layout.rules.length === 0;
+  for (const block of layout.blocks) {
+    const segmentation = segmentationFor(block);
+    const origin = whole ? { x0: 0, y0: 0 } : block.box;
+    const result = await recognise(
+      engine,
+      whole ? image : crop(image, block.box, layout.rules),
+      script,
+      block.vertical,
+      segmentation,
+    );
+    if (!language || !block.singleLine) language = result.language;
+    let lines = linesOf(result, block.box, origin).map(withOperators);
+    if (!block.vertical) {
+      const blockImage = crop(image, block.box, layout.rules);
+      const signs = equalsSigns(blockImage, layout.charSize).map((p) => ({
+        x: p.x + block.box.x0,
+        y: p.y + block.box.y0,
+      }));
+      if (signs.length) {
+        // Each sign belongs to the line whose words span it vertically.
+        lines = lines.map((l) => {
+          const top = Math.min(...l.words.map((w) => w.bbox[1]));
+          const bottom = Math.max(...l.words.map((w) => w.bbox[3]));
+          const mine = signs.filter(
+            (p) => p.y >= top - layout.charSize / 2 && p.y <= bottom + layout.charSize / 2,
+          );
+          return restoreEqualsSigns(
+            l,
+            mine.map((p) => p.x),
+            layout.charSize,
+          );
+        });
+      }
+    }
+    // A Simplified page read with the Traditional vertical model: fold its text to Simplified.
+    if (script === "sim" && result.language.startsWith("chi_tra")) {
+      lines = lines.map((l) => ({ words: l.words.map((w) => ({ ...w, text: toSimplified(w.text) })) }));
+    }
+    read.push({ box: block.box, lines });
+    blocks.push({ box: block.box, vertical: block.vertical, segmentation, confidence: result.confidence });
+  }
+  const page: HocrPage = { width: image.width, height: image.height, lines: read.flatMap((b) => b.lines) };
+  return {
+    text: pageText(page),
+    confidence: pageConfidence(page),
+    hocr: writeHocr(image.width, image.height, read),
+    page,
+    language: language || (script === "tra" ? "chi_tra" : "chi_sim"),
+    script,
+    vertical: orientation.vertical,
+    rotation: orientation.rotation,
+    image,
+    condition: cleaned.condition,
+    blocks,
+  };
+}
