@@ -1,6 +1,7 @@
 import { Duration } from "aws-cdk-lib";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import { Construct } from "constructs";
+import { QUEUE_CONSUMER_CONCURRENCY } from "./concurrency.js";
 import type { GazetteData } from "./gazette-data.js";
 import { GazetteFunction } from "./gazette-function.js";
 import type { GazetteSearch } from "./gazette-search.js";
@@ -81,7 +82,11 @@ export class GazetteArchive extends Construct {
     if (props.search) this.consumer.role.addManagedPolicy(props.search.indexingPolicy);
     queue.deadLetterQueue.grantSendMessages(this.consumer.function);
     this.consumer.function.addEventSource(
-      new SqsEventSource(queue.queue, { batchSize: 1, reportBatchItemFailures: true }),
+      new SqsEventSource(queue.queue, {
+        batchSize: 1,
+        reportBatchItemFailures: true,
+        maxConcurrency: QUEUE_CONSUMER_CONCURRENCY.archive,
+      }),
     );
   }
 }

@@ -1,6 +1,6 @@
 import { Aws, Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from "aws-cdk-lib/aws-dynamodb";
-import { Effect, ManagedPolicy, PolicyStatement, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { AnyPrincipal, Effect, ManagedPolicy, PolicyStatement, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import {
   BlockPublicAccess,
   Bucket,
@@ -62,6 +62,19 @@ export const TABLE_READ_WRITE_ACTIONS: readonly string[] = [
   "dynamodb:PutItem",
   "dynamodb:Query",
   "dynamodb:UpdateItem",
+];
+
+/**
+ * Prefixes of the blob bucket whose objects are written once and never changed or removed:
+ * published edition files and manifests, documents' content and published files, uploaded
+ * originals (content-addressed) and archive scans (content-addressed). The code writes each of
+ * them with `ifAbsent` (If-None-Match: *); the bucket policy makes that the only way in.
+ */
+export const WRITE_ONCE_PREFIXES: readonly string[] = [
+  "editions/",
+  "documents/",
+  "originals/",
+  "archive/scans/",
 ];
 
 /** Object-level blob access: get/head, put (incl. multipart), delete. */
@@ -156,6 +169,31 @@ export class GazetteData extends Construct {
         props.publishedRetention ?? Duration.days(365 * 30),
       ),
     });
+
+    // Write-once in policy, for every principal (roles of this account included): no delete (not
+    // even a delete marker, which Object Lock allows) and no PutObject without If-None-Match: *
+    // under the write-once prefixes. A legal removal order goes through a reviewed change of this
+    // policy (CloudTrail records it) plus the Object Lock governance bypass.
+    const writeOnce = WRITE_ONCE_PREFIXES.map((prefix) => this.blobBucket.arnForObjects(`${prefix}*`));
+    this.blobBucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: "DenyDeleteOfWriteOnceObjects",
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ["s3:DeleteObject", "s3:DeleteObjectVersion"],
+        resources: writeOnce,
+      }),
+    );
+    this.blobBucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: "DenyOverwriteOfWriteOnceObjects",
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ["s3:PutObject"],
+        resources: writeOnce,
+        conditions: { Null: { "s3:if-none-match": "true" } },
+      }),
+    );
 
     this.siteBucket = new Bucket(this, "SiteBucket", {
       ...secureBucketDefaults,

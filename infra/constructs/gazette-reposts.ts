@@ -4,6 +4,7 @@ import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import { Construct } from "constructs";
+import { QUEUE_CONSUMER_CONCURRENCY } from "./concurrency.js";
 import type { GazetteData } from "./gazette-data.js";
 import { GazetteFunction } from "./gazette-function.js";
 import { QueueWithDlq } from "./queue-with-dlq.js";
@@ -88,7 +89,11 @@ export class GazetteReposts extends Construct {
     queues.fanout.deadLetterQueue.grantSendMessages(this.fanoutFunction.function);
     queues.delivery.queue.grantSendMessages(this.fanoutFunction.function);
     this.fanoutFunction.function.addEventSource(
-      new SqsEventSource(queues.fanout.queue, { batchSize: 1, reportBatchItemFailures: true }),
+      new SqsEventSource(queues.fanout.queue, {
+        batchSize: 1,
+        reportBatchItemFailures: true,
+        maxConcurrency: QUEUE_CONSUMER_CONCURRENCY.fanout,
+      }),
     );
 
     this.deliveryFunction = new GazetteFunction(this, "DeliveryFunction", {
@@ -128,6 +133,7 @@ export class GazetteReposts extends Construct {
         batchSize: 10,
         maxBatchingWindow: Duration.seconds(1),
         reportBatchItemFailures: true,
+        maxConcurrency: QUEUE_CONSUMER_CONCURRENCY.delivery,
       }),
     );
 

@@ -2,6 +2,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
 import { Certificate } from "aws-cdk-lib/aws-certificatemanager";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { Construct } from "constructs";
+import { QUEUE_CONSUMER_CONCURRENCY } from "../constructs/concurrency.js";
 import { GazetteApi, type JwtAuthSettings } from "../constructs/gazette-api.js";
 import {
   ArchiveQueue,
@@ -184,7 +185,11 @@ export class GazetteStatelessStack extends Stack {
     this.eventsQueue.queue.grantSendMessages(this.publisherFunction.function);
     this.publishingQueue.deadLetterQueue.grantSendMessages(this.publisherFunction.function);
     this.publisherFunction.function.addEventSource(
-      new SqsEventSource(this.publishingQueue.queue, { batchSize: 1, reportBatchItemFailures: true }),
+      new SqsEventSource(this.publishingQueue.queue, {
+        batchSize: 1,
+        reportBatchItemFailures: true,
+        maxConcurrency: QUEUE_CONSUMER_CONCURRENCY.publisher,
+      }),
     );
 
     this.eventsFunction = new GazetteFunction(this, "EventsFunction", {
@@ -213,6 +218,7 @@ export class GazetteStatelessStack extends Stack {
         batchSize: 10,
         maxBatchingWindow: Duration.seconds(5),
         reportBatchItemFailures: true,
+        maxConcurrency: QUEUE_CONSUMER_CONCURRENCY.events,
       }),
     );
 

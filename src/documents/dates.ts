@@ -601,12 +601,7 @@ export function findDocumentDates(lines: readonly string[]): DocumentDates {
       j = next(j);
       if (j === undefined) return undefined;
       const more = texts[j]!;
-      if (
-        [...more].length > 40 ||
-        /[。！？：:]/.test(more) ||
-        datesInText(more).length ||
-        isNumberLine(more)
-      )
+      if ([...more].length > 40 || /[。！？：:]/.test(more) || datesInText(more).length || isNumberLine(more))
         return undefined;
       joined += more;
       const events = historyEvents(joined);

@@ -119,12 +119,13 @@ function canonicalJson(value: unknown): string {
 /**
  * Intake of approved documents. Accepting one is a sequence of idempotent single-record steps
  * (no multi-item transactions on the AWS side):
- *   1. store the original upload, content-addressed (harmless if repeated or orphaned);
- *   2. claim each issuer's 发文字号 with a conditional put (the uniqueness guard);
+ *   1. claim each issuer's 发文字号 with a conditional put (the uniqueness guard);
+ *   2. store the original upload (content-addressed) and a long document's content blob;
  *   3. write the document record (the commit point);
  *   4. announce document.accepted on the events queue.
- * A failure before 3 releases the claims; a crash leaves claims without a document, which a
- * later submission reclaims once they are stale. Nothing is half-visible: readers only ever see
+ * A failure before 3 releases the claims and deletes the blobs the request created (a refused
+ * duplicate stores nothing); a crash leaves claims without a document, which a later submission
+ * reclaims once they are stale, and at worst an unreferenced blob. Nothing is half-visible: readers only ever see
  * documents whose record exists.
  */
 export class DocumentIntake {
@@ -250,14 +251,6 @@ export class DocumentIntake {
       ]);
     }
 
-    if (request.docx && source.blobKey) {
-      await platform.blobs
-        .put(source.blobKey, request.docx.bytes, { contentType: DOCX_MIME, ifAbsent: true })
-        .catch((error) => {
-          if (!(error instanceof ConditionFailedError)) throw error; // same bytes stored before
-        });
-    }
-
     const document: GazetteDocument = {
       id: this.ulid(now.getTime()),
       state: "accepted",
@@ -267,15 +260,30 @@ export class DocumentIntake {
       source,
     };
     const stored = toStoredDocument(document);
-    if (stored.content) {
-      // Written before the record, so a visible record always has its content.
-      await platform.blobs.put(stored.content.key, stored.content.bytes, {
-        contentType: "application/json",
-        ifAbsent: true,
-      });
-    }
+    // Claims first: a refused duplicate stores nothing. Then the blobs (a visible record always
+    // has its original and content), then the record; a failure after the claims releases them
+    // and deletes the blobs this request created, so nothing is left half-stored.
     const claims = await this.claimDocNumbers(document, submission);
+    const created: string[] = [];
     try {
+      if (request.docx && source.blobKey) {
+        try {
+          await platform.blobs.put(source.blobKey, request.docx.bytes, {
+            contentType: DOCX_MIME,
+            ifAbsent: true,
+          });
+          created.push(source.blobKey);
+        } catch (error) {
+          if (!(error instanceof ConditionFailedError)) throw error; // same bytes stored before
+        }
+      }
+      if (stored.content) {
+        await platform.blobs.put(stored.content.key, stored.content.bytes, {
+          contentType: "application/json",
+          ifAbsent: true,
+        });
+        created.push(stored.content.key);
+      }
       await platform.records.put(
         {
           ...docKeys(document.id),
@@ -286,6 +294,7 @@ export class DocumentIntake {
       );
     } catch (error) {
       await this.releaseClaims(claims, document.id);
+      for (const key of created) await platform.blobs.delete(key).catch(() => undefined);
       throw error;
     }
     await this.announce(document);

@@ -87,43 +87,43 @@ function pngChunk(png: Uint8Array, type: string): { at: number; length: number }
  * The PNG cut off in its image data, as an interrupted transfer leaves it (`kept` of the data).
  * Cut before its first byte of data, mupdf decodes it without an error, as a white page.
  */
-function truncatedPng(page: number, kept = 1 / 3): Uint8Array {
-  const png = pagePng(page);
+function truncatedPng(page: number, kept = 1 / 3, make = pagePng): Uint8Array {
+  const png = make(page);
   const idat = pngChunk(png, "IDAT");
   return png.slice(0, idat.at + 8 + Math.floor(idat.length * kept));
 }
 
 /** The PNG with one byte of its image data's CRC flipped. */
-function badCrcPng(page: number): Uint8Array {
-  const png = pagePng(page).slice();
+function badCrcPng(page: number, make = pagePng): Uint8Array {
+  const png = make(page).slice();
   const idat = pngChunk(png, "IDAT");
   png[idat.at + 8 + idat.length + 1]! ^= 0x40;
   return png;
 }
 
-/**
- * An engine that reads the page text the image's width stands for, and nothing from a page with
- * no ink, as Tesseract reads a blank page.
- */
+/** A blank page `200 + page` pixels wide: the fake engine knows the page by its width (as in scans.test.ts). */
+function blankPng(page: number): Uint8Array {
+  const width = 200 + page;
+  return encodePng({ width, height: 120, pixels: new Uint8Array(width * 120).fill(255) });
+}
+
+/** An engine that "reads" the page text the image's width stands for. */
 class FakeOcr implements OcrEngine {
   readonly name = "fake";
-  calls: number[] = [];
   constructor(private readonly texts: readonly string[]) {}
   async recognize(png: Uint8Array, options: OcrOptions): Promise<OcrResult> {
     const image = decodeImage(png);
-    const page = image.width - 200;
-    this.calls.push(page);
-    const blank = image.pixels.every((p) => p > 200);
-    const text = blank ? "" : (this.texts[page] ?? "");
+    const text = this.texts[image.width - 200] ?? "";
+    const lines = text
+      .split("\n")
+      .map(
+        (line, i) =>
+          `<span class='ocr_line' title='bbox 0 ${i * 20} 200 ${i * 20 + 18}'><span class='ocrx_word' title='bbox 0 ${i * 20} 200 ${i * 20 + 18}; x_wconf 92'>${line}</span></span>`,
+      )
+      .join("");
+    const hocr = `<div class='ocr_page' title='bbox 0 0 ${image.width} ${image.height}'>${lines}</div>`;
     const { parseHocr } = await import("../../src/archive/ocr/hocr.js");
-    const hocr = `<div class='ocr_page' title='bbox 0 0 ${image.width} ${image.height}'></div>`;
-    return {
-      text,
-      confidence: blank ? 0 : 92,
-      hocr,
-      page: parseHocr(hocr),
-      language: `chi_${options.script}`,
-    };
+    return { text, confidence: 92, hocr, page: parseHocr(hocr), language: `chi_${options.script}` };
   }
   async close() {}
 }
@@ -319,7 +319,7 @@ describe("scan jobs: a page whose file turns out broken after it was checked", (
 
   it("records a truncated page as failed, not read and blank, and the job as failed when it was the only page", async () => {
     // Act
-    const job = await runJob([pagePng(0)], new Map([[0, truncatedPng(0, 0)]]));
+    const job = await runJob([blankPng(0)], new Map([[0, truncatedPng(0, 0, blankPng)]]));
 
     // Assess
     expect(job.pages).toEqual([expect.objectContaining({ index: 0, status: "failed" })]);
@@ -330,7 +330,7 @@ describe("scan jobs: a page whose file turns out broken after it was checked", (
 
   it("fails a page whose CRC went bad and sends the item it belongs to to review", async () => {
     // Act
-    const job = await runJob([pagePng(0), pagePng(1), pagePng(2)], new Map([[1, badCrcPng(1)]]));
+    const job = await runJob([blankPng(0), blankPng(1), blankPng(2)], new Map([[1, badCrcPng(1, blankPng)]]));
     const item = await app.request(`/api/archive/items/${job.items[0]!.id}`);
     const body = (await item.json()) as { review: boolean; reviewReasons: string[] };
 

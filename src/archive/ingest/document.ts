@@ -7,6 +7,7 @@ import { chooseDocumentDate, findDocumentDates, type SourcedDate } from "../../d
 import { isFullerDocNumber } from "../../documents/doc-number.js";
 import { kindOfTitle, linesOf, normalizeArchiveDocNumber, type Segment, segmentEdition } from "../segment.js";
 import type { DateHint, DocumentHints } from "./formats/types.js";
+import { documentIssuers } from "./issuers.js";
 import { chooseTitle } from "./title.js";
 
 /** A document's dates: what its source states (labels, record fields) and what its text gives. */
@@ -70,7 +71,13 @@ export function segmentDocument(text: string, hints: DocumentHints = {}): Segmen
   if (date) missing.delete("date");
   else missing.add("date");
 
-  const issuers = hints.issuers?.length ? hints.issuers : (guessed?.issuers ?? []);
+  const issuers = documentIssuers({
+    stated: hints.issuers,
+    title,
+    docNumberPrinted,
+    signed: guessed?.issuers ?? [],
+    lines: text.split("\n").filter((l) => l.trim() !== ""),
+  });
   if (issuers.length) missing.delete("issuers");
 
   const kind = (choice && kindOfTitle(title)) ?? guessed?.kind ?? hints.kind;
