@@ -14,14 +14,8 @@
  * Each title starts a new document; text before the first title (mastheads, contents) is not
  * a document.
  */
-import {
-  type DatedEvent,
-  type DateKind,
-  findDocumentDates,
-  parseChineseDate,
-  parseChineseNumber,
-} from "../documents/dates.js";
-import { normalizeDocNumber } from "../documents/doc-number.js";
+import { type DatedEvent, type DateKind, findDocumentDates, parseChineseDate } from "../documents/dates.js";
+import { findDocNumbers, normalizeDocNumber } from "../documents/doc-number.js";
 
 /**
  * 文种 recognised at the end of a title, Simplified and Traditional, longest first so 实施细则
@@ -139,32 +133,39 @@ export interface Segment {
   readonly missing: readonly ("title" | "date" | "issuers" | "kind")[];
 }
 
-const BRACKET_NUMBER =
-  /([\p{Script=Han}A-Za-z]{1,30}\s*[[［【(（〔﹝〖]\s*[0-9０-９]{4}\s*[\]］】)）〕﹞〗]\s*(?:第\s*)?[0-9０-９]{1,5}\s*[号號])/u;
-const ORDER_NUMBER =
-  /^((?:[\p{Script=Han}]{2,30}(?:令|公告|通告))?\s*第\s*[0-9０-９一二三四五六七八九十百〇零]{1,8}\s*[号號])$/u;
+/**
+ * What opens a regulation's history line before its number: an item number, a date (1989年6月17日,
+ * 二〇一一年一月八日, 中華民國一百零四年十二月十七日) and the promulgating organ (行政院, 總統).
+ */
+const HISTORY_DATE =
+  /^[\s\u3000（(]*(?:\d{1,3}[.．、]\s*)?(?:中華民國|中华民国|民國|民国)?[0-9０-９〇○零一二三四五六七八九十百]{1,4}[\s\u3000]*年[^，。；、\n]{1,12}日[\s\u3000]*[\p{Script=Han}]{0,15}[\s\u3000]*$/u;
+/** What follows the number in a history line: 发布, 令修正公布, 號令制定公布, 函訂頒. */
+const PROMULGATED =
+  /^[\s\u3000]*(?:令|函)?[\s\u3000]*(?:发布|發布|公布|颁布|頒布|制定|修正|订定|訂定|订颁|訂頒|废止|廢止)/u;
 
-/** The 发文字号 printed on a line (alone, or with a 签发人 after it), else undefined. */
+/**
+ * The 发文字号 a line prints as a document's own (see findDocNumbers for the grammar): the number
+ * alone on its line (a label such as 发文字号： before it, a 签发人 after it), at the start of a
+ * line with a space after it, or the order number of a regulation's history line (1989年6月17日
+ * 中华人民共和国国务院令第37号发布). A number a sentence cites is not the document's own.
+ */
 export function docNumberIn(line: string): string | undefined {
-  const t = line.trim();
-  if ([...t].length > 50) return undefined;
-  const b = BRACKET_NUMBER.exec(t);
-  if (b && (b.index === 0 || /^[\s\u3000]*$/.test(t.slice(0, b.index)))) return b[1]!.trim();
-  const o = ORDER_NUMBER.exec(t);
-  if (o) return o[1]!.trim();
+  const found = findDocNumbers(line);
+  const own = found.find(
+    (m) =>
+      m.standalone ||
+      (/^[\s\u3000]*$/.test(line.slice(0, m.start)) && /^[\s\u3000]/u.test(line.slice(m.end))),
+  );
+  if (own) return own.printed.trim();
+  const first = found[0];
+  if (first && HISTORY_DATE.test(line.slice(0, first.start)) && PROMULGATED.test(line.slice(first.end)))
+    return first.printed.trim();
   return undefined;
 }
 
-/** Normalises a printed number; 〔2017〕第12号 loses its 第, Chinese serials (第三百五十六号) become Arabic. */
+/** The canonical spelling of a printed number (normalizeDocNumber): 〔2017〕第12号 → 〔2017〕12号, 第三百五十六号 → 第356号. */
 export function normalizeArchiveDocNumber(printed: string): string {
-  let n = normalizeDocNumber(normalizeDocNumber(printed).replace(/(〔\d{4}〕)第/, "$1"));
-  const chinese = /第([一二三四五六七八九十百〇零]+)号$/.exec(n);
-  if (chinese) {
-    const value = parseChineseNumber(chinese[1]!);
-    if (Number.isFinite(value) && value > 0)
-      n = n.replace(/第[一二三四五六七八九十百〇零]+号$/, `第${value}号`);
-  }
-  return n;
+  return normalizeDocNumber(printed);
 }
 
 /** A date alone on a line (成文日期), with spaces tolerated: 二〇一七年五月三日, 2017年5月3日, 民國六十年一月五日. */

@@ -53,6 +53,8 @@ export interface ParsedDocNumber {
   /** How the year counts: "gregorian" or "roc"; absent when the number has no year or it is unknown. */
   readonly era?: "gregorian" | "roc";
   readonly serial: number;
+  /** A letter some Taiwan serials end with (環署空字第0950055340D號 → "D"). */
+  readonly serialSuffix?: string;
 }
 
 export type DocNumberCheck =
@@ -130,7 +132,14 @@ function hasSimplified(raw: string): boolean {
 // Parsing
 
 /** Ends of organisation names, for telling joint issuers apart when only a space separates them. */
-const ORG_END = /(?:院|部|委|会|局|署|行|厅|办|室|府|席|中心|公司|集团)$/u;
+/**
+ * Ends of an organ's name printed before its code in running text (行政院院臺金字, 内政部（64）台内地字);
+ * a code's own characters (赣府厅明电, 川府办发) do not end one.
+ */
+const ORGAN = /(?:人民政府|政府|办公厅|办公室|委员会|院|部|局|署|总统|主席|银行)$/u;
+/** Organs with two-character names that print them before a code (總統華總一義字). */
+const SHORT_ORGANS = /^(?:总统|主席)$/u;
+const ORG_END = /(?:院|部|委|会|局|署|行|厅|办|室|府|席|统|中心|公司|集团)$/u;
 
 /**
  * Whitespace inside an order header separates joint issuers when the text on both sides names an
@@ -166,18 +175,19 @@ function clean(raw: string): string {
 }
 
 const NAME = "[\\p{Script=Han}A-Za-z]";
+/** A code's part: a character, or a numbered part in brackets (華總（一）義字). */
+const CODE = `(?:${NAME}|〔[一二三四五六七八九十]{1,3}〕)`;
 const SERIAL = `(\\d{1,${MAX_SERIAL_DIGITS}}|[${CHINESE_DIGITS}]{1,8})`;
 const ORDER = new RegExp(
   `^((?:${NAME}{1,40}、)*${NAME}{1,40}?)?(${ORDER_WORD})(?:(\\d{4})年|〔(\\d{4})〕)?(第)?${SERIAL}号$`,
   "u",
 );
 const BARE = new RegExp(`^(?:(\\d{4})年)?第${SERIAL}号$`, "u");
-const BRACKETED = new RegExp(
-  `^(${NAME}{1,30})〔(\\d{2,4})〕(?:(${NAME}{0,10}字)第?|(第))?(\\d{1,${MAX_SERIAL_DIGITS}})号$`,
-  "u",
-);
-const YEAR_FIRST = new RegExp(`^〔(\\d{2,4})〕(${NAME}{1,30}?)(第)?${SERIAL}号$`, "u");
-const SERIAL_FORM = new RegExp(`^(${NAME}{0,39}字)第${SERIAL}号$`, "u");
+const BRACKETED = new RegExp(`^(${CODE}{1,30})〔(\\d{2,4})〕(?:(第))?(\\d{1,${MAX_SERIAL_DIGITS}})号$`, "u");
+/** Taiwan serials may end in a letter (環署空字第0950055340D號). */
+const LETTER = "([A-Z]?)";
+const YEAR_FIRST = new RegExp(`^〔(\\d{2,4})〕(${CODE}{1,30}?)(第)?${SERIAL}${LETTER}号$`, "u");
+const SERIAL_FORM = new RegExp(`^(${CODE}{0,39}字)第${SERIAL}${LETTER}号$`, "u");
 
 interface Year {
   year?: number;
@@ -238,7 +248,7 @@ export function checkDocNumber(input: string): DocNumberCheck {
   const n = clean(raw);
   if (n === "") return fail("is empty");
   if (!n.endsWith("号")) return fail("does not end with 号 (號)");
-  if (!new RegExp(`(?:\\d|[${CHINESE_DIGITS}])号$`, "u").test(n))
+  if (!new RegExp(`(?:\\d[A-Z]?|[${CHINESE_DIGITS}])号$`, "u").test(n))
     return fail("has no serial number before 号");
   const odd = [...n.replace(new RegExp(`${NAME}|\\d|[〔〕、]`, "gu"), "")];
   if (odd.length) return fail(`contains characters a 发文字号 does not have: ${[...new Set(odd)].join(" ")}`);
@@ -284,10 +294,10 @@ export function checkDocNumber(input: string): DocNumberCheck {
   const b = BRACKETED.exec(n);
   if (b) {
     const code = b[1]!;
-    const codeAfterYear = b[3] ?? "";
-    const year = bracketYear(b[2]!, raw, code + codeAfterYear);
+    const codeAfterYear = "";
+    const year = bracketYear(b[2]!, raw, code);
     if (typeof year === "string") return fail(year);
-    const serial = serialOf(b[5]!);
+    const serial = serialOf(b[4]!);
     if (typeof serial === "string") return fail(serial);
     return done({
       form: "bracketed",
@@ -315,6 +325,7 @@ export function checkDocNumber(input: string): DocNumberCheck {
       issuers: [],
       ...year,
       serial,
+      ...(y[5] ? { serialSuffix: y[5] } : {}),
     });
   }
   const s = SERIAL_FORM.exec(n);
@@ -330,6 +341,7 @@ export function checkDocNumber(input: string): DocNumberCheck {
       issuers: [],
       ...(roc !== undefined ? { year: roc + 1911, era: "roc" as const } : {}),
       serial,
+      ...(s[3] ? { serialSuffix: s[3] } : {}),
     });
   }
   if (/^〔\d+〕(?:第)?\d/.test(n))
@@ -365,13 +377,15 @@ function yearInBrackets(p: ParsedDocNumber): string {
  * an order's year as 2018年.
  */
 export function formatDocNumber(p: ParsedDocNumber): string {
+  const part = (code: string) => code.replace(/〔([一二三四五六七八九十]+)〕/gu, "（$1）");
+  const serial = `${p.serial}${p.serialSuffix ?? ""}`;
   switch (p.form) {
     case "bracketed":
-      return `${p.code}${yearInBrackets(p)}${p.codeAfterYear ? `${p.codeAfterYear}第` : ""}${p.serial}号`;
+      return `${part(p.code)}${yearInBrackets(p)}${p.codeAfterYear ? `${part(p.codeAfterYear)}第` : ""}${serial}号`;
     case "year-first":
-      return `${yearInBrackets(p)}${p.codeAfterYear}第${p.serial}号`;
+      return `${yearInBrackets(p)}${part(p.codeAfterYear)}第${serial}号`;
     case "serial":
-      return `${p.prefix}第${p.serial}号`;
+      return `${part(p.prefix)}第${serial}号`;
     case "order":
       return `${p.prefix}${p.year !== undefined ? `${p.year}年` : ""}第${p.serial}号`;
   }
@@ -482,6 +496,21 @@ export function jointOrderKeyPrefix(parsed: ParsedDocNumber): string | undefined
 }
 
 /**
+ * Whether `a` is a fuller spelling of the same number as `b`: 中华人民共和国国务院令第707号 of
+ * 国令第707号, 江西省人民政府令第232号 of 省政府令第232号. A site's metadata often abbreviates the
+ * number a document prints in full.
+ */
+export function isFullerDocNumber(a: string, b: string): boolean {
+  const pa = parseDocNumber(a);
+  const pb = parseDocNumber(b);
+  if (!pa || !pb || pb.prefix === "") return false;
+  const ka = docNumberKey(a);
+  const kb = docNumberKey(b);
+  if (ka !== kb && !ka.endsWith(kb)) return false;
+  return formatDocNumber(pa).length > formatDocNumber(pb).length;
+}
+
+/**
  * The lookup key of a search query shaped like a 发文字号 (in any spelling, short forms included),
  * or undefined when the query is not one. A bare 第356号 is too vague to look up and gives none.
  */
@@ -519,11 +548,16 @@ export interface DocNumberMatch {
 const SP = "[ \\t\\u3000\\u00A0\\u200B-\\u200D\\u2060\\uFEFF]*";
 const HC = "[\\p{Script=Han}A-Za-z]";
 const YB = `${OPEN}${SP}\\d(?:${SP}\\d){1,3}${SP}${CLOSE}`;
-const ISSUERS = `${HC}(?:${SP}${HC}|${SP}、${SP}${HC})*`;
-const SER = `(?:\\d(?:${SP}\\d)*|[${CHINESE_DIGITS}]+)`;
+const PART = `${OPEN}[一二三四五六七八九十]{1,3}${CLOSE}`;
+const ISSUERS = `(?:${HC}|${PART})(?:${SP}(?:${HC}|${PART})|${SP}、${SP}${HC})*`;
+const SER = `(?:\\d(?:${SP}\\d)*[A-Z]?|[${CHINESE_DIGITS}]+)`;
 /** A number ending at the end of the window, loosely: the grammar then checks it. */
 const CANDIDATE = new RegExp(
   `(?:${YB}${SP})?(?:${ISSUERS}${SP})?(?:${YB}${SP}(?:${HC}{1,10}字${SP})?)?(?:\\d{4}${SP}年${SP})?(?:第${SP})?${SER}${SP}号$`,
+  "u",
+);
+const DATE_BEFORE = new RegExp(
+  `^.*?[0-9${CHINESE_DIGITS}]{1,4}[\\s\\u3000]*年[\\s\\u3000]*[0-9${CHINESE_DIGITS}]{1,3}[\\s\\u3000]*月[\\s\\u3000]*[0-9${CHINESE_DIGITS}]{1,3}[\\s\\u3000]*日`,
   "u",
 );
 /** How far before its 号 a number may start. */
@@ -552,13 +586,17 @@ export function findDocNumbers(text: string): DocNumberMatch[] {
   const folded = fold(text);
   const out: DocNumberMatch[] = [];
   let floor = 0;
+  const parses = (from: number, end: number) => parseDocNumber(text.slice(from, end));
   for (let i = folded.indexOf("号"); i >= 0; i = folded.indexOf("号", i + 1)) {
     const lineStart = folded.lastIndexOf("\n", i) + 1;
     const from = Math.max(floor, lineStart, i - WINDOW);
     const m = CANDIDATE.exec(folded.slice(from, i + 1));
     if (!m) continue;
     const end = i + 1;
-    const start = numberStart(folded, from + m.index, end);
+    let start = numberStart(folded, from + m.index, end);
+    // Text that runs into the number without a lead-in word (內政部（64）台內地字第615377號):
+    // the longest part that is a number.
+    while (start < end - 2 && !parses(start, end)) start++;
     const printed = text.slice(start, end);
     const parsed = parseDocNumber(printed);
     if (!parsed) continue;
@@ -603,14 +641,32 @@ function numberStart(folded: string, start: number, end: number): number {
     }
     break;
   }
-  const candidate = folded.slice(start, end);
-  if (!new RegExp(`(?:${ORDER_WORD})`, "u").test(candidate)) {
-    const code = /^[^\d〔［【(（[﹝〖第]*/u.exec(candidate)![0].replace(/[\s\u3000]+$/u, "");
+  // A date before the number (中華民國一百零四年十二月十七日行政院院臺金字第…號) is not part of it.
+  const dated = DATE_BEFORE.exec(folded.slice(start, end));
+  if (dated && parseDocNumber(folded.slice(start + dated[0].length, end))) start += dated[0].length;
+  const spaced = folded.slice(start, end);
+  if (!new RegExp(`(?:${ORDER_WORD})`, "u").test(spaced)) {
+    const code = /^[^\d〔［【(（[﹝〖第]*/u.exec(spaced)![0].replace(/[\s\u3000]+$/u, "");
     const pieces = [...code.matchAll(/[^\s\u3000]+[\s\u3000]+/gu)];
+    const base = start;
     for (const piece of pieces) {
       if (piece[0].trim().length >= 3) {
-        const next = start + piece.index! + piece[0].length;
+        const next = base + piece.index! + piece[0].length;
         if (parseDocNumber(folded.slice(next, end))) start = next;
+      }
+    }
+  }
+  const candidate = folded.slice(start, end);
+  const parsed = parseDocNumber(candidate);
+  if (parsed && parsed.form !== "order") {
+    // The issuing organ's name before a code (行政院院臺金字, 国务院办公厅国办发): shortest first.
+    for (let cut = 2; cut + 2 <= candidate.length; cut++) {
+      const head = candidate.slice(0, cut);
+      if (!/^[\p{Script=Han}]+$/u.test(head)) break;
+      if (!ORGAN.test(head) || (cut === 2 && !SHORT_ORGANS.test(head))) continue;
+      const rest = parseDocNumber(candidate.slice(cut));
+      if (rest && rest.form === parsed.form && Array.from(rest.prefix).length >= 2) {
+        return numberStart(folded, start + cut, end);
       }
     }
   }

@@ -134,6 +134,24 @@ describe("metadata recognisers", () => {
     expect(normalizeArchiveDocNumber(docNumberIn(printed) ?? "")).toBe(normalised);
   });
 
+  it.each([
+    ["1989年6月17日 中华人民共和国国务院令第37号发布", "中华人民共和国国务院令第37号"],
+    [
+      "12. 中華民國一百零三年三月二十六日行政院院臺金字第 1030008769 號令修正發布",
+      "院臺金字第 1030008769 號",
+    ],
+    ["发文字号：国发〔2016〕23号", "国发〔2016〕23号"],
+    ["中华人民共和国国务院、中央军事委员会令 第602号", "中华人民共和国国务院、中央军事委员会令 第602号"],
+  ])("reads the document's own 发文字号 in %s", (line, printed) => {
+    expect(docNumberIn(line)).toBe(printed);
+  });
+
+  it("takes no number cited in a history line's amendment as the document's own", () => {
+    expect(
+      docNumberIn("根据2011年1月8日国务院令第588号《国务院关于废止和修改部分行政法规的决定》修订"),
+    ).toBeUndefined();
+  });
+
   it("finds no 发文字号 in a body sentence that mentions one", () => {
     expect(
       docNumberIn("根据《四川省人民政府关于加强林业工作的通知》（川府发〔2017〕23号）精神，"),

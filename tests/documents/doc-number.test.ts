@@ -8,6 +8,7 @@ import {
   docNumberSearchKeys,
   findDocNumbers,
   formatDocNumber,
+  isFullerDocNumber,
   normalizeDocNumber,
   type ParsedDocNumber,
   parseDocNumber,
@@ -280,6 +281,16 @@ describe("docNumberKey", () => {
   });
 });
 
+describe("isFullerDocNumber", () => {
+  it("prefers the number a document prints in full to a site's abbreviation of it", () => {
+    expect(isFullerDocNumber("中华人民共和国国务院令第707号", "国令第707号")).toBe(true);
+    expect(isFullerDocNumber("江西省人民政府令第232号", "省政府令第232号")).toBe(true);
+    expect(isFullerDocNumber("国令第707号", "中华人民共和国国务院令第707号")).toBe(false);
+    expect(isFullerDocNumber("江西省人民政府令第233号", "省政府令第232号")).toBe(false);
+    expect(isFullerDocNumber("四川省人民政府令第232号", "第232号")).toBe(false);
+  });
+});
+
 describe("docNumberSearchKeys", () => {
   it("lets the short form 国务院令第N号 find 中华人民共和国国务院令第N号", () => {
     // Prepare
@@ -337,6 +348,23 @@ describe("findDocNumbers", () => {
     // Assess
     expect(found.map((m) => [m.printed, m.standalone])).toEqual([[printed, standalone]]);
     expect(text.slice(found[0]!.start, found[0]!.end)).toBe(printed);
+  });
+
+  it.each([
+    [
+      "中華民國一百零四年十二月十七日行政院院臺金字第 1040039090 號令修正發布全文 14 條",
+      "院台金字第1040039090号",
+    ],
+    [
+      "中華民國七十五年十一月二十一日總統（75）華總（一）義字第 6006號令修正公布",
+      "〔1986〕华总（一）义字第6006号",
+    ],
+    ["1975 內政部（64）台內地字第 615377 號函訂頒", "〔1975〕台内地字第615377号"],
+    ["國務院辦公廳國辦發〔2020〕1號", "国办发〔2020〕1号"],
+    ["環署空字第0950055340D號", "环署空字第950055340D号"],
+    ["赣府厅明电〔2020〕20号", "赣府厅明电〔2020〕20号"],
+  ])("leaves the date and the organ before a code out of the number in %j", (text, normalized) => {
+    expect(findDocNumbers(text).map((m) => m.normalized)).toEqual([normalized]);
   });
 
   it("finds every number of a line, in order, with its position", () => {

@@ -4,6 +4,7 @@
  * text that is one document gives one segment, whatever headings or 令 headers it contains.
  */
 import { chooseDocumentDate, findDocumentDates, type SourcedDate } from "../../documents/dates.js";
+import { isFullerDocNumber } from "../../documents/doc-number.js";
 import { kindOfTitle, linesOf, normalizeArchiveDocNumber, type Segment, segmentEdition } from "../segment.js";
 import type { DateHint, DocumentHints } from "./formats/types.js";
 import { documentIssuers } from "./issuers.js";
@@ -57,10 +58,14 @@ export function segmentDocument(text: string, hints: DocumentHints = {}): Segmen
   if (choice) missing.delete("title");
   else missing.add("title");
 
-  const docNumberPrinted = hints.docNumberPrinted?.trim() || guessed?.docNumberPrinted;
-  const docNumber = hints.docNumberPrinted
-    ? normalizeArchiveDocNumber(hints.docNumberPrinted)
-    : guessed?.docNumber;
+  // A stated number wins, unless the text prints the same number in full (国令第707号 stated,
+  // 中华人民共和国国务院令第707号 printed).
+  const stated = hints.docNumberPrinted?.trim() || undefined;
+  const statedNumber = stated ? normalizeArchiveDocNumber(stated) : undefined;
+  const fromText =
+    !statedNumber || (guessed?.docNumber !== undefined && isFullerDocNumber(guessed.docNumber, statedNumber));
+  const docNumberPrinted = fromText ? guessed?.docNumberPrinted : stated;
+  const docNumber = fromText ? guessed?.docNumber : statedNumber;
 
   const { date, dates } = itemDates(text, hints);
   if (date) missing.delete("date");
