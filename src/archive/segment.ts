@@ -320,8 +320,11 @@ function segmentFrom(
   } else {
     title = titleAt(lines, titleIndex);
   }
-  let docNumberPrinted: string | undefined;
-  for (const line of body.slice(0, Math.max(6, titleIndex - begin + 4))) {
+  const head = body.slice(0, Math.max(6, titleIndex - begin + 4));
+  // A 令 printed as GB/T 9704 sets it, its header over its number (中华人民共和国国务院令 / 第707号),
+  // is the document's own number in full; it wins over a shorter label a site put above it (国令第707号).
+  let docNumberPrinted = orderNumberUnderHeader(head);
+  for (const line of docNumberPrinted ? [] : head) {
     docNumberPrinted = docNumberIn(line.text);
     if (docNumberPrinted) break;
   }
@@ -368,6 +371,17 @@ function segmentFrom(
     pages,
     missing,
   };
+}
+
+/** 四川省人民政府令 on one line and 第356号 alone on the next → 四川省人民政府令第356号. */
+function orderNumberUnderHeader(head: readonly TextLine[]): string | undefined {
+  for (let i = 0; i + 1 < head.length; i++) {
+    const header = head[i]!.text.replace(/[\s\u3000]+/g, "");
+    if (kindOfTitle(header) !== "令" || docNumberIn(header)) continue;
+    const serial = docNumberIn(head[i + 1]!.text);
+    if (serial?.replace(/[\s\u3000]+/g, "").startsWith("第")) return header + serial.trim();
+  }
+  return undefined;
 }
 
 /** Text → lines tagged with a page; form feeds (\f) separate pages. */

@@ -176,3 +176,25 @@ describe("metadata recognisers", () => {
     },
   );
 });
+
+describe("a 令 printed with its header over its number", () => {
+  it("takes the header and the number together, over a shorter number a site printed above them", () => {
+    // Prepare: a portal's metadata line, then the order as GB/T 9704 sets it.
+    const text = [
+      "省政府令第232号",
+      "江西省人民政府令",
+      "第232号",
+      "江西省人民政府关于废止和修改部分省政府规章的决定",
+      "为了更好地服务改革，省政府决定废止和修改部分规章。",
+      "省长　易炼红",
+      "2019年3月1日",
+    ].join("\n");
+
+    // Act
+    const [segment] = segmentEdition(linesOf(text));
+
+    // Assess
+    expect(segment?.docNumberPrinted).toBe("江西省人民政府令第232号");
+    expect(segment?.docNumber).toBe(normalizeArchiveDocNumber("江西省人民政府令第232号"));
+  });
+});
