@@ -387,3 +387,27 @@ describe("reading crawler notes and plain text", () => {
     expect(detectFormat("{草案}关于做好工作的通知\n正文。")).toBe("text");
   });
 });
+
+describe("a 信息公开 table row with an empty value", () => {
+  it("does not take the order header printed below the table as the empty field's value", () => {
+    // Prepare: gov.cn prints 主题词 with empty cells, then the order as GB/T 9704 sets it.
+    const html = `<html><body><table>
+<tr><td>标　　题：</td><td>中华人民共和国个人所得税法实施条例</td></tr>
+<tr><td>发文字号：</td><td>国令第707号</td><td>发布日期：</td><td>2018年12月22日</td></tr>
+<tr><td>主 题 词：</td><td></td><td></td><td></td></tr>
+</table>
+<div id="UCAP-CONTENT"><p style="text-align: center;">中华人民共和国国务院令</p><p>第707号</p>
+<p>现公布修订后的《中华人民共和国个人所得税法实施条例》，自2019年1月1日起施行。</p>
+<p>总理　　李克强</p><p>2018年12月18日</p>
+<p>中华人民共和国个人所得税法实施条例</p><p>第一条　根据《中华人民共和国个人所得税法》，制定本条例。</p></div>
+</body></html>`;
+
+    // Act
+    const { doc, segment } = ingestOne(html);
+
+    // Assess
+    expect(doc.text.split("\n")).toContain("中华人民共和国国务院令");
+    expect(segment.docNumberPrinted).toBe("中华人民共和国国务院令第707号");
+    expect(segment.title).toBe("中华人民共和国个人所得税法实施条例");
+  });
+});

@@ -328,6 +328,15 @@ export class HintCollector {
  * Takes the labelled fields out of text lines: each line that begins with a label is read into
  * `hints` and dropped; a label alone on its line (标题：) takes the next line as its value.
  */
+/**
+ * A label whose row goes on in empty table cells (主题词： | | ) has an empty value: the next line
+ * is the document, not the label's value.
+ */
+function emptyCellAfterLabel(line: string): boolean {
+  const colon = Math.max(line.lastIndexOf("："), line.lastIndexOf(":"));
+  return colon >= 0 && line.slice(colon + 1).includes("\t");
+}
+
 export function extractLabelledLines(lines: readonly string[], hints: HintCollector): string[] {
   const kept: string[] = [];
   for (let i = 0; i < lines.length; i++) {
@@ -340,7 +349,7 @@ export function extractLabelledLines(lines: readonly string[], hints: HintCollec
     for (const [j, f] of fields.entries()) {
       const filled = hints.add(f.field, f.value, f.dateKind);
       const last = j === fields.length - 1;
-      if (!filled && last) {
+      if (!filled && last && !emptyCellAfterLabel(line)) {
         // The value is on the next non-empty line, unless that line is itself labelled.
         let k = i + 1;
         while (k < lines.length && lines[k]!.trim() === "") k++;
