@@ -10,7 +10,6 @@ import type { IntakeLimits } from "../config.js";
 import { RecordStorePersistenceLayer } from "../idempotency/record-store-persistence.js";
 import { ConditionFailedError } from "../platform/errors.js";
 import type { Platform, WriteCondition } from "../platform/ports.js";
-import { convertDocx, DocxError } from "./docx.js";
 import {
   DocumentNotFoundError,
   DuplicateDocumentError,
@@ -19,23 +18,14 @@ import {
   problem,
   UnsupportedMediaError,
 } from "./errors.js";
+/** Queue that carries domain events (document.accepted, …). */
+import { type DocumentAcceptedEvent, EVENTS_QUEUE } from "./events.js";
 import type { DocumentState, DocumentSummary, GazetteDocument } from "./model.js";
 import { summarize } from "./model.js";
 import { DOCUMENTS_INDEX, docKeys, docNumberClaimKey, readDocument, toStoredDocument } from "./records.js";
 import { type Submission, validateSubmission } from "./submission.js";
 
-/** Queue that carries domain events (document.accepted, …). */
-export const EVENTS_QUEUE = "events";
-
-export interface DocumentAcceptedEvent {
-  readonly type: "document.accepted";
-  readonly documentId: string;
-  readonly title: string;
-  readonly docNumber: string | null;
-  readonly issuers: readonly string[];
-  readonly receivedBy: string;
-  readonly at: string;
-}
+export { type DocumentAcceptedEvent, EVENTS_QUEUE };
 
 export interface IntakeOptions {
   readonly platform: Platform;
@@ -216,6 +206,8 @@ export class DocumentIntake {
         ]);
       }
       const hints = hintsFrom(request.input);
+      // The .docx reader (mammoth, htmlparser2, xmldom) loads on the first upload, not at start.
+      const { convertDocx, DocxError } = await import("./docx.js");
       try {
         const converted = await convertDocx(
           bytes,
