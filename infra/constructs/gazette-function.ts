@@ -1,4 +1,4 @@
-import { AssetHashType, DockerImage, Duration, Validations } from "aws-cdk-lib";
+import { AssetHashType, DockerImage, Duration, type ILocalBundling, Validations } from "aws-cdk-lib";
 import { type IRole, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import {
   ApplicationLogLevel,
@@ -114,18 +114,10 @@ export class GazetteFunction extends Construct {
       code: Code.fromAsset(projectRoot, {
         // The hash of what is deployed (the bundle), not of the whole repository.
         assetHashType: AssetHashType.OUTPUT,
-        // CDK caches staged assets by their props, and the local bundler below is a function it
-        // cannot see into: the spec tells the functions' assets apart (and joins the hash).
-        extraHash: JSON.stringify(bundle),
         bundling: {
           // Never used: local bundling always succeeds or throws (no Docker fallback).
           image: DockerImage.fromRegistry("public.ecr.aws/sam/build-nodejs22.x"),
-          local: {
-            tryBundle(outputDir) {
-              buildFunctionBundle(bundle, outputDir, projectRoot);
-              return true;
-            },
-          },
+          local: new LocalFunctionBundler(bundle, projectRoot),
         },
       }),
       handler: `index.${props.handler ?? "handler"}`,
@@ -159,5 +151,27 @@ export class GazetteFunction extends Construct {
       reason:
         "Active X-Ray tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions. Tests assert that X-Ray is the only statement on Resource '*'.",
     });
+  }
+}
+
+/**
+ * Bundles one function in-process (buildFunctionBundle). The spec is a public field on purpose:
+ * CDK keys its cache of staged assets by the bundling options serialised as JSON, where a bare
+ * function would vanish and every function's asset would be the first one's.
+ */
+class LocalFunctionBundler implements ILocalBundling {
+  /** Private (not serialised): the asset hash must not depend on where the repository is checked out. */
+  readonly #projectRoot: string;
+
+  constructor(
+    readonly spec: FunctionBundleSpec,
+    projectRoot: string,
+  ) {
+    this.#projectRoot = projectRoot;
+  }
+
+  tryBundle(outputDir: string): boolean {
+    buildFunctionBundle(this.spec, outputDir, this.#projectRoot);
+    return true;
   }
 }

@@ -90,14 +90,14 @@ function javascript(dir: string): Map<string, string> {
 describe("GazetteFunction bundling (esbuild's API, no Docker, no npm)", () => {
   test("bundles the entry into index.mjs, a lazily imported package into a chunk, with source maps and the files beside", () => {
     // Prepare
-    const fn = Object.values(Template.fromStack(stack).findResources("AWS::Lambda::Function"))[0];
+    const [fn] = Object.values(Template.fromStack(stack).findResources("AWS::Lambda::Function"));
 
     // Act
     const files = javascript(assetDir);
 
     // Assess
-    expect(`${assetDir.split("asset.").pop()}.zip`).toBe((fn?.Properties.Code as { S3Key: string }).S3Key);
-    expect(fn?.Properties).toMatchObject({ Handler: "index.handler", Runtime: "nodejs22.x" });
+    expect(`${assetDir.split("asset.").pop()}.zip`).toBe((fn!.Properties.Code as { S3Key: string }).S3Key);
+    expect(fn!.Properties).toMatchObject({ Handler: "index.handler", Runtime: "nodejs22.x" });
     expect([...files.keys()]).toContain("index.mjs");
     expect([...files.keys()].filter((f) => f.startsWith("chunks/")).length).toBeGreaterThan(0);
     for (const file of files.keys()) expect(existsSync(join(assetDir, `${file}.map`)), file).toBe(true);
