@@ -7,6 +7,7 @@ import { chooseDocumentDate, findDocumentDates, type SourcedDate } from "../../d
 import { isFullerDocNumber } from "../../documents/doc-number.js";
 import { kindOfTitle, linesOf, normalizeArchiveDocNumber, type Segment, segmentEdition } from "../segment.js";
 import type { DateHint, DocumentHints } from "./formats/types.js";
+import { currentTextStep, historySteps } from "./history.js";
 import { documentIssuers } from "./issuers.js";
 import { chooseTitle } from "./title.js";
 
@@ -64,8 +65,19 @@ export function segmentDocument(text: string, hints: DocumentHints = {}): Segmen
   const statedNumber = stated ? normalizeArchiveDocNumber(stated) : undefined;
   const fromText =
     !statedNumber || (guessed?.docNumber !== undefined && isFullerDocNumber(guessed.docNumber, statedNumber));
-  const docNumberPrinted = fromText ? guessed?.docNumberPrinted : stated;
-  const docNumber = fromText ? guessed?.docNumber : statedNumber;
+  let docNumberPrinted = fromText ? guessed?.docNumberPrinted : stated;
+  let docNumber = fromText ? guessed?.docNumber : statedNumber;
+  // A consolidated text whose number comes from its history (沿革, 题注): the number of the step
+  // that made the text as it stands, not of the first step that printed one (none when that step
+  // prints none: a law amended by a 决定 cited by title).
+  const steps = historySteps(text.split("\n"));
+  const current = currentTextStep(steps);
+  const fromHistory =
+    docNumberPrinted === undefined || steps.some((s) => s.number?.printed.trim() === docNumberPrinted);
+  if (fromText && current && fromHistory) {
+    docNumberPrinted = current.number?.printed.trim();
+    docNumber = docNumberPrinted ? normalizeArchiveDocNumber(docNumberPrinted) : undefined;
+  }
 
   const { date, dates } = itemDates(text, hints);
   if (date) missing.delete("date");
