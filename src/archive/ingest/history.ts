@@ -42,6 +42,10 @@ const ACTIONS: readonly [RegExp, HistoryAction][] = [
   [/施行|实施|實施|生效/u, "effective"],
 ];
 
+/** A line that ends with an organ's name (交通部, 中央军委, 国务院). */
+const ORGAN_END = /(?:部|委|院|署|局|厅|廳|政府|军委|軍委|委员会|委員會)$/u;
+const STEP_VERB_END = /(?:发布|發布|公布|公佈|颁布|頒布|印发|印發)$/u;
+
 /** An item number before a step (1. / 10. / 2、). */
 const ITEM = /^[\s\u3000]*(?:\d{1,3}[.．、][\s\u3000]*)?/u;
 
@@ -100,7 +104,9 @@ export function historySteps(lines: readonly string[]): HistoryStep[] {
     const last = joined[joined.length - 1];
     // A wrapped part: short, no date at its start, not a sentence of the body.
     if (open && last && [...line].length <= 60 && !/[。：:？！]/u.test(line)) {
-      last.text += line;
+      // Joint organs printed one a line (1958年4月19日 交通部 / 水产部发布) are two organs.
+      const organs = ORGAN_END.test(last.text) && ORGAN_END.test(line.replace(STEP_VERB_END, ""));
+      last.text += organs ? `、${line}` : line;
       continue;
     }
     // The body has begun (a salutation, a sentence): what follows is not the history.
@@ -154,4 +160,30 @@ export function currentTextStep(steps: readonly HistoryStep[]): HistoryStep | un
 /** The date of a repeal in the history, if any (a database's 最新異動日期 may be that date). */
 export function repealDates(steps: readonly HistoryStep[]): string[] {
   return steps.filter((s) => s.action === "repealed").map((s) => s.date);
+}
+
+/** The verbs that end a step's organ when it prints no number (國民政府制定公布, 交通部发布). */
+const STEP_VERB =
+  /(?:令|函|訓令|训令)?(?:修正|修订|修訂|增订|增訂|删除|刪除)?(?:制定|订定|訂定)?(?:发布|發布|公布|公佈|颁布|頒布|印发|印發|订颁|訂頒|制定|订定|訂定|修正|修订|修訂|批准|核准)/u;
+
+/**
+ * The organ(s) a step names, as printed: before its number (內政部台內戶字第…號令, 總統（75）華總…,
+ * 最高人民法院以法发〔1993〕15号), else before its verb (國民政府制定公布, 国务院批准). Undefined when
+ * the step names none (the organ is inside a 令 number: 公安部令第149号).
+ */
+export function stepOrgan(step: HistoryStep): string | undefined {
+  const t = step.number
+    ? step.text.slice(0, step.number.start)
+    : step.text.slice(0, STEP_VERB.exec(step.text)?.index ?? 0);
+  const organ = t
+    .replace(/[\s\u3000]+/gu, "")
+    .replace(/^(?:经|經|由)/u, "")
+    .replace(/(?:公告|通知|文件)$/u, "")
+    .replace(/(?:以|令|函|訓令|训令)$/u, "");
+  return [...organ].length >= 2 ? organ : undefined;
+}
+
+/** The latest step that approved the text (…国务院批准), for a text that names no other organ. */
+export function approvalStep(steps: readonly HistoryStep[]): HistoryStep | undefined {
+  return steps.filter((s) => s.action === "adopted" && /批准|核准/u.test(s.text)).at(-1);
 }
