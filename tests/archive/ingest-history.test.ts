@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { segmentDocument } from "../../src/archive/ingest/document.js";
+import { itemDates, segmentDocument } from "../../src/archive/ingest/document.js";
 import { unwrapHistory } from "../../src/archive/ingest/formats/json.js";
 import { currentTextStep, historySteps } from "../../src/archive/ingest/history.js";
 import { readDocuments } from "../../src/archive/ingest/read.js";
@@ -152,5 +152,71 @@ describe("a regulation's history (沿革, 题注) gives the number of its curren
       ),
       { numRuns: 60 },
     );
+  });
+});
+
+describe("a statute page's history table and the version it shows", () => {
+  /** A statute page of a legislature's database as text: history table, version line, articles. */
+  const page = (version: string) =>
+    [
+      "請願法(01118)",
+      "中華民國 43 年 12 月 7 日",
+      "制定11條",
+      "中華民國 43 年 12 月 18 日公布",
+      "中華民國 58 年 12 月 5 日",
+      "修正全文12條",
+      "中華民國 58 年 12 月 18 日公布",
+      "中華民國 92 年 12 月 16 日",
+      "廢止12條",
+      "中華民國 93 年 1 月 7 日公布",
+      version,
+      "第一條   (適用範圍)",
+      "人民請願，依本法之規定。",
+    ].join("\n");
+
+  it("dates the page by the promulgation of the version it shows, an amendment as amended", () => {
+    // Act
+    const dates = itemDates(page("民國58年12月5日"), {});
+
+    // Assess
+    expect(dates.date).toMatchObject({ kind: "amended", value: "1969-12-18" });
+    expect(dates.dates).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: "adopted", value: "1954-12-07" }),
+        expect.objectContaining({ kind: "published", value: "1954-12-18" }),
+        expect.objectContaining({ kind: "adopted", value: "1969-12-05" }),
+      ]),
+    );
+  });
+
+  it("never dates the text by its repeal, and shows the enacted version as published", () => {
+    // Act
+    const shown = itemDates(page("民國43年12月7日(非現行條文)"), {});
+    const unversioned = itemDates(page(""), {});
+
+    // Assess
+    expect(shown.date).toMatchObject({ kind: "published", value: "1954-12-18" });
+    expect(unversioned.date).toMatchObject({ kind: "amended", value: "1969-12-18" });
+    expect(unversioned.dates.map((d) => d.value)).not.toContain("2004-01-07");
+  });
+
+  it("does not take a database's latest-change date that is the day the text was repealed", () => {
+    // Prepare
+    const raw = JSON.stringify({
+      法規名稱: "法務部法規委員會組織規程",
+      最新異動日期: "20121211",
+      沿革內容:
+        "1.中華民國九十九年四月八日法務部法令字第 0990600948 號令修正發布\r\n  第 2  條條文\r\n" +
+        "2.中華民國一百零一年十二月十一日法務部法令字第 10102126920  號令\r\n  發布廢止",
+      法規內容: [{ 條號: "第 1 條", 條文內容: "法務部為處理法制事務，設法規委員會。" }],
+    });
+
+    // Act
+    const segment = ingest(raw);
+
+    // Assess
+    expect(segment.date).toBe("2010-04-08");
+    expect(segment.dateKind).toBe("amended");
+    expect(segment.docNumberPrinted).toBe("法令字第 0990600948 號");
   });
 });

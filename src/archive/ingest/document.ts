@@ -7,7 +7,7 @@ import { chooseDocumentDate, findDocumentDates, type SourcedDate } from "../../d
 import { isFullerDocNumber } from "../../documents/doc-number.js";
 import { kindOfTitle, linesOf, normalizeArchiveDocNumber, type Segment, segmentEdition } from "../segment.js";
 import type { DateHint, DocumentHints } from "./formats/types.js";
-import { currentTextStep, historySteps } from "./history.js";
+import { currentTextStep, historySteps, promulgations, shownVersion } from "./history.js";
 import { documentIssuers } from "./issuers.js";
 import { chooseTitle } from "./title.js";
 
@@ -27,13 +27,31 @@ export interface ItemDates {
  * else the latest 发布/公布 or 修正 date; else 通过; else 施行.
  */
 export function itemDates(text: string, hints: DocumentHints): ItemDates {
-  const stated: (SourcedDate & { printed: string })[] = (hints.dates ?? []).map((d) => ({
-    kind: d.kind,
-    date: d.value,
-    printed: d.printed,
-    source: "label",
-  }));
-  const found = findDocumentDates(text.split("\n")).dates;
+  const lines = text.split("\n");
+  const steps = historySteps(lines);
+  // A database's 最新異動日期 on the day the history repealed the text is no amendment.
+  const repealed = new Set(steps.filter((s) => s.action === "repealed").map((s) => s.date));
+  const stated: (SourcedDate & { printed: string })[] = (hints.dates ?? [])
+    .filter((d) => !(repealed.has(d.value) && (d.kind === "amended" || d.kind === "published")))
+    .map((d) => ({ kind: d.kind, date: d.value, printed: d.printed, source: "label" }));
+  let found: (SourcedDate & { printed: string })[] = [...findDocumentDates(lines).dates];
+  // A statute's history table (passed, then promulgated): the passing is its adoption, the
+  // promulgation its publication or amendment; a repeal dates no text.
+  const pairs = promulgations(steps);
+  if (pairs.length) {
+    const paired = new Set(pairs.flatMap((p) => [p.passed.date, p.promulgated.date]));
+    found = found.filter((f) => !(f.source === "history" && paired.has(f.date)));
+    for (const p of pairs) {
+      if (p.kind === "repealed") continue;
+      found.push({ kind: "adopted", date: p.passed.date, printed: p.passed.printed, source: "history" });
+      found.push({
+        kind: p.kind,
+        date: p.promulgated.date,
+        printed: p.promulgated.printed,
+        source: "history",
+      });
+    }
+  }
   const all = [...stated, ...found];
   const hint = (d: SourcedDate & { printed: string }): DateHint => ({
     kind: d.kind,
@@ -42,6 +60,13 @@ export function itemDates(text: string, hints: DocumentHints): ItemDates {
   });
   const dates: DateHint[] = [];
   for (const d of all) if (!dates.some((x) => x.kind === d.kind && x.value === d.date)) dates.push(hint(d));
+  // A statute page showing one version of its text is dated by that version's promulgation.
+  const shown = shownVersion(lines, pairs);
+  if (shown && shown.kind !== "repealed")
+    return {
+      date: { kind: shown.kind, value: shown.promulgated.date, printed: shown.promulgated.printed },
+      dates,
+    };
   const chosen = chooseDocumentDate(all);
   return { date: chosen ? hint(chosen) : undefined, dates };
 }

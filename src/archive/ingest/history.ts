@@ -23,6 +23,8 @@ export type HistoryAction = "issued" | "amended" | "adopted" | "effective" | "re
 export interface HistoryStep {
   /** YYYY-MM-DD. */
   readonly date: string;
+  /** The date as printed. */
+  readonly printed: string;
   readonly action: HistoryAction;
   /** The step's text after its date, wrapped parts joined. */
   readonly text: string;
@@ -133,6 +135,7 @@ export function historySteps(lines: readonly string[]): HistoryStep[] {
       const numbered = action === "issued" || action === "amended" || action === "notice";
       steps.push({
         date: d.date,
+        printed: d.printed.trim(),
         action,
         text: clause,
         number: numbered ? stepNumber(clause) : undefined,
@@ -186,4 +189,55 @@ export function stepOrgan(step: HistoryStep): string | undefined {
 /** The latest step that approved the text (…国务院批准), for a text that names no other organ. */
 export function approvalStep(steps: readonly HistoryStep[]): HistoryStep | undefined {
   return steps.filter((s) => s.action === "adopted" && /批准|核准/u.test(s.text)).at(-1);
+}
+
+/**
+ * A statute's passing and its promulgation, as a legislature's history table prints them: the day
+ * the bill passed with what it did (制定11條, 修正全文12條, 廢止32條), then the day it was
+ * promulgated (公布). The promulgation dates the text: published for an enactment, amended for an
+ * amendment; a repeal's pair dates no text.
+ */
+export interface Promulgation {
+  readonly passed: HistoryStep;
+  readonly promulgated: HistoryStep;
+  readonly kind: "published" | "amended" | "repealed";
+}
+
+export function promulgations(steps: readonly HistoryStep[]): Promulgation[] {
+  const out: Promulgation[] = [];
+  for (let i = 0; i + 1 < steps.length; i++) {
+    const passed = steps[i]!;
+    const promulgated = steps[i + 1]!;
+    const did = /^(制定|修正|修訂|修订|增訂|增订|刪除|删除|廢止|废止)/u.exec(
+      passed.text.replace(/[\s\u3000]+/gu, ""),
+    );
+    if (!did || !/^(?:公布|公佈)/u.test(promulgated.text.replace(/[\s\u3000]+/gu, ""))) continue;
+    if (promulgated.date < passed.date) continue;
+    const kind = /廢止|废止/u.test(did[1]!) ? "repealed" : /制定/u.test(did[1]!) ? "published" : "amended";
+    out.push({ passed, promulgated, kind });
+    i++;
+  }
+  return out;
+}
+
+/**
+ * The version a statute page shows, by the date its text passed: a date alone on its line after
+ * the history (民國58年12月5日, 民國31年3月14日(非現行條文)), that is a passing date of the history.
+ */
+export function shownVersion(
+  lines: readonly string[],
+  pairs: readonly Promulgation[],
+): Promulgation | undefined {
+  if (pairs.length === 0) return undefined;
+  const after = Math.max(...pairs.map((p) => p.promulgated.line));
+  for (const raw of lines.slice(after + 1, after + 12)) {
+    const line = raw.replace(/[\s\u3000]+/gu, "");
+    if (!line) continue;
+    const first = datesInText(line)[0];
+    if (!first || first.start !== 0 || !/^(?:[（(][^（()）]{0,10}[)）])?$/u.test(line.slice(first.end)))
+      continue;
+    const shown = pairs.filter((p) => p.passed.date === first.date && p.kind !== "repealed").at(-1);
+    if (shown) return shown;
+  }
+  return undefined;
 }
