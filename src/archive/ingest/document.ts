@@ -9,6 +9,7 @@ import { kindOfTitle, linesOf, normalizeArchiveDocNumber, type Segment, segmentE
 import type { DateHint, DocumentHints } from "./formats/types.js";
 import { currentTextStep, historySteps, promulgations, shownVersion } from "./history.js";
 import { documentIssuers } from "./issuers.js";
+import { kindOfDocNumber, kindOfText } from "./kind.js";
 import { chooseTitle } from "./title.js";
 
 /** A document's dates: what its source states (labels, record fields) and what its text gives. */
@@ -117,7 +118,14 @@ export function segmentDocument(text: string, hints: DocumentHints = {}): Segmen
   });
   if (issuers.length) missing.delete("issuers");
 
-  const kind = (choice && kindOfTitle(title)) ?? guessed?.kind ?? hints.kind;
+  // The title's 文种, else what the source states, else the number's (国办函 → 函), else the one
+  // the text's own formula names (现将有关事项通知如下).
+  const kind =
+    (choice && kindOfTitle(title)) ??
+    guessed?.kind ??
+    hints.kind ??
+    kindOfDocNumber(docNumberPrinted) ??
+    kindOfText(text.split("\n"));
   if (kind) missing.delete("kind");
   else missing.add("kind");
 

@@ -234,8 +234,7 @@ export function shownVersion(
     const line = raw.replace(/[\s\u3000]+/gu, "");
     if (!line) continue;
     const first = datesInText(line)[0];
-    if (!first || first.start !== 0 || !/^(?:[（(][^（()）]{0,10}[)）])?$/u.test(line.slice(first.end)))
-      continue;
+    if (first?.start !== 0 || !/^(?:[（(][^（()）]{0,10}[)）])?$/u.test(line.slice(first.end))) continue;
     const shown = pairs.filter((p) => p.passed.date === first.date && p.kind !== "repealed").at(-1);
     if (shown) return shown;
   }
