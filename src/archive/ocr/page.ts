@@ -461,7 +461,27 @@ function restoreEqualsSigns(line: OcrLine, signs: readonly number[], c: number):
 }
 
 function withOperators(line: OcrLine): OcrLine {
-  return { words: line.words.map((w) => ({ ...w, text: restoreTimesSign(w.text) })) };
+  return fullStops({ words: line.words.map((w) => ({ ...w, text: restoreTimesSign(w.text) })) });
+}
+
+/**
+ * A full stop after Chinese is 。: the models often read it as a Latin period. A period between
+ * digits (3.5) or after Latin letters stays.
+ */
+export function fullStops(line: OcrLine): OcrLine {
+  let before = "";
+  return {
+    words: line.words.map((w, i) => {
+      const chars = [...w.text];
+      const out = chars.map((ch, j) => {
+        const prev = j > 0 ? chars[j - 1]! : before;
+        const next = j + 1 < chars.length ? chars[j + 1]! : (line.words[i + 1]?.text[0] ?? "");
+        return ch === "." && /\p{Script=Han}/u.test(prev) && !/[0-9]/.test(next) ? "。" : ch;
+      });
+      before = chars.at(-1) ?? before;
+      return { ...w, text: out.join("") };
+    }),
+  };
 }
 
 /**

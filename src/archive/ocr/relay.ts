@@ -108,24 +108,54 @@ export function cellPitch(profiles: readonly Float64Array[], c: number): number 
       score[lag] = score[lag]! + s / Math.max(1, p.length - lag);
     }
   }
-  let best = lo;
-  for (let lag = lo; lag <= hi; lag++) if (score[lag]! > score[best]!) best = lag;
-  // Half-multiples: a lag of two cells can score about as well as one; prefer the shortest
-  // lag whose score is close to the best.
-  for (let lag = lo; lag < best; lag++) {
-    const local = score[lag]! >= score[lag - 1]! && score[lag]! >= score[lag + 1]!;
-    if (local && score[lag]! > 0 && score[lag]! >= score[best]! * 0.85 && best / lag > 1.7) {
-      best = lag;
-      break;
+  // Nothing repeats, or too little to tell (columns of one or two characters): a character
+  // and a little space.
+  const extent = (p: Float64Array) => {
+    let first = 0;
+    while (first < p.length && p[first] === 0) first++;
+    let last = p.length;
+    while (last > first && p[last - 1] === 0) last--;
+    return last - first;
+  };
+  if (Math.max(0, ...profiles.map(extent)) < c * 2.5) return c * 1.1;
+  // Candidates: the peaks of the autocorrelation, to the sub-pixel (the vertex of the parabola
+  // through a peak and its neighbours). A character's own strokes repeat too (a frame, 二 三),
+  // so the peak that wins is the one whose grid crosses the least ink.
+  const candidates: number[] = [];
+  for (let lag = lo; lag <= hi; lag++) {
+    const b = score[lag]!;
+    if (b <= 0 || b < score[lag - 1]! || b < score[lag + 1]!) continue;
+    const a = score[lag - 1]!;
+    const d = score[lag + 1]!;
+    const denominator = a - 2 * b + d;
+    const shift = denominator < 0 ? (0.5 * (a - d)) / denominator : 0;
+    candidates.push(lag + Math.max(-0.5, Math.min(0.5, shift)));
+  }
+  if (candidates.length === 0) return c * 1.1;
+  let best = candidates[0]!;
+  let least = Number.POSITIVE_INFINITY;
+  for (const pitch of candidates) {
+    const cost = gridCost(profiles, pitch);
+    if (cost < least - 1e-9) {
+      least = cost;
+      best = pitch;
     }
   }
-  // Sub-pixel: the vertex of the parabola through the peak and its neighbours.
-  const a = score[best - 1]!;
-  const b = score[best]!;
-  const d = score[best + 1]!;
-  const denominator = a - 2 * b + d;
-  const shift = denominator < 0 ? (0.5 * (a - d)) / denominator : 0;
-  return best + Math.max(-0.5, Math.min(0.5, shift));
+  return best;
+}
+
+/** Ink crossed per grid line by the best-placed grid of this pitch. */
+function gridCost(profiles: readonly Float64Array[], pitch: number): number {
+  const phase = gridPhase(profiles, pitch);
+  let ink = 0;
+  let lines = 0;
+  for (const p of profiles) {
+    for (let at = phase; at < p.length; at += pitch) {
+      ink += p[Math.round(at)] ?? 0;
+      lines++;
+    }
+  }
+  return lines ? ink / lines : 0;
 }
 
 /**
@@ -396,7 +426,7 @@ function columnCells(
       cells.push({ box: union(main), parts: main, exclude: rimmed(image, [...beside, ...noise]) });
       for (const mark of beside.sort((a, b) => a.y0 - b.y0)) {
         const others = found.filter((p) => p !== mark);
-        cells.push({ box: mark, parts: [mark], exclude: rimmed(image, [...others, ...noise]) });
+        cells.push({ box: union([mark]), parts: [mark], exclude: rimmed(image, [...others, ...noise]) });
       }
     } else cells.push({ box: union(found), parts: found, exclude: rimmed(image, noise) });
   });
