@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import fc from "fast-check";
 import * as OpenCC from "opencc-js";
 import * as OpenCCT2cn from "opencc-js/t2cn";
@@ -68,4 +70,16 @@ describe("character-level Traditional/Simplified conversion", () => {
       full("行政院院臺金字第0950055340號函訂頒，臺灣省政府公報，裡面的頭髮"),
     );
   });
+});
+
+test("no source file imports the full opencc-js entry (its phrase tables would land in every bundle that reaches it)", () => {
+  // Prepare
+  const root = join(import.meta.dirname, "../../src");
+  const files = (readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith(".ts"));
+
+  // Act
+  const importers = files.filter((f) => /from\s+"opencc-js"/.test(readFileSync(join(root, f), "utf8")));
+
+  // Assess
+  expect(importers).toEqual([]);
 });
