@@ -3,6 +3,7 @@ import { serve } from "@hono/node-server";
 import { ARCHIVE_QUEUE, ARCHIVE_QUEUE_SETTINGS } from "../archive/module.js";
 import type { Config } from "../config.js";
 import { EVENTS_QUEUE } from "../documents/intake.js";
+import { resumeCompletions } from "../editions/completion.js";
 import { PUBLISHING_QUEUE } from "../editions/publish.js";
 import { createApiApp } from "../handlers/api.js";
 import { createEventsHandler } from "../handlers/events.js";
@@ -26,7 +27,7 @@ export interface LocalRuntime {
  * embedded adapters (SQLite + files under config.dataDir), with pollers standing in for Lambda's
  * SQS event source mappings.
  */
-export async function startLocal(config: Config, options: { hostname?: string } = {}): Promise<LocalRuntime> {
+export async function startLocal(config: Config, options: { hostname?: string | undefined; tickIntervalMs?: number | undefined } = {}): Promise<LocalRuntime> {
   const { token, source } = ensureEditorToken(config.dataDir, config.editorToken);
   const platform = createEmbeddedPlatform({
     dataDir: config.dataDir,
@@ -50,6 +51,7 @@ export async function startLocal(config: Config, options: { hostname?: string } 
       search: container.search,
       now: () => platform.clock.now(),
     },
+    completion: { records: platform.records, now: () => platform.clock.now() },
     logger: container.logger,
   });
   const poller = startQueuePoller({
@@ -87,6 +89,16 @@ export async function startLocal(config: Config, options: { hostname?: string } 
     reposts: container.reposts,
     logger: container.logger,
   });
+  // Publications that a crash left incomplete resume now, and then with every tick.
+  let completing: Promise<unknown> = Promise.resolve();
+  const resume = () => {
+    completing = resumeCompletions(platform).catch((error) =>
+      container.logger.error("Resuming publications failed", { error: error as Error }),
+    );
+  };
+  resume();
+  const completionTimer = setInterval(resume, options.tickIntervalMs ?? 60_000);
+  completionTimer.unref();
   const hostname = options.hostname ?? "127.0.0.1";
   const server = await new Promise<ReturnType<typeof serve>>((resolvePromise, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname }, () => resolvePromise(s));
@@ -100,6 +112,8 @@ export async function startLocal(config: Config, options: { hostname?: string } 
     editorTokenSource: source,
     container,
     async stop() {
+      clearInterval(completionTimer);
+      await completing;
       await repostWorkers.stop();
       await poller.stop();
       await publishingPoller.stop();
