@@ -134,7 +134,11 @@ export class ArchiveIngest {
     return this.createScanJob(stored, meta, by);
   }
 
-  /** Scans already in the blob store (large back-catalogue files uploaded out of band). */
+  /**
+   * Scans already in the blob store, uploaded for the archive: through POST /api/archive/uploads
+   * (archive/uploads/…) or copied out of band under archive/incoming/ (large back-catalogues).
+   * No other stored file — an edition PDF, a document's original — may be taken as a scan.
+   */
   async submitScanKeys(input: unknown, by: string): Promise<ArchiveJob> {
     const parsed = scanKeyIngestSchema.safeParse(input);
     if (!parsed.success)
@@ -142,6 +146,11 @@ export class ArchiveIngest {
     const { keys, script, ...edition } = parsed.data;
     const files: ScanFile[] = [];
     const inspectScan = await inspector();
+    const refused = keys.flatMap((key, i) => {
+      const why = scanKeyProblem(key);
+      return why ? [problem(`keys.${i}`, why.code, why.message)] : [];
+    });
+    if (refused.length) throw new InvalidArchiveRequestError("keys must name archive uploads", refused);
     for (const [i, key] of keys.entries()) {
       const blob = await this.platform.blobs.get(key);
       if (!blob)
@@ -282,4 +291,28 @@ export class ArchiveIngest {
     }
     return job;
   }
+}
+
+/** Prefix under which operators copy scans for the archive out of band (e.g. `aws s3 cp`). */
+export const INCOMING_PREFIX = "archive/incoming/";
+
+const KEY_SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
+
+/** Why a submitted scan key is refused, or undefined when it names an archive upload. */
+export function scanKeyProblem(key: string): { code: string; message: string } | undefined {
+  const segments = key.split("/");
+  if (!segments.every((s) => KEY_SEGMENT.test(s) && s !== "." && s !== "..")) {
+    return {
+      code: "invalid_key",
+      message:
+        "A key is a path of segments of letters, digits, '.', '_' and '-' (no empty, '.' or '..' segments)",
+    };
+  }
+  if (!key.startsWith(UPLOAD_PREFIX) && !key.startsWith(INCOMING_PREFIX)) {
+    return {
+      code: "not_an_upload",
+      message: `Only scans uploaded for the archive may be submitted by key: ${UPLOAD_PREFIX}… (POST /api/archive/uploads) or ${INCOMING_PREFIX}… (copied there out of band)`,
+    };
+  }
+  return undefined;
 }

@@ -32,7 +32,9 @@ export async function markCompletionStep(
     records,
     editionKeys(current.data.cumulative),
     (edition) =>
-      edition.completion?.[step] ? undefined : { ...edition, completion: { ...edition.completion, [step]: at } },
+      edition.completion?.[step]
+        ? undefined
+        : { ...edition, completion: { ...edition.completion, [step]: at } },
     undefined,
     current,
   );

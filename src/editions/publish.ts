@@ -421,7 +421,11 @@ export async function publishEdition(editionId: string, deps: PublishDeps): Prom
     // overwritten. The publication moves on to a new attempt, stored under new keys.
     if (await attemptIsStale(platform.blobs, files, edition.attempt)) {
       try {
-        await putEdition(platform.records, { ...edition, attempt: (edition.attempt ?? 1) + 1 }, record.version);
+        await putEdition(
+          platform.records,
+          { ...edition, attempt: (edition.attempt ?? 1) + 1 },
+          record.version,
+        );
       } catch (error) {
         if (!(error instanceof ConditionFailedError)) throw error;
       }
@@ -429,7 +433,12 @@ export async function publishEdition(editionId: string, deps: PublishDeps): Prom
     }
     try {
       for (const file of files) {
-        await writeOnce(platform.blobs, attemptBlobKey(file.key, edition.attempt), file.bytes, file.contentType);
+        await writeOnce(
+          platform.blobs,
+          attemptBlobKey(file.key, edition.attempt),
+          file.bytes,
+          file.contentType,
+        );
       }
     } catch (error) {
       // A concurrent attempt wrote other bytes meanwhile: the next round sees it and moves on.

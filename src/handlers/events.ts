@@ -68,7 +68,8 @@ export function createEventsHandler(deps: {
           const step = async (name: CompletionStep, run: () => Promise<unknown>) => {
             if (records && !(await completionStepPending(records, e.editionId, name))) return;
             await run();
-            if (records) await markCompletionStep(records, e.editionId, name, deps.completion!.now().toISOString());
+            if (records)
+              await markCompletionStep(records, e.editionId, name, deps.completion!.now().toISOString());
           };
           // First: the edition shows on the site only once its files are where readers get them,
           // and the subscribers below (search, reposts) hand out its URLs.

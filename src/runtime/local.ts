@@ -12,6 +12,7 @@ import { createEmbeddedPlatform } from "../platform/embedded/index.js";
 import { startQueuePoller } from "../platform/queue-poller.js";
 import { REPOST_QUEUE_SETTINGS, startRepostWorkers } from "../reposts/local-workers.js";
 import { type Container, createContainer } from "./container.js";
+import { type DataDirLock, lockDataDir } from "./data-dir-lock.js";
 import { ensureEditorToken } from "./editor-token.js";
 
 export interface LocalRuntime {
@@ -27,7 +28,25 @@ export interface LocalRuntime {
  * embedded adapters (SQLite + files under config.dataDir), with pollers standing in for Lambda's
  * SQS event source mappings.
  */
-export async function startLocal(config: Config, options: { hostname?: string | undefined; tickIntervalMs?: number | undefined } = {}): Promise<LocalRuntime> {
+export async function startLocal(
+  config: Config,
+  options: { hostname?: string | undefined; tickIntervalMs?: number | undefined } = {},
+): Promise<LocalRuntime> {
+  // One writer per data directory: a second `npm start` on it refuses (DataDirLockedError).
+  const lock = lockDataDir(config.dataDir);
+  try {
+    return await startLocked(config, options, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function startLocked(
+  config: Config,
+  options: { hostname?: string | undefined; tickIntervalMs?: number | undefined },
+  lock: DataDirLock,
+): Promise<LocalRuntime> {
   const { token, source } = ensureEditorToken(config.dataDir, config.editorToken);
   const platform = createEmbeddedPlatform({
     dataDir: config.dataDir,
@@ -122,6 +141,7 @@ export async function startLocal(config: Config, options: { hostname?: string | 
       await new Promise<void>((r) => server.close(() => r()));
       container.search.close?.();
       platform.close();
+      lock.release();
     },
   };
 }

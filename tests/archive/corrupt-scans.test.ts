@@ -224,14 +224,14 @@ describe("scan ingest: corrupt images are refused at upload", () => {
   it("refuses a corrupt PNG submitted by key with 422 naming keys.N", async () => {
     // Prepare
     app = createTestApp();
-    await app.container.platform.blobs.put("incoming/1985-03/p1.png", pagePng(0), PNG);
-    await app.container.platform.blobs.put("incoming/1985-03/p2.png", badCrcPng(1), PNG);
+    await app.container.platform.blobs.put("archive/incoming/1985-03/p1.png", pagePng(0), PNG);
+    await app.container.platform.blobs.put("archive/incoming/1985-03/p2.png", badCrcPng(1), PNG);
 
     // Act
     const response = await app.request("/api/archive/scans", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ keys: ["incoming/1985-03/p1.png", "incoming/1985-03/p2.png"] }),
+      body: JSON.stringify({ keys: ["archive/incoming/1985-03/p1.png", "archive/incoming/1985-03/p2.png"] }),
     });
 
     // Assess
@@ -298,7 +298,7 @@ describe("scan jobs: a page whose file turns out broken after it was checked", (
       gazette: app.container.config.gazette,
       ocr: async () => new FakeOcr(NOTICE),
     });
-    const keys = pages.map((_, i) => `incoming/1985-03/p${i + 1}.png`);
+    const keys = pages.map((_, i) => `archive/incoming/1985-03/p${i + 1}.png`);
     for (const [i, bytes] of pages.entries()) await app.container.platform.blobs.put(keys[i]!, bytes, PNG);
     const submitted = await app.request("/api/archive/scans", {
       method: "POST",

@@ -14,8 +14,8 @@ import { createEventsHandler } from "../../src/handlers/events.js";
 import type { Platform } from "../../src/platform/ports.js";
 import { toSqsEvent } from "../../src/platform/queue-poller.js";
 import { FANOUT_QUEUE } from "../../src/reposts/messages.js";
-import { aPolicySubmission, aSubmission } from "../support/factories.js";
 import { lambdaContext } from "../support/events.js";
+import { aPolicySubmission, aSubmission } from "../support/factories.js";
 import { crashAfter, createEditionsTestApp, drain, type EditionsTestApp, fakeRender } from "./harness.js";
 
 /**
@@ -220,7 +220,8 @@ describe("a crash at any write of a publication is completed by the tick, nobody
         await expectComplete(app, editionId, documents);
         const fanout = (await drain(app.container.platform, FANOUT_QUEUE)) as { documentId: string }[];
         const stepsBefore = stalled.completion?.steps.find((s) => s.step === "fanout")?.doneAt;
-        if (stepsBefore === null) expect(new Set(fanout.map((m) => m.documentId))).toEqual(new Set(documents));
+        if (stepsBefore === null)
+          expect(new Set(fanout.map((m) => m.documentId))).toEqual(new Set(documents));
         // A further tick finds nothing to do
         app.clock.advance((DEFAULT_COMPLETION_STALE_SECONDS + 1) * 1000);
         expect(await resumeCompletions(app.container.platform)).toEqual({ announced: [], reannounced: [] });
@@ -258,7 +259,9 @@ describe("a frozen edition whose leftover files no longer match what is rendered
         if ((await view(app, editionId)).status === "published") return; // past the switch: done
         const leftovers = await app.container.platform.blobs.list("editions/");
         // Act: a new release renders other bytes; the retry publishes
-        const result = await app.serviceOn(app.container.platform, changedRender).publish(editionId, "editor");
+        const result = await app
+          .serviceOn(app.container.platform, changedRender)
+          .publish(editionId, "editor");
         // Assess
         expect(result.edition.status).toBe("published");
         const manifest = await storedManifest(app, editionId);
