@@ -6,13 +6,7 @@
 import { readDocument } from "../documents/records.js";
 import { PermanentMessageError } from "../platform/errors.js";
 import type { Platform } from "../platform/ports.js";
-import {
-  InvalidRepostRequestError,
-  NoticeForbiddenError,
-  NoticeNotFoundError,
-  problem,
-  RepostRefusedError,
-} from "./errors.js";
+import { InvalidRepostRequestError, NoticeNotFoundError, problem, RepostRefusedError } from "./errors.js";
 import { DELIVERY_QUEUE, type VerifyMessage } from "./messages.js";
 import { parseNoticeId, type RepostNotice, type SiteRecord } from "./model.js";
 import type { OutboundFetch } from "./outbound.js";

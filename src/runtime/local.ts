@@ -9,6 +9,7 @@ import { createApiApp } from "../handlers/api.js";
 import { createEventsHandler } from "../handlers/events.js";
 import { createPublishingHandler } from "../handlers/publishing.js";
 import { createEmbeddedPlatform } from "../platform/embedded/index.js";
+import { relayOutbox } from "../platform/outbox.js";
 import { startQueuePoller } from "../platform/queue-poller.js";
 import { REPOST_QUEUE_SETTINGS, startRepostWorkers } from "../reposts/local-workers.js";
 import { type Container, createContainer } from "./container.js";
@@ -108,12 +109,18 @@ async function startLocked(
     reposts: container.reposts,
     logger: container.logger,
   });
-  // Publications that a crash left incomplete resume now, and then with every tick.
+  // Publications a crash left incomplete resume now, and then with every tick; so do events left
+  // in the outbox.
   let completing: Promise<unknown> = Promise.resolve();
   const resume = () => {
-    completing = resumeCompletions(platform).catch((error) =>
-      container.logger.error("Resuming publications failed", { error: error as Error }),
-    );
+    completing = Promise.all([
+      resumeCompletions(platform).catch((error) =>
+        container.logger.error("Resuming publications failed", { error: error as Error }),
+      ),
+      relayOutbox(platform).catch((error) =>
+        container.logger.error("Relaying the outbox failed", { error: error as Error }),
+      ),
+    ]);
   };
   resume();
   const completionTimer = setInterval(resume, options.tickIntervalMs ?? 60_000);
