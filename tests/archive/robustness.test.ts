@@ -62,6 +62,22 @@ describe("POST /api/archive/scans {keys}", () => {
   });
 });
 
+describe("POST /api/archive/scans with another media type", () => {
+  it("is 415 unsupported_media_type on Content-Type, as on every route", async () => {
+    app = createTestApp();
+    const res = await app.request("/api/archive/scans", {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: "archive/incoming/p1.png",
+    });
+    expect(res.status).toBe(415);
+    expect(((await res.json()) as { error: unknown }).error).toMatchObject({
+      code: "unsupported_media_type",
+      field: "Content-Type",
+    });
+  });
+});
+
 describe("too_many_pages", () => {
   it("is 400, as documented, for one file over the limit and for files together over it", async () => {
     // Prepare
