@@ -145,6 +145,7 @@ export function searchDocument(item: ArchiveItem): SearchDocument {
     issuers: item.issuers,
     kind: item.kind,
     date: item.date,
+    dateKind: item.dateKind,
     text: item.text,
     url: itemUrl(item.id),
   };

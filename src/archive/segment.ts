@@ -79,10 +79,45 @@ export const ARCHIVE_KINDS = [
   "规划",
   "規劃",
   "方案",
+  "标准",
+  "標準",
+  "要点",
+  "要點",
+  "须知",
+  "須知",
+  "章程",
+  "编制表",
+  "編制表",
+  "解释",
+  "解釋",
+  "解答",
+  "安排",
+  "公示",
+  "解读",
+  "解讀",
+  "书函",
+  "書函",
   "函",
   "令",
+  "宪法",
+  "憲法",
   "法",
 ] as const;
+
+/** 文种 that also end ordinary phrases: a title only with 关于 (see isTitleLine). */
+const WEAK_KINDS: ReadonlySet<string> = new Set([
+  "安排",
+  "公示",
+  "解读",
+  "解讀",
+  "解答",
+  "须知",
+  "須知",
+  "要点",
+  "要點",
+  "编制表",
+  "編制表",
+]);
 
 /** Words ending in 法 that are not a law's name (方法, 违法…). */
 const NOT_A_LAW =
@@ -209,6 +244,8 @@ export function isTitleLine(line: string): boolean {
   if (isMasthead(t)) return false;
   const kind = kindOfTitle(t);
   if (!kind) return false;
+  // Words that end body lines too (…工作安排, 名单公示) start a document only in a 关于 title.
+  if (WEAK_KINDS.has(kind) && !/关于|關於/.test(t)) return false;
   // A bare 文种 word (通知) or a 令 header without the issuer is not a title by itself.
   return length > kind.length + 1;
 }

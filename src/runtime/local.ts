@@ -3,6 +3,7 @@ import { serve } from "@hono/node-server";
 import { ARCHIVE_QUEUE, ARCHIVE_QUEUE_SETTINGS } from "../archive/module.js";
 import type { Config } from "../config.js";
 import { EVENTS_QUEUE } from "../documents/intake.js";
+import { rekeyDocNumbers } from "../documents/rekey.js";
 import { resumeCompletions } from "../editions/completion.js";
 import { PUBLISHING_QUEUE } from "../editions/publish.js";
 import { createApiApp } from "../handlers/api.js";
@@ -60,6 +61,17 @@ async function startLocked(
     },
   });
   const container = createContainer(config, platform, { editorToken: token });
+  // Claims and statuses stored under an older 发文字号 grammar's keys are re-keyed once per grammar.
+  const rekeyed = await rekeyDocNumbers(platform, container.statuses);
+  if (!rekeyed.skipped)
+    container.logger.info("发文字号 keys re-keyed for the current grammar", {
+      grammar: rekeyed.grammar,
+      claims: rekeyed.claims,
+      editions: rekeyed.editions,
+      conflicts: rekeyed.conflicts.length,
+    });
+  for (const conflict of rekeyed.conflicts)
+    container.logger.warn("two documents now have one 发文字号", { ...conflict });
   const app = createApiApp(container);
   const eventsHandler = createEventsHandler({
     queues: platform.queues,

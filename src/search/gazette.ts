@@ -35,6 +35,7 @@ export function toSearchDocument(doc: GazetteDocument, status: string): SearchDo
     issuers: doc.issuers,
     kind: doc.kind,
     date: doc.dateWritten,
+    dateKind: "written",
     status,
     text: parts.filter(Boolean).join("\n"),
     url: href(documentPath(doc.id)),

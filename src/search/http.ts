@@ -79,6 +79,7 @@ export function createSearchRoutes(deps: {
         docNumber: h.docNumber ?? null,
         issuers: h.issuers,
         date: h.date ?? null,
+        dateKind: h.dateKind ?? null,
         snippet: h.snippet,
         url: h.url,
         source: h.source,

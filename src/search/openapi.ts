@@ -69,6 +69,10 @@ export const searchRoutes: readonly RouteDeclaration[] = [
                         docNumber: { type: ["string", "null"] },
                         issuers: { type: "array", items: { type: "string" } },
                         date: { type: ["string", "null"], format: "date" },
+                        dateKind: {
+                          enum: ["written", "published", "amended", "adopted", "effective", null],
+                          description: "Which date `date` is: 成文, 发布, 修正, 通过 or 施行",
+                        },
                         snippet: { type: "string", description: "HTML-escaped, matches in <mark>" },
                         url: { type: "string" },
                         source: { enum: ["gazette", "archive"] },

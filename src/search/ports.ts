@@ -2,6 +2,8 @@
  * The search port: one index over published gazette documents and the digitised archive.
  * Adapters: embedded SQLite FTS5 over CJK bigrams (default) and OpenSearch (scale-out).
  */
+import type { DateKind } from "../documents/dates.js";
+
 export type SearchSource = "gazette" | "archive";
 
 export interface SearchDocument {
@@ -17,6 +19,8 @@ export interface SearchDocument {
   readonly kind?: string | undefined;
   /** YYYY-MM-DD. */
   readonly date?: string | undefined;
+  /** Which date `date` is: 成文 (written), 发布 (published), 修正 (amended), 通过 (adopted), 施行 (effective). */
+  readonly dateKind?: DateKind | undefined;
   /** 有效/已修改/已废止/失效. */
   readonly status?: string | undefined;
   readonly text: string;
@@ -47,6 +51,8 @@ export interface SearchHit {
   docNumber?: string;
   issuers: string[];
   date?: string;
+  /** Which date `date` is (成文, 发布, 修正, 通过, 施行), when the document says. */
+  dateKind?: DateKind;
   /** HTML-escaped, with <mark> around matches. */
   snippet: string;
   url: string;

@@ -1,6 +1,7 @@
 import { PDFDocument } from "pdf-lib";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createArchive } from "../../src/archive/module.js";
+import { scanKey, sha256 } from "../../src/archive/records.js";
 import { errorResponse } from "../../src/http/errors.js";
 import { StorageUnavailableError } from "../../src/platform/errors.js";
 import { createTestApp, type TestApp } from "../support/local-app.js";
@@ -29,7 +30,7 @@ async function submitKeys(keys: string[]) {
 }
 
 describe("POST /api/archive/scans {keys}", () => {
-  it("refuses a stored file that was not uploaded for the archive, such as an edition PDF (400 not_an_upload)", async () => {
+  it("refuses a stored file that was not uploaded for the archive, such as an edition PDF (400 on keys.N)", async () => {
     // Prepare: a published edition's PDF is in the store
     app = createTestApp();
     await app.container.platform.blobs.put("editions/2025/1.pdf", await blankPdf(1), {
@@ -39,25 +40,26 @@ describe("POST /api/archive/scans {keys}", () => {
     const { status, body } = await submitKeys(["editions/2025/1.pdf"]);
     // Assess
     expect(status).toBe(400);
-    expect(body.error).toMatchObject({ code: "not_an_upload", field: "keys.0" });
+    expect(body.error).toMatchObject({ code: "invalid_format", field: "keys.0" });
     expect(await app.container.platform.queues.depth("archive")).toBe(0);
   });
 
   it("refuses a key that climbs out of the store (../editor-token) with 400 naming the field", async () => {
     app = createTestApp();
-    for (const key of ["../editor-token", "archive/uploads/../../editor-token", "archive/incoming//x.png"]) {
-      const { status, body } = await submitKeys(["archive/incoming/ok.png", key]);
+    for (const key of ["../editor-token", "archive/scans/../../editor-token", "archive/scans//x.png"]) {
+      const ok = `archive/scans/${"0".repeat(64)}.png`;
+      const { status, body } = await submitKeys([ok, key]);
       expect(status).toBe(400);
-      expect(body.error).toMatchObject({ code: "invalid_key", field: "keys.1" });
+      expect(body.error).toMatchObject({ code: "invalid_format", field: "keys.1" });
     }
   });
 
-  it("accepts a scan copied for the archive under archive/incoming/", async () => {
+  it("accepts a scan stored at its content-addressed key", async () => {
     app = createTestApp();
-    await app.container.platform.blobs.put("archive/incoming/1985-03/p1.pdf", await blankPdf(1), {
-      contentType: "application/pdf",
-    });
-    const { status } = await submitKeys(["archive/incoming/1985-03/p1.pdf"]);
+    const bytes = await blankPdf(1);
+    const key = scanKey(sha256(bytes), "pdf");
+    await app.container.platform.blobs.put(key, bytes, { contentType: "application/pdf" });
+    const { status } = await submitKeys([key]);
     expect(status).toBe(202);
   });
 });
@@ -68,7 +70,7 @@ describe("POST /api/archive/scans with another media type", () => {
     const res = await app.request("/api/archive/scans", {
       method: "POST",
       headers: { "content-type": "text/plain" },
-      body: "archive/incoming/p1.png",
+      body: "archive/scans/p1.png",
     });
     expect(res.status).toBe(415);
     expect(((await res.json()) as { error: unknown }).error).toMatchObject({

@@ -37,7 +37,19 @@ describe("GET /api/search and the /search page", () => {
     const body = (await res.json()) as { total: number; hits: Record<string, unknown>[]; facets: unknown };
     expect(body.total).toBe(2);
     expect(Object.keys(body.hits[0]!).sort()).toEqual(
-      ["id", "ref", "title", "docNumber", "issuers", "date", "snippet", "url", "source", "score"].sort(),
+      [
+        "id",
+        "ref",
+        "title",
+        "docNumber",
+        "issuers",
+        "date",
+        "dateKind",
+        "snippet",
+        "url",
+        "source",
+        "score",
+      ].sort(),
     );
     expect(body.facets).toMatchObject({ source: { gazette: 1, archive: 1 } });
     expect(body.hits.find((h) => h.id === "archive:1")).toMatchObject({ ref: "box-1", source: "archive" });

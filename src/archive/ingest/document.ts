@@ -7,7 +7,9 @@ import { chooseDocumentDate, findDocumentDates, type SourcedDate } from "../../d
 import { isFullerDocNumber } from "../../documents/doc-number.js";
 import { kindOfTitle, linesOf, normalizeArchiveDocNumber, type Segment, segmentEdition } from "../segment.js";
 import type { DateHint, DocumentHints } from "./formats/types.js";
+import { currentTextStep, historySteps, promulgations, shownVersion } from "./history.js";
 import { documentIssuers } from "./issuers.js";
+import { kindOfDocNumber, kindOfText } from "./kind.js";
 import { chooseTitle } from "./title.js";
 
 /** A document's dates: what its source states (labels, record fields) and what its text gives. */
@@ -26,13 +28,31 @@ export interface ItemDates {
  * else the latest 发布/公布 or 修正 date; else 通过; else 施行.
  */
 export function itemDates(text: string, hints: DocumentHints): ItemDates {
-  const stated: (SourcedDate & { printed: string })[] = (hints.dates ?? []).map((d) => ({
-    kind: d.kind,
-    date: d.value,
-    printed: d.printed,
-    source: "label",
-  }));
-  const found = findDocumentDates(text.split("\n")).dates;
+  const lines = text.split("\n");
+  const steps = historySteps(lines);
+  // A database's 最新異動日期 on the day the history repealed the text is no amendment.
+  const repealed = new Set(steps.filter((s) => s.action === "repealed").map((s) => s.date));
+  const stated: (SourcedDate & { printed: string })[] = (hints.dates ?? [])
+    .filter((d) => !(repealed.has(d.value) && (d.kind === "amended" || d.kind === "published")))
+    .map((d) => ({ kind: d.kind, date: d.value, printed: d.printed, source: "label" }));
+  let found: (SourcedDate & { printed: string })[] = [...findDocumentDates(lines).dates];
+  // A statute's history table (passed, then promulgated): the passing is its adoption, the
+  // promulgation its publication or amendment; a repeal dates no text.
+  const pairs = promulgations(steps);
+  if (pairs.length) {
+    const paired = new Set(pairs.flatMap((p) => [p.passed.date, p.promulgated.date]));
+    found = found.filter((f) => !(f.source === "history" && paired.has(f.date)));
+    for (const p of pairs) {
+      if (p.kind === "repealed") continue;
+      found.push({ kind: "adopted", date: p.passed.date, printed: p.passed.printed, source: "history" });
+      found.push({
+        kind: p.kind,
+        date: p.promulgated.date,
+        printed: p.promulgated.printed,
+        source: "history",
+      });
+    }
+  }
   const all = [...stated, ...found];
   const hint = (d: SourcedDate & { printed: string }): DateHint => ({
     kind: d.kind,
@@ -41,6 +61,13 @@ export function itemDates(text: string, hints: DocumentHints): ItemDates {
   });
   const dates: DateHint[] = [];
   for (const d of all) if (!dates.some((x) => x.kind === d.kind && x.value === d.date)) dates.push(hint(d));
+  // A statute page showing one version of its text is dated by that version's promulgation.
+  const shown = shownVersion(lines, pairs);
+  if (shown && shown.kind !== "repealed")
+    return {
+      date: { kind: shown.kind, value: shown.promulgated.date, printed: shown.promulgated.printed },
+      dates,
+    };
   const chosen = chooseDocumentDate(all);
   return { date: chosen ? hint(chosen) : undefined, dates };
 }
@@ -64,8 +91,19 @@ export function segmentDocument(text: string, hints: DocumentHints = {}): Segmen
   const statedNumber = stated ? normalizeArchiveDocNumber(stated) : undefined;
   const fromText =
     !statedNumber || (guessed?.docNumber !== undefined && isFullerDocNumber(guessed.docNumber, statedNumber));
-  const docNumberPrinted = fromText ? guessed?.docNumberPrinted : stated;
-  const docNumber = fromText ? guessed?.docNumber : statedNumber;
+  let docNumberPrinted = fromText ? guessed?.docNumberPrinted : stated;
+  let docNumber = fromText ? guessed?.docNumber : statedNumber;
+  // A consolidated text whose number comes from its history (沿革, 题注): the number of the step
+  // that made the text as it stands, not of the first step that printed one (none when that step
+  // prints none: a law amended by a 决定 cited by title).
+  const steps = historySteps(text.split("\n"));
+  const current = currentTextStep(steps);
+  const fromHistory =
+    docNumberPrinted === undefined || steps.some((s) => s.number?.printed.trim() === docNumberPrinted);
+  if (fromText && current && fromHistory) {
+    docNumberPrinted = current.number?.printed.trim();
+    docNumber = docNumberPrinted ? normalizeArchiveDocNumber(docNumberPrinted) : undefined;
+  }
 
   const { date, dates } = itemDates(text, hints);
   if (date) missing.delete("date");
@@ -80,7 +118,14 @@ export function segmentDocument(text: string, hints: DocumentHints = {}): Segmen
   });
   if (issuers.length) missing.delete("issuers");
 
-  const kind = (choice && kindOfTitle(title)) ?? guessed?.kind ?? hints.kind;
+  // The title's 文种, else what the source states, else the number's (国办函 → 函), else the one
+  // the text's own formula names (现将有关事项通知如下).
+  const kind =
+    (choice && kindOfTitle(title)) ??
+    guessed?.kind ??
+    hints.kind ??
+    kindOfDocNumber(docNumberPrinted) ??
+    kindOfText(text.split("\n"));
   if (kind) missing.delete("kind");
   else missing.add("kind");
 

@@ -8,6 +8,7 @@
  */
 import { datesInText } from "../../documents/dates.js";
 import { kindOfTitle } from "../segment.js";
+import { approvalStep, currentTextStep, historySteps as datedSteps, stepOrgan } from "./history.js";
 
 const ORG =
   /(人民政府|政府|常务委员会|常務委員會|人民代表大会|人民代表大會|办公厅|辦公廳|办公室|辦公室|委员会|委員會|军委|軍委|秘书处|秘書處|厅|廳|局|部|院|署|会|會|处|處|中心|银行|銀行|法院|检察院|檢察院|党组|黨組|党委|黨委|总署|總署|總統|总统|國民政府|国民政府|政務院|政务院)$/u;
@@ -149,11 +150,29 @@ export function documentIssuers(e: IssuerEvidence): string[] {
   if (e.stated?.length) return completedSignature(e.stated, fromTitle);
   const header = e.title ? issuersOfHeader(e.title) : undefined;
   if (header) return header;
-  if (e.signed.length) return completedSignature(e.signed, fromTitle);
+  // Joint organs found as one (最高人民法院、最高人民检察院) are each an issuer.
+  const signed = e.signed.flatMap((s) => {
+    const split = organs(s);
+    return split && split.length > 1 ? split : [s];
+  });
+  if (signed.length) return completedSignature(signed, fromTitle);
+  // The step that made the current text names its organ (內政部台內戶字第…號令訂定發布), or its 令
+  // number does (公安部令第149号《…》修正).
+  const steps = datedSteps(e.lines);
+  const current = currentTextStep(steps);
+  const currentOrgan = current ? stepOrgan(current) : undefined;
+  const fromStep =
+    (currentOrgan ? organs(currentOrgan) : undefined) ??
+    (current?.number ? issuersOfOrderNumber(current.number.printed) : undefined);
+  if (fromStep) return fromStep;
   const history = issuersOfHistory(e.lines);
   if (history.published) return history.published;
   const order = e.docNumberPrinted ? issuersOfOrderNumber(e.docNumberPrinted) : undefined;
   if (order) return order;
   if (history.adopted) return history.adopted;
-  return fromTitle ?? [];
+  if (fromTitle) return fromTitle;
+  // Only an approval is printed (1990年4月9日 国务院批准): the approving organ.
+  const approval = approvalStep(steps);
+  const approver = approval ? stepOrgan(approval) : undefined;
+  return (approver ? organs(approver) : undefined) ?? [];
 }

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
+import type { DateKind } from "../../documents/dates.js";
 import {
   docNumberKey,
   docNumberMatches,
@@ -71,6 +72,7 @@ interface DocRow {
   doc_number: string | null;
   issuers: string;
   date: string | null;
+  date_kind: DateKind | null;
   text: string;
   url: string;
 }
@@ -115,6 +117,7 @@ export class SqliteSearchIndex implements SearchIndex {
           issuers TEXT NOT NULL,
           kind TEXT,
           date TEXT,
+          date_kind TEXT,
           year TEXT,
           status TEXT,
           text TEXT NOT NULL,
@@ -141,12 +144,12 @@ export class SqliteSearchIndex implements SearchIndex {
   async index(docs: readonly SearchDocument[]): Promise<void> {
     const db = this.#conn;
     const upsert = db.prepare(`
-      INSERT INTO docs (id, source, ref, title, doc_number, doc_key, doc_key_rev, issuers, kind, date, year, status, text, url, sort_date)
-      VALUES (@id, @source, @ref, @title, @doc_number, @doc_key, @doc_key_rev, @issuers, @kind, @date, @year, @status, @text, @url, @sort_date)
+      INSERT INTO docs (id, source, ref, title, doc_number, doc_key, doc_key_rev, issuers, kind, date, date_kind, year, status, text, url, sort_date)
+      VALUES (@id, @source, @ref, @title, @doc_number, @doc_key, @doc_key_rev, @issuers, @kind, @date, @date_kind, @year, @status, @text, @url, @sort_date)
       ON CONFLICT (id) DO UPDATE SET source = excluded.source, ref = excluded.ref, title = excluded.title,
         doc_number = excluded.doc_number, doc_key = excluded.doc_key, doc_key_rev = excluded.doc_key_rev,
         issuers = excluded.issuers,
-        kind = excluded.kind, date = excluded.date, year = excluded.year, status = excluded.status,
+        kind = excluded.kind, date = excluded.date, date_kind = excluded.date_kind, year = excluded.year, status = excluded.status,
         text = excluded.text, url = excluded.url, sort_date = excluded.sort_date
       RETURNING rowid`);
     const ftsDelete = db.prepare("DELETE FROM fts WHERE rowid = ?");
@@ -168,6 +171,7 @@ export class SqliteSearchIndex implements SearchIndex {
           issuers: JSON.stringify(d.issuers),
           kind: d.kind ?? null,
           date: d.date ?? null,
+          date_kind: d.dateKind ?? null,
           year: d.date?.slice(0, 4) ?? null,
           status: d.status ?? null,
           text: d.text,
@@ -428,7 +432,7 @@ export class SqliteSearchIndex implements SearchIndex {
       () =>
         this.#conn
           .prepare(
-            `SELECT rowid AS r, id, source, ref, title, doc_number, issuers, date, text, url FROM docs WHERE rowid IN (${rowids.map(() => "?").join(",")})`,
+            `SELECT rowid AS r, id, source, ref, title, doc_number, issuers, date, date_kind, text, url FROM docs WHERE rowid IN (${rowids.map(() => "?").join(",")})`,
           )
           .all(...rowids) as DocRow[],
     );
@@ -501,6 +505,9 @@ function ftsColumns(
  * tokens change.
  */
 function upgrade(db: SqliteDatabase, tokens: (text: string) => string): void {
+  // Indexes made before hits carried which date they show get the column (filled on re-index).
+  const had = db.prepare("SELECT name FROM pragma_table_info('docs')").pluck().all() as string[];
+  if (!had.includes("date_kind")) db.exec("ALTER TABLE docs ADD COLUMN date_kind TEXT");
   const grammar = keyGrammar();
   const stored = db.prepare("SELECT value FROM search_meta WHERE name = 'key_grammar'").pluck();
   const current = () =>
@@ -673,6 +680,7 @@ function toHit(row: DocRow, key: Key, terms: readonly QueryTerm[]): SearchHit {
   if (row.ref !== null) hit.ref = row.ref;
   if (row.doc_number !== null) hit.docNumber = row.doc_number;
   if (row.date !== null) hit.date = row.date;
+  if (row.date_kind) hit.dateKind = row.date_kind;
   return hit;
 }
 

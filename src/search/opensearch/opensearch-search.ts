@@ -1,6 +1,7 @@
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import { Client } from "@opensearch-project/opensearch";
 import { AwsSigv4Signer } from "@opensearch-project/opensearch/aws";
+import type { DateKind } from "../../documents/dates.js";
 import { SearchQueryError, SearchUnavailableError } from "../errors.js";
 import type {
   SearchDocument,
@@ -33,6 +34,7 @@ interface SourceDoc {
   docNumber?: string;
   issuers: string[];
   date?: string;
+  dateKind?: DateKind;
   url: string;
   text: string;
 }
@@ -127,7 +129,15 @@ export class OpenSearchIndex implements SearchIndex {
     this.#ready ??= (async () => {
       try {
         const exists = await this.#client.indices.exists({ index: this.#index });
-        if (exists.body) return;
+        if (exists.body) {
+          // An index made before hits carried which date they show: the field is added (the
+          // mapping is strict).
+          await this.#client.indices.putMapping({
+            index: this.#index,
+            body: { properties: { dateKind: INDEX_BODY.mappings.properties.dateKind } } as never,
+          });
+          return;
+        }
         await this.#client.indices.create({ index: this.#index, body: INDEX_BODY as never });
       } catch (error) {
         this.#ready = undefined;
@@ -187,6 +197,7 @@ export function toHit(
   if (source.ref !== undefined) hit.ref = source.ref;
   if (source.docNumber !== undefined) hit.docNumber = source.docNumber;
   if (source.date !== undefined) hit.date = source.date;
+  if (source.dateKind !== undefined) hit.dateKind = source.dateKind;
   return hit;
 }
 

@@ -1,3 +1,4 @@
+import type { DateKind } from "../../documents/dates.js";
 import {
   docNumberKey,
   docNumberSearchKeys,
@@ -54,6 +55,7 @@ export const INDEX_BODY = {
       issuers: { type: "keyword" },
       kind: { type: "keyword" },
       date: { type: "date", format: "strict_date" },
+      dateKind: { type: "keyword", index: false, doc_values: false },
       year: { type: "keyword" },
       /** date, or "" when unknown: a string sort key keeps search_after values exact. */
       sortDate: { type: "keyword" },
@@ -78,6 +80,7 @@ export interface IndexedDocument {
   issuers: string[];
   kind?: string;
   date?: string;
+  dateKind?: DateKind;
   year?: string;
   sortDate: string;
   status?: string;
@@ -117,6 +120,7 @@ export function toIndexedDocument(d: SearchDocument): IndexedDocument {
     out.date = d.date;
     out.year = d.date.slice(0, 4);
   }
+  if (d.dateKind !== undefined) out.dateKind = d.dateKind;
   if (d.status !== undefined) out.status = d.status;
   return out;
 }
@@ -227,7 +231,7 @@ export function buildSearchRequest(input: SearchQuery): BuiltSearch {
     track_total_hits: true,
     query: { bool },
     sort,
-    _source: ["id", "source", "ref", "title", "docNumber", "issuers", "date", "url", "text"],
+    _source: ["id", "source", "ref", "title", "docNumber", "issuers", "date", "dateKind", "url", "text"],
     aggs: Object.fromEntries(
       (["issuer", "kind", "year", "source", "status"] as const).map((name) => [
         name,

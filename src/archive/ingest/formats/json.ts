@@ -310,6 +310,26 @@ function textOf(s: string): string[] {
   return t.split(/\r?\n/).map((l) => l.trim());
 }
 
+/**
+ * A history field's lines with a database's hard wraps undone: a line that starts with spaces and
+ * no date of its own continues the one above (…第 6006\r\n  號令修正公布 → …第 6006號令修正公布);
+ * a numbered or dated line starts a new step.
+ */
+export function unwrapHistory(s: string): string[] {
+  const out: string[] = [];
+  for (const raw of (looksLikeHtml(s) ? htmlToText(s) : s).split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line) continue;
+    const continues =
+      out.length > 0 &&
+      /^[\s\u3000]/u.test(raw) &&
+      !/^(?:\d{1,3}[.．、]|中華民國|中华民国|民國|民国|[0-9０-９]{4}[\s\u3000]*年)/u.test(line);
+    if (continues) out[out.length - 1] += line;
+    else out.push(line);
+  }
+  return out;
+}
+
 /** Body lines from a body field: a string, strings, articles (objects) or nested chapters. */
 function bodyLines(value: Json, mapping: FieldMapping, depth = 0): string[] {
   if (depth > 6 || value === null) return [];
@@ -399,7 +419,7 @@ export function readRecord(record: JsonObject, mapping: FieldMapping): ReadDocum
   const body = take(mapping.body);
   const lines: string[] = [];
   if (titleText) lines.push(titleText);
-  for (const h of history) lines.push(...bodyLines(h, mapping));
+  for (const h of history) lines.push(...(typeof h === "string" ? unwrapHistory(h) : bodyLines(h, mapping)));
   if (body) lines.push(...bodyLines(body.value, mapping));
   else {
     // No body field: the record's other long strings, in order (never the raw JSON).
