@@ -1,4 +1,6 @@
 /** Composition roots of the three repost functions: fan-out, delivery and the scheduled tick. */
+import { resumeCompletions } from "../../editions/completion.js";
+import { relayOutbox } from "../../platform/outbox.js";
 import { createReposts, type Reposts } from "../../reposts/module.js";
 import { createSqsDeliverySender } from "../../reposts/sqs-sender.js";
 import { type LambdaBase, type LambdaEnv, lambdaBase } from "./common.js";
@@ -27,12 +29,21 @@ export function createRepostDeliveryHandler(env: LambdaEnv = process.env) {
   return reposts(env, { sqsDelivery: true }).reposts.deliveryHandler;
 }
 
-/** The schedule: reminders, overdue escalation, re-checks of reposted pages. */
+/**
+ * The schedule: publications whose completion a crash or a lost message left pending, events left
+ * in the outbox, then reminders, overdue escalation and re-checks of reposted pages.
+ */
 export function createRepostTickHandler(env: LambdaEnv = process.env) {
-  const { reposts: module, logger } = reposts(env, { sqsDelivery: false });
+  const { reposts: module, platform, logger } = reposts(env, { sqsDelivery: false });
   return async () => {
+    const completions = await resumeCompletions(platform);
+    if (completions.announced.length || completions.reannounced.length) {
+      logger.warn("Resumed publications", { ...completions });
+    }
+    const outbox = await relayOutbox(platform);
+    if (outbox.sent || outbox.dropped) logger.warn("Relayed the outbox", { ...outbox });
     const result = await module.tick.run();
     logger.info("Repost tick", { ...result });
-    return result;
+    return { ...result, ...completions };
   };
 }
