@@ -1,6 +1,7 @@
 import { Duration } from "aws-cdk-lib";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import { Construct } from "constructs";
+import { grantSend } from "./access.js";
 import { QUEUE_CONSUMER_CONCURRENCY } from "./concurrency.js";
 import type { GazetteData } from "./gazette-data.js";
 import { GazetteFunction } from "./gazette-function.js";
@@ -78,9 +79,9 @@ export class GazetteArchive extends Construct {
     // Least privilege: records, blobs (scans in, page images and hOCR out), its DLQ for poison
     // messages, and the search index when OpenSearch is configured.
     this.consumer.role.addManagedPolicy(data.tableReadWritePolicy);
-    this.consumer.role.addManagedPolicy(data.blobReadWritePolicy);
+    this.consumer.role.addManagedPolicy(data.blobAccessPolicies.archive);
     if (props.search) this.consumer.role.addManagedPolicy(props.search.indexingPolicy);
-    queue.deadLetterQueue.grantSendMessages(this.consumer.function);
+    grantSend(queue.deadLetterQueue, this.consumer.function);
     this.consumer.function.addEventSource(
       new SqsEventSource(queue.queue, {
         batchSize: 1,

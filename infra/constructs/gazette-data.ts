@@ -11,6 +11,7 @@ import {
   ObjectOwnership,
 } from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
+import { BLOB_ACCESS, type BlobAccessName, TABLE_ITEM_ACTIONS } from "./access.js";
 
 /** What every bucket here shares: SSE-S3, no public access, TLS 1.2+ only, versioned, retained. */
 const secureBucketDefaults = {
@@ -48,21 +49,8 @@ export interface GazetteDataProps {
   readonly siteDistributionId?: string;
 }
 
-/**
- * Item-level table access: what the adapter in src/platform/aws needs (no Scan: the single-table
- * design reads by key and query only; no streams).
- */
-export const TABLE_READ_WRITE_ACTIONS: readonly string[] = [
-  "dynamodb:BatchGetItem",
-  "dynamodb:BatchWriteItem",
-  "dynamodb:ConditionCheckItem",
-  "dynamodb:DeleteItem",
-  "dynamodb:DescribeTable",
-  "dynamodb:GetItem",
-  "dynamodb:PutItem",
-  "dynamodb:Query",
-  "dynamodb:UpdateItem",
-];
+/** Item-level table access: exactly what the adapter in src/platform/aws sends (see access.ts). */
+export const TABLE_READ_WRITE_ACTIONS: readonly string[] = TABLE_ITEM_ACTIONS;
 
 /**
  * Prefixes of the blob bucket whose objects are written once and never changed or removed:
@@ -75,14 +63,6 @@ export const WRITE_ONCE_PREFIXES: readonly string[] = [
   "documents/",
   "originals/",
   "archive/scans/",
-];
-
-/** Object-level blob access: get/head, put (incl. multipart), delete. */
-export const BLOB_OBJECT_ACTIONS: readonly string[] = [
-  "s3:AbortMultipartUpload",
-  "s3:DeleteObject",
-  "s3:GetObject",
-  "s3:PutObject",
 ];
 
 /**
@@ -116,8 +96,11 @@ export class GazetteData extends Construct {
    * it protects, and its resources are this stack's own ARNs (see the class comment on why).
    */
   public readonly tableReadWritePolicy: ManagedPolicy;
-  /** Read/write/delete objects of the blob bucket, plus ListBucket (so a missing key is a 404, not a 403). */
-  public readonly blobReadWritePolicy: ManagedPolicy;
+  /**
+   * Per function (access.ts BLOB_ACCESS): s3:GetObject on the prefixes it reads, s3:PutObject on
+   * those it writes, and s3:ListBucket (so a missing key is a 404, not a 403). No DeleteObject.
+   */
+  public readonly blobAccessPolicies: Readonly<Record<BlobAccessName, ManagedPolicy>>;
   /** Read-only access to documents' content blobs (documents/*), for the repost consumers. */
   public readonly documentContentReadPolicy: ManagedPolicy;
   /**
@@ -246,22 +229,31 @@ export class GazetteData extends Construct {
         }),
       ],
     });
-    this.blobReadWritePolicy = new ManagedPolicy(this, "BlobReadWritePolicy", {
-      description: "Gazette: read/write/delete objects of the blob bucket",
-      statements: [
-        new PolicyStatement({
-          actions: [...BLOB_OBJECT_ACTIONS],
-          resources: [this.blobBucket.arnForObjects("*")],
-        }),
-        new PolicyStatement({ actions: ["s3:ListBucket"], resources: [this.blobBucket.bucketArn] }),
-      ],
-    });
     const blobLogicalId = Stack.of(this).resolve((this.blobBucket.node.defaultChild as CfnBucket).logicalId);
-    Validations.of(this.blobReadWritePolicy).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${blobLogicalId}.Arn>/*]`,
-      reason:
-        "Object-level S3 actions need the bucket's object ARN pattern; it covers this one bucket and four explicit actions.",
-    });
+    const policies: Partial<Record<BlobAccessName, ManagedPolicy>> = {};
+    for (const [name, access] of Object.entries(BLOB_ACCESS) as [
+      BlobAccessName,
+      (typeof BLOB_ACCESS)[BlobAccessName],
+    ][]) {
+      const objects = (prefixes: readonly string[]) =>
+        prefixes.map((prefix) => this.blobBucket.arnForObjects(`${prefix}*`));
+      const policy = new ManagedPolicy(this, `Blob${name[0]!.toUpperCase()}${name.slice(1)}Policy`, {
+        description: `Gazette ${name}: read ${access.read.join(", ")}; write ${access.write.join(", ")} (blob bucket, no delete)`,
+        statements: [
+          new PolicyStatement({ actions: ["s3:GetObject"], resources: objects(access.read) }),
+          new PolicyStatement({ actions: ["s3:PutObject"], resources: objects(access.write) }),
+          new PolicyStatement({ actions: ["s3:ListBucket"], resources: [this.blobBucket.bucketArn] }),
+        ],
+      });
+      for (const prefix of new Set([...access.read, ...access.write])) {
+        Validations.of(policy).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::<${blobLogicalId}.Arn>/${prefix}*]`,
+          reason: `Object-level S3 actions need an object ARN pattern: the ${name} function's code reads or writes keys under ${prefix} of this one bucket (infra/constructs/access.ts); GetObject/PutObject only, never delete.`,
+        });
+      }
+      policies[name] = policy;
+    }
+    this.blobAccessPolicies = policies as Record<BlobAccessName, ManagedPolicy>;
     this.documentContentReadPolicy = new ManagedPolicy(this, "DocumentContentReadPolicy", {
       description: "Gazette: read documents' content blobs (documents/*) of the blob bucket",
       statements: [

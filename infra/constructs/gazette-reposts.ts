@@ -4,6 +4,7 @@ import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import { Construct } from "constructs";
+import { grantSend } from "./access.js";
 import { QUEUE_CONSUMER_CONCURRENCY } from "./concurrency.js";
 import type { GazetteData } from "./gazette-data.js";
 import { GazetteFunction } from "./gazette-function.js";
@@ -85,9 +86,9 @@ export class GazetteReposts extends Construct {
     // Least privilege: records, documents' content blobs (read), its own queue's next page and DLQ, deliveries.
     this.fanoutFunction.role.addManagedPolicy(data.tableReadWritePolicy);
     this.fanoutFunction.role.addManagedPolicy(data.documentContentReadPolicy);
-    queues.fanout.queue.grantSendMessages(this.fanoutFunction.function);
-    queues.fanout.deadLetterQueue.grantSendMessages(this.fanoutFunction.function);
-    queues.delivery.queue.grantSendMessages(this.fanoutFunction.function);
+    grantSend(queues.fanout.queue, this.fanoutFunction.function);
+    grantSend(queues.fanout.deadLetterQueue, this.fanoutFunction.function);
+    grantSend(queues.delivery.queue, this.fanoutFunction.function);
     this.fanoutFunction.function.addEventSource(
       new SqsEventSource(queues.fanout.queue, {
         batchSize: 1,
@@ -107,8 +108,8 @@ export class GazetteReposts extends Construct {
     // Least privilege: records, content blobs (read), its own queue (retry hops) and DLQ (exhausted).
     this.deliveryFunction.role.addManagedPolicy(data.tableReadWritePolicy);
     this.deliveryFunction.role.addManagedPolicy(data.documentContentReadPolicy);
-    queues.delivery.queue.grantSendMessages(this.deliveryFunction.function);
-    queues.delivery.deadLetterQueue.grantSendMessages(this.deliveryFunction.function);
+    grantSend(queues.delivery.queue, this.deliveryFunction.function);
+    grantSend(queues.delivery.deadLetterQueue, this.deliveryFunction.function);
     // SQS delivery to queues that sites own in their accounts: only queues named by the agreed
     // pattern, and the site's queue policy must also allow this role.
     const pattern = props.siteQueueNamePattern ?? DEFAULT_SITE_QUEUE_NAME_PATTERN;
@@ -146,8 +147,8 @@ export class GazetteReposts extends Construct {
       environment,
     });
     this.tickFunction.role.addManagedPolicy(data.tableReadWritePolicy);
-    queues.delivery.queue.grantSendMessages(this.tickFunction.function);
-    eventsQueue.queue.grantSendMessages(this.tickFunction.function);
+    grantSend(queues.delivery.queue, this.tickFunction.function);
+    grantSend(eventsQueue.queue, this.tickFunction.function);
     this.tickRule = new Rule(this, "TickSchedule", {
       description: "Repost reminders, overdue escalation and re-checks",
       schedule: props.tickSchedule ?? Schedule.rate(Duration.minutes(15)),

@@ -2,6 +2,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
 import { Certificate } from "aws-cdk-lib/aws-certificatemanager";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { Construct } from "constructs";
+import { grantSend } from "../constructs/access.js";
 import { QUEUE_CONSUMER_CONCURRENCY } from "../constructs/concurrency.js";
 import { GazetteApi, type JwtAuthSettings } from "../constructs/gazette-api.js";
 import {
@@ -163,10 +164,10 @@ export class GazetteStatelessStack extends Stack {
     });
     // Least privilege: api = table read/write + blob read/write + publish events.
     this.apiFunction.role.addManagedPolicy(data.tableReadWritePolicy);
-    this.apiFunction.role.addManagedPolicy(data.blobReadWritePolicy);
-    this.eventsQueue.queue.grantSendMessages(this.apiFunction.function);
-    this.publishingQueue.queue.grantSendMessages(this.apiFunction.function);
-    this.archiveQueue.queue.grantSendMessages(this.apiFunction.function);
+    this.apiFunction.role.addManagedPolicy(data.blobAccessPolicies.api);
+    grantSend(this.eventsQueue.queue, this.apiFunction.function);
+    grantSend(this.publishingQueue.queue, this.apiFunction.function);
+    grantSend(this.archiveQueue.queue, this.apiFunction.function);
     if (search) this.apiFunction.role.addManagedPolicy(search.searchPolicy);
 
     this.publisherFunction = new GazetteFunction(this, "PublisherFunction", {
@@ -181,9 +182,9 @@ export class GazetteStatelessStack extends Stack {
     });
     // Least privilege: publisher = table read/write + blob read/write + queue edition.published.
     this.publisherFunction.role.addManagedPolicy(data.tableReadWritePolicy);
-    this.publisherFunction.role.addManagedPolicy(data.blobReadWritePolicy);
-    this.eventsQueue.queue.grantSendMessages(this.publisherFunction.function);
-    this.publishingQueue.deadLetterQueue.grantSendMessages(this.publisherFunction.function);
+    this.publisherFunction.role.addManagedPolicy(data.blobAccessPolicies.publisher);
+    grantSend(this.eventsQueue.queue, this.publisherFunction.function);
+    grantSend(this.publishingQueue.deadLetterQueue, this.publisherFunction.function);
     this.publisherFunction.function.addEventSource(
       new SqsEventSource(this.publishingQueue.queue, {
         batchSize: 1,
@@ -211,7 +212,7 @@ export class GazetteStatelessStack extends Stack {
       this.eventsFunction.role.addManagedPolicy(data.documentContentReadPolicy);
     }
     // Poison messages (not JSON, unknown type) are moved to the DLQ by the consumer itself.
-    this.eventsQueue.deadLetterQueue.grantSendMessages(this.eventsFunction.function);
+    grantSend(this.eventsQueue.deadLetterQueue, this.eventsFunction.function);
     // The event source grants exactly the consume permissions (receive, delete, visibility, attributes).
     this.eventsFunction.function.addEventSource(
       new SqsEventSource(this.eventsQueue.queue, {
@@ -223,8 +224,8 @@ export class GazetteStatelessStack extends Stack {
     );
 
     // edition.published → fan-out messages; an acknowledgement queues the page's verification.
-    this.repostQueues.fanout.queue.grantSendMessages(this.eventsFunction.function);
-    this.repostQueues.delivery.queue.grantSendMessages(this.apiFunction.function);
+    grantSend(this.repostQueues.fanout.queue, this.eventsFunction.function);
+    grantSend(this.repostQueues.delivery.queue, this.apiFunction.function);
     this.reposts = new GazetteReposts(this, "Reposts", {
       data,
       queues: this.repostQueues,

@@ -138,6 +138,8 @@ export function createArchiveRoutes(deps: {
 
   app.post("/api/archive/uploads", requireEditor, async (c) => {
     const { key, upload } = await archive.requestUpload(await jsonBody(c.req.raw));
+    // Stored already (same SHA-256): nothing to upload, submit the key.
+    if (!upload) return jsonResponse({ key, upload: null });
     // The embedded URL is relative to this API; S3's is absolute already.
     const url = new URL(upload.url, c.req.url).toString();
     return jsonResponse({ key, upload: { ...upload, url } });

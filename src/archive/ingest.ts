@@ -7,8 +7,8 @@
  * Writes: the originals (content-addressed blobs, records.ts `scanKey`) or the texts
  *   (`textKey`), the job record (`jobPk`/`JOB_SK`), then one "archive" queue message per page
  *   (scans) or per document (texts). Without its messages the job is deleted again.
- * Direct uploads: `requestUpload` answers the key and URL to PUT a large scan to;
- *   `storeUpload` stores an embedded-mode upload's body once.
+ * Direct uploads: `requestUpload` answers the scan's content-addressed key and the URL to PUT it
+ *   to (none when it is stored already); `storeUpload` stores an embedded-mode upload's body once.
  */
 import { ulid } from "ulid";
 import { ConditionFailedError } from "../platform/errors.js";
@@ -44,15 +44,8 @@ import {
   sha256,
   textKey,
 } from "./records.js";
-import { SCAN_CONTENT_TYPES, type ScanLimits } from "./scan-format.js";
-import {
-  type PresignedUpload,
-  safeFileName,
-  UPLOAD_PREFIX,
-  UPLOAD_TTL_SECONDS,
-  type UploadTarget,
-  type UploadUrls,
-} from "./uploads.js";
+import { SCAN_CONTENT_TYPES, type ScanFormat, type ScanLimits } from "./scan-format.js";
+import { type PresignedUpload, UPLOAD_TTL_SECONDS, type UploadTarget, type UploadUrls } from "./uploads.js";
 
 export interface UploadedScan {
   readonly field: string;
@@ -134,34 +127,38 @@ export class ArchiveIngest {
     return this.createScanJob(stored, meta, by);
   }
 
-  /** Scans already in the blob store (large back-catalogue files uploaded out of band). */
+  /**
+   * Scans stored by direct uploads (POST /api/archive/uploads): each key is the scan's
+   * content-addressed place, used as is (a scan is stored once). Each is checked as a multipart
+   * file is, and its bytes must hash to the key and its format match the key's extension.
+   */
   async submitScanKeys(input: unknown, by: string): Promise<ArchiveJob> {
     const parsed = scanKeyIngestSchema.safeParse(input);
     if (!parsed.success)
       throw new InvalidArchiveRequestError("invalid scan ingest", zodProblems(parsed.error));
-    const { keys, script, ...edition } = parsed.data;
+    const { keys, names, script, ...edition } = parsed.data;
+    if (names && names.length !== keys.length) {
+      throw new InvalidArchiveRequestError("names do not match keys", [
+        problem("names", "invalid", "Give one name per key, in the order of `keys`"),
+      ]);
+    }
     const files: ScanFile[] = [];
     const inspectScan = await inspector();
     for (const [i, key] of keys.entries()) {
       const blob = await this.platform.blobs.get(key);
       if (!blob)
         throw new InvalidArchiveRequestError("unknown key", [
-          problem(`keys.${i}`, "not_found", `No blob ${key} in the store`),
+          problem(`keys.${i}`, "not_found", `No scan ${key} is stored; upload it first`),
         ]);
       const info = inspectScan(blob.bytes, `keys.${i}`, this.limits);
-      let stored = key;
-      if (key.startsWith(UPLOAD_PREFIX)) {
-        // A direct upload is kept where it was put, and its original is also stored
-        // content-addressed, as a multipart upload's is, for the public download.
-        stored = scanKey(blob.sha256, info.format);
-        await ignoreConflict(
-          this.platform.blobs.put(stored, blob.bytes, {
-            contentType: SCAN_CONTENT_TYPES[info.format],
-            ifAbsent: true,
-          }),
-        );
+      // S3 checked the signed checksum on upload; a key written another way is checked here.
+      if (scanKey(sha256(blob.bytes), info.format) !== key) {
+        throw new InvalidArchiveRequestError("key does not match content", [
+          problem(`keys.${i}`, "checksum_mismatch", `The bytes stored at ${key} are not the scan it names`),
+        ]);
       }
-      files.push({ key: stored, name: key.split("/").pop() ?? key, format: info.format, pages: info.pages });
+      const name = names?.[i] ?? key.split("/").pop() ?? key;
+      files.push({ key, name, format: info.format, pages: info.pages });
     }
     this.checkPageTotal(files.reduce((n, f) => n + f.pages, 0));
     return this.createScanJob(files, { edition, script: script ?? "auto" }, by);
@@ -169,10 +166,11 @@ export class ArchiveIngest {
 
   /**
    * A direct upload (large scans): checks what the client says about the file and returns the
-   * key it will have and the URL to PUT it to, valid UPLOAD_TTL_SECONDS. The file itself is
-   * checked when its key is submitted to submitScanKeys.
+   * key it will have — its content-addressed place, `archive/scans/<sha256>.<ext>` — and the URL
+   * to PUT it to, valid UPLOAD_TTL_SECONDS; `upload` is null when that scan is stored already
+   * (submit the key). The file itself is checked when its key is submitted to submitScanKeys.
    */
-  async requestUpload(input: unknown): Promise<{ key: string; upload: PresignedUpload }> {
+  async requestUpload(input: unknown): Promise<{ key: string; upload: PresignedUpload | null }> {
     const uploads = this.options.uploads;
     if (!uploads)
       throw new ArchiveNotFoundError("no uploads", [
@@ -181,9 +179,12 @@ export class ArchiveIngest {
     const parsed = uploadRequestSchema.safeParse(input);
     if (!parsed.success)
       throw new InvalidArchiveRequestError("invalid upload request", zodProblems(parsed.error));
-    const { filename, contentType, size } = parsed.data;
+    const { contentType, size, sha256: hash } = parsed.data;
     const type = contentType.split(";")[0]!.trim().toLowerCase();
-    if (!Object.values(SCAN_CONTENT_TYPES).includes(type)) {
+    const format = (Object.keys(SCAN_CONTENT_TYPES) as ScanFormat[]).find(
+      (f) => SCAN_CONTENT_TYPES[f] === type,
+    );
+    if (!format) {
       throw new UnsupportedScanError("unsupported format", [
         problem(
           "contentType",
@@ -197,20 +198,33 @@ export class ArchiveIngest {
         problem("size", "too_large", `A file may be at most ${this.limits.maxFileBytes} bytes`),
       ]);
     }
-    const key = `${UPLOAD_PREFIX}${this.newId()}/${safeFileName(filename)}`;
+    const key = scanKey(hash, format);
+    if (await this.platform.blobs.head(key)) return { key, upload: null };
     const now = this.platform.clock.now();
     const expiresAt = new Date(now.getTime() + UPLOAD_TTL_SECONDS * 1000);
-    return { key, upload: await uploads.presign({ key, size, contentType: type }, now, expiresAt) };
+    return {
+      key,
+      upload: await uploads.presign({ key, size, contentType: type, sha256: hash }, now, expiresAt),
+    };
   }
 
   /**
    * Stores the body of an embedded-mode upload (its token already verified): exactly the size
-   * the token allows, never over an existing blob.
+   * and SHA-256 the token allows (as S3 checks the signed checksum), never over an existing blob.
    */
   async storeUpload(target: UploadTarget, bytes: Uint8Array): Promise<void> {
     if (bytes.byteLength !== target.size) {
       throw new InvalidArchiveRequestError("size mismatch", [
         problem(null, "size_mismatch", `The upload must be exactly ${target.size} bytes`),
+      ]);
+    }
+    if (sha256(bytes) !== target.sha256) {
+      throw new InvalidArchiveRequestError("checksum mismatch", [
+        problem(
+          null,
+          "checksum_mismatch",
+          "The body's SHA-256 is not the one this upload URL was issued for",
+        ),
       ]);
     }
     const conflict = new ArchiveConflictError("exists", [

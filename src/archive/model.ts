@@ -184,9 +184,20 @@ export const textIngestSchema = editionInfoSchema.extend({
     .max(1000),
 });
 
+/** A stored scan's key: content-addressed under archive/scans/ (records.ts `scanKey`). */
+export const SCAN_KEY_PATTERN = /^archive\/scans\/[0-9a-f]{64}\.(pdf|png|jpg|tif)$/;
+
 export const scanKeyIngestSchema = editionInfoSchema.extend({
-  /** Blob keys already in the store (uploaded out of band), pages in order. */
-  keys: z.array(z.string().min(1).max(1024)).min(1).max(1000),
+  /**
+   * Keys of scans already stored (direct uploads: the `key` POST /api/archive/uploads answered),
+   * pages in order: `archive/scans/<sha256>.<ext>`.
+   */
+  keys: z
+    .array(z.string().regex(SCAN_KEY_PATTERN, "must be a key answered by POST /api/archive/uploads"))
+    .min(1)
+    .max(1000),
+  /** The files' own names (shown to editors), in the order of `keys`; default the keys. */
+  names: z.array(z.string().trim().min(1).max(255)).max(1000).optional(),
   script: z.enum(["sim", "tra", "auto"]).optional(),
 });
 
@@ -194,6 +205,15 @@ export const uploadRequestSchema = z.object({
   filename: z.string().trim().min(1).max(255),
   contentType: z.string().trim().min(1).max(100),
   size: z.number().int().positive(),
+  /**
+   * SHA-256 of the file, 64 hex digits: the scan is stored under it (content-addressed, once),
+   * and the upload URL signs it as x-amz-checksum-sha256, so the store refuses other bytes.
+   */
+  sha256: z
+    .string()
+    .trim()
+    .regex(/^[0-9a-fA-F]{64}$/, "must be the file's SHA-256 as 64 hex digits")
+    .transform((hex) => hex.toLowerCase()),
 });
 
 export const itemCorrectionSchema = z

@@ -68,13 +68,13 @@ export const archiveRoutes: readonly RouteDeclaration[] = [
     operation: {
       summary: "Get a URL to upload one large scan to (editor)",
       description:
-        "For files over API Gateway's 10 MB request cap. Returns `{key, upload: {method: \"PUT\", url, headers, expiresAt}}`: PUT the file's bytes to `url` with `headers` (no Authorization header) within 15 minutes, then send `{keys: [key], …}` to POST /api/archive/scans. In AWS the URL is an S3 presigned PUT (Content-Type and Content-Length signed); locally it is the app's own PUT /api/archive/uploads/{token}.",
+        "For files over API Gateway's 10 MB request cap. Send the file's `sha256` (hex); the answer is `{key, upload: {method: \"PUT\", url, headers, expiresAt}}`, where `key` is the scan's one, content-addressed place (`archive/scans/<sha256>.<ext>`): PUT the file's bytes to `url` with exactly `headers` (no Authorization header) within 15 minutes, then send `{keys: [key], names: [filename], …}` to POST /api/archive/scans. `upload` is null when that scan is stored already. In AWS the URL is an S3 presigned PUT with Content-Type, Content-Length, If-None-Match: * and x-amz-checksum-sha256 signed (S3 refuses other bytes with 400 BadDigest and a second write with 412); locally it is the app's own PUT /api/archive/uploads/{token}, which checks the same.",
       requestBody: {
         required: true,
         content: { "application/json": { schema: jsonSchema(uploadRequestSchema) } },
       },
       responses: {
-        "200": { description: "{key, upload: {method, url, headers, expiresAt}}" },
+        "200": { description: "{key, upload: {method, url, headers, expiresAt} | null}" },
         "400": error("Invalid fields"),
         "413": error("`size` over the per-file limit"),
         "415": error("`contentType` is not PDF, TIFF, PNG or JPEG"),

@@ -92,7 +92,7 @@ export class ArchiveService {
   submitScanKeys(input: unknown, by: string): Promise<ArchiveJob> {
     return this.ingest.submitScanKeys(input, by);
   }
-  requestUpload(input: unknown): Promise<{ key: string; upload: PresignedUpload }> {
+  requestUpload(input: unknown): Promise<{ key: string; upload: PresignedUpload | null }> {
     return this.ingest.requestUpload(input);
   }
   storeUpload(target: UploadTarget, bytes: Uint8Array): Promise<void> {

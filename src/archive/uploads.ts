@@ -1,7 +1,13 @@
 /**
  * Direct uploads of large scans (API Gateway caps a request at 10 MB; scanned editions run to
- * hundreds). The client asks for an upload (POST /api/archive/uploads), PUTs the file to the URL
- * it gets, then submits the returned key to POST /api/archive/scans as `{keys: […]}`.
+ * hundreds). The client hashes the file and asks for an upload (POST /api/archive/uploads with
+ * its SHA-256), PUTs the file to the URL it gets, then submits the returned key to
+ * POST /api/archive/scans as `{keys: […]}`.
+ *
+ * The key is the scan's final, content-addressed place (`archive/scans/<sha256>.<ext>`): the
+ * file is stored once, where the job and the public download link find it. The URL allows only
+ * those bytes (the SHA-256 is signed: S3 checks x-amz-checksum-sha256, the embedded receiver
+ * hashes the body) and only a first write (If-None-Match: *), as the bucket policy demands.
  *
  * The port hides where the URL points: S3 presigned PUT (s3-upload-urls.ts) in AWS, the app's
  * own `PUT /api/archive/uploads/{token}` (EmbeddedUploadUrls below) locally.
@@ -10,11 +16,20 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-/** What an upload URL allows: one PUT of exactly `size` bytes of `contentType` to `key`. */
+/**
+ * What an upload URL allows: one PUT of exactly `size` bytes of `contentType` whose SHA-256 is
+ * `sha256` (hex) to `key`, and only where nothing is stored yet.
+ */
 export interface UploadTarget {
   readonly key: string;
   readonly size: number;
   readonly contentType: string;
+  readonly sha256: string;
+}
+
+/** The SHA-256 as S3's checksum headers carry it (x-amz-checksum-sha256): base64 of the digest. */
+export function checksumSha256Header(hex: string): string {
+  return Buffer.from(hex, "hex").toString("base64");
 }
 
 export interface PresignedUpload {
@@ -40,9 +55,6 @@ export function isUploadReceiver(urls: UploadUrls): urls is UploadReceiver {
   return typeof (urls as Partial<UploadReceiver>).verify === "function";
 }
 
-/** Blob-key prefix of direct uploads. */
-export const UPLOAD_PREFIX = "archive/uploads/";
-
 /** Upload URLs are valid this long. */
 export const UPLOAD_TTL_SECONDS = 15 * 60;
 
@@ -61,13 +73,16 @@ interface TokenPayload {
   readonly k: string;
   readonly s: number;
   readonly t: string;
+  /** SHA-256, hex. */
+  readonly h: string;
   /** Expiry, epoch milliseconds. */
   readonly e: number;
 }
 
 /**
  * Embedded mode: the URL is `/api/archive/uploads/{token}`, the token an HMAC-SHA256-signed
- * {key, size, contentType, exp} under a secret kept in the data directory.
+ * {key, size, contentType, sha256, exp} under a secret kept in the data directory. The headers
+ * are S3's, so a client sends the same request to either.
  */
 export class EmbeddedUploadUrls implements UploadReceiver {
   readonly #secret: Buffer;
@@ -82,13 +97,18 @@ export class EmbeddedUploadUrls implements UploadReceiver {
       k: target.key,
       s: target.size,
       t: target.contentType,
+      h: target.sha256,
       e: expiresAt.getTime(),
     };
     const body = Buffer.from(JSON.stringify(payload)).toString("base64url");
     return {
       method: "PUT",
       url: `/api/archive/uploads/${body}.${this.#sign(body)}`,
-      headers: { "content-type": target.contentType },
+      headers: {
+        "content-type": target.contentType,
+        "if-none-match": "*",
+        "x-amz-checksum-sha256": checksumSha256Header(target.sha256),
+      },
       expiresAt: expiresAt.toISOString(),
     };
   }
@@ -106,7 +126,8 @@ export class EmbeddedUploadUrls implements UploadReceiver {
       return undefined;
     }
     if (typeof payload.e !== "number" || payload.e <= now.getTime()) return undefined;
-    return { key: payload.k, size: payload.s, contentType: payload.t };
+    if (typeof payload.h !== "string") return undefined;
+    return { key: payload.k, size: payload.s, contentType: payload.t, sha256: payload.h };
   }
 
   #sign(body: string): string {

@@ -48,7 +48,8 @@ export const UPLOAD_ABOVE_BYTES = 8 * 1024 * 1024;
 
 interface UploadGrant {
   key: string;
-  upload: { method: string; url: string; headers: Record<string, string> };
+  /** null: that scan (same SHA-256) is stored already. */
+  upload: { method: string; url: string; headers: Record<string, string> } | null;
 }
 
 interface EditionState {
@@ -146,7 +147,11 @@ function saveState(folder: string, state: ImportState): void {
   renameSync(`${path}.tmp`, path);
 }
 
-/** Uploads each scan to a URL from POST /api/archive/uploads and submits the job with their keys. */
+/**
+ * Uploads each scan to a URL from POST /api/archive/uploads and submits the job with their keys.
+ * The file's SHA-256 goes with the request: the URL is signed for exactly those bytes (sent as
+ * x-amz-checksum-sha256 with the other signed headers), and a scan stored before is not sent again.
+ */
 async function submitUploaded(api: ApiClient, edition: EditionFolder): Promise<string> {
   const keys: string[] = [];
   for (const f of edition.files) {
@@ -156,18 +161,26 @@ async function submitUploaded(api: ApiClient, edition: EditionFolder): Promise<s
         filename: f,
         contentType: SCAN_TYPES[extname(f).toLowerCase()]!,
         size: bytes.byteLength,
+        sha256: createHash("sha256").update(bytes).digest("hex"),
       }),
       headers: { "content-type": "application/json" },
     });
-    await api.request(grant.upload.method, grant.upload.url, {
-      body: bytes,
-      headers: grant.upload.headers,
-      anonymous: true,
-    });
+    if (grant.upload) {
+      try {
+        await api.request(grant.upload.method, grant.upload.url, {
+          body: bytes,
+          headers: grant.upload.headers,
+          anonymous: true,
+        });
+      } catch (error) {
+        // Stored meanwhile by another upload of the same file (S3 412, embedded 409): same bytes.
+        if (!(error instanceof ApiError && (error.status === 412 || error.status === 409))) throw error;
+      }
+    }
     keys.push(grant.key);
   }
   const { body } = await api.request<{ job: { id: string } }>("POST", "/api/archive/scans", {
-    body: JSON.stringify({ ...edition.metadata, keys }),
+    body: JSON.stringify({ ...edition.metadata, keys, names: edition.files }),
     headers: { "content-type": "application/json" },
   });
   return body.job.id;

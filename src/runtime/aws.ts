@@ -21,7 +21,8 @@ export function createAwsContainer(
   const siteFiles = config.aws.siteBucketName
     ? new S3BlobStore(new S3Client({ region: config.aws.region }), config.aws.siteBucketName)
     : undefined;
-  // Large archive scans are PUT straight to the blob bucket (archive/uploads/…) with presigned URLs.
+  // Large archive scans are PUT straight to their one place in the blob bucket (archive/scans/<sha256>.<ext>)
+  // with presigned URLs that sign the SHA-256 checksum.
   const uploads = new S3UploadUrls(config.aws.bucketName, { region: config.aws.region });
   return createContainer(config, platform, { siteFiles, uploads });
 }

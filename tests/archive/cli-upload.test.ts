@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -41,9 +42,16 @@ describe("gazette archive import: large scans", () => {
     // Assess
     expect(code).toBe(0);
     expect(out[0]).toMatch(/^submitted 1985-03 {2}2 file\(s\) {2}job \S+$/);
-    const uploads = await app.container.platform.blobs.list("archive/uploads/");
-    expect(uploads.every((k) => /^archive\/uploads\/[0-9A-Z]{26}\/00[12]\.png$/.test(k))).toBe(true);
-    expect(uploads.map((k) => k.split("/").pop()).sort()).toEqual(["001.png", "002.png"]);
+    // Each scan stored once, under its SHA-256, and nowhere else.
+    const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+    expect(await app.container.platform.blobs.list("archive/")).toEqual(
+      [`archive/scans/${sha(png(300))}.png`, `archive/scans/${sha(png(20))}.png`].sort(),
+    );
+    const record = await app.container.platform.records.get({ pk: `archive#job#${jobId}`, sk: "job" });
+    expect((record?.data as { files: { name: string }[] } | undefined)?.files.map((f) => f.name)).toEqual([
+      "001.png",
+      "002.png",
+    ]);
     expect(job).toMatchObject({ status: "queued", edition: { year: 1985, issue: 3 } });
     expect(job.progress.ocr?.total).toBe(2);
   });

@@ -57,7 +57,7 @@ describe("archive on AWS (CDK)", () => {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
-            Action: Match.arrayWith(["sqs:SendMessage"]),
+            Action: "sqs:SendMessage",
             Resource: Match.arrayWith([{ "Fn::GetAtt": [queue, "Arn"] }]),
           }),
         ]),
@@ -66,12 +66,12 @@ describe("archive on AWS (CDK)", () => {
     });
   });
 
-  it("lets the API presign direct uploads: its role may PutObject in the blob bucket (archive/uploads/*)", () => {
+  it("lets the API presign direct uploads: its role may PutObject under archive/scans/ of the blob bucket", () => {
     // Prepare
     const roles = resourcesOf(gazette.statelessTemplate, "AWS::IAM::Role");
     const apiRole = Object.entries(roles).find(([id]) => id.startsWith("ApiFunctionRole"))?.[1];
     const policies = resourcesOf(gazette.statefulTemplate, "AWS::IAM::ManagedPolicy");
-    const blobPolicyId = Object.keys(policies).find((id) => id.startsWith("DataBlobReadWritePolicy"))!;
+    const blobPolicyId = Object.keys(policies).find((id) => id.startsWith("DataBlobApiPolicy"))!;
     const bucket = logicalIdOf(gazette.statefulTemplate, "AWS::S3::Bucket", "DataBlobBucket");
 
     // Assess
@@ -80,8 +80,10 @@ describe("archive on AWS (CDK)", () => {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
-            Action: Match.arrayWith(["s3:PutObject"]),
-            Resource: { "Fn::Join": ["", [{ "Fn::GetAtt": [bucket, "Arn"] }, "/*"]] },
+            Action: "s3:PutObject",
+            Resource: Match.arrayWith([
+              { "Fn::Join": ["", [{ "Fn::GetAtt": [bucket, "Arn"] }, "/archive/scans/*"]] },
+            ]),
           }),
         ]),
       },

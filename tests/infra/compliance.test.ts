@@ -87,9 +87,13 @@ describe("cdk-nag AWS Solutions checks", () => {
       "AwsSolutions-CFR2", // no WAF unless siteWebAclArn
       "AwsSolutions-CFR4", // default CloudFront certificate unless a custom domain is configured
       "AwsSolutions-IAM5[Resource::*]", // X-Ray (x2 roles)
-      "AwsSolutions-IAM5[Resource::<DataBlobBucketE59139A7.Arn>/*]", // object ARN of the blob bucket
-      "AwsSolutions-IAM5[Resource::<DataBlobBucketE59139A7.Arn>/documents/*]", // documents' content (read)
-      "AwsSolutions-IAM5[Resource::<DataBlobBucketE59139A7.Arn>/editions/*]", // published files → site (read)
+      // Blob prefixes a function's code reads or writes (infra/constructs/access.ts); never the whole bucket.
+      "AwsSolutions-IAM5[Resource::<DataBlobBucketE59139A7.Arn>/archive/items/*]",
+      "AwsSolutions-IAM5[Resource::<DataBlobBucketE59139A7.Arn>/archive/jobs/*]",
+      "AwsSolutions-IAM5[Resource::<DataBlobBucketE59139A7.Arn>/archive/scans/*]",
+      "AwsSolutions-IAM5[Resource::<DataBlobBucketE59139A7.Arn>/documents/*]",
+      "AwsSolutions-IAM5[Resource::<DataBlobBucketE59139A7.Arn>/editions/*]",
+      "AwsSolutions-IAM5[Resource::<DataBlobBucketE59139A7.Arn>/originals/*]",
       "AwsSolutions-IAM5[Resource::<DataSiteBucketA111EFA4.Arn>/documents/*]", // published files → site (write)
       "AwsSolutions-IAM5[Resource::<DataSiteBucketA111EFA4.Arn>/editions/*]", // published files → site (write)
       "AwsSolutions-IAM5[Resource::arn:aws:iam::*:role/gazette-repost-*]", // roles sites grant for SQS delivery

@@ -1,6 +1,6 @@
 import { Match } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, test } from "vitest";
-import { BLOB_OBJECT_ACTIONS, TABLE_READ_WRITE_ACTIONS } from "../../infra/constructs/gazette-data.js";
+import { TABLE_READ_WRITE_ACTIONS } from "../../infra/constructs/gazette-data.js";
 import {
   asArray,
   policyStatements,
@@ -189,28 +189,36 @@ describe("GazetteStateful access policies", () => {
     expect(JSON.stringify(statements)).not.toContain("*");
   });
 
-  test("the blob policy grants explicit object actions on the blob bucket and nothing on other buckets", () => {
-    // Prepare
-    const policyId = gazette.stateful.resolve(gazette.stateful.data.blobReadWritePolicy.managedPolicyArn) as {
-      Ref: string;
-    };
-    const blobBucketId = (
-      gazette.stateful.resolve(gazette.stateful.data.blobBucket.bucketName) as { Ref: string }
-    ).Ref;
+  test.each(["api", "publisher", "archive"] as const)(
+    "the %s blob policy grants GetObject/PutObject under prefixes of the blob bucket, ListBucket, and no delete",
+    (name) => {
+      // Prepare
+      const policyId = gazette.stateful.resolve(
+        gazette.stateful.data.blobAccessPolicies[name].managedPolicyArn,
+      ) as { Ref: string };
+      const blobBucketId = (
+        gazette.stateful.resolve(gazette.stateful.data.blobBucket.bucketName) as { Ref: string }
+      ).Ref;
 
-    // Act
-    const policy = resourcesOf(gazette.statefulTemplate, "AWS::IAM::ManagedPolicy")[policyId.Ref];
-    const statements = policyStatements(policy);
-    const actions = statements.flatMap((s) => asArray(s.Action));
-    const referencedBuckets = new Set(
-      JSON.stringify(statements).match(/DataBlobBucket[0-9A-F]{8}|Data\w+Bucket[0-9A-F]{8}/g),
-    );
+      // Act
+      const policy = resourcesOf(gazette.statefulTemplate, "AWS::IAM::ManagedPolicy")[policyId.Ref];
+      const statements = policyStatements(policy);
+      const actions = statements.flatMap((s) => asArray(s.Action));
+      const referencedBuckets = new Set(
+        JSON.stringify(statements).match(/DataBlobBucket[0-9A-F]{8}|Data\w+Bucket[0-9A-F]{8}/g),
+      );
+      const objectResources = statements
+        .filter((s) => !asArray(s.Action).includes("s3:ListBucket"))
+        .flatMap((s) => asArray(s.Resource))
+        .map((r) => JSON.stringify(r));
 
-    // Assess
-    expect(actions.sort()).toEqual([...BLOB_OBJECT_ACTIONS, "s3:ListBucket"].sort());
-    expect(actions.every((action) => !action.includes("*"))).toBe(true);
-    expect([...referencedBuckets]).toEqual([blobBucketId]);
-  });
+      // Assess
+      expect([...new Set(actions)].sort()).toEqual(["s3:GetObject", "s3:ListBucket", "s3:PutObject"]);
+      expect([...referencedBuckets]).toEqual([blobBucketId]);
+      // Every object resource names a prefix: none is the whole bucket ("<bucket>/*").
+      expect(objectResources.filter((r) => r.includes('"/*"'))).toEqual([]);
+    },
+  );
 });
 
 describe("GazetteStateful write-once blobs", () => {

@@ -1,0 +1,75 @@
+import type { IGrantable } from "aws-cdk-lib/aws-iam";
+import type { IQueue } from "aws-cdk-lib/aws-sqs";
+
+/**
+ * What each function's code does with the blob bucket and the table, by key prefix: the source
+ * of the IAM policies GazetteData builds (and of tests/infra/least-privilege.test.ts, which
+ * checks the synthesised roles against its own copy of this table).
+ *
+ * Derived from the code that runs in each function (src/platform/aws/s3-blobs.ts issues
+ * GetObject, HeadObject — allowed by s3:GetObject — PutObject and DeleteObject; DeleteObject is
+ * granted to no one: everything the code deletes is under a write-once prefix the bucket policy
+ * protects anyway):
+ * - api: document intake writes `originals/` (uploaded .docx) and `documents/<id>/content.json`;
+ *   the public site reads `editions/` (indexes, manifests) and `documents/` (texts); archive
+ *   ingest writes `archive/scans/` (multipart scans; direct uploads are signed with this role),
+ *   `archive/jobs/<job>/texts/`; item corrections write `archive/items/`; the archive pages read
+ *   `archive/jobs/<job>/pages/` and `archive/items/`, and ingest reads `archive/scans/` back to
+ *   check a direct upload. Publishing runs behind the queue (GAZETTE_PUBLISHING=queued): the API
+ *   writes no `editions/`.
+ * - publisher: reads documents' content (`documents/`) and the manifest of an edition already
+ *   published (`editions/`); writes edition PDFs, indexes and manifests (`editions/`) and
+ *   per-document PDFs and canonical texts (`documents/<id>.pdf|.json`).
+ * - archive: reads scans (`archive/scans/`), submitted texts (`archive/jobs/`) and items
+ *   (`archive/items/`); writes page images and hOCR (`archive/jobs/`) and item texts
+ *   (`archive/items/`).
+ * - events (site copy), repost fan-out and delivery: read-only, see GazetteData's
+ *   `sitePublishPolicy` and `documentContentReadPolicy`.
+ */
+export interface BlobAccess {
+  /** Key prefixes the function reads (GetObject, HeadObject). */
+  readonly read: readonly string[];
+  /** Key prefixes the function writes (PutObject). */
+  readonly write: readonly string[];
+}
+
+export const BLOB_ACCESS = {
+  api: {
+    read: ["documents/", "editions/", "archive/scans/", "archive/jobs/", "archive/items/"],
+    write: ["originals/", "documents/", "archive/scans/", "archive/jobs/", "archive/items/"],
+  },
+  publisher: {
+    read: ["documents/", "editions/"],
+    write: ["documents/", "editions/"],
+  },
+  archive: {
+    read: ["archive/scans/", "archive/jobs/", "archive/items/"],
+    write: ["archive/jobs/", "archive/items/"],
+  },
+} as const satisfies Record<string, BlobAccess>;
+
+export type BlobAccessName = keyof typeof BLOB_ACCESS;
+
+/**
+ * Item-level table actions: exactly what src/platform/aws/dynamo-records.ts sends (GetItem,
+ * UpdateItem — every put is a conditional UpdateItem —, DeleteItem, Query). No Scan, no batch or
+ * transaction calls, no PutItem; CreateTable/DescribeTable are used only by local tooling.
+ */
+export const TABLE_ITEM_ACTIONS: readonly string[] = [
+  "dynamodb:DeleteItem",
+  "dynamodb:GetItem",
+  "dynamodb:Query",
+  "dynamodb:UpdateItem",
+];
+
+/**
+ * What a producer needs on a queue: src/platform/aws/sqs-queue.ts sends with SendMessageBatch,
+ * which IAM authorises as sqs:SendMessage. Consumers get their receive/delete permissions from
+ * their Lambda event source mapping; no function reads queue attributes or URLs at run time.
+ */
+export const QUEUE_SEND_ACTIONS: readonly string[] = ["sqs:SendMessage"];
+
+/** Lets `grantee` send to `queue`, nothing more (grantSendMessages would add GetQueueAttributes/GetQueueUrl). */
+export function grantSend(queue: IQueue, grantee: IGrantable): void {
+  queue.grant(grantee, ...QUEUE_SEND_ACTIONS);
+}
