@@ -1,5 +1,6 @@
 import { type App, Validations } from "aws-cdk-lib";
-import { AwsSolutionsChecks } from "cdk-nag";
+import { EventSourceMapping } from "aws-cdk-lib/aws-lambda";
+import { AwsSolutionsChecks, ServerlessChecks } from "cdk-nag";
 import type { JwtAuthSettings } from "./constructs/gazette-api.js";
 import { GazetteFunction } from "./constructs/gazette-function.js";
 import type { GazetteSearchProps } from "./constructs/gazette-search.js";
@@ -27,7 +28,7 @@ export interface GazetteStacks {
 }
 
 /**
- * Adds both stacks and the cdk-nag AWS Solutions checks to `app`. Deployment options come from CDK
+ * Adds both stacks and the cdk-nag AWS Solutions and Serverless checks to `app`. Deployment options come from CDK
  * context (cdk.json or `-c key=value`):
  * - `jwtIssuer` + `jwtAudience` (array, or comma-separated string): JWT instead of IAM on editor routes
  * - `siteDomainName` (array or comma-separated) + `siteCertificateArn`: custom domain for CloudFront
@@ -64,7 +65,15 @@ export function addGazetteStacks(app: App, overrides: GazetteAppOverrides = {}):
   });
   stateless.addStackDependency(stateful, "functions, API and CDN use the buckets and the table");
 
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  // Every event source mapping here reads an SQS queue (tests/infra/compliance.test.ts checks it).
+  for (const mapping of app.node.findAll().filter((c) => c instanceof EventSourceMapping)) {
+    Validations.of(mapping).acknowledge({
+      id: "Serverless-LambdaEventSourceMappingDestination",
+      reason:
+        "SQS event sources take no on-failure destination (Lambda offers them for stream and Kafka sources): a failed message returns to its queue, whose redrive policy moves it to the queue's DLQ after maxReceiveCount.",
+    });
+  }
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
   return { stateful, stateless };
 }
 

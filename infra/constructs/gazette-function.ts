@@ -11,6 +11,7 @@ import {
   Tracing,
 } from "aws-cdk-lib/aws-lambda";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { REPO_ROOT } from "../paths.js";
 import { type BundleFile, buildFunctionBundle, type FunctionBundleSpec } from "./function-bundle.js";
@@ -73,6 +74,13 @@ export interface GazetteFunctionProps {
    * @default - none
    */
   readonly external?: readonly string[];
+  /**
+   * Where asynchronous invocations that fail every retry go (functions EventBridge invokes). Left
+   * out, the function is invoked synchronously only (API Gateway, SQS event sources), where a
+   * function DLQ never applies.
+   * @default - none
+   */
+  readonly deadLetterQueue?: IQueue;
 }
 
 /**
@@ -127,6 +135,7 @@ export class GazetteFunction extends Construct {
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      deadLetterQueue: props.deadLetterQueue,
       tracing: Tracing.ACTIVE,
       role,
       logGroup: this.logGroup,
@@ -141,6 +150,18 @@ export class GazetteFunction extends Construct {
       },
     });
 
+    if (!props.deadLetterQueue) {
+      Validations.of(this.function).acknowledge({
+        id: "Serverless-LambdaDLQ",
+        reason:
+          "Invoked synchronously only (API Gateway, or an SQS event source mapping, which polls and invokes synchronously): a function DLQ applies to asynchronous invocations; failed SQS messages reach the queue's own DLQ by its redrive policy.",
+      });
+    }
+    Validations.of(this.function).acknowledge({
+      id: "Serverless-LambdaLatestVersion",
+      reason:
+        "Node.js 22 is the runtime the project pins and bundles for (esbuild target node22); moving to a newer runtime is a deliberate, tested upgrade, not a synth-time default.",
+    });
     Validations.of(this.function).acknowledge({
       id: "AwsSolutions-L1",
       reason:

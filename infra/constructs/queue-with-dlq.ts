@@ -1,4 +1,4 @@
-import { Duration } from "aws-cdk-lib";
+import { Duration, Validations } from "aws-cdk-lib";
 import { Alarm, ComparisonOperator, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
@@ -60,6 +60,11 @@ export class QueueWithDlq extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: DEAD_LETTER_RETENTION,
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: "Serverless-SQSRedrivePolicy",
+      reason:
+        "This is the dead-letter queue itself: messages that failed maxReceiveCount times end here to be inspected and redriven (its alarm fires on the first); a further DLQ would only move them again.",
     });
     this.queue = new Queue(this, "Queue", {
       encryption: QueueEncryption.SQS_MANAGED,

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { App, Validations } from "aws-cdk-lib";
 import { Bucket } from "aws-cdk-lib/aws-s3";
-import { AwsSolutionsChecks } from "cdk-nag";
+import { AwsSolutionsChecks, ServerlessChecks } from "cdk-nag";
 import type { IConstruct } from "constructs";
 import { beforeAll, describe, expect, test } from "vitest";
 import { GAZETTE_ROUTES } from "../../infra/constructs/gazette-api.js";
@@ -30,7 +30,7 @@ function acknowledgements(root: IConstruct): Array<{ path: string; id: string; r
   return found;
 }
 
-describe("cdk-nag AWS Solutions checks", () => {
+describe("cdk-nag AWS Solutions and Serverless checks", () => {
   let gazette: SynthesisedGazette;
   beforeAll(() => {
     // With CDK's built-in CloudFormation validation, exactly as `cdk synth` runs it.
@@ -48,22 +48,59 @@ describe("cdk-nag AWS Solutions checks", () => {
 
     // Assess
     expect(existsSync(reportFile)).toBe(true);
-    expect(JSON.stringify(report.pluginReports)).not.toMatch(/AwsSolutions-/);
+    expect(JSON.stringify(report.pluginReports)).not.toMatch(/AwsSolutions-|Serverless-/);
     expect(report.pluginReports.flatMap((r) => r.violations ?? [])).toEqual([]);
   });
 
-  test("re-running the pack over the synthesised app finds no unacknowledged error or warning", () => {
+  test.each([
+    ["AwsSolutions", () => new AwsSolutionsChecks()],
+    ["Serverless", () => new ServerlessChecks()],
+  ])(
+    "re-running the %s pack over the synthesised app finds no unacknowledged error or warning",
+    (_, pack) => {
+      // Act
+      const result = pack().validateScope(gazette.app);
+
+      // Assess
+      expect(
+        result.violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath)}`),
+      ).toEqual([]);
+      expect(result.success).toBe(true);
+    },
+  );
+
+  test("every event source mapping reads an SQS queue with a redrive policy (the reason of its Serverless acknowledgement)", () => {
     // Prepare
-    const pack = new AwsSolutionsChecks();
+    const queues = gazette.statelessTemplate.findResources("AWS::SQS::Queue");
+    const mappings = Object.values(
+      gazette.statelessTemplate.findResources("AWS::Lambda::EventSourceMapping"),
+    );
 
     // Act
-    const result = pack.validateScope(gazette.app);
+    const sources = mappings.map(
+      (m) => (m.Properties.EventSourceArn as { "Fn::GetAtt": [string, string] })["Fn::GetAtt"][0],
+    );
 
     // Assess
-    expect(
-      result.violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath)}`),
-    ).toEqual([]);
-    expect(result.success).toBe(true);
+    expect(mappings.length).toBeGreaterThan(0);
+    for (const id of sources) expect(queues[id]?.Properties?.RedrivePolicy, id).toBeDefined();
+  });
+
+  test("the repost tick's failures land in a dead-letter queue, from EventBridge and from its asynchronous invocations", () => {
+    // Prepare
+    const template = gazette.statelessTemplate;
+    const tick = Object.entries(template.findResources("AWS::Lambda::Function")).find(
+      ([, f]) => f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === "gazette-repost-tick",
+    );
+    const rule = Object.values(template.findResources("AWS::Events::Rule"))[0];
+
+    // Act
+    const functionDlq = tick?.[1].Properties.DeadLetterConfig?.TargetArn;
+    const targetDlq = rule?.Properties.Targets?.[0]?.DeadLetterConfig?.Arn;
+
+    // Assess
+    expect(functionDlq).toEqual({ "Fn::GetAtt": [expect.stringMatching(/TickFailures/), "Arn"] });
+    expect(targetDlq).toEqual(functionDlq);
   });
 
   test("every acknowledgement names one rule and gives a specific reason", () => {
@@ -73,7 +110,9 @@ describe("cdk-nag AWS Solutions checks", () => {
     // Assess
     expect(acks.length).toBeGreaterThan(0);
     for (const { path, id, reason } of acks) {
-      expect(id, path).toMatch(/^(AwsSolutions-[A-Z]+\d+(\[.+\])?|@aws-cdk\/[\w-]+:\w+)$/);
+      expect(id, path).toMatch(
+        /^(AwsSolutions-[A-Z]+\d+(\[.+\])?|Serverless-[A-Za-z]+|@aws-cdk\/[\w-]+:\w+)$/,
+      );
       expect(reason.length, `${path} ${id}`).toBeGreaterThanOrEqual(60);
     }
   });
@@ -100,6 +139,11 @@ describe("cdk-nag AWS Solutions checks", () => {
       "AwsSolutions-IAM5[Resource::arn:aws:sqs:*:*:gazette-repost-*]", // site-owned delivery queues
       "AwsSolutions-L1", // Node.js 22 pinned (x2 functions)
       "AwsSolutions-S1", // the access-log bucket itself
+      "AwsSolutions-SQS3", // the repost tick's failure queue is itself a DLQ
+      "Serverless-LambdaDLQ", // synchronously invoked functions (all but the tick)
+      "Serverless-LambdaEventSourceMappingDestination", // SQS sources take no on-failure destination
+      "Serverless-LambdaLatestVersion", // Node.js 22 pinned
+      "Serverless-SQSRedrivePolicy", // dead-letter queues themselves
     ];
 
     // Act

@@ -343,6 +343,22 @@ describe("queues in the Gazette app", () => {
         .filter((arn) => arn !== undefined)
         .map((arn) => arn["Fn::GetAtt"][0]),
     );
+    // A function's DeadLetterConfig (async invocations) and an EventBridge target's are DLQs too.
+    const getAttId = (arn: unknown) =>
+      (arn as { "Fn::GetAtt"?: [string, string] } | undefined)?.["Fn::GetAtt"]?.[0];
+    for (const fn of Object.values(resourcesOf(gazette.statelessTemplate, "AWS::Lambda::Function"))) {
+      const id = getAttId(
+        (fn.Properties?.DeadLetterConfig as { TargetArn?: unknown } | undefined)?.TargetArn,
+      );
+      if (id) deadLetterTargets.add(id);
+    }
+    for (const rule of Object.values(resourcesOf(gazette.statelessTemplate, "AWS::Events::Rule"))) {
+      for (const target of (rule.Properties?.Targets as Array<{ DeadLetterConfig?: { Arn?: unknown } }>) ??
+        []) {
+        const id = getAttId(target.DeadLetterConfig?.Arn);
+        if (id) deadLetterTargets.add(id);
+      }
+    }
     const orphans = Object.entries(queues).filter(
       ([id, q]) => !q.Properties?.RedrivePolicy && !deadLetterTargets.has(id),
     );

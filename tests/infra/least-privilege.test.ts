@@ -44,6 +44,7 @@ beforeAll(() => {
     names.set(idOf(stateless, q.queue.queueName), `queue:${q.logicalName}`);
     names.set(idOf(stateless, q.deadLetterQueue.queueName), `queue:${q.logicalName}-dlq`);
   }
+  names.set(idOf(stateless, stateless.reposts.tickFailures.queueName), "queue:repost-tick-failures");
 });
 
 /** "blob:documents/*", "table/index/gsi1", "queue:events", or the raw JSON when not one of ours. */
@@ -166,7 +167,8 @@ const EXPECTED: Record<string, string[]> = {
     "sts:AssumeRole arn:aws:iam::*:role/gazette-repost-*",
     ...consume("repost-delivery"),
   ],
-  "gazette-repost-tick": [...TABLE, ...send("repost-delivery", "events")],
+  // …and its own dead-letter queue, where Lambda puts an asynchronous invocation that failed.
+  "gazette-repost-tick": [...TABLE, ...send("repost-delivery", "events", "repost-tick-failures")],
   "gazette-archive": [
     ...TABLE,
     ...blob("GetObject", "archive/scans/", "archive/jobs/", "archive/items/"),

@@ -114,7 +114,11 @@ describe("reposts on AWS", () => {
         JSON.stringify("arn:aws:sqs:*:*:gazette-repost-*"),
       ].sort(),
     );
-    expect(targets.tick).toEqual([delivery.queue, events.queue].map((q) => logicalId(q.queueArn)).sort());
+    // …and its own dead-letter queue, where Lambda puts an asynchronous invocation that failed.
+    const tickFailures = gazette.stateless.reposts.tickFailures;
+    expect(targets.tick).toEqual(
+      [delivery.queue, events.queue, tickFailures].map((q) => logicalId(q.queueArn)).sort(),
+    );
     expect(targets.api).toContain(logicalId(delivery.queue.queueArn));
     expect(targets.api).not.toContain(logicalId(fanout.queue.queueArn));
   });
