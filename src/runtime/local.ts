@@ -19,6 +19,8 @@ export interface LocalRuntime {
   readonly editorToken: string;
   readonly editorTokenSource: "env" | "file" | "generated";
   readonly container: Container;
+  /** The console's first administrator, created at this start (shown once); undefined when accounts existed. */
+  readonly firstAdministrator: { readonly username: string; readonly password: string } | undefined;
   stop(): Promise<void>;
 }
 
@@ -51,6 +53,8 @@ export async function startLocal(config: Config, options: { hostname?: string } 
     });
   for (const conflict of rekeyed.conflicts)
     container.logger.warn("two documents now have one 发文字号", { ...conflict });
+  const firstAdministrator = await container.console?.accounts.ensureFirstAdministrator();
+  await platform.flush();
   const app = createApiApp(container);
   const eventsHandler = createEventsHandler({
     queues: platform.queues,
@@ -111,6 +115,7 @@ export async function startLocal(config: Config, options: { hostname?: string } 
     editorToken: token,
     editorTokenSource: source,
     container,
+    firstAdministrator,
     async stop() {
       await repostWorkers.stop();
       await poller.stop();
