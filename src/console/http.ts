@@ -126,7 +126,14 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
 
   /** Reads a posted form (url-encoded or multipart) once; values as text, repeated names as lists. */
   const readForm = async (c: C): Promise<{ form: PostedForm; file: File | undefined }> => {
-    const body = await c.req.parseBody({ all: true });
+    let body: Awaited<ReturnType<typeof c.req.parseBody>>;
+    try {
+      body = await c.req.parseBody({ all: true });
+    } catch {
+      // A body that is not the form it claims to be (broken multipart, bad encoding): an empty
+      // form, which fails its CSRF check like any other foreign post.
+      return { form: {}, file: undefined };
+    }
     const form: PostedForm = {};
     let file: File | undefined;
     for (const [name, value] of Object.entries(body)) {
