@@ -1,4 +1,4 @@
-import * as OpenCC from "opencc-js";
+import { charConverter } from "../documents/han-variants.js";
 
 /**
  * Text normalisation and CJK bigram tokens shared by the search adapters.
@@ -10,7 +10,7 @@ import * as OpenCC from "opencc-js";
  * (NFKC), Latin to lower case.
  */
 
-const toSimplified = [OpenCC.Converter({ from: "hk", to: "cn" }), OpenCC.Converter({ from: "tw", to: "cn" })];
+const toSimplified = [charConverter("hk→cn"), charConverter("tw→cn")];
 
 const folded = new Map<string, string>();
 

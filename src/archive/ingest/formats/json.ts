@@ -6,7 +6,7 @@
  * built from the mapped body fields, article arrays read in order. A record is never indexed as
  * raw JSON.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { htmlToText, looksLikeHtml } from "./html.js";
 import { HintCollector, labelledDate, splitIssuers } from "./labels.js";
 import type { DateKind, ReadDocument } from "./types.js";
