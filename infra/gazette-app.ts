@@ -34,6 +34,7 @@ export interface GazetteStacks {
  * - `publicBaseUrl`: the site's public address (default https:// + the first siteDomainName); repost
  *   notices link documents and their ack URL under it
  * - `siteDistributionId`: after the first deployment, pin the site bucket's OAC grant to it
+ * - `alarmEmail` (array or comma-separated): addresses subscribed to the alarm topic
  * - `search=opensearch`: an OpenSearch domain for the public search (default: none; the embedded
  *   index does not fit Lambda, so /api/search answers 503 without it)
  */
@@ -60,6 +61,7 @@ export function addGazetteStacks(app: App, overrides: GazetteAppOverrides = {}):
     publicBaseUrl: optionalString(context("publicBaseUrl"), "publicBaseUrl"),
     siteCertificateArn: optionalString(context("siteCertificateArn"), "siteCertificateArn"),
     siteWebAclArn: optionalString(context("siteWebAclArn"), "siteWebAclArn"),
+    alarmEmails: emailList(context("alarmEmail")),
   });
   stateless.addStackDependency(stateful, "functions, API and CDN use the buckets and the table");
 
@@ -92,6 +94,15 @@ function optionalString(value: unknown, key: string): string | undefined {
   if (value === undefined || value === null || value === "") return undefined;
   if (typeof value !== "string") throw new Error(`context ${key} must be a string`);
   return value.trim();
+}
+
+function emailList(value: unknown): string[] | undefined {
+  const list = stringList(value, "alarmEmail");
+  for (const email of list ?? []) {
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+      throw new Error(`context alarmEmail: "${email}" is not an e-mail address`);
+  }
+  return list;
 }
 
 function stringList(value: unknown, key: string): string[] | undefined {

@@ -3,12 +3,13 @@ import { Rule, Schedule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
+import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { grantSend } from "./access.js";
 import { QUEUE_CONSUMER_CONCURRENCY } from "./concurrency.js";
 import type { GazetteData } from "./gazette-data.js";
 import { GazetteFunction } from "./gazette-function.js";
-import { QueueWithDlq } from "./queue-with-dlq.js";
+import { DEAD_LETTER_RETENTION, QueueWithDlq } from "./queue-with-dlq.js";
 
 /** Queue names a site's own queue must match for SQS delivery (the delivery role may send only there). */
 export const DEFAULT_SITE_QUEUE_NAME_PATTERN = "gazette-repost-*";
@@ -70,6 +71,8 @@ export class GazetteReposts extends Construct {
   public readonly deliveryFunction: GazetteFunction;
   public readonly tickFunction: GazetteFunction;
   public readonly tickRule: Rule;
+  /** Tick events EventBridge could not deliver after its retries (alarmed in GazetteOperations). */
+  public readonly tickDeadLetterQueue: Queue;
 
   constructor(scope: Construct, id: string, props: GazetteRepostsProps) {
     super(scope, id);
@@ -149,10 +152,26 @@ export class GazetteReposts extends Construct {
     this.tickFunction.role.addManagedPolicy(data.tableReadWritePolicy);
     grantSend(queues.delivery.queue, this.tickFunction.function);
     grantSend(eventsQueue.queue, this.tickFunction.function);
+    this.tickDeadLetterQueue = new Queue(this, "TickDeadLetterQueue", {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: DEAD_LETTER_RETENTION,
+    });
+    Validations.of(this.tickDeadLetterQueue).acknowledge({
+      id: "AwsSolutions-SQS3",
+      reason:
+        "This queue is itself a dead-letter queue: the tick rule's EventBridge target DLQ (an SQS redrive policy cannot name it as such). Its depth is alarmed.",
+    });
     this.tickRule = new Rule(this, "TickSchedule", {
       description: "Repost reminders, overdue escalation and re-checks",
       schedule: props.tickSchedule ?? Schedule.rate(Duration.minutes(15)),
-      targets: [new LambdaFunction(this.tickFunction.function, { retryAttempts: 2 })],
+      targets: [
+        new LambdaFunction(this.tickFunction.function, {
+          retryAttempts: 2,
+          maxEventAge: Duration.hours(1),
+          deadLetterQueue: this.tickDeadLetterQueue,
+        }),
+      ],
     });
 
     Validations.of(this.deliveryFunction.role).acknowledge({

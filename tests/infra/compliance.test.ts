@@ -100,6 +100,8 @@ describe("cdk-nag AWS Solutions checks", () => {
       "AwsSolutions-IAM5[Resource::arn:aws:sqs:*:*:gazette-repost-*]", // site-owned delivery queues
       "AwsSolutions-L1", // Node.js 22 pinned (x2 functions)
       "AwsSolutions-S1", // the access-log bucket itself
+      "AwsSolutions-SNS2", // alarm topic: CloudWatch cannot publish to the AWS-managed SNS key; no content
+      "AwsSolutions-SQS3", // the tick's EventBridge target DLQ is itself a dead-letter queue
     ];
 
     // Act

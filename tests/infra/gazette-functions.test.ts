@@ -325,7 +325,7 @@ describe("least privilege", () => {
 });
 
 describe("queues in the Gazette app", () => {
-  test("every queue either has a RedrivePolicy or is the dead-letter target of one", () => {
+  test("every queue either has a RedrivePolicy or is the dead-letter target of one (a Lambda event source or an EventBridge target)", () => {
     // Prepare
     const queues = resourcesOf(gazette.statelessTemplate, "AWS::SQS::Queue");
 
@@ -343,6 +343,13 @@ describe("queues in the Gazette app", () => {
         .filter((arn) => arn !== undefined)
         .map((arn) => arn["Fn::GetAtt"][0]),
     );
+    for (const rule of Object.values(resourcesOf(gazette.statelessTemplate, "AWS::Events::Rule"))) {
+      for (const target of rule.Properties?.Targets as {
+        DeadLetterConfig?: { Arn: { "Fn::GetAtt": [string] } };
+      }[]) {
+        if (target.DeadLetterConfig) deadLetterTargets.add(target.DeadLetterConfig.Arn["Fn::GetAtt"][0]);
+      }
+    }
     const orphans = Object.entries(queues).filter(
       ([id, q]) => !q.Properties?.RedrivePolicy && !deadLetterTargets.has(id),
     );
