@@ -145,6 +145,7 @@ export async function runScanEval(options: ScanEvalOptions = {}): Promise<ScanEv
       let text: string;
       let rotation: number;
       let script: string;
+      let evidence = "";
       if (options.baseline) {
         ({ text, rotation, script } = await baselineRead(bytes, engine));
       } else {
@@ -155,6 +156,8 @@ export async function runScanEval(options: ScanEvalOptions = {}): Promise<ScanEv
         // readPage reports the turn that sets the page upright; the truth, the turn that was applied.
         rotation = (360 - reading.rotation) % 360;
         script = reading.script;
+        if (reading.glyphs)
+          evidence = `, glyphs ${reading.glyphs.twoForms} two-form, ratio ${reading.glyphs.ratio.toFixed(3)}`;
       }
       const elapsed = (performance.now() - start) / 1000;
       seconds += elapsed;
@@ -171,7 +174,7 @@ export async function runScanEval(options: ScanEvalOptions = {}): Promise<ScanEv
       };
       results.push(result);
       options.log?.(
-        `${id}: CER ${(result.cer * 100).toFixed(2)}% (${length} chars), rotation ${rotation}/${truth.rotation}, script ${script}, ${elapsed.toFixed(1)} s`,
+        `${id}: CER ${(result.cer * 100).toFixed(2)}% (${length} chars), rotation ${rotation}/${truth.rotation}, script ${script}${evidence}, ${elapsed.toFixed(1)} s`,
       );
     }
   } finally {

@@ -19,5 +19,6 @@ export const handler = createEventsHandler({
           now: () => container.platform.clock.now(),
         }
       : undefined,
+  completion: { records: container.platform.records, now: () => container.platform.clock.now() },
   logger: container.logger,
 });

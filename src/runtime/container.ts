@@ -61,7 +61,7 @@ export function createContainer(
     sections: config.gazette.sections,
     idempotencyTtlSeconds: config.idempotencyTtlSeconds,
     onEventError: (error, event) =>
-      logger.error("document.accepted event not queued", {
+      logger.warn("document.accepted not queued now; the outbox relay sends it with the next tick", {
         error: error as Error,
         documentId: event.documentId,
       }),

@@ -378,6 +378,8 @@ export function crop(image: GreyImage, box: Box, erase: readonly Box[] = []): Gr
     const x1 = Math.min(box.x1, e.x1 + 2);
     const y0 = Math.max(box.y0, e.y0 - 2);
     const y1 = Math.min(box.y1, e.y1 + 2);
+    // A rule outside the box (a negative end would make fill() count from the array's end).
+    if (x1 <= x0 || y1 <= y0) continue;
     for (let y = y0; y < y1; y++)
       pixels.fill(255, (y - box.y0) * width + (x0 - box.x0), (y - box.y0) * width + (x1 - box.x0));
   }

@@ -36,6 +36,15 @@ import {
   type TextBlock,
   turn,
 } from "./layout.js";
+import { type Relay, relayColumns, sourceOf } from "./relay.js";
+import {
+  addTallies,
+  EMPTY_TALLY,
+  type GlyphTally,
+  glyphEvidence,
+  scriptOfGlyphs,
+  tallyGlyphs,
+} from "./script.js";
 
 export type Rotation = 0 | 90 | 180 | 270;
 
@@ -71,6 +80,11 @@ export interface PageReading {
   readonly image: GreyImage;
   readonly condition: PageCondition;
   readonly blocks: readonly ReadBlock[];
+  /**
+   * The script evidence of the page's glyphs (script.ts): how many two-form characters were
+   * read and their complexity over that of one-form characters; absent on a page read whole.
+   */
+  readonly glyphs?: { readonly twoForms: number; readonly ratio: number } | undefined;
 }
 
 /** A trial reading this confident settles the page's orientation without trying the others. */
@@ -101,26 +115,68 @@ function candidates(columns: boolean): Orientation[] {
       ];
 }
 
+/** Ink per row (alongX false) or per column (alongX true) of a box. */
+function inkProfile(image: GreyImage, box: Box, alongX: boolean): Uint32Array {
+  const out = new Uint32Array(alongX ? box.x1 - box.x0 : box.y1 - box.y0);
+  for (let y = box.y0; y < box.y1; y++) {
+    const row = y * image.width;
+    for (let x = box.x0; x < box.x1; x++)
+      if (image.pixels[row + x]! < 128) out[alongX ? x - box.x0 : y - box.y0]!++;
+  }
+  return out;
+}
+
+/** The emptiest position of a profile within [from, to), the nearest to `near` among equals. */
+function emptiest(p: Uint32Array, from: number, to: number, near: number): number {
+  let best = Math.max(0, Math.min(p.length, near));
+  let least = Number.POSITIVE_INFINITY;
+  for (let i = Math.max(0, from); i < Math.min(p.length, to); i++) {
+    if (p[i]! < least || (p[i] === least && Math.abs(i - near) < Math.abs(best - near))) {
+      least = p[i]!;
+      best = i;
+    }
+  }
+  return best;
+}
+
 /**
- * A sample of the page for the trial readings: part of the largest block, a few lines deep and
- * a couple of dozen characters long (across the lines' direction as found on the page).
+ * A sample of the page for the trial readings: part of its largest block, about eight
+ * characters across its lines and two dozen along them, cut where the paper is blank (between
+ * lines, between characters) so that no character is cut in half.
  */
-function sampleOf(image: GreyImage, layout: PageLayout): GreyImage {
-  const columns = layout.vertical;
+export function sampleBox(image: GreyImage, layout: PageLayout): Box | undefined {
   const c = layout.charSize;
   let best: TextBlock | undefined;
   const area = (b: TextBlock) => (b.box.x1 - b.box.x0) * (b.box.y1 - b.box.y0);
   for (const b of layout.blocks) if (!best || area(b) > area(best)) best = b;
-  if (!best) return image;
-  const { x0, y0, x1, y1 } = best.box;
-  const along = Math.round(c * 22);
-  const across = Math.round(c * 9);
-  const w = Math.min(x1 - x0, columns ? across : along);
-  const h = Math.min(y1 - y0, columns ? along : across);
-  // Middle of the block: its first line may be a short indented or centred one.
-  const cx = x0 + Math.max(0, Math.floor((x1 - x0 - w) / 2));
-  const cy = y0 + Math.max(0, Math.floor((y1 - y0 - h) / 2));
-  return crop(image, { x0: cx, y0: cy, x1: cx + w, y1: cy + h }, layout.rules);
+  if (!best) return undefined;
+  const box = best.box;
+  const columns = layout.vertical;
+  // Across the lines: from a gap near the middle of the block, about eight characters.
+  const acrossProfile = inkProfile(image, box, columns);
+  const acrossLength = acrossProfile.length;
+  const span = Math.round(c * 8);
+  let a0 = 0;
+  let a1 = acrossLength;
+  if (acrossLength > span * 1.3) {
+    const mid = Math.floor((acrossLength - span) / 2);
+    a0 = emptiest(acrossProfile, mid - c, mid + c, mid);
+    a1 = emptiest(acrossProfile, a0 + span - c, a0 + span + c, a0 + span);
+  }
+  const band: Box = columns
+    ? { x0: box.x0 + a0, y0: box.y0, x1: box.x0 + a1, y1: box.y1 }
+    : { x0: box.x0, y0: box.y0 + a0, x1: box.x1, y1: box.y0 + a1 };
+  // Along the lines: from the block's start, about two dozen characters, cut between two.
+  const alongProfile = inkProfile(image, band, !columns);
+  const along = Math.round(c * 24);
+  let b1 = alongProfile.length;
+  if (b1 > along * 1.2) b1 = emptiest(alongProfile, along - c, along + c, along);
+  return columns ? { ...band, y1: band.y0 + b1 } : { ...band, x1: band.x0 + b1 };
+}
+
+function sampleOf(image: GreyImage, layout: PageLayout): GreyImage {
+  const box = sampleBox(image, layout);
+  return box ? crop(image, box, layout.rules) : image;
 }
 
 async function recognise(
@@ -131,6 +187,70 @@ async function recognise(
   segmentation: Segmentation,
 ): Promise<OcrResult> {
   return engine.recognize(encodePng(image), { script, vertical, segmentation });
+}
+
+interface CropReading extends OcrResult {
+  /** The glyphs read, tallied for the script decision (script.ts). */
+  readonly glyphs: GlyphTally;
+}
+
+/**
+ * Reads a crop. Vertical text is relaid as horizontal lines (relay.ts) and read with the
+ * horizontal model; its words are moved back to the crop's cells.
+ */
+async function readCrop(
+  engine: OcrEngine,
+  image: GreyImage,
+  script: Script,
+  vertical: boolean,
+  segmentation: Segmentation,
+  charSize: number,
+): Promise<CropReading> {
+  if (!vertical) {
+    const result = await recognise(engine, image, script, false, segmentation);
+    return { ...result, glyphs: tallyGlyphs(image, result.page) };
+  }
+  const relay = relayColumns(image, charSize);
+  if (relay.lines.length === 0) {
+    const result = await recognise(engine, image, script, true, segmentation);
+    return { ...result, glyphs: EMPTY_TALLY };
+  }
+  const result = await recognise(
+    engine,
+    relay.image,
+    script,
+    false,
+    relay.lines.length > 1 ? "block" : "line",
+  );
+  const page = backFromRelay(result.page, relay, image);
+  return { ...result, page, text: pageText(page), glyphs: tallyGlyphs(relay.image, result.page) };
+}
+
+/** A relaid reading's words in the coordinates of the crop the relay was made from. */
+function backFromRelay(page: HocrPage, relay: Relay, image: GreyImage): HocrPage {
+  const lines: OcrLine[] = relay.lines.map(() => ({ words: [] }));
+  for (const line of page.lines) {
+    for (const word of line.words) {
+      const mid = (word.bbox[1] + word.bbox[3]) / 2;
+      // The relaid line whose band holds the word's middle (or the nearest).
+      let index = 0;
+      let distance = Number.POSITIVE_INFINITY;
+      relay.lines.forEach((l, i) => {
+        const d = mid < l.y0 ? l.y0 - mid : mid > l.y1 ? mid - l.y1 : 0;
+        if (d < distance) {
+          distance = d;
+          index = i;
+        }
+      });
+      const target = relay.lines[index]!;
+      const box = sourceOf(target, word.bbox[0], word.bbox[2]) ?? target.source;
+      (lines[index]!.words as OcrLine["words"][number][]).push({
+        ...word,
+        bbox: [box.x0, box.y0, box.x1, box.y1],
+      });
+    }
+  }
+  return { width: image.width, height: image.height, lines: lines.filter((l) => l.words.length > 0) };
 }
 
 interface Decision {
@@ -150,12 +270,13 @@ async function decide(
   const first = fixed ?? "sim";
   for (const orientation of candidates(columns)) {
     const turned = turn(sample, orientation.rotation);
-    const result = await recognise(
+    const result = await readCrop(
       engine,
       turned,
       first,
       orientation.vertical,
       orientation.vertical ? "vertical" : "block",
+      probe.charSize,
     );
     if (!best || result.confidence > best.result.confidence) best = { orientation, result };
     if (result.confidence >= CONFIDENT) break;
@@ -163,12 +284,13 @@ async function decide(
   const orientation = best!.orientation;
   if (fixed) return { orientation, script: fixed };
   const turned = turn(sample, orientation.rotation);
-  const other = await recognise(
+  const other = await readCrop(
     engine,
     turned,
     "tra",
     orientation.vertical,
     orientation.vertical ? "vertical" : "block",
+    probe.charSize,
   );
   if (other.language === best!.result.language) {
     // One vertical model for both scripts (tesseract.js): decide from the text it read.
@@ -339,7 +461,27 @@ function restoreEqualsSigns(line: OcrLine, signs: readonly number[], c: number):
 }
 
 function withOperators(line: OcrLine): OcrLine {
-  return { words: line.words.map((w) => ({ ...w, text: restoreTimesSign(w.text) })) };
+  return fullStops({ words: line.words.map((w) => ({ ...w, text: restoreTimesSign(w.text) })) });
+}
+
+/**
+ * A full stop after Chinese is 。: the models often read it as a Latin period. A period between
+ * digits (3.5) or after Latin letters stays.
+ */
+export function fullStops(line: OcrLine): OcrLine {
+  let before = "";
+  return {
+    words: line.words.map((w, i) => {
+      const chars = [...w.text];
+      const out = chars.map((ch, j) => {
+        const prev = j > 0 ? chars[j - 1]! : before;
+        const next = j + 1 < chars.length ? chars[j + 1]! : (line.words[i + 1]?.text[0] ?? "");
+        return ch === "." && /\p{Script=Han}/u.test(prev) && !/[0-9]/.test(next) ? "。" : ch;
+      });
+      before = chars.at(-1) ?? before;
+      return { ...w, text: out.join("") };
+    }),
+  };
 }
 
 /**
@@ -454,36 +596,37 @@ async function readWhole(
   };
 }
 
-/** Reads a scanned page (a grey raster straight from rasterise/decode). */
-export async function readPage(
-  raster: GreyImage,
+interface BlocksReading {
+  readonly read: { box: Box; lines: OcrLine[] }[];
+  readonly blocks: ReadBlock[];
+  readonly language: string;
+  readonly glyphs: GlyphTally;
+}
+
+/** Reads an upright page's blocks in reading order with one script's models. */
+async function readBlocks(
   engine: OcrEngine,
-  options: ReadPageOptions = {},
-): Promise<PageReading> {
-  const dpi = options.dpi ?? 200;
-  const cleaned = cleanPage(raster);
-  const fixed = options.script && options.script !== "auto" ? options.script : undefined;
-  const columns = linesRunDown(cleaned.image, dpi);
-  const probe = analyseLayout(cleaned.image, columns, dpi);
-  if (probe.blocks.length === 0) return readWhole(cleaned.image, cleaned.condition, columns, engine, fixed);
-  const { orientation, script } = await decide(engine, cleaned.image, probe, fixed);
-  const image = turn(cleaned.image, orientation.rotation);
-  const layout = analyseLayout(image, orientation.vertical, dpi);
+  image: GreyImage,
+  layout: PageLayout,
+  script: Script,
+): Promise<BlocksReading> {
   const read: { box: Box; lines: OcrLine[] }[] = [];
   const blocks: ReadBlock[] = [];
   let language = "";
+  let glyphs = EMPTY_TALLY;
   // A page of one block is read whole (its margins are paper; boxes are page coordinates as
   // they come); blocks of a page of several are cropped, rules erased, and their boxes moved.
   const whole = layout.blocks.length === 1 && layout.rules.length === 0;
   for (const block of layout.blocks) {
     const segmentation = segmentationFor(block);
     const origin = whole ? { x0: 0, y0: 0 } : block.box;
-    const result = await recognise(
+    const result = await readCrop(
       engine,
       whole ? image : crop(image, block.box, layout.rules),
       script,
       block.vertical,
       segmentation,
+      layout.charSize,
     );
     if (!language || !block.singleLine) language = result.language;
     let lines = linesOf(result, block.box, origin).map(withOperators);
@@ -513,9 +656,40 @@ export async function readPage(
     if (script === "sim" && result.language.startsWith("chi_tra")) {
       lines = lines.map((l) => ({ words: l.words.map((w) => ({ ...w, text: toSimplified(w.text) })) }));
     }
+    glyphs = addTallies(glyphs, result.glyphs);
     read.push({ box: block.box, lines });
     blocks.push({ box: block.box, vertical: block.vertical, segmentation, confidence: result.confidence });
   }
+  return { read, blocks, language, glyphs };
+}
+
+/** Reads a scanned page (a grey raster straight from rasterise/decode). */
+export async function readPage(
+  raster: GreyImage,
+  engine: OcrEngine,
+  options: ReadPageOptions = {},
+): Promise<PageReading> {
+  const dpi = options.dpi ?? 200;
+  const cleaned = cleanPage(raster);
+  const fixed = options.script && options.script !== "auto" ? options.script : undefined;
+  const columns = linesRunDown(cleaned.image, dpi);
+  const probe = analyseLayout(cleaned.image, columns, dpi);
+  if (probe.blocks.length === 0) return readWhole(cleaned.image, cleaned.condition, columns, engine, fixed);
+  const decision = await decide(engine, cleaned.image, probe, fixed);
+  const { orientation } = decision;
+  const image = turn(cleaned.image, orientation.rotation);
+  const layout = analyseLayout(image, orientation.vertical, dpi);
+  let script = decision.script;
+  let reading = await readBlocks(engine, image, layout, script);
+  if (!fixed) {
+    // The sample decided on a few lines; the whole page's glyphs overrule it (script.ts).
+    const shown = scriptOfGlyphs(reading.glyphs);
+    if (shown && shown !== script) {
+      script = shown;
+      reading = await readBlocks(engine, image, layout, script);
+    }
+  }
+  const { read, blocks, language } = reading;
   const page: HocrPage = { width: image.width, height: image.height, lines: read.flatMap((b) => b.lines) };
   return {
     text: pageText(page),
@@ -529,5 +703,6 @@ export async function readPage(
     image,
     condition: cleaned.condition,
     blocks,
+    glyphs: glyphEvidence(reading.glyphs),
   };
 }

@@ -1,0 +1,538 @@
+/**
+ * Vertical text relaid as horizontal lines, for the horizontal models.
+ *
+ * Tesseract's vertical models are much weaker than its horizontal ones (and npm ships no
+ * chi_sim_vert at all). Chinese type is set on a grid of square cells whichever way it runs, and
+ * a Han character is upright in both directions, so a block of vertical columns can be read as
+ * a block of horizontal lines once each column is cut into its cells and the cells are laid side
+ * by side: column i (right to left) becomes line i (top to bottom).
+ *
+ * 1. Columns: runs of ink along x, split by gaps of at least a third of a character; right to
+ *    left.
+ * 2. Pitch: the period of the rows' ink along the columns (autocorrelation between 0.8 and 1.6
+ *    character sizes, refined between samples) — the cell advance, the same for the whole block.
+ * 3. Cells: in each column, boundaries at the phase that puts the least ink on them, every
+ *    pitch, each moved to the emptiest row within a sixth of a pitch (a scan drifts; type is not
+ *    always exactly on the grid).
+ * 4. Each non-empty cell's ink is copied into a square slot of the line image, the pixels
+ *    unchanged:
+ *    - small marks (、。，) that vertical setting puts in the upper right of the cell go to the
+ *      lower left, where horizontal setting has them;
+ *    - marks that vertical setting turns 90° (brackets ︵︶, a colon as ‥): ink wider than high
+ *      and at most half a cell high, either two or three dots side by side or one arch
+ *      (its ends clearly above or below its middle; the straight stroke 一 is not) — are turned
+ *      back;
+ *    - anything else is centred.
+ * The result tells where each slot's cell came from, so word boxes map back to the page.
+ */
+import type { GreyImage } from "../images.js";
+import type { Box } from "./layout.js";
+
+export interface RelayCell {
+  /** The cell's ink in the source image. */
+  readonly source: Box;
+  /** Its slot in the relaid image. */
+  readonly slot: Box;
+}
+
+export interface RelayLine {
+  /** The column in the source image. */
+  readonly source: Box;
+  /** The line's band in the relaid image (y). */
+  readonly y0: number;
+  readonly y1: number;
+  readonly cells: readonly RelayCell[];
+}
+
+export interface Relay {
+  readonly image: GreyImage;
+  /** In reading order: the rightmost column first. */
+  readonly lines: readonly RelayLine[];
+  /** Cell advance found, in pixels. */
+  readonly pitch: number;
+}
+
+const INK = 128;
+
+function columnRuns(image: GreyImage, minGap: number): [number, number][] {
+  const { width, height, pixels } = image;
+  const counts = new Uint32Array(width);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) if (pixels[row + x]! < INK) counts[x]!++;
+  }
+  // Speckle on an aged copy: up to 1% of the block's height in stray ink still counts as paper.
+  const floor = Math.floor(height * 0.01);
+  const runs: [number, number][] = [];
+  let start = -1;
+  let lastOn = -1;
+  for (let x = 0; x <= width; x++) {
+    const on = x < width && counts[x]! > floor;
+    if (on) {
+      if (start < 0) start = x;
+      else if (x - lastOn - 1 >= minGap) {
+        runs.push([start, lastOn + 1]);
+        start = x;
+      }
+      lastOn = x;
+    }
+  }
+  if (start >= 0) runs.push([start, lastOn + 1]);
+  return runs;
+}
+
+function rowProfile(image: GreyImage, x0: number, x1: number): Float64Array {
+  const { width, height, pixels } = image;
+  const p = new Float64Array(height);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    let n = 0;
+    for (let x = x0; x < x1; x++) if (pixels[row + x]! < INK) n++;
+    p[y] = n;
+  }
+  return p;
+}
+
+/** The cell advance: the lag between 0.8c and 1.6c where the columns' row profiles best repeat. */
+export function cellPitch(profiles: readonly Float64Array[], c: number): number {
+  const lo = Math.max(2, Math.floor(c * 0.8));
+  const hi = Math.max(lo + 2, Math.ceil(c * 1.6));
+  const score = new Float64Array(hi + 2);
+  for (const p of profiles) {
+    let mean = 0;
+    for (const v of p) mean += v;
+    mean /= p.length || 1;
+    for (let lag = lo - 1; lag <= hi + 1; lag++) {
+      let s = 0;
+      for (let i = 0; i + lag < p.length; i++) s += (p[i]! - mean) * (p[i + lag]! - mean);
+      score[lag] = score[lag]! + s / Math.max(1, p.length - lag);
+    }
+  }
+  // Nothing repeats, or too little to tell (columns of one or two characters): a character
+  // and a little space.
+  const extent = (p: Float64Array) => {
+    let first = 0;
+    while (first < p.length && p[first] === 0) first++;
+    let last = p.length;
+    while (last > first && p[last - 1] === 0) last--;
+    return last - first;
+  };
+  if (Math.max(0, ...profiles.map(extent)) < c * 2.5) return c * 1.1;
+  // Candidates: the peaks of the autocorrelation, to the sub-pixel (the vertex of the parabola
+  // through a peak and its neighbours). A character's own strokes repeat too (a frame, 二 三),
+  // so the peak that wins is the one whose grid crosses the least ink.
+  const candidates: number[] = [];
+  for (let lag = lo; lag <= hi; lag++) {
+    const b = score[lag]!;
+    if (b <= 0 || b < score[lag - 1]! || b < score[lag + 1]!) continue;
+    const a = score[lag - 1]!;
+    const d = score[lag + 1]!;
+    const denominator = a - 2 * b + d;
+    const shift = denominator < 0 ? (0.5 * (a - d)) / denominator : 0;
+    candidates.push(lag + Math.max(-0.5, Math.min(0.5, shift)));
+  }
+  if (candidates.length === 0) return c * 1.1;
+  let best = candidates[0]!;
+  let least = Number.POSITIVE_INFINITY;
+  for (const pitch of candidates) {
+    const cost = gridCost(profiles, pitch);
+    if (cost < least - 1e-9) {
+      least = cost;
+      best = pitch;
+    }
+  }
+  return best;
+}
+
+/** Ink crossed per grid line by the best-placed grid of this pitch. */
+function gridCost(profiles: readonly Float64Array[], pitch: number): number {
+  const phase = gridPhase(profiles, pitch);
+  let ink = 0;
+  let lines = 0;
+  for (const p of profiles) {
+    for (let at = phase; at < p.length; at += pitch) {
+      ink += p[Math.round(at)] ?? 0;
+      lines++;
+    }
+  }
+  return lines ? ink / lines : 0;
+}
+
+/**
+ * The grid's phase: the offset (within one pitch) whose grid lines cross the least ink of all
+ * the block's columns. Columns of a block are set on one grid; a column of a few characters
+ * alone could not tell its phase (二 三 have gaps as wide as those between characters).
+ */
+export function gridPhase(profiles: readonly Float64Array[], pitch: number): number {
+  const steps = Math.max(1, Math.round(pitch));
+  const cost = new Float64Array(steps);
+  for (let s = 0; s < steps; s++) {
+    const offset = (s * pitch) / steps;
+    for (const p of profiles) {
+      for (let at = offset; at < p.length; at += pitch) cost[s] = cost[s]! + (p[Math.round(at)] ?? 0);
+    }
+  }
+  let least = 0;
+  for (let s = 1; s < steps; s++) if (cost[s]! < cost[least]!) least = s;
+  // The middle of the stretch of offsets as good as the best (the gap between characters is
+  // several rows wide): boundaries in the middle of the gaps leave room for drift both ways.
+  const good = (s: number) => cost[((s % steps) + steps) % steps]! <= cost[least]!;
+  let from = least;
+  while (from > least - steps + 1 && good(from - 1)) from--;
+  let to = least;
+  while (to < from + steps - 1 && good(to + 1)) to++;
+  const middle = (from + to) / 2;
+  return ((((middle % steps) + steps) % steps) * pitch) / steps;
+}
+
+/** Cell boundaries along one column's profile, on the grid of the given pitch and phase. */
+function cellBoundaries(p: Float64Array, pitch: number, phase: number): number[] {
+  let first = 0;
+  while (first < p.length && p[first] === 0) first++;
+  let last = p.length;
+  while (last > first && p[last - 1] === 0) last--;
+  if (first >= last) return [];
+  const slack = Math.max(1, Math.round(pitch / 6));
+  const out: number[] = [];
+  let at = phase;
+  while (at > first) at -= pitch;
+  while (at + pitch <= first) at += pitch;
+  for (; at < last + pitch; at += pitch) {
+    const ideal = Math.round(at);
+    let y = ideal;
+    let inkAt = Number.POSITIVE_INFINITY;
+    for (let d = -slack; d <= slack; d++) {
+      const yy = ideal + d;
+      const v = yy < 0 || yy >= p.length ? 0 : p[yy]!;
+      // The emptiest row, the nearest to the grid among equals.
+      if (v < inkAt || (v === inkAt && Math.abs(d) < Math.abs(y - ideal))) {
+        inkAt = v;
+        y = yy;
+      }
+    }
+    const clamped = Math.max(0, Math.min(p.length, y));
+    if (out.length === 0 || clamped > out[out.length - 1]!) out.push(clamped);
+    if (clamped >= last) break;
+  }
+  if (out[out.length - 1]! < last) out.push(last);
+  return out;
+}
+
+interface Part extends Box {
+  /** Indices of its ink pixels in the image. */
+  readonly pixels: readonly number[];
+}
+
+/** The 8-connected ink parts within a box (clipped to it). */
+function parts(image: GreyImage, r: Box): Part[] {
+  const w = r.x1 - r.x0;
+  const h = r.y1 - r.y0;
+  const seen = new Uint8Array(w * h);
+  const out: Part[] = [];
+  const inkAt = (x: number, y: number) => image.pixels[(r.y0 + y) * image.width + r.x0 + x]! < INK;
+  for (let s = 0; s < w * h; s++) {
+    if (seen[s] || !inkAt(s % w, Math.floor(s / w))) continue;
+    const stack = [s];
+    seen[s] = 1;
+    let x0 = w;
+    let y0 = h;
+    let x1 = 0;
+    let y1 = 0;
+    const pixels: number[] = [];
+    while (stack.length) {
+      const q = stack.pop()!;
+      const x = q % w;
+      const y = (q - x) / w;
+      pixels.push((r.y0 + y) * image.width + r.x0 + x);
+      x0 = Math.min(x0, x);
+      y0 = Math.min(y0, y);
+      x1 = Math.max(x1, x + 1);
+      y1 = Math.max(y1, y + 1);
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const nx = x + dx;
+          const ny = y + dy;
+          if (nx < 0 || ny < 0 || nx >= w || ny >= h) continue;
+          const n = ny * w + nx;
+          if (!seen[n] && inkAt(nx, ny)) {
+            seen[n] = 1;
+            stack.push(n);
+          }
+        }
+      }
+    }
+    out.push({ x0: r.x0 + x0, y0: r.y0 + y0, x1: r.x0 + x1, y1: r.y0 + y1, pixels });
+  }
+  return out;
+}
+
+function union(boxes: readonly Box[]): Box {
+  return {
+    x0: Math.min(...boxes.map((b) => b.x0)),
+    y0: Math.min(...boxes.map((b) => b.y0)),
+    x1: Math.max(...boxes.map((b) => b.x1)),
+    y1: Math.max(...boxes.map((b) => b.y1)),
+  };
+}
+
+type Placement = "centre" | "small" | "turned";
+
+/** How a cell's ink goes into its slot (see the module comment). */
+function placementOf(image: GreyImage, pieces: readonly Part[], pitch: number): Placement {
+  const ink = union(pieces);
+  const w = ink.x1 - ink.x0;
+  const h = ink.y1 - ink.y0;
+  if (w >= h * 1.8 && h <= pitch * 0.5) {
+    const flat = pieces.every((p) => p.x1 - p.x0 >= (p.y1 - p.y0) * 0.9);
+    // Two or three dots side by side (a colon turned: ‥; the long strokes of 二 are not), or
+    // one arc (a bracket turned: ︵; one straight stroke is the character 一).
+    const dots = pieces.every((p) => p.x1 - p.x0 < pitch * 0.35);
+    if (flat && dots && (pieces.length === 2 || pieces.length === 3)) return "turned";
+    if (pieces.length === 1 && arched(image, ink)) return "turned";
+  }
+  if (w < pitch * 0.5 && h < pitch * 0.5) return "small";
+  return "centre";
+}
+
+/** Whether a flat mark's ends sit clearly higher or lower than its middle (︵ ︶, not 一). */
+function arched(image: GreyImage, ink: Box): boolean {
+  const w = ink.x1 - ink.x0;
+  const h = ink.y1 - ink.y0;
+  const meanY = (from: number, to: number) => {
+    let n = 0;
+    let sum = 0;
+    for (let x = ink.x0 + from; x < ink.x0 + to; x++) {
+      for (let y = ink.y0; y < ink.y1; y++) {
+        if (image.pixels[y * image.width + x]! < INK) {
+          n++;
+          sum += y;
+        }
+      }
+    }
+    return n ? sum / n : undefined;
+  };
+  const band = Math.max(1, Math.round(w * 0.15));
+  const left = meanY(0, band);
+  const middle = meanY(Math.floor((w - band) / 2), Math.floor((w + band) / 2));
+  const right = meanY(w - band, w);
+  if (left === undefined || middle === undefined || right === undefined) return false;
+  // Both ends on the same side of the middle, by a good part of the height.
+  const l = left - middle;
+  const r = right - middle;
+  return Math.sign(l) === Math.sign(r) && Math.min(Math.abs(l), Math.abs(r)) >= h * 0.3;
+}
+
+/** Splits runs much wider than the usual column at their emptiest x (columns joined by speckle). */
+function splitWide(image: GreyImage, runs: [number, number][], c: number): [number, number][] {
+  const widths = runs.map(([a, b]) => b - a).sort((a, b) => a - b);
+  const usual = Math.max(c, widths[Math.floor(widths.length / 2)] ?? c);
+  const out: [number, number][] = [];
+  const todo = [...runs];
+  while (todo.length) {
+    const [a, b] = todo.shift()!;
+    if (b - a <= usual * 1.6) {
+      out.push([a, b]);
+      continue;
+    }
+    const counts = new Uint32Array(b - a);
+    for (let y = 0; y < image.height; y++) {
+      const row = y * image.width;
+      for (let x = a; x < b; x++) if (image.pixels[row + x]! < INK) counts[x - a]!++;
+    }
+    // The emptiest x at least half a usual column from either side.
+    const margin = Math.round(usual / 2);
+    let at = -1;
+    for (let x = margin; x < b - a - margin; x++) if (at < 0 || counts[x]! < counts[at]!) at = x;
+    if (at < 0) {
+      out.push([a, b]);
+      continue;
+    }
+    todo.unshift([a, a + at], [a + at + 1, b]);
+  }
+  return out;
+}
+
+interface Cell {
+  readonly box: Box;
+  readonly parts: readonly Part[];
+  /** Pixels in the box that belong to something else (speckle, a mark, a character), and their rims. */
+  readonly exclude: ReadonlySet<number>;
+}
+
+/** The pixels of the given parts and the pixels around them (the grey rim of their strokes). */
+function rimmed(image: GreyImage, parts: readonly Part[]): Set<number> {
+  const out = new Set<number>();
+  for (const part of parts) {
+    for (const p of part.pixels) {
+      const x = p % image.width;
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          if (x + dx < 0 || x + dx >= image.width) continue;
+          out.add(p + dy * image.width + dx);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The cells of one column: the ink between consecutive boundaries, speckle (parts under
+ * `speck` pixels) left out. A small mark set beside a character, out to the right of where the
+ * column's characters end (older print sets 、。， there rather than in a cell of their own),
+ * becomes a cell of its own after the character's.
+ */
+function columnCells(
+  image: GreyImage,
+  x0: number,
+  x1: number,
+  bounds: readonly number[],
+  pitch: number,
+): Cell[] {
+  const speck = Math.max(4, Math.round((pitch * pitch) / 150));
+  const raw: Part[][] = [];
+  const specks: Part[][] = [];
+  for (let k = 0; k + 1 < bounds.length; k++) {
+    const all = parts(image, { x0, y0: bounds[k]!, x1, y1: bounds[k + 1]! });
+    const found = all.filter((p) => p.pixels.length >= speck);
+    if (found.length) {
+      raw.push(found);
+      specks.push(all.filter((p) => p.pixels.length < speck));
+    }
+  }
+  // Where the column's characters end on the right: the usual right edge of full-size cells.
+  const rights = raw
+    .map(union)
+    .filter((b) => b.y1 - b.y0 >= pitch * 0.6 && b.x1 - b.x0 >= pitch * 0.6)
+    .map((b) => b.x1)
+    .sort((a, b) => a - b);
+  const right = rights.length >= 3 ? rights[Math.floor(rights.length / 2)]! : Number.POSITIVE_INFINITY;
+  const cells: Cell[] = [];
+  raw.forEach((found, k) => {
+    const all = union(found);
+    const middle = (all.y0 + all.y1) / 2;
+    // Small, from about the characters' right edge outwards, in the lower half (a dot out at
+    // the upper right is part of a character: 戈 犬 求).
+    const beside = found.filter(
+      (p) =>
+        p.x1 - p.x0 < pitch * 0.45 &&
+        p.y1 - p.y0 < pitch * 0.45 &&
+        p.x0 >= right - pitch * 0.1 &&
+        (p.y0 + p.y1) / 2 > middle,
+    );
+    const main = found.filter((p) => !beside.includes(p));
+    const noise = specks[k]!;
+    if (main.length && beside.length) {
+      cells.push({ box: union(main), parts: main, exclude: rimmed(image, [...beside, ...noise]) });
+      for (const mark of beside.sort((a, b) => a.y0 - b.y0)) {
+        const others = found.filter((p) => p !== mark);
+        cells.push({ box: union([mark]), parts: [mark], exclude: rimmed(image, [...others, ...noise]) });
+      }
+    } else cells.push({ box: union(found), parts: found, exclude: rimmed(image, noise) });
+  });
+  return cells;
+}
+
+/**
+ * Two cells that are each one flat stroke and together fit in one cell are one character whose
+ * strokes a boundary fell between (二 三).
+ */
+function mergeSplitStrokes(cells: Cell[], pitch: number): Cell[] {
+  const stroke = (c: Cell) => c.box.x1 - c.box.x0 >= (c.box.y1 - c.box.y0) * 3;
+  const out: Cell[] = [];
+  for (const cell of cells) {
+    const last = out.at(-1);
+    if (last && stroke(last) && stroke(cell) && cell.box.y1 - last.box.y0 <= pitch * 0.95) {
+      const parts = [...last.parts, ...cell.parts];
+      out[out.length - 1] = {
+        box: union(parts),
+        parts,
+        exclude: new Set([...last.exclude, ...cell.exclude]),
+      };
+    } else out.push(cell);
+  }
+  return out;
+}
+
+/**
+ * Relays a block of vertical columns (a crop, rules erased) as horizontal lines. `c` is the
+ * page's character size in pixels (a hint for the pitch search).
+ */
+export function relayColumns(image: GreyImage, c: number): Relay {
+  const runs = splitWide(image, columnRuns(image, Math.max(2, Math.round(c / 3))), c).reverse();
+  const profiles = runs.map(([x0, x1]) => rowProfile(image, x0, x1));
+  const pitch = runs.length ? cellPitch(profiles, c) : c;
+
+  const slot = Math.max(4, Math.round(pitch));
+  const margin = Math.round(slot / 2);
+  const linePitch = Math.round(slot * 1.6);
+  const columns: { source: Box; cells: Cell[] }[] = [];
+  runs.forEach(([x0, x1], i) => {
+    // The phase of the column and its neighbours: one grid, but a copy set askew moves it a
+    // little from column to column.
+    const phase = gridPhase(profiles.slice(Math.max(0, i - 2), i + 3), pitch);
+    const cells = mergeSplitStrokes(
+      columnCells(image, x0, x1, cellBoundaries(profiles[i]!, pitch, phase), pitch),
+      pitch,
+    );
+    if (cells.length)
+      columns.push({ source: { x0, y0: cells[0]!.box.y0, x1, y1: cells.at(-1)!.box.y1 }, cells });
+  });
+  const longest = Math.max(1, ...columns.map((col) => col.cells.length));
+  const width = margin * 2 + longest * slot;
+  const height = Math.max(slot, margin * 2 + Math.max(0, columns.length - 1) * linePitch + slot);
+  const pixels = new Uint8Array(width * height).fill(255);
+  const put = (sx: number, sy: number, v: number) => {
+    if (sx >= 0 && sy >= 0 && sx < width && sy < height) pixels[sy * width + sx] = v;
+  };
+  const lines: RelayLine[] = columns.map((col, i) => {
+    const top = margin + i * linePitch;
+    const cells = col.cells.map((cell, k): RelayCell => {
+      const ink = cell.box;
+      const left = margin + k * slot;
+      const w = ink.x1 - ink.x0;
+      const h = ink.y1 - ink.y0;
+      const placement = placementOf(image, cell.parts, pitch);
+      const [ow, oh] = placement === "turned" ? [h, w] : [w, h];
+      let ox = left + Math.floor((slot - ow) / 2);
+      let oy = top + Math.floor((slot - oh) / 2);
+      if (placement === "small") {
+        ox = left + Math.round(slot * 0.08);
+        oy = top + slot - oh - Math.round(slot * 0.08);
+      }
+      // The box's pixels as they are (with the grey edges of the strokes), less what belongs
+      // to something else.
+      for (let y = 0; y < h; y++) {
+        const row = (ink.y0 + y) * image.width + ink.x0;
+        for (let x = 0; x < w; x++) {
+          const v = image.pixels[row + x]!;
+          if (v === 255 || cell.exclude.has(row + x)) continue;
+          // Turned back counter-clockwise: (x, y) → (y, w − 1 − x).
+          if (placement === "turned") put(ox + y, oy + (w - 1 - x), v);
+          else put(ox + x, oy + y, v);
+        }
+      }
+      return { source: ink, slot: { x0: left, y0: top, x1: left + slot, y1: top + slot } };
+    });
+    return { source: col.source, y0: top, y1: top + slot, cells };
+  });
+  return { image: { width, height, pixels }, lines, pitch };
+}
+
+/** The source box of the cells under a stretch [x0, x1) of a relaid line; undefined if none. */
+export function sourceOf(line: RelayLine, x0: number, x1: number): Box | undefined {
+  let box: Box | undefined;
+  for (const cell of line.cells) {
+    const overlap = Math.min(x1, cell.slot.x1) - Math.max(x0, cell.slot.x0);
+    if (overlap <= (cell.slot.x1 - cell.slot.x0) * 0.3) continue;
+    box = box
+      ? {
+          x0: Math.min(box.x0, cell.source.x0),
+          y0: Math.min(box.y0, cell.source.y0),
+          x1: Math.max(box.x1, cell.source.x1),
+          y1: Math.max(box.y1, cell.source.y1),
+        }
+      : cell.source;
+  }
+  return box;
+}

@@ -1,0 +1,182 @@
+import fc from "fast-check";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { GreyImage } from "../../src/archive/images.js";
+import { crop } from "../../src/archive/ocr/layout.js";
+import { type Relay, relayColumns, sourceOf } from "../../src/archive/ocr/relay.js";
+import { inkCrop, rasterisePdf, syntheticPdf } from "../../src/archive/synthetic.js";
+
+// Vertical columns relaid as horizontal lines (no OCR): columns, cells, their order and where
+// each cell came from.
+
+const COLUMNS = ["中央法規之制定施行適用", "及廢止除憲法規定外依本", "法之規定法律得定名為法"];
+
+/** White paper with black boxes drawn on it. */
+function paper(width: number, height: number, boxes: readonly [number, number, number, number][]): GreyImage {
+  const pixels = new Uint8Array(width * height).fill(255);
+  for (const [x0, y0, x1, y1] of boxes) {
+    for (let y = y0; y < y1; y++) pixels.fill(0, y * width + x0, y * width + x1);
+  }
+  return { width, height, pixels };
+}
+
+/**
+ * A character-like glyph in a cell: a square frame with a bar across it (one connected shape
+ * as large as a character), drawn as boxes.
+ */
+function glyph(x: number, y: number, size: number, bar: number): [number, number, number, number][] {
+  const t = Math.max(2, Math.round(size / 12));
+  const at = y + Math.round(size * bar);
+  return [
+    [x, y, x + size, y + t],
+    [x, y + size - t, x + size, y + size],
+    [x, y, x + t, y + size],
+    [x + size - t, y, x + size, y + size],
+    [x, at, x + size, at + t],
+  ];
+}
+
+describe("relaying vertical columns as horizontal lines", () => {
+  let printed: GreyImage;
+  let relay: Relay;
+
+  beforeAll(async () => {
+    // Prepare: three vertical columns of Traditional text typeset at 14 pt, 200 dpi.
+    printed = inkCrop(
+      rasterisePdf(await syntheticPdf([{ lines: COLUMNS, vertical: true, traditional: true, size: 14 }])),
+      10,
+    );
+    // Act
+    relay = relayColumns(printed, 39);
+  });
+
+  it("makes one line per column, the rightmost column first", () => {
+    expect(relay.lines).toHaveLength(COLUMNS.length);
+    const lefts = relay.lines.map((l) => l.source.x0);
+    expect([...lefts].sort((a, b) => b - a)).toEqual(lefts);
+  });
+
+  it("cuts each column into its characters' cells, top to bottom", () => {
+    relay.lines.forEach((line, i) => {
+      expect(line.cells).toHaveLength([...COLUMNS[i]!].length);
+      const tops = line.cells.map((c) => c.source.y0);
+      expect([...tops].sort((a, b) => a - b)).toEqual(tops);
+    });
+  });
+
+  it("finds the type's advance (14 pt × 1.1 at 200 dpi) as the cell pitch", () => {
+    expect(relay.pitch).toBeGreaterThan(14 * 1.1 * (200 / 72) - 2);
+    expect(relay.pitch).toBeLessThan(14 * 1.1 * (200 / 72) + 2);
+  });
+
+  it("maps a stretch of a relaid line back to the cells it came from", () => {
+    const line = relay.lines[0]!;
+    const [a, b] = [line.cells[1]!, line.cells[2]!];
+    const box = sourceOf(line, a.slot.x0, b.slot.x1);
+    expect(box).toEqual({
+      x0: Math.min(a.source.x0, b.source.x0),
+      y0: a.source.y0,
+      x1: Math.max(a.source.x1, b.source.x1),
+      y1: b.source.y1,
+    });
+  });
+
+  it("keeps every cell's ink: the relaid image holds as much ink as the columns", () => {
+    const ink = (img: GreyImage) => img.pixels.reduce((n, v) => n + (v < 128 ? 1 : 0), 0);
+    expect(ink(relay.image)).toBeGreaterThan(ink(printed) * 0.97);
+  });
+
+  it("property: any grid of character cells relays to one line per column and one cell per character", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 26, max: 44 }),
+        fc.double({ min: 0.3, max: 0.7, noNaN: true }),
+        (lengths, size, bar) => {
+          // Prepare: columns (right to left) of the given lengths, cells 1.1 × size apart,
+          // columns 1.8 × size apart, all starting at the top of the tier.
+          const advance = Math.round(size * 1.1);
+          const pitch = Math.round(size * 1.8);
+          const width = lengths.length * pitch + 40;
+          const height = Math.max(...lengths) * advance + 40;
+          const boxes: [number, number, number, number][] = [];
+          lengths.forEach((n, col) => {
+            const x = width - 20 - size - col * pitch;
+            for (let row = 0; row < n; row++) boxes.push(...glyph(x, 20 + row * advance, size, bar));
+          });
+          // Act
+          const r = relayColumns(paper(width, height, boxes), size);
+          // Assess
+          expect(r.lines.map((l) => l.cells.length)).toEqual(lengths);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+});
+
+describe("marks of vertical setting in the relaid line", () => {
+  const size = 36;
+
+  it("turns a bracket set turned (︵) back, and leaves the stroke 一 as it is", () => {
+    // Prepare: a column of a frame glyph, an arch (︵: its ends below its middle) and a bar (一).
+    const arch: [number, number, number, number][] = [
+      [20, 64, 26, 74],
+      [26, 58, 50, 64],
+      [50, 64, 56, 74],
+    ];
+    const bar: [number, number, number, number][] = [[20, 116, 56, 121]];
+    const image = paper(76, 170, [...glyph(20, 20, 30, 0.5), ...arch, ...bar]);
+    // Act
+    const r = relayColumns(image, size);
+    // Assess: the arch's cell is upright again (taller than wide); the bar stays wide.
+    const cells = r.lines[0]!.cells;
+    expect(cells).toHaveLength(3);
+    const inkBox = (slot: { x0: number; y0: number; x1: number; y1: number }) => {
+      let x0 = slot.x1;
+      let x1 = slot.x0;
+      let y0 = slot.y1;
+      let y1 = slot.y0;
+      for (let y = slot.y0; y < slot.y1; y++)
+        for (let x = slot.x0; x < slot.x1; x++)
+          if (r.image.pixels[y * r.image.width + x]! < 128) {
+            x0 = Math.min(x0, x);
+            x1 = Math.max(x1, x + 1);
+            y0 = Math.min(y0, y);
+            y1 = Math.max(y1, y + 1);
+          }
+      return { w: x1 - x0, h: y1 - y0 };
+    };
+    const turnedArch = inkBox(cells[1]!.slot);
+    expect(turnedArch.h).toBeGreaterThan(turnedArch.w);
+    const stroke = inkBox(cells[2]!.slot);
+    expect(stroke.w).toBeGreaterThan(stroke.h * 3);
+  });
+
+  it("gives a mark set beside a character (older print: 、。 to its lower right) a cell of its own", () => {
+    // Prepare: four frame glyphs down a column; a small dot out to the right of the second's
+    // lower half.
+    const boxes = [0, 1, 2, 3].flatMap((row) => glyph(20, 20 + row * 40, 34, 0.5));
+    boxes.push([56, 82, 62, 88]);
+    // Act
+    const r = relayColumns(paper(90, 200, boxes), 34);
+    // Assess: five cells, the dot's after the second glyph's.
+    const cells = r.lines[0]!.cells;
+    expect(cells).toHaveLength(5);
+    expect(cells[2]!.source).toEqual({ x0: 56, y0: 82, x1: 62, y1: 88 });
+  });
+});
+
+describe("cropping a block", () => {
+  it("keeps a block's ink when a printed rule lies outside it", () => {
+    // Prepare: a block at the right of a page, a vertical rule left of it (the rule's box ends
+    // before the block starts: a fill with a negative end once blanked the whole block).
+    const page = paper(300, 200, [
+      [40, 10, 44, 190],
+      [200, 50, 240, 90],
+    ]);
+    // Act
+    const block = crop(page, { x0: 180, y0: 30, x1: 260, y1: 110 }, [{ x0: 40, y0: 10, x1: 44, y1: 190 }]);
+    // Assess
+    expect(block.pixels.filter((v) => v === 0).length).toBe(40 * 40);
+  });
+});
