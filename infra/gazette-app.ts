@@ -1,13 +1,16 @@
-import { type App, Validations } from "aws-cdk-lib";
+import { Annotations, type App, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
 import type { JwtAuthSettings } from "./constructs/gazette-api.js";
 import type { GazetteSearchProps } from "./constructs/gazette-search.js";
+import { GazetteEdgeStack } from "./stacks/gazette-edge-stack.js";
 import { GazetteStatefulStack } from "./stacks/gazette-stateful-stack.js";
 import { GazetteStatelessStack } from "./stacks/gazette-stateless-stack.js";
 
 /** Names of the two stacks (also their construct ids). */
 export const STATEFUL_STACK_NAME = "GazetteStateful";
 export const STATELESS_STACK_NAME = "GazetteStateless";
+/** The CloudFront web ACL's stack: always in us-east-1 (CLOUDFRONT-scope WAF lives there). */
+export const EDGE_STACK_NAME = "GazetteEdge";
 
 export interface GazetteAppOverrides {
   /** Entry files relative to the repository root; defaults functions/api.ts and functions/events.ts. */
@@ -23,6 +26,8 @@ export interface GazetteAppOverrides {
 export interface GazetteStacks {
   readonly stateful: GazetteStatefulStack;
   readonly stateless: GazetteStatelessStack;
+  /** The web ACL stack (us-east-1); absent with `-c waf=false`. */
+  readonly edge: GazetteEdgeStack | undefined;
 }
 
 /**
@@ -34,6 +39,7 @@ export interface GazetteStacks {
  * - `publicBaseUrl`: the site's public address (default https:// + the first siteDomainName); repost
  *   notices link documents and their ack URL under it
  * - `siteDistributionId`: after the first deployment, pin the site bucket's OAC grant to it
+ * - `waf=false`: leave out the GazetteEdge stack (the us-east-1 web ACL; on by default)
  * - `alarmEmail` (array or comma-separated): addresses subscribed to the alarm topic
  * - `search=opensearch`: an OpenSearch domain for the public search (default: none; the embedded
  *   index does not fit Lambda, so /api/search answers 503 without it)
@@ -65,8 +71,22 @@ export function addGazetteStacks(app: App, overrides: GazetteAppOverrides = {}):
   });
   stateless.addStackDependency(stateful, "functions, API and CDN use the buckets and the table");
 
+  const waf = optionalString(context("waf"), "waf") ?? "true";
+  if (waf !== "true" && waf !== "false")
+    throw new Error(`context waf must be "true" or "false", got "${waf}"`);
+  const edge =
+    waf === "true"
+      ? new GazetteEdgeStack(app, EDGE_STACK_NAME, { env: { account: env.account, region: "us-east-1" } })
+      : undefined;
+  if (edge && !context("siteWebAclArn")) {
+    Annotations.of(stateless).addWarningV2(
+      "gazette:siteWebAclArn",
+      "CloudFront has no web ACL yet: deploy GazetteEdge, then deploy GazetteStateless with -c siteWebAclArn=<its WebAclArn output> (docs/deploy.md).",
+    );
+  }
+
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { stateful, stateless };
+  return { stateful, stateless, edge };
 }
 
 /** JWT settings when `jwtIssuer` is set; otherwise undefined (IAM). An issuer without audience is an error. */

@@ -49,7 +49,9 @@ describe("cdk-nag AWS Solutions checks", () => {
     // Assess
     expect(existsSync(reportFile)).toBe(true);
     expect(JSON.stringify(report.pluginReports)).not.toMatch(/AwsSolutions-/);
-    expect(report.pluginReports.flatMap((r) => r.violations ?? [])).toEqual([]);
+    // The one deliberate warning: no web ACL until -c siteWebAclArn is given (tests/infra/edge.test.ts).
+    const violations = report.pluginReports.flatMap((r) => (r.violations ?? []) as { ruleName?: string }[]);
+    expect(violations.filter((v) => v.ruleName !== "Annotation::gazette:siteWebAclArn")).toEqual([]);
   });
 
   test("re-running the pack over the synthesised app finds no unacknowledged error or warning", () => {

@@ -344,9 +344,8 @@ describe("queues in the Gazette app", () => {
         .map((arn) => arn["Fn::GetAtt"][0]),
     );
     for (const rule of Object.values(resourcesOf(gazette.statelessTemplate, "AWS::Events::Rule"))) {
-      for (const target of rule.Properties?.Targets as {
-        DeadLetterConfig?: { Arn: { "Fn::GetAtt": [string] } };
-      }[]) {
+      const targets = propOf<{ DeadLetterConfig?: { Arn: { "Fn::GetAtt": [string] } } }[]>(rule, "Targets");
+      for (const target of targets) {
         if (target.DeadLetterConfig) deadLetterTargets.add(target.DeadLetterConfig.Arn["Fn::GetAtt"][0]);
       }
     }
