@@ -9,7 +9,7 @@
  *     dead-lettered, or the consumer crashed for good): the same event is queued again. Every
  *     subscriber is idempotent, and the events consumer skips the steps already noted.
  */
-import { EVENTS_QUEUE } from "../documents/intake.js";
+import { EVENTS_QUEUE } from "../documents/events.js";
 import type { Platform, RecordStore } from "../platform/ports.js";
 import { updateRecord } from "../reposts/store.js";
 import { type CompletionStep, completionPending, type Edition } from "./model.js";
