@@ -11,7 +11,6 @@ import { RecordStorePersistenceLayer } from "../idempotency/record-store-persist
 import { ConditionFailedError } from "../platform/errors.js";
 import { addToOutbox, sendFromOutbox } from "../platform/outbox.js";
 import type { Platform, RecordKey, WriteCondition } from "../platform/ports.js";
-import { convertDocx, DocxError } from "./docx.js";
 import {
   DocumentNotFoundError,
   DuplicateDocumentError,
@@ -20,13 +19,13 @@ import {
   problem,
   UnsupportedMediaError,
 } from "./errors.js";
+import { type DocumentAcceptedEvent, EVENTS_QUEUE } from "./events.js";
 import type { DocumentState, DocumentSummary, GazetteDocument } from "./model.js";
 import { summarize } from "./model.js";
 import { DOCUMENTS_INDEX, docKeys, docNumberClaimKey, readDocument, toStoredDocument } from "./records.js";
 import { type Submission, validateSubmission } from "./submission.js";
 
-/** Queue that carries domain events (document.accepted, …). */
-export const EVENTS_QUEUE = "events";
+export { type DocumentAcceptedEvent, EVENTS_QUEUE };
 
 function acceptedEvent(document: GazetteDocument): DocumentAcceptedEvent {
   return {
@@ -38,16 +37,6 @@ function acceptedEvent(document: GazetteDocument): DocumentAcceptedEvent {
     receivedBy: document.receivedBy,
     at: document.receivedAt,
   };
-}
-
-export interface DocumentAcceptedEvent {
-  readonly type: "document.accepted";
-  readonly documentId: string;
-  readonly title: string;
-  readonly docNumber: string | null;
-  readonly issuers: readonly string[];
-  readonly receivedBy: string;
-  readonly at: string;
 }
 
 export interface IntakeOptions {
@@ -229,6 +218,8 @@ export class DocumentIntake {
         ]);
       }
       const hints = hintsFrom(request.input);
+      // The .docx reader (mammoth, htmlparser2, xmldom) loads on the first upload, not at start.
+      const { convertDocx, DocxError } = await import("./docx.js");
       try {
         const converted = await convertDocx(
           bytes,

@@ -11,7 +11,7 @@
  * Locally (`requeueFrozen`) it also queues again a publication that froze its edition and then
  * stalled before the switch (the process died mid-render).
  */
-import { EVENTS_QUEUE } from "../documents/intake.js";
+import { EVENTS_QUEUE } from "../documents/events.js";
 import type { Platform, RecordStore, StoredRecord } from "../platform/ports.js";
 import { updateRecord } from "../reposts/store.js";
 import { type CompletionStep, completionPending, type Edition } from "./model.js";

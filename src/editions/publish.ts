@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { EVENTS_QUEUE } from "../documents/intake.js";
+import { EVENTS_QUEUE } from "../documents/events.js";
 import type { GazetteDocument } from "../documents/model.js";
 import { readDocument } from "../documents/records.js";
 import { ConditionFailedError, StorageError } from "../platform/errors.js";

@@ -1,8 +1,7 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import type { AuditLog } from "../audit/audit-log.js";
-import type { DocumentAcceptedEvent } from "../documents/intake.js";
-import { EVENTS_QUEUE } from "../documents/intake.js";
+import { type DocumentAcceptedEvent, EVENTS_QUEUE } from "../documents/events.js";
 import { completionStepPending, markCompletionStep } from "../editions/completion.js";
 import { recordEditionPublished } from "../editions/events.js";
 import type { CompletionStep } from "../editions/model.js";
