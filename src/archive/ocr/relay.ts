@@ -298,7 +298,8 @@ function placementOf(image: GreyImage, pieces: readonly Part[], pitch: number): 
   // Two or three digits set across one cell (縱中橫), smaller than the text: each taller than
   // wide, side by side.
   const tall = pieces.every((p) => p.y1 - p.y0 >= (p.x1 - p.x0) * 1.2 && p.y1 - p.y0 >= h * 0.7);
-  if ((pieces.length === 2 || pieces.length === 3) && tall && h <= pitch * 0.6 && w >= h * 0.6) return "digits";
+  if ((pieces.length === 2 || pieces.length === 3) && tall && h <= pitch * 0.6 && w >= h * 0.6)
+    return "digits";
   if (w < pitch * 0.5 && h < pitch * 0.5) return "small";
   return "centre";
 }
@@ -570,7 +571,8 @@ export function relayColumns(image: GreyImage, c: number): Relay {
             const fx = sx - x0;
             const fy = sy - y0;
             const v =
-              (at(x0, y0) * (1 - fx) + at(x1, y0) * fx) * (1 - fy) + (at(x0, y1) * (1 - fx) + at(x1, y1) * fx) * fy;
+              (at(x0, y0) * (1 - fx) + at(x1, y0) * fx) * (1 - fy) +
+              (at(x0, y1) * (1 - fx) + at(x1, y1) * fx) * fy;
             if (v < 255) put(ox + x, oy + y, Math.round(v));
           }
         }
