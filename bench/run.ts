@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { archiveReport, benchArchive } from "./archive.js";
 import { benchIntake, type IntakeBenchResult } from "./intake.js";
+import { benchLambda, lambdaReport } from "./lambda.js";
 import { benchPdf, type PdfBenchResult } from "./pdf.js";
 import { writeRepostsBench } from "./reposts.js";
 import { benchSearch, searchReport } from "./search.js";
@@ -62,12 +63,14 @@ async function main() {
   if (process.argv.includes("--search-only")) return writeSearch();
   if (process.argv.includes("--reposts-only")) return writeRepostsBench();
   if (process.argv.includes("--archive-only")) return writeArchive();
+  if (process.argv.includes("--lambda-only")) return writeLambda();
   await writeIntake();
   if (process.argv.includes("--intake-only")) return;
   await writeRepostsBench();
   await writePdf();
   await writeSearch();
   await writeArchive();
+  await writeLambda();
 }
 
 async function writeIntake() {
@@ -115,6 +118,21 @@ async function writeArchive() {
   mkdirSync("bench/results", { recursive: true });
   writeFileSync("bench/results/archive.txt", text);
   writeFileSync("bench/results/archive.json", `${JSON.stringify(result, null, 2)}\n`);
+}
+
+async function writeLambda() {
+  const runs = Number(process.env.BENCH_LAMBDA_RUNS ?? 9);
+  const result = await benchLambda({ runs, log: (s) => process.stderr.write(`lambda: ${s}\n`) });
+  const text = `${[
+    `# Lambda bundles benchmark (${new Date().toISOString()})`,
+    machineLine(),
+    "",
+    ...lambdaReport(result),
+  ].join("\n")}\n`;
+  process.stdout.write(text);
+  mkdirSync("bench/results", { recursive: true });
+  writeFileSync("bench/results/lambda.txt", text);
+  writeFileSync("bench/results/lambda.json", `${JSON.stringify(result, null, 2)}\n`);
 }
 
 async function writeSearch() {

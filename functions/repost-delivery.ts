@@ -1,4 +1,3 @@
 // Lambda entry: SQS delivery, verification and reminder messages → webhooks / site queues → partial-batch failures.
-import { createAwsContainer } from "../src/runtime/aws.js";
-
-export const handler = createAwsContainer().reposts.deliveryHandler;
+import { createRepostDeliveryHandler } from "../src/runtime/lambda/reposts.js";
+export const handler = createRepostDeliveryHandler();

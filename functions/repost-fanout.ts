@@ -1,4 +1,3 @@
 // Lambda entry: SQS fan-out messages (one page of sites each) → repost notices → delivery messages.
-import { createAwsContainer } from "../src/runtime/aws.js";
-
-export const handler = createAwsContainer().reposts.fanoutHandler;
+import { createRepostFanoutHandler } from "../src/runtime/lambda/reposts.js";
+export const handler = createRepostFanoutHandler();

@@ -1,10 +1,5 @@
-// Lambda entry: EventBridge schedule → reminders, overdue escalation, re-checks of reposted pages.
-import { createAwsContainer } from "../src/runtime/aws.js";
-
-const container = createAwsContainer();
-
-export const handler = async () => {
-  const result = await container.reposts.tick.run();
-  container.logger.info("Repost tick", { ...result });
-  return result;
-};
+// Lambda entry: EventBridge schedule → reminders, overdue escalation, re-checks of reposted pages,
+// publications whose completion a crash or a lost message left pending (editions/completion.ts)
+// and events left in the outbox (platform/outbox.ts).
+import { createRepostTickHandler } from "../src/runtime/lambda/reposts.js";
+export const handler = createRepostTickHandler();

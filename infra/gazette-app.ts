@@ -1,6 +1,7 @@
 import { type App, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
 import type { JwtAuthSettings } from "./constructs/gazette-api.js";
+import { GazetteFunction } from "./constructs/gazette-function.js";
 import type { GazetteSearchProps } from "./constructs/gazette-search.js";
 import { GazetteStatefulStack } from "./stacks/gazette-stateful-stack.js";
 import { GazetteStatelessStack } from "./stacks/gazette-stateless-stack.js";
@@ -65,6 +66,14 @@ export function addGazetteStacks(app: App, overrides: GazetteAppOverrides = {}):
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { stateful, stateless };
+}
+
+/**
+ * Every Lambda function of the app, with the bundle spec its asset is built from: the bench
+ * (`npm run bench -- --lambda-only`) and the bundle tests build these, as `cdk synth` does.
+ */
+export function gazetteFunctions(app: App): GazetteFunction[] {
+  return app.node.findAll().filter((c): c is GazetteFunction => c instanceof GazetteFunction);
 }
 
 /** JWT settings when `jwtIssuer` is set; otherwise undefined (IAM). An issuer without audience is an error. */

@@ -3,29 +3,17 @@ import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import { Construct } from "constructs";
 import { grantSend } from "./access.js";
 import { QUEUE_CONSUMER_CONCURRENCY } from "./concurrency.js";
+import {
+  type BundleFile,
+  MUPDF_FILES,
+  MUPDF_WASM_ENVIRONMENT,
+  OCR_EXTERNAL,
+  OCR_FILES,
+} from "./function-bundle.js";
 import type { GazetteData } from "./gazette-data.js";
 import { GazetteFunction } from "./gazette-function.js";
 import type { GazetteSearch } from "./gazette-search.js";
 import { QueueWithDlq } from "./queue-with-dlq.js";
-
-/**
- * mupdf's WebAssembly binary, shipped beside every bundle that may read a scan (the API inspects
- * uploads, the archive consumer renders pages): the asset directory lands in /var/task/dist.
- */
-export const MUPDF_ASSET_DIR = "node_modules/mupdf/dist";
-/**
- * tesseract.js runs its WebAssembly in a worker thread whose script and core it loads from its
- * own package directory, and the traineddata is read from the @tesseract.js-data packages: all
- * are installed as node_modules in the consumer's package (not bundled).
- */
-export const OCR_NODE_MODULES = [
-  "tesseract.js",
-  "@tesseract.js-data/chi_sim",
-  "@tesseract.js-data/chi_tra",
-  "@tesseract.js-data/chi_tra_vert",
-] as const;
-
-export const MUPDF_WASM_ENVIRONMENT = { GAZETTE_MUPDF_WASM: "/var/task/dist/mupdf-wasm.wasm" } as const;
 
 /** OCR of one page, twice for a Traditional page read first as Simplified, with room to spare. */
 export const ARCHIVE_CONSUMER_TIMEOUT = Duration.minutes(5);
@@ -47,7 +35,8 @@ export interface GazetteArchiveProps {
   readonly data: GazetteData;
   readonly queue: ArchiveQueue;
   readonly environment: Readonly<Record<string, string>>;
-  readonly assetDirs: readonly string[];
+  /** Files the consumer reads besides mupdf and the OCR engine (templates). */
+  readonly files: readonly BundleFile[];
   readonly search?: GazetteSearch | undefined;
   /** @default functions/archive.ts */
   readonly entry?: string;
@@ -71,10 +60,11 @@ export class GazetteArchive extends Construct {
       // OCR is CPU-bound and Lambda's CPU share grows with memory.
       memorySize: 3008,
       timeout: ARCHIVE_CONSUMER_TIMEOUT,
-      assetDirs: [...props.assetDirs, MUPDF_ASSET_DIR],
+      // mupdf's binary, and tesseract.js with the one engine build and the models it runs, copied
+      // from the installed node_modules (nothing is downloaded at synth).
+      files: [...props.files, ...MUPDF_FILES, ...OCR_FILES],
+      external: OCR_EXTERNAL,
       environment: { ...props.environment, ...MUPDF_WASM_ENVIRONMENT },
-      // Installed from the registry when the real entry is bundled (deploy); a test entry needs none.
-      nodeModules: props.entry ? undefined : OCR_NODE_MODULES,
     });
     // Least privilege: records, blobs (scans in, page images and hOCR out), its DLQ for poison
     // messages, and the search index when OpenSearch is configured.

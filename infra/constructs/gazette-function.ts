@@ -1,35 +1,23 @@
-import { basename, isAbsolute, join } from "node:path";
-import { Duration, Validations } from "aws-cdk-lib";
+import { AssetHashType, DockerImage, Duration, type ILocalBundling, Validations } from "aws-cdk-lib";
 import { type IRole, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import {
   ApplicationLogLevel,
   Architecture,
+  Code,
+  Function as LambdaFunction,
   LoggingFormat,
   Runtime,
   SystemLogLevel,
   Tracing,
 } from "aws-cdk-lib/aws-lambda";
-import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { REPO_ROOT } from "../paths.js";
+import { type BundleFile, buildFunctionBundle, type FunctionBundleSpec } from "./function-bundle.js";
 
 export type GazetteLogLevel = "DEBUG" | "INFO" | "WARN" | "ERROR";
 
-/**
- * esbuild emits an ESM bundle, but CommonJS dependencies inside it still call `require()` (for Node
- * built-ins, e.g. mammoth, handlebars); ESM has no `require`, so the banner defines one.
- */
-export const ESM_REQUIRE_BANNER =
-  "import { createRequire as __gazetteCreateRequire } from 'node:module'; const require = __gazetteCreateRequire(import.meta.url);";
-
-/**
- * Never bundled: better-sqlite3, a native addon used only by the embedded (local) adapter, never
- * in Lambda. The AWS SDK is bundled at the versions package.json pins: the copy in the Lambda
- * runtime has an unannounced version and lacks packages we use (the S3 presigner, the credential
- * provider for OpenSearch), and AWS advises shipping your own.
- */
-export const EXTERNAL_MODULES: readonly string[] = ["better-sqlite3"];
+export { ESM_REQUIRE_BANNER, EXTERNAL_MODULES } from "./function-bundle.js";
 
 export interface GazetteFunctionProps {
   /** The TypeScript entry file, absolute or relative to the repository root (e.g. "functions/api.ts"). */
@@ -69,38 +57,45 @@ export interface GazetteFunctionProps {
    */
   readonly logRetention?: RetentionDays;
   /**
-   * Directories (relative to the repository root) copied next to the bundle, e.g. "templates":
-   * `templates/` then sits beside `index.mjs` in the Lambda package.
+   * Files and directories the function reads at run time, copied into its package from the
+   * repository (e.g. TEMPLATE_FILES: `templates/` beside `index.mjs`).
    * @default - none
    */
-  readonly assetDirs?: readonly string[];
+  readonly files?: readonly BundleFile[];
   /**
-   * The repository root: esbuild runs there, and `entry`/`assetDirs` are resolved against it.
+   * The repository root: esbuild resolves there, and `entry`/`files` are relative to it.
    * @default the repository containing this file
    */
   readonly projectRoot?: string;
   /**
-   * Packages installed (from package-lock.json) into the function's node_modules instead of being
-   * bundled: for packages that start worker threads or read their own files at run time.
+   * Packages left out of the bundle (they start worker threads or read their own files at run
+   * time); their files must be among `files`.
    * @default - none
    */
-  readonly nodeModules?: readonly string[];
+  readonly external?: readonly string[];
 }
 
 /**
- * A Node.js 22 / arm64 Lambda function bundled locally by esbuild (never Docker): ESM output with a
- * `require` banner, minified, with source maps; X-Ray active; its own log group with retention; an
- * explicit role that can only write to that log group (no AWSLambdaBasicExecutionRole).
+ * A Node.js 22 / arm64 Lambda function bundled locally by esbuild's API (never Docker, never npm):
+ * buildFunctionBundle (function-bundle.ts) writes ESM with a `require` banner, split into lazily
+ * loaded chunks, minified, with source maps, plus the files the function reads. X-Ray active; its
+ * own log group with retention; an explicit role that can only write to that log group (no
+ * AWSLambdaBasicExecutionRole).
  */
 export class GazetteFunction extends Construct {
-  public readonly function: NodejsFunction;
+  public readonly function: LambdaFunction;
+  /** What is bundled: the same spec `npm run bench -- --lambda-only` builds. */
+  public readonly bundle: FunctionBundleSpec;
+  /** POWERTOOLS_SERVICE_NAME, e.g. "gazette-api". */
+  public readonly serviceName: string;
   public readonly role: IRole;
   public readonly logGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: GazetteFunctionProps) {
     super(scope, id);
     const projectRoot = props.projectRoot ?? REPO_ROOT;
-    const entry = isAbsolute(props.entry) ? props.entry : join(projectRoot, props.entry);
+    const entry = props.entry;
+    this.serviceName = props.serviceName;
     const logLevel = props.logLevel ?? "INFO";
 
     this.logGroup = new LogGroup(this, "LogGroup", {
@@ -113,10 +108,19 @@ export class GazetteFunction extends Construct {
     this.logGroup.grantWrite(role);
     this.role = role;
 
-    const assetDirs = props.assetDirs ?? [];
-    this.function = new NodejsFunction(this, "Function", {
-      entry,
-      handler: props.handler ?? "handler",
+    this.bundle = { entry, files: props.files ?? [], external: props.external ?? [] };
+    const bundle = this.bundle;
+    this.function = new LambdaFunction(this, "Function", {
+      code: Code.fromAsset(projectRoot, {
+        // The hash of what is deployed (the bundle), not of the whole repository.
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: {
+          // Never used: local bundling always succeeds or throws (no Docker fallback).
+          image: DockerImage.fromRegistry("public.ecr.aws/sam/build-nodejs22.x"),
+          local: new LocalFunctionBundler(bundle, projectRoot),
+        },
+      }),
+      handler: `index.${props.handler ?? "handler"}`,
       description: props.description,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
@@ -129,34 +133,11 @@ export class GazetteFunction extends Construct {
       loggingFormat: LoggingFormat.JSON,
       applicationLogLevelV2: ApplicationLogLevel[logLevel],
       systemLogLevelV2: SystemLogLevel.INFO,
-      projectRoot,
-      depsLockFilePath: join(projectRoot, "package-lock.json"),
       environment: {
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         LOG_LEVEL: logLevel,
         NODE_OPTIONS: "--enable-source-maps",
         ...props.environment,
-      },
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: "node22",
-        mainFields: ["module", "main"],
-        banner: ESM_REQUIRE_BANNER,
-        externalModules: [...EXTERNAL_MODULES],
-        nodeModules: props.nodeModules ? [...props.nodeModules] : undefined,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (inputDir, outputDir) =>
-            assetDirs.map(
-              (dir) =>
-                `cp -R ${shellQuote(join(inputDir, dir))} ${shellQuote(join(outputDir, basename(dir)))}`,
-            ),
-        },
       },
     });
 
@@ -173,6 +154,24 @@ export class GazetteFunction extends Construct {
   }
 }
 
-function shellQuote(value: string): string {
-  return `'${value.replaceAll("'", `'\\''`)}'`;
+/**
+ * Bundles one function in-process (buildFunctionBundle). The spec is a public field on purpose:
+ * CDK keys its cache of staged assets by the bundling options serialised as JSON, where a bare
+ * function would vanish and every function's asset would be the first one's.
+ */
+class LocalFunctionBundler implements ILocalBundling {
+  /** Private (not serialised): the asset hash must not depend on where the repository is checked out. */
+  readonly #projectRoot: string;
+
+  constructor(
+    readonly spec: FunctionBundleSpec,
+    projectRoot: string,
+  ) {
+    this.#projectRoot = projectRoot;
+  }
+
+  tryBundle(outputDir: string): boolean {
+    buildFunctionBundle(this.spec, outputDir, this.#projectRoot);
+    return true;
+  }
 }

@@ -6,6 +6,7 @@ import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import { Construct } from "constructs";
 import { grantSend } from "./access.js";
 import { QUEUE_CONSUMER_CONCURRENCY } from "./concurrency.js";
+import type { BundleFile } from "./function-bundle.js";
 import type { GazetteData } from "./gazette-data.js";
 import { GazetteFunction } from "./gazette-function.js";
 import { QueueWithDlq } from "./queue-with-dlq.js";
@@ -50,7 +51,8 @@ export interface GazetteRepostsProps {
   /** Where overdue escalations go. */
   readonly eventsQueue: QueueWithDlq;
   readonly environment: Readonly<Record<string, string>>;
-  readonly assetDirs: readonly string[];
+  /** Files each repost function reads at run time. */
+  readonly files: readonly BundleFile[];
   readonly fanoutTimeout: Duration;
   readonly deliveryTimeout: Duration;
   /** @default DEFAULT_SITE_QUEUE_NAME_PATTERN */
@@ -73,14 +75,14 @@ export class GazetteReposts extends Construct {
 
   constructor(scope: Construct, id: string, props: GazetteRepostsProps) {
     super(scope, id);
-    const { data, queues, eventsQueue, environment, assetDirs } = props;
+    const { data, queues, eventsQueue, environment, files } = props;
 
     this.fanoutFunction = new GazetteFunction(this, "FanoutFunction", {
       entry: props.entry ?? "functions/repost-fanout.ts",
       serviceName: "gazette-repost-fanout",
       description: "Reposts: one page of sites per message → notices → delivery messages",
       timeout: props.fanoutTimeout,
-      assetDirs,
+      files,
       environment,
     });
     // Least privilege: records, documents' content blobs (read), its own queue's next page and DLQ, deliveries.
@@ -102,7 +104,7 @@ export class GazetteReposts extends Construct {
       serviceName: "gazette-repost-delivery",
       description: "Reposts: signed webhooks / site-queue messages, verification of reposted pages",
       timeout: props.deliveryTimeout,
-      assetDirs,
+      files,
       environment,
     });
     // Least privilege: records, content blobs (read), its own queue (retry hops) and DLQ (exhausted).
@@ -143,7 +145,7 @@ export class GazetteReposts extends Construct {
       serviceName: "gazette-repost-tick",
       description: "Reposts: reminders, overdue escalation, re-checks (EventBridge schedule)",
       timeout: Duration.minutes(5),
-      assetDirs,
+      files,
       environment,
     });
     this.tickFunction.role.addManagedPolicy(data.tableReadWritePolicy);

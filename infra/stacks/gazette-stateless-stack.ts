@@ -4,24 +4,20 @@ import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { Construct } from "constructs";
 import { grantSend } from "../constructs/access.js";
 import { QUEUE_CONSUMER_CONCURRENCY } from "../constructs/concurrency.js";
-import { GazetteApi, type JwtAuthSettings } from "../constructs/gazette-api.js";
 import {
-  ArchiveQueue,
-  GazetteArchive,
-  MUPDF_ASSET_DIR,
+  FONT_FILES,
+  MUPDF_FILES,
   MUPDF_WASM_ENVIRONMENT,
-} from "../constructs/gazette-archive.js";
+  TEMPLATE_FILES,
+} from "../constructs/function-bundle.js";
+import { GazetteApi, type JwtAuthSettings } from "../constructs/gazette-api.js";
+import { ArchiveQueue, GazetteArchive } from "../constructs/gazette-archive.js";
 import type { GazetteData } from "../constructs/gazette-data.js";
 import { GazetteFunction } from "../constructs/gazette-function.js";
 import { GazetteReposts, RepostQueues } from "../constructs/gazette-reposts.js";
 import type { GazetteSearch } from "../constructs/gazette-search.js";
 import { PublicSite } from "../constructs/public-site.js";
 import { QueueWithDlq } from "../constructs/queue-with-dlq.js";
-
-/** Directories every function needs beside its bundle (the site renderer loads templates/*.hbs at start). */
-const FUNCTION_ASSET_DIRS = ["templates"] as const;
-/** The API function renders previews and the publisher renders editions: both need the font files. */
-const API_ASSET_DIRS = ["templates", "fonts"] as const;
 
 export interface GazetteStatelessStackProps extends StackProps {
   /** The stateful resources (from GazetteStatefulStack.data). */
@@ -65,11 +61,37 @@ export interface GazetteStatelessStackProps extends StackProps {
   /**
    * Public address of the site (GAZETTE_BASE_URL): links in feeds, and the document URLs and ack
    * URLs that repost notices send to subordinate sites.
-   * @default `https://${siteDomainNames[0]}` when a custom domain is set, else unset
+   * @default `https://${siteDomainNames[0]}` when a custom domain is set; one of the two is required
    */
   readonly publicBaseUrl?: string;
   /** The OpenSearch domain (GazetteStatefulStack.search): the API searches it, the events function indexes. */
   readonly search?: GazetteSearch | undefined;
+}
+
+/**
+ * The site's public address: `publicBaseUrl`, else https:// + the first custom domain. Without
+ * either, synthesis fails: every link the functions hand out (feeds, repost notices and their
+ * acknowledgement URLs) would point at the local default, http://127.0.0.1:3000.
+ */
+export function sitePublicBaseUrl(
+  publicBaseUrl: string | undefined,
+  siteDomainNames: readonly string[] | undefined,
+): string {
+  if (publicBaseUrl) {
+    if (!/^https?:\/\/[^/\s]+(\/\S*)?$/.test(publicBaseUrl)) {
+      throw new Error(
+        `context publicBaseUrl must be an http(s) URL such as https://gazette.example.gov.cn, got "${publicBaseUrl}"`,
+      );
+    }
+    return publicBaseUrl.replace(/\/+$/, "");
+  }
+  const firstDomain = siteDomainNames?.[0];
+  if (firstDomain) return `https://${firstDomain}`;
+  throw new Error(
+    "The site's public address is missing: synthesise with -c publicBaseUrl=https://<site domain> " +
+      "(or -c siteDomainName=<domain> -c siteCertificateArn=<ACM ARN in us-east-1>). Feeds, repost " +
+      "notices and their acknowledgement links are built from it; without it they would point at http://127.0.0.1:3000.",
+  );
 }
 
 /** Compute and edge: the events queue, both functions, the HTTP API and CloudFront. Safe to replace. */
@@ -133,8 +155,7 @@ export class GazetteStatelessStack extends Stack {
     // Archive (issue 5): one message per scanned page or ingested text.
     this.archiveQueue = new ArchiveQueue(this, "ArchiveQueue");
 
-    const firstDomain = siteDomainNames?.[0];
-    const baseUrl = publicBaseUrl ?? (firstDomain ? `https://${firstDomain}` : undefined);
+    const baseUrl = sitePublicBaseUrl(publicBaseUrl, siteDomainNames);
     const environment = {
       GAZETTE_MODE: "aws",
       GAZETTE_PUBLISHING: "queued",
@@ -147,7 +168,7 @@ export class GazetteStatelessStack extends Stack {
       ...this.archiveQueue.environment(),
       ...(search ? { GAZETTE_SEARCH: "opensearch", GAZETTE_OPENSEARCH_URL: search.url } : {}),
       // The CloudFront domain cannot be used here (the distribution depends on the API function).
-      ...(baseUrl ? { GAZETTE_BASE_URL: baseUrl } : {}),
+      GAZETTE_BASE_URL: baseUrl,
       NODE_OPTIONS: "--enable-source-maps",
     };
 
@@ -159,7 +180,7 @@ export class GazetteStatelessStack extends Stack {
       memorySize: 2048,
       timeout: Duration.seconds(29),
       // mupdf (scan uploads are inspected before they are accepted) needs its WebAssembly binary.
-      assetDirs: [...API_ASSET_DIRS, MUPDF_ASSET_DIR],
+      files: [...TEMPLATE_FILES, ...FONT_FILES, ...MUPDF_FILES],
       environment: { ...environment, ...MUPDF_WASM_ENVIRONMENT },
     });
     // Least privilege: api = table read/write + blob read/write + publish events.
@@ -177,7 +198,7 @@ export class GazetteStatelessStack extends Stack {
       // pdf-lib and fontkit are single-threaded; memory also buys CPU share in Lambda.
       memorySize: 3008,
       timeout: publisherTimeout,
-      assetDirs: API_ASSET_DIRS,
+      files: [...TEMPLATE_FILES, ...FONT_FILES],
       environment,
     });
     // Least privilege: publisher = table read/write + blob read/write + queue edition.published.
@@ -198,7 +219,7 @@ export class GazetteStatelessStack extends Stack {
       serviceName: "gazette-events",
       description: "Gazette domain-event consumer (SQS, partial batch failures)",
       timeout: eventsTimeout,
-      assetDirs: FUNCTION_ASSET_DIRS,
+      // Reads no files: it renders nothing (copies published files, records, indexes).
       environment,
     });
     // Least privilege: events = table read/write + consume events + copy published files to the
@@ -231,7 +252,8 @@ export class GazetteStatelessStack extends Stack {
       queues: this.repostQueues,
       eventsQueue: this.eventsQueue,
       environment,
-      assetDirs: FUNCTION_ASSET_DIRS,
+      // The repost functions render nothing: no templates or fonts.
+      files: [],
       fanoutTimeout: repostFanoutTimeout,
       deliveryTimeout: repostDeliveryTimeout,
       entry: repostEntry,
@@ -241,7 +263,7 @@ export class GazetteStatelessStack extends Stack {
       data,
       queue: this.archiveQueue,
       environment,
-      assetDirs: FUNCTION_ASSET_DIRS,
+      files: TEMPLATE_FILES,
       search,
       entry: archiveEntry,
     });

@@ -105,12 +105,13 @@ export function createArchiveRoutes(deps: {
         return jsonResponse({ job }, 202, { location: `/api/archive/jobs/${job.id}` });
       }
       if (!isMultipartType(type)) {
-        throw new InvalidArchiveRequestError("unsupported media type", [
-          problem(
-            "Content-Type",
-            "unsupported_media_type",
-            "Send multipart/form-data with `files`, or JSON with `keys`",
-          ),
+        // 415 as on every route (src/http/body.ts): the media type, not a field, is wrong.
+        throw new HttpProblem(415, [
+          {
+            code: "unsupported_media_type",
+            field: "Content-Type",
+            message: "Send multipart/form-data with `files`, or JSON with `keys`",
+          },
         ]);
       }
       const form = await readMultipart(c.req.raw);

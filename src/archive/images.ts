@@ -18,6 +18,7 @@
 import "./mupdf-wasm.js";
 import * as mupdf from "mupdf";
 import {
+  InvalidArchiveRequestError,
   PageUnreadableError,
   problem,
   ScanTooLargeError,
@@ -216,8 +217,9 @@ export function inspectScan(bytes: Uint8Array, field: string, limits: ScanLimits
     }
     if (pages < 1) throw corrupt("no pages");
     if (pages > limits.maxPages) {
-      throw new ScanTooLargeError("too many pages", [
-        problem(field, "too_many_pages", `A job may have at most ${limits.maxPages} pages`),
+      // 400 like a job whose files together have too many pages (ingest.ts checkPageTotal).
+      throw new InvalidArchiveRequestError("too many pages", [
+        problem(field, "too_many_pages", `A job may have at most ${limits.maxPages} pages; split the upload`),
       ]);
     }
     if (format === "pdf") {

@@ -131,6 +131,8 @@ export class ArchiveIngest {
    * Scans stored by direct uploads (POST /api/archive/uploads): each key is the scan's
    * content-addressed place, used as is (a scan is stored once). Each is checked as a multipart
    * file is, and its bytes must hash to the key and its format match the key's extension.
+   * Keys outside archive/scans/ (an edition PDF, a document's original, `../editor-token`) are
+   * refused by the schema before anything is read (400 invalid_format on keys.N).
    */
   async submitScanKeys(input: unknown, by: string): Promise<ArchiveJob> {
     const parsed = scanKeyIngestSchema.safeParse(input);

@@ -2,7 +2,7 @@
  * The archive's records: jobs (one ingest), pages (one OCR'd page of a scan job), items (one
  * historical document found), and the listings for browsing by year and issue.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { DATE_KINDS, type DatedEvent, type DateKind, isValidIsoDate } from "../documents/dates.js";
 import type { ScanFormat } from "./images.js";
 import { fieldMappingSchema } from "./ingest/formats/json.js";

@@ -33,7 +33,10 @@ export interface ArchiveOptions {
   readonly gazette: GazetteSettings & { readonly baseUrl?: string };
   readonly search?: SearchIndex | undefined;
   readonly logger?: Logger | undefined;
-  /** Default: the native tesseract CLI where installed (GAZETTE_OCR_ENGINE=tesseract.js turns it off), else tesseract.js. */
+  /**
+   * The OCR engine, for the processes that read pages (the archive consumer, the local server):
+   * usually loadOcrEngine (./ocr/load.ts). Left out (the API), reading a page fails; nothing else needs it.
+   */
   readonly ocr?: (() => Promise<OcrEngine>) | undefined;
   readonly limits?: ScanLimits | undefined;
   readonly maxAttempts?: number | undefined;
@@ -48,10 +51,8 @@ export function createArchive(options: ArchiveOptions): Archive {
   let engine: Promise<OcrEngine> | undefined;
   const ocr =
     options.ocr ??
-    // Loaded on first use, like mupdf: only the archive consumer ever reads a page.
     (async () => {
-      const { createOcrEngine } = await import("./ocr/engine.js");
-      return createOcrEngine({ native: process.env.GAZETTE_OCR_ENGINE === "tesseract.js" ? "off" : "auto" });
+      throw new Error("No OCR engine here: pages are read by the archive consumer (loadOcrEngine)");
     });
   const service = new ArchiveService({
     platform: options.platform,

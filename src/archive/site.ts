@@ -15,6 +15,7 @@ import { Hono } from "hono";
 import type { GazetteSettings } from "../config.js";
 import { DATE_KIND_LABELS, type DateKind } from "../documents/dates.js";
 import { findTemplatesDir } from "../site/render.js";
+import { ArchiveNotFoundError } from "./errors.js";
 import type { ArchiveItem, ItemSummary } from "./model.js";
 import { parseHocr } from "./ocr/hocr.js";
 import type { ArchiveService } from "./service.js";
@@ -181,8 +182,10 @@ export class ArchiveSite {
     let item: ArchiveItem;
     try {
       item = await this.archive.getItem(id);
-    } catch {
-      return undefined;
+    } catch (error) {
+      // Only "no such item" is a 404; a storage outage is the app's 503, not a missing page.
+      if (error instanceof ArchiveNotFoundError) return undefined;
+      throw error;
     }
     const q = query.trim().slice(0, 50);
     const { paragraphs, hits } = markedParagraphs(item.text, q);
@@ -235,8 +238,9 @@ export class ArchiveSite {
       let item: ArchiveItem;
       try {
         item = await this.archive.getItem(c.req.param("id"));
-      } catch {
-        return notFound();
+      } catch (error) {
+        if (error instanceof ArchiveNotFoundError) return notFound();
+        throw error;
       }
       const key = item.pages.find((p) => p.page === Number(m[1]))?.imageKey;
       const blob = key ? await this.archive.blob(key) : undefined;

@@ -1,5 +1,5 @@
-import * as OpenCC from "opencc-js";
 import { parseChineseNumber } from "./dates.js";
+import { charConverter } from "./han-variants.js";
 
 /**
  * 发文字号 (document numbers): the one grammar that intake, the archive and search share.
@@ -80,8 +80,8 @@ const ORDER_WORD = "令|公告|通告";
 // ---------------------------------------------------------------------------------------------
 // Characters
 
-const toSimplified = [OpenCC.Converter({ from: "tw", to: "cn" }), OpenCC.Converter({ from: "hk", to: "cn" })];
-const toTraditional = OpenCC.Converter({ from: "cn", to: "tw" });
+const toSimplified = [charConverter("tw→cn"), charConverter("hk→cn")];
+const toTraditional = charConverter("cn→tw");
 const simplifiedChar = new Map<string, string>();
 
 /** Full-width ASCII letters and digits → ASCII; Traditional → Simplified; one character each. */

@@ -9,8 +9,8 @@ import { monotonicFactory } from "ulid";
 import type { IntakeLimits } from "../config.js";
 import { RecordStorePersistenceLayer } from "../idempotency/record-store-persistence.js";
 import { ConditionFailedError } from "../platform/errors.js";
-import type { Platform, WriteCondition } from "../platform/ports.js";
-import { convertDocx, DocxError } from "./docx.js";
+import { addToOutbox, sendFromOutbox } from "../platform/outbox.js";
+import type { Platform, RecordKey, WriteCondition } from "../platform/ports.js";
 import {
   DocumentNotFoundError,
   DuplicateDocumentError,
@@ -19,22 +19,24 @@ import {
   problem,
   UnsupportedMediaError,
 } from "./errors.js";
+import { type DocumentAcceptedEvent, EVENTS_QUEUE } from "./events.js";
 import type { DocumentState, DocumentSummary, GazetteDocument } from "./model.js";
 import { summarize } from "./model.js";
 import { DOCUMENTS_INDEX, docKeys, docNumberClaimKey, readDocument, toStoredDocument } from "./records.js";
 import { type Submission, validateSubmission } from "./submission.js";
 
-/** Queue that carries domain events (document.accepted, …). */
-export const EVENTS_QUEUE = "events";
+export { type DocumentAcceptedEvent, EVENTS_QUEUE };
 
-export interface DocumentAcceptedEvent {
-  readonly type: "document.accepted";
-  readonly documentId: string;
-  readonly title: string;
-  readonly docNumber: string | null;
-  readonly issuers: readonly string[];
-  readonly receivedBy: string;
-  readonly at: string;
+function acceptedEvent(document: GazetteDocument): DocumentAcceptedEvent {
+  return {
+    type: "document.accepted",
+    documentId: document.id,
+    title: document.title,
+    docNumber: document.docNumber,
+    issuers: document.issuers,
+    receivedBy: document.receivedBy,
+    at: document.receivedAt,
+  };
 }
 
 export interface IntakeOptions {
@@ -216,6 +218,8 @@ export class DocumentIntake {
         ]);
       }
       const hints = hintsFrom(request.input);
+      // The .docx reader (mammoth, htmlparser2, xmldom) loads on the first upload, not at start.
+      const { convertDocx, DocxError } = await import("./docx.js");
       try {
         const converted = await convertDocx(
           bytes,
@@ -265,7 +269,21 @@ export class DocumentIntake {
     // and deletes the blobs this request created, so nothing is left half-stored.
     const claims = await this.claimDocNumbers(document, submission);
     const created: string[] = [];
+    let outbox: RecordKey | undefined;
+    const event = acceptedEvent(document);
     try {
+      // The audit event is noted before the commit, so it cannot be lost after it (outbox.ts).
+      outbox = await addToOutbox(
+        platform.records,
+        {
+          queue: EVENTS_QUEUE,
+          body: JSON.stringify(event),
+          requires: docKeys(document.id),
+          // The content blob is this document's alone (the .docx original is shared by content).
+          orphans: stored.content ? [stored.content.key] : [],
+        },
+        now,
+      );
       if (request.docx && source.blobKey) {
         try {
           await platform.blobs.put(source.blobKey, request.docx.bytes, {
@@ -295,9 +313,11 @@ export class DocumentIntake {
     } catch (error) {
       await this.releaseClaims(claims, document.id);
       for (const key of created) await platform.blobs.delete(key).catch(() => undefined);
+      // Left behind, the relay drops it: its document does not exist.
+      if (outbox) await platform.records.delete(outbox).catch(() => undefined);
       throw error;
     }
-    await this.announce(document);
+    await this.announce(outbox, event);
     return document;
   }
 
@@ -355,20 +375,15 @@ export class DocumentIntake {
     }
   }
 
-  private async announce(document: GazetteDocument) {
-    const event: DocumentAcceptedEvent = {
-      type: "document.accepted",
-      documentId: document.id,
-      title: document.title,
-      docNumber: document.docNumber,
-      issuers: document.issuers,
-      receivedBy: document.receivedBy,
-      at: document.receivedAt,
-    };
+  /** Sends document.accepted and clears its outbox entry; on failure the relay sends it later. */
+  private async announce(outbox: RecordKey, event: DocumentAcceptedEvent) {
     try {
-      await this.options.platform.queues.send(EVENTS_QUEUE, [{ body: JSON.stringify(event) }]);
+      await sendFromOutbox(this.options.platform, outbox, {
+        queue: EVENTS_QUEUE,
+        body: JSON.stringify(event),
+      });
     } catch (error) {
-      // The document is committed; the event feeds the audit trail and must not undo acceptance.
+      // The document is committed and the event is in the outbox: the relay (tick) sends it.
       this.options.onEventError?.(error, event);
     }
   }

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { IntakeLimits } from "../config.js";
 import type { Attachment, Block } from "./blocks.js";
 import { parsePlainBody, validateBlocks } from "./body.js";

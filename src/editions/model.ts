@@ -60,6 +60,53 @@ export interface Edition {
    * CloudFront serves); where a site copy is configured, the site shows the edition only then.
    */
   readonly siteCopiedAt?: string | null | undefined;
+  /**
+   * The publication attempt whose files the edition is stored under (see attemptBlobKey): 1 when
+   * absent. Raised when the files a crashed, never-published attempt left behind no longer match
+   * what is rendered now (a setting, template, font or release changed meanwhile).
+   */
+  readonly attempt?: number | undefined;
+  /**
+   * When each step after the switch was done (see completion.ts): documents published, the event
+   * announced, and each subscriber of edition.published. Absent on editions stored before it
+   * existed.
+   */
+  readonly completion?: Readonly<Partial<Record<CompletionStep, string>>> | undefined;
+  /** When edition.published was last sent again because its completion had stalled. */
+  readonly reannouncedAt?: string | null | undefined;
+}
+
+/**
+ * The steps that complete a publication after its switch, in order: the documents become
+ * "published", edition.published is queued, and its subscriber copies the files to the site
+ * store (AWS), records the audit entries and the statuses the edition sets, indexes it for search
+ * and fans out repost notices.
+ */
+export const COMPLETION_STEPS = [
+  "documents",
+  "announced",
+  "siteCopy",
+  "audit",
+  "statuses",
+  "index",
+  "fanout",
+] as const;
+export type CompletionStep = (typeof COMPLETION_STEPS)[number];
+
+/** When a completion step was done, or null. */
+export function completionDoneAt(edition: Edition, step: CompletionStep): string | null {
+  if (edition.status !== "published") return null;
+  const at = edition.completion?.[step];
+  if (at) return at;
+  if (step === "announced") return edition.announcedAt;
+  if (step === "siteCopy") return edition.siteCopiedAt ?? null;
+  // Published and announced before the steps were recorded: the old flow did them together.
+  if (edition.completion === undefined && edition.announcedAt) return edition.announcedAt;
+  return null;
+}
+
+export function completionPending(edition: Edition): CompletionStep[] {
+  return COMPLETION_STEPS.filter((step) => completionDoneAt(edition, step) === null);
 }
 
 /** The rendering-related settings of the gazette. */
@@ -120,6 +167,16 @@ export interface EditionView {
   readonly publishedBy: string | null;
   readonly documents: readonly EditionDocumentView[];
   readonly urls?: EditionUrls | undefined;
+  /** The publication attempt (1 unless a crashed attempt's files had to be left behind). */
+  readonly attempt: number;
+  /**
+   * Once published: each step that completes the publication, with when it was done (null while
+   * pending; the tick resumes pending steps by itself). Null for a draft.
+   */
+  readonly completion: {
+    readonly complete: boolean;
+    readonly steps: readonly { readonly step: CompletionStep; readonly doneAt: string | null }[];
+  } | null;
 }
 
 /** One line of GET /api/editions. */

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { EVENTS_QUEUE } from "../documents/intake.js";
+import { EVENTS_QUEUE } from "../documents/events.js";
 import type { GazetteDocument } from "../documents/model.js";
 import { readDocument } from "../documents/records.js";
 import { ConditionFailedError, StorageError } from "../platform/errors.js";
@@ -7,7 +7,7 @@ import type { BlobMetadata, BlobStore, Platform, RecordStore, StoredRecord } fro
 import { setDocumentState } from "./document-state.js";
 import { EditionConflictError, EditionNotFoundError, PlacementRefusedError, problem } from "./errors.js";
 import type { DocumentUrls, Edition, EditionSettings, EditionUrls } from "./model.js";
-import { cumulativeFromId, editionKeys, manifestKey } from "./records.js";
+import { attemptBlobKey, cumulativeFromId, editionKeys, manifestKey } from "./records.js";
 import { buildRenderInput } from "./render-input.js";
 import type { DocumentPlacement, EditionInfo, EditionRenderInput } from "./render-model.js";
 
@@ -126,6 +126,19 @@ export async function writeOnce(
   }
 }
 
+/** True when a file of this attempt exists with other bytes than those rendered now. */
+async function attemptIsStale(
+  blobs: BlobStore,
+  files: readonly { readonly key: string; readonly bytes: Uint8Array }[],
+  attempt: number | undefined,
+): Promise<boolean> {
+  for (const file of files) {
+    const existing = await blobs.head(attemptBlobKey(file.key, attempt));
+    if (existing && existing.sha256 !== sha256Hex(file.bytes)) return true;
+  }
+  return false;
+}
+
 export async function loadEdition(
   records: RecordStore,
   editionId: string,
@@ -216,27 +229,46 @@ export function serializeManifest(manifest: EditionManifest): Uint8Array {
   return new TextEncoder().encode(`${JSON.stringify(ordered, null, 2)}\n`);
 }
 
-async function readManifest(blobs: BlobStore, edition: Edition): Promise<EditionManifest> {
-  const blob = await blobs.get(manifestKey(edition));
+export async function readManifest(blobs: BlobStore, edition: Edition): Promise<EditionManifest> {
+  const blob = await blobs.get(attemptBlobKey(manifestKey(edition), edition.attempt));
   if (!blob) throw new Error(`Edition ${edition.id} is published but its manifest is missing`);
   return JSON.parse(new TextDecoder().decode(blob.bytes)) as EditionManifest;
 }
 
 /**
  * After the switch: documents become "published", edition.published is queued, and the edition
- * notes that it was announced. Each step is idempotent; a crash anywhere here is completed by the
- * next publish call (which finds announcedAt unset), so the event goes out at least once and, short
- * of a crash between sending and noting it, exactly once. Consumers must still be idempotent.
+ * notes that both are done (completion.documents, completion.announced, announcedAt). Each step is
+ * idempotent; a crash anywhere here is completed by the tick (see completion.ts) or the next
+ * publish call, both of which find announcedAt unset, so the event goes out at least once and,
+ * short of a crash between sending and noting it, exactly once. Consumers must still be idempotent.
  */
-async function completePublication(
-  platform: Platform,
+export async function completePublication(
+  platform: Pick<Platform, "records" | "queues">,
   record: StoredRecord<Edition>,
   now: () => Date,
 ): Promise<Edition> {
   const edition = record.data;
-  if (edition.announcedAt) return edition;
+  if (edition.status !== "published" || edition.announcedAt) return edition;
   for (const id of edition.documents) await setDocumentState(platform.records, id, "published");
-  const event: EditionPublishedEvent = {
+  await platform.queues.send(EVENTS_QUEUE, [{ body: JSON.stringify(publishedEvent(edition)) }]);
+  const at = now().toISOString();
+  const announced: Edition = {
+    ...edition,
+    announcedAt: at,
+    completion: { ...edition.completion, documents: at, announced: at },
+  };
+  try {
+    await putEdition(platform.records, announced, record.version);
+    return announced;
+  } catch (error) {
+    if (error instanceof ConditionFailedError) return (await mustLoad(platform.records, edition.id)).data;
+    throw error;
+  }
+}
+
+/** The edition.published event of a published edition (the same on every send). */
+export function publishedEvent(edition: Edition): EditionPublishedEvent {
+  return {
     type: "edition.published",
     editionId: edition.id,
     year: edition.year,
@@ -248,15 +280,6 @@ async function completePublication(
     documents: edition.documents,
     urls: edition.urls!,
   };
-  await platform.queues.send(EVENTS_QUEUE, [{ body: JSON.stringify(event) }]);
-  const announced: Edition = { ...edition, announcedAt: now().toISOString() };
-  try {
-    await putEdition(platform.records, announced, record.version);
-    return announced;
-  } catch (error) {
-    if (error instanceof ConditionFailedError) return (await mustLoad(platform.records, edition.id)).data;
-    throw error;
-  }
 }
 
 function failureMessage(error: unknown): string {
@@ -342,7 +365,9 @@ export async function requestPublication(
  *   4. flush, then flip the edition record to "published" with its URLs — the one switch;
  *   5. mark the documents published and queue edition.published (completePublication).
  * A crash before 4 leaves a draft (with unreferenced artifacts a retry finds identical and
- * keeps); a crash after 4 leaves a published edition that the next call completes. Calling it
+ * keeps — or, when what is rendered has changed since, leaves behind and writes anew under the
+ * next attempt's keys); a crash after 4 leaves a published edition that the tick (completion.ts)
+ * or the next call completes. Calling it
  * again on a published edition returns the same manifest.
  */
 export async function publishEdition(editionId: string, deps: PublishDeps): Promise<PublishResult> {
@@ -380,17 +405,46 @@ export async function publishEdition(editionId: string, deps: PublishDeps): Prom
     }
     const manifestBlobKey = manifestKey(edition);
     checkArtifacts(rendered.artifacts, manifestBlobKey);
-    const entries: ManifestEntry[] = [];
-    for (const artifact of rendered.artifacts) {
-      const meta = await writeOnce(platform.blobs, artifact.key, artifact.bytes, artifact.contentType);
-      if (artifact.authentic) entries.push({ url: url(artifact.key), sha256: meta.sha256, bytes: meta.size });
-    }
     const manifest: EditionManifest = {
       edition: editionInfo(edition),
       publishedAt: publishing.startedAt,
-      artifacts: entries,
+      artifacts: rendered.artifacts.flatMap((a) =>
+        a.authentic ? [{ url: url(a.key), sha256: sha256Hex(a.bytes), bytes: a.bytes.byteLength }] : [],
+      ),
     };
-    await writeOnce(platform.blobs, manifestBlobKey, serializeManifest(manifest), "application/json");
+    const files = [
+      ...rendered.artifacts.map((a) => ({ key: a.key, bytes: a.bytes, contentType: a.contentType })),
+      { key: manifestBlobKey, bytes: serializeManifest(manifest), contentType: "application/json" },
+    ];
+    // Files a crashed attempt left that differ from what is rendered now (a setting, template,
+    // font or release changed since): never published, so not the record; write-once, so not
+    // overwritten. The publication moves on to a new attempt, stored under new keys.
+    if (await attemptIsStale(platform.blobs, files, edition.attempt)) {
+      try {
+        await putEdition(
+          platform.records,
+          { ...edition, attempt: (edition.attempt ?? 1) + 1 },
+          record.version,
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionFailedError)) throw error;
+      }
+      continue; // look again (and render for the new attempt)
+    }
+    try {
+      for (const file of files) {
+        await writeOnce(
+          platform.blobs,
+          attemptBlobKey(file.key, edition.attempt),
+          file.bytes,
+          file.contentType,
+        );
+      }
+    } catch (error) {
+      // A concurrent attempt wrote other bytes meanwhile: the next round sees it and moves on.
+      if (error instanceof EditionConflictError) continue;
+      throw error;
+    }
     // Everything the switch points at must be durable before the switch can be.
     await platform.flush();
     const { urls, documentUrls } = linkUrls(rendered.artifacts, url, manifestBlobKey);
@@ -402,6 +456,7 @@ export async function publishEdition(editionId: string, deps: PublishDeps): Prom
       publishedBy: publishing.by,
       urls,
       documentUrls,
+      completion: {},
     };
     let switched: StoredRecord<Edition>;
     try {

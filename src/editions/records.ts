@@ -41,3 +41,17 @@ export interface PlacementClaim {
 export function manifestKey(edition: { readonly year: number; readonly issue: number }): string {
   return `editions/${edition.year}/${edition.issue}.manifest.json`;
 }
+
+/**
+ * Where the file published at `key` is stored for a publication attempt. Attempt 1 (and editions
+ * stored before attempts existed) uses the key itself; a later attempt — after the files of a
+ * never-published attempt stopped matching what is rendered now — inserts `@{attempt}` before the
+ * first dot of the file name (documents/X.pdf → documents/X@2.pdf), so write-once files of the
+ * abandoned attempt are never overwritten and never served. Public URLs do not change.
+ */
+export function attemptBlobKey(key: string, attempt: number | undefined): string {
+  if (!attempt || attempt <= 1) return key;
+  const slash = key.lastIndexOf("/");
+  const dot = key.indexOf(".", slash + 1);
+  return dot < 0 ? `${key}@${attempt}` : `${key.slice(0, dot)}@${attempt}${key.slice(dot)}`;
+}

@@ -13,6 +13,9 @@ import {
   problem,
 } from "./errors.js";
 import {
+  COMPLETION_STEPS,
+  completionDoneAt,
+  completionPending,
   type Edition,
   type EditionDocumentView,
   type EditionSettings,
@@ -508,6 +511,13 @@ export class EditionService {
       publishedBy: edition.publishedBy,
       documents: docs,
       ...(published && edition.urls ? { urls: edition.urls } : {}),
+      attempt: edition.attempt ?? 1,
+      completion: published
+        ? {
+            complete: completionPending(edition).length === 0,
+            steps: COMPLETION_STEPS.map((step) => ({ step, doneAt: completionDoneAt(edition, step) })),
+          }
+        : null,
     };
   }
 }

@@ -1,12 +1,13 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import type { AuditLog } from "../audit/audit-log.js";
-import type { DocumentAcceptedEvent } from "../documents/intake.js";
-import { EVENTS_QUEUE } from "../documents/intake.js";
+import { type DocumentAcceptedEvent, EVENTS_QUEUE } from "../documents/events.js";
+import { completionStepPending, markCompletionStep } from "../editions/completion.js";
 import { recordEditionPublished } from "../editions/events.js";
+import type { CompletionStep } from "../editions/model.js";
 import type { EditionPublishedEvent } from "../editions/publish.js";
 import { PermanentMessageError } from "../platform/errors.js";
-import type { BlobStore, Platform, QueuePort } from "../platform/ports.js";
+import type { BlobStore, Platform, QueuePort, RecordStore } from "../platform/ports.js";
 import { createSqsHandler } from "../platform/sqs-consumer.js";
 import { copyEditionToSite } from "../publishing/site-copy.js";
 import { enqueueFanout } from "../reposts/fanout.js";
@@ -35,6 +36,8 @@ export function createEventsHandler(deps: {
     | undefined;
   /** Indexes an edition's public documents for search once it is published; left out, nothing is. */
   readonly searchIndexing?: GazetteIndexingDeps | undefined;
+  /** Where each completion step of a publication is noted (the records of the edition). */
+  readonly completion?: { readonly records: RecordStore; readonly now: () => Date } | undefined;
   readonly logger?: Logger;
 }): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
   return createSqsHandler({
@@ -57,15 +60,31 @@ export function createEventsHandler(deps: {
         }
         case "edition.published": {
           const e = body as EditionPublishedEvent;
+          // Each step is noted on the edition once done (GET /api/editions/{id} shows them), and a
+          // redelivered or re-sent event skips the steps already noted; the tick re-sends the event
+          // while a step stays pending (src/editions/completion.ts).
+          const records = deps.completion?.records;
+          const step = async (name: CompletionStep, run: () => Promise<unknown>) => {
+            if (records && !(await completionStepPending(records, e.editionId, name))) return;
+            await run();
+            if (records)
+              await markCompletionStep(records, e.editionId, name, deps.completion!.now().toISOString());
+          };
           // First: the edition shows on the site only once its files are where readers get them,
           // and the subscribers below (search, reposts) hand out its URLs.
-          if (deps.siteCopy) await copyEditionToSite(deps.siteCopy.platform, deps.siteCopy.site, e.editionId);
-          await recordEditionPublished(deps.audit, e);
-          await deps.statuses.recordEdition(e.editionId);
+          const siteCopy = deps.siteCopy;
+          await step("siteCopy", async () => {
+            if (siteCopy) await copyEditionToSite(siteCopy.platform, siteCopy.site, e.editionId);
+          });
+          await step("audit", () => recordEditionPublished(deps.audit, e));
+          await step("statuses", () => deps.statuses.recordEdition(e.editionId));
           // After the statuses, so the index gets the statuses this edition sets.
-          if (deps.searchIndexing) await indexPublishedDocuments(deps.searchIndexing, e.documents);
+          const searchIndexing = deps.searchIndexing;
+          await step("index", async () => {
+            if (searchIndexing) await indexPublishedDocuments(searchIndexing, e.documents);
+          });
           // Reposts: one fan-out message per document (idempotent downstream, keyed per document × site).
-          await enqueueFanout(deps.queues, e);
+          await step("fanout", () => enqueueFanout(deps.queues, e));
           return;
         }
         case "repost.overdue": {

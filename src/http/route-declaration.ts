@@ -5,7 +5,7 @@
  *
  * Kept free of runtime dependencies beyond zod so the CDK app can import the declarations.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { Config } from "../config.js";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";

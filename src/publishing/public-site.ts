@@ -1,5 +1,6 @@
 import type { Edition } from "../editions/model.js";
 import {
+  attemptBlobKey,
   cumulativeFromId,
   EDITIONS_PARTITION,
   editionKeys,
@@ -92,7 +93,7 @@ export class PublicSite {
   }
 
   private async index(edition: Edition): Promise<EditionSiteInput | undefined> {
-    const blob = await this.platform.blobs.get(editionIndexKey(edition));
+    const blob = await this.platform.blobs.get(attemptBlobKey(editionIndexKey(edition), edition.attempt));
     if (!blob) return undefined;
     const index = JSON.parse(new TextDecoder().decode(blob.bytes)) as EditionIndex;
     return {
@@ -170,7 +171,9 @@ export class PublicSite {
     const input = await this.index(edition);
     if (!input) return undefined;
     const ids = input.edition.sections.flatMap((s) => s.documents.map((d) => d.id));
-    const texts = await Promise.all(ids.map((id) => this.platform.blobs.get(`documents/${id}.json`)));
+    const texts = await Promise.all(
+      ids.map((id) => this.platform.blobs.get(attemptBlobKey(`documents/${id}.json`, edition.attempt))),
+    );
     const full = new Map<string, CanonicalText["document"]>();
     for (const blob of texts) {
       if (!blob) return undefined;
@@ -201,7 +204,7 @@ export class PublicSite {
       const html = await this.renderedPage(edition, path);
       if (html !== undefined) return { body: html, contentType: TYPES.html!, immutable: false };
     }
-    const blob = await this.platform.blobs.get(path);
+    const blob = await this.platform.blobs.get(attemptBlobKey(path, edition.attempt));
     if (!blob) return undefined;
     const ext = path.endsWith(".manifest.json") ? "json" : (path.split(".").pop() ?? "");
     return {

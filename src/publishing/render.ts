@@ -3,7 +3,6 @@ import type { DocumentPlacement, EditionRenderInput, RenderDocument } from "../e
 import type { SiteGazette } from "../site/model.js";
 import { renderEditionSite } from "../site/render.js";
 import { editionPath } from "../site/urls.js";
-import { renderEditionPdf } from "./pdf/render-edition.js";
 
 /**
  * The publishing renderer: one edition → every artifact, named by the URL path it is served at.
@@ -83,6 +82,9 @@ function leanInput(input: EditionRenderInput): EditionRenderInput {
 
 export function createEditionRenderer(gazette: SiteGazette, templatesDir?: string) {
   return async (input: EditionRenderInput): Promise<RenderResult> => {
+    // The PDF engine (pdf-lib, fontkit, the font files) loads on the first render, so the
+    // functions that import this module only to list editions do not load it at start.
+    const { renderEditionPdf } = await import("./pdf/render-edition.js");
     const pdf = await renderEditionPdf(input);
     const base = editionPath(input.edition).replace(/\.html$/, "");
     const editionPdfKey = `${base}.pdf`;

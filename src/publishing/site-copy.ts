@@ -10,7 +10,7 @@
  */
 import type { Edition } from "../editions/model.js";
 import { loadEdition } from "../editions/publish.js";
-import { editionKeys, manifestKey } from "../editions/records.js";
+import { attemptBlobKey, editionKeys, manifestKey } from "../editions/records.js";
 import { ConditionFailedError } from "../platform/errors.js";
 import type { BlobStore, Platform } from "../platform/ports.js";
 
@@ -36,7 +36,7 @@ export async function copyEditionToSite(
   const record = await loadEdition(platform.records, editionId);
   if (!record || record.data.status !== "published") return { files: 0, published: false };
   const edition = record.data;
-  const manifestBlob = await platform.blobs.get(manifestKey(edition));
+  const manifestBlob = await platform.blobs.get(attemptBlobKey(manifestKey(edition), edition.attempt));
   if (!manifestBlob) throw new Error(`Edition ${edition.id} is published but its manifest is missing`);
   const manifest = JSON.parse(new TextDecoder().decode(manifestBlob.bytes)) as {
     artifacts: { url: string; sha256: string }[];
@@ -44,7 +44,8 @@ export async function copyEditionToSite(
   const keys = [...manifest.artifacts.map((a) => keyOf(a.url)), manifestKey(edition)];
   for (const key of keys) {
     const existing = await site.head(key);
-    const source = await platform.blobs.get(key);
+    // Stored under the edition's attempt, copied to the path it is served at.
+    const source = await platform.blobs.get(attemptBlobKey(key, edition.attempt));
     if (!source)
       throw new Error(`Edition ${edition.id}: published file ${key} is missing from the blob store`);
     if (existing?.sha256 === source.sha256) continue;

@@ -6,13 +6,7 @@
 import { readDocument } from "../documents/records.js";
 import { PermanentMessageError } from "../platform/errors.js";
 import type { Platform } from "../platform/ports.js";
-import {
-  InvalidRepostRequestError,
-  NoticeForbiddenError,
-  NoticeNotFoundError,
-  problem,
-  RepostRefusedError,
-} from "./errors.js";
+import { InvalidRepostRequestError, NoticeNotFoundError, problem, RepostRefusedError } from "./errors.js";
 import { DELIVERY_QUEUE, type VerifyMessage } from "./messages.js";
 import { parseNoticeId, type RepostNotice, type SiteRecord } from "./model.js";
 import type { OutboundFetch } from "./outbound.js";
@@ -42,23 +36,18 @@ export class RepostAcknowledgements {
     this.#rechecks = options.recheckSeconds ?? DEFAULT_RECHECKS_SECONDS;
   }
 
-  /** The notice, if it belongs to the site; 404 if there is none, 403 if it is another site's. */
+  /**
+   * The notice, if it belongs to the site; 404 otherwise — whether there is no such notice or it
+   * was sent to another site, so a site cannot learn which notices other sites have.
+   */
   async noticeFor(site: Pick<SiteRecord, "id">, id: string): Promise<RepostNotice> {
     const ids = parseNoticeId(id);
-    const notice = ids
-      ? (await this.#platform.records.get<RepostNotice>(noticeKeys(ids.documentId, ids.siteId)))?.data
-      : undefined;
-    if (!notice)
+    const notice =
+      ids && ids.siteId === site.id
+        ? (await this.#platform.records.get<RepostNotice>(noticeKeys(ids.documentId, ids.siteId)))?.data
+        : undefined;
+    if (!notice || notice.siteId !== site.id)
       throw new NoticeNotFoundError(`No notice ${id}`, [problem("noticeId", "not_found", `No notice ${id}`)]);
-    if (notice.siteId !== site.id) {
-      throw new NoticeForbiddenError("Not your notice", [
-        problem(
-          "noticeId",
-          "forbidden",
-          "This notice was sent to another site; a site can only acknowledge its own notices",
-        ),
-      ]);
-    }
     return notice;
   }
 

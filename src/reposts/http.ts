@@ -97,6 +97,16 @@ export function createRepostsRoutes(deps: {
         },
       ]);
     }
+    if (site.status === "disabled") {
+      // A disabled site gets no notices and may not acknowledge: its token no longer works.
+      throw new HttpProblem(403, [
+        {
+          code: "site_disabled",
+          field: "Authorization",
+          message: `This site is disabled (${site.disabledReason ?? "by an editor"}); ask the gazette's editors to re-enable it`,
+        },
+      ]);
+    }
     c.set("site", site);
     await next();
   };

@@ -176,8 +176,8 @@ export const repostsRoutes: readonly RouteDeclaration[] = [
       parameters: [NOTICE_ID],
       responses: {
         "200": { description: "The notice" },
-        "403": error("Another site's notice"),
-        "404": error("No such notice"),
+        "403": error("The site is disabled (site_disabled)"),
+        "404": error("No such notice, or another site's (the same answer)"),
       },
     },
   },
@@ -197,8 +197,8 @@ export const repostsRoutes: readonly RouteDeclaration[] = [
       responses: {
         "202": { description: "The notice, verification pending" },
         "400": error("Invalid url"),
-        "403": error("Another site's notice"),
-        "404": error("No such notice"),
+        "403": error("The site is disabled (site_disabled)"),
+        "404": error("No such notice, or another site's (the same answer)"),
       },
     },
   },

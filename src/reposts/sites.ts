@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { monotonicFactory } from "ulid";
-import { z } from "zod";
+import * as z from "zod";
 import type { Platform } from "../platform/ports.js";
 import {
   type FieldProblem,

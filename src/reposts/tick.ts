@@ -5,7 +5,7 @@
  * Each step is recorded on the notice with a conditional write before its message is sent, so a
  * tick that runs twice (or concurrently) sends each reminder and escalation once.
  */
-import { EVENTS_QUEUE } from "../documents/intake.js";
+import { EVENTS_QUEUE } from "../documents/events.js";
 import type { Platform } from "../platform/ports.js";
 import { chinaDate } from "./fanout.js";
 import { DELIVERY_QUEUE, type DeliverMessage, sendInBatches } from "./messages.js";

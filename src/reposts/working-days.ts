@@ -12,7 +12,7 @@ import { readFileSync } from "node:fs";
 // local time zone and shift by a day west of UTC (isWorkday of 2026-02-14 is false in
 // America/Los_Angeles).
 import chineseDays from "chinese-days/dist/chinese-days.json" with { type: "json" };
-import { z } from "zod";
+import * as z from "zod";
 import { ConfigError } from "../config.js";
 
 /** One year's schedule as the State Council publishes it. */

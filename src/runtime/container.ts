@@ -1,5 +1,6 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { type Archive, createArchive } from "../archive/module.js";
+import { loadOcrEngine } from "../archive/ocr/load.js";
 import { EmbeddedUploadUrls, loadUploadSecret, type UploadUrls } from "../archive/uploads.js";
 import { AuditLog } from "../audit/audit-log.js";
 import type { Config } from "../config.js";
@@ -61,7 +62,7 @@ export function createContainer(
     sections: config.gazette.sections,
     idempotencyTtlSeconds: config.idempotencyTtlSeconds,
     onEventError: (error, event) =>
-      logger.error("document.accepted event not queued", {
+      logger.warn("document.accepted not queued now; the outbox relay sends it with the next tick", {
         error: error as Error,
         documentId: event.documentId,
       }),
@@ -97,6 +98,7 @@ export function createContainer(
       gazette: siteGazette,
       search,
       logger,
+      ocr: loadOcrEngine,
       uploads:
         options.uploads ??
         (config.mode === "aws" ? undefined : new EmbeddedUploadUrls(loadUploadSecret(config.dataDir))),

@@ -4,14 +4,17 @@ import { ARCHIVE_QUEUE, ARCHIVE_QUEUE_SETTINGS } from "../archive/module.js";
 import type { Config } from "../config.js";
 import { EVENTS_QUEUE } from "../documents/intake.js";
 import { rekeyDocNumbers } from "../documents/rekey.js";
+import { resumeCompletions } from "../editions/completion.js";
 import { PUBLISHING_QUEUE } from "../editions/publish.js";
 import { createApiApp } from "../handlers/api.js";
 import { createEventsHandler } from "../handlers/events.js";
 import { createPublishingHandler } from "../handlers/publishing.js";
 import { createEmbeddedPlatform } from "../platform/embedded/index.js";
+import { relayOutbox } from "../platform/outbox.js";
 import { startQueuePoller } from "../platform/queue-poller.js";
 import { REPOST_QUEUE_SETTINGS, startRepostWorkers } from "../reposts/local-workers.js";
 import { type Container, createContainer } from "./container.js";
+import { type DataDirLock, lockDataDir } from "./data-dir-lock.js";
 import { ensureEditorToken } from "./editor-token.js";
 
 export interface LocalRuntime {
@@ -27,7 +30,25 @@ export interface LocalRuntime {
  * embedded adapters (SQLite + files under config.dataDir), with pollers standing in for Lambda's
  * SQS event source mappings.
  */
-export async function startLocal(config: Config, options: { hostname?: string } = {}): Promise<LocalRuntime> {
+export async function startLocal(
+  config: Config,
+  options: { hostname?: string | undefined; tickIntervalMs?: number | undefined } = {},
+): Promise<LocalRuntime> {
+  // One writer per data directory: a second `npm start` on it refuses (DataDirLockedError).
+  const lock = lockDataDir(config.dataDir);
+  try {
+    return await startLocked(config, options, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function startLocked(
+  config: Config,
+  options: { hostname?: string | undefined; tickIntervalMs?: number | undefined },
+  lock: DataDirLock,
+): Promise<LocalRuntime> {
   const { token, source } = ensureEditorToken(config.dataDir, config.editorToken);
   const platform = createEmbeddedPlatform({
     dataDir: config.dataDir,
@@ -62,6 +83,7 @@ export async function startLocal(config: Config, options: { hostname?: string } 
       search: container.search,
       now: () => platform.clock.now(),
     },
+    completion: { records: platform.records, now: () => platform.clock.now() },
     logger: container.logger,
   });
   const poller = startQueuePoller({
@@ -99,6 +121,22 @@ export async function startLocal(config: Config, options: { hostname?: string } 
     reposts: container.reposts,
     logger: container.logger,
   });
+  // Publications a crash left incomplete resume now, and then with every tick; so do events left
+  // in the outbox.
+  let completing: Promise<unknown> = Promise.resolve();
+  const resume = () => {
+    completing = Promise.all([
+      resumeCompletions(platform).catch((error) =>
+        container.logger.error("Resuming publications failed", { error: error as Error }),
+      ),
+      relayOutbox(platform).catch((error) =>
+        container.logger.error("Relaying the outbox failed", { error: error as Error }),
+      ),
+    ]);
+  };
+  resume();
+  const completionTimer = setInterval(resume, options.tickIntervalMs ?? 60_000);
+  completionTimer.unref();
   const hostname = options.hostname ?? "127.0.0.1";
   const server = await new Promise<ReturnType<typeof serve>>((resolvePromise, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname }, () => resolvePromise(s));
@@ -112,6 +150,8 @@ export async function startLocal(config: Config, options: { hostname?: string } 
     editorTokenSource: source,
     container,
     async stop() {
+      clearInterval(completionTimer);
+      await completing;
       await repostWorkers.stop();
       await poller.stop();
       await publishingPoller.stop();
@@ -120,6 +160,7 @@ export async function startLocal(config: Config, options: { hostname?: string } 
       await new Promise<void>((r) => server.close(() => r()));
       container.search.close?.();
       platform.close();
+      lock.release();
     },
   };
 }

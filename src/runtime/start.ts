@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from "../config.js";
+import { DataDirLockedError } from "./data-dir-lock.js";
 import { startLocal } from "./local.js";
 
 /** `npm start`: the local pipeline on the embedded store. */
@@ -36,7 +37,9 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
+  if (error instanceof DataDirLockedError) {
+    process.stderr.write(`Not started: ${error.message}\n`);
+  } else if (error instanceof ConfigError) {
     process.stderr.write(`Configuration error: ${error.message}\n`);
   } else if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
     process.stderr.write(

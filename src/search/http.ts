@@ -1,6 +1,6 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import type { GazetteSettings } from "../config.js";
-import { EVENTS_QUEUE } from "../documents/intake.js";
+import { EVENTS_QUEUE } from "../documents/events.js";
 import type { Principal } from "../http/auth.js";
 import { errorResponse, HttpProblem } from "../http/errors.js";
 import { jsonResponse } from "../http/json.js";

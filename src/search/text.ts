@@ -1,4 +1,4 @@
-import * as OpenCC from "opencc-js";
+import { charConverter } from "../documents/han-variants.js";
 
 /**
  * Text normalisation and CJK bigram tokens shared by the search adapters.
@@ -10,7 +10,7 @@ import * as OpenCC from "opencc-js";
  * (NFKC), Latin to lower case.
  */
 
-const toSimplified = [OpenCC.Converter({ from: "hk", to: "cn" }), OpenCC.Converter({ from: "tw", to: "cn" })];
+const toSimplified = [charConverter("hk→cn"), charConverter("tw→cn")];
 
 const folded = new Map<string, string>();
 
@@ -44,10 +44,20 @@ const RUNS = /([\p{Script=Han}〇]+)|((?:(?![\p{Script=Han}〇])[\p{L}\p{N}])+)/
 /**
  * Version of the token scheme below. An index built with another version cannot answer queries
  * tokenised with this one (version 1 kept Han text after digits or letters inside one word; version 2
- * kept the leading zeros of numbers), so the embedded index stores it and re-tokenises its documents
- * when it differs.
+ * kept the leading zeros of numbers; version 3 indexed a title only as printed, see titleSearchText), so
+ * the embedded index stores it and re-tokenises its documents when it differs.
  */
-export const TOKENIZER_VERSION = 3;
+export const TOKENIZER_VERSION = 4;
+
+/**
+ * What a title is searched as: as printed, and without the brackets around a law it cites and the
+ * state's name (最高人民法院关于适用《中华人民共和国行政诉讼法》若干问题的解释 is also found as
+ * 适用行政诉讼法若干问题的解释): people name laws by their short names.
+ */
+export function titleSearchText(title: string): string {
+  const short = title.replace(/[《》〈〉「」『』]/gu, "").replace(/中华人民共和国|中華人民共和國/gu, "");
+  return short.trim() && short !== title ? `${title}\n${short}` : title;
+}
 
 /**
  * The token of a word: a number loses its leading zeros (第0356号 and 第356号, the ROC-era

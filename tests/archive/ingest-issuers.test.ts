@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { segmentDocument } from "../../src/archive/ingest/document.js";
 import {
+  issuersOfCode,
   issuersOfHeader,
   issuersOfHistory,
   issuersOfOrderNumber,
@@ -91,5 +92,28 @@ describe("issuers of an ingested document", () => {
     // Assess
     expect(segment.issuers).toEqual(["江西省人民政府办公厅"]);
     expect(issuersOfTitle("国务院、中央军委关于保护通信线路的规定")).toEqual(["国务院", "中央军委"]);
+  });
+});
+
+describe("issuers from a number's 机关代字", () => {
+  it("names the central organ whose code the number begins with, when nothing else does", () => {
+    // Assess
+    expect(issuersOfCode("国办函〔2006〕82号")).toEqual(["国务院办公厅"]);
+    expect(issuersOfCode("国发〔2016〕23号")).toEqual(["国务院"]);
+    expect(issuersOfCode("法发〔1993〕15号")).toEqual(["最高人民法院"]);
+    expect(issuersOfCode("華總一義字第 09900224411 號")).toEqual(["總統"]);
+    expect(issuersOfCode("（74）院臺人字第 05038 號")).toBeUndefined();
+    expect(issuersOfCode("川府发〔2024〕12号")).toBeUndefined();
+  });
+
+  it("gives a body-only text with its number the organ of the code", () => {
+    // Act
+    const segment = segmentDocument(
+      "你们提出的提案收悉。现答复如下：\n国办函〔2006〕82号\n一、加强工作。",
+      {},
+    );
+
+    // Assess
+    expect(segment.issuers).toEqual(["国务院办公厅"]);
   });
 });

@@ -67,3 +67,19 @@ describe("the 文种 of an ingested document", () => {
     expect(segment.kind).toBe("函");
   });
 });
+
+describe("the 文种 of a law's articles without its title", () => {
+  it("is the word the articles call the text by (本法, 本办法), when they do so more than once", () => {
+    // Prepare
+    const law = [
+      "第一条 为了规范企业所得税的征收，制定本法。",
+      "第二条 本法所称企业，是指依法设立的企业。",
+      "第六十条 本法自2008年1月1日起施行。",
+    ];
+
+    // Assess
+    expect(kindOfText(law)).toBe("法");
+    expect(kindOfText(["第一条 本办法所称单位，是指机关。", "第九条 本办法自发布之日起施行。"])).toBe("办法");
+    expect(kindOfText(["第一条 根据本法律的规定，制定细则。"])).toBeUndefined();
+  });
+});

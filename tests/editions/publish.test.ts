@@ -176,7 +176,7 @@ describe("POST /api/editions/{id}/publish", () => {
     ]);
   });
 
-  it("never overwrites an existing artifact with different content (409) and leaves the edition unpublished", async () => {
+  it("never overwrites a file it finds with other content: the publication moves to a new attempt's keys", async () => {
     // Prepare
     const { editionId } = await preparedEdition(app);
     await app.container.platform.blobs.put("editions/2025/1.pdf", new TextEncoder().encode("an older PDF"), {
@@ -185,15 +185,17 @@ describe("POST /api/editions/{id}/publish", () => {
     // Act
     const res = await app.api(`/api/editions/${editionId}/publish`, { method: "POST" });
     // Assess
-    expect(res.status).toBe(409);
-    expect(await problemsOf(res)).toEqual([expect.objectContaining({ code: "artifact_conflict" })]);
+    expect(res.status).toBe(200);
     const stored = await app.container.platform.blobs.get("editions/2025/1.pdf");
     expect(new TextDecoder().decode(stored!.bytes)).toBe("an older PDF");
     const view = (await (await app.api(`/api/editions/${editionId}`)).json()) as EditionView;
-    expect(view.status).toBe("draft");
-    expect(view.urls).toBeUndefined();
+    expect(view.status).toBe("published");
+    expect(view.attempt).toBe(2);
+    expect(view.urls?.pdf).toBe("/editions/2025/1.pdf");
+    const served = await app.container.site.file("editions/2025/1.pdf");
+    expect(new TextDecoder().decode(served!.body as Uint8Array)).toMatch(/^%PDF-fake /);
     expect(await app.container.platform.blobs.head(manifestKey(view))).toBeUndefined();
-    expect(await publishedEvents(app, editionId)).toEqual([]);
+    expect(await app.container.platform.blobs.head("editions/2025/1@2.manifest.json")).toBeDefined();
   });
 
   it("accepts an existing artifact with the same content (an earlier attempt's write)", async () => {

@@ -9,18 +9,20 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
+import { App, Stack } from "aws-cdk-lib";
+import { Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { ESM_REQUIRE_BANNER } from "../../infra/constructs/gazette-function.js";
+import { ESM_REQUIRE_BANNER, TEMPLATE_FILES } from "../../infra/constructs/function-bundle.js";
+import { GazetteFunction } from "../../infra/constructs/gazette-function.js";
 import { REPO_ROOT } from "../../infra/paths.js";
-import { type SynthesisedGazette, synthGazette } from "./helpers.js";
 
 /**
- * The one test that really bundles: the whole app, with both functions pointed at a tiny entry
- * written here (so it does not depend on functions/*.ts), through NodejsFunction's local esbuild path
- * (forceDockerBundling: false) — offline, no Docker. The entry sits inside the repository because
- * esbuild runs from the project root, where node_modules/.bin/esbuild lives.
+ * GazetteFunction's bundling on a tiny entry written here (so it does not depend on functions/*.ts):
+ * esbuild's API through the construct's local bundling, no Docker. The entry sits inside the
+ * repository because esbuild resolves packages from the project root. The real functions' bundles
+ * are tested in lambda-bundles.test.ts.
  */
 
 // A CommonJS dependency that require()s a Node built-in: in an ESM bundle this only works with the
@@ -49,32 +51,26 @@ export const handler = async (event: { name?: string }) => ({
 
 let entryDir: string;
 let outdir: string;
-let gazette: SynthesisedGazette;
-let assetDirs: string[];
+let stack: Stack;
+let assetDir: string;
 
 beforeAll(() => {
   entryDir = mkdtempSync(join(REPO_ROOT, "tests", "infra", ".bundle-"));
   writeFileSync(join(entryDir, "legacy.cjs"), LEGACY_CJS);
   writeFileSync(join(entryDir, "handler.ts"), ENTRY_TS);
   outdir = mkdtempSync(join(tmpdir(), "gazette-cdk-out-"));
-  const entry = relative(REPO_ROOT, join(entryDir, "handler.ts"));
-
-  gazette = synthGazette({
-    bundle: true,
-    outdir,
-    overrides: {
-      apiEntry: entry,
-      eventsEntry: entry,
-      publisherEntry: entry,
-      repostEntry: entry,
-      archiveEntry: entry,
-    },
+  const app = new App({ outdir, builtinCloudFormationValidation: false, stackTraces: false });
+  stack = new Stack(app, "Bundling");
+  new GazetteFunction(stack, "Fn", {
+    entry: relative(REPO_ROOT, join(entryDir, "handler.ts")),
+    serviceName: "gazette-test",
+    files: TEMPLATE_FILES,
   });
-
-  assetDirs = readdirSync(outdir)
+  app.synth();
+  assetDir = readdirSync(outdir)
     .filter((name) => name.startsWith("asset."))
     .map((name) => join(outdir, name))
-    .filter((dir) => existsSync(join(dir, "index.mjs")));
+    .find((dir) => existsSync(join(dir, "index.mjs")))!;
 });
 
 afterAll(() => {
@@ -82,54 +78,51 @@ afterAll(() => {
   if (outdir) rmSync(outdir, { recursive: true, force: true });
 });
 
-describe("NodejsFunction bundling (local esbuild)", () => {
-  test("bundles each function into an ESM index.mjs with a source map and templates/ beside it", () => {
+/** Every JavaScript file of the package, by path relative to it. */
+function javascript(dir: string): Map<string, string> {
+  return new Map(
+    (readdirSync(dir, { recursive: true }) as string[])
+      .filter((file) => file.endsWith(".mjs"))
+      .map((file) => [file, readFileSync(join(dir, file), "utf8")]),
+  );
+}
+
+describe("GazetteFunction bundling (esbuild's API, no Docker, no npm)", () => {
+  test("bundles the entry into index.mjs, a lazily imported package into a chunk, with source maps and the files beside", () => {
     // Prepare
-    const functionCodeKeys = Object.values(
-      gazette.statelessTemplate.findResources("AWS::Lambda::Function"),
-    ).map((fn) => (fn.Properties.Code as { S3Key: string }).S3Key);
+    const [fn] = Object.values(Template.fromStack(stack).findResources("AWS::Lambda::Function"));
 
     // Act
-    const files = assetDirs.map((dir) => readdirSync(dir).sort());
+    const files = javascript(assetDir);
 
     // Assess
-    // api, events, publisher, the three repost functions (fan-out, delivery, tick) and the archive consumer.
-    expect(functionCodeKeys).toHaveLength(7);
-    expect(assetDirs.length).toBeGreaterThanOrEqual(1);
-    for (const key of functionCodeKeys) {
-      expect(assetDirs.map((dir) => `${dir.split("asset.").pop()}.zip`)).toContain(key);
-    }
-    for (const list of files)
-      expect(list).toEqual(expect.arrayContaining(["index.mjs", "index.mjs.map", "templates"]));
-    for (const dir of assetDirs) expect(existsSync(join(dir, "templates", "layout.hbs"))).toBe(true);
-    // The API function and the publisher render editions: their bundles carry the fonts (two
-    // assets now that the API's also carries mupdf's WebAssembly for scan uploads).
-    expect(assetDirs.filter((dir) => existsSync(join(dir, "fonts", "FandolFang-Regular.otf")))).toHaveLength(
-      2,
-    );
-    // The API (inspects scan uploads) and the archive consumer (renders pages) carry mupdf's binary.
-    expect(assetDirs.filter((dir) => existsSync(join(dir, "dist", "mupdf-wasm.wasm")))).toHaveLength(2);
+    expect(`${assetDir.split("asset.").pop()}.zip`).toBe((fn!.Properties.Code as { S3Key: string }).S3Key);
+    expect(fn!.Properties).toMatchObject({ Handler: "index.handler", Runtime: "nodejs22.x" });
+    expect([...files.keys()]).toContain("index.mjs");
+    expect([...files.keys()].filter((f) => f.startsWith("chunks/")).length).toBeGreaterThan(0);
+    for (const file of files.keys()) expect(existsSync(join(assetDir, `${file}.map`)), file).toBe(true);
+    expect(existsSync(join(assetDir, "templates", "layout.hbs"))).toBe(true);
   });
 
-  test("starts the bundle with the createRequire banner, bundles the pinned AWS SDK and leaves better-sqlite3 external", () => {
+  test("starts every output file with the createRequire banner, bundles the pinned AWS SDK and leaves better-sqlite3 external", () => {
     // Prepare
-    const bundle = readFileSync(join(assetDirs[0]!, "index.mjs"), "utf8");
+    const files = javascript(assetDir);
 
     // Act
-    const firstLine = bundle.split("\n")[0];
+    const all = [...files.values()].join("\n");
 
     // Assess
-    expect(firstLine).toBe(ESM_REQUIRE_BANNER);
-    expect(bundle).not.toContain('import("@aws-sdk/client-sqs")');
-    expect(bundle).toContain("SQSClient");
-    expect(bundle).toContain('import("better-sqlite3")');
+    for (const [file, code] of files) expect(code.split("\n")[0], file).toBe(ESM_REQUIRE_BANNER);
+    expect(all).not.toMatch(/(from|import\()\s*"@aws-sdk\//);
+    expect(all).toContain("SQSClient");
+    expect(files.get("index.mjs")).not.toContain("SQSClient");
+    expect(all).toContain('import("better-sqlite3")');
   });
 
   test("the bundled handler runs under plain Node ESM, outside the repository, thanks to the banner", () => {
     // Prepare
-    const bundle = readFileSync(join(assetDirs[0]!, "index.mjs"), "utf8");
-    const withBanner = writeBundle("with-banner", bundle);
-    const withoutBanner = writeBundle("without-banner", bundle.split("\n").slice(1).join("\n"));
+    const withBanner = copyPackage("with-banner", (code) => code);
+    const withoutBanner = copyPackage("without-banner", (code) => code.split("\n").slice(1).join("\n"));
 
     // Act
     const ok = invokeHandler(withBanner);
@@ -143,13 +136,14 @@ describe("NodejsFunction bundling (local esbuild)", () => {
   });
 });
 
-/** Copies a bundle to its own directory under the (non-repository) outdir. */
-function writeBundle(name: string, source: string): string {
+/** Copies the package's JavaScript to its own directory under the (non-repository) outdir. */
+function copyPackage(name: string, transform: (code: string) => string): string {
   const dir = join(outdir, name);
-  mkdirSync(dir);
-  const file = join(dir, "index.mjs");
-  writeFileSync(file, source);
-  return file;
+  for (const [file, code] of javascript(assetDir)) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    writeFileSync(join(dir, file), transform(code));
+  }
+  return join(dir, "index.mjs");
 }
 
 /** Imports the bundle in a fresh Node process (no Vite transform) and calls its handler. */

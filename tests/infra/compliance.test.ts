@@ -7,7 +7,7 @@ import type { IConstruct } from "constructs";
 import { beforeAll, describe, expect, test } from "vitest";
 import { GAZETTE_ROUTES } from "../../infra/constructs/gazette-api.js";
 import { addGazetteStacks } from "../../infra/gazette-app.js";
-import { cdkJsonContext, type SynthesisedGazette, synthGazette } from "./helpers.js";
+import { cdkJsonContext, type SynthesisedGazette, synthGazette, TEST_PUBLIC_BASE_URL } from "./helpers.js";
 
 /**
  * cdk-nag 3 is a policy-validation plugin (`Validations.of(app).addPlugins(...)`), not an Aspect: it
@@ -125,7 +125,7 @@ describe("cdk-nag AWS Solutions checks", () => {
     const app = new App({
       builtinCloudFormationValidation: false,
       stackTraces: false,
-      context: { ...cdkJsonContext(), "aws:cdk:bundling-stacks": [] },
+      context: { ...cdkJsonContext(), "aws:cdk:bundling-stacks": [], publicBaseUrl: TEST_PUBLIC_BASE_URL },
     });
     const { stateful } = addGazetteStacks(app);
     new Bucket(stateful, "UnloggedBucket", { enforceSSL: false });

@@ -5,6 +5,9 @@ import { Template } from "aws-cdk-lib/assertions";
 import { addGazetteStacks, type GazetteAppOverrides, type GazetteStacks } from "../../infra/gazette-app.js";
 import { REPO_ROOT } from "../../infra/paths.js";
 
+/** The public address tests synthesise with (synthesis refuses to go without one). */
+export const TEST_PUBLIC_BASE_URL = "https://gazette.example.gov.cn";
+
 /** The feature flags and settings from cdk.json, so tests synthesise what `cdk synth` does. */
 export function cdkJsonContext(): Record<string, unknown> {
   const cdkJson = JSON.parse(readFileSync(join(REPO_ROOT, "cdk.json"), "utf8")) as {
@@ -53,6 +56,10 @@ export function synthGazette(options: SynthOptions = {}): SynthesisedGazette {
       ...cdkJsonContext(),
       // No stack needs its assets bundled: functions/*.ts is not compiled (see bundling.test.ts).
       ...(options.bundle ? {} : { "aws:cdk:bundling-stacks": [] }),
+      // Synthesis needs the site's public address; tests that test its absence pass their own context.
+      ...(options.context && ("publicBaseUrl" in options.context || "siteDomainName" in options.context)
+        ? {}
+        : { publicBaseUrl: TEST_PUBLIC_BASE_URL }),
       ...options.context,
     },
   });

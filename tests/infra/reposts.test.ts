@@ -185,7 +185,13 @@ describe("reposts on AWS", () => {
 
   test("repost links use the public address given by -c publicBaseUrl, else the custom domain", () => {
     // Prepare
-    const withBase = synthGazette({ context: { publicBaseUrl: "https://gazette.example.gov.cn" } });
+    const withBase = synthGazette({ context: { publicBaseUrl: "https://gazette.example.gov.cn/" } });
+    const withDomain = synthGazette({
+      context: {
+        siteDomainName: "gongbao.example.gov.cn",
+        siteCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc",
+      },
+    });
     const env = (g: SynthesisedGazette) =>
       Object.values(resourcesOf(g.statelessTemplate, "AWS::Lambda::Function"))
         .map((fn) => propOf<{ Variables: Record<string, unknown> }>(fn, "Environment").Variables)
@@ -193,10 +199,26 @@ describe("reposts on AWS", () => {
 
     // Act
     const given = env(withBase)?.GAZETTE_BASE_URL;
-    const unset = env(gazette)?.GAZETTE_BASE_URL;
+    const fromDomain = env(withDomain)?.GAZETTE_BASE_URL;
 
     // Assess
     expect(given).toBe("https://gazette.example.gov.cn");
-    expect(unset).toBeUndefined();
+    expect(fromDomain).toBe("https://gongbao.example.gov.cn");
+  });
+
+  test("synthesis without a public address (publicBaseUrl or a site domain) fails and says what to pass", () => {
+    // Act
+    const synth = () => synthGazette({ context: { publicBaseUrl: "" } });
+
+    // Assess
+    expect(synth).toThrow(/public address is missing: synthesise with -c publicBaseUrl=https:\/\//);
+  });
+
+  test("a publicBaseUrl that is not an http(s) URL is refused at synthesis", () => {
+    // Act
+    const synth = () => synthGazette({ context: { publicBaseUrl: "gazette.example.gov.cn" } });
+
+    // Assess
+    expect(synth).toThrow(/publicBaseUrl must be an http\(s\) URL/);
   });
 });

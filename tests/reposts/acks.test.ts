@@ -39,7 +39,7 @@ async function oneNoticeEach() {
 }
 
 describe("acknowledgement", () => {
-  it("refuses a site acknowledging another site's notice (403), an unknown notice (404) and no token (401)", async () => {
+  it("refuses a site acknowledging another site's notice as if it did not exist (404), an unknown notice (404) and no token (401)", async () => {
     // Prepare
     h = createRepostsHarness();
     const { a, noticeB, doc } = await oneNoticeEach();
@@ -65,12 +65,46 @@ describe("acknowledgement", () => {
       json: { url: "http://x.example/p" },
     });
 
-    // Assess
-    expect(others.status).toBe(403);
+    // Assess: another site's notice and no notice at all answer alike, revealing nothing
+    expect(others.status).toBe(404);
     expect(unknown.status).toBe(404);
+    expect((await others.json()) as unknown).toEqual({
+      error: { code: "not_found", field: "noticeId", message: `No notice ${noticeB}` },
+    });
+    const peek = await h.api(`/api/reposts/${noticeB}`, { token: a.token });
+    expect(peek.status).toBe(404);
     expect(anonymous.status).toBe(401);
     expect(editor.status).toBe(401);
     const [notice] = (await h.notices(doc)).filter((n) => n.id === noticeB);
+    expect(notice?.ack).toBeNull();
+  });
+
+  it("refuses a disabled site's token: it neither lists nor acknowledges (403 site_disabled)", async () => {
+    // Prepare
+    h = createRepostsHarness();
+    const { a, noticeA, doc } = await oneNoticeEach();
+    const disabled = await h.api(`/api/sites/${a.id}`, {
+      method: "PATCH",
+      json: { status: "disabled", disabledReason: "merged into another site" },
+    });
+    expect(disabled.status).toBe(200);
+    // Act
+    const list = await h.api("/api/reposts", { token: a.token });
+    const one = await h.api(`/api/reposts/${noticeA}`, { token: a.token });
+    const ack = await h.api(`/api/reposts/${noticeA}/ack`, {
+      method: "POST",
+      token: a.token,
+      json: { url: "http://x.example/p" },
+    });
+    // Assess
+    for (const res of [list, one, ack]) {
+      expect(res.status).toBe(403);
+      expect(((await res.json()) as { error: { code: string; field: string } }).error).toMatchObject({
+        code: "site_disabled",
+        field: "Authorization",
+      });
+    }
+    const [notice] = (await h.notices(doc)).filter((n) => n.id === noticeA);
     expect(notice?.ack).toBeNull();
   });
 

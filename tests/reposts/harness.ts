@@ -2,7 +2,7 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { EVENTS_QUEUE } from "../../src/documents/intake.js";
 import { errorResponse, HttpProblem } from "../../src/http/errors.js";
 import { ManualClock } from "../../src/platform/manual-clock.js";
-import type { ReceivedMessage } from "../../src/platform/ports.js";
+import type { Platform, ReceivedMessage } from "../../src/platform/ports.js";
 import { toSqsEvent } from "../../src/platform/queue-poller.js";
 import type { SqsHandler } from "../../src/platform/sqs-consumer.js";
 import { enqueueFanout } from "../../src/reposts/fanout.js";
@@ -51,7 +51,12 @@ const ORIGIN = "http://sites.example";
 const lambdaContext = {} as Parameters<SqsHandler>[1];
 
 export function createRepostsHarness(
-  options: { start?: number; reposts?: Partial<RepostsOptions> } = {},
+  options: {
+    start?: number;
+    reposts?: Partial<RepostsOptions>;
+    /** A view of the store for the reposts module (fault injection). */
+    platform?: (platform: Platform) => Platform;
+  } = {},
 ): RepostsHarness {
   const clock = new ManualClock(options.start ?? Date.parse("2026-02-12T02:00:00Z"));
   const base = createTestApp({ clock });
@@ -81,7 +86,7 @@ export function createRepostsHarness(
     return new Response(null, { status });
   };
   const reposts = createReposts({
-    platform: base.container.platform,
+    platform: options.platform ? options.platform(base.container.platform) : base.container.platform,
     config: base.container.config,
     fetch,
     ...options.reposts,

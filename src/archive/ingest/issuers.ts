@@ -7,6 +7,7 @@
  * organ (…全国人民代表大会常务委员会第三次会议通过); the issuer the title names (…关于…).
  */
 import { datesInText } from "../../documents/dates.js";
+import { parseDocNumber } from "../../documents/doc-number.js";
 import { kindOfTitle } from "../segment.js";
 import { approvalStep, currentTextStep, historySteps as datedSteps, stepOrgan } from "./history.js";
 
@@ -171,8 +172,42 @@ export function documentIssuers(e: IssuerEvidence): string[] {
   if (order) return order;
   if (history.adopted) return history.adopted;
   if (fromTitle) return fromTitle;
+  // The number's 机关代字 (国办函 → 国务院办公厅, 院臺 → 行政院).
+  const coded = issuersOfCode(e.docNumberPrinted);
+  if (coded) return coded;
   // Only an approval is printed (1990年4月9日 国务院批准): the approving organ.
   const approval = approvalStep(steps);
   const approver = approval ? stepOrgan(approval) : undefined;
   return (approver ? organs(approver) : undefined) ?? [];
+}
+
+/**
+ * 机关代字 of central organs, as their 发文字号 begin (canonical Simplified spelling, see
+ * parseDocNumber): the organ a number names when nothing else in the text does. Only codes that
+ * one organ alone uses (院臺 is both 行政院's and 司法院's, so it is not here).
+ */
+const ORGAN_CODES: readonly [string, string][] = [
+  ["国办发", "国务院办公厅"],
+  ["国办函", "国务院办公厅"],
+  ["国发", "国务院"],
+  ["国函", "国务院"],
+  ["中发", "中共中央"],
+  ["中办发", "中共中央办公厅"],
+  ["法释", "最高人民法院"],
+  ["法发", "最高人民法院"],
+  ["高检发", "最高人民检察院"],
+  ["华总", "总统"],
+];
+
+/** The organ whose 机关代字 a number begins with (国办函〔2006〕82号 → 国务院办公厅), printed in the number's script. */
+export function issuersOfCode(docNumberPrinted: string | undefined): string[] | undefined {
+  const parsed = docNumberPrinted ? parseDocNumber(docNumberPrinted) : null;
+  if (!parsed || parsed.form === "order") return undefined;
+  const code = `${parsed.code}${parsed.codeAfterYear}`;
+  const hit = ORGAN_CODES.find(([prefix]) => code.startsWith(prefix));
+  if (!hit) return undefined;
+  // A Traditional number names its organ in Traditional script.
+  const traditional = /[發號臺總華]/u.test(docNumberPrinted!);
+  const organ = traditional ? ({ 行政院: "行政院", 总统: "總統" }[hit[1]] ?? hit[1]) : hit[1];
+  return [organ];
 }

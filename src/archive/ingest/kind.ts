@@ -30,10 +30,22 @@ const FORMULAS: readonly [RegExp, string][] = [
   [/特此通告/u, "通告"],
 ];
 
-/** The 文种 a text's own formula names, from its first and last lines; undefined when none does. */
+/** How a law's articles name the text itself (本法, 本条例, 本办法…): its 文种. */
+const SELF =
+  /本(法|条例|條例|办法|辦法|规定|規定|细则|細則|规则|規則|规程|規程|准则|準則|标准|標準)(?![\p{Script=Han}]{0,1}(?:律|规|規))/gu;
+
+/**
+ * The 文种 a text's own formula names, from its first and last lines (现将有关事项通知如下), else
+ * the word its articles call it by, when they do so at least twice (本法自…起施行, 本办法所称…);
+ * undefined when nothing does.
+ */
 export function kindOfText(lines: readonly string[]): string | undefined {
   const text = lines.filter((l) => l.trim() !== "");
   const places = [...text.slice(0, 8), ...text.slice(-8)];
   for (const [re, kind] of FORMULAS) if (places.some((l) => re.test(l))) return kind;
-  return undefined;
+  const counts = new Map<string, number>();
+  for (const line of text)
+    for (const m of line.matchAll(SELF)) counts.set(m[1]!, (counts.get(m[1]!) ?? 0) + 1);
+  const [best] = [...counts.entries()].sort((a, b) => b[1] - a[1]);
+  return best && best[1] >= 2 ? best[0] : undefined;
 }

@@ -27,7 +27,10 @@
  * vertical columns. Word boxes are moved back to page coordinates, so the page's hOCR serves
  * the item page's highlights.
  */
-import * as OpenCC from "opencc-js";
+// The Traditional → Simplified preset only (phrases included: OCR words are converted whole),
+// not the full opencc-js entry with its Simplified → Traditional phrase tables.
+import * as OpenCC from "opencc-js/t2cn";
+import { charConverter } from "../../documents/han-variants.js";
 import { cleanPage, type PageCondition } from "../clean.js";
 import { encodePng, type GreyImage } from "../images.js";
 import type { OcrEngine, OcrResult, Script, Segmentation } from "./engine.js";
@@ -101,7 +104,8 @@ interface Orientation {
 }
 
 const toSimplified = OpenCC.Converter({ from: "t", to: "cn" });
-const toTraditional = OpenCC.Converter({ from: "cn", to: "t" });
+/** Used on single characters only, so the character dictionaries suffice. */
+const toTraditional = charConverter("cn→t");
 
 /** The orientations a page can be in, the likeliest first. */
 function candidates(columns: boolean): Orientation[] {

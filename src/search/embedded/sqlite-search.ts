@@ -31,6 +31,7 @@ import {
   segments,
   snippet,
   TOKENIZER_VERSION,
+  titleSearchText,
   tokenString,
 } from "../text.js";
 import { Catalogue, type CatalogueRow } from "./catalogue.js";
@@ -490,7 +491,7 @@ function ftsColumns(
   text: string,
 ): [string, string, string] {
   const meta = [docNumber ?? "", ...issuers, ref ?? ""].join("\n");
-  return [tokens(title), tokens(meta), tokens(text)];
+  return [tokens(titleSearchText(title)), tokens(meta), tokens(text)];
 }
 
 /**

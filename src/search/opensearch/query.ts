@@ -9,7 +9,15 @@ import {
 import { SearchQueryError } from "../errors.js";
 import type { SearchDocument, SearchQuery, SearchSource } from "../ports.js";
 import { decodeCursor, fingerprint, normalizeQuery } from "../query.js";
-import { blankLeadingZeros, foldText, highlightTerms, type QueryTerm, segments, wordToken } from "../text.js";
+import {
+  blankLeadingZeros,
+  foldText,
+  highlightTerms,
+  type QueryTerm,
+  segments,
+  titleSearchText,
+  wordToken,
+} from "../text.js";
 
 /**
  * Pure request building for the OpenSearch adapter: the index mapping, the document body and the
@@ -106,7 +114,7 @@ export function toIndexedDocument(d: SearchDocument): IndexedDocument {
     url: d.url,
     text: d.text,
     sortDate: d.date ?? "",
-    title_s: searchText(d.title),
+    title_s: searchText(titleSearchText(d.title)),
     meta_s: searchText([docNumber ?? "", ...d.issuers, d.ref ?? ""].join("\n")),
     text_s: searchText(d.text),
   };

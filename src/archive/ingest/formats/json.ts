@@ -6,7 +6,7 @@
  * built from the mapped body fields, article arrays read in order. A record is never indexed as
  * raw JSON.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { htmlToText, looksLikeHtml } from "./html.js";
 import { HintCollector, labelledDate, splitIssuers } from "./labels.js";
 import type { DateKind, ReadDocument } from "./types.js";
@@ -419,6 +419,13 @@ export function readRecord(record: JsonObject, mapping: FieldMapping): ReadDocum
   const body = take(mapping.body);
   const lines: string[] = [];
   if (titleText) lines.push(titleText);
+  // A law renamed over time: its other names (司法行政部組織法 before 法務部組織法) are its text too.
+  if (title && Array.isArray(title.value))
+    for (const other of title.value.slice(1)) {
+      const name =
+        typeof other === "string" ? other : isObject(other) ? field(other, mapping.title)?.value : undefined;
+      if (typeof name === "string" && name.trim() && name.trim() !== titleText) lines.push(name.trim());
+    }
   for (const h of history) lines.push(...(typeof h === "string" ? unwrapHistory(h) : bodyLines(h, mapping)));
   if (body) lines.push(...bodyLines(body.value, mapping));
   else {

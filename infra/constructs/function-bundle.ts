@@ -1,0 +1,217 @@
+/**
+ * How a Lambda function's package is built, in one place: `cdk synth` (GazetteFunction's local
+ * bundling) and `npm run bench -- --lambda-only` both call `buildFunctionBundle`, so the bench
+ * measures exactly what is deployed.
+ *
+ * Everything comes from the installed node_modules: esbuild's JavaScript API bundles, Node's fs
+ * copies the files a function reads at run time. No npm, npx, Docker or network is involved.
+ */
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, isAbsolute, join, relative } from "node:path";
+import { type BuildOptions, buildSync, type Metafile } from "esbuild";
+import { REPO_ROOT } from "../paths.js";
+
+/**
+ * esbuild emits ESM, but CommonJS dependencies inside it still call `require()` (for Node
+ * built-ins, e.g. mammoth, handlebars); ESM has no `require`, so the banner defines one in every
+ * output file (the entry and each lazily loaded chunk).
+ */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __gazetteCreateRequire } from 'node:module'; const require = __gazetteCreateRequire(import.meta.url);";
+
+/**
+ * Never bundled: better-sqlite3, a native addon used only by the embedded (local) adapter, never
+ * in Lambda. The AWS SDK is bundled at the versions package.json pins: the copy in the Lambda
+ * runtime has an unannounced version and lacks packages we use (the S3 presigner, the credential
+ * provider for OpenSearch), and AWS advises shipping your own.
+ */
+export const EXTERNAL_MODULES: readonly string[] = ["better-sqlite3"];
+
+/**
+ * Modules replaced in every bundle: fontkit's WOFF2 decoder (brotli, ~475 KB) by a stub that
+ * throws, as the gazette's fonts are OpenType (tests/infra/lambda-bundles.test.ts checks fonts/
+ * holds no WOFF2 file).
+ */
+export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
+  "brotli/decompress.js": "./src/publishing/pdf/no-woff2.ts",
+};
+
+/** A file or directory copied into the package: `from` relative to the repository root, `to` to the package. */
+export interface BundleFile {
+  readonly from: string;
+  readonly to: string;
+}
+
+export interface FunctionBundleSpec {
+  /** The TypeScript entry, relative to the repository root (e.g. "functions/api.ts") or absolute. */
+  readonly entry: string;
+  /** Files and directories the function reads at run time (templates, fonts, WebAssembly, models). */
+  readonly files?: readonly BundleFile[];
+  /**
+   * Packages left out of the bundle, because they start worker threads or read their own files at
+   * run time; their files must be among `files` (see OCR_FILES).
+   */
+  readonly external?: readonly string[];
+}
+
+/**
+ * The esbuild options of every function: ESM for Node 22 with code splitting, so what a function
+ * imports lazily (`await import(…)`: the PDF renderer, .docx parsing, mupdf, OpenSearch) is a chunk
+ * loaded on first use and not at cold start. Minified, with source maps, UTF-8 output (the
+ * dictionaries and page text are Chinese: ASCII escapes would double their size).
+ */
+export function functionBuildOptions(
+  spec: FunctionBundleSpec,
+  outdir: string,
+  projectRoot: string = REPO_ROOT,
+): BuildOptions & { metafile: true } {
+  return {
+    entryPoints: { index: isAbsolute(spec.entry) ? spec.entry : join(projectRoot, spec.entry) },
+    absWorkingDir: projectRoot,
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node22",
+    mainFields: ["module", "main"],
+    outExtension: { ".js": ".mjs" },
+    chunkNames: "chunks/[name]-[hash]",
+    banner: { js: ESM_REQUIRE_BANNER },
+    external: [...EXTERNAL_MODULES, ...(spec.external ?? [])],
+    alias: BUNDLE_ALIASES,
+    minify: true,
+    charset: "utf8",
+    sourcemap: true,
+    sourcesContent: false,
+    legalComments: "none",
+    metafile: true,
+    logLevel: "silent",
+  };
+}
+
+export interface FunctionBundle {
+  readonly metafile: Metafile;
+  /** Bytes of JavaScript in the package (entry and chunks, source maps and copied files apart). */
+  readonly jsBytes: number;
+  /** Bytes of JavaScript evaluated when the entry is imported (the entry and its static imports). */
+  readonly startupJsBytes: number;
+  /** Bytes of the copied files (templates, fonts, WebAssembly, models). */
+  readonly fileBytes: number;
+}
+
+/** Bundles `spec` into `outdir` (index.mjs, chunks/, and its files) and sizes the result. */
+export function buildFunctionBundle(
+  spec: FunctionBundleSpec,
+  outdir: string,
+  projectRoot: string = REPO_ROOT,
+): FunctionBundle {
+  const result = buildSync(functionBuildOptions(spec, outdir, projectRoot));
+  if (result.errors.length) {
+    throw new Error(`esbuild failed for ${spec.entry}: ${result.errors.map((e) => e.text).join("; ")}`);
+  }
+  let fileBytes = 0;
+  for (const file of spec.files ?? []) {
+    const from = join(projectRoot, file.from);
+    if (!existsSync(from)) throw new Error(`${spec.entry}: ${file.from} is missing (npm install?)`);
+    const to = join(outdir, file.to);
+    mkdirSync(dirname(to), { recursive: true });
+    cpSync(from, to, { recursive: true, dereference: true });
+    fileBytes += sizeOf(to);
+  }
+  return { metafile: result.metafile, ...jsSizes(result.metafile, outdir, projectRoot), fileBytes };
+}
+
+function jsSizes(metafile: Metafile, outdir: string, projectRoot: string) {
+  const outputs = metafile.outputs;
+  const js = Object.keys(outputs).filter((file) => file.endsWith(".mjs"));
+  const jsBytes = js.reduce((sum, file) => sum + (outputs[file]?.bytes ?? 0), 0);
+  // The entry and, transitively, what it imports statically.
+  const entry = relative(projectRoot, join(outdir, "index.mjs"));
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file) || !outputs[file]) return;
+    seen.add(file);
+    for (const imported of outputs[file].imports)
+      if (imported.kind === "import-statement") visit(imported.path);
+  };
+  visit(entry);
+  if (!seen.size) throw new Error(`no entry ${entry} among esbuild's outputs`);
+  const startupJsBytes = [...seen].reduce((sum, file) => sum + (outputs[file]?.bytes ?? 0), 0);
+  return { jsBytes, startupJsBytes };
+}
+
+function sizeOf(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.size;
+  let total = 0;
+  for (const entry of readdirRecursive(path)) total += statSync(entry).size;
+  return total;
+}
+
+function readdirRecursive(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => join(d.parentPath, d.name));
+}
+
+// ------------------------------------------------------------------------------------------------
+// Files functions read at run time
+
+/** The site renderer loads templates/*.hbs when it first renders. */
+export const TEMPLATE_FILES: readonly BundleFile[] = [{ from: "templates", to: "templates" }];
+
+/** The PDF renderer's fonts (the API renders previews, the publisher editions). */
+export const FONT_FILES: readonly BundleFile[] = [{ from: "fonts", to: "fonts" }];
+
+/**
+ * mupdf's WebAssembly binary (the API inspects scan uploads, the archive consumer renders pages):
+ * only the binary; its JavaScript is bundled and GAZETTE_MUPDF_WASM names the file.
+ */
+export const MUPDF_FILES: readonly BundleFile[] = [
+  { from: "node_modules/mupdf/dist/mupdf-wasm.wasm", to: "dist/mupdf-wasm.wasm" },
+];
+export const MUPDF_WASM_ENVIRONMENT = { GAZETTE_MUPDF_WASM: "/var/task/dist/mupdf-wasm.wasm" } as const;
+
+/**
+ * tesseract.js runs its WebAssembly in a worker thread whose script it loads from its own package
+ * directory, so it stays a package (external) in node_modules/ beside the bundle, copied from the
+ * installed one with what the Node worker loads and nothing else:
+ * - tesseract.js's `src/` (the `dist/` builds are for browsers) and the worker's dependencies
+ *   (node-fetch is loaded only where Node has no fetch; Node 22 has it);
+ * - of tesseract.js-core's twelve files, the two builds the Node worker loads on a WebAssembly
+ *   SIMD engine: relaxed SIMD where V8 has it (Node 22), else SIMD. tesseract.js 7's Node
+ *   getCore is handed a boolean where it expects the OEM, so it picks the full builds, not the
+ *   `-lstm` ones, whatever the OEM; the `-lstm`, non-SIMD and single-file `.wasm.js` builds are
+ *   never loaded (tests/infra/lambda-bundles.test.ts starts the worker from the package);
+ * - of each @tesseract.js-data package, the `4.0.0_best_int` models the engine reads (npmLangPath),
+ *   not the larger `4.0.0` ones.
+ */
+export const OCR_EXTERNAL = ["tesseract.js"] as const;
+const TESSERACT_CORE_BUILDS = ["tesseract-core-relaxedsimd", "tesseract-core-simd"] as const;
+const OCR_LANGUAGES = ["chi_sim", "chi_tra", "chi_tra_vert"] as const;
+export const OCR_FILES: readonly BundleFile[] = [
+  ...["package.json", "src"].map((f) => nodeModule("tesseract.js", f)),
+  ...["regenerator-runtime", "is-url", "bmp-js", "wasm-feature-detect"].map((p) => nodeModule(p)),
+  ...["package.json", "index.js"].map((f) => nodeModule("tesseract.js-core", f)),
+  ...TESSERACT_CORE_BUILDS.flatMap((build) =>
+    [`${build}.js`, `${build}.wasm`].map((f) => nodeModule("tesseract.js-core", f)),
+  ),
+  ...OCR_LANGUAGES.flatMap((lang) =>
+    ["package.json", "4.0.0_best_int"].map((f) => nodeModule(`@tesseract.js-data/${lang}`, f)),
+  ),
+];
+
+function nodeModule(pkg: string, file?: string): BundleFile {
+  const path = file ? `node_modules/${pkg}/${file}` : `node_modules/${pkg}`;
+  return { from: path, to: path };
+}
+
+/** The version of an installed package (for reports). */
+export function installedVersion(pkg: string, projectRoot: string = REPO_ROOT): string {
+  return (
+    JSON.parse(readFileSync(join(projectRoot, "node_modules", pkg, "package.json"), "utf8")) as {
+      version: string;
+    }
+  ).version;
+}

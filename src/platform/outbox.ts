@@ -1,0 +1,92 @@
+/**
+ * The outbox: events that must not be lost (document.accepted feeds the audit trail). The ports
+ * have no transactions spanning a record and a queue, so an event is written as an outbox record
+ * *before* the record it announces is committed, sent after the commit, and deleted once sent.
+ *
+ *   pk OUTBOX   sk <createdAt>#<id>   { queue, body, requires: {pk, sk}, createdAt }
+ *
+ * `requires` is the commit point: the event goes out only if that record exists. The relay (the
+ * tick, every minute locally and on the EventBridge schedule in AWS, and at start) sends what a
+ * failed send or a crash left behind, and drops entries whose record was never committed (with the
+ * blobs their request wrote for it). Sending
+ * is at least once (a crash between sending and deleting sends again): consumers are idempotent.
+ */
+import { randomUUID } from "node:crypto";
+import type { Platform, RecordKey, RecordStore } from "./ports.js";
+
+export const OUTBOX_PARTITION = "OUTBOX";
+
+export interface OutboxEntry {
+  readonly queue: string;
+  readonly body: string;
+  /** The record whose commit the event announces. */
+  readonly requires: RecordKey;
+  /**
+   * Blobs the request writes for that record alone: if the record is never committed (the request
+   * crashed), the relay deletes them with the entry, so nothing is left half-stored.
+   */
+  readonly orphans?: readonly string[] | undefined;
+  readonly createdAt: string;
+}
+
+/** An entry younger than this is its request's to send (it may still be running). */
+export const OUTBOX_RELAY_AFTER_SECONDS = 60;
+/** An entry whose record is still missing after this long belongs to a request that failed. */
+export const OUTBOX_ABANDON_AFTER_SECONDS = 3600;
+
+/** Notes the event to send once `requires` is committed; returns the entry's key. */
+export async function addToOutbox(
+  records: RecordStore,
+  entry: Omit<OutboxEntry, "createdAt">,
+  now: Date,
+): Promise<RecordKey> {
+  const createdAt = now.toISOString();
+  const key = { pk: OUTBOX_PARTITION, sk: `${createdAt}#${randomUUID()}` };
+  await records.put<OutboxEntry>({ ...key, data: { ...entry, createdAt } }, { kind: "absent" });
+  return key;
+}
+
+/** Sends an entry's event and deletes the entry (the send after the commit). */
+export async function sendFromOutbox(
+  platform: Pick<Platform, "records" | "queues">,
+  key: RecordKey,
+  entry: Pick<OutboxEntry, "queue" | "body">,
+): Promise<void> {
+  await platform.queues.send(entry.queue, [{ body: entry.body }]);
+  await platform.records.delete(key);
+}
+
+export interface OutboxRelayResult {
+  readonly sent: number;
+  readonly dropped: number;
+}
+
+/** One pass over the outbox: sends what is committed and left unsent, drops what never was. */
+export async function relayOutbox(
+  platform: Pick<Platform, "records" | "queues" | "clock" | "blobs">,
+  options: { readonly relayAfterSeconds?: number; readonly abandonAfterSeconds?: number } = {},
+): Promise<OutboxRelayResult> {
+  const now = platform.clock.now().getTime();
+  const relayAfter = (options.relayAfterSeconds ?? OUTBOX_RELAY_AFTER_SECONDS) * 1000;
+  const abandonAfter = (options.abandonAfterSeconds ?? OUTBOX_ABANDON_AFTER_SECONDS) * 1000;
+  let sent = 0;
+  let dropped = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await platform.records.query<OutboxEntry>(OUTBOX_PARTITION, { cursor, limit: 100 });
+    cursor = page.cursor;
+    for (const { pk, sk, data } of page.items) {
+      const age = now - Date.parse(data.createdAt);
+      if (!(age >= relayAfter)) continue;
+      if (await platform.records.get(data.requires)) {
+        await sendFromOutbox(platform, { pk, sk }, data);
+        sent += 1;
+      } else if (age >= abandonAfter) {
+        for (const key of data.orphans ?? []) await platform.blobs.delete(key).catch(() => undefined);
+        await platform.records.delete({ pk, sk });
+        dropped += 1;
+      }
+    }
+  } while (cursor);
+  return { sent, dropped };
+}

@@ -1,0 +1,27 @@
+/** Composition root of the events consumer: domain events → audit, statuses, site copy, search, reposts. */
+import { S3Client } from "@aws-sdk/client-s3";
+import { AuditLog } from "../../audit/audit-log.js";
+import { createEventsHandler as createConsumer } from "../../handlers/events.js";
+import { S3BlobStore } from "../../platform/aws/s3-blobs.js";
+import { DocumentStatuses } from "../../status/service.js";
+import { type LambdaEnv, lambdaBase } from "./common.js";
+import { lambdaSearch } from "./search.js";
+
+export function createEventsHandler(env: LambdaEnv = process.env) {
+  const { config, platform, logger } = lambdaBase(env);
+  const statuses = new DocumentStatuses(platform);
+  const search = lambdaSearch(config);
+  // CloudFront serves published PDFs and texts from the site bucket: this consumer copies them
+  // there, and the site shows an edition once they are.
+  const site = config.aws.siteBucketName
+    ? new S3BlobStore(new S3Client({ region: config.aws.region }), config.aws.siteBucketName)
+    : undefined;
+  return createConsumer({
+    queues: platform.queues,
+    audit: new AuditLog(platform.records),
+    statuses,
+    siteCopy: site ? { platform, site } : undefined,
+    searchIndexing: search ? { platform, statuses, search, now: () => platform.clock.now() } : undefined,
+    logger,
+  });
+}

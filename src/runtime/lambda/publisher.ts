@@ -1,0 +1,23 @@
+/** Composition root of the publisher: publication requests → render and publish the edition. */
+import { editionSettingsFrom } from "../../editions/model.js";
+import { parseNumberingStart } from "../../editions/numbering.js";
+import { EditionService } from "../../editions/service.js";
+import { createPublishingHandler } from "../../handlers/publishing.js";
+import { createEditionRenderer } from "../../publishing/render.js";
+import { type LambdaEnv, lambdaBase, siteGazette } from "./common.js";
+
+export function createPublisherHandler(env: LambdaEnv = process.env) {
+  const { config, platform, logger } = lambdaBase(env);
+  return createPublishingHandler({
+    queues: platform.queues,
+    editions: new EditionService({
+      platform,
+      settings: {
+        ...editionSettingsFrom(config.gazette),
+        continueFrom: parseNumberingStart(config.continueFrom),
+      },
+      render: createEditionRenderer(siteGazette(config)),
+    }),
+    logger,
+  });
+}
