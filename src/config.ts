@@ -46,6 +46,8 @@ export interface Config {
   readonly limits: IntakeLimits;
   /** How long an Idempotency-Key is remembered. */
   readonly idempotencyTtlSeconds: number;
+  /** A console session unused this long ends (GAZETTE_CONSOLE_IDLE_SECONDS, default 1800). */
+  readonly consoleIdleSeconds: number;
   /** Public search: embedded SQLite FTS5 beside the data, or an OpenSearch domain (GAZETTE_SEARCH). */
   readonly search: {
     readonly engine: "embedded" | "opensearch";
@@ -196,6 +198,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxJsonBytes: intFromEnv(env, "GAZETTE_MAX_JSON_BYTES", DEFAULT_LIMITS.maxJsonBytes),
     },
     idempotencyTtlSeconds: intFromEnv(env, "GAZETTE_IDEMPOTENCY_TTL_SECONDS", 7 * 24 * 3600),
+    consoleIdleSeconds: intFromEnv(env, "GAZETTE_CONSOLE_IDLE_SECONDS", 30 * 60),
     search: searchSettings(env),
     reposts: {
       allowPrivateTargets: mode === "embedded" && env.GAZETTE_ALLOW_PRIVATE_TARGETS !== "false",

@@ -104,6 +104,11 @@ export function apiGatewayRoutes(surface: readonly RouteDeclaration[]): GazetteR
     if (declared.access === "upload-token") {
       throw new Error(`GazetteApi: ${where} authorises by a token in its path; only embedded mode serves it`);
     }
+    if (declared.access === "console") {
+      throw new Error(
+        `GazetteApi: ${where} needs a console session; only embedded mode serves the console yet`,
+      );
+    }
     if (declared.access === "public" && declared.method !== "GET") {
       throw new Error(`GazetteApi: ${where} cannot be public: only reads may skip authorisation`);
     }

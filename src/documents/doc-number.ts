@@ -520,6 +520,24 @@ export function docNumberQueryKey(query: string): string | undefined {
   return docNumberKey(query);
 }
 
+/**
+ * A number typed with its year spelled out instead of bracketed (国办发2004年7号, 国办函1996年
+ * 第14号): the bracketed spelling (国办发〔2004〕7号) when that is a number and the input is not one
+ * as it stands; otherwise the input unchanged. For queries: in running text "…2004年7号" is a date.
+ */
+export function bracketSpelledYear(s: string): string {
+  const t = s.trim();
+  if (parseDocNumber(t)) return s;
+  const m =
+    /^([\p{Script=Han}A-Za-z]{2,12}?)[\s\u3000]*((?:1[89]|20|21)\d{2})[\s\u3000]*年[\s\u3000]*(?:第[\s\u3000]*)?([0-9０-９]{1,5})[\s\u3000]*[号號]$/u.exec(
+      t,
+    );
+  // The code ends as 机关代字 do (国办发, 国办函, 财税字, 明电); an order (…令) has its own year form.
+  if (!m || !/[发發函字电電规規]$/u.test(m[1]!)) return s;
+  const candidate = `${m[1]}〔${m[2]}〕${m[3]}号`;
+  return parseDocNumber(candidate)?.form === "bracketed" ? candidate : s;
+}
+
 /** Whether a query or reference designates the stored number (see {@link docNumberSearchKeys}). */
 export function docNumberMatches(query: string, stored: string): boolean {
   const key = docNumberQueryKey(query) ?? docNumberKey(query);

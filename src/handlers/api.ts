@@ -1,3 +1,5 @@
+import { createConsoleRoutes } from "../console/http.js";
+import { createConsoleRenderer } from "../console/render.js";
 import { createApp } from "../http/app.js";
 import type { Container } from "../runtime/container.js";
 
@@ -14,6 +16,19 @@ export function createApiApp(container: Container) {
     searchReindex: { platform: container.platform, now: () => container.platform.clock.now() },
     reposts: container.reposts,
     archive: container.archive,
+    console:
+      container.console &&
+      createConsoleRoutes({
+        config: container.config,
+        accounts: container.console.accounts,
+        audit: container.console.audit,
+        intake: container.intake,
+        editions: container.editions,
+        sites: container.reposts.registry,
+        render: createConsoleRenderer(container.config.gazette),
+        now: () => container.platform.clock.now(),
+        flush: () => container.platform.flush(),
+      }),
     now: () => container.platform.clock.now(),
     flush: () => container.platform.flush(),
     logError: (error) => container.logger.error("request failed", { error: error as Error }),

@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import type { Archive } from "../archive/module.js";
 import type { Config } from "../config.js";
+import type { ConsoleRoutes } from "../console/http.js";
 import type { DocumentIntake, ListFilter } from "../documents/intake.js";
 import { DISCLOSURE_ATTRIBUTES, DOCUMENT_KINDS } from "../documents/model.js";
 import { createEditionsRoutes } from "../editions/http.js";
@@ -39,6 +40,8 @@ export interface AppDependencies {
   readonly reposts?: Pick<Reposts, "routes"> | undefined;
   /** The archive API and public archive pages (issue 5). */
   readonly archive?: Pick<Archive, "routes"> | undefined;
+  /** The editor console at /console/ (src/console/http.ts); left out, not mounted. */
+  readonly console?: ConsoleRoutes | undefined;
   /** The clock for validity periods; default the system clock. */
   readonly now?: (() => Date) | undefined;
   /** Makes the request's writes durable before it is acknowledged (Platform.flush). */
@@ -314,6 +317,8 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
       }),
     );
   }
+
+  if (deps.console) app.route("/", deps.console);
 
   // The public site. Listings change as editions are published; published files never change.
   const LISTING = "public, max-age=60";

@@ -14,6 +14,7 @@ const SECURITY: Record<RouteAccess, readonly Record<string, readonly string[]>[]
   editor: [{ editorToken: [] }],
   site: [{ siteToken: [] }],
   "upload-token": [],
+  console: [],
 };
 
 /** The 401 every authenticated route may answer, added from the access so no route forgets it. */

@@ -16,9 +16,12 @@ export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
  * - `editor`: editors only — bearer token locally, the IAM or JWT authoriser in AWS;
  * - `site`: subordinate sites with the per-site bearer token the app issued (the app checks it;
  *   API Gateway cannot);
- * - `upload-token`: the HMAC-signed token in the path is the authorisation (embedded mode only).
+ * - `upload-token`: the HMAC-signed token in the path is the authorisation (embedded mode only);
+ * - `console`: console pages, for a signed-in console account with the right role (session cookie;
+ *   the app checks it, POSTs also a CSRF token). Embedded mode only until the AWS stack has a
+ *   user pool.
  */
-export type RouteAccess = "public" | "editor" | "site" | "upload-token";
+export type RouteAccess = "public" | "editor" | "site" | "upload-token" | "console";
 
 /** The part of the configuration operation descriptions may mention (limits, sections). */
 export type OpenApiConfig = Pick<Config, "gazette" | "limits">;

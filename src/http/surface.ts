@@ -146,6 +146,39 @@ const siteRoutes: readonly RouteDeclaration[] = [
   "/documents/{path+}",
 ].map((path) => ({ method: "GET", path, access: "public" }));
 
+/**
+ * The editor console (src/console/http.ts): HTML pages and form posts, served locally only until
+ * the AWS stack has a user pool. Sign-in is open; every other page needs a console session.
+ */
+const consoleRoutes: readonly RouteDeclaration[] = (
+  [
+    { method: "GET", path: "/console/sign-in", access: "public" },
+    { method: "POST", path: "/console/sign-in", access: "public" },
+    { method: "GET", path: "/console", access: "public" },
+    ...(
+      [
+        ["POST", "/console/sign-out"],
+        ["GET", "/console/"],
+        ["GET", "/console/documents"],
+        ["GET", "/console/documents/new"],
+        ["POST", "/console/documents"],
+        ["GET", "/console/documents/{id}"],
+        ["GET", "/console/editions"],
+        ["POST", "/console/editions"],
+        ["GET", "/console/editions/{id}"],
+        ["POST", "/console/editions/{id}/documents"],
+        ["GET", "/console/editions/{id}/preview"],
+        ["GET", "/console/editions/{id}/preview.pdf"],
+        ["GET", "/console/editions/{id}/publish"],
+        ["POST", "/console/editions/{id}/publish"],
+        ["GET", "/console/accounts"],
+        ["POST", "/console/accounts"],
+        ["GET", "/console/audit"],
+      ] as const
+    ).map(([method, path]): RouteDeclaration => ({ method, path, access: "console" })),
+  ] as RouteDeclaration[]
+).map((route) => ({ ...route, only: "embedded" as const }));
+
 /** Every route of the app, in the order of the API description. */
 export const HTTP_SURFACE: readonly RouteDeclaration[] = [
   ...documentRoutes,
@@ -155,4 +188,5 @@ export const HTTP_SURFACE: readonly RouteDeclaration[] = [
   ...archiveRoutes,
   ...serviceRoutes,
   ...siteRoutes,
+  ...consoleRoutes,
 ];

@@ -3,7 +3,9 @@ import { type Archive, createArchive } from "../archive/module.js";
 import { loadOcrEngine } from "../archive/ocr/load.js";
 import { EmbeddedUploadUrls, loadUploadSecret, type UploadUrls } from "../archive/uploads.js";
 import { AuditLog } from "../audit/audit-log.js";
+import { ConsoleAuditLog } from "../audit/console-audit.js";
 import type { Config } from "../config.js";
+import { ConsoleAccounts } from "../console/accounts.js";
 import { DocumentIntake } from "../documents/intake.js";
 import { editionSettingsFrom } from "../editions/model.js";
 import { parseNumberingStart } from "../editions/numbering.js";
@@ -37,6 +39,11 @@ export interface Container {
   /** Digitised historical gazettes: ingest, OCR, review, public pages (issue 5). */
   readonly archive: Archive;
   readonly logger: Logger;
+  /**
+   * Editor console accounts, sessions and audit log (issue 12). Embedded mode only: in AWS the
+   * console is not served until the stack has a user pool.
+   */
+  readonly console: { readonly accounts: ConsoleAccounts; readonly audit: ConsoleAuditLog } | undefined;
 }
 
 export function createContainer(
@@ -110,5 +117,16 @@ export function createContainer(
       sqs: config.mode === "aws" ? createSqsDeliverySender({ region: config.aws.region }) : undefined,
     }),
     logger,
+    console:
+      config.mode === "aws"
+        ? undefined
+        : {
+            accounts: new ConsoleAccounts({
+              records: platform.records,
+              clock: platform.clock,
+              idleSeconds: config.consoleIdleSeconds,
+            }),
+            audit: new ConsoleAuditLog(platform.records),
+          },
   };
 }

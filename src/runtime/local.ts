@@ -22,6 +22,8 @@ export interface LocalRuntime {
   readonly editorToken: string;
   readonly editorTokenSource: "env" | "file" | "generated";
   readonly container: Container;
+  /** The console's first administrator, created at this start (shown once); undefined when accounts existed. */
+  readonly firstAdministrator: { readonly username: string; readonly password: string } | undefined;
   stop(): Promise<void>;
 }
 
@@ -72,6 +74,8 @@ async function startLocked(
     });
   for (const conflict of rekeyed.conflicts)
     container.logger.warn("two documents now have one 发文字号", { ...conflict });
+  const firstAdministrator = await container.console?.accounts.ensureFirstAdministrator();
+  await platform.flush();
   const app = createApiApp(container);
   const eventsHandler = createEventsHandler({
     queues: platform.queues,
@@ -149,6 +153,7 @@ async function startLocked(
     editorToken: token,
     editorTokenSource: source,
     container,
+    firstAdministrator,
     async stop() {
       clearInterval(completionTimer);
       await completing;

@@ -19,6 +19,12 @@ async function main() {
       `  API           ${runtime.url}/api/openapi.json`,
       `  Data          ${config.dataDir}`,
       `  Editor token  ${runtime.editorToken} ${tokenNote}`,
+      `  Console       ${runtime.url}/console/`,
+      ...(runtime.firstAdministrator
+        ? [
+            `  Console admin ${runtime.firstAdministrator.username} / ${runtime.firstAdministrator.password}  (created now, shown once; add accounts at /console/accounts)`,
+          ]
+        : []),
       "",
       `  Try:  GAZETTE_URL=${runtime.url} GAZETTE_EDITOR_TOKEN=${runtime.editorToken} npx gazette submit samples/documents`,
       "",

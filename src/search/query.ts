@@ -1,3 +1,4 @@
+import { bracketSpelledYear } from "../documents/doc-number.js";
 import type { FieldProblem } from "../documents/errors.js";
 import { SearchQueryError } from "./errors.js";
 import type { SearchFacets, SearchQuery, SearchSource } from "./ports.js";
@@ -56,7 +57,8 @@ export function normalizeQuery(query: SearchQuery): SearchQuery & { limit: numbe
   if (problems.length > 0) throw new SearchQueryError(problems);
   const out: SearchQuery & { limit: number } = { ...query, limit };
   if (q === undefined) delete out.q;
-  else out.q = q;
+  // 国办发2004年7号 is looked up as 国办发〔2004〕7号.
+  else out.q = bracketSpelledYear(q);
   return out;
 }
 

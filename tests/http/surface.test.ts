@@ -71,6 +71,17 @@ describe("the declared HTTP surface", () => {
     }
   });
 
+  test("every declared console route sends a caller without a console session to sign in, even an editor", async () => {
+    for (const route of HTTP_SURFACE.filter((r) => r.access === "console")) {
+      // Act
+      const res = await app.request(concrete(route.path), { method: route.method, editor: true });
+
+      // Assess
+      expect(res.status, key(route.method, route.path)).toBe(303);
+      expect(res.headers.get("location"), key(route.method, route.path)).toMatch(/^\/console\/sign-in/);
+    }
+  });
+
   test("an upload-token route refuses a forged token (403)", async () => {
     for (const route of HTTP_SURFACE.filter((r) => r.access === "upload-token")) {
       // Act

@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { segmentDocument } from "../../src/archive/ingest/document.js";
 import { readDocuments } from "../../src/archive/ingest/read.js";
+import { bracketSpelledYear } from "../../src/documents/doc-number.js";
 import { SqliteSearchIndex } from "../../src/search/embedded/sqlite-search.js";
 import { toIndexedDocument } from "../../src/search/opensearch/query.js";
 import { titleSearchText } from "../../src/search/text.js";
@@ -74,5 +76,46 @@ describe("titles are found by the short names people use", () => {
     // Assess
     expect(doc!.hints.title).toBe("法務部組織法");
     expect(result.hits.map((h) => h.id)).toEqual(["moj"]);
+  });
+});
+
+describe("a 发文字号 typed with its year spelled out", () => {
+  it("is looked up as the bracketed number (国办发2004年7号 → 国办发〔2004〕7号)", async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), "gazette-spelled-"));
+    const index = new SqliteSearchIndex(join(dir, "search.sqlite"));
+    await index.index([
+      aSearchDocument({
+        id: "own",
+        docNumber: "国办发〔2004〕7号",
+        text: "各省、自治区、直辖市人民政府：现通报如下。",
+      }),
+      aSearchDocument({ id: "other", docNumber: "国办发〔2004〕8号" }),
+    ]);
+
+    // Act
+    const spelled = await index.search({ q: "国办发2004年7号" });
+    const withSerialWord = await index.search({ q: "国办发2004年第7号" });
+    index.close();
+    rmSync(dir, { recursive: true, force: true });
+
+    // Assess
+    expect(spelled.hits[0]?.id).toBe("own");
+    expect(withSerialWord.hits[0]?.id).toBe("own");
+    expect(bracketSpelledYear("国务院令2004年第7号")).toBe("国务院令2004年第7号");
+    expect(bracketSpelledYear("截至2019年12号")).toBe("截至2019年12号");
+  });
+});
+
+describe("an organ whose name begins with 經 (經濟部)", () => {
+  it("keeps its first character: 經 is stripped only as 经国务院批准's 'by way of'", () => {
+    // Act
+    const order = segmentDocument(
+      "經濟部令\n中華民國101年8月29日\n經中字第10104605890號\n修正「未登記工廠補辦臨時工廠登記辦法」第八條條文。",
+      {},
+    );
+
+    // Assess
+    expect(order.issuers).toEqual(["經濟部"]);
   });
 });

@@ -180,7 +180,7 @@ export function stepOrgan(step: HistoryStep): string | undefined {
     : step.text.slice(0, STEP_VERB.exec(step.text)?.index ?? 0);
   const organ = t
     .replace(/[\s\u3000]+/gu, "")
-    .replace(/^(?:经|經|由)/u, "")
+    .replace(/^(?:[经經](?![济濟])|由)/u, "")
     .replace(/(?:公告|通知|文件)$/u, "")
     .replace(/(?:以|令|函|訓令|训令)$/u, "");
   return [...organ].length >= 2 ? organ : undefined;

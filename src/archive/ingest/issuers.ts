@@ -19,7 +19,7 @@ const PRC = /^(中华人民共和国|中華人民共和國)(?=.{2,})/u;
 function clean(org: string): string {
   return org
     .replace(/[\s\u3000]+/g, "")
-    .replace(/^[经經由]/, "")
+    .replace(/^(?:[经經](?![济濟])|由)/u, "")
     .replace(/第[一二三四五六七八九十百\d]+[届屆]/, "")
     .replace(PRC, "");
 }
