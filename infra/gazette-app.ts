@@ -1,15 +1,18 @@
-import { type App, Validations } from "aws-cdk-lib";
+import { Annotations, type App, Validations } from "aws-cdk-lib";
 import { EventSourceMapping } from "aws-cdk-lib/aws-lambda";
 import { AwsSolutionsChecks, ServerlessChecks } from "cdk-nag";
 import type { JwtAuthSettings } from "./constructs/gazette-api.js";
 import { GazetteFunction } from "./constructs/gazette-function.js";
 import type { GazetteSearchProps } from "./constructs/gazette-search.js";
+import { GazetteEdgeStack } from "./stacks/gazette-edge-stack.js";
 import { GazetteStatefulStack } from "./stacks/gazette-stateful-stack.js";
 import { GazetteStatelessStack } from "./stacks/gazette-stateless-stack.js";
 
 /** Names of the two stacks (also their construct ids). */
 export const STATEFUL_STACK_NAME = "GazetteStateful";
 export const STATELESS_STACK_NAME = "GazetteStateless";
+/** The CloudFront web ACL's stack: always in us-east-1 (CLOUDFRONT-scope WAF lives there). */
+export const EDGE_STACK_NAME = "GazetteEdge";
 
 export interface GazetteAppOverrides {
   /** Entry files relative to the repository root; defaults functions/api.ts and functions/events.ts. */
@@ -25,6 +28,8 @@ export interface GazetteAppOverrides {
 export interface GazetteStacks {
   readonly stateful: GazetteStatefulStack;
   readonly stateless: GazetteStatelessStack;
+  /** The web ACL stack (us-east-1); absent with `-c waf=false`. */
+  readonly edge: GazetteEdgeStack | undefined;
 }
 
 /**
@@ -36,6 +41,8 @@ export interface GazetteStacks {
  * - `publicBaseUrl`: the site's public address (default https:// + the first siteDomainName); repost
  *   notices link documents and their ack URL under it
  * - `siteDistributionId`: after the first deployment, pin the site bucket's OAC grant to it
+ * - `waf=false`: leave out the GazetteEdge stack (the us-east-1 web ACL; on by default)
+ * - `alarmEmail` (array or comma-separated): addresses subscribed to the alarm topic
  * - `search=opensearch`: an OpenSearch domain for the public search (default: none; the embedded
  *   index does not fit Lambda, so /api/search answers 503 without it)
  */
@@ -62,8 +69,23 @@ export function addGazetteStacks(app: App, overrides: GazetteAppOverrides = {}):
     publicBaseUrl: optionalString(context("publicBaseUrl"), "publicBaseUrl"),
     siteCertificateArn: optionalString(context("siteCertificateArn"), "siteCertificateArn"),
     siteWebAclArn: optionalString(context("siteWebAclArn"), "siteWebAclArn"),
+    alarmEmails: emailList(context("alarmEmail")),
   });
   stateless.addStackDependency(stateful, "functions, API and CDN use the buckets and the table");
+
+  const waf = optionalString(context("waf"), "waf") ?? "true";
+  if (waf !== "true" && waf !== "false")
+    throw new Error(`context waf must be "true" or "false", got "${waf}"`);
+  const edge =
+    waf === "true"
+      ? new GazetteEdgeStack(app, EDGE_STACK_NAME, { env: { account: env.account, region: "us-east-1" } })
+      : undefined;
+  if (edge && !context("siteWebAclArn")) {
+    Annotations.of(stateless).addWarningV2(
+      "gazette:siteWebAclArn",
+      "CloudFront has no web ACL yet: deploy GazetteEdge, then deploy GazetteStateless with -c siteWebAclArn=<its WebAclArn output> (docs/deploy.md).",
+    );
+  }
 
   // Every event source mapping here reads an SQS queue (tests/infra/compliance.test.ts checks it).
   for (const mapping of app.node.findAll().filter((c) => c instanceof EventSourceMapping)) {
@@ -74,7 +96,7 @@ export function addGazetteStacks(app: App, overrides: GazetteAppOverrides = {}):
     });
   }
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
-  return { stateful, stateless };
+  return { stateful, stateless, edge };
 }
 
 /**
@@ -110,6 +132,15 @@ function optionalString(value: unknown, key: string): string | undefined {
   if (value === undefined || value === null || value === "") return undefined;
   if (typeof value !== "string") throw new Error(`context ${key} must be a string`);
   return value.trim();
+}
+
+function emailList(value: unknown): string[] | undefined {
+  const list = stringList(value, "alarmEmail");
+  for (const email of list ?? []) {
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+      throw new Error(`context alarmEmail: "${email}" is not an e-mail address`);
+  }
+  return list;
 }
 
 function stringList(value: unknown, key: string): string[] | undefined {

@@ -1,6 +1,7 @@
 import { Stack, Validations } from "aws-cdk-lib";
 import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
 import {
+  type CfnStage,
   HttpApi,
   HttpMethod,
   HttpNoneAuthorizer,
@@ -12,7 +13,7 @@ import { HttpIamAuthorizer, HttpJwtAuthorizer } from "aws-cdk-lib/aws-apigateway
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
-import { Construct } from "constructs";
+import { Construct, type IConstruct } from "constructs";
 import type { RouteDeclaration } from "../../src/http/route-declaration.js";
 import { HTTP_SURFACE } from "../../src/http/surface.js";
 
@@ -38,15 +39,22 @@ export interface GazetteApiProps {
    */
   readonly jwt?: JwtAuthSettings;
   /**
-   * Steady-state requests per second for the whole stage.
-   * @default 50
+   * Throttle of each public route (pages, feeds, public reads; CloudFront answers most of them
+   * from its cache, so these are cache misses and direct calls).
+   * @default PUBLIC_THROTTLE
    */
-  readonly throttleRateLimit?: number;
+  readonly publicThrottle?: RouteThrottle;
   /**
-   * Burst requests for the whole stage.
-   * @default 100
+   * Throttle of each editor route, apart from the public ones: a flood of public requests cannot
+   * use up the editors' budget, and an editor script cannot starve the public site.
+   * @default EDITOR_THROTTLE
    */
-  readonly throttleBurstLimit?: number;
+  readonly editorThrottle?: RouteThrottle;
+  /**
+   * Throttle of each route subordinate sites call with their token (acknowledgements).
+   * @default SITE_THROTTLE
+   */
+  readonly siteThrottle?: RouteThrottle;
   /**
    * @default RetentionDays.ONE_YEAR
    */
@@ -62,6 +70,16 @@ export interface GazetteRouteSpec {
   readonly path: string;
   readonly access: "public" | "editor" | "site";
 }
+
+/** Steady requests per second and burst of one route (API Gateway route-level throttling). */
+export interface RouteThrottle {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
+
+export const PUBLIC_THROTTLE: RouteThrottle = { rateLimit: 100, burstLimit: 200 };
+export const EDITOR_THROTTLE: RouteThrottle = { rateLimit: 20, burstLimit: 40 };
+export const SITE_THROTTLE: RouteThrottle = { rateLimit: 50, burstLimit: 100 };
 
 /** Methods that may be routed; `/api/{proxy+}` catches each of them for editors (closed by default). */
 const API_METHODS: readonly HttpMethod[] = [
@@ -173,7 +191,8 @@ export class GazetteApi extends Construct {
       httpApi: this.httpApi,
       stageName: "$default",
       autoDeploy: true,
-      throttle: { rateLimit: props.throttleRateLimit ?? 50, burstLimit: props.throttleBurstLimit ?? 100 },
+      // Routes without settings of their own (none: every route gets its access's below).
+      throttle: props.editorThrottle ?? EDITOR_THROTTLE,
       accessLogSettings: {
         destination: new LogGroupLogDestination(this.accessLogGroup),
         format: AccessLogFormat.custom(
@@ -199,7 +218,19 @@ export class GazetteApi extends Construct {
 
     const integration = new HttpLambdaIntegration("ApiIntegration", props.handler);
     const publicAccess = new HttpNoneAuthorizer();
+    const throttles = {
+      public: props.publicThrottle ?? PUBLIC_THROTTLE,
+      editor: props.editorThrottle ?? EDITOR_THROTTLE,
+      site: props.siteThrottle ?? SITE_THROTTLE,
+    };
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
+    const createdRoutes: IConstruct[] = [];
     for (const route of props.routes ?? GAZETTE_ROUTES) {
+      const throttle = throttles[route.access];
+      routeSettings[`${route.method} ${route.path}`] = {
+        ThrottlingRateLimit: throttle.rateLimit,
+        ThrottlingBurstLimit: throttle.burstLimit,
+      };
       if (route.access === "public" && route.method !== HttpMethod.GET && route.method !== HttpMethod.HEAD) {
         throw new Error(
           `GazetteApi: ${route.method} ${route.path} cannot be public: only reads may skip authorisation`,
@@ -211,6 +242,7 @@ export class GazetteApi extends Construct {
         integration,
         authorizer: route.access === "editor" ? this.editorAuthorizer : publicAccess,
       });
+      if (created) createdRoutes.push(created);
       if (route.access === "site" && created) {
         Validations.of(created).acknowledge({
           id: "AwsSolutions-APIG4",
@@ -224,6 +256,10 @@ export class GazetteApi extends Construct {
         });
       }
     }
+
+    (this.stage.node.defaultChild as CfnStage).addPropertyOverride("RouteSettings", routeSettings);
+    // Route settings name routes: the stage must be updated after they exist.
+    this.stage.node.addDependency(...createdRoutes);
 
     this.domainName = `${this.httpApi.apiId}.execute-api.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`;
     this.url = `https://${this.domainName}/`;

@@ -58,6 +58,9 @@ export const TABLE_READ_WRITE_ACTIONS: readonly string[] = TABLE_ITEM_ACTIONS;
  * originals (content-addressed) and archive scans (content-addressed). The code writes each of
  * them with `ifAbsent` (If-None-Match: *); the bucket policy makes that the only way in.
  */
+/** Blob prefix CloudFront serves to the public (original archive scans, content-addressed). */
+export const PUBLIC_SCAN_PREFIX = "archive/scans/";
+
 export const WRITE_ONCE_PREFIXES: readonly string[] = [
   "editions/",
   "documents/",
@@ -175,6 +178,25 @@ export class GazetteData extends Construct {
         actions: ["s3:PutObject"],
         resources: writeOnce,
         conditions: { Null: { "s3:if-none-match": "true" } },
+      }),
+    );
+
+    // Original archive scans (hundreds of MB) download through CloudFront straight from this bucket
+    // (Origin Access Control; PublicSite's /archive/scans/* behaviour), never through Lambda:
+    // cloudfront.amazonaws.com may read that prefix only, for this account's distributions.
+    this.blobBucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: "AllowCloudFrontOacReadScans",
+        effect: Effect.ALLOW,
+        principals: [new ServicePrincipal("cloudfront.amazonaws.com")],
+        actions: ["s3:GetObject"],
+        resources: [this.blobBucket.arnForObjects(`${PUBLIC_SCAN_PREFIX}*`)],
+        conditions: {
+          StringEquals: { "AWS:SourceAccount": Aws.ACCOUNT_ID },
+          ArnLike: {
+            "AWS:SourceArn": `arn:${Aws.PARTITION}:cloudfront::${Aws.ACCOUNT_ID}:distribution/${props.siteDistributionId ?? "*"}`,
+          },
+        },
       }),
     );
 

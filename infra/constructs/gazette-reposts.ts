@@ -10,7 +10,7 @@ import { QUEUE_CONSUMER_CONCURRENCY } from "./concurrency.js";
 import type { BundleFile } from "./function-bundle.js";
 import type { GazetteData } from "./gazette-data.js";
 import { GazetteFunction } from "./gazette-function.js";
-import { QueueWithDlq } from "./queue-with-dlq.js";
+import { DEAD_LETTER_RETENTION, QueueWithDlq } from "./queue-with-dlq.js";
 
 /** Queue names a site's own queue must match for SQS delivery (the delivery role may send only there). */
 export const DEFAULT_SITE_QUEUE_NAME_PATTERN = "gazette-repost-*";
@@ -73,8 +73,11 @@ export class GazetteReposts extends Construct {
   public readonly deliveryFunction: GazetteFunction;
   public readonly tickFunction: GazetteFunction;
   public readonly tickRule: Rule;
-  /** Dead-letter queue of the tick: events EventBridge could not deliver, runs that failed every retry. */
-  public readonly tickFailures: Queue;
+  /**
+   * Tick events EventBridge could not deliver after its retries, and runs that failed every retry
+   * of the asynchronous invocation (alarmed in GazetteOperations).
+   */
+  public readonly tickDeadLetterQueue: Queue;
 
   constructor(scope: Construct, id: string, props: GazetteRepostsProps) {
     super(scope, id);
@@ -143,18 +146,18 @@ export class GazetteReposts extends Construct {
       }),
     );
 
-    // EventBridge invokes the tick asynchronously: an event EventBridge cannot deliver, or whose
-    // run fails every retry, lands here (the next tick redoes the work; the queue shows that it failed).
-    this.tickFailures = new Queue(this, "TickFailures", {
+    // EventBridge invokes the tick asynchronously: an event it cannot deliver, or a run that fails
+    // every retry, lands in this queue (the next tick redoes the work; the alarm shows the failure).
+    this.tickDeadLetterQueue = new Queue(this, "TickDeadLetterQueue", {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: DEAD_LETTER_RETENTION,
     });
-    Validations.of(this.tickFailures).acknowledge(
+    Validations.of(this.tickDeadLetterQueue).acknowledge(
       {
         id: "AwsSolutions-SQS3",
         reason:
-          "This queue is itself a dead-letter queue: of the tick's EventBridge target and of its asynchronous invocations (cdk-nag recognises only redrive-policy DLQs).",
+          "This queue is itself a dead-letter queue: the tick rule's EventBridge target DLQ (an SQS redrive policy cannot name it as such). Its depth is alarmed.",
       },
       {
         id: "Serverless-SQSRedrivePolicy",
@@ -169,7 +172,7 @@ export class GazetteReposts extends Construct {
       timeout: Duration.minutes(5),
       files,
       environment,
-      deadLetterQueue: this.tickFailures,
+      deadLetterQueue: this.tickDeadLetterQueue,
     });
     this.tickFunction.role.addManagedPolicy(data.tableReadWritePolicy);
     grantSend(queues.delivery.queue, this.tickFunction.function);
@@ -180,7 +183,8 @@ export class GazetteReposts extends Construct {
       targets: [
         new LambdaFunction(this.tickFunction.function, {
           retryAttempts: 2,
-          deadLetterQueue: this.tickFailures,
+          maxEventAge: Duration.hours(1),
+          deadLetterQueue: this.tickDeadLetterQueue,
         }),
       ],
     });

@@ -3,11 +3,15 @@ import type { ICertificate } from "aws-cdk-lib/aws-certificatemanager";
 import {
   AllowedMethods,
   type BehaviorOptions,
+  CacheCookieBehavior,
+  CacheHeaderBehavior,
   CachePolicy,
+  CacheQueryStringBehavior,
   Distribution,
   HeadersFrameOption,
   HeadersReferrerPolicy,
   HttpVersion,
+  type ICachePolicy,
   OriginProtocolPolicy,
   OriginRequestPolicy,
   OriginSslPolicy,
@@ -19,6 +23,14 @@ import {
 import { HttpOrigin, S3BucketOrigin } from "aws-cdk-lib/aws-cloudfront-origins";
 import { Bucket, type IBucket } from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
+import { SEARCH_PARAMS } from "../../src/search/query.js";
+
+/**
+ * The query parameters public pages read: the search page's (src/search/query.ts) and `q` on an
+ * archive item (hits marked). Only these are in the pages' cache key: any other query string is
+ * served from the cache, so random ones cannot force uncached renders.
+ */
+export const PAGE_QUERY_PARAMS: readonly string[] = [...new Set(["q", ...SEARCH_PARAMS])].sort();
 
 /** Site paths of published authentic files, served from the site bucket. */
 export const PUBLISHED_FILE_PATTERNS = [
@@ -35,6 +47,13 @@ export interface PublicSiteProps {
    * policy cannot reference a distribution in a stack that depends on the bucket's stack.
    */
   readonly siteBucket: IBucket;
+  /**
+   * The blob bucket, whose `archive/scans/` CloudFront serves at `/archive/scans/*` (the original
+   * scans, up to hundreds of MB: Lambda could not answer them). Its policy must already allow
+   * CloudFront OAC reads of that prefix (GazetteData does).
+   * @default - no such behaviour (the app serves /archive/scans/* itself)
+   */
+  readonly scanBucket?: IBucket;
   /** The bucket for CloudFront standard logs; needs ACLs enabled (ObjectOwnership.OBJECT_WRITER). */
   readonly logBucket: IBucket;
   /** Host name of the API origin for `/api/*` and `/feeds/*`, e.g. GazetteApi.domainName. */
@@ -70,6 +89,9 @@ export interface PublicSiteProps {
 export class PublicSite extends Construct {
   public readonly distribution: Distribution;
   public readonly responseHeadersPolicy: ResponseHeadersPolicy;
+  /** Cache key of pages and feeds: the origin's Cache-Control, and only PAGE_QUERY_PARAMS. */
+  public readonly pageCachePolicy: CachePolicy;
+  public readonly feedCachePolicy: CachePolicy;
 
   constructor(scope: Construct, id: string, props: PublicSiteProps) {
     super(scope, id);
@@ -118,7 +140,7 @@ export class PublicSite extends Construct {
       protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
       originSslProtocols: [OriginSslPolicy.TLS_V1_2],
     });
-    const apiBehavior = (cachePolicy: typeof CachePolicy.CACHING_DISABLED): BehaviorOptions => ({
+    const apiBehavior = (cachePolicy: ICachePolicy): BehaviorOptions => ({
       origin: apiOrigin,
       viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
       originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
@@ -126,6 +148,31 @@ export class PublicSite extends Construct {
       compress: true,
       cachePolicy,
       allowedMethods: AllowedMethods.ALLOW_ALL,
+    });
+
+    // As the managed USE_ORIGIN_CACHE_CONTROL_HEADERS_QUERY_STRINGS (TTLs from the origin's
+    // Cache-Control), but with only the query parameters pages read in the key.
+    this.pageCachePolicy = new CachePolicy(this, "PageCachePolicy", {
+      comment: "Gazette pages: origin Cache-Control; only the query parameters pages read",
+      minTtl: Duration.seconds(0),
+      defaultTtl: Duration.seconds(0),
+      maxTtl: Duration.days(365),
+      queryStringBehavior: CacheQueryStringBehavior.allowList(...PAGE_QUERY_PARAMS),
+      headerBehavior: CacheHeaderBehavior.none(),
+      cookieBehavior: CacheCookieBehavior.none(),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
+    this.feedCachePolicy = new CachePolicy(this, "FeedCachePolicy", {
+      comment: "Gazette feeds: origin Cache-Control; no query string (feeds read none)",
+      minTtl: Duration.seconds(0),
+      defaultTtl: Duration.seconds(0),
+      maxTtl: Duration.days(365),
+      queryStringBehavior: CacheQueryStringBehavior.none(),
+      headerBehavior: CacheHeaderBehavior.none(),
+      cookieBehavior: CacheCookieBehavior.none(),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
     });
 
     const siteOrigin = S3BucketOrigin.withOriginAccessControl(siteOriginBucket);
@@ -155,13 +202,13 @@ export class PublicSite extends Construct {
       // edition's pointer says published (PDF and web together), and sets Cache-Control
       // (published files immutable, listings one minute), which CloudFront follows.
       defaultBehavior: {
-        ...apiBehavior(CachePolicy.USE_ORIGIN_CACHE_CONTROL_HEADERS_QUERY_STRINGS),
+        ...apiBehavior(this.pageCachePolicy),
         allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
       },
       additionalBehaviors: {
         "/api/*": apiBehavior(CachePolicy.CACHING_DISABLED),
         "/feeds/*": {
-          ...apiBehavior(CachePolicy.USE_ORIGIN_CACHE_CONTROL_HEADERS_QUERY_STRINGS),
+          ...apiBehavior(this.feedCachePolicy),
           allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
         },
         // Published PDFs, canonical texts and manifests: copied to the site bucket by the events
@@ -172,6 +219,25 @@ export class PublicSite extends Construct {
         ),
         // Static assets (stylesheets, images) straight from the site bucket.
         "/static/*": siteBehavior(CachePolicy.CACHING_OPTIMIZED),
+        // Original archive scans straight from the blob bucket: the URL path is the object key
+        // (archive/scans/<sha256>.<ext>), content-addressed and immutable.
+        ...(props.scanBucket
+          ? {
+              "/archive/scans/*": {
+                origin: S3BucketOrigin.withOriginAccessControl(
+                  Bucket.fromBucketAttributes(this, "ScanOriginBucket", {
+                    bucketArn: props.scanBucket.bucketArn,
+                    bucketRegionalDomainName: props.scanBucket.bucketRegionalDomainName,
+                  }),
+                ),
+                viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+                cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+                responseHeadersPolicy: this.responseHeadersPolicy,
+                allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+                compress: false,
+              },
+            }
+          : {}),
       },
     });
 

@@ -16,6 +16,7 @@ import type { GazetteData } from "../constructs/gazette-data.js";
 import { GazetteFunction } from "../constructs/gazette-function.js";
 import { GazetteReposts, RepostQueues } from "../constructs/gazette-reposts.js";
 import type { GazetteSearch } from "../constructs/gazette-search.js";
+import { GazetteOperations } from "../constructs/operations.js";
 import { PublicSite } from "../constructs/public-site.js";
 import { QueueWithDlq } from "../constructs/queue-with-dlq.js";
 
@@ -66,6 +67,8 @@ export interface GazetteStatelessStackProps extends StackProps {
   readonly publicBaseUrl?: string;
   /** The OpenSearch domain (GazetteStatefulStack.search): the API searches it, the events function indexes. */
   readonly search?: GazetteSearch | undefined;
+  /** Addresses subscribed to the alarm topic (context `alarmEmail`). */
+  readonly alarmEmails?: readonly string[];
 }
 
 /**
@@ -107,6 +110,7 @@ export class GazetteStatelessStack extends Stack {
   public readonly archive: GazetteArchive;
   public readonly api: GazetteApi;
   public readonly site: PublicSite;
+  public readonly operations: GazetteOperations;
 
   constructor(scope: Construct, id: string, props: GazetteStatelessStackProps) {
     const {
@@ -122,6 +126,7 @@ export class GazetteStatelessStack extends Stack {
       siteCertificateArn,
       siteWebAclArn,
       search,
+      alarmEmails,
       ...stackProps
     } = props;
     super(scope, id, { description: "Gazette pipeline: functions, queues, API, CDN", ...stackProps });
@@ -270,8 +275,34 @@ export class GazetteStatelessStack extends Stack {
 
     this.api = new GazetteApi(this, "Api", { handler: this.apiFunction.function, jwt });
 
+    this.operations = new GazetteOperations(this, "Operations", {
+      functions: {
+        api: this.apiFunction,
+        publisher: this.publisherFunction,
+        events: this.eventsFunction,
+        "repost-fanout": this.reposts.fanoutFunction,
+        "repost-delivery": this.reposts.deliveryFunction,
+        "repost-tick": this.reposts.tickFunction,
+        archive: this.archive.consumer,
+      },
+      queues: [
+        { queue: this.eventsQueue, maxAge: Duration.minutes(15) },
+        // One edition renders in up to 15 minutes; two waiting means something is stuck.
+        { queue: this.publishingQueue, maxAge: Duration.minutes(30) },
+        // A 1,000-page job at five pages at a time takes over an hour and a half.
+        { queue: this.archiveQueue, maxAge: Duration.hours(3) },
+        { queue: this.repostQueues.fanout, maxAge: Duration.minutes(30) },
+        // Retries hop through the queue with delays of up to 15 minutes.
+        { queue: this.repostQueues.delivery, maxAge: Duration.hours(1) },
+      ],
+      httpApi: this.api.httpApi,
+      tick: { rule: this.reposts.tickRule, deadLetterQueue: this.reposts.tickDeadLetterQueue },
+      alarmEmails,
+    });
+
     this.site = new PublicSite(this, "Site", {
       siteBucket: data.siteBucket,
+      scanBucket: data.blobBucket,
       logBucket: data.cdnLogsBucket,
       apiDomainName: this.api.domainName,
       domainNames: siteDomainNames,
@@ -300,6 +331,12 @@ export class GazetteStatelessStack extends Stack {
       description:
         "Repost notices whose delivery attempts are exhausted (also shown as failed in /api/compliance)",
     });
+    new CfnOutput(this, "AlarmTopicArn", {
+      value: this.operations.topic.topicArn,
+      description:
+        "Every alarm notifies this SNS topic (subscribe with -c alarmEmail=… or in the SNS console)",
+    });
+    new CfnOutput(this, "DashboardName", { value: this.operations.dashboard.dashboardName });
     new CfnOutput(this, "PublishingDeadLetterQueueUrl", {
       value: this.publishingQueue.deadLetterQueue.queueUrl,
     });

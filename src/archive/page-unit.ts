@@ -141,6 +141,7 @@ export class PageUnit {
     await this.platform.blobs.put(`${base}.hocr`, new TextEncoder().encode(reading.hocr), {
       contentType: "text/html; charset=utf-8",
     });
+    this.platform.metrics?.count("PagesOcrd");
     return {
       index,
       status: "done",

@@ -1,4 +1,4 @@
-import { PutObjectCommand, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { checksumSha256Header, type PresignedUpload, type UploadTarget, type UploadUrls } from "./uploads.js";
 
@@ -62,5 +62,19 @@ export class S3UploadUrls implements UploadUrls {
       },
       expiresAt: expiresAt.toISOString(),
     };
+  }
+
+  /** A presigned GET (SigV4 query auth) that S3 answers with the file as an attachment. */
+  async presignDownload(key: string, filename: string, now: Date, expiresAt: Date): Promise<string> {
+    const expiresIn = Math.max(1, Math.round((expiresAt.getTime() - now.getTime()) / 1000));
+    return getSignedUrl(
+      this.client,
+      new GetObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        ResponseContentDisposition: `attachment; filename="${filename.replace(/[^\w.-]/g, "_")}"`,
+      }),
+      { expiresIn, signingDate: now },
+    );
   }
 }

@@ -24,7 +24,7 @@ import type { OcrEngine } from "./ocr/engine.js";
 import { PageUnit } from "./page-unit.js";
 import { ArchiveReview } from "./review.js";
 import { DEFAULT_SCAN_LIMITS, type ScanLimits } from "./scan-format.js";
-import type { PresignedUpload, UploadTarget, UploadUrls } from "./uploads.js";
+import { DOWNLOAD_TTL_SECONDS, type PresignedUpload, type UploadTarget, type UploadUrls } from "./uploads.js";
 
 export type { UploadedScan } from "./ingest.js";
 export type { JobView } from "./job-view.js";
@@ -55,10 +55,12 @@ export class ArchiveService {
   private readonly completion: Completion;
   private readonly review: ArchiveReview;
   private readonly listings: ArchiveListings;
+  private readonly uploads: UploadUrls | undefined;
 
   constructor(options: ArchiveServiceOptions) {
     const { platform, search } = options;
     this.platform = platform;
+    this.uploads = options.uploads;
     this.limits = options.limits ?? DEFAULT_SCAN_LIMITS;
     this.listings = new ArchiveListings(platform);
     this.ingest = new ArchiveIngest({
@@ -149,5 +151,18 @@ export class ArchiveService {
 
   async blob(key: string) {
     return this.platform.blobs.get(key);
+  }
+
+  /**
+   * Where a stored scan downloads from without passing through the app: a presigned URL valid
+   * DOWNLOAD_TTL_SECONDS, or undefined where the store has none (embedded mode serves it itself) or the scan is not stored.
+   */
+  async scanDownloadUrl(key: string): Promise<string | undefined> {
+    const uploads = this.uploads;
+    if (!uploads?.presignDownload) return undefined;
+    if (!(await this.platform.blobs.head(key))) return undefined;
+    const now = this.platform.clock.now();
+    const file = key.split("/").pop() ?? key;
+    return uploads.presignDownload(key, file, now, new Date(now.getTime() + DOWNLOAD_TTL_SECONDS * 1000));
   }
 }

@@ -262,6 +262,14 @@ export class ArchiveSite {
     app.get("/archive/scans/:file", async (c) => {
       const file = c.req.param("file");
       if (!/^[0-9a-f]{64}\.(pdf|png|jpg|tif)$/.test(file)) return notFound();
+      // AWS: never through Lambda (6 MB answers). CloudFront serves /archive/scans/* from the
+      // bucket; a request that reaches the app anyway is redirected to a short-lived S3 URL.
+      const direct = await this.archive.scanDownloadUrl(`archive/scans/${file}`);
+      if (direct)
+        return new Response(null, {
+          status: 302,
+          headers: { location: direct, "cache-control": "no-store" },
+        });
       const blob = await this.archive.blob(`archive/scans/${file}`);
       if (!blob) return notFound();
       return new Response(blob.bytes as BodyInit, {

@@ -43,7 +43,16 @@ export interface PresignedUpload {
 
 export interface UploadUrls {
   presign(target: UploadTarget, now: Date, expiresAt: Date): Promise<PresignedUpload>;
+  /**
+   * A short-lived URL that downloads the stored object `key` straight from the store (saved as
+   * `filename`), so a large scan never passes through the app (Lambda answers at most 6 MB).
+   * Left out (embedded mode), the app serves the file itself.
+   */
+  presignDownload?(key: string, filename: string, now: Date, expiresAt: Date): Promise<string>;
 }
+
+/** Download URLs are valid this long: enough to start the download, too short to pass around. */
+export const DOWNLOAD_TTL_SECONDS = 5 * 60;
 
 /** An UploadUrls whose URLs the app serves itself: it checks the tokens it issued. */
 export interface UploadReceiver extends UploadUrls {

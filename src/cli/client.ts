@@ -1,4 +1,5 @@
 /** A small HTTP client for the pipeline API, used by the CLI. */
+import { bearer, type RequestAuthorizer } from "./auth.js";
 
 export interface ApiProblem {
   readonly code: string;
@@ -20,30 +21,50 @@ export class ConnectionError extends Error {
   override name = "ConnectionError";
 }
 
+/**
+ * How calls are authorised: a bearer token (the local editor token, or a JWT), a request
+ * authoriser (SigV4 for IAM: auth.ts), or one resolved on first use (credentials load lazily).
+ */
+export type ApiAuth =
+  | string
+  | RequestAuthorizer
+  | { readonly resolve: () => Promise<RequestAuthorizer | undefined> }
+  | undefined;
+
 export class ApiClient {
+  #authorizer: Promise<RequestAuthorizer | undefined> | undefined;
+
   constructor(
     readonly baseUrl: string,
-    private readonly token: string | undefined,
+    private readonly auth: ApiAuth,
     private readonly fetchImpl: typeof fetch = fetch,
   ) {}
 
   async request<T>(
     method: string,
     path: string,
-    /** `anonymous`: no editor token (a presigned upload URL carries its own authorisation). */
+    /** `anonymous`: no authorisation (a presigned upload URL carries its own). */
     init: { body?: BodyInit; headers?: Record<string, string>; anonymous?: boolean } = {},
   ): Promise<{ status: number; body: T }> {
     let response: Response;
+    const url = new URL(path, this.baseUrl);
+    let headers: Record<string, string> = { accept: "application/json", ...init.headers };
+    let body = init.body ?? null;
+    const authorize = init.anonymous ? undefined : await this.#resolveAuthorizer();
+    if (authorize) {
+      // The signature covers the exact bytes sent: serialise the body (a multipart form too) first.
+      let bytes: Uint8Array | undefined;
+      if (body !== null) {
+        const serialised = new Request(url, { method, body, headers });
+        bytes = new Uint8Array(await serialised.arrayBuffer());
+        const type = serialised.headers.get("content-type");
+        if (type) headers = { ...headers, "content-type": type };
+        body = bytes as BodyInit;
+      }
+      headers = await authorize({ method, url, headers, body: bytes });
+    }
     try {
-      response = await this.fetchImpl(new URL(path, this.baseUrl), {
-        method,
-        body: init.body ?? null,
-        headers: {
-          accept: "application/json",
-          ...(this.token && !init.anonymous ? { authorization: `Bearer ${this.token}` } : {}),
-          ...init.headers,
-        },
-      });
+      response = await this.fetchImpl(url, { method, body, headers });
     } catch (cause) {
       throw new ConnectionError(
         `Cannot reach the pipeline at ${this.baseUrl} (${(cause as Error).cause ?? (cause as Error).message}). Is it running? Start it with \`npm start\`, or set GAZETTE_URL.`,
@@ -51,14 +72,14 @@ export class ApiClient {
       );
     }
     const text = await response.text();
-    let body: unknown;
+    let parsed: unknown;
     try {
-      body = text ? JSON.parse(text) : undefined;
+      parsed = text ? JSON.parse(text) : undefined;
     } catch {
-      body = text;
+      parsed = text;
     }
     if (!response.ok) {
-      const error = (body as { error?: ApiProblem | ApiProblem[] } | undefined)?.error;
+      const error = (parsed as { error?: ApiProblem | ApiProblem[] } | undefined)?.error;
       const problems = Array.isArray(error)
         ? error
         : error
@@ -66,6 +87,21 @@ export class ApiClient {
           : [{ code: String(response.status), message: `HTTP ${response.status}`, field: null }];
       throw new ApiError(response.status, problems);
     }
-    return { status: response.status, body: body as T };
+    return { status: response.status, body: parsed as T };
+  }
+
+  #resolveAuthorizer(): Promise<RequestAuthorizer | undefined> {
+    if (!this.#authorizer) {
+      const auth = this.auth;
+      this.#authorizer =
+        auth === undefined
+          ? Promise.resolve(undefined)
+          : typeof auth === "string"
+            ? Promise.resolve(bearer(auth))
+            : typeof auth === "function"
+              ? Promise.resolve(auth)
+              : auth.resolve();
+    }
+    return this.#authorizer;
   }
 }

@@ -5,13 +5,15 @@ import { SingleBar } from "cli-progress";
 import { Command, CommanderError } from "commander";
 import { normalizeText } from "../documents/text.js";
 import { registerArchiveCommands } from "./archive.js";
+import { authorizerFromEnv } from "./auth.js";
 import { ApiClient, ApiError, ConnectionError } from "./client.js";
 import { registerRepostCommands } from "./reposts.js";
 import { UsageError } from "./usage-error.js";
 
 /**
  * `gazette` CLI. Talks to a running pipeline (GAZETTE_URL, default http://127.0.0.1:3000) with the
- * editor token (GAZETTE_EDITOR_TOKEN, else .gazette/editor-token written by `npm start`).
+ * editor token (GAZETTE_EDITOR_TOKEN, else .gazette/editor-token written by `npm start`), or to a
+ * deployed stack with SigV4 from the default AWS credential chain (IAM) or a JWT (auth.ts).
  * Exit codes: 0 ok, 1 some documents refused/failed, 2 usage error, 3 cannot reach the pipeline.
  */
 
@@ -98,7 +100,10 @@ export async function run(
   io: Io = defaultIo,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
-  const client = () => new ApiClient(env.GAZETTE_URL ?? "http://127.0.0.1:3000", resolveToken(env));
+  const baseUrl = env.GAZETTE_URL ?? "http://127.0.0.1:3000";
+  // Bearer token locally (or a JWT); SigV4 from the default credential chain for a deployed IAM API.
+  const client = () =>
+    new ApiClient(baseUrl, { resolve: () => authorizerFromEnv(env, baseUrl, resolveToken(env)) });
   let exitCode = 0;
   const program = new Command()
     .name("gazette")
@@ -378,7 +383,12 @@ export async function run(
       for (const p of error.problems) io.err(`  ${p.field ? `${plain(p.field)}: ` : ""}${plain(p.message)}`);
       if (error.status === 401) {
         io.err(
-          "  Set GAZETTE_EDITOR_TOKEN to the token `npm start` printed (or GAZETTE_DATA_DIR to its data directory, where it is stored).",
+          "  Set GAZETTE_EDITOR_TOKEN to the token `npm start` printed (or GAZETTE_DATA_DIR to its data directory, where it is stored); against a JWT stack set GAZETTE_JWT.",
+        );
+      }
+      if (error.status === 403) {
+        io.err(
+          "  Against a deployed IAM API (GAZETTE_AUTH=iam, the default for execute-api URLs) your AWS credentials need execute-api:Invoke on it.",
         );
       }
       return 1;

@@ -318,6 +318,7 @@ export class DocumentIntake {
       throw error;
     }
     await this.announce(outbox, event);
+    platform.metrics?.count("DocumentsAccepted");
     return document;
   }
 

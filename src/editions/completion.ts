@@ -8,12 +8,20 @@
  *   - announced, but a subscriber step still pending after `staleSeconds` (its message was lost,
  *     dead-lettered, or the consumer crashed for good): the same event is queued again. Every
  *     subscriber is idempotent, and the events consumer skips the steps already noted.
+ * Locally (`requeueFrozen`) it also queues again a publication that froze its edition and then
+ * stalled before the switch (the process died mid-render).
  */
 import { EVENTS_QUEUE } from "../documents/events.js";
-import type { Platform, RecordStore } from "../platform/ports.js";
+import type { Platform, RecordStore, StoredRecord } from "../platform/ports.js";
 import { updateRecord } from "../reposts/store.js";
 import { type CompletionStep, completionPending, type Edition } from "./model.js";
-import { completePublication, loadEdition, publishedEvent } from "./publish.js";
+import {
+  completePublication,
+  loadEdition,
+  PUBLISHING_QUEUE,
+  type PublishRequestedMessage,
+  publishedEvent,
+} from "./publish.js";
 import { EDITIONS_PARTITION, editionKeys } from "./records.js";
 
 /** An announced edition whose subscriber steps are pending this long gets its event again. */
@@ -52,6 +60,8 @@ export async function completionStepPending(
 }
 
 export interface CompletionSweepResult {
+  /** Frozen drafts whose publication had stalled (a crash mid-render) and was queued again. */
+  readonly requeued: string[];
   /** Published editions whose announcement was missing and has now been queued. */
   readonly announced: string[];
   /** Announced editions whose stalled steps got their event again. */
@@ -64,18 +74,31 @@ export interface CompletionSweepResult {
  */
 export async function resumeCompletions(
   platform: Pick<Platform, "records" | "queues" | "clock">,
-  options: { readonly staleSeconds?: number | undefined } = {},
+  options: {
+    readonly staleSeconds?: number | undefined;
+    /**
+     * Also queue again, on the publishing queue, a publication that froze its edition and then
+     * stalled (the process died mid-render). Where publications go through that queue anyway
+     * (AWS), its redelivery does this and this stays off.
+     */
+    readonly requeueFrozen?: boolean | undefined;
+  } = {},
 ): Promise<CompletionSweepResult> {
   const staleMs = (options.staleSeconds ?? DEFAULT_COMPLETION_STALE_SECONDS) * 1000;
   const now = () => platform.clock.now();
-  const result = { announced: [] as string[], reannounced: [] as string[] };
+  const result = { requeued: [] as string[], announced: [] as string[], reannounced: [] as string[] };
   let cursor: string | undefined;
   do {
     const page = await platform.records.query<Edition>(EDITIONS_PARTITION, { cursor, limit: 100 });
     cursor = page.cursor;
     for (const record of page.items) {
       const edition = record.data;
-      if (edition.status !== "published") continue;
+      if (edition.status !== "published") {
+        if (options.requeueFrozen && (await requeueStalled(platform, record, staleMs))) {
+          result.requeued.push(edition.id);
+        }
+        continue;
+      }
       const pending = completionPending(edition);
       if (pending.length === 0) continue;
       if (!edition.announcedAt) {
@@ -105,4 +128,37 @@ export async function resumeCompletions(
     }
   } while (cursor);
   return result;
+}
+
+/** Queues a frozen draft's publication again once it has stalled for `staleMs`; true when sent. */
+async function requeueStalled(
+  platform: Pick<Platform, "records" | "queues" | "clock">,
+  record: StoredRecord<Edition>,
+  staleMs: number,
+): Promise<boolean> {
+  const publishing = record.data.publishing;
+  if (!publishing) return false;
+  const now = platform.clock.now();
+  const since = (p: NonNullable<Edition["publishing"]>) => Date.parse(p.requeuedAt ?? p.startedAt);
+  if (now.getTime() - since(publishing) < staleMs) return false;
+  // Noted first (a conditional write), so that concurrent ticks queue it once.
+  let claimed = false;
+  await updateRecord<Edition>(
+    platform.records,
+    editionKeys(record.data.cumulative),
+    (e) => {
+      claimed = e.status !== "published" && !!e.publishing && now.getTime() - since(e.publishing) >= staleMs;
+      return claimed ? { ...e, publishing: { ...e.publishing!, requeuedAt: now.toISOString() } } : undefined;
+    },
+    undefined,
+    record,
+  );
+  if (!claimed) return false;
+  const message: PublishRequestedMessage = {
+    type: "edition.publish",
+    editionId: record.data.id,
+    requestedBy: publishing.by,
+  };
+  await platform.queues.send(PUBLISHING_QUEUE, [{ body: JSON.stringify(message) }]);
+  return true;
 }

@@ -41,7 +41,12 @@ export interface Edition {
    * documents (a retry must render the same input, since artifacts are written once) and fixes
    * `publishedAt` so the manifest is identical on every attempt.
    */
-  readonly publishing: { readonly startedAt: string; readonly by: string } | null;
+  readonly publishing: {
+    readonly startedAt: string;
+    readonly by: string;
+    /** When the tick last queued this stalled publication again (see completion.ts). */
+    readonly requeuedAt?: string | undefined;
+  } | null;
   readonly publishedAt: string | null;
   readonly publishedBy: string | null;
   readonly urls: EditionUrls | null;

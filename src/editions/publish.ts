@@ -466,6 +466,7 @@ export async function publishEdition(editionId: string, deps: PublishDeps): Prom
       throw error;
     }
     await platform.flush();
+    platform.metrics?.count("EditionsPublished");
     const done = await completePublication(platform, switched, now);
     return { edition: done, manifest: await readManifest(platform.blobs, done) };
   }

@@ -8,6 +8,8 @@
  * compensable steps in the domain services.
  */
 
+import type { BusinessMetrics } from "./metrics.js";
+
 /** A record is addressed by partition key + sort key, as in DynamoDB. */
 export interface RecordKey {
   readonly pk: string;
@@ -168,4 +170,6 @@ export interface Platform {
    * writes since the last flush.
    */
   flush(): Promise<void>;
+  /** Business metrics (platform/metrics.ts); left out, nothing is counted. */
+  readonly metrics?: BusinessMetrics | undefined;
 }

@@ -52,7 +52,7 @@ export type SqsDeliverySender = (
 ) => Promise<void>;
 
 export interface DeliveryOptions {
-  readonly platform: Pick<Platform, "records" | "blobs" | "queues" | "clock">;
+  readonly platform: Pick<Platform, "records" | "blobs" | "queues" | "clock" | "metrics">;
   readonly registry: SiteRegistry;
   readonly fetch: OutboundFetch;
   readonly sqs?: SqsDeliverySender | undefined;
@@ -201,6 +201,7 @@ export class RepostDelivery {
       undefined,
       claimed,
     );
+    if (recorded && delivery.state === "delivered") this.#platform.metrics?.count("NoticesDelivered");
     if (recorded) await this.#followUp(recorded.data, attempts);
   }
 

@@ -130,7 +130,7 @@ async function startLocked(
   let completing: Promise<unknown> = Promise.resolve();
   const resume = () => {
     completing = Promise.all([
-      resumeCompletions(platform).catch((error) =>
+      resumeCompletions(platform, { requeueFrozen: true }).catch((error) =>
         container.logger.error("Resuming publications failed", { error: error as Error }),
       ),
       relayOutbox(platform).catch((error) =>

@@ -62,7 +62,20 @@ export function normalizeQuery(query: SearchQuery): SearchQuery & { limit: numbe
   return out;
 }
 
-const PARAMS = ["q", "issuer", "kind", "year", "from", "to", "status", "source", "limit", "cursor"];
+/** The query parameters a search reads (GET /search, GET /api/search); CloudFront keys its cache on them. */
+export const SEARCH_PARAMS = [
+  "q",
+  "issuer",
+  "kind",
+  "year",
+  "from",
+  "to",
+  "status",
+  "source",
+  "limit",
+  "cursor",
+] as const;
+const PARAMS: readonly string[] = SEARCH_PARAMS;
 
 /** A SearchQuery from URL parameters; unknown parameters are ignored, bad values refused. */
 export function queryFromParams(params: URLSearchParams): SearchQuery {

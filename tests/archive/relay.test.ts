@@ -152,6 +152,65 @@ describe("marks of vertical setting in the relaid line", () => {
     expect(stroke.w).toBeGreaterThan(stroke.h * 3);
   });
 
+  it("turns a corner bracket set turned (﹁) back, and leaves a comma as it is", () => {
+    // Prepare: a frame glyph, a corner bracket turned (a bar along the top, a stroke down the
+    // right side, about half a cell long) and a comma-sized blob, down one column.
+    const corner: [number, number, number, number][] = [
+      [24, 66, 42, 70],
+      [38, 66, 42, 80],
+    ];
+    const comma: [number, number, number, number][] = [
+      [28, 104, 34, 110],
+      [32, 110, 34, 113],
+    ];
+    const image = paper(76, 150, [...glyph(20, 20, 30, 0.5), ...corner, ...comma]);
+    // Act
+    const r = relayColumns(image, size);
+    // Assess: the bracket's ink is turned (a bar down the left side now: taller than its top
+    // row is long... its bounding box swaps width and height); the comma keeps its shape.
+    const cells = r.lines[0]!.cells;
+    expect(cells).toHaveLength(3);
+    const box = (slot: { x0: number; y0: number; x1: number; y1: number }) => {
+      let x0 = slot.x1;
+      let x1 = slot.x0;
+      let y0 = slot.y1;
+      let y1 = slot.y0;
+      for (let y = slot.y0; y < slot.y1; y++)
+        for (let x = slot.x0; x < slot.x1; x++)
+          if (r.image.pixels[y * r.image.width + x]! < 128) {
+            x0 = Math.min(x0, x);
+            x1 = Math.max(x1, x + 1);
+            y0 = Math.min(y0, y);
+            y1 = Math.max(y1, y + 1);
+          }
+      return { w: x1 - x0, h: y1 - y0 };
+    };
+    expect(box(cells[1]!.slot)).toEqual({ w: 14, h: 18 });
+    expect(box(cells[2]!.slot)).toEqual({ w: 6, h: 9 });
+  });
+
+  it("scales two digits set small across one cell (縱中橫) up to the size of text", () => {
+    // Prepare: a frame glyph, then two narrow upright marks side by side, a third of a cell high.
+    const digits: [number, number, number, number][] = [
+      [26, 70, 30, 82],
+      [36, 70, 40, 82],
+    ];
+    const image = paper(76, 120, [...glyph(20, 20, 30, 0.5), ...digits]);
+    // Act
+    const r = relayColumns(image, size);
+    // Assess: the pair is drawn about 0.7 of a cell high in its slot.
+    const slot = r.lines[0]!.cells[1]!.slot;
+    let top = slot.y1;
+    let bottom = slot.y0;
+    for (let y = slot.y0; y < slot.y1; y++)
+      for (let x = slot.x0; x < slot.x1; x++)
+        if (r.image.pixels[y * r.image.width + x]! < 128) {
+          top = Math.min(top, y);
+          bottom = Math.max(bottom, y + 1);
+        }
+    expect(bottom - top).toBeGreaterThanOrEqual(Math.round((slot.y1 - slot.y0) * 0.6));
+  });
+
   it("gives a mark set beside a character (older print: 、。 to its lower right) a cell of its own", () => {
     // Prepare: four frame glyphs down a column; a small dot out to the right of the second's
     // lower half.

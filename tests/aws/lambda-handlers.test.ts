@@ -2,11 +2,14 @@ import { handle } from "hono/aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { EVENTS_QUEUE } from "../../src/documents/intake.js";
-import { PUBLISHING_QUEUE } from "../../src/editions/publish.js";
+import { resumeCompletions } from "../../src/editions/completion.js";
+import { loadEdition, PUBLISHING_QUEUE } from "../../src/editions/publish.js";
+import { editionKeys } from "../../src/editions/records.js";
 import { createApiApp } from "../../src/handlers/api.js";
 import { createEventsHandler } from "../../src/handlers/events.js";
 import { createPublishingHandler } from "../../src/handlers/publishing.js";
 import { toSqsEvent } from "../../src/platform/queue-poller.js";
+import { FANOUT_QUEUE } from "../../src/reposts/messages.js";
 import { type Container, createContainer } from "../../src/runtime/container.js";
 import { createEmulatedPlatform, type Emulators, startEmulators } from "../support/aws-emulators.js";
 import { httpApiEvent, lambdaContext } from "../support/events.js";
@@ -27,7 +30,7 @@ describe("Lambda handlers on the AWS adapters", () => {
     const platform = await createEmulatedPlatform(emulators, {
       tableName: "gazette-lambda",
       bucketName: "gazette-lambda",
-      queues: [EVENTS_QUEUE, PUBLISHING_QUEUE],
+      queues: [EVENTS_QUEUE, PUBLISHING_QUEUE, FANOUT_QUEUE],
       maxReceiveCount: 5,
     });
     container = createContainer(loadConfig({ GAZETTE_MODE: "aws" }), platform);
@@ -153,5 +156,51 @@ describe("Lambda handlers on the AWS adapters", () => {
     expect(after.status).toBe("published");
     const pdf = await container.platform.blobs.get(after.urls.pdf.replace(/^\//, ""));
     expect(new TextDecoder().decode(pdf?.bytes.subarray(0, 5))).toBe("%PDF-");
+  }, 60_000);
+
+  it("completes a publication whose announcement a crash lost: the tick announces it, the events function does each step", async () => {
+    // Prepare: a published edition as a crash right after the switch leaves it (not announced)
+    const doc = JSON.parse((await post(aSubmission({ docNumber: "川府发〔2024〕78号" }))).body) as {
+      id: string;
+    };
+    const edition = await container.editions.create({ year: 2024, date: "2024-07-02" }, editor);
+    await container.editions.setDocuments(edition.id, { documents: [doc.id] }, editor);
+    await container.editions.publish(edition.id, editor);
+    const { records, queues } = container.platform;
+    for (;;) {
+      const drained = await queues.receive(EVENTS_QUEUE, { maxMessages: 10, visibilityTimeoutSeconds: 30 });
+      if (!drained.length) break;
+      for (const m of drained) await queues.delete(EVENTS_QUEUE, m.receiptHandle);
+    }
+    const switched = (await loadEdition(records, edition.id))!;
+    await records.put(
+      {
+        ...editionKeys(switched.data.cumulative),
+        data: { ...switched.data, announcedAt: null, completion: {} },
+      },
+      { kind: "version", version: switched.version },
+    );
+    const handler = createEventsHandler({
+      queues,
+      audit: container.audit,
+      statuses: container.statuses,
+      completion: { records, now: () => container.platform.clock.now() },
+    });
+    // Act: the scheduled tick (functions/repost-tick.ts), then the events function
+    const resumed = await resumeCompletions(container.platform);
+    for (let round = 0; round < 10; round++) {
+      const messages = await queues.receive(EVENTS_QUEUE, { maxMessages: 10, visibilityTimeoutSeconds: 30 });
+      if (!messages.length) break;
+      const result = await handler(toSqsEvent(EVENTS_QUEUE, messages), lambdaContext);
+      expect(result.batchItemFailures).toEqual([]);
+      for (const m of messages) await queues.delete(EVENTS_QUEUE, m.receiptHandle);
+    }
+    // Assess
+    expect(resumed.announced).toEqual([edition.id]);
+    const view = await container.editions.get(edition.id);
+    expect(view.documents.map((d) => d.state)).toEqual(["published"]);
+    expect(view.completion?.complete).toBe(true);
+    const audit = await container.audit.entries(doc.id);
+    expect(audit.filter((e) => e.type === "edition.published")).toHaveLength(1);
   }, 60_000);
 });

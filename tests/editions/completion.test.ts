@@ -6,11 +6,13 @@ import type { EditionView } from "../../src/editions/model.js";
 import {
   type EditionManifest,
   loadEdition,
+  PUBLISHING_QUEUE,
   type RenderEdition,
   readManifest,
 } from "../../src/editions/publish.js";
 import { attemptBlobKey } from "../../src/editions/records.js";
 import { createEventsHandler } from "../../src/handlers/events.js";
+import { createPublishingHandler } from "../../src/handlers/publishing.js";
 import type { Platform } from "../../src/platform/ports.js";
 import { toSqsEvent } from "../../src/platform/queue-poller.js";
 import { FANOUT_QUEUE } from "../../src/reposts/messages.js";
@@ -224,12 +226,53 @@ describe("a crash at any write of a publication is completed by the tick, nobody
           expect(new Set(fanout.map((m) => m.documentId))).toEqual(new Set(documents));
         // A further tick finds nothing to do
         app.clock.advance((DEFAULT_COMPLETION_STALE_SECONDS + 1) * 1000);
-        expect(await resumeCompletions(app.container.platform)).toEqual({ announced: [], reannounced: [] });
+        expect(await resumeCompletions(app.container.platform)).toEqual({
+          requeued: [],
+          announced: [],
+          reannounced: [],
+        });
       } finally {
         app.close();
       }
     }
     throw new Error("the consumer never completed within 60 writes");
+  });
+});
+
+describe("a publication that stalled before its switch (the process died mid-render)", () => {
+  it("is queued again by the local tick and published by the publishing consumer", async () => {
+    const app = createEditionsTestApp();
+    try {
+      // Prepare: the publication froze the edition, wrote a file, and died
+      const { editionId, documents } = await preparedEdition(app);
+      await app
+        .serviceOn(crashAfter(app.container.platform, 2))
+        .publish(editionId, "editor")
+        .catch(() => undefined);
+      const frozen = await view(app, editionId);
+      expect([frozen.status, frozen.publishing]).toEqual(["draft", true]);
+      const publisher = createPublishingHandler({
+        queues: app.container.platform.queues,
+        editions: app.editions,
+      });
+      // Act: a tick before the stale time does nothing; one after it queues the publication
+      const early = await resumeCompletions(app.container.platform, { requeueFrozen: true });
+      app.clock.advance((DEFAULT_COMPLETION_STALE_SECONDS + 1) * 1000);
+      const late = await resumeCompletions(app.container.platform, { requeueFrozen: true });
+      const again = await resumeCompletions(app.container.platform, { requeueFrozen: true });
+      const messages = await app.container.platform.queues.receive(PUBLISHING_QUEUE, { maxMessages: 10 });
+      const result = await publisher(toSqsEvent(PUBLISHING_QUEUE, messages), lambdaContext);
+      await runEvents(app);
+      // Assess
+      expect(early.requeued).toEqual([]);
+      expect(late.requeued).toEqual([editionId]);
+      expect(again.requeued).toEqual([]);
+      expect(messages).toHaveLength(1);
+      expect(result.batchItemFailures).toEqual([]);
+      await expectComplete(app, editionId, documents);
+    } finally {
+      app.close();
+    }
   });
 });
 

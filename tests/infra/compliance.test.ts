@@ -49,7 +49,9 @@ describe("cdk-nag AWS Solutions and Serverless checks", () => {
     // Assess
     expect(existsSync(reportFile)).toBe(true);
     expect(JSON.stringify(report.pluginReports)).not.toMatch(/AwsSolutions-|Serverless-/);
-    expect(report.pluginReports.flatMap((r) => r.violations ?? [])).toEqual([]);
+    // The one deliberate warning: no web ACL until -c siteWebAclArn is given (tests/infra/edge.test.ts).
+    const violations = report.pluginReports.flatMap((r) => (r.violations ?? []) as { ruleName?: string }[]);
+    expect(violations.filter((v) => v.ruleName !== "Annotation::gazette:siteWebAclArn")).toEqual([]);
   });
 
   test.each([
@@ -99,7 +101,7 @@ describe("cdk-nag AWS Solutions and Serverless checks", () => {
     const targetDlq = rule?.Properties.Targets?.[0]?.DeadLetterConfig?.Arn;
 
     // Assess
-    expect(functionDlq).toEqual({ "Fn::GetAtt": [expect.stringMatching(/TickFailures/), "Arn"] });
+    expect(functionDlq).toEqual({ "Fn::GetAtt": [expect.stringMatching(/TickDeadLetterQueue/), "Arn"] });
     expect(targetDlq).toEqual(functionDlq);
   });
 
@@ -139,7 +141,8 @@ describe("cdk-nag AWS Solutions and Serverless checks", () => {
       "AwsSolutions-IAM5[Resource::arn:aws:sqs:*:*:gazette-repost-*]", // site-owned delivery queues
       "AwsSolutions-L1", // Node.js 22 pinned (x2 functions)
       "AwsSolutions-S1", // the access-log bucket itself
-      "AwsSolutions-SQS3", // the repost tick's failure queue is itself a DLQ
+      "AwsSolutions-SNS2", // alarm topic: CloudWatch cannot publish to the AWS-managed SNS key; no content
+      "AwsSolutions-SQS3", // the tick's DLQ (EventBridge target, async invocations) is itself a dead-letter queue
       "Serverless-LambdaDLQ", // synchronously invoked functions (all but the tick)
       "Serverless-LambdaEventSourceMappingDestination", // SQS sources take no on-failure destination
       "Serverless-LambdaLatestVersion", // Node.js 22 pinned

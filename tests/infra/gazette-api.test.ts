@@ -63,7 +63,7 @@ describe("GazetteApi with IAM authorisation (default)", () => {
       StageName: "$default",
       AutoDeploy: true,
       AccessLogSettings: { DestinationArn: logGroupArn },
-      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
     });
     expect(format).toMatchObject({ requestId: "$context.requestId", status: "$context.status" });
   });

@@ -325,7 +325,7 @@ describe("least privilege", () => {
 });
 
 describe("queues in the Gazette app", () => {
-  test("every queue either has a RedrivePolicy or is the dead-letter target of one", () => {
+  test("every queue either has a RedrivePolicy or is the dead-letter target of one (a Lambda event source or an EventBridge target)", () => {
     // Prepare
     const queues = resourcesOf(gazette.statelessTemplate, "AWS::SQS::Queue");
 
@@ -343,20 +343,10 @@ describe("queues in the Gazette app", () => {
         .filter((arn) => arn !== undefined)
         .map((arn) => arn["Fn::GetAtt"][0]),
     );
-    // A function's DeadLetterConfig (async invocations) and an EventBridge target's are DLQs too.
-    const getAttId = (arn: unknown) =>
-      (arn as { "Fn::GetAtt"?: [string, string] } | undefined)?.["Fn::GetAtt"]?.[0];
-    for (const fn of Object.values(resourcesOf(gazette.statelessTemplate, "AWS::Lambda::Function"))) {
-      const id = getAttId(
-        (fn.Properties?.DeadLetterConfig as { TargetArn?: unknown } | undefined)?.TargetArn,
-      );
-      if (id) deadLetterTargets.add(id);
-    }
     for (const rule of Object.values(resourcesOf(gazette.statelessTemplate, "AWS::Events::Rule"))) {
-      for (const target of (rule.Properties?.Targets as Array<{ DeadLetterConfig?: { Arn?: unknown } }>) ??
-        []) {
-        const id = getAttId(target.DeadLetterConfig?.Arn);
-        if (id) deadLetterTargets.add(id);
+      const targets = propOf<{ DeadLetterConfig?: { Arn: { "Fn::GetAtt": [string] } } }[]>(rule, "Targets");
+      for (const target of targets) {
+        if (target.DeadLetterConfig) deadLetterTargets.add(target.DeadLetterConfig.Arn["Fn::GetAtt"][0]);
       }
     }
     const orphans = Object.entries(queues).filter(

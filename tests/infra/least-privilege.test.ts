@@ -44,7 +44,7 @@ beforeAll(() => {
     names.set(idOf(stateless, q.queue.queueName), `queue:${q.logicalName}`);
     names.set(idOf(stateless, q.deadLetterQueue.queueName), `queue:${q.logicalName}-dlq`);
   }
-  names.set(idOf(stateless, stateless.reposts.tickFailures.queueName), "queue:repost-tick-failures");
+  names.set(idOf(stateless, stateless.reposts.tickDeadLetterQueue.queueName), "queue:repost-tick-failures");
 });
 
 /** "blob:documents/*", "table/index/gsi1", "queue:events", or the raw JSON when not one of ours. */

@@ -115,7 +115,7 @@ describe("reposts on AWS", () => {
       ].sort(),
     );
     // …and its own dead-letter queue, where Lambda puts an asynchronous invocation that failed.
-    const tickFailures = gazette.stateless.reposts.tickFailures;
+    const tickFailures = gazette.stateless.reposts.tickDeadLetterQueue;
     expect(targets.tick).toEqual(
       [delivery.queue, events.queue, tickFailures].map((q) => logicalId(q.queueArn)).sort(),
     );

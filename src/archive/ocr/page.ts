@@ -13,9 +13,14 @@
  *   wins. The page is turned accordingly and the turn recorded.
  *
  * Script. Decided per page (a mixed-script edition is read right): unless the job fixes it, the
- * sample is read with the Simplified and the Traditional model and the more confident wins.
- * tesseract.js has no Simplified vertical model (npm ships chi_tra_vert only): vertical pages
- * are read with chi_tra_vert, and a page decided Simplified has its text folded to Simplified.
+ * sample is read with the Simplified and the Traditional model and the more confident wins; then
+ * the whole page's glyphs check the choice (script.ts: two-form characters are drawn with many
+ * more strokes in Traditional) and, when they clearly say otherwise, the page is read again with
+ * the other model.
+ *
+ * Vertical text is relaid as horizontal lines (relay.ts) and read with the horizontal models,
+ * which read far better than the _vert ones (and npm has no chi_sim_vert); only a vertical block
+ * the relay finds nothing in goes to the _vert model.
  *
  * Layout. layout.ts finds the blocks and their reading order; each is cropped (rules erased)
  * and read with the segmentation mode that fits it: one line, a block of lines, a block of

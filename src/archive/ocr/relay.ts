@@ -22,6 +22,8 @@
  *      and at most half a cell high, either two or three dots side by side or one arch
  *      (its ends clearly above or below its middle; the straight stroke 一 is not) — are turned
  *      back;
+ *    - corner brackets turned (﹁ ﹂: two strokes along two adjacent sides) are turned back too;
+ *    - two or three digits set small across one cell (縱中橫) are scaled to text size;
  *    - anything else is centred.
  * The result tells where each slot's cell came from, so word boxes map back to the page.
  */
@@ -275,7 +277,7 @@ function union(boxes: readonly Box[]): Box {
   };
 }
 
-type Placement = "centre" | "small" | "turned";
+type Placement = "centre" | "small" | "turned" | "digits";
 
 /** How a cell's ink goes into its slot (see the module comment). */
 function placementOf(image: GreyImage, pieces: readonly Part[], pitch: number): Placement {
@@ -290,8 +292,44 @@ function placementOf(image: GreyImage, pieces: readonly Part[], pitch: number): 
     if (flat && dots && (pieces.length === 2 || pieces.length === 3)) return "turned";
     if (pieces.length === 1 && arched(image, ink)) return "turned";
   }
+  // A corner bracket is about half a cell long (a comma, a quarter, is not one).
+  const bracketSized = Math.max(w, h) >= pitch * 0.35 && Math.max(w, h) <= pitch * 0.7;
+  if (pieces.length === 1 && bracketSized && cornered(image, pieces[0]!)) return "turned";
+  // Two or three digits set across one cell (縱中橫), smaller than the text: each taller than
+  // wide, side by side.
+  const tall = pieces.every((p) => p.y1 - p.y0 >= (p.x1 - p.x0) * 1.2 && p.y1 - p.y0 >= h * 0.7);
+  if ((pieces.length === 2 || pieces.length === 3) && tall && h <= pitch * 0.6 && w >= h * 0.6)
+    return "digits";
   if (w < pitch * 0.5 && h < pitch * 0.5) return "small";
   return "centre";
+}
+
+/**
+ * Whether a mark is two strokes along two adjacent sides of its box: a corner bracket turned
+ * for vertical setting (﹁ ﹂).
+ */
+function cornered(image: GreyImage, part: Part): boolean {
+  const w = part.x1 - part.x0;
+  const h = part.y1 - part.y0;
+  if (w < 4 || h < 4) return false;
+  const band = Math.max(2, Math.round(Math.min(w, h) * 0.3));
+  const sides = { top: 0, bottom: 0, left: 0, right: 0 };
+  for (const p of part.pixels) {
+    const x = (p % image.width) - part.x0;
+    const y = Math.floor(p / image.width) - part.y0;
+    if (y < band) sides.top++;
+    if (y >= h - band) sides.bottom++;
+    if (x < band) sides.left++;
+    if (x >= w - band) sides.right++;
+  }
+  const n = part.pixels.length;
+  const corner = (a: number, b: number) => a >= n * 0.3 && b >= n * 0.3 && a + b >= n * 0.95;
+  return (
+    corner(sides.top, sides.right) ||
+    corner(sides.top, sides.left) ||
+    corner(sides.bottom, sides.right) ||
+    corner(sides.bottom, sides.left)
+  );
 }
 
 /** Whether a flat mark's ends sit clearly higher or lower than its middle (︵ ︶, not 一). */
@@ -377,8 +415,8 @@ function rimmed(image: GreyImage, parts: readonly Part[]): Set<number> {
 }
 
 /**
- * The cells of one column: the ink between consecutive boundaries, speckle (parts under
- * `speck` pixels) left out. A small mark set beside a character, out to the right of where the
+ * The cells of one column: the ink between consecutive boundaries, speckle (small parts away
+ * from the character's larger ones) left out. A small mark set beside a character, out to the right of where the
  * column's characters end (older print sets 、。， there rather than in a cell of their own),
  * becomes a cell of its own after the character's.
  */
@@ -394,10 +432,24 @@ function columnCells(
   const specks: Part[][] = [];
   for (let k = 0; k + 1 < bounds.length; k++) {
     const all = parts(image, { x0, y0: bounds[k]!, x1, y1: bounds[k + 1]! });
-    const found = all.filter((p) => p.pixels.length >= speck);
+    // Speckle: a small part away from the character's larger parts. A small part close to them
+    // is a stroke (the dots of 氵 in a light face are as small as speckle).
+    const large = all.filter((p) => p.pixels.length >= speck);
+    const body = large.length ? union(large) : undefined;
+    const near = Math.round(pitch * 0.3);
+    const found = all.filter(
+      (p) =>
+        p.pixels.length >= speck ||
+        (p.pixels.length >= 3 &&
+          body !== undefined &&
+          p.x1 >= body.x0 - near &&
+          p.x0 <= body.x1 + near &&
+          p.y1 >= body.y0 - near &&
+          p.y0 <= body.y1 + near),
+    );
     if (found.length) {
       raw.push(found);
-      specks.push(all.filter((p) => p.pixels.length < speck));
+      specks.push(all.filter((p) => !found.includes(p)));
     }
   }
   // Where the column's characters end on the right: the usual right edge of full-size cells.
@@ -493,12 +545,38 @@ export function relayColumns(image: GreyImage, c: number): Relay {
       const w = ink.x1 - ink.x0;
       const h = ink.y1 - ink.y0;
       const placement = placementOf(image, cell.parts, pitch);
-      const [ow, oh] = placement === "turned" ? [h, w] : [w, h];
+      // Digits set small across a cell are scaled to the size of digits in a line of text.
+      const scale = placement === "digits" ? Math.min(2, (slot * 0.72) / h) : 1;
+      const [ow, oh] = placement === "turned" ? [h, w] : [Math.round(w * scale), Math.round(h * scale)];
       let ox = left + Math.floor((slot - ow) / 2);
       let oy = top + Math.floor((slot - oh) / 2);
       if (placement === "small") {
         ox = left + Math.round(slot * 0.08);
         oy = top + slot - oh - Math.round(slot * 0.08);
+      }
+      if (scale !== 1) {
+        // Bilinear, what belongs to something else counted as paper.
+        const at = (x: number, y: number) => {
+          const i = (ink.y0 + y) * image.width + ink.x0 + x;
+          return cell.exclude.has(i) ? 255 : image.pixels[i]!;
+        };
+        for (let y = 0; y < oh; y++) {
+          for (let x = 0; x < ow; x++) {
+            const sx = Math.min(w - 1, Math.max(0, (x + 0.5) / scale - 0.5));
+            const sy = Math.min(h - 1, Math.max(0, (y + 0.5) / scale - 0.5));
+            const x0 = Math.floor(sx);
+            const y0 = Math.floor(sy);
+            const x1 = Math.min(w - 1, x0 + 1);
+            const y1 = Math.min(h - 1, y0 + 1);
+            const fx = sx - x0;
+            const fy = sy - y0;
+            const v =
+              (at(x0, y0) * (1 - fx) + at(x1, y0) * fx) * (1 - fy) +
+              (at(x0, y1) * (1 - fx) + at(x1, y1) * fx) * fy;
+            if (v < 255) put(ox + x, oy + y, Math.round(v));
+          }
+        }
+        return { source: ink, slot: { x0: left, y0: top, x1: left + slot, y1: top + slot } };
       }
       // The box's pixels as they are (with the grey edges of the strokes), less what belongs
       // to something else.

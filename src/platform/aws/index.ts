@@ -1,10 +1,13 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import type { BusinessMetrics } from "../metrics.js";
 import { type Clock, type Platform, systemClock } from "../ports.js";
 import { DynamoRecordStore } from "./dynamo-records.js";
+import { PowertoolsBusinessMetrics } from "./metrics.js";
 import { S3BlobStore } from "./s3-blobs.js";
 import { SqsQueue } from "./sqs-queue.js";
+import { traced } from "./tracing.js";
 
 export {
   createTableIfMissing,
@@ -32,6 +35,8 @@ export interface AwsPlatformOptions {
   /** Path-style S3 URLs, needed by emulators on localhost. */
   readonly forcePathStyle?: boolean | undefined;
   readonly clock?: Clock | undefined;
+  /** Business metrics; default Powertools EMF inside Lambda, none elsewhere. */
+  readonly metrics?: BusinessMetrics | undefined;
 }
 
 export type AwsPlatform = Platform & {
@@ -49,18 +54,24 @@ export type AwsPlatform = Platform & {
 export function createAwsPlatform(options: AwsPlatformOptions): AwsPlatform {
   const clock = options.clock ?? systemClock;
   const common = { region: options.region, credentials: options.credentials };
-  const dynamodb = new DynamoDBClient({ ...common, endpoint: options.endpoints?.dynamodb });
-  const s3 = new S3Client({
-    ...common,
-    endpoint: options.endpoints?.s3,
-    forcePathStyle: options.forcePathStyle,
-  });
-  const sqs = new SQSClient({ ...common, endpoint: options.endpoints?.sqs });
+  // X-Ray subsegments per AWS call (Powertools Tracer); a no-op outside Lambda.
+  const dynamodb = traced(new DynamoDBClient({ ...common, endpoint: options.endpoints?.dynamodb }));
+  const s3 = traced(
+    new S3Client({
+      ...common,
+      endpoint: options.endpoints?.s3,
+      forcePathStyle: options.forcePathStyle,
+    }),
+  );
+  const sqs = traced(new SQSClient({ ...common, endpoint: options.endpoints?.sqs }));
   return {
     records: new DynamoRecordStore(dynamodb, options.tableName, clock),
     blobs: new S3BlobStore(s3, options.bucketName),
     queues: new SqsQueue(sqs, { queueUrls: options.queueUrls, deadLetterQueues: options.deadLetterQueues }),
     clock,
+    // In Lambda, business metrics go out as EMF log lines; elsewhere only when asked for.
+    metrics:
+      options.metrics ?? (process.env.AWS_LAMBDA_FUNCTION_NAME ? new PowertoolsBusinessMetrics() : undefined),
     // Every DynamoDB/S3/SQS write is durable when its call returns.
     flush: async () => {},
     close() {

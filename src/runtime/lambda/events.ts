@@ -22,6 +22,9 @@ export function createEventsHandler(env: LambdaEnv = process.env) {
     statuses,
     siteCopy: site ? { platform, site } : undefined,
     searchIndexing: search ? { platform, statuses, search, now: () => platform.clock.now() } : undefined,
+    // Each step of a publication's completion is noted on the edition; without this the tick
+    // would find the steps pending and send edition.published again every time.
+    completion: { records: platform.records, now: () => platform.clock.now() },
     logger,
   });
 }

@@ -1,0 +1,190 @@
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { createApiApp } from "../../src/handlers/api.js";
+import { createTestApp, type TestApp } from "../support/local-app.js";
+
+/**
+ * The console in a real browser: Debian's chromium driven by playwright-core (no browser
+ * download), axe-core on every page visited, at a 390 px wide viewport. Runs when a Chromium is
+ * found (GAZETTE_CHROMIUM, /usr/bin/chromium, /usr/bin/chromium-browser); otherwise it says so and
+ * is skipped, unless GAZETTE_REQUIRE_BROWSER=1 (as in .ci/run), which makes a missing browser fail.
+ */
+
+/** The part of playwright-core's API this suite uses (loaded at run time: see below). */
+interface Page {
+  goto(url: string): Promise<unknown>;
+  goBack(): Promise<unknown>;
+  waitForURL(url: string | RegExp): Promise<void>;
+  fill(selector: string, value: string): Promise<void>;
+  selectOption(selector: string, value: string): Promise<unknown>;
+  check(selector: string): Promise<void>;
+  click(selector: string): Promise<void>;
+  textContent(selector: string): Promise<string | null>;
+  getAttribute(selector: string, name: string): Promise<string | null>;
+  locator(selector: string): { textContent(): Promise<string | null> };
+  addScriptTag(options: { path: string }): Promise<unknown>;
+  evaluate<T>(fn: () => T | Promise<T>): Promise<T>;
+  readonly keyboard: { type(text: string): Promise<void>; press(key: string): Promise<void> };
+}
+interface Browser {
+  newPage(options: { viewport: { width: number; height: number } }): Promise<Page>;
+  close(): Promise<void>;
+}
+interface Chromium {
+  launch(options: { executablePath: string; args: string[] }): Promise<Browser>;
+}
+
+const candidates = [process.env.GAZETTE_CHROMIUM, "/usr/bin/chromium", "/usr/bin/chromium-browser"];
+const executablePath = candidates.find((p): p is string => !!p && existsSync(p));
+const required = process.env.GAZETTE_REQUIRE_BROWSER === "1";
+// Imported by name at run time, so that a checkout whose node_modules predates this devDependency
+// still type-checks and says why the suite did not run.
+const playwrightModule = "playwright-core";
+const chromium = await import(playwrightModule).then(
+  (m: { chromium: Chromium }) => m.chromium,
+  () => undefined,
+);
+const runnable = executablePath !== undefined && chromium !== undefined;
+
+if (!runnable) {
+  process.stderr.write(
+    executablePath
+      ? "\n  Browser suite SKIPPED: playwright-core is not installed (run npm install).\n\n"
+      : `\n  Browser suite SKIPPED: no Chromium found (looked at ${candidates.filter(Boolean).join(", ")}).\n` +
+          "  Install Debian's chromium (apt-get install chromium) or set GAZETTE_CHROMIUM to run it.\n\n",
+  );
+}
+
+test("a Chromium and playwright-core are present when the browser suite is required (GAZETTE_REQUIRE_BROWSER=1)", () => {
+  // Assess: outside CI nothing is required; in CI the browser must be there
+  expect(required ? runnable : "not required").toBeTruthy();
+});
+
+const axeSource = runnable ? createRequire(import.meta.url).resolve("axe-core/axe.min.js") : "";
+const PASSWORD = "correct horse battery";
+
+describe.skipIf(!runnable)("the console in Chromium (390 px, axe-core on every page)", () => {
+  let app: TestApp;
+  let server: ReturnType<typeof serve>;
+  let base: string;
+  let browser: Browser;
+  let page: Page;
+  const visited: string[] = [];
+
+  /** No script of the page's own, axe-core finds no violation, and nothing scrolls sideways at 390 px. */
+  async function checkPage(label: string) {
+    visited.push(label);
+    // The console's pages carry no script of their own: every form works without JavaScript.
+    expect(await page.evaluate(() => document.scripts.length), `scripts on ${label}`).toBe(0);
+    await page.addScriptTag({ path: axeSource });
+    const violations = await page.evaluate(async () => {
+      const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } }).axe;
+      const result = await axe.run();
+      return (result.violations as { id: string; nodes: { target: string[] }[] }[]).map(
+        (v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+      );
+    });
+    expect(violations, `axe on ${label}`).toEqual([]);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width, `horizontal scroll on ${label}`).toBeLessThanOrEqual(390);
+  }
+
+  beforeAll(async () => {
+    app = createTestApp();
+    await app.container.console!.accounts.create(
+      { username: "zhang", displayName: "张编辑", role: "editor", password: PASSWORD },
+      "test",
+    );
+    const hono = createApiApp(app.container);
+    server = await new Promise((resolve) => {
+      const s = serve({ fetch: hono.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
+    });
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium!.launch({ executablePath: executablePath!, args: ["--no-sandbox"] });
+    page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    app?.close();
+  });
+
+  test("an editor signs in, sees a refusal beside its field, fixes it and publishes an edition, all by keyboard and forms", async () => {
+    // Act: sign in with the keyboard only
+    await page.goto(`${base}/console/documents`);
+    await checkPage("sign-in");
+    await page.keyboard.type("zhang"); // the user name field has focus (autofocus)
+    await page.keyboard.press("Tab");
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press("Enter");
+    await page.waitForURL(`${base}/console/documents`);
+    await checkPage("intake queue");
+
+    // Act: a policy document without its 解读
+    await page.goto(`${base}/console/documents/new`);
+    await checkPage("submission form");
+    await page.fill("#f-title", "四川省人民政府关于促进养老托育服务的实施意见");
+    await page.fill("#f-docNumber", "川府发〔2025〕7号");
+    await page.fill("#f-issuers", "四川省人民政府");
+    await page.fill("#f-dateWritten", "2025-05-20");
+    await page.selectOption("#f-kind", "意见");
+    await page.fill("#f-body", "　　现提出以下实施意见。\n　　一、总体要求\n　　加快发展养老托育服务。");
+    await page.fill("#f-review-reviewer", "保密审查小组");
+    await page.fill("#f-review-date", "2025-05-19");
+    await page.selectOption("#f-review-result", "passed");
+    await page.fill("#f-approval-approver", "分管副省长");
+    await page.fill("#f-approval-date", "2025-05-20");
+    await page.check("#f-policy");
+    await page.selectOption("#f-repost-scope", "all");
+    await page.click("button[type=submit].primary");
+
+    // Assess: the refusal is beside the 解读 field, with its rule
+    const error = page.locator("#f-interpretations-0-title-error");
+    expect(await error.textContent()).toContain("退文：政策文件须与解读材料同步报送");
+    expect(await page.getAttribute("#f-interpretations-0-title", "aria-describedby")).toBe(
+      "f-interpretations-0-title-error",
+    );
+    await checkPage("submission form with errors");
+
+    // Act: fix it
+    await page.fill("#f-interpretations-0-title", "《关于促进养老托育服务的实施意见》政策解读");
+    await page.fill(
+      "#f-interpretations-0-body",
+      "　　一、起草背景\n　　为促进养老托育服务健康发展，制定本意见。",
+    );
+    await page.click("button[type=submit].primary");
+    await page.waitForURL(/\/console\/documents\/[0-9A-Z]{26}$/);
+    await checkPage("document page");
+
+    // Act: compose, preview, publish
+    await page.goto(`${base}/console/editions`);
+    await checkPage("editions");
+    await page.fill("#e-year", "2025");
+    await page.fill("#e-date", "2025-06-03");
+    await page.click("button:text-is('新建')");
+    await page.waitForURL(/\/console\/editions\/[0-9A-Z]+$/);
+    await checkPage("draft edition");
+    await page.check("input[name=document]");
+    await page.click("button:text-is('加入本期')");
+    await checkPage("edition with a document");
+    await page.click("a:text-is('预览（页码对照）')");
+    await checkPage("preview");
+    expect(await page.textContent("main")).toMatch(/第 1(–\d+)? 页/);
+    await page.goBack();
+    await page.click("a:text-is('发布…')");
+    await checkPage("publish confirmation");
+    expect(await page.textContent("main")).toContain("四川省人民政府关于促进养老托育服务的实施意见");
+    await page.click("button:text-is('确认发布')");
+    expect(await page.textContent("main")).toContain("已发布");
+    await checkPage("published edition");
+
+    // Assess: on the public site
+    await page.goto(`${base}/`);
+    expect(await page.textContent("body")).toContain("四川省人民政府关于促进养老托育服务的实施意见");
+    expect(visited).toHaveLength(11);
+  }, 240_000);
+});
