@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
@@ -8,9 +7,9 @@ import { createTestApp, type TestApp } from "../support/local-app.js";
 
 /**
  * The console in a real browser: Debian's chromium driven by playwright-core (no browser
- * download), axe-core on every page visited, at a 390 px wide viewport. Runs when a Chromium is
- * found (GAZETTE_CHROMIUM, /usr/bin/chromium, /usr/bin/chromium-browser); otherwise it says so and
- * is skipped, unless GAZETTE_REQUIRE_BROWSER=1 (as in .ci/run), which makes a missing browser fail.
+ * download), axe-core on every page visited, at a 390 px wide viewport. Run by
+ * `tests/browser/run.ts` (the last step of `npm test`) with `vitest.browser.config.ts`, and only
+ * when a Chromium is found there; the path it found comes in GAZETTE_CHROMIUM.
  */
 
 /** The part of playwright-core's API this suite uses (loaded at run time: see below). */
@@ -37,36 +36,16 @@ interface Chromium {
   launch(options: { executablePath: string; args: string[] }): Promise<Browser>;
 }
 
-const candidates = [process.env.GAZETTE_CHROMIUM, "/usr/bin/chromium", "/usr/bin/chromium-browser"];
-const executablePath = candidates.find((p): p is string => !!p && existsSync(p));
-const required = process.env.GAZETTE_REQUIRE_BROWSER === "1";
+const executablePath = process.env.GAZETTE_CHROMIUM ?? "/usr/bin/chromium";
 // Imported by name at run time, so that a checkout whose node_modules predates this devDependency
-// still type-checks and says why the suite did not run.
+// still type-checks (the runner says why the suite did not run).
 const playwrightModule = "playwright-core";
-const chromium = await import(playwrightModule).then(
-  (m: { chromium: Chromium }) => m.chromium,
-  () => undefined,
-);
-const runnable = executablePath !== undefined && chromium !== undefined;
+const { chromium } = (await import(playwrightModule)) as { chromium: Chromium };
 
-if (!runnable) {
-  process.stderr.write(
-    executablePath
-      ? "\n  Browser suite SKIPPED: playwright-core is not installed (run npm install).\n\n"
-      : `\n  Browser suite SKIPPED: no Chromium found (looked at ${candidates.filter(Boolean).join(", ")}).\n` +
-          "  Install Debian's chromium (apt-get install chromium) or set GAZETTE_CHROMIUM to run it.\n\n",
-  );
-}
-
-test("a Chromium and playwright-core are present when the browser suite is required (GAZETTE_REQUIRE_BROWSER=1)", () => {
-  // Assess: outside CI nothing is required; in CI the browser must be there
-  expect(required ? runnable : "not required").toBeTruthy();
-});
-
-const axeSource = runnable ? createRequire(import.meta.url).resolve("axe-core/axe.min.js") : "";
+const axeSource = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const PASSWORD = "correct horse battery";
 
-describe.skipIf(!runnable)("the console in Chromium (390 px, axe-core on every page)", () => {
+describe("the console in Chromium (390 px, axe-core on every page)", () => {
   let app: TestApp;
   let server: ReturnType<typeof serve>;
   let base: string;
@@ -103,7 +82,7 @@ describe.skipIf(!runnable)("the console in Chromium (390 px, axe-core on every p
       const s = serve({ fetch: hono.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
     });
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium!.launch({ executablePath: executablePath!, args: ["--no-sandbox"] });
+    browser = await chromium.launch({ executablePath, args: ["--no-sandbox"] });
     page = await browser.newPage({ viewport: { width: 390, height: 844 } });
   }, 120_000);
 
