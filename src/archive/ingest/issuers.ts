@@ -65,43 +65,14 @@ const ADOPTED =
   /^(.{2,60}?)(?:第[一二三四五六七八九十百\d]+次)?(?:常务|常務|全体|全體)?(?:会议|會議)(?:审议|審議)?(?:通过|通過)/u;
 
 /**
- * The steps of the history printed at the head of a regulation: each begins with a date (after a
- * step number, 1.), and may run on over the next lines (hard-wrapped database text).
- */
-function historySteps(lines: readonly string[]): string[] {
-  const steps: string[] = [];
-  let open = false;
-  for (const raw of lines.slice(0, 60)) {
-    const line = raw.replace(/^[\s\u3000]*(\d+[.、．]|[（(])/, "").trim();
-    const first = datesInText(line)[0];
-    if (first && line.slice(0, first.start).trim() === "") {
-      steps.push(line.slice(first.end).replace(/[\s\u3000]+/g, ""));
-      open = true;
-    } else if (
-      open &&
-      !/^第.{1,6}[條条章节節]/.test(line) &&
-      (/^(號|号|令|函|正|發布|发布|公布|公佈|頒|颁|訂|订)/.test(line) ||
-        ([...line].length <= 40 && !/[。；]/.test(line)))
-    ) {
-      // A step's organ or verb run on to the next line (交通部 / 水产部发布, …號 / 令制定公布).
-      const prev = steps[steps.length - 1]!;
-      steps[steps.length - 1] =
-        ORG.test(prev) && ORG.test(line.replace(/(发布|公布|發布|公佈|頒布|颁布)$/, ""))
-          ? `${prev}、${line}`
-          : prev + line.replace(/[\s\u3000]+/g, "");
-    } else open = false;
-  }
-  return steps;
-}
-
-/**
  * Organs named by the history lines at the head of a regulation: who published it (发布/公布/
  * 發布/頒布, 令…号发布, 令制定公布, 函修正發布) in its latest step, or who adopted it (…会议通过).
  */
 export function issuersOfHistory(lines: readonly string[]): HistoryOrgans {
   let published: string[] | undefined;
   let adopted: string[] | undefined;
-  for (const step of historySteps(lines)) {
+  for (const { text } of datedSteps(lines)) {
+    const step = text.replace(/[\s\u3000]+/gu, "");
     const rest = step.replace(NUMBERS, "");
     const pub = PUBLISHED.exec(rest);
     // 總統（75）華總（一）義字第6006號令…: the organ stands before its number.
