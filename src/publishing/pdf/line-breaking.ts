@@ -199,9 +199,10 @@ export function breakLines(pieces: readonly Piece[], opts: BreakOptions): Line[]
       while (j > start + 1 && !allowed(j)) j--;
       if (allowed(j)) i = j;
       else {
-        // Nothing can be pushed down (e.g. one over-wide word): keep the closing marks on this
-        // line, past the edge, rather than start the next line with them.
-        while (i < n && !startsOk(i)) i++;
+        // Nothing can be pushed down (e.g. one over-wide word, or an opening mark followed by a
+        // word too wide for the rest of the line): keep what follows on this line, past the edge,
+        // rather than end the line with an opening mark or start the next with a closing one.
+        while (i < n && !allowed(i)) i++;
       }
       contentEnd = i;
       w = sumWidth(pieces, start, contentEnd);

@@ -171,6 +171,15 @@ const text = fc
   })
   .filter((s) => s.length > 0);
 
+/** Whether a line starting at `start` may end before piece `at` (spaces at the break skipped). */
+function breakAllowedAt(ps: readonly Piece[], start: number, at: number): boolean {
+  let e = at - 1;
+  while (e > start && (ps[e] as Piece).kind === "space") e--;
+  let b = at;
+  while (b < ps.length && (ps[b] as Piece).kind === "space") b++;
+  return mayEndLine(ps[e] as Piece) && (b >= ps.length || mayStartLine(ps[b] as Piece));
+}
+
 describe("breakLines properties", () => {
   it("keeps text, words and 禁则 for any realistic paragraph", () => {
     fc.assert(
@@ -197,10 +206,16 @@ describe("breakLines properties", () => {
         for (const [k, l] of lines.entries()) {
           const first = ps[l.start] as Piece;
           const lastContent = ps[l.contentEnd - 1] as Piece;
-          // Content fits, unless its first piece alone is wider than the line or no break was
-          // allowed: then closing marks stay on the line, past the edge.
-          if (first.width <= l.available && mayStartLine(lastContent))
-            expect(l.width).toBeLessThanOrEqual(l.available + 1e-6);
+          // Content fits, unless no 禁则-allowed break inside the line left a part that fits
+          // (one over-wide word, or an opening mark before one): then the line runs past the edge.
+          if (l.width > l.available + 1e-6) {
+            let prefix = 0;
+            for (let j = l.start + 1; j < l.contentEnd; j++) {
+              prefix += (ps[j - 1] as Piece).width;
+              if (prefix > l.available + 1e-6) break;
+              expect(breakAllowedAt(ps, l.start, j)).toBe(false);
+            }
+          }
           // 禁则.
           if (k > 0) expect(mayStartLine(first)).toBe(true);
           if (k < lines.length - 1) expect(mayEndLine(lastContent)).toBe(true);
@@ -216,6 +231,16 @@ describe("breakLines properties", () => {
       }),
       { numRuns: 1000 },
     );
+  });
+
+  it("keeps an opening mark with a word too wide for the rest of the first line (seed 700094873)", () => {
+    // Prepare: "（" then a 6.5-wide number, on a 6-wide first line (8 minus a 2 indent).
+    const ps = pieces("（9704-20122024");
+    // Act
+    const lines = breakLines(ps, { width: 8, indent: 2, hang: 0 });
+    // Assess: one line that runs past the edge; no line ends with "（".
+    expect(lines).toHaveLength(1);
+    expect(lines[0]?.width).toBe(7.5);
   });
 
   it("tables are consistent", () => {
