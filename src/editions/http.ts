@@ -13,6 +13,31 @@ const MAX_BODY_BYTES = 256 * 1024;
 const jsonBody = (request: Request) =>
   readJsonBody(request, { maxBytes: MAX_BODY_BYTES, emptyAsObject: true, allowMissingType: true });
 
+/** Longest reason kept for publishing over the preflight's errors. */
+export const MAX_OVERRIDE_REASON = 2000;
+
+/** The publish body: {} or {"override": {"reason": "…"}} to publish despite preflight errors. */
+function parseOverride(body: unknown): { reason: string } | undefined {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new InvalidEditionRequestError("The body must be a JSON object", [
+      problem(null, "invalid_type", "The body must be a JSON object"),
+    ]);
+  }
+  const override = (body as Record<string, unknown>).override;
+  if (override === undefined || override === null) return undefined;
+  const reason = typeof override === "object" ? (override as Record<string, unknown>).reason : undefined;
+  if (typeof reason !== "string" || reason.trim() === "" || reason.length > MAX_OVERRIDE_REASON) {
+    throw new InvalidEditionRequestError("override.reason is invalid", [
+      problem(
+        "override.reason",
+        "invalid",
+        `Publishing over the preflight's errors needs a reason: a non-empty string of at most ${MAX_OVERRIDE_REASON} characters`,
+      ),
+    ]);
+  }
+  return { reason: reason.trim() };
+}
+
 function pageLimit(raw: string | undefined): number {
   if (raw === undefined) return 50;
   const n = Number(raw);
@@ -75,8 +100,10 @@ export function createEditionsRoutes(deps: {
 
   app.post("/api/editions/:id/publish", requireEditor, async (c) => {
     const id = c.req.param("id");
-    if (!deps.queuePublication) return jsonResponse(await editions.publish(id, c.get("principal").id));
-    const { queued, response } = await editions.requestPublish(id, c.get("principal").id);
+    const override = parseOverride(await jsonBody(c.req.raw));
+    if (!deps.queuePublication)
+      return jsonResponse(await editions.publish(id, c.get("principal").id, override));
+    const { queued, response } = await editions.requestPublish(id, c.get("principal").id, override);
     return queued ? jsonResponse(response, 202, { location: `/api/editions/${id}` }) : jsonResponse(response);
   });
 

@@ -46,7 +46,17 @@ export interface Edition {
     readonly by: string;
     /** When the tick last queued this stalled publication again (see completion.ts). */
     readonly requeuedAt?: string | undefined;
+    /** The editor publishes despite the preflight's errors, for this reason. */
+    readonly override?: { readonly reason: string } | undefined;
   } | null;
+  /**
+   * Kept on the published edition when it was published despite preflight errors: who decided,
+   * when, why, and how many errors there were.
+   */
+  readonly preflightOverride?:
+    | { readonly reason: string; readonly by: string; readonly at: string; readonly errors: number }
+    | null
+    | undefined;
   readonly publishedAt: string | null;
   readonly publishedBy: string | null;
   readonly urls: EditionUrls | null;
@@ -166,6 +176,13 @@ export interface EditionView {
   readonly publishing: boolean;
   /** Why the last publication attempt failed, until the next attempt. */
   readonly publishFailure: { readonly at: string; readonly message: string } | null;
+  /** Published despite preflight errors: by whom, when, why. */
+  readonly preflightOverride: {
+    readonly reason: string;
+    readonly by: string;
+    readonly at: string;
+    readonly errors: number;
+  } | null;
   readonly createdAt: string;
   readonly createdBy: string;
   readonly publishedAt: string | null;

@@ -84,7 +84,7 @@ export const editionsRoutes: readonly RouteDeclaration[] = [
     access: "editor",
     operation: {
       summary:
-        "Render without publishing: pages and where each document lands; ?format=pdf for the PDF (editor)",
+        "Render without publishing: pages, where each document lands and the preflight's findings with their pages; ?format=pdf for the PDF (editor)",
       parameters: [ID, { name: "format", in: "query", schema: { enum: ["json", "pdf"] } }],
       responses: { "200": { description: "Preview" }, "404": error("No such edition") },
     },
@@ -94,8 +94,19 @@ export const editionsRoutes: readonly RouteDeclaration[] = [
     path: "/api/editions/{id}/publish",
     access: "editor",
     operation: {
-      summary: "Publish the PDF and the web edition together; repeatable, returns the same manifest (editor)",
+      summary:
+        "Publish the PDF and the web edition together; repeatable, returns the same manifest. Refused (422 preflight_*) when the preflight finds errors, unless the body overrides them with a reason, which the edition keeps (editor)",
       parameters: [ID],
+      requestBody: jsonRequestBody({
+        type: "object",
+        properties: {
+          override: {
+            type: "object",
+            required: ["reason"],
+            properties: { reason: { type: "string", minLength: 1, maxLength: 2000 } },
+          },
+        },
+      }),
       responses: {
         "200": { description: "{edition, manifest}" },
         "202": {
@@ -107,7 +118,10 @@ export const editionsRoutes: readonly RouteDeclaration[] = [
         },
         "404": error("No such edition"),
         "409": error("Conflicting published file"),
-        "422": error("Refused, e.g. an edition without documents (edition_empty)"),
+        "400": error("Invalid body: override.reason missing, empty or too long"),
+        "422": error(
+          "Refused: an edition without documents (edition_empty), or preflight errors (preflight_outside_type_area, preflight_orphaned_heading, preflight_missing_attachment_note, preflight_missing_glyph, preflight_text_not_extractable, preflight_font_not_embedded)",
+        ),
       },
     },
   },

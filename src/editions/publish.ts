@@ -9,7 +9,12 @@ import { EditionConflictError, EditionNotFoundError, PlacementRefusedError, prob
 import type { DocumentUrls, Edition, EditionSettings, EditionUrls } from "./model.js";
 import { attemptBlobKey, cumulativeFromId, editionKeys, manifestKey } from "./records.js";
 import { buildRenderInput } from "./render-input.js";
-import type { DocumentPlacement, EditionInfo, EditionRenderInput } from "./render-model.js";
+import type {
+  DocumentPlacement,
+  EditionInfo,
+  EditionRenderInput,
+  PreflightFindingView,
+} from "./render-model.js";
 
 /** One file a renderer produced. */
 export interface RenderedArtifact {
@@ -33,6 +38,8 @@ export interface RenderResult {
   /** For previews: pages of the edition PDF and where each entry landed. */
   readonly pageCount?: number | undefined;
   readonly placements?: readonly DocumentPlacement[] | undefined;
+  /** The preflight's findings on the rendered edition, with their pages. */
+  readonly findings?: readonly PreflightFindingView[] | undefined;
 }
 
 /** The renderer(s): deterministic — the same input must give the same bytes (artifacts are write-once). */
@@ -73,6 +80,13 @@ export interface PublishDeps {
   readonly publishedBy?: string | undefined;
   /** Public URL of a blob key; default root-relative "/" + key. */
   readonly publicUrl?: ((key: string) => string) | undefined;
+  /** Publish despite the preflight's errors, for this reason (noted when the edition freezes). */
+  readonly override?: PreflightOverride | undefined;
+}
+
+/** An editor's decision to publish an edition whose preflight found errors. */
+export interface PreflightOverride {
+  readonly reason: string;
 }
 
 export interface PublishResult {
@@ -298,6 +312,7 @@ async function freeze(
   record: StoredRecord<Edition>,
   now: () => Date,
   by: string,
+  override?: PreflightOverride,
 ): Promise<StoredRecord<Edition> | undefined> {
   if (record.data.documents.length === 0) {
     throw new PlacementRefusedError(`Edition ${record.data.id} has no documents`, [
@@ -307,7 +322,11 @@ async function freeze(
   if (record.data.publishing) return record;
   const intent: Edition = {
     ...record.data,
-    publishing: { startedAt: now().toISOString(), by },
+    publishing: {
+      startedAt: now().toISOString(),
+      by,
+      ...(override ? { override: { reason: override.reason } } : {}),
+    },
     publishFailure: null,
   };
   try {
@@ -337,14 +356,14 @@ export interface PublishRequestedMessage {
  */
 export async function requestPublication(
   editionId: string,
-  deps: Pick<PublishDeps, "platform" | "now" | "publishedBy">,
+  deps: Pick<PublishDeps, "platform" | "now" | "publishedBy" | "override">,
 ): Promise<Edition> {
   const { platform, now } = deps;
   const by = deps.publishedBy ?? "system";
   for (let attempt = 0; attempt < 10; attempt++) {
     let record = await mustLoad(platform.records, editionId);
     if (record.data.status === "published") return record.data;
-    const frozen = await freeze(platform.records, record, now, by);
+    const frozen = await freeze(platform.records, record, now, by, deps.override);
     if (!frozen) continue; // changed meanwhile: look again
     record = frozen;
     const message: PublishRequestedMessage = { type: "edition.publish", editionId, requestedBy: by };
@@ -380,7 +399,7 @@ export async function publishEdition(editionId: string, deps: PublishDeps): Prom
       const edition = await completePublication(platform, record, now);
       return { edition, manifest: await readManifest(platform.blobs, edition) };
     }
-    const frozen = await freeze(platform.records, record, now, by);
+    const frozen = await freeze(platform.records, record, now, by, deps.override);
     if (!frozen) continue; // changed meanwhile: look again
     record = frozen;
     const edition = record.data;
@@ -403,6 +422,39 @@ export async function publishEdition(editionId: string, deps: PublishDeps): Prom
       }
       throw error;
     }
+    // The preflight's errors stop the publication unless the editor overrode them with a reason:
+    // the intent is lifted (the editor may fix the edition) and the findings say what to fix.
+    const errors = (rendered.findings ?? []).filter((f) => f.severity === "error");
+    if (errors.length > 0 && !publishing.override) {
+      const message = `预检发现${errors.length}处错误：${errors
+        .slice(0, 5)
+        .map((f) => f.message)
+        .join("；")}`;
+      await putEdition(
+        platform.records,
+        { ...edition, publishing: null, publishFailure: { at: now().toISOString(), message } },
+        record.version,
+      ).catch(() => {});
+      throw new PlacementRefusedError(
+        `The preflight found ${errors.length} error(s) in edition ${edition.id}`,
+        errors.map((f) =>
+          problem(
+            null,
+            `preflight_${f.code}`,
+            `${f.message}; publish with {"override": {"reason": …}} to publish anyway`,
+          ),
+        ),
+      );
+    }
+    const preflightOverride =
+      errors.length > 0 && publishing.override
+        ? {
+            reason: publishing.override.reason,
+            by: publishing.by,
+            at: publishing.startedAt,
+            errors: errors.length,
+          }
+        : null;
     const manifestBlobKey = manifestKey(edition);
     checkArtifacts(rendered.artifacts, manifestBlobKey);
     const manifest: EditionManifest = {
@@ -457,6 +509,7 @@ export async function publishEdition(editionId: string, deps: PublishDeps): Prom
       urls,
       documentUrls,
       completion: {},
+      preflightOverride,
     };
     let switched: StoredRecord<Edition>;
     try {

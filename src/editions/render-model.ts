@@ -72,4 +72,18 @@ export interface RenderedEditionPdf {
   readonly placements: readonly DocumentPlacement[];
   /** One PDF per document, the same pages as in the edition. */
   readonly documentPdfs: ReadonlyMap<string, Uint8Array>;
+  /** What the preflight found (src/publishing/pdf/preflight.ts); empty when the edition is clean. */
+  readonly findings: readonly PreflightFindingView[];
+}
+
+/** A preflight finding as the API shows it. */
+export interface PreflightFindingView {
+  readonly severity: "error" | "warning";
+  readonly code: string;
+  /** Printed page number, null on front matter or for the whole file. */
+  readonly page: number | null;
+  /** 1-based page of the edition PDF, null for the whole file. */
+  readonly pdfPage: number | null;
+  readonly documentId: string | null;
+  readonly message: string;
 }

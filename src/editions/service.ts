@@ -28,6 +28,7 @@ import {
   type EditionManifest,
   loadEdition,
   loadEditionDocuments,
+  type PreflightOverride,
   publishEdition,
   type RenderEdition,
   type RenderedArtifact,
@@ -36,7 +37,7 @@ import {
 } from "./publish.js";
 import { EDITIONS_PARTITION, editionKeys, type PlacementClaim, placementKey } from "./records.js";
 import { buildRenderInput, interpretationEntryId } from "./render-input.js";
-import type { DocumentPlacement } from "./render-model.js";
+import type { DocumentPlacement, PreflightFindingView } from "./render-model.js";
 
 export interface EditionServiceOptions {
   readonly platform: Platform;
@@ -89,6 +90,12 @@ export interface PreviewResult {
     readonly sha256: string;
     readonly authentic: boolean;
   }[];
+  /**
+   * What the preflight found, each with its printed page (null on front matter or for the whole
+   * file) and its page of the PDF; empty when the edition is clean or the renderer has no
+   * preflight.
+   */
+  readonly findings: readonly PreflightFindingView[];
   /** The edition PDF itself, for ?format=pdf. */
   readonly pdf: RenderedArtifact | undefined;
 }
@@ -289,7 +296,7 @@ export class EditionService {
   }
 
   /** POST /api/editions/{id}/publish. */
-  async publish(id: string, by: string): Promise<PublishResponse> {
+  async publish(id: string, by: string, override?: PreflightOverride): Promise<PublishResponse> {
     const { edition, manifest } = await publishEdition(id, {
       platform: this.platform,
       render: this.options.render,
@@ -297,6 +304,7 @@ export class EditionService {
       settings: this.options.settings,
       publishedBy: by,
       publicUrl: this.options.publicUrl,
+      override,
     });
     return { edition: this.view(edition, await this.documentsOf(edition)), manifest };
   }
@@ -319,11 +327,13 @@ export class EditionService {
   async requestPublish(
     id: string,
     by: string,
+    override?: PreflightOverride,
   ): Promise<{ readonly queued: boolean; readonly response: PublishResponse | QueuedPublishResponse }> {
     const edition = await requestPublication(id, {
       platform: this.platform,
       now: () => this.platform.clock.now(),
       publishedBy: by,
+      override,
     });
     if (edition.status === "published") return { queued: false, response: await this.publish(id, by) };
     return {
@@ -363,6 +373,7 @@ export class EditionService {
         sha256: sha256Hex(a.bytes),
         authentic: a.authentic,
       })),
+      findings: rendered.findings ?? [],
       pdf,
     };
   }
@@ -505,6 +516,7 @@ export class EditionService {
       status: edition.status,
       publishing: edition.publishing !== null,
       publishFailure: edition.publishFailure ?? null,
+      preflightOverride: edition.preflightOverride ?? null,
       createdAt: edition.createdAt,
       createdBy: edition.createdBy,
       publishedAt: edition.publishedAt,

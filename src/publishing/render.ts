@@ -144,6 +144,6 @@ export function createEditionRenderer(gazette: SiteGazette, templatesDir?: strin
       contentType: "application/json; charset=utf-8",
       authentic: false,
     });
-    return { artifacts, pageCount: pdf.pageCount, placements: pdf.placements };
+    return { artifacts, pageCount: pdf.pageCount, placements: pdf.placements, findings: pdf.findings };
   };
 }

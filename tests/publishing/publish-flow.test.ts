@@ -66,6 +66,8 @@ describe("compose, preview and publish an edition from the samples", () => {
     const preview = (await res.json()) as { pages?: number; documents: { id: string; firstPage?: number }[] };
     expect(preview.documents.length).toBeGreaterThan(0);
     expect(preview.documents.every((d) => (d.firstPage ?? 0) >= 1)).toBe(true);
+    // The samples pass the preflight: nothing outside the type area, no heading alone, …
+    expect((preview as unknown as { findings: unknown[] }).findings).toEqual([]);
     const page = await app.request("/editions/2024/1.html", { editor: false });
     expect(page.status).toBe(404);
   }, 120_000);

@@ -63,6 +63,8 @@ export type DrawOp =
       readonly role: TextRole;
       /** Its element in the tagged PDF; untagged body and front lines are paragraphs of their own. */
       readonly struct?: StructTag | undefined;
+      /** "heading": a line of a heading set on lines of its own (not run in with its text). */
+      readonly part?: "heading" | undefined;
     }
   | {
       readonly op: "rule";
@@ -265,8 +267,9 @@ class DocumentFlow {
             color,
             struct,
           );
-          if (!before) return [op];
-          return [...before(line, k, left, top), op];
+          const main = keep === "heading" && op.op === "text" ? { ...op, part: "heading" as const } : op;
+          if (!before) return [main];
+          return [...before(line, k, left, top), main];
         },
       });
     });

@@ -13,6 +13,7 @@ import type {
 import { defaultFontSet, FaceBook, type FontSet } from "./fonts.js";
 import { issueLabel, type LaidEdition, layoutEdition } from "./layout.js";
 import { createPdf, type PageStructure, paintPages, tagCopies } from "./paint.js";
+import { preflightFonts, preflightLayout } from "./preflight.js";
 
 export type { FontSet } from "./fonts.js";
 
@@ -232,5 +233,6 @@ export async function renderEditionPdf(
     firstPage: d.firstPage,
     lastPage: d.lastPage,
   }));
-  return { pdf: edition.pdf, pageCount: laid.pages.length, placements, documentPdfs };
+  const findings = [...preflightLayout(book, laid), ...preflightFonts(edition.document)];
+  return { pdf: edition.pdf, pageCount: laid.pages.length, placements, documentPdfs, findings };
 }
