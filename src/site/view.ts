@@ -2,7 +2,7 @@
  * View models: the plain data the templates show. Everything that needs a decision (heading ranks,
  * labels, dates, links) is made here, so the templates only print escaped values.
  */
-import type { Attachment, Block } from "../documents/blocks.js";
+import { type Attachment, type Block, hasAttachmentNote, runInHeading } from "../documents/blocks.js";
 import { DISCLOSURE_LABELS } from "../documents/model.js";
 import type { DocumentPlacement, EditionRenderInput, RenderDocument } from "../editions/render-model.js";
 import { chineseDate, citation, editionLabel, editionLabelFull, fileSize, pageLabel } from "./format.js";
@@ -30,7 +30,13 @@ export function safeUrl(url: string): string {
 // Blocks
 
 export type BlockView =
-  | { readonly heading: true; readonly rank: number; readonly text: string }
+  | {
+      readonly heading: true;
+      readonly rank: number;
+      /** The heading sentence; `runIn` is the text that runs on after it in print, or null. */
+      readonly text: string;
+      readonly runIn: string | null;
+    }
   | { readonly paragraph: true; readonly text: string }
   | {
       readonly table: true;
@@ -59,7 +65,14 @@ export function blockViews(blocks: readonly Block[], base: number, tables: Table
   );
   return blocks.map((block): BlockView => {
     if (block.type === "heading") {
-      return { heading: true, rank: Math.min(6, base + levels.indexOf(block.level)), text: block.text };
+      // A run-in heading is a heading sentence and a paragraph, as the PDF sets it.
+      const split = runInHeading(block.text);
+      return {
+        heading: true,
+        rank: Math.min(6, base + levels.indexOf(block.level)),
+        text: split.heading,
+        runIn: split.text || null,
+      };
     }
     if (block.type === "paragraph") return { paragraph: true, text: block.text };
     const [first, ...rest] = block.rows;
@@ -179,6 +192,8 @@ export interface DocumentView {
   readonly addressees: string | null;
   readonly blocks: readonly BlockView[];
   readonly attachments: readonly AttachmentView[];
+  /** Whether to list the attachments under the text: not when the text has its own 附件说明. */
+  readonly attachmentNote: boolean;
   readonly signer: string | null;
   /** The signature block as printed: the signer, else every issuer (joint documents). */
   readonly signatures: readonly string[];
@@ -286,6 +301,7 @@ export function documentViews(input: EditionSiteInput): Map<string, DocumentView
         addressees: doc.addressees,
         blocks: blockViews(doc.blocks, 2, tables),
         attachments: attachmentViews(doc.attachments, tables),
+        attachmentNote: doc.attachments.length > 0 && !hasAttachmentNote(doc.blocks),
         signer: doc.signer,
         signatures: doc.signer ? [doc.signer] : doc.issuers,
         cc: doc.cc,

@@ -8,7 +8,7 @@
  * (odd physical page), keeping odd printed pages on the right-hand side with the binding on the
  * left. Documents are laid out before the contents, so the contents' page numbers are final.
  */
-import type { Block } from "../../documents/blocks.js";
+import { type Block, hasAttachmentNote, runInHeading } from "../../documents/blocks.js";
 import type { EditionRenderInput, RenderDocument } from "../../editions/render-model.js";
 import { FACE, type FaceBook, type FaceId } from "./fonts.js";
 import {
@@ -140,11 +140,11 @@ function oneLine(book: FaceBook, text: string, face: FaceId, size: number, track
 /** Heading face for the heading sentence, body face for the rest of the paragraph. */
 export function headingSpans(text: string, level: 1 | 2 | 3 | 4): Span[] {
   const face = level === 1 ? FACE.hei : level === 2 ? FACE.kai : FACE.fang;
-  const stop = text.indexOf("。");
-  if (stop < 0 || stop === text.length - 1) return [{ text, face }];
+  const runIn = runInHeading(text);
+  if (!runIn.text) return [{ text, face }];
   return [
-    { text: text.slice(0, stop + 1), face },
-    { text: text.slice(stop + 1), face: FACE.fang },
+    { text: runIn.heading, face },
+    { text: runIn.text, face: FACE.fang },
   ];
 }
 
@@ -603,7 +603,8 @@ function layoutDocument(book: FaceBook, flow: DocumentFlow, doc: RenderDocument)
       "title",
     );
   layoutBlocks(book, flow, doc.blocks);
-  layoutAttachmentNote(book, flow, doc.attachments);
+  // A text that carries its own 附件说明 (from .docx) keeps it; otherwise it is generated.
+  if (!hasAttachmentNote(doc.blocks)) layoutAttachmentNote(book, flow, doc.attachments);
 
   // Signature and date: the date ends four characters from the right edge; the signature
   // lines are centred over the date (GB/T 9704-2012 7.3.5.1). They keep together and with the

@@ -122,7 +122,9 @@ export function preflightLayout(book: FaceBook, laid: LaidEdition): PreflightFin
   for (const d of laid.documents) {
     if (d.doc.attachments.length === 0) continue;
     const has = d.pageIndexes.some((i) =>
-      laid.pages[i]?.ops.some((op) => op.op === "text" && op.role === "body" && textOf(op) === "附件："),
+      laid.pages[i]?.ops.some(
+        (op) => op.op === "text" && op.role === "body" && /^\s*附\s*件\s*[：:]/.test(textOf(op)),
+      ),
     );
     if (!has)
       findings.push({
