@@ -140,11 +140,11 @@ export class FaceBook {
     return wanted;
   }
 
-  private readonly inks = new Map<string, number>();
+  private readonly inks = new Map<number, number>();
 
   /** Where the ink of a code point's glyph in `id` ends, from its origin, in em (0 for none). */
   inkRight(id: FaceId, cp: number): number {
-    const key = `${id}/${cp}`;
+    const key = cp * 64 + id;
     let r = this.inks.get(key);
     if (r === undefined) {
       const font = this.font(id);

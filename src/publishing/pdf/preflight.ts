@@ -38,16 +38,26 @@ export interface PreflightFinding {
 type TextOp = Extract<DrawOp, { op: "text" }>;
 const TOLERANCE = 0.5;
 
-/** Where the ink of a text line ends: the last visible glyph's origin plus its outline's right edge. */
+/**
+ * Where the ink of a text line ends: the last visible glyph's origin plus its outline's right
+ * edge (glyphs advance to the right, so the last one ends the line).
+ */
 export function inkRight(book: FaceBook, op: TextOp): number {
   let right = op.x;
-  for (const run of op.runs) {
+  for (let r = op.runs.length - 1; r >= 0; r--) {
+    const run = op.runs[r] as TextOp["runs"][number];
     let x = op.x + run.dx;
-    for (const ch of run.text) {
-      const cp = ch.codePointAt(0) ?? 0;
-      if (cp > 0x20 && cp !== 0x3000) right = Math.max(right, x + book.inkRight(run.face, cp) * op.size);
+    let found = false;
+    for (let i = 0; i < run.text.length; i++) {
+      const cp = run.text.codePointAt(i) as number;
+      if (cp > 0xffff) i++;
+      if (cp > 0x20 && cp !== 0x3000) {
+        right = x + book.inkRight(run.face, cp) * op.size;
+        found = true;
+      }
       x += book.advance(run.face, cp) * op.size + op.tc;
     }
+    if (found) return right;
   }
   return right;
 }
@@ -59,10 +69,10 @@ function textOf(op: TextOp): string {
 /** Checks the laid-out pages: the type area, headings, 附件说明, glyphs. */
 export function preflightLayout(book: FaceBook, laid: LaidEdition): PreflightFinding[] {
   const findings: PreflightFinding[] = [];
-  const extractable = new Map<string, boolean>();
+  const extractable = new Map<number, boolean>();
   const reported = new Set<string>();
   const maps = (face: FaceId, cp: number): boolean => {
-    const key = `${face}/${cp}`;
+    const key = cp * 64 + face;
     let ok = extractable.get(key);
     if (ok === undefined) {
       const glyph = book.font(face).glyphForCodePoint(cp);
@@ -93,8 +103,8 @@ export function preflightLayout(book: FaceBook, laid: LaidEdition): PreflightFin
       for (const run of op.runs)
         for (const ch of run.text) {
           const cp = ch.codePointAt(0) ?? 0;
-          if (cp <= 0x20 || reported.has(`${index}/${cp}`)) continue;
-          if (book.missing.has(cp) || !maps(run.face, cp)) {
+          if (cp <= 0x20 || (!book.missing.has(cp) && maps(run.face, cp))) continue;
+          if (!reported.has(`${index}/${cp}`)) {
             reported.add(`${index}/${cp}`);
             const missing = book.missing.has(cp);
             findings.push({
