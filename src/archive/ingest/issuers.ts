@@ -6,7 +6,6 @@
  * …国务院令第37号发布, 國民政府令公布); the organ of the document's own 令 number; the adopting
  * organ (…全国人民代表大会常务委员会第三次会议通过); the issuer the title names (…关于…).
  */
-import { datesInText } from "../../documents/dates.js";
 import { parseDocNumber } from "../../documents/doc-number.js";
 import { kindOfTitle } from "../segment.js";
 import {
