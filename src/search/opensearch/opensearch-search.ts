@@ -13,7 +13,15 @@ import type {
 } from "../ports.js";
 import { emptyFacets, encodeCursor } from "../query.js";
 import { blankLeadingZeros, escapeHtml, foldText, type QueryTerm, snippet } from "../text.js";
-import { buildSearchRequest, INDEX_BODY, MARK_CLOSE, MARK_OPEN, toIndexedDocument } from "./query.js";
+import {
+  type BuiltSearch,
+  buildNearMissRequest,
+  buildSearchRequest,
+  INDEX_BODY,
+  MARK_CLOSE,
+  MARK_OPEN,
+  toIndexedDocument,
+} from "./query.js";
 
 export interface OpenSearchOptions {
   /** https://search-….es.amazonaws.com, or http://localhost:9200 for a local cluster. */
@@ -78,14 +86,17 @@ export class OpenSearchIndex implements SearchIndex {
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
-    const built = buildSearchRequest(query);
+    let built = buildSearchRequest(query);
     await this.#ensureIndex();
-    let response: { body: Record<string, unknown> };
-    try {
-      response = (await this.#client.search({ index: this.#index, body: built.body as never })) as never;
-    } catch (error) {
-      if (error instanceof SearchQueryError) throw error;
-      throw new SearchUnavailableError("OpenSearch search failed", { cause: error });
+    let response = await this.#send(built);
+    // Nothing has the query as typed: a long phrase a character or two off (see buildNearMissRequest).
+    const near =
+      (response.body as { hits: { total: { value: number } } }).hits.total.value === 0
+        ? buildNearMissRequest(query)
+        : undefined;
+    if (near) {
+      built = near;
+      response = await this.#send(near);
     }
     const body = response.body as {
       hits: {
@@ -119,6 +130,15 @@ export class OpenSearchIndex implements SearchIndex {
     if (raw.length > limit && last)
       result.cursor = encodeCursor(built.fingerprint, last.sort as (string | number)[]);
     return result;
+  }
+
+  async #send(built: BuiltSearch): Promise<{ body: Record<string, unknown> }> {
+    try {
+      return (await this.#client.search({ index: this.#index, body: built.body as never })) as never;
+    } catch (error) {
+      if (error instanceof SearchQueryError) throw error;
+      throw new SearchUnavailableError("OpenSearch search failed", { cause: error });
+    }
   }
 
   close(): void {
