@@ -1,8 +1,8 @@
-import type { Client } from "@opensearch-project/opensearch";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { OpenSearchIndex } from "../../src/search/opensearch/opensearch-search.js";
 import { buildNearMissRequest } from "../../src/search/opensearch/query.js";
+import { OpenSearchHttp } from "../../src/search/opensearch/rest.js";
 
 type Span = { span_near: { clauses: ({ span_term: Record<string, string> } | Span)[]; slop: number } };
 
@@ -68,32 +68,31 @@ describe("OpenSearch: a long query one or two characters off", () => {
     );
   });
 
-  /** A client that records the bodies it is sent and answers with the given totals in turn. */
-  function recordingClient(totals: number[]) {
+  /** An OpenSearch over fetch that records the search bodies it is sent and answers with the given totals in turn. */
+  function recordingHttp(totals: number[]) {
     const sent: Record<string, unknown>[] = [];
-    const client = {
-      indices: { exists: async () => ({ body: true }), putMapping: async () => ({ body: {} }) },
-      search: async ({ body }: { body: Record<string, unknown> }) => {
-        sent.push(body);
-        const total = totals[sent.length - 1] ?? 0;
-        const hits = Array.from({ length: total }, (_, i) => ({
-          _score: 1,
-          _source: { id: `d${i}`, source: "archive", title: "辦法", issuers: [], url: "/x", text: "" },
-          sort: [1, `d${i}`],
-        }));
-        return { body: { hits: { total: { value: total }, hits }, aggregations: {} } };
-      },
-      close: async () => undefined,
-    };
-    return { client: client as unknown as Client, sent };
+    const fakeFetch = (async (input: string | URL | Request, init?: RequestInit) => {
+      const url = new URL(String(input));
+      if (init?.method === "HEAD") return new Response(null, { status: 200 });
+      if (!url.pathname.endsWith("/_search")) return Response.json({});
+      sent.push(JSON.parse(new TextDecoder().decode(init!.body as Uint8Array)) as Record<string, unknown>);
+      const total = totals[sent.length - 1] ?? 0;
+      const hits = Array.from({ length: total }, (_, i) => ({
+        _score: 1,
+        _source: { id: `d${i}`, source: "archive", title: "辦法", issuers: [], url: "/x", text: "" },
+        sort: [1, `d${i}`],
+      }));
+      return Response.json({ hits: { total: { value: total }, hits }, aggregations: {} });
+    }) as typeof fetch;
+    return { http: new OpenSearchHttp({ url: "http://localhost:9200", fetch: fakeFetch }), sent };
   }
 
   it("sends the near miss only when the query as typed finds nothing", async () => {
     // Prepare
-    const empty = recordingClient([0, 1]);
-    const found = recordingClient([1]);
-    const nothing = new OpenSearchIndex({ url: "http://localhost:9200", client: empty.client });
-    const something = new OpenSearchIndex({ url: "http://localhost:9200", client: found.client });
+    const empty = recordingHttp([0, 1]);
+    const found = recordingHttp([1]);
+    const nothing = new OpenSearchIndex({ url: "http://localhost:9200", http: empty.http });
+    const something = new OpenSearchIndex({ url: "http://localhost:9200", http: found.http });
 
     // Act
     const loosened = await nothing.search({ q: "海域工程排放油废水许可办法" });
