@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createApiApp } from "../../src/handlers/api.js";
+import { scannedItemForReview } from "../support/archive-review.js";
 import { processEvents } from "../support/console-browser.js";
 import { aSubmission } from "../support/factories.js";
 import { createTestApp, type TestApp } from "../support/local-app.js";
@@ -86,6 +87,10 @@ describe("the console in Chromium (390 px, axe-core on every page)", () => {
     app = createTestApp();
     await app.container.console!.accounts.create(
       { username: "zhang", displayName: "张编辑", role: "editor", password: PASSWORD },
+      "test",
+    );
+    await app.container.console!.accounts.create(
+      { username: "li", displayName: "李审核", role: "reviewer", password: PASSWORD },
       "test",
     );
     const hono = createApiApp(app.container);
@@ -290,5 +295,48 @@ describe("the console in Chromium (390 px, axe-core on every page)", () => {
     expect(await page.textContent("[aria-label=勘误提示]")).toContain(
       `本文件已有勘误：《关于《${title}》的勘误》`,
     );
+  }, 240_000);
+
+  test("a reviewer corrects a low-confidence archive item beside its page image, is refused an impossible date beside the field, and accepts it; the public archive shows the correction", async () => {
+    // Prepare: a scanned page read poorly, waiting for review
+    const itemId = await scannedItemForReview(app);
+    await signedIn("li");
+
+    // Act: from the queue to the item
+    await page.goto(`${base}/console/archive/review`);
+    await checkPage("archive review queue");
+    await page.click(`a[href="/console/archive/items/${itemId}"]`);
+    await page.waitForURL(new RegExp(`/console/archive/items/${itemId}$`));
+    await checkPage("archive item");
+    expect(
+      await page.evaluate(() => (document.querySelector("figure img") as HTMLImageElement).naturalWidth),
+    ).toBe(100);
+
+    // Act: an impossible date
+    await page.fill("#r-title", "四川省森林防火办法");
+    await page.fill("#r-issuers", "四川省人民政府");
+    await page.fill("#r-date", "1985-02-28");
+    await page.evaluate(() => {
+      // A date input cannot hold 1985-02-30; a text field (or an older browser) can: sent as typed.
+      (document.querySelector("#r-date") as HTMLInputElement).type = "text";
+    });
+    await page.fill("#r-date", "1985-02-30");
+    await page.click("button:text-is('保存并接受')");
+    await page.waitForSelector("#r-date-error");
+    expect(await page.textContent("#r-date-error")).toContain("1985-02-30 does not exist");
+    expect(await page.getAttribute("#r-date", "aria-describedby")).toBe("r-date-error");
+    await checkPage("archive item with a refused date");
+
+    // Act: fixed and accepted
+    await page.fill("#r-date", "1985-02-28");
+    await page.click("button:text-is('保存并接受')");
+    await page.waitForURL(/\/console\/archive\/review\?accepted=/);
+    expect(await page.textContent("main")).toContain("没有待审核的条目");
+
+    // Assess: the history says who, and the public archive shows the corrected title
+    await page.goto(`${base}/console/archive/items/${itemId}`);
+    expect(await page.textContent("main")).toContain("标题：四川省森林防火办怯 → 四川省森林防火办法");
+    await page.goto(`${base}/archive/items/${itemId}`);
+    expect(await page.textContent("h1")).toContain("四川省森林防火办法");
   }, 240_000);
 });
