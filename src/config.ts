@@ -69,6 +69,8 @@ export interface Config {
     readonly region?: string | undefined;
     readonly tableName: string;
     readonly bucketName: string;
+    /** GAZETTE_STAGING_BUCKET: staged blobs of requests not yet committed (platform/blob-policy.ts). */
+    readonly stagingBucketName: string;
     readonly siteBucketName: string;
     /** Logical queue name → URL, from GAZETTE_QUEUE_URL_<NAME>. */
     readonly queueUrls: Readonly<Record<string, string>>;
@@ -211,6 +213,7 @@ export function loadConfig(env: Env = process.env): Config {
       region: env.AWS_REGION,
       tableName: env.GAZETTE_TABLE ?? "",
       bucketName: env.GAZETTE_BUCKET ?? "",
+      stagingBucketName: env.GAZETTE_STAGING_BUCKET ?? "",
       siteBucketName: env.GAZETTE_SITE_BUCKET ?? "",
       queueUrls: queueUrlsFromEnv(env),
     },

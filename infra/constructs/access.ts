@@ -8,8 +8,8 @@ import type { IQueue } from "aws-cdk-lib/aws-sqs";
  *
  * Derived from the code that runs in each function (src/platform/aws/s3-blobs.ts issues
  * GetObject, HeadObject — allowed by s3:GetObject — PutObject and DeleteObject; DeleteObject is
- * granted to no one: everything the code deletes is under a write-once prefix the bucket policy
- * protects anyway):
+ * granted only on staged blobs, in the staging bucket: nothing under a write-once prefix is ever
+ * deleted, and the bucket policy forbids it anyway):
  * - api: document intake writes `originals/` (uploaded .docx) and `documents/<id>/content.json`;
  *   the public site reads `editions/` (indexes, manifests) and `documents/` (texts); archive
  *   ingest writes `archive/scans/` (multipart scans; direct uploads are signed with this role),
@@ -25,18 +25,26 @@ import type { IQueue } from "aws-cdk-lib/aws-sqs";
  *   (`archive/items/`).
  * - events (site copy), repost fan-out and delivery: read-only, see GazetteData's
  *   `sitePublishPolicy` and `documentContentReadPolicy`.
+ * - Staging (src/platform/blob-policy.ts), a bucket of its own: intake (api) stages a long
+ *   document's content and an uploaded original there, reads it back until it is promoted, and
+ *   deletes it after promotion or when the request fails; the tick's outbox relay promotes what a
+ *   request left staged (reads it, writes `documents/` and `originals/`) or deletes it. The only
+ *   s3:DeleteObject anyone holds, and only there.
  */
 export interface BlobAccess {
   /** Key prefixes the function reads (GetObject, HeadObject). */
   readonly read: readonly string[];
   /** Key prefixes the function writes (PutObject). */
   readonly write: readonly string[];
+  /** What the function does in the staging bucket (GetObject, PutObject, DeleteObject, under staging/). */
+  readonly staging?: readonly ("read" | "write" | "delete")[];
 }
 
 export const BLOB_ACCESS = {
   api: {
     read: ["documents/", "editions/", "archive/scans/", "archive/jobs/", "archive/items/"],
     write: ["originals/", "documents/", "archive/scans/", "archive/jobs/", "archive/items/"],
+    staging: ["read", "write", "delete"],
   },
   publisher: {
     read: ["documents/", "editions/"],
@@ -45,6 +53,11 @@ export const BLOB_ACCESS = {
   archive: {
     read: ["archive/scans/", "archive/jobs/", "archive/items/"],
     write: ["archive/jobs/", "archive/items/"],
+  },
+  tick: {
+    read: [],
+    write: ["documents/", "originals/"],
+    staging: ["read", "delete"],
   },
 } as const satisfies Record<string, BlobAccess>;
 

@@ -11,7 +11,14 @@ import {
   ObjectOwnership,
 } from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
-import { BLOB_ACCESS, type BlobAccessName, TABLE_ITEM_ACTIONS } from "./access.js";
+import {
+  STAGED_BLOB_EXPIRY_DAYS,
+  STAGING_PREFIX,
+  WRITE_ONCE_PREFIXES,
+} from "../../src/platform/blob-policy.js";
+import { BLOB_ACCESS, type BlobAccess, type BlobAccessName, TABLE_ITEM_ACTIONS } from "./access.js";
+
+export { STAGED_BLOB_EXPIRY_DAYS, STAGING_PREFIX, WRITE_ONCE_PREFIXES };
 
 /** What every bucket here shares: SSE-S3, no public access, TLS 1.2+ only, versioned, retained. */
 const secureBucketDefaults = {
@@ -53,20 +60,14 @@ export interface GazetteDataProps {
 export const TABLE_READ_WRITE_ACTIONS: readonly string[] = TABLE_ITEM_ACTIONS;
 
 /**
- * Prefixes of the blob bucket whose objects are written once and never changed or removed:
- * published edition files and manifests, documents' content and published files, uploaded
- * originals (content-addressed) and archive scans (content-addressed). The code writes each of
- * them with `ifAbsent` (If-None-Match: *); the bucket policy makes that the only way in.
+ * WRITE_ONCE_PREFIXES (src/platform/blob-policy.ts, shared with both adapter sets): prefixes of the
+ * blob bucket whose objects are written once and never changed or removed: published edition files
+ * and manifests, documents' content and published files, uploaded originals (content-addressed)
+ * and archive scans (content-addressed). The code writes each of them with `ifAbsent`
+ * (If-None-Match: *); the bucket policy makes that the only way in.
  */
 /** Blob prefix CloudFront serves to the public (original archive scans, content-addressed). */
 export const PUBLIC_SCAN_PREFIX = "archive/scans/";
-
-export const WRITE_ONCE_PREFIXES: readonly string[] = [
-  "editions/",
-  "documents/",
-  "originals/",
-  "archive/scans/",
-];
 
 /**
  * The stateful part of the gazette: blob and site buckets, their access-log buckets, and the
@@ -89,6 +90,11 @@ export class GazetteData extends Construct {
   public readonly cdnLogsBucket: Bucket;
   /** Originals (uploaded .docx/.json) and rendered PDFs. */
   public readonly blobBucket: Bucket;
+  /**
+   * Blobs of requests not yet committed (src/platform/blob-policy.ts): no Object Lock and no
+   * versioning, so a delete frees the bytes; anything left expires after STAGED_BLOB_EXPIRY_DAYS.
+   */
+  public readonly stagingBucket: Bucket;
   /** The public site, served only through CloudFront (OAC). */
   public readonly siteBucket: Bucket;
   /** Single table: pk/sk, GSI gsi1 (gsi1pk/gsi1sk), TTL attribute expiresAt. */
@@ -181,6 +187,24 @@ export class GazetteData extends Construct {
       }),
     );
 
+    // Staging: what intake may still have to take back (a refused or failed request deletes it; the
+    // tick's outbox relay promotes or deletes what a crash left). Not versioned and no Object Lock,
+    // unlike the blob bucket, so deleting really removes it; the lifecycle rule is the backstop.
+    this.stagingBucket = new Bucket(this, "StagingBucket", {
+      ...secureBucketDefaults,
+      versioned: false,
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: "staging/",
+      lifecycleRules: [
+        {
+          id: "ExpireUnclaimedStagedBlobs",
+          prefix: STAGING_PREFIX,
+          expiration: Duration.days(STAGED_BLOB_EXPIRY_DAYS),
+        },
+        { abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+    });
+
     // Original archive scans (hundreds of MB) download through CloudFront straight from this bucket
     // (Origin Access Control; PublicSite's /archive/scans/* behaviour), never through Lambda:
     // cloudfront.amazonaws.com may read that prefix only, for this account's distributions.
@@ -259,14 +283,45 @@ export class GazetteData extends Construct {
     ][]) {
       const objects = (prefixes: readonly string[]) =>
         prefixes.map((prefix) => this.blobBucket.arnForObjects(`${prefix}*`));
+      const staging = (access as BlobAccess).staging ?? [];
+      const stagingActions = staging.map(
+        (what) => ({ read: "s3:GetObject", write: "s3:PutObject", delete: "s3:DeleteObject" })[what],
+      );
       const policy = new ManagedPolicy(this, `Blob${name[0]!.toUpperCase()}${name.slice(1)}Policy`, {
-        description: `Gazette ${name}: read ${access.read.join(", ")}; write ${access.write.join(", ")} (blob bucket, no delete)`,
+        description: `Gazette ${name}: read ${access.read.join(", ") || "nothing"}; write ${access.write.join(", ")} (blob bucket, no delete)${staging.length ? `; ${staging.join("/")} staged blobs` : ""}`,
         statements: [
-          new PolicyStatement({ actions: ["s3:GetObject"], resources: objects(access.read) }),
+          // ListBucket only where the function reads: so that a missing key is a 404, not a 403.
+          ...(access.read.length
+            ? [
+                new PolicyStatement({ actions: ["s3:GetObject"], resources: objects(access.read) }),
+                new PolicyStatement({ actions: ["s3:ListBucket"], resources: [this.blobBucket.bucketArn] }),
+              ]
+            : []),
           new PolicyStatement({ actions: ["s3:PutObject"], resources: objects(access.write) }),
-          new PolicyStatement({ actions: ["s3:ListBucket"], resources: [this.blobBucket.bucketArn] }),
+          ...(stagingActions.length
+            ? [
+                new PolicyStatement({
+                  actions: stagingActions,
+                  resources: [this.stagingBucket.arnForObjects(`${STAGING_PREFIX}*`)],
+                }),
+                // A staged blob already promoted is a 404, not a 403.
+                new PolicyStatement({
+                  actions: ["s3:ListBucket"],
+                  resources: [this.stagingBucket.bucketArn],
+                }),
+              ]
+            : []),
         ],
       });
+      if (stagingActions.length) {
+        const stagingLogicalId = Stack.of(this).resolve(
+          (this.stagingBucket.node.defaultChild as CfnBucket).logicalId,
+        );
+        Validations.of(policy).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::<${stagingLogicalId}.Arn>/${STAGING_PREFIX}*]`,
+          reason: `Object-level S3 actions need an object ARN pattern: the ${name} function stages, promotes or deletes blobs of requests not yet committed under ${STAGING_PREFIX} of the staging bucket (src/platform/blob-policy.ts).`,
+        });
+      }
       for (const prefix of new Set([...access.read, ...access.write])) {
         Validations.of(policy).acknowledge({
           id: `AwsSolutions-IAM5[Resource::<${blobLogicalId}.Arn>/${prefix}*]`,

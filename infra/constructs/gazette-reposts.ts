@@ -175,6 +175,8 @@ export class GazetteReposts extends Construct {
       deadLetterQueue: this.tickDeadLetterQueue,
     });
     this.tickFunction.role.addManagedPolicy(data.tableReadWritePolicy);
+    // The outbox relay promotes or deletes blobs a request left staged (src/platform/outbox.ts).
+    this.tickFunction.role.addManagedPolicy(data.blobAccessPolicies.tick);
     grantSend(queues.delivery.queue, this.tickFunction.function);
     grantSend(eventsQueue.queue, this.tickFunction.function);
     this.tickRule = new Rule(this, "TickSchedule", {

@@ -166,6 +166,7 @@ export class GazetteStatelessStack extends Stack {
       GAZETTE_PUBLISHING: "queued",
       GAZETTE_TABLE: data.table.tableName,
       GAZETTE_BUCKET: data.blobBucket.bucketName,
+      GAZETTE_STAGING_BUCKET: data.stagingBucket.bucketName,
       GAZETTE_SITE_BUCKET: data.siteBucket.bucketName,
       ...this.eventsQueue.environment(),
       ...this.publishingQueue.environment(),

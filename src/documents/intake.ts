@@ -8,8 +8,9 @@ import {
 import { monotonicFactory } from "ulid";
 import type { IntakeLimits } from "../config.js";
 import { RecordStorePersistenceLayer } from "../idempotency/record-store-persistence.js";
+import { stagingKey } from "../platform/blob-policy.js";
 import { ConditionFailedError } from "../platform/errors.js";
-import { addToOutbox, sendFromOutbox } from "../platform/outbox.js";
+import { addToOutbox, type StagedBlob, sendFromOutbox } from "../platform/outbox.js";
 import type { Platform, RecordKey, WriteCondition } from "../platform/ports.js";
 import {
   DocumentNotFoundError,
@@ -122,12 +123,15 @@ function canonicalJson(value: unknown): string {
  * Intake of approved documents. Accepting one is a sequence of idempotent single-record steps
  * (no multi-item transactions on the AWS side):
  *   1. claim each issuer's 发文字号 with a conditional put (the uniqueness guard);
- *   2. store the original upload (content-addressed) and a long document's content blob;
- *   3. write the document record (the commit point);
- *   4. announce document.accepted on the events queue.
- * A failure before 3 releases the claims and deletes the blobs the request created (a refused
- * duplicate stores nothing); a crash leaves claims without a document, which a later submission
- * reclaims once they are stale, and at worst an unreferenced blob. Nothing is half-visible: readers only ever see
+ *   2. note document.accepted in the outbox, stage the original upload and a long document's
+ *      content under staging/ (platform/blob-policy.ts), where they can still be deleted;
+ *   3. write the document record (the commit point), which names the blobs' final keys;
+ *   4. promote the staged blobs to their write-once keys and announce document.accepted.
+ * A failure before 3 releases the claims and deletes the staged blobs (a refused duplicate stores
+ * nothing); a crash leaves claims without a document, which a later submission reclaims once they
+ * are stale, and an outbox entry whose relay deletes the staged blobs (or, if the record was
+ * committed, finishes step 4). Nothing under a write-once prefix is ever written for a request that
+ * is then refused. Nothing is half-visible: readers only ever see
  * documents whose record exists.
  */
 export class DocumentIntake {
@@ -264,11 +268,28 @@ export class DocumentIntake {
       source,
     };
     const stored = toStoredDocument(document);
-    // Claims first: a refused duplicate stores nothing. Then the blobs (a visible record always
-    // has its original and content), then the record; a failure after the claims releases them
-    // and deletes the blobs this request created, so nothing is left half-stored.
+    // Claims first: a refused duplicate stores nothing. Blobs are staged (blob-policy.ts) where they
+    // can still be taken back, then the record (naming their final keys) is committed, then they
+    // are promoted to the write-once prefixes. A failure before the commit releases the claims and
+    // deletes the staged blobs, so nothing is left half-stored; a crash leaves the outbox entry,
+    // whose relay deletes them (or, committed, promotes them).
     const claims = await this.claimDocNumbers(document, submission);
-    const created: string[] = [];
+    const staged: StagedBlob[] = [];
+    if (request.docx && source.blobKey) {
+      staged.push({
+        staged: stagingKey(document.id, source.blobKey),
+        final: source.blobKey,
+        contentType: DOCX_MIME,
+      });
+    }
+    if (stored.content) {
+      staged.push({
+        staged: stagingKey(document.id, stored.content.key),
+        final: stored.content.key,
+        contentType: "application/json",
+      });
+    }
+    const written: string[] = [];
     let outbox: RecordKey | undefined;
     const event = acceptedEvent(document);
     try {
@@ -279,28 +300,15 @@ export class DocumentIntake {
           queue: EVENTS_QUEUE,
           body: JSON.stringify(event),
           requires: docKeys(document.id),
-          // The content blob is this document's alone (the .docx original is shared by content).
-          orphans: stored.content ? [stored.content.key] : [],
+          orphans: staged.map((s) => s.staged),
+          promote: staged,
         },
         now,
       );
-      if (request.docx && source.blobKey) {
-        try {
-          await platform.blobs.put(source.blobKey, request.docx.bytes, {
-            contentType: DOCX_MIME,
-            ifAbsent: true,
-          });
-          created.push(source.blobKey);
-        } catch (error) {
-          if (!(error instanceof ConditionFailedError)) throw error; // same bytes stored before
-        }
-      }
-      if (stored.content) {
-        await platform.blobs.put(stored.content.key, stored.content.bytes, {
-          contentType: "application/json",
-          ifAbsent: true,
-        });
-        created.push(stored.content.key);
+      for (const item of staged) {
+        const bytes = item.final === source.blobKey ? request.docx!.bytes : stored.content!.bytes;
+        await platform.blobs.put(item.staged, bytes, { contentType: item.contentType, ifAbsent: true });
+        written.push(item.staged);
       }
       await platform.records.put(
         {
@@ -312,12 +320,20 @@ export class DocumentIntake {
       );
     } catch (error) {
       await this.releaseClaims(claims, document.id);
-      for (const key of created) await platform.blobs.delete(key).catch(() => undefined);
-      // Left behind, the relay drops it: its document does not exist.
-      if (outbox) await platform.records.delete(outbox).catch(() => undefined);
+      const left = await Promise.all(
+        written.map((key) =>
+          platform.blobs.delete(key).then(
+            () => true,
+            () => false,
+          ),
+        ),
+      );
+      // Left behind (the staged blobs could not be deleted either), the relay drops the entry and
+      // deletes them once its document is known never to have been written.
+      if (outbox && left.every(Boolean)) await platform.records.delete(outbox).catch(() => undefined);
       throw error;
     }
-    await this.announce(outbox, event);
+    await this.announce(outbox, event, staged);
     platform.metrics?.count("DocumentsAccepted");
     return document;
   }
@@ -376,12 +392,16 @@ export class DocumentIntake {
     }
   }
 
-  /** Sends document.accepted and clears its outbox entry; on failure the relay sends it later. */
-  private async announce(outbox: RecordKey, event: DocumentAcceptedEvent) {
+  /**
+   * Promotes the staged blobs, sends document.accepted and clears the outbox entry; on failure the
+   * relay finishes it later (readers use the staged copy meanwhile, records.ts readDocument).
+   */
+  private async announce(outbox: RecordKey, event: DocumentAcceptedEvent, promote: readonly StagedBlob[]) {
     try {
       await sendFromOutbox(this.options.platform, outbox, {
         queue: EVENTS_QUEUE,
         body: JSON.stringify(event),
+        promote,
       });
     } catch (error) {
       // The document is committed and the event is in the outbox: the relay (tick) sends it.

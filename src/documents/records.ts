@@ -1,3 +1,4 @@
+import { stagingKey } from "../platform/blob-policy.js";
 import type { Platform } from "../platform/ports.js";
 import { docNumberKey } from "./doc-number.js";
 import type { GazetteDocument } from "./model.js";
@@ -53,7 +54,9 @@ export async function readDocument(platform: Pick<Platform, "records" | "blobs">
   if (!record) return undefined;
   const { contentBlob, ...document } = record.data;
   if (!contentBlob) return { document: document as GazetteDocument, version: record.version };
-  const blob = await platform.blobs.get(contentBlob);
+  // Until intake (or the outbox relay) has promoted it, the content is still staged.
+  const blob =
+    (await platform.blobs.get(contentBlob)) ?? (await platform.blobs.get(stagingKey(id, contentBlob)));
   if (!blob) throw new Error(`Document ${id}: content blob ${contentBlob} is missing`);
   const content = JSON.parse(new TextDecoder().decode(blob.bytes)) as DocumentContent;
   return { document: { ...document, ...content } as GazetteDocument, version: record.version };

@@ -8,7 +8,7 @@ import {
   PayloadTooLargeError,
   UnsupportedMediaError,
 } from "../documents/errors.js";
-import { StorageRequestError, StorageUnavailableError } from "../platform/errors.js";
+import { InvalidCursorError, StorageRequestError, StorageUnavailableError } from "../platform/errors.js";
 import { jsonResponse } from "./json.js";
 
 /** An HTTP-level problem (auth, content type, malformed JSON) raised by the app itself. */
@@ -43,6 +43,8 @@ function classify(error: unknown): [number, readonly FieldProblem[]] {
   if (error instanceof DocumentNotFoundError) return [404, error.problems];
   if (error instanceof PayloadTooLargeError) return [413, error.problems];
   if (error instanceof UnsupportedMediaError) return [415, error.problems];
+  if (error instanceof InvalidCursorError)
+    return [400, [{ code: "invalid", field: "cursor", message: "cursor is not one this service issued" }]];
   if (error instanceof StorageRequestError)
     return [400, [{ code: "storage_rejected", field: null, message: "The request could not be stored" }]];
   if (error instanceof StorageUnavailableError)

@@ -1,4 +1,4 @@
-import { StorageRequestError } from "./errors.js";
+import { InvalidCursorError } from "./errors.js";
 
 /**
  * Query cursors are base64url JSON of the last key returned, tagged with the index and
@@ -26,7 +26,7 @@ export function decodeCursor(
   try {
     parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
   } catch (cause) {
-    throw new StorageRequestError("malformed query cursor", { cause });
+    throw new InvalidCursorError("malformed query cursor", { cause });
   }
   if (
     typeof parsed !== "object" ||
@@ -36,10 +36,10 @@ export function decodeCursor(
     parsed.k === null ||
     !Object.values(parsed.k).every((v) => typeof v === "string")
   ) {
-    throw new StorageRequestError("malformed query cursor");
+    throw new InvalidCursorError("malformed query cursor");
   }
   if (parsed.i !== expected.index || parsed.p !== expected.partition) {
-    throw new StorageRequestError("query cursor belongs to a different query");
+    throw new InvalidCursorError("query cursor belongs to a different query");
   }
   return { index: expected.index, partition: expected.partition, key: parsed.k as Record<string, string> };
 }

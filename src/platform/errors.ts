@@ -16,6 +16,12 @@ export class StorageUnavailableError extends StorageError {}
 /** A request the store cannot take (too large, malformed key). Not retryable. */
 export class StorageRequestError extends StorageError {}
 
+/**
+ * A query cursor this store did not issue (malformed, tampered with, or from another query). It
+ * comes from the caller, so the HTTP layer answers 400 `invalid` on `cursor`.
+ */
+export class InvalidCursorError extends StorageRequestError {}
+
 /** The named queue is not configured. */
 export class UnknownQueueError extends StorageError {}
 

@@ -8,11 +8,15 @@
  * `requires` is the commit point: the event goes out only if that record exists. The relay (the
  * tick, every minute locally and on the EventBridge schedule in AWS, and at start) sends what a
  * failed send or a crash left behind, and drops entries whose record was never committed (with the
- * blobs their request wrote for it). Sending
+ * blobs their request staged for it). Before sending, the relay finishes the promotion of the
+ * record's staged blobs (blob-policy.ts): each is written once under its final key and its staged
+ * copy deleted, so a committed record never depends on staging for long. Sending
  * is at least once (a crash between sending and deleting sends again): consumers are idempotent.
  */
 import { randomUUID } from "node:crypto";
-import type { Platform, RecordKey, RecordStore } from "./ports.js";
+import { WriteOnceViolationError } from "./blob-policy.js";
+import { ConditionFailedError } from "./errors.js";
+import type { BlobStore, Platform, RecordKey, RecordStore } from "./ports.js";
 
 export const OUTBOX_PARTITION = "OUTBOX";
 
@@ -26,7 +30,36 @@ export interface OutboxEntry {
    * crashed), the relay deletes them with the entry, so nothing is left half-stored.
    */
   readonly orphans?: readonly string[] | undefined;
+  /**
+   * Staged blobs to move to their final, write-once key once the record is committed (the record
+   * already names the final key; readers fall back to the staged copy until it is there).
+   */
+  readonly promote?: readonly StagedBlob[] | undefined;
   readonly createdAt: string;
+}
+
+export interface StagedBlob {
+  readonly staged: string;
+  readonly final: string;
+  readonly contentType: string;
+}
+
+/**
+ * Writes each staged blob once under its final key and deletes the staged copy. Idempotent: a
+ * final key already written (by an earlier, interrupted promotion, or — for content-addressed
+ * keys — by another request) counts as done, and a staged copy already gone means it was.
+ */
+export async function promoteStaged(blobs: BlobStore, staged: readonly StagedBlob[]): Promise<void> {
+  for (const item of staged) {
+    const blob = await blobs.get(item.staged);
+    if (!blob) continue;
+    try {
+      await blobs.put(item.final, blob.bytes, { contentType: item.contentType, ifAbsent: true });
+    } catch (error) {
+      if (!(error instanceof ConditionFailedError)) throw error;
+    }
+    await blobs.delete(item.staged);
+  }
 }
 
 /** An entry younger than this is its request's to send (it may still be running). */
@@ -46,12 +79,16 @@ export async function addToOutbox(
   return key;
 }
 
-/** Sends an entry's event and deletes the entry (the send after the commit). */
+/**
+ * Completes an entry after its record's commit: promotes its staged blobs, sends its event and
+ * deletes the entry. A failure leaves the entry for the relay.
+ */
 export async function sendFromOutbox(
-  platform: Pick<Platform, "records" | "queues">,
+  platform: Pick<Platform, "records" | "queues" | "blobs">,
   key: RecordKey,
-  entry: Pick<OutboxEntry, "queue" | "body">,
+  entry: Pick<OutboxEntry, "queue" | "body" | "promote">,
 ): Promise<void> {
+  if (entry.promote?.length) await promoteStaged(platform.blobs, entry.promote);
   await platform.queues.send(entry.queue, [{ body: entry.body }]);
   await platform.records.delete(key);
 }
@@ -59,6 +96,8 @@ export async function sendFromOutbox(
 export interface OutboxRelayResult {
   readonly sent: number;
   readonly dropped: number;
+  /** Entries whose promotion, send or cleanup failed this time; the next pass tries again. */
+  readonly failed: number;
 }
 
 /** One pass over the outbox: sends what is committed and left unsent, drops what never was. */
@@ -71,6 +110,7 @@ export async function relayOutbox(
   const abandonAfter = (options.abandonAfterSeconds ?? OUTBOX_ABANDON_AFTER_SECONDS) * 1000;
   let sent = 0;
   let dropped = 0;
+  let failed = 0;
   let cursor: string | undefined;
   do {
     const page = await platform.records.query<OutboxEntry>(OUTBOX_PARTITION, { cursor, limit: 100 });
@@ -78,15 +118,31 @@ export async function relayOutbox(
     for (const { pk, sk, data } of page.items) {
       const age = now - Date.parse(data.createdAt);
       if (!(age >= relayAfter)) continue;
-      if (await platform.records.get(data.requires)) {
-        await sendFromOutbox(platform, { pk, sk }, data);
-        sent += 1;
-      } else if (age >= abandonAfter) {
-        for (const key of data.orphans ?? []) await platform.blobs.delete(key).catch(() => undefined);
-        await platform.records.delete({ pk, sk });
-        dropped += 1;
+      try {
+        if (await platform.records.get(data.requires)) {
+          await sendFromOutbox(platform, { pk, sk }, data);
+          sent += 1;
+        } else if (age >= abandonAfter) {
+          for (const key of data.orphans ?? []) await deleteOrphan(platform.blobs, key);
+          await platform.records.delete({ pk, sk });
+          dropped += 1;
+        }
+      } catch {
+        failed += 1;
       }
     }
   } while (cursor);
-  return { sent, dropped };
+  return { sent, dropped, failed };
+}
+
+/**
+ * Deletes a blob a failed request left. Entries written before staging existed name blobs under a
+ * write-once prefix, which no one may delete: those stay (and the entry goes).
+ */
+async function deleteOrphan(blobs: BlobStore, key: string): Promise<void> {
+  try {
+    await blobs.delete(key);
+  } catch (error) {
+    if (!(error instanceof WriteOnceViolationError)) throw error;
+  }
 }

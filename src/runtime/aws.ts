@@ -13,6 +13,7 @@ export function createAwsContainer(
   const platform = createAwsPlatform({
     tableName: config.aws.tableName,
     bucketName: config.aws.bucketName,
+    stagingBucketName: config.aws.stagingBucketName,
     queueUrls: config.aws.queueUrls,
     region: config.aws.region,
   });

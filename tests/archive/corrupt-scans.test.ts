@@ -5,7 +5,7 @@ import { DEFAULT_SCAN_LIMITS, decodeImage, encodePng, inspectScan } from "../../
 import { type Archive, createArchive } from "../../src/archive/module.js";
 import type { OcrEngine, OcrOptions, OcrResult } from "../../src/archive/ocr/engine.js";
 import { scanKey, sha256 } from "../../src/archive/records.js";
-import { createTestApp, type TestApp } from "../support/local-app.js";
+import { createTestApp, outOfBandBlobs, type TestApp } from "../support/local-app.js";
 import { drainArchiveQueue } from "./harness.js";
 
 /**
@@ -136,7 +136,7 @@ const NOTICE = [
   "三、防止山火。\n四川省人民政府\n一九八五年三月五日",
 ];
 
-const PNG = { contentType: "image/png" };
+const PNG = { contentType: "image/png", ifAbsent: true };
 
 interface ErrorBody {
   error: { code: string; field: string | null; message: string };
@@ -309,7 +309,9 @@ describe("scan jobs: a page whose file turns out broken after it was checked", (
     });
     expect(submitted.status).toBe(202);
     const { job } = (await submitted.json()) as { job: { id: string } };
-    for (const [i, bytes] of broken) await app.container.platform.blobs.put(keys[i]!, bytes, PNG);
+    const disk = outOfBandBlobs(app.dataDir);
+    for (const [i, bytes] of broken) await disk.blobs.put(keys[i]!, bytes, { contentType: "image/png" });
+    disk.close();
     await drainArchiveQueue(app.container.platform.queues, archive.handler);
     const view = await app.request(`/api/archive/jobs/${job.id}`);
     return (await view.json()) as {

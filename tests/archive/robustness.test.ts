@@ -35,6 +35,7 @@ describe("POST /api/archive/scans {keys}", () => {
     app = createTestApp();
     await app.container.platform.blobs.put("editions/2025/1.pdf", await blankPdf(1), {
       contentType: "application/pdf",
+      ifAbsent: true,
     });
     // Act
     const { status, body } = await submitKeys(["editions/2025/1.pdf"]);
@@ -58,7 +59,7 @@ describe("POST /api/archive/scans {keys}", () => {
     app = createTestApp();
     const bytes = await blankPdf(1);
     const key = scanKey(sha256(bytes), "pdf");
-    await app.container.platform.blobs.put(key, bytes, { contentType: "application/pdf" });
+    await app.container.platform.blobs.put(key, bytes, { contentType: "application/pdf", ifAbsent: true });
     const { status } = await submitKeys([key]);
     expect(status).toBe(202);
   });

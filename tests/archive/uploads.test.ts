@@ -269,7 +269,7 @@ describe("archive direct uploads (embedded)", () => {
     setUp();
     const bytes = png();
     const wrongKey = `archive/scans/${"0".repeat(64)}.png`;
-    await app.container.platform.blobs.put(wrongKey, bytes, { contentType: "image/png" });
+    await app.container.platform.blobs.put(wrongKey, bytes, { contentType: "image/png", ifAbsent: true });
     const submit = (body: unknown) =>
       app.request("/api/archive/scans", {
         method: "POST",

@@ -21,6 +21,7 @@ describePlatformContract("aws (dynalite + fauxqs)", async () => {
   const platform = await createEmulatedPlatform(emulators, {
     tableName: "gazette-contract",
     bucketName: "gazette-contract",
+    stagingBucketName: "gazette-contract-staging",
     queues: CONTRACT_QUEUES,
     maxReceiveCount: CONTRACT_MAX_RECEIVE_COUNT,
   });

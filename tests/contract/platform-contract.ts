@@ -4,7 +4,9 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stagingKey, WriteOnceViolationError } from "../../src/platform/blob-policy.js";
 import { ConditionFailedError, StorageRequestError } from "../../src/platform/errors.js";
+import { promoteStaged } from "../../src/platform/outbox.js";
 import type {
   Platform,
   QueuePort,
@@ -624,6 +626,59 @@ export function describePlatformContract(name: string, setup: () => Promise<Cont
           await attempt;
           expect((await blobs().get(k))?.bytes).toEqual(encoder.encode("replacement"));
         }
+      });
+
+      it("a blob under a write-once prefix is written once with ifAbsent, and never overwritten or deleted", async () => {
+        // Prepare: a long document's content, as promoted from staging
+        const k = `documents/${run}/content.json`;
+        const original = encoder.encode('{"blocks":["第一条"]}');
+        await blobs().put(k, original, { contentType: "application/json", ifAbsent: true });
+
+        // Act
+        const overwrite = blobs().put(k, encoder.encode("{}"), { contentType: "application/json" });
+        const removal = blobs().delete(k);
+
+        // Assess: refused as the AWS blob bucket's policy refuses it, before anything changes
+        await expect(overwrite).rejects.toBeInstanceOf(WriteOnceViolationError);
+        await expect(removal).rejects.toBeInstanceOf(WriteOnceViolationError);
+        expect((await blobs().get(k))?.bytes).toEqual(original);
+        expect(await blobs().list(`documents/${run}/`)).toEqual([k]);
+      });
+
+      it("a staged blob is listed under staging/, read back, and gone once deleted", async () => {
+        // Prepare
+        const k = stagingKey(run, "originals/abc.docx");
+        const bytes = encoder.encode("PK staged original");
+        await blobs().put(k, bytes, { contentType: "application/octet-stream", ifAbsent: true });
+        const listed = await blobs().list(`staging/${run}/`);
+        const read = await blobs().get(k);
+
+        // Act
+        await blobs().delete(k);
+
+        // Assess
+        expect(listed).toEqual([k]);
+        expect(read?.bytes).toEqual(bytes);
+        expect(await blobs().get(k)).toBeUndefined();
+        expect(await blobs().list(`staging/${run}/`)).toEqual([]);
+      });
+
+      it("promoting a staged blob writes it once under its final key and deletes the staged copy, and can be repeated", async () => {
+        // Prepare
+        const final = `originals/${run}-promoted.docx`;
+        const staged = stagingKey(run, final);
+        const bytes = encoder.encode("PK promoted original");
+        await blobs().put(staged, bytes, { contentType: "application/octet-stream", ifAbsent: true });
+        const item = { staged, final, contentType: "application/octet-stream" };
+
+        // Act: a crash after the first promotion's copy would repeat it
+        await promoteStaged(blobs(), [item]);
+        await promoteStaged(blobs(), [item]);
+
+        // Assess
+        expect((await blobs().get(final))?.bytes).toEqual(bytes);
+        expect(await blobs().list(`staging/${run}/`)).toEqual([]);
+        expect(await blobs().list(`originals/${run}-`)).toEqual([final]);
       });
 
       it("keys with '..', a leading '/', a NUL or an empty segment are refused with StorageRequestError", async () => {

@@ -181,6 +181,7 @@ describe("POST /api/editions/{id}/publish", () => {
     const { editionId } = await preparedEdition(app);
     await app.container.platform.blobs.put("editions/2025/1.pdf", new TextEncoder().encode("an older PDF"), {
       contentType: "application/pdf",
+      ifAbsent: true,
     });
     // Act
     const res = await app.api(`/api/editions/${editionId}/publish`, { method: "POST" });
@@ -208,6 +209,7 @@ describe("POST /api/editions/{id}/publish", () => {
       new Uint8Array(await preview.arrayBuffer()),
       {
         contentType: "application/pdf",
+        ifAbsent: true,
       },
     );
     // Act

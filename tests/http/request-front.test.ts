@@ -153,6 +153,41 @@ describe("the request front: malformed requests are 4xx, never 5xx", () => {
     expect(results.map((r) => r.status)).toEqual([413, 413, 413]);
   });
 
+  it("answers a list cursor it did not issue with 400 invalid on cursor (not storage_rejected), on every list route", async () => {
+    // Prepare: malformed base64, JSON of the wrong shape, and a document-list cursor on the edition list
+    app = createTestApp();
+    for (const n of [1, 2, 3]) await app.postJson(aSubmission({ docNumber: `川府发〔2024〕${n}号` }));
+    const documentsCursor = (
+      (await (await app.request("/api/documents?limit=1")).json()) as { cursor: string }
+    ).cursor;
+    const cursors = ["%%%", "abc", "eyJ4IjoxfQ", encodeURIComponent(documentsCursor)];
+    const routes = ["/api/documents", "/api/editions", "/api/archive/items", "/api/sites"];
+
+    // Act
+    const answers = [];
+    for (const route of routes) {
+      for (const cursor of cursors) {
+        // A document-list cursor is valid on the document list.
+        if (route === "/api/documents" && cursor === cursors[3]) continue;
+        const response = await send(`${route}?cursor=${cursor}`, {});
+        answers.push({
+          route,
+          cursor,
+          status: response.status,
+          error: (JSON.parse(response.text) as ErrorBody).error,
+        });
+      }
+    }
+
+    // Assess
+    for (const answer of answers) {
+      expect(answer, `${answer.route}?cursor=${answer.cursor}`).toMatchObject({
+        status: 400,
+        error: { code: "invalid", field: "cursor" },
+      });
+    }
+  });
+
   it("answers any bytes under any content type on POST /api/documents with a 4xx JSON error", async () => {
     // Prepare
     app = createTestApp();

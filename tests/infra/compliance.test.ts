@@ -137,6 +137,7 @@ describe("cdk-nag AWS Solutions and Serverless checks", () => {
       "AwsSolutions-IAM5[Resource::<DataBlobBucketE59139A7.Arn>/originals/*]",
       "AwsSolutions-IAM5[Resource::<DataSiteBucketA111EFA4.Arn>/documents/*]", // published files → site (write)
       "AwsSolutions-IAM5[Resource::<DataSiteBucketA111EFA4.Arn>/editions/*]", // published files → site (write)
+      "AwsSolutions-IAM5[Resource::<DataStagingBucket6DA6D6C6.Arn>/staging/*]", // staged blobs of requests not yet committed (api, tick)
       "AwsSolutions-IAM5[Resource::arn:aws:iam::*:role/gazette-repost-*]", // roles sites grant for SQS delivery
       "AwsSolutions-IAM5[Resource::arn:aws:sqs:*:*:gazette-repost-*]", // site-owned delivery queues
       "AwsSolutions-L1", // Node.js 22 pinned (x2 functions)

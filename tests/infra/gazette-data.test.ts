@@ -24,14 +24,18 @@ describe("GazetteStateful buckets", () => {
     // Act
     const ids = Object.keys(buckets);
 
-    // Assess
-    expect(ids).toHaveLength(4);
+    // Assess: the staging bucket alone is not versioned (a delete there must free the bytes)
+    const stagingId = (
+      gazette.stateful.resolve(gazette.stateful.data.stagingBucket.bucketName) as { Ref: string }
+    ).Ref;
+    expect(ids).toHaveLength(5);
     for (const [id, bucket] of Object.entries(buckets)) {
+      if (id === stagingId) expect(bucket.Properties?.VersioningConfiguration, id).toBeUndefined();
+      else expect(bucket.Properties?.VersioningConfiguration, id).toEqual({ Status: "Enabled" });
       expect(bucket.Properties, id).toMatchObject({
         BucketEncryption: {
           ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }],
         },
-        VersioningConfiguration: { Status: "Enabled" },
         PublicAccessBlockConfiguration: {
           BlockPublicAcls: true,
           BlockPublicPolicy: true,
@@ -68,7 +72,7 @@ describe("GazetteStateful buckets", () => {
     expect(protectedBuckets.sort()).toEqual(buckets.sort());
   });
 
-  test("blob, site and CDN-log buckets write server access logs to the dedicated log bucket", () => {
+  test("blob, staging, site and CDN-log buckets write server access logs to the dedicated log bucket", () => {
     // Prepare
     const accessLogs = gazette.stateful.data.accessLogsBucket;
     const accessLogsId = gazette.stateful.resolve(accessLogs.bucketName) as { Ref: string };
@@ -84,7 +88,7 @@ describe("GazetteStateful buckets", () => {
 
     // Assess
     expect(logged.map(([id]) => id).sort()).toEqual(
-      ["DataBlobBucket", "DataCdnLogsBucket", "DataSiteBucket"].map((prefix) =>
+      ["DataBlobBucket", "DataCdnLogsBucket", "DataSiteBucket", "DataStagingBucket"].map((prefix) =>
         expect.stringMatching(new RegExp(`^${prefix}[0-9A-F]{8}$`)),
       ),
     );
@@ -189,8 +193,8 @@ describe("GazetteStateful access policies", () => {
     expect(JSON.stringify(statements)).not.toContain("*");
   });
 
-  test.each(["api", "publisher", "archive"] as const)(
-    "the %s blob policy grants GetObject/PutObject under prefixes of the blob bucket, ListBucket, and no delete",
+  test.each(["api", "publisher", "archive", "tick"] as const)(
+    "the %s blob policy grants GetObject/PutObject under prefixes of the blob bucket, ListBucket, and deletes only staged blobs",
     (name) => {
       // Prepare
       const policyId = gazette.stateful.resolve(
@@ -199,22 +203,31 @@ describe("GazetteStateful access policies", () => {
       const blobBucketId = (
         gazette.stateful.resolve(gazette.stateful.data.blobBucket.bucketName) as { Ref: string }
       ).Ref;
+      const stagingId = (
+        gazette.stateful.resolve(gazette.stateful.data.stagingBucket.bucketName) as { Ref: string }
+      ).Ref;
 
       // Act
       const policy = resourcesOf(gazette.statefulTemplate, "AWS::IAM::ManagedPolicy")[policyId.Ref];
       const statements = policyStatements(policy);
-      const actions = statements.flatMap((s) => asArray(s.Action));
-      const referencedBuckets = new Set(
-        JSON.stringify(statements).match(/DataBlobBucket[0-9A-F]{8}|Data\w+Bucket[0-9A-F]{8}/g),
-      );
+      const on = (bucket: string) => statements.filter((s) => JSON.stringify(s.Resource).includes(bucket));
+      const actionsOn = (bucket: string) => [...new Set(on(bucket).flatMap((s) => asArray(s.Action)))].sort();
+      const referencedBuckets = new Set(JSON.stringify(statements).match(/Data\w+Bucket[0-9A-F]{8}/g));
       const objectResources = statements
         .filter((s) => !asArray(s.Action).includes("s3:ListBucket"))
         .flatMap((s) => asArray(s.Resource))
         .map((r) => JSON.stringify(r));
 
       // Assess
-      expect([...new Set(actions)].sort()).toEqual(["s3:GetObject", "s3:ListBucket", "s3:PutObject"]);
-      expect([...referencedBuckets]).toEqual([blobBucketId]);
+      expect(actionsOn(blobBucketId)).toEqual(
+        name === "tick" ? ["s3:PutObject"] : ["s3:GetObject", "s3:ListBucket", "s3:PutObject"],
+      );
+      expect([...referencedBuckets].every((b) => b === blobBucketId || b === stagingId)).toBe(true);
+      const staged = on(stagingId)
+        .filter((s) => !asArray(s.Action).includes("s3:ListBucket"))
+        .flatMap((s) => asArray(s.Resource))
+        .map((r) => JSON.stringify(r));
+      for (const r of staged) expect(r).toContain('"/staging/*"');
       // Every object resource names a prefix: none is the whole bucket ("<bucket>/*").
       expect(objectResources.filter((r) => r.includes('"/*"'))).toEqual([]);
     },

@@ -31,6 +31,7 @@ beforeAll(() => {
     return resolved.Ref ?? resolved["Fn::GetAtt"]?.[0] ?? "";
   };
   names.set(idOf(stateful, stateful.data.blobBucket.bucketName), "blob");
+  names.set(idOf(stateful, stateful.data.stagingBucket.bucketName), "staging");
   names.set(idOf(stateful, stateful.data.siteBucket.bucketName), "site");
   names.set(idOf(stateful, stateful.data.table.tableName), "table");
   const queues: QueueWithDlq[] = [
@@ -125,6 +126,10 @@ const consume = (queue: string) =>
 const blob = (action: "GetObject" | "PutObject", ...prefixes: string[]) =>
   prefixes.map((prefix) => `s3:${action} blob:${prefix}*`);
 const LIST_BLOB = ["s3:ListBucket blob"];
+const staging = (...actions: ("GetObject" | "PutObject" | "DeleteObject")[]) => [
+  ...actions.map((action) => `s3:${action} staging:staging/*`),
+  "s3:ListBucket staging",
+];
 
 const EXPECTED: Record<string, string[]> = {
   "gazette-api": [
@@ -132,6 +137,8 @@ const EXPECTED: Record<string, string[]> = {
     ...blob("GetObject", "documents/", "editions/", "archive/scans/", "archive/jobs/", "archive/items/"),
     ...blob("PutObject", "originals/", "documents/", "archive/scans/", "archive/jobs/", "archive/items/"),
     ...LIST_BLOB,
+    // Intake stages content and originals, reads them until promoted, deletes them after.
+    ...staging("GetObject", "PutObject", "DeleteObject"),
     ...send("events", "publishing", "archive", "repost-delivery"),
   ],
   "gazette-publisher": [
@@ -168,7 +175,13 @@ const EXPECTED: Record<string, string[]> = {
     ...consume("repost-delivery"),
   ],
   // …and its own dead-letter queue, where Lambda puts an asynchronous invocation that failed.
-  "gazette-repost-tick": [...TABLE, ...send("repost-delivery", "events", "repost-tick-failures")],
+  // The outbox relay promotes staged blobs a request left (or deletes a failed request's).
+  "gazette-repost-tick": [
+    ...TABLE,
+    ...blob("PutObject", "documents/", "originals/"),
+    ...staging("GetObject", "DeleteObject"),
+    ...send("repost-delivery", "events", "repost-tick-failures"),
+  ],
   "gazette-archive": [
     ...TABLE,
     ...blob("GetObject", "archive/scans/", "archive/jobs/", "archive/items/"),
@@ -192,17 +205,21 @@ describe("least privilege per function role", () => {
   );
 
   test.each(Object.keys(EXPECTED))(
-    "%s may delete no object, write no whole bucket, and list no bucket but for 404s",
+    "%s may delete no object but staged ones, write no whole bucket, and list no bucket but for 404s",
     (service) => {
       // Prepare
       const statements = statementsOf(service);
 
       // Act
       const actions = statements.flatMap((s) => asArray(s.Action));
+      const deletes = permissionsOf(service).filter((p) => /^s3:Delete/.test(p));
       const wholeBucketWrites = permissionsOf(service).filter((p) => /^s3:PutObject \w+:\*$/.test(p));
 
       // Assess
-      expect(actions.filter((a) => /^s3:Delete|^s3:\*|^s3:PutObjectAcl|^s3:Bypass/.test(a))).toEqual([]);
+      expect(
+        actions.filter((a) => /^s3:\*|^s3:PutObjectAcl|^s3:Bypass|^s3:DeleteObjectVersion/.test(a)),
+      ).toEqual([]);
+      expect(deletes.filter((p) => p !== "s3:DeleteObject staging:staging/*")).toEqual([]);
       expect(wholeBucketWrites).toEqual([]);
     },
   );

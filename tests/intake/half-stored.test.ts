@@ -1,6 +1,9 @@
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
+import { stagingKey } from "../../src/platform/blob-policy.js";
 import { StorageUnavailableError } from "../../src/platform/errors.js";
+import { OUTBOX_PARTITION, relayOutbox } from "../../src/platform/outbox.js";
+import type { BlobStore } from "../../src/platform/ports.js";
 import { aSubmission } from "../support/factories.js";
 import { createTestApp, type TestApp } from "../support/local-app.js";
 
@@ -30,6 +33,9 @@ function docxForm(bytes: Uint8Array, metadata: string): FormData {
   return f;
 }
 
+/** Every key in the blob store: what a refused request must leave exactly as it found it. */
+const everything = (blobs: BlobStore) => blobs.list("");
+
 describe("intake stores nothing half-way", () => {
   let app: TestApp;
   afterEach(() => app.close());
@@ -48,7 +54,7 @@ describe("intake stores nothing half-way", () => {
     // Assess
     expect(first.status).toBe(201);
     expect(duplicate.status).toBe(409);
-    expect(await app.container.platform.blobs.list("documents/")).toEqual([`documents/${id}/content.json`]);
+    expect(await everything(app.container.platform.blobs)).toEqual([`documents/${id}/content.json`]);
   });
 
   it("leaves no content blob behind when the document record cannot be written", async () => {
@@ -64,9 +70,11 @@ describe("intake stores nothing half-way", () => {
     // Act
     const response = await app.postJson(aSubmission({ body: LONG_BODY }));
 
-    // Assess
+    // Assess: the staged content was taken back (a blob under documents/ could not have been: it is
+    // write-once, in the embedded store as in the AWS bucket)
     expect(response.status).toBe(503);
-    expect(await app.container.platform.blobs.list("documents/")).toEqual([]);
+    expect(await everything(app.container.platform.blobs)).toEqual([]);
+    expect((await app.container.platform.records.query(OUTBOX_PARTITION, {})).items).toEqual([]);
   });
 
   it("does not keep the original of a .docx refused as a duplicate", async () => {
@@ -75,7 +83,7 @@ describe("intake stores nothing half-way", () => {
     const bytes = new Uint8Array(readFileSync(DOCX));
     const meta = readFileSync(META, "utf8");
     const first = await app.request("/api/documents", { method: "POST", body: docxForm(bytes, meta) });
-    const before = await app.container.platform.blobs.list("originals/");
+    const before = await everything(app.container.platform.blobs);
 
     // Act
     const duplicate = await app.request("/api/documents", {
@@ -86,7 +94,105 @@ describe("intake stores nothing half-way", () => {
     // Assess
     expect(first.status).toBe(201);
     expect(duplicate.status).toBe(409);
-    expect(before).toHaveLength(1);
-    expect(await app.container.platform.blobs.list("originals/")).toEqual(before);
+    expect(before).toEqual([expect.stringMatching(/^originals\/[0-9a-f]{64}\.docx$/)]);
+    expect(await everything(app.container.platform.blobs)).toEqual(before);
+  });
+
+  it("leaves nothing behind when a .docx's record cannot be written", async () => {
+    // Prepare
+    app = createTestApp();
+    const records = app.container.platform.records;
+    const put = records.put.bind(records);
+    records.put = (async (record, condition) => {
+      if (record.pk.startsWith("DOC#")) throw new StorageUnavailableError("the table is unavailable");
+      return put(record, condition);
+    }) as typeof records.put;
+    const form = docxForm(new Uint8Array(readFileSync(DOCX)), readFileSync(META, "utf8"));
+
+    // Act
+    const response = await app.request("/api/documents", { method: "POST", body: form });
+
+    // Assess
+    expect(response.status).toBe(503);
+    expect(await everything(app.container.platform.blobs)).toEqual([]);
+  });
+
+  it("leaves nothing behind when staging the content fails", async () => {
+    // Prepare: the blob store is down for writes
+    app = createTestApp();
+    const blobs = app.container.platform.blobs;
+    blobs.put = async () => {
+      throw new StorageUnavailableError("the bucket is unavailable");
+    };
+
+    // Act
+    const response = await app.postJson(aSubmission({ docNumber: "川府发〔2024〕90号", body: LONG_BODY }));
+    const again = await app.postJson(aSubmission({ docNumber: "川府发〔2024〕90号" }));
+
+    // Assess: nothing stored, and the 发文字号 was released for the retry
+    expect(response.status).toBe(503);
+    expect(await everything(blobs)).toEqual([]);
+    expect((await app.container.platform.records.query(OUTBOX_PARTITION, {})).items).toEqual([]);
+    expect(again.status).toBe(201);
+  });
+
+  it("when even the cleanup fails, the outbox relay deletes the staged blobs once the request is known failed", async () => {
+    // Prepare: the record write fails, and so does every delete
+    app = createTestApp();
+    const { records, blobs } = app.container.platform;
+    const put = records.put.bind(records);
+    records.put = (async (record, condition) => {
+      if (record.pk.startsWith("DOC#")) throw new StorageUnavailableError("the table is unavailable");
+      return put(record, condition);
+    }) as typeof records.put;
+    const del = blobs.delete.bind(blobs);
+    blobs.delete = async () => {
+      throw new StorageUnavailableError("the bucket is unavailable");
+    };
+    const response = await app.postJson(aSubmission({ body: LONG_BODY }));
+    const leftStaged = await everything(blobs);
+
+    // Act: the store comes back; the tick relays the outbox after the abandon delay
+    blobs.delete = del;
+    const relayed = await relayOutbox(app.container.platform, {
+      relayAfterSeconds: 0,
+      abandonAfterSeconds: 0,
+    });
+
+    // Assess
+    expect(response.status).toBe(503);
+    expect(leftStaged).toEqual([
+      expect.stringMatching(/^staging\/[0-9A-Z]{26}\/documents\/[0-9A-Z]{26}\/content\.json$/),
+    ]);
+    expect(relayed).toEqual({ sent: 0, dropped: 1, failed: 0 });
+    expect(await everything(blobs)).toEqual([]);
+  });
+
+  it("an accepted document whose promotion failed reads whole from staging until the relay promotes it", async () => {
+    // Prepare: writes under documents/ fail for a while (the staged copy is written)
+    app = createTestApp();
+    const { blobs } = app.container.platform;
+    const realPut = blobs.put.bind(blobs);
+    blobs.put = async (key, bytes, options) => {
+      if (key.startsWith("documents/")) throw new StorageUnavailableError("the bucket is unavailable");
+      return realPut(key, bytes, options);
+    };
+    const response = await app.postJson(aSubmission({ body: LONG_BODY }));
+    const { id } = (await response.clone().json()) as { id: string };
+    const readWhileStaged = await app.request(`/api/documents/${id}`);
+    const staged = await everything(blobs);
+
+    // Act: the store recovers; the tick relays the outbox
+    blobs.put = realPut;
+    const relayed = await relayOutbox(app.container.platform, { relayAfterSeconds: 0 });
+    const readAfter = await app.request(`/api/documents/${id}`);
+
+    // Assess
+    expect(response.status).toBe(201);
+    expect(readWhileStaged.status).toBe(200);
+    expect(staged).toEqual([stagingKey(id, `documents/${id}/content.json`)]);
+    expect(relayed).toEqual({ sent: 1, dropped: 0, failed: 0 });
+    expect(await everything(blobs)).toEqual([`documents/${id}/content.json`]);
+    expect(await readAfter.json()).toEqual(await readWhileStaged.json());
   });
 });

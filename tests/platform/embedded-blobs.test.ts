@@ -91,7 +91,8 @@ describe("embedded blob store", () => {
 
   it("leaves no temp files behind after writes, overwrites and refused ifAbsent puts", async () => {
     // Prepare
-    const keys = Array.from({ length: 10 }, (_, i) => `editions/${i}.html`);
+    // Overwritten, so not under a write-once prefix (blob-policy.ts).
+    const keys = Array.from({ length: 10 }, (_, i) => `archive/jobs/j/pages/${i}.html`);
 
     // Act
     await Promise.all(
@@ -112,7 +113,7 @@ describe("embedded blob store", () => {
     expect(files.filter((f) => path.basename(f).startsWith(".tmp-"))).toEqual([]);
     // Only the current contents remain: overwritten and refused contents were removed.
     expect(files).toHaveLength(keys.length);
-    expect(await platform.blobs.list("editions/")).toEqual([...keys].sort());
+    expect(await platform.blobs.list("archive/jobs/j/pages/")).toEqual([...keys].sort());
   });
 
   it("readers see either the old or the new content during concurrent overwrites, never a mix", async () => {

@@ -37,7 +37,7 @@ describe("embedded platform persistence", () => {
     await first.records.put({ pk: "doc#1", sk: "meta", data: { title: "公报" } });
     const second = await first.records.put({ pk: "doc#1", sk: "meta", data: { title: "公报（修订）" } });
     const bytes = new TextEncoder().encode("%PDF");
-    await first.blobs.put("editions/1.pdf", bytes, { contentType: "application/pdf" });
+    await first.blobs.put("editions/1.pdf", bytes, { contentType: "application/pdf", ifAbsent: true });
     await first.queues.send("events", [{ body: '"in flight"' }, { body: '"waiting"' }]);
     const [inFlight] = await first.queues.receive("events", { visibilityTimeoutSeconds: 300 });
     first.close();

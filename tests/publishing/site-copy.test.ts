@@ -12,6 +12,7 @@ import { copyEditionToSite } from "../../src/publishing/site-copy.js";
 import { createEditionsTestApp, type EditionsTestApp } from "../editions/harness.js";
 import { lambdaContext } from "../support/events.js";
 import { aSubmission } from "../support/factories.js";
+import { outOfBandBlobs } from "../support/local-app.js";
 
 /**
  * In AWS, CloudFront serves published PDFs and texts from the site bucket: the events consumer
@@ -21,6 +22,7 @@ describe("copying a published edition to the site store", () => {
   let app: EditionsTestApp;
   let siteDir: string;
   let siteStore: EmbeddedPlatform;
+  let siteBlobs: ReturnType<typeof outOfBandBlobs>;
   let site: PublicSite;
   let editionId: string;
 
@@ -28,6 +30,8 @@ describe("copying a published edition to the site store", () => {
     app = createEditionsTestApp();
     siteDir = mkdtempSync(join(tmpdir(), "gazette-site-"));
     siteStore = createEmbeddedPlatform({ dataDir: siteDir });
+    // The site bucket has no write-once rule: the copy overwrites (site-copy.ts).
+    siteBlobs = outOfBandBlobs(siteDir);
     site = new PublicSite(
       app.container.platform,
       { ...app.container.config.gazette, baseUrl: "https://gb.example.gov.cn" },
@@ -39,6 +43,7 @@ describe("copying a published edition to the site store", () => {
     await app.api(`/api/editions/${editionId}/documents`, { method: "PUT", json: { documents: [doc.id] } });
   });
   afterEach(() => {
+    siteBlobs.close();
     siteStore.close();
     rmSync(siteDir, { recursive: true, force: true });
     app.close();
@@ -68,16 +73,16 @@ describe("copying a published edition to the site store", () => {
     const { manifest } = await publish();
 
     // Act
-    const result = await copyEditionToSite(app.container.platform, siteStore.blobs, editionId);
+    const result = await copyEditionToSite(app.container.platform, siteBlobs.blobs, editionId);
     const edition = await loadEdition(app.container.platform.records, editionId);
 
     // Assess
     expect(result).toEqual({ files: manifest.artifacts.length + 1, published: true });
     for (const artifact of manifest.artifacts) {
-      const copy = await siteStore.blobs.head(artifact.url.replace(/^\//, ""));
+      const copy = await siteBlobs.blobs.head(artifact.url.replace(/^\//, ""));
       expect(copy?.sha256, artifact.url).toBe(artifact.sha256);
     }
-    expect(await siteStore.blobs.head("editions/2025/1.manifest.json")).toBeDefined();
+    expect(await siteBlobs.blobs.head("editions/2025/1.manifest.json")).toBeDefined();
     expect(edition?.data.siteCopiedAt).toEqual(expect.any(String));
     expect((await site.publishedEditions()).map((e) => e.id)).toEqual([editionId]);
     expect(await site.file("editions/2025/1.pdf")).toBeDefined();
@@ -86,12 +91,12 @@ describe("copying a published edition to the site store", () => {
   it("is idempotent: copying again rewrites nothing and keeps the first time noted", async () => {
     // Prepare
     await publish();
-    await copyEditionToSite(app.container.platform, siteStore.blobs, editionId);
+    await copyEditionToSite(app.container.platform, siteBlobs.blobs, editionId);
     const first = (await loadEdition(app.container.platform.records, editionId))?.data.siteCopiedAt;
     app.clock.advance(60_000);
 
     // Act
-    await copyEditionToSite(app.container.platform, siteStore.blobs, editionId);
+    await copyEditionToSite(app.container.platform, siteBlobs.blobs, editionId);
 
     // Assess
     expect((await loadEdition(app.container.platform.records, editionId))?.data.siteCopiedAt).toBe(first);
@@ -99,11 +104,11 @@ describe("copying a published edition to the site store", () => {
 
   it("copies nothing for an edition that is not published", async () => {
     // Prepare / Act
-    const result = await copyEditionToSite(app.container.platform, siteStore.blobs, editionId);
+    const result = await copyEditionToSite(app.container.platform, siteBlobs.blobs, editionId);
 
     // Assess
     expect(result).toEqual({ files: 0, published: false });
-    expect(await siteStore.blobs.list("")).toEqual([]);
+    expect(await siteBlobs.blobs.list("")).toEqual([]);
   });
 
   it("is what the events consumer does first on edition.published", async () => {
@@ -114,7 +119,7 @@ describe("copying a published edition to the site store", () => {
       queues: platform.queues,
       audit,
       statuses,
-      siteCopy: { platform, site: siteStore.blobs },
+      siteCopy: { platform, site: siteBlobs.blobs },
     });
 
     // Act
@@ -123,7 +128,7 @@ describe("copying a published edition to the site store", () => {
 
     // Assess
     expect(result.batchItemFailures).toEqual([]);
-    expect(await siteStore.blobs.head("editions/2025/1.pdf")).toBeDefined();
+    expect(await siteBlobs.blobs.head("editions/2025/1.pdf")).toBeDefined();
     expect((await site.publishedEditions()).map((e) => e.id)).toEqual([editionId]);
   });
 });

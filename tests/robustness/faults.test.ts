@@ -88,6 +88,11 @@ describe("intake, crashed at every write", () => {
       const listed = (await (await app.request("/api/documents")).json()) as { items: { id: string }[] };
       const outbox = await app.container.platform.records.query(OUTBOX_PARTITION, {});
       expect(outbox.items, `outbox after a crash at write ${n}`).toEqual([]);
+      // Nothing is left staged: a committed document's blobs were promoted, a failed one's deleted.
+      expect(
+        await app.container.platform.blobs.list("staging/"),
+        `staging after a crash at write ${n}`,
+      ).toEqual([]);
       if (listed.items.length === 0) {
         expect(crashed).toBe(true);
         expect(await app.container.platform.blobs.list("documents/"), `crash at write ${n}`).toEqual([]);

@@ -39,7 +39,14 @@ export async function startEmulators(): Promise<Emulators> {
  */
 export async function createEmulatedPlatform(
   emulators: Emulators,
-  options: { tableName: string; bucketName: string; queues: readonly string[]; maxReceiveCount: number },
+  options: {
+    tableName: string;
+    bucketName: string;
+    /** A second bucket for staged blobs, as the CDK stack has (blob-policy.ts). */
+    stagingBucketName?: string;
+    queues: readonly string[];
+    maxReceiveCount: number;
+  },
 ) {
   const client = new DynamoDBClient({
     endpoint: emulators.dynamoEndpoint,
@@ -49,6 +56,7 @@ export async function createEmulatedPlatform(
   await createTableIfMissing(client, options.tableName);
   client.destroy();
   emulators.fauxqs.createBucket(options.bucketName);
+  if (options.stagingBucketName) emulators.fauxqs.createBucket(options.stagingBucketName);
   const queueUrls: Record<string, string> = {};
   for (const name of options.queues) {
     const dlq = emulators.fauxqs.createQueue(`${name}-dlq`);
@@ -66,6 +74,7 @@ export async function createEmulatedPlatform(
   return createAwsPlatform({
     tableName: options.tableName,
     bucketName: options.bucketName,
+    stagingBucketName: options.stagingBucketName,
     queueUrls,
     region: EMULATOR_REGION,
     credentials: EMULATOR_CREDENTIALS,

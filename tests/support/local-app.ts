@@ -3,7 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Config, loadConfig } from "../../src/config.js";
 import { createApiApp } from "../../src/handlers/api.js";
-import { createEmbeddedPlatform } from "../../src/platform/embedded/index.js";
+import {
+  BLOB_DIR,
+  createEmbeddedPlatform,
+  DATABASE_FILE,
+  FileBlobStore,
+} from "../../src/platform/embedded/index.js";
+import { openDatabase } from "../../src/platform/embedded/sqlite.js";
 import type { Clock } from "../../src/platform/ports.js";
 import { type Container, createContainer } from "../../src/runtime/container.js";
 
@@ -50,4 +56,14 @@ export function createTestApp(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The data directory's blob store without the write-once rule (blob-policy.ts): a store like the
+ * AWS site bucket (which has no such rule), or what bit rot or an operator with disk access could
+ * do, for tests of what the app makes of it. Close it after use.
+ */
+export function outOfBandBlobs(dataDir: string): { blobs: FileBlobStore; close(): void } {
+  const db = openDatabase(join(dataDir, DATABASE_FILE));
+  return { blobs: new FileBlobStore(db, join(dataDir, BLOB_DIR)), close: () => db.close() };
 }

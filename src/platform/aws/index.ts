@@ -1,6 +1,7 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { WRITE_ONCE_PREFIXES } from "../blob-policy.js";
 import type { BusinessMetrics } from "../metrics.js";
 import { type Clock, type Platform, systemClock } from "../ports.js";
 import { DynamoRecordStore } from "./dynamo-records.js";
@@ -22,6 +23,11 @@ export { SqsQueue, type SqsQueueOptions } from "./sqs-queue.js";
 export interface AwsPlatformOptions {
   readonly tableName: string;
   readonly bucketName: string;
+  /**
+   * The bucket holding `staging/` blobs (blob-policy.ts): no Object Lock, api and tick may delete,
+   * a lifecycle rule expires leftovers. Left out (emulators), staged blobs live in `bucketName`.
+   */
+  readonly stagingBucketName?: string | undefined;
   /** Logical queue name → queue URL, DLQs included under `${queue}-dlq`. */
   readonly queueUrls: Readonly<Record<string, string>>;
   /** Logical queue → logical DLQ name where it differs from `${queue}-dlq`. */
@@ -66,7 +72,10 @@ export function createAwsPlatform(options: AwsPlatformOptions): AwsPlatform {
   const sqs = traced(new SQSClient({ ...common, endpoint: options.endpoints?.sqs }));
   return {
     records: new DynamoRecordStore(dynamodb, options.tableName, clock),
-    blobs: new S3BlobStore(s3, options.bucketName),
+    blobs: new S3BlobStore(s3, options.bucketName, {
+      stagingBucketName: options.stagingBucketName,
+      writeOncePrefixes: WRITE_ONCE_PREFIXES,
+    }),
     queues: new SqsQueue(sqs, { queueUrls: options.queueUrls, deadLetterQueues: options.deadLetterQueues }),
     clock,
     // In Lambda, business metrics go out as EMF log lines; elsewhere only when asked for.

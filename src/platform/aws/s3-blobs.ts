@@ -7,6 +7,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
+import { checkBlobDelete, checkBlobPut, STAGING_PREFIX } from "../blob-policy.js";
 import { StorageRequestError } from "../errors.js";
 import type { Blob, BlobMetadata, BlobPutOptions, BlobStore } from "../ports.js";
 import { validateBlobKey } from "../validation.js";
@@ -22,10 +23,27 @@ const SHA256_META = "sha256";
 export class S3BlobStore implements BlobStore {
   readonly #client: S3Client;
   readonly #bucket: string;
+  readonly #stagingBucket: string | undefined;
+  readonly #writeOnce: readonly string[];
 
-  constructor(client: S3Client, bucketName: string) {
+  /**
+   * `stagingBucketName`: keys under `staging/` (blob-policy.ts) live in that bucket, which has no
+   * Object Lock, so deleting a staged blob frees it. `writeOncePrefixes`: refused an overwrite or a
+   * delete before the request is sent, as the bucket policy would refuse it.
+   */
+  constructor(
+    client: S3Client,
+    bucketName: string,
+    options: { stagingBucketName?: string | undefined; writeOncePrefixes?: readonly string[] } = {},
+  ) {
     this.#client = client;
     this.#bucket = bucketName;
+    this.#stagingBucket = options.stagingBucketName || undefined;
+    this.#writeOnce = options.writeOncePrefixes ?? [];
+  }
+
+  #bucketOf(key: string): string {
+    return this.#stagingBucket && key.startsWith(STAGING_PREFIX) ? this.#stagingBucket : this.#bucket;
   }
 
   async put(key: string, bytes: Uint8Array, options: BlobPutOptions): Promise<BlobMetadata> {
@@ -33,11 +51,12 @@ export class S3BlobStore implements BlobStore {
     if (typeof options.contentType !== "string" || options.contentType.length === 0) {
       throw new StorageRequestError("contentType must be a non-empty string");
     }
+    checkBlobPut(key, options, this.#writeOnce);
     const sha256 = createHash("sha256").update(bytes).digest("hex");
     await this.#send(`put blob ${key}`, () =>
       this.#client.send(
         new PutObjectCommand({
-          Bucket: this.#bucket,
+          Bucket: this.#bucketOf(key),
           Key: key,
           Body: bytes,
           ContentType: options.contentType,
@@ -53,7 +72,7 @@ export class S3BlobStore implements BlobStore {
   async get(key: string): Promise<Blob | undefined> {
     validateBlobKey(key);
     const result = await this.#sendOrMissing(`get blob ${key}`, () =>
-      this.#client.send(new GetObjectCommand({ Bucket: this.#bucket, Key: key })),
+      this.#client.send(new GetObjectCommand({ Bucket: this.#bucketOf(key), Key: key })),
     );
     if (!result?.Body) return undefined;
     const bytes = await result.Body.transformToByteArray();
@@ -69,7 +88,7 @@ export class S3BlobStore implements BlobStore {
   async head(key: string): Promise<BlobMetadata | undefined> {
     validateBlobKey(key);
     const result = await this.#sendOrMissing(`head blob ${key}`, () =>
-      this.#client.send(new HeadObjectCommand({ Bucket: this.#bucket, Key: key })),
+      this.#client.send(new HeadObjectCommand({ Bucket: this.#bucketOf(key), Key: key })),
     );
     if (!result) return undefined;
     const sha256 = result.Metadata?.[SHA256_META];
@@ -87,19 +106,31 @@ export class S3BlobStore implements BlobStore {
 
   async delete(key: string): Promise<void> {
     validateBlobKey(key);
+    checkBlobDelete(key, this.#writeOnce);
     await this.#send(`delete blob ${key}`, () =>
-      this.#client.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: key })),
+      this.#client.send(new DeleteObjectCommand({ Bucket: this.#bucketOf(key), Key: key })),
     );
   }
 
   async list(prefix: string): Promise<string[]> {
+    const keys = await this.#listBucket(this.#bucket, prefix);
+    const staging = this.#stagingBucket;
+    if (staging && (prefix.startsWith(STAGING_PREFIX) || STAGING_PREFIX.startsWith(prefix))) {
+      const staged = await this.#listBucket(staging, prefix);
+      const others = keys.filter((k) => !k.startsWith(STAGING_PREFIX));
+      return [...others, ...staged.filter((k) => k.startsWith(STAGING_PREFIX))].sort(compareUtf8);
+    }
+    return keys;
+  }
+
+  async #listBucket(bucket: string, prefix: string): Promise<string[]> {
     const keys: string[] = [];
     let token: string | undefined;
     do {
       const page = await this.#send(`list blobs ${prefix}`, () =>
         this.#client.send(
           new ListObjectsV2Command({
-            Bucket: this.#bucket,
+            Bucket: bucket,
             Prefix: prefix || undefined,
             ContinuationToken: token,
           }),

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import { mkdir, open, readFile, rename, stat, unlink } from "node:fs/promises";
 import * as path from "node:path";
+import { checkBlobDelete, checkBlobPut } from "../blob-policy.js";
 import { ConditionFailedError, StorageRequestError, StorageUnavailableError } from "../errors.js";
 import type { Blob, BlobMetadata, BlobPutOptions, BlobStore } from "../ports.js";
 import { validateBlobKey } from "../validation.js";
@@ -31,9 +32,15 @@ export class FileBlobStore implements BlobStore {
   readonly #referenced;
   readonly #listFrom;
   readonly #listRange;
+  readonly #writeOnce: readonly string[];
 
-  constructor(db: SqliteDatabase, dir: string) {
+  /**
+   * `writeOncePrefixes` (blob-policy.ts): keys there are refused an overwrite or a delete, as the
+   * AWS blob bucket's policy refuses them.
+   */
+  constructor(db: SqliteDatabase, dir: string, options: { writeOncePrefixes?: readonly string[] } = {}) {
     this.#db = db;
+    this.#writeOnce = options.writeOncePrefixes ?? [];
     this.#dir = path.resolve(dir);
     fs.mkdirSync(path.join(this.#dir, "sha256"), { recursive: true });
     db.exec(`
@@ -74,6 +81,7 @@ export class FileBlobStore implements BlobStore {
     if (typeof options.contentType !== "string" || options.contentType.length === 0) {
       throw new StorageRequestError("contentType must be a non-empty string");
     }
+    checkBlobPut(key, options, this.#writeOnce);
     if (options.ifAbsent && this.#row(key)) {
       // Cheap early refusal; the authoritative check is the INSERT below.
       throw new ConditionFailedError(`blob ${key} already exists`);
@@ -135,6 +143,7 @@ export class FileBlobStore implements BlobStore {
 
   async delete(key: string): Promise<void> {
     validateBlobKey(key);
+    checkBlobDelete(key, this.#writeOnce);
     sqlite("delete blob", () =>
       this.#db
         .transaction(() => {

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { WRITE_ONCE_PREFIXES } from "../blob-policy.js";
 import { type Clock, type Platform, systemClock } from "../ports.js";
 import { FileBlobStore } from "./file-blobs.js";
 import { openDatabase, type SynchronousMode } from "./sqlite.js";
@@ -38,7 +39,9 @@ export function createEmbeddedPlatform(options: EmbeddedPlatformOptions): Embedd
   const db = openDatabase(path.join(options.dataDir, DATABASE_FILE), options.synchronous);
   try {
     const records = new SqliteRecordStore(db, clock);
-    const blobs = new FileBlobStore(db, path.join(options.dataDir, BLOB_DIR));
+    const blobs = new FileBlobStore(db, path.join(options.dataDir, BLOB_DIR), {
+      writeOncePrefixes: WRITE_ONCE_PREFIXES,
+    });
     const queues = new SqliteQueue(db, clock, options.queues ?? {});
     records.purgeExpired();
     const synchronous = options.synchronous ?? "ack";

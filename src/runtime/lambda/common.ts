@@ -21,6 +21,7 @@ export function lambdaBase(env: LambdaEnv = process.env): LambdaBase {
   const platform = createAwsPlatform({
     tableName: config.aws.tableName,
     bucketName: config.aws.bucketName,
+    stagingBucketName: config.aws.stagingBucketName,
     queueUrls: config.aws.queueUrls,
     region: config.aws.region,
   });

@@ -41,7 +41,7 @@ export function createRepostTickHandler(env: LambdaEnv = process.env) {
       logger.warn("Resumed publications", { ...completions });
     }
     const outbox = await relayOutbox(platform);
-    if (outbox.sent || outbox.dropped) logger.warn("Relayed the outbox", { ...outbox });
+    if (outbox.sent || outbox.dropped || outbox.failed) logger.warn("Relayed the outbox", { ...outbox });
     const result = await module.tick.run();
     logger.info("Repost tick", { ...result });
     return { ...result, ...completions };
