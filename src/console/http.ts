@@ -1796,7 +1796,14 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
       );
     };
 
-    app.get("/portal/notices/:id", requireSite, (c) => noticePage(c, c.req.param("id")));
+    app.get("/portal/notices/:id", requireSite, (c) =>
+      noticePage(c, c.req.param("id"), {
+        notice:
+          c.req.query("acked") === "1"
+            ? "已收到转载地址，正在核验转载页面；稍后刷新本页查看结果。"
+            : undefined,
+      }),
+    );
 
     app.post("/portal/notices/:id/ack", requireSite, async (c) => {
       const site = portalSite(c);
@@ -1811,7 +1818,7 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
           outcome: "ok",
           details: { url },
         });
-        return noticePage(c, id, { notice: "已收到转载地址，正在核验转载页面；稍后刷新本页查看结果。" });
+        return c.redirect(`/portal/notices/${encodeURIComponent(id)}?acked=1`, 303);
       } catch (error) {
         if (!(error instanceof DocumentError)) throw error;
         await record({

@@ -126,7 +126,7 @@ describe("console: sites, compliance and the site portal", () => {
     expect(list).toContain("成都市人民政府网站");
     expect(list).not.toContain(token); // shown once, never again
     expect(verified).toContain("已通过验证");
-    expect(rotated).toMatch(/新的 Webhook 签名密钥<\/dt><dd><code class="secret">[A-Za-z0-9_-]{20,}</);
+    expect(rotated).toMatch(/新的 Webhook 签名密钥<\/dt><dd><code class="secret">[^<\s]{20,}</);
     expect(rotated).toContain("有效签名密钥 2 个");
     expect(disabled.status).toBe(200);
     expect(await disabled.text()).toContain("停用原因：网站改版");
@@ -232,7 +232,7 @@ describe("console: sites, compliance and the site portal", () => {
     expect(csv.status).toBe(200);
     expect(csv.headers.get("content-type")).toContain("text/csv");
     const rows = (await csv.text()).trim().split("\n");
-    expect(rows[0]).toMatch(/^site_id,site,region,level/);
+    expect(rows[0]).toMatch(/^"site_id","site","region","level"/);
     expect(rows.some((r) => r.includes("成都市人民政府网站"))).toBe(true);
     expect(rows.some((r) => r.includes("绵阳市人民政府网站"))).toBe(false);
   });
