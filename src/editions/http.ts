@@ -3,7 +3,7 @@ import type { Principal } from "../http/auth.js";
 import { readJsonBody } from "../http/body.js";
 import { jsonResponse } from "../http/json.js";
 import { pageLimit } from "../http/query.js";
-import { InvalidEditionRequestError, PlacementRefusedError, problem } from "./errors.js";
+import { PlacementRefusedError, problem } from "./errors.js";
 import type { EditionService } from "./service.js";
 
 type EditionsEnv = { Variables: { principal: Principal } };
