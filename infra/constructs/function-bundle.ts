@@ -28,12 +28,26 @@ export const ESM_REQUIRE_BANNER =
 export const EXTERNAL_MODULES: readonly string[] = ["better-sqlite3"];
 
 /**
- * Modules replaced in every bundle: fontkit's WOFF2 decoder (brotli, ~475 KB) by a stub that
- * throws, as the gazette's fonts are OpenType (tests/infra/lambda-bundles.test.ts checks fonts/
- * holds no WOFF2 file).
+ * Modules replaced in every bundle by stubs, as no function reaches them:
+ * - fontkit's WOFF2 decoder (brotli, ~475 KB): the gazette's fonts are OpenType
+ *   (tests/infra/lambda-bundles.test.ts checks fonts/ holds no WOFF2 file);
+ * - pdf-lib's 14 standard fonts (~130 KB of metrics): the gazette embeds its own fonts;
+ * - bowser (~34 KB): the SDK's browser user-agent parser;
+ * - source-map (~27 KB): Handlebars falls back to its own code builder without it;
+ * - semver (~29 KB): the X-Ray SDK checks an AWS SDK v2's version with it, in captureAWS alone.
+ * And htmlparser2 is bundled as its Parser module: every caller imports `Parser` alone, but the
+ * package's index re-exports domutils, which drags in dom-serializer and an older copy of entities
+ * (~100 KB) that esbuild cannot drop.
+ * The stubs throw if reached; tests/infra/lambda-bundles.test.ts renders an edition and compiles
+ * the templates inside a bundle built with these aliases.
  */
 export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   "brotli/decompress.js": "./src/publishing/pdf/no-woff2.ts",
+  "@pdf-lib/standard-fonts": "./src/publishing/pdf/no-standard-fonts.ts",
+  bowser: "./src/platform/aws/no-bowser.ts",
+  "source-map": "./src/site/no-source-map.ts",
+  semver: "./src/platform/aws/no-semver.ts",
+  htmlparser2: "./node_modules/htmlparser2/dist/esm/Parser.js",
 };
 
 /** A file or directory copied into the package: `from` relative to the repository root, `to` to the package. */

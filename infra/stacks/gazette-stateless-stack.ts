@@ -269,7 +269,8 @@ export class GazetteStatelessStack extends Stack {
       data,
       queue: this.archiveQueue,
       environment,
-      files: TEMPLATE_FILES,
+      // The consumer reads pages and writes items; it renders no page (the API serves those).
+      files: [],
       search,
       entry: archiveEntry,
     });

@@ -5,8 +5,9 @@ import { isJsonType, isMultipartType, readJsonBody, readMultipart } from "../htt
 import { HttpProblem } from "../http/errors.js";
 import { jsonResponse } from "../http/json.js";
 import { InvalidArchiveRequestError, problem, ScanTooLargeError } from "./errors.js";
+import type { Archive } from "./module.js";
 import type { ArchiveService, UploadedScan } from "./service.js";
-import type { ArchiveSite } from "./site.js";
+import { ArchiveSite } from "./site.js";
 import type { UploadReceiver, UploadTarget } from "./uploads.js";
 
 type ArchiveEnv = { Variables: { principal: Principal } };
@@ -75,6 +76,27 @@ function pageLimit(raw: string | undefined): number {
  *   PUT  /api/archive/items/{id}   corrections (If-Match optional) → the item
  *   GET  /archive/ …               public pages (see ArchiveSite)
  */
+/** The public archive pages of an archive module. */
+export function archiveSite(archive: Pick<Archive, "service" | "gazette">): ArchiveSite {
+  return new ArchiveSite(archive.service, archive.gazette);
+}
+
+/**
+ * The archive API and public pages of an archive module. Only the API mounts them: the archive
+ * consumer builds the module without ever importing this file.
+ */
+export function archiveRoutes(
+  archive: Pick<Archive, "service" | "gazette" | "receiver">,
+  requireEditor: MiddlewareHandler,
+): Hono<ArchiveEnv> {
+  return createArchiveRoutes({
+    archive: archive.service,
+    site: archiveSite(archive),
+    requireEditor,
+    receiver: archive.receiver,
+  });
+}
+
 export function createArchiveRoutes(deps: {
   archive: ArchiveService;
   site: ArchiveSite;

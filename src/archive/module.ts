@@ -1,17 +1,14 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
-import type { MiddlewareHandler } from "hono";
 import type { GazetteSettings } from "../config.js";
 import type { Platform } from "../platform/ports.js";
 import { createSqsHandler, type SqsHandler } from "../platform/sqs-consumer.js";
 import type { SearchIndex } from "../search/ports.js";
-import { createArchiveRoutes } from "./http.js";
 import { type FieldMappingOverride, fieldMappingFromEnv } from "./ingest/formats/json.js";
 import { ARCHIVE_QUEUE } from "./model.js";
 import type { OcrEngine } from "./ocr/engine.js";
 import type { ScanLimits } from "./scan-format.js";
 import { ArchiveService } from "./service.js";
-import { ArchiveSite } from "./site.js";
-import { isUploadReceiver, type UploadUrls } from "./uploads.js";
+import { isUploadReceiver, type UploadReceiver, type UploadUrls } from "./uploads.js";
 
 export { ARCHIVE_QUEUE } from "./model.js";
 
@@ -20,8 +17,13 @@ export const ARCHIVE_QUEUE_SETTINGS = { [ARCHIVE_QUEUE]: { maxReceiveCount: 5 } 
 
 export interface Archive {
   readonly service: ArchiveService;
-  readonly site: ArchiveSite;
-  routes(requireEditor: MiddlewareHandler): ReturnType<typeof createArchiveRoutes>;
+  /**
+   * What the HTTP routes and public pages need besides (src/archive/http.ts: archiveRoutes,
+   * mounted by the API alone; the consumer never imports them, nor Handlebars with them).
+   */
+  readonly gazette: ArchiveOptions["gazette"];
+  /** Embedded mode: the app receives the uploads its URLs point to. */
+  readonly receiver: UploadReceiver | undefined;
   /** Consumer of the "archive" queue (Lambda or local poller): one page or text per message. */
   readonly handler: SqsHandler;
   /** Ends OCR workers. */
@@ -68,11 +70,10 @@ export function createArchive(options: ArchiveOptions): Archive {
     jsonFields: options.jsonFields ?? fieldMappingFromEnv(process.env),
   });
   const receiver = options.uploads && isUploadReceiver(options.uploads) ? options.uploads : undefined;
-  const site = new ArchiveSite(service, options.gazette);
   return {
     service,
-    site,
-    routes: (requireEditor) => createArchiveRoutes({ archive: service, site, requireEditor, receiver }),
+    gazette: options.gazette,
+    receiver,
     handler: createSqsHandler({
       queue: ARCHIVE_QUEUE,
       queues: options.platform.queues,

@@ -28,6 +28,8 @@ import type { EditionService } from "../editions/service.js";
 import type { SiteRecord } from "../reposts/model.js";
 import { targets } from "../reposts/model.js";
 import type { SiteRegistry } from "../reposts/sites.js";
+import type { ChangeKind } from "../status/records.js";
+import { chinaToday, type DocumentStatuses } from "../status/service.js";
 import {
   AccountError,
   CONSOLE_ROLES,
@@ -37,7 +39,7 @@ import {
   ROLE_LABELS,
 } from "./accounts.js";
 import type { ConsolePageRenderer } from "./render.js";
-import { formView, type PostedForm, submissionInput } from "./submission-form.js";
+import { formView, type PostedForm, prefilledForm, submissionInput } from "./submission-form.js";
 
 export const SESSION_COOKIE = "gazette_console";
 export const SIGN_IN_CSRF_COOKIE = "gazette_console_signin";
@@ -50,6 +52,8 @@ export interface ConsoleDependencies {
   readonly editions: EditionService;
   /** The site registry, for who a publication sends repost notices to; left out, none are listed. */
   readonly sites?: Pick<SiteRegistry, "page"> | undefined;
+  /** 效力状态 and the acts that changed it; left out, the document page does not show them. */
+  readonly statuses?: Pick<DocumentStatuses, "statusOf" | "referencesFrom" | "changesOf"> | undefined;
   readonly render: ConsolePageRenderer;
   readonly now: () => Date;
   /** Makes the request's writes durable before it is acknowledged. */
@@ -82,6 +86,53 @@ function safeNext(next: string | undefined): string {
 
 function plainParagraphs(blocks: readonly Block[]): string[] {
   return blocks.map((b) => (b.type === "table" ? b.rows.map((r) => r.join(" | ")).join(" / ") : b.text));
+}
+
+/** What a later act does to a published document, as the console names it. */
+const CHANGE_LABELS: Record<ChangeKind, string> = {
+  repeals: "废止",
+  amends: "修改",
+  expires: "宣布失效",
+  corrects: "勘误",
+};
+
+/**
+ * The acts an editor drafts from a published document's page: the submission form's relation
+ * field, and the title and kind it starts with. The status changes when the act is published.
+ */
+const ACTS: Record<ChangeKind, { field: string; title: (t: string) => string; kind: string; label: string }> =
+  {
+    amends: {
+      field: "relations.amends",
+      title: (t) => `关于修改《${t}》的决定`,
+      kind: "决定",
+      label: "标记已修改：起草修改决定",
+    },
+    repeals: {
+      field: "relations.repeals",
+      title: (t) => `关于废止《${t}》的决定`,
+      kind: "决定",
+      label: "标记已废止：起草废止决定",
+    },
+    expires: {
+      field: "relations.expires",
+      title: (t) => `关于宣布《${t}》失效的决定`,
+      kind: "决定",
+      label: "标记失效：起草宣布失效的决定",
+    },
+    corrects: { field: "corrects", title: (t) => `关于《${t}》的勘误`, kind: "公告", label: "发布勘误" },
+  };
+const isChangeKind = (k: string | undefined): k is ChangeKind =>
+  k === "repeals" || k === "amends" || k === "expires" || k === "corrects";
+
+/** An act's references, for the audit entry of its submission. */
+function relationDetails(doc: GazetteDocument): Record<string, readonly string[]> {
+  const out: Record<string, readonly string[]> = {};
+  if (doc.relations.repeals.length) out.repeals = doc.relations.repeals;
+  if (doc.relations.amends.length) out.amends = doc.relations.amends;
+  if (doc.relations.expires?.length) out.expires = doc.relations.expires;
+  if (doc.corrects?.length) out.corrects = doc.corrects;
+  return out;
 }
 
 function editionLabel(e: { year: number; issue: number; cumulative: number }) {
@@ -349,6 +400,7 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
     problems: readonly FieldProblem[],
     status: number,
     heading = "",
+    intro = "",
   ) =>
     page(
       c,
@@ -357,12 +409,42 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
         title: problems.length ? "报送文件（有错误）" : "报送文件",
         section: "submit",
         problemHeading: heading,
+        intro,
         ...formView(deps.config.gazette.sections, posted, problems),
       },
       status,
     );
 
-  app.get("/console/documents/new", editor, (c) => submitPage(c, {}, [], 200));
+  app.get("/console/documents/new", editor, async (c) => {
+    const act = c.req.query("act");
+    const targetId = c.req.query("target");
+    if (!isChangeKind(act) || !targetId) return submitPage(c, {}, [], 200);
+    let target: GazetteDocument;
+    try {
+      target = await intake.get(targetId);
+    } catch (error) {
+      if (error instanceof DocumentError) return notFound(c, "没有这份文件。", "/console/documents");
+      throw error;
+    }
+    if (!target.docNumber)
+      return submitPage(c, {}, [], 200, "", `《${target.title}》没有发文字号，后续文件无法引用它。`);
+    const spec = ACTS[act];
+    const sections = deps.config.gazette.sections;
+    return submitPage(
+      c,
+      prefilledForm(sections, {
+        title: spec.title(target.title),
+        kind: spec.kind,
+        issuers: target.issuers.join("\n"),
+        ...(sections.includes(target.section) ? { section: target.section } : {}),
+        [spec.field]: target.docNumber,
+      }),
+      [],
+      200,
+      "",
+      `${spec.label}：本文件发布后，《${target.title}》（${target.docNumber}）的效力状态随之改变。`,
+    );
+  });
 
   app.post(
     "/console/documents",
@@ -388,7 +470,11 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
           action: "document.submit",
           target: document.id,
           outcome: "ok",
-          details: { title: document.title, docNumber: document.docNumber },
+          details: {
+            title: document.title,
+            docNumber: document.docNumber,
+            ...relationDetails(document),
+          },
         });
         return c.redirect(`/console/documents/${document.id}`, 303);
       } catch (error) {
@@ -427,6 +513,7 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
     return page(c, "document", {
       title: doc.title,
       section: "documents",
+      ...(await validityView(doc)),
       doc,
       issuers: doc.issuers.join("、"),
       stateLabel: STATE_LABELS[doc.state],
@@ -435,6 +522,55 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
       paragraphs: plainParagraphs(doc.blocks),
     });
   });
+
+  /** 效力状态 of a published document, what changed it, and what its own references resolved to. */
+  const validityView = async (doc: GazetteDocument) => {
+    const statuses = deps.statuses;
+    if (!statuses) return {};
+    const published = doc.state === "published";
+    const [status, changes, references] = await Promise.all([
+      published ? statuses.statusOf(doc.id, chinaToday(deps.now()), doc.normative) : undefined,
+      published ? statuses.changesOf(doc.id) : [],
+      statuses.referencesFrom(doc),
+    ]);
+    return {
+      published,
+      publicUrl: `/documents/${doc.id}.html`,
+      validity: status && {
+        ...status,
+        changedBy: status.changedBy && {
+          ...status.changedBy,
+          consoleUrl: `/console/documents/${status.changedBy.id}`,
+        },
+        correctedBy: status.correctedBy?.map((l) => ({ ...l, consoleUrl: `/console/documents/${l.id}` })),
+      },
+      changes: changes.map((ch) => ({
+        ...ch,
+        label: CHANGE_LABELS[ch.kind],
+        consoleUrl: `/console/documents/${ch.sourceId}`,
+      })),
+      references: await Promise.all(
+        references.map(async (r) => ({
+          ...r,
+          label: CHANGE_LABELS[r.kind],
+          targets: await Promise.all(
+            r.targets.map(async (id) => ({
+              id,
+              title: (await intake.get(id).catch(() => undefined))?.title ?? id,
+              consoleUrl: `/console/documents/${id}`,
+            })),
+          ),
+        })),
+      ),
+      acts:
+        published && doc.docNumber
+          ? (["amends", "repeals", "expires", "corrects"] as const).map((kind) => ({
+              label: ACTS[kind].label,
+              href: `/console/documents/new?act=${kind}&target=${encodeURIComponent(doc.id)}`,
+            }))
+          : [],
+    };
+  };
 
   const notFound = (c: C, message: string, back: string) =>
     page(c, "message", { title: "未找到", heading: "未找到", message, back }, 404);

@@ -124,6 +124,11 @@ export function formGroups(sections: readonly string[]): readonly { legend: stri
         { name: "normative.validUntil", label: "有效期至", type: "date" },
         { name: "relations.repeals", label: "废止的文件（发文字号，每行一个）", type: "textarea" },
         { name: "relations.amends", label: "修改的文件（发文字号，每行一个）", type: "textarea" },
+        {
+          name: "relations.expires",
+          label: "宣布失效的文件（发文字号，每行一个）",
+          type: "textarea",
+        },
         { name: "corrects", label: "勘误所更正的文件（发文字号，每行一个）", type: "textarea" },
       ],
     },
@@ -222,7 +227,11 @@ export function submissionInput(form: PostedForm): Record<string, unknown> {
       validFrom: v("normative.validFrom"),
       validUntil: v("normative.validUntil"),
     })),
-    relations: { repeals: lines(v("relations.repeals")), amends: lines(v("relations.amends")) },
+    relations: {
+      repeals: lines(v("relations.repeals")),
+      amends: lines(v("relations.amends")),
+      expires: lines(v("relations.expires")),
+    },
     corrects: lines(v("corrects")),
     repost: {
       scope: v("repost.scope"),
@@ -316,6 +325,17 @@ export function formView(
       }),
     })),
   };
+}
+
+/**
+ * A new form with some fields filled in beforehand (e.g. the 发文字号 an act repeals); the other
+ * fields keep their initial values.
+ */
+export function prefilledForm(sections: readonly string[], values: Record<string, string>): PostedForm {
+  const form: PostedForm = {};
+  for (const group of formGroups(sections))
+    for (const f of group.fields) if (f.initial !== undefined) form[f.name] = f.initial;
+  return { ...form, ...values };
 }
 
 export const fieldId = (name: string) => `f-${name.replace(/\./g, "-")}`;

@@ -27,7 +27,8 @@
  * gets a message.
  */
 
-import { DomUtils, parseDocument } from "htmlparser2";
+import { type ChildNode, DomHandler, isTag, isText } from "domhandler";
+import { Parser } from "htmlparser2";
 import mammoth from "mammoth";
 import yauzl from "yauzl";
 import type { Attachment, Block, HeadingLevel } from "./blocks.js";
@@ -303,7 +304,7 @@ type TextUnit = { readonly kind: "text"; readonly text: string; readonly styleLe
 type TableUnit = { readonly kind: "table"; readonly rows: string[][]; readonly header: boolean };
 type Unit = TextUnit | TableUnit;
 
-type HtmlNode = ReturnType<typeof parseDocument>["children"][number];
+type HtmlNode = ChildNode;
 
 interface WalkState {
   units: Unit[];
@@ -326,24 +327,24 @@ const MAX_ROWSPAN = 10_000;
 
 function isNoteList(node: HtmlNode): boolean {
   return (
-    DomUtils.isTag(node) &&
+    isTag(node) &&
     node.name === "ol" &&
-    node.children.some((c) => DomUtils.isTag(c) && /^(footnote|endnote)-/.test(c.attribs.id ?? ""))
+    node.children.some((c) => isTag(c) && /^(footnote|endnote)-/.test(c.attribs.id ?? ""))
   );
 }
 
 function isNoteReference(node: HtmlNode): boolean {
   return (
-    DomUtils.isTag(node) &&
+    isTag(node) &&
     node.name === "sup" &&
-    node.children.some((c) => DomUtils.isTag(c) && /^#(footnote|endnote)-/.test(c.attribs.href ?? ""))
+    node.children.some((c) => isTag(c) && /^#(footnote|endnote)-/.test(c.attribs.href ?? ""))
   );
 }
 
 /** Inline text of a node: text, <br> as "\n", images counted, note references dropped. */
 function inlineText(node: HtmlNode, state: WalkState): string {
-  if (DomUtils.isText(node)) return node.data;
-  if (!DomUtils.isTag(node)) return "";
+  if (isText(node)) return node.data;
+  if (!isTag(node)) return "";
   if (node.name === "br") return "\n";
   if (node.name === "img") {
     state.images++;
@@ -367,11 +368,11 @@ function textLines(raw: string): string[] {
 
 function walk(nodes: readonly HtmlNode[], state: WalkState, inOrderedList = false): void {
   for (const node of nodes) {
-    if (DomUtils.isText(node)) {
+    if (isText(node)) {
       for (const text of textLines(node.data)) state.units.push({ kind: "text", text, styleLevel: null });
       continue;
     }
-    if (!DomUtils.isTag(node)) continue;
+    if (!isTag(node)) continue;
     if (isNoteList(node)) {
       continue;
     }
@@ -395,7 +396,7 @@ function walk(nodes: readonly HtmlNode[], state: WalkState, inOrderedList = fals
         inline.length = 0;
       };
       for (const child of node.children) {
-        if (DomUtils.isTag(child) && BLOCK_TAGS.has(child.name)) {
+        if (isTag(child) && BLOCK_TAGS.has(child.name)) {
           flush();
           walk([child], state, inOrderedList);
         } else {
@@ -425,7 +426,7 @@ function walk(nodes: readonly HtmlNode[], state: WalkState, inOrderedList = fals
 }
 
 function childTags(node: HtmlNode, names: readonly string[]): HtmlNode[] {
-  return DomUtils.isTag(node) ? node.children.filter((c) => DomUtils.isTag(c) && names.includes(c.name)) : [];
+  return isTag(node) ? node.children.filter((c) => isTag(c) && names.includes(c.name)) : [];
 }
 
 function span(value: string | undefined, max: number): number {
@@ -436,7 +437,7 @@ function span(value: string | undefined, max: number): number {
 /** Text of a table cell: its paragraphs and line breaks joined with "\n"; nested tables flattened. */
 function cellText(cell: HtmlNode, state: WalkState): string {
   const inner: WalkState = { units: [], images: 0, notes: 0, autoNumbered: 0 };
-  walk(DomUtils.isTag(cell) ? cell.children : [], inner);
+  walk(isTag(cell) ? cell.children : [], inner);
   state.images += inner.images;
   state.notes += inner.notes;
   return inner.units
@@ -457,8 +458,7 @@ function tableUnit(table: HtmlNode, state: WalkState): TableUnit | null {
   trs.forEach((tr, r) => {
     const row: string[] = [];
     const cells = childTags(tr, ["td", "th"]);
-    if (r === 0)
-      firstRowIsHeader = cells.length > 0 && cells.every((c) => DomUtils.isTag(c) && c.name === "th");
+    if (r === 0) firstRowIsHeader = cells.length > 0 && cells.every((c) => isTag(c) && c.name === "th");
     const fillCarried = () => {
       while ((carry[row.length] ?? 0) > 0) {
         carry[row.length] = (carry[row.length] ?? 1) - 1;
@@ -467,7 +467,7 @@ function tableUnit(table: HtmlNode, state: WalkState): TableUnit | null {
     };
     for (const cell of cells) {
       fillCarried();
-      const attribs = DomUtils.isTag(cell) ? cell.attribs : {};
+      const attribs = isTag(cell) ? cell.attribs : {};
       const colspan = span(attribs.colspan, MAX_COLSPAN);
       const rowspan = span(attribs.rowspan, MAX_ROWSPAN);
       for (let c = 0; c < colspan; c++) {
@@ -872,7 +872,11 @@ export async function convertDocx(
   }
 
   const state: WalkState = { units: [], images: 0, notes: 0, autoNumbered: 0 };
-  walk(parseDocument(html).children, state);
+  // htmlparser2's Parser into a DomHandler, as its parseDocument does (imported from its parts so
+  // the bundles hold the parser alone: infra/constructs/function-bundle.ts).
+  const dom = new DomHandler();
+  new Parser(dom).end(html);
+  walk(dom.root.children, state);
   if (state.images) messages.push(`${state.images} image(s) were ignored (图片未转换).`);
   if (state.notes)
     messages.push(`${state.notes} footnote/endnote reference(s) were ignored (脚注、尾注未转换).`);

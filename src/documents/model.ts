@@ -81,6 +81,11 @@ export interface NormativeValidity {
 export interface Relations {
   readonly repeals: readonly string[];
   readonly amends: readonly string[];
+  /**
+   * 宣布失效: documents this act declares no longer in force. Records stored before the field
+   * existed lack it: read with `?? []`.
+   */
+  readonly expires?: readonly string[];
 }
 
 export interface RepostRequirement {

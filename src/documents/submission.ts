@@ -123,6 +123,8 @@ export const submissionSchema = z.object({
     .object({
       repeals: z.array(text(MAX.relation)).max(MAX.relations).optional().default([]),
       amends: z.array(text(MAX.relation)).max(MAX.relations).optional().default([]),
+      /** 宣布失效: documents this act declares no longer in force (status 失效 with this act). */
+      expires: z.array(text(MAX.relation)).max(MAX.relations).optional().default([]),
     })
     .nullish(),
   /** 勘误: the 发文字号 of the published documents this one corrects. */
@@ -253,6 +255,7 @@ function parseShape(
   for (const [list, numbers] of [
     ["relations.repeals", parsed.relations?.repeals ?? []],
     ["relations.amends", parsed.relations?.amends ?? []],
+    ["relations.expires", parsed.relations?.expires ?? []],
     ["corrects", parsed.corrects],
   ] as const) {
     for (const [i, n] of numbers.entries()) checkNumber(`${list}.${i}`, n);
@@ -447,7 +450,11 @@ export function validateSubmission(input: unknown, ctx: SubmissionContext): Subm
     policy: parsed.policy,
     interpretations: interpretations.map((it, i) => ({ id: `interpretation-${i + 1}`, ...it })),
     normative: parsed.normative ?? null,
-    relations: { repeals: parsed.relations?.repeals ?? [], amends: parsed.relations?.amends ?? [] },
+    relations: {
+      repeals: parsed.relations?.repeals ?? [],
+      amends: parsed.relations?.amends ?? [],
+      expires: parsed.relations?.expires ?? [],
+    },
     corrects: parsed.corrects,
     repost: {
       scope: repost.scope,

@@ -25,6 +25,7 @@ export function createApiApp(container: Container) {
         intake: container.intake,
         editions: container.editions,
         sites: container.reposts.registry,
+        statuses: container.statuses,
         render: createConsoleRenderer(container.config.gazette),
         now: () => container.platform.clock.now(),
         flush: () => container.platform.flush(),

@@ -1,6 +1,7 @@
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
+import { archiveRoutes } from "../archive/http.js";
 import type { Archive } from "../archive/module.js";
 import type { Config } from "../config.js";
 import type { ConsoleRoutes } from "../console/http.js";
@@ -10,6 +11,7 @@ import { createEditionsRoutes } from "../editions/http.js";
 import type { EditionService } from "../editions/service.js";
 import type { Platform } from "../platform/ports.js";
 import type { PublicSite } from "../publishing/public-site.js";
+import { repostsRoutes } from "../reposts/http.js";
 import type { Reposts } from "../reposts/module.js";
 import { createSearchRoutes } from "../search/http.js";
 import type { SearchIndex } from "../search/ports.js";
@@ -37,9 +39,9 @@ export interface AppDependencies {
   /** 效力状态 of published documents, added to GET /api/documents/{id} as `status`. */
   readonly statuses?: DocumentStatuses | undefined;
   /** Site registry, acknowledgements and the inspection report (issue 4); left out, no routes. */
-  readonly reposts?: Pick<Reposts, "routes"> | undefined;
+  readonly reposts?: Pick<Reposts, "registry" | "acks" | "platform" | "baseUrl"> | undefined;
   /** The archive API and public archive pages (issue 5). */
-  readonly archive?: Pick<Archive, "routes"> | undefined;
+  readonly archive?: Pick<Archive, "service" | "gazette" | "receiver"> | undefined;
   /** The editor console at /console/ (src/console/http.ts); left out, not mounted. */
   readonly console?: ConsoleRoutes | undefined;
   /** The clock for validity periods; default the system clock. */
@@ -303,8 +305,8 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
     }),
   );
 
-  if (deps.reposts) app.route("/", deps.reposts.routes(editor as MiddlewareHandler));
-  if (deps.archive) app.route("/", deps.archive.routes(editor as MiddlewareHandler));
+  if (deps.reposts) app.route("/", repostsRoutes(deps.reposts, editor as MiddlewareHandler));
+  if (deps.archive) app.route("/", archiveRoutes(deps.archive, editor as MiddlewareHandler));
 
   if (deps.search) {
     app.route(

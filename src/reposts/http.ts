@@ -14,6 +14,7 @@ import {
 } from "./compliance.js";
 import { InvalidRepostRequestError, NoticeForbiddenError, problem } from "./errors.js";
 import { isOverdue, noticeStatus, type RepostNotice, type SiteRecord } from "./model.js";
+import type { Reposts } from "./module.js";
 import { ackUrl } from "./payload.js";
 import { siteNoticesPartition } from "./records.js";
 import type { SiteRegistry } from "./sites.js";
@@ -75,6 +76,18 @@ export function noticeView(n: RepostNotice, now: Date, baseUrl: string) {
  *   GET   /api/reposts?site=me              (site) pending notices; &all=true for all; &format=html
  *   GET   /api/reposts/{noticeId}           (site) one of its notices
  */
+/**
+ * The routes of a reposts module. Only the API mounts them: the queue consumers build the module
+ * without ever importing this file (and Hono with it).
+ */
+export function repostsRoutes(
+  reposts: Pick<Reposts, "registry" | "acks" | "platform" | "baseUrl">,
+  requireEditor: MiddlewareHandler,
+): Hono<RepostsEnv> {
+  const { registry, acks, platform, baseUrl } = reposts;
+  return createRepostsRoutes({ registry, acks, platform, baseUrl, requireEditor });
+}
+
 export function createRepostsRoutes(deps: {
   registry: SiteRegistry;
   acks: RepostAcknowledgements;

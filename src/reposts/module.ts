@@ -1,6 +1,5 @@
 /** Wires the reposts module: registry, fan-out, delivery, acknowledgements, tick, and their consumers. */
 import type { Logger } from "@aws-lambda-powertools/logger";
-import type { MiddlewareHandler } from "hono";
 import type { Config } from "../config.js";
 import { PermanentMessageError } from "../platform/errors.js";
 import type { Platform } from "../platform/ports.js";
@@ -8,7 +7,6 @@ import { createSqsHandler, type SqsHandler } from "../platform/sqs-consumer.js";
 import { RepostAcknowledgements } from "./acks.js";
 import { RepostDelivery, type SqsDeliverySender } from "./delivery.js";
 import { RepostFanout } from "./fanout.js";
-import { createRepostsRoutes } from "./http.js";
 import { DELIVERY_QUEUE, type DeliveryQueueMessage, FANOUT_QUEUE, type FanoutMessage } from "./messages.js";
 import { createOutboundFetch, type OutboundFetch } from "./outbound.js";
 import { SiteRegistry } from "./sites.js";
@@ -38,7 +36,9 @@ export interface Reposts {
   readonly acks: RepostAcknowledgements;
   readonly tick: RepostTick;
   readonly calendar: WorkingDayCalendar;
-  routes(requireEditor: MiddlewareHandler): ReturnType<typeof createRepostsRoutes>;
+  /** What the HTTP routes need besides (src/reposts/http.ts: repostsRoutes, mounted by the API alone). */
+  readonly platform: Pick<Platform, "records" | "clock">;
+  readonly baseUrl: string;
   /** Consumer of FANOUT_QUEUE (Lambda or local poller). */
   readonly fanoutHandler: SqsHandler;
   /** Consumer of DELIVERY_QUEUE. */
@@ -85,8 +85,8 @@ export function createReposts(options: RepostsOptions): Reposts {
     acks,
     tick,
     calendar,
-    routes: (requireEditor) =>
-      createRepostsRoutes({ registry, acks, platform, baseUrl: config.baseUrl, requireEditor }),
+    platform,
+    baseUrl: config.baseUrl,
     fanoutHandler: createSqsHandler({
       queue: FANOUT_QUEUE,
       queues: platform.queues,

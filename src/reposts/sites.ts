@@ -4,8 +4,8 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { monotonicFactory } from "ulid";
-import * as z from "zod";
 import type { Platform } from "../platform/ports.js";
+import * as z from "../platform/zod-mini.js";
 import {
   type FieldProblem,
   InvalidRepostRequestError,
@@ -24,25 +24,27 @@ const TOKEN_PREFIX = "gst_";
 export const DEFAULT_ROTATION_GRACE_SECONDS = 24 * 3600;
 const MAX_ROTATION_GRACE_SECONDS = 30 * 24 * 3600;
 
-const httpUrl = z
-  .string()
-  .max(2048)
-  .refine((s) => {
+const httpUrl = z.string().check(
+  z.maxLength(2048),
+  z.refine((s) => {
     try {
       const u = new URL(s);
       return (u.protocol === "https:" || u.protocol === "http:") && !u.username && !u.password;
     } catch {
       return false;
     }
-  }, "must be an http(s) URL without credentials");
+  }, "must be an http(s) URL without credentials"),
+);
 
 /** https://sqs.<region>.amazonaws.com/<account>/<queue> (or .amazonaws.com.cn). */
 const sqsQueueUrl = z
   .string()
-  .max(512)
-  .regex(
-    /^https:\/\/sqs\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/\d{12}\/[A-Za-z0-9_-]{1,80}(\.fifo)?$/,
-    "must be an SQS queue URL, https://sqs.<region>.amazonaws.com/<account>/<queue>",
+  .check(
+    z.maxLength(512),
+    z.regex(
+      /^https:\/\/sqs\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/\d{12}\/[A-Za-z0-9_-]{1,80}(\.fifo)?$/,
+      "must be an SQS queue URL, https://sqs.<region>.amazonaws.com/<account>/<queue>",
+    ),
   );
 
 /**
@@ -51,43 +53,47 @@ const sqsQueueUrl = z
  */
 const roleArn = z
   .string()
-  .max(2048)
-  .regex(
-    /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/gazette-repost-[A-Za-z0-9+=,.@_-]{1,49}$/,
-    "must be an IAM role ARN arn:aws:iam::<12-digit account>:role/gazette-repost-<name>, without a path",
+  .check(
+    z.maxLength(2048),
+    z.regex(
+      /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/gazette-repost-[A-Za-z0-9+=,.@_-]{1,49}$/,
+      "must be an IAM role ARN arn:aws:iam::<12-digit account>:role/gazette-repost-<name>, without a path",
+    ),
   );
 
 const delivery = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("webhook"), url: httpUrl }).strict(),
-  z.object({ type: z.literal("sqs"), queueUrl: sqsQueueUrl, roleArn: roleArn.optional() }).strict(),
+  z.strictObject({ type: z.literal("webhook"), url: httpUrl }),
+  z.strictObject({ type: z.literal("sqs"), queueUrl: sqsQueueUrl, roleArn: z.optional(roleArn) }),
 ]);
 
-const name = z.string().trim().min(1).max(200);
-const region = z.string().regex(/^[1-9]\d{5}$/, "must be a six-digit GB/T 2260 code, e.g. 510104");
-const sectors = z.array(z.string().trim().min(1).max(50)).max(50);
+const name = z.string().check(z.trim(), z.minLength(1), z.maxLength(200));
+const region = z.string().check(z.regex(/^[1-9]\d{5}$/, "must be a six-digit GB/T 2260 code, e.g. 510104"));
+const sectors = z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(50))).check(z.maxLength(50));
 const level = z.enum(SITE_LEVELS, { message: `must be one of ${SITE_LEVELS.join(", ")}` });
 
-const registration = z
-  .object({ name, level, region, sectors: sectors.optional().default([]), delivery })
-  .strict();
-const patch = z
-  .object({
-    name: name.optional(),
-    level: level.optional(),
-    region: region.optional(),
-    sectors: sectors.optional(),
-    delivery: delivery.optional(),
-    status: z.enum(["active", "disabled"]).optional(),
-    disabledReason: z.string().trim().max(500).optional(),
-  })
-  .strict();
-const rotation = z
-  .object({ graceSeconds: z.number().int().min(0).max(MAX_ROTATION_GRACE_SECONDS).optional() })
-  .strict();
+const registration = z.strictObject({
+  name,
+  level,
+  region,
+  sectors: z._default(z.optional(sectors), []),
+  delivery,
+});
+const patch = z.strictObject({
+  name: z.optional(name),
+  level: z.optional(level),
+  region: z.optional(region),
+  sectors: z.optional(sectors),
+  delivery: z.optional(delivery),
+  status: z.optional(z.enum(["active", "disabled"])),
+  disabledReason: z.optional(z.string().check(z.trim(), z.maxLength(500))),
+});
+const rotation = z.strictObject({
+  graceSeconds: z.optional(z.int().check(z.gte(0), z.lte(MAX_ROTATION_GRACE_SECONDS))),
+});
 
 export type SiteRegistration = z.input<typeof registration>;
 
-function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+function parse<T extends z.ZodMiniType>(schema: T, input: unknown): z.output<T> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const problems: FieldProblem[] = result.error.issues.map((issue) =>

@@ -12,8 +12,8 @@ import { readFileSync } from "node:fs";
 // local time zone and shift by a day west of UTC (isWorkday of 2026-02-14 is false in
 // America/Los_Angeles).
 import chineseDays from "chinese-days/dist/chinese-days.json" with { type: "json" };
-import * as z from "zod";
 import { ConfigError } from "../config.js";
+import * as z from "../platform/zod-mini.js";
 
 /** One year's schedule as the State Council publishes it. */
 export interface YearSchedule {
@@ -120,36 +120,41 @@ export function createWorkingDayCalendar(options: { schedule?: HolidaySchedule }
 
 const dateString = z
   .string()
-  .refine((s) => parseDay(s) !== null, { message: "must be a real date YYYY-MM-DD" });
+  .check(z.refine((s) => parseDay(s) !== null, { message: "must be a real date YYYY-MM-DD" }));
 
 const yearScheduleSchema = z
-  .object({
-    year: z.number().int().min(2000).max(2100),
+  .strictObject({
+    year: z.int().check(z.gte(2000), z.lte(2100)),
     holidays: z.array(dateString),
     workdays: z.array(dateString),
   })
-  .strict()
-  .superRefine((s, ctx) => {
-    // A year's schedule may reach into the December before (a 元旦 make-up day on 12-31).
-    const inRange = (d: string) => d.startsWith(`${s.year}-`) || d.startsWith(`${s.year - 1}-12-`);
-    for (const field of ["holidays", "workdays"] as const) {
-      s[field].forEach((d, i) => {
-        if (!inRange(d)) {
+  .check(
+    z.superRefine((s, ctx) => {
+      // A year's schedule may reach into the December before (a 元旦 make-up day on 12-31).
+      const inRange = (d: string) => d.startsWith(`${s.year}-`) || d.startsWith(`${s.year - 1}-12-`);
+      for (const field of ["holidays", "workdays"] as const) {
+        s[field].forEach((d, i) => {
+          if (!inRange(d)) {
+            ctx.addIssue({
+              code: "custom",
+              path: [field, i],
+              message: `${d} is outside ${s.year} (and the December before)`,
+            });
+          }
+        });
+      }
+      const holidays = new Set(s.holidays);
+      s.workdays.forEach((d, i) => {
+        if (holidays.has(d)) {
           ctx.addIssue({
             code: "custom",
-            path: [field, i],
-            message: `${d} is outside ${s.year} (and the December before)`,
+            path: ["workdays", i],
+            message: `${d} is also listed as a holiday`,
           });
         }
       });
-    }
-    const holidays = new Set(s.holidays);
-    s.workdays.forEach((d, i) => {
-      if (holidays.has(d)) {
-        ctx.addIssue({ code: "custom", path: ["workdays", i], message: `${d} is also listed as a holiday` });
-      }
-    });
-  });
+    }),
+  );
 
 const scheduleSchema = z.union([yearScheduleSchema, z.array(yearScheduleSchema)]);
 

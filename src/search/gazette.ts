@@ -99,6 +99,7 @@ async function indexDocuments(
     for (const ref of [
       ...(doc.relations?.repeals ?? []),
       ...(doc.relations?.amends ?? []),
+      ...(doc.relations?.expires ?? []),
       ...(doc.corrects ?? []),
     ])
       references.add(ref);

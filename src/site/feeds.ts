@@ -196,7 +196,10 @@ function documentUpdated(entry: DocumentFeedEntry): string {
 function statusSentence(entry: DocumentFeedEntry): string {
   const status = entry.status;
   if (!status || status.status === "有效") return "效力状态：有效";
-  const verb = { 已修改: "修改", 已废止: "废止", 失效: "失效" }[status.status];
+  const verb =
+    status.status === "失效" && status.changedBy
+      ? "宣布失效"
+      : { 已修改: "修改", 已废止: "废止", 失效: "失效" }[status.status];
   const when = status.changedAt ? `${chineseDate(status.changedAt)}` : "";
   const by = status.changedBy
     ? `被《${status.changedBy.title}》${status.changedBy.docNumber ? `（${status.changedBy.docNumber}）` : ""}`

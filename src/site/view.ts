@@ -112,7 +112,8 @@ export function statusView(status: DocumentStatusView | undefined): StatusView {
     label: s.status,
     valid: s.status === "有效",
     kind,
-    verb,
+    // An act that ended it declared it so (宣布失效); an ended validity period has no act.
+    verb: s.status === "失效" && s.changedBy ? "宣布失效" : verb,
     changedAt: s.changedAt ? chineseDate(s.changedAt) : null,
     changedBy: s.changedBy ? linkView(s.changedBy) : null,
     corrections: (s.correctedBy ?? []).map(linkView),

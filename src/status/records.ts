@@ -10,10 +10,10 @@
  * processing the same edition again finds everything in place.
  */
 
-/** What a later document does to an earlier one. */
-export type ChangeKind = "repeals" | "amends" | "corrects";
+/** What a later document does to an earlier one (expires: 宣布失效, declares it no longer in force). */
+export type ChangeKind = "repeals" | "amends" | "expires" | "corrects";
 
-export const CHANGE_KINDS: readonly ChangeKind[] = ["repeals", "amends", "corrects"];
+export const CHANGE_KINDS: readonly ChangeKind[] = ["repeals", "amends", "expires", "corrects"];
 
 /** A published document, found by its 发文字号. */
 export interface PublishedDocNumber {

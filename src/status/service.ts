@@ -72,6 +72,7 @@ function referencesOf(doc: GazetteDocument): { kind: ChangeKind; reference: stri
   return [
     ...refs("repeals", doc.relations?.repeals),
     ...refs("amends", doc.relations?.amends),
+    ...refs("expires", doc.relations?.expires),
     ...refs("corrects", doc.corrects),
   ];
 }
@@ -253,7 +254,8 @@ export class DocumentStatuses {
 
   /**
    * The status of a document on `today` (YYYY-MM-DD, China): 已废止 when a later document repealed
-   * it, else 已修改 when one amended it, else 失效 once its validity period has ended, else 有效.
+   * it, else 失效 when one declared it no longer in force (宣布失效), else 已修改 when one amended
+   * it, else 失效 once its validity period has ended, else 有效.
    * `normative` is read from the document record unless given.
    */
   async statusOf(
@@ -277,6 +279,9 @@ export class DocumentStatuses {
     if (repeal) {
       return { status: "已废止", changedAt: repeal.sourceDate, changedBy: link(repeal), ...correctedBy };
     }
+    const expiry = changes.find((c) => c.kind === "expires");
+    if (expiry)
+      return { status: "失效", changedAt: expiry.sourceDate, changedBy: link(expiry), ...correctedBy };
     const amend = changes.filter((c) => c.kind === "amends").at(-1);
     if (amend)
       return { status: "已修改", changedAt: amend.sourceDate, changedBy: link(amend), ...correctedBy };

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { archiveSite } from "../../src/archive/http.js";
 import { encodePng } from "../../src/archive/images.js";
 import { createArchive } from "../../src/archive/module.js";
 import { scanKey, sha256 } from "../../src/archive/records.js";
@@ -41,7 +42,7 @@ describe("original scan downloads", () => {
     const bytes = encodePng({ width: 300, height: 200, pixels: new Uint8Array(300 * 200).fill(200) });
     const key = scanKey(sha256(bytes), "png");
     await platform.blobs.put(key, bytes, { contentType: "image/png", ifAbsent: true });
-    const get = (path: string) => archive.site.routes().request(path);
+    const get = (path: string) => archiveSite(archive).routes().request(path);
     return { key, bytes, reads, get };
   }
 

@@ -3,6 +3,8 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createApiApp } from "../../src/handlers/api.js";
+import { processEvents } from "../support/console-browser.js";
+import { aSubmission } from "../support/factories.js";
 import { createTestApp, type TestApp } from "../support/local-app.js";
 
 /**
@@ -14,6 +16,10 @@ import { createTestApp, type TestApp } from "../support/local-app.js";
 
 /** The part of playwright-core's API this suite uses (loaded at run time: see below). */
 interface Page {
+  setDefaultTimeout(ms: number): void;
+  setDefaultNavigationTimeout(ms: number): void;
+  url(): string;
+  waitForSelector(selector: string): Promise<unknown>;
   goto(url: string): Promise<unknown>;
   goBack(): Promise<unknown>;
   waitForURL(url: string | RegExp): Promise<void>;
@@ -44,6 +50,11 @@ const { chromium } = (await import(playwrightModule)) as { chromium: Chromium };
 
 const axeSource = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const PASSWORD = "correct horse battery";
+/**
+ * Every wait is on a condition (a URL, a selector), never on time; this bound is only how long a
+ * condition may take on a loaded 2-core machine before the step fails.
+ */
+const WAIT_MS = 90_000;
 
 describe("the console in Chromium (390 px, axe-core on every page)", () => {
   let app: TestApp;
@@ -83,8 +94,66 @@ describe("the console in Chromium (390 px, axe-core on every page)", () => {
     });
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await chromium.launch({ executablePath, args: ["--no-sandbox"] });
-    page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    page = await newPage();
   }, 120_000);
+
+  async function newPage(): Promise<Page> {
+    const p = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    p.setDefaultTimeout(WAIT_MS);
+    p.setDefaultNavigationTimeout(WAIT_MS);
+    return p;
+  }
+
+  /** A fresh browser context (no cookies) signed in through the form. */
+  async function signedIn(username: string): Promise<void> {
+    page = await newPage();
+    await page.goto(`${base}/console/sign-in`);
+    await page.fill("#username", username);
+    await page.fill("#password", PASSWORD);
+    await page.click("button[type=submit]");
+    await page.waitForURL(`${base}/console/`);
+  }
+
+  /** The id at the end of the current URL (a document or an edition page). */
+  const idInUrl = () => new URL(page.url()).pathname.split("/").pop()!;
+
+  /** A notice accepted and published through the JSON API, with its events processed. */
+  async function publishedThroughApi(title: string, docNumber: string): Promise<string> {
+    const submitted = await app.postJson(aSubmission({ title, docNumber, dateWritten: "2025-05-20" }));
+    expect(submitted.status).toBe(201);
+    const { id } = (await submitted.json()) as { id: string };
+    const json = (body: unknown) => ({
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    const created = await app.request("/api/editions", {
+      method: "POST",
+      ...json({ year: 2025, date: "2025-06-05" }),
+    });
+    expect(created.status).toBe(201);
+    const edition = (await created.json()) as { id: string };
+    await app.request(`/api/editions/${edition.id}/documents`, {
+      method: "PUT",
+      ...json({ documents: [id] }),
+    });
+    expect((await app.request(`/api/editions/${edition.id}/publish`, { method: "POST" })).status).toBe(200);
+    await processEvents(app);
+    return id;
+  }
+
+  /** Fills the parts of a submission the drafted act leaves to the editor. */
+  async function completeAct(docNumber: string) {
+    await page.fill("#f-docNumber", docNumber);
+    await page.fill("#f-dateWritten", "2025-06-10");
+    await page.fill("#f-body", "　　经研究，决定如下。");
+    await page.fill("#f-review-reviewer", "保密审查小组");
+    await page.fill("#f-review-date", "2025-06-09");
+    await page.selectOption("#f-review-result", "passed");
+    await page.fill("#f-approval-approver", "分管副省长");
+    await page.fill("#f-approval-date", "2025-06-10");
+    await page.click("button[type=submit].primary");
+    await page.waitForURL(/\/console\/documents\/[0-9A-Z]{26}$/);
+  }
 
   afterAll(async () => {
     await browser?.close();
@@ -165,5 +234,61 @@ describe("the console in Chromium (390 px, axe-core on every page)", () => {
     await page.goto(`${base}/`);
     expect(await page.textContent("body")).toContain("四川省人民政府关于促进养老托育服务的实施意见");
     expect(visited).toHaveLength(11);
+  }, 240_000);
+
+  test("after publication, an editor repeals a document and publishes an erratum from its page; the public page shows both", async () => {
+    // Prepare: a published notice
+    const title = "四川省人民政府关于做好防汛减灾工作的通知";
+    const target = await publishedThroughApi(title, "川府发〔2025〕61号");
+    await signedIn("zhang");
+
+    // Act: draft the repeal from the document's page
+    await page.goto(`${base}/console/documents/${target}`);
+    await checkPage("published document");
+    await page.click("a:text-is('标记已废止：起草废止决定')");
+    await page.waitForURL(/act=repeals/);
+    await checkPage("repeal draft");
+    expect(await page.textContent("#f-relations-repeals")).toBe("川府发〔2025〕61号");
+    await completeAct("川府发〔2025〕62号");
+    const repeal = idInUrl();
+    await checkPage("repeal act");
+
+    // Act: draft the erratum the same way
+    await page.goto(`${base}/console/documents/${target}`);
+    await page.click("a:text-is('发布勘误')");
+    await page.waitForURL(/act=corrects/);
+    await completeAct("川府函〔2025〕63号");
+    const erratum = idInUrl();
+
+    // Act: publish both in the next edition
+    await page.goto(`${base}/console/editions`);
+    await page.fill("#e-year", "2025");
+    await page.fill("#e-date", "2025-06-12");
+    await page.click("button:text-is('新建')");
+    await page.waitForURL(/\/console\/editions\/[0-9A-Z]+$/);
+    await page.check(`input[name=document][value="${repeal}"]`);
+    await page.check(`input[name=document][value="${erratum}"]`);
+    await page.click("button:text-is('加入本期')");
+    await page.waitForSelector("a:text-is('发布…')");
+    await page.click("a:text-is('发布…')");
+    await page.waitForURL(/\/publish$/);
+    await page.click("button:text-is('确认发布')");
+    await page.waitForSelector(".notice:has-text('已发布')");
+    await processEvents(app);
+
+    // Assess: the console shows the status with the act that did it
+    await page.goto(`${base}/console/documents/${target}`);
+    await checkPage("repealed document");
+    expect(await page.textContent("#validity-h + p strong")).toBe("已废止");
+    expect(await page.textContent("main")).toContain(`《关于废止《${title}》的决定》`);
+
+    // Assess: on the public site
+    await page.goto(`${base}/documents/${target}.html`);
+    const banner = await page.textContent("[aria-label=效力提示]");
+    expect(banner).toContain("效力状态：已废止");
+    expect(banner).toContain(`关于废止《${title}》的决定`);
+    expect(await page.textContent("[aria-label=勘误提示]")).toContain(
+      `本文件已有勘误：《关于《${title}》的勘误》`,
+    );
   }, 240_000);
 });

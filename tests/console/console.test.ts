@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { ManualClock } from "../../src/platform/manual-clock.js";
+import { ConsoleBrowser as Browser, noticeForm } from "../support/console-browser.js";
 import { createTestApp, type TestApp } from "../support/local-app.js";
 
 /**
@@ -10,79 +11,6 @@ import { createTestApp, type TestApp } from "../support/local-app.js";
 
 const NOW = Date.UTC(2025, 5, 3, 2, 0, 0);
 const PASSWORD = "correct horse battery";
-
-/** A browser's cookie jar and form handling against the in-process app. */
-class Browser {
-  readonly cookies = new Map<string, string>();
-  readonly setCookieHeaders: string[] = [];
-
-  constructor(private readonly app: TestApp) {}
-
-  async request(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-    const res = await this.app.request(path, { ...init, headers, editor: false, redirect: "manual" });
-    for (const line of res.headers.getSetCookie()) {
-      this.setCookieHeaders.push(line);
-      const [pair] = line.split(";");
-      const [name, ...value] = pair!.split("=");
-      if (/max-age=0/i.test(line) || /expires=Thu, 01 Jan 1970/i.test(line))
-        this.cookies.delete(name!.trim());
-      else this.cookies.set(name!.trim(), value.join("="));
-    }
-    return res;
-  }
-
-  get(path: string) {
-    return this.request(path);
-  }
-
-  post(path: string, fields: Record<string, string | string[]>) {
-    const body = new URLSearchParams();
-    for (const [k, v] of Object.entries(fields))
-      for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
-    return this.request(path, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body,
-    });
-  }
-
-  /** The CSRF token of the form on a page. */
-  async csrfOf(path: string): Promise<string> {
-    const html = await (await this.get(path)).text();
-    const match = /name="_csrf" value="([^"]+)"/.exec(html);
-    if (!match) throw new Error(`no form with a CSRF token on ${path}`);
-    return match[1]!;
-  }
-
-  async signIn(username: string, password: string): Promise<Response> {
-    const csrf = await this.csrfOf("/console/sign-in");
-    return this.post("/console/sign-in", { _csrf: csrf, username, password, next: "/console/" });
-  }
-}
-
-/** A submission form filled in as an editor would for a publishable public notice. */
-function noticeForm(title: string, docNumber: string): Record<string, string | string[]> {
-  return {
-    title,
-    docNumber,
-    issuers: "四川省人民政府",
-    dateWritten: "2025-05-20",
-    kind: "通知",
-    section: "省政府文件",
-    addressees: "各市（州）人民政府：",
-    body: "　　现将有关事项通知如下。\n　　一、压实责任\n　　各地要落实防汛责任。",
-    "disclosure.attribute": "public",
-    "review.reviewer": "保密审查小组",
-    "review.date": "2025-05-19",
-    "review.result": "passed",
-    "approval.approver": "分管副省长",
-    "approval.date": "2025-05-20",
-    "repost.scope": "all",
-    "repost.deadlineWorkingDays": "3",
-  };
-}
 
 describe("editor console", () => {
   let app: TestApp;

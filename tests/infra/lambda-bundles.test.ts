@@ -166,7 +166,7 @@ process.stdout.write(JSON.stringify({ statusCode: res.statusCode, body: res.body
     const withOcr = services.filter((s) => has(s, "node_modules/tesseract.js/package.json")).sort();
 
     // Assess
-    expect(withTemplates).toEqual(["gazette-api", "gazette-archive", "gazette-publisher"]);
+    expect(withTemplates).toEqual(["gazette-api", "gazette-publisher"]);
     expect(withFonts).toEqual(["gazette-api", "gazette-publisher"]);
     expect(withMupdf).toEqual(["gazette-api", "gazette-archive"]);
     expect(withOcr).toEqual(["gazette-archive"]);
@@ -267,18 +267,18 @@ const png = Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk
     }
   });
 
-  test("every function's JavaScript stays within its budget (the bench measures the goal of 1 MB)", () => {
-    // Prepare: today's sizes with some headroom; the engines of the API, publisher and archive
-    // consumer are loaded on first use, not at import (see bench/results/lambda.txt). The small
-    // functions carry Powertools Tracer with the X-Ray SDK (~140 KB) and Metrics (~16 KB) too.
+  test("the events and repost functions hold at most 1 MB of JavaScript; the others stay within their budgets", () => {
+    // Prepare: the goal of issue 10 is 1 MB per function (fonts, models and WebAssembly apart).
+    // The API, publisher and archive consumer are not there yet (bench/results/lambda.txt): their
+    // budgets are today's sizes with a little headroom, so they cannot grow unnoticed.
     const budgets: Record<Service, number> = {
-      "gazette-api": 3_300_000,
-      "gazette-publisher": 1_700_000,
-      "gazette-archive": 1_900_000,
-      "gazette-events": 1_300_000,
-      "gazette-repost-fanout": 1_300_000,
-      "gazette-repost-delivery": 1_300_000,
-      "gazette-repost-tick": 1_300_000,
+      "gazette-api": 2_900_000,
+      "gazette-publisher": 1_480_000,
+      "gazette-archive": 1_280_000,
+      "gazette-events": 1_000_000,
+      "gazette-repost-fanout": 1_000_000,
+      "gazette-repost-delivery": 1_000_000,
+      "gazette-repost-tick": 1_000_000,
     };
 
     // Act

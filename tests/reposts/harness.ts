@@ -6,6 +6,7 @@ import type { Platform, ReceivedMessage } from "../../src/platform/ports.js";
 import { toSqsEvent } from "../../src/platform/queue-poller.js";
 import type { SqsHandler } from "../../src/platform/sqs-consumer.js";
 import { enqueueFanout } from "../../src/reposts/fanout.js";
+import { repostsRoutes } from "../../src/reposts/http.js";
 import { DELIVERY_QUEUE, FANOUT_QUEUE } from "../../src/reposts/messages.js";
 import type { RepostNotice } from "../../src/reposts/model.js";
 import { createReposts, type Reposts, type RepostsOptions } from "../../src/reposts/module.js";
@@ -100,7 +101,7 @@ export function createRepostsHarness(
   };
   const app = new Hono();
   app.onError((error) => errorResponse(error));
-  app.route("/", reposts.routes(requireEditor));
+  app.route("/", repostsRoutes(reposts, requireEditor));
 
   const api: RepostsHarness["api"] = async (path, init = {}) => {
     const { editor = true, json, token, headers, ...rest } = init;

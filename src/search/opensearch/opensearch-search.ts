@@ -1,6 +1,3 @@
-import { defaultProvider } from "@aws-sdk/credential-provider-node";
-import { Client } from "@opensearch-project/opensearch";
-import { AwsSigv4Signer } from "@opensearch-project/opensearch/aws";
 import type { DateKind } from "../../documents/dates.js";
 import { SearchQueryError, SearchUnavailableError } from "../errors.js";
 import type {
@@ -14,6 +11,7 @@ import type {
 import { emptyFacets, encodeCursor } from "../query.js";
 import { blankLeadingZeros, escapeHtml, foldText, type QueryTerm, snippet } from "../text.js";
 import { buildSearchRequest, INDEX_BODY, MARK_CLOSE, MARK_OPEN, toIndexedDocument } from "./query.js";
+import { OpenSearchHttp, OpenSearchResponseError } from "./rest.js";
 
 export interface OpenSearchOptions {
   /** https://search-….es.amazonaws.com, or http://localhost:9200 for a local cluster. */
@@ -23,7 +21,8 @@ export interface OpenSearchOptions {
   readonly region?: string | undefined;
   /** Make writes visible to the next search before returning (tests); default false. */
   readonly refresh?: boolean;
-  readonly client?: Client;
+  /** The HTTP client (default: fetch, SigV4-signed when a region is given). */
+  readonly http?: OpenSearchHttp;
 }
 
 interface SourceDoc {
@@ -39,28 +38,17 @@ interface SourceDoc {
   text: string;
 }
 
-/** The client for a domain: SigV4-signed when a region is given (Amazon OpenSearch Service). */
-export function createOpenSearchClient(url: string, region?: string): Client {
-  if (!region) return new Client({ node: url });
-  // One memoised provider chain: credentials are resolved once and refreshed before they expire.
-  const credentials = defaultProvider();
-  return new Client({
-    ...AwsSigv4Signer({ region, service: "es", getCredentials: () => credentials() }),
-    node: url,
-  });
-}
-
 /**
  * Search on an OpenSearch domain behind the same port as the embedded index. The index and its
  * mapping are created on first use.
  */
 export class OpenSearchIndex implements SearchIndex {
-  readonly #client: Client;
+  readonly #http: OpenSearchHttp;
   readonly #index: string;
   #ready: Promise<void> | undefined;
 
   constructor(private readonly options: OpenSearchOptions) {
-    this.#client = options.client ?? createOpenSearchClient(options.url, options.region);
+    this.#http = options.http ?? new OpenSearchHttp({ url: options.url, region: options.region });
     this.#index = options.indexName ?? "gazette-search";
   }
 
@@ -80,14 +68,16 @@ export class OpenSearchIndex implements SearchIndex {
   async search(query: SearchQuery): Promise<SearchResult> {
     const built = buildSearchRequest(query);
     await this.#ensureIndex();
-    let response: { body: Record<string, unknown> };
+    let response: unknown;
     try {
-      response = (await this.#client.search({ index: this.#index, body: built.body as never })) as never;
+      response = await this.#http.request("POST", `/${encodeURIComponent(this.#index)}/_search`, {
+        json: built.body,
+      });
     } catch (error) {
       if (error instanceof SearchQueryError) throw error;
       throw new SearchUnavailableError("OpenSearch search failed", { cause: error });
     }
-    const body = response.body as {
+    const body = response as {
       hits: {
         total: { value: number };
         hits: {
@@ -121,28 +111,26 @@ export class OpenSearchIndex implements SearchIndex {
     return result;
   }
 
-  close(): void {
-    void this.#client.close();
-  }
+  /** Nothing to release: requests go through fetch's shared connection pool. */
+  close(): void {}
 
   #ensureIndex(): Promise<void> {
     this.#ready ??= (async () => {
       try {
-        const exists = await this.#client.indices.exists({ index: this.#index });
-        if (exists.body) {
+        const path = `/${encodeURIComponent(this.#index)}`;
+        if (await this.#http.exists(path)) {
           // An index made before hits carried which date they show: the field is added (the
           // mapping is strict).
-          await this.#client.indices.putMapping({
-            index: this.#index,
-            body: { properties: { dateKind: INDEX_BODY.mappings.properties.dateKind } } as never,
+          await this.#http.request("PUT", `${path}/_mapping`, {
+            json: { properties: { dateKind: INDEX_BODY.mappings.properties.dateKind } },
           });
           return;
         }
-        await this.#client.indices.create({ index: this.#index, body: INDEX_BODY as never });
+        await this.#http.request("PUT", path, { json: INDEX_BODY });
       } catch (error) {
         this.#ready = undefined;
-        const type = (error as { body?: { error?: { type?: string } } }).body?.error?.type;
-        if (type === "resource_already_exists_exception") return;
+        if (error instanceof OpenSearchResponseError && error.type === "resource_already_exists_exception")
+          return;
         throw new SearchUnavailableError(`OpenSearch index ${this.#index} unavailable`, { cause: error });
       }
     })();
@@ -150,20 +138,19 @@ export class OpenSearchIndex implements SearchIndex {
   }
 
   async #bulk(body: unknown[]): Promise<void> {
-    let response: { body: { errors: boolean; items: Record<string, { status: number; error?: unknown }>[] } };
+    let response: { errors: boolean; items: Record<string, { status: number; error?: unknown }>[] };
     try {
       // Index-scoped bulk, so IAM can grant the index's path alone.
-      response = (await this.#client.bulk({
-        index: this.#index,
-        body: body as never,
-        refresh: this.options.refresh ? "wait_for" : false,
-      })) as never;
+      response = (await this.#http.request("POST", `/${encodeURIComponent(this.#index)}/_bulk`, {
+        ndjson: body,
+        query: { refresh: this.options.refresh ? "wait_for" : "false" },
+      })) as typeof response;
     } catch (error) {
       throw new SearchUnavailableError("OpenSearch bulk request failed", { cause: error });
     }
-    if (response.body.errors) {
+    if (response.errors) {
       // A delete of a missing id is not an error: removing is idempotent.
-      const failed = response.body.items
+      const failed = response.items
         .map((item) => Object.values(item)[0]!)
         .filter((r) => r.error && r.status !== 404);
       if (failed.length)

@@ -1,0 +1,86 @@
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+import { functionBundleSpecs } from "../../bench/lambda.js";
+import {
+  BUNDLE_ALIASES,
+  buildFunctionBundle,
+  FONT_FILES,
+  TEMPLATE_FILES,
+} from "../../infra/constructs/function-bundle.js";
+import { createEditionRenderer } from "../../src/publishing/render.js";
+import { sampleEdition } from "../publishing/pdf/fixtures.js";
+import { RENDER_GAZETTE } from "./fixtures/render-gazette.js";
+
+/**
+ * The Lambda bundles replace a few packages by stubs or by one of their modules
+ * (function-bundle.ts: BUNDLE_ALIASES). These tests show the stubbed packages are gone from every
+ * function and that what the functions do with the libraries around them still works inside a
+ * bundle: rendering an edition (pdf-lib without its standard fonts, fontkit without WOFF2,
+ * Handlebars without source-map) gives the very bytes the unbundled renderer gives.
+ */
+const root = mkdtempSync(join(tmpdir(), "gazette-bundle-aliases-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** Packages no function bundle may hold (each replaced by an alias). */
+const LEFT_OUT = [
+  "node_modules/@pdf-lib/standard-fonts/",
+  "node_modules/brotli/",
+  "node_modules/bowser/",
+  "node_modules/semver/",
+  "node_modules/source-map/",
+  "node_modules/dom-serializer/",
+  "node_modules/domutils/",
+  "node_modules/@opensearch-project/",
+];
+
+describe("the Lambda bundles' aliases", () => {
+  test("no function bundles a package its aliases replace, nor the OpenSearch client", () => {
+    // Act
+    const found = functionBundleSpecs().map(({ name, spec }) => {
+      const { metafile } = buildFunctionBundle(spec, join(root, name));
+      const inputs = Object.keys(metafile.inputs);
+      return { name, packages: LEFT_OUT.filter((p) => inputs.some((input) => input.includes(p))) };
+    });
+    // Assess
+    expect(found).toEqual(found.map(({ name }) => ({ name, packages: [] })));
+    expect(Object.keys(BUNDLE_ALIASES).sort()).toEqual(
+      [
+        "@pdf-lib/standard-fonts",
+        "bowser",
+        "brotli/decompress.js",
+        "htmlparser2",
+        "semver",
+        "source-map",
+      ].sort(),
+    );
+  }, 300_000);
+
+  test("an edition rendered inside a bundle is byte for byte the one rendered from the sources", async () => {
+    // Prepare
+    const dir = join(root, "render");
+    buildFunctionBundle(
+      { entry: "tests/infra/fixtures/render-in-bundle.ts", files: [...TEMPLATE_FILES, ...FONT_FILES] },
+      dir,
+    );
+    const script = `const m = await import("./index.mjs"); process.stdout.write(JSON.stringify(await m.handler()));`;
+    // Act
+    const run = spawnSync(process.execPath, ["--no-warnings", "--input-type=module", "-e", script], {
+      cwd: dir,
+      encoding: "utf8",
+      timeout: 120_000,
+      env: { PATH: process.env.PATH },
+    });
+    const expected = (await createEditionRenderer(RENDER_GAZETTE)(sampleEdition)).artifacts.map(
+      (a) => `${a.key} ${createHash("sha256").update(a.bytes).digest("hex")}`,
+    );
+    // Assess
+    expect(run.stderr.slice(0, 500)).toBe("");
+    expect(JSON.parse(run.stdout)).toEqual(expected);
+    expect(expected.some((line) => line.includes(".pdf "))).toBe(true);
+    expect(expected.some((line) => line.includes(".html "))).toBe(true);
+  }, 180_000);
+});
