@@ -216,6 +216,8 @@ export interface DateMatch {
 export function datesInText(text: string): DateMatch[] {
   const out: DateMatch[] = [];
   for (const m of text.matchAll(new RegExp(DATE_SOURCE, "gu"))) {
+    // Eight digits before 號/号 are a serial (院台廳字第 21560901 號), not a date.
+    if (/^\d{8}$/.test(m[0]) && /^[\s\u3000]*[號号]/u.test(text.slice(m.index + m[0].length))) continue;
     const date = parseChineseDate(m[0]);
     if (date) out.push({ start: m.index, end: m.index + m[0].length, printed: m[0], date });
   }

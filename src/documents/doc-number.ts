@@ -133,10 +133,11 @@ function hasSimplified(raw: string): boolean {
 
 /** Ends of organisation names, for telling joint issuers apart when only a space separates them. */
 /**
- * Ends of an organ's name printed before its code in running text (行政院院臺金字, 内政部（64）台内地字);
- * a code's own characters (赣府厅明电, 川府办发) do not end one.
+ * Ends of an organ's name printed before its code in running text (行政院院臺金字, 内政部（64）台内地字,
+ * 苗栗區農業改良場農苗改環字, 臺北區監理所北監字); a code's own characters (赣府厅明电, 川府办发, 京市场监管发)
+ * do not end one.
  */
-const ORGAN = /(?:人民政府|政府|办公厅|办公室|委员会|院|部|局|署|总统|主席|银行)$/u;
+const ORGAN = /(?:人民政府|政府|办公厅|办公室|委员会|院|部|局|署|总统|主席|银行|..(?<!市)场|..所|..馆)$/u;
 /** Organs with two-character names that print them before a code (總統華總一義字). */
 const SHORT_ORGANS = /^(?:总统|主席)$/u;
 const ORG_END = /(?:院|部|委|会|局|署|行|厅|办|室|府|席|统|中心|公司|集团)$/u;
@@ -614,7 +615,10 @@ export function findDocNumbers(text: string): DocNumberMatch[] {
     let start = numberStart(folded, from + m.index, end);
     // Text that runs into the number without a lead-in word (內政部（64）台內地字第615377號):
     // the longest part that is a number.
+    const loose = start;
     while (start < end - 2 && !parses(start, end)) start++;
+    // …號令、行政院院臺法字第…號: what remains may still begin with its organ's name.
+    if (start !== loose) start = numberStart(folded, start, end);
     const printed = text.slice(start, end);
     const parsed = parseDocNumber(printed);
     if (!parsed) continue;

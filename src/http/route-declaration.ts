@@ -19,7 +19,7 @@ export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
  * - `upload-token`: the HMAC-signed token in the path is the authorisation (embedded mode only);
  * - `console`: console pages, for a signed-in console account with the right role (session cookie;
  *   the app checks it, POSTs also a CSRF token). Embedded mode only until the AWS stack has a
- *   user pool.
+ *   user pool. The site portal's pages (/portal/) too: their session starts with the site token.
  */
 export type RouteAccess = "public" | "editor" | "site" | "upload-token" | "console";
 

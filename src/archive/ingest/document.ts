@@ -32,9 +32,18 @@ export function itemDates(text: string, hints: DocumentHints): ItemDates {
   const steps = historySteps(lines);
   // A database's 最新異動日期 on the day the history repealed the text is no amendment.
   const repealed = new Set(steps.filter((s) => s.action === "repealed").map((s) => s.date));
+  // A database's latest-change date on the day the history first issued the text (訂定發布), with
+  // no amendment that day, is its publication.
+  const issued = new Set(steps.filter((s) => s.action === "issued").map((s) => s.date));
+  const amended = new Set(steps.filter((s) => s.action === "amended").map((s) => s.date));
   const stated: (SourcedDate & { printed: string })[] = (hints.dates ?? [])
     .filter((d) => !(repealed.has(d.value) && (d.kind === "amended" || d.kind === "published")))
-    .map((d) => ({ kind: d.kind, date: d.value, printed: d.printed, source: "label" }));
+    .map((d) => ({
+      kind: d.kind === "amended" && issued.has(d.value) && !amended.has(d.value) ? "published" : d.kind,
+      date: d.value,
+      printed: d.printed,
+      source: "label",
+    }));
   let found: (SourcedDate & { printed: string })[] = [...findDocumentDates(lines).dates];
   // A statute's history table (passed, then promulgated): the passing is its adoption, the
   // promulgation its publication or amendment; a repeal dates no text.

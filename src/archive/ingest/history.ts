@@ -123,7 +123,8 @@ export function historySteps(lines: readonly string[]): HistoryStep[] {
     const starts = datesInText(t).filter((d, k) => {
       if (k === 0) return /^[\s\u3000（(【[]*$/u.test(t.slice(0, d.start));
       const before = t.slice(0, d.start);
-      return /(?:[\s\u3000]|根据|根據)$/u.test(before) && !/自[\s\u3000]*$/u.test(before);
+      // A serial is no date (字第 21560901 號 is not 2156-09-01).
+      return /(?:[\s\u3000]|根据|根據)$/u.test(before) && !/(?:自|第)[\s\u3000]*$/u.test(before);
     });
     for (const [k, d] of starts.entries()) {
       const clause = t
@@ -178,12 +179,44 @@ export function stepOrgan(step: HistoryStep): string | undefined {
   const t = step.number
     ? step.text.slice(0, step.number.start)
     : step.text.slice(0, STEP_VERB.exec(step.text)?.index ?? 0);
+  return cleanStepOrgan(t);
+}
+
+/** An organ's name as a step prints it before its number or verb, without lead-in and 令/函. */
+function cleanStepOrgan(t: string): string | undefined {
   const organ = t
     .replace(/[\s\u3000]+/gu, "")
     .replace(/^(?:[经經](?![济濟])|由)/u, "")
     .replace(/(?:公告|通知|文件)$/u, "")
     .replace(/(?:以|令|函|訓令|训令)$/u, "");
   return [...organ].length >= 2 ? organ : undefined;
+}
+
+/**
+ * The organs of a step, in the order printed: one per number when a joint order prints each
+ * organ with its own number (司法院院台廳…號令、行政院院臺法字第…號令…會同訂定發布), else the one
+ * stepOrgan reads. Undefined when the step names none.
+ */
+export function stepOrgans(step: HistoryStep): string[] | undefined {
+  const single = stepOrgan(step);
+  const head = step.text.split(/[。；;，,]/u)[0]!;
+  const numbers = findDocNumbers(head);
+  if (numbers.length < 2) return single ? [single] : undefined;
+  const out: string[] = [];
+  let from = 0;
+  for (const n of numbers) {
+    const between = head
+      .slice(from, n.start)
+      .replace(/[\s\u3000]+/gu, "")
+      .replace(/^(?:令|函)?[、及和与與]/u, "");
+    // Numbers not joined organ by organ (a step citing another order) leave the single reading.
+    if (from > 0 && between === head.slice(from, n.start).replace(/[\s\u3000]+/gu, "")) break;
+    const organ = cleanStepOrgan(between);
+    if (!organ) break;
+    out.push(organ);
+    from = n.end;
+  }
+  return out.length >= 2 ? out : single ? [single] : undefined;
 }
 
 /** The latest step that approved the text (…国务院批准), for a text that names no other organ. */

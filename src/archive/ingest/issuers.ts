@@ -6,13 +6,18 @@
  * …国务院令第37号发布, 國民政府令公布); the organ of the document's own 令 number; the adopting
  * organ (…全国人民代表大会常务委员会第三次会议通过); the issuer the title names (…关于…).
  */
-import { datesInText } from "../../documents/dates.js";
 import { parseDocNumber } from "../../documents/doc-number.js";
 import { kindOfTitle } from "../segment.js";
-import { approvalStep, currentTextStep, historySteps as datedSteps, stepOrgan } from "./history.js";
+import {
+  approvalStep,
+  currentTextStep,
+  historySteps as datedSteps,
+  stepOrgan,
+  stepOrgans,
+} from "./history.js";
 
 const ORG =
-  /(人民政府|政府|常务委员会|常務委員會|人民代表大会|人民代表大會|办公厅|辦公廳|办公室|辦公室|委员会|委員會|军委|軍委|秘书处|秘書處|厅|廳|局|部|院|署|会|會|处|處|中心|银行|銀行|法院|检察院|檢察院|党组|黨組|党委|黨委|总署|總署|總統|总统|國民政府|国民政府|政務院|政务院)$/u;
+  /(人民政府|政府|常务委员会|常務委員會|人民代表大会|人民代表大會|办公厅|辦公廳|办公室|辦公室|委员会|委員會|军委|軍委|秘书处|秘書處|厅|廳|局|部|院|署|会|會|处|處|中心|場|场|所|館|馆|银行|銀行|法院|检察院|檢察院|党组|黨組|党委|黨委|总署|總署|總統|总统|國民政府|国民政府|政務院|政务院)$/u;
 
 const PRC = /^(中华人民共和国|中華人民共和國)(?=.{2,})/u;
 
@@ -132,9 +137,10 @@ export function documentIssuers(e: IssuerEvidence): string[] {
   // number does (公安部令第149号《…》修正).
   const steps = datedSteps(e.lines);
   const current = currentTextStep(steps);
-  const currentOrgan = current ? stepOrgan(current) : undefined;
+  const currentOrgans = current ? stepOrgans(current) : undefined;
+  const named = currentOrgans?.map((o) => organs(o));
   const fromStep =
-    (currentOrgan ? organs(currentOrgan) : undefined) ??
+    (named?.length && named.every((o) => o !== undefined) ? named.flat() : undefined) ??
     (current?.number ? issuersOfOrderNumber(current.number.printed) : undefined);
   if (fromStep) return fromStep;
   const history = issuersOfHistory(e.lines);

@@ -25,6 +25,7 @@ import {
   TYPE_W,
   typeLeft,
 } from "./geometry.js";
+import { codePointCount } from "./line-breaking.js";
 import { type Run, type SetLine, type Span, setText, textWidth } from "./text.js";
 
 export type Rgb = readonly [number, number, number];
@@ -145,13 +146,43 @@ export function headingSpans(text: string, level: 1 | 2 | 3 | 4): Span[] {
   ];
 }
 
-/** Flows one document's pages on the 22 × 28 grid. */
+/**
+ * Why a page may not break after an item: the compositor's keep rules, named so that the
+ * preflight and the tests can say which rule held a line back.
+ */
+export type KeepRule =
+  | "orphan" // the first line of a paragraph would stay alone at the foot of a page
+  | "widow" // the last line of a paragraph would stand alone at the top of the next page
+  | "heading" // a heading keeps with at least two lines of what follows it
+  | "signature" // signature and date keep together, with at least one line of the text above
+  | "title" // a title keeps with what follows it
+  | "table-header"; // a table's header row keeps with its first row
+
+/** What the page breaker places: a line of the grid, a blank grid line or a box (a table row). */
+interface FlowItem {
+  readonly kind: "line" | "blank" | "box";
+  /** Height in points (lines and blanks: one grid pitch). */
+  readonly height: number;
+  /** Draws the item with the type area's left edge at `left` and its top `top` from the page top. */
+  readonly draw: (at: { left: number; top: number; firstOnPage: boolean }) => DrawOp[];
+  /** Set when the page may not break after this item, and why. */
+  keep: KeepRule | null;
+  /** The item starts a new page (an attachment). */
+  readonly pageBreakBefore?: boolean;
+  /** A table row: the header to repeat when it starts a page. */
+  readonly repeatHeader?: FlowItem | undefined;
+}
+
+/** Items of one document's flow are laid out first, then broken into pages. */
 class DocumentFlow {
   readonly pages: LaidPage[] = [];
-  private page: LaidPage | null = null;
-  /** Offset of the next line from the top of the type area. */
-  private y = 0;
+  private readonly items: FlowItem[] = [];
   private structs = 0;
+  private breakNext = false;
+  /** Lines (or rows) after a heading that still keep with it. */
+  private keepFollow = 0;
+  /** The 版记, set at the foot of the last page. */
+  private foot: { height: number; draw: (left: number, top: number) => DrawOp[] } | null = null;
 
   constructor(
     private readonly book: FaceBook,
@@ -169,11 +200,90 @@ class DocumentFlow {
     return { id: `${this.docId}/${this.structs++}`, type, parent };
   }
 
-  private get left(): number {
-    return typeLeft(this.page?.printed ?? 1);
+  /** The next item starts a new page. */
+  newPage(): void {
+    this.breakNext = true;
   }
 
-  newPage(): void {
+  private add(item: Omit<FlowItem, "pageBreakBefore">): FlowItem {
+    const it: FlowItem = { ...item, pageBreakBefore: this.breakNext };
+    this.breakNext = false;
+    if (it.kind !== "blank" && this.keepFollow > 0) {
+      this.keepFollow--;
+      if (this.keepFollow > 0 && it.keep === null) it.keep = "heading";
+    }
+    this.items.push(it);
+    return it;
+  }
+
+  /** The next `lines` lines or rows keep with what came before (after a heading). */
+  keepNext(lines: number): void {
+    this.keepFollow = lines;
+  }
+
+  /** Keeps the last item placed so far with what follows it. */
+  keepLast(rule: KeepRule): void {
+    const last = this.items[this.items.length - 1];
+    if (last) last.keep = rule;
+  }
+
+  blank(keep: KeepRule | null = null): void {
+    this.add({ kind: "blank", height: PITCH, draw: () => [], keep });
+  }
+
+  /**
+   * Places a paragraph's lines on the grid; `xOf` gives each line's left offset within the type
+   * area. Breaks inside the paragraph leave at least two lines on each page (no orphan, no
+   * widow); `keep` holds all its lines together with what follows (a heading, a title).
+   */
+  lines(
+    lines: readonly SetLine[],
+    xOf: (line: SetLine) => number,
+    struct?: StructTag,
+    color?: Rgb,
+    keep: KeepRule | null = null,
+  ): void {
+    const n = lines.length;
+    lines.forEach((line, k) => {
+      let rule: KeepRule | null = keep;
+      if (k < n - 1 && rule === null) {
+        if (k === 0) rule = "orphan";
+        else if (k === n - 2) rule = "widow";
+      }
+      this.add({
+        kind: "line",
+        height: PITCH,
+        keep: k === n - 1 ? keep : rule,
+        draw: ({ left, top }) => [
+          textOp(
+            left + line.indent + xOf(line),
+            baselineIn(top - TOP, line.size),
+            line,
+            "body",
+            color,
+            struct,
+          ),
+        ],
+      });
+    });
+  }
+
+  /** A box of its own height (a table row); the page breaks between boxes, never inside one. */
+  box(
+    height: number,
+    draw: FlowItem["draw"],
+    keep: KeepRule | null = null,
+    repeatHeader?: FlowItem,
+  ): FlowItem {
+    return this.add({ kind: "box", height, draw, keep, repeatHeader });
+  }
+
+  /** The 版记: at the foot of the last page, on a page of its own if it does not fit there. */
+  bottom(height: number, draw: (left: number, top: number) => DrawOp[]): void {
+    this.foot = { height, draw };
+  }
+
+  private startPage(): LaidPage {
     const printed = this.nextNumber++;
     const page: LaidPage = { kind: "document", ops: [], printed, docId: this.docId };
     const left = typeLeft(printed);
@@ -188,77 +298,61 @@ class DocumentFlow {
     const fx = printed % 2 === 1 ? left + TYPE_W - SIZE.si - folio.width : left + SIZE.si;
     page.ops.push(textOp(fx, fy, folio, "folio"));
     this.pages.push(page);
-    this.page = page;
-    this.y = 0;
+    return page;
   }
 
-  private ensure(height: number): void {
-    if (!this.page || this.y + height > TYPE_H + 0.01) this.newPage();
-  }
-
-  /** Starts a new page unless `height` still fits on this one. */
-  ensureRoom(height: number): void {
-    this.ensure(height);
-  }
-
-  get linesLeft(): number {
-    if (!this.page) return 0;
-    return Math.floor((TYPE_H - this.y + 0.01) / PITCH);
-  }
-
-  get atTop(): boolean {
-    return this.page !== null && this.y === 0;
-  }
-
-  blank(): void {
-    if (!this.page || this.y === 0) return;
-    this.y = Math.min(this.y + PITCH, TYPE_H);
-  }
-
-  /** Places lines on the grid; `xOf` gives each line's left offset within the type area. */
-  lines(lines: readonly SetLine[], xOf: (line: SetLine) => number, struct?: StructTag, color?: Rgb): void {
-    for (const line of lines) {
-      this.ensure(PITCH);
-      const page = this.page as LaidPage;
-      page.ops.push(
-        textOp(
-          this.left + line.indent + xOf(line),
-          baselineIn(this.y, line.size),
-          line,
-          "body",
-          color,
-          struct,
-        ),
-      );
-      this.y += PITCH;
+  /**
+   * Breaks the items into pages, filling each page: a page ends at the last item after which a
+   * break is allowed (no keep rule) and that fits; only when no such item is on the page (a
+   * keep chain longer than a page) does it break where the page is full. Lines sit on the grid;
+   * after a table the next line snaps to the next grid line. A blank line at the top of a page
+   * is dropped.
+   */
+  finish(): void {
+    const items = this.items;
+    const n = items.length;
+    let i = 0;
+    const fits = (y: number) => y <= TYPE_H + 0.01;
+    let used = 0;
+    while (i < n) {
+      // Fit as many items as possible, remembering where a break is allowed.
+      while (i < n && (items[i] as FlowItem).kind === "blank") i++;
+      if (i >= n) break;
+      const placed: { item: FlowItem; y: number; header: boolean }[] = [];
+      let y = 0;
+      let lastBreak = -1;
+      let j = i;
+      for (; j < n; j++) {
+        const item = items[j] as FlowItem;
+        if (j > i && item.pageBreakBefore) break;
+        let top = item.kind === "box" ? y : Math.ceil(y / PITCH - 1e-6) * PITCH;
+        const header = j === i && item.repeatHeader !== undefined;
+        if (header) top += (item.repeatHeader as FlowItem).height;
+        if (!fits(top + item.height) && j > i) break;
+        placed.push({ item, y: top, header });
+        y = top + item.height;
+        if (item.keep === null) lastBreak = placed.length - 1;
+      }
+      let take = placed.length;
+      if (j < n && !(items[j] as FlowItem).pageBreakBefore && lastBreak >= 0) take = lastBreak + 1;
+      const page = this.startPage();
+      const left = typeLeft(page.printed ?? 1);
+      placed.slice(0, take).forEach(({ item, y: at, header }, k) => {
+        if (header) {
+          const h = item.repeatHeader as FlowItem;
+          page.ops.push(...h.draw({ left, top: TOP + at - h.height, firstOnPage: true }));
+        }
+        page.ops.push(...item.draw({ left, top: TOP + at, firstOnPage: k === 0 && !header }));
+      });
+      const last = placed[take - 1];
+      used = last ? last.y + last.item.height : 0;
+      i += take;
     }
-  }
-
-  /** Moves to the bottom of the page so that `height` fits exactly (for 版记). */
-  bottom(height: number): void {
-    this.ensure(height);
-    this.y = Math.max(this.y, TYPE_H - height);
-  }
-
-  /** Free-form placement: returns the type-area origin and advances by `height`. */
-  block(height: number): { left: number; top: number } {
-    this.ensure(height);
-    const at = { left: this.left, top: TOP + this.y };
-    this.y += height;
-    return at;
-  }
-
-  push(op: DrawOp): void {
-    this.page?.ops.push(op);
-  }
-
-  /** Snaps to the next grid line (after a table). */
-  snap(): void {
-    this.y = Math.min(Math.ceil(this.y / PITCH - 1e-6) * PITCH, TYPE_H);
-  }
-
-  canFit(height: number): boolean {
-    return this.page !== null && this.y + height <= TYPE_H + 0.01;
+    let page = this.pages[this.pages.length - 1] ?? this.startPage();
+    if (this.foot) {
+      if (!fits(Math.ceil(used / PITCH - 1e-6) * PITCH + this.foot.height)) page = this.startPage();
+      page.ops.push(...this.foot.draw(typeLeft(page.printed ?? 1), TOP + TYPE_H - this.foot.height));
+    }
   }
 }
 
@@ -283,114 +377,146 @@ const TABLE_LEADING = TABLE_SIZE * 1.45;
 const TABLE_PAD_X = 4;
 const TABLE_PAD_Y = 4;
 
+/** Cells this short are set on one line when the table can afford it ("序号", "2025年6月"). */
+const SHORT_CELL = 10;
+
+/**
+ * Column widths from content, as browsers size auto tables: each column gets at least its
+ * minimum (the widest short cell, which should not break, or two characters) and the rest of the
+ * measure in proportion to what its cells would need on one line beyond that minimum.
+ */
+export function columnWidths(
+  book: FaceBook,
+  rows: readonly (readonly string[])[],
+  header: boolean,
+): number[] {
+  const ncols = Math.max(1, ...rows.map((r) => r.length));
+  const pad = 2 * TABLE_PAD_X;
+  const floor = 2 * TABLE_SIZE + pad;
+  const min = new Array<number>(ncols).fill(floor);
+  const pref = new Array<number>(ncols).fill(floor);
+  rows.forEach((row, r) => {
+    const face = r === 0 && header ? FACE.hei : FACE.fang;
+    row.forEach((cell, c) => {
+      const w = textWidth(book, [{ text: cell, face }], TABLE_SIZE) + pad + 0.5;
+      pref[c] = Math.max(pref[c] as number, w);
+      if (codePointCount(cell) <= SHORT_CELL) min[c] = Math.max(min[c] as number, w);
+    });
+  });
+  const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+  const sumPref = sum(pref);
+  if (sumPref <= TYPE_W) return pref.map((w) => w + ((TYPE_W - sumPref) * w) / sumPref);
+  let sumMin = sum(min);
+  if (sumMin > TYPE_W) {
+    // Even the short cells cannot all stay whole: scale the minimums, never below two characters.
+    const over = sumMin - TYPE_W;
+    const give = min.map((m) => m - floor);
+    const room = sum(give) || 1;
+    for (let c = 0; c < ncols; c++) min[c] = (min[c] as number) - (over * (give[c] as number)) / room;
+    sumMin = sum(min);
+  }
+  const extra = pref.map((p, c) => Math.max(0, p - (min[c] as number)));
+  const sumExtra = sum(extra) || 1;
+  return min.map((m, c) => m + ((TYPE_W - sumMin) * (extra[c] as number)) / sumExtra);
+}
+
 function layoutTable(
   book: FaceBook,
   flow: DocumentFlow,
   rows: readonly (readonly string[])[],
   header: boolean,
 ): void {
-  const ncols = Math.max(1, ...rows.map((r) => r.length));
-  const natural = new Array<number>(ncols).fill(0);
-  for (const row of rows) {
-    row.forEach((cell, c) => {
-      natural[c] = Math.max(natural[c] ?? 0, textWidth(book, [{ text: cell, face: FACE.fang }], TABLE_SIZE));
-    });
-  }
-  const minW = 2 * TABLE_SIZE + 2 * TABLE_PAD_X;
-  let widths = natural.map((w) => Math.max(minW, w + 2 * TABLE_PAD_X));
-  const total = widths.reduce((a, b) => a + b, 0);
-  if (total <= TYPE_W) {
-    widths = widths.map((w) => (w * TYPE_W) / total);
-  } else {
-    const sumNat = natural.reduce((a, b) => a + b, 0) || 1;
-    widths = natural.map((w) => Math.max(minW, (TYPE_W * w) / sumNat));
-    const t2 = widths.reduce((a, b) => a + b, 0);
-    widths = widths.map((w) => (w * TYPE_W) / t2);
-  }
+  const widths = columnWidths(book, rows, header);
   const xs: number[] = [0];
   for (const w of widths) xs.push((xs[xs.length - 1] as number) + w);
 
   const table = flow.tag("Table");
-  const setRow = (row: readonly string[], isHeader: boolean) => {
-    const cells = widths.map((w, c) =>
+  const setRow = (row: readonly string[], isHeader: boolean) =>
+    widths.map((w, c) =>
       setText(book, [{ text: row[c] ?? "", face: isHeader ? FACE.hei : FACE.fang }], {
         size: TABLE_SIZE,
         width: w - 2 * TABLE_PAD_X,
         hang: false,
       }),
     );
-    const nLines = Math.max(1, ...cells.map((c) => c.length));
-    return { cells, isHeader, height: nLines * TABLE_LEADING + 2 * TABLE_PAD_Y };
-  };
-  type SetRow = ReturnType<typeof setRow>;
+  const heightOf = (lines: number) => Math.max(1, lines) * TABLE_LEADING + 2 * TABLE_PAD_Y;
   /** `struct` null: a repeated header row, drawn as an artifact. */
-  const drawRow = (row: SetRow, firstOnPage: boolean, struct: StructTag | null) => {
-    const at = flow.block(row.height);
-    const top = at.top;
-    const x0 = at.left;
-    if (firstOnPage) flow.push({ op: "rule", x1: x0, y1: top, x2: x0 + TYPE_W, y2: top, width: 0.75 });
-    flow.push({
-      op: "rule",
-      x1: x0,
-      y1: top + row.height,
-      x2: x0 + TYPE_W,
-      y2: top + row.height,
-      width: 0.5,
-    });
-    for (const x of xs)
-      flow.push({ op: "rule", x1: x0 + x, y1: top, x2: x0 + x, y2: top + row.height, width: 0.5 });
-    row.cells.forEach((lines, c) => {
-      const cw = widths[c] ?? 0;
-      const cell = struct ? flow.tag(row.isHeader ? "TH" : "TD", struct) : undefined;
-      lines.forEach((line, k) => {
-        const inner = cw - 2 * TABLE_PAD_X;
-        const dx = row.isHeader || lines.length === 1 ? Math.max(0, (inner - line.width) / 2) : 0;
-        const baseline =
-          top + TABLE_PAD_Y + k * TABLE_LEADING + (TABLE_LEADING - TABLE_SIZE) / 2 + 0.88 * TABLE_SIZE;
-        const x = x0 + (xs[c] ?? 0) + TABLE_PAD_X + dx;
-        flow.push(textOp(x, baseline, line, cell ? "body" : "repeat", undefined, cell));
+  const drawRow =
+    (cells: readonly SetLine[][], isHeader: boolean, height: number, struct: StructTag | null) =>
+    ({ left: x0, top, firstOnPage }: { left: number; top: number; firstOnPage: boolean }): DrawOp[] => {
+      const ops: DrawOp[] = [];
+      if (firstOnPage) ops.push({ op: "rule", x1: x0, y1: top, x2: x0 + TYPE_W, y2: top, width: 0.75 });
+      ops.push({ op: "rule", x1: x0, y1: top + height, x2: x0 + TYPE_W, y2: top + height, width: 0.5 });
+      for (const x of xs)
+        ops.push({ op: "rule", x1: x0 + x, y1: top, x2: x0 + x, y2: top + height, width: 0.5 });
+      cells.forEach((lines, c) => {
+        const cw = widths[c] ?? 0;
+        const cell = struct ? flow.tag(isHeader ? "TH" : "TD", struct) : undefined;
+        lines.forEach((line, k) => {
+          const inner = cw - 2 * TABLE_PAD_X;
+          const dx = isHeader || lines.length === 1 ? Math.max(0, (inner - line.width) / 2) : 0;
+          const baseline =
+            top + TABLE_PAD_Y + k * TABLE_LEADING + (TABLE_LEADING - TABLE_SIZE) / 2 + 0.88 * TABLE_SIZE;
+          const x = x0 + (xs[c] ?? 0) + TABLE_PAD_X + dx;
+          ops.push(textOp(x, baseline, line, cell ? "body" : "repeat", undefined, cell));
+        });
       });
-    });
-  };
+      return ops;
+    };
 
-  const headerRow = header && rows[0] ? setRow(rows[0], true) : null;
-  let firstRowOnPage = true;
+  let repeat: FlowItem | undefined;
   rows.forEach((row, r) => {
-    const set = r === 0 && headerRow ? headerRow : setRow(row, false);
-    if (!flow.canFit(set.height)) {
-      firstRowOnPage = true;
-      // A table that runs on: its header row is repeated at the top of the next page, as an
-      // artifact of the layout (the structure keeps one header row).
-      if (headerRow && r > 0 && headerRow.height + set.height <= TYPE_H) {
-        flow.ensureRoom(headerRow.height + set.height);
-        drawRow(headerRow, true, null);
-        firstRowOnPage = false;
+    const isHeader = r === 0 && header;
+    const cells = setRow(row, isHeader);
+    const struct = flow.tag("TR", table);
+    const lines = Math.max(1, ...cells.map((c) => c.length));
+    // A row taller than a page (less a repeated header) is set in slices that each fit a page.
+    const room = Math.max(
+      1,
+      Math.floor((TYPE_H - (repeat?.height ?? 0) - 2 * TABLE_PAD_Y) / TABLE_LEADING + 1e-6),
+    );
+    for (let from = 0; from < lines; from += room) {
+      const slice = cells.map((c) => c.slice(from, from + room));
+      const height = heightOf(Math.min(room, lines - from));
+      const item = flow.box(
+        height,
+        drawRow(slice, isHeader, height, struct),
+        isHeader ? "table-header" : null,
+        isHeader ? undefined : repeat,
+      );
+      if (isHeader && !repeat) {
+        // Repeated at the top of continuation pages as an artifact (the structure keeps one).
+        repeat = { ...item, draw: drawRow(slice, true, height, null) };
       }
     }
-    drawRow(set, firstRowOnPage, flow.tag("TR", table));
-    firstRowOnPage = false;
   });
-  flow.snap();
+}
+
+function isRunIn(spans: readonly Span[]): boolean {
+  return spans.length > 1;
 }
 
 function layoutBlocks(book: FaceBook, flow: DocumentFlow, blocks: readonly Block[]): void {
-  blocks.forEach((block, i) => {
+  for (const block of blocks) {
     switch (block.type) {
       case "paragraph":
         flow.lines(setBody(book, [{ text: block.text, face: FACE.fang }]), () => 0, flow.tag("P"));
         break;
       case "heading": {
-        const lines = setBody(book, headingSpans(block.text, block.level));
-        // Keep a heading with the first line of what follows.
-        if (i + 1 < blocks.length && flow.linesLeft > 0 && flow.linesLeft < lines.length + 1) flow.newPage();
-        flow.lines(lines, () => 0, flow.tag(block.level === 1 ? "H2" : block.level === 2 ? "H3" : "H4"));
+        const spans = headingSpans(block.text, block.level);
+        const lines = setBody(book, spans);
+        const type = block.level === 1 ? "H2" : block.level === 2 ? "H3" : "H4";
+        // A heading on a line of its own keeps with what follows; a run-in heading ("（一）……。
+        // text") is a paragraph whose first two lines already keep together.
+        flow.lines(lines, () => 0, flow.tag(type), undefined, isRunIn(spans) ? null : "heading");
+        if (!isRunIn(spans)) flow.keepNext(2);
         break;
       }
       case "table":
         layoutTable(book, flow, block.rows, block.header === true);
         break;
     }
-  });
+  }
 }
 
 function centred(line: SetLine): number {
@@ -403,28 +529,33 @@ function layoutTitle(book: FaceBook, flow: DocumentFlow, title: string, type: St
     width: TYPE_W - 2 * SIZE.er,
     hang: false,
   });
-  flow.lines(lines, centred, flow.tag(type));
+  flow.lines(lines, centred, flow.tag(type), undefined, "title");
 }
 
 function layoutDocument(book: FaceBook, flow: DocumentFlow, doc: RenderDocument): void {
   flow.newPage();
   layoutTitle(book, flow, doc.title);
-  if (doc.docNumber) flow.lines([oneLine(book, doc.docNumber, FACE.kai, BODY)], centred, flow.tag("P"));
-  flow.blank();
+  if (doc.docNumber)
+    flow.lines([oneLine(book, doc.docNumber, FACE.kai, BODY)], centred, flow.tag("P"), undefined, "title");
+  flow.blank("title");
   if (doc.addressees)
     flow.lines(
       setBody(book, [{ text: doc.addressees, face: FACE.fang }], { indent: 0 }),
       () => 0,
       flow.tag("P"),
+      undefined,
+      "title",
     );
   layoutBlocks(book, flow, doc.blocks);
 
   // Signature and date: the date ends four characters from the right edge; the signature
-  // lines are centred over the date (GB/T 9704-2012 7.3.5.1).
+  // lines are centred over the date (GB/T 9704-2012 7.3.5.1). They keep together and with the
+  // last line of the text above.
   const signers = doc.signer ? [doc.signer] : doc.issuers;
   const date = doc.dateWritten ? chineseDate(doc.dateWritten) : "";
   if (signers.length > 0 || date) {
-    flow.blank();
+    flow.keepLast("signature");
+    flow.blank("signature");
     const dateLine = oneLine(book, date, FACE.fang, BODY, BODY_TRACK);
     const dateRight = TYPE_W - 4 * CHAR_PITCH;
     const centre = date ? dateRight - dateLine.width / 2 : TYPE_W - 6 * CHAR_PITCH;
@@ -433,6 +564,8 @@ function layoutDocument(book: FaceBook, flow: DocumentFlow, doc: RenderDocument)
       sigLines,
       (l) => Math.max(0, Math.min(TYPE_W - 2 * CHAR_PITCH - l.width, centre - l.width / 2)),
       flow.tag("P"),
+      undefined,
+      date ? "signature" : null,
     );
     if (date) flow.lines([dateLine], () => dateRight - dateLine.width, flow.tag("P"));
   }
@@ -440,10 +573,16 @@ function layoutDocument(book: FaceBook, flow: DocumentFlow, doc: RenderDocument)
   doc.attachments.forEach((att, k) => {
     flow.newPage();
     const label = doc.attachments.length > 1 ? `附件${k + 1}` : "附件";
-    flow.lines([oneLine(book, label, FACE.hei, BODY, BODY_TRACK)], () => 0, flow.tag("P"));
-    flow.blank();
+    flow.lines(
+      [oneLine(book, label, FACE.hei, BODY, BODY_TRACK)],
+      () => 0,
+      flow.tag("P"),
+      undefined,
+      "title",
+    );
+    flow.blank("title");
     layoutTitle(book, flow, att.title, "H2");
-    flow.blank();
+    flow.blank("title");
     layoutBlocks(book, flow, att.blocks);
   });
 
@@ -456,31 +595,33 @@ function layoutDocument(book: FaceBook, flow: DocumentFlow, doc: RenderDocument)
   if (entries.length > 0) {
     const leading = PITCH * 0.8;
     const height = entries.reduce((h, e) => h + e.length * leading, 0) + 4;
-    flow.bottom(height);
-    const at = flow.block(height);
-    let y = at.top;
-    const x0 = at.left;
-    flow.push({ op: "rule", x1: x0, y1: y, x2: x0 + TYPE_W, y2: y, width: 0.75 });
-    entries.forEach((lines, e) => {
-      for (const line of lines) {
-        flow.push(textOp(x0 + SIZE.si, y + (leading - SIZE.si) / 2 + 0.88 * SIZE.si, line, "body"));
-        if (e === entries.length - 1 && doc.printed) {
-          const when = oneLine(book, `${chineseDate(doc.printed.date)}印发`, FACE.fang, SIZE.si);
-          flow.push(
-            textOp(
-              x0 + TYPE_W - SIZE.si - when.width,
-              y + (leading - SIZE.si) / 2 + 0.88 * SIZE.si,
-              when,
-              "body",
-            ),
-          );
+    flow.bottom(height, (x0, top) => {
+      const ops: DrawOp[] = [];
+      let y = top;
+      ops.push({ op: "rule", x1: x0, y1: y, x2: x0 + TYPE_W, y2: y, width: 0.75 });
+      entries.forEach((lines, e) => {
+        for (const line of lines) {
+          ops.push(textOp(x0 + SIZE.si, y + (leading - SIZE.si) / 2 + 0.88 * SIZE.si, line, "body"));
+          if (e === entries.length - 1 && doc.printed) {
+            const when = oneLine(book, `${chineseDate(doc.printed.date)}印发`, FACE.fang, SIZE.si);
+            ops.push(
+              textOp(
+                x0 + TYPE_W - SIZE.si - when.width,
+                y + (leading - SIZE.si) / 2 + 0.88 * SIZE.si,
+                when,
+                "body",
+              ),
+            );
+          }
+          y += leading;
         }
-        y += leading;
-      }
-      const w = e === entries.length - 1 ? 0.75 : 0.5;
-      flow.push({ op: "rule", x1: x0, y1: y + 2, x2: x0 + TYPE_W, y2: y + 2, width: w });
+        const w = e === entries.length - 1 ? 0.75 : 0.5;
+        ops.push({ op: "rule", x1: x0, y1: y + 2, x2: x0 + TYPE_W, y2: y + 2, width: w });
+      });
+      return ops;
     });
   }
+  flow.finish();
 }
 
 function layoutCover(book: FaceBook, input: EditionRenderInput): LaidPage {

@@ -240,6 +240,15 @@ export class SqliteSearchIndex implements SearchIndex {
         matched = this.#matching(looseMatch);
       }
     }
+    if (matched?.length === 0 && !number && !this.#trigram) {
+      // Nothing has the query as typed: a long phrase with one or two characters off (a title
+      // typed without its （污）, a character mistyped) still finds the text that has the rest.
+      const near = nearMissMatch(text!);
+      if (near) {
+        match = near;
+        matched = this.#matching(near);
+      }
+    }
     if (matched && own) {
       // The document whose 发文字号 it is, even where its text spells the number differently.
       const seen = new Set(matched);
@@ -697,6 +706,43 @@ export function bigramMatch(folded: string): string | undefined {
     parts.push(`"${tokens.join(" ")}"${prefix ? " *" : ""}`);
   }
   return parts.length ? parts.join(" AND ") : undefined;
+}
+
+/** A phrase of at least this many tokens may match with a token or two missing (see nearMissMatch). */
+const NEAR_MISS_MIN_TOKENS = 7;
+/** Tokens allowed between the two halves of a near miss: what the text has in place of the gap. */
+const NEAR_MISS_DISTANCE = 4;
+
+/**
+ * Like bigramMatch, for a query nothing has as typed: each segment of NEAR_MISS_MIN_TOKENS tokens
+ * or more (eight Han characters) matches as its two halves close together, with one or two
+ * consecutive tokens of the query left out between them (any such cut; three tokens a half or more). One character typed
+ * that the text lacks, lacked that it has, or typed differently costs at most two bigrams, so
+ * 海域工程排放油废水许可办法 finds 海域工程排放油廢（污）水許可辦法. Undefined when no segment is
+ * long enough.
+ */
+export function nearMissMatch(folded: string): string | undefined {
+  const parts: string[] = [];
+  let loosened = false;
+  for (const segment of segments(folded)) {
+    const { tokens, prefix } = segmentPhrase(segment);
+    const whole = `"${tokens.join(" ")}"${prefix ? " *" : ""}`;
+    if (prefix || tokens.length < NEAR_MISS_MIN_TOKENS) {
+      parts.push(whole);
+      continue;
+    }
+    const cuts: string[] = [];
+    for (const gap of [1, 2]) {
+      for (let i = 3; i + gap + 3 <= tokens.length; i++) {
+        const left = tokens.slice(0, i).join(" ");
+        const right = tokens.slice(i + gap).join(" ");
+        cuts.push(`NEAR("${left}" "${right}", ${NEAR_MISS_DISTANCE})`);
+      }
+    }
+    loosened = true;
+    parts.push(`(${cuts.join(" OR ")})`);
+  }
+  return loosened ? parts.join(" AND ") : undefined;
 }
 
 /** Tokens allowed between the parts of a number printed apart (the closing unigram of a run, a word). */

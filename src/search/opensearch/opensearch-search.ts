@@ -10,7 +10,15 @@ import type {
 } from "../ports.js";
 import { emptyFacets, encodeCursor } from "../query.js";
 import { blankLeadingZeros, escapeHtml, foldText, type QueryTerm, snippet } from "../text.js";
-import { buildSearchRequest, INDEX_BODY, MARK_CLOSE, MARK_OPEN, toIndexedDocument } from "./query.js";
+import {
+  type BuiltSearch,
+  buildNearMissRequest,
+  buildSearchRequest,
+  INDEX_BODY,
+  MARK_CLOSE,
+  MARK_OPEN,
+  toIndexedDocument,
+} from "./query.js";
 import { OpenSearchHttp, OpenSearchResponseError } from "./rest.js";
 
 export interface OpenSearchOptions {
@@ -66,16 +74,17 @@ export class OpenSearchIndex implements SearchIndex {
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
-    const built = buildSearchRequest(query);
+    let built = buildSearchRequest(query);
     await this.#ensureIndex();
-    let response: unknown;
-    try {
-      response = await this.#http.request("POST", `/${encodeURIComponent(this.#index)}/_search`, {
-        json: built.body,
-      });
-    } catch (error) {
-      if (error instanceof SearchQueryError) throw error;
-      throw new SearchUnavailableError("OpenSearch search failed", { cause: error });
+    let response = await this.#send(built);
+    // Nothing has the query as typed: a long phrase a character or two off (see buildNearMissRequest).
+    const near =
+      (response as { hits: { total: { value: number } } }).hits.total.value === 0
+        ? buildNearMissRequest(query)
+        : undefined;
+    if (near) {
+      built = near;
+      response = await this.#send(near);
     }
     const body = response as {
       hits: {
@@ -109,6 +118,17 @@ export class OpenSearchIndex implements SearchIndex {
     if (raw.length > limit && last)
       result.cursor = encodeCursor(built.fingerprint, last.sort as (string | number)[]);
     return result;
+  }
+
+  async #send(built: BuiltSearch): Promise<unknown> {
+    try {
+      return await this.#http.request("POST", `/${encodeURIComponent(this.#index)}/_search`, {
+        json: built.body,
+      });
+    } catch (error) {
+      if (error instanceof SearchQueryError) throw error;
+      throw new SearchUnavailableError("OpenSearch search failed", { cause: error });
+    }
   }
 
   /** Nothing to release: requests go through fetch's shared connection pool. */

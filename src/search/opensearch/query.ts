@@ -169,6 +169,63 @@ export interface BuiltSearch {
   ranked: boolean;
 }
 
+/** A Han segment this long or longer may match with a character or two off (see nearMissClause). */
+const NEAR_MISS_MIN_CHARS = 8;
+/** Longest segment loosened (each cut is one clause; longer queries stay exact). */
+const NEAR_MISS_MAX_CHARS = 40;
+/** Positions allowed between the two halves of a near miss, as in the embedded index. */
+const NEAR_MISS_SLOP = 4;
+
+/**
+ * A long Han segment as its two halves close together and in order, with nothing or one character
+ * of the query left out between them (three characters a half or more), on the unigram sub-fields
+ * where each Han character is a position: the embedded index's near miss (nearMissMatch), which
+ * leaves out one or two bigrams. Undefined for a segment too short, too long or not all Han.
+ */
+function nearMissClause(segment: readonly QueryTerm[]): Clause | undefined {
+  if (segment.length !== 1 || segment[0]!.kind !== "cjk") return undefined;
+  const chars = Array.from(segment[0]!.text);
+  if (chars.length < NEAR_MISS_MIN_CHARS || chars.length > NEAR_MISS_MAX_CHARS) return undefined;
+  const alternatives: Clause[] = [];
+  for (const field of ["title_s.uni", "text_s.uni"] as const) {
+    const span = (part: readonly string[]): Clause => ({
+      span_near: { clauses: part.map((c) => ({ span_term: { [field]: c } })), slop: 0, in_order: true },
+    });
+    for (const gap of [0, 1]) {
+      for (let i = 3; i + gap + 3 <= chars.length; i++) {
+        alternatives.push({
+          span_near: {
+            clauses: [span(chars.slice(0, i)), span(chars.slice(i + gap))],
+            slop: NEAR_MISS_SLOP,
+            in_order: true,
+          },
+        });
+      }
+    }
+  }
+  return { bool: { should: alternatives, minimum_should_match: 1 } };
+}
+
+/**
+ * The request to send when the query's own request found nothing: each long Han segment matched as
+ * a near miss (a title typed without its （污）, a character mistyped), the others as phrases. The
+ * same filters, sort, facets and cursor. Undefined when no segment is long enough, or the query is
+ * a 发文字号 (numbers are never loosened).
+ */
+export function buildNearMissRequest(input: SearchQuery): BuiltSearch | undefined {
+  const built = buildSearchRequest(input);
+  const query = normalizeQuery(input);
+  if (query.q === undefined) return undefined;
+  const folded = foldText(query.q);
+  if (parseDocNumber(folded)) return undefined;
+  const parts = segments(folded);
+  const near = parts.map((p) => nearMissClause(p));
+  if (near.every((c) => c === undefined)) return undefined;
+  const bool = (built.body.query as { bool: { filter: Clause[] } }).bool;
+  const must = parts.map((p, i) => near[i] ?? segmentClause(p, ["title", "meta", "text"]));
+  return { ...built, body: { ...built.body, query: { bool: { filter: bool.filter, must } } } };
+}
+
 /** The search request for a query: bool query with filters, highlight, facet aggregations, search_after. */
 export function buildSearchRequest(input: SearchQuery): BuiltSearch {
   const query = normalizeQuery(input);
