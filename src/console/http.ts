@@ -13,9 +13,12 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import type { ArchiveItem } from "../archive/model.js";
+import type { ArchiveService } from "../archive/service.js";
 import type { ConsoleAuditEntry, ConsoleAuditLog } from "../audit/console-audit.js";
 import type { Config } from "../config.js";
 import type { Block } from "../documents/blocks.js";
+import { DATE_KIND_LABELS, DATE_KINDS } from "../documents/dates.js";
 import {
   DocumentError,
   DocumentRefusedError,
@@ -25,9 +28,26 @@ import {
 import type { DocumentIntake } from "../documents/intake.js";
 import { DISCLOSURE_ATTRIBUTES, DISCLOSURE_LABELS, type GazetteDocument } from "../documents/model.js";
 import type { EditionService } from "../editions/service.js";
+import type { Platform } from "../platform/ports.js";
+import type { RepostAcknowledgements } from "../reposts/acks.js";
+import {
+  buildComplianceReport,
+  type ComplianceReport,
+  complianceCsv,
+  parseComplianceFilter,
+} from "../reposts/compliance.js";
 import type { SiteRecord } from "../reposts/model.js";
-import { targets } from "../reposts/model.js";
+import {
+  isOverdue,
+  noticeStatus,
+  type RepostNotice,
+  SITE_LEVELS,
+  type SiteLevel,
+  targets,
+} from "../reposts/model.js";
+import { siteNoticesPartition } from "../reposts/records.js";
 import type { SiteRegistry } from "../reposts/sites.js";
+import type { WorkingDayCalendar } from "../reposts/working-days.js";
 import type { ChangeKind } from "../status/records.js";
 import { chinaToday, type DocumentStatuses } from "../status/service.js";
 import {
@@ -39,10 +59,18 @@ import {
   ROLE_LABELS,
 } from "./accounts.js";
 import type { ConsolePageRenderer } from "./render.js";
-import { formView, type PostedForm, prefilledForm, submissionInput } from "./submission-form.js";
+import {
+  formView,
+  type PostedForm,
+  prefilledForm,
+  SITE_LEVEL_LABELS,
+  submissionInput,
+} from "./submission-form.js";
 
 export const SESSION_COOKIE = "gazette_console";
 export const SIGN_IN_CSRF_COOKIE = "gazette_console_signin";
+export const PORTAL_COOKIE = "gazette_portal";
+export const PORTAL_SIGN_IN_CSRF_COOKIE = "gazette_portal_signin";
 
 export interface ConsoleDependencies {
   readonly config: Pick<Config, "gazette" | "limits"> & Partial<Pick<Config, "publishing">>;
@@ -54,6 +82,20 @@ export interface ConsoleDependencies {
   readonly sites?: Pick<SiteRegistry, "page"> | undefined;
   /** 效力状态 and the acts that changed it; left out, the document page does not show them. */
   readonly statuses?: Pick<DocumentStatuses, "statusOf" | "referencesFrom" | "changesOf"> | undefined;
+  /**
+   * Sites registry, compliance report and the site portal (/portal/); left out, not served.
+   * `platform` reads the notices and builds the report, as GET /api/compliance does.
+   */
+  readonly reposts?:
+    | {
+        readonly registry: SiteRegistry;
+        readonly acks: RepostAcknowledgements;
+        readonly calendar: WorkingDayCalendar;
+        readonly platform: Pick<Platform, "records" | "clock">;
+      }
+    | undefined;
+  /** The archive's review queue and corrections (reviewers); left out, not served. */
+  readonly archive?: Pick<ArchiveService, "listItems" | "getItem" | "correctItem"> | undefined;
   readonly render: ConsolePageRenderer;
   readonly now: () => Date;
   /** Makes the request's writes durable before it is acknowledged. */
@@ -68,6 +110,7 @@ type C = Context<ConsoleEnv>;
 
 const EDIT_ROLES: readonly ConsoleRole[] = ["editor", "administrator"];
 const ADMIN_ROLES: readonly ConsoleRole[] = ["administrator"];
+const REVIEW_ROLES: readonly ConsoleRole[] = ["reviewer", "administrator"];
 const STATE_LABELS: Record<string, string> = { accepted: "已受理", placed: "已编排", published: "已发布" };
 const EDITION_STATUS_LABELS: Record<string, string> = { draft: "草稿", published: "已发布" };
 
@@ -135,6 +178,70 @@ function relationDetails(doc: GazetteDocument): Record<string, readonly string[]
   return out;
 }
 
+/** Why the archive put an item in the review queue (src/archive/completion.ts), in Chinese. */
+const REVIEW_REASON_LABELS: Record<string, string> = {
+  low_ocr_confidence: "OCR 置信度低",
+  title_not_found: "未找到标题",
+  doc_number_not_found: "未找到发文字号",
+  date_not_found: "未找到日期",
+  issuers_not_found: "未找到发文机关",
+  kind_not_found: "未找到文种",
+  page_failed: "有页面未能识别",
+};
+
+/** Names of an archive item's fields, in its correction history. */
+const FIELD_LABELS: Record<string, string> = {
+  title: "标题",
+  docNumber: "发文字号",
+  issuers: "发文机关",
+  date: "日期",
+  dateKind: "日期类型",
+  kind: "文种",
+  text: "正文",
+  review: "待审核",
+};
+
+function shortValue(value: unknown): string {
+  if (value === null || value === undefined) return "（空）";
+  const text = Array.isArray(value)
+    ? value.join("、")
+    : typeof value === "string"
+      ? value
+      : JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 80)}…（共 ${text.length} 字）` : text;
+}
+
+const NOTICE_STATUS_LABELS: Record<string, string> = {
+  pending: "待送达",
+  delivered: "已送达",
+  failed: "送达失败",
+  acknowledged: "已报转载，待核验",
+  verified: "已核验",
+  verification_failed: "核验未通过",
+};
+
+/**
+ * Why a repost page failed verification (checkRepostPage in src/reposts/verification.ts, or the
+ * fetch), each part in Chinese followed by the checker's own words.
+ */
+export function verificationReason(reason: string): string[] {
+  return reason.split("; ").map((part) => {
+    const http = /the page answered HTTP (\d{3})/.exec(part);
+    const chinese = http
+      ? `转载页面返回 HTTP ${http[1]}，不是 200`
+      : part.startsWith("the page could not be fetched")
+        ? "无法访问转载页面"
+        : part.startsWith("title:")
+          ? "转载页面上找不到文件标题"
+          : part.startsWith("docNumber:")
+            ? "转载页面上找不到发文字号"
+            : part.startsWith("body:")
+              ? "转载页面上的正文不完整或与原文不符"
+              : undefined;
+    return chinese ? `${chinese}（${part}）` : part;
+  });
+}
+
 function editionLabel(e: { year: number; issue: number; cumulative: number }) {
   return `${e.year}年第${e.issue}期（总第${e.cumulative}期）`;
 }
@@ -168,6 +275,9 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
         can: {
           edit: role !== undefined && EDIT_ROLES.includes(role),
           administer: role !== undefined && ADMIN_ROLES.includes(role),
+          review: role !== undefined && REVIEW_ROLES.includes(role) && deps.archive !== undefined,
+          sites: role !== undefined && ADMIN_ROLES.includes(role) && deps.reposts !== undefined,
+          compliance: role !== undefined && EDIT_ROLES.includes(role) && deps.reposts !== undefined,
         },
       }),
       status as 200,
@@ -261,6 +371,7 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
     };
   const editor = requireRole(EDIT_ROLES);
   const admin = requireRole(ADMIN_ROLES);
+  const reviewer = requireRole(REVIEW_ROLES);
   const anyRole = requireRole(CONSOLE_ROLES);
   const form = (c: C) => c.get("form");
   const actor = (c: C) => c.get("session").username;
@@ -338,13 +449,18 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
 
   app.get("/console/", anyRole, async (c) => {
     const role = c.get("session").role;
-    if (!EDIT_ROLES.includes(role)) return page(c, "home", { title: "首页" });
+    const reviewQueue =
+      deps.archive && REVIEW_ROLES.includes(role)
+        ? (await deps.archive.listItems({ review: true, limit: 100 })).items.length
+        : undefined;
+    if (!EDIT_ROLES.includes(role)) return page(c, "home", { title: "首页", reviewQueue });
     const [accepted, drafts] = await Promise.all([
       intake.list({ state: "accepted" }, { limit: 200 }),
       editions.list({ limit: 50 }),
     ]);
     return page(c, "home", {
       title: "首页",
+      reviewQueue,
       accepted: accepted.items.length,
       drafts: drafts.items.filter((e) => e.status === "draft").length,
     });
@@ -928,6 +1044,801 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
       next: result.cursor ? `/console/audit?cursor=${encodeURIComponent(result.cursor)}` : undefined,
     });
   });
+
+  // ── Archive review ─────────────────────────────────────────────────────────────────────────
+  const archive = deps.archive;
+  if (archive) {
+    app.get("/console/archive/review", reviewer, async (c) => {
+      const result = await archive.listItems({
+        review: true,
+        limit: 50,
+        cursor: c.req.query("cursor") || undefined,
+      });
+      const items = result.items as readonly (Pick<ArchiveItem, "id" | "title" | "docNumber" | "date"> & {
+        issuers: readonly string[];
+        confidence?: number;
+        reviewReasons?: readonly string[];
+      })[];
+      return page(c, "archive-queue", {
+        title: "档案审核",
+        section: "archive",
+        items: items.map((i) => ({
+          ...i,
+          issuers: i.issuers.join("、"),
+          confidence: i.confidence === undefined ? "" : `${Math.round(i.confidence * 100)}%`,
+          reasons: (i.reviewReasons ?? []).map((r) => REVIEW_REASON_LABELS[r] ?? r),
+        })),
+        next: result.cursor
+          ? `/console/archive/review?cursor=${encodeURIComponent(result.cursor)}`
+          : undefined,
+      });
+    });
+
+    const itemPage = async (
+      c: C,
+      id: string,
+      extra: { values?: Record<string, string>; problems?: readonly FieldProblem[]; notice?: string } = {},
+      status = 200,
+    ) => {
+      let item: ArchiveItem & { version: number };
+      try {
+        item = await archive.getItem(id);
+      } catch (error) {
+        if (error instanceof DocumentError)
+          return notFound(c, "没有这一档案条目。", "/console/archive/review");
+        throw error;
+      }
+      const current: Record<string, string> = {
+        title: item.title,
+        docNumber: item.docNumberPrinted ?? item.docNumber ?? "",
+        issuers: item.issuers.join("\n"),
+        date: item.date ?? "",
+        dateKind: item.dateKind ?? "",
+        kind: item.kind ?? "",
+        text: item.text,
+      };
+      const values = { ...current, ...extra.values };
+      const problems = extra.problems ?? [];
+      const errorsOf = (name: string) =>
+        problems
+          .filter((p) => p.field === name || (p.field ?? "").startsWith(`${name}.`))
+          .map((p) => ({ message: p.message, code: p.code }));
+      const field = (name: string, label: string, type: string, hint?: string) => ({
+        name,
+        label,
+        type,
+        hint,
+        id: `r-${name}`,
+        value: values[name] ?? "",
+        errors: errorsOf(name),
+      });
+      const known = new Set(["title", "docNumber", "issuers", "date", "dateKind", "kind", "text"]);
+      return page(
+        c,
+        "archive-item",
+        {
+          title: `审核：${item.title}`,
+          section: "archive",
+          wide: true,
+          item,
+          version: item.version,
+          confidence: `${Math.round(item.confidence * 100)}%`,
+          reasons: item.reviewReasons.map((r) => REVIEW_REASON_LABELS[r] ?? r),
+          edition: [
+            item.edition.gazette && `《${item.edition.gazette}》`,
+            item.edition.year && `${item.edition.year}年`,
+            item.edition.issue && `第${item.edition.issue}期`,
+          ]
+            .filter(Boolean)
+            .join(""),
+          images: item.pages
+            .filter((p) => p.imageKey)
+            .map((p) => ({
+              page: p.page,
+              src: `/archive/items/${encodeURIComponent(item.id)}/pages/${p.page}.png`,
+              width: p.width,
+              height: p.height,
+            })),
+          fields: [
+            field("title", "标题", "text"),
+            field("docNumber", "发文字号", "text", "没有则留空"),
+            field("issuers", "发文机关", "textarea", "每行一个"),
+            field("date", "日期", "date"),
+            {
+              ...field("dateKind", "日期类型", "select"),
+              options: [
+                { value: "", label: "（未知）", selected: !values.dateKind },
+                ...DATE_KINDS.map((k) => ({
+                  value: k,
+                  label: DATE_KIND_LABELS[k],
+                  selected: values.dateKind === k,
+                })),
+              ],
+            },
+            field("kind", "文种", "text", "如 通知、决定；没有则留空"),
+            field("text", "正文（OCR 文字）", "textarea"),
+          ],
+          problems: problems.map((p) => ({
+            anchor:
+              p.field && known.has(p.field.split(".")[0]!) ? `r-${p.field.split(".")[0]}` : "r-problems",
+            message: p.message,
+          })),
+          history: [...item.history].reverse().map((h) => ({
+            ...h,
+            changes: Object.entries(h.changes).map(([name, change]) => ({
+              field: FIELD_LABELS[name] ?? name,
+              from: shortValue(change.from),
+              to: shortValue(change.to),
+            })),
+          })),
+          notice: extra.notice,
+          publicUrl: `/archive/items/${encodeURIComponent(item.id)}`,
+        },
+        status,
+      );
+    };
+
+    app.get("/console/archive/items/:id", reviewer, (c) => itemPage(c, c.req.param("id")));
+
+    app.post("/console/archive/items/:id", reviewer, async (c) => {
+      const id = c.req.param("id");
+      const posted = form(c);
+      const text = (n: string) =>
+        (typeof posted[n] === "string" ? (posted[n] as string) : "").replace(/\r\n?/g, "\n");
+      const values = {
+        title: text("title"),
+        docNumber: text("docNumber"),
+        issuers: text("issuers"),
+        date: text("date").trim(),
+        dateKind: text("dateKind"),
+        kind: text("kind"),
+        text: text("text"),
+      };
+      const accept = text("action") === "accept";
+      const version = Number(text("version"));
+      const input = {
+        title: values.title,
+        docNumber: values.docNumber.trim() || null,
+        issuers: values.issuers
+          .split("\n")
+          .map((l) => l.trim())
+          .filter(Boolean),
+        date: values.date || null,
+        dateKind: values.dateKind || null,
+        kind: values.kind.trim() || null,
+        text: values.text,
+        review: !accept,
+      };
+      const action = accept ? "archive.accept" : "archive.correct";
+      try {
+        const item = await archive.correctItem(
+          id,
+          input,
+          actor(c),
+          Number.isInteger(version) && version > 0 ? version : undefined,
+        );
+        // A correction that changed something is the item's newest history entry, at this version.
+        const changed = Number.isInteger(version) && item.version > version;
+        await record({
+          actor: actor(c),
+          action,
+          target: id,
+          outcome: "ok",
+          details: { fields: changed ? Object.keys(item.history.at(-1)?.changes ?? {}) : [] },
+        });
+        if (accept) return c.redirect(`/console/archive/review?accepted=${encodeURIComponent(id)}`, 303);
+        return itemPage(c, id, { notice: "已保存更正；本条目仍在待审核队列中。" });
+      } catch (error) {
+        if (!(error instanceof DocumentError)) throw error;
+        await record({
+          actor: actor(c),
+          action,
+          target: id,
+          outcome: "refused",
+          details: { problems: error.problems.map((p) => ({ field: p.field, code: p.code })) },
+        });
+        const status =
+          error.name === "ArchiveNotFoundError" ? 404 : error.name === "ArchiveConflictError" ? 409 : 400;
+        const problems =
+          status === 409
+            ? [
+                {
+                  field: null,
+                  code: "conflict",
+                  message: "条目已被他人修改：下面是你填写的内容，请对照最新版本后重新提交。",
+                },
+              ]
+            : error.problems;
+        return itemPage(c, id, { values, problems }, status);
+      }
+    });
+  }
+
+  // ── Sites registry, compliance, site portal ───────────────────────────────────────────────
+  const reposts = deps.reposts;
+  if (reposts) {
+    const { registry } = reposts;
+    const siteFieldNames = [
+      "name",
+      "level",
+      "region",
+      "sectors",
+      "delivery.type",
+      "delivery.url",
+      "delivery.queueUrl",
+      "delivery.roleArn",
+    ];
+    const sitesPage = async (
+      c: C,
+      extra: {
+        values?: Record<string, string>;
+        problems?: readonly FieldProblem[];
+        notice?: string;
+        shown?: { title: string; rows: { label: string; value: string }[] };
+      } = {},
+      status = 200,
+    ) => {
+      const result = await registry.list({ limit: 200, cursor: c.req.query("cursor") || undefined });
+      const values = { level: "city", "delivery.type": "webhook", ...extra.values };
+      const problems = extra.problems ?? [];
+      const errorsOf = (name: string) =>
+        problems
+          .filter((p) => p.field === name || (name === "delivery.url" && p.field === "delivery"))
+          .map((p) => ({ message: p.message, code: p.code }));
+      const field = (name: string, label: string, type: string, hint?: string) => ({
+        name,
+        label,
+        type,
+        hint,
+        id: `s-${name.replace(/\./g, "-")}`,
+        value: values[name as keyof typeof values] ?? "",
+        errors: errorsOf(name),
+      });
+      return page(
+        c,
+        "sites",
+        {
+          title: "下级网站",
+          section: "sites",
+          notice: extra.notice,
+          shown: extra.shown,
+          problems: problems
+            .filter((p) => !siteFieldNames.includes(p.field ?? "") && p.field !== "delivery")
+            .map((p) => p.message),
+          sites: result.items.map((site) => ({
+            ...site,
+            levelLabel: SITE_LEVEL_LABELS[site.level] ?? site.level,
+            statusLabel: site.status === "active" ? "启用" : "停用",
+            active: site.status === "active",
+            target: site.delivery.type === "webhook" ? site.delivery.url : site.delivery.queueUrl,
+            webhook: site.delivery.type === "webhook",
+            sectors: site.sectors.join("、"),
+          })),
+          next: result.cursor ? `/console/sites?cursor=${encodeURIComponent(result.cursor)}` : undefined,
+          fields: [
+            field("name", "网站名称", "text"),
+            {
+              ...field("level", "层级", "select"),
+              options: SITE_LEVELS.map((l) => ({
+                value: l,
+                label: SITE_LEVEL_LABELS[l],
+                selected: values.level === l,
+              })),
+            },
+            field("region", "行政区划代码", "text", "六位 GB/T 2260 代码，如 510104"),
+            field("sectors", "行业（每行一个，可空）", "textarea"),
+            {
+              ...field("delivery.type", "接收方式", "select"),
+              options: [
+                {
+                  value: "webhook",
+                  label: "Webhook（HTTPS 回调）",
+                  selected: values["delivery.type"] !== "sqs",
+                },
+                { value: "sqs", label: "SQS 队列", selected: values["delivery.type"] === "sqs" },
+              ],
+            },
+            field(
+              "delivery.url",
+              "Webhook 地址",
+              "text",
+              "登记时即发送验证请求（hub.challenge），须原样返回",
+            ),
+            field("delivery.queueUrl", "SQS 队列地址", "text", "仅 SQS 方式"),
+            field("delivery.roleArn", "SQS 投递角色 ARN（可空）", "text", "仅 SQS 方式"),
+          ],
+        },
+        status,
+      );
+    };
+
+    const siteProblem = async (
+      c: C,
+      action: string,
+      target: string | null,
+      error: unknown,
+      values?: Record<string, string>,
+    ) => {
+      if (!(error instanceof DocumentError)) throw error;
+      await record({
+        actor: actor(c),
+        action,
+        target,
+        outcome: "refused",
+        details: { problems: error.problems.map((p) => ({ field: p.field, code: p.code })) },
+      });
+      const status =
+        error.name === "SiteNotFoundError" ? 404 : error.name === "RepostRefusedError" ? 422 : 400;
+      return sitesPage(c, { values, problems: error.problems }, status);
+    };
+
+    app.get("/console/sites", admin, (c) => sitesPage(c));
+
+    app.post("/console/sites", admin, async (c) => {
+      const posted = form(c);
+      const text = (n: string) => (typeof posted[n] === "string" ? (posted[n] as string).trim() : "");
+      const values = Object.fromEntries(siteFieldNames.map((n) => [n, text(n)]));
+      const type = values["delivery.type"];
+      const input = {
+        name: values.name,
+        level: values.level,
+        region: values.region,
+        sectors: values
+          .sectors!.split(/\r?\n/)
+          .map((l) => l.trim())
+          .filter(Boolean),
+        delivery:
+          type === "sqs"
+            ? {
+                type,
+                queueUrl: values["delivery.queueUrl"],
+                ...(values["delivery.roleArn"] ? { roleArn: values["delivery.roleArn"] } : {}),
+              }
+            : { type, url: values["delivery.url"] },
+      };
+      try {
+        const created = await registry.register(input);
+        await record({
+          actor: actor(c),
+          action: "site.register",
+          target: created.id,
+          outcome: "ok",
+          details: { name: values.name, region: values.region, level: values.level },
+        });
+        return sitesPage(c, {
+          notice: `已登记：${values.name}`,
+          shown: {
+            title: `${values.name} 的令牌和签名密钥（只显示这一次）`,
+            rows: [
+              { label: "网站令牌（用于登录门户 /portal/ 和调用接口）", value: created.token },
+              { label: "Webhook 签名密钥", value: created.webhookSecret },
+            ],
+          },
+        });
+      } catch (error) {
+        return siteProblem(c, "site.register", null, error, values);
+      }
+    });
+
+    for (const action of ["verify", "disable", "enable", "rotate"] as const)
+      app.post(`/console/sites/:id/${action}`, admin, async (c) => {
+        const id = c.req.param("id");
+        const posted = form(c);
+        try {
+          const site = await registry.get(id);
+          let notice: string;
+          let shown: { title: string; rows: { label: string; value: string }[] } | undefined;
+          if (action === "verify") {
+            if (site.delivery.type !== "webhook") {
+              notice = `${site.name} 使用 SQS 接收，无须验证回调地址。`;
+            } else {
+              await registry.update(id, { delivery: site.delivery });
+              notice = `${site.name} 的回调地址已通过验证。`;
+            }
+          } else if (action === "disable") {
+            const reason =
+              typeof posted.reason === "string" && posted.reason.trim()
+                ? posted.reason.trim()
+                : "由管理员停用";
+            await registry.update(id, { status: "disabled", disabledReason: reason });
+            notice = `已停用 ${site.name}：不再向其发送通知，其令牌不能再登录门户。`;
+          } else if (action === "enable") {
+            await registry.update(id, { status: "active" });
+            notice = `已重新启用 ${site.name}。`;
+          } else {
+            const rotated = await registry.rotateSecret(id, {});
+            notice = `已为 ${site.name} 生成新的签名密钥。`;
+            shown = {
+              title: `${site.name} 的新签名密钥（只显示这一次）`,
+              rows: [
+                { label: "新的 Webhook 签名密钥", value: rotated.webhookSecret },
+                { label: "旧密钥继续有效至", value: rotated.previousExpiresAt },
+              ],
+            };
+          }
+          await record({ actor: actor(c), action: `site.${action}`, target: id, outcome: "ok", details: {} });
+          return sitesPage(c, { notice, shown });
+        } catch (error) {
+          return siteProblem(c, `site.${action}`, id, error);
+        }
+      });
+
+    // The compliance report (转载情况), overdue first; the CSV is the API's.
+    const readFilter = (c: C) => {
+      const q = c.req.query();
+      const raw = {
+        from: q.from?.trim() || undefined,
+        to: q.to?.trim() || undefined,
+        region: q.region?.trim() || undefined,
+        level: q.level?.trim() || undefined,
+        document: q.document?.trim() || undefined,
+      };
+      try {
+        return { raw, filter: parseComplianceFilter(raw), problems: [] as readonly FieldProblem[] };
+      } catch (error) {
+        if (!(error instanceof DocumentError)) throw error;
+        return { raw, filter: undefined, problems: error.problems };
+      }
+    };
+
+    app.get("/console/compliance.csv", editor, async (c) => {
+      const { filter, problems } = readFilter(c);
+      if (!filter) return c.text(problems.map((p) => `${p.field}: ${p.message}`).join("\n"), 400);
+      const report = await buildComplianceReport(reposts.platform, filter);
+      return new Response(complianceCsv(report), {
+        headers: {
+          "content-type": "text/csv; charset=utf-8",
+          "content-disposition": 'attachment; filename="compliance.csv"',
+          "cache-control": "no-store",
+        },
+      });
+    });
+
+    app.get("/console/compliance", editor, async (c) => {
+      const { raw, filter, problems } = readFilter(c);
+      const report = filter ? await buildComplianceReport(reposts.platform, filter) : undefined;
+      const pct = (r: number) => `${Math.round(r * 1000) / 10}%`;
+      const row = (t: ComplianceReport["totals"] & { rates: ComplianceReport["rates"] }) => ({
+        ...t,
+        verifiedRate: pct(t.rates.verified),
+        overdueRate: pct(t.rates.overdue),
+      });
+      const byLevel = new Map<SiteLevel, ComplianceReport["totals"]>();
+      for (const site of report?.sites ?? []) {
+        const t = byLevel.get(site.level) ?? {
+          notices: 0,
+          delivered: 0,
+          acknowledged: 0,
+          verified: 0,
+          verification_failed: 0,
+          overdue: 0,
+          failed: 0,
+        };
+        for (const k of Object.keys(t) as (keyof typeof t)[]) t[k] += site[k];
+        byLevel.set(site.level, t);
+      }
+      const rate = (t: ComplianceReport["totals"], n: number) => (t.notices ? n / t.notices : 0);
+      const query = new URLSearchParams(Object.entries(raw).filter((e): e is [string, string] => !!e[1]));
+      const errorsOf = (name: string) => problems.filter((p) => p.field === name).map((p) => p.message);
+      return page(
+        c,
+        "compliance",
+        {
+          title: "转载情况",
+          section: "compliance",
+          raw,
+          errors: {
+            from: errorsOf("from"),
+            to: errorsOf("to"),
+            region: errorsOf("region"),
+            level: errorsOf("level"),
+            document: errorsOf("document"),
+          },
+          levels: SITE_LEVELS.map((l) => ({
+            value: l,
+            label: SITE_LEVEL_LABELS[l],
+            selected: raw.level === l,
+          })),
+          report: report && {
+            ...report,
+            totals: row({ ...report.totals, rates: report.rates }),
+            overdue: report.overdue.map((o) => ({ ...o, statusLabel: NOTICE_STATUS_LABELS[o.status] })),
+            regions: report.regions.map(row),
+            sites: [...report.sites]
+              .sort((a, b) => b.overdue - a.overdue)
+              .map((s) => ({ ...row(s), levelLabel: SITE_LEVEL_LABELS[s.level] })),
+            documents: [...report.documents].sort((a, b) => b.overdue - a.overdue).map(row),
+            levels: [...byLevel].map(([level, t]) => ({
+              ...t,
+              label: SITE_LEVEL_LABELS[level],
+              verifiedRate: pct(rate(t, t.verified)),
+              overdueRate: pct(rate(t, t.overdue)),
+            })),
+          },
+          csv: `/console/compliance.csv${query.size ? `?${query}` : ""}`,
+        },
+        problems.length ? 400 : 200,
+      );
+    });
+
+    // ── The site portal (/portal/): a site signs in with its token ──────────────────────────
+    type PortalSite = { id: string; name: string; session: ConsoleSession };
+    const portalSession = async (c: C): Promise<PortalSite | undefined> => {
+      const session = await accounts.session(getCookie(c, PORTAL_COOKIE));
+      if (!session || session.role !== "site" || !session.username.startsWith("site:")) return undefined;
+      const site = await registry.record(session.username.slice(5));
+      if (!site || site.status !== "active") return undefined;
+      return { id: site.id, name: site.name, session };
+    };
+    const portalPage = (
+      c: C,
+      name: string,
+      context: Record<string, unknown>,
+      status = 200,
+      site?: PortalSite,
+    ) =>
+      c.html(
+        render(name, {
+          ...context,
+          portal: true,
+          site: site && { id: site.id, name: site.name },
+          csrf: site?.session.csrf ?? context.csrf,
+          can: {},
+        }),
+        status as 200,
+        { "cache-control": "no-store" },
+      );
+    const portalSignIn = (c: C, context: { error?: string }, status = 200) => {
+      const token = randomBytes(24).toString("base64url");
+      setCookie(c, PORTAL_SIGN_IN_CSRF_COOKIE, token, {
+        httpOnly: true,
+        sameSite: "Strict",
+        secure: secureCookie(c),
+        path: "/portal/sign-in",
+        maxAge: 3600,
+      });
+      return portalPage(c, "portal-sign-in", { title: "网站登录", csrf: token, ...context }, status);
+    };
+
+    app.get("/portal", (c) => c.redirect("/portal/", 301));
+    app.get("/portal/sign-in", (c) => portalSignIn(c, {}));
+    app.post(
+      "/portal/sign-in",
+      bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.text("表单过大", 413) }),
+      async (c) => {
+        const { form: posted } = await readForm(c);
+        const text = (n: string) => (typeof posted[n] === "string" ? (posted[n] as string).trim() : "");
+        const expected = getCookie(c, PORTAL_SIGN_IN_CSRF_COOKIE) ?? "";
+        if (!expected || !sameToken(text("_csrf"), expected))
+          return portalSignIn(c, { error: "登录表单已失效（CSRF 校验未通过），请重新输入。" }, 400);
+        const site = await registry.authenticate(text("token"));
+        if (!site || site.status !== "active") {
+          await record({
+            actor: site ? `site:${site.id}` : "(网站令牌)",
+            action: "portal.sign-in",
+            target: site?.id ?? null,
+            outcome: "refused",
+            details: { reason: site ? "site_disabled" : "unknown token" },
+          });
+          await deps.flush();
+          return portalSignIn(
+            c,
+            {
+              error: site
+                ? `本网站已停用（${site.disabledReason ?? "由管理员停用"}），请联系公报编辑部重新启用。`
+                : "令牌不正确。请使用登记时发给本网站的令牌（gst_ 开头）。",
+            },
+            site ? 403 : 400,
+          );
+        }
+        const { token } = await accounts.startSession({
+          username: `site:${site.id}`,
+          displayName: site.name,
+          role: "site",
+          createdAt: site.createdAt,
+          createdBy: "site token",
+        });
+        await record({
+          actor: `site:${site.id}`,
+          action: "portal.sign-in",
+          target: site.id,
+          outcome: "ok",
+          details: {},
+        });
+        await deps.flush();
+        deleteCookie(c, PORTAL_SIGN_IN_CSRF_COOKIE, { path: "/portal/sign-in" });
+        setCookie(c, PORTAL_COOKIE, token, {
+          httpOnly: true,
+          sameSite: "Strict",
+          secure: secureCookie(c),
+          path: "/portal",
+        });
+        return c.redirect("/portal/", 303);
+      },
+    );
+
+    /** Signed in as an active site; a POST also with the session's CSRF token. */
+    const requireSite: MiddlewareHandler<ConsoleEnv> = async (c, next) => {
+      const site = await portalSession(c);
+      if (!site) return c.redirect("/portal/sign-in", 303);
+      (c as unknown as { portalSite: PortalSite }).portalSite = site;
+      if (c.req.method === "POST") {
+        const { form: posted } = await readForm(c);
+        if (!sameToken(typeof posted._csrf === "string" ? posted._csrf : "", site.session.csrf)) {
+          await record({
+            actor: `site:${site.id}`,
+            action: `${c.req.method} ${c.req.routePath}`,
+            target: c.req.path,
+            outcome: "refused",
+            details: { reason: "csrf" },
+          });
+          await deps.flush();
+          return portalPage(
+            c,
+            "message",
+            {
+              title: "表单已失效",
+              heading: "表单已失效",
+              message: "表单的安全校验未通过（CSRF）。请返回、刷新页面后重新提交。",
+              back: "/portal/",
+            },
+            403,
+            site,
+          );
+        }
+        c.set("form", posted);
+      }
+      await next();
+      if (c.req.method === "POST") await deps.flush();
+    };
+    const portalSite = (c: C) => (c as unknown as { portalSite: PortalSite }).portalSite;
+
+    /** Working days from today (China) to the deadline day, both counted when working days. */
+    const workingDaysLeft = (deadline: string, now: Date): number => {
+      const today = chinaToday(now);
+      let n = 0;
+      for (
+        let d = today;
+        d <= deadline && n < 400;
+        d = new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
+      )
+        if (reposts.calendar.isWorkingDay(d)) n += 1;
+      return n;
+    };
+    const noticeView = (n: RepostNotice) => {
+      const now = deps.now();
+      const overdue = isOverdue(n, now);
+      const status = noticeStatus(n);
+      return {
+        ...n,
+        status,
+        statusLabel: NOTICE_STATUS_LABELS[status],
+        overdue,
+        done: status === "verified",
+        daysLeft: overdue || status === "verified" ? undefined : workingDaysLeft(n.deadline, now),
+        verificationReason: n.verification?.reason ? verificationReason(n.verification.reason) : undefined,
+      };
+    };
+
+    app.post("/portal/sign-out", requireSite, async (c) => {
+      await accounts.endSession(getCookie(c, PORTAL_COOKIE));
+      await record({
+        actor: `site:${portalSite(c).id}`,
+        action: "portal.sign-out",
+        target: null,
+        outcome: "ok",
+        details: {},
+      });
+      deleteCookie(c, PORTAL_COOKIE, { path: "/portal" });
+      return c.redirect("/portal/sign-in", 303);
+    });
+
+    app.get("/portal/", requireSite, async (c) => {
+      const site = portalSite(c);
+      const notices: RepostNotice[] = [];
+      let cursor: string | undefined;
+      do {
+        const result = await reposts.platform.records.query<RepostNotice>(siteNoticesPartition(site.id), {
+          index: "gsi1",
+          cursor,
+          limit: 200,
+          descending: true,
+        });
+        notices.push(...result.items.map((r) => r.data));
+        cursor = result.cursor;
+      } while (cursor && notices.length < 1000);
+      const views = notices.map(noticeView);
+      // Overdue first, then open ones by deadline, then the verified ones.
+      const order = (v: (typeof views)[number]) => (v.overdue ? 0 : v.done ? 2 : 1);
+      views.sort((a, b) => order(a) - order(b) || a.deadline.localeCompare(b.deadline));
+      return portalPage(
+        c,
+        "portal-notices",
+        { title: "转载通知", notices: views, open: views.filter((v) => !v.done).length },
+        200,
+        site,
+      );
+    });
+
+    const noticePage = async (
+      c: C,
+      id: string,
+      extra: { url?: string; error?: string; notice?: string } = {},
+      status = 200,
+    ) => {
+      const site = portalSite(c);
+      let notice: RepostNotice;
+      try {
+        notice = await reposts.acks.noticeFor({ id: site.id }, id);
+      } catch (error) {
+        if (!(error instanceof DocumentError)) throw error;
+        return portalPage(
+          c,
+          "message",
+          { title: "未找到", heading: "未找到", message: "没有这条通知。", back: "/portal/" },
+          404,
+          site,
+        );
+      }
+      return portalPage(
+        c,
+        "portal-notice",
+        {
+          title: notice.document.title,
+          n: noticeView(notice),
+          documentUrl: `/documents/${encodeURIComponent(notice.documentId)}.html`,
+          url: extra.url ?? notice.ack?.url ?? "",
+          error: extra.error,
+          notice: extra.notice,
+        },
+        status,
+        site,
+      );
+    };
+
+    app.get("/portal/notices/:id", requireSite, (c) =>
+      noticePage(c, c.req.param("id"), {
+        notice:
+          c.req.query("acked") === "1"
+            ? "已收到转载地址，正在核验转载页面；稍后刷新本页查看结果。"
+            : undefined,
+      }),
+    );
+
+    app.post("/portal/notices/:id/ack", requireSite, async (c) => {
+      const site = portalSite(c);
+      const id = c.req.param("id");
+      const url = typeof form(c).url === "string" ? (form(c).url as string).trim() : "";
+      try {
+        await reposts.acks.acknowledge({ id: site.id }, id, { url });
+        await record({
+          actor: `site:${site.id}`,
+          action: "portal.ack",
+          target: id,
+          outcome: "ok",
+          details: { url },
+        });
+        return c.redirect(`/portal/notices/${encodeURIComponent(id)}?acked=1`, 303);
+      } catch (error) {
+        if (!(error instanceof DocumentError)) throw error;
+        await record({
+          actor: `site:${site.id}`,
+          action: "portal.ack",
+          target: id,
+          outcome: "refused",
+          details: { url: url.slice(0, 300) },
+        });
+        const p = error.problems.find((x) => x.field === "url");
+        if (!p) return noticePage(c, id, {}, 404);
+        return noticePage(
+          c,
+          id,
+          { url, error: "请填写转载页面的完整地址（以 http:// 或 https:// 开头）。" },
+          400,
+        );
+      }
+    });
+  }
 
   return app;
 }

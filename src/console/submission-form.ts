@@ -33,7 +33,7 @@ const REPOST_SCOPE_LABELS: Record<string, string> = {
   all: "全部下级网站",
   targeted: "按条件",
 };
-const SITE_LEVEL_LABELS: Record<string, string> = {
+export const SITE_LEVEL_LABELS: Record<string, string> = {
   province_dept: "省级部门",
   city: "市（州）",
   county: "县（市、区）",

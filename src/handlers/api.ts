@@ -25,6 +25,13 @@ export function createApiApp(container: Container) {
         intake: container.intake,
         editions: container.editions,
         sites: container.reposts.registry,
+        archive: container.archive.service,
+        reposts: {
+          registry: container.reposts.registry,
+          acks: container.reposts.acks,
+          calendar: container.reposts.calendar,
+          platform: container.platform,
+        },
         statuses: container.statuses,
         render: createConsoleRenderer(container.config.gazette),
         now: () => container.platform.clock.now(),

@@ -19,7 +19,7 @@ export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
  * - `upload-token`: the HMAC-signed token in the path is the authorisation (embedded mode only);
  * - `console`: console pages, for a signed-in console account with the right role (session cookie;
  *   the app checks it, POSTs also a CSRF token). Embedded mode only until the AWS stack has a
- *   user pool.
+ *   user pool. The site portal's pages (/portal/) too: their session starts with the site token.
  */
 export type RouteAccess = "public" | "editor" | "site" | "upload-token" | "console";
 
@@ -65,9 +65,21 @@ export function pathParam(name: string, description?: string) {
   } as const;
 }
 
+/** Page sizes of every paged list (src/http/query.ts: pageLimit reads `limit` by these). */
+export const PAGE_LIMIT = { default: 50, min: 1, max: 200 } as const;
+
 /** `limit` and `cursor` query parameters of paged lists. */
 export const PAGE_PARAMS = [
-  { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 200, default: 50 } },
+  {
+    name: "limit",
+    in: "query",
+    schema: {
+      type: "integer",
+      minimum: PAGE_LIMIT.min,
+      maximum: PAGE_LIMIT.max,
+      default: PAGE_LIMIT.default,
+    },
+  },
   { name: "cursor", in: "query", schema: { type: "string" } },
 ] as const;
 

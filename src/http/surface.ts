@@ -148,13 +148,17 @@ const siteRoutes: readonly RouteDeclaration[] = [
 
 /**
  * The editor console (src/console/http.ts): HTML pages and form posts, served locally only until
- * the AWS stack has a user pool. Sign-in is open; every other page needs a console session.
+ * the AWS stack has a user pool. Sign-in is open; every other page needs a console session. The
+ * site portal (/portal/) is declared the same way: its session starts with the site's token.
  */
 const consoleRoutes: readonly RouteDeclaration[] = (
   [
     { method: "GET", path: "/console/sign-in", access: "public" },
     { method: "POST", path: "/console/sign-in", access: "public" },
     { method: "GET", path: "/console", access: "public" },
+    { method: "GET", path: "/portal/sign-in", access: "public" },
+    { method: "POST", path: "/portal/sign-in", access: "public" },
+    { method: "GET", path: "/portal", access: "public" },
     ...(
       [
         ["POST", "/console/sign-out"],
@@ -174,6 +178,22 @@ const consoleRoutes: readonly RouteDeclaration[] = (
         ["GET", "/console/accounts"],
         ["POST", "/console/accounts"],
         ["GET", "/console/audit"],
+        ["GET", "/console/archive/review"],
+        ["GET", "/console/archive/items/{id}"],
+        ["POST", "/console/archive/items/{id}"],
+        ["GET", "/console/sites"],
+        ["POST", "/console/sites"],
+        ["POST", "/console/sites/{id}/verify"],
+        ["POST", "/console/sites/{id}/disable"],
+        ["POST", "/console/sites/{id}/enable"],
+        ["POST", "/console/sites/{id}/rotate"],
+        ["GET", "/console/compliance"],
+        ["GET", "/console/compliance.csv"],
+        // The site portal: a site's session, started with its token at /portal/sign-in.
+        ["POST", "/portal/sign-out"],
+        ["GET", "/portal/"],
+        ["GET", "/portal/notices/{id}"],
+        ["POST", "/portal/notices/{id}/ack"],
       ] as const
     ).map(([method, path]): RouteDeclaration => ({ method, path, access: "console" })),
   ] as RouteDeclaration[]

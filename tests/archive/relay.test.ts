@@ -225,6 +225,58 @@ describe("marks of vertical setting in the relaid line", () => {
   });
 });
 
+describe("marks hanging below a character in vertical print", () => {
+  it("gives a dot just below a character, under its right edge, a cell of its own (an aged copy's 、)", () => {
+    // Prepare: four frame glyphs down a column; a small dot just below the second, under its
+    // right edge rather than out beside it (blur and deskew move a mark in a little); the
+    // boundary puts it at the top of the third glyph's cell.
+    const boxes = [0, 1, 2, 3].flatMap((row) => glyph(20, 20 + row * 50, 34, 0.5));
+    boxes.push([47, 105, 53, 110]);
+    // Act
+    const r = relayColumns(paper(90, 240, boxes), 34);
+    // Assess: five cells, the dot's after the second glyph's.
+    const cells = r.lines[0]!.cells;
+    expect(cells).toHaveLength(5);
+    expect(cells[2]!.source).toEqual({ x0: 47, y0: 105, x1: 53, y1: 110 });
+  });
+
+  it("keeps a small mark at a long column's right side, whose ink is too thin to count as a column", () => {
+    // Prepare: sixteen frame glyphs down a column (the speckle floor is 1% of the block's height,
+    // more ink per pixel column than a comma has), a comma just right of the third one's foot,
+    // sticking out past the column's right edge.
+    const boxes = Array.from({ length: 16 }, (_, row) => glyph(20, 20 + row * 40, 34, 0.5)).flat();
+    boxes.push([54, 135, 59, 139]);
+    // Act
+    const r = relayColumns(paper(90, 680, boxes), 34);
+    // Assess: the comma is in a cell, not lost.
+    const cells = r.lines[0]!.cells;
+    const holds = cells.some(
+      (c) => c.source.x0 <= 54 && c.source.x1 >= 59 && c.source.y0 <= 135 && c.source.y1 >= 139,
+    );
+    expect(holds).toBe(true);
+  });
+
+  it("keeps a character's own lower dots, level with its other lowest strokes, in its cell (其 貝)", () => {
+    // Prepare: a column of four glyphs, each with two legs just below it, left and right.
+    const boxes = [0, 1, 2, 3].flatMap((row) => {
+      const y = 20 + row * 50;
+      return [...glyph(20, y, 34, 0.5), [22, y + 35, 28, y + 40], [47, y + 35, 53, y + 40]] as [
+        number,
+        number,
+        number,
+        number,
+      ][];
+    });
+    // Act
+    const r = relayColumns(paper(90, 240, boxes), 34);
+    // Assess: four cells, each holding its glyph's legs.
+    const cells = r.lines[0]!.cells;
+    expect(cells).toHaveLength(4);
+    for (const [row, cell] of cells.entries())
+      expect(cell.source).toEqual({ x0: 20, y0: 20 + row * 50, x1: 54, y1: 60 + row * 50 });
+  });
+});
+
 describe("cropping a block", () => {
   it("keeps a block's ink when a printed rule lies outside it", () => {
     // Prepare: a block at the right of a page, a vertical rule left of it (the rule's box ends

@@ -3,7 +3,8 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createApiApp } from "../../src/handlers/api.js";
-import { processEvents } from "../support/console-browser.js";
+import { scannedItemForReview } from "../support/archive-review.js";
+import { processEvents, runRepostQueues, startSiteServer } from "../support/console-browser.js";
 import { aSubmission } from "../support/factories.js";
 import { createTestApp, type TestApp } from "../support/local-app.js";
 
@@ -88,6 +89,14 @@ describe("the console in Chromium (390 px, axe-core on every page)", () => {
       { username: "zhang", displayName: "张编辑", role: "editor", password: PASSWORD },
       "test",
     );
+    await app.container.console!.accounts.create(
+      { username: "li", displayName: "李审核", role: "reviewer", password: PASSWORD },
+      "test",
+    );
+    await app.container.console!.accounts.create(
+      { username: "wang", displayName: "王管理", role: "administrator", password: PASSWORD },
+      "test",
+    );
     const hono = createApiApp(app.container);
     server = await new Promise((resolve) => {
       const s = serve({ fetch: hono.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
@@ -118,8 +127,15 @@ describe("the console in Chromium (390 px, axe-core on every page)", () => {
   const idInUrl = () => new URL(page.url()).pathname.split("/").pop()!;
 
   /** A notice accepted and published through the JSON API, with its events processed. */
-  async function publishedThroughApi(title: string, docNumber: string): Promise<string> {
-    const submitted = await app.postJson(aSubmission({ title, docNumber, dateWritten: "2025-05-20" }));
+  async function publishedThroughApi(
+    title: string,
+    docNumber: string,
+    overrides: Record<string, unknown> = {},
+    date = "2025-06-05",
+  ): Promise<string> {
+    const submitted = await app.postJson(
+      aSubmission({ title, docNumber, dateWritten: "2025-05-20", ...overrides }),
+    );
     expect(submitted.status).toBe(201);
     const { id } = (await submitted.json()) as { id: string };
     const json = (body: unknown) => ({
@@ -291,4 +307,131 @@ describe("the console in Chromium (390 px, axe-core on every page)", () => {
       `本文件已有勘误：《关于《${title}》的勘误》`,
     );
   }, 240_000);
+
+  test("a reviewer corrects a low-confidence archive item beside its page image, is refused an impossible date beside the field, and accepts it; the public archive shows the correction", async () => {
+    // Prepare: a scanned page read poorly, waiting for review
+    const itemId = await scannedItemForReview(app);
+    await signedIn("li");
+
+    // Act: from the queue to the item
+    await page.goto(`${base}/console/archive/review`);
+    await checkPage("archive review queue");
+    await page.click(`a[href="/console/archive/items/${itemId}"]`);
+    await page.waitForURL(new RegExp(`/console/archive/items/${itemId}$`));
+    await checkPage("archive item");
+    expect(
+      await page.evaluate(() => (document.querySelector("figure img") as HTMLImageElement).naturalWidth),
+    ).toBe(100);
+
+    // Act: an impossible date
+    await page.fill("#r-title", "四川省森林防火办法");
+    await page.fill("#r-issuers", "四川省人民政府");
+    await page.fill("#r-date", "1985-02-28");
+    await page.evaluate(() => {
+      // A date input cannot hold 1985-02-30; a text field (or an older browser) can: sent as typed.
+      (document.querySelector("#r-date") as HTMLInputElement).type = "text";
+    });
+    await page.fill("#r-date", "1985-02-30");
+    await page.click("button:text-is('保存并接受')");
+    await page.waitForSelector("#r-date-error");
+    expect(await page.textContent("#r-date-error")).toContain("1985-02-30 does not exist");
+    expect(await page.getAttribute("#r-date", "aria-describedby")).toBe("r-date-error");
+    await checkPage("archive item with a refused date");
+
+    // Act: fixed and accepted
+    await page.fill("#r-date", "1985-02-28");
+    await page.click("button:text-is('保存并接受')");
+    await page.waitForURL(/\/console\/archive\/review\?accepted=/);
+    expect(await page.textContent("main")).toContain("没有待审核的条目");
+
+    // Assess: the history says who, and the public archive shows the corrected title
+    await page.goto(`${base}/console/archive/items/${itemId}`);
+    expect(await page.textContent("main")).toContain("标题：四川省森林防火办怯 → 四川省森林防火办法");
+    await page.goto(`${base}/archive/items/${itemId}`);
+    expect(await page.textContent("h1")).toContain("四川省森林防火办法");
+  }, 240_000);
+
+  test("an administrator registers a site (token shown once) and reads the compliance dashboard; the site signs in at /portal/, acknowledges its repost, sees why it failed, then that it passed, and opens the original", async () => {
+    const siteServer = await startSiteServer();
+    try {
+      // Act: register the site through the console
+      await signedIn("wang");
+      await page.goto(`${base}/console/sites`);
+      await checkPage("sites registry");
+      await page.fill("#s-name", "成都市人民政府网站");
+      await page.selectOption("#s-level", "city");
+      await page.fill("#s-region", "510100");
+      await page.fill("#s-delivery-url", `${siteServer.origin}/hook`);
+      await page.click("button:text-is('登记')");
+      await page.waitForSelector("#shown-h");
+      await checkPage("site registered, token shown once");
+      const token = (await page.textContent("code.secret"))!.trim();
+      expect(token).toMatch(/^gst_/);
+
+      // Prepare: a published notice to repost, fanned out and delivered to the site
+      const title = "四川省人民政府关于加强森林草原防灭火工作的通知";
+      const number = "川府发〔2025〕81号";
+      const documentId = await publishedThroughApi(
+        title,
+        number,
+        { repost: { scope: "all", regions: [], levels: [], sectors: [], deadlineWorkingDays: 5 } },
+        "2025-06-20",
+      );
+      await runRepostQueues(app);
+      const document = await app.container.intake.get(documentId);
+      const text = document.blocks.map((b) =>
+        b.type === "table" ? b.rows.map((r) => r.join(" ")).join(" ") : b.text,
+      );
+      siteServer.pages.set("/zwgk/bad.html", `<html><body><h1>${title}</h1></body></html>`);
+      siteServer.pages.set(
+        "/zwgk/good.html",
+        `<html><body><h1>${title}</h1><p>${number}</p><p>${document.addressees ?? ""}</p>${text.map((t) => `<p>${t}</p>`).join("")}</body></html>`,
+      );
+
+      // Act: the site signs in with its token and acknowledges a page that lacks the text
+      page = await newPage();
+      await page.goto(`${base}/portal/`);
+      await page.waitForURL(`${base}/portal/sign-in`);
+      await checkPage("portal sign-in");
+      await page.keyboard.type(token); // the token field has focus
+      await page.keyboard.press("Enter");
+      await page.waitForURL(`${base}/portal/`);
+      await checkPage("portal notices");
+      expect(await page.textContent("main")).toMatch(/还剩 \d+ 个工作日/);
+      await page.click(`a:has-text('${title}')`);
+      await page.waitForURL(/\/portal\/notices\//);
+      await checkPage("portal notice");
+      await page.fill("#ack-url", `${siteServer.origin}/zwgk/bad.html`);
+      await page.click("button:text-is('报送')");
+      await page.waitForSelector(".notice[role=status]");
+      await runRepostQueues(app);
+      await page.goto(`${page.url().split("?")[0]}`);
+      await page.waitForSelector("#why-h");
+      await checkPage("portal notice, verification failed");
+      expect(await page.textContent("main")).toContain("转载页面上找不到发文字号");
+
+      // Act: a corrected page
+      await page.fill("#ack-url", `${siteServer.origin}/zwgk/good.html`);
+      await page.click("button:text-is('报送')");
+      await page.waitForSelector(".notice[role=status]");
+      await runRepostQueues(app);
+      await page.goto(`${page.url().split("?")[0]}`);
+      await page.waitForSelector(".ok");
+      expect(await page.textContent("main")).toContain("已通过");
+
+      // Assess: the original on the public site
+      await page.click("a:text-is('阅读原文（公报网站）')");
+      await page.waitForURL(new RegExp(`/documents/${documentId}\\.html$`));
+      expect(await page.textContent("h1")).toContain(title);
+
+      // Assess: the compliance dashboard counts the verified repost
+      await signedIn("wang");
+      await page.goto(`${base}/console/compliance`);
+      await checkPage("compliance dashboard");
+      expect(await page.textContent("main")).toContain("成都市人民政府网站");
+      expect(await page.textContent("main")).toContain("没有逾期的通知");
+    } finally {
+      await siteServer.close();
+    }
+  }, 300_000);
 });

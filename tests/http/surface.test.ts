@@ -78,7 +78,9 @@ describe("the declared HTTP surface", () => {
 
       // Assess
       expect(res.status, key(route.method, route.path)).toBe(303);
-      expect(res.headers.get("location"), key(route.method, route.path)).toMatch(/^\/console\/sign-in/);
+      expect(res.headers.get("location"), key(route.method, route.path)).toMatch(
+        route.path.startsWith("/portal/") ? /^\/portal\/sign-in/ : /^\/console\/sign-in/,
+      );
     }
   });
 

@@ -1,6 +1,9 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { EVENTS_QUEUE } from "../../src/documents/intake.js";
 import { createEventsHandler } from "../../src/handlers/events.js";
 import { toSqsEvent } from "../../src/platform/queue-poller.js";
+import { DELIVERY_QUEUE, FANOUT_QUEUE } from "../../src/reposts/messages.js";
 import { lambdaContext } from "./events.js";
 import type { TestApp } from "./local-app.js";
 
@@ -94,4 +97,68 @@ export async function processEvents(app: TestApp): Promise<void> {
     if (result.batchItemFailures.length) throw new Error(`events failed: ${JSON.stringify(result)}`);
     for (const m of messages) await platform.queues.delete(EVENTS_QUEUE, m.receiptHandle);
   }
+}
+
+/** Runs the repost fan-out and delivery consumers until neither queue has a visible message. */
+export async function runRepostQueues(app: TestApp): Promise<void> {
+  const { platform, reposts } = app.container;
+  for (let round = 0; round < 50; round++) {
+    let handled = 0;
+    for (const [queue, handler] of [
+      [FANOUT_QUEUE, reposts.fanoutHandler],
+      [DELIVERY_QUEUE, reposts.deliveryHandler],
+    ] as const) {
+      const messages = await platform.queues.receive(queue, {
+        maxMessages: 10,
+        visibilityTimeoutSeconds: 60,
+      });
+      if (!messages.length) continue;
+      const result = await handler(toSqsEvent(queue, messages), lambdaContext);
+      const failed = new Set(result.batchItemFailures.map((f) => f.itemIdentifier));
+      for (const m of messages)
+        if (!failed.has(m.messageId)) await platform.queues.delete(queue, m.receiptHandle);
+      handled += messages.length - failed.size;
+    }
+    if (!handled) return;
+  }
+}
+
+/**
+ * A subordinate site's web server on 127.0.0.1: answers the registry's webhook challenge, takes
+ * deliveries, and serves the pages a site reposts (set `pages[path]`).
+ */
+export async function startSiteServer(): Promise<{
+  readonly origin: string;
+  readonly pages: Map<string, string>;
+  readonly deliveries: string[];
+  close(): Promise<void>;
+}> {
+  const pages = new Map<string, string>();
+  const deliveries: string[] = [];
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    if (req.method === "POST") {
+      let body = "";
+      req.on("data", (chunk: Buffer) => {
+        body += chunk.toString("utf8");
+      });
+      req.on("end", () => {
+        deliveries.push(body);
+        res.writeHead(204).end();
+      });
+      return;
+    }
+    const challenge = url.searchParams.get("hub.challenge");
+    if (challenge !== null) return void res.writeHead(200, { "content-type": "text/plain" }).end(challenge);
+    const page = pages.get(url.pathname);
+    if (page === undefined) return void res.writeHead(404).end("not found");
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(page);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    pages,
+    deliveries,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

@@ -44,6 +44,7 @@ import {
   type TextBlock,
   turn,
 } from "./layout.js";
+import { dropPhantomMarks } from "./marks.js";
 import { type Relay, relayColumns, sourceOf } from "./relay.js";
 import {
   addTallies,
@@ -216,8 +217,9 @@ async function readCrop(
   charSize: number,
 ): Promise<CropReading> {
   if (!vertical) {
-    const result = await recognise(engine, image, script, false, segmentation);
-    return { ...result, glyphs: tallyGlyphs(image, result.page) };
+    const read = await recognise(engine, image, script, false, segmentation);
+    const page = dropPhantomMarks(read.page, image, charSize);
+    return { ...read, page, text: pageText(page), glyphs: tallyGlyphs(image, page) };
   }
   const relay = relayColumns(image, charSize);
   if (relay.lines.length === 0) {

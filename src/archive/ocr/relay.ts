@@ -80,7 +80,20 @@ function columnRuns(image: GreyImage, minGap: number): [number, number][] {
     }
   }
   if (start >= 0) runs.push([start, lastOn + 1]);
-  return runs;
+  // A mark set at a column's side (、，。 at its right) has too little ink per pixel column to
+  // rise above the speckle floor: each run takes in the ink that continues it, up to half a
+  // character, never reaching the next run (ink across a blank gap is left out: on an aged copy
+  // that is speckle more often than a mark).
+  const reach = Math.max(1, Math.round(minGap * 1.5));
+  return runs.map(([a, b], i) => {
+    const lo = Math.max(i > 0 ? runs[i - 1]![1] + 1 : 0, a - reach);
+    const hi = Math.min(i + 1 < runs.length ? runs[i + 1]![0] - 1 : width, b + reach);
+    let from = a;
+    while (from > lo && counts[from - 1]! > 0) from--;
+    let to = b;
+    while (to < hi && counts[to]! > 0) to++;
+    return [from, to];
+  });
 }
 
 function rowProfile(image: GreyImage, x0: number, x1: number): Float64Array {
@@ -176,14 +189,23 @@ export function gridPhase(profiles: readonly Float64Array[], pitch: number): num
   }
   let least = 0;
   for (let s = 1; s < steps; s++) if (cost[s]! < cost[least]!) least = s;
-  // The middle of the stretch of offsets as good as the best (the gap between characters is
-  // several rows wide): boundaries in the middle of the gaps leave room for drift both ways.
+  // The middle of the widest stretch of offsets as good as the best (the gap between
+  // characters is several rows wide; a row of paper between a character and a mark hanging
+  // below it is one): boundaries in the middle of the gaps leave room for drift both ways.
   const good = (s: number) => cost[((s % steps) + steps) % steps]! <= cost[least]!;
-  let from = least;
-  while (from > least - steps + 1 && good(from - 1)) from--;
-  let to = least;
-  while (to < from + steps - 1 && good(to + 1)) to++;
-  const middle = (from + to) / 2;
+  let middle = least;
+  let widest = 0;
+  for (let s = 0; s < steps; s++) {
+    // Each stretch once, from its first offset (a stretch may wrap around the end; when every
+    // offset is as good, the best one stands).
+    if (!good(s) || good(s - 1)) continue;
+    let to = s;
+    while (to < s + steps - 1 && good(to + 1)) to++;
+    if (to - s + 1 > widest) {
+      widest = to - s + 1;
+      middle = (s + to) / 2;
+    }
+  }
   return ((((middle % steps) + steps) % steps) * pitch) / steps;
 }
 
@@ -464,22 +486,51 @@ function columnCells(
     const all = union(found);
     const middle = (all.y0 + all.y1) / 2;
     // Small, from about the characters' right edge outwards, in the lower half (a dot out at
-    // the upper right is part of a character: 戈 犬 求).
-    const beside = found.filter(
-      (p) =>
-        p.x1 - p.x0 < pitch * 0.45 &&
-        p.y1 - p.y0 < pitch * 0.45 &&
-        p.x0 >= right - pitch * 0.1 &&
-        (p.y0 + p.y1) / 2 > middle,
-    );
-    const main = found.filter((p) => !beside.includes(p));
+    // the upper right is part of a character: 戈 犬 求); or a dot at the right wholly below all
+    // the rest of the cell's ink (a character's own lower dots, 其 貝 六, sit level with its
+    // other lowest strokes): a mark after the character. A dot at the right wholly above all
+    // the rest, with a gap, is a mark the boundary put into the next character's cell (its own
+    // cell's upper right is where vertical setting puts it): a mark before the character. An
+    // aged copy's blur and deskew move marks in from the edge a little.
+    const dotAtRight = (p: Part) => {
+      const w = p.x1 - p.x0;
+      const h = p.y1 - p.y0;
+      return (
+        w < pitch * 0.45 &&
+        h < pitch * 0.45 &&
+        w <= h * 2.2 &&
+        h <= w * 2.2 &&
+        (p.x0 + p.x1) / 2 >= right - pitch * 0.25
+      );
+    };
+    const restOf = (p: Part) => found.filter((q) => q !== p);
+    const beside = found.filter((p) => {
+      if (p.x1 - p.x0 >= pitch * 0.45 || p.y1 - p.y0 >= pitch * 0.45) return false;
+      if (p.x0 >= right - pitch * 0.1 && (p.y0 + p.y1) / 2 > middle) return true;
+      const rest = restOf(p);
+      return dotAtRight(p) && rest.length > 0 && (p.y0 + p.y1) / 2 > union(rest).y1;
+    });
+    const before = found.filter((p) => {
+      const rest = restOf(p);
+      return (
+        !beside.includes(p) &&
+        dotAtRight(p) &&
+        rest.length > 0 &&
+        rest.some((q) => q.y1 - q.y0 >= pitch * 0.45) &&
+        p.y1 + Math.max(1, pitch * 0.05) < union(rest).y0
+      );
+    });
+    const main = found.filter((p) => !beside.includes(p) && !before.includes(p));
     const noise = specks[k]!;
-    if (main.length && beside.length) {
-      cells.push({ box: union(main), parts: main, exclude: rimmed(image, [...beside, ...noise]) });
-      for (const mark of beside.sort((a, b) => a.y0 - b.y0)) {
-        const others = found.filter((p) => p !== mark);
-        cells.push({ box: union([mark]), parts: [mark], exclude: rimmed(image, [...others, ...noise]) });
-      }
+    const markCell = (mark: Part): Cell => ({
+      box: union([mark]),
+      parts: [mark],
+      exclude: rimmed(image, [...found.filter((p) => p !== mark), ...noise]),
+    });
+    if (main.length && (beside.length || before.length)) {
+      for (const mark of before.sort((a, b) => a.y0 - b.y0)) cells.push(markCell(mark));
+      cells.push({ box: union(main), parts: main, exclude: rimmed(image, [...beside, ...before, ...noise]) });
+      for (const mark of beside.sort((a, b) => a.y0 - b.y0)) cells.push(markCell(mark));
     } else cells.push({ box: union(found), parts: found, exclude: rimmed(image, noise) });
   });
   return cells;

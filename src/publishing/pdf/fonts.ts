@@ -140,6 +140,22 @@ export class FaceBook {
     return wanted;
   }
 
+  private readonly inks = new Map<string, number>();
+
+  /** Where the ink of a code point's glyph in `id` ends, from its origin, in em (0 for none). */
+  inkRight(id: FaceId, cp: number): number {
+    const key = `${id}/${cp}`;
+    let r = this.inks.get(key);
+    if (r === undefined) {
+      const font = this.font(id);
+      const glyph = font.glyphForCodePoint(cp);
+      const box = glyph.bbox;
+      r = Number.isFinite(box.maxX) && box.maxX > box.minX ? box.maxX / font.unitsPerEm : 0;
+      this.inks.set(key, r);
+    }
+    return r;
+  }
+
   /** Advance width of a code point in `id`, in em. */
   advance(id: FaceId, cp: number): number {
     const cache = this.widths[id];

@@ -242,6 +242,8 @@ class DocumentFlow {
     struct?: StructTag,
     color?: Rgb,
     keep: KeepRule | null = null,
+    /** Extra text drawn on a line's grid line before it (the "附件：1." of a 附件说明). */
+    before?: (line: SetLine, index: number, left: number, top: number) => DrawOp[],
   ): void {
     const n = lines.length;
     lines.forEach((line, k) => {
@@ -254,16 +256,18 @@ class DocumentFlow {
         kind: "line",
         height: PITCH,
         keep: k === n - 1 ? keep : rule,
-        draw: ({ left, top }) => [
-          textOp(
+        draw: ({ left, top }) => {
+          const op = textOp(
             left + line.indent + xOf(line),
             baselineIn(top - TOP, line.size),
             line,
             "body",
             color,
             struct,
-          ),
-        ],
+          );
+          if (!before) return [op];
+          return [...before(line, k, left, top), op];
+        },
       });
     });
   }
@@ -368,7 +372,6 @@ function setBody(book: FaceBook, spans: readonly Span[], opts: BodyOpts = {}): S
     indent: opts.indent ?? 2 * CHAR_PITCH,
     track: BODY_TRACK,
     justify: opts.justify ?? true,
-    hang: true,
   });
 }
 
@@ -532,6 +535,56 @@ function layoutTitle(book: FaceBook, flow: DocumentFlow, title: string, type: St
   flow.lines(lines, centred, flow.tag(type), undefined, "title");
 }
 
+/** The 附件说明's number of attachment `k` (1-based) when there are several: "1." */
+export function attachmentNumber(k: number): string {
+  return `${k}.`;
+}
+
+/**
+ * 附件说明 (GB/T 9704-2012 7.3.4): a blank line under the text, then, two characters in,
+ * "附件：" and the attachments' names; several are numbered "1." "2." with each number under
+ * the first, and a name that runs over continues under its own first character.
+ */
+function layoutAttachmentNote(book: FaceBook, flow: DocumentFlow, attachments: readonly { title: string }[]) {
+  if (attachments.length === 0) return;
+  flow.keepLast("signature");
+  flow.blank("signature");
+  const label = oneLine(book, "附件：", FACE.fang, BODY, BODY_TRACK);
+  const labelX = 2 * CHAR_PITCH;
+  const numberX = labelX + label.width;
+  const several = attachments.length > 1;
+  const numbers = attachments.map((_, k) =>
+    several ? oneLine(book, attachmentNumber(k + 1), FACE.fang, BODY, BODY_TRACK) : null,
+  );
+  // Names start after the widest number and a quarter em, so that all names align.
+  const nameX = numberX + (several ? Math.max(...numbers.map((n) => n?.width ?? 0)) + BODY / 4 : 0);
+  attachments.forEach((att, k) => {
+    const lines = setText(book, [{ text: att.title, face: FACE.fang }], {
+      size: BODY,
+      width: TYPE_W - nameX,
+      track: BODY_TRACK,
+      justify: true,
+    });
+    const number = numbers[k];
+    const struct = flow.tag("P");
+    flow.lines(
+      lines,
+      () => nameX,
+      struct,
+      undefined,
+      null,
+      (_line, i, left, top) => {
+        if (i > 0) return [];
+        const y = baselineIn(top - TOP, BODY);
+        const ops: DrawOp[] = [];
+        if (k === 0) ops.push(textOp(left + labelX, y, label, "body", undefined, struct));
+        if (number) ops.push(textOp(left + numberX, y, number, "body", undefined, struct));
+        return ops;
+      },
+    );
+  });
+}
+
 function layoutDocument(book: FaceBook, flow: DocumentFlow, doc: RenderDocument): void {
   flow.newPage();
   layoutTitle(book, flow, doc.title);
@@ -547,6 +600,7 @@ function layoutDocument(book: FaceBook, flow: DocumentFlow, doc: RenderDocument)
       "title",
     );
   layoutBlocks(book, flow, doc.blocks);
+  layoutAttachmentNote(book, flow, doc.attachments);
 
   // Signature and date: the date ends four characters from the right edge; the signature
   // lines are centred over the date (GB/T 9704-2012 7.3.5.1). They keep together and with the
@@ -586,35 +640,44 @@ function layoutDocument(book: FaceBook, flow: DocumentFlow, doc: RenderDocument)
     layoutBlocks(book, flow, att.blocks);
   });
 
-  // 版记: 抄送 and 印发 in 四号 between rules, at the foot of the last page.
-  const entries: SetLine[][] = [];
+  // 版记: 抄送 and 印发 in 四号 between rules, at the foot of the last page, one character in
+  // from each side. A 抄送 list that runs over continues under its first organ, after the colon
+  // (GB/T 9704-2012 7.4.2).
+  const entries: { line: SetLine; dx: number }[][] = [];
   const width = TYPE_W - 2 * SIZE.si;
-  if (doc.cc)
-    entries.push(setText(book, [{ text: `抄送：${doc.cc}`, face: FACE.fang }], { size: SIZE.si, width }));
-  if (doc.printed) entries.push([oneLine(book, doc.printed.by, FACE.fang, SIZE.si)]);
+  if (doc.cc) {
+    const label = oneLine(book, "抄送：", FACE.fang, SIZE.si);
+    const organs = setText(book, [{ text: doc.cc, face: FACE.fang }], {
+      size: SIZE.si,
+      width: width - label.width,
+    });
+    entries.push([{ line: label, dx: 0 }, ...organs.map((line) => ({ line, dx: label.width }))]);
+  }
+  if (doc.printed) entries.push([{ line: oneLine(book, doc.printed.by, FACE.fang, SIZE.si), dx: 0 }]);
   if (entries.length > 0) {
     const leading = PITCH * 0.8;
-    const height = entries.reduce((h, e) => h + e.length * leading, 0) + 4;
+    const rows = (e: readonly { dx: number }[]) => e.filter((x) => x.dx > 0).length || e.length;
+    const height = entries.reduce((h, e) => h + rows(e) * leading, 0) + 4;
     flow.bottom(height, (x0, top) => {
       const ops: DrawOp[] = [];
       let y = top;
       ops.push({ op: "rule", x1: x0, y1: y, x2: x0 + TYPE_W, y2: y, width: 0.75 });
       entries.forEach((lines, e) => {
-        for (const line of lines) {
-          ops.push(textOp(x0 + SIZE.si, y + (leading - SIZE.si) / 2 + 0.88 * SIZE.si, line, "body"));
-          if (e === entries.length - 1 && doc.printed) {
+        const baseline = (yy: number) => yy + (leading - SIZE.si) / 2 + 0.88 * SIZE.si;
+        const cont = lines.some((l) => l.dx > 0);
+        lines.forEach(({ line, dx }, k) => {
+          // The label shares the first line with the first organs.
+          if (cont && dx === 0) {
+            ops.push(textOp(x0 + SIZE.si, baseline(y), line, "body"));
+            return;
+          }
+          ops.push(textOp(x0 + SIZE.si + dx, baseline(y), line, "body"));
+          if (e === entries.length - 1 && doc.printed && k === 0) {
             const when = oneLine(book, `${chineseDate(doc.printed.date)}印发`, FACE.fang, SIZE.si);
-            ops.push(
-              textOp(
-                x0 + TYPE_W - SIZE.si - when.width,
-                y + (leading - SIZE.si) / 2 + 0.88 * SIZE.si,
-                when,
-                "body",
-              ),
-            );
+            ops.push(textOp(x0 + TYPE_W - SIZE.si - when.width, baseline(y), when, "body"));
           }
           y += leading;
-        }
+        });
         const w = e === entries.length - 1 ? 0.75 : 0.5;
         ops.push({ op: "rule", x1: x0, y1: y + 2, x2: x0 + TYPE_W, y2: y + 2, width: w });
       });

@@ -21,6 +21,13 @@ export const NO_LINE_START = new Set([
 export const NO_LINE_END = new Set([..."（［｛〔〖【「『《〈“‘([{<"]);
 /** Closing marks that may hang past the right edge. */
 export const HANGABLE = new Set([..."，。、；：！？,.;:!?"]);
+/**
+ * Full-width closing marks whose ink sits in the left half of the em (GB-style faces), so that
+ * at a line end they can be set half-width (标点挤压) and the line still ends inside the
+ * measure. ？ is centred in these faces and is not compressed; a face that centres any of
+ * these marks has its pieces marked `fixed` (see text.ts).
+ */
+export const SQUEEZABLE = new Set([..."，。、：；！）］｝〕〗】」』》〉”’"]);
 
 export type PieceKind = "char" | "word" | "space";
 
@@ -32,6 +39,13 @@ export interface Segment {
 export interface Piece extends Segment {
   /** Width in the same unit as the line width. */
   readonly width: number;
+  /** A SQUEEZABLE mark whose glyph's ink would not fit its compressed width (a centred face). */
+  readonly fixed?: boolean;
+}
+
+/** Whether a piece is a closing mark that may be set compressed. */
+export function squeezable(p: Piece): boolean {
+  return p.fixed !== true && SQUEEZABLE.has(p.text);
 }
 
 /** Letters and digits that form unbreakable words: Latin (with accents), Greek, Cyrillic. */
@@ -122,6 +136,11 @@ export interface BreakOptions {
   readonly indent?: number;
   /** How far one closing mark may hang past the edge; 0 disables hanging. */
   readonly hang?: number;
+  /**
+   * The fraction of their width by which closing marks at a line end may be compressed (0.5:
+   * set half-width) so that they end the line inside the measure; 0 disables it.
+   */
+  readonly squeeze?: number;
 }
 
 export interface Line {
@@ -135,6 +154,11 @@ export interface Line {
   /** The width this line had available. */
   readonly available: number;
   readonly hanging: boolean;
+  /**
+   * The closing marks (SQUEEZABLE) in [squeezeFrom, contentEnd) are set compressed by `squeeze`
+   * of their width, and `width` is what the line measures so; contentEnd when none is.
+   */
+  readonly squeezeFrom: number;
   /** Last line of the paragraph (not justified). */
   readonly last: boolean;
 }
@@ -152,6 +176,7 @@ export function breakLines(pieces: readonly Piece[], opts: BreakOptions): Line[]
   const lines: Line[] = [];
   const n = pieces.length;
   const hang = opts.hang ?? 0;
+  const squeeze = opts.squeeze ?? 0;
   /** Whether the first non-space piece from `at` may start a line. */
   const startsOk = (at: number): boolean => {
     let k = at;
@@ -165,6 +190,7 @@ export function breakLines(pieces: readonly Piece[], opts: BreakOptions): Line[]
     const start = i;
     let w = 0;
     let hanging = false;
+    let squeezeFrom = -1;
     while (i < n) {
       const p = pieces[i] as Piece;
       if (w + p.width <= available + EPS || i === start) {
@@ -173,6 +199,28 @@ export function breakLines(pieces: readonly Piece[], opts: BreakOptions): Line[]
         continue;
       }
       if (p.kind === "space") break;
+      if (squeeze > 0 && squeezable(p) && mayEndLine(pieces[i - 1] as Piece)) {
+        // The closing marks from here (at most two: 。”) end this line if compressing them and
+        // the closing marks before them on the line (标点挤压) makes room, and what follows
+        // them may start a line. The fewest marks, counted from the line end, are compressed.
+        let k = i;
+        while (k < n && k < i + 2 && squeezable(pieces[k] as Piece)) {
+          w += (pieces[k] as Piece).width;
+          k++;
+        }
+        let from = k;
+        while (w > available + EPS && from > start) {
+          from--;
+          const q = pieces[from] as Piece;
+          if (squeezable(q)) w -= q.width * squeeze;
+        }
+        if (w <= available + EPS && startsOk(k)) {
+          squeezeFrom = from;
+          i = k;
+          break;
+        }
+        w = sumWidth(pieces, start, i);
+      }
       if (
         hang > 0 &&
         HANGABLE.has(p.text) &&
@@ -186,6 +234,12 @@ export function breakLines(pieces: readonly Piece[], opts: BreakOptions): Line[]
       break;
     }
     let contentEnd = hanging ? i - 1 : i;
+    if (squeezeFrom >= 0) {
+      // Ends inside the measure with its compressed marks; spaces after them stay behind.
+      while (i < n && (pieces[i] as Piece).kind === "space") i++;
+      lines.push({ start, end: i, contentEnd, width: w, available, hanging, squeezeFrom, last: i >= n });
+      continue;
+    }
     if (!hanging && i < n) {
       // Push pieces to the next line until the break is allowed. Spaces at a break stay behind,
       // so what must be allowed to start a line is the first piece after them.
@@ -215,7 +269,16 @@ export function breakLines(pieces: readonly Piece[], opts: BreakOptions): Line[]
       w -= (pieces[contentEnd] as Piece).width;
     }
     while (i < n && (pieces[i] as Piece).kind === "space") i++;
-    lines.push({ start, end: i, contentEnd, width: w, available, hanging, last: i >= n });
+    lines.push({
+      start,
+      end: i,
+      contentEnd,
+      width: w,
+      available,
+      hanging,
+      squeezeFrom: contentEnd,
+      last: i >= n,
+    });
   }
   return lines;
 }

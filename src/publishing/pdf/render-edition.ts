@@ -76,6 +76,19 @@ export function addOutline(pdf: PDFDocument, items: readonly OutlineItem[]): voi
   pdf.catalog.set(PDFName.of("PageMode"), PDFName.of("UseOutlines"));
 }
 
+/**
+ * Page labels (ISO 32000-1 12.4.2) equal to the printed folios, so that a viewer's page box
+ * shows "12" where the page prints "— 12 —": front matter (cover, contents) in lower-case roman
+ * numerals, then decimal from `firstPrinted` at page index `frontPages`.
+ */
+export function setPageLabels(pdf: PDFDocument, frontPages: number, firstPrinted: number): void {
+  const ctx = pdf.context;
+  const nums: unknown[] = [];
+  if (frontPages > 0) nums.push(PDFNumber.of(0), ctx.obj({ S: PDFName.of("r") }));
+  nums.push(PDFNumber.of(frontPages), ctx.obj({ S: PDFName.of("D"), St: PDFNumber.of(firstPrinted) }));
+  pdf.catalog.set(PDFName.of("PageLabels"), ctx.obj({ Nums: nums as never }));
+}
+
 function isoToDate(iso: string): Date {
   const d = new Date(`${iso}T00:00:00+08:00`);
   return Number.isNaN(d.getTime()) ? new Date(0) : d;
@@ -166,6 +179,7 @@ async function renderEdition(
     if (children.length > 0) outline.push({ title: section.name, children });
   }
   addOutline(pdf, outline);
+  setPageLabels(pdf, laid.frontPages, 1);
   return { pdf: await pdf.save({ useObjectStreams: true }), pages, document: pdf };
 }
 
@@ -205,6 +219,7 @@ export async function renderEditionPdf(
         date: input.edition.date,
       });
       addOutline(pdf, [{ title: d.doc.title, page: pages[0] }]);
+      setPageLabels(pdf, 0, d.firstPage);
       documentPdfs.set(d.doc.id, await pdf.save({ useObjectStreams: true }));
     }
   }

@@ -10,6 +10,7 @@ import {
   NO_LINE_END,
   NO_LINE_START,
   type Piece,
+  SQUEEZABLE,
   segment,
 } from "../../../src/publishing/pdf/line-breaking.js";
 
@@ -24,7 +25,11 @@ function pieces(text: string): Piece[] {
   }));
 }
 
-function lineTexts(text: string, width: number, opts: { indent?: number; hang?: number } = {}): string[] {
+function lineTexts(
+  text: string,
+  width: number,
+  opts: { indent?: number; hang?: number; squeeze?: number } = {},
+): string[] {
   const ps = pieces(text);
   return breakLines(ps, { width, ...opts }).map((l) =>
     ps
@@ -89,6 +94,20 @@ describe("breakLines", () => {
     expect(first?.hanging).toBe(true);
     expect(first?.contentEnd).toBe(4);
     expect(first?.width).toBe(4);
+  });
+
+  it("compresses closing marks on the line so that a closing mark ends it inside the measure", () => {
+    // "一，二三四" is 5 wide on a 5-wide line; "。" follows: the two marks set half-width fit.
+    const ps = pieces("一，二三四。五六");
+    const [first] = breakLines(ps, { width: 5, squeeze: 0.5 });
+    expect(first?.end).toBe(6);
+    expect(first?.width).toBe(5);
+    expect(first?.squeezeFrom).toBe(1);
+    expect(first?.hanging).toBe(false);
+  });
+
+  it("pulls a character down when compressing is not enough", () => {
+    expect(lineTexts("一二三四五。六七", 5, { squeeze: 0.5 })).toEqual(["一二三四", "五。六七"]);
   });
 
   it("pushes a character down when hanging is off", () => {
@@ -183,52 +202,73 @@ function breakAllowedAt(ps: readonly Piece[], start: number, at: number): boolea
 describe("breakLines properties", () => {
   it("keeps text, words and 禁则 for any realistic paragraph", () => {
     fc.assert(
-      fc.property(text, fc.integer({ min: 8, max: 28 }), fc.boolean(), (s, width, hang) => {
-        const ps = pieces(s);
-        const lines = breakLines(ps, { width, indent: 2, hang: hang ? 1 : 0 });
-        // Lines partition the pieces in order.
-        expect(lines[0]?.start).toBe(0);
-        lines.forEach((l, k) => {
-          if (k > 0) expect(l.start).toBe(lines[k - 1]?.end);
-          expect(l.end).toBeGreaterThan(l.start);
-        });
-        expect(lines[lines.length - 1]?.end).toBe(ps.length);
-        expect(
-          lines
-            .map((l) =>
-              ps
-                .slice(l.start, l.end)
-                .map((p) => p.text)
-                .join(""),
-            )
-            .join(""),
-        ).toBe(s);
-        for (const [k, l] of lines.entries()) {
-          const first = ps[l.start] as Piece;
-          const lastContent = ps[l.contentEnd - 1] as Piece;
-          // Content fits, unless no 禁则-allowed break inside the line left a part that fits
-          // (one over-wide word, or an opening mark before one): then the line runs past the edge.
-          if (l.width > l.available + 1e-6) {
-            let prefix = 0;
-            for (let j = l.start + 1; j < l.contentEnd; j++) {
-              prefix += (ps[j - 1] as Piece).width;
-              if (prefix > l.available + 1e-6) break;
-              expect(breakAllowedAt(ps, l.start, j)).toBe(false);
+      fc.property(
+        text,
+        fc.integer({ min: 8, max: 28 }),
+        fc.constantFrom("none", "hang", "squeeze"),
+        (s, width, mode) => {
+          const hang = mode === "hang";
+          const squeeze = mode === "squeeze" ? 0.5 : 0;
+          const ps = pieces(s);
+          const lines = breakLines(ps, { width, indent: 2, hang: hang ? 1 : 0, squeeze });
+          // Lines partition the pieces in order.
+          expect(lines[0]?.start).toBe(0);
+          lines.forEach((l, k) => {
+            if (k > 0) expect(l.start).toBe(lines[k - 1]?.end);
+            expect(l.end).toBeGreaterThan(l.start);
+          });
+          expect(lines[lines.length - 1]?.end).toBe(ps.length);
+          expect(
+            lines
+              .map((l) =>
+                ps
+                  .slice(l.start, l.end)
+                  .map((p) => p.text)
+                  .join(""),
+              )
+              .join(""),
+          ).toBe(s);
+          for (const [k, l] of lines.entries()) {
+            const first = ps[l.start] as Piece;
+            const lastContent = ps[l.contentEnd - 1] as Piece;
+            // Content fits, unless no 禁则-allowed break inside the line left a part that fits
+            // (one over-wide word, or an opening mark before one): then the line runs past the edge.
+            if (l.width > l.available + 1e-6) {
+              let prefix = 0;
+              for (let j = l.start + 1; j < l.contentEnd; j++) {
+                prefix += (ps[j - 1] as Piece).width;
+                if (prefix > l.available + 1e-6) break;
+                expect(breakAllowedAt(ps, l.start, j)).toBe(false);
+              }
+            }
+            // 禁则.
+            if (k > 0) expect(mayStartLine(first)).toBe(true);
+            if (k < lines.length - 1) expect(mayEndLine(lastContent)).toBe(true);
+            if (k > 0) expect(first.kind).not.toBe("space");
+            // At most one hanging mark, and only a hangable one.
+            if (l.hanging) {
+              expect(l.end - l.contentEnd).toBeGreaterThanOrEqual(1);
+              expect(HANGABLE.has((ps[l.contentEnd] as Piece).text)).toBe(true);
+              expect(hang).toBe(true);
+            }
+            expect(l.last).toBe(k === lines.length - 1);
+            // Compressed marks: only with squeezing on, only closing marks that may do it, and the
+            // line then ends with one and measures what its pieces less the compression measure.
+            expect(l.squeezeFrom).toBeLessThanOrEqual(l.contentEnd);
+            if (l.squeezeFrom < l.contentEnd) {
+              expect(squeeze).toBeGreaterThan(0);
+              expect(SQUEEZABLE.has(lastContent.text)).toBe(true);
+              expect(l.width).toBeLessThanOrEqual(l.available + 1e-6);
+              let natural = 0;
+              for (let j = l.start; j < l.contentEnd; j++) {
+                const q = ps[j] as Piece;
+                natural += j >= l.squeezeFrom && SQUEEZABLE.has(q.text) ? q.width * (1 - squeeze) : q.width;
+              }
+              expect(l.width).toBeCloseTo(natural, 6);
             }
           }
-          // 禁则.
-          if (k > 0) expect(mayStartLine(first)).toBe(true);
-          if (k < lines.length - 1) expect(mayEndLine(lastContent)).toBe(true);
-          if (k > 0) expect(first.kind).not.toBe("space");
-          // At most one hanging mark, and only a hangable one.
-          if (l.hanging) {
-            expect(l.end - l.contentEnd).toBeGreaterThanOrEqual(1);
-            expect(HANGABLE.has((ps[l.contentEnd] as Piece).text)).toBe(true);
-            expect(hang).toBe(true);
-          }
-          expect(l.last).toBe(k === lines.length - 1);
-        }
-      }),
+        },
+      ),
       { numRuns: 1000 },
     );
   });

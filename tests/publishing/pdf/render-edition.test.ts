@@ -48,6 +48,10 @@ function expectedText(doc: RenderDocument): string {
   const blocks = (bs: RenderDocument["blocks"]) =>
     bs.map((b) => (b.type === "table" ? b.rows.flat().join("") : b.text)).join("");
   let s = doc.title + (doc.docNumber ?? "") + (doc.addressees ?? "") + blocks(doc.blocks);
+  // 附件说明 before the signature: "附件：name", or "附件：1.name2.name" for several.
+  if (doc.attachments.length === 1) s += `附件：${doc.attachments[0]?.title}`;
+  if (doc.attachments.length > 1)
+    s += `附件：${doc.attachments.map((a, k) => `${k + 1}.${a.title}`).join("")}`;
   s += (doc.signer ? [doc.signer] : doc.issuers).join("") + chineseDate(doc.dateWritten);
   doc.attachments.forEach((a, k) => {
     s += (doc.attachments.length > 1 ? `附件${k + 1}` : "附件") + a.title + blocks(a.blocks);
@@ -102,6 +106,14 @@ describe("renderEditionPdf", () => {
     const all = toc.join("");
     expect(all).toContain("四川省人民政府办公厅关于促进养老托育服务高质");
     expect(toc.filter((t) => /^\d+$/.test(t.trim()))).toEqual(["1", "4"]);
+  });
+
+  it("labels pages with their printed folios, front matter in roman numerals", () => {
+    const labels = Array.from({ length: edition.countPages() }, (_, i) => edition.loadPage(i).getLabel());
+    expect(labels).toEqual(["i", "ii", "1", "2", "3", "4"]);
+    // A document's own PDF is labelled with the edition's folios of its pages.
+    const own = open(result.documentPdfs.get(notice.id) as Uint8Array);
+    expect(own.loadPage(0).getLabel()).toBe("4");
   });
 
   it("sets metadata, language and bookmarks", () => {

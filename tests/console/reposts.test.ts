@@ -1,0 +1,239 @@
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { ManualClock } from "../../src/platform/manual-clock.js";
+import {
+  ConsoleBrowser,
+  noticeForm,
+  processEvents,
+  runRepostQueues,
+  startSiteServer,
+} from "../support/console-browser.js";
+import { createTestApp, type TestApp } from "../support/local-app.js";
+
+/**
+ * Reposts in the console and the site portal: an administrator registers, verifies, disables and
+ * re-keys sites (secrets shown once); editors read the compliance report (overdue first, CSV); a
+ * site signs in at /portal/ with its token, sees its notices with working-day deadlines,
+ * acknowledges with its repost URL and sees the verification result and why it failed. The site
+ * is a real HTTP server on 127.0.0.1 (challenge, deliveries, reposted pages).
+ */
+
+// Tuesday 2025-06-03, 10:00 in China.
+const NOW = Date.UTC(2025, 5, 3, 2, 0, 0);
+const PASSWORD = "correct horse battery";
+const TITLE = "四川省人民政府关于做好防汛减灾工作的通知";
+const NUMBER = "川府发〔2025〕71号";
+
+describe("console: sites, compliance and the site portal", () => {
+  let app: TestApp;
+  let clock: ManualClock;
+  let site: Awaited<ReturnType<typeof startSiteServer>>;
+  let admin: ConsoleBrowser;
+  let csrf: string;
+
+  beforeEach(async () => {
+    clock = new ManualClock(NOW);
+    app = createTestApp({ clock });
+    site = await startSiteServer();
+    const accounts = app.container.console!.accounts;
+    await accounts.create(
+      { username: "wang", displayName: "王管理", role: "administrator", password: PASSWORD },
+      "t",
+    );
+    await accounts.create(
+      { username: "zhang", displayName: "张编辑", role: "editor", password: PASSWORD },
+      "t",
+    );
+    admin = new ConsoleBrowser(app);
+    await admin.signIn("wang", PASSWORD);
+    csrf = await admin.csrfOf("/console/sites");
+  });
+  afterEach(async () => {
+    await site.close();
+    app.close();
+  });
+
+  const registration = (name: string, region: string, path: string) => ({
+    _csrf: csrf,
+    name,
+    level: "city",
+    region,
+    sectors: "",
+    "delivery.type": "webhook",
+    "delivery.url": `${site.origin}${path}`,
+    "delivery.queueUrl": "",
+    "delivery.roleArn": "",
+  });
+
+  async function register(
+    name: string,
+    region: string,
+    path: string,
+  ): Promise<{ id: string; token: string }> {
+    const res = await admin.post("/console/sites", registration(name, region, path));
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    const token = /<code class="secret">(gst_[^<]+)<\/code>/.exec(html)![1]!;
+    const id = /^gst_([A-Za-z0-9]+)_/.exec(token)![1]!;
+    return { id, token };
+  }
+
+  /** A notice published by the editor through the console, fanned out and delivered. */
+  async function publishNotice(): Promise<string> {
+    const editor = new ConsoleBrowser(app);
+    await editor.signIn("zhang", PASSWORD);
+    const c = await editor.csrfOf("/console/documents/new");
+    const submitted = await editor.post("/console/documents", { ...noticeForm(TITLE, NUMBER), _csrf: c });
+    const documentId = submitted.headers.get("location")!.split("/").pop()!;
+    const created = await editor.post("/console/editions", { _csrf: c, year: "2025", date: "2025-06-03" });
+    const path = created.headers.get("location")!;
+    await editor.post(`${path}/documents`, { _csrf: c, action: "add", document: documentId });
+    expect((await editor.post(`${path}/publish`, { _csrf: c })).status).toBe(200);
+    await processEvents(app);
+    await runRepostQueues(app);
+    return documentId;
+  }
+
+  async function portalSignIn(token: string): Promise<{ browser: ConsoleBrowser; res: Response }> {
+    const browser = new ConsoleBrowser(app);
+    const html = await (await browser.get("/portal/sign-in")).text();
+    const c = /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+    const res = await browser.post("/portal/sign-in", { _csrf: c, token });
+    return { browser, res };
+  }
+
+  test("a site is registered with its fields checked beside them, its token and secret shown once; verify, rotate, disable and re-enable", async () => {
+    // Act: a refused registration, then a good one
+    const refused = await admin.post("/console/sites", {
+      ...registration("成都市人民政府网站", "51", "/hook"),
+      "delivery.url": "ftp://example.org/",
+    });
+    const refusedHtml = await refused.text();
+    const { id, token } = await register("成都市人民政府网站", "510100", "/hook");
+    const list = await (await admin.get("/console/sites")).text();
+    const verified = await (await admin.post(`/console/sites/${id}/verify`, { _csrf: csrf })).text();
+    const rotated = await (await admin.post(`/console/sites/${id}/rotate`, { _csrf: csrf })).text();
+    const disabled = await admin.post(`/console/sites/${id}/disable`, { _csrf: csrf, reason: "网站改版" });
+    const refusedPortal = await portalSignIn(token);
+    const enabled = await admin.post(`/console/sites/${id}/enable`, { _csrf: csrf });
+    const acceptedPortal = await portalSignIn(token);
+
+    // Assess
+    expect(refused.status).toBe(400);
+    expect(refusedHtml).toMatch(/id="s-region-error">must be a six-digit GB\/T 2260 code/);
+    expect(refusedHtml).toMatch(/id="s-delivery-url-error">[^<]*http/);
+    expect(refusedHtml).toContain('value="成都市人民政府网站"');
+    expect(token).toMatch(/^gst_/);
+    expect(list).toContain("成都市人民政府网站");
+    expect(list).not.toContain(token); // shown once, never again
+    expect(verified).toContain("已通过验证");
+    expect(rotated).toMatch(/新的 Webhook 签名密钥<\/dt><dd><code class="secret">[^<\s]{20,}</);
+    expect(rotated).toContain("有效签名密钥 2 个");
+    expect(disabled.status).toBe(200);
+    expect(await disabled.text()).toContain("停用原因：网站改版");
+    expect(refusedPortal.res.status).toBe(403);
+    expect(await refusedPortal.res.text()).toContain("本网站已停用（网站改版）");
+    expect(enabled.status).toBe(200);
+    expect(acceptedPortal.res.status).toBe(303);
+    const log = await app.container.console!.audit.page({ limit: 20 });
+    expect(log.items.filter((e) => e.actor === "wang" && e.outcome === "ok").map((e) => e.action)).toEqual([
+      "site.enable",
+      "site.disable",
+      "site.rotate",
+      "site.verify",
+      "site.register",
+      "sign-in",
+    ]);
+  });
+
+  test("a site signs in with its token, sees its notice with the deadline in working days, acknowledges, and sees why verification failed, then that it passed", async () => {
+    // Prepare
+    const { token } = await register("成都市人民政府网站", "510100", "/hook");
+    const documentId = await publishNotice();
+    const { browser, res } = await portalSignIn(token);
+    const wrongToken = await portalSignIn(`${token.slice(0, -4)}AAAA`);
+
+    // Act: the list and the notice
+    const list = await (await browser.get("/portal/")).text();
+    const noticeId = `${documentId}.${/^gst_([A-Za-z0-9]+)_/.exec(token)![1]}`;
+    const noticeHtml = await (await browser.get(`/portal/notices/${noticeId}`)).text();
+    const c = /name="_csrf" value="([^"]+)"/.exec(noticeHtml)![1]!;
+    const badUrl = await browser.post(`/portal/notices/${noticeId}/ack`, { _csrf: c, url: "转载页面" });
+    // the page reposts the text but leaves out the 发文字号
+    site.pages.set(
+      "/zwgk/1.html",
+      `<html><body><h1>${TITLE}</h1><p>各市（州）人民政府：</p><p>现将有关事项通知如下。</p><p>一、压实责任</p><p>各地要落实防汛责任。</p></body></html>`,
+    );
+    await browser.post(`/portal/notices/${noticeId}/ack`, { _csrf: c, url: `${site.origin}/zwgk/1.html` });
+    await runRepostQueues(app);
+    const failed = await (await browser.get(`/portal/notices/${noticeId}`)).text();
+    site.pages.set(
+      "/zwgk/2.html",
+      `<html><body><h1>${TITLE}</h1><p>${NUMBER}</p><p>各市（州）人民政府：</p><p>现将有关事项通知如下。</p><p>一、压实责任</p><p>各地要落实防汛责任。</p></body></html>`,
+    );
+    await browser.post(`/portal/notices/${noticeId}/ack`, { _csrf: c, url: `${site.origin}/zwgk/2.html` });
+    await runRepostQueues(app);
+    const passed = await (await browser.get(`/portal/notices/${noticeId}`)).text();
+    const otherSite = await browser.get(`/portal/notices/${documentId}.01JZZZZZZZZZZZZZZZZZZZZZZZ`);
+
+    // Assess
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/portal/");
+    expect(wrongToken.res.status).toBe(400);
+    expect(list).toContain(`《${TITLE}》`);
+    // published Tuesday 2025-06-03 with 3 working days: due Friday 2025-06-06; today counts
+    expect(list).toContain("截止 2025-06-06，还剩 4 个工作日");
+    expect(noticeHtml).toContain(`href="/documents/${documentId}.html"`);
+    expect(badUrl.status).toBe(400);
+    expect(await badUrl.text()).toMatch(/id="ack-url-error">请填写转载页面的完整地址/);
+    expect(failed).toContain("未通过");
+    expect(failed).toContain("转载页面上找不到发文字号");
+    expect(passed).toContain("已通过");
+    expect(passed).not.toContain('id="ack-url"');
+    expect(otherSite.status).toBe(404);
+  });
+
+  test("the compliance report lists the overdue site first, per region, level, site and document, and exports CSV", async () => {
+    // Prepare: two sites; one reposts in time, the other never does
+    const good = await register("成都市人民政府网站", "510100", "/good");
+    await register("绵阳市人民政府网站", "510700", "/late");
+    const documentId = await publishNotice();
+    const { browser } = await portalSignIn(good.token);
+    const noticeId = `${documentId}.${good.id}`;
+    const c = /name="_csrf" value="([^"]+)"/.exec(
+      await (await browser.get(`/portal/notices/${noticeId}`)).text(),
+    )![1]!;
+    site.pages.set(
+      "/zwgk/ok.html",
+      `<html><body><h1>${TITLE}</h1><p>${NUMBER}</p><p>各市（州）人民政府：</p><p>现将有关事项通知如下。</p><p>一、压实责任</p><p>各地要落实防汛责任。</p></body></html>`,
+    );
+    await browser.post(`/portal/notices/${noticeId}/ack`, { _csrf: c, url: `${site.origin}/zwgk/ok.html` });
+    await runRepostQueues(app);
+    clock.advanceSeconds(7 * 86_400);
+    const editor = new ConsoleBrowser(app);
+    await editor.signIn("zhang", PASSWORD);
+
+    // Act
+    const report = await (await editor.get("/console/compliance")).text();
+    const filtered = await (await editor.get("/console/compliance?region=510700")).text();
+    const invalid = await editor.get("/console/compliance?from=2025-02-30");
+    const csv = await editor.get("/console/compliance.csv?region=510100");
+
+    // Assess
+    const overdue = report.slice(report.indexOf("逾期未转载"), report.indexOf("按地区"));
+    expect(overdue).toContain("<strong>绵阳市人民政府网站</strong>（510700）");
+    expect(overdue).not.toContain("成都市人民政府网站");
+    const bySite = report.slice(report.indexOf("按网站"));
+    expect(bySite.indexOf("绵阳市人民政府网站")).toBeLessThan(bySite.indexOf("成都市人民政府网站"));
+    expect(report).toContain("按层级");
+    expect(report).toContain(`/console/documents/${documentId}`);
+    expect(filtered).not.toContain("成都市人民政府网站");
+    expect(invalid.status).toBe(400);
+    expect(await invalid.text()).toMatch(/id="c-from-error">from must be a real calendar date/);
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get("content-type")).toContain("text/csv");
+    const rows = (await csv.text()).trim().split("\n");
+    expect(rows[0]).toMatch(/^"site_id","site","region","level"/);
+    expect(rows.some((r) => r.includes("成都市人民政府网站"))).toBe(true);
+    expect(rows.some((r) => r.includes("绵阳市人民政府网站"))).toBe(false);
+  });
+});
