@@ -2,7 +2,8 @@ import { Hono, type MiddlewareHandler } from "hono";
 import type { Principal } from "../http/auth.js";
 import { readJsonBody } from "../http/body.js";
 import { jsonResponse } from "../http/json.js";
-import { InvalidEditionRequestError, PlacementRefusedError, problem } from "./errors.js";
+import { pageLimit } from "../http/query.js";
+import { PlacementRefusedError, problem } from "./errors.js";
 import type { EditionService } from "./service.js";
 
 type EditionsEnv = { Variables: { principal: Principal } };
@@ -12,17 +13,6 @@ const MAX_BODY_BYTES = 256 * 1024;
 /** A JSON body (exact media type, UTF-8, bounded, depth-checked: http/body.ts); empty reads as {}. */
 const jsonBody = (request: Request) =>
   readJsonBody(request, { maxBytes: MAX_BODY_BYTES, emptyAsObject: true, allowMissingType: true });
-
-function pageLimit(raw: string | undefined): number {
-  if (raw === undefined) return 50;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 200) {
-    throw new InvalidEditionRequestError("limit is invalid", [
-      problem("limit", "invalid", "limit must be an integer from 1 to 200"),
-    ]);
-  }
-  return n;
-}
 
 /**
  * The editions API, every route for editors. Mount with `app.route("/", createEditionsRoutes(…))`
