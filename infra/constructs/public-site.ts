@@ -23,14 +23,15 @@ import {
 import { HttpOrigin, S3BucketOrigin } from "aws-cdk-lib/aws-cloudfront-origins";
 import { Bucket, type IBucket } from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
-import { SEARCH_PARAMS } from "../../src/search/query.js";
+import { SEARCH_PAGE_PARAMS } from "../../src/search/query.js";
 
 /**
- * The query parameters public pages read: the search page's (src/search/query.ts) and `q` on an
- * archive item (hits marked). Only these are in the pages' cache key: any other query string is
- * served from the cache, so random ones cannot force uncached renders.
+ * The query parameters public pages read: the search page's (src/search/query.ts: the search and
+ * `start`, the first hit's number) and `q` on an archive item (hits marked). Only these are in the
+ * pages' cache key: any other query string is served from the cache, so random ones cannot force
+ * uncached renders (tests/infra/page-cache-key.test.ts shows the pages ignore them).
  */
-export const PAGE_QUERY_PARAMS: readonly string[] = [...new Set(["q", ...SEARCH_PARAMS])].sort();
+export const PAGE_QUERY_PARAMS: readonly string[] = [...new Set(["q", ...SEARCH_PAGE_PARAMS])].sort();
 
 /** Site paths of published authentic files, served from the site bucket. */
 export const PUBLISHED_FILE_PATTERNS = [

@@ -4,6 +4,7 @@ import type { Principal } from "../http/auth.js";
 import { isJsonType, isMultipartType, readJsonBody, readMultipart } from "../http/body.js";
 import { HttpProblem } from "../http/errors.js";
 import { jsonResponse } from "../http/json.js";
+import { pageLimit } from "../http/query.js";
 import { InvalidArchiveRequestError, problem, ScanTooLargeError } from "./errors.js";
 import type { Archive } from "./module.js";
 import type { ArchiveService, UploadedScan } from "./service.js";
@@ -47,17 +48,6 @@ async function boundedBody(request: Request, target: UploadTarget): Promise<Uint
     }
   }
   return out.subarray(0, length);
-}
-
-function pageLimit(raw: string | undefined): number {
-  if (raw === undefined) return 50;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 200) {
-    throw new InvalidArchiveRequestError("limit is invalid", [
-      problem("limit", "invalid", "limit must be an integer from 1 to 200"),
-    ]);
-  }
-  return n;
 }
 
 /**

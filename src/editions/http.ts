@@ -2,6 +2,7 @@ import { Hono, type MiddlewareHandler } from "hono";
 import type { Principal } from "../http/auth.js";
 import { readJsonBody } from "../http/body.js";
 import { jsonResponse } from "../http/json.js";
+import { pageLimit } from "../http/query.js";
 import { InvalidEditionRequestError, PlacementRefusedError, problem } from "./errors.js";
 import type { EditionService } from "./service.js";
 
@@ -36,17 +37,6 @@ function parseOverride(body: unknown): { reason: string } | undefined {
     ]);
   }
   return { reason: reason.trim() };
-}
-
-function pageLimit(raw: string | undefined): number {
-  if (raw === undefined) return 50;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 200) {
-    throw new InvalidEditionRequestError("limit is invalid", [
-      problem("limit", "invalid", "limit must be an integer from 1 to 200"),
-    ]);
-  }
-  return n;
 }
 
 /**

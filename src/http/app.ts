@@ -29,6 +29,7 @@ import {
 import { errorResponse, HttpProblem } from "./errors.js";
 import { jsonResponse } from "./json.js";
 import { buildOpenApiDocument } from "./openapi.js";
+import { pageLimit } from "./query.js";
 
 export interface AppDependencies {
   readonly config: Pick<Config, "limits" | "gazette" | "mode"> & Partial<Pick<Config, "publishing">>;
@@ -170,17 +171,6 @@ function listFilter(query: Record<string, string>): ListFilter {
     policy: query.policy === undefined ? undefined : query.policy === "true",
     q: query.q,
   };
-}
-
-function pageLimit(raw: string | undefined): number {
-  if (raw === undefined) return 50;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 200) {
-    throw new HttpProblem(400, [
-      { code: "invalid", field: "limit", message: "limit must be an integer from 1 to 200" },
-    ]);
-  }
-  return n;
 }
 
 /** The HTTP API and public site: one app for Lambda (hono/aws-lambda) and for the local server. */

@@ -65,9 +65,21 @@ export function pathParam(name: string, description?: string) {
   } as const;
 }
 
+/** Page sizes of every paged list (src/http/query.ts: pageLimit reads `limit` by these). */
+export const PAGE_LIMIT = { default: 50, min: 1, max: 200 } as const;
+
 /** `limit` and `cursor` query parameters of paged lists. */
 export const PAGE_PARAMS = [
-  { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 200, default: 50 } },
+  {
+    name: "limit",
+    in: "query",
+    schema: {
+      type: "integer",
+      minimum: PAGE_LIMIT.min,
+      maximum: PAGE_LIMIT.max,
+      default: PAGE_LIMIT.default,
+    },
+  },
   { name: "cursor", in: "query", schema: { type: "string" } },
 ] as const;
 

@@ -3,6 +3,7 @@ import type { Principal } from "../http/auth.js";
 import { readJsonBody } from "../http/body.js";
 import { HttpProblem } from "../http/errors.js";
 import { jsonResponse } from "../http/json.js";
+import { pageLimit } from "../http/query.js";
 import type { Platform } from "../platform/ports.js";
 import type { RepostAcknowledgements } from "./acks.js";
 import {
@@ -26,17 +27,6 @@ const MAX_BODY_BYTES = 64 * 1024;
 /** A JSON body (exact media type, UTF-8, bounded, depth-checked: http/body.ts); empty reads as {}. */
 const jsonBody = (request: Request) =>
   readJsonBody(request, { maxBytes: MAX_BODY_BYTES, emptyAsObject: true, allowMissingType: true });
-
-function pageLimit(raw: string | undefined): number {
-  if (raw === undefined) return 50;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 200) {
-    throw new InvalidRepostRequestError("limit is invalid", [
-      problem("limit", "invalid", "limit must be an integer from 1 to 200"),
-    ]);
-  }
-  return n;
-}
 
 /** What a site (and an editor) sees of a notice. */
 export function noticeView(n: RepostNotice, now: Date, baseUrl: string) {

@@ -143,7 +143,12 @@ async function startLocked(
   completionTimer.unref();
   const hostname = options.hostname ?? "127.0.0.1";
   const server = await new Promise<ReturnType<typeof serve>>((resolvePromise, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname }, () => resolvePromise(s));
+    const fetch = async (request: Request, env: unknown) => {
+      const response = await app.fetch(request, env);
+      if (response.status === 413) await drainRefusedBody(request);
+      return response;
+    };
+    const s = serve({ fetch, port: config.port, hostname }, () => resolvePromise(s));
     s.once("error", reject);
   });
   const address = server.address() as AddressInfo;
@@ -168,4 +173,34 @@ async function startLocked(
       lock.release();
     },
   };
+}
+
+/** The largest refused body the server still reads to its end (as @hono/node-server's own cap). */
+const DRAIN_REFUSED_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A body refused by its declared length (413) is read to its end before the answer goes out.
+ * Otherwise the server answers at once and @hono/node-server drains the rest for only 500 ms
+ * before closing the socket: a client still uploading (a slow link, a loaded machine) then sees
+ * a connection reset instead of the 413. Bodies declared over DRAIN_REFUSED_BYTES are not read.
+ */
+async function drainRefusedBody(request: Request): Promise<void> {
+  if (!request.body || request.bodyUsed || request.body.locked) return;
+  const declared = Number(request.headers.get("content-length") ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > DRAIN_REFUSED_BYTES) return;
+  const reader = request.body.getReader();
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      total += value.byteLength;
+      if (total > DRAIN_REFUSED_BYTES) {
+        await reader.cancel();
+        return;
+      }
+    }
+  } catch {
+    // The client went away: nothing to answer.
+  }
 }

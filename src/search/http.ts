@@ -9,7 +9,7 @@ import { SearchQueryError, SearchUnavailableError } from "./errors.js";
 import { publishedEditionIds, SEARCH_REINDEX_EVENT, type SearchReindexEvent } from "./gazette.js";
 import { renderSearchPage } from "./page.js";
 import type { SearchIndex, SearchQuery, SearchResult } from "./ports.js";
-import { queryFromParams } from "./query.js";
+import { queryFromParams, SEARCH_PARAMS } from "./query.js";
 
 /** Results change as editions are published; a short shared cache absorbs repeated queries. */
 const CACHE = "public, max-age=60";
@@ -106,7 +106,9 @@ export function createSearchRoutes(deps: {
       const q = params.get("q") ?? undefined;
       return page(400, { gazette: deps.gazette, query: q ? { q } : {}, errors: error.problems });
     }
-    const asked = [...params.keys()].length > 0;
+    // A search was asked for when one of its parameters is there; others (utm_source=…) are not
+    // read, so the page is the same with or without them, as CloudFront's cache key assumes.
+    const asked = SEARCH_PARAMS.some((name) => params.has(name));
     if (!asked) return page(200, { gazette: deps.gazette, query });
     try {
       const result = await deps.search.search(query);

@@ -77,6 +77,12 @@ export const SEARCH_PARAMS = [
 ] as const;
 const PARAMS: readonly string[] = SEARCH_PARAMS;
 
+/**
+ * What the search page reads: the search's parameters and `start`, the number of its first hit
+ * on this page (its "next" link carries it). CloudFront keys the page on these (PAGE_QUERY_PARAMS).
+ */
+export const SEARCH_PAGE_PARAMS = [...SEARCH_PARAMS, "start"] as const;
+
 /** A SearchQuery from URL parameters; unknown parameters are ignored, bad values refused. */
 export function queryFromParams(params: URLSearchParams): SearchQuery {
   const problems: FieldProblem[] = [];

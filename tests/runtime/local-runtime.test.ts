@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -77,5 +78,54 @@ describe("local runtime (npm start)", () => {
     });
     expect(runtime.editorTokenSource).toBe("env");
     expect(ok.status).toBe(200);
+  });
+  it("answers a body refused by its declared length with 413 once the client has sent it, instead of closing the connection under it", async () => {
+    // Prepare: a 40 MiB JSON body, declared up front; the client sends it only after a pause longer
+    // than the 500 ms @hono/node-server drains a refused body before closing the socket
+    const dataDir = mkdtempSync(join(tmpdir(), "gazette-local-"));
+    dirs.push(dataDir);
+    const runtime = await start(dataDir);
+    const { port } = new URL(runtime.url);
+    const size = 40 * 1024 * 1024;
+    const socket = connect(Number(port), "127.0.0.1");
+    let answer = "";
+    let closedWhileSending = false;
+    let sending = true;
+    socket.on("data", (chunk) => {
+      answer += chunk.toString("latin1");
+    });
+    socket.on("close", () => {
+      if (sending) closedWhileSending = true;
+    });
+    socket.on("error", () => {
+      if (sending) closedWhileSending = true;
+    });
+    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+
+    // Act
+    socket.write(
+      `POST /api/documents HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${runtime.editorToken}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${size}\r\n\r\n`,
+    );
+    await new Promise((r) => setTimeout(r, 1500));
+    const chunk = Buffer.alloc(1024 * 1024, 0x20);
+    for (let sent = 0; sent < size && !closedWhileSending; sent += chunk.length) {
+      if (!socket.write(chunk)) await new Promise((r) => socket.once("drain", r));
+    }
+    sending = false;
+    const status = await new Promise<string>((resolve) => {
+      const done = () => resolve(answer.split("\r\n")[0] ?? "");
+      if (/\r\n\r\n[\s\S]*\}/.test(answer)) done();
+      else {
+        socket.on("data", () => /\r\n\r\n[\s\S]*\}/.test(answer) && done());
+        socket.on("close", done);
+      }
+    });
+    socket.destroy();
+
+    // Assess
+    expect(closedWhileSending).toBe(false);
+    expect(status).toBe("HTTP/1.1 413 Payload Too Large");
+    expect(answer).toContain('"code":"too_large"');
   });
 });

@@ -80,6 +80,16 @@ describe("embedded search: a long query one or two characters off", () => {
     expect(nearMissMatch("执行领导带班值")).toBeUndefined();
   });
 
+  it("does not loosen a segment longer than forty characters", () => {
+    // Prepare
+    const long = "国务院办公厅关于印发加强安全生产工作的通知各市州人民政府省部门现将方案给你们请认真贯彻执行";
+
+    // Assess
+    expect(Array.from(long).length).toBeGreaterThan(41);
+    expect(nearMissMatch(long)).toBeUndefined();
+    expect(nearMissMatch(Array.from(long).slice(0, 40).join(""))).toBeDefined();
+  });
+
   it("does not take halves far apart for a near miss", async () => {
     // Prepare
     await index.index([

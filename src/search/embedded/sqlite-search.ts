@@ -710,6 +710,8 @@ export function bigramMatch(folded: string): string | undefined {
 
 /** A phrase of at least this many tokens may match with a token or two missing (see nearMissMatch). */
 const NEAR_MISS_MIN_TOKENS = 7;
+/** Longest segment loosened, in tokens (each cut is one clause; longer queries stay exact). */
+const NEAR_MISS_MAX_TOKENS = 40;
 /** Tokens allowed between the two halves of a near miss: what the text has in place of the gap. */
 const NEAR_MISS_DISTANCE = 4;
 
@@ -718,8 +720,8 @@ const NEAR_MISS_DISTANCE = 4;
  * or more (eight Han characters) matches as its two halves close together, with one or two
  * consecutive tokens of the query left out between them (any such cut; three tokens a half or more). One character typed
  * that the text lacks, lacked that it has, or typed differently costs at most two bigrams, so
- * 海域工程排放油废水许可办法 finds 海域工程排放油廢（污）水許可辦法. Undefined when no segment is
- * long enough.
+ * 海域工程排放油废水许可办法 finds 海域工程排放油廢（污）水許可辦法. A segment longer than
+ * NEAR_MISS_MAX_TOKENS stays exact. Undefined when no segment is loosened.
  */
 export function nearMissMatch(folded: string): string | undefined {
   const parts: string[] = [];
@@ -727,7 +729,7 @@ export function nearMissMatch(folded: string): string | undefined {
   for (const segment of segments(folded)) {
     const { tokens, prefix } = segmentPhrase(segment);
     const whole = `"${tokens.join(" ")}"${prefix ? " *" : ""}`;
-    if (prefix || tokens.length < NEAR_MISS_MIN_TOKENS) {
+    if (prefix || tokens.length < NEAR_MISS_MIN_TOKENS || tokens.length > NEAR_MISS_MAX_TOKENS) {
       parts.push(whole);
       continue;
     }
