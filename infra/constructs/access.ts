@@ -27,8 +27,10 @@ import type { IQueue } from "aws-cdk-lib/aws-sqs";
  *   `sitePublishPolicy` and `documentContentReadPolicy`.
  * - Staging (src/platform/blob-policy.ts), a bucket of its own: intake (api) stages a long
  *   document's content and an uploaded original there, reads it back until it is promoted, and
- *   deletes it after promotion or when the request fails; the tick's outbox relay promotes what a
- *   request left staged (reads it, writes `documents/` and `originals/`) or deletes it. The only
+ *   deletes it after promotion or when the request fails; archive ingest (api) does the same with
+ *   multipart scans, which page units (archive) read from staging until promoted; the tick's
+ *   outbox relay promotes what a request left staged (reads it, writes `documents/`, `originals/`
+ *   and `archive/scans/`) or deletes it. The only
  *   s3:DeleteObject anyone holds, and only there.
  */
 export interface BlobAccess {
@@ -53,10 +55,12 @@ export const BLOB_ACCESS = {
   archive: {
     read: ["archive/scans/", "archive/jobs/", "archive/items/"],
     write: ["archive/jobs/", "archive/items/"],
+    // Page units read an uploaded scan from staging until ingest (or the tick) has promoted it.
+    staging: ["read"],
   },
   tick: {
     read: [],
-    write: ["documents/", "originals/"],
+    write: ["documents/", "originals/", "archive/scans/"],
     staging: ["read", "delete"],
   },
 } as const satisfies Record<string, BlobAccess>;

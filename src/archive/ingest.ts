@@ -4,15 +4,19 @@
  * Reads: the request (multipart scan files, scan keys already in the blob store, text documents),
  *   and for scan keys the blobs they name.
  * Checks every file (inspectScan) BEFORE storing anything: a bad file refuses the whole request.
- * Writes: the originals (content-addressed blobs, records.ts `scanKey`) or the texts
- *   (`textKey`), the job record (`jobPk`/`JOB_SK`), then one "archive" queue message per page
- *   (scans) or per document (texts). Without its messages the job is deleted again.
+ * Writes: the texts (`textKey`), or multipart scans staged under staging/<job>/ (with an outbox
+ *   entry), the job record (`jobPk`/`JOB_SK`), then one "archive" queue message per page (scans)
+ *   or per document (texts), then promotes the staged scans to their content-addressed keys
+ *   (records.ts `scanKey`, write-once). Without its messages the job is deleted again (and its
+ *   staged scans): a refused or failed request leaves nothing under archive/scans/.
  * Direct uploads: `requestUpload` answers the scan's content-addressed key and the URL to PUT it
  *   to (none when it is stored already); `storeUpload` stores an embedded-mode upload's body once.
  */
 import { ulid } from "ulid";
+import { stagingKey } from "../platform/blob-policy.js";
 import { ConditionFailedError } from "../platform/errors.js";
-import type { Platform } from "../platform/ports.js";
+import { addToOutbox, promoteFromOutbox, type StagedBlob } from "../platform/outbox.js";
+import type { Platform, RecordKey } from "../platform/ports.js";
 import {
   ArchiveConflictError,
   ArchiveNotFoundError,
@@ -116,15 +120,20 @@ export class ArchiveIngest {
     const inspectScan = await inspector();
     const inspected = files.map((f) => ({ ...f, ...inspectScan(f.bytes, f.field, this.limits) }));
     this.checkPageTotal(inspected.reduce((n, f) => n + f.pages, 0));
-    const stored: ScanFile[] = [];
+    // The job's id is known before anything is stored: it owns the staged copies.
+    const id = this.newId();
+    const scanFiles: ScanFile[] = [];
+    const staged: StagedBlob[] = [];
+    const bytesOf = new Map<string, Uint8Array>();
     for (const f of inspected) {
       const key = scanKey(sha256(f.bytes), f.format);
-      await ignoreConflict(
-        this.platform.blobs.put(key, f.bytes, { contentType: SCAN_CONTENT_TYPES[f.format], ifAbsent: true }),
-      );
-      stored.push({ key, name: f.name, format: f.format, pages: f.pages });
+      scanFiles.push({ key, name: f.name, format: f.format, pages: f.pages });
+      // A scan already stored under its hash needs no new write (archive/scans/ is write-once).
+      if (bytesOf.has(key) || (await this.platform.blobs.head(key))) continue;
+      bytesOf.set(key, f.bytes);
+      staged.push({ staged: stagingKey(id, key), final: key, contentType: SCAN_CONTENT_TYPES[f.format] });
     }
-    return this.createScanJob(stored, meta, by);
+    return this.createScanJob(scanFiles, meta, by, id, { staged, bytesOf });
   }
 
   /**
@@ -261,16 +270,18 @@ export class ArchiveIngest {
     }
   }
 
-  private createScanJob(
+  private async createScanJob(
     files: ScanFile[],
     meta: { edition: EditionInfo; script: Script | "auto" },
     by: string,
-  ) {
+    id: string = this.newId(),
+    upload?: { staged: readonly StagedBlob[]; bytesOf: ReadonlyMap<string, Uint8Array> },
+  ): Promise<ArchiveJob> {
     const pages: PagePlan[] = files.flatMap((f, file) =>
       Array.from({ length: f.pages }, (_, pageInFile) => ({ file, pageInFile })),
     );
-    return this.createJob({
-      id: this.newId(),
+    const job: ArchiveJob = {
+      id,
       kind: "scans",
       status: "queued",
       createdAt: nowIso(this.platform),
@@ -280,7 +291,63 @@ export class ArchiveIngest {
       pages,
       documents: 0,
       script: meta.script,
-    });
+    };
+    if (!upload?.staged.length) return this.createJob(job);
+    return this.createStagedScanJob(job, upload.staged, upload.bytesOf);
+  }
+
+  /**
+   * Uploaded scans go under archive/scans/, which is write-once (and public): nothing may be
+   * written there for a request that then fails. As intake does (documents/intake.ts), the scans
+   * are staged under staging/<job>/<final key> with an outbox entry noting them, the job record
+   * (naming the final keys) is the commit point, its messages are sent, and only then are the
+   * scans promoted to their content-addressed keys and the staged copies deleted. A failure before
+   * that deletes the staged copies (and the job); a crash leaves the outbox entry, whose relay
+   * (the tick) promotes them if the job was committed or deletes them if it never was. Page units
+   * read a scan from its staged copy until it is promoted (page-unit.ts).
+   */
+  private async createStagedScanJob(
+    job: ArchiveJob,
+    staged: readonly StagedBlob[],
+    bytesOf: ReadonlyMap<string, Uint8Array>,
+  ): Promise<ArchiveJob> {
+    const now = this.platform.clock.now();
+    const written: string[] = [];
+    let outbox: RecordKey | undefined;
+    try {
+      outbox = await addToOutbox(
+        this.platform.records,
+        {
+          requires: { pk: jobPk(job.id), sk: JOB_SK },
+          orphans: staged.map((s) => s.staged),
+          promote: staged,
+        },
+        now,
+      );
+      for (const item of staged) {
+        await this.platform.blobs.put(item.staged, bytesOf.get(item.final)!, {
+          contentType: item.contentType,
+          ifAbsent: true,
+        });
+        written.push(item.staged);
+      }
+      await this.createJob(job);
+    } catch (error) {
+      const left = await Promise.all(
+        written.map((key) =>
+          this.platform.blobs.delete(key).then(
+            () => true,
+            () => false,
+          ),
+        ),
+      );
+      // Left behind, the relay drops the entry and deletes them once the job is known never to exist.
+      if (outbox && left.every(Boolean)) await this.platform.records.delete(outbox).catch(() => undefined);
+      throw error;
+    }
+    // Committed and queued: promote now; on failure the relay (tick) finishes it.
+    await promoteFromOutbox(this.platform, outbox, staged).catch(() => undefined);
+    return job;
   }
 
   private async createJob(job: ArchiveJob): Promise<ArchiveJob> {

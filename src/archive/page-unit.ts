@@ -12,6 +12,7 @@
  * nothing; a page that cannot be read (or keeps failing) is recorded as failed and the job goes
  * on. The job is marked running on its first unit. Completion (completion.ts) runs after it.
  */
+import { stagingKey } from "../platform/blob-policy.js";
 import { PermanentMessageError } from "../platform/errors.js";
 import type { Platform, StoredRecord } from "../platform/ports.js";
 import { PageUnreadableError } from "./errors.js";
@@ -118,7 +119,10 @@ export class PageUnit {
     const plan = job.pages[index];
     if (!plan) throw new PageUnreadableError(`The job has no page ${index}`);
     const file = job.files[plan.file]!;
-    const blob = await this.platform.blobs.get(file.key);
+    // Until ingest (or the outbox relay) has promoted it, an uploaded scan is still staged.
+    const blob =
+      (await this.platform.blobs.get(file.key)) ??
+      (await this.platform.blobs.get(stagingKey(job.id, file.key)));
     if (!blob) throw new Error(`Scan ${file.key} is missing`);
     const { rasterisePage, encodePng, readPage } = await imaging();
     const raster = rasterisePage(blob.bytes, file.format, plan.pageInFile, this.options.limits);

@@ -21,8 +21,9 @@ import type { BlobStore, Platform, RecordKey, RecordStore } from "./ports.js";
 export const OUTBOX_PARTITION = "OUTBOX";
 
 export interface OutboxEntry {
-  readonly queue: string;
-  readonly body: string;
+  /** The event to send once `requires` is committed; an entry without one only promotes blobs. */
+  readonly queue?: string | undefined;
+  readonly body?: string | undefined;
   /** The record whose commit the event announces. */
   readonly requires: RecordKey;
   /**
@@ -86,11 +87,21 @@ export async function addToOutbox(
 export async function sendFromOutbox(
   platform: Pick<Platform, "records" | "queues" | "blobs">,
   key: RecordKey,
-  entry: Pick<OutboxEntry, "queue" | "body" | "promote">,
+  entry: Partial<Pick<OutboxEntry, "queue" | "body" | "promote">>,
 ): Promise<void> {
   if (entry.promote?.length) await promoteStaged(platform.blobs, entry.promote);
-  await platform.queues.send(entry.queue, [{ body: entry.body }]);
+  if (entry.queue && entry.body !== undefined)
+    await platform.queues.send(entry.queue, [{ body: entry.body }]);
   await platform.records.delete(key);
+}
+
+/** Completes an entry that only promotes staged blobs (archive scans): promotes, then deletes it. */
+export function promoteFromOutbox(
+  platform: Pick<Platform, "records" | "queues" | "blobs">,
+  key: RecordKey,
+  promote: readonly StagedBlob[],
+): Promise<void> {
+  return sendFromOutbox(platform, key, { promote });
 }
 
 export interface OutboxRelayResult {

@@ -178,7 +178,7 @@ const EXPECTED: Record<string, string[]> = {
   // The outbox relay promotes staged blobs a request left (or deletes a failed request's).
   "gazette-repost-tick": [
     ...TABLE,
-    ...blob("PutObject", "documents/", "originals/"),
+    ...blob("PutObject", "documents/", "originals/", "archive/scans/"),
     ...staging("GetObject", "DeleteObject"),
     ...send("repost-delivery", "events", "repost-tick-failures"),
   ],
@@ -187,6 +187,8 @@ const EXPECTED: Record<string, string[]> = {
     ...blob("GetObject", "archive/scans/", "archive/jobs/", "archive/items/"),
     ...blob("PutObject", "archive/jobs/", "archive/items/"),
     ...LIST_BLOB,
+    // Page units read an uploaded scan from staging until it is promoted.
+    ...staging("GetObject"),
     ...send("archive-dlq"),
     ...consume("archive"),
   ],
