@@ -15,8 +15,8 @@
 import { ulid } from "ulid";
 import { stagingKey } from "../platform/blob-policy.js";
 import { ConditionFailedError } from "../platform/errors.js";
-import { addToOutbox, promoteFromOutbox, type StagedBlob } from "../platform/outbox.js";
-import type { Platform, RecordKey } from "../platform/ports.js";
+import { commitWithStaged, promoteFromOutbox, type StagedBlob } from "../platform/outbox.js";
+import type { Platform } from "../platform/ports.js";
 import {
   ArchiveConflictError,
   ArchiveNotFoundError,
@@ -38,16 +38,7 @@ import {
   uploadRequestSchema,
 } from "./model.js";
 import type { Script } from "./ocr/engine.js";
-import {
-  type ArchiveMessage,
-  ignoreConflict,
-  JOB_SK,
-  jobPk,
-  nowIso,
-  scanKey,
-  sha256,
-  textKey,
-} from "./records.js";
+import { type ArchiveMessage, JOB_SK, jobPk, nowIso, scanKey, sha256, textKey } from "./records.js";
 import { SCAN_CONTENT_TYPES, type ScanFormat, type ScanLimits } from "./scan-format.js";
 import { type PresignedUpload, UPLOAD_TTL_SECONDS, type UploadTarget, type UploadUrls } from "./uploads.js";
 
@@ -311,40 +302,13 @@ export class ArchiveIngest {
     staged: readonly StagedBlob[],
     bytesOf: ReadonlyMap<string, Uint8Array>,
   ): Promise<ArchiveJob> {
-    const now = this.platform.clock.now();
-    const written: string[] = [];
-    let outbox: RecordKey | undefined;
-    try {
-      outbox = await addToOutbox(
-        this.platform.records,
-        {
-          requires: { pk: jobPk(job.id), sk: JOB_SK },
-          orphans: staged.map((s) => s.staged),
-          promote: staged,
-        },
-        now,
-      );
-      for (const item of staged) {
-        await this.platform.blobs.put(item.staged, bytesOf.get(item.final)!, {
-          contentType: item.contentType,
-          ifAbsent: true,
-        });
-        written.push(item.staged);
-      }
-      await this.createJob(job);
-    } catch (error) {
-      const left = await Promise.all(
-        written.map((key) =>
-          this.platform.blobs.delete(key).then(
-            () => true,
-            () => false,
-          ),
-        ),
-      );
-      // Left behind, the relay drops the entry and deletes them once the job is known never to exist.
-      if (outbox && left.every(Boolean)) await this.platform.records.delete(outbox).catch(() => undefined);
-      throw error;
-    }
+    const outbox = await commitWithStaged(
+      this.platform,
+      { requires: { pk: jobPk(job.id), sk: JOB_SK } },
+      staged.map((item) => ({ ...item, bytes: bytesOf.get(item.final)! })),
+      () => this.createJob(job),
+      this.platform.clock.now(),
+    );
     // Committed and queued: promote now; on failure the relay (tick) finishes it.
     await promoteFromOutbox(this.platform, outbox, staged).catch(() => undefined);
     return job;

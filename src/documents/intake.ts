@@ -10,7 +10,7 @@ import type { IntakeLimits } from "../config.js";
 import { RecordStorePersistenceLayer } from "../idempotency/record-store-persistence.js";
 import { stagingKey } from "../platform/blob-policy.js";
 import { ConditionFailedError } from "../platform/errors.js";
-import { addToOutbox, type StagedBlob, sendFromOutbox } from "../platform/outbox.js";
+import { commitWithStaged, type StagedBlob, sendFromOutbox } from "../platform/outbox.js";
 import type { Platform, RecordKey, WriteCondition } from "../platform/ports.js";
 import {
   DocumentNotFoundError,
@@ -289,48 +289,30 @@ export class DocumentIntake {
         contentType: "application/json",
       });
     }
-    const written: string[] = [];
-    let outbox: RecordKey | undefined;
     const event = acceptedEvent(document);
+    let outbox: RecordKey;
     try {
       // The audit event is noted before the commit, so it cannot be lost after it (outbox.ts).
-      outbox = await addToOutbox(
-        platform.records,
-        {
-          queue: EVENTS_QUEUE,
-          body: JSON.stringify(event),
-          requires: docKeys(document.id),
-          orphans: staged.map((s) => s.staged),
-          promote: staged,
-        },
+      outbox = await commitWithStaged(
+        platform,
+        { queue: EVENTS_QUEUE, body: JSON.stringify(event), requires: docKeys(document.id) },
+        staged.map((item) => ({
+          ...item,
+          bytes: item.final === source.blobKey ? request.docx!.bytes : stored.content!.bytes,
+        })),
+        () =>
+          platform.records.put(
+            {
+              ...docKeys(document.id),
+              data: stored.record,
+              index: { gsi1pk: DOCUMENTS_INDEX, gsi1sk: `${document.receivedAt}#${document.id}` },
+            },
+            { kind: "absent" },
+          ),
         now,
-      );
-      for (const item of staged) {
-        const bytes = item.final === source.blobKey ? request.docx!.bytes : stored.content!.bytes;
-        await platform.blobs.put(item.staged, bytes, { contentType: item.contentType, ifAbsent: true });
-        written.push(item.staged);
-      }
-      await platform.records.put(
-        {
-          ...docKeys(document.id),
-          data: stored.record,
-          index: { gsi1pk: DOCUMENTS_INDEX, gsi1sk: `${document.receivedAt}#${document.id}` },
-        },
-        { kind: "absent" },
       );
     } catch (error) {
       await this.releaseClaims(claims, document.id);
-      const left = await Promise.all(
-        written.map((key) =>
-          platform.blobs.delete(key).then(
-            () => true,
-            () => false,
-          ),
-        ),
-      );
-      // Left behind (the staged blobs could not be deleted either), the relay drops the entry and
-      // deletes them once its document is known never to have been written.
-      if (outbox && left.every(Boolean)) await platform.records.delete(outbox).catch(() => undefined);
       throw error;
     }
     await this.announce(outbox, event, staged);

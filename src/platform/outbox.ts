@@ -95,6 +95,55 @@ export async function sendFromOutbox(
   await platform.records.delete(key);
 }
 
+/** A blob to stage: where it goes and its bytes. */
+export interface StagedUpload extends StagedBlob {
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * Stages blobs for a record and commits it, so that a failure leaves nothing behind: notes the
+ * entry in the outbox (with the blobs as orphans and promotions), writes each blob under its staged
+ * key, then runs `commit` (the record that owns them). On any failure the staged blobs written are
+ * deleted and, when all of them are gone, the entry too (otherwise its relay deletes them once the
+ * record is known never to have been written); the error is rethrown. Returns the entry's key,
+ * for `sendFromOutbox` after the commit.
+ */
+export async function commitWithStaged(
+  platform: Pick<Platform, "records" | "blobs">,
+  entry: Omit<OutboxEntry, "createdAt" | "orphans" | "promote">,
+  uploads: readonly StagedUpload[],
+  commit: () => Promise<unknown>,
+  now: Date,
+): Promise<RecordKey> {
+  const written: string[] = [];
+  let outbox: RecordKey | undefined;
+  try {
+    const promote = uploads.map(({ staged, final, contentType }) => ({ staged, final, contentType }));
+    outbox = await addToOutbox(
+      platform.records,
+      { ...entry, orphans: promote.map((s) => s.staged), promote },
+      now,
+    );
+    for (const item of uploads) {
+      await platform.blobs.put(item.staged, item.bytes, { contentType: item.contentType, ifAbsent: true });
+      written.push(item.staged);
+    }
+    await commit();
+    return outbox;
+  } catch (error) {
+    const left = await Promise.all(
+      written.map((key) =>
+        platform.blobs.delete(key).then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
+    if (outbox && left.every(Boolean)) await platform.records.delete(outbox).catch(() => undefined);
+    throw error;
+  }
+}
+
 /** Completes an entry that only promotes staged blobs (archive scans): promotes, then deletes it. */
 export function promoteFromOutbox(
   platform: Pick<Platform, "records" | "queues" | "blobs">,
