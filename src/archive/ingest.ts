@@ -17,6 +17,7 @@ import { stagingKey } from "../platform/blob-policy.js";
 import { ConditionFailedError } from "../platform/errors.js";
 import { commitWithStaged, promoteFromOutbox, type StagedBlob } from "../platform/outbox.js";
 import type { Platform } from "../platform/ports.js";
+import * as z from "../platform/zod-mini.js";
 import {
   ArchiveConflictError,
   ArchiveNotFoundError,
@@ -242,7 +243,7 @@ export class ArchiveIngest {
   }
 
   private parseScanMetadata(metadata: unknown): { edition: EditionInfo; script: Script | "auto" } {
-    const schema = editionInfoSchema.extend({ script: scanKeyIngestSchema.shape.script });
+    const schema = z.extend(editionInfoSchema, { script: scanKeyIngestSchema.shape.script });
     const parsed = schema.safeParse(metadata ?? {});
     if (!parsed.success) throw new InvalidArchiveRequestError("invalid metadata", zodProblems(parsed.error));
     const { script, ...edition } = parsed.data;
