@@ -47,7 +47,7 @@ export function functionBundleSpecs(): Array<{ name: string; spec: FunctionBundl
 export const PEER_SPEC: FunctionBundleSpec = { entry: "bench/lambda-peer.ts" };
 
 /** The environment the stack gives a function (names only matter; nothing is called at import). */
-const LAMBDA_ENV = {
+export const LAMBDA_ENV = {
   AWS_REGION: "eu-west-1",
   GAZETTE_MODE: "aws",
   GAZETTE_PUBLISHING: "queued",

@@ -48,6 +48,18 @@ export const BLOB_ACCESS = {
     write: ["originals/", "documents/", "archive/scans/", "archive/jobs/", "archive/items/"],
     staging: ["read", "write", "delete"],
   },
+  // Document intake (POST /api/documents): stages content and .docx originals, reads them until
+  // promoted, writes them under documents/ and originals/.
+  documents: {
+    read: ["documents/"],
+    write: ["originals/", "documents/"],
+    staging: ["read", "write", "delete"],
+  },
+  // Previews read the documents' content; they write nothing.
+  preview: {
+    read: ["documents/", "editions/"],
+    write: [],
+  },
   publisher: {
     read: ["documents/", "editions/"],
     write: ["documents/", "editions/"],

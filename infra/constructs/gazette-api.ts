@@ -14,7 +14,7 @@ import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct, type IConstruct } from "constructs";
-import type { RouteDeclaration } from "../../src/http/route-declaration.js";
+import { type ApiFunction, lambdaOf, type RouteDeclaration } from "../../src/http/route-declaration.js";
 import { HTTP_SURFACE } from "../../src/http/surface.js";
 
 /** An OIDC issuer whose JWTs authorise editor calls instead of IAM (SigV4). */
@@ -26,8 +26,17 @@ export interface JwtAuthSettings {
 }
 
 export interface GazetteApiProps {
-  /** The function that serves every route (Hono app, payload format 2.0). */
+  /**
+   * The `api` function (Hono app, payload format 2.0): every route not declared for another
+   * function, the public pages and the closed `/api/{proxy+}`.
+   */
   readonly handler: IFunction;
+  /**
+   * The other functions behind the API, by name (route declarations: `lambda`): every declared
+   * route is sent to its own. Synthesis fails when a route's function is missing.
+   * @default - none (then no route may be declared for another function)
+   */
+  readonly functions?: Readonly<Partial<Record<Exclude<ApiFunction, "api">, IFunction>>>;
   /**
    * The route table.
    * @default GAZETTE_ROUTES - generated from the app's declared HTTP surface
@@ -69,6 +78,8 @@ export interface GazetteRouteSpec {
   readonly method: HttpMethod;
   readonly path: string;
   readonly access: "public" | "editor" | "site";
+  /** The function the route goes to. @default "api" */
+  readonly lambda?: ApiFunction;
 }
 
 /** Steady requests per second and burst of one route (API Gateway route-level throttling). */
@@ -110,6 +121,9 @@ export function apiGatewayRoutes(surface: readonly RouteDeclaration[]): GazetteR
     if (existing && existing.access !== route.access) {
       throw new Error(`GazetteApi: ${key} is declared both ${existing.access} and ${route.access}`);
     }
+    if (existing && lambdaOf(existing) !== lambdaOf(route)) {
+      throw new Error(`GazetteApi: ${key} is declared for both ${lambdaOf(existing)} and ${lambdaOf(route)}`);
+    }
     routes.set(key, route);
   };
   add({ method: HttpMethod.GET, path: "/", access: "public" });
@@ -134,9 +148,16 @@ export function apiGatewayRoutes(surface: readonly RouteDeclaration[]): GazetteR
       if (/\{[^}]*\+\}/.test(declared.path)) {
         throw new Error(`GazetteApi: ${where}: API routes name their path parameters, no greedy {x+}`);
       }
-      add({ method: declared.method as HttpMethod, path: declared.path, access: declared.access });
+      add({
+        method: declared.method as HttpMethod,
+        path: declared.path,
+        access: declared.access,
+        lambda: lambdaOf(declared),
+      });
     } else if (declared.access !== "public") {
       throw new Error(`GazetteApi: ${where} is outside /api/ and not public; put editor routes under /api/`);
+    } else if (lambdaOf(declared) !== "api") {
+      throw new Error(`GazetteApi: ${where}: public pages are served by the api function (GET /{proxy+})`);
     }
     // Public pages outside /api/ are served by GET / and GET /{proxy+}.
   }
@@ -216,7 +237,25 @@ export class GazetteApi extends Construct {
       },
     });
 
-    const integration = new HttpLambdaIntegration("ApiIntegration", props.handler);
+    // One integration per function; the api function's keeps its original id.
+    const integrations = new Map<ApiFunction, HttpLambdaIntegration>([
+      ["api", new HttpLambdaIntegration("ApiIntegration", props.handler)],
+    ]);
+    const integrationOf = (route: GazetteRouteSpec) => {
+      const name = lambdaOf(route);
+      let integration = integrations.get(name);
+      if (!integration) {
+        const fn = props.functions?.[name as Exclude<ApiFunction, "api">];
+        if (!fn) {
+          throw new Error(
+            `GazetteApi: ${route.method} ${route.path} is declared for the ${name} function; pass it in \`functions\``,
+          );
+        }
+        integration = new HttpLambdaIntegration(`${name[0]!.toUpperCase()}${name.slice(1)}Integration`, fn);
+        integrations.set(name, integration);
+      }
+      return integration;
+    };
     const publicAccess = new HttpNoneAuthorizer();
     const throttles = {
       public: props.publicThrottle ?? PUBLIC_THROTTLE,
@@ -239,7 +278,7 @@ export class GazetteApi extends Construct {
       const [created] = this.httpApi.addRoutes({
         path: route.path,
         methods: [route.method],
-        integration,
+        integration: integrationOf(route),
         authorizer: route.access === "editor" ? this.editorAuthorizer : publicAccess,
       });
       if (created) createdRoutes.push(created);

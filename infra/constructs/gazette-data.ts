@@ -288,7 +288,7 @@ export class GazetteData extends Construct {
         (what) => ({ read: "s3:GetObject", write: "s3:PutObject", delete: "s3:DeleteObject" })[what],
       );
       const policy = new ManagedPolicy(this, `Blob${name[0]!.toUpperCase()}${name.slice(1)}Policy`, {
-        description: `Gazette ${name}: read ${access.read.join(", ") || "nothing"}; write ${access.write.join(", ")} (blob bucket, no delete)${staging.length ? `; ${staging.join("/")} staged blobs` : ""}`,
+        description: `Gazette ${name}: read ${access.read.join(", ") || "nothing"}; write ${access.write.join(", ") || "nothing"} (blob bucket, no delete)${staging.length ? `; ${staging.join("/")} staged blobs` : ""}`,
         statements: [
           // ListBucket only where the function reads: so that a missing key is a 404, not a 403.
           ...(access.read.length
@@ -297,7 +297,9 @@ export class GazetteData extends Construct {
                 new PolicyStatement({ actions: ["s3:ListBucket"], resources: [this.blobBucket.bucketArn] }),
               ]
             : []),
-          new PolicyStatement({ actions: ["s3:PutObject"], resources: objects(access.write) }),
+          ...(access.write.length
+            ? [new PolicyStatement({ actions: ["s3:PutObject"], resources: objects(access.write) })]
+            : []),
           ...(stagingActions.length
             ? [
                 new PolicyStatement({

@@ -101,6 +101,10 @@ export function sitePublicBaseUrl(
 export class GazetteStatelessStack extends Stack {
   public readonly eventsQueue: QueueWithDlq;
   public readonly apiFunction: GazetteFunction;
+  /** POST /api/documents: document intake, the one route that reads .docx files. */
+  public readonly documentsFunction: GazetteFunction;
+  /** POST /api/editions/{id}/preview: the one API route that renders (PDF engine, fonts). */
+  public readonly previewFunction: GazetteFunction;
   public readonly eventsFunction: GazetteFunction;
   public readonly publishingQueue: QueueWithDlq;
   public readonly publisherFunction: GazetteFunction;
@@ -181,14 +185,40 @@ export class GazetteStatelessStack extends Stack {
     this.apiFunction = new GazetteFunction(this, "ApiFunction", {
       entry: apiEntry ?? "functions/api.ts",
       serviceName: "gazette-api",
-      description: "Gazette HTTP API (API Gateway HTTP API, payload 2.0)",
-      // .docx parsing and edition rendering are CPU- and memory-bound; API Gateway gives up after 30 s.
+      description: "Gazette HTTP API (API Gateway HTTP API, payload 2.0): editor API and public site",
+      // Scan uploads are inspected (mupdf) before they are accepted; API Gateway gives up after 30 s.
       memorySize: 2048,
       timeout: Duration.seconds(29),
-      // mupdf (scan uploads are inspected before they are accepted) needs its WebAssembly binary.
-      files: [...TEMPLATE_FILES, ...FONT_FILES, ...MUPDF_FILES],
+      // Pages (templates) and mupdf's WebAssembly binary; no fonts: it renders no PDF.
+      files: [...TEMPLATE_FILES, ...MUPDF_FILES],
       environment: { ...environment, ...MUPDF_WASM_ENVIRONMENT },
     });
+    // The API routes whose libraries are heavy have functions of their own (route declarations:
+    // `lambda`), so the api function bundles neither the .docx reader nor the PDF engine.
+    this.documentsFunction = new GazetteFunction(this, "DocumentsFunction", {
+      entry: "functions/api-documents.ts",
+      serviceName: "gazette-api-documents",
+      description: "Gazette document intake, POST /api/documents (JSON or .docx)",
+      // .docx parsing is CPU- and memory-bound.
+      memorySize: 2048,
+      timeout: Duration.seconds(29),
+      environment,
+    });
+    this.documentsFunction.role.addManagedPolicy(data.tableReadWritePolicy);
+    this.documentsFunction.role.addManagedPolicy(data.blobAccessPolicies.documents);
+    grantSend(this.eventsQueue.queue, this.documentsFunction.function);
+    this.previewFunction = new GazetteFunction(this, "PreviewFunction", {
+      entry: "functions/api-preview.ts",
+      serviceName: "gazette-api-preview",
+      description: "Gazette edition preview, POST /api/editions/{id}/preview (renders, writes nothing)",
+      // pdf-lib and fontkit are single-threaded; memory also buys CPU share in Lambda.
+      memorySize: 3008,
+      timeout: Duration.seconds(29),
+      files: [...TEMPLATE_FILES, ...FONT_FILES],
+      environment,
+    });
+    this.previewFunction.role.addManagedPolicy(data.tableReadWritePolicy);
+    this.previewFunction.role.addManagedPolicy(data.blobAccessPolicies.preview);
     // Least privilege: api = table read/write + blob read/write + publish events.
     this.apiFunction.role.addManagedPolicy(data.tableReadWritePolicy);
     this.apiFunction.role.addManagedPolicy(data.blobAccessPolicies.api);
@@ -275,11 +305,17 @@ export class GazetteStatelessStack extends Stack {
       entry: archiveEntry,
     });
 
-    this.api = new GazetteApi(this, "Api", { handler: this.apiFunction.function, jwt });
+    this.api = new GazetteApi(this, "Api", {
+      handler: this.apiFunction.function,
+      functions: { documents: this.documentsFunction.function, preview: this.previewFunction.function },
+      jwt,
+    });
 
     this.operations = new GazetteOperations(this, "Operations", {
       functions: {
         api: this.apiFunction,
+        "api-documents": this.documentsFunction,
+        "api-preview": this.previewFunction,
         publisher: this.publisherFunction,
         events: this.eventsFunction,
         "repost-fanout": this.reposts.fanoutFunction,

@@ -48,7 +48,16 @@ export interface IntakeOptions {
   /** How long a 发文字号 claim without its document counts as "in progress" before it is reclaimed. */
   readonly staleClaimSeconds?: number;
   readonly onEventError?: (error: unknown, event: DocumentAcceptedEvent) => void;
+  /**
+   * The .docx reader (mammoth, htmlparser2, xmldom), loaded on the first upload:
+   * `() => import("./docx.js")`. Only the processes that accept submissions pass it, so the
+   * functions that only list and read documents do not bundle it; without it a .docx is 415.
+   */
+  readonly docxReader?: (() => Promise<DocxReader>) | undefined;
 }
+
+/** What intake uses of ./docx.js. */
+export type DocxReader = Pick<typeof import("./docx.js"), "convertDocx" | "DocxError">;
 
 export interface SubmitRequest {
   /** Parsed JSON body (or the metadata of a .docx upload). */
@@ -222,8 +231,12 @@ export class DocumentIntake {
         ]);
       }
       const hints = hintsFrom(request.input);
-      // The .docx reader (mammoth, htmlparser2, xmldom) loads on the first upload, not at start.
-      const { convertDocx, DocxError } = await import("./docx.js");
+      if (!this.options.docxReader) {
+        throw new UnsupportedMediaError("no .docx reader", [
+          problem("file", "unsupported", "This service reads no .docx files: send the document as JSON"),
+        ]);
+      }
+      const { convertDocx, DocxError } = await this.options.docxReader();
       try {
         const converted = await convertDocx(
           bytes,

@@ -8,6 +8,12 @@ import type { EditionService } from "./service.js";
 
 type EditionsEnv = { Variables: { principal: Principal } };
 
+/**
+ * Which editions routes an app serves: all (the local server), `preview` alone (its own function
+ * in AWS, the one bundling the PDF engine) or every other one (`manage`, the API function).
+ */
+export type EditionRoutes = "all" | "preview" | "manage";
+
 const MAX_BODY_BYTES = 256 * 1024;
 
 /** A JSON body (exact media type, UTF-8, bounded, depth-checked: http/body.ts); empty reads as {}. */
@@ -60,9 +66,16 @@ export function createEditionsRoutes(deps: {
    * request — in AWS, where API Gateway gives a request 30 s.
    */
   queuePublication?: boolean | undefined;
+  /** Default all. */
+  routes?: EditionRoutes | undefined;
 }): Hono<EditionsEnv> {
   const { editions, requireEditor } = deps;
   const app = new Hono<EditionsEnv>();
+  const routes = deps.routes ?? "all";
+  if (routes === "preview") {
+    previewRoute(app, editions, requireEditor);
+    return app;
+  }
 
   app.post("/api/editions", requireEditor, async (c) => {
     const edition = await editions.create(await jsonBody(c.req.raw), c.get("principal").id);
@@ -97,6 +110,13 @@ export function createEditionsRoutes(deps: {
     return queued ? jsonResponse(response, 202, { location: `/api/editions/${id}` }) : jsonResponse(response);
   });
 
+  if (routes === "all") previewRoute(app, editions, requireEditor);
+
+  return app;
+}
+
+/** POST /api/editions/{id}/preview: the edition rendered as it stands; ?format=pdf → the PDF. */
+function previewRoute(app: Hono<EditionsEnv>, editions: EditionService, requireEditor: MiddlewareHandler) {
   app.post("/api/editions/:id/preview", requireEditor, async (c) => {
     const preview = await editions.preview(c.req.param("id"));
     if (c.req.query("format") === "pdf") {
@@ -117,6 +137,4 @@ export function createEditionsRoutes(deps: {
     const { pdf: _pdf, ...body } = preview;
     return jsonResponse(body);
   });
-
-  return app;
 }

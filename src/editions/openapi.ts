@@ -82,6 +82,7 @@ export const editionsRoutes: readonly RouteDeclaration[] = [
     method: "POST",
     path: "/api/editions/{id}/preview",
     access: "editor",
+    lambda: "preview",
     operation: {
       summary:
         "Render without publishing: pages, where each document lands and the preflight's findings with their pages; ?format=pdf for the PDF (editor)",

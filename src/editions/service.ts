@@ -42,8 +42,12 @@ import type { DocumentPlacement, PreflightFindingView } from "./render-model.js"
 export interface EditionServiceOptions {
   readonly platform: Platform;
   readonly settings: EditionSettings;
-  /** The renderers (PDF, web), called by publish and preview. */
-  readonly render: RenderEdition;
+  /**
+   * The renderers (PDF, web), called by publish and preview. Left out where neither runs (the API
+   * function in AWS: publication is queued for the publisher, previews have their own function),
+   * so that bundle holds no PDF engine.
+   */
+  readonly render?: RenderEdition | undefined;
   /** Public URL of a blob key; default "/" + key. */
   readonly publicUrl?: ((key: string) => string) | undefined;
   /**
@@ -299,7 +303,8 @@ export class EditionService {
   async publish(id: string, by: string, override?: PreflightOverride): Promise<PublishResponse> {
     const { edition, manifest } = await publishEdition(id, {
       platform: this.platform,
-      render: this.options.render,
+      // Called only when the edition is rendered: a published one answers its manifest unrendered.
+      render: (input) => this.renderer()(input),
       now: () => this.platform.clock.now(),
       settings: this.options.settings,
       publishedBy: by,
@@ -342,12 +347,19 @@ export class EditionService {
     };
   }
 
+  private renderer(): RenderEdition {
+    const render = this.options.render;
+    if (!render)
+      throw new Error("This EditionService was built without a renderer: it neither previews nor publishes");
+    return render;
+  }
+
   /** POST /api/editions/{id}/preview: renders the edition as it stands, writing nothing. */
   async preview(id: string): Promise<PreviewResult> {
     const { data: edition } = await this.mustLoad(id);
     const documents = await loadEditionDocuments(this.platform, edition);
     const input = buildRenderInput(edition, documents, this.options.settings);
-    const rendered = await this.options.render(input);
+    const rendered = await this.renderer()(input);
     const placements = new Map<string, DocumentPlacement>((rendered.placements ?? []).map((p) => [p.id, p]));
     const editionLevel = rendered.artifacts.filter((a) => a.documentId === undefined);
     const pdf =

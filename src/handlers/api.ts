@@ -1,10 +1,18 @@
+import { archiveRoutes } from "../archive/http.js";
 import { createConsoleRoutes } from "../console/http.js";
 import { createConsoleRenderer } from "../console/render.js";
 import { createApp } from "../http/app.js";
+import { buildOpenApiDocument } from "../http/openapi.js";
 import type { Container } from "../runtime/container.js";
+import { createSearchRoutes } from "../search/http.js";
 
-/** The HTTP app for a container; Lambda wraps it with hono/aws-lambda, the local server serves it. */
+/**
+ * The HTTP app for a container, every route: the local server serves it. (In AWS the routes are
+ * shared among three functions, each with its own composition root: src/runtime/lambda/api*.ts.)
+ */
 export function createApiApp(container: Container) {
+  const now = () => container.platform.clock.now();
+  const logError = (error: unknown) => container.logger.error("request failed", { error: error as Error });
   return createApp({
     config: container.config,
     intake: container.intake,
@@ -12,10 +20,18 @@ export function createApiApp(container: Container) {
     site: container.site,
     editions: container.editions,
     statuses: container.statuses,
-    search: container.search,
-    searchReindex: { platform: container.platform, now: () => container.platform.clock.now() },
     reposts: container.reposts,
-    archive: container.archive,
+    routeGroups: [
+      (requireEditor) => archiveRoutes(container.archive, requireEditor),
+      (requireEditor) =>
+        createSearchRoutes({
+          search: container.search,
+          gazette: container.config.gazette,
+          logError,
+          reindex: { requireEditor, platform: container.platform, now },
+        }),
+    ],
+    openApi: buildOpenApiDocument(container.config),
     console:
       container.console &&
       createConsoleRoutes({
@@ -37,8 +53,8 @@ export function createApiApp(container: Container) {
         now: () => container.platform.clock.now(),
         flush: () => container.platform.flush(),
       }),
-    now: () => container.platform.clock.now(),
+    now,
     flush: () => container.platform.flush(),
-    logError: (error) => container.logger.error("request failed", { error: error as Error }),
+    logError,
   });
 }

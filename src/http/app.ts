@@ -1,20 +1,15 @@
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
-import { archiveRoutes } from "../archive/http.js";
-import type { Archive } from "../archive/module.js";
 import type { Config } from "../config.js";
 import type { ConsoleRoutes } from "../console/http.js";
 import type { DocumentIntake, ListFilter } from "../documents/intake.js";
 import { DISCLOSURE_ATTRIBUTES, DOCUMENT_KINDS } from "../documents/model.js";
-import { createEditionsRoutes } from "../editions/http.js";
+import { createEditionsRoutes, type EditionRoutes } from "../editions/http.js";
 import type { EditionService } from "../editions/service.js";
-import type { Platform } from "../platform/ports.js";
 import type { PublicSite } from "../publishing/public-site.js";
 import { repostsRoutes } from "../reposts/http.js";
 import type { Reposts } from "../reposts/module.js";
-import { createSearchRoutes } from "../search/http.js";
-import type { SearchIndex } from "../search/ports.js";
 import { chinaToday, type DocumentStatuses } from "../status/service.js";
 import type { Authenticator, Principal } from "./auth.js";
 import {
@@ -28,21 +23,39 @@ import {
 } from "./body.js";
 import { errorResponse, HttpProblem } from "./errors.js";
 import { jsonResponse } from "./json.js";
-import { buildOpenApiDocument } from "./openapi.js";
 import { pageLimit } from "./query.js";
 
 export interface AppDependencies {
   readonly config: Pick<Config, "limits" | "gazette" | "mode"> & Partial<Pick<Config, "publishing">>;
-  readonly intake: DocumentIntake;
   readonly auth: Authenticator;
-  readonly site: PublicSite;
-  readonly editions: EditionService;
+  /** Document intake and reads; left out, no /api/documents routes. */
+  readonly intake?: DocumentIntake | undefined;
+  /**
+   * Which /api/documents routes: POST (`submit`), the GETs (`read`) or both (default). In AWS the
+   * submission has its own function (it alone bundles the .docx reader).
+   */
+  readonly documentRoutes?: "all" | "submit" | "read" | undefined;
+  /** The public pages, feeds and published files; left out, not served (404s answer JSON). */
+  readonly site?: PublicSite | undefined;
+  /** The editions API; left out, not served. */
+  readonly editions?: EditionService | undefined;
+  /** Which editions routes (editions/http.ts); default all. */
+  readonly editionRoutes?: EditionRoutes | undefined;
   /** 效力状态 of published documents, added to GET /api/documents/{id} as `status`. */
   readonly statuses?: DocumentStatuses | undefined;
   /** Site registry, acknowledgements and the inspection report (issue 4); left out, no routes. */
   readonly reposts?: Pick<Reposts, "registry" | "acks" | "platform" | "baseUrl"> | undefined;
-  /** The archive API and public archive pages (issue 5). */
-  readonly archive?: Pick<Archive, "service" | "gazette" | "receiver"> | undefined;
+  /**
+   * Further route groups, each given the editor middleware: the archive API and pages
+   * (archive/http.ts), search (search/http.ts). The composition root builds them, so a function
+   * that does not serve them does not bundle them.
+   */
+  readonly routeGroups?: readonly RouteGroup[] | undefined;
+  /**
+   * GET /api/openapi.json (http/openapi.ts: buildOpenApiDocument), served with GET /health;
+   * left out, neither is served.
+   */
+  readonly openApi?: unknown;
   /** The editor console at /console/ (src/console/http.ts); left out, not mounted. */
   readonly console?: ConsoleRoutes | undefined;
   /** The clock for validity periods; default the system clock. */
@@ -50,15 +63,13 @@ export interface AppDependencies {
   /** Makes the request's writes durable before it is acknowledged (Platform.flush). */
   readonly flush: () => Promise<void>;
   readonly logError?: (error: unknown) => void;
-  /** Public search (GET /api/search, GET /search); left out, those routes are not mounted. */
-  readonly search?: SearchIndex | undefined;
-  /** Enables POST /api/search/reindex: queues published editions for the events consumer to index. */
-  readonly searchReindex?:
-    | { readonly platform: Pick<Platform, "records" | "queues">; readonly now: () => Date }
-    | undefined;
 }
 
 type AppEnv = { Variables: { principal: Principal } };
+
+/** Routes mounted on the app, built with the editor-only middleware. */
+// biome-ignore lint/suspicious/noExplicitAny: each route group has its own environment
+export type RouteGroup = (requireEditor: MiddlewareHandler) => Hono<any>;
 
 const MULTIPART_OVERHEAD = 256 * 1024;
 
@@ -178,7 +189,7 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   const { intake, auth, config, site } = deps;
   const app = new Hono<AppEnv>();
   const editor = requireEditor(auth);
-  const openApi = buildOpenApiDocument(config);
+  const documentRoutes = deps.documentRoutes ?? "all";
 
   app.onError((error) => errorResponse(error, deps.logError));
   app.notFound((c) =>
@@ -192,7 +203,11 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
             },
           ]),
         )
-      : c.html(site.notFound(), 404),
+      : site
+        ? c.html(site.notFound(), 404)
+        : errorResponse(
+            new HttpProblem(404, [{ code: "not_found", field: null, message: `No page ${c.req.path}` }]),
+          ),
   );
   app.use("*", secureHeaders());
   // Nothing is acknowledged before it is durable: one flush per write request (shared by
@@ -202,115 +217,114 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
     if (c.req.method !== "GET" && c.req.method !== "HEAD") await deps.flush();
   });
 
-  app.get("/health", () => jsonResponse({ status: "ok" }));
-  app.get("/api/openapi.json", () => jsonResponse(openApi));
+  // The service routes, with the API description: served by the function that has it (in AWS the
+  // api function; API Gateway sends /health and /api/openapi.json nowhere else).
+  if (deps.openApi !== undefined) {
+    app.get("/health", () => jsonResponse({ status: "ok" }));
+    app.get("/api/openapi.json", () => jsonResponse(deps.openApi));
+  }
 
-  app.post(
-    "/api/documents",
-    editor,
-    bodyLimit({
-      maxSize: Math.max(config.limits.maxJsonBytes, config.limits.maxDocxBytes + MULTIPART_OVERHEAD),
-      // Say the limit of what was sent: JSON bodies have their own, smaller one.
-      onError: (c) =>
-        tooLarge(
-          isJsonType(c.req.header("content-type"))
-            ? config.limits.maxJsonBytes
-            : config.limits.maxDocxBytes + MULTIPART_OVERHEAD,
-        )(),
-    }),
-    async (c) => {
-      const principal = c.get("principal");
-      const idempotencyKey = c.req.header("idempotency-key")?.trim() || undefined;
-      if (idempotencyKey && idempotencyKey.length > 255) {
-        throw new HttpProblem(400, [
-          {
-            code: "too_long",
-            field: "Idempotency-Key",
-            message: "Idempotency-Key must be at most 255 characters",
-          },
-        ]);
-      }
-      const contentType = c.req.header("content-type");
-      let input: unknown;
-      let docx: { bytes: Uint8Array; filename: string | null } | undefined;
-      if (isJsonType(contentType)) {
-        input = await readJsonBody(c.req.raw, { maxBytes: config.limits.maxJsonBytes });
-      } else if (isMultipartType(contentType)) {
-        const form = await readMultipart(c.req.raw);
-        const file = form.file;
-        if (!(file instanceof File)) {
+  if (intake && documentRoutes !== "read")
+    app.post(
+      "/api/documents",
+      editor,
+      bodyLimit({
+        maxSize: Math.max(config.limits.maxJsonBytes, config.limits.maxDocxBytes + MULTIPART_OVERHEAD),
+        // Say the limit of what was sent: JSON bodies have their own, smaller one.
+        onError: (c) =>
+          tooLarge(
+            isJsonType(c.req.header("content-type"))
+              ? config.limits.maxJsonBytes
+              : config.limits.maxDocxBytes + MULTIPART_OVERHEAD,
+          )(),
+      }),
+      async (c) => {
+        const principal = c.get("principal");
+        const idempotencyKey = c.req.header("idempotency-key")?.trim() || undefined;
+        if (idempotencyKey && idempotencyKey.length > 255) {
           throw new HttpProblem(400, [
             {
-              code: "required",
-              field: "file",
-              message: "multipart uploads need a `file` part with the .docx",
+              code: "too_long",
+              field: "Idempotency-Key",
+              message: "Idempotency-Key must be at most 255 characters",
             },
           ]);
         }
-        docx = { bytes: new Uint8Array(await file.arrayBuffer()), filename: file.name || null };
-        input = metadataFromForm(form);
-      } else {
-        throw new HttpProblem(415, [
-          {
-            code: "unsupported_media_type",
-            field: "Content-Type",
-            message: "Send application/json, or multipart/form-data with a .docx `file` and `metadata`",
-          },
-        ]);
-      }
-      const result = await intake.submit({ input, docx, idempotencyKey, submittedBy: principal.id });
-      return jsonResponse(result.document, result.status, {
-        location: `/api/documents/${result.document.id}`,
+        const contentType = c.req.header("content-type");
+        let input: unknown;
+        let docx: { bytes: Uint8Array; filename: string | null } | undefined;
+        if (isJsonType(contentType)) {
+          input = await readJsonBody(c.req.raw, { maxBytes: config.limits.maxJsonBytes });
+        } else if (isMultipartType(contentType)) {
+          const form = await readMultipart(c.req.raw);
+          const file = form.file;
+          if (!(file instanceof File)) {
+            throw new HttpProblem(400, [
+              {
+                code: "required",
+                field: "file",
+                message: "multipart uploads need a `file` part with the .docx",
+              },
+            ]);
+          }
+          docx = { bytes: new Uint8Array(await file.arrayBuffer()), filename: file.name || null };
+          input = metadataFromForm(form);
+        } else {
+          throw new HttpProblem(415, [
+            {
+              code: "unsupported_media_type",
+              field: "Content-Type",
+              message: "Send application/json, or multipart/form-data with a .docx `file` and `metadata`",
+            },
+          ]);
+        }
+        const result = await intake.submit({ input, docx, idempotencyKey, submittedBy: principal.id });
+        return jsonResponse(result.document, result.status, {
+          location: `/api/documents/${result.document.id}`,
+        });
+      },
+    );
+
+  if (intake && documentRoutes !== "submit") {
+    app.get("/api/documents", editor, async (c) => {
+      const query = c.req.query();
+      const result = await intake.list(listFilter(query), {
+        limit: pageLimit(query.limit),
+        cursor: query.cursor || undefined,
       });
-    },
-  );
-
-  app.get("/api/documents", editor, async (c) => {
-    const query = c.req.query();
-    const result = await intake.list(listFilter(query), {
-      limit: pageLimit(query.limit),
-      cursor: query.cursor || undefined,
+      return jsonResponse(result);
     });
-    return jsonResponse(result);
-  });
 
-  app.get("/api/documents/:id", editor, async (c) => {
-    const document = await intake.get(c.req.param("id"));
-    // Only a published document has a validity status: the field is added once it is published.
-    if (!deps.statuses || document.state !== "published") return jsonResponse(document);
-    const today = chinaToday((deps.now ?? (() => new Date()))());
-    const [status, references] = await Promise.all([
-      deps.statuses.statusOf(document.id, today, document.normative),
-      deps.statuses.referencesFrom(document),
-    ]);
-    return jsonResponse({ ...document, corrects: document.corrects ?? [], status, references });
-  });
+    app.get("/api/documents/:id", editor, async (c) => {
+      const document = await intake.get(c.req.param("id"));
+      // Only a published document has a validity status: the field is added once it is published.
+      if (!deps.statuses || document.state !== "published") return jsonResponse(document);
+      const today = chinaToday((deps.now ?? (() => new Date()))());
+      const [status, references] = await Promise.all([
+        deps.statuses.statusOf(document.id, today, document.normative),
+        deps.statuses.referencesFrom(document),
+      ]);
+      return jsonResponse({ ...document, corrects: document.corrects ?? [], status, references });
+    });
+  }
 
-  app.route(
-    "/",
-    createEditionsRoutes({
-      editions: deps.editions,
-      requireEditor: editor,
-      queuePublication: config.publishing === "queued",
-    }),
-  );
-
-  if (deps.reposts) app.route("/", repostsRoutes(deps.reposts, editor as MiddlewareHandler));
-  if (deps.archive) app.route("/", archiveRoutes(deps.archive, editor as MiddlewareHandler));
-
-  if (deps.search) {
+  if (deps.editions) {
     app.route(
       "/",
-      createSearchRoutes({
-        search: deps.search,
-        gazette: config.gazette,
-        logError: deps.logError,
-        reindex: deps.searchReindex && { requireEditor: editor as MiddlewareHandler, ...deps.searchReindex },
+      createEditionsRoutes({
+        editions: deps.editions,
+        requireEditor: editor,
+        queuePublication: config.publishing === "queued",
+        routes: deps.editionRoutes,
       }),
     );
   }
 
+  if (deps.reposts) app.route("/", repostsRoutes(deps.reposts, editor as MiddlewareHandler));
+  for (const group of deps.routeGroups ?? []) app.route("/", group(editor as MiddlewareHandler));
+
   if (deps.console) app.route("/", deps.console);
+  if (!site) return app;
 
   // The public site. Listings change as editions are published; published files never change.
   const LISTING = "public, max-age=60";

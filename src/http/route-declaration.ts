@@ -23,6 +23,17 @@ export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
  */
 export type RouteAccess = "public" | "editor" | "site" | "upload-token" | "console";
 
+/**
+ * The Lambda function that serves a route in AWS. Each has its own composition root
+ * (src/runtime/lambda/) and bundle, so a heavy library lives only in the function whose routes use
+ * it; API Gateway sends each declared route to its function (infra/constructs/gazette-api.ts):
+ * - `api`: every route not named below, the public pages and the closed `/api/{proxy+}`;
+ * - `documents`: document intake, POST /api/documents (the .docx reader: mammoth, xmldom, jszip);
+ * - `preview`: edition previews (the PDF engine: pdf-lib, fontkit and the fonts).
+ */
+export const API_FUNCTIONS = ["api", "documents", "preview"] as const;
+export type ApiFunction = (typeof API_FUNCTIONS)[number];
+
 /** The part of the configuration operation descriptions may mention (limits, sections). */
 export type OpenApiConfig = Pick<Config, "gazette" | "limits">;
 
@@ -39,11 +50,18 @@ export interface RouteDeclaration {
   readonly access: RouteAccess;
   /** `embedded`: served only by the local server (not routed in AWS). Default: everywhere. */
   readonly only?: "embedded";
+  /** The Lambda function serving the route in AWS (API_FUNCTIONS). Default `api`. */
+  readonly lambda?: ApiFunction;
   /**
    * The OpenAPI operation (summary, parameters, requestBody, responses). Left out for HTML pages,
    * which are not part of the API description.
    */
   readonly operation?: OpenApiOperation | ((config: OpenApiConfig) => OpenApiOperation);
+}
+
+/** The Lambda function that serves a declared route in AWS. */
+export function lambdaOf(route: Pick<RouteDeclaration, "lambda">): ApiFunction {
+  return route.lambda ?? "api";
 }
 
 /** `{error: …}` response with the shared Error schema. */

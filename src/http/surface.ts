@@ -22,6 +22,7 @@ const documentRoutes: readonly RouteDeclaration[] = [
     method: "POST",
     path: "/api/documents",
     access: "editor",
+    lambda: "documents",
     operation: (config) => ({
       summary: "Submit an approved document (editor)",
       parameters: [

@@ -20,7 +20,7 @@ import type { EditionSiteInput, SiteGazette } from "../site/model.js";
 import { renderEditionSite, renderHomePage, renderNotFoundPage } from "../site/render.js";
 import { documentPath, editionPath, HOME_PATH } from "../site/urls.js";
 import { chinaToday, type DocumentStatuses } from "../status/service.js";
-import { type CanonicalText, type EditionIndex, editionIndexKey } from "./render.js";
+import { type CanonicalText, type EditionIndex, editionIndexKey } from "./edition-index.js";
 
 export interface SiteResponse {
   readonly body: Uint8Array | string;

@@ -3,6 +3,9 @@ import type { DocumentPlacement, EditionRenderInput, RenderDocument } from "../e
 import type { SiteGazette } from "../site/model.js";
 import { renderEditionSite } from "../site/render.js";
 import { editionPath } from "../site/urls.js";
+import { type CanonicalText, type EditionIndex, editionIndexKey } from "./edition-index.js";
+
+export { type CanonicalText, type EditionIndex, editionIndexKey } from "./edition-index.js";
 
 /**
  * The publishing renderer: one edition → every artifact, named by the URL path it is served at.
@@ -12,20 +15,6 @@ import { editionPath } from "../site/urls.js";
  *   editions/{year}/{issue}.html and documents/{id}.html   the web edition
  * Output must be deterministic: publishing writes each key once and compares retries by hash.
  */
-
-/** Canonical text: what the gazette printed, with its citation, as data. */
-export interface CanonicalText {
-  readonly gazette: string;
-  readonly edition: {
-    readonly year: number;
-    readonly issue: number;
-    readonly cumulative: number;
-    readonly date: string;
-  };
-  readonly section: string;
-  readonly pages: { readonly first: number; readonly last: number } | null;
-  readonly document: RenderDocument;
-}
 
 const encoder = new TextEncoder();
 
@@ -53,21 +42,6 @@ function canonicalTexts(
       };
     }),
   );
-}
-
-/**
- * What the public site needs to list an edition (home page, feeds, sitemap) without its texts:
- * editions/{year}/{issue}.index.json, written with the edition.
- */
-export interface EditionIndex {
-  readonly edition: EditionRenderInput;
-  readonly placements: readonly DocumentPlacement[];
-  readonly pdfBytes: number;
-  readonly documentPdfBytes: Readonly<Record<string, number>>;
-}
-
-export function editionIndexKey(edition: { year: number; issue: number }): string {
-  return `editions/${edition.year}/${edition.issue}.index.json`;
 }
 
 function leanInput(input: EditionRenderInput): EditionRenderInput {

@@ -73,6 +73,7 @@ export function createContainer(
         error: error as Error,
         documentId: event.documentId,
       }),
+    docxReader: () => import("../documents/docx.js"),
   });
   const siteGazette = { ...config.gazette, baseUrl: config.baseUrl };
   const editions = new EditionService({

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, test } from "vitest";
-import type { RouteDeclaration } from "../../src/http/route-declaration.js";
+import { type ApiFunction, lambdaOf, type RouteDeclaration } from "../../src/http/route-declaration.js";
 import { HTTP_SURFACE } from "../../src/http/surface.js";
 import { selectRoute } from "../support/api-gateway-routing.js";
 import { resourcesOf, type SynthesisedGazette, synthGazette } from "./helpers.js";
@@ -14,12 +14,33 @@ import { resourcesOf, type SynthesisedGazette, synthGazette } from "./helpers.js
 interface TemplateRoute {
   readonly routeKey: string;
   readonly authorizationType: string;
+  /** POWERTOOLS_SERVICE_NAME of the function the route's integration invokes. */
+  readonly service: string;
 }
 
+/** The service name of each function behind the API (infra/stacks/gazette-stateless-stack.ts). */
+const SERVICE_OF: Record<ApiFunction, string> = {
+  api: "gazette-api",
+  documents: "gazette-api-documents",
+  preview: "gazette-api-preview",
+};
+
 function templateRoutes(gazette: SynthesisedGazette): TemplateRoute[] {
-  return Object.values(resourcesOf(gazette.statelessTemplate, "AWS::ApiGatewayV2::Route")).map((r) => ({
+  const template = gazette.statelessTemplate;
+  const integrations = resourcesOf(template, "AWS::ApiGatewayV2::Integration");
+  const functions = resourcesOf(template, "AWS::Lambda::Function");
+  const serviceOf = (target: unknown) => {
+    const integration = JSON.stringify(target).match(/"Ref":"([^"]+)"/)?.[1] ?? "";
+    const uri = JSON.stringify(integrations[integration]?.Properties?.IntegrationUri);
+    const fn = uri?.match(/"Fn::GetAtt":\["([^"]+)"/)?.[1] ?? "";
+    const variables = (functions[fn]?.Properties?.Environment as { Variables?: Record<string, string> })
+      ?.Variables;
+    return variables?.POWERTOOLS_SERVICE_NAME ?? "(none)";
+  };
+  return Object.values(resourcesOf(template, "AWS::ApiGatewayV2::Route")).map((r) => ({
     routeKey: r.Properties?.RouteKey as string,
     authorizationType: (r.Properties?.AuthorizationType as string | undefined) ?? "NONE",
+    service: serviceOf(r.Properties?.Target),
   }));
 }
 
@@ -90,6 +111,24 @@ for (const [mode, context, editorAuthorisation] of [
           }
         }),
         { numRuns: 50 },
+      );
+    });
+
+    test("every declared route reaches the function declared for it, whatever its path parameters", () => {
+      // Prepare
+      expect(new Set(deployed.map(lambdaOf))).toEqual(new Set(Object.keys(SERVICE_OF)));
+
+      fc.assert(
+        fc.property(fc.array(segment, { minLength: 1, maxLength: 3 }), (values) => {
+          for (const declared of deployed) {
+            // Act
+            const selected = selectRoute(routes, declared.method, requestPath(declared.path, values));
+
+            // Assess
+            expect(selected?.service, describeRoute(declared)).toBe(SERVICE_OF[lambdaOf(declared)]);
+          }
+        }),
+        { numRuns: 30 },
       );
     });
 

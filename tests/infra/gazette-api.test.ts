@@ -29,22 +29,27 @@ describe("GazetteApi with IAM authorisation (default)", () => {
     gazette = synthGazette();
   });
 
-  test("every route integrates with the api function", () => {
+  test("every route integrates with one of the three API functions, the api function by default", () => {
     // Prepare
     const integrations = resourcesOf(gazette.statelessTemplate, "AWS::ApiGatewayV2::Integration");
-    const apiFunctionArn = gazette.stateless.resolve(gazette.stateless.apiFunction.function.functionArn);
+    const { apiFunction, documentsFunction, previewFunction } = gazette.stateless;
+    const arnOf = (fn: typeof apiFunction) =>
+      JSON.stringify(gazette.stateless.resolve(fn.function.functionArn));
 
     // Act
     const targets = new Set(routes(gazette).map(({ route }) => JSON.stringify(route.Properties?.Target)));
+    const uris = Object.values(integrations).map((i) => JSON.stringify(i.Properties?.IntegrationUri));
 
     // Assess
-    expect(Object.values(integrations)).toHaveLength(1);
-    expect(Object.values(integrations)[0]?.Properties).toMatchObject({
-      IntegrationType: "AWS_PROXY",
-      IntegrationUri: apiFunctionArn,
-      PayloadFormatVersion: "2.0",
-    });
-    expect(targets.size).toBe(1);
+    expect(Object.values(integrations)).toHaveLength(3);
+    for (const integration of Object.values(integrations)) {
+      expect(integration.Properties).toMatchObject({
+        IntegrationType: "AWS_PROXY",
+        PayloadFormatVersion: "2.0",
+      });
+    }
+    expect(uris.sort()).toEqual([apiFunction, documentsFunction, previewFunction].map(arnOf).sort());
+    expect(targets.size).toBe(3);
   });
 
   test("the $default stage writes JSON access logs and throttles", () => {

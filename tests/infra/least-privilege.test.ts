@@ -141,6 +141,15 @@ const EXPECTED: Record<string, string[]> = {
     ...staging("GetObject", "PutObject", "DeleteObject"),
     ...send("events", "publishing", "archive", "repost-delivery"),
   ],
+  "gazette-api-documents": [
+    ...TABLE,
+    ...blob("GetObject", "documents/"),
+    ...blob("PutObject", "originals/", "documents/"),
+    ...LIST_BLOB,
+    ...staging("GetObject", "PutObject", "DeleteObject"),
+    ...send("events"),
+  ],
+  "gazette-api-preview": [...TABLE, ...blob("GetObject", "documents/", "editions/"), ...LIST_BLOB],
   "gazette-publisher": [
     ...TABLE,
     ...blob("GetObject", "documents/", "editions/"),

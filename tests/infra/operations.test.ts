@@ -84,7 +84,7 @@ describe("alarms notify someone", () => {
         .sort();
 
     // Assess
-    expect(functions).toHaveLength(7);
+    expect(functions).toHaveLength(9);
     expect(watched("Errors")).toEqual([...functions].sort());
     expect(watched("Throttles")).toEqual([...functions].sort());
   });

@@ -1,50 +1,53 @@
-/** Composition root of the API function: the HTTP app (editor API and public site) on AWS. */
+/**
+ * Composition roots of the three functions behind API Gateway. Each builds the HTTP app with only
+ * the routes declared for it (route declarations: `lambda`) and only what those routes use, so
+ * each bundle holds only that code:
+ * - `api`: the editor API, the public site and search, without the two below;
+ * - `documents`: POST /api/documents, the one route that reads .docx files (mammoth, xmldom);
+ * - `preview`: POST /api/editions/{id}/preview, the one that renders (pdf-lib, fontkit, fonts).
+ * tests/http/lambda-routes.test.ts checks each app serves exactly its declared routes. This is the
+ * `api` function's; api-documents.ts and api-preview.ts are the others' (separate modules, so
+ * each bundle imports only its own).
+ */
 import { handle } from "hono/aws-lambda";
+import { archiveRoutes } from "../../archive/http.js";
 import { createArchive } from "../../archive/module.js";
 import { S3UploadUrls } from "../../archive/s3-upload-urls.js";
-import { DocumentIntake } from "../../documents/intake.js";
-import { editionSettingsFrom } from "../../editions/model.js";
-import { parseNumberingStart } from "../../editions/numbering.js";
-import { EditionService } from "../../editions/service.js";
 import { createApp } from "../../http/app.js";
-import { ApiGatewayAuthenticator } from "../../http/auth.js";
+import { buildOpenApiDocument } from "../../http/openapi.js";
 import { PublicSite } from "../../publishing/public-site.js";
-import { createEditionRenderer } from "../../publishing/render.js";
 import { createReposts } from "../../reposts/module.js";
 import { createSqsDeliverySender } from "../../reposts/sqs-sender.js";
+import { createSearchRoutes } from "../../search/http.js";
 import { DocumentStatuses } from "../../status/service.js";
 import { type LambdaEnv, lambdaBase, siteGazette } from "./common.js";
+import { editionService } from "./editions.js";
+import { common } from "./http-common.js";
+import { documentIntake } from "./intake.js";
 import { lambdaSearch, orUnavailable } from "./search.js";
 
-export function createApiHandler(env: LambdaEnv = process.env) {
-  const { config, platform, logger } = lambdaBase(env);
+/** The `api` function's app: every route not declared for another function. */
+export function createApiFunctionApp(env: LambdaEnv = process.env) {
+  const base = lambdaBase(env);
+  const { config, platform, logger } = base;
   const gazette = siteGazette(config);
   const now = () => platform.clock.now();
   const statuses = new DocumentStatuses(platform);
   const index = lambdaSearch(config);
-  const app = createApp({
-    config,
-    auth: new ApiGatewayAuthenticator(),
-    intake: new DocumentIntake({
-      platform,
-      limits: config.limits,
-      sections: config.gazette.sections,
-      idempotencyTtlSeconds: config.idempotencyTtlSeconds,
-      onEventError: (error, event) =>
-        logger.warn("document.accepted not queued now; the outbox relay sends it with the next tick", {
-          error: error as Error,
-          documentId: event.documentId,
-        }),
-    }),
-    // Previews render here; the PDF engine loads on the first preview (render.ts).
-    editions: new EditionService({
-      platform,
-      settings: {
-        ...editionSettingsFrom(config.gazette),
-        continueFrom: parseNumberingStart(config.continueFrom),
-      },
-      render: createEditionRenderer(gazette),
-    }),
+  // Large scans are PUT straight to the blob bucket with presigned URLs.
+  const archive = createArchive({
+    platform,
+    gazette,
+    search: index,
+    logger,
+    uploads: new S3UploadUrls(config.aws.bucketName, { region: config.aws.region }),
+  });
+  return createApp({
+    ...common(base),
+    intake: documentIntake(base, false),
+    documentRoutes: "read",
+    editions: editionService(base),
+    editionRoutes: "manage",
     // CloudFront serves published files from the site bucket, where the events function copies them.
     site: new PublicSite(platform, gazette, {
       statuses,
@@ -52,25 +55,24 @@ export function createApiHandler(env: LambdaEnv = process.env) {
       requireSiteCopy: Boolean(config.aws.siteBucketName),
     }),
     statuses,
-    search: orUnavailable(index),
-    searchReindex: { platform, now },
     reposts: createReposts({
       platform,
       config,
       logger,
       sqs: createSqsDeliverySender({ region: config.aws.region }),
     }),
-    // Large scans are PUT straight to the blob bucket (archive/uploads/…) with presigned URLs.
-    archive: createArchive({
-      platform,
-      gazette,
-      search: index,
-      logger,
-      uploads: new S3UploadUrls(config.aws.bucketName, { region: config.aws.region }),
-    }),
-    now,
-    flush: () => platform.flush(),
-    logError: (error) => logger.error("request failed", { error: error as Error }),
+    routeGroups: [
+      (requireEditor) => archiveRoutes(archive, requireEditor),
+      (requireEditor) =>
+        createSearchRoutes({
+          search: orUnavailable(index),
+          gazette: config.gazette,
+          logError: (error) => logger.error("request failed", { error: error as Error }),
+          reindex: { requireEditor, platform, now },
+        }),
+    ],
+    openApi: buildOpenApiDocument(config),
   });
-  return handle(app);
 }
+
+export const createApiHandler = (env: LambdaEnv = process.env) => handle(createApiFunctionApp(env));
