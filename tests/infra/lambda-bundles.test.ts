@@ -291,12 +291,12 @@ const png = Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk
 
   test("the events, repost and archive functions hold at most 1 MB of JavaScript; the others stay within their budgets", () => {
     // Prepare: the goal of issue 10 is 1 MB per function (fonts, models and WebAssembly apart).
-    // The API and publisher are not there yet (bench/results/lambda.txt): their budgets are
+    // The API's three functions and the publisher are not there yet (bench/results/lambda.txt): their budgets are
     // today's sizes with a little headroom, so they cannot grow unnoticed.
     const budgets: Record<Service, number> = {
-      "gazette-api": 1_600_000,
-      "gazette-api-documents": 1_350_000,
-      "gazette-api-preview": 1_400_000,
+      "gazette-api": 1_450_000,
+      "gazette-api-documents": 1_260_000,
+      "gazette-api-preview": 1_270_000,
       "gazette-publisher": 1_220_000,
       "gazette-archive": 1_000_000,
       "gazette-events": 1_000_000,

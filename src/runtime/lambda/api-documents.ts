@@ -7,7 +7,11 @@ import { documentIntake } from "./intake.js";
 
 export function createDocumentsFunctionApp(env: LambdaEnv = process.env) {
   const base = lambdaBase(env);
-  return createApp({ ...common(base), intake: documentIntake(base, true), documentRoutes: "submit" });
+  return createApp({
+    ...common(base), // The .docx reader loads on the first .docx upload.
+    intake: documentIntake(base, () => import("../../documents/docx.js")),
+    documentRoutes: "submit",
+  });
 }
 
 export const createDocumentsHandler = (env: LambdaEnv = process.env) =>

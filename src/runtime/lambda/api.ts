@@ -44,7 +44,7 @@ export function createApiFunctionApp(env: LambdaEnv = process.env) {
   });
   return createApp({
     ...common(base),
-    intake: documentIntake(base, false),
+    intake: documentIntake(base),
     documentRoutes: "read",
     editions: editionService(base),
     editionRoutes: "manage",

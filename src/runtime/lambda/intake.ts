@@ -1,8 +1,14 @@
-import { DocumentIntake } from "../../documents/intake.js";
+import { DocumentIntake, type DocxReader } from "../../documents/intake.js";
 import type { LambdaBase } from "./common.js";
 
-/** Document intake; `docx`: with the .docx reader (only the documents function bundles it). */
-export function documentIntake({ config, platform, logger }: LambdaBase, docx: boolean) {
+/**
+ * Document intake. `docxReader`: `() => import("../../documents/docx.js")`, given by the documents
+ * function alone, in its own module, so no other bundle holds the .docx reader.
+ */
+export function documentIntake(
+  { config, platform, logger }: LambdaBase,
+  docxReader?: () => Promise<DocxReader>,
+) {
   return new DocumentIntake({
     platform,
     limits: config.limits,
@@ -13,7 +19,6 @@ export function documentIntake({ config, platform, logger }: LambdaBase, docx: b
         error: error as Error,
         documentId: event.documentId,
       }),
-    // The .docx reader loads on the first upload, and only the documents function bundles it.
-    docxReader: docx ? () => import("../../documents/docx.js") : undefined,
+    docxReader,
   });
 }
