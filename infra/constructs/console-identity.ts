@@ -138,9 +138,9 @@ export class ConsoleUserPool extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     Validations.of(this.userPool).acknowledge({
-      id: "AwsSolutions-COG3",
+      id: "AwsSolutions-COG8",
       reason:
-        "Threat protection needs the Plus feature plan (priced per user); accounts are created by administrators only, MFA (TOTP) is required, and the HTTP API throttles every console route. Turn it on with the featurePlan where the budget allows.",
+        "Threat protection is the Plus feature plan (priced per active user); accounts are created by administrators only, MFA (TOTP) is required, and the HTTP API throttles every console route. Set featurePlan PLUS and threat protection where the budget allows.",
     });
     const groups: Partial<ConsoleUserPool["groups"]> = {};
     CONSOLE_GROUPS.forEach((group, precedence) => {

@@ -151,6 +151,10 @@ export function apiGatewayRoutes(surface: readonly RouteDeclaration[]): GazetteR
       add({ method: declared.method as HttpMethod, path: declared.path, access: declared.access });
     } else if (declared.access !== "public") {
       throw new Error(`GazetteApi: ${where} is outside /api/ and not public; put editor routes under /api/`);
+    } else if (declared.path.startsWith("/console/")) {
+      // The console's open pages (sign-in, the OIDC callback) need a route of their own: the
+      // rest of /console/ is behind the console authoriser.
+      add({ method: declared.method as HttpMethod, path: declared.path, access: "public" });
     }
     // Public pages outside /api/ are served by GET / and GET /{proxy+}.
   }
