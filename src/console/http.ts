@@ -1376,6 +1376,84 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
       "delivery.queueUrl",
       "delivery.roleArn",
     ];
+    /** The registration / edit form's fields, with the registry's problems beside each. */
+    const siteFields = (given: Record<string, string>, problems: readonly FieldProblem[]) => {
+      const values: Record<string, string> = { level: "city", "delivery.type": "webhook", ...given };
+      const errorsOf = (name: string) =>
+        problems
+          .filter((p) => p.field === name || (name === "delivery.url" && p.field === "delivery"))
+          .map((p) => ({ message: p.message, code: p.code }));
+      const field = (name: string, label: string, type: string, hint?: string) => ({
+        name,
+        label,
+        type,
+        hint,
+        id: `s-${name.replace(/\./g, "-")}`,
+        value: values[name] ?? "",
+        errors: errorsOf(name),
+      });
+      return [
+        field("name", "网站名称", "text"),
+        {
+          ...field("level", "层级", "select"),
+          options: SITE_LEVELS.map((l) => ({
+            value: l,
+            label: SITE_LEVEL_LABELS[l],
+            selected: values.level === l,
+          })),
+        },
+        field("region", "行政区划代码", "text", "六位 GB/T 2260 代码，如 510104"),
+        field("sectors", "行业（每行一个，可空）", "textarea"),
+        {
+          ...field("delivery.type", "接收方式", "select"),
+          options: [
+            {
+              value: "webhook",
+              label: "Webhook（HTTPS 回调）",
+              selected: values["delivery.type"] !== "sqs",
+            },
+            { value: "sqs", label: "SQS 队列", selected: values["delivery.type"] === "sqs" },
+          ],
+        },
+        field("delivery.url", "Webhook 地址", "text", "登记时即发送验证请求（hub.challenge），须原样返回"),
+        field("delivery.queueUrl", "SQS 队列地址", "text", "仅 SQS 方式"),
+        field("delivery.roleArn", "SQS 投递角色 ARN（可空）", "text", "仅 SQS 方式"),
+      ];
+    };
+    /** A site's fields as the form shows them. */
+    const siteValues = (
+      site: SiteRecord | Awaited<ReturnType<SiteRegistry["get"]>>,
+    ): Record<string, string> => ({
+      name: site.name,
+      level: site.level,
+      region: site.region,
+      sectors: site.sectors.join("\n"),
+      "delivery.type": site.delivery.type,
+      "delivery.url": site.delivery.type === "webhook" ? site.delivery.url : "",
+      "delivery.queueUrl": site.delivery.type === "sqs" ? site.delivery.queueUrl : "",
+      "delivery.roleArn": site.delivery.type === "sqs" ? (site.delivery.roleArn ?? "") : "",
+    });
+    /** The form's values as the registry's input (register, or update). */
+    const siteInput = (values: Record<string, string>) => {
+      const type = values["delivery.type"];
+      return {
+        name: values.name,
+        level: values.level,
+        region: values.region,
+        sectors: (values.sectors ?? "")
+          .split(/\r?\n/)
+          .map((l) => l.trim())
+          .filter(Boolean),
+        delivery:
+          type === "sqs"
+            ? {
+                type,
+                queueUrl: values["delivery.queueUrl"],
+                ...(values["delivery.roleArn"] ? { roleArn: values["delivery.roleArn"] } : {}),
+              }
+            : { type, url: values["delivery.url"] },
+      };
+    };
     const sitesPage = async (
       c: C,
       extra: {
@@ -1387,21 +1465,7 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
       status = 200,
     ) => {
       const result = await registry.list({ limit: 200, cursor: c.req.query("cursor") || undefined });
-      const values = { level: "city", "delivery.type": "webhook", ...extra.values };
       const problems = extra.problems ?? [];
-      const errorsOf = (name: string) =>
-        problems
-          .filter((p) => p.field === name || (name === "delivery.url" && p.field === "delivery"))
-          .map((p) => ({ message: p.message, code: p.code }));
-      const field = (name: string, label: string, type: string, hint?: string) => ({
-        name,
-        label,
-        type,
-        hint,
-        id: `s-${name.replace(/\./g, "-")}`,
-        value: values[name as keyof typeof values] ?? "",
-        errors: errorsOf(name),
-      });
       return page(
         c,
         "sites",
@@ -1423,38 +1487,7 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
             sectors: site.sectors.join("、"),
           })),
           next: result.cursor ? `/console/sites?cursor=${encodeURIComponent(result.cursor)}` : undefined,
-          fields: [
-            field("name", "网站名称", "text"),
-            {
-              ...field("level", "层级", "select"),
-              options: SITE_LEVELS.map((l) => ({
-                value: l,
-                label: SITE_LEVEL_LABELS[l],
-                selected: values.level === l,
-              })),
-            },
-            field("region", "行政区划代码", "text", "六位 GB/T 2260 代码，如 510104"),
-            field("sectors", "行业（每行一个，可空）", "textarea"),
-            {
-              ...field("delivery.type", "接收方式", "select"),
-              options: [
-                {
-                  value: "webhook",
-                  label: "Webhook（HTTPS 回调）",
-                  selected: values["delivery.type"] !== "sqs",
-                },
-                { value: "sqs", label: "SQS 队列", selected: values["delivery.type"] === "sqs" },
-              ],
-            },
-            field(
-              "delivery.url",
-              "Webhook 地址",
-              "text",
-              "登记时即发送验证请求（hub.challenge），须原样返回",
-            ),
-            field("delivery.queueUrl", "SQS 队列地址", "text", "仅 SQS 方式"),
-            field("delivery.roleArn", "SQS 投递角色 ARN（可空）", "text", "仅 SQS 方式"),
-          ],
+          fields: siteFields(extra.values ?? {}, problems),
         },
         status,
       );
@@ -1486,24 +1519,7 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
       const posted = form(c);
       const text = (n: string) => (typeof posted[n] === "string" ? (posted[n] as string).trim() : "");
       const values = Object.fromEntries(siteFieldNames.map((n) => [n, text(n)]));
-      const type = values["delivery.type"];
-      const input = {
-        name: values.name,
-        level: values.level,
-        region: values.region,
-        sectors: values
-          .sectors!.split(/\r?\n/)
-          .map((l) => l.trim())
-          .filter(Boolean),
-        delivery:
-          type === "sqs"
-            ? {
-                type,
-                queueUrl: values["delivery.queueUrl"],
-                ...(values["delivery.roleArn"] ? { roleArn: values["delivery.roleArn"] } : {}),
-              }
-            : { type, url: values["delivery.url"] },
-      };
+      const input = siteInput(values);
       try {
         const created = await registry.register(input);
         await record({
@@ -1525,6 +1541,88 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
         });
       } catch (error) {
         return siteProblem(c, "site.register", null, error, values);
+      }
+    });
+
+    /** One site's fields, editable: name, level, region, sectors, delivery. */
+    const sitePage = async (
+      c: C,
+      id: string,
+      extra: { values?: Record<string, string>; problems?: readonly FieldProblem[]; notice?: string } = {},
+      status = 200,
+    ) => {
+      const site = await registry.get(id);
+      const problems = extra.problems ?? [];
+      return page(
+        c,
+        "site",
+        {
+          title: `修改：${site.name}`,
+          section: "sites",
+          site,
+          notice: extra.notice,
+          problems: problems
+            .filter((p) => !siteFieldNames.includes(p.field ?? "") && p.field !== "delivery")
+            .map((p) => p.message),
+          fields: siteFields(extra.values ?? siteValues(site), problems),
+        },
+        status,
+      );
+    };
+
+    app.get("/console/sites/:id", admin, async (c) => {
+      try {
+        return await sitePage(c, c.req.param("id"));
+      } catch (error) {
+        if (error instanceof DocumentError && error.name === "SiteNotFoundError")
+          return notFound(c, "没有这个网站。", "/console/sites");
+        throw error;
+      }
+    });
+
+    app.post("/console/sites/:id", admin, async (c) => {
+      const id = c.req.param("id");
+      const posted = form(c);
+      const text = (n: string) => (typeof posted[n] === "string" ? (posted[n] as string).trim() : "");
+      const values = Object.fromEntries(siteFieldNames.map((n) => [n, text(n)]));
+      let current: Awaited<ReturnType<SiteRegistry["get"]>>;
+      try {
+        current = await registry.get(id);
+      } catch (error) {
+        if (error instanceof DocumentError && error.name === "SiteNotFoundError")
+          return notFound(c, "没有这个网站。", "/console/sites");
+        throw error;
+      }
+      const before = siteValues(current);
+      const changed = siteFieldNames.filter((n) => (values[n] ?? "") !== (before[n] ?? ""));
+      const { delivery, ...rest } = siteInput(values);
+      // The delivery only when it changed: a new webhook address is verified (challenge) first.
+      const deliveryChanged = changed.some((n) => n.startsWith("delivery."));
+      try {
+        await registry.update(id, { ...rest, ...(deliveryChanged ? { delivery } : {}) });
+        await record({
+          actor: actor(c),
+          action: "site.update",
+          target: id,
+          outcome: "ok",
+          details: Object.fromEntries(
+            changed.map((n) => [n, { from: before[n] ?? "", to: values[n] ?? "" }]),
+          ),
+        });
+        return sitePage(c, id, {
+          notice: changed.length ? `已保存：${changed.length} 项修改。` : "没有修改。",
+        });
+      } catch (error) {
+        if (!(error instanceof DocumentError)) throw error;
+        await record({
+          actor: actor(c),
+          action: "site.update",
+          target: id,
+          outcome: "refused",
+          details: { problems: error.problems.map((p) => ({ field: p.field, code: p.code })) },
+        });
+        const status = error.name === "RepostRefusedError" ? 422 : 400;
+        return sitePage(c, id, { values, problems: error.problems }, status);
       }
     });
 

@@ -181,6 +181,8 @@ const consoleRoutes: readonly RouteDeclaration[] = [
       ["POST", "/console/archive/items/{id}"],
       ["GET", "/console/sites"],
       ["POST", "/console/sites"],
+      ["GET", "/console/sites/{id}"],
+      ["POST", "/console/sites/{id}"],
       ["POST", "/console/sites/{id}/verify"],
       ["POST", "/console/sites/{id}/disable"],
       ["POST", "/console/sites/{id}/enable"],
