@@ -15,7 +15,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { createRemoteJWKSet, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from "jose";
-import { CONSOLE_ROLES, type ConsoleRole, type ConsoleSession } from "./accounts.js";
+import type { ConsoleRole, ConsoleSession } from "./accounts.js";
 
 export interface OidcSettings {
   /** The token issuer, e.g. https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc */
