@@ -4,6 +4,7 @@ import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { Construct } from "constructs";
 import { grantSend } from "../constructs/access.js";
 import { QUEUE_CONSUMER_CONCURRENCY } from "../constructs/concurrency.js";
+import { ConsoleSignIn, type ConsoleUserPool } from "../constructs/console-identity.js";
 import {
   FONT_FILES,
   MUPDF_FILES,
@@ -69,6 +70,12 @@ export interface GazetteStatelessStackProps extends StackProps {
   readonly search?: GazetteSearch | undefined;
   /** Addresses subscribed to the alarm topic (context `alarmEmail`). */
   readonly alarmEmails?: readonly string[];
+  /**
+   * The console's user pool (GazetteStatefulStack.consoleUserPool): the console signs in through
+   * its hosted sign-in and every console route gets its JWT authoriser.
+   * @default - no console sign-in: console routes get the editor authoriser (closed to browsers)
+   */
+  readonly consoleUserPool?: ConsoleUserPool | undefined;
 }
 
 /**
@@ -115,6 +122,8 @@ export class GazetteStatelessStack extends Stack {
   public readonly api: GazetteApi;
   public readonly site: PublicSite;
   public readonly operations: GazetteOperations;
+  /** Console sign-in (app client, JWT authoriser, CloudFront function); with consoleUserPool only. */
+  public readonly consoleSignIn: ConsoleSignIn | undefined;
 
   constructor(scope: Construct, id: string, props: GazetteStatelessStackProps) {
     const {
@@ -131,6 +140,7 @@ export class GazetteStatelessStack extends Stack {
       siteWebAclArn,
       search,
       alarmEmails,
+      consoleUserPool,
       ...stackProps
     } = props;
     super(scope, id, { description: "Gazette pipeline: functions, queues, API, CDN", ...stackProps });
@@ -182,6 +192,10 @@ export class GazetteStatelessStack extends Stack {
       NODE_OPTIONS: "--enable-source-maps",
     };
 
+    this.consoleSignIn = consoleUserPool
+      ? new ConsoleSignIn(this, "ConsoleSignIn", { pool: consoleUserPool, publicBaseUrl: baseUrl })
+      : undefined;
+
     this.apiFunction = new GazetteFunction(this, "ApiFunction", {
       entry: apiEntry ?? "functions/api.ts",
       serviceName: "gazette-api",
@@ -189,12 +203,13 @@ export class GazetteStatelessStack extends Stack {
       // Scan uploads are inspected (mupdf) before they are accepted; API Gateway gives up after 30 s.
       memorySize: 2048,
       timeout: Duration.seconds(29),
-      // Pages (templates) and mupdf's WebAssembly binary; no fonts: it renders no PDF.
-      files: [...TEMPLATE_FILES, ...MUPDF_FILES],
-      environment: { ...environment, ...MUPDF_WASM_ENVIRONMENT },
+      // Templates, fonts (the console previews editions) and mupdf's WebAssembly binary.
+      files: [...TEMPLATE_FILES, ...FONT_FILES, ...MUPDF_FILES],
+      environment: { ...environment, ...MUPDF_WASM_ENVIRONMENT, ...this.consoleSignIn?.environment() },
     });
     // The API routes whose libraries are heavy have functions of their own (route declarations:
-    // `lambda`), so the api function bundles neither the .docx reader nor the PDF engine.
+    // `lambda`): .docx intake and edition previews. (The console's pages, served by the api
+    // function, still upload .docx files and preview editions themselves.)
     this.documentsFunction = new GazetteFunction(this, "DocumentsFunction", {
       entry: "functions/api-documents.ts",
       serviceName: "gazette-api-documents",
@@ -295,6 +310,9 @@ export class GazetteStatelessStack extends Stack {
       entry: repostEntry,
     });
 
+    // The tick's outbox relay sends the unit messages of an archive job a crash or a queue outage
+    // left unsent (src/archive/ingest.ts createJob).
+    grantSend(this.archiveQueue.queue, this.reposts.tickFunction.function);
     this.archive = new GazetteArchive(this, "Archive", {
       data,
       queue: this.archiveQueue,
@@ -309,6 +327,7 @@ export class GazetteStatelessStack extends Stack {
       handler: this.apiFunction.function,
       functions: { documents: this.documentsFunction.function, preview: this.previewFunction.function },
       jwt,
+      consoleAuthorizer: this.consoleSignIn?.authorizer,
     });
 
     this.operations = new GazetteOperations(this, "Operations", {
@@ -348,6 +367,7 @@ export class GazetteStatelessStack extends Stack {
         ? Certificate.fromCertificateArn(this, "SiteCertificate", siteCertificateArn)
         : undefined,
       webAclArn: siteWebAclArn,
+      consoleViewerRequest: this.consoleSignIn?.viewerRequest,
     });
 
     // What an operator needs after `cdk deploy`: where editors and readers go.

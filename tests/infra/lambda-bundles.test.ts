@@ -171,7 +171,7 @@ process.stdout.write(JSON.stringify({ statusCode: res.statusCode, body: res.body
 
     // Assess
     expect(withTemplates).toEqual(["gazette-api", "gazette-api-preview", "gazette-publisher"]);
-    expect(withFonts).toEqual(["gazette-api-preview", "gazette-publisher"]);
+    expect(withFonts).toEqual(["gazette-api", "gazette-api-preview", "gazette-publisher"]);
     expect(withMupdf).toEqual(["gazette-api", "gazette-archive"]);
     expect(withOcr).toEqual(["gazette-archive"]);
     // fontkit's WOFF2 decoder is left out of the bundles (function-bundle.ts): no WOFF2 font may ship.
@@ -271,22 +271,20 @@ const png = Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk
     }
   });
 
-  test("the API's heavy libraries are each in the one function whose routes use them", () => {
-    // Prepare
+  test("the documents function bundles no PDF engine, the preview function no .docx reader", () => {
+    // Prepare: the api function has both, for the console's pages (its .docx uploads, previews).
     const has = (service: Service, library: keyof typeof MARKERS) =>
       allJs(packages.get(service)!).includes(MARKERS[library]);
 
     // Act
-    const pdf = (["gazette-api", "gazette-api-documents", "gazette-api-preview"] as const).filter(
-      (s) => has(s, "pdf-lib") || has(s, "fontkit"),
-    );
-    const docx = (["gazette-api", "gazette-api-documents", "gazette-api-preview"] as const).filter((s) =>
-      has(s, "the .docx reader (mammoth)"),
-    );
+    const documents = (["pdf-lib", "fontkit"] as const).filter((l) => has("gazette-api-documents", l));
+    const preview = has("gazette-api-preview", "the .docx reader (mammoth)");
 
     // Assess
-    expect(pdf).toEqual(["gazette-api-preview"]);
-    expect(docx).toEqual(["gazette-api-documents"]);
+    expect(documents).toEqual([]);
+    expect(preview).toBe(false);
+    expect(has("gazette-api-preview", "pdf-lib")).toBe(true);
+    expect(has("gazette-api-documents", "the .docx reader (mammoth)")).toBe(true);
   });
 
   test("the events, repost and archive functions hold at most 1 MB of JavaScript; the others stay within their budgets", () => {
@@ -294,7 +292,7 @@ const png = Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk
     // The API's three functions and the publisher are not there yet (bench/results/lambda.txt): their budgets are
     // today's sizes with a little headroom, so they cannot grow unnoticed.
     const budgets: Record<Service, number> = {
-      "gazette-api": 1_450_000,
+      "gazette-api": 2_400_000,
       "gazette-api-documents": 1_260_000,
       "gazette-api-preview": 1_270_000,
       "gazette-publisher": 1_220_000,

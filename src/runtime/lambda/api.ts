@@ -1,21 +1,30 @@
 /**
  * Composition roots of the three functions behind API Gateway. Each builds the HTTP app with only
- * the routes declared for it (route declarations: `lambda`) and only what those routes use, so
- * each bundle holds only that code:
- * - `api`: the editor API, the public site and search, without the two below;
- * - `documents`: POST /api/documents, the one route that reads .docx files (mammoth, xmldom);
- * - `preview`: POST /api/editions/{id}/preview, the one that renders (pdf-lib, fontkit, fonts).
+ * the routes declared for it (route declarations: `lambda`) and only what those routes use:
+ * - `api`: the editor API, the public site and search, the console and the site portal;
+ * - `documents`: POST /api/documents, the one API route that reads .docx files (mammoth, xmldom);
+ * - `preview`: POST /api/editions/{id}/preview, the one API route that renders (pdf-lib, fontkit).
  * tests/http/lambda-routes.test.ts checks each app serves exactly its declared routes. This is the
  * `api` function's; api-documents.ts and api-preview.ts are the others' (separate modules, so
  * each bundle imports only its own).
+ *
+ * The console (issue 12) submits .docx files and previews editions itself, so this function still
+ * holds the .docx reader and the PDF engine for its pages until the console's uploads and
+ * previews are routed to those two functions too.
  */
 import { handle } from "hono/aws-lambda";
 import { archiveRoutes } from "../../archive/http.js";
 import { createArchive } from "../../archive/module.js";
 import { S3UploadUrls } from "../../archive/s3-upload-urls.js";
+import { ConsoleAuditLog } from "../../audit/console-audit.js";
+import { ConsoleAccounts } from "../../console/accounts.js";
+import { createConsoleRoutes } from "../../console/http.js";
+import { OidcSignIn } from "../../console/oidc.js";
+import { createConsoleRenderer } from "../../console/render.js";
 import { createApp } from "../../http/app.js";
 import { buildOpenApiDocument } from "../../http/openapi.js";
 import { PublicSite } from "../../publishing/public-site.js";
+import { createEditionRenderer } from "../../publishing/render.js";
 import { createReposts } from "../../reposts/module.js";
 import { createSqsDeliverySender } from "../../reposts/sqs-sender.js";
 import { createSearchRoutes } from "../../search/http.js";
@@ -32,8 +41,19 @@ export function createApiFunctionApp(env: LambdaEnv = process.env) {
   const { config, platform, logger } = base;
   const gazette = siteGazette(config);
   const now = () => platform.clock.now();
+  const flush = () => platform.flush();
   const statuses = new DocumentStatuses(platform);
   const index = lambdaSearch(config);
+  // The console's .docx uploads and previews (see above); the /api routes that do either are
+  // served by the other two functions.
+  const intake = documentIntake(base, () => import("../../documents/docx.js"));
+  const editions = editionService(base, createEditionRenderer(gazette));
+  const reposts = createReposts({
+    platform,
+    config,
+    logger,
+    sqs: createSqsDeliverySender({ region: config.aws.region }),
+  });
   // Large scans are PUT straight to the blob bucket with presigned URLs.
   const archive = createArchive({
     platform,
@@ -44,9 +64,9 @@ export function createApiFunctionApp(env: LambdaEnv = process.env) {
   });
   return createApp({
     ...common(base),
-    intake: documentIntake(base),
+    intake,
     documentRoutes: "read",
-    editions: editionService(base),
+    editions,
     editionRoutes: "manage",
     // CloudFront serves published files from the site bucket, where the events function copies them.
     site: new PublicSite(platform, gazette, {
@@ -55,12 +75,7 @@ export function createApiFunctionApp(env: LambdaEnv = process.env) {
       requireSiteCopy: Boolean(config.aws.siteBucketName),
     }),
     statuses,
-    reposts: createReposts({
-      platform,
-      config,
-      logger,
-      sqs: createSqsDeliverySender({ region: config.aws.region }),
-    }),
+    reposts,
     routeGroups: [
       (requireEditor) => archiveRoutes(archive, requireEditor),
       (requireEditor) =>
@@ -72,6 +87,31 @@ export function createApiFunctionApp(env: LambdaEnv = process.env) {
         }),
     ],
     openApi: buildOpenApiDocument(config),
+    // The console (signed in through the user pool, GAZETTE_CONSOLE_OIDC_*) and the site portal.
+    console: createConsoleRoutes({
+      config,
+      accounts: new ConsoleAccounts({
+        records: platform.records,
+        clock: platform.clock,
+        idleSeconds: config.consoleIdleSeconds,
+      }),
+      oidc: config.consoleOidc && new OidcSignIn({ ...config.consoleOidc, publicBaseUrl: config.baseUrl }),
+      audit: new ConsoleAuditLog(platform.records),
+      intake,
+      editions,
+      sites: reposts.registry,
+      archive: archive.service,
+      reposts: {
+        registry: reposts.registry,
+        acks: reposts.acks,
+        calendar: reposts.calendar,
+        platform,
+      },
+      statuses,
+      render: createConsoleRenderer(config.gazette),
+      now,
+      flush,
+    }),
   });
 }
 
