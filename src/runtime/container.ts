@@ -18,6 +18,9 @@ import { createReposts, type Reposts } from "../reposts/module.js";
 import { createSqsDeliverySender } from "../reposts/sqs-sender.js";
 import { createSearchIndex } from "../search/factory.js";
 import type { SearchIndex } from "../search/ports.js";
+import type { SigningKey } from "../signing/key.js";
+import { loadOrCreateLocalKey } from "../signing/local-key.js";
+import { createSealer } from "../signing/seal.js";
 import { DocumentStatuses } from "../status/service.js";
 
 /** Everything the handlers need, wired once per process (per Lambda container). */
@@ -54,6 +57,8 @@ export function createContainer(
     readonly logger?: Logger;
     /** The site store CloudFront serves published files from (AWS: the site bucket). */
     readonly siteFiles?: BlobStore | undefined;
+    /** The signing key (embedded mode); default the one in the data directory, made at first start. */
+    readonly signingKey?: SigningKey | undefined;
     /** Archive direct-upload URLs (AWS: S3 presigned); embedded mode defaults to the app's own. */
     readonly uploads?: UploadUrls | undefined;
   } = {},
@@ -82,6 +87,18 @@ export function createContainer(
       continueFrom: parseNumberingStart(config.continueFrom),
     },
     render: createEditionRenderer(siteGazette),
+    // Embedded mode: the key is generated into the data directory at first start.
+    seal:
+      config.mode === "embedded"
+        ? createSealer({
+            key: options.signingKey ?? loadOrCreateLocalKey(config.dataDir),
+            records: platform.records,
+            subject: config.gazette,
+            baseUrl: config.baseUrl,
+            certificatePem: config.signing.certificatePem,
+            now: () => platform.clock.now(),
+          })
+        : undefined,
   });
   const statuses = new DocumentStatuses(platform);
   const search = createSearchIndex(config);

@@ -1,0 +1,132 @@
+/**
+ * PAdES baseline B-B signatures on published PDFs (ETSI EN 319 142-1): a signature field and
+ * dictionary (/SubFilter /ETSI.CAdES.detached, /M = the publication time) added after the render
+ * with @signpdf/placeholder-pdf-lib, the ByteRange filled and the CMS embedded by @signpdf/signpdf,
+ * the CMS itself from cms.ts. Everything but the CMS's ECDSA value is a function of the rendered
+ * bytes, the certificate and the publication time (see `signedPart`): a retried publication can
+ * tell a file it signed before from a new one.
+ */
+
+import { pdflibAddPlaceholder } from "@signpdf/placeholder-pdf-lib";
+import { Signer, SignPdf } from "@signpdf/signpdf";
+import { SUBFILTER_ETSI_CADES_DETACHED } from "@signpdf/utils";
+import { PDFDocument } from "pdf-lib";
+import { signDetachedCms } from "./cms.js";
+import type { SigningKey } from "./key.js";
+
+export interface PdfSignatureOptions {
+  /** /M: the claimed signing time (the publication time). */
+  readonly signingTime: Date;
+  /** /Reason (ASCII; the signer's name comes from its certificate). */
+  readonly reason: string;
+  /** /Location, e.g. the site's address. */
+  readonly location: string;
+  readonly contactInfo: string;
+}
+
+class CmsSigner extends Signer {
+  constructor(
+    private readonly key: SigningKey,
+    private readonly chain: readonly Uint8Array[],
+  ) {
+    super();
+  }
+
+  override async sign(content: Buffer): Promise<Buffer> {
+    return Buffer.from(await signDetachedCms(new Uint8Array(content), this.key, this.chain));
+  }
+}
+
+/** Room for the CMS in hex digits: the certificates, two hashes, an ECDSA value and headroom. */
+function signatureLength(chain: readonly Uint8Array[]): number {
+  return 2 * (chain.reduce((sum, c) => sum + c.byteLength, 0) + 1024);
+}
+
+/** The rendered PDF with an empty signature field: deterministic. */
+export async function preparePdf(
+  pdf: Uint8Array,
+  chain: readonly Uint8Array[],
+  options: PdfSignatureOptions,
+): Promise<Uint8Array> {
+  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  pdflibAddPlaceholder({
+    pdfDoc: doc,
+    reason: options.reason,
+    location: options.location,
+    contactInfo: options.contactInfo,
+    name: "",
+    signingTime: options.signingTime,
+    signatureLength: signatureLength(chain),
+    subFilter: SUBFILTER_ETSI_CADES_DETACHED,
+  });
+  return doc.save({ useObjectStreams: false, updateFieldAppearances: false });
+}
+
+/** Signs a prepared PDF (preparePdf): fills its ByteRange and embeds the CMS. */
+export async function signPreparedPdf(
+  prepared: Uint8Array,
+  key: SigningKey,
+  chain: readonly Uint8Array[],
+  signingTime: Date,
+): Promise<Uint8Array> {
+  const signed = await new SignPdf().sign(Buffer.from(prepared), new CmsSigner(key, chain), signingTime);
+  return new Uint8Array(signed);
+}
+
+export async function signPdf(
+  pdf: Uint8Array,
+  key: SigningKey,
+  chain: readonly Uint8Array[],
+  options: PdfSignatureOptions,
+): Promise<Uint8Array> {
+  return signPreparedPdf(await preparePdf(pdf, chain, options), key, chain, options.signingTime);
+}
+
+/** The last signature of a PDF: its ByteRange and the CMS (DER, padding trimmed). */
+export interface EmbeddedSignature {
+  readonly byteRange: readonly [number, number, number, number];
+  readonly cms: Uint8Array;
+  /** The bytes the signature covers (the file without /Contents). */
+  readonly signedBytes: Uint8Array;
+  /** Whether the ByteRange covers the whole file but /Contents (nothing was appended after signing). */
+  readonly coversWholeFile: boolean;
+}
+
+const latin1 = new TextDecoder("latin1");
+
+/** Finds the last /ByteRange in a PDF and its /Contents; undefined when unsigned. */
+export function readEmbeddedSignature(pdf: Uint8Array): EmbeddedSignature | undefined {
+  const text = latin1.decode(pdf);
+  const matches = [...text.matchAll(/\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g)];
+  const last = matches.at(-1);
+  if (!last) return undefined;
+  const byteRange = [1, 2, 3, 4].map((n) => Number(last[n])) as [number, number, number, number];
+  const [a, b, c, d] = byteRange;
+  if (a !== 0 || b <= 0 || c <= b || c + d > pdf.length) return undefined;
+  const hexText = text.slice(b, c);
+  if (!/^<[0-9A-Fa-f]*>$/.test(hexText)) return undefined;
+  const cms = trimDer(Buffer.from(hexText.slice(1, -1), "hex"));
+  const signedBytes = new Uint8Array(b + d);
+  signedBytes.set(pdf.subarray(0, b), 0);
+  signedBytes.set(pdf.subarray(c, c + d), b);
+  return { byteRange, cms: new Uint8Array(cms), signedBytes, coversWholeFile: c + d === pdf.length };
+}
+
+/** The DER element at the start of `bytes` (the zero padding after it dropped). */
+function trimDer(bytes: Buffer): Uint8Array {
+  if (bytes.length < 2) return bytes;
+  const first = bytes[1]!;
+  if (first < 0x80) return bytes.subarray(0, 2 + first);
+  const count = first & 0x7f;
+  let length = 0;
+  for (let n = 0; n < count; n++) length = length * 256 + bytes[2 + n]!;
+  return bytes.subarray(0, 2 + count + length);
+}
+
+/**
+ * What of a signed PDF is fixed before its ECDSA value: the file with /Contents blanked. Two
+ * signings of the same prepared PDF differ only inside /Contents.
+ */
+export function signedPart(pdf: Uint8Array): Uint8Array | undefined {
+  return readEmbeddedSignature(pdf)?.signedBytes;
+}
