@@ -4,6 +4,7 @@ import type { GazetteDocument } from "../documents/model.js";
 import { readDocument } from "../documents/records.js";
 import { ConditionFailedError, StorageError } from "../platform/errors.js";
 import type { BlobMetadata, BlobStore, Platform, RecordStore, StoredRecord } from "../platform/ports.js";
+import { logPublication } from "../transparency/publication-log.js";
 import { setDocumentState } from "./document-state.js";
 import { EditionConflictError, EditionNotFoundError, PlacementRefusedError, problem } from "./errors.js";
 import type { DocumentUrls, Edition, EditionSettings, EditionUrls } from "./model.js";
@@ -90,6 +91,8 @@ export interface PublicationSealer {
   sealArtifacts(artifacts: readonly RenderedArtifact[], context: SealContext): Promise<RenderedArtifact[]>;
   /** The manifest's signature file (written beside it at `${manifest key}.jws`). */
   signManifest(manifest: Uint8Array, context: SealContext): Promise<Uint8Array>;
+  /** Signs a checkpoint of the log (transparency/log.ts) once the publication is in it. */
+  signCheckpoint(): Promise<void>;
 }
 
 /** Blob key of the manifest's detached signature. */
@@ -338,12 +341,14 @@ export async function readManifest(blobs: BlobStore, edition: Edition): Promise<
  * short of a crash between sending and noting it, exactly once. Consumers must still be idempotent.
  */
 export async function completePublication(
-  platform: Pick<Platform, "records" | "queues">,
+  platform: Pick<Platform, "records" | "queues" | "blobs">,
   record: StoredRecord<Edition>,
   now: () => Date,
 ): Promise<Edition> {
   const edition = record.data;
   if (edition.status !== "published" || edition.announcedAt) return edition;
+  // The manifest into the public log, and each file into the index POST /api/verify reads.
+  await logPublication(platform, edition);
   for (const id of edition.documents) await setDocumentState(platform.records, id, "published");
   await platform.queues.send(EVENTS_QUEUE, [{ body: JSON.stringify(publishedEvent(edition)) }]);
   const at = now().toISOString();
@@ -478,6 +483,7 @@ export async function publishEdition(editionId: string, deps: PublishDeps): Prom
     let record = await mustLoad(platform.records, editionId);
     if (record.data.status === "published") {
       const edition = await completePublication(platform, record, now);
+      await deps.seal?.signCheckpoint();
       return { edition, manifest: await readManifest(platform.blobs, edition) };
     }
     const frozen = await freeze(platform.records, record, now, by, deps.override);
@@ -621,6 +627,7 @@ export async function publishEdition(editionId: string, deps: PublishDeps): Prom
     await platform.flush();
     platform.metrics?.count("EditionsPublished");
     const done = await completePublication(platform, switched, now);
+    await deps.seal?.signCheckpoint();
     return { edition: done, manifest: await readManifest(platform.blobs, done) };
   }
   throw new EditionConflictError(`Edition ${editionId} kept changing while being published`, [

@@ -16,6 +16,7 @@ import type { Reposts } from "../reposts/module.js";
 import { createSearchRoutes } from "../search/http.js";
 import type { SearchIndex } from "../search/ports.js";
 import { chinaToday, type DocumentStatuses } from "../status/service.js";
+import { createVerificationRoutes, type VerificationRoutesDeps } from "../verify/http.js";
 import type { Authenticator, Principal } from "./auth.js";
 import {
   checkJsonValue,
@@ -50,6 +51,8 @@ export interface AppDependencies {
   /** Makes the request's writes durable before it is acknowledged (Platform.flush). */
   readonly flush: () => Promise<void>;
   readonly logError?: (error: unknown) => void;
+  /** The log, certificates and verification (src/verify/http.ts); left out, not mounted. */
+  readonly verification?: VerificationRoutesDeps | undefined;
   /** Public search (GET /api/search, GET /search); left out, those routes are not mounted. */
   readonly search?: SearchIndex | undefined;
   /** Enables POST /api/search/reindex: queues published editions for the events consumer to index. */
@@ -309,6 +312,8 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
       }),
     );
   }
+
+  if (deps.verification) app.route("/", createVerificationRoutes(deps.verification));
 
   if (deps.console) app.route("/", deps.console);
 

@@ -9,6 +9,7 @@ import { ConsoleAccounts } from "../console/accounts.js";
 import { DocumentIntake } from "../documents/intake.js";
 import { editionSettingsFrom } from "../editions/model.js";
 import { parseNumberingStart } from "../editions/numbering.js";
+import type { PublicationSealer } from "../editions/publish.js";
 import { EditionService } from "../editions/service.js";
 import { ApiGatewayAuthenticator, type Authenticator, EditorTokenAuthenticator } from "../http/auth.js";
 import type { BlobStore, Platform } from "../platform/ports.js";
@@ -35,6 +36,8 @@ export interface Container {
   /** Where published files are copied for CloudFront (AWS); undefined locally (served by the app). */
   readonly siteFiles: BlobStore | undefined;
   readonly statuses: DocumentStatuses;
+  /** Signs publications and the log's checkpoints (embedded mode; the publisher Lambda in AWS). */
+  readonly seal: PublicationSealer | undefined;
   /** Public search over published documents and the archive (opened on first use). */
   readonly search: SearchIndex;
   /** Site registry, fan-out, delivery, acknowledgements (issue 4). */
@@ -80,6 +83,18 @@ export function createContainer(
       }),
   });
   const siteGazette = { ...config.gazette, baseUrl: config.baseUrl };
+  // Embedded mode: the key is generated into the data directory at first start.
+  const seal =
+    config.mode === "embedded"
+      ? createSealer({
+          key: options.signingKey ?? loadOrCreateLocalKey(config.dataDir),
+          records: platform.records,
+          subject: config.gazette,
+          baseUrl: config.baseUrl,
+          certificatePem: config.signing.certificatePem,
+          now: () => platform.clock.now(),
+        })
+      : undefined;
   const editions = new EditionService({
     platform,
     settings: {
@@ -87,18 +102,7 @@ export function createContainer(
       continueFrom: parseNumberingStart(config.continueFrom),
     },
     render: createEditionRenderer(siteGazette),
-    // Embedded mode: the key is generated into the data directory at first start.
-    seal:
-      config.mode === "embedded"
-        ? createSealer({
-            key: options.signingKey ?? loadOrCreateLocalKey(config.dataDir),
-            records: platform.records,
-            subject: config.gazette,
-            baseUrl: config.baseUrl,
-            certificatePem: config.signing.certificatePem,
-            now: () => platform.clock.now(),
-          })
-        : undefined,
+    seal,
   });
   const statuses = new DocumentStatuses(platform);
   const search = createSearchIndex(config);
@@ -115,6 +119,7 @@ export function createContainer(
       requireSiteCopy: options.siteFiles !== undefined,
     }),
     siteFiles: options.siteFiles,
+    seal,
     statuses,
     search,
     archive: createArchive({

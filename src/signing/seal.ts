@@ -15,6 +15,7 @@ import {
 } from "../editions/publish.js";
 import { manifestKey } from "../editions/records.js";
 import type { RecordStore } from "../platform/ports.js";
+import { logOrigin, TransparencyLog } from "../transparency/log.js";
 import type { CertificateSubject } from "./certificate.js";
 import { jwsHeader, parseCompactJws, signCompactJws, signingInput } from "./jws.js";
 import type { SigningKey } from "./key.js";
@@ -64,7 +65,17 @@ export function createSealer(options: SealerOptions): PublicationSealer {
     return signPreparedPdf(prepared, options.key, chain, signingTime);
   }
 
+  const log = new TransparencyLog({
+    records: options.records,
+    origin: logOrigin(options.baseUrl),
+    key: options.key,
+  });
+
   return {
+    async signCheckpoint() {
+      await log.checkpoint();
+    },
+
     async sealArtifacts(artifacts, context) {
       const { chain } = await certificate();
       const out: RenderedArtifact[] = [];
