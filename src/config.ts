@@ -180,7 +180,6 @@ function searchSettings(env: Env): Config["search"] {
   return { engine, opensearchUrl };
 }
 
-<<<<<<< HEAD
 function certificatePem(value: string | undefined): string | undefined {
   if (!value) return undefined;
   const pem = value.includes("-----BEGIN CERTIFICATE-----") ? value : readTextFile(value);
@@ -198,7 +197,8 @@ function readTextFile(path: string): string {
   } catch (error) {
     throw new ConfigError(`GAZETTE_SIGNING_CERTIFICATE: cannot read ${path}: ${(error as Error).message}`);
   }
-=======
+}
+
 function consoleOidcSettings(env: Env): Config["consoleOidc"] {
   const names = [
     "GAZETTE_CONSOLE_OIDC_ISSUER",
@@ -218,7 +218,6 @@ function consoleOidcSettings(env: Env): Config["consoleOidc"] {
       throw new ConfigError(`${name} must be an https:// URL, got "${value}"`);
   }
   return { issuer: issuer!, clientId: clientId!, signInBaseUrl: signInBaseUrl! };
->>>>>>> main
 }
 
 export function loadConfig(env: Env = process.env): Config {

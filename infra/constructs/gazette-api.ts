@@ -73,13 +73,9 @@ export interface GazetteApiProps {
 export interface GazetteRouteSpec {
   readonly method: HttpMethod;
   readonly path: string;
-<<<<<<< HEAD
-  readonly access: "public" | "editor" | "site";
+  readonly access: "public" | "editor" | "site" | "console";
   /** A public POST that changes nothing (RouteDeclaration.readOnly: POST /api/verify). */
   readonly readOnly?: true;
-=======
-  readonly access: "public" | "editor" | "site" | "console";
->>>>>>> main
 }
 
 /** Steady requests per second and burst of one route (API Gateway route-level throttling). */
