@@ -189,7 +189,7 @@ export function createVerificationRoutes(deps: VerificationRoutesDeps): Hono {
       form = await request.formData();
     } catch {
       throw new HttpProblem(400, [
-        { code: "invalid_form", field: null, message: "The form could not be read" },
+        { code: "invalid_multipart", field: null, message: "The form could not be read" },
       ]);
     }
     const file = form.get("file");
