@@ -342,6 +342,15 @@ export async function run(
     });
 
   edition
+    .command("delete")
+    .description("Delete an unpublished edition that is the last one; its number goes to the next edition")
+    .argument("<edition>", "edition id")
+    .action(async (id: string) => {
+      await client().request("DELETE", `/api/editions/${encodeURIComponent(id)}`);
+      io.out(`edition ${id} deleted; its documents are accepted again`);
+    });
+
+  edition
     .command("list")
     .description("List editions, newest first")
     .action(async () => {
