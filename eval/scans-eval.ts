@@ -8,6 +8,10 @@
  * (clean / aged), character-weighted, with the page counts behind them, pages per minute, the
  * orientation and script decisions, and the worst pages.
  *
+ * Pages are split like the documents (eval/README.md, `splitOf`: by a hash of the id). Tune on
+ * `dev` only: per-page results (the progress lines, the worst pages, `results`) are `dev` pages
+ * only; `test` pages count in the totals per layout and condition, never shown one by one.
+ *
  *   npx tsx eval/scans-eval.ts [--engine tesseract.js|native] [--baseline] [id-prefix …]
  */
 import { readdirSync, readFileSync } from "node:fs";
@@ -17,6 +21,7 @@ import { cleanPage } from "../src/archive/clean.js";
 import { DEFAULT_SCAN_LIMITS, encodePng, rasterisePage } from "../src/archive/images.js";
 import { detectNativeTesseract, type OcrEngine, TesseractJsEngine } from "../src/archive/ocr/engine.js";
 import { readPage } from "../src/archive/ocr/page.js";
+import { type Split, splitOf } from "./texts-eval.js";
 
 export interface ScanEvalOptions {
   /** Directory of the pages; default eval/scans. */
@@ -46,6 +51,7 @@ export interface CerGroup {
 
 export interface ScanPageResult {
   readonly id: string;
+  readonly split: Split;
   readonly layout: string;
   readonly condition: string;
   readonly characters: number;
@@ -63,10 +69,14 @@ export interface ScanEvalReport {
   readonly cer: number;
   readonly byLayout: readonly CerGroup[];
   readonly byCondition: readonly CerGroup[];
+  /** The same groups within each split: "all", then each layout and condition. */
+  readonly bySplit: Readonly<Record<Split, readonly CerGroup[]>>;
   readonly pagesPerMinute: number;
   readonly orientationCorrect: number;
   readonly scriptCorrect: number;
+  /** The worst `dev` pages. */
   readonly worst: readonly ScanPageResult[];
+  /** Per page, `dev` pages only. */
   readonly results: readonly ScanPageResult[];
   readonly loadAverage: { readonly before: number; readonly after: number };
 }
@@ -164,6 +174,7 @@ export async function runScanEval(options: ScanEvalOptions = {}): Promise<ScanEv
       const { distance, length } = editDistance(truth.text, text);
       const result: ScanPageResult = {
         id,
+        split: splitOf(id),
         layout: truth.layout,
         condition: truth.condition,
         characters: length,
@@ -173,6 +184,10 @@ export async function runScanEval(options: ScanEvalOptions = {}): Promise<ScanEv
         seconds: elapsed,
       };
       results.push(result);
+      if (result.split === "test") {
+        options.log?.(`${id}: test page read, ${elapsed.toFixed(1)} s`);
+        continue;
+      }
       options.log?.(
         `${id}: CER ${(result.cer * 100).toFixed(2)}% (${length} chars), rotation ${rotation}/${truth.rotation}, script ${script}${evidence}, ${elapsed.toFixed(1)} s`,
       );
@@ -181,8 +196,24 @@ export async function runScanEval(options: ScanEvalOptions = {}): Promise<ScanEv
     if (owned) await engine.close();
   }
   const layouts = [...new Set(results.map((r) => r.layout))].sort();
-  const worst = [...results].sort((a, b) => b.cer - a.cer).slice(0, options.worst ?? 5);
+  const dev = results.filter((r) => r.split === "dev");
+  const worst = [...dev].sort((a, b) => b.cer - a.cer).slice(0, options.worst ?? 5);
   const all = group("all", results);
+  const groupsOf = (of: readonly ScanPageResult[]) => [
+    group("all", of),
+    ...layouts.map((l) =>
+      group(
+        l,
+        of.filter((r) => r.layout === l),
+      ),
+    ),
+    ...["clean", "aged"].map((c) =>
+      group(
+        c,
+        of.filter((r) => r.condition === c),
+      ),
+    ),
+  ];
   return {
     engine: engine.name,
     pipeline: options.baseline ? "baseline" : "page unit",
@@ -201,11 +232,15 @@ export async function runScanEval(options: ScanEvalOptions = {}): Promise<ScanEv
         results.filter((r) => r.condition === c),
       ),
     ),
+    bySplit: {
+      dev: groupsOf(dev),
+      test: groupsOf(results.filter((r) => r.split === "test")),
+    },
     pagesPerMinute: seconds ? results.length / (seconds / 60) : 0,
     orientationCorrect: results.filter((r) => r.rotation.truth === r.rotation.found).length,
     scriptCorrect: results.filter((r) => r.script.truth === r.script.found).length,
     worst,
-    results,
+    results: dev,
     loadAverage: { before: loadBefore, after: loadavg()[0] ?? 0 },
   };
 }
@@ -223,9 +258,17 @@ export function formatScanReport(report: ScanEvalReport): string {
     ...report.byCondition.map(
       (g) => `    ${g.name.padEnd(12)} ${pct(g.cer).padStart(7)}  (${g.pages} pages, ${g.characters} chars)`,
     ),
+    "  CER per split (tune on dev; test pages are counted, never shown one by one):",
+    ...(["dev", "test"] as const).map(
+      (split) =>
+        `    ${split.padEnd(5)} ${report.bySplit[split]
+          .filter((g) => g.pages > 0)
+          .map((g) => `${g.name} ${pct(g.cer)} (${g.pages})`)
+          .join(", ")}`,
+    ),
     `  orientation right on ${report.orientationCorrect}/${report.pages} pages; script right on ${report.scriptCorrect}/${report.pages}`,
     `  speed: ${report.pagesPerMinute.toFixed(1)} pages/min (one process, pages in sequence; 1-min load average ${report.loadAverage.before.toFixed(1)} before, ${report.loadAverage.after.toFixed(1)} after — the machine is shared)`,
-    "  worst pages:",
+    "  worst dev pages:",
     ...report.worst.map(
       (r) =>
         `    ${r.id}: CER ${pct(r.cer)} (${r.layout}, ${r.condition}; rotation found ${r.rotation.found}° for ${r.rotation.truth}°, script ${r.script.found} for ${r.script.truth})`,

@@ -277,6 +277,120 @@ describe("marks hanging below a character in vertical print", () => {
   });
 });
 
+/** The box of the ink drawn in a relaid slot. */
+function inkIn(r: Relay, slot: { x0: number; y0: number; x1: number; y1: number }) {
+  let x0 = slot.x1;
+  let x1 = slot.x0;
+  let y0 = slot.y1;
+  let y1 = slot.y0;
+  for (let y = slot.y0; y < slot.y1; y++)
+    for (let x = slot.x0; x < slot.x1; x++)
+      if (r.image.pixels[y * r.image.width + x]! < 128) {
+        x0 = Math.min(x0, x);
+        x1 = Math.max(x1, x + 1);
+        y0 = Math.min(y0, y);
+        y1 = Math.max(y1, y + 1);
+      }
+  return { w: x1 - x0, h: y1 - y0 };
+}
+
+describe("brackets and numbers of vertical setting (the Traditional vertical pages)", () => {
+  const size = 36;
+
+  it("turns back a corner bracket set turned (﹁) whose down stroke is a hairline, as a light face draws it", () => {
+    // Prepare: a frame glyph, then ﹁ as a light face prints it: a bar two pixels thick along
+    // the top, the stroke down the right side one pixel wide.
+    const corner: [number, number, number, number][] = [
+      [22, 66, 45, 68],
+      [44, 66, 45, 77],
+    ];
+    const image = paper(76, 130, [...glyph(20, 20, 30, 0.5), ...corner]);
+    // Act
+    const r = relayColumns(image, size);
+    // Assess: the bracket's cell is drawn turned back (「: taller than wide).
+    const cells = r.lines[0]!.cells;
+    expect(cells).toHaveLength(2);
+    expect(inkIn(r, cells[1]!.slot)).toEqual({ w: 11, h: 23 });
+  });
+
+  it("leaves a corner bracket printed upright in a column (「, not turned by the typesetter) upright", () => {
+    // Prepare: a frame glyph, then 「 as horizontal type draws it: a bar along the top and a
+    // stroke down the left side.
+    const corner: [number, number, number, number][] = [
+      [24, 66, 42, 70],
+      [24, 66, 28, 80],
+    ];
+    const image = paper(76, 130, [...glyph(20, 20, 30, 0.5), ...corner]);
+    // Act
+    const r = relayColumns(image, size);
+    // Assess: still wider than tall, as printed.
+    const cells = r.lines[0]!.cells;
+    expect(cells).toHaveLength(2);
+    expect(inkIn(r, cells[1]!.slot)).toEqual({ w: 18, h: 14 });
+  });
+
+  it("keeps a turned bracket (︵) and the 一 after it as two cells: （一） is not 一 with a split stroke", () => {
+    // Prepare: a column of cells 40 px apart; the third holds ︵ at its foot, the fourth 一 near
+    // its top, so close together that the two would fit in one cell.
+    const boxes = [0, 1, 4, 5, 6, 7, 8].flatMap((row) => glyph(20, 20 + row * 40, 34, 0.5));
+    boxes.push([20, 126, 26, 132], [26, 122, 48, 127], [48, 126, 54, 132]);
+    boxes.push([20, 150, 54, 154]);
+    // Act
+    const r = relayColumns(paper(90, 380, boxes), 34);
+    // Assess: nine cells; the bracket's is turned upright, 一 stays a flat stroke.
+    const cells = r.lines[0]!.cells;
+    expect(cells).toHaveLength(9);
+    const bracket = inkIn(r, cells[2]!.slot);
+    expect(bracket.h).toBeGreaterThan(bracket.w);
+    const stroke = inkIn(r, cells[3]!.slot);
+    expect(stroke.w).toBeGreaterThan(stroke.h * 3);
+  });
+
+  it("keeps a 。 whole when a cell boundary runs through it (set at a character's lower right)", () => {
+    // Prepare: seven frame glyphs down a column, 40 px apart; a ring (。) just right of the
+    // sixth one's foot, reaching below it, where the grid puts the next boundary.
+    const boxes = [0, 1, 2, 3, 4, 5, 6].flatMap((row) => glyph(20, 20 + row * 40, 34, 0.5));
+    boxes.push([56, 252, 66, 254], [56, 262, 66, 264], [56, 252, 58, 264], [64, 252, 66, 264]);
+    // Act
+    const r = relayColumns(paper(90, 320, boxes), 34);
+    // Assess: eight cells, the ring whole in a cell of its own after the sixth glyph's.
+    const cells = r.lines[0]!.cells;
+    expect(cells).toHaveLength(8);
+    expect(cells[6]!.source).toEqual({ x0: 56, y0: 252, x1: 66, y1: 264 });
+  });
+
+  it("gives a mark printed touching the character before it (、 run into the 乀 of 法) a cell of its own", () => {
+    // Prepare: frame glyphs in rows 0–9 of a column 40 px apart but row 2, the mark's own cell:
+    // its ink at the top right, joined to the foot of row 1's glyph and standing out past the
+    // column's right edge.
+    const boxes = [0, 1, 3, 4, 5, 6, 7, 8, 9].flatMap((row) => glyph(20, 20 + row * 40, 34, 0.5));
+    boxes.push([52, 92, 60, 100]);
+    // Act
+    const r = relayColumns(paper(90, 440, boxes), 34);
+    // Assess: ten cells, the mark's after row 1's glyph, which ends at its own foot.
+    const cells = r.lines[0]!.cells;
+    expect(cells).toHaveLength(10);
+    expect(cells[1]!.source.y1).toBe(94);
+    expect(cells[2]!.source).toEqual({ x0: 52, y0: 94, x1: 60, y1: 100 });
+  });
+
+  it("scales two digits set across one cell (縱中橫) up even when a digit came apart (an aged copy's 2 or 5)", () => {
+    // Prepare: a frame glyph, then two narrow digits side by side, a third of a cell high, the
+    // second in two pieces one above the other.
+    const digits: [number, number, number, number][] = [
+      [26, 70, 30, 82],
+      [36, 70, 40, 75],
+      [35, 77, 40, 82],
+    ];
+    const image = paper(76, 120, [...glyph(20, 20, 30, 0.5), ...digits]);
+    // Act
+    const r = relayColumns(image, size);
+    // Assess: the pair is drawn about 0.7 of a cell high in its slot.
+    const slot = r.lines[0]!.cells[1]!.slot;
+    expect(inkIn(r, slot).h).toBeGreaterThanOrEqual(Math.round((slot.y1 - slot.y0) * 0.6));
+  });
+});
+
 describe("cropping a block", () => {
   it("keeps a block's ink when a printed rule lies outside it", () => {
     // Prepare: a block at the right of a page, a vertical rule left of it (the rule's box ends

@@ -322,9 +322,16 @@ async function decide(
 
 /** Character-weighted confidence of the words holding a script-variant character; undefined if none. */
 function variantConfidence(result: OcrResult, variant: (ch: string) => boolean): number | undefined {
+  return variantConfidenceOf(result.page.lines, variant);
+}
+
+function variantConfidenceOf(
+  lines: readonly OcrLine[],
+  variant: (ch: string) => boolean,
+): number | undefined {
   let chars = 0;
   let sum = 0;
-  for (const line of result.page.lines) {
+  for (const line of lines) {
     for (const w of line.words) {
       if (![...w.text].some((ch) => /\p{Script=Han}/u.test(ch) && variant(ch))) continue;
       const n = [...w.text].length;
@@ -698,6 +705,26 @@ export async function readPage(
     if (shown && shown !== script) {
       script = shown;
       reading = await readBlocks(engine, image, layout, script);
+    } else if (!shown) {
+      // The glyphs do not tell (an aged copy's strokes run together, a page of few characters):
+      // the sample's few lines decided, on a few dozen variant characters. The whole page read
+      // with the other script's models too gives far more: the reading whose words holding a
+      // character only its script has are surer wins.
+      const other: Script = script === "sim" ? "tra" : "sim";
+      const second = await readBlocks(engine, image, layout, other);
+      const [sim, tra] = script === "sim" ? [reading, second] : [second, reading];
+      const simSure = variantConfidenceOf(
+        sim.read.flatMap((b) => b.lines),
+        (ch) => toTraditional(ch) !== ch,
+      );
+      const traSure = variantConfidenceOf(
+        tra.read.flatMap((b) => b.lines),
+        (ch) => toSimplified(ch) !== ch,
+      );
+      if (simSure !== undefined && traSure !== undefined && (traSure > simSure ? "tra" : "sim") !== script) {
+        script = other;
+        reading = second;
+      }
     }
   }
   const { read, blocks, language } = reading;

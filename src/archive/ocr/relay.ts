@@ -318,39 +318,60 @@ function placementOf(image: GreyImage, pieces: readonly Part[], pitch: number): 
   const bracketSized = Math.max(w, h) >= pitch * 0.35 && Math.max(w, h) <= pitch * 0.7;
   if (pieces.length === 1 && bracketSized && cornered(image, pieces[0]!)) return "turned";
   // Two or three digits set across one cell (縱中橫), smaller than the text: each taller than
-  // wide, side by side.
-  const tall = pieces.every((p) => p.y1 - p.y0 >= (p.x1 - p.x0) * 1.2 && p.y1 - p.y0 >= h * 0.7);
-  if ((pieces.length === 2 || pieces.length === 3) && tall && h <= pitch * 0.6 && w >= h * 0.6)
+  // wide, side by side. Set this small, and more so on an aged copy, a digit often comes apart
+  // (the tip of a 2, the bar of a 5): the pieces one above the other are one digit.
+  const digits = stacks(pieces);
+  const tall = digits.every((d) => d.y1 - d.y0 >= (d.x1 - d.x0) * 1.2 && d.y1 - d.y0 >= h * 0.7);
+  if ((digits.length === 2 || digits.length === 3) && tall && h <= pitch * 0.6 && w >= h * 0.6)
     return "digits";
   if (w < pitch * 0.5 && h < pitch * 0.5) return "small";
   return "centre";
 }
 
+/** Pieces grouped where their spans along x overlap: the boxes of what stands side by side. */
+function stacks(pieces: readonly Box[]): Box[] {
+  const out: Box[] = [];
+  for (const p of [...pieces].sort((a, b) => a.x0 - b.x0)) {
+    const last = out.at(-1);
+    if (last && p.x0 < last.x1) out[out.length - 1] = union([last, p]);
+    else out.push({ x0: p.x0, y0: p.y0, x1: p.x1, y1: p.y1 });
+  }
+  return out;
+}
+
 /**
- * Whether a mark is two strokes along two adjacent sides of its box: a corner bracket turned
- * for vertical setting (﹁ ﹂).
+ * Whether a mark is a corner bracket as vertical setting turns it: two strokes along the top
+ * and the right side of its box (﹁, 「 turned) or along the bottom and the left (﹂, 」 turned),
+ * nothing inside. A bracket set upright in a column (「 」, top and left or bottom and right)
+ * is what a horizontal line shows already and is not turned. Strokes are judged by how much of
+ * a side they run along, not by their ink: a light face draws the short stroke one pixel wide.
  */
 function cornered(image: GreyImage, part: Part): boolean {
   const w = part.x1 - part.x0;
   const h = part.y1 - part.y0;
   if (w < 4 || h < 4) return false;
   const band = Math.max(2, Math.round(Math.min(w, h) * 0.3));
-  const sides = { top: 0, bottom: 0, left: 0, right: 0 };
+  const top = new Uint8Array(w);
+  const bottom = new Uint8Array(w);
+  const left = new Uint8Array(h);
+  const right = new Uint8Array(h);
+  let inside = 0;
   for (const p of part.pixels) {
     const x = (p % image.width) - part.x0;
     const y = Math.floor(p / image.width) - part.y0;
-    if (y < band) sides.top++;
-    if (y >= h - band) sides.bottom++;
-    if (x < band) sides.left++;
-    if (x >= w - band) sides.right++;
+    if (y < band) top[x] = 1;
+    if (y >= h - band) bottom[x] = 1;
+    if (x < band) left[y] = 1;
+    if (x >= w - band) right[y] = 1;
+    if (y >= band && y < h - band && x >= band && x < w - band) inside++;
   }
-  const n = part.pixels.length;
-  const corner = (a: number, b: number) => a >= n * 0.3 && b >= n * 0.3 && a + b >= n * 0.95;
+  if (inside > part.pixels.length * 0.05) return false;
+  const along = (side: Uint8Array) => side.reduce((n, v) => n + v, 0) / side.length;
+  const drawn = (side: Uint8Array) => along(side) >= 0.8;
+  const bare = (side: Uint8Array) => along(side) < 0.5;
   return (
-    corner(sides.top, sides.right) ||
-    corner(sides.top, sides.left) ||
-    corner(sides.bottom, sides.right) ||
-    corner(sides.bottom, sides.left)
+    (drawn(top) && drawn(right) && bare(bottom) && bare(left)) ||
+    (drawn(bottom) && drawn(left) && bare(top) && bare(right))
   );
 }
 
@@ -437,6 +458,43 @@ function rimmed(image: GreyImage, parts: readonly Part[]): Set<number> {
 }
 
 /**
+ * A small mark a boundary cuts in two (a 。 set where one cell ends and the next begins: each
+ * half is an arc, read as a comma or as a turned bracket) is put back together, in the upper
+ * cell: a mark follows the character it hangs beside (see columnCells). Only marks: a character's stroke crossing a boundary stays cut, as the
+ * boundary is where the grid says one character ends.
+ */
+function stitchMarks(image: GreyImage, cells: Part[][], bounds: readonly number[], pitch: number): Part[][] {
+  const out = cells.map((c) => [...c]);
+  for (let k = 0; k + 1 < out.length; k++) {
+    const at = bounds[k + 1]!;
+    for (const upper of [...out[k]!]) {
+      if (upper.y1 !== at) continue;
+      const lower = out[k + 1]!.find((q) => q.y0 === at && touches(image, upper, q, at));
+      if (!lower) continue;
+      const whole = union([upper, lower]);
+      if (whole.x1 - whole.x0 >= pitch * 0.5 || whole.y1 - whole.y0 >= pitch * 0.5) continue;
+      const mark: Part = { ...whole, pixels: [...upper.pixels, ...lower.pixels] };
+      out[k] = out[k]!.filter((q) => q !== upper);
+      out[k + 1] = out[k + 1]!.filter((q) => q !== lower);
+      out[k]!.push(mark);
+    }
+  }
+  return out;
+}
+
+/** Whether a part ending at row `at` and a part starting there touch across it (8-connected). */
+function touches(image: GreyImage, upper: Part, lower: Part, at: number): boolean {
+  const above = new Set<number>();
+  for (const p of upper.pixels) if (Math.floor(p / image.width) === at - 1) above.add(p % image.width);
+  for (const p of lower.pixels) {
+    if (Math.floor(p / image.width) !== at) continue;
+    const x = p % image.width;
+    if (above.has(x - 1) || above.has(x) || above.has(x + 1)) return true;
+  }
+  return false;
+}
+
+/**
  * The cells of one column: the ink between consecutive boundaries, speckle (small parts away
  * from the character's larger ones) left out. A small mark set beside a character, out to the right of where the
  * column's characters end (older print sets 、。， there rather than in a cell of their own),
@@ -452,8 +510,14 @@ function columnCells(
   const speck = Math.max(4, Math.round((pitch * pitch) / 150));
   const raw: Part[][] = [];
   const specks: Part[][] = [];
-  for (let k = 0; k + 1 < bounds.length; k++) {
-    const all = parts(image, { x0, y0: bounds[k]!, x1, y1: bounds[k + 1]! });
+  const inCells = stitchMarks(
+    image,
+    bounds.slice(0, -1).map((y0, k) => parts(image, { x0, y0, x1, y1: bounds[k + 1]! })),
+    bounds,
+    pitch,
+  );
+  const owners: number[] = [];
+  for (const [index, all] of inCells.entries()) {
     // Speckle: a small part away from the character's larger parts. A small part close to them
     // is a stroke (the dots of 氵 in a light face are as small as speckle).
     const large = all.filter((p) => p.pixels.length >= speck);
@@ -472,6 +536,7 @@ function columnCells(
     if (found.length) {
       raw.push(found);
       specks.push(all.filter((p) => !found.includes(p)));
+      owners.push(index);
     }
   }
   // Where the column's characters end on the right: the usual right edge of full-size cells.
@@ -481,6 +546,13 @@ function columnCells(
     .map((b) => b.x1)
     .sort((a, b) => a - b);
   const right = rights.length >= 3 ? rights[Math.floor(rights.length / 2)]! : Number.POSITIVE_INFINITY;
+  // And how tall a character's ink usually is (its em box, about).
+  const heights = raw
+    .map(union)
+    .filter((b) => b.y1 - b.y0 >= pitch * 0.6 && b.x1 - b.x0 >= pitch * 0.6)
+    .map((b) => b.y1 - b.y0)
+    .sort((a, b) => a - b);
+  const usual = heights.length >= 3 ? heights[Math.floor(heights.length / 2)]! : Number.POSITIVE_INFINITY;
   const cells: Cell[] = [];
   raw.forEach((found, k) => {
     const all = union(found);
@@ -521,7 +593,13 @@ function columnCells(
       );
     });
     const main = found.filter((p) => !beside.includes(p) && !before.includes(p));
-    const noise = specks[k]!;
+    // A mark put back together reaches into the next cell: the ink of the cells around that
+    // lies in this one's box is not this cell's.
+    const reach = union(found);
+    const around = [...(inCells[owners[k]! - 1] ?? []), ...(inCells[owners[k]! + 1] ?? [])].filter(
+      (q) => q.x1 > reach.x0 && q.x0 < reach.x1 && q.y1 > reach.y0 && q.y0 < reach.y1,
+    );
+    const noise = [...specks[k]!, ...around];
     const markCell = (mark: Part): Cell => ({
       box: union([mark]),
       parts: [mark],
@@ -531,17 +609,90 @@ function columnCells(
       for (const mark of before.sort((a, b) => a.y0 - b.y0)) cells.push(markCell(mark));
       cells.push({ box: union(main), parts: main, exclude: rimmed(image, [...beside, ...before, ...noise]) });
       for (const mark of beside.sort((a, b) => a.y0 - b.y0)) cells.push(markCell(mark));
-    } else cells.push({ box: union(found), parts: found, exclude: rimmed(image, noise) });
+    } else {
+      const hung = hangingMark(image, found, usual, right, pitch);
+
+      if (hung) {
+        const noisy = rimmed(image, noise);
+        cells.push({
+          box: union([hung.character]),
+          parts: [hung.character],
+          exclude: new Set([...hung.mark.pixels, ...noisy]),
+        });
+        cells.push({
+          box: union([hung.mark]),
+          parts: [hung.mark],
+          exclude: new Set([...hung.character.pixels, ...noisy]),
+        });
+      } else cells.push({ box: union(found), parts: found, exclude: rimmed(image, noise) });
+    }
   });
   return cells;
 }
 
 /**
- * Two cells that are each one flat stroke and together fit in one cell are one character whose
- * strokes a boundary fell between (二 三).
+ * A mark printed touching the character before it: vertical setting puts 、。， in the upper
+ * right of their own cell, just under the previous character's lower right, where a stroke
+ * that ends there (the 乀 of 法, 之, 定) runs into it, more so on an aged copy whose strokes
+ * spread. The cell's ink is then taller than a character's usually is, and what hangs below
+ * that height lies at the column's right side only, standing out past the characters' right
+ * edge: that ink is the mark.
  */
-function mergeSplitStrokes(cells: Cell[], pitch: number): Cell[] {
-  const stroke = (c: Cell) => c.box.x1 - c.box.x0 >= (c.box.y1 - c.box.y0) * 3;
+function hangingMark(
+  image: GreyImage,
+  found: readonly Part[],
+  usual: number,
+  right: number,
+  pitch: number,
+): { character: Part; mark: Part } | undefined {
+  const box = union(found);
+  if (!Number.isFinite(usual) || !Number.isFinite(right)) return undefined;
+  if (box.y1 - box.y0 < usual + pitch * 0.12) return undefined;
+  const cut = box.y0 + usual;
+  const side = right - pitch * 0.25;
+  const below: number[] = [];
+  const rest: number[] = [];
+  for (const part of found) {
+    for (const p of part.pixels) {
+      const y = Math.floor(p / image.width);
+      if (y < cut) rest.push(p);
+      else if (p % image.width >= side) below.push(p);
+      // Ink below the character's usual foot away from the right side: not a mark's.
+      else return undefined;
+    }
+  }
+  if (below.length < 3 || rest.length === 0) return undefined;
+  const mark = pieceOf(image, below);
+  if (mark.x1 - mark.x0 >= pitch * 0.45 || mark.y1 - mark.y0 >= pitch * 0.45) return undefined;
+  // A mark stands out past the characters' right edge; a character's own long stroke to the
+  // lower right (the 乀 of 條) ends within it.
+  if (mark.x1 < right + pitch * 0.08) return undefined;
+  return { character: pieceOf(image, rest), mark };
+}
+
+function pieceOf(image: GreyImage, pixels: number[]): Part {
+  let x0 = Number.POSITIVE_INFINITY;
+  let y0 = Number.POSITIVE_INFINITY;
+  let x1 = 0;
+  let y1 = 0;
+  for (const p of pixels) {
+    const x = p % image.width;
+    const y = Math.floor(p / image.width);
+    x0 = Math.min(x0, x);
+    y0 = Math.min(y0, y);
+    x1 = Math.max(x1, x + 1);
+    y1 = Math.max(y1, y + 1);
+  }
+  return { x0, y0, x1, y1, pixels };
+}
+
+/**
+ * Two cells that are each one flat stroke and together fit in one cell are one character whose
+ * strokes a boundary fell between (二 三). A turned bracket (︵ ︶: an arch) is a mark of its
+ * own, never a stroke of the character next to it (（一） set vertically is ︵一︶).
+ */
+function mergeSplitStrokes(image: GreyImage, cells: Cell[], pitch: number): Cell[] {
+  const stroke = (c: Cell) => c.box.x1 - c.box.x0 >= (c.box.y1 - c.box.y0) * 3 && !arched(image, c.box);
   const out: Cell[] = [];
   for (const cell of cells) {
     const last = out.at(-1);
@@ -575,6 +726,7 @@ export function relayColumns(image: GreyImage, c: number): Relay {
     // little from column to column.
     const phase = gridPhase(profiles.slice(Math.max(0, i - 2), i + 3), pitch);
     const cells = mergeSplitStrokes(
+      image,
       columnCells(image, x0, x1, cellBoundaries(profiles[i]!, pitch, phase), pitch),
       pitch,
     );
