@@ -31,6 +31,10 @@ export interface PdfBenchResult {
   readonly bytesPerPage: number;
   /** Per-document PDFs are rendered too; their total size. */
   readonly documentPdfBytes: number;
+  readonly documentPdfs: number;
+  readonly largestDocumentPdfBytes: number;
+  /** The preflight's findings on the benchmarked edition. */
+  readonly preflightFindings: number;
   readonly peakRssMiB: number;
   /**
    * Publishing signs every PDF after the render (src/signing/seal.ts: PAdES B-B with a local
@@ -142,8 +146,13 @@ export async function benchPdf(targetPages = 200): Promise<PdfBenchResult> {
   const webPages = rendered.artifacts.filter((a) => a.contentType.startsWith("text/html")).length;
   const signed = await benchSigning(input, render);
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;
+  const documentPdfs = pdfArtifacts.filter((a) => a.role === "document-pdf").map((a) => a.bytes.byteLength);
   const ours = {
     signed,
+    /** The preflight's findings on this edition (issue 13: a 200-page edition passes with none). */
+    preflightFindings: rendered.findings?.length ?? 0,
+    documentPdfs: documentPdfs.length,
+    largestDocumentPdfBytes: Math.max(0, ...documentPdfs),
     runs: samples,
     webPages,
     pages: r.pageCount,

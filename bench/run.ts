@@ -5,6 +5,7 @@ import { benchIntake, type IntakeBenchResult } from "./intake.js";
 import { benchLambda, lambdaReport } from "./lambda.js";
 import { benchPdf, type PdfBenchResult } from "./pdf.js";
 import { writeRepostsBench } from "./reposts.js";
+import { benchRepostsScale, repostsScaleReport } from "./reposts-scale.js";
 import { benchSearch, searchReport } from "./search.js";
 
 const DURABILITY = {
@@ -33,7 +34,10 @@ function pdfReport(r: PdfBenchResult): string[] {
     machineLine(),
     `edition: ${r.pages} pages of generated documents, GB/T 9704 layout; rendered as publishing does: the edition PDF, every per-document PDF, ${r.webPages} web pages and the canonical texts`,
     "",
-    `ours (pdf-lib + fontkit 2, Fandol fonts; PDF + pages): ${r.pagesPerSecond.toFixed(1)} pages/s (median of ${r.runs.length} runs: ${r.runs.map((x) => x.toFixed(2)).join(" / ")} s), ${(r.bytesPerPage / 1024).toFixed(2)} KiB/page, peak RSS ${r.peakRssMiB.toFixed(0)} MiB`,
+    `ours (pdf-lib + fontkit 2, Fandol fonts + Noto Serif for Latin; PDF + pages): ${r.pagesPerSecond.toFixed(1)} pages/s (median of ${r.runs.length} runs: ${r.runs.map((x) => x.toFixed(2)).join(" / ")} s), ${(r.bytesPerPage / 1024).toFixed(2)} KiB/page, peak RSS ${r.peakRssMiB.toFixed(0)} MiB`,
+    `preflight on the ${r.pages}-page edition: ${r.preflightFindings} finding(s)`,
+    `per-document PDFs (own font subsets): ${r.documentPdfs}, ${(r.documentPdfBytes / 1024).toFixed(0)} KiB in all, largest ${(r.largestDocumentPdfBytes / 1024).toFixed(0)} KiB`,
+    "peer Typst (@myriaddreamin/typst-ts-node-compiler): not measured; see docs/development.md",
   ];
   if (r.chromium) {
     lines.push(
@@ -63,6 +67,16 @@ async function main() {
   if (process.argv.includes("--pdf-only")) return writePdf();
   if (process.argv.includes("--search-only")) return writeSearch();
   if (process.argv.includes("--reposts-only")) return writeRepostsBench();
+  if (process.argv.includes("--reposts-scale")) {
+    const sizes = [10_000, 50_000, 100_000];
+    const results = await benchRepostsScale(sizes);
+    const lines = repostsScaleReport(results, machineLine());
+    console.log(lines.join("\n"));
+    mkdirSync("bench/results", { recursive: true });
+    writeFileSync("bench/results/reposts-scale.txt", `${lines.join("\n")}\n`);
+    writeFileSync("bench/results/reposts-scale.json", `${JSON.stringify(results, null, 2)}\n`);
+    return;
+  }
   if (process.argv.includes("--archive-only")) return writeArchive();
   if (process.argv.includes("--lambda-only")) return writeLambda();
   await writeIntake();
