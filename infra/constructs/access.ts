@@ -28,9 +28,9 @@ import type { IQueue } from "aws-cdk-lib/aws-sqs";
  * - Staging (src/platform/blob-policy.ts), a bucket of its own: intake (api) stages a long
  *   document's content and an uploaded original there, reads it back until it is promoted, and
  *   deletes it after promotion or when the request fails; archive ingest (api) does the same with
- *   multipart scans, which page units (archive) read from staging until promoted; the tick's
- *   outbox relay promotes what a request left staged (reads it, writes `documents/`, `originals/`
- *   and `archive/scans/`) or deletes it. The only
+ *   multipart scans and submitted texts, which units (archive) read from staging until promoted;
+ *   the tick's outbox relay promotes what a request left staged (reads it, writes `documents/`,
+ *   `originals/`, `archive/scans/` and `archive/jobs/`) or deletes it. The only
  *   s3:DeleteObject anyone holds, and only there.
  */
 export interface BlobAccess {
@@ -60,7 +60,7 @@ export const BLOB_ACCESS = {
   },
   tick: {
     read: [],
-    write: ["documents/", "originals/", "archive/scans/"],
+    write: ["documents/", "originals/", "archive/scans/", "archive/jobs/"],
     staging: ["read", "delete"],
   },
 } as const satisfies Record<string, BlobAccess>;

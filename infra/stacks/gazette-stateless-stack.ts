@@ -265,6 +265,9 @@ export class GazetteStatelessStack extends Stack {
       entry: repostEntry,
     });
 
+    // The tick's outbox relay sends the unit messages of an archive job a crash or a queue outage
+    // left unsent (src/archive/ingest.ts createJob).
+    grantSend(this.archiveQueue.queue, this.reposts.tickFunction.function);
     this.archive = new GazetteArchive(this, "Archive", {
       data,
       queue: this.archiveQueue,

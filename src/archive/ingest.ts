@@ -4,18 +4,24 @@
  * Reads: the request (multipart scan files, scan keys already in the blob store, text documents),
  *   and for scan keys the blobs they name.
  * Checks every file (inspectScan) BEFORE storing anything: a bad file refuses the whole request.
- * Writes: the texts (`textKey`), or multipart scans staged under staging/<job>/ (with an outbox
- *   entry), the job record (`jobPk`/`JOB_SK`), then one "archive" queue message per page (scans)
- *   or per document (texts), then promotes the staged scans to their content-addressed keys
- *   (records.ts `scanKey`, write-once). Without its messages the job is deleted again (and its
- *   staged scans): a refused or failed request leaves nothing under archive/scans/.
+ * Writes: an outbox entry noting the job's unit messages and blobs, the texts or the multipart
+ *   scans staged under staging/<job>/, the job record (`jobPk`/`JOB_SK`, the commit point), then
+ *   promotes the staged blobs (texts to `textKey`, scans to their content-addressed, write-once
+ *   records.ts `scanKey`) and sends one "archive" queue message per page (scans) or per document
+ *   (texts) — see createJob. A refused or failed request leaves nothing under archive/; a
+ *   committed job always gets its messages (the outbox relay finishes what a crash left).
  * Direct uploads: `requestUpload` answers the scan's content-addressed key and the URL to PUT it
  *   to (none when it is stored already); `storeUpload` stores an embedded-mode upload's body once.
  */
 import { ulid } from "ulid";
 import { stagingKey } from "../platform/blob-policy.js";
 import { ConditionFailedError } from "../platform/errors.js";
-import { commitWithStaged, promoteFromOutbox, type StagedBlob } from "../platform/outbox.js";
+import {
+  commitWithStaged,
+  completeFromOutbox,
+  type StagedBlob,
+  type StagedUpload,
+} from "../platform/outbox.js";
 import type { Platform } from "../platform/ports.js";
 import {
   ArchiveConflictError,
@@ -76,27 +82,28 @@ export class ArchiveIngest {
       throw new InvalidArchiveRequestError("invalid text ingest", zodProblems(parsed.error));
     const { documents, fields, ...edition } = parsed.data;
     const id = this.newId();
-    await Promise.all(
-      documents.map((d, i) =>
-        this.platform.blobs.put(
-          textKey(id, i),
-          new TextEncoder().encode(JSON.stringify({ text: d.text, ref: d.ref, fields })),
-          { contentType: "application/json" },
-        ),
-      ),
+    // Staged until the job is committed, like a multipart scan (createJob).
+    const texts: StagedUpload[] = documents.map((d, i) => ({
+      staged: stagingKey(id, textKey(id, i)),
+      final: textKey(id, i),
+      contentType: "application/json",
+      bytes: new TextEncoder().encode(JSON.stringify({ text: d.text, ref: d.ref, fields })),
+    }));
+    return this.createJob(
+      {
+        id,
+        kind: "texts",
+        status: "queued",
+        createdAt: nowIso(this.platform),
+        createdBy: by,
+        edition,
+        files: [],
+        pages: [],
+        documents: documents.length,
+        script: "auto",
+      },
+      texts,
     );
-    return this.createJob({
-      id,
-      kind: "texts",
-      status: "queued",
-      createdAt: nowIso(this.platform),
-      createdBy: by,
-      edition,
-      files: [],
-      pages: [],
-      documents: documents.length,
-      script: "auto",
-    });
   }
 
   /** Scans uploaded in the request (multipart `files`, pages in upload order). */
@@ -283,50 +290,41 @@ export class ArchiveIngest {
       documents: 0,
       script: meta.script,
     };
-    if (!upload?.staged.length) return this.createJob(job);
-    return this.createStagedScanJob(job, upload.staged, upload.bytesOf);
+    const staged = (upload?.staged ?? []).map((item) => ({
+      ...item,
+      bytes: upload!.bytesOf.get(item.final)!,
+    }));
+    return this.createJob(job, staged);
   }
 
   /**
-   * Uploaded scans go under archive/scans/, which is write-once (and public): nothing may be
-   * written there for a request that then fails. As intake does (documents/intake.ts), the scans
-   * are staged under staging/<job>/<final key> with an outbox entry noting them, the job record
-   * (naming the final keys) is the commit point, its messages are sent, and only then are the
-   * scans promoted to their content-addressed keys and the staged copies deleted. A failure before
-   * that deletes the staged copies (and the job); a crash leaves the outbox entry, whose relay
-   * (the tick) promotes them if the job was committed or deletes them if it never was. Page units
-   * read a scan from its staged copy until it is promoted (page-unit.ts).
+   * Commits a job so that it runs exactly when it exists, and a failed request leaves nothing.
+   *
+   * Uploaded scans go under archive/scans/, which is write-once (and public), and submitted texts
+   * under archive/jobs/: nothing may be left there for a request that then fails. As intake does
+   * (documents/intake.ts), the job's unit messages are noted in the outbox with its blobs
+   * (platform/outbox.ts), the blobs are staged under staging/<job>/<final key>, and the job record
+   * (naming the final keys) is the commit point. Then the blobs are promoted, the messages sent
+   * and the outbox entries deleted. A failure before the commit deletes the staged copies (and
+   * the entries); after it the job stands, and whatever of its promotion or sends did not happen
+   * — a queue outage, a crash — the outbox relay (the tick) finishes: a committed job always gets
+   * its messages. Units read a blob from its staged copy until it is promoted (page-unit.ts).
    */
-  private async createStagedScanJob(
-    job: ArchiveJob,
-    staged: readonly StagedBlob[],
-    bytesOf: ReadonlyMap<string, Uint8Array>,
-  ): Promise<ArchiveJob> {
+  private async createJob(job: ArchiveJob, uploads: readonly StagedUpload[] = []): Promise<ArchiveJob> {
+    const key = { pk: jobPk(job.id), sk: JOB_SK };
+    const units = job.kind === "scans" ? job.pages.length : job.documents;
+    const messages = Array.from({ length: units }, (_, index) =>
+      JSON.stringify({ type: "archive.unit", jobId: job.id, index } satisfies ArchiveMessage),
+    );
     const outbox = await commitWithStaged(
       this.platform,
-      { requires: { pk: jobPk(job.id), sk: JOB_SK } },
-      staged.map((item) => ({ ...item, bytes: bytesOf.get(item.final)! })),
-      () => this.createJob(job),
+      { requires: key, queue: ARCHIVE_QUEUE, messages },
+      uploads,
+      () => this.platform.records.put({ ...key, data: job }, { kind: "absent" }),
       this.platform.clock.now(),
     );
-    // Committed and queued: promote now; on failure the relay (tick) finishes it.
-    await promoteFromOutbox(this.platform, outbox, staged).catch(() => undefined);
-    return job;
-  }
-
-  private async createJob(job: ArchiveJob): Promise<ArchiveJob> {
-    await this.platform.records.put({ pk: jobPk(job.id), sk: JOB_SK, data: job }, { kind: "absent" });
-    const units = job.kind === "scans" ? job.pages.length : job.documents;
-    const messages = Array.from({ length: units }, (_, index) => ({
-      body: JSON.stringify({ type: "archive.unit", jobId: job.id, index } satisfies ArchiveMessage),
-    }));
-    try {
-      await this.platform.queues.send(ARCHIVE_QUEUE, messages);
-    } catch (error) {
-      // Nothing half-way: without its messages the job would never finish.
-      await this.platform.records.delete({ pk: jobPk(job.id), sk: JOB_SK });
-      throw error;
-    }
+    // Committed: the job will run. What fails now the relay finishes (its entries stay).
+    await completeFromOutbox(this.platform, outbox).catch(() => undefined);
     return job;
   }
 }

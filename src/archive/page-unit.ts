@@ -163,7 +163,10 @@ export class PageUnit {
   }
 
   private async cleanText(job: ArchiveJob, index: number): Promise<UnitResult> {
-    const blob = await this.platform.blobs.get(textKey(job.id, index));
+    // Until ingest (or the outbox relay) has promoted it, a submitted text is still staged.
+    const key = textKey(job.id, index);
+    const blob =
+      (await this.platform.blobs.get(key)) ?? (await this.platform.blobs.get(stagingKey(job.id, key)));
     if (!blob) throw new PageUnreadableError(`Text ${index} of job ${job.id} is missing`);
     const { text, ref, fields } = JSON.parse(new TextDecoder().decode(blob.bytes)) as {
       text: string;

@@ -10,8 +10,13 @@ import type { IntakeLimits } from "../config.js";
 import { RecordStorePersistenceLayer } from "../idempotency/record-store-persistence.js";
 import { stagingKey } from "../platform/blob-policy.js";
 import { ConditionFailedError } from "../platform/errors.js";
-import { commitWithStaged, type StagedBlob, sendFromOutbox } from "../platform/outbox.js";
-import type { Platform, RecordKey, WriteCondition } from "../platform/ports.js";
+import {
+  commitWithStaged,
+  completeFromOutbox,
+  type OutboxNote,
+  type StagedBlob,
+} from "../platform/outbox.js";
+import type { Platform, WriteCondition } from "../platform/ports.js";
 import {
   DocumentNotFoundError,
   DuplicateDocumentError,
@@ -290,7 +295,7 @@ export class DocumentIntake {
       });
     }
     const event = acceptedEvent(document);
-    let outbox: RecordKey;
+    let outbox: OutboxNote[];
     try {
       // The audit event is noted before the commit, so it cannot be lost after it (outbox.ts).
       outbox = await commitWithStaged(
@@ -315,7 +320,7 @@ export class DocumentIntake {
       await this.releaseClaims(claims, document.id);
       throw error;
     }
-    await this.announce(outbox, event, staged);
+    await this.announce(outbox, event);
     platform.metrics?.count("DocumentsAccepted");
     return document;
   }
@@ -378,13 +383,9 @@ export class DocumentIntake {
    * Promotes the staged blobs, sends document.accepted and clears the outbox entry; on failure the
    * relay finishes it later (readers use the staged copy meanwhile, records.ts readDocument).
    */
-  private async announce(outbox: RecordKey, event: DocumentAcceptedEvent, promote: readonly StagedBlob[]) {
+  private async announce(outbox: readonly OutboxNote[], event: DocumentAcceptedEvent) {
     try {
-      await sendFromOutbox(this.options.platform, outbox, {
-        queue: EVENTS_QUEUE,
-        body: JSON.stringify(event),
-        promote,
-      });
+      await completeFromOutbox(this.options.platform, outbox);
     } catch (error) {
       // The document is committed and the event is in the outbox: the relay (tick) sends it.
       this.options.onEventError?.(error, event);

@@ -1,9 +1,13 @@
 /**
- * The outbox: events that must not be lost (document.accepted feeds the audit trail). The ports
- * have no transactions spanning a record and a queue, so an event is written as an outbox record
- * *before* the record it announces is committed, sent after the commit, and deleted once sent.
+ * The outbox: messages that must not be lost (document.accepted feeds the audit trail; an archive
+ * job's unit messages are what runs it). The ports have no transactions spanning a record and a
+ * queue, so the messages are written as an outbox record *before* the record they announce is
+ * committed, sent after the commit, and the entry deleted once sent.
  *
- *   pk OUTBOX   sk <createdAt>#<id>   { queue, body, requires: {pk, sk}, createdAt }
+ *   pk OUTBOX   sk <createdAt>#<id>   { queue, body | messages, requires: {pk, sk}, createdAt }
+ *
+ * A record with many messages or blobs (an archive job of 1,000 pages) gets one entry per
+ * OUTBOX_ENTRY_UNITS of them, so no entry nears DynamoDB's 400 KB item limit.
  *
  * `requires` is the commit point: the event goes out only if that record exists. The relay (the
  * tick, every minute locally and on the EventBridge schedule in AWS, and at start) sends what a
@@ -21,9 +25,12 @@ import type { BlobStore, Platform, RecordKey, RecordStore } from "./ports.js";
 export const OUTBOX_PARTITION = "OUTBOX";
 
 export interface OutboxEntry {
-  /** The event to send once `requires` is committed; an entry without one only promotes blobs. */
+  /** Where to send `body` and `messages` once `requires` is committed. */
   readonly queue?: string | undefined;
+  /** The event to send; an entry without `body` or `messages` only promotes blobs. */
   readonly body?: string | undefined;
+  /** Message bodies sent with it, in one send (at least once: their consumers are idempotent). */
+  readonly messages?: readonly string[] | undefined;
   /** The record whose commit the event announces. */
   readonly requires: RecordKey;
   /**
@@ -87,13 +94,37 @@ export async function addToOutbox(
 export async function sendFromOutbox(
   platform: Pick<Platform, "records" | "queues" | "blobs">,
   key: RecordKey,
-  entry: Partial<Pick<OutboxEntry, "queue" | "body" | "promote">>,
+  entry: Partial<Pick<OutboxEntry, "queue" | "body" | "messages" | "promote">>,
 ): Promise<void> {
   if (entry.promote?.length) await promoteStaged(platform.blobs, entry.promote);
-  if (entry.queue && entry.body !== undefined)
-    await platform.queues.send(entry.queue, [{ body: entry.body }]);
+  const bodies = [...(entry.body === undefined ? [] : [entry.body]), ...(entry.messages ?? [])];
+  if (entry.queue && bodies.length > 0)
+    await platform.queues.send(
+      entry.queue,
+      bodies.map((body) => ({ body })),
+    );
   await platform.records.delete(key);
 }
+
+/** An entry noted by commitWithStaged: its key and what it sends and promotes. */
+export interface OutboxNote {
+  readonly key: RecordKey;
+  readonly entry: Pick<OutboxEntry, "queue" | "body" | "messages" | "promote">;
+}
+
+/**
+ * Completes the entries of a committed record, in order (promotions, then sends, then the entry's
+ * deletion). Throws at the first failure: what is left, the relay finishes.
+ */
+export async function completeFromOutbox(
+  platform: Pick<Platform, "records" | "queues" | "blobs">,
+  notes: readonly OutboxNote[],
+): Promise<void> {
+  for (const note of notes) await sendFromOutbox(platform, note.key, note.entry);
+}
+
+/** At most this many messages and this many blobs per entry (each well under 1 KB). */
+export const OUTBOX_ENTRY_UNITS = 100;
 
 /** A blob to stage: where it goes and its bytes. */
 export interface StagedUpload extends StagedBlob {
@@ -101,12 +132,13 @@ export interface StagedUpload extends StagedBlob {
 }
 
 /**
- * Stages blobs for a record and commits it, so that a failure leaves nothing behind: notes the
- * entry in the outbox (with the blobs as orphans and promotions), writes each blob under its staged
- * key, then runs `commit` (the record that owns them). On any failure the staged blobs written are
- * deleted and, when all of them are gone, the entry too (otherwise its relay deletes them once the
- * record is known never to have been written); the error is rethrown. Returns the entry's key,
- * for `sendFromOutbox` after the commit.
+ * Stages blobs for a record and commits it, so that a failure leaves nothing behind and nothing it
+ * must send is lost: notes the entries in the outbox (the messages, and the blobs as orphans and
+ * promotions, OUTBOX_ENTRY_UNITS of each per entry), writes each blob under its staged key, then
+ * runs `commit` (the record that owns them). On any failure the staged blobs written are deleted
+ * and, when all of them are gone, the entries too (otherwise their relay deletes them once the
+ * record is known never to have been written); the error is rethrown. Returns the entries, for
+ * `completeFromOutbox` after the commit.
  */
 export async function commitWithStaged(
   platform: Pick<Platform, "records" | "blobs">,
@@ -114,23 +146,54 @@ export async function commitWithStaged(
   uploads: readonly StagedUpload[],
   commit: () => Promise<unknown>,
   now: Date,
-): Promise<RecordKey> {
+): Promise<OutboxNote[]> {
   const written: string[] = [];
-  let outbox: RecordKey | undefined;
+  const notes: OutboxNote[] = [];
+  let committing = false;
   try {
     const promote = uploads.map(({ staged, final, contentType }) => ({ staged, final, contentType }));
-    outbox = await addToOutbox(
-      platform.records,
-      { ...entry, orphans: promote.map((s) => s.staged), promote },
-      now,
+    const messages = entry.messages ?? [];
+    const count = Math.max(
+      1,
+      Math.ceil(messages.length / OUTBOX_ENTRY_UNITS),
+      Math.ceil(promote.length / OUTBOX_ENTRY_UNITS),
     );
+    for (let i = 0; i < count; i++) {
+      const range = [i * OUTBOX_ENTRY_UNITS, (i + 1) * OUTBOX_ENTRY_UNITS] as const;
+      const part = promote.slice(...range);
+      const note: OutboxNote["entry"] = {
+        queue: entry.queue,
+        // The event goes with the first entry; the messages and blobs are shared out.
+        ...(i === 0 && entry.body !== undefined ? { body: entry.body } : {}),
+        ...(entry.messages ? { messages: messages.slice(...range) } : {}),
+        promote: part,
+      };
+      const key = await addToOutbox(
+        platform.records,
+        { ...note, requires: entry.requires, orphans: part.map((s) => s.staged) },
+        now,
+      );
+      notes.push({ key, entry: note });
+    }
     for (const item of uploads) {
       await platform.blobs.put(item.staged, item.bytes, { contentType: item.contentType, ifAbsent: true });
       written.push(item.staged);
     }
+    committing = true;
     await commit();
-    return outbox;
+    return notes;
   } catch (error) {
+    if (committing) {
+      // A commit that failed may still have been written (a timeout after the write, a retried
+      // conditional put refused by its own first attempt): then the record stands, with its
+      // entries to complete. When that cannot be known, everything stays for the relay to decide.
+      const stands = await platform.records.get(entry.requires).then(
+        (record) => record !== undefined,
+        () => undefined,
+      );
+      if (stands === true) return notes;
+      if (stands === undefined) throw error;
+    }
     const left = await Promise.all(
       written.map((key) =>
         platform.blobs.delete(key).then(
@@ -139,18 +202,10 @@ export async function commitWithStaged(
         ),
       ),
     );
-    if (outbox && left.every(Boolean)) await platform.records.delete(outbox).catch(() => undefined);
+    if (left.every(Boolean))
+      for (const note of notes) await platform.records.delete(note.key).catch(() => undefined);
     throw error;
   }
-}
-
-/** Completes an entry that only promotes staged blobs (archive scans): promotes, then deletes it. */
-export function promoteFromOutbox(
-  platform: Pick<Platform, "records" | "queues" | "blobs">,
-  key: RecordKey,
-  promote: readonly StagedBlob[],
-): Promise<void> {
-  return sendFromOutbox(platform, key, { promote });
 }
 
 export interface OutboxRelayResult {

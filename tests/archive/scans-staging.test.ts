@@ -6,7 +6,8 @@ import { type Archive, createArchive } from "../../src/archive/module.js";
 import type { OcrEngine, OcrOptions, OcrResult } from "../../src/archive/ocr/engine.js";
 import { stagingKey } from "../../src/platform/blob-policy.js";
 import { StorageUnavailableError } from "../../src/platform/errors.js";
-import { OUTBOX_PARTITION, relayOutbox } from "../../src/platform/outbox.js";
+import { ManualClock } from "../../src/platform/manual-clock.js";
+import { OUTBOX_PARTITION, type OutboxEntry, relayOutbox } from "../../src/platform/outbox.js";
 import type { BlobStore } from "../../src/platform/ports.js";
 import type { SearchIndex } from "../../src/search/ports.js";
 import { createTestApp, type TestApp } from "../support/local-app.js";
@@ -78,23 +79,57 @@ describe("multipart scan uploads store nothing half-way", () => {
     expect((await records.query(OUTBOX_PARTITION, {})).items).toEqual([]);
   });
 
-  it("leaves nothing behind when the job's page messages cannot be queued", async () => {
-    // Prepare: the archive queue refuses the job's messages (the job is then taken back)
-    app = createTestApp();
-    const queues = app.container.platform.queues;
+  it("answers 202 when the job's page messages cannot be queued, and the tick queues them once the queue is back", async () => {
+    // Prepare: the archive queue refuses every message
+    const clock = new ManualClock(Date.UTC(2026, 2, 2, 2));
+    app = createTestApp({ clock });
+    const { queues, records, blobs } = app.container.platform;
     const send = queues.send.bind(queues);
     queues.send = (async (queue, messages) => {
       if (queue === ARCHIVE_QUEUE) throw new StorageUnavailableError("the queue is unavailable");
       return send(queue, messages);
     }) as typeof queues.send;
+    const page = pagePng(202);
+
+    // Act: the upload, then the queue comes back and the tick relays the outbox
+    const response = await upload([page]);
+    const { job } = (await response.json()) as { job: { id: string } };
+    const queuedWhileDown = await queues.depth(ARCHIVE_QUEUE);
+    queues.send = send;
+    clock.advance(120_000);
+    const relayed = await relayOutbox(app.container.platform);
+
+    // Assess: the job stands, its scan promoted; its page message goes out with the relay
+    expect(response.status).toBe(202);
+    expect(queuedWhileDown).toBe(0);
+    expect(await everything(blobs)).toEqual([contentKey(page)]);
+    expect(relayed).toEqual({ sent: 1, dropped: 0, failed: 0 });
+    const [message] = await queues.receive(ARCHIVE_QUEUE, { maxMessages: 10 });
+    expect(JSON.parse(message!.body)).toEqual({ type: "archive.unit", jobId: job.id, index: 0 });
+    expect((await records.query(OUTBOX_PARTITION, {})).items).toEqual([]);
+  });
+
+  it("still runs a job whose record write failed after it was stored (a timeout after the write)", async () => {
+    // Prepare: the job record is written, but the write answers an error
+    app = createTestApp();
+    const records = app.container.platform.records;
+    const put = records.put.bind(records);
+    records.put = (async (record, condition) => {
+      const version = await put(record, condition);
+      if (record.pk.startsWith("archive#job#")) throw new StorageUnavailableError("the write timed out");
+      return version;
+    }) as typeof records.put;
+    const page = pagePng(209);
 
     // Act
-    const response = await upload([pagePng(202)]);
+    const response = await upload([page]);
+    records.put = put;
 
-    // Assess
-    expect(response.status).toBeGreaterThanOrEqual(500);
-    expect(await everything(app.container.platform.blobs)).toEqual([]);
-    expect((await app.container.platform.records.query(OUTBOX_PARTITION, {})).items).toEqual([]);
+    // Assess: the job stands with its scan promoted and its page queued
+    expect(response.status).toBe(202);
+    expect(await everything(app.container.platform.blobs)).toEqual([contentKey(page)]);
+    expect(await app.container.platform.queues.depth(ARCHIVE_QUEUE)).toBe(1);
+    expect((await records.query(OUTBOX_PARTITION, {})).items).toEqual([]);
   });
 
   it("leaves nothing behind when a scan of the request is refused", async () => {
@@ -190,16 +225,17 @@ describe("a scan job whose promotion was interrupted", () => {
   let archive: Archive;
   afterEach(() => app.close());
 
-  it("is read from staging by OCR, and the tick finishes the promotion", async () => {
-    // Prepare: writes under archive/scans/ fail (a crash between the job's commit and the promotion)
-    app = createTestApp();
+  it("waits for its scans: the tick promotes them, then queues the pages, and OCR reads them", async () => {
+    // Prepare: writes under archive/scans/ fail (the bucket fails between the job's commit and the promotion)
+    const clock = new ManualClock(Date.UTC(2026, 2, 2, 2));
+    app = createTestApp({ clock });
     archive = createArchive({
       platform: app.container.platform,
       gazette: app.container.config.gazette,
       ocr: async () => new OneLineOcr(),
       search: { index: async () => {}, remove: async () => {} } as unknown as SearchIndex,
     });
-    const { blobs } = app.container.platform;
+    const { blobs, queues } = app.container.platform;
     const realPut = blobs.put.bind(blobs);
     blobs.put = async (key, bytes, options) => {
       if (key.startsWith("archive/scans/")) throw new StorageUnavailableError("the bucket is unavailable");
@@ -211,23 +247,133 @@ describe("a scan job whose promotion was interrupted", () => {
       { year: "1985", issue: "3", gazette: "四川政报", script: "sim" },
       "editor",
     );
-    const staged = (await everything(blobs)).filter((key) => !key.startsWith("archive/jobs/"));
+    const staged = await everything(blobs);
+    const queuedBeforeRelay = await queues.depth(ARCHIVE_QUEUE);
 
-    // Act: OCR runs while the scan is staged; then the store recovers and the tick relays the outbox
-    await drainArchiveQueue(app.container.platform.queues, archive.handler);
-    const view = await archive.service.getJob(job.id);
+    // Act: the store recovers, the tick relays the outbox, the consumer runs
     blobs.put = realPut;
-    const relayed = await relayOutbox(app.container.platform, { relayAfterSeconds: 0 });
+    clock.advance(120_000);
+    const relayed = await relayOutbox(app.container.platform);
+    await drainArchiveQueue(queues, archive.handler);
+    const view = await archive.service.getJob(job.id);
 
     // Assess
     expect(staged).toEqual([stagingKey(job.id, contentKey(page))]);
+    expect(queuedBeforeRelay).toBe(0);
     expect(job.files.map((f) => f.key)).toEqual([contentKey(page)]);
-    expect(view.progress.ocr).toEqual({ total: 1, done: 1, failed: 0 });
     expect(relayed).toEqual({ sent: 1, dropped: 0, failed: 0 });
-    const scans = (await everything(blobs)).filter((key) => !key.startsWith("archive/jobs/"));
-    expect(scans.filter((key) => key.startsWith("archive/scans/") || key.startsWith("staging/"))).toEqual([
-      contentKey(page),
-    ]);
+    expect(view.progress.ocr).toEqual({ total: 1, done: 1, failed: 0 });
+    const scans = (await everything(blobs)).filter(
+      (key) => key.startsWith("archive/scans/") || key.startsWith("staging/"),
+    );
+    expect(scans).toEqual([contentKey(page)]);
     expect((await app.container.platform.records.query(OUTBOX_PARTITION, {})).items).toEqual([]);
+  });
+
+  it("is read from its staged copy by a page unit that runs before the promotion", async () => {
+    // Prepare: a committed job whose scan is still staged (an outbox entry for a later part of a
+    // large job may be relayed before the part that promotes its scan)
+    app = createTestApp();
+    archive = createArchive({
+      platform: app.container.platform,
+      gazette: app.container.config.gazette,
+      ocr: async () => new OneLineOcr(),
+      search: { index: async () => {}, remove: async () => {} } as unknown as SearchIndex,
+    });
+    const { blobs, queues } = app.container.platform;
+    const realPut = blobs.put.bind(blobs);
+    blobs.put = async (key, bytes, options) => {
+      if (key.startsWith("archive/scans/")) throw new StorageUnavailableError("the bucket is unavailable");
+      return realPut(key, bytes, options);
+    };
+    const job = await archive.service.submitScans(
+      [{ field: "files.0", name: "p1.png", bytes: pagePng(210) }],
+      { year: "1985", issue: "3", gazette: "四川政报", script: "sim" },
+      "editor",
+    );
+    await queues.send(ARCHIVE_QUEUE, [
+      { body: JSON.stringify({ type: "archive.unit", jobId: job.id, index: 0 }) },
+    ]);
+
+    // Act
+    await drainArchiveQueue(queues, archive.handler);
+
+    // Assess
+    const view = await archive.service.getJob(job.id);
+    expect(view.progress.ocr).toEqual({ total: 1, done: 1, failed: 0 });
+  });
+});
+
+describe("submitted texts store nothing half-way either", () => {
+  let app: TestApp;
+  afterEach(() => app.close());
+
+  const submit = (documents: number) =>
+    app.request("/api/archive/texts", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        year: 1985,
+        documents: Array.from({ length: documents }, (_, i) => ({
+          text: `四川省人民政府关于第${i + 1}件事的通知`,
+        })),
+      }),
+    });
+
+  it("leaves nothing under archive/ or staging/ when the job record cannot be written", async () => {
+    // Prepare
+    app = createTestApp();
+    const records = app.container.platform.records;
+    const put = records.put.bind(records);
+    records.put = (async (record, condition) => {
+      if (record.pk.startsWith("archive#job#")) throw new StorageUnavailableError("the table is unavailable");
+      return put(record, condition);
+    }) as typeof records.put;
+
+    // Act
+    const response = await submit(3);
+    records.put = put;
+
+    // Assess
+    expect(response.status).toBe(503);
+    expect(await everything(app.container.platform.blobs)).toEqual([]);
+    expect((await records.query(OUTBOX_PARTITION, {})).items).toEqual([]);
+  });
+
+  it("notes a large job's messages in entries of at most 100, and the tick sends every one", async () => {
+    // Prepare: the archive queue is down
+    const clock = new ManualClock(Date.UTC(2026, 2, 2, 2));
+    app = createTestApp({ clock });
+    const { queues, records, blobs } = app.container.platform;
+    const send = queues.send.bind(queues);
+    queues.send = (async (queue, messages) => {
+      if (queue === ARCHIVE_QUEUE) throw new StorageUnavailableError("the queue is unavailable");
+      return send(queue, messages);
+    }) as typeof queues.send;
+
+    // Act
+    const response = await submit(250);
+    const { job } = (await response.json()) as { job: { id: string } };
+    const entries = (await records.query<OutboxEntry>(OUTBOX_PARTITION, {})).items;
+    queues.send = send;
+    clock.advance(120_000);
+    const relayed = await relayOutbox(app.container.platform);
+
+    // Assess
+    expect(response.status).toBe(202);
+    expect(entries.map((e) => e.data.messages?.length).sort()).toEqual([100, 100, 50]);
+    expect(relayed).toEqual({ sent: 3, dropped: 0, failed: 0 });
+    const received = [];
+    for (let batch = await queues.receive(ARCHIVE_QUEUE, { maxMessages: 10 }); batch.length > 0; ) {
+      received.push(...batch.map((m) => JSON.parse(m.body) as { jobId: string; index: number }));
+      batch = await queues.receive(ARCHIVE_QUEUE, { maxMessages: 10 });
+    }
+    expect(received.map((m) => m.index).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 250 }, (_, i) => i),
+    );
+    expect(new Set(received.map((m) => m.jobId))).toEqual(new Set([job.id]));
+    expect(await blobs.list("staging/")).toEqual([]);
+    expect(await blobs.list(`archive/jobs/${job.id}/texts/`)).toHaveLength(250);
+    expect((await records.query(OUTBOX_PARTITION, {})).items).toEqual([]);
   });
 });

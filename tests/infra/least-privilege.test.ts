@@ -175,19 +175,20 @@ const EXPECTED: Record<string, string[]> = {
     ...consume("repost-delivery"),
   ],
   // …and its own dead-letter queue, where Lambda puts an asynchronous invocation that failed.
-  // The outbox relay promotes staged blobs a request left (or deletes a failed request's).
+  // The outbox relay promotes staged blobs a request left (or deletes a failed request's) and
+  // sends what it could not: document.accepted, an archive job's unit messages.
   "gazette-repost-tick": [
     ...TABLE,
-    ...blob("PutObject", "documents/", "originals/", "archive/scans/"),
+    ...blob("PutObject", "documents/", "originals/", "archive/scans/", "archive/jobs/"),
     ...staging("GetObject", "DeleteObject"),
-    ...send("repost-delivery", "events", "repost-tick-failures"),
+    ...send("repost-delivery", "events", "archive", "repost-tick-failures"),
   ],
   "gazette-archive": [
     ...TABLE,
     ...blob("GetObject", "archive/scans/", "archive/jobs/", "archive/items/"),
     ...blob("PutObject", "archive/jobs/", "archive/items/"),
     ...LIST_BLOB,
-    // Page units read an uploaded scan from staging until it is promoted.
+    // Units read an uploaded scan or a submitted text from staging until it is promoted.
     ...staging("GetObject"),
     ...send("archive-dlq"),
     ...consume("archive"),

@@ -114,10 +114,12 @@ describe("reposts on AWS", () => {
         JSON.stringify("arn:aws:sqs:*:*:gazette-repost-*"),
       ].sort(),
     );
-    // …and its own dead-letter queue, where Lambda puts an asynchronous invocation that failed.
+    // …and its own dead-letter queue, where Lambda puts an asynchronous invocation that failed; its
+    // outbox relay sends what a request could not (document.accepted, an archive job's units).
     const tickFailures = gazette.stateless.reposts.tickDeadLetterQueue;
+    const archive = gazette.stateless.archiveQueue.queue;
     expect(targets.tick).toEqual(
-      [delivery.queue, events.queue, tickFailures].map((q) => logicalId(q.queueArn)).sort(),
+      [delivery.queue, events.queue, archive, tickFailures].map((q) => logicalId(q.queueArn)).sort(),
     );
     expect(targets.api).toContain(logicalId(delivery.queue.queueArn));
     expect(targets.api).not.toContain(logicalId(fanout.queue.queueArn));

@@ -266,3 +266,84 @@ describe("OCR of a scanned edition, crashed at every write", () => {
     throw new Error("the archive job never completed within 150 writes");
   });
 });
+
+/** The job's view, as the editor sees it (404 when no job was committed). */
+async function jobView(test: TestApp, id: string) {
+  const response = await test.request(`/api/archive/jobs/${id}`);
+  if (response.status === 404) return undefined;
+  expect(response.status).toBe(200);
+  return (await response.json()) as {
+    status: string;
+    pages: { status: string }[];
+    items: { title: string }[];
+  };
+}
+
+describe("archive ingest, crashed at every write between the request and its queued units", () => {
+  const JOB_ID = "01JCRASHEDINGEST0000000000";
+  const submissions = {
+    "three scanned pages (multipart)": (archive: Archive) =>
+      archive.service.submitScans(
+        [0, 1, 2].map((page) => ({ field: `files.${page}`, name: `p${page}.png`, bytes: pagePng(page) })),
+        { year: 1985, issue: 3, script: "sim" },
+        "editor",
+      ),
+    "a submitted text": (archive: Archive) =>
+      archive.service.submitTexts(
+        { year: 1985, issue: 3, documents: [{ text: NOTICE.join("\n") }] },
+        "editor",
+      ),
+  };
+
+  for (const [what, submit] of Object.entries(submissions)) {
+    it(`${what}: the job runs to its item, or nothing is stored at all`, async () => {
+      for (let n = 0; n < 40; n++) {
+        // Prepare
+        const clock = new ManualClock(Date.UTC(2026, 2, 2, 2));
+        app = createTestApp({ clock });
+        const faulty = faultyPlatform(app.container.platform as Platform);
+        const archive: Archive = createArchive({
+          platform: faulty,
+          gazette: app.container.config.gazette,
+          ocr: async () => new FakeOcr(),
+          newId: () => JOB_ID,
+        });
+        // Act: the request crashes at write n
+        faulty.arm(n);
+        await submit(archive).catch(() => undefined);
+        const crashed = faulty.crashed();
+        faulty.disarm();
+        // Act: the restart — time passes, the tick relays the outbox, the consumer runs
+        clock.advance(2 * HOUR);
+        await relayOutbox(app.container.platform);
+        await drainArchiveQueue(app.container.platform.queues, archive.handler);
+        // Assess
+        const { blobs, records } = app.container.platform;
+        expect((await records.query(OUTBOX_PARTITION, {})).items, `outbox, crash at write ${n}`).toEqual([]);
+        expect(await blobs.list("staging/"), `staging, crash at write ${n}`).toEqual([]);
+        const view = await jobView(app, JOB_ID);
+        if (view === undefined) {
+          expect(crashed).toBe(true);
+          expect(await blobs.list("archive/"), `nothing stored, crash at write ${n}`).toEqual([]);
+        } else {
+          expect(view.status, `crash at write ${n}`).toBe("done");
+          expect(view.pages.every((p) => p.status === "done")).toBe(true);
+          expect(
+            view.items.map((i) => i.title),
+            `crash at write ${n}`,
+          ).toEqual(["四川省人民政府关于保护森林资源的通知"]);
+          const listed = (await (await app.request("/api/archive/items")).json()) as { items: unknown[] };
+          expect(listed.items, `items made once, crash at write ${n}`).toHaveLength(1);
+        }
+        await archive.close();
+        app.close();
+        app = undefined;
+        if (!crashed) {
+          expect(n).toBeGreaterThan(2);
+          return;
+        }
+      }
+      throw new Error("archive ingest never completed within 40 writes");
+    });
+  }
+});
