@@ -42,6 +42,7 @@ export interface GazetteStacks {
  *   notices link documents and their ack URL under it
  * - `siteDistributionId`: after the first deployment, pin the site bucket's OAC grant to it
  * - `waf=false`: leave out the GazetteEdge stack (the us-east-1 web ACL; on by default)
+ * - `consoleDomainPrefix`: prefix of the console's hosted sign-in domain (default gazette-<account>)
  * - `alarmEmail` (array or comma-separated): addresses subscribed to the alarm topic
  * - `search=opensearch`: an OpenSearch domain for the public search (default: none; the embedded
  *   index does not fit Lambda, so /api/search answers 503 without it)
@@ -54,6 +55,7 @@ export function addGazetteStacks(app: App, overrides: GazetteAppOverrides = {}):
     env,
     data: { siteDistributionId: optionalString(context("siteDistributionId"), "siteDistributionId") },
     search: searchFromContext(context("search")),
+    console: { domainPrefix: optionalString(context("consoleDomainPrefix"), "consoleDomainPrefix") },
   });
   const stateless = new GazetteStatelessStack(app, STATELESS_STACK_NAME, {
     env,
@@ -70,6 +72,7 @@ export function addGazetteStacks(app: App, overrides: GazetteAppOverrides = {}):
     siteCertificateArn: optionalString(context("siteCertificateArn"), "siteCertificateArn"),
     siteWebAclArn: optionalString(context("siteWebAclArn"), "siteWebAclArn"),
     alarmEmails: emailList(context("alarmEmail")),
+    consoleUserPool: stateful.consoleUserPool,
   });
   stateless.addStackDependency(stateful, "functions, API and CDN use the buckets and the table");
 

@@ -48,6 +48,14 @@ export interface Config {
   readonly idempotencyTtlSeconds: number;
   /** A console session unused this long ends (GAZETTE_CONSOLE_IDLE_SECONDS, default 1800). */
   readonly consoleIdleSeconds: number;
+  /**
+   * Console sign-in through an OIDC provider (AWS: the Cognito user pool's hosted sign-in):
+   * GAZETTE_CONSOLE_OIDC_ISSUER, _CLIENT_ID and _SIGN_IN_URL, all three or none. Left out, the
+   * console signs in with its own accounts.
+   */
+  readonly consoleOidc?:
+    | { readonly issuer: string; readonly clientId: string; readonly signInBaseUrl: string }
+    | undefined;
   /** Public search: embedded SQLite FTS5 beside the data, or an OpenSearch domain (GAZETTE_SEARCH). */
   readonly search: {
     readonly engine: "embedded" | "opensearch";
@@ -163,6 +171,27 @@ function searchSettings(env: Env): Config["search"] {
   return { engine, opensearchUrl };
 }
 
+function consoleOidcSettings(env: Env): Config["consoleOidc"] {
+  const names = [
+    "GAZETTE_CONSOLE_OIDC_ISSUER",
+    "GAZETTE_CONSOLE_OIDC_CLIENT_ID",
+    "GAZETTE_CONSOLE_OIDC_SIGN_IN_URL",
+  ] as const;
+  const [issuer, clientId, signInBaseUrl] = names.map((n) => env[n] || undefined);
+  if (!issuer && !clientId && !signInBaseUrl) return undefined;
+  const missing = names.filter((n) => !env[n]);
+  if (missing.length)
+    throw new ConfigError(`${missing.join(", ")} must be set too (console OIDC sign-in needs all three)`);
+  for (const [name, value] of [
+    [names[0], issuer],
+    [names[2], signInBaseUrl],
+  ] as const) {
+    if (!/^https:\/\/[^/\s]+/.test(value ?? ""))
+      throw new ConfigError(`${name} must be an https:// URL, got "${value}"`);
+  }
+  return { issuer: issuer!, clientId: clientId!, signInBaseUrl: signInBaseUrl! };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const mode = env.GAZETTE_MODE ?? "embedded";
   if (mode !== "embedded" && mode !== "aws") {
@@ -201,6 +230,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     idempotencyTtlSeconds: intFromEnv(env, "GAZETTE_IDEMPOTENCY_TTL_SECONDS", 7 * 24 * 3600),
     consoleIdleSeconds: intFromEnv(env, "GAZETTE_CONSOLE_IDLE_SECONDS", 30 * 60),
+    consoleOidc: consoleOidcSettings(env),
     search: searchSettings(env),
     reposts: {
       allowPrivateTargets: mode === "embedded" && env.GAZETTE_ALLOW_PRIVATE_TARGETS !== "false",

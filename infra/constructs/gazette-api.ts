@@ -39,6 +39,11 @@ export interface GazetteApiProps {
    */
   readonly jwt?: JwtAuthSettings;
   /**
+   * The authoriser of console routes (the console user pool's JWT authoriser, ConsoleSignIn).
+   * @default - the editor authoriser (console routes closed to browsers)
+   */
+  readonly consoleAuthorizer?: IHttpRouteAuthorizer;
+  /**
    * Throttle of each public route (pages, feeds, public reads; CloudFront answers most of them
    * from its cache, so these are cache misses and direct calls).
    * @default PUBLIC_THROTTLE
@@ -68,7 +73,7 @@ export interface GazetteApiProps {
 export interface GazetteRouteSpec {
   readonly method: HttpMethod;
   readonly path: string;
-  readonly access: "public" | "editor" | "site";
+  readonly access: "public" | "editor" | "site" | "console";
 }
 
 /** Steady requests per second and burst of one route (API Gateway route-level throttling). */
@@ -122,10 +127,19 @@ export function apiGatewayRoutes(surface: readonly RouteDeclaration[]): GazetteR
     if (declared.access === "upload-token") {
       throw new Error(`GazetteApi: ${where} authorises by a token in its path; only embedded mode serves it`);
     }
-    if (declared.access === "console") {
-      throw new Error(
-        `GazetteApi: ${where} needs a console session; only embedded mode serves the console yet`,
-      );
+    if (declared.access === "console" || declared.access === "portal") {
+      // Console pages go through the console JWT authoriser; the portal's session is the app's to
+      // check (as a site token). API Gateway routes `/console/` as `/console`.
+      const path = declared.path.length > 1 ? declared.path.replace(/\/+$/, "") : declared.path;
+      if (!/^\/(console|portal)(\/|$)/.test(path)) {
+        throw new Error(`GazetteApi: ${where} is a ${declared.access} route outside /${declared.access}/`);
+      }
+      const access = declared.access === "console" ? "console" : "site";
+      add({ method: declared.method as HttpMethod, path, access });
+      // Whatever else is under /console/ is closed (console authoriser), never the public pages'.
+      if (access === "console")
+        for (const method of API_METHODS) add({ method, path: "/console/{proxy+}", access });
+      continue;
     }
     if (declared.access === "public" && declared.method !== "GET") {
       throw new Error(`GazetteApi: ${where} cannot be public: only reads may skip authorisation`);
@@ -137,6 +151,10 @@ export function apiGatewayRoutes(surface: readonly RouteDeclaration[]): GazetteR
       add({ method: declared.method as HttpMethod, path: declared.path, access: declared.access });
     } else if (declared.access !== "public") {
       throw new Error(`GazetteApi: ${where} is outside /api/ and not public; put editor routes under /api/`);
+    } else if (declared.path.startsWith("/console/")) {
+      // The console's open pages (sign-in, the OIDC callback) need a route of their own: the
+      // rest of /console/ is behind the console authoriser.
+      add({ method: declared.method as HttpMethod, path: declared.path, access: "public" });
     }
     // Public pages outside /api/ are served by GET / and GET /{proxy+}.
   }
@@ -222,6 +240,7 @@ export class GazetteApi extends Construct {
       public: props.publicThrottle ?? PUBLIC_THROTTLE,
       editor: props.editorThrottle ?? EDITOR_THROTTLE,
       site: props.siteThrottle ?? SITE_THROTTLE,
+      console: props.editorThrottle ?? EDITOR_THROTTLE,
     };
     const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     const createdRoutes: IConstruct[] = [];
@@ -240,7 +259,12 @@ export class GazetteApi extends Construct {
         path: route.path,
         methods: [route.method],
         integration,
-        authorizer: route.access === "editor" ? this.editorAuthorizer : publicAccess,
+        authorizer:
+          route.access === "editor"
+            ? this.editorAuthorizer
+            : route.access === "console"
+              ? (props.consoleAuthorizer ?? this.editorAuthorizer)
+              : publicAccess,
       });
       if (created) createdRoutes.push(created);
       if (route.access === "site" && created) {

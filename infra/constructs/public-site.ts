@@ -8,10 +8,12 @@ import {
   CachePolicy,
   CacheQueryStringBehavior,
   Distribution,
+  FunctionEventType,
   HeadersFrameOption,
   HeadersReferrerPolicy,
   HttpVersion,
   type ICachePolicy,
+  type IFunction,
   OriginProtocolPolicy,
   OriginRequestPolicy,
   OriginSslPolicy,
@@ -78,6 +80,12 @@ export interface PublicSiteProps {
    * @default PriceClass.PRICE_CLASS_ALL (all edge locations, including Asia)
    */
   readonly priceClass?: PriceClass;
+  /**
+   * The console's viewer-request function (ConsoleSignIn): with it, /console and /console/* go to
+   * the app uncached with cookies, through the function, and /portal, /portal/* uncached too.
+   * @default - no console behaviours (console paths fall to the default, cached, GET only)
+   */
+  readonly consoleViewerRequest?: IFunction;
 }
 
 /**
@@ -218,6 +226,28 @@ export class PublicSite extends Construct {
         ...Object.fromEntries(
           PUBLISHED_FILE_PATTERNS.map((pattern) => [pattern, siteBehavior(CachePolicy.CACHING_OPTIMIZED)]),
         ),
+        // The console and the site portal: people signed in, never cached, every method; the
+        // console's requests pass the viewer-request function (session cookie → JWT header).
+        ...(props.consoleViewerRequest
+          ? Object.fromEntries(
+              ["/console", "/console/*", "/portal", "/portal/*"].map((pattern) => [
+                pattern,
+                {
+                  ...apiBehavior(CachePolicy.CACHING_DISABLED),
+                  ...(pattern.startsWith("/console")
+                    ? {
+                        functionAssociations: [
+                          {
+                            function: props.consoleViewerRequest!,
+                            eventType: FunctionEventType.VIEWER_REQUEST,
+                          },
+                        ],
+                      }
+                    : {}),
+                },
+              ]),
+            )
+          : {}),
         // Static assets (stylesheets, images) straight from the site bucket.
         "/static/*": siteBehavior(CachePolicy.CACHING_OPTIMIZED),
         // Original archive scans straight from the blob bucket: the URL path is the object key

@@ -4,6 +4,7 @@ import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { Construct } from "constructs";
 import { grantSend } from "../constructs/access.js";
 import { QUEUE_CONSUMER_CONCURRENCY } from "../constructs/concurrency.js";
+import { ConsoleSignIn, type ConsoleUserPool } from "../constructs/console-identity.js";
 import {
   FONT_FILES,
   MUPDF_FILES,
@@ -69,6 +70,12 @@ export interface GazetteStatelessStackProps extends StackProps {
   readonly search?: GazetteSearch | undefined;
   /** Addresses subscribed to the alarm topic (context `alarmEmail`). */
   readonly alarmEmails?: readonly string[];
+  /**
+   * The console's user pool (GazetteStatefulStack.consoleUserPool): the console signs in through
+   * its hosted sign-in and every console route gets its JWT authoriser.
+   * @default - no console sign-in: console routes get the editor authoriser (closed to browsers)
+   */
+  readonly consoleUserPool?: ConsoleUserPool | undefined;
 }
 
 /**
@@ -111,6 +118,8 @@ export class GazetteStatelessStack extends Stack {
   public readonly api: GazetteApi;
   public readonly site: PublicSite;
   public readonly operations: GazetteOperations;
+  /** Console sign-in (app client, JWT authoriser, CloudFront function); with consoleUserPool only. */
+  public readonly consoleSignIn: ConsoleSignIn | undefined;
 
   constructor(scope: Construct, id: string, props: GazetteStatelessStackProps) {
     const {
@@ -127,6 +136,7 @@ export class GazetteStatelessStack extends Stack {
       siteWebAclArn,
       search,
       alarmEmails,
+      consoleUserPool,
       ...stackProps
     } = props;
     super(scope, id, { description: "Gazette pipeline: functions, queues, API, CDN", ...stackProps });
@@ -178,6 +188,10 @@ export class GazetteStatelessStack extends Stack {
       NODE_OPTIONS: "--enable-source-maps",
     };
 
+    this.consoleSignIn = consoleUserPool
+      ? new ConsoleSignIn(this, "ConsoleSignIn", { pool: consoleUserPool, publicBaseUrl: baseUrl })
+      : undefined;
+
     this.apiFunction = new GazetteFunction(this, "ApiFunction", {
       entry: apiEntry ?? "functions/api.ts",
       serviceName: "gazette-api",
@@ -187,7 +201,7 @@ export class GazetteStatelessStack extends Stack {
       timeout: Duration.seconds(29),
       // mupdf (scan uploads are inspected before they are accepted) needs its WebAssembly binary.
       files: [...TEMPLATE_FILES, ...FONT_FILES, ...MUPDF_FILES],
-      environment: { ...environment, ...MUPDF_WASM_ENVIRONMENT },
+      environment: { ...environment, ...MUPDF_WASM_ENVIRONMENT, ...this.consoleSignIn?.environment() },
     });
     // Least privilege: api = table read/write + blob read/write + publish events.
     this.apiFunction.role.addManagedPolicy(data.tableReadWritePolicy);
@@ -278,7 +292,11 @@ export class GazetteStatelessStack extends Stack {
       entry: archiveEntry,
     });
 
-    this.api = new GazetteApi(this, "Api", { handler: this.apiFunction.function, jwt });
+    this.api = new GazetteApi(this, "Api", {
+      handler: this.apiFunction.function,
+      jwt,
+      consoleAuthorizer: this.consoleSignIn?.authorizer,
+    });
 
     this.operations = new GazetteOperations(this, "Operations", {
       functions: {
@@ -315,6 +333,7 @@ export class GazetteStatelessStack extends Stack {
         ? Certificate.fromCertificateArn(this, "SiteCertificate", siteCertificateArn)
         : undefined,
       webAclArn: siteWebAclArn,
+      consoleViewerRequest: this.consoleSignIn?.viewerRequest,
     });
 
     // What an operator needs after `cdk deploy`: where editors and readers go.

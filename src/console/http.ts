@@ -58,6 +58,7 @@ import {
   type ConsoleSession,
   ROLE_LABELS,
 } from "./accounts.js";
+import { CALLBACK_PATH, type OidcSignIn } from "./oidc.js";
 import type { ConsolePageRenderer } from "./render.js";
 import {
   formView,
@@ -71,10 +72,19 @@ export const SESSION_COOKIE = "gazette_console";
 export const SIGN_IN_CSRF_COOKIE = "gazette_console_signin";
 export const PORTAL_COOKIE = "gazette_portal";
 export const PORTAL_SIGN_IN_CSRF_COOKIE = "gazette_portal_signin";
+/** OIDC mode: the access token (the session), and the sign-in attempt's state and PKCE verifier. */
+export const OIDC_TOKEN_COOKIE = "gazette_console_jwt";
+export const OIDC_STATE_COOKIE = "gazette_console_oidc";
 
 export interface ConsoleDependencies {
   readonly config: Pick<Config, "gazette" | "limits"> & Partial<Pick<Config, "publishing">>;
+  /** Embedded accounts: console sign-in (unless `oidc`) and the portal's sessions. */
   readonly accounts: ConsoleAccounts;
+  /**
+   * Console sign-in through an OIDC provider (AWS: the Cognito user pool's hosted sign-in); left
+   * out, the console signs in with the embedded accounts.
+   */
+  readonly oidc?: OidcSignIn | undefined;
   readonly audit: ConsoleAuditLog;
   readonly intake: DocumentIntake;
   readonly editions: EditionService;
@@ -311,7 +321,9 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
   const requireRole =
     (roles: readonly ConsoleRole[]): MiddlewareHandler<ConsoleEnv> =>
     async (c, next) => {
-      const session = await accounts.session(getCookie(c, SESSION_COOKIE));
+      const session = deps.oidc
+        ? await deps.oidc.session(getCookie(c, OIDC_TOKEN_COOKIE))
+        : await accounts.session(getCookie(c, SESSION_COOKIE));
       if (!session) {
         const next = c.req.method === "GET" ? `?next=${encodeURIComponent(c.req.path)}` : "";
         return c.redirect(`/console/sign-in${next}`, 303);
@@ -394,12 +406,97 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
     );
   };
 
-  app.get("/console/sign-in", (c) => signInPage(c, { next: c.req.query("next") }));
+  /** OIDC mode: the sign-in page links to the provider, with a new state and PKCE verifier. */
+  const oidcSignInPage = (
+    c: C,
+    oidc: OidcSignIn,
+    context: { next?: string; error?: string },
+    status = 200,
+  ) => {
+    const attempt = oidc.begin();
+    // SameSite=Lax: the provider's redirect back is a cross-site top-level GET, which a Strict
+    // cookie would not accompany.
+    setCookie(
+      c,
+      OIDC_STATE_COOKIE,
+      `${attempt.state}.${attempt.verifier}.${encodeURIComponent(safeNext(context.next))}`,
+      {
+        httpOnly: true,
+        sameSite: "Lax",
+        secure: secureCookie(c),
+        path: CALLBACK_PATH,
+        maxAge: 600,
+      },
+    );
+    return page(c, "sign-in", { title: "登录", oidcUrl: attempt.url, error: context.error }, status);
+  };
+
+  app.get("/console/sign-in", (c) =>
+    deps.oidc
+      ? oidcSignInPage(c, deps.oidc, { next: c.req.query("next") })
+      : signInPage(c, { next: c.req.query("next") }),
+  );
+
+  /** OIDC mode: the provider sends the browser back here with the code (or an error). */
+  app.get(CALLBACK_PATH, async (c) => {
+    const oidc = deps.oidc;
+    if (!oidc) return c.redirect("/console/sign-in", 303);
+    // state and verifier are base64url (no "."); the rest is the page to go back to.
+    const [state = "", verifier = "", ...rest] = (getCookie(c, OIDC_STATE_COOKIE) ?? "").split(".");
+    const next = rest.join(".");
+    const code = c.req.query("code") ?? "";
+    const refuse = async (reason: string, message: string) => {
+      await record({
+        actor: "(OIDC)",
+        action: "sign-in",
+        target: null,
+        outcome: "refused",
+        details: { reason },
+      });
+      await deps.flush();
+      return oidcSignInPage(c, oidc, { next: decodeURIComponent(next), error: message }, 400);
+    };
+    if (!state || !verifier || !sameToken(c.req.query("state") ?? "", state)) {
+      return refuse("state", "登录已失效（state 校验未通过），请重新登录。");
+    }
+    if (!code || code.length > 2048) {
+      return refuse(c.req.query("error") ?? "no code", "统一身份认证未完成登录，请重新登录。");
+    }
+    const signedIn = await oidc.finish(code, verifier);
+    if (!signedIn) return refuse("token", "登录未成功：令牌无效，或账户不属于任何控制台角色组。");
+    await record({
+      actor: signedIn.session.username,
+      action: "sign-in",
+      target: null,
+      outcome: "ok",
+      details: {},
+    });
+    await deps.flush();
+    deleteCookie(c, OIDC_STATE_COOKIE, { path: CALLBACK_PATH });
+    setCookie(c, OIDC_TOKEN_COOKIE, signedIn.token, {
+      httpOnly: true,
+      sameSite: "Strict",
+      secure: secureCookie(c),
+      path: "/console",
+    });
+    // A page, not a redirect: the browser came here from the provider (cross-site), and would not
+    // send the new SameSite=Strict cookie along a redirect that continues that navigation.
+    const target = safeNext(decodeURIComponent(next));
+    return page(c, "message", {
+      title: "已登录",
+      heading: "已登录",
+      message: `欢迎，${signedIn.session.displayName}。`,
+      back: target,
+      refresh: target,
+    });
+  });
 
   app.post(
     "/console/sign-in",
     bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.text("表单过大", 413) }),
     async (c) => {
+      // OIDC mode: passwords go to the provider's page only.
+      if (deps.oidc) return c.redirect("/console/sign-in", 303);
       const { form } = await readForm(c);
       const text = (n: string) => (typeof form[n] === "string" ? (form[n] as string) : "");
       const username = text("username").trim();
@@ -439,13 +536,17 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
   );
 
   app.post("/console/sign-out", anyRole, async (c) => {
-    await accounts.endSession(getCookie(c, SESSION_COOKIE));
     await record({ actor: actor(c), action: "sign-out", target: null, outcome: "ok", details: {} });
+    if (deps.oidc) {
+      deleteCookie(c, OIDC_TOKEN_COOKIE, { path: "/console" });
+      return c.redirect(deps.oidc.signOutUrl(), 303);
+    }
+    await accounts.endSession(getCookie(c, SESSION_COOKIE));
     deleteCookie(c, SESSION_COOKIE, { path: "/console" });
     return c.redirect("/console/sign-in", 303);
   });
 
-  app.get("/console", (c) => c.redirect("/console/", 301));
+  app.get("/console", anyRole, (c) => c.redirect("/console/", 301));
 
   app.get("/console/", anyRole, async (c) => {
     const role = c.get("session").role;
@@ -984,13 +1085,14 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
         title: "账户",
         section: "accounts",
         notice: extra.notice,
+        oidc: deps.oidc !== undefined,
         accounts: (await accounts.list()).map((a) => ({ ...a, roleLabel: ROLE_LABELS[a.role] })),
         fields: [
           field("username", "用户名", "text", "off"),
           field("displayName", "姓名", "text", "off"),
           {
             ...field("role", "角色", "select", "off"),
-            options: CONSOLE_ROLES.map((r) => ({
+            options: (deps.oidc ? (["site"] as const) : CONSOLE_ROLES).map((r) => ({
               value: r,
               label: ROLE_LABELS[r],
               selected: (values.role ?? "editor") === r,
@@ -1010,6 +1112,12 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
     const text = (n: string) => (typeof posted[n] === "string" ? (posted[n] as string) : "");
     const values = { username: text("username"), displayName: text("displayName"), role: text("role") };
     try {
+      if (deps.oidc && values.role !== "site") {
+        throw new AccountError(
+          "role",
+          "控制台账户在统一身份认证（Cognito 用户池）中管理；此处只能建下级网站账户 (role must be site)",
+        );
+      }
       const account = await accounts.create({ ...values, password: text("password") }, actor(c));
       await record({
         actor: actor(c),
@@ -1268,6 +1376,84 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
       "delivery.queueUrl",
       "delivery.roleArn",
     ];
+    /** The registration / edit form's fields, with the registry's problems beside each. */
+    const siteFields = (given: Record<string, string>, problems: readonly FieldProblem[]) => {
+      const values: Record<string, string> = { level: "city", "delivery.type": "webhook", ...given };
+      const errorsOf = (name: string) =>
+        problems
+          .filter((p) => p.field === name || (name === "delivery.url" && p.field === "delivery"))
+          .map((p) => ({ message: p.message, code: p.code }));
+      const field = (name: string, label: string, type: string, hint?: string) => ({
+        name,
+        label,
+        type,
+        hint,
+        id: `s-${name.replace(/\./g, "-")}`,
+        value: values[name] ?? "",
+        errors: errorsOf(name),
+      });
+      return [
+        field("name", "网站名称", "text"),
+        {
+          ...field("level", "层级", "select"),
+          options: SITE_LEVELS.map((l) => ({
+            value: l,
+            label: SITE_LEVEL_LABELS[l],
+            selected: values.level === l,
+          })),
+        },
+        field("region", "行政区划代码", "text", "六位 GB/T 2260 代码，如 510104"),
+        field("sectors", "行业（每行一个，可空）", "textarea"),
+        {
+          ...field("delivery.type", "接收方式", "select"),
+          options: [
+            {
+              value: "webhook",
+              label: "Webhook（HTTPS 回调）",
+              selected: values["delivery.type"] !== "sqs",
+            },
+            { value: "sqs", label: "SQS 队列", selected: values["delivery.type"] === "sqs" },
+          ],
+        },
+        field("delivery.url", "Webhook 地址", "text", "登记时即发送验证请求（hub.challenge），须原样返回"),
+        field("delivery.queueUrl", "SQS 队列地址", "text", "仅 SQS 方式"),
+        field("delivery.roleArn", "SQS 投递角色 ARN（可空）", "text", "仅 SQS 方式"),
+      ];
+    };
+    /** A site's fields as the form shows them. */
+    const siteValues = (
+      site: SiteRecord | Awaited<ReturnType<SiteRegistry["get"]>>,
+    ): Record<string, string> => ({
+      name: site.name,
+      level: site.level,
+      region: site.region,
+      sectors: site.sectors.join("\n"),
+      "delivery.type": site.delivery.type,
+      "delivery.url": site.delivery.type === "webhook" ? site.delivery.url : "",
+      "delivery.queueUrl": site.delivery.type === "sqs" ? site.delivery.queueUrl : "",
+      "delivery.roleArn": site.delivery.type === "sqs" ? (site.delivery.roleArn ?? "") : "",
+    });
+    /** The form's values as the registry's input (register, or update). */
+    const siteInput = (values: Record<string, string>) => {
+      const type = values["delivery.type"];
+      return {
+        name: values.name,
+        level: values.level,
+        region: values.region,
+        sectors: (values.sectors ?? "")
+          .split(/\r?\n/)
+          .map((l) => l.trim())
+          .filter(Boolean),
+        delivery:
+          type === "sqs"
+            ? {
+                type,
+                queueUrl: values["delivery.queueUrl"],
+                ...(values["delivery.roleArn"] ? { roleArn: values["delivery.roleArn"] } : {}),
+              }
+            : { type, url: values["delivery.url"] },
+      };
+    };
     const sitesPage = async (
       c: C,
       extra: {
@@ -1279,21 +1465,7 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
       status = 200,
     ) => {
       const result = await registry.list({ limit: 200, cursor: c.req.query("cursor") || undefined });
-      const values = { level: "city", "delivery.type": "webhook", ...extra.values };
       const problems = extra.problems ?? [];
-      const errorsOf = (name: string) =>
-        problems
-          .filter((p) => p.field === name || (name === "delivery.url" && p.field === "delivery"))
-          .map((p) => ({ message: p.message, code: p.code }));
-      const field = (name: string, label: string, type: string, hint?: string) => ({
-        name,
-        label,
-        type,
-        hint,
-        id: `s-${name.replace(/\./g, "-")}`,
-        value: values[name as keyof typeof values] ?? "",
-        errors: errorsOf(name),
-      });
       return page(
         c,
         "sites",
@@ -1315,38 +1487,7 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
             sectors: site.sectors.join("、"),
           })),
           next: result.cursor ? `/console/sites?cursor=${encodeURIComponent(result.cursor)}` : undefined,
-          fields: [
-            field("name", "网站名称", "text"),
-            {
-              ...field("level", "层级", "select"),
-              options: SITE_LEVELS.map((l) => ({
-                value: l,
-                label: SITE_LEVEL_LABELS[l],
-                selected: values.level === l,
-              })),
-            },
-            field("region", "行政区划代码", "text", "六位 GB/T 2260 代码，如 510104"),
-            field("sectors", "行业（每行一个，可空）", "textarea"),
-            {
-              ...field("delivery.type", "接收方式", "select"),
-              options: [
-                {
-                  value: "webhook",
-                  label: "Webhook（HTTPS 回调）",
-                  selected: values["delivery.type"] !== "sqs",
-                },
-                { value: "sqs", label: "SQS 队列", selected: values["delivery.type"] === "sqs" },
-              ],
-            },
-            field(
-              "delivery.url",
-              "Webhook 地址",
-              "text",
-              "登记时即发送验证请求（hub.challenge），须原样返回",
-            ),
-            field("delivery.queueUrl", "SQS 队列地址", "text", "仅 SQS 方式"),
-            field("delivery.roleArn", "SQS 投递角色 ARN（可空）", "text", "仅 SQS 方式"),
-          ],
+          fields: siteFields(extra.values ?? {}, problems),
         },
         status,
       );
@@ -1378,24 +1519,7 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
       const posted = form(c);
       const text = (n: string) => (typeof posted[n] === "string" ? (posted[n] as string).trim() : "");
       const values = Object.fromEntries(siteFieldNames.map((n) => [n, text(n)]));
-      const type = values["delivery.type"];
-      const input = {
-        name: values.name,
-        level: values.level,
-        region: values.region,
-        sectors: values
-          .sectors!.split(/\r?\n/)
-          .map((l) => l.trim())
-          .filter(Boolean),
-        delivery:
-          type === "sqs"
-            ? {
-                type,
-                queueUrl: values["delivery.queueUrl"],
-                ...(values["delivery.roleArn"] ? { roleArn: values["delivery.roleArn"] } : {}),
-              }
-            : { type, url: values["delivery.url"] },
-      };
+      const input = siteInput(values);
       try {
         const created = await registry.register(input);
         await record({
@@ -1417,6 +1541,88 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
         });
       } catch (error) {
         return siteProblem(c, "site.register", null, error, values);
+      }
+    });
+
+    /** One site's fields, editable: name, level, region, sectors, delivery. */
+    const sitePage = async (
+      c: C,
+      id: string,
+      extra: { values?: Record<string, string>; problems?: readonly FieldProblem[]; notice?: string } = {},
+      status = 200,
+    ) => {
+      const site = await registry.get(id);
+      const problems = extra.problems ?? [];
+      return page(
+        c,
+        "site",
+        {
+          title: `修改：${site.name}`,
+          section: "sites",
+          site,
+          notice: extra.notice,
+          problems: problems
+            .filter((p) => !siteFieldNames.includes(p.field ?? "") && p.field !== "delivery")
+            .map((p) => p.message),
+          fields: siteFields(extra.values ?? siteValues(site), problems),
+        },
+        status,
+      );
+    };
+
+    app.get("/console/sites/:id", admin, async (c) => {
+      try {
+        return await sitePage(c, c.req.param("id"));
+      } catch (error) {
+        if (error instanceof DocumentError && error.name === "SiteNotFoundError")
+          return notFound(c, "没有这个网站。", "/console/sites");
+        throw error;
+      }
+    });
+
+    app.post("/console/sites/:id", admin, async (c) => {
+      const id = c.req.param("id");
+      const posted = form(c);
+      const text = (n: string) => (typeof posted[n] === "string" ? (posted[n] as string).trim() : "");
+      const values = Object.fromEntries(siteFieldNames.map((n) => [n, text(n)]));
+      let current: Awaited<ReturnType<SiteRegistry["get"]>>;
+      try {
+        current = await registry.get(id);
+      } catch (error) {
+        if (error instanceof DocumentError && error.name === "SiteNotFoundError")
+          return notFound(c, "没有这个网站。", "/console/sites");
+        throw error;
+      }
+      const before = siteValues(current);
+      const changed = siteFieldNames.filter((n) => (values[n] ?? "") !== (before[n] ?? ""));
+      const { delivery, ...rest } = siteInput(values);
+      // The delivery only when it changed: a new webhook address is verified (challenge) first.
+      const deliveryChanged = changed.some((n) => n.startsWith("delivery."));
+      try {
+        await registry.update(id, { ...rest, ...(deliveryChanged ? { delivery } : {}) });
+        await record({
+          actor: actor(c),
+          action: "site.update",
+          target: id,
+          outcome: "ok",
+          details: Object.fromEntries(
+            changed.map((n) => [n, { from: before[n] ?? "", to: values[n] ?? "" }]),
+          ),
+        });
+        return sitePage(c, id, {
+          notice: changed.length ? `已保存：${changed.length} 项修改。` : "没有修改。",
+        });
+      } catch (error) {
+        if (!(error instanceof DocumentError)) throw error;
+        await record({
+          actor: actor(c),
+          action: "site.update",
+          target: id,
+          outcome: "refused",
+          details: { problems: error.problems.map((p) => ({ field: p.field, code: p.code })) },
+        });
+        const status = error.name === "RepostRefusedError" ? 422 : 400;
+        return sitePage(c, id, { values, problems: error.problems }, status);
       }
     });
 

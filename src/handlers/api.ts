@@ -21,6 +21,7 @@ export function createApiApp(container: Container) {
       createConsoleRoutes({
         config: container.config,
         accounts: container.console.accounts,
+        oidc: container.console.oidc,
         audit: container.console.audit,
         intake: container.intake,
         editions: container.editions,

@@ -15,6 +15,7 @@ const SECURITY: Record<RouteAccess, readonly Record<string, readonly string[]>[]
   site: [{ siteToken: [] }],
   "upload-token": [],
   console: [],
+  portal: [],
 };
 
 /** The 401 every authenticated route may answer, added from the access so no route forgets it. */

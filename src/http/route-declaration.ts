@@ -18,10 +18,12 @@ export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
  *   API Gateway cannot);
  * - `upload-token`: the HMAC-signed token in the path is the authorisation (embedded mode only);
  * - `console`: console pages, for a signed-in console account with the right role (session cookie;
- *   the app checks it, POSTs also a CSRF token). Embedded mode only until the AWS stack has a
- *   user pool. The site portal's pages (/portal/) too: their session starts with the site token.
+ *   the app checks it, POSTs also a CSRF token). In AWS the session is a Cognito access token, and
+ *   the HTTP API's console JWT authoriser checks it before the app does.
+ * - `portal`: the site portal's pages (/portal/): a session the app starts with the site's token
+ *   and checks itself (in AWS: no authoriser, as `site`).
  */
-export type RouteAccess = "public" | "editor" | "site" | "upload-token" | "console";
+export type RouteAccess = "public" | "editor" | "site" | "upload-token" | "console" | "portal";
 
 /** The part of the configuration operation descriptions may mention (limits, sections). */
 export type OpenApiConfig = Pick<Config, "gazette" | "limits">;

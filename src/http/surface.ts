@@ -147,57 +147,67 @@ const siteRoutes: readonly RouteDeclaration[] = [
 ].map((path) => ({ method: "GET", path, access: "public" }));
 
 /**
- * The editor console (src/console/http.ts): HTML pages and form posts, served locally only until
- * the AWS stack has a user pool. Sign-in is open; every other page needs a console session. The
- * site portal (/portal/) is declared the same way: its session starts with the site's token.
+ * The editor console (src/console/http.ts): HTML pages and form posts. Sign-in is open; every other
+ * page needs a console session. Locally the session starts with a password (POST /console/sign-in,
+ * embedded only); in AWS with the Cognito user pool's hosted sign-in, which comes back to
+ * /console/oauth/callback, and the HTTP API's JWT authoriser checks every console route.
  */
-const consoleRoutes: readonly RouteDeclaration[] = (
+const consoleRoutes: readonly RouteDeclaration[] = [
+  { method: "GET", path: "/console/sign-in", access: "public" },
+  { method: "POST", path: "/console/sign-in", access: "public", only: "embedded" },
+  { method: "GET", path: "/console/oauth/callback", access: "public" },
+  ...(
+    [
+      ["GET", "/console"],
+      ["POST", "/console/sign-out"],
+      ["GET", "/console/"],
+      ["GET", "/console/documents"],
+      ["GET", "/console/documents/new"],
+      ["POST", "/console/documents"],
+      ["GET", "/console/documents/{id}"],
+      ["GET", "/console/editions"],
+      ["POST", "/console/editions"],
+      ["GET", "/console/editions/{id}"],
+      ["POST", "/console/editions/{id}/documents"],
+      ["GET", "/console/editions/{id}/preview"],
+      ["GET", "/console/editions/{id}/preview.pdf"],
+      ["GET", "/console/editions/{id}/publish"],
+      ["POST", "/console/editions/{id}/publish"],
+      ["GET", "/console/accounts"],
+      ["POST", "/console/accounts"],
+      ["GET", "/console/audit"],
+      ["GET", "/console/archive/review"],
+      ["GET", "/console/archive/items/{id}"],
+      ["POST", "/console/archive/items/{id}"],
+      ["GET", "/console/sites"],
+      ["POST", "/console/sites"],
+      ["GET", "/console/sites/{id}"],
+      ["POST", "/console/sites/{id}"],
+      ["POST", "/console/sites/{id}/verify"],
+      ["POST", "/console/sites/{id}/disable"],
+      ["POST", "/console/sites/{id}/enable"],
+      ["POST", "/console/sites/{id}/rotate"],
+      ["GET", "/console/compliance"],
+      ["GET", "/console/compliance.csv"],
+    ] as const
+  ).map(([method, path]): RouteDeclaration => ({ method, path, access: "console" })),
+];
+
+/**
+ * The site portal (/portal/): a site's session, started with its token at /portal/sign-in; the app
+ * checks it (API Gateway cannot: tokens and sessions are the app's).
+ */
+const portalRoutes: readonly RouteDeclaration[] = (
   [
-    { method: "GET", path: "/console/sign-in", access: "public" },
-    { method: "POST", path: "/console/sign-in", access: "public" },
-    { method: "GET", path: "/console", access: "public" },
-    { method: "GET", path: "/portal/sign-in", access: "public" },
-    { method: "POST", path: "/portal/sign-in", access: "public" },
-    { method: "GET", path: "/portal", access: "public" },
-    ...(
-      [
-        ["POST", "/console/sign-out"],
-        ["GET", "/console/"],
-        ["GET", "/console/documents"],
-        ["GET", "/console/documents/new"],
-        ["POST", "/console/documents"],
-        ["GET", "/console/documents/{id}"],
-        ["GET", "/console/editions"],
-        ["POST", "/console/editions"],
-        ["GET", "/console/editions/{id}"],
-        ["POST", "/console/editions/{id}/documents"],
-        ["GET", "/console/editions/{id}/preview"],
-        ["GET", "/console/editions/{id}/preview.pdf"],
-        ["GET", "/console/editions/{id}/publish"],
-        ["POST", "/console/editions/{id}/publish"],
-        ["GET", "/console/accounts"],
-        ["POST", "/console/accounts"],
-        ["GET", "/console/audit"],
-        ["GET", "/console/archive/review"],
-        ["GET", "/console/archive/items/{id}"],
-        ["POST", "/console/archive/items/{id}"],
-        ["GET", "/console/sites"],
-        ["POST", "/console/sites"],
-        ["POST", "/console/sites/{id}/verify"],
-        ["POST", "/console/sites/{id}/disable"],
-        ["POST", "/console/sites/{id}/enable"],
-        ["POST", "/console/sites/{id}/rotate"],
-        ["GET", "/console/compliance"],
-        ["GET", "/console/compliance.csv"],
-        // The site portal: a site's session, started with its token at /portal/sign-in.
-        ["POST", "/portal/sign-out"],
-        ["GET", "/portal/"],
-        ["GET", "/portal/notices/{id}"],
-        ["POST", "/portal/notices/{id}/ack"],
-      ] as const
-    ).map(([method, path]): RouteDeclaration => ({ method, path, access: "console" })),
-  ] as RouteDeclaration[]
-).map((route) => ({ ...route, only: "embedded" as const }));
+    ["GET", "/portal/sign-in"],
+    ["POST", "/portal/sign-in"],
+    ["GET", "/portal"],
+    ["POST", "/portal/sign-out"],
+    ["GET", "/portal/"],
+    ["GET", "/portal/notices/{id}"],
+    ["POST", "/portal/notices/{id}/ack"],
+  ] as const
+).map(([method, path]): RouteDeclaration => ({ method, path, access: "portal" }));
 
 /** Every route of the app, in the order of the API description. */
 export const HTTP_SURFACE: readonly RouteDeclaration[] = [
@@ -209,4 +219,5 @@ export const HTTP_SURFACE: readonly RouteDeclaration[] = [
   ...serviceRoutes,
   ...siteRoutes,
   ...consoleRoutes,
+  ...portalRoutes,
 ];

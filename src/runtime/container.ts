@@ -6,6 +6,7 @@ import { AuditLog } from "../audit/audit-log.js";
 import { ConsoleAuditLog } from "../audit/console-audit.js";
 import type { Config } from "../config.js";
 import { ConsoleAccounts } from "../console/accounts.js";
+import { OidcSignIn } from "../console/oidc.js";
 import { DocumentIntake } from "../documents/intake.js";
 import { editionSettingsFrom } from "../editions/model.js";
 import { parseNumberingStart } from "../editions/numbering.js";
@@ -40,10 +41,17 @@ export interface Container {
   readonly archive: Archive;
   readonly logger: Logger;
   /**
-   * Editor console accounts, sessions and audit log (issue 12). Embedded mode only: in AWS the
-   * console is not served until the stack has a user pool.
+   * Editor console accounts, sessions and audit log (issue 12). With GAZETTE_CONSOLE_OIDC_* (the
+   * AWS stack sets them) the console signs in through the user pool's hosted sign-in instead of
+   * the accounts, which then serve the site portal only.
    */
-  readonly console: { readonly accounts: ConsoleAccounts; readonly audit: ConsoleAuditLog } | undefined;
+  readonly console:
+    | {
+        readonly accounts: ConsoleAccounts;
+        readonly audit: ConsoleAuditLog;
+        readonly oidc?: OidcSignIn | undefined;
+      }
+    | undefined;
 }
 
 export function createContainer(
@@ -117,16 +125,19 @@ export function createContainer(
       sqs: config.mode === "aws" ? createSqsDeliverySender({ region: config.aws.region }) : undefined,
     }),
     logger,
-    console:
-      config.mode === "aws"
-        ? undefined
-        : {
-            accounts: new ConsoleAccounts({
-              records: platform.records,
-              clock: platform.clock,
-              idleSeconds: config.consoleIdleSeconds,
-            }),
-            audit: new ConsoleAuditLog(platform.records),
-          },
+    console: {
+      accounts: new ConsoleAccounts({
+        records: platform.records,
+        clock: platform.clock,
+        idleSeconds: config.consoleIdleSeconds,
+      }),
+      audit: new ConsoleAuditLog(platform.records),
+      oidc:
+        config.consoleOidc &&
+        new OidcSignIn(
+          { ...config.consoleOidc, publicBaseUrl: config.baseUrl },
+          { now: () => platform.clock.now() },
+        ),
+    },
   };
 }

@@ -145,6 +145,60 @@ describe("console: sites, compliance and the site portal", () => {
     ]);
   });
 
+  test("an administrator edits a site's fields: errors beside the field, a new webhook address verified first, each change audited", async () => {
+    // Prepare
+    const { id } = await register("成都市人民政府网站", "510100", "/hook");
+    const edit = async (changes: Record<string, string>) => {
+      const page = await (await admin.get(`/console/sites/${id}`)).text();
+      const value = (name: string) =>
+        new RegExp(`name="${name.replace(".", "\\.")}" value="([^"]*)"`).exec(page)?.[1] ?? "";
+      return admin.post(`/console/sites/${id}`, {
+        _csrf: csrf,
+        name: value("name"),
+        level: "city",
+        region: value("region"),
+        sectors: "",
+        "delivery.type": "webhook",
+        "delivery.url": value("delivery.url"),
+        "delivery.queueUrl": "",
+        "delivery.roleArn": "",
+        ...changes,
+      });
+    };
+    const registered = await app.container.reposts.registry.get(id);
+    clock.advance(60_000);
+
+    // Act
+    const renamed = await edit({ name: "成都市政府门户网站", sectors: "教育\n卫生" });
+    const afterRename = await app.container.reposts.registry.get(id);
+    const badRegion = await edit({ region: "51" });
+    const deadHook = await edit({ "delivery.url": "http://127.0.0.1:1/hook" });
+    const newHook = await edit({ "delivery.url": `${site.origin}/hook2` });
+
+    // Assess
+    expect(renamed.status).toBe(200);
+    expect(afterRename.verifiedAt).toBe(registered.verifiedAt); // the unchanged address was not challenged again
+    expect(badRegion.status).toBe(400);
+    const badHtml = await badRegion.text();
+    expect(badHtml).toMatch(/id="s-region-error"/);
+    expect(badHtml).toContain('value="51"');
+    expect(deadHook.status).toBe(422);
+    expect(newHook.status).toBe(200);
+    const final = await app.container.reposts.registry.get(id);
+    expect(afterRename.name).toBe("成都市政府门户网站");
+    expect(afterRename.sectors).toEqual(["教育", "卫生"]);
+    expect(final.region).toBe("510100");
+    expect(final.delivery).toEqual({ type: "webhook", url: `${site.origin}/hook2` });
+    expect(final.verifiedAt).not.toBe(registered.verifiedAt);
+    const audit = (await app.container.console!.audit.page({ limit: 20 })).items.filter(
+      (e) => e.action === "site.update",
+    );
+    expect(audit.map((e) => e.outcome).sort()).toEqual(["ok", "ok", "refused", "refused"]);
+    expect(audit.find((e) => e.outcome === "ok" && "name" in (e.details ?? {}))?.details).toMatchObject({
+      name: { from: "成都市人民政府网站", to: "成都市政府门户网站" },
+    });
+  });
+
   test("a site signs in with its token, sees its notice with the deadline in working days, acknowledges, and sees why verification failed, then that it passed", async () => {
     // Prepare
     const { token } = await register("成都市人民政府网站", "510100", "/hook");

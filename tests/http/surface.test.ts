@@ -84,6 +84,20 @@ describe("the declared HTTP surface", () => {
     }
   });
 
+  test("every declared portal page but sign-in sends a caller without a portal session to the portal's sign-in, even an editor", async () => {
+    // (GET /portal only adds the slash: 301 to /portal/, which is checked here.)
+    for (const route of HTTP_SURFACE.filter(
+      (r) => r.access === "portal" && r.path !== "/portal/sign-in" && r.path !== "/portal",
+    )) {
+      // Act
+      const res = await app.request(concrete(route.path), { method: route.method, editor: true });
+
+      // Assess
+      expect(res.status, key(route.method, route.path)).toBe(303);
+      expect(res.headers.get("location"), key(route.method, route.path)).toMatch(/^\/portal\/sign-in/);
+    }
+  });
+
   test("an upload-token route refuses a forged token (403)", async () => {
     for (const route of HTTP_SURFACE.filter((r) => r.access === "upload-token")) {
       // Act

@@ -68,8 +68,16 @@ describe("GazetteApi with IAM authorisation (default)", () => {
     expect(format).toMatchObject({ requestId: "$context.requestId", status: "$context.status" });
   });
 
-  test("the API creates no JWT authoriser when no issuer is configured", () => {
-    gazette.statelessTemplate.resourceCountIs("AWS::ApiGatewayV2::Authorizer", 0);
+  test("without an issuer configured the only JWT authoriser is the console's, which reads the console token header", () => {
+    // Act
+    const authorizers = Object.values(
+      resourcesOf(gazette.statelessTemplate, "AWS::ApiGatewayV2::Authorizer"),
+    );
+
+    // Assess
+    expect(authorizers.map((a) => a.Properties?.IdentitySource)).toEqual([
+      ["$request.header.x-gazette-console-token"],
+    ]);
   });
 });
 
@@ -83,12 +91,14 @@ describe("GazetteApi with JWT authorisation (context jwtIssuer/jwtAudience)", ()
 
   test("editor routes use the JWT authoriser for the configured issuer and audiences", () => {
     // Prepare
-    const [authorizerId] = Object.keys(
+    const [authorizerId] = Object.entries(
       resourcesOf(gazette.statelessTemplate, "AWS::ApiGatewayV2::Authorizer"),
-    );
+    ).find(([, a]) => JSON.stringify(a.Properties?.IdentitySource) === '["$request.header.Authorization"]')!;
 
-    // Act
-    const authorised = routes(gazette).filter(({ route }) => (authorisation(route) ?? "NONE") !== "NONE");
+    // Act: the console's routes have their own authoriser (tests/infra/console-identity.test.ts)
+    const authorised = routes(gazette).filter(
+      ({ key, route }) => (authorisation(route) ?? "NONE") !== "NONE" && !/ \/console(\/|$)/.test(key),
+    );
 
     // Assess
     gazette.statelessTemplate.hasResourceProperties("AWS::ApiGatewayV2::Authorizer", {

@@ -189,7 +189,12 @@ describe("separate throttles for public, editor and site routes", () => {
   test("each route has the throttle of its access, so a public flood cannot use up the editors' budget", () => {
     // Prepare
     const stage = Object.values(resourcesOf(gazette.statelessTemplate, "AWS::ApiGatewayV2::Stage"))[0];
-    const expected = { public: PUBLIC_THROTTLE, editor: EDITOR_THROTTLE, site: SITE_THROTTLE };
+    const expected = {
+      public: PUBLIC_THROTTLE,
+      editor: EDITOR_THROTTLE,
+      site: SITE_THROTTLE,
+      console: EDITOR_THROTTLE,
+    };
 
     // Act
     const settings = propOf<Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>>(

@@ -1,0 +1,227 @@
+import { Aws, Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
+import { HttpJwtAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
+import { Function as CloudFrontFunction, FunctionCode, FunctionRuntime } from "aws-cdk-lib/aws-cloudfront";
+import {
+  AccountRecovery,
+  Mfa,
+  OAuthScope,
+  UserPool,
+  UserPoolClient,
+  UserPoolClientIdentityProvider,
+  type UserPoolDomain,
+  UserPoolGroup,
+} from "aws-cdk-lib/aws-cognito";
+import { Construct } from "constructs";
+
+/**
+ * The console's identities in AWS (issue 12): a Cognito user pool with its hosted sign-in (OIDC),
+ * groups as roles, the HTTP API's JWT authoriser on every console route, and the CloudFront
+ * function that hands the browser's session cookie to that authoriser.
+ *
+ * How a console request is authorised in AWS:
+ * 1. /console/sign-in (the app) links to the hosted sign-in (authorization code + PKCE); Cognito
+ *    sends the browser back to /console/oauth/callback, where the app exchanges the code and sets
+ *    the access token in an HttpOnly, SameSite=Strict cookie (src/console/oidc.ts).
+ * 2. On every /console request CloudFront's viewer-request function copies that cookie into
+ *    CONSOLE_TOKEN_HEADER (dropping any such header the client sent), or, with no unexpired token,
+ *    sends the browser to /console/sign-in.
+ * 3. The HTTP API's console JWT authoriser verifies the token (signature, issuer, client, expiry)
+ *    on every console route before the function runs; the app verifies it again and reads the
+ *    role from `cognito:groups`.
+ */
+
+/** The console's roles, as user pool groups (highest precedence first). */
+export const CONSOLE_GROUPS = [
+  {
+    name: "administrator",
+    description: "管理员: accounts, sites, settings, audit, and everything editors do",
+  },
+  { name: "editor", description: "编辑: documents, editions, statuses, compliance" },
+  { name: "reviewer", description: "审核员: the archive review queue" },
+  { name: "site", description: "下级网站: its own repost notices" },
+] as const;
+
+/** The request header the console JWT authoriser reads the access token from. */
+export const CONSOLE_TOKEN_HEADER = "x-gazette-console-token";
+/** The app's session cookie in OIDC mode (src/console/http.ts OIDC_TOKEN_COOKIE). */
+export const CONSOLE_TOKEN_COOKIE = "gazette_console_jwt";
+/** Console pages open without a session (src/http/surface.ts: the public console routes). */
+export const CONSOLE_OPEN_PATHS = ["/console/sign-in", "/console/oauth/callback"] as const;
+
+/**
+ * CloudFront Functions (cloudfront-js-2.0) viewer-request code for /console and /console/*.
+ * It authorises nothing (API Gateway's JWT authoriser does); it moves the token to where the
+ * authoriser reads it, and spares a browser without a live token the authoriser's bare 401.
+ */
+export const CONSOLE_VIEWER_REQUEST_CODE = `
+var HEADER = ${JSON.stringify(CONSOLE_TOKEN_HEADER)};
+var COOKIE = ${JSON.stringify(CONSOLE_TOKEN_COOKIE)};
+var OPEN = ${JSON.stringify(Object.fromEntries(CONSOLE_OPEN_PATHS.map((p) => [p, true])))};
+var ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+function decodeSegment(s) {
+  var out = '', bits = 0, value = 0;
+  for (var i = 0; i < s.length; i++) {
+    var v = ALPHABET.indexOf(s.charAt(i));
+    if (v < 0) return null;
+    value = (value << 6) | v; bits += 6;
+    if (bits >= 8) { bits -= 8; out += String.fromCharCode((value >> bits) & 255); }
+  }
+  return out;
+}
+function live(token, nowSeconds) {
+  var parts = token.split('.');
+  if (parts.length !== 3) return false;
+  var json = decodeSegment(parts[1]);
+  if (json === null) return false;
+  try { var claims = JSON.parse(json); return typeof claims.exp === 'number' && claims.exp > nowSeconds; }
+  catch (e) { return false; }
+}
+function handler(event) {
+  var request = event.request;
+  delete request.headers[HEADER];
+  var cookie = request.cookies[COOKIE];
+  var token = cookie ? cookie.value : '';
+  if (token && live(token, Date.now() / 1000)) {
+    request.headers[HEADER] = { value: token };
+    return request;
+  }
+  if (OPEN[request.uri]) return request;
+  return {
+    statusCode: 303,
+    statusDescription: 'See Other',
+    headers: {
+      location: { value: '/console/sign-in?next=' + encodeURIComponent(request.uri) },
+      'cache-control': { value: 'no-store' },
+    },
+  };
+}
+`;
+
+export interface ConsoleUserPoolProps {
+  /**
+   * Prefix of the hosted sign-in's domain (`<prefix>.auth.<region>.amazoncognito.com`), unique in
+   * the region; no "aws", "amazon" or "cognito" in it.
+   * @default "gazette-" + the account id
+   */
+  readonly domainPrefix?: string;
+}
+
+/**
+ * The user pool (stateful: accounts outlive deployments of the compute): administrators create the
+ * accounts (no self sign-up), passwords of 12+ characters with all four kinds, TOTP MFA required,
+ * recovery by e-mail; one group per console role; the hosted sign-in's domain.
+ */
+export class ConsoleUserPool extends Construct {
+  public readonly userPool: UserPool;
+  public readonly domain: UserPoolDomain;
+  public readonly groups: Record<(typeof CONSOLE_GROUPS)[number]["name"], UserPoolGroup>;
+
+  constructor(scope: Construct, id: string, props: ConsoleUserPoolProps = {}) {
+    super(scope, id);
+    this.userPool = new UserPool(this, "UserPool", {
+      userPoolName: "gazette-console",
+      selfSignUpEnabled: false,
+      signInAliases: { username: true, email: true },
+      signInCaseSensitive: false,
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      mfa: Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.userPool).acknowledge({
+      id: "AwsSolutions-COG8",
+      reason:
+        "Threat protection is the Plus feature plan (priced per active user); accounts are created by administrators only, MFA (TOTP) is required, and the HTTP API throttles every console route. Set featurePlan PLUS and threat protection where the budget allows.",
+    });
+    const groups: Partial<ConsoleUserPool["groups"]> = {};
+    CONSOLE_GROUPS.forEach((group, precedence) => {
+      groups[group.name] = new UserPoolGroup(this, `Group-${group.name}`, {
+        userPool: this.userPool,
+        groupName: group.name,
+        description: group.description,
+        precedence,
+      });
+    });
+    this.groups = groups as ConsoleUserPool["groups"];
+    this.domain = this.userPool.addDomain("SignInDomain", {
+      cognitoDomain: { domainPrefix: props.domainPrefix ?? `gazette-${Aws.ACCOUNT_ID}` },
+    });
+  }
+}
+
+export interface ConsoleSignInProps {
+  readonly pool: ConsoleUserPool;
+  /** The site's public address: the callback and sign-out URLs are under it. */
+  readonly publicBaseUrl: string;
+  /**
+   * How long a console session lasts (the access token's validity; 5 minutes to 1 day).
+   * @default 30 minutes, as GAZETTE_CONSOLE_IDLE_SECONDS locally
+   */
+  readonly sessionLength?: Duration;
+}
+
+/**
+ * The console's app client (public, code flow with PKCE, hosted sign-in only), the HTTP API's
+ * console JWT authoriser, the CloudFront viewer-request function, and the API function's settings.
+ */
+export class ConsoleSignIn extends Construct {
+  public readonly client: UserPoolClient;
+  public readonly authorizer: HttpJwtAuthorizer;
+  public readonly viewerRequest: CloudFrontFunction;
+  public readonly callbackUrl: string;
+  private readonly pool: ConsoleUserPool;
+
+  constructor(scope: Construct, id: string, props: ConsoleSignInProps) {
+    super(scope, id);
+    this.pool = props.pool;
+    const base = props.publicBaseUrl.replace(/\/+$/, "");
+    this.callbackUrl = `${base}/console/oauth/callback`;
+    const sessionLength = props.sessionLength ?? Duration.minutes(30);
+    this.client = new UserPoolClient(this, "Client", {
+      userPool: props.pool.userPool,
+      userPoolClientName: "gazette-console",
+      generateSecret: false,
+      authFlows: {},
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: [this.callbackUrl],
+        logoutUrls: [`${base}/console/sign-in`],
+      },
+      accessTokenValidity: sessionLength,
+      idTokenValidity: sessionLength,
+      refreshTokenValidity: Duration.minutes(60),
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+    });
+    this.authorizer = new HttpJwtAuthorizer("ConsoleJwtAuthorizer", props.pool.userPool.userPoolProviderUrl, {
+      // Cognito access tokens name the client in `client_id`, which the authoriser accepts as aud.
+      jwtAudience: [this.client.userPoolClientId],
+      identitySource: [`$request.header.${CONSOLE_TOKEN_HEADER}`],
+    });
+    this.viewerRequest = new CloudFrontFunction(this, "ViewerRequest", {
+      comment: "Gazette console: session cookie to the JWT authoriser's header; sign-in without one",
+      runtime: FunctionRuntime.JS_2_0,
+      code: FunctionCode.fromInline(CONSOLE_VIEWER_REQUEST_CODE),
+    });
+  }
+
+  /** The API function's settings (src/config.ts: GAZETTE_CONSOLE_OIDC_*). */
+  environment(): Record<string, string> {
+    return {
+      GAZETTE_CONSOLE_OIDC_ISSUER: this.pool.userPool.userPoolProviderUrl,
+      GAZETTE_CONSOLE_OIDC_CLIENT_ID: this.client.userPoolClientId,
+      GAZETTE_CONSOLE_OIDC_SIGN_IN_URL: this.pool.domain.baseUrl(),
+    };
+  }
+}
