@@ -32,6 +32,7 @@ export const EXTERNAL_MODULES: readonly string[] = ["better-sqlite3"];
  * - fontkit's WOFF2 decoder (brotli, ~475 KB): the gazette's fonts are OpenType
  *   (tests/infra/lambda-bundles.test.ts checks fonts/ holds no WOFF2 file);
  * - pdf-lib's 14 standard fonts (~130 KB of metrics): the gazette embeds its own fonts;
+ * - pdf-lib's PNG codec (@pdf-lib/upng, ~24 KB): the renderer embeds no images;
  * - bowser (~34 KB): the SDK's browser user-agent parser;
  * - source-map (~27 KB): Handlebars falls back to its own code builder without it;
  * - semver (~29 KB): the X-Ray SDK checks an AWS SDK v2's version with it, in captureAWS alone.
@@ -50,6 +51,7 @@ export const EXTERNAL_MODULES: readonly string[] = ["better-sqlite3"];
 export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   "brotli/decompress.js": "./src/publishing/pdf/no-woff2.ts",
   "@pdf-lib/standard-fonts": "./src/publishing/pdf/no-standard-fonts.ts",
+  "@pdf-lib/upng": "./src/publishing/pdf/no-png.ts",
   bowser: "./src/platform/aws/no-bowser.ts",
   "source-map": "./src/site/no-source-map.ts",
   semver: "./src/platform/aws/no-semver.ts",

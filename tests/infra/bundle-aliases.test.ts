@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pako from "pako";
@@ -31,6 +31,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 /** Packages no function bundle may hold (each replaced by an alias). */
 const LEFT_OUT = [
   "node_modules/@pdf-lib/standard-fonts/",
+  "node_modules/@pdf-lib/upng/",
   "node_modules/brotli/",
   "node_modules/bowser/",
   "node_modules/semver/",
@@ -58,6 +59,7 @@ describe("the Lambda bundles' aliases", () => {
     expect(Object.keys(BUNDLE_ALIASES).sort()).toEqual(
       [
         "@pdf-lib/standard-fonts",
+        "@pdf-lib/upng",
         "bowser",
         "brotli/decompress.js",
         "htmlparser2",
@@ -96,6 +98,18 @@ describe("the Lambda bundles' aliases", () => {
 });
 
 describe("the stand-ins the bundles use", () => {
+  test("no source file embeds a PNG or JPEG image (the PNG codec is left out of the bundles)", () => {
+    // Prepare
+    const sources = join(import.meta.dirname, "../../src");
+    const files = (readdirSync(sources, { recursive: true }) as string[]).filter((f) => f.endsWith(".ts"));
+
+    // Act
+    const embedders = files.filter((f) => /\.embed(Png|Jpg)\(/.test(readFileSync(join(sources, f), "utf8")));
+
+    // Assess
+    expect(embedders).toEqual([]);
+  });
+
   test("Node's zlib stands in for pako: what it deflates pako inflates, and the reverse, at any level", () => {
     // Prepare
     const text = new TextEncoder().encode("国务院办公厅关于印发《政务公开工作要点》的通知 ".repeat(200));
