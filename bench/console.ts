@@ -12,7 +12,7 @@ import { aSubmission } from "../tests/support/factories.js";
  * Console page benchmark (issue 12 point 8: p95 < 100 ms with 10,000 documents and 500 editions
  * in the embedded store). The store is filled through the real services (intake, editions); each
  * page is then requested through the app (Request in, Response out, the body read) with an
- * editor's session cookie. Peer: the JSON API answering the same question (the same list, the
+ * administrator's session cookie. Peer: the JSON API answering the same question (the same list, the
  * same document or edition) with the editor token, so the ratio is what the console's rendering
  * and session add to the same reads.
  */
@@ -71,7 +71,11 @@ export async function benchConsole(
     const perEdition = Math.floor(documents / editionCount);
     const editionIds: string[] = [];
     for (let e = 0; e < editionCount; e++) {
-      const edition = await container.editions.create({ year: 2000 + Math.floor(e / 20) }, "bench");
+      // 20 editions a year, twice a month, in order (numbering is by date).
+      const year = 2000 + Math.floor(e / 20);
+      const month = String(1 + Math.floor((e % 20) / 2)).padStart(2, "0");
+      const date = `${year}-${month}-${e % 2 ? "16" : "01"}`;
+      const edition = await container.editions.create({ year, date }, "bench");
       await container.editions.setDocuments(
         edition.id,
         { documents: ids.slice(e * perEdition, (e + 1) * perEdition) },
@@ -85,7 +89,7 @@ export async function benchConsole(
 
     const accounts = container.console!.accounts;
     const account = await accounts.create(
-      { username: "bench", displayName: "编辑", role: "editor", password: "bench password 123" },
+      { username: "bench", displayName: "管理员", role: "administrator", password: "bench password 123" },
       "bench",
     );
     const { token } = await accounts.startSession(account);
@@ -144,7 +148,7 @@ export function consoleReport(r: ConsoleBenchResult): string[] {
   const worst = Math.max(...r.pages.map((p) => p.p95));
   return [
     `store: ${r.documents} documents and ${r.editions} editions (${Math.floor(r.documents / r.editions)} documents each) in the embedded store, filled through intake and EditionService in ${r.seedSeconds.toFixed(0)} s`,
-    `each page: ${r.requests} requests through the app (after 5 warm-up), one at a time, with an editor's session cookie; times in ms`,
+    `each page: ${r.requests} requests through the app (after 5 warm-up), one at a time, with an administrator's session cookie (administrators see every page); times in ms`,
     "peer: the JSON API answering the same read with the editor token (same list, document or edition)",
     "",
     "| page | path | p50 | p95 | peer p50 | peer p95 | ratio p95 console/API |",
