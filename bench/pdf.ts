@@ -28,6 +28,10 @@ export interface PdfBenchResult {
   readonly bytesPerPage: number;
   /** Per-document PDFs are rendered too; their total size. */
   readonly documentPdfBytes: number;
+  readonly documentPdfs: number;
+  readonly largestDocumentPdfBytes: number;
+  /** The preflight's findings on the benchmarked edition. */
+  readonly preflightFindings: number;
   readonly peakRssMiB: number;
   readonly chromium: {
     readonly runs: readonly number[];
@@ -127,7 +131,12 @@ export async function benchPdf(targetPages = 200): Promise<PdfBenchResult> {
   const r = { pdf: editionPdf.bytes, pageCount: rendered.pageCount ?? 0 };
   const webPages = rendered.artifacts.filter((a) => a.contentType.startsWith("text/html")).length;
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;
+  const documentPdfs = pdfArtifacts.filter((a) => a.role === "document-pdf").map((a) => a.bytes.byteLength);
   const ours = {
+    /** The preflight's findings on this edition (issue 13: a 200-page edition passes with none). */
+    preflightFindings: rendered.findings?.length ?? 0,
+    documentPdfs: documentPdfs.length,
+    largestDocumentPdfBytes: Math.max(0, ...documentPdfs),
     runs: samples,
     webPages,
     pages: r.pageCount,

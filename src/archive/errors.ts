@@ -43,6 +43,9 @@ export class PageUnreadableError extends Error {
   }
 }
 
+/** zod issue codes answered as they are: a value too small or too big, a malformed string. */
+const PASSED_CODES: ReadonlySet<string> = new Set(["too_small", "too_big", "invalid_format"]);
+
 /** A zod error's issues as field problems (`documents.0.text`, `year`, …). */
 export function zodProblems(error: {
   issues: readonly {
@@ -55,12 +58,13 @@ export function zodProblems(error: {
   return error.issues.map((i) =>
     problem(
       i.path.map(String).join(".") || null,
-      // A custom check names its own reason (e.g. not_a_calendar_date).
-      i.code === "invalid_type"
-        ? "invalid"
-        : i.code === "custom" && typeof i.params?.reason === "string"
-          ? i.params.reason
-          : i.code,
+      // A custom check names its own reason (e.g. not_a_calendar_date); the codes docs/api.md
+      // lists pass as they are, any other is `invalid`.
+      i.code === "custom" && typeof i.params?.reason === "string"
+        ? i.params.reason
+        : PASSED_CODES.has(i.code)
+          ? i.code
+          : "invalid",
       i.message,
     ),
   );

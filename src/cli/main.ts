@@ -267,13 +267,20 @@ export async function run(
         ids = body.items.map((d) => d.id).reverse();
       }
       if (!ids.length) throw new UsageError("No documents to place: give ids or --accepted");
-      const { body } = await api.request<{ documents: { id: string; section: string; title: string }[] }>(
-        "PUT",
-        `/api/editions/${encodeURIComponent(id)}/documents`,
-        { body: JSON.stringify({ documents: ids }), headers: { "content-type": "application/json" } },
-      );
+      const { body } = await api.request<{
+        documents: { id: string; section: string; title: string; interpretations?: { title?: string }[] }[];
+      }>("PUT", `/api/editions/${encodeURIComponent(id)}/documents`, {
+        body: JSON.stringify({ documents: ids }),
+        headers: { "content-type": "application/json" },
+      });
       for (const d of body.documents) io.out(`  ${d.section}  ${plain(d.title)}`);
-      io.out(`${body.documents.length} document(s) placed in edition ${id}`);
+      // The contents list each 解读 as an entry of its own: count what the edition's page shows.
+      const interpretations = body.documents.reduce((n, d) => n + (d.interpretations?.length ?? 0), 0);
+      io.out(
+        interpretations
+          ? `${body.documents.length} document(s) and ${interpretations} interpretation(s) placed in edition ${id}: ${body.documents.length + interpretations} entries in its contents`
+          : `${body.documents.length} document(s) placed in edition ${id}`,
+      );
     });
 
   edition
@@ -332,6 +339,15 @@ export async function run(
       io.out(`published: ${new URL(urls.web, api.baseUrl)}`);
       io.out(`PDF:       ${new URL(urls.pdf, api.baseUrl)}`);
       io.out(`manifest:  ${new URL(urls.manifest, api.baseUrl)}`);
+    });
+
+  edition
+    .command("delete")
+    .description("Delete an unpublished edition that is the last one; its number goes to the next edition")
+    .argument("<edition>", "edition id")
+    .action(async (id: string) => {
+      await client().request("DELETE", `/api/editions/${encodeURIComponent(id)}`);
+      io.out(`edition ${id} deleted; its documents are accepted again`);
     });
 
   edition

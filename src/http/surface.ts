@@ -142,6 +142,9 @@ const siteRoutes: readonly RouteDeclaration[] = [
   "/feeds/editions.atom",
   "/feeds/documents.atom",
   "/sitemap.xml",
+  "/robots.txt",
+  "/favicon.svg",
+  "/favicon.ico",
   "/editions/{path+}",
   "/documents/{path+}",
 ].map((path) => ({ method: "GET", path, access: "public" }));

@@ -99,11 +99,21 @@ function parse<T extends z.ZodMiniType>(schema: T, input: unknown): z.output<T> 
   const problems: FieldProblem[] = result.error.issues.map((issue) =>
     problem(
       issue.path.length ? issue.path.join(".") : null,
-      issue.code === "invalid_type" && issue.input === undefined ? "required" : "invalid",
+      // zod/mini leaves `issue.input` out: look the value up, so only a missing field is `required`.
+      issue.code === "invalid_type" && valueAt(input, issue.path) === undefined ? "required" : "invalid",
       issue.message,
     ),
   );
   throw new InvalidRepostRequestError("The site is invalid", problems);
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
 }
 
 export function hashToken(token: string): string {

@@ -4,6 +4,7 @@ import { createApiApp } from "../../src/handlers/api.js";
 import type { RouteDeclaration } from "../../src/http/route-declaration.js";
 import { HTTP_SURFACE } from "../../src/http/surface.js";
 import type { Platform } from "../../src/platform/ports.js";
+import { readErrorTable } from "../support/error-table.js";
 import { aSubmission } from "../support/factories.js";
 import { createTestApp, EDITOR_TOKEN, type TestApp } from "../support/local-app.js";
 
@@ -13,11 +14,14 @@ import { createTestApp, EDITOR_TOKEN, type TestApp } from "../support/local-app.
  * segments, queries, encodings, content types, bodies of random bytes, invalid UTF-8, lone
  * surrogates, deep nesting, sizes past the limits, broken multipart, mangled submissions — as an
  * editor, a site, a stranger. Every answer is a 2xx/3xx or a 4xx; no 5xx; an /api/ 4xx is a JSON
- * error naming its code; and a refused request leaves nothing stored (every write it made is
- * undone). A hang fails the test by its timeout.
+ * error naming its code, listed for that route (or any route) in docs/api.md's error tables; and a
+ * refused request leaves nothing stored (every write it made is undone). A hang fails the test by
+ * its timeout.
  */
 
 const RUNS_PER_ROUTE = 50;
+
+const errorTable = readErrorTable();
 
 interface Written {
   readonly records: Set<string>;
@@ -339,8 +343,16 @@ describe("fuzzed requests against every declared route", () => {
               if (new URL(request.url).pathname.startsWith("/api/")) {
                 expect(res.headers.get("content-type"), where).toMatch(/^application\/json/);
                 const error = (JSON.parse(text) as { error: unknown }).error;
-                const problems = Array.isArray(error) ? error : [error];
+                const problems = (Array.isArray(error) ? error : [error]) as { code: string }[];
                 for (const p of problems) expect(p, where).toMatchObject({ code: expect.any(String) });
+                // docs/api.md's error tables are true for this route: every code answered is listed.
+                const documented = errorTable.documented(route.method, route.path);
+                for (const p of problems) {
+                  expect(
+                    documented.get(p.code)?.has(res.status) ?? false,
+                    `${res.status} ${p.code} is not in docs/api.md for ${route.method} ${route.path}: ${where}`,
+                  ).toBe(true);
+                }
               }
             }
           },
