@@ -6,6 +6,7 @@ import { benchIntake, type IntakeBenchResult } from "./intake.js";
 import { benchLambda, lambdaReport } from "./lambda.js";
 import { benchPdf, type PdfBenchResult } from "./pdf.js";
 import { writeRepostsBench } from "./reposts.js";
+import { benchRepostsScale, repostsScaleReport } from "./reposts-scale.js";
 import { benchSearch, searchReport } from "./search.js";
 
 const DURABILITY = {
@@ -66,6 +67,16 @@ async function main() {
   if (process.argv.includes("--pdf-only")) return writePdf();
   if (process.argv.includes("--search-only")) return writeSearch();
   if (process.argv.includes("--reposts-only")) return writeRepostsBench();
+  if (process.argv.includes("--reposts-scale")) {
+    const sizes = [10_000, 50_000, 100_000];
+    const results = await benchRepostsScale(sizes);
+    const lines = repostsScaleReport(results, machineLine());
+    console.log(lines.join("\n"));
+    mkdirSync("bench/results", { recursive: true });
+    writeFileSync("bench/results/reposts-scale.txt", `${lines.join("\n")}\n`);
+    writeFileSync("bench/results/reposts-scale.json", `${JSON.stringify(results, null, 2)}\n`);
+    return;
+  }
   if (process.argv.includes("--archive-only")) return writeArchive();
   if (process.argv.includes("--lambda-only")) return writeLambda();
   if (process.argv.includes("--console-only")) return writeConsole();
