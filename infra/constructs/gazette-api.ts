@@ -74,6 +74,8 @@ export interface GazetteRouteSpec {
   readonly method: HttpMethod;
   readonly path: string;
   readonly access: "public" | "editor" | "site" | "console";
+  /** A public POST that changes nothing (RouteDeclaration.readOnly: POST /api/verify). */
+  readonly readOnly?: true;
 }
 
 /** Steady requests per second and burst of one route (API Gateway route-level throttling). */
@@ -141,14 +143,19 @@ export function apiGatewayRoutes(surface: readonly RouteDeclaration[]): GazetteR
         for (const method of API_METHODS) add({ method, path: "/console/{proxy+}", access });
       continue;
     }
-    if (declared.access === "public" && declared.method !== "GET") {
+    if (declared.access === "public" && declared.method !== "GET" && !declared.readOnly) {
       throw new Error(`GazetteApi: ${where} cannot be public: only reads may skip authorisation`);
     }
     if (declared.path.startsWith("/api/")) {
       if (/\{[^}]*\+\}/.test(declared.path)) {
         throw new Error(`GazetteApi: ${where}: API routes name their path parameters, no greedy {x+}`);
       }
-      add({ method: declared.method as HttpMethod, path: declared.path, access: declared.access });
+      add({
+        method: declared.method as HttpMethod,
+        path: declared.path,
+        access: declared.access,
+        ...(declared.readOnly ? { readOnly: true as const } : {}),
+      });
     } else if (declared.access !== "public") {
       throw new Error(`GazetteApi: ${where} is outside /api/ and not public; put editor routes under /api/`);
     } else if (declared.path.startsWith("/console/")) {
@@ -250,7 +257,12 @@ export class GazetteApi extends Construct {
         ThrottlingRateLimit: throttle.rateLimit,
         ThrottlingBurstLimit: throttle.burstLimit,
       };
-      if (route.access === "public" && route.method !== HttpMethod.GET && route.method !== HttpMethod.HEAD) {
+      if (
+        route.access === "public" &&
+        route.method !== HttpMethod.GET &&
+        route.method !== HttpMethod.HEAD &&
+        !route.readOnly
+      ) {
         throw new Error(
           `GazetteApi: ${route.method} ${route.path} cannot be public: only reads may skip authorisation`,
         );

@@ -9,6 +9,7 @@ import { authorizerFromEnv } from "./auth.js";
 import { ApiClient, ApiError, ConnectionError } from "./client.js";
 import { registerRepostCommands } from "./reposts.js";
 import { UsageError } from "./usage-error.js";
+import { registerVerifyCommands } from "./verify.js";
 
 /**
  * `gazette` CLI. Talks to a running pipeline (GAZETTE_URL, default http://127.0.0.1:3000) with the
@@ -380,6 +381,14 @@ export async function run(
   });
 
   registerRepostCommands(program, { client, io });
+
+  registerVerifyCommands(program, {
+    client,
+    io,
+    setExitCode: (code) => {
+      exitCode = code;
+    },
+  });
 
   try {
     await program.parseAsync([...argv], { from: "user" });

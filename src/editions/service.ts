@@ -29,6 +29,7 @@ import {
   loadEdition,
   loadEditionDocuments,
   type PreflightOverride,
+  type PublicationSealer,
   publishEdition,
   type RenderEdition,
   type RenderedArtifact,
@@ -53,6 +54,11 @@ export interface EditionServiceOptions {
   readonly staleClaimSeconds?: number | undefined;
   /** Most documents in one edition. Default 500. */
   readonly maxDocuments?: number | undefined;
+  /**
+   * Signs what publications write (src/signing/seal.ts); only where publications run. Left out
+   * (the API Lambda, which queues publications), nothing is signed there.
+   */
+  readonly seal?: PublicationSealer | undefined;
 }
 
 export interface EditionPage {
@@ -338,6 +344,7 @@ export class EditionService {
       publishedBy: by,
       publicUrl: this.options.publicUrl,
       override,
+      seal: this.options.seal,
     });
     return { edition: this.view(edition, await this.documentsOf(edition)), manifest };
   }

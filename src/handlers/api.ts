@@ -2,6 +2,7 @@ import { createConsoleRoutes } from "../console/http.js";
 import { createConsoleRenderer } from "../console/render.js";
 import { createApp } from "../http/app.js";
 import type { Container } from "../runtime/container.js";
+import { logOrigin } from "../transparency/log.js";
 
 /** The HTTP app for a container; Lambda wraps it with hono/aws-lambda, the local server serves it. */
 export function createApiApp(container: Container) {
@@ -16,6 +17,11 @@ export function createApiApp(container: Container) {
     searchReindex: { platform: container.platform, now: () => container.platform.clock.now() },
     reposts: container.reposts,
     archive: container.archive,
+    verification: {
+      platform: container.platform,
+      origin: logOrigin(container.config.baseUrl),
+      gazetteName: container.config.gazette.name,
+    },
     console:
       container.console &&
       createConsoleRoutes({

@@ -17,6 +17,7 @@ import { createSearchRoutes } from "../search/http.js";
 import type { SearchIndex } from "../search/ports.js";
 import { FAVICON_PATH, FAVICON_SVG } from "../site/favicon.js";
 import { chinaToday, type DocumentStatuses } from "../status/service.js";
+import { createVerificationRoutes, type VerificationRoutesDeps } from "../verify/http.js";
 import type { Authenticator, Principal } from "./auth.js";
 import {
   checkJsonValue,
@@ -52,6 +53,8 @@ export interface AppDependencies {
   /** Makes the request's writes durable before it is acknowledged (Platform.flush). */
   readonly flush: () => Promise<void>;
   readonly logError?: (error: unknown) => void;
+  /** The log, certificates and verification (src/verify/http.ts); left out, not mounted. */
+  readonly verification?: VerificationRoutesDeps | undefined;
   /** Public search (GET /api/search, GET /search); left out, those routes are not mounted. */
   readonly search?: SearchIndex | undefined;
   /** Enables POST /api/search/reindex: queues published editions for the events consumer to index. */
@@ -333,6 +336,8 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
       }),
     );
   }
+
+  if (deps.verification) app.route("/", createVerificationRoutes(deps.verification));
 
   if (deps.console) app.route("/", deps.console);
 

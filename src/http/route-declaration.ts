@@ -42,6 +42,11 @@ export interface RouteDeclaration {
   /** `embedded`: served only by the local server (not routed in AWS). Default: everywhere. */
   readonly only?: "embedded";
   /**
+   * A POST that changes nothing — it reads its body and answers (POST /api/verify) — and so may
+   * be public. Other public routes are reads (GET).
+   */
+  readonly readOnly?: true;
+  /**
    * The OpenAPI operation (summary, parameters, requestBody, responses). Left out for HTML pages,
    * which are not part of the API description.
    */

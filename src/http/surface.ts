@@ -10,6 +10,7 @@ import { DISCLOSURE_ATTRIBUTES, DOCUMENT_KINDS } from "../documents/model.js";
 import { editionsRoutes } from "../editions/openapi.js";
 import { repostsRoutes } from "../reposts/openapi.js";
 import { searchRoutes } from "../search/openapi.js";
+import { verificationRoutes } from "../verify/openapi.js";
 import {
   problemResponse as error,
   PAGE_PARAMS,
@@ -219,6 +220,7 @@ export const HTTP_SURFACE: readonly RouteDeclaration[] = [
   ...searchRoutes,
   ...repostsRoutes,
   ...archiveRoutes,
+  ...verificationRoutes,
   ...serviceRoutes,
   ...siteRoutes,
   ...consoleRoutes,

@@ -39,9 +39,10 @@ const TYPES: Record<string, string> = {
   html: "text/html; charset=utf-8",
   pdf: "application/pdf",
   json: "application/json; charset=utf-8",
+  jws: "application/jose",
 };
 
-const EDITION_FILE = /^editions\/(\d{4})\/([1-9]\d{0,3})\.(html|pdf|manifest\.json)$/;
+const EDITION_FILE = /^editions\/(\d{4})\/([1-9]\d{0,3})\.(html|pdf|manifest\.json|manifest\.json\.jws)$/;
 const DOCUMENT_FILE = /^documents\/([0-9A-HJKMNP-TV-Z]{26})(~[A-Za-z0-9_-]+)?\.(html|pdf|json)$/;
 
 /**
@@ -213,6 +214,7 @@ export class PublicSite {
     const blob = await this.platform.blobs.get(attemptBlobKey(path, edition.attempt));
     if (!blob) return undefined;
     const ext = path.endsWith(".manifest.json") ? "json" : (path.split(".").pop() ?? "");
+    // The manifest's signature exists only for editions published with a signing key.
     return {
       body: blob.bytes,
       contentType: TYPES[ext] ?? blob.contentType,

@@ -270,10 +270,13 @@ const png = Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk
   test("the events and repost functions hold at most 1 MB of JavaScript; the others stay within their budgets", () => {
     // Prepare: the goal of issue 10 is 1 MB per function (fonts, models and WebAssembly apart).
     // The API, publisher and archive consumer are not there yet (bench/results/lambda.txt): their
-    // budgets are today's sizes with a little headroom, so they cannot grow unnoticed.
+    // budgets are today's sizes with a little headroom, so they cannot grow unnoticed. Issue 14
+    // added to the publisher the signing (KMS client, CMS/X.509 schemas, @signpdf: +0.22 MB) and
+    // to the API the log and verification routes (the CMS parsing is a chunk loaded on the first
+    // verification: +0.16 MB).
     const budgets: Record<Service, number> = {
-      "gazette-api": 2_700_000,
-      "gazette-publisher": 1_480_000,
+      "gazette-api": 2_830_000,
+      "gazette-publisher": 1_700_000,
       "gazette-archive": 1_280_000,
       "gazette-events": 1_000_000,
       "gazette-repost-fanout": 1_000_000,

@@ -18,6 +18,7 @@ import { createEditionRenderer } from "../../publishing/render.js";
 import { createReposts } from "../../reposts/module.js";
 import { createSqsDeliverySender } from "../../reposts/sqs-sender.js";
 import { DocumentStatuses } from "../../status/service.js";
+import { logOrigin } from "../../transparency/log.js";
 import { type LambdaEnv, lambdaBase, siteGazette } from "./common.js";
 import { lambdaSearch, orUnavailable } from "./search.js";
 
@@ -74,6 +75,8 @@ export function createApiHandler(env: LambdaEnv = process.env) {
       requireSiteCopy: Boolean(config.aws.siteBucketName),
     }),
     statuses,
+    // The log, certificates and POST /api/verify; the CMS parsing loads on the first verification.
+    verification: { platform, origin: logOrigin(config.baseUrl), gazetteName: config.gazette.name },
     search: orUnavailable(index),
     searchReindex: { platform, now },
     reposts,
