@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { archiveReport, benchArchive } from "./archive.js";
+import { benchConsole, consoleReport } from "./console.js";
 import { benchIntake, type IntakeBenchResult } from "./intake.js";
 import { benchLambda, lambdaReport } from "./lambda.js";
 import { benchPdf, type PdfBenchResult } from "./pdf.js";
@@ -79,6 +80,7 @@ async function main() {
   }
   if (process.argv.includes("--archive-only")) return writeArchive();
   if (process.argv.includes("--lambda-only")) return writeLambda();
+  if (process.argv.includes("--console-only")) return writeConsole();
   await writeIntake();
   if (process.argv.includes("--intake-only")) return;
   await writeRepostsBench();
@@ -86,6 +88,24 @@ async function main() {
   await writeSearch();
   await writeArchive();
   await writeLambda();
+  await writeConsole();
+}
+
+async function writeConsole() {
+  const documents = Number(process.env.BENCH_CONSOLE_DOCUMENTS ?? 10_000);
+  const editions = Number(process.env.BENCH_CONSOLE_EDITIONS ?? 500);
+  const requests = Number(process.env.BENCH_CONSOLE_REQUESTS ?? 100);
+  process.stderr.write(`console pages: ${documents} documents, ${editions} editions…\n`);
+  const result = await benchConsole(documents, editions, requests);
+  const text = [
+    `# Console page benchmark (${new Date().toISOString()})`,
+    machineLine(),
+    ...consoleReport(result),
+  ].join("\n");
+  process.stdout.write(text);
+  mkdirSync("bench/results", { recursive: true });
+  writeFileSync("bench/results/console.txt", text);
+  writeFileSync("bench/results/console.json", `${JSON.stringify(result, null, 2)}\n`);
 }
 
 async function writeIntake() {

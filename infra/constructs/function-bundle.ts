@@ -32,9 +32,16 @@ export const EXTERNAL_MODULES: readonly string[] = ["better-sqlite3"];
  * - fontkit's WOFF2 decoder (brotli, ~475 KB): the gazette's fonts are OpenType
  *   (tests/infra/lambda-bundles.test.ts checks fonts/ holds no WOFF2 file);
  * - pdf-lib's 14 standard fonts (~130 KB of metrics): the gazette embeds its own fonts;
+ * - pdf-lib's PNG codec (@pdf-lib/upng, ~24 KB): the renderer embeds no images;
  * - bowser (~34 KB): the SDK's browser user-agent parser;
  * - source-map (~27 KB): Handlebars falls back to its own code builder without it;
  * - semver (~29 KB): the X-Ray SDK checks an AWS SDK v2's version with it, in captureAWS alone.
+ * Modules replaced by smaller ones that do the same where the functions run:
+ * - pako (~45 KB, a JavaScript zlib) by Node's zlib (src/publishing/pdf/zlib-pako.ts): pdf-lib and
+ *   its PNG encoder only deflate;
+ * - the AWS SDK's default credential chain (@aws-sdk/credential-provider-node, ~80 KB with the
+ *   STS, SSO and sign-in clients of its other links) by its first link, the environment
+ *   (src/platform/aws/lambda-credentials.ts), where Lambda puts the execution role's keys.
  * And htmlparser2 is bundled as its Parser module: every caller imports `Parser` alone, but the
  * package's index re-exports domutils, which drags in dom-serializer and an older copy of entities
  * (~100 KB) that esbuild cannot drop.
@@ -44,10 +51,13 @@ export const EXTERNAL_MODULES: readonly string[] = ["better-sqlite3"];
 export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   "brotli/decompress.js": "./src/publishing/pdf/no-woff2.ts",
   "@pdf-lib/standard-fonts": "./src/publishing/pdf/no-standard-fonts.ts",
+  "@pdf-lib/upng": "./src/publishing/pdf/no-png.ts",
   bowser: "./src/platform/aws/no-bowser.ts",
   "source-map": "./src/site/no-source-map.ts",
   semver: "./src/platform/aws/no-semver.ts",
   htmlparser2: "./node_modules/htmlparser2/dist/esm/Parser.js",
+  pako: "./src/publishing/pdf/zlib-pako.ts",
+  "@aws-sdk/credential-provider-node": "./src/platform/aws/lambda-credentials.ts",
 };
 
 /** A file or directory copied into the package: `from` relative to the repository root, `to` to the package. */

@@ -23,6 +23,7 @@ import {
   type StagedUpload,
 } from "../platform/outbox.js";
 import type { Platform } from "../platform/ports.js";
+import * as z from "../platform/zod-mini.js";
 import {
   ArchiveConflictError,
   ArchiveNotFoundError,
@@ -249,7 +250,7 @@ export class ArchiveIngest {
   }
 
   private parseScanMetadata(metadata: unknown): { edition: EditionInfo; script: Script | "auto" } {
-    const schema = editionInfoSchema.extend({ script: scanKeyIngestSchema.shape.script });
+    const schema = z.extend(editionInfoSchema, { script: scanKeyIngestSchema.shape.script });
     const parsed = schema.safeParse(metadata ?? {});
     if (!parsed.success) throw new InvalidArchiveRequestError("invalid metadata", zodProblems(parsed.error));
     const { script, ...edition } = parsed.data;

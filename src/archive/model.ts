@@ -2,8 +2,9 @@
  * The archive's records: jobs (one ingest), pages (one OCR'd page of a scan job), items (one
  * historical document found), and the listings for browsing by year and issue.
  */
-import * as z from "zod";
+
 import { DATE_KINDS, type DatedEvent, type DateKind, isValidIsoDate } from "../documents/dates.js";
+import * as z from "../platform/zod-mini.js";
 import type { ScanFormat } from "./images.js";
 import { fieldMappingSchema } from "./ingest/formats/json.js";
 import type { DocumentHints } from "./ingest/formats/types.js";
@@ -149,89 +150,89 @@ export function summaryOf(item: ArchiveItem): ItemSummary {
 }
 
 /** A real calendar date written YYYY-MM-DD: 1998-02-30 is refused, not stored. */
-const isoDate = z.string().superRefine((s, ctx) => {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s))
-    ctx.addIssue({ code: "custom", message: "must be YYYY-MM-DD", params: { reason: "invalid_format" } });
-  else if (!isValidIsoDate(s))
-    ctx.addIssue({
-      code: "custom",
-      message: `must be a real calendar date: ${s} does not exist`,
-      params: { reason: "not_a_calendar_date" },
-    });
-});
+const isoDate = z.string().check(
+  z.superRefine((s, ctx) => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(s))
+      ctx.addIssue({ code: "custom", message: "must be YYYY-MM-DD", params: { reason: "invalid_format" } });
+    else if (!isValidIsoDate(s))
+      ctx.addIssue({
+        code: "custom",
+        message: `must be a real calendar date: ${s} does not exist`,
+        params: { reason: "not_a_calendar_date" },
+      });
+  }),
+);
+
+/** Trimmed text of `min`…`max` characters. */
+const text = (min: number, max: number) => z.string().check(z.trim(), z.minLength(min), z.maxLength(max));
+
+/** A whole number in [min, max], numbers written as strings accepted (multipart fields). */
+const wholeNumber = (min: number, max: number) => z.coerce.number().check(z.int(), z.gte(min), z.lte(max));
 
 export const editionInfoSchema = z.object({
-  gazette: z.string().trim().min(1).max(100).optional(),
-  year: z.coerce.number().int().min(1800).max(2200).optional(),
-  issue: z.coerce.number().int().min(1).max(9999).optional(),
-  date: isoDate.optional(),
+  gazette: z.optional(text(1, 100)),
+  year: z.optional(wholeNumber(1800, 2200)),
+  issue: z.optional(wholeNumber(1, 9999)),
+  date: z.optional(isoDate),
 });
 
-export const textIngestSchema = editionInfoSchema.extend({
+export const textIngestSchema = z.extend(editionInfoSchema, {
   /**
    * JSON records: field names to read before the defaults (title, docNumber, issuers, kind, body,
    * history, url, articleNumber, articleText as name lists; dates as name → kind of date).
    */
-  fields: fieldMappingSchema.optional(),
+  fields: z.optional(fieldMappingSchema),
   documents: z
     .array(
       z.object({
-        text: z.string().min(1, "must not be empty").max(2_000_000),
-        ref: z.string().trim().min(1).max(200).optional(),
+        text: z.string().check(z.minLength(1, "must not be empty"), z.maxLength(2_000_000)),
+        ref: z.optional(text(1, 200)),
       }),
     )
-    .min(1, "must hold at least one document")
-    .max(1000),
+    .check(z.minLength(1, "must hold at least one document"), z.maxLength(1000)),
 });
 
 /** A stored scan's key: content-addressed under archive/scans/ (records.ts `scanKey`). */
 export const SCAN_KEY_PATTERN = /^archive\/scans\/[0-9a-f]{64}\.(pdf|png|jpg|tif)$/;
 
-export const scanKeyIngestSchema = editionInfoSchema.extend({
+export const scanKeyIngestSchema = z.extend(editionInfoSchema, {
   /**
    * Keys of scans already stored (direct uploads: the `key` POST /api/archive/uploads answered),
    * pages in order: `archive/scans/<sha256>.<ext>`.
    */
   keys: z
-    .array(z.string().regex(SCAN_KEY_PATTERN, "must be a key answered by POST /api/archive/uploads"))
-    .min(1)
-    .max(1000),
+    .array(z.string().check(z.regex(SCAN_KEY_PATTERN, "must be a key answered by POST /api/archive/uploads")))
+    .check(z.minLength(1), z.maxLength(1000)),
   /** The files' own names (shown to editors), in the order of `keys`; default the keys. */
-  names: z.array(z.string().trim().min(1).max(255)).max(1000).optional(),
-  script: z.enum(["sim", "tra", "auto"]).optional(),
+  names: z.optional(z.array(text(1, 255)).check(z.maxLength(1000))),
+  script: z.optional(z.enum(["sim", "tra", "auto"])),
 });
 
 export const uploadRequestSchema = z.object({
-  filename: z.string().trim().min(1).max(255),
-  contentType: z.string().trim().min(1).max(100),
-  size: z.number().int().positive(),
+  filename: text(1, 255),
+  contentType: text(1, 100),
+  size: z.number().check(z.int(), z.positive()),
   /**
    * SHA-256 of the file, 64 hex digits: the scan is stored under it (content-addressed, once),
    * and the upload URL signs it as x-amz-checksum-sha256, so the store refuses other bytes.
    */
-  sha256: z
-    .string()
-    .trim()
-    .regex(/^[0-9a-fA-F]{64}$/, "must be the file's SHA-256 as 64 hex digits")
-    .transform((hex) => hex.toLowerCase()),
+  sha256: z.pipe(
+    z.string().check(z.trim(), z.regex(/^[0-9a-fA-F]{64}$/, "must be the file's SHA-256 as 64 hex digits")),
+    z.transform((hex: string) => hex.toLowerCase()),
+  ),
 });
 
-export const itemCorrectionSchema = z
-  .object({
-    title: z.string().trim().min(1).max(500).optional(),
-    docNumber: z.string().trim().max(100).nullable().optional(),
-    issuers: z.array(z.string().trim().min(1).max(100)).max(20).optional(),
-    date: isoDate.nullable().optional(),
-    /** Which date `date` is; null when unknown. Clearing the date clears it too. */
-    dateKind: z
-      .enum(DATE_KINDS as [DateKind, ...DateKind[]])
-      .nullable()
-      .optional(),
-    kind: z.string().trim().min(1).max(20).nullable().optional(),
-    text: z.string().min(1).max(2_000_000).optional(),
-    /** false takes the item off the review queue (the default once corrected). */
-    review: z.boolean().optional(),
-  })
-  .strict();
+export const itemCorrectionSchema = z.strictObject({
+  title: z.optional(text(1, 500)),
+  docNumber: z.optional(z.nullable(z.string().check(z.trim(), z.maxLength(100)))),
+  issuers: z.optional(z.array(text(1, 100)).check(z.maxLength(20))),
+  date: z.optional(z.nullable(isoDate)),
+  /** Which date `date` is; null when unknown. Clearing the date clears it too. */
+  dateKind: z.optional(z.nullable(z.enum(DATE_KINDS as [DateKind, ...DateKind[]]))),
+  kind: z.optional(z.nullable(text(1, 20))),
+  text: z.optional(z.string().check(z.minLength(1), z.maxLength(2_000_000))),
+  /** false takes the item off the review queue (the default once corrected). */
+  review: z.optional(z.boolean()),
+});
 
 export type ItemCorrectionInput = z.infer<typeof itemCorrectionSchema>;

@@ -80,8 +80,10 @@ const ORDER_WORD = "令|公告|通告";
 // ---------------------------------------------------------------------------------------------
 // Characters
 
-const toSimplified = [charConverter("tw→cn"), charConverter("hk→cn")];
-const toTraditional = charConverter("cn→tw");
+// Marked pure so a bundle that imports this module without parsing numbers (the publisher reads
+// records.ts) leaves opencc's dictionaries out.
+const toSimplified = [/* @__PURE__ */ charConverter("tw→cn"), /* @__PURE__ */ charConverter("hk→cn")];
+const toTraditional = /* @__PURE__ */ charConverter("cn→tw");
 const simplifiedChar = new Map<string, string>();
 
 /** Full-width ASCII letters and digits → ASCII; Traditional → Simplified; one character each. */

@@ -13,6 +13,7 @@ import CJK_COMPATIBILITY from "opencc-js/dict/CJK_Compatibility_Ideographs";
 import HK_VARIANTS_REV from "opencc-js/dict/HKVariantsRev";
 import ST_CHARACTERS from "opencc-js/dict/STCharacters";
 import TS_CHARACTERS from "opencc-js/dict/TSCharacters";
+import TS_PHRASES from "opencc-js/dict/TSPhrases";
 import TW_VARIANTS from "opencc-js/dict/TWVariants";
 import TW_VARIANTS_REV from "opencc-js/dict/TWVariantsRev";
 
@@ -40,4 +41,18 @@ export function charConverter(conversion: CharConversion): CharConverter {
     converters.set(conversion, converter);
   }
   return converter;
+}
+
+let traditionalToSimplifiedText: CharConverter | undefined;
+
+/**
+ * Traditional → Simplified for words and lines, phrases included: what
+ * `OpenCC.Converter({ from: "t", to: "cn" })` gives (its `t2s` configuration: compatibility
+ * ideographs normalised, then TSPhrases before TSCharacters), built from the dictionaries the
+ * character converters share, so a bundle holds one copy of TSCharacters and not opencc-js's
+ * t2cn preset (~105 KB with its own copies).
+ */
+export function traditionalToSimplified(): CharConverter {
+  traditionalToSimplifiedText ??= ConverterFactory([CJK_COMPATIBILITY], [TS_PHRASES, TS_CHARACTERS]);
+  return traditionalToSimplifiedText;
 }

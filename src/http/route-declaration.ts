@@ -96,7 +96,7 @@ export function jsonRequestBody(schema: Record<string, unknown>) {
 }
 
 /** The JSON Schema of what a zod schema accepts (its input), for a request body. */
-export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
+export function jsonSchemaOf(schema: z.core.$ZodType): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
     io: "input",
     unrepresentable: "any",

@@ -1,8 +1,9 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pako from "pako";
 import { afterAll, describe, expect, test } from "vitest";
 import { functionBundleSpecs } from "../../bench/lambda.js";
 import {
@@ -11,6 +12,8 @@ import {
   FONT_FILES,
   TEMPLATE_FILES,
 } from "../../infra/constructs/function-bundle.js";
+import { defaultProvider } from "../../src/platform/aws/lambda-credentials.js";
+import * as zlibPako from "../../src/publishing/pdf/zlib-pako.js";
 import { createEditionRenderer } from "../../src/publishing/render.js";
 import { sampleEdition } from "../publishing/pdf/fixtures.js";
 import { RENDER_GAZETTE } from "./fixtures/render-gazette.js";
@@ -28,6 +31,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 /** Packages no function bundle may hold (each replaced by an alias). */
 const LEFT_OUT = [
   "node_modules/@pdf-lib/standard-fonts/",
+  "node_modules/@pdf-lib/upng/",
   "node_modules/brotli/",
   "node_modules/bowser/",
   "node_modules/semver/",
@@ -35,6 +39,11 @@ const LEFT_OUT = [
   "node_modules/dom-serializer/",
   "node_modules/domutils/",
   "node_modules/@opensearch-project/",
+  "node_modules/pako/",
+  "node_modules/@aws-sdk/credential-provider-node/",
+  "node_modules/@aws-sdk/nested-clients/",
+  // opencc-js's presets carry their own copies of the dictionaries (src/documents/han-variants.ts).
+  "node_modules/opencc-js/dist/esm/",
 ];
 
 describe("the Lambda bundles' aliases", () => {
@@ -50,9 +59,12 @@ describe("the Lambda bundles' aliases", () => {
     expect(Object.keys(BUNDLE_ALIASES).sort()).toEqual(
       [
         "@pdf-lib/standard-fonts",
+        "@pdf-lib/upng",
         "bowser",
         "brotli/decompress.js",
         "htmlparser2",
+        "pako",
+        "@aws-sdk/credential-provider-node",
         "semver",
         "source-map",
       ].sort(),
@@ -83,4 +95,78 @@ describe("the Lambda bundles' aliases", () => {
     expect(expected.some((line) => line.includes(".pdf "))).toBe(true);
     expect(expected.some((line) => line.includes(".html "))).toBe(true);
   }, 180_000);
+});
+
+describe("the stand-ins the bundles use", () => {
+  test("no source file embeds a PNG or JPEG image (the PNG codec is left out of the bundles)", () => {
+    // Prepare
+    const sources = join(import.meta.dirname, "../../src");
+    const files = (readdirSync(sources, { recursive: true }) as string[]).filter((f) => f.endsWith(".ts"));
+
+    // Act
+    const embedders = files.filter((f) => /\.embed(Png|Jpg)\(/.test(readFileSync(join(sources, f), "utf8")));
+
+    // Assess
+    expect(embedders).toEqual([]);
+  });
+
+  test("Node's zlib stands in for pako: what it deflates pako inflates, and the reverse, at any level", () => {
+    // Prepare
+    const text = new TextEncoder().encode("国务院办公厅关于印发《政务公开工作要点》的通知 ".repeat(200));
+
+    // Act
+    const ours = zlibPako.deflate(text);
+    const stored = zlibPako.deflate(text, { level: 0 });
+    const theirs = pako.deflate(text);
+
+    // Assess
+    expect(pako.inflate(ours)).toEqual(text);
+    expect(pako.inflate(stored)).toEqual(text);
+    expect(stored.length).toBeGreaterThan(text.length);
+    expect(zlibPako.inflate(theirs)).toEqual(text);
+    expect(zlibPako.default.deflate).toBe(zlibPako.deflate);
+  });
+
+  test("the zlib stand-in refuses pako options it does not implement instead of ignoring them", () => {
+    // Act / Assess
+    expect(() => zlibPako.deflate(new Uint8Array(4), { level: 6, windowBits: 9 })).toThrow(/windowBits/);
+  });
+
+  test("the Lambda credential provider returns the execution role's keys from the environment", async () => {
+    // Prepare
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_ACCESS_KEY_ID: "ASIAEXAMPLE",
+      AWS_SECRET_ACCESS_KEY: "secret",
+      AWS_SESSION_TOKEN: "token",
+    });
+    delete process.env.AWS_PROFILE;
+    try {
+      // Act
+      const credentials = await defaultProvider()();
+
+      // Assess
+      expect(credentials).toMatchObject({
+        accessKeyId: "ASIAEXAMPLE",
+        secretAccessKey: "secret",
+        sessionToken: "token",
+      });
+    } finally {
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+      Object.assign(process.env, saved);
+    }
+  });
+
+  test("without keys in the environment the Lambda credential provider fails, saying so", async () => {
+    // Prepare
+    const saved = { ...process.env };
+    delete process.env.AWS_ACCESS_KEY_ID;
+    delete process.env.AWS_SECRET_ACCESS_KEY;
+    try {
+      // Act / Assess
+      await expect(defaultProvider()()).rejects.toThrow(/environment/i);
+    } finally {
+      Object.assign(process.env, saved);
+    }
+  });
 });

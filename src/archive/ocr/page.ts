@@ -27,10 +27,7 @@
  * vertical columns. Word boxes are moved back to page coordinates, so the page's hOCR serves
  * the item page's highlights.
  */
-// The Traditional → Simplified preset only (phrases included: OCR words are converted whole),
-// not the full opencc-js entry with its Simplified → Traditional phrase tables.
-import * as OpenCC from "opencc-js/t2cn";
-import { charConverter } from "../../documents/han-variants.js";
+import { charConverter, traditionalToSimplified } from "../../documents/han-variants.js";
 import { cleanPage, type PageCondition } from "../clean.js";
 import { encodePng, type GreyImage } from "../images.js";
 import type { OcrEngine, OcrResult, Script, Segmentation } from "./engine.js";
@@ -104,7 +101,8 @@ interface Orientation {
   readonly vertical: boolean;
 }
 
-const toSimplified = OpenCC.Converter({ from: "t", to: "cn" });
+/** Phrases included: OCR words are converted whole. */
+const toSimplified = traditionalToSimplified();
 /** Used on single characters only, so the character dictionaries suffice. */
 const toTraditional = charConverter("cn→t");
 
