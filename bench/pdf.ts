@@ -13,8 +13,11 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { PDFDocument } from "pdf-lib";
 import type { EditionRenderInput } from "../src/editions/render-model.js";
+import { createEmbeddedPlatform } from "../src/platform/embedded/index.js";
 import { defaultFontsDir } from "../src/publishing/pdf/fonts.js";
 import { createEditionRenderer } from "../src/publishing/render.js";
+import { loadOrCreateLocalKey } from "../src/signing/local-key.js";
+import { createSealer } from "../src/signing/seal.js";
 import { generatedEdition } from "../tests/publishing/pdf/fixtures.js";
 
 export interface PdfBenchResult {
@@ -28,7 +31,22 @@ export interface PdfBenchResult {
   readonly bytesPerPage: number;
   /** Per-document PDFs are rendered too; their total size. */
   readonly documentPdfBytes: number;
+  readonly documentPdfs: number;
+  readonly largestDocumentPdfBytes: number;
+  /** The preflight's findings on the benchmarked edition. */
+  readonly preflightFindings: number;
   readonly peakRssMiB: number;
+  /**
+   * Publishing signs every PDF after the render (src/signing/seal.ts: PAdES B-B with a local
+   * P-256 key): render + signing, timed the same way, and the signing alone.
+   */
+  readonly signed: {
+    readonly runs: readonly number[];
+    readonly seconds: number;
+    readonly signingSeconds: number;
+    readonly pdfs: number;
+    readonly pagesPerSecond: number;
+  };
   readonly chromium: {
     readonly runs: readonly number[];
     readonly pages: number;
@@ -126,8 +144,15 @@ export async function benchPdf(targetPages = 200): Promise<PdfBenchResult> {
     .reduce((n, a) => n + a.bytes.byteLength, 0);
   const r = { pdf: editionPdf.bytes, pageCount: rendered.pageCount ?? 0 };
   const webPages = rendered.artifacts.filter((a) => a.contentType.startsWith("text/html")).length;
+  const signed = await benchSigning(input, render);
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;
+  const documentPdfs = pdfArtifacts.filter((a) => a.role === "document-pdf").map((a) => a.bytes.byteLength);
   const ours = {
+    signed,
+    /** The preflight's findings on this edition (issue 13: a 200-page edition passes with none). */
+    preflightFindings: rendered.findings?.length ?? 0,
+    documentPdfs: documentPdfs.length,
+    largestDocumentPdfBytes: Math.max(0, ...documentPdfs),
     runs: samples,
     webPages,
     pages: r.pageCount,
@@ -179,6 +204,51 @@ export async function benchPdf(targetPages = 200): Promise<PdfBenchResult> {
     }
   }
   return { ...ours, chromium };
+}
+
+/** Render + seal (as publishEdition does), RUNS times; the signing time is measured on its own too. */
+async function benchSigning(
+  input: EditionRenderInput,
+  render: ReturnType<typeof createEditionRenderer>,
+): Promise<PdfBenchResult["signed"]> {
+  const dir = mkdtempSync(join(tmpdir(), "sign-bench-"));
+  const platform = createEmbeddedPlatform({ dataDir: dir });
+  try {
+    const sealer = createSealer({
+      key: loadOrCreateLocalKey(dir),
+      records: platform.records,
+      subject: { name: input.masthead.name, publisher: input.masthead.publisher },
+      baseUrl: "https://gazette.example.gov.cn",
+      now: () => new Date(),
+    });
+    const { id, year, issue, cumulative, date } = input.edition;
+    const context = {
+      edition: { id, year, issue, cumulative, date },
+      publishedAt: new Date().toISOString(),
+      existing: async () => undefined,
+    };
+    await sealer.sealArtifacts((await render(input)).artifacts, context); // warm-up: the certificate
+    const totals: number[] = [];
+    const signing: number[] = [];
+    let pdfs = 0;
+    let pages = 0;
+    for (let run = 0; run < RUNS; run++) {
+      const t0 = performance.now();
+      const rendered = await render(input);
+      const t1 = performance.now();
+      const sealed = await sealer.sealArtifacts(rendered.artifacts, context);
+      const t2 = performance.now();
+      totals.push((t2 - t0) / 1000);
+      signing.push((t2 - t1) / 1000);
+      pdfs = sealed.filter((a) => a.contentType === "application/pdf").length;
+      pages = rendered.pageCount ?? 0;
+    }
+    const seconds = median(totals);
+    return { runs: totals, seconds, signingSeconds: median(signing), pdfs, pagesPerSecond: pages / seconds };
+  } finally {
+    platform.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

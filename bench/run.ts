@@ -1,10 +1,12 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { archiveReport, benchArchive } from "./archive.js";
+import { benchConsole, consoleReport } from "./console.js";
 import { benchIntake, type IntakeBenchResult } from "./intake.js";
 import { benchLambda, lambdaReport } from "./lambda.js";
 import { benchPdf, type PdfBenchResult } from "./pdf.js";
 import { writeRepostsBench } from "./reposts.js";
+import { benchRepostsScale, repostsScaleReport } from "./reposts-scale.js";
 import { benchSearch, searchReport } from "./search.js";
 
 const DURABILITY = {
@@ -33,13 +35,17 @@ function pdfReport(r: PdfBenchResult): string[] {
     machineLine(),
     `edition: ${r.pages} pages of generated documents, GB/T 9704 layout; rendered as publishing does: the edition PDF, every per-document PDF, ${r.webPages} web pages and the canonical texts`,
     "",
-    `ours (pdf-lib + fontkit 2, Fandol fonts; PDF + pages): ${r.pagesPerSecond.toFixed(1)} pages/s (median of ${r.runs.length} runs: ${r.runs.map((x) => x.toFixed(2)).join(" / ")} s), ${(r.bytesPerPage / 1024).toFixed(2)} KiB/page, peak RSS ${r.peakRssMiB.toFixed(0)} MiB`,
+    `ours (pdf-lib + fontkit 2, Fandol fonts + Noto Serif for Latin; PDF + pages): ${r.pagesPerSecond.toFixed(1)} pages/s (median of ${r.runs.length} runs: ${r.runs.map((x) => x.toFixed(2)).join(" / ")} s), ${(r.bytesPerPage / 1024).toFixed(2)} KiB/page, peak RSS ${r.peakRssMiB.toFixed(0)} MiB`,
+    `preflight on the ${r.pages}-page edition: ${r.preflightFindings} finding(s)`,
+    `per-document PDFs (own font subsets): ${r.documentPdfs}, ${(r.documentPdfBytes / 1024).toFixed(0)} KiB in all, largest ${(r.largestDocumentPdfBytes / 1024).toFixed(0)} KiB`,
+    "peer Typst (@myriaddreamin/typst-ts-node-compiler): not measured; see docs/development.md",
   ];
   if (r.chromium) {
     lines.push(
       `peer: Debian chromium --headless --print-to-pdf of the same edition's HTML: ${r.chromium.pagesPerSecond.toFixed(1)} pages/s (median of ${r.chromium.runs.length} runs: ${r.chromium.runs.map((x) => x.toFixed(2)).join(" / ")} s), ${(r.chromium.bytesPerPage / 1024).toFixed(2)} KiB/page`,
       `ratio speed ours/chromium: ${r.chromium.pagesPerSecondRatio.toFixed(2)} (goal ≥ 5: ${r.chromium.pagesPerSecondRatio >= 5 ? "met" : "not met"})`,
       `ratio bytes/page ours/chromium: ${r.chromium.bytesPerPageRatio.toFixed(2)} (goal ≤ 0.5: ${r.chromium.bytesPerPageRatio <= 0.5 ? "met" : "not met"})`,
+      `ours + PAdES signing of all ${r.signed.pdfs} PDFs (what publishing does): ${r.signed.pagesPerSecond.toFixed(1)} pages/s (median of ${r.signed.runs.length} runs: ${r.signed.runs.map((x) => x.toFixed(2)).join(" / ")} s; signing alone ${r.signed.signingSeconds.toFixed(2)} s); ratio ours+signing/chromium: ${(r.signed.pagesPerSecond / r.chromium.pagesPerSecond).toFixed(2)} (goal ≥ 5: ${r.signed.pagesPerSecond / r.chromium.pagesPerSecond >= 5 ? "met" : "not met"})`,
     );
   } else {
     lines.push(
@@ -62,8 +68,19 @@ async function main() {
   if (process.argv.includes("--pdf-only")) return writePdf();
   if (process.argv.includes("--search-only")) return writeSearch();
   if (process.argv.includes("--reposts-only")) return writeRepostsBench();
+  if (process.argv.includes("--reposts-scale")) {
+    const sizes = [10_000, 50_000, 100_000];
+    const results = await benchRepostsScale(sizes);
+    const lines = repostsScaleReport(results, machineLine());
+    console.log(lines.join("\n"));
+    mkdirSync("bench/results", { recursive: true });
+    writeFileSync("bench/results/reposts-scale.txt", `${lines.join("\n")}\n`);
+    writeFileSync("bench/results/reposts-scale.json", `${JSON.stringify(results, null, 2)}\n`);
+    return;
+  }
   if (process.argv.includes("--archive-only")) return writeArchive();
   if (process.argv.includes("--lambda-only")) return writeLambda();
+  if (process.argv.includes("--console-only")) return writeConsole();
   await writeIntake();
   if (process.argv.includes("--intake-only")) return;
   await writeRepostsBench();
@@ -71,6 +88,24 @@ async function main() {
   await writeSearch();
   await writeArchive();
   await writeLambda();
+  await writeConsole();
+}
+
+async function writeConsole() {
+  const documents = Number(process.env.BENCH_CONSOLE_DOCUMENTS ?? 10_000);
+  const editions = Number(process.env.BENCH_CONSOLE_EDITIONS ?? 500);
+  const requests = Number(process.env.BENCH_CONSOLE_REQUESTS ?? 100);
+  process.stderr.write(`console pages: ${documents} documents, ${editions} editions…\n`);
+  const result = await benchConsole(documents, editions, requests);
+  const text = [
+    `# Console page benchmark (${new Date().toISOString()})`,
+    machineLine(),
+    ...consoleReport(result),
+  ].join("\n");
+  process.stdout.write(text);
+  mkdirSync("bench/results", { recursive: true });
+  writeFileSync("bench/results/console.txt", text);
+  writeFileSync("bench/results/console.json", `${JSON.stringify(result, null, 2)}\n`);
 }
 
 async function writeIntake() {

@@ -73,6 +73,15 @@ export interface Config {
     /** Delay of the late-registration fan-out sweep, 0–900 s (0: no sweep). */
     readonly sweepSeconds: number;
   };
+  /**
+   * The signing key (src/signing/): locally generated into dataDir/signing/ at first start; in AWS
+   * the KMS key GAZETTE_SIGNING_KMS_KEY (set by the stack). GAZETTE_SIGNING_CERTIFICATE: a PEM
+   * certificate for that key with its chain (or a path to one), instead of a self-issued one.
+   */
+  readonly signing: {
+    readonly kmsKeyId?: string | undefined;
+    readonly certificatePem?: string | undefined;
+  };
   readonly aws: {
     readonly region?: string | undefined;
     readonly tableName: string;
@@ -171,6 +180,25 @@ function searchSettings(env: Env): Config["search"] {
   return { engine, opensearchUrl };
 }
 
+function certificatePem(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const pem = value.includes("-----BEGIN CERTIFICATE-----") ? value : readTextFile(value);
+  if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
+    throw new ConfigError(
+      "GAZETTE_SIGNING_CERTIFICATE must be PEM certificates or the path of a file of them",
+    );
+  }
+  return pem;
+}
+
+function readTextFile(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ConfigError(`GAZETTE_SIGNING_CERTIFICATE: cannot read ${path}: ${(error as Error).message}`);
+  }
+}
+
 function consoleOidcSettings(env: Env): Config["consoleOidc"] {
   const names = [
     "GAZETTE_CONSOLE_OIDC_ISSUER",
@@ -232,6 +260,10 @@ export function loadConfig(env: Env = process.env): Config {
     consoleIdleSeconds: intFromEnv(env, "GAZETTE_CONSOLE_IDLE_SECONDS", 30 * 60),
     consoleOidc: consoleOidcSettings(env),
     search: searchSettings(env),
+    signing: {
+      kmsKeyId: env.GAZETTE_SIGNING_KMS_KEY || undefined,
+      certificatePem: certificatePem(env.GAZETTE_SIGNING_CERTIFICATE),
+    },
     reposts: {
       allowPrivateTargets: mode === "embedded" && env.GAZETTE_ALLOW_PRIVATE_TARGETS !== "false",
       outboundTimeoutMs: intFromEnv(env, "GAZETTE_OUTBOUND_TIMEOUT_MS", 10_000),

@@ -85,6 +85,8 @@ export interface GazetteRouteSpec {
   readonly access: "public" | "editor" | "site" | "console";
   /** The function the route goes to. @default "api" */
   readonly lambda?: ApiFunction;
+  /** A public POST that changes nothing (RouteDeclaration.readOnly: POST /api/verify). */
+  readonly readOnly?: true;
 }
 
 /** Steady requests per second and burst of one route (API Gateway route-level throttling). */
@@ -155,7 +157,7 @@ export function apiGatewayRoutes(surface: readonly RouteDeclaration[]): GazetteR
         for (const method of API_METHODS) add({ method, path: "/console/{proxy+}", access });
       continue;
     }
-    if (declared.access === "public" && declared.method !== "GET") {
+    if (declared.access === "public" && declared.method !== "GET" && !declared.readOnly) {
       throw new Error(`GazetteApi: ${where} cannot be public: only reads may skip authorisation`);
     }
     if (declared.path.startsWith("/api/")) {
@@ -167,6 +169,7 @@ export function apiGatewayRoutes(surface: readonly RouteDeclaration[]): GazetteR
         path: declared.path,
         access: declared.access,
         lambda: lambdaOf(declared),
+        ...(declared.readOnly ? { readOnly: true as const } : {}),
       });
     } else if (declared.access !== "public") {
       throw new Error(`GazetteApi: ${where} is outside /api/ and not public; put editor routes under /api/`);
@@ -289,7 +292,12 @@ export class GazetteApi extends Construct {
         ThrottlingRateLimit: throttle.rateLimit,
         ThrottlingBurstLimit: throttle.burstLimit,
       };
-      if (route.access === "public" && route.method !== HttpMethod.GET && route.method !== HttpMethod.HEAD) {
+      if (
+        route.access === "public" &&
+        route.method !== HttpMethod.GET &&
+        route.method !== HttpMethod.HEAD &&
+        !route.readOnly
+      ) {
         throw new Error(
           `GazetteApi: ${route.method} ${route.path} cannot be public: only reads may skip authorisation`,
         );

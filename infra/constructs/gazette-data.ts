@@ -97,7 +97,7 @@ export class GazetteData extends Construct {
   public readonly stagingBucket: Bucket;
   /** The public site, served only through CloudFront (OAC). */
   public readonly siteBucket: Bucket;
-  /** Single table: pk/sk, GSI gsi1 (gsi1pk/gsi1sk), TTL attribute expiresAt. */
+  /** Single table: pk/sk, GSIs gsi1 (gsi1pk/gsi1sk) and sparse gsi2 (gsi2pk/gsi2sk), TTL attribute expiresAt. */
   public readonly table: Table;
   /**
    * Read/write items of the table and its gsi1 index (explicit actions, no wildcards). Attach it to
@@ -265,13 +265,26 @@ export class GazetteData extends Construct {
       sortKey: { name: "gsi1sk", type: AttributeType.STRING },
       projectionType: ProjectionType.ALL,
     });
+    // Sparse: only records with work falling due carry gsi2pk (repost notices, keyed by due day and
+    // shard so no partition takes every write: src/reposts/due.ts). The tick queries it for
+    // "due at or before now", so its cost follows what is due, not everything stored.
+    this.table.addGlobalSecondaryIndex({
+      indexName: "gsi2",
+      partitionKey: { name: "gsi2pk", type: AttributeType.STRING },
+      sortKey: { name: "gsi2sk", type: AttributeType.STRING },
+      projectionType: ProjectionType.ALL,
+    });
 
     this.tableReadWritePolicy = new ManagedPolicy(this, "TableReadWritePolicy", {
-      description: "Gazette: read/write items of the single table and its gsi1 index",
+      description: "Gazette: read/write items of the single table and its gsi1 and gsi2 indexes",
       statements: [
         new PolicyStatement({
           actions: [...TABLE_READ_WRITE_ACTIONS],
-          resources: [this.table.tableArn, `${this.table.tableArn}/index/gsi1`],
+          resources: [
+            this.table.tableArn,
+            `${this.table.tableArn}/index/gsi1`,
+            `${this.table.tableArn}/index/gsi2`,
+          ],
         }),
       ],
     });

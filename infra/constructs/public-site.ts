@@ -29,11 +29,12 @@ import { SEARCH_PAGE_PARAMS } from "../../src/search/query.js";
 
 /**
  * The query parameters public pages read: the search page's (src/search/query.ts: the search and
- * `start`, the first hit's number) and `q` on an archive item (hits marked). Only these are in the
+ * `start`, the first hit's number), `q` on an archive item (hits marked) and `page` on the home page
+ * (its 往期 list). Only these are in the
  * pages' cache key: any other query string is served from the cache, so random ones cannot force
  * uncached renders (tests/infra/page-cache-key.test.ts shows the pages ignore them).
  */
-export const PAGE_QUERY_PARAMS: readonly string[] = [...new Set(["q", ...SEARCH_PAGE_PARAMS])].sort();
+export const PAGE_QUERY_PARAMS: readonly string[] = [...new Set(["q", "page", ...SEARCH_PAGE_PARAMS])].sort();
 
 /** Site paths of published authentic files, served from the site bucket. */
 export const PUBLISHED_FILE_PATTERNS = [

@@ -17,6 +17,7 @@ import type { GazetteData } from "../constructs/gazette-data.js";
 import { GazetteFunction } from "../constructs/gazette-function.js";
 import { GazetteReposts, RepostQueues } from "../constructs/gazette-reposts.js";
 import type { GazetteSearch } from "../constructs/gazette-search.js";
+import { GazetteSigningKey } from "../constructs/gazette-signing.js";
 import { GazetteOperations } from "../constructs/operations.js";
 import { PublicSite } from "../constructs/public-site.js";
 import { QueueWithDlq } from "../constructs/queue-with-dlq.js";
@@ -115,6 +116,8 @@ export class GazetteStatelessStack extends Stack {
   public readonly eventsFunction: GazetteFunction;
   public readonly publishingQueue: QueueWithDlq;
   public readonly publisherFunction: GazetteFunction;
+  /** The signing key; only the publisher may sign with it. */
+  public readonly signingKey: GazetteSigningKey;
   public readonly repostQueues: RepostQueues;
   public readonly reposts: GazetteReposts;
   public readonly archiveQueue: ArchiveQueue;
@@ -242,6 +245,7 @@ export class GazetteStatelessStack extends Stack {
     grantSend(this.archiveQueue.queue, this.apiFunction.function);
     if (search) this.apiFunction.role.addManagedPolicy(search.searchPolicy);
 
+    this.signingKey = new GazetteSigningKey(this, "SigningKey");
     this.publisherFunction = new GazetteFunction(this, "PublisherFunction", {
       entry: publisherEntry ?? "functions/publisher.ts",
       serviceName: "gazette-publisher",
@@ -250,8 +254,10 @@ export class GazetteStatelessStack extends Stack {
       memorySize: 3008,
       timeout: publisherTimeout,
       files: [...TEMPLATE_FILES, ...FONT_FILES],
-      environment,
+      // Only the publisher knows the signing key, and only it may sign with it.
+      environment: { ...environment, GAZETTE_SIGNING_KMS_KEY: this.signingKey.key.keyArn },
     });
+    this.signingKey.allowSigning(this.publisherFunction.role);
     // Least privilege: publisher = table read/write + blob read/write + queue edition.published.
     this.publisherFunction.role.addManagedPolicy(data.tableReadWritePolicy);
     this.publisherFunction.role.addManagedPolicy(data.blobAccessPolicies.publisher);

@@ -9,6 +9,7 @@ import { authorizerFromEnv } from "./auth.js";
 import { ApiClient, ApiError, ConnectionError } from "./client.js";
 import { registerRepostCommands } from "./reposts.js";
 import { UsageError } from "./usage-error.js";
+import { registerVerifyCommands } from "./verify.js";
 
 /**
  * `gazette` CLI. Talks to a running pipeline (GAZETTE_URL, default http://127.0.0.1:3000) with the
@@ -267,13 +268,20 @@ export async function run(
         ids = body.items.map((d) => d.id).reverse();
       }
       if (!ids.length) throw new UsageError("No documents to place: give ids or --accepted");
-      const { body } = await api.request<{ documents: { id: string; section: string; title: string }[] }>(
-        "PUT",
-        `/api/editions/${encodeURIComponent(id)}/documents`,
-        { body: JSON.stringify({ documents: ids }), headers: { "content-type": "application/json" } },
-      );
+      const { body } = await api.request<{
+        documents: { id: string; section: string; title: string; interpretations?: { title?: string }[] }[];
+      }>("PUT", `/api/editions/${encodeURIComponent(id)}/documents`, {
+        body: JSON.stringify({ documents: ids }),
+        headers: { "content-type": "application/json" },
+      });
       for (const d of body.documents) io.out(`  ${d.section}  ${plain(d.title)}`);
-      io.out(`${body.documents.length} document(s) placed in edition ${id}`);
+      // The contents list each 解读 as an entry of its own: count what the edition's page shows.
+      const interpretations = body.documents.reduce((n, d) => n + (d.interpretations?.length ?? 0), 0);
+      io.out(
+        interpretations
+          ? `${body.documents.length} document(s) and ${interpretations} interpretation(s) placed in edition ${id}: ${body.documents.length + interpretations} entries in its contents`
+          : `${body.documents.length} document(s) placed in edition ${id}`,
+      );
     });
 
   edition
@@ -335,6 +343,15 @@ export async function run(
     });
 
   edition
+    .command("delete")
+    .description("Delete an unpublished edition that is the last one; its number goes to the next edition")
+    .argument("<edition>", "edition id")
+    .action(async (id: string) => {
+      await client().request("DELETE", `/api/editions/${encodeURIComponent(id)}`);
+      io.out(`edition ${id} deleted; its documents are accepted again`);
+    });
+
+  edition
     .command("list")
     .description("List editions, newest first")
     .action(async () => {
@@ -364,6 +381,14 @@ export async function run(
   });
 
   registerRepostCommands(program, { client, io });
+
+  registerVerifyCommands(program, {
+    client,
+    io,
+    setExitCode: (code) => {
+      exitCode = code;
+    },
+  });
 
   try {
     await program.parseAsync([...argv], { from: "user" });

@@ -27,6 +27,8 @@ export interface ConsoleAccount {
   readonly role: ConsoleRole;
   readonly createdAt: string;
   readonly createdBy: string;
+  /** Role `site`: the registered site (id) whose portal this account opens. */
+  readonly site?: string | undefined;
 }
 
 interface AccountRecord extends ConsoleAccount {
@@ -122,7 +124,13 @@ export class ConsoleAccounts {
   }
 
   async create(
-    input: { username: string; displayName: string; role: string; password: string },
+    input: {
+      username: string;
+      displayName: string;
+      role: string;
+      password: string;
+      site?: string | undefined;
+    },
     createdBy: string,
   ): Promise<ConsoleAccount> {
     const username = input.username.trim().toLowerCase();
@@ -145,10 +153,16 @@ export class ConsoleAccounts {
         "password",
         `密码至少 ${MIN_PASSWORD_LENGTH} 个字符 (password must be at least ${MIN_PASSWORD_LENGTH} characters)`,
       );
+    const site = input.site?.trim() || undefined;
+    if (input.role === "site" && !site)
+      throw new AccountError("site", "下级网站账户须选择所属网站 (a site account needs its site)");
+    if (input.role !== "site" && site)
+      throw new AccountError("site", "只有下级网站账户属于网站 (only site accounts belong to a site)");
     const account: AccountRecord = {
       username,
       displayName,
       role: input.role as ConsoleRole,
+      ...(site ? { site } : {}),
       createdAt: this.now().toISOString(),
       createdBy,
       passwordHash: await hashPassword(input.password),
@@ -267,6 +281,6 @@ export class ConsoleAccounts {
 }
 
 function publicView(record: AccountRecord): ConsoleAccount {
-  const { username, displayName, role, createdAt, createdBy } = record;
-  return { username, displayName, role, createdAt, createdBy };
+  const { username, displayName, role, createdAt, createdBy, site } = record;
+  return { username, displayName, role, createdAt, createdBy, ...(site ? { site } : {}) };
 }

@@ -15,10 +15,11 @@ import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { ArchiveItem } from "../archive/model.js";
 import type { ArchiveService } from "../archive/service.js";
+import { highlightBoxes } from "../archive/site.js";
 import type { ConsoleAuditEntry, ConsoleAuditLog } from "../audit/console-audit.js";
 import type { Config } from "../config.js";
 import type { Block } from "../documents/blocks.js";
-import { DATE_KIND_LABELS, DATE_KINDS } from "../documents/dates.js";
+import { DATE_KIND_LABELS, DATE_KINDS, findDocumentDates } from "../documents/dates.js";
 import {
   DocumentError,
   DocumentRefusedError,
@@ -53,6 +54,7 @@ import { chinaToday, type DocumentStatuses } from "../status/service.js";
 import {
   AccountError,
   CONSOLE_ROLES,
+  type ConsoleAccount,
   type ConsoleAccounts,
   type ConsoleRole,
   type ConsoleSession,
@@ -105,7 +107,7 @@ export interface ConsoleDependencies {
       }
     | undefined;
   /** The archive's review queue and corrections (reviewers); left out, not served. */
-  readonly archive?: Pick<ArchiveService, "listItems" | "getItem" | "correctItem"> | undefined;
+  readonly archive?: Pick<ArchiveService, "listItems" | "getItem" | "correctItem" | "blob"> | undefined;
   readonly render: ConsolePageRenderer;
   readonly now: () => Date;
   /** Makes the request's writes durable before it is acknowledged. */
@@ -1070,6 +1072,7 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
     status = 200,
   ) => {
     const values = extra.values ?? {};
+    const sites = deps.reposts ? (await deps.reposts.registry.list({ limit: 200 })).items : [];
     const field = (name: string, label: string, type: string, autocomplete: string) => ({
       name,
       label,
@@ -1086,7 +1089,11 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
         section: "accounts",
         notice: extra.notice,
         oidc: deps.oidc !== undefined,
-        accounts: (await accounts.list()).map((a) => ({ ...a, roleLabel: ROLE_LABELS[a.role] })),
+        accounts: (await accounts.list()).map((a) => ({
+          ...a,
+          roleLabel: ROLE_LABELS[a.role],
+          siteName: a.site ? (sites.find((x) => x.id === a.site)?.name ?? a.site) : undefined,
+        })),
         fields: [
           field("username", "用户名", "text", "off"),
           field("displayName", "姓名", "text", "off"),
@@ -1098,6 +1105,21 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
               selected: (values.role ?? "editor") === r,
             })),
           },
+          ...(deps.reposts
+            ? [
+                {
+                  ...field("site", "所属网站（仅下级网站账户：登录 /portal/）", "select", "off"),
+                  options: [
+                    { value: "", label: "（无）", selected: !values.site },
+                    ...sites.map((x) => ({
+                      value: x.id,
+                      label: `${x.name}（${x.region}）`,
+                      selected: values.site === x.id,
+                    })),
+                  ],
+                },
+              ]
+            : []),
           field("password", "初始密码（至少 12 个字符）", "password", "new-password"),
         ],
       },
@@ -1110,8 +1132,15 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
   app.post("/console/accounts", admin, async (c) => {
     const posted = form(c);
     const text = (n: string) => (typeof posted[n] === "string" ? (posted[n] as string) : "");
-    const values = { username: text("username"), displayName: text("displayName"), role: text("role") };
+    const values = {
+      username: text("username"),
+      displayName: text("displayName"),
+      role: text("role"),
+      site: text("site"),
+    };
     try {
+      if (values.site && !(await deps.reposts?.registry.record(values.site)))
+        throw new AccountError("site", "没有这个网站 (no such site)");
       if (deps.oidc && values.role !== "site") {
         throw new AccountError(
           "role",
@@ -1182,6 +1211,55 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
       });
     });
 
+    /**
+     * Where each field was read on a page: the OCR word boxes (hOCR) of the field's text as the
+     * item has it (title, 发文字号 as printed, each issuer, the date as printed, 文种), each a link
+     * to the field's input, so a click on the scan focuses the field it shows (no script: a
+     * fragment link to a form control focuses it).
+     */
+    const fieldBoxes = (
+      hocr: { bytes: Uint8Array } | undefined,
+      item: ArchiveItem,
+    ): { left: number; top: number; width: number; height: number; field: string; label: string }[] => {
+      if (!hocr) return [];
+      const page = new TextDecoder().decode(hocr.bytes);
+      // As read, before any correction: that is what the scan shows where OCR found it.
+      const read = <T>(field: string, current: T): T => {
+        const first = item.history.find((h) => field in h.changes);
+        return first ? (first.changes[field]!.from as T) : current;
+      };
+      const text = read("text", item.text);
+      const date = read("date", item.date);
+      const printedDate =
+        typeof date === "string"
+          ? findDocumentDates(text.split(/\r?\n/)).dates.find((d) => d.date === date)?.printed
+          : undefined;
+      const issuers = read<readonly string[] | undefined>("issuers", item.issuers) ?? [];
+      const wanted: [string, string, string | undefined][] = [
+        ["title", "标题", read<string | undefined>("title", item.title)],
+        [
+          "docNumber",
+          "发文字号",
+          read<string | undefined>("docNumber", item.docNumberPrinted ?? item.docNumber),
+        ],
+        ...issuers.map((issuer): [string, string, string] => ["issuers", "发文机关", issuer]),
+        ["date", "日期", printedDate],
+      ];
+      const seen = new Set<string>();
+      return wanted.flatMap(([field, label, value]) =>
+        value && value.trim().length >= 2
+          ? highlightBoxes(page, value)
+              .filter((b) => {
+                const key = `${b.left},${b.top}`;
+                if (seen.has(key)) return false;
+                seen.add(key);
+                return true;
+              })
+              .map((b) => ({ ...b, field: `r-${field}`, label: `${label}（${b.text}）` }))
+          : [],
+      );
+    };
+
     const itemPage = async (
       c: C,
       id: string,
@@ -1239,14 +1317,17 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
           ]
             .filter(Boolean)
             .join(""),
-          images: item.pages
-            .filter((p) => p.imageKey)
-            .map((p) => ({
-              page: p.page,
-              src: `/archive/items/${encodeURIComponent(item.id)}/pages/${p.page}.png`,
-              width: p.width,
-              height: p.height,
-            })),
+          images: await Promise.all(
+            item.pages
+              .filter((p) => p.imageKey)
+              .map(async (p) => ({
+                page: p.page,
+                src: `/archive/items/${encodeURIComponent(item.id)}/pages/${p.page}.png`,
+                width: p.width,
+                height: p.height,
+                boxes: p.hocrKey ? fieldBoxes(await archive.blob(p.hocrKey), item) : [],
+              })),
+          ),
           fields: [
             field("title", "标题", "text"),
             field("docNumber", "发文字号", "text", "没有则留空"),
@@ -1794,7 +1875,11 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
         status as 200,
         { "cache-control": "no-store" },
       );
-    const portalSignIn = (c: C, context: { error?: string }, status = 200) => {
+    const portalSignIn = (
+      c: C,
+      context: { error?: string; accountError?: string; username?: string },
+      status = 200,
+    ) => {
       const token = randomBytes(24).toString("base64url");
       setCookie(c, PORTAL_SIGN_IN_CSRF_COOKIE, token, {
         httpOnly: true,
@@ -1817,7 +1902,30 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
         const expected = getCookie(c, PORTAL_SIGN_IN_CSRF_COOKIE) ?? "";
         if (!expected || !sameToken(text("_csrf"), expected))
           return portalSignIn(c, { error: "登录表单已失效（CSRF 校验未通过），请重新输入。" }, 400);
-        const site = await registry.authenticate(text("token"));
+        // A site account (user name and password), or the site's token.
+        const username = text("username");
+        let person: ConsoleAccount | undefined;
+        if (username) {
+          const account = await accounts.verify(
+            username,
+            typeof posted.password === "string" ? posted.password : "",
+          );
+          person = account?.role === "site" && account.site ? account : undefined;
+          if (!person) {
+            await record({
+              actor: username.slice(0, 40),
+              action: "portal.sign-in",
+              target: null,
+              outcome: "refused",
+              details: { reason: "用户名或密码不正确" },
+            });
+            await deps.flush();
+            return portalSignIn(c, { username, accountError: "用户名或密码不正确。" }, 400);
+          }
+        }
+        const site = person
+          ? await registry.record(person.site!)
+          : await registry.authenticate(text("token"));
         if (!site || site.status !== "active") {
           await record({
             actor: site ? `site:${site.id}` : "(网站令牌)",
@@ -1839,17 +1947,17 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
         }
         const { token } = await accounts.startSession({
           username: `site:${site.id}`,
-          displayName: site.name,
+          displayName: person ? `${site.name}（${person.displayName}）` : site.name,
           role: "site",
           createdAt: site.createdAt,
-          createdBy: "site token",
+          createdBy: person ? `account ${person.username}` : "site token",
         });
         await record({
-          actor: `site:${site.id}`,
+          actor: person ? `site:${site.id}:${person.username}` : `site:${site.id}`,
           action: "portal.sign-in",
           target: site.id,
           outcome: "ok",
-          details: {},
+          details: { with: person ? "account" : "token" },
         });
         await deps.flush();
         deleteCookie(c, PORTAL_SIGN_IN_CSRF_COOKIE, { path: "/portal/sign-in" });

@@ -73,7 +73,7 @@ export interface CompletionSweepResult {
  * to run twice or concurrently (conditional writes; the consumers are idempotent).
  */
 export async function resumeCompletions(
-  platform: Pick<Platform, "records" | "queues" | "clock">,
+  platform: Pick<Platform, "records" | "queues" | "clock" | "blobs">,
   options: {
     readonly staleSeconds?: number | undefined;
     /**

@@ -95,6 +95,11 @@ export function createEditionsRoutes(deps: {
     jsonResponse(await editions.get(c.req.param("id"))),
   );
 
+  app.delete("/api/editions/:id", requireEditor, async (c) => {
+    await editions.remove(c.req.param("id"));
+    return c.body(null, 204);
+  });
+
   app.put("/api/editions/:id/documents", requireEditor, async (c) =>
     jsonResponse(
       await editions.setDocuments(c.req.param("id"), await jsonBody(c.req.raw), c.get("principal").id),

@@ -22,7 +22,10 @@ export type EditionStatus = "draft" | "published";
  * "published" — the pointer that makes the publication visible.
  */
 export interface Edition {
-  /** The cumulative number as a decimal string ("123" = 总第123期): unique, permanent, never reused. */
+  /**
+   * The cumulative number as a decimal string ("123" = 总第123期): unique and, once published,
+   * permanent; an unpublished last edition can be deleted, and its number goes to the next one.
+   */
   readonly id: string;
   readonly year: number;
   /** 第N期 within the year, from 1. */
@@ -89,6 +92,12 @@ export interface Edition {
   readonly completion?: Readonly<Partial<Record<CompletionStep, string>>> | undefined;
   /** When edition.published was last sent again because its completion had stalled. */
   readonly reannouncedAt?: string | null | undefined;
+  /**
+   * Set on an unpublished edition by the creation of the edition after it, just before that
+   * edition's record is written (numbering.ts): while it is fresh, this edition cannot be deleted,
+   * so a deletion and a creation racing at the tail never leave a hole in the numbers.
+   */
+  readonly successorAt?: string | undefined;
 }
 
 /**

@@ -1,8 +1,8 @@
 import { ConditionFailedError, StorageUnavailableError } from "../platform/errors.js";
 import type { RecordStore } from "../platform/ports.js";
-import { PlacementRefusedError, problem } from "./errors.js";
+import { EditionConflictError, EditionNotFoundError, PlacementRefusedError, problem } from "./errors.js";
 import type { Edition } from "./model.js";
-import { EDITIONS_PARTITION, editionKeys } from "./records.js";
+import { cumulativeFromId, EDITIONS_PARTITION, editionKeys } from "./records.js";
 
 /**
  * Edition numbering: 第N期 restarts at 1 each year, 总第N期 (cumulative) never restarts, and
@@ -21,8 +21,26 @@ import { EDITIONS_PARTITION, editionKeys } from "./records.js";
  * find and complete. Here there is nothing to complete: a number is allocated exactly when its
  * edition exists, in the same single-item write, so a crash before the put allocates nothing and
  * a crash after it leaves a complete draft. Uniqueness of (year, issue) follows by induction: each
- * record's issue is derived from its immediate predecessor, which exists (records are never
- * deleted — a draft can be emptied and reused, not removed, or it would leave a gap).
+ * record's issue is derived from its immediate predecessor, which exists: only the last edition
+ * of the chain can be deleted, and only while unpublished (deleteLastEdition below).
+ *
+ * Published numbers never skip. A stray draft would otherwise leave its number unpublished
+ * between two published editions (第1期, then 第3期). Two rules prevent it: an edition is
+ * published only after the edition before it (EditionService.publish), and an unpublished
+ * edition that is the last of the chain can be deleted, which frees its number for the next
+ * creation. A stray draft followed by other drafts is removed from the end: delete the later
+ * drafts (or move their documents into it) first. Why not number editions only when they are
+ * frozen for publishing: the number is the edition's id and key here (console links, placement
+ * claims, the public site's look-up by 总第N期), so a draft would need a second identity and every
+ * reader a translation; deleting from the end keeps one identity and the same guarantee.
+ *
+ * Deletion and creation at the tail race without a transaction: a creator that has read N as the
+ * last edition could write N + 1 just as N is deleted, leaving a hole at N. So a creator first
+ * stamps N (successorAt, a conditional write on N's version) and only then writes N + 1, and a
+ * deleter refuses an edition that has a successor record or a fresh stamp, and deletes under the
+ * version it checked. Whichever writes N first wins: the stamp makes the deletion's condition fail,
+ * or the deletion makes the stamp's condition fail and the creator re-reads the tail. A stamp left
+ * by a creator that crashed before writing N + 1 goes stale after SUCCESSOR_LEASE_MS.
  *
  * Consequences: the edition id is its cumulative number ("123"), so a look-up by id is a direct
  * get; editions are numbered in creation order, so an edition for an earlier year than the latest
@@ -73,6 +91,23 @@ export async function allocateEdition(
         ),
       ]);
     }
+    const tailRecord = tail.items[0];
+    if (tailRecord && tailRecord.data.status !== "published") {
+      // Stamp the last edition before chaining onto it, so it cannot be deleted meanwhile.
+      try {
+        await records.put(
+          {
+            ...editionKeys(tailRecord.data.cumulative),
+            data: { ...tailRecord.data, successorAt: draft.createdAt },
+          },
+          { kind: "version", version: tailRecord.version },
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionFailedError)) throw error;
+        await backOff(attempt); // it changed or was deleted: read the tail again
+        continue;
+      }
+    }
     const cumulative = (last?.cumulative ?? 0) + 1;
     const issue = last && last.year === draft.year ? last.issue + 1 : 1;
     const edition: Edition = {
@@ -97,9 +132,83 @@ export async function allocateEdition(
       return edition;
     } catch (error) {
       if (!(error instanceof ConditionFailedError)) throw error;
-      // Someone else took N + 1. Spread the retries a little so a burst of creators settles.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 * (attempt + 1))));
+      // Someone else took N + 1.
+      await backOff(attempt);
     }
   }
   throw new StorageUnavailableError("Edition numbering is congested; retry");
+}
+
+/** Spread the retries a little so a burst of creators settles. */
+function backOff(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 * (attempt + 1))));
+}
+
+/** How long a creator's stamp on the edition before its new one blocks that edition's deletion. */
+export const SUCCESSOR_LEASE_MS = 60_000;
+
+/**
+ * Deletes an unpublished edition that is the last of the chain, so its number goes to the next
+ * edition created. Refused (EditionConflictError, 409) when it is published or being published,
+ * when a later edition exists or is being created, or when it changed since `version` was read.
+ * Returns the deleted edition (its documents are for the caller to release).
+ */
+export async function deleteLastEdition(
+  records: RecordStore,
+  editionId: string,
+  now: Date,
+): Promise<Edition> {
+  const cumulative = cumulativeFromId(editionId);
+  const record = cumulative === undefined ? undefined : await records.get<Edition>(editionKeys(cumulative));
+  if (!record || cumulative === undefined) {
+    throw new EditionNotFoundError(`No edition ${editionId}`, [
+      problem("id", "not_found", `No edition with id ${editionId}`),
+    ]);
+  }
+  const edition = record.data;
+  if (edition.status === "published") {
+    throw new EditionConflictError(`Edition ${editionId} is published`, [
+      problem(null, "edition_published", `Edition ${editionId} is published and can never be deleted`),
+    ]);
+  }
+  if (edition.publishing) {
+    throw new EditionConflictError(`Edition ${editionId} is being published`, [
+      problem(null, "edition_publishing", `Edition ${editionId} is being published and cannot be deleted`),
+    ]);
+  }
+  const next = await records.get<Edition>(editionKeys(cumulative + 1));
+  const stamped =
+    edition.successorAt !== undefined && now.getTime() - Date.parse(edition.successorAt) < SUCCESSOR_LEASE_MS;
+  if (next || stamped) {
+    const later = next?.data;
+    throw new EditionConflictError(`Edition ${editionId} is not the last edition`, [
+      problem(
+        null,
+        "not_last_edition",
+        later
+          ? `第${later.issue}期（总第${later.cumulative}期, edition ${later.id}) follows it: only the last edition can be deleted, so its number is not skipped; delete the later drafts first`
+          : `An edition is being created after it; retry in a minute`,
+      ),
+    ]);
+  }
+  try {
+    await records.delete(editionKeys(cumulative), { kind: "version", version: record.version });
+  } catch (error) {
+    if (!(error instanceof ConditionFailedError)) throw error;
+    throw new EditionConflictError(`Edition ${editionId} changed meanwhile`, [
+      problem(null, "edition_modified", "The edition was changed by another request; reload and retry"),
+    ]);
+  }
+  // The edition before it is the last one again: lift the stamp its creation left there, so it
+  // can be deleted in turn. Under its version: a creator stamping it anew meanwhile wins.
+  const previous = await records.get<Edition>(editionKeys(cumulative - 1));
+  if (previous?.data.successorAt !== undefined && previous.data.status !== "published") {
+    const { successorAt: _lifted, ...rest } = previous.data;
+    await records
+      .put({ ...editionKeys(cumulative - 1), data: rest }, { kind: "version", version: previous.version })
+      .catch((error: unknown) => {
+        if (!(error instanceof ConditionFailedError)) throw error;
+      });
+  }
+  return edition;
 }

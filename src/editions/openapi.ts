@@ -57,6 +57,23 @@ export const editionsRoutes: readonly RouteDeclaration[] = [
     },
   },
   {
+    method: "DELETE",
+    path: "/api/editions/{id}",
+    access: "editor",
+    operation: {
+      summary:
+        "Delete an unpublished edition that is the last one, so its number goes to the next edition created (editor)",
+      parameters: [ID],
+      responses: {
+        "204": { description: "Deleted; its documents are accepted again" },
+        "404": error("No such edition"),
+        "409": error(
+          "Published, being published, or not the last edition (not_last_edition: delete the later drafts first)",
+        ),
+      },
+    },
+  },
+  {
     method: "PUT",
     path: "/api/editions/{id}/documents",
     access: "editor",
@@ -118,7 +135,9 @@ export const editionsRoutes: readonly RouteDeclaration[] = [
           },
         },
         "404": error("No such edition"),
-        "409": error("Conflicting published file"),
+        "409": error(
+          "Conflicting published file, or the edition before it is not published (previous_edition_unpublished: editions are published in order)",
+        ),
         "400": error("Invalid body: override.reason missing, empty or too long"),
         "422": error(
           "Refused: an edition without documents (edition_empty), or preflight errors (preflight_outside_type_area, preflight_orphaned_heading, preflight_missing_attachment_note, preflight_missing_glyph, preflight_text_not_extractable, preflight_font_not_embedded)",

@@ -4,10 +4,11 @@ import type { GazetteDocument } from "../documents/model.js";
 import { readDocument } from "../documents/records.js";
 import { ConditionFailedError, StorageError } from "../platform/errors.js";
 import type { BlobMetadata, BlobStore, Platform, RecordStore, StoredRecord } from "../platform/ports.js";
+import { logPublication } from "../transparency/publication-log.js";
 import { setDocumentState } from "./document-state.js";
 import { EditionConflictError, EditionNotFoundError, PlacementRefusedError, problem } from "./errors.js";
 import type { DocumentUrls, Edition, EditionSettings, EditionUrls } from "./model.js";
-import { attemptBlobKey, cumulativeFromId, editionKeys, manifestKey } from "./records.js";
+import { attemptBlobKey, cumulativeFromId, EDITIONS_PARTITION, editionKeys, manifestKey } from "./records.js";
 import { buildRenderInput } from "./render-input.js";
 import type {
   DocumentPlacement,
@@ -56,6 +57,47 @@ export interface EditionManifest {
   readonly edition: EditionInfo;
   readonly publishedAt: string;
   readonly artifacts: readonly ManifestEntry[];
+  /**
+   * The manifest of the latest edition published before this one (by cumulative number), by
+   * hash: each manifest commits to the one before it. Null for the first; absent on manifests
+   * published before the chain existed.
+   */
+  readonly previous?: PreviousManifest | null | undefined;
+}
+
+export interface PreviousManifest {
+  readonly edition: string;
+  readonly url: string;
+  /** Hex SHA-256 of that manifest's bytes as published. */
+  readonly sha256: string;
+}
+
+/** What a sealer is told about the publication it signs for. */
+export interface SealContext {
+  readonly edition: EditionInfo;
+  /** The publication time: the signing time claimed in every signature. */
+  readonly publishedAt: string;
+  /** What an earlier attempt of this publication already wrote at a public key, if anything. */
+  readonly existing: (key: string) => Promise<Uint8Array | undefined>;
+}
+
+/**
+ * Signs what a publication writes (src/signing/seal.ts): the PDFs get an embedded signature and
+ * the manifest a detached one. Signatures are not deterministic, so a sealer keeps what an earlier
+ * attempt signed when the signed content is the same (see SealContext.existing). Left out,
+ * nothing is signed.
+ */
+export interface PublicationSealer {
+  sealArtifacts(artifacts: readonly RenderedArtifact[], context: SealContext): Promise<RenderedArtifact[]>;
+  /** The manifest's signature file (written beside it at `${manifest key}.jws`). */
+  signManifest(manifest: Uint8Array, context: SealContext): Promise<Uint8Array>;
+  /** Signs a checkpoint of the log (transparency/log.ts) once the publication is in it. */
+  signCheckpoint(): Promise<void>;
+}
+
+/** Blob key of the manifest's detached signature. */
+export function manifestSignatureKey(manifestKey: string): string {
+  return `${manifestKey}.jws`;
 }
 
 export interface EditionPublishedEvent {
@@ -82,6 +124,8 @@ export interface PublishDeps {
   readonly publicUrl?: ((key: string) => string) | undefined;
   /** Publish despite the preflight's errors, for this reason (noted when the edition freezes). */
   readonly override?: PreflightOverride | undefined;
+  /** Signs the PDFs and the manifest (src/signing/seal.ts); left out, nothing is signed. */
+  readonly seal?: PublicationSealer | undefined;
 }
 
 /** An editor's decision to publish an edition whose preflight found errors. */
@@ -239,8 +283,48 @@ export function serializeManifest(manifest: EditionManifest): Uint8Array {
     artifacts: [...manifest.artifacts]
       .map(({ url, sha256, bytes }) => ({ url, sha256, bytes }))
       .sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : 0)),
+    ...(manifest.previous === undefined
+      ? {}
+      : {
+          previous: manifest.previous && {
+            edition: manifest.previous.edition,
+            url: manifest.previous.url,
+            sha256: manifest.previous.sha256,
+          },
+        }),
   };
   return new TextEncoder().encode(`${JSON.stringify(ordered, null, 2)}\n`);
+}
+
+/**
+ * The manifest of the latest edition published before `cumulative`, by hash (null when there is
+ * none). Fixed for a publication as long as no earlier edition is published meanwhile; when one
+ * is, the manifest changes and a retried publication moves to a new attempt (attemptIsStale).
+ */
+export async function previousManifest(
+  platform: Pick<Platform, "records" | "blobs">,
+  cumulative: number,
+  url: (key: string) => string,
+): Promise<PreviousManifest | null> {
+  let best: Edition | undefined;
+  let cursor: string | undefined;
+  do {
+    const page = await platform.records.query<Edition>(EDITIONS_PARTITION, { cursor, limit: 100 });
+    cursor = page.cursor;
+    for (const { data } of page.items) {
+      if (
+        data.status === "published" &&
+        data.cumulative < cumulative &&
+        (!best || data.cumulative > best.cumulative)
+      )
+        best = data;
+    }
+  } while (cursor);
+  if (!best) return null;
+  const key = manifestKey(best);
+  const blob = await platform.blobs.get(attemptBlobKey(key, best.attempt));
+  if (!blob) throw new Error(`Edition ${best.id} is published but its manifest is missing`);
+  return { edition: best.id, url: url(key), sha256: sha256Hex(blob.bytes) };
 }
 
 export async function readManifest(blobs: BlobStore, edition: Edition): Promise<EditionManifest> {
@@ -257,12 +341,14 @@ export async function readManifest(blobs: BlobStore, edition: Edition): Promise<
  * short of a crash between sending and noting it, exactly once. Consumers must still be idempotent.
  */
 export async function completePublication(
-  platform: Pick<Platform, "records" | "queues">,
+  platform: Pick<Platform, "records" | "queues" | "blobs">,
   record: StoredRecord<Edition>,
   now: () => Date,
 ): Promise<Edition> {
   const edition = record.data;
   if (edition.status !== "published" || edition.announcedAt) return edition;
+  // The manifest into the public log, and each file into the index POST /api/verify reads.
+  await logPublication(platform, edition);
   for (const id of edition.documents) await setDocumentState(platform.records, id, "published");
   await platform.queues.send(EVENTS_QUEUE, [{ body: JSON.stringify(publishedEvent(edition)) }]);
   const at = now().toISOString();
@@ -397,6 +483,7 @@ export async function publishEdition(editionId: string, deps: PublishDeps): Prom
     let record = await mustLoad(platform.records, editionId);
     if (record.data.status === "published") {
       const edition = await completePublication(platform, record, now);
+      await deps.seal?.signCheckpoint();
       return { edition, manifest: await readManifest(platform.blobs, edition) };
     }
     const frozen = await freeze(platform.records, record, now, by, deps.override);
@@ -457,16 +544,35 @@ export async function publishEdition(editionId: string, deps: PublishDeps): Prom
         : null;
     const manifestBlobKey = manifestKey(edition);
     checkArtifacts(rendered.artifacts, manifestBlobKey);
+    const sealContext: SealContext = {
+      edition: editionInfo(edition),
+      publishedAt: publishing.startedAt,
+      existing: async (key) => (await platform.blobs.get(attemptBlobKey(key, edition.attempt)))?.bytes,
+    };
+    const artifacts = deps.seal
+      ? await deps.seal.sealArtifacts(rendered.artifacts, sealContext)
+      : rendered.artifacts;
     const manifest: EditionManifest = {
       edition: editionInfo(edition),
       publishedAt: publishing.startedAt,
-      artifacts: rendered.artifacts.flatMap((a) =>
+      artifacts: artifacts.flatMap((a) =>
         a.authentic ? [{ url: url(a.key), sha256: sha256Hex(a.bytes), bytes: a.bytes.byteLength }] : [],
       ),
+      ...(deps.seal ? { previous: await previousManifest(platform, edition.cumulative, url) } : {}),
     };
+    const manifestBytes = serializeManifest(manifest);
     const files = [
-      ...rendered.artifacts.map((a) => ({ key: a.key, bytes: a.bytes, contentType: a.contentType })),
-      { key: manifestBlobKey, bytes: serializeManifest(manifest), contentType: "application/json" },
+      ...artifacts.map((a) => ({ key: a.key, bytes: a.bytes, contentType: a.contentType })),
+      { key: manifestBlobKey, bytes: manifestBytes, contentType: "application/json" },
+      ...(deps.seal
+        ? [
+            {
+              key: manifestSignatureKey(manifestBlobKey),
+              bytes: await deps.seal.signManifest(manifestBytes, sealContext),
+              contentType: "application/jose",
+            },
+          ]
+        : []),
     ];
     // Files a crashed attempt left that differ from what is rendered now (a setting, template,
     // font or release changed since): never published, so not the record; write-once, so not
@@ -499,7 +605,7 @@ export async function publishEdition(editionId: string, deps: PublishDeps): Prom
     }
     // Everything the switch points at must be durable before the switch can be.
     await platform.flush();
-    const { urls, documentUrls } = linkUrls(rendered.artifacts, url, manifestBlobKey);
+    const { urls, documentUrls } = linkUrls(artifacts, url, manifestBlobKey);
     const published: Edition = {
       ...edition,
       status: "published",
@@ -521,6 +627,7 @@ export async function publishEdition(editionId: string, deps: PublishDeps): Prom
     await platform.flush();
     platform.metrics?.count("EditionsPublished");
     const done = await completePublication(platform, switched, now);
+    await deps.seal?.signCheckpoint();
     return { edition: done, manifest: await readManifest(platform.blobs, done) };
   }
   throw new EditionConflictError(`Edition ${editionId} kept changing while being published`, [

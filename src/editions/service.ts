@@ -23,12 +23,13 @@ import {
   type EditionView,
   summarizeEdition,
 } from "./model.js";
-import { allocateEdition } from "./numbering.js";
+import { allocateEdition, deleteLastEdition } from "./numbering.js";
 import {
   type EditionManifest,
   loadEdition,
   loadEditionDocuments,
   type PreflightOverride,
+  type PublicationSealer,
   publishEdition,
   type RenderEdition,
   type RenderedArtifact,
@@ -57,6 +58,11 @@ export interface EditionServiceOptions {
   readonly staleClaimSeconds?: number | undefined;
   /** Most documents in one edition. Default 500. */
   readonly maxDocuments?: number | undefined;
+  /**
+   * Signs what publications write (src/signing/seal.ts); only where publications run. Left out
+   * (the API Lambda, which queues publications), nothing is signed there.
+   */
+  readonly seal?: PublicationSealer | undefined;
 }
 
 export interface EditionPage {
@@ -299,8 +305,41 @@ export class EditionService {
     return this.view(updated, placed);
   }
 
+  /**
+   * DELETE /api/editions/{id}: an unpublished edition that is the last of the chain, so its
+   * number goes to the next edition created and published numbers never skip (numbering.ts).
+   * Its documents go back to accepted, free for another edition.
+   */
+  async remove(id: string): Promise<void> {
+    const edition = await deleteLastEdition(this.platform.records, id, this.platform.clock.now());
+    for (const docId of edition.documents) {
+      await setDocumentState(this.platform.records, docId, "accepted");
+      await this.release([docId], edition.id);
+    }
+  }
+
+  /**
+   * Editions are published in order: 第N期 only after 第N−1期, so the published 第N期 and
+   * 总第N期 are consecutive whatever drafts exist. Refused (409 previous_edition_unpublished).
+   */
+  private async assertPredecessorPublished(id: string): Promise<void> {
+    const record = await this.mustLoad(id);
+    if (record.data.status === "published" || record.data.publishing) return;
+    const previous = await this.platform.records.get<Edition>(editionKeys(record.data.cumulative - 1));
+    if (!previous || previous.data.status === "published") return;
+    const p = previous.data;
+    throw new EditionConflictError(`Edition ${p.id} is not published`, [
+      problem(
+        null,
+        "previous_edition_unpublished",
+        `${p.year}年第${p.issue}期（总第${p.cumulative}期, edition ${p.id}) is not published yet: editions are published in order so that no number is skipped. Publish it first, or, if it is not wanted, delete the drafts from the last one back to it`,
+      ),
+    ]);
+  }
+
   /** POST /api/editions/{id}/publish. */
   async publish(id: string, by: string, override?: PreflightOverride): Promise<PublishResponse> {
+    await this.assertPredecessorPublished(id);
     const { edition, manifest } = await publishEdition(id, {
       platform: this.platform,
       // Called only when the edition is rendered: a published one answers its manifest unrendered.
@@ -310,6 +349,7 @@ export class EditionService {
       publishedBy: by,
       publicUrl: this.options.publicUrl,
       override,
+      seal: this.options.seal,
     });
     return { edition: this.view(edition, await this.documentsOf(edition)), manifest };
   }
@@ -334,6 +374,7 @@ export class EditionService {
     by: string,
     override?: PreflightOverride,
   ): Promise<{ readonly queued: boolean; readonly response: PublishResponse | QueuedPublishResponse }> {
+    await this.assertPredecessorPublished(id);
     const edition = await requestPublication(id, {
       platform: this.platform,
       now: () => this.platform.clock.now(),

@@ -5,6 +5,8 @@ import { createApp } from "../http/app.js";
 import { buildOpenApiDocument } from "../http/openapi.js";
 import type { Container } from "../runtime/container.js";
 import { createSearchRoutes } from "../search/http.js";
+import { logOrigin } from "../transparency/log.js";
+import { createVerificationRoutes } from "../verify/http.js";
 
 /**
  * The HTTP app for a container, every route: the local server serves it. (In AWS the routes are
@@ -29,6 +31,13 @@ export function createApiApp(container: Container) {
           gazette: container.config.gazette,
           logError,
           reindex: { requireEditor, platform: container.platform, now },
+        }),
+      // The log, certificates and POST /api/verify.
+      () =>
+        createVerificationRoutes({
+          platform: container.platform,
+          origin: logOrigin(container.config.baseUrl),
+          gazetteName: container.config.gazette.name,
         }),
     ],
     openApi: buildOpenApiDocument(container.config),

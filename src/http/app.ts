@@ -10,6 +10,7 @@ import type { EditionService } from "../editions/service.js";
 import type { PublicSite } from "../publishing/public-site.js";
 import { repostsRoutes } from "../reposts/http.js";
 import type { Reposts } from "../reposts/module.js";
+import { FAVICON_PATH, FAVICON_SVG } from "../site/favicon.js";
 import { chinaToday, type DocumentStatuses } from "../status/service.js";
 import type { Authenticator, Principal } from "./auth.js";
 import {
@@ -23,6 +24,7 @@ import {
 } from "./body.js";
 import { errorResponse, HttpProblem } from "./errors.js";
 import { jsonResponse } from "./json.js";
+import { methodIndex } from "./methods.js";
 import { pageLimit } from "./query.js";
 
 export interface AppDependencies {
@@ -47,7 +49,8 @@ export interface AppDependencies {
   readonly reposts?: Pick<Reposts, "registry" | "acks" | "platform" | "baseUrl"> | undefined;
   /**
    * Further route groups, each given the editor middleware: the archive API and pages
-   * (archive/http.ts), search (search/http.ts). The composition root builds them, so a function
+   * (archive/http.ts), search (search/http.ts), the log, certificates and verification
+   * (verify/http.ts). The composition root builds them, so a function
    * that does not serve them does not bundle them.
    */
   readonly routeGroups?: readonly RouteGroup[] | undefined;
@@ -192,8 +195,28 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   const documentRoutes = deps.documentRoutes ?? "all";
 
   app.onError((error) => errorResponse(error, deps.logError));
-  app.notFound((c) =>
-    c.req.path.startsWith("/api/")
+  const methodsOf = methodIndex(() => app.routes);
+  app.notFound((c) => {
+    const allowed = methodsOf(c.req.path);
+    if (allowed.length && !allowed.includes(c.req.method)) {
+      // A known path asked with a method it does not answer: 405 with what it does answer.
+      const allow = allowed.join(", ");
+      if (!c.req.path.startsWith("/api/")) {
+        return c.text(`405 不支持 ${c.req.method} 请求；本地址支持 ${allow}。`, 405, { allow });
+      }
+      const response = errorResponse(
+        new HttpProblem(405, [
+          {
+            code: "method_not_allowed",
+            field: null,
+            message: `${c.req.path} does not answer ${c.req.method}; it answers ${allow}`,
+          },
+        ]),
+      );
+      response.headers.set("allow", allow);
+      return response;
+    }
+    return c.req.path.startsWith("/api/")
       ? errorResponse(
           new HttpProblem(404, [
             {
@@ -207,8 +230,8 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
         ? c.html(site.notFound(), 404)
         : errorResponse(
             new HttpProblem(404, [{ code: "not_found", field: null, message: `No page ${c.req.path}` }]),
-          ),
-  );
+          );
+  });
   app.use("*", secureHeaders());
   // Nothing is acknowledged before it is durable: one flush per write request (shared by
   // concurrent requests on the embedded store, a no-op on AWS).
@@ -320,7 +343,9 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
     );
   }
 
-  if (deps.reposts) app.route("/", repostsRoutes(deps.reposts, editor as MiddlewareHandler));
+  if (deps.reposts) {
+    app.route("/", repostsRoutes(deps.reposts, editor as MiddlewareHandler, config.gazette));
+  }
   for (const group of deps.routeGroups ?? []) app.route("/", group(editor as MiddlewareHandler));
 
   if (deps.console) app.route("/", deps.console);
@@ -328,8 +353,32 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
 
   // The public site. Listings change as editions are published; published files never change.
   const LISTING = "public, max-age=60";
-  app.get("/", async (c) => c.html(await site.home(), 200, { "cache-control": LISTING }));
-  app.get("/index.html", async (c) => c.html(await site.home(), 200, { "cache-control": LISTING }));
+  const home = async (c: Context<AppEnv>) => {
+    // 往期 beyond the first page: ?page=N (N from 2); anything else in `page` is refused.
+    const raw = c.req.query("page");
+    const page = raw === undefined ? 1 : /^[1-9][0-9]{0,5}$/.test(raw) ? Number(raw) : Number.NaN;
+    if (Number.isNaN(page)) {
+      return c.html(
+        site.badRequest("page", "页码应为从 1 起的整数（page must be a whole number from 1）"),
+        400,
+      );
+    }
+    const html = await site.home(page);
+    if (html === undefined) return c.html(site.notFound(), 404);
+    return c.html(html, 200, { "cache-control": LISTING });
+  };
+  app.get("/", home);
+  app.get("/index.html", home);
+  app.get("/robots.txt", (c) =>
+    c.body(site.robots(), 200, { "content-type": "text/plain; charset=utf-8", "cache-control": LISTING }),
+  );
+  app.get(`/${FAVICON_PATH}`, (c) =>
+    c.body(FAVICON_SVG, 200, {
+      "content-type": "image/svg+xml",
+      "cache-control": "public, max-age=86400",
+    }),
+  );
+  app.get("/favicon.ico", (c) => c.redirect(`/${FAVICON_PATH}`, 301));
   app.get("/feeds/editions.atom", async (c) =>
     c.body(await site.editionsFeed(), 200, {
       "content-type": "application/atom+xml; charset=utf-8",

@@ -55,6 +55,11 @@ export interface RouteDeclaration {
   /** The Lambda function serving the route in AWS (API_FUNCTIONS). Default `api`. */
   readonly lambda?: ApiFunction;
   /**
+   * A POST that changes nothing — it reads its body and answers (POST /api/verify) — and so may
+   * be public. Other public routes are reads (GET).
+   */
+  readonly readOnly?: true;
+  /**
    * The OpenAPI operation (summary, parameters, requestBody, responses). Left out for HTML pages,
    * which are not part of the API description.
    */

@@ -10,6 +10,7 @@ import { DISCLOSURE_ATTRIBUTES, DOCUMENT_KINDS } from "../documents/model.js";
 import { editionsRoutes } from "../editions/openapi.js";
 import { repostsRoutes } from "../reposts/openapi.js";
 import { searchRoutes } from "../search/openapi.js";
+import { verificationRoutes } from "../verify/openapi.js";
 import {
   problemResponse as error,
   PAGE_PARAMS,
@@ -143,6 +144,9 @@ const siteRoutes: readonly RouteDeclaration[] = [
   "/feeds/editions.atom",
   "/feeds/documents.atom",
   "/sitemap.xml",
+  "/robots.txt",
+  "/favicon.svg",
+  "/favicon.ico",
   "/editions/{path+}",
   "/documents/{path+}",
 ].map((path) => ({ method: "GET", path, access: "public" }));
@@ -217,6 +221,7 @@ export const HTTP_SURFACE: readonly RouteDeclaration[] = [
   ...searchRoutes,
   ...repostsRoutes,
   ...archiveRoutes,
+  ...verificationRoutes,
   ...serviceRoutes,
   ...siteRoutes,
   ...consoleRoutes,

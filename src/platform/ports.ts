@@ -16,10 +16,16 @@ export interface RecordKey {
   readonly sk: string;
 }
 
-/** One secondary index ("gsi1") for listings: records sharing gsi1pk, ordered by gsi1sk. */
+/**
+ * Secondary indexes. "gsi1" for listings: records sharing gsi1pk, ordered by gsi1sk. "gsi2", sparse:
+ * only records that carry gsi2pk/gsi2sk are in it (work that falls due: the repost tick queries it
+ * by due time, so a record leaves it by being written without them).
+ */
 export interface RecordIndexKeys {
   readonly gsi1pk: string;
   readonly gsi1sk: string;
+  readonly gsi2pk?: string | undefined;
+  readonly gsi2sk?: string | undefined;
 }
 
 export interface StoredRecord<T = unknown> extends RecordKey {
@@ -49,10 +55,12 @@ export type WriteCondition =
   | { readonly kind: "version"; readonly version: number };
 
 export interface QueryOptions {
-  /** Query the main table by pk, or the gsi1 index by gsi1pk. */
-  readonly index?: "gsi1" | undefined;
-  /** Sort-key prefix (sk, or gsi1sk for the index). */
+  /** Query the main table by pk, or an index by its partition key (gsi1pk, gsi2pk). */
+  readonly index?: "gsi1" | "gsi2" | undefined;
+  /** Sort-key prefix (sk, or the index's sort key). */
   readonly prefix?: string | undefined;
+  /** Only sort keys at or before this one (not with `prefix`). */
+  readonly until?: string | undefined;
   readonly limit?: number | undefined;
   /** Opaque cursor from a previous page. */
   readonly cursor?: string | undefined;

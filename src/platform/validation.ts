@@ -50,6 +50,13 @@ export function validateNewRecord(record: NewRecord): string {
   if (record.index !== undefined) {
     checkKeyString("gsi1pk", record.index.gsi1pk, 2048);
     checkKeyString("gsi1sk", record.index.gsi1sk, 1024);
+    if ((record.index.gsi2pk === undefined) !== (record.index.gsi2sk === undefined)) {
+      throw new StorageRequestError("gsi2pk and gsi2sk go together");
+    }
+    if (record.index.gsi2pk !== undefined) {
+      checkKeyString("gsi2pk", record.index.gsi2pk, 2048);
+      checkKeyString("gsi2sk", record.index.gsi2sk!, 1024);
+    }
   }
   if (record.expiresAt !== undefined && !(Number.isFinite(record.expiresAt) && record.expiresAt >= 0)) {
     throw new StorageRequestError("expiresAt must be a finite, non-negative number of epoch seconds");
@@ -71,7 +78,12 @@ export function validateNewRecord(record: NewRecord): string {
     utf8Length(record.pk) +
     utf8Length(record.sk) +
     utf8Length(json) +
-    (record.index ? utf8Length(record.index.gsi1pk) + utf8Length(record.index.gsi1sk) : 0) +
+    (record.index
+      ? utf8Length(record.index.gsi1pk) +
+        utf8Length(record.index.gsi1sk) +
+        utf8Length(record.index.gsi2pk ?? "") +
+        utf8Length(record.index.gsi2sk ?? "")
+      : 0) +
     64;
   if (size > MAX_ITEM_BYTES) {
     throw new StorageRequestError(`record is larger than ${MAX_ITEM_BYTES} bytes`);
@@ -86,6 +98,11 @@ export function validateQueryOptions(partition: string, options: QueryOptions): 
   }
   if (options.prefix !== undefined && hasLoneSurrogate(options.prefix)) {
     throw new StorageRequestError("prefix contains a lone UTF-16 surrogate");
+  }
+  if (options.until !== undefined) {
+    // DynamoDB takes one condition on the sort key: begins_with or <=, not both.
+    if (options.prefix !== undefined) throw new StorageRequestError("until cannot be combined with prefix");
+    checkKeyString("until", options.until, 1024);
   }
 }
 

@@ -17,8 +17,14 @@ import {
   summarizeEdition,
 } from "../site/feeds.js";
 import type { EditionSiteInput, SiteGazette } from "../site/model.js";
-import { renderEditionSite, renderHomePage, renderNotFoundPage } from "../site/render.js";
-import { documentPath, editionPath, HOME_PATH } from "../site/urls.js";
+import {
+  ARCHIVE_PAGE_SIZE,
+  renderEditionSite,
+  renderHomePage,
+  renderNotFoundPage,
+  renderSitePage,
+} from "../site/render.js";
+import { absoluteUrl, documentPath, editionPath, HOME_PATH, SITEMAP_PATH } from "../site/urls.js";
 import { chinaToday, type DocumentStatuses } from "../status/service.js";
 import { type CanonicalText, type EditionIndex, editionIndexKey } from "./edition-index.js";
 
@@ -33,9 +39,10 @@ const TYPES: Record<string, string> = {
   html: "text/html; charset=utf-8",
   pdf: "application/pdf",
   json: "application/json; charset=utf-8",
+  jws: "application/jose",
 };
 
-const EDITION_FILE = /^editions\/(\d{4})\/([1-9]\d{0,3})\.(html|pdf|manifest\.json)$/;
+const EDITION_FILE = /^editions\/(\d{4})\/([1-9]\d{0,3})\.(html|pdf|manifest\.json|manifest\.json\.jws)$/;
 const DOCUMENT_FILE = /^documents\/([0-9A-HJKMNP-TV-Z]{26})(~[A-Za-z0-9_-]+)?\.(html|pdf|json)$/;
 
 /**
@@ -207,6 +214,7 @@ export class PublicSite {
     const blob = await this.platform.blobs.get(attemptBlobKey(path, edition.attempt));
     if (!blob) return undefined;
     const ext = path.endsWith(".manifest.json") ? "json" : (path.split(".").pop() ?? "");
+    // The manifest's signature exists only for editions published with a signing key.
     return {
       body: blob.bytes,
       contentType: TYPES[ext] ?? blob.contentType,
@@ -214,13 +222,27 @@ export class PublicSite {
     };
   }
 
-  async home(): Promise<string> {
-    const editions = await this.publishedEditions(200);
-    const inputs = (await Promise.all(editions.map((e) => this.index(e)))).filter((x) => x !== undefined);
-    const latest = inputs[0] && (await this.withStatus(inputs[0]));
+  /**
+   * The home page: the latest edition and page `page` (from 1) of the earlier ones, newest first,
+   * ARCHIVE_PAGE_SIZE a page; undefined for a page past the last. The 往期 list needs only the
+   * edition records; the latest edition's index is the one blob read.
+   */
+  async home(page = 1): Promise<string | undefined> {
+    const editions = await this.publishedEditions(Number.MAX_SAFE_INTEGER);
+    const [newest, ...earlier] = editions;
+    const pages = Math.max(1, Math.ceil(earlier.length / ARCHIVE_PAGE_SIZE));
+    if (!Number.isInteger(page) || page < 1 || page > pages) return undefined;
+    const input = page === 1 && newest ? await this.index(newest) : undefined;
+    const latest = input && (await this.withStatus(input));
     return renderHomePage({
       gazette: this.gazette,
-      editions: inputs.map((i) => summarizeEdition(i)),
+      archive: {
+        editions: earlier.slice((page - 1) * ARCHIVE_PAGE_SIZE, page * ARCHIVE_PAGE_SIZE).map((e) => ({
+          edition: { id: e.id, year: e.year, issue: e.issue, cumulative: e.cumulative, date: e.date },
+        })),
+        page,
+        pages,
+      },
       latest: latest && {
         edition: latest.edition,
         placements: latest.placements,
@@ -229,6 +251,30 @@ export class PublicSite {
         status: latest.status,
       },
     });
+  }
+
+  /** robots.txt: everything public may be crawled but the API and the console; the sitemap's address. */
+  robots(): string {
+    return [
+      "User-agent: *",
+      "Disallow: /api/",
+      "Disallow: /console/",
+      "Disallow: /portal/",
+      "Allow: /",
+      "",
+      `Sitemap: ${absoluteUrl(this.gazette.baseUrl, SITEMAP_PATH)}`,
+      "",
+    ].join("\n");
+  }
+
+  /** The page for a request the site cannot answer as asked (400): which parameter, and why. */
+  badRequest(field: string, reason: string): string {
+    const esc = (t: string) => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    return renderSitePage(
+      this.gazette,
+      { title: "请求有误", noindex: true },
+      `<h1>请求有误</h1>\n<p>参数 <code>${esc(field)}</code>：${esc(reason)}</p>\n<p><a href="/">返回首页</a></p>\n`,
+    );
   }
 
   notFound(): string {

@@ -9,7 +9,7 @@
  * are of immutable files, and repeating one writes the same bytes.
  */
 import type { Edition } from "../editions/model.js";
-import { loadEdition } from "../editions/publish.js";
+import { loadEdition, manifestSignatureKey } from "../editions/publish.js";
 import { attemptBlobKey, editionKeys, manifestKey } from "../editions/records.js";
 import { ConditionFailedError } from "../platform/errors.js";
 import type { BlobStore, Platform } from "../platform/ports.js";
@@ -42,6 +42,9 @@ export async function copyEditionToSite(
     artifacts: { url: string; sha256: string }[];
   };
   const keys = [...manifest.artifacts.map((a) => keyOf(a.url)), manifestKey(edition)];
+  // The manifest's signature, where the edition was published with a signing key.
+  const signature = manifestSignatureKey(manifestKey(edition));
+  if (await platform.blobs.head(attemptBlobKey(signature, edition.attempt))) keys.push(signature);
   for (const key of keys) {
     const existing = await site.head(key);
     // Stored under the edition's attempt, copied to the path it is served at.

@@ -11,8 +11,7 @@ import { DELIVERY_QUEUE, type VerifyMessage } from "./messages.js";
 import { parseNoticeId, type RepostNotice, type SiteRecord } from "./model.js";
 import type { OutboundFetch } from "./outbound.js";
 import { documentText } from "./payload.js";
-import { noticeKeys } from "./records.js";
-import { updateRecord } from "./store.js";
+import { noticeKeys, updateNotice } from "./records.js";
 import { checkRepostPage } from "./verification.js";
 
 /** Re-checks after the first verification: one day, one week, thirty days later. */
@@ -66,15 +65,11 @@ export class RepostAcknowledgements {
     const notice = await this.noticeFor(site, id);
     if (notice.verification?.state === "verified" && notice.ack?.url === url) return notice;
     const at = this.#platform.clock.now().toISOString();
-    const updated = await updateRecord<RepostNotice>(
-      this.#platform.records,
-      noticeKeys(notice.documentId, notice.siteId),
-      (n) => ({
-        ...n,
-        ack: { url, at },
-        verification: { state: "pending", reason: null, checkedAt: null, checks: 0, nextCheckAt: null },
-      }),
-    );
+    const updated = await updateNotice(this.#platform, noticeKeys(notice.documentId, notice.siteId), (n) => ({
+      ...n,
+      ack: { url, at },
+      verification: { state: "pending", reason: null, checkedAt: null, checks: 0, nextCheckAt: null },
+    }));
     if (!updated)
       throw new RepostRefusedError("Notice vanished", [problem("noticeId", "not_found", "No such notice")]);
     await this.#platform.queues.send(DELIVERY_QUEUE, [
@@ -113,7 +108,7 @@ export class RepostAcknowledgements {
       };
     }
     const now = this.#platform.clock.now();
-    await updateRecord<RepostNotice>(this.#platform.records, key, (n) => {
+    await updateNotice(this.#platform, key, (n) => {
       // A newer acknowledgement (another URL) is checked by its own message.
       if (!n.ack || n.ack.url !== url) return undefined;
       const checks = (n.verification?.checks ?? 0) + 1;

@@ -314,34 +314,99 @@ function table(head: string[], rows: (string | number | null)[][]): string {
     .join("")}</tbody></table>`;
 }
 
-export function complianceHtml(report: ComplianceReport): string {
+/** Chinese names of site levels and notice states, as the console shows them. */
+export const SITE_LEVEL_NAMES: Record<SiteLevel, string> = {
+  province_dept: "省级部门",
+  city: "市（州）",
+  county: "县（市、区）",
+  township: "乡镇（街道）",
+};
+export const NOTICE_STATUS_NAMES: Record<NoticeStatus, string> = {
+  pending: "待送达",
+  delivered: "已送达",
+  failed: "送达失败",
+  acknowledged: "已报转载，待核验",
+  verified: "已核验",
+  verification_failed: "核验未通过",
+};
+
+/** A rate as a percentage; "—" where there were no notices (no denominator), not "0.0%". */
+export function rateText(rate: number, notices: number): string {
+  return notices === 0 ? "—" : `${(rate * 100).toFixed(1)}%`;
+}
+
+/** An instant in China time: 2026年3月2日 10:05（北京时间）. */
+export function chinaDateTime(at: string): string {
+  const ms = Date.parse(at);
+  if (Number.isNaN(ms)) return at;
+  const t = new Date(ms + 8 * 3600_000);
+  const hh = String(t.getUTCHours()).padStart(2, "0");
+  const mm = String(t.getUTCMinutes()).padStart(2, "0");
+  return `${t.getUTCFullYear()}年${t.getUTCMonth() + 1}月${t.getUTCDate()}日 ${hh}:${mm}（北京时间）`;
+}
+
+/**
+ * The report's body as HTML (headings, tables with captions): `GET /api/compliance?format=html`
+ * sets it in the public site's layout (viewport, landmarks, the site's header and footer).
+ */
+export function complianceHtmlContent(report: ComplianceReport): string {
   const figures = FIGURES.map((f) => LABELS[f]);
-  const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>转载情况检查</title>
-<style>body{font-family:sans-serif;margin:2rem}table{border-collapse:collapse;margin-bottom:2rem}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}</style></head><body>
-<h1>转载情况检查</h1><p>生成时间 ${escapeHtml(report.generatedAt)}</p>
-<h2>合计</h2>${table(figures, [FIGURES.map((f) => report.totals[f])])}
-<h2>逾期未转载（${report.overdue.length}）</h2>${table(
-    ["文件", "发文字号", "单位", "区划", "期限", "状态", "原因"],
-    report.overdue.map((o) => [o.title, o.docNumber, o.siteName, o.region, o.deadline, o.status, o.reason]),
-  )}
-<h2>按单位</h2>${table(
+  const level = (l: SiteLevel) => SITE_LEVEL_NAMES[l] ?? l;
+  return `<h1>转载情况检查</h1>
+<p>生成时间：<time datetime="${escapeHtml(report.generatedAt)}">${escapeHtml(chinaDateTime(report.generatedAt))}</time>；核验率为已核验通知占全部通知之比，没有通知时记“—”。</p>
+<h2>合计</h2>
+<div class="table-wrap">${table([...figures, "核验率", "逾期率"], [[...FIGURES.map((f) => report.totals[f]), rateText(report.rates.verified, report.totals.notices), rateText(report.rates.overdue, report.totals.notices)]])}</div>
+<h2>逾期未转载（${report.overdue.length}）</h2>
+<div class="table-wrap">${table(
+    ["文件", "发文字号", "单位", "区划", "层级", "期限", "状态", "原因"],
+    report.overdue.map((o) => [
+      o.title,
+      o.docNumber,
+      o.siteName,
+      o.region,
+      level(o.level),
+      o.deadline,
+      NOTICE_STATUS_NAMES[o.status] ?? o.status,
+      o.reason,
+    ]),
+  )}</div>
+<h2>按单位</h2>
+<div class="table-wrap">${table(
     ["单位", "区划", "层级", ...figures, "核验率"],
-    report.sites.map((s) => [s.name, s.region, s.level, ...FIGURES.map((f) => s[f]), pct(s.rates.verified)]),
-  )}
-<h2>按地区</h2>${table(
+    report.sites.map((s) => [
+      s.name,
+      s.region,
+      level(s.level),
+      ...FIGURES.map((f) => s[f]),
+      rateText(s.rates.verified, s.notices),
+    ]),
+  )}</div>
+<h2>按地区</h2>
+<div class="table-wrap">${table(
     ["区划", ...figures, "核验率"],
-    report.regions.map((r) => [r.region, ...FIGURES.map((f) => r[f]), pct(r.rates.verified)]),
-  )}
-<h2>按文件</h2>${table(
+    report.regions.map((r) => [r.region, ...FIGURES.map((f) => r[f]), rateText(r.rates.verified, r.notices)]),
+  )}</div>
+<h2>按文件</h2>
+<div class="table-wrap">${table(
     ["文件", "发文字号", "期限", ...figures, "核验率"],
     report.documents.map((d) => [
       d.title,
       d.docNumber,
       `${d.deadline}${d.deadlineProvisional ? "（暂定）" : ""}`,
       ...FIGURES.map((f) => d[f]),
-      pct(d.rates.verified),
+      rateText(d.rates.verified, d.notices),
     ]),
-  )}
+  )}</div>
+`;
+}
+
+/** The report as a page of its own (viewport, <main>), for callers without the site's layout. */
+export function complianceHtml(report: ComplianceReport): string {
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">
+<title>转载情况检查</title>
+<style>body{font-family:system-ui,sans-serif;margin:0}main{max-width:64rem;margin:0 auto;padding:1rem}.table-wrap{overflow-x:auto}table{border-collapse:collapse;margin-bottom:2rem}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}</style></head><body>
+<main id="main">
+${complianceHtmlContent(report)}</main>
 </body></html>`;
 }

@@ -23,10 +23,9 @@ import {
 } from "./model.js";
 import type { OutboundFetch } from "./outbound.js";
 import { ackUrl, type NoticeDocument, noticeDocument, type RepostRequestedPayload } from "./payload.js";
-import { noticeKeys } from "./records.js";
+import { noticeKeys, updateNotice } from "./records.js";
 import { type WebhookHeaders, webhookHeaders } from "./signing.js";
 import type { SiteRegistry } from "./sites.js";
-import { updateRecord } from "./store.js";
 
 /** Seconds to wait after each failed attempt: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (8 attempts in all). */
 export const DEFAULT_RETRY_SCHEDULE: readonly number[] = [5, 300, 1800, 7200, 18_000, 36_000, 36_000];
@@ -132,8 +131,8 @@ export class RepostDelivery {
       attempt: message.attempt,
       until: new Date(now.getTime() + LEASE_SECONDS * 1000).toISOString(),
     };
-    const claimed = await updateRecord<RepostNotice>(
-      records,
+    const claimed = await updateNotice(
+      this.#platform,
       key,
       (n) =>
         n.delivery.attempts === message.attempt - 1 &&
@@ -143,7 +142,6 @@ export class RepostDelivery {
           n.delivery.lease.messageId === messageId)
           ? { ...n, delivery: { ...n.delivery, lease } }
           : undefined,
-      undefined,
       stored,
     );
     if (claimed?.data.delivery.lease?.messageId !== messageId) return;
@@ -194,13 +192,7 @@ export class RepostDelivery {
             lastError: outcome.kind === "gone" ? `HTTP ${outcome.status} Gone: site disabled` : outcome.error,
             lease: null,
           };
-    const recorded = await updateRecord<RepostNotice>(
-      records,
-      key,
-      (n) => ({ ...n, delivery }),
-      undefined,
-      claimed,
-    );
+    const recorded = await updateNotice(this.#platform, key, (n) => ({ ...n, delivery }), claimed);
     if (recorded && delivery.state === "delivered") this.#platform.metrics?.count("NoticesDelivered");
     if (recorded) await this.#followUp(recorded.data, attempts);
   }

@@ -17,6 +17,7 @@ import { readDocument } from "../documents/records.js";
 import type { EditionPublishedEvent } from "../editions/publish.js";
 import { ConditionFailedError, PermanentMessageError } from "../platform/errors.js";
 import type { Platform } from "../platform/ports.js";
+import { reminderDay } from "./due.js";
 import {
   DELIVERY_QUEUE,
   type DeliverMessage,
@@ -126,7 +127,9 @@ export class RepostFanout {
     }
 
     const page = await this.#registry.page({ limit: this.#pageSize, cursor: message.cursor });
-    const createdAt = this.#platform.clock.now().toISOString();
+    const now = this.#platform.clock.now();
+    const createdAt = now.toISOString();
+    const remindFrom = reminderDay(this.#calendar, due.date);
     const deliveries: DeliverMessage[] = [];
     let created = 0;
     await Promise.all(
@@ -157,10 +160,11 @@ export class RepostFanout {
             verification: null,
             reminderSentAt: null,
             overdueAt: null,
+            remindFrom,
           };
           try {
             await records.put(
-              { ...noticeKeys(document.id, site.id), data: notice, index: noticeIndex(notice) },
+              { ...noticeKeys(document.id, site.id), data: notice, index: noticeIndex(notice, now) },
               { kind: "absent" },
             );
             created += 1;

@@ -1,15 +1,18 @@
 import { Hono, type MiddlewareHandler } from "hono";
+import type { GazetteSettings } from "../config.js";
 import type { Principal } from "../http/auth.js";
 import { readJsonBody } from "../http/body.js";
 import { HttpProblem } from "../http/errors.js";
 import { jsonResponse } from "../http/json.js";
 import { pageLimit } from "../http/query.js";
 import type { Platform } from "../platform/ports.js";
+import { renderSitePage } from "../site/render.js";
 import type { RepostAcknowledgements } from "./acks.js";
 import {
   buildComplianceReport,
   complianceCsv,
   complianceHtml,
+  complianceHtmlContent,
   escapeHtml,
   parseComplianceFilter,
 } from "./compliance.js";
@@ -73,9 +76,10 @@ export function noticeView(n: RepostNotice, now: Date, baseUrl: string) {
 export function repostsRoutes(
   reposts: Pick<Reposts, "registry" | "acks" | "platform" | "baseUrl">,
   requireEditor: MiddlewareHandler,
+  gazette?: GazetteSettings,
 ): Hono<RepostsEnv> {
   const { registry, acks, platform, baseUrl } = reposts;
-  return createRepostsRoutes({ registry, acks, platform, baseUrl, requireEditor });
+  return createRepostsRoutes({ registry, acks, platform, baseUrl, requireEditor, gazette });
 }
 
 export function createRepostsRoutes(deps: {
@@ -84,8 +88,10 @@ export function createRepostsRoutes(deps: {
   platform: Pick<Platform, "records" | "clock">;
   baseUrl: string;
   requireEditor: MiddlewareHandler;
+  /** Where given, the HTML compliance report is set in the public site's layout. */
+  gazette?: GazetteSettings | undefined;
 }): Hono<RepostsEnv> {
-  const { registry, acks, platform, baseUrl, requireEditor } = deps;
+  const { registry, acks, platform, baseUrl, requireEditor, gazette } = deps;
   const app = new Hono<RepostsEnv>();
 
   const requireSite: MiddlewareHandler<RepostsEnv> = async (c, next) => {
@@ -156,7 +162,17 @@ export function createRepostsRoutes(deps: {
         },
       });
     }
-    if (format === "html") return c.html(complianceHtml(report));
+    if (format === "html") {
+      return c.html(
+        gazette
+          ? renderSitePage(
+              { ...gazette, baseUrl },
+              { title: "转载情况检查", noindex: true },
+              complianceHtmlContent(report),
+            )
+          : complianceHtml(report),
+      );
+    }
     if (format !== "json")
       throw new InvalidRepostRequestError("format is invalid", [
         problem("format", "invalid", "format must be json, csv or html"),

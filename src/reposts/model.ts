@@ -120,6 +120,11 @@ export interface RepostNotice {
   readonly verification: NoticeVerification | null;
   readonly reminderSentAt: string | null;
   readonly overdueAt: string | null;
+  /**
+   * The first China date a reminder may go out (due.ts reminderDay), set at fan-out; absent on
+   * notices stored before it existed (the due-index rebuild adds it).
+   */
+  readonly remindFrom?: string | undefined;
 }
 
 /** The compliance status a notice shows. */

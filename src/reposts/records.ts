@@ -4,13 +4,18 @@
  *   pk SITE#<siteId>            sk SITE              the site (SiteRecord); gsi1 SITES / <siteId>
  *   pk REPOSTS#<documentId>     sk SITE#<siteId>     the notice (RepostNotice);
  *                                                    gsi1 SITE_REPOSTS#<siteId> / <createdAt>#<documentId>
+ *                                                    gsi2 DUE#<day>#<shard> / <due time>#<id> (due.ts),
+ *                                                    only while something is pending
  *   pk REPOST_DOCS              sk <documentId>      a document that was fanned out (RepostDocument)
  *
  * A notice's key is its (document, site) pair, so a conditional absent put is the "exactly one
  * notice" guard. Fan-out pages through the SITES index; a document's notices are one query; a
  * site's notices one index query.
  */
+import type { Platform, RecordIndexKeys, RecordKey, StoredRecord } from "../platform/ports.js";
+import { dueIndex } from "./due.js";
 import type { RepostNotice } from "./model.js";
+import { updateRecord } from "./store.js";
 
 export const SITES_INDEX = "SITES";
 export const REPOST_DOCS_PARTITION = "REPOST_DOCS";
@@ -35,8 +40,32 @@ export function siteNoticesPartition(siteId: string): string {
   return `SITE_REPOSTS#${siteId}`;
 }
 
-export function noticeIndex(notice: Pick<RepostNotice, "siteId" | "createdAt" | "documentId">) {
-  return { gsi1pk: siteNoticesPartition(notice.siteId), gsi1sk: `${notice.createdAt}#${notice.documentId}` };
+/** A notice's index keys: its site's list (gsi1) and, while something is pending, the due index. */
+export function noticeIndex(notice: RepostNotice, writtenAt: Date): RecordIndexKeys {
+  return {
+    gsi1pk: siteNoticesPartition(notice.siteId),
+    gsi1sk: `${notice.createdAt}#${notice.documentId}`,
+    ...dueIndex(notice, writtenAt),
+  };
+}
+
+/**
+ * Read-modify-write of one notice (store.ts updateRecord) that files it again under its due time:
+ * every notice write goes through here or writes `noticeIndex` itself.
+ */
+export function updateNotice(
+  platform: Pick<Platform, "records" | "clock">,
+  key: RecordKey,
+  change: (current: RepostNotice) => RepostNotice | undefined,
+  known?: StoredRecord<RepostNotice>,
+): Promise<StoredRecord<RepostNotice> | undefined> {
+  return updateRecord<RepostNotice>(
+    platform.records,
+    key,
+    change,
+    (next) => noticeIndex(next, platform.clock.now()),
+    known,
+  );
 }
 
 export function repostDocumentKeys(documentId: string) {

@@ -1,25 +1,35 @@
 /**
- * The periodic pass over open notices (every minute locally, an EventBridge schedule in AWS):
- * reminders shortly before the deadline, overdue escalation once it has passed, re-checks of
+ * The periodic pass over notices that fall due (every minute locally, an EventBridge schedule in
+ * AWS): reminders shortly before the deadline, overdue escalation once it has passed, re-checks of
  * acknowledged pages when due, and a nudge for a retry whose queued message was lost.
+ * It reads only the notices whose due time has come, from the due index (due.ts): its cost follows
+ * what is due, not every notice stored.
  * Each step is recorded on the notice with a conditional write before its message is sent, so a
- * tick that runs twice (or concurrently) sends each reminder and escalation once.
+ * tick that runs twice (or concurrently) sends each reminder and escalation once; the write also
+ * files the notice under its next due time.
  */
 import { EVENTS_QUEUE } from "../documents/events.js";
 import type { Platform } from "../platform/ports.js";
+import {
+  DUE_INDEX,
+  DUE_SHARDS,
+  daysBetween,
+  duePartition,
+  FOLLOW_UP_DAYS,
+  STALLED_RETRY_SECONDS,
+} from "./due.js";
+import { ensureDueIndex } from "./due-rebuild.js";
 import { chinaDate } from "./fanout.js";
 import { DELIVERY_QUEUE, type DeliverMessage, sendInBatches } from "./messages.js";
 import { deadlineEnd, isOverdue, type RepostNotice } from "./model.js";
-import { noticeKeys, noticePartition, REPOST_DOCS_PARTITION, type RepostDocument } from "./records.js";
-import { updateRecord } from "./store.js";
+import { noticeKeys, updateNotice } from "./records.js";
 import type { WorkingDayCalendar } from "./working-days.js";
 
-/** How long after its deadline a document's notices are still looked at (late reposts, re-checks). */
-const FOLLOW_UP_DAYS = 60;
-/** A retry more than this late has lost its message (the chain of delays resends every 15 min). */
-const STALLED_RETRY_SECONDS = 3600;
 /** A due re-check is pushed this far ahead when queued, so a lost message is queued again then. */
 const RECHECK_RETRY_SECONDS = 3600;
+/** Where the tick keeps the earliest day whose due partitions still held something. */
+const WATERMARK_KEY = { pk: "REPOST_TICK", sk: "due-watermark" } as const;
+const DAY_MS = 86_400_000;
 
 export interface RepostOverdueEvent {
   readonly type: "repost.overdue";
@@ -54,123 +64,165 @@ export class RepostTick {
   async run(): Promise<TickResult> {
     const { records } = this.#platform;
     const now = this.#platform.clock.now();
-    const today = chinaDate(now);
-    // Reminders go out from the working day before the deadline.
-    const remindFrom = (deadline: string) => this.#calendar.addWorkingDays(today, 1).date >= deadline;
+    const today = now.toISOString().slice(0, 10);
     const result = { reminded: 0, overdue: 0, rechecked: 0, resumed: 0 };
-    const retryCheckAt = new Date(now.getTime() + RECHECK_RETRY_SECONDS * 1000).toISOString();
-    let cursor: string | undefined;
-    do {
-      const docs = await records.query<RepostDocument>(REPOST_DOCS_PARTITION, { cursor, limit: 100 });
-      cursor = docs.cursor;
-      for (const doc of docs.items) {
-        if (now.getTime() > deadlineEnd(doc.data.deadline) + FOLLOW_UP_DAYS * 86_400_000) continue;
-        let page: string | undefined;
+    // Notices stored before the due index existed are filed in it once (due-rebuild.ts).
+    await ensureDueIndex(this.#platform, this.#calendar);
+    const stored = await records.get<{ day: string }>(WATERMARK_KEY);
+    // Without a watermark (the first tick), look back as far as anything can still be due.
+    const from =
+      stored?.data.day ?? new Date(now.getTime() - (FOLLOW_UP_DAYS + 40) * DAY_MS).toISOString().slice(0, 10);
+    // Due keys sort as "<time>#<notice id>": everything up to now.
+    const until = `${now.toISOString()}#\uffff`;
+    let earliestLeft: string | undefined;
+    for (const day of daysBetween(from, today)) {
+      for (let shard = 0; shard < DUE_SHARDS; shard++) {
+        let cursor: string | undefined;
         do {
-          const notices = await records.query<RepostNotice>(noticePartition(doc.data.documentId), {
-            cursor: page,
+          const page = await records.query<RepostNotice>(duePartition(day, shard), {
+            index: DUE_INDEX,
+            until,
+            cursor,
             limit: 500,
           });
-          page = notices.cursor;
-          const events: { body: string }[] = [];
-          const escalated: RepostNotice[] = [];
-          const work: { body: string }[] = [];
-          for (const { data: n } of notices.items) {
-            if (
-              !n.ack &&
-              !n.reminderSentAt &&
-              n.delivery.state === "delivered" &&
-              now.getTime() <= deadlineEnd(n.deadline) &&
-              remindFrom(n.deadline)
-            ) {
-              if (
-                await this.#mark(n, (x) =>
-                  x.reminderSentAt ? undefined : { ...x, reminderSentAt: now.toISOString() },
-                )
-              ) {
-                work.push({ body: JSON.stringify({ type: "repost.remind", noticeId: n.id }) });
-                result.reminded += 1;
-              }
-            }
-            if (!n.overdueAt && isOverdue(n, now)) {
-              if (
-                await this.#mark(n, (x) =>
-                  x.overdueAt || !isOverdue(x, now) ? undefined : { ...x, overdueAt: now.toISOString() },
-                )
-              ) {
-                const event: RepostOverdueEvent = {
-                  type: "repost.overdue",
-                  noticeId: n.id,
-                  documentId: n.documentId,
-                  siteId: n.siteId,
-                  siteName: n.site.name,
-                  region: n.site.region,
-                  deadline: n.deadline,
-                  at: now.toISOString(),
-                };
-                events.push({ body: JSON.stringify(event) });
-                escalated.push(n);
-                result.overdue += 1;
-              }
-            }
-            const next = n.verification?.nextCheckAt;
-            if (n.ack && next && Date.parse(next) <= now.getTime()) {
-              if (
-                await this.#mark(n, (x) =>
-                  x.verification?.nextCheckAt === next
-                    ? { ...x, verification: { ...x.verification, nextCheckAt: retryCheckAt } }
-                    : undefined,
-                )
-              ) {
-                work.push({ body: JSON.stringify({ type: "repost.verify", noticeId: n.id }) });
-                result.rechecked += 1;
-              }
-            }
-            const due = n.delivery.nextAttemptAt;
-            if (
-              n.delivery.state === "retrying" &&
-              !n.delivery.lease &&
-              due &&
-              now.getTime() - Date.parse(due) > STALLED_RETRY_SECONDS * 1000
-            ) {
-              const message: DeliverMessage = {
-                type: "repost.deliver",
-                noticeId: n.id,
-                attempt: n.delivery.attempts + 1,
-              };
-              work.push({ body: JSON.stringify(message) });
-              result.resumed += 1;
-            }
-          }
-          await sendInBatches(this.#platform.queues, DELIVERY_QUEUE, work);
-          try {
-            await sendInBatches(this.#platform.queues, EVENTS_QUEUE, events);
-          } catch (error) {
-            // Unmark, so that the next tick escalates them again rather than never.
-            const at = now.toISOString();
-            for (const n of escalated) {
-              await this.#mark(n, (x) => (x.overdueAt === at ? { ...x, overdueAt: null } : undefined));
-            }
-            throw error;
-          }
-        } while (page);
+          cursor = page.cursor;
+          if (page.items.length > 0 && (earliestLeft === undefined || day < earliestLeft)) earliestLeft = day;
+          await this.#handle(
+            page.items.map((item) => item.data),
+            now,
+            result,
+          );
+        } while (cursor);
       }
-    } while (cursor);
+    }
+    // Next time, start at the earliest day that held something (it may still), a day back at least:
+    // a notice written just before midnight by a slower clock lands in the day before.
+    const yesterday = new Date(now.getTime() - DAY_MS).toISOString().slice(0, 10);
+    const next = earliestLeft !== undefined && earliestLeft < yesterday ? earliestLeft : yesterday;
+    if (stored?.data.day !== next) {
+      await records
+        .put(
+          { ...WATERMARK_KEY, data: { day: next } },
+          stored ? { kind: "version", version: stored.version } : { kind: "absent" },
+        )
+        .catch(() => undefined); // another tick moved it; either value is safe
+    }
     return result;
   }
 
-  /** Conditional update of one notice; true when this call changed it. */
+  /** The due notices of one page: what each needs, recorded, then sent. */
+  async #handle(notices: readonly RepostNotice[], now: Date, result: Record<keyof TickResult, number>) {
+    const retryCheckAt = new Date(now.getTime() + RECHECK_RETRY_SECONDS * 1000).toISOString();
+    const events: { body: string }[] = [];
+    const escalated: RepostNotice[] = [];
+    const work: { body: string }[] = [];
+    for (const n of notices) {
+      const due = workDue(n, now, this.#calendar);
+      if (due.remind) {
+        if (
+          await this.#mark(n, (x) =>
+            x.reminderSentAt ? undefined : { ...x, reminderSentAt: now.toISOString() },
+          )
+        ) {
+          work.push({ body: JSON.stringify({ type: "repost.remind", noticeId: n.id }) });
+          result.reminded += 1;
+        }
+      }
+      if (due.overdue) {
+        if (
+          await this.#mark(n, (x) =>
+            x.overdueAt || !isOverdue(x, now) ? undefined : { ...x, overdueAt: now.toISOString() },
+          )
+        ) {
+          const event: RepostOverdueEvent = {
+            type: "repost.overdue",
+            noticeId: n.id,
+            documentId: n.documentId,
+            siteId: n.siteId,
+            siteName: n.site.name,
+            region: n.site.region,
+            deadline: n.deadline,
+            at: now.toISOString(),
+          };
+          events.push({ body: JSON.stringify(event) });
+          escalated.push(n);
+          result.overdue += 1;
+        }
+      }
+      const next = n.verification?.nextCheckAt;
+      if (due.recheck) {
+        if (
+          await this.#mark(n, (x) =>
+            x.verification && next && x.verification.nextCheckAt === next
+              ? { ...x, verification: { ...x.verification, nextCheckAt: retryCheckAt } }
+              : undefined,
+          )
+        ) {
+          work.push({ body: JSON.stringify({ type: "repost.verify", noticeId: n.id }) });
+          result.rechecked += 1;
+        }
+      }
+      if (due.resume) {
+        const message: DeliverMessage = {
+          type: "repost.deliver",
+          noticeId: n.id,
+          attempt: n.delivery.attempts + 1,
+        };
+        work.push({ body: JSON.stringify(message) });
+        result.resumed += 1;
+      }
+    }
+    await sendInBatches(this.#platform.queues, DELIVERY_QUEUE, work);
+    try {
+      await sendInBatches(this.#platform.queues, EVENTS_QUEUE, events);
+    } catch (error) {
+      // Unmark, so that the next tick escalates them again rather than never.
+      const at = now.toISOString();
+      for (const n of escalated) {
+        await this.#mark(n, (x) => (x.overdueAt === at ? { ...x, overdueAt: null } : undefined));
+      }
+      throw error;
+    }
+  }
+
+  /** Conditional update of one notice (and its due keys); true when this call changed it. */
   async #mark(notice: RepostNotice, change: (n: RepostNotice) => RepostNotice | undefined): Promise<boolean> {
     let changed = false;
-    await updateRecord<RepostNotice>(
-      this.#platform.records,
-      noticeKeys(notice.documentId, notice.siteId),
-      (n) => {
-        const next = change(n);
-        changed = next !== undefined;
-        return next;
-      },
-    );
+    await updateNotice(this.#platform, noticeKeys(notice.documentId, notice.siteId), (n) => {
+      const next = change(n);
+      changed = next !== undefined;
+      return next;
+    });
     return changed;
   }
+}
+
+/** What the tick does for a notice at `now`: the conditions its due time (due.ts) must foresee. */
+export function workDue(
+  n: RepostNotice,
+  now: Date,
+  calendar: WorkingDayCalendar,
+): { remind: boolean; overdue: boolean; recheck: boolean; resume: boolean } {
+  const t = now.getTime();
+  const end = deadlineEnd(n.deadline);
+  if (t > end + FOLLOW_UP_DAYS * DAY_MS)
+    return { remind: false, overdue: false, recheck: false, resume: false };
+  const next = n.verification?.nextCheckAt;
+  const retry = n.delivery.nextAttemptAt;
+  return {
+    // Reminders go out from the working day before the deadline.
+    remind:
+      !n.ack &&
+      !n.reminderSentAt &&
+      n.delivery.state === "delivered" &&
+      t <= end &&
+      calendar.addWorkingDays(chinaDate(now), 1).date >= n.deadline,
+    overdue: !n.overdueAt && isOverdue(n, now),
+    recheck: !!n.ack && !!next && Date.parse(next) <= t,
+    resume:
+      n.delivery.state === "retrying" &&
+      !n.delivery.lease &&
+      !!retry &&
+      t - Date.parse(retry) > STALLED_RETRY_SECONDS * 1000,
+  };
 }

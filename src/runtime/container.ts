@@ -10,6 +10,7 @@ import { OidcSignIn } from "../console/oidc.js";
 import { DocumentIntake } from "../documents/intake.js";
 import { editionSettingsFrom } from "../editions/model.js";
 import { parseNumberingStart } from "../editions/numbering.js";
+import type { PublicationSealer } from "../editions/publish.js";
 import { EditionService } from "../editions/service.js";
 import { ApiGatewayAuthenticator, type Authenticator, EditorTokenAuthenticator } from "../http/auth.js";
 import type { BlobStore, Platform } from "../platform/ports.js";
@@ -19,6 +20,9 @@ import { createReposts, type Reposts } from "../reposts/module.js";
 import { createSqsDeliverySender } from "../reposts/sqs-sender.js";
 import { createSearchIndex } from "../search/factory.js";
 import type { SearchIndex } from "../search/ports.js";
+import type { SigningKey } from "../signing/key.js";
+import { loadOrCreateLocalKey } from "../signing/local-key.js";
+import { createSealer } from "../signing/seal.js";
 import { DocumentStatuses } from "../status/service.js";
 
 /** Everything the handlers need, wired once per process (per Lambda container). */
@@ -33,6 +37,8 @@ export interface Container {
   /** Where published files are copied for CloudFront (AWS); undefined locally (served by the app). */
   readonly siteFiles: BlobStore | undefined;
   readonly statuses: DocumentStatuses;
+  /** Signs publications and the log's checkpoints (embedded mode; the publisher Lambda in AWS). */
+  readonly seal: PublicationSealer | undefined;
   /** Public search over published documents and the archive (opened on first use). */
   readonly search: SearchIndex;
   /** Site registry, fan-out, delivery, acknowledgements (issue 4). */
@@ -62,6 +68,8 @@ export function createContainer(
     readonly logger?: Logger;
     /** The site store CloudFront serves published files from (AWS: the site bucket). */
     readonly siteFiles?: BlobStore | undefined;
+    /** The signing key (embedded mode); default the one in the data directory, made at first start. */
+    readonly signingKey?: SigningKey | undefined;
     /** Archive direct-upload URLs (AWS: S3 presigned); embedded mode defaults to the app's own. */
     readonly uploads?: UploadUrls | undefined;
   } = {},
@@ -84,6 +92,18 @@ export function createContainer(
     docxReader: () => import("../documents/docx.js"),
   });
   const siteGazette = { ...config.gazette, baseUrl: config.baseUrl };
+  // Embedded mode: the key is generated into the data directory at first start.
+  const seal =
+    config.mode === "embedded"
+      ? createSealer({
+          key: options.signingKey ?? loadOrCreateLocalKey(config.dataDir),
+          records: platform.records,
+          subject: config.gazette,
+          baseUrl: config.baseUrl,
+          certificatePem: config.signing.certificatePem,
+          now: () => platform.clock.now(),
+        })
+      : undefined;
   const editions = new EditionService({
     platform,
     settings: {
@@ -91,6 +111,7 @@ export function createContainer(
       continueFrom: parseNumberingStart(config.continueFrom),
     },
     render: createEditionRenderer(siteGazette),
+    seal,
   });
   const statuses = new DocumentStatuses(platform);
   const search = createSearchIndex(config);
@@ -107,6 +128,7 @@ export function createContainer(
       requireSiteCopy: options.siteFiles !== undefined,
     }),
     siteFiles: options.siteFiles,
+    seal,
     statuses,
     search,
     archive: createArchive({

@@ -136,6 +136,12 @@ async function startLocked(
       relayOutbox(platform).catch((error) =>
         container.logger.error("Relaying the outbox failed", { error: error as Error }),
       ),
+      // Status changes logged since the last publication get a signed checkpoint.
+      container.seal
+        ?.signCheckpoint()
+        .catch((error) =>
+          container.logger.error("Signing the log's checkpoint failed", { error: error as Error }),
+        ),
     ]);
   };
   resume();

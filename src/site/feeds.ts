@@ -2,7 +2,7 @@
  * Atom 1.0 feeds (RFC 4287) and the sitemap (sitemaps.org 0.9), written by hand with every piece
  * of text escaped by xml.ts. Pure functions: the caller chooses which editions and documents go in.
  */
-import { chineseDate, citation, editionLabelFull, rfc3339 } from "./format.js";
+import { bookTitle, chineseDate, citation, editionLabelFull, rfc3339 } from "./format.js";
 import type { DocumentFeedEntry, EditionSiteInput, EditionSummary, SiteGazette } from "./model.js";
 import {
   absoluteUrl,
@@ -120,7 +120,7 @@ function editionEntry(gazette: SiteGazette, summary: EditionSummary): string {
   const toc = summary.sections
     .map(
       (s) =>
-        `${s.name}：${s.documents.map((d) => `《${d.title}》${d.docNumber ? `（${d.docNumber}）` : ""}`).join("、")}`,
+        `${s.name}：${s.documents.map((d) => `${bookTitle(d.title)}${d.docNumber ? `（${d.docNumber}）` : ""}`).join("、")}`,
     )
     .join("；");
   const lines = [
@@ -202,7 +202,7 @@ function statusSentence(entry: DocumentFeedEntry): string {
       : { 已修改: "修改", 已废止: "废止", 失效: "失效" }[status.status];
   const when = status.changedAt ? `${chineseDate(status.changedAt)}` : "";
   const by = status.changedBy
-    ? `被《${status.changedBy.title}》${status.changedBy.docNumber ? `（${status.changedBy.docNumber}）` : ""}`
+    ? `被${bookTitle(status.changedBy.title)}${status.changedBy.docNumber ? `（${status.changedBy.docNumber}）` : ""}`
     : "";
   return `效力状态：${status.status}${when || by ? `（${when}${by}${verb}）` : ""}`;
 }

@@ -60,3 +60,12 @@ export function fileSize(bytes: number): string {
   if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
+
+/**
+ * A title between book-title marks as Chinese is printed: 《…》, and a title that already quotes
+ * one (an interpretation 《关于…的通知》政策解读) gets the inner marks as 〈〉 (GB/T 15834 §4.15),
+ * never 《《…》…》.
+ */
+export function bookTitle(title: string): string {
+  return `《${title.replace(/《/g, "〈").replace(/》/g, "〉")}》`;
+}

@@ -12,7 +12,15 @@ export {
   summarizeEdition,
   tagUri,
 } from "./feeds.js";
-export { chineseDate, citation, editionLabel, editionLabelFull, fileSize, pageLabel } from "./format.js";
+export {
+  bookTitle,
+  chineseDate,
+  citation,
+  editionLabel,
+  editionLabelFull,
+  fileSize,
+  pageLabel,
+} from "./format.js";
 export type {
   DocumentFeedEntry,
   DocumentLink,
@@ -25,12 +33,16 @@ export type {
   SiteGazette,
 } from "./model.js";
 export {
+  ARCHIVE_PAGE_SIZE,
+  type ArchivePage,
+  archivePageHref,
   createSiteRenderer,
   findTemplatesDir,
   type LatestEdition,
   renderEditionSite,
   renderHomePage,
   renderNotFoundPage,
+  renderSitePage,
   type SiteRenderer,
 } from "./render.js";
 export * from "./urls.js";

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import Handlebars from "handlebars";
 import type { GazetteSettings } from "../config.js";
-import type { DocumentPlacement, EditionRenderInput } from "../editions/render-model.js";
+import type { DocumentPlacement, EditionInfo, EditionRenderInput } from "../editions/render-model.js";
 import { editionLabel } from "./format.js";
 import type {
   DocumentStatusView,
@@ -114,25 +114,88 @@ function withPdf(latest: LatestEdition) {
   return editionView(latest.edition, latest.placements, latest.urls, latest.pdfSizes, latest.status);
 }
 
-/** The home page (site path index.html). */
+/** Earlier editions shown on one page of the home page's 往期 list. */
+export const ARCHIVE_PAGE_SIZE = 24;
+
+/** One page of the 往期 list: the editions on it and where it stands among the pages. */
+export interface ArchivePage {
+  readonly editions: readonly { readonly edition: EditionInfo }[];
+  /** From 1. */
+  readonly page: number;
+  readonly pages: number;
+}
+
+/** Site-relative link of a page of the 往期 list: "/#archive" for the first, "/?page=N#archive" after. */
+export function archivePageHref(page: number): string {
+  return page <= 1 ? "/#archive" : `/?page=${page}#archive`;
+}
+
+/**
+ * The home page (site path index.html). `editions` are every published edition (the latest is
+ * left out of 往期); `archive` is instead one page of the earlier editions, for a gazette with
+ * more than fit on one page (then ?page=N gives the others, with links between them).
+ */
 export function renderHomePage(
   input: {
     readonly gazette: GazetteSettings & { readonly baseUrl?: string };
     readonly editions?: readonly EditionSummary[] | undefined;
+    readonly archive?: ArchivePage | undefined;
     readonly latest?: LatestEdition | undefined;
   },
   templatesDir = findTemplatesDir(),
 ): string {
   const t = templates(templatesDir);
   const latestId = input.latest?.edition.edition.id;
-  const earlier = (input.editions ?? []).filter((e) => e.edition.id !== latestId);
+  const earlier = input.archive?.editions ?? (input.editions ?? []).filter((e) => e.edition.id !== latestId);
+  const current = input.archive?.page ?? 1;
+  const pages = input.archive?.pages ?? 1;
+  const pager =
+    pages > 1
+      ? {
+          page: current,
+          pages,
+          newer: current > 1 ? archivePageHref(current - 1) : null,
+          older: current < pages ? archivePageHref(current + 1) : null,
+          links: Array.from({ length: pages }, (_, i) => ({
+            page: i + 1,
+            href: archivePageHref(i + 1),
+            current: i + 1 === current,
+          })),
+        }
+      : null;
   return page(
     t,
     input.gazette,
     t.home,
-    { title: "首页", path: HOME_PATH, description: `${input.gazette.name}：历期公报及所载文件。` },
-    { latest: input.latest ? withPdf(input.latest) : null, archive: archiveView(earlier) },
+    {
+      title: current > 1 ? `往期（第${current}页）` : "首页",
+      path: current > 1 ? undefined : HOME_PATH,
+      description: `${input.gazette.name}：历期公报及所载文件。`,
+    },
+    {
+      latest: input.latest ? withPdf(input.latest) : null,
+      later: current > 1,
+      archive: archiveView(earlier),
+      pager,
+    },
   );
+}
+
+/** A page of the site around HTML made elsewhere (e.g. the compliance report): the same layout. */
+export function renderSitePage(
+  gazette: GazetteSettings & { readonly baseUrl?: string },
+  meta: { readonly title: string; readonly description?: string | undefined; readonly noindex?: boolean },
+  contentHtml: string,
+  templatesDir = findTemplatesDir(),
+): string {
+  const t = templates(templatesDir);
+  return t.layout({
+    title: meta.title,
+    description: meta.description,
+    noindex: meta.noindex === true,
+    gazette,
+    content: contentHtml,
+  });
 }
 
 /** The not-found page (site path 404.html). */

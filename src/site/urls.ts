@@ -9,6 +9,7 @@
  *   /feeds/editions.atom               Atom feed of editions
  *   /feeds/documents.atom              Atom feed of documents (with their validity status)
  *   /sitemap.xml                       every page above
+ *   /robots.txt, /favicon.svg          crawl rules (pointing at the sitemap); the site's icon
  *   /404.html                          not-found page
  *
  * Why files and not directories (`/editions/2024/12/`): the site is static objects in a bucket

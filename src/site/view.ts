@@ -4,7 +4,12 @@
  */
 import { type Attachment, type Block, hasAttachmentNote, runInHeading } from "../documents/blocks.js";
 import { DISCLOSURE_LABELS } from "../documents/model.js";
-import type { DocumentPlacement, EditionRenderInput, RenderDocument } from "../editions/render-model.js";
+import type {
+  DocumentPlacement,
+  EditionInfo,
+  EditionRenderInput,
+  RenderDocument,
+} from "../editions/render-model.js";
 import { chineseDate, citation, editionLabel, editionLabelFull, fileSize, pageLabel } from "./format.js";
 import type {
   DocumentLink,
@@ -12,7 +17,6 @@ import type {
   EditionPdfSizes,
   EditionPdfUrls,
   EditionSiteInput,
-  EditionSummary,
 } from "./model.js";
 import { documentPath, editionPath, href } from "./urls.js";
 
@@ -327,7 +331,7 @@ export interface ArchiveYearView {
 }
 
 /** Earlier editions grouped by year, newest first. */
-export function archiveView(editions: readonly EditionSummary[]): ArchiveYearView[] {
+export function archiveView(editions: readonly { readonly edition: EditionInfo }[]): ArchiveYearView[] {
   const sorted = [...editions].sort(
     (a, b) => b.edition.year - a.edition.year || b.edition.issue - a.edition.issue,
   );

@@ -7,6 +7,7 @@ import { ConditionFailedError } from "../platform/errors.js";
 import type { NewRecord, Platform, RecordStore, StoredRecord } from "../platform/ports.js";
 import type { DocumentLink, DocumentStatusView } from "../site/model.js";
 import { documentPath, href } from "../site/urls.js";
+import { TransparencyLog } from "../transparency/log.js";
 import {
   type ChangeKind,
   changeKeys,
@@ -189,7 +190,18 @@ export class DocumentStatuses {
   }
 
   private async recordChange(change: StatusChange): Promise<boolean> {
-    return putOnce(this.platform.records, { ...changeKeys(change), data: change });
+    const added = await putOnce(this.platform.records, { ...changeKeys(change), data: change });
+    // Into the public log too (idempotent: a repeated change is one entry).
+    await new TransparencyLog({ records: this.platform.records, origin: "" }).append({
+      type: "document.status",
+      document: change.targetId,
+      at: change.publishedAt,
+      kind: change.kind,
+      source: change.sourceId,
+      sourceEdition: change.sourceEditionId,
+      reference: change.reference,
+    });
+    return added;
   }
 
   private async resolveReference(reference: PendingReference): Promise<number> {

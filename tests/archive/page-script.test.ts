@@ -5,21 +5,23 @@ import { pageText } from "../../src/archive/ocr/hocr.js";
 import { readPage } from "../../src/archive/ocr/page.js";
 import { inkCrop, rasterisePdf, SAMPLE_LINES_SIMPLIFIED, syntheticPdf } from "../../src/archive/synthetic.js";
 
-// The page's script when its glyphs do not tell (an aged Traditional copy, whose strokes run
-// together, measured in between): the trial reading of a few sample lines decided it alone.
+// The script of a vertical page whose glyphs do not tell (an aged Traditional copy, whose strokes
+// run together, measured in between): the trial reading of a few sample columns decided it alone.
 
 /**
  * An engine standing in for Tesseract: each model reads every line as the same words in its own
- * script, surer of them the more of the page it sees in one script. On the few lines of the
- * trial sample the Simplified model is the surer; on the whole page the Traditional one.
+ * script, surer of them the more of the page it sees in one script. On the few columns of the
+ * trial sample (the first image it is given) the Simplified model is the surer; on the whole
+ * page (relaid as more lines: a taller image) the Traditional one.
  */
 class SampleMisleadsEngine implements OcrEngine {
   readonly name = "sample-misleads";
-  constructor(private readonly pageHeight: number) {}
+  private sample = 0;
 
   async recognize(png: Uint8Array, options: OcrOptions): Promise<OcrResult> {
     const image = decodeImage(png);
-    const whole = image.height >= this.pageHeight * 0.7;
+    this.sample ||= image.height;
+    const whole = image.height >= this.sample * 1.5;
     const text = options.script === "tra" ? "這個國家的規定" : "这个国家的规定";
     const confidence = (options.script === "tra") === whole ? 95 : 80;
     const lines = Array.from({ length: 4 }, (_, i) => {
@@ -35,15 +37,19 @@ class SampleMisleadsEngine implements OcrEngine {
 }
 
 describe("deciding a page's script when its glyphs do not tell", () => {
-  it("lets the whole page read with both scripts' models decide, not the trial sample's few lines", async () => {
-    // Prepare: a page of sixteen lines (the trial sample is a third of it) and an engine whose
-    // Traditional model is surer on the whole page but not on the sample.
-    const lines = [...SAMPLE_LINES_SIMPLIFIED, ...SAMPLE_LINES_SIMPLIFIED].slice(0, 16);
-    const page: GreyImage = inkCrop(rasterisePdf(await syntheticPdf([{ lines, size: 12 }])), 40);
-    const engine = new SampleMisleadsEngine(page.height);
+  it("lets a vertical page read whole with both scripts' models decide, not the trial sample's few columns", async () => {
+    // Prepare: a vertical page of twenty columns (the trial sample takes about eight) and an
+    // engine whose Traditional model is surer on the whole page but not on the sample.
+    const lines = [...SAMPLE_LINES_SIMPLIFIED, ...SAMPLE_LINES_SIMPLIFIED].slice(0, 20);
+    const page: GreyImage = inkCrop(
+      rasterisePdf(await syntheticPdf([{ lines, size: 12, vertical: true, traditional: true }])),
+      40,
+    );
+    const engine = new SampleMisleadsEngine();
     // Act
     const reading = await readPage(page, engine, { script: "auto" });
     // Assess
+    expect(reading.vertical).toBe(true);
     expect(reading.glyphs?.twoForms ?? 0).toBeLessThan(30);
     expect(reading.script).toBe("tra");
     expect(reading.text.replace(/\s/g, "")).toContain("這個國家的規定");

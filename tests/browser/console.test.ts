@@ -323,6 +323,10 @@ describe("the console in Chromium (390 px, axe-core on every page)", () => {
       await page.evaluate(() => (document.querySelector("figure img") as HTMLImageElement).naturalWidth),
     ).toBe(100);
 
+    // Act: the box over the word OCR read as 办怯 leads to the title field, without script
+    await page.click("a.hitbox >> nth=3");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("r-title");
+
     // Act: an impossible date
     await page.fill("#r-title", "四川省森林防火办法");
     await page.fill("#r-issuers", "四川省人民政府");

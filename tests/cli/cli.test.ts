@@ -56,7 +56,10 @@ describe("gazette CLI", () => {
     expect(await run(["edition", "place", id!, "--accepted"], placed.io, env)).toBe(0);
     expect(await run(["edition", "preview", id!], preview.io, env)).toBe(0);
     expect(await run(["edition", "publish", id!], published.io, env)).toBe(0);
-    expect(placed.out.at(-1)).toMatch(/document\(s\) placed/);
+    // The count is what the contents show: 解读 are entries of their own.
+    expect(placed.out.at(-1)).toMatch(
+      /^7 document\(s\) and 1 interpretation\(s\) placed in edition \d+: 8 entries in its contents$/,
+    );
     expect(preview.out.at(-1)).toMatch(/^\d+ page\(s\)$/);
     const pdfUrl = published.out.find((l) => l.startsWith("PDF:"))?.split(/\s+/)[1];
     const pdf = await fetch(pdfUrl!);

@@ -70,6 +70,42 @@ describe("console: archive review", () => {
     expect(image.headers.get("content-type")).toBe("image/png");
   });
 
+  test("the OCR'd title is boxed on the page image where it was read, and the box leads to the title field, also after the correction", async () => {
+    // Prepare: the page's hOCR has the title's four words on one line at y 200–240 of 2000
+    const boxes = (html: string) =>
+      [
+        ...html.matchAll(
+          /<a class="hitbox" href="#([^"]+)" aria-label="([^"]+)" style="left:([\d.]+)%;top:([\d.]+)%;width:([\d.]+)%;height:([\d.]+)%"/g,
+        ),
+      ].map((m) => ({
+        field: m[1],
+        label: m[2],
+        left: Number(m[3]),
+        top: Number(m[4]),
+        width: Number(m[5]),
+        height: Number(m[6]),
+      }));
+    const page = await (await reviewer.get(`/console/archive/items/${itemId}`)).text();
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
+    const version = /name="version" value="(\d+)"/.exec(page)![1]!;
+
+    // Act
+    const before = boxes(page);
+    await reviewer.post(`/console/archive/items/${itemId}`, correction(csrf, version));
+    const after = boxes(await (await reviewer.get(`/console/archive/items/${itemId}`)).text());
+
+    // Assess
+    expect(before.map((b) => [b.field, b.left, b.top, b.width, b.height])).toEqual([
+      ["r-title", 10, 10, 20, 2],
+      ["r-title", 30, 10, 20, 2],
+      ["r-title", 50, 10, 20, 2],
+      ["r-title", 70, 10, 20, 2],
+    ]);
+    expect(before[3]!.label).toContain("标题（办怯）");
+    expect(page).toContain('id="r-title"');
+    expect(after).toEqual(before);
+  });
+
   test("an impossible date is refused beside the date field and nothing is saved; the fixed correction is accepted with who and when", async () => {
     // Prepare
     const page = await (await reviewer.get(`/console/archive/items/${itemId}`)).text();

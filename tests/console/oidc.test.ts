@@ -326,11 +326,21 @@ describe("console sign-in through the user pool's hosted sign-in (OIDC)", () => 
       role: "editor",
       password,
     });
+    const registered = await app.container.reposts.registry.register({
+      name: "成都市人民政府网站",
+      level: "city",
+      region: "510100",
+      delivery: {
+        type: "sqs",
+        queueUrl: "https://sqs.cn-north-1.amazonaws.com.cn/123456789012/gazette-repost-chengdu",
+      },
+    });
     const site = await browser.post("/console/accounts", {
       _csrf: csrf!,
       username: "chengdu",
       displayName: "成都市政府网站",
       role: "site",
+      site: registered.id,
       password,
     });
 

@@ -199,6 +199,54 @@ describe("console: sites, compliance and the site portal", () => {
     });
   });
 
+  test("a site's staff sign in to the portal with an account of that site; a wrong password, a console account or a disabled site is refused", async () => {
+    // Prepare: an administrator gives the site's staff an account
+    const { id } = await register("成都市人民政府网站", "510100", "/hook");
+    const accountsCsrf = await admin.csrfOf("/console/accounts");
+    const account = (fields: Record<string, string>) =>
+      admin.post("/console/accounts", {
+        _csrf: accountsCsrf,
+        displayName: "刘网管",
+        password: "site staff password",
+        ...fields,
+      });
+    const noSite = await account({ username: "liu", role: "site", site: "" });
+    const created = await account({ username: "liu", role: "site", site: id });
+    const portalAccount = async (username: string, password: string) => {
+      const browser = new ConsoleBrowser(app);
+      const html = await (await browser.get("/portal/sign-in")).text();
+      const c = /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+      return { browser, res: await browser.post("/portal/sign-in", { _csrf: c, username, password }) };
+    };
+
+    // Act
+    const signedIn = await portalAccount("liu", "site staff password");
+    const notices = await signedIn.browser.get("/portal/");
+    const wrong = await portalAccount("liu", "not the password");
+    const editor = await portalAccount("zhang", PASSWORD);
+    await admin.post(`/console/sites/${id}/disable`, { _csrf: csrf, reason: "网站改版" });
+    const disabled = await portalAccount("liu", "site staff password");
+
+    // Assess
+    expect(noSite.status).toBe(400);
+    expect(await noSite.text()).toMatch(/id="a-site-error"|须选择所属网站/);
+    expect(created.status).toBe(200);
+    expect(await created.text()).toContain("下级网站（成都市人民政府网站）");
+    expect(signedIn.res.status).toBe(303);
+    expect(notices.status).toBe(200);
+    expect(await notices.text()).toContain("成都市人民政府网站");
+    expect(wrong.res.status).toBe(400);
+    expect(await wrong.res.text()).toContain("用户名或密码不正确");
+    expect(editor.res.status).toBe(400);
+    expect(disabled.res.status).toBe(403);
+    const log = (await app.container.console!.audit.page({ limit: 30 })).items.filter(
+      (e) => e.action === "portal.sign-in",
+    );
+    expect(log.map((e) => `${e.actor} ${e.outcome}`)).toEqual(
+      expect.arrayContaining([`site:${id}:liu ok`, "liu refused", "zhang refused"]),
+    );
+  });
+
   test("a site signs in with its token, sees its notice with the deadline in working days, acknowledges, and sees why verification failed, then that it passed", async () => {
     // Prepare
     const { token } = await register("成都市人民政府网站", "510100", "/hook");

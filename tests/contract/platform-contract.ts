@@ -348,6 +348,71 @@ export function describePlatformContract(name: string, setup: () => Promise<Cont
         expect(allDescending.items.map((r) => r.data)).toEqual(["doc#3", "doc#2", "doc#1", "doc#4"]);
       });
 
+      it("gsi2 is sparse: only records written with gsi2 keys are in it, and a write without them takes a record out", async () => {
+        // Prepare
+        const gsi2pk = key("due-day");
+        const put = (sk: string, gsi2sk?: string) =>
+          records().put({
+            pk: key(`due-item-${sk}`),
+            sk,
+            data: sk,
+            index: { gsi1pk: key("due-list"), gsi1sk: sk, ...(gsi2sk ? { gsi2pk, gsi2sk } : {}) },
+          });
+        await put("a", "2025-01-02T00:00:00.000Z#a");
+        await put("b", "2025-01-01T00:00:00.000Z#b");
+        await put("c");
+        await put("d", "2025-01-03T00:00:00.000Z#d");
+
+        // Act: d is due no more
+        await put("d");
+        const due = await records().query(gsi2pk, { index: "gsi2" });
+        const listed = await records().query(key("due-list"), { index: "gsi1" });
+
+        // Assess
+        expect(due.items.map((r) => r.data)).toEqual(["b", "a"]);
+        expect(due.items[0]?.index).toEqual({
+          gsi1pk: key("due-list"),
+          gsi1sk: "b",
+          gsi2pk,
+          gsi2sk: "2025-01-01T00:00:00.000Z#b",
+        });
+        expect(listed.items.map((r) => r.data)).toEqual(["a", "b", "c", "d"]);
+      });
+
+      it("query with until returns sort keys at or before it, on the table and on an index, with cursors", async () => {
+        // Prepare
+        const pk = key("until");
+        const gsi2pk = key("until-due");
+        for (const [i, time] of ["01", "02", "03", "04", "05"].entries()) {
+          await records().put({
+            pk,
+            sk: `2025-01-${time}`,
+            data: i,
+            index: { gsi1pk: key("until-list"), gsi1sk: time, gsi2pk, gsi2sk: `2025-01-${time}#n${i}` },
+          });
+        }
+
+        // Act
+        const table = await records().query(pk, { until: "2025-01-03" });
+        const first = await records().query(gsi2pk, { index: "gsi2", until: "2025-01-04#\uffff", limit: 2 });
+        const rest = await records().query(gsi2pk, {
+          index: "gsi2",
+          until: "2025-01-04#\uffff",
+          limit: 2,
+          cursor: first.cursor,
+        });
+
+        // Assess
+        expect(table.items.map((r) => r.sk)).toEqual(["2025-01-01", "2025-01-02", "2025-01-03"]);
+        expect(first.items.map((r) => r.data)).toEqual([0, 1]);
+        expect(rest.items.map((r) => r.data)).toEqual([2, 3]);
+        const after = rest.cursor
+          ? await records().query(gsi2pk, { index: "gsi2", until: "2025-01-04#\uffff", cursor: rest.cursor })
+          : { items: [] };
+        expect(after.items).toEqual([]);
+        await expect(records().query(pk, { until: "x", prefix: "2025" })).rejects.toThrow(/until/);
+      });
+
       for (const variant of [
         { label: "main table, ascending", index: undefined, descending: false },
         { label: "main table, descending", index: undefined, descending: true },

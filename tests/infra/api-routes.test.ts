@@ -165,7 +165,7 @@ for (const [mode, context, editorAuthorisation] of [
       );
     });
 
-    test("the only routes without an authoriser are declared public reads and site-token routes", () => {
+    test("the only routes without an authoriser are declared public reads, read-only public POSTs and site-token routes", () => {
       // Prepare
       const open = routes.filter((r) => r.authorizationType === "NONE").map((r) => r.routeKey);
       const declaredOpen = new Set(
@@ -182,10 +182,18 @@ for (const [mode, context, editorAuthorisation] of [
       expect(undeclared).toEqual([]);
       expect(open.filter((key) => !key.startsWith("GET ")).sort()).toEqual(
         deployed
-          .filter((r) => (r.access === "site" || r.access === "portal") && r.method !== "GET")
+          .filter(
+            (r) =>
+              (r.access === "site" || r.access === "portal" || (r.access === "public" && r.readOnly)) &&
+              r.method !== "GET",
+          )
           .map((r) => `${r.method} ${r.path}`)
           .sort(),
       );
+      // The one read-only public POST: verification reads its body and writes nothing.
+      expect(deployed.filter((r) => r.readOnly).map((r) => `${r.method} ${r.path}`)).toEqual([
+        "POST /api/verify",
+      ]);
     });
   });
 }

@@ -133,7 +133,7 @@ describe("GazetteStateful buckets", () => {
 });
 
 describe("GazetteStateful table", () => {
-  test("the single table has pk/sk, gsi1 (ALL), TTL expiresAt, on-demand billing, PITR, SSE and deletion protection", () => {
+  test("the single table has pk/sk, gsi1 and the sparse due index gsi2 (ALL), TTL expiresAt, on-demand billing, PITR, SSE and deletion protection", () => {
     gazette.statefulTemplate.resourceCountIs("AWS::DynamoDB::Table", 1);
     gazette.statefulTemplate.hasResource("AWS::DynamoDB::Table", {
       DeletionPolicy: "Retain",
@@ -148,6 +148,8 @@ describe("GazetteStateful table", () => {
           { AttributeName: "sk", AttributeType: "S" },
           { AttributeName: "gsi1pk", AttributeType: "S" },
           { AttributeName: "gsi1sk", AttributeType: "S" },
+          { AttributeName: "gsi2pk", AttributeType: "S" },
+          { AttributeName: "gsi2sk", AttributeType: "S" },
         ]),
         GlobalSecondaryIndexes: [
           {
@@ -155,6 +157,16 @@ describe("GazetteStateful table", () => {
             KeySchema: [
               { AttributeName: "gsi1pk", KeyType: "HASH" },
               { AttributeName: "gsi1sk", KeyType: "RANGE" },
+            ],
+            Projection: { ProjectionType: "ALL" },
+          },
+          {
+            // Sparse: only notices with work pending carry gsi2pk (src/reposts/due.ts), keyed by
+            // due day and shard, so the tick reads what is due and no partition takes every write.
+            IndexName: "gsi2",
+            KeySchema: [
+              { AttributeName: "gsi2pk", KeyType: "HASH" },
+              { AttributeName: "gsi2sk", KeyType: "RANGE" },
             ],
             Projection: { ProjectionType: "ALL" },
           },
@@ -174,7 +186,7 @@ describe("GazetteStateful table", () => {
 });
 
 describe("GazetteStateful access policies", () => {
-  test("the table policy grants explicit item actions on the table and gsi1 only", () => {
+  test("the table policy grants explicit item actions on the table, gsi1 and gsi2 only", () => {
     // Prepare
     const policyId = gazette.stateful.resolve(
       gazette.stateful.data.tableReadWritePolicy.managedPolicyArn,
@@ -190,6 +202,7 @@ describe("GazetteStateful access policies", () => {
     expect(statements).toHaveLength(1);
     expect(asArray(statements[0]?.Action).sort()).toEqual([...TABLE_READ_WRITE_ACTIONS].sort());
     expect(JSON.stringify(statements[0]?.Resource)).toContain("/index/gsi1");
+    expect(JSON.stringify(statements[0]?.Resource)).toContain("/index/gsi2");
     expect(JSON.stringify(statements)).not.toContain("*");
   });
 

@@ -112,7 +112,7 @@ function permissionsOf(service: string): string[] {
 }
 
 const TABLE = ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"].flatMap(
-  (action) => [`${action} table`, `${action} table/index/gsi1`],
+  (action) => [`${action} table`, `${action} table/index/gsi1`, `${action} table/index/gsi2`],
 );
 const send = (...queues: string[]) => queues.map((q) => `sqs:SendMessage queue:${q}`);
 const consume = (queue: string) =>

@@ -148,4 +148,27 @@ describe("compliance report", () => {
     expect(page).toContain("转载情况检查");
     expect(page).toContain("锦江区");
   });
+
+  it("is a page for a phone and a Chinese reader: viewport, <main>, level names, China time, — where nothing was sent", async () => {
+    // Prepare: the scenario; a period in which nothing was sent
+    h = createRepostsHarness({ start: Date.parse("2026-02-12T02:00:00Z") });
+    await scenario();
+
+    // Act
+    const page = await (await h.api("/api/compliance?format=html")).text();
+    const empty = await (await h.api("/api/compliance?format=html&from=2020-01-01&to=2020-01-31")).text();
+
+    // Assess
+    expect(page).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+    expect(page).toMatch(/<main[ >]/);
+    expect(page).not.toMatch(/province_dept|>county<|>city</);
+    expect(page).toContain("省级部门");
+    expect(page).toMatch(
+      /生成时间：<time datetime="[^"]+">\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}（北京时间）<\/time>/,
+    );
+    expect(page).toContain("2026年2月12日 10:00（北京时间）");
+    const totals = empty.slice(empty.indexOf("<h2>合计</h2>"), empty.indexOf("<h2>逾期"));
+    expect(totals).toContain("<td>—</td><td>—</td>");
+    expect(totals).not.toContain("%");
+  });
 });

@@ -703,11 +703,14 @@ export async function readPage(
     if (shown && shown !== script) {
       script = shown;
       reading = await readBlocks(engine, image, layout, script);
-    } else if (!shown) {
-      // The glyphs do not tell (an aged copy's strokes run together, a page of few characters):
-      // the sample's few lines decided, on a few dozen variant characters. The whole page read
-      // with the other script's models too gives far more: the reading whose words holding a
-      // character only its script has are surer wins.
+    } else if (!shown && orientation.vertical) {
+      // The glyphs of a vertical page do not tell (an aged copy's strokes run together): the
+      // trial sample decided, read through a relay made from only a few short columns. The
+      // whole page read with the other script's models too gives far more: the reading whose
+      // words holding a character only its script has are surer wins. (Not on horizontal
+      // pages: there the sample is read as printed, and on tables and formula pages, with few
+      // Han characters among digits and signs, the whole page's words misled more often than
+      // the sample did.)
       const other: Script = script === "sim" ? "tra" : "sim";
       const second = await readBlocks(engine, image, layout, other);
       const [sim, tra] = script === "sim" ? [reading, second] : [second, reading];

@@ -22,8 +22,10 @@
  *      and at most half a cell high, either two or three dots side by side or one arch
  *      (its ends clearly above or below its middle; the straight stroke 一 is not) — are turned
  *      back;
- *    - corner brackets turned (﹁ ﹂: two strokes along two adjacent sides) are turned back too;
- *    - two or three digits set small across one cell (縱中橫) are scaled to text size;
+ *    - corner brackets turned (﹁ ﹂: strokes along the top and right, or the bottom and left)
+ *      are turned back too; an upright 「 」 is left as it is;
+ *    - two or three digits set small across one cell (縱中橫), also when a digit came apart,
+ *      are scaled to text size;
  *    - anything else is centred.
  * The result tells where each slot's cell came from, so word boxes map back to the page.
  */

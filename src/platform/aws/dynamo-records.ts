@@ -36,10 +36,12 @@ export const TABLE_SCHEMA = {
   partitionKey: "pk",
   sortKey: "sk",
   gsi1: { indexName: "gsi1", partitionKey: "gsi1pk", sortKey: "gsi1sk" },
+  /** Sparse: only items with gsi2pk are in it (due work, sharded by day: see reposts/due.ts). */
+  gsi2: { indexName: "gsi2", partitionKey: "gsi2pk", sortKey: "gsi2sk" },
   ttlAttribute: "expiresAt",
 } as const;
 
-/** The table as the CDK stack creates it (on-demand, pk/sk strings, GSI "gsi1" projecting all). */
+/** The table as the CDK stack creates it (on-demand, pk/sk strings, GSIs "gsi1" and "gsi2" projecting all). */
 export function recordsTableDefinition(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,
@@ -49,6 +51,8 @@ export function recordsTableDefinition(tableName: string): CreateTableCommandInp
       { AttributeName: "sk", AttributeType: "S" },
       { AttributeName: "gsi1pk", AttributeType: "S" },
       { AttributeName: "gsi1sk", AttributeType: "S" },
+      { AttributeName: "gsi2pk", AttributeType: "S" },
+      { AttributeName: "gsi2sk", AttributeType: "S" },
     ],
     KeySchema: [
       { AttributeName: "pk", KeyType: "HASH" },
@@ -60,6 +64,14 @@ export function recordsTableDefinition(tableName: string): CreateTableCommandInp
         KeySchema: [
           { AttributeName: "gsi1pk", KeyType: "HASH" },
           { AttributeName: "gsi1sk", KeyType: "RANGE" },
+        ],
+        Projection: { ProjectionType: "ALL" },
+      },
+      {
+        IndexName: "gsi2",
+        KeySchema: [
+          { AttributeName: "gsi2pk", KeyType: "HASH" },
+          { AttributeName: "gsi2sk", KeyType: "RANGE" },
         ],
         Projection: { ProjectionType: "ALL" },
       },
@@ -151,6 +163,13 @@ export class DynamoRecordStore implements RecordStore {
     } else {
       remove.push("gsi1pk", "gsi1sk");
     }
+    if (record.index?.gsi2pk !== undefined && record.index.gsi2sk !== undefined) {
+      set.push("gsi2pk = :gsi2pk", "gsi2sk = :gsi2sk");
+      values[":gsi2pk"] = { S: record.index.gsi2pk };
+      values[":gsi2sk"] = { S: record.index.gsi2sk };
+    } else {
+      remove.push("gsi2pk", "gsi2sk");
+    }
     names["#expiresAt"] = TABLE_SCHEMA.ttlAttribute;
     if (record.expiresAt !== undefined) {
       set.push("#expiresAt = :expiresAt");
@@ -197,9 +216,11 @@ export class DynamoRecordStore implements RecordStore {
 
   async query<T = unknown>(partition: string, options: QueryOptions = {}): Promise<RecordPage<T>> {
     validateQueryOptions(partition, options);
-    const onIndex = options.index === "gsi1";
-    const indexName = onIndex ? "gsi1" : "main";
-    const [pkAttr, skAttr] = onIndex ? ["gsi1pk", "gsi1sk"] : ["pk", "sk"];
+    const onIndex = options.index !== undefined;
+    const indexName = options.index ?? "main";
+    const [pkAttr, skAttr] = options.index
+      ? [TABLE_SCHEMA[options.index].partitionKey, TABLE_SCHEMA[options.index].sortKey]
+      : ["pk", "sk"];
     const values: Record<string, AttributeValue> = {
       ":partition": { S: partition },
       ":now": { N: String(this.#nowSeconds()) },
@@ -210,9 +231,13 @@ export class DynamoRecordStore implements RecordStore {
       keyCondition += ` AND begins_with(${skAttr}, :prefix)`;
       values[":prefix"] = { S: options.prefix };
     }
+    if (options.until !== undefined) {
+      keyCondition += ` AND ${skAttr} <= :until`;
+      values[":until"] = { S: options.until };
+    }
     const base: QueryCommandInput = {
       TableName: this.#table,
-      IndexName: onIndex ? TABLE_SCHEMA.gsi1.indexName : undefined,
+      IndexName: options.index ? TABLE_SCHEMA[options.index].indexName : undefined,
       KeyConditionExpression: keyCondition,
       // TTL deletion lags (and the emulator has none), so expired items are filtered here.
       FilterExpression: "attribute_not_exists(#expiresAt) OR #expiresAt > :now",
@@ -285,13 +310,18 @@ export class DynamoRecordStore implements RecordStore {
 function fromItem<T>(item: Record<string, AttributeValue>): StoredRecord<T> {
   const gsi1pk = item.gsi1pk?.S;
   const gsi1sk = item.gsi1sk?.S;
+  const gsi2pk = item.gsi2pk?.S;
+  const gsi2sk = item.gsi2sk?.S;
   const expiresAt = item.expiresAt?.N;
   return {
     pk: item.pk?.S ?? "",
     sk: item.sk?.S ?? "",
     data: JSON.parse(item.data?.S ?? "null") as T,
     version: Number(item.version?.N ?? "0"),
-    index: gsi1pk !== undefined && gsi1sk !== undefined ? { gsi1pk, gsi1sk } : undefined,
+    index:
+      gsi1pk !== undefined && gsi1sk !== undefined
+        ? { gsi1pk, gsi1sk, ...(gsi2pk !== undefined && gsi2sk !== undefined ? { gsi2pk, gsi2sk } : {}) }
+        : undefined,
     expiresAt: expiresAt !== undefined ? Number(expiresAt) : undefined,
   };
 }

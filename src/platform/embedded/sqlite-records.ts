@@ -26,6 +26,8 @@ interface RecordRow {
   version: number;
   gsi1pk: string | null;
   gsi1sk: string | null;
+  gsi2pk: string | null;
+  gsi2sk: string | null;
   expires_at: number | null;
 }
 
@@ -45,6 +47,14 @@ export function migrateRecords(db: SqliteDatabase): void {
     CREATE INDEX IF NOT EXISTS records_gsi1 ON records (gsi1pk, gsi1sk, pk, sk) WHERE gsi1pk IS NOT NULL;
     CREATE INDEX IF NOT EXISTS records_expiry ON records (expires_at) WHERE expires_at IS NOT NULL;
   `);
+  // gsi2 (sparse, partial index) came later: add its columns to a data directory made before.
+  const columns = db.prepare<[], { name: string }>("PRAGMA table_info(records)").all();
+  if (!columns.some((c) => c.name === "gsi2pk")) {
+    db.exec("ALTER TABLE records ADD COLUMN gsi2pk TEXT; ALTER TABLE records ADD COLUMN gsi2sk TEXT;");
+  }
+  db.exec(
+    "CREATE INDEX IF NOT EXISTS records_gsi2 ON records (gsi2pk, gsi2sk, pk, sk) WHERE gsi2pk IS NOT NULL;",
+  );
 }
 
 /** RecordStore on SQLite, mirroring the DynamoDB single-table layout (pk/sk + gsi1). */
@@ -65,10 +75,11 @@ export class SqliteRecordStore implements RecordStore {
     migrateRecords(db);
     this.#select = db.prepare<[string, string], RecordRow>("SELECT * FROM records WHERE pk = ? AND sk = ?");
     this.#upsert = db.prepare<[RecordRow]>(`
-      INSERT INTO records (pk, sk, data, version, gsi1pk, gsi1sk, expires_at)
-      VALUES (@pk, @sk, @data, @version, @gsi1pk, @gsi1sk, @expires_at)
+      INSERT INTO records (pk, sk, data, version, gsi1pk, gsi1sk, gsi2pk, gsi2sk, expires_at)
+      VALUES (@pk, @sk, @data, @version, @gsi1pk, @gsi1sk, @gsi2pk, @gsi2sk, @expires_at)
       ON CONFLICT (pk, sk) DO UPDATE SET data = excluded.data, version = excluded.version,
-        gsi1pk = excluded.gsi1pk, gsi1sk = excluded.gsi1sk, expires_at = excluded.expires_at`);
+        gsi1pk = excluded.gsi1pk, gsi1sk = excluded.gsi1sk, gsi2pk = excluded.gsi2pk,
+        gsi2sk = excluded.gsi2sk, expires_at = excluded.expires_at`);
     this.#delete = db.prepare<[string, string]>("DELETE FROM records WHERE pk = ? AND sk = ?");
     this.#putTx = db.transaction((record: NewRecord, condition: WriteCondition | undefined, data: string) => {
       const existing = this.#select.get(record.pk, record.sk);
@@ -81,6 +92,8 @@ export class SqliteRecordStore implements RecordStore {
         version: (existing?.version ?? 0) + 1,
         gsi1pk: record.index?.gsi1pk ?? null,
         gsi1sk: record.index?.gsi1sk ?? null,
+        gsi2pk: record.index?.gsi2pk ?? null,
+        gsi2sk: record.index?.gsi2sk ?? null,
         expires_at: record.expiresAt ?? null,
       };
       this.#upsert.run(next);
@@ -114,11 +127,11 @@ export class SqliteRecordStore implements RecordStore {
 
   async query<T = unknown>(partition: string, options: QueryOptions = {}): Promise<RecordPage<T>> {
     validateQueryOptions(partition, options);
-    const onIndex = options.index === "gsi1";
-    const indexName = onIndex ? "gsi1" : "main";
-    const [pkCol, skCol] = onIndex ? ["gsi1pk", "gsi1sk"] : ["pk", "sk"];
-    // The index order is (gsi1sk, pk, sk): pk/sk break ties so cursors are exact.
-    const orderCols = onIndex ? ["gsi1sk", "pk", "sk"] : ["sk"];
+    const onIndex = options.index !== undefined;
+    const indexName = options.index ?? "main";
+    const [pkCol, skCol] = onIndex ? [`${indexName}pk`, `${indexName}sk`] : ["pk", "sk"];
+    // The index order is (gsiNsk, pk, sk): pk/sk break ties so cursors are exact.
+    const orderCols = onIndex ? [skCol, "pk", "sk"] : ["sk"];
     const dir = options.descending ? "DESC" : "ASC";
     const where = [`${pkCol} = ?`, "(expires_at IS NULL OR expires_at > ?)"];
     const params: (string | number)[] = [partition, this.#nowSeconds()];
@@ -131,6 +144,10 @@ export class SqliteRecordStore implements RecordStore {
         where.push(`${skCol} < ?`);
         params.push(upper);
       }
+    }
+    if (options.until !== undefined) {
+      where.push(`${skCol} <= ?`);
+      params.push(options.until);
     }
     if (options.cursor !== undefined) {
       const { key } = decodeCursor(options.cursor, { index: indexName, partition });
@@ -155,7 +172,8 @@ export class SqliteRecordStore implements RecordStore {
     const last = items.at(-1);
     if (!hasMore || last === undefined) return { items };
     const key: Record<string, string> = { pk: last.pk, sk: last.sk };
-    if (onIndex && last.index) key.gsi1sk = last.index.gsi1sk;
+    if (options.index === "gsi1" && last.index) key.gsi1sk = last.index.gsi1sk;
+    if (options.index === "gsi2" && last.index?.gsi2sk !== undefined) key.gsi2sk = last.index.gsi2sk;
     return { items, cursor: encodeCursor({ index: indexName, partition, key }) };
   }
 
@@ -206,7 +224,13 @@ function toRecord<T>(row: RecordRow): StoredRecord<T> {
     data: JSON.parse(row.data) as T,
     version: row.version,
     index:
-      row.gsi1pk !== null && row.gsi1sk !== null ? { gsi1pk: row.gsi1pk, gsi1sk: row.gsi1sk } : undefined,
+      row.gsi1pk !== null && row.gsi1sk !== null
+        ? {
+            gsi1pk: row.gsi1pk,
+            gsi1sk: row.gsi1sk,
+            ...(row.gsi2pk !== null && row.gsi2sk !== null ? { gsi2pk: row.gsi2pk, gsi2sk: row.gsi2sk } : {}),
+          }
+        : undefined,
     expiresAt: row.expires_at ?? undefined,
   };
 }

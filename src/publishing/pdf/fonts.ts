@@ -26,10 +26,15 @@ export interface FontSet {
   readonly song: FontFace;
   /** Tried, in order, for characters none of the four role faces has (e.g. Traditional 體). */
   readonly fallbacks?: readonly FontFace[] | undefined;
+  /**
+   * A serif face for Arabic digits, Latin letters and ASCII signs inside 仿宋, 楷体 and 宋体 text
+   * (Fandol's are sans-looking); 黑体 keeps its own. Without it the role faces set them.
+   */
+  readonly latin?: FontFace | undefined;
 }
 
 export const ROLE_ORDER: readonly FaceRole[] = ["fang", "hei", "kai", "song"];
-/** Index of a face in a FaceBook: 0–3 are the roles in ROLE_ORDER, 4… the fallbacks. */
+/** Index of a face in a FaceBook: 0–3 are the roles in ROLE_ORDER, 4… the fallbacks, then the Latin serif. */
 export type FaceId = number;
 export const FACE: Readonly<Record<FaceRole, FaceId>> = { fang: 0, hei: 1, kai: 2, song: 3 };
 
@@ -47,6 +52,13 @@ export function defaultFontsDir(): string {
 }
 
 export const NOTO_SERIF_TC = "NotoSerifCJKtc-Regular";
+/** The serif face for digits and Latin letters (fonts/README.md). */
+export const LATIN_SERIF = "NotoSerif-Regular";
+
+/** Printable ASCII (digits, Latin letters, signs): set in the Latin serif face where there is one. */
+export function isAsciiPrintable(cp: number): boolean {
+  return cp >= 0x21 && cp <= 0x7e;
+}
 
 function lazyFace(name: string, path: string, collectionFace?: string): FontFace {
   let bytes: Uint8Array | undefined;
@@ -76,6 +88,9 @@ export function defaultFontSet(dir: string = defaultFontsDir()): FontSet {
     kai: face("FandolKai-Regular"),
     song: face("FandolSong-Bold"),
     fallbacks: existsSync(tcPath) ? [lazyFace(NOTO_SERIF_TC, tcPath, NOTO_SERIF_TC)] : [],
+    latin: existsSync(join(dir, `${LATIN_SERIF}.ttf`))
+      ? lazyFace(LATIN_SERIF, join(dir, `${LATIN_SERIF}.ttf`))
+      : undefined,
   };
   if (dir === defaultFontsDir()) defaultSet = set;
   return set;
@@ -95,9 +110,14 @@ export class FaceBook {
   /** Per wanted face: code point → [face it is set in, advance in em]. */
   private readonly metrics: Map<number, readonly [FaceId, number]>[] = [];
 
+  /** Where the FontSet has a Latin serif face, its id (after the fallbacks). */
+  readonly latin: FaceId | undefined;
+
   constructor(readonly set: FontSet) {
-    this.faces = [set.fang, set.hei, set.kai, set.song, ...(set.fallbacks ?? [])];
-    this.chain = [FACE.fang, FACE.song, FACE.hei, FACE.kai, ...this.faces.slice(4).map((_, i) => 4 + i)];
+    const fallbacks = set.fallbacks ?? [];
+    this.faces = [set.fang, set.hei, set.kai, set.song, ...fallbacks, ...(set.latin ? [set.latin] : [])];
+    this.latin = set.latin ? 4 + fallbacks.length : undefined;
+    this.chain = [FACE.fang, FACE.song, FACE.hei, FACE.kai, ...fallbacks.map((_, i) => 4 + i)];
     for (let i = 0; i < this.faces.length; i++) {
       this.widths.push(new Map());
       this.metrics.push(new Map());
@@ -134,6 +154,9 @@ export class FaceBook {
 
   /** The face a code point is set in when `wanted` is asked for. */
   resolve(wanted: FaceId, cp: number): FaceId {
+    if (this.latin !== undefined && wanted !== FACE.hei && isAsciiPrintable(cp) && this.has(this.latin, cp)) {
+      return this.latin;
+    }
     if (this.widths[wanted]?.has(cp) || cp < 0x21 || this.has(wanted, cp)) return wanted;
     for (const id of this.chain) if (id !== wanted && this.has(id, cp)) return id;
     this.missing.add(cp);

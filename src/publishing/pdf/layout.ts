@@ -446,12 +446,22 @@ function layoutTable(
       }),
     );
   const heightOf = (lines: number) => Math.max(1, lines) * TABLE_LEADING + 2 * TABLE_PAD_Y;
-  /** `struct` null: a repeated header row, drawn as an artifact. */
+  /**
+   * `struct` null: a repeated header row, drawn as an artifact. The table's top rule is drawn over
+   * its first row, wherever that falls on the page, and over the first row on each later page.
+   */
   const drawRow =
-    (cells: readonly SetLine[][], isHeader: boolean, height: number, struct: StructTag | null) =>
+    (
+      cells: readonly SetLine[][],
+      isHeader: boolean,
+      height: number,
+      struct: StructTag | null,
+      first = false,
+    ) =>
     ({ left: x0, top, firstOnPage }: { left: number; top: number; firstOnPage: boolean }): DrawOp[] => {
       const ops: DrawOp[] = [];
-      if (firstOnPage) ops.push({ op: "rule", x1: x0, y1: top, x2: x0 + TYPE_W, y2: top, width: 0.75 });
+      if (first || firstOnPage)
+        ops.push({ op: "rule", x1: x0, y1: top, x2: x0 + TYPE_W, y2: top, width: 0.75 });
       ops.push({ op: "rule", x1: x0, y1: top + height, x2: x0 + TYPE_W, y2: top + height, width: 0.5 });
       for (const x of xs)
         ops.push({ op: "rule", x1: x0 + x, y1: top, x2: x0 + x, y2: top + height, width: 0.5 });
@@ -486,7 +496,7 @@ function layoutTable(
       const height = heightOf(Math.min(room, lines - from));
       const item = flow.box(
         height,
-        drawRow(slice, isHeader, height, struct),
+        drawRow(slice, isHeader, height, struct, r === 0 && from === 0),
         isHeader ? "table-header" : null,
         isHeader ? undefined : repeat,
       );

@@ -72,8 +72,6 @@ export async function paintPages(
   seed: string,
   options: {
     subset?: boolean;
-    /** Filled with each page's structure element per MCID, to tag copies of the pages (see tagCopies). */
-    structure?: PageStructure[];
   } = {},
 ): Promise<PDFPage[]> {
   const subset = options.subset !== false;
@@ -119,7 +117,6 @@ export async function paintPages(
     // and repeated table headers are artifacts.
     let content = "";
     const marks = structure.page(page, laid.docId);
-    options.structure?.push(marks.structure);
     for (const op of laid.ops) {
       if (op.op === "rule") {
         const c = op.color ?? [0, 0, 0];
@@ -150,31 +147,6 @@ export async function paintPages(
   return out;
 }
 
-/** A painted page's structure: the element of each MCID, in order. */
-export interface PageStructure {
-  readonly docId: string | null;
-  readonly tags: readonly StructTag[];
-}
-
-/**
- * Tags pages copied from a painted PDF (copyPages keeps their content, MCIDs included, but not
- * the structure tree, which belongs to the source document's catalog).
- */
-export function tagCopies(
-  pdf: PDFDocument,
-  pages: readonly PDFPage[],
-  structure: readonly PageStructure[],
-): void {
-  const tree = new StructureTree(pdf);
-  pages.forEach((page, k) => {
-    const source = structure[k];
-    if (!source) throw new Error(`no structure for copied page ${k}`);
-    const marks = tree.page(page, source.docId);
-    for (const tag of source.tags) marks.mark(tag);
-  });
-  tree.finish();
-}
-
 interface Element {
   readonly ref: PDFRef;
   readonly type: string;
@@ -203,17 +175,14 @@ class StructureTree {
   page(page: PDFPage, docId: string | null) {
     const key = this.parentTree.length;
     const mcids: Element[] = [];
-    const tags: StructTag[] = [];
     this.parentTree.push(mcids);
     page.node.set(PDFName.of("StructParents"), PDFNumber.of(key));
     // Tab order follows the structure.
     page.node.set(PDFName.of("Tabs"), PDFName.of("S"));
     return {
       /** Records a line of `tag` (untagged: a paragraph of its own) and returns its MCID. */
-      structure: { docId, tags } as PageStructure,
       mark: (wanted: StructTag | undefined): number => {
         const tag = wanted ?? { id: `~${this.anonymous++}`, type: "P" as const };
-        tags.push(tag);
         const element = this.element(tag, docId);
         element.kids.push({ page, mcid: mcids.length });
         mcids.push(element);

@@ -11,6 +11,7 @@
  * - font_not_embedded: a font of the PDF without its font file
  */
 import { PDFDict, type PDFDocument, PDFName } from "pdf-lib";
+import { bookTitle } from "../../site/format.js";
 import type { FaceBook, FaceId } from "./fonts.js";
 import { TOP, TYPE_H, TYPE_W, typeLeft } from "./geometry.js";
 import type { DrawOp, LaidEdition } from "./layout.js";
@@ -143,7 +144,7 @@ export function preflightLayout(book: FaceBook, laid: LaidEdition): PreflightFin
         page: d.firstPage,
         pdfPage: (d.pageIndexes[0] ?? 0) + 1,
         documentId: d.doc.id,
-        message: `《${d.doc.title}》有${d.doc.attachments.length}个附件，正文后缺少附件说明`,
+        message: `${bookTitle(d.doc.title)}有${d.doc.attachments.length}个附件，正文后缺少附件说明`,
       });
   }
   return findings;

@@ -4,15 +4,23 @@
  *
  * See layout.ts for the page design and numbering, fonts/README.md for the faces.
  */
-import { PDFDocument, PDFHexString, PDFName, PDFNull, PDFNumber, type PDFPage, type PDFRef } from "pdf-lib";
+import {
+  type PDFDocument,
+  PDFHexString,
+  PDFName,
+  PDFNull,
+  PDFNumber,
+  type PDFPage,
+  type PDFRef,
+} from "pdf-lib";
 import type {
   DocumentPlacement,
   EditionRenderInput,
   RenderedEditionPdf,
 } from "../../editions/render-model.js";
 import { defaultFontSet, FaceBook, type FontSet } from "./fonts.js";
-import { issueLabel, type LaidEdition, layoutEdition } from "./layout.js";
-import { createPdf, type PageStructure, paintPages, tagCopies } from "./paint.js";
+import { issueLabel, type LaidEdition, type LaidPage, layoutEdition } from "./layout.js";
+import { createPdf, paintPages } from "./paint.js";
 import { preflightFonts, preflightLayout } from "./preflight.js";
 
 export type { FontSet } from "./fonts.js";
@@ -158,10 +166,9 @@ async function renderEdition(
   input: EditionRenderInput,
   book: FaceBook,
   laid: LaidEdition,
-  structure: PageStructure[],
 ): Promise<{ pdf: Uint8Array; pages: PDFPage[]; document: PDFDocument }> {
   const pdf = await createPdf(book);
-  const pages = await paintPages(pdf, book, laid.pages, `${input.edition.id}/edition`, { structure });
+  const pages = await paintPages(pdf, book, laid.pages, `${input.edition.id}/edition`);
   const issue = issueLabel(input);
   setMetadata(pdf, {
     title: `${input.masthead.name} ${issue}`,
@@ -191,26 +198,22 @@ export async function renderEditionPdf(
 ): Promise<RenderedEditionPdf> {
   const book = new FaceBook(options.fonts ?? defaultFontSet());
   const laid = layoutEdition(book, input);
-  const structure: PageStructure[] = [];
-  const edition = await renderEdition(input, book, laid, structure);
+  const edition = await renderEdition(input, book, laid);
 
   const documentPdfs = new Map<string, Uint8Array>();
   if (options.documentPdfs !== false) {
-    // Each document's PDF is made of the edition's own pages, copied: the same content streams
-    // and the same (edition-wide) font subsets, so its pages are the edition's byte for byte,
-    // and nothing is laid out, shaped, subset or compressed a second time.
-    // The saved edition itself is the source: its fonts are embedded and its content streams
-    // already compressed, so nothing needs parsing back from the bytes.
-    const source = edition.document;
+    // Each document's PDF is painted from the edition's own laid-out pages (the same layout and
+    // printed page numbers, nothing laid out again), into a PDF of its own with its own font
+    // subsets: only the glyphs of its pages, so a 1-page document does not carry the glyphs of
+    // the whole edition. Its tags are built as it is painted.
     const issue = issueLabel(input);
     for (const d of laid.documents) {
-      const pdf = await PDFDocument.create({ updateMetadata: false });
-      const pages = await pdf.copyPages(source, [...d.pageIndexes]);
-      for (const page of pages) pdf.addPage(page);
-      tagCopies(
+      const pdf = await createPdf(book);
+      const pages = await paintPages(
         pdf,
-        pages,
-        d.pageIndexes.map((i) => structure[i] as PageStructure),
+        book,
+        d.pageIndexes.map((i) => laid.pages[i] as LaidPage),
+        `${input.edition.id}/${d.doc.id}`,
       );
       setMetadata(pdf, {
         title: d.doc.title,

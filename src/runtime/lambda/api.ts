@@ -29,6 +29,8 @@ import { createReposts } from "../../reposts/module.js";
 import { createSqsDeliverySender } from "../../reposts/sqs-sender.js";
 import { createSearchRoutes } from "../../search/http.js";
 import { DocumentStatuses } from "../../status/service.js";
+import { logOrigin } from "../../transparency/log.js";
+import { createVerificationRoutes } from "../../verify/http.js";
 import { type LambdaEnv, lambdaBase, siteGazette } from "./common.js";
 import { editionService } from "./editions.js";
 import { common } from "./http-common.js";
@@ -84,6 +86,13 @@ export function createApiFunctionApp(env: LambdaEnv = process.env) {
           gazette: config.gazette,
           logError: (error) => logger.error("request failed", { error: error as Error }),
           reindex: { requireEditor, platform, now },
+        }),
+      // The log, certificates and POST /api/verify; the CMS parsing loads on the first verification.
+      () =>
+        createVerificationRoutes({
+          platform,
+          origin: logOrigin(config.baseUrl),
+          gazetteName: config.gazette.name,
         }),
     ],
     openApi: buildOpenApiDocument(config),

@@ -4,6 +4,8 @@ import { parseNumberingStart } from "../../editions/numbering.js";
 import { EditionService } from "../../editions/service.js";
 import { createPublishingHandler } from "../../handlers/publishing.js";
 import { createEditionRenderer } from "../../publishing/render.js";
+import { KmsSigningKey } from "../../signing/kms-key.js";
+import { createSealer } from "../../signing/seal.js";
 import { type LambdaEnv, lambdaBase, siteGazette } from "./common.js";
 
 export function createPublisherHandler(env: LambdaEnv = process.env) {
@@ -17,6 +19,16 @@ export function createPublisherHandler(env: LambdaEnv = process.env) {
         continueFrom: parseNumberingStart(config.continueFrom),
       },
       render: createEditionRenderer(siteGazette(config)),
+      seal: config.signing.kmsKeyId
+        ? createSealer({
+            key: new KmsSigningKey(config.signing.kmsKeyId),
+            records: platform.records,
+            subject: config.gazette,
+            baseUrl: config.baseUrl,
+            certificatePem: config.signing.certificatePem,
+            now: () => platform.clock.now(),
+          })
+        : undefined,
     }),
     logger,
   });

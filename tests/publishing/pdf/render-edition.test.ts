@@ -144,6 +144,7 @@ describe("renderEditionPdf", () => {
       "FandolHei-Regular",
       "FandolKai-Regular",
       "FandolSong-Bold",
+      "NotoSerif-Regular",
       "NotoSerifCJKtc-Regular",
     ]);
   });

@@ -1,0 +1,107 @@
+/**
+ * The publisher's sealer (editions/publish.ts PublicationSealer): every PDF a publication writes
+ * gets a PAdES B-B signature, the manifest a JWS. Imported only where publications run (the local
+ * runtime's publisher, the publisher Lambda), so the API and other functions carry none of it.
+ *
+ * A retried publication keeps what an earlier attempt signed when the signed content is the same:
+ * for a PDF, when the earlier file differs from this one's prepared form only inside /Contents;
+ * for the manifest, when its JWS signing input is the same. Everything else is new.
+ */
+import {
+  manifestSignatureKey,
+  type PublicationSealer,
+  type RenderedArtifact,
+  type SealContext,
+} from "../editions/publish.js";
+import { manifestKey } from "../editions/records.js";
+import type { RecordStore } from "../platform/ports.js";
+import { logOrigin, TransparencyLog } from "../transparency/log.js";
+import type { CertificateSubject } from "./certificate.js";
+import { jwsHeader, parseCompactJws, signCompactJws, signingInput } from "./jws.js";
+import type { SigningKey } from "./key.js";
+import { ensureCertificate } from "./keyring.js";
+import { preparePdf, readEmbeddedSignature, signedPart, signPreparedPdf } from "./pades.js";
+
+export interface SealerOptions {
+  readonly key: SigningKey;
+  readonly records: RecordStore;
+  readonly subject: CertificateSubject;
+  /** The site's public address: the signatures' /Location. */
+  readonly baseUrl: string;
+  /** An operator-provided certificate for the key, with its chain (PEM); default self-issued. */
+  readonly certificatePem?: string | undefined;
+  readonly now: () => Date;
+}
+
+const encoder = new TextEncoder();
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(
+    Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+  );
+}
+
+export function createSealer(options: SealerOptions): PublicationSealer {
+  const certificate = () =>
+    ensureCertificate(options.records, options.key, options.subject, options.now(), options.certificatePem);
+
+  async function sealPdf(artifact: RenderedArtifact, context: SealContext, chain: Uint8Array[]) {
+    const { edition } = context;
+    const signingTime = new Date(context.publishedAt);
+    const prepared = await preparePdf(artifact.bytes, chain, {
+      signingTime,
+      reason: `Official electronic edition ${edition.year} No. ${edition.issue} (cumulative ${edition.cumulative})`,
+      location: options.baseUrl,
+      contactInfo: `${options.baseUrl.replace(/\/$/, "")}/verify`,
+    });
+    const earlier = await context.existing(artifact.key);
+    if (earlier && readEmbeddedSignature(earlier)?.coversWholeFile) {
+      // The earlier file's ByteRange is filled in; this one's gets the same once signed.
+      const blank = await signPreparedPdf(prepared, BLANK_KEY, chain, signingTime).catch(() => undefined);
+      const mine = blank && signedPart(blank);
+      const theirs = signedPart(earlier);
+      if (mine && theirs && sameBytes(mine, theirs)) return earlier;
+    }
+    return signPreparedPdf(prepared, options.key, chain, signingTime);
+  }
+
+  const log = new TransparencyLog({
+    records: options.records,
+    origin: logOrigin(options.baseUrl),
+    key: options.key,
+  });
+
+  return {
+    async signCheckpoint() {
+      await log.checkpoint();
+    },
+
+    async sealArtifacts(artifacts, context) {
+      const { chain } = await certificate();
+      const out: RenderedArtifact[] = [];
+      for (const artifact of artifacts) {
+        if (artifact.authentic && artifact.contentType === "application/pdf") {
+          out.push({ ...artifact, bytes: await sealPdf(artifact, context, chain) });
+        } else out.push(artifact);
+      }
+      return out;
+    },
+
+    async signManifest(manifest, context) {
+      const { entry } = await certificate();
+      const header = jwsHeader(entry.fingerprint);
+      const before = await context.existing(manifestSignatureKey(manifestKey(context.edition)));
+      const parsed = before && parseCompactJws(new TextDecoder().decode(before));
+      if (parsed && parsed.signingInput === signingInput(header, manifest)) return before;
+      return encoder.encode(`${await signCompactJws(options.key, header, manifest)}\n`);
+    },
+  };
+}
+
+/** Signs nothing: gives the prepared PDF its ByteRange with zeroed /Contents, to compare. */
+const BLANK_KEY: SigningKey = {
+  algorithm: "ES256",
+  keyId: "blank",
+  publicKey: async () => new Uint8Array(),
+  sign: async () => new Uint8Array(),
+};

@@ -1,0 +1,135 @@
+/**
+ * Checks a PDF's embedded signature (pades.ts writes them) without any server: the CMS parsed with
+ * @peculiar/asn1-cms, the message digest compared with the ByteRange's SHA-256, the ECDSA value
+ * checked over the signed attributes with the signer certificate's key, and that certificate
+ * compared with the ones the verifier trusts (the gazette's keyring, or a certificate file).
+ */
+import { ContentInfo, SignedData } from "@peculiar/asn1-cms";
+import { AsnConvert } from "@peculiar/asn1-schema";
+import { type CertificateInfo, readCertificate } from "../signing/certificate.js";
+import { CMS_OIDS } from "../signing/cms.js";
+import { derSetOf } from "../signing/der.js";
+import { readEmbeddedSignature } from "../signing/embedded-signature.js";
+import { sha256, verifyWith } from "../signing/key.js";
+
+export interface PdfSignatureReport {
+  /** The file has a signature (a /ByteRange with a CMS). */
+  readonly present: boolean;
+  /** The CMS verifies: its digest is the signed bytes' and the signature value is the signer's. */
+  readonly valid: boolean;
+  /** Nothing was added after signing (the ByteRange covers the whole file but /Contents). */
+  readonly coversWholeFile: boolean;
+  /** The signer's certificate is one the verifier trusts. */
+  readonly trusted: boolean;
+  readonly signer?: {
+    readonly commonName?: string | undefined;
+    readonly subject: string;
+    readonly fingerprint: string;
+  };
+  /** /M of the signature dictionary (ISO), the claimed signing time. */
+  readonly signingTime?: string | undefined;
+  /** /Reason of the signature dictionary: which edition (and document) the signer said this is. */
+  readonly reason?: string | undefined;
+  /** Why it is not valid, when it is not. */
+  readonly problem?: string | undefined;
+}
+
+const latin1 = new TextDecoder("latin1");
+
+function pdfDate(value: string | undefined): string | undefined {
+  const m = value && /^D:(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(Z|[+-]\d{2}'\d{2}'?)?/.exec(value);
+  if (!m) return undefined;
+  const zone = !m[7] || m[7] === "Z" ? "Z" : `${m[7].slice(0, 3)}:${m[7].slice(4, 6)}`;
+  const at = new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${zone}`);
+  return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
+}
+
+/** /M and /Reason of the dictionary holding the last /ByteRange (literal strings). */
+function dictionaryFields(pdf: Uint8Array, contentsAt: number): { m?: string; reason?: string } {
+  const text = latin1.decode(
+    pdf.subarray(Math.max(0, contentsAt - 4096), Math.min(pdf.length, contentsAt + 65536)),
+  );
+  const literal = (name: string) => new RegExp(`/${name}\\s*\\(((?:\\\\.|[^\\\\)])*)\\)`).exec(text)?.[1];
+  return { m: literal("M"), reason: literal("Reason")?.replace(/\\(.)/g, "$1") };
+}
+
+export function checkPdfSignature(pdf: Uint8Array, trusted: readonly CertificateInfo[]): PdfSignatureReport {
+  const embedded = readEmbeddedSignature(pdf);
+  if (!embedded)
+    return { present: false, valid: false, coversWholeFile: false, trusted: false, problem: "no signature" };
+  const fields = dictionaryFields(pdf, embedded.byteRange[1]);
+  const base = {
+    present: true,
+    coversWholeFile: embedded.coversWholeFile,
+    signingTime: pdfDate(fields.m),
+    reason: fields.reason,
+  };
+  try {
+    const info = AsnConvert.parse(embedded.cms, ContentInfo);
+    if (info.contentType !== CMS_OIDS.signedData) throw new Error("the signature is not CMS SignedData");
+    const signed = AsnConvert.parse(info.content, SignedData);
+    const signer = signed.signerInfos[0];
+    if (!signer?.signedAttrs) throw new Error("the signature has no signed attributes");
+    const serial = signer.sid.issuerAndSerialNumber?.serialNumber;
+    const certificates = (signed.certificates ?? [])
+      .flatMap((c) => (c.certificate ? [c.certificate] : []))
+      .map((c) => readCertificate(new Uint8Array(AsnConvert.serialize(c))));
+    const certificate =
+      certificates.find(
+        (c) => serial && Buffer.from(c.parsed.tbsCertificate.serialNumber).equals(Buffer.from(serial)),
+      ) ?? certificates[0];
+    if (!certificate) throw new Error("the signature carries no certificate");
+    const digestAttr = signer.signedAttrs.find((a) => a.attrType === CMS_OIDS.messageDigest);
+    const digestValue = digestAttr?.attrValues[0] && new Uint8Array(digestAttr.attrValues[0]);
+    // OCTET STRING: tag, length, 32 bytes.
+    const digest = digestValue?.subarray(2);
+    const signerView = {
+      commonName: certificate.commonName,
+      subject: certificate.subject,
+      fingerprint: certificate.fingerprint,
+    };
+    const isTrusted = trusted.some((t) => t.fingerprint === certificate.fingerprint);
+    if (!digest || !Buffer.from(digest).equals(Buffer.from(sha256(embedded.signedBytes)))) {
+      return {
+        ...base,
+        valid: false,
+        trusted: isTrusted,
+        signer: signerView,
+        problem: "the file was changed after it was signed (digest mismatch)",
+      };
+    }
+    const attributes = derSetOf(signer.signedAttrs.map((a) => new Uint8Array(AsnConvert.serialize(a))));
+    if (!verifyWith(certificate.publicKey, attributes, new Uint8Array(signer.signature.buffer))) {
+      return {
+        ...base,
+        valid: false,
+        trusted: isTrusted,
+        signer: signerView,
+        problem: "the signature value does not verify",
+      };
+    }
+    if (!embedded.coversWholeFile) {
+      return {
+        ...base,
+        valid: false,
+        trusted: isTrusted,
+        signer: signerView,
+        problem: "content was appended after signing",
+      };
+    }
+    return {
+      ...base,
+      valid: true,
+      trusted: isTrusted,
+      signer: signerView,
+      ...(isTrusted ? {} : { problem: "signed by a certificate this gazette does not use" }),
+    };
+  } catch (error) {
+    return {
+      ...base,
+      valid: false,
+      trusted: false,
+      problem: `unreadable signature: ${(error as Error).message}`,
+    };
+  }
+}

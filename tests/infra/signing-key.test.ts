@@ -1,0 +1,82 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  asArray,
+  type CfnResource,
+  type PolicyStatementJson,
+  policyStatements,
+  propOf,
+  resourcesOf,
+  type SynthesisedGazette,
+  synthGazette,
+} from "./helpers.js";
+
+/**
+ * Issue 14 point 1: the AWS signing key is an asymmetric KMS key (ECC_NIST_P256, SIGN_VERIFY)
+ * that only the publisher's role may sign with: the key policy names that role alone for
+ * kms:Sign, gives the account no use of it, and no other role's policy grants kms:Sign.
+ */
+let gazette: SynthesisedGazette;
+beforeAll(() => {
+  gazette = synthGazette();
+});
+
+const grantsSign = (s: PolicyStatementJson) =>
+  s.Effect === "Allow" &&
+  asArray(s.Action).some((a) => a === "kms:Sign" || a === "kms:*" || a === "*" || a === "kms:Sign*");
+
+function publisherRoleId(): string {
+  const publisher = Object.values(resourcesOf(gazette.statelessTemplate, "AWS::Lambda::Function")).find(
+    (fn) =>
+      propOf<{ Variables?: Record<string, unknown> }>(fn, "Environment").Variables
+        ?.POWERTOOLS_SERVICE_NAME === "gazette-publisher",
+  );
+  return propOf<{ "Fn::GetAtt": [string, string] }>(publisher, "Role")["Fn::GetAtt"][0];
+}
+
+describe("the signing key in the AWS template", () => {
+  it("is one asymmetric P-256 signing key, kept when the stack goes", () => {
+    const keys = Object.values(resourcesOf(gazette.statelessTemplate, "AWS::KMS::Key"));
+    expect(keys).toHaveLength(1);
+    const key = keys[0]!;
+    expect(propOf(key, "KeySpec")).toBe("ECC_NIST_P256");
+    expect(propOf(key, "KeyUsage")).toBe("SIGN_VERIFY");
+    expect(key.DeletionPolicy).toBe("Retain");
+  });
+
+  it("lets only the publisher's role call kms:Sign, in the key policy and in every IAM policy", () => {
+    const key = Object.values(resourcesOf(gazette.statelessTemplate, "AWS::KMS::Key"))[0] as CfnResource;
+    const statements = asArray(propOf<{ Statement: PolicyStatementJson[] }>(key, "KeyPolicy").Statement);
+    const signers = statements.filter(grantsSign);
+    expect(signers).toHaveLength(1);
+    const principal = JSON.stringify((signers[0] as unknown as { Principal: unknown }).Principal);
+    expect(principal).toContain(publisherRoleId());
+    // The account administers the key but cannot sign with it (so IAM cannot delegate signing).
+    const account = statements.filter((s) =>
+      JSON.stringify((s as unknown as { Principal: unknown }).Principal).includes(":root"),
+    );
+    expect(account.length).toBeGreaterThan(0);
+    for (const s of account) expect(grantsSign(s)).toBe(false);
+
+    const roleId = publisherRoleId();
+    for (const template of [gazette.statelessTemplate, gazette.statefulTemplate]) {
+      for (const type of ["AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"]) {
+        for (const policy of Object.values(resourcesOf(template, type))) {
+          if (!policyStatements(policy).some(grantsSign)) continue;
+          const roles = asArray(policy.Properties?.Roles as unknown[]).map(
+            (r) => (r as { Ref?: string }).Ref,
+          );
+          expect(roles).toEqual([roleId]);
+        }
+      }
+    }
+  });
+
+  it("tells the publisher, and no other function, which key it is", () => {
+    for (const fn of Object.values(resourcesOf(gazette.statelessTemplate, "AWS::Lambda::Function"))) {
+      const vars = propOf<{ Variables?: Record<string, unknown> }>(fn, "Environment").Variables ?? {};
+      expect("GAZETTE_SIGNING_KMS_KEY" in vars, String(vars.POWERTOOLS_SERVICE_NAME)).toBe(
+        vars.POWERTOOLS_SERVICE_NAME === "gazette-publisher",
+      );
+    }
+  });
+});
