@@ -6,9 +6,21 @@
  * Everything comes from the installed node_modules: esbuild's JavaScript API bundles, Node's fs
  * copies the files a function reads at run time. No npm, npx, Docker or network is involved.
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, relative } from "node:path";
-import { type BuildOptions, buildSync, type Metafile } from "esbuild";
+import { fileURLToPath } from "node:url";
+import type { BuildOptions, Metafile } from "esbuild";
 import { REPO_ROOT } from "../paths.js";
 
 /**
@@ -130,10 +142,7 @@ export function buildFunctionBundle(
   outdir: string,
   projectRoot: string = REPO_ROOT,
 ): FunctionBundle {
-  const result = buildSync(functionBuildOptions(spec, outdir, projectRoot));
-  if (result.errors.length) {
-    throw new Error(`esbuild failed for ${spec.entry}: ${result.errors.map((e) => e.text).join("; ")}`);
-  }
+  const metafile = esbuildWithPlugins(functionBuildOptions(spec, outdir, projectRoot), spec.entry);
   let fileBytes = 0;
   for (const file of spec.files ?? []) {
     const from = join(projectRoot, file.from);
@@ -143,7 +152,37 @@ export function buildFunctionBundle(
     cpSync(from, to, { recursive: true, dereference: true });
     fileBytes += sizeOf(to);
   }
-  return { metafile: result.metafile, ...jsSizes(result.metafile, outdir, projectRoot), fileBytes };
+  return { metafile, ...jsSizes(metafile, outdir, projectRoot), fileBytes };
+}
+
+/** The child process that runs esbuild with its plugins (esbuild-child.mjs). */
+const ESBUILD_CHILD = fileURLToPath(new URL("./esbuild-child.mjs", import.meta.url));
+
+/**
+ * Runs esbuild with the plugins of esbuild-child.mjs (the SDK schemas' literal keys), synchronously
+ * as `cdk synth`'s local bundling needs: esbuild's own synchronous API takes no plugins, so the
+ * build runs in a child Node process, which writes the metafile or the errors to a file.
+ */
+function esbuildWithPlugins(options: BuildOptions, entry: string): Metafile {
+  const dir = mkdtempSync(join(tmpdir(), "gazette-esbuild-"));
+  try {
+    const out = join(dir, "result.json");
+    const run = spawnSync(process.execPath, ["--no-warnings", ESBUILD_CHILD, out], {
+      input: JSON.stringify(options),
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    if (run.status !== 0 || !existsSync(out)) {
+      throw new Error(
+        `esbuild failed for ${entry}: ${(run.stderr || run.error?.message || "").slice(0, 2000)}`,
+      );
+    }
+    const result = JSON.parse(readFileSync(out, "utf8")) as { metafile?: Metafile; errors?: string[] };
+    if (!result.metafile) throw new Error(`esbuild failed for ${entry}: ${(result.errors ?? []).join("; ")}`);
+    return result.metafile;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function jsSizes(metafile: Metafile, outdir: string, projectRoot: string) {
