@@ -47,10 +47,13 @@ export const EXTERNAL_MODULES: readonly string[] = ["better-sqlite3"];
  * - pdf-lib's PNG codec (@pdf-lib/upng, ~24 KB): the renderer embeds no images;
  * - bowser (~34 KB): the SDK's browser user-agent parser;
  * - source-map (~27 KB): Handlebars falls back to its own code builder without it;
- * - semver (~29 KB): the X-Ray SDK checks an AWS SDK v2's version with it, in captureAWS alone.
+ * - semver (~29 KB): the X-Ray SDK checks an AWS SDK v2's version with it, in captureAWS alone;
+ * - xmlbuilder (~44 KB): mammoth writes XML only to embed a style map into a .docx, never to read one.
  * Modules replaced by smaller ones that do the same where the functions run:
  * - pako (~45 KB, a JavaScript zlib) by Node's zlib (src/publishing/pdf/zlib-pako.ts): pdf-lib and
  *   its PNG encoder only deflate;
+ * - readable-stream (~28 KB, Node 8's streams for browsers) by Node's stream module: JSZip only checks
+ *   that streams exist and writes zips as streams, which reading a .docx never does;
  * - the AWS SDK's default credential chain (@aws-sdk/credential-provider-node, ~80 KB with the
  *   STS, SSO and sign-in clients of its other links) by its first link, the environment
  *   (src/platform/aws/lambda-credentials.ts), where Lambda puts the execution role's keys.
@@ -70,6 +73,8 @@ export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   htmlparser2: "./node_modules/htmlparser2/dist/esm/Parser.js",
   pako: "./src/publishing/pdf/zlib-pako.ts",
   "@aws-sdk/credential-provider-node": "./src/platform/aws/lambda-credentials.ts",
+  xmlbuilder: "./src/documents/no-xmlbuilder.ts",
+  "readable-stream": "./src/documents/node-readable-stream.ts",
 };
 
 /** A file or directory copied into the package: `from` relative to the repository root, `to` to the package. */
