@@ -29,7 +29,17 @@ export const CMS_OIDS = {
   messageDigest: "1.2.840.113549.1.9.4",
   signingTime: "1.2.840.113549.1.9.5",
   signingCertificateV2: "1.2.840.113549.1.9.16.2.47",
+  /** id-aa-signatureTimeStampToken (RFC 3161 appendix A): an unsigned attribute. */
+  signatureTimeStampToken: "1.2.840.113549.1.9.16.2.14",
 } as const;
+
+export interface CmsOptions {
+  /**
+   * PAdES B-T: gets an RFC 3161 timestamp token (a DER ContentInfo) over the signature value,
+   * added as the unsigned attribute signature-time-stamp-token. Left out: B-B.
+   */
+  readonly timestamp?: ((signatureValue: Uint8Array) => Promise<Uint8Array>) | undefined;
+}
 
 const OID_DATA_DER = new Uint8Array([0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01]);
 
@@ -77,12 +87,23 @@ export async function signDetachedCms(
   content: Uint8Array,
   key: SigningKey,
   chain: readonly Uint8Array[],
+  options: CmsOptions = {},
+): Promise<Uint8Array> {
+  return signDetachedCmsDigest(sha256(content), key, chain, options);
+}
+
+/** signDetachedCms given the content's SHA-256 instead of the content. */
+export async function signDetachedCmsDigest(
+  digest: Uint8Array,
+  key: SigningKey,
+  chain: readonly Uint8Array[],
+  options: CmsOptions = {},
 ): Promise<Uint8Array> {
   const leafDer = chain[0];
   if (!leafDer) throw new Error("A signature needs the signer's certificate");
   const oids = ALGORITHM_OIDS[key.algorithm];
   const leaf = AsnConvert.parse(leafDer, Certificate);
-  const { toSign, attributes } = signedAttributes(sha256(content), leaf, leafDer);
+  const { toSign, attributes } = signedAttributes(digest, leaf, leafDer);
   const signature = await key.sign(toSign);
   const digestAlgorithm = new AlgorithmIdentifier({ algorithm: oids.digest });
   const signerInfo = new SignerInfo({
@@ -98,6 +119,12 @@ export async function signDetachedCms(
     signatureAlgorithm: new AlgorithmIdentifier({ algorithm: oids.signature }),
     signature: new OctetString(buffer(signature)),
   });
+  if (options.timestamp) {
+    const token = await options.timestamp(signature);
+    signerInfo.unsignedAttrs = [
+      new Attribute({ attrType: CMS_OIDS.signatureTimeStampToken, attrValues: [buffer(token)] }),
+    ];
+  }
   const signedData = new SignedData({
     version: 1,
     digestAlgorithms: new DigestAlgorithmIdentifiers([digestAlgorithm]),
