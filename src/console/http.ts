@@ -20,15 +20,11 @@ import type { ConsoleAuditEntry, ConsoleAuditLog } from "../audit/console-audit.
 import type { Config } from "../config.js";
 import type { Block } from "../documents/blocks.js";
 import { DATE_KIND_LABELS, DATE_KINDS, findDocumentDates } from "../documents/dates.js";
-import {
-  DocumentError,
-  DocumentRefusedError,
-  DuplicateDocumentError,
-  type FieldProblem,
-} from "../documents/errors.js";
+import { DocumentRefusedError, DuplicateDocumentError, type FieldProblem } from "../documents/errors.js";
 import type { DocumentIntake } from "../documents/intake.js";
 import { DISCLOSURE_ATTRIBUTES, DISCLOSURE_LABELS, type GazetteDocument } from "../documents/model.js";
 import type { EditionService } from "../editions/service.js";
+import { ProblemError } from "../platform/errors.js";
 import type { Platform } from "../platform/ports.js";
 import type { RepostAcknowledgements } from "../reposts/acks.js";
 import {
@@ -642,7 +638,7 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
     try {
       target = await intake.get(targetId);
     } catch (error) {
-      if (error instanceof DocumentError) return notFound(c, "没有这份文件。", "/console/documents");
+      if (error instanceof ProblemError) return notFound(c, "没有这份文件。", "/console/documents");
       throw error;
     }
     if (!target.docNumber)
@@ -697,7 +693,7 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
         });
         return c.redirect(`/console/documents/${document.id}`, 303);
       } catch (error) {
-        if (!(error instanceof DocumentError)) throw error;
+        if (!(error instanceof ProblemError)) throw error;
         const refused = error instanceof DocumentRefusedError;
         await record({
           actor: actor(c),
@@ -726,7 +722,7 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
     try {
       doc = await intake.get(c.req.param("id"));
     } catch (error) {
-      if (error instanceof DocumentError) return notFound(c, "没有这份文件。", "/console/documents");
+      if (error instanceof ProblemError) return notFound(c, "没有这份文件。", "/console/documents");
       throw error;
     }
     return page(c, "document", {
@@ -832,7 +828,7 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
       });
       return c.redirect(`/console/editions/${edition.id}`, 303);
     } catch (error) {
-      if (!(error instanceof DocumentError)) throw error;
+      if (!(error instanceof ProblemError)) throw error;
       await record({
         actor: actor(c),
         action: "edition.create",
@@ -848,7 +844,7 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
     try {
       return await editions.get(id);
     } catch (error) {
-      if (error instanceof DocumentError) return undefined;
+      if (error instanceof ProblemError) return undefined;
       throw error;
     }
   };
@@ -939,7 +935,7 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
       });
       return c.redirect(`/console/editions/${id}`, 303);
     } catch (error) {
-      if (!(error instanceof DocumentError)) throw error;
+      if (!(error instanceof ProblemError)) throw error;
       await record({
         actor: actor(c),
         action: `edition.documents.${action}`,
@@ -965,7 +961,7 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
         preview,
       });
     } catch (error) {
-      if (!(error instanceof DocumentError)) throw error;
+      if (!(error instanceof ProblemError)) throw error;
       return editionPage(
         c,
         id,
@@ -994,7 +990,7 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
         },
       });
     } catch (error) {
-      if (!(error instanceof DocumentError)) throw error;
+      if (!(error instanceof ProblemError)) throw error;
       return editionPage(c, id, { problems: error.problems }, 400);
     }
   });
@@ -1048,7 +1044,7 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
       await record({ actor: actor(c), action: "edition.publish", target: id, outcome: "ok", details: {} });
       return editionPage(c, id, { notice });
     } catch (error) {
-      if (!(error instanceof DocumentError)) throw error;
+      if (!(error instanceof ProblemError)) throw error;
       await record({
         actor: actor(c),
         action: "edition.publish",
@@ -1270,7 +1266,7 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
       try {
         item = await archive.getItem(id);
       } catch (error) {
-        if (error instanceof DocumentError)
+        if (error instanceof ProblemError)
           return notFound(c, "没有这一档案条目。", "/console/archive/review");
         throw error;
       }
@@ -1418,7 +1414,7 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
         if (accept) return c.redirect(`/console/archive/review?accepted=${encodeURIComponent(id)}`, 303);
         return itemPage(c, id, { notice: "已保存更正；本条目仍在待审核队列中。" });
       } catch (error) {
-        if (!(error instanceof DocumentError)) throw error;
+        if (!(error instanceof ProblemError)) throw error;
         await record({
           actor: actor(c),
           action,
@@ -1581,7 +1577,7 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
       error: unknown,
       values?: Record<string, string>,
     ) => {
-      if (!(error instanceof DocumentError)) throw error;
+      if (!(error instanceof ProblemError)) throw error;
       await record({
         actor: actor(c),
         action,
@@ -1655,7 +1651,7 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
       try {
         return await sitePage(c, c.req.param("id"));
       } catch (error) {
-        if (error instanceof DocumentError && error.name === "SiteNotFoundError")
+        if (error instanceof ProblemError && error.name === "SiteNotFoundError")
           return notFound(c, "没有这个网站。", "/console/sites");
         throw error;
       }
@@ -1670,7 +1666,7 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
       try {
         current = await registry.get(id);
       } catch (error) {
-        if (error instanceof DocumentError && error.name === "SiteNotFoundError")
+        if (error instanceof ProblemError && error.name === "SiteNotFoundError")
           return notFound(c, "没有这个网站。", "/console/sites");
         throw error;
       }
@@ -1694,7 +1690,7 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
           notice: changed.length ? `已保存：${changed.length} 项修改。` : "没有修改。",
         });
       } catch (error) {
-        if (!(error instanceof DocumentError)) throw error;
+        if (!(error instanceof ProblemError)) throw error;
         await record({
           actor: actor(c),
           action: "site.update",
@@ -1763,7 +1759,7 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
       try {
         return { raw, filter: parseComplianceFilter(raw), problems: [] as readonly FieldProblem[] };
       } catch (error) {
-        if (!(error instanceof DocumentError)) throw error;
+        if (!(error instanceof ProblemError)) throw error;
         return { raw, filter: undefined, problems: error.problems };
       }
     };
@@ -2085,7 +2081,7 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
       try {
         notice = await reposts.acks.noticeFor({ id: site.id }, id);
       } catch (error) {
-        if (!(error instanceof DocumentError)) throw error;
+        if (!(error instanceof ProblemError)) throw error;
         return portalPage(
           c,
           "message",
@@ -2134,7 +2130,7 @@ export function createConsoleRoutes(deps: ConsoleDependencies): Hono<ConsoleEnv>
         });
         return c.redirect(`/portal/notices/${encodeURIComponent(id)}?acked=1`, 303);
       } catch (error) {
-        if (!(error instanceof DocumentError)) throw error;
+        if (!(error instanceof ProblemError)) throw error;
         await record({
           actor: `site:${site.id}`,
           action: "portal.ack",
