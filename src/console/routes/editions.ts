@@ -3,8 +3,9 @@
  * (page map, preflight, the PDF inline); and publication after a confirmation that says what goes
  * online and which sites will be sent repost notices.
  */
-import { DocumentError, type FieldProblem } from "../../documents/errors.js";
+
 import type { GazetteDocument } from "../../documents/model.js";
+import { type FieldProblem, ProblemError } from "../../platform/errors.js";
 import type { SiteRecord } from "../../reposts/model.js";
 import { targets } from "../../reposts/model.js";
 import { type C, type ConsoleKit, problemCodes } from "../kit.js";
@@ -55,7 +56,7 @@ export function registerEditionRoutes(kit: ConsoleKit): void {
       });
       return c.redirect(`/console/editions/${edition.id}`, 303);
     } catch (error) {
-      if (!(error instanceof DocumentError)) throw error;
+      if (!(error instanceof ProblemError)) throw error;
       await record({
         actor: actor(c),
         action: "edition.create",
@@ -71,7 +72,7 @@ export function registerEditionRoutes(kit: ConsoleKit): void {
     try {
       return await editions.get(id);
     } catch (error) {
-      if (error instanceof DocumentError) return undefined;
+      if (error instanceof ProblemError) return undefined;
       throw error;
     }
   };
@@ -162,7 +163,7 @@ export function registerEditionRoutes(kit: ConsoleKit): void {
       });
       return c.redirect(`/console/editions/${id}`, 303);
     } catch (error) {
-      if (!(error instanceof DocumentError)) throw error;
+      if (!(error instanceof ProblemError)) throw error;
       await record({
         actor: actor(c),
         action: `edition.documents.${action}`,
@@ -188,7 +189,7 @@ export function registerEditionRoutes(kit: ConsoleKit): void {
         preview,
       });
     } catch (error) {
-      if (!(error instanceof DocumentError)) throw error;
+      if (!(error instanceof ProblemError)) throw error;
       return editionPage(
         c,
         id,
@@ -217,7 +218,7 @@ export function registerEditionRoutes(kit: ConsoleKit): void {
         },
       });
     } catch (error) {
-      if (!(error instanceof DocumentError)) throw error;
+      if (!(error instanceof ProblemError)) throw error;
       return editionPage(c, id, { problems: error.problems }, 400);
     }
   });
@@ -271,7 +272,7 @@ export function registerEditionRoutes(kit: ConsoleKit): void {
       await record({ actor: actor(c), action: "edition.publish", target: id, outcome: "ok", details: {} });
       return editionPage(c, id, { notice });
     } catch (error) {
-      if (!(error instanceof DocumentError)) throw error;
+      if (!(error instanceof ProblemError)) throw error;
       await record({
         actor: actor(c),
         action: "edition.publish",
