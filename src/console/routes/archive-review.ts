@@ -6,7 +6,7 @@
 import type { ArchiveItem } from "../../archive/model.js";
 import { highlightBoxes } from "../../archive/site.js";
 import { DATE_KIND_LABELS, DATE_KINDS, findDocumentDates } from "../../documents/dates.js";
-import { DocumentError, type FieldProblem } from "../../documents/errors.js";
+import { type FieldProblem, ProblemError } from "../../platform/errors.js";
 import { type C, type ConsoleDependencies, type ConsoleKit, problemCodes } from "../kit.js";
 
 /** Why the archive put an item in the review queue (src/archive/completion.ts), in Chinese. */
@@ -130,7 +130,7 @@ export function registerArchiveReviewRoutes(
     try {
       item = await archive.getItem(id);
     } catch (error) {
-      if (error instanceof DocumentError) return notFound(c, "没有这一档案条目。", "/console/archive/review");
+      if (error instanceof ProblemError) return notFound(c, "没有这一档案条目。", "/console/archive/review");
       throw error;
     }
     const current: Record<string, string> = {
@@ -276,7 +276,7 @@ export function registerArchiveReviewRoutes(
       if (accept) return c.redirect(`/console/archive/review?accepted=${encodeURIComponent(id)}`, 303);
       return itemPage(c, id, { notice: "已保存更正；本条目仍在待审核队列中。" });
     } catch (error) {
-      if (!(error instanceof DocumentError)) throw error;
+      if (!(error instanceof ProblemError)) throw error;
       await record({
         actor: actor(c),
         action,

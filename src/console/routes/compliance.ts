@@ -1,5 +1,5 @@
 /** The compliance report (转载情况) as a dashboard, overdue first, and its CSV (the API's). */
-import { DocumentError, type FieldProblem } from "../../documents/errors.js";
+import { type FieldProblem, ProblemError } from "../../platform/errors.js";
 import {
   buildComplianceReport,
   type ComplianceReport,
@@ -35,7 +35,7 @@ export function registerComplianceRoutes(kit: ConsoleKit, reposts: ConsoleRepost
     try {
       return { raw, filter: parseComplianceFilter(raw), problems: [] as readonly FieldProblem[] };
     } catch (error) {
-      if (!(error instanceof DocumentError)) throw error;
+      if (!(error instanceof ProblemError)) throw error;
       return { raw, filter: undefined, problems: error.problems };
     }
   };

@@ -5,13 +5,9 @@
  */
 import { bodyLimit } from "hono/body-limit";
 import type { Block } from "../../documents/blocks.js";
-import {
-  DocumentError,
-  DocumentRefusedError,
-  DuplicateDocumentError,
-  type FieldProblem,
-} from "../../documents/errors.js";
+import { DocumentRefusedError, DuplicateDocumentError } from "../../documents/errors.js";
 import { DISCLOSURE_ATTRIBUTES, DISCLOSURE_LABELS, type GazetteDocument } from "../../documents/model.js";
+import { type FieldProblem, ProblemError } from "../../platform/errors.js";
 import type { ChangeKind } from "../../status/records.js";
 import { chinaToday } from "../../status/service.js";
 import { type C, type ConsoleKit, fileUpload, problemCodes } from "../kit.js";
@@ -158,7 +154,7 @@ export function registerDocumentRoutes(kit: ConsoleKit): void {
     try {
       target = await intake.get(targetId);
     } catch (error) {
-      if (error instanceof DocumentError) return notFound(c, "没有这份文件。", "/console/documents");
+      if (error instanceof ProblemError) return notFound(c, "没有这份文件。", "/console/documents");
       throw error;
     }
     if (!target.docNumber)
@@ -213,7 +209,7 @@ export function registerDocumentRoutes(kit: ConsoleKit): void {
         });
         return c.redirect(`/console/documents/${document.id}`, 303);
       } catch (error) {
-        if (!(error instanceof DocumentError)) throw error;
+        if (!(error instanceof ProblemError)) throw error;
         const refused = error instanceof DocumentRefusedError;
         await record({
           actor: actor(c),
@@ -242,7 +238,7 @@ export function registerDocumentRoutes(kit: ConsoleKit): void {
     try {
       doc = await intake.get(c.req.param("id"));
     } catch (error) {
-      if (error instanceof DocumentError) return notFound(c, "没有这份文件。", "/console/documents");
+      if (error instanceof ProblemError) return notFound(c, "没有这份文件。", "/console/documents");
       throw error;
     }
     return page(c, "document", {

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DocumentError, type FieldProblem } from "../../documents/errors.js";
 import type { GazetteDocument } from "../../documents/model.js";
+import { type FieldProblem, ProblemError } from "../../platform/errors.js";
 import type { SiteRecord } from "../../reposts/model.js";
 import { targets } from "../../reposts/model.js";
 import { findTemplatesDir } from "../../site/render.js";
@@ -58,7 +58,7 @@ export function registerEditionRoutes(kit: ConsoleKit): void {
       });
       return c.redirect(`/console/editions/${edition.id}`, 303);
     } catch (error) {
-      if (!(error instanceof DocumentError)) throw error;
+      if (!(error instanceof ProblemError)) throw error;
       await record({
         actor: actor(c),
         action: "edition.create",
@@ -74,7 +74,7 @@ export function registerEditionRoutes(kit: ConsoleKit): void {
     try {
       return await editions.get(id);
     } catch (error) {
-      if (error instanceof DocumentError) return undefined;
+      if (error instanceof ProblemError) return undefined;
       throw error;
     }
   };
@@ -214,7 +214,7 @@ export function registerEditionRoutes(kit: ConsoleKit): void {
       });
       return c.redirect(`/console/editions/${id}`, 303);
     } catch (error) {
-      if (!(error instanceof DocumentError)) throw error;
+      if (!(error instanceof ProblemError)) throw error;
       await record({
         actor: actor(c),
         action: `edition.documents.${action}`,
@@ -240,7 +240,7 @@ export function registerEditionRoutes(kit: ConsoleKit): void {
         preview,
       });
     } catch (error) {
-      if (!(error instanceof DocumentError)) throw error;
+      if (!(error instanceof ProblemError)) throw error;
       return editionPage(
         c,
         id,
@@ -269,7 +269,7 @@ export function registerEditionRoutes(kit: ConsoleKit): void {
         },
       });
     } catch (error) {
-      if (!(error instanceof DocumentError)) throw error;
+      if (!(error instanceof ProblemError)) throw error;
       return editionPage(c, id, { problems: error.problems }, 400);
     }
   });
@@ -323,7 +323,7 @@ export function registerEditionRoutes(kit: ConsoleKit): void {
       await record({ actor: actor(c), action: "edition.publish", target: id, outcome: "ok", details: {} });
       return editionPage(c, id, { notice });
     } catch (error) {
-      if (!(error instanceof DocumentError)) throw error;
+      if (!(error instanceof ProblemError)) throw error;
       await record({
         actor: actor(c),
         action: "edition.publish",

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { DocumentError } from "../../documents/errors.js";
+import { ProblemError } from "../../platform/errors.js";
 import { isOverdue, noticeStatus, type RepostNotice } from "../../reposts/model.js";
 import { siteNoticesPartition } from "../../reposts/records.js";
 import { chinaToday } from "../../status/service.js";
@@ -264,7 +264,7 @@ export function registerPortalRoutes(kit: ConsoleKit, reposts: ConsoleReposts): 
     try {
       notice = await reposts.acks.noticeFor({ id: site.id }, id);
     } catch (error) {
-      if (!(error instanceof DocumentError)) throw error;
+      if (!(error instanceof ProblemError)) throw error;
       return portalPage(
         c,
         "message",
@@ -311,7 +311,7 @@ export function registerPortalRoutes(kit: ConsoleKit, reposts: ConsoleReposts): 
       });
       return c.redirect(`/portal/notices/${encodeURIComponent(id)}?acked=1`, 303);
     } catch (error) {
-      if (!(error instanceof DocumentError)) throw error;
+      if (!(error instanceof ProblemError)) throw error;
       await record({
         actor: `site:${site.id}`,
         action: "portal.ack",

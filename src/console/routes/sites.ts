@@ -3,7 +3,7 @@
  * edit its fields (a new webhook address is challenged first), verify, disable, enable, rotate
  * its secret. Every change is audited.
  */
-import { DocumentError, type FieldProblem } from "../../documents/errors.js";
+import { type FieldProblem, ProblemError } from "../../platform/errors.js";
 import { SITE_LEVELS, type SiteRecord } from "../../reposts/model.js";
 import type { SiteRegistry } from "../../reposts/sites.js";
 import { type C, type ConsoleKit, type ConsoleReposts, problemCodes } from "../kit.js";
@@ -146,7 +146,7 @@ export function registerSiteRoutes(kit: ConsoleKit, reposts: ConsoleReposts): vo
     error: unknown,
     values?: Record<string, string>,
   ) => {
-    if (!(error instanceof DocumentError)) throw error;
+    if (!(error instanceof ProblemError)) throw error;
     await record({
       actor: actor(c),
       action,
@@ -219,7 +219,7 @@ export function registerSiteRoutes(kit: ConsoleKit, reposts: ConsoleReposts): vo
     try {
       return await sitePage(c, c.req.param("id"));
     } catch (error) {
-      if (error instanceof DocumentError && error.name === "SiteNotFoundError")
+      if (error instanceof ProblemError && error.name === "SiteNotFoundError")
         return notFound(c, "没有这个网站。", "/console/sites");
       throw error;
     }
@@ -234,7 +234,7 @@ export function registerSiteRoutes(kit: ConsoleKit, reposts: ConsoleReposts): vo
     try {
       current = await registry.get(id);
     } catch (error) {
-      if (error instanceof DocumentError && error.name === "SiteNotFoundError")
+      if (error instanceof ProblemError && error.name === "SiteNotFoundError")
         return notFound(c, "没有这个网站。", "/console/sites");
       throw error;
     }
@@ -256,7 +256,7 @@ export function registerSiteRoutes(kit: ConsoleKit, reposts: ConsoleReposts): vo
         notice: changed.length ? `已保存：${changed.length} 项修改。` : "没有修改。",
       });
     } catch (error) {
-      if (!(error instanceof DocumentError)) throw error;
+      if (!(error instanceof ProblemError)) throw error;
       await record({
         actor: actor(c),
         action: "site.update",
