@@ -16,8 +16,8 @@ import { performance } from "node:perf_hooks";
 import { createEmbeddedPlatform } from "../src/platform/embedded/index.js";
 import { ManualClock } from "../src/platform/manual-clock.js";
 import { reminderDay } from "../src/reposts/due.js";
-import { DUE_INDEX_VERSION } from "../src/reposts/due-rebuild.js";
 import type { RepostNotice } from "../src/reposts/model.js";
+import { REPOSTS_REBUILD_VERSION } from "../src/reposts/rebuild.js";
 import { noticeIndex, noticeKeys, type RepostDocument, repostDocumentKeys } from "../src/reposts/records.js";
 import { RepostTick } from "../src/reposts/tick.js";
 import { createWorkingDayCalendar } from "../src/reposts/working-days.js";
@@ -52,7 +52,7 @@ async function seed(dataDir: string, notices: number): Promise<void> {
   const put = (record: Parameters<typeof records.put>[0]) => records.put(record);
   const jobs: Promise<unknown>[] = [];
   // The rebuild has nothing to do on a store seeded with its due keys.
-  jobs.push(put({ pk: "REPOST_TICK", sk: "due-index-version", data: { version: DUE_INDEX_VERSION } }));
+  jobs.push(put({ pk: "REPOST_TICK", sk: "due-index-version", data: { version: REPOSTS_REBUILD_VERSION } }));
   const perDocument = notices / DOCUMENTS;
   for (let d = 0; d < DOCUMENTS; d++) {
     const documentId = `01JDOC${String(d).padStart(20, "0")}`;

@@ -13,6 +13,7 @@ import { createEmbeddedPlatform } from "../platform/embedded/index.js";
 import { relayOutbox } from "../platform/outbox.js";
 import { startQueuePoller } from "../platform/queue-poller.js";
 import { REPOST_QUEUE_SETTINGS, startRepostWorkers } from "../reposts/local-workers.js";
+import { ensureRepostsRebuilt } from "../reposts/rebuild.js";
 import { type Container, createContainer } from "./container.js";
 import { type DataDirLock, lockDataDir } from "./data-dir-lock.js";
 import { ensureEditorToken } from "./editor-token.js";
@@ -74,6 +75,9 @@ async function startLocked(
     });
   for (const conflict of rekeyed.conflicts)
     container.logger.warn("two documents now have one 发文字号", { ...conflict });
+  // Notices stored before the due index and the report's counters existed are completed once.
+  const rebuilt = await ensureRepostsRebuilt(platform, container.reposts.calendar);
+  if (rebuilt) container.logger.info("repost due times and report counters rebuilt", { ...rebuilt });
   const firstAdministrator = await container.console?.accounts.ensureFirstAdministrator();
   await platform.flush();
   const app = createApiApp(container);
