@@ -117,7 +117,7 @@ describe("gazette reposts rebuild", () => {
 
     // Assess
     expect(code).not.toBe(0);
-    expect(refused.err.join("\n")).toMatch(/data director/i);
+    expect(refused.err.join("\n")).toMatch(/in use by another gazette pipeline/);
     const platform = createEmbeddedPlatform({ dataDir });
     const report = await buildComplianceReport(platform, {});
     platform.close();
