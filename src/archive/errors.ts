@@ -1,6 +1,5 @@
 /**
- * Errors of the archive module. Like the editions module's, they subclass the documents module's
- * errors so that src/http/errors.ts maps them without changes:
+ * Errors of the archive module, each one of the base kinds of src/platform/errors.ts:
  *   InvalidArchiveRequestError  → 400 (malformed request, missing field)
  *   UnreadableScanError         → 422 (corrupt, encrypted, pixel bomb, unsupported page)
  *   ScanTooLargeError           → 413 (file bytes, page count)
@@ -9,31 +8,31 @@
  *   ArchiveNotFoundError        → 404
  */
 import {
-  DocumentNotFoundError,
-  DocumentRefusedError,
+  ConflictError,
   type FieldProblem,
-  IdempotencyConflictError,
-  InvalidDocumentError,
-  PayloadTooLargeError,
+  NotFoundError,
   problem,
-  UnsupportedMediaError,
-} from "../documents/errors.js";
+  RefusedError,
+  TooLargeError,
+  UnsupportedError,
+  ValidationError,
+} from "../platform/errors.js";
 
 export type { FieldProblem };
 export { problem };
 
-export class InvalidArchiveRequestError extends InvalidDocumentError {}
+export class InvalidArchiveRequestError extends ValidationError {}
 
 /** The file is of a supported type but cannot (or must not) be decoded. */
-export class UnreadableScanError extends DocumentRefusedError {}
+export class UnreadableScanError extends RefusedError {}
 
-export class ScanTooLargeError extends PayloadTooLargeError {}
+export class ScanTooLargeError extends TooLargeError {}
 
-export class UnsupportedScanError extends UnsupportedMediaError {}
+export class UnsupportedScanError extends UnsupportedError {}
 
-export class ArchiveConflictError extends IdempotencyConflictError {}
+export class ArchiveConflictError extends ConflictError {}
 
-export class ArchiveNotFoundError extends DocumentNotFoundError {}
+export class ArchiveNotFoundError extends NotFoundError {}
 
 /** A page could not be read (its file is corrupt where it lies); retrying cannot help. */
 export class PageUnreadableError extends Error {

@@ -2,9 +2,9 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Principal } from "../http/auth.js";
 import { isJsonType, isMultipartType, readJsonBody, readMultipart } from "../http/body.js";
-import { HttpProblem } from "../http/errors.js";
 import { jsonResponse } from "../http/json.js";
 import { pageLimit } from "../http/query.js";
+import { ForbiddenError, UnsupportedError } from "../platform/errors.js";
 import { InvalidArchiveRequestError, problem, ScanTooLargeError } from "./errors.js";
 import type { Archive } from "./module.js";
 import type { ArchiveService, UploadedScan } from "./service.js";
@@ -22,7 +22,7 @@ const MAX_REQUEST_JSON_BYTES = 1024 * 1024;
 /** A JSON body (exact media type, UTF-8, bounded, depth-checked: http/body.ts). */
 const jsonBody = (request: Request, maxBytes = MAX_REQUEST_JSON_BYTES) => readJsonBody(request, { maxBytes });
 
-const forbidden = (message: string) => new HttpProblem(403, [{ code: "forbidden", field: null, message }]);
+const forbidden = (message: string) => new ForbiddenError([{ code: "forbidden", field: null, message }]);
 
 /** Reads an upload body of at most the announced size, refusing (413) as soon as it grows past it. */
 async function boundedBody(request: Request, target: UploadTarget): Promise<Uint8Array> {
@@ -118,7 +118,7 @@ export function createArchiveRoutes(deps: {
       }
       if (!isMultipartType(type)) {
         // 415 as on every route (src/http/body.ts): the media type, not a field, is wrong.
-        throw new HttpProblem(415, [
+        throw new UnsupportedError([
           {
             code: "unsupported_media_type",
             field: "Content-Type",

@@ -7,6 +7,7 @@ import { normalizeText } from "../documents/text.js";
 import { registerArchiveCommands } from "./archive.js";
 import { authorizerFromEnv } from "./auth.js";
 import { ApiClient, ApiError, ConnectionError } from "./client.js";
+import { registerKeyCommands } from "./key.js";
 import { registerRepostCommands } from "./reposts.js";
 import { UsageError } from "./usage-error.js";
 import { registerVerifyCommands } from "./verify.js";
@@ -389,6 +390,8 @@ export async function run(
       exitCode = code;
     },
   });
+
+  registerKeyCommands(program, { io, env });
 
   try {
     await program.parseAsync([...argv], { from: "user" });

@@ -4,7 +4,7 @@
  * translated as it is and DocumentIntake.submit validates it (validateSubmission), so the console
  * refuses exactly what the API refuses, for the same reasons.
  */
-import type { FieldProblem } from "../documents/errors.js";
+
 import {
   DISCLOSURE_ATTRIBUTES,
   DISCLOSURE_LABELS,
@@ -13,6 +13,7 @@ import {
   REPOST_SCOPES,
   SITE_LEVELS,
 } from "../documents/model.js";
+import type { FieldProblem } from "../platform/errors.js";
 
 type FieldType = "text" | "date" | "number" | "textarea" | "select" | "checkbox" | "checkboxes" | "file";
 

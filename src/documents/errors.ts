@@ -1,35 +1,32 @@
-/** Errors of the documents module. src/http/errors.ts maps them to HTTP responses. */
+/**
+ * Errors of the documents module, each one of the base kinds of src/platform/errors.ts (which
+ * src/http/errors.ts maps to HTTP statuses).
+ */
+import {
+  ConflictError,
+  type FieldProblem,
+  NotFoundError,
+  problem,
+  RefusedError,
+  TooLargeError,
+  UnsupportedError,
+  ValidationError,
+} from "../platform/errors.js";
 
-export interface FieldProblem {
-  /** Machine-readable reason, e.g. "required", "too_long", "invalid_format". */
-  readonly code: string;
-  /** Dotted path of the offending field, e.g. "disclosure.reason" or "attachments.2.title". */
-  readonly field: string | null;
-  readonly message: string;
-}
-
-export class DocumentError extends Error {
-  constructor(
-    message: string,
-    readonly problems: readonly FieldProblem[],
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+export type { FieldProblem };
+export { problem };
 
 /** The submission is malformed: missing, wrongly typed or oversized fields. */
-export class InvalidDocumentError extends DocumentError {}
+export class InvalidDocumentError extends ValidationError {}
 
 /**
  * The submission is well-formed but may not be accepted under the publication rules
  * (no approval, confidentiality review not passed, policy without interpretation: 退文).
  */
-export class DocumentRefusedError extends DocumentError {}
+export class DocumentRefusedError extends RefusedError {}
 
 /** The same 发文字号 from the same issuer was accepted before. */
-export class DuplicateDocumentError extends DocumentError {
+export class DuplicateDocumentError extends ConflictError {
   constructor(
     message: string,
     problems: readonly FieldProblem[],
@@ -40,16 +37,12 @@ export class DuplicateDocumentError extends DocumentError {
 }
 
 /** An Idempotency-Key was reused with a different request, or the first request is still running. */
-export class IdempotencyConflictError extends DocumentError {}
+export class IdempotencyConflictError extends ConflictError {}
 
-export class DocumentNotFoundError extends DocumentError {}
+export class DocumentNotFoundError extends NotFoundError {}
 
 /** The upload is larger than allowed. */
-export class PayloadTooLargeError extends DocumentError {}
+export class PayloadTooLargeError extends TooLargeError {}
 
 /** The upload is not a format intake understands. */
-export class UnsupportedMediaError extends DocumentError {}
-
-export function problem(field: string | null, code: string, message: string): FieldProblem {
-  return { field, code, message };
-}
+export class UnsupportedMediaError extends UnsupportedError {}

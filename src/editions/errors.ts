@@ -1,38 +1,43 @@
 /**
- * Errors of the editions module. They subclass the documents module's errors so that
- * src/http/errors.ts maps them without changes:
- *   InvalidEditionRequestError  → 400 (InvalidDocumentError)
- *   PlacementRefusedError       → 422 (DocumentRefusedError)
- *   DocumentAlreadyPlacedError  → 409 (DuplicateDocumentError)
- *   EditionConflictError        → 409 (IdempotencyConflictError; a generic ConflictError in the
- *                                 mapping would be the cleaner parent)
- *   EditionNotFoundError        → 404 (DocumentNotFoundError)
+ * Errors of the editions module, each one of the base kinds of src/platform/errors.ts:
+ *   InvalidEditionRequestError  → 400 (ValidationError)
+ *   PlacementRefusedError       → 422 (RefusedError)
+ *   DocumentAlreadyPlacedError  → 409 (ConflictError)
+ *   EditionConflictError        → 409 (ConflictError)
+ *   EditionNotFoundError        → 404 (NotFoundError)
  */
 import {
-  DocumentNotFoundError,
-  DocumentRefusedError,
-  DuplicateDocumentError,
+  ConflictError,
   type FieldProblem,
-  IdempotencyConflictError,
-  InvalidDocumentError,
-} from "../documents/errors.js";
+  NotFoundError,
+  problem,
+  RefusedError,
+  ValidationError,
+} from "../platform/errors.js";
 
-export { problem } from "../documents/errors.js";
+export type { FieldProblem };
+export { problem };
 
-export class InvalidEditionRequestError extends InvalidDocumentError {}
+export class InvalidEditionRequestError extends ValidationError {}
 
 /** Well-formed but against the rules (a non-public document, an empty edition, …). */
-export class PlacementRefusedError extends DocumentRefusedError {}
+export class PlacementRefusedError extends RefusedError {}
 
 /** The document is already placed in another edition. `existingId` is that edition's id. */
-export class DocumentAlreadyPlacedError extends DuplicateDocumentError {}
+export class DocumentAlreadyPlacedError extends ConflictError {
+  constructor(
+    message: string,
+    problems: readonly FieldProblem[],
+    readonly existingId: string | undefined,
+  ) {
+    super(message, problems);
+  }
+}
 
 /**
  * The edition cannot change as asked: it is published (immutable), being published, was modified
  * concurrently, or an artifact key already holds different content.
  */
-export class EditionConflictError extends IdempotencyConflictError {}
+export class EditionConflictError extends ConflictError {}
 
-export class EditionNotFoundError extends DocumentNotFoundError {}
-
-export type { FieldProblem };
+export class EditionNotFoundError extends NotFoundError {}

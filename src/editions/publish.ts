@@ -4,6 +4,7 @@ import type { GazetteDocument } from "../documents/model.js";
 import { readDocument } from "../documents/records.js";
 import { ConditionFailedError, StorageError } from "../platform/errors.js";
 import type { BlobMetadata, BlobStore, Platform, RecordStore, StoredRecord } from "../platform/ports.js";
+import type { PdfSignatureReservation } from "../signing/placeholder.js";
 import { logPublication } from "../transparency/publication-log.js";
 import { setDocumentState } from "./document-state.js";
 import { EditionConflictError, EditionNotFoundError, PlacementRefusedError, problem } from "./errors.js";
@@ -43,8 +44,21 @@ export interface RenderResult {
   readonly findings?: readonly PreflightFindingView[] | undefined;
 }
 
-/** The renderer(s): deterministic — the same input must give the same bytes (artifacts are write-once). */
-export type RenderEdition = (input: EditionRenderInput) => Promise<RenderResult>;
+/** What a publication asks of the renderer beyond the edition. */
+export interface RenderOptions {
+  /**
+   * Reserve a signature of this description in every PDF (src/signing/placeholder.ts), for the
+   * sealer to fill in without parsing the PDF again. A renderer may ignore it; the sealer then
+   * adds the reservation itself (slower).
+   */
+  readonly signature?: PdfSignatureReservation | undefined;
+}
+
+/**
+ * The renderer(s): deterministic — the same input (and options) must give the same bytes
+ * (artifacts are write-once).
+ */
+export type RenderEdition = (input: EditionRenderInput, options?: RenderOptions) => Promise<RenderResult>;
 
 export interface ManifestEntry {
   readonly url: string;
@@ -88,6 +102,8 @@ export interface SealContext {
  * nothing is signed.
  */
 export interface PublicationSealer {
+  /** The signature every PDF of this publication reserves while it is rendered. */
+  reserve(context: SealContext): Promise<PdfSignatureReservation>;
   sealArtifacts(artifacts: readonly RenderedArtifact[], context: SealContext): Promise<RenderedArtifact[]>;
   /** The manifest's signature file (written beside it at `${manifest key}.jws`). */
   signManifest(manifest: Uint8Array, context: SealContext): Promise<Uint8Array>;
@@ -491,10 +507,17 @@ export async function publishEdition(editionId: string, deps: PublishDeps): Prom
     record = frozen;
     const edition = record.data;
     const publishing = edition.publishing!;
+    const sealContext: SealContext = {
+      edition: editionInfo(edition),
+      publishedAt: publishing.startedAt,
+      existing: async (key) => (await platform.blobs.get(attemptBlobKey(key, edition.attempt)))?.bytes,
+    };
+    // The signing key and certificate are asked first: a key outage is retried like a store's.
+    const signature = await deps.seal?.reserve(sealContext);
     let rendered: RenderResult;
     try {
       const documents = await loadEditionDocuments(platform, edition);
-      rendered = await render(buildRenderInput(edition, documents, settings));
+      rendered = await render(buildRenderInput(edition, documents, settings), { signature });
     } catch (error) {
       // A store outage is retried as it is. Anything else (a document gone, a renderer error) will
       // not heal by retrying the same input: nothing of it was written, so the intent is lifted —
@@ -544,11 +567,6 @@ export async function publishEdition(editionId: string, deps: PublishDeps): Prom
         : null;
     const manifestBlobKey = manifestKey(edition);
     checkArtifacts(rendered.artifacts, manifestBlobKey);
-    const sealContext: SealContext = {
-      edition: editionInfo(edition),
-      publishedAt: publishing.startedAt,
-      existing: async (key) => (await platform.blobs.get(attemptBlobKey(key, edition.attempt)))?.bytes,
-    };
     const artifacts = deps.seal
       ? await deps.seal.sealArtifacts(rendered.artifacts, sealContext)
       : rendered.artifacts;

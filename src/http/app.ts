@@ -7,6 +7,14 @@ import type { DocumentIntake, ListFilter } from "../documents/intake.js";
 import { DISCLOSURE_ATTRIBUTES, DOCUMENT_KINDS } from "../documents/model.js";
 import { createEditionsRoutes, type EditionRoutes } from "../editions/http.js";
 import type { EditionService } from "../editions/service.js";
+import {
+  NotFoundError,
+  ProblemError,
+  TooLargeError,
+  UnauthorisedError,
+  UnsupportedError,
+  ValidationError,
+} from "../platform/errors.js";
 import type { PublicSite } from "../publishing/public-site.js";
 import { repostsRoutes } from "../reposts/http.js";
 import type { Reposts } from "../reposts/module.js";
@@ -22,7 +30,7 @@ import {
   readJsonBody,
   readMultipart,
 } from "./body.js";
-import { errorResponse, HttpProblem } from "./errors.js";
+import { errorResponse, problemResponse } from "./errors.js";
 import { jsonResponse } from "./json.js";
 import { methodIndex } from "./methods.js";
 import { pageLimit } from "./query.js";
@@ -83,7 +91,7 @@ function requireEditor(auth: Authenticator) {
   ) => {
     const principal = auth.authenticate(c.req.raw, c.env);
     if (!principal) {
-      throw new HttpProblem(401, [
+      throw new UnauthorisedError([
         {
           code: "unauthorized",
           field: "Authorization",
@@ -98,7 +106,7 @@ function requireEditor(auth: Authenticator) {
 
 function tooLarge(limit: number) {
   return () => {
-    throw new HttpProblem(413, [
+    throw new TooLargeError([
       { code: "too_large", field: null, message: `The request body must be at most ${limit} bytes` },
     ]);
   };
@@ -115,8 +123,8 @@ function metadataFromForm(form: FormFields): Record<string, unknown> {
       checkJsonValue(parsed);
       metadata = parsed as Record<string, unknown>;
     } catch (error) {
-      if (error instanceof HttpProblem) throw error;
-      throw new HttpProblem(400, [
+      if (error instanceof ProblemError) throw error;
+      throw new ValidationError([
         { code: "invalid_json", field: "metadata", message: "metadata must be a JSON object" },
       ]);
     }
@@ -174,7 +182,7 @@ function listFilter(query: Record<string, string>): ListFilter {
   if (query.policy && !["true", "false"].includes(query.policy)) {
     problems.push({ code: "invalid", field: "policy", message: "policy must be true or false" });
   }
-  if (problems.length) throw new HttpProblem(400, problems);
+  if (problems.length) throw new ValidationError(problems);
   return {
     issuer: query.issuer,
     kind: query.kind,
@@ -204,21 +212,22 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
       if (!c.req.path.startsWith("/api/")) {
         return c.text(`405 不支持 ${c.req.method} 请求；本地址支持 ${allow}。`, 405, { allow });
       }
-      const response = errorResponse(
-        new HttpProblem(405, [
+      // Routing, not a request error of any module: answered here, in the same shape.
+      return problemResponse(
+        405,
+        [
           {
             code: "method_not_allowed",
             field: null,
             message: `${c.req.path} does not answer ${c.req.method}; it answers ${allow}`,
           },
-        ]),
+        ],
+        { allow },
       );
-      response.headers.set("allow", allow);
-      return response;
     }
     return c.req.path.startsWith("/api/")
       ? errorResponse(
-          new HttpProblem(404, [
+          new NotFoundError([
             {
               code: "not_found",
               field: null,
@@ -229,7 +238,7 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
       : site
         ? c.html(site.notFound(), 404)
         : errorResponse(
-            new HttpProblem(404, [{ code: "not_found", field: null, message: `No page ${c.req.path}` }]),
+            new NotFoundError([{ code: "not_found", field: null, message: `No page ${c.req.path}` }]),
           );
   });
   app.use("*", secureHeaders());
@@ -265,7 +274,7 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
         const principal = c.get("principal");
         const idempotencyKey = c.req.header("idempotency-key")?.trim() || undefined;
         if (idempotencyKey && idempotencyKey.length > 255) {
-          throw new HttpProblem(400, [
+          throw new ValidationError([
             {
               code: "too_long",
               field: "Idempotency-Key",
@@ -282,7 +291,7 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
           const form = await readMultipart(c.req.raw);
           const file = form.file;
           if (!(file instanceof File)) {
-            throw new HttpProblem(400, [
+            throw new ValidationError([
               {
                 code: "required",
                 field: "file",
@@ -293,7 +302,7 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
           docx = { bytes: new Uint8Array(await file.arrayBuffer()), filename: file.name || null };
           input = metadataFromForm(form);
         } else {
-          throw new HttpProblem(415, [
+          throw new UnsupportedError([
             {
               code: "unsupported_media_type",
               field: "Content-Type",

@@ -10,7 +10,7 @@
  *                parses to its closing boundary (400 invalid_multipart)
  *   paths        percent-decoding that fails is a 400 (invalid_path), never an exception
  */
-import { HttpProblem } from "./errors.js";
+import { ProblemError, TooLargeError, UnsupportedError, ValidationError } from "../platform/errors.js";
 
 /** Deeper JSON is refused: no request of this API nests more than a few levels. */
 export const MAX_JSON_DEPTH = 64;
@@ -24,8 +24,9 @@ export const isJsonType = (header: string | null | undefined) => mediaType(heade
 export const isMultipartType = (header: string | null | undefined) =>
   mediaType(header) === "multipart/form-data";
 
-const problem = (status: number, code: string, field: string | null, message: string) =>
-  new HttpProblem(status, [{ code, field, message }]);
+const KINDS = { 400: ValidationError, 413: TooLargeError, 415: UnsupportedError } as const;
+const problem = (status: keyof typeof KINDS, code: string, field: string | null, message: string) =>
+  new KINDS[status]([{ code, field, message }]);
 
 /** Reads the body, refusing with 413 as soon as it grows past `maxBytes`. */
 export async function readBytes(request: Request, maxBytes: number): Promise<Uint8Array> {
@@ -164,7 +165,7 @@ export async function readMultipart(request: Request): Promise<FormFields> {
   try {
     form = await request.formData();
   } catch (error) {
-    if (error instanceof HttpProblem) throw error;
+    if (error instanceof ProblemError) throw error;
     throw problem(
       400,
       "invalid_multipart",

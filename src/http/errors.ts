@@ -1,48 +1,42 @@
+/**
+ * The one place where errors become HTTP responses. Each module's errors extend a base kind of
+ * src/platform/errors.ts; STATUS gives each kind its status. Storage errors a request can cause
+ * are answered as the kind they amount to; anything else is a 500.
+ *
+ * Body: {error: {code, message, field}}, or {error: [{…}, {…}]} when several fields fail.
+ */
 import {
-  DocumentNotFoundError,
-  DocumentRefusedError,
-  DuplicateDocumentError,
   type FieldProblem,
-  IdempotencyConflictError,
-  InvalidDocumentError,
-  PayloadTooLargeError,
-  UnsupportedMediaError,
-} from "../documents/errors.js";
-import { InvalidCursorError, StorageRequestError, StorageUnavailableError } from "../platform/errors.js";
+  InvalidCursorError,
+  ProblemError,
+  type ProblemKind,
+  StorageRequestError,
+  StorageUnavailableError,
+} from "../platform/errors.js";
 import { jsonResponse } from "./json.js";
 
-/** An HTTP-level problem (auth, content type, malformed JSON) raised by the app itself. */
-export class HttpProblem extends Error {
-  constructor(
-    readonly status: number,
-    readonly problems: readonly FieldProblem[],
-  ) {
-    super(problems.map((p) => p.message).join("; "));
-    this.name = "HttpProblem";
-  }
-}
+/** The HTTP status of each kind of request error. */
+export const STATUS: Readonly<Record<ProblemKind, number>> = {
+  validation: 400,
+  unauthorised: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  unsupported: 415,
+  refused: 422,
+  unavailable: 503,
+};
 
-/**
- * The one place where errors become HTTP responses. Body: {error: {code, message, field}}, or
- * {error: [{…}, {…}]} when several fields fail.
- */
-export function errorResponse(error: unknown, log?: (error: unknown) => void): Response {
-  const [status, problems] = classify(error);
-  if (status >= 500) log?.(error);
-  const body = problems.length === 1 ? problems[0] : problems;
-  const headers: Record<string, string> = status === 503 ? { "retry-after": "5" } : {};
-  return jsonResponse({ error: body }, status, headers);
-}
+const INTERNAL: FieldProblem = {
+  code: "internal",
+  field: null,
+  message: "Internal error. Retrying with the same Idempotency-Key is safe; report it if it persists.",
+};
 
-function classify(error: unknown): [number, readonly FieldProblem[]] {
-  if (error instanceof HttpProblem) return [error.status, error.problems];
-  if (error instanceof InvalidDocumentError) return [400, error.problems];
-  if (error instanceof DocumentRefusedError) return [422, error.problems];
-  if (error instanceof DuplicateDocumentError || error instanceof IdempotencyConflictError)
-    return [409, error.problems];
-  if (error instanceof DocumentNotFoundError) return [404, error.problems];
-  if (error instanceof PayloadTooLargeError) return [413, error.problems];
-  if (error instanceof UnsupportedMediaError) return [415, error.problems];
+/** Any error as its HTTP status and the problems a client is told. */
+export function classify(error: unknown): [number, readonly FieldProblem[]] {
+  if (error instanceof ProblemError) return [STATUS[error.kind], error.problems];
   if (error instanceof InvalidCursorError)
     return [400, [{ code: "invalid", field: "cursor", message: "cursor is not one this service issued" }]];
   if (error instanceof StorageRequestError)
@@ -52,14 +46,22 @@ function classify(error: unknown): [number, readonly FieldProblem[]] {
       503,
       [{ code: "unavailable", field: null, message: "Storage is temporarily unavailable; retry" }],
     ];
-  return [
-    500,
-    [
-      {
-        code: "internal",
-        field: null,
-        message: "Internal error. Retrying with the same Idempotency-Key is safe; report it if it persists.",
-      },
-    ],
-  ];
+  return [500, [INTERNAL]];
+}
+
+/** A JSON error response: one problem as an object, several as a list; 503 says when to retry. */
+export function problemResponse(
+  status: number,
+  problems: readonly FieldProblem[],
+  headers: Record<string, string> = {},
+): Response {
+  const body = problems.length === 1 ? problems[0] : problems;
+  return jsonResponse({ error: body }, status, status === 503 ? { "retry-after": "5", ...headers } : headers);
+}
+
+/** An error as its response; 5xx are logged. */
+export function errorResponse(error: unknown, log?: (error: unknown) => void): Response {
+  const [status, problems] = classify(error);
+  if (status >= 500) log?.(error);
+  return problemResponse(status, problems);
 }

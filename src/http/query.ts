@@ -1,4 +1,4 @@
-import { HttpProblem } from "./errors.js";
+import { ValidationError } from "../platform/errors.js";
 import { PAGE_LIMIT } from "./route-declaration.js";
 
 /**
@@ -10,7 +10,7 @@ export function pageLimit(raw: string | undefined): number {
   if (raw === undefined) return PAGE_LIMIT.default;
   const n = /^[0-9]{1,9}$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isInteger(n) || n < PAGE_LIMIT.min || n > PAGE_LIMIT.max) {
-    throw new HttpProblem(400, [
+    throw new ValidationError([
       {
         code: "invalid",
         field: "limit",

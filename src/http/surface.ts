@@ -154,7 +154,7 @@ const siteRoutes: readonly RouteDeclaration[] = [
 ].map((path) => ({ method: "GET", path, access: "public" }));
 
 /**
- * The editor console (src/console/http.ts): HTML pages and form posts. Sign-in is open; every other
+ * The editor console (src/console/http.ts, areas in src/console/routes/): HTML pages and form posts. Sign-in is open; every other
  * page needs a console session. Locally the session starts with a password (POST /console/sign-in,
  * embedded only); in AWS with the Cognito user pool's hosted sign-in, which comes back to
  * /console/oauth/callback, and the HTTP API's JWT authoriser checks every console route.

@@ -1,4 +1,4 @@
-import type { RenderedArtifact, RenderResult } from "../editions/publish.js";
+import type { RenderedArtifact, RenderOptions, RenderResult } from "../editions/publish.js";
 import type { DocumentPlacement, EditionRenderInput, RenderDocument } from "../editions/render-model.js";
 import type { SiteGazette } from "../site/model.js";
 import { renderEditionSite } from "../site/render.js";
@@ -55,11 +55,11 @@ function leanInput(input: EditionRenderInput): EditionRenderInput {
 }
 
 export function createEditionRenderer(gazette: SiteGazette, templatesDir?: string) {
-  return async (input: EditionRenderInput): Promise<RenderResult> => {
+  return async (input: EditionRenderInput, options: RenderOptions = {}): Promise<RenderResult> => {
     // The PDF engine (pdf-lib, fontkit, the font files) loads on the first render, so the
     // functions that import this module only to list editions do not load it at start.
     const { renderEditionPdf } = await import("./pdf/render-edition.js");
-    const pdf = await renderEditionPdf(input);
+    const pdf = await renderEditionPdf(input, { signature: options.signature });
     const base = editionPath(input.edition).replace(/\.html$/, "");
     const editionPdfKey = `${base}.pdf`;
     const pdfSizes = new Map([...pdf.documentPdfs].map(([id, bytes]) => [id, bytes.byteLength]));

@@ -1,29 +1,27 @@
 /**
- * Errors of the reposts module. Like the editions module's, they subclass the documents module's
- * errors so that src/http/errors.ts maps them without changes:
- *   InvalidRepostRequestError → 400 (InvalidDocumentError)
- *   RepostRefusedError        → 422 (DocumentRefusedError), e.g. a webhook that fails its challenge
- *   RepostConflictError       → 409 (IdempotencyConflictError)
- *   SiteNotFoundError, NoticeNotFoundError → 404 (DocumentNotFoundError)
- * NoticeForbiddenError (a site touching another site's notice) becomes 403 in reposts/http.ts.
+ * Errors of the reposts module, each one of the base kinds of src/platform/errors.ts:
+ *   InvalidRepostRequestError → 400 (ValidationError)
+ *   RepostRefusedError        → 422 (RefusedError), e.g. a webhook that fails its challenge
+ *   RepostConflictError       → 409 (ConflictError)
+ *   SiteNotFoundError, NoticeNotFoundError → 404 (NotFoundError)
+ *   NoticeForbiddenError      → 403 (ForbiddenError): a site touching another site's notice
  */
 import {
-  DocumentError,
-  DocumentNotFoundError,
-  DocumentRefusedError,
+  ConflictError,
   type FieldProblem,
-  IdempotencyConflictError,
-  InvalidDocumentError,
-} from "../documents/errors.js";
+  ForbiddenError,
+  NotFoundError,
+  problem,
+  RefusedError,
+  ValidationError,
+} from "../platform/errors.js";
 
-export { problem } from "../documents/errors.js";
 export type { FieldProblem };
+export { problem };
 
-export class InvalidRepostRequestError extends InvalidDocumentError {}
-export class RepostRefusedError extends DocumentRefusedError {}
-export class RepostConflictError extends IdempotencyConflictError {}
-export class SiteNotFoundError extends DocumentNotFoundError {}
-export class NoticeNotFoundError extends DocumentNotFoundError {}
-export class NoticeForbiddenError extends DocumentError {}
-/** Missing or wrong site token (401). */
-export class SiteUnauthorizedError extends DocumentError {}
+export class InvalidRepostRequestError extends ValidationError {}
+export class RepostRefusedError extends RefusedError {}
+export class RepostConflictError extends ConflictError {}
+export class SiteNotFoundError extends NotFoundError {}
+export class NoticeNotFoundError extends NotFoundError {}
+export class NoticeForbiddenError extends ForbiddenError {}

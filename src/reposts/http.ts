@@ -2,9 +2,9 @@ import { Hono, type MiddlewareHandler } from "hono";
 import type { GazetteSettings } from "../config.js";
 import type { Principal } from "../http/auth.js";
 import { readJsonBody } from "../http/body.js";
-import { HttpProblem } from "../http/errors.js";
 import { jsonResponse } from "../http/json.js";
 import { pageLimit } from "../http/query.js";
+import { ForbiddenError, UnauthorisedError } from "../platform/errors.js";
 import type { Platform } from "../platform/ports.js";
 import { renderSitePage } from "../site/render.js";
 import type { RepostAcknowledgements } from "./acks.js";
@@ -16,7 +16,7 @@ import {
   escapeHtml,
   parseComplianceFilter,
 } from "./compliance.js";
-import { InvalidRepostRequestError, NoticeForbiddenError, problem } from "./errors.js";
+import { InvalidRepostRequestError, problem } from "./errors.js";
 import { isOverdue, noticeStatus, type RepostNotice, type SiteRecord } from "./model.js";
 import type { Reposts } from "./module.js";
 import { ackUrl } from "./payload.js";
@@ -98,7 +98,7 @@ export function createRepostsRoutes(deps: {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header("authorization") ?? "");
     const site = match?.[1] ? await registry.authenticate(match[1]) : undefined;
     if (!site) {
-      throw new HttpProblem(401, [
+      throw new UnauthorisedError([
         {
           code: "unauthorized",
           field: "Authorization",
@@ -108,7 +108,7 @@ export function createRepostsRoutes(deps: {
     }
     if (site.status === "disabled") {
       // A disabled site gets no notices and may not acknowledge: its token no longer works.
-      throw new HttpProblem(403, [
+      throw new ForbiddenError([
         {
           code: "site_disabled",
           field: "Authorization",
@@ -118,15 +118,6 @@ export function createRepostsRoutes(deps: {
     }
     c.set("site", site);
     await next();
-  };
-
-  const forbidden = async <T>(work: () => Promise<T>): Promise<T> => {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof NoticeForbiddenError) throw new HttpProblem(403, error.problems);
-      throw error;
-    }
   };
 
   app.post("/api/sites", requireEditor, async (c) => {
@@ -182,7 +173,7 @@ export function createRepostsRoutes(deps: {
 
   app.post("/api/reposts/:noticeId/ack", requireSite, async (c) => {
     const body = await jsonBody(c.req.raw);
-    const notice = await forbidden(() => acks.acknowledge(c.get("site"), c.req.param("noticeId"), body));
+    const notice = await acks.acknowledge(c.get("site"), c.req.param("noticeId"), body);
     return jsonResponse(noticeView(notice, platform.clock.now(), baseUrl), 202);
   });
 
@@ -225,7 +216,7 @@ export function createRepostsRoutes(deps: {
   });
 
   app.get("/api/reposts/:noticeId", requireSite, async (c) => {
-    const notice = await forbidden(() => acks.noticeFor(c.get("site"), c.req.param("noticeId")));
+    const notice = await acks.noticeFor(c.get("site"), c.req.param("noticeId"));
     return jsonResponse(noticeView(notice, platform.clock.now(), baseUrl));
   });
 

@@ -1,14 +1,19 @@
-import type { FieldProblem } from "../documents/errors.js";
+import { type FieldProblem, UnavailableError, ValidationError } from "../platform/errors.js";
 
-/** A search request that cannot be answered as asked (bad filter, cursor from elsewhere). */
-export class SearchQueryError extends Error {
-  constructor(readonly problems: readonly FieldProblem[]) {
-    super(problems.map((p) => p.message).join("; "));
-    this.name = "SearchQueryError";
+/** A search request that cannot be answered as asked (bad filter, cursor from elsewhere): 400. */
+export class SearchQueryError extends ValidationError {
+  constructor(problems: readonly FieldProblem[]) {
+    super(problems);
   }
 }
 
-/** The search backend failed (unreachable cluster, unreadable index file). */
-export class SearchUnavailableError extends Error {
-  override name = "SearchUnavailableError";
+/** The search backend failed (unreachable cluster, unreadable index file): 503. */
+export class SearchUnavailableError extends UnavailableError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(
+      message,
+      [{ code: "unavailable", field: null, message: "Search is temporarily unavailable; retry" }],
+      options,
+    );
+  }
 }

@@ -2,10 +2,11 @@ import { Hono, type MiddlewareHandler } from "hono";
 import type { GazetteSettings } from "../config.js";
 import { EVENTS_QUEUE } from "../documents/events.js";
 import type { Principal } from "../http/auth.js";
-import { errorResponse, HttpProblem } from "../http/errors.js";
+import { classify, errorResponse } from "../http/errors.js";
 import { jsonResponse } from "../http/json.js";
+import { ProblemError } from "../platform/errors.js";
 import type { Platform } from "../platform/ports.js";
-import { SearchQueryError, SearchUnavailableError } from "./errors.js";
+import { SearchQueryError } from "./errors.js";
 import { publishedEditionIds, SEARCH_REINDEX_EVENT, type SearchReindexEvent } from "./gazette.js";
 import { renderSearchPage } from "./page.js";
 import type { SearchIndex, SearchQuery, SearchResult } from "./ports.js";
@@ -13,15 +14,6 @@ import { queryFromParams, SEARCH_PARAMS } from "./query.js";
 
 /** Results change as editions are published; a short shared cache absorbs repeated queries. */
 const CACHE = "public, max-age=60";
-
-function toHttp(error: unknown): unknown {
-  if (error instanceof SearchQueryError) return new HttpProblem(400, error.problems);
-  if (error instanceof SearchUnavailableError)
-    return new HttpProblem(503, [
-      { code: "unavailable", field: null, message: "Search is temporarily unavailable; retry" },
-    ]);
-  return error;
-}
 
 /** The public search endpoints: GET /api/search (JSON) and GET /search (HTML). No authentication. */
 export function createSearchRoutes(deps: {
@@ -68,7 +60,7 @@ export function createSearchRoutes(deps: {
     try {
       result = await deps.search.search(queryFromParams(new URL(c.req.url).searchParams));
     } catch (error) {
-      return errorResponse(toHttp(error), deps.logError);
+      return errorResponse(error, deps.logError);
     }
     const body: Record<string, unknown> = {
       total: result.total,
@@ -119,10 +111,10 @@ export function createSearchRoutes(deps: {
         start: Number.isInteger(start) && start > 0 ? start : 1,
       });
     } catch (error) {
-      const mapped = toHttp(error);
-      if (mapped instanceof HttpProblem)
-        return page(mapped.status, { gazette: deps.gazette, query, errors: mapped.problems });
-      throw error;
+      // A refused query (400) or an unavailable index (503): the page says so, with that status.
+      if (!(error instanceof ProblemError)) throw error;
+      const [status, problems] = classify(error);
+      return page(status, { gazette: deps.gazette, query, errors: problems });
     }
   });
 

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import Handlebars from "handlebars";
 import type { GazetteSettings } from "../config.js";
-import type { FieldProblem } from "../documents/errors.js";
+import type { FieldProblem } from "../platform/errors.js";
 import { findTemplatesDir } from "../site/render.js";
 import type { SearchQuery, SearchResult } from "./ports.js";
 

@@ -1,5 +1,5 @@
 import { bracketSpelledYear } from "../documents/doc-number.js";
-import type { FieldProblem } from "../documents/errors.js";
+import type { FieldProblem } from "../platform/errors.js";
 import { SearchQueryError } from "./errors.js";
 import type { SearchFacets, SearchQuery, SearchSource } from "./ports.js";
 

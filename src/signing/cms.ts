@@ -2,23 +2,10 @@
  * CMS SignedData for PAdES baseline B-B (ETSI EN 319 142-1, CAdES detached): the signed
  * attributes are content-type, message-digest and signing-certificate-v2 (ESS, RFC 5035) — no
  * signing-time, which PAdES takes from the signature dictionary's /M. Detached: the signed content
- * is the PDF's ByteRange, hashed here. Built with @peculiar/asn1-cms; signed through the port.
+ * is the PDF's ByteRange, hashed here. Written with the DER helpers (der.ts); signed through the port.
  */
-import {
-  Attribute,
-  CertificateChoices,
-  CertificateSet,
-  ContentInfo,
-  DigestAlgorithmIdentifiers,
-  EncapsulatedContentInfo,
-  IssuerAndSerialNumber,
-  SignedData,
-  SignerIdentifier,
-  SignerInfo,
-  SignerInfos,
-} from "@peculiar/asn1-cms";
-import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
-import { AlgorithmIdentifier, Certificate } from "@peculiar/asn1-x509";
+import { AsnConvert } from "@peculiar/asn1-schema";
+import { Certificate } from "@peculiar/asn1-x509";
 import { der, derSetOf, INTEGER, OCTET_STRING, SEQUENCE } from "./der.js";
 import { ALGORITHM_OIDS, type SigningKey, sha256 } from "./key.js";
 
@@ -29,12 +16,39 @@ export const CMS_OIDS = {
   messageDigest: "1.2.840.113549.1.9.4",
   signingTime: "1.2.840.113549.1.9.5",
   signingCertificateV2: "1.2.840.113549.1.9.16.2.47",
+  /** id-aa-signatureTimeStampToken (RFC 3161 appendix A): an unsigned attribute. */
+  signatureTimeStampToken: "1.2.840.113549.1.9.16.2.14",
 } as const;
 
-const OID_DATA_DER = new Uint8Array([0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01]);
+export interface CmsOptions {
+  /**
+   * PAdES B-T: gets an RFC 3161 timestamp token (a DER ContentInfo) over the signature value,
+   * added as the unsigned attribute signature-time-stamp-token. Left out: B-B.
+   */
+  readonly timestamp?: ((signatureValue: Uint8Array) => Promise<Uint8Array>) | undefined;
+}
 
-function buffer(bytes: Uint8Array): ArrayBuffer {
-  return bytes.slice().buffer;
+/** DER OBJECT IDENTIFIER of a dotted OID. */
+function oid(dotted: string): Uint8Array {
+  const [a, b, ...rest] = dotted.split(".").map(Number);
+  const body = [40 * a! + b!];
+  for (const arc of rest) {
+    const groups = [arc & 0x7f];
+    for (let n = Math.floor(arc / 128); n > 0; n = Math.floor(n / 128)) groups.unshift(0x80 | (n & 0x7f));
+    body.push(...groups);
+  }
+  return der(OBJECT_IDENTIFIER, new Uint8Array(body));
+}
+
+const OBJECT_IDENTIFIER = 0x06;
+const SET = 0x31;
+/** [0] and [1], constructed (IMPLICIT SET OF / EXPLICIT). */
+const CONTEXT_0 = 0xa0;
+const CONTEXT_1 = 0xa1;
+
+/** Attribute ::= SEQUENCE { attrType OID, attrValues SET OF value } */
+function attribute(type: string, ...values: Uint8Array[]): Uint8Array {
+  return der(SEQUENCE, oid(type), derSetOf(values));
 }
 
 /**
@@ -42,31 +56,45 @@ function buffer(bytes: Uint8Array): ArrayBuffer {
  * ESSCertIDv2 ::= SEQUENCE { certHash OCTET STRING (SHA-256, the default algorithm, so omitted),
  *   issuerSerial SEQUENCE { issuer GeneralNames ([4] directoryName), serialNumber INTEGER } }
  */
-function signingCertificateV2(certificate: Certificate, certificateDer: Uint8Array): Uint8Array {
-  const issuer = new Uint8Array(AsnConvert.serialize(certificate.tbsCertificate.issuer));
-  const serial = new Uint8Array(certificate.tbsCertificate.serialNumber);
+function signingCertificateV2(
+  issuer: Uint8Array,
+  serial: Uint8Array,
+  certificateDer: Uint8Array,
+): Uint8Array {
   const issuerSerial = der(SEQUENCE, der(SEQUENCE, der(0xa4, issuer)), der(INTEGER, serial));
   const essCertId = der(SEQUENCE, der(OCTET_STRING, sha256(certificateDer)), issuerSerial);
   return der(SEQUENCE, der(SEQUENCE, essCertId));
 }
 
-/** The DER SET of signed attributes (what is signed) and the same attributes as schema objects. */
-function signedAttributes(digest: Uint8Array, certificate: Certificate, certificateDer: Uint8Array) {
-  const attributes = [
-    new Attribute({ attrType: CMS_OIDS.contentType, attrValues: [buffer(OID_DATA_DER)] }),
-    new Attribute({ attrType: CMS_OIDS.messageDigest, attrValues: [buffer(der(OCTET_STRING, digest))] }),
-    new Attribute({
-      attrType: CMS_OIDS.signingCertificateV2,
-      attrValues: [buffer(signingCertificateV2(certificate, certificateDer))],
-    }),
-  ];
-  const encoded = attributes.map((a) => new Uint8Array(AsnConvert.serialize(a)));
-  // DER orders a SET OF by encoding; the schema writes [0] IMPLICIT in the order it is given.
-  const order = encoded.map((e, n) => ({ e, n })).sort((x, y) => Buffer.compare(x.e, y.e));
-  return {
-    toSign: derSetOf(encoded),
-    attributes: order.map(({ n }) => attributes[n]!),
+/** What every signature by one certificate chain shares, worked out once (parsing is the slow part). */
+interface SignerProfile {
+  /** IssuerAndSerialNumber ::= SEQUENCE { issuer Name, serialNumber INTEGER } */
+  readonly sid: Uint8Array;
+  /** The signing-certificate-v2 attribute. */
+  readonly essAttribute: Uint8Array;
+  /** [0] IMPLICIT CertificateSet: the chain. */
+  readonly certificates: Uint8Array;
+}
+
+const profiles = new Map<string, SignerProfile>();
+
+function signerProfile(chain: readonly Uint8Array[]): SignerProfile {
+  const leafDer = chain[0];
+  if (!leafDer) throw new Error("A signature needs the signer's certificate");
+  const id = chain.map((c) => Buffer.from(sha256(c)).toString("hex")).join(",");
+  const known = profiles.get(id);
+  if (known) return known;
+  const leaf = AsnConvert.parse(leafDer, Certificate);
+  const issuer = new Uint8Array(AsnConvert.serialize(leaf.tbsCertificate.issuer));
+  const serial = new Uint8Array(leaf.tbsCertificate.serialNumber);
+  const profile: SignerProfile = {
+    sid: der(SEQUENCE, issuer, der(INTEGER, serial)),
+    essAttribute: attribute(CMS_OIDS.signingCertificateV2, signingCertificateV2(issuer, serial, leafDer)),
+    certificates: der(CONTEXT_0, ...chain),
   };
+  if (profiles.size > 16) profiles.clear();
+  profiles.set(id, profile);
+  return profile;
 }
 
 /**
@@ -77,39 +105,53 @@ export async function signDetachedCms(
   content: Uint8Array,
   key: SigningKey,
   chain: readonly Uint8Array[],
+  options: CmsOptions = {},
 ): Promise<Uint8Array> {
-  const leafDer = chain[0];
-  if (!leafDer) throw new Error("A signature needs the signer's certificate");
+  return signDetachedCmsDigest(sha256(content), key, chain, options);
+}
+
+/**
+ * signDetachedCms given the content's SHA-256 instead of the content. Written with the DER
+ * helpers: the structure is fixed, and a schema library's parse and serialize of the certificates
+ * on every signature cost more than the rest of signing a PDF.
+ */
+export async function signDetachedCmsDigest(
+  digest: Uint8Array,
+  key: SigningKey,
+  chain: readonly Uint8Array[],
+  options: CmsOptions = {},
+): Promise<Uint8Array> {
+  const profile = signerProfile(chain);
   const oids = ALGORITHM_OIDS[key.algorithm];
-  const leaf = AsnConvert.parse(leafDer, Certificate);
-  const { toSign, attributes } = signedAttributes(sha256(content), leaf, leafDer);
-  const signature = await key.sign(toSign);
-  const digestAlgorithm = new AlgorithmIdentifier({ algorithm: oids.digest });
-  const signerInfo = new SignerInfo({
-    version: 1,
-    sid: new SignerIdentifier({
-      issuerAndSerialNumber: new IssuerAndSerialNumber({
-        issuer: leaf.tbsCertificate.issuer,
-        serialNumber: leaf.tbsCertificate.serialNumber,
-      }),
-    }),
+  const digestAlgorithm = der(SEQUENCE, oid(oids.digest));
+  // The signed attributes: DER orders a SET OF by encoding; what is signed is the SET itself.
+  const attributes = [
+    attribute(CMS_OIDS.contentType, oid(CMS_OIDS.data)),
+    attribute(CMS_OIDS.messageDigest, der(OCTET_STRING, digest)),
+    profile.essAttribute,
+  ];
+  const signedAttributes = derSetOf(attributes);
+  const signature = await key.sign(signedAttributes);
+  const unsigned = options.timestamp
+    ? [der(CONTEXT_1, attribute(CMS_OIDS.signatureTimeStampToken, await options.timestamp(signature)))]
+    : [];
+  const signerInfo = der(
+    SEQUENCE,
+    der(INTEGER, new Uint8Array([1])),
+    profile.sid,
     digestAlgorithm,
-    signedAttrs: attributes,
-    signatureAlgorithm: new AlgorithmIdentifier({ algorithm: oids.signature }),
-    signature: new OctetString(buffer(signature)),
-  });
-  const signedData = new SignedData({
-    version: 1,
-    digestAlgorithms: new DigestAlgorithmIdentifiers([digestAlgorithm]),
-    encapContentInfo: new EncapsulatedContentInfo({ eContentType: CMS_OIDS.data }),
-    certificates: new CertificateSet(
-      chain.map((c) => new CertificateChoices({ certificate: AsnConvert.parse(c, Certificate) })),
-    ),
-    signerInfos: new SignerInfos([signerInfo]),
-  });
-  return new Uint8Array(
-    AsnConvert.serialize(
-      new ContentInfo({ contentType: CMS_OIDS.signedData, content: AsnConvert.serialize(signedData) }),
-    ),
+    derSetOf(attributes, CONTEXT_0),
+    der(SEQUENCE, oid(oids.signature)),
+    der(OCTET_STRING, signature),
+    ...unsigned,
   );
+  const signedData = der(
+    SEQUENCE,
+    der(INTEGER, new Uint8Array([1])),
+    der(SET, digestAlgorithm),
+    der(SEQUENCE, oid(CMS_OIDS.data)),
+    profile.certificates,
+    der(SET, signerInfo),
+  );
+  return der(SEQUENCE, oid(CMS_OIDS.signedData), der(CONTEXT_0, signedData));
 }

@@ -1,6 +1,7 @@
 /**
  * The publisher's sealer (editions/publish.ts PublicationSealer): every PDF a publication writes
- * gets a PAdES B-B signature, the manifest a JWS. Imported only where publications run (the local
+ * gets a PAdES B-B signature, the manifest a JWS. The renderer reserves each PDF's signature as it
+ * builds it (`reserve`), so signing patches the rendered bytes (pades.ts signInPlace). Imported only where publications run (the local
  * runtime's publisher, the publisher Lambda), so the API and other functions carry none of it.
  *
  * A retried publication keeps what an earlier attempt signed when the signed content is the same:
@@ -20,7 +21,16 @@ import type { CertificateSubject } from "./certificate.js";
 import { jwsHeader, parseCompactJws, signCompactJws, signingInput } from "./jws.js";
 import type { SigningKey } from "./key.js";
 import { ensureCertificate } from "./keyring.js";
-import { preparePdf, readEmbeddedSignature, signedPart, signPreparedPdf } from "./pades.js";
+import {
+  fillByteRange,
+  hasReservedSignature,
+  type PdfSignatureReservation,
+  preparePdf,
+  readEmbeddedSignature,
+  signatureRoom,
+  signedPart,
+  signInPlace,
+} from "./pades.js";
 
 export interface SealerOptions {
   readonly key: SigningKey;
@@ -45,24 +55,32 @@ export function createSealer(options: SealerOptions): PublicationSealer {
   const certificate = () =>
     ensureCertificate(options.records, options.key, options.subject, options.now(), options.certificatePem);
 
-  async function sealPdf(artifact: RenderedArtifact, context: SealContext, chain: Uint8Array[]) {
+  /** What every PDF of this publication says in its signature dictionary, and the CMS's room. */
+  function reservation(context: SealContext, chain: readonly Uint8Array[]): PdfSignatureReservation {
     const { edition } = context;
-    const signingTime = new Date(context.publishedAt);
-    const prepared = await preparePdf(artifact.bytes, chain, {
-      signingTime,
+    return {
+      signingTime: context.publishedAt,
       reason: `Official electronic edition ${edition.year} No. ${edition.issue} (cumulative ${edition.cumulative})`,
       location: options.baseUrl,
       contactInfo: `${options.baseUrl.replace(/\/$/, "")}/verify`,
-    });
+      contentsBytes: signatureRoom(chain),
+    };
+  }
+
+  async function sealPdf(artifact: RenderedArtifact, context: SealContext, chain: Uint8Array[]) {
+    // Rendered with the reservation (the publishing renderer): signed by patching the bytes.
+    // Otherwise the PDF is loaded and saved once more to add it.
+    const prepared = hasReservedSignature(artifact.bytes)
+      ? artifact.bytes
+      : await preparePdf(artifact.bytes, reservation(context, chain));
     const earlier = await context.existing(artifact.key);
     if (earlier && readEmbeddedSignature(earlier)?.coversWholeFile) {
-      // The earlier file's ByteRange is filled in; this one's gets the same once signed.
-      const blank = await signPreparedPdf(prepared, BLANK_KEY, chain, signingTime).catch(() => undefined);
-      const mine = blank && signedPart(blank);
+      // The earlier file's ByteRange is filled in; this one's gets the same once filled.
+      const mine = signedPart(fillByteRange(prepared).pdf);
       const theirs = signedPart(earlier);
       if (mine && theirs && sameBytes(mine, theirs)) return earlier;
     }
-    return signPreparedPdf(prepared, options.key, chain, signingTime);
+    return signInPlace(prepared, options.key, chain);
   }
 
   const log = new TransparencyLog({
@@ -74,6 +92,11 @@ export function createSealer(options: SealerOptions): PublicationSealer {
   return {
     async signCheckpoint() {
       await log.checkpoint();
+    },
+
+    async reserve(context) {
+      const { chain } = await certificate();
+      return reservation(context, chain);
     },
 
     async sealArtifacts(artifacts, context) {
@@ -97,11 +120,3 @@ export function createSealer(options: SealerOptions): PublicationSealer {
     },
   };
 }
-
-/** Signs nothing: gives the prepared PDF its ByteRange with zeroed /Contents, to compare. */
-const BLANK_KEY: SigningKey = {
-  algorithm: "ES256",
-  keyId: "blank",
-  publicKey: async () => new Uint8Array(),
-  sign: async () => new Uint8Array(),
-};

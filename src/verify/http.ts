@@ -5,8 +5,8 @@
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { HttpProblem } from "../http/errors.js";
 import { jsonResponse } from "../http/json.js";
+import { NotFoundError, TooLargeError, UnsupportedError, ValidationError } from "../platform/errors.js";
 import type { Platform } from "../platform/ports.js";
 import { listKeyring } from "../signing/keyring-list.js";
 import { LogRangeError, TransparencyLog } from "../transparency/log.js";
@@ -27,19 +27,19 @@ const b64 = (h: Uint8Array) => Buffer.from(h).toString("base64");
 
 function intParam(value: string | undefined, field: string, min: number): number {
   if (value === undefined || !/^(0|[1-9][0-9]{0,14})$/.test(value)) {
-    throw new HttpProblem(400, [
+    throw new ValidationError([
       { code: "invalid", field, message: `${field} must be a whole number of at least ${min}` },
     ]);
   }
   const n = Number(value);
   if (n < min)
-    throw new HttpProblem(400, [{ code: "invalid", field, message: `${field} must be at least ${min}` }]);
+    throw new ValidationError([{ code: "invalid", field, message: `${field} must be at least ${min}` }]);
   return n;
 }
 
 function rangeProblem(error: unknown, field: string): never {
   if (error instanceof LogRangeError) {
-    throw new HttpProblem(400, [{ code: "out_of_range", field, message: error.message }]);
+    throw new ValidationError([{ code: "out_of_range", field, message: error.message }]);
   }
   throw error;
 }
@@ -61,9 +61,7 @@ export function createVerificationRoutes(deps: VerificationRoutesDeps): Hono {
       headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-cache" },
     });
   const noCheckpoint = () =>
-    new HttpProblem(404, [
-      { code: "not_found", field: null, message: "The log has no signed checkpoint yet" },
-    ]);
+    new NotFoundError([{ code: "not_found", field: null, message: "The log has no signed checkpoint yet" }]);
 
   app.get("/api/log/checkpoint", async () => {
     const latest = await log.latestCheckpoint();
@@ -74,7 +72,7 @@ export function createVerificationRoutes(deps: VerificationRoutesDeps): Hono {
   app.get("/api/log/checkpoints/:size", async (c) => {
     const note = await log.checkpointAt(intParam(c.req.param("size"), "size", 0));
     if (!note)
-      throw new HttpProblem(404, [
+      throw new NotFoundError([
         { code: "not_found", field: "size", message: "No checkpoint was signed at this size" },
       ]);
     return text(note);
@@ -82,7 +80,7 @@ export function createVerificationRoutes(deps: VerificationRoutesDeps): Hono {
 
   app.get("/api/log/entries/:index", async (c) => {
     const entry = await log.entry(intParam(c.req.param("index"), "index", 0));
-    if (!entry) throw new HttpProblem(404, [{ code: "not_found", field: "index", message: "No such entry" }]);
+    if (!entry) throw new NotFoundError([{ code: "not_found", field: "index", message: "No such entry" }]);
     return jsonResponse(entry);
   });
 
@@ -122,9 +120,7 @@ export function createVerificationRoutes(deps: VerificationRoutesDeps): Hono {
     const entries = await listKeyring(deps.platform.records);
     const current = entries.at(-1);
     if (!current)
-      throw new HttpProblem(404, [
-        { code: "not_found", field: null, message: "Nothing has been signed yet" },
-      ]);
+      throw new NotFoundError([{ code: "not_found", field: null, message: "Nothing has been signed yet" }]);
     return new Response(current.pem, {
       headers: {
         "content-type": "application/x-pem-file",
@@ -137,7 +133,7 @@ export function createVerificationRoutes(deps: VerificationRoutesDeps): Hono {
   const limit = bodyLimit({
     maxSize: MAX_VERIFY_BYTES,
     onError: () => {
-      throw new HttpProblem(413, [
+      throw new TooLargeError([
         {
           code: "too_large",
           field: null,
@@ -156,18 +152,18 @@ export function createVerificationRoutes(deps: VerificationRoutesDeps): Hono {
       try {
         body = await c.req.json();
       } catch {
-        throw new HttpProblem(400, [{ code: "invalid_json", field: null, message: "The body is not JSON" }]);
+        throw new ValidationError([{ code: "invalid_json", field: null, message: "The body is not JSON" }]);
       }
       const sha256 = (body as { sha256?: unknown } | null)?.sha256;
       if (typeof sha256 !== "string" || !SHA256.test(sha256)) {
-        throw new HttpProblem(400, [
+        throw new ValidationError([
           { code: "invalid", field: "sha256", message: "sha256 must be 64 hexadecimal digits" },
         ]);
       }
       return jsonResponse(await (await verifier()).verifyHash(sha256));
     }
     if (type !== "application/pdf" && type !== "application/octet-stream") {
-      throw new HttpProblem(415, [
+      throw new UnsupportedError([
         {
           code: "unsupported_media_type",
           field: "Content-Type",
@@ -178,7 +174,7 @@ export function createVerificationRoutes(deps: VerificationRoutesDeps): Hono {
     }
     const bytes = new Uint8Array(await c.req.arrayBuffer());
     if (bytes.length === 0)
-      throw new HttpProblem(400, [{ code: "empty", field: "body", message: "The file to verify is empty" }]);
+      throw new ValidationError([{ code: "empty", field: "body", message: "The file to verify is empty" }]);
     return jsonResponse(await (await verifier()).verifyFile(bytes));
   });
 
@@ -188,7 +184,7 @@ export function createVerificationRoutes(deps: VerificationRoutesDeps): Hono {
     try {
       form = await request.formData();
     } catch {
-      throw new HttpProblem(400, [
+      throw new ValidationError([
         { code: "invalid_multipart", field: null, message: "The form could not be read" },
       ]);
     }
@@ -203,7 +199,7 @@ export function createVerificationRoutes(deps: VerificationRoutesDeps): Hono {
       else problem = { field: "sha256", message: "SHA-256 值应为 64 位十六进制数字。" };
     } else problem = { field: "file", message: "请选择文件或填写 SHA-256 值。" };
     if (!html) {
-      if (problem) throw new HttpProblem(400, [{ code: "invalid", ...problem }]);
+      if (problem) throw new ValidationError([{ code: "invalid", ...problem }]);
       return jsonResponse(report);
     }
     const page = renderVerifyPage({ gazette: deps.gazetteName, report, problem: problem?.message });

@@ -294,6 +294,37 @@ describe("console: sites, compliance and the site portal", () => {
     expect(otherSite.status).toBe(404);
   });
 
+  test("a portal form posted without the site session's CSRF token is refused (403), logged, and acknowledges nothing", async () => {
+    // Prepare
+    const { id, token } = await register("成都市人民政府网站", "510100", "/hook");
+    const documentId = await publishNotice();
+    const { browser } = await portalSignIn(token);
+    const other = await portalSignIn(token);
+    const noticeId = `${documentId}.${id}`;
+    const othersCsrf = /name="_csrf" value="([^"]+)"/.exec(
+      await (await other.browser.get(`/portal/notices/${noticeId}`)).text(),
+    )![1]!;
+    const url = `${site.origin}/zwgk/1.html`;
+
+    // Act
+    const missing = await browser.post(`/portal/notices/${noticeId}/ack`, { url });
+    const foreign = await browser.post(`/portal/notices/${noticeId}/ack`, { _csrf: othersCsrf, url });
+    const after = await (await browser.get(`/portal/notices/${noticeId}`)).text();
+
+    // Assess
+    expect(missing.status).toBe(403);
+    expect(foreign.status).toBe(403);
+    expect(await missing.text()).toContain("表单已失效");
+    expect(after).not.toContain(url);
+    const refused = (await app.container.console!.audit.page({ limit: 50 })).items.filter(
+      (e) => e.outcome === "refused" && e.details.reason === "csrf",
+    );
+    expect(refused.map((e) => [e.actor, e.action, e.target])).toEqual([
+      [`site:${id}`, "POST /portal/notices/:id/ack", `/portal/notices/${noticeId}/ack`],
+      [`site:${id}`, "POST /portal/notices/:id/ack", `/portal/notices/${noticeId}/ack`],
+    ]);
+  });
+
   test("the compliance report lists the overdue site first, per region, level, site and document, and exports CSV", async () => {
     // Prepare: two sites; one reposts in time, the other never does
     const good = await register("成都市人民政府网站", "510100", "/good");

@@ -3,7 +3,8 @@ import { createEditionsRoutes } from "../../src/editions/http.js";
 import { editionSettingsFrom } from "../../src/editions/model.js";
 import type { RenderEdition, RenderedArtifact } from "../../src/editions/publish.js";
 import { EditionService, type EditionServiceOptions } from "../../src/editions/service.js";
-import { errorResponse, HttpProblem } from "../../src/http/errors.js";
+import { errorResponse } from "../../src/http/errors.js";
+import { UnauthorisedError } from "../../src/platform/errors.js";
 import { ManualClock } from "../../src/platform/manual-clock.js";
 import type { Platform } from "../../src/platform/ports.js";
 import { createTestApp, EDITOR_TOKEN, type TestApp } from "../support/local-app.js";
@@ -95,7 +96,7 @@ export function createEditionsTestApp(
   const requireEditor: MiddlewareHandler = async (c, next) => {
     const principal = base.container.auth.authenticate(c.req.raw, c.env);
     if (!principal)
-      throw new HttpProblem(401, [{ code: "unauthorized", field: "Authorization", message: "editor only" }]);
+      throw new UnauthorisedError([{ code: "unauthorized", field: "Authorization", message: "editor only" }]);
     c.set("principal", principal);
     await next();
   };

@@ -1,6 +1,7 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { EVENTS_QUEUE } from "../../src/documents/intake.js";
-import { errorResponse, HttpProblem } from "../../src/http/errors.js";
+import { errorResponse } from "../../src/http/errors.js";
+import { UnauthorisedError } from "../../src/platform/errors.js";
 import { ManualClock } from "../../src/platform/manual-clock.js";
 import type { Platform, ReceivedMessage } from "../../src/platform/ports.js";
 import { toSqsEvent } from "../../src/platform/queue-poller.js";
@@ -95,7 +96,7 @@ export function createRepostsHarness(
   const requireEditor: MiddlewareHandler = async (c, next) => {
     const principal = base.container.auth.authenticate(c.req.raw, c.env);
     if (!principal)
-      throw new HttpProblem(401, [{ code: "unauthorized", field: "Authorization", message: "editor only" }]);
+      throw new UnauthorisedError([{ code: "unauthorized", field: "Authorization", message: "editor only" }]);
     c.set("principal", principal);
     await next();
   };

@@ -5,9 +5,13 @@ import { PDFDocument } from "pdf-lib";
 import { describe, expect, it } from "vitest";
 import type { RenderedArtifact, SealContext } from "../../src/editions/publish.js";
 import { createEmbeddedPlatform } from "../../src/platform/embedded/index.js";
+import { renderEditionPdf } from "../../src/publishing/pdf/render-edition.js";
+import { listKeyring } from "../../src/signing/keyring.js";
 import { loadOrCreateLocalKey } from "../../src/signing/local-key.js";
-import { readEmbeddedSignature, signedPart } from "../../src/signing/pades.js";
+import { hasReservedSignature, readEmbeddedSignature, signedPart } from "../../src/signing/pades.js";
 import { createSealer } from "../../src/signing/seal.js";
+import { sampleEdition } from "../publishing/pdf/fixtures.js";
+import { nssDatabase, PDF_TOOLS_PRESENT, PDF_TOOLS_REQUIRED, pdfsig } from "../support/pdf-tools.js";
 
 /**
  * Publishing stays deterministic apart from the signature: sealing the same render twice gives
@@ -47,6 +51,7 @@ describe("sealing a publication", () => {
     });
     return {
       sealer,
+      records: platform.records,
       pdf,
       page,
       context,
@@ -87,6 +92,66 @@ describe("sealing a publication", () => {
       const [fresh] = await t.sealer.sealArtifacts([changed], t.context({ [t.pdf.key]: earlier!.bytes }));
       expect(Buffer.from(fresh!.bytes).equals(Buffer.from(earlier!.bytes))).toBe(false);
       expect(readEmbeddedSignature(fresh!.bytes)?.coversWholeFile).toBe(true);
+    } finally {
+      t.close();
+    }
+  });
+
+  it("signs a PDF rendered with its signature reserved by patching it: same length, nothing else changed, pdfsig valid over the whole file", async () => {
+    const t = await setup();
+    try {
+      const context = t.context();
+      const reservation = await t.sealer.reserve(context);
+      const rendered = await renderEditionPdf(sampleEdition, { signature: reservation });
+      const pdfs = [rendered.pdf, ...rendered.documentPdfs.values()];
+      expect(pdfs.every(hasReservedSignature)).toBe(true);
+      const sealed = await t.sealer.sealArtifacts(
+        pdfs.map((bytes, n) => ({ ...t.pdf, key: `documents/${n}.pdf`, bytes })),
+        context,
+      );
+      for (const [n, artifact] of sealed.entries()) {
+        const before = pdfs[n]!;
+        const after = artifact.bytes;
+        expect(after.byteLength).toBe(before.byteLength);
+        const signature = readEmbeddedSignature(after)!;
+        expect(signature.coversWholeFile).toBe(true);
+        // Outside /ByteRange's text and /Contents, the signed file is the rendered one.
+        const [, contentsStart, contentsEnd] = signature.byteRange;
+        const byteRangeAt = Buffer.from(after).lastIndexOf("/ByteRange");
+        const differing = [...after.keys()].filter((i) => after[i] !== before[i]);
+        expect(
+          differing.every(
+            (i) => (i > contentsStart && i < contentsEnd - 1) || (i >= byteRangeAt && i < byteRangeAt + 60),
+          ),
+        ).toBe(true);
+      }
+      if (PDF_TOOLS_PRESENT) {
+        const [pem] = (await listKeyring(t.records)).map((c) => c.pem);
+        const nss = nssDatabase([pem!]);
+        try {
+          for (const artifact of sealed) {
+            const report = pdfsig(artifact.bytes, nss.dir);
+            expect(report).toContain("Signature Validation: Signature is Valid.");
+            expect(report).toContain("Certificate Validation: Certificate is Trusted.");
+            expect(report).toContain("Total document signed");
+          }
+        } finally {
+          nss.close();
+        }
+      } else expect(PDF_TOOLS_REQUIRED, "pdfsig and certutil are required in CI").toBe(false);
+    } finally {
+      t.close();
+    }
+  });
+
+  it("refuses a CMS too big for the room the render reserved, rather than writing past it", async () => {
+    const t = await setup();
+    try {
+      const reservation = { ...(await t.sealer.reserve(t.context())), contentsBytes: 64 };
+      const rendered = await renderEditionPdf(sampleEdition, { signature: reservation, documentPdfs: false });
+      await expect(t.sealer.sealArtifacts([{ ...t.pdf, bytes: rendered.pdf }], t.context())).rejects.toThrow(
+        /does not fit/,
+      );
     } finally {
       t.close();
     }

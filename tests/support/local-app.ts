@@ -26,9 +26,15 @@ export interface TestApp {
 
 /** The real app on the embedded adapters in a temporary data directory. */
 export function createTestApp(
-  options: { env?: Record<string, string>; clock?: Clock; config?: (c: Config) => Config } = {},
+  options: {
+    env?: Record<string, string>;
+    clock?: Clock;
+    config?: (c: Config) => Config;
+    /** An existing data directory (a restart); kept on close. Default: a new one, removed on close. */
+    dataDir?: string;
+  } = {},
 ): TestApp {
-  const dataDir = mkdtempSync(join(tmpdir(), "gazette-test-"));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "gazette-test-"));
   let config = loadConfig({ GAZETTE_DATA_DIR: dataDir, ...options.env });
   if (options.config) config = options.config(config);
   const platform = createEmbeddedPlatform({ dataDir, clock: options.clock });
@@ -53,7 +59,7 @@ export function createTestApp(
     close() {
       container.search.close?.();
       platform.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

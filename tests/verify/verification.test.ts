@@ -8,8 +8,8 @@ import { fromPem, readCertificate } from "../../src/signing/certificate.js";
 import { listKeyring } from "../../src/signing/keyring.js";
 import { LOG_PARTITION } from "../../src/transparency/log.js";
 import { openCheckpoint } from "../../src/transparency/note.js";
-import { aSubmission } from "../support/factories.js";
 import { createTestApp, type TestApp } from "../support/local-app.js";
+import { publishOneDocument as publish } from "../support/publish-edition.js";
 
 /**
  * Issue 14 point 5: anyone can tell a published file from a changed one, one from another
@@ -24,35 +24,6 @@ interface Report {
   published: { url: string; edition: { id: string }; document: string | null; publishedAt: string } | null;
   signature: { present: boolean; valid: boolean; trusted: boolean; signer?: { commonName?: string } } | null;
   log: { index: number; size: number; leafHash: string; inclusionProof: string[]; checkpoint: string } | null;
-}
-
-async function publish(
-  app: TestApp,
-  date: string,
-): Promise<{ pdf: string; documentPdf: string; manifest: string }> {
-  const res = await app.postJson(aSubmission());
-  const { id: documentId } = (await res.json()) as { id: string };
-  const created = await app.request("/api/editions", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ year: 2024, date }),
-  });
-  const { id } = (await created.json()) as { id: string };
-  await app.request(`/api/editions/${id}/documents`, {
-    method: "PUT",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ documents: [documentId] }),
-  });
-  const published = await app.request(`/api/editions/${id}/publish`, { method: "POST" });
-  expect(published.status).toBe(200);
-  const { edition } = (await published.json()) as {
-    edition: { urls: { pdf: string; manifest: string }; documents: { id: string; urls?: { pdf: string } }[] };
-  };
-  return {
-    pdf: edition.urls.pdf,
-    documentPdf: `/documents/${documentId}.pdf`,
-    manifest: edition.urls.manifest,
-  };
 }
 
 describe("verifying the gazette", () => {

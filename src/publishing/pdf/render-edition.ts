@@ -18,6 +18,7 @@ import type {
   EditionRenderInput,
   RenderedEditionPdf,
 } from "../../editions/render-model.js";
+import { type PdfSignatureReservation, reserveSignature } from "../../signing/placeholder.js";
 import { defaultFontSet, FaceBook, type FontSet } from "./fonts.js";
 import { issueLabel, type LaidEdition, type LaidPage, layoutEdition } from "./layout.js";
 import { createPdf, paintPages } from "./paint.js";
@@ -32,6 +33,8 @@ export interface RenderPdfOptions {
   readonly documentPdfs?: boolean;
   /** Told about characters that no face has (they are drawn as .notdef boxes). */
   readonly onMissingGlyphs?: (chars: string) => void;
+  /** Reserve this signature in every PDF, for publishing to sign in place (src/signing/pades.ts). */
+  readonly signature?: PdfSignatureReservation | undefined;
 }
 
 export const PRODUCER = "gazette-pipeline PDF renderer (pdf-lib 1.17.1, fontkit 2.0.4)";
@@ -166,6 +169,7 @@ async function renderEdition(
   input: EditionRenderInput,
   book: FaceBook,
   laid: LaidEdition,
+  signature: PdfSignatureReservation | undefined,
 ): Promise<{ pdf: Uint8Array; pages: PDFPage[]; document: PDFDocument }> {
   const pdf = await createPdf(book);
   const pages = await paintPages(pdf, book, laid.pages, `${input.edition.id}/edition`);
@@ -188,6 +192,7 @@ async function renderEdition(
   }
   addOutline(pdf, outline);
   setPageLabels(pdf, laid.frontPages, 1);
+  if (signature) reserveSignature(pdf, signature);
   return { pdf: await pdf.save({ useObjectStreams: true }), pages, document: pdf };
 }
 
@@ -198,7 +203,7 @@ export async function renderEditionPdf(
 ): Promise<RenderedEditionPdf> {
   const book = new FaceBook(options.fonts ?? defaultFontSet());
   const laid = layoutEdition(book, input);
-  const edition = await renderEdition(input, book, laid);
+  const edition = await renderEdition(input, book, laid, options.signature);
 
   const documentPdfs = new Map<string, Uint8Array>();
   if (options.documentPdfs !== false) {
@@ -224,6 +229,7 @@ export async function renderEditionPdf(
       });
       addOutline(pdf, [{ title: d.doc.title, page: pages[0] }]);
       setPageLabels(pdf, 0, d.firstPage);
+      if (options.signature) reserveSignature(pdf, options.signature);
       documentPdfs.set(d.doc.id, await pdf.save({ useObjectStreams: true }));
     }
   }

@@ -1,0 +1,278 @@
+/**
+ * What every area of the console and the portal shares (src/console/routes/*.ts): the
+ * dependencies, the session cookies, the page renderer, the posted-form reader, the role guard,
+ * the audit record, and the one refusal of a form whose CSRF token is not the session's.
+ */
+import { timingSafeEqual } from "node:crypto";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
+import { getCookie } from "hono/cookie";
+import type { ArchiveService } from "../archive/service.js";
+import type { ConsoleAuditEntry, ConsoleAuditLog } from "../audit/console-audit.js";
+import type { Config } from "../config.js";
+import type { DocumentIntake } from "../documents/intake.js";
+import type { EditionService } from "../editions/service.js";
+import type { FieldProblem } from "../platform/errors.js";
+import type { Platform } from "../platform/ports.js";
+import type { RepostAcknowledgements } from "../reposts/acks.js";
+import type { SiteRegistry } from "../reposts/sites.js";
+import type { WorkingDayCalendar } from "../reposts/working-days.js";
+import type { DocumentStatuses } from "../status/service.js";
+import {
+  CONSOLE_ROLES,
+  type ConsoleAccounts,
+  type ConsoleRole,
+  type ConsoleSession,
+  ROLE_LABELS,
+} from "./accounts.js";
+import type { OidcSignIn } from "./oidc.js";
+import type { ConsolePageRenderer } from "./render.js";
+import type { PostedForm } from "./submission-form.js";
+
+export const SESSION_COOKIE = "gazette_console";
+export const SIGN_IN_CSRF_COOKIE = "gazette_console_signin";
+export const PORTAL_COOKIE = "gazette_portal";
+export const PORTAL_SIGN_IN_CSRF_COOKIE = "gazette_portal_signin";
+/** OIDC mode: the access token (the session), and the sign-in attempt's state and PKCE verifier. */
+export const OIDC_TOKEN_COOKIE = "gazette_console_jwt";
+export const OIDC_STATE_COOKIE = "gazette_console_oidc";
+
+export interface ConsoleDependencies {
+  readonly config: Pick<Config, "gazette" | "limits"> & Partial<Pick<Config, "publishing">>;
+  /** Embedded accounts: console sign-in (unless `oidc`) and the portal's sessions. */
+  readonly accounts: ConsoleAccounts;
+  /**
+   * Console sign-in through an OIDC provider (AWS: the Cognito user pool's hosted sign-in); left
+   * out, the console signs in with the embedded accounts.
+   */
+  readonly oidc?: OidcSignIn | undefined;
+  readonly audit: ConsoleAuditLog;
+  readonly intake: DocumentIntake;
+  readonly editions: EditionService;
+  /** The site registry, for who a publication sends repost notices to; left out, none are listed. */
+  readonly sites?: Pick<SiteRegistry, "page"> | undefined;
+  /** 效力状态 and the acts that changed it; left out, the document page does not show them. */
+  readonly statuses?: Pick<DocumentStatuses, "statusOf" | "referencesFrom" | "changesOf"> | undefined;
+  /**
+   * Sites registry, compliance report and the site portal (/portal/); left out, not served.
+   * `platform` reads the notices and builds the report, as GET /api/compliance does.
+   */
+  readonly reposts?: ConsoleReposts | undefined;
+  /** The archive's review queue and corrections (reviewers); left out, not served. */
+  readonly archive?: Pick<ArchiveService, "listItems" | "getItem" | "correctItem" | "blob"> | undefined;
+  readonly render: ConsolePageRenderer;
+  readonly now: () => Date;
+  /** Makes the request's writes durable before it is acknowledged. */
+  readonly flush: () => Promise<void>;
+}
+
+export interface ConsoleReposts {
+  readonly registry: SiteRegistry;
+  readonly acks: RepostAcknowledgements;
+  readonly calendar: WorkingDayCalendar;
+  readonly platform: Pick<Platform, "records" | "clock">;
+}
+
+export type ConsoleEnv = { Variables: { session: ConsoleSession; form: PostedForm } };
+export type C = Context<ConsoleEnv>;
+
+export const EDIT_ROLES: readonly ConsoleRole[] = ["editor", "administrator"];
+export const ADMIN_ROLES: readonly ConsoleRole[] = ["administrator"];
+export const REVIEW_ROLES: readonly ConsoleRole[] = ["reviewer", "administrator"];
+
+export function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export const secureCookie = (c: C) => new URL(c.req.url).protocol === "https:";
+
+/** The fields and codes of a refusal's problems, as its audit entry keeps them. */
+export const problemCodes = (problems: readonly FieldProblem[]) =>
+  problems.map((p) => ({ field: p.field, code: p.code }));
+
+/** A message page's context: title and heading, the message, and where to go back to. */
+export interface MessageContext {
+  readonly title: string;
+  readonly heading: string;
+  readonly message: string;
+  readonly back: string;
+  readonly refresh?: string;
+}
+
+/** Shows a message page with a status (the console's or the portal's frame). */
+export type ShowMessage = (context: MessageContext, status: number) => Response;
+
+/** The upload of a multipart form, set by the guard beside the posted fields. */
+export const fileUpload = (c: C): File | undefined => (c as unknown as { fileUpload?: File }).fileUpload;
+
+export interface ConsoleKit {
+  readonly app: Hono<ConsoleEnv>;
+  readonly deps: ConsoleDependencies;
+  readonly record: (entry: Omit<ConsoleAuditEntry, "at">) => Promise<void>;
+  /** A console page (templates/console/<name>.hbs) with the session's user, CSRF token and rights. */
+  readonly page: (c: C, name: string, context: Record<string, unknown>, status?: number) => Response;
+  readonly notFound: (c: C, message: string, back: string) => Response;
+  /** Reads a posted form (url-encoded or multipart) once; values as text, repeated names as lists. */
+  readonly readForm: (c: C) => Promise<{ form: PostedForm; file: File | undefined }>;
+  /**
+   * A POST's CSRF check, then the handler, then the flush: a form without the expected token is
+   * refused (403, audited, nothing changed) on the page `show` draws.
+   */
+  readonly guardForm: (
+    c: C,
+    next: () => Promise<void>,
+    guard: { csrf: string; actor: string; show: ShowMessage; back: string },
+  ) => Promise<Response | undefined>;
+  /** Audits a refused request, makes it durable and shows why (the status is the caller's). */
+  readonly refuse: (
+    c: C,
+    refusal: {
+      actor: string;
+      details: Record<string, unknown>;
+      show: ShowMessage;
+      status: number;
+    } & MessageContext,
+  ) => Promise<Response>;
+  readonly editor: MiddlewareHandler<ConsoleEnv>;
+  readonly admin: MiddlewareHandler<ConsoleEnv>;
+  readonly reviewer: MiddlewareHandler<ConsoleEnv>;
+  readonly anyRole: MiddlewareHandler<ConsoleEnv>;
+  /** The posted form (read by the guard). */
+  readonly form: (c: C) => PostedForm;
+  /** Who is signed in, as the audit log names them. */
+  readonly actor: (c: C) => string;
+}
+
+export function createConsoleKit(deps: ConsoleDependencies): ConsoleKit {
+  const { accounts, audit, render } = deps;
+  const app = new Hono<ConsoleEnv>();
+
+  const record = (entry: Omit<ConsoleAuditEntry, "at">) =>
+    audit.record({ at: deps.now().toISOString(), ...entry });
+
+  const page = (c: C, name: string, context: Record<string, unknown>, status = 200) => {
+    const session = c.get("session") as ConsoleSession | undefined;
+    const role = session?.role;
+    return c.html(
+      render(name, {
+        ...context,
+        user: session && { ...session, roleLabel: ROLE_LABELS[session.role] },
+        csrf: session?.csrf ?? context.csrf,
+        can: {
+          edit: role !== undefined && EDIT_ROLES.includes(role),
+          administer: role !== undefined && ADMIN_ROLES.includes(role),
+          review: role !== undefined && REVIEW_ROLES.includes(role) && deps.archive !== undefined,
+          sites: role !== undefined && ADMIN_ROLES.includes(role) && deps.reposts !== undefined,
+          compliance: role !== undefined && EDIT_ROLES.includes(role) && deps.reposts !== undefined,
+        },
+      }),
+      status as 200,
+      { "cache-control": "no-store" },
+    );
+  };
+
+  const notFound = (c: C, message: string, back: string) =>
+    page(c, "message", { title: "未找到", heading: "未找到", message, back }, 404);
+
+  const readForm = async (c: C): Promise<{ form: PostedForm; file: File | undefined }> => {
+    let body: Awaited<ReturnType<typeof c.req.parseBody>>;
+    try {
+      body = await c.req.parseBody({ all: true });
+    } catch {
+      // A body that is not the form it claims to be (broken multipart, bad encoding): an empty
+      // form, which fails its CSRF check like any other foreign post.
+      return { form: {}, file: undefined };
+    }
+    const form: PostedForm = {};
+    let file: File | undefined;
+    for (const [name, value] of Object.entries(body)) {
+      const values = Array.isArray(value) ? value : [value];
+      const texts = values.filter((v): v is string => typeof v === "string");
+      const files = values.filter((v): v is File => v instanceof File);
+      if (name === "file" && files[0] && files[0].size > 0) file = files[0];
+      if (texts.length) form[name] = texts.length === 1 ? texts[0]! : texts;
+    }
+    return { form, file };
+  };
+
+  const refuse: ConsoleKit["refuse"] = async (c, { actor, details, show, status, ...message }) => {
+    await record({
+      actor,
+      action: `${c.req.method} ${c.req.routePath}`,
+      target: c.req.path,
+      outcome: "refused",
+      details,
+    });
+    await deps.flush();
+    return show(message, status);
+  };
+
+  const guardForm: ConsoleKit["guardForm"] = async (c, next, { csrf, actor, show, back }) => {
+    if (c.req.method === "POST") {
+      const { form, file } = await readForm(c);
+      if (!sameToken(typeof form._csrf === "string" ? form._csrf : "", csrf)) {
+        return refuse(c, {
+          actor,
+          details: { reason: "csrf" },
+          show,
+          status: 403,
+          title: "表单已失效",
+          heading: "表单已失效",
+          message: "表单的安全校验未通过（CSRF）。请返回、刷新页面后重新提交。",
+          back,
+        });
+      }
+      c.set("form", form);
+      if (file) (c as unknown as { fileUpload: File }).fileUpload = file;
+    }
+    await next();
+    if (c.req.method === "POST") await deps.flush();
+    return undefined;
+  };
+
+  /** Signed in with one of the roles; a POST also with the session's CSRF token. */
+  const requireRole =
+    (roles: readonly ConsoleRole[]): MiddlewareHandler<ConsoleEnv> =>
+    async (c, next) => {
+      const session = deps.oidc
+        ? await deps.oidc.session(getCookie(c, OIDC_TOKEN_COOKIE))
+        : await accounts.session(getCookie(c, SESSION_COOKIE));
+      if (!session) {
+        const next = c.req.method === "GET" ? `?next=${encodeURIComponent(c.req.path)}` : "";
+        return c.redirect(`/console/sign-in${next}`, 303);
+      }
+      c.set("session", session);
+      const show: ShowMessage = (context, status) => page(c, "message", { ...context }, status);
+      if (!roles.includes(session.role)) {
+        return refuse(c, {
+          actor: session.username,
+          details: { reason: "role", role: session.role },
+          show,
+          status: 403,
+          title: "无权访问",
+          heading: "无权访问",
+          message: `你的角色（${ROLE_LABELS[session.role]}）不能使用此功能。`,
+          back: "/console/",
+        });
+      }
+      return guardForm(c, next, { csrf: session.csrf, actor: session.username, show, back: c.req.path });
+    };
+
+  return {
+    app,
+    deps,
+    record,
+    page,
+    notFound,
+    readForm,
+    guardForm,
+    refuse,
+    editor: requireRole(EDIT_ROLES),
+    admin: requireRole(ADMIN_ROLES),
+    reviewer: requireRole(REVIEW_ROLES),
+    anyRole: requireRole(CONSOLE_ROLES),
+    form: (c) => c.get("form"),
+    actor: (c) => c.get("session").username,
+  };
+}

@@ -1,0 +1,305 @@
+/**
+ * Documents: the intake queue with its filters, the submission form (errors beside their fields,
+ * with the rule that refused them), a document's page with its 效力状态, and the acts an editor
+ * drafts from a published document (修改, 废止, 宣布失效, 勘误).
+ */
+import { bodyLimit } from "hono/body-limit";
+import type { Block } from "../../documents/blocks.js";
+import { DocumentRefusedError, DuplicateDocumentError } from "../../documents/errors.js";
+import { DISCLOSURE_ATTRIBUTES, DISCLOSURE_LABELS, type GazetteDocument } from "../../documents/model.js";
+import { type FieldProblem, ProblemError } from "../../platform/errors.js";
+import type { ChangeKind } from "../../status/records.js";
+import { chinaToday } from "../../status/service.js";
+import { type C, type ConsoleKit, fileUpload, problemCodes } from "../kit.js";
+import { formView, type PostedForm, prefilledForm, submissionInput } from "../submission-form.js";
+
+export const STATE_LABELS: Record<string, string> = {
+  accepted: "已受理",
+  placed: "已编排",
+  published: "已发布",
+};
+function plainParagraphs(blocks: readonly Block[]): string[] {
+  return blocks.map((b) => (b.type === "table" ? b.rows.map((r) => r.join(" | ")).join(" / ") : b.text));
+}
+
+/** What a later act does to a published document, as the console names it. */
+const CHANGE_LABELS: Record<ChangeKind, string> = {
+  repeals: "废止",
+  amends: "修改",
+  expires: "宣布失效",
+  corrects: "勘误",
+};
+
+/**
+ * The acts an editor drafts from a published document's page: the submission form's relation
+ * field, and the title and kind it starts with. The status changes when the act is published.
+ */
+const ACTS: Record<ChangeKind, { field: string; title: (t: string) => string; kind: string; label: string }> =
+  {
+    amends: {
+      field: "relations.amends",
+      title: (t) => `关于修改《${t}》的决定`,
+      kind: "决定",
+      label: "标记已修改：起草修改决定",
+    },
+    repeals: {
+      field: "relations.repeals",
+      title: (t) => `关于废止《${t}》的决定`,
+      kind: "决定",
+      label: "标记已废止：起草废止决定",
+    },
+    expires: {
+      field: "relations.expires",
+      title: (t) => `关于宣布《${t}》失效的决定`,
+      kind: "决定",
+      label: "标记失效：起草宣布失效的决定",
+    },
+    corrects: { field: "corrects", title: (t) => `关于《${t}》的勘误`, kind: "公告", label: "发布勘误" },
+  };
+const isChangeKind = (k: string | undefined): k is ChangeKind =>
+  k === "repeals" || k === "amends" || k === "expires" || k === "corrects";
+
+/** An act's references, for the audit entry of its submission. */
+function relationDetails(doc: GazetteDocument): Record<string, readonly string[]> {
+  const out: Record<string, readonly string[]> = {};
+  if (doc.relations.repeals.length) out.repeals = doc.relations.repeals;
+  if (doc.relations.amends.length) out.amends = doc.relations.amends;
+  if (doc.relations.expires?.length) out.expires = doc.relations.expires;
+  if (doc.corrects?.length) out.corrects = doc.corrects;
+  return out;
+}
+
+function repostLabel(doc: GazetteDocument): string {
+  const r = doc.repost;
+  if (r.scope === "none") return "不要求转载";
+  const parts = [r.scope === "all" ? "全部下级网站" : "按条件"];
+  if (r.regions.length) parts.push(`区划 ${r.regions.join("、")}`);
+  if (r.levels.length) parts.push(`层级 ${r.levels.join("、")}`);
+  if (r.sectors.length) parts.push(`行业 ${r.sectors.join("、")}`);
+  if (r.deadlineWorkingDays) parts.push(`${r.deadlineWorkingDays} 个工作日内`);
+  return parts.join("；");
+}
+export function registerDocumentRoutes(kit: ConsoleKit): void {
+  const { app, deps, record, page, notFound, editor, form, actor } = kit;
+  const { intake } = deps;
+  app.get("/console/documents", editor, async (c) => {
+    const query = c.req.query();
+    const state = ["accepted", "placed", "published"].includes(query.state ?? "")
+      ? (query.state as "accepted" | "placed" | "published")
+      : undefined;
+    const disclosure = (DISCLOSURE_ATTRIBUTES as readonly string[]).includes(query.disclosure ?? "")
+      ? query.disclosure
+      : undefined;
+    const q = query.q?.trim() || undefined;
+    const result = await intake.list(
+      { state, disclosure, q },
+      { limit: 50, cursor: query.cursor || undefined },
+    );
+    const nextParams = new URLSearchParams({
+      ...(state ? { state } : {}),
+      ...(disclosure ? { disclosure } : {}),
+      ...(q ? { q } : {}),
+      ...(result.cursor ? { cursor: result.cursor } : {}),
+    });
+    return page(c, "documents", {
+      title: "来文",
+      section: "documents",
+      q,
+      states: Object.entries(STATE_LABELS).map(([value, label]) => ({
+        value,
+        label,
+        selected: value === state,
+      })),
+      disclosures: DISCLOSURE_ATTRIBUTES.map((value) => ({
+        value,
+        label: DISCLOSURE_LABELS[value],
+        selected: value === disclosure,
+      })),
+      items: result.items.map((d) => ({
+        ...d,
+        issuers: d.issuers.join("、"),
+        stateLabel: STATE_LABELS[d.state],
+        disclosureLabel: DISCLOSURE_LABELS[d.disclosure.attribute],
+      })),
+      next: result.cursor ? `/console/documents?${nextParams}` : undefined,
+    });
+  });
+
+  const submitPage = (
+    c: C,
+    posted: PostedForm,
+    problems: readonly FieldProblem[],
+    status: number,
+    heading = "",
+    intro = "",
+  ) =>
+    page(
+      c,
+      "submit",
+      {
+        title: problems.length ? "报送文件（有错误）" : "报送文件",
+        section: "submit",
+        problemHeading: heading,
+        intro,
+        ...formView(deps.config.gazette.sections, posted, problems),
+      },
+      status,
+    );
+
+  app.get("/console/documents/new", editor, async (c) => {
+    const act = c.req.query("act");
+    const targetId = c.req.query("target");
+    if (!isChangeKind(act) || !targetId) return submitPage(c, {}, [], 200);
+    let target: GazetteDocument;
+    try {
+      target = await intake.get(targetId);
+    } catch (error) {
+      if (error instanceof ProblemError) return notFound(c, "没有这份文件。", "/console/documents");
+      throw error;
+    }
+    if (!target.docNumber)
+      return submitPage(c, {}, [], 200, "", `《${target.title}》没有发文字号，后续文件无法引用它。`);
+    const spec = ACTS[act];
+    const sections = deps.config.gazette.sections;
+    return submitPage(
+      c,
+      prefilledForm(sections, {
+        title: spec.title(target.title),
+        kind: spec.kind,
+        issuers: target.issuers.join("\n"),
+        ...(sections.includes(target.section) ? { section: target.section } : {}),
+        [spec.field]: target.docNumber,
+      }),
+      [],
+      200,
+      "",
+      `${spec.label}：本文件发布后，《${target.title}》（${target.docNumber}）的效力状态随之改变。`,
+    );
+  });
+
+  app.post(
+    "/console/documents",
+    bodyLimit({
+      maxSize: deps.config.limits.maxDocxBytes + 1024 * 1024,
+      onError: (c) => c.text("上传的文件过大", 413),
+    }),
+    editor,
+    async (c) => {
+      const posted = form(c);
+      const file = fileUpload(c);
+      const input = submissionInput(posted);
+      try {
+        const { document } = await intake.submit({
+          input,
+          submittedBy: actor(c),
+          docx: file
+            ? { bytes: new Uint8Array(await file.arrayBuffer()), filename: file.name || null }
+            : undefined,
+        });
+        await record({
+          actor: actor(c),
+          action: "document.submit",
+          target: document.id,
+          outcome: "ok",
+          details: {
+            title: document.title,
+            docNumber: document.docNumber,
+            ...relationDetails(document),
+          },
+        });
+        return c.redirect(`/console/documents/${document.id}`, 303);
+      } catch (error) {
+        if (!(error instanceof ProblemError)) throw error;
+        const refused = error instanceof DocumentRefusedError;
+        await record({
+          actor: actor(c),
+          action: "document.submit",
+          target: null,
+          outcome: "refused",
+          details: {
+            title: typeof input.title === "string" ? input.title.slice(0, 300) : null,
+            problems: problemCodes(error.problems),
+          },
+        });
+        const status = refused ? 422 : error instanceof DuplicateDocumentError ? 409 : 400;
+        return submitPage(
+          c,
+          posted,
+          error.problems,
+          status,
+          refused ? "退文：文件不符合发布规定" : "文件未受理：请改正以下问题",
+        );
+      }
+    },
+  );
+
+  app.get("/console/documents/:id", editor, async (c) => {
+    let doc: GazetteDocument;
+    try {
+      doc = await intake.get(c.req.param("id"));
+    } catch (error) {
+      if (error instanceof ProblemError) return notFound(c, "没有这份文件。", "/console/documents");
+      throw error;
+    }
+    return page(c, "document", {
+      title: doc.title,
+      section: "documents",
+      ...(await validityView(doc)),
+      doc,
+      issuers: doc.issuers.join("、"),
+      stateLabel: STATE_LABELS[doc.state],
+      disclosureLabel: DISCLOSURE_LABELS[doc.disclosure.attribute],
+      repost: repostLabel(doc),
+      paragraphs: plainParagraphs(doc.blocks),
+    });
+  });
+
+  /** 效力状态 of a published document, what changed it, and what its own references resolved to. */
+  const validityView = async (doc: GazetteDocument) => {
+    const statuses = deps.statuses;
+    if (!statuses) return {};
+    const published = doc.state === "published";
+    const [status, changes, references] = await Promise.all([
+      published ? statuses.statusOf(doc.id, chinaToday(deps.now()), doc.normative) : undefined,
+      published ? statuses.changesOf(doc.id) : [],
+      statuses.referencesFrom(doc),
+    ]);
+    return {
+      published,
+      publicUrl: `/documents/${doc.id}.html`,
+      validity: status && {
+        ...status,
+        changedBy: status.changedBy && {
+          ...status.changedBy,
+          consoleUrl: `/console/documents/${status.changedBy.id}`,
+        },
+        correctedBy: status.correctedBy?.map((l) => ({ ...l, consoleUrl: `/console/documents/${l.id}` })),
+      },
+      changes: changes.map((ch) => ({
+        ...ch,
+        label: CHANGE_LABELS[ch.kind],
+        consoleUrl: `/console/documents/${ch.sourceId}`,
+      })),
+      references: await Promise.all(
+        references.map(async (r) => ({
+          ...r,
+          label: CHANGE_LABELS[r.kind],
+          targets: await Promise.all(
+            r.targets.map(async (id) => ({
+              id,
+              title: (await intake.get(id).catch(() => undefined))?.title ?? id,
+              consoleUrl: `/console/documents/${id}`,
+            })),
+          ),
+        })),
+      ),
+      acts:
+        published && doc.docNumber
+          ? (["amends", "repeals", "expires", "corrects"] as const).map((kind) => ({
+              label: ACTS[kind].label,
+              href: `/console/documents/new?act=${kind}&target=${encodeURIComponent(doc.id)}`,
+            }))
+          : [],
+    };
+  };
+}

@@ -1,0 +1,291 @@
+/**
+ * Editions: create one, add accepted documents, reorder within a section, remove; the preview
+ * (page map, preflight, the PDF inline); and publication after a confirmation that says what goes
+ * online and which sites will be sent repost notices.
+ */
+
+import type { GazetteDocument } from "../../documents/model.js";
+import { type FieldProblem, ProblemError } from "../../platform/errors.js";
+import type { SiteRecord } from "../../reposts/model.js";
+import { targets } from "../../reposts/model.js";
+import { type C, type ConsoleKit, problemCodes } from "../kit.js";
+
+const EDITION_STATUS_LABELS: Record<string, string> = { draft: "草稿", published: "已发布" };
+
+function editionLabel(e: { year: number; issue: number; cumulative: number }) {
+  return `${e.year}年第${e.issue}期（总第${e.cumulative}期）`;
+}
+
+export function registerEditionRoutes(kit: ConsoleKit): void {
+  const { app, deps, record, page, notFound, editor, form, actor } = kit;
+  const { intake, editions } = deps;
+  const editionsPage = async (c: C, extra: Record<string, unknown> = {}, status = 200) => {
+    const result = await editions.list({ limit: 50, cursor: c.req.query("cursor") || undefined });
+    return page(
+      c,
+      "editions",
+      {
+        title: "期刊",
+        section: "editions",
+        year: Number(deps.now().toISOString().slice(0, 4)),
+        items: result.items.map((e) => ({ ...e, statusLabel: EDITION_STATUS_LABELS[e.status] })),
+        next: result.cursor ? `/console/editions?cursor=${encodeURIComponent(result.cursor)}` : undefined,
+        ...extra,
+      },
+      status,
+    );
+  };
+
+  app.get("/console/editions", editor, (c) => editionsPage(c));
+
+  app.post("/console/editions", editor, async (c) => {
+    const posted = form(c);
+    const yearText = typeof posted.year === "string" ? posted.year.trim() : "";
+    const date = typeof posted.date === "string" ? posted.date.trim() : "";
+    try {
+      const edition = await editions.create(
+        { year: /^\d+$/.test(yearText) ? Number(yearText) : yearText, ...(date ? { date } : {}) },
+        actor(c),
+      );
+      await record({
+        actor: actor(c),
+        action: "edition.create",
+        target: edition.id,
+        outcome: "ok",
+        details: { year: edition.year, issue: edition.issue, cumulative: edition.cumulative },
+      });
+      return c.redirect(`/console/editions/${edition.id}`, 303);
+    } catch (error) {
+      if (!(error instanceof ProblemError)) throw error;
+      await record({
+        actor: actor(c),
+        action: "edition.create",
+        target: null,
+        outcome: "refused",
+        details: { problems: problemCodes(error.problems) },
+      });
+      return editionsPage(c, { problems: error.problems, year: yearText, date }, 400);
+    }
+  });
+
+  const loadEdition = async (id: string) => {
+    try {
+      return await editions.get(id);
+    } catch (error) {
+      if (error instanceof ProblemError) return undefined;
+      throw error;
+    }
+  };
+
+  const editionPage = async (
+    c: C,
+    id: string,
+    extra: { problems?: readonly FieldProblem[]; notice?: string } = {},
+    status = 200,
+  ) => {
+    const edition = await loadEdition(id);
+    if (!edition) return notFound(c, "没有这一期。", "/console/editions");
+    const editable = edition.status === "draft" && !edition.publishing;
+    const candidates = editable
+      ? (await intake.list({ state: "accepted", disclosure: "public" }, { limit: 200 })).items
+      : [];
+    const docs = edition.documents;
+    return page(
+      c,
+      "edition",
+      {
+        title: editionLabel(edition),
+        section: "editions",
+        label: editionLabel(edition),
+        edition,
+        statusLabel: EDITION_STATUS_LABELS[edition.status],
+        editable,
+        entries: docs.map((d, n) => ({
+          ...d,
+          canUp: docs.slice(0, n).some((o) => o.section === d.section),
+          canDown: docs.slice(n + 1).some((o) => o.section === d.section),
+        })),
+        candidates,
+        ...extra,
+      },
+      status,
+    );
+  };
+
+  app.get("/console/editions/:id", editor, (c) => editionPage(c, c.req.param("id")));
+
+  /** Add (checked documents), move up or down within its section, or remove one document. */
+  app.post("/console/editions/:id/documents", editor, async (c) => {
+    const id = c.req.param("id");
+    const edition = await loadEdition(id);
+    if (!edition) return notFound(c, "没有这一期。", "/console/editions");
+    const posted = form(c);
+    const action = typeof posted.action === "string" ? posted.action : "";
+    const chosen = (Array.isArray(posted.document) ? posted.document : [posted.document ?? ""]).filter(
+      Boolean,
+    );
+    const order = edition.documents.map((d) => d.id);
+    const sectionOf = new Map(edition.documents.map((d) => [d.id, d.section]));
+    if (action === "add") {
+      for (const docId of chosen) if (!order.includes(docId)) order.push(docId);
+    } else if (action === "remove") {
+      const at = order.indexOf(chosen[0] ?? "");
+      if (at >= 0) order.splice(at, 1);
+    } else if (action === "up" || action === "down") {
+      const at = order.indexOf(chosen[0] ?? "");
+      const step = action === "up" ? -1 : 1;
+      let other = at + step;
+      while (
+        at >= 0 &&
+        other >= 0 &&
+        other < order.length &&
+        sectionOf.get(order[other]!) !== sectionOf.get(order[at]!)
+      )
+        other += step;
+      if (at >= 0 && other >= 0 && other < order.length)
+        [order[at], order[other]] = [order[other]!, order[at]!];
+    } else {
+      return editionPage(
+        c,
+        id,
+        { problems: [{ field: "action", code: "invalid", message: "未知的操作" }] },
+        400,
+      );
+    }
+    try {
+      await editions.setDocuments(id, { documents: order }, actor(c));
+      await record({
+        actor: actor(c),
+        action: `edition.documents.${action}`,
+        target: id,
+        outcome: "ok",
+        details: { documents: chosen, order },
+      });
+      return c.redirect(`/console/editions/${id}`, 303);
+    } catch (error) {
+      if (!(error instanceof ProblemError)) throw error;
+      await record({
+        actor: actor(c),
+        action: `edition.documents.${action}`,
+        target: id,
+        outcome: "refused",
+        details: {
+          documents: chosen,
+          problems: problemCodes(error.problems),
+        },
+      });
+      return editionPage(c, id, { problems: error.problems }, 400);
+    }
+  });
+
+  app.get("/console/editions/:id/preview", editor, async (c) => {
+    const id = c.req.param("id");
+    try {
+      const { pdf: _pdf, ...preview } = await editions.preview(id);
+      return page(c, "preview", {
+        title: `预览 ${editionLabel(preview.edition)}`,
+        section: "editions",
+        label: editionLabel(preview.edition),
+        preview,
+      });
+    } catch (error) {
+      if (!(error instanceof ProblemError)) throw error;
+      return editionPage(
+        c,
+        id,
+        { problems: error.problems },
+        error.name === "EditionNotFoundError" ? 404 : 400,
+      );
+    }
+  });
+
+  app.get("/console/editions/:id/preview.pdf", editor, async (c) => {
+    const id = c.req.param("id");
+    try {
+      const preview = await editions.preview(id);
+      if (!preview.pdf)
+        return editionPage(
+          c,
+          id,
+          { problems: [{ field: null, code: "no_pdf", message: "排版程序没有生成 PDF" }] },
+          400,
+        );
+      return new Response(new Uint8Array(preview.pdf.bytes), {
+        headers: {
+          "content-type": preview.pdf.contentType,
+          "content-disposition": `inline; filename="edition-${preview.edition.year}-${preview.edition.issue}-preview.pdf"`,
+          "cache-control": "no-store",
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof ProblemError)) throw error;
+      return editionPage(c, id, { problems: error.problems }, 400);
+    }
+  });
+
+  /** Who a document's repost requirement sends notices to among the active registered sites. */
+  const noticeTargets = async (docs: readonly GazetteDocument[]) => {
+    const reposted = docs.filter((d) => d.repost.scope !== "none" && d.disclosure.attribute === "public");
+    if (!reposted.length) return [];
+    const sites: SiteRecord[] = [];
+    if (deps.sites) {
+      let cursor: string | undefined;
+      do {
+        const result = await deps.sites.page({ limit: 200, cursor });
+        sites.push(...result.sites.filter((s) => s.status === "active"));
+        cursor = result.cursor;
+      } while (cursor);
+    }
+    return reposted.map((d) => ({
+      title: d.title,
+      sites: sites.filter((s) => targets(d.repost, s)).map((s) => ({ id: s.id, name: s.name })),
+    }));
+  };
+
+  app.get("/console/editions/:id/publish", editor, async (c) => {
+    const id = c.req.param("id");
+    const edition = await loadEdition(id);
+    if (!edition) return notFound(c, "没有这一期。", "/console/editions");
+    if (edition.status !== "draft") return c.redirect(`/console/editions/${id}`, 303);
+    const docs = await Promise.all(edition.documents.map((d) => intake.get(d.id)));
+    return page(c, "publish", {
+      title: `确认发布 ${editionLabel(edition)}`,
+      section: "editions",
+      label: editionLabel(edition),
+      edition,
+      documents: edition.documents,
+      notices: await noticeTargets(docs),
+    });
+  });
+
+  app.post("/console/editions/:id/publish", editor, async (c) => {
+    const id = c.req.param("id");
+    try {
+      let notice: string;
+      if (deps.config.publishing === "queued") {
+        const { queued } = await editions.requestPublish(id, actor(c));
+        notice = queued ? "已提交发布，正在排版；稍后刷新本页查看结果。" : "本期已发布。";
+      } else {
+        const { edition } = await editions.publish(id, actor(c));
+        notice = `已发布：${edition.urls?.web ?? ""}`;
+      }
+      await record({ actor: actor(c), action: "edition.publish", target: id, outcome: "ok", details: {} });
+      return editionPage(c, id, { notice });
+    } catch (error) {
+      if (!(error instanceof ProblemError)) throw error;
+      await record({
+        actor: actor(c),
+        action: "edition.publish",
+        target: id,
+        outcome: "refused",
+        details: { problems: problemCodes(error.problems) },
+      });
+      return editionPage(
+        c,
+        id,
+        { problems: error.problems },
+        error.name === "EditionNotFoundError" ? 404 : 409,
+      );
+    }
+  });
+}

@@ -1,0 +1,27 @@
+/** The console's home page: what waits for the signed-in role. */
+import { type ConsoleKit, EDIT_ROLES, REVIEW_ROLES } from "../kit.js";
+
+export function registerHomeRoutes(kit: ConsoleKit): void {
+  const { app, deps, page, anyRole } = kit;
+  const { intake, editions } = deps;
+  app.get("/console", anyRole, (c) => c.redirect("/console/", 301));
+
+  app.get("/console/", anyRole, async (c) => {
+    const role = c.get("session").role;
+    const reviewQueue =
+      deps.archive && REVIEW_ROLES.includes(role)
+        ? (await deps.archive.listItems({ review: true, limit: 100 })).items.length
+        : undefined;
+    if (!EDIT_ROLES.includes(role)) return page(c, "home", { title: "首页", reviewQueue });
+    const [accepted, drafts] = await Promise.all([
+      intake.list({ state: "accepted" }, { limit: 200 }),
+      editions.list({ limit: 50 }),
+    ]);
+    return page(c, "home", {
+      title: "首页",
+      reviewQueue,
+      accepted: accepted.items.length,
+      drafts: drafts.items.filter((e) => e.status === "draft").length,
+    });
+  });
+}
