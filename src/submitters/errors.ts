@@ -1,35 +1,29 @@
 /**
- * Errors of the submitters module (bodies, submissions, the completeness register). Each extends
- * the kind whose HTTP status it needs (src/http/errors.ts maps them).
+ * Errors of the submitters module (bodies, submissions, the completeness register), each one of
+ * the base kinds of src/platform/errors.ts (which src/http/errors.ts maps to HTTP statuses).
  */
 import {
-  DocumentNotFoundError,
-  DocumentRefusedError,
-  type FieldProblem,
-  IdempotencyConflictError,
-  InvalidDocumentError,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
   problem,
-} from "../documents/errors.js";
-import { HttpProblem } from "../http/errors.js";
+  RefusedError,
+  ValidationError,
+} from "../platform/errors.js";
 
 export { problem };
 
 /** Malformed input: a field missing or out of range (400). */
-export class SubmitterInputError extends InvalidDocumentError {}
+export class SubmitterInputError extends ValidationError {}
 
 /** Well-formed, but not allowed in this state (422): resubmitting what was not returned. */
-export class SubmissionStateError extends DocumentRefusedError {}
+export class SubmissionStateError extends RefusedError {}
 
 /** No such body, submission or register entry (404). */
-export class SubmitterNotFoundError extends DocumentNotFoundError {}
+export class SubmitterNotFoundError extends NotFoundError {}
 
 /** Someone else changed it meanwhile, or the id is taken (409). */
-export class SubmitterConflictError extends IdempotencyConflictError {}
+export class SubmitterConflictError extends ConflictError {}
 
 /** A submitter acting for another body than their own (403). */
-export class OtherBodyError extends HttpProblem {
-  constructor(problems: readonly FieldProblem[]) {
-    super(403, problems);
-    this.name = "OtherBodyError";
-  }
-}
+export class OtherBodyError extends ForbiddenError {}

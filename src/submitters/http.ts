@@ -7,9 +7,9 @@ import { type Context, Hono, type MiddlewareHandler } from "hono";
 import type { GazetteSettings } from "../config.js";
 import type { Principal } from "../http/auth.js";
 import { decodeUtf8, mediaType, readBytes, readJsonBody } from "../http/body.js";
-import { HttpProblem } from "../http/errors.js";
 import { jsonResponse } from "../http/json.js";
 import { pageLimit } from "../http/query.js";
+import { UnauthorisedError, UnsupportedError } from "../platform/errors.js";
 import { renderSitePage } from "../site/render.js";
 import type { IssuingBodies } from "./bodies.js";
 import { assertOwnBody } from "./bodies.js";
@@ -57,7 +57,7 @@ export function createSubmittersRoutes(deps: SubmittersRoutesDeps): Hono<Submitt
     const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header("authorization") ?? "");
     const body = match?.[1] ? await bodies.authenticate(match[1]) : undefined;
     if (!body)
-      throw new HttpProblem(401, [
+      throw new UnauthorisedError([
         {
           code: "unauthorized",
           field: "Authorization",
@@ -129,7 +129,7 @@ export function createSubmittersRoutes(deps: SubmittersRoutesDeps): Hono<Submitt
     } else if (type === "application/json") {
       rows = rowsFromJson(await readJsonBody(c.req.raw, { maxBytes: REGISTER_BODY }));
     } else {
-      throw new HttpProblem(415, [
+      throw new UnsupportedError([
         {
           code: "unsupported_media_type",
           field: "Content-Type",
