@@ -6,9 +6,21 @@
  * Everything comes from the installed node_modules: esbuild's JavaScript API bundles, Node's fs
  * copies the files a function reads at run time. No npm, npx, Docker or network is involved.
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, relative } from "node:path";
-import { type BuildOptions, buildSync, type Metafile } from "esbuild";
+import { fileURLToPath } from "node:url";
+import type { BuildOptions, Metafile } from "esbuild";
 import { REPO_ROOT } from "../paths.js";
 
 /**
@@ -35,10 +47,13 @@ export const EXTERNAL_MODULES: readonly string[] = ["better-sqlite3"];
  * - pdf-lib's PNG codec (@pdf-lib/upng, ~24 KB): the renderer embeds no images;
  * - bowser (~34 KB): the SDK's browser user-agent parser;
  * - source-map (~27 KB): Handlebars falls back to its own code builder without it;
- * - semver (~29 KB): the X-Ray SDK checks an AWS SDK v2's version with it, in captureAWS alone.
+ * - semver (~29 KB): the X-Ray SDK checks an AWS SDK v2's version with it, in captureAWS alone;
+ * - xmlbuilder (~44 KB): mammoth writes XML only to embed a style map into a .docx, never to read one.
  * Modules replaced by smaller ones that do the same where the functions run:
  * - pako (~45 KB, a JavaScript zlib) by Node's zlib (src/publishing/pdf/zlib-pako.ts): pdf-lib and
  *   its PNG encoder only deflate;
+ * - readable-stream (~28 KB, Node 8's streams for browsers) by Node's stream module: JSZip only checks
+ *   that streams exist and writes zips as streams, which reading a .docx never does;
  * - the AWS SDK's default credential chain (@aws-sdk/credential-provider-node, ~80 KB with the
  *   STS, SSO and sign-in clients of its other links) by its first link, the environment
  *   (src/platform/aws/lambda-credentials.ts), where Lambda puts the execution role's keys.
@@ -58,6 +73,8 @@ export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   htmlparser2: "./node_modules/htmlparser2/dist/esm/Parser.js",
   pako: "./src/publishing/pdf/zlib-pako.ts",
   "@aws-sdk/credential-provider-node": "./src/platform/aws/lambda-credentials.ts",
+  xmlbuilder: "./src/documents/no-xmlbuilder.ts",
+  "readable-stream": "./src/documents/node-readable-stream.ts",
 };
 
 /** A file or directory copied into the package: `from` relative to the repository root, `to` to the package. */
@@ -130,10 +147,7 @@ export function buildFunctionBundle(
   outdir: string,
   projectRoot: string = REPO_ROOT,
 ): FunctionBundle {
-  const result = buildSync(functionBuildOptions(spec, outdir, projectRoot));
-  if (result.errors.length) {
-    throw new Error(`esbuild failed for ${spec.entry}: ${result.errors.map((e) => e.text).join("; ")}`);
-  }
+  const metafile = esbuildWithPlugins(functionBuildOptions(spec, outdir, projectRoot), spec.entry);
   let fileBytes = 0;
   for (const file of spec.files ?? []) {
     const from = join(projectRoot, file.from);
@@ -143,7 +157,37 @@ export function buildFunctionBundle(
     cpSync(from, to, { recursive: true, dereference: true });
     fileBytes += sizeOf(to);
   }
-  return { metafile: result.metafile, ...jsSizes(result.metafile, outdir, projectRoot), fileBytes };
+  return { metafile, ...jsSizes(metafile, outdir, projectRoot), fileBytes };
+}
+
+/** The child process that runs esbuild with its plugins (esbuild-child.mjs). */
+const ESBUILD_CHILD = fileURLToPath(new URL("./esbuild-child.mjs", import.meta.url));
+
+/**
+ * Runs esbuild with the plugins of esbuild-child.mjs (the SDK schemas' literal keys), synchronously
+ * as `cdk synth`'s local bundling needs: esbuild's own synchronous API takes no plugins, so the
+ * build runs in a child Node process, which writes the metafile or the errors to a file.
+ */
+function esbuildWithPlugins(options: BuildOptions, entry: string): Metafile {
+  const dir = mkdtempSync(join(tmpdir(), "gazette-esbuild-"));
+  try {
+    const out = join(dir, "result.json");
+    const run = spawnSync(process.execPath, ["--no-warnings", ESBUILD_CHILD, out], {
+      input: JSON.stringify(options),
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    if (run.status !== 0 || !existsSync(out)) {
+      throw new Error(
+        `esbuild failed for ${entry}: ${(run.stderr || run.error?.message || "").slice(0, 2000)}`,
+      );
+    }
+    const result = JSON.parse(readFileSync(out, "utf8")) as { metafile?: Metafile; errors?: string[] };
+    if (!result.metafile) throw new Error(`esbuild failed for ${entry}: ${(result.errors ?? []).join("; ")}`);
+    return result.metafile;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function jsSizes(metafile: Metafile, outdir: string, projectRoot: string) {

@@ -3,6 +3,7 @@ import { createConsoleRoutes } from "../console/http.js";
 import { createConsoleRenderer } from "../console/render.js";
 import { createApp } from "../http/app.js";
 import { buildOpenApiDocument } from "../http/openapi.js";
+import { repostsRoutes } from "../reposts/http.js";
 import type { Container } from "../runtime/container.js";
 import { createSearchRoutes } from "../search/http.js";
 import { createSubmittersRoutes } from "../submitters/http.js";
@@ -23,8 +24,8 @@ export function createApiApp(container: Container) {
     site: container.site,
     editions: container.editions,
     statuses: container.statuses,
-    reposts: container.reposts,
     routeGroups: [
+      (requireEditor) => repostsRoutes(container.reposts, requireEditor, container.config.gazette),
       (requireEditor) => archiveRoutes(container.archive, requireEditor),
       (requireEditor) =>
         createSearchRoutes({

@@ -12,12 +12,9 @@ import {
   ProblemError,
   TooLargeError,
   UnauthorisedError,
-  UnsupportedError,
   ValidationError,
 } from "../platform/errors.js";
 import type { PublicSite } from "../publishing/public-site.js";
-import { repostsRoutes } from "../reposts/http.js";
-import type { Reposts } from "../reposts/module.js";
 import { FAVICON_PATH, FAVICON_SVG } from "../site/favicon.js";
 import { chinaToday, type DocumentStatuses } from "../status/service.js";
 import type { Authenticator, Principal } from "./auth.js";
@@ -29,6 +26,7 @@ import {
   isMultipartType,
   readJsonBody,
   readMultipart,
+  refuseBody,
 } from "./body.js";
 import { errorResponse, problemResponse } from "./errors.js";
 import { jsonResponse } from "./json.js";
@@ -53,13 +51,11 @@ export interface AppDependencies {
   readonly editionRoutes?: EditionRoutes | undefined;
   /** 效力状态 of published documents, added to GET /api/documents/{id} as `status`. */
   readonly statuses?: DocumentStatuses | undefined;
-  /** Site registry, acknowledgements and the inspection report (issue 4); left out, no routes. */
-  readonly reposts?: Pick<Reposts, "registry" | "acks" | "platform" | "baseUrl"> | undefined;
   /**
-   * Further route groups, each given the editor middleware: the archive API and pages
-   * (archive/http.ts), search (search/http.ts), the log, certificates and verification
-   * (verify/http.ts). The composition root builds them, so a function
-   * that does not serve them does not bundle them.
+   * Further route groups, each given the editor middleware: the site registry, acknowledgements
+   * and the inspection report (reposts/http.ts), the archive API and pages (archive/http.ts),
+   * search (search/http.ts), the log, certificates and verification (verify/http.ts). The
+   * composition root builds them, so a function that does not serve them does not bundle them.
    */
   readonly routeGroups?: readonly RouteGroup[] | undefined;
   /**
@@ -302,13 +298,11 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
           docx = { bytes: new Uint8Array(await file.arrayBuffer()), filename: file.name || null };
           input = metadataFromForm(form);
         } else {
-          throw new UnsupportedError([
-            {
-              code: "unsupported_media_type",
-              field: "Content-Type",
-              message: "Send application/json, or multipart/form-data with a .docx `file` and `metadata`",
-            },
-          ]);
+          await refuseBody(
+            c.req.raw,
+            config.limits.maxDocxBytes + MULTIPART_OVERHEAD,
+            "Send application/json, or multipart/form-data with a .docx `file` and `metadata`",
+          );
         }
         const result = await intake.submit({ input, docx, idempotencyKey, submittedBy: principal.id });
         return jsonResponse(result.document, result.status, {
@@ -352,9 +346,6 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
     );
   }
 
-  if (deps.reposts) {
-    app.route("/", repostsRoutes(deps.reposts, editor as MiddlewareHandler, config.gazette));
-  }
   for (const group of deps.routeGroups ?? []) app.route("/", group(editor as MiddlewareHandler));
 
   if (deps.console) app.route("/", deps.console);

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import pako from "pako";
 import { afterAll, describe, expect, test } from "vitest";
 import { functionBundleSpecs } from "../../bench/lambda.js";
@@ -16,6 +17,7 @@ import { defaultProvider } from "../../src/platform/aws/lambda-credentials.js";
 import * as zlibPako from "../../src/publishing/pdf/zlib-pako.js";
 import { createEditionRenderer } from "../../src/publishing/render.js";
 import { sampleEdition } from "../publishing/pdf/fixtures.js";
+import { convertSample } from "./fixtures/docx-in-bundle.js";
 import { RENDER_GAZETTE } from "./fixtures/render-gazette.js";
 
 /**
@@ -42,6 +44,8 @@ const LEFT_OUT = [
   "node_modules/pako/",
   "node_modules/@aws-sdk/credential-provider-node/",
   "node_modules/@aws-sdk/nested-clients/",
+  "node_modules/xmlbuilder/",
+  "node_modules/readable-stream/",
   // opencc-js's presets carry their own copies of the dictionaries (src/documents/han-variants.ts).
   "node_modules/opencc-js/dist/esm/",
 ];
@@ -67,6 +71,8 @@ describe("the Lambda bundles' aliases", () => {
         "@aws-sdk/credential-provider-node",
         "semver",
         "source-map",
+        "xmlbuilder",
+        "readable-stream",
       ].sort(),
     );
   }, 300_000);
@@ -94,6 +100,28 @@ describe("the Lambda bundles' aliases", () => {
     expect(JSON.parse(run.stdout)).toEqual(expected);
     expect(expected.some((line) => line.includes(".pdf "))).toBe(true);
     expect(expected.some((line) => line.includes(".html "))).toBe(true);
+  }, 180_000);
+
+  test("a .docx read inside a bundle (JSZip on Node's streams, mammoth without xmlbuilder) gives what the sources give", async () => {
+    // Prepare
+    const dir = join(root, "docx");
+    buildFunctionBundle({ entry: "tests/infra/fixtures/docx-in-bundle.ts" }, dir);
+    const sample = join(import.meta.dirname, "../../samples/documents/07-office-notice.docx");
+    const script = `const m = await import("./index.mjs"); process.stdout.write(JSON.stringify(await m.handler(${JSON.stringify(sample)})));`;
+
+    // Act
+    const run = spawnSync(process.execPath, ["--no-warnings", "--input-type=module", "-e", script], {
+      cwd: dir,
+      encoding: "utf8",
+      timeout: 120_000,
+      env: { PATH: process.env.PATH },
+    });
+    const expected = (await convertSample(sample)) as { blocks: unknown[] };
+
+    // Assess
+    expect(run.stderr.slice(0, 500)).toBe("");
+    expect(JSON.parse(run.stdout)).toEqual(expected);
+    expect(expected.blocks.length).toBeGreaterThan(5);
   }, 180_000);
 });
 
@@ -127,9 +155,73 @@ describe("the stand-ins the bundles use", () => {
     expect(zlibPako.default.deflate).toBe(zlibPako.deflate);
   });
 
+  test("the zlib stand-in's Inflate reads, chunk by chunk as JSZip feeds it, what pako's raw Deflate wrote, and the reverse", () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 1, maxLength: 4000 }),
+        fc.array(fc.nat(4000), { maxLength: 6 }),
+        fc.constantFrom(-1, 0, 1, 6, 9),
+        (data, cuts, level) => {
+          // Prepare
+          const feed = (
+            stream: { push(d: Uint8Array | number[], f: boolean): boolean },
+            bytes: Uint8Array,
+          ) => {
+            const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+            let from = 0;
+            // JSZip pushes each chunk it reads (never an empty one), then [] to finish.
+            for (const to of [...at, bytes.length]) {
+              if (to > from) stream.push(bytes.subarray(from, to), false);
+              from = to;
+            }
+            return stream.push([], true);
+          };
+          const collect = <T extends { onData: (d: Uint8Array) => void }>(stream: T) => {
+            const out: Uint8Array[] = [];
+            stream.onData = (d) => out.push(d);
+            return { stream, out: () => Buffer.concat(out) };
+          };
+
+          // Act
+          const theirsDeflate = collect(new pako.Deflate({ raw: true, level }));
+          feed(theirsDeflate.stream, data);
+          const oursInflate = collect(new zlibPako.Inflate({ raw: true, level }));
+          const inflated = feed(oursInflate.stream, theirsDeflate.out());
+          const oursDeflate = collect(new zlibPako.Deflate({ raw: true, level }));
+          feed(oursDeflate.stream, data);
+          const theirsInflate = collect(new pako.Inflate({ raw: true }));
+          feed(theirsInflate.stream, oursDeflate.out());
+
+          // Assess
+          expect(inflated).toBe(true);
+          expect(oursInflate.out()).toEqual(Buffer.from(data));
+          expect(theirsInflate.out()).toEqual(Buffer.from(data));
+        },
+      ),
+    );
+  });
+
+  test("the zlib stand-in's Inflate reports a corrupt stream as pako does: push is false, err is set, no data", () => {
+    // Prepare
+    const inflate = new zlibPako.Inflate({ raw: true });
+    const data: Uint8Array[] = [];
+    inflate.onData = (d) => data.push(d);
+
+    // Act
+    const ok = inflate.push(new Uint8Array([0xff, 0xff, 0xff, 0x00, 0x13]), true);
+
+    // Assess
+    expect(ok).toBe(false);
+    expect(inflate.err).not.toBe(0);
+    expect(inflate.msg).not.toBe("");
+    expect(data).toEqual([]);
+  });
+
   test("the zlib stand-in refuses pako options it does not implement instead of ignoring them", () => {
     // Act / Assess
     expect(() => zlibPako.deflate(new Uint8Array(4), { level: 6, windowBits: 9 })).toThrow(/windowBits/);
+    expect(() => new zlibPako.Inflate({ raw: true, windowBits: 9 })).toThrow(/windowBits/);
+    expect(() => new zlibPako.Inflate({})).toThrow(/raw/);
   });
 
   test("the Lambda credential provider returns the execution role's keys from the environment", async () => {

@@ -26,6 +26,7 @@ import { createApp } from "../../http/app.js";
 import { buildOpenApiDocument } from "../../http/openapi.js";
 import { PublicSite } from "../../publishing/public-site.js";
 import { createEditionRenderer } from "../../publishing/render.js";
+import { repostsRoutes } from "../../reposts/http.js";
 import { createReposts } from "../../reposts/module.js";
 import { createSqsDeliverySender } from "../../reposts/sqs-sender.js";
 import { createSearchRoutes } from "../../search/http.js";
@@ -80,8 +81,8 @@ export function createApiFunctionApp(env: LambdaEnv = process.env) {
       requireSiteCopy: Boolean(config.aws.siteBucketName),
     }),
     statuses,
-    reposts,
     routeGroups: [
+      (requireEditor) => repostsRoutes(reposts, requireEditor, config.gazette),
       (requireEditor) => archiveRoutes(archive, requireEditor),
       (requireEditor) =>
         createSearchRoutes({
