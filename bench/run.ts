@@ -6,7 +6,7 @@ import { benchIntake, type IntakeBenchResult } from "./intake.js";
 import { benchLambda, lambdaReport } from "./lambda.js";
 import { benchPdf, type PdfBenchResult } from "./pdf.js";
 import { writeRepostsBench } from "./reposts.js";
-import { benchRepostsScale, repostsScaleReport } from "./reposts-scale.js";
+import { benchDynaliteScale, benchSqliteScale, repostsScaleReport, type ScaleRun } from "./reposts-scale.js";
 import { benchSearch, searchReport } from "./search.js";
 
 const DURABILITY = {
@@ -29,6 +29,17 @@ function report(r: IntakeBenchResult): string[] {
   ];
 }
 
+function typstReport(r: PdfBenchResult): string[] {
+  const t = r.typst;
+  if ("error" in t)
+    return [`peer Typst (@myriaddreamin/typst-ts-node-compiler): not measured here: ${t.error}`];
+  return [
+    `peer Typst (@myriaddreamin/typst-ts-node-compiler ${t.version}, bench/peers/edition.typ, same fonts): ${t.pagesPerSecond.toFixed(1)} pages/s (median of ${t.runs.length} runs: ${t.runs.map((x) => x.toFixed(2)).join(" / ")} s), ${(t.bytesPerPage / 1024).toFixed(2)} KiB/page, ${t.pages} pages`,
+    `ratio speed ours/typst: ${t.pagesPerSecondRatio.toFixed(2)}`,
+    `ratio bytes/page ours/typst: ${t.bytesPerPageRatio.toFixed(2)}`,
+  ];
+}
+
 function pdfReport(r: PdfBenchResult): string[] {
   const lines = [
     `# Edition rendering benchmark (${new Date().toISOString()})`,
@@ -38,7 +49,7 @@ function pdfReport(r: PdfBenchResult): string[] {
     `ours (pdf-lib + fontkit 2, Fandol fonts + Noto Serif for Latin; PDF + pages): ${r.pagesPerSecond.toFixed(1)} pages/s (median of ${r.runs.length} runs: ${r.runs.map((x) => x.toFixed(2)).join(" / ")} s), ${(r.bytesPerPage / 1024).toFixed(2)} KiB/page, peak RSS ${r.peakRssMiB.toFixed(0)} MiB`,
     `preflight on the ${r.pages}-page edition: ${r.preflightFindings} finding(s)`,
     `per-document PDFs (own font subsets): ${r.documentPdfs}, ${(r.documentPdfBytes / 1024).toFixed(0)} KiB in all, largest ${(r.largestDocumentPdfBytes / 1024).toFixed(0)} KiB`,
-    "peer Typst (@myriaddreamin/typst-ts-node-compiler): not measured; see docs/development.md",
+    ...typstReport(r),
   ];
   if (r.chromium) {
     lines.push(
@@ -69,8 +80,17 @@ async function main() {
   if (process.argv.includes("--search-only")) return writeSearch();
   if (process.argv.includes("--reposts-only")) return writeRepostsBench();
   if (process.argv.includes("--reposts-scale")) {
-    const sizes = [10_000, 50_000, 100_000];
-    const results = await benchRepostsScale(sizes);
+    // --sizes 100000,1000000 (the default), --no-dynalite to skip the DynamoDB-protocol run.
+    const at = process.argv.indexOf("--sizes");
+    const sizes = at > 0 ? process.argv[at + 1]!.split(",").map(Number) : [100_000, 1_000_000];
+    const results: ScaleRun[] = [];
+    for (const [i, notices] of sizes.entries()) {
+      results.push(await benchSqliteScale(notices, { peer: i === 0 }));
+      console.log(repostsScaleReport(results, machineLine()).join("\n"));
+    }
+    if (!process.argv.includes("--no-dynalite")) {
+      results.push(await benchDynaliteScale(sizes[0]!));
+    }
     const lines = repostsScaleReport(results, machineLine());
     console.log(lines.join("\n"));
     mkdirSync("bench/results", { recursive: true });
