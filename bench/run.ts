@@ -95,8 +95,11 @@ async function writeConsole() {
   const documents = Number(process.env.BENCH_CONSOLE_DOCUMENTS ?? 10_000);
   const editions = Number(process.env.BENCH_CONSOLE_EDITIONS ?? 500);
   const requests = Number(process.env.BENCH_CONSOLE_REQUESTS ?? 100);
-  process.stderr.write(`console pages: ${documents} documents, ${editions} editions…\n`);
-  const result = await benchConsole(documents, editions, requests);
+  const accepted = Number(process.env.BENCH_CONSOLE_ACCEPTED ?? 500);
+  process.stderr.write(
+    `console pages: ${documents} documents (${accepted} accepted), ${editions} editions…\n`,
+  );
+  const result = await benchConsole(documents, editions, requests, accepted);
   const text = [
     `# Console page benchmark (${new Date().toISOString()})`,
     machineLine(),

@@ -265,9 +265,10 @@ export class GazetteData extends Construct {
       sortKey: { name: "gsi1sk", type: AttributeType.STRING },
       projectionType: ProjectionType.ALL,
     });
-    // Sparse: only records with work falling due carry gsi2pk (repost notices, keyed by due day and
-    // shard so no partition takes every write: src/reposts/due.ts). The tick queries it for
-    // "due at or before now", so its cost follows what is due, not everything stored.
+    // Sparse: only records waiting for something carry gsi2pk: repost notices with work falling
+    // due (keyed DUE#<day>#<shard>: src/reposts/due.ts), and documents accepted and not yet placed
+    // (ACCEPTED#<shard>: src/documents/accepted.ts). Both are sharded so no partition takes every
+    // write. The tick reads what is due, the console what waits, not everything stored.
     this.table.addGlobalSecondaryIndex({
       indexName: "gsi2",
       partitionKey: { name: "gsi2pk", type: AttributeType.STRING },

@@ -1,10 +1,10 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Principal } from "../http/auth.js";
-import { isJsonType, isMultipartType, readJsonBody, readMultipart } from "../http/body.js";
+import { isJsonType, isMultipartType, readJsonBody, readMultipart, refuseBody } from "../http/body.js";
 import { jsonResponse } from "../http/json.js";
 import { pageLimit } from "../http/query.js";
-import { ForbiddenError, UnsupportedError } from "../platform/errors.js";
+import { ForbiddenError } from "../platform/errors.js";
 import { InvalidArchiveRequestError, problem, ScanTooLargeError } from "./errors.js";
 import type { Archive } from "./module.js";
 import type { ArchiveService, UploadedScan } from "./service.js";
@@ -13,14 +13,16 @@ import type { UploadReceiver, UploadTarget } from "./uploads.js";
 
 type ArchiveEnv = { Variables: { principal: Principal } };
 
-const MAX_JSON_BYTES = 20 * 1024 * 1024;
+/** The limit of a text import or an item's corrections (JSON). */
+export const MAX_ARCHIVE_TEXTS_BYTES = 20 * 1024 * 1024;
 const MULTIPART_OVERHEAD = 1024 * 1024;
 
 /** Upload requests and scan keys: small JSON. */
-const MAX_REQUEST_JSON_BYTES = 1024 * 1024;
+export const MAX_ARCHIVE_REQUEST_BYTES = 1024 * 1024;
 
-/** A JSON body (exact media type, UTF-8, bounded, depth-checked: http/body.ts). */
-const jsonBody = (request: Request, maxBytes = MAX_REQUEST_JSON_BYTES) => readJsonBody(request, { maxBytes });
+/** A JSON body (http/body.ts); every archive body is required. */
+const jsonBody = (request: Request, maxBytes = MAX_ARCHIVE_REQUEST_BYTES) =>
+  readJsonBody(request, { maxBytes });
 
 const forbidden = (message: string) => new ForbiddenError([{ code: "forbidden", field: null, message }]);
 
@@ -117,14 +119,8 @@ export function createArchiveRoutes(deps: {
         return jsonResponse({ job }, 202, { location: `/api/archive/jobs/${job.id}` });
       }
       if (!isMultipartType(type)) {
-        // 415 as on every route (src/http/body.ts): the media type, not a field, is wrong.
-        throw new UnsupportedError([
-          {
-            code: "unsupported_media_type",
-            field: "Content-Type",
-            message: "Send multipart/form-data with `files`, or JSON with `keys`",
-          },
-        ]);
+        // As on every route (src/http/body.ts): empty → 400 required, another media type → 415.
+        await refuseBody(c.req.raw, maxUpload, "Send multipart/form-data with `files`, or JSON with `keys`");
       }
       const form = await readMultipart(c.req.raw);
       const raw = form.files;
@@ -171,22 +167,13 @@ export function createArchiveRoutes(deps: {
     });
   }
 
-  app.post(
-    "/api/archive/texts",
-    requireEditor,
-    bodyLimit({
-      maxSize: MAX_JSON_BYTES,
-      onError: () => {
-        throw new ScanTooLargeError("too large", [
-          problem(null, "too_large", `The request body must be at most ${MAX_JSON_BYTES} bytes`),
-        ]);
-      },
-    }),
-    async (c) => {
-      const job = await archive.submitTexts(await jsonBody(c.req.raw, MAX_JSON_BYTES), c.get("principal").id);
-      return jsonResponse({ job }, 202, { location: `/api/archive/jobs/${job.id}` });
-    },
-  );
+  app.post("/api/archive/texts", requireEditor, async (c) => {
+    const job = await archive.submitTexts(
+      await jsonBody(c.req.raw, MAX_ARCHIVE_TEXTS_BYTES),
+      c.get("principal").id,
+    );
+    return jsonResponse({ job }, 202, { location: `/api/archive/jobs/${job.id}` });
+  });
 
   app.get("/api/archive/jobs/:id", requireEditor, async (c) =>
     jsonResponse(await archive.getJob(c.req.param("id"))),
@@ -226,7 +213,7 @@ export function createArchiveRoutes(deps: {
     }
     const item = await archive.correctItem(
       c.req.param("id"),
-      await jsonBody(c.req.raw, MAX_JSON_BYTES),
+      await jsonBody(c.req.raw, MAX_ARCHIVE_TEXTS_BYTES),
       c.get("principal").id,
       expected,
     );

@@ -75,6 +75,16 @@ export interface ConsoleReposts {
 export type ConsoleEnv = { Variables: { session: ConsoleSession; form: PostedForm } };
 export type C = Context<ConsoleEnv>;
 
+/**
+ * The console's and the portal's Content-Security-Policy: no script but the console's own files
+ * (the edition page's drag-and-drop), no plugins, no framing; the layout's styles are inline.
+ */
+export const CONSOLE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+/** Headers of every console and portal page. */
+export const PAGE_HEADERS = { "cache-control": "no-store", "content-security-policy": CONSOLE_CSP } as const;
+
 export const EDIT_ROLES: readonly ConsoleRole[] = ["editor", "administrator"];
 export const ADMIN_ROLES: readonly ConsoleRole[] = ["administrator"];
 export const REVIEW_ROLES: readonly ConsoleRole[] = ["reviewer", "administrator"];
@@ -168,7 +178,7 @@ export function createConsoleKit(deps: ConsoleDependencies): ConsoleKit {
         },
       }),
       status as 200,
-      { "cache-control": "no-store" },
+      PAGE_HEADERS,
     );
   };
 

@@ -17,6 +17,7 @@ import {
   type StagedBlob,
 } from "../platform/outbox.js";
 import type { Platform, WriteCondition } from "../platform/ports.js";
+import { type AcceptedPage, documentIndexKeys, newestAccepted } from "./accepted.js";
 import {
   DocumentNotFoundError,
   DuplicateDocumentError,
@@ -323,7 +324,7 @@ export class DocumentIntake {
             {
               ...docKeys(document.id),
               data: stored.record,
-              index: { gsi1pk: DOCUMENTS_INDEX, gsi1sk: `${document.receivedAt}#${document.id}` },
+              index: documentIndexKeys(document),
             },
             { kind: "absent" },
           ),
@@ -415,6 +416,25 @@ export class DocumentIntake {
       ]);
     }
     return record.document;
+  }
+
+  /**
+   * The newest accepted documents (waiting to be placed), from their own index: costs what waits,
+   * not every document stored. `disclosure` keeps only documents of that disclosure attribute.
+   */
+  async accepted(options: {
+    limit: number;
+    disclosure?: string | undefined;
+    /** The `next` of the page before: only documents received before it. */
+    before?: string | undefined;
+  }): Promise<AcceptedPage> {
+    const { disclosure } = options;
+    return newestAccepted(
+      this.options.platform.records,
+      options.limit,
+      disclosure ? (doc) => doc.disclosure.attribute === disclosure : undefined,
+      options.before,
+    );
   }
 
   /**

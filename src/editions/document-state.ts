@@ -1,3 +1,4 @@
+import { documentIndexKeys } from "../documents/accepted.js";
 import type { DocumentState } from "../documents/model.js";
 import { docKeys, type StoredDocument } from "../documents/records.js";
 import { ConditionFailedError, StorageUnavailableError } from "../platform/errors.js";
@@ -7,7 +8,8 @@ import type { RecordStore } from "../platform/ports.js";
  * Moves a document's `state` (accepted → placed → published, or placed → accepted when it is
  * taken out of a draft). The document record belongs to the documents module; this is the one
  * place the editions module writes it, and it changes nothing but `state`: it rewrites the stored
- * record as read (a spilled `contentBlob` stays a key, the index keys stay) under a version
+ * record as read (a spilled `contentBlob` stays a key; the index keys follow the state: an
+ * accepted document is in the accepted index, src/documents/accepted.ts) under a version
  * condition, retrying when another writer got there first.
  *
  * The state is a denormalised view for listings (GET /api/documents?state=placed). The source of
@@ -32,7 +34,7 @@ export async function setDocumentState(
         {
           ...key,
           data: { ...current.data, state },
-          index: current.index,
+          index: documentIndexKeys({ ...current.data, state }),
           expiresAt: current.expiresAt,
         },
         { kind: "version", version: current.version },

@@ -14,11 +14,12 @@ type EditionsEnv = { Variables: { principal: Principal } };
  */
 export type EditionRoutes = "all" | "preview" | "manage";
 
-const MAX_BODY_BYTES = 256 * 1024;
+/** The limit of an editions request body (JSON, read by http/body.ts's one rule). */
+export const MAX_EDITIONS_BODY_BYTES = 256 * 1024;
 
-/** A JSON body (exact media type, UTF-8, bounded, depth-checked: http/body.ts); empty reads as {}. */
-const jsonBody = (request: Request) =>
-  readJsonBody(request, { maxBytes: MAX_BODY_BYTES, emptyAsObject: true, allowMissingType: true });
+/** A JSON body (http/body.ts); the publish body may be left out (no override). */
+const jsonBody = (request: Request, optional = false) =>
+  readJsonBody(request, { maxBytes: MAX_EDITIONS_BODY_BYTES, optional });
 
 /** Longest reason kept for publishing over the preflight's errors. */
 export const MAX_OVERRIDE_REASON = 2000;
@@ -108,7 +109,7 @@ export function createEditionsRoutes(deps: {
 
   app.post("/api/editions/:id/publish", requireEditor, async (c) => {
     const id = c.req.param("id");
-    const override = parseOverride(await jsonBody(c.req.raw));
+    const override = parseOverride(await jsonBody(c.req.raw, true));
     if (!deps.queuePublication)
       return jsonResponse(await editions.publish(id, c.get("principal").id, override));
     const { queued, response } = await editions.requestPublish(id, c.get("principal").id, override);

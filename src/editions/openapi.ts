@@ -115,16 +115,19 @@ export const editionsRoutes: readonly RouteDeclaration[] = [
       summary:
         "Publish the PDF and the web edition together; repeatable, returns the same manifest. Refused (422 preflight_*) when the preflight finds errors, unless the body overrides them with a reason, which the edition keeps (editor)",
       parameters: [ID],
-      requestBody: jsonRequestBody({
-        type: "object",
-        properties: {
-          override: {
-            type: "object",
-            required: ["reason"],
-            properties: { reason: { type: "string", minLength: 1, maxLength: 2000 } },
+      requestBody: jsonRequestBody(
+        {
+          type: "object",
+          properties: {
+            override: {
+              type: "object",
+              required: ["reason"],
+              properties: { reason: { type: "string", minLength: 1, maxLength: 2000 } },
+            },
           },
         },
-      }),
+        { optional: true },
+      ),
       responses: {
         "200": { description: "{edition, manifest}" },
         "202": {

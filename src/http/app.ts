@@ -12,7 +12,6 @@ import {
   ProblemError,
   TooLargeError,
   UnauthorisedError,
-  UnsupportedError,
   ValidationError,
 } from "../platform/errors.js";
 import type { PublicSite } from "../publishing/public-site.js";
@@ -27,6 +26,7 @@ import {
   isMultipartType,
   readJsonBody,
   readMultipart,
+  refuseBody,
 } from "./body.js";
 import { errorResponse, problemResponse } from "./errors.js";
 import { jsonResponse } from "./json.js";
@@ -298,13 +298,11 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
           docx = { bytes: new Uint8Array(await file.arrayBuffer()), filename: file.name || null };
           input = metadataFromForm(form);
         } else {
-          throw new UnsupportedError([
-            {
-              code: "unsupported_media_type",
-              field: "Content-Type",
-              message: "Send application/json, or multipart/form-data with a .docx `file` and `metadata`",
-            },
-          ]);
+          await refuseBody(
+            c.req.raw,
+            config.limits.maxDocxBytes + MULTIPART_OVERHEAD,
+            "Send application/json, or multipart/form-data with a .docx `file` and `metadata`",
+          );
         }
         const result = await intake.submit({ input, docx, idempotencyKey, submittedBy: principal.id });
         return jsonResponse(result.document, result.status, {

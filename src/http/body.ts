@@ -3,9 +3,11 @@
  * naming the field.
  *
  *   media type   exact (`application/json`, not `application/jsonx`), parameters ignored
- *   JSON body    at most `maxBytes` (413 too_large, counted while reading), UTF-8 (400
- *                invalid_utf8), JSON (400 invalid_json), nested at most MAX_JSON_DEPTH deep (400
- *                too_deep), no lone surrogates in any key or string (400 invalid_text, naming it)
+ *   JSON body    at most `maxBytes` (413 too_large, counted while reading), not empty (400
+ *                required on `body`, unless the route's body is optional), sent as
+ *                application/json (415), UTF-8 (400 invalid_utf8), JSON (400 invalid_json), nested
+ *                at most MAX_JSON_DEPTH deep (400 too_deep), no lone surrogates in any key or string
+ *                (400 invalid_text, naming it)
  *   multipart    a non-empty boundary (400 invalid_multipart, field Content-Type) and a body that
  *                parses to its closing boundary (400 invalid_multipart)
  *   paths        percent-decoding that fails is a 400 (invalid_path), never an exception
@@ -116,22 +118,36 @@ export function checkJsonValue(value: unknown): void {
 }
 
 export interface JsonBodyOptions {
+  /** The route's limit: a larger body is refused with 413 while it is read. */
   readonly maxBytes: number;
-  /** An empty body (whatever its Content-Type) reads as `{}` instead of being refused. */
-  readonly emptyAsObject?: boolean | undefined;
-  /** A missing Content-Type is taken as JSON (older clients of the editions and reposts API). */
-  readonly allowMissingType?: boolean | undefined;
+  /**
+   * The route's body is optional (every field of it is): an empty body reads as `{}`. Otherwise an
+   * empty body is refused with 400 `required` on `body`.
+   */
+  readonly optional?: boolean | undefined;
 }
 
-/** A JSON request body, checked as the module comment says. */
+/** JSON's white space: space, tab, line feed, carriage return. */
+const isJsonWhiteSpace = (byte: number) => byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d;
+
+/**
+ * A JSON request body, one rule for every route:
+ *   over `maxBytes`                    413 too_large (counted while reading)
+ *   empty (or only JSON white space)   400 required on `body`; `{}` where the route's body is optional
+ *   Content-Type not application/json  415 unsupported_media_type on `Content-Type` (missing too)
+ *   then UTF-8, JSON, depth and lone surrogates as the module comment says.
+ */
 export async function readJsonBody(request: Request, options: JsonBodyOptions): Promise<unknown> {
   const header = request.headers.get("content-type");
   const bytes = await readBytes(request, options.maxBytes);
-  const text = decodeUtf8(bytes);
-  if (options.emptyAsObject && text.trim() === "") return {};
-  if (!(isJsonType(header) || (options.allowMissingType && !header))) {
+  if (bytes.every(isJsonWhiteSpace)) {
+    if (options.optional) return {};
+    throw problem(400, "required", "body", "The request needs a JSON body");
+  }
+  if (!isJsonType(header)) {
     throw problem(415, "unsupported_media_type", "Content-Type", "Send the request body as application/json");
   }
+  const text = decodeUtf8(bytes);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -140,6 +156,16 @@ export async function readJsonBody(request: Request, options: JsonBodyOptions): 
   }
   checkJsonValue(value);
   return value;
+}
+
+/**
+ * Refuses a body a route that takes JSON or multipart cannot read: an empty one with 400
+ * `required` on `body` (as readJsonBody does), any other with 415 saying what to send.
+ */
+export async function refuseBody(request: Request, maxBytes: number, send: string): Promise<never> {
+  const bytes = await readBytes(request, maxBytes);
+  if (bytes.every(isJsonWhiteSpace)) throw problem(400, "required", "body", "The request needs a body");
+  throw problem(415, "unsupported_media_type", "Content-Type", send);
 }
 
 export type FormFields = Record<string, string | File | (string | File)[]>;

@@ -108,9 +108,12 @@ export const PAGE_PARAMS = [
   { name: "cursor", in: "query", schema: { type: "string" } },
 ] as const;
 
-/** A required JSON request body. */
-export function jsonRequestBody(schema: Record<string, unknown>) {
-  return { required: true, content: { "application/json": { schema } } };
+/**
+ * A JSON request body: required (an empty one is 400 `required` on `body`), or `optional` where
+ * an empty body reads as `{}` (src/http/body.ts).
+ */
+export function jsonRequestBody(schema: Record<string, unknown>, options: { optional?: boolean } = {}) {
+  return { required: !options.optional, content: { "application/json": { schema } } };
 }
 
 /** The JSON Schema of what a zod schema accepts (its input), for a request body. */

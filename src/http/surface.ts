@@ -173,6 +173,7 @@ const consoleRoutes: readonly RouteDeclaration[] = [
       ["GET", "/console/editions"],
       ["POST", "/console/editions"],
       ["GET", "/console/editions/{id}"],
+      ["GET", "/console/edition-order.js"],
       ["POST", "/console/editions/{id}/documents"],
       ["GET", "/console/editions/{id}/preview"],
       ["GET", "/console/editions/{id}/preview.pdf"],

@@ -18,8 +18,8 @@ export interface RecordKey {
 
 /**
  * Secondary indexes. "gsi1" for listings: records sharing gsi1pk, ordered by gsi1sk. "gsi2", sparse:
- * only records that carry gsi2pk/gsi2sk are in it (work that falls due: the repost tick queries it
- * by due time, so a record leaves it by being written without them).
+ * only records that carry gsi2pk/gsi2sk are in it (what waits: repost notices by due time for the
+ * tick, accepted documents for the console), so a record leaves it by being written without them.
  */
 export interface RecordIndexKeys {
   readonly gsi1pk: string;

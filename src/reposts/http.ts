@@ -25,11 +25,12 @@ import type { SiteRegistry } from "./sites.js";
 
 type RepostsEnv = { Variables: { principal: Principal; site: SiteRecord } };
 
-const MAX_BODY_BYTES = 64 * 1024;
+/** The limit of a reposts request body (JSON, read by http/body.ts's one rule). */
+export const MAX_REPOSTS_BODY_BYTES = 64 * 1024;
 
-/** A JSON body (exact media type, UTF-8, bounded, depth-checked: http/body.ts); empty reads as {}. */
-const jsonBody = (request: Request) =>
-  readJsonBody(request, { maxBytes: MAX_BODY_BYTES, emptyAsObject: true, allowMissingType: true });
+/** A JSON body (http/body.ts); rotate-secret's may be left out (the default grace). */
+const jsonBody = (request: Request, optional = false) =>
+  readJsonBody(request, { maxBytes: MAX_REPOSTS_BODY_BYTES, optional });
 
 /** What a site (and an editor) sees of a notice. */
 export function noticeView(n: RepostNotice, now: Date, baseUrl: string) {
@@ -137,7 +138,7 @@ export function createRepostsRoutes(deps: {
     jsonResponse(await registry.update(c.req.param("id"), await jsonBody(c.req.raw))),
   );
   app.post("/api/sites/:id/rotate-secret", requireEditor, async (c) =>
-    jsonResponse(await registry.rotateSecret(c.req.param("id"), await jsonBody(c.req.raw)), 200, {
+    jsonResponse(await registry.rotateSecret(c.req.param("id"), await jsonBody(c.req.raw, true)), 200, {
       "cache-control": "no-store",
     }),
   );

@@ -121,7 +121,10 @@ export const repostsRoutes: readonly RouteDeclaration[] = [
       summary:
         "A new signing secret; the old one keeps signing for graceSeconds (default 86400), so no delivery is missed (editor)",
       parameters: [ID],
-      requestBody: json({ type: "object", properties: { graceSeconds: { type: "integer", minimum: 0 } } }),
+      requestBody: json(
+        { type: "object", properties: { graceSeconds: { type: "integer", minimum: 0 } } },
+        { optional: true },
+      ),
       responses: {
         "200": { description: "{webhookSecret, previousExpiresAt}" },
         "404": error("No such site"),

@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { ARCHIVE_QUEUE, ARCHIVE_QUEUE_SETTINGS } from "../archive/module.js";
 import type { Config } from "../config.js";
+import { backfillAcceptedIndex } from "../documents/accepted.js";
 import { EVENTS_QUEUE } from "../documents/intake.js";
 import { rekeyDocNumbers } from "../documents/rekey.js";
 import { resumeCompletions } from "../editions/completion.js";
@@ -74,6 +75,10 @@ async function startLocked(
     });
   for (const conflict of rekeyed.conflicts)
     container.logger.warn("two documents now have one 发文字号", { ...conflict });
+  // Accepted documents stored before the accepted index existed get its keys, once.
+  const backfilled = await backfillAcceptedIndex(platform);
+  if (!backfilled.skipped && backfilled.indexed)
+    container.logger.info("accepted documents indexed", { indexed: backfilled.indexed });
   const firstAdministrator = await container.console?.accounts.ensureFirstAdministrator();
   await platform.flush();
   const app = createApiApp(container);

@@ -368,6 +368,49 @@ describe("editor console", () => {
     expect(log.items.every((e) => e.actor === "zhang")).toBe(true);
   }, 120_000);
 
+  test("the whole order posted at once (drag-and-drop) reorders within sections; an order that drops, repeats or adds a document is refused", async () => {
+    // Prepare: an edition of three notices (one section) and the home page's count before placing
+    const browser = new Browser(app);
+    await browser.signIn("zhang", PASSWORD);
+    const csrf = await browser.csrfOf("/console/documents/new");
+    const ids: string[] = [];
+    for (const n of [21, 22, 23]) {
+      const res = await browser.post("/console/documents", {
+        ...noticeForm(`关于第${n}项工作的通知`, `川府发〔2025〕${n}号`),
+        _csrf: csrf,
+      });
+      ids.push(res.headers.get("location")!.split("/").pop()!);
+    }
+    const homeBefore = await (await browser.get("/console/")).text();
+    const created = await browser.post("/console/editions", {
+      _csrf: csrf,
+      year: "2025",
+      date: "2025-06-03",
+    });
+    const editionPath = created.headers.get("location")!;
+    await browser.post(`${editionPath}/documents`, { _csrf: csrf, action: "add", document: ids });
+    const homeAfter = await (await browser.get("/console/")).text();
+    const order = (document: string[]) =>
+      browser.post(`${editionPath}/documents`, { _csrf: csrf, action: "order", document });
+
+    // Act
+    const reordered = await order([ids[2]!, ids[0]!, ids[1]!]);
+    const missing = await order([ids[0]!, ids[1]!]);
+    const repeated = await order([ids[0]!, ids[0]!, ids[1]!]);
+    const foreign = await order([ids[0]!, ids[1]!, "01JZZZZZZZZZZZZZZZZZZZZZZZ"]);
+
+    // Assess
+    expect(homeBefore).toContain("待编排的来文</a>：3 件");
+    expect(homeAfter).toContain("待编排的来文</a>：0 件");
+    expect(reordered.status).toBe(303);
+    for (const refused of [missing, repeated, foreign]) {
+      expect(refused.status).toBe(400);
+      expect(await refused.text()).toContain("invalid_order");
+    }
+    const edition = await app.container.editions.get(editionPath.split("/").pop()!);
+    expect(edition.documents.map((d) => d.id)).toEqual([ids[2], ids[0], ids[1]]);
+  });
+
   test("a document that is not public cannot be placed; the page says why", async () => {
     // Prepare
     const browser = new Browser(app);

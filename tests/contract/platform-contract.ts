@@ -4,6 +4,10 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { acceptedShard, documentIndexKeys, newestAccepted } from "../../src/documents/accepted.js";
+import type { DocumentState, GazetteDocument } from "../../src/documents/model.js";
+import { docKeys } from "../../src/documents/records.js";
+import { setDocumentState } from "../../src/editions/document-state.js";
 import { stagingKey, WriteOnceViolationError } from "../../src/platform/blob-policy.js";
 import { ConditionFailedError, StorageRequestError } from "../../src/platform/errors.js";
 import { promoteStaged } from "../../src/platform/outbox.js";
@@ -377,6 +381,66 @@ export function describePlatformContract(name: string, setup: () => Promise<Cont
           gsi2sk: "2025-01-01T00:00:00.000Z#b",
         });
         expect(listed.items.map((r) => r.data)).toEqual(["a", "b", "c", "d"]);
+      });
+
+      it("the accepted-documents index (sparse gsi2, sharded): newest first across shards, with a limit; a document leaves it when placed and comes back when taken out", async () => {
+        // Prepare: documents of this run in every state, received a minute apart
+        const ours = (doc: GazetteDocument) => doc.id.startsWith(run);
+        const doc = (i: number, state: DocumentState) =>
+          ({
+            id: `${run}-doc-${String(i).padStart(2, "0")}`,
+            receivedAt: new Date(Date.UTC(2025, 0, 1, 8, i)).toISOString(),
+            state,
+            title: `关于第${i}号事项的通知`,
+            docNumber: null,
+            issuers: ["四川省人民政府"],
+            dateWritten: "2025-01-01",
+            kind: "通知",
+            section: "省政府文件",
+            disclosure: { attribute: i % 5 === 0 ? "on_request" : "public" },
+            policy: false,
+          }) as unknown as GazetteDocument;
+        const states: DocumentState[] = ["accepted", "placed", "published"];
+        const docs = Array.from({ length: 24 }, (_, i) =>
+          doc(i, states[i % 3 === 0 ? 1 : i % 7 === 0 ? 2 : 0]!),
+        );
+        for (const d of docs) await records().put({ ...docKeys(d.id), data: d, index: documentIndexKeys(d) });
+        const accepted = docs.filter((d) => d.state === "accepted").reverse();
+        const old = doc(99, "accepted"); // stored before the index existed: gsi1 keys only
+        await records().put({
+          ...docKeys(old.id),
+          data: { ...old, receivedAt: "2024-12-31T00:00:00.000Z" },
+          index: { gsi1pk: `${run}-old`, gsi1sk: "x" },
+        });
+
+        // Act
+        const newest = await newestAccepted(records(), 3, ours);
+        const all = await newestAccepted(records(), 100, ours);
+        const publicOnly = await newestAccepted(
+          records(),
+          100,
+          (d) => ours(d) && d.disclosure.attribute === "public",
+        );
+        await setDocumentState(records(), accepted[0]!.id, "placed");
+        const afterPlacing = await newestAccepted(records(), 100, ours);
+        await setDocumentState(records(), accepted[0]!.id, "accepted");
+        const afterTakingOut = await newestAccepted(records(), 100, ours);
+
+        // Assess
+        expect(new Set(accepted.map((d) => acceptedShard(d.id))).size).toBeGreaterThan(1);
+        expect(newest.items.map((d) => d.id)).toEqual(accepted.slice(0, 3).map((d) => d.id));
+        expect(newest.more).toBe(true);
+        expect(all.items.map((d) => d.id)).toEqual(accepted.map((d) => d.id));
+        expect(all.more).toBe(false);
+        expect(publicOnly.items.map((d) => d.id)).toEqual(
+          accepted.filter((d) => d.disclosure.attribute === "public").map((d) => d.id),
+        );
+        expect(afterPlacing.items.map((d) => d.id)).toEqual(accepted.slice(1).map((d) => d.id));
+        expect(afterTakingOut.items.map((d) => d.id)).toEqual(accepted.map((d) => d.id));
+        expect(all.items.map((d) => d.id)).not.toContain(old.id);
+
+        // Clean up: out of the index, for later runs against a long-lived store
+        for (const d of [...docs, old]) await records().delete(docKeys(d.id));
       });
 
       it("query with until returns sort keys at or before it, on the table and on an index, with cursors", async () => {

@@ -133,7 +133,7 @@ describe("GazetteStateful buckets", () => {
 });
 
 describe("GazetteStateful table", () => {
-  test("the single table has pk/sk, gsi1 and the sparse due index gsi2 (ALL), TTL expiresAt, on-demand billing, PITR, SSE and deletion protection", () => {
+  test("the single table has pk/sk, gsi1 and the sparse index gsi2 (ALL: due notices, accepted documents), TTL expiresAt, on-demand billing, PITR, SSE and deletion protection", () => {
     gazette.statefulTemplate.resourceCountIs("AWS::DynamoDB::Table", 1);
     gazette.statefulTemplate.hasResource("AWS::DynamoDB::Table", {
       DeletionPolicy: "Retain",
@@ -161,8 +161,9 @@ describe("GazetteStateful table", () => {
             Projection: { ProjectionType: "ALL" },
           },
           {
-            // Sparse: only notices with work pending carry gsi2pk (src/reposts/due.ts), keyed by
-            // due day and shard, so the tick reads what is due and no partition takes every write.
+            // Sparse: only notices with work pending (DUE#<day>#<shard>, src/reposts/due.ts) and
+            // accepted documents (ACCEPTED#<shard>, src/documents/accepted.ts) carry gsi2pk, so the
+            // tick and the console read what waits, and no partition takes every write.
             IndexName: "gsi2",
             KeySchema: [
               { AttributeName: "gsi2pk", KeyType: "HASH" },

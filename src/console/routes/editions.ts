@@ -3,11 +3,13 @@
  * (page map, preflight, the PDF inline); and publication after a confirmation that says what goes
  * online and which sites will be sent repost notices.
  */
-
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { GazetteDocument } from "../../documents/model.js";
 import { type FieldProblem, ProblemError } from "../../platform/errors.js";
 import type { SiteRecord } from "../../reposts/model.js";
 import { targets } from "../../reposts/model.js";
+import { findTemplatesDir } from "../../site/render.js";
 import { type C, type ConsoleKit, problemCodes } from "../kit.js";
 
 const EDITION_STATUS_LABELS: Record<string, string> = { draft: "草稿", published: "已发布" };
@@ -86,9 +88,15 @@ export function registerEditionRoutes(kit: ConsoleKit): void {
     const edition = await loadEdition(id);
     if (!edition) return notFound(c, "没有这一期。", "/console/editions");
     const editable = edition.status === "draft" && !edition.publishing;
+    // The newest 50 accepted public documents, and older ones a page at a time.
+    const older = c.req.query("older");
     const candidates = editable
-      ? (await intake.list({ state: "accepted", disclosure: "public" }, { limit: 200 })).items
-      : [];
+      ? await intake.accepted({
+          limit: 50,
+          disclosure: "public",
+          before: older && older.length <= 200 ? older : undefined,
+        })
+      : undefined;
     const docs = edition.documents;
     return page(
       c,
@@ -105,7 +113,11 @@ export function registerEditionRoutes(kit: ConsoleKit): void {
           canUp: docs.slice(0, n).some((o) => o.section === d.section),
           canDown: docs.slice(n + 1).some((o) => o.section === d.section),
         })),
-        candidates,
+        candidates: candidates?.items ?? [],
+        olderCandidates: candidates?.next
+          ? `/console/editions/${encodeURIComponent(edition.id)}?older=${encodeURIComponent(candidates.next)}#candidates`
+          : undefined,
+        newerCandidates: older ? `/console/editions/${encodeURIComponent(edition.id)}#candidates` : undefined,
         ...extra,
       },
       status,
@@ -114,7 +126,20 @@ export function registerEditionRoutes(kit: ConsoleKit): void {
 
   app.get("/console/editions/:id", editor, (c) => editionPage(c, c.req.param("id")));
 
-  /** Add (checked documents), move up or down within its section, or remove one document. */
+  /** The edition page's drag-and-drop (a static file, so the pages' CSP allows it: script-src 'self'). */
+  let orderScript: string | undefined;
+  app.get("/console/edition-order.js", editor, (c) => {
+    orderScript ??= readFileSync(join(findTemplatesDir(), "console", "edition-order.js"), "utf8");
+    return c.body(orderScript, 200, {
+      "content-type": "text/javascript; charset=utf-8",
+      "cache-control": "private, max-age=300",
+    });
+  });
+
+  /**
+   * Add (checked documents), move up or down within its section, remove one document, or set the
+   * whole order (drag-and-drop).
+   */
   app.post("/console/editions/:id/documents", editor, async (c) => {
     const id = c.req.param("id");
     const edition = await loadEdition(id);
@@ -144,6 +169,32 @@ export function registerEditionRoutes(kit: ConsoleKit): void {
         other += step;
       if (at >= 0 && other >= 0 && other < order.length)
         [order[at], order[other]] = [order[other]!, order[at]!];
+    } else if (action === "order") {
+      // The whole order at once (drag-and-drop, templates/console/edition-order.js): the edition's
+      // documents, each once, moved within their sections only, as 上移 / 下移 would.
+      const sections = (ids: readonly string[]) => ids.map((d) => sectionOf.get(d)).join("\n");
+      if (
+        chosen.length !== order.length ||
+        new Set(chosen).size !== chosen.length ||
+        !chosen.every((d) => sectionOf.has(d)) ||
+        sections(chosen) !== sections(order)
+      ) {
+        return editionPage(
+          c,
+          id,
+          {
+            problems: [
+              {
+                field: "document",
+                code: "invalid_order",
+                message: "新的顺序须包含本期的每份文件各一次，且只在各自栏目内移动；请刷新页面后重试。",
+              },
+            ],
+          },
+          400,
+        );
+      }
+      order.splice(0, order.length, ...chosen);
     } else {
       return editionPage(
         c,

@@ -14,13 +14,14 @@ export function registerHomeRoutes(kit: ConsoleKit): void {
         : undefined;
     if (!EDIT_ROLES.includes(role)) return page(c, "home", { title: "首页", reviewQueue });
     const [accepted, drafts] = await Promise.all([
-      intake.list({ state: "accepted" }, { limit: 200 }),
+      intake.accepted({ limit: 100 }),
       editions.list({ limit: 50 }),
     ]);
     return page(c, "home", {
       title: "首页",
       reviewQueue,
       accepted: accepted.items.length,
+      acceptedMore: accepted.more,
       drafts: drafts.items.filter((e) => e.status === "draft").length,
     });
   });

@@ -17,6 +17,7 @@ import {
   type ConsoleEnv,
   type ConsoleKit,
   type ConsoleReposts,
+  PAGE_HEADERS,
   PORTAL_COOKIE,
   PORTAL_SIGN_IN_CSRF_COOKIE,
   sameToken,
@@ -75,7 +76,7 @@ export function registerPortalRoutes(kit: ConsoleKit, reposts: ConsoleReposts): 
         can: {},
       }),
       status as 200,
-      { "cache-control": "no-store" },
+      PAGE_HEADERS,
     );
   const portalSignIn = (
     c: C,

@@ -36,7 +36,7 @@ export const TABLE_SCHEMA = {
   partitionKey: "pk",
   sortKey: "sk",
   gsi1: { indexName: "gsi1", partitionKey: "gsi1pk", sortKey: "gsi1sk" },
-  /** Sparse: only items with gsi2pk are in it (due work, sharded by day: see reposts/due.ts). */
+  /** Sparse: only items with gsi2pk are in it (due work: reposts/due.ts; accepted documents: documents/accepted.ts). */
   gsi2: { indexName: "gsi2", partitionKey: "gsi2pk", sortKey: "gsi2sk" },
   ttlAttribute: "expiresAt",
 } as const;
