@@ -3,8 +3,9 @@
  *
  *   npx tsx bench/pdf.ts [pages]
  *
- * Reports pages/s, peak RSS and bytes/page for src/publishing/pdf, and — when /usr/bin/chromium
- * exists — the same edition as HTML printed with headless Chromium, for the ratios.
+ * Reports pages/s, peak RSS and bytes/page for src/publishing/pdf, and for the ratios the same
+ * edition set by Typst (bench/typst.ts) and — when /usr/bin/chromium exists — printed from HTML by
+ * headless Chromium, all in the same run.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -12,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { PDFDocument } from "pdf-lib";
+import { tableGrid } from "../src/documents/blocks.js";
 import type { EditionRenderInput } from "../src/editions/render-model.js";
 import { createEmbeddedPlatform } from "../src/platform/embedded/index.js";
 import { defaultFontsDir } from "../src/publishing/pdf/fonts.js";
@@ -19,6 +21,7 @@ import { createEditionRenderer } from "../src/publishing/render.js";
 import { loadOrCreateLocalKey } from "../src/signing/local-key.js";
 import { createSealer } from "../src/signing/seal.js";
 import { generatedEdition } from "../tests/publishing/pdf/fixtures.js";
+import { benchTypst, type TypstPeerResult } from "./typst.js";
 
 export interface PdfBenchResult {
   /** Seconds of each timed run; `seconds` is their median. */
@@ -48,6 +51,13 @@ export interface PdfBenchResult {
     readonly pdfs: number;
     readonly pagesPerSecond: number;
   };
+  /**
+   * The second peer: the same edition set by Typst (bench/typst.ts), timed the same way; or why it
+   * could not be measured.
+   */
+  readonly typst:
+    | (TypstPeerResult & { readonly pagesPerSecondRatio: number; readonly bytesPerPageRatio: number })
+    | { readonly error: string };
   readonly chromium: {
     readonly runs: readonly number[];
     readonly pages: number;
@@ -101,10 +111,28 @@ export function editionHtml(input: EditionRenderInput, fontsDir: string): string
         if (b.type === "paragraph") body.push(`<p>${esc(b.text)}</p>`);
         else if (b.type === "heading")
           body.push(`<h${b.level === 1 ? 2 : 3}>${esc(b.text)}</h${b.level === 1 ? 2 : 3}>`);
-        else
-          body.push(
-            `<table>${b.rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join("")}</tr>`).join("")}</table>`,
+        else {
+          const grid = tableGrid(b);
+          const rows = Array.from({ length: grid.rowCount }, (_, r) =>
+            grid.cells
+              .filter((c) => c.row === r)
+              .map((c) => {
+                const tag = c.header ? "th" : "td";
+                const spans = `${c.colSpan > 1 ? ` colspan="${c.colSpan}"` : ""}${c.rowSpan > 1 ? ` rowspan="${c.rowSpan}"` : ""}`;
+                return `<${tag}${spans}>${esc(c.text)}</${tag}>`;
+              })
+              .join(""),
           );
+          const head = rows
+            .slice(0, grid.headerRows)
+            .map((r) => `<tr>${r}</tr>`)
+            .join("");
+          const rest = rows
+            .slice(grid.headerRows)
+            .map((r) => `<tr>${r}</tr>`)
+            .join("");
+          body.push(`<table>${head ? `<thead>${head}</thead>` : ""}<tbody>${rest}</tbody></table>`);
+        }
       }
       if (doc.signer) body.push(`<p class="sig">${esc(doc.signer)}</p>`);
       body.push(`<p class="sig">${esc(doc.dateWritten)}</p></section>`);
@@ -164,6 +192,18 @@ export async function benchPdf(targetPages = 200): Promise<PdfBenchResult> {
     peakRssMiB,
   };
 
+  let typst: PdfBenchResult["typst"];
+  try {
+    const t = await benchTypst(input, generatedEdition(targetPages, 4), defaultFontsDir(), RUNS);
+    typst = {
+      ...t,
+      pagesPerSecondRatio: ours.pagesPerSecond / t.pagesPerSecond,
+      bytesPerPageRatio: ours.bytesPerPage / t.bytesPerPage,
+    };
+  } catch (e) {
+    typst = { error: e instanceof Error ? (e.message.split("\n")[0] ?? String(e)) : String(e) };
+  }
+
   let chromium: PdfBenchResult["chromium"] = null;
   if (existsSync(CHROMIUM)) {
     const dir = mkdtempSync(join(tmpdir(), "pdf-bench-"));
@@ -204,7 +244,7 @@ export async function benchPdf(targetPages = 200): Promise<PdfBenchResult> {
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  return { ...ours, chromium };
+  return { ...ours, typst, chromium };
 }
 
 /** Render + seal (as publishEdition does), RUNS times; the signing time is measured on its own too. */

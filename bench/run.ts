@@ -29,6 +29,17 @@ function report(r: IntakeBenchResult): string[] {
   ];
 }
 
+function typstReport(r: PdfBenchResult): string[] {
+  const t = r.typst;
+  if ("error" in t)
+    return [`peer Typst (@myriaddreamin/typst-ts-node-compiler): not measured here: ${t.error}`];
+  return [
+    `peer Typst (@myriaddreamin/typst-ts-node-compiler ${t.version}, bench/peers/edition.typ, same fonts): ${t.pagesPerSecond.toFixed(1)} pages/s (median of ${t.runs.length} runs: ${t.runs.map((x) => x.toFixed(2)).join(" / ")} s), ${(t.bytesPerPage / 1024).toFixed(2)} KiB/page, ${t.pages} pages`,
+    `ratio speed ours/typst: ${t.pagesPerSecondRatio.toFixed(2)}`,
+    `ratio bytes/page ours/typst: ${t.bytesPerPageRatio.toFixed(2)}`,
+  ];
+}
+
 function pdfReport(r: PdfBenchResult): string[] {
   const lines = [
     `# Edition rendering benchmark (${new Date().toISOString()})`,
@@ -38,7 +49,7 @@ function pdfReport(r: PdfBenchResult): string[] {
     `ours (pdf-lib + fontkit 2, Fandol fonts + Noto Serif for Latin; PDF + pages): ${r.pagesPerSecond.toFixed(1)} pages/s (median of ${r.runs.length} runs: ${r.runs.map((x) => x.toFixed(2)).join(" / ")} s), ${(r.bytesPerPage / 1024).toFixed(2)} KiB/page, peak RSS ${r.peakRssMiB.toFixed(0)} MiB`,
     `preflight on the ${r.pages}-page edition: ${r.preflightFindings} finding(s)`,
     `per-document PDFs (own font subsets): ${r.documentPdfs}, ${(r.documentPdfBytes / 1024).toFixed(0)} KiB in all, largest ${(r.largestDocumentPdfBytes / 1024).toFixed(0)} KiB`,
-    "peer Typst (@myriaddreamin/typst-ts-node-compiler): not measured; see docs/development.md",
+    ...typstReport(r),
   ];
   if (r.chromium) {
     lines.push(

@@ -25,7 +25,7 @@
  *   row is a header row when there are at least two rows. A blank line ends a table.
  */
 
-import type { Block, HeadingLevel } from "./blocks.js";
+import type { Block, CellMerge, HeadingLevel } from "./blocks.js";
 import { normalizeText, stripIndent } from "./text.js";
 
 /** 一 … 九十九, as used in 一、 and （一）. */
@@ -151,7 +151,7 @@ function plainCell(cell: string): string {
  * parsePlainBody(blocksToPlainText(parsePlainBody(t))) equals parsePlainBody(t) for every t.
  * Blocks from elsewhere (structured input, .docx) round-trip as long as they could have come from
  * plain text: a paragraph whose text starts with heading numbering comes back as a heading, a
- * table's explicit `header` flag is not written, table cells lose TABs and line breaks, and a
+ * table's explicit `header` flag and its merges are not written (a merged cell becomes its text and empty cells), table cells lose TABs and line breaks, and a
  * paragraph containing a line break comes back as several paragraphs.
  */
 export function blocksToPlainText(blocks: readonly Block[]): string {
@@ -197,7 +197,7 @@ const MAX_ERRORS = 50;
 const KEYS: Readonly<Record<Block["type"], readonly string[]>> = {
   heading: ["type", "level", "text"],
   paragraph: ["type", "text"],
-  table: ["type", "rows", "header"],
+  table: ["type", "rows", "header", "merges"],
 };
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -219,7 +219,11 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  * - table: `rows` is a non-empty array of non-empty arrays of strings; at most `maxTableCells`
  *   cells and `maxTextLength` characters in all; at least one cell has text; cells may contain
  *   line breaks; `header`, when present, is a boolean. Rows may have different numbers of cells:
- *   merged cells (colspan) make ragged rows legitimate, and the renderer pads short rows.
+ *   merged cells (colspan) make ragged rows legitimate, and the renderer pads short rows;
+ *   `merges`, when present, is an array of merged cells `{row, col, rowSpan, colSpan}` (0-based
+ *   integers, spans ≥ 1 and not both 1) inside the grid (rows × the longest row), none
+ *   overlapping another, and every slot a merge covers other than its top-left one is "" or
+ *   missing (the merged cell's text is in its top-left slot).
  *
  * Errors carry a path relative to the body ("3.level", "5.rows.2.1"); at most 50 are reported.
  */
@@ -371,13 +375,96 @@ function validateTable(
     fail(`${path}.rows`, "a table must have at least one cell with text");
     ok = false;
   }
+  if (raw.merges !== undefined && ok) ok = validateMerges(raw.merges, rows as string[][], path, limits, fail);
+  return ok;
+}
+
+const MERGE_KEYS = ["row", "col", "rowSpan", "colSpan"] as const;
+
+function validateMerges(
+  merges: unknown,
+  rows: readonly (readonly string[])[],
+  path: string,
+  limits: BlockLimits,
+  fail: (path: string, message: string) => void,
+): boolean {
+  if (!Array.isArray(merges) || merges.length > limits.maxTableCells) {
+    fail(`${path}.merges`, `must be an array of at most ${limits.maxTableCells} merged cells`);
+    return false;
+  }
+  const colCount = Math.max(...rows.map((r) => r.length));
+  const covered = new Map<string, number>();
+  let ok = true;
+  merges.forEach((m: unknown, k) => {
+    const at = `${path}.merges.${k}`;
+    if (!isRecord(m)) {
+      fail(at, "must be an object {row, col, rowSpan, colSpan}");
+      ok = false;
+      return;
+    }
+    const extra = Object.keys(m).find((key) => !(MERGE_KEYS as readonly string[]).includes(key));
+    if (extra !== undefined) {
+      fail(`${at}.${extra}`, "is not a property of a merged cell (allowed: row, col, rowSpan, colSpan)");
+      ok = false;
+      return;
+    }
+    for (const key of MERGE_KEYS) {
+      const v = m[key];
+      const least = key === "row" || key === "col" ? 0 : 1;
+      if (typeof v !== "number" || !Number.isInteger(v) || v < least) {
+        fail(`${at}.${key}`, `must be an integer ≥ ${least}`);
+        ok = false;
+        return;
+      }
+    }
+    const { row, col, rowSpan, colSpan } = m as Record<(typeof MERGE_KEYS)[number], number>;
+    if (rowSpan === 1 && colSpan === 1) {
+      fail(at, "merges nothing: rowSpan or colSpan must be more than 1");
+      ok = false;
+      return;
+    }
+    if (row + rowSpan > rows.length || col + colSpan > colCount) {
+      fail(at, `must lie inside the table's ${rows.length} rows × ${colCount} columns`);
+      ok = false;
+      return;
+    }
+    for (let r = row; r < row + rowSpan; r++) {
+      for (let c = col; c < col + colSpan; c++) {
+        const slot = `${r},${c}`;
+        const other = covered.get(slot);
+        if (other !== undefined) {
+          fail(at, `overlaps merged cell ${other} at row ${r}, column ${c}`);
+          ok = false;
+          return;
+        }
+        covered.set(slot, k);
+        if ((r !== row || c !== col) && normalizeText(rows[r]?.[c] ?? "").trim() !== "") {
+          fail(
+            `${path}.rows.${r}.${c}`,
+            `is covered by merged cell ${k} and must be "" (its text goes in row ${row}, column ${col})`,
+          );
+          ok = false;
+          return;
+        }
+      }
+    }
+  });
   return ok;
 }
 
 /** Only called once validateTable passed. */
 function tableOf(raw: Record<string, unknown>): Block {
   const rows = (raw.rows as string[][]).map((row) => row.map((cell) => normalizeText(cell).trim()));
-  return raw.header === undefined
-    ? { type: "table", rows }
-    : { type: "table", rows, header: raw.header as boolean };
+  const merges = (raw.merges as CellMerge[] | undefined)?.map(({ row, col, rowSpan, colSpan }) => ({
+    row,
+    col,
+    rowSpan,
+    colSpan,
+  }));
+  return {
+    type: "table",
+    rows,
+    ...(raw.header === undefined ? {} : { header: raw.header as boolean }),
+    ...(merges?.length ? { merges } : {}),
+  };
 }

@@ -21,7 +21,7 @@
  *
  * Decisions: a soft line break (Shift+Enter) in a paragraph splits it into separate paragraphs;
  * TABs inside a paragraph become one space; a table cell's paragraphs and line breaks are joined
- * with "\n"; merged cells are expanded into empty cells so that columns stay aligned; images,
+ * with "\n"; merged cells are kept as merges over a grid of cells (the covered cells empty); images,
  * footnotes, comments, headers and footers are dropped (with a message for images and notes);
  * Word automatic numbering (list numbers that are not part of the text) is not reproduced and
  * gets a message.
@@ -31,7 +31,7 @@ import { type ChildNode, DomHandler, isTag, isText } from "domhandler";
 import { Parser } from "htmlparser2";
 import mammoth from "mammoth";
 import yauzl from "yauzl";
-import type { Attachment, Block, HeadingLevel } from "./blocks.js";
+import type { Attachment, Block, CellMerge, HeadingLevel } from "./blocks.js";
 import { headingDetector, headingLevelOf, textBlock } from "./body.js";
 import { parseChineseDate } from "./dates.js";
 import { normalizeDocNumber, parseDocNumber } from "./doc-number.js";
@@ -301,7 +301,12 @@ const STYLE_MAP = [1, 2, 3, 4].flatMap((n) => [
 ]);
 
 type TextUnit = { readonly kind: "text"; readonly text: string; readonly styleLevel: HeadingLevel | null };
-type TableUnit = { readonly kind: "table"; readonly rows: string[][]; readonly header: boolean };
+type TableUnit = {
+  readonly kind: "table";
+  readonly rows: string[][];
+  readonly header: boolean;
+  readonly merges: readonly CellMerge[];
+};
 type Unit = TextUnit | TableUnit;
 
 type HtmlNode = ChildNode;
@@ -446,13 +451,18 @@ function cellText(cell: HtmlNode, state: WalkState): string {
     .join("\n");
 }
 
-/** A table with merged cells expanded (empty cells fill the merged area). Null when it has no text. */
+/**
+ * A table as a grid: a merged cell's text is in its top-left slot, the other slots it covers are
+ * empty, and the merge is listed (mammoth turns Word's gridSpan and vMerge into colspan and
+ * rowspan). Null when it has no text.
+ */
 function tableUnit(table: HtmlNode, state: WalkState): TableUnit | null {
   const trs = [
     ...childTags(table, ["tr"]),
     ...childTags(table, ["thead", "tbody", "tfoot"]).flatMap((g) => childTags(g, ["tr"])),
   ];
   const rows: string[][] = [];
+  const merges: CellMerge[] = [];
   const carry: number[] = []; // rows still covered by a rowspan, per column
   let firstRowIsHeader = false;
   trs.forEach((tr, r) => {
@@ -470,6 +480,8 @@ function tableUnit(table: HtmlNode, state: WalkState): TableUnit | null {
       const attribs = isTag(cell) ? cell.attribs : {};
       const colspan = span(attribs.colspan, MAX_COLSPAN);
       const rowspan = span(attribs.rowspan, MAX_ROWSPAN);
+      if (colspan > 1 || rowspan > 1)
+        merges.push({ row: rows.length, col: row.length, rowSpan: rowspan, colSpan: colspan });
       for (let c = 0; c < colspan; c++) {
         if (rowspan > 1) carry[row.length] = rowspan - 1;
         row.push(c === 0 ? cellText(cell, state) : "");
@@ -486,7 +498,11 @@ function tableUnit(table: HtmlNode, state: WalkState): TableUnit | null {
     if (row.length) rows.push(row);
   });
   if (!rows.some((row) => row.some((cell) => cell !== ""))) return null;
-  return { kind: "table", rows, header: firstRowIsHeader || rows.length >= 2 };
+  // A rowspan reaching past the last row ends there.
+  const clipped = merges
+    .map((m) => ({ ...m, rowSpan: Math.min(m.rowSpan, rows.length - m.row) }))
+    .filter((m) => m.rowSpan > 1 || m.colSpan > 1);
+  return { kind: "table", rows, header: firstRowIsHeader || rows.length >= 2, merges: clipped };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -788,7 +804,9 @@ function toBlocks(units: readonly Unit[]): Block[] {
   return units.map((u): Block => {
     if (u.kind === "table") {
       levelOf(null);
-      return { type: "table", rows: u.rows, header: u.header };
+      return u.merges.length
+        ? { type: "table", rows: u.rows, header: u.header, merges: u.merges }
+        : { type: "table", rows: u.rows, header: u.header };
     }
     return textBlock(u.text, levelOf(u.text) ?? u.styleLevel);
   });

@@ -143,7 +143,7 @@ export const editionsRoutes: readonly RouteDeclaration[] = [
         ),
         "400": error("Invalid body: override.reason missing, empty or too long"),
         "422": error(
-          "Refused: an edition without documents (edition_empty), or preflight errors (preflight_outside_type_area, preflight_orphaned_heading, preflight_missing_attachment_note, preflight_missing_glyph, preflight_text_not_extractable, preflight_font_not_embedded)",
+          "Refused: an edition without documents (edition_empty), or preflight errors (preflight_outside_type_area, preflight_orphaned_heading, preflight_missing_attachment_note, preflight_missing_glyph, preflight_text_not_extractable, preflight_font_not_embedded, preflight_table_cell_missing)",
         ),
       },
     },

@@ -2,7 +2,13 @@
  * View models: the plain data the templates show. Everything that needs a decision (heading ranks,
  * labels, dates, links) is made here, so the templates only print escaped values.
  */
-import { type Attachment, type Block, hasAttachmentNote, runInHeading } from "../documents/blocks.js";
+import {
+  type Attachment,
+  type Block,
+  hasAttachmentNote,
+  runInHeading,
+  tableGrid,
+} from "../documents/blocks.js";
 import { DISCLOSURE_LABELS } from "../documents/model.js";
 import type {
   DocumentPlacement,
@@ -45,9 +51,56 @@ export type BlockView =
   | {
       readonly table: true;
       readonly caption: string;
-      readonly head: readonly string[] | null;
-      readonly body: readonly (readonly string[])[];
+      /** Header rows (null when there are none) and body rows: the cells that start in each row. */
+      readonly head: readonly (readonly CellView[])[] | null;
+      readonly body: readonly (readonly CellView[])[];
     };
+
+/**
+ * A table cell of the web page. Spans are null when 1. A table with merged cells gives every
+ * header cell an `id` and every data cell the `headers` over its columns (WCAG technique H43);
+ * a header cell over several columns has the scope "colgroup".
+ */
+export interface CellView {
+  readonly text: string;
+  readonly colspan: number | null;
+  readonly rowspan: number | null;
+  readonly scope: "col" | "colgroup" | null;
+  readonly id: string | null;
+  readonly headers: string | null;
+}
+
+/** The head and body rows of a table block's web view; `n` numbers its header ids on the page. */
+export function tableView(
+  block: Parameters<typeof tableGrid>[0],
+  n: number,
+): { head: CellView[][] | null; body: CellView[][] } {
+  const grid = tableGrid(block);
+  const explicit = (block.merges?.length ?? 0) > 0;
+  const idOf = (k: number) => `t${n}h${k}`;
+  const rows: CellView[][] = Array.from({ length: grid.rowCount }, () => []);
+  grid.cells.forEach((cell, k) => {
+    const headers =
+      explicit && !cell.header
+        ? grid.cells
+            .map((h, j) => ({ h, j }))
+            .filter(({ h }) => h.header && h.col < cell.col + cell.colSpan && cell.col < h.col + h.colSpan)
+            .map(({ j }) => idOf(j))
+            .join(" ")
+        : "";
+    (rows[cell.row] as CellView[]).push({
+      text: cell.text,
+      colspan: cell.colSpan > 1 ? cell.colSpan : null,
+      rowspan: cell.rowSpan > 1 ? cell.rowSpan : null,
+      scope: cell.header ? (cell.colSpan > 1 ? "colgroup" : "col") : null,
+      id: cell.header && explicit ? idOf(k) : null,
+      headers: headers || null,
+    });
+  });
+  return grid.headerRows > 0
+    ? { head: rows.slice(0, grid.headerRows), body: rows.slice(grid.headerRows) }
+    : { head: null, body: rows };
+}
 
 /** Counts tables across a whole page, so captions are numbered 表格1, 表格2… */
 export interface TableCounter {
@@ -79,14 +132,8 @@ export function blockViews(blocks: readonly Block[], base: number, tables: Table
       };
     }
     if (block.type === "paragraph") return { paragraph: true, text: block.text };
-    const [first, ...rest] = block.rows;
-    const hasHead = block.header === true && first !== undefined;
-    return {
-      table: true,
-      caption: `表格${tables.next()}`,
-      head: hasHead ? first : null,
-      body: hasHead ? rest : block.rows,
-    };
+    const n = tables.next();
+    return { table: true, caption: `表格${n}`, ...tableView(block, n) };
   });
 }
 

@@ -87,7 +87,7 @@ describe("convertDocx on the sample office notice", () => {
     expect(byText.get("2.专项行动联络员名单")?.type).toBe("paragraph");
   });
 
-  it("keeps the body table with its header row and expands the merged note cell", async () => {
+  it("keeps the body table with its header row and the merged note cell (备注 over three columns)", async () => {
     const result = await convertDocx(await buildSampleDocx(), LIMITS, SAMPLE_HINTS);
 
     const table = result.blocks.find((b) => b.type === "table");
@@ -98,6 +98,7 @@ describe("convertDocx on the sample office notice", () => {
         [SAMPLE_DOCX_EXPECTED.progressNote[0], SAMPLE_DOCX_EXPECTED.progressNote[1], "", ""],
       ],
       header: true,
+      merges: [{ row: SAMPLE_DOCX_EXPECTED.progressTable.length, col: 1, rowSpan: 1, colSpan: 3 }],
     });
   });
 
@@ -398,7 +399,7 @@ describe("convertDocx on other layouts", () => {
     ]);
   });
 
-  it("expands merged cells so that columns stay aligned", async () => {
+  it("keeps Word's merged cells (vMerge, gridSpan) as merges over an aligned grid", async () => {
     const result = await convertDocx(await buildDocx([{ mergedTable: true }]), LIMITS);
 
     expect(result.blocks).toEqual([
@@ -411,6 +412,10 @@ describe("convertDocx on other layouts", () => {
           ["合计", "", "30"],
         ],
         header: true,
+        merges: [
+          { row: 1, col: 0, rowSpan: 2, colSpan: 1 },
+          { row: 3, col: 0, rowSpan: 1, colSpan: 2 },
+        ],
       },
     ]);
   });

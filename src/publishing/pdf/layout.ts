@@ -8,7 +8,14 @@
  * (odd physical page), keeping odd printed pages on the right-hand side with the binding on the
  * left. Documents are laid out before the contents, so the contents' page numbers are final.
  */
-import { type Block, hasAttachmentNote, runInHeading } from "../../documents/blocks.js";
+import {
+  type Block,
+  hasAttachmentNote,
+  runInHeading,
+  type TableCell,
+  type TableGrid,
+  tableGrid,
+} from "../../documents/blocks.js";
 import type { EditionRenderInput, RenderDocument } from "../../editions/render-model.js";
 import { FACE, type FaceBook, type FaceId } from "./fonts.js";
 import {
@@ -47,6 +54,14 @@ export interface StructTag {
   readonly id: string;
   readonly type: StructType;
   readonly parent?: StructTag | undefined;
+  /** Table attributes of a TH or TD (ISO 32000-1 14.8.5.7): its spans, a header's scope. */
+  readonly table?: TableAttributes | undefined;
+}
+
+export interface TableAttributes {
+  readonly rowSpan?: number;
+  readonly colSpan?: number;
+  readonly scope?: "Column";
 }
 
 export type DrawOp =
@@ -160,13 +175,21 @@ export type KeepRule =
   | "title" // a title keeps with what follows it
   | "table-header"; // a table's header row keeps with its first row
 
+/** Where an item is drawn: `firstOnPage`/`lastOnPage` when nothing of its flow is above/below it on the page. */
+interface DrawAt {
+  readonly left: number;
+  readonly top: number;
+  readonly firstOnPage: boolean;
+  readonly lastOnPage: boolean;
+}
+
 /** What the page breaker places: a line of the grid, a blank grid line or a box (a table row). */
 interface FlowItem {
   readonly kind: "line" | "blank" | "box";
   /** Height in points (lines and blanks: one grid pitch). */
   readonly height: number;
   /** Draws the item with the type area's left edge at `left` and its top `top` from the page top. */
-  readonly draw: (at: { left: number; top: number; firstOnPage: boolean }) => DrawOp[];
+  readonly draw: (at: DrawAt) => DrawOp[];
   /** Set when the page may not break after this item, and why. */
   keep: KeepRule | null;
   /** The item starts a new page (an attachment). */
@@ -198,8 +221,9 @@ class DocumentFlow {
   }
 
   /** A new structure element of this document (ids are unique within the edition). */
-  tag(type: StructType, parent?: StructTag): StructTag {
-    return { id: `${this.docId}/${this.structs++}`, type, parent };
+  tag(type: StructType, parent?: StructTag, table?: TableAttributes): StructTag {
+    const id = `${this.docId}/${this.structs++}`;
+    return table && Object.keys(table).length ? { id, type, parent, table } : { id, type, parent };
   }
 
   /** The next item starts a new page. */
@@ -347,9 +371,11 @@ class DocumentFlow {
       placed.slice(0, take).forEach(({ item, y: at, header }, k) => {
         if (header) {
           const h = item.repeatHeader as FlowItem;
-          page.ops.push(...h.draw({ left, top: TOP + at - h.height, firstOnPage: true }));
+          page.ops.push(...h.draw({ left, top: TOP + at - h.height, firstOnPage: true, lastOnPage: false }));
         }
-        page.ops.push(...item.draw({ left, top: TOP + at, firstOnPage: k === 0 && !header }));
+        page.ops.push(
+          ...item.draw({ left, top: TOP + at, firstOnPage: k === 0 && !header, lastOnPage: k === take - 1 }),
+        );
       });
       const last = placed[take - 1];
       used = last ? last.y + last.item.height : 0;
@@ -383,40 +409,63 @@ const TABLE_LEADING = TABLE_SIZE * 1.45;
 const TABLE_PAD_X = 4;
 const TABLE_PAD_Y = 4;
 
+/** A word wider than this is broken inside rather than widen its column (a URL, a long code). */
+const WORD_BREAK = 6 * TABLE_SIZE;
+
 /** Cells this short are set on one line when the table can afford it ("序号", "2025年6月"). */
 const SHORT_CELL = 10;
 
 /**
  * Column widths from content, as browsers size auto tables: each column gets at least its
  * minimum (the widest short cell, which should not break, or two characters) and the rest of the
- * measure in proportion to what its cells would need on one line beyond that minimum.
+ * measure in proportion to what its cells would need on one line beyond that minimum. A merged
+ * cell that needs more than the columns it spans spreads the difference over them.
  */
-export function columnWidths(
-  book: FaceBook,
-  rows: readonly (readonly string[])[],
-  header: boolean,
-): number[] {
-  const ncols = Math.max(1, ...rows.map((r) => r.length));
+export function columnWidths(book: FaceBook, grid: TableGrid): number[] {
+  const ncols = grid.colCount;
   const pad = 2 * TABLE_PAD_X;
   const floor = 2 * TABLE_SIZE + pad;
+  // hard: what a cell cannot be narrower than (its widest unbreakable piece: a character with
+  // the marks that may not be parted from it, a word up to WORD_BREAK wide, past which it breaks).
+  const hard = new Array<number>(ncols).fill(floor);
   const min = new Array<number>(ncols).fill(floor);
   const pref = new Array<number>(ncols).fill(floor);
-  rows.forEach((row, r) => {
-    const face = r === 0 && header ? FACE.hei : FACE.fang;
-    row.forEach((cell, c) => {
-      const w = textWidth(book, [{ text: cell, face }], TABLE_SIZE) + pad + 0.5;
-      pref[c] = Math.max(pref[c] as number, w);
-      if (codePointCount(cell) <= SHORT_CELL) min[c] = Math.max(min[c] as number, w);
-    });
-  });
   const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+  const cells = [...grid.cells].sort((a, b) => a.colSpan - b.colSpan);
+  for (const cell of cells) {
+    const face = cell.header ? FACE.hei : FACE.fang;
+    const w = textWidth(book, [{ text: cell.text, face }], TABLE_SIZE) + pad + 0.5;
+    const pieces = setText(book, [{ text: cell.text, face }], { size: TABLE_SIZE, width: 1, hang: false });
+    const unbreakable = Math.max(0, ...pieces.map((l) => Math.min(l.width, WORD_BREAK))) + pad + 0.5;
+    const short = codePointCount(cell.text) <= SHORT_CELL;
+    if (cell.colSpan === 1) {
+      pref[cell.col] = Math.max(pref[cell.col] as number, w);
+      hard[cell.col] = Math.max(hard[cell.col] as number, unbreakable);
+      min[cell.col] = Math.max(min[cell.col] as number, short ? w : unbreakable);
+      continue;
+    }
+    const spread = (xs: number[], need: number) => {
+      const span = xs.slice(cell.col, cell.col + cell.colSpan);
+      const have = sum(span);
+      if (need <= have) return;
+      for (let c = cell.col; c < cell.col + cell.colSpan; c++)
+        xs[c] = (xs[c] as number) + ((need - have) * (xs[c] as number)) / have;
+    };
+    spread(pref, w);
+    spread(hard, unbreakable);
+    spread(min, short ? w : unbreakable);
+  }
+  for (let c = 0; c < ncols; c++) pref[c] = Math.max(pref[c] as number, min[c] as number);
   const sumPref = sum(pref);
   if (sumPref <= TYPE_W) return pref.map((w) => w + ((TYPE_W - sumPref) * w) / sumPref);
   let sumMin = sum(min);
   if (sumMin > TYPE_W) {
-    // Even the short cells cannot all stay whole: scale the minimums, never below two characters.
+    // Even the short cells cannot all stay whole: scale the minimums, never below what cannot
+    // break (and, when even that is too wide, everything in proportion).
+    const sumHard = sum(hard);
+    if (sumHard >= TYPE_W) return hard.map((h) => (h * TYPE_W) / sumHard);
     const over = sumMin - TYPE_W;
-    const give = min.map((m) => m - floor);
+    const give = min.map((m, c) => m - (hard[c] as number));
     const room = sum(give) || 1;
     for (let c = 0; c < ncols; c++) min[c] = (min[c] as number) - (over * (give[c] as number)) / room;
     sumMin = sum(min);
@@ -426,86 +475,243 @@ export function columnWidths(
   return min.map((m, c) => m + ((TYPE_W - sumMin) * (extra[c] as number)) / sumExtra);
 }
 
-function layoutTable(
-  book: FaceBook,
-  flow: DocumentFlow,
-  rows: readonly (readonly string[])[],
-  header: boolean,
-): void {
-  const widths = columnWidths(book, rows, header);
+/** The lines of one cell drawn in a box: `dy` is the top of the first line below the box's top. */
+interface CellPiece {
+  readonly cell: number;
+  readonly lines: readonly SetLine[];
+  readonly dy: number;
+}
+
+/**
+ * What the page breaker places for a table: one or more whole rows. A row group (rows joined by
+ * a row span) is one box, so a page never breaks inside it, unless it is taller than a page:
+ * then each row is a box and a merged cell's lines are shared out over its rows.
+ */
+interface TableBox {
+  /** Grid rows in the box. */
+  readonly from: number;
+  readonly to: number;
+  /** Tops of rows from..to and the bottom of the last, relative to the box's top. */
+  readonly rowTops: readonly number[];
+  readonly pieces: readonly CellPiece[];
+  /** A slice of a row taller than a page that goes on in the next box: its bottom is ruled. */
+  readonly continues: boolean;
+}
+
+/**
+ * Sets a table: column widths from content, each cell's text wrapped in its merged width, row
+ * heights from the tallest cell of each row and shared by a row span (a merged cell taller than
+ * its rows adds the difference evenly), rules around each cell (none inside a merged cell), the
+ * header rows repeated at the top of continuation pages.
+ */
+function layoutTable(book: FaceBook, flow: DocumentFlow, block: Parameters<typeof tableGrid>[0]): void {
+  const grid = tableGrid(block);
+  const { cells, owner } = grid;
+  const widths = columnWidths(book, grid);
   const xs: number[] = [0];
   for (const w of widths) xs.push((xs[xs.length - 1] as number) + w);
+  const leftOf = (c: number) => xs[c] as number;
+  const widthOf = (cell: TableCell) => leftOf(cell.col + cell.colSpan) - leftOf(cell.col);
+  const heightOf = (lines: number) => Math.max(1, lines) * TABLE_LEADING + 2 * TABLE_PAD_Y;
+
+  const set = cells.map((cell) =>
+    setText(book, [{ text: cell.text, face: cell.header ? FACE.hei : FACE.fang }], {
+      size: TABLE_SIZE,
+      width: widthOf(cell) - 2 * TABLE_PAD_X,
+      hang: false,
+      breakWords: true,
+    }),
+  );
+  const linesOf = (k: number) => set[k] as SetLine[];
+
+  // Row heights: the tallest single-row cell; a merged cell's extra height is shared evenly.
+  const heights = new Array<number>(grid.rowCount).fill(heightOf(1));
+  cells.forEach((cell, k) => {
+    if (cell.rowSpan === 1)
+      heights[cell.row] = Math.max(heights[cell.row] as number, heightOf(linesOf(k).length));
+  });
+  const spanHeight = (cell: TableCell) =>
+    heights.slice(cell.row, cell.row + cell.rowSpan).reduce((a, b) => a + b, 0);
+  const spanned = cells
+    .map((cell, k) => ({ cell, k }))
+    .filter(({ cell }) => cell.rowSpan > 1)
+    .sort((a, b) => a.cell.rowSpan - b.cell.rowSpan);
+  for (const { cell, k } of spanned) {
+    const short = heightOf(linesOf(k).length) - spanHeight(cell);
+    if (short > 0)
+      for (let r = cell.row; r < cell.row + cell.rowSpan; r++)
+        heights[r] = (heights[r] as number) + short / cell.rowSpan;
+  }
+
+  // Row groups: rows joined by row spans; the header rows are the first group.
+  const groups: [number, number][] = [];
+  for (let r = 0; r < grid.rowCount; ) {
+    let end = r;
+    for (let q = r; q <= end; q++)
+      for (let c = 0; c < grid.colCount; c++) {
+        const cell = cells[(owner[q] as number[])[c] as number] as TableCell;
+        end = Math.max(end, cell.row + cell.rowSpan - 1);
+      }
+    groups.push([r, end]);
+    r = end + 1;
+  }
+
+  const boxes: { box: TableBox; header: boolean }[] = [];
+  const headerHeight =
+    grid.headerRows > 0 && grid.headerRows < grid.rowCount
+      ? heights.slice(0, grid.headerRows).reduce((a, b) => a + b, 0)
+      : 0;
+  for (const [a, b] of groups) {
+    const header = a < grid.headerRows;
+    const room = TYPE_H - (header ? 0 : headerHeight);
+    const total = heights.slice(a, b + 1).reduce((x, y) => x + y, 0);
+    if (total <= room + 0.01 || a === b) {
+      const rowTops = [0];
+      for (let r = a; r <= b; r++)
+        rowTops.push((rowTops[rowTops.length - 1] as number) + (heights[r] as number));
+      const pieces: CellPiece[] = [];
+      cells.forEach((cell, k) => {
+        if (cell.row < a || cell.row > b) return;
+        const lines = linesOf(k);
+        const top = rowTops[cell.row - a] as number;
+        // A merged cell's text is centred in its rows; other cells start at the top.
+        const dy =
+          cell.rowSpan > 1
+            ? top + Math.max(TABLE_PAD_Y, (spanHeight(cell) - lines.length * TABLE_LEADING) / 2)
+            : top + TABLE_PAD_Y;
+        if (lines.length) pieces.push({ cell: k, lines, dy });
+      });
+      const box = { from: a, to: b, rowTops, pieces, continues: false };
+      // A single row taller than a page is set in slices that each fit a page.
+      boxes.push(...sliceTallRow(box, room).map((slice) => ({ box: slice, header })));
+      continue;
+    }
+    // Taller than a page: a box per row; a merged cell's lines fill its rows from the top, the
+    // last row taking what is left.
+    const given = new Map<number, number>();
+    for (let r = a; r <= b; r++) {
+      const pieces: CellPiece[] = [];
+      let height = heights[r] as number;
+      cells.forEach((cell, k) => {
+        if (cell.row > r || cell.row + cell.rowSpan - 1 < r) return;
+        const lines = linesOf(k);
+        const from = given.get(k) ?? 0;
+        const last = r === cell.row + cell.rowSpan - 1;
+        const fit = Math.max(0, Math.floor((height - 2 * TABLE_PAD_Y) / TABLE_LEADING + 1e-6));
+        const take = last ? lines.length - from : Math.min(fit, lines.length - from);
+        given.set(k, from + take);
+        if (last) height = Math.max(height, heightOf(take));
+        if (take > 0) pieces.push({ cell: k, lines: lines.slice(from, from + take), dy: TABLE_PAD_Y });
+      });
+      const box = { from: r, to: r, rowTops: [0, height], pieces, continues: false };
+      boxes.push(...sliceTallRow(box, room).map((slice) => ({ box: slice, header })));
+    }
+  }
 
   const table = flow.tag("Table");
-  const setRow = (row: readonly string[], isHeader: boolean) =>
-    widths.map((w, c) =>
-      setText(book, [{ text: row[c] ?? "", face: isHeader ? FACE.hei : FACE.fang }], {
-        size: TABLE_SIZE,
-        width: w - 2 * TABLE_PAD_X,
-        hang: false,
-      }),
-    );
-  const heightOf = (lines: number) => Math.max(1, lines) * TABLE_LEADING + 2 * TABLE_PAD_Y;
-  /**
-   * `struct` null: a repeated header row, drawn as an artifact. The table's top rule is drawn over
-   * its first row, wherever that falls on the page, and over the first row on each later page.
-   */
-  const drawRow =
-    (
-      cells: readonly SetLine[][],
-      isHeader: boolean,
-      height: number,
-      struct: StructTag | null,
-      first = false,
-    ) =>
-    ({ left: x0, top, firstOnPage }: { left: number; top: number; firstOnPage: boolean }): DrawOp[] => {
+  const rowTags = Array.from({ length: grid.rowCount }, () => flow.tag("TR", table));
+  const cellTags = cells.map((cell) =>
+    flow.tag(cell.header ? "TH" : "TD", rowTags[cell.row], {
+      ...(cell.rowSpan > 1 ? { rowSpan: cell.rowSpan } : {}),
+      ...(cell.colSpan > 1 ? { colSpan: cell.colSpan } : {}),
+      ...(cell.header ? { scope: "Column" as const } : {}),
+    }),
+  );
+
+  /** `tagged` false: a repeated header row, drawn as an artifact. */
+  const drawBox =
+    (box: TableBox, tagged: boolean, first: boolean) =>
+    ({ left: x0, top, firstOnPage, lastOnPage }: DrawAt): DrawOp[] => {
       const ops: DrawOp[] = [];
+      // The top rule over the table's first row, wherever it falls, and over the first row of
+      // each later page.
       if (first || firstOnPage)
         ops.push({ op: "rule", x1: x0, y1: top, x2: x0 + TYPE_W, y2: top, width: 0.75 });
-      ops.push({ op: "rule", x1: x0, y1: top + height, x2: x0 + TYPE_W, y2: top + height, width: 0.5 });
-      for (const x of xs)
-        ops.push({ op: "rule", x1: x0 + x, y1: top, x2: x0 + x, y2: top + height, width: 0.5 });
-      cells.forEach((lines, c) => {
-        const cw = widths[c] ?? 0;
-        const cell = struct ? flow.tag(isHeader ? "TH" : "TD", struct) : undefined;
-        lines.forEach((line, k) => {
-          const inner = cw - 2 * TABLE_PAD_X;
-          const dx = isHeader || lines.length === 1 ? Math.max(0, (inner - line.width) / 2) : 0;
+      const vertical: { x: number; y1: number; y2: number }[][] = xs.map(() => []);
+      for (let r = box.from; r <= box.to; r++) {
+        const y1 = top + (box.rowTops[r - box.from] as number);
+        const y2 = top + (box.rowTops[r - box.from + 1] as number);
+        const row = owner[r] as number[];
+        // Bottom rules under the cells that end in this row (all of them at the foot of a page).
+        const closeAll = r === box.to && (lastOnPage || box.continues);
+        let from = -1;
+        for (let c = 0; c <= grid.colCount; c++) {
+          const cell = c < grid.colCount ? (cells[row[c] as number] as TableCell) : null;
+          const ends = cell !== null && (closeAll || cell.row + cell.rowSpan - 1 === r);
+          if (ends && from < 0) from = c;
+          if (!ends && from >= 0) {
+            ops.push({ op: "rule", x1: x0 + leftOf(from), y1: y2, x2: x0 + leftOf(c), y2: y2, width: 0.5 });
+            from = -1;
+          }
+        }
+        // Column rules between cells, not inside a merged one.
+        for (let j = 0; j <= grid.colCount; j++) {
+          if (j > 0 && j < grid.colCount && row[j - 1] === row[j]) continue;
+          const runs = vertical[j] as { x: number; y1: number; y2: number }[];
+          const prev = runs[runs.length - 1];
+          if (prev && Math.abs(prev.y2 - y1) < 1e-6) prev.y2 = y2;
+          else runs.push({ x: x0 + leftOf(j), y1, y2 });
+        }
+      }
+      for (const runs of vertical)
+        for (const v of runs) ops.push({ op: "rule", x1: v.x, y1: v.y1, x2: v.x, y2: v.y2, width: 0.5 });
+      for (const piece of box.pieces) {
+        const cell = cells[piece.cell] as TableCell;
+        const all = linesOf(piece.cell);
+        const inner = widthOf(cell) - 2 * TABLE_PAD_X;
+        piece.lines.forEach((line, i) => {
+          const dx = cell.header || all.length === 1 ? Math.max(0, (inner - line.width) / 2) : 0;
           const baseline =
-            top + TABLE_PAD_Y + k * TABLE_LEADING + (TABLE_LEADING - TABLE_SIZE) / 2 + 0.88 * TABLE_SIZE;
-          const x = x0 + (xs[c] ?? 0) + TABLE_PAD_X + dx;
-          ops.push(textOp(x, baseline, line, cell ? "body" : "repeat", undefined, cell));
+            top + piece.dy + i * TABLE_LEADING + (TABLE_LEADING - TABLE_SIZE) / 2 + 0.88 * TABLE_SIZE;
+          const x = x0 + leftOf(cell.col) + TABLE_PAD_X + dx;
+          ops.push(
+            textOp(
+              x,
+              baseline,
+              line,
+              tagged ? "body" : "repeat",
+              undefined,
+              tagged ? cellTags[piece.cell] : undefined,
+            ),
+          );
         });
-      });
+      }
       return ops;
     };
 
   let repeat: FlowItem | undefined;
-  rows.forEach((row, r) => {
-    const isHeader = r === 0 && header;
-    const cells = setRow(row, isHeader);
-    const struct = flow.tag("TR", table);
-    const lines = Math.max(1, ...cells.map((c) => c.length));
-    // A row taller than a page (less a repeated header) is set in slices that each fit a page.
-    const room = Math.max(
-      1,
-      Math.floor((TYPE_H - (repeat?.height ?? 0) - 2 * TABLE_PAD_Y) / TABLE_LEADING + 1e-6),
+  boxes.forEach(({ box, header }, k) => {
+    const height = box.rowTops[box.rowTops.length - 1] as number;
+    const item = flow.box(
+      height,
+      drawBox(box, true, k === 0),
+      header ? "table-header" : null,
+      header ? undefined : repeat,
     );
-    for (let from = 0; from < lines; from += room) {
-      const slice = cells.map((c) => c.slice(from, from + room));
-      const height = heightOf(Math.min(room, lines - from));
-      const item = flow.box(
-        height,
-        drawRow(slice, isHeader, height, struct, r === 0 && from === 0),
-        isHeader ? "table-header" : null,
-        isHeader ? undefined : repeat,
-      );
-      if (isHeader && !repeat) {
-        // Repeated at the top of continuation pages as an artifact (the structure keeps one).
-        repeat = { ...item, draw: drawRow(slice, true, height, null) };
-      }
-    }
+    // Repeated at the top of continuation pages as an artifact (the structure keeps one).
+    if (header && !repeat && grid.headerRows < grid.rowCount)
+      repeat = { ...item, draw: drawBox(box, false, true) };
   });
+}
+
+/** A one-row box taller than `room` as slices of whole lines that each fit a page. */
+function sliceTallRow(box: TableBox, room: number): TableBox[] {
+  const height = box.rowTops[box.rowTops.length - 1] as number;
+  if (box.from !== box.to || height <= room + 0.01) return [box];
+  const perSlice = Math.max(1, Math.floor((room - 2 * TABLE_PAD_Y) / TABLE_LEADING + 1e-6));
+  const most = Math.max(1, ...box.pieces.map((p) => p.lines.length));
+  const slices: TableBox[] = [];
+  for (let from = 0; from < most; from += perSlice) {
+    const n = Math.min(perSlice, most - from);
+    slices.push({
+      from: box.from,
+      to: box.to,
+      rowTops: [0, n * TABLE_LEADING + 2 * TABLE_PAD_Y],
+      pieces: box.pieces.map((p) => ({ ...p, lines: p.lines.slice(from, from + perSlice), dy: TABLE_PAD_Y })),
+      continues: from + perSlice < most,
+    });
+  }
+  return slices;
 }
 
 function isRunIn(spans: readonly Span[]): boolean {
@@ -529,7 +735,7 @@ function layoutBlocks(book: FaceBook, flow: DocumentFlow, blocks: readonly Block
         break;
       }
       case "table":
-        layoutTable(book, flow, block.rows, block.header === true);
+        layoutTable(book, flow, block);
         break;
     }
   }

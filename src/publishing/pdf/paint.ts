@@ -15,7 +15,7 @@ import {
 import { createFontkitAdapter } from "./fontkit-adapter.js";
 import type { FaceBook, FaceId } from "./fonts.js";
 import { PAGE_H, PAGE_W } from "./geometry.js";
-import type { LaidPage, StructTag } from "./layout.js";
+import type { LaidPage, StructTag, TableAttributes } from "./layout.js";
 import { useNativeDeflate } from "./native-deflate.js";
 
 useNativeDeflate();
@@ -151,6 +151,7 @@ interface Element {
   readonly ref: PDFRef;
   readonly type: string;
   readonly parent: Element | null;
+  readonly table?: TableAttributes | undefined;
   /** Child elements and marked-content references, in reading order. */
   readonly kids: (Element | { readonly page: PDFPage; readonly mcid: number })[];
 }
@@ -195,7 +196,13 @@ class StructureTree {
     const known = this.elements.get(tag.id);
     if (known) return known;
     const parent = tag.parent ? this.element(tag.parent, docId) : docId ? this.section(docId) : this.root;
-    const element: Element = { ref: this.pdf.context.nextRef(), type: tag.type, parent, kids: [] };
+    const element: Element = {
+      ref: this.pdf.context.nextRef(),
+      type: tag.type,
+      parent,
+      kids: [],
+      table: tag.table,
+    };
     parent.kids.push(element);
     this.elements.set(tag.id, element);
     return element;
@@ -220,6 +227,14 @@ class StructureTree {
         S: element.type,
         P: element.parent?.ref ?? treeRef,
       }) as PDFDict;
+      if (element.table) {
+        const { rowSpan, colSpan, scope } = element.table;
+        const a: Record<string, unknown> = { O: "Table" };
+        if (rowSpan) a.RowSpan = rowSpan;
+        if (colSpan) a.ColSpan = colSpan;
+        if (scope) a.Scope = scope;
+        dict.set(PDFName.of("A"), ctx.obj(a as never));
+      }
       const kids = element.kids.map((kid) => {
         if ("ref" in kid) {
           assign(kid);

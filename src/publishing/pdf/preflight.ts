@@ -2,7 +2,8 @@
  * Preflight: checks every rendered edition the way a gazette office checks proofs, after layout
  * and painting, and reports each finding with the page it is on.
  *
- * - outside_type_area: a line whose ink runs past the type area (156 × 225 mm)
+ * - outside_type_area: a line whose ink, or a table rule, runs past the type area (156 × 225 mm)
+ * - table_cell_missing: a table cell's text that is not set in the PDF (a merged cell lost)
  * - orphaned_heading: a heading on a line of its own, last on its page, its text on the next
  * - missing_attachment_note: a document with attachments but no 附件说明 ("附件：…")
  * - missing_glyph: a character no face has (drawn as a .notdef box)
@@ -11,6 +12,7 @@
  * - font_not_embedded: a font of the PDF without its font file
  */
 import { PDFDict, type PDFDocument, PDFName } from "pdf-lib";
+import { tableGrid } from "../../documents/blocks.js";
 import { bookTitle } from "../../site/format.js";
 import type { FaceBook, FaceId } from "./fonts.js";
 import { TOP, TYPE_H, TYPE_W, typeLeft } from "./geometry.js";
@@ -18,6 +20,7 @@ import type { DrawOp, LaidEdition } from "./layout.js";
 
 export type PreflightCode =
   | "outside_type_area"
+  | "table_cell_missing"
   | "orphaned_heading"
   | "missing_attachment_note"
   | "missing_glyph"
@@ -119,6 +122,21 @@ export function preflightLayout(book: FaceBook, laid: LaidEdition): PreflightFin
           }
         }
     }
+    for (const op of page.ops) {
+      // Table rules (the running header's rule sits above the type area by design).
+      if (op.op !== "rule" || Math.min(op.y1, op.y2) < TOP - TOLERANCE) continue;
+      const outside =
+        Math.min(op.x1, op.x2) < left - TOLERANCE ||
+        Math.max(op.x1, op.x2) > left + TYPE_W + TOLERANCE ||
+        Math.max(op.y1, op.y2) > TOP + TYPE_H + TOLERANCE;
+      if (outside)
+        findings.push({
+          severity: "error",
+          code: "outside_type_area",
+          ...at,
+          message: `第${page.printed}页表格线超出版心`,
+        });
+    }
     // A heading that ends its page while its document goes on.
     const last = body.reduce<TextOp | null>((a, op) => (op.struct && (!a || op.y > a.y) ? op : a), null);
     const next = laid.pages[index + 1];
@@ -130,6 +148,7 @@ export function preflightLayout(book: FaceBook, laid: LaidEdition): PreflightFin
         message: `第${page.printed}页末行标题“${textOf(last)}”与其正文不在同一页`,
       });
   });
+  for (const d of laid.documents) findings.push(...missingCells(laid, d));
   for (const d of laid.documents) {
     if (d.doc.attachments.length === 0) continue;
     const has = d.pageIndexes.some((i) =>
@@ -146,6 +165,45 @@ export function preflightLayout(book: FaceBook, laid: LaidEdition): PreflightFin
         documentId: d.doc.id,
         message: `${bookTitle(d.doc.title)}有${d.doc.attachments.length}个附件，正文后缺少附件说明`,
       });
+  }
+  return findings;
+}
+
+/**
+ * Table cells of a document whose text is not set: the cells' texts in reading order against the
+ * text of the laid TH/TD elements (white space aside; repeated header rows are not counted).
+ */
+function missingCells(laid: LaidEdition, d: LaidEdition["documents"][number]): PreflightFinding[] {
+  const squeeze = (t: string) => t.replace(/\s+/g, "");
+  const set = new Map<string, string>();
+  for (const i of d.pageIndexes)
+    for (const op of laid.pages[i]?.ops ?? [])
+      if (op.op === "text" && op.role === "body" && (op.struct?.type === "TD" || op.struct?.type === "TH"))
+        set.set(op.struct.id, (set.get(op.struct.id) ?? "") + squeeze(textOf(op)));
+  const laidCells = [...set.values()];
+  const blocks = [...d.doc.blocks, ...d.doc.attachments.flatMap((a) => a.blocks)];
+  const wanted = blocks.flatMap((b) =>
+    b.type === "table"
+      ? tableGrid(b)
+          .cells.map((c) => squeeze(c.text))
+          .filter(Boolean)
+      : [],
+  );
+  const findings: PreflightFinding[] = [];
+  let j = 0;
+  for (const text of wanted) {
+    if (laidCells[j] === text) {
+      j++;
+      continue;
+    }
+    findings.push({
+      severity: "error",
+      code: "table_cell_missing",
+      page: d.firstPage,
+      pdfPage: (d.pageIndexes[0] ?? 0) + 1,
+      documentId: d.doc.id,
+      message: `${bookTitle(d.doc.title)}的表格单元格“${text.slice(0, 20)}”未完整排出`,
+    });
   }
   return findings;
 }

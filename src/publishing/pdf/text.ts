@@ -61,6 +61,11 @@ export interface SetOptions {
    * true; false breaks with 禁则 only (titles, table cells).
    */
   readonly hang?: boolean;
+  /**
+   * A word (a long number, a URL) wider than the measure is broken inside (after a joiner, else
+   * between digits or letters) rather than run past the edge: for narrow table columns.
+   */
+  readonly breakWords?: boolean;
 }
 
 /** Closing marks at a line end may lose half their width. */
@@ -203,6 +208,26 @@ export function setText(book: FaceBook, spans: readonly Span[], opts: SetOptions
   const squeeze = opts.hang === false ? 0 : SQUEEZE;
   const breakOpts = { width: opts.width, indent: opts.indent ?? 0, squeeze };
   let lines = breakLines(pieces, breakOpts);
+  if (opts.breakWords) {
+    for (let k = 0; k < lines.length; k++) {
+      const line = lines[k] as Line;
+      if (line.width <= line.available + 1e-6) continue;
+      // The first word that crosses the edge gives what fits before it to this line.
+      let w = 0;
+      let at = line.start;
+      while (at < line.contentEnd && w + (pieces[at] as StyledPiece).width <= line.available + 1e-6)
+        w += (pieces[at++] as StyledPiece).width;
+      if (at >= line.contentEnd || (pieces[at] as StyledPiece).kind !== "word") continue;
+      const room = w > 0 && at > line.start ? line.available - w : line.available;
+      if (
+        splitWord(book, pieces, at, room, opts.size, track) ||
+        (room < line.available && splitWord(book, pieces, at, line.available, opts.size, track))
+      ) {
+        lines = breakLines(pieces, breakOpts);
+        k--;
+      }
+    }
+  }
   if (opts.justify) {
     // A line that would be letter-spaced beyond MAX_STRETCH takes part of the word that was
     // moved to the next line instead.

@@ -124,6 +124,28 @@ function sentence(r: () => number): string {
 
 const CN_NUM = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
 
+function mergedTable(k: number): RenderDocument["blocks"][number] {
+  return {
+    type: "table",
+    header: true,
+    rows: [
+      ["市（州）", "2024年", "", "备注"],
+      ["", "计划（个）", "完成（个）", ""],
+      ["成都市", String(300 + k), String(280 + k), "含天府新区"],
+      ["", String(20 + k), String(18 + k), "高新区"],
+      ["自贡市", "85", "80", ""],
+      ["说明", "完成时限以各地报送的实施方案为准，数据截至2024年6月。", "", ""],
+    ],
+    merges: [
+      { row: 0, col: 0, rowSpan: 2, colSpan: 1 },
+      { row: 0, col: 1, rowSpan: 1, colSpan: 2 },
+      { row: 0, col: 3, rowSpan: 2, colSpan: 1 },
+      { row: 2, col: 0, rowSpan: 2, colSpan: 1 },
+      { row: 5, col: 1, rowSpan: 1, colSpan: 3 },
+    ],
+  };
+}
+
 /** A generated document of about `pages` pages. */
 export function generatedDocument(k: number, pages: number): RenderDocument {
   const r = rng(k + 1);
@@ -136,6 +158,9 @@ export function generatedDocument(k: number, pages: number): RenderDocument {
     if (i % 6 === 3)
       blocks.push({ type: "heading", level: 2, text: `（${CN_NUM[i % 10]}）${sentence(r)}${sentence(r)}` });
     blocks.push({ type: "paragraph", text: sentence(r) + sentence(r) + sentence(r) });
+    // Every other document has a table with merged cells (a two-row header, a 地区 over two
+    // rows, a 备注 row over the data columns) in its middle.
+    if (k % 2 === 1 && i === Math.floor(paragraphs / 2)) blocks.push(mergedTable(k));
   }
   return {
     id: `doc-${k}`,
