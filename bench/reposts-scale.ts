@@ -1,198 +1,397 @@
 /**
- * Reposts at scale (issue 15): the cost of one repost tick against the number of notices stored,
- * on the embedded store, with the same 1,000 notices due at every size.
+ * Reposts at national scale (issue 15): the compliance report and the repost tick against the
+ * number of notices stored, with the same 10,000 sites and the same 1,000 notices due at every size.
  *
- * Each size seeds its notices straight into the store (no deliveries): 100 documents fanned out
- * to N/100 sites each, every notice delivered with its deadline ahead (open, nothing due), except
- * 1,000 whose reminder day is today. Ours reads the due index (src/reposts/due.ts); the peer is
- * the tick as it was before it (bench/peers/scan-tick.ts), which reads every open notice. Both
- * run on copies of the same seeded database: first the tick that finds the 1,000 due (and marks
- * them), then an idle tick (nothing due).
+ * Each size seeds its notices straight into the store — on SQLite as bulk inserts in one
+ * transaction, on dynalite (DynamoDB's protocol) as BatchWriteItem — as an older release would
+ * have left them (no counters), then runs the rebuild (src/reposts/rebuild.ts), which is the
+ * migration and writes the counters and the overdue list. Documents: size / 10,000, each to every
+ * site; per document 3 in 10 notices verified, 1 in 10 failed, 1 in 50 escalated overdue, the
+ * rest delivered and open, and 1,000 / documents whose reminder day is today (the due ones).
+ *
+ * Then: the report (`GET /api/compliance` without filter: the report and its JSON; and with a
+ * region filter), p50 of several runs; the tick with the 1,000 due (after a tick the day before,
+ * as a running deployment has); an idle tick; the heap used by one report. At 10^5 on SQLite the
+ * old tick (bench/peers/scan-tick.ts, kept verbatim as the peer) runs on a copy for comparison.
  */
 import { copyFileSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { createEmbeddedPlatform } from "../src/platform/embedded/index.js";
+import {
+  BatchWriteItemCommand,
+  type BatchWriteItemCommandOutput,
+  DynamoDBClient,
+  type WriteRequest,
+} from "@aws-sdk/client-dynamodb";
+import Database from "better-sqlite3";
+import { createEmbeddedPlatform, DATABASE_FILE } from "../src/platform/embedded/index.js";
 import { ManualClock } from "../src/platform/manual-clock.js";
+import type { Platform } from "../src/platform/ports.js";
+import { buildComplianceReport } from "../src/reposts/compliance.js";
 import { reminderDay } from "../src/reposts/due.js";
-import { DUE_INDEX_VERSION } from "../src/reposts/due-rebuild.js";
-import type { RepostNotice } from "../src/reposts/model.js";
+import type { RepostNotice, SiteLevel } from "../src/reposts/model.js";
+import { REPOSTS_REBUILD_VERSION, rebuildReposts } from "../src/reposts/rebuild.js";
 import { noticeIndex, noticeKeys, type RepostDocument, repostDocumentKeys } from "../src/reposts/records.js";
 import { RepostTick } from "../src/reposts/tick.js";
 import { createWorkingDayCalendar } from "../src/reposts/working-days.js";
+import {
+  createEmulatedPlatform,
+  EMULATOR_CREDENTIALS,
+  EMULATOR_REGION,
+  startEmulators,
+} from "../tests/support/aws-emulators.js";
 import { ScanningRepostTick } from "./peers/scan-tick.js";
 
-const DOCUMENTS = 100;
+const SITES = 10_000;
 const DUE = 1000;
 /** Monday 2026-03-02, 10:00 in China. */
 const NOW = Date.parse("2026-03-02T02:00:00Z");
+const DAY = 86_400_000;
+const calendar = createWorkingDayCalendar();
 
 export interface ScaleRun {
-  readonly firstTickMs: number;
-  readonly idleTickMs: number;
-  readonly reminded: number;
-  readonly heapDeltaMiB: number;
-}
-
-export interface ScaleResult {
+  readonly store: "sqlite" | "dynalite";
   readonly notices: number;
-  readonly databaseMiB: number;
+  readonly documents: number;
   readonly seedSeconds: number;
-  readonly ours: ScaleRun;
-  readonly peer: ScaleRun;
+  readonly rebuildSeconds: number;
+  readonly databaseMiB: number | null;
+  readonly reportP50Ms: number;
+  readonly reportRuns: number;
+  readonly reportRegionP50Ms: number;
+  readonly reportJsonKiB: number;
+  readonly reportHeapMiB: number;
+  readonly tickMs: number;
+  readonly reminded: number;
+  readonly idleTickMs: number;
+  readonly rssMiB: number;
+  readonly peer?:
+    | { readonly tickMs: number; readonly idleTickMs: number; readonly reminded: number }
+    | undefined;
 }
 
-async function seed(dataDir: string, notices: number): Promise<void> {
-  const clock = new ManualClock(NOW);
-  const platform = createEmbeddedPlatform({ dataDir, clock, synchronous: "normal" });
-  const calendar = createWorkingDayCalendar();
-  const { records } = platform;
-  const now = clock.now();
-  const put = (record: Parameters<typeof records.put>[0]) => records.put(record);
-  const jobs: Promise<unknown>[] = [];
-  // The rebuild has nothing to do on a store seeded with its due keys.
-  jobs.push(put({ pk: "REPOST_TICK", sk: "due-index-version", data: { version: DUE_INDEX_VERSION } }));
-  const perDocument = notices / DOCUMENTS;
-  for (let d = 0; d < DOCUMENTS; d++) {
-    const documentId = `01JDOC${String(d).padStart(20, "0")}`;
-    // The due ones: deadline 2026-03-03, so today (03-02) is their reminder day; the rest 03-20.
-    const dueHere = Math.round(DUE / DOCUMENTS);
-    for (const [deadline, count, offset] of [
-      ["2026-03-03", dueHere, 0],
-      ["2026-03-20", perDocument - dueHere, dueHere],
-    ] as const) {
-      if (offset === 0) {
-        const doc: RepostDocument = {
-          documentId,
-          editionId: "1",
-          title: `关于第${d}件事的通知`,
-          docNumber: null,
-          publishedAt: new Date(NOW - 86_400_000).toISOString(),
-          deadline,
-          deadlineProvisional: false,
-        };
-        jobs.push(put({ ...repostDocumentKeys(documentId), data: doc }));
-      }
-      const remindFrom = reminderDay(calendar, deadline);
-      for (let s = offset; s < offset + count; s++) {
-        const siteId = `01JSITE${String(s).padStart(19, "0")}`;
-        const notice: RepostNotice = {
-          id: `${documentId}.${siteId}`,
-          documentId,
-          siteId,
-          editionId: "1",
-          createdAt: new Date(NOW - 86_400_000).toISOString(),
-          site: { name: `第${s}县人民政府`, region: "510104", level: "county" },
-          document: { title: `关于第${d}件事的通知`, docNumber: null },
-          deadline,
-          deadlineProvisional: false,
-          delivery: {
-            state: "delivered",
-            attempts: 1,
-            nextAttemptAt: null,
-            deliveredAt: new Date(NOW - 86_000_000).toISOString(),
-            failedAt: null,
-            lastStatus: 200,
-            lastError: null,
-            lease: null,
-          },
-          ack: null,
-          verification: null,
-          reminderSentAt: null,
-          overdueAt: null,
-          remindFrom,
-        };
-        jobs.push(put({ ...noticeKeys(documentId, siteId), data: notice, index: noticeIndex(notice, now) }));
-      }
+function documentId(d: number): string {
+  return `01JDOC${String(d).padStart(20, "0")}`;
+}
+
+function siteOf(s: number): { id: string; region: string; level: SiteLevel; name: string } {
+  const city = String(1 + (s % 20)).padStart(2, "0");
+  const county = String(1 + (Math.floor(s / 20) % 30)).padStart(2, "0");
+  const isCity = s % 25 === 0;
+  return {
+    id: `01JSITE${String(s).padStart(19, "0")}`,
+    region: `51${city}${isCity ? "00" : county}`,
+    level: isCity ? "city" : "county",
+    name: `第${s}${isCity ? "市" : "县"}人民政府`,
+  };
+}
+
+function documentOf(d: number): RepostDocument {
+  return {
+    documentId: documentId(d),
+    editionId: "1",
+    title: `关于第${d}件事的通知`,
+    docNumber: `川府发〔2026〕${d + 1}号`,
+    publishedAt: new Date(NOW - 12 * DAY).toISOString(),
+    deadline: "2026-02-27",
+    deadlineProvisional: false,
+  };
+}
+
+/** Notice s of document d: its state by s (see the header), due when s < the due share. */
+function noticeOf(d: number, s: number, dueShare: number): RepostNotice {
+  const doc = documentOf(d);
+  const site = siteOf(s);
+  const due = s < dueShare;
+  const overdue = !due && s % 50 === 7;
+  const kind = s % 10;
+  const deadline = due ? "2026-03-03" : overdue ? "2026-02-27" : "2026-03-20";
+  const at = new Date(NOW - 11 * DAY).toISOString();
+  const failed = !due && !overdue && kind === 4;
+  const verified = !due && !overdue && kind >= 1 && kind <= 3;
+  return {
+    id: `${doc.documentId}.${site.id}`,
+    documentId: doc.documentId,
+    siteId: site.id,
+    editionId: "1",
+    createdAt: doc.publishedAt,
+    site: { name: site.name, region: site.region, level: site.level },
+    document: { title: doc.title, docNumber: doc.docNumber, publishedAt: doc.publishedAt },
+    deadline,
+    deadlineProvisional: false,
+    delivery: {
+      state: failed ? "failed" : "delivered",
+      attempts: failed ? 8 : 1,
+      nextAttemptAt: null,
+      deliveredAt: failed ? null : at,
+      failedAt: failed ? at : null,
+      lastStatus: failed ? 503 : 200,
+      lastError: failed ? "HTTP 503" : null,
+      lease: null,
+    },
+    ack: verified ? { url: `https://example.gov.cn/${s}/${d}.html`, at } : null,
+    verification: verified
+      ? { state: "verified", reason: null, checkedAt: at, checks: 1, nextCheckAt: null }
+      : null,
+    reminderSentAt: overdue ? at : null,
+    overdueAt: overdue ? new Date(NOW - 2 * DAY).toISOString() : null,
+    remindFrom: reminderDay(calendar, deadline),
+  };
+}
+
+function* seedRecords(notices: number) {
+  const documents = Math.max(1, Math.round(notices / SITES));
+  const dueShare = Math.round(DUE / documents);
+  const now = new Date(NOW - DAY);
+  for (let d = 0; d < documents; d++) {
+    yield { ...repostDocumentKeys(documentId(d)), data: documentOf(d) as unknown, index: undefined };
+    for (let s = 0; s < SITES; s++) {
+      const n = noticeOf(d, s, dueShare);
+      yield { ...noticeKeys(n.documentId, n.siteId), data: n as unknown, index: noticeIndex(n, now) };
     }
   }
-  await Promise.all(jobs);
-  platform.close();
 }
 
-async function measure(dataDir: string, kind: "ours" | "peer"): Promise<ScaleRun> {
-  // A day earlier, nothing is due yet: ours runs once then, as a running deployment has, so its
-  // watermark is set (it then reads the due partitions of the days since, not 100 days back).
-  const clock = new ManualClock(NOW - 86_400_000);
-  const platform = createEmbeddedPlatform({ dataDir, clock, synchronous: "normal" });
-  const calendar = createWorkingDayCalendar();
-  const tick =
-    kind === "ours" ? new RepostTick({ platform, calendar }) : new ScanningRepostTick({ platform, calendar });
-  if (kind === "ours") await tick.run();
-  clock.advance(86_400_000);
+/** Bulk inserts in one transaction, as an older release's rows (no counters). */
+function seedSqlite(dataDir: string, notices: number): void {
+  createEmbeddedPlatform({ dataDir, synchronous: "normal" }).close(); // creates the schema
+  const db = new Database(join(dataDir, DATABASE_FILE));
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  const insert = db.prepare(
+    "INSERT INTO records (pk, sk, data, version, gsi1pk, gsi1sk, gsi2pk, gsi2sk) VALUES (?, ?, ?, 1, ?, ?, ?, ?)",
+  );
+  db.transaction(() => {
+    for (const r of seedRecords(notices)) {
+      insert.run(
+        r.pk,
+        r.sk,
+        JSON.stringify(r.data),
+        r.index?.gsi1pk ?? null,
+        r.index?.gsi1sk ?? null,
+        r.index?.gsi2pk ?? null,
+        r.index?.gsi2sk ?? null,
+      );
+    }
+  })();
+  db.close();
+}
+
+async function seedDynamo(endpoint: string, tableName: string, notices: number): Promise<void> {
+  const client = new DynamoDBClient({ endpoint, region: EMULATOR_REGION, credentials: EMULATOR_CREDENTIALS });
+  let batch: WriteRequest[] = [];
+  const send = async () => {
+    let items: WriteRequest[] | undefined = batch;
+    batch = [];
+    while (items?.length) {
+      const out: BatchWriteItemCommandOutput = await client.send(
+        new BatchWriteItemCommand({ RequestItems: { [tableName]: items } }),
+      );
+      items = out.UnprocessedItems?.[tableName];
+    }
+  };
+  for (const r of seedRecords(notices)) {
+    const item: Record<string, { S: string } | { N: string }> = {
+      pk: { S: r.pk },
+      sk: { S: r.sk },
+      data: { S: JSON.stringify(r.data) },
+      version: { N: "1" },
+    };
+    if (r.index) {
+      item.gsi1pk = { S: r.index.gsi1pk };
+      item.gsi1sk = { S: r.index.gsi1sk };
+      if (r.index.gsi2pk && r.index.gsi2sk) {
+        item.gsi2pk = { S: r.index.gsi2pk };
+        item.gsi2sk = { S: r.index.gsi2sk };
+      }
+    }
+    batch.push({ PutRequest: { Item: item } });
+    if (batch.length === 25) await send();
+  }
+  await send();
+  client.destroy();
+}
+
+function p50(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+async function measure(
+  platform: Pick<Platform, "records" | "queues" | "clock">,
+  clock: ManualClock,
+  runs: number,
+): Promise<
+  Omit<ScaleRun, "store" | "notices" | "documents" | "seedSeconds" | "rebuildSeconds" | "databaseMiB">
+> {
+  const api = { records: platform.records, clock: platform.clock };
+  // The report as GET /api/compliance answers it: built, then serialised.
+  const report = async (filter = {}) => {
+    const t0 = performance.now();
+    const body = JSON.stringify(await buildComplianceReport(api, filter, { limit: 50 }));
+    return { ms: performance.now() - t0, bytes: body.length };
+  };
+  await report(); // warm-up
   global.gc?.();
   const heapBefore = process.memoryUsage().heapUsed;
+  const first = await report();
+  const reportHeapMiB = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
+  const times = [first.ms];
+  for (let i = 1; i < runs; i++) times.push((await report()).ms);
+  const regionTimes: number[] = [];
+  for (let i = 0; i < Math.max(3, Math.floor(runs / 3)); i++)
+    regionTimes.push((await report({ region: "510100" })).ms);
+
+  const tick = new RepostTick({ platform, calendar });
+  await tick.run(); // the day before: nothing due, the watermark set
+  clock.advance(DAY);
+  let t0 = performance.now();
+  const due = await tick.run();
+  const tickMs = performance.now() - t0;
+  t0 = performance.now();
+  await tick.run();
+  const idleTickMs = performance.now() - t0;
+  return {
+    reportP50Ms: p50(times),
+    reportRuns: runs,
+    reportRegionP50Ms: p50(regionTimes),
+    reportJsonKiB: first.bytes / 1024,
+    reportHeapMiB,
+    tickMs,
+    reminded: due.reminded,
+    idleTickMs,
+    rssMiB: process.memoryUsage().rss / 2 ** 20,
+  };
+}
+
+async function peerTick(dataDir: string) {
+  const clock = new ManualClock(NOW - DAY);
+  const platform = createEmbeddedPlatform({ dataDir, clock, synchronous: "normal" });
+  const tick = new ScanningRepostTick({ platform, calendar });
+  clock.advance(DAY);
   let t0 = performance.now();
   const first = await tick.run();
-  const firstTickMs = performance.now() - t0;
-  const heapDeltaMiB = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
+  const tickMs = performance.now() - t0;
   t0 = performance.now();
   await tick.run();
   const idleTickMs = performance.now() - t0;
   platform.close();
-  return { firstTickMs, idleTickMs, reminded: first.reminded, heapDeltaMiB };
+  return { tickMs, idleTickMs, reminded: first.reminded };
 }
 
-function copyDir(from: string, to: string): void {
-  for (const f of readdirSync(from)) {
-    const src = join(from, f);
-    if (statSync(src).isFile()) copyFileSync(src, join(to, f));
+async function rebuild(platform: Pick<Platform, "records" | "clock">): Promise<number> {
+  const t0 = performance.now();
+  await rebuildReposts(platform, calendar);
+  await platform.records.put({
+    pk: "REPOST_TICK",
+    sk: "due-index-version",
+    data: { version: REPOSTS_REBUILD_VERSION },
+  });
+  return (performance.now() - t0) / 1000;
+}
+
+export async function benchSqliteScale(notices: number, options: { peer?: boolean } = {}): Promise<ScaleRun> {
+  const dataDir = mkdtempSync(join(tmpdir(), "gazette-scale-"));
+  const copy = mkdtempSync(join(tmpdir(), "gazette-scale-peer-"));
+  try {
+    let t0 = performance.now();
+    seedSqlite(dataDir, notices);
+    const seedSeconds = (performance.now() - t0) / 1000;
+    if (options.peer) for (const f of readdirSync(dataDir)) copyFileSync(join(dataDir, f), join(copy, f));
+    // The day before: the rebuild and the reports, then the tick once before the clock moves on.
+    const clock = new ManualClock(NOW - DAY);
+    const platform = createEmbeddedPlatform({ dataDir, clock, synchronous: "normal" });
+    t0 = performance.now();
+    const rebuildSeconds = await rebuild(platform);
+    const databaseMiB =
+      readdirSync(dataDir)
+        .filter((f) => f.startsWith(DATABASE_FILE))
+        .reduce((n, f) => n + statSync(join(dataDir, f)).size, 0) /
+      2 ** 20;
+    const run = await measure(platform, clock, 15);
+    platform.close();
+    const peer = options.peer ? await peerTick(copy) : undefined;
+    return {
+      store: "sqlite",
+      notices,
+      documents: Math.round(notices / SITES),
+      seedSeconds,
+      rebuildSeconds,
+      databaseMiB,
+      ...run,
+      peer,
+    };
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(copy, { recursive: true, force: true });
   }
 }
 
-export async function benchRepostsScale(sizes: readonly number[]): Promise<ScaleResult[]> {
-  const results: ScaleResult[] = [];
-  for (const notices of sizes) {
-    const seeded = mkdtempSync(join(tmpdir(), "gazette-scale-"));
-    const copy = mkdtempSync(join(tmpdir(), "gazette-scale-peer-"));
-    try {
-      const t0 = performance.now();
-      await seed(seeded, notices);
-      const seedSeconds = (performance.now() - t0) / 1000;
-      copyDir(seeded, copy);
-      const databaseMiB =
-        readdirSync(seeded)
-          .filter((f) => f.startsWith("gazette.sqlite"))
-          .reduce((n, f) => n + statSync(join(seeded, f)).size, 0) /
-        2 ** 20;
-      // One at a time: the peer first on its copy, then ours.
-      const peer = await measure(copy, "peer");
-      const ours = await measure(seeded, "ours");
-      results.push({ notices, databaseMiB, seedSeconds, ours, peer });
-      console.log(
-        `${notices} notices: ours ${ours.firstTickMs.toFixed(0)} ms (idle ${ours.idleTickMs.toFixed(0)} ms), peer ${peer.firstTickMs.toFixed(0)} ms (idle ${peer.idleTickMs.toFixed(0)} ms)`,
-      );
-    } finally {
-      rmSync(seeded, { recursive: true, force: true });
-      rmSync(copy, { recursive: true, force: true });
-    }
+export async function benchDynaliteScale(notices: number): Promise<ScaleRun> {
+  const emulators = await startEmulators();
+  try {
+    const tableName = "gazette-scale";
+    const platform = await createEmulatedPlatform(emulators, {
+      tableName,
+      bucketName: "gazette-scale",
+      queues: ["reposts-delivery", "events"],
+      maxReceiveCount: 5,
+    });
+    const t0 = performance.now();
+    await seedDynamo(emulators.dynamoEndpoint, tableName, notices);
+    const seedSeconds = (performance.now() - t0) / 1000;
+    const clock = new ManualClock(NOW - DAY);
+    const view = { ...platform, clock };
+    const rebuildSeconds = await rebuild(view);
+    const run = await measure(view, clock, 7);
+    return {
+      store: "dynalite",
+      notices,
+      documents: Math.round(notices / SITES),
+      seedSeconds,
+      rebuildSeconds,
+      databaseMiB: null,
+      ...run,
+    };
+  } finally {
+    await emulators.stop();
   }
-  return results;
 }
 
-export function repostsScaleReport(results: readonly ScaleResult[], machine: string): string[] {
+export function repostsScaleReport(runs: readonly ScaleRun[], machine: string): string[] {
   const lines = [
-    `# Repost tick at scale (${new Date().toISOString()})`,
+    `# Reposts at scale (${new Date().toISOString()})`,
     machine,
-    `embedded store (SQLite, synchronous=normal), ${DOCUMENTS} documents, the same ${DUE} notices due (reminders) at every size, the rest open and not due`,
-    "ours: the due index (gsi2, partial SQLite index); peer: the tick before it (bench/peers/scan-tick.ts), reading every open notice",
+    `${SITES.toLocaleString("en")} sites; documents = notices / ${SITES.toLocaleString("en")}, each to every site; the same ${DUE} notices due (reminders) at every size; 2% escalated overdue, 30% verified, 10% failed`,
+    "notices seeded straight into the store without counters, then the rebuild (the migration) writes them; report = buildComplianceReport + JSON (GET /api/compliance, first overdue page of 50)",
     "",
-    "| notices | database | ours: tick with 1,000 due | ours: idle tick | peer: tick with 1,000 due | peer: idle tick | ratio peer/ours (due) | heap Δ ours / peer |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| store | notices | documents | seed | rebuild | database | report p50 | report p50, region 510100 | report JSON | heap of one report | tick with 1,000 due | idle tick | RSS |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
-  for (const r of results) {
+  for (const r of runs) {
     lines.push(
-      `| ${r.notices.toLocaleString("en")} | ${r.databaseMiB.toFixed(0)} MiB | ${r.ours.firstTickMs.toFixed(0)} ms (${r.ours.reminded} reminded) | ${r.ours.idleTickMs.toFixed(1)} ms | ${r.peer.firstTickMs.toFixed(0)} ms (${r.peer.reminded} reminded) | ${r.peer.idleTickMs.toFixed(0)} ms | ${(r.peer.firstTickMs / r.ours.firstTickMs).toFixed(1)}× | ${r.ours.heapDeltaMiB.toFixed(1)} / ${r.peer.heapDeltaMiB.toFixed(1)} MiB |`,
+      `| ${r.store} | ${r.notices.toLocaleString("en")} | ${r.documents} | ${r.seedSeconds.toFixed(1)} s | ${r.rebuildSeconds.toFixed(1)} s | ${r.databaseMiB === null ? "—" : `${r.databaseMiB.toFixed(0)} MiB`} | ${r.reportP50Ms.toFixed(1)} ms (${r.reportRuns} runs) | ${r.reportRegionP50Ms.toFixed(1)} ms | ${r.reportJsonKiB.toFixed(0)} KiB | ${r.reportHeapMiB.toFixed(1)} MiB | ${r.tickMs.toFixed(0)} ms (${r.reminded} reminded) | ${r.idleTickMs.toFixed(1)} ms | ${r.rssMiB.toFixed(0)} MiB |`,
     );
   }
-  const first = results[0];
-  const last = results.at(-1);
-  if (first && last && first !== last) {
+  const sqlite = runs.filter((r) => r.store === "sqlite");
+  const small = sqlite[0];
+  const large = sqlite.at(-1);
+  if (small && large && small !== large) {
+    const ratio = (a: number, b: number) => (a / b).toFixed(2);
     lines.push(
       "",
-      `ours, ${last.notices.toLocaleString("en")} vs ${first.notices.toLocaleString("en")} notices: tick with 1,000 due ×${(last.ours.firstTickMs / first.ours.firstTickMs).toFixed(2)}, idle ×${(last.ours.idleTickMs / first.ours.idleTickMs).toFixed(2)}; peer: ×${(last.peer.firstTickMs / first.peer.firstTickMs).toFixed(2)}, idle ×${(last.peer.idleTickMs / first.peer.idleTickMs).toFixed(2)}`,
+      `sqlite, ${large.notices.toLocaleString("en")} vs ${small.notices.toLocaleString("en")} notices: report p50 ×${ratio(large.reportP50Ms, small.reportP50Ms)}, region report ×${ratio(large.reportRegionP50Ms, small.reportRegionP50Ms)}, tick with 1,000 due ×${ratio(large.tickMs, small.tickMs)}, idle tick ×${ratio(large.idleTickMs, small.idleTickMs)}, heap of one report ×${ratio(Math.max(large.reportHeapMiB, 0.1), Math.max(small.reportHeapMiB, 0.1))}, RSS ×${ratio(large.rssMiB, small.rssMiB)}`,
+      `goals at ${large.notices.toLocaleString("en")}: report p50 < 200 ms: ${large.reportP50Ms < 200 ? "met" : "NOT met"} (${large.reportP50Ms.toFixed(1)} ms); tick < 100 ms: ${large.tickMs < 100 ? "met" : "NOT met"} (${large.tickMs.toFixed(0)} ms); each within 1.5× of ${small.notices.toLocaleString("en")}: report ${large.reportP50Ms <= 1.5 * small.reportP50Ms ? "met" : "NOT met"}, tick ${large.tickMs <= 1.5 * small.tickMs ? "met" : "NOT met"}`,
     );
+  }
+  for (const r of runs) {
+    if (r.peer) {
+      lines.push(
+        "",
+        `peer at ${r.notices.toLocaleString("en")} (${r.store}): the tick before the due index (bench/peers/scan-tick.ts) ${r.peer.tickMs.toFixed(0)} ms with 1,000 due (${r.peer.reminded} reminded), idle ${r.peer.idleTickMs.toFixed(0)} ms`,
+      );
+    }
   }
   return [...lines, ""];
 }

@@ -6,7 +6,7 @@ import { benchIntake, type IntakeBenchResult } from "./intake.js";
 import { benchLambda, lambdaReport } from "./lambda.js";
 import { benchPdf, type PdfBenchResult } from "./pdf.js";
 import { writeRepostsBench } from "./reposts.js";
-import { benchRepostsScale, repostsScaleReport } from "./reposts-scale.js";
+import { benchDynaliteScale, benchSqliteScale, repostsScaleReport, type ScaleRun } from "./reposts-scale.js";
 import { benchSearch, searchReport } from "./search.js";
 
 const DURABILITY = {
@@ -80,8 +80,17 @@ async function main() {
   if (process.argv.includes("--search-only")) return writeSearch();
   if (process.argv.includes("--reposts-only")) return writeRepostsBench();
   if (process.argv.includes("--reposts-scale")) {
-    const sizes = [10_000, 50_000, 100_000];
-    const results = await benchRepostsScale(sizes);
+    // --sizes 100000,1000000 (the default), --no-dynalite to skip the DynamoDB-protocol run.
+    const at = process.argv.indexOf("--sizes");
+    const sizes = at > 0 ? process.argv[at + 1]!.split(",").map(Number) : [100_000, 1_000_000];
+    const results: ScaleRun[] = [];
+    for (const [i, notices] of sizes.entries()) {
+      results.push(await benchSqliteScale(notices, { peer: i === 0 }));
+      console.log(repostsScaleReport(results, machineLine()).join("\n"));
+    }
+    if (!process.argv.includes("--no-dynalite")) {
+      results.push(await benchDynaliteScale(sizes[0]!));
+    }
     const lines = repostsScaleReport(results, machineLine());
     console.log(lines.join("\n"));
     mkdirSync("bench/results", { recursive: true });

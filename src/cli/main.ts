@@ -381,7 +381,7 @@ export async function run(
     },
   });
 
-  registerRepostCommands(program, { client, io });
+  registerRepostCommands(program, { client, io, env });
 
   registerVerifyCommands(program, {
     client,

@@ -39,6 +39,7 @@ interface Report {
   rates: Record<string, number>;
   sites: (Record<string, number> & { name: string; region: string; level: string })[];
   overdue: { title: string; siteName: string; region: string; deadline: string; status: string }[];
+  overdueCursor?: string;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -46,7 +47,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 /** Mounts `sites` and `compliance` on the CLI program. */
 export function registerRepostCommands(
   program: Command,
-  deps: { readonly client: () => ApiClient; readonly io: Io },
+  deps: { readonly client: () => ApiClient; readonly io: Io; readonly env?: NodeJS.ProcessEnv },
 ): void {
   const { io } = deps;
   const sites = program.command("sites").description("Subordinate sites that must repost (转载单位)");
@@ -212,10 +213,33 @@ export function registerRepostCommands(
             `  ${plain(s.name)} (${s.region}, ${s.level}): ${FIGURES.map((f) => `${f} ${s[f] ?? 0}`).join(", ")}`,
           );
         }
-        if (r.overdue.length) io.out(`overdue (${r.overdue.length}):`);
-        for (const o of r.overdue) {
-          io.out(`  ${o.deadline}  ${plain(o.siteName)} (${o.region})  ${plain(o.title)}  ${o.status}`);
+        if (r.overdue.length) io.out(`overdue (${r.totals.overdue ?? r.overdue.length}):`);
+        // The report carries one page of the overdue list; the rest follows page by page.
+        let page: Report = r;
+        for (;;) {
+          for (const o of page.overdue) {
+            io.out(`  ${o.deadline}  ${plain(o.siteName)} (${o.region})  ${plain(o.title)}  ${o.status}`);
+          }
+          if (!page.overdueCursor) break;
+          query.set("limit", "200");
+          query.set("cursor", page.overdueCursor);
+          page = (await deps.client().request<Report>("GET", `/api/compliance?${query}`)).body;
         }
       },
     );
+
+  program
+    .command("reposts")
+    .description("Repost bookkeeping kept beside the notices")
+    .command("rebuild")
+    .description(
+      "Recompute the compliance report's counters, the overdue list and every notice's due time from the notices, straight in the store (GAZETTE_DATA_DIR with the pipeline stopped, or GAZETTE_MODE=aws with GAZETTE_TABLE): the migration after an upgrade",
+    )
+    .action(async () => {
+      const { rebuildFromEnvironment } = await import("../reposts/rebuild-command.js");
+      const r = await rebuildFromEnvironment(deps.env ?? process.env);
+      io.out(
+        `documents ${r.documents}  notices ${r.notices}  rewritten ${r.rewritten}  counters corrected ${r.counters}  overdue entries ${r.overdue}`,
+      );
+    });
 }

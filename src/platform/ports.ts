@@ -3,9 +3,10 @@
  * (SQLite / files, the local default) and an AWS adapter (DynamoDB / S3 / SQS). Both sets pass
  * the same contract suite in tests/contract.
  *
- * The AWS side has no multi-item transactions (and the emulator has none either), so the ports
- * offer only single-item conditional writes; multi-record operations are built from idempotent,
- * compensable steps in the domain services.
+ * Most multi-record operations are built from idempotent, compensable steps in the domain
+ * services over single-item conditional writes. `RecordStore.transact` (a SQLite transaction;
+ * DynamoDB TransactWriteItems) is kept for what must change together: a repost notice and the
+ * counters the compliance report reads.
  */
 
 import type { BusinessMetrics } from "./metrics.js";
@@ -38,6 +39,8 @@ export interface StoredRecord<T = unknown> extends RecordKey {
    * read (DynamoDB TTL deletes lazily, and its emulator has no TTL at all).
    */
   readonly expiresAt?: number | undefined;
+  /** A counter record's counts (`transact`'s `add`); absent on records never counted. */
+  readonly counts?: Readonly<Record<string, number>> | undefined;
 }
 
 export interface NewRecord<T = unknown> extends RecordKey {
@@ -67,6 +70,21 @@ export interface QueryOptions {
   readonly descending?: boolean | undefined;
 }
 
+/**
+ * One write of a transaction. `add` increments (or decrements) a counter record's counts, creating
+ * it at zero, and sets its data (a label: what the counts are of) to the given value.
+ */
+export type TransactionWrite =
+  | { readonly put: NewRecord; readonly condition?: WriteCondition | undefined }
+  | { readonly delete: RecordKey; readonly condition?: WriteCondition | undefined }
+  | {
+      readonly add: RecordKey & { readonly data: unknown };
+      readonly counts: Readonly<Record<string, number>>;
+    };
+
+/** At most this many writes in one transaction (DynamoDB's TransactWriteItems limit). */
+export const MAX_TRANSACTION_WRITES = 100;
+
 export interface RecordPage<T = unknown> {
   readonly items: StoredRecord<T>[];
   /** Present when more items may follow. */
@@ -81,6 +99,11 @@ export interface RecordStore {
   delete(key: RecordKey, condition?: WriteCondition): Promise<void>;
   /** Items whose pk (or gsi1pk) equals `partition`, ordered by sort key. Expired records are skipped. */
   query<T = unknown>(partition: string, options?: QueryOptions): Promise<RecordPage<T>>;
+  /**
+   * All the writes or none, each under its condition (ConditionFailedError when one fails, or
+   * when another transaction touched the same records meanwhile). At most one write per record.
+   */
+  transact(writes: readonly TransactionWrite[]): Promise<void>;
 }
 
 export interface BlobMetadata {

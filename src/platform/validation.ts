@@ -5,7 +5,15 @@
  */
 
 import { StorageRequestError } from "./errors.js";
-import type { NewRecord, OutgoingMessage, QueryOptions, RecordKey, WriteCondition } from "./ports.js";
+import {
+  MAX_TRANSACTION_WRITES,
+  type NewRecord,
+  type OutgoingMessage,
+  type QueryOptions,
+  type RecordKey,
+  type TransactionWrite,
+  type WriteCondition,
+} from "./ports.js";
 
 const encoder = new TextEncoder();
 
@@ -186,4 +194,43 @@ export function validateCondition(condition: WriteCondition | undefined): void {
       "write condition must be absent, or a version that is a non-negative integer",
     );
   }
+}
+
+/** A counter's name: what DynamoDB stores as the attribute `c_<name>`. */
+const COUNT_NAME = /^[a-z][a-z0-9_]{0,31}$/;
+
+/**
+ * Validates a transaction (1–100 writes, one per record, counts finite integers with plain names)
+ * and returns each write's data as JSON (undefined for a delete).
+ */
+export function validateTransaction(writes: readonly TransactionWrite[]): (string | undefined)[] {
+  if (!Array.isArray(writes) || writes.length === 0 || writes.length > MAX_TRANSACTION_WRITES) {
+    throw new StorageRequestError(`a transaction has 1–${MAX_TRANSACTION_WRITES} writes`);
+  }
+  const seen = new Set<string>();
+  return writes.map((write) => {
+    let key: RecordKey;
+    let json: string | undefined;
+    if ("put" in write) {
+      json = validateNewRecord(write.put);
+      validateCondition(write.condition);
+      key = write.put;
+    } else if ("delete" in write) {
+      validateRecordKey(write.delete);
+      validateCondition(write.condition);
+      key = write.delete;
+    } else {
+      json = validateNewRecord({ pk: write.add.pk, sk: write.add.sk, data: write.add.data });
+      for (const [name, n] of Object.entries(write.counts)) {
+        if (!COUNT_NAME.test(name))
+          throw new StorageRequestError(`invalid count name: ${JSON.stringify(name)}`);
+        if (!Number.isSafeInteger(n)) throw new StorageRequestError(`count ${name} must be an integer`);
+      }
+      key = write.add;
+    }
+    const id = JSON.stringify([key.pk, key.sk]);
+    if (seen.has(id)) throw new StorageRequestError(`a transaction writes ${key.pk}/${key.sk} twice`);
+    seen.add(id);
+    return json;
+  });
 }

@@ -4,19 +4,36 @@
  * document, with rates and the list of overdue notices.
  */
 import { isValidIsoDate } from "../documents/dates.js";
-import type { Platform } from "../platform/ports.js";
-import { InvalidRepostRequestError, problem } from "./errors.js";
-import { chinaDate } from "./fanout.js";
+import { InvalidCursorError } from "../platform/errors.js";
+import type { Platform, RecordStore } from "../platform/ports.js";
 import {
-  isOverdue,
+  ALL_MONTHS,
+  addTotals,
+  COUNTER_SHARDS,
+  contribution,
+  documentCountsPartition,
+  emptyTotals,
+  FIGURES,
+  type OverdueItem,
+  overduePartition,
+  type RegionLabel,
+  type SiteLabel,
+  siteCountsPartition,
+  type Totals,
+} from "./counters.js";
+import { InvalidRepostRequestError, problem } from "./errors.js";
+import {
+  chinaDate,
   type NoticeStatus,
-  noticeStatus,
   type RepostNotice,
   regionCovers,
+  regionPrefix,
   SITE_LEVELS,
   type SiteLevel,
 } from "./model.js";
 import { noticePartition, REPOST_DOCS_PARTITION, type RepostDocument } from "./records.js";
+
+export type { OverdueItem, Totals };
 
 export interface ComplianceFilter {
   /** Published on or after this China date. */
@@ -29,36 +46,12 @@ export interface ComplianceFilter {
   readonly document?: string | undefined;
 }
 
-export interface Totals {
-  notices: number;
-  delivered: number;
-  acknowledged: number;
-  verified: number;
-  verification_failed: number;
-  overdue: number;
-  failed: number;
-}
-
 export interface Rates {
   readonly delivered: number;
   readonly acknowledged: number;
   readonly verified: number;
   readonly overdue: number;
   readonly failed: number;
-}
-
-export interface OverdueItem {
-  readonly noticeId: string;
-  readonly documentId: string;
-  readonly title: string;
-  readonly docNumber: string | null;
-  readonly siteId: string;
-  readonly siteName: string;
-  readonly region: string;
-  readonly level: SiteLevel;
-  readonly deadline: string;
-  readonly status: NoticeStatus;
-  readonly reason: string | null;
 }
 
 export interface ComplianceReport {
@@ -83,8 +76,19 @@ export interface ComplianceReport {
     deadlineProvisional: boolean;
     rates: Rates;
   })[];
+  /** One page of the overdue notices, by deadline, document and region; `overdueCursor` pages on. */
   readonly overdue: OverdueItem[];
+  readonly overdueCursor?: string | undefined;
 }
+
+/** Which page of the overdue list a report carries. */
+export interface OverduePage {
+  readonly limit: number;
+  readonly cursor?: string | undefined;
+}
+
+/** The console shows this many overdue notices; the API pages by `limit`/`cursor`. */
+export const DEFAULT_OVERDUE_PAGE: OverduePage = { limit: 200 };
 
 export function parseComplianceFilter(query: Record<string, string | undefined>): ComplianceFilter {
   const problems = [];
@@ -111,18 +115,6 @@ export function parseComplianceFilter(query: Record<string, string | undefined>)
   };
 }
 
-function emptyTotals(): Totals {
-  return {
-    notices: 0,
-    delivered: 0,
-    acknowledged: 0,
-    verified: 0,
-    verification_failed: 0,
-    overdue: 0,
-    failed: 0,
-  };
-}
-
 function ratesOf(t: Totals): Rates {
   const r = (n: number) => (t.notices === 0 ? 0 : Math.round((n / t.notices) * 10_000) / 10_000);
   return {
@@ -134,99 +126,220 @@ function ratesOf(t: Totals): Rates {
   };
 }
 
-function count(t: Totals, n: RepostNotice, now: Date): void {
-  t.notices += 1;
-  // A site that acknowledged evidently received the notice, whatever the delivery record says.
-  if (n.delivery.state === "delivered" || n.ack) t.delivered += 1;
-  if (n.ack) t.acknowledged += 1;
-  if (n.verification?.state === "verified") t.verified += 1;
-  if (n.verification?.state === "failed") t.verification_failed += 1;
-  if (isOverdue(n, now)) t.overdue += 1;
-  if (n.delivery.state === "failed" && !n.ack) t.failed += 1;
-}
-
 /** The city (市州) a region code belongs to; provincial codes stay as they are. */
 export function cityOf(region: string): string {
   return region.endsWith("0000") ? region : `${region.slice(0, 4)}00`;
 }
 
+function coversSite(filter: ComplianceFilter, site: { region: string; level: SiteLevel }): boolean {
+  if (filter.region && !regionCovers(filter.region, site.region)) return false;
+  return !filter.level || site.level === filter.level;
+}
+
+async function everyItem<T>(
+  records: RecordStore,
+  partition: string,
+  options: { prefix?: string | undefined } = {},
+): Promise<{ data: T; counts?: Readonly<Record<string, number>> | undefined }[]> {
+  const items: { data: T; counts?: Readonly<Record<string, number>> | undefined }[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await records.query<T>(partition, { ...options, cursor, limit: 1000 });
+    cursor = page.cursor;
+    items.push(...page.items);
+  } while (cursor);
+  return items;
+}
+
+/** Every fanned-out document, and the ones the filter's period and document select. */
+export async function documentsInScope(
+  records: RecordStore,
+  filter: ComplianceFilter,
+): Promise<{ all: RepostDocument[]; selected: RepostDocument[] }> {
+  const all = (await everyItem<RepostDocument>(records, REPOST_DOCS_PARTITION)).map((i) => i.data);
+  const selected = all.filter((doc) => {
+    if (filter.document && doc.documentId !== filter.document) return false;
+    const day = chinaDate(doc.publishedAt);
+    return !((filter.from && day < filter.from) || (filter.to && day > filter.to));
+  });
+  return { all, selected };
+}
+
+/** A document's figures from its counters: all of them, or the regions × levels the filter keeps. */
+async function documentTotals(records: RecordStore, documentId: string, filter: ComplianceFilter) {
+  const partition = documentCountsPartition(documentId);
+  const totals = emptyTotals();
+  if (!filter.region && !filter.level) {
+    for (const item of await everyItem(records, partition, { prefix: "TOTAL#" }))
+      addTotals(totals, item.counts ?? {});
+    return totals;
+  }
+  // Region codes sort by their prefix, so a region's subdivisions are one range.
+  const prefix = `REGION#${filter.region ? regionPrefix(filter.region) : ""}`;
+  for (const item of await everyItem<RegionLabel>(records, partition, { prefix })) {
+    if (coversSite(filter, item.data)) addTotals(totals, item.counts ?? {});
+  }
+  return totals;
+}
+
+/**
+ * Per-site figures for the selected documents. A month whose documents are all selected is read
+ * from its site counters; the selected documents of a month only partly selected (a period that
+ * starts or ends inside it, one document) are counted from their notices. No filter at all reads
+ * the all-time counters.
+ */
+async function siteTotals(
+  records: RecordStore,
+  filter: ComplianceFilter,
+  all: readonly RepostDocument[],
+  selected: readonly RepostDocument[],
+): Promise<Map<string, SiteLabel & Totals>> {
+  const sites = new Map<string, SiteLabel & Totals>();
+  const add = (label: SiteLabel, counts: Partial<Record<string, number>>) => {
+    if (!coversSite(filter, label)) return;
+    let site = sites.get(label.siteId);
+    if (!site) {
+      site = {
+        siteId: label.siteId,
+        name: label.name,
+        region: label.region,
+        level: label.level,
+        ...emptyTotals(),
+      };
+      sites.set(label.siteId, site);
+    }
+    addTotals(site, counts);
+  };
+  const readMonth = async (month: string) => {
+    for (let shard = 0; shard < COUNTER_SHARDS; shard++) {
+      for (const item of await everyItem<SiteLabel>(records, siteCountsPartition(month, shard))) {
+        add(item.data, item.counts ?? {});
+      }
+    }
+  };
+  if (selected.length === all.length) {
+    await readMonth(ALL_MONTHS);
+    return sites;
+  }
+  const month = (d: RepostDocument) => chinaDate(d.publishedAt).slice(0, 7);
+  const months = new Map<string, { all: number; selected: RepostDocument[] }>();
+  for (const d of all) {
+    const m = months.get(month(d)) ?? { all: 0, selected: [] };
+    m.all += 1;
+    months.set(month(d), m);
+  }
+  for (const d of selected) months.get(month(d))?.selected.push(d);
+  for (const [m, docs] of months) {
+    if (docs.selected.length === 0) continue;
+    if (docs.selected.length === docs.all) {
+      await readMonth(m);
+      continue;
+    }
+    for (const doc of docs.selected) {
+      for (const { data: n } of await everyItem<RepostNotice>(records, noticePartition(doc.documentId))) {
+        add(
+          { siteId: n.siteId, name: n.site.name, region: n.site.region, level: n.site.level },
+          contribution(n),
+        );
+      }
+    }
+  }
+  return sites;
+}
+
+interface OverdueCursor {
+  readonly document: string;
+  readonly cursor: string | null;
+}
+
+function decodeOverdueCursor(raw: string): OverdueCursor {
+  try {
+    const parsed = JSON.parse(Buffer.from(raw, "base64url").toString("utf8")) as Partial<OverdueCursor>;
+    if (
+      typeof parsed.document === "string" &&
+      (parsed.cursor === null || typeof parsed.cursor === "string")
+    ) {
+      return { document: parsed.document, cursor: parsed.cursor };
+    }
+  } catch (cause) {
+    throw new InvalidCursorError("malformed overdue cursor", { cause });
+  }
+  throw new InvalidCursorError("malformed overdue cursor");
+}
+
+function encodeOverdueCursor(cursor: OverdueCursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString("base64url");
+}
+
+/** The selected documents in the overdue list's order: by deadline, then id. */
+function overdueOrder(docs: readonly RepostDocument[]): RepostDocument[] {
+  return [...docs].sort(
+    (a, b) => a.deadline.localeCompare(b.deadline) || a.documentId.localeCompare(b.documentId),
+  );
+}
+
+/**
+ * One page of the overdue list, read from each selected document's overdue partition (sorted by
+ * region, so a region filter is a range), documents in deadline order.
+ */
+export async function overduePage(
+  records: RecordStore,
+  filter: ComplianceFilter,
+  selected: readonly RepostDocument[],
+  page: OverduePage,
+): Promise<{ items: OverdueItem[]; cursor?: string | undefined }> {
+  const docs = overdueOrder(selected);
+  const at = page.cursor ? decodeOverdueCursor(page.cursor) : undefined;
+  let index = at ? docs.findIndex((d) => d.documentId === at.document) : 0;
+  if (index < 0) throw new InvalidCursorError("overdue cursor names a document outside this report");
+  let inner = at?.cursor ?? undefined;
+  const items: OverdueItem[] = [];
+  const prefix = filter.region ? regionPrefix(filter.region) : undefined;
+  for (; index < docs.length; index++, inner = undefined) {
+    const documentId = docs[index]!.documentId;
+    do {
+      const result = await records.query<OverdueItem>(overduePartition(documentId), {
+        prefix,
+        cursor: inner,
+        limit: page.limit - items.length,
+      });
+      inner = result.cursor;
+      items.push(...result.items.map((i) => i.data).filter((o) => !filter.level || o.level === filter.level));
+      if (items.length >= page.limit) {
+        const next = inner ?? null;
+        if (next === null && index + 1 >= docs.length) return { items };
+        return {
+          items,
+          cursor: encodeOverdueCursor(
+            next === null
+              ? { document: docs[index + 1]!.documentId, cursor: null }
+              : { document: documentId, cursor: next },
+          ),
+        };
+      }
+    } while (inner);
+  }
+  return { items };
+}
+
+/**
+ * The report from the counters (counters.ts): O(documents + sites) reads for any number of
+ * notices, and one page of the overdue list.
+ */
 export async function buildComplianceReport(
   platform: Pick<Platform, "records" | "clock">,
   filter: ComplianceFilter,
+  page: OverduePage = DEFAULT_OVERDUE_PAGE,
 ): Promise<ComplianceReport> {
   const { records } = platform;
   const now = platform.clock.now();
+  const { all, selected } = await documentsInScope(records, filter);
   const totals = emptyTotals();
-  const sites = new Map<string, ComplianceReport["sites"][number]>();
-  const regions = new Map<string, Totals & { region: string }>();
   const documents: ComplianceReport["documents"] = [];
-  const overdue: OverdueItem[] = [];
-
-  const docs: RepostDocument[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await records.query<RepostDocument>(REPOST_DOCS_PARTITION, { cursor, limit: 200 });
-    cursor = page.cursor;
-    for (const { data } of page.items) {
-      if (filter.document && data.documentId !== filter.document) continue;
-      const day = chinaDate(data.publishedAt);
-      if ((filter.from && day < filter.from) || (filter.to && day > filter.to)) continue;
-      docs.push(data);
-    }
-  } while (cursor);
-
-  for (const doc of docs) {
-    const docTotals = emptyTotals();
-    let page: string | undefined;
-    do {
-      const notices = await records.query<RepostNotice>(noticePartition(doc.documentId), {
-        cursor: page,
-        limit: 1000,
-      });
-      page = notices.cursor;
-      for (const { data: n } of notices.items) {
-        if (filter.region && !regionCovers(filter.region, n.site.region)) continue;
-        if (filter.level && n.site.level !== filter.level) continue;
-        count(totals, n, now);
-        count(docTotals, n, now);
-        let site = sites.get(n.siteId);
-        if (!site) {
-          site = {
-            siteId: n.siteId,
-            name: n.site.name,
-            region: n.site.region,
-            level: n.site.level,
-            ...emptyTotals(),
-            rates: ratesOf(emptyTotals()),
-          };
-          sites.set(n.siteId, site);
-        }
-        count(site, n, now);
-        const city = cityOf(n.site.region);
-        let region = regions.get(city);
-        if (!region) {
-          region = { region: city, ...emptyTotals() };
-          regions.set(city, region);
-        }
-        count(region, n, now);
-        if (isOverdue(n, now)) {
-          overdue.push({
-            noticeId: n.id,
-            documentId: n.documentId,
-            title: n.document.title,
-            docNumber: n.document.docNumber,
-            siteId: n.siteId,
-            siteName: n.site.name,
-            region: n.site.region,
-            level: n.site.level,
-            deadline: n.deadline,
-            status: noticeStatus(n),
-            reason: n.verification?.reason ?? n.delivery.lastError,
-          });
-        }
-      }
-    } while (page);
+  for (const doc of selected) {
+    const docTotals = await documentTotals(records, doc.documentId, filter);
     if (docTotals.notices === 0 && (filter.region || filter.level)) continue;
+    addTotals(totals, docTotals);
     documents.push({
       documentId: doc.documentId,
       title: doc.title,
@@ -238,31 +351,30 @@ export async function buildComplianceReport(
       rates: ratesOf(docTotals),
     });
   }
+  const sites = [...(await siteTotals(records, filter, all, selected)).values()].filter((s) => s.notices > 0);
+  const regions = new Map<string, Totals & { region: string }>();
+  for (const site of sites) {
+    const city = cityOf(site.region);
+    const region = regions.get(city) ?? { region: city, ...emptyTotals() };
+    regions.set(city, addTotals(region, site) as Totals & { region: string });
+  }
+  const overdue = await overduePage(records, filter, selected, page);
   return {
     generatedAt: now.toISOString(),
     filter,
     totals,
     rates: ratesOf(totals),
-    sites: [...sites.values()]
+    sites: sites
       .map((s) => ({ ...s, rates: ratesOf(s) }))
       .sort((a, b) => a.region.localeCompare(b.region) || a.name.localeCompare(b.name)),
     regions: [...regions.values()]
       .map((r) => ({ ...r, rates: ratesOf(r) }))
       .sort((a, b) => a.region.localeCompare(b.region)),
     documents,
-    overdue: overdue.sort((a, b) => a.deadline.localeCompare(b.deadline) || a.region.localeCompare(b.region)),
+    overdue: overdue.items,
+    ...(overdue.cursor ? { overdueCursor: overdue.cursor } : {}),
   };
 }
-
-const FIGURES = [
-  "notices",
-  "delivered",
-  "acknowledged",
-  "verified",
-  "verification_failed",
-  "overdue",
-  "failed",
-] as const;
 
 function csvCell(value: string | number | null): string {
   const s = value === null ? "" : String(value);
@@ -270,19 +382,22 @@ function csvCell(value: string | number | null): string {
   return `"${(/^[=+\-@]/.test(s) ? `'${s}` : s).replaceAll('"', '""')}"`;
 }
 
-/** One row per site: the figures an inspection works from. */
-export function complianceCsv(report: ComplianceReport): string {
-  const header = ["site_id", "site", "region", "level", ...FIGURES, "verified_rate", "overdue_rate"];
-  const rows = report.sites.map((s) => [
-    s.siteId,
-    s.name,
-    s.region,
-    s.level,
-    ...FIGURES.map((f) => s[f]),
-    s.rates.verified,
-    s.rates.overdue,
-  ]);
-  rows.push([
+/** One row per site: the figures an inspection works from, as CSV lines (for streaming). */
+export function* complianceCsvLines(report: ComplianceReport): Generator<string> {
+  const line = (r: (string | number | null)[]) => `${r.map(csvCell).join(",")}\r\n`;
+  yield `\uFEFF${line(["site_id", "site", "region", "level", ...FIGURES, "verified_rate", "overdue_rate"])}`;
+  for (const s of report.sites) {
+    yield line([
+      s.siteId,
+      s.name,
+      s.region,
+      s.level,
+      ...FIGURES.map((f) => s[f]),
+      s.rates.verified,
+      s.rates.overdue,
+    ]);
+  }
+  yield line([
     "",
     "合计",
     "",
@@ -291,7 +406,10 @@ export function complianceCsv(report: ComplianceReport): string {
     report.rates.verified,
     report.rates.overdue,
   ]);
-  return `\uFEFF${[header, ...rows].map((r) => r.map(csvCell).join(",")).join("\r\n")}\r\n`;
+}
+
+export function complianceCsv(report: ComplianceReport): string {
+  return [...complianceCsvLines(report)].join("");
 }
 
 export function escapeHtml(s: string | number | null): string {
@@ -308,10 +426,18 @@ const LABELS: Record<(typeof FIGURES)[number], string> = {
   failed: "送达失败",
 };
 
+function tableHead(head: string[]): string {
+  return `<table><thead><tr>${head.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join("")}</tr></thead><tbody>`;
+}
+
+function tableRow(r: (string | number | null)[]): string {
+  return `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join("")}</tr>`;
+}
+
+const TABLE_END = "</tbody></table>";
+
 function table(head: string[], rows: (string | number | null)[][]): string {
-  return `<table><thead><tr>${head.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join("")}</tr></thead><tbody>${rows
-    .map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join("")}</tr>`)
-    .join("")}</tbody></table>`;
+  return `${tableHead(head)}${rows.map(tableRow).join("")}${TABLE_END}`;
 }
 
 /** Chinese names of site levels and notice states, as the console shows them. */
@@ -345,31 +471,40 @@ export function chinaDateTime(at: string): string {
   return `${t.getUTCFullYear()}年${t.getUTCMonth() + 1}月${t.getUTCDate()}日 ${hh}:${mm}（北京时间）`;
 }
 
+const OVERDUE_HEAD = ["文件", "发文字号", "单位", "区划", "层级", "期限", "状态", "原因"];
+
+function overdueRow(o: OverdueItem): string {
+  return tableRow([
+    o.title,
+    o.docNumber,
+    o.siteName,
+    o.region,
+    SITE_LEVEL_NAMES[o.level] ?? o.level,
+    o.deadline,
+    NOTICE_STATUS_NAMES[o.status] ?? o.status,
+    o.reason,
+  ]);
+}
+
 /**
- * The report's body as HTML (headings, tables with captions): `GET /api/compliance?format=html`
- * sets it in the public site's layout (viewport, landmarks, the site's header and footer).
+ * The report's body as HTML in pieces (headings, tables with captions): the overdue list is the
+ * report's page followed by `moreOverdue`, each page written as it is read, so a long list never
+ * sits in memory whole.
  */
-export function complianceHtmlContent(report: ComplianceReport): string {
+export async function* complianceHtmlParts(
+  report: ComplianceReport,
+  moreOverdue: AsyncIterable<readonly OverdueItem[]> = (async function* () {})(),
+): AsyncGenerator<string> {
   const figures = FIGURES.map((f) => LABELS[f]);
   const level = (l: SiteLevel) => SITE_LEVEL_NAMES[l] ?? l;
-  return `<h1>转载情况检查</h1>
+  yield `<h1>转载情况检查</h1>
 <p>生成时间：<time datetime="${escapeHtml(report.generatedAt)}">${escapeHtml(chinaDateTime(report.generatedAt))}</time>；核验率为已核验通知占全部通知之比，没有通知时记“—”。</p>
 <h2>合计</h2>
 <div class="table-wrap">${table([...figures, "核验率", "逾期率"], [[...FIGURES.map((f) => report.totals[f]), rateText(report.rates.verified, report.totals.notices), rateText(report.rates.overdue, report.totals.notices)]])}</div>
-<h2>逾期未转载（${report.overdue.length}）</h2>
-<div class="table-wrap">${table(
-    ["文件", "发文字号", "单位", "区划", "层级", "期限", "状态", "原因"],
-    report.overdue.map((o) => [
-      o.title,
-      o.docNumber,
-      o.siteName,
-      o.region,
-      level(o.level),
-      o.deadline,
-      NOTICE_STATUS_NAMES[o.status] ?? o.status,
-      o.reason,
-    ]),
-  )}</div>
+<h2>逾期未转载（${report.totals.overdue}）</h2>
+<div class="table-wrap">${tableHead(OVERDUE_HEAD)}${report.overdue.map(overdueRow).join("")}`;
+  for await (const page of moreOverdue) yield page.map(overdueRow).join("");
+  yield `${TABLE_END}</div>
 <h2>按单位</h2>
 <div class="table-wrap">${table(
     ["单位", "区划", "层级", ...figures, "核验率"],
@@ -400,13 +535,59 @@ export function complianceHtmlContent(report: ComplianceReport): string {
 `;
 }
 
-/** The report as a page of its own (viewport, <main>), for callers without the site's layout. */
-export function complianceHtml(report: ComplianceReport): string {
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
+/** The overdue pages after the report's own, read from the index as the stream asks for them. */
+export async function* remainingOverdue(
+  platform: Pick<Platform, "records">,
+  report: ComplianceReport,
+  pageSize = 1000,
+): AsyncGenerator<readonly OverdueItem[]> {
+  let cursor = report.overdueCursor;
+  if (!cursor) return;
+  const { selected } = await documentsInScope(platform.records, report.filter);
+  while (cursor) {
+    const page = await overduePage(platform.records, report.filter, selected, { limit: pageSize, cursor });
+    yield page.items;
+    cursor = page.cursor;
+  }
+}
+
+/** The report's body as one string (the report's page of the overdue list only). */
+export async function complianceHtmlContent(report: ComplianceReport): Promise<string> {
+  let html = "";
+  for await (const part of complianceHtmlParts(report)) html += part;
+  return html;
+}
+
+/** The page of its own around the report (viewport, <main>), for callers without the site's layout. */
+export const COMPLIANCE_PAGE_START = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">
 <title>转载情况检查</title>
 <style>body{font-family:system-ui,sans-serif;margin:0}main{max-width:64rem;margin:0 auto;padding:1rem}.table-wrap{overflow-x:auto}table{border-collapse:collapse;margin-bottom:2rem}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}</style></head><body>
 <main id="main">
-${complianceHtmlContent(report)}</main>
+`;
+export const COMPLIANCE_PAGE_END = `</main>
 </body></html>`;
+
+/** The report as a page of its own (the report's page of the overdue list only). */
+export async function complianceHtml(report: ComplianceReport): Promise<string> {
+  return `${COMPLIANCE_PAGE_START}${await complianceHtmlContent(report)}${COMPLIANCE_PAGE_END}`;
+}
+
+/** Text pieces as a UTF-8 byte stream for a Response body. */
+export function textStream(parts: AsyncIterable<string> | Iterable<string>): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  const iterator =
+    Symbol.asyncIterator in parts
+      ? (parts as AsyncIterable<string>)[Symbol.asyncIterator]()
+      : (parts as Iterable<string>)[Symbol.iterator]();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await iterator.next();
+      if (next.done) controller.close();
+      else controller.enqueue(encoder.encode(next.value));
+    },
+    async cancel() {
+      await iterator.return?.();
+    },
+  });
 }

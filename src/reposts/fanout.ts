@@ -26,8 +26,8 @@ import {
   MAX_DELAY_SECONDS,
   sendInBatches,
 } from "./messages.js";
-import { noticeId, type RepostNotice, targets } from "./model.js";
-import { noticeIndex, noticeKeys, type RepostDocument, repostDocumentKeys } from "./records.js";
+import { chinaDate, noticeId, type RepostNotice, targets } from "./model.js";
+import { createNotice, noticeKeys, type RepostDocument, repostDocumentKeys } from "./records.js";
 import type { SiteRegistry } from "./sites.js";
 import { updateRecord } from "./store.js";
 import type { WorkingDayCalendar } from "./working-days.js";
@@ -39,10 +39,7 @@ const DEFAULT_PAGE_SIZE = 500;
 export const DEFAULT_SWEEP_SECONDS = 300;
 
 /** China date of an instant (UTC+8). */
-export function chinaDate(at: Date | string): string {
-  const ms = typeof at === "string" ? Date.parse(at) : at.getTime();
-  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
-}
+export { chinaDate };
 
 /** edition.published → one fan-out message per document (documents without reposts end there). */
 export async function enqueueFanout(
@@ -143,7 +140,11 @@ export class RepostFanout {
             editionId: message.editionId,
             createdAt,
             site: { name: site.name, region: site.region, level: site.level },
-            document: { title: document.title, docNumber: document.docNumber },
+            document: {
+              title: document.title,
+              docNumber: document.docNumber,
+              publishedAt: message.publishedAt,
+            },
             deadline: due.date,
             deadlineProvisional: due.provisional,
             delivery: {
@@ -163,10 +164,7 @@ export class RepostFanout {
             remindFrom,
           };
           try {
-            await records.put(
-              { ...noticeKeys(document.id, site.id), data: notice, index: noticeIndex(notice, now) },
-              { kind: "absent" },
-            );
+            await createNotice(this.#platform, notice);
             created += 1;
           } catch (error) {
             if (!(error instanceof ConditionFailedError)) throw error;

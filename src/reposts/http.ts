@@ -10,11 +10,14 @@ import { renderSitePage } from "../site/render.js";
 import type { RepostAcknowledgements } from "./acks.js";
 import {
   buildComplianceReport,
-  complianceCsv,
-  complianceHtml,
-  complianceHtmlContent,
+  COMPLIANCE_PAGE_END,
+  COMPLIANCE_PAGE_START,
+  complianceCsvLines,
+  complianceHtmlParts,
   escapeHtml,
   parseComplianceFilter,
+  remainingOverdue,
+  textStream,
 } from "./compliance.js";
 import { InvalidRepostRequestError, problem } from "./errors.js";
 import { isOverdue, noticeStatus, type RepostNotice, type SiteRecord } from "./model.js";
@@ -27,6 +30,8 @@ type RepostsEnv = { Variables: { principal: Principal; site: SiteRecord } };
 
 /** The limit of a reposts request body (JSON, read by http/body.ts's one rule). */
 export const MAX_REPOSTS_BODY_BYTES = 64 * 1024;
+/** Overdue notices read per page while an HTML report streams. */
+const STREAM_PAGE = 1000;
 
 /** A JSON body (http/body.ts); rotate-secret's may be left out (the default grace). */
 const jsonBody = (request: Request, optional = false) =>
@@ -144,10 +149,20 @@ export function createRepostsRoutes(deps: {
   );
 
   app.get("/api/compliance", requireEditor, async (c) => {
-    const report = await buildComplianceReport(platform, parseComplianceFilter(c.req.query()));
+    const filter = parseComplianceFilter(c.req.query());
     const format = c.req.query("format") ?? "json";
+    if (format !== "json" && format !== "csv" && format !== "html")
+      throw new InvalidRepostRequestError("format is invalid", [
+        problem("format", "invalid", "format must be json, csv or html"),
+      ]);
+    // JSON carries one page of the overdue list (limit/cursor page on); the HTML page streams all.
+    const page =
+      format === "json"
+        ? { limit: pageLimit(c.req.query("limit")), cursor: c.req.query("cursor") || undefined }
+        : { limit: STREAM_PAGE };
+    const report = await buildComplianceReport(platform, filter, page);
     if (format === "csv") {
-      return new Response(complianceCsv(report), {
+      return new Response(textStream(complianceCsvLines(report)), {
         headers: {
           "content-type": "text/csv; charset=utf-8",
           "content-disposition": 'attachment; filename="compliance.csv"',
@@ -155,20 +170,17 @@ export function createRepostsRoutes(deps: {
       });
     }
     if (format === "html") {
-      return c.html(
-        gazette
-          ? renderSitePage(
-              { ...gazette, baseUrl },
-              { title: "转载情况检查", noindex: true },
-              complianceHtmlContent(report),
-            )
-          : complianceHtml(report),
-      );
+      const MARK = "\u0000compliance\u0000";
+      const [start, end] = gazette
+        ? renderSitePage({ ...gazette, baseUrl }, { title: "转载情况检查", noindex: true }, MARK).split(MARK)
+        : [COMPLIANCE_PAGE_START, COMPLIANCE_PAGE_END];
+      async function* page() {
+        yield start ?? "";
+        yield* complianceHtmlParts(report, remainingOverdue(platform, report, STREAM_PAGE));
+        yield end ?? "";
+      }
+      return new Response(textStream(page()), { headers: { "content-type": "text/html; charset=utf-8" } });
     }
-    if (format !== "json")
-      throw new InvalidRepostRequestError("format is invalid", [
-        problem("format", "invalid", "format must be json, csv or html"),
-      ]);
     return jsonResponse(report);
   });
 

@@ -110,7 +110,12 @@ export interface RepostNotice {
   readonly createdAt: string;
   /** Snapshots for reports, so a report needs no join. */
   readonly site: { readonly name: string; readonly region: string; readonly level: SiteLevel };
-  readonly document: { readonly title: string; readonly docNumber: string | null };
+  readonly document: {
+    readonly title: string;
+    readonly docNumber: string | null;
+    /** When the document was published; absent on notices stored before it was kept (the rebuild adds it). */
+    readonly publishedAt?: string | undefined;
+  };
   /** Last day (China date, inclusive) to repost. */
   readonly deadline: string;
   /** The deadline lies past the holiday schedule known to the calendar and may move. */
@@ -143,6 +148,12 @@ export function noticeStatus(notice: RepostNotice): NoticeStatus {
   if (notice.delivery.state === "delivered") return "delivered";
   if (notice.delivery.state === "failed") return "failed";
   return "pending";
+}
+
+/** The China date (UTC+8) of an instant. */
+export function chinaDate(at: Date | string): string {
+  const ms = typeof at === "string" ? Date.parse(at) : at.getTime();
+  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
 /** End of the deadline day in China (UTC+8, no daylight saving). */

@@ -137,9 +137,10 @@ export const repostsRoutes: readonly RouteDeclaration[] = [
     access: "editor",
     operation: {
       summary:
-        "Inspection report: totals, per site, per region and per document with rates, and the overdue list (editor)",
+        "Inspection report from counters: totals, per site, per region and per document with rates, and the overdue list (a page of it in JSON: limit/cursor; all of it, streamed, in HTML) (editor)",
       parameters: [
         { name: "format", in: "query", schema: { enum: ["json", "csv", "html"] } },
+        ...PAGE_PARAMS,
         { name: "from", in: "query", schema: { type: "string", format: "date" } },
         { name: "to", in: "query", schema: { type: "string", format: "date" } },
         { name: "region", in: "query", schema: { type: "string" } },
@@ -149,7 +150,7 @@ export const repostsRoutes: readonly RouteDeclaration[] = [
       responses: {
         "200": {
           description:
-            "JSON {generatedAt, filter, totals: {notices, delivered, acknowledged, verified, verification_failed, overdue, failed}, rates, sites, regions, documents, overdue}; CSV one row per site; HTML page",
+            "JSON {generatedAt, filter, totals: {notices, delivered, acknowledged, verified, verification_failed, overdue, failed}, rates, sites, regions, documents, overdue (one page), overdueCursor (when more follow)}; CSV one row per site; HTML page",
         },
         "400": error("Invalid filter"),
       },

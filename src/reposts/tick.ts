@@ -18,7 +18,6 @@ import {
   FOLLOW_UP_DAYS,
   STALLED_RETRY_SECONDS,
 } from "./due.js";
-import { ensureDueIndex } from "./due-rebuild.js";
 import { chinaDate } from "./fanout.js";
 import { DELIVERY_QUEUE, type DeliverMessage, sendInBatches } from "./messages.js";
 import { deadlineEnd, isOverdue, type RepostNotice } from "./model.js";
@@ -66,8 +65,6 @@ export class RepostTick {
     const now = this.#platform.clock.now();
     const today = now.toISOString().slice(0, 10);
     const result = { reminded: 0, overdue: 0, rechecked: 0, resumed: 0 };
-    // Notices stored before the due index existed are filed in it once (due-rebuild.ts).
-    await ensureDueIndex(this.#platform, this.#calendar);
     const stored = await records.get<{ day: string }>(WATERMARK_KEY);
     // Without a watermark (the first tick), look back as far as anything can still be due.
     const from =

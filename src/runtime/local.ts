@@ -14,6 +14,7 @@ import { createEmbeddedPlatform } from "../platform/embedded/index.js";
 import { relayOutbox } from "../platform/outbox.js";
 import { startQueuePoller } from "../platform/queue-poller.js";
 import { REPOST_QUEUE_SETTINGS, startRepostWorkers } from "../reposts/local-workers.js";
+import { ensureRepostsRebuilt } from "../reposts/rebuild.js";
 import { type Container, createContainer } from "./container.js";
 import { type DataDirLock, lockDataDir } from "./data-dir-lock.js";
 import { ensureEditorToken } from "./editor-token.js";
@@ -79,6 +80,9 @@ async function startLocked(
   const backfilled = await backfillAcceptedIndex(platform);
   if (!backfilled.skipped && backfilled.indexed)
     container.logger.info("accepted documents indexed", { indexed: backfilled.indexed });
+  // Notices stored before the due index and the report's counters existed are completed once.
+  const rebuilt = await ensureRepostsRebuilt(platform, container.reposts.calendar);
+  if (rebuilt) container.logger.info("repost due times and report counters rebuilt", { ...rebuilt });
   const firstAdministrator = await container.console?.accounts.ensureFirstAdministrator();
   await platform.flush();
   const app = createApiApp(container);

@@ -342,6 +342,8 @@ describe("console: sites, compliance and the site portal", () => {
     await browser.post(`/portal/notices/${noticeId}/ack`, { _csrf: c, url: `${site.origin}/zwgk/ok.html` });
     await runRepostQueues(app);
     clock.advanceSeconds(7 * 86_400);
+    // The tick escalates the silent site once its deadline day is over.
+    await app.container.reposts.tick.run();
     const editor = new ConsoleBrowser(app);
     await editor.signIn("zhang", PASSWORD);
 

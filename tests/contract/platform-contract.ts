@@ -587,6 +587,81 @@ export function describePlatformContract(name: string, setup: () => Promise<Cont
         await expect(emptyPk).rejects.toBeInstanceOf(StorageRequestError);
         await expect(emptySk).rejects.toBeInstanceOf(StorageRequestError);
       });
+
+      it("transact writes, deletes and counts together: a counter starts at zero and adds each delta", async () => {
+        // Prepare
+        const pk = key("tx");
+        await records().put({ pk, sk: "gone", data: "old" });
+        const counter = { pk, sk: "counter" };
+
+        // Act
+        await records().transact([
+          {
+            put: {
+              pk,
+              sk: "notice",
+              data: { state: "delivered" },
+              index: { gsi1pk: key("tx-idx"), gsi1sk: "a" },
+            },
+            condition: { kind: "absent" },
+          },
+          { delete: { pk, sk: "gone" } },
+          { add: { ...counter, data: { label: "锦江区" } }, counts: { notices: 1, delivered: 1 } },
+        ]);
+        await records().transact([
+          { add: { ...counter, data: { label: "锦江区" } }, counts: { delivered: -1, verified: 2 } },
+        ]);
+
+        // Assess
+        expect((await records().get({ pk, sk: "notice" }))?.data).toEqual({ state: "delivered" });
+        expect(await records().get({ pk, sk: "gone" })).toBeUndefined();
+        const read = await records().get(counter);
+        expect(read?.data).toEqual({ label: "锦江区" });
+        expect(read?.counts).toEqual({ notices: 1, delivered: 0, verified: 2 });
+        const listed = await records().query(pk, { prefix: "counter" });
+        expect(listed.items[0]?.counts).toEqual({ notices: 1, delivered: 0, verified: 2 });
+      });
+
+      it("a transaction whose condition fails writes nothing and throws ConditionFailedError", async () => {
+        // Prepare
+        const pk = key("tx-fail");
+        const notice = await records().put({ pk, sk: "notice", data: "v1" });
+        await records().put({ pk, sk: "notice", data: "v2" });
+        const counter = { pk, sk: "counter" };
+        await records().transact([{ add: { ...counter, data: null }, counts: { notices: 1 } }]);
+
+        // Act
+        const stale = records().transact([
+          { add: { ...counter, data: null }, counts: { notices: 1 } },
+          { put: { pk, sk: "other", data: "new" } },
+          { put: { pk, sk: "notice", data: "v3" }, condition: { kind: "version", version: notice.version } },
+        ]);
+
+        // Assess
+        await expect(stale).rejects.toBeInstanceOf(ConditionFailedError);
+        expect((await records().get(counter))?.counts).toEqual({ notices: 1 });
+        expect(await records().get({ pk, sk: "other" })).toBeUndefined();
+        expect((await records().get({ pk, sk: "notice" }))?.data).toBe("v2");
+      });
+
+      it("a transaction is refused with StorageRequestError when empty, when it writes a record twice or when a count is not an integer", async () => {
+        // Prepare
+        const pk = key("tx-bad");
+
+        // Act
+        const empty = records().transact([]);
+        const twice = records().transact([
+          { put: { pk, sk: "a", data: 1 } },
+          { add: { pk, sk: "a", data: 1 }, counts: { n: 1 } },
+        ]);
+        const fraction = records().transact([{ add: { pk, sk: "b", data: 1 }, counts: { n: 0.5 } }]);
+
+        // Assess
+        await expect(empty).rejects.toBeInstanceOf(StorageRequestError);
+        await expect(twice).rejects.toBeInstanceOf(StorageRequestError);
+        await expect(fraction).rejects.toBeInstanceOf(StorageRequestError);
+        expect(await records().get({ pk, sk: "a" })).toBeUndefined();
+      });
     });
 
     describe("blobs", () => {

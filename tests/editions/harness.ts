@@ -182,6 +182,7 @@ export function crashAfter(
       query: (partition, options) => records.query(partition, options),
       put: write((record, condition) => records.put(record, condition)),
       delete: write((key, condition) => records.delete(key, condition)),
+      transact: write((writes) => records.transact(writes)),
     } as Platform["records"],
     blobs: {
       get: (key) => blobs.get(key),

@@ -53,11 +53,12 @@ async function report(query = ""): Promise<ComplianceReport> {
 }
 
 describe("compliance report", () => {
-  it("counts delivered, acknowledged, verified, failed and overdue notices once the deadline has passed", async () => {
+  it("counts delivered, acknowledged, verified, failed and overdue notices once the tick has escalated them past the deadline", async () => {
     // Prepare
     h = createRepostsHarness({ start: Date.parse("2026-02-12T02:00:00Z") });
     const { doc, silent, wrong, gone } = await scenario();
     h.clock.advance(Date.parse("2026-02-27T01:00:00Z") - h.clock.now().getTime());
+    await h.reposts.tick.run();
 
     // Act
     const r = await report();
@@ -170,5 +171,91 @@ describe("compliance report", () => {
     const totals = empty.slice(empty.indexOf("<h2>合计</h2>"), empty.indexOf("<h2>逾期"));
     expect(totals).toContain("<td>—</td><td>—</td>");
     expect(totals).not.toContain("%");
+  });
+
+  it("pages the overdue list with limit and cursor, each overdue notice once, and the HTML page streams all of them", async () => {
+    // Prepare: five silent sites miss the deadline of one document
+    h = createRepostsHarness({ start: Date.parse("2026-02-12T02:00:00Z") });
+    const names = ["甲县", "乙县", "丙县", "丁县", "戊县"];
+    for (const [i, name] of names.entries()) {
+      await h.registerSite({ name, level: "county", region: `51010${i + 4}` });
+    }
+    const doc = await h.submitRepost({ scope: "all", deadlineWorkingDays: 5 });
+    await h.publish([doc]);
+    await h.runQueues();
+    h.clock.advance(Date.parse("2026-02-27T01:00:00Z") - h.clock.now().getTime());
+    await h.reposts.tick.run();
+
+    // Act
+    const pages: ComplianceReport[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await report(`?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+      pages.push(page);
+      cursor = page.overdueCursor;
+    } while (cursor && pages.length < 10);
+    const html = await (await h.api("/api/compliance?format=html")).text();
+    const foreign = await h.api("/api/compliance?cursor=bm90LWEtY3Vyc29y");
+
+    // Assess
+    expect(pages.map((p) => p.overdue.length)).toEqual([2, 2, 1]);
+    expect(pages.flatMap((p) => p.overdue.map((o) => o.siteName)).sort()).toEqual([...names].sort());
+    expect(pages[0]?.totals.overdue).toBe(5);
+    for (const name of names) expect(html).toContain(`<td>${name}</td>`);
+    expect(html).toContain("逾期未转载（5）");
+    expect(foreign.status).toBe(400);
+  });
+
+  it("clears an overdue notice when the site reposts late, and counts it again when that page fails verification", async () => {
+    // Prepare: a silent site escalated as overdue
+    h = createRepostsHarness({ start: Date.parse("2026-02-12T02:00:00Z") });
+    const { doc, silent } = await scenario();
+    h.clock.advance(Date.parse("2026-02-27T01:00:00Z") - h.clock.now().getTime());
+    await h.reposts.tick.run();
+    const before = await report();
+    const late = h.endpoint("/pages/late.html");
+    late.page = "<html><body>另一篇文章</body></html>";
+
+    // Act
+    await h.api(`/api/reposts/${doc}.${silent.id}/ack`, {
+      method: "POST",
+      token: silent.token,
+      json: { url: late.url },
+    });
+    const acknowledged = await report();
+    await h.runQueues();
+    const failed = await report();
+
+    // Assess
+    expect(before.totals.overdue).toBe(3);
+    expect(before.overdue.map((o) => o.siteId)).toContain(silent.id);
+    expect(acknowledged.totals).toMatchObject({ overdue: 2, acknowledged: 3 });
+    expect(acknowledged.overdue.map((o) => o.siteId)).not.toContain(silent.id);
+    expect(failed.totals).toMatchObject({ overdue: 3, verification_failed: 2 });
+    expect(failed.overdue.find((o) => o.siteId === silent.id)?.status).toBe("verification_failed");
+  });
+
+  it("counts per site only the documents of the period, also when the period ends inside a month", async () => {
+    // Prepare: two documents in February, published a week apart; the second reaches three sites
+    // (the first's 410 disabled the fourth)
+    h = createRepostsHarness({ start: Date.parse("2026-02-12T02:00:00Z") });
+    await scenario();
+    h.clock.advance(7 * 86_400_000);
+    const second = await h.submitRepost({ scope: "all", deadlineWorkingDays: 5 });
+    await h.publish([second]);
+    await h.runQueues();
+
+    // Act
+    const february = await report("?from=2026-02-01&to=2026-02-28");
+    const firstWeek = await report("?from=2026-02-01&to=2026-02-15");
+    const onlySecond = await report(`?document=${second}`);
+
+    // Assess
+    expect(february.sites.map((s) => s.notices)).toEqual([1, 2, 2, 2]);
+    expect(firstWeek.sites.map((s) => s.notices)).toEqual([1, 1, 1, 1]);
+    expect(firstWeek.sites.reduce((n, s) => n + s.verified, 0)).toBe(1);
+    expect(onlySecond.sites.map((s) => s.notices)).toEqual([1, 1, 1]);
+    expect(onlySecond.sites.reduce((n, s) => n + s.verified, 0)).toBe(0);
+    expect(onlySecond.totals.notices).toBe(3);
   });
 });

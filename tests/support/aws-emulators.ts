@@ -3,11 +3,12 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
 import { type FauxqsServer, startFauxqs } from "fauxqs";
 import { createAwsPlatform, createTableIfMissing } from "../../src/platform/aws/index.js";
+import { startTransactionFront } from "./dynalite-transactions.js";
 
 /**
  * AWS-protocol emulators started in-process from npm: dynalite (DynamoDB) and fauxqs (SQS + S3).
- * Their gaps: dynalite has no TTL and no transactions (the adapters need neither), fauxqs ignores
- * If-None-Match on PutObject.
+ * Their gaps: dynalite has no TTL (the adapters need none) and no transactions (served by a front,
+ * dynalite-transactions.ts), fauxqs ignores If-None-Match on PutObject.
  */
 export const EMULATOR_REGION = "us-east-1";
 export const EMULATOR_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" };
@@ -21,13 +22,15 @@ export interface Emulators {
 export async function startEmulators(): Promise<Emulators> {
   const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => dynamo.listen(0, "127.0.0.1", resolve));
-  const dynamoEndpoint = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
+  const front = await startTransactionFront(dynamo);
+  const dynamoEndpoint = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
   const fauxqs = await startFauxqs({ port: 0, logger: false });
   return {
     dynamoEndpoint,
     fauxqs,
     async stop() {
       await fauxqs.stop();
+      await new Promise<void>((resolve) => front.close(() => resolve()));
       await new Promise<void>((resolve) => dynamo.close(() => resolve()));
     },
   };

@@ -48,6 +48,7 @@ export function faultyPlatform(platform: Platform): FaultyPlatform {
       query: (partition, options) => records.query(partition, options),
       put: write((record, condition) => records.put(record, condition)),
       delete: write((key, condition) => records.delete(key, condition)),
+      transact: write((writes) => records.transact(writes)),
     } as Platform["records"],
     blobs: {
       get: (key) => blobs.get(key),

@@ -8,11 +8,14 @@ import {
   GetItemCommand,
   QueryCommand,
   type QueryCommandInput,
+  type TransactWriteItem,
+  TransactWriteItemsCommand,
+  type Update,
   UpdateItemCommand,
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
 import { decodeCursor, encodeCursor } from "../cursor.js";
-import { StorageRequestError } from "../errors.js";
+import { ConditionFailedError, StorageRequestError } from "../errors.js";
 import type {
   Clock,
   NewRecord,
@@ -21,6 +24,7 @@ import type {
   RecordPage,
   RecordStore,
   StoredRecord,
+  TransactionWrite,
   WriteCondition,
 } from "../ports.js";
 import {
@@ -28,6 +32,7 @@ import {
   validateNewRecord,
   validateQueryOptions,
   validateRecordKey,
+  validateTransaction,
 } from "../validation.js";
 import { mapAwsError } from "./errors.js";
 
@@ -148,6 +153,75 @@ export class DynamoRecordStore implements RecordStore {
   async put<T = unknown>(record: NewRecord<T>, condition?: WriteCondition): Promise<StoredRecord<T>> {
     const data = validateNewRecord(record);
     validateCondition(condition);
+    const update = this.#putUpdate(record, data, condition);
+    const result = await this.#send(`put record ${record.pk}/${record.sk}`, () =>
+      this.#client.send(new UpdateItemCommand({ ...update, ReturnValues: "ALL_NEW" })),
+    );
+    if (!result.Attributes) throw new StorageRequestError("UpdateItem returned no attributes");
+    return fromItem<T>(result.Attributes);
+  }
+
+  /**
+   * TransactWriteItems: a put is the same UpdateItem as `put` (so the version still counts), an
+   * `add` a SET of its label and an ADD of each count (attributes `c_<name>`).
+   */
+  async transact(writes: readonly TransactionWrite[]): Promise<void> {
+    const json = validateTransaction(writes);
+    const items: TransactWriteItem[] = writes.map((write, i) => {
+      if ("put" in write) return { Update: this.#putUpdate(write.put, json[i]!, write.condition) };
+      if ("delete" in write) {
+        const names: Record<string, string> = {};
+        const values: Record<string, AttributeValue> = {};
+        const conditionExpression = this.#condition(write.condition, names, values);
+        return {
+          Delete: {
+            TableName: this.#table,
+            Key: { pk: { S: write.delete.pk }, sk: { S: write.delete.sk } },
+            ConditionExpression: conditionExpression,
+            ExpressionAttributeNames: conditionExpression ? names : undefined,
+            ExpressionAttributeValues: conditionExpression ? values : undefined,
+          },
+        };
+      }
+      const names: Record<string, string> = { "#data": "data", "#version": "version" };
+      const values: Record<string, AttributeValue> = {
+        ":data": { S: json[i]! },
+        ":zero": { N: "0" },
+        ":one": { N: "1" },
+      };
+      const adds = Object.entries(write.counts).map(([name, n], j) => {
+        names[`#c${j}`] = `c_${name}`;
+        values[`:c${j}`] = { N: String(n) };
+        return `#c${j} :c${j}`;
+      });
+      return {
+        Update: {
+          TableName: this.#table,
+          Key: { pk: { S: write.add.pk }, sk: { S: write.add.sk } },
+          UpdateExpression: `SET #data = :data, #version = if_not_exists(#version, :zero) + :one${adds.length ? ` ADD ${adds.join(", ")}` : ""}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      };
+    });
+    const action = `transact ${writes.length} records`;
+    try {
+      await this.#client.send(new TransactWriteItemsCommand({ TransactItems: items }));
+    } catch (error) {
+      // A failed condition, or another transaction on the same items: the caller reads and retries.
+      const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+      if (
+        error instanceof Error &&
+        error.name === "TransactionCanceledException" &&
+        reasons.some((r) => r.Code === "ConditionalCheckFailed" || r.Code === "TransactionConflict")
+      ) {
+        throw new ConditionFailedError(`${action}: ${error.message}`, { cause: error });
+      }
+      throw mapAwsError(error, action);
+    }
+  }
+
+  #putUpdate(record: NewRecord, data: string, condition: WriteCondition | undefined): Update {
     const names: Record<string, string> = { "#data": "data", "#version": "version" };
     const values: Record<string, AttributeValue> = {
       ":data": { S: data },
@@ -178,21 +252,14 @@ export class DynamoRecordStore implements RecordStore {
       remove.push("#expiresAt");
     }
     const conditionExpression = this.#condition(condition, names, values);
-    const result = await this.#send(`put record ${record.pk}/${record.sk}`, () =>
-      this.#client.send(
-        new UpdateItemCommand({
-          TableName: this.#table,
-          Key: { pk: { S: record.pk }, sk: { S: record.sk } },
-          UpdateExpression: `SET ${set.join(", ")}${remove.length ? ` REMOVE ${remove.join(", ")}` : ""}`,
-          ConditionExpression: conditionExpression,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ReturnValues: "ALL_NEW",
-        }),
-      ),
-    );
-    if (!result.Attributes) throw new StorageRequestError("UpdateItem returned no attributes");
-    return fromItem<T>(result.Attributes);
+    return {
+      TableName: this.#table,
+      Key: { pk: { S: record.pk }, sk: { S: record.sk } },
+      UpdateExpression: `SET ${set.join(", ")}${remove.length ? ` REMOVE ${remove.join(", ")}` : ""}`,
+      ConditionExpression: conditionExpression,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    };
   }
 
   async delete(key: RecordKey, condition?: WriteCondition): Promise<void> {
@@ -313,6 +380,7 @@ function fromItem<T>(item: Record<string, AttributeValue>): StoredRecord<T> {
   const gsi2pk = item.gsi2pk?.S;
   const gsi2sk = item.gsi2sk?.S;
   const expiresAt = item.expiresAt?.N;
+  const counts = Object.entries(item).filter(([name, v]) => name.startsWith("c_") && v.N !== undefined);
   return {
     pk: item.pk?.S ?? "",
     sk: item.sk?.S ?? "",
@@ -323,5 +391,8 @@ function fromItem<T>(item: Record<string, AttributeValue>): StoredRecord<T> {
         ? { gsi1pk, gsi1sk, ...(gsi2pk !== undefined && gsi2sk !== undefined ? { gsi2pk, gsi2sk } : {}) }
         : undefined,
     expiresAt: expiresAt !== undefined ? Number(expiresAt) : undefined,
+    ...(counts.length
+      ? { counts: Object.fromEntries(counts.map(([name, v]) => [name.slice(2), Number(v.N)])) }
+      : {}),
   };
 }

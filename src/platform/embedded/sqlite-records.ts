@@ -9,6 +9,7 @@ import type {
   RecordPage,
   RecordStore,
   StoredRecord,
+  TransactionWrite,
   WriteCondition,
 } from "../ports.js";
 import {
@@ -16,6 +17,7 @@ import {
   validateNewRecord,
   validateQueryOptions,
   validateRecordKey,
+  validateTransaction,
 } from "../validation.js";
 import { prefixUpperBound, type SqliteDatabase, sqlite } from "./sqlite.js";
 
@@ -29,6 +31,7 @@ interface RecordRow {
   gsi2pk: string | null;
   gsi2sk: string | null;
   expires_at: number | null;
+  counts: string | null;
 }
 
 export function migrateRecords(db: SqliteDatabase): void {
@@ -52,6 +55,8 @@ export function migrateRecords(db: SqliteDatabase): void {
   if (!columns.some((c) => c.name === "gsi2pk")) {
     db.exec("ALTER TABLE records ADD COLUMN gsi2pk TEXT; ALTER TABLE records ADD COLUMN gsi2sk TEXT;");
   }
+  // Counters (transact's `add`) came later still.
+  if (!columns.some((c) => c.name === "counts")) db.exec("ALTER TABLE records ADD COLUMN counts TEXT;");
   db.exec(
     "CREATE INDEX IF NOT EXISTS records_gsi2 ON records (gsi2pk, gsi2sk, pk, sk) WHERE gsi2pk IS NOT NULL;",
   );
@@ -67,6 +72,7 @@ export class SqliteRecordStore implements RecordStore {
   // Built once: better-sqlite3 transaction wrappers are not free to create per call.
   readonly #putTx;
   readonly #deleteTx;
+  readonly #transactTx;
   readonly #queries = new Map<string, Database.Statement<unknown[], RecordRow>>();
 
   constructor(db: SqliteDatabase, clock: Clock) {
@@ -75,13 +81,13 @@ export class SqliteRecordStore implements RecordStore {
     migrateRecords(db);
     this.#select = db.prepare<[string, string], RecordRow>("SELECT * FROM records WHERE pk = ? AND sk = ?");
     this.#upsert = db.prepare<[RecordRow]>(`
-      INSERT INTO records (pk, sk, data, version, gsi1pk, gsi1sk, gsi2pk, gsi2sk, expires_at)
-      VALUES (@pk, @sk, @data, @version, @gsi1pk, @gsi1sk, @gsi2pk, @gsi2sk, @expires_at)
+      INSERT INTO records (pk, sk, data, version, gsi1pk, gsi1sk, gsi2pk, gsi2sk, expires_at, counts)
+      VALUES (@pk, @sk, @data, @version, @gsi1pk, @gsi1sk, @gsi2pk, @gsi2sk, @expires_at, @counts)
       ON CONFLICT (pk, sk) DO UPDATE SET data = excluded.data, version = excluded.version,
         gsi1pk = excluded.gsi1pk, gsi1sk = excluded.gsi1sk, gsi2pk = excluded.gsi2pk,
-        gsi2sk = excluded.gsi2sk, expires_at = excluded.expires_at`);
+        gsi2sk = excluded.gsi2sk, expires_at = excluded.expires_at, counts = excluded.counts`);
     this.#delete = db.prepare<[string, string]>("DELETE FROM records WHERE pk = ? AND sk = ?");
-    this.#putTx = db.transaction((record: NewRecord, condition: WriteCondition | undefined, data: string) => {
+    const putOne = (record: NewRecord, condition: WriteCondition | undefined, data: string) => {
       const existing = this.#select.get(record.pk, record.sk);
       this.#check(existing, condition, record);
       const next: RecordRow = {
@@ -95,13 +101,40 @@ export class SqliteRecordStore implements RecordStore {
         gsi2pk: record.index?.gsi2pk ?? null,
         gsi2sk: record.index?.gsi2sk ?? null,
         expires_at: record.expiresAt ?? null,
+        counts: null,
       };
       this.#upsert.run(next);
       return next;
-    });
-    this.#deleteTx = db.transaction((key: RecordKey, condition: WriteCondition | undefined) => {
+    };
+    const deleteOne = (key: RecordKey, condition: WriteCondition | undefined) => {
       if (condition) this.#check(this.#select.get(key.pk, key.sk), condition, key);
       this.#delete.run(key.pk, key.sk);
+    };
+    this.#putTx = db.transaction(putOne);
+    this.#deleteTx = db.transaction(deleteOne);
+    this.#transactTx = db.transaction((writes: readonly TransactionWrite[], json: (string | undefined)[]) => {
+      writes.forEach((write, i) => {
+        if ("put" in write) putOne(write.put, write.condition, json[i]!);
+        else if ("delete" in write) deleteOne(write.delete, write.condition);
+        else {
+          const existing = this.#select.get(write.add.pk, write.add.sk);
+          const live = existing !== undefined && !this.#expired(existing);
+          const counts: Record<string, number> = live && existing.counts ? JSON.parse(existing.counts) : {};
+          for (const [name, n] of Object.entries(write.counts)) counts[name] = (counts[name] ?? 0) + n;
+          this.#upsert.run({
+            pk: write.add.pk,
+            sk: write.add.sk,
+            data: json[i]!,
+            version: (existing?.version ?? 0) + 1,
+            gsi1pk: null,
+            gsi1sk: null,
+            gsi2pk: null,
+            gsi2sk: null,
+            expires_at: null,
+            counts: JSON.stringify(counts),
+          });
+        }
+      });
     });
   }
 
@@ -123,6 +156,11 @@ export class SqliteRecordStore implements RecordStore {
     validateRecordKey(key);
     validateCondition(condition);
     sqlite("delete record", () => this.#deleteTx.immediate(key, condition));
+  }
+
+  async transact(writes: readonly TransactionWrite[]): Promise<void> {
+    const json = validateTransaction(writes);
+    sqlite("transact records", () => this.#transactTx.immediate(writes, json));
   }
 
   async query<T = unknown>(partition: string, options: QueryOptions = {}): Promise<RecordPage<T>> {
@@ -232,5 +270,6 @@ function toRecord<T>(row: RecordRow): StoredRecord<T> {
           }
         : undefined,
     expiresAt: row.expires_at ?? undefined,
+    ...(row.counts !== null ? { counts: JSON.parse(row.counts) as Record<string, number> } : {}),
   };
 }

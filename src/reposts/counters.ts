@@ -1,0 +1,213 @@
+/**
+ * The compliance report's counters, kept with the notices so that a report reads
+ * O(documents + sites) counters instead of every notice.
+ *
+ * Each notice contributes a 0/1 to each figure (`contribution`); every write of a notice adds the
+ * difference between its old and new contribution to the counters, in the same transaction as the
+ * write itself, which is conditioned on the notice's version (absence for a new one). So a
+ * redelivered change — a second delivery of the same message, a tick run twice — either finds the
+ * notice already changed and changes nothing, or loses the condition and reads again: it counts
+ * once. The counters always equal the sum of the stored notices' contributions, which is what the
+ * rebuild (rebuild.ts) recomputes and the property test compares.
+ *
+ *   pk REPOST_COUNTS#<documentId>   sk TOTAL#<shard>            a document's totals, in DUE_SHARDS
+ *                                                               shards so fan-out spreads its writes
+ *   pk REPOST_COUNTS#<documentId>   sk REGION#<region>#<level>  per document × region × level
+ *   pk SITE_COUNTS#<month>#<shard>  sk <siteId>                 per site, for documents published in
+ *                                                               that China month (YYYY-MM), or "all"
+ *   pk REPOST_OVERDUE#<documentId>  sk <region>#<siteId>        the overdue list (OverdueItem), while
+ *                                                               the notice is overdue
+ *
+ * Overdue counts what the tick has escalated (`overdueAt`) and is still not reposted: an
+ * acknowledgement clears it, a failed verification of that page brings it back.
+ */
+import { createHash } from "node:crypto";
+import type { RecordKey, TransactionWrite } from "../platform/ports.js";
+import { chinaDate, type NoticeStatus, noticeStatus, type RepostNotice, type SiteLevel } from "./model.js";
+
+export const FIGURES = [
+  "notices",
+  "delivered",
+  "acknowledged",
+  "verified",
+  "verification_failed",
+  "overdue",
+  "failed",
+] as const;
+export type Figure = (typeof FIGURES)[number];
+export type Totals = Record<Figure, number>;
+
+export const COUNTER_SHARDS = 8;
+export const ALL_MONTHS = "all";
+
+export function emptyTotals(): Totals {
+  return {
+    notices: 0,
+    delivered: 0,
+    acknowledged: 0,
+    verified: 0,
+    verification_failed: 0,
+    overdue: 0,
+    failed: 0,
+  };
+}
+
+/** Whether the tick escalated the notice and it is still not reposted. */
+export function isCountedOverdue(n: RepostNotice): boolean {
+  return n.overdueAt !== null && (!n.ack || n.verification?.state === "failed");
+}
+
+/** What one notice adds to each figure. */
+export function contribution(n: RepostNotice): Totals {
+  return {
+    notices: 1,
+    // A site that acknowledged evidently received the notice, whatever the delivery record says.
+    delivered: n.delivery.state === "delivered" || n.ack ? 1 : 0,
+    acknowledged: n.ack ? 1 : 0,
+    verified: n.verification?.state === "verified" ? 1 : 0,
+    verification_failed: n.verification?.state === "failed" ? 1 : 0,
+    overdue: isCountedOverdue(n) ? 1 : 0,
+    failed: n.delivery.state === "failed" && !n.ack ? 1 : 0,
+  };
+}
+
+export function addTotals(into: Totals, from: { readonly [F in Figure]?: number }, sign = 1): Totals {
+  for (const f of FIGURES) into[f] += sign * (from[f] ?? 0);
+  return into;
+}
+
+function shardOf(id: string): number {
+  return createHash("sha256").update(id).digest()[0]! % COUNTER_SHARDS;
+}
+
+/** The China month (YYYY-MM) of the document's publication, which site counters are filed by. */
+export function counterMonth(n: RepostNotice): string {
+  return chinaDate(n.document.publishedAt ?? n.createdAt).slice(0, 7);
+}
+
+export function documentCountsPartition(documentId: string): string {
+  return `REPOST_COUNTS#${documentId}`;
+}
+
+export function siteCountsPartition(month: string, shard: number): string {
+  return `SITE_COUNTS#${month}#${shard}`;
+}
+
+export function overduePartition(documentId: string): string {
+  return `REPOST_OVERDUE#${documentId}`;
+}
+
+export interface SiteLabel {
+  readonly siteId: string;
+  readonly name: string;
+  readonly region: string;
+  readonly level: SiteLevel;
+}
+
+export interface RegionLabel {
+  readonly region: string;
+  readonly level: SiteLevel;
+}
+
+/** One overdue notice as the report lists it. */
+export interface OverdueItem {
+  readonly noticeId: string;
+  readonly documentId: string;
+  readonly title: string;
+  readonly docNumber: string | null;
+  readonly siteId: string;
+  readonly siteName: string;
+  readonly region: string;
+  readonly level: SiteLevel;
+  readonly deadline: string;
+  readonly status: NoticeStatus;
+  readonly reason: string | null;
+}
+
+export function overdueItem(n: RepostNotice): OverdueItem {
+  return {
+    noticeId: n.id,
+    documentId: n.documentId,
+    title: n.document.title,
+    docNumber: n.document.docNumber,
+    siteId: n.siteId,
+    siteName: n.site.name,
+    region: n.site.region,
+    level: n.site.level,
+    deadline: n.deadline,
+    status: noticeStatus(n),
+    reason: n.verification?.reason ?? n.delivery.lastError,
+  };
+}
+
+function overdueKey(n: RepostNotice): RecordKey {
+  return { pk: overduePartition(n.documentId), sk: `${n.site.region}#${n.siteId}` };
+}
+
+/** The counter records a notice counts in: keys and labels. */
+export function counterTargets(n: RepostNotice): { key: RecordKey; data: unknown }[] {
+  const site: SiteLabel = { siteId: n.siteId, name: n.site.name, region: n.site.region, level: n.site.level };
+  const siteShard = shardOf(n.siteId);
+  return [
+    {
+      key: { pk: documentCountsPartition(n.documentId), sk: `TOTAL#${shardOf(n.id)}` },
+      data: { documentId: n.documentId },
+    },
+    {
+      key: { pk: documentCountsPartition(n.documentId), sk: `REGION#${n.site.region}#${n.site.level}` },
+      data: { region: n.site.region, level: n.site.level } satisfies RegionLabel,
+    },
+    { key: { pk: siteCountsPartition(counterMonth(n), siteShard), sk: n.siteId }, data: site },
+    { key: { pk: siteCountsPartition(ALL_MONTHS, siteShard), sk: n.siteId }, data: site },
+  ];
+}
+
+/**
+ * The counter and overdue-list writes that go with changing a notice from `before` (undefined:
+ * a new notice) to `after`. Empty when nothing the report shows changes.
+ */
+export function counterWrites(before: RepostNotice | undefined, after: RepostNotice): TransactionWrite[] {
+  const writes: TransactionWrite[] = [];
+  const was = before ? contribution(before) : emptyTotals();
+  const now = contribution(after);
+  const sameTargets =
+    before !== undefined && JSON.stringify(counterTargets(before)) === JSON.stringify(counterTargets(after));
+  if (sameTargets) {
+    const delta = addTotals({ ...now }, was, -1);
+    const counts = Object.fromEntries(FIGURES.filter((f) => delta[f] !== 0).map((f) => [f, delta[f]]));
+    if (Object.keys(counts).length > 0) {
+      for (const t of counterTargets(after)) writes.push({ add: { ...t.key, data: t.data }, counts });
+    }
+  } else {
+    // The notice moved between counters (a snapshot changed): out of the old ones, into the new.
+    const out = new Map<string, TransactionWrite>();
+    if (before) {
+      const counts = Object.fromEntries(FIGURES.filter((f) => was[f] !== 0).map((f) => [f, -was[f]]));
+      for (const t of counterTargets(before))
+        out.set(`${t.key.pk}\n${t.key.sk}`, { add: { ...t.key, data: t.data }, counts });
+    }
+    for (const t of counterTargets(after)) {
+      const id = `${t.key.pk}\n${t.key.sk}`;
+      const prior = out.get(id);
+      const counts: Record<string, number> = {};
+      for (const f of FIGURES) {
+        const n = now[f] + (prior && "add" in prior ? (prior.counts[f] ?? 0) : 0);
+        if (n !== 0) counts[f] = n;
+      }
+      out.set(id, { add: { ...t.key, data: t.data }, counts });
+    }
+    for (const w of out.values()) if ("add" in w && Object.keys(w.counts).length > 0) writes.push(w);
+  }
+  const wasOverdue = before !== undefined && isCountedOverdue(before);
+  const isOverdueNow = isCountedOverdue(after);
+  if (wasOverdue && (!isOverdueNow || overdueKey(before).sk !== overdueKey(after).sk)) {
+    writes.push({ delete: overdueKey(before) });
+  }
+  if (
+    isOverdueNow &&
+    (!wasOverdue || JSON.stringify(overdueItem(before)) !== JSON.stringify(overdueItem(after)))
+  ) {
+    writes.push({ put: { ...overdueKey(after), data: overdueItem(after) } });
+  }
+  return writes;
+}

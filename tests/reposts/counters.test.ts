@@ -1,0 +1,247 @@
+import Database from "better-sqlite3";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { SqliteRecordStore } from "../../src/platform/embedded/sqlite-records.js";
+import { ManualClock } from "../../src/platform/manual-clock.js";
+import type { StoredRecord } from "../../src/platform/ports.js";
+import { buildComplianceReport } from "../../src/reposts/compliance.js";
+import { addTotals, contribution, emptyTotals } from "../../src/reposts/counters.js";
+import type { RepostNotice, SiteLevel } from "../../src/reposts/model.js";
+import { rebuildReposts } from "../../src/reposts/rebuild.js";
+import {
+  createNotice,
+  noticeKeys,
+  noticePartition,
+  type RepostDocument,
+  repostDocumentKeys,
+  updateNotice,
+} from "../../src/reposts/records.js";
+import { createWorkingDayCalendar } from "../../src/reposts/working-days.js";
+
+const calendar = createWorkingDayCalendar();
+const START = Date.parse("2026-03-02T02:00:00Z");
+const SITES: { id: string; region: string; level: SiteLevel }[] = [
+  { id: "jinjiang", region: "510104", level: "county" },
+  { id: "qingyang", region: "510105", level: "county" },
+  { id: "mianyang", region: "510700", level: "city" },
+  { id: "jiaoyu", region: "510000", level: "province_dept" },
+];
+const DOCUMENTS = [
+  { id: "docMarch", publishedAt: "2026-03-02T02:00:00.000Z", deadline: "2026-03-09" },
+  { id: "docMarchLate", publishedAt: "2026-03-31T17:00:00.000Z", deadline: "2026-04-08" },
+];
+
+function freshStore() {
+  const clock = new ManualClock(START);
+  const records = new SqliteRecordStore(new Database(":memory:"), clock);
+  return { records, clock };
+}
+
+function newNotice(doc: (typeof DOCUMENTS)[number], site: (typeof SITES)[number]): RepostNotice {
+  return {
+    id: `${doc.id}.${site.id}`,
+    documentId: doc.id,
+    siteId: site.id,
+    editionId: "ed1",
+    createdAt: doc.publishedAt,
+    site: { name: `${site.id} 网站`, region: site.region, level: site.level },
+    document: { title: "关于做好春耕工作的通知", docNumber: null, publishedAt: doc.publishedAt },
+    deadline: doc.deadline,
+    deadlineProvisional: false,
+    delivery: {
+      state: "pending",
+      attempts: 0,
+      nextAttemptAt: doc.publishedAt,
+      deliveredAt: null,
+      failedAt: null,
+      lastStatus: null,
+      lastError: null,
+      lease: null,
+    },
+    ack: null,
+    verification: null,
+    reminderSentAt: null,
+    overdueAt: null,
+  };
+}
+
+/**
+ * The state changes the pipeline makes, each guarded as its service guards it (a change that
+ * already happened returns undefined), so a redelivered message finds nothing left to do.
+ */
+const AT = "2026-03-10T02:00:00.000Z";
+const CHANGES: Record<string, (n: RepostNotice) => RepostNotice | undefined> = {
+  delivered: (n) =>
+    n.delivery.state === "delivered" || n.delivery.state === "failed"
+      ? undefined
+      : {
+          ...n,
+          delivery: { ...n.delivery, state: "delivered", deliveredAt: AT, attempts: n.delivery.attempts + 1 },
+        },
+  retrying: (n) =>
+    n.delivery.state === "pending"
+      ? {
+          ...n,
+          delivery: {
+            ...n.delivery,
+            state: "retrying",
+            attempts: n.delivery.attempts + 1,
+            nextAttemptAt: AT,
+          },
+        }
+      : undefined,
+  deliveryFailed: (n) =>
+    n.delivery.state === "pending" || n.delivery.state === "retrying"
+      ? { ...n, delivery: { ...n.delivery, state: "failed", failedAt: AT, lastError: "HTTP 410" } }
+      : undefined,
+  acknowledged: (n) =>
+    n.ack
+      ? undefined
+      : {
+          ...n,
+          ack: { url: "https://example.gov.cn/a.html", at: AT },
+          verification: { state: "pending", reason: null, checkedAt: null, checks: 0, nextCheckAt: AT },
+        },
+  verified: (n) =>
+    n.ack && n.verification?.state !== "verified"
+      ? {
+          ...n,
+          verification: {
+            ...n.verification!,
+            state: "verified",
+            reason: null,
+            checkedAt: AT,
+            nextCheckAt: null,
+          },
+        }
+      : undefined,
+  verificationFailed: (n) =>
+    n.ack && n.verification?.state === "pending"
+      ? {
+          ...n,
+          verification: { ...n.verification, state: "failed", reason: "标题不符", checkedAt: AT, checks: 1 },
+        }
+      : undefined,
+  overdue: (n) =>
+    n.overdueAt || (n.ack && n.verification?.state !== "failed") ? undefined : { ...n, overdueAt: AT },
+  overdueUndone: (n) => (n.overdueAt === AT ? { ...n, overdueAt: null } : undefined),
+};
+
+const event = fc.record({
+  notice: fc.nat({ max: DOCUMENTS.length * SITES.length - 1 }),
+  change: fc.constantFrom(...Object.keys(CHANGES)),
+  /** How many times the message arrives (redeliveries), each from the copy read before the first. */
+  deliveries: fc.integer({ min: 1, max: 3 }),
+  /** Whether the copies are handled at once (concurrent consumers) or one after another. */
+  concurrent: fc.boolean(),
+  /** Whether it works from the copy read before the notice's previous event (a slow consumer). */
+  stale: fc.boolean(),
+});
+
+async function countersOf(records: SqliteRecordStore) {
+  const report = await buildComplianceReport({ records, clock: new ManualClock(START) }, {}, { limit: 200 });
+  return { totals: report.totals, sites: report.sites, documents: report.documents, overdue: report.overdue };
+}
+
+describe("repost counters", () => {
+  it("equal what the rebuild recomputes from the notices, whatever the events and however often each is redelivered", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(event, { maxLength: 40 }), async (events) => {
+        // Prepare: two documents (one published late on 31 March, China time: April) to four sites
+        const { records, clock } = freshStore();
+        const platform = { records, clock };
+        for (const doc of DOCUMENTS) {
+          const entry: RepostDocument = {
+            documentId: doc.id,
+            editionId: "ed1",
+            title: "关于做好春耕工作的通知",
+            docNumber: null,
+            publishedAt: doc.publishedAt,
+            deadline: doc.deadline,
+            deadlineProvisional: false,
+          };
+          await records.put({ ...repostDocumentKeys(doc.id), data: entry });
+          for (const site of SITES) {
+            await createNotice(platform, newNotice(doc, site));
+            // A redelivered fan-out page finds the notice there and counts nothing.
+            await expect(createNotice(platform, newNotice(doc, site))).rejects.toThrow();
+          }
+        }
+
+        // Act
+        const previous = new Map<string, StoredRecord<RepostNotice>>();
+        for (const e of events) {
+          const doc = DOCUMENTS[Math.floor(e.notice / SITES.length)]!;
+          const site = SITES[e.notice % SITES.length]!;
+          const key = noticeKeys(doc.id, site.id);
+          const fresh = (await records.get<RepostNotice>(key)) as StoredRecord<RepostNotice>;
+          const read = (e.stale && previous.get(fresh.sk + fresh.pk)) || fresh;
+          previous.set(fresh.sk + fresh.pk, fresh);
+          const apply = () => updateNotice(platform, key, CHANGES[e.change]!, read);
+          const copies = Array.from({ length: e.deliveries }, () => apply);
+          if (e.concurrent) await Promise.all(copies.map((f) => f()));
+          else for (const f of copies) await f();
+        }
+        const incremental = await countersOf(records);
+        const rebuilt = await rebuildReposts(platform, calendar);
+
+        // Assess: the rebuild finds nothing to correct, and the totals are the notices' sum
+        expect(rebuilt).toMatchObject({ notices: DOCUMENTS.length * SITES.length, counters: 0, overdue: 0 });
+        expect(await countersOf(records)).toEqual(incremental);
+        const sum = emptyTotals();
+        for (const doc of DOCUMENTS) {
+          for (const { data } of (await records.query<RepostNotice>(noticePartition(doc.id))).items) {
+            addTotals(sum, contribution(data));
+          }
+        }
+        expect(incremental.totals).toEqual(sum);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("puts counters that were lost or never written back from the notices", async () => {
+    // Prepare: notices whose counters are gone (as after an upgrade from before the counters)
+    const { records, clock } = freshStore();
+    const platform = { records, clock };
+    const doc = DOCUMENTS[0]!;
+    await records.put({
+      ...repostDocumentKeys(doc.id),
+      data: {
+        documentId: doc.id,
+        editionId: "ed1",
+        title: "关于做好春耕工作的通知",
+        docNumber: null,
+        publishedAt: doc.publishedAt,
+        deadline: doc.deadline,
+        deadlineProvisional: false,
+      } satisfies RepostDocument,
+    });
+    for (const site of SITES) {
+      await createNotice(platform, newNotice(doc, site));
+      await updateNotice(platform, noticeKeys(doc.id, site.id), CHANGES.delivered!);
+    }
+    await updateNotice(platform, noticeKeys(doc.id, SITES[0]!.id), CHANGES.overdue!);
+    const before = await countersOf(records);
+    const wiped = freshStore();
+    for (const { data, index, ...key } of (await records.query<RepostNotice>(noticePartition(doc.id)))
+      .items) {
+      const { publishedAt: _old, ...document } = data.document;
+      await wiped.records.put({ pk: key.pk, sk: key.sk, data: { ...data, document }, index });
+    }
+    await wiped.records.put({
+      ...repostDocumentKeys(doc.id),
+      data: (await records.get(repostDocumentKeys(doc.id)))!.data,
+    });
+
+    // Act
+    const empty = await countersOf(wiped.records);
+    const result = await rebuildReposts({ records: wiped.records, clock: wiped.clock }, calendar);
+
+    // Assess
+    expect(empty.totals.notices).toBe(0);
+    expect(result).toMatchObject({ documents: 1, notices: 4, rewritten: 4, overdue: 1 });
+    expect(await countersOf(wiped.records)).toEqual(before);
+    expect(before.totals).toMatchObject({ notices: 4, delivered: 4, overdue: 1 });
+  });
+});
