@@ -329,6 +329,28 @@ describe("brackets and numbers of vertical setting (the Traditional vertical pag
     expect(inkIn(r, cells[1]!.slot)).toEqual({ w: 18, h: 14 });
   });
 
+  it("turns a double angle bracket set turned (︽: two arcs nested) back, and leaves 二 as it is", () => {
+    // Prepare: a column of cells 40 px apart: frame glyphs, a ︽ in the third cell (two chevrons
+    // pointing up, one nested under the other, 24 px wide and 14 high), 二 in the fifth.
+    const chevron = (x: number, top: number): [number, number, number, number][] =>
+      Array.from({ length: 12 }, (_, i) => {
+        const y = top + Math.round((6 * Math.abs(i - 5.5)) / 5.5);
+        return [x + i * 2, y, x + i * 2 + 2, y + 3] as [number, number, number, number];
+      });
+    const boxes = [0, 1, 3, 5, 6].flatMap((row) => glyph(20, 20 + row * 40, 30, 0.5));
+    boxes.push(...chevron(23, 20 + 2 * 40 + 8), ...chevron(23, 20 + 2 * 40 + 14));
+    boxes.push([26, 20 + 4 * 40 + 8, 44, 20 + 4 * 40 + 11], [22, 20 + 4 * 40 + 22, 48, 20 + 4 * 40 + 25]);
+    // Act
+    const r = relayColumns(paper(80, 300, boxes), 30);
+    // Assess: seven cells; the bracket is upright again (《: taller than wide), 二 stays flat.
+    const cells = r.lines[0]!.cells;
+    expect(cells).toHaveLength(7);
+    const bracket = inkIn(r, cells[2]!.slot);
+    expect(bracket.h).toBeGreaterThan(bracket.w);
+    const two = inkIn(r, cells[4]!.slot);
+    expect(two.w).toBeGreaterThan(two.h);
+  });
+
   it("keeps a turned bracket (︵) and the 一 after it as two cells: （一） is not 一 with a split stroke", () => {
     // Prepare: a column of cells 40 px apart; the third holds ︵ at its foot, the fourth 一 near
     // its top, so close together that the two would fit in one cell.
