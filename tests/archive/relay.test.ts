@@ -131,24 +131,9 @@ describe("marks of vertical setting in the relaid line", () => {
     // Assess: the arch's cell is upright again (taller than wide); the bar stays wide.
     const cells = r.lines[0]!.cells;
     expect(cells).toHaveLength(3);
-    const inkBox = (slot: { x0: number; y0: number; x1: number; y1: number }) => {
-      let x0 = slot.x1;
-      let x1 = slot.x0;
-      let y0 = slot.y1;
-      let y1 = slot.y0;
-      for (let y = slot.y0; y < slot.y1; y++)
-        for (let x = slot.x0; x < slot.x1; x++)
-          if (r.image.pixels[y * r.image.width + x]! < 128) {
-            x0 = Math.min(x0, x);
-            x1 = Math.max(x1, x + 1);
-            y0 = Math.min(y0, y);
-            y1 = Math.max(y1, y + 1);
-          }
-      return { w: x1 - x0, h: y1 - y0 };
-    };
-    const turnedArch = inkBox(cells[1]!.slot);
+    const turnedArch = inkIn(r, cells[1]!.slot);
     expect(turnedArch.h).toBeGreaterThan(turnedArch.w);
-    const stroke = inkBox(cells[2]!.slot);
+    const stroke = inkIn(r, cells[2]!.slot);
     expect(stroke.w).toBeGreaterThan(stroke.h * 3);
   });
 
@@ -170,23 +155,8 @@ describe("marks of vertical setting in the relaid line", () => {
     // row is long... its bounding box swaps width and height); the comma keeps its shape.
     const cells = r.lines[0]!.cells;
     expect(cells).toHaveLength(3);
-    const box = (slot: { x0: number; y0: number; x1: number; y1: number }) => {
-      let x0 = slot.x1;
-      let x1 = slot.x0;
-      let y0 = slot.y1;
-      let y1 = slot.y0;
-      for (let y = slot.y0; y < slot.y1; y++)
-        for (let x = slot.x0; x < slot.x1; x++)
-          if (r.image.pixels[y * r.image.width + x]! < 128) {
-            x0 = Math.min(x0, x);
-            x1 = Math.max(x1, x + 1);
-            y0 = Math.min(y0, y);
-            y1 = Math.max(y1, y + 1);
-          }
-      return { w: x1 - x0, h: y1 - y0 };
-    };
-    expect(box(cells[1]!.slot)).toEqual({ w: 14, h: 18 });
-    expect(box(cells[2]!.slot)).toEqual({ w: 6, h: 9 });
+    expect(inkIn(r, cells[1]!.slot)).toEqual({ w: 14, h: 18 });
+    expect(inkIn(r, cells[2]!.slot)).toEqual({ w: 6, h: 9 });
   });
 
   it("scales two digits set small across one cell (縱中橫) up to the size of text", () => {
