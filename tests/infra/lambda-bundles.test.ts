@@ -298,7 +298,8 @@ const png = Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk
     // 1.37 MB, archive 1.20 MB) with a little headroom, so they cannot grow unnoticed. The api function keeps the
     // .docx reader and the PDF engine (lazy chunks) for the console's uploads and previews, and
     // carries the log and verification routes (issue 14; the CMS parsing is a lazy chunk too); the
-    // publisher carries the signing (KMS client, CMS/X.509 schemas, @signpdf).
+    // publisher carries the signing (KMS client, CMS/X.509 schemas, @signpdf). The api function
+    // also serves issue 16's submitters routes (register imports read CSV with csv-parse): +40 KB.
     const budgets: Record<Service, number> = {
       "gazette-api": 2_520_000,
       "gazette-api-documents": 1_130_000,
