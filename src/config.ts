@@ -81,6 +81,8 @@ export interface Config {
   readonly signing: {
     readonly kmsKeyId?: string | undefined;
     readonly certificatePem?: string | undefined;
+    /** GAZETTE_TSA_URL: an RFC 3161 timestamp authority; PDF signatures become PAdES B-T. */
+    readonly timestampUrl?: string | undefined;
   };
   readonly aws: {
     readonly region?: string | undefined;
@@ -180,6 +182,19 @@ function searchSettings(env: Env): Config["search"] {
   return { engine, opensearchUrl };
 }
 
+function timestampUrl(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`GAZETTE_TSA_URL must be an http(s) URL, got "${value}"`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    throw new ConfigError(`GAZETTE_TSA_URL must be an http(s) URL, got "${value}"`);
+  return url.href;
+}
+
 function certificatePem(value: string | undefined): string | undefined {
   if (!value) return undefined;
   const pem = value.includes("-----BEGIN CERTIFICATE-----") ? value : readTextFile(value);
@@ -263,6 +278,7 @@ export function loadConfig(env: Env = process.env): Config {
     signing: {
       kmsKeyId: env.GAZETTE_SIGNING_KMS_KEY || undefined,
       certificatePem: certificatePem(env.GAZETTE_SIGNING_CERTIFICATE),
+      timestampUrl: timestampUrl(env.GAZETTE_TSA_URL),
     },
     reposts: {
       allowPrivateTargets: mode === "embedded" && env.GAZETTE_ALLOW_PRIVATE_TARGETS !== "false",

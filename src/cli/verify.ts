@@ -96,6 +96,10 @@ export function verifyOffline(options: {
       `signature: valid, by ${signature.signer?.subject} (certificate sha256 ${signature.signer?.fingerprint})`,
     );
     if (signature.signingTime) lines.push(`signed at: ${signature.signingTime}`);
+    if (signature.timestamp)
+      lines.push(
+        `timestamped at: ${signature.timestamp.time} by ${signature.timestamp.authority} (RFC 3161)`,
+      );
     if (signature.reason) lines.push(`reason: ${signature.reason}`);
   } else if (!options.report) {
     throw new VerificationFailed(

@@ -23,6 +23,7 @@ import type { SearchIndex } from "../search/ports.js";
 import type { SigningKey } from "../signing/key.js";
 import { loadOrCreateLocalKey } from "../signing/local-key.js";
 import { createSealer } from "../signing/seal.js";
+import { timestampAuthority } from "../signing/timestamp.js";
 import { DocumentStatuses } from "../status/service.js";
 
 /** Everything the handlers need, wired once per process (per Lambda container). */
@@ -101,6 +102,9 @@ export function createContainer(
           subject: config.gazette,
           baseUrl: config.baseUrl,
           certificatePem: config.signing.certificatePem,
+          timestamp: config.signing.timestampUrl
+            ? timestampAuthority({ url: config.signing.timestampUrl })
+            : undefined,
           now: () => platform.clock.now(),
         })
       : undefined;

@@ -31,6 +31,7 @@ import {
   signedPart,
   signInPlace,
 } from "./pades.js";
+import { TIMESTAMP_ROOM, type TimestampAuthority } from "./timestamp.js";
 
 export interface SealerOptions {
   readonly key: SigningKey;
@@ -41,6 +42,8 @@ export interface SealerOptions {
   /** An operator-provided certificate for the key, with its chain (PEM); default self-issued. */
   readonly certificatePem?: string | undefined;
   readonly now: () => Date;
+  /** PAdES B-T: a timestamp authority (timestamp.ts) stamps every PDF signature. Left out: B-B. */
+  readonly timestamp?: TimestampAuthority | undefined;
 }
 
 const encoder = new TextEncoder();
@@ -63,7 +66,7 @@ export function createSealer(options: SealerOptions): PublicationSealer {
       reason: `Official electronic edition ${edition.year} No. ${edition.issue} (cumulative ${edition.cumulative})`,
       location: options.baseUrl,
       contactInfo: `${options.baseUrl.replace(/\/$/, "")}/verify`,
-      contentsBytes: signatureRoom(chain),
+      contentsBytes: signatureRoom(chain, options.timestamp ? TIMESTAMP_ROOM : 0),
     };
   }
 
@@ -80,7 +83,7 @@ export function createSealer(options: SealerOptions): PublicationSealer {
       const theirs = signedPart(earlier);
       if (mine && theirs && sameBytes(mine, theirs)) return earlier;
     }
-    return signInPlace(prepared, options.key, chain);
+    return signInPlace(prepared, options.key, chain, { timestamp: options.timestamp });
   }
 
   const log = new TransparencyLog({

@@ -28,7 +28,7 @@ ${
 <dt>清单</dt><dd><a href="${e(r.published.manifest.url)}">${e(r.published.manifest.url)}</a>（<a href="${e(r.published.manifest.url)}.jws">签名</a>）</dd>`
     : ""
 }
-${r.signature ? `<dt>电子签名</dt><dd>${r.signature.present ? (r.signature.valid ? "有效" : "无效") : "无"}${r.signature.signer ? `，签名者 ${e(r.signature.signer.subject)}` : ""}${r.signature.signingTime ? `，签名时间 ${e(r.signature.signingTime)}` : ""}</dd>` : ""}
+${r.signature ? `<dt>电子签名</dt><dd>${r.signature.present ? (r.signature.valid ? "有效" : "无效") : "无"}${r.signature.signer ? `，签名者 ${e(r.signature.signer.subject)}` : ""}${r.signature.signingTime ? `，签名时间 ${e(r.signature.signingTime)}` : ""}${r.signature.timestamp ? `，时间戳 ${e(r.signature.timestamp.time)}（${e(r.signature.timestamp.authority)}）` : ""}</dd>` : ""}
 ${r.log ? `<dt>公开日志</dt><dd>第 ${r.log.index} 条，已包含于 ${r.log.size} 条的签名检查点（<a href="/api/log/proof/inclusion?index=${r.log.index}&amp;size=${r.log.size}">包含证明</a>）</dd>` : ""}
 </dl>
 <ul>${r.reasons.map((x) => `<li>${e(x)}</li>`).join("")}</ul>

@@ -4,13 +4,14 @@
  * checked over the signed attributes with the signer certificate's key, and that certificate
  * compared with the ones the verifier trusts (the gazette's keyring, or a certificate file).
  */
-import { ContentInfo, SignedData } from "@peculiar/asn1-cms";
+import { ContentInfo, SignedData, type SignerInfo } from "@peculiar/asn1-cms";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { type CertificateInfo, readCertificate } from "../signing/certificate.js";
 import { CMS_OIDS } from "../signing/cms.js";
 import { derSetOf } from "../signing/der.js";
 import { readEmbeddedSignature } from "../signing/embedded-signature.js";
 import { sha256, verifyWith } from "../signing/key.js";
+import { readTimestampToken } from "../signing/timestamp-token.js";
 
 export interface PdfSignatureReport {
   /** The file has a signature (a /ByteRange with a CMS). */
@@ -30,8 +31,33 @@ export interface PdfSignatureReport {
   readonly signingTime?: string | undefined;
   /** /Reason of the signature dictionary: which edition (and document) the signer said this is. */
   readonly reason?: string | undefined;
+  /**
+   * PAdES B-T: the RFC 3161 timestamp over the signature value, when the signature has one:
+   * when the authority saw it, who the authority is, and whether the token holds (its imprint is
+   * this signature value's and its signature verifies with the authority's certificate).
+   */
+  readonly timestamp?:
+    | { readonly time: string; readonly authority: string; readonly valid: boolean }
+    | undefined;
   /** Why it is not valid, when it is not. */
   readonly problem?: string | undefined;
+}
+
+/** The signature-time-stamp-token of a signer, read; undefined when it has none. */
+function timestampOf(signer: SignerInfo): PdfSignatureReport["timestamp"] {
+  const attribute = signer.unsignedAttrs?.find((a) => a.attrType === CMS_OIDS.signatureTimeStampToken);
+  const token = attribute?.attrValues[0];
+  if (!token) return undefined;
+  try {
+    const report = readTimestampToken(new Uint8Array(token), new Uint8Array(signer.signature.buffer));
+    return {
+      time: report.time,
+      authority: report.authority,
+      valid: report.imprintMatches && report.signatureValid,
+    };
+  } catch {
+    return { time: "", authority: "unknown", valid: false };
+  }
 }
 
 const latin1 = new TextDecoder("latin1");
@@ -49,7 +75,9 @@ function dictionaryFields(pdf: Uint8Array, contentsAt: number): { m?: string; re
   const text = latin1.decode(
     pdf.subarray(Math.max(0, contentsAt - 4096), Math.min(pdf.length, contentsAt + 65536)),
   );
-  const literal = (name: string) => new RegExp(`/${name}\\s*\\(((?:\\\\.|[^\\\\)])*)\\)`).exec(text)?.[1];
+  // A literal string: escapes, balanced parentheses (PDF allows them unescaped), other bytes.
+  const literal = (name: string) =>
+    new RegExp(`/${name}\\s*\\(((?:\\\\.|\\([^()]*\\)|[^\\\\()])*)\\)`).exec(text)?.[1];
   return { m: literal("M"), reason: literal("Reason")?.replace(/\\(.)/g, "$1") };
 }
 
@@ -117,11 +145,24 @@ export function checkPdfSignature(pdf: Uint8Array, trusted: readonly Certificate
         problem: "content was appended after signing",
       };
     }
+    const timestamp = timestampOf(signer);
+    if (timestamp && !timestamp.valid) {
+      return {
+        ...base,
+        valid: false,
+        trusted: isTrusted,
+        signer: signerView,
+        timestamp,
+        problem:
+          "the signature's timestamp does not hold (not over this signature, or not signed by its authority)",
+      };
+    }
     return {
       ...base,
       valid: true,
       trusted: isTrusted,
       signer: signerView,
+      ...(timestamp ? { timestamp } : {}),
       ...(isTrusted ? {} : { problem: "signed by a certificate this gazette does not use" }),
     };
   } catch (error) {

@@ -1,11 +1,11 @@
 import { Match } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
-import { logicalIdOf, resourcesOf, type SynthesisedGazette, synthGazette } from "../infra/helpers.js";
+import { logicalIdOf, resourcesOf, type SynthesisedGazette, sharedGazette } from "../infra/helpers.js";
 
 describe("archive on AWS (CDK)", () => {
   let gazette: SynthesisedGazette;
   beforeAll(() => {
-    gazette = synthGazette();
+    gazette = sharedGazette();
   }, 120_000);
 
   it("has an archive queue whose messages go to a dead-letter queue after five receives", () => {

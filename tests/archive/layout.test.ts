@@ -93,6 +93,45 @@ describe("layout analysis of a scanned page", () => {
     expect(first!.singleLine).toBe(false);
   });
 
+  it("keeps a title across the gutter whole when its ink over the gutter is slight", async () => {
+    // Prepare: a page of two columns (each three blocks of text deep, as tall as a page) under a
+    // centred title whose halves meet over the gutter at a small mark (a dot, the end of a
+    // hairline stroke): over the whole page's height so little ink is below the speckle floor,
+    // in the title's own line it is ink.
+    const c = analyseLayout(twoColumns, false).charSize;
+    const titleLeft = await block(["中华人民共和国"], false, 16);
+    const titleRight = await block(["个人所得税法实施条例"], false, 16);
+    const gutter = 100 + left.width + 40;
+    const dot = Math.round(c * 0.15);
+    const blank = Math.round(c * 0.5);
+    const below = 100 + titleLeft.height + c;
+    const deep = [0, 1, 2].flatMap((i) => [
+      { image: left, x: 100, y: below + i * left.height },
+      { image: right, x: 100 + left.width + 80, y: below + i * left.height },
+    ]);
+    const dotY = 100 + (titleLeft.height >> 1);
+    const page = composePage(
+      twoColumns.width,
+      below + 3 * left.height + 100,
+      [
+        { image: titleLeft, x: gutter - Math.floor(dot / 2) - blank - titleLeft.width + 10, y: 100 },
+        { image: titleRight, x: gutter + Math.ceil(dot / 2) + blank - 10, y: 100 },
+        ...deep,
+      ],
+      [{ x0: gutter - Math.floor(dot / 2), y0: dotY, x1: gutter + Math.ceil(dot / 2), y1: dotY + dot }],
+    );
+    // Act
+    const layout = analyseLayout(page, false);
+    // Assess: the title is one block, read first, then the left column, then the right.
+    expect(layout.blocks).toHaveLength(3);
+    const [title, first, second] = layout.blocks;
+    expect(title!.singleLine).toBe(true);
+    expect(title!.box.x0).toBeLessThan(gutter - blank - c);
+    expect(title!.box.x1).toBeGreaterThan(gutter + blank + c);
+    expect(first!.box.x1).toBeLessThanOrEqual(gutter);
+    expect(second!.box.x0).toBeGreaterThanOrEqual(gutter);
+  });
+
   it("reads a vertical page tier by tier from the top, and finds the rule between the tiers", () => {
     const layout = analyseLayout(tiers, true);
     expect(layout.rules).toHaveLength(1);

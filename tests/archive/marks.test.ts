@@ -90,3 +90,55 @@ describe("marks read where nothing is printed", () => {
     );
   });
 });
+
+describe("marks glued to a word read out of the blank before it", () => {
+  it("drops a quote glued to the front of a word whose box starts at the character after the full-width space", () => {
+    // Prepare: 第七条, a blank cell (the full-width space), 案件处理; the model read “案件 and boxed
+    // it from 案's ink on, running far past its two characters.
+    const image = line(["ink", "ink", "ink", "blank", "ink", "ink", "ink", "ink"]);
+    const read = page(image, [word("第七条", 0, 3), word("“案件", 4, 8, 60), word("处理", 6, 8)]);
+    // Act
+    const kept = dropPhantomMarks(read, image, C);
+    // Assess
+    expect(pageText(kept)).toBe("第七条案件处理");
+  });
+
+  it("drops a bracket glued to the back of a word followed by a blank", () => {
+    const image = line(["ink", "ink", "blank", "ink"]);
+    const read = page(image, [word("失蹤[", 0, 2, 40), word("人", 3, 4)]);
+    const kept = dropPhantomMarks(read, image, C);
+    expect(pageText(kept)).toBe("失蹤人");
+  });
+
+  it("keeps a printed opening mark after a blank, however the word is boxed", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 3 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 74 }),
+        fc.constantFrom("「", "“", "（", "["),
+        (blanks, characters, boxFromMark, confidence, mark) => {
+          // Prepare: 第1條, some blank cells, a printed mark in the right half of its cell, then
+          // characters; the word boxed from the mark's cell or from the first character on.
+          const cells: ("ink" | "half" | "blank")[] = [
+            "ink",
+            "ink",
+            ...Array<"blank">(blanks).fill("blank"),
+            "half",
+            ...Array<"ink">(characters).fill("ink"),
+          ];
+          const image = line(cells);
+          const markAt = 2 + blanks;
+          const text = `${mark}${"法".repeat(characters)}`;
+          const from = boxFromMark ? markAt : markAt + 1;
+          const read = page(image, [word("第1", 0, 2), word(text, from, cells.length, confidence)]);
+          // Act
+          const kept = dropPhantomMarks(read, image, C);
+          // Assess (lineText spaces a digit from a Latin-range quote; spacing is not the point)
+          expect(pageText(kept).replace(/\s/g, "")).toBe(`第1${text}`);
+        },
+      ),
+    );
+  });
+});

@@ -131,24 +131,9 @@ describe("marks of vertical setting in the relaid line", () => {
     // Assess: the arch's cell is upright again (taller than wide); the bar stays wide.
     const cells = r.lines[0]!.cells;
     expect(cells).toHaveLength(3);
-    const inkBox = (slot: { x0: number; y0: number; x1: number; y1: number }) => {
-      let x0 = slot.x1;
-      let x1 = slot.x0;
-      let y0 = slot.y1;
-      let y1 = slot.y0;
-      for (let y = slot.y0; y < slot.y1; y++)
-        for (let x = slot.x0; x < slot.x1; x++)
-          if (r.image.pixels[y * r.image.width + x]! < 128) {
-            x0 = Math.min(x0, x);
-            x1 = Math.max(x1, x + 1);
-            y0 = Math.min(y0, y);
-            y1 = Math.max(y1, y + 1);
-          }
-      return { w: x1 - x0, h: y1 - y0 };
-    };
-    const turnedArch = inkBox(cells[1]!.slot);
+    const turnedArch = inkIn(r, cells[1]!.slot);
     expect(turnedArch.h).toBeGreaterThan(turnedArch.w);
-    const stroke = inkBox(cells[2]!.slot);
+    const stroke = inkIn(r, cells[2]!.slot);
     expect(stroke.w).toBeGreaterThan(stroke.h * 3);
   });
 
@@ -170,23 +155,8 @@ describe("marks of vertical setting in the relaid line", () => {
     // row is long... its bounding box swaps width and height); the comma keeps its shape.
     const cells = r.lines[0]!.cells;
     expect(cells).toHaveLength(3);
-    const box = (slot: { x0: number; y0: number; x1: number; y1: number }) => {
-      let x0 = slot.x1;
-      let x1 = slot.x0;
-      let y0 = slot.y1;
-      let y1 = slot.y0;
-      for (let y = slot.y0; y < slot.y1; y++)
-        for (let x = slot.x0; x < slot.x1; x++)
-          if (r.image.pixels[y * r.image.width + x]! < 128) {
-            x0 = Math.min(x0, x);
-            x1 = Math.max(x1, x + 1);
-            y0 = Math.min(y0, y);
-            y1 = Math.max(y1, y + 1);
-          }
-      return { w: x1 - x0, h: y1 - y0 };
-    };
-    expect(box(cells[1]!.slot)).toEqual({ w: 14, h: 18 });
-    expect(box(cells[2]!.slot)).toEqual({ w: 6, h: 9 });
+    expect(inkIn(r, cells[1]!.slot)).toEqual({ w: 14, h: 18 });
+    expect(inkIn(r, cells[2]!.slot)).toEqual({ w: 6, h: 9 });
   });
 
   it("scales two digits set small across one cell (縱中橫) up to the size of text", () => {
@@ -327,6 +297,28 @@ describe("brackets and numbers of vertical setting (the Traditional vertical pag
     const cells = r.lines[0]!.cells;
     expect(cells).toHaveLength(2);
     expect(inkIn(r, cells[1]!.slot)).toEqual({ w: 18, h: 14 });
+  });
+
+  it("turns a double angle bracket set turned (︽: two arcs nested) back, and leaves 二 as it is", () => {
+    // Prepare: a column of cells 40 px apart: frame glyphs, a ︽ in the third cell (two chevrons
+    // pointing up, one nested under the other, 24 px wide and 14 high), 二 in the fifth.
+    const chevron = (x: number, top: number): [number, number, number, number][] =>
+      Array.from({ length: 12 }, (_, i) => {
+        const y = top + Math.round((6 * Math.abs(i - 5.5)) / 5.5);
+        return [x + i * 2, y, x + i * 2 + 2, y + 3] as [number, number, number, number];
+      });
+    const boxes = [0, 1, 3, 5, 6].flatMap((row) => glyph(20, 20 + row * 40, 30, 0.5));
+    boxes.push(...chevron(23, 20 + 2 * 40 + 8), ...chevron(23, 20 + 2 * 40 + 14));
+    boxes.push([26, 20 + 4 * 40 + 8, 44, 20 + 4 * 40 + 11], [22, 20 + 4 * 40 + 22, 48, 20 + 4 * 40 + 25]);
+    // Act
+    const r = relayColumns(paper(80, 300, boxes), 30);
+    // Assess: seven cells; the bracket is upright again (《: taller than wide), 二 stays flat.
+    const cells = r.lines[0]!.cells;
+    expect(cells).toHaveLength(7);
+    const bracket = inkIn(r, cells[2]!.slot);
+    expect(bracket.h).toBeGreaterThan(bracket.w);
+    const two = inkIn(r, cells[4]!.slot);
+    expect(two.w).toBeGreaterThan(two.h);
   });
 
   it("keeps a turned bracket (︵) and the 一 after it as two cells: （一） is not 一 with a split stroke", () => {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from "vitest";
-import { resourcesOf, type SynthesisedGazette, synthGazette } from "./helpers.js";
+import { resourcesOf, type SynthesisedGazette, sharedGazette } from "./helpers.js";
 
 /**
  * Bounded consumers (issue 10): no queue consumer may scale without limit, so a 1,000-page archive
@@ -13,7 +13,7 @@ describe("queue consumer concurrency", () => {
   let gazette: SynthesisedGazette;
   let mappings: { id: string; functionId: string; max: number | undefined }[];
   beforeAll(() => {
-    gazette = synthGazette();
+    gazette = sharedGazette();
     mappings = Object.entries(resourcesOf(gazette.statelessTemplate, "AWS::Lambda::EventSourceMapping")).map(
       ([id, m]) => ({
         id,

@@ -15,7 +15,7 @@ import {
   propOf,
   resourcesOf,
   type SynthesisedGazette,
-  synthGazette,
+  sharedGazette,
   TEST_PUBLIC_BASE_URL,
 } from "./helpers.js";
 
@@ -43,7 +43,7 @@ let routes: Route[];
 let consoleAuthorizerId: string;
 
 beforeAll(() => {
-  gazette = synthGazette();
+  gazette = sharedGazette();
   routes = Object.values(resourcesOf(gazette.statelessTemplate, "AWS::ApiGatewayV2::Route")).map((r) => ({
     routeKey: r.Properties?.RouteKey as string,
     authorizationType: (r.Properties?.AuthorizationType as string | undefined) ?? "NONE",

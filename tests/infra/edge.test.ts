@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { Template } from "aws-cdk-lib/assertions";
 import { describe, expect, test } from "vitest";
 import { DEFAULT_RATE_LIMIT_PER_5_MIN } from "../../infra/stacks/gazette-edge-stack.js";
-import { propOf, resourcesOf, synthGazette } from "./helpers.js";
+import { propOf, resourcesOf, sharedGazette, synthGazette } from "./helpers.js";
 
 const ACL_ARN =
   "arn:aws:wafv2:us-east-1:123456789012:global/webacl/gazette/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
@@ -22,7 +22,7 @@ function warnings(assemblyDir: string): string[] {
 describe("WAF on CloudFront", () => {
   test("GazetteEdge, in us-east-1, holds a CLOUDFRONT web ACL whose first rule blocks an IP over the rate limit", () => {
     // Prepare
-    const gazette = synthGazette();
+    const gazette = sharedGazette();
 
     // Act
     const template = Template.fromStack(gazette.edge!);
@@ -48,7 +48,7 @@ describe("WAF on CloudFront", () => {
 
   test("synthesis warns while the distribution has no web ACL, and attaches the one given by siteWebAclArn", () => {
     // Prepare / Act
-    const without = synthGazette();
+    const without = sharedGazette();
     const withAcl = synthGazette({ context: { siteWebAclArn: ACL_ARN } });
     const distribution = Object.values(
       resourcesOf(withAcl.statelessTemplate, "AWS::CloudFront::Distribution"),

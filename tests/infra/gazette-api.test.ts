@@ -9,6 +9,7 @@ import {
   propOf,
   resourcesOf,
   type SynthesisedGazette,
+  sharedGazette,
   synthGazette,
   testApp,
 } from "./helpers.js";
@@ -26,7 +27,7 @@ const authorisation = (route: CfnResource) => route.Properties?.AuthorizationTyp
 describe("GazetteApi with IAM authorisation (default)", () => {
   let gazette: SynthesisedGazette;
   beforeAll(() => {
-    gazette = synthGazette();
+    gazette = sharedGazette();
   });
 
   test("every route integrates with one of the three API functions, the api function by default", () => {

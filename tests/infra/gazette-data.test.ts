@@ -5,15 +5,17 @@ import {
   asArray,
   policyStatements,
   propOf,
+  refOf,
   resourcesOf,
   type SynthesisedGazette,
+  sharedGazette,
   synthGazette,
 } from "./helpers.js";
 
 let gazette: SynthesisedGazette;
 
 beforeAll(() => {
-  gazette = synthGazette();
+  gazette = sharedGazette();
 });
 
 describe("GazetteStateful buckets", () => {
@@ -25,9 +27,7 @@ describe("GazetteStateful buckets", () => {
     const ids = Object.keys(buckets);
 
     // Assess: the staging bucket alone is not versioned (a delete there must free the bytes)
-    const stagingId = (
-      gazette.stateful.resolve(gazette.stateful.data.stagingBucket.bucketName) as { Ref: string }
-    ).Ref;
+    const stagingId = refOf(gazette.stateful, gazette.stateful.data.stagingBucket.bucketName);
     expect(ids).toHaveLength(5);
     for (const [id, bucket] of Object.entries(buckets)) {
       if (id === stagingId) expect(bucket.Properties?.VersioningConfiguration, id).toBeUndefined();
@@ -214,12 +214,8 @@ describe("GazetteStateful access policies", () => {
       const policyId = gazette.stateful.resolve(
         gazette.stateful.data.blobAccessPolicies[name].managedPolicyArn,
       ) as { Ref: string };
-      const blobBucketId = (
-        gazette.stateful.resolve(gazette.stateful.data.blobBucket.bucketName) as { Ref: string }
-      ).Ref;
-      const stagingId = (
-        gazette.stateful.resolve(gazette.stateful.data.stagingBucket.bucketName) as { Ref: string }
-      ).Ref;
+      const blobBucketId = refOf(gazette.stateful, gazette.stateful.data.blobBucket.bucketName);
+      const stagingId = refOf(gazette.stateful, gazette.stateful.data.stagingBucket.bucketName);
 
       // Act
       const policy = resourcesOf(gazette.statefulTemplate, "AWS::IAM::ManagedPolicy")[policyId.Ref];
@@ -253,7 +249,7 @@ describe("GazetteStateful access policies", () => {
 describe("GazetteStateful write-once blobs", () => {
   test("the blob bucket has Object Lock with a governance-mode default retention", () => {
     // Prepare
-    const gazette = synthGazette();
+    const gazette = sharedGazette();
 
     // Act
     const buckets = Object.values(gazette.statefulTemplate.findResources("AWS::S3::Bucket")).filter(

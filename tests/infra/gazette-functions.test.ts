@@ -9,13 +9,13 @@ import {
   propOf,
   resourcesOf,
   type SynthesisedGazette,
-  synthGazette,
+  sharedGazette,
 } from "./helpers.js";
 
 let gazette: SynthesisedGazette;
 
 beforeAll(() => {
-  gazette = synthGazette();
+  gazette = sharedGazette();
 });
 
 /** The Lambda function resource whose POWERTOOLS_SERVICE_NAME is `service`. */

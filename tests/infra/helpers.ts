@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { App } from "aws-cdk-lib";
+import { App, type Stack } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import { addGazetteStacks, type GazetteAppOverrides, type GazetteStacks } from "../../infra/gazette-app.js";
 import { REPO_ROOT } from "../../infra/paths.js";
@@ -72,6 +72,28 @@ export function synthGazette(options: SynthOptions = {}): SynthesisedGazette {
     statelessTemplate: Template.fromStack(stacks.stateless),
     assemblyDir: assembly.directory,
   };
+}
+
+let shared: SynthesisedGazette | undefined;
+
+/**
+ * The app with the settings `cdk synth` uses by default, synthesised once per vitest worker and
+ * shared by every test file that reads it: the tests under tests/infra run without isolation
+ * (vitest.config.ts, project "infra"), so this module, and the synthesised app, stay loaded from
+ * one file to the next. Read it only: a test that needs other settings, or adds constructs,
+ * synthesises its own with synthGazette().
+ */
+export function sharedGazette(): SynthesisedGazette {
+  shared ??= synthGazette();
+  return shared;
+}
+
+/** The logical id a token of `stack` resolves to (a `Ref` or the resource of an `Fn::GetAtt`). */
+export function refOf(stack: Stack, token: unknown): string {
+  const resolved = stack.resolve(token) as { Ref?: string; "Fn::GetAtt"?: [string, string] };
+  const id = resolved.Ref ?? resolved["Fn::GetAtt"]?.[0];
+  if (!id) throw new Error(`not a reference to a resource: ${JSON.stringify(resolved)}`);
+  return id;
 }
 
 export type CfnResource = { Type: string; Properties?: Record<string, unknown>; [key: string]: unknown };

@@ -1,4 +1,3 @@
-import type { Stack } from "aws-cdk-lib";
 import { beforeAll, describe, expect, test } from "vitest";
 import type { QueueWithDlq } from "../../infra/constructs/queue-with-dlq.js";
 import {
@@ -7,9 +6,10 @@ import {
   type PolicyStatementJson,
   policyStatements,
   propOf,
+  refOf,
   resourcesOf,
   type SynthesisedGazette,
-  synthGazette,
+  sharedGazette,
 } from "./helpers.js";
 
 /**
@@ -23,13 +23,10 @@ let gazette: SynthesisedGazette;
 let names: Map<string, string>;
 
 beforeAll(() => {
-  gazette = synthGazette();
+  gazette = sharedGazette();
   names = new Map();
   const { stateful, stateless } = gazette;
-  const idOf = (stack: Stack, token: string) => {
-    const resolved = stack.resolve(token) as { Ref?: string; "Fn::GetAtt"?: [string, string] };
-    return resolved.Ref ?? resolved["Fn::GetAtt"]?.[0] ?? "";
-  };
+  const idOf = refOf;
   names.set(idOf(stateful, stateful.data.blobBucket.bucketName), "blob");
   names.set(idOf(stateful, stateful.data.stagingBucket.bucketName), "staging");
   names.set(idOf(stateful, stateful.data.siteBucket.bucketName), "site");

@@ -12,8 +12,10 @@ import {
   type CfnResource,
   policyStatements,
   propOf,
+  refOf,
   resourcesOf,
   type SynthesisedGazette,
+  sharedGazette,
   synthGazette,
 } from "./helpers.js";
 
@@ -22,7 +24,7 @@ let topicId: string;
 
 beforeAll(() => {
   gazette = synthGazette({ context: { alarmEmail: "ops@example.gov.cn,duty@example.gov.cn" } });
-  topicId = (gazette.stateless.resolve(gazette.stateless.operations.topic.topicArn) as { Ref: string }).Ref;
+  topicId = refOf(gazette.stateless, gazette.stateless.operations.topic.topicArn);
 });
 
 const alarms = () => Object.values(resourcesOf(gazette.statelessTemplate, "AWS::CloudWatch::Alarm"));
@@ -49,7 +51,7 @@ describe("alarms notify someone", () => {
 
   test("without alarmEmail the topic has no subscription, and a malformed address fails synthesis", () => {
     // Prepare / Act
-    const plain = synthGazette();
+    const plain = sharedGazette();
     const bad = () => synthGazette({ context: { alarmEmail: "not-an-address" } });
 
     // Assess

@@ -2,7 +2,7 @@ import { Match } from "aws-cdk-lib/assertions";
 import { CachePolicy, OriginRequestPolicy } from "aws-cdk-lib/aws-cloudfront";
 import { beforeAll, describe, expect, test } from "vitest";
 import { PUBLISHED_FILE_PATTERNS } from "../../infra/constructs/public-site.js";
-import { resourcesOf, type SynthesisedGazette, synthGazette } from "./helpers.js";
+import { resourcesOf, type SynthesisedGazette, sharedGazette, synthGazette } from "./helpers.js";
 
 type Origin = {
   Id: string;
@@ -41,7 +41,7 @@ describe("PublicSite", () => {
   let gazette: SynthesisedGazette;
   let config: DistributionConfig;
   beforeAll(() => {
-    gazette = synthGazette();
+    gazette = sharedGazette();
     config = distributionConfig(gazette);
   });
 

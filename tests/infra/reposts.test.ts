@@ -6,13 +6,14 @@ import {
   propOf,
   resourcesOf,
   type SynthesisedGazette,
+  sharedGazette,
   synthGazette,
 } from "./helpers.js";
 
 let gazette: SynthesisedGazette;
 
 beforeAll(() => {
-  gazette = synthGazette();
+  gazette = sharedGazette();
 });
 
 function functionOf(service: string): { id: string; fn: CfnResource } {

@@ -7,7 +7,7 @@ import {
   propOf,
   resourcesOf,
   type SynthesisedGazette,
-  synthGazette,
+  sharedGazette,
 } from "./helpers.js";
 
 /**
@@ -17,7 +17,7 @@ import {
  */
 let gazette: SynthesisedGazette;
 beforeAll(() => {
-  gazette = synthGazette();
+  gazette = sharedGazette();
 });
 
 const grantsSign = (s: PolicyStatementJson) =>

@@ -5,9 +5,10 @@ import {
   type CfnResource,
   policyStatements,
   propOf,
+  refOf,
   resourcesOf,
   type SynthesisedGazette,
-  synthGazette,
+  sharedGazette,
 } from "./helpers.js";
 
 /**
@@ -22,10 +23,9 @@ let blobId: string;
 let staging: CfnResource;
 
 beforeAll(() => {
-  gazette = synthGazette();
-  const ref = (token: string) => (gazette.stateful.resolve(token) as { Ref: string }).Ref;
-  stagingId = ref(gazette.stateful.data.stagingBucket.bucketName);
-  blobId = ref(gazette.stateful.data.blobBucket.bucketName);
+  gazette = sharedGazette();
+  stagingId = refOf(gazette.stateful, gazette.stateful.data.stagingBucket.bucketName);
+  blobId = refOf(gazette.stateful, gazette.stateful.data.blobBucket.bucketName);
   staging = resourcesOf(gazette.statefulTemplate, "AWS::S3::Bucket")[stagingId]!;
 });
 

@@ -5,7 +5,7 @@ import type { BlobPutOptions } from "../../src/platform/ports.js";
 import { createEditionsTestApp, type EditionsTestApp } from "../editions/harness.js";
 import { aSubmission } from "../support/factories.js";
 import { denyingStatements, type PolicyStatement } from "../support/s3-bucket-policy.js";
-import { resourcesOf, type SynthesisedGazette, synthGazette } from "./helpers.js";
+import { refOf, resourcesOf, type SynthesisedGazette, sharedGazette } from "./helpers.js";
 
 /**
  * Write-once enforced by the blob bucket's policy, not only by the code: under the published
@@ -43,9 +43,8 @@ describe("the blob bucket policy", () => {
     ).length > 0;
 
   beforeAll(() => {
-    const gazette: SynthesisedGazette = synthGazette();
-    blobBucketId = (gazette.stateful.resolve(gazette.stateful.data.blobBucket.bucketName) as { Ref: string })
-      .Ref;
+    const gazette: SynthesisedGazette = sharedGazette();
+    blobBucketId = refOf(gazette.stateful, gazette.stateful.data.blobBucket.bucketName);
     const policy = Object.values(resourcesOf(gazette.statefulTemplate, "AWS::S3::BucketPolicy")).find(
       (p) => (p.Properties?.Bucket as { Ref?: string } | undefined)?.Ref === blobBucketId,
     );

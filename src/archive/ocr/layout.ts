@@ -303,6 +303,39 @@ function splitAt(r: Region, cuts: [number, number][], alongX: boolean): Region[]
   return parts;
 }
 
+/**
+ * Whether the gap [g0, g1) (offsets along x when `alongX`, else y) of region r is still a gap in
+ * each of the bands that cut r the other way: within each band (its own ink only, specks of
+ * up to 1% of the band's length ignored) the gap keeps blank paper at least `min` wide.
+ */
+function crossedNowhere(
+  mask: Mask,
+  r: Region,
+  g: [number, number],
+  bands: readonly Region[],
+  alongX: boolean,
+  min: number,
+): boolean {
+  if (bands.length < 2) return true;
+  const from = (alongX ? r.x0 : r.y0) + g[0];
+  const to = (alongX ? r.x0 : r.y0) + g[1];
+  for (const band of bands) {
+    const b = tighten(mask, band);
+    if (!b) continue;
+    const part: Region = alongX ? { ...b, x0: from, x1: to } : { ...b, y0: from, y1: to };
+    const p = profile(mask, part, alongX);
+    const floor = Math.floor((alongX ? b.y1 - b.y0 : b.x1 - b.x0) * 0.01);
+    let run = 0;
+    let longest = 0;
+    for (const n of p) {
+      run = n <= floor ? run + 1 : 0;
+      if (run > longest) longest = run;
+    }
+    if (longest < min) return false;
+  }
+  return true;
+}
+
 function xyCut(mask: Mask, region: Region, vertical: boolean, c: number, depth: number): Region[] {
   const r = tighten(mask, region);
   if (!r) return [];
@@ -310,8 +343,13 @@ function xyCut(mask: Mask, region: Region, vertical: boolean, c: number, depth: 
   const columnGap = Math.max(3, Math.round(c * 1.4));
   const bandGap = Math.max(3, Math.round(c * 1.2));
   // Speckle: up to 1% of the bin's length in isolated ink pixels still counts as paper.
-  const xs = gaps(profile(mask, r, true), columnGap, Math.floor((r.y1 - r.y0) * 0.01));
-  const ys = gaps(profile(mask, r, false), bandGap, Math.floor((r.x1 - r.x0) * 0.01));
+  const ys0 = gaps(profile(mask, r, false), bandGap, Math.floor((r.x1 - r.x0) * 0.01));
+  const xs0 = gaps(profile(mask, r, true), columnGap, Math.floor((r.y1 - r.y0) * 0.01));
+  // A gap found across the whole region must also be a gap in each band across it: a title's
+  // characters have so little ink at their edges that, over a tall region, the speckle floor
+  // takes them for paper, and the page's column gap runs on through the title.
+  const xs = xs0.filter((g) => crossedNowhere(mask, r, g, splitAt(r, ys0, false), true, columnGap));
+  const ys = ys0.filter((g) => crossedNowhere(mask, r, g, splitAt(r, xs0, true), false, bandGap));
   const recurse = (parts: Region[]) => parts.flatMap((p) => xyCut(mask, p, vertical, c, depth + 1));
   if (!vertical) {
     if (xs.length) return recurse(splitAt(r, xs, true));

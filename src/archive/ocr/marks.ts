@@ -33,9 +33,11 @@ function columnInk(image: GreyImage, x0: number, x1: number, y0: number, y1: num
 }
 
 /**
- * Drops the marks of a reading that sit on blank paper: the middle of the mark's estimated
- * place has no ink and lies in a blank stretch of the line at least `BLANK` characters wide, and
- * its word's confidence is below `UNSURE`.
+ * Drops the marks of a reading that sit on blank paper, in a word whose confidence is below
+ * `UNSURE`: the middle of the mark's estimated place has no ink and lies in a blank stretch of the
+ * line at least `BLANK` characters wide; or the mark is glued to the front (back) of a word of
+ * characters whose box begins (ends) at a character's ink beside a blank stretch at least
+ * `GLUED_BLANK` characters wide (`blankBeside`).
  * `c` is the character size in pixels; the page's boxes are in `image`'s coordinates.
  */
 export function dropPhantomMarks(page: HocrPage, image: GreyImage, c: number): HocrPage {
@@ -66,8 +68,21 @@ export function dropPhantomMarks(page: HocrPage, image: GreyImage, c: number): H
         continue;
       }
       const step = (word.bbox[2] - word.bbox[0]) / chars.length;
+      // A mark glued to the front (or back) of a word of characters, where the word's box begins
+      // (ends) at a character's ink right after (before) a wide blank: the model read the blank
+      // as the mark and boxed only the characters (its boxes for such words run on far past
+      // their text, so the mark's estimated place lands on ink).
+      const glued = (end: "front" | "back"): boolean => {
+        const i = end === "front" ? 0 : chars.length - 1;
+        const neighbour = chars[end === "front" ? 1 : chars.length - 2];
+        if (!isMark(chars[i]!) || neighbour === undefined || isMark(neighbour)) return false;
+        return blankBeside(image, word.bbox, y0, y1, c, end);
+      };
+      const front = glued("front");
+      const back = glued("back");
       const kept = chars.filter((ch, i) => {
         if (!isMark(ch)) return true;
+        if ((i === 0 && front) || (i === chars.length - 1 && back)) return false;
         const middle = word.bbox[0] + (i + 0.5) * step;
         return word.confidence >= UNSURE || blankAround(middle) < minBlank;
       });
@@ -78,6 +93,67 @@ export function dropPhantomMarks(page: HocrPage, image: GreyImage, c: number): H
   });
   return { ...page, lines: lines.filter((l) => l.words.length > 0) };
 }
+
+/**
+ * Whether a word's box starts (`front`) or ends (`back`) at ink that is a character, not a mark,
+ * with a blank stretch of at least `GLUED_BLANK` characters outside it. A printed full-width mark
+ * leaves at most about half a cell blank on its open side, and its own ink is a mark's: narrow
+ * (「 （ [) or short (“ 、).
+ */
+function blankBeside(
+  image: GreyImage,
+  bbox: OcrWord["bbox"],
+  y0: number,
+  y1: number,
+  c: number,
+  end: "front" | "back",
+): boolean {
+  const tolerance = Math.max(2, Math.round(c * 0.25));
+  const dir = end === "front" ? 1 : -1;
+  const edge = end === "front" ? bbox[0] : bbox[2] - 1;
+  const inkAt = (x: number): number => {
+    if (x < 0 || x >= image.width) return 0;
+    let n = 0;
+    for (let y = Math.max(0, y0); y < Math.min(image.height, y1); y++)
+      if (image.pixels[y * image.width + x]! < INK) n++;
+    return n;
+  };
+  // The first ink from just outside the box's edge inwards, within a character.
+  let first = -1;
+  for (let k = -tolerance; k <= c; k++) {
+    const x = edge + dir * k;
+    if (inkAt(x) > 0) {
+      first = x;
+      break;
+    }
+  }
+  if (first < 0) return false;
+  // The blank stretch outside that ink.
+  let blank = 0;
+  for (let x = first - dir; x >= 0 && x < image.width && inkAt(x) === 0; x -= dir) blank++;
+  if (blank < c * GLUED_BLANK) return false;
+  // The ink there: its run of inked columns (up to a character; a mark set against the next
+  // character still leaves a column blank) and its height.
+  let top = y1;
+  let bottom = y0;
+  let width = 0;
+  for (let x = first; width < c && x >= 0 && x < image.width; x += dir) {
+    let any = false;
+    for (let y = Math.max(0, y0); y < Math.min(image.height, y1); y++) {
+      if (image.pixels[y * image.width + x]! >= INK) continue;
+      any = true;
+      if (y < top) top = y;
+      if (y > bottom) bottom = y;
+    }
+    if (!any) break;
+    width++;
+  }
+  const height = bottom - top + 1;
+  return width > c * 0.45 && height > c * 0.5;
+}
+
+/** A blank stretch this many characters wide beside a word's box holds no mark glued to it. */
+export const GLUED_BLANK = 0.75;
 
 /**
  * A blank stretch this many characters wide holds no printed mark: a full-width mark leaves at

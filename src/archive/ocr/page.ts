@@ -373,12 +373,11 @@ interface Bar {
   readonly y1: number;
 }
 
-/** Connected ink components of a crop that are short horizontal bars (about 0.3–1 character long). */
-function bars(image: GreyImage, c: number): Bar[] {
+/** Connected ink components of a crop (4-connected), with their boxes and pixel counts. */
+function components(image: GreyImage): (Bar & { readonly n: number })[] {
   const { width: w, height: h, pixels } = image;
   const seen = new Uint8Array(w * h);
-  const out: Bar[] = [];
-  const maxThick = Math.max(3, Math.round(c * 0.16));
+  const out: (Bar & { n: number })[] = [];
   for (let start = 0; start < pixels.length; start++) {
     if (seen[start] || pixels[start]! >= 128) continue;
     const stack = [start];
@@ -403,12 +402,19 @@ function bars(image: GreyImage, c: number): Bar[] {
         stack.push(q);
       }
     }
-    const bw = x1 - x0 + 1;
-    const bh = y1 - y0 + 1;
-    if (bh <= maxThick && bw >= c * 0.3 && bw <= c * 1.05 && bw >= bh * 4 && n >= bw * bh * 0.6)
-      out.push({ x0, y0, x1: x1 + 1, y1: y1 + 1 });
+    out.push({ x0, y0, x1: x1 + 1, y1: y1 + 1, n });
   }
   return out;
+}
+
+/** Short horizontal bars (about 0.3–1 character long) among a crop's ink components. */
+function bars(found: readonly (Bar & { readonly n: number })[], c: number): Bar[] {
+  const maxThick = Math.max(3, Math.round(c * 0.16));
+  return found.filter((b) => {
+    const bw = b.x1 - b.x0;
+    const bh = b.y1 - b.y0;
+    return bh <= maxThick && bw >= c * 0.3 && bw <= c * 1.05 && bw >= bh * 4 && b.n >= bw * bh * 0.6;
+  });
 }
 
 /**
@@ -416,7 +422,7 @@ function bars(image: GreyImage, c: number): Bar[] {
  * other, with no third bar in line with them (三) — 二 has a short bar over a long one.
  */
 function equalsSigns(image: GreyImage, c: number): { x: number; y: number }[] {
-  const found = bars(image, c);
+  const found = bars(components(image), c);
   const out: { x: number; y: number }[] = [];
   for (const a of found) {
     for (const b of found) {
@@ -441,11 +447,61 @@ function equalsSigns(image: GreyImage, c: number): { x: number; y: number }[] {
 }
 
 /**
- * The Chinese models read ＝ as 二 or 三. Where the line's image has an equals sign, the 二 or 三
- * read nearest to it (within about a character; word boxes of the LSTM engine are approximate)
- * is put right.
+ * Centres (x, y in the crop) of division signs: a short bar with a dot centred over it and one
+ * under it, close, and no other ink within the sign's box (文 and 立 put their dot over a bar,
+ * but the rest of the character is joined to it or lies below it).
  */
-function restoreEqualsSigns(line: OcrLine, signs: readonly number[], c: number): OcrLine {
+function divisionSigns(image: GreyImage, c: number): { x: number; y: number }[] {
+  const found = components(image);
+  const out: { x: number; y: number }[] = [];
+  const dotMax = Math.max(3, c * 0.25);
+  const dots = found.filter((d) => {
+    const w = d.x1 - d.x0;
+    const h = d.y1 - d.y0;
+    return w <= dotMax && h <= dotMax && w <= h * 2 && h <= w * 2 && d.n >= w * h * 0.4;
+  });
+  for (const b of bars(found, c)) {
+    const middle = (b.x0 + b.x1) / 2;
+    const centred = (d: Bar) => Math.abs((d.x0 + d.x1) / 2 - middle) <= (b.x1 - b.x0) * 0.2;
+    const over = dots.find((d) => centred(d) && d.y1 <= b.y0 && b.y0 - d.y1 <= c * 0.35);
+    const under = dots.find((d) => centred(d) && d.y0 >= b.y1 && d.y0 - b.y1 <= c * 0.35);
+    if (!over || !under) continue;
+    const box = { x0: b.x0, y0: over.y0, x1: b.x1, y1: under.y1 };
+    const alone = found.every(
+      (o) =>
+        o === b ||
+        o === over ||
+        o === under ||
+        o.x1 <= box.x0 ||
+        o.x0 >= box.x1 ||
+        o.y1 <= box.y0 ||
+        o.y0 >= box.y1,
+    );
+    if (alone) out.push({ x: middle, y: (box.y0 + box.y1) / 2 });
+  }
+  return out;
+}
+
+/** A sign found in a line's image, and what the Chinese models read in its place. */
+interface Sign {
+  readonly x: number;
+  readonly y: number;
+  readonly sign: "＝" | "÷";
+}
+
+const READ_AS: Record<Sign["sign"], readonly string[]> = {
+  // ＝ is read as 二 or 三.
+  "＝": ["二", "三"],
+  // ÷ is read as 二 (the dots taken for strokes), 三, or a lone stroke or sign.
+  "÷": ["二", "三", "一", "-", "－", "+", "＋", ":", "："],
+};
+
+/**
+ * Where a line's image has a sign the models misread (＝, ÷), the character read nearest to it
+ * (within about a character; word boxes of the LSTM engine are approximate) that the models
+ * read for it is put right; a sign read right nearby is left alone.
+ */
+function restoreSignsInLine(line: OcrLine, signs: readonly Sign[], c: number): OcrLine {
   if (signs.length === 0) return line;
   const chars: { word: number; index: number; x: number; ch: string }[] = [];
   line.words.forEach((w, word) => {
@@ -454,30 +510,84 @@ function restoreEqualsSigns(line: OcrLine, signs: readonly number[], c: number):
       chars.push({ word, index, ch, x: w.bbox[0] + ((index + 0.5) * (w.bbox[2] - w.bbox[0])) / list.length });
     });
   });
-  const replace = new Set<string>();
-  for (const x of signs) {
+  const replace = new Map<string, string>();
+  for (const { x, sign } of signs) {
+    const right = sign === "＝" ? ["=", "＝"] : ["÷"];
     let best: (typeof chars)[number] | undefined;
+    let settled = false;
     for (const ch of chars) {
-      if (ch.ch === "=" || ch.ch === "＝") {
-        if (Math.abs(ch.x - x) <= c) best = undefined;
+      if (right.includes(ch.ch)) {
+        if (Math.abs(ch.x - x) <= c) settled = true;
         continue;
       }
-      if (ch.ch !== "二" && ch.ch !== "三") continue;
+      if (!READ_AS[sign].includes(ch.ch) || replace.has(`${ch.word}:${ch.index}`)) continue;
       if (Math.abs(ch.x - x) <= c * 1.2 && (!best || Math.abs(ch.x - x) < Math.abs(best.x - x))) best = ch;
     }
-    if (best) replace.add(`${best.word}:${best.index}`);
+    if (best && !settled) replace.set(`${best.word}:${best.index}`, sign);
   }
   if (replace.size === 0) return line;
   return {
     words: line.words.map((w, word) => ({
       ...w,
-      text: [...w.text].map((ch, index) => (replace.has(`${word}:${index}`) ? "＝" : ch)).join(""),
+      text: [...w.text].map((ch, index) => replace.get(`${word}:${index}`) ?? ch).join(""),
     })),
   };
 }
 
+/**
+ * Puts back the ＝ and ÷ of formula lines that the models misread, from the signs found in the
+ * image of a horizontal block (`block`, whose top left is `origin` in page coordinates). Each
+ * sign belongs to the line whose words span it vertically; `c` is the character size.
+ */
+export function restoreFormulaSigns(
+  lines: readonly OcrLine[],
+  block: GreyImage,
+  origin: { readonly x0: number; readonly y0: number },
+  c: number,
+): OcrLine[] {
+  const at = (p: { x: number; y: number }, sign: Sign["sign"]): Sign => ({
+    x: p.x + origin.x0,
+    y: p.y + origin.y0,
+    sign,
+  });
+  const signs = [
+    ...equalsSigns(block, c).map((p) => at(p, "＝")),
+    ...divisionSigns(block, c).map((p) => at(p, "÷")),
+  ];
+  if (signs.length === 0) return [...lines];
+  return lines.map((l) => {
+    const top = Math.min(...l.words.map((w) => w.bbox[1]));
+    const bottom = Math.max(...l.words.map((w) => w.bbox[3]));
+    const mine = signs.filter((p) => p.y >= top - c / 2 && p.y <= bottom + c / 2);
+    return restoreSignsInLine(l, mine, c);
+  });
+}
+
+const OPENING: Record<string, string> = { "〕": "〔", "］": "［", "]": "[", "）": "（", ")": "(" };
+const CLOSING: Record<string, string> = { "〔": "〕", "［": "］", "[": "]", "（": "）", "(": ")" };
+
+/**
+ * A year or serial in brackets is printed with a matching pair (财税〔2018〕164号, ［2019］, （2）);
+ * the models often read one of the pair as another bracket (〔2018]). A mixed pair around digits
+ * is made whole: a 〔 or 〕 on either side wins (the 发文字号's brackets), then full-width ones.
+ */
+export function pairBrackets(text: string): string {
+  return text.replace(
+    /([〔［[（(])([0-9０-９]{1,4})([〕］\]）)])/gu,
+    (all, open: string, digits: string, close: string) => {
+      if (CLOSING[open] === close) return all;
+      const kind =
+        open === "〔" || close === "〕" ? "〔" : open === "［" || close === "］" ? "［" : undefined;
+      const chosen = kind ?? (open === "（" || close === "）" ? "（" : OPENING[close]!);
+      return `${chosen}${digits}${CLOSING[chosen]!}`;
+    },
+  );
+}
+
 function withOperators(line: OcrLine): OcrLine {
-  return fullStops({ words: line.words.map((w) => ({ ...w, text: restoreTimesSign(w.text) })) });
+  return fullStops({
+    words: line.words.map((w) => ({ ...w, text: pairBrackets(restoreTimesSign(w.text)) })),
+  });
 }
 
 /**
@@ -646,28 +756,8 @@ async function readBlocks(
     );
     if (!language || !block.singleLine) language = result.language;
     let lines = linesOf(result, block.box, origin).map(withOperators);
-    if (!block.vertical) {
-      const blockImage = crop(image, block.box, layout.rules);
-      const signs = equalsSigns(blockImage, layout.charSize).map((p) => ({
-        x: p.x + block.box.x0,
-        y: p.y + block.box.y0,
-      }));
-      if (signs.length) {
-        // Each sign belongs to the line whose words span it vertically.
-        lines = lines.map((l) => {
-          const top = Math.min(...l.words.map((w) => w.bbox[1]));
-          const bottom = Math.max(...l.words.map((w) => w.bbox[3]));
-          const mine = signs.filter(
-            (p) => p.y >= top - layout.charSize / 2 && p.y <= bottom + layout.charSize / 2,
-          );
-          return restoreEqualsSigns(
-            l,
-            mine.map((p) => p.x),
-            layout.charSize,
-          );
-        });
-      }
-    }
+    if (!block.vertical)
+      lines = restoreFormulaSigns(lines, crop(image, block.box, layout.rules), block.box, layout.charSize);
     // A Simplified page read with the Traditional vertical model: fold its text to Simplified.
     if (script === "sim" && result.language.startsWith("chi_tra")) {
       lines = lines.map((l) => ({ words: l.words.map((w) => ({ ...w, text: toSimplified(w.text) })) }));

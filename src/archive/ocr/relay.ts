@@ -18,10 +18,11 @@
  *    unchanged:
  *    - small marks (、。，) that vertical setting puts in the upper right of the cell go to the
  *      lower left, where horizontal setting has them;
- *    - marks that vertical setting turns 90° (brackets ︵︶, a colon as ‥): ink wider than high
- *      and at most half a cell high, either two or three dots side by side or one arch
- *      (its ends clearly above or below its middle; the straight stroke 一 is not) — are turned
- *      back;
+ *    - marks that vertical setting turns 90° (brackets ︵︶, a colon as ‥, 《》 as ︽︾): ink
+ *      wider than high and at most half a cell high, either two or three dots side by side,
+ *      one arch (its ends clearly above or below its middle; the straight stroke 一 is not) or
+ *      two arches nested one above the other (the two straight strokes of 二 are not) — are
+ *      turned back;
  *    - corner brackets turned (﹁ ﹂: strokes along the top and right, or the bottom and left)
  *      are turned back too; an upright 「 」 is left as it is;
  *    - two or three digits set small across one cell (縱中橫), also when a digit came apart,
@@ -316,6 +317,16 @@ function placementOf(image: GreyImage, pieces: readonly Part[], pitch: number): 
     if (flat && dots && (pieces.length === 2 || pieces.length === 3)) return "turned";
     if (pieces.length === 1 && arched(image, ink)) return "turned";
   }
+  // A double angle bracket turned (︽ ︾): two arcs of one width nested one above the other,
+  // each a good part as high as it is wide, together wider than high and at most half a cell
+  // high (the two strokes of 二 are flat, and of two lengths).
+  const widths = pieces.map((p) => p.x1 - p.x0);
+  const nested =
+    pieces.length === 2 &&
+    Math.min(pieces[0]!.x1, pieces[1]!.x1) - Math.max(pieces[0]!.x0, pieces[1]!.x0) >=
+      Math.max(...widths) * 0.8 &&
+    pieces.every((p) => p.y1 - p.y0 >= (p.x1 - p.x0) * 0.25);
+  if (nested && w > h && h <= pitch * 0.5 && arched(image, ink, 0.15)) return "turned";
   // A corner bracket is about half a cell long (a comma, a quarter, is not one).
   const bracketSized = Math.max(w, h) >= pitch * 0.35 && Math.max(w, h) <= pitch * 0.7;
   if (pieces.length === 1 && bracketSized && cornered(image, pieces[0]!)) return "turned";
@@ -377,8 +388,11 @@ function cornered(image: GreyImage, part: Part): boolean {
   );
 }
 
-/** Whether a flat mark's ends sit clearly higher or lower than its middle (︵ ︶, not 一). */
-function arched(image: GreyImage, ink: Box): boolean {
+/**
+ * Whether a flat mark's ends sit clearly higher or lower than its middle (︵ ︶, not 一): by
+ * `rise` of its height (two arcs nested, ︽ ︾, rise by half as much of their joint height).
+ */
+function arched(image: GreyImage, ink: Box, rise = 0.3): boolean {
   const w = ink.x1 - ink.x0;
   const h = ink.y1 - ink.y0;
   const meanY = (from: number, to: number) => {
@@ -402,7 +416,7 @@ function arched(image: GreyImage, ink: Box): boolean {
   // Both ends on the same side of the middle, by a good part of the height.
   const l = left - middle;
   const r = right - middle;
-  return Math.sign(l) === Math.sign(r) && Math.min(Math.abs(l), Math.abs(r)) >= h * 0.3;
+  return Math.sign(l) === Math.sign(r) && Math.min(Math.abs(l), Math.abs(r)) >= h * rise;
 }
 
 /** Splits runs much wider than the usual column at their emptiest x (columns joined by speckle). */

@@ -6,6 +6,7 @@ import { createPublishingHandler } from "../../handlers/publishing.js";
 import { createEditionRenderer } from "../../publishing/render.js";
 import { KmsSigningKey } from "../../signing/kms-key.js";
 import { createSealer } from "../../signing/seal.js";
+import { timestampAuthority } from "../../signing/timestamp.js";
 import { type LambdaEnv, lambdaBase, siteGazette } from "./common.js";
 
 export function createPublisherHandler(env: LambdaEnv = process.env) {
@@ -26,6 +27,9 @@ export function createPublisherHandler(env: LambdaEnv = process.env) {
             subject: config.gazette,
             baseUrl: config.baseUrl,
             certificatePem: config.signing.certificatePem,
+            timestamp: config.signing.timestampUrl
+              ? timestampAuthority({ url: config.signing.timestampUrl })
+              : undefined,
             now: () => platform.clock.now(),
           })
         : undefined,
