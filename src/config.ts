@@ -48,6 +48,8 @@ export interface Config {
   readonly idempotencyTtlSeconds: number;
   /** A console session unused this long ends (GAZETTE_CONSOLE_IDLE_SECONDS, default 1800). */
   readonly consoleIdleSeconds: number;
+  /** Days after its date of issue that a registered normative document not yet submitted is overdue (issue 16). */
+  readonly completenessOverdueDays: number;
   /**
    * Console sign-in through an OIDC provider (AWS: the Cognito user pool's hosted sign-in):
    * GAZETTE_CONSOLE_OIDC_ISSUER, _CLIENT_ID and _SIGN_IN_URL, all three or none. Left out, the
@@ -273,6 +275,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     idempotencyTtlSeconds: intFromEnv(env, "GAZETTE_IDEMPOTENCY_TTL_SECONDS", 7 * 24 * 3600),
     consoleIdleSeconds: intFromEnv(env, "GAZETTE_CONSOLE_IDLE_SECONDS", 30 * 60),
+    completenessOverdueDays: intFromEnv(env, "GAZETTE_COMPLETENESS_OVERDUE_DAYS", 30),
     consoleOidc: consoleOidcSettings(env),
     search: searchSettings(env),
     signing: {

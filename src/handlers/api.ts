@@ -6,6 +6,7 @@ import { buildOpenApiDocument } from "../http/openapi.js";
 import { repostsRoutes } from "../reposts/http.js";
 import type { Container } from "../runtime/container.js";
 import { createSearchRoutes } from "../search/http.js";
+import { createSubmittersRoutes } from "../submitters/http.js";
 import { logOrigin } from "../transparency/log.js";
 import { createVerificationRoutes } from "../verify/http.js";
 
@@ -32,6 +33,12 @@ export function createApiApp(container: Container) {
           gazette: container.config.gazette,
           logError,
           reindex: { requireEditor, platform: container.platform, now },
+        }),
+      (requireEditor) =>
+        createSubmittersRoutes({
+          ...container.submitters,
+          requireEditor,
+          site: { ...container.config.gazette, baseUrl: container.config.baseUrl },
         }),
       // The log, certificates and POST /api/verify.
       () =>

@@ -20,6 +20,9 @@ import {
   type SearchReindexEvent,
 } from "../search/gazette.js";
 import type { DocumentStatuses } from "../status/service.js";
+import { SUBMISSION_CHANGED, type SubmissionChangedEvent } from "../submitters/model.js";
+import type { SubmitterNotifications } from "../submitters/notify.js";
+import { deliverSubmissionChange } from "../submitters/notify.js";
 
 /** Domain events → subscribers. Editions and reposts add their subscribers here. */
 export function createEventsHandler(deps: {
@@ -38,6 +41,11 @@ export function createEventsHandler(deps: {
   readonly searchIndexing?: GazetteIndexingDeps | undefined;
   /** Where each completion step of a publication is noted (the records of the edition). */
   readonly completion?: { readonly records: RecordStore; readonly now: () => Date } | undefined;
+  /**
+   * Submissions of issuing bodies (issue 16): a published edition moves the bodies' submissions on,
+   * and each change is audited and sent to the body's webhook. Left out, neither happens.
+   */
+  readonly submitters?: SubmitterNotifications | undefined;
   readonly logger?: Logger;
 }): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
   return createSqsHandler({
@@ -85,6 +93,14 @@ export function createEventsHandler(deps: {
           });
           // Reposts: one fan-out message per document (idempotent downstream, keyed per document × site).
           await step("fanout", () => enqueueFanout(deps.queues, e));
+          // The bodies that sent these documents learn the citation and URLs (idempotent: a
+          // submission already published is left alone).
+          await deps.submitters?.desk.refreshDocuments(e.documents);
+          return;
+        }
+        case SUBMISSION_CHANGED: {
+          if (deps.submitters)
+            await deliverSubmissionChange(deps.submitters, deps.audit, body as SubmissionChangedEvent);
           return;
         }
         case "repost.overdue": {

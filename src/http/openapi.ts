@@ -13,6 +13,7 @@ const SECURITY: Record<RouteAccess, readonly Record<string, readonly string[]>[]
   public: [],
   editor: [{ editorToken: [] }],
   site: [{ siteToken: [] }],
+  submitter: [{ bodyToken: [] }],
   "upload-token": [],
   console: [],
   portal: [],
@@ -22,6 +23,7 @@ const SECURITY: Record<RouteAccess, readonly Record<string, readonly string[]>[]
 const UNAUTHORISED: Partial<Record<RouteAccess, string>> = {
   editor: "No editor credentials",
   site: "No or unknown site token",
+  submitter: "No or unknown body token",
 };
 
 /** The `paths` object: one operation per declared API route (HTML pages are not described). */
@@ -83,6 +85,11 @@ export function buildOpenApiDocument(
           type: "http",
           scheme: "bearer",
           description: "A subordinate site's token from POST /api/sites",
+        },
+        bodyToken: {
+          type: "http",
+          scheme: "bearer",
+          description: "An issuing body's token from POST /api/bodies: acts for that body only",
         },
       },
       schemas: {

@@ -22,8 +22,10 @@ export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
  *   the HTTP API's console JWT authoriser checks it before the app does.
  * - `portal`: the site portal's pages (/portal/): a session the app starts with the site's token
  *   and checks itself (in AWS: no authoriser, as `site`).
+ * - `submitter`: an issuing body's own system with the bearer token the app issued to the body
+ *   (POST /api/bodies), for that body's paths only; the app checks it (in AWS: as `site`).
  */
-export type RouteAccess = "public" | "editor" | "site" | "upload-token" | "console" | "portal";
+export type RouteAccess = "public" | "editor" | "site" | "upload-token" | "console" | "portal" | "submitter";
 
 /**
  * The Lambda function that serves a route in AWS. Each has its own composition root

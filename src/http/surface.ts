@@ -10,6 +10,7 @@ import { DISCLOSURE_ATTRIBUTES, DOCUMENT_KINDS } from "../documents/model.js";
 import { editionsRoutes } from "../editions/openapi.js";
 import { repostsRoutes } from "../reposts/openapi.js";
 import { searchRoutes } from "../search/openapi.js";
+import { submittersRoutes } from "../submitters/openapi.js";
 import { verificationRoutes } from "../verify/openapi.js";
 import {
   problemResponse as error,
@@ -147,6 +148,7 @@ const siteRoutes: readonly RouteDeclaration[] = [
   "/robots.txt",
   "/favicon.svg",
   "/favicon.ico",
+  "/completeness.html",
   "/editions/{path+}",
   "/documents/{path+}",
 ].map((path) => ({ method: "GET", path, access: "public" }));
@@ -222,6 +224,7 @@ export const HTTP_SURFACE: readonly RouteDeclaration[] = [
   ...searchRoutes,
   ...repostsRoutes,
   ...archiveRoutes,
+  ...submittersRoutes,
   ...verificationRoutes,
   ...serviceRoutes,
   ...siteRoutes,

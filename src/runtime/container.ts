@@ -8,6 +8,7 @@ import type { Config } from "../config.js";
 import { ConsoleAccounts } from "../console/accounts.js";
 import { OidcSignIn } from "../console/oidc.js";
 import { DocumentIntake } from "../documents/intake.js";
+import { validateSubmission } from "../documents/submission.js";
 import { editionSettingsFrom } from "../editions/model.js";
 import { parseNumberingStart } from "../editions/numbering.js";
 import type { PublicationSealer } from "../editions/publish.js";
@@ -25,6 +26,7 @@ import { loadOrCreateLocalKey } from "../signing/local-key.js";
 import { createSealer } from "../signing/seal.js";
 import { timestampAuthority } from "../signing/timestamp.js";
 import { DocumentStatuses } from "../status/service.js";
+import { createSubmitters, type Submitters } from "../submitters/module.js";
 
 /** Everything the handlers need, wired once per process (per Lambda container). */
 export interface Container {
@@ -46,6 +48,8 @@ export interface Container {
   readonly reposts: Reposts;
   /** Digitised historical gazettes: ingest, OCR, review, public pages (issue 5). */
   readonly archive: Archive;
+  /** Issuing bodies, their submissions and the completeness register (issue 16). */
+  readonly submitters: Submitters;
   readonly logger: Logger;
   /**
    * Editor console accounts, sessions and audit log (issue 12). With GAZETTE_CONSOLE_OIDC_* (the
@@ -151,6 +155,7 @@ export function createContainer(
       logger,
       sqs: config.mode === "aws" ? createSqsDeliverySender({ region: config.aws.region }) : undefined,
     }),
+    submitters: createSubmitters({ platform, config, intake, validate: validateSubmission }),
     logger,
     console: {
       accounts: new ConsoleAccounts({

@@ -14,6 +14,7 @@ import { createEmbeddedPlatform } from "../platform/embedded/index.js";
 import { relayOutbox } from "../platform/outbox.js";
 import { startQueuePoller } from "../platform/queue-poller.js";
 import { REPOST_QUEUE_SETTINGS, startRepostWorkers } from "../reposts/local-workers.js";
+import { createOutboundFetch } from "../reposts/outbound.js";
 import { ensureRepostsRebuilt } from "../reposts/rebuild.js";
 import { type Container, createContainer } from "./container.js";
 import { type DataDirLock, lockDataDir } from "./data-dir-lock.js";
@@ -97,6 +98,16 @@ async function startLocked(
       now: () => platform.clock.now(),
     },
     completion: { records: platform.records, now: () => platform.clock.now() },
+    submitters: {
+      desk: container.submitters.desk,
+      bodies: container.submitters.bodies,
+      fetch: createOutboundFetch({
+        allowPrivateTargets: config.reposts.allowPrivateTargets,
+        timeoutMs: config.reposts.outboundTimeoutMs,
+        maxResponseBytes: config.reposts.maxResponseBytes,
+      }),
+      baseUrl: config.baseUrl,
+    },
     logger: container.logger,
   });
   const poller = startQueuePoller({

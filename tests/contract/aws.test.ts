@@ -5,6 +5,7 @@ import {
   CONTRACT_QUEUES,
   describePlatformContract,
 } from "./platform-contract.js";
+import { describeSubmittersContract } from "./submitters-contract.js";
 
 /** The AWS adapters against in-process emulators (dynalite, fauxqs); see tests/support/aws-emulators.ts. */
 let emulators: Emulators;
@@ -29,6 +30,22 @@ describePlatformContract("aws (dynalite + fauxqs)", async () => {
     platform,
     // fauxqs ignores If-None-Match on PutObject; the embedded adapter covers conditional blob puts.
     capabilities: { conditionalBlobPut: false },
+    async cleanup() {
+      platform.close();
+    },
+  };
+});
+
+describeSubmittersContract("aws (dynalite + fauxqs)", async () => {
+  const platform = await createEmulatedPlatform(emulators, {
+    tableName: "gazette-submitters-contract",
+    bucketName: "gazette-submitters-contract",
+    stagingBucketName: "gazette-submitters-contract-staging",
+    queues: ["events"],
+    maxReceiveCount: 5,
+  });
+  return {
+    platform,
     async cleanup() {
       platform.close();
     },

@@ -7,6 +7,7 @@ import {
   CONTRACT_QUEUES,
   describePlatformContract,
 } from "./platform-contract.js";
+import { describeSubmittersContract } from "./submitters-contract.js";
 
 describePlatformContract("embedded (SQLite + files)", async () => {
   const dataDir = await mkdtemp(join(tmpdir(), "gazette-contract-"));
@@ -19,6 +20,18 @@ describePlatformContract("embedded (SQLite + files)", async () => {
   return {
     platform,
     capabilities: { conditionalBlobPut: true },
+    async cleanup() {
+      platform.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+});
+
+describeSubmittersContract("embedded (SQLite + files)", async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), "gazette-submitters-contract-"));
+  const platform = createEmbeddedPlatform({ dataDir, queues: { events: { maxReceiveCount: 5 } } });
+  return {
+    platform,
     async cleanup() {
       platform.close();
       await rm(dataDir, { recursive: true, force: true });

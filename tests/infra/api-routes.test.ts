@@ -98,7 +98,8 @@ for (const [mode, context, editorAuthorisation] of [
     test("every declared public or site-token route reaches a route without an authoriser", () => {
       // Prepare
       const openRoutes = deployed.filter(
-        (r) => r.access === "public" || r.access === "site" || r.access === "portal",
+        (r) =>
+          r.access === "public" || r.access === "site" || r.access === "portal" || r.access === "submitter",
       );
 
       fc.assert(
@@ -170,7 +171,13 @@ for (const [mode, context, editorAuthorisation] of [
       const open = routes.filter((r) => r.authorizationType === "NONE").map((r) => r.routeKey);
       const declaredOpen = new Set(
         deployed
-          .filter((r) => r.access === "public" || r.access === "site" || r.access === "portal")
+          .filter(
+            (r) =>
+              r.access === "public" ||
+              r.access === "site" ||
+              r.access === "portal" ||
+              r.access === "submitter",
+          )
           // API Gateway routes /portal/ as /portal.
           .map((r) => `${r.method} ${r.path.length > 1 ? r.path.replace(/\/+$/, "") : r.path}`),
       );
@@ -184,7 +191,10 @@ for (const [mode, context, editorAuthorisation] of [
         deployed
           .filter(
             (r) =>
-              (r.access === "site" || r.access === "portal" || (r.access === "public" && r.readOnly)) &&
+              (r.access === "site" ||
+                r.access === "portal" ||
+                r.access === "submitter" ||
+                (r.access === "public" && r.readOnly)) &&
               r.method !== "GET",
           )
           .map((r) => `${r.method} ${r.path}`)

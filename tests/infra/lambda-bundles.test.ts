@@ -55,9 +55,10 @@ function packageFiles(dir: string): string[] {
   return (readdirSync(dir, { recursive: true }) as string[]).filter((f) => statSync(join(dir, f)).isFile());
 }
 
+/** All JavaScript in the package: the bundle and the JavaScript files copied beside it (OCR engine). */
 function jsBytes(dir: string): number {
   return packageFiles(dir)
-    .filter((f) => f.endsWith(".mjs") && !f.startsWith("node_modules/"))
+    .filter((f) => /\.(m|c)?js$/.test(f))
     .reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
 }
 
@@ -287,20 +288,24 @@ const png = Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk
     expect(has("gazette-api-documents", "the .docx reader (mammoth)")).toBe(true);
   });
 
-  test("the events, repost and archive functions hold at most 1 MB of JavaScript; the others stay within their budgets", () => {
-    // Prepare: the goal of issue 10 is 1 MB per function (fonts, models and WebAssembly apart).
+  test("the events and repost functions hold at most 1 MB of JavaScript; the others stay within their budgets", () => {
+    // Prepare: the goal of issue 10 is 1 MB per function (fonts, models and WebAssembly apart),
+    // counting every JavaScript file in the package: the archive's OCR engine (tesseract.js and its
+    // worker's dependencies, 0.29 MB unminified, loaded from its own files) counts too, which puts
+    // the archive at 1.20 MB.
     // The API's three functions and the publisher are not there yet (bench/results/lambda.txt):
-    // their budgets are today's sizes (api 2.44, api-documents 1.09, api-preview 1.21, publisher
-    // 1.33 MB) with a little headroom, so they cannot grow unnoticed. The api function keeps the
+    // their budgets are today's sizes (api 2.46, api-documents 1.10, api-preview 1.22, publisher
+    // 1.37 MB, archive 1.20 MB) with a little headroom, so they cannot grow unnoticed. The api function keeps the
     // .docx reader and the PDF engine (lazy chunks) for the console's uploads and previews, and
     // carries the log and verification routes (issue 14; the CMS parsing is a lazy chunk too); the
-    // publisher carries the signing (KMS client, CMS/X.509 schemas, @signpdf).
+    // publisher carries the signing (KMS client, CMS/X.509 schemas, @signpdf). The api function
+    // also serves issue 16's submitters routes (register imports read CSV with csv-parse): +40 KB.
     const budgets: Record<Service, number> = {
-      "gazette-api": 2_480_000,
+      "gazette-api": 2_520_000,
       "gazette-api-documents": 1_130_000,
-      "gazette-api-preview": 1_250_000,
-      "gazette-publisher": 1_380_000,
-      "gazette-archive": 1_000_000,
+      "gazette-api-preview": 1_260_000,
+      "gazette-publisher": 1_420_000,
+      "gazette-archive": 1_240_000,
       "gazette-events": 1_000_000,
       "gazette-repost-fanout": 1_000_000,
       "gazette-repost-delivery": 1_000_000,

@@ -196,6 +196,7 @@ describe("separate throttles for public, editor and site routes", () => {
       editor: EDITOR_THROTTLE,
       site: SITE_THROTTLE,
       console: EDITOR_THROTTLE,
+      submitter: SITE_THROTTLE,
     };
 
     // Act

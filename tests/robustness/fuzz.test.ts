@@ -248,12 +248,13 @@ const body = fc.oneof(
 const auth = fc.oneof(
   { weight: 4, arbitrary: fc.constant("editor") },
   { weight: 2, arbitrary: fc.constant("site") },
+  { weight: 2, arbitrary: fc.constant("submitter") },
   { weight: 1, arbitrary: fc.constantFrom("none", "garbage") },
 );
 
 const idempotencyKey = fc.option(fc.constantFrom("fuzz-1", "fuzz-2", "k".repeat(300)), { nil: undefined });
 
-type Auth = "editor" | "site" | "none" | "garbage";
+type Auth = "editor" | "site" | "submitter" | "none" | "garbage";
 
 function pathFor(route: RouteDeclaration, segments: readonly string[]): string {
   let n = 0;
@@ -266,6 +267,7 @@ describe("fuzzed requests against every declared route", () => {
   let app: TestApp;
   let fetchApp: (request: Request) => Promise<Response>;
   let siteToken: string;
+  let bodyToken: string;
   let existing: string[];
   let tracker: ReturnType<typeof trackWrites>;
 
@@ -286,7 +288,27 @@ describe("fuzzed requests against every declared route", () => {
     const documentId = ((await submitted.json()) as { id: string }).id;
     const edition = await app.container.editions.create({ year: 2025, date: "2025-03-10" }, "editor");
     await app.container.editions.setDocuments(edition.id, { documents: [documentId] }, "editor");
-    existing = [documentId, edition.id, site.id, `${documentId}.${site.id}`, "2025", "1.html"];
+    // An issuing body with a submission, so that the submitter routes get past their token.
+    const body = await app.container.submitters.bodies.create(
+      { id: "fuzz-body", name: "四川省人民政府", regionCode: "510000" },
+      "editor",
+    );
+    bodyToken = body.token;
+    const sent = await app.container.submitters.desk.submit(
+      "fuzz-body",
+      aSubmission({ docNumber: "川府发〔2025〕902号" }),
+      "body:fuzz-body",
+    );
+    existing = [
+      documentId,
+      edition.id,
+      site.id,
+      `${documentId}.${site.id}`,
+      "2025",
+      "1.html",
+      "fuzz-body",
+      sent.id,
+    ];
     tracker = trackWrites(app.container.platform);
     const hono = createApiApp(app.container);
     fetchApp = async (request) => hono.fetch(request);
@@ -298,6 +320,7 @@ describe("fuzzed requests against every declared route", () => {
     if (key !== undefined) h.set("idempotency-key", key);
     if (who === "editor") h.set("authorization", `Bearer ${EDITOR_TOKEN}`);
     if (who === "site") h.set("authorization", `Bearer ${siteToken}`);
+    if (who === "submitter") h.set("authorization", `Bearer ${bodyToken}`);
     if (who === "garbage") h.set("authorization", "Bearer gst_%ff_x");
     if (type !== undefined) h.set("content-type", type);
     return h;

@@ -21,6 +21,7 @@ import { ConsoleAccounts } from "../../console/accounts.js";
 import { createConsoleRoutes } from "../../console/http.js";
 import { OidcSignIn } from "../../console/oidc.js";
 import { createConsoleRenderer } from "../../console/render.js";
+import { validateSubmission } from "../../documents/submission.js";
 import { createApp } from "../../http/app.js";
 import { buildOpenApiDocument } from "../../http/openapi.js";
 import { PublicSite } from "../../publishing/public-site.js";
@@ -30,6 +31,8 @@ import { createReposts } from "../../reposts/module.js";
 import { createSqsDeliverySender } from "../../reposts/sqs-sender.js";
 import { createSearchRoutes } from "../../search/http.js";
 import { DocumentStatuses } from "../../status/service.js";
+import { createSubmittersRoutes } from "../../submitters/http.js";
+import { createSubmitters } from "../../submitters/module.js";
 import { logOrigin } from "../../transparency/log.js";
 import { createVerificationRoutes } from "../../verify/http.js";
 import { type LambdaEnv, lambdaBase, siteGazette } from "./common.js";
@@ -87,6 +90,13 @@ export function createApiFunctionApp(env: LambdaEnv = process.env) {
           gazette: config.gazette,
           logError: (error) => logger.error("request failed", { error: error as Error }),
           reindex: { requireEditor, platform, now },
+        }),
+      // Issuing bodies, their submissions and the completeness register (issue 16).
+      (requireEditor) =>
+        createSubmittersRoutes({
+          ...createSubmitters({ platform, config, intake, validate: validateSubmission }),
+          requireEditor,
+          site: { ...gazette, baseUrl: config.baseUrl },
         }),
       // The log, certificates and POST /api/verify; the CMS parsing loads on the first verification.
       () =>

@@ -3,13 +3,17 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { AuditLog } from "../../audit/audit-log.js";
 import { createEventsHandler as createConsumer } from "../../handlers/events.js";
 import { S3BlobStore } from "../../platform/aws/s3-blobs.js";
+import { createOutboundFetch } from "../../reposts/outbound.js";
 import { DocumentStatuses } from "../../status/service.js";
+import { IssuingBodies } from "../../submitters/bodies.js";
+import { SubmissionDesk } from "../../submitters/submissions.js";
 import { type LambdaEnv, lambdaBase } from "./common.js";
 import { lambdaSearch } from "./search.js";
 
 export function createEventsHandler(env: LambdaEnv = process.env) {
   const { config, platform, logger } = lambdaBase(env);
   const statuses = new DocumentStatuses(platform);
+  const bodies = new IssuingBodies({ records: platform.records, clock: platform.clock });
   const search = lambdaSearch(config);
   // CloudFront serves published PDFs and texts from the site bucket: this consumer copies them
   // there, and the site shows an edition once they are.
@@ -25,6 +29,25 @@ export function createEventsHandler(env: LambdaEnv = process.env) {
     // Each step of a publication's completion is noted on the edition; without this the tick
     // would find the steps pending and send edition.published again every time.
     completion: { records: platform.records, now: () => platform.clock.now() },
+    // Issuing bodies' submissions move on as editions are published, and each change goes to the
+    // body's webhook (SSRF-guarded, as repost deliveries).
+    submitters: {
+      desk: new SubmissionDesk({
+        platform,
+        bodies,
+        limits: config.limits,
+        sections: config.gazette.sections,
+        gazetteName: config.gazette.name,
+        baseUrl: config.baseUrl,
+      }),
+      bodies,
+      fetch: createOutboundFetch({
+        allowPrivateTargets: config.reposts.allowPrivateTargets,
+        timeoutMs: config.reposts.outboundTimeoutMs,
+        maxResponseBytes: config.reposts.maxResponseBytes,
+      }),
+      baseUrl: config.baseUrl,
+    },
     logger,
   });
 }
