@@ -411,6 +411,54 @@ describe("editor console", () => {
     expect(edition.documents.map((d) => d.id)).toEqual([ids[2], ids[0], ids[1]]);
   });
 
+  test("an edition's table of contents is shown as it prints: sections in the gazette's order, whatever order they were added in", async () => {
+    // Prepare: a 人事任免 document added before a 省政府文件 one (the gazette prints 省政府文件 first)
+    const browser = new Browser(app);
+    await browser.signIn("zhang", PASSWORD);
+    const csrf = await browser.csrfOf("/console/documents/new");
+    const submit = async (title: string, number: string, section: string) =>
+      (
+        await browser.post("/console/documents", { ...noticeForm(title, number), section, _csrf: csrf })
+      ).headers
+        .get("location")!
+        .split("/")
+        .pop()!;
+    const appointment = await submit("关于张三同志任职的通知", "川府人〔2025〕1号", "人事任免");
+    const notice = await submit("关于做好秋季防火工作的通知", "川府发〔2025〕31号", "省政府文件");
+    const created = await browser.post("/console/editions", {
+      _csrf: csrf,
+      year: "2025",
+      date: "2025-06-03",
+    });
+    const editionPath = created.headers.get("location")!;
+    await browser.post(`${editionPath}/documents`, {
+      _csrf: csrf,
+      action: "add",
+      document: [appointment, notice],
+    });
+
+    // Act
+    const html = await (await browser.get(editionPath)).text();
+    const preview = await (await browser.get(`${editionPath}/preview`)).text();
+    const reordered = await browser.post(`${editionPath}/documents`, {
+      _csrf: csrf,
+      action: "order",
+      document: [notice, appointment],
+    });
+
+    // Assess
+    const listed = (page: string) => [
+      page.indexOf("关于做好秋季防火工作的通知"),
+      page.indexOf("关于张三同志任职的通知"),
+    ];
+    const [noticeAt, appointmentAt] = listed(html);
+    expect(noticeAt).toBeGreaterThan(0);
+    expect(noticeAt).toBeLessThan(appointmentAt!);
+    const [noticeInPreview, appointmentInPreview] = listed(preview);
+    expect(noticeInPreview).toBeLessThan(appointmentInPreview!);
+    expect(reordered.status).toBe(303);
+  });
+
   test("a document that is not public cannot be placed; the page says why", async () => {
     // Prepare
     const browser = new Browser(app);

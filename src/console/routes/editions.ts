@@ -97,7 +97,14 @@ export function registerEditionRoutes(kit: ConsoleKit): void {
           before: older && older.length <= 200 ? older : undefined,
         })
       : undefined;
-    const docs = edition.documents;
+    // As printed: sections in the gazette's order (others after, as they first appear), each
+    // section's documents in the edition's order.
+    const sections = [
+      ...new Set([...deps.config.gazette.sections, ...edition.documents.map((d) => d.section)]),
+    ];
+    const docs = [...edition.documents].sort(
+      (a, b) => sections.indexOf(a.section) - sections.indexOf(b.section),
+    );
     return page(
       c,
       "edition",
@@ -171,13 +178,12 @@ export function registerEditionRoutes(kit: ConsoleKit): void {
         [order[at], order[other]] = [order[other]!, order[at]!];
     } else if (action === "order") {
       // The whole order at once (drag-and-drop, templates/console/edition-order.js): the edition's
-      // documents, each once, moved within their sections only, as 上移 / 下移 would.
-      const sections = (ids: readonly string[]) => ids.map((d) => sectionOf.get(d)).join("\n");
+      // documents, each once. Only the order within a section matters: the edition prints its
+      // sections in the gazette's order whatever the stored order across them.
       if (
         chosen.length !== order.length ||
         new Set(chosen).size !== chosen.length ||
-        !chosen.every((d) => sectionOf.has(d)) ||
-        sections(chosen) !== sections(order)
+        !chosen.every((d) => sectionOf.has(d))
       ) {
         return editionPage(
           c,
@@ -187,7 +193,7 @@ export function registerEditionRoutes(kit: ConsoleKit): void {
               {
                 field: "document",
                 code: "invalid_order",
-                message: "新的顺序须包含本期的每份文件各一次，且只在各自栏目内移动；请刷新页面后重试。",
+                message: "新的顺序须包含本期的每份文件各一次；请刷新页面后重试。",
               },
             ],
           },
