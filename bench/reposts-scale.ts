@@ -298,7 +298,11 @@ export async function benchSqliteScale(notices: number, options: { peer?: boolea
     let t0 = performance.now();
     seedSqlite(dataDir, notices);
     const seedSeconds = (performance.now() - t0) / 1000;
-    if (options.peer) for (const f of readdirSync(dataDir)) copyFileSync(join(dataDir, f), join(copy, f));
+    if (options.peer) {
+      for (const f of readdirSync(dataDir)) {
+        if (statSync(join(dataDir, f)).isFile()) copyFileSync(join(dataDir, f), join(copy, f));
+      }
+    }
     // The day before: the rebuild and the reports, then the tick once before the clock moves on.
     const clock = new ManualClock(NOW - DAY);
     const platform = createEmbeddedPlatform({ dataDir, clock, synchronous: "normal" });
