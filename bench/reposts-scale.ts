@@ -30,6 +30,7 @@ import { ManualClock } from "../src/platform/manual-clock.js";
 import type { Platform } from "../src/platform/ports.js";
 import { buildComplianceReport } from "../src/reposts/compliance.js";
 import { reminderDay } from "../src/reposts/due.js";
+import { DELIVERY_QUEUE } from "../src/reposts/messages.js";
 import type { RepostNotice, SiteLevel } from "../src/reposts/model.js";
 import { REPOSTS_REBUILD_VERSION, rebuildReposts } from "../src/reposts/rebuild.js";
 import { noticeIndex, noticeKeys, type RepostDocument, repostDocumentKeys } from "../src/reposts/records.js";
@@ -339,7 +340,7 @@ export async function benchDynaliteScale(notices: number): Promise<ScaleRun> {
     const platform = await createEmulatedPlatform(emulators, {
       tableName,
       bucketName: "gazette-scale",
-      queues: ["reposts-delivery", "events"],
+      queues: [DELIVERY_QUEUE, "events"],
       maxReceiveCount: 5,
     });
     const t0 = performance.now();
