@@ -44,6 +44,7 @@ export interface GazetteStacks {
  * - `waf=false`: leave out the GazetteEdge stack (the us-east-1 web ACL; on by default)
  * - `consoleDomainPrefix`: prefix of the console's hosted sign-in domain (default gazette-<account>)
  * - `alarmEmail` (array or comma-separated): addresses subscribed to the alarm topic
+ * - `tsaUrl`: an RFC 3161 timestamp authority for the publisher's PDF signatures (PAdES B-T)
  * - `search=opensearch`: an OpenSearch domain for the public search (default: none; the embedded
  *   index does not fit Lambda, so /api/search answers 503 without it)
  */
@@ -73,6 +74,7 @@ export function addGazetteStacks(app: App, overrides: GazetteAppOverrides = {}):
     siteWebAclArn: optionalString(context("siteWebAclArn"), "siteWebAclArn"),
     alarmEmails: emailList(context("alarmEmail")),
     consoleUserPool: stateful.consoleUserPool,
+    timestampAuthorityUrl: optionalString(context("tsaUrl"), "tsaUrl"),
   });
   stateless.addStackDependency(stateful, "functions, API and CDN use the buckets and the table");
 

@@ -77,6 +77,12 @@ export interface GazetteStatelessStackProps extends StackProps {
    * @default - no console sign-in: console routes get the editor authoriser (closed to browsers)
    */
   readonly consoleUserPool?: ConsoleUserPool | undefined;
+  /**
+   * An RFC 3161 timestamp authority (context `tsaUrl`): the publisher gets it as GAZETTE_TSA_URL
+   * and every PDF signature becomes PAdES B-T (docs/verifying.md). An http(s) URL.
+   * @default - no timestamps: signatures are PAdES B-B
+   */
+  readonly timestampAuthorityUrl?: string;
 }
 
 /**
@@ -144,8 +150,13 @@ export class GazetteStatelessStack extends Stack {
       search,
       alarmEmails,
       consoleUserPool,
+      timestampAuthorityUrl,
       ...stackProps
     } = props;
+    if (timestampAuthorityUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(timestampAuthorityUrl))
+      throw new Error(
+        `timestampAuthorityUrl (context tsaUrl) must be an http(s) URL, got "${timestampAuthorityUrl}"`,
+      );
     super(scope, id, { description: "Gazette pipeline: functions, queues, API, CDN", ...stackProps });
     const eventsTimeout = Duration.seconds(30);
 
@@ -255,7 +266,11 @@ export class GazetteStatelessStack extends Stack {
       timeout: publisherTimeout,
       files: [...TEMPLATE_FILES, ...FONT_FILES],
       // Only the publisher knows the signing key, and only it may sign with it.
-      environment: { ...environment, GAZETTE_SIGNING_KMS_KEY: this.signingKey.key.keyArn },
+      environment: {
+        ...environment,
+        GAZETTE_SIGNING_KMS_KEY: this.signingKey.key.keyArn,
+        ...(timestampAuthorityUrl ? { GAZETTE_TSA_URL: timestampAuthorityUrl } : {}),
+      },
     });
     this.signingKey.allowSigning(this.publisherFunction.role);
     // Least privilege: publisher = table read/write + blob read/write + queue edition.published.

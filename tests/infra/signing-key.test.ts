@@ -8,6 +8,7 @@ import {
   resourcesOf,
   type SynthesisedGazette,
   sharedGazette,
+  synthGazette,
 } from "./helpers.js";
 
 /**
@@ -78,5 +79,32 @@ describe("the signing key in the AWS template", () => {
         vars.POWERTOOLS_SERVICE_NAME === "gazette-publisher",
       );
     }
+  });
+});
+
+describe("a timestamp authority in the AWS template (context tsaUrl)", () => {
+  const tsaOf = (g: SynthesisedGazette) =>
+    Object.values(resourcesOf(g.statelessTemplate, "AWS::Lambda::Function")).map((fn) => {
+      const vars = propOf<{ Variables?: Record<string, unknown> }>(fn, "Environment").Variables ?? {};
+      return [String(vars.POWERTOOLS_SERVICE_NAME), vars.GAZETTE_TSA_URL] as const;
+    });
+
+  it("is given to the publisher alone, so its signatures carry timestamps", () => {
+    // Prepare
+    const url = "https://tsa.example.gov.cn/tsr";
+
+    // Act
+    const withTsa = tsaOf(synthGazette({ context: { tsaUrl: url } }));
+
+    // Assess
+    for (const [service, tsa] of withTsa)
+      expect(tsa, service).toBe(service === "gazette-publisher" ? url : undefined);
+    expect(tsaOf(gazette).every(([, tsa]) => tsa === undefined)).toBe(true);
+  });
+
+  it("refuses an address that is not an http(s) URL when synthesizing", () => {
+    expect(() => synthGazette({ context: { tsaUrl: "tsa.example.gov.cn" } })).toThrow(
+      /tsaUrl.*http\(s\) URL/,
+    );
   });
 });
