@@ -87,6 +87,13 @@ export interface PublicSiteProps {
    * @default - no console behaviours (console paths fall to the default, cached, GET only)
    */
   readonly consoleViewerRequest?: IFunction;
+  /**
+   * Origins the console's forms may lead to besides the site (CSP form-action): the hosted
+   * sign-in's domain, to which the sign-out form redirects (browsers apply form-action to a form's
+   * redirects too). Only the console's behaviours get them.
+   * @default - none: console forms stay on the site
+   */
+  readonly consoleFormActions?: readonly string[];
 }
 
 /**
@@ -99,6 +106,8 @@ export interface PublicSiteProps {
 export class PublicSite extends Construct {
   public readonly distribution: Distribution;
   public readonly responseHeadersPolicy: ResponseHeadersPolicy;
+  /** The console's behaviours' headers: the same, with consoleFormActions in form-action. */
+  public readonly consoleResponseHeadersPolicy: ResponseHeadersPolicy;
   /** Cache key of pages and feeds: the origin's Cache-Control, and only PAGE_QUERY_PARAMS. */
   public readonly pageCachePolicy: CachePolicy;
   public readonly feedCachePolicy: CachePolicy;
@@ -109,36 +118,45 @@ export class PublicSite extends Construct {
       throw new Error("PublicSite: domainNames need a certificate");
     }
 
-    this.responseHeadersPolicy = new ResponseHeadersPolicy(this, "SecurityHeaders", {
-      comment: "Gazette security headers",
-      securityHeadersBehavior: {
-        contentSecurityPolicy: {
-          contentSecurityPolicy:
-            "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'",
-          override: true,
-        },
-        contentTypeOptions: { override: true },
-        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
-        referrerPolicy: {
-          referrerPolicy: HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
-          override: true,
-        },
-        strictTransportSecurity: {
-          accessControlMaxAge: Duration.days(730),
-          includeSubdomains: true,
-          override: true,
-        },
-      },
-      customHeadersBehavior: {
-        customHeaders: [
-          {
-            header: "Permissions-Policy",
-            value: "camera=(), microphone=(), geolocation=(), payment=()",
+    const securityHeaders = (id: string, comment: string, formAction: string) =>
+      new ResponseHeadersPolicy(this, id, {
+        comment,
+        securityHeadersBehavior: {
+          contentSecurityPolicy: {
+            contentSecurityPolicy: `default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action ${formAction}`,
             override: true,
           },
-        ],
-      },
-    });
+          contentTypeOptions: { override: true },
+          frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+          referrerPolicy: {
+            referrerPolicy: HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
+            override: true,
+          },
+          strictTransportSecurity: {
+            accessControlMaxAge: Duration.days(730),
+            includeSubdomains: true,
+            override: true,
+          },
+        },
+        customHeadersBehavior: {
+          customHeaders: [
+            {
+              header: "Permissions-Policy",
+              value: "camera=(), microphone=(), geolocation=(), payment=()",
+              override: true,
+            },
+          ],
+        },
+      });
+    this.responseHeadersPolicy = securityHeaders("SecurityHeaders", "Gazette security headers", "'self'");
+    const consoleHeaders = props.consoleFormActions?.length
+      ? securityHeaders(
+          "ConsoleSecurityHeaders",
+          "Gazette security headers, console (its sign-in domain may receive a form)",
+          ["'self'", ...props.consoleFormActions].join(" "),
+        )
+      : this.responseHeadersPolicy;
+    this.consoleResponseHeadersPolicy = consoleHeaders;
 
     // Imported on purpose: the real bucket lives in the stateful stack, and letting CloudFront add
     // its OAC statement there would make the stateful stack depend on this one (a cycle).
@@ -237,6 +255,7 @@ export class PublicSite extends Construct {
                   ...apiBehavior(CachePolicy.CACHING_DISABLED),
                   ...(pattern.startsWith("/console")
                     ? {
+                        responseHeadersPolicy: consoleHeaders,
                         functionAssociations: [
                           {
                             function: props.consoleViewerRequest!,

@@ -389,6 +389,7 @@ export class GazetteStatelessStack extends Stack {
         : undefined,
       webAclArn: siteWebAclArn,
       consoleViewerRequest: this.consoleSignIn?.viewerRequest,
+      consoleFormActions: consoleUserPool ? [consoleUserPool.domain.baseUrl()] : undefined,
     });
 
     // What an operator needs after `cdk deploy`: where editors and readers go.

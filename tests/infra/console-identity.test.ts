@@ -218,6 +218,7 @@ describe("CloudFront in front of the console and the portal", () => {
     CachePolicyId: string;
     AllowedMethods: string[];
     FunctionAssociations?: Array<{ EventType: string; FunctionARN: unknown }>;
+    ResponseHeadersPolicyId?: unknown;
   }
   const behaviors = () => {
     const distribution = Object.values(
@@ -239,6 +240,41 @@ describe("CloudFront in front of the console and the portal", () => {
       expect(behavior?.AllowedMethods, pattern).toContain("POST");
       expect(behavior?.FunctionAssociations?.map((f) => f.EventType) ?? [], pattern).toEqual(
         pattern.startsWith("/console") ? ["viewer-request"] : [],
+      );
+    }
+  });
+
+  test("the console's pages may send a form to the hosted sign-in (its sign-out redirects there), no other page may", () => {
+    // Prepare: browsers apply CSP form-action to a form's redirects, and the console's sign-out
+    // form answers 303 to the user pool's domain.
+    const site = gazette.stateless.site;
+    const policyOf = (policy: typeof site.responseHeadersPolicy) => {
+      const id = gazette.stateless.getLogicalId(policy.node.defaultChild as CfnElement);
+      const config = propOf<{
+        SecurityHeadersConfig: { ContentSecurityPolicy: { ContentSecurityPolicy: unknown } };
+      }>(
+        gazette.statelessTemplate.findResources("AWS::CloudFront::ResponseHeadersPolicy")[id] as CfnResource,
+        "ResponseHeadersPolicyConfig",
+      );
+      return JSON.stringify(config.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy);
+    };
+    const consolePolicyId = gazette.stateless.resolve(
+      site.consoleResponseHeadersPolicy.responseHeadersPolicyId,
+    );
+    const sitePolicyId = gazette.stateless.resolve(site.responseHeadersPolicy.responseHeadersPolicyId);
+
+    // Act
+    const consoleCsp = policyOf(site.consoleResponseHeadersPolicy);
+    const siteCsp = policyOf(site.responseHeadersPolicy);
+
+    // Assess
+    expect(consoleCsp).toMatch(/form-action 'self' https:\/\//);
+    expect(consoleCsp).toMatch(/SignInDomain/);
+    expect(consoleCsp).toMatch(/amazoncognito\.com/);
+    expect(siteCsp).toMatch(/form-action 'self'"$/);
+    for (const behavior of behaviors()) {
+      expect(behavior.ResponseHeadersPolicyId, behavior.PathPattern).toEqual(
+        behavior.PathPattern.startsWith("/console") ? consolePolicyId : sitePolicyId,
       );
     }
   });
