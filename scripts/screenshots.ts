@@ -53,7 +53,8 @@ async function main() {
     process.stderr.write(
       `No Chromium at ${executablePath} (set GAZETTE_CHROMIUM, or apt-get install chromium).\n`,
     );
-    process.exit(1);
+    process.exitCode = 1;
+    return;
   }
   const work = mkdtempSync(join(tmpdir(), "gazette-screenshots-"));
   const fontsConf = join(work, "fonts.conf");
