@@ -20,7 +20,7 @@
 import { randomUUID } from "node:crypto";
 import { WriteOnceViolationError } from "./blob-policy.js";
 import { ConditionFailedError } from "./errors.js";
-import type { BlobStore, Platform, RecordKey, RecordStore } from "./ports.js";
+import type { BlobStore, Platform, RecordKey, RecordStore, TransactionWrite } from "./ports.js";
 
 export const OUTBOX_PARTITION = "OUTBOX";
 
@@ -74,6 +74,19 @@ export async function promoteStaged(blobs: BlobStore, staged: readonly StagedBlo
 export const OUTBOX_RELAY_AFTER_SECONDS = 60;
 /** An entry whose record is still missing after this long belongs to a request that failed. */
 export const OUTBOX_ABANDON_AFTER_SECONDS = 3600;
+
+/**
+ * An outbox entry as a write of a transaction, for messages that go with the records it commits
+ * (`requires` is one of them): the entry is there exactly when they are.
+ */
+export function outboxEntryWrite(
+  entry: Omit<OutboxEntry, "createdAt">,
+  now: Date,
+): { key: RecordKey; write: TransactionWrite } {
+  const createdAt = now.toISOString();
+  const key = { pk: OUTBOX_PARTITION, sk: `${createdAt}#${randomUUID()}` };
+  return { key, write: { put: { ...key, data: { ...entry, createdAt } }, condition: { kind: "absent" } } };
+}
 
 /** Notes the event to send once `requires` is committed; returns the entry's key. */
 export async function addToOutbox(
