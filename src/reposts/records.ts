@@ -6,7 +6,9 @@
  *                                                    gsi1 SITE_REPOSTS#<siteId> / <createdAt>#<documentId>
  *                                                    gsi2 DUE#<day>#<shard> / <due time>#<id> (due.ts),
  *                                                    only while something is pending
- *   pk REPOST_DOCS              sk <documentId>      a document that was fanned out (RepostDocument)
+ *   pk REPOST_DOCS#<shard>      sk <documentId>      a document that was fanned out (RepostDocument),
+ *                                                    sharded by a hash of its id (platform/sharded.ts):
+ *                                                    ids grow, so one partition would take every write
  *   the report's counters and overdue list: counters.ts
  *
  * A notice's key is its (document, site) pair, so a conditional absent put is the "exactly one
@@ -20,15 +22,19 @@ import {
   type Platform,
   type RecordIndexKeys,
   type RecordKey,
+  type RecordStore,
   type StoredRecord,
   type TransactionWrite,
 } from "../platform/ports.js";
+import { mergedPages, shardOf, shardPartitions } from "../platform/sharded.js";
 import { counterWrites } from "./counters.js";
 import { dueIndex } from "./due.js";
 import type { RepostNotice } from "./model.js";
 
 export const SITES_INDEX = "SITES";
-export const REPOST_DOCS_PARTITION = "REPOST_DOCS";
+/** The documents' partition before it was sharded; the rebuild (version 3) moves what it holds. */
+export const LEGACY_REPOST_DOCS_PARTITION = "REPOST_DOCS";
+const REPOST_DOCS_KIND = "REPOST_DOCS";
 
 export function siteKeys(siteId: string) {
   return { pk: `SITE#${siteId}`, sk: "SITE" };
@@ -163,36 +169,24 @@ export async function updateNotices(
   }
   let chunk: Planned[] = [];
   let merged = new Map<string, TransactionWrite>();
-  const flush = async () => {
+  const planned: { notices: Planned[]; writes: TransactionWrite[]; extra: TransactionWrite[] }[] = [];
+  const flush = () => {
     if (chunk.length === 0) return;
-    const planned = chunk;
+    const notices = chunk;
     const counters = [...merged.values()];
     chunk = [];
     merged = new Map();
     const extra =
-      alongside?.writes(planned.map((p) => ({ before: p.current.data, after: p.record.data }))) ?? [];
+      alongside?.writes(notices.map((p) => ({ before: p.current.data, after: p.record.data }))) ?? [];
     const writes: TransactionWrite[] = [
-      ...planned.map((p) => ({
+      ...notices.map((p) => ({
         put: p.record,
         condition: { kind: "version", version: p.current.version } as const,
       })),
       ...counters.filter((w) => !("add" in w) || Object.keys(w.counts).length > 0),
       ...extra,
     ];
-    try {
-      await records.transact(writes);
-      if (extra.length > 0) alongside?.committed?.(extra);
-      for (const p of planned) {
-        results[p.i] = { record: { ...p.record, version: p.current.version + 1 }, before: p.current.data };
-      }
-    } catch (error) {
-      if (!(error instanceof ConditionFailedError)) throw error;
-      // Nothing of it was written: each notice again, from a fresh read.
-      for (const p of planned) {
-        const u = updates[p.i]!;
-        results[p.i] = await updateOne(platform, u.key, u.change, undefined, alongside);
-      }
-    }
+    planned.push({ notices, writes, extra });
   };
   const now = platform.clock.now();
   for (const [i, u] of updates.entries()) {
@@ -215,7 +209,7 @@ export async function updateNotices(
     // The writes this notice adds to the chunk: its own, and counters the chunk does not move yet.
     const added = 1 + planned.counted.filter((w) => !("add" in w && merged.has(writeId(w)))).length;
     const again = chunk.some((p) => p.record.pk === u.key.pk && p.record.sk === u.key.sk);
-    if (chunk.length > 0 && (again || merged.size + chunk.length + added > budget)) await flush();
+    if (chunk.length > 0 && (again || merged.size + chunk.length + added > budget)) flush();
     chunk.push(planned);
     for (const w of planned.counted) {
       const id = writeId(w);
@@ -233,7 +227,23 @@ export async function updateNotices(
       }
     }
   }
-  await flush();
+  flush();
+  if (planned.length === 0) return results;
+  const committed = await records.transactEach(planned.map((t) => t.writes));
+  for (const [t, { notices, extra }] of planned.entries()) {
+    if (committed[t]) {
+      if (extra.length > 0) alongside?.committed?.(extra);
+      for (const p of notices) {
+        results[p.i] = { record: { ...p.record, version: p.current.version + 1 }, before: p.current.data };
+      }
+    } else {
+      // Nothing of it was written: each notice again, from a fresh read.
+      for (const p of notices) {
+        const u = updates[p.i]!;
+        results[p.i] = await updateOne(platform, u.key, u.change, undefined, alongside);
+      }
+    }
+  }
   return results;
 }
 
@@ -261,7 +271,22 @@ export async function createNotice(
 }
 
 export function repostDocumentKeys(documentId: string) {
-  return { pk: REPOST_DOCS_PARTITION, sk: documentId };
+  return { pk: `${REPOST_DOCS_KIND}#${shardOf(documentId)}`, sk: documentId };
+}
+
+/**
+ * Every fanned-out document, in document-id order (publication order: ids are ULIDs), a page at a
+ * time: the shards merged, and the legacy partition with them until the rebuild has emptied it.
+ */
+export function repostDocumentPages(
+  records: RecordStore,
+  pageSize = 100,
+): AsyncGenerator<StoredRecord<RepostDocument>[]> {
+  return mergedPages<RepostDocument>(
+    records,
+    [...shardPartitions(REPOST_DOCS_KIND), LEGACY_REPOST_DOCS_PARTITION],
+    pageSize,
+  );
 }
 
 /** A fanned-out document: what the report and the periodic tick start from. */

@@ -39,7 +39,7 @@ const RECHECK_RETRY_SECONDS = 3600;
 const WATERMARK_KEY = { pk: "REPOST_TICK", sk: "due-watermark" } as const;
 const DAY_MS = 86_400_000;
 /** Due notices handled together (their marks share transactions; see updateNotices). */
-const HANDLE_BATCH = 500;
+const HANDLE_BATCH = 1000;
 
 export interface RepostOverdueEvent {
   readonly type: "repost.overdue";
