@@ -170,7 +170,12 @@ export function auditCheckpoints(
 
 export function registerVerifyCommands(
   program: Command,
-  deps: { client: () => ApiClient; io: Io; setExitCode: (code: number) => void },
+  deps: {
+    client: () => ApiClient;
+    io: Io;
+    setExitCode: (code: number) => void;
+    env?: NodeJS.ProcessEnv | undefined;
+  },
 ): void {
   const { io } = deps;
   const fail = (error: unknown) => {
@@ -291,4 +296,26 @@ export function registerVerifyCommands(
         }
       },
     );
+
+  log
+    .command("backfill")
+    .description(
+      "Append the manifests of editions published before signing existed to the log, in publication order, straight in the store (GAZETTE_DATA_DIR with the pipeline stopped, or GAZETTE_MODE=aws with GAZETTE_TABLE and GAZETTE_BUCKET); then sign a checkpoint (locally) or ask the publisher for one (AWS). Safe to repeat; `npm start` and the publisher run it once by themselves",
+    )
+    .action(async () => {
+      const { backfillFromEnvironment } = await import("../transparency/backfill-command.js");
+      const r = await backfillFromEnvironment(deps.env ?? process.env);
+      io.out(
+        `appended ${r.appended.length}${r.appended.length ? ` (editions ${r.appended.join(", ")})` : ""}  already in the log ${r.alreadyLogged}`,
+      );
+      if (r.withoutManifest.length)
+        io.out(`without a manifest, not logged: editions ${r.withoutManifest.join(", ")}`);
+      io.out(
+        "size" in r.checkpoint
+          ? `checkpoint: ${r.checkpoint.size} entries, signed`
+          : r.checkpoint.requested
+            ? "checkpoint: asked the publisher to sign one"
+            : "checkpoint: the latest already covers the log",
+      );
+    });
 }
