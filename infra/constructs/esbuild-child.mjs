@@ -5,6 +5,7 @@
  * as JSON to the file named by the first argument.
  */
 import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { build } from "esbuild";
 
 /**
@@ -37,11 +38,32 @@ export const literalSchemaKeysPlugin = {
   },
 };
 
+/**
+ * pdf-lib's AcroForm API (PDFForm and its field classes, ≈ 53 KB) left out: pdf-lib's
+ * PDFDocument imports PDFForm only for `getForm()`, which no function calls, and its index
+ * re-exports the field classes, which no module imports. The two imports inside pdf-lib resolve
+ * to src/publishing/pdf/no-acroform.ts (a PDFForm whose `of` throws; it exports nothing else, so
+ * an ESM import of a field class from pdf-lib fails the build). A path alias cannot do this:
+ * both imports are relative, inside pdf-lib's own files.
+ */
+export const PDF_LIB_FORM_IMPORT = /[\\/]pdf-lib[\\/](es|cjs)[\\/]api[\\/](PDFDocument|index)\.js$/;
+export const NO_ACROFORM = "src/publishing/pdf/no-acroform.ts";
+
+export const noAcroFormPlugin = {
+  name: "pdf-lib-no-acroform",
+  setup(b) {
+    const root = b.initialOptions.absWorkingDir ?? process.cwd();
+    b.onResolve({ filter: /^\.\/form(\/PDFForm)?$/ }, (args) =>
+      PDF_LIB_FORM_IMPORT.test(args.importer) ? { path: join(root, NO_ACROFORM) } : undefined,
+    );
+  },
+};
+
 if (process.argv[2]) {
   const out = process.argv[2];
   const options = JSON.parse(readFileSync(0, "utf8"));
   try {
-    const result = await build({ ...options, plugins: [literalSchemaKeysPlugin] });
+    const result = await build({ ...options, plugins: [literalSchemaKeysPlugin, noAcroFormPlugin] });
     if (result.errors.length)
       writeFileSync(out, JSON.stringify({ errors: result.errors.map((e) => e.text) }));
     else writeFileSync(out, JSON.stringify({ metafile: result.metafile }));

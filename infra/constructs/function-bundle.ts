@@ -75,6 +75,7 @@ export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   "@aws-sdk/credential-provider-node": "./src/platform/aws/lambda-credentials.ts",
   xmlbuilder: "./src/documents/no-xmlbuilder.ts",
   "readable-stream": "./src/documents/node-readable-stream.ts",
+  jszip: "./src/documents/yauzl-jszip.ts",
 };
 
 /** A file or directory copied into the package: `from` relative to the repository root, `to` to the package. */

@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
+import JSZip from "jszip";
 import pako from "pako";
 import { afterAll, describe, expect, test } from "vitest";
 import { functionBundleSpecs } from "../../bench/lambda.js";
@@ -13,10 +14,13 @@ import {
   FONT_FILES,
   TEMPLATE_FILES,
 } from "../../infra/constructs/function-bundle.js";
+import * as yauzlJszip from "../../src/documents/yauzl-jszip.js";
 import { defaultProvider } from "../../src/platform/aws/lambda-credentials.js";
 import * as zlibPako from "../../src/publishing/pdf/zlib-pako.js";
 import { createEditionRenderer } from "../../src/publishing/render.js";
+import { toPem } from "../../src/signing/certificate.js";
 import { sampleEdition } from "../publishing/pdf/fixtures.js";
+import { nssDatabase, PDF_TOOLS_PRESENT, PDF_TOOLS_REQUIRED, pdfsig } from "../support/pdf-tools.js";
 import { convertSample } from "./fixtures/docx-in-bundle.js";
 import { RENDER_GAZETTE } from "./fixtures/render-gazette.js";
 
@@ -46,6 +50,9 @@ const LEFT_OUT = [
   "node_modules/@aws-sdk/nested-clients/",
   "node_modules/xmlbuilder/",
   "node_modules/readable-stream/",
+  "node_modules/jszip/",
+  // pdf-lib's AcroForm API (infra/constructs/esbuild-child.mjs: noAcroFormPlugin).
+  "node_modules/pdf-lib/es/api/form/",
   // opencc-js's presets carry their own copies of the dictionaries (src/documents/han-variants.ts).
   "node_modules/opencc-js/dist/esm/",
 ];
@@ -73,6 +80,7 @@ describe("the Lambda bundles' aliases", () => {
         "source-map",
         "xmlbuilder",
         "readable-stream",
+        "jszip",
       ].sort(),
     );
   }, 300_000);
@@ -100,6 +108,48 @@ describe("the Lambda bundles' aliases", () => {
     expect(JSON.parse(run.stdout)).toEqual(expected);
     expect(expected.some((line) => line.includes(".pdf "))).toBe(true);
     expect(expected.some((line) => line.includes(".html "))).toBe(true);
+  }, 180_000);
+
+  test("an edition PDF signed inside a bundle (pdf-lib without its AcroForm API) is a signature pdfsig reports valid", () => {
+    if (!PDF_TOOLS_PRESENT) {
+      expect(
+        PDF_TOOLS_REQUIRED,
+        "pdfsig and certutil (poppler-utils, libnss3-tools) are required in CI",
+      ).toBe(false);
+      return;
+    }
+    // Prepare
+    const dir = join(root, "sign");
+    buildFunctionBundle(
+      { entry: "tests/infra/fixtures/sign-in-bundle.ts", files: [...TEMPLATE_FILES, ...FONT_FILES] },
+      dir,
+    );
+    const dataDir = mkdtempSync(join(root, "sign-data-"));
+    const script = `const m = await import("./index.mjs"); process.stdout.write(JSON.stringify(await m.handler(${JSON.stringify(dataDir)})));`;
+
+    // Act
+    const run = spawnSync(process.execPath, ["--no-warnings", "--input-type=module", "-e", script], {
+      cwd: dir,
+      encoding: "utf8",
+      timeout: 120_000,
+      env: { PATH: process.env.PATH },
+    });
+    expect(run.stderr.slice(0, 500)).toBe("");
+    const signed = JSON.parse(run.stdout) as { pdf: string; certificate: string };
+    const nss = nssDatabase([toPem(Buffer.from(signed.certificate, "base64"))]);
+    let report: string;
+    try {
+      report = pdfsig(Buffer.from(signed.pdf, "base64"), nss.dir);
+    } finally {
+      nss.close();
+    }
+
+    // Assess
+    expect(report).toContain("Signature Validation: Signature is Valid.");
+    expect(report).toContain("Certificate Validation: Certificate is Trusted.");
+    expect(report).toContain("Total document signed");
+    expect(report).toContain("Signature Type: ETSI.CAdES.detached");
+    expect(report).toContain("Signer Certificate Common Name: 四川省人民政府公报");
   }, 180_000);
 
   test("a .docx read inside a bundle (JSZip on Node's streams, mammoth without xmlbuilder) gives what the sources give", async () => {
@@ -222,6 +272,56 @@ describe("the stand-ins the bundles use", () => {
     expect(() => zlibPako.deflate(new Uint8Array(4), { level: 6, windowBits: 9 })).toThrow(/windowBits/);
     expect(() => new zlibPako.Inflate({ raw: true, windowBits: 9 })).toThrow(/windowBits/);
     expect(() => new zlibPako.Inflate({})).toThrow(/raw/);
+  });
+
+  test("the yauzl stand-in for JSZip finds the same files as JSZip in a .docx, with the same bytes, and refuses to write", async () => {
+    // Prepare
+    const sample = readFileSync(join(import.meta.dirname, "../../samples/documents/07-office-notice.docx"));
+    const theirs = await JSZip.loadAsync(sample);
+    const names = Object.keys(theirs.files);
+    const asked = [...names, "word/missing.xml", "/word/document.xml", "WORD/DOCUMENT.XML"];
+
+    // Act
+    const ours = await yauzlJszip.loadAsync(sample);
+    const found = await Promise.all(
+      asked.map(async (name) => {
+        const file = ours.file(name);
+        return { name, bytes: file ? Buffer.from(await file.async("uint8array")).toString("hex") : null };
+      }),
+    );
+    const expected = await Promise.all(
+      asked.map(async (name) => {
+        const file = theirs.file(name);
+        return { name, bytes: file ? Buffer.from(await file.async("uint8array")).toString("hex") : null };
+      }),
+    );
+
+    // Assess
+    expect(found).toEqual(expected);
+    expect(found.filter((f) => f.bytes !== null).length).toBeGreaterThan(5);
+    expect(await ours.file("word/document.xml")?.async("string")).toBe(
+      await theirs.file("word/document.xml")?.async("string"),
+    );
+    expect(() => ours.file("word/styles.xml", "<w:styles/>")).toThrow(/only reads/);
+    await expect(ours.generateAsync({ type: "arraybuffer" })).rejects.toThrow(/only reads/);
+  });
+
+  test("the yauzl stand-in for JSZip reads directories as JSZip does (not files) and fails on what is not a zip", async () => {
+    // Prepare
+    const zip = new JSZip();
+    zip.folder("word");
+    zip.file("word/document.xml", "<w:document/>");
+    zip.file("customXml/item1.xml", "项目");
+    const bytes = await zip.generateAsync({ type: "nodebuffer", compression: "DEFLATE" });
+
+    // Act
+    const ours = await yauzlJszip.loadAsync(new Uint8Array(bytes));
+
+    // Assess
+    expect(ours.file("word/")).toBeNull();
+    expect(ours.file("word/document.xml")).not.toBeNull();
+    expect(await ours.file("customXml/item1.xml")?.async("string")).toBe("项目");
+    await expect(yauzlJszip.loadAsync(Buffer.from("not a zip archive"))).rejects.toThrow();
   });
 
   test("the Lambda credential provider returns the execution role's keys from the environment", async () => {
