@@ -8,8 +8,10 @@
  * `save()` updates field appearances only of a form `getForm()` has built.
  * tests/infra/bundle-aliases.test.ts renders and signs an edition inside such a bundle.
  */
-export default class PDFForm {
-  static of(): never {
+const PDFForm = {
+  of(): never {
     throw new Error("pdf-lib's AcroForm API is not in this bundle: no function fills or reads form fields");
-  }
-}
+  },
+};
+
+export default PDFForm;
