@@ -3,11 +3,14 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import fc from "fast-check";
+import * as fontkit from "fontkit";
 import JSZip from "jszip";
 import pako from "pako";
 import { afterAll, describe, expect, test } from "vitest";
 import { functionBundleSpecs } from "../../bench/lambda.js";
+import { FONTKIT_LEFT_OUT_SHAPERS } from "../../infra/constructs/esbuild-child.mjs";
 import {
   BUNDLE_ALIASES,
   buildFunctionBundle,
@@ -51,6 +54,14 @@ const LEFT_OUT = [
   "node_modules/xmlbuilder/",
   "node_modules/readable-stream/",
   "node_modules/jszip/",
+  // fontkit is bundled from its sources without these (esbuild-child.mjs: fontkitFromSourcesPlugin).
+  "node_modules/fontkit/dist/",
+  "node_modules/fontkit/src/aat/",
+  "node_modules/fontkit/src/WOFFFont.js",
+  "node_modules/fontkit/src/WOFF2Font.js",
+  "node_modules/fontkit/src/DFont.js",
+  "node_modules/fontkit/src/opentype/shapers/IndicShaper.js",
+  "node_modules/fontkit/src/opentype/shapers/UniversalShaper.js",
   // pdf-lib's AcroForm API (infra/constructs/esbuild-child.mjs: noAcroFormPlugin).
   "node_modules/pdf-lib/es/api/form/",
   // opencc-js's presets carry their own copies of the dictionaries (src/documents/han-variants.ts).
@@ -176,6 +187,56 @@ describe("the Lambda bundles' aliases", () => {
 });
 
 describe("the stand-ins the bundles use", () => {
+  test("no font in fonts/ needs what the bundles leave out of fontkit: each is OpenType/TrueType or a collection of them, none has a morx table nor a glyph of the Indic or Universal shapers' scripts", async () => {
+    // Prepare: the OpenType script tags fontkit gives those two shapers, from its own table.
+    const fontkitSrc = join(import.meta.dirname, "../../node_modules/fontkit/src");
+    const shaperTable = readFileSync(join(fontkitSrc, "opentype/shapers/index.js"), "utf8");
+    const leftOutTags = new Set(
+      [...shaperTable.matchAll(/^\s*'?([\w ]{4})'?:\s*(\w+),/gm)]
+        .filter((m) => FONTKIT_LEFT_OUT_SHAPERS.includes(m[2]!))
+        .map((m) => m[1]!),
+    );
+    const { fromUnicode } = (await import(pathToFileURL(join(fontkitSrc, "layout/Script.js")).href)) as {
+      fromUnicode(script: string): string | string[] | undefined;
+    };
+    const { getScript } = (await import(
+      pathToFileURL(join(import.meta.dirname, "../../node_modules/unicode-properties/dist/module.mjs")).href
+    )) as { getScript(codePoint: number): string };
+    const fontsDir = join(import.meta.dirname, "../../fonts");
+    const files = readdirSync(fontsDir).filter((f) => /\.(otf|ttf|ttc|woff2?|dfont)$/i.test(f));
+
+    // Act
+    const faces = files.flatMap((file) => {
+      const font = fontkit.create(readFileSync(join(fontsDir, file))) as
+        | fontkit.Font
+        | fontkit.FontCollection;
+      const members = "fonts" in font ? font.fonts : [font];
+      return members.map((face) => ({ file, type: font.type, face }));
+    });
+    const report = faces.map(({ file, type, face }) => {
+      const tags = new Set<string>();
+      for (const cp of face.characterSet) {
+        const tag = fromUnicode(getScript(cp));
+        for (const t of Array.isArray(tag) ? tag : tag ? [tag] : []) if (leftOutTags.has(t)) tags.add(t);
+      }
+      const tables = (face as unknown as { directory: { tables: Record<string, unknown> } }).directory.tables;
+      return { file, type, morx: "morx" in tables, leftOutScripts: [...tags] };
+    });
+
+    // Assess
+    expect(leftOutTags.size).toBeGreaterThan(20);
+    expect(leftOutTags.has("tibt")).toBe(true);
+    expect(faces.length).toBeGreaterThanOrEqual(files.length);
+    expect(report).toEqual(
+      report.map(({ file, type }) => ({
+        file,
+        type: type === "TTC" ? "TTC" : "TTF",
+        morx: false,
+        leftOutScripts: [],
+      })),
+    );
+  });
+
   test("no source file embeds a PNG or JPEG image (the PNG codec is left out of the bundles)", () => {
     // Prepare
     const sources = join(import.meta.dirname, "../../src");
