@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { run } from "../../src/cli/main.js";
+import { verifyOffline } from "../../src/cli/verify.js";
 import { loadConfig } from "../../src/config.js";
 import { editionSettingsFrom } from "../../src/editions/model.js";
 import { EditionService } from "../../src/editions/service.js";
@@ -11,6 +12,8 @@ import { createEmbeddedPlatform } from "../../src/platform/embedded/index.js";
 import { ManualClock } from "../../src/platform/manual-clock.js";
 import type { Platform, RecordStore, StoredRecord } from "../../src/platform/ports.js";
 import { type LocalRuntime, startLocal } from "../../src/runtime/local.js";
+import { fromPem, readCertificate } from "../../src/signing/certificate.js";
+import { listKeyring } from "../../src/signing/keyring.js";
 import { loadOrCreateLocalKey } from "../../src/signing/local-key.js";
 import { backfillPublicationLog } from "../../src/transparency/backfill.js";
 import { TransparencyLog } from "../../src/transparency/log.js";
@@ -141,7 +144,7 @@ describe("the log backfill", () => {
     // Act
     const result = await backfillPublicationLog(platform);
     await app.container.seal!.signCheckpoint();
-    const report = await verify.verifyHash(pdf.sha256);
+    const report = await verify.verifyFile(pdf.bytes);
 
     // Assess: after the signed edition's entry; the legacy file is found, with its proof
     expect(unknownBefore.verdict).toBe("unknown");
@@ -149,6 +152,49 @@ describe("the log backfill", () => {
     expect(report.verdict).toBe("authentic");
     expect(report.published?.edition.id).toBe(legacy);
     expect(report.log).toMatchObject({ index: 1, size: 2 });
+    expect(report.reasons.join("\n")).toContain("carries no signature");
+  }, 60_000);
+
+  it("verifies such an unsigned file offline by its hash, with the report, the logged manifest and a checkpoint", async () => {
+    // Prepare: a legacy edition, backfilled and checkpointed; what a reader kept
+    const app = legacyApp();
+    const [legacy, later] = await publishUnlogged(app, ["2024-06-01", "2024-06-15"]);
+    const { platform } = app.container;
+    await backfillPublicationLog(platform);
+    await app.container.seal!.signCheckpoint();
+    const urls = (await app.container.editions.get(legacy!)).urls!;
+    const blob = async (url: string | null) =>
+      (await platform.blobs.get(String(url).replace(/^\//, "")))!.bytes;
+    const pdf = await blob(urls.pdf);
+    const manifest = await blob(urls.manifest);
+    const otherManifest = await blob((await app.container.editions.get(later!)).urls!.manifest);
+    const verify = new VerificationService(platform.records, "localhost/log");
+    const report = (await verify.verifyFile(pdf)) as never;
+    const { note: checkpoint } = (await new TransparencyLog({
+      records: platform.records,
+      origin: "",
+    }).latestCheckpoint())!;
+    // The certificate is published once the checkpoint is signed, though nothing else was.
+    const certificates = (await listKeyring(platform.records)).flatMap((e) =>
+      fromPem(e.pem).map(readCertificate),
+    );
+    const changed = pdf.slice();
+    changed[20] = changed[20]! ^ 1;
+
+    // Act
+    const lines = verifyOffline({ file: pdf, certificates, report, manifest, checkpoint });
+    const withoutManifest = () => verifyOffline({ file: pdf, certificates, report, checkpoint });
+    const withAnotherManifest = () =>
+      verifyOffline({ file: pdf, certificates, report, manifest: otherManifest, checkpoint });
+    const changedFile = () => verifyOffline({ file: changed, certificates, report, manifest, checkpoint });
+
+    // Assess
+    expect(lines.join("\n")).toMatch(
+      /signature: none[\s\S]*manifest: .* lists this file[\s\S]*log: entry 0 included/,
+    );
+    expect(withoutManifest).toThrow(/no signature/);
+    expect(withAnotherManifest).toThrow(/not the one in the log entry/);
+    expect(changedFile).toThrow(/not the published one/);
   }, 60_000);
 
   it("runs as `gazette log backfill` on a stopped data directory and signs the checkpoint", async () => {
