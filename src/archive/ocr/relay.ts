@@ -740,7 +740,7 @@ function faintEdges(
   cells: readonly Cell[],
   pitch: number,
 ): { box: Box; pixels: Set<number> }[] {
-  const { width, height, pixels } = image;
+  const { width, pixels } = image;
   const owned = new Set<number>();
   for (const cell of cells) for (const part of cell.parts) for (const p of part.pixels) owned.add(p);
   const reach = Math.max(1, Math.round(pitch / 4));
