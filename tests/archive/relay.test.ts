@@ -359,11 +359,14 @@ describe("brackets and numbers of vertical setting (the Traditional vertical pag
     boxes.push([52, 92, 60, 100]);
     // Act
     const r = relayColumns(paper(90, 440, boxes), 34);
-    // Assess: ten cells, the mark's after row 1's glyph, which ends at its own foot.
+    // Assess: ten cells, the mark's after row 1's glyph, which ends at its own foot; the mark
+    // whole, its top level with the glyph's foot included (a cut at the foot once left the
+    // mark's top with the character: half a 。 under it, and a dab the model read as "." or
+    // dropped).
     const cells = r.lines[0]!.cells;
     expect(cells).toHaveLength(10);
     expect(cells[1]!.source.y1).toBe(94);
-    expect(cells[2]!.source).toEqual({ x0: 52, y0: 94, x1: 60, y1: 100 });
+    expect(cells[2]!.source).toEqual({ x0: 52, y0: 92, x1: 60, y1: 100 });
   });
 
   it("scales two digits set across one cell (縱中橫) up even when a digit came apart (an aged copy's 2 or 5)", () => {

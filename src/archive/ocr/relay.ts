@@ -678,12 +678,26 @@ function hangingMark(
     }
   }
   if (below.length < 3 || rest.length === 0) return undefined;
+  const foot = pieceOf(image, below);
+  // The mark's top is level with the character's foot (the ring of a 。 beside the end of a
+  // 乀): a mark is up to half again as tall as it is wide, so the ink above the cut over the
+  // mark's width, up to that height, is the mark's too — out past the characters' right edge
+  // only (a character's own stroke down its right side is not).
+  const top = foot.y1 - Math.min(Math.round(pitch * 0.4), Math.round((foot.x1 - foot.x0) * 1.6));
+  const character = rest.filter((p) => {
+    const x = p % image.width;
+    const y = Math.floor(p / image.width);
+    if (y < top || x < Math.max(foot.x0 - 1, right) || x >= foot.x1 + 1) return true;
+    below.push(p);
+    return false;
+  });
+  if (character.length === 0) return undefined;
   const mark = pieceOf(image, below);
   if (mark.x1 - mark.x0 >= pitch * 0.45 || mark.y1 - mark.y0 >= pitch * 0.45) return undefined;
   // A mark stands out past the characters' right edge; a character's own long stroke to the
   // lower right (the 乀 of 條) ends within it.
   if (mark.x1 < right + pitch * 0.08) return undefined;
-  return { character: pieceOf(image, rest), mark };
+  return { character: pieceOf(image, character), mark };
 }
 
 function pieceOf(image: GreyImage, pixels: number[]): Part {
