@@ -1,5 +1,6 @@
 import { CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
 import { Certificate } from "aws-cdk-lib/aws-certificatemanager";
+import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { Construct } from "constructs";
 import { grantSend } from "../constructs/access.js";
@@ -119,6 +120,8 @@ export class GazetteStatelessStack extends Stack {
   public readonly documentsFunction: GazetteFunction;
   /** Edition previews (API and console): the routes that render (PDF engine, fonts). */
   public readonly previewFunction: GazetteFunction;
+  /** The transparency log, the signing certificates and verification (CMS/X.509 parsing). */
+  public readonly verifyFunction: GazetteFunction;
   public readonly eventsFunction: GazetteFunction;
   public readonly publishingQueue: QueueWithDlq;
   public readonly publisherFunction: GazetteFunction;
@@ -252,6 +255,28 @@ export class GazetteStatelessStack extends Stack {
     });
     this.previewFunction.role.addManagedPolicy(data.tableReadWritePolicy);
     this.previewFunction.role.addManagedPolicy(data.blobAccessPolicies.preview);
+    this.verifyFunction = new GazetteFunction(this, "VerifyFunction", {
+      entry: "functions/api-verify.ts",
+      serviceName: "gazette-api-verify",
+      description:
+        "Gazette verification: the transparency log, the signing certificates, POST /api/verify and /verify",
+      // A PDF to verify is read whole (POST /api/verify, up to API Gateway's 10 MB).
+      memorySize: 1024,
+      timeout: Duration.seconds(29),
+      environment,
+    });
+    // It reads the log, the keyring and the artifact index from the table, and writes nothing: no
+    // blob, no queue, no table write.
+    this.verifyFunction.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ["dynamodb:GetItem", "dynamodb:Query"],
+        resources: [
+          data.table.tableArn,
+          `${data.table.tableArn}/index/gsi1`,
+          `${data.table.tableArn}/index/gsi2`,
+        ],
+      }),
+    );
     // Least privilege: api = table read/write + blob read/write + publish events.
     this.apiFunction.role.addManagedPolicy(data.tableReadWritePolicy);
     this.apiFunction.role.addManagedPolicy(data.blobAccessPolicies.api);
@@ -350,7 +375,11 @@ export class GazetteStatelessStack extends Stack {
 
     this.api = new GazetteApi(this, "Api", {
       handler: this.apiFunction.function,
-      functions: { documents: this.documentsFunction.function, preview: this.previewFunction.function },
+      functions: {
+        documents: this.documentsFunction.function,
+        preview: this.previewFunction.function,
+        verify: this.verifyFunction.function,
+      },
       jwt,
       consoleAuthorizer: this.consoleSignIn?.authorizer,
     });
@@ -360,6 +389,7 @@ export class GazetteStatelessStack extends Stack {
         api: this.apiFunction,
         "api-documents": this.documentsFunction,
         "api-preview": this.previewFunction,
+        "api-verify": this.verifyFunction,
         publisher: this.publisherFunction,
         events: this.eventsFunction,
         "repost-fanout": this.reposts.fanoutFunction,
