@@ -1,6 +1,5 @@
 import { CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
 import { Certificate } from "aws-cdk-lib/aws-certificatemanager";
-import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { Construct } from "constructs";
 import { grantSend } from "../constructs/access.js";
@@ -267,16 +266,7 @@ export class GazetteStatelessStack extends Stack {
     });
     // It reads the log, the keyring and the artifact index from the table, and writes nothing: no
     // blob, no queue, no table write.
-    this.verifyFunction.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ["dynamodb:GetItem", "dynamodb:Query"],
-        resources: [
-          data.table.tableArn,
-          `${data.table.tableArn}/index/gsi1`,
-          `${data.table.tableArn}/index/gsi2`,
-        ],
-      }),
-    );
+    this.verifyFunction.role.addManagedPolicy(data.tableReadPolicy);
     // Least privilege: api = table read/write + blob read/write + publish events.
     this.apiFunction.role.addManagedPolicy(data.tableReadWritePolicy);
     this.apiFunction.role.addManagedPolicy(data.blobAccessPolicies.api);
