@@ -49,12 +49,18 @@ export const EXTERNAL_MODULES: readonly string[] = ["better-sqlite3"];
  * - bowser (~34 KB): the SDK's browser user-agent parser;
  * - source-map (~27 KB): Handlebars falls back to its own code builder without it;
  * - semver (~29 KB): the X-Ray SDK checks an AWS SDK v2's version with it, in captureAWS alone;
- * - xmlbuilder (~44 KB): mammoth writes XML only to embed a style map into a .docx, never to read one.
+ * - xmlbuilder (~44 KB): mammoth writes XML only to embed a style map into a .docx, never to read one;
+ * - @smithy/core's event streams (~13 KB): only operations that stream events use them, and no
+ *   function calls one (src/platform/aws/no-event-streams.ts).
  * Modules replaced by smaller ones that do the same where the functions run:
  * - pako (~45 KB, a JavaScript zlib) by Node's zlib (src/publishing/pdf/zlib-pako.ts): pdf-lib and
  *   its PNG encoder only deflate;
  * - readable-stream (~28 KB, Node 8's streams for browsers) by Node's stream module: JSZip only checks
  *   that streams exist and writes zips as streams, which reading a .docx never does;
+ * - Powertools' JMESPath (~23 KB) by an evaluator of dotted field names
+ *   (src/platform/aws/jmespath-fields.ts), the paths idempotency is configured with;
+ * - JSZip (~43 KB, with pako and readable-stream) by a read-only stand-in on yauzl
+ *   (src/documents/yauzl-jszip.ts): mammoth only reads a .docx's parts;
  * - the AWS SDK's default credential chain (@aws-sdk/credential-provider-node, ~80 KB with the
  *   STS, SSO and sign-in clients of its other links) by its first link, the environment
  *   (src/platform/aws/lambda-credentials.ts), where Lambda puts the execution role's keys.
@@ -77,6 +83,9 @@ export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   xmlbuilder: "./src/documents/no-xmlbuilder.ts",
   "readable-stream": "./src/documents/node-readable-stream.ts",
   jszip: "./src/documents/yauzl-jszip.ts",
+  "@smithy/core/event-streams": "./src/platform/aws/no-event-streams.ts",
+  "@aws-lambda-powertools/jmespath": "./src/platform/aws/jmespath-fields.ts",
+  "@aws-lambda-powertools/jmespath/functions": "./src/platform/aws/jmespath-fields.ts",
 };
 
 /** A file or directory copied into the package: `from` relative to the repository root, `to` to the package. */

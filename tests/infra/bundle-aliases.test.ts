@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { search as jmespathSearch } from "@aws-lambda-powertools/jmespath";
 import fc from "fast-check";
 import * as fontkit from "fontkit";
 import JSZip from "jszip";
@@ -18,6 +19,7 @@ import {
   TEMPLATE_FILES,
 } from "../../infra/constructs/function-bundle.js";
 import * as yauzlJszip from "../../src/documents/yauzl-jszip.js";
+import * as jmespathFields from "../../src/platform/aws/jmespath-fields.js";
 import { defaultProvider } from "../../src/platform/aws/lambda-credentials.js";
 import * as zlibPako from "../../src/publishing/pdf/zlib-pako.js";
 import { createEditionRenderer } from "../../src/publishing/render.js";
@@ -25,6 +27,7 @@ import { toPem } from "../../src/signing/certificate.js";
 import { sampleEdition } from "../publishing/pdf/fixtures.js";
 import { nssDatabase, PDF_TOOLS_PRESENT, PDF_TOOLS_REQUIRED, pdfsig } from "../support/pdf-tools.js";
 import { convertSample } from "./fixtures/docx-in-bundle.js";
+import { handler as idempotencyInSources } from "./fixtures/idempotency-in-bundle.js";
 import { RENDER_GAZETTE } from "./fixtures/render-gazette.js";
 
 /**
@@ -54,6 +57,8 @@ const LEFT_OUT = [
   "node_modules/xmlbuilder/",
   "node_modules/readable-stream/",
   "node_modules/jszip/",
+  "node_modules/@smithy/core/dist-es/submodules/event-streams/",
+  "node_modules/@aws-lambda-powertools/jmespath/",
   // fontkit is bundled from its sources without these (esbuild-child.mjs: fontkitFromSourcesPlugin).
   "node_modules/fontkit/dist/",
   "node_modules/fontkit/src/aat/",
@@ -92,6 +97,9 @@ describe("the Lambda bundles' aliases", () => {
         "xmlbuilder",
         "readable-stream",
         "jszip",
+        "@smithy/core/event-streams",
+        "@aws-lambda-powertools/jmespath",
+        "@aws-lambda-powertools/jmespath/functions",
       ].sort(),
     );
   }, 300_000);
@@ -162,6 +170,35 @@ describe("the Lambda bundles' aliases", () => {
     expect(report).toContain("Signature Type: ETSI.CAdES.detached");
     expect(report).toContain("Signer Certificate Common Name: 四川省人民政府公报");
   }, 180_000);
+
+  test("the intake's idempotency configuration behaves inside a bundle (JMESPath by the field-name stand-in) as from the sources", async () => {
+    // Prepare
+    const dir = join(root, "idempotency");
+    buildFunctionBundle({ entry: "tests/infra/fixtures/idempotency-in-bundle.ts" }, dir);
+    const script = `const m = await import("./index.mjs"); process.stdout.write(JSON.stringify(await m.handler()));`;
+
+    // Act
+    const run = spawnSync(process.execPath, ["--no-warnings", "--input-type=module", "-e", script], {
+      cwd: dir,
+      encoding: "utf8",
+      timeout: 60_000,
+      env: { PATH: process.env.PATH },
+    });
+    const expected = JSON.parse(JSON.stringify(await idempotencyInSources()));
+
+    // Assess
+    expect(run.stderr.slice(0, 500)).toBe("");
+    expect(JSON.parse(run.stdout)).toEqual(expected);
+    expect(expected).toMatchObject({
+      first: { result: { documentId: "doc-1" } },
+      replay: { result: { documentId: "doc-1" } },
+      reused: { error: "IdempotencyValidationError" },
+      other: { result: { documentId: "doc-2" } },
+      // throwOnNoIdempotencyKey: the key's absence surfaces through the persistence layer.
+      keyless: { error: "IdempotencyPersistenceLayerError" },
+      runs: 2,
+    });
+  }, 120_000);
 
   test("a .docx read inside a bundle (JSZip on Node's streams, mammoth without xmlbuilder) gives what the sources give", async () => {
     // Prepare
@@ -333,6 +370,38 @@ describe("the stand-ins the bundles use", () => {
     expect(() => zlibPako.deflate(new Uint8Array(4), { level: 6, windowBits: 9 })).toThrow(/windowBits/);
     expect(() => new zlibPako.Inflate({ raw: true, windowBits: 9 })).toThrow(/windowBits/);
     expect(() => new zlibPako.Inflate({})).toThrow(/raw/);
+  });
+
+  test("the JMESPath stand-in answers dotted field names as Powertools' JMESPath does, on any document", () => {
+    const name = fc.oneof(
+      fc.constantFrom("key", "payloadHash", "a", "b", "_x1"),
+      fc.string({ minLength: 1, maxLength: 4 }),
+    );
+    const json = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: "small" },
+        fc.constantFrom(null, true, 0, 1.5, "", "值"),
+        fc.array(tie("value"), { maxLength: 3 }),
+        fc.dictionary(name, tie("value"), { maxKeys: 4 }),
+      ),
+    })).value;
+    fc.assert(
+      fc.property(json, fc.array(name, { minLength: 1, maxLength: 3 }), (data, path) => {
+        // Prepare: each name unquoted where it is an identifier, else JSON-quoted.
+        const expression = path
+          .map((n) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(n) ? n : JSON.stringify(n)))
+          .join(".");
+
+        // Act / Assess
+        expect(jmespathFields.search(expression, data)).toEqual(jmespathSearch(expression, data as never));
+      }),
+    );
+  });
+
+  test("the JMESPath stand-in refuses what is not a dotted field name instead of answering it differently", () => {
+    for (const expression of ["a[0]", "a | b", "length(a)", "a.*", "", "a.", "*.b", "a[?b]", '""', 'a.""']) {
+      expect(() => jmespathFields.search(expression, { a: [1] }), expression).toThrow(/not in this bundle/);
+    }
   });
 
   test("the yauzl stand-in for JSZip finds the same files as JSZip in a .docx, with the same bytes, and refuses to write", async () => {
