@@ -106,7 +106,22 @@ export interface FunctionBundleSpec {
   readonly external?: readonly string[];
   /** Packages built beside the bundle from their installed sources (see OCR_PACKAGE). */
   readonly packages?: readonly BundledPackage[];
+  /**
+   * Aliases of this function alone, over BUNDLE_ALIASES: stand-ins that hold only for what this
+   * function does (see DOCX_READER_ALIASES).
+   */
+  readonly aliases?: Readonly<Record<string, string>>;
 }
+
+/**
+ * The api-documents function parses one kind of HTML, mammoth's rendering of a .docx, which
+ * escapes text with the XML entities alone: htmlparser2 decodes entities there with the XML table
+ * instead of the 2,231 named HTML entities (src/documents/xml-entities-decode.ts, −37 KB). Not for
+ * functions that read HTML from elsewhere (the archive's HTML ingest, the repost verification).
+ */
+export const DOCX_READER_ALIASES: Readonly<Record<string, string>> = {
+  "entities/decode": "./src/documents/xml-entities-decode.ts",
+};
 
 /**
  * A package a function loads from its own directory (as tesseract.js loads its worker's script),
@@ -152,7 +167,7 @@ export function functionBuildOptions(
     chunkNames: "chunks/[name]-[hash]",
     banner: { js: ESM_REQUIRE_BANNER },
     external: [...EXTERNAL_MODULES, ...(spec.external ?? [])],
-    alias: BUNDLE_ALIASES,
+    alias: { ...BUNDLE_ALIASES, ...spec.aliases },
     minify: true,
     charset: "utf8",
     sourcemap: true,

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -15,6 +15,7 @@ import { FONTKIT_LEFT_OUT_SHAPERS } from "../../infra/constructs/esbuild-child.m
 import {
   BUNDLE_ALIASES,
   buildFunctionBundle,
+  DOCX_READER_ALIASES,
   FONT_FILES,
   TEMPLATE_FILES,
 } from "../../infra/constructs/function-bundle.js";
@@ -26,7 +27,7 @@ import { createEditionRenderer } from "../../src/publishing/render.js";
 import { toPem } from "../../src/signing/certificate.js";
 import { sampleEdition } from "../publishing/pdf/fixtures.js";
 import { nssDatabase, PDF_TOOLS_PRESENT, PDF_TOOLS_REQUIRED, pdfsig } from "../support/pdf-tools.js";
-import { convertSample } from "./fixtures/docx-in-bundle.js";
+import { convertSample, roundTripText } from "./fixtures/docx-in-bundle.js";
 import { handler as idempotencyInSources } from "./fixtures/idempotency-in-bundle.js";
 import { RENDER_GAZETTE } from "./fixtures/render-gazette.js";
 
@@ -171,6 +172,59 @@ describe("the Lambda bundles' aliases", () => {
     expect(report).toContain("Signer Certificate Common Name: 四川省人民政府公报");
   }, 180_000);
 
+  test("text escaped as mammoth escapes it reads back the same through htmlparser2 with the XML entity table (api-documents' bundle)", () => {
+    // Prepare: any text, and the characters an entity table could get wrong.
+    const texts = [
+      ...fc.sample(fc.string({ unit: "binary", maxLength: 40 }), { numRuns: 300, seed: 42 }),
+      ...fc.sample(
+        fc.string({
+          unit: fc.constantFrom("&", "<", ">", ";", "#", "x", "a", "m", "p", "国", "\u00a0"),
+          maxLength: 30,
+        }),
+        { numRuns: 300 },
+      ),
+      "&amp;&lt;&gt;&nbsp;&copy;&#x4e2d;&#20013;",
+      "Tom & Jerry < 国务院 > ©",
+    ];
+    const file = join(root, "texts.json");
+    writeFileSync(file, JSON.stringify(texts));
+    const dir = join(root, "docx-text");
+    buildFunctionBundle(
+      { entry: "tests/infra/fixtures/docx-in-bundle.ts", aliases: DOCX_READER_ALIASES },
+      dir,
+    );
+    const script = `import { readFileSync } from "node:fs"; const m = await import("./index.mjs"); process.stdout.write(JSON.stringify(m.roundTripText(JSON.parse(readFileSync(${JSON.stringify(file)}, "utf8")))));`;
+
+    // Act
+    const run = spawnSync(process.execPath, ["--no-warnings", "--input-type=module", "-e", script], {
+      cwd: dir,
+      encoding: "utf8",
+      timeout: 60_000,
+      env: { PATH: process.env.PATH },
+    });
+
+    // Assess: the bundle reads back each text, and so do the sources (the full HTML table).
+    expect(run.stderr.slice(0, 500)).toBe("");
+    expect(JSON.parse(run.stdout)).toEqual(texts);
+    expect(roundTripText(texts)).toEqual(texts);
+  }, 120_000);
+
+  test("in the api-documents bundle (XML entity table), htmlparser2 parses the .docx reader's HTML alone", () => {
+    // Prepare
+    const documents = functionBundleSpecs().find(({ name }) => name === "gazette-api-documents")!;
+
+    // Act
+    const { metafile } = buildFunctionBundle(documents.spec, join(root, "documents-htmlparser2"));
+    const importers = Object.entries(metafile.inputs)
+      .filter(([path]) => !path.includes("node_modules/htmlparser2/"))
+      .filter(([, input]) => input.imports.some((i) => i.path.includes("node_modules/htmlparser2/")))
+      .map(([path]) => path);
+
+    // Assess
+    expect(documents.spec.aliases).toEqual(DOCX_READER_ALIASES);
+    expect(importers).toEqual(["src/documents/docx.ts"]);
+  }, 120_000);
+
   test("the intake's idempotency configuration behaves inside a bundle (JMESPath by the field-name stand-in) as from the sources", async () => {
     // Prepare
     const dir = join(root, "idempotency");
@@ -200,10 +254,13 @@ describe("the Lambda bundles' aliases", () => {
     });
   }, 120_000);
 
-  test("a .docx read inside a bundle (JSZip on Node's streams, mammoth without xmlbuilder) gives what the sources give", async () => {
+  test("a .docx read inside a bundle (JSZip on yauzl, mammoth without xmlbuilder, XML entities) gives what the sources give", async () => {
     // Prepare
     const dir = join(root, "docx");
-    buildFunctionBundle({ entry: "tests/infra/fixtures/docx-in-bundle.ts" }, dir);
+    buildFunctionBundle(
+      { entry: "tests/infra/fixtures/docx-in-bundle.ts", aliases: DOCX_READER_ALIASES },
+      dir,
+    );
     const sample = join(import.meta.dirname, "../../samples/documents/07-office-notice.docx");
     const script = `const m = await import("./index.mjs"); process.stdout.write(JSON.stringify(await m.handler(${JSON.stringify(sample)})));`;
 
