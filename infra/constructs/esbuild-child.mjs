@@ -157,6 +157,68 @@ export const fontkitFromSourcesPlugin = {
   },
 };
 
+/**
+ * Powertools Tracer runs on the X-Ray SDK (aws-xray-sdk-core, CommonJS, loaded whole). In Lambda
+ * the SDK records subsegments under the facade segment Lambda gives it and, by its own rule,
+ * turns centralized sampling off when it loads (env/aws_lambda.js: Lambda samples by the trace
+ * header); what the functions never reach is replaced by stand-ins that throw, saying so:
+ * - the centralized sampler (default_sampler with its rule and target pollers, rule cache,
+ *   reservoir and the daemon's sampling API client): the stand-in samples with the SDK's local
+ *   sampler, which is the one the SDK switches to in Lambda, and cannot start polling;
+ * - the EC2, ECS and Elastic Beanstalk plugins (segment metadata from those hosts; loaded only by
+ *   `config([plugins])`, which no function calls);
+ * - the AWS SDK v2 patcher (`captureAWS`, `captureAWSClient`: the functions use SDK v3, traced by
+ *   `captureAWSv3Client`) and the promise patcher (`capturePromise`, which the Tracer never calls).
+ * tests/infra/bundle-aliases.test.ts runs the Tracer inside a bundle as in Lambda and receives
+ * the subsegments of an SDK call and of an HTTP request as X-Ray's daemon would.
+ */
+export const XRAY_STAND_INS = {
+  "./sampling/default_sampler": `var local = require("./local_sampler");
+function notHere() { throw new Error("X-Ray centralized sampling is not in this bundle: in Lambda the SDK samples locally (the trace header decides)"); }
+module.exports = { localSampler: local, started: false,
+  shouldSample: function (request) { return local.shouldSample(request); },
+  setLocalRules: function (source) { local.setLocalRules(source); },
+  start: notHere, shutdown: function () {} };`,
+  "./segments/plugins/ec2_plugin": plugin("EC2"),
+  "./segments/plugins/ecs_plugin": plugin("ECS"),
+  "./segments/plugins/elastic_beanstalk_plugin": plugin("Elastic Beanstalk"),
+  "./patchers/aws_p": `function notHere() { throw new Error("The X-Ray patcher of the AWS SDK v2 is not in this bundle: the functions use SDK v3 (captureAWSv3Client)"); }
+module.exports.captureAWS = notHere; module.exports.captureAWSClient = notHere;`,
+  "./patchers/promise_p": `function notHere() { throw new Error("X-Ray's promise patcher is not in this bundle"); }
+module.exports.capturePromise = notHere; module.exports.uncapturePromise = notHere;`,
+};
+
+function plugin(host) {
+  return `module.exports = { originName: "${host}", getData: function () { throw new Error("X-Ray's ${host} plugin is not in this bundle: the functions run in Lambda"); } };`;
+}
+
+const XRAY_LIB = /[\\/]aws-xray-sdk-core[\\/]dist[\\/]lib[\\/](aws-xray|middleware[\\/]mw_utils)\.js$/;
+
+export const xraySdkTrimPlugin = {
+  name: "xray-sdk-lambda-only",
+  setup(b) {
+    const filter = new RegExp(
+      `^(${Object.keys(XRAY_STAND_INS)
+        .map((k) => k.replace(/[./]/g, "\\$&"))
+        .join("|")})$`,
+    );
+    b.onResolve({ filter }, (args) =>
+      XRAY_LIB.test(args.importer)
+        ? {
+            path: args.path,
+            namespace: "xray-stand-in",
+            pluginData: { resolveDir: join(args.resolveDir, dirname(args.path)) },
+          }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "xray-stand-in" }, (args) => ({
+      contents: XRAY_STAND_INS[args.path],
+      resolveDir: args.pluginData.resolveDir,
+      loader: "js",
+    }));
+  },
+};
+
 if (process.argv[2]) {
   const out = process.argv[2];
   const options = JSON.parse(readFileSync(0, "utf8"));
@@ -168,6 +230,7 @@ if (process.argv[2]) {
         noAcroFormPlugin,
         tesseractWorkerPathPlugin,
         fontkitFromSourcesPlugin,
+        xraySdkTrimPlugin,
       ],
     });
     if (result.errors.length)

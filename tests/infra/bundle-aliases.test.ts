@@ -1,9 +1,13 @@
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
+import { createSocket } from "node:dgram";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
 import { search as jmespathSearch } from "@aws-lambda-powertools/jmespath";
 import fc from "fast-check";
 import * as fontkit from "fontkit";
@@ -38,6 +42,7 @@ import { RENDER_GAZETTE } from "./fixtures/render-gazette.js";
  * bundle: rendering an edition (pdf-lib without its standard fonts, fontkit without WOFF2,
  * Handlebars without source-map) gives the very bytes the unbundled renderer gives.
  */
+const execFileAsync = promisify(execFile);
 const root = mkdtempSync(join(tmpdir(), "gazette-bundle-aliases-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -60,6 +65,13 @@ const LEFT_OUT = [
   "node_modules/jszip/",
   "node_modules/@smithy/core/dist-es/submodules/event-streams/",
   "node_modules/@aws-lambda-powertools/jmespath/",
+  // The X-Ray SDK's parts Lambda never runs (esbuild-child.mjs: xraySdkTrimPlugin).
+  "node_modules/aws-xray-sdk-core/dist/lib/middleware/sampling/default_sampler.js",
+  "node_modules/aws-xray-sdk-core/dist/lib/middleware/sampling/service_connector.js",
+  "node_modules/aws-xray-sdk-core/dist/lib/middleware/sampling/rule_poller.js",
+  "node_modules/aws-xray-sdk-core/dist/lib/segments/plugins/ec2_plugin.js",
+  "node_modules/aws-xray-sdk-core/dist/lib/patchers/aws_p.js",
+  "node_modules/aws-xray-sdk-core/dist/lib/patchers/promise_p.js",
   // fontkit is bundled from its sources without these (esbuild-child.mjs: fontkitFromSourcesPlugin).
   "node_modules/fontkit/dist/",
   "node_modules/fontkit/src/aat/",
@@ -252,6 +264,75 @@ describe("the Lambda bundles' aliases", () => {
       keyless: { error: "IdempotencyPersistenceLayerError" },
       runs: 2,
     });
+  }, 120_000);
+
+  test("the functions' tracer, inside a bundle as in Lambda (X-Ray SDK without what Lambda never runs), sends the subsegments of an AWS call", async () => {
+    // Prepare: a DynamoDB endpoint and X-Ray's daemon (UDP), both local.
+    const dir = join(root, "tracer");
+    buildFunctionBundle({ entry: "tests/infra/fixtures/tracer-in-bundle.ts" }, dir);
+    const dynamo = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        res.writeHead(200, { "content-type": "application/x-amz-json-1.0" });
+        res.end(JSON.stringify({ Item: { pk: { S: "EDITION#1" } } }));
+      });
+    });
+    await new Promise<void>((resolve) => dynamo.listen(0, "127.0.0.1", resolve));
+    const daemon = createSocket("udp4");
+    const datagrams: string[] = [];
+    daemon.on("message", (message) => datagrams.push(message.toString("utf8")));
+    await new Promise<void>((resolve) => daemon.bind(0, "127.0.0.1", resolve));
+    const endpoint = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
+    const script = `const m = await import("./index.mjs"); process.stdout.write(JSON.stringify(await m.handler(${JSON.stringify(endpoint)})));`;
+
+    // Act
+    let stdout: string;
+    let stderr: string;
+    try {
+      ({ stdout, stderr } = await execFileAsync(
+        process.execPath,
+        ["--no-warnings", "--input-type=module", "-e", script],
+        {
+          cwd: dir,
+          timeout: 60_000,
+          env: {
+            PATH: process.env.PATH,
+            LAMBDA_TASK_ROOT: dir,
+            AWS_EXECUTION_ENV: "AWS_Lambda_nodejs22.x",
+            AWS_LAMBDA_FUNCTION_NAME: "gazette-api-documents",
+            AWS_REGION: "eu-west-1",
+            _X_AMZN_TRACE_ID: "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1",
+            AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${daemon.address().port}`,
+            AWS_XRAY_CONTEXT_MISSING: "LOG_ERROR",
+            POWERTOOLS_SERVICE_NAME: "gazette-api-documents",
+          },
+        },
+      ));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    } finally {
+      dynamo.close();
+      daemon.close();
+    }
+    const subsegments = datagrams.map(
+      (d) => JSON.parse(d.slice(d.indexOf("\n") + 1)) as Record<string, unknown>,
+    );
+
+    // Assess
+    expect(stderr).toBe("");
+    expect(JSON.parse(stdout)).toEqual({ tracing: true, item: { pk: { S: "EDITION#1" } } });
+    const call = subsegments.find((s) => s.name === "DynamoDB");
+    expect(call).toMatchObject({
+      namespace: "aws",
+      trace_id: "1-5759e988-bd862e3fe1be46a994272793",
+      aws: { operation: "GetItem", table_name: "gazette", region: "eu-west-1" },
+      http: { response: { status: 200 } },
+    });
+    const handler = subsegments.find((s) => s.name === "## handler");
+    expect(handler).toMatchObject({
+      trace_id: "1-5759e988-bd862e3fe1be46a994272793",
+      parent_id: "53995c3f42cd8ad8",
+    });
+    expect(call?.parent_id).toBe(handler?.id);
   }, 120_000);
 
   test("a .docx read inside a bundle (JSZip on yauzl, mammoth without xmlbuilder, XML entities) gives what the sources give", async () => {
