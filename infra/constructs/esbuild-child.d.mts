@@ -15,3 +15,5 @@ export declare const NO_AAT: string;
 export declare const fontkitFromSourcesPlugin: Plugin;
 export declare const XRAY_STAND_INS: Readonly<Record<string, string>>;
 export declare const xraySdkTrimPlugin: Plugin;
+export declare function openccPairs(dictionary: string): Map<string, string>;
+export declare const openccDictionariesPlugin: Plugin;

@@ -219,6 +219,82 @@ export const xraySdkTrimPlugin = {
   },
 };
 
+/**
+ * opencc-js's CJK_Compatibility_Ideographs and TSCharacters rebuilt from what the bundles hold
+ * anyway (src/documents/opencc-dictionaries.ts: Unicode normalisation; STCharacters read backwards
+ * plus the differences, computed here). Each is replaced only where the result has the very pairs
+ * of opencc's file; else the file is bundled as it is.
+ */
+const OPENCC_DICT =
+  /[\\/]opencc-js[\\/]dist[\\/]esm-lib[\\/]dict[\\/](TSCharacters|CJK_Compatibility_Ideographs)\.js$/;
+const OPENCC_HELPERS = "src/documents/opencc-dictionaries.ts";
+
+/** opencc-js's reading of a dictionary string: source → replacement, the last pair winning. */
+export function openccPairs(dictionary) {
+  const pairs = new Map();
+  for (const line of dictionary.split("|")) {
+    const [source, replacement] = line.split(" ");
+    if (source !== undefined && replacement !== undefined) pairs.set(source, replacement);
+  }
+  return pairs;
+}
+
+const dictionaryOf = (file) => {
+  const m = /^export default ("(?:[^"\\]|\\.)*");?\s*$/.exec(readFileSync(file, "utf8").trim());
+  return m ? JSON.parse(m[1]) : undefined;
+};
+
+const samePairs = (a, b) => a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
+
+export const openccDictionariesPlugin = {
+  name: "opencc-dictionaries",
+  setup(b) {
+    const root = b.initialOptions.absWorkingDir ?? process.cwd();
+    const helpers = JSON.stringify(join(root, OPENCC_HELPERS));
+    b.onLoad({ filter: OPENCC_DICT }, (args) => {
+      const original = dictionaryOf(args.path);
+      if (original === undefined) return undefined;
+      const wanted = openccPairs(original);
+      if (args.path.endsWith("CJK_Compatibility_Ideographs.js")) {
+        const computed = new Map();
+        for (const [from, to] of [
+          [0xf900, 0xfaff],
+          [0x2f800, 0x2fa1f],
+        ])
+          for (let cp = from; cp <= to; cp++) {
+            const c = String.fromCodePoint(cp);
+            if (c.normalize("NFC") !== c) computed.set(c, c.normalize("NFC"));
+          }
+        if (!samePairs(computed, wanted)) return undefined;
+        return {
+          contents: `import { compatibilityIdeographs } from ${helpers};\nexport default /* @__PURE__ */ compatibilityIdeographs();`,
+          loader: "js",
+          resolveDir: dirname(args.path),
+        };
+      }
+      const st = dictionaryOf(join(dirname(args.path), "STCharacters.js"));
+      if (st === undefined) return undefined;
+      const inverse = new Map();
+      for (const line of st.split("|")) {
+        const [source, replacement] = line.split(" ");
+        if (source !== undefined && replacement !== undefined && !inverse.has(replacement))
+          inverse.set(replacement, source);
+      }
+      const removed = [...inverse.keys()].filter((k) => !wanted.has(k));
+      const overrides = [...wanted].filter(([k, v]) => inverse.get(k) !== v);
+      return {
+        contents: [
+          `import ST from "./STCharacters.js";`,
+          `import { inverseDictionary } from ${helpers};`,
+          `export default /* @__PURE__ */ inverseDictionary(ST, ${JSON.stringify(removed.join("|"))}, ${JSON.stringify(overrides.map(([k, v]) => `${k} ${v}`).join("|"))});`,
+        ].join("\n"),
+        loader: "js",
+        resolveDir: dirname(args.path),
+      };
+    });
+  },
+};
+
 if (process.argv[2]) {
   const out = process.argv[2];
   const options = JSON.parse(readFileSync(0, "utf8"));
@@ -231,6 +307,7 @@ if (process.argv[2]) {
         tesseractWorkerPathPlugin,
         fontkitFromSourcesPlugin,
         xraySdkTrimPlugin,
+        openccDictionariesPlugin,
       ],
     });
     if (result.errors.length)

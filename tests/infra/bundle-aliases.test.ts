@@ -12,10 +12,13 @@ import { search as jmespathSearch } from "@aws-lambda-powertools/jmespath";
 import fc from "fast-check";
 import * as fontkit from "fontkit";
 import JSZip from "jszip";
+import CJK_COMPATIBILITY from "opencc-js/dict/CJK_Compatibility_Ideographs";
+import ST_CHARACTERS from "opencc-js/dict/STCharacters";
+import TS_CHARACTERS from "opencc-js/dict/TSCharacters";
 import pako from "pako";
 import { afterAll, describe, expect, test } from "vitest";
 import { functionBundleSpecs } from "../../bench/lambda.js";
-import { FONTKIT_LEFT_OUT_SHAPERS } from "../../infra/constructs/esbuild-child.mjs";
+import { FONTKIT_LEFT_OUT_SHAPERS, openccPairs } from "../../infra/constructs/esbuild-child.mjs";
 import {
   BUNDLE_ALIASES,
   buildFunctionBundle,
@@ -23,6 +26,7 @@ import {
   FONT_FILES,
   TEMPLATE_FILES,
 } from "../../infra/constructs/function-bundle.js";
+import { traditionalToSimplified } from "../../src/documents/han-variants.js";
 import * as yauzlJszip from "../../src/documents/yauzl-jszip.js";
 import * as jmespathFields from "../../src/platform/aws/jmespath-fields.js";
 import { defaultProvider } from "../../src/platform/aws/lambda-credentials.js";
@@ -333,6 +337,41 @@ describe("the Lambda bundles' aliases", () => {
       parent_id: "53995c3f42cd8ad8",
     });
     expect(call?.parent_id).toBe(handler?.id);
+  }, 120_000);
+
+  test("opencc's dictionaries inside a bundle (two rebuilt from Unicode and from STCharacters) hold the very pairs of opencc's files", () => {
+    // Prepare
+    const dir = join(root, "opencc");
+    const { metafile } = buildFunctionBundle({ entry: "tests/infra/fixtures/opencc-in-bundle.ts" }, dir);
+    const text = "國務院辦公廳關於印發《政務公開工作要點》的通知：豈、臺灣、著作權、乾隆、\uF900\u{2F800}";
+    const script = `const m = await import("./index.mjs"); process.stdout.write(JSON.stringify(m.handler(${JSON.stringify(text)})));`;
+
+    // Act
+    const run = spawnSync(process.execPath, ["--no-warnings", "--input-type=module", "-e", script], {
+      cwd: dir,
+      encoding: "utf8",
+      timeout: 60_000,
+      env: { PATH: process.env.PATH },
+    });
+    const bundled = JSON.parse(run.stdout) as {
+      dictionaries: Record<"CJK_COMPATIBILITY" | "ST_CHARACTERS" | "TS_CHARACTERS", string>;
+      simplified: string;
+    };
+
+    // Assess
+    expect(run.stderr.slice(0, 500)).toBe("");
+    const pairs = (d: string) => [...openccPairs(d)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    expect(pairs(bundled.dictionaries.CJK_COMPATIBILITY)).toEqual(pairs(CJK_COMPATIBILITY));
+    expect(pairs(bundled.dictionaries.TS_CHARACTERS)).toEqual(pairs(TS_CHARACTERS));
+    expect(bundled.dictionaries.ST_CHARACTERS).toBe(ST_CHARACTERS);
+    expect(bundled.simplified).toBe(traditionalToSimplified()(text));
+    // Rebuilt, not copied: what the bundle reads for each is a fraction of opencc's file.
+    const input = (name: string) =>
+      Object.entries(metafile.inputs).find(([path]) =>
+        path.endsWith(`opencc-js/dist/esm-lib/dict/${name}.js`),
+      )?.[1].bytes ?? Number.POSITIVE_INFINITY;
+    expect(input("TSCharacters")).toBeLessThan(Buffer.byteLength(TS_CHARACTERS) / 2);
+    expect(input("CJK_Compatibility_Ideographs")).toBeLessThan(Buffer.byteLength(CJK_COMPATIBILITY) / 10);
   }, 120_000);
 
   test("a .docx read inside a bundle (JSZip on yauzl, mammoth without xmlbuilder, XML entities) gives what the sources give", async () => {
