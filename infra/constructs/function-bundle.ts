@@ -64,6 +64,10 @@ export const EXTERNAL_MODULES: readonly string[] = ["better-sqlite3"];
  * - the AWS SDK's default credential chain (@aws-sdk/credential-provider-node, ~80 KB with the
  *   STS, SSO and sign-in clients of its other links) by its first link, the environment
  *   (src/platform/aws/lambda-credentials.ts), where Lambda puts the execution role's keys.
+ * - @signpdf/utils's index (~6 KB of helpers) by its constants and error class
+ *   (src/signing/signpdf-utils.ts), all the signing code and the placeholder use.
+ * And Handlebars is bundled from its ES module sources (lib/handlebars.js, −10 KB): its Node
+ * entry adds the AST printer and a `require` hook for .hbs files, which no function uses.
  * And htmlparser2 is bundled as its Parser module: every caller imports `Parser` alone, but the
  * package's index re-exports domutils, which drags in dom-serializer and an older copy of entities
  * (~100 KB) that esbuild cannot drop.
@@ -86,6 +90,8 @@ export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   "@smithy/core/event-streams": "./src/platform/aws/no-event-streams.ts",
   "@aws-lambda-powertools/jmespath": "./src/platform/aws/jmespath-fields.ts",
   "@aws-lambda-powertools/jmespath/functions": "./src/platform/aws/jmespath-fields.ts",
+  "@signpdf/utils": "./src/signing/signpdf-utils.ts",
+  handlebars: "./node_modules/handlebars/lib/handlebars.js",
 };
 
 /** A file or directory copied into the package: `from` relative to the repository root, `to` to the package. */
