@@ -17,3 +17,4 @@ export declare const XRAY_STAND_INS: Readonly<Record<string, string>>;
 export declare const xraySdkTrimPlugin: Plugin;
 export declare function openccPairs(dictionary: string): Map<string, string>;
 export declare const openccDictionariesPlugin: Plugin;
+export declare const pdfLibTreeShakingPlugin: Plugin;

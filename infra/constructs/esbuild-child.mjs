@@ -295,6 +295,49 @@ export const openccDictionariesPlugin = {
   },
 };
 
+/**
+ * pdf-lib's ES modules tree-shaken: @signpdf/placeholder-pdf-lib (CommonJS) requires "pdf-lib",
+ * which makes esbuild keep every export of pdf-lib's index; it gets a module re-exporting the
+ * seven classes it uses instead, and pdf-lib's modules are marked free of side effects (they
+ * declare classes and constants), so that the modules no function reaches are dropped.
+ */
+const SIGNPDF_PLACEHOLDER = /[\\/]@signpdf[\\/]placeholder-pdf-lib[\\/]/;
+const PDF_LIB_ES = /[\\/]node_modules[\\/]pdf-lib[\\/]es[\\/]/;
+
+export const pdfLibTreeShakingPlugin = {
+  name: "pdf-lib-tree-shaking",
+  setup(b) {
+    b.onResolve({ filter: /^pdf-lib$/ }, (args) => {
+      if (!SIGNPDF_PLACEHOLDER.test(args.importer)) return undefined;
+      const used = [
+        ...new Set([...readFileSync(args.importer, "utf8").matchAll(/_pdfLib\.(\w+)/g)].map((m) => m[1])),
+      ];
+      return {
+        path: "pdf-lib",
+        namespace: "pdf-lib-for-signpdf",
+        pluginData: { used, resolveDir: args.resolveDir },
+      };
+    });
+    b.onLoad({ filter: /.*/, namespace: "pdf-lib-for-signpdf" }, (args) => ({
+      contents: `export { ${args.pluginData.used.join(", ")} } from "pdf-lib";`,
+      resolveDir: args.pluginData.resolveDir,
+      loader: "js",
+    }));
+    b.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData?.pdfLibResolved) return undefined;
+      if (args.path !== "pdf-lib" && !PDF_LIB_ES.test(args.importer)) return undefined;
+      const resolved = await b.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: { pdfLibResolved: true },
+      });
+      if (resolved.errors.length) return { errors: resolved.errors };
+      return PDF_LIB_ES.test(resolved.path) ? { ...resolved, sideEffects: false } : resolved;
+    });
+  },
+};
+
 if (process.argv[2]) {
   const out = process.argv[2];
   const options = JSON.parse(readFileSync(0, "utf8"));
@@ -304,6 +347,7 @@ if (process.argv[2]) {
       plugins: [
         literalSchemaKeysPlugin,
         noAcroFormPlugin,
+        pdfLibTreeShakingPlugin,
         tesseractWorkerPathPlugin,
         fontkitFromSourcesPlugin,
         xraySdkTrimPlugin,
