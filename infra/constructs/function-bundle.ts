@@ -64,6 +64,8 @@ export const EXTERNAL_MODULES: readonly string[] = ["better-sqlite3"];
  * - the AWS SDK's default credential chain (@aws-sdk/credential-provider-node, ~80 KB with the
  *   STS, SSO and sign-in clients of its other links) by its first link, the environment
  *   (src/platform/aws/lambda-credentials.ts), where Lambda puts the execution role's keys.
+ * - mnemonist's LRUCache (~7 KB with obliterator), under the SDK's endpoint cache, by the same
+ *   cache on a Map (src/platform/aws/map-lru-cache.ts);
  * - @signpdf/utils's index (~6 KB of helpers) by its constants and error class
  *   (src/signing/signpdf-utils.ts), all the signing code and the placeholder use.
  * And Handlebars is bundled from its ES module sources (lib/handlebars.js, −10 KB): its Node
@@ -91,6 +93,7 @@ export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   "@aws-lambda-powertools/jmespath": "./src/platform/aws/jmespath-fields.ts",
   "@aws-lambda-powertools/jmespath/functions": "./src/platform/aws/jmespath-fields.ts",
   "@signpdf/utils": "./src/signing/signpdf-utils.ts",
+  "mnemonist/lru-cache": "./src/platform/aws/map-lru-cache.ts",
   handlebars: "./node_modules/handlebars/lib/handlebars.js",
 };
 
