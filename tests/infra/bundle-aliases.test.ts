@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { createSocket } from "node:dgram";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
+import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,7 +13,6 @@ import { search as jmespathSearch } from "@aws-lambda-powertools/jmespath";
 import fc from "fast-check";
 import * as fontkit from "fontkit";
 import JSZip from "jszip";
-import MnemonistLruCache from "mnemonist/lru-cache.js";
 import CJK_COMPATIBILITY from "opencc-js/dict/CJK_Compatibility_Ideographs";
 import ST_CHARACTERS from "opencc-js/dict/STCharacters";
 import TS_CHARACTERS from "opencc-js/dict/TSCharacters";
@@ -49,6 +49,11 @@ import { RENDER_GAZETTE } from "./fixtures/render-gazette.js";
  * Handlebars without source-map) gives the very bytes the unbundled renderer gives.
  */
 const execFileAsync = promisify(execFile);
+/** mnemonist's LRUCache (CommonJS: `module.exports` is the class its types call the default export). */
+const MnemonistLruCache = createRequire(import.meta.url)(
+  "mnemonist/lru-cache",
+) as typeof import("mnemonist/lru-cache.js").default;
+type MnemonistLruCache<K, V> = InstanceType<typeof MnemonistLruCache<K, V>>;
 const root = mkdtempSync(join(tmpdir(), "gazette-bundle-aliases-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
