@@ -325,6 +325,9 @@ export class GazetteStatelessStack extends Stack {
 
     // edition.published → fan-out messages; an acknowledgement queues the page's verification.
     grantSend(this.repostQueues.fanout.queue, this.eventsFunction.function);
+    // The status changes and errata it logs ask the publisher, which alone may sign, for a
+    // checkpoint (src/transparency/checkpoint-request.ts): send to the publishing queue, no more.
+    grantSend(this.publishingQueue.queue, this.eventsFunction.function);
     grantSend(this.repostQueues.delivery.queue, this.apiFunction.function);
     this.reposts = new GazetteReposts(this, "Reposts", {
       data,
@@ -341,6 +344,9 @@ export class GazetteStatelessStack extends Stack {
     // The tick's outbox relay sends the unit messages of an archive job a crash or a queue outage
     // left unsent (src/archive/ingest.ts createJob).
     grantSend(this.archiveQueue.queue, this.reposts.tickFunction.function);
+    // A checkpoint request lost with the events function (dead-lettered, a crash) is made again
+    // by the tick while the log has entries no checkpoint covers.
+    grantSend(this.publishingQueue.queue, this.reposts.tickFunction.function);
     this.archive = new GazetteArchive(this, "Archive", {
       data,
       queue: this.archiveQueue,
