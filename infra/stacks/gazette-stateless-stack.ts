@@ -6,6 +6,7 @@ import { grantSend } from "../constructs/access.js";
 import { QUEUE_CONSUMER_CONCURRENCY } from "../constructs/concurrency.js";
 import { ConsoleSignIn, type ConsoleUserPool } from "../constructs/console-identity.js";
 import {
+  DOCX_READER_ALIASES,
   FONT_FILES,
   MUPDF_FILES,
   MUPDF_WASM_ENVIRONMENT,
@@ -237,6 +238,8 @@ export class GazetteStatelessStack extends Stack {
       // The console's templates: a refused submission shows the form with its problems.
       files: [...TEMPLATE_FILES],
       environment: { ...environment, ...this.consoleSignIn?.environment() },
+      // The only HTML it parses is mammoth's (function-bundle.ts).
+      aliases: DOCX_READER_ALIASES,
     });
     this.documentsFunction.role.addManagedPolicy(data.tableReadWritePolicy);
     this.documentsFunction.role.addManagedPolicy(data.blobAccessPolicies.documents);
@@ -337,6 +340,9 @@ export class GazetteStatelessStack extends Stack {
 
     // edition.published → fan-out messages; an acknowledgement queues the page's verification.
     grantSend(this.repostQueues.fanout.queue, this.eventsFunction.function);
+    // The status changes and errata it logs ask the publisher, which alone may sign, for a
+    // checkpoint (src/transparency/checkpoint-request.ts): send to the publishing queue, no more.
+    grantSend(this.publishingQueue.queue, this.eventsFunction.function);
     grantSend(this.repostQueues.delivery.queue, this.apiFunction.function);
     this.reposts = new GazetteReposts(this, "Reposts", {
       data,
@@ -353,6 +359,9 @@ export class GazetteStatelessStack extends Stack {
     // The tick's outbox relay sends the unit messages of an archive job a crash or a queue outage
     // left unsent (src/archive/ingest.ts createJob).
     grantSend(this.archiveQueue.queue, this.reposts.tickFunction.function);
+    // A checkpoint request lost with the events function (dead-lettered, a crash) is made again
+    // by the tick while the log has entries no checkpoint covers.
+    grantSend(this.publishingQueue.queue, this.reposts.tickFunction.function);
     this.archive = new GazetteArchive(this, "Archive", {
       data,
       queue: this.archiveQueue,

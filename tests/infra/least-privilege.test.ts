@@ -169,7 +169,8 @@ const EXPECTED: Record<string, string[]> = {
     "s3:PutObject site:editions/*",
     "s3:PutObject site:documents/*",
     "s3:ListBucket site",
-    ...send("events-dlq", "repost-fanout"),
+    // Status changes it logs ask the publisher for a checkpoint (issue 14).
+    ...send("events-dlq", "repost-fanout", "publishing"),
     ...consume("events"),
   ],
   "gazette-repost-fanout": [
@@ -193,7 +194,8 @@ const EXPECTED: Record<string, string[]> = {
     ...TABLE,
     ...blob("PutObject", "documents/", "originals/", "archive/scans/", "archive/jobs/"),
     ...staging("GetObject", "DeleteObject"),
-    ...send("repost-delivery", "events", "archive", "repost-tick-failures"),
+    // …and a log checkpoint while the log has entries none covers (issue 14).
+    ...send("repost-delivery", "events", "archive", "publishing", "repost-tick-failures"),
   ],
   "gazette-archive": [
     ...TABLE,
