@@ -6,6 +6,7 @@ import { grantSend } from "../constructs/access.js";
 import { QUEUE_CONSUMER_CONCURRENCY } from "../constructs/concurrency.js";
 import { ConsoleSignIn, type ConsoleUserPool } from "../constructs/console-identity.js";
 import {
+  DOCX_READER_ALIASES,
   FONT_FILES,
   MUPDF_FILES,
   MUPDF_WASM_ENVIRONMENT,
@@ -235,6 +236,8 @@ export class GazetteStatelessStack extends Stack {
       // The console's templates: a refused submission shows the form with its problems.
       files: [...TEMPLATE_FILES],
       environment: { ...environment, ...this.consoleSignIn?.environment() },
+      // The only HTML it parses is mammoth's (function-bundle.ts).
+      aliases: DOCX_READER_ALIASES,
     });
     this.documentsFunction.role.addManagedPolicy(data.tableReadWritePolicy);
     this.documentsFunction.role.addManagedPolicy(data.blobAccessPolicies.documents);
