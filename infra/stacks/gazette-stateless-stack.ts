@@ -120,6 +120,8 @@ export class GazetteStatelessStack extends Stack {
   public readonly documentsFunction: GazetteFunction;
   /** Edition previews (API and console): the routes that render (PDF engine, fonts). */
   public readonly previewFunction: GazetteFunction;
+  /** The transparency log, the signing certificates and verification (CMS/X.509 parsing). */
+  public readonly verifyFunction: GazetteFunction;
   public readonly eventsFunction: GazetteFunction;
   public readonly publishingQueue: QueueWithDlq;
   public readonly publisherFunction: GazetteFunction;
@@ -255,6 +257,19 @@ export class GazetteStatelessStack extends Stack {
     });
     this.previewFunction.role.addManagedPolicy(data.tableReadWritePolicy);
     this.previewFunction.role.addManagedPolicy(data.blobAccessPolicies.preview);
+    this.verifyFunction = new GazetteFunction(this, "VerifyFunction", {
+      entry: "functions/api-verify.ts",
+      serviceName: "gazette-api-verify",
+      description:
+        "Gazette verification: the transparency log, the signing certificates, POST /api/verify and /verify",
+      // A PDF to verify is read whole (POST /api/verify, up to API Gateway's 10 MB).
+      memorySize: 1024,
+      timeout: Duration.seconds(29),
+      environment,
+    });
+    // It reads the log, the keyring and the artifact index from the table, and writes nothing: no
+    // blob, no queue, no table write.
+    this.verifyFunction.role.addManagedPolicy(data.tableReadPolicy);
     // Least privilege: api = table read/write + blob read/write + publish events.
     this.apiFunction.role.addManagedPolicy(data.tableReadWritePolicy);
     this.apiFunction.role.addManagedPolicy(data.blobAccessPolicies.api);
@@ -359,7 +374,11 @@ export class GazetteStatelessStack extends Stack {
 
     this.api = new GazetteApi(this, "Api", {
       handler: this.apiFunction.function,
-      functions: { documents: this.documentsFunction.function, preview: this.previewFunction.function },
+      functions: {
+        documents: this.documentsFunction.function,
+        preview: this.previewFunction.function,
+        verify: this.verifyFunction.function,
+      },
       jwt,
       consoleAuthorizer: this.consoleSignIn?.authorizer,
     });
@@ -369,6 +388,7 @@ export class GazetteStatelessStack extends Stack {
         api: this.apiFunction,
         "api-documents": this.documentsFunction,
         "api-preview": this.previewFunction,
+        "api-verify": this.verifyFunction,
         publisher: this.publisherFunction,
         events: this.eventsFunction,
         "repost-fanout": this.reposts.fanoutFunction,

@@ -147,6 +147,12 @@ const EXPECTED: Record<string, string[]> = {
     ...send("events"),
   ],
   "gazette-api-preview": [...TABLE, ...blob("GetObject", "documents/", "editions/"), ...LIST_BLOB],
+  // Verification and the log read the table only.
+  "gazette-api-verify": ["dynamodb:GetItem", "dynamodb:Query"].flatMap((action) => [
+    `${action} table`,
+    `${action} table/index/gsi1`,
+    `${action} table/index/gsi2`,
+  ]),
   "gazette-publisher": [
     ...TABLE,
     ...blob("GetObject", "documents/", "editions/"),
