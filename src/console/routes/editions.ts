@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { GazetteDocument } from "../../documents/model.js";
 import { type FieldProblem, ProblemError } from "../../platform/errors.js";
 import type { SiteRecord } from "../../reposts/model.js";
-import { targets } from "../../reposts/model.js";
+import { chinaDate, targets } from "../../reposts/model.js";
 import { findTemplatesDir } from "../../site/render.js";
 import { type C, type ConsoleKit, problemCodes } from "../kit.js";
 
@@ -29,7 +29,7 @@ export function registerEditionRoutes(kit: ConsoleKit): void {
       {
         title: "期刊",
         section: "editions",
-        year: Number(deps.now().toISOString().slice(0, 4)),
+        year: Number(chinaDate(deps.now()).slice(0, 4)),
         items: result.items.map((e) => ({ ...e, statusLabel: EDITION_STATUS_LABELS[e.status] })),
         next: result.cursor ? `/console/editions?cursor=${encodeURIComponent(result.cursor)}` : undefined,
         ...extra,
