@@ -103,7 +103,9 @@ describe("the console in Chromium (390 px, axe-core on every page)", () => {
     }));
     expect(times.text, `raw ISO time on ${label}`).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
     for (const datetime of times.datetimes)
-      expect(datetime, `<time datetime> on ${label}`).toMatch(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}\+08:00)?$/);
+      expect(datetime, `<time datetime> on ${label}`).toMatch(
+        /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}\+08:00)?$/,
+      );
   }
 
   beforeAll(async () => {
