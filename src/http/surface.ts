@@ -170,15 +170,12 @@ const consoleRoutes: readonly RouteDeclaration[] = [
       ["GET", "/console/"],
       ["GET", "/console/documents"],
       ["GET", "/console/documents/new"],
-      ["POST", "/console/documents"],
       ["GET", "/console/documents/{id}"],
       ["GET", "/console/editions"],
       ["POST", "/console/editions"],
       ["GET", "/console/editions/{id}"],
       ["GET", "/console/edition-order.js"],
       ["POST", "/console/editions/{id}/documents"],
-      ["GET", "/console/editions/{id}/preview"],
-      ["GET", "/console/editions/{id}/preview.pdf"],
       ["GET", "/console/editions/{id}/publish"],
       ["POST", "/console/editions/{id}/publish"],
       ["GET", "/console/accounts"],
@@ -199,6 +196,11 @@ const consoleRoutes: readonly RouteDeclaration[] = [
       ["GET", "/console/compliance.csv"],
     ] as const
   ).map(([method, path]): RouteDeclaration => ({ method, path, access: "console" })),
+  // The console's pages that read .docx files or render are served, in AWS, by the function that
+  // holds that library (as their /api routes are), so the api function holds neither.
+  { method: "POST", path: "/console/documents", access: "console", lambda: "documents" },
+  { method: "GET", path: "/console/editions/{id}/preview", access: "console", lambda: "preview" },
+  { method: "GET", path: "/console/editions/{id}/preview.pdf", access: "console", lambda: "preview" },
 ];
 
 /**
