@@ -422,6 +422,24 @@ describe("faint strokes of an aged copy in the relaid line", () => {
   });
 });
 
+describe("digits of a faded copy set across one cell (縱中橫)", () => {
+  it("scales 13 up when a faded fragment of the 3's curve stands apart between the digits", () => {
+    // Prepare: a frame glyph, then 1 and 3 side by side, a third of a cell high, with a speck of
+    // ink two pixels square between them (what is left of the 3's faded left end).
+    const digits: [number, number, number, number][] = [
+      [24, 70, 29, 86],
+      [37, 70, 43, 86],
+      [32, 83, 34, 85],
+    ];
+    const image = paper(76, 120, [...glyph(20, 20, 30, 0.5), ...digits]);
+    // Act
+    const r = relayColumns(image, 36);
+    // Assess: the pair is drawn about 0.7 of a cell high in its slot, not left small.
+    const slot = r.lines[0]!.cells[1]!.slot;
+    expect(inkIn(r, slot).h).toBeGreaterThanOrEqual(Math.round((slot.y1 - slot.y0) * 0.6));
+  });
+});
+
 describe("cropping a block", () => {
   it("keeps a block's ink when a printed rule lies outside it", () => {
     // Prepare: a block at the right of a page, a vertical rule left of it (the rule's box ends

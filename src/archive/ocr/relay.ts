@@ -333,7 +333,9 @@ function placementOf(image: GreyImage, pieces: readonly Part[], pitch: number): 
   // Two or three digits set across one cell (縱中橫), smaller than the text: each taller than
   // wide, side by side. Set this small, and more so on an aged copy, a digit often comes apart
   // (the tip of a 2, the bar of a 5): the pieces one above the other are one digit.
-  const digits = stacks(pieces);
+  // A fragment a fifth of the pair's height or less (a faded copy leaves one of a digit's
+  // curve, between the digits) is no digit of its own.
+  const digits = stacks(pieces.filter((p) => Math.max(p.x1 - p.x0, p.y1 - p.y0) > h * 0.2));
   const tall = digits.every((d) => d.y1 - d.y0 >= (d.x1 - d.x0) * 1.2 && d.y1 - d.y0 >= h * 0.7);
   if ((digits.length === 2 || digits.length === 3) && tall && h <= pitch * 0.6 && w >= h * 0.6)
     return "digits";
