@@ -422,6 +422,25 @@ describe("faint strokes of an aged copy in the relaid line", () => {
   });
 });
 
+describe("a mark touching its character in a column set askew", () => {
+  it("judges the column's right edge near the mark, not over the whole drifting column", () => {
+    // Prepare: a column of frame glyphs 40 px apart, each a pixel further right than the one
+    // above (a copy set askew), row 2 left for the mark; a mark joined to the foot of row 1's
+    // glyph, standing 8 px out past that glyph's right edge — less than past the right edge of
+    // the column's cells taken all together, which the lower rows move right.
+    const rows = [0, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+    const boxes = rows.flatMap((row) => glyph(20 + row, 20 + row * 40, 34, 0.5));
+    boxes.push([53, 92, 63, 100]);
+    // Act
+    const r = relayColumns(paper(100, 500, boxes), 34);
+    // Assess: twelve cells, the mark's its own after row 1's glyph, which ends at its foot.
+    const cells = r.lines[0]!.cells;
+    expect(cells).toHaveLength(12);
+    expect(cells[1]!.source.y1).toBe(94);
+    expect(cells[2]!.source.x1).toBe(63);
+  });
+});
+
 describe("digits of a faded copy set across one cell (縱中橫)", () => {
   it("scales 13 up when a faded fragment of the 3's curve stands apart between the digits", () => {
     // Prepare: a frame glyph, then 1 and 3 side by side, a third of a cell high, with a speck of

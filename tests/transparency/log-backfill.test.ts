@@ -38,6 +38,7 @@ function withoutLog(records: RecordStore): RecordStore {
     delete: (key, condition) => records.delete(key, condition),
     query: (partition, options) => records.query(partition, options),
     transact: (writes) => records.transact(writes),
+    transactEach: (transactions) => records.transactEach(transactions),
   };
 }
 

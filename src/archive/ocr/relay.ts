@@ -557,13 +557,22 @@ function columnCells(
       owners.push(index);
     }
   }
-  // Where the column's characters end on the right: the usual right edge of full-size cells.
-  const rights = raw
-    .map(union)
-    .filter((b) => b.y1 - b.y0 >= pitch * 0.6 && b.x1 - b.x0 >= pitch * 0.6)
-    .map((b) => b.x1)
-    .sort((a, b) => a - b);
-  const right = rights.length >= 3 ? rights[Math.floor(rights.length / 2)]! : Number.POSITIVE_INFINITY;
+  // Where the column's characters end on the right: the usual right edge of full-size cells,
+  // of the cells around each one (a copy left slightly askew drifts along a long column: the
+  // right edge of the whole column's cells lies several pixels off at either end), itself
+  // left out (its own mark would move it).
+  const boxes = raw.map(union);
+  const fullSize = (b: Box) => b.y1 - b.y0 >= pitch * 0.6 && b.x1 - b.x0 >= pitch * 0.6;
+  const medianRight = (of: readonly Box[]) => {
+    const rights = of
+      .filter(fullSize)
+      .map((b) => b.x1)
+      .sort((a, b) => a - b);
+    return rights.length >= 3 ? rights[Math.floor(rights.length / 2)]! : undefined;
+  };
+  const columnRight = medianRight(boxes) ?? Number.POSITIVE_INFINITY;
+  const rightNear = (k: number) =>
+    medianRight(boxes.slice(Math.max(0, k - 4), k + 5).filter((_, j) => j !== Math.min(k, 4))) ?? columnRight;
   // And how tall a character's ink usually is (its em box, about).
   const heights = raw
     .map(union)
@@ -573,6 +582,7 @@ function columnCells(
   const usual = heights.length >= 3 ? heights[Math.floor(heights.length / 2)]! : Number.POSITIVE_INFINITY;
   const cells: Cell[] = [];
   raw.forEach((found, k) => {
+    const right = rightNear(k);
     const all = union(found);
     const middle = (all.y0 + all.y1) / 2;
     // Small, from about the characters' right edge outwards, in the lower half (a dot out at
