@@ -72,8 +72,8 @@ describe("the console in Chromium (390 px, axe-core on every page)", () => {
   const visited: string[] = [];
 
   /**
-   * No script but the allowed files (no inline script), axe-core finds no violation, and nothing
-   * scrolls sideways at 390 px.
+   * No script but the allowed files (no inline script), axe-core finds no violation, nothing
+   * scrolls sideways at 390 px, and no time is shown raw (UTC ISO) rather than in China time.
    */
   async function checkPage(label: string) {
     visited.push(label);
@@ -96,6 +96,16 @@ describe("the console in Chromium (390 px, axe-core on every page)", () => {
     expect(violations, `axe on ${label}`).toEqual([]);
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width, `horizontal scroll on ${label}`).toBeLessThanOrEqual(390);
+    // Times are shown in China Standard Time, in Chinese, each a <time> with its datetime.
+    const times = await page.evaluate(() => ({
+      text: document.body.innerText,
+      datetimes: Array.from(document.querySelectorAll("time")).map((t) => t.getAttribute("datetime") ?? ""),
+    }));
+    expect(times.text, `raw ISO time on ${label}`).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
+    for (const datetime of times.datetimes)
+      expect(datetime, `<time datetime> on ${label}`).toMatch(
+        /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}\+08:00)?$/,
+      );
   }
 
   beforeAll(async () => {
