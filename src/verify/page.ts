@@ -85,7 +85,8 @@ button{margin-top:1rem;padding:.5rem 1.5rem}
 .authentic{border-color:#1a7f37}.tampered,.foreign{border-color:#b42318}
 dt{font-weight:600}dd{margin:0 0 .5rem 0;word-break:break-all}
 .problem{color:#b42318}
-pre{overflow-x:auto;background:#f4f4f4;padding:.5rem}
+pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f4f4f4;padding:.5rem}
+code{overflow-wrap:anywhere}
 </style>
 </head>
 <body>
