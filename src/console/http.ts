@@ -24,6 +24,8 @@ import { registerHomeRoutes } from "./routes/home.js";
 import { registerPortalRoutes } from "./routes/portal.js";
 import { registerSignInRoutes } from "./routes/sign-in.js";
 import { registerSiteRoutes } from "./routes/sites.js";
+import { registerSubmissionDeskRoutes } from "./routes/submission-desk.js";
+import { registerSubmitterRoutes } from "./routes/submitter.js";
 
 export {
   type ConsoleDependencies,
@@ -48,6 +50,10 @@ export function createConsoleRoutes(deps: ConsoleDependencies): ConsoleRoutes {
   registerAccountRoutes(kit);
   registerAuditRoutes(kit);
   if (deps.archive) registerArchiveReviewRoutes(kit, deps.archive);
+  if (deps.submitters) {
+    registerSubmitterRoutes(kit, deps.submitters);
+    registerSubmissionDeskRoutes(kit, deps.submitters);
+  }
   if (deps.reposts) {
     registerSiteRoutes(kit, deps.reposts);
     registerComplianceRoutes(kit, deps.reposts);

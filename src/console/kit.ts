@@ -17,6 +17,7 @@ import type { RepostAcknowledgements } from "../reposts/acks.js";
 import type { SiteRegistry } from "../reposts/sites.js";
 import type { WorkingDayCalendar } from "../reposts/working-days.js";
 import type { DocumentStatuses } from "../status/service.js";
+import type { Submitters } from "../submitters/module.js";
 import {
   CONSOLE_ROLES,
   type ConsoleAccounts,
@@ -59,6 +60,11 @@ export interface ConsoleDependencies {
   readonly reposts?: ConsoleReposts | undefined;
   /** The archive's review queue and corrections (reviewers); left out, not served. */
   readonly archive?: Pick<ArchiveService, "listItems" | "getItem" | "correctItem" | "blob"> | undefined;
+  /**
+   * Issuing bodies, their submissions and the completeness register (issue 16): the submitters'
+   * pages (/console/body/…) and the editors' submission desk; left out, not served.
+   */
+  readonly submitters?: Submitters | undefined;
   readonly render: ConsolePageRenderer;
   readonly now: () => Date;
   /** Makes the request's writes durable before it is acknowledged. */
@@ -88,6 +94,7 @@ export const PAGE_HEADERS = { "cache-control": "no-store", "content-security-pol
 export const EDIT_ROLES: readonly ConsoleRole[] = ["editor", "administrator"];
 export const ADMIN_ROLES: readonly ConsoleRole[] = ["administrator"];
 export const REVIEW_ROLES: readonly ConsoleRole[] = ["reviewer", "administrator"];
+export const SUBMIT_ROLES: readonly ConsoleRole[] = ["submitter"];
 
 export function sameToken(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -147,6 +154,8 @@ export interface ConsoleKit {
   readonly editor: MiddlewareHandler<ConsoleEnv>;
   readonly admin: MiddlewareHandler<ConsoleEnv>;
   readonly reviewer: MiddlewareHandler<ConsoleEnv>;
+  /** A submitter of an issuing body (its session names the body). */
+  readonly submitter: MiddlewareHandler<ConsoleEnv>;
   readonly anyRole: MiddlewareHandler<ConsoleEnv>;
   /** The posted form (read by the guard). */
   readonly form: (c: C) => PostedForm;
@@ -175,6 +184,8 @@ export function createConsoleKit(deps: ConsoleDependencies): ConsoleKit {
           review: role !== undefined && REVIEW_ROLES.includes(role) && deps.archive !== undefined,
           sites: role !== undefined && ADMIN_ROLES.includes(role) && deps.reposts !== undefined,
           compliance: role !== undefined && EDIT_ROLES.includes(role) && deps.reposts !== undefined,
+          desk: role !== undefined && EDIT_ROLES.includes(role) && deps.submitters !== undefined,
+          submit: role !== undefined && SUBMIT_ROLES.includes(role) && deps.submitters !== undefined,
         },
       }),
       status as 200,
@@ -281,6 +292,7 @@ export function createConsoleKit(deps: ConsoleDependencies): ConsoleKit {
     editor: requireRole(EDIT_ROLES),
     admin: requireRole(ADMIN_ROLES),
     reviewer: requireRole(REVIEW_ROLES),
+    submitter: requireRole(SUBMIT_ROLES),
     anyRole: requireRole(CONSOLE_ROLES),
     form: (c) => c.get("form"),
     actor: (c) => c.get("session").username,

@@ -67,6 +67,7 @@ export function createApiApp(container: Container) {
           platform: container.platform,
         },
         statuses: container.statuses,
+        submitters: container.submitters,
         render: createConsoleRenderer(container.config.gazette),
         now: () => container.platform.clock.now(),
         flush: () => container.platform.flush(),

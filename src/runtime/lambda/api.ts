@@ -52,7 +52,9 @@ export function createApiFunctionApp(env: LambdaEnv = process.env) {
   const index = lambdaSearch(config);
   // The console's .docx uploads and previews (see above); the /api routes that do either are
   // served by the other two functions.
-  const intake = documentIntake(base, () => import("../../documents/docx.js"));
+  const docxReader = () => import("../../documents/docx.js");
+  const intake = documentIntake(base, docxReader);
+  const submitters = createSubmitters({ platform, config, intake, validate: validateSubmission, docxReader });
   const editions = editionService(base, createEditionRenderer(gazette));
   const reposts = createReposts({
     platform,
@@ -94,7 +96,7 @@ export function createApiFunctionApp(env: LambdaEnv = process.env) {
       // Issuing bodies, their submissions and the completeness register (issue 16).
       (requireEditor) =>
         createSubmittersRoutes({
-          ...createSubmitters({ platform, config, intake, validate: validateSubmission }),
+          ...submitters,
           requireEditor,
           site: { ...gazette, baseUrl: config.baseUrl },
         }),
@@ -128,6 +130,7 @@ export function createApiFunctionApp(env: LambdaEnv = process.env) {
         platform,
       },
       statuses,
+      submitters,
       render: createConsoleRenderer(config.gazette),
       now,
       flush,
