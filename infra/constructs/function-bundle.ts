@@ -16,6 +16,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, relative } from "node:path";
@@ -75,6 +76,7 @@ export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   "@aws-sdk/credential-provider-node": "./src/platform/aws/lambda-credentials.ts",
   xmlbuilder: "./src/documents/no-xmlbuilder.ts",
   "readable-stream": "./src/documents/node-readable-stream.ts",
+  jszip: "./src/documents/yauzl-jszip.ts",
 };
 
 /** A file or directory copied into the package: `from` relative to the repository root, `to` to the package. */
@@ -93,6 +95,27 @@ export interface FunctionBundleSpec {
    * run time; their files must be among `files` (see OCR_FILES).
    */
   readonly external?: readonly string[];
+  /** Packages built beside the bundle from their installed sources (see OCR_PACKAGE). */
+  readonly packages?: readonly BundledPackage[];
+}
+
+/**
+ * A package a function loads from its own directory (as tesseract.js loads its worker's script),
+ * built from the installed sources into a few minified CommonJS files at `dir`, with a
+ * package.json whose `main` is `index.js`.
+ */
+export interface BundledPackage {
+  /** Where the package goes in the function's package, e.g. "node_modules/tesseract.js". */
+  readonly dir: string;
+  /** The package's name and version, for its package.json. */
+  readonly name: string;
+  readonly version: string;
+  /** Output file (without `.js`) → its entry, relative to the repository root; one is `index`. */
+  readonly entries: Readonly<Record<string, string>>;
+  /** Left out of these files, resolved at run time from beside the package (e.g. the engine builds). */
+  readonly external?: readonly string[];
+  /** Code run first in each file (e.g. a check that the engine can run what the package holds). */
+  readonly banner?: string;
 }
 
 /**
@@ -170,8 +193,41 @@ export function buildFunctionBundle(
       else fileBytes += bytes;
     }
   }
+  for (const pkg of spec.packages ?? []) copiedJsBytes += buildPackage(pkg, outdir, projectRoot);
   const { jsBytes, startupJsBytes } = jsSizes(metafile, outdir, projectRoot);
   return { metafile, jsBytes: jsBytes + copiedJsBytes, copiedJsBytes, startupJsBytes, fileBytes };
+}
+
+/** Builds `pkg` into `outdir` and returns the bytes of JavaScript it wrote. */
+function buildPackage(pkg: BundledPackage, outdir: string, projectRoot: string): number {
+  const dir = join(outdir, pkg.dir);
+  const entryPoints = Object.fromEntries(
+    Object.entries(pkg.entries).map(([name, entry]) => [name, join(projectRoot, entry)]),
+  );
+  const metafile = esbuildWithPlugins(
+    {
+      entryPoints,
+      absWorkingDir: projectRoot,
+      outdir: dir,
+      bundle: true,
+      format: "cjs",
+      platform: "node",
+      target: "node22",
+      external: [...(pkg.external ?? [])],
+      ...(pkg.banner ? { banner: { js: pkg.banner } } : {}),
+      minify: true,
+      charset: "utf8",
+      legalComments: "none",
+      metafile: true,
+      logLevel: "silent",
+    },
+    pkg.dir,
+  );
+  writeFileSync(
+    join(dir, "package.json"),
+    `${JSON.stringify({ name: pkg.name, version: pkg.version, main: "index.js", type: "commonjs" }, null, 2)}\n`,
+  );
+  return Object.values(metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
 }
 
 /** The child process that runs esbuild with its plugins (esbuild-child.mjs). */
@@ -255,26 +311,50 @@ export const MUPDF_FILES: readonly BundleFile[] = [
 export const MUPDF_WASM_ENVIRONMENT = { GAZETTE_MUPDF_WASM: "/var/task/dist/mupdf-wasm.wasm" } as const;
 
 /**
- * tesseract.js runs its WebAssembly in a worker thread whose script it loads from its own package
- * directory, so it stays a package (external) in node_modules/ beside the bundle, copied from the
- * installed one with what the Node worker loads and nothing else:
- * - tesseract.js's `src/` (the `dist/` builds are for browsers) and the worker's dependencies
- *   (node-fetch is loaded only where Node has no fetch; Node 22 has it);
- * - of tesseract.js-core's twelve files, the two builds the Node worker loads on a WebAssembly
- *   SIMD engine: relaxed SIMD where V8 has it (Node 22), else SIMD. tesseract.js 7's Node
- *   getCore is handed a boolean where it expects the OEM, so it picks the full builds, not the
- *   `-lstm` ones, whatever the OEM; the `-lstm`, non-SIMD and single-file `.wasm.js` builds are
- *   never loaded (tests/infra/lambda-bundles.test.ts starts the worker from the package);
+ * tesseract.js runs its WebAssembly in a worker thread whose script it loads from a file, so it
+ * stays a package (external) in node_modules/ beside the bundle, with only what the Node worker
+ * loads:
+ * - tesseract.js itself is built from its installed `src/` into two minified files (OCR_PACKAGE):
+ *   `index.js`, the main side (createWorker and the job queue), and `worker.js`, the worker's
+ *   script with its dependencies (regenerator-runtime, is-url, bmp-js, wasm-feature-detect) inside
+ *   it; the main side starts `worker.js` from beside itself (esbuild-child.mjs rewrites the one
+ *   line of tesseract.js that names the worker's path). node-fetch stays out: the worker loads it
+ *   only where Node has no `fetch`, and Node 22 has it;
+ * - of tesseract.js-core's twelve files, the one engine build the Node worker loads on Lambda's
+ *   Node.js 22: the relaxed SIMD build (its worker takes it wherever V8 has relaxed SIMD, which
+ *   V8 has shipped since 11.4; Node 22 is V8 12.4). tesseract.js 7's Node getCore is handed a
+ *   boolean where it expects the OEM, so it picks the full builds, not the `-lstm` ones, whatever
+ *   the OEM; the `-lstm`, plain SIMD, non-SIMD and single-file `.wasm.js` builds are never loaded
+ *   there. An engine without relaxed SIMD (Node 20 without `--experimental-wasm-relaxed-simd`)
+ *   fails to start the worker, naming the missing build (tests/infra/lambda-bundles.test.ts
+ *   starts the worker from the package and reads a page);
  * - of each @tesseract.js-data package, the `4.0.0_best_int` models the engine reads (npmLangPath),
  *   not the larger `4.0.0` ones.
  */
 export const OCR_EXTERNAL = ["tesseract.js"] as const;
-const TESSERACT_CORE_BUILDS = ["tesseract-core-relaxedsimd", "tesseract-core-simd"] as const;
+export const TESSERACT_CORE_BUILDS = ["tesseract-core-relaxedsimd"] as const;
+/** A module using a relaxed SIMD instruction (wasm-feature-detect's `relaxedSimd` probe). */
+const RELAXED_SIMD_PROBE = [
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 15, 1, 13, 0, 65, 1, 253, 15, 65, 2,
+  253, 15, 253, 128, 2, 11,
+];
 const OCR_LANGUAGES = ["chi_sim", "chi_tra", "chi_tra_vert"] as const;
+export const OCR_PACKAGE: BundledPackage = {
+  dir: "node_modules/tesseract.js",
+  name: "tesseract.js",
+  version: installedVersion("tesseract.js"),
+  entries: {
+    index: "node_modules/tesseract.js/src/index.js",
+    worker: "node_modules/tesseract.js/src/worker-script/node/index.js",
+  },
+  external: ["tesseract.js-core", "tesseract.js-core/*", "node-fetch"],
+  // Without relaxed SIMD the worker would look for a build the package does not hold, and
+  // tesseract.js 7 never settles createWorker() when its worker fails to start: fail at load
+  // instead, saying why (wasm-feature-detect's relaxed SIMD probe).
+  banner: `if (!WebAssembly.validate(new Uint8Array([${RELAXED_SIMD_PROBE.join(",")}]))) throw new Error("This tesseract.js package holds only the relaxed-SIMD engine build (Lambda's Node.js 22); this JavaScript engine has no WebAssembly relaxed SIMD (Node 20: --experimental-wasm-relaxed-simd)");`,
+};
 export const OCR_FILES: readonly BundleFile[] = [
-  ...["package.json", "src"].map((f) => nodeModule("tesseract.js", f)),
-  ...["regenerator-runtime", "is-url", "bmp-js", "wasm-feature-detect"].map((p) => nodeModule(p)),
-  ...["package.json", "index.js"].map((f) => nodeModule("tesseract.js-core", f)),
+  nodeModule("tesseract.js-core", "package.json"),
   ...TESSERACT_CORE_BUILDS.flatMap((build) =>
     [`${build}.js`, `${build}.wasm`].map((f) => nodeModule("tesseract.js-core", f)),
   ),

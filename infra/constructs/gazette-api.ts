@@ -151,7 +151,8 @@ export function apiGatewayRoutes(surface: readonly RouteDeclaration[]): GazetteR
         throw new Error(`GazetteApi: ${where} is a ${declared.access} route outside /${declared.access}/`);
       }
       const access = declared.access === "console" ? "console" : "site";
-      add({ method: declared.method as HttpMethod, path, access });
+      // A console page may be served by another function (the .docx upload, the previews).
+      add({ method: declared.method as HttpMethod, path, access, lambda: lambdaOf(declared) });
       // Whatever else is under /console/ is closed (console authoriser), never the public pages'.
       if (access === "console")
         for (const method of API_METHODS) add({ method, path: "/console/{proxy+}", access });

@@ -9,6 +9,7 @@ import {
   MUPDF_WASM_ENVIRONMENT,
   OCR_EXTERNAL,
   OCR_FILES,
+  OCR_PACKAGE,
 } from "./function-bundle.js";
 import type { GazetteData } from "./gazette-data.js";
 import { GazetteFunction } from "./gazette-function.js";
@@ -60,10 +61,12 @@ export class GazetteArchive extends Construct {
       // OCR is CPU-bound and Lambda's CPU share grows with memory.
       memorySize: 3008,
       timeout: ARCHIVE_CONSUMER_TIMEOUT,
-      // mupdf's binary, and tesseract.js with the one engine build and the models it runs, copied
-      // from the installed node_modules (nothing is downloaded at synth).
+      // mupdf's binary, and tesseract.js (built from its installed sources) with the one engine
+      // build and the models it runs, copied from the installed node_modules (nothing is
+      // downloaded at synth).
       files: [...props.files, ...MUPDF_FILES, ...OCR_FILES],
       external: OCR_EXTERNAL,
+      packages: [OCR_PACKAGE],
       environment: { ...props.environment, ...MUPDF_WASM_ENVIRONMENT },
     });
     // Least privilege: records, blobs (scans in, page images and hOCR out), its DLQ for poison

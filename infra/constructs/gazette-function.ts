@@ -14,7 +14,12 @@ import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { REPO_ROOT } from "../paths.js";
-import { type BundleFile, buildFunctionBundle, type FunctionBundleSpec } from "./function-bundle.js";
+import {
+  type BundledPackage,
+  type BundleFile,
+  buildFunctionBundle,
+  type FunctionBundleSpec,
+} from "./function-bundle.js";
 
 export type GazetteLogLevel = "DEBUG" | "INFO" | "WARN" | "ERROR";
 
@@ -75,6 +80,12 @@ export interface GazetteFunctionProps {
    */
   readonly external?: readonly string[];
   /**
+   * Packages built beside the bundle from their installed sources (e.g. OCR_PACKAGE: tesseract.js
+   * as two minified files, the main side and its worker's script).
+   * @default - none
+   */
+  readonly packages?: readonly BundledPackage[];
+  /**
    * Where asynchronous invocations that fail every retry go (functions EventBridge invokes). Left
    * out, the function is invoked synchronously only (API Gateway, SQS event sources), where a
    * function DLQ never applies.
@@ -116,7 +127,12 @@ export class GazetteFunction extends Construct {
     this.logGroup.grantWrite(role);
     this.role = role;
 
-    this.bundle = { entry, files: props.files ?? [], external: props.external ?? [] };
+    this.bundle = {
+      entry,
+      files: props.files ?? [],
+      external: props.external ?? [],
+      packages: props.packages ?? [],
+    };
     const bundle = this.bundle;
     this.function = new LambdaFunction(this, "Function", {
       code: Code.fromAsset(projectRoot, {

@@ -115,9 +115,9 @@ export function sitePublicBaseUrl(
 export class GazetteStatelessStack extends Stack {
   public readonly eventsQueue: QueueWithDlq;
   public readonly apiFunction: GazetteFunction;
-  /** POST /api/documents: document intake, the one route that reads .docx files. */
+  /** POST /api/documents and /console/documents: document intake, the routes that read .docx files. */
   public readonly documentsFunction: GazetteFunction;
-  /** POST /api/editions/{id}/preview: the one API route that renders (PDF engine, fonts). */
+  /** Edition previews (API and console): the routes that render (PDF engine, fonts). */
   public readonly previewFunction: GazetteFunction;
   public readonly eventsFunction: GazetteFunction;
   public readonly publishingQueue: QueueWithDlq;
@@ -217,21 +217,24 @@ export class GazetteStatelessStack extends Stack {
       // Scan uploads are inspected (mupdf) before they are accepted; API Gateway gives up after 30 s.
       memorySize: 2048,
       timeout: Duration.seconds(29),
-      // Templates, fonts (the console previews editions) and mupdf's WebAssembly binary.
-      files: [...TEMPLATE_FILES, ...FONT_FILES, ...MUPDF_FILES],
+      // Templates (the public site, the console) and mupdf's WebAssembly binary; no fonts: it
+      // renders no PDF (the preview function renders previews, the publisher editions).
+      files: [...TEMPLATE_FILES, ...MUPDF_FILES],
       environment: { ...environment, ...MUPDF_WASM_ENVIRONMENT, ...this.consoleSignIn?.environment() },
     });
-    // The API routes whose libraries are heavy have functions of their own (route declarations:
-    // `lambda`): .docx intake and edition previews. (The console's pages, served by the api
-    // function, still upload .docx files and preview editions themselves.)
+    // The routes whose libraries are heavy have functions of their own (route declarations:
+    // `lambda`): .docx intake and edition previews, the console's pages that do either included.
+    // Those pages check the console session as the api function does: the same OIDC settings.
     this.documentsFunction = new GazetteFunction(this, "DocumentsFunction", {
       entry: "functions/api-documents.ts",
       serviceName: "gazette-api-documents",
-      description: "Gazette document intake, POST /api/documents (JSON or .docx)",
+      description: "Gazette document intake, POST /api/documents and /console/documents (JSON or .docx)",
       // .docx parsing is CPU- and memory-bound.
       memorySize: 2048,
       timeout: Duration.seconds(29),
-      environment,
+      // The console's templates: a refused submission shows the form with its problems.
+      files: [...TEMPLATE_FILES],
+      environment: { ...environment, ...this.consoleSignIn?.environment() },
     });
     this.documentsFunction.role.addManagedPolicy(data.tableReadWritePolicy);
     this.documentsFunction.role.addManagedPolicy(data.blobAccessPolicies.documents);
@@ -239,12 +242,13 @@ export class GazetteStatelessStack extends Stack {
     this.previewFunction = new GazetteFunction(this, "PreviewFunction", {
       entry: "functions/api-preview.ts",
       serviceName: "gazette-api-preview",
-      description: "Gazette edition preview, POST /api/editions/{id}/preview (renders, writes nothing)",
+      description:
+        "Gazette edition preview, POST /api/editions/{id}/preview and the console's preview pages (renders)",
       // pdf-lib and fontkit are single-threaded; memory also buys CPU share in Lambda.
       memorySize: 3008,
       timeout: Duration.seconds(29),
       files: [...TEMPLATE_FILES, ...FONT_FILES],
-      environment,
+      environment: { ...environment, ...this.consoleSignIn?.environment() },
     });
     this.previewFunction.role.addManagedPolicy(data.tableReadWritePolicy);
     this.previewFunction.role.addManagedPolicy(data.blobAccessPolicies.preview);

@@ -13,13 +13,20 @@
  * archive. Every action, refused ones included, is written to the console audit log.
  */
 import type { Hono } from "hono";
-import { type ConsoleDependencies, type ConsoleEnv, createConsoleKit } from "./kit.js";
+import type { DocumentIntake } from "../documents/intake.js";
+import type { EditionService } from "../editions/service.js";
+import {
+  type ConsoleDependencies,
+  type ConsoleEnv,
+  type ConsoleKitDependencies,
+  createConsoleKit,
+} from "./kit.js";
 import { registerAccountRoutes } from "./routes/accounts.js";
 import { registerArchiveReviewRoutes } from "./routes/archive-review.js";
 import { registerAuditRoutes } from "./routes/audit.js";
 import { registerComplianceRoutes } from "./routes/compliance.js";
-import { registerDocumentRoutes } from "./routes/documents.js";
-import { registerEditionRoutes } from "./routes/editions.js";
+import { registerDocumentRoutes, registerDocumentSubmission } from "./routes/documents.js";
+import { registerEditionPreviews, registerEditionRoutes } from "./routes/editions.js";
 import { registerHomeRoutes } from "./routes/home.js";
 import { registerPortalRoutes } from "./routes/portal.js";
 import { registerSignInRoutes } from "./routes/sign-in.js";
@@ -29,6 +36,7 @@ import { registerSubmitterRoutes } from "./routes/submitter.js";
 
 export {
   type ConsoleDependencies,
+  type ConsoleKitDependencies,
   OIDC_STATE_COOKIE,
   OIDC_TOKEN_COOKIE,
   PORTAL_COOKIE,
@@ -41,23 +49,63 @@ export { verificationReason } from "./routes/portal.js";
 /** The console routes, mounted by createApp. */
 export type ConsoleRoutes = Hono<ConsoleEnv>;
 
-export function createConsoleRoutes(deps: ConsoleDependencies): ConsoleRoutes {
+/**
+ * The console and the portal. `all` (the local server): every route. `api`: all but the .docx
+ * submission and the previews, which in AWS the documents and preview functions serve
+ * (createConsoleSubmission, createConsolePreviews; route declarations: `lambda`), so the api
+ * function holds neither the .docx reader nor the PDF engine.
+ */
+export function createConsoleRoutes(deps: ConsoleDependencies, part: "all" | "api" = "all"): ConsoleRoutes {
   const kit = createConsoleKit(deps);
   registerSignInRoutes(kit);
-  registerHomeRoutes(kit);
-  registerDocumentRoutes(kit);
-  registerEditionRoutes(kit);
+  registerHomeRoutes(kit, deps.intake, deps.editions);
+  registerDocumentRoutes(kit, deps.intake);
+  if (part === "all") registerDocumentSubmission(kit, deps.intake);
+  registerEditionRoutes(kit, deps.editions, deps.intake);
+  if (part === "all") registerEditionPreviews(kit, deps.editions, deps.intake);
   registerAccountRoutes(kit);
   registerAuditRoutes(kit);
   if (deps.archive) registerArchiveReviewRoutes(kit, deps.archive);
   if (deps.submitters) {
-    registerSubmitterRoutes(kit, deps.submitters);
-    registerSubmissionDeskRoutes(kit, deps.submitters);
+    registerSubmitterRoutes(kit, deps.submitters, { pages: true, sending: part === "all" });
+    registerSubmissionDeskRoutes(kit, deps.submitters, { pages: true, accept: part === "all" });
   }
   if (deps.reposts) {
     registerSiteRoutes(kit, deps.reposts);
     registerComplianceRoutes(kit, deps.reposts);
     registerPortalRoutes(kit, deps.reposts);
   }
+  return kit.app;
+}
+
+/**
+ * The console's posts that read a .docx alone (AWS: the documents function): POST
+ * /console/documents, and with `submitters` a submitter's sending (new or again) and an editor's
+ * accepting of a body's submission.
+ */
+export function createConsoleSubmission(
+  deps: ConsoleKitDependencies & { readonly intake: Pick<DocumentIntake, "submit"> },
+): ConsoleRoutes {
+  const kit = createConsoleKit(deps);
+  registerDocumentSubmission(kit, deps.intake);
+  if (deps.submitters) {
+    registerSubmitterRoutes(kit, deps.submitters, { pages: false, sending: true });
+    registerSubmissionDeskRoutes(kit, deps.submitters, { pages: false, accept: true });
+  }
+  return kit.app;
+}
+
+/**
+ * The console's edition previews alone (AWS: the preview function). `intake` lists the accepted
+ * documents an edition's page offers, drawn when a preview fails.
+ */
+export function createConsolePreviews(
+  deps: ConsoleKitDependencies & {
+    readonly editions: Pick<EditionService, "get" | "preview">;
+    readonly intake: Pick<DocumentIntake, "accepted">;
+  },
+): ConsoleRoutes {
+  const kit = createConsoleKit(deps);
+  registerEditionPreviews(kit, deps.editions, deps.intake);
   return kit.app;
 }

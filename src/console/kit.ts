@@ -37,7 +37,13 @@ export const PORTAL_SIGN_IN_CSRF_COOKIE = "gazette_portal_signin";
 export const OIDC_TOKEN_COOKIE = "gazette_console_jwt";
 export const OIDC_STATE_COOKIE = "gazette_console_oidc";
 
-export interface ConsoleDependencies {
+/**
+ * What every console app needs, whichever of its areas it serves: configuration, the session's
+ * accounts or OIDC settings, the audit log, the page renderer. In AWS the console's routes are
+ * served by more than one function (src/http/surface.ts, `lambda`); each builds these the same
+ * way (src/runtime/lambda/console.ts), so a session and its CSRF token hold in all of them.
+ */
+export interface ConsoleKitDependencies {
   readonly config: Pick<Config, "gazette" | "limits"> & Partial<Pick<Config, "publishing">>;
   /** Embedded accounts: console sign-in (unless `oidc`) and the portal's sessions. */
   readonly accounts: ConsoleAccounts;
@@ -47,8 +53,6 @@ export interface ConsoleDependencies {
    */
   readonly oidc?: OidcSignIn | undefined;
   readonly audit: ConsoleAuditLog;
-  readonly intake: DocumentIntake;
-  readonly editions: EditionService;
   /** The site registry, for who a publication sends repost notices to; left out, none are listed. */
   readonly sites?: Pick<SiteRegistry, "page"> | undefined;
   /** 效力状态 and the acts that changed it; left out, the document page does not show them. */
@@ -69,6 +73,19 @@ export interface ConsoleDependencies {
   readonly now: () => Date;
   /** Makes the request's writes durable before it is acknowledged. */
   readonly flush: () => Promise<void>;
+  /**
+   * The areas the menu links to when another function serves them (AWS: a function serving only
+   * the submission or the previews); default the areas this app serves (`archive`, `reposts`).
+   */
+  readonly menu?:
+    | { readonly archive: boolean; readonly reposts: boolean; readonly submitters?: boolean }
+    | undefined;
+}
+
+/** Every area's dependencies: what the local server and the api function give the console. */
+export interface ConsoleDependencies extends ConsoleKitDependencies {
+  readonly intake: DocumentIntake;
+  readonly editions: EditionService;
 }
 
 export interface ConsoleReposts {
@@ -125,7 +142,7 @@ export const fileUpload = (c: C): File | undefined => (c as unknown as { fileUpl
 
 export interface ConsoleKit {
   readonly app: Hono<ConsoleEnv>;
-  readonly deps: ConsoleDependencies;
+  readonly deps: ConsoleKitDependencies;
   readonly record: (entry: Omit<ConsoleAuditEntry, "at">) => Promise<void>;
   /** A console page (templates/console/<name>.hbs) with the session's user, CSRF token and rights. */
   readonly page: (c: C, name: string, context: Record<string, unknown>, status?: number) => Response;
@@ -163,9 +180,14 @@ export interface ConsoleKit {
   readonly actor: (c: C) => string;
 }
 
-export function createConsoleKit(deps: ConsoleDependencies): ConsoleKit {
+export function createConsoleKit(deps: ConsoleKitDependencies): ConsoleKit {
   const { accounts, audit, render } = deps;
   const app = new Hono<ConsoleEnv>();
+  const menu = deps.menu ?? {
+    archive: deps.archive !== undefined,
+    reposts: deps.reposts !== undefined,
+    submitters: deps.submitters !== undefined,
+  };
 
   const record = (entry: Omit<ConsoleAuditEntry, "at">) =>
     audit.record({ at: deps.now().toISOString(), ...entry });
@@ -181,11 +203,11 @@ export function createConsoleKit(deps: ConsoleDependencies): ConsoleKit {
         can: {
           edit: role !== undefined && EDIT_ROLES.includes(role),
           administer: role !== undefined && ADMIN_ROLES.includes(role),
-          review: role !== undefined && REVIEW_ROLES.includes(role) && deps.archive !== undefined,
-          sites: role !== undefined && ADMIN_ROLES.includes(role) && deps.reposts !== undefined,
-          compliance: role !== undefined && EDIT_ROLES.includes(role) && deps.reposts !== undefined,
-          desk: role !== undefined && EDIT_ROLES.includes(role) && deps.submitters !== undefined,
-          submit: role !== undefined && SUBMIT_ROLES.includes(role) && deps.submitters !== undefined,
+          review: role !== undefined && REVIEW_ROLES.includes(role) && menu.archive,
+          sites: role !== undefined && ADMIN_ROLES.includes(role) && menu.reposts,
+          compliance: role !== undefined && EDIT_ROLES.includes(role) && menu.reposts,
+          desk: role !== undefined && EDIT_ROLES.includes(role) && menu.submitters === true,
+          submit: role !== undefined && SUBMIT_ROLES.includes(role) && menu.submitters === true,
         },
       }),
       status as 200,

@@ -56,6 +56,31 @@ export interface AcceptedPage {
   readonly next?: string | undefined;
 }
 
+/** Which accepted documents to read (DocumentIntake.accepted, acceptedDocuments). */
+export interface AcceptedQuery {
+  readonly limit: number;
+  /** Only documents of this disclosure attribute. */
+  readonly disclosure?: string | undefined;
+  /** The `next` of the page before: only documents received before it. */
+  readonly before?: string | undefined;
+}
+
+/**
+ * The accepted documents' reader without the rest of intake (its validation, .docx reader and
+ * idempotency): what the preview function's console pages list (src/runtime/lambda/api-preview.ts).
+ */
+export function acceptedDocuments(records: RecordStore) {
+  return {
+    accepted: ({ limit, disclosure, before }: AcceptedQuery): Promise<AcceptedPage> =>
+      newestAccepted(
+        records,
+        limit,
+        disclosure ? (doc) => doc.disclosure.attribute === disclosure : undefined,
+        before,
+      ),
+  };
+}
+
 /**
  * The newest `limit` accepted documents (and whether there are more), optionally only those a
  * filter keeps (reads on past filtered-out ones, a shard page at a time, until `limit` are kept),

@@ -17,7 +17,7 @@ import {
   type StagedBlob,
 } from "../platform/outbox.js";
 import type { Platform, WriteCondition } from "../platform/ports.js";
-import { type AcceptedPage, documentIndexKeys, newestAccepted } from "./accepted.js";
+import { type AcceptedPage, type AcceptedQuery, acceptedDocuments, documentIndexKeys } from "./accepted.js";
 import {
   DocumentNotFoundError,
   DuplicateDocumentError,
@@ -433,19 +433,8 @@ export class DocumentIntake {
    * The newest accepted documents (waiting to be placed), from their own index: costs what waits,
    * not every document stored. `disclosure` keeps only documents of that disclosure attribute.
    */
-  async accepted(options: {
-    limit: number;
-    disclosure?: string | undefined;
-    /** The `next` of the page before: only documents received before it. */
-    before?: string | undefined;
-  }): Promise<AcceptedPage> {
-    const { disclosure } = options;
-    return newestAccepted(
-      this.options.platform.records,
-      options.limit,
-      disclosure ? (doc) => doc.disclosure.attribute === disclosure : undefined,
-      options.before,
-    );
+  async accepted(options: AcceptedQuery): Promise<AcceptedPage> {
+    return acceptedDocuments(this.options.platform.records).accepted(options);
   }
 
   /**

@@ -80,7 +80,7 @@ export type RouteGroup = (requireEditor: MiddlewareHandler) => Hono<any>;
 
 const MULTIPART_OVERHEAD = 256 * 1024;
 
-function requireEditor(auth: Authenticator) {
+export function requireEditor(auth: Authenticator) {
   return async (
     c: { req: { raw: Request }; env: unknown; set: (k: "principal", v: Principal) => void },
     next: () => Promise<void>,

@@ -32,8 +32,12 @@ export type RouteAccess = "public" | "editor" | "site" | "upload-token" | "conso
  * (src/runtime/lambda/) and bundle, so a heavy library lives only in the function whose routes use
  * it; API Gateway sends each declared route to its function (infra/constructs/gazette-api.ts):
  * - `api`: every route not named below, the public pages and the closed `/api/{proxy+}`;
- * - `documents`: document intake, POST /api/documents (the .docx reader: mammoth, xmldom, jszip);
- * - `preview`: edition previews (the PDF engine: pdf-lib, fontkit and the fonts).
+ * - `documents`: document intake, POST /api/documents and the console's POST /console/documents
+ *   (the .docx reader: mammoth, xmldom, jszip);
+ * - `preview`: edition previews, POST /api/editions/{id}/preview and the console's two preview
+ *   pages (the PDF engine: pdf-lib, fontkit and the fonts).
+ * A console route served by another function checks the console session the same way (the
+ * console's kit, src/console/kit.ts, with the same accounts or OIDC settings).
  */
 export const API_FUNCTIONS = ["api", "documents", "preview"] as const;
 export type ApiFunction = (typeof API_FUNCTIONS)[number];

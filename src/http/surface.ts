@@ -170,15 +170,12 @@ const consoleRoutes: readonly RouteDeclaration[] = [
       ["GET", "/console/"],
       ["GET", "/console/documents"],
       ["GET", "/console/documents/new"],
-      ["POST", "/console/documents"],
       ["GET", "/console/documents/{id}"],
       ["GET", "/console/editions"],
       ["POST", "/console/editions"],
       ["GET", "/console/editions/{id}"],
       ["GET", "/console/edition-order.js"],
       ["POST", "/console/editions/{id}/documents"],
-      ["GET", "/console/editions/{id}/preview"],
-      ["GET", "/console/editions/{id}/preview.pdf"],
       ["GET", "/console/editions/{id}/publish"],
       ["POST", "/console/editions/{id}/publish"],
       ["GET", "/console/accounts"],
@@ -199,6 +196,11 @@ const consoleRoutes: readonly RouteDeclaration[] = [
       ["GET", "/console/compliance.csv"],
     ] as const
   ).map(([method, path]): RouteDeclaration => ({ method, path, access: "console" })),
+  // The console's pages that read .docx files or render are served, in AWS, by the function that
+  // holds that library (as their /api routes are), so the api function holds neither.
+  { method: "POST", path: "/console/documents", access: "console", lambda: "documents" },
+  { method: "GET", path: "/console/editions/{id}/preview", access: "console", lambda: "preview" },
+  { method: "GET", path: "/console/editions/{id}/preview.pdf", access: "console", lambda: "preview" },
 ];
 
 /**
@@ -211,21 +213,30 @@ const submitterConsoleRoutes: readonly RouteDeclaration[] = (
     ["GET", "/console/body/"],
     ["GET", "/console/body/submissions"],
     ["GET", "/console/body/submissions/new"],
-    ["POST", "/console/body/submissions"],
     ["GET", "/console/body/submissions/{id}"],
     ["GET", "/console/body/submissions/{id}/edit"],
-    ["POST", "/console/body/submissions/{id}"],
     ["GET", "/console/body/inbox"],
     ["GET", "/console/body/register"],
     ["POST", "/console/body/register"],
     ["POST", "/console/body/register/import"],
     ["GET", "/console/submissions"],
     ["GET", "/console/submissions/{id}"],
-    ["POST", "/console/submissions/{id}/accept"],
     ["POST", "/console/submissions/{id}/return"],
     ["GET", "/console/completeness"],
   ] as const
-).map(([method, path]): RouteDeclaration => ({ method, path, access: "console" }));
+)
+  .map(([method, path]): RouteDeclaration => ({ method, path, access: "console" }))
+  .concat(
+    // The posts that read a .docx (a submitter's, or accepting one into intake): the documents
+    // function in AWS, which holds the .docx reader.
+    (
+      [
+        ["POST", "/console/body/submissions"],
+        ["POST", "/console/body/submissions/{id}"],
+        ["POST", "/console/submissions/{id}/accept"],
+      ] as const
+    ).map(([method, path]): RouteDeclaration => ({ method, path, access: "console", lambda: "documents" })),
+  );
 
 /**
  * The site portal (/portal/): a site's session, started with its token at /portal/sign-in; the app

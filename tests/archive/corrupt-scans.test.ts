@@ -1,11 +1,11 @@
 import fc from "fast-check";
 import * as mupdf from "mupdf";
 import { afterEach, describe, expect, it } from "vitest";
-import { DEFAULT_SCAN_LIMITS, decodeImage, encodePng, inspectScan } from "../../src/archive/images.js";
+import { DEFAULT_SCAN_LIMITS, encodePng, inspectScan } from "../../src/archive/images.js";
 import { type Archive, createArchive } from "../../src/archive/module.js";
-import type { OcrEngine, OcrOptions, OcrResult } from "../../src/archive/ocr/engine.js";
 import { scanKey, sha256 } from "../../src/archive/records.js";
 import { createTestApp, outOfBandBlobs, type TestApp } from "../support/local-app.js";
+import { PageTextOcr } from "../support/page-ocr.js";
 import { drainArchiveQueue } from "./harness.js";
 
 /**
@@ -106,27 +106,6 @@ function badCrcPng(page: number, make = pagePng): Uint8Array {
 function blankPng(page: number): Uint8Array {
   const width = 200 + page;
   return encodePng({ width, height: 120, pixels: new Uint8Array(width * 120).fill(255) });
-}
-
-/** An engine that "reads" the page text the image's width stands for. */
-class FakeOcr implements OcrEngine {
-  readonly name = "fake";
-  constructor(private readonly texts: readonly string[]) {}
-  async recognize(png: Uint8Array, options: OcrOptions): Promise<OcrResult> {
-    const image = decodeImage(png);
-    const text = this.texts[image.width - 200] ?? "";
-    const lines = text
-      .split("\n")
-      .map(
-        (line, i) =>
-          `<span class='ocr_line' title='bbox 0 ${i * 20} 200 ${i * 20 + 18}'><span class='ocrx_word' title='bbox 0 ${i * 20} 200 ${i * 20 + 18}; x_wconf 92'>${line}</span></span>`,
-      )
-      .join("");
-    const hocr = `<div class='ocr_page' title='bbox 0 0 ${image.width} ${image.height}'>${lines}</div>`;
-    const { parseHocr } = await import("../../src/archive/ocr/hocr.js");
-    return { text, confidence: 92, hocr, page: parseHocr(hocr), language: `chi_${options.script}` };
-  }
-  async close() {}
 }
 
 /** One notice over pages 1–3. */
@@ -298,7 +277,7 @@ describe("scan jobs: a page whose file turns out broken after it was checked", (
     archive = createArchive({
       platform: app.container.platform,
       gazette: app.container.config.gazette,
-      ocr: async () => new FakeOcr(NOTICE),
+      ocr: async () => new PageTextOcr(NOTICE),
     });
     const keys = pages.map((bytes) => scanKey(sha256(bytes), "png"));
     for (const [i, bytes] of pages.entries()) await app.container.platform.blobs.put(keys[i]!, bytes, PNG);

@@ -359,11 +359,14 @@ describe("brackets and numbers of vertical setting (the Traditional vertical pag
     boxes.push([52, 92, 60, 100]);
     // Act
     const r = relayColumns(paper(90, 440, boxes), 34);
-    // Assess: ten cells, the mark's after row 1's glyph, which ends at its own foot.
+    // Assess: ten cells, the mark's after row 1's glyph, which ends at its own foot; the mark
+    // whole, its top level with the glyph's foot included (a cut at the foot once left the
+    // mark's top with the character: half a 。 under it, and a dab the model read as "." or
+    // dropped).
     const cells = r.lines[0]!.cells;
     expect(cells).toHaveLength(10);
     expect(cells[1]!.source.y1).toBe(94);
-    expect(cells[2]!.source).toEqual({ x0: 52, y0: 94, x1: 60, y1: 100 });
+    expect(cells[2]!.source).toEqual({ x0: 52, y0: 92, x1: 60, y1: 100 });
   });
 
   it("scales two digits set across one cell (縱中橫) up even when a digit came apart (an aged copy's 2 or 5)", () => {
@@ -380,6 +383,42 @@ describe("brackets and numbers of vertical setting (the Traditional vertical pag
     // Assess: the pair is drawn about 0.7 of a cell high in its slot.
     const slot = r.lines[0]!.cells[1]!.slot;
     expect(inkIn(r, slot).h).toBeGreaterThanOrEqual(Math.round((slot.y1 - slot.y0) * 0.6));
+  });
+});
+
+describe("faint strokes of an aged copy in the relaid line", () => {
+  it("keeps the grey, faded end of a stroke with its character: 二 reaches the model whole, not as two dabs", () => {
+    // Prepare: frame glyphs in rows 0, 1, 3 and 4 of a column 40 px apart; row 2 holds 二 as an
+    // aged copy prints it: each stroke dark (ink) only at its right end, its left part faded to
+    // grey (lighter than ink, darker than paper).
+    const image = paper(
+      80,
+      220,
+      [0, 1, 3, 4].flatMap((row) => glyph(20, 20 + row * 40, 30, 0.5)),
+    );
+    const grey = (x0: number, y0: number, x1: number, y1: number, v: number) => {
+      for (let y = y0; y < y1; y++) image.pixels.fill(v, y * image.width + x0, y * image.width + x1);
+    };
+    grey(27, 108, 35, 111, 180);
+    grey(35, 108, 47, 111, 0);
+    grey(20, 124, 29, 127, 180);
+    grey(29, 124, 50, 127, 0);
+    // Act
+    const r = relayColumns(image, 30);
+    // Assess: five cells; in the 二's slot, the strokes run their whole length (30 px), grey
+    // ends included.
+    const cells = r.lines[0]!.cells;
+    expect(cells).toHaveLength(5);
+    const slot = cells[2]!.slot;
+    let x0 = slot.x1;
+    let x1 = slot.x0;
+    for (let y = slot.y0; y < slot.y1; y++)
+      for (let x = slot.x0; x < slot.x1; x++)
+        if (r.image.pixels[y * r.image.width + x]! < 224) {
+          x0 = Math.min(x0, x);
+          x1 = Math.max(x1, x + 1);
+        }
+    expect(x1 - x0).toBe(30);
   });
 });
 

@@ -1,51 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { encodePng } from "../../src/archive/images.js";
-import { createArchive } from "../../src/archive/module.js";
-import type { OcrEngine } from "../../src/archive/ocr/engine.js";
-import { parseHocr } from "../../src/archive/ocr/hocr.js";
 import { highlightBoxes } from "../../src/archive/site.js";
+import { ingestScanForReview, poorlyReadLineHocr, poorlyReadPage } from "../support/archive-review.js";
 import { createTestApp, type TestApp } from "../support/local-app.js";
-import { drainArchiveQueue } from "./harness.js";
-
-const HOCR = `<div class='ocr_page' title='bbox 0 0 1000 2000'>
-<span class='ocr_line' title='bbox 100 200 900 240'>
-<span class='ocrx_word' title='bbox 100 200 300 240; x_wconf 95'>四川省</span>
-<span class='ocrx_word' title='bbox 300 200 500 240; x_wconf 93'>森林</span>
-<span class='ocrx_word' title='bbox 500 200 700 240; x_wconf 90'>防火</span>
-<span class='ocrx_word' title='bbox 700 200 900 240; x_wconf 50'>办法</span>
-</span></div>`;
 
 /** A page OCR'd with low confidence and no 成文日期: it goes to the review queue. */
-const lowConfidenceOcr: OcrEngine = {
-  name: "fake",
-  async recognize() {
-    return {
-      text: "四川省森林防火办法",
-      confidence: 60,
-      hocr: HOCR,
-      page: parseHocr(HOCR),
-      language: "chi_sim",
-    };
-  },
-  async close() {},
-};
-
-async function ingestScan(app: TestApp) {
-  const archive = createArchive({
-    platform: app.container.platform,
-    gazette: app.container.config.gazette,
-    search: app.container.search,
-    ocr: async () => lowConfidenceOcr,
-  });
-  const png = encodePng({ width: 100, height: 200, pixels: new Uint8Array(20_000).fill(255) });
-  const job = await archive.service.submitScans(
-    [{ field: "files.0", name: "p1.png", bytes: png }],
-    { year: "1985", issue: "3", gazette: "四川政报", date: "1985-03-10" },
-    "editor",
-  );
-  await drainArchiveQueue(app.container.platform.queues, archive.handler);
-  return { archive, itemId: `${job.id}-001`, jobId: job.id };
-}
+const HOCR = poorlyReadLineHocr("办法");
+const ingestScan = (app: TestApp) => ingestScanForReview(app, poorlyReadPage("办法"));
 
 describe("review queue", () => {
   let app: TestApp;

@@ -3,14 +3,15 @@ import { afterEach, describe, expect, it } from "vitest";
 import { encodePng } from "../../src/archive/images.js";
 import { ARCHIVE_QUEUE } from "../../src/archive/model.js";
 import { type Archive, createArchive } from "../../src/archive/module.js";
-import type { OcrEngine, OcrOptions, OcrResult } from "../../src/archive/ocr/engine.js";
 import { stagingKey } from "../../src/platform/blob-policy.js";
 import { StorageUnavailableError } from "../../src/platform/errors.js";
 import { ManualClock } from "../../src/platform/manual-clock.js";
 import { OUTBOX_PARTITION, type OutboxEntry, relayOutbox } from "../../src/platform/outbox.js";
 import type { BlobStore } from "../../src/platform/ports.js";
 import type { SearchIndex } from "../../src/search/ports.js";
+import { failBlobDeletes, failRecordPuts, refuseQueue } from "../support/faults.js";
 import { createTestApp, type TestApp } from "../support/local-app.js";
+import { PageTextOcr } from "../support/page-ocr.js";
 import { drainArchiveQueue } from "./harness.js";
 
 /** A blank scanned page; `width` makes each page's bytes (and so its content address) its own. */
@@ -34,24 +35,6 @@ function scanForm(pages: readonly Uint8Array[]): FormData {
 /** Every key in the blob store: what a refused or failed request must leave as it found it. */
 const everything = (blobs: BlobStore) => blobs.list("");
 
-/** An OCR engine that reads every page as the same short notice. */
-class OneLineOcr implements OcrEngine {
-  readonly name = "one-line";
-  async recognize(_png: Uint8Array, options: OcrOptions): Promise<OcrResult> {
-    const hocr =
-      "<div class='ocr_page' title='bbox 0 0 200 120'><span class='ocr_line' title='bbox 0 0 200 18'><span class='ocrx_word' title='bbox 0 0 200 18; x_wconf 91'>四川省人民政府公报</span></span></div>";
-    const { parseHocr } = await import("../../src/archive/ocr/hocr.js");
-    return {
-      text: "四川省人民政府公报",
-      confidence: 91,
-      hocr,
-      page: parseHocr(hocr),
-      language: `chi_${options.script}`,
-    };
-  }
-  async close() {}
-}
-
 describe("multipart scan uploads store nothing half-way", () => {
   let app: TestApp;
   afterEach(() => app.close());
@@ -63,11 +46,7 @@ describe("multipart scan uploads store nothing half-way", () => {
     // Prepare: the table fails the archive job record's write
     app = createTestApp();
     const records = app.container.platform.records;
-    const put = records.put.bind(records);
-    records.put = (async (record, condition) => {
-      if (record.pk.startsWith("archive#job#")) throw new StorageUnavailableError("the table is unavailable");
-      return put(record, condition);
-    }) as typeof records.put;
+    const restorePuts = failRecordPuts(records, "archive#job#");
 
     // Act
     const response = await upload([pagePng(200), pagePng(201)]);
@@ -75,7 +54,7 @@ describe("multipart scan uploads store nothing half-way", () => {
     // Assess
     expect(response.status).toBe(503);
     expect(await everything(app.container.platform.blobs)).toEqual([]);
-    records.put = put;
+    restorePuts();
     expect((await records.query(OUTBOX_PARTITION, {})).items).toEqual([]);
   });
 
@@ -84,18 +63,14 @@ describe("multipart scan uploads store nothing half-way", () => {
     const clock = new ManualClock(Date.UTC(2026, 2, 2, 2));
     app = createTestApp({ clock });
     const { queues, records, blobs } = app.container.platform;
-    const send = queues.send.bind(queues);
-    queues.send = (async (queue, messages) => {
-      if (queue === ARCHIVE_QUEUE) throw new StorageUnavailableError("the queue is unavailable");
-      return send(queue, messages);
-    }) as typeof queues.send;
+    const restoreQueue = refuseQueue(queues, ARCHIVE_QUEUE);
     const page = pagePng(202);
 
     // Act: the upload, then the queue comes back and the tick relays the outbox
     const response = await upload([page]);
     const { job } = (await response.json()) as { job: { id: string } };
     const queuedWhileDown = await queues.depth(ARCHIVE_QUEUE);
-    queues.send = send;
+    restoreQueue();
     clock.advance(120_000);
     const relayed = await relayOutbox(app.container.platform);
 
@@ -113,17 +88,12 @@ describe("multipart scan uploads store nothing half-way", () => {
     // Prepare: the job record is written, but the write answers an error
     app = createTestApp();
     const records = app.container.platform.records;
-    const put = records.put.bind(records);
-    records.put = (async (record, condition) => {
-      const version = await put(record, condition);
-      if (record.pk.startsWith("archive#job#")) throw new StorageUnavailableError("the write timed out");
-      return version;
-    }) as typeof records.put;
+    const restorePuts = failRecordPuts(records, "archive#job#", "after");
     const page = pagePng(209);
 
     // Act
     const response = await upload([page]);
-    records.put = put;
+    restorePuts();
 
     // Assess: the job stands with its scan promoted and its page queued
     expect(response.status).toBe(202);
@@ -150,22 +120,15 @@ describe("multipart scan uploads store nothing half-way", () => {
     // Prepare: the job record write fails, and so does every delete
     app = createTestApp();
     const { records, blobs } = app.container.platform;
-    const put = records.put.bind(records);
-    records.put = (async (record, condition) => {
-      if (record.pk.startsWith("archive#job#")) throw new StorageUnavailableError("the table is unavailable");
-      return put(record, condition);
-    }) as typeof records.put;
-    const del = blobs.delete.bind(blobs);
-    blobs.delete = async () => {
-      throw new StorageUnavailableError("the bucket is unavailable");
-    };
+    const restorePuts = failRecordPuts(records, "archive#job#");
+    const restoreDeletes = failBlobDeletes(blobs);
     const page = pagePng(204);
     const response = await upload([page]);
     const leftStaged = await everything(blobs);
 
     // Act: the store comes back; the tick relays the outbox after the abandon delay
-    blobs.delete = del;
-    records.put = put;
+    restoreDeletes();
+    restorePuts();
     const relayed = await relayOutbox(app.container.platform, {
       relayAfterSeconds: 0,
       abandonAfterSeconds: 0,
@@ -232,7 +195,7 @@ describe("a scan job whose promotion was interrupted", () => {
     archive = createArchive({
       platform: app.container.platform,
       gazette: app.container.config.gazette,
-      ocr: async () => new OneLineOcr(),
+      ocr: async () => new PageTextOcr("四川省人民政府公报", 91),
       search: { index: async () => {}, remove: async () => {} } as unknown as SearchIndex,
     });
     const { blobs, queues } = app.container.platform;
@@ -277,7 +240,7 @@ describe("a scan job whose promotion was interrupted", () => {
     archive = createArchive({
       platform: app.container.platform,
       gazette: app.container.config.gazette,
-      ocr: async () => new OneLineOcr(),
+      ocr: async () => new PageTextOcr("四川省人民政府公报", 91),
       search: { index: async () => {}, remove: async () => {} } as unknown as SearchIndex,
     });
     const { blobs, queues } = app.container.platform;
@@ -324,15 +287,11 @@ describe("submitted texts store nothing half-way either", () => {
     // Prepare
     app = createTestApp();
     const records = app.container.platform.records;
-    const put = records.put.bind(records);
-    records.put = (async (record, condition) => {
-      if (record.pk.startsWith("archive#job#")) throw new StorageUnavailableError("the table is unavailable");
-      return put(record, condition);
-    }) as typeof records.put;
+    const restorePuts = failRecordPuts(records, "archive#job#");
 
     // Act
     const response = await submit(3);
-    records.put = put;
+    restorePuts();
 
     // Assess
     expect(response.status).toBe(503);
@@ -345,17 +304,13 @@ describe("submitted texts store nothing half-way either", () => {
     const clock = new ManualClock(Date.UTC(2026, 2, 2, 2));
     app = createTestApp({ clock });
     const { queues, records, blobs } = app.container.platform;
-    const send = queues.send.bind(queues);
-    queues.send = (async (queue, messages) => {
-      if (queue === ARCHIVE_QUEUE) throw new StorageUnavailableError("the queue is unavailable");
-      return send(queue, messages);
-    }) as typeof queues.send;
+    const restoreQueue = refuseQueue(queues, ARCHIVE_QUEUE);
 
     // Act
     const response = await submit(250);
     const { job } = (await response.json()) as { job: { id: string } };
     const entries = (await records.query<OutboxEntry>(OUTBOX_PARTITION, {})).items;
-    queues.send = send;
+    restoreQueue();
     clock.advance(120_000);
     const relayed = await relayOutbox(app.container.platform);
 

@@ -2,30 +2,17 @@ import { createHash } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { encodePng } from "../../src/archive/images.js";
 import { createArchive } from "../../src/archive/module.js";
-import type { OcrEngine, OcrResult } from "../../src/archive/ocr/engine.js";
 import { S3UploadUrls } from "../../src/archive/s3-upload-urls.js";
 import { safeFileName } from "../../src/archive/uploads.js";
 import { ManualClock } from "../../src/platform/manual-clock.js";
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION } from "../support/aws-emulators.js";
 import { createTestApp, type TestApp } from "../support/local-app.js";
+import { PageTextOcr } from "../support/page-ocr.js";
 import { type PresignedS3, startPresignedS3 } from "../support/presigned-s3.js";
 import { drainArchiveQueue } from "./harness.js";
 
 const PAGE_TEXT =
   "四川省人民政府文件\n川府发〔1985〕12号\n四川省人民政府关于保护森林资源的通知\n为保护森林资源，特通知如下。\n四川省人民政府\n一九八五年三月五日";
-
-/** An OCR engine that reads every page as PAGE_TEXT. */
-class FixedOcr implements OcrEngine {
-  readonly name = "fixed";
-  pages = 0;
-  async recognize(): Promise<OcrResult> {
-    this.pages++;
-    const { parseHocr } = await import("../../src/archive/ocr/hocr.js");
-    const hocr = "<div class='ocr_page' title='bbox 0 0 200 120'></div>";
-    return { text: PAGE_TEXT, confidence: 92, hocr, page: parseHocr(hocr), language: "chi_sim" };
-  }
-  async close() {}
-}
 
 const png = (shade = 255) =>
   encodePng({ width: 200, height: 120, pixels: new Uint8Array(200 * 120).fill(shade) });
@@ -73,7 +60,7 @@ describe("archive direct uploads (embedded)", () => {
     // Prepare
     setUp();
     const bytes = png();
-    const ocr = new FixedOcr();
+    const ocr = new PageTextOcr(PAGE_TEXT);
     const consumer = createArchive({
       platform: app.container.platform,
       gazette: app.container.config.gazette,

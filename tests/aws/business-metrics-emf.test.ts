@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { encodePng } from "../../src/archive/images.js";
 import { createArchive } from "../../src/archive/module.js";
-import type { OcrEngine, OcrResult } from "../../src/archive/ocr/engine.js";
 import type { EditionView } from "../../src/editions/model.js";
 import { METRICS_NAMESPACE, PowertoolsBusinessMetrics } from "../../src/platform/aws/metrics.js";
 import type { BusinessMetric } from "../../src/platform/metrics.js";
@@ -10,6 +9,7 @@ import { createEditionsTestApp } from "../editions/harness.js";
 import { createRepostsHarness } from "../reposts/harness.js";
 import { aPolicySubmission, aSubmission } from "../support/factories.js";
 import { createTestApp } from "../support/local-app.js";
+import { PageTextOcr } from "../support/page-ocr.js";
 
 /**
  * The four business metrics as CloudWatch receives them: each step of the pipeline, run with the
@@ -70,22 +70,6 @@ const counted = (service: string, value = 1) => ({
   service,
   value,
 });
-
-class FixedOcr implements OcrEngine {
-  readonly name = "fixed";
-  async recognize(): Promise<OcrResult> {
-    const { parseHocr } = await import("../../src/archive/ocr/hocr.js");
-    const hocr = "<div class='ocr_page' title='bbox 0 0 200 120'></div>";
-    return {
-      text: "四川省人民政府文件\n川府发〔1985〕12号\n四川省人民政府关于保护森林资源的通知",
-      confidence: 92,
-      hocr,
-      page: parseHocr(hocr),
-      language: "chi_sim",
-    };
-  }
-  async close() {}
-}
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -163,7 +147,8 @@ describe("business metrics in Embedded Metric Format", () => {
     const archive = createArchive({
       platform,
       gazette: app.container.config.gazette,
-      ocr: async () => new FixedOcr(),
+      ocr: async () =>
+        new PageTextOcr("四川省人民政府文件\n川府发〔1985〕12号\n四川省人民政府关于保护森林资源的通知"),
     });
     const page = (grey: number) =>
       encodePng({ width: 200, height: 120, pixels: new Uint8Array(200 * 120).fill(grey) });

@@ -1,6 +1,8 @@
 import type { APIGatewayProxyResultV2 } from "aws-lambda";
 import { describe, expect, test } from "vitest";
 import { createApiHandler } from "../../src/runtime/lambda/api.js";
+import { createDocumentsHandler } from "../../src/runtime/lambda/api-documents.js";
+import { createPreviewHandler } from "../../src/runtime/lambda/api-preview.js";
 import { httpApiEvent, lambdaContext } from "../support/events.js";
 
 /**
@@ -65,4 +67,37 @@ describe("the API function's composition root serves the console and the portal"
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('action="/portal/sign-in"');
   });
+});
+
+describe("the documents and preview functions' console pages check the session as the api function does", () => {
+  const forged = { cookie: "gazette_console_jwt=eyJhbGciOiJub25lIn0.eyJ1c2VybmFtZSI6ImEifQ." };
+
+  test.each([
+    ["documents", "POST", "/console/documents", "/console/sign-in"],
+    ["preview", "GET", "/console/editions/01J0EDITION0000000000000000/preview", "/console/sign-in?next="],
+    ["preview", "GET", "/console/editions/01J0EDITION0000000000000000/preview.pdf", "/console/sign-in?next="],
+  ] as const)(
+    "the %s function's %s %s without a verified token sends the browser to sign in",
+    async (fn, method, path, signIn) => {
+      // Prepare
+      const handler = fn === "documents" ? createDocumentsHandler(ENV) : createPreviewHandler(ENV);
+
+      // Act
+      const responses = await Promise.all(
+        [{}, forged].map(
+          async (headers) =>
+            (await handler(httpApiEvent({ method, path, headers }), lambdaContext)) as Exclude<
+              APIGatewayProxyResultV2,
+              string
+            >,
+        ),
+      );
+
+      // Assess
+      for (const res of responses) {
+        expect(res.statusCode).toBe(303);
+        expect(String(res.headers?.location)).toContain(signIn);
+      }
+    },
+  );
 });

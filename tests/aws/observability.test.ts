@@ -3,11 +3,11 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { BUSINESS_METRICS } from "../../infra/constructs/operations.js";
 import { encodePng } from "../../src/archive/images.js";
 import { createArchive } from "../../src/archive/module.js";
-import type { OcrEngine, OcrResult } from "../../src/archive/ocr/engine.js";
 import { METRICS_NAMESPACE, PowertoolsBusinessMetrics } from "../../src/platform/aws/metrics.js";
 import type { BusinessMetric, BusinessMetrics } from "../../src/platform/metrics.js";
 import { drainArchiveQueue } from "../archive/harness.js";
 import { createTestApp, type TestApp } from "../support/local-app.js";
+import { PageTextOcr } from "../support/page-ocr.js";
 
 /** Counts what the pipeline reports. */
 class RecordedMetrics implements BusinessMetrics {
@@ -19,16 +19,6 @@ class RecordedMetrics implements BusinessMetrics {
 
 const PAGE_TEXT =
   "四川省人民政府文件\n川府发〔1985〕12号\n四川省人民政府关于保护森林资源的通知\n为保护森林资源，特通知如下。";
-
-class FixedOcr implements OcrEngine {
-  readonly name = "fixed";
-  async recognize(): Promise<OcrResult> {
-    const { parseHocr } = await import("../../src/archive/ocr/hocr.js");
-    const hocr = "<div class='ocr_page' title='bbox 0 0 200 120'></div>";
-    return { text: PAGE_TEXT, confidence: 92, hocr, page: parseHocr(hocr), language: "chi_sim" };
-  }
-  async close() {}
-}
 
 describe("Powertools Metrics", () => {
   afterEach(() => vi.restoreAllMocks());
@@ -102,7 +92,7 @@ describe("business metrics from the pipeline", () => {
     const archive = createArchive({
       platform,
       gazette: app.container.config.gazette,
-      ocr: async () => new FixedOcr(),
+      ocr: async () => new PageTextOcr(PAGE_TEXT),
     });
     const page = () => encodePng({ width: 200, height: 120, pixels: new Uint8Array(200 * 120).fill(255) });
     await archive.service.submitScans(

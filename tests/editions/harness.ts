@@ -3,10 +3,11 @@ import { createEditionsRoutes } from "../../src/editions/http.js";
 import { editionSettingsFrom } from "../../src/editions/model.js";
 import type { RenderEdition, RenderedArtifact } from "../../src/editions/publish.js";
 import { EditionService, type EditionServiceOptions } from "../../src/editions/service.js";
+import { requireEditor as requireEditorOf } from "../../src/http/app.js";
 import { errorResponse } from "../../src/http/errors.js";
-import { UnauthorisedError } from "../../src/platform/errors.js";
 import { ManualClock } from "../../src/platform/manual-clock.js";
 import type { Platform } from "../../src/platform/ports.js";
+import { type FaultyPlatform, faultyPlatform } from "../support/faults.js";
 import { createTestApp, EDITOR_TOKEN, type TestApp } from "../support/local-app.js";
 
 /**
@@ -93,13 +94,7 @@ export function createEditionsTestApp(
   const serviceOn = (platform: Platform, render = options.render ?? fakeRender) =>
     new EditionService({ platform, settings, render, ...options.service });
   const editions = serviceOn(base.container.platform);
-  const requireEditor: MiddlewareHandler = async (c, next) => {
-    const principal = base.container.auth.authenticate(c.req.raw, c.env);
-    if (!principal)
-      throw new UnauthorisedError([{ code: "unauthorized", field: "Authorization", message: "editor only" }]);
-    c.set("principal", principal);
-    await next();
-  };
+  const requireEditor = requireEditorOf(base.container.auth) as MiddlewareHandler;
   const app = new Hono();
   app.onError((error) => errorResponse(error));
   app.route(
@@ -156,52 +151,8 @@ export async function drain(platform: Platform, queue: string): Promise<unknown[
 }
 
 /** The platform, with every write after the first `writes` failing as a crash would. */
-export function crashAfter(
-  platform: Platform,
-  writes: number,
-): Platform & { readonly crashed: () => boolean } {
-  let count = 0;
-  let crashed = false;
-  const write =
-    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R> => {
-      if (count >= writes) {
-        crashed = true;
-        throw new Error(`injected crash before write ${count + 1}`);
-      }
-      count += 1;
-      return fn(...args);
-    };
-  const { records, blobs, queues } = platform;
-  return {
-    clock: platform.clock,
-    flush: () => platform.flush(),
-    crashed: () => crashed,
-    records: {
-      get: (key) => records.get(key),
-      query: (partition, options) => records.query(partition, options),
-      put: write((record, condition) => records.put(record, condition)),
-      delete: write((key, condition) => records.delete(key, condition)),
-      transact: write((writes) => records.transact(writes)),
-    } as Platform["records"],
-    blobs: {
-      get: (key) => blobs.get(key),
-      head: (key) => blobs.head(key),
-      list: (prefix) => blobs.list(prefix),
-      put: write((key: string, bytes: Uint8Array, o: Parameters<Platform["blobs"]["put"]>[2]) =>
-        blobs.put(key, bytes, o),
-      ),
-      delete: write((key: string) => blobs.delete(key)),
-    },
-    queues: {
-      send: write((queue: string, messages: Parameters<Platform["queues"]["send"]>[1]) =>
-        queues.send(queue, messages),
-      ),
-      receive: (q, o) => queues.receive(q, o),
-      delete: (q, h) => queues.delete(q, h),
-      changeVisibility: (q, h, s) => queues.changeVisibility(q, h, s),
-      depth: (q) => queues.depth(q),
-      deadLetterQueueOf: (q) => queues.deadLetterQueueOf(q),
-    },
-  };
+export function crashAfter(platform: Platform, writes: number): FaultyPlatform {
+  const faulty = faultyPlatform(platform);
+  faulty.arm(writes);
+  return faulty;
 }

@@ -3,20 +3,27 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import fc from "fast-check";
+import * as fontkit from "fontkit";
+import JSZip from "jszip";
 import pako from "pako";
 import { afterAll, describe, expect, test } from "vitest";
 import { functionBundleSpecs } from "../../bench/lambda.js";
+import { FONTKIT_LEFT_OUT_SHAPERS } from "../../infra/constructs/esbuild-child.mjs";
 import {
   BUNDLE_ALIASES,
   buildFunctionBundle,
   FONT_FILES,
   TEMPLATE_FILES,
 } from "../../infra/constructs/function-bundle.js";
+import * as yauzlJszip from "../../src/documents/yauzl-jszip.js";
 import { defaultProvider } from "../../src/platform/aws/lambda-credentials.js";
 import * as zlibPako from "../../src/publishing/pdf/zlib-pako.js";
 import { createEditionRenderer } from "../../src/publishing/render.js";
+import { toPem } from "../../src/signing/certificate.js";
 import { sampleEdition } from "../publishing/pdf/fixtures.js";
+import { nssDatabase, PDF_TOOLS_PRESENT, PDF_TOOLS_REQUIRED, pdfsig } from "../support/pdf-tools.js";
 import { convertSample } from "./fixtures/docx-in-bundle.js";
 import { RENDER_GAZETTE } from "./fixtures/render-gazette.js";
 
@@ -46,6 +53,17 @@ const LEFT_OUT = [
   "node_modules/@aws-sdk/nested-clients/",
   "node_modules/xmlbuilder/",
   "node_modules/readable-stream/",
+  "node_modules/jszip/",
+  // fontkit is bundled from its sources without these (esbuild-child.mjs: fontkitFromSourcesPlugin).
+  "node_modules/fontkit/dist/",
+  "node_modules/fontkit/src/aat/",
+  "node_modules/fontkit/src/WOFFFont.js",
+  "node_modules/fontkit/src/WOFF2Font.js",
+  "node_modules/fontkit/src/DFont.js",
+  "node_modules/fontkit/src/opentype/shapers/IndicShaper.js",
+  "node_modules/fontkit/src/opentype/shapers/UniversalShaper.js",
+  // pdf-lib's AcroForm API (infra/constructs/esbuild-child.mjs: noAcroFormPlugin).
+  "node_modules/pdf-lib/es/api/form/",
   // opencc-js's presets carry their own copies of the dictionaries (src/documents/han-variants.ts).
   "node_modules/opencc-js/dist/esm/",
 ];
@@ -73,6 +91,7 @@ describe("the Lambda bundles' aliases", () => {
         "source-map",
         "xmlbuilder",
         "readable-stream",
+        "jszip",
       ].sort(),
     );
   }, 300_000);
@@ -102,6 +121,48 @@ describe("the Lambda bundles' aliases", () => {
     expect(expected.some((line) => line.includes(".html "))).toBe(true);
   }, 180_000);
 
+  test("an edition PDF signed inside a bundle (pdf-lib without its AcroForm API) is a signature pdfsig reports valid", () => {
+    if (!PDF_TOOLS_PRESENT) {
+      expect(
+        PDF_TOOLS_REQUIRED,
+        "pdfsig and certutil (poppler-utils, libnss3-tools) are required in CI",
+      ).toBe(false);
+      return;
+    }
+    // Prepare
+    const dir = join(root, "sign");
+    buildFunctionBundle(
+      { entry: "tests/infra/fixtures/sign-in-bundle.ts", files: [...TEMPLATE_FILES, ...FONT_FILES] },
+      dir,
+    );
+    const dataDir = mkdtempSync(join(root, "sign-data-"));
+    const script = `const m = await import("./index.mjs"); process.stdout.write(JSON.stringify(await m.handler(${JSON.stringify(dataDir)})));`;
+
+    // Act
+    const run = spawnSync(process.execPath, ["--no-warnings", "--input-type=module", "-e", script], {
+      cwd: dir,
+      encoding: "utf8",
+      timeout: 120_000,
+      env: { PATH: process.env.PATH },
+    });
+    expect(run.stderr.slice(0, 500)).toBe("");
+    const signed = JSON.parse(run.stdout) as { pdf: string; certificate: string };
+    const nss = nssDatabase([toPem(Buffer.from(signed.certificate, "base64"))]);
+    let report: string;
+    try {
+      report = pdfsig(Buffer.from(signed.pdf, "base64"), nss.dir);
+    } finally {
+      nss.close();
+    }
+
+    // Assess
+    expect(report).toContain("Signature Validation: Signature is Valid.");
+    expect(report).toContain("Certificate Validation: Certificate is Trusted.");
+    expect(report).toContain("Total document signed");
+    expect(report).toContain("Signature Type: ETSI.CAdES.detached");
+    expect(report).toContain("Signer Certificate Common Name: 四川省人民政府公报");
+  }, 180_000);
+
   test("a .docx read inside a bundle (JSZip on Node's streams, mammoth without xmlbuilder) gives what the sources give", async () => {
     // Prepare
     const dir = join(root, "docx");
@@ -126,6 +187,56 @@ describe("the Lambda bundles' aliases", () => {
 });
 
 describe("the stand-ins the bundles use", () => {
+  test("no font in fonts/ needs what the bundles leave out of fontkit: each is OpenType/TrueType or a collection of them, none has a morx table nor a glyph of the Indic or Universal shapers' scripts", async () => {
+    // Prepare: the OpenType script tags fontkit gives those two shapers, from its own table.
+    const fontkitSrc = join(import.meta.dirname, "../../node_modules/fontkit/src");
+    const shaperTable = readFileSync(join(fontkitSrc, "opentype/shapers/index.js"), "utf8");
+    const leftOutTags = new Set(
+      [...shaperTable.matchAll(/^\s*'?([\w ]{4})'?:\s*(\w+),/gm)]
+        .filter((m) => FONTKIT_LEFT_OUT_SHAPERS.includes(m[2]!))
+        .map((m) => m[1]!),
+    );
+    const { fromUnicode } = (await import(pathToFileURL(join(fontkitSrc, "layout/Script.js")).href)) as {
+      fromUnicode(script: string): string | string[] | undefined;
+    };
+    const { getScript } = (await import(
+      pathToFileURL(join(import.meta.dirname, "../../node_modules/unicode-properties/dist/module.mjs")).href
+    )) as { getScript(codePoint: number): string };
+    const fontsDir = join(import.meta.dirname, "../../fonts");
+    const files = readdirSync(fontsDir).filter((f) => /\.(otf|ttf|ttc|woff2?|dfont)$/i.test(f));
+
+    // Act
+    const faces = files.flatMap((file) => {
+      const font = fontkit.create(readFileSync(join(fontsDir, file))) as
+        | fontkit.Font
+        | fontkit.FontCollection;
+      const members = "fonts" in font ? font.fonts : [font];
+      return members.map((face) => ({ file, type: font.type, face }));
+    });
+    const report = faces.map(({ file, type, face }) => {
+      const tags = new Set<string>();
+      for (const cp of face.characterSet) {
+        const tag = fromUnicode(getScript(cp));
+        for (const t of Array.isArray(tag) ? tag : tag ? [tag] : []) if (leftOutTags.has(t)) tags.add(t);
+      }
+      const tables = (face as unknown as { directory: { tables: Record<string, unknown> } }).directory.tables;
+      return { file, type, morx: "morx" in tables, leftOutScripts: [...tags] };
+    });
+
+    // Assess
+    expect(leftOutTags.size).toBeGreaterThan(20);
+    expect(leftOutTags.has("tibt")).toBe(true);
+    expect(faces.length).toBeGreaterThanOrEqual(files.length);
+    expect(report).toEqual(
+      report.map(({ file, type }) => ({
+        file,
+        type: type === "TTC" ? "TTC" : "TTF",
+        morx: false,
+        leftOutScripts: [],
+      })),
+    );
+  });
+
   test("no source file embeds a PNG or JPEG image (the PNG codec is left out of the bundles)", () => {
     // Prepare
     const sources = join(import.meta.dirname, "../../src");
@@ -222,6 +333,56 @@ describe("the stand-ins the bundles use", () => {
     expect(() => zlibPako.deflate(new Uint8Array(4), { level: 6, windowBits: 9 })).toThrow(/windowBits/);
     expect(() => new zlibPako.Inflate({ raw: true, windowBits: 9 })).toThrow(/windowBits/);
     expect(() => new zlibPako.Inflate({})).toThrow(/raw/);
+  });
+
+  test("the yauzl stand-in for JSZip finds the same files as JSZip in a .docx, with the same bytes, and refuses to write", async () => {
+    // Prepare
+    const sample = readFileSync(join(import.meta.dirname, "../../samples/documents/07-office-notice.docx"));
+    const theirs = await JSZip.loadAsync(sample);
+    const names = Object.keys(theirs.files);
+    const asked = [...names, "word/missing.xml", "/word/document.xml", "WORD/DOCUMENT.XML"];
+
+    // Act
+    const ours = await yauzlJszip.loadAsync(sample);
+    const found = await Promise.all(
+      asked.map(async (name) => {
+        const file = ours.file(name);
+        return { name, bytes: file ? Buffer.from(await file.async("uint8array")).toString("hex") : null };
+      }),
+    );
+    const expected = await Promise.all(
+      asked.map(async (name) => {
+        const file = theirs.file(name);
+        return { name, bytes: file ? Buffer.from(await file.async("uint8array")).toString("hex") : null };
+      }),
+    );
+
+    // Assess
+    expect(found).toEqual(expected);
+    expect(found.filter((f) => f.bytes !== null).length).toBeGreaterThan(5);
+    expect(await ours.file("word/document.xml")?.async("string")).toBe(
+      await theirs.file("word/document.xml")?.async("string"),
+    );
+    expect(() => ours.file("word/styles.xml", "<w:styles/>")).toThrow(/only reads/);
+    await expect(ours.generateAsync({ type: "arraybuffer" })).rejects.toThrow(/only reads/);
+  });
+
+  test("the yauzl stand-in for JSZip reads directories as JSZip does (not files) and fails on what is not a zip", async () => {
+    // Prepare
+    const zip = new JSZip();
+    zip.folder("word");
+    zip.file("word/document.xml", "<w:document/>");
+    zip.file("customXml/item1.xml", "项目");
+    const bytes = await zip.generateAsync({ type: "nodebuffer", compression: "DEFLATE" });
+
+    // Act
+    const ours = await yauzlJszip.loadAsync(new Uint8Array(bytes));
+
+    // Assess
+    expect(ours.file("word/")).toBeNull();
+    expect(ours.file("word/document.xml")).not.toBeNull();
+    expect(await ours.file("customXml/item1.xml")?.async("string")).toBe("项目");
+    await expect(yauzlJszip.loadAsync(Buffer.from("not a zip archive"))).rejects.toThrow();
   });
 
   test("the Lambda credential provider returns the execution role's keys from the environment", async () => {

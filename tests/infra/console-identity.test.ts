@@ -22,7 +22,8 @@ import {
 /**
  * Issue 12 in AWS: the console's Cognito user pool (hosted sign-in, groups as roles), the HTTP
  * API's JWT authoriser on every console route, the CloudFront function that hands it the session
- * cookie, and the API function's OIDC settings — all read from the synthesised templates.
+ * cookie, and the OIDC settings of the functions serving console pages — all read from the
+ * synthesised templates.
  */
 
 interface Route {
@@ -120,24 +121,43 @@ describe("the console's app client (stateless stack)", () => {
     expect(clients[0]!.Properties?.ExplicitAuthFlows ?? []).not.toContain("ALLOW_USER_PASSWORD_AUTH");
   });
 
-  test("the API function, and no other, gets the issuer, the client and the hosted sign-in's address", () => {
-    // Prepare
+  test("each function a console route reaches, and no other, gets the same issuer, client and hosted sign-in's address", () => {
+    // Prepare: the functions the console's routes are integrated with (api, and the documents and
+    // preview functions for the .docx submission and the previews), from the template.
     const [clientId] = Object.keys(resourcesOf(gazette.statelessTemplate, "AWS::Cognito::UserPoolClient"));
-    const apiId = gazette.stateless.getLogicalId(
-      gazette.stateless.apiFunction.function.node.defaultChild as CfnElement,
+    const integrations = resourcesOf(gazette.statelessTemplate, "AWS::ApiGatewayV2::Integration");
+    const functionOf = (route: CfnResource) => {
+      const integration = JSON.stringify(route.Properties?.Target).match(/"Ref":"([^"]+)"/)?.[1] ?? "";
+      return JSON.stringify(integrations[integration]?.Properties?.IntegrationUri).match(
+        /"Fn::GetAtt":\["([^"]+)"/,
+      )?.[1];
+    };
+    const consoleFunctions = new Set(
+      Object.values(resourcesOf(gazette.statelessTemplate, "AWS::ApiGatewayV2::Route"))
+        .filter((r) => / \/console(\/|$)/.test(r.Properties?.RouteKey as string))
+        .map(functionOf),
     );
+    const logicalId = (fn: { function: { node: { defaultChild: unknown } } }) =>
+      gazette.stateless.getLogicalId(fn.function.node.defaultChild as CfnElement);
 
     // Act
     const withOidc = Object.entries(resourcesOf(gazette.statelessTemplate, "AWS::Lambda::Function")).filter(
       ([, f]) => JSON.stringify(f.Properties?.Environment ?? {}).includes("GAZETTE_CONSOLE_OIDC"),
     );
 
-    // Assess
-    expect(withOidc.map(([id]) => id)).toEqual([apiId]);
-    const env = propOf<{ Variables: Record<string, unknown> }>(withOidc[0]![1], "Environment").Variables;
-    expect(env.GAZETTE_CONSOLE_OIDC_CLIENT_ID).toEqual({ Ref: clientId });
-    expect(JSON.stringify(env.GAZETTE_CONSOLE_OIDC_ISSUER)).toMatch(/ConsoleUserPool\w*ProviderURL/);
-    expect(JSON.stringify(env.GAZETTE_CONSOLE_OIDC_SIGN_IN_URL)).toContain("amazoncognito.com");
+    // Assess: a session started on one function's page is verified the same way by the others.
+    expect([...consoleFunctions].sort()).toEqual(
+      [gazette.stateless.apiFunction, gazette.stateless.documentsFunction, gazette.stateless.previewFunction]
+        .map(logicalId)
+        .sort(),
+    );
+    expect(withOidc.map(([id]) => id).sort()).toEqual([...consoleFunctions].sort());
+    for (const [, fn] of withOidc) {
+      const env = propOf<{ Variables: Record<string, unknown> }>(fn, "Environment").Variables;
+      expect(env.GAZETTE_CONSOLE_OIDC_CLIENT_ID).toEqual({ Ref: clientId });
+      expect(JSON.stringify(env.GAZETTE_CONSOLE_OIDC_ISSUER)).toMatch(/ConsoleUserPool\w*ProviderURL/);
+      expect(JSON.stringify(env.GAZETTE_CONSOLE_OIDC_SIGN_IN_URL)).toContain("amazoncognito.com");
+    }
   });
 });
 

@@ -5,6 +5,7 @@ import { StorageUnavailableError } from "../../src/platform/errors.js";
 import { OUTBOX_PARTITION, relayOutbox } from "../../src/platform/outbox.js";
 import type { BlobStore } from "../../src/platform/ports.js";
 import { aSubmission } from "../support/factories.js";
+import { failBlobDeletes, failRecordPuts } from "../support/faults.js";
 import { createTestApp, type TestApp } from "../support/local-app.js";
 
 const DOCX = "samples/documents/07-office-notice.docx";
@@ -61,11 +62,7 @@ describe("intake stores nothing half-way", () => {
     // Prepare: the store fails the document record's write.
     app = createTestApp();
     const records = app.container.platform.records;
-    const put = records.put.bind(records);
-    records.put = (async (record, condition) => {
-      if (record.pk.startsWith("DOC#")) throw new StorageUnavailableError("the table is unavailable");
-      return put(record, condition);
-    }) as typeof records.put;
+    failRecordPuts(records, "DOC#");
 
     // Act
     const response = await app.postJson(aSubmission({ body: LONG_BODY }));
@@ -102,11 +99,7 @@ describe("intake stores nothing half-way", () => {
     // Prepare
     app = createTestApp();
     const records = app.container.platform.records;
-    const put = records.put.bind(records);
-    records.put = (async (record, condition) => {
-      if (record.pk.startsWith("DOC#")) throw new StorageUnavailableError("the table is unavailable");
-      return put(record, condition);
-    }) as typeof records.put;
+    failRecordPuts(records, "DOC#");
     const form = docxForm(new Uint8Array(readFileSync(DOCX)), readFileSync(META, "utf8"));
 
     // Act
@@ -140,20 +133,13 @@ describe("intake stores nothing half-way", () => {
     // Prepare: the record write fails, and so does every delete
     app = createTestApp();
     const { records, blobs } = app.container.platform;
-    const put = records.put.bind(records);
-    records.put = (async (record, condition) => {
-      if (record.pk.startsWith("DOC#")) throw new StorageUnavailableError("the table is unavailable");
-      return put(record, condition);
-    }) as typeof records.put;
-    const del = blobs.delete.bind(blobs);
-    blobs.delete = async () => {
-      throw new StorageUnavailableError("the bucket is unavailable");
-    };
+    failRecordPuts(records, "DOC#");
+    const restoreDeletes = failBlobDeletes(blobs);
     const response = await app.postJson(aSubmission({ body: LONG_BODY }));
     const leftStaged = await everything(blobs);
 
     // Act: the store comes back; the tick relays the outbox after the abandon delay
-    blobs.delete = del;
+    restoreDeletes();
     const relayed = await relayOutbox(app.container.platform, {
       relayAfterSeconds: 0,
       abandonAfterSeconds: 0,

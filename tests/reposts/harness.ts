@@ -1,7 +1,7 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { EVENTS_QUEUE } from "../../src/documents/intake.js";
+import { requireEditor as requireEditorOf } from "../../src/http/app.js";
 import { errorResponse } from "../../src/http/errors.js";
-import { UnauthorisedError } from "../../src/platform/errors.js";
 import { ManualClock } from "../../src/platform/manual-clock.js";
 import type { Platform, ReceivedMessage } from "../../src/platform/ports.js";
 import { toSqsEvent } from "../../src/platform/queue-poller.js";
@@ -93,13 +93,7 @@ export function createRepostsHarness(
     fetch,
     ...options.reposts,
   });
-  const requireEditor: MiddlewareHandler = async (c, next) => {
-    const principal = base.container.auth.authenticate(c.req.raw, c.env);
-    if (!principal)
-      throw new UnauthorisedError([{ code: "unauthorized", field: "Authorization", message: "editor only" }]);
-    c.set("principal", principal);
-    await next();
-  };
+  const requireEditor = requireEditorOf(base.container.auth) as MiddlewareHandler;
   const app = new Hono();
   app.onError((error) => errorResponse(error));
   app.route("/", repostsRoutes(reposts, requireEditor));

@@ -3,7 +3,6 @@ import { afterEach, describe, expect, it } from "vitest";
 import { encodePng } from "../../src/archive/images.js";
 import { ARCHIVE_QUEUE } from "../../src/archive/model.js";
 import { type Archive, createArchive } from "../../src/archive/module.js";
-import type { OcrEngine, OcrOptions, OcrResult } from "../../src/archive/ocr/engine.js";
 import { DocumentIntake, EVENTS_QUEUE } from "../../src/documents/intake.js";
 import { createEventsHandler } from "../../src/handlers/events.js";
 import { ManualClock } from "../../src/platform/manual-clock.js";
@@ -17,6 +16,7 @@ import { lambdaContext } from "../support/events.js";
 import { aSubmission } from "../support/factories.js";
 import { type FaultyPlatform, faultyPlatform } from "../support/faults.js";
 import { createTestApp, type TestApp } from "../support/local-app.js";
+import { PageTextOcr } from "../support/page-ocr.js";
 
 /**
  * The fault half of issue 11's suite: a crash (every write from the Nth on refused, as a kill -9
@@ -180,26 +180,6 @@ const NOTICE = [
   "三、防止山火。\n四川省人民政府\n一九八五年三月五日",
 ];
 
-class FakeOcr implements OcrEngine {
-  readonly name = "fake";
-  async recognize(png: Uint8Array, options: OcrOptions): Promise<OcrResult> {
-    const { decodeImage } = await import("../../src/archive/images.js");
-    const image = decodeImage(png);
-    const text = NOTICE[image.width - 200] ?? "";
-    const lines = text
-      .split("\n")
-      .map(
-        (line, i) =>
-          `<span class='ocr_line' title='bbox 0 ${i * 20} 200 ${i * 20 + 18}'><span class='ocrx_word' title='bbox 0 ${i * 20} 200 ${i * 20 + 18}; x_wconf 92'>${line}</span></span>`,
-      )
-      .join("");
-    const hocr = `<div class='ocr_page' title='bbox 0 0 ${image.width} ${image.height}'>${lines}</div>`;
-    const { parseHocr } = await import("../../src/archive/ocr/hocr.js");
-    return { text, confidence: 92, hocr, page: parseHocr(hocr), language: `chi_${options.script}` };
-  }
-  async close() {}
-}
-
 const archiveContext = { getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
 
 /** Runs the archive consumer until a write is refused (the crash) or the queue is empty. */
@@ -228,7 +208,7 @@ describe("OCR of a scanned edition, crashed at every write", () => {
       const archive: Archive = createArchive({
         platform: faulty,
         gazette: app.container.config.gazette,
-        ocr: async () => new FakeOcr(),
+        ocr: async () => new PageTextOcr(NOTICE),
       });
       const job = await archive.service.submitScans(
         [0, 1, 2].map((page) => ({ field: `files.${page}`, name: `p${page}.png`, bytes: pagePng(page) })),
@@ -305,7 +285,7 @@ describe("archive ingest, crashed at every write between the request and its que
         const archive: Archive = createArchive({
           platform: faulty,
           gazette: app.container.config.gazette,
-          ocr: async () => new FakeOcr(),
+          ocr: async () => new PageTextOcr(NOTICE),
           newId: () => JOB_ID,
         });
         // Act: the request crashes at write n

@@ -1,3 +1,4 @@
+import { StorageUnavailableError } from "../../src/platform/errors.js";
 import type { Platform } from "../../src/platform/ports.js";
 
 /** The error an injected crash throws (a process killed at that point would leave the same store). */
@@ -69,5 +70,50 @@ export function faultyPlatform(platform: Platform): FaultyPlatform {
       depth: (q) => queues.depth(q),
       deadLetterQueueOf: (q) => queues.deadLetterQueueOf(q),
     },
+  };
+}
+
+/**
+ * Until the returned restore is called, each put of a record whose partition key starts with
+ * `prefix` fails as an unavailable table would ("before": nothing written) or as a timed-out write
+ * would ("after": written, then an error answered).
+ */
+export function failRecordPuts(
+  records: Platform["records"],
+  prefix: string,
+  when: "before" | "after" = "before",
+): () => void {
+  const put = records.put.bind(records);
+  records.put = (async (record, condition) => {
+    if (!record.pk.startsWith(prefix)) return put(record, condition);
+    if (when === "before") throw new StorageUnavailableError("the table is unavailable");
+    await put(record, condition);
+    throw new StorageUnavailableError("the write timed out");
+  }) as typeof records.put;
+  return () => {
+    records.put = put;
+  };
+}
+
+/** Until the returned restore is called, the queue port refuses every message sent to `queue`. */
+export function refuseQueue(queues: Platform["queues"], queue: string): () => void {
+  const send = queues.send.bind(queues);
+  queues.send = (async (name, messages) => {
+    if (name === queue) throw new StorageUnavailableError("the queue is unavailable");
+    return send(name, messages);
+  }) as typeof queues.send;
+  return () => {
+    queues.send = send;
+  };
+}
+
+/** Until the returned restore is called, every blob delete fails as an unavailable bucket would. */
+export function failBlobDeletes(blobs: Platform["blobs"]): () => void {
+  const del = blobs.delete.bind(blobs);
+  blobs.delete = async () => {
+    throw new StorageUnavailableError("the bucket is unavailable");
+  };
+  return () => {
+    blobs.delete = del;
   };
 }

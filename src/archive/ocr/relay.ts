@@ -678,12 +678,26 @@ function hangingMark(
     }
   }
   if (below.length < 3 || rest.length === 0) return undefined;
+  const foot = pieceOf(image, below);
+  // The mark's top is level with the character's foot (the ring of a 。 beside the end of a
+  // 乀): a mark is up to half again as tall as it is wide, so the ink above the cut over the
+  // mark's width, up to that height, is the mark's too — out past the characters' right edge
+  // only (a character's own stroke down its right side is not).
+  const top = foot.y1 - Math.min(Math.round(pitch * 0.4), Math.round((foot.x1 - foot.x0) * 1.6));
+  const character = rest.filter((p) => {
+    const x = p % image.width;
+    const y = Math.floor(p / image.width);
+    if (y < top || x < Math.max(foot.x0 - 1, right) || x >= foot.x1 + 1) return true;
+    below.push(p);
+    return false;
+  });
+  if (character.length === 0) return undefined;
   const mark = pieceOf(image, below);
   if (mark.x1 - mark.x0 >= pitch * 0.45 || mark.y1 - mark.y0 >= pitch * 0.45) return undefined;
   // A mark stands out past the characters' right edge; a character's own long stroke to the
   // lower right (the 乀 of 條) ends within it.
   if (mark.x1 < right + pitch * 0.08) return undefined;
-  return { character: pieceOf(image, rest), mark };
+  return { character: pieceOf(image, character), mark };
 }
 
 function pieceOf(image: GreyImage, pixels: number[]): Part {
@@ -724,6 +738,63 @@ function mergeSplitStrokes(image: GreyImage, cells: Cell[], pitch: number): Cell
   return out;
 }
 
+/** Grey at or above this is paper for the faint ends of strokes (ink proper is below INK). */
+const FAINT = 224;
+
+/**
+ * Each cell's ink box grown by the faint ends of its own strokes. A cell's parts are its ink
+ * darker than INK; on an aged or light copy a stroke fades out in grey at its ends (the thin
+ * start of a 一, the left of 二's short stroke), and a box of the dark ink alone cuts those
+ * ends off: 二 then reaches the model as two dabs. The grey joined to a cell's parts (through
+ * pixels darker than FAINT, out to a quarter of a pitch left and right of its box and within its
+ * rows, never into another cell's ink or into what the cell excludes) is the cell's too.
+ */
+function faintEdges(
+  image: GreyImage,
+  cells: readonly Cell[],
+  pitch: number,
+): { box: Box; pixels: Set<number> }[] {
+  const { width, pixels } = image;
+  const owned = new Set<number>();
+  for (const cell of cells) for (const part of cell.parts) for (const p of part.pixels) owned.add(p);
+  const reach = Math.max(1, Math.round(pitch / 4));
+  return cells.map((cell) => {
+    const limit = {
+      x0: Math.max(0, cell.box.x0 - reach),
+      y0: cell.box.y0,
+      x1: Math.min(width, cell.box.x1 + reach),
+      y1: cell.box.y1,
+    };
+    const extra = new Set<number>();
+    const stack: number[] = cell.parts.flatMap((part) => [...part.pixels]);
+    const seen = new Set<number>(stack);
+    let { x0, y0, x1, y1 } = cell.box;
+    while (stack.length) {
+      const p = stack.pop()!;
+      const px = p % width;
+      const py = (p - px) / width;
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const x = px + dx;
+          const y = py + dy;
+          if (x < limit.x0 || y < limit.y0 || x >= limit.x1 || y >= limit.y1) continue;
+          const q = y * width + x;
+          if (seen.has(q)) continue;
+          seen.add(q);
+          if (owned.has(q) || cell.exclude.has(q) || pixels[q]! >= FAINT) continue;
+          extra.add(q);
+          stack.push(q);
+          x0 = Math.min(x0, x);
+          y0 = Math.min(y0, y);
+          x1 = Math.max(x1, x + 1);
+          y1 = Math.max(y1, y + 1);
+        }
+      }
+    }
+    return { box: { x0, y0, x1, y1 }, pixels: extra };
+  });
+}
+
 /**
  * Relays a block of vertical columns (a crop, rules erased) as horizontal lines. `c` is the
  * page's character size in pixels (a hint for the pitch search).
@@ -758,14 +829,17 @@ export function relayColumns(image: GreyImage, c: number): Relay {
   };
   const lines: RelayLine[] = columns.map((col, i) => {
     const top = margin + i * linePitch;
+    const faint = faintEdges(image, col.cells, pitch);
     const cells = col.cells.map((cell, k): RelayCell => {
-      const ink = cell.box;
+      const placement = placementOf(image, cell.parts, pitch);
+      // Digits set small across a cell are scaled to the size of digits in a line of text.
+      const scale = placement === "digits" ? Math.min(2, (slot * 0.72) / (cell.box.y1 - cell.box.y0)) : 1;
+      // What is copied: the cell's ink box, grown by the faint ends of its strokes (unscaled).
+      const grown = placement === "centre" ? faint[k]! : { box: cell.box, pixels: new Set<number>() };
+      const ink = grown.box;
       const left = margin + k * slot;
       const w = ink.x1 - ink.x0;
       const h = ink.y1 - ink.y0;
-      const placement = placementOf(image, cell.parts, pitch);
-      // Digits set small across a cell are scaled to the size of digits in a line of text.
-      const scale = placement === "digits" ? Math.min(2, (slot * 0.72) / h) : 1;
       const [ow, oh] = placement === "turned" ? [h, w] : [Math.round(w * scale), Math.round(h * scale)];
       let ox = left + Math.floor((slot - ow) / 2);
       let oy = top + Math.floor((slot - oh) / 2);
@@ -799,11 +873,14 @@ export function relayColumns(image: GreyImage, c: number): Relay {
       }
       // The box's pixels as they are (with the grey edges of the strokes), less what belongs
       // to something else.
+      const inBox = (x: number, y: number) =>
+        x >= cell.box.x0 && x < cell.box.x1 && y >= cell.box.y0 && y < cell.box.y1;
       for (let y = 0; y < h; y++) {
         const row = (ink.y0 + y) * image.width + ink.x0;
         for (let x = 0; x < w; x++) {
           const v = image.pixels[row + x]!;
           if (v === 255 || cell.exclude.has(row + x)) continue;
+          if (!inBox(ink.x0 + x, ink.y0 + y) && !grown.pixels.has(row + x)) continue;
           // Turned back counter-clockwise: (x, y) → (y, w − 1 − x).
           if (placement === "turned") put(ox + y, oy + (w - 1 - x), v);
           else put(ox + x, oy + y, v);

@@ -5,8 +5,9 @@
  */
 import { bodyLimit } from "hono/body-limit";
 import type { Block } from "../../documents/blocks.js";
-import { DocumentRefusedError, DuplicateDocumentError } from "../../documents/errors.js";
+import type { DocumentIntake } from "../../documents/intake.js";
 import { DISCLOSURE_ATTRIBUTES, DISCLOSURE_LABELS, type GazetteDocument } from "../../documents/model.js";
+import { STATUS } from "../../http/errors.js";
 import { type FieldProblem, ProblemError } from "../../platform/errors.js";
 import type { ChangeKind } from "../../status/records.js";
 import { chinaToday } from "../../status/service.js";
@@ -79,9 +80,37 @@ function repostLabel(doc: GazetteDocument): string {
   if (r.deadlineWorkingDays) parts.push(`${r.deadlineWorkingDays} 个工作日内`);
   return parts.join("；");
 }
-export function registerDocumentRoutes(kit: ConsoleKit): void {
-  const { app, deps, record, page, notFound, editor, form, actor } = kit;
-  const { intake } = deps;
+/** The submission form, blank, prefilled or with the problems of a refused submission. */
+function submitPage(
+  kit: ConsoleKit,
+  c: C,
+  posted: PostedForm,
+  problems: readonly FieldProblem[],
+  status: number,
+  heading = "",
+  intro = "",
+) {
+  return kit.page(
+    c,
+    "submit",
+    {
+      title: problems.length ? "报送文件（有错误）" : "报送文件",
+      section: "submit",
+      problemHeading: heading,
+      intro,
+      ...formView(kit.deps.config.gazette.sections, posted, problems),
+    },
+    status,
+  );
+}
+
+/**
+ * The document pages: the queue, the submission form and a document's page. The submission
+ * itself (POST /console/documents) is registerDocumentSubmission's: in AWS another function
+ * serves it, the one with the .docx reader.
+ */
+export function registerDocumentRoutes(kit: ConsoleKit, intake: Pick<DocumentIntake, "list" | "get">): void {
+  const { app, deps, page, notFound, editor } = kit;
   app.get("/console/documents", editor, async (c) => {
     const query = c.req.query();
     const state = ["accepted", "placed", "published"].includes(query.state ?? "")
@@ -125,31 +154,10 @@ export function registerDocumentRoutes(kit: ConsoleKit): void {
     });
   });
 
-  const submitPage = (
-    c: C,
-    posted: PostedForm,
-    problems: readonly FieldProblem[],
-    status: number,
-    heading = "",
-    intro = "",
-  ) =>
-    page(
-      c,
-      "submit",
-      {
-        title: problems.length ? "报送文件（有错误）" : "报送文件",
-        section: "submit",
-        problemHeading: heading,
-        intro,
-        ...formView(deps.config.gazette.sections, posted, problems),
-      },
-      status,
-    );
-
   app.get("/console/documents/new", editor, async (c) => {
     const act = c.req.query("act");
     const targetId = c.req.query("target");
-    if (!isChangeKind(act) || !targetId) return submitPage(c, {}, [], 200);
+    if (!isChangeKind(act) || !targetId) return submitPage(kit, c, {}, [], 200);
     let target: GazetteDocument;
     try {
       target = await intake.get(targetId);
@@ -158,10 +166,11 @@ export function registerDocumentRoutes(kit: ConsoleKit): void {
       throw error;
     }
     if (!target.docNumber)
-      return submitPage(c, {}, [], 200, "", `《${target.title}》没有发文字号，后续文件无法引用它。`);
+      return submitPage(kit, c, {}, [], 200, "", `《${target.title}》没有发文字号，后续文件无法引用它。`);
     const spec = ACTS[act];
     const sections = deps.config.gazette.sections;
     return submitPage(
+      kit,
       c,
       prefilledForm(sections, {
         title: spec.title(target.title),
@@ -176,62 +185,6 @@ export function registerDocumentRoutes(kit: ConsoleKit): void {
       `${spec.label}：本文件发布后，《${target.title}》（${target.docNumber}）的效力状态随之改变。`,
     );
   });
-
-  app.post(
-    "/console/documents",
-    bodyLimit({
-      maxSize: deps.config.limits.maxDocxBytes + 1024 * 1024,
-      onError: (c) => c.text("上传的文件过大", 413),
-    }),
-    editor,
-    async (c) => {
-      const posted = form(c);
-      const file = fileUpload(c);
-      const input = submissionInput(posted);
-      try {
-        const { document } = await intake.submit({
-          input,
-          submittedBy: actor(c),
-          docx: file
-            ? { bytes: new Uint8Array(await file.arrayBuffer()), filename: file.name || null }
-            : undefined,
-        });
-        await record({
-          actor: actor(c),
-          action: "document.submit",
-          target: document.id,
-          outcome: "ok",
-          details: {
-            title: document.title,
-            docNumber: document.docNumber,
-            ...relationDetails(document),
-          },
-        });
-        return c.redirect(`/console/documents/${document.id}`, 303);
-      } catch (error) {
-        if (!(error instanceof ProblemError)) throw error;
-        const refused = error instanceof DocumentRefusedError;
-        await record({
-          actor: actor(c),
-          action: "document.submit",
-          target: null,
-          outcome: "refused",
-          details: {
-            title: typeof input.title === "string" ? input.title.slice(0, 300) : null,
-            problems: problemCodes(error.problems),
-          },
-        });
-        const status = refused ? 422 : error instanceof DuplicateDocumentError ? 409 : 400;
-        return submitPage(
-          c,
-          posted,
-          error.problems,
-          status,
-          refused ? "退文：文件不符合发布规定" : "文件未受理：请改正以下问题",
-        );
-      }
-    },
-  );
 
   app.get("/console/documents/:id", editor, async (c) => {
     let doc: GazetteDocument;
@@ -302,4 +255,70 @@ export function registerDocumentRoutes(kit: ConsoleKit): void {
           : [],
     };
   };
+}
+
+/**
+ * The submission, POST /console/documents (JSON fields or a .docx): accepted, it goes to the
+ * document's page; refused, the form comes back with each problem beside its field and the status
+ * the JSON API gives the same refusal. In AWS the documents function serves it (route
+ * declarations: `lambda`), with the same session and CSRF checks as every console page.
+ */
+export function registerDocumentSubmission(kit: ConsoleKit, intake: Pick<DocumentIntake, "submit">): void {
+  const { app, deps, record, editor, form, actor } = kit;
+  app.post(
+    "/console/documents",
+    bodyLimit({
+      maxSize: deps.config.limits.maxDocxBytes + 1024 * 1024,
+      onError: (c) => c.text("上传的文件过大", 413),
+    }),
+    editor,
+    async (c) => {
+      const posted = form(c);
+      const file = fileUpload(c);
+      const input = submissionInput(posted);
+      try {
+        const { document } = await intake.submit({
+          input,
+          submittedBy: actor(c),
+          docx: file
+            ? { bytes: new Uint8Array(await file.arrayBuffer()), filename: file.name || null }
+            : undefined,
+        });
+        await record({
+          actor: actor(c),
+          action: "document.submit",
+          target: document.id,
+          outcome: "ok",
+          details: {
+            title: document.title,
+            docNumber: document.docNumber,
+            ...relationDetails(document),
+          },
+        });
+        return c.redirect(`/console/documents/${document.id}`, 303);
+      } catch (error) {
+        if (!(error instanceof ProblemError)) throw error;
+        const refused = error.kind === "refused";
+        await record({
+          actor: actor(c),
+          action: "document.submit",
+          target: null,
+          outcome: "refused",
+          details: {
+            title: typeof input.title === "string" ? input.title.slice(0, 300) : null,
+            problems: problemCodes(error.problems),
+          },
+        });
+        // The status every refusal of this kind gets (src/http/errors.ts), as in the JSON API.
+        return submitPage(
+          kit,
+          c,
+          posted,
+          error.problems,
+          STATUS[error.kind],
+          refused ? "退文：文件不符合发布规定" : "文件未受理：请改正以下问题",
+        );
+      }
+    },
+  );
 }

@@ -5,7 +5,9 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { DocumentIntake } from "../../documents/intake.js";
 import type { GazetteDocument } from "../../documents/model.js";
+import type { EditionService } from "../../editions/service.js";
 import { type FieldProblem, ProblemError } from "../../platform/errors.js";
 import type { SiteRecord } from "../../reposts/model.js";
 import { targets } from "../../reposts/model.js";
@@ -18,58 +20,16 @@ function editionLabel(e: { year: number; issue: number; cumulative: number }) {
   return `${e.year}年第${e.issue}期（总第${e.cumulative}期）`;
 }
 
-export function registerEditionRoutes(kit: ConsoleKit): void {
-  const { app, deps, record, page, notFound, editor, form, actor } = kit;
-  const { intake, editions } = deps;
-  const editionsPage = async (c: C, extra: Record<string, unknown> = {}, status = 200) => {
-    const result = await editions.list({ limit: 50, cursor: c.req.query("cursor") || undefined });
-    return page(
-      c,
-      "editions",
-      {
-        title: "期刊",
-        section: "editions",
-        year: Number(deps.now().toISOString().slice(0, 4)),
-        items: result.items.map((e) => ({ ...e, statusLabel: EDITION_STATUS_LABELS[e.status] })),
-        next: result.cursor ? `/console/editions?cursor=${encodeURIComponent(result.cursor)}` : undefined,
-        ...extra,
-      },
-      status,
-    );
-  };
-
-  app.get("/console/editions", editor, (c) => editionsPage(c));
-
-  app.post("/console/editions", editor, async (c) => {
-    const posted = form(c);
-    const yearText = typeof posted.year === "string" ? posted.year.trim() : "";
-    const date = typeof posted.date === "string" ? posted.date.trim() : "";
-    try {
-      const edition = await editions.create(
-        { year: /^\d+$/.test(yearText) ? Number(yearText) : yearText, ...(date ? { date } : {}) },
-        actor(c),
-      );
-      await record({
-        actor: actor(c),
-        action: "edition.create",
-        target: edition.id,
-        outcome: "ok",
-        details: { year: edition.year, issue: edition.issue, cumulative: edition.cumulative },
-      });
-      return c.redirect(`/console/editions/${edition.id}`, 303);
-    } catch (error) {
-      if (!(error instanceof ProblemError)) throw error;
-      await record({
-        actor: actor(c),
-        action: "edition.create",
-        target: null,
-        outcome: "refused",
-        details: { problems: problemCodes(error.problems) },
-      });
-      return editionsPage(c, { problems: error.problems, year: yearText, date }, 400);
-    }
-  });
-
+/**
+ * An edition's page (its documents, the accepted ones it may take), drawn by the edition routes
+ * and, with the problems that stopped it, by a preview that failed.
+ */
+function editionPages(
+  kit: ConsoleKit,
+  editions: Pick<EditionService, "get">,
+  intake: Pick<DocumentIntake, "accepted">,
+) {
+  const { deps, page, notFound } = kit;
   const loadEdition = async (id: string) => {
     try {
       return await editions.get(id);
@@ -130,6 +90,68 @@ export function registerEditionRoutes(kit: ConsoleKit): void {
       status,
     );
   };
+  return { loadEdition, editionPage };
+}
+
+/**
+ * The editions' pages and forms. The previews are registerEditionPreviews's: in AWS another
+ * function serves them, the one with the PDF engine.
+ */
+export function registerEditionRoutes(
+  kit: ConsoleKit,
+  editions: EditionService,
+  intake: Pick<DocumentIntake, "accepted" | "get">,
+): void {
+  const { app, deps, record, page, notFound, editor, form, actor } = kit;
+  const { loadEdition, editionPage } = editionPages(kit, editions, intake);
+  const editionsPage = async (c: C, extra: Record<string, unknown> = {}, status = 200) => {
+    const result = await editions.list({ limit: 50, cursor: c.req.query("cursor") || undefined });
+    return page(
+      c,
+      "editions",
+      {
+        title: "期刊",
+        section: "editions",
+        year: Number(deps.now().toISOString().slice(0, 4)),
+        items: result.items.map((e) => ({ ...e, statusLabel: EDITION_STATUS_LABELS[e.status] })),
+        next: result.cursor ? `/console/editions?cursor=${encodeURIComponent(result.cursor)}` : undefined,
+        ...extra,
+      },
+      status,
+    );
+  };
+
+  app.get("/console/editions", editor, (c) => editionsPage(c));
+
+  app.post("/console/editions", editor, async (c) => {
+    const posted = form(c);
+    const yearText = typeof posted.year === "string" ? posted.year.trim() : "";
+    const date = typeof posted.date === "string" ? posted.date.trim() : "";
+    try {
+      const edition = await editions.create(
+        { year: /^\d+$/.test(yearText) ? Number(yearText) : yearText, ...(date ? { date } : {}) },
+        actor(c),
+      );
+      await record({
+        actor: actor(c),
+        action: "edition.create",
+        target: edition.id,
+        outcome: "ok",
+        details: { year: edition.year, issue: edition.issue, cumulative: edition.cumulative },
+      });
+      return c.redirect(`/console/editions/${edition.id}`, 303);
+    } catch (error) {
+      if (!(error instanceof ProblemError)) throw error;
+      await record({
+        actor: actor(c),
+        action: "edition.create",
+        target: null,
+        outcome: "refused",
+        details: { problems: problemCodes(error.problems) },
+      });
+      return editionsPage(c, { problems: error.problems, year: yearText, date }, 400);
+    }
+  });
 
   app.get("/console/editions/:id", editor, (c) => editionPage(c, c.req.param("id")));
 
@@ -235,51 +257,6 @@ export function registerEditionRoutes(kit: ConsoleKit): void {
     }
   });
 
-  app.get("/console/editions/:id/preview", editor, async (c) => {
-    const id = c.req.param("id");
-    try {
-      const { pdf: _pdf, ...preview } = await editions.preview(id);
-      return page(c, "preview", {
-        title: `预览 ${editionLabel(preview.edition)}`,
-        section: "editions",
-        label: editionLabel(preview.edition),
-        preview,
-      });
-    } catch (error) {
-      if (!(error instanceof ProblemError)) throw error;
-      return editionPage(
-        c,
-        id,
-        { problems: error.problems },
-        error.name === "EditionNotFoundError" ? 404 : 400,
-      );
-    }
-  });
-
-  app.get("/console/editions/:id/preview.pdf", editor, async (c) => {
-    const id = c.req.param("id");
-    try {
-      const preview = await editions.preview(id);
-      if (!preview.pdf)
-        return editionPage(
-          c,
-          id,
-          { problems: [{ field: null, code: "no_pdf", message: "排版程序没有生成 PDF" }] },
-          400,
-        );
-      return new Response(new Uint8Array(preview.pdf.bytes), {
-        headers: {
-          "content-type": preview.pdf.contentType,
-          "content-disposition": `inline; filename="edition-${preview.edition.year}-${preview.edition.issue}-preview.pdf"`,
-          "cache-control": "no-store",
-        },
-      });
-    } catch (error) {
-      if (!(error instanceof ProblemError)) throw error;
-      return editionPage(c, id, { problems: error.problems }, 400);
-    }
-  });
-
   /** Who a document's repost requirement sends notices to among the active registered sites. */
   const noticeTargets = async (docs: readonly GazetteDocument[]) => {
     const reposted = docs.filter((d) => d.repost.scope !== "none" && d.disclosure.attribute === "public");
@@ -343,6 +320,64 @@ export function registerEditionRoutes(kit: ConsoleKit): void {
         { problems: error.problems },
         error.name === "EditionNotFoundError" ? 404 : 409,
       );
+    }
+  });
+}
+
+/**
+ * An edition's preview: the page map and preflight, and the PDF inline. In AWS the preview
+ * function serves both (route declarations: `lambda`), with the same session checks as every
+ * console page; a preview that fails shows the edition's page with its problems.
+ */
+export function registerEditionPreviews(
+  kit: ConsoleKit,
+  editions: Pick<EditionService, "get" | "preview">,
+  intake: Pick<DocumentIntake, "accepted">,
+): void {
+  const { app, page, editor } = kit;
+  const { editionPage } = editionPages(kit, editions, intake);
+  app.get("/console/editions/:id/preview", editor, async (c) => {
+    const id = c.req.param("id");
+    try {
+      const { pdf: _pdf, ...preview } = await editions.preview(id);
+      return page(c, "preview", {
+        title: `预览 ${editionLabel(preview.edition)}`,
+        section: "editions",
+        label: editionLabel(preview.edition),
+        preview,
+      });
+    } catch (error) {
+      if (!(error instanceof ProblemError)) throw error;
+      return editionPage(
+        c,
+        id,
+        { problems: error.problems },
+        error.name === "EditionNotFoundError" ? 404 : 400,
+      );
+    }
+  });
+
+  app.get("/console/editions/:id/preview.pdf", editor, async (c) => {
+    const id = c.req.param("id");
+    try {
+      const preview = await editions.preview(id);
+      if (!preview.pdf)
+        return editionPage(
+          c,
+          id,
+          { problems: [{ field: null, code: "no_pdf", message: "排版程序没有生成 PDF" }] },
+          400,
+        );
+      return new Response(new Uint8Array(preview.pdf.bytes), {
+        headers: {
+          "content-type": preview.pdf.contentType,
+          "content-disposition": `inline; filename="edition-${preview.edition.year}-${preview.edition.issue}-preview.pdf"`,
+          "cache-control": "no-store",
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof ProblemError)) throw error;
+      return editionPage(c, id, { problems: error.problems }, 400);
     }
   });
 }

@@ -1,9 +1,14 @@
 /** The console's home page: what waits for the signed-in role. */
+import type { DocumentIntake } from "../../documents/intake.js";
+import type { EditionService } from "../../editions/service.js";
 import { type ConsoleKit, EDIT_ROLES, REVIEW_ROLES, SUBMIT_ROLES } from "../kit.js";
 
-export function registerHomeRoutes(kit: ConsoleKit): void {
+export function registerHomeRoutes(
+  kit: ConsoleKit,
+  intake: Pick<DocumentIntake, "accepted">,
+  editions: Pick<EditionService, "list">,
+): void {
   const { app, deps, page, anyRole } = kit;
-  const { intake, editions } = deps;
   app.get("/console", anyRole, (c) => c.redirect("/console/", 301));
 
   app.get("/console/", anyRole, async (c) => {

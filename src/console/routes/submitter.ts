@@ -48,7 +48,16 @@ export function submissionView(s: Omit<SubmissionView, "history">) {
   };
 }
 
-export function registerSubmitterRoutes(kit: ConsoleKit, submitters: Submitters): void {
+/**
+ * `pages`: every page and the register's forms; `sending`: the two posts that may carry a .docx
+ * (a new submission, a returned one sent again), which in AWS the documents function serves
+ * (it holds the .docx reader; src/http/surface.ts `lambda`). The local server registers both.
+ */
+export function registerSubmitterRoutes(
+  kit: ConsoleKit,
+  submitters: Submitters,
+  parts: { readonly pages: boolean; readonly sending: boolean } = { pages: true, sending: true },
+): void {
   const { app, deps, record, page, notFound, submitter, form, actor } = kit;
   const { bodies, desk, register } = submitters;
 
@@ -97,49 +106,51 @@ export function registerSubmitterRoutes(kit: ConsoleKit, submitters: Submitters)
   };
 
   // --- Home: figures and the latest notifications ---
-  app.get("/console/body", submitter, (c) => c.redirect(BODY_HOME, 301));
-  app.get(
-    BODY_HOME,
-    submitter,
-    withBody(async (c, body) => {
-      const [report, inbox, latest] = await Promise.all([
-        register.report({ bodyId: body.id }),
-        desk.inbox(body.id, { limit: 5 }),
-        desk.listForBody(body.id, { limit: 5 }),
-      ]);
-      const figures = report.bodies[0];
-      return page(c, "submitter-home", {
-        title: body.name,
-        section: "body",
-        body,
-        figures,
-        overdueDays: report.overdueDays,
-        notices: inbox.items.map(noticeView),
-        submissions: latest.items.map(submissionView),
-      });
-    }),
-  );
+  if (parts.pages) app.get("/console/body", submitter, (c) => c.redirect(BODY_HOME, 301));
+  if (parts.pages)
+    app.get(
+      BODY_HOME,
+      submitter,
+      withBody(async (c, body) => {
+        const [report, inbox, latest] = await Promise.all([
+          register.report({ bodyId: body.id }),
+          desk.inbox(body.id, { limit: 5 }),
+          desk.listForBody(body.id, { limit: 5 }),
+        ]);
+        const figures = report.bodies[0];
+        return page(c, "submitter-home", {
+          title: body.name,
+          section: "body",
+          body,
+          figures,
+          overdueDays: report.overdueDays,
+          notices: inbox.items.map(noticeView),
+          submissions: latest.items.map(submissionView),
+        });
+      }),
+    );
 
   // --- Submissions ---
-  app.get(
-    "/console/body/submissions",
-    submitter,
-    withBody(async (c, body) => {
-      const result = await desk.listForBody(body.id, {
-        limit: 50,
-        cursor: c.req.query("cursor") || undefined,
-      });
-      return page(c, "submitter-submissions", {
-        title: "本机关报送",
-        section: "body-submissions",
-        body,
-        items: result.items.map(submissionView),
-        next: result.cursor
-          ? `/console/body/submissions?cursor=${encodeURIComponent(result.cursor)}`
-          : undefined,
-      });
-    }),
-  );
+  if (parts.pages)
+    app.get(
+      "/console/body/submissions",
+      submitter,
+      withBody(async (c, body) => {
+        const result = await desk.listForBody(body.id, {
+          limit: 50,
+          cursor: c.req.query("cursor") || undefined,
+        });
+        return page(c, "submitter-submissions", {
+          title: "本机关报送",
+          section: "body-submissions",
+          body,
+          items: result.items.map(submissionView),
+          next: result.cursor
+            ? `/console/body/submissions?cursor=${encodeURIComponent(result.cursor)}`
+            : undefined,
+        });
+      }),
+    );
 
   const formPage = (
     c: C,
@@ -200,132 +211,140 @@ export function registerSubmitterRoutes(kit: ConsoleKit, submitters: Submitters)
     onError: (c) => c.text("上传的文件过大", 413),
   });
 
-  app.get(
-    "/console/body/submissions/new",
-    submitter,
-    withBody(async (c, body) =>
-      formPage(c, body, prefilledForm(deps.config.gazette.sections, { issuers: body.name }), [], 200, {
-        action: "/console/body/submissions",
-        intro: `以 ${body.name} 的名义报送；发文机关须包括 ${body.name}（联合发文可再写其他机关）。可以粘贴正文，或上传 .docx。`,
+  if (parts.pages)
+    app.get(
+      "/console/body/submissions/new",
+      submitter,
+      withBody(async (c, body) =>
+        formPage(c, body, prefilledForm(deps.config.gazette.sections, { issuers: body.name }), [], 200, {
+          action: "/console/body/submissions",
+          intro: `以 ${body.name} 的名义报送；发文机关须包括 ${body.name}（联合发文可再写其他机关）。可以粘贴正文，或上传 .docx。`,
+        }),
+      ),
+    );
+
+  if (parts.sending)
+    app.post(
+      "/console/body/submissions",
+      limit,
+      submitter,
+      withBody(async (c, body) => {
+        const posted = form(c);
+        try {
+          const view = await desk.submit(body.id, submissionInput(posted), actor(c), await upload(c));
+          await record({
+            actor: actor(c),
+            action: "submission.submit",
+            target: view.id,
+            outcome: "ok",
+            details: { bodyId: body.id, title: view.title, docNumber: view.docNumber },
+          });
+          return c.redirect(`/console/body/submissions/${view.id}`, 303);
+        } catch (error) {
+          if (!(error instanceof ProblemError)) throw error;
+          return refusedForm(c, body, posted, error, { action: "/console/body/submissions", target: null });
+        }
       }),
-    ),
-  );
+    );
 
-  app.post(
-    "/console/body/submissions",
-    limit,
-    submitter,
-    withBody(async (c, body) => {
-      const posted = form(c);
-      try {
-        const view = await desk.submit(body.id, submissionInput(posted), actor(c), await upload(c));
-        await record({
-          actor: actor(c),
-          action: "submission.submit",
-          target: view.id,
-          outcome: "ok",
-          details: { bodyId: body.id, title: view.title, docNumber: view.docNumber },
+  if (parts.pages)
+    app.get(
+      "/console/body/submissions/:id",
+      submitter,
+      withBody(async (c, body) => {
+        const view = await ownSubmission(c, body);
+        if (view instanceof Response) return view;
+        return page(c, "submitter-submission", {
+          title: view.title,
+          section: "body-submissions",
+          body,
+          s: submissionView(view),
+          history: [...view.history].reverse().map(noticeView),
         });
-        return c.redirect(`/console/body/submissions/${view.id}`, 303);
-      } catch (error) {
-        if (!(error instanceof ProblemError)) throw error;
-        return refusedForm(c, body, posted, error, { action: "/console/body/submissions", target: null });
-      }
-    }),
-  );
+      }),
+    );
 
-  app.get(
-    "/console/body/submissions/:id",
-    submitter,
-    withBody(async (c, body) => {
-      const view = await ownSubmission(c, body);
-      if (view instanceof Response) return view;
-      return page(c, "submitter-submission", {
-        title: view.title,
-        section: "body-submissions",
-        body,
-        s: submissionView(view),
-        history: [...view.history].reverse().map(noticeView),
-      });
-    }),
-  );
-
-  app.get(
-    "/console/body/submissions/:id/edit",
-    submitter,
-    withBody(async (c, body) => {
-      const view = await ownSubmission(c, body);
-      if (view instanceof Response) return view;
-      if (view.state !== "returned")
-        return page(
-          c,
-          "message",
-          {
-            title: "不能重新报送",
-            heading: "不能重新报送",
-            message: `只有被退文的报送可以修改后重新报送；这份报送${SUBMISSION_STATE_LABELS[view.state]}。`,
-            back: `/console/body/submissions/${view.id}`,
-          },
-          409,
-        );
-      const docx = await desk.docxOf(view.id);
-      return formPage(c, body, formOfSubmission(await desk.contentOf(view.id)), [], 200, {
-        action: `/console/body/submissions/${view.id}`,
-        resubmit: view,
-        intro: `退文理由：${view.returnReason ?? ""}。请改正后重新报送。${
-          docx ? `正文取自上次上传的 ${docx.filename ?? ".docx 文件"}；不上传新文件、不填正文则沿用它。` : ""
-        }`,
-      });
-    }),
-  );
-
-  app.post(
-    "/console/body/submissions/:id",
-    limit,
-    submitter,
-    withBody(async (c, body) => {
-      const view = await ownSubmission(c, body);
-      if (view instanceof Response) return view;
-      const posted = form(c);
-      const action = `/console/body/submissions/${view.id}`;
-      try {
-        const updated = await desk.resubmit(
-          body.id,
-          view.id,
-          submissionInput(posted),
-          actor(c),
-          await upload(c),
-        );
-        await record({
-          actor: actor(c),
-          action: "submission.resubmit",
-          target: updated.id,
-          outcome: "ok",
-          details: { bodyId: body.id, seq: updated.seq },
+  if (parts.pages)
+    app.get(
+      "/console/body/submissions/:id/edit",
+      submitter,
+      withBody(async (c, body) => {
+        const view = await ownSubmission(c, body);
+        if (view instanceof Response) return view;
+        if (view.state !== "returned")
+          return page(
+            c,
+            "message",
+            {
+              title: "不能重新报送",
+              heading: "不能重新报送",
+              message: `只有被退文的报送可以修改后重新报送；这份报送${SUBMISSION_STATE_LABELS[view.state]}。`,
+              back: `/console/body/submissions/${view.id}`,
+            },
+            409,
+          );
+        const docx = await desk.docxOf(view.id);
+        return formPage(c, body, formOfSubmission(await desk.contentOf(view.id)), [], 200, {
+          action: `/console/body/submissions/${view.id}`,
+          resubmit: view,
+          intro: `退文理由：${view.returnReason ?? ""}。请改正后重新报送。${
+            docx
+              ? `正文取自上次上传的 ${docx.filename ?? ".docx 文件"}；不上传新文件、不填正文则沿用它。`
+              : ""
+          }`,
         });
-        return c.redirect(action, 303);
-      } catch (error) {
-        if (!(error instanceof ProblemError)) throw error;
-        return refusedForm(c, body, posted, error, { action, resubmit: view, target: view.id });
-      }
-    }),
-  );
+      }),
+    );
+
+  if (parts.sending)
+    app.post(
+      "/console/body/submissions/:id",
+      limit,
+      submitter,
+      withBody(async (c, body) => {
+        const view = await ownSubmission(c, body);
+        if (view instanceof Response) return view;
+        const posted = form(c);
+        const action = `/console/body/submissions/${view.id}`;
+        try {
+          const updated = await desk.resubmit(
+            body.id,
+            view.id,
+            submissionInput(posted),
+            actor(c),
+            await upload(c),
+          );
+          await record({
+            actor: actor(c),
+            action: "submission.resubmit",
+            target: updated.id,
+            outcome: "ok",
+            details: { bodyId: body.id, seq: updated.seq },
+          });
+          return c.redirect(action, 303);
+        } catch (error) {
+          if (!(error instanceof ProblemError)) throw error;
+          return refusedForm(c, body, posted, error, { action, resubmit: view, target: view.id });
+        }
+      }),
+    );
 
   // --- Inbox ---
-  app.get(
-    "/console/body/inbox",
-    submitter,
-    withBody(async (c, body) => {
-      const result = await desk.inbox(body.id, { limit: 50, cursor: c.req.query("cursor") || undefined });
-      return page(c, "submitter-inbox", {
-        title: "通知",
-        section: "body-inbox",
-        body,
-        notices: result.items.map(noticeView),
-        next: result.cursor ? `/console/body/inbox?cursor=${encodeURIComponent(result.cursor)}` : undefined,
-      });
-    }),
-  );
+  if (parts.pages)
+    app.get(
+      "/console/body/inbox",
+      submitter,
+      withBody(async (c, body) => {
+        const result = await desk.inbox(body.id, { limit: 50, cursor: c.req.query("cursor") || undefined });
+        return page(c, "submitter-inbox", {
+          title: "通知",
+          section: "body-inbox",
+          body,
+          notices: result.items.map(noticeView),
+          next: result.cursor ? `/console/body/inbox?cursor=${encodeURIComponent(result.cursor)}` : undefined,
+        });
+      }),
+    );
 
   // --- The completeness register ---
   const registerPage = async (
@@ -389,100 +408,103 @@ export function registerSubmitterRoutes(kit: ConsoleKit, submitters: Submitters)
     );
   };
 
-  app.get(
-    "/console/body/register",
-    submitter,
-    withBody((c, body) => registerPage(c, body)),
-  );
+  if (parts.pages)
+    app.get(
+      "/console/body/register",
+      submitter,
+      withBody((c, body) => registerPage(c, body)),
+    );
 
-  app.post(
-    "/console/body/register",
-    submitter,
-    withBody(async (c, body) => {
-      const posted = form(c);
-      const values = Object.fromEntries(
-        ENTRY_FIELDS.map((f) => [f, typeof posted[f] === "string" ? (posted[f] as string) : ""]),
-      );
-      try {
-        await register.add(body.id, [values], { by: actor(c), source: "console" });
-        await record({
-          actor: actor(c),
-          action: "register.add",
-          target: body.id,
-          outcome: "ok",
-          details: { docNumber: values.docNumber?.slice(0, 120) ?? null },
-        });
-        return registerPage(c, body, { notice: `已登记 ${values.docNumber}` });
-      } catch (error) {
-        if (!(error instanceof ProblemError)) throw error;
-        await record({
-          actor: actor(c),
-          action: "register.add",
-          target: body.id,
-          outcome: "refused",
-          details: { problems: problemCodes(error.problems) },
-        });
-        return registerPage(c, body, { values, problems: error.problems }, classify(error)[0]);
-      }
-    }),
-  );
-
-  app.post(
-    "/console/body/register/import",
-    bodyLimit({
-      maxSize: MAX_REGISTER_ROWS * 1024 + 64 * 1024,
-      onError: (c) => c.text("上传的文件过大", 413),
-    }),
-    submitter,
-    withBody(async (c, body) => {
-      const file = fileUpload(c);
-      try {
-        if (!file)
-          throw new SubmitterInputError([problem("file", "required", "请选择一个 CSV 或 JSON 文件")]);
-        const content = new TextDecoder("utf-8", { fatal: true }).decode(await file.arrayBuffer());
-        const json = /\.json$/i.test(file.name) || file.type === "application/json";
-        let rows: Record<string, unknown>[];
-        let lines: number[] | undefined;
-        if (json) {
-          let parsed: unknown;
-          try {
-            parsed = JSON.parse(content);
-          } catch {
-            throw new SubmitterInputError([problem("file", "invalid_json", "文件不是有效的 JSON")]);
-          }
-          rows = rowsFromJson(parsed);
-        } else ({ rows, lines } = rowsFromCsv(content));
-        const result = await register.add(body.id, rows, { by: actor(c), source: "import", lines });
-        await record({
-          actor: actor(c),
-          action: "register.import",
-          target: body.id,
-          outcome: "ok",
-          details: { added: result.added, file: file.name.slice(0, 200) },
-        });
-        return registerPage(c, body, { notice: `已导入 ${result.added} 条登记` });
-      } catch (error) {
-        if (error instanceof TypeError && !(error instanceof ProblemError)) {
-          // The fatal UTF-8 decoder: a file in another encoding.
-          return registerPage(
-            c,
-            body,
-            { importProblems: [{ field: "file", message: "文件须为 UTF-8 编码（CSV 可带 BOM）" }] },
-            400,
-          );
+  if (parts.pages)
+    app.post(
+      "/console/body/register",
+      submitter,
+      withBody(async (c, body) => {
+        const posted = form(c);
+        const values = Object.fromEntries(
+          ENTRY_FIELDS.map((f) => [f, typeof posted[f] === "string" ? (posted[f] as string) : ""]),
+        );
+        try {
+          await register.add(body.id, [values], { by: actor(c), source: "console" });
+          await record({
+            actor: actor(c),
+            action: "register.add",
+            target: body.id,
+            outcome: "ok",
+            details: { docNumber: values.docNumber?.slice(0, 120) ?? null },
+          });
+          return registerPage(c, body, { notice: `已登记 ${values.docNumber}` });
+        } catch (error) {
+          if (!(error instanceof ProblemError)) throw error;
+          await record({
+            actor: actor(c),
+            action: "register.add",
+            target: body.id,
+            outcome: "refused",
+            details: { problems: problemCodes(error.problems) },
+          });
+          return registerPage(c, body, { values, problems: error.problems }, classify(error)[0]);
         }
-        if (!(error instanceof ProblemError)) throw error;
-        await record({
-          actor: actor(c),
-          action: "register.import",
-          target: body.id,
-          outcome: "refused",
-          details: { problems: problemCodes(error.problems).slice(0, 20) },
-        });
-        return registerPage(c, body, { importProblems: error.problems }, classify(error)[0]);
-      }
-    }),
-  );
+      }),
+    );
+
+  if (parts.pages)
+    app.post(
+      "/console/body/register/import",
+      bodyLimit({
+        maxSize: MAX_REGISTER_ROWS * 1024 + 64 * 1024,
+        onError: (c) => c.text("上传的文件过大", 413),
+      }),
+      submitter,
+      withBody(async (c, body) => {
+        const file = fileUpload(c);
+        try {
+          if (!file)
+            throw new SubmitterInputError([problem("file", "required", "请选择一个 CSV 或 JSON 文件")]);
+          const content = new TextDecoder("utf-8", { fatal: true }).decode(await file.arrayBuffer());
+          const json = /\.json$/i.test(file.name) || file.type === "application/json";
+          let rows: Record<string, unknown>[];
+          let lines: number[] | undefined;
+          if (json) {
+            let parsed: unknown;
+            try {
+              parsed = JSON.parse(content);
+            } catch {
+              throw new SubmitterInputError([problem("file", "invalid_json", "文件不是有效的 JSON")]);
+            }
+            rows = rowsFromJson(parsed);
+          } else ({ rows, lines } = rowsFromCsv(content));
+          const result = await register.add(body.id, rows, { by: actor(c), source: "import", lines });
+          await record({
+            actor: actor(c),
+            action: "register.import",
+            target: body.id,
+            outcome: "ok",
+            details: { added: result.added, file: file.name.slice(0, 200) },
+          });
+          return registerPage(c, body, { notice: `已导入 ${result.added} 条登记` });
+        } catch (error) {
+          if (error instanceof TypeError && !(error instanceof ProblemError)) {
+            // The fatal UTF-8 decoder: a file in another encoding.
+            return registerPage(
+              c,
+              body,
+              { importProblems: [{ field: "file", message: "文件须为 UTF-8 编码（CSV 可带 BOM）" }] },
+              400,
+            );
+          }
+          if (!(error instanceof ProblemError)) throw error;
+          await record({
+            actor: actor(c),
+            action: "register.import",
+            target: body.id,
+            outcome: "refused",
+            details: { problems: problemCodes(error.problems).slice(0, 20) },
+          });
+          return registerPage(c, body, { importProblems: error.problems }, classify(error)[0]);
+        }
+      }),
+    );
 }
 
 /** One change of a submission, as the inbox and a submission's history list it. */

@@ -1,17 +1,30 @@
-/** Composition root of the `preview` function: POST /api/editions/{id}/preview (see ./api.ts). */
+/**
+ * Composition root of the `preview` function: POST /api/editions/{id}/preview and the console's
+ * two preview pages (see ./api.ts).
+ */
 import { handle } from "hono/aws-lambda";
+import { createConsolePreviews } from "../../console/http.js";
+import { acceptedDocuments } from "../../documents/accepted.js";
 import { createApp } from "../../http/app.js";
 import { createEditionRenderer } from "../../publishing/render.js";
 import { type LambdaEnv, lambdaBase, siteGazette } from "./common.js";
+import { consoleKitDependencies } from "./console.js";
 import { editionService } from "./editions.js";
 import { common } from "./http-common.js";
 
 export function createPreviewFunctionApp(env: LambdaEnv = process.env) {
   const base = lambdaBase(env);
+  const editions = editionService(base, createEditionRenderer(siteGazette(base.config)));
   return createApp({
     ...common(base),
-    editions: editionService(base, createEditionRenderer(siteGazette(base.config))),
+    editions,
     editionRoutes: "preview",
+    console: createConsolePreviews({
+      ...consoleKitDependencies(base),
+      editions,
+      // A failed preview shows the edition's page, which lists the accepted documents.
+      intake: acceptedDocuments(base.platform.records),
+    }),
   });
 }
 

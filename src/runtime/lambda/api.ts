@@ -2,30 +2,23 @@
  * Composition roots of the three functions behind API Gateway. Each builds the HTTP app with only
  * the routes declared for it (route declarations: `lambda`) and only what those routes use:
  * - `api`: the editor API, the public site and search, the console and the site portal;
- * - `documents`: POST /api/documents, the one API route that reads .docx files (mammoth, xmldom);
- * - `preview`: POST /api/editions/{id}/preview, the one API route that renders (pdf-lib, fontkit).
+ * - `documents`: POST /api/documents and the console's POST /console/documents, the routes that
+ *   read .docx files (mammoth, xmldom);
+ * - `preview`: POST /api/editions/{id}/preview and the console's two preview pages, the routes
+ *   that render (pdf-lib, fontkit).
  * tests/http/lambda-routes.test.ts checks each app serves exactly its declared routes. This is the
  * `api` function's; api-documents.ts and api-preview.ts are the others' (separate modules, so
- * each bundle imports only its own).
- *
- * The console (issue 12) submits .docx files and previews editions itself, so this function still
- * holds the .docx reader and the PDF engine for its pages until the console's uploads and
- * previews are routed to those two functions too.
+ * each bundle imports only its own). This one holds neither the .docx reader nor the PDF engine.
  */
 import { handle } from "hono/aws-lambda";
 import { archiveRoutes } from "../../archive/http.js";
 import { createArchive } from "../../archive/module.js";
 import { S3UploadUrls } from "../../archive/s3-upload-urls.js";
-import { ConsoleAuditLog } from "../../audit/console-audit.js";
-import { ConsoleAccounts } from "../../console/accounts.js";
 import { createConsoleRoutes } from "../../console/http.js";
-import { OidcSignIn } from "../../console/oidc.js";
-import { createConsoleRenderer } from "../../console/render.js";
 import { validateSubmission } from "../../documents/submission.js";
 import { createApp } from "../../http/app.js";
 import { buildOpenApiDocument } from "../../http/openapi.js";
 import { PublicSite } from "../../publishing/public-site.js";
-import { createEditionRenderer } from "../../publishing/render.js";
 import { repostsRoutes } from "../../reposts/http.js";
 import { createReposts } from "../../reposts/module.js";
 import { createSqsDeliverySender } from "../../reposts/sqs-sender.js";
@@ -36,6 +29,7 @@ import { createSubmitters } from "../../submitters/module.js";
 import { logOrigin } from "../../transparency/log.js";
 import { createVerificationRoutes } from "../../verify/http.js";
 import { type LambdaEnv, lambdaBase, siteGazette } from "./common.js";
+import { consoleKitDependencies } from "./console.js";
 import { editionService } from "./editions.js";
 import { common } from "./http-common.js";
 import { documentIntake } from "./intake.js";
@@ -47,15 +41,13 @@ export function createApiFunctionApp(env: LambdaEnv = process.env) {
   const { config, platform, logger } = base;
   const gazette = siteGazette(config);
   const now = () => platform.clock.now();
-  const flush = () => platform.flush();
   const statuses = new DocumentStatuses(platform);
   const index = lambdaSearch(config);
-  // The console's .docx uploads and previews (see above); the /api routes that do either are
-  // served by the other two functions.
-  const docxReader = () => import("../../documents/docx.js");
-  const intake = documentIntake(base, docxReader);
-  const submitters = createSubmitters({ platform, config, intake, validate: validateSubmission, docxReader });
-  const editions = editionService(base, createEditionRenderer(gazette));
+  // Reads and the submitters' JSON submissions; .docx files and previews are the other two
+  // functions' (a .docx reaching this one is refused 415, an edition cannot be rendered here).
+  const intake = documentIntake(base);
+  const editions = editionService(base);
+  const submitters = createSubmitters({ platform, config, intake, validate: validateSubmission });
   const reposts = createReposts({
     platform,
     config,
@@ -110,31 +102,24 @@ export function createApiFunctionApp(env: LambdaEnv = process.env) {
     ],
     openApi: buildOpenApiDocument(config),
     // The console (signed in through the user pool, GAZETTE_CONSOLE_OIDC_*) and the site portal.
-    console: createConsoleRoutes({
-      config,
-      accounts: new ConsoleAccounts({
-        records: platform.records,
-        clock: platform.clock,
-        idleSeconds: config.consoleIdleSeconds,
-      }),
-      oidc: config.consoleOidc && new OidcSignIn({ ...config.consoleOidc, publicBaseUrl: config.baseUrl }),
-      audit: new ConsoleAuditLog(platform.records),
-      intake,
-      editions,
-      sites: reposts.registry,
-      archive: archive.service,
-      reposts: {
-        registry: reposts.registry,
-        acks: reposts.acks,
-        calendar: reposts.calendar,
-        platform,
+    console: createConsoleRoutes(
+      {
+        ...consoleKitDependencies(base),
+        intake,
+        editions,
+        sites: reposts.registry,
+        archive: archive.service,
+        reposts: {
+          registry: reposts.registry,
+          acks: reposts.acks,
+          calendar: reposts.calendar,
+          platform,
+        },
+        statuses,
+        submitters,
       },
-      statuses,
-      submitters,
-      render: createConsoleRenderer(config.gazette),
-      now,
-      flush,
-    }),
+      "api",
+    ),
   });
 }
 
