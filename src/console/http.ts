@@ -67,8 +67,10 @@ export function createConsoleRoutes(deps: ConsoleDependencies, part: "all" | "ap
   registerAuditRoutes(kit);
   if (deps.archive) registerArchiveReviewRoutes(kit, deps.archive);
   if (deps.submitters) {
-    registerSubmitterRoutes(kit, deps.submitters, { pages: true, sending: part === "all" });
-    registerSubmissionDeskRoutes(kit, deps.submitters, { pages: true, accept: part === "all" });
+    // In AWS the api function serves these too, without the .docx reader: a submitter's .docx is
+    // refused there (400, field file) until they move to the documents function (docs/submitters.md).
+    registerSubmitterRoutes(kit, deps.submitters);
+    registerSubmissionDeskRoutes(kit, deps.submitters);
   }
   if (deps.reposts) {
     registerSiteRoutes(kit, deps.reposts);
@@ -78,20 +80,12 @@ export function createConsoleRoutes(deps: ConsoleDependencies, part: "all" | "ap
   return kit.app;
 }
 
-/**
- * The console's posts that read a .docx alone (AWS: the documents function): POST
- * /console/documents, and with `submitters` a submitter's sending (new or again) and an editor's
- * accepting of a body's submission.
- */
+/** The console's document submission alone, POST /console/documents (AWS: the documents function). */
 export function createConsoleSubmission(
   deps: ConsoleKitDependencies & { readonly intake: Pick<DocumentIntake, "submit"> },
 ): ConsoleRoutes {
   const kit = createConsoleKit(deps);
   registerDocumentSubmission(kit, deps.intake);
-  if (deps.submitters) {
-    registerSubmitterRoutes(kit, deps.submitters, { pages: false, sending: true });
-    registerSubmissionDeskRoutes(kit, deps.submitters, { pages: false, accept: true });
-  }
   return kit.app;
 }
 

@@ -227,15 +227,15 @@ const submitterConsoleRoutes: readonly RouteDeclaration[] = (
 )
   .map(([method, path]): RouteDeclaration => ({ method, path, access: "console" }))
   .concat(
-    // The posts that read a .docx (a submitter's, or accepting one into intake): the documents
-    // function in AWS, which holds the .docx reader.
+    // The posts that read a .docx (a submitter's, or accepting one into intake). In AWS the api
+    // function serves them for now, without the .docx reader (a .docx is refused there, 400).
     (
       [
         ["POST", "/console/body/submissions"],
         ["POST", "/console/body/submissions/{id}"],
         ["POST", "/console/submissions/{id}/accept"],
       ] as const
-    ).map(([method, path]): RouteDeclaration => ({ method, path, access: "console", lambda: "documents" })),
+    ).map(([method, path]): RouteDeclaration => ({ method, path, access: "console" })),
   );
 
 /**

@@ -16,11 +16,13 @@ import { type C, type ConsoleKit, problemCodes } from "../kit.js";
  */
 export function registerSubmissionDeskRoutes(
   kit: ConsoleKit,
-  submitters: Submitters,
+  submitters: Pick<Submitters, "desk"> & { readonly register?: Submitters["register"] },
   parts: { readonly pages: boolean; readonly accept: boolean } = { pages: true, accept: true },
 ): void {
   const { app, page, notFound, editor, form, actor, record } = kit;
-  const { desk, register } = submitters;
+  const { desk } = submitters;
+  const register = submitters.register;
+  if (parts.pages && !register) throw new Error("The completeness page needs the register");
 
   if (parts.pages)
     app.get("/console/submissions", editor, async (c) => {
@@ -157,7 +159,7 @@ export function registerSubmissionDeskRoutes(
 
   if (parts.pages)
     app.get("/console/completeness", editor, async (c) => {
-      const report = await register.report();
+      const report = await register!.report();
       return page(c, "completeness", {
         title: "应登尽登",
         section: "completeness",

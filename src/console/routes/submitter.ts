@@ -19,7 +19,7 @@ import { SUBMISSION_STATE_LABELS } from "../../submitters/model.js";
 import type { Submitters } from "../../submitters/module.js";
 import {
   MAX_REGISTER_ROWS,
-  REGISTER_KIND_LABELS,
+  type REGISTER_KIND_LABELS,
   rowsFromCsv,
   rowsFromJson,
 } from "../../submitters/register.js";
@@ -55,11 +55,16 @@ export function submissionView(s: Omit<SubmissionView, "history">) {
  */
 export function registerSubmitterRoutes(
   kit: ConsoleKit,
-  submitters: Submitters,
+  submitters: Pick<Submitters, "bodies" | "desk"> & { readonly register?: Submitters["register"] },
   parts: { readonly pages: boolean; readonly sending: boolean } = { pages: true, sending: true },
 ): void {
   const { app, deps, record, page, notFound, submitter, form, actor } = kit;
-  const { bodies, desk, register } = submitters;
+  const { bodies, desk } = submitters;
+  const register = submitters.register;
+  if (parts.pages && !register) throw new Error("The submitter's pages need the completeness register");
+  // The register's reader (csv-parse) loads with its first page: the function that serves only
+  // the .docx posts (AWS: documents) does not bundle it.
+  const registerModule = () => import("../../submitters/register.js");
 
   /** The signed-in submitter's body; a session without one (no binding) is refused. */
   const ownBody = async (c: C): Promise<IssuingBody | undefined> => {
@@ -113,7 +118,7 @@ export function registerSubmitterRoutes(
       submitter,
       withBody(async (c, body) => {
         const [report, inbox, latest] = await Promise.all([
-          register.report({ bodyId: body.id }),
+          register!.report({ bodyId: body.id }),
           desk.inbox(body.id, { limit: 5 }),
           desk.listForBody(body.id, { limit: 5 }),
         ]);
@@ -358,7 +363,8 @@ export function registerSubmitterRoutes(
     } = {},
     status = 200,
   ) => {
-    const report = await register.report({ bodyId: body.id });
+    const { MAX_REGISTER_ROWS, REGISTER_KIND_LABELS } = await registerModule();
+    const report = await register!.report({ bodyId: body.id });
     const figures = report.bodies[0];
     const errorsOf = (name: string) =>
       (extra.problems ?? [])
@@ -378,7 +384,7 @@ export function registerSubmitterRoutes(
         maxRows: MAX_REGISTER_ROWS,
         entries: figures?.entries.map((e) => ({
           ...e,
-          kindLabel: REGISTER_KIND_LABELS[e.kind],
+          kindLabel: REGISTER_KIND_LABELS[e.kind as keyof typeof REGISTER_KIND_LABELS],
           statusLabel: e.status === "published" ? "已刊登" : e.status === "submitted" ? "已报送" : "未报送",
           missing: e.status === "missing",
         })),
@@ -425,7 +431,7 @@ export function registerSubmitterRoutes(
           ENTRY_FIELDS.map((f) => [f, typeof posted[f] === "string" ? (posted[f] as string) : ""]),
         );
         try {
-          await register.add(body.id, [values], { by: actor(c), source: "console" });
+          await register!.add(body.id, [values], { by: actor(c), source: "console" });
           await record({
             actor: actor(c),
             action: "register.add",
@@ -461,6 +467,7 @@ export function registerSubmitterRoutes(
         try {
           if (!file)
             throw new SubmitterInputError([problem("file", "required", "请选择一个 CSV 或 JSON 文件")]);
+          const { rowsFromCsv, rowsFromJson } = await registerModule();
           const content = new TextDecoder("utf-8", { fatal: true }).decode(await file.arrayBuffer());
           const json = /\.json$/i.test(file.name) || file.type === "application/json";
           let rows: Record<string, unknown>[];
@@ -474,7 +481,7 @@ export function registerSubmitterRoutes(
             }
             rows = rowsFromJson(parsed);
           } else ({ rows, lines } = rowsFromCsv(content));
-          const result = await register.add(body.id, rows, { by: actor(c), source: "import", lines });
+          const result = await register!.add(body.id, rows, { by: actor(c), source: "import", lines });
           await record({
             actor: actor(c),
             action: "register.import",
