@@ -14,12 +14,7 @@ import type { Platform } from "../../src/platform/ports.js";
 import { chinaDate } from "../../src/reposts/fanout.js";
 import { DELIVERY_QUEUE, type DeliverMessage, sendInBatches } from "../../src/reposts/messages.js";
 import { deadlineEnd, isOverdue, type RepostNotice } from "../../src/reposts/model.js";
-import {
-  noticeKeys,
-  noticePartition,
-  REPOST_DOCS_PARTITION,
-  type RepostDocument,
-} from "../../src/reposts/records.js";
+import { noticeKeys, noticePartition, repostDocumentPages } from "../../src/reposts/records.js";
 import { updateRecord } from "../../src/reposts/store.js";
 import type { WorkingDayCalendar } from "../../src/reposts/working-days.js";
 
@@ -68,11 +63,10 @@ export class ScanningRepostTick {
     const remindFrom = (deadline: string) => this.#calendar.addWorkingDays(today, 1).date >= deadline;
     const result = { reminded: 0, overdue: 0, rechecked: 0, resumed: 0 };
     const retryCheckAt = new Date(now.getTime() + RECHECK_RETRY_SECONDS * 1000).toISOString();
-    let cursor: string | undefined;
-    do {
-      const docs = await records.query<RepostDocument>(REPOST_DOCS_PARTITION, { cursor, limit: 100 });
-      cursor = docs.cursor;
-      for (const doc of docs.items) {
+    // (The documents' listing is now sharded; the peer reads it through its merge, and is otherwise
+    // as it was.)
+    for await (const docs of repostDocumentPages(records, 100)) {
+      for (const doc of docs) {
         if (now.getTime() > deadlineEnd(doc.data.deadline) + FOLLOW_UP_DAYS * 86_400_000) continue;
         let page: string | undefined;
         do {
@@ -164,7 +158,7 @@ export class ScanningRepostTick {
           }
         } while (page);
       }
-    } while (cursor);
+    }
     return result;
   }
 

@@ -13,3 +13,8 @@ export declare const FONTKIT_FORMATS: readonly string[];
 export declare const FONTKIT_LEFT_OUT_SHAPERS: readonly string[];
 export declare const NO_AAT: string;
 export declare const fontkitFromSourcesPlugin: Plugin;
+export declare const XRAY_STAND_INS: Readonly<Record<string, string>>;
+export declare const xraySdkTrimPlugin: Plugin;
+export declare function openccPairs(dictionary: string): Map<string, string>;
+export declare const openccDictionariesPlugin: Plugin;
+export declare const pdfLibTreeShakingPlugin: Plugin;

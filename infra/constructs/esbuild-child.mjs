@@ -157,6 +157,187 @@ export const fontkitFromSourcesPlugin = {
   },
 };
 
+/**
+ * Powertools Tracer runs on the X-Ray SDK (aws-xray-sdk-core, CommonJS, loaded whole). In Lambda
+ * the SDK records subsegments under the facade segment Lambda gives it and, by its own rule,
+ * turns centralized sampling off when it loads (env/aws_lambda.js: Lambda samples by the trace
+ * header); what the functions never reach is replaced by stand-ins that throw, saying so:
+ * - the centralized sampler (default_sampler with its rule and target pollers, rule cache,
+ *   reservoir and the daemon's sampling API client): the stand-in samples with the SDK's local
+ *   sampler, which is the one the SDK switches to in Lambda, and cannot start polling;
+ * - the EC2, ECS and Elastic Beanstalk plugins (segment metadata from those hosts; loaded only by
+ *   `config([plugins])`, which no function calls);
+ * - the AWS SDK v2 patcher (`captureAWS`, `captureAWSClient`: the functions use SDK v3, traced by
+ *   `captureAWSv3Client`) and the promise patcher (`capturePromise`, which the Tracer never calls).
+ * tests/infra/bundle-aliases.test.ts runs the Tracer inside a bundle as in Lambda and receives
+ * the subsegments of an SDK call and of an HTTP request as X-Ray's daemon would.
+ */
+export const XRAY_STAND_INS = {
+  "./sampling/default_sampler": `var local = require("./local_sampler");
+function notHere() { throw new Error("X-Ray centralized sampling is not in this bundle: in Lambda the SDK samples locally (the trace header decides)"); }
+module.exports = { localSampler: local, started: false,
+  shouldSample: function (request) { return local.shouldSample(request); },
+  setLocalRules: function (source) { local.setLocalRules(source); },
+  start: notHere, shutdown: function () {} };`,
+  "./segments/plugins/ec2_plugin": plugin("EC2"),
+  "./segments/plugins/ecs_plugin": plugin("ECS"),
+  "./segments/plugins/elastic_beanstalk_plugin": plugin("Elastic Beanstalk"),
+  "./patchers/aws_p": `function notHere() { throw new Error("The X-Ray patcher of the AWS SDK v2 is not in this bundle: the functions use SDK v3 (captureAWSv3Client)"); }
+module.exports.captureAWS = notHere; module.exports.captureAWSClient = notHere;`,
+  "./patchers/promise_p": `function notHere() { throw new Error("X-Ray's promise patcher is not in this bundle"); }
+module.exports.capturePromise = notHere; module.exports.uncapturePromise = notHere;`,
+};
+
+function plugin(host) {
+  return `module.exports = { originName: "${host}", getData: function () { throw new Error("X-Ray's ${host} plugin is not in this bundle: the functions run in Lambda"); } };`;
+}
+
+const XRAY_LIB = /[\\/]aws-xray-sdk-core[\\/]dist[\\/]lib[\\/](aws-xray|middleware[\\/]mw_utils)\.js$/;
+
+export const xraySdkTrimPlugin = {
+  name: "xray-sdk-lambda-only",
+  setup(b) {
+    const filter = new RegExp(
+      `^(${Object.keys(XRAY_STAND_INS)
+        .map((k) => k.replace(/[./]/g, "\\$&"))
+        .join("|")})$`,
+    );
+    b.onResolve({ filter }, (args) =>
+      XRAY_LIB.test(args.importer)
+        ? {
+            path: args.path,
+            namespace: "xray-stand-in",
+            pluginData: { resolveDir: join(args.resolveDir, dirname(args.path)) },
+          }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "xray-stand-in" }, (args) => ({
+      contents: XRAY_STAND_INS[args.path],
+      resolveDir: args.pluginData.resolveDir,
+      loader: "js",
+    }));
+  },
+};
+
+/**
+ * opencc-js's CJK_Compatibility_Ideographs and TSCharacters rebuilt from what the bundles hold
+ * anyway (src/documents/opencc-dictionaries.ts: Unicode normalisation; STCharacters read backwards
+ * plus the differences, computed here). Each is replaced only where the result has the very pairs
+ * of opencc's file; else the file is bundled as it is.
+ */
+const OPENCC_DICT =
+  /[\\/]opencc-js[\\/]dist[\\/]esm-lib[\\/]dict[\\/](TSCharacters|CJK_Compatibility_Ideographs)\.js$/;
+const OPENCC_HELPERS = "src/documents/opencc-dictionaries.ts";
+
+/** opencc-js's reading of a dictionary string: source → replacement, the last pair winning. */
+export function openccPairs(dictionary) {
+  const pairs = new Map();
+  for (const line of dictionary.split("|")) {
+    const [source, replacement] = line.split(" ");
+    if (source !== undefined && replacement !== undefined) pairs.set(source, replacement);
+  }
+  return pairs;
+}
+
+const dictionaryOf = (file) => {
+  const m = /^export default ("(?:[^"\\]|\\.)*");?\s*$/.exec(readFileSync(file, "utf8").trim());
+  return m ? JSON.parse(m[1]) : undefined;
+};
+
+const samePairs = (a, b) => a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
+
+export const openccDictionariesPlugin = {
+  name: "opencc-dictionaries",
+  setup(b) {
+    const root = b.initialOptions.absWorkingDir ?? process.cwd();
+    const helpers = JSON.stringify(join(root, OPENCC_HELPERS));
+    b.onLoad({ filter: OPENCC_DICT }, (args) => {
+      const original = dictionaryOf(args.path);
+      if (original === undefined) return undefined;
+      const wanted = openccPairs(original);
+      if (args.path.endsWith("CJK_Compatibility_Ideographs.js")) {
+        const computed = new Map();
+        for (const [from, to] of [
+          [0xf900, 0xfaff],
+          [0x2f800, 0x2fa1f],
+        ])
+          for (let cp = from; cp <= to; cp++) {
+            const c = String.fromCodePoint(cp);
+            if (c.normalize("NFC") !== c) computed.set(c, c.normalize("NFC"));
+          }
+        if (!samePairs(computed, wanted)) return undefined;
+        return {
+          contents: `import { compatibilityIdeographs } from ${helpers};\nexport default /* @__PURE__ */ compatibilityIdeographs();`,
+          loader: "js",
+          resolveDir: dirname(args.path),
+        };
+      }
+      const st = dictionaryOf(join(dirname(args.path), "STCharacters.js"));
+      if (st === undefined) return undefined;
+      const inverse = new Map();
+      for (const line of st.split("|")) {
+        const [source, replacement] = line.split(" ");
+        if (source !== undefined && replacement !== undefined && !inverse.has(replacement))
+          inverse.set(replacement, source);
+      }
+      const removed = [...inverse.keys()].filter((k) => !wanted.has(k));
+      const overrides = [...wanted].filter(([k, v]) => inverse.get(k) !== v);
+      return {
+        contents: [
+          `import ST from "./STCharacters.js";`,
+          `import { inverseDictionary } from ${helpers};`,
+          `export default /* @__PURE__ */ inverseDictionary(ST, ${JSON.stringify(removed.join("|"))}, ${JSON.stringify(overrides.map(([k, v]) => `${k} ${v}`).join("|"))});`,
+        ].join("\n"),
+        loader: "js",
+        resolveDir: dirname(args.path),
+      };
+    });
+  },
+};
+
+/**
+ * pdf-lib's ES modules tree-shaken: @signpdf/placeholder-pdf-lib (CommonJS) requires "pdf-lib",
+ * which makes esbuild keep every export of pdf-lib's index; it gets a module re-exporting the
+ * seven classes it uses instead, and pdf-lib's modules are marked free of side effects (they
+ * declare classes and constants), so that the modules no function reaches are dropped.
+ */
+const SIGNPDF_PLACEHOLDER = /[\\/]@signpdf[\\/]placeholder-pdf-lib[\\/]/;
+const PDF_LIB_ES = /[\\/]node_modules[\\/]pdf-lib[\\/]es[\\/]/;
+
+export const pdfLibTreeShakingPlugin = {
+  name: "pdf-lib-tree-shaking",
+  setup(b) {
+    b.onResolve({ filter: /^pdf-lib$/ }, (args) => {
+      if (!SIGNPDF_PLACEHOLDER.test(args.importer)) return undefined;
+      const used = [
+        ...new Set([...readFileSync(args.importer, "utf8").matchAll(/_pdfLib\.(\w+)/g)].map((m) => m[1])),
+      ];
+      return {
+        path: "pdf-lib",
+        namespace: "pdf-lib-for-signpdf",
+        pluginData: { used, resolveDir: args.resolveDir },
+      };
+    });
+    b.onLoad({ filter: /.*/, namespace: "pdf-lib-for-signpdf" }, (args) => ({
+      contents: `export { ${args.pluginData.used.join(", ")} } from "pdf-lib";`,
+      resolveDir: args.pluginData.resolveDir,
+      loader: "js",
+    }));
+    b.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData?.pdfLibResolved) return undefined;
+      if (args.path !== "pdf-lib" && !PDF_LIB_ES.test(args.importer)) return undefined;
+      const resolved = await b.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: { pdfLibResolved: true },
+      });
+      if (resolved.errors.length) return { errors: resolved.errors };
+      return PDF_LIB_ES.test(resolved.path) ? { ...resolved, sideEffects: false } : resolved;
+    });
+  },
+};
+
 if (process.argv[2]) {
   const out = process.argv[2];
   const options = JSON.parse(readFileSync(0, "utf8"));
@@ -166,8 +347,11 @@ if (process.argv[2]) {
       plugins: [
         literalSchemaKeysPlugin,
         noAcroFormPlugin,
+        pdfLibTreeShakingPlugin,
         tesseractWorkerPathPlugin,
         fontkitFromSourcesPlugin,
+        xraySdkTrimPlugin,
+        openccDictionariesPlugin,
       ],
     });
     if (result.errors.length)

@@ -49,15 +49,27 @@ export const EXTERNAL_MODULES: readonly string[] = ["better-sqlite3"];
  * - bowser (~34 KB): the SDK's browser user-agent parser;
  * - source-map (~27 KB): Handlebars falls back to its own code builder without it;
  * - semver (~29 KB): the X-Ray SDK checks an AWS SDK v2's version with it, in captureAWS alone;
- * - xmlbuilder (~44 KB): mammoth writes XML only to embed a style map into a .docx, never to read one.
+ * - xmlbuilder (~44 KB): mammoth writes XML only to embed a style map into a .docx, never to read one;
+ * - @smithy/core's event streams (~13 KB): only operations that stream events use them, and no
+ *   function calls one (src/platform/aws/no-event-streams.ts).
  * Modules replaced by smaller ones that do the same where the functions run:
  * - pako (~45 KB, a JavaScript zlib) by Node's zlib (src/publishing/pdf/zlib-pako.ts): pdf-lib and
  *   its PNG encoder only deflate;
  * - readable-stream (~28 KB, Node 8's streams for browsers) by Node's stream module: JSZip only checks
  *   that streams exist and writes zips as streams, which reading a .docx never does;
+ * - Powertools' JMESPath (~23 KB) by an evaluator of dotted field names
+ *   (src/platform/aws/jmespath-fields.ts), the paths idempotency is configured with;
+ * - JSZip (~43 KB, with pako and readable-stream) by a read-only stand-in on yauzl
+ *   (src/documents/yauzl-jszip.ts): mammoth only reads a .docx's parts;
  * - the AWS SDK's default credential chain (@aws-sdk/credential-provider-node, ~80 KB with the
  *   STS, SSO and sign-in clients of its other links) by its first link, the environment
  *   (src/platform/aws/lambda-credentials.ts), where Lambda puts the execution role's keys.
+ * - mnemonist's LRUCache (~7 KB with obliterator), under the SDK's endpoint cache, by the same
+ *   cache on a Map (src/platform/aws/map-lru-cache.ts);
+ * - @signpdf/utils's index (~6 KB of helpers) by its constants and error class
+ *   (src/signing/signpdf-utils.ts), all the signing code and the placeholder use.
+ * And Handlebars is bundled from its ES module sources (lib/handlebars.js, −10 KB): its Node
+ * entry adds the AST printer and a `require` hook for .hbs files, which no function uses.
  * And htmlparser2 is bundled as its Parser module: every caller imports `Parser` alone, but the
  * package's index re-exports domutils, which drags in dom-serializer and an older copy of entities
  * (~100 KB) that esbuild cannot drop.
@@ -77,6 +89,12 @@ export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   xmlbuilder: "./src/documents/no-xmlbuilder.ts",
   "readable-stream": "./src/documents/node-readable-stream.ts",
   jszip: "./src/documents/yauzl-jszip.ts",
+  "@smithy/core/event-streams": "./src/platform/aws/no-event-streams.ts",
+  "@aws-lambda-powertools/jmespath": "./src/platform/aws/jmespath-fields.ts",
+  "@aws-lambda-powertools/jmespath/functions": "./src/platform/aws/jmespath-fields.ts",
+  "@signpdf/utils": "./src/signing/signpdf-utils.ts",
+  "mnemonist/lru-cache": "./src/platform/aws/map-lru-cache.ts",
+  handlebars: "./node_modules/handlebars/lib/handlebars.js",
 };
 
 /** A file or directory copied into the package: `from` relative to the repository root, `to` to the package. */
@@ -97,7 +115,22 @@ export interface FunctionBundleSpec {
   readonly external?: readonly string[];
   /** Packages built beside the bundle from their installed sources (see OCR_PACKAGE). */
   readonly packages?: readonly BundledPackage[];
+  /**
+   * Aliases of this function alone, over BUNDLE_ALIASES: stand-ins that hold only for what this
+   * function does (see DOCX_READER_ALIASES).
+   */
+  readonly aliases?: Readonly<Record<string, string>>;
 }
+
+/**
+ * The api-documents function parses one kind of HTML, mammoth's rendering of a .docx, which
+ * escapes text with the XML entities alone: htmlparser2 decodes entities there with the XML table
+ * instead of the 2,231 named HTML entities (src/documents/xml-entities-decode.ts, −37 KB). Not for
+ * functions that read HTML from elsewhere (the archive's HTML ingest, the repost verification).
+ */
+export const DOCX_READER_ALIASES: Readonly<Record<string, string>> = {
+  "entities/decode": "./src/documents/xml-entities-decode.ts",
+};
 
 /**
  * A package a function loads from its own directory (as tesseract.js loads its worker's script),
@@ -143,7 +176,7 @@ export function functionBuildOptions(
     chunkNames: "chunks/[name]-[hash]",
     banner: { js: ESM_REQUIRE_BANNER },
     external: [...EXTERNAL_MODULES, ...(spec.external ?? [])],
-    alias: BUNDLE_ALIASES,
+    alias: { ...BUNDLE_ALIASES, ...spec.aliases },
     minify: true,
     charset: "utf8",
     sourcemap: true,

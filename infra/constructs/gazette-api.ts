@@ -113,7 +113,8 @@ const API_METHODS: readonly HttpMethod[] = [
  * - every declared `/api/…` route gets a route of its own with its access, so an editor route
  *   always reaches the editor authoriser and a public or site route always an open one (API
  *   Gateway prefers a full match over a greedy `{proxy+}`);
- * - the public pages (GET only) are served by `GET /` and `GET /{proxy+}`;
+ * - the public pages (GET only) are served by `GET /` and `GET /{proxy+}`, except those declared
+ *   for another function, which get a route of their own;
  * - `/api/{proxy+}` for every method goes through the editor authoriser, so an `/api` path that is
  *   not declared is closed, never open;
  * - routes the local server alone serves (`only: "embedded"`) are left out.
@@ -175,7 +176,17 @@ export function apiGatewayRoutes(surface: readonly RouteDeclaration[]): GazetteR
     } else if (declared.access !== "public") {
       throw new Error(`GazetteApi: ${where} is outside /api/ and not public; put editor routes under /api/`);
     } else if (lambdaOf(declared) !== "api") {
-      throw new Error(`GazetteApi: ${where}: pages outside /api/ are served by the api function`);
+      // A public page of another function (the verify function's /verify) gets a route of its
+      // own, more specific than the api function's GET /{proxy+}; a subtree cannot be.
+      if (/\{[^}]*\+\}/.test(declared.path)) {
+        throw new Error(`GazetteApi: ${where}: only the api function serves a subtree of pages`);
+      }
+      add({
+        method: declared.method as HttpMethod,
+        path: declared.path,
+        access: "public",
+        lambda: lambdaOf(declared),
+      });
     } else if (declared.path.startsWith("/console/")) {
       // The console's open pages (sign-in, the OIDC callback) need a route of their own: the
       // rest of /console/ is behind the console authoriser.

@@ -105,6 +105,8 @@ export class GazetteData extends Construct {
    * it protects, and its resources are this stack's own ARNs (see the class comment on why).
    */
   public readonly tableReadWritePolicy: ManagedPolicy;
+  /** Read items of the table and its indexes (GetItem, Query): for a function that writes nothing. */
+  public readonly tableReadPolicy: ManagedPolicy;
   /**
    * Per function (access.ts BLOB_ACCESS): s3:GetObject on the prefixes it reads, s3:PutObject on
    * those it writes, and s3:ListBucket (so a missing key is a 404, not a 403). No DeleteObject.
@@ -281,6 +283,19 @@ export class GazetteData extends Construct {
       statements: [
         new PolicyStatement({
           actions: [...TABLE_READ_WRITE_ACTIONS],
+          resources: [
+            this.table.tableArn,
+            `${this.table.tableArn}/index/gsi1`,
+            `${this.table.tableArn}/index/gsi2`,
+          ],
+        }),
+      ],
+    });
+    this.tableReadPolicy = new ManagedPolicy(this, "TableReadPolicy", {
+      description: "Gazette: read items of the single table and its gsi1 and gsi2 indexes",
+      statements: [
+        new PolicyStatement({
+          actions: ["dynamodb:GetItem", "dynamodb:Query"],
           resources: [
             this.table.tableArn,
             `${this.table.tableArn}/index/gsi1`,

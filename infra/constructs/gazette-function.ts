@@ -86,6 +86,11 @@ export interface GazetteFunctionProps {
    */
   readonly packages?: readonly BundledPackage[];
   /**
+   * Aliases of this function's bundle alone, over BUNDLE_ALIASES (e.g. DOCX_READER_ALIASES).
+   * @default - none
+   */
+  readonly aliases?: Readonly<Record<string, string>>;
+  /**
    * Where asynchronous invocations that fail every retry go (functions EventBridge invokes). Left
    * out, the function is invoked synchronously only (API Gateway, SQS event sources), where a
    * function DLQ never applies.
@@ -132,6 +137,7 @@ export class GazetteFunction extends Construct {
       files: props.files ?? [],
       external: props.external ?? [],
       packages: props.packages ?? [],
+      aliases: props.aliases ?? {},
     };
     const bundle = this.bundle;
     this.function = new LambdaFunction(this, "Function", {

@@ -6,6 +6,7 @@ import { grantSend } from "../constructs/access.js";
 import { QUEUE_CONSUMER_CONCURRENCY } from "../constructs/concurrency.js";
 import { ConsoleSignIn, type ConsoleUserPool } from "../constructs/console-identity.js";
 import {
+  DOCX_READER_ALIASES,
   FONT_FILES,
   MUPDF_FILES,
   MUPDF_WASM_ENVIRONMENT,
@@ -119,6 +120,8 @@ export class GazetteStatelessStack extends Stack {
   public readonly documentsFunction: GazetteFunction;
   /** Edition previews (API and console): the routes that render (PDF engine, fonts). */
   public readonly previewFunction: GazetteFunction;
+  /** The transparency log, the signing certificates and verification (CMS/X.509 parsing). */
+  public readonly verifyFunction: GazetteFunction;
   public readonly eventsFunction: GazetteFunction;
   public readonly publishingQueue: QueueWithDlq;
   public readonly publisherFunction: GazetteFunction;
@@ -235,6 +238,8 @@ export class GazetteStatelessStack extends Stack {
       // The console's templates: a refused submission shows the form with its problems.
       files: [...TEMPLATE_FILES],
       environment: { ...environment, ...this.consoleSignIn?.environment() },
+      // The only HTML it parses is mammoth's (function-bundle.ts).
+      aliases: DOCX_READER_ALIASES,
     });
     this.documentsFunction.role.addManagedPolicy(data.tableReadWritePolicy);
     this.documentsFunction.role.addManagedPolicy(data.blobAccessPolicies.documents);
@@ -252,6 +257,19 @@ export class GazetteStatelessStack extends Stack {
     });
     this.previewFunction.role.addManagedPolicy(data.tableReadWritePolicy);
     this.previewFunction.role.addManagedPolicy(data.blobAccessPolicies.preview);
+    this.verifyFunction = new GazetteFunction(this, "VerifyFunction", {
+      entry: "functions/api-verify.ts",
+      serviceName: "gazette-api-verify",
+      description:
+        "Gazette verification: the transparency log, the signing certificates, POST /api/verify and /verify",
+      // A PDF to verify is read whole (POST /api/verify, up to API Gateway's 10 MB).
+      memorySize: 1024,
+      timeout: Duration.seconds(29),
+      environment,
+    });
+    // It reads the log, the keyring and the artifact index from the table, and writes nothing: no
+    // blob, no queue, no table write.
+    this.verifyFunction.role.addManagedPolicy(data.tableReadPolicy);
     // Least privilege: api = table read/write + blob read/write + publish events.
     this.apiFunction.role.addManagedPolicy(data.tableReadWritePolicy);
     this.apiFunction.role.addManagedPolicy(data.blobAccessPolicies.api);
@@ -322,6 +340,9 @@ export class GazetteStatelessStack extends Stack {
 
     // edition.published → fan-out messages; an acknowledgement queues the page's verification.
     grantSend(this.repostQueues.fanout.queue, this.eventsFunction.function);
+    // The status changes and errata it logs ask the publisher, which alone may sign, for a
+    // checkpoint (src/transparency/checkpoint-request.ts): send to the publishing queue, no more.
+    grantSend(this.publishingQueue.queue, this.eventsFunction.function);
     grantSend(this.repostQueues.delivery.queue, this.apiFunction.function);
     this.reposts = new GazetteReposts(this, "Reposts", {
       data,
@@ -338,6 +359,9 @@ export class GazetteStatelessStack extends Stack {
     // The tick's outbox relay sends the unit messages of an archive job a crash or a queue outage
     // left unsent (src/archive/ingest.ts createJob).
     grantSend(this.archiveQueue.queue, this.reposts.tickFunction.function);
+    // A checkpoint request lost with the events function (dead-lettered, a crash) is made again
+    // by the tick while the log has entries no checkpoint covers.
+    grantSend(this.publishingQueue.queue, this.reposts.tickFunction.function);
     this.archive = new GazetteArchive(this, "Archive", {
       data,
       queue: this.archiveQueue,
@@ -350,7 +374,11 @@ export class GazetteStatelessStack extends Stack {
 
     this.api = new GazetteApi(this, "Api", {
       handler: this.apiFunction.function,
-      functions: { documents: this.documentsFunction.function, preview: this.previewFunction.function },
+      functions: {
+        documents: this.documentsFunction.function,
+        preview: this.previewFunction.function,
+        verify: this.verifyFunction.function,
+      },
       jwt,
       consoleAuthorizer: this.consoleSignIn?.authorizer,
     });
@@ -360,6 +388,7 @@ export class GazetteStatelessStack extends Stack {
         api: this.apiFunction,
         "api-documents": this.documentsFunction,
         "api-preview": this.previewFunction,
+        "api-verify": this.verifyFunction,
         publisher: this.publisherFunction,
         events: this.eventsFunction,
         "repost-fanout": this.reposts.fanoutFunction,

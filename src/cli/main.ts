@@ -386,6 +386,7 @@ export async function run(
   registerVerifyCommands(program, {
     client,
     io,
+    env,
     setExitCode: (code) => {
       exitCode = code;
     },

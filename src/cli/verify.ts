@@ -79,14 +79,25 @@ export function verifyOffline(options: {
   readonly certificates: ReturnType<typeof readCertificate>[];
   readonly report?: VerifyReport | undefined;
   readonly checkpoint?: string | undefined;
+  /**
+   * The edition's manifest as published (…manifest.json): ties the file's SHA-256 to the logged
+   * entry without trusting the report. Required for a file without a signature (a canonical text,
+   * a PDF published before signing existed).
+   */
+  readonly manifest?: Uint8Array | undefined;
 }): string[] {
   const lines: string[] = [];
   const sha256 = createHash("sha256").update(options.file).digest("hex");
   lines.push(`sha256: ${sha256}`);
   const isPdf = Buffer.from(options.file.subarray(0, 5)).toString("latin1") === "%PDF-";
-  if (isPdf) {
-    const signature = checkPdfSignature(options.file, options.certificates);
-    if (!signature.present) throw new VerificationFailed("the PDF carries no signature");
+  const signature = isPdf ? checkPdfSignature(options.file, options.certificates) : null;
+  if (signature && !signature.present) {
+    if (!options.report || !options.manifest)
+      throw new VerificationFailed(
+        "the PDF carries no signature: an edition published before signing is checked by its SHA-256, with --report, --manifest and --checkpoint",
+      );
+    lines.push("signature: none (published before the gazette signed its files); checked by its SHA-256");
+  } else if (signature) {
     if (!signature.valid) throw new VerificationFailed(`the signature is not valid: ${signature.problem}`);
     if (!signature.trusted)
       throw new VerificationFailed(
@@ -101,9 +112,9 @@ export function verifyOffline(options: {
         `timestamped at: ${signature.timestamp.time} by ${signature.timestamp.authority} (RFC 3161)`,
       );
     if (signature.reason) lines.push(`reason: ${signature.reason}`);
-  } else if (!options.report) {
+  } else if (!options.report || !options.manifest) {
     throw new VerificationFailed(
-      "not a PDF: give the report of POST /api/verify (--report) to check its hash",
+      "not a PDF: give the report of POST /api/verify (--report), the edition's manifest (--manifest) and a checkpoint to check its hash",
     );
   }
   const report = options.report;
@@ -117,6 +128,7 @@ export function verifyOffline(options: {
     lines.push(
       `published: ${report.published.url}, ${e.year}年第${e.issue}期（总第${e.cumulative}期）, ${report.published.publishedAt}`,
     );
+    if (options.manifest) lines.push(manifestListing(options.manifest, sha256, report.published));
     const log = report.log;
     if (!log) throw new VerificationFailed("the report has no log inclusion proof");
     const leaf = leafHash(leafData(report.published.logEntry));
@@ -139,6 +151,37 @@ export function verifyOffline(options: {
     );
   }
   return lines;
+}
+
+/**
+ * That `manifest` is the one the log entry names (by SHA-256) and lists a file with this SHA-256:
+ * the file's tie to the log, checked rather than taken from the server's report.
+ */
+function manifestListing(
+  manifest: Uint8Array,
+  fileSha256: string,
+  published: NonNullable<VerifyReport["published"]>,
+): string {
+  const entry = published.logEntry;
+  const manifestSha = createHash("sha256").update(manifest).digest("hex");
+  if (entry.type !== "edition.manifest" || entry.sha256 !== manifestSha)
+    throw new VerificationFailed(
+      `the manifest given is not the one in the log entry (its SHA-256 is ${manifestSha})`,
+    );
+  if (fileSha256 === manifestSha) return `manifest: this file is the logged manifest ${entry.url}`;
+  let artifacts: { url?: unknown; sha256?: unknown }[];
+  try {
+    const parsed = JSON.parse(new TextDecoder().decode(manifest)) as { artifacts?: unknown };
+    artifacts = Array.isArray(parsed.artifacts) ? parsed.artifacts : [];
+  } catch {
+    throw new VerificationFailed("the manifest given is not JSON");
+  }
+  const listed = artifacts.find((a) => a.sha256 === fileSha256);
+  if (!listed)
+    throw new VerificationFailed(
+      "the logged manifest does not list a file with this SHA-256: it was changed",
+    );
+  return `manifest: ${entry.url} (sha256 ${manifestSha}, the logged one) lists this file as ${String(listed.url)}`;
 }
 
 /** Whether `next` extends `previous`; throws VerificationFailed saying how it does not. */
@@ -170,7 +213,12 @@ export function auditCheckpoints(
 
 export function registerVerifyCommands(
   program: Command,
-  deps: { client: () => ApiClient; io: Io; setExitCode: (code: number) => void },
+  deps: {
+    client: () => ApiClient;
+    io: Io;
+    setExitCode: (code: number) => void;
+    env?: NodeJS.ProcessEnv | undefined;
+  },
 ): void {
   const { io } = deps;
   const fail = (error: unknown) => {
@@ -187,6 +235,10 @@ export function registerVerifyCommands(
     .option("--certificate <pem>", "the gazette's certificate(s), PEM (GET /signing/certificate.pem)")
     .option("--checkpoint <file>", "a signed checkpoint you trust (GET /api/log/checkpoint)")
     .option("--report <json>", "the JSON POST /api/verify answered for this file")
+    .option(
+      "--manifest <json>",
+      "the edition's manifest (…manifest.json): checks it is the logged one and lists this file; needed for a file without a signature",
+    )
     .option("--online", "ask the server (POST /api/verify) and print its answer")
     .option("--save-report <json>", "with --online: keep the answer for later offline checks")
     .action(
@@ -196,6 +248,7 @@ export function registerVerifyCommands(
           certificate?: string;
           checkpoint?: string;
           report?: string;
+          manifest?: string;
           online?: boolean;
           saveReport?: string;
         },
@@ -227,6 +280,7 @@ export function registerVerifyCommands(
             checkpoint: options.checkpoint
               ? read(options.checkpoint, "checkpoint").toString("utf8")
               : undefined,
+            manifest: options.manifest ? new Uint8Array(read(options.manifest, "manifest")) : undefined,
           });
           io.out("VERIFIED");
           for (const line of lines) io.out(`  ${line}`);
@@ -291,4 +345,26 @@ export function registerVerifyCommands(
         }
       },
     );
+
+  log
+    .command("backfill")
+    .description(
+      "Append the manifests of editions published before signing existed to the log, in publication order, straight in the store (GAZETTE_DATA_DIR with the pipeline stopped, or GAZETTE_MODE=aws with GAZETTE_TABLE and GAZETTE_BUCKET); then sign a checkpoint (locally) or ask the publisher for one (AWS). Safe to repeat; `npm start` and the publisher run it once by themselves",
+    )
+    .action(async () => {
+      const { backfillFromEnvironment } = await import("../transparency/backfill-command.js");
+      const r = await backfillFromEnvironment(deps.env ?? process.env);
+      io.out(
+        `appended ${r.appended.length}${r.appended.length ? ` (editions ${r.appended.join(", ")})` : ""}  already in the log ${r.alreadyLogged}`,
+      );
+      if (r.withoutManifest.length)
+        io.out(`without a manifest, not logged: editions ${r.withoutManifest.join(", ")}`);
+      io.out(
+        "size" in r.checkpoint
+          ? `checkpoint: ${r.checkpoint.size} entries, signed`
+          : r.checkpoint.requested
+            ? "checkpoint: asked the publisher to sign one"
+            : "checkpoint: the latest already covers the log",
+      );
+    });
 }

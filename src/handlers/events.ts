@@ -23,6 +23,7 @@ import type { DocumentStatuses } from "../status/service.js";
 import { SUBMISSION_CHANGED, type SubmissionChangedEvent } from "../submitters/model.js";
 import type { SubmitterNotifications } from "../submitters/notify.js";
 import { deliverSubmissionChange } from "../submitters/notify.js";
+import { requestCheckpoint } from "../transparency/checkpoint-request.js";
 
 /** Domain events → subscribers. Editions and reposts add their subscribers here. */
 export function createEventsHandler(deps: {
@@ -46,6 +47,12 @@ export function createEventsHandler(deps: {
    * and each change is audited and sent to the body's webhook. Left out, neither happens.
    */
   readonly submitters?: SubmitterNotifications | undefined;
+  /**
+   * The log's records: status changes and errata the statuses step appends to the log ask the
+   * publisher (which alone may sign) for a checkpoint covering them. Left out, they wait for the
+   * next publication's checkpoint.
+   */
+  readonly checkpointRequests?: { readonly records: RecordStore } | undefined;
   readonly logger?: Logger;
 }): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
   return createSqsHandler({
@@ -85,7 +92,13 @@ export function createEventsHandler(deps: {
             if (siteCopy) await copyEditionToSite(siteCopy.platform, siteCopy.site, e.editionId);
           });
           await step("audit", () => recordEditionPublished(deps.audit, e));
-          await step("statuses", () => deps.statuses.recordEdition(e.editionId));
+          await step("statuses", async () => {
+            await deps.statuses.recordEdition(e.editionId);
+            // Inside the step: a crash before the request re-runs both (each idempotent).
+            const checkpointRequests = deps.checkpointRequests;
+            if (checkpointRequests)
+              await requestCheckpoint({ records: checkpointRequests.records, queues: deps.queues });
+          });
           // After the statuses, so the index gets the statuses this edition sets.
           const searchIndexing = deps.searchIndexing;
           await step("index", async () => {

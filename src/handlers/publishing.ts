@@ -6,14 +6,19 @@ import type { EditionService } from "../editions/service.js";
 import { PermanentMessageError, StorageError } from "../platform/errors.js";
 import type { QueuePort } from "../platform/ports.js";
 import { createSqsHandler } from "../platform/sqs-consumer.js";
+import { CHECKPOINT_REQUESTED } from "../transparency/checkpoint-request.js";
 
 /**
  * The publishing queue → EditionService.publish (render, write-once artifacts, manifest, switch).
  * Publication is idempotent and resumable, so a redelivered or repeated message is harmless.
+ * The queue also carries checkpoint requests (transparency/checkpoint-request.ts): the publisher
+ * alone holds the signing key, so it signs the log's checkpoints for entries appended elsewhere.
  */
 export function createPublishingHandler(deps: {
   readonly queues: QueuePort;
   readonly editions: Pick<EditionService, "publishRequested">;
+  /** Signs a checkpoint of the log (the publication sealer); left out, a request cannot be served. */
+  readonly checkpoints?: { signCheckpoint(): Promise<void> } | undefined;
   readonly logger?: Logger | undefined;
 }): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
   return createSqsHandler({
@@ -21,6 +26,14 @@ export function createPublishingHandler(deps: {
     queues: deps.queues,
     logger: deps.logger,
     process: async (body) => {
+      if ((body as { type?: unknown }).type === CHECKPOINT_REQUESTED) {
+        // Without a key the request cannot succeed however often it is retried.
+        if (!deps.checkpoints)
+          throw new PermanentMessageError("A checkpoint was requested of a publisher without a signing key");
+        // A store or KMS outage is retried; the checkpoint is idempotent.
+        await deps.checkpoints.signCheckpoint();
+        return;
+      }
       const message = body as Partial<PublishRequestedMessage>;
       if (message.type !== "edition.publish" || typeof message.editionId !== "string") {
         throw new PermanentMessageError(`Not a publication request: ${JSON.stringify(body).slice(0, 200)}`);

@@ -35,11 +35,13 @@ export type RouteAccess = "public" | "editor" | "site" | "upload-token" | "conso
  * - `documents`: document intake, POST /api/documents and the console's POST /console/documents
  *   (the .docx reader: mammoth, xmldom, jszip);
  * - `preview`: edition previews, POST /api/editions/{id}/preview and the console's two preview
- *   pages (the PDF engine: pdf-lib, fontkit and the fonts).
+ *   pages (the PDF engine: pdf-lib, fontkit and the fonts);
+ * - `verify`: the transparency log, the signing certificates and verification (POST /api/verify,
+ *   the /verify page; the CMS/X.509 schemas), public reads of the table only.
  * A console route served by another function checks the console session the same way (the
  * console's kit, src/console/kit.ts, with the same accounts or OIDC settings).
  */
-export const API_FUNCTIONS = ["api", "documents", "preview"] as const;
+export const API_FUNCTIONS = ["api", "documents", "preview", "verify"] as const;
 export type ApiFunction = (typeof API_FUNCTIONS)[number];
 
 /** The part of the configuration operation descriptions may mention (limits, sections). */

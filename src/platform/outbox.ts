@@ -4,7 +4,11 @@
  * queue, so the messages are written as an outbox record *before* the record they announce is
  * committed, sent after the commit, and the entry deleted once sent.
  *
- *   pk OUTBOX   sk <createdAt>#<id>   { queue, body | messages, requires: {pk, sk}, createdAt }
+ *   pk OUTBOX#<shard>   sk <createdAt>#<id>   { queue, body | messages, requires: {pk, sk}, createdAt }
+ *
+ * Sharded by a hash of the id (sharded.ts): with one partition, every entry of every request would
+ * be written to, and deleted from, the end of one DynamoDB partition. Entries left in the one
+ * partition of old ("OUTBOX") are relayed from there too, which drains it.
  *
  * A record with many messages or blobs (an archive job of 1,000 pages) gets one entry per
  * OUTBOX_ENTRY_UNITS of them, so no entry nears DynamoDB's 400 KB item limit.
@@ -20,9 +24,25 @@
 import { randomUUID } from "node:crypto";
 import { WriteOnceViolationError } from "./blob-policy.js";
 import { ConditionFailedError } from "./errors.js";
-import type { BlobStore, Platform, RecordKey, RecordStore } from "./ports.js";
+import type { BlobStore, Platform, RecordKey, RecordStore, StoredRecord, TransactionWrite } from "./ports.js";
+import { mergedItems, mergedPages, shardOf, shardPartitions } from "./sharded.js";
 
-export const OUTBOX_PARTITION = "OUTBOX";
+/** The outbox's one partition before it was sharded: read by the relay until drained. */
+export const LEGACY_OUTBOX_PARTITION = "OUTBOX";
+/** Every partition the relay reads: the shards, then the legacy partition. */
+export const OUTBOX_PARTITIONS = [...shardPartitions("OUTBOX"), LEGACY_OUTBOX_PARTITION];
+
+function outboxKey(createdAt: string): RecordKey {
+  const id = randomUUID();
+  return { pk: `OUTBOX#${shardOf(id)}`, sk: `${createdAt}#${id}` };
+}
+
+/** Every entry in the outbox, oldest first (for tests and tools; the relay pages through them). */
+export async function listOutbox<T = OutboxEntry>(records: RecordStore): Promise<StoredRecord<T>[]> {
+  const entries: StoredRecord<T>[] = [];
+  for await (const item of mergedItems<T>(records, OUTBOX_PARTITIONS)) entries.push(item);
+  return entries;
+}
 
 export interface OutboxEntry {
   /** Where to send `body` and `messages` once `requires` is committed. */
@@ -75,6 +95,19 @@ export const OUTBOX_RELAY_AFTER_SECONDS = 60;
 /** An entry whose record is still missing after this long belongs to a request that failed. */
 export const OUTBOX_ABANDON_AFTER_SECONDS = 3600;
 
+/**
+ * An outbox entry as a write of a transaction, for messages that go with the records it commits
+ * (`requires` is one of them): the entry is there exactly when they are.
+ */
+export function outboxEntryWrite(
+  entry: Omit<OutboxEntry, "createdAt">,
+  now: Date,
+): { key: RecordKey; write: TransactionWrite } {
+  const createdAt = now.toISOString();
+  const key = outboxKey(createdAt);
+  return { key, write: { put: { ...key, data: { ...entry, createdAt } }, condition: { kind: "absent" } } };
+}
+
 /** Notes the event to send once `requires` is committed; returns the entry's key. */
 export async function addToOutbox(
   records: RecordStore,
@@ -82,7 +115,7 @@ export async function addToOutbox(
   now: Date,
 ): Promise<RecordKey> {
   const createdAt = now.toISOString();
-  const key = { pk: OUTBOX_PARTITION, sk: `${createdAt}#${randomUUID()}` };
+  const key = outboxKey(createdAt);
   await records.put<OutboxEntry>({ ...key, data: { ...entry, createdAt } }, { kind: "absent" });
   return key;
 }
@@ -226,11 +259,8 @@ export async function relayOutbox(
   let sent = 0;
   let dropped = 0;
   let failed = 0;
-  let cursor: string | undefined;
-  do {
-    const page = await platform.records.query<OutboxEntry>(OUTBOX_PARTITION, { cursor, limit: 100 });
-    cursor = page.cursor;
-    for (const { pk, sk, data } of page.items) {
+  for await (const page of mergedPages<OutboxEntry>(platform.records, OUTBOX_PARTITIONS)) {
+    for (const { pk, sk, data } of page) {
       const age = now - Date.parse(data.createdAt);
       if (!(age >= relayAfter)) continue;
       try {
@@ -246,7 +276,7 @@ export async function relayOutbox(
         failed += 1;
       }
     }
-  } while (cursor);
+  }
   return { sent, dropped, failed };
 }
 

@@ -104,6 +104,15 @@ export interface RecordStore {
    * when another transaction touched the same records meanwhile). At most one write per record.
    */
   transact(writes: readonly TransactionWrite[]): Promise<void>;
+  /**
+   * Several transactions, each as `transact` (all its writes or none, under its conditions), in
+   * order where they share records; returns for each whether it committed (false: a condition
+   * failed or another writer touched its records, and nothing of it was written). The embedded
+   * store runs them in one SQLite transaction (one savepoint each); DynamoDB as one
+   * TransactWriteItems each, those without a record in common at once. On another error some
+   * may have committed, each whole.
+   */
+  transactEach(transactions: readonly (readonly TransactionWrite[])[]): Promise<boolean[]>;
 }
 
 export interface BlobMetadata {

@@ -15,10 +15,9 @@ import {
   type WriteCondition,
 } from "./ports.js";
 
-const encoder = new TextEncoder();
-
+/** Bytes of `value` in UTF-8 (a lone surrogate counts as the 3 of U+FFFD, as TextEncoder has it). */
 export function utf8Length(value: string): number {
-  return encoder.encode(value).length;
+  return Buffer.byteLength(value, "utf8");
 }
 
 /** Lone surrogates cannot be encoded as UTF-8: DynamoDB, S3 and SQLite would each mangle or reject them. */

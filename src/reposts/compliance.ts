@@ -31,7 +31,7 @@ import {
   SITE_LEVELS,
   type SiteLevel,
 } from "./model.js";
-import { noticePartition, REPOST_DOCS_PARTITION, type RepostDocument } from "./records.js";
+import { noticePartition, type RepostDocument, repostDocumentPages } from "./records.js";
 
 export type { OverdueItem, Totals };
 
@@ -156,7 +156,8 @@ export async function documentsInScope(
   records: RecordStore,
   filter: ComplianceFilter,
 ): Promise<{ all: RepostDocument[]; selected: RepostDocument[] }> {
-  const all = (await everyItem<RepostDocument>(records, REPOST_DOCS_PARTITION)).map((i) => i.data);
+  const all: RepostDocument[] = [];
+  for await (const page of repostDocumentPages(records, 1000)) all.push(...page.map((i) => i.data));
   const selected = all.filter((doc) => {
     if (filter.document && doc.documentId !== filter.document) return false;
     const day = chinaDate(doc.publishedAt);

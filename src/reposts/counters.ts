@@ -162,6 +162,19 @@ export function counterTargets(n: RepostNotice): { key: RecordKey; data: unknown
   ];
 }
 
+/** What counterTargets depends on, so that two notices with the same count in the same records. */
+function targetsOf(n: RepostNotice): string {
+  return JSON.stringify([
+    n.id,
+    n.documentId,
+    n.siteId,
+    n.site.name,
+    n.site.region,
+    n.site.level,
+    n.document.publishedAt ?? n.createdAt,
+  ]);
+}
+
 /**
  * The counter and overdue-list writes that go with changing a notice from `before` (undefined:
  * a new notice) to `after`. Empty when nothing the report shows changes.
@@ -170,8 +183,7 @@ export function counterWrites(before: RepostNotice | undefined, after: RepostNot
   const writes: TransactionWrite[] = [];
   const was = before ? contribution(before) : emptyTotals();
   const now = contribution(after);
-  const sameTargets =
-    before !== undefined && JSON.stringify(counterTargets(before)) === JSON.stringify(counterTargets(after));
+  const sameTargets = before !== undefined && targetsOf(before) === targetsOf(after);
   if (sameTargets) {
     const delta = addTotals({ ...now }, was, -1);
     const counts = Object.fromEntries(FIGURES.filter((f) => delta[f] !== 0).map((f) => [f, delta[f]]));

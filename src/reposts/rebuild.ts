@@ -31,11 +31,21 @@ import {
 } from "./counters.js";
 import { reminderDay } from "./due.js";
 import type { RepostNotice } from "./model.js";
-import { noticeIndex, noticePartition, REPOST_DOCS_PARTITION, type RepostDocument } from "./records.js";
+import {
+  LEGACY_REPOST_DOCS_PARTITION,
+  noticeIndex,
+  noticePartition,
+  type RepostDocument,
+  repostDocumentKeys,
+  repostDocumentPages,
+} from "./records.js";
 import type { WorkingDayCalendar } from "./working-days.js";
 
-/** 1: the due index; 2: the report's counters and overdue list, and publication times on notices. */
-export const REPOSTS_REBUILD_VERSION = 2;
+/**
+ * 1: the due index; 2: the report's counters and overdue list, and publication times on notices;
+ * 3: fanned-out documents moved from their one partition to shards (records.ts).
+ */
+export const REPOSTS_REBUILD_VERSION = 3;
 const MARKER = { pk: "REPOST_TICK", sk: "due-index-version" } as const;
 const BATCH = 100;
 
@@ -48,6 +58,8 @@ export interface RebuildResult {
   readonly counters: number;
   /** Overdue-list entries added, changed or removed. */
   readonly overdue: number;
+  /** Fanned-out documents moved from the legacy partition to their shard. */
+  readonly moved: number;
 }
 
 interface Expected {
@@ -94,7 +106,8 @@ export async function rebuildReposts(
   calendar: WorkingDayCalendar,
 ): Promise<RebuildResult> {
   const { records } = platform;
-  const result = { documents: 0, notices: 0, rewritten: 0, counters: 0, overdue: 0 };
+  const result = { documents: 0, notices: 0, rewritten: 0, counters: 0, overdue: 0, moved: 0 };
+  result.moved = await moveLegacyDocuments(records);
   const siteCounters = new Map<string, Expected>();
   const months = new Set<string>([ALL_MONTHS]);
   const writes: TransactionWrite[] = [];
@@ -108,7 +121,7 @@ export async function rebuildReposts(
     into.set(id, entry);
   };
 
-  for await (const docs of pages<RepostDocument>(records, REPOST_DOCS_PARTITION, 100)) {
+  for await (const docs of repostDocumentPages(records, 100)) {
     for (const { data: doc } of docs) {
       result.documents += 1;
       const remindFrom = reminderDay(calendar, doc.deadline);
@@ -171,6 +184,38 @@ export async function rebuildReposts(
   }
   await flush(true);
   return result;
+}
+
+/**
+ * Moves each fanned-out document from the one partition of old to its shard: the copy and the
+ * deletion in one transaction, under the old record's version. A copy already in the shard (a
+ * fan-out by the new code meanwhile) is the current one: then the old record only goes.
+ */
+async function moveLegacyDocuments(records: RecordStore): Promise<number> {
+  let moved = 0;
+  for (;;) {
+    const { items } = await records.query<RepostDocument>(LEGACY_REPOST_DOCS_PARTITION, { limit: 25 });
+    if (items.length === 0) return moved;
+    for (const item of items) {
+      const old = { kind: "version", version: item.version } as const;
+      const target = repostDocumentKeys(item.sk);
+      try {
+        await records.transact([
+          { put: { ...target, data: item.data }, condition: { kind: "absent" } },
+          { delete: { pk: item.pk, sk: item.sk }, condition: old },
+        ]);
+        moved += 1;
+      } catch (error) {
+        if (!(error instanceof ConditionFailedError)) throw error;
+        // Otherwise, or when this deletion fails too, the old record changed meanwhile: read again.
+        if (await records.get(target)) {
+          await records.delete({ pk: item.pk, sk: item.sk }, old).catch((e: unknown) => {
+            if (!(e instanceof ConditionFailedError)) throw e;
+          });
+        }
+      }
+    }
+  }
 }
 
 /**

@@ -6,7 +6,9 @@
  *                                                    gsi1 SITE_REPOSTS#<siteId> / <createdAt>#<documentId>
  *                                                    gsi2 DUE#<day>#<shard> / <due time>#<id> (due.ts),
  *                                                    only while something is pending
- *   pk REPOST_DOCS              sk <documentId>      a document that was fanned out (RepostDocument)
+ *   pk REPOST_DOCS#<shard>      sk <documentId>      a document that was fanned out (RepostDocument),
+ *                                                    sharded by a hash of its id (platform/sharded.ts):
+ *                                                    ids grow, so one partition would take every write
  *   the report's counters and overdue list: counters.ts
  *
  * A notice's key is its (document, site) pair, so a conditional absent put is the "exactly one
@@ -14,13 +16,25 @@
  * site's notices one index query.
  */
 import { ConditionFailedError } from "../platform/errors.js";
-import type { Platform, RecordIndexKeys, RecordKey, StoredRecord } from "../platform/ports.js";
+import {
+  MAX_TRANSACTION_WRITES,
+  type NewRecord,
+  type Platform,
+  type RecordIndexKeys,
+  type RecordKey,
+  type RecordStore,
+  type StoredRecord,
+  type TransactionWrite,
+} from "../platform/ports.js";
+import { mergedPages, shardOf, shardPartitions } from "../platform/sharded.js";
 import { counterWrites } from "./counters.js";
 import { dueIndex } from "./due.js";
 import type { RepostNotice } from "./model.js";
 
 export const SITES_INDEX = "SITES";
-export const REPOST_DOCS_PARTITION = "REPOST_DOCS";
+/** The documents' partition before it was sharded; the rebuild (version 3) moves what it holds. */
+export const LEGACY_REPOST_DOCS_PARTITION = "REPOST_DOCS";
+const REPOST_DOCS_KIND = "REPOST_DOCS";
 
 export function siteKeys(siteId: string) {
   return { pk: `SITE#${siteId}`, sk: "SITE" };
@@ -65,20 +79,36 @@ export async function updateNotice(
   key: RecordKey,
   change: (current: RepostNotice) => RepostNotice | undefined,
   known?: StoredRecord<RepostNotice>,
+  alongside?: Alongside,
 ): Promise<StoredRecord<RepostNotice> | undefined> {
+  return (await updateOne(platform, key, change, known, alongside)).record;
+}
+
+/** updateNotice, also telling the notice as it was before this call changed it (undefined: unchanged). */
+async function updateOne(
+  platform: Pick<Platform, "records" | "clock">,
+  key: RecordKey,
+  change: (current: RepostNotice) => RepostNotice | undefined,
+  known?: StoredRecord<RepostNotice>,
+  alongside?: Alongside,
+): Promise<NoticeUpdateResult> {
   const { records } = platform;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const current = attempt === 0 && known ? known : await records.get<RepostNotice>(key);
-    if (!current) return undefined;
+    if (!current) return { record: undefined };
     const next = change(current.data);
-    if (next === undefined) return current;
+    if (next === undefined) return { record: current };
     const record = { ...key, data: next, index: noticeIndex(next, platform.clock.now()) };
     const condition = { kind: "version", version: current.version } as const;
     const counted = counterWrites(current.data, next);
+    const extra = alongside?.writes([{ before: current.data, after: next }]) ?? [];
     try {
-      if (counted.length === 0) return await records.put<RepostNotice>(record, condition);
-      await records.transact([{ put: record, condition }, ...counted]);
-      return { ...record, version: current.version + 1 };
+      if (counted.length === 0 && extra.length === 0) {
+        return { record: await records.put<RepostNotice>(record, condition), before: current.data };
+      }
+      await records.transact([{ put: record, condition }, ...counted, ...extra]);
+      if (extra.length > 0) alongside?.committed?.(extra);
+      return { record: { ...record, version: current.version + 1 }, before: current.data };
     } catch (error) {
       if (!(error instanceof ConditionFailedError)) throw error;
     }
@@ -86,6 +116,140 @@ export async function updateNotice(
   throw new ConditionFailedError(
     `Notice ${key.pk}/${key.sk} kept changing; giving up after ${MAX_ATTEMPTS} tries`,
   );
+}
+
+/**
+ * Records written in the same transaction as some notices' changes (an outbox entry with the
+ * messages they call for), given each changed notice before and after. At most `reserve` writes.
+ */
+export interface Alongside {
+  readonly reserve: number;
+  readonly writes: (changed: readonly { before: RepostNotice; after: RepostNotice }[]) => TransactionWrite[];
+  /** Called with the writes of `writes` whose transaction committed. */
+  readonly committed?: ((writes: readonly TransactionWrite[]) => void) | undefined;
+}
+
+export interface NoticeUpdate {
+  readonly key: RecordKey;
+  readonly change: (current: RepostNotice) => RepostNotice | undefined;
+  /** A copy just read (an index page's item), which saves reading the notice again. */
+  readonly known?: StoredRecord<RepostNotice> | undefined;
+}
+
+export interface NoticeUpdateResult {
+  /** The notice as it ends up; undefined when it does not exist. */
+  readonly record: StoredRecord<RepostNotice> | undefined;
+  /** The notice before this call changed it; absent when this call left it as it was. */
+  readonly before?: RepostNotice | undefined;
+}
+
+/**
+ * `updateNotice` for many notices at once, in as few transactions as the store takes: each
+ * transaction holds the changed notices (each under its version), their counter moves summed per
+ * counter record, their overdue-list writes and the `alongside` records, up to
+ * MAX_TRANSACTION_WRITES. Counters stay exact: a transaction commits every notice change in it
+ * with its counts, or nothing. When one fails (a notice changed since it was read: a stale index
+ * copy, a concurrent consumer), its notices are done again one by one from a fresh read, as
+ * updateNotice does, so each change is still applied, and counted, once.
+ * Results are in the order of `updates`.
+ */
+export async function updateNotices(
+  platform: Pick<Platform, "records" | "clock">,
+  updates: readonly NoticeUpdate[],
+  alongside?: Alongside,
+): Promise<NoticeUpdateResult[]> {
+  const { records } = platform;
+  const results: NoticeUpdateResult[] = new Array(updates.length);
+  const budget = MAX_TRANSACTION_WRITES - (alongside?.reserve ?? 0);
+  interface Planned {
+    readonly i: number;
+    readonly current: StoredRecord<RepostNotice>;
+    readonly record: NewRecord<RepostNotice>;
+    readonly counted: TransactionWrite[];
+  }
+  let chunk: Planned[] = [];
+  let merged = new Map<string, TransactionWrite>();
+  const planned: { notices: Planned[]; writes: TransactionWrite[]; extra: TransactionWrite[] }[] = [];
+  const flush = () => {
+    if (chunk.length === 0) return;
+    const notices = chunk;
+    const counters = [...merged.values()];
+    chunk = [];
+    merged = new Map();
+    const extra =
+      alongside?.writes(notices.map((p) => ({ before: p.current.data, after: p.record.data }))) ?? [];
+    const writes: TransactionWrite[] = [
+      ...notices.map((p) => ({
+        put: p.record,
+        condition: { kind: "version", version: p.current.version } as const,
+      })),
+      ...counters.filter((w) => !("add" in w) || Object.keys(w.counts).length > 0),
+      ...extra,
+    ];
+    planned.push({ notices, writes, extra });
+  };
+  const now = platform.clock.now();
+  for (const [i, u] of updates.entries()) {
+    const current = u.known ?? (await records.get<RepostNotice>(u.key));
+    if (!current) {
+      results[i] = { record: undefined };
+      continue;
+    }
+    const next = u.change(current.data);
+    if (next === undefined) {
+      results[i] = { record: current };
+      continue;
+    }
+    const planned: Planned = {
+      i,
+      current,
+      record: { ...u.key, data: next, index: noticeIndex(next, now) },
+      counted: counterWrites(current.data, next),
+    };
+    // The writes this notice adds to the chunk: its own, and counters the chunk does not move yet.
+    const added = 1 + planned.counted.filter((w) => !("add" in w && merged.has(writeId(w)))).length;
+    const again = chunk.some((p) => p.record.pk === u.key.pk && p.record.sk === u.key.sk);
+    if (chunk.length > 0 && (again || merged.size + chunk.length + added > budget)) flush();
+    chunk.push(planned);
+    for (const w of planned.counted) {
+      const id = writeId(w);
+      const prior = merged.get(id);
+      if (prior && "add" in prior && "add" in w) {
+        const counts: Record<string, number> = { ...prior.counts };
+        for (const [name, n] of Object.entries(w.counts)) {
+          counts[name] = (counts[name] ?? 0) + n;
+          if (counts[name] === 0) delete counts[name];
+        }
+        merged.set(id, { add: w.add, counts });
+      } else {
+        // Overdue-list entries are the notice's own (document × site): never two in one chunk.
+        merged.set(id, w);
+      }
+    }
+  }
+  flush();
+  if (planned.length === 0) return results;
+  const committed = await records.transactEach(planned.map((t) => t.writes));
+  for (const [t, { notices, extra }] of planned.entries()) {
+    if (committed[t]) {
+      if (extra.length > 0) alongside?.committed?.(extra);
+      for (const p of notices) {
+        results[p.i] = { record: { ...p.record, version: p.current.version + 1 }, before: p.current.data };
+      }
+    } else {
+      // Nothing of it was written: each notice again, from a fresh read.
+      for (const p of notices) {
+        const u = updates[p.i]!;
+        results[p.i] = await updateOne(platform, u.key, u.change, undefined, alongside);
+      }
+    }
+  }
+  return results;
+}
+
+function writeId(w: TransactionWrite): string {
+  const key = "put" in w ? w.put : "delete" in w ? w.delete : w.add;
+  return `${key.pk}\n${key.sk}`;
 }
 
 /** Stores a new notice and counts it; ConditionFailedError when it exists already (counted once). */
@@ -107,7 +271,22 @@ export async function createNotice(
 }
 
 export function repostDocumentKeys(documentId: string) {
-  return { pk: REPOST_DOCS_PARTITION, sk: documentId };
+  return { pk: `${REPOST_DOCS_KIND}#${shardOf(documentId)}`, sk: documentId };
+}
+
+/**
+ * Every fanned-out document, in document-id order (publication order: ids are ULIDs), a page at a
+ * time: the shards merged, and the legacy partition with them until the rebuild has emptied it.
+ */
+export function repostDocumentPages(
+  records: RecordStore,
+  pageSize = 100,
+): AsyncGenerator<StoredRecord<RepostDocument>[]> {
+  return mergedPages<RepostDocument>(
+    records,
+    [...shardPartitions(REPOST_DOCS_KIND), LEGACY_REPOST_DOCS_PARTITION],
+    pageSize,
+  );
 }
 
 /** A fanned-out document: what the report and the periodic tick start from. */

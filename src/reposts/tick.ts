@@ -4,12 +4,21 @@
  * acknowledged pages when due, and a nudge for a retry whose queued message was lost.
  * It reads only the notices whose due time has come, from the due index (due.ts): its cost follows
  * what is due, not every notice stored.
- * Each step is recorded on the notice with a conditional write before its message is sent, so a
- * tick that runs twice (or concurrently) sends each reminder and escalation once; the write also
- * files the notice under its next due time.
+ * Each step is recorded on the notice with a conditional write (under its version), in the same
+ * transaction as an outbox entry holding its message and as the report's counters, so a tick that
+ * runs twice (or concurrently) marks and counts each reminder and escalation once, and a tick killed
+ * after the commit leaves the message for the outbox relay, not lost; the write also files the
+ * notice under its next due time. The marks of many due notices share a transaction
+ * (updateNotices), and the index copy stands in for a read: a busy tick costs a few transactions.
  */
 import { EVENTS_QUEUE } from "../documents/events.js";
-import type { Platform } from "../platform/ports.js";
+import { type OutboxNote, outboxEntryWrite } from "../platform/outbox.js";
+import {
+  MAX_TRANSACTION_WRITES,
+  type Platform,
+  type StoredRecord,
+  type TransactionWrite,
+} from "../platform/ports.js";
 import {
   DUE_INDEX,
   DUE_SHARDS,
@@ -21,7 +30,7 @@ import {
 import { chinaDate } from "./fanout.js";
 import { DELIVERY_QUEUE, type DeliverMessage, sendInBatches } from "./messages.js";
 import { deadlineEnd, isOverdue, type RepostNotice } from "./model.js";
-import { noticeKeys, updateNotice } from "./records.js";
+import { type Alongside, type NoticeUpdate, noticeKeys, updateNotices } from "./records.js";
 import type { WorkingDayCalendar } from "./working-days.js";
 
 /** A due re-check is pushed this far ahead when queued, so a lost message is queued again then. */
@@ -29,6 +38,8 @@ const RECHECK_RETRY_SECONDS = 3600;
 /** Where the tick keeps the earliest day whose due partitions still held something. */
 const WATERMARK_KEY = { pk: "REPOST_TICK", sk: "due-watermark" } as const;
 const DAY_MS = 86_400_000;
+/** Due notices handled together (their marks share transactions; see updateNotices). */
+const HANDLE_BATCH = 1000;
 
 export interface RepostOverdueEvent {
   readonly type: "repost.overdue";
@@ -46,6 +57,8 @@ export interface TickResult {
   readonly overdue: number;
   readonly rechecked: number;
   readonly resumed: number;
+  /** Messages not sent for a queue outage: left in the outbox for its relay (resumes: to the next tick). */
+  readonly deferred: number;
 }
 
 export class RepostTick {
@@ -64,7 +77,7 @@ export class RepostTick {
     const { records } = this.#platform;
     const now = this.#platform.clock.now();
     const today = now.toISOString().slice(0, 10);
-    const result = { reminded: 0, overdue: 0, rechecked: 0, resumed: 0 };
+    const result = { reminded: 0, overdue: 0, rechecked: 0, resumed: 0, deferred: 0 };
     const stored = await records.get<{ day: string }>(WATERMARK_KEY);
     // Without a watermark (the first tick), look back as far as anything can still be due.
     const from =
@@ -72,6 +85,10 @@ export class RepostTick {
     // Due keys sort as "<time>#<notice id>": everything up to now.
     const until = `${now.toISOString()}#\uffff`;
     let earliestLeft: string | undefined;
+    // Due notices are handled HANDLE_BATCH at a time, whichever partition they come from, so the
+    // writes of a busy tick share transactions; a notice is handled once per run.
+    const seen = new Set<string>();
+    let batch: StoredRecord<RepostNotice>[] = [];
     for (const day of daysBetween(from, today)) {
       for (let shard = 0; shard < DUE_SHARDS; shard++) {
         let cursor: string | undefined;
@@ -84,14 +101,20 @@ export class RepostTick {
           });
           cursor = page.cursor;
           if (page.items.length > 0 && (earliestLeft === undefined || day < earliestLeft)) earliestLeft = day;
-          await this.#handle(
-            page.items.map((item) => item.data),
-            now,
-            result,
-          );
+          for (const item of page.items) {
+            const id = `${item.pk}\n${item.sk}`;
+            if (seen.has(id)) continue;
+            seen.add(id);
+            batch.push(item);
+          }
+          if (batch.length >= HANDLE_BATCH) {
+            await this.#handle(batch, now, result);
+            batch = [];
+          }
         } while (cursor);
       }
     }
+    await this.#handle(batch, now, result);
     // Next time, start at the earliest day that held something (it may still), a day back at least:
     // a notice written just before midnight by a slower clock lands in the day before.
     const yesterday = new Date(now.getTime() - DAY_MS).toISOString().slice(0, 10);
@@ -107,91 +130,161 @@ export class RepostTick {
     return result;
   }
 
-  /** The due notices of one page: what each needs, recorded, then sent. */
-  async #handle(notices: readonly RepostNotice[], now: Date, result: Record<keyof TickResult, number>) {
+  /**
+   * Due notices as read from the index: what each needs is marked on it (updateNotices: a few
+   * transactions, no read when the index copy is current), with the messages the marks call for
+   * written as outbox entries in the same transactions; then the messages are sent and the entries
+   * deleted. A crash after a commit leaves its entries for the outbox relay (which runs with every
+   * tick), so a mark is never without its message; a tick that runs twice finds the marks made.
+   */
+  async #handle(
+    items: readonly StoredRecord<RepostNotice>[],
+    now: Date,
+    result: Record<keyof TickResult, number>,
+  ) {
+    if (items.length === 0) return;
+    const at = now.toISOString();
     const retryCheckAt = new Date(now.getTime() + RECHECK_RETRY_SECONDS * 1000).toISOString();
-    const events: { body: string }[] = [];
-    const escalated: RepostNotice[] = [];
-    const work: { body: string }[] = [];
-    for (const n of notices) {
-      const due = workDue(n, now, this.#calendar);
-      if (due.remind) {
-        if (
-          await this.#mark(n, (x) =>
-            x.reminderSentAt ? undefined : { ...x, reminderSentAt: now.toISOString() },
-          )
-        ) {
-          work.push({ body: JSON.stringify({ type: "repost.remind", noticeId: n.id }) });
-          result.reminded += 1;
-        }
-      }
-      if (due.overdue) {
-        if (
-          await this.#mark(n, (x) =>
-            x.overdueAt || !isOverdue(x, now) ? undefined : { ...x, overdueAt: now.toISOString() },
-          )
-        ) {
-          const event: RepostOverdueEvent = {
-            type: "repost.overdue",
-            noticeId: n.id,
-            documentId: n.documentId,
-            siteId: n.siteId,
-            siteName: n.site.name,
-            region: n.site.region,
-            deadline: n.deadline,
-            at: now.toISOString(),
-          };
-          events.push({ body: JSON.stringify(event) });
-          escalated.push(n);
-          result.overdue += 1;
-        }
-      }
-      const next = n.verification?.nextCheckAt;
-      if (due.recheck) {
-        if (
-          await this.#mark(n, (x) =>
-            x.verification && next && x.verification.nextCheckAt === next
-              ? { ...x, verification: { ...x.verification, nextCheckAt: retryCheckAt } }
-              : undefined,
-          )
-        ) {
-          work.push({ body: JSON.stringify({ type: "repost.verify", noticeId: n.id }) });
-          result.rechecked += 1;
-        }
-      }
+    const nextWorkingDay = this.#calendar.addWorkingDays(chinaDate(now), 1).date;
+    const resumes: { body: string }[] = [];
+    const updates: NoticeUpdate[] = [];
+    for (const item of items) {
+      const due = workDue(item.data, now, this.#calendar, nextWorkingDay);
       if (due.resume) {
         const message: DeliverMessage = {
           type: "repost.deliver",
-          noticeId: n.id,
-          attempt: n.delivery.attempts + 1,
+          noticeId: item.data.id,
+          attempt: item.data.delivery.attempts + 1,
         };
-        work.push({ body: JSON.stringify(message) });
+        resumes.push({ body: JSON.stringify(message) });
         result.resumed += 1;
       }
-    }
-    await sendInBatches(this.#platform.queues, DELIVERY_QUEUE, work);
-    try {
-      await sendInBatches(this.#platform.queues, EVENTS_QUEUE, events);
-    } catch (error) {
-      // Unmark, so that the next tick escalates them again rather than never.
-      const at = now.toISOString();
-      for (const n of escalated) {
-        await this.#mark(n, (x) => (x.overdueAt === at ? { ...x, overdueAt: null } : undefined));
+      if (due.remind || due.overdue || due.recheck) {
+        updates.push({
+          key: { pk: item.pk, sk: item.sk },
+          known: item,
+          change: (x) => marked(x, now, this.#calendar, nextWorkingDay, retryCheckAt),
+        });
       }
-      throw error;
+    }
+    const noted = new Map<string, OutboxNote>();
+    const notes: OutboxNote[] = [];
+    const alongside: Alongside = {
+      reserve: 2,
+      writes: (changed) => {
+        const work: string[] = [];
+        const events: string[] = [];
+        for (const { before, after } of changed) {
+          const m = marksMade(before, after, at, retryCheckAt);
+          if (m.remind) work.push(JSON.stringify({ type: "repost.remind", noticeId: after.id }));
+          if (m.recheck) work.push(JSON.stringify({ type: "repost.verify", noticeId: after.id }));
+          if (m.overdue) events.push(JSON.stringify(overdueEvent(after, at)));
+        }
+        const requires = noticeKeys(changed[0]!.after.documentId, changed[0]!.after.siteId);
+        const writes: TransactionWrite[] = [];
+        for (const [queue, messages] of [
+          [DELIVERY_QUEUE, work],
+          [EVENTS_QUEUE, events],
+        ] as const) {
+          if (messages.length === 0) continue;
+          const entry = { queue, messages, requires };
+          const { key, write } = outboxEntryWrite(entry, now);
+          noted.set(key.sk, { key, entry });
+          writes.push(write);
+        }
+        return writes;
+      },
+      committed: (writes) => {
+        for (const w of writes) {
+          const note = "put" in w ? noted.get(w.put.sk) : undefined;
+          if (note) notes.push(note);
+        }
+      },
+    };
+    const outcomes = await updateNotices(this.#platform, updates, alongside);
+    for (const { before, record } of outcomes) {
+      if (!before || !record) continue;
+      const m = marksMade(before, record.data, at, retryCheckAt);
+      if (m.remind) result.reminded += 1;
+      if (m.overdue) result.overdue += 1;
+      if (m.recheck) result.rechecked += 1;
+    }
+    // Each entry's messages in one send (the SQS adapter batches by 10); an entry whose send fails
+    // stays for the relay, and the others go on.
+    const sends = await Promise.allSettled([
+      sendInBatches(this.#platform.queues, DELIVERY_QUEUE, resumes),
+      ...notes.map((note) =>
+        this.#platform.queues.send(
+          note.entry.queue!,
+          (note.entry.messages ?? []).map((body) => ({ body })),
+        ),
+      ),
+    ]);
+    if (sends[0]!.status === "rejected") result.deferred += resumes.length; // the next tick nudges again
+    const sent = notes.filter((note, i) => {
+      if (sends[i + 1]!.status === "fulfilled") return true;
+      result.deferred += note.entry.messages?.length ?? 0;
+      return false;
+    });
+    for (let i = 0; i < sent.length; i += MAX_TRANSACTION_WRITES) {
+      await this.#platform.records.transact(
+        sent.slice(i, i + MAX_TRANSACTION_WRITES).map((note) => ({ delete: note.key })),
+      );
     }
   }
+}
 
-  /** Conditional update of one notice (and its due keys); true when this call changed it. */
-  async #mark(notice: RepostNotice, change: (n: RepostNotice) => RepostNotice | undefined): Promise<boolean> {
-    let changed = false;
-    await updateNotice(this.#platform, noticeKeys(notice.documentId, notice.siteId), (n) => {
-      const next = change(n);
-      changed = next !== undefined;
-      return next;
-    });
-    return changed;
-  }
+/**
+ * The notice with what is due at `now` marked on it — the reminder sent, the escalation, the
+ * re-check queued (pushed RECHECK_RETRY_SECONDS ahead, so a lost message is queued again then) —
+ * or undefined when nothing is due any more (another tick got there first).
+ */
+function marked(
+  n: RepostNotice,
+  now: Date,
+  calendar: WorkingDayCalendar,
+  nextWorkingDay: string,
+  retryCheckAt: string,
+): RepostNotice | undefined {
+  const due = workDue(n, now, calendar, nextWorkingDay);
+  if (!due.remind && !due.overdue && !due.recheck) return undefined;
+  const at = now.toISOString();
+  return {
+    ...n,
+    ...(due.remind ? { reminderSentAt: at } : {}),
+    ...(due.overdue ? { overdueAt: at } : {}),
+    ...(due.recheck && n.verification
+      ? { verification: { ...n.verification, nextCheckAt: retryCheckAt } }
+      : {}),
+  };
+}
+
+/** Which of `marked`'s marks a write from `before` to `after` made. */
+function marksMade(
+  before: RepostNotice,
+  after: RepostNotice,
+  at: string,
+  retryCheckAt: string,
+): { remind: boolean; overdue: boolean; recheck: boolean } {
+  return {
+    remind: !before.reminderSentAt && after.reminderSentAt === at,
+    overdue: !before.overdueAt && after.overdueAt === at,
+    recheck:
+      before.verification?.nextCheckAt !== retryCheckAt && after.verification?.nextCheckAt === retryCheckAt,
+  };
+}
+
+function overdueEvent(n: RepostNotice, at: string): RepostOverdueEvent {
+  return {
+    type: "repost.overdue",
+    noticeId: n.id,
+    documentId: n.documentId,
+    siteId: n.siteId,
+    siteName: n.site.name,
+    region: n.site.region,
+    deadline: n.deadline,
+    at,
+  };
 }
 
 /** What the tick does for a notice at `now`: the conditions its due time (due.ts) must foresee. */
@@ -199,6 +292,8 @@ export function workDue(
   n: RepostNotice,
   now: Date,
   calendar: WorkingDayCalendar,
+  /** calendar.addWorkingDays(chinaDate(now), 1).date, when the caller has it for many notices. */
+  nextWorkingDay?: string,
 ): { remind: boolean; overdue: boolean; recheck: boolean; resume: boolean } {
   const t = now.getTime();
   const end = deadlineEnd(n.deadline);
@@ -213,7 +308,7 @@ export function workDue(
       !n.reminderSentAt &&
       n.delivery.state === "delivered" &&
       t <= end &&
-      calendar.addWorkingDays(chinaDate(now), 1).date >= n.deadline,
+      (nextWorkingDay ?? calendar.addWorkingDays(chinaDate(now), 1).date) >= n.deadline,
     overdue: !n.overdueAt && isOverdue(n, now),
     recheck: !!n.ack && !!next && Date.parse(next) <= t,
     resume:

@@ -17,6 +17,7 @@ import { REPOST_QUEUE_SETTINGS, startRepostWorkers } from "../reposts/local-work
 import { createOutboundFetch } from "../reposts/outbound.js";
 import { ensureRepostsRebuilt } from "../reposts/rebuild.js";
 import { backfillIssuerIndex } from "../submitters/issuer-index.js";
+import { backfillPublicationLog } from "../transparency/backfill.js";
 import { type Container, createContainer } from "./container.js";
 import { type DataDirLock, lockDataDir } from "./data-dir-lock.js";
 import { ensureEditorToken } from "./editor-token.js";
@@ -86,6 +87,17 @@ async function startLocked(
   const issuers = await backfillIssuerIndex(platform);
   if (!issuers.skipped && issuers.indexed)
     container.logger.info("documents listed under their issuers", { indexed: issuers.indexed });
+  // Editions published before signing existed enter the log, once (the first tick signs the
+  // checkpoint that covers them).
+  const logged = await backfillPublicationLog(platform);
+  if (logged.appended.length)
+    container.logger.info("editions published before signing appended to the log", {
+      editions: logged.appended,
+    });
+  if (logged.withoutManifest.length)
+    container.logger.warn("published editions without a manifest were not logged", {
+      editions: logged.withoutManifest,
+    });
   // Notices stored before the due index and the report's counters existed are completed once.
   const rebuilt = await ensureRepostsRebuilt(platform, container.reposts.calendar);
   if (rebuilt) container.logger.info("repost due times and report counters rebuilt", { ...rebuilt });
@@ -103,6 +115,8 @@ async function startLocked(
       now: () => platform.clock.now(),
     },
     completion: { records: platform.records, now: () => platform.clock.now() },
+    // As in AWS: status changes ask the publishing poller for a checkpoint.
+    checkpointRequests: { records: platform.records },
     submitters: {
       desk: container.submitters.desk,
       bodies: container.submitters.bodies,
@@ -123,13 +137,15 @@ async function startLocked(
     visibilityTimeoutSeconds: 30,
     idleDelayMs: 250,
   });
-  // Idle unless GAZETTE_PUBLISHING=queued: then publications render here, as in AWS's publisher.
+  // Publications render here only with GAZETTE_PUBLISHING=queued, as in AWS's publisher; the
+  // checkpoints the events consumer asks for after status changes are signed here either way.
   const publishingPoller = startQueuePoller({
     queue: PUBLISHING_QUEUE,
     queues: platform.queues,
     handler: createPublishingHandler({
       queues: platform.queues,
       editions: container.editions,
+      checkpoints: container.seal,
       logger: container.logger,
     }),
     batchSize: 1,

@@ -94,6 +94,9 @@ export function createSealer(options: SealerOptions): PublicationSealer {
 
   return {
     async signCheckpoint() {
+      // The certificate that opens the checkpoint is published first (a log may have entries,
+      // backfilled ones, before anything was signed).
+      if ((await log.uncheckpointed()) > 0) await certificate();
       await log.checkpoint();
     },
 

@@ -216,6 +216,12 @@ export class TransparencyLog {
     return note;
   }
 
+  /** How many entries no signed checkpoint covers yet. */
+  async uncheckpointed(): Promise<number> {
+    const [size, latest] = await Promise.all([this.size(), this.latestCheckpoint()]);
+    return Math.max(0, size - (latest?.size ?? 0));
+  }
+
   async latestCheckpoint(): Promise<{ size: number; note: string } | undefined> {
     const page = await this.records.query<{ note: string }>(LOG_PARTITION, {
       prefix: "CP#",

@@ -30,11 +30,12 @@ export function artifactKeys(sha256: string) {
   return { pk: `ARTIFACT#${sha256}`, sk: "ARTIFACT" };
 }
 
+/** Returns the index of the manifest's log entry (undefined for an edition not published). */
 export async function logPublication(
   platform: Pick<Platform, "records" | "blobs">,
   edition: Edition,
-): Promise<void> {
-  if (edition.status !== "published" || !edition.urls || !edition.publishedAt) return;
+): Promise<number | undefined> {
+  if (edition.status !== "published" || !edition.urls || !edition.publishedAt) return undefined;
   const blob = await platform.blobs.get(attemptBlobKey(manifestKey(edition), edition.attempt));
   if (!blob) throw new Error(`Edition ${edition.id} is published but its manifest is missing`);
   const manifestSha = createHash("sha256").update(blob.bytes).digest("hex");
@@ -48,7 +49,7 @@ export async function logPublication(
     sha256: manifestSha,
     publishedAt: edition.publishedAt,
   };
-  await new TransparencyLog({ records: platform.records, origin: "" }).append(logEntry);
+  const index = await new TransparencyLog({ records: platform.records, origin: "" }).append(logEntry);
   const { id, year, issue, cumulative, date } = edition;
   const documentOf = (url: string) =>
     Object.entries(edition.documentUrls ?? {}).find(([, u]) => u.pdf === url || u.web === url)?.[0] ??
@@ -75,4 +76,5 @@ export async function logPublication(
       if (!(error instanceof ConditionFailedError)) throw error;
     }
   }
+  return index;
 }

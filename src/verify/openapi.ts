@@ -15,6 +15,7 @@ export const verificationRoutes: readonly RouteDeclaration[] = [
     method: "GET",
     path: "/api/log/checkpoint",
     access: "public",
+    lambda: "verify",
     operation: {
       summary: "The log's latest signed checkpoint",
       responses: { "200": checkpoint, "404": error("None yet") },
@@ -24,6 +25,7 @@ export const verificationRoutes: readonly RouteDeclaration[] = [
     method: "GET",
     path: "/api/log/checkpoints/{size}",
     access: "public",
+    lambda: "verify",
     operation: {
       summary: "The checkpoint signed when the log had {size} entries",
       parameters: [pathParam("size")],
@@ -34,6 +36,7 @@ export const verificationRoutes: readonly RouteDeclaration[] = [
     method: "GET",
     path: "/api/log/entries/{index}",
     access: "public",
+    lambda: "verify",
     operation: {
       summary: "One log entry: a published manifest or a status change, with its leaf hash",
       parameters: [pathParam("index")],
@@ -48,6 +51,7 @@ export const verificationRoutes: readonly RouteDeclaration[] = [
     method: "GET",
     path: "/api/log/proof/inclusion",
     access: "public",
+    lambda: "verify",
     operation: {
       summary: "Inclusion proof of entry {index} in the tree of {size} entries",
       parameters: [
@@ -61,6 +65,7 @@ export const verificationRoutes: readonly RouteDeclaration[] = [
     method: "GET",
     path: "/api/log/proof/consistency",
     access: "public",
+    lambda: "verify",
     operation: {
       summary: "Consistency proof between the trees of {from} and {to} entries",
       parameters: [
@@ -74,6 +79,7 @@ export const verificationRoutes: readonly RouteDeclaration[] = [
     method: "GET",
     path: "/api/signing/certificates",
     access: "public",
+    lambda: "verify",
     operation: {
       summary: "Every certificate this gazette has signed with (PEM, SHA-256 fingerprint), oldest first",
       responses: { "200": { description: "{certificates, logOrigin}" } },
@@ -83,6 +89,7 @@ export const verificationRoutes: readonly RouteDeclaration[] = [
     method: "POST",
     path: "/api/verify",
     access: "public",
+    lambda: "verify",
     readOnly: true,
     operation: {
       summary:
@@ -118,6 +125,6 @@ export const verificationRoutes: readonly RouteDeclaration[] = [
       },
     },
   },
-  { method: "GET", path: "/signing/certificate.pem", access: "public" },
-  { method: "GET", path: "/verify", access: "public" },
+  { method: "GET", path: "/signing/certificate.pem", access: "public", lambda: "verify" },
+  { method: "GET", path: "/verify", access: "public", lambda: "verify" },
 ];

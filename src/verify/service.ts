@@ -105,6 +105,10 @@ export class VerificationService {
       reasons.push(`signed by ${signature.signer?.subject ?? "an unknown signer"}, not by this gazette`);
     } else if (published) {
       verdict = "authentic";
+      if (signature && !signature.present)
+        reasons.push(
+          "it carries no signature: published before the gazette signed its files, it is vouched for by its SHA-256 in the logged manifest",
+        );
       if (signature?.valid)
         reasons.push(`signature valid, by ${signature.signer?.commonName ?? signature.signer?.subject}`);
     } else {

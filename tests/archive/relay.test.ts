@@ -422,6 +422,43 @@ describe("faint strokes of an aged copy in the relaid line", () => {
   });
 });
 
+describe("a mark touching its character in a column set askew", () => {
+  it("judges the column's right edge near the mark, not over the whole drifting column", () => {
+    // Prepare: a column of frame glyphs 40 px apart, each a pixel further right than the one
+    // above (a copy set askew), row 2 left for the mark; a mark joined to the foot of row 1's
+    // glyph, standing 8 px out past that glyph's right edge — less than past the right edge of
+    // the column's cells taken all together, which the lower rows move right.
+    const rows = [0, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+    const boxes = rows.flatMap((row) => glyph(20 + row, 20 + row * 40, 34, 0.5));
+    boxes.push([53, 92, 63, 100]);
+    // Act
+    const r = relayColumns(paper(100, 500, boxes), 34);
+    // Assess: twelve cells, the mark's its own after row 1's glyph, which ends at its foot.
+    const cells = r.lines[0]!.cells;
+    expect(cells).toHaveLength(12);
+    expect(cells[1]!.source.y1).toBe(94);
+    expect(cells[2]!.source.x1).toBe(63);
+  });
+});
+
+describe("digits of a faded copy set across one cell (縱中橫)", () => {
+  it("scales 13 up when a faded fragment of the 3's curve stands apart between the digits", () => {
+    // Prepare: a frame glyph, then 1 and 3 side by side, a third of a cell high, with a speck of
+    // ink two pixels square between them (what is left of the 3's faded left end).
+    const digits: [number, number, number, number][] = [
+      [24, 70, 29, 86],
+      [37, 70, 43, 86],
+      [32, 83, 34, 85],
+    ];
+    const image = paper(76, 120, [...glyph(20, 20, 30, 0.5), ...digits]);
+    // Act
+    const r = relayColumns(image, 36);
+    // Assess: the pair is drawn about 0.7 of a cell high in its slot, not left small.
+    const slot = r.lines[0]!.cells[1]!.slot;
+    expect(inkIn(r, slot).h).toBeGreaterThanOrEqual(Math.round((slot.y1 - slot.y0) * 0.6));
+  });
+});
+
 describe("cropping a block", () => {
   it("keeps a block's ink when a printed rule lies outside it", () => {
     // Prepare: a block at the right of a page, a vertical rule left of it (the rule's box ends

@@ -6,7 +6,7 @@ import { type Archive, createArchive } from "../../src/archive/module.js";
 import { stagingKey } from "../../src/platform/blob-policy.js";
 import { StorageUnavailableError } from "../../src/platform/errors.js";
 import { ManualClock } from "../../src/platform/manual-clock.js";
-import { OUTBOX_PARTITION, type OutboxEntry, relayOutbox } from "../../src/platform/outbox.js";
+import { listOutbox, type OutboxEntry, relayOutbox } from "../../src/platform/outbox.js";
 import type { BlobStore } from "../../src/platform/ports.js";
 import type { SearchIndex } from "../../src/search/ports.js";
 import { failBlobDeletes, failRecordPuts, refuseQueue } from "../support/faults.js";
@@ -55,7 +55,7 @@ describe("multipart scan uploads store nothing half-way", () => {
     expect(response.status).toBe(503);
     expect(await everything(app.container.platform.blobs)).toEqual([]);
     restorePuts();
-    expect((await records.query(OUTBOX_PARTITION, {})).items).toEqual([]);
+    expect(await listOutbox(records)).toEqual([]);
   });
 
   it("answers 202 when the job's page messages cannot be queued, and the tick queues them once the queue is back", async () => {
@@ -81,7 +81,7 @@ describe("multipart scan uploads store nothing half-way", () => {
     expect(relayed).toEqual({ sent: 1, dropped: 0, failed: 0 });
     const [message] = await queues.receive(ARCHIVE_QUEUE, { maxMessages: 10 });
     expect(JSON.parse(message!.body)).toEqual({ type: "archive.unit", jobId: job.id, index: 0 });
-    expect((await records.query(OUTBOX_PARTITION, {})).items).toEqual([]);
+    expect(await listOutbox(records)).toEqual([]);
   });
 
   it("still runs a job whose record write failed after it was stored (a timeout after the write)", async () => {
@@ -99,7 +99,7 @@ describe("multipart scan uploads store nothing half-way", () => {
     expect(response.status).toBe(202);
     expect(await everything(app.container.platform.blobs)).toEqual([contentKey(page)]);
     expect(await app.container.platform.queues.depth(ARCHIVE_QUEUE)).toBe(1);
-    expect((await records.query(OUTBOX_PARTITION, {})).items).toEqual([]);
+    expect(await listOutbox(records)).toEqual([]);
   });
 
   it("leaves nothing behind when a scan of the request is refused", async () => {
@@ -155,7 +155,7 @@ describe("multipart scan uploads store nothing half-way", () => {
     // Assess
     expect(response.status).toBe(202);
     expect(await everything(app.container.platform.blobs)).toEqual(pages.map(contentKey).sort());
-    expect((await app.container.platform.records.query(OUTBOX_PARTITION, {})).items).toEqual([]);
+    expect(await listOutbox(app.container.platform.records)).toEqual([]);
   });
 
   it("writes nothing new for a scan already stored under its hash", async () => {
@@ -230,7 +230,7 @@ describe("a scan job whose promotion was interrupted", () => {
       (key) => key.startsWith("archive/scans/") || key.startsWith("staging/"),
     );
     expect(scans).toEqual([contentKey(page)]);
-    expect((await app.container.platform.records.query(OUTBOX_PARTITION, {})).items).toEqual([]);
+    expect(await listOutbox(app.container.platform.records)).toEqual([]);
   });
 
   it("is read from its staged copy by a page unit that runs before the promotion", async () => {
@@ -296,7 +296,7 @@ describe("submitted texts store nothing half-way either", () => {
     // Assess
     expect(response.status).toBe(503);
     expect(await everything(app.container.platform.blobs)).toEqual([]);
-    expect((await records.query(OUTBOX_PARTITION, {})).items).toEqual([]);
+    expect(await listOutbox(records)).toEqual([]);
   });
 
   it("notes a large job's messages in entries of at most 100, and the tick sends every one", async () => {
@@ -309,7 +309,7 @@ describe("submitted texts store nothing half-way either", () => {
     // Act
     const response = await submit(250);
     const { job } = (await response.json()) as { job: { id: string } };
-    const entries = (await records.query<OutboxEntry>(OUTBOX_PARTITION, {})).items;
+    const entries = await listOutbox<OutboxEntry>(records);
     restoreQueue();
     clock.advance(120_000);
     const relayed = await relayOutbox(app.container.platform);
@@ -329,6 +329,6 @@ describe("submitted texts store nothing half-way either", () => {
     expect(new Set(received.map((m) => m.jobId))).toEqual(new Set([job.id]));
     expect(await blobs.list("staging/")).toEqual([]);
     expect(await blobs.list(`archive/jobs/${job.id}/texts/`)).toHaveLength(250);
-    expect((await records.query(OUTBOX_PARTITION, {})).items).toEqual([]);
+    expect(await listOutbox(records)).toEqual([]);
   });
 });

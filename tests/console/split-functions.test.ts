@@ -50,11 +50,13 @@ function kitDependencies(container: Container): ConsoleKitDependencies {
 
 // biome-ignore lint/suspicious/noExplicitAny: the apps' environments differ
 type FunctionApp = Hono<any>;
+/** The functions that serve console routes. */
+type ConsoleFunction = Exclude<ApiFunction, "verify">;
 
 function functionApps(
   container: Container,
   previews: Pick<EditionService, "get" | "preview"> = container.editions,
-): Record<ApiFunction, FunctionApp> {
+): Record<ConsoleFunction, FunctionApp> {
   const common = {
     config: container.config,
     auth: container.auth,
@@ -85,19 +87,21 @@ function functionApps(
 }
 
 /** The function a request reaches: its declared route's (`/console/...` paths only here). */
-function functionOf(method: string, path: string): ApiFunction {
+function functionOf(method: string, path: string): ConsoleFunction {
   const declared = HTTP_SURFACE.find(
     (r) =>
       r.method === method &&
       new RegExp(`^${r.path.replace(/\./g, "\\.").replace(/\{[^}]+\}/g, "[^/]+")}$`).test(path),
   );
-  return declared ? lambdaOf(declared) : "api";
+  const fn = declared ? lambdaOf(declared) : "api";
+  if (fn === "verify") throw new Error(`${method} ${path} is not a console route`);
+  return fn;
 }
 
 describe("the console split among the api, documents and preview functions", () => {
   let local: TestApp;
   let browser: ConsoleBrowser;
-  const served: Array<`${ApiFunction} ${string}`> = [];
+  const served: Array<`${ConsoleFunction} ${string}`> = [];
 
   beforeEach(async () => {
     local = createTestApp({ clock: new ManualClock(NOW) });

@@ -644,6 +644,42 @@ export function describePlatformContract(name: string, setup: () => Promise<Cont
         expect((await records().get({ pk, sk: "notice" }))?.data).toBe("v2");
       });
 
+      it("transactEach commits each transaction whole or not at all, in order where they share records, and tells which committed", async () => {
+        // Prepare: a notice at version 2, a counter at 1
+        const pk = key("tx-each");
+        const notice = await records().put({ pk, sk: "notice", data: "v1" });
+        await records().put({ pk, sk: "notice", data: "v2" });
+        const counter = { pk, sk: "counter" };
+        await records().transact([{ add: { ...counter, data: null }, counts: { notices: 1 } }]);
+
+        // Act: the second is stale (version 1); the first and third share the counter
+        const committed = await records().transactEach([
+          [
+            { put: { pk, sk: "a", data: "first" }, condition: { kind: "absent" } },
+            { add: { ...counter, data: null }, counts: { notices: 2 } },
+          ],
+          [
+            { add: { ...counter, data: null }, counts: { notices: 100 } },
+            { put: { pk, sk: "b", data: "stale" } },
+            {
+              put: { pk, sk: "notice", data: "v3" },
+              condition: { kind: "version", version: notice.version },
+            },
+          ],
+          [
+            { put: { pk, sk: "a", data: "third" }, condition: { kind: "version", version: 1 } },
+            { add: { ...counter, data: null }, counts: { notices: -1, delivered: 1 } },
+          ],
+        ]);
+
+        // Assess
+        expect(committed).toEqual([true, false, true]);
+        expect((await records().get(counter))?.counts).toEqual({ notices: 2, delivered: 1 });
+        expect(await records().get({ pk, sk: "b" })).toBeUndefined();
+        expect((await records().get({ pk, sk: "notice" }))?.data).toBe("v2");
+        expect(await records().get({ pk, sk: "a" })).toMatchObject({ data: "third", version: 2 });
+      });
+
       it("a transaction is refused with StorageRequestError when empty, when it writes a record twice or when a count is not an integer", async () => {
         // Prepare
         const pk = key("tx-bad");

@@ -15,10 +15,11 @@ import {
   createDocumentsHandler,
 } from "../../src/runtime/lambda/api-documents.js";
 import { createPreviewFunctionApp } from "../../src/runtime/lambda/api-preview.js";
+import { createVerifyFunctionApp } from "../../src/runtime/lambda/api-verify.js";
 import { httpApiEvent } from "../support/events.js";
 
 /**
- * The API is served by three Lambda functions (route declarations: `lambda`), each built by its own
+ * The API is served by four Lambda functions (route declarations: `lambda`), each built by its own
  * composition root with only what its routes use. API Gateway sends each declared route to its
  * function (tests/infra/api-routes.test.ts); here, each function's app serves exactly the routes
  * declared for it, so none is missing and none is served by two.
@@ -29,6 +30,7 @@ const APPS: Record<ApiFunction, () => Hono<any>> = {
   api: () => createApiFunctionApp(LAMBDA_ENV),
   documents: () => createDocumentsFunctionApp(LAMBDA_ENV),
   preview: () => createPreviewFunctionApp(LAMBDA_ENV),
+  verify: () => createVerifyFunctionApp(LAMBDA_ENV),
 };
 
 const key = (method: string, path: string) => `${method} ${path}`;

@@ -23,6 +23,7 @@ const SERVICE_OF: Record<ApiFunction, string> = {
   api: "gazette-api",
   documents: "gazette-api-documents",
   preview: "gazette-api-preview",
+  verify: "gazette-api-verify",
 };
 
 function templateRoutes(gazette: SynthesisedGazette): TemplateRoute[] {

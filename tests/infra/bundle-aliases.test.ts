@@ -1,30 +1,44 @@
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createSocket } from "node:dgram";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import { search as jmespathSearch } from "@aws-lambda-powertools/jmespath";
 import fc from "fast-check";
 import * as fontkit from "fontkit";
 import JSZip from "jszip";
+import CJK_COMPATIBILITY from "opencc-js/dict/CJK_Compatibility_Ideographs";
+import ST_CHARACTERS from "opencc-js/dict/STCharacters";
+import TS_CHARACTERS from "opencc-js/dict/TSCharacters";
 import pako from "pako";
 import { afterAll, describe, expect, test } from "vitest";
 import { functionBundleSpecs } from "../../bench/lambda.js";
-import { FONTKIT_LEFT_OUT_SHAPERS } from "../../infra/constructs/esbuild-child.mjs";
+import { FONTKIT_LEFT_OUT_SHAPERS, openccPairs } from "../../infra/constructs/esbuild-child.mjs";
 import {
   BUNDLE_ALIASES,
   buildFunctionBundle,
+  DOCX_READER_ALIASES,
   FONT_FILES,
   TEMPLATE_FILES,
 } from "../../infra/constructs/function-bundle.js";
+import { traditionalToSimplified } from "../../src/documents/han-variants.js";
 import * as yauzlJszip from "../../src/documents/yauzl-jszip.js";
+import * as jmespathFields from "../../src/platform/aws/jmespath-fields.js";
 import { defaultProvider } from "../../src/platform/aws/lambda-credentials.js";
+import MapLruCache from "../../src/platform/aws/map-lru-cache.js";
 import * as zlibPako from "../../src/publishing/pdf/zlib-pako.js";
 import { createEditionRenderer } from "../../src/publishing/render.js";
 import { toPem } from "../../src/signing/certificate.js";
 import { sampleEdition } from "../publishing/pdf/fixtures.js";
 import { nssDatabase, PDF_TOOLS_PRESENT, PDF_TOOLS_REQUIRED, pdfsig } from "../support/pdf-tools.js";
-import { convertSample } from "./fixtures/docx-in-bundle.js";
+import { convertSample, roundTripText } from "./fixtures/docx-in-bundle.js";
+import { handler as idempotencyInSources } from "./fixtures/idempotency-in-bundle.js";
 import { RENDER_GAZETTE } from "./fixtures/render-gazette.js";
 
 /**
@@ -34,6 +48,12 @@ import { RENDER_GAZETTE } from "./fixtures/render-gazette.js";
  * bundle: rendering an edition (pdf-lib without its standard fonts, fontkit without WOFF2,
  * Handlebars without source-map) gives the very bytes the unbundled renderer gives.
  */
+const execFileAsync = promisify(execFile);
+/** mnemonist's LRUCache (CommonJS: `module.exports` is the class its types call the default export). */
+const MnemonistLruCache = createRequire(import.meta.url)(
+  "mnemonist/lru-cache",
+) as typeof import("mnemonist/lru-cache.js").default;
+type MnemonistLruCache<K, V> = InstanceType<typeof MnemonistLruCache<K, V>>;
 const root = mkdtempSync(join(tmpdir(), "gazette-bundle-aliases-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -54,6 +74,20 @@ const LEFT_OUT = [
   "node_modules/xmlbuilder/",
   "node_modules/readable-stream/",
   "node_modules/jszip/",
+  "node_modules/@smithy/core/dist-es/submodules/event-streams/",
+  "node_modules/@aws-lambda-powertools/jmespath/",
+  "node_modules/@signpdf/utils/dist/index.js",
+  "node_modules/@signpdf/utils/dist/extractSignature.js",
+  // Handlebars from its ES module sources, without the Node entry's printer.
+  "node_modules/handlebars/dist/",
+  "node_modules/mnemonist/",
+  // The X-Ray SDK's parts Lambda never runs (esbuild-child.mjs: xraySdkTrimPlugin).
+  "node_modules/aws-xray-sdk-core/dist/lib/middleware/sampling/default_sampler.js",
+  "node_modules/aws-xray-sdk-core/dist/lib/middleware/sampling/service_connector.js",
+  "node_modules/aws-xray-sdk-core/dist/lib/middleware/sampling/rule_poller.js",
+  "node_modules/aws-xray-sdk-core/dist/lib/segments/plugins/ec2_plugin.js",
+  "node_modules/aws-xray-sdk-core/dist/lib/patchers/aws_p.js",
+  "node_modules/aws-xray-sdk-core/dist/lib/patchers/promise_p.js",
   // fontkit is bundled from its sources without these (esbuild-child.mjs: fontkitFromSourcesPlugin).
   "node_modules/fontkit/dist/",
   "node_modules/fontkit/src/aat/",
@@ -92,6 +126,12 @@ describe("the Lambda bundles' aliases", () => {
         "xmlbuilder",
         "readable-stream",
         "jszip",
+        "@smithy/core/event-streams",
+        "@aws-lambda-powertools/jmespath",
+        "@aws-lambda-powertools/jmespath/functions",
+        "@signpdf/utils",
+        "handlebars",
+        "mnemonist/lru-cache",
       ].sort(),
     );
   }, 300_000);
@@ -163,10 +203,207 @@ describe("the Lambda bundles' aliases", () => {
     expect(report).toContain("Signer Certificate Common Name: 四川省人民政府公报");
   }, 180_000);
 
-  test("a .docx read inside a bundle (JSZip on Node's streams, mammoth without xmlbuilder) gives what the sources give", async () => {
+  test("text escaped as mammoth escapes it reads back the same through htmlparser2 with the XML entity table (api-documents' bundle)", () => {
+    // Prepare: any text, and the characters an entity table could get wrong.
+    const texts = [
+      ...fc.sample(fc.string({ unit: "binary", maxLength: 40 }), { numRuns: 300, seed: 42 }),
+      ...fc.sample(
+        fc.string({
+          unit: fc.constantFrom("&", "<", ">", ";", "#", "x", "a", "m", "p", "国", "\u00a0"),
+          maxLength: 30,
+        }),
+        { numRuns: 300 },
+      ),
+      "&amp;&lt;&gt;&nbsp;&copy;&#x4e2d;&#20013;",
+      "Tom & Jerry < 国务院 > ©",
+    ];
+    const file = join(root, "texts.json");
+    writeFileSync(file, JSON.stringify(texts));
+    const dir = join(root, "docx-text");
+    buildFunctionBundle(
+      { entry: "tests/infra/fixtures/docx-in-bundle.ts", aliases: DOCX_READER_ALIASES },
+      dir,
+    );
+    const script = `import { readFileSync } from "node:fs"; const m = await import("./index.mjs"); process.stdout.write(JSON.stringify(m.roundTripText(JSON.parse(readFileSync(${JSON.stringify(file)}, "utf8")))));`;
+
+    // Act
+    const run = spawnSync(process.execPath, ["--no-warnings", "--input-type=module", "-e", script], {
+      cwd: dir,
+      encoding: "utf8",
+      timeout: 60_000,
+      env: { PATH: process.env.PATH },
+    });
+
+    // Assess: the bundle reads back each text, and so do the sources (the full HTML table).
+    expect(run.stderr.slice(0, 500)).toBe("");
+    expect(JSON.parse(run.stdout)).toEqual(texts);
+    expect(roundTripText(texts)).toEqual(texts);
+  }, 120_000);
+
+  test("in the api-documents bundle (XML entity table), htmlparser2 parses the .docx reader's HTML alone", () => {
+    // Prepare
+    const documents = functionBundleSpecs().find(({ name }) => name === "gazette-api-documents")!;
+
+    // Act
+    const { metafile } = buildFunctionBundle(documents.spec, join(root, "documents-htmlparser2"));
+    // Modules whose code is in the bundle (esbuild also lists the ones it parsed and dropped).
+    const bundled = new Set(
+      Object.values(metafile.outputs).flatMap((output) =>
+        Object.entries(output.inputs)
+          .filter(([, input]) => input.bytesInOutput > 0)
+          .map(([path]) => path),
+      ),
+    );
+    const importers = Object.entries(metafile.inputs)
+      .filter(([path]) => bundled.has(path) && !path.includes("node_modules/htmlparser2/"))
+      .filter(([, input]) => input.imports.some((i) => i.path.includes("node_modules/htmlparser2/")))
+      .map(([path]) => path);
+
+    // Assess
+    expect(documents.spec.aliases).toEqual(DOCX_READER_ALIASES);
+    expect(importers).toEqual(["src/documents/docx.ts"]);
+  }, 120_000);
+
+  test("the intake's idempotency configuration behaves inside a bundle (JMESPath by the field-name stand-in) as from the sources", async () => {
+    // Prepare
+    const dir = join(root, "idempotency");
+    buildFunctionBundle({ entry: "tests/infra/fixtures/idempotency-in-bundle.ts" }, dir);
+    const script = `const m = await import("./index.mjs"); process.stdout.write(JSON.stringify(await m.handler()));`;
+
+    // Act
+    const run = spawnSync(process.execPath, ["--no-warnings", "--input-type=module", "-e", script], {
+      cwd: dir,
+      encoding: "utf8",
+      timeout: 60_000,
+      env: { PATH: process.env.PATH },
+    });
+    const expected = JSON.parse(JSON.stringify(await idempotencyInSources()));
+
+    // Assess
+    expect(run.stderr.slice(0, 500)).toBe("");
+    expect(JSON.parse(run.stdout)).toEqual(expected);
+    expect(expected).toMatchObject({
+      first: { result: { documentId: "doc-1" } },
+      replay: { result: { documentId: "doc-1" } },
+      reused: { error: "IdempotencyValidationError" },
+      other: { result: { documentId: "doc-2" } },
+      // throwOnNoIdempotencyKey: the key's absence surfaces through the persistence layer.
+      keyless: { error: "IdempotencyPersistenceLayerError" },
+      runs: 2,
+    });
+  }, 120_000);
+
+  test("the functions' tracer, inside a bundle as in Lambda (X-Ray SDK without what Lambda never runs), sends the subsegments of an AWS call", async () => {
+    // Prepare: a DynamoDB endpoint and X-Ray's daemon (UDP), both local.
+    const dir = join(root, "tracer");
+    buildFunctionBundle({ entry: "tests/infra/fixtures/tracer-in-bundle.ts" }, dir);
+    const dynamo = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        res.writeHead(200, { "content-type": "application/x-amz-json-1.0" });
+        res.end(JSON.stringify({ Item: { pk: { S: "EDITION#1" } } }));
+      });
+    });
+    await new Promise<void>((resolve) => dynamo.listen(0, "127.0.0.1", resolve));
+    const daemon = createSocket("udp4");
+    const datagrams: string[] = [];
+    daemon.on("message", (message) => datagrams.push(message.toString("utf8")));
+    await new Promise<void>((resolve) => daemon.bind(0, "127.0.0.1", resolve));
+    const endpoint = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
+    const script = `const m = await import("./index.mjs"); process.stdout.write(JSON.stringify(await m.handler(${JSON.stringify(endpoint)})));`;
+
+    // Act
+    let stdout: string;
+    let stderr: string;
+    try {
+      ({ stdout, stderr } = await execFileAsync(
+        process.execPath,
+        ["--no-warnings", "--input-type=module", "-e", script],
+        {
+          cwd: dir,
+          timeout: 60_000,
+          env: {
+            PATH: process.env.PATH,
+            LAMBDA_TASK_ROOT: dir,
+            AWS_EXECUTION_ENV: "AWS_Lambda_nodejs22.x",
+            AWS_LAMBDA_FUNCTION_NAME: "gazette-api-documents",
+            AWS_REGION: "eu-west-1",
+            _X_AMZN_TRACE_ID: "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1",
+            AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${daemon.address().port}`,
+            AWS_XRAY_CONTEXT_MISSING: "LOG_ERROR",
+            POWERTOOLS_SERVICE_NAME: "gazette-api-documents",
+          },
+        },
+      ));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    } finally {
+      dynamo.close();
+      daemon.close();
+    }
+    const subsegments = datagrams.map(
+      (d) => JSON.parse(d.slice(d.indexOf("\n") + 1)) as Record<string, unknown>,
+    );
+
+    // Assess
+    expect(stderr).toBe("");
+    expect(JSON.parse(stdout)).toEqual({ tracing: true, item: { pk: { S: "EDITION#1" } } });
+    const call = subsegments.find((s) => s.name === "DynamoDB");
+    expect(call).toMatchObject({
+      namespace: "aws",
+      trace_id: "1-5759e988-bd862e3fe1be46a994272793",
+      aws: { operation: "GetItem", table_name: "gazette", region: "eu-west-1" },
+      http: { response: { status: 200 } },
+    });
+    const handler = subsegments.find((s) => s.name === "## handler");
+    expect(handler).toMatchObject({
+      trace_id: "1-5759e988-bd862e3fe1be46a994272793",
+      parent_id: "53995c3f42cd8ad8",
+    });
+    expect(call?.parent_id).toBe(handler?.id);
+  }, 120_000);
+
+  test("opencc's dictionaries inside a bundle (two rebuilt from Unicode and from STCharacters) hold the very pairs of opencc's files", () => {
+    // Prepare
+    const dir = join(root, "opencc");
+    const { metafile } = buildFunctionBundle({ entry: "tests/infra/fixtures/opencc-in-bundle.ts" }, dir);
+    const text = "國務院辦公廳關於印發《政務公開工作要點》的通知：豈、臺灣、著作權、乾隆、\uF900\u{2F800}";
+    const script = `const m = await import("./index.mjs"); process.stdout.write(JSON.stringify(m.handler(${JSON.stringify(text)})));`;
+
+    // Act
+    const run = spawnSync(process.execPath, ["--no-warnings", "--input-type=module", "-e", script], {
+      cwd: dir,
+      encoding: "utf8",
+      timeout: 60_000,
+      env: { PATH: process.env.PATH },
+    });
+    const bundled = JSON.parse(run.stdout) as {
+      dictionaries: Record<"CJK_COMPATIBILITY" | "ST_CHARACTERS" | "TS_CHARACTERS", string>;
+      simplified: string;
+    };
+
+    // Assess
+    expect(run.stderr.slice(0, 500)).toBe("");
+    const pairs = (d: string) => [...openccPairs(d)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    expect(pairs(bundled.dictionaries.CJK_COMPATIBILITY)).toEqual(pairs(CJK_COMPATIBILITY));
+    expect(pairs(bundled.dictionaries.TS_CHARACTERS)).toEqual(pairs(TS_CHARACTERS));
+    expect(bundled.dictionaries.ST_CHARACTERS).toBe(ST_CHARACTERS);
+    expect(bundled.simplified).toBe(traditionalToSimplified()(text));
+    // Rebuilt, not copied: what the bundle reads for each is a fraction of opencc's file.
+    const input = (name: string) =>
+      Object.entries(metafile.inputs).find(([path]) =>
+        path.endsWith(`opencc-js/dist/esm-lib/dict/${name}.js`),
+      )?.[1].bytes ?? Number.POSITIVE_INFINITY;
+    expect(input("TSCharacters")).toBeLessThan(Buffer.byteLength(TS_CHARACTERS) / 2);
+    expect(input("CJK_Compatibility_Ideographs")).toBeLessThan(Buffer.byteLength(CJK_COMPATIBILITY) / 10);
+  }, 120_000);
+
+  test("a .docx read inside a bundle (JSZip on yauzl, mammoth without xmlbuilder, XML entities) gives what the sources give", async () => {
     // Prepare
     const dir = join(root, "docx");
-    buildFunctionBundle({ entry: "tests/infra/fixtures/docx-in-bundle.ts" }, dir);
+    buildFunctionBundle(
+      { entry: "tests/infra/fixtures/docx-in-bundle.ts", aliases: DOCX_READER_ALIASES },
+      dir,
+    );
     const sample = join(import.meta.dirname, "../../samples/documents/07-office-notice.docx");
     const script = `const m = await import("./index.mjs"); process.stdout.write(JSON.stringify(await m.handler(${JSON.stringify(sample)})));`;
 
@@ -333,6 +570,71 @@ describe("the stand-ins the bundles use", () => {
     expect(() => zlibPako.deflate(new Uint8Array(4), { level: 6, windowBits: 9 })).toThrow(/windowBits/);
     expect(() => new zlibPako.Inflate({ raw: true, windowBits: 9 })).toThrow(/windowBits/);
     expect(() => new zlibPako.Inflate({})).toThrow(/raw/);
+  });
+
+  test("the Map LRU cache stands in for mnemonist's: the same answers and evictions on any sequence of operations", () => {
+    const key = fc.constantFrom("a", "b", "c", "d", "e");
+    const operation = fc.oneof(
+      fc.record({ op: fc.constant("set" as const), key, value: fc.nat(99) }),
+      fc.record({ op: fc.constantFrom("get" as const, "has" as const, "peek" as const), key }),
+      fc.record({ op: fc.constant("clear" as const) }),
+    );
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(operation, { maxLength: 40 }),
+        (capacity, operations) => {
+          // Prepare
+          const ours = new MapLruCache<string, number>(capacity);
+          const theirs = new MnemonistLruCache<string, number>(capacity);
+          const run = (cache: MapLruCache<string, number> | MnemonistLruCache<string, number>) =>
+            operations.map((o) => {
+              if (o.op === "set") return cache.set(o.key, o.value) && undefined;
+              if (o.op === "clear") return cache.clear();
+              return cache[o.op](o.key);
+            });
+
+          // Act / Assess
+          expect(run(ours)).toEqual(run(theirs));
+          expect(ours.size).toBe(theirs.size);
+          expect(["a", "b", "c", "d", "e"].map((k) => ours.peek(k))).toEqual(
+            ["a", "b", "c", "d", "e"].map((k) => theirs.peek(k)),
+          );
+        },
+      ),
+    );
+  });
+
+  test("the JMESPath stand-in answers dotted field names as Powertools' JMESPath does, on any document", () => {
+    const name = fc.oneof(
+      fc.constantFrom("key", "payloadHash", "a", "b", "_x1"),
+      fc.string({ minLength: 1, maxLength: 4 }),
+    );
+    const json = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: "small" },
+        fc.constantFrom(null, true, 0, 1.5, "", "值"),
+        fc.array(tie("value"), { maxLength: 3 }),
+        fc.dictionary(name, tie("value"), { maxKeys: 4 }),
+      ),
+    })).value;
+    fc.assert(
+      fc.property(json, fc.array(name, { minLength: 1, maxLength: 3 }), (data, path) => {
+        // Prepare: each name unquoted where it is an identifier, else JSON-quoted.
+        const expression = path
+          .map((n) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(n) ? n : JSON.stringify(n)))
+          .join(".");
+
+        // Act / Assess
+        expect(jmespathFields.search(expression, data)).toEqual(jmespathSearch(expression, data as never));
+      }),
+    );
+  });
+
+  test("the JMESPath stand-in refuses what is not a dotted field name instead of answering it differently", () => {
+    for (const expression of ["a[0]", "a | b", "length(a)", "a.*", "", "a.", "*.b", "a[?b]", '""', 'a.""']) {
+      expect(() => jmespathFields.search(expression, { a: [1] }), expression).toThrow(/not in this bundle/);
+    }
   });
 
   test("the yauzl stand-in for JSZip finds the same files as JSZip in a .docx, with the same bytes, and refuses to write", async () => {

@@ -30,10 +30,10 @@ describe("GazetteApi with IAM authorisation (default)", () => {
     gazette = sharedGazette();
   });
 
-  test("every route integrates with one of the three API functions, the api function by default", () => {
+  test("every route integrates with one of the four API functions, the api function by default", () => {
     // Prepare
     const integrations = resourcesOf(gazette.statelessTemplate, "AWS::ApiGatewayV2::Integration");
-    const { apiFunction, documentsFunction, previewFunction } = gazette.stateless;
+    const { apiFunction, documentsFunction, previewFunction, verifyFunction } = gazette.stateless;
     const arnOf = (fn: typeof apiFunction) =>
       JSON.stringify(gazette.stateless.resolve(fn.function.functionArn));
 
@@ -42,15 +42,17 @@ describe("GazetteApi with IAM authorisation (default)", () => {
     const uris = Object.values(integrations).map((i) => JSON.stringify(i.Properties?.IntegrationUri));
 
     // Assess
-    expect(Object.values(integrations)).toHaveLength(3);
+    expect(Object.values(integrations)).toHaveLength(4);
     for (const integration of Object.values(integrations)) {
       expect(integration.Properties).toMatchObject({
         IntegrationType: "AWS_PROXY",
         PayloadFormatVersion: "2.0",
       });
     }
-    expect(uris.sort()).toEqual([apiFunction, documentsFunction, previewFunction].map(arnOf).sort());
-    expect(targets.size).toBe(3);
+    expect(uris.sort()).toEqual(
+      [apiFunction, documentsFunction, previewFunction, verifyFunction].map(arnOf).sort(),
+    );
+    expect(targets.size).toBe(4);
   });
 
   test("the $default stage writes JSON access logs and throttles", () => {

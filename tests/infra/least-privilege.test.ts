@@ -147,6 +147,12 @@ const EXPECTED: Record<string, string[]> = {
     ...send("events"),
   ],
   "gazette-api-preview": [...TABLE, ...blob("GetObject", "documents/", "editions/"), ...LIST_BLOB],
+  // Verification and the log read the table only.
+  "gazette-api-verify": ["dynamodb:GetItem", "dynamodb:Query"].flatMap((action) => [
+    `${action} table`,
+    `${action} table/index/gsi1`,
+    `${action} table/index/gsi2`,
+  ]),
   "gazette-publisher": [
     ...TABLE,
     ...blob("GetObject", "documents/", "editions/"),
@@ -163,7 +169,8 @@ const EXPECTED: Record<string, string[]> = {
     "s3:PutObject site:editions/*",
     "s3:PutObject site:documents/*",
     "s3:ListBucket site",
-    ...send("events-dlq", "repost-fanout"),
+    // Status changes it logs ask the publisher for a checkpoint (issue 14).
+    ...send("events-dlq", "repost-fanout", "publishing"),
     ...consume("events"),
   ],
   "gazette-repost-fanout": [
@@ -187,7 +194,8 @@ const EXPECTED: Record<string, string[]> = {
     ...TABLE,
     ...blob("PutObject", "documents/", "originals/", "archive/scans/", "archive/jobs/"),
     ...staging("GetObject", "DeleteObject"),
-    ...send("repost-delivery", "events", "archive", "repost-tick-failures"),
+    // …and a log checkpoint while the log has entries none covers (issue 14).
+    ...send("repost-delivery", "events", "archive", "publishing", "repost-tick-failures"),
   ],
   "gazette-archive": [
     ...TABLE,

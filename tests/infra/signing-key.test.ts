@@ -5,6 +5,7 @@ import {
   type PolicyStatementJson,
   policyStatements,
   propOf,
+  refOf,
   resourcesOf,
   type SynthesisedGazette,
   sharedGazette,
@@ -79,6 +80,56 @@ describe("the signing key in the AWS template", () => {
         vars.POWERTOOLS_SERVICE_NAME === "gazette-publisher",
       );
     }
+  });
+});
+
+describe("checkpoints between publications in the AWS template", () => {
+  const roleOf = (service: string) => {
+    const fn = Object.values(resourcesOf(gazette.statelessTemplate, "AWS::Lambda::Function")).find(
+      (f) =>
+        propOf<{ Variables?: Record<string, unknown> }>(f, "Environment").Variables
+          ?.POWERTOOLS_SERVICE_NAME === service,
+    );
+    return propOf<{ "Fn::GetAtt": [string, string] }>(fn, "Role")["Fn::GetAtt"][0];
+  };
+  const functionIdOf = (service: string) =>
+    Object.entries(resourcesOf(gazette.statelessTemplate, "AWS::Lambda::Function")).find(
+      ([, f]) =>
+        propOf<{ Variables?: Record<string, unknown> }>(f, "Environment").Variables
+          ?.POWERTOOLS_SERVICE_NAME === service,
+    )![0];
+  const sendsTo = (service: string, queueId: string) =>
+    Object.values(resourcesOf(gazette.statelessTemplate, "AWS::IAM::Policy"))
+      .filter((p) =>
+        asArray(p.Properties?.Roles as unknown[]).some(
+          (r) => (r as { Ref?: string }).Ref === roleOf(service),
+        ),
+      )
+      .flatMap((p) => policyStatements(p))
+      .some(
+        (s) =>
+          s.Effect === "Allow" &&
+          asArray(s.Action).includes("sqs:SendMessage") &&
+          JSON.stringify(s.Resource).includes(queueId),
+      );
+
+  it("lets the functions that log status changes ask the publisher, which alone consumes the requests and signs", () => {
+    // Prepare
+    const publishingQueueId = refOf(gazette.stateless, gazette.stateless.publishingQueue.queue.queueArn);
+    const mappings = Object.values(
+      resourcesOf(gazette.statelessTemplate, "AWS::Lambda::EventSourceMapping"),
+    ).filter((m) => JSON.stringify(propOf(m, "EventSourceArn")).includes(publishingQueueId));
+
+    // Act
+    const consumers = mappings.map((m) => JSON.stringify(propOf(m, "FunctionName")));
+
+    // Assess: the events function (status changes, errata) and the tick (a lost request) send
+    // checkpoint requests to the publishing queue; only the publisher consumes it, and only the
+    // publisher's role may sign (the test above).
+    expect(sendsTo("gazette-events", publishingQueueId)).toBe(true);
+    expect(sendsTo("gazette-repost-tick", publishingQueueId)).toBe(true);
+    expect(consumers).toHaveLength(1);
+    expect(consumers[0]).toContain(functionIdOf("gazette-publisher"));
   });
 });
 

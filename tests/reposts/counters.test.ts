@@ -3,18 +3,21 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { SqliteRecordStore } from "../../src/platform/embedded/sqlite-records.js";
 import { ManualClock } from "../../src/platform/manual-clock.js";
-import type { StoredRecord } from "../../src/platform/ports.js";
+import { MAX_TRANSACTION_WRITES, type StoredRecord } from "../../src/platform/ports.js";
 import { buildComplianceReport } from "../../src/reposts/compliance.js";
 import { addTotals, contribution, emptyTotals } from "../../src/reposts/counters.js";
 import type { RepostNotice, SiteLevel } from "../../src/reposts/model.js";
 import { rebuildReposts } from "../../src/reposts/rebuild.js";
 import {
+  type Alongside,
   createNotice,
+  type NoticeUpdate,
   noticeKeys,
   noticePartition,
   type RepostDocument,
   repostDocumentKeys,
   updateNotice,
+  updateNotices,
 } from "../../src/reposts/records.js";
 import { createWorkingDayCalendar } from "../../src/reposts/working-days.js";
 
@@ -136,6 +139,11 @@ const event = fc.record({
   concurrent: fc.boolean(),
   /** Whether it works from the copy read before the notice's previous event (a slow consumer). */
   stale: fc.boolean(),
+  /**
+   * Whether it is applied with the events next to it that also are, in one updateNotices call as
+   * the tick applies its marks (the copies it read standing in for reads, shared transactions).
+   */
+  together: fc.boolean(),
 });
 
 async function countersOf(records: SqliteRecordStore) {
@@ -146,56 +154,108 @@ async function countersOf(records: SqliteRecordStore) {
 describe("repost counters", () => {
   it("equal what the rebuild recomputes from the notices, whatever the events and however often each is redelivered", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(event, { maxLength: 40 }), async (events) => {
-        // Prepare: two documents (one published late on 31 March, China time: April) to four sites
-        const { records, clock } = freshStore();
-        const platform = { records, clock };
-        for (const doc of DOCUMENTS) {
-          const entry: RepostDocument = {
-            documentId: doc.id,
-            editionId: "ed1",
-            title: "关于做好春耕工作的通知",
-            docNumber: null,
-            publishedAt: doc.publishedAt,
-            deadline: doc.deadline,
-            deadlineProvisional: false,
+      fc.asyncProperty(
+        fc.array(event, { maxLength: 40 }),
+        fc.boolean(),
+        async (events, smallTransactions) => {
+          // Prepare: two documents (one published late on 31 March, China time: April) to four sites
+          const { records, clock } = freshStore();
+          const platform = { records, clock };
+          for (const doc of DOCUMENTS) {
+            const entry: RepostDocument = {
+              documentId: doc.id,
+              editionId: "ed1",
+              title: "关于做好春耕工作的通知",
+              docNumber: null,
+              publishedAt: doc.publishedAt,
+              deadline: doc.deadline,
+              deadlineProvisional: false,
+            };
+            await records.put({ ...repostDocumentKeys(doc.id), data: entry });
+            for (const site of SITES) {
+              await createNotice(platform, newNotice(doc, site));
+              // A redelivered fan-out page finds the notice there and counts nothing.
+              await expect(createNotice(platform, newNotice(doc, site))).rejects.toThrow();
+            }
+          }
+
+          // Act
+          const previous = new Map<string, StoredRecord<RepostNotice>>();
+          // Applied together: each transaction also writes a note, as the tick its outbox entry; with
+          // `smallTransactions` the notes take most of a transaction, so the notices spread over many.
+          let together: { update: NoticeUpdate; copies: number; concurrent: boolean }[] = [];
+          let notes = 0;
+          const committedNotes: string[] = [];
+          const alongside: Alongside = {
+            reserve: smallTransactions ? MAX_TRANSACTION_WRITES - 3 : 1,
+            writes: () => [
+              { put: { pk: "NOTES", sk: String(notes++), data: null }, condition: { kind: "absent" } },
+            ],
+            committed: (writes) => {
+              for (const w of writes) if ("put" in w) committedNotes.push(w.put.sk);
+            },
           };
-          await records.put({ ...repostDocumentKeys(doc.id), data: entry });
-          for (const site of SITES) {
-            await createNotice(platform, newNotice(doc, site));
-            // A redelivered fan-out page finds the notice there and counts nothing.
-            await expect(createNotice(platform, newNotice(doc, site))).rejects.toThrow();
+          const applyTogether = async () => {
+            const batch = together;
+            together = [];
+            const copies = batch.flatMap((b) => Array.from({ length: b.copies }, () => b));
+            const atOnce = copies.filter((b) => b.concurrent).map((b) => b.update);
+            const after = copies.filter((b) => !b.concurrent).map((b) => b.update);
+            await Promise.all([
+              updateNotices(
+                platform,
+                batch.map((b) => b.update),
+                alongside,
+              ),
+              updateNotices(platform, atOnce, alongside),
+            ]);
+            await updateNotices(platform, after, alongside);
+          };
+          for (const e of events) {
+            const doc = DOCUMENTS[Math.floor(e.notice / SITES.length)]!;
+            const site = SITES[e.notice % SITES.length]!;
+            const key = noticeKeys(doc.id, site.id);
+            const fresh = (await records.get<RepostNotice>(key)) as StoredRecord<RepostNotice>;
+            const read = (e.stale && previous.get(fresh.sk + fresh.pk)) || fresh;
+            previous.set(fresh.sk + fresh.pk, fresh);
+            if (e.together) {
+              // The first copy goes with the others; redeliveries at once or after them.
+              together.push({
+                update: { key, change: CHANGES[e.change]!, known: read },
+                copies: e.deliveries - 1,
+                concurrent: e.concurrent,
+              });
+              continue;
+            }
+            await applyTogether();
+            const apply = () => updateNotice(platform, key, CHANGES[e.change]!, read);
+            const copies = Array.from({ length: e.deliveries }, () => apply);
+            if (e.concurrent) await Promise.all(copies.map((f) => f()));
+            else for (const f of copies) await f();
           }
-        }
+          await applyTogether();
+          const incremental = await countersOf(records);
+          const rebuilt = await rebuildReposts(platform, calendar);
 
-        // Act
-        const previous = new Map<string, StoredRecord<RepostNotice>>();
-        for (const e of events) {
-          const doc = DOCUMENTS[Math.floor(e.notice / SITES.length)]!;
-          const site = SITES[e.notice % SITES.length]!;
-          const key = noticeKeys(doc.id, site.id);
-          const fresh = (await records.get<RepostNotice>(key)) as StoredRecord<RepostNotice>;
-          const read = (e.stale && previous.get(fresh.sk + fresh.pk)) || fresh;
-          previous.set(fresh.sk + fresh.pk, fresh);
-          const apply = () => updateNotice(platform, key, CHANGES[e.change]!, read);
-          const copies = Array.from({ length: e.deliveries }, () => apply);
-          if (e.concurrent) await Promise.all(copies.map((f) => f()));
-          else for (const f of copies) await f();
-        }
-        const incremental = await countersOf(records);
-        const rebuilt = await rebuildReposts(platform, calendar);
-
-        // Assess: the rebuild finds nothing to correct, and the totals are the notices' sum
-        expect(rebuilt).toMatchObject({ notices: DOCUMENTS.length * SITES.length, counters: 0, overdue: 0 });
-        expect(await countersOf(records)).toEqual(incremental);
-        const sum = emptyTotals();
-        for (const doc of DOCUMENTS) {
-          for (const { data } of (await records.query<RepostNotice>(noticePartition(doc.id))).items) {
-            addTotals(sum, contribution(data));
+          // Assess: the rebuild finds nothing to correct, and the totals are the notices' sum
+          expect(rebuilt).toMatchObject({
+            notices: DOCUMENTS.length * SITES.length,
+            counters: 0,
+            overdue: 0,
+          });
+          expect(await countersOf(records)).toEqual(incremental);
+          const sum = emptyTotals();
+          for (const doc of DOCUMENTS) {
+            for (const { data } of (await records.query<RepostNotice>(noticePartition(doc.id))).items) {
+              addTotals(sum, contribution(data));
+            }
           }
-        }
-        expect(incremental.totals).toEqual(sum);
-      }),
+          expect(incremental.totals).toEqual(sum);
+          // A note is stored exactly when its transaction committed.
+          const stored = (await records.query("NOTES")).items.map((i) => i.sk);
+          expect(stored.sort()).toEqual([...committedNotes].sort());
+        },
+      ),
       { numRuns: 60 },
     );
   });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { EVENTS_QUEUE } from "../../src/documents/intake.js";
+import { OUTBOX_RELAY_AFTER_SECONDS, relayOutbox } from "../../src/platform/outbox.js";
 import { DELIVERY_QUEUE } from "../../src/reposts/messages.js";
 import { RepostTick } from "../../src/reposts/tick.js";
 import { createWorkingDayCalendar, loadHolidaySchedule } from "../../src/reposts/working-days.js";
@@ -102,7 +103,7 @@ describe("deadlines", () => {
     expect(await h.container.platform.queues.depth(DELIVERY_QUEUE)).toBe(0);
   });
 
-  it("escalates on a later tick when the escalation event could not be queued", async () => {
+  it("sends the escalation once, through the outbox relay, when its event could not be queued", async () => {
     // Prepare: deadline 2026-02-26; the events queue refuses the first send.
     h = createRepostsHarness({ start: Date.parse("2026-02-12T02:00:00Z") });
     await h.registerSite({ name: "锦江区", level: "county", region: "510104" });
@@ -122,14 +123,21 @@ describe("deadlines", () => {
     const tick = new RepostTick({ platform: { ...platform, queues }, calendar: h.reposts.calendar });
     h.clock.advance(Date.parse("2026-02-27T02:00:00Z") - h.clock.now().getTime());
 
-    // Act
-    const first = await tick.run().catch((error: Error) => error);
+    // Act: the tick, then (after the outbox's grace period) the relay and the tick again
+    const first = await tick.run();
+    const queuedAtOnce = (await h.drainEvents()) as { type: string }[];
+    h.clock.advance((OUTBOX_RELAY_AFTER_SECONDS + 1) * 1000);
+    const relayed = await relayOutbox(platform);
     const second = await tick.run();
 
-    // Assess
-    expect(first).toBeInstanceOf(Error);
-    expect(second.overdue).toBe(1);
+    // Assess: escalated and counted once, its event sent once, by the relay
+    expect(first).toMatchObject({ overdue: 1, deferred: 1 });
+    expect(queuedAtOnce.filter((e) => e.type === "repost.overdue")).toHaveLength(0);
+    expect(relayed.sent).toBe(1);
+    expect(second.overdue).toBe(0);
     const events = (await h.drainEvents()) as { type: string }[];
     expect(events.filter((e) => e.type === "repost.overdue")).toHaveLength(1);
+    const report = (await (await h.api("/api/compliance")).json()) as { totals: { overdue: number } };
+    expect(report.totals.overdue).toBe(1);
   });
 });

@@ -6,7 +6,7 @@ import { type Archive, createArchive } from "../../src/archive/module.js";
 import { DocumentIntake, EVENTS_QUEUE } from "../../src/documents/intake.js";
 import { createEventsHandler } from "../../src/handlers/events.js";
 import { ManualClock } from "../../src/platform/manual-clock.js";
-import { OUTBOX_PARTITION, relayOutbox } from "../../src/platform/outbox.js";
+import { listOutbox, relayOutbox } from "../../src/platform/outbox.js";
 import type { Platform, QueuePort } from "../../src/platform/ports.js";
 import { toSqsEvent } from "../../src/platform/queue-poller.js";
 import type { SqsHandler } from "../../src/platform/sqs-consumer.js";
@@ -86,8 +86,8 @@ describe("intake, crashed at every write", () => {
       await runEvents(app);
       // Assess
       const listed = (await (await app.request("/api/documents")).json()) as { items: { id: string }[] };
-      const outbox = await app.container.platform.records.query(OUTBOX_PARTITION, {});
-      expect(outbox.items, `outbox after a crash at write ${n}`).toEqual([]);
+      const outbox = await listOutbox(app.container.platform.records);
+      expect(outbox, `outbox after a crash at write ${n}`).toEqual([]);
       // Nothing is left staged: a committed document's blobs were promoted, a failed one's deleted.
       expect(
         await app.container.platform.blobs.list("staging/"),
@@ -299,7 +299,7 @@ describe("archive ingest, crashed at every write between the request and its que
         await drainArchiveQueue(app.container.platform.queues, archive.handler);
         // Assess
         const { blobs, records } = app.container.platform;
-        expect((await records.query(OUTBOX_PARTITION, {})).items, `outbox, crash at write ${n}`).toEqual([]);
+        expect(await listOutbox(records), `outbox, crash at write ${n}`).toEqual([]);
         expect(await blobs.list("staging/"), `staging, crash at write ${n}`).toEqual([]);
         const view = await jobView(app, JOB_ID);
         if (view === undefined) {

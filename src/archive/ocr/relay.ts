@@ -333,7 +333,9 @@ function placementOf(image: GreyImage, pieces: readonly Part[], pitch: number): 
   // Two or three digits set across one cell (縱中橫), smaller than the text: each taller than
   // wide, side by side. Set this small, and more so on an aged copy, a digit often comes apart
   // (the tip of a 2, the bar of a 5): the pieces one above the other are one digit.
-  const digits = stacks(pieces);
+  // A fragment a fifth of the pair's height or less (a faded copy leaves one of a digit's
+  // curve, between the digits) is no digit of its own.
+  const digits = stacks(pieces.filter((p) => Math.max(p.x1 - p.x0, p.y1 - p.y0) > h * 0.2));
   const tall = digits.every((d) => d.y1 - d.y0 >= (d.x1 - d.x0) * 1.2 && d.y1 - d.y0 >= h * 0.7);
   if ((digits.length === 2 || digits.length === 3) && tall && h <= pitch * 0.6 && w >= h * 0.6)
     return "digits";
@@ -555,13 +557,22 @@ function columnCells(
       owners.push(index);
     }
   }
-  // Where the column's characters end on the right: the usual right edge of full-size cells.
-  const rights = raw
-    .map(union)
-    .filter((b) => b.y1 - b.y0 >= pitch * 0.6 && b.x1 - b.x0 >= pitch * 0.6)
-    .map((b) => b.x1)
-    .sort((a, b) => a - b);
-  const right = rights.length >= 3 ? rights[Math.floor(rights.length / 2)]! : Number.POSITIVE_INFINITY;
+  // Where the column's characters end on the right: the usual right edge of full-size cells,
+  // of the cells around each one (a copy left slightly askew drifts along a long column: the
+  // right edge of the whole column's cells lies several pixels off at either end), itself
+  // left out (its own mark would move it).
+  const boxes = raw.map(union);
+  const fullSize = (b: Box) => b.y1 - b.y0 >= pitch * 0.6 && b.x1 - b.x0 >= pitch * 0.6;
+  const medianRight = (of: readonly Box[]) => {
+    const rights = of
+      .filter(fullSize)
+      .map((b) => b.x1)
+      .sort((a, b) => a - b);
+    return rights.length >= 3 ? rights[Math.floor(rights.length / 2)]! : undefined;
+  };
+  const columnRight = medianRight(boxes) ?? Number.POSITIVE_INFINITY;
+  const rightNear = (k: number) =>
+    medianRight(boxes.slice(Math.max(0, k - 4), k + 5).filter((_, j) => j !== Math.min(k, 4))) ?? columnRight;
   // And how tall a character's ink usually is (its em box, about).
   const heights = raw
     .map(union)
@@ -571,6 +582,7 @@ function columnCells(
   const usual = heights.length >= 3 ? heights[Math.floor(heights.length / 2)]! : Number.POSITIVE_INFINITY;
   const cells: Cell[] = [];
   raw.forEach((found, k) => {
+    const right = rightNear(k);
     const all = union(found);
     const middle = (all.y0 + all.y1) / 2;
     // Small, from about the characters' right edge outwards, in the lower half (a dot out at

@@ -36,6 +36,9 @@ import {
 } from "../validation.js";
 import { mapAwsError } from "./errors.js";
 
+/** TransactWriteItems calls transactEach has in flight at once. */
+const TRANSACT_EACH_CONCURRENCY = 8;
+
 /** Attribute and index names shared with the CDK table definition. */
 export const TABLE_SCHEMA = {
   partitionKey: "pk",
@@ -219,6 +222,40 @@ export class DynamoRecordStore implements RecordStore {
       }
       throw mapAwsError(error, action);
     }
+  }
+
+  async transactEach(transactions: readonly (readonly TransactionWrite[])[]): Promise<boolean[]> {
+    for (const writes of transactions) validateTransaction(writes);
+    // Waves: a transaction goes after every earlier one it shares a record with (order, and no
+    // TransactionConflict between our own calls); a wave's transactions are sent at once.
+    const lastWave = new Map<string, number>();
+    const waves: number[][] = [];
+    transactions.forEach((writes, i) => {
+      const ids = writes.map((w) => {
+        const key = "put" in w ? w.put : "delete" in w ? w.delete : w.add;
+        return JSON.stringify([key.pk, key.sk]);
+      });
+      const wave = Math.max(-1, ...ids.map((id) => lastWave.get(id) ?? -1)) + 1;
+      for (const id of ids) lastWave.set(id, wave);
+      if (waves[wave]) waves[wave].push(i);
+      else waves[wave] = [i];
+    });
+    const results: boolean[] = new Array(transactions.length).fill(false);
+    for (const wave of waves) {
+      for (let i = 0; i < wave.length; i += TRANSACT_EACH_CONCURRENCY) {
+        await Promise.all(
+          wave.slice(i, i + TRANSACT_EACH_CONCURRENCY).map(async (t) => {
+            try {
+              await this.transact(transactions[t]!);
+              results[t] = true;
+            } catch (error) {
+              if (!(error instanceof ConditionFailedError)) throw error;
+            }
+          }),
+        );
+      }
+    }
+    return results;
   }
 
   #putUpdate(record: NewRecord, data: string, condition: WriteCondition | undefined): Update {

@@ -73,6 +73,7 @@ export class SqliteRecordStore implements RecordStore {
   readonly #putTx;
   readonly #deleteTx;
   readonly #transactTx;
+  readonly #transactEachTx;
   readonly #queries = new Map<string, Database.Statement<unknown[], RecordRow>>();
 
   constructor(db: SqliteDatabase, clock: Clock) {
@@ -136,6 +137,7 @@ export class SqliteRecordStore implements RecordStore {
         }
       });
     });
+    this.#transactEachTx = db.transaction((run: () => boolean[]) => run());
   }
 
   async get<T = unknown>(key: RecordKey): Promise<StoredRecord<T> | undefined> {
@@ -161,6 +163,25 @@ export class SqliteRecordStore implements RecordStore {
   async transact(writes: readonly TransactionWrite[]): Promise<void> {
     const json = validateTransaction(writes);
     sqlite("transact records", () => this.#transactTx.immediate(writes, json));
+  }
+
+  async transactEach(transactions: readonly (readonly TransactionWrite[])[]): Promise<boolean[]> {
+    const json = transactions.map((writes) => validateTransaction(writes));
+    // One write lock and one commit for all; each inner call is a savepoint, undone alone when its
+    // condition fails.
+    return sqlite("transact records", () =>
+      this.#transactEachTx.immediate(() =>
+        transactions.map((writes, i) => {
+          try {
+            this.#transactTx(writes, json[i]!);
+            return true;
+          } catch (error) {
+            if (error instanceof ConditionFailedError) return false;
+            throw error;
+          }
+        }),
+      ),
+    );
   }
 
   async query<T = unknown>(partition: string, options: QueryOptions = {}): Promise<RecordPage<T>> {

@@ -1,14 +1,16 @@
 /**
- * Composition roots of the three functions behind API Gateway. Each builds the HTTP app with only
+ * Composition roots of the four functions behind API Gateway. Each builds the HTTP app with only
  * the routes declared for it (route declarations: `lambda`) and only what those routes use:
  * - `api`: the editor API, the public site and search, the console and the site portal;
  * - `documents`: POST /api/documents and the console's POST /console/documents, the routes that
  *   read .docx files (mammoth, xmldom);
  * - `preview`: POST /api/editions/{id}/preview and the console's two preview pages, the routes
- *   that render (pdf-lib, fontkit).
+ *   that render (pdf-lib, fontkit);
+ * - `verify`: the transparency log, the signing certificates, POST /api/verify and /verify (the
+ *   CMS/X.509 schemas).
  * tests/http/lambda-routes.test.ts checks each app serves exactly its declared routes. This is the
- * `api` function's; api-documents.ts and api-preview.ts are the others' (separate modules, so
- * each bundle imports only its own). This one holds neither the .docx reader nor the PDF engine.
+ * `api` function's; api-documents.ts, api-preview.ts and api-verify.ts are the others' (separate
+ * modules, so each bundle imports only its own). This one holds neither the .docx reader nor the PDF engine.
  */
 import { handle } from "hono/aws-lambda";
 import { archiveRoutes } from "../../archive/http.js";
@@ -26,8 +28,6 @@ import { createSearchRoutes } from "../../search/http.js";
 import { DocumentStatuses } from "../../status/service.js";
 import { createSubmittersRoutes } from "../../submitters/http.js";
 import { createSubmitters } from "../../submitters/module.js";
-import { logOrigin } from "../../transparency/log.js";
-import { createVerificationRoutes } from "../../verify/http.js";
 import { type LambdaEnv, lambdaBase, siteGazette } from "./common.js";
 import { consoleKitDependencies } from "./console.js";
 import { editionService } from "./editions.js";
@@ -91,13 +91,6 @@ export function createApiFunctionApp(env: LambdaEnv = process.env) {
           ...submitters,
           requireEditor,
           site: { ...gazette, baseUrl: config.baseUrl },
-        }),
-      // The log, certificates and POST /api/verify; the CMS parsing loads on the first verification.
-      () =>
-        createVerificationRoutes({
-          platform,
-          origin: logOrigin(config.baseUrl),
-          gazetteName: config.gazette.name,
         }),
     ],
     openApi: buildOpenApiDocument(config),

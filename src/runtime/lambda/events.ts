@@ -29,6 +29,8 @@ export function createEventsHandler(env: LambdaEnv = process.env) {
     // Each step of a publication's completion is noted on the edition; without this the tick
     // would find the steps pending and send edition.published again every time.
     completion: { records: platform.records, now: () => platform.clock.now() },
+    // Status changes and errata enter the log here; only the publisher may sign its checkpoint.
+    checkpointRequests: { records: platform.records },
     // Issuing bodies' submissions move on as editions are published, and each change goes to the
     // body's webhook (SSRF-guarded, as repost deliveries).
     submitters: {

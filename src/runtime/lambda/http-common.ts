@@ -1,5 +1,6 @@
 /**
- * What the three API functions' composition roots share (api.ts, api-documents.ts, api-preview.ts).
+ * What the API functions' composition roots share (api.ts, api-documents.ts, api-preview.ts,
+ * api-verify.ts).
  * Each helper is a module of its own: a root imports only what it builds.
  */
 import { ApiGatewayAuthenticator } from "../../http/auth.js";

@@ -3,6 +3,7 @@ import { resumeCompletions } from "../../editions/completion.js";
 import { relayOutbox } from "../../platform/outbox.js";
 import { createReposts, type Reposts } from "../../reposts/module.js";
 import { createSqsDeliverySender } from "../../reposts/sqs-sender.js";
+import { requestCheckpoint } from "../../transparency/checkpoint-request.js";
 import { type LambdaBase, type LambdaEnv, lambdaBase } from "./common.js";
 
 function reposts(env: LambdaEnv, options: { sqsDelivery: boolean }): LambdaBase & { reposts: Reposts } {
@@ -31,7 +32,8 @@ export function createRepostDeliveryHandler(env: LambdaEnv = process.env) {
 
 /**
  * The schedule: publications whose completion a crash or a lost message left pending, events left
- * in the outbox, then reminders, overdue escalation and re-checks of reposted pages.
+ * in the outbox, log entries no checkpoint covers (asks the publisher to sign one), then reminders,
+ * overdue escalation and re-checks of reposted pages.
  */
 export function createRepostTickHandler(env: LambdaEnv = process.env) {
   const { reposts: module, platform, logger } = reposts(env, { sqsDelivery: false });
@@ -42,6 +44,7 @@ export function createRepostTickHandler(env: LambdaEnv = process.env) {
     }
     const outbox = await relayOutbox(platform);
     if (outbox.sent || outbox.dropped || outbox.failed) logger.warn("Relayed the outbox", { ...outbox });
+    if (await requestCheckpoint(platform)) logger.info("Asked the publisher for a log checkpoint");
     const result = await module.tick.run();
     logger.info("Repost tick", { ...result });
     return { ...result, ...completions };
