@@ -17,6 +17,7 @@ import { archiveRoutes } from "../../archive/http.js";
 import { createArchive } from "../../archive/module.js";
 import { S3UploadUrls } from "../../archive/s3-upload-urls.js";
 import { createConsoleRoutes } from "../../console/http.js";
+import { registerSubmitterAreas } from "../../console/submitters.js";
 import { validateSubmission } from "../../documents/submission.js";
 import { createApp } from "../../http/app.js";
 import { buildOpenApiDocument } from "../../http/openapi.js";
@@ -112,6 +113,7 @@ export function createApiFunctionApp(env: LambdaEnv = process.env) {
         submitters,
       },
       "api",
+      registerSubmitterAreas,
     ),
   });
 }
