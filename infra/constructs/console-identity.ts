@@ -20,11 +20,15 @@ import { Construct } from "constructs";
  *
  * How a console request is authorised in AWS:
  * 1. /console/sign-in (the app) links to the hosted sign-in (authorization code + PKCE); Cognito
- *    sends the browser back to /console/oauth/callback, where the app exchanges the code and sets
- *    the access token in an HttpOnly, SameSite=Strict cookie (src/console/oidc.ts).
- * 2. On every /console request CloudFront's viewer-request function copies that cookie into
- *    CONSOLE_TOKEN_HEADER (dropping any such header the client sent), or, with no unexpired token,
- *    sends the browser to /console/sign-in.
+ *    sends the browser back to /console/oauth/callback, where the app exchanges the code, starts a
+ *    session in the store (idle timeout, CSRF token, the refresh token encrypted) and sets its
+ *    token and the access token in HttpOnly, SameSite=Strict cookies (src/console/oidc.ts,
+ *    src/console/oidc-session.ts). The app renews the access token with the refresh token before
+ *    it expires, and ends a session idle for longer than the idle timeout.
+ * 2. On every /console request CloudFront's viewer-request function copies the access token's
+ *    cookie into CONSOLE_TOKEN_HEADER (dropping any such header the client sent), or, with no
+ *    unexpired token, sends the browser to /console/sign-in, where the app renews a session still
+ *    within its idle timeout and sends the browser back.
  * 3. The HTTP API's console JWT authoriser verifies the token (signature, issuer, client, expiry)
  *    on every console route before the function runs; the app verifies it again and reads the
  *    role from `cognito:groups`.
@@ -163,10 +167,25 @@ export interface ConsoleSignInProps {
   /** The site's public address: the callback and sign-out URLs are under it. */
   readonly publicBaseUrl: string;
   /**
-   * How long a console session lasts (the access token's validity; 5 minutes to 1 day).
-   * @default 30 minutes, as GAZETTE_CONSOLE_IDLE_SECONDS locally
+   * A console session unused this long ends (GAZETTE_CONSOLE_IDLE_SECONDS of the functions that
+   * serve the console; the app keeps the last activity in the store).
+   * @default 30 minutes, as locally
    */
-  readonly sessionLength?: Duration;
+  readonly idleTimeout?: Duration;
+  /**
+   * The access token's validity (5 minutes to 1 day). The app renews it with the refresh token once
+   * less than the idle timeout (plus a minute) is left, so it must be longer than the idle timeout:
+   * a browser back within the idle timeout then always brings a live token past CloudFront and the
+   * JWT authoriser.
+   * @default 60 minutes
+   */
+  readonly accessTokenValidity?: Duration;
+  /**
+   * The refresh token's validity: the longest a session lasts however active (60 minutes to 10
+   * years); then the console asks to sign in again.
+   * @default 12 hours (a working day)
+   */
+  readonly maxSessionLength?: Duration;
 }
 
 /**
@@ -178,6 +197,7 @@ export class ConsoleSignIn extends Construct {
   public readonly authorizer: HttpJwtAuthorizer;
   public readonly viewerRequest: CloudFrontFunction;
   public readonly callbackUrl: string;
+  public readonly idleTimeout: Duration;
   private readonly pool: ConsoleUserPool;
 
   constructor(scope: Construct, id: string, props: ConsoleSignInProps) {
@@ -185,7 +205,19 @@ export class ConsoleSignIn extends Construct {
     this.pool = props.pool;
     const base = props.publicBaseUrl.replace(/\/+$/, "");
     this.callbackUrl = `${base}/console/oauth/callback`;
-    const sessionLength = props.sessionLength ?? Duration.minutes(30);
+    this.idleTimeout = props.idleTimeout ?? Duration.minutes(30);
+    const accessTokenValidity = props.accessTokenValidity ?? Duration.minutes(60);
+    const maxSessionLength = props.maxSessionLength ?? Duration.hours(12);
+    if (accessTokenValidity.toSeconds() <= this.idleTimeout.toSeconds() + 120) {
+      throw new Error(
+        `ConsoleSignIn: accessTokenValidity (${accessTokenValidity.toMinutes()} min) must exceed idleTimeout (${this.idleTimeout.toMinutes()} min) by more than 2 minutes, or a browser back within the idle timeout could bring an expired token`,
+      );
+    }
+    if (maxSessionLength.toSeconds() <= accessTokenValidity.toSeconds()) {
+      throw new Error(
+        "ConsoleSignIn: maxSessionLength (the refresh token's validity) must exceed accessTokenValidity",
+      );
+    }
     this.client = new UserPoolClient(this, "Client", {
       userPool: props.pool.userPool,
       userPoolClientName: "gazette-console",
@@ -198,9 +230,10 @@ export class ConsoleSignIn extends Construct {
         callbackUrls: [this.callbackUrl],
         logoutUrls: [`${base}/console/sign-in`],
       },
-      accessTokenValidity: sessionLength,
-      idTokenValidity: sessionLength,
-      refreshTokenValidity: Duration.minutes(60),
+      accessTokenValidity,
+      idTokenValidity: accessTokenValidity,
+      // The console renews the access token with it (refresh_token grant, always allowed).
+      refreshTokenValidity: maxSessionLength,
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
     });
@@ -222,6 +255,7 @@ export class ConsoleSignIn extends Construct {
       GAZETTE_CONSOLE_OIDC_ISSUER: this.pool.userPool.userPoolProviderUrl,
       GAZETTE_CONSOLE_OIDC_CLIENT_ID: this.client.userPoolClientId,
       GAZETTE_CONSOLE_OIDC_SIGN_IN_URL: this.pool.domain.baseUrl(),
+      GAZETTE_CONSOLE_IDLE_SECONDS: String(this.idleTimeout.toSeconds()),
     };
   }
 }

@@ -1,4 +1,12 @@
-import { createHash, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  hkdfSync,
+  randomBytes,
+  scrypt,
+  timingSafeEqual,
+} from "node:crypto";
 import { ConditionFailedError } from "../platform/errors.js";
 import type { Clock, RecordStore } from "../platform/ports.js";
 
@@ -9,6 +17,10 @@ import type { Clock, RecordStore } from "../platform/ports.js";
  * constant time; an unknown user name costs the same scrypt as a known one. A session is a random
  * 32-byte token held in an HttpOnly cookie; the store keeps only its SHA-256, with the CSRF token
  * of that session and an idle deadline (expiresAt: the store hides the record once it passed).
+ *
+ * A console session signed in through the OIDC provider (AWS: Cognito) is the same record, with
+ * the account's subject and the provider's refresh token, encrypted (AES-256-GCM) with a key
+ * derived from the cookie's token: the store alone cannot use it, nor the cookie alone.
  */
 
 export const CONSOLE_ROLES = ["editor", "reviewer", "administrator", "site", "submitter"] as const;
@@ -52,6 +64,47 @@ export interface ConsoleSession {
   readonly csrf: string;
   readonly createdAt: string;
   readonly lastSeenAt: string;
+}
+
+/** What an OIDC session keeps beside the console session. */
+interface OidcSessionPart {
+  /** The account's `sub`: every access token of the session must be this account's. */
+  readonly subject: string;
+  /** The refresh token, `<iv>.<ciphertext>.<tag>` (base64url), under the cookie token's key. */
+  readonly refresh?: string | undefined;
+}
+
+interface SessionRecord extends ConsoleSession {
+  readonly oidc?: OidcSessionPart | undefined;
+}
+
+/** A live session as resumed from its cookie token. */
+export interface ResumedSession {
+  readonly session: ConsoleSession;
+  /** OIDC sessions: the account's subject and the refresh token, decrypted. */
+  readonly oidc?: { readonly subject: string; readonly refreshToken?: string | undefined } | undefined;
+}
+
+const refreshKey = (token: string) =>
+  Buffer.from(hkdfSync("sha256", token, "", "gazette-console-refresh-token", 32));
+
+function sealRefreshToken(refreshToken: string, token: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", refreshKey(token), iv);
+  const sealed = Buffer.concat([cipher.update(refreshToken, "utf8"), cipher.final()]);
+  return [iv, sealed, cipher.getAuthTag()].map((b) => b.toString("base64url")).join(".");
+}
+
+function openRefreshToken(sealed: string | undefined, token: string): string | undefined {
+  const [iv, data, tag] = (sealed ?? "").split(".").map((part) => Buffer.from(part, "base64url"));
+  if (!iv || !data || !tag) return undefined;
+  try {
+    const decipher = createDecipheriv("aes-256-gcm", refreshKey(token), iv);
+    decipher.setAuthTag(tag);
+    return Buffer.concat([decipher.update(data), decipher.final()]).toString("utf8");
+  } catch {
+    return undefined;
+  }
 }
 
 /** A field the account form refused, and why (shown next to the field). */
@@ -248,8 +301,14 @@ export class ConsoleAccounts {
     return (await passwordMatches(password, record.data.passwordHash)) ? publicView(record.data) : undefined;
   }
 
-  /** A new session: the token goes into the cookie, only its hash into the store. */
-  async startSession(account: ConsoleAccount): Promise<{ token: string; session: ConsoleSession }> {
+  /**
+   * A new session: the token goes into the cookie, only its hash into the store. `oidc`: a session
+   * signed in through the OIDC provider (the account's subject and its refresh token).
+   */
+  async startSession(
+    account: Pick<ConsoleAccount, "username" | "displayName" | "role"> & Partial<ConsoleAccount>,
+    oidc?: { subject: string; refreshToken?: string | undefined },
+  ): Promise<{ token: string; session: ConsoleSession }> {
     const token = randomBytes(32).toString("base64url");
     const at = this.now();
     const session: ConsoleSession = {
@@ -261,8 +320,17 @@ export class ConsoleAccounts {
       createdAt: at.toISOString(),
       lastSeenAt: at.toISOString(),
     };
+    const record: SessionRecord = oidc
+      ? {
+          ...session,
+          oidc: {
+            subject: oidc.subject,
+            ...(oidc.refreshToken ? { refresh: sealRefreshToken(oidc.refreshToken, token) } : {}),
+          },
+        }
+      : session;
     await this.records.put(
-      { ...sessionKey(token), data: session, expiresAt: this.deadline(at) },
+      { ...sessionKey(token), data: record, expiresAt: this.deadline(at) },
       { kind: "absent" },
     );
     return { token, session };
@@ -273,24 +341,57 @@ export class ConsoleAccounts {
    * deadline (written at most once a minute).
    */
   async session(token: string | undefined): Promise<ConsoleSession | undefined> {
+    return (await this.resume(token))?.session;
+  }
+
+  /** As `session`, with an OIDC session's subject and refresh token. */
+  async resume(token: string | undefined): Promise<ResumedSession | undefined> {
     if (!token || token.length > 100) return undefined;
     const key = sessionKey(token);
-    const record = await this.records.get<ConsoleSession>(key);
+    const record = await this.records.get<SessionRecord>(key);
     if (!record) return undefined;
     const now = this.now();
     const last = Date.parse(record.data.lastSeenAt);
     if (now.getTime() - last >= this.idleSeconds * 1000) return undefined;
-    if (now.getTime() - last < 60_000) return record.data;
-    const touched = { ...record.data, lastSeenAt: now.toISOString() };
+    let data = record.data;
+    if (now.getTime() - last >= 60_000) {
+      data = { ...record.data, lastSeenAt: now.toISOString() };
+      try {
+        await this.records.put(
+          { ...key, data, expiresAt: this.deadline(now) },
+          { kind: "version", version: record.version },
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionFailedError)) throw error; // a concurrent request touched it
+      }
+    }
+    const { oidc, ...session } = data;
+    return {
+      session,
+      ...(oidc
+        ? { oidc: { subject: oidc.subject, refreshToken: openRefreshToken(oidc.refresh, token) } }
+        : {}),
+    };
+  }
+
+  /** An OIDC session's new refresh token (a provider that rotates them sends one with each renewal). */
+  async replaceRefreshToken(token: string, refreshToken: string): Promise<void> {
+    const key = sessionKey(token);
+    const record = await this.records.get<SessionRecord>(key);
+    if (!record?.data.oidc) return;
+    const data: SessionRecord = {
+      ...record.data,
+      oidc: { ...record.data.oidc, refresh: sealRefreshToken(refreshToken, token) },
+    };
     try {
       await this.records.put(
-        { ...key, data: touched, expiresAt: this.deadline(now) },
+        { ...key, data, expiresAt: this.deadline(new Date(Date.parse(data.lastSeenAt))) },
         { kind: "version", version: record.version },
       );
     } catch (error) {
-      if (!(error instanceof ConditionFailedError)) throw error; // a concurrent request touched it
+      // Touched meanwhile: the provider's older refresh token stays valid for its grace period.
+      if (!(error instanceof ConditionFailedError)) throw error;
     }
-    return touched;
   }
 
   async endSession(token: string | undefined): Promise<void> {

@@ -5,7 +5,7 @@
  */
 import { timingSafeEqual } from "node:crypto";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
-import { getCookie } from "hono/cookie";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { ArchiveService } from "../archive/service.js";
 import type { ConsoleAuditEntry, ConsoleAuditLog } from "../audit/console-audit.js";
 import type { Config } from "../config.js";
@@ -26,6 +26,7 @@ import {
   ROLE_LABELS,
 } from "./accounts.js";
 import type { OidcSignIn } from "./oidc.js";
+import { type OidcResumed, resumeOidcSession } from "./oidc-session.js";
 import type { ConsolePageRenderer } from "./render.js";
 import type { PostedForm } from "./submission-form.js";
 
@@ -36,6 +37,8 @@ export const PORTAL_SIGN_IN_CSRF_COOKIE = "gazette_portal_signin";
 /** OIDC mode: the access token (the session), and the sign-in attempt's state and PKCE verifier. */
 export const OIDC_TOKEN_COOKIE = "gazette_console_jwt";
 export const OIDC_STATE_COOKIE = "gazette_console_oidc";
+/** OIDC mode: why the last session ended (idle, expired), shown once on the sign-in page. */
+export const OIDC_ENDED_COOKIE = "gazette_console_ended";
 
 /**
  * What every console app needs, whichever of its areas it serves: configuration, the session's
@@ -178,6 +181,17 @@ export interface ConsoleKit {
   readonly form: (c: C) => PostedForm;
   /** Who is signed in, as the audit log names them. */
   readonly actor: (c: C) => string;
+  /**
+   * OIDC mode: the browser's console session resumed (its access token renewed and set in the
+   * cookie when due), or why there is none.
+   */
+  readonly resumeOidc: (c: C, oidc: OidcSignIn) => Promise<OidcResumed>;
+  /**
+   * OIDC mode: ends the browser's session (both cookies) and sends it through the provider's
+   * sign-out, which ends the hosted sign-in's own session too, back to the sign-in page; `reason`
+   * is shown there.
+   */
+  readonly endOidc: (c: C, oidc: OidcSignIn, reason?: "idle" | "expired") => Response;
 }
 
 export function createConsoleKit(deps: ConsoleKitDependencies): ConsoleKit {
@@ -274,13 +288,64 @@ export function createConsoleKit(deps: ConsoleKitDependencies): ConsoleKit {
     return undefined;
   };
 
+  const resumeOidc: ConsoleKit["resumeOidc"] = async (c, oidc) => {
+    const resumed = await resumeOidcSession(
+      { accounts, oidc, now: deps.now },
+      getCookie(c, SESSION_COOKIE),
+      getCookie(c, OIDC_TOKEN_COOKIE),
+    );
+    if (resumed.kind === "live" && resumed.token) {
+      setCookie(c, OIDC_TOKEN_COOKIE, resumed.token, {
+        httpOnly: true,
+        sameSite: "Strict",
+        secure: secureCookie(c),
+        path: "/console",
+      });
+    }
+    return resumed;
+  };
+
+  const endOidc: ConsoleKit["endOidc"] = (c, oidc, reason) => {
+    deleteCookie(c, SESSION_COOKIE, { path: "/console" });
+    deleteCookie(c, OIDC_TOKEN_COOKIE, { path: "/console" });
+    if (reason) {
+      // Lax: the provider's sign-out sends the browser back with a cross-site redirect.
+      setCookie(c, OIDC_ENDED_COOKIE, reason, {
+        httpOnly: true,
+        sameSite: "Lax",
+        secure: secureCookie(c),
+        path: "/console/sign-in",
+        maxAge: 600,
+      });
+    }
+    return c.redirect(oidc.signOutUrl(), 303);
+  };
+
   /** Signed in with one of the roles; a POST also with the session's CSRF token. */
   const requireRole =
     (roles: readonly ConsoleRole[]): MiddlewareHandler<ConsoleEnv> =>
     async (c, next) => {
-      const session = deps.oidc
-        ? await deps.oidc.session(getCookie(c, OIDC_TOKEN_COOKIE))
-        : await accounts.session(getCookie(c, SESSION_COOKIE));
+      let session: ConsoleSession | undefined;
+      if (deps.oidc) {
+        const resumed = await resumeOidc(c, deps.oidc);
+        if (resumed.kind === "ended") return endOidc(c, deps.oidc, resumed.reason);
+        if (resumed.kind === "unavailable") {
+          return page(
+            c,
+            "message",
+            {
+              title: "暂时无法续期登录",
+              heading: "暂时无法续期登录",
+              message: "统一身份认证暂时无法访问，登录未能续期。请稍后刷新页面重试。",
+              back: c.req.path,
+            },
+            503,
+          );
+        }
+        session = resumed.kind === "live" ? resumed.session : undefined;
+      } else {
+        session = await accounts.session(getCookie(c, SESSION_COOKIE));
+      }
       if (!session) {
         const next = c.req.method === "GET" ? `?next=${encodeURIComponent(c.req.path)}` : "";
         return c.redirect(`/console/sign-in${next}`, 303);
@@ -318,5 +383,7 @@ export function createConsoleKit(deps: ConsoleKitDependencies): ConsoleKit {
     anyRole: requireRole(CONSOLE_ROLES),
     form: (c) => c.get("form"),
     actor: (c) => c.get("session").username,
+    resumeOidc,
+    endOidc,
   };
 }

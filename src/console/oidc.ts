@@ -4,18 +4,19 @@
  *
  * - Sign-in: authorization code flow with PKCE (S256) and a `state` bound to a cookie. The
  *   provider's hosted page takes the password (and MFA), never the app.
- * - Session: the access token in an HttpOnly, SameSite=Strict cookie on /console. In AWS the HTTP
+ * - Tokens: the access token in an HttpOnly, SameSite=Strict cookie on /console. In AWS the HTTP
  *   API's JWT authoriser checks it on every console route (CloudFront copies it into the header the
  *   authoriser reads); the app verifies it again here (signature against the issuer's JWKS, issuer,
  *   client, `token_use`, expiry), so the console never trusts a cookie it did not verify.
+ * - Session: a record in the store like the embedded accounts' sessions (ConsoleAccounts), with
+ *   its idle timeout and CSRF token, and the refresh token (encrypted with the session's cookie
+ *   secret) that renews the access token through the token endpoint before it expires
+ *   (src/console/oidc-session.ts).
  * - Roles: the token's groups (`cognito:groups`): administrator, editor, reviewer, site.
- * - CSRF: a token derived from the session's access token (SHA-256), which a page of another
- *   site cannot read; every console form carries it.
- * - Idle and absolute timeout: the token's lifetime (the user pool client's access-token validity).
  */
 import { createHash, randomBytes } from "node:crypto";
 import { createRemoteJWKSet, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from "jose";
-import type { ConsoleRole, ConsoleSession } from "./accounts.js";
+import type { ConsoleRole } from "./accounts.js";
 
 export interface OidcSettings {
   /** The token issuer, e.g. https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc */
@@ -45,15 +46,28 @@ const ROLE_ORDER: readonly ConsoleRole[] = ["administrator", "editor", "reviewer
 
 const b64url = (bytes: Buffer) => bytes.toString("base64url");
 
-/** The CSRF token of a session whose access token is `token`. */
-export function csrfOfToken(token: string): string {
-  return b64url(createHash("sha256").update("gazette-console-csrf\0").update(token).digest());
-}
-
 /** The role an access token's groups give, or undefined when none is a console role. */
 export function roleOfGroups(groups: unknown): ConsoleRole | undefined {
   const list = Array.isArray(groups) ? groups.filter((g): g is string => typeof g === "string") : [];
   return ROLE_ORDER.find((role) => list.includes(role));
+}
+
+/** What the console reads from a verified access token. */
+export interface OidcClaims {
+  /** The account's stable id (`sub`): a session's tokens must all be the same account's. */
+  readonly subject: string;
+  readonly username: string;
+  readonly role: ConsoleRole;
+  /** Seconds since the epoch. */
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+}
+
+/** The tokens of a sign-in or a refresh: the verified access token and, if sent, a refresh token. */
+export interface OidcTokens {
+  readonly token: string;
+  readonly claims: OidcClaims;
+  readonly refreshToken?: string;
 }
 
 export class OidcSignIn {
@@ -85,7 +99,7 @@ export class OidcSignIn {
     const state = b64url(randomBytes(24));
     const verifier = b64url(randomBytes(32));
     const challenge = b64url(createHash("sha256").update(verifier).digest());
-    const url = new URL(`${this.settings.signInBaseUrl.replace(/\/+$/, "")}/oauth2/authorize`);
+    const url = new URL(this.endpoint("/oauth2/authorize"));
     url.search = new URLSearchParams({
       response_type: "code",
       client_id: this.settings.clientId,
@@ -98,32 +112,89 @@ export class OidcSignIn {
     return { url: url.toString(), state, verifier };
   }
 
-  /** Exchanges the code for tokens and verifies the access token; undefined when refused. */
-  async finish(
-    code: string,
-    verifier: string,
-  ): Promise<{ token: string; session: ConsoleSession } | undefined> {
-    const response = await this.fetch(`${this.settings.signInBaseUrl.replace(/\/+$/, "")}/oauth2/token`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({
-        grant_type: "authorization_code",
-        client_id: this.settings.clientId,
-        code,
-        redirect_uri: this.callbackUrl,
-        code_verifier: verifier,
-      }).toString(),
-    });
-    if (!response.ok) return undefined;
-    const body = (await response.json().catch(() => undefined)) as { access_token?: unknown } | undefined;
-    const token = typeof body?.access_token === "string" ? body.access_token : undefined;
-    if (!token) return undefined;
-    const session = await this.session(token);
-    return session && { token, session };
+  private endpoint(path: string): string {
+    return `${this.settings.signInBaseUrl.replace(/\/+$/, "")}${path}`;
   }
 
-  /** The session of a cookie's access token, or undefined (missing, forged, expired, no role). */
-  async session(token: string | undefined): Promise<ConsoleSession | undefined> {
+  /** POSTs a form to the provider's token endpoint; the parsed answer, or why there is none. */
+  private async tokenRequest(
+    form: Record<string, string>,
+  ): Promise<{ kind: "ok"; body: Record<string, unknown> } | { kind: "refused" } | { kind: "unavailable" }> {
+    let response: Response;
+    try {
+      response = await this.fetch(this.endpoint("/oauth2/token"), {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams(form).toString(),
+      });
+    } catch {
+      return { kind: "unavailable" };
+    }
+    // 4xx: the grant is refused (invalid_grant: revoked, expired, wrong client); 5xx: try later.
+    if (response.status >= 500) return { kind: "unavailable" };
+    if (!response.ok) return { kind: "refused" };
+    const body = (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined;
+    return body && typeof body === "object" ? { kind: "ok", body } : { kind: "unavailable" };
+  }
+
+  /**
+   * Exchanges the code for tokens and verifies the access token; undefined when refused. The
+   * refresh token (Cognito issues one with the code flow) renews the session's access token.
+   */
+  async finish(code: string, verifier: string): Promise<OidcTokens | undefined> {
+    const answer = await this.tokenRequest({
+      grant_type: "authorization_code",
+      client_id: this.settings.clientId,
+      code,
+      redirect_uri: this.callbackUrl,
+      code_verifier: verifier,
+    });
+    if (answer.kind !== "ok") return undefined;
+    return this.tokensOf(answer.body);
+  }
+
+  /**
+   * A new access token for a refresh token (the token endpoint's refresh_token grant): "refused"
+   * when the provider refuses it (revoked, expired, the account disabled or in no console group
+   * any more), "unavailable" when the provider could not be asked.
+   */
+  async refresh(
+    refreshToken: string,
+  ): Promise<({ kind: "ok" } & OidcTokens) | { kind: "refused" } | { kind: "unavailable" }> {
+    const answer = await this.tokenRequest({
+      grant_type: "refresh_token",
+      client_id: this.settings.clientId,
+      refresh_token: refreshToken,
+    });
+    if (answer.kind !== "ok") return answer;
+    const tokens = await this.tokensOf(answer.body);
+    return tokens ? { kind: "ok", ...tokens } : { kind: "refused" };
+  }
+
+  /** Revokes a refresh token (and the access tokens issued with it) at the provider; best effort. */
+  async revoke(refreshToken: string): Promise<void> {
+    try {
+      await this.fetch(this.endpoint("/oauth2/revoke"), {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ token: refreshToken, client_id: this.settings.clientId }).toString(),
+      });
+    } catch {
+      // The refresh token then lapses at the end of its validity; the app's session is gone anyway.
+    }
+  }
+
+  private async tokensOf(body: Record<string, unknown>): Promise<OidcTokens | undefined> {
+    const token = typeof body.access_token === "string" ? body.access_token : undefined;
+    const claims = await this.verify(token);
+    if (!token || !claims) return undefined;
+    const refreshToken =
+      typeof body.refresh_token === "string" && body.refresh_token ? body.refresh_token : undefined;
+    return { token, claims, ...(refreshToken ? { refreshToken } : {}) };
+  }
+
+  /** What a verified access token says, or undefined (missing, forged, expired, no role). */
+  async verify(token: string | undefined): Promise<OidcClaims | undefined> {
     if (!token || token.length > 8192) return undefined;
     let payload: JWTPayload;
     try {
@@ -139,21 +210,19 @@ export class OidcSignIn {
     if (payload.token_use !== "access" || payload.client_id !== this.settings.clientId) return undefined;
     const role = roleOfGroups(payload["cognito:groups"]);
     const username = payload.username ?? payload["cognito:username"] ?? payload.sub;
-    if (!role || typeof username !== "string") return undefined;
-    const issuedAt = new Date((payload.iat ?? 0) * 1000).toISOString();
+    if (!role || typeof username !== "string" || typeof payload.exp !== "number") return undefined;
     return {
+      subject: typeof payload.sub === "string" ? payload.sub : username,
       username,
-      displayName: username,
       role,
-      csrf: csrfOfToken(token),
-      createdAt: issuedAt,
-      lastSeenAt: (this.options.now?.() ?? new Date()).toISOString(),
+      issuedAt: payload.iat ?? payload.exp,
+      expiresAt: payload.exp,
     };
   }
 
   /** The provider's sign-out, which comes back to the console's sign-in page. */
   signOutUrl(): string {
-    const url = new URL(`${this.settings.signInBaseUrl.replace(/\/+$/, "")}/logout`);
+    const url = new URL(this.endpoint("/logout"));
     url.search = new URLSearchParams({
       client_id: this.settings.clientId,
       logout_uri: `${this.settings.publicBaseUrl.replace(/\/+$/, "")}/console/sign-in`,

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import Handlebars from "handlebars";
 import type { GazetteSettings } from "../config.js";
 import { findTemplatesDir } from "../site/render.js";
+import { chinaTime } from "./time.js";
 
 /**
  * Console pages from templates/console/*.hbs inside templates/console/layout.hbs. Handlebars
@@ -18,6 +19,14 @@ export function createConsoleRenderer(
   const root = join(dir ?? findTemplatesDir(), "console");
   const hbs = Handlebars.create();
   hbs.registerHelper("eq", (a: unknown, b: unknown) => a === b);
+  // {{time value}}: a stored instant or date as <time datetime> in China Standard Time
+  // (src/console/time.ts); anything else as escaped text.
+  hbs.registerHelper("time", (value: unknown) => {
+    const shown = chinaTime(value);
+    if (!shown) return value === undefined || value === null ? "" : String(value);
+    const e = hbs.escapeExpression;
+    return new hbs.SafeString(`<time datetime="${e(shown.datetime)}">${e(shown.text)}</time>`);
+  });
   const pages = new Map<string, Handlebars.TemplateDelegate>();
   for (const file of readdirSync(root)) {
     if (file.endsWith(".hbs"))

@@ -17,7 +17,7 @@ import {
   type StagedBlob,
 } from "../platform/outbox.js";
 import type { Platform, WriteCondition } from "../platform/ports.js";
-import { type AcceptedPage, type AcceptedQuery, acceptedDocuments, documentIndexKeys } from "./accepted.js";
+import { type AcceptedPage, type AcceptedQuery, acceptedDocuments } from "./accepted.js";
 import {
   DocumentNotFoundError,
   DuplicateDocumentError,
@@ -27,6 +27,7 @@ import {
   UnsupportedMediaError,
 } from "./errors.js";
 import { type DocumentAcceptedEvent, EVENTS_QUEUE } from "./events.js";
+import { filterPartition, writeDocumentRecord } from "./filter-index.js";
 import type { DocumentState, DocumentSummary, GazetteDocument } from "./model.js";
 import { summarize } from "./model.js";
 import {
@@ -95,6 +96,10 @@ export interface ListFilter {
   readonly policy?: boolean | undefined;
   /** Substring of the title or 发文字号. */
   readonly q?: string | undefined;
+  /** Received at or after this instant (ISO 8601, UTC as stored). */
+  readonly receivedFrom?: string | undefined;
+  /** Received before this instant (ISO 8601, UTC as stored). */
+  readonly receivedBefore?: string | undefined;
 }
 
 export interface ListResult {
@@ -326,15 +331,8 @@ export class DocumentIntake {
           ...item,
           bytes: item.final === source.blobKey ? request.docx!.bytes : stored.content!.bytes,
         })),
-        () =>
-          platform.records.put(
-            {
-              ...docKeys(document.id),
-              data: stored.record,
-              index: documentIndexKeys(document),
-            },
-            { kind: "absent" },
-          ),
+        // The record with its index keys and its filter entries (filter-index.ts).
+        () => writeDocumentRecord(platform.records, { data: stored.record }, { kind: "absent" }),
         now,
       );
     } catch (error) {
@@ -438,23 +436,52 @@ export class DocumentIntake {
   }
 
   /**
-   * Newest first. Each store query asks for no more than the page still needs, so every page ends
-   * on a store cursor and nothing is skipped; a selective filter may return a short page with a
-   * cursor to continue.
+   * Newest received first. The equality filters state, section, disclosure and issuer read their
+   * own partition of the filter index (filter-index.ts), and a received-date range is a range of
+   * its sort key, so such a page costs what it shows at any number of documents. The other filters
+   * (kind, year, policy, `q`) are checked on what is read: each store query asks for no more than
+   * the page still needs, so every page ends on a store cursor and nothing is skipped; after
+   * `scanLimit` entries read without filling the page it ends early with the cursor to go on (a
+   * short page with a cursor).
    */
-  async list(filter: ListFilter, page: { limit: number; cursor?: string | undefined }): Promise<ListResult> {
+  async list(
+    filter: ListFilter,
+    page: { limit: number; cursor?: string | undefined; scanLimit?: number | undefined },
+  ): Promise<ListResult> {
     const { records } = this.options.platform;
     const items: DocumentSummary[] = [];
+    const partition = filterPartition({
+      state: filter.state,
+      section: filter.section,
+      disclosure: filter.disclosure,
+      issuer: filter.issuer,
+    });
+    const residual = {
+      ...filter,
+      state: undefined,
+      section: undefined,
+      disclosure: undefined,
+      issuer: undefined,
+    };
+    const from = filter.receivedFrom;
+    const scanLimit = page.scanLimit ?? 5_000;
     let cursor = page.cursor;
-    for (let round = 0; round < 20 && items.length < page.limit; round++) {
-      const result = await records.query<GazetteDocument>(DOCUMENTS_INDEX, {
-        index: "gsi1",
+    let scanned = 0;
+    while (items.length < page.limit && scanned < scanLimit) {
+      // Entries of the filter index are summaries; the DOCUMENTS index holds the records.
+      const result = await records.query<GazetteDocument>(partition ?? DOCUMENTS_INDEX, {
+        ...(partition ? {} : { index: "gsi1" as const }),
         descending: true,
-        limit: page.limit - items.length,
+        limit: Math.min(page.limit - items.length, scanLimit - scanned),
         cursor,
+        ...(filter.receivedBefore ? { until: filter.receivedBefore } : {}),
       });
-      for (const record of result.items) if (matches(record.data, filter)) items.push(summarize(record.data));
+      scanned += result.items.length;
       cursor = result.cursor;
+      for (const record of result.items) {
+        if (from && record.data.receivedAt < from) return { items };
+        if (matches(record.data, residual)) items.push(summarize(record.data));
+      }
       if (!cursor) break;
     }
     return { items, cursor };

@@ -1,4 +1,4 @@
-import { documentIndexKeys } from "../documents/accepted.js";
+import { writeDocumentRecord } from "../documents/filter-index.js";
 import type { DocumentState } from "../documents/model.js";
 import { docKeys, type StoredDocument } from "../documents/records.js";
 import { ConditionFailedError, StorageUnavailableError } from "../platform/errors.js";
@@ -30,14 +30,12 @@ export async function setDocumentState(
     if (!current) return false;
     if (current.data.state === state) return true;
     try {
-      await records.put(
-        {
-          ...key,
-          data: { ...current.data, state },
-          index: documentIndexKeys({ ...current.data, state }),
-          expiresAt: current.expiresAt,
-        },
+      // With its index keys and its entries in the intake queue's filter index.
+      await writeDocumentRecord(
+        records,
+        { data: { ...current.data, state }, expiresAt: current.expiresAt },
         { kind: "version", version: current.version },
+        current.data,
       );
       return true;
     } catch (error) {

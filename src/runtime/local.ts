@@ -3,6 +3,7 @@ import { serve } from "@hono/node-server";
 import { ARCHIVE_QUEUE, ARCHIVE_QUEUE_SETTINGS } from "../archive/module.js";
 import type { Config } from "../config.js";
 import { backfillAcceptedIndex } from "../documents/accepted.js";
+import { backfillFilterIndex } from "../documents/filter-index.js";
 import { EVENTS_QUEUE } from "../documents/intake.js";
 import { rekeyDocNumbers } from "../documents/rekey.js";
 import { resumeCompletions } from "../editions/completion.js";
@@ -87,6 +88,10 @@ async function startLocked(
   const issuers = await backfillIssuerIndex(platform);
   if (!issuers.skipped && issuers.indexed)
     container.logger.info("documents listed under their issuers", { indexed: issuers.indexed });
+  // Documents stored before the intake queue's filter index existed get their entries, once.
+  const filtered = await backfillFilterIndex(platform.records);
+  if (!filtered.skipped && filtered.indexed)
+    container.logger.info("documents added to the filter index", { indexed: filtered.indexed });
   // Editions published before signing existed enter the log, once (the first tick signs the
   // checkpoint that covers them).
   const logged = await backfillPublicationLog(platform);

@@ -202,14 +202,23 @@ export function createVerificationRoutes(deps: VerificationRoutesDeps): Hono {
       if (problem) throw new ValidationError([{ code: "invalid", ...problem }]);
       return jsonResponse(report);
     }
-    const page = renderVerifyPage({ gazette: deps.gazetteName, report, problem: problem?.message });
+    const page = renderVerifyPage({
+      gazette: deps.gazetteName,
+      report,
+      problem: problem?.message,
+      certificates: await listKeyring(deps.platform.records),
+    });
     return new Response(page, {
       status: problem ? 400 : 200,
       headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
     });
   }
 
-  app.get("/verify", (c) => c.html(renderVerifyPage({ gazette: deps.gazetteName })));
+  app.get("/verify", async (c) =>
+    c.html(
+      renderVerifyPage({ gazette: deps.gazetteName, certificates: await listKeyring(deps.platform.records) }),
+    ),
+  );
 
   return app;
 }

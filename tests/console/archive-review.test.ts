@@ -150,7 +150,9 @@ describe("console: archive review", () => {
     const queue = await (await reviewer.get("/console/archive/review")).text();
     expect(queue).toContain("没有待审核的条目");
     const detail = await (await reviewer.get(`/console/archive/items/${itemId}`)).text();
-    expect(detail).toMatch(/<strong>li<\/strong> · <time datetime="2025-06-03T02:00:00.000Z">/);
+    expect(detail).toContain(
+      '<strong>li</strong> · <time datetime="2025-06-03T10:00:00+08:00">2025年6月3日 10:00</time>',
+    );
     expect(detail).toContain("标题：四川省森林防火办怯 → 四川省森林防火办法");
     const publicPage = await (await app.request(`/archive/items/${itemId}`, { editor: false })).text();
     expect(publicPage).toContain("四川省森林防火办法");

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.js";
-import { OIDC_STATE_COOKIE, OIDC_TOKEN_COOKIE } from "../../src/console/http.js";
+import { OIDC_STATE_COOKIE, OIDC_TOKEN_COOKIE, SESSION_COOKIE } from "../../src/console/http.js";
 import { OidcSignIn } from "../../src/console/oidc.js";
 import { createApiApp } from "../../src/handlers/api.js";
 import { createEmbeddedPlatform } from "../../src/platform/embedded/index.js";
@@ -16,10 +16,17 @@ import { createTestOidcProvider, type TestOidcProvider } from "../support/oidc-p
 
 /**
  * The console signed in through an OIDC provider, as in AWS with the Cognito user pool's hosted
- * sign-in: code flow with PKCE, the access token as the session (verified against the provider's
- * JWKS, here a local one), roles from the token's groups, CSRF bound to the token. The provider is
- * tests/support/oidc-provider.ts: a real token endpoint and real RS256 signatures, in process.
+ * sign-in: code flow with PKCE, a session like the embedded accounts' (idle limit, CSRF token)
+ * whose access token (verified against the provider's JWKS, here a local one) is renewed with the
+ * refresh token before it expires, roles from the token's groups. The provider is
+ * tests/support/oidc-provider.ts: real token and revocation endpoints and real RS256 signatures,
+ * in process.
  */
+
+/** Seconds since the epoch at which a JWT expires (what CloudFront's function reads). */
+const expiryOf = (jwt: string) =>
+  (JSON.parse(Buffer.from(jwt.split(".")[1]!, "base64url").toString("utf8")) as { exp: number }).exp;
+const MINUTE = 60 * 1000;
 
 /** An attribute value as the browser reads it (Handlebars escapes & and =). */
 const unescapeHtml = (text: string | undefined) =>
@@ -37,7 +44,8 @@ describe("console sign-in through the user pool's hosted sign-in (OIDC)", () => 
 
   beforeEach(async () => {
     clock = new ManualClock(NOW);
-    provider = await createTestOidcProvider({ now: () => clock.now() });
+    // The app client's access-token validity as the stack sets it (60 minutes; idle limit 30).
+    provider = await createTestOidcProvider({ now: () => clock.now(), accessTokenSeconds: 3600 });
     dataDir = mkdtempSync(join(tmpdir(), "gazette-oidc-"));
     // The settings the AWS stack gives the API function (infra/constructs/console-identity.ts).
     const config = loadConfig({
@@ -220,6 +228,10 @@ describe("console sign-in through the user pool's hosted sign-in (OIDC)", () => 
     const good = await provider.accessToken({ username: "admin1", "cognito:groups": ["administrator"] });
     const tampered = (token: string, at: number, char: string) =>
       `${token.slice(0, at)}${char}${token.slice(at + 1)}`;
+    const verifier = new OidcSignIn(
+      { ...app.container.config.consoleOidc!, publicBaseUrl: SITE },
+      { keys: provider.keys, now: () => clock.now() },
+    );
 
     await fc.assert(
       fc.asyncProperty(
@@ -236,6 +248,7 @@ describe("console sign-in through the user pool's hosted sign-in (OIDC)", () => 
         ),
         async (token) => {
           // Act
+          const claims = await verifier.verify(token);
           const res = await app.request("/console/accounts", {
             editor: false,
             redirect: "manual",
@@ -243,52 +256,243 @@ describe("console sign-in through the user pool's hosted sign-in (OIDC)", () => 
           });
 
           // Assess
+          expect(claims).toBeUndefined();
           expect(res.status).toBe(303);
           expect(res.headers.get("location")).toMatch(/^\/console\/sign-in/);
         },
       ),
       { numRuns: 40 },
     );
-    const res = await app.request("/console/accounts", {
-      editor: false,
-      headers: { cookie: `${OIDC_TOKEN_COOKIE}=${good}` },
-    });
-    expect(res.status).toBe(200);
+    expect(await verifier.verify(good)).toMatchObject({ username: "admin1", role: "administrator" });
   });
 
-  test("the session ends with the token: after its lifetime the console asks to sign in again", async () => {
+  test("a live access token alone, without the session it was issued in, opens nothing", async () => {
+    // Prepare: a token the provider really issued, but no console session in this browser
+    const good = await provider.accessToken({ username: "admin1", "cognito:groups": ["administrator"] });
+
+    // Act
+    const res = await app.request("/console/accounts", {
+      editor: false,
+      redirect: "manual",
+      headers: { cookie: `${OIDC_TOKEN_COOKIE}=${good}` },
+    });
+
+    // Assess
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toMatch(/^\/console\/sign-in/);
+  });
+
+  test("an editor at work keeps a live access token: it is renewed through the token endpoint before it expires", async () => {
     // Prepare
     const browser = new ConsoleBrowser(app);
     await signIn(browser, { username: "wang", groups: ["editor"] });
+    const first = browser.cookies.get(OIDC_TOKEN_COOKIE)!;
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(
+      await (await browser.get("/console/editions")).text(),
+    )?.[1];
+
+    // Act: at work for 20 minutes, then 10 more, then back after 29 idle minutes with a form
+    clock.advance(20 * MINUTE);
+    const early = await browser.get("/console/documents");
+    const grantsEarly = provider.grants.filter((g) => g.grant === "refresh_token").length;
+    clock.advance(10 * MINUTE);
+    const renewedAt = await browser.get("/console/documents");
+    const renewed = browser.cookies.get(OIDC_TOKEN_COOKIE)!;
+    const grantsRenewed = provider.grants.filter((g) => g.grant === "refresh_token");
+    clock.advance(29 * MINUTE);
+    const tokenOnReturn = browser.cookies.get(OIDC_TOKEN_COOKIE)!;
+    const posted = await browser.post("/console/editions", { _csrf: csrf!, year: "2025" });
+
+    // Assess
+    expect(early.status).toBe(200);
+    expect(grantsEarly).toBe(0);
+    expect(renewedAt.status).toBe(200);
+    expect(grantsRenewed).toEqual([{ grant: "refresh_token", outcome: "ok" }]);
+    expect(renewed).not.toBe(first);
+    const cookie = browser.setCookieHeaders.filter((l) => l.startsWith(`${OIDC_TOKEN_COOKIE}=`)).at(-1);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    expect(cookie).toMatch(/Path=\/console/);
+    // What CloudFront's function checks before the JWT authoriser: still live on return.
+    expect(expiryOf(tokenOnReturn)).toBeGreaterThan(clock.now().getTime() / 1000);
+    expect(posted.status).toBe(303);
+    expect((await app.container.editions.list({ limit: 10 })).items).toHaveLength(1);
+  });
+
+  test("unused beyond the idle limit, the session ends: sign-out at the provider, and the sign-in page says why", async () => {
+    // Prepare
+    const browser = new ConsoleBrowser(app);
+    await signIn(browser, { username: "wang", groups: ["editor"] });
+    await browser.get("/console/documents");
+    const sessionCookie = browser.cookies.get(SESSION_COOKIE)!;
+    const tokenCookie = browser.cookies.get(OIDC_TOKEN_COOKIE)!;
+
+    // Act: 31 minutes idle; the access token itself would still be live for 29 more
+    clock.advance(31 * MINUTE);
+    const idle = await browser.get("/console/documents");
+    const signInPage = await browser.get("/console/sign-in");
+    const replay = await app.request("/console/documents", {
+      editor: false,
+      redirect: "manual",
+      headers: { cookie: `${SESSION_COOKIE}=${sessionCookie}; ${OIDC_TOKEN_COOKIE}=${tokenCookie}` },
+    });
+
+    // Assess
+    expect(expiryOf(tokenCookie)).toBeGreaterThan(clock.now().getTime() / 1000);
+    expect(idle.status).toBe(303);
+    const logout = new URL(idle.headers.get("location")!);
+    expect(`${logout.origin}${logout.pathname}`).toBe(`${provider.signInBaseUrl}/logout`);
+    expect(browser.cookies.has(SESSION_COOKIE)).toBe(false);
+    expect(browser.cookies.has(OIDC_TOKEN_COOKIE)).toBe(false);
+    expect(await signInPage.text()).toContain("超过 30 分钟未操作");
+    expect(provider.grants.filter((g) => g.grant === "refresh_token")).toEqual([]);
+    expect(replay.status).toBe(303);
+    expect(new URL(replay.headers.get("location")!).pathname).toBe("/logout");
+  });
+
+  test("a browser whose access token expired within the idle limit is renewed at the sign-in page and goes on", async () => {
+    // Prepare: CloudFront sends a browser without a live token to /console/sign-in?next=…
+    const browser = new ConsoleBrowser(app);
+    await signIn(browser, { username: "wang", groups: ["editor"] });
+    browser.cookies.delete(OIDC_TOKEN_COOKIE);
 
     // Act
-    clock.advance(29 * 60 * 1000);
+    const back = await browser.get("/console/sign-in?next=%2Fconsole%2Feditions");
+    const page = await browser.get("/console/editions");
+
+    // Assess
+    expect(back.status).toBe(303);
+    expect(back.headers.get("location")).toBe("/console/editions");
+    expect(browser.cookies.has(OIDC_TOKEN_COOKIE)).toBe(true);
+    expect(page.status).toBe(200);
+  });
+
+  test("a renewal the provider refuses (account disabled, refresh token revoked or too old) ends the session", async () => {
+    // Prepare
+    const browser = new ConsoleBrowser(app);
+    await signIn(browser, { username: "wang", groups: ["editor"] });
+    provider.disabled.add("wang");
+
+    // Act: at work 15 minutes, then a page when the token is due for renewal
+    clock.advance(15 * MINUTE);
+    await browser.get("/console/documents");
+    clock.advance(15 * MINUTE);
+    const refused = await browser.get("/console/documents");
+    const signInPage = await (await browser.get("/console/sign-in")).text();
+
+    // Assess
+    expect(refused.status).toBe(303);
+    expect(new URL(refused.headers.get("location")!).pathname).toBe("/logout");
+    expect(provider.grants.at(-1)).toEqual({ grant: "refresh_token", outcome: "refused" });
+    expect(signInPage).toContain("登录已到期");
+    expect(browser.cookies.has(SESSION_COOKIE)).toBe(false);
+  });
+
+  test("a session lasts at most the refresh token's validity, however active", async () => {
+    // Prepare: a provider whose refresh tokens last 2 hours
+    provider = await createTestOidcProvider({
+      now: () => clock.now(),
+      accessTokenSeconds: 3600,
+      refreshTokenSeconds: 2 * 3600,
+    });
+    const oidc = new OidcSignIn(
+      { ...app.container.config.consoleOidc!, publicBaseUrl: SITE },
+      { keys: provider.keys, fetch: provider.fetch, now: () => clock.now() },
+    );
+    const hono = createApiApp({ ...app.container, console: { ...app.container.console!, oidc } });
+    const active: TestApp = {
+      ...app,
+      request: (path, init = {}) => {
+        const { editor: _editor, ...rest } = init;
+        return Promise.resolve(hono.fetch(new Request(`${SITE}${path}`, rest)));
+      },
+    };
+    const browser = new ConsoleBrowser(active);
+    const page = await (await browser.get("/console/sign-in")).text();
+    const url = unescapeHtml(/href="(https:\/\/gazette-test[^"]+)"/.exec(page)?.[1]);
+    await browser.get(provider.authorize(url, { username: "wang", groups: ["editor"] }));
+
+    // Act: a page every 10 minutes for 2 hours 10 minutes
+    const statuses: number[] = [];
+    for (let minute = 10; minute <= 130; minute += 10) {
+      clock.advance(10 * MINUTE);
+      statuses.push((await browser.get("/console/documents")).status);
+    }
+
+    // Assess
+    expect(statuses.slice(0, 11)).toEqual(Array(11).fill(200));
+    expect(statuses.at(-1)).toBe(303);
+  });
+
+  test("with the provider unreachable, a live token goes on; an expired one is told to retry, and the session survives", async () => {
+    // Prepare
+    const browser = new ConsoleBrowser(app);
+    await signIn(browser, { username: "wang", groups: ["editor"] });
+    provider.down = true;
+
+    // Act
+    clock.advance(15 * MINUTE);
+    await browser.get("/console/documents");
+    clock.advance(15 * MINUTE);
+    const stillLive = await browser.get("/console/documents");
+    const token = browser.cookies.get(OIDC_TOKEN_COOKIE)!;
+    browser.cookies.delete(OIDC_TOKEN_COOKIE);
+    const expired = await browser.get("/console/documents");
+    provider.down = false;
+    const again = await browser.get("/console/documents");
+
+    // Assess
+    expect(stillLive.status).toBe(200);
+    expect(token).toBeTruthy();
+    expect(expired.status).toBe(503);
+    expect(await expired.text()).toContain("暂时无法续期登录");
+    expect(again.status).toBe(200);
+  });
+
+  test("a group changed in the user pool changes the role at the next renewal", async () => {
+    // Prepare
+    const browser = new ConsoleBrowser(app);
+    await signIn(browser, { username: "wang", groups: ["editor"] });
+    provider.groupsOf.set("wang", ["reviewer"]);
+
+    // Act
     const before = await browser.get("/console/documents");
-    clock.advance(2 * 60 * 1000);
+    clock.advance(15 * MINUTE);
+    await browser.get("/console/documents");
+    clock.advance(15 * MINUTE);
     const after = await browser.get("/console/documents");
 
     // Assess
     expect(before.status).toBe(200);
-    expect(after.status).toBe(303);
+    expect(after.status).toBe(403);
   });
 
-  test("sign-out ends the session and goes through the provider's sign-out back to the sign-in page", async () => {
+  test("sign-out revokes the refresh token, ends the session and goes through the provider's sign-out back to the sign-in page", async () => {
     // Prepare
     const browser = new ConsoleBrowser(app);
     await signIn(browser, { username: "wang", groups: ["editor"] });
     const csrf = /name="_csrf" value="([^"]+)"/.exec(await (await browser.get("/console/")).text())?.[1];
+    const cookies = `${SESSION_COOKIE}=${browser.cookies.get(SESSION_COOKIE)}; ${OIDC_TOKEN_COOKIE}=${browser.cookies.get(OIDC_TOKEN_COOKIE)}`;
 
     // Act
     const out = await browser.post("/console/sign-out", { _csrf: csrf! });
     const after = await browser.get("/console/");
+    const replay = await app.request("/console/", {
+      editor: false,
+      redirect: "manual",
+      headers: { cookie: cookies },
+    });
 
     // Assess
     expect(out.status).toBe(303);
     const logout = new URL(out.headers.get("location")!);
     expect(`${logout.origin}${logout.pathname}`).toBe(`${provider.signInBaseUrl}/logout`);
     expect(logout.searchParams.get("logout_uri")).toBe(`${SITE}/console/sign-in`);
+    expect(provider.revoked.size).toBe(1);
     expect(browser.cookies.has(OIDC_TOKEN_COOKIE)).toBe(false);
+    expect(browser.cookies.has(SESSION_COOKIE)).toBe(false);
     expect(after.status).toBe(303);
+    expect(replay.status).toBe(303);
   });
 
   test("passwords are not taken by the console itself; the editor token API keeps working beside it", async () => {

@@ -283,7 +283,7 @@ describe("console: sites, compliance and the site portal", () => {
     expect(wrongToken.res.status).toBe(400);
     expect(list).toContain(`《${TITLE}》`);
     // published Tuesday 2025-06-03 with 3 working days: due Friday 2025-06-06; today counts
-    expect(list).toContain("截止 2025-06-06，还剩 4 个工作日");
+    expect(list).toContain('截止 <time datetime="2025-06-06">2025年6月6日</time>，还剩 4 个工作日');
     expect(noticeHtml).toContain(`href="/documents/${documentId}.html"`);
     expect(badUrl.status).toBe(400);
     expect(await badUrl.text()).toMatch(/id="ack-url-error">请填写转载页面的完整地址/);

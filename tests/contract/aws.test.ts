@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from "vitest";
 import { createEmulatedPlatform, type Emulators, startEmulators } from "../support/aws-emulators.js";
+import { describeIntakeQueueContract } from "./intake-queue-contract.js";
 import {
   CONTRACT_MAX_RECEIVE_COUNT,
   CONTRACT_QUEUES,
@@ -41,6 +42,23 @@ describeSubmittersContract("aws (dynalite + fauxqs)", async () => {
     tableName: "gazette-submitters-contract",
     bucketName: "gazette-submitters-contract",
     stagingBucketName: "gazette-submitters-contract-staging",
+    queues: ["events"],
+    maxReceiveCount: 5,
+  });
+  return {
+    platform,
+    async cleanup() {
+      platform.close();
+    },
+  };
+});
+
+// Fewer documents on the emulator (each intake is a DynamoDB transaction); the embedded run has 1,100.
+describeIntakeQueueContract("aws (dynalite + fauxqs)", 80, async () => {
+  const platform = await createEmulatedPlatform(emulators, {
+    tableName: "gazette-intake-queue-contract",
+    bucketName: "gazette-intake-queue-contract",
+    stagingBucketName: "gazette-intake-queue-contract-staging",
     queues: ["events"],
     maxReceiveCount: 5,
   });

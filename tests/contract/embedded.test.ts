@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createEmbeddedPlatform } from "../../src/platform/embedded/index.js";
+import { describeIntakeQueueContract } from "./intake-queue-contract.js";
 import {
   CONTRACT_MAX_RECEIVE_COUNT,
   CONTRACT_QUEUES,
@@ -29,6 +30,19 @@ describePlatformContract("embedded (SQLite + files)", async () => {
 
 describeSubmittersContract("embedded (SQLite + files)", async () => {
   const dataDir = await mkdtemp(join(tmpdir(), "gazette-submitters-contract-"));
+  const platform = createEmbeddedPlatform({ dataDir, queues: { events: { maxReceiveCount: 5 } } });
+  return {
+    platform,
+    async cleanup() {
+      platform.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+});
+
+// More than 1,000 documents: the filters must not depend on how many newer documents there are.
+describeIntakeQueueContract("embedded (SQLite + files)", 1_100, async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), "gazette-intake-queue-contract-"));
   const platform = createEmbeddedPlatform({ dataDir, queues: { events: { maxReceiveCount: 5 } } });
   return {
     platform,

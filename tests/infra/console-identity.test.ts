@@ -1,5 +1,5 @@
 import { runInNewContext } from "node:vm";
-import type { CfnElement } from "aws-cdk-lib";
+import { App, type CfnElement, Duration, Stack } from "aws-cdk-lib";
 import fc from "fast-check";
 import { beforeAll, describe, expect, test } from "vitest";
 import {
@@ -7,6 +7,9 @@ import {
   CONSOLE_TOKEN_COOKIE,
   CONSOLE_TOKEN_HEADER,
   CONSOLE_VIEWER_REQUEST_CODE,
+  ConsoleSignIn,
+  type ConsoleSignInProps,
+  ConsoleUserPool,
 } from "../../infra/constructs/console-identity.js";
 import { HTTP_SURFACE } from "../../src/http/surface.js";
 import { selectRoute } from "../support/api-gateway-routing.js";
@@ -119,6 +122,51 @@ describe("the console's app client (stateless stack)", () => {
       PreventUserExistenceErrors: "ENABLED",
     });
     expect(clients[0]!.Properties?.ExplicitAuthFlows ?? []).not.toContain("ALLOW_USER_PASSWORD_AUTH");
+  });
+
+  test("tokens: the access token outlives the idle timeout, the refresh token renews it for a working day, and can be revoked", () => {
+    // Act
+    const [client] = Object.values(resourcesOf(gazette.statelessTemplate, "AWS::Cognito::UserPoolClient"));
+    const p = client!.Properties ?? {};
+    const minutes = (value: unknown, unit: unknown) =>
+      Number(value) * ({ minutes: 1, hours: 60, days: 1440 } as Record<string, number>)[String(unit)]!;
+    const units = p.TokenValidityUnits as Record<string, string>;
+    const apiEnv = propOf<{ Variables: Record<string, unknown> }>(
+      resourcesOf(gazette.statelessTemplate, "AWS::Lambda::Function")[
+        gazette.stateless.getLogicalId(gazette.stateless.apiFunction.function.node.defaultChild as CfnElement)
+      ]!,
+      "Environment",
+    ).Variables;
+
+    // Assess
+    const idleMinutes = Number(apiEnv.GAZETTE_CONSOLE_IDLE_SECONDS) / 60;
+    expect(idleMinutes).toBe(30);
+    expect(minutes(p.AccessTokenValidity, units.AccessToken)).toBe(60);
+    expect(minutes(p.AccessTokenValidity, units.AccessToken)).toBeGreaterThan(idleMinutes + 2);
+    expect(minutes(p.RefreshTokenValidity, units.RefreshToken)).toBe(12 * 60);
+    expect(p.EnableTokenRevocation).toBe(true);
+    // No explicit flows means Cognito's default, which includes ALLOW_REFRESH_TOKEN_AUTH.
+    if (p.ExplicitAuthFlows) expect(p.ExplicitAuthFlows).toContain("ALLOW_REFRESH_TOKEN_AUTH");
+  });
+
+  test("an access token that would not outlive the idle timeout, or a refresh token shorter than it, is refused at synth", () => {
+    // Prepare
+    const app = new App();
+    const stack = new Stack(app, "Probe");
+    const pool = new ConsoleUserPool(stack, "Pool");
+    const make = (id: string, props: Partial<ConsoleSignInProps>) => () =>
+      new ConsoleSignIn(stack, id, { pool, publicBaseUrl: TEST_PUBLIC_BASE_URL, ...props });
+
+    // Act + Assess
+    expect(
+      make("Equal", { idleTimeout: Duration.minutes(30), accessTokenValidity: Duration.minutes(30) }),
+    ).toThrow(/must exceed idleTimeout/);
+    expect(
+      make("Short", { accessTokenValidity: Duration.hours(2), maxSessionLength: Duration.hours(1) }),
+    ).toThrow(/maxSessionLength/);
+    expect(
+      make("Fine", { idleTimeout: Duration.minutes(15), accessTokenValidity: Duration.minutes(20) }),
+    ).not.toThrow();
   });
 
   test("each function a console route reaches, and no other, gets the same issuer, client and hosted sign-in's address", () => {

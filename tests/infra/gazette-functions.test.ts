@@ -234,7 +234,7 @@ describe("least privilege", () => {
     expect(actions).not.toContain("sqs:DeleteMessage");
   });
 
-  test("the events function may only read published files and copy them to the site bucket, and send only to its dead-letter queue and the repost fan-out queue", () => {
+  test("the events function may only read published files and copy them to the site bucket, and send only to its dead-letter queue, the repost fan-out queue and the publishing queue", () => {
     // Prepare
     const statements = statementsOf("gazette-events");
     const queues = resourcesOf(gazette.statelessTemplate, "AWS::SQS::Queue");
@@ -270,8 +270,14 @@ describe("least privilege", () => {
         "Fn::GetAtt": [string, string];
       }
     )["Fn::GetAtt"][0];
+    // The status changes it logs ask the publisher for a checkpoint (issue 14).
+    const publishingId = (
+      gazette.stateless.resolve(gazette.stateless.publishingQueue.queue.queueArn) as {
+        "Fn::GetAtt": [string, string];
+      }
+    )["Fn::GetAtt"][0];
     expect(sendTargets.length).toBeGreaterThan(0);
-    for (const target of sendTargets) expect([...dlqIds, fanoutId]).toContain(target);
+    for (const target of sendTargets) expect([...dlqIds, fanoutId, publishingId]).toContain(target);
     expect(actions).toEqual(
       expect.arrayContaining(["dynamodb:GetItem", "sqs:ReceiveMessage", "sqs:DeleteMessage"]),
     );

@@ -116,11 +116,15 @@ describe("reposts on AWS", () => {
       ].sort(),
     );
     // …and its own dead-letter queue, where Lambda puts an asynchronous invocation that failed; its
-    // outbox relay sends what a request could not (document.accepted, an archive job's units).
+    // outbox relay sends what a request could not (document.accepted, an archive job's units), and
+    // it asks the publisher for a log checkpoint while entries wait for one (issue 14).
     const tickFailures = gazette.stateless.reposts.tickDeadLetterQueue;
     const archive = gazette.stateless.archiveQueue.queue;
+    const publishing = gazette.stateless.publishingQueue.queue;
     expect(targets.tick).toEqual(
-      [delivery.queue, events.queue, archive, tickFailures].map((q) => logicalId(q.queueArn)).sort(),
+      [delivery.queue, events.queue, archive, publishing, tickFailures]
+        .map((q) => logicalId(q.queueArn))
+        .sort(),
     );
     expect(targets.api).toContain(logicalId(delivery.queue.queueArn));
     expect(targets.api).not.toContain(logicalId(fanout.queue.queueArn));

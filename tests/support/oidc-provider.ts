@@ -12,8 +12,10 @@ import {
 /**
  * An OpenID Connect provider shaped like Cognito's hosted sign-in, in process: its authorize step
  * (a user who signed in on the hosted page), its token endpoint (authorization code + PKCE, one use
- * per code) and its signing keys (a local JWKS). Access tokens carry what Cognito's do:
- * token_use=access, client_id, username, cognito:groups.
+ * per code; the refresh_token grant, refused once the refresh token is revoked, past its validity
+ * or its account disabled), its revocation endpoint, and its signing keys (a local JWKS). Access
+ * tokens carry what Cognito's do: token_use=access, client_id, username, cognito:groups, a `sub`
+ * stable per account.
  */
 export interface TestOidcProvider {
   readonly issuer: string;
@@ -21,8 +23,18 @@ export interface TestOidcProvider {
   readonly signInBaseUrl: string;
   readonly keys: JWTVerifyGetKey;
   readonly jwks: JSONWebKeySet;
-  /** The token endpoint, as the app's fetch. */
+  /** The token and revocation endpoints, as the app's fetch. */
   readonly fetch: typeof fetch;
+  /** Each grant the token endpoint answered or refused, in order. */
+  readonly grants: { grant: string; outcome: "ok" | "refused" }[];
+  /** Refresh tokens revoked through the revocation endpoint. */
+  readonly revoked: Set<string>;
+  /** Accounts whose refresh tokens the provider refuses (disabled in the user pool). */
+  readonly disabled: Set<string>;
+  /** Groups changed in the user pool: the next refreshed token carries these. */
+  readonly groupsOf: Map<string, readonly string[]>;
+  /** When set, the token endpoint answers 503. */
+  down: boolean;
   /** The user signs in on the hosted page for this authorize URL; returns the callback path + query. */
   authorize(authorizeUrl: string, user: { username: string; groups: readonly string[] }): string;
   /** An access token signed with the provider's key (claims override the defaults). */
@@ -35,6 +47,10 @@ export interface TestOidcProvider {
 export async function createTestOidcProvider(options: {
   now: () => Date;
   clientId?: string;
+  /** The app client's access-token validity (default 1,800 s). */
+  accessTokenSeconds?: number;
+  /** The app client's refresh-token validity (default 12 hours). */
+  refreshTokenSeconds?: number;
 }): Promise<TestOidcProvider> {
   const issuer = "https://cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_TestPool";
   const signInBaseUrl = "https://gazette-test.auth.cn-north-1.amazoncognito.com";
@@ -52,6 +68,15 @@ export async function createTestOidcProvider(options: {
     }
   >();
 
+  const accessSeconds = options.accessTokenSeconds ?? 1800;
+  const refreshSeconds = options.refreshTokenSeconds ?? 12 * 3600;
+  const refreshTokens = new Map<string, { username: string; groups: readonly string[]; until: number }>();
+  const grants: TestOidcProvider["grants"] = [];
+  const revoked = new Set<string>();
+  const disabled = new Set<string>();
+  const groupsOf = new Map<string, readonly string[]>();
+  const subjectOf = (username: string) => createHash("sha256").update(username).digest("hex").slice(0, 32);
+
   const accessToken: TestOidcProvider["accessToken"] = async (claims = {}, opts = {}) => {
     const iat = Math.floor(options.now().getTime() / 1000);
     return new SignJWT({
@@ -64,17 +89,55 @@ export async function createTestOidcProvider(options: {
     })
       .setProtectedHeader({ alg: "RS256", kid: jwk.kid })
       .setIssuer(typeof claims.iss === "string" ? claims.iss : issuer)
-      .setSubject(randomBytes(8).toString("hex"))
+      .setSubject(
+        typeof claims.sub === "string"
+          ? claims.sub
+          : subjectOf(typeof claims.username === "string" ? claims.username : "someone"),
+      )
       .setIssuedAt(iat)
-      .setExpirationTime(iat + (opts.expiresInSeconds ?? 1800))
+      .setExpirationTime(iat + (opts.expiresInSeconds ?? accessSeconds))
       .sign(privateKey);
   };
 
   const tokenEndpoint = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = typeof input === "string" ? input : input instanceof URL ? input.toString() : input.url;
+    if (init?.method === "POST" && url === `${signInBaseUrl}/oauth2/revoke`) {
+      const form = new URLSearchParams(String(init.body));
+      if (form.get("client_id") !== clientId)
+        return Response.json({ error: "invalid_client" }, { status: 400 });
+      revoked.add(form.get("token") ?? "");
+      return new Response(null, { status: 200 });
+    }
     if (url !== `${signInBaseUrl}/oauth2/token` || init?.method !== "POST")
       return new Response("not found", { status: 404 });
+    if (provider.down) return new Response("unavailable", { status: 503 });
     const form = new URLSearchParams(String(init.body));
+    const now = options.now().getTime() / 1000;
+    if (form.get("grant_type") === "refresh_token") {
+      const refresh = form.get("refresh_token") ?? "";
+      const held = refreshTokens.get(refresh);
+      if (
+        !held ||
+        revoked.has(refresh) ||
+        held.until <= now ||
+        disabled.has(held.username) ||
+        form.get("client_id") !== clientId
+      ) {
+        grants.push({ grant: "refresh_token", outcome: "refused" });
+        return Response.json({ error: "invalid_grant" }, { status: 400 });
+      }
+      grants.push({ grant: "refresh_token", outcome: "ok" });
+      // Cognito sends no new refresh token unless rotation is on.
+      return Response.json({
+        access_token: await accessToken({
+          username: held.username,
+          "cognito:groups": [...(groupsOf.get(held.username) ?? held.groups)],
+        }),
+        id_token: "not used by the console",
+        token_type: "Bearer",
+        expires_in: accessSeconds,
+      });
+    }
     const code = form.get("code") ?? "";
     const grant = codes.get(code);
     codes.delete(code); // one use
@@ -87,20 +150,30 @@ export async function createTestOidcProvider(options: {
       grant.redirectUri !== form.get("redirect_uri") ||
       grant.challenge !== challenge
     ) {
+      grants.push({ grant: "authorization_code", outcome: "refused" });
       return Response.json({ error: "invalid_grant" }, { status: 400 });
     }
+    grants.push({ grant: "authorization_code", outcome: "ok" });
+    const refreshToken = randomBytes(32).toString("base64url");
+    refreshTokens.set(refreshToken, { ...grant.user, until: now + refreshSeconds });
     return Response.json({
       access_token: await accessToken({
         username: grant.user.username,
         "cognito:groups": [...grant.user.groups],
       }),
       id_token: "not used by the console",
+      refresh_token: refreshToken,
       token_type: "Bearer",
-      expires_in: 1800,
+      expires_in: accessSeconds,
     });
   };
 
-  return {
+  const provider: TestOidcProvider = {
+    grants,
+    revoked,
+    disabled,
+    groupsOf,
+    down: false,
     issuer,
     clientId,
     signInBaseUrl,
@@ -128,4 +201,5 @@ export async function createTestOidcProvider(options: {
       return `${back.pathname}${back.search}`;
     },
   };
+  return provider;
 }

@@ -108,7 +108,15 @@ describe("verifying the gazette", () => {
   it("serves the /verify page and verifies a file dropped on it", async () => {
     const page = await app.request("/verify", { editor: false });
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('type="file"');
+    const text = await page.text();
+    expect(text).toContain('type="file"');
+    // "Verifying the gazette" for readers, with the certificate's fingerprint to compare.
+    const fingerprint = (await app.request("/signing/certificate.pem", { editor: false })).headers.get(
+      "x-certificate-sha256",
+    );
+    expect(text).toContain("自行核验（Verifying the gazette）");
+    expect(text).toContain(`<code>${fingerprint}</code>`);
+    expect(text).toContain("pdfsig -nssdir");
     const form = new FormData();
     form.set("file", new Blob([new Uint8Array(pdf)], { type: "application/pdf" }), "edition.pdf");
     const result = await app.request("/api/verify", {

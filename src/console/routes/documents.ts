@@ -14,6 +14,12 @@ import { chinaToday } from "../../status/service.js";
 import { type C, type ConsoleKit, fileUpload, problemCodes } from "../kit.js";
 import { formView, type PostedForm, prefilledForm, submissionInput } from "../submission-form.js";
 
+/** Epoch ms of 00:00 China Standard Time on a YYYY-MM-DD day; undefined for no such day. */
+function chinaDayStart(day: string): number | undefined {
+  const ms = Date.parse(`${day}T00:00:00+08:00`);
+  return Number.isNaN(ms) || new Date(ms + 8 * 3600_000).toISOString().slice(0, 10) !== day ? undefined : ms;
+}
+
 export const STATE_LABELS: Record<string, string> = {
   accepted: "已受理",
   placed: "已编排",
@@ -119,21 +125,38 @@ export function registerDocumentRoutes(kit: ConsoleKit, intake: Pick<DocumentInt
     const disclosure = (DISCLOSURE_ATTRIBUTES as readonly string[]).includes(query.disclosure ?? "")
       ? query.disclosure
       : undefined;
-    const q = query.q?.trim() || undefined;
-    const result = await intake.list(
-      { state, disclosure, q },
-      { limit: 50, cursor: query.cursor || undefined },
-    );
-    const nextParams = new URLSearchParams({
-      ...(state ? { state } : {}),
-      ...(disclosure ? { disclosure } : {}),
-      ...(q ? { q } : {}),
-      ...(result.cursor ? { cursor: result.cursor } : {}),
-    });
-    return page(c, "documents", {
+    const sections = deps.config.gazette.sections;
+    const section = sections.includes(query.section ?? "") ? query.section : undefined;
+    const issuer = query.issuer?.trim().slice(0, 100) || undefined;
+    const q = query.q?.trim().slice(0, 100) || undefined;
+    // 收文日期 from–to, China dates: [from 00:00, the day after `to` 00:00) in China Standard Time.
+    const problems: FieldProblem[] = [];
+    const day = (name: "from" | "to") => {
+      const value = query[name]?.trim();
+      if (!value) return undefined;
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || chinaDayStart(value) === undefined) {
+        problems.push({
+          field: name,
+          code: "invalid_date",
+          message: `${name === "from" ? "起始" : "截止"}日期须为有效日期，如 2025-06-03`,
+        });
+        return undefined;
+      }
+      return value;
+    };
+    const from = day("from");
+    const to = day("to");
+    if (from && to && from > to) {
+      problems.push({ field: "to", code: "date_order", message: "截止日期不能早于起始日期" });
+    }
+    const filterContext = {
       title: "来文",
       section: "documents",
       q,
+      issuer,
+      from: query.from?.trim(),
+      to: query.to?.trim(),
+      errors: Object.fromEntries(problems.map((p) => [p.field, p.message])),
       states: Object.entries(STATE_LABELS).map(([value, label]) => ({
         value,
         label,
@@ -144,12 +167,42 @@ export function registerDocumentRoutes(kit: ConsoleKit, intake: Pick<DocumentInt
         label: DISCLOSURE_LABELS[value],
         selected: value === disclosure,
       })),
+      sections: sections.map((value) => ({ value, selected: value === section })),
+    };
+    if (problems.length) return page(c, "documents", { ...filterContext, items: [], invalid: true }, 400);
+    const limit = 50;
+    const result = await intake.list(
+      {
+        state,
+        disclosure,
+        section,
+        issuer,
+        q,
+        receivedFrom: from ? new Date(chinaDayStart(from)!).toISOString() : undefined,
+        receivedBefore: to ? new Date(chinaDayStart(to)! + 86_400_000).toISOString() : undefined,
+      },
+      { limit, cursor: query.cursor || undefined },
+    );
+    const nextParams = new URLSearchParams({
+      ...(state ? { state } : {}),
+      ...(disclosure ? { disclosure } : {}),
+      ...(section ? { section } : {}),
+      ...(issuer ? { issuer } : {}),
+      ...(from ? { from } : {}),
+      ...(to ? { to } : {}),
+      ...(q ? { q } : {}),
+      ...(result.cursor ? { cursor: result.cursor } : {}),
+    });
+    return page(c, "documents", {
+      ...filterContext,
       items: result.items.map((d) => ({
         ...d,
         issuers: d.issuers.join("、"),
         stateLabel: STATE_LABELS[d.state],
         disclosureLabel: DISCLOSURE_LABELS[d.disclosure.attribute],
       })),
+      // A search read its bound of documents without filling the page: it goes on from there.
+      partial: result.cursor !== undefined && result.items.length < limit,
       next: result.cursor ? `/console/documents?${nextParams}` : undefined,
     });
   });

@@ -10,7 +10,7 @@ import type { GazetteDocument } from "../../documents/model.js";
 import type { EditionService } from "../../editions/service.js";
 import { type FieldProblem, ProblemError } from "../../platform/errors.js";
 import type { SiteRecord } from "../../reposts/model.js";
-import { targets } from "../../reposts/model.js";
+import { chinaDate, targets } from "../../reposts/model.js";
 import { findTemplatesDir } from "../../site/render.js";
 import { type C, type ConsoleKit, problemCodes } from "../kit.js";
 
@@ -42,7 +42,7 @@ function editionPages(
   const editionPage = async (
     c: C,
     id: string,
-    extra: { problems?: readonly FieldProblem[]; notice?: string } = {},
+    extra: { problems?: readonly FieldProblem[]; notice?: string; preflightRefused?: boolean } = {},
     status = 200,
   ) => {
     const edition = await loadEdition(id);
@@ -112,7 +112,7 @@ export function registerEditionRoutes(
       {
         title: "期刊",
         section: "editions",
-        year: Number(deps.now().toISOString().slice(0, 4)),
+        year: Number(chinaDate(deps.now()).slice(0, 4)),
         items: result.items.map((e) => ({ ...e, statusLabel: EDITION_STATUS_LABELS[e.status] })),
         next: result.cursor ? `/console/editions?cursor=${encodeURIComponent(result.cursor)}` : undefined,
         ...extra,
@@ -294,16 +294,36 @@ export function registerEditionRoutes(
 
   app.post("/console/editions/:id/publish", editor, async (c) => {
     const id = c.req.param("id");
+    // Publishing over the preflight's errors: the editor's reason, kept on the edition.
+    const posted = form(c);
+    const reasonText = typeof posted.overrideReason === "string" ? posted.overrideReason.trim() : "";
+    if (reasonText.length > 2000) {
+      return editionPage(
+        c,
+        id,
+        {
+          problems: [{ field: "overrideReason", code: "invalid", message: "发布理由最多 2000 个字符" }],
+        },
+        400,
+      );
+    }
+    const override = reasonText ? { reason: reasonText } : undefined;
     try {
       let notice: string;
       if (deps.config.publishing === "queued") {
-        const { queued } = await editions.requestPublish(id, actor(c));
+        const { queued } = await editions.requestPublish(id, actor(c), override);
         notice = queued ? "已提交发布，正在排版；稍后刷新本页查看结果。" : "本期已发布。";
       } else {
-        const { edition } = await editions.publish(id, actor(c));
+        const { edition } = await editions.publish(id, actor(c), override);
         notice = `已发布：${edition.urls?.web ?? ""}`;
       }
-      await record({ actor: actor(c), action: "edition.publish", target: id, outcome: "ok", details: {} });
+      await record({
+        actor: actor(c),
+        action: "edition.publish",
+        target: id,
+        outcome: "ok",
+        details: override ? { override: override.reason } : {},
+      });
       return editionPage(c, id, { notice });
     } catch (error) {
       if (!(error instanceof ProblemError)) throw error;
@@ -314,10 +334,12 @@ export function registerEditionRoutes(
         outcome: "refused",
         details: { problems: problemCodes(error.problems) },
       });
+      // Refused by the preflight: the findings, and the form again with a reason to publish anyway.
+      const preflight = error.problems.some((p) => p.code.startsWith("preflight_"));
       return editionPage(
         c,
         id,
-        { problems: error.problems },
+        { problems: error.problems, preflightRefused: preflight },
         error.name === "EditionNotFoundError" ? 404 : 409,
       );
     }
@@ -340,11 +362,20 @@ export function registerEditionPreviews(
     const id = c.req.param("id");
     try {
       const { pdf: _pdf, ...preview } = await editions.preview(id);
+      const titles = new Map(preview.documents.map((d) => [d.id, d.title]));
+      const findings = preview.findings.map((f) => ({
+        ...f,
+        error: f.severity === "error",
+        severityLabel: f.severity === "error" ? "错误" : "提示",
+        documentTitle: f.documentId ? titles.get(f.documentId) : undefined,
+      }));
       return page(c, "preview", {
         title: `预览 ${editionLabel(preview.edition)}`,
         section: "editions",
         label: editionLabel(preview.edition),
         preview,
+        findings,
+        errors: findings.filter((f) => f.error).length,
       });
     } catch (error) {
       if (!(error instanceof ProblemError)) throw error;

@@ -8,6 +8,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import {
   type C,
   type ConsoleKit,
+  OIDC_ENDED_COOKIE,
   OIDC_STATE_COOKIE,
   OIDC_TOKEN_COOKIE,
   SESSION_COOKIE,
@@ -23,7 +24,7 @@ function safeNext(next: string | undefined): string {
 }
 
 export function registerSignInRoutes(kit: ConsoleKit): void {
-  const { app, deps, record, page, readForm, anyRole, actor } = kit;
+  const { app, deps, record, page, readForm, anyRole, actor, resumeOidc, endOidc } = kit;
   const { accounts } = deps;
   const signInPage = (c: C, context: { username?: string; next?: string; error?: string }, status = 200) => {
     const token = randomBytes(24).toString("base64url");
@@ -67,11 +68,32 @@ export function registerSignInRoutes(kit: ConsoleKit): void {
     return page(c, "sign-in", { title: "登录", oidcUrl: attempt.url, error: context.error }, status);
   };
 
-  app.get("/console/sign-in", (c) =>
-    deps.oidc
-      ? oidcSignInPage(c, deps.oidc, { next: c.req.query("next") })
-      : signInPage(c, { next: c.req.query("next") }),
-  );
+  /** Why the last session ended, as the sign-in page says it (OIDC mode). */
+  const endedMessage = (reason: string | undefined) =>
+    reason === "idle"
+      ? `登录已结束：超过 ${Math.round(accounts.idleSeconds / 60)} 分钟未操作，或已在别处退出。请重新登录。`
+      : reason === "expired"
+        ? "登录已到期（登录的最长有效期已过，或账户已被停用），请重新登录。"
+        : undefined;
+
+  app.get("/console/sign-in", async (c) => {
+    const oidc = deps.oidc;
+    if (!oidc) return signInPage(c, { next: c.req.query("next") });
+    // In AWS CloudFront sends a browser here when its access token is no longer live: a session
+    // still within its idle limit is renewed with its refresh token and goes on where it was.
+    const resumed = await resumeOidc(c, oidc);
+    if (resumed.kind === "live") return c.redirect(safeNext(c.req.query("next")), 303);
+    if (resumed.kind === "ended") return endOidc(c, oidc, resumed.reason);
+    const ended = getCookie(c, OIDC_ENDED_COOKIE);
+    if (ended) deleteCookie(c, OIDC_ENDED_COOKIE, { path: "/console/sign-in" });
+    return oidcSignInPage(c, oidc, {
+      next: c.req.query("next"),
+      error:
+        resumed.kind === "unavailable"
+          ? "统一身份认证暂时无法访问，登录未能续期。请稍后重试。"
+          : endedMessage(ended),
+    });
+  });
 
   /** OIDC mode: the provider sends the browser back here with the code (or an error). */
   app.get(CALLBACK_PATH, async (c) => {
@@ -100,8 +122,14 @@ export function registerSignInRoutes(kit: ConsoleKit): void {
     }
     const signedIn = await oidc.finish(code, verifier);
     if (!signedIn) return refuse("token", "登录未成功：令牌无效，或账户不属于任何控制台角色组。");
+    const { claims } = signedIn;
+    await accounts.endSession(getCookie(c, SESSION_COOKIE)); // a session this browser had before
+    const { token: sessionToken } = await accounts.startSession(
+      { username: claims.username, displayName: claims.username, role: claims.role },
+      { subject: claims.subject, refreshToken: signedIn.refreshToken },
+    );
     await record({
-      actor: signedIn.session.username,
+      actor: claims.username,
       action: "sign-in",
       target: null,
       outcome: "ok",
@@ -109,19 +137,24 @@ export function registerSignInRoutes(kit: ConsoleKit): void {
     });
     await deps.flush();
     deleteCookie(c, OIDC_STATE_COOKIE, { path: CALLBACK_PATH });
-    setCookie(c, OIDC_TOKEN_COOKIE, signedIn.token, {
-      httpOnly: true,
-      sameSite: "Strict",
-      secure: secureCookie(c),
-      path: "/console",
-    });
+    for (const [name, value] of [
+      [SESSION_COOKIE, sessionToken],
+      [OIDC_TOKEN_COOKIE, signedIn.token],
+    ] as const) {
+      setCookie(c, name, value, {
+        httpOnly: true,
+        sameSite: "Strict",
+        secure: secureCookie(c),
+        path: "/console",
+      });
+    }
     // A page, not a redirect: the browser came here from the provider (cross-site), and would not
     // send the new SameSite=Strict cookie along a redirect that continues that navigation.
     const target = safeNext(decodeURIComponent(next));
     return page(c, "message", {
       title: "已登录",
       heading: "已登录",
-      message: `欢迎，${signedIn.session.displayName}。`,
+      message: `欢迎，${claims.username}。`,
       back: target,
       refresh: target,
     });
@@ -174,8 +207,11 @@ export function registerSignInRoutes(kit: ConsoleKit): void {
   app.post("/console/sign-out", anyRole, async (c) => {
     await record({ actor: actor(c), action: "sign-out", target: null, outcome: "ok", details: {} });
     if (deps.oidc) {
-      deleteCookie(c, OIDC_TOKEN_COOKIE, { path: "/console" });
-      return c.redirect(deps.oidc.signOutUrl(), 303);
+      // The refresh token is revoked at the provider (with the access tokens issued from it).
+      const resumed = await accounts.resume(getCookie(c, SESSION_COOKIE));
+      if (resumed?.oidc?.refreshToken) await deps.oidc.revoke(resumed.oidc.refreshToken);
+      await accounts.endSession(getCookie(c, SESSION_COOKIE));
+      return endOidc(c, deps.oidc);
     }
     await accounts.endSession(getCookie(c, SESSION_COOKIE));
     deleteCookie(c, SESSION_COOKIE, { path: "/console" });

@@ -19,8 +19,9 @@ export function consoleKitDependencies({ config, platform }: LambdaBase): Consol
       clock: platform.clock,
       idleSeconds: config.consoleIdleSeconds,
     }),
-    // Signed in through the user pool (GAZETTE_CONSOLE_OIDC_*): the access token is verified
-    // against the issuer's keys in whichever function serves the page.
+    // Signed in through the user pool (GAZETTE_CONSOLE_OIDC_*): the session is in the store and
+    // its access token is verified against the issuer's keys (and renewed when due) in whichever
+    // function serves the page.
     oidc: config.consoleOidc && new OidcSignIn({ ...config.consoleOidc, publicBaseUrl: config.baseUrl }),
     audit: new ConsoleAuditLog(platform.records),
     render: createConsoleRenderer(config.gazette),
