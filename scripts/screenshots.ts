@@ -17,41 +17,18 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { serve } from "@hono/node-server";
-import { createApiApp } from "../src/handlers/api.js";
+import { CHROMIUM_PATH, launchChromium, serveApp, signInThroughForm } from "../tests/support/chromium.js";
 import { createTestApp } from "../tests/support/local-app.js";
-
-interface Page {
-  goto(url: string): Promise<unknown>;
-  fill(selector: string, value: string): Promise<void>;
-  click(selector: string): Promise<void>;
-  check(selector: string): Promise<void>;
-  selectOption(selector: string, value: string): Promise<unknown>;
-  waitForURL(url: string | RegExp): Promise<void>;
-  waitForSelector(selector: string): Promise<unknown>;
-  screenshot(options: { path: string; fullPage?: boolean }): Promise<unknown>;
-  setViewportSize(size: { width: number; height: number }): Promise<void>;
-  url(): string;
-}
-interface Browser {
-  newPage(options: {
-    viewport: { width: number; height: number };
-    deviceScaleFactor?: number;
-  }): Promise<Page>;
-  close(): Promise<void>;
-}
 
 const OUT = resolve("docs/screenshots");
 const PASSWORD = "correct horse battery";
-const executablePath = process.env.GAZETTE_CHROMIUM ?? "/usr/bin/chromium";
 
 async function main() {
-  if (!existsSync(executablePath)) {
+  if (!existsSync(CHROMIUM_PATH)) {
     process.stderr.write(
-      `No Chromium at ${executablePath} (set GAZETTE_CHROMIUM, or apt-get install chromium).\n`,
+      `No Chromium at ${CHROMIUM_PATH} (set GAZETTE_CHROMIUM, or apt-get install chromium).\n`,
     );
     process.exitCode = 1;
     return;
@@ -96,20 +73,10 @@ async function main() {
     },
   });
 
-  const hono = createApiApp(app.container);
-  const server = await new Promise<ReturnType<typeof serve>>((done) => {
-    const s = serve({ fetch: hono.fetch, port: 0, hostname: "127.0.0.1" }, () => done(s));
-  });
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const playwrightModule = "playwright-core";
-  const { chromium } = (await import(playwrightModule)) as {
-    chromium: {
-      launch(o: { executablePath: string; args: string[]; env: Record<string, string> }): Promise<Browser>;
-    };
-  };
-  const browser = await chromium.launch({
-    executablePath,
-    args: ["--no-sandbox", "--font-render-hinting=none"],
+  const server = await serveApp(app);
+  const base = server.base;
+  const browser = await launchChromium({
+    args: ["--font-render-hinting=none"],
     env: { ...(process.env as Record<string, string>), FONTCONFIG_FILE: fontsConf },
   });
   mkdirSync(OUT, { recursive: true });
@@ -122,12 +89,14 @@ async function main() {
       process.stderr.write(`screenshots: ${name}.png\n`);
     };
 
-    await page.goto(`${base}/console/sign-in`);
-    await page.fill("#username", "zhang");
-    await page.fill("#password", PASSWORD);
-    await shot("sign-in");
-    await page.click("button[type=submit]");
-    await page.waitForURL(`${base}/console/`);
+    await signInThroughForm(
+      page,
+      base,
+      { username: "zhang", password: PASSWORD },
+      {
+        beforeSubmit: () => shot("sign-in"),
+      },
+    );
     await shot("home");
 
     await page.goto(`${base}/console/documents`);
@@ -178,17 +147,13 @@ async function main() {
     await shot("edition-390px");
 
     const admin = await browser.newPage({ viewport: { width: 1200, height: 800 } });
-    await admin.goto(`${base}/console/sign-in`);
-    await admin.fill("#username", "wang");
-    await admin.fill("#password", PASSWORD);
-    await admin.click("button[type=submit]");
-    await admin.waitForURL(`${base}/console/`);
+    await signInThroughForm(admin, base, { username: "wang", password: PASSWORD });
     await admin.goto(`${base}/console/sites`);
     await admin.screenshot({ path: join(OUT, "sites.png"), fullPage: true });
     shots.push("sites");
   } finally {
     await browser.close();
-    await new Promise<void>((done) => server.close(() => done()));
+    server.close();
     app.close();
     rmSync(work, { recursive: true, force: true });
   }

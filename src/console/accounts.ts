@@ -23,7 +23,7 @@ import type { Clock, RecordStore } from "../platform/ports.js";
  * derived from the cookie's token: the store alone cannot use it, nor the cookie alone.
  */
 
-export const CONSOLE_ROLES = ["editor", "reviewer", "administrator", "site"] as const;
+export const CONSOLE_ROLES = ["editor", "reviewer", "administrator", "site", "submitter"] as const;
 export type ConsoleRole = (typeof CONSOLE_ROLES)[number];
 
 export const ROLE_LABELS: Record<ConsoleRole, string> = {
@@ -31,6 +31,7 @@ export const ROLE_LABELS: Record<ConsoleRole, string> = {
   reviewer: "审核员",
   administrator: "管理员",
   site: "下级网站",
+  submitter: "报送员",
 };
 
 export interface ConsoleAccount {
@@ -41,6 +42,11 @@ export interface ConsoleAccount {
   readonly createdBy: string;
   /** Role `site`: the registered site (id) whose portal this account opens. */
   readonly site?: string | undefined;
+  /**
+   * Role `submitter`: the issuing body (id, src/submitters) it submits for; a submitter sends,
+   * sees and registers documents of this body only.
+   */
+  readonly body?: string | undefined;
 }
 
 interface AccountRecord extends ConsoleAccount {
@@ -52,6 +58,8 @@ export interface ConsoleSession {
   readonly username: string;
   readonly displayName: string;
   readonly role: ConsoleRole;
+  /** Role `submitter`: the issuing body it acts for (never taken from a request). */
+  readonly body?: string | undefined;
   /** Synchronizer token every console form carries. */
   readonly csrf: string;
   readonly createdAt: string;
@@ -183,6 +191,7 @@ export class ConsoleAccounts {
       role: string;
       password: string;
       site?: string | undefined;
+      body?: string | undefined;
     },
     createdBy: string,
   ): Promise<ConsoleAccount> {
@@ -211,11 +220,23 @@ export class ConsoleAccounts {
       throw new AccountError("site", "下级网站账户须选择所属网站 (a site account needs its site)");
     if (input.role !== "site" && site)
       throw new AccountError("site", "只有下级网站账户属于网站 (only site accounts belong to a site)");
+    const body = input.body?.trim() || undefined;
+    if (input.role === "submitter" && !body)
+      throw new AccountError(
+        "body",
+        "报送员账户须选择所属发文机关 (a submitter account needs its issuing body)",
+      );
+    if (input.role !== "submitter" && body)
+      throw new AccountError(
+        "body",
+        "只有报送员账户属于发文机关 (only submitter accounts belong to an issuing body)",
+      );
     const account: AccountRecord = {
       username,
       displayName,
       role: input.role as ConsoleRole,
       ...(site ? { site } : {}),
+      ...(body ? { body } : {}),
       createdAt: this.now().toISOString(),
       createdBy,
       passwordHash: await hashPassword(input.password),
@@ -294,6 +315,7 @@ export class ConsoleAccounts {
       username: account.username,
       displayName: account.displayName,
       role: account.role,
+      ...(account.body ? { body: account.body } : {}),
       csrf: randomBytes(24).toString("base64url"),
       createdAt: at.toISOString(),
       lastSeenAt: at.toISOString(),
@@ -382,6 +404,14 @@ export class ConsoleAccounts {
 }
 
 function publicView(record: AccountRecord): ConsoleAccount {
-  const { username, displayName, role, createdAt, createdBy, site } = record;
-  return { username, displayName, role, createdAt, createdBy, ...(site ? { site } : {}) };
+  const { username, displayName, role, createdAt, createdBy, site, body } = record;
+  return {
+    username,
+    displayName,
+    role,
+    createdAt,
+    createdBy,
+    ...(site ? { site } : {}),
+    ...(body ? { body } : {}),
+  };
 }

@@ -18,6 +18,7 @@ import type { EditionService } from "../editions/service.js";
 import {
   type ConsoleDependencies,
   type ConsoleEnv,
+  type ConsoleKit,
   type ConsoleKitDependencies,
   createConsoleKit,
 } from "./kit.js";
@@ -53,7 +54,11 @@ export type ConsoleRoutes = Hono<ConsoleEnv>;
  * (createConsoleSubmission, createConsolePreviews; route declarations: `lambda`), so the api
  * function holds neither the .docx reader nor the PDF engine.
  */
-export function createConsoleRoutes(deps: ConsoleDependencies, part: "all" | "api" = "all"): ConsoleRoutes {
+export function createConsoleRoutes(
+  deps: ConsoleDependencies,
+  part: "all" | "api" = "all",
+  areas?: (kit: ConsoleKit) => void,
+): ConsoleRoutes {
   const kit = createConsoleKit(deps);
   registerSignInRoutes(kit);
   registerHomeRoutes(kit, deps.intake, deps.editions);
@@ -64,6 +69,12 @@ export function createConsoleRoutes(deps: ConsoleDependencies, part: "all" | "ap
   registerAccountRoutes(kit);
   registerAuditRoutes(kit);
   if (deps.archive) registerArchiveReviewRoutes(kit, deps.archive);
+  if (deps.submitters) {
+    // Given by the composition root (src/console/submitters.ts), so that the functions serving
+    // only the submission or the previews do not bundle these areas. In AWS the api function
+    // serves them, without the .docx reader (a submitter's .docx is refused there, 400).
+    areas?.(kit);
+  }
   if (deps.reposts) {
     registerSiteRoutes(kit, deps.reposts);
     registerComplianceRoutes(kit, deps.reposts);

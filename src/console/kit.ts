@@ -17,6 +17,7 @@ import type { RepostAcknowledgements } from "../reposts/acks.js";
 import type { SiteRegistry } from "../reposts/sites.js";
 import type { WorkingDayCalendar } from "../reposts/working-days.js";
 import type { DocumentStatuses } from "../status/service.js";
+import type { Submitters } from "../submitters/module.js";
 import {
   CONSOLE_ROLES,
   type ConsoleAccounts,
@@ -66,6 +67,11 @@ export interface ConsoleKitDependencies {
   readonly reposts?: ConsoleReposts | undefined;
   /** The archive's review queue and corrections (reviewers); left out, not served. */
   readonly archive?: Pick<ArchiveService, "listItems" | "getItem" | "correctItem" | "blob"> | undefined;
+  /**
+   * Issuing bodies, their submissions and the completeness register (issue 16): the submitters'
+   * pages (/console/body/…) and the editors' submission desk; left out, not served.
+   */
+  readonly submitters?: Submitters | undefined;
   readonly render: ConsolePageRenderer;
   readonly now: () => Date;
   /** Makes the request's writes durable before it is acknowledged. */
@@ -74,7 +80,9 @@ export interface ConsoleKitDependencies {
    * The areas the menu links to when another function serves them (AWS: a function serving only
    * the submission or the previews); default the areas this app serves (`archive`, `reposts`).
    */
-  readonly menu?: { readonly archive: boolean; readonly reposts: boolean } | undefined;
+  readonly menu?:
+    | { readonly archive: boolean; readonly reposts: boolean; readonly submitters?: boolean }
+    | undefined;
 }
 
 /** Every area's dependencies: what the local server and the api function give the console. */
@@ -106,6 +114,7 @@ export const PAGE_HEADERS = { "cache-control": "no-store", "content-security-pol
 export const EDIT_ROLES: readonly ConsoleRole[] = ["editor", "administrator"];
 export const ADMIN_ROLES: readonly ConsoleRole[] = ["administrator"];
 export const REVIEW_ROLES: readonly ConsoleRole[] = ["reviewer", "administrator"];
+export const SUBMIT_ROLES: readonly ConsoleRole[] = ["submitter"];
 
 export function sameToken(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -165,6 +174,8 @@ export interface ConsoleKit {
   readonly editor: MiddlewareHandler<ConsoleEnv>;
   readonly admin: MiddlewareHandler<ConsoleEnv>;
   readonly reviewer: MiddlewareHandler<ConsoleEnv>;
+  /** A submitter of an issuing body (its session names the body). */
+  readonly submitter: MiddlewareHandler<ConsoleEnv>;
   readonly anyRole: MiddlewareHandler<ConsoleEnv>;
   /** The posted form (read by the guard). */
   readonly form: (c: C) => PostedForm;
@@ -186,7 +197,11 @@ export interface ConsoleKit {
 export function createConsoleKit(deps: ConsoleKitDependencies): ConsoleKit {
   const { accounts, audit, render } = deps;
   const app = new Hono<ConsoleEnv>();
-  const menu = deps.menu ?? { archive: deps.archive !== undefined, reposts: deps.reposts !== undefined };
+  const menu = deps.menu ?? {
+    archive: deps.archive !== undefined,
+    reposts: deps.reposts !== undefined,
+    submitters: deps.submitters !== undefined,
+  };
 
   const record = (entry: Omit<ConsoleAuditEntry, "at">) =>
     audit.record({ at: deps.now().toISOString(), ...entry });
@@ -205,6 +220,8 @@ export function createConsoleKit(deps: ConsoleKitDependencies): ConsoleKit {
           review: role !== undefined && REVIEW_ROLES.includes(role) && menu.archive,
           sites: role !== undefined && ADMIN_ROLES.includes(role) && menu.reposts,
           compliance: role !== undefined && EDIT_ROLES.includes(role) && menu.reposts,
+          desk: role !== undefined && EDIT_ROLES.includes(role) && menu.submitters === true,
+          submit: role !== undefined && SUBMIT_ROLES.includes(role) && menu.submitters === true,
         },
       }),
       status as 200,
@@ -362,6 +379,7 @@ export function createConsoleKit(deps: ConsoleKitDependencies): ConsoleKit {
     editor: requireRole(EDIT_ROLES),
     admin: requireRole(ADMIN_ROLES),
     reviewer: requireRole(REVIEW_ROLES),
+    submitter: requireRole(SUBMIT_ROLES),
     anyRole: requireRole(CONSOLE_ROLES),
     form: (c) => c.get("form"),
     actor: (c) => c.get("session").username,

@@ -42,7 +42,7 @@ export interface OidcOptions {
 export const CALLBACK_PATH = "/console/oauth/callback";
 
 /** Highest role first: an account in several groups gets the highest. */
-const ROLE_ORDER: readonly ConsoleRole[] = ["administrator", "editor", "reviewer", "site"];
+const ROLE_ORDER: readonly ConsoleRole[] = ["administrator", "editor", "reviewer", "site", "submitter"];
 
 const b64url = (bytes: Buffer) => bytes.toString("base64url");
 

@@ -30,7 +30,14 @@ import { type DocumentAcceptedEvent, EVENTS_QUEUE } from "./events.js";
 import { filterPartition, writeDocumentRecord } from "./filter-index.js";
 import type { DocumentState, DocumentSummary, GazetteDocument } from "./model.js";
 import { summarize } from "./model.js";
-import { DOCUMENTS_INDEX, docKeys, docNumberClaimKey, readDocument, toStoredDocument } from "./records.js";
+import {
+  DOCUMENTS_INDEX,
+  docKeys,
+  docNumberClaimKey,
+  docNumberClaimRecord,
+  readDocument,
+  toStoredDocument,
+} from "./records.js";
 import { type Submission, validateSubmission } from "./submission.js";
 
 export { type DocumentAcceptedEvent, EVENTS_QUEUE };
@@ -344,8 +351,12 @@ export class DocumentIntake {
     const { records, clock } = this.options.platform;
     const staleMs = (this.options.staleClaimSeconds ?? 300) * 1000;
     for (const issuer of submission.issuers) {
-      const key = docNumberClaimKey(issuer, submission.docNumberNormalized);
-      const claim = { ...key, data: { documentId: document.id, claimedAt: document.receivedAt } };
+      const claim = docNumberClaimRecord(issuer, {
+        id: document.id,
+        receivedAt: document.receivedAt,
+        docNumber: submission.docNumberNormalized,
+      });
+      const key = { pk: claim.pk, sk: claim.sk };
       const tryClaim = async (condition: WriteCondition): Promise<boolean> => {
         try {
           await records.put(claim, condition);

@@ -18,6 +18,27 @@ export function docNumberClaimKey(issuer: string, docNumber: string) {
 }
 
 /**
+ * gsi1 partition of an issuer's documents: every (issuer, 发文字号) claim is listed under its
+ * issuer, newest received last, so that what one issuing body sent is read without scanning every
+ * document (the completeness register, src/submitters/register.ts).
+ */
+export function issuerDocumentsIndex(issuer: string): string {
+  return `ISSUERDOCS#${issuer.trim()}`;
+}
+
+/** The claim of (issuer, 发文字号) for a document, listed in its issuer's index. */
+export function docNumberClaimRecord(
+  issuer: string,
+  doc: { readonly id: string; readonly receivedAt: string; readonly docNumber: string },
+) {
+  return {
+    ...docNumberClaimKey(issuer, doc.docNumber),
+    data: { documentId: doc.id, claimedAt: doc.receivedAt },
+    index: { gsi1pk: issuerDocumentsIndex(issuer), gsi1sk: `${doc.receivedAt}#${doc.id}` },
+  };
+}
+
+/**
  * DynamoDB items stop at 400 KB, and a long 规划 or 条例 with attachments can pass that. Its
  * content (blocks, attachments, interpretations) then lives in a write-once blob and the record
  * keeps the metadata and the blob key.

@@ -16,7 +16,7 @@ import { EDITIONS_PARTITION } from "../editions/records.js";
 import { ConditionFailedError } from "../platform/errors.js";
 import type { Platform, RecordStore, StoredRecord } from "../platform/ports.js";
 import { docNumberKey } from "./doc-number.js";
-import { DOCUMENTS_INDEX, docNumberClaimKey, type StoredDocument } from "./records.js";
+import { DOCUMENTS_INDEX, docNumberClaimKey, docNumberClaimRecord, type StoredDocument } from "./records.js";
 
 /** Where the fingerprint of the grammar the stored keys were made with is kept. */
 export const DOC_NUMBER_KEYS_META = { pk: "META#DOCNUMBER_KEYS", sk: "GRAMMAR" } as const;
@@ -103,7 +103,7 @@ export async function rekeyDocNumbers(
       }
       try {
         await platform.records.put(
-          { ...key, data: { documentId: doc.id, claimedAt: doc.receivedAt } },
+          docNumberClaimRecord(issuer, { id: doc.id, receivedAt: doc.receivedAt, docNumber: doc.docNumber }),
           { kind: "absent" },
         );
         claims += 1;

@@ -1,6 +1,7 @@
 import { archiveRoutes } from "../archive/http.js";
 import { createConsoleRoutes } from "../console/http.js";
 import { createConsoleRenderer } from "../console/render.js";
+import { registerSubmitterAreas } from "../console/submitters.js";
 import { createApp } from "../http/app.js";
 import { buildOpenApiDocument } from "../http/openapi.js";
 import { repostsRoutes } from "../reposts/http.js";
@@ -51,26 +52,31 @@ export function createApiApp(container: Container) {
     openApi: buildOpenApiDocument(container.config),
     console:
       container.console &&
-      createConsoleRoutes({
-        config: container.config,
-        accounts: container.console.accounts,
-        oidc: container.console.oidc,
-        audit: container.console.audit,
-        intake: container.intake,
-        editions: container.editions,
-        sites: container.reposts.registry,
-        archive: container.archive.service,
-        reposts: {
-          registry: container.reposts.registry,
-          acks: container.reposts.acks,
-          calendar: container.reposts.calendar,
-          platform: container.platform,
+      createConsoleRoutes(
+        {
+          config: container.config,
+          accounts: container.console.accounts,
+          oidc: container.console.oidc,
+          audit: container.console.audit,
+          intake: container.intake,
+          editions: container.editions,
+          sites: container.reposts.registry,
+          archive: container.archive.service,
+          reposts: {
+            registry: container.reposts.registry,
+            acks: container.reposts.acks,
+            calendar: container.reposts.calendar,
+            platform: container.platform,
+          },
+          statuses: container.statuses,
+          submitters: container.submitters,
+          render: createConsoleRenderer(container.config.gazette),
+          now: () => container.platform.clock.now(),
+          flush: () => container.platform.flush(),
         },
-        statuses: container.statuses,
-        render: createConsoleRenderer(container.config.gazette),
-        now: () => container.platform.clock.now(),
-        flush: () => container.platform.flush(),
-      }),
+        "all",
+        registerSubmitterAreas,
+      ),
     now,
     flush: () => container.platform.flush(),
     logError,

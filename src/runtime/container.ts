@@ -155,7 +155,13 @@ export function createContainer(
       logger,
       sqs: config.mode === "aws" ? createSqsDeliverySender({ region: config.aws.region }) : undefined,
     }),
-    submitters: createSubmitters({ platform, config, intake, validate: validateSubmission }),
+    submitters: createSubmitters({
+      platform,
+      config,
+      intake,
+      validate: validateSubmission,
+      docxReader: () => import("../documents/docx.js"),
+    }),
     logger,
     console: {
       accounts: new ConsoleAccounts({

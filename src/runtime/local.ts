@@ -17,6 +17,7 @@ import { startQueuePoller } from "../platform/queue-poller.js";
 import { REPOST_QUEUE_SETTINGS, startRepostWorkers } from "../reposts/local-workers.js";
 import { createOutboundFetch } from "../reposts/outbound.js";
 import { ensureRepostsRebuilt } from "../reposts/rebuild.js";
+import { backfillIssuerIndex } from "../submitters/issuer-index.js";
 import { backfillPublicationLog } from "../transparency/backfill.js";
 import { type Container, createContainer } from "./container.js";
 import { type DataDirLock, lockDataDir } from "./data-dir-lock.js";
@@ -83,6 +84,10 @@ async function startLocked(
   const backfilled = await backfillAcceptedIndex(platform);
   if (!backfilled.skipped && backfilled.indexed)
     container.logger.info("accepted documents indexed", { indexed: backfilled.indexed });
+  // 发文字号 claims stored before the issuers' index existed are listed under their issuers, once.
+  const issuers = await backfillIssuerIndex(platform);
+  if (!issuers.skipped && issuers.indexed)
+    container.logger.info("documents listed under their issuers", { indexed: issuers.indexed });
   // Documents stored before the intake queue's filter index existed get their entries, once.
   const filtered = await backfillFilterIndex(platform.records);
   if (!filtered.skipped && filtered.indexed)

@@ -62,6 +62,8 @@ export interface SubmissionEvent {
   readonly reason?: string | undefined;
   /** received: the submission as sent (the API's DocumentSubmission). */
   readonly input?: unknown;
+  /** received: the .docx sent with it (its text is the document's body), kept content-addressed. */
+  readonly docx?: SubmittedDocx | undefined;
   readonly title: string;
   readonly docNumber: string | null;
   readonly documentId?: string | undefined;
@@ -73,6 +75,13 @@ export interface SubmissionEvent {
     | undefined;
   /** Random per write: a retried write recognises its own event (not shown). */
   readonly writeId?: string | undefined;
+}
+
+/** A .docx a submitter sent: `originals/<sha256>.docx`, as intake keeps uploaded originals. */
+export interface SubmittedDocx {
+  readonly blobKey: string;
+  readonly sha256: string;
+  readonly filename: string | null;
 }
 
 /** A submission as it stands: the fold of its events. */
@@ -94,7 +103,9 @@ export interface SubmissionView {
   readonly citation: string | null;
   readonly urls: SubmissionEvent["urls"] | null;
   /** Every change, oldest first (without the submitted content). */
-  readonly history: readonly Omit<SubmissionEvent, "input" | "writeId">[];
+  readonly history: readonly Omit<SubmissionEvent, "input" | "writeId" | "docx">[];
+  /** The .docx of the last sending, when it came as one (its name). */
+  readonly docxFilename?: string | null | undefined;
 }
 
 /** GB/T 2260 province-level prefixes (the first two digits of every code). */

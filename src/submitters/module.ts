@@ -1,6 +1,6 @@
 /** Wires the submitters module (issue 16): issuing bodies, the submission desk, the completeness register. */
 import type { Config } from "../config.js";
-import type { DocumentIntake } from "../documents/intake.js";
+import type { DocumentIntake, DocxReader } from "../documents/intake.js";
 import type { validateSubmission } from "../documents/submission.js";
 import type { Platform } from "../platform/ports.js";
 import { IssuingBodies } from "./bodies.js";
@@ -22,6 +22,8 @@ export function createSubmitters(options: {
   readonly intake?: Pick<DocumentIntake, "submit"> | undefined;
   /** Intake's checks (documents/submission.ts validateSubmission), for the processes that take submissions. */
   readonly validate?: typeof validateSubmission | undefined;
+  /** The .docx reader, for submissions sent as a .docx (the console's form). */
+  readonly docxReader?: (() => Promise<DocxReader>) | undefined;
 }): Submitters {
   const { platform, config } = options;
   const bodies = new IssuingBodies({ records: platform.records, clock: platform.clock });
@@ -30,6 +32,7 @@ export function createSubmitters(options: {
     bodies,
     intake: options.intake,
     validate: options.validate,
+    docxReader: options.docxReader,
     limits: config.limits,
     sections: config.gazette.sections,
     gazetteName: config.gazette.name,

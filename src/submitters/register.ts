@@ -5,7 +5,7 @@ import { docNumberKey } from "../documents/doc-number.js";
 import type { FieldProblem } from "../documents/errors.js";
 import { traditionalToSimplified } from "../documents/han-variants.js";
 import type { GazetteDocument } from "../documents/model.js";
-import { DOCUMENTS_INDEX } from "../documents/records.js";
+import { docKeys, issuerDocumentsIndex } from "../documents/records.js";
 import type { Clock, RecordStore } from "../platform/ports.js";
 import type { IssuingBodies } from "./bodies.js";
 import { problem, SubmitterInputError } from "./errors.js";
@@ -497,29 +497,31 @@ export class CompletenessRegister {
     );
   }
 
-  /** Documents of intake by issuer name (one pass over the documents index). */
-  private async documentsByIssuer(): Promise<Map<string, GazetteDocument[]>> {
-    const out = new Map<string, GazetteDocument[]>();
+  /**
+   * The documents of intake that name this body among their issuers (with a 发文字号): the
+   * issuers' index of intake's claims, then each document. The report reads what the body
+   * registered and sent, never the whole documents index.
+   */
+  private async documentsOf(body: IssuingBody): Promise<GazetteDocument[]> {
+    const out: GazetteDocument[] = [];
     let cursor: string | undefined;
     do {
-      const page = await this.options.records.query<GazetteDocument>(DOCUMENTS_INDEX, {
+      const page = await this.options.records.query<{ documentId: string }>(issuerDocumentsIndex(body.name), {
         index: "gsi1",
         cursor,
         limit: 200,
       });
-      for (const { data } of page.items)
-        for (const issuer of data.issuers) out.set(issuer, [...(out.get(issuer) ?? []), data]);
+      for (const { data } of page.items) {
+        const doc = await this.options.records.get<GazetteDocument>(docKeys(data.documentId));
+        if (doc?.data.issuers.includes(body.name)) out.push(doc.data);
+      }
       cursor = page.cursor;
     } while (cursor);
     return out;
   }
 
-  private async candidatesOf(
-    body: IssuingBody,
-    documents: Map<string, GazetteDocument[]>,
-  ): Promise<Candidate[]> {
+  private async candidatesOf(body: IssuingBody, own: readonly GazetteDocument[]): Promise<Candidate[]> {
     const submissions = await this.options.submissionsOf(body.id);
-    const own = documents.get(body.name) ?? [];
     const listed = new Set(own.map((d) => d.id));
     return [
       ...own.map(
@@ -550,6 +552,13 @@ export class CompletenessRegister {
     ];
   }
 
+  /** One body's entries matched to what reached the office. */
+  async bodyStatus(body: IssuingBody, options: { today: string; overdueDays: number }) {
+    const entries = await this.entries(body.id);
+    const candidates = await this.candidatesOf(body, await this.documentsOf(body));
+    return summariseBody(body, matchRegister(entries, candidates, options));
+  }
+
   /** The report over every body (or one), with exact figures and each entry's status. */
   async report(
     options: { readonly bodyId?: string | undefined; readonly overdueDays?: number | undefined } = {},
@@ -560,16 +569,8 @@ export class CompletenessRegister {
     const bodies = options.bodyId
       ? [await this.options.bodies.mustGet(options.bodyId)]
       : await this.options.bodies.list();
-    const documents = await this.documentsByIssuer();
     const results: BodyCompleteness[] = [];
-    for (const body of bodies) {
-      const entries = await this.entries(body.id);
-      const statuses = matchRegister(entries, await this.candidatesOf(body, documents), {
-        today,
-        overdueDays,
-      });
-      results.push(summariseBody(body, statuses));
-    }
+    for (const body of bodies) results.push(await this.bodyStatus(body, { today, overdueDays }));
     const sum = (f: (b: BodyCompleteness) => number) => results.reduce((n, b) => n + f(b), 0);
     const report: CompletenessReport = {
       generatedAt: now.toISOString(),
@@ -588,6 +589,22 @@ export class CompletenessRegister {
       ),
     };
     return report;
+  }
+
+  /**
+   * The overdue entries of every body, longest wait first (the editors' home page): the first
+   * `limit`, and how many there are.
+   */
+  async overdueItems(options: { readonly limit: number }): Promise<{
+    total: number;
+    overdueDays: number;
+    items: (EntryStatus & { readonly body: BodyCompleteness["body"] })[];
+  }> {
+    const report = await this.report();
+    const all = report.bodies
+      .flatMap((b) => b.entries.filter((e) => e.overdue).map((e) => ({ ...e, body: b.body })))
+      .sort((a, b) => (b.daysWaiting ?? 0) - (a.daysWaiting ?? 0));
+    return { total: all.length, overdueDays: report.overdueDays, items: all.slice(0, options.limit) };
   }
 
   /**

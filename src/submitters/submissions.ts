@@ -1,8 +1,8 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { monotonicFactory } from "ulid";
 import type { IntakeLimits } from "../config.js";
 import { EVENTS_QUEUE } from "../documents/events.js";
-import type { DocumentIntake } from "../documents/intake.js";
+import type { DocumentIntake, DocxReader } from "../documents/intake.js";
 import type { GazetteDocument } from "../documents/model.js";
 import { readDocument } from "../documents/records.js";
 import type { validateSubmission } from "../documents/submission.js";
@@ -30,6 +30,7 @@ import {
   type SubmissionEvent,
   type SubmissionState,
   type SubmissionView,
+  type SubmittedDocx,
 } from "./model.js";
 
 /**
@@ -63,6 +64,14 @@ interface Summary {
   readonly view: Omit<SubmissionView, "history">;
   /** The content of the last `received` event (what an editor accepts). */
   readonly input: unknown;
+  /** Its .docx, when it came as one. */
+  readonly docx?: SubmittedDocx | undefined;
+}
+
+/** A .docx as sent with a submission. */
+export interface DocxUpload {
+  readonly bytes: Uint8Array;
+  readonly filename: string | null;
 }
 
 export interface SubmissionDeskOptions {
@@ -75,6 +84,11 @@ export interface SubmissionDeskOptions {
    * submissions, so that the events consumer, which only moves them on, does not bundle them.
    */
   readonly validate?: typeof validateSubmission | undefined;
+  /**
+   * The .docx reader (documents/docx.ts), for submissions sent as a .docx (the console's form);
+   * left out, a .docx is refused (415) and submissions come as JSON only.
+   */
+  readonly docxReader?: (() => Promise<DocxReader>) | undefined;
   readonly limits: IntakeLimits;
   readonly sections: readonly string[];
   /** The gazette's name, for citations: 四川省人民政府公报. */
@@ -114,7 +128,11 @@ export class SubmissionDesk {
    * Checks a submission as intake would (the same 400/422 problems, so a body learns at once what
    * the office would refuse), and that the body is among its issuers (403 otherwise).
    */
-  private check(body: IssuingBody, input: unknown): { title: string; docNumber: string | null } {
+  private check(
+    body: IssuingBody,
+    input: unknown,
+    convertedBody?: Parameters<typeof validateSubmission>[1]["convertedBody"],
+  ): { title: string; docNumber: string | null } {
     const size = Buffer.byteLength(JSON.stringify(input ?? null));
     if (size > MAX_SUBMISSION_BYTES)
       throw new SubmitterInputError("submission too large", [
@@ -126,6 +144,7 @@ export class SubmissionDesk {
       limits: this.options.limits,
       sections: this.options.sections,
       today: chinaToday(this.now()),
+      convertedBody,
     });
     if (!submission.issuers.includes(body.name))
       throw new OtherBodyError([
@@ -139,9 +158,11 @@ export class SubmissionDesk {
   }
 
   /** A body's submitter sends a document: state `received`. */
-  async submit(bodyId: string, input: unknown, by: string): Promise<SubmissionView> {
+  async submit(bodyId: string, input: unknown, by: string, docx?: DocxUpload): Promise<SubmissionView> {
     const body = await this.options.bodies.mustGet(bodyId);
-    const { title, docNumber } = this.check(body, input);
+    const converted = docx ? await this.convert(input, docx) : undefined;
+    const { title, docNumber } = this.check(body, input, converted);
+    const stored = docx ? await this.keepDocx(docx) : undefined;
     const id = this.ulid(this.now().getTime());
     await this.append(
       undefined,
@@ -153,6 +174,7 @@ export class SubmissionDesk {
         state: "received",
         by,
         input,
+        ...(stored ? { docx: stored } : {}),
         title,
         docNumber,
       },
@@ -161,8 +183,80 @@ export class SubmissionDesk {
     return this.mustGet(id);
   }
 
+  /**
+   * A .docx's text as intake will read it (the same reader, limits and hints), so that what the
+   * office would refuse is refused now: 413 too large, 415 not a readable .docx or without text.
+   */
+  private async convert(input: unknown, docx: DocxUpload) {
+    const { limits, docxReader } = this.options;
+    if (docx.bytes.byteLength > limits.maxDocxBytes)
+      throw new SubmitterInputError("docx too large", [
+        problem("file", "too_large", `The .docx file must be at most ${limits.maxDocxBytes} bytes`),
+      ]);
+    if (!docxReader)
+      throw new SubmitterInputError("no .docx reader", [
+        problem("file", "unsupported", "This service reads no .docx files: send the document as JSON"),
+      ]);
+    const { convertDocx, DocxError } = await docxReader();
+    const o = (input && typeof input === "object" ? input : {}) as Record<string, unknown>;
+    const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+    try {
+      const converted = await convertDocx(
+        docx.bytes,
+        {
+          maxBytes: limits.maxDocxBytes,
+          maxUncompressedBytes: limits.maxDocxUncompressedBytes,
+          maxEntries: limits.maxDocxEntries,
+        },
+        {
+          title: str(o.title),
+          docNumber: str(o.docNumber),
+          issuers: Array.isArray(o.issuers)
+            ? o.issuers.filter((x): x is string => typeof x === "string")
+            : undefined,
+          addressees: str(o.addressees),
+          signer: str(o.signer),
+          dateWritten: str(o.dateWritten),
+        },
+      );
+      if (converted.blocks.length === 0)
+        throw new SubmitterInputError("docx without text", [
+          problem("file", "docx_empty", "The .docx file contains no paragraphs of text"),
+        ]);
+      return { blocks: converted.blocks, attachments: converted.attachments };
+    } catch (error) {
+      if (error instanceof DocxError)
+        throw new SubmitterInputError(error.message, [problem("file", error.code, error.message)]);
+      throw error;
+    }
+  }
+
+  /** Keeps a sent .docx content-addressed (write-once: the same bytes are one blob). */
+  private async keepDocx(docx: DocxUpload): Promise<SubmittedDocx> {
+    const sha256 = createHash("sha256").update(docx.bytes).digest("hex");
+    const blobKey = `originals/${sha256}.docx`;
+    const blobs = this.options.platform.blobs;
+    if (!(await blobs.head(blobKey))) {
+      try {
+        await blobs.put(blobKey, docx.bytes, {
+          contentType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+          ifAbsent: true,
+        });
+      } catch (error) {
+        if (!(error instanceof ConditionFailedError)) throw error; // the same bytes, written meanwhile
+      }
+    }
+    return { blobKey, sha256, filename: docx.filename?.slice(0, 200) ?? null };
+  }
+
   /** Sends a returned submission again, corrected: state `received` again. */
-  async resubmit(bodyId: string, id: string, input: unknown, by: string): Promise<SubmissionView> {
+  async resubmit(
+    bodyId: string,
+    id: string,
+    input: unknown,
+    by: string,
+    docx?: DocxUpload,
+  ): Promise<SubmissionView> {
     const body = await this.options.bodies.mustGet(bodyId);
     const current = await this.load(id);
     assertOwnBody(bodyId, current.view.bodyId);
@@ -174,7 +268,16 @@ export class SubmissionDesk {
           `Only a returned submission can be sent again; this one is ${current.view.state}`,
         ),
       ]);
-    const { title, docNumber } = this.check(body, input);
+    // Sent again without a new .docx nor a typed body: the .docx sent last time is the body still.
+    const o = (input && typeof input === "object" ? input : {}) as Record<string, unknown>;
+    const previous =
+      !docx && current.docx && o.body === undefined && o.blocks === undefined
+        ? await this.options.platform.blobs.get(current.docx.blobKey)
+        : undefined;
+    const file = docx ?? (previous && { bytes: previous.bytes, filename: current.docx?.filename ?? null });
+    const converted = file ? await this.convert(input, file) : undefined;
+    const { title, docNumber } = this.check(body, input, converted);
+    const stored = file ? await this.keepDocx(file) : undefined;
     await this.append(
       current,
       {
@@ -182,6 +285,7 @@ export class SubmissionDesk {
         state: "received",
         by,
         input,
+        ...(stored ? { docx: stored } : {}),
         title,
         docNumber,
       },
@@ -220,8 +324,12 @@ export class SubmissionDesk {
     if (!intake) throw new Error("SubmissionDesk: accepting needs intake");
     const current = await this.load(id);
     this.expectState(current, "received");
+    const docx = current.docx && (await this.options.platform.blobs.get(current.docx.blobKey));
+    if (current.docx && !docx)
+      throw new Error(`The .docx ${current.docx.blobKey} of submission ${id} is missing`);
     const result = await intake.submit({
       input: current.input,
+      ...(docx ? { docx: { bytes: docx.bytes, filename: current.docx?.filename ?? null } } : {}),
       submittedBy: current.view.submittedBy,
       idempotencyKey: `submission:${id}:${current.view.seq}`,
     });
@@ -355,12 +463,21 @@ export class SubmissionDesk {
     if (!events.length) return undefined;
     const body = await this.options.bodies.get(events[0]!.bodyId);
     const summary = fold(events, body?.name ?? events[0]!.bodyId);
-    return { ...summary.view, history: events.map(({ input: _content, writeId: _w, ...event }) => event) };
+    return {
+      ...summary.view,
+      docxFilename: summary.docx ? summary.docx.filename : undefined,
+      history: events.map(({ input: _content, writeId: _w, docx: _d, ...event }) => event),
+    };
   }
 
   /** The content of the last `received` event: what was sent (the form shows it for a resubmission). */
   async contentOf(id: string): Promise<unknown> {
     return (await this.load(id)).input;
+  }
+
+  /** The .docx sent last with it (its name and key), if it came as one. */
+  async docxOf(id: string): Promise<SubmittedDocx | undefined> {
+    return (await this.load(id)).docx;
   }
 
   /** A body's submissions, newest first. */
@@ -396,7 +513,7 @@ export class SubmissionDesk {
   async inbox(
     bodyId: string,
     page: { limit: number; cursor?: string | undefined },
-  ): Promise<{ items: Omit<SubmissionEvent, "input" | "writeId">[]; cursor?: string | undefined }> {
+  ): Promise<{ items: Omit<SubmissionEvent, "input" | "writeId" | "docx">[]; cursor?: string | undefined }> {
     const result = await this.records.query<SubmissionEvent>(bodyInboxIndex(bodyId), {
       index: "gsi1",
       descending: true,
@@ -404,7 +521,7 @@ export class SubmissionDesk {
       cursor: page.cursor,
     });
     return {
-      items: result.items.map(({ data: { input: _content, writeId: _w, ...event } }) => event),
+      items: result.items.map(({ data: { input: _content, writeId: _w, docx: _d, ...event } }) => event),
       cursor: result.cursor,
     };
   }
@@ -573,6 +690,7 @@ function fold(events: readonly SubmissionEvent[], bodyName: string): Summary {
       urls: null,
     },
     input: first.input,
+    docx: first.docx,
   };
   for (const event of events.slice(1)) summary = applyEvent(summary, event);
   return summary;
@@ -600,6 +718,7 @@ function applyEvent(summary: Summary, event: SubmissionEvent): Summary {
       urls: event.urls ?? null,
     },
     input: event.state === "received" ? event.input : summary.input,
+    docx: event.state === "received" ? event.docx : summary.docx,
   };
 }
 

@@ -1,12 +1,16 @@
 import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { serve } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createApiApp } from "../../src/handlers/api.js";
+import {
+  type Browser,
+  launchChromium,
+  newPage,
+  type Page,
+  pageProblems,
+  serveApp,
+} from "../support/chromium.js";
 import { createTestApp, type TestApp } from "../support/local-app.js";
 import { publishOneDocument } from "../support/publish-edition.js";
 
@@ -17,37 +21,9 @@ import { publishOneDocument } from "../support/publish-edition.js";
  * the gazette never published is unknown; a malformed hash is refused by the form itself.
  */
 
-interface Page {
-  setDefaultTimeout(ms: number): void;
-  setDefaultNavigationTimeout(ms: number): void;
-  goto(url: string): Promise<unknown>;
-  fill(selector: string, value: string): Promise<void>;
-  click(selector: string): Promise<void>;
-  setInputFiles(selector: string, files: string): Promise<void>;
-  waitForSelector(selector: string): Promise<unknown>;
-  textContent(selector: string): Promise<string | null>;
-  url(): string;
-  addScriptTag(options: { path: string }): Promise<unknown>;
-  evaluate<T>(fn: () => T | Promise<T>): Promise<T>;
-}
-interface Browser {
-  newPage(options: { viewport: { width: number; height: number } }): Promise<Page>;
-  close(): Promise<void>;
-}
-interface Chromium {
-  launch(options: { executablePath: string; args: string[] }): Promise<Browser>;
-}
-
-const executablePath = process.env.GAZETTE_CHROMIUM ?? "/usr/bin/chromium";
-const playwrightModule = "playwright-core";
-const { chromium } = (await import(playwrightModule)) as { chromium: Chromium };
-const axeSource = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
-/** Waits are on conditions (selectors); this bounds them on a loaded 2-core machine. */
-const WAIT_MS = 90_000;
-
 describe("the /verify page in Chromium (390 px, axe-core on every state)", () => {
   let app: TestApp;
-  let server: ReturnType<typeof serve>;
+  let server: { base: string; close(): void };
   let base: string;
   let browser: Browser;
   let page: Page;
@@ -57,18 +33,10 @@ describe("the /verify page in Chromium (390 px, axe-core on every state)", () =>
 
   async function checkPage(label: string) {
     // The page works without a script of its own: the form posts, the answer is a page.
-    expect(await page.evaluate(() => document.scripts.length), `scripts on ${label}`).toBe(0);
-    await page.addScriptTag({ path: axeSource });
-    const violations = await page.evaluate(async () => {
-      const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } }).axe;
-      const result = await axe.run();
-      return (result.violations as { id: string; nodes: { target: string[] }[] }[]).map(
-        (v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
-      );
-    });
-    expect(violations, `axe on ${label}`).toEqual([]);
-    const width = await page.evaluate(() => document.documentElement.scrollWidth);
-    expect(width, `horizontal scroll on ${label}`).toBeLessThanOrEqual(390);
+    const found = await pageProblems(page);
+    expect(found.scripts, `scripts on ${label}`).toEqual([]);
+    expect(found.violations, `axe on ${label}`).toEqual([]);
+    expect(found.width, `horizontal scroll on ${label}`).toBeLessThanOrEqual(found.maxWidth);
   }
 
   beforeAll(async () => {
@@ -82,15 +50,10 @@ describe("the /verify page in Chromium (390 px, axe-core on every state)", () =>
     tampered[200] = tampered[200]! ^ 1;
     tamperedPath = join(dir, "2024-1-changed.pdf");
     writeFileSync(tamperedPath, tampered);
-    const hono = createApiApp(app.container);
-    server = await new Promise((resolve) => {
-      const s = serve({ fetch: hono.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
-    });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath, args: ["--no-sandbox"] });
-    page = await browser.newPage({ viewport: { width: 390, height: 844 } });
-    page.setDefaultTimeout(WAIT_MS);
-    page.setDefaultNavigationTimeout(WAIT_MS);
+    server = await serveApp(app);
+    base = server.base;
+    browser = await launchChromium();
+    page = await newPage(browser);
   }, 180_000);
 
   afterAll(async () => {

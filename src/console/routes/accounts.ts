@@ -16,6 +16,7 @@ export function registerAccountRoutes(kit: ConsoleKit): void {
   ) => {
     const values = extra.values ?? {};
     const sites = deps.reposts ? (await deps.reposts.registry.list({ limit: 200 })).items : [];
+    const bodies = deps.submitters ? await deps.submitters.bodies.list() : [];
     const field = (name: string, label: string, type: string, autocomplete: string) => ({
       name,
       label,
@@ -36,6 +37,7 @@ export function registerAccountRoutes(kit: ConsoleKit): void {
           ...a,
           roleLabel: ROLE_LABELS[a.role],
           siteName: a.site ? (sites.find((x) => x.id === a.site)?.name ?? a.site) : undefined,
+          bodyName: a.body ? (bodies.find((x) => x.id === a.body)?.name ?? a.body) : undefined,
         })),
         fields: [
           field("username", "用户名", "text", "off"),
@@ -63,6 +65,21 @@ export function registerAccountRoutes(kit: ConsoleKit): void {
                 },
               ]
             : []),
+          ...(deps.submitters
+            ? [
+                {
+                  ...field("body", "所属发文机关（仅报送员账户：只能报送本机关的文件）", "select", "off"),
+                  options: [
+                    { value: "", label: "（无）", selected: !values.body },
+                    ...bodies.map((x) => ({
+                      value: x.id,
+                      label: `${x.name}（${x.regionCode}）`,
+                      selected: values.body === x.id,
+                    })),
+                  ],
+                },
+              ]
+            : []),
           field("password", "初始密码（至少 12 个字符）", "password", "new-password"),
         ],
       },
@@ -80,10 +97,13 @@ export function registerAccountRoutes(kit: ConsoleKit): void {
       displayName: text("displayName"),
       role: text("role"),
       site: text("site"),
+      body: text("body"),
     };
     try {
       if (values.site && !(await deps.reposts?.registry.record(values.site)))
         throw new AccountError("site", "没有这个网站 (no such site)");
+      if (values.body && !(await deps.submitters?.bodies.get(values.body)))
+        throw new AccountError("body", "没有这个发文机关 (no such issuing body)");
       if (deps.oidc && values.role !== "site") {
         throw new AccountError(
           "role",
@@ -96,7 +116,7 @@ export function registerAccountRoutes(kit: ConsoleKit): void {
         action: "account.create",
         target: account.username,
         outcome: "ok",
-        details: { role: account.role },
+        details: { role: account.role, ...(account.body ? { body: account.body } : {}) },
       });
       return accountsPage(c, { notice: `已创建账户 ${account.username}（${ROLE_LABELS[account.role]}）` });
     } catch (error) {

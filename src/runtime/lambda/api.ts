@@ -17,6 +17,7 @@ import { archiveRoutes } from "../../archive/http.js";
 import { createArchive } from "../../archive/module.js";
 import { S3UploadUrls } from "../../archive/s3-upload-urls.js";
 import { createConsoleRoutes } from "../../console/http.js";
+import { registerSubmitterAreas } from "../../console/submitters.js";
 import { validateSubmission } from "../../documents/submission.js";
 import { createApp } from "../../http/app.js";
 import { buildOpenApiDocument } from "../../http/openapi.js";
@@ -47,6 +48,7 @@ export function createApiFunctionApp(env: LambdaEnv = process.env) {
   // functions' (a .docx reaching this one is refused 415, an edition cannot be rendered here).
   const intake = documentIntake(base);
   const editions = editionService(base);
+  const submitters = createSubmitters({ platform, config, intake, validate: validateSubmission });
   const reposts = createReposts({
     platform,
     config,
@@ -87,7 +89,7 @@ export function createApiFunctionApp(env: LambdaEnv = process.env) {
       // Issuing bodies, their submissions and the completeness register (issue 16).
       (requireEditor) =>
         createSubmittersRoutes({
-          ...createSubmitters({ platform, config, intake, validate: validateSubmission }),
+          ...submitters,
           requireEditor,
           site: { ...gazette, baseUrl: config.baseUrl },
         }),
@@ -108,8 +110,10 @@ export function createApiFunctionApp(env: LambdaEnv = process.env) {
           platform,
         },
         statuses,
+        submitters,
       },
       "api",
+      registerSubmitterAreas,
     ),
   });
 }

@@ -29,6 +29,6 @@ export function consoleKitDependencies({ config, platform }: LambdaBase): Consol
     flush: () => platform.flush(),
     // The api function serves the archive review and the sites' areas; the menu links to them
     // from every function's pages.
-    menu: { archive: true, reposts: true },
+    menu: { archive: true, reposts: true, submitters: true },
   };
 }
