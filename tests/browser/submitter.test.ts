@@ -34,6 +34,8 @@ describe("a department submitter in Chromium (390 px, axe-core on every page)", 
     expect(found.scripts, `scripts on ${label}`).toEqual([]);
     expect(found.violations, `axe on ${label}`).toEqual([]);
     expect(found.width, `horizontal scroll on ${label}`).toBeLessThanOrEqual(found.maxWidth);
+    expect(found.rawTimes, `raw ISO time on ${label}`).toEqual([]);
+    expect(found.badDatetimes, `<time datetime> on ${label}`).toEqual([]);
   }
 
   beforeAll(async () => {

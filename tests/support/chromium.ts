@@ -125,7 +125,16 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/
 export async function pageProblems(
   page: Page,
   options: { readonly allowedScripts?: readonly string[]; readonly width?: number } = {},
-): Promise<{ scripts: string[]; violations: string[]; width: number; maxWidth: number }> {
+): Promise<{
+  scripts: string[];
+  violations: string[];
+  width: number;
+  maxWidth: number;
+  /** Instants shown raw (UTC ISO) instead of in China Standard Time. */
+  rawTimes: string[];
+  /** <time datetime> values that are neither a date nor a China Standard Time instant. */
+  badDatetimes: string[];
+}> {
   const allowed = options.allowedScripts ?? [];
   // Every form works without JavaScript; a script is progressive enhancement only.
   const scripts = await page.evaluate(() =>
@@ -141,10 +150,17 @@ export async function pageProblems(
     );
   });
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  // Times are shown in China Standard Time, in Chinese, each a <time> with its datetime.
+  const times = await page.evaluate(() => ({
+    text: document.body.innerText,
+    datetimes: Array.from(document.querySelectorAll("time")).map((t) => t.getAttribute("datetime") ?? ""),
+  }));
   return {
     scripts: scripts.filter((src) => !allowed.includes(src)),
     violations,
     width,
     maxWidth: options.width ?? 390,
+    rawTimes: times.text.match(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}\S*/g) ?? [],
+    badDatetimes: times.datetimes.filter((d) => !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}\+08:00)?$/.test(d)),
   };
 }
