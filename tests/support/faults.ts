@@ -1,5 +1,5 @@
 import { StorageUnavailableError } from "../../src/platform/errors.js";
-import type { Platform } from "../../src/platform/ports.js";
+import type { Platform, TransactionWrite } from "../../src/platform/ports.js";
 
 /** The error an injected crash throws (a process killed at that point would leave the same store). */
 export class InjectedCrash extends Error {}
@@ -74,24 +74,38 @@ export function faultyPlatform(platform: Platform): FaultyPlatform {
 }
 
 /**
- * Until the returned restore is called, each put of a record whose partition key starts with
- * `prefix` fails as an unavailable table would ("before": nothing written) or as a timed-out write
- * would ("after": written, then an error answered).
+ * Until the returned restore is called, each write of a record whose partition key starts with
+ * `prefix` (a put, or a transaction that puts one) fails as an unavailable table would ("before":
+ * nothing written) or as a timed-out write would ("after": written, then an error answered).
  */
 export function failRecordPuts(
   records: Platform["records"],
   prefix: string,
   when: "before" | "after" = "before",
 ): () => void {
-  const put = records.put.bind(records);
+  const { put, transact, transactEach } = records;
+  const fail = () => {
+    throw new StorageUnavailableError(when === "before" ? "the table is unavailable" : "the write timed out");
+  };
+  const touches = (writes: readonly TransactionWrite[]) =>
+    writes.some((w) => "put" in w && w.put.pk.startsWith(prefix));
   records.put = (async (record, condition) => {
-    if (!record.pk.startsWith(prefix)) return put(record, condition);
-    if (when === "before") throw new StorageUnavailableError("the table is unavailable");
-    await put(record, condition);
-    throw new StorageUnavailableError("the write timed out");
+    if (!record.pk.startsWith(prefix)) return put.call(records, record, condition);
+    if (when === "after") await put.call(records, record, condition);
+    return fail();
   }) as typeof records.put;
+  records.transact = async (writes) => {
+    if (!touches(writes)) return transact.call(records, writes);
+    if (when === "after") await transact.call(records, writes);
+    return fail();
+  };
+  records.transactEach = async (transactions) => {
+    if (!transactions.some(touches)) return transactEach.call(records, transactions);
+    if (when === "after") await transactEach.call(records, transactions);
+    return fail();
+  };
   return () => {
-    records.put = put;
+    Object.assign(records, { put, transact, transactEach });
   };
 }
 
