@@ -26,7 +26,7 @@ import {
   MAX_DELAY_SECONDS,
   sendInBatches,
 } from "./messages.js";
-import { chinaDate, noticeId, type RepostNotice, targets } from "./model.js";
+import { chinaDate, noticeId, type RepostNotice, targets, untouchedNotice } from "./model.js";
 import { createNotice, noticeKeys, type RepostDocument, repostDocumentKeys } from "./records.js";
 import type { SiteRegistry } from "./sites.js";
 import { updateRecord } from "./store.js";
@@ -147,20 +147,7 @@ export class RepostFanout {
             },
             deadline: due.date,
             deadlineProvisional: due.provisional,
-            delivery: {
-              state: "pending",
-              attempts: 0,
-              nextAttemptAt: createdAt,
-              deliveredAt: null,
-              failedAt: null,
-              lastStatus: null,
-              lastError: null,
-              lease: null,
-            },
-            ack: null,
-            verification: null,
-            reminderSentAt: null,
-            overdueAt: null,
+            ...untouchedNotice(createdAt),
             remindFrom,
           };
           try {

@@ -132,6 +132,31 @@ export interface RepostNotice {
   readonly remindFrom?: string | undefined;
 }
 
+/**
+ * What a notice holds before anything has happened to it: its delivery pending from
+ * `nextAttemptAt`, no acknowledgement, check, reminder or overdue mark.
+ */
+export function untouchedNotice(
+  nextAttemptAt: string | null,
+): Pick<RepostNotice, "delivery" | "ack" | "verification" | "reminderSentAt" | "overdueAt"> {
+  return {
+    delivery: {
+      state: "pending",
+      attempts: 0,
+      nextAttemptAt,
+      deliveredAt: null,
+      failedAt: null,
+      lastStatus: null,
+      lastError: null,
+      lease: null,
+    },
+    ack: null,
+    verification: null,
+    reminderSentAt: null,
+    overdueAt: null,
+  };
+}
+
 /** The compliance status a notice shows. */
 export type NoticeStatus =
   | "pending"

@@ -6,7 +6,7 @@ import { run } from "../../src/cli/main.js";
 import { createEmbeddedPlatform } from "../../src/platform/embedded/index.js";
 import { ManualClock } from "../../src/platform/manual-clock.js";
 import { buildComplianceReport } from "../../src/reposts/compliance.js";
-import type { RepostNotice } from "../../src/reposts/model.js";
+import { type RepostNotice, untouchedNotice } from "../../src/reposts/model.js";
 import { noticeKeys, type RepostDocument, repostDocumentKeys } from "../../src/reposts/records.js";
 import { lockDataDir } from "../../src/runtime/data-dir-lock.js";
 
@@ -57,20 +57,8 @@ async function seedLegacy(dataDir: string) {
       document: { title: doc.title, docNumber: null },
       deadline: doc.deadline,
       deadlineProvisional: false,
-      delivery: {
-        state,
-        attempts: 1,
-        nextAttemptAt: null,
-        deliveredAt: null,
-        failedAt: null,
-        lastStatus: null,
-        lastError: null,
-        lease: null,
-      },
-      ack: null,
-      verification: null,
-      reminderSentAt: null,
-      overdueAt: null,
+      ...untouchedNotice(null),
+      delivery: { ...untouchedNotice(null).delivery, state, attempts: 1 },
     };
     await platform.records.put({
       ...noticeKeys("docA", siteId),

@@ -6,7 +6,7 @@ import { ManualClock } from "../../src/platform/manual-clock.js";
 import { MAX_TRANSACTION_WRITES, type StoredRecord } from "../../src/platform/ports.js";
 import { buildComplianceReport } from "../../src/reposts/compliance.js";
 import { addTotals, contribution, emptyTotals } from "../../src/reposts/counters.js";
-import type { RepostNotice, SiteLevel } from "../../src/reposts/model.js";
+import { type RepostNotice, type SiteLevel, untouchedNotice } from "../../src/reposts/model.js";
 import { rebuildReposts } from "../../src/reposts/rebuild.js";
 import {
   type Alongside,
@@ -51,20 +51,7 @@ function newNotice(doc: (typeof DOCUMENTS)[number], site: (typeof SITES)[number]
     document: { title: "关于做好春耕工作的通知", docNumber: null, publishedAt: doc.publishedAt },
     deadline: doc.deadline,
     deadlineProvisional: false,
-    delivery: {
-      state: "pending",
-      attempts: 0,
-      nextAttemptAt: doc.publishedAt,
-      deliveredAt: null,
-      failedAt: null,
-      lastStatus: null,
-      lastError: null,
-      lease: null,
-    },
-    ack: null,
-    verification: null,
-    reminderSentAt: null,
-    overdueAt: null,
+    ...untouchedNotice(doc.publishedAt),
   };
 }
 
