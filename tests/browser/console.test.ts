@@ -1,10 +1,14 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createApiApp } from "../../src/handlers/api.js";
 import { scannedItemForReview } from "../support/archive-review.js";
+import {
+  type Browser,
+  launchChromium,
+  newPage as newChromiumPage,
+  type Page,
+  pageProblems,
+  serveApp,
+  signInThroughForm,
+} from "../support/chromium.js";
 import { processEvents, runRepostQueues, startSiteServer } from "../support/console-browser.js";
 import { aSubmission } from "../support/factories.js";
 import { createTestApp, type TestApp } from "../support/local-app.js";
@@ -16,56 +20,13 @@ import { createTestApp, type TestApp } from "../support/local-app.js";
  * when a Chromium is found there; the path it found comes in GAZETTE_CHROMIUM.
  */
 
-/** The part of playwright-core's API this suite uses (loaded at run time: see below). */
-interface Page {
-  setDefaultTimeout(ms: number): void;
-  setDefaultNavigationTimeout(ms: number): void;
-  url(): string;
-  waitForSelector(selector: string): Promise<unknown>;
-  goto(url: string): Promise<unknown>;
-  goBack(): Promise<unknown>;
-  waitForURL(url: string | RegExp): Promise<void>;
-  fill(selector: string, value: string): Promise<void>;
-  selectOption(selector: string, value: string): Promise<unknown>;
-  check(selector: string): Promise<void>;
-  click(selector: string): Promise<void>;
-  textContent(selector: string): Promise<string | null>;
-  getAttribute(selector: string, name: string): Promise<string | null>;
-  locator(selector: string): { textContent(): Promise<string | null> };
-  focus(selector: string): Promise<void>;
-  dragAndDrop(source: string, target: string): Promise<void>;
-  waitForFunction(fn: () => boolean): Promise<unknown>;
-  evaluate<T>(fn: (() => T | Promise<T>) | string): Promise<T>;
-  readonly keyboard: { type(text: string): Promise<void>; press(key: string): Promise<void> };
-}
-interface Browser {
-  newPage(options: { viewport: { width: number; height: number } }): Promise<Page>;
-  close(): Promise<void>;
-}
-interface Chromium {
-  launch(options: { executablePath: string; args: string[] }): Promise<Browser>;
-}
-
-const executablePath = process.env.GAZETTE_CHROMIUM ?? "/usr/bin/chromium";
-// Imported by name at run time, so that a checkout whose node_modules predates this devDependency
-// still type-checks (the runner says why the suite did not run).
-const playwrightModule = "playwright-core";
-const { chromium } = (await import(playwrightModule)) as { chromium: Chromium };
-
-// Evaluated, not added as a <script>: the pages' CSP (script-src 'self') refuses inline scripts.
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 /** The only script a console page may carry: the edition page's drag-and-drop (a file, not inline). */
 const ALLOWED_SCRIPTS = ["/console/edition-order.js"];
 const PASSWORD = "correct horse battery";
-/**
- * Every wait is on a condition (a URL, a selector), never on time; this bound is only how long a
- * condition may take on a loaded 2-core machine before the step fails.
- */
-const WAIT_MS = 90_000;
 
 describe("the console in Chromium (390 px, axe-core on every page)", () => {
   let app: TestApp;
-  let server: ReturnType<typeof serve>;
+  let server: { base: string; close(): void } | undefined;
   let base: string;
   let browser: Browser;
   let page: Page;
@@ -78,34 +39,13 @@ describe("the console in Chromium (390 px, axe-core on every page)", () => {
   async function checkPage(label: string) {
     visited.push(label);
     // Every form works without JavaScript; the one script is progressive enhancement.
-    const scripts = await page.evaluate(() =>
-      Array.from(document.scripts).map((s) => (s.src ? new URL(s.src).pathname : "(inline)")),
-    );
-    expect(
-      scripts.filter((src) => !ALLOWED_SCRIPTS.includes(src)),
-      `scripts on ${label}`,
-    ).toEqual([]);
-    await page.evaluate(axeSource);
-    const violations = await page.evaluate(async () => {
-      const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } }).axe;
-      const result = await axe.run();
-      return (result.violations as { id: string; nodes: { target: string[] }[] }[]).map(
-        (v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
-      );
-    });
-    expect(violations, `axe on ${label}`).toEqual([]);
-    const width = await page.evaluate(() => document.documentElement.scrollWidth);
-    expect(width, `horizontal scroll on ${label}`).toBeLessThanOrEqual(390);
+    const found = await pageProblems(page, { allowedScripts: ALLOWED_SCRIPTS });
+    expect(found.scripts, `scripts on ${label}`).toEqual([]);
+    expect(found.violations, `axe on ${label}`).toEqual([]);
+    expect(found.width, `horizontal scroll on ${label}`).toBeLessThanOrEqual(390);
     // Times are shown in China Standard Time, in Chinese, each a <time> with its datetime.
-    const times = await page.evaluate(() => ({
-      text: document.body.innerText,
-      datetimes: Array.from(document.querySelectorAll("time")).map((t) => t.getAttribute("datetime") ?? ""),
-    }));
-    expect(times.text, `raw ISO time on ${label}`).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
-    for (const datetime of times.datetimes)
-      expect(datetime, `<time datetime> on ${label}`).toMatch(
-        /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}\+08:00)?$/,
-      );
+    expect(found.rawTimes, `raw ISO time on ${label}`).toEqual([]);
+    expect(found.badDatetimes, `<time datetime> on ${label}`).toEqual([]);
   }
 
   beforeAll(async () => {
@@ -122,30 +62,18 @@ describe("the console in Chromium (390 px, axe-core on every page)", () => {
       { username: "wang", displayName: "王管理", role: "administrator", password: PASSWORD },
       "test",
     );
-    const hono = createApiApp(app.container);
-    server = await new Promise((resolve) => {
-      const s = serve({ fetch: hono.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
-    });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath, args: ["--no-sandbox"] });
+    server = await serveApp(app);
+    base = server.base;
+    browser = await launchChromium();
     page = await newPage();
   }, 120_000);
 
-  async function newPage(): Promise<Page> {
-    const p = await browser.newPage({ viewport: { width: 390, height: 844 } });
-    p.setDefaultTimeout(WAIT_MS);
-    p.setDefaultNavigationTimeout(WAIT_MS);
-    return p;
-  }
+  const newPage = (): Promise<Page> => newChromiumPage(browser);
 
   /** A fresh browser context (no cookies) signed in through the form. */
   async function signedIn(username: string): Promise<void> {
     page = await newPage();
-    await page.goto(`${base}/console/sign-in`);
-    await page.fill("#username", username);
-    await page.fill("#password", PASSWORD);
-    await page.click("button[type=submit]");
-    await page.waitForURL(`${base}/console/`);
+    await signInThroughForm(page, base, { username, password: PASSWORD });
   }
 
   /** The id at the end of the current URL (a document or an edition page). */
@@ -198,7 +126,7 @@ describe("the console in Chromium (390 px, axe-core on every page)", () => {
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    server?.close();
     app?.close();
   });
 
