@@ -10,7 +10,8 @@ import type { IQueue } from "aws-cdk-lib/aws-sqs";
  * GetObject, HeadObject — allowed by s3:GetObject — PutObject and DeleteObject; DeleteObject is
  * granted only on staged blobs, in the staging bucket: nothing under a write-once prefix is ever
  * deleted, and the bucket policy forbids it anyway):
- * - api: document intake writes `originals/` (uploaded .docx) and `documents/<id>/content.json`;
+ * - api: document intake writes `originals/` (uploaded .docx and JSON submissions, which the
+ *   console's document page offers editors for download) and `documents/<id>/content.json`;
  *   the public site reads `editions/` (indexes, manifests) and `documents/` (texts); archive
  *   ingest writes `archive/scans/` (multipart scans; direct uploads are signed with this role),
  *   `archive/jobs/<job>/texts/`; item corrections write `archive/items/`; the archive pages read
@@ -44,7 +45,7 @@ export interface BlobAccess {
 
 export const BLOB_ACCESS = {
   api: {
-    read: ["documents/", "editions/", "archive/scans/", "archive/jobs/", "archive/items/"],
+    read: ["documents/", "editions/", "originals/", "archive/scans/", "archive/jobs/", "archive/items/"],
     write: ["originals/", "documents/", "archive/scans/", "archive/jobs/", "archive/items/"],
     staging: ["read", "write", "delete"],
   },

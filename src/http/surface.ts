@@ -171,6 +171,7 @@ const consoleRoutes: readonly RouteDeclaration[] = [
       ["GET", "/console/documents"],
       ["GET", "/console/documents/new"],
       ["GET", "/console/documents/{id}"],
+      ["GET", "/console/documents/{id}/original"],
       ["GET", "/console/editions"],
       ["POST", "/console/editions"],
       ["GET", "/console/editions/{id}"],

@@ -4,7 +4,6 @@
  * drafts from a published document (修改, 废止, 宣布失效, 勘误).
  */
 import { bodyLimit } from "hono/body-limit";
-import type { Block } from "../../documents/blocks.js";
 import type { DocumentIntake } from "../../documents/intake.js";
 import { DISCLOSURE_ATTRIBUTES, DISCLOSURE_LABELS, type GazetteDocument } from "../../documents/model.js";
 import { STATUS } from "../../http/errors.js";
@@ -12,7 +11,14 @@ import { type FieldProblem, ProblemError } from "../../platform/errors.js";
 import type { ChangeKind } from "../../status/records.js";
 import { chinaToday } from "../../status/service.js";
 import { type C, type ConsoleKit, fileUpload, problemCodes } from "../kit.js";
-import { formView, type PostedForm, prefilledForm, submissionInput } from "../submission-form.js";
+import { documentBodyView } from "../../site/view.js";
+import {
+  formView,
+  INTERPRETATION_FORM_LABELS,
+  type PostedForm,
+  prefilledForm,
+  submissionInput,
+} from "../submission-form.js";
 
 /** Epoch ms of 00:00 China Standard Time on a YYYY-MM-DD day; undefined for no such day. */
 function chinaDayStart(day: string): number | undefined {
@@ -25,8 +31,10 @@ export const STATE_LABELS: Record<string, string> = {
   placed: "已编排",
   published: "已发布",
 };
-function plainParagraphs(blocks: readonly Block[]): string[] {
-  return blocks.map((b) => (b.type === "table" ? b.rows.map((r) => r.join(" | ")).join(" / ") : b.text));
+/** An attachment's file name, any script: an ASCII fallback and the UTF-8 name (RFC 6266 / 8187). */
+function contentDisposition(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]|["\\]/g, "_");
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }
 
 /** What a later act does to a published document, as the console names it. */
@@ -95,6 +103,7 @@ function submitPage(
   status: number,
   heading = "",
   intro = "",
+  add?: string,
 ) {
   return kit.page(
     c,
@@ -104,7 +113,8 @@ function submitPage(
       section: "submit",
       problemHeading: heading,
       intro,
-      ...formView(kit.deps.config.gazette.sections, posted, problems),
+      addSlots: true,
+      ...formView(kit.deps.config.gazette.sections, posted, problems, add),
     },
     status,
   );
@@ -115,7 +125,10 @@ function submitPage(
  * itself (POST /console/documents) is registerDocumentSubmission's: in AWS another function
  * serves it, the one with the .docx reader.
  */
-export function registerDocumentRoutes(kit: ConsoleKit, intake: Pick<DocumentIntake, "list" | "get">): void {
+export function registerDocumentRoutes(
+  kit: ConsoleKit,
+  intake: Pick<DocumentIntake, "list" | "get" | "original">,
+): void {
   const { app, deps, page, notFound, editor } = kit;
   app.get("/console/documents", editor, async (c) => {
     const query = c.req.query();
@@ -256,7 +269,52 @@ export function registerDocumentRoutes(kit: ConsoleKit, intake: Pick<DocumentInt
       stateLabel: STATE_LABELS[doc.state],
       disclosureLabel: DISCLOSURE_LABELS[doc.disclosure.attribute],
       repost: repostLabel(doc),
-      paragraphs: plainParagraphs(doc.blocks),
+      sourceLabel: doc.source.format === "docx" ? ".docx 文件" : "JSON 报送",
+      original: doc.source.blobKey
+        ? {
+            href: `/console/documents/${doc.id}/original`,
+            label:
+              doc.source.format === "docx"
+                ? `下载原件（${doc.source.filename ?? ".docx"}）`
+                : "下载原件（报送的 JSON）",
+            sha: doc.source.sha256,
+          }
+        : undefined,
+      printed: documentBodyView(doc),
+      // Each 解读 prints as an entry of its own, signed by the document's issuers (render-input.ts).
+      interpretations: doc.interpretations.map((i) => ({
+        title: i.title,
+        formLabel: INTERPRETATION_FORM_LABELS[i.form] ?? i.form,
+        printed: documentBodyView({
+          addressees: null,
+          blocks: i.blocks,
+          attachments: [],
+          signer: null,
+          issuers: doc.issuers,
+          dateWritten: doc.dateWritten,
+          cc: null,
+          printed: null,
+        }),
+      })),
+    });
+  });
+
+  // The original as received (.docx or the JSON submission), to editors only: never public.
+  app.get("/console/documents/:id/original", editor, async (c) => {
+    let doc: GazetteDocument;
+    try {
+      doc = await intake.get(c.req.param("id"));
+    } catch (error) {
+      if (error instanceof ProblemError) return notFound(c, "没有这份文件。", "/console/documents");
+      throw error;
+    }
+    const original = await intake.original(doc);
+    if (!original) return notFound(c, "这份文件没有保存原件。", `/console/documents/${doc.id}`);
+    return c.body(original.bytes as Uint8Array<ArrayBuffer>, 200, {
+      "content-type": original.contentType,
+      "content-disposition": contentDisposition(original.filename),
+      "cache-control": "private, no-store",
+      "x-content-type-options": "nosniff",
     });
   });
 
@@ -327,6 +385,12 @@ export function registerDocumentSubmission(kit: ConsoleKit, intake: Pick<Documen
     editor,
     async (c) => {
       const posted = form(c);
+      // 再添一份解读 / 再添一个附件: the form again with one more slot, nothing submitted.
+      const add = typeof posted._add === "string" ? posted._add : undefined;
+      if (add === "interpretations" || add === "attachments") {
+        const { _add, _csrf, ...typed } = posted;
+        return submitPage(kit, c, typed, [], 200, "", "", add);
+      }
       const file = fileUpload(c);
       const input = submissionInput(posted);
       try {
