@@ -32,7 +32,8 @@ export function createConsoleRenderer(
   const partials = join(dir ?? findTemplatesDir(), "partials");
   if (existsSync(partials)) {
     for (const file of readdirSync(partials)) {
-      if (file.endsWith(".hbs")) hbs.registerPartial(file.slice(0, -4), readFileSync(join(partials, file), "utf8"));
+      if (file.endsWith(".hbs"))
+        hbs.registerPartial(file.slice(0, -4), readFileSync(join(partials, file), "utf8"));
     }
   }
   const pages = new Map<string, Handlebars.TemplateDelegate>();

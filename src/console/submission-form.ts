@@ -28,7 +28,11 @@ interface FieldSpec {
   readonly initial?: string;
 }
 
-export const INTERPRETATION_FORM_LABELS: Record<string, string> = { text: "文字解读", qa: "问答", graphic: "图解" };
+export const INTERPRETATION_FORM_LABELS: Record<string, string> = {
+  text: "文字解读",
+  qa: "问答",
+  graphic: "图解",
+};
 const REPOST_SCOPE_LABELS: Record<string, string> = {
   none: "不要求转载",
   all: "全部下级网站",
@@ -56,11 +60,6 @@ export interface FormSlots {
 
 /** The most slots of each kind a form shows (intake's own limits refuse more documents' parts). */
 export const MAX_SLOTS = 20;
-
-const REPEATED = {
-  interpretations: ["title", "form", "body"],
-  attachments: ["title", "body"],
-} as const;
 
 /** Indices of the slots of `kind` present in a posted form (any of its fields sent), ascending. */
 function postedSlots(form: PostedForm, kind: keyof FormSlots): number[] {
@@ -135,7 +134,9 @@ export function formGroups(
           name: `attachments.${i}.title`,
           label: `附件${i + 1} 标题`,
           type: "text",
-          ...(i === 0 ? { hint: "正文后的“附件：”说明按这些标题印出；.docx 中的附件自动识别，无需在此重复" } : {}),
+          ...(i === 0
+            ? { hint: "正文后的“附件：”说明按这些标题印出；.docx 中的附件自动识别，无需在此重复" }
+            : {}),
         },
         {
           name: `attachments.${i}.body`,

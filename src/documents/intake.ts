@@ -339,7 +339,8 @@ export class DocumentIntake {
         { queue: EVENTS_QUEUE, body: JSON.stringify(event), requires: docKeys(document.id) },
         staged.map((item) => ({
           ...item,
-          bytes: item.final === source.blobKey ? (request.docx?.bytes ?? originalJson!) : stored.content!.bytes,
+          bytes:
+            item.final === source.blobKey ? (request.docx?.bytes ?? originalJson!) : stored.content!.bytes,
         })),
         // The record with its index keys and its filter entries (filter-index.ts).
         () => writeDocumentRecord(platform.records, { data: stored.record }, { kind: "absent" }),

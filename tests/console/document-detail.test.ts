@@ -172,7 +172,9 @@ describe("document page and submission form", () => {
     ]);
     expect(doc.attachments.map((a) => a.title)).toEqual(["重点任务分工表", "联系人名单"]);
     const page = await (await browser.get(`/console/documents/${id}`)).text();
-    expect(page).toMatch(/附件：<a href="#attachment-1">1\.重点任务分工表<\/a>；<a href="#attachment-2">2\.联系人名单<\/a>/);
+    expect(page).toMatch(
+      /附件：<a href="#attachment-1">1\.重点任务分工表<\/a>；<a href="#attachment-2">2\.联系人名单<\/a>/,
+    );
     expect(page).toContain("解读：《意见》问答");
   });
 });

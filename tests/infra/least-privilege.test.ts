@@ -132,7 +132,15 @@ const EXPECTED: Record<string, string[]> = {
   "gazette-api": [
     ...TABLE,
     // The console's document page offers editors the original (.docx or JSON) for download.
-    ...blob("GetObject", "documents/", "editions/", "originals/", "archive/scans/", "archive/jobs/", "archive/items/"),
+    ...blob(
+      "GetObject",
+      "documents/",
+      "editions/",
+      "originals/",
+      "archive/scans/",
+      "archive/jobs/",
+      "archive/items/",
+    ),
     ...blob("PutObject", "originals/", "documents/", "archive/scans/", "archive/jobs/", "archive/items/"),
     ...LIST_BLOB,
     // Intake stages content and originals, reads them until promoted, deletes them after.

@@ -6,12 +6,13 @@
 import { bodyLimit } from "hono/body-limit";
 import type { DocumentIntake } from "../../documents/intake.js";
 import { DISCLOSURE_ATTRIBUTES, DISCLOSURE_LABELS, type GazetteDocument } from "../../documents/model.js";
+import { receivedRange } from "../../documents/received-range.js";
 import { STATUS } from "../../http/errors.js";
 import { type FieldProblem, ProblemError } from "../../platform/errors.js";
+import { documentBodyView } from "../../site/view.js";
 import type { ChangeKind } from "../../status/records.js";
 import { chinaToday } from "../../status/service.js";
 import { type C, type ConsoleKit, fileUpload, problemCodes } from "../kit.js";
-import { documentBodyView } from "../../site/view.js";
 import {
   formView,
   INTERPRETATION_FORM_LABELS,
@@ -19,12 +20,6 @@ import {
   prefilledForm,
   submissionInput,
 } from "../submission-form.js";
-
-/** Epoch ms of 00:00 China Standard Time on a YYYY-MM-DD day; undefined for no such day. */
-function chinaDayStart(day: string): number | undefined {
-  const ms = Date.parse(`${day}T00:00:00+08:00`);
-  return Number.isNaN(ms) || new Date(ms + 8 * 3600_000).toISOString().slice(0, 10) !== day ? undefined : ms;
-}
 
 export const STATE_LABELS: Record<string, string> = {
   accepted: "已受理",
@@ -142,33 +137,22 @@ export function registerDocumentRoutes(
     const section = sections.includes(query.section ?? "") ? query.section : undefined;
     const issuer = query.issuer?.trim().slice(0, 100) || undefined;
     const q = query.q?.trim().slice(0, 100) || undefined;
-    // 收文日期 from–to, China dates: [from 00:00, the day after `to` 00:00) in China Standard Time.
-    const problems: FieldProblem[] = [];
-    const day = (name: "from" | "to") => {
-      const value = query[name]?.trim();
-      if (!value) return undefined;
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || chinaDayStart(value) === undefined) {
-        problems.push({
-          field: name,
-          code: "invalid_date",
-          message: `${name === "from" ? "起始" : "截止"}日期须为有效日期，如 2025-06-03`,
-        });
-        return undefined;
-      }
-      return value;
-    };
-    const from = day("from");
-    const to = day("to");
-    if (from && to && from > to) {
-      problems.push({ field: "to", code: "date_order", message: "截止日期不能早于起始日期" });
-    }
+    // 收文日期 from–to: the JSON API's receivedFrom / receivedTo, with its rule (received-range.ts).
+    const received = receivedRange(query.receivedFrom, query.receivedTo);
+    const problems: FieldProblem[] = received.problems.map((p) => ({
+      ...p,
+      message:
+        p.code === "date_order"
+          ? "截止日期不能早于起始日期"
+          : `${p.field === "receivedFrom" ? "起始" : "截止"}日期须为有效日期，如 2025-06-03`,
+    }));
     const filterContext = {
       title: "来文",
       section: "documents",
       q,
       issuer,
-      from: query.from?.trim(),
-      to: query.to?.trim(),
+      receivedFrom: query.receivedFrom?.trim(),
+      receivedTo: query.receivedTo?.trim(),
       errors: Object.fromEntries(problems.map((p) => [p.field, p.message])),
       states: Object.entries(STATE_LABELS).map(([value, label]) => ({
         value,
@@ -191,8 +175,7 @@ export function registerDocumentRoutes(
         section,
         issuer,
         q,
-        receivedFrom: from ? new Date(chinaDayStart(from)!).toISOString() : undefined,
-        receivedBefore: to ? new Date(chinaDayStart(to)! + 86_400_000).toISOString() : undefined,
+        ...received.range,
       },
       { limit, cursor: query.cursor || undefined },
     );
@@ -201,8 +184,8 @@ export function registerDocumentRoutes(
       ...(disclosure ? { disclosure } : {}),
       ...(section ? { section } : {}),
       ...(issuer ? { issuer } : {}),
-      ...(from ? { from } : {}),
-      ...(to ? { to } : {}),
+      ...(query.receivedFrom?.trim() ? { receivedFrom: query.receivedFrom.trim() } : {}),
+      ...(query.receivedTo?.trim() ? { receivedTo: query.receivedTo.trim() } : {}),
       ...(q ? { q } : {}),
       ...(result.cursor ? { cursor: result.cursor } : {}),
     });
