@@ -60,7 +60,6 @@ describe("the API function's composition root serves the console", () => {
       expect(res.headers?.location).toBe("/console/sign-in?next=%2Fconsole%2Fdocuments");
     }
   });
-
 });
 
 describe("the reposts API function's composition root serves the site portal and the sites' console pages", () => {
