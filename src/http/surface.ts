@@ -188,6 +188,7 @@ const consoleRoutes: readonly RouteDeclaration[] = [
       ["POST", "/console/editions"],
       ["GET", "/console/editions/{id}"],
       ["GET", "/console/edition-order.js"],
+      ["GET", "/console/edition-progress.js"],
       ["POST", "/console/editions/{id}/documents"],
       ["GET", "/console/editions/{id}/publish"],
       ["POST", "/console/editions/{id}/publish"],
