@@ -223,8 +223,15 @@ export class GazetteStatelessStack extends Stack {
       // Templates (the public site, the console) and mupdf's WebAssembly binary; no fonts: it
       // renders no PDF (the preview function renders previews, the publisher editions).
       files: [...TEMPLATE_FILES, ...MUPDF_FILES],
-      environment: { ...environment, ...MUPDF_WASM_ENVIRONMENT, ...this.consoleSignIn?.environment() },
+      environment: {
+        ...environment,
+        ...MUPDF_WASM_ENVIRONMENT,
+        ...this.consoleSignIn?.environment(),
+        // /console/accounts creates submitter accounts in the user pool (issue 16).
+        ...this.consoleSignIn?.accountsEnvironment(),
+      },
     });
+    this.consoleSignIn?.grantSubmitterAdministration(this.apiFunction.function);
     // The routes whose libraries are heavy have functions of their own (route declarations:
     // `lambda`): .docx intake and edition previews, the console's pages that do either included.
     // Those pages check the console session as the api function does: the same OIDC settings.
