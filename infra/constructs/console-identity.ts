@@ -1,7 +1,4 @@
 import { Aws, Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
-import { type IGrantable, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
-import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from "aws-cdk-lib/aws-lambda";
-import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { HttpJwtAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
 import { Function as CloudFrontFunction, FunctionCode, FunctionRuntime } from "aws-cdk-lib/aws-cloudfront";
 import {
@@ -11,14 +8,17 @@ import {
   LambdaVersion,
   Mfa,
   OAuthScope,
+  StringAttribute,
   UserPool,
   UserPoolClient,
   UserPoolClientIdentityProvider,
   type UserPoolDomain,
   UserPoolGroup,
   UserPoolOperation,
-  StringAttribute,
 } from "aws-cdk-lib/aws-cognito";
+import { type IGrantable, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from "aws-cdk-lib/aws-lambda";
+import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 
 /**
@@ -237,9 +237,14 @@ export class ConsoleUserPool extends Construct {
     }
     Validations.of(this.scopesTrigger).acknowledge({
       id: "Serverless-LambdaDLQ",
-      reason: "Invoked synchronously by Cognito at each token issue; a function DLQ applies to asynchronous invocations only.",
+      reason:
+        "Invoked synchronously by Cognito at each token issue; a function DLQ applies to asynchronous invocations only.",
     });
-    this.userPool.addTrigger(UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, this.scopesTrigger, LambdaVersion.V2_0);
+    this.userPool.addTrigger(
+      UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
+      this.scopesTrigger,
+      LambdaVersion.V2_0,
+    );
     Validations.of(this.userPool).acknowledge({
       id: "AwsSolutions-COG8",
       reason:

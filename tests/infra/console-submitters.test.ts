@@ -144,9 +144,8 @@ describe("access-token scopes per group: the pre token generation trigger", () =
       "LambdaConfig",
     );
     const functions = resourcesOf(gazette.statefulTemplate, "AWS::Lambda::Function");
-    const triggerId = (lambdaConfig.PreTokenGenerationConfig?.LambdaArn as { "Fn::GetAtt": [string] })[
-      "Fn::GetAtt"
-    ][0];
+    const triggerArn = lambdaConfig.PreTokenGenerationConfig?.LambdaArn as { "Fn::GetAtt": [string] };
+    const triggerId = triggerArn["Fn::GetAtt"][0];
 
     // Assess
     expect(pool.Properties?.UserPoolTier).toBe("ESSENTIALS");
@@ -183,7 +182,9 @@ describe("access-token scopes per group: the pre token generation trigger", () =
           // Assess
           const consoleGroups = CONSOLE_GROUPS.map((g) => g.name as string).filter((g) => groups.includes(g));
           expect(
-            [...(answered.response.claimsAndScopeOverrideDetails?.accessTokenGeneration?.scopesToAdd ?? [])].sort(),
+            [
+              ...(answered.response.claimsAndScopeOverrideDetails?.accessTokenGeneration?.scopesToAdd ?? []),
+            ].sort(),
           ).toEqual(consoleGroups.map((g) => `gazette-console/${g}`).sort());
           // It changes nothing else: no claim is added or overridden, the ID token untouched.
           expect(Object.keys(answered.response.claimsAndScopeOverrideDetails ?? {})).toEqual([
@@ -273,7 +274,7 @@ describe("the api function may create submitter accounts in the console's user p
   test("only the api function's role has user pool actions: the four the accounts page calls, on the pool only", () => {
     // Prepare
     const [, api] = functionOf("gazette-api");
-    const apiRole = (api.Properties?.Role as { "Fn::GetAtt": [string] })["Fn::GetAtt"][0];
+    const apiRole = propOf<{ "Fn::GetAtt": [string] }>(api, "Role")["Fn::GetAtt"][0];
 
     // Act
     const statements = cognitoStatements();
@@ -293,7 +294,10 @@ describe("the api function may create submitter accounts in the console's user p
   test("the api function is told the pool's id; the functions that do not serve the accounts page are not", () => {
     // Act
     const withPool = Object.values(resourcesOf(gazette.statelessTemplate, "AWS::Lambda::Function"))
-      .map((fn) => (fn.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables)
+      .map(
+        (fn) =>
+          (fn.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables,
+      )
       .filter((v) => v?.GAZETTE_CONSOLE_USER_POOL_ID !== undefined)
       .map((v) => v?.POWERTOOLS_SERVICE_NAME);
 

@@ -16,6 +16,7 @@ import { handle } from "hono/aws-lambda";
 import { archiveRoutes } from "../../archive/http.js";
 import { createArchive } from "../../archive/module.js";
 import { S3UploadUrls } from "../../archive/s3-upload-urls.js";
+import { CognitoSubmitterDirectory } from "../../console/cognito-submitters.js";
 import { createConsoleRoutes } from "../../console/http.js";
 import { registerSubmitterAreas } from "../../console/submitters.js";
 import { validateSubmission } from "../../documents/submission.js";
@@ -111,6 +112,11 @@ export function createApiFunctionApp(env: LambdaEnv = process.env) {
         },
         statuses,
         submitters,
+        // /console/accounts creates department submitters in the user pool (issue 16).
+        submitterDirectory:
+          config.consoleOidc && config.consoleUserPoolId
+            ? new CognitoSubmitterDirectory({ userPoolId: config.consoleUserPoolId })
+            : undefined,
       },
       "api",
       registerSubmitterAreas,
