@@ -9,14 +9,15 @@
  * the TOTP second factor) at the first sign-in. The api function's role may call these actions on
  * this user pool only (infra/constructs/console-identity.ts SUBMITTER_ADMIN_ACTIONS).
  *
+ * The four calls are made over the user pools API's wire protocol (AWS JSON 1.1, SigV4-signed with
+ * the SDK's own signer and credential chain, src/platform/aws/sigv4.ts) rather than with the SDK's
+ * Cognito client, which would add ~80 KB to the api function's bundle for four admin calls.
+ *
  * Locally the same form creates an embedded account bound to the body (ConsoleAccounts.create).
  */
-import type {
-  AttributeType,
-  CognitoIdentityProviderClient,
-  CognitoIdentityProviderClientConfig,
-  UserType,
-} from "@aws-sdk/client-cognito-identity-provider";
+import { defaultProvider } from "@aws-sdk/credential-provider-node";
+import type { AwsCredentialIdentity, Provider } from "@smithy/types";
+import { type RequestAuthorizer, sigv4 } from "../platform/aws/sigv4.js";
 import { AccountError, MIN_PASSWORD_LENGTH } from "./accounts.js";
 import { BODY_CLAIM } from "./oidc.js";
 
@@ -49,8 +50,22 @@ export interface SubmitterDirectory {
 /** The user pool could not be asked (network, throttling, permissions): try again later. */
 export class DirectoryUnavailableError extends Error {
   constructor(cause: unknown) {
-    super(`the user pool could not be reached: ${(cause as Error)?.name ?? String(cause)}`, { cause });
+    super(`the user pool could not be reached: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
     this.name = "DirectoryUnavailableError";
+  }
+}
+
+/** An error the user pools API answered (its `__type`, e.g. UsernameExistsException). */
+export class CognitoApiError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+    readonly status: number,
+  ) {
+    super(`${type}: ${message}`);
+    this.name = "CognitoApiError";
   }
 }
 
@@ -60,28 +75,87 @@ export const USER_POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d)_[0-9A-Za-z]+$/;
 
 export interface CognitoSubmitterDirectoryOptions {
   readonly userPoolId: string;
-  /** Client settings (endpoint, credentials) for tests; the region is the pool's. */
-  readonly client?: Partial<CognitoIdentityProviderClientConfig> | undefined;
+  /** The user pools API; default the pool's region's (China regions: amazonaws.com.cn). */
+  readonly endpoint?: string | undefined;
+  /** Default the SDK's credential chain (in Lambda: the execution role's keys). */
+  readonly credentials?: AwsCredentialIdentity | Provider<AwsCredentialIdentity> | undefined;
+  readonly fetch?: typeof fetch | undefined;
 }
 
-const attribute = (attributes: AttributeType[] | undefined, name: string) =>
+interface AttributeJson {
+  readonly Name?: string;
+  readonly Value?: string;
+}
+interface UserJson {
+  readonly Username?: string;
+  readonly Attributes?: readonly AttributeJson[];
+  /** Seconds since the epoch. */
+  readonly UserCreateDate?: number;
+  readonly UserStatus?: string;
+  readonly Enabled?: boolean;
+}
+
+const attribute = (attributes: readonly AttributeJson[] | undefined, name: string) =>
   attributes?.find((a) => a.Name === name)?.Value;
+const isoOf = (seconds: number | undefined) =>
+  typeof seconds === "number" ? new Date(seconds * 1000).toISOString() : undefined;
 
 export class CognitoSubmitterDirectory implements SubmitterDirectory {
-  private client: Promise<{
-    send: CognitoIdentityProviderClient["send"];
-    sdk: typeof import("@aws-sdk/client-cognito-identity-provider");
-  }>;
+  private readonly endpoint: URL;
+  private readonly authorize: RequestAuthorizer;
+  private readonly fetch: typeof fetch;
 
   constructor(private readonly options: CognitoSubmitterDirectoryOptions) {
     const region = USER_POOL_ID.exec(options.userPoolId)?.[1];
     if (!region) throw new Error(`not a Cognito user pool id: "${options.userPoolId}"`);
-    // Loaded when an administrator first creates or lists submitters, not at each cold start.
-    this.client = import("@aws-sdk/client-cognito-identity-provider").then((sdk) => {
-      const client = new sdk.CognitoIdentityProviderClient({ region, maxAttempts: 2, ...options.client });
-      return { send: client.send.bind(client) as CognitoIdentityProviderClient["send"], sdk };
+    this.endpoint = new URL(
+      options.endpoint ??
+        `https://cognito-idp.${region}.amazonaws.com${region.startsWith("cn-") ? ".cn" : ""}/`,
+    );
+    this.authorize = sigv4({
+      region,
+      service: "cognito-idp",
+      credentials: options.credentials ?? defaultProvider(),
     });
-    this.client.catch(() => undefined);
+    this.fetch = options.fetch ?? fetch;
+  }
+
+  /** One call of the user pools API (AWS JSON 1.1); its answer, or the error it answered. */
+  private async call<T>(operation: string, input: Record<string, unknown>): Promise<T> {
+    const body = new TextEncoder().encode(JSON.stringify(input));
+    const headers = {
+      "content-type": "application/x-amz-json-1.1",
+      "x-amz-target": `AWSCognitoIdentityProviderService.${operation}`,
+    };
+    let response: Response;
+    let text: string;
+    try {
+      const signed = await this.authorize({ method: "POST", url: this.endpoint, headers, body });
+      response = await this.fetch(this.endpoint, {
+        method: "POST",
+        headers: { ...headers, ...signed },
+        body,
+        signal: AbortSignal.timeout(10_000),
+      });
+      text = await response.text();
+    } catch (error) {
+      throw new DirectoryUnavailableError(error);
+    }
+    let json: Record<string, unknown> = {};
+    try {
+      json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    } catch {
+      if (response.ok) throw new DirectoryUnavailableError(new Error(`${operation}: not JSON`));
+    }
+    if (!response.ok) {
+      // `__type` may be namespaced (`aws.cognito#UsernameExistsException`).
+      const type = String(json.__type ?? response.headers.get("x-amzn-errortype") ?? "UnknownError")
+        .split("#")
+        .pop()!
+        .split(":")[0]!;
+      throw new CognitoApiError(type, String(json.message ?? json.Message ?? ""), response.status);
+    }
+    return json as T;
   }
 
   async createSubmitter(input: {
@@ -107,80 +181,69 @@ export class CognitoSubmitterDirectory implements SubmitterDirectory {
         "password",
         `密码至少 ${MIN_PASSWORD_LENGTH} 个字符 (password must be at least ${MIN_PASSWORD_LENGTH} characters)`,
       );
-    const { send, sdk } = await this.client;
     const pool = this.options.userPoolId;
-    let created: UserType | undefined;
+    let created: UserJson | undefined;
     try {
-      const answer = await send(
-        new sdk.AdminCreateUserCommand({
-          UserPoolId: pool,
-          Username: username,
-          TemporaryPassword: input.password,
-          // The administrator hands the initial password over; Cognito sends no invitation.
-          MessageAction: "SUPPRESS",
-          UserAttributes: [
-            { Name: "name", Value: displayName },
-            { Name: BODY_CLAIM, Value: input.body },
-          ],
-        }),
-      );
-      created = answer.User;
+      ({ User: created } = await this.call<{ User?: UserJson }>("AdminCreateUser", {
+        UserPoolId: pool,
+        Username: username,
+        TemporaryPassword: input.password,
+        // The administrator hands the initial password over; Cognito sends no invitation.
+        MessageAction: "SUPPRESS",
+        UserAttributes: [
+          { Name: "name", Value: displayName },
+          { Name: BODY_CLAIM, Value: input.body },
+        ],
+      }));
     } catch (error) {
-      const name = (error as Error)?.name;
-      if (name === "UsernameExistsException")
+      const type = error instanceof CognitoApiError ? error.type : undefined;
+      if (type === "UsernameExistsException" || type === "AliasExistsException")
         throw new AccountError("username", `用户名 ${username} 已存在 (username taken)`);
-      if (name === "InvalidPasswordException")
+      if (type === "InvalidPasswordException")
         throw new AccountError(
           "password",
           "密码不符合用户池的密码规则：至少 12 个字符，须含大写字母、小写字母、数字和符号 (password policy)",
         );
-      throw new DirectoryUnavailableError(error);
+      throw error instanceof DirectoryUnavailableError ? error : new DirectoryUnavailableError(error);
     }
     try {
-      await send(
-        new sdk.AdminAddUserToGroupCommand({
-          UserPoolId: pool,
-          Username: username,
-          GroupName: SUBMITTER_GROUP,
-        }),
-      );
+      await this.call("AdminAddUserToGroup", {
+        UserPoolId: pool,
+        Username: username,
+        GroupName: SUBMITTER_GROUP,
+      });
     } catch (error) {
       // No account without its group: it could sign in to nothing, and its name would stay taken.
-      await send(new sdk.AdminDeleteUserCommand({ UserPoolId: pool, Username: username })).catch(
-        () => undefined,
-      );
-      throw new DirectoryUnavailableError(error);
+      await this.call("AdminDeleteUser", { UserPoolId: pool, Username: username }).catch(() => undefined);
+      throw error instanceof DirectoryUnavailableError ? error : new DirectoryUnavailableError(error);
     }
     return {
       username,
       displayName,
       body: input.body,
-      createdAt: created?.UserCreateDate?.toISOString(),
+      createdAt: isoOf(created?.UserCreateDate),
       status: created?.UserStatus,
       enabled: true,
     };
   }
 
   async listSubmitters(limit = 200): Promise<DirectorySubmitter[]> {
-    const { send, sdk } = await this.client;
     const out: DirectorySubmitter[] = [];
     let next: string | undefined;
     try {
       do {
-        const page = await send(
-          new sdk.ListUsersInGroupCommand({
-            UserPoolId: this.options.userPoolId,
-            GroupName: SUBMITTER_GROUP,
-            Limit: 60,
-            NextToken: next,
-          }),
-        );
+        const page = await this.call<{ Users?: UserJson[]; NextToken?: string }>("ListUsersInGroup", {
+          UserPoolId: this.options.userPoolId,
+          GroupName: SUBMITTER_GROUP,
+          Limit: 60,
+          ...(next ? { NextToken: next } : {}),
+        });
         for (const user of page.Users ?? []) {
           out.push({
             username: user.Username ?? "",
             displayName: attribute(user.Attributes, "name") ?? user.Username ?? "",
             body: attribute(user.Attributes, BODY_CLAIM),
-            createdAt: user.UserCreateDate?.toISOString(),
+            createdAt: isoOf(user.UserCreateDate),
             status: user.UserStatus,
             enabled: user.Enabled !== false,
           });
@@ -188,7 +251,7 @@ export class CognitoSubmitterDirectory implements SubmitterDirectory {
         next = page.NextToken;
       } while (next && out.length < limit);
     } catch (error) {
-      throw new DirectoryUnavailableError(error);
+      throw error instanceof DirectoryUnavailableError ? error : new DirectoryUnavailableError(error);
     }
     return out.slice(0, limit);
   }

@@ -2,10 +2,10 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /**
- * A Cognito user pool's admin API as an HTTP endpoint on 127.0.0.1, speaking the wire protocol the
- * AWS SDK's CognitoIdentityProviderClient speaks (AWS JSON 1.1: POST /, `X-Amz-Target:
- * AWSCognitoIdentityProviderService.<Operation>`, errors as `__type`), so that the SDK client,
- * its serialisers and its error parsing run for real. It keeps users and group memberships of one
+ * A Cognito user pool's admin API as an HTTP endpoint on 127.0.0.1, speaking the user pools API's
+ * wire protocol (AWS JSON 1.1: POST /, `Content-Type: application/x-amz-json-1.1`, `X-Amz-Target:
+ * AWSCognitoIdentityProviderService.<Operation>`, errors as `__type`), so that the client's
+ * signing, requests and error parsing run for real. It keeps users and group memberships of one
  * pool, and answers as Cognito does: UsernameExistsException, InvalidPasswordException (the pool's
  * policy: 12+ characters of four kinds), ResourceNotFoundException for another pool.
  */
@@ -42,11 +42,15 @@ export async function startFakeCognito(userPoolId: string): Promise<FakeCognito>
     for await (const chunk of req) chunks.push(chunk as Buffer);
     return JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Record<string, unknown>;
   };
-  const error = (type: string, message: string, status = 400) => ({ status, body: { __type: type, message } });
+  const error = (type: string, message: string, status = 400) => ({
+    status,
+    body: { __type: type, message },
+  });
 
   const handle = (operation: string, body: Record<string, unknown>): { status: number; body: unknown } => {
     if (failing.has(operation)) return error("InternalErrorException", "internal error", 500);
-    if (body.UserPoolId !== userPoolId) return error("ResourceNotFoundException", "User pool does not exist.");
+    if (body.UserPoolId !== userPoolId)
+      return error("ResourceNotFoundException", "User pool does not exist.");
     const username = typeof body.Username === "string" ? body.Username : "";
     switch (operation) {
       case "AdminCreateUser": {
@@ -85,7 +89,8 @@ export async function startFakeCognito(userPoolId: string): Promise<FakeCognito>
       case "AdminAddUserToGroup": {
         const user = users.get(username);
         if (!user) return error("UserNotFoundException", "User does not exist.");
-        if (!groups.has(String(body.GroupName))) return error("ResourceNotFoundException", "Group not found.");
+        if (!groups.has(String(body.GroupName)))
+          return error("ResourceNotFoundException", "Group not found.");
         user.groups.add(String(body.GroupName));
         return { status: 200, body: {} };
       }
@@ -118,7 +123,10 @@ export async function startFakeCognito(userPoolId: string): Promise<FakeCognito>
   };
 
   const server: Server = createServer(async (req, res) => {
-    const target = String(req.headers["x-amz-target"] ?? "");
+    const target =
+      req.headers["content-type"] === "application/x-amz-json-1.1"
+        ? String(req.headers["x-amz-target"] ?? "")
+        : "";
     const [service, operation = ""] = target.split(".");
     const body = await readBody(req);
     const signed = /^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/[a-z0-9-]+\/cognito-idp\/aws4_request/.test(
