@@ -26,6 +26,7 @@ import {
   type ConsoleSession,
   ROLE_LABELS,
 } from "./accounts.js";
+import type { SubmitterDirectory } from "./cognito-submitters.js";
 import type { OidcSignIn } from "./oidc.js";
 import { type OidcResumed, resumeOidcSession } from "./oidc-session.js";
 import type { ConsolePageRenderer } from "./render.js";
@@ -73,6 +74,11 @@ export interface ConsoleKitDependencies {
    * pages (/console/body/…) and the editors' submission desk; left out, not served.
    */
   readonly submitters?: Submitters | undefined;
+  /**
+   * OIDC mode: where /console/accounts creates department submitters (AWS: the console's Cognito
+   * user pool, src/console/cognito-submitters.ts); left out, it creates site accounts only.
+   */
+  readonly submitterDirectory?: SubmitterDirectory | undefined;
   readonly render: ConsolePageRenderer;
   readonly now: () => Date;
   /** Makes the request's writes durable before it is acknowledged. */
