@@ -557,12 +557,21 @@ function columnCells(
       owners.push(index);
     }
   }
+  // How tall a character's ink usually is (its em box, about).
+  const boxes = raw.map(union);
+  const heights = boxes
+    .filter((b) => b.y1 - b.y0 >= pitch * 0.6 && b.x1 - b.x0 >= pitch * 0.6)
+    .map((b) => b.y1 - b.y0)
+    .sort((a, b) => a - b);
+  const usual = heights.length >= 3 ? heights[Math.floor(heights.length / 2)]! : Number.POSITIVE_INFINITY;
   // Where the column's characters end on the right: the usual right edge of full-size cells,
   // of the cells around each one (a copy left slightly askew drifts along a long column: the
   // right edge of the whole column's cells lies several pixels off at either end), itself
-  // left out (its own mark would move it).
-  const boxes = raw.map(union);
-  const fullSize = (b: Box) => b.y1 - b.y0 >= pitch * 0.6 && b.x1 - b.x0 >= pitch * 0.6;
+  // left out (its own mark would move it). A cell taller than a character holds a mark run
+  // into it, which moves its right edge out too (編、章、節、 down one column): such cells do
+  // not count.
+  const fullSize = (b: Box) =>
+    b.y1 - b.y0 >= pitch * 0.6 && b.x1 - b.x0 >= pitch * 0.6 && b.y1 - b.y0 < usual + pitch * 0.12;
   const medianRight = (of: readonly Box[]) => {
     const rights = of
       .filter(fullSize)
@@ -573,13 +582,6 @@ function columnCells(
   const columnRight = medianRight(boxes) ?? Number.POSITIVE_INFINITY;
   const rightNear = (k: number) =>
     medianRight(boxes.slice(Math.max(0, k - 4), k + 5).filter((_, j) => j !== Math.min(k, 4))) ?? columnRight;
-  // And how tall a character's ink usually is (its em box, about).
-  const heights = raw
-    .map(union)
-    .filter((b) => b.y1 - b.y0 >= pitch * 0.6 && b.x1 - b.x0 >= pitch * 0.6)
-    .map((b) => b.y1 - b.y0)
-    .sort((a, b) => a - b);
-  const usual = heights.length >= 3 ? heights[Math.floor(heights.length / 2)]! : Number.POSITIVE_INFINITY;
   const cells: Cell[] = [];
   raw.forEach((found, k) => {
     const right = rightNear(k);
@@ -606,6 +608,7 @@ function columnCells(
     const restOf = (p: Part) => found.filter((q) => q !== p);
     const beside = found.filter((p) => {
       if (p.x1 - p.x0 >= pitch * 0.45 || p.y1 - p.y0 >= pitch * 0.45) return false;
+      if (strokeEnd(image, p, union(found), pitch)) return false;
       if (p.x0 >= right - pitch * 0.1 && (p.y0 + p.y1) / 2 > middle) return true;
       const rest = restOf(p);
       return dotAtRight(p) && rest.length > 0 && (p.y0 + p.y1) / 2 > union(rest).y1;
@@ -615,6 +618,7 @@ function columnCells(
       return (
         !beside.includes(p) &&
         dotAtRight(p) &&
+        !strokeEnd(image, p, union(found), pitch) &&
         rest.length > 0 &&
         rest.some((q) => q.y1 - q.y0 >= pitch * 0.45) &&
         p.y1 + Math.max(1, pitch * 0.05) < union(rest).y0
@@ -659,6 +663,64 @@ function columnCells(
 }
 
 /**
+ * Whether a dot is the dark end of a character's thin stroke: a light face at 200 dpi draws a
+ * long horizontal stroke in grey (lighter than ink) and only the serif at its end dark, so the
+ * bottom stroke of 三 or 且 leaves a dot at the character's lower right, where a mark set beside
+ * it would be. A stroke runs on from the dot in grey for a good part of a cell; a printed mark
+ * stands on paper (a blurred copy's grey rim around it joins the rim of the character's
+ * strokes, so grey that borders other ink is not followed).
+ */
+function strokeEnd(image: GreyImage, dot: Part, within: Box, pitch: number): boolean {
+  const { width, pixels } = image;
+  const own = new Set(dot.pixels);
+  const x0 = Math.max(0, within.x0 - 1);
+  const x1 = Math.min(width, within.x1 + 1);
+  const y0 = Math.max(0, within.y0 - 1);
+  const y1 = Math.min(image.height, within.y1 + 1);
+  const inside = (x: number, y: number) => x >= x0 && x < x1 && y >= y0 && y < y1;
+  const bordersOther = (x: number, y: number) => {
+    for (let dy = -1; dy <= 1; dy++) {
+      for (let dx = -1; dx <= 1; dx++) {
+        const q = (y + dy) * width + x + dx;
+        if (inside(x + dx, y + dy) && pixels[q]! < INK && !own.has(q)) return true;
+      }
+    }
+    return false;
+  };
+  const seen = new Set<number>(dot.pixels);
+  const stack = [...dot.pixels];
+  let lo = dot.x0;
+  let hi = dot.x1;
+  let top = dot.y0;
+  let bottom = dot.y1;
+  const reach = pitch * 0.3;
+  while (stack.length) {
+    const p = stack.pop()!;
+    const px = p % width;
+    const py = (p - px) / width;
+    for (let dy = -1; dy <= 1; dy++) {
+      for (let dx = -1; dx <= 1; dx++) {
+        const x = px + dx;
+        const y = py + dy;
+        const q = y * width + x;
+        if (!inside(x, y) || seen.has(q)) continue;
+        seen.add(q);
+        const v = pixels[q]!;
+        if (v < INK || v >= FAINT || bordersOther(x, y)) continue;
+        stack.push(q);
+        lo = Math.min(lo, x);
+        hi = Math.max(hi, x + 1);
+        top = Math.min(top, y);
+        bottom = Math.max(bottom, y + 1);
+        if (dot.x0 - lo >= reach || hi - dot.x1 >= reach || dot.y0 - top >= reach || bottom - dot.y1 >= reach)
+          return true;
+      }
+    }
+  }
+  return false;
+}
+
+/**
  * A mark printed touching the character before it: vertical setting puts 、。， in the upper
  * right of their own cell, just under the previous character's lower right, where a stroke
  * that ends there (the 乀 of 法, 之, 定) runs into it, more so on an aged copy whose strokes
@@ -676,17 +738,22 @@ function hangingMark(
   const box = union(found);
   if (!Number.isFinite(usual) || !Number.isFinite(right)) return undefined;
   if (box.y1 - box.y0 < usual + pitch * 0.12) return undefined;
-  const cut = box.y0 + usual;
   const side = right - pitch * 0.25;
+  // The character's foot: its usual height, or lower where its strokes away from the right side
+  // reach lower (a character taller than most, 編 項: the mark under its lower right begins
+  // where those strokes end).
+  let cut = box.y0 + usual;
+  for (const part of found) {
+    for (const p of part.pixels)
+      if (p % image.width < side) cut = Math.max(cut, Math.floor(p / image.width) + 1);
+  }
   const below: number[] = [];
   const rest: number[] = [];
   for (const part of found) {
     for (const p of part.pixels) {
       const y = Math.floor(p / image.width);
       if (y < cut) rest.push(p);
-      else if (p % image.width >= side) below.push(p);
-      // Ink below the character's usual foot away from the right side: not a mark's.
-      else return undefined;
+      else below.push(p);
     }
   }
   if (below.length < 3 || rest.length === 0) return undefined;
