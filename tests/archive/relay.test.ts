@@ -480,6 +480,21 @@ describe("marks touching their characters down one column (編、章、節、款
   });
 });
 
+describe("a mark at the end of a short column", () => {
+  it("gives the 。 run into the last character of a column of four its own cell (施行日期。)", () => {
+    // Prepare: four frame glyphs down a column 40 px apart, a mark joined to the last one's
+    // foot, standing out past the column's right edge.
+    const boxes = [0, 1, 2, 3].flatMap((row) => glyph(20, 20 + row * 40, 34, 0.5));
+    boxes.push([52, 172, 60, 180]);
+    // Act
+    const r = relayColumns(paper(90, 240, boxes), 34);
+    // Assess: five cells, the mark's last.
+    const cells = r.lines[0]!.cells;
+    expect(cells).toHaveLength(5);
+    expect(cells[4]!.source).toEqual({ x0: 52, y0: 172, x1: 60, y1: 180 });
+  });
+});
+
 describe("thin strokes of a light face in the relaid line", () => {
   it("keeps the dark serif at the end of a grey bottom stroke (三 且) with its character, not as a mark", () => {
     // Prepare: frame glyphs in rows 0, 1, 3 and 4 of a column 40 px apart; row 2 holds 三 as a

@@ -569,19 +569,26 @@ function columnCells(
   // right edge of the whole column's cells lies several pixels off at either end), itself
   // left out (its own mark would move it). A cell taller than a character holds a mark run
   // into it, which moves its right edge out too (編、章、節、 down one column): such cells do
-  // not count.
-  const fullSize = (b: Box) =>
-    b.y1 - b.y0 >= pitch * 0.6 && b.x1 - b.x0 >= pitch * 0.6 && b.y1 - b.y0 < usual + pitch * 0.12;
-  const medianRight = (of: readonly Box[]) => {
+  // not count, unless too few others are left (a short column).
+  const fullSize = (b: Box) => b.y1 - b.y0 >= pitch * 0.6 && b.x1 - b.x0 >= pitch * 0.6;
+  const characterHigh = (b: Box) => fullSize(b) && b.y1 - b.y0 < usual + pitch * 0.12;
+  const medianRight = (of: readonly Box[], counts: (b: Box) => boolean) => {
     const rights = of
-      .filter(fullSize)
+      .filter(counts)
       .map((b) => b.x1)
       .sort((a, b) => a - b);
     return rights.length >= 3 ? rights[Math.floor(rights.length / 2)]! : undefined;
   };
-  const columnRight = medianRight(boxes) ?? Number.POSITIVE_INFINITY;
-  const rightNear = (k: number) =>
-    medianRight(boxes.slice(Math.max(0, k - 4), k + 5).filter((_, j) => j !== Math.min(k, 4))) ?? columnRight;
+  const rightNear = (k: number) => {
+    const near = boxes.slice(Math.max(0, k - 4), k + 5).filter((_, j) => j !== Math.min(k, 4));
+    return (
+      medianRight(near, characterHigh) ??
+      medianRight(boxes, characterHigh) ??
+      medianRight(near, fullSize) ??
+      medianRight(boxes, fullSize) ??
+      Number.POSITIVE_INFINITY
+    );
+  };
   const cells: Cell[] = [];
   raw.forEach((found, k) => {
     const right = rightNear(k);
