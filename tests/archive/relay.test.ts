@@ -482,9 +482,11 @@ describe("marks touching their characters down one column (編、章、節、款
 
 describe("a mark at the end of a short column", () => {
   it("gives the 。 run into the last character of a column of four its own cell (施行日期。)", () => {
-    // Prepare: four frame glyphs down a column 40 px apart, a mark joined to the last one's
-    // foot, standing out past the column's right edge.
-    const boxes = [0, 1, 2, 3].flatMap((row) => glyph(20, 20 + row * 40, 34, 0.5));
+    // Prepare: four glyphs down a column 40 px apart, the third narrow (日), a mark joined to
+    // the last one's foot, standing out past the column's right edge: only two cells are full
+    // size and no taller than a character.
+    const boxes = [0, 1, 3].flatMap((row) => glyph(20, 20 + row * 40, 34, 0.5));
+    boxes.push([27, 100, 47, 103], [27, 131, 47, 134], [27, 100, 30, 134], [44, 100, 47, 134]);
     boxes.push([52, 172, 60, 180]);
     // Act
     const r = relayColumns(paper(90, 240, boxes), 34);
