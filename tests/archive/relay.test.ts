@@ -497,6 +497,49 @@ describe("a mark at the end of a short column", () => {
   });
 });
 
+describe("corner brackets turned back where horizontal type sets them", () => {
+  it("puts 「 in the upper right of its slot and 」 in the lower left (a centred 」 is read as J)", () => {
+    // Prepare: down one column, a frame glyph, ﹁ (a bar along the top, a stroke down the
+    // right), a frame glyph, ﹂ (a bar along the bottom, a stroke down the left), a frame glyph.
+    const opening: [number, number, number, number][] = [
+      [24, 66, 42, 70],
+      [38, 66, 42, 80],
+    ];
+    const closing: [number, number, number, number][] = [
+      [34, 156, 52, 160],
+      [34, 142, 38, 160],
+    ];
+    const boxes = [0, 2, 4].flatMap((row) => glyph(20, 20 + row * 45, 30, 0.5));
+    const image = paper(76, 240, [...boxes, ...opening, ...closing]);
+    // Act
+    const r = relayColumns(image, 36);
+    // Assess: five cells; the opening bracket's ink in the right half and upper half of its
+    // slot, the closing one's in the left half and lower half.
+    const cells = r.lines[0]!.cells;
+    expect(cells).toHaveLength(5);
+    const where = (k: number) => {
+      const slot = cells[k]!.slot;
+      let x0 = slot.x1;
+      let x1 = slot.x0;
+      let y0 = slot.y1;
+      let y1 = slot.y0;
+      for (let y = slot.y0; y < slot.y1; y++)
+        for (let x = slot.x0; x < slot.x1; x++)
+          if (r.image.pixels[y * r.image.width + x]! < 128) {
+            x0 = Math.min(x0, x);
+            x1 = Math.max(x1, x + 1);
+            y0 = Math.min(y0, y);
+            y1 = Math.max(y1, y + 1);
+          }
+      const mid = { x: (slot.x0 + slot.x1) / 2, y: (slot.y0 + slot.y1) / 2 };
+      const centre = (y0 + y1) / 2;
+      return { left: x1 <= mid.x, right: x0 >= mid.x, upper: centre < mid.y - 2, lower: centre > mid.y + 2 };
+    };
+    expect(where(1)).toMatchObject({ right: true, upper: true });
+    expect(where(3)).toMatchObject({ left: true, lower: true });
+  });
+});
+
 describe("thin strokes of a light face in the relaid line", () => {
   it("keeps the dark serif at the end of a grey bottom stroke (三 且) with its character, not as a mark", () => {
     // Prepare: frame glyphs in rows 0, 1, 3 and 4 of a column 40 px apart; row 2 holds 三 as a

@@ -302,7 +302,7 @@ function union(boxes: readonly Box[]): Box {
   };
 }
 
-type Placement = "centre" | "small" | "turned" | "digits";
+type Placement = "centre" | "small" | "turned" | "opening" | "closing" | "digits";
 
 /** How a cell's ink goes into its slot (see the module comment). */
 function placementOf(image: GreyImage, pieces: readonly Part[], pitch: number): Placement {
@@ -329,7 +329,8 @@ function placementOf(image: GreyImage, pieces: readonly Part[], pitch: number): 
   if (nested && w > h && h <= pitch * 0.5 && arched(image, ink, 0.15)) return "turned";
   // A corner bracket is about half a cell long (a comma, a quarter, is not one).
   const bracketSized = Math.max(w, h) >= pitch * 0.35 && Math.max(w, h) <= pitch * 0.7;
-  if (pieces.length === 1 && bracketSized && cornered(image, pieces[0]!)) return "turned";
+  const corner = pieces.length === 1 && bracketSized ? cornered(image, pieces[0]!) : undefined;
+  if (corner) return corner;
   // Two or three digits set across one cell (縱中橫), smaller than the text: each taller than
   // wide, side by side. Set this small, and more so on an aged copy, a digit often comes apart
   // (the tip of a 2, the bar of a 5): the pieces one above the other are one digit.
@@ -361,10 +362,10 @@ function stacks(pieces: readonly Box[]): Box[] {
  * is what a horizontal line shows already and is not turned. Strokes are judged by how much of
  * a side they run along, not by their ink: a light face draws the short stroke one pixel wide.
  */
-function cornered(image: GreyImage, part: Part): boolean {
+function cornered(image: GreyImage, part: Part): "opening" | "closing" | undefined {
   const w = part.x1 - part.x0;
   const h = part.y1 - part.y0;
-  if (w < 4 || h < 4) return false;
+  if (w < 4 || h < 4) return undefined;
   const band = Math.max(2, Math.round(Math.min(w, h) * 0.3));
   const top = new Uint8Array(w);
   const bottom = new Uint8Array(w);
@@ -380,14 +381,13 @@ function cornered(image: GreyImage, part: Part): boolean {
     if (x >= w - band) right[y] = 1;
     if (y >= band && y < h - band && x >= band && x < w - band) inside++;
   }
-  if (inside > part.pixels.length * 0.05) return false;
+  if (inside > part.pixels.length * 0.05) return undefined;
   const along = (side: Uint8Array) => side.reduce((n, v) => n + v, 0) / side.length;
   const drawn = (side: Uint8Array) => along(side) >= 0.8;
   const bare = (side: Uint8Array) => along(side) < 0.5;
-  return (
-    (drawn(top) && drawn(right) && bare(bottom) && bare(left)) ||
-    (drawn(bottom) && drawn(left) && bare(top) && bare(right))
-  );
+  if (drawn(top) && drawn(right) && bare(bottom) && bare(left)) return "opening";
+  if (drawn(bottom) && drawn(left) && bare(top) && bare(right)) return "closing";
+  return undefined;
 }
 
 /**
@@ -926,9 +926,21 @@ export function relayColumns(image: GreyImage, c: number): Relay {
       const left = margin + k * slot;
       const w = ink.x1 - ink.x0;
       const h = ink.y1 - ink.y0;
-      const [ow, oh] = placement === "turned" ? [h, w] : [Math.round(w * scale), Math.round(h * scale)];
+      const turned = placement === "turned" || placement === "opening" || placement === "closing";
+      const [ow, oh] = turned ? [h, w] : [Math.round(w * scale), Math.round(h * scale)];
       let ox = left + Math.floor((slot - ow) / 2);
       let oy = top + Math.floor((slot - oh) / 2);
+      // A corner bracket turned back goes where horizontal type sets it: 「 in the upper right of
+      // its cell, 」 in the lower left (centred, 」 stands at the height of a letter: read as J).
+      const side = Math.round(slot * 0.08);
+      if (placement === "opening") {
+        ox = left + slot - ow - side;
+        oy = top + side;
+      }
+      if (placement === "closing") {
+        ox = left + side;
+        oy = top + slot - oh - side;
+      }
       if (placement === "small") {
         ox = left + Math.round(slot * 0.08);
         oy = top + slot - oh - Math.round(slot * 0.08);
@@ -968,7 +980,7 @@ export function relayColumns(image: GreyImage, c: number): Relay {
           if (v === 255 || cell.exclude.has(row + x)) continue;
           if (!inBox(ink.x0 + x, ink.y0 + y) && !grown.pixels.has(row + x)) continue;
           // Turned back counter-clockwise: (x, y) → (y, w − 1 − x).
-          if (placement === "turned") put(ox + y, oy + (w - 1 - x), v);
+          if (turned) put(ox + y, oy + (w - 1 - x), v);
           else put(ox + x, oy + y, v);
         }
       }
