@@ -568,24 +568,20 @@ function columnCells(
   // of the cells around each one (a copy left slightly askew drifts along a long column: the
   // right edge of the whole column's cells lies several pixels off at either end), itself
   // left out (its own mark would move it). A cell taller than a character holds a mark run
-  // into it, which moves its right edge out too (編、章、節、 down one column): such cells do
-  // not count, unless too few others are left (a short column).
+  // into it, which moves its right edge out too (編、章、節、款、 down one column): where two
+  // or more cells around are no taller than a character, only those count.
   const fullSize = (b: Box) => b.y1 - b.y0 >= pitch * 0.6 && b.x1 - b.x0 >= pitch * 0.6;
   const characterHigh = (b: Box) => fullSize(b) && b.y1 - b.y0 < usual + pitch * 0.12;
-  const medianRight = (of: readonly Box[], counts: (b: Box) => boolean) => {
-    const rights = of
-      .filter(counts)
-      .map((b) => b.x1)
-      .sort((a, b) => a - b);
-    return rights.length >= 3 ? rights[Math.floor(rights.length / 2)]! : undefined;
+  const medianRight = (of: readonly Box[], least: number) => {
+    const rights = of.map((b) => b.x1).sort((a, b) => a - b);
+    return rights.length >= least ? rights[Math.floor((rights.length - 1) / 2)]! : undefined;
   };
   const rightNear = (k: number) => {
     const near = boxes.slice(Math.max(0, k - 4), k + 5).filter((_, j) => j !== Math.min(k, 4));
     return (
-      medianRight(near, characterHigh) ??
-      medianRight(boxes, characterHigh) ??
-      medianRight(near, fullSize) ??
-      medianRight(boxes, fullSize) ??
+      medianRight(near.filter(characterHigh), 2) ??
+      medianRight(near.filter(fullSize), 3) ??
+      medianRight(boxes.filter(fullSize), 3) ??
       Number.POSITIVE_INFINITY
     );
   };
