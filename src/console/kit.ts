@@ -6,7 +6,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import type { ArchiveService } from "../archive/service.js";
+import type { ArchiveReading } from "../archive/reading.js";
 import type { ConsoleAuditEntry, ConsoleAuditLog } from "../audit/console-audit.js";
 import type { Config } from "../config.js";
 import type { DocumentIntake } from "../documents/intake.js";
@@ -25,6 +25,7 @@ import {
   type ConsoleSession,
   ROLE_LABELS,
 } from "./accounts.js";
+import type { SubmitterDirectory } from "./cognito-submitters.js";
 import type { OidcSignIn } from "./oidc.js";
 import { type OidcResumed, resumeOidcSession } from "./oidc-session.js";
 import type { ConsolePageRenderer } from "./render.js";
@@ -66,12 +67,17 @@ export interface ConsoleKitDependencies {
    */
   readonly reposts?: ConsoleReposts | undefined;
   /** The archive's review queue and corrections (reviewers); left out, not served. */
-  readonly archive?: Pick<ArchiveService, "listItems" | "getItem" | "correctItem" | "blob"> | undefined;
+  readonly archive?: Pick<ArchiveReading, "listItems" | "getItem" | "correctItem" | "blob"> | undefined;
   /**
    * Issuing bodies, their submissions and the completeness register (issue 16): the submitters'
    * pages (/console/body/…) and the editors' submission desk; left out, not served.
    */
   readonly submitters?: Submitters | undefined;
+  /**
+   * OIDC mode: where /console/accounts creates department submitters (AWS: the console's Cognito
+   * user pool, src/console/cognito-submitters.ts); left out, it creates site accounts only.
+   */
+  readonly submitterDirectory?: SubmitterDirectory | undefined;
   readonly render: ConsolePageRenderer;
   readonly now: () => Date;
   /** Makes the request's writes durable before it is acknowledged. */
