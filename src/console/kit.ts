@@ -7,6 +7,7 @@ import { timingSafeEqual } from "node:crypto";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { ArchiveReading } from "../archive/reading.js";
+import type { RefusedRequestAction } from "../audit/console-actions.js";
 import type { ConsoleAuditEntry, ConsoleAuditLog } from "../audit/console-audit.js";
 import type { Config } from "../config.js";
 import type { DocumentIntake } from "../documents/intake.js";
@@ -262,7 +263,8 @@ export function createConsoleKit(deps: ConsoleKitDependencies): ConsoleKit {
   const refuse: ConsoleKit["refuse"] = async (c, { actor, details, show, status, ...message }) => {
     await record({
       actor,
-      action: `${c.req.method} ${c.req.routePath}`,
+      // A refusal is named by its request: the method and the route it was made to.
+      action: `${c.req.method} ${c.req.routePath}` as RefusedRequestAction,
       target: c.req.path,
       outcome: "refused",
       details,
