@@ -436,6 +436,18 @@ describe("submitters signed in through the user pool", () => {
       expect(cognito.calls.map((c) => c.operation)).toContain("AdminDeleteUser");
     });
 
+    test("while the user pool cannot be reached the page still opens, and says the submitters could not be listed", async () => {
+      // Prepare
+      cognito.failing.add("ListUsersInGroup");
+
+      // Act
+      const { page } = await asAdministrator();
+
+      // Assess
+      expect(page).toContain("报送员账户未能列出");
+      expect(page).toContain('<option value="submitter"');
+    });
+
     test("editors, reviewers and administrators are still made in the user pool itself, not here", async () => {
       // Prepare
       const { browser, csrf } = await asAdministrator();
