@@ -32,6 +32,7 @@ import { registerHomeRoutes } from "./routes/home.js";
 import { registerPortalRoutes } from "./routes/portal.js";
 import { registerSignInRoutes } from "./routes/sign-in.js";
 import { registerSiteRoutes } from "./routes/sites.js";
+import { registerSubmitterSending, type SubmitterSending } from "./routes/submitter-sending.js";
 
 export {
   type ConsoleDependencies,
@@ -72,7 +73,7 @@ export function createConsoleRoutes(
   if (deps.submitters) {
     // Given by the composition root (src/console/submitters.ts), so that the functions serving
     // only the submission or the previews do not bundle these areas. In AWS the api function
-    // serves them, without the .docx reader (a submitter's .docx is refused there, 400).
+    // serves the pages, the documents function the submitter's sending (it reads .docx files).
     areas?.(kit);
   }
   if (deps.reposts) {
@@ -83,12 +84,21 @@ export function createConsoleRoutes(
   return kit.app;
 }
 
-/** The console's document submission alone, POST /console/documents (AWS: the documents function). */
+/**
+ * The console's posts that read a .docx, alone (AWS: the documents function): the editors'
+ * document submission, POST /console/documents, and with `submitters` a department submitter's
+ * sending (`submitterSending`), POST /console/body/submissions and …/{id}, without the
+ * submitter's pages.
+ */
 export function createConsoleSubmission(
-  deps: ConsoleKitDependencies & { readonly intake: Pick<DocumentIntake, "submit"> },
+  deps: ConsoleKitDependencies & {
+    readonly intake: Pick<DocumentIntake, "submit">;
+    readonly submitterSending?: SubmitterSending | undefined;
+  },
 ): ConsoleRoutes {
   const kit = createConsoleKit(deps);
   registerDocumentSubmission(kit, deps.intake);
+  if (deps.submitterSending) registerSubmitterSending(kit, deps.submitterSending);
   return kit.app;
 }
 
