@@ -9,13 +9,17 @@ import { validateSubmission } from "../../documents/submission.js";
 import { createApp } from "../../http/app.js";
 import { IssuingBodies } from "../../submitters/bodies.js";
 import { SubmissionDesk } from "../../submitters/submissions.js";
-import { type LambdaEnv, lambdaBase } from "./common.js";
+import { type LambdaBase, type LambdaEnv, lambdaBase } from "./common.js";
 import { consoleKitDependencies } from "./console.js";
 import { common } from "./http-common.js";
 import { documentIntake } from "./intake.js";
 
 export function createDocumentsFunctionApp(env: LambdaEnv = process.env) {
-  const base = lambdaBase(env);
+  return composeDocumentsFunctionApp(lambdaBase(env));
+}
+
+/** The function's app on a given base (tests compose it on the embedded store). */
+export function composeDocumentsFunctionApp(base: LambdaBase) {
   // The .docx reader loads on the first .docx upload.
   const docxReader = () => import("../../documents/docx.js");
   const intake = documentIntake(base, docxReader);
