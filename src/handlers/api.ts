@@ -1,6 +1,7 @@
 import { archiveRoutes } from "../archive/http.js";
 import { createConsoleRoutes } from "../console/http.js";
 import { createConsoleRenderer } from "../console/render.js";
+import { registerRepostAreas } from "../console/reposts.js";
 import { registerSubmitterAreas } from "../console/submitters.js";
 import { createApp } from "../http/app.js";
 import { buildOpenApiDocument } from "../http/openapi.js";
@@ -57,6 +58,7 @@ export function createApiApp(container: Container) {
           config: container.config,
           accounts: container.console.accounts,
           oidc: container.console.oidc,
+          submitterDirectory: container.console.submitterDirectory,
           audit: container.console.audit,
           intake: container.intake,
           editions: container.editions,
@@ -75,7 +77,10 @@ export function createApiApp(container: Container) {
           flush: () => container.platform.flush(),
         },
         "all",
-        registerSubmitterAreas,
+        (kit) => {
+          registerSubmitterAreas(kit);
+          registerRepostAreas(kit);
+        },
       ),
     now,
     flush: () => container.platform.flush(),

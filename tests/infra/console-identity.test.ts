@@ -94,7 +94,7 @@ describe("the console user pool (stateful stack)", () => {
       .sort((a, b) => (a.precedence as number) - (b.precedence as number));
 
     // Assess
-    expect(groups.map((g) => g.name)).toEqual(["administrator", "editor", "reviewer", "site"]);
+    expect(groups.map((g) => g.name)).toEqual(["administrator", "editor", "reviewer", "site", "submitter"]);
   });
 
   test("the hosted sign-in has a Cognito domain", () => {
@@ -195,7 +195,12 @@ describe("the console's app client (stateless stack)", () => {
 
     // Assess: a session started on one function's page is verified the same way by the others.
     expect([...consoleFunctions].sort()).toEqual(
-      [gazette.stateless.apiFunction, gazette.stateless.documentsFunction, gazette.stateless.previewFunction]
+      [
+        gazette.stateless.apiFunction,
+        gazette.stateless.documentsFunction,
+        gazette.stateless.previewFunction,
+        gazette.stateless.repostsApiFunction,
+      ]
         .map(logicalId)
         .sort(),
     );
