@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { scannedItemForReview } from "../support/archive-review.js";
 import {
@@ -20,8 +21,13 @@ import { createTestApp, type TestApp } from "../support/local-app.js";
  * when a Chromium is found there; the path it found comes in GAZETTE_CHROMIUM.
  */
 
-/** The only script a console page may carry: the edition page's drag-and-drop (a file, not inline). */
-const ALLOWED_SCRIPTS = ["/console/edition-order.js"];
+/**
+ * The only scripts a console page may carry, files, not inline: the edition page's drag-and-drop
+ * and its publish progress.
+ */
+const ALLOWED_SCRIPTS = ["/console/edition-order.js", "/console/edition-progress.js"];
+/** The desktop width the new pages are also checked at (beside the 390 px phone width). */
+const DESKTOP = { width: 1280, height: 900 };
 const PASSWORD = "correct horse battery";
 
 describe("the console in Chromium (390 px, axe-core on every page)", () => {
@@ -47,6 +53,22 @@ describe("the console in Chromium (390 px, axe-core on every page)", () => {
     expect(found.rawTimes, `raw ISO time on ${label}`).toEqual([]);
     expect(found.badDatetimes, `<time datetime> on ${label}`).toEqual([]);
   }
+
+  /** checkPage at the desktop width, then again at 390 px (the page is left at 390 px). */
+  async function checkPageAtBothWidths(label: string) {
+    await page.setViewportSize(DESKTOP);
+    const wide = await pageProblems(page, { allowedScripts: ALLOWED_SCRIPTS, width: DESKTOP.width });
+    expect(wide.violations, `axe on ${label} at ${DESKTOP.width} px`).toEqual([]);
+    expect(wide.width, `horizontal scroll on ${label} at ${DESKTOP.width} px`).toBeLessThanOrEqual(
+      DESKTOP.width,
+    );
+    await page.setViewportSize({ width: 390, height: 844 });
+    await checkPage(label);
+  }
+
+  /** The China date (YYYY-MM-DD) of an instant. */
+  const chinaDate = (iso: string) =>
+    new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date(iso));
 
   beforeAll(async () => {
     app = createTestApp();
@@ -450,5 +472,227 @@ describe("the console in Chromium (390 px, axe-core on every page)", () => {
     expect(moved).toEqual([before[2], before[1], before[0]]);
     expect(await stored()).toEqual(moved);
     await checkPage("edition after reordering");
+  }, 240_000);
+  test("an editor adds a second 解读 and an attachment with the 再添 buttons, is refused an attachment without its text beside that slot, and then sees the document as it will print and downloads its original", async () => {
+    // Prepare
+    const title = "四川省人民政府关于推进数字政府建设的意见";
+    await signedIn("zhang");
+    await page.goto(`${base}/console/documents/new`);
+    await page.fill("#f-title", title);
+    await page.fill("#f-docNumber", "川府发〔2025〕91号");
+    await page.fill("#f-issuers", "四川省人民政府");
+    await page.fill("#f-dateWritten", "2025-05-20");
+    await page.selectOption("#f-kind", "意见");
+    await page.fill(
+      "#f-body",
+      "　　现就推进数字政府建设提出如下意见。\n　　一、总体要求\n　　建设整体协同的数字政府。",
+    );
+    await page.fill("#f-review-reviewer", "保密审查小组");
+    await page.fill("#f-review-date", "2025-05-19");
+    await page.selectOption("#f-review-result", "passed");
+    await page.fill("#f-approval-approver", "分管副省长");
+    await page.fill("#f-approval-date", "2025-05-20");
+    await page.check("#f-policy");
+    await page.fill("#f-interpretations-0-title", "《关于推进数字政府建设的意见》政策解读");
+    await page.fill("#f-interpretations-0-body", "　　一、起草背景\n　　为推进数字政府建设，制定本意见。");
+
+    // Act: one more 解读 slot, then one more 附件 slot (the form comes back with what was typed)
+    await page.click("button:text-is('再添一份解读')");
+    await page.waitForSelector("#f-interpretations-1-title");
+    expect(await page.evaluate(() => (document.querySelector("#f-title") as HTMLInputElement).value)).toBe(
+      title,
+    );
+    expect(
+      await page.evaluate(
+        () => (document.querySelector("#f-interpretations-0-body") as HTMLTextAreaElement).value,
+      ),
+    ).toContain("为推进数字政府建设");
+    await checkPageAtBothWidths("submission form with a second 解读 slot");
+    await page.fill("#f-interpretations-1-title", "图解：数字政府建设怎么做");
+    await page.fill("#f-interpretations-1-body", "　　一图读懂数字政府建设的主要任务。");
+    await page.fill("#f-attachments-0-title", "数字政府建设重点任务清单");
+    await page.fill("#f-attachments-0-body", "　　一、建设政务云平台。\n　　二、推进数据共享。");
+    await page.click("button:text-is('再添一个附件')");
+    await page.waitForSelector("#f-attachments-1-title");
+    expect(
+      await page.evaluate(
+        () => (document.querySelector("#f-interpretations-1-title") as HTMLInputElement).value,
+      ),
+    ).toBe("图解：数字政府建设怎么做");
+    // Act: the second attachment has a title but no text
+    await page.fill("#f-attachments-1-title", "数字政府建设责任分工");
+    await page.click("button[type=submit].primary");
+    await page.waitForSelector(".summary[role=alert]");
+
+    // Assess: the refusal is beside the second attachment's slot only, linked from the summary
+    const errorIds = await page.evaluate(() =>
+      Array.from(document.querySelectorAll("[id$=-error]")).map((e) => e.id),
+    );
+    expect(errorIds.length).toBeGreaterThan(0);
+    expect(errorIds.every((id) => id.startsWith("f-attachments-1-"))).toBe(true);
+    const invalid = errorIds[0]!.replace(/-error$/, "");
+    expect(await page.getAttribute(`#${invalid}`, "aria-describedby")).toBe(errorIds[0]);
+    expect(await page.getAttribute(`.summary a[href="#${invalid}"]`, "href")).toBe(`#${invalid}`);
+    await checkPageAtBothWidths("submission form refused beside the second attachment");
+
+    // Act: the text added, submitted
+    await page.fill("#f-attachments-1-body", "　　省政务服务管理局牵头负责。");
+    await page.click("button[type=submit].primary");
+    await page.waitForURL(/\/console\/documents\/[0-9A-Z]{26}$/);
+    const id = idInUrl();
+    await checkPageAtBothWidths("document page with two 解读 and two attachments");
+
+    // Assess: the body as it will print, its attachments and both 解读
+    const main = (await page.textContent("main"))!;
+    expect(main).toContain("建设整体协同的数字政府。");
+    expect(main).toContain("数字政府建设重点任务清单");
+    expect(main).toContain("推进数据共享。");
+    expect(main).toContain("省政务服务管理局牵头负责。");
+    expect(await page.textContent("#interp-0-h")).toBe("解读：《关于推进数字政府建设的意见》政策解读");
+    expect(await page.textContent("#interp-1-h")).toBe("解读：图解：数字政府建设怎么做");
+
+    // Act: download the original
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("dd a[download]")]);
+    const saved = readFileSync(await download.path());
+
+    // Assess: the bytes kept at intake, nothing else
+    const original = await app.container.intake.original(await app.container.intake.get(id));
+    expect(original).toBeDefined();
+    expect(Buffer.compare(saved, Buffer.from(original!.bytes))).toBe(0);
+    expect(JSON.parse(saved.toString("utf8")).title).toBe(title);
+  }, 240_000);
+
+  test("the edition page follows its publication with its script until every step is done, and the updates can be paused", async () => {
+    // Prepare: a notice accepted through the API; the page's timers faked, advanced by the test
+    const title = "四川省人民政府关于做好秋冬季森林防火工作的通知";
+    const submitted = await app.postJson(
+      aSubmission({ title, docNumber: "川府函〔2025〕95号", dateWritten: "2025-05-20" }),
+    );
+    expect(submitted.status).toBe(201);
+    await signedIn("zhang");
+    await page.clock.install();
+    await page.goto(`${base}/console/editions`);
+    await page.fill("#e-year", "2025");
+    await page.fill("#e-date", "2025-07-08");
+    await page.click("button:text-is('新建')");
+    await page.waitForURL(/\/console\/editions\/[0-9A-Z]+$/);
+    await page.check(`label:has-text('${title}') input[name=document]`);
+    await page.click("button:text-is('加入本期')");
+    await page.waitForSelector("a:text-is('发布…')");
+    await page.click("a:text-is('发布…')");
+    await page.waitForURL(/\/publish$/);
+
+    // Act: publish (the local runtime publishes at once; the steps after the switch wait for the events)
+    await page.click("button:text-is('确认发布')");
+    await page.waitForSelector("#publication-progress[data-live]");
+    expect(await page.textContent("#progress-status")).toMatch(/已发布.*后续步骤还有 \d+ 项/s);
+    await checkPageAtBothWidths("edition with its publish progress running");
+    // Every read of the page by the script is counted (it calls fetch when its timer fires).
+    await page.evaluate(() => {
+      const w = globalThis as unknown as { fetch: typeof fetch; reads: number };
+      const original = w.fetch.bind(w);
+      w.reads = 0;
+      w.fetch = (...args: Parameters<typeof fetch>) => {
+        w.reads++;
+        return original(...args);
+      };
+    });
+    const reads = () => page.evaluate(() => (globalThis as unknown as { reads: number }).reads);
+
+    // Act: pause, then the events are processed and a minute passes on the page's clock
+    await page.click("#progress-pause");
+    const pausedLabel = await page.textContent("#progress-pause");
+    await processEvents(app);
+    await page.clock.runFor(60_000);
+    const readsWhilePaused = await reads();
+    const statusWhilePaused = await page.textContent("#progress-status");
+
+    // Act: resume; the next read finds every step done
+    await page.click("#progress-pause");
+    const resumedLabel = await page.textContent("#progress-pause");
+    await page.clock.runFor(5_000);
+    await page.waitForFunction(
+      () => !document.getElementById("publication-progress")?.hasAttribute("data-live"),
+    );
+
+    // Assess: nothing read while paused; then 已发布 with every step done, the status line updated
+    expect(pausedLabel).toBe("继续自动更新");
+    expect(readsWhilePaused).toBe(0);
+    expect(statusWhilePaused).toContain("后续步骤还有");
+    expect(resumedLabel).toBe("暂停自动更新");
+    expect(await reads()).toBeGreaterThan(0);
+    const status = (await page.textContent("#progress-status"))!;
+    expect(status).toContain("已发布");
+    expect(status).toContain("全部步骤已完成。");
+    expect(
+      await page.evaluate(() => document.querySelectorAll("#progress-status li:not(.done)").length),
+    ).toBe(0);
+    expect(await page.textContent("dl.meta")).not.toContain("发布中");
+    expect(await page.evaluate(() => document.getElementById("progress-auto")?.hidden)).toBe(true);
+    await checkPageAtBothWidths("edition with its publication complete");
+  }, 240_000);
+
+  test("an administrator reads the audit log with each action by its Chinese name", async () => {
+    // Prepare: a sign-in and a refusal to log
+    await signedIn("li");
+    await page.goto(`${base}/console/documents`);
+    expect(await page.textContent("main")).toContain("无权访问");
+
+    // Act
+    await signedIn("wang");
+    await page.goto(`${base}/console/audit`);
+    await checkPageAtBothWidths("audit log");
+
+    // Assess: every entry names its action in Chinese before the code
+    const entries = await page.evaluate(() =>
+      Array.from(document.querySelectorAll("main li code")).map((code) => ({
+        label: code.previousSibling?.textContent ?? "",
+        code: code.textContent ?? "",
+      })),
+    );
+    expect(entries.length).toBeGreaterThan(0);
+    for (const e of entries) expect(e.label, `label of ${e.code}`).toMatch(/[\u4e00-\u9fff）]\s*$/);
+    const main = (await page.textContent("main"))!;
+    expect(main).toMatch(/登录\s*sign-in/);
+    expect(main).toMatch(/报送文件\s*document\.submit/);
+    expect(main).toContain("被拒绝");
+  }, 240_000);
+
+  test("an editor filters the intake queue by the date documents were received, and is told beside the field when the range ends before it starts", async () => {
+    // Prepare: a document received now
+    const title = "四川省人民政府办公厅关于开展安全生产大检查的通知";
+    const submitted = await app.postJson(
+      aSubmission({ title, docNumber: "川办函〔2025〕97号", dateWritten: "2025-05-20" }),
+    );
+    expect(submitted.status).toBe(201);
+    const { id } = (await submitted.json()) as { id: string };
+    const received = chinaDate((await app.container.intake.get(id)).receivedAt);
+    const dayBefore = new Date(Date.parse(`${received}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    await signedIn("zhang");
+    const filter = async (from: string, to: string) => {
+      await page.goto(`${base}/console/documents`);
+      await page.fill("#f-receivedFrom", from);
+      await page.fill("#f-receivedTo", to);
+      await page.click("button:text-is('筛选')");
+      await page.waitForURL(/receivedFrom=/);
+    };
+
+    // Act + Assess: the day it was received
+    await filter(received, received);
+    await checkPageAtBothWidths("intake queue filtered by received date");
+    expect(await page.textContent("main")).toContain(title);
+
+    // Act + Assess: the day before
+    await filter(dayBefore, dayBefore);
+    expect(await page.textContent("main")).toContain("没有符合条件的来文。");
+
+    // Act + Assess: a range ending before it starts
+    await filter(received, dayBefore);
+    await page.waitForSelector("p.error[id$=-error]");
+    const errorId = (await page.getAttribute("p.error[id$=-error]", "id"))!;
+    expect(errorId).toMatch(/^f-received(From|To)-error$/);
+    expect(await page.getAttribute(`#${errorId.replace(/-error$/, "")}`, "aria-invalid")).toBe("true");
+    expect(await page.textContent("main")).not.toContain(title);
+    await checkPageAtBothWidths("intake queue with a refused date range");
   }, 240_000);
 });

@@ -35,6 +35,10 @@ export interface Page {
   screenshot(options: { path: string; fullPage?: boolean }): Promise<unknown>;
   setViewportSize(size: { width: number; height: number }): Promise<void>;
   readonly keyboard: { type(text: string): Promise<void>; press(key: string): Promise<void> };
+  /** The page's timers, faked (installed before the page's scripts run) and advanced by the test. */
+  readonly clock: { install(): Promise<void>; runFor(ms: number): Promise<void> };
+  /** A file the page downloads (a link with `download`): where playwright saved it. */
+  waitForEvent(event: "download"): Promise<{ path(): Promise<string>; suggestedFilename(): string }>;
 }
 
 export interface Browser {
