@@ -82,11 +82,24 @@ export function noticeForm(title: string, docNumber: string): Record<string, str
 
 /**
  * Drains the events queue through the events handler, as the local poller or Lambda would after a
- * publication (statuses, search index, repost fan-out).
+ * publication (statuses, search index, repost fan-out). With `asLocalRuntime` the handler is wired
+ * as `npm start` wires it (src/runtime/local.ts): it also indexes the published documents for the
+ * public search and notes each completion step on the edition (the edition page's 发布进度).
  */
-export async function processEvents(app: TestApp): Promise<void> {
-  const { platform, audit, statuses } = app.container;
-  const handler = createEventsHandler({ queues: platform.queues, audit, statuses });
+export async function processEvents(app: TestApp, options: { asLocalRuntime?: boolean } = {}): Promise<void> {
+  const { platform, audit, statuses, search } = app.container;
+  const now = () => platform.clock.now();
+  const handler = createEventsHandler({
+    queues: platform.queues,
+    audit,
+    statuses,
+    ...(options.asLocalRuntime
+      ? {
+          searchIndexing: { platform, statuses, search, now },
+          completion: { records: platform.records, now },
+        }
+      : {}),
+  });
   for (let round = 0; round < 50; round++) {
     const messages = await platform.queues.receive(EVENTS_QUEUE, {
       maxMessages: 10,
