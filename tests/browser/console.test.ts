@@ -620,8 +620,17 @@ describe("the console in Chromium (390 px, axe-core on every page)", () => {
     await page.click("#progress-pause");
     const resumedLabel = await page.textContent("#progress-pause");
     await page.clock.runFor(5_000);
-    await page.waitForFunction(
-      () => !document.getElementById("publication-progress")?.hasAttribute("data-live"),
+    // Waits on the DOM itself (a MutationObserver), not on the page's timers, which are faked.
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          const section = document.getElementById("publication-progress")!;
+          const over = () => !section.hasAttribute("data-live");
+          if (over()) return resolve();
+          new MutationObserver(() => {
+            if (over()) resolve();
+          }).observe(section, { attributes: true });
+        }),
     );
 
     // Assess: nothing read while paused; then 已发布 with every step done, the status line updated
