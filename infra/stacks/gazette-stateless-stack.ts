@@ -8,6 +8,7 @@ import { ConsoleSignIn, type ConsoleUserPool } from "../constructs/console-ident
 import {
   DOCX_READER_ALIASES,
   FONT_FILES,
+  HOCR_READER_ALIASES,
   MUPDF_FILES,
   MUPDF_WASM_ENVIRONMENT,
   TEMPLATE_FILES,
@@ -228,6 +229,8 @@ export class GazetteStatelessStack extends Stack {
       // (the archive API function does).
       files: [...TEMPLATE_FILES],
       environment: { ...environment, ...this.consoleSignIn?.environment() },
+      // The only HTML it parses is hOCR (function-bundle.ts).
+      aliases: HOCR_READER_ALIASES,
     });
     // The routes whose libraries are heavy have functions of their own (route declarations:
     // `lambda`): .docx intake and edition previews, the console's pages that do either included.
