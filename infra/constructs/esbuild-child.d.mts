@@ -18,3 +18,7 @@ export declare const xraySdkTrimPlugin: Plugin;
 export declare function openccPairs(dictionary: string): Map<string, string>;
 export declare const openccDictionariesPlugin: Plugin;
 export declare const pdfLibTreeShakingPlugin: Plugin;
+export declare const PACKAGE_INFO_IMPORTER: RegExp;
+export declare const PACKAGE_INFO_FIELDS: readonly string[];
+export declare function packageInfoUses(source: string): { fields?: string[]; error?: string };
+export declare const packageInfoPlugin: Plugin;

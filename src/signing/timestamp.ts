@@ -52,7 +52,7 @@ const GRANTED = new Set([0, 1]);
  * TimeStampReq ::= SEQUENCE { version INTEGER (v1), messageImprint SEQUENCE { hashAlgorithm,
  *   hashedMessage OCTET STRING }, nonce INTEGER, certReq BOOLEAN TRUE }
  */
-function timestampRequest(data: Uint8Array, nonce: Uint8Array): Uint8Array {
+export function timestampRequest(data: Uint8Array, nonce: Uint8Array): Uint8Array {
   return der(
     SEQUENCE,
     derSmallInteger(1),
