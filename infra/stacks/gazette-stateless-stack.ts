@@ -122,6 +122,8 @@ export class GazetteStatelessStack extends Stack {
   public readonly previewFunction: GazetteFunction;
   /** The transparency log, the signing certificates and verification (CMS/X.509 parsing). */
   public readonly verifyFunction: GazetteFunction;
+  /** The archive's editor API, /api/archive/… (ingest: mupdf's checks, the S3 upload signer). */
+  public readonly archiveApiFunction: GazetteFunction;
   public readonly eventsFunction: GazetteFunction;
   public readonly publishingQueue: QueueWithDlq;
   public readonly publisherFunction: GazetteFunction;
@@ -217,13 +219,13 @@ export class GazetteStatelessStack extends Stack {
       entry: apiEntry ?? "functions/api.ts",
       serviceName: "gazette-api",
       description: "Gazette HTTP API (API Gateway HTTP API, payload 2.0): editor API and public site",
-      // Scan uploads are inspected (mupdf) before they are accepted; API Gateway gives up after 30 s.
       memorySize: 2048,
       timeout: Duration.seconds(29),
-      // Templates (the public site, the console) and mupdf's WebAssembly binary; no fonts: it
-      // renders no PDF (the preview function renders previews, the publisher editions).
-      files: [...TEMPLATE_FILES, ...MUPDF_FILES],
-      environment: { ...environment, ...MUPDF_WASM_ENVIRONMENT, ...this.consoleSignIn?.environment() },
+      // Templates (the public site, the console); no fonts: it renders no PDF (the preview
+      // function renders previews, the publisher editions), and no mupdf: it ingests no scan
+      // (the archive API function does).
+      files: [...TEMPLATE_FILES],
+      environment: { ...environment, ...this.consoleSignIn?.environment() },
     });
     // The routes whose libraries are heavy have functions of their own (route declarations:
     // `lambda`): .docx intake and edition previews, the console's pages that do either included.
@@ -270,12 +272,29 @@ export class GazetteStatelessStack extends Stack {
     // It reads the log, the keyring and the artifact index from the table, and writes nothing: no
     // blob, no queue, no table write.
     this.verifyFunction.role.addManagedPolicy(data.tableReadPolicy);
+    this.archiveApiFunction = new GazetteFunction(this, "ArchiveApiFunction", {
+      entry: "functions/api-archive.ts",
+      serviceName: "gazette-api-archive",
+      description:
+        "Gazette archive API, /api/archive/… (scan and text ingest, upload URLs, jobs, items, corrections)",
+      // Every scan of a multipart upload (up to API Gateway's 10 MB) is inspected with mupdf
+      // before anything is stored; API Gateway gives up after 30 s.
+      memorySize: 2048,
+      timeout: Duration.seconds(29),
+      files: [...MUPDF_FILES],
+      environment: { ...environment, ...MUPDF_WASM_ENVIRONMENT },
+    });
+    // Least privilege: archive API = table read/write + its blob prefixes (access.ts archiveApi)
+    // + one message per page or text on the archive queue; a correction re-indexes its item.
+    this.archiveApiFunction.role.addManagedPolicy(data.tableReadWritePolicy);
+    this.archiveApiFunction.role.addManagedPolicy(data.blobAccessPolicies.archiveApi);
+    grantSend(this.archiveQueue.queue, this.archiveApiFunction.function);
+    if (search) this.archiveApiFunction.role.addManagedPolicy(search.indexingPolicy);
     // Least privilege: api = table read/write + blob read/write + publish events.
     this.apiFunction.role.addManagedPolicy(data.tableReadWritePolicy);
     this.apiFunction.role.addManagedPolicy(data.blobAccessPolicies.api);
     grantSend(this.eventsQueue.queue, this.apiFunction.function);
     grantSend(this.publishingQueue.queue, this.apiFunction.function);
-    grantSend(this.archiveQueue.queue, this.apiFunction.function);
     if (search) this.apiFunction.role.addManagedPolicy(search.searchPolicy);
 
     this.signingKey = new GazetteSigningKey(this, "SigningKey");
@@ -378,6 +397,7 @@ export class GazetteStatelessStack extends Stack {
         documents: this.documentsFunction.function,
         preview: this.previewFunction.function,
         verify: this.verifyFunction.function,
+        archive: this.archiveApiFunction.function,
       },
       jwt,
       consoleAuthorizer: this.consoleSignIn?.authorizer,
@@ -389,6 +409,7 @@ export class GazetteStatelessStack extends Stack {
         "api-documents": this.documentsFunction,
         "api-preview": this.previewFunction,
         "api-verify": this.verifyFunction,
+        "api-archive": this.archiveApiFunction,
         publisher: this.publisherFunction,
         events: this.eventsFunction,
         "repost-fanout": this.reposts.fanoutFunction,

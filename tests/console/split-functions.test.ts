@@ -51,7 +51,7 @@ function kitDependencies(container: Container): ConsoleKitDependencies {
 // biome-ignore lint/suspicious/noExplicitAny: the apps' environments differ
 type FunctionApp = Hono<any>;
 /** The functions that serve console routes. */
-type ConsoleFunction = Exclude<ApiFunction, "verify">;
+type ConsoleFunction = Exclude<ApiFunction, "verify" | "archive">;
 
 function functionApps(
   container: Container,
@@ -94,7 +94,7 @@ function functionOf(method: string, path: string): ConsoleFunction {
       new RegExp(`^${r.path.replace(/\./g, "\\.").replace(/\{[^}]+\}/g, "[^/]+")}$`).test(path),
   );
   const fn = declared ? lambdaOf(declared) : "api";
-  if (fn === "verify") throw new Error(`${method} ${path} is not a console route`);
+  if (fn === "verify" || fn === "archive") throw new Error(`${method} ${path} is not a console route`);
   return fn;
 }
 

@@ -10,6 +10,7 @@ import {
 } from "../../src/http/route-declaration.js";
 import { HTTP_SURFACE } from "../../src/http/surface.js";
 import { createApiFunctionApp } from "../../src/runtime/lambda/api.js";
+import { createArchiveApiFunctionApp } from "../../src/runtime/lambda/api-archive.js";
 import {
   createDocumentsFunctionApp,
   createDocumentsHandler,
@@ -19,7 +20,7 @@ import { createVerifyFunctionApp } from "../../src/runtime/lambda/api-verify.js"
 import { httpApiEvent } from "../support/events.js";
 
 /**
- * The API is served by four Lambda functions (route declarations: `lambda`), each built by its own
+ * The API is served by five Lambda functions (route declarations: `lambda`), each built by its own
  * composition root with only what its routes use. API Gateway sends each declared route to its
  * function (tests/infra/api-routes.test.ts); here, each function's app serves exactly the routes
  * declared for it, so none is missing and none is served by two.
@@ -31,6 +32,7 @@ const APPS: Record<ApiFunction, () => Hono<any>> = {
   documents: () => createDocumentsFunctionApp(LAMBDA_ENV),
   preview: () => createPreviewFunctionApp(LAMBDA_ENV),
   verify: () => createVerifyFunctionApp(LAMBDA_ENV),
+  archive: () => createArchiveApiFunctionApp(LAMBDA_ENV),
 };
 
 const key = (method: string, path: string) => `${method} ${path}`;

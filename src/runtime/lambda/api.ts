@@ -1,21 +1,24 @@
 /**
- * Composition roots of the four functions behind API Gateway. Each builds the HTTP app with only
+ * Composition roots of the five functions behind API Gateway. Each builds the HTTP app with only
  * the routes declared for it (route declarations: `lambda`) and only what those routes use:
- * - `api`: the editor API, the public site and search, the console and the site portal;
+ * - `api`: the editor API, the public site (the archive's pages included) and search, the console
+ *   and the site portal;
  * - `documents`: POST /api/documents and the console's POST /console/documents, the routes that
  *   read .docx files (mammoth, xmldom);
  * - `preview`: POST /api/editions/{id}/preview and the console's two preview pages, the routes
  *   that render (pdf-lib, fontkit);
  * - `verify`: the transparency log, the signing certificates, POST /api/verify and /verify (the
- *   CMS/X.509 schemas).
+ *   CMS/X.509 schemas);
+ * - `archive`: the archive's editor API, /api/archive/… (ingest, mupdf, the upload signer).
  * tests/http/lambda-routes.test.ts checks each app serves exactly its declared routes. This is the
- * `api` function's; api-documents.ts, api-preview.ts and api-verify.ts are the others' (separate
- * modules, so each bundle imports only its own). This one holds neither the .docx reader nor the PDF engine.
+ * `api` function's; api-documents.ts, api-preview.ts, api-verify.ts and api-archive.ts are the
+ * others' (separate modules, so each bundle imports only its own). This one holds neither the
+ * .docx reader, the PDF engine nor the archive's ingest (it reads the archive: ArchiveReading).
  */
 import { handle } from "hono/aws-lambda";
-import { archiveRoutes } from "../../archive/http.js";
-import { createArchive } from "../../archive/module.js";
+import { ArchiveReading } from "../../archive/reading.js";
 import { S3UploadUrls } from "../../archive/s3-upload-urls.js";
+import { ArchiveSite } from "../../archive/site.js";
 import { createConsoleRoutes } from "../../console/http.js";
 import { registerSubmitterAreas } from "../../console/submitters.js";
 import { validateSubmission } from "../../documents/submission.js";
@@ -55,12 +58,11 @@ export function createApiFunctionApp(env: LambdaEnv = process.env) {
     logger,
     sqs: createSqsDeliverySender({ region: config.aws.region }),
   });
-  // Large scans are PUT straight to the blob bucket with presigned URLs.
-  const archive = createArchive({
+  // The archive as its pages and the console's review queue read and correct it; ingest is the
+  // archive API function's (api-archive.ts). Original scans download from presigned URLs.
+  const archive = new ArchiveReading({
     platform,
-    gazette,
     search: index,
-    logger,
     uploads: new S3UploadUrls(config.aws.bucketName, { region: config.aws.region }),
   });
   return createApp({
@@ -78,7 +80,7 @@ export function createApiFunctionApp(env: LambdaEnv = process.env) {
     statuses,
     routeGroups: [
       (requireEditor) => repostsRoutes(reposts, requireEditor, config.gazette),
-      (requireEditor) => archiveRoutes(archive, requireEditor),
+      () => new ArchiveSite(archive, gazette).routes(),
       (requireEditor) =>
         createSearchRoutes({
           search: orUnavailable(index),
@@ -102,7 +104,7 @@ export function createApiFunctionApp(env: LambdaEnv = process.env) {
         intake,
         editions,
         sites: reposts.registry,
-        archive: archive.service,
+        archive,
         reposts: {
           registry: reposts.registry,
           acks: reposts.acks,
