@@ -10,7 +10,8 @@ import type { IQueue } from "aws-cdk-lib/aws-sqs";
  * GetObject, HeadObject — allowed by s3:GetObject — PutObject and DeleteObject; DeleteObject is
  * granted only on staged blobs, in the staging bucket: nothing under a write-once prefix is ever
  * deleted, and the bucket policy forbids it anyway):
- * - api: document intake (the submitters' JSON submissions) writes `originals/` and
+ * - api: document intake (the submitters' JSON submissions) writes `originals/` (which the
+ *   console's document page reads back to offer editors the original as received) and
  *   `documents/<id>/content.json`; the public site reads `editions/` (indexes, manifests) and
  *   `documents/` (texts); the archive pages read `archive/jobs/<job>/pages/`, `archive/items/`
  *   and `archive/scans/` (a scan's download URL is presigned with this role, after a HeadObject);
@@ -47,7 +48,7 @@ export interface BlobAccess {
 
 export const BLOB_ACCESS = {
   api: {
-    read: ["documents/", "editions/", "archive/scans/", "archive/jobs/", "archive/items/"],
+    read: ["documents/", "editions/", "originals/", "archive/scans/", "archive/jobs/", "archive/items/"],
     write: ["originals/", "documents/", "archive/items/"],
     staging: ["read", "write", "delete"],
   },

@@ -84,6 +84,18 @@ const documentRoutes: readonly RouteDeclaration[] = [
         { name: "year", in: "query", schema: { type: "integer" } },
         { name: "policy", in: "query", schema: { type: "boolean" } },
         { name: "q", in: "query", schema: { type: "string" }, description: "Part of the title or 发文字号" },
+        ...(["receivedFrom", "receivedTo"] as const).map((name) => ({
+          name,
+          in: "query" as const,
+          schema: {
+            oneOf: [
+              { type: "string", format: "date" },
+              { type: "string", format: "date-time" },
+            ],
+          },
+          description: `Received ${name === "receivedFrom" ? "on or after" : "on or before"} this day in China (YYYY-MM-DD, Asia/Shanghai, the whole day counted) or this instant (RFC 3339 with its offset). A malformed or impossible value, or receivedTo before receivedFrom, is 400 naming the field.`,
+          example: name === "receivedFrom" ? "2025-06-01" : "2025-06-30",
+        })),
         ...PAGE_PARAMS,
       ],
       responses: {
@@ -171,6 +183,7 @@ const consoleRoutes: readonly RouteDeclaration[] = [
       ["GET", "/console/documents"],
       ["GET", "/console/documents/new"],
       ["GET", "/console/documents/{id}"],
+      ["GET", "/console/documents/{id}/original"],
       ["GET", "/console/editions"],
       ["POST", "/console/editions"],
       ["GET", "/console/editions/{id}"],

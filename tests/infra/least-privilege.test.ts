@@ -132,8 +132,17 @@ const EXPECTED: Record<string, string[]> = {
   "gazette-api": [
     ...TABLE,
     // The archive pages read pages, items and (to presign a download) scans; the console's
-    // corrections write items. Archive ingest is the archive API function's.
-    ...blob("GetObject", "documents/", "editions/", "archive/scans/", "archive/jobs/", "archive/items/"),
+    // corrections write items. Archive ingest is the archive API function's. The console's
+    // document page offers editors the original (.docx or JSON) for download.
+    ...blob(
+      "GetObject",
+      "documents/",
+      "editions/",
+      "originals/",
+      "archive/scans/",
+      "archive/jobs/",
+      "archive/items/",
+    ),
     ...blob("PutObject", "originals/", "documents/", "archive/items/"),
     ...LIST_BLOB,
     // Intake stages content and originals, reads them until promoted, deletes them after.
