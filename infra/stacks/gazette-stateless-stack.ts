@@ -124,6 +124,8 @@ export class GazetteStatelessStack extends Stack {
   public readonly verifyFunction: GazetteFunction;
   /** The archive's editor API, /api/archive/… (ingest: mupdf's checks, the S3 upload signer). */
   public readonly archiveApiFunction: GazetteFunction;
+  /** The reposts API, the console's sites and compliance pages, the site portal. */
+  public readonly repostsApiFunction: GazetteFunction;
   public readonly eventsFunction: GazetteFunction;
   public readonly publishingQueue: QueueWithDlq;
   public readonly publisherFunction: GazetteFunction;
@@ -290,6 +292,22 @@ export class GazetteStatelessStack extends Stack {
     this.archiveApiFunction.role.addManagedPolicy(data.blobAccessPolicies.archiveApi);
     grantSend(this.archiveQueue.queue, this.archiveApiFunction.function);
     if (search) this.archiveApiFunction.role.addManagedPolicy(search.indexingPolicy);
+    this.repostsApiFunction = new GazetteFunction(this, "RepostsApiFunction", {
+      entry: "functions/api-reposts.ts",
+      serviceName: "gazette-api-reposts",
+      description:
+        "Gazette reposts API: /api/sites, /api/compliance, the sites' /api/reposts, the console's sites and compliance pages, /portal",
+      // The compliance report reads every notice of a period (streamed as CSV or HTML).
+      memorySize: 1024,
+      timeout: Duration.seconds(29),
+      // The console's templates (the sites' pages, the report, the portal) and the report's page.
+      files: [...TEMPLATE_FILES],
+      environment: { ...environment, ...this.consoleSignIn?.environment() },
+    });
+    // Least privilege: reposts API = table read/write (sites, notices, acknowledgements, the
+    // console's sessions and audit) + queue an acknowledged page's verification. No blob.
+    this.repostsApiFunction.role.addManagedPolicy(data.tableReadWritePolicy);
+    grantSend(this.repostQueues.delivery.queue, this.repostsApiFunction.function);
     // Least privilege: api = table read/write + blob read/write + publish events.
     this.apiFunction.role.addManagedPolicy(data.tableReadWritePolicy);
     this.apiFunction.role.addManagedPolicy(data.blobAccessPolicies.api);
@@ -362,7 +380,6 @@ export class GazetteStatelessStack extends Stack {
     // The status changes and errata it logs ask the publisher, which alone may sign, for a
     // checkpoint (src/transparency/checkpoint-request.ts): send to the publishing queue, no more.
     grantSend(this.publishingQueue.queue, this.eventsFunction.function);
-    grantSend(this.repostQueues.delivery.queue, this.apiFunction.function);
     this.reposts = new GazetteReposts(this, "Reposts", {
       data,
       queues: this.repostQueues,
@@ -398,6 +415,7 @@ export class GazetteStatelessStack extends Stack {
         preview: this.previewFunction.function,
         verify: this.verifyFunction.function,
         archive: this.archiveApiFunction.function,
+        reposts: this.repostsApiFunction.function,
       },
       jwt,
       consoleAuthorizer: this.consoleSignIn?.authorizer,
@@ -410,6 +428,7 @@ export class GazetteStatelessStack extends Stack {
         "api-preview": this.previewFunction,
         "api-verify": this.verifyFunction,
         "api-archive": this.archiveApiFunction,
+        "api-reposts": this.repostsApiFunction,
         publisher: this.publisherFunction,
         events: this.eventsFunction,
         "repost-fanout": this.reposts.fanoutFunction,

@@ -188,6 +188,7 @@ const consoleRoutes: readonly RouteDeclaration[] = [
       ["POST", "/console/editions"],
       ["GET", "/console/editions/{id}"],
       ["GET", "/console/edition-order.js"],
+      ["GET", "/console/edition-progress.js"],
       ["POST", "/console/editions/{id}/documents"],
       ["GET", "/console/editions/{id}/publish"],
       ["POST", "/console/editions/{id}/publish"],
@@ -197,6 +198,13 @@ const consoleRoutes: readonly RouteDeclaration[] = [
       ["GET", "/console/archive/review"],
       ["GET", "/console/archive/items/{id}"],
       ["POST", "/console/archive/items/{id}"],
+    ] as const
+  ).map(([method, path]): RouteDeclaration => ({ method, path, access: "console" })),
+  // The sites registry and the compliance report (src/console/reposts.ts): in AWS the reposts
+  // API function's, as /api/sites and /api/compliance are, so the api function holds neither
+  // the reposts module nor these pages.
+  ...(
+    [
       ["GET", "/console/sites"],
       ["POST", "/console/sites"],
       ["GET", "/console/sites/{id}"],
@@ -208,7 +216,7 @@ const consoleRoutes: readonly RouteDeclaration[] = [
       ["GET", "/console/compliance"],
       ["GET", "/console/compliance.csv"],
     ] as const
-  ).map(([method, path]): RouteDeclaration => ({ method, path, access: "console" })),
+  ).map(([method, path]): RouteDeclaration => ({ method, path, access: "console", lambda: "reposts" })),
   // The console's pages that read .docx files or render are served, in AWS, by the function that
   // holds that library (as their /api routes are), so the api function holds neither.
   { method: "POST", path: "/console/documents", access: "console", lambda: "documents" },
@@ -253,7 +261,8 @@ const submitterConsoleRoutes: readonly RouteDeclaration[] = (
 
 /**
  * The site portal (/portal/): a site's session, started with its token at /portal/sign-in; the app
- * checks it (API Gateway cannot: tokens and sessions are the app's).
+ * checks it (API Gateway cannot: tokens and sessions are the app's). In AWS the reposts API
+ * function serves it, as it serves the sites' /api/reposts routes.
  */
 const portalRoutes: readonly RouteDeclaration[] = (
   [
@@ -265,7 +274,7 @@ const portalRoutes: readonly RouteDeclaration[] = (
     ["GET", "/portal/notices/{id}"],
     ["POST", "/portal/notices/{id}/ack"],
   ] as const
-).map(([method, path]): RouteDeclaration => ({ method, path, access: "portal" }));
+).map(([method, path]): RouteDeclaration => ({ method, path, access: "portal", lambda: "reposts" }));
 
 /** Every route of the app, in the order of the API description. */
 export const HTTP_SURFACE: readonly RouteDeclaration[] = [

@@ -16,11 +16,12 @@ import {
   createDocumentsHandler,
 } from "../../src/runtime/lambda/api-documents.js";
 import { createPreviewFunctionApp } from "../../src/runtime/lambda/api-preview.js";
+import { createRepostsApiFunctionApp } from "../../src/runtime/lambda/api-reposts.js";
 import { createVerifyFunctionApp } from "../../src/runtime/lambda/api-verify.js";
 import { httpApiEvent } from "../support/events.js";
 
 /**
- * The API is served by five Lambda functions (route declarations: `lambda`), each built by its own
+ * The API is served by six Lambda functions (route declarations: `lambda`), each built by its own
  * composition root with only what its routes use. API Gateway sends each declared route to its
  * function (tests/infra/api-routes.test.ts); here, each function's app serves exactly the routes
  * declared for it, so none is missing and none is served by two.
@@ -33,6 +34,7 @@ const APPS: Record<ApiFunction, () => Hono<any>> = {
   preview: () => createPreviewFunctionApp(LAMBDA_ENV),
   verify: () => createVerifyFunctionApp(LAMBDA_ENV),
   archive: () => createArchiveApiFunctionApp(LAMBDA_ENV),
+  reposts: () => createRepostsApiFunctionApp(LAMBDA_ENV),
 };
 
 const key = (method: string, path: string) => `${method} ${path}`;

@@ -25,6 +25,7 @@ const SERVICE_OF: Record<ApiFunction, string> = {
   preview: "gazette-api-preview",
   verify: "gazette-api-verify",
   archive: "gazette-api-archive",
+  reposts: "gazette-api-reposts",
 };
 
 function templateRoutes(gazette: SynthesisedGazette): TemplateRoute[] {

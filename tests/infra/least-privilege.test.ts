@@ -147,8 +147,11 @@ const EXPECTED: Record<string, string[]> = {
     ...LIST_BLOB,
     // Intake stages content and originals, reads them until promoted, deletes them after.
     ...staging("GetObject", "PutObject", "DeleteObject"),
-    ...send("events", "publishing", "repost-delivery"),
+    ...send("events", "publishing"),
   ],
+  // The reposts API: sites, notices and acknowledgements in the table; an acknowledged page's
+  // verification is queued for the delivery consumer. No blob, no SQS delivery of its own.
+  "gazette-api-reposts": [...TABLE, ...send("repost-delivery")],
   // The archive's editor API: ingest stages scans and texts, promotes them under archive/scans/
   // and archive/jobs/ (reading a direct upload back to check it), queues one message per page or
   // text; items are read and corrected.

@@ -1,18 +1,20 @@
 /**
- * Composition roots of the five functions behind API Gateway. Each builds the HTTP app with only
+ * Composition roots of the six functions behind API Gateway. Each builds the HTTP app with only
  * the routes declared for it (route declarations: `lambda`) and only what those routes use:
  * - `api`: the editor API, the public site (the archive's pages included) and search, the console
- *   and the site portal;
+ *   (but for its sites and compliance pages);
  * - `documents`: POST /api/documents and the console's POST /console/documents, the routes that
  *   read .docx files (mammoth, xmldom);
  * - `preview`: POST /api/editions/{id}/preview and the console's two preview pages, the routes
  *   that render (pdf-lib, fontkit);
  * - `verify`: the transparency log, the signing certificates, POST /api/verify and /verify (the
  *   CMS/X.509 schemas);
- * - `archive`: the archive's editor API, /api/archive/… (ingest, mupdf, the upload signer).
+ * - `archive`: the archive's editor API, /api/archive/… (ingest, mupdf, the upload signer);
+ * - `reposts`: the reposts API, the console's sites and compliance pages and the site portal (the
+ *   reposts module: working days, site verification).
  * tests/http/lambda-routes.test.ts checks each app serves exactly its declared routes. This is the
- * `api` function's; api-documents.ts, api-preview.ts, api-verify.ts and api-archive.ts are the
- * others' (separate modules, so each bundle imports only its own). This one holds neither the
+ * `api` function's; api-documents.ts, api-preview.ts, api-verify.ts, api-archive.ts and
+ * api-reposts.ts are the others' (separate modules, so each bundle imports only its own). This one holds neither the
  * .docx reader, the PDF engine nor the archive's ingest (it reads the archive: ArchiveReading).
  */
 import { handle } from "hono/aws-lambda";
@@ -25,9 +27,7 @@ import { validateSubmission } from "../../documents/submission.js";
 import { createApp } from "../../http/app.js";
 import { buildOpenApiDocument } from "../../http/openapi.js";
 import { PublicSite } from "../../publishing/public-site.js";
-import { repostsRoutes } from "../../reposts/http.js";
-import { createReposts } from "../../reposts/module.js";
-import { createSqsDeliverySender } from "../../reposts/sqs-sender.js";
+import { pageSites } from "../../reposts/records.js";
 import { createSearchRoutes } from "../../search/http.js";
 import { DocumentStatuses } from "../../status/service.js";
 import { createSubmittersRoutes } from "../../submitters/http.js";
@@ -52,12 +52,6 @@ export function createApiFunctionApp(env: LambdaEnv = process.env) {
   const intake = documentIntake(base);
   const editions = editionService(base);
   const submitters = createSubmitters({ platform, config, intake, validate: validateSubmission });
-  const reposts = createReposts({
-    platform,
-    config,
-    logger,
-    sqs: createSqsDeliverySender({ region: config.aws.region }),
-  });
   // The archive as its pages and the console's review queue read and correct it; ingest is the
   // archive API function's (api-archive.ts). Original scans download from presigned URLs.
   const archive = new ArchiveReading({
@@ -79,7 +73,6 @@ export function createApiFunctionApp(env: LambdaEnv = process.env) {
     }),
     statuses,
     routeGroups: [
-      (requireEditor) => repostsRoutes(reposts, requireEditor, config.gazette),
       () => new ArchiveSite(archive, gazette).routes(),
       (requireEditor) =>
         createSearchRoutes({
@@ -97,20 +90,16 @@ export function createApiFunctionApp(env: LambdaEnv = process.env) {
         }),
     ],
     openApi: buildOpenApiDocument(config),
-    // The console (signed in through the user pool, GAZETTE_CONSOLE_OIDC_*) and the site portal.
+    // The console (signed in through the user pool, GAZETTE_CONSOLE_OIDC_*), but for the sites'
+    // pages, the compliance report and the site portal (the reposts API function's).
     console: createConsoleRoutes(
       {
         ...consoleKitDependencies(base),
         intake,
         editions,
-        sites: reposts.registry,
+        // Who a publication sends repost notices to (the reposts module is the reposts API function's).
+        sites: { page: (options) => pageSites(platform.records, options) },
         archive,
-        reposts: {
-          registry: reposts.registry,
-          acks: reposts.acks,
-          calendar: reposts.calendar,
-          platform,
-        },
         statuses,
         submitters,
       },
