@@ -22,3 +22,6 @@ export declare const PACKAGE_INFO_IMPORTER: RegExp;
 export declare const PACKAGE_INFO_FIELDS: readonly string[];
 export declare function packageInfoUses(source: string): { fields?: string[]; error?: string };
 export declare const packageInfoPlugin: Plugin;
+export declare const XRAY_WHITELIST: RegExp;
+export declare function trimXrayWhitelist<T>(whitelist: T): T;
+export declare const xrayWhitelistPlugin: Plugin;

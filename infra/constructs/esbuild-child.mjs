@@ -394,6 +394,37 @@ export const packageInfoPlugin = {
   },
 };
 
+/**
+ * The X-Ray SDK's list of AWS operations whose parameters it records in a call's subsegment
+ * (resources/aws_whitelist.json, 11.5 KB) is bundled without S3's bucket-level operations
+ * (CreateBucket, PutBucketPolicy, GetBucketLifecycle, … : 4.7 KB), which no function calls: the
+ * blob stores read and write objects alone (tests/infra/xray-whitelist.test.ts checks the
+ * sources name no such command). An operation left out would be traced still, without its
+ * parameters.
+ */
+export const XRAY_WHITELIST =
+  /[\\/]aws-xray-sdk-core[\\/]dist[\\/]lib[\\/]resources[\\/]aws_whitelist\.json$/;
+
+/** The whitelist without S3's bucket-level operations. */
+export function trimXrayWhitelist(whitelist) {
+  const s3 = whitelist.services?.s3;
+  if (!s3?.operations) return whitelist;
+  const operations = Object.fromEntries(
+    Object.entries(s3.operations).filter(([name]) => !/Bucket/.test(name)),
+  );
+  return { ...whitelist, services: { ...whitelist.services, s3: { ...s3, operations } } };
+}
+
+export const xrayWhitelistPlugin = {
+  name: "xray-whitelist-objects-only",
+  setup(b) {
+    b.onLoad({ filter: XRAY_WHITELIST }, (args) => ({
+      contents: JSON.stringify(trimXrayWhitelist(JSON.parse(readFileSync(args.path, "utf8")))),
+      loader: "json",
+    }));
+  },
+};
+
 if (process.argv[2]) {
   const out = process.argv[2];
   const options = JSON.parse(readFileSync(0, "utf8"));
@@ -409,6 +440,7 @@ if (process.argv[2]) {
         xraySdkTrimPlugin,
         openccDictionariesPlugin,
         packageInfoPlugin,
+        xrayWhitelistPlugin,
       ],
     });
     if (result.errors.length)

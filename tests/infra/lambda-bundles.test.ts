@@ -360,8 +360,8 @@ process.stdout.write(JSON.stringify({ statusCode: res.statusCode, body: res.body
     // from their own files) counts too.
     // The api, documents and preview functions are not there yet (bench/results/lambda.txt): their
     // budgets are today's sizes with a little headroom, so they cannot grow unnoticed
-    // (api-documents 1.05 MB, api-preview 1.06). The publisher is (1.17 → 0.997 MB: its ASN.1
-    // written by hand, KMS called over HTTP, the SDK clients' package.json trimmed). The api
+    // (api-documents 1.05 MB, api-preview 1.06). The publisher is (1.17 → 0.996 MB: its ASN.1
+    // written by hand, KMS called over HTTP, the SDK clients' package.json and the X-Ray whitelist trimmed). The api
     // function no longer holds the .docx reader or the PDF engine (the console's submission and
     // previews are the documents and preview functions') nor the CMS/X.509 schemas (the log and
     // verification are the verify function's) nor the archive's ingest (mupdf, the upload signer:
