@@ -48,6 +48,12 @@ export interface Config {
   readonly idempotencyTtlSeconds: number;
   /** A console session unused this long ends (GAZETTE_CONSOLE_IDLE_SECONDS, default 1800). */
   readonly consoleIdleSeconds: number;
+  /**
+   * Entries one page of the console's intake-queue search reads at most before it offers to go on
+   * (GAZETTE_CONSOLE_SCAN_LIMIT, default 5,000); published documents are also found through the
+   * search index, beyond it.
+   */
+  readonly consoleDocumentScanLimit?: number | undefined;
   /** Days after its date of issue that a registered normative document not yet submitted is overdue (issue 16). */
   readonly completenessOverdueDays: number;
   /**
@@ -293,6 +299,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     idempotencyTtlSeconds: intFromEnv(env, "GAZETTE_IDEMPOTENCY_TTL_SECONDS", 7 * 24 * 3600),
     consoleIdleSeconds: intFromEnv(env, "GAZETTE_CONSOLE_IDLE_SECONDS", 30 * 60),
+    consoleDocumentScanLimit: intFromEnv(env, "GAZETTE_CONSOLE_SCAN_LIMIT", 5_000),
     completenessOverdueDays: intFromEnv(env, "GAZETTE_COMPLETENESS_OVERDUE_DAYS", 30),
     consoleOidc: consoleOidcSettings(env),
     consoleUserPoolId: consoleUserPoolId(env, consoleOidcSettings(env)),

@@ -61,7 +61,7 @@ export function createConsoleRoutes(
   const kit = createConsoleKit(deps);
   registerSignInRoutes(kit);
   registerHomeRoutes(kit, deps.intake, deps.editions);
-  registerDocumentRoutes(kit, deps.intake);
+  registerDocumentRoutes(kit, deps.intake, { search: deps.search, scanLimit: deps.documentScanLimit });
   if (part === "all") registerDocumentSubmission(kit, deps.intake);
   registerEditionRoutes(kit, deps.editions, deps.intake);
   if (part === "all") registerEditionPreviews(kit, deps.editions, deps.intake);
