@@ -86,13 +86,15 @@ export async function runMigrations(
     names.add(m.name);
   }
   const outcomes: MigrationOutcome[] = [];
+  // The first step of a run is always made (so that every run moves on), later ones while time is left.
+  const run = { steps: 0 };
   let blocked = false;
   for (const migration of migrations) {
     if (blocked) {
       outcomes.push({ ...base(migration), status: "blocked", counts: {} });
       continue;
     }
-    const outcome = await runOne(context, migration, options);
+    const outcome = await runOne(context, migration, options, run);
     outcomes.push(outcome);
     if (outcome.status !== "done") blocked = true;
   }
@@ -111,6 +113,7 @@ async function runOne(
   context: MigrationContext,
   migration: Migration,
   options: RunOptions,
+  run: { steps: number },
 ): Promise<MigrationOutcome> {
   const { records, clock } = context.platform;
   const key = migrationKey(migration.name);
@@ -156,10 +159,11 @@ async function runOne(
   const warnings: string[] = [];
   let steps = 0;
   for (;;) {
-    if (steps > 0 && options.hasTime && !options.hasTime())
+    if (run.steps > 0 && options.hasTime && !options.hasTime())
       return { ...base(migration), status: "pending", steps, counts: state.counts, warnings };
     const result = await migration.step(context, state.cursor);
     steps += 1;
+    run.steps += 1;
     warnings.push(...(result.warnings ?? []));
     const counts: Record<string, number> = { ...state.counts };
     for (const [name, n] of Object.entries(result.counts ?? {})) counts[name] = (counts[name] ?? 0) + n;
