@@ -31,10 +31,10 @@ import { filterPartition, writeDocumentRecord } from "./filter-index.js";
 import type { DocumentState, DocumentSummary, GazetteDocument } from "./model.js";
 import { summarize } from "./model.js";
 import {
-  documentPage,
   docKeys,
   docNumberClaimKey,
   docNumberClaimRecord,
+  documentPage,
   readDocument,
   toStoredDocument,
 } from "./records.js";

@@ -92,7 +92,11 @@ export async function rekeyStep(
         }
         try {
           await records.put(
-            docNumberClaimRecord(issuer, { id: doc.id, receivedAt: doc.receivedAt, docNumber: doc.docNumber }),
+            docNumberClaimRecord(issuer, {
+              id: doc.id,
+              receivedAt: doc.receivedAt,
+              docNumber: doc.docNumber,
+            }),
             { kind: "absent" },
           );
           claims += 1;

@@ -94,10 +94,10 @@ export async function allocateEdition(
     if (tailRecord && tailRecord.data.status !== "published") {
       // Stamp the last edition before chaining onto it, so it cannot be deleted meanwhile.
       try {
-        await records.put(
-          editionRecord({ ...tailRecord.data, successorAt: draft.createdAt }),
-          { kind: "version", version: tailRecord.version },
-        );
+        await records.put(editionRecord({ ...tailRecord.data, successorAt: draft.createdAt }), {
+          kind: "version",
+          version: tailRecord.version,
+        });
       } catch (error) {
         if (!(error instanceof ConditionFailedError)) throw error;
         await backOff(attempt); // it changed or was deleted: read the tail again
@@ -147,7 +147,8 @@ async function chainTail(records: RecordStore): Promise<StoredRecord<Edition> | 
   let tail = await getEdition(records, n);
   while (!tail && n > 1) tail = await getEdition(records, --n);
   if (!tail) return undefined;
-  for (let next = await getEdition(records, n + 1); next; next = await getEdition(records, ++n + 1)) tail = next;
+  for (let next = await getEdition(records, n + 1); next; next = await getEdition(records, ++n + 1))
+    tail = next;
   return tail;
 }
 

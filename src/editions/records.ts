@@ -11,9 +11,10 @@
  * in the one partition `EDITIONS` (sk C#…); the migration `editions-rekey` (src/migrations) moves
  * them, and until it has run the readers still find them there (`getEdition`, the listing).
  */
-import type { Edition } from "./model.js";
+
 import type { RecordPage, RecordStore, StoredRecord } from "../platform/ports.js";
 import { queryShards, type ShardSource, shardOf, shardPartitions } from "../platform/sharded.js";
+import type { Edition } from "./model.js";
 
 /** The one partition every edition shared before the re-key (legacy; read, never written). */
 export const EDITIONS_PARTITION = "EDITIONS";
@@ -33,7 +34,10 @@ export function legacyEditionKeys(cumulative: number) {
 }
 
 export function editionIndexKeys(cumulative: number) {
-  return { gsi1pk: `${EDITIONS_PARTITION}#${shardOf(String(cumulative))}`, gsi1sk: editionSortKey(cumulative) };
+  return {
+    gsi1pk: `${EDITIONS_PARTITION}#${shardOf(String(cumulative))}`,
+    gsi1sk: editionSortKey(cumulative),
+  };
 }
 
 /** An edition's record as written: its keys, its data and its listing keys. */

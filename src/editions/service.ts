@@ -280,13 +280,10 @@ export class EditionService {
 
     const updated: Edition = { ...edition, documents: ids };
     try {
-      await this.platform.records.put(
-        editionRecord(updated),
-        {
-          kind: "version",
-          version: record.version,
-        },
-      );
+      await this.platform.records.put(editionRecord(updated), {
+        kind: "version",
+        version: record.version,
+      });
     } catch (error) {
       await this.release(claimed, edition.id);
       if (error instanceof ConditionFailedError) {

@@ -5,13 +5,7 @@
  * deploy wrote a newer one — then removed from the old partition), then the items waiting for
  * review get their shard's index keys (rewritten under the version read).
  */
-import {
-  ALL_ITEMS,
-  allItemsPartition,
-  type StoredItem,
-  REVIEW,
-  itemIndexKeys,
-} from "../archive/records.js";
+import { ALL_ITEMS, allItemsPartition, itemIndexKeys, REVIEW, type StoredItem } from "../archive/records.js";
 import { ConditionFailedError } from "../platform/errors.js";
 import { type Migration, type MigrationStep, phaseCursor, readPhaseCursor } from "./migration.js";
 
@@ -35,7 +29,9 @@ export const archiveItemsSharded: Migration = {
           .then(() => {
             moved += 1;
           }, ignoreConflict);
-        await records.delete({ pk: item.pk, sk: item.sk }, { kind: "version", version: item.version }).catch(ignoreConflict);
+        await records
+          .delete({ pk: item.pk, sk: item.sk }, { kind: "version", version: item.version })
+          .catch(ignoreConflict);
       }
       return { cursor: phaseCursor(page.cursor ? 0 : 1, page.cursor), counts: { moved } };
     }
@@ -44,7 +40,13 @@ export const archiveItemsSharded: Migration = {
     for (const item of page.items) {
       await records
         .put(
-          { pk: item.pk, sk: item.sk, data: item.data, index: itemIndexKeys(item.data), expiresAt: item.expiresAt },
+          {
+            pk: item.pk,
+            sk: item.sk,
+            data: item.data,
+            index: itemIndexKeys(item.data),
+            expiresAt: item.expiresAt,
+          },
           { kind: "version", version: item.version },
         )
         .then(() => {

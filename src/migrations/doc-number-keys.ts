@@ -4,11 +4,7 @@
  * grammar's fingerprint, so a release whose grammar gives any number another key runs it again.
  * Done before by releases that stored the same fingerprint in META#DOCNUMBER_KEYS.
  */
-import {
-  DOC_NUMBER_KEYS_META,
-  docNumberGrammarFingerprint,
-  rekeyStep,
-} from "../documents/rekey.js";
+import { DOC_NUMBER_KEYS_META, docNumberGrammarFingerprint, rekeyStep } from "../documents/rekey.js";
 import type { Migration } from "./migration.js";
 
 const grammar = docNumberGrammarFingerprint();

@@ -33,11 +33,11 @@ export const editionsRekey: Migration = {
       } catch (error) {
         if (!(error instanceof ConditionFailedError)) throw error;
       }
-      await records.delete({ pk: item.pk, sk: item.sk }, { kind: "version", version: item.version }).catch(
-        (error: unknown) => {
+      await records
+        .delete({ pk: item.pk, sk: item.sk }, { kind: "version", version: item.version })
+        .catch((error: unknown) => {
           if (!(error instanceof ConditionFailedError)) throw error;
-        },
-      );
+        });
     }
     return { cursor: page.cursor, counts: { moved } };
   },

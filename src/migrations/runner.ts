@@ -135,9 +135,7 @@ async function runOne(
           startedAt: now(),
           updatedAt: now(),
         };
-  let condition: WriteCondition = stored
-    ? { kind: "version", version: stored.version }
-    : { kind: "absent" };
+  let condition: WriteCondition = stored ? { kind: "version", version: stored.version } : { kind: "absent" };
   const save = async (next: MigrationState): Promise<boolean> => {
     try {
       const written = await records.put({ ...key, data: next }, condition);

@@ -108,7 +108,11 @@ const sortKeyOf = (item: StoredRecord, index: ShardSource["index"]): string =>
  */
 function resumeCursor(source: ShardSource, at: { s: string; pk: string; sk: string }): string {
   if (source.index === undefined)
-    return encodeCursor({ index: "main", partition: source.partition, key: { pk: source.partition, sk: at.s } });
+    return encodeCursor({
+      index: "main",
+      partition: source.partition,
+      key: { pk: source.partition, sk: at.s },
+    });
   return encodeCursor({
     index: source.index,
     partition: source.partition,

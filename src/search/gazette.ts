@@ -2,7 +2,6 @@ import { blocksToPlainText } from "../documents/body.js";
 import { docNumberMatches } from "../documents/doc-number.js";
 import type { GazetteDocument } from "../documents/model.js";
 import { readDocument } from "../documents/records.js";
-import type { Edition } from "../editions/model.js";
 import { loadEdition } from "../editions/publish.js";
 import { editionPage } from "../editions/records.js";
 import { interpretationEntryId } from "../editions/render-input.js";

@@ -3,11 +3,7 @@
  * each (issuer, 发文字号) claim under its issuer. Claims written before the index existed get
  * their index keys (migration `issuer-index`, src/migrations); safe to run again.
  */
-import {
-  docNumberClaimKey,
-  docNumberClaimRecord,
-  documentPage,
-} from "../documents/records.js";
+import { docNumberClaimKey, docNumberClaimRecord, documentPage } from "../documents/records.js";
 import { ConditionFailedError } from "../platform/errors.js";
 import type { Platform, RecordStore } from "../platform/ports.js";
 

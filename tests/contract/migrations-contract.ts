@@ -73,7 +73,13 @@ async function seedOldKeys(records: RecordStore, docs: readonly GazetteDocument[
     await records.put({
       pk: EDITIONS_PARTITION,
       sk: editionSortKey(n),
-      data: { id: String(n), cumulative: n, year: 2024, issue: n, status: n < EDITIONS ? "published" : "draft" },
+      data: {
+        id: String(n),
+        cumulative: n,
+        year: 2024,
+        issue: n,
+        status: n < EDITIONS ? "published" : "draft",
+      },
     });
   }
   for (let n = 0; n < ITEMS; n++) {
@@ -83,13 +89,21 @@ async function seedOldKeys(records: RecordStore, docs: readonly GazetteDocument[
     await records.put({
       pk: itemPk(id),
       sk: ITEM_SK,
-      data: { id, title: `旧件${n}`, createdAt, review: n % 2 === 0, textKey: `archive/items/${id}/text.txt` },
+      data: {
+        id,
+        title: `旧件${n}`,
+        createdAt,
+        review: n % 2 === 0,
+        textKey: `archive/items/${id}/text.txt`,
+      },
       index: n % 2 === 0 ? { gsi1pk: REVIEW, gsi1sk: `${createdAt}#${id}` } : undefined,
     });
   }
 }
 
-async function allPages<T>(page: (cursor: string | undefined) => Promise<{ items: T[]; cursor?: string | undefined }>) {
+async function allPages<T>(
+  page: (cursor: string | undefined) => Promise<{ items: T[]; cursor?: string | undefined }>,
+) {
   const out: T[] = [];
   let cursor: string | undefined;
   let pages = 0;
@@ -147,16 +161,26 @@ export function describeMigrationsContract(
         const accepted = newestFirst.filter((id) => docs.find((d) => d.id === id)!.state === "accepted");
         expect((await newestAccepted(records, DOCUMENTS)).items.map((d) => d.id)).toEqual(accepted);
         const byState = await allPages((cursor) =>
-          records.query<{ id: string }>(filterPartition({ state: "accepted" })!, { descending: true, limit: 7, cursor }),
+          records.query<{ id: string }>(filterPartition({ state: "accepted" })!, {
+            descending: true,
+            limit: 7,
+            cursor,
+          }),
         );
         expect(byState.items.map((r) => r.data.id)).toEqual(accepted);
         const claims = await allPages((cursor) =>
-          records.query<{ documentId: string }>(issuerDocumentsIndex(ISSUER), { index: "gsi1", limit: 9, cursor }),
+          records.query<{ documentId: string }>(issuerDocumentsIndex(ISSUER), {
+            index: "gsi1",
+            limit: 9,
+            cursor,
+          }),
         );
         expect(claims.items.map((r) => r.data.documentId)).toEqual(docs.map((d) => d.id));
 
         // Editions, newest first, paged across the shards, and each by its number
-        const editions = await allPages((cursor) => editionPage(records, { limit: 4, cursor, descending: true }));
+        const editions = await allPages((cursor) =>
+          editionPage(records, { limit: 4, cursor, descending: true }),
+        );
         expect(editions.items.map((r) => r.data.cumulative)).toEqual(
           Array.from({ length: EDITIONS }, (_, n) => EDITIONS - n),
         );
@@ -169,7 +193,9 @@ export function describeMigrationsContract(
         expect(items.items.map((i) => i.id)).toEqual(Array.from({ length: ITEMS }, (_, n) => itemId(n)));
         const review = await allPages((cursor) => listings.listItems({ review: true, limit: 4, cursor }));
         expect(review.items.map((i) => i.id)).toEqual(
-          Array.from({ length: ITEMS }, (_, n) => n).filter((n) => n % 2 === 0).map(itemId),
+          Array.from({ length: ITEMS }, (_, n) => n)
+            .filter((n) => n % 2 === 0)
+            .map(itemId),
         );
 
         // Nothing left under the old keys

@@ -10,8 +10,7 @@ beforeAll(() => {
 
 function migrationFunction(): { id: string; fn: CfnResource } {
   const entries = Object.entries(resourcesOf(gazette.statelessTemplate, "AWS::Lambda::Function")).filter(
-    ([, fn]) =>
-      serviceOf(fn) === "gazette-migrate",
+    ([, fn]) => serviceOf(fn) === "gazette-migrate",
   );
   expect(entries).toHaveLength(1);
   const [id, fn] = entries[0]!;

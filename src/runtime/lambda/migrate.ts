@@ -20,7 +20,10 @@ export interface MigrateResult {
   readonly outcomes: readonly MigrationOutcome[];
 }
 
-export function createMigrateHandler(env: LambdaEnv = process.env, migrations: readonly Migration[] = MIGRATIONS) {
+export function createMigrateHandler(
+  env: LambdaEnv = process.env,
+  migrations: readonly Migration[] = MIGRATIONS,
+) {
   const { platform, logger } = lambdaBase(env);
   const statuses = new DocumentStatuses(platform);
   return async (
