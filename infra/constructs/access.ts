@@ -10,13 +10,17 @@ import type { IQueue } from "aws-cdk-lib/aws-sqs";
  * GetObject, HeadObject — allowed by s3:GetObject — PutObject and DeleteObject; DeleteObject is
  * granted only on staged blobs, in the staging bucket: nothing under a write-once prefix is ever
  * deleted, and the bucket policy forbids it anyway):
- * - api: document intake writes `originals/` (uploaded .docx) and `documents/<id>/content.json`;
- *   the public site reads `editions/` (indexes, manifests) and `documents/` (texts); archive
- *   ingest writes `archive/scans/` (multipart scans; direct uploads are signed with this role),
- *   `archive/jobs/<job>/texts/`; item corrections write `archive/items/`; the archive pages read
- *   `archive/jobs/<job>/pages/` and `archive/items/`, and ingest reads `archive/scans/` back to
- *   check a direct upload. Publishing runs behind the queue (GAZETTE_PUBLISHING=queued): the API
- *   writes no `editions/`.
+ * - api: document intake (the submitters' JSON submissions) writes `originals/` (which the
+ *   console's document page reads back to offer editors the original as received) and
+ *   `documents/<id>/content.json`; the public site reads `editions/` (indexes, manifests) and
+ *   `documents/` (texts); the archive pages read `archive/jobs/<job>/pages/`, `archive/items/`
+ *   and `archive/scans/` (a scan's download URL is presigned with this role, after a HeadObject);
+ *   the console's corrections write `archive/items/`. Publishing runs behind the queue
+ *   (GAZETTE_PUBLISHING=queued): the API writes no `editions/`.
+ * - archiveApi (the archive's editor API, /api/archive/…): ingest writes `archive/scans/`
+ *   (multipart scans; direct uploads are signed with this role) and `archive/jobs/<job>/texts/`,
+ *   and reads `archive/scans/` back to check a direct upload; items are read and corrected
+ *   (`archive/items/`).
  * - publisher: reads documents' content (`documents/`) and the manifest of an edition already
  *   published (`editions/`); writes edition PDFs, indexes and manifests (`editions/`) and
  *   per-document PDFs and canonical texts (`documents/<id>.pdf|.json`).
@@ -27,7 +31,7 @@ import type { IQueue } from "aws-cdk-lib/aws-sqs";
  *   `sitePublishPolicy` and `documentContentReadPolicy`.
  * - Staging (src/platform/blob-policy.ts), a bucket of its own: intake (api) stages a long
  *   document's content and an uploaded original there, reads it back until it is promoted, and
- *   deletes it after promotion or when the request fails; archive ingest (api) does the same with
+ *   deletes it after promotion or when the request fails; archive ingest (archiveApi) does the same with
  *   multipart scans and submitted texts, which units (archive) read from staging until promoted;
  *   the tick's outbox relay promotes what a request left staged (reads it, writes `documents/`,
  *   `originals/`, `archive/scans/` and `archive/jobs/`) or deletes it. The only
@@ -44,8 +48,15 @@ export interface BlobAccess {
 
 export const BLOB_ACCESS = {
   api: {
-    read: ["documents/", "editions/", "archive/scans/", "archive/jobs/", "archive/items/"],
-    write: ["originals/", "documents/", "archive/scans/", "archive/jobs/", "archive/items/"],
+    read: ["documents/", "editions/", "originals/", "archive/scans/", "archive/jobs/", "archive/items/"],
+    write: ["originals/", "documents/", "archive/items/"],
+    staging: ["read", "write", "delete"],
+  },
+  // The archive's editor API: stages multipart scans and submitted texts, reads them until
+  // promoted (as intake does), writes them under archive/scans/ and archive/jobs/.
+  archiveApi: {
+    read: ["archive/scans/", "archive/items/"],
+    write: ["archive/scans/", "archive/jobs/", "archive/items/"],
     staging: ["read", "write", "delete"],
   },
   // Document intake (POST /api/documents): stages content and .docx originals, reads them until

@@ -128,6 +128,10 @@ export class GazetteStatelessStack extends Stack {
   public readonly previewFunction: GazetteFunction;
   /** The transparency log, the signing certificates and verification (CMS/X.509 parsing). */
   public readonly verifyFunction: GazetteFunction;
+  /** The archive's editor API, /api/archive/… (ingest: mupdf's checks, the S3 upload signer). */
+  public readonly archiveApiFunction: GazetteFunction;
+  /** The reposts API, the console's sites and compliance pages, the site portal. */
+  public readonly repostsApiFunction: GazetteFunction;
   public readonly eventsFunction: GazetteFunction;
   public readonly publishingQueue: QueueWithDlq;
   public readonly publisherFunction: GazetteFunction;
@@ -226,13 +230,13 @@ export class GazetteStatelessStack extends Stack {
       entry: apiEntry ?? "functions/api.ts",
       serviceName: "gazette-api",
       description: "Gazette HTTP API (API Gateway HTTP API, payload 2.0): editor API and public site",
-      // Scan uploads are inspected (mupdf) before they are accepted; API Gateway gives up after 30 s.
       memorySize: 2048,
       timeout: Duration.seconds(29),
-      // Templates (the public site, the console) and mupdf's WebAssembly binary; no fonts: it
-      // renders no PDF (the preview function renders previews, the publisher editions).
-      files: [...TEMPLATE_FILES, ...MUPDF_FILES],
-      environment: { ...environment, ...MUPDF_WASM_ENVIRONMENT, ...this.consoleSignIn?.environment() },
+      // Templates (the public site, the console); no fonts: it renders no PDF (the preview
+      // function renders previews, the publisher editions), and no mupdf: it ingests no scan
+      // (the archive API function does).
+      files: [...TEMPLATE_FILES],
+      environment: { ...environment, ...this.consoleSignIn?.environment() },
     });
     // The routes whose libraries are heavy have functions of their own (route declarations:
     // `lambda`): .docx intake and edition previews, the console's pages that do either included.
@@ -279,12 +283,45 @@ export class GazetteStatelessStack extends Stack {
     // It reads the log, the keyring and the artifact index from the table, and writes nothing: no
     // blob, no queue, no table write.
     this.verifyFunction.role.addManagedPolicy(data.tableReadPolicy);
+    this.archiveApiFunction = new GazetteFunction(this, "ArchiveApiFunction", {
+      entry: "functions/api-archive.ts",
+      serviceName: "gazette-api-archive",
+      description:
+        "Gazette archive API, /api/archive/… (scan and text ingest, upload URLs, jobs, items, corrections)",
+      // Every scan of a multipart upload (up to API Gateway's 10 MB) is inspected with mupdf
+      // before anything is stored; API Gateway gives up after 30 s.
+      memorySize: 2048,
+      timeout: Duration.seconds(29),
+      files: [...MUPDF_FILES],
+      environment: { ...environment, ...MUPDF_WASM_ENVIRONMENT },
+    });
+    // Least privilege: archive API = table read/write + its blob prefixes (access.ts archiveApi)
+    // + one message per page or text on the archive queue; a correction re-indexes its item.
+    this.archiveApiFunction.role.addManagedPolicy(data.tableReadWritePolicy);
+    this.archiveApiFunction.role.addManagedPolicy(data.blobAccessPolicies.archiveApi);
+    grantSend(this.archiveQueue.queue, this.archiveApiFunction.function);
+    if (search) this.archiveApiFunction.role.addManagedPolicy(search.indexingPolicy);
+    this.repostsApiFunction = new GazetteFunction(this, "RepostsApiFunction", {
+      entry: "functions/api-reposts.ts",
+      serviceName: "gazette-api-reposts",
+      description:
+        "Gazette reposts API: /api/sites, /api/compliance, the sites' /api/reposts, the console's sites and compliance pages, /portal",
+      // The compliance report reads every notice of a period (streamed as CSV or HTML).
+      memorySize: 1024,
+      timeout: Duration.seconds(29),
+      // The console's templates (the sites' pages, the report, the portal) and the report's page.
+      files: [...TEMPLATE_FILES],
+      environment: { ...environment, ...this.consoleSignIn?.environment() },
+    });
+    // Least privilege: reposts API = table read/write (sites, notices, acknowledgements, the
+    // console's sessions and audit) + queue an acknowledged page's verification. No blob.
+    this.repostsApiFunction.role.addManagedPolicy(data.tableReadWritePolicy);
+    grantSend(this.repostQueues.delivery.queue, this.repostsApiFunction.function);
     // Least privilege: api = table read/write + blob read/write + publish events.
     this.apiFunction.role.addManagedPolicy(data.tableReadWritePolicy);
     this.apiFunction.role.addManagedPolicy(data.blobAccessPolicies.api);
     grantSend(this.eventsQueue.queue, this.apiFunction.function);
     grantSend(this.publishingQueue.queue, this.apiFunction.function);
-    grantSend(this.archiveQueue.queue, this.apiFunction.function);
     if (search) this.apiFunction.role.addManagedPolicy(search.searchPolicy);
 
     this.signingKey = new GazetteSigningKey(this, "SigningKey");
@@ -352,7 +389,6 @@ export class GazetteStatelessStack extends Stack {
     // The status changes and errata it logs ask the publisher, which alone may sign, for a
     // checkpoint (src/transparency/checkpoint-request.ts): send to the publishing queue, no more.
     grantSend(this.publishingQueue.queue, this.eventsFunction.function);
-    grantSend(this.repostQueues.delivery.queue, this.apiFunction.function);
     this.reposts = new GazetteReposts(this, "Reposts", {
       data,
       queues: this.repostQueues,
@@ -404,6 +440,8 @@ export class GazetteStatelessStack extends Stack {
         documents: this.documentsFunction.function,
         preview: this.previewFunction.function,
         verify: this.verifyFunction.function,
+        archive: this.archiveApiFunction.function,
+        reposts: this.repostsApiFunction.function,
       },
       jwt,
       consoleAuthorizer: this.consoleSignIn?.authorizer,
@@ -415,6 +453,8 @@ export class GazetteStatelessStack extends Stack {
         "api-documents": this.documentsFunction,
         "api-preview": this.previewFunction,
         "api-verify": this.verifyFunction,
+        "api-archive": this.archiveApiFunction,
+        "api-reposts": this.repostsApiFunction,
         publisher: this.publisherFunction,
         events: this.eventsFunction,
         "repost-fanout": this.reposts.fanoutFunction,

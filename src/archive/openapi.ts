@@ -1,7 +1,8 @@
 /**
  * The archive's HTTP surface: the editor API and the public archive pages, one declaration per
  * route (see src/http/route-declaration.ts); request bodies from the zod schemas the service
- * validates with.
+ * validates with. In AWS the editor API is the `archive` API function's (ingest, mupdf, the upload
+ * signer); the public pages are the `api` function's, which reads the archive (ArchiveReading).
  */
 import {
   problemResponse as error,
@@ -28,6 +29,7 @@ export const archiveRoutes: readonly RouteDeclaration[] = [
     method: "POST",
     path: "/api/archive/scans",
     access: "editor",
+    lambda: "archive",
     operation: {
       summary: "Ingest a historical edition as scanned pages (editor)",
       description:
@@ -65,6 +67,7 @@ export const archiveRoutes: readonly RouteDeclaration[] = [
     method: "POST",
     path: "/api/archive/uploads",
     access: "editor",
+    lambda: "archive",
     operation: {
       summary: "Get a URL to upload one large scan to (editor)",
       description:
@@ -108,6 +111,7 @@ export const archiveRoutes: readonly RouteDeclaration[] = [
     method: "POST",
     path: "/api/archive/texts",
     access: "editor",
+    lambda: "archive",
     operation: {
       summary: "Ingest born-digital texts or scraped HTML of old documents (editor)",
       requestBody: {
@@ -121,6 +125,7 @@ export const archiveRoutes: readonly RouteDeclaration[] = [
     method: "GET",
     path: "/api/archive/jobs/{id}",
     access: "editor",
+    lambda: "archive",
     operation: {
       summary: "A job: status, progress per stage, pages (scans) and the items found (editor)",
       parameters: [ID],
@@ -131,6 +136,7 @@ export const archiveRoutes: readonly RouteDeclaration[] = [
     method: "GET",
     path: "/api/archive/items",
     access: "editor",
+    lambda: "archive",
     operation: {
       summary: "Archive items; review=true for the review queue (editor)",
       parameters: [{ name: "review", in: "query", schema: { enum: ["true", "false"] } }, ...PAGE_PARAMS],
@@ -141,6 +147,7 @@ export const archiveRoutes: readonly RouteDeclaration[] = [
     method: "GET",
     path: "/api/archive/items/{id}",
     access: "editor",
+    lambda: "archive",
     operation: {
       summary: "One item with its text, pages and correction history; ETag is its version (editor)",
       parameters: [ID],
@@ -151,6 +158,7 @@ export const archiveRoutes: readonly RouteDeclaration[] = [
     method: "PUT",
     path: "/api/archive/items/{id}",
     access: "editor",
+    lambda: "archive",
     operation: {
       summary: "Correct an item; the change is kept with who and when, and the item is re-indexed (editor)",
       parameters: [ID, { name: "If-Match", in: "header", schema: { type: "string" } }],

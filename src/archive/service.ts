@@ -11,20 +11,20 @@
  *    writes them, their listings and search documents, and marks the job done. Idempotent.
  * 4. review (review.ts) — an editor's corrections, with history.
  * 5. listings (listings.ts) — browse by year and issue, a job's items, every item, the review queue.
+ * Stages 4 and 5 are ArchiveReading (reading.ts), which ArchiveService extends: a process that only
+ * shows and corrects the archive builds that alone, without the ingest and page-unit stages.
  */
 import type { Platform } from "../platform/ports.js";
 import type { SearchIndex } from "../search/ports.js";
 import { Completion } from "./completion.js";
 import type { FieldMappingOverride } from "./ingest/formats/json.js";
 import { ArchiveIngest, type UploadedScan } from "./ingest.js";
-import { type JobView, readJobView } from "./job-view.js";
-import { ArchiveListings } from "./listings.js";
-import type { ArchiveItem, ArchiveJob, ItemSummary } from "./model.js";
+import type { ArchiveJob } from "./model.js";
 import type { OcrEngine } from "./ocr/engine.js";
 import { PageUnit } from "./page-unit.js";
-import { ArchiveReview } from "./review.js";
+import { ArchiveReading } from "./reading.js";
 import { DEFAULT_SCAN_LIMITS, type ScanLimits } from "./scan-format.js";
-import { DOWNLOAD_TTL_SECONDS, type PresignedUpload, type UploadTarget, type UploadUrls } from "./uploads.js";
+import type { PresignedUpload, UploadTarget, UploadUrls } from "./uploads.js";
 
 export type { UploadedScan } from "./ingest.js";
 export type { JobView } from "./job-view.js";
@@ -47,22 +47,16 @@ export interface ArchiveServiceOptions {
   readonly jsonFields?: FieldMappingOverride | undefined;
 }
 
-export class ArchiveService {
-  private readonly platform: Platform;
+export class ArchiveService extends ArchiveReading {
   private readonly limits: ScanLimits;
   private readonly ingest: ArchiveIngest;
   private readonly unit: PageUnit;
   private readonly completion: Completion;
-  private readonly review: ArchiveReview;
-  private readonly listings: ArchiveListings;
-  private readonly uploads: UploadUrls | undefined;
 
   constructor(options: ArchiveServiceOptions) {
+    super(options);
     const { platform, search } = options;
-    this.platform = platform;
-    this.uploads = options.uploads;
     this.limits = options.limits ?? DEFAULT_SCAN_LIMITS;
-    this.listings = new ArchiveListings(platform);
     this.ingest = new ArchiveIngest({
       platform,
       limits: this.limits,
@@ -77,7 +71,6 @@ export class ArchiveService {
       jsonFields: options.jsonFields,
     });
     this.completion = new Completion({ platform, listings: this.listings, search });
-    this.review = new ArchiveReview({ platform, listings: this.listings, search });
   }
 
   get scanLimits(): ScanLimits {
@@ -115,54 +108,5 @@ export class ArchiveService {
   complete(jobId: string): Promise<void> {
     return this.completion.complete(jobId);
   }
-
-  // ── Stage 4: review ──
-  getItem(id: string): Promise<ArchiveItem & { version: number }> {
-    return this.review.getItem(id);
-  }
-  correctItem(
-    id: string,
-    input: unknown,
-    by: string,
-    expectedVersion?: number,
-  ): Promise<ArchiveItem & { version: number }> {
-    return this.review.correctItem(id, input, by, expectedVersion);
-  }
-
-  // ── Stage 5: listings, and a job's progress ──
-  getJob(id: string): Promise<JobView> {
-    return readJobView(this.platform, this.listings, id);
-  }
-  jobItems(jobId: string): Promise<ItemSummary[]> {
-    return this.listings.jobItems(jobId);
-  }
-  listItems(options: { review: boolean; limit: number; cursor?: string | undefined }) {
-    return this.listings.listItems(options);
-  }
-  years(): Promise<number[]> {
-    return this.listings.years();
-  }
-  year(year: number) {
-    return this.listings.year(year);
-  }
-  issue(year: number, issue: number) {
-    return this.listings.issue(year, issue);
-  }
-
-  async blob(key: string) {
-    return this.platform.blobs.get(key);
-  }
-
-  /**
-   * Where a stored scan downloads from without passing through the app: a presigned URL valid
-   * DOWNLOAD_TTL_SECONDS, or undefined where the store has none (embedded mode serves it itself) or the scan is not stored.
-   */
-  async scanDownloadUrl(key: string): Promise<string | undefined> {
-    const uploads = this.uploads;
-    if (!uploads?.presignDownload) return undefined;
-    if (!(await this.platform.blobs.head(key))) return undefined;
-    const now = this.platform.clock.now();
-    const file = key.split("/").pop() ?? key;
-    return uploads.presignDownload(key, file, now, new Date(now.getTime() + DOWNLOAD_TTL_SECONDS * 1000));
-  }
+  // Stages 4 and 5 (review, listings, a job's progress, blobs): ArchiveReading (./reading.ts).
 }

@@ -18,7 +18,7 @@ import { findTemplatesDir } from "../site/render.js";
 import { ArchiveNotFoundError } from "./errors.js";
 import type { ArchiveItem, ItemSummary } from "./model.js";
 import { parseHocr } from "./ocr/hocr.js";
-import type { ArchiveService } from "./service.js";
+import type { ArchiveReading } from "./reading.js";
 
 const LISTING = "public, max-age=60";
 
@@ -123,7 +123,7 @@ export class ArchiveSite {
   private readonly pages: Record<"index" | "year" | "issue" | "item", Handlebars.TemplateDelegate>;
 
   constructor(
-    private readonly archive: ArchiveService,
+    private readonly archive: ArchiveReading,
     private readonly gazette: GazetteSettings & { readonly baseUrl?: string },
     templatesDir = findTemplatesDir(),
   ) {

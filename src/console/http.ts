@@ -25,13 +25,10 @@ import {
 import { registerAccountRoutes } from "./routes/accounts.js";
 import { registerArchiveReviewRoutes } from "./routes/archive-review.js";
 import { registerAuditRoutes } from "./routes/audit.js";
-import { registerComplianceRoutes } from "./routes/compliance.js";
 import { registerDocumentRoutes, registerDocumentSubmission } from "./routes/documents.js";
 import { registerEditionPreviews, registerEditionRoutes } from "./routes/editions.js";
 import { registerHomeRoutes } from "./routes/home.js";
-import { registerPortalRoutes } from "./routes/portal.js";
 import { registerSignInRoutes } from "./routes/sign-in.js";
-import { registerSiteRoutes } from "./routes/sites.js";
 
 export {
   type ConsoleDependencies,
@@ -43,7 +40,6 @@ export {
   SESSION_COOKIE,
   SIGN_IN_CSRF_COOKIE,
 } from "./kit.js";
-export { verificationReason } from "./routes/portal.js";
 
 /** The console routes, mounted by createApp. */
 export type ConsoleRoutes = Hono<ConsoleEnv>;
@@ -52,7 +48,10 @@ export type ConsoleRoutes = Hono<ConsoleEnv>;
  * The console and the portal. `all` (the local server): every route. `api`: all but the .docx
  * submission and the previews, which in AWS the documents and preview functions serve
  * (createConsoleSubmission, createConsolePreviews; route declarations: `lambda`), so the api
- * function holds neither the .docx reader nor the PDF engine.
+ * function holds neither the .docx reader nor the PDF engine. `areas` registers the areas the
+ * composition root gives (src/console/submitters.ts, src/console/reposts.ts), so that a function
+ * not serving them does not bundle them: in AWS the api function serves the submitters' areas,
+ * the reposts API function the sites, the compliance report and the portal.
  */
 export function createConsoleRoutes(
   deps: ConsoleDependencies,
@@ -69,17 +68,10 @@ export function createConsoleRoutes(
   registerAccountRoutes(kit);
   registerAuditRoutes(kit);
   if (deps.archive) registerArchiveReviewRoutes(kit, deps.archive);
-  if (deps.submitters) {
-    // Given by the composition root (src/console/submitters.ts), so that the functions serving
-    // only the submission or the previews do not bundle these areas. In AWS the api function
-    // serves them, without the .docx reader (a submitter's .docx is refused there, 400).
-    areas?.(kit);
-  }
-  if (deps.reposts) {
-    registerSiteRoutes(kit, deps.reposts);
-    registerComplianceRoutes(kit, deps.reposts);
-    registerPortalRoutes(kit, deps.reposts);
-  }
+  // Each area registers itself only when its dependencies are given (deps.submitters,
+  // deps.reposts). In AWS the api function serves the submitters' areas without the .docx reader
+  // (a submitter's .docx is refused there, 400).
+  areas?.(kit);
   return kit.app;
 }
 

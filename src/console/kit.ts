@@ -6,7 +6,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import type { ArchiveService } from "../archive/service.js";
+import type { ArchiveReading } from "../archive/reading.js";
 import type { ConsoleAuditEntry, ConsoleAuditLog } from "../audit/console-audit.js";
 import type { Config } from "../config.js";
 import type { DocumentIntake } from "../documents/intake.js";
@@ -66,7 +66,7 @@ export interface ConsoleKitDependencies {
    */
   readonly reposts?: ConsoleReposts | undefined;
   /** The archive's review queue and corrections (reviewers); left out, not served. */
-  readonly archive?: Pick<ArchiveService, "listItems" | "getItem" | "correctItem" | "blob"> | undefined;
+  readonly archive?: Pick<ArchiveReading, "listItems" | "getItem" | "correctItem" | "blob"> | undefined;
   /**
    * Issuing bodies, their submissions and the completeness register (issue 16): the submitters'
    * pages (/console/body/…) and the editors' submission desk; left out, not served.

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import Handlebars from "handlebars";
 import type { GazetteSettings } from "../config.js";
@@ -27,6 +27,15 @@ export function createConsoleRenderer(
     const e = hbs.escapeExpression;
     return new hbs.SafeString(`<time datetime="${e(shown.datetime)}">${e(shown.text)}</time>`);
   });
+  // The site's partials (templates/partials/): a document's page shows the body as it prints
+  // through the public page's own document-body partial.
+  const partials = join(dir ?? findTemplatesDir(), "partials");
+  if (existsSync(partials)) {
+    for (const file of readdirSync(partials)) {
+      if (file.endsWith(".hbs"))
+        hbs.registerPartial(file.slice(0, -4), readFileSync(join(partials, file), "utf8"));
+    }
+  }
   const pages = new Map<string, Handlebars.TemplateDelegate>();
   for (const file of readdirSync(root)) {
     if (file.endsWith(".hbs"))

@@ -28,7 +28,11 @@ interface FieldSpec {
   readonly initial?: string;
 }
 
-const INTERPRETATION_FORM_LABELS: Record<string, string> = { text: "文字解读", qa: "问答", graphic: "图解" };
+export const INTERPRETATION_FORM_LABELS: Record<string, string> = {
+  text: "文字解读",
+  qa: "问答",
+  graphic: "图解",
+};
 const REPOST_SCOPE_LABELS: Record<string, string> = {
   none: "不要求转载",
   all: "全部下级网站",
@@ -44,7 +48,53 @@ export const SITE_LEVEL_LABELS: Record<string, string> = {
 const options = (values: readonly string[], labels?: Record<string, string>) =>
   values.map((value) => ({ value, label: labels?.[value] ? `${labels[value]}（${value}）` : value }));
 
-export function formGroups(sections: readonly string[]): readonly { legend: string; fields: FieldSpec[] }[] {
+/**
+ * The repeated parts of the form (解读, 附件): how many slots each shows. A posted form shows
+ * every slot it carried, and one more when the editor asked for it (the 再添一份 buttons, which
+ * post the form back without submitting it: no script needed).
+ */
+export interface FormSlots {
+  readonly interpretations: number;
+  readonly attachments: number;
+}
+
+/** The most slots of each kind a form shows (intake's own limits refuse more documents' parts). */
+export const MAX_SLOTS = 20;
+
+/** Indices of the slots of `kind` present in a posted form (any of its fields sent), ascending. */
+function postedSlots(form: PostedForm, kind: keyof FormSlots): number[] {
+  const found = new Set<number>();
+  const pattern = new RegExp(`^${kind}\\.(\\d{1,2})\\.`);
+  for (const key of Object.keys(form)) {
+    const m = pattern.exec(key);
+    if (m && Number(m[1]) < MAX_SLOTS) found.add(Number(m[1]));
+  }
+  return [...found].sort((a, b) => a - b);
+}
+
+/** Indices of the slots of `kind` with any text typed in (the form field `form` alone does not count). */
+function filledSlots(form: PostedForm, kind: keyof FormSlots): number[] {
+  return postedSlots(form, kind).filter((i) =>
+    ["title", "body"].some((part) => one(form, `${kind}.${i}.${part}`).trim()),
+  );
+}
+
+/** Slots a posted form shows: each it carried (at least one), plus one when `add` names the kind. */
+export function formSlots(form: PostedForm, add?: string): FormSlots {
+  const count = (kind: keyof FormSlots) => {
+    const posted = postedSlots(form, kind);
+    const shown = Math.max(1, (posted.at(-1) ?? -1) + 1);
+    return Math.min(MAX_SLOTS, shown + (add === kind ? 1 : 0));
+  };
+  return { interpretations: count("interpretations"), attachments: count("attachments") };
+}
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+export function formGroups(
+  sections: readonly string[],
+  slots: FormSlots = { interpretations: 1, attachments: 1 },
+): readonly { legend: string; fields: FieldSpec[]; add?: { kind: string; label: string } }[] {
   return [
     {
       legend: "文件",
@@ -77,6 +127,26 @@ export function formGroups(sections: readonly string[]): readonly { legend: stri
       ],
     },
     {
+      legend: "附件",
+      add: { kind: "attachments", label: "再添一个附件" },
+      fields: range(slots.attachments).flatMap((i): FieldSpec[] => [
+        {
+          name: `attachments.${i}.title`,
+          label: `附件${i + 1} 标题`,
+          type: "text",
+          ...(i === 0
+            ? { hint: "正文后的“附件：”说明按这些标题印出；.docx 中的附件自动识别，无需在此重复" }
+            : {}),
+        },
+        {
+          name: `attachments.${i}.body`,
+          label: `附件${i + 1} 正文`,
+          type: "textarea",
+          hint: "纯文本，一段一行；表格各列以制表符分隔",
+        },
+      ]),
+    },
+    {
       legend: "审批与公开",
       fields: [
         {
@@ -106,16 +176,19 @@ export function formGroups(sections: readonly string[]): readonly { legend: stri
     },
     {
       legend: "政策解读",
+      add: { kind: "interpretations", label: "再添一份解读" },
       fields: [
         { name: "policy", label: "以政府名义印发的政策文件（须同步报送解读）", type: "checkbox" },
-        { name: "interpretations.0.title", label: "解读标题", type: "text" },
-        {
-          name: "interpretations.0.form",
-          label: "解读形式",
-          type: "select",
-          options: options(INTERPRETATION_FORMS, INTERPRETATION_FORM_LABELS),
-        },
-        { name: "interpretations.0.body", label: "解读正文", type: "textarea" },
+        ...range(slots.interpretations).flatMap((i): FieldSpec[] => [
+          { name: `interpretations.${i}.title`, label: `解读${i + 1} 标题`, type: "text" },
+          {
+            name: `interpretations.${i}.form`,
+            label: `解读${i + 1} 形式`,
+            type: "select",
+            options: options(INTERPRETATION_FORMS, INTERPRETATION_FORM_LABELS),
+          },
+          { name: `interpretations.${i}.body`, label: `解读${i + 1} 正文`, type: "textarea" },
+        ]),
       ],
     },
     {
@@ -214,16 +287,16 @@ export function submissionInput(form: PostedForm): Record<string, unknown> {
       date: v("approval.date"),
     })),
     policy: v("policy") === "on",
-    interpretations:
-      v("interpretations.0.title").trim() || v("interpretations.0.body").trim()
-        ? [
-            {
-              title: v("interpretations.0.title"),
-              form: v("interpretations.0.form"),
-              body: v("interpretations.0.body"),
-            },
-          ]
-        : [],
+    // Slots left blank are left out; formView puts intake's problems back on the slot they came from.
+    interpretations: filledSlots(form, "interpretations").map((i) => ({
+      title: v(`interpretations.${i}.title`),
+      form: v(`interpretations.${i}.form`),
+      body: v(`interpretations.${i}.body`),
+    })),
+    attachments: filledSlots(form, "attachments").map((i) => ({
+      title: v(`attachments.${i}.title`),
+      body: v(`attachments.${i}.body`),
+    })),
     normative: group(["normative.validFrom", "normative.validUntil"], () => ({
       validFrom: v("normative.validFrom"),
       validUntil: v("normative.validUntil"),
@@ -286,12 +359,26 @@ export function formFieldOf(problemField: string | null, names: readonly string[
 }
 
 /** The form's fields with their values and the problems shown next to each. */
+/**
+ * A problem of the submission as the form shows it: intake names the n-th 解读 or 附件 it was
+ * given, which is the n-th slot with text in it (blank slots were left out).
+ */
+function onFormSlot(form: PostedForm, field: string | null): string | null {
+  if (!field) return field;
+  const m = /^(interpretations|attachments)\.(\d+)(\..*)?$/.exec(field);
+  if (!m) return field;
+  const slot = filledSlots(form, m[1] as keyof FormSlots)[Number(m[2])];
+  return slot === undefined ? field : `${m[1]}.${slot}${m[3] ?? ""}`;
+}
+
 export function formView(
   sections: readonly string[],
   form: PostedForm,
-  problems: readonly FieldProblem[],
+  rawProblems: readonly FieldProblem[],
+  add?: string,
 ): { groups: unknown[]; problems: unknown[] } {
-  const groups = formGroups(sections);
+  const problems = rawProblems.map((p) => ({ ...p, field: onFormSlot(form, p.field) }));
+  const groups = formGroups(sections, formSlots(form, add));
   const names = groups.flatMap((g) => g.fields.map((f) => f.name));
   const byField = new Map<string, ShownProblem[]>();
   const summary: { anchor: string; label: string; message: string }[] = [];
@@ -312,6 +399,7 @@ export function formView(
     problems: summary,
     groups: groups.map((g) => ({
       legend: g.legend,
+      add: g.add,
       fields: g.fields.map((f) => {
         const value = filled ? one(form, f.name) : (f.initial ?? "");
         const chosen = new Set(f.type === "checkboxes" ? many(form, f.name) : [value]);

@@ -19,7 +19,8 @@ export function formOfSubmission(input: unknown): PostedForm {
   const disclosure = record(o.disclosure);
   const review = record(o.review);
   const approval = record(o.approval);
-  const interpretation = record(Array.isArray(o.interpretations) ? o.interpretations[0] : undefined);
+  const interpretations = Array.isArray(o.interpretations) ? o.interpretations.map(record) : [];
+  const attachments = Array.isArray(o.attachments) ? o.attachments.map(record) : [];
   const normative = record(o.normative);
   const relations = record(o.relations);
   const repost = record(o.repost);
@@ -44,9 +45,20 @@ export function formOfSubmission(input: unknown): PostedForm {
     "approval.approver": text(approval.approver),
     "approval.date": text(approval.date),
     policy: o.policy === true ? "on" : "",
-    "interpretations.0.title": text(interpretation.title),
-    "interpretations.0.form": text(interpretation.form),
-    "interpretations.0.body": text(interpretation.body),
+    // Every 解读 and 附件 sent, each in its slot (at least one slot of each, empty).
+    ...Object.fromEntries(
+      (interpretations.length ? interpretations : [{}]).flatMap((it: Record<string, unknown>, i) => [
+        [`interpretations.${i}.title`, text(it.title)],
+        [`interpretations.${i}.form`, text(it.form)],
+        [`interpretations.${i}.body`, text(it.body)],
+      ]),
+    ),
+    ...Object.fromEntries(
+      (attachments.length ? attachments : [{}]).flatMap((it: Record<string, unknown>, i) => [
+        [`attachments.${i}.title`, text(it.title)],
+        [`attachments.${i}.body`, Array.isArray(it.body) ? list(it.body).join("\n") : text(it.body)],
+      ]),
+    ),
     "normative.validFrom": text(normative.validFrom),
     "normative.validUntil": text(normative.validUntil),
     "relations.repeals": list(relations.repeals).join("\n"),

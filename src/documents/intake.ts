@@ -277,6 +277,16 @@ export class DocumentIntake {
       const sha256 = sha256Hex(bytes);
       source = { format: "docx", blobKey: `originals/${sha256}.docx`, sha256, filename };
     }
+    // A JSON submission is kept as received too (re-serialised from the parsed body), so an editor
+    // can open what was sent next to what was made of it.
+    const originalJson =
+      request.docx || request.input === undefined
+        ? undefined
+        : new TextEncoder().encode(`${JSON.stringify(request.input, null, 2)}\n`);
+    if (originalJson) {
+      const sha256 = sha256Hex(originalJson);
+      source = { format: "json", blobKey: `originals/${sha256}.json`, sha256, filename: null };
+    }
 
     const submission = validateSubmission(request.input, {
       limits,
@@ -306,11 +316,11 @@ export class DocumentIntake {
     // whose relay deletes them (or, committed, promotes them).
     const claims = await this.claimDocNumbers(document, submission);
     const staged: StagedBlob[] = [];
-    if (request.docx && source.blobKey) {
+    if (source.blobKey) {
       staged.push({
         staged: stagingKey(document.id, source.blobKey),
         final: source.blobKey,
-        contentType: DOCX_MIME,
+        contentType: request.docx ? DOCX_MIME : "application/json",
       });
     }
     if (stored.content) {
@@ -329,7 +339,8 @@ export class DocumentIntake {
         { queue: EVENTS_QUEUE, body: JSON.stringify(event), requires: docKeys(document.id) },
         staged.map((item) => ({
           ...item,
-          bytes: item.final === source.blobKey ? request.docx!.bytes : stored.content!.bytes,
+          bytes:
+            item.final === source.blobKey ? (request.docx?.bytes ?? originalJson!) : stored.content!.bytes,
         })),
         // The record with its index keys and its filter entries (filter-index.ts).
         () => writeDocumentRecord(platform.records, { data: stored.record }, { kind: "absent" }),
@@ -425,6 +436,27 @@ export class DocumentIntake {
       ]);
     }
     return record.document;
+  }
+
+  /**
+   * The original of a document as received (its .docx, or its JSON submission), read from the
+   * write-once `originals/` or, until the outbox relay has promoted it, from staging; undefined
+   * when the document has none (JSON documents accepted before originals were kept).
+   */
+  async original(
+    document: Pick<GazetteDocument, "id" | "source">,
+  ): Promise<{ bytes: Uint8Array; contentType: string; filename: string } | undefined> {
+    const { blobKey, filename, format } = document.source;
+    if (!blobKey) return undefined;
+    const { blobs } = this.options.platform;
+    const blob = (await blobs.get(blobKey)) ?? (await blobs.get(stagingKey(document.id, blobKey)));
+    if (!blob) return undefined;
+    const docx = format === "docx";
+    return {
+      bytes: blob.bytes,
+      contentType: docx ? DOCX_MIME : "application/json; charset=utf-8",
+      filename: filename || `${document.id}${docx ? ".docx" : ".json"}`,
+    };
   }
 
   /**

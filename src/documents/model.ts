@@ -98,7 +98,11 @@ export interface RepostRequirement {
 
 export interface DocumentSource {
   readonly format: "json" | "docx";
-  /** Blob key of the original upload (docx), content-addressed. */
+  /**
+   * Blob key of the original as received, content-addressed: the uploaded .docx, or the JSON
+   * submission (`originals/<sha256>.json`, re-serialised from the parsed body). Null for JSON
+   * documents accepted before originals were kept.
+   */
   readonly blobKey: string | null;
   readonly sha256: string | null;
   readonly filename: string | null;

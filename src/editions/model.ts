@@ -49,6 +49,11 @@ export interface Edition {
     readonly by: string;
     /** When the tick last queued this stalled publication again (see completion.ts). */
     readonly requeuedAt?: string | undefined;
+    /**
+     * When the publishing consumer took the queued publication up and began rendering it (queued
+     * publishing only); absent while it waits in the queue.
+     */
+    readonly renderingAt?: string | undefined;
     /** The editor publishes despite the preflight's errors, for this reason. */
     readonly override?: { readonly reason: string } | undefined;
   } | null;
@@ -174,6 +179,44 @@ export interface EditionDocumentView {
   readonly urls?: DocumentUrls | undefined;
 }
 
+/**
+ * Where a publication stands: requested and waiting in the queue, being rendered, published, or
+ * failed (the intent lifted, with the reason). Null for a draft never sent to publication.
+ */
+export interface PublicationProgress {
+  readonly state: "queued" | "rendering" | "published" | "failed";
+  /** When publication was requested (the edition frozen). */
+  readonly requestedAt: string | null;
+  readonly renderingAt: string | null;
+  readonly publishedAt: string | null;
+  readonly failure: { readonly at: string; readonly message: string } | null;
+}
+
+export function publicationProgress(edition: Edition): PublicationProgress | null {
+  const failure = edition.publishFailure ?? null;
+  if (edition.status === "published") {
+    return {
+      state: "published",
+      requestedAt: edition.publishedAt,
+      renderingAt: null,
+      publishedAt: edition.publishedAt,
+      failure: null,
+    };
+  }
+  if (edition.publishing) {
+    return {
+      state: edition.publishing.renderingAt ? "rendering" : "queued",
+      requestedAt: edition.publishing.startedAt,
+      renderingAt: edition.publishing.renderingAt ?? null,
+      publishedAt: null,
+      failure: null,
+    };
+  }
+  return failure
+    ? { state: "failed", requestedAt: null, renderingAt: null, publishedAt: null, failure }
+    : null;
+}
+
 /** GET /api/editions/{id}. */
 export interface EditionView {
   readonly id: string;
@@ -183,6 +226,8 @@ export interface EditionView {
   readonly date: string;
   readonly status: EditionStatus;
   readonly publishing: boolean;
+  /** Where the publication stands (queued → rendering → published, or failed); null before any. */
+  readonly publication: PublicationProgress | null;
   /** Why the last publication attempt failed, until the next attempt. */
   readonly publishFailure: { readonly at: string; readonly message: string } | null;
   /** Published despite preflight errors: by whom, when, why. */

@@ -21,6 +21,7 @@ import {
   type EditionSettings,
   type EditionSummary,
   type EditionView,
+  publicationProgress,
   summarizeEdition,
 } from "./model.js";
 import { allocateEdition, deleteLastEdition } from "./numbering.js";
@@ -357,8 +358,27 @@ export class EditionService {
    * publishFailure — is left alone: the editor publishes again once it is fixed.
    */
   async publishRequested(id: string, by: string): Promise<PublishResponse | null> {
-    const { data: edition } = await this.mustLoad(id);
+    const record = await this.mustLoad(id);
+    const edition = record.data;
     if (edition.status !== "published" && !edition.publishing) return null;
+    if (edition.publishing && !edition.publishing.renderingAt) {
+      // The console's progress: taken out of the queue, now rendering. A concurrent change wins
+      // (publish reloads the edition anyway); the mark is only what the edition's page shows.
+      await this.platform.records
+        .put(
+          {
+            ...editionKeys(edition.cumulative),
+            data: {
+              ...edition,
+              publishing: { ...edition.publishing, renderingAt: this.platform.clock.now().toISOString() },
+            },
+          },
+          { kind: "version", version: record.version },
+        )
+        .catch((error: unknown) => {
+          if (!(error instanceof ConditionFailedError)) throw error;
+        });
+    }
     return this.publish(id, edition.publishing?.by ?? by);
   }
 
@@ -565,6 +585,7 @@ export class EditionService {
       date: edition.date,
       status: edition.status,
       publishing: edition.publishing !== null,
+      publication: publicationProgress(edition),
       publishFailure: edition.publishFailure ?? null,
       preflightOverride: edition.preflightOverride ?? null,
       createdAt: edition.createdAt,

@@ -1,6 +1,7 @@
 import { archiveRoutes } from "../archive/http.js";
 import { createConsoleRoutes } from "../console/http.js";
 import { createConsoleRenderer } from "../console/render.js";
+import { registerRepostAreas } from "../console/reposts.js";
 import { registerSubmitterAreas } from "../console/submitters.js";
 import { createApp } from "../http/app.js";
 import { buildOpenApiDocument } from "../http/openapi.js";
@@ -75,7 +76,10 @@ export function createApiApp(container: Container) {
           flush: () => container.platform.flush(),
         },
         "all",
-        registerSubmitterAreas,
+        (kit) => {
+          registerSubmitterAreas(kit);
+          registerRepostAreas(kit);
+        },
       ),
     now,
     flush: () => container.platform.flush(),

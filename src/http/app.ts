@@ -5,6 +5,7 @@ import type { Config } from "../config.js";
 import type { ConsoleRoutes } from "../console/http.js";
 import type { DocumentIntake, ListFilter } from "../documents/intake.js";
 import { DISCLOSURE_ATTRIBUTES, DOCUMENT_KINDS } from "../documents/model.js";
+import { receivedRange } from "../documents/received-range.js";
 import { createEditionsRoutes, type EditionRoutes } from "../editions/http.js";
 import type { EditionService } from "../editions/service.js";
 import {
@@ -178,8 +179,11 @@ function listFilter(query: Record<string, string>): ListFilter {
   if (query.policy && !["true", "false"].includes(query.policy)) {
     problems.push({ code: "invalid", field: "policy", message: "policy must be true or false" });
   }
+  const received = receivedRange(query.receivedFrom, query.receivedTo);
+  problems.push(...received.problems);
   if (problems.length) throw new ValidationError(problems);
   return {
+    ...received.range,
     issuer: query.issuer,
     kind: query.kind,
     section: query.section,

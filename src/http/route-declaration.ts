@@ -37,11 +37,19 @@ export type RouteAccess = "public" | "editor" | "site" | "upload-token" | "conso
  * - `preview`: edition previews, POST /api/editions/{id}/preview and the console's two preview
  *   pages (the PDF engine: pdf-lib, fontkit and the fonts);
  * - `verify`: the transparency log, the signing certificates and verification (POST /api/verify,
- *   the /verify page; the CMS/X.509 schemas), public reads of the table only.
+ *   the /verify page; the CMS/X.509 schemas), public reads of the table only;
+ * - `archive`: the archive's editor API, `/api/archive/…` (ingest with mupdf's checks of every
+ *   scan, the S3 upload signer, jobs, items and their corrections); the public archive pages and
+ *   the console's review queue read the archive from the `api` function. Not the archive's queue
+ *   consumer (gazette-archive), which serves no route;
+ * - `reposts`: the reposts API (`/api/sites…`, `/api/compliance`, the sites' `/api/reposts…`), the
+ *   console's sites and compliance pages and the site portal (`/portal/…`): the reposts module
+ *   (working-day calendar, the SSRF-guarded fetch, the HTML parser of site verification). Not
+ *   the repost queue consumers and tick, which serve no route.
  * A console route served by another function checks the console session the same way (the
  * console's kit, src/console/kit.ts, with the same accounts or OIDC settings).
  */
-export const API_FUNCTIONS = ["api", "documents", "preview", "verify"] as const;
+export const API_FUNCTIONS = ["api", "documents", "preview", "verify", "archive", "reposts"] as const;
 export type ApiFunction = (typeof API_FUNCTIONS)[number];
 
 /** The part of the configuration operation descriptions may mention (limits, sections). */

@@ -84,6 +84,18 @@ const documentRoutes: readonly RouteDeclaration[] = [
         { name: "year", in: "query", schema: { type: "integer" } },
         { name: "policy", in: "query", schema: { type: "boolean" } },
         { name: "q", in: "query", schema: { type: "string" }, description: "Part of the title or 发文字号" },
+        ...(["receivedFrom", "receivedTo"] as const).map((name) => ({
+          name,
+          in: "query" as const,
+          schema: {
+            oneOf: [
+              { type: "string", format: "date" },
+              { type: "string", format: "date-time" },
+            ],
+          },
+          description: `Received ${name === "receivedFrom" ? "on or after" : "on or before"} this day in China (YYYY-MM-DD, Asia/Shanghai, the whole day counted) or this instant (RFC 3339 with its offset). A malformed or impossible value, or receivedTo before receivedFrom, is 400 naming the field.`,
+          example: name === "receivedFrom" ? "2025-06-01" : "2025-06-30",
+        })),
         ...PAGE_PARAMS,
       ],
       responses: {
@@ -171,10 +183,12 @@ const consoleRoutes: readonly RouteDeclaration[] = [
       ["GET", "/console/documents"],
       ["GET", "/console/documents/new"],
       ["GET", "/console/documents/{id}"],
+      ["GET", "/console/documents/{id}/original"],
       ["GET", "/console/editions"],
       ["POST", "/console/editions"],
       ["GET", "/console/editions/{id}"],
       ["GET", "/console/edition-order.js"],
+      ["GET", "/console/edition-progress.js"],
       ["POST", "/console/editions/{id}/documents"],
       ["GET", "/console/editions/{id}/publish"],
       ["POST", "/console/editions/{id}/publish"],
@@ -184,6 +198,13 @@ const consoleRoutes: readonly RouteDeclaration[] = [
       ["GET", "/console/archive/review"],
       ["GET", "/console/archive/items/{id}"],
       ["POST", "/console/archive/items/{id}"],
+    ] as const
+  ).map(([method, path]): RouteDeclaration => ({ method, path, access: "console" })),
+  // The sites registry and the compliance report (src/console/reposts.ts): in AWS the reposts
+  // API function's, as /api/sites and /api/compliance are, so the api function holds neither
+  // the reposts module nor these pages.
+  ...(
+    [
       ["GET", "/console/sites"],
       ["POST", "/console/sites"],
       ["GET", "/console/sites/{id}"],
@@ -195,7 +216,7 @@ const consoleRoutes: readonly RouteDeclaration[] = [
       ["GET", "/console/compliance"],
       ["GET", "/console/compliance.csv"],
     ] as const
-  ).map(([method, path]): RouteDeclaration => ({ method, path, access: "console" })),
+  ).map(([method, path]): RouteDeclaration => ({ method, path, access: "console", lambda: "reposts" })),
   // The console's pages that read .docx files or render are served, in AWS, by the function that
   // holds that library (as their /api routes are), so the api function holds neither.
   { method: "POST", path: "/console/documents", access: "console", lambda: "documents" },
@@ -240,7 +261,8 @@ const submitterConsoleRoutes: readonly RouteDeclaration[] = (
 
 /**
  * The site portal (/portal/): a site's session, started with its token at /portal/sign-in; the app
- * checks it (API Gateway cannot: tokens and sessions are the app's).
+ * checks it (API Gateway cannot: tokens and sessions are the app's). In AWS the reposts API
+ * function serves it, as it serves the sites' /api/reposts routes.
  */
 const portalRoutes: readonly RouteDeclaration[] = (
   [
@@ -252,7 +274,7 @@ const portalRoutes: readonly RouteDeclaration[] = (
     ["GET", "/portal/notices/{id}"],
     ["POST", "/portal/notices/{id}/ack"],
   ] as const
-).map(([method, path]): RouteDeclaration => ({ method, path, access: "portal" }));
+).map(([method, path]): RouteDeclaration => ({ method, path, access: "portal", lambda: "reposts" }));
 
 /** Every route of the app, in the order of the API description. */
 export const HTTP_SURFACE: readonly RouteDeclaration[] = [

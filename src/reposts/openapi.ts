@@ -55,6 +55,7 @@ export const repostsRoutes: readonly RouteDeclaration[] = [
     method: "POST",
     path: "/api/sites",
     access: "editor",
+    lambda: "reposts",
     operation: {
       summary:
         "Register a subordinate site; a webhook must first echo a GET ?hub.mode=verify&hub.challenge=… (editor)",
@@ -73,6 +74,7 @@ export const repostsRoutes: readonly RouteDeclaration[] = [
     method: "GET",
     path: "/api/sites",
     access: "editor",
+    lambda: "reposts",
     operation: {
       summary: "Registered sites (editor)",
       parameters: [...PAGE_PARAMS],
@@ -83,6 +85,7 @@ export const repostsRoutes: readonly RouteDeclaration[] = [
     method: "GET",
     path: "/api/sites/{id}",
     access: "editor",
+    lambda: "reposts",
     operation: {
       summary: "One site (editor)",
       parameters: [ID],
@@ -93,6 +96,7 @@ export const repostsRoutes: readonly RouteDeclaration[] = [
     method: "PATCH",
     path: "/api/sites/{id}",
     access: "editor",
+    lambda: "reposts",
     operation: {
       summary:
         'Update a site; {status: "disabled"} disables it, "active" re-enables (webhook verified again) (editor)',
@@ -117,6 +121,7 @@ export const repostsRoutes: readonly RouteDeclaration[] = [
     method: "POST",
     path: "/api/sites/{id}/rotate-secret",
     access: "editor",
+    lambda: "reposts",
     operation: {
       summary:
         "A new signing secret; the old one keeps signing for graceSeconds (default 86400), so no delivery is missed (editor)",
@@ -135,6 +140,7 @@ export const repostsRoutes: readonly RouteDeclaration[] = [
     method: "GET",
     path: "/api/compliance",
     access: "editor",
+    lambda: "reposts",
     operation: {
       summary:
         "Inspection report from counters: totals, per site, per region and per document with rates, and the overdue list (a page of it in JSON: limit/cursor; all of it, streamed, in HTML) (editor)",
@@ -160,6 +166,7 @@ export const repostsRoutes: readonly RouteDeclaration[] = [
     method: "GET",
     path: "/api/reposts",
     access: "site",
+    lambda: "reposts",
     operation: {
       summary:
         "The calling site's pending notices (not yet verified); all=true for all; format=html for a page (site)",
@@ -175,6 +182,7 @@ export const repostsRoutes: readonly RouteDeclaration[] = [
     method: "GET",
     path: "/api/reposts/{noticeId}",
     access: "site",
+    lambda: "reposts",
     operation: {
       summary: "One of the calling site's notices (site)",
       parameters: [NOTICE_ID],
@@ -189,6 +197,7 @@ export const repostsRoutes: readonly RouteDeclaration[] = [
     method: "POST",
     path: "/api/reposts/{noticeId}/ack",
     access: "site",
+    lambda: "reposts",
     operation: {
       summary:
         "Acknowledge a repost with the page's URL; the page is then checked (verified / verification_failed) (site)",

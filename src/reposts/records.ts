@@ -29,7 +29,7 @@ import {
 import { mergedPages, shardOf, shardPartitions } from "../platform/sharded.js";
 import { counterWrites } from "./counters.js";
 import { dueIndex } from "./due.js";
-import type { RepostNotice } from "./model.js";
+import type { RepostNotice, SiteRecord } from "./model.js";
 
 export const SITES_INDEX = "SITES";
 /** The documents' partition before it was sharded; the rebuild (version 3) moves what it holds. */
@@ -42,6 +42,22 @@ export function siteKeys(siteId: string) {
 
 export function siteIndex(siteId: string) {
   return { gsi1pk: SITES_INDEX, gsi1sk: siteId };
+}
+
+/**
+ * One page of stored sites (index order: registration order): what fan-out reads
+ * (SiteRegistry.page) and the console's publication page lists, where the registry is not built.
+ */
+export async function pageSites(
+  records: Pick<RecordStore, "query">,
+  options: { limit: number; cursor?: string | undefined },
+): Promise<{ sites: SiteRecord[]; cursor: string | undefined }> {
+  const page = await records.query<SiteRecord>(SITES_INDEX, {
+    index: "gsi1",
+    limit: options.limit,
+    cursor: options.cursor,
+  });
+  return { sites: page.items.map((r) => r.data), cursor: page.cursor };
 }
 
 export function noticeKeys(documentId: string, siteId: string) {

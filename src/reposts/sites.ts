@@ -15,7 +15,7 @@ import {
 } from "./errors.js";
 import { activeSecrets, SITE_LEVELS, type SiteRecord, type SiteView, siteView } from "./model.js";
 import type { OutboundFetch } from "./outbound.js";
-import { SITES_INDEX, siteIndex, siteKeys } from "./records.js";
+import { pageSites, SITES_INDEX, siteIndex, siteKeys } from "./records.js";
 import { newWebhookSecret } from "./signing.js";
 import { updateRecord } from "./store.js";
 
@@ -190,13 +190,8 @@ export class SiteRegistry {
   }
 
   /** One page of stored sites, for fan-out (index order: registration order). */
-  async page(options: { limit: number; cursor?: string | undefined }) {
-    const page = await this.#records.query<SiteRecord>(SITES_INDEX, {
-      index: "gsi1",
-      limit: options.limit,
-      cursor: options.cursor,
-    });
-    return { sites: page.items.map((r) => r.data), cursor: page.cursor };
+  page(options: { limit: number; cursor?: string | undefined }) {
+    return pageSites(this.#records, options);
   }
 
   async record(id: string): Promise<SiteRecord | undefined> {

@@ -316,6 +316,36 @@ function attachmentViews(attachments: readonly Attachment[], tables: TableCounte
   }));
 }
 
+/** A document's text as it prints: what templates/partials/document-body.hbs shows. */
+export type DocumentBodyView = Pick<
+  DocumentView,
+  "addressees" | "blocks" | "attachments" | "attachmentNote" | "signatures" | "dateWritten" | "cc" | "printed"
+>;
+
+/**
+ * The body of a document as the edition prints it (addressees, text, 附件 list and attachments,
+ * signature, date, 抄送, 印发): the public document page and the console's document page both
+ * render it through templates/partials/document-body.hbs.
+ */
+export function documentBodyView(
+  doc: Pick<
+    RenderDocument,
+    "addressees" | "blocks" | "attachments" | "signer" | "issuers" | "dateWritten" | "cc" | "printed"
+  >,
+): DocumentBodyView {
+  const tables = tableCounter();
+  return {
+    addressees: doc.addressees,
+    blocks: blockViews(doc.blocks, 2, tables),
+    attachments: attachmentViews(doc.attachments, tables),
+    attachmentNote: doc.attachments.length > 0 && !hasAttachmentNote(doc.blocks),
+    signatures: doc.signer ? [doc.signer] : doc.issuers,
+    dateWritten: chineseDate(doc.dateWritten),
+    cc: doc.cc,
+    printed: doc.printed ? { by: doc.printed.by, date: chineseDate(doc.printed.date) } : null,
+  };
+}
+
 /** Every document of an edition, keyed by id, with what its page needs. */
 export function documentViews(input: EditionSiteInput): Map<string, DocumentView> {
   const { edition, urls, pdfSizes, status } = input;
@@ -335,14 +365,13 @@ export function documentViews(input: EditionSiteInput): Map<string, DocumentView
   for (const section of edition.sections) {
     for (const doc of section.documents) {
       const placement = pages.get(doc.id);
-      const tables = tableCounter();
       views.set(doc.id, {
+        ...documentBodyView(doc),
         id: doc.id,
         title: doc.title,
         section: section.name,
         docNumber: doc.docNumber,
         issuers: doc.issuers.join("、"),
-        dateWritten: chineseDate(doc.dateWritten),
         published: chineseDate(edition.edition.date),
         kind: doc.kind,
         // A gazette carries only documents published on the initiative of the government.
@@ -350,14 +379,7 @@ export function documentViews(input: EditionSiteInput): Map<string, DocumentView
         status: statusView(status?.get(doc.id)),
         citation: citation(edition.masthead, edition.edition, placement),
         pages: placement ? pageLabel(placement) : null,
-        addressees: doc.addressees,
-        blocks: blockViews(doc.blocks, 2, tables),
-        attachments: attachmentViews(doc.attachments, tables),
-        attachmentNote: doc.attachments.length > 0 && !hasAttachmentNote(doc.blocks),
         signer: doc.signer,
-        signatures: doc.signer ? [doc.signer] : doc.issuers,
-        cc: doc.cc,
-        printed: doc.printed ? { by: doc.printed.by, date: chineseDate(doc.printed.date) } : null,
         interpretations: (doc.interpretations ?? []).map((id) => related(id, "政策解读")),
         interprets: doc.interprets ? related(doc.interprets, "被解读的文件") : null,
         pdfHref: safeUrl(urls.documentPdf(doc.id)),

@@ -43,6 +43,10 @@ export function createSubmitters(options: {
     clock: platform.clock,
     bodies,
     overdueDays: config.completenessOverdueDays,
+    latestSubmissionChange: async (bodyId) => {
+      const [latest] = (await desk.inbox(bodyId, { limit: 1 })).items;
+      return latest ? `${latest.at}#${latest.submissionId}#${latest.seq}` : null;
+    },
     submissionsOf: async (bodyId) => {
       const out = [];
       let cursor: string | undefined;

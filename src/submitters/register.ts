@@ -6,7 +6,9 @@ import type { FieldProblem } from "../documents/errors.js";
 import { traditionalToSimplified } from "../documents/han-variants.js";
 import type { GazetteDocument } from "../documents/model.js";
 import { docKeys, issuerDocumentsIndex } from "../documents/records.js";
-import type { Clock, RecordStore } from "../platform/ports.js";
+import { ConditionFailedError } from "../platform/errors.js";
+import type { Clock, RecordStore, StoredRecord } from "../platform/ports.js";
+import { shardOf, shardPartitions } from "../platform/sharded.js";
 import type { IssuingBodies } from "./bodies.js";
 import { problem, SubmitterInputError } from "./errors.js";
 import type { IssuingBody, SubmissionView } from "./model.js";
@@ -230,17 +232,31 @@ function bigrams(s: string): Map<string, number> {
   return out;
 }
 
+interface PreparedTitle {
+  readonly key: string;
+  readonly grams: Map<string, number>;
+}
+
+function prepareTitle(title: string): PreparedTitle {
+  const key = titleKey(title);
+  return { key, grams: bigrams(key) };
+}
+
+function dice(x: PreparedTitle, y: PreparedTitle, atLeast = 0): number {
+  if (x.key === y.key) return 1;
+  const nx = x.key.length - 1;
+  const ny = y.key.length - 1;
+  if (nx < 1 || ny < 1) return 0;
+  // The shared bigrams are at most the fewer: a pair this unequal in length cannot reach `atLeast`.
+  if ((2 * Math.min(nx, ny)) / (nx + ny) < atLeast) return 0;
+  let shared = 0;
+  for (const [g, n] of x.grams) shared += Math.min(n, y.grams.get(g) ?? 0);
+  return (2 * shared) / (nx + ny);
+}
+
 /** Dice coefficient of the titles' character bigrams (1: the same title as compared). */
 export function titleSimilarity(a: string, b: string): number {
-  const x = titleKey(a);
-  const y = titleKey(b);
-  if (x === y) return 1;
-  if (x.length < 2 || y.length < 2) return 0;
-  const gx = bigrams(x);
-  const gy = bigrams(y);
-  let shared = 0;
-  for (const [g, n] of gx) shared += Math.min(n, gy.get(g) ?? 0);
-  return (2 * shared) / (x.length - 1 + (y.length - 1));
+  return dice(prepareTitle(a), prepareTitle(b));
 }
 
 /** Titles at least this similar but not the same are flagged as near-duplicates. */
@@ -306,7 +322,12 @@ function daysBetween(from: string, to: string): number {
 export function matchRegister(
   entries: readonly StoredRegisterEntry[],
   candidates: readonly Candidate[],
-  options: { readonly today: string; readonly overdueDays: number },
+  options: {
+    readonly today: string;
+    readonly overdueDays: number;
+    /** Look for near-duplicate titles (default); left out where only the status counts (the dashboard). */
+    readonly nearDuplicates?: boolean | undefined;
+  },
 ): EntryStatus[] {
   const byNumber = new Map<string, Candidate[]>();
   const byTitle = new Map<string, Candidate[]>();
@@ -318,6 +339,17 @@ export function matchRegister(
     const tk = titleKey(c.title);
     byTitle.set(tk, [...(byTitle.get(tk) ?? []), c]);
   }
+  // Each title's key and bigrams once: near-duplicates compare every entry with every other title.
+  const prepared = new Map<string, PreparedTitle>();
+  const prep = (title: string) => {
+    let p = prepared.get(title);
+    if (!p) {
+      p = prepareTitle(title);
+      prepared.set(title, p);
+    }
+    return p;
+  };
+  const similarity = (a: string, b: string) => dice(prep(a), prep(b), NEAR_DUPLICATE);
   const best = (list: readonly Candidate[] | undefined) =>
     list?.length ? ([...list].sort((a, b) => Number(b.published) - Number(a.published))[0] ?? null) : null;
   return entries.map((entry) => {
@@ -327,30 +359,33 @@ export function matchRegister(
     const status = match ? (match.published ? "published" : "submitted") : "missing";
     const daysWaiting =
       status === "missing" ? Math.max(0, daysBetween(entry.dateIssued, options.today)) : null;
-    const nearDuplicates = [
-      ...candidates
-        .filter((c) => c !== match && titleKey(c.title) !== titleKey(entry.title))
-        .map((c) => ({ c, s: titleSimilarity(c.title, entry.title) }))
-        .filter(({ s }) => s >= NEAR_DUPLICATE)
-        .map(({ c, s }) => ({
-          kind: c.kind,
-          id: c.id,
-          title: c.title,
-          docNumber: c.docNumber,
-          similarity: round(s),
-        })),
-      ...entries
-        .filter((other) => other !== entry)
-        .map((other) => ({ other, s: titleSimilarity(other.title, entry.title) }))
-        .filter(({ s }) => s >= NEAR_DUPLICATE)
-        .map(({ other, s }) => ({
-          kind: "entry" as const,
-          id: other.key,
-          title: other.title,
-          docNumber: other.docNumber,
-          similarity: round(s),
-        })),
-    ];
+    const nearDuplicates =
+      options.nearDuplicates === false
+        ? []
+        : [
+            ...candidates
+              .filter((c) => c !== match && prep(c.title).key !== prep(entry.title).key)
+              .map((c) => ({ c, s: similarity(c.title, entry.title) }))
+              .filter(({ s }) => s >= NEAR_DUPLICATE)
+              .map(({ c, s }) => ({
+                kind: c.kind,
+                id: c.id,
+                title: c.title,
+                docNumber: c.docNumber,
+                similarity: round(s),
+              })),
+            ...entries
+              .filter((other) => other !== entry)
+              .map((other) => ({ other, s: similarity(other.title, entry.title) }))
+              .filter(({ s }) => s >= NEAR_DUPLICATE)
+              .map(({ other, s }) => ({
+                kind: "entry" as const,
+                id: other.key,
+                title: other.title,
+                docNumber: other.docNumber,
+                similarity: round(s),
+              })),
+          ];
     return {
       ...entry,
       status,
@@ -402,6 +437,12 @@ export interface CompletenessRegisterOptions {
   readonly bodies: IssuingBodies;
   /** Every submission of a body (the submission desk's listing). */
   readonly submissionsOf: (bodyId: string) => Promise<readonly Omit<SubmissionView, "history">[]>;
+  /**
+   * The latest change of any of a body's submissions (its inbox's newest event), as a string that
+   * starts with the change's ISO time; null when the body has none. The dashboard's summaries
+   * (overdueItems) are recomputed when it moves.
+   */
+  readonly latestSubmissionChange: (bodyId: string) => Promise<string | null>;
   /** Days after which a missing entry is overdue; default 30. */
   readonly overdueDays?: number | undefined;
 }
@@ -592,19 +633,133 @@ export class CompletenessRegister {
   }
 
   /**
-   * The overdue entries of every body, longest wait first (the editors' home page): the first
-   * `limit`, and how many there are.
+   * The overdue entries of every body, longest wait first (ties: by body id, then 发文字号 key), as
+   * the editors' home page shows them: the first `limit` (at most SUMMARY_OLDEST), and how many
+   * there are. Read from each body's summary (see BodySummary), not from the whole report: a view
+   * reads the bodies, their summaries and, per body, the newest register batch, submission change
+   * and document of intake naming it — O(bodies), whatever the registers hold. A body whose inputs
+   * moved since its summary was made is summarised again (and stored) first, so the figures are
+   * always the report's (`report()`, tested against it).
    */
   async overdueItems(options: { readonly limit: number }): Promise<{
     total: number;
     overdueDays: number;
-    items: (EntryStatus & { readonly body: BodyCompleteness["body"] })[];
+    items: OverdueEntry[];
   }> {
-    const report = await this.report();
-    const all = report.bodies
-      .flatMap((b) => b.entries.filter((e) => e.overdue).map((e) => ({ ...e, body: b.body })))
-      .sort((a, b) => (b.daysWaiting ?? 0) - (a.daysWaiting ?? 0));
-    return { total: all.length, overdueDays: report.overdueDays, items: all.slice(0, options.limit) };
+    const limit = Math.min(options.limit, SUMMARY_OLDEST);
+    const now = this.options.clock.now();
+    const today = chinaToday(now);
+    const overdueDays = this.overdueDays;
+    const [bodies, stored] = await Promise.all([this.options.bodies.list(), this.storedSummaries()]);
+    const summaries = await Promise.all(
+      bodies.map(async (body) => {
+        const inputs = await this.inputsOf(body);
+        const existing = stored.get(body.id);
+        if (existing && isCurrent(existing.data, inputs)) return existing.data;
+        return this.summarise(body, inputs, existing);
+      }),
+    );
+    let total = 0;
+    const items: OverdueEntry[] = [];
+    for (const summary of summaries) {
+      for (const [date, n] of Object.entries(summary.missingByDate))
+        if (daysBetween(date, today) > overdueDays) total += n;
+      for (const e of summary.oldest) {
+        const daysWaiting = Math.max(0, daysBetween(e.dateIssued, today));
+        if (daysWaiting > overdueDays) items.push({ ...e, body: summary.body, daysWaiting });
+      }
+    }
+    items.sort(
+      (a, b) =>
+        b.daysWaiting - a.daysWaiting ||
+        a.body.id.localeCompare(b.body.id) ||
+        (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+    );
+    return { total, overdueDays, items: items.slice(0, limit) };
+  }
+
+  /** Every body's stored summary, by body id. */
+  private async storedSummaries(): Promise<Map<string, StoredRecord<BodySummary>>> {
+    const out = new Map<string, StoredRecord<BodySummary>>();
+    await Promise.all(
+      shardPartitions(SUMMARY_KIND).map(async (partition) => {
+        let cursor: string | undefined;
+        do {
+          const page = await this.options.records.query<BodySummary>(partition, { cursor, limit: 200 });
+          for (const r of page.items) out.set(r.sk, r);
+          cursor = page.cursor;
+        } while (cursor);
+      }),
+    );
+    return out;
+  }
+
+  /**
+   * The newest of each input of a body's status: register batch (batches are only added), change
+   * of a submission (its inbox), document of intake naming the body (the issuers' index). Read
+   * before the data a summary is made from, so a change that lands meanwhile moves them.
+   */
+  private async inputsOf(body: IssuingBody): Promise<SummaryInputs> {
+    const { records } = this.options;
+    const [batch, change, claim] = await Promise.all([
+      records.query(registerPk(body.id), { prefix: "BATCH#", descending: true, limit: 1 }),
+      this.options.latestSubmissionChange(body.id),
+      records.query(issuerDocumentsIndex(body.name), { index: "gsi1", descending: true, limit: 1 }),
+    ]);
+    return {
+      batch: batch.items[0]?.sk.slice("BATCH#".length) ?? null,
+      change,
+      claim: claim.items[0]?.index?.gsi1sk ?? null,
+    };
+  }
+
+  /** A body's summary made from its register and what reached the office, and stored. */
+  private async summarise(
+    body: IssuingBody,
+    inputs: SummaryInputs,
+    existing: StoredRecord<BodySummary> | undefined,
+  ): Promise<BodySummary> {
+    const now = this.options.clock.now();
+    const entries = await this.entries(body.id);
+    const candidates = await this.candidatesOf(body, await this.documentsOf(body));
+    // Status only: waits are counted when the summary is read, from the dates issued.
+    const statuses = matchRegister(entries, candidates, {
+      today: chinaToday(now),
+      overdueDays: this.overdueDays,
+      nearDuplicates: false,
+    });
+    const missing = statuses
+      .filter((e) => e.status === "missing")
+      .sort(
+        (a, b) => a.dateIssued.localeCompare(b.dateIssued) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+      );
+    const missingByDate: Record<string, number> = {};
+    for (const e of missing) missingByDate[e.dateIssued] = (missingByDate[e.dateIssued] ?? 0) + 1;
+    const summary: BodySummary = {
+      body: { id: body.id, name: body.name, regionCode: body.regionCode },
+      computedAt: now.toISOString(),
+      inputs,
+      issued: statuses.length,
+      missing: missing.length,
+      missingByDate,
+      oldest: missing.slice(0, SUMMARY_OLDEST).map((e) => ({
+        key: e.key,
+        docNumber: e.docNumber,
+        title: e.title,
+        dateIssued: e.dateIssued,
+        kind: e.kind,
+      })),
+    };
+    try {
+      await this.options.records.put<BodySummary>(
+        { ...summaryKey(body.id), data: summary },
+        existing ? { kind: "version", version: existing.version } : { kind: "absent" },
+      );
+    } catch (error) {
+      // Another view stored one meanwhile; this one is as exact for this view.
+      if (!(error instanceof ConditionFailedError)) throw error;
+    }
+    return summary;
   }
 
   /**
@@ -631,6 +786,68 @@ export class CompletenessRegister {
     );
     return { generatedAt: report.generatedAt, rows };
   }
+}
+
+/**
+ * A body's completeness as the editors' dashboard needs it (overdueItems): which registered
+ * entries are missing, by date issued, and the oldest of them. Overdue is a matter of the day
+ * (over `overdueDays` since issued), so it is counted when read, from the dates.
+ *
+ *   pk COMPLETENESS#<shard>   sk <bodyId>   (shard: a hash of the body id, platform/sharded.ts)
+ *
+ * A summary is current while none of its inputs (SummaryInputs) moved and it was made at least
+ * SUMMARY_SETTLE_MS after the newest of them: a change committed late under an earlier time
+ * (two intakes at once) is still seen, as a write does not take that long to commit.
+ */
+interface BodySummary {
+  readonly body: Pick<IssuingBody, "id" | "name" | "regionCode">;
+  readonly computedAt: string;
+  readonly inputs: SummaryInputs;
+  readonly issued: number;
+  readonly missing: number;
+  /** Date issued → missing entries issued that day. */
+  readonly missingByDate: Readonly<Record<string, number>>;
+  /** The first SUMMARY_OLDEST missing entries by date issued (ties: by key). */
+  readonly oldest: readonly SummaryEntry[];
+}
+
+interface SummaryInputs {
+  /** `<time>#<id>` of the newest register batch. */
+  readonly batch: string | null;
+  /** `<time>#…` of the newest change of a submission. */
+  readonly change: string | null;
+  /** `<receivedAt>#<document id>` of the newest document of intake naming the body. */
+  readonly claim: string | null;
+}
+
+type SummaryEntry = Pick<StoredRegisterEntry, "key" | "docNumber" | "title" | "dateIssued" | "kind">;
+
+/** An overdue entry as the dashboard lists it. */
+export interface OverdueEntry extends SummaryEntry {
+  readonly body: BodyCompleteness["body"];
+  readonly daysWaiting: number;
+}
+
+/** Missing entries kept in each summary: the most a dashboard lists. */
+export const SUMMARY_OLDEST = 50;
+const SUMMARY_SETTLE_MS = 120_000;
+const SUMMARY_KIND = "COMPLETENESS";
+
+function summaryKey(bodyId: string) {
+  return { pk: `${SUMMARY_KIND}#${shardOf(bodyId)}`, sk: bodyId };
+}
+
+function isCurrent(summary: BodySummary, inputs: SummaryInputs): boolean {
+  const same =
+    summary.inputs.batch === inputs.batch &&
+    summary.inputs.change === inputs.change &&
+    summary.inputs.claim === inputs.claim;
+  if (!same) return false;
+  const newest = Math.max(
+    0,
+    ...[inputs.batch, inputs.change, inputs.claim].map((v) => (v ? Date.parse(v.split("#")[0]!) : 0)),
+  );
+  return !Number.isFinite(newest) ? false : Date.parse(summary.computedAt) >= newest + SUMMARY_SETTLE_MS;
 }
 
 export interface PublicCompletenessRow {

@@ -3,11 +3,13 @@ import { describe, expect, test } from "vitest";
 import { createApiHandler } from "../../src/runtime/lambda/api.js";
 import { createDocumentsHandler } from "../../src/runtime/lambda/api-documents.js";
 import { createPreviewHandler } from "../../src/runtime/lambda/api-preview.js";
+import { createRepostsApiHandler } from "../../src/runtime/lambda/api-reposts.js";
 import { httpApiEvent, lambdaContext } from "../support/events.js";
 
 /**
- * The API function's own composition root (functions/api.ts) serves the console and the portal,
- * with the console signing in through the user pool the stack configures (GAZETTE_CONSOLE_OIDC_*).
+ * The API function's own composition root (functions/api.ts) serves the console, and the reposts
+ * API function's (functions/api-reposts.ts) the site portal and the sites' pages, with the console
+ * signing in through the user pool the stack configures (GAZETTE_CONSOLE_OIDC_*).
  * Only pages that read no data are requested: the table and buckets are never reached.
  */
 
@@ -22,7 +24,7 @@ const ENV = {
   GAZETTE_CONSOLE_OIDC_SIGN_IN_URL: "https://gazette-123456789012.auth.cn-north-1.amazoncognito.com",
 };
 
-describe("the API function's composition root serves the console and the portal", () => {
+describe("the API function's composition root serves the console", () => {
   const handler = createApiHandler(ENV);
   const call = async (path: string, headers: Record<string, string> = {}) =>
     (await handler(httpApiEvent({ method: "GET", path, headers }), lambdaContext)) as Exclude<
@@ -58,6 +60,15 @@ describe("the API function's composition root serves the console and the portal"
       expect(res.headers?.location).toBe("/console/sign-in?next=%2Fconsole%2Fdocuments");
     }
   });
+});
+
+describe("the reposts API function's composition root serves the site portal and the sites' console pages", () => {
+  const handler = createRepostsApiHandler(ENV);
+  const call = async (path: string, headers: Record<string, string> = {}) =>
+    (await handler(httpApiEvent({ method: "GET", path, headers }), lambdaContext)) as Exclude<
+      APIGatewayProxyResultV2,
+      string
+    >;
 
   test("the site portal's sign-in page is served", async () => {
     // Act
@@ -66,6 +77,20 @@ describe("the API function's composition root serves the console and the portal"
     // Assess
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('action="/portal/sign-in"');
+  });
+
+  test("the sites' console pages without a verified token send the browser to sign in, even with a forged token", async () => {
+    // Act
+    const none = await call("/console/sites");
+    const forged = await call("/console/compliance", {
+      cookie: "gazette_console_jwt=eyJhbGciOiJub25lIn0.eyJ1c2VybmFtZSI6ImEifQ.",
+    });
+
+    // Assess
+    expect(none.statusCode).toBe(303);
+    expect(none.headers?.location).toBe("/console/sign-in?next=%2Fconsole%2Fsites");
+    expect(forged.statusCode).toBe(303);
+    expect(forged.headers?.location).toBe("/console/sign-in?next=%2Fconsole%2Fcompliance");
   });
 });
 

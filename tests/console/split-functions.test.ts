@@ -8,6 +8,7 @@ import {
   createConsoleSubmission,
 } from "../../src/console/http.js";
 import { createConsoleRenderer } from "../../src/console/render.js";
+import { createConsoleRepostAreas } from "../../src/console/reposts.js";
 import { acceptedDocuments } from "../../src/documents/accepted.js";
 import { editionSettingsFrom } from "../../src/editions/model.js";
 import { EditionService } from "../../src/editions/service.js";
@@ -22,9 +23,10 @@ import { aSubmission } from "../support/factories.js";
 import { createTestApp, type TestApp } from "../support/local-app.js";
 
 /**
- * In AWS the console is served by three functions (route declarations: `lambda`): the api
+ * In AWS the console is served by four functions (route declarations: `lambda`): the api
  * function serves its pages, the documents function the .docx submission (POST
- * /console/documents), the preview function the two preview pages. Here the three console apps
+ * /console/documents), the preview function the two preview pages, the reposts function the
+ * sites' pages, the compliance report and the site portal. Here the four console apps
  * are built as those functions build them, on one store (the table they share), and each request
  * goes to the app its route is declared for: a session started on the api function's pages, and
  * its CSRF token, hold on the others' routes exactly as on its own.
@@ -51,7 +53,7 @@ function kitDependencies(container: Container): ConsoleKitDependencies {
 // biome-ignore lint/suspicious/noExplicitAny: the apps' environments differ
 type FunctionApp = Hono<any>;
 /** The functions that serve console routes. */
-type ConsoleFunction = Exclude<ApiFunction, "verify">;
+type ConsoleFunction = Exclude<ApiFunction, "verify" | "archive">;
 
 function functionApps(
   container: Container,
@@ -83,6 +85,18 @@ function functionApps(
         intake: acceptedDocuments(container.platform.records),
       }),
     }),
+    reposts: createApp({
+      ...common,
+      console: createConsoleRepostAreas({
+        ...kit,
+        reposts: {
+          registry: container.reposts.registry,
+          acks: container.reposts.acks,
+          calendar: container.reposts.calendar,
+          platform: container.platform,
+        },
+      }),
+    }),
   };
 }
 
@@ -94,11 +108,11 @@ function functionOf(method: string, path: string): ConsoleFunction {
       new RegExp(`^${r.path.replace(/\./g, "\\.").replace(/\{[^}]+\}/g, "[^/]+")}$`).test(path),
   );
   const fn = declared ? lambdaOf(declared) : "api";
-  if (fn === "verify") throw new Error(`${method} ${path} is not a console route`);
+  if (fn === "verify" || fn === "archive") throw new Error(`${method} ${path} is not a console route`);
   return fn;
 }
 
-describe("the console split among the api, documents and preview functions", () => {
+describe("the console split among the api, documents, preview and reposts functions", () => {
   let local: TestApp;
   let browser: ConsoleBrowser;
   const served: Array<`${ConsoleFunction} ${string}`> = [];
@@ -160,6 +174,43 @@ describe("the console split among the api, documents and preview functions", () 
       expect(res.status).toBe(303);
       expect(res.headers.get("location")).toMatch(/^\/console\/sign-in\?next=%2Fconsole%2Feditions%2F/);
     }
+  });
+
+  test("a session started on the api function's pages registers a site on the reposts function and reads the compliance report there", async () => {
+    // Prepare: an administrator (the sites' pages are theirs)
+    await local.container.console!.accounts.create(
+      { username: "wang", displayName: "王管理员", role: "administrator", password: PASSWORD },
+      "test",
+    );
+    await browser.signIn("wang", PASSWORD);
+    const csrf = await browser.csrfOf("/console/sites");
+    const site = {
+      name: "成都市人民政府网站",
+      level: "city",
+      region: "510100",
+      sectors: "",
+      "delivery.type": "sqs",
+      "delivery.queueUrl": "https://sqs.cn-north-1.amazonaws.com.cn/123456789012/gazette-repost-chengdu",
+    };
+
+    // Act
+    const forged = await browser.post("/console/sites", { ...site, _csrf: "x".repeat(43) });
+    const registered = await browser.post("/console/sites", { ...site, _csrf: csrf });
+    const report = await browser.get("/console/compliance");
+
+    // Assess
+    expect(served.filter((s) => !s.includes("/console/sign-in")).map((s) => s.split(" ")[0])).toEqual([
+      "reposts",
+      "reposts",
+      "reposts",
+      "reposts",
+    ]);
+    expect(forged.status).toBe(403);
+    expect(registered.status).toBe(200);
+    expect((await local.container.reposts.registry.list()).items.map((s) => s.name)).toEqual([
+      "成都市人民政府网站",
+    ]);
+    expect(report.status).toBe(200);
   });
 
   test("the preview function previews an edition for the session", async () => {

@@ -49,6 +49,13 @@ describe("queued publication", () => {
       status: string;
       publishing: boolean;
       publishFailure: { at: string; message: string } | null;
+      publication: {
+        state: string;
+        requestedAt: string | null;
+        renderingAt: string | null;
+        publishedAt: string | null;
+        failure: { at: string; message: string } | null;
+      } | null;
       urls?: { pdf: string };
     };
   }
@@ -185,5 +192,44 @@ describe("queued publication", () => {
     expect(edition).toMatchObject({ status: "draft", publishing: false });
     expect(retried.status).toBe(202);
     expect(await editionOf(id)).toMatchObject({ status: "published", publishFailure: null });
+  });
+
+  it("reports its progress: queued, rendering while the publisher renders, then published or failed with the reason", async () => {
+    // Prepare: a renderer that notes what the edition says while it runs; the second edition fails
+    const seen: unknown[] = [];
+    let fail = false;
+    const observing: RenderEdition = async (input) => {
+      seen.push((await editionOf(input.edition.id)).publication);
+      if (fail) throw new Error("renderer crashed");
+      return fakeRender(input);
+    };
+    app = createEditionsTestApp({ queuePublication: true, render: observing });
+    const id = await draftWith(1);
+
+    // Act
+    const before = (await editionOf(id)).publication;
+    await app.api(`/api/editions/${id}/publish`, { method: "POST" });
+    const queued = (await editionOf(id)).publication;
+    await runPublisher();
+    const published = (await editionOf(id)).publication;
+    const created = await app.api("/api/editions", { method: "POST", json: { year: 2025 } });
+    const { id: second } = (await created.json()) as { id: string };
+    const doc = await app.submit(aSubmission({ docNumber: "川府发〔2025〕99号" }));
+    await app.api(`/api/editions/${second}/documents`, { method: "PUT", json: { documents: [doc.id] } });
+    fail = true;
+    await app.api(`/api/editions/${second}/publish`, { method: "POST" });
+    await runPublisher();
+    const failed = (await editionOf(second)).publication;
+
+    // Assess
+    expect(before).toBeNull();
+    expect(queued).toMatchObject({ state: "queued", renderingAt: null, publishedAt: null, failure: null });
+    expect(queued?.requestedAt).toEqual(expect.any(String));
+    expect(seen[0]).toMatchObject({ state: "rendering", renderingAt: expect.any(String) });
+    expect(published).toMatchObject({ state: "published", publishedAt: expect.any(String), failure: null });
+    expect(failed).toMatchObject({
+      state: "failed",
+      failure: { message: expect.stringContaining("renderer crashed") },
+    });
   });
 });

@@ -10,16 +10,18 @@ import {
 } from "../../src/http/route-declaration.js";
 import { HTTP_SURFACE } from "../../src/http/surface.js";
 import { createApiFunctionApp } from "../../src/runtime/lambda/api.js";
+import { createArchiveApiFunctionApp } from "../../src/runtime/lambda/api-archive.js";
 import {
   createDocumentsFunctionApp,
   createDocumentsHandler,
 } from "../../src/runtime/lambda/api-documents.js";
 import { createPreviewFunctionApp } from "../../src/runtime/lambda/api-preview.js";
+import { createRepostsApiFunctionApp } from "../../src/runtime/lambda/api-reposts.js";
 import { createVerifyFunctionApp } from "../../src/runtime/lambda/api-verify.js";
 import { httpApiEvent } from "../support/events.js";
 
 /**
- * The API is served by four Lambda functions (route declarations: `lambda`), each built by its own
+ * The API is served by six Lambda functions (route declarations: `lambda`), each built by its own
  * composition root with only what its routes use. API Gateway sends each declared route to its
  * function (tests/infra/api-routes.test.ts); here, each function's app serves exactly the routes
  * declared for it, so none is missing and none is served by two.
@@ -31,6 +33,8 @@ const APPS: Record<ApiFunction, () => Hono<any>> = {
   documents: () => createDocumentsFunctionApp(LAMBDA_ENV),
   preview: () => createPreviewFunctionApp(LAMBDA_ENV),
   verify: () => createVerifyFunctionApp(LAMBDA_ENV),
+  archive: () => createArchiveApiFunctionApp(LAMBDA_ENV),
+  reposts: () => createRepostsApiFunctionApp(LAMBDA_ENV),
 };
 
 const key = (method: string, path: string) => `${method} ${path}`;

@@ -24,6 +24,8 @@ const SERVICE_OF: Record<ApiFunction, string> = {
   documents: "gazette-api-documents",
   preview: "gazette-api-preview",
   verify: "gazette-api-verify",
+  archive: "gazette-api-archive",
+  reposts: "gazette-api-reposts",
 };
 
 function templateRoutes(gazette: SynthesisedGazette): TemplateRoute[] {

@@ -195,7 +195,12 @@ describe("the console's app client (stateless stack)", () => {
 
     // Assess: a session started on one function's page is verified the same way by the others.
     expect([...consoleFunctions].sort()).toEqual(
-      [gazette.stateless.apiFunction, gazette.stateless.documentsFunction, gazette.stateless.previewFunction]
+      [
+        gazette.stateless.apiFunction,
+        gazette.stateless.documentsFunction,
+        gazette.stateless.previewFunction,
+        gazette.stateless.repostsApiFunction,
+      ]
         .map(logicalId)
         .sort(),
     );

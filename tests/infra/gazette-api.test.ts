@@ -30,10 +30,17 @@ describe("GazetteApi with IAM authorisation (default)", () => {
     gazette = sharedGazette();
   });
 
-  test("every route integrates with one of the four API functions, the api function by default", () => {
+  test("every route integrates with one of the six API functions, the api function by default", () => {
     // Prepare
     const integrations = resourcesOf(gazette.statelessTemplate, "AWS::ApiGatewayV2::Integration");
-    const { apiFunction, documentsFunction, previewFunction, verifyFunction } = gazette.stateless;
+    const {
+      apiFunction,
+      documentsFunction,
+      previewFunction,
+      verifyFunction,
+      archiveApiFunction,
+      repostsApiFunction,
+    } = gazette.stateless;
     const arnOf = (fn: typeof apiFunction) =>
       JSON.stringify(gazette.stateless.resolve(fn.function.functionArn));
 
@@ -42,7 +49,7 @@ describe("GazetteApi with IAM authorisation (default)", () => {
     const uris = Object.values(integrations).map((i) => JSON.stringify(i.Properties?.IntegrationUri));
 
     // Assess
-    expect(Object.values(integrations)).toHaveLength(4);
+    expect(Object.values(integrations)).toHaveLength(6);
     for (const integration of Object.values(integrations)) {
       expect(integration.Properties).toMatchObject({
         IntegrationType: "AWS_PROXY",
@@ -50,9 +57,18 @@ describe("GazetteApi with IAM authorisation (default)", () => {
       });
     }
     expect(uris.sort()).toEqual(
-      [apiFunction, documentsFunction, previewFunction, verifyFunction].map(arnOf).sort(),
+      [
+        apiFunction,
+        documentsFunction,
+        previewFunction,
+        verifyFunction,
+        archiveApiFunction,
+        repostsApiFunction,
+      ]
+        .map(arnOf)
+        .sort(),
     );
-    expect(targets.size).toBe(4);
+    expect(targets.size).toBe(6);
   });
 
   test("the $default stage writes JSON access logs and throttles", () => {

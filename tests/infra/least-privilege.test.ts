@@ -131,12 +131,37 @@ const staging = (...actions: ("GetObject" | "PutObject" | "DeleteObject")[]) => 
 const EXPECTED: Record<string, string[]> = {
   "gazette-api": [
     ...TABLE,
-    ...blob("GetObject", "documents/", "editions/", "archive/scans/", "archive/jobs/", "archive/items/"),
-    ...blob("PutObject", "originals/", "documents/", "archive/scans/", "archive/jobs/", "archive/items/"),
+    // The archive pages read pages, items and (to presign a download) scans; the console's
+    // corrections write items. Archive ingest is the archive API function's. The console's
+    // document page offers editors the original (.docx or JSON) for download.
+    ...blob(
+      "GetObject",
+      "documents/",
+      "editions/",
+      "originals/",
+      "archive/scans/",
+      "archive/jobs/",
+      "archive/items/",
+    ),
+    ...blob("PutObject", "originals/", "documents/", "archive/items/"),
     ...LIST_BLOB,
     // Intake stages content and originals, reads them until promoted, deletes them after.
     ...staging("GetObject", "PutObject", "DeleteObject"),
-    ...send("events", "publishing", "archive", "repost-delivery"),
+    ...send("events", "publishing"),
+  ],
+  // The reposts API: sites, notices and acknowledgements in the table; an acknowledged page's
+  // verification is queued for the delivery consumer. No blob, no SQS delivery of its own.
+  "gazette-api-reposts": [...TABLE, ...send("repost-delivery")],
+  // The archive's editor API: ingest stages scans and texts, promotes them under archive/scans/
+  // and archive/jobs/ (reading a direct upload back to check it), queues one message per page or
+  // text; items are read and corrected.
+  "gazette-api-archive": [
+    ...TABLE,
+    ...blob("GetObject", "archive/scans/", "archive/items/"),
+    ...blob("PutObject", "archive/scans/", "archive/jobs/", "archive/items/"),
+    ...LIST_BLOB,
+    ...staging("GetObject", "PutObject", "DeleteObject"),
+    ...send("archive"),
   ],
   "gazette-api-documents": [
     ...TABLE,

@@ -86,7 +86,7 @@ describe("alarms notify someone", () => {
         .sort();
 
     // Assess
-    expect(functions).toHaveLength(10);
+    expect(functions).toHaveLength(12);
     expect(watched("Errors")).toEqual([...functions].sort());
     expect(watched("Throttles")).toEqual([...functions].sort());
   });

@@ -118,4 +118,103 @@ describe("embedded record store", () => {
     for (const attempt of attempts) await expect(attempt).rejects.toBeInstanceOf(StorageRequestError);
     expect((await platform.records.query("bad")).items).toEqual([]);
   });
+
+  it("a notice-sized record (~1 KB) and its rewrites take no overflow page, and a rewrite keeps its row in place", async () => {
+    // Prepare: rows of a repost notice's size (a WITHOUT ROWID table spilled each into a page of its own)
+    const notice = (i: number, mark: string | null) => ({
+      pk: `REPOSTS#doc`,
+      sk: `SITE#${String(i).padStart(6, "0")}`,
+      data: { text: "通知".repeat(300), i, reminderSentAt: mark },
+      index: {
+        gsi1pk: `SITE_REPOSTS#${i}`,
+        gsi1sk: "2026-03-02",
+        gsi2pk: "DUE#2026-03-02#0",
+        gsi2sk: `${i}`,
+      },
+    });
+    for (let i = 0; i < 200; i++) await platform.records.put(notice(i, null));
+
+    // Act: every notice rewritten, each leaving the due index's partition for another
+    for (let i = 0; i < 200; i++) {
+      const next = notice(i, "2026-03-02T02:00:00Z");
+      await platform.records.put(
+        { ...next, index: { ...next.index, gsi2pk: "DUE#2026-03-03#0" } },
+        { kind: "version", version: 1 },
+      );
+    }
+
+    // Assess
+    const raw = new Database(path.join(data.dir, "gazette.sqlite"), { readonly: true });
+    const overflow = raw
+      .prepare("SELECT count(*) AS n FROM dbstat WHERE name = 'records' AND pagetype = 'overflow'")
+      .get() as { n: number };
+    raw.close();
+    expect(overflow.n).toBe(0);
+    expect((await platform.records.query("DUE#2026-03-02#0", { index: "gsi2" })).items).toEqual([]);
+    const moved = await platform.records.query("DUE#2026-03-03#0", { index: "gsi2" });
+    expect(moved.items).toHaveLength(200);
+    expect(moved.items.every((r) => r.version === 2)).toBe(true);
+    const bySite = await platform.records.query("SITE_REPOSTS#7", { index: "gsi1" });
+    expect(bySite.items.map((r) => (r.data as { reminderSentAt: string }).reminderSentAt)).toEqual([
+      "2026-03-02T02:00:00Z",
+    ]);
+  });
+
+  it("a data directory from before the rowid layout is converted on open, its records, indexes, versions and counts kept", async () => {
+    // Prepare: the table as older releases made it (WITHOUT ROWID, before gsi2 and counts existed)
+    platform.close();
+    await data.remove();
+    data = await tempDataDir();
+    const old = new Database(path.join(data.dir, "gazette.sqlite"));
+    old.exec(`
+      CREATE TABLE records (pk TEXT NOT NULL, sk TEXT NOT NULL, data TEXT NOT NULL, version INTEGER NOT NULL,
+        gsi1pk TEXT, gsi1sk TEXT, expires_at REAL, PRIMARY KEY (pk, sk)) WITHOUT ROWID;
+      CREATE INDEX records_gsi1 ON records (gsi1pk, gsi1sk, pk, sk) WHERE gsi1pk IS NOT NULL;
+      CREATE INDEX records_expiry ON records (expires_at) WHERE expires_at IS NOT NULL;
+      INSERT INTO records VALUES ('doc#1', 'meta', '{"title":"关于印发的通知"}', 3, 'DOCUMENTS', '2026-03-01#1', NULL);
+      INSERT INTO records VALUES ('doc#2', 'meta', '{"title":"第二件"}', 1, 'DOCUMENTS', '2026-03-02#2', NULL);
+      INSERT INTO records VALUES ('lock', 'a', '1', 1, NULL, NULL, 1.0);
+    `);
+    // …then a later release added the sparse index and counters to it
+    old.exec("ALTER TABLE records ADD COLUMN gsi2pk TEXT; ALTER TABLE records ADD COLUMN gsi2sk TEXT;");
+    old.exec("ALTER TABLE records ADD COLUMN counts TEXT;");
+    old.exec(
+      "INSERT INTO records VALUES ('REPOST_COUNTS#d', 'TOTAL#0', '{}', 2, NULL, NULL, NULL, NULL, NULL, '{\"notices\":5}')",
+    );
+    old.exec("UPDATE records SET gsi2pk = 'ACCEPTED#0', gsi2sk = 'x' WHERE pk = 'doc#2'");
+    old.close();
+
+    // Act
+    platform = createEmbeddedPlatform({ dataDir: data.dir, clock });
+    const listed = await platform.records.query("DOCUMENTS", { index: "gsi1" });
+    const accepted = await platform.records.query("ACCEPTED#0", { index: "gsi2" });
+    const counter = await platform.records.get({ pk: "REPOST_COUNTS#d", sk: "TOTAL#0" });
+    const rewritten = await platform.records.put(
+      {
+        pk: "doc#1",
+        sk: "meta",
+        data: { title: "改" },
+        index: { gsi1pk: "DOCUMENTS", gsi1sk: "2026-03-01#1" },
+      },
+      { kind: "version", version: 3 },
+    );
+
+    // Assess
+    expect(listed.items.map((r) => [r.pk, r.data, r.version])).toEqual([
+      ["doc#1", { title: "关于印发的通知" }, 3],
+      ["doc#2", { title: "第二件" }, 1],
+    ]);
+    expect(accepted.items.map((r) => r.pk)).toEqual(["doc#2"]);
+    expect(counter?.counts).toEqual({ notices: 5 });
+    expect(rewritten.version).toBe(4);
+    expect(await platform.records.get({ pk: "lock", sk: "a" })).toBeUndefined(); // expired, purged on open
+    const raw = new Database(path.join(data.dir, "gazette.sqlite"), { readonly: true });
+    const tables = raw.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table'").all() as {
+      name: string;
+      sql: string;
+    }[];
+    raw.close();
+    expect(tables.find((t) => t.name === "records")?.sql).not.toMatch(/WITHOUT ROWID/i);
+    expect(tables.map((t) => t.name)).not.toContain("records_without_rowid");
+  });
 });

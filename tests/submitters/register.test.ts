@@ -8,7 +8,10 @@ import {
   type Candidate,
   type CompletenessReport,
   matchRegister,
+  NEAR_DUPLICATE,
   type StoredRegisterEntry,
+  titleKey,
+  titleSimilarity,
 } from "../../src/submitters/register.js";
 import { aSubmission } from "../support/factories.js";
 import { createTestApp, type TestApp } from "../support/local-app.js";
@@ -421,6 +424,66 @@ describe("matching tolerates the spellings of a 发文字号", () => {
         expect(status?.status).toBe("missing");
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe("near-duplicate titles", () => {
+  // Titles from a few characters, so that close pairs are common.
+  const title = fc
+    .array(fc.constantFrom("关", "于", "加", "强", "管", "理", "的", "通", "知", "，", " "), {
+      minLength: 0,
+      maxLength: 14,
+    })
+    .map((cs) => cs.join(""));
+
+  test("are every other title at least 0.8 similar by titleSimilarity, and no other", () => {
+    fc.assert(
+      fc.property(
+        fc.array(title, { minLength: 1, maxLength: 8 }),
+        fc.array(title, { maxLength: 8 }),
+        (es, cs) => {
+          // Prepare
+          const entries: StoredRegisterEntry[] = es.map((t, i) => ({
+            docNumber: `川府发〔2025〕${i + 1}号`,
+            title: t,
+            dateIssued: "2025-01-01",
+            kind: "normative",
+            key: docNumberKey(`川府发〔2025〕${i + 1}号`),
+            enteredAt: "",
+            enteredBy: "",
+            source: "console",
+          }));
+          const candidates: Candidate[] = cs.map((t, i) => ({
+            kind: "submission",
+            id: `S${i}`,
+            title: t,
+            docNumber: `川办发〔2025〕${i + 1}号`,
+            published: false,
+            state: "received",
+          }));
+
+          // Act
+          const statuses = matchRegister(entries, candidates, { today: "2025-06-30", overdueDays: 30 });
+
+          // Assess: the same list as comparing each pair from scratch
+          statuses.forEach((status, i) => {
+            const entry = entries[i]!;
+            const expected = [
+              ...candidates
+                .filter((c) => c !== (status.match && candidates.find((x) => x.id === status.match!.id)))
+                .filter((c) => titleKey(c.title) !== titleKey(entry.title))
+                .filter((c) => titleSimilarity(c.title, entry.title) >= NEAR_DUPLICATE)
+                .map((c) => c.id),
+              ...entries
+                .filter((o) => o !== entry && titleSimilarity(o.title, entry.title) >= NEAR_DUPLICATE)
+                .map((o) => o.key),
+            ];
+            expect(status.nearDuplicates.map((n) => n.id)).toEqual(expected);
+          });
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

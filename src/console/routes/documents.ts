@@ -4,29 +4,32 @@
  * drafts from a published document (修改, 废止, 宣布失效, 勘误).
  */
 import { bodyLimit } from "hono/body-limit";
-import type { Block } from "../../documents/blocks.js";
 import type { DocumentIntake } from "../../documents/intake.js";
 import { DISCLOSURE_ATTRIBUTES, DISCLOSURE_LABELS, type GazetteDocument } from "../../documents/model.js";
+import { receivedRange } from "../../documents/received-range.js";
 import { STATUS } from "../../http/errors.js";
 import { type FieldProblem, ProblemError } from "../../platform/errors.js";
+import { documentBodyView } from "../../site/view.js";
 import type { ChangeKind } from "../../status/records.js";
 import { chinaToday } from "../../status/service.js";
 import { type C, type ConsoleKit, fileUpload, problemCodes } from "../kit.js";
-import { formView, type PostedForm, prefilledForm, submissionInput } from "../submission-form.js";
-
-/** Epoch ms of 00:00 China Standard Time on a YYYY-MM-DD day; undefined for no such day. */
-function chinaDayStart(day: string): number | undefined {
-  const ms = Date.parse(`${day}T00:00:00+08:00`);
-  return Number.isNaN(ms) || new Date(ms + 8 * 3600_000).toISOString().slice(0, 10) !== day ? undefined : ms;
-}
+import {
+  formView,
+  INTERPRETATION_FORM_LABELS,
+  type PostedForm,
+  prefilledForm,
+  submissionInput,
+} from "../submission-form.js";
 
 export const STATE_LABELS: Record<string, string> = {
   accepted: "已受理",
   placed: "已编排",
   published: "已发布",
 };
-function plainParagraphs(blocks: readonly Block[]): string[] {
-  return blocks.map((b) => (b.type === "table" ? b.rows.map((r) => r.join(" | ")).join(" / ") : b.text));
+/** An attachment's file name, any script: an ASCII fallback and the UTF-8 name (RFC 6266 / 8187). */
+function contentDisposition(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]|["\\]/g, "_");
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }
 
 /** What a later act does to a published document, as the console names it. */
@@ -95,6 +98,7 @@ function submitPage(
   status: number,
   heading = "",
   intro = "",
+  add?: string,
 ) {
   return kit.page(
     c,
@@ -104,7 +108,8 @@ function submitPage(
       section: "submit",
       problemHeading: heading,
       intro,
-      ...formView(kit.deps.config.gazette.sections, posted, problems),
+      addSlots: true,
+      ...formView(kit.deps.config.gazette.sections, posted, problems, add),
     },
     status,
   );
@@ -115,7 +120,10 @@ function submitPage(
  * itself (POST /console/documents) is registerDocumentSubmission's: in AWS another function
  * serves it, the one with the .docx reader.
  */
-export function registerDocumentRoutes(kit: ConsoleKit, intake: Pick<DocumentIntake, "list" | "get">): void {
+export function registerDocumentRoutes(
+  kit: ConsoleKit,
+  intake: Pick<DocumentIntake, "list" | "get" | "original">,
+): void {
   const { app, deps, page, notFound, editor } = kit;
   app.get("/console/documents", editor, async (c) => {
     const query = c.req.query();
@@ -129,33 +137,22 @@ export function registerDocumentRoutes(kit: ConsoleKit, intake: Pick<DocumentInt
     const section = sections.includes(query.section ?? "") ? query.section : undefined;
     const issuer = query.issuer?.trim().slice(0, 100) || undefined;
     const q = query.q?.trim().slice(0, 100) || undefined;
-    // 收文日期 from–to, China dates: [from 00:00, the day after `to` 00:00) in China Standard Time.
-    const problems: FieldProblem[] = [];
-    const day = (name: "from" | "to") => {
-      const value = query[name]?.trim();
-      if (!value) return undefined;
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || chinaDayStart(value) === undefined) {
-        problems.push({
-          field: name,
-          code: "invalid_date",
-          message: `${name === "from" ? "起始" : "截止"}日期须为有效日期，如 2025-06-03`,
-        });
-        return undefined;
-      }
-      return value;
-    };
-    const from = day("from");
-    const to = day("to");
-    if (from && to && from > to) {
-      problems.push({ field: "to", code: "date_order", message: "截止日期不能早于起始日期" });
-    }
+    // 收文日期 from–to: the JSON API's receivedFrom / receivedTo, with its rule (received-range.ts).
+    const received = receivedRange(query.receivedFrom, query.receivedTo);
+    const problems: FieldProblem[] = received.problems.map((p) => ({
+      ...p,
+      message:
+        p.code === "date_order"
+          ? "截止日期不能早于起始日期"
+          : `${p.field === "receivedFrom" ? "起始" : "截止"}日期须为有效日期，如 2025-06-03`,
+    }));
     const filterContext = {
       title: "来文",
       section: "documents",
       q,
       issuer,
-      from: query.from?.trim(),
-      to: query.to?.trim(),
+      receivedFrom: query.receivedFrom?.trim(),
+      receivedTo: query.receivedTo?.trim(),
       errors: Object.fromEntries(problems.map((p) => [p.field, p.message])),
       states: Object.entries(STATE_LABELS).map(([value, label]) => ({
         value,
@@ -178,8 +175,7 @@ export function registerDocumentRoutes(kit: ConsoleKit, intake: Pick<DocumentInt
         section,
         issuer,
         q,
-        receivedFrom: from ? new Date(chinaDayStart(from)!).toISOString() : undefined,
-        receivedBefore: to ? new Date(chinaDayStart(to)! + 86_400_000).toISOString() : undefined,
+        ...received.range,
       },
       { limit, cursor: query.cursor || undefined },
     );
@@ -188,8 +184,8 @@ export function registerDocumentRoutes(kit: ConsoleKit, intake: Pick<DocumentInt
       ...(disclosure ? { disclosure } : {}),
       ...(section ? { section } : {}),
       ...(issuer ? { issuer } : {}),
-      ...(from ? { from } : {}),
-      ...(to ? { to } : {}),
+      ...(query.receivedFrom?.trim() ? { receivedFrom: query.receivedFrom.trim() } : {}),
+      ...(query.receivedTo?.trim() ? { receivedTo: query.receivedTo.trim() } : {}),
       ...(q ? { q } : {}),
       ...(result.cursor ? { cursor: result.cursor } : {}),
     });
@@ -256,7 +252,52 @@ export function registerDocumentRoutes(kit: ConsoleKit, intake: Pick<DocumentInt
       stateLabel: STATE_LABELS[doc.state],
       disclosureLabel: DISCLOSURE_LABELS[doc.disclosure.attribute],
       repost: repostLabel(doc),
-      paragraphs: plainParagraphs(doc.blocks),
+      sourceLabel: doc.source.format === "docx" ? ".docx 文件" : "JSON 报送",
+      original: doc.source.blobKey
+        ? {
+            href: `/console/documents/${doc.id}/original`,
+            label:
+              doc.source.format === "docx"
+                ? `下载原件（${doc.source.filename ?? ".docx"}）`
+                : "下载原件（报送的 JSON）",
+            sha: doc.source.sha256,
+          }
+        : undefined,
+      printed: documentBodyView(doc),
+      // Each 解读 prints as an entry of its own, signed by the document's issuers (render-input.ts).
+      interpretations: doc.interpretations.map((i) => ({
+        title: i.title,
+        formLabel: INTERPRETATION_FORM_LABELS[i.form] ?? i.form,
+        printed: documentBodyView({
+          addressees: null,
+          blocks: i.blocks,
+          attachments: [],
+          signer: null,
+          issuers: doc.issuers,
+          dateWritten: doc.dateWritten,
+          cc: null,
+          printed: null,
+        }),
+      })),
+    });
+  });
+
+  // The original as received (.docx or the JSON submission), to editors only: never public.
+  app.get("/console/documents/:id/original", editor, async (c) => {
+    let doc: GazetteDocument;
+    try {
+      doc = await intake.get(c.req.param("id"));
+    } catch (error) {
+      if (error instanceof ProblemError) return notFound(c, "没有这份文件。", "/console/documents");
+      throw error;
+    }
+    const original = await intake.original(doc);
+    if (!original) return notFound(c, "这份文件没有保存原件。", `/console/documents/${doc.id}`);
+    return c.body(original.bytes as Uint8Array<ArrayBuffer>, 200, {
+      "content-type": original.contentType,
+      "content-disposition": contentDisposition(original.filename),
+      "cache-control": "private, no-store",
+      "x-content-type-options": "nosniff",
     });
   });
 
@@ -327,6 +368,12 @@ export function registerDocumentSubmission(kit: ConsoleKit, intake: Pick<Documen
     editor,
     async (c) => {
       const posted = form(c);
+      // 再添一份解读 / 再添一个附件: the form again with one more slot, nothing submitted.
+      const add = typeof posted._add === "string" ? posted._add : undefined;
+      if (add === "interpretations" || add === "attachments") {
+        const { _add, _csrf, ...typed } = posted;
+        return submitPage(kit, c, typed, [], 200, "", "", add);
+      }
       const file = fileUpload(c);
       const input = submissionInput(posted);
       try {

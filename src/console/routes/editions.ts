@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { DocumentIntake } from "../../documents/intake.js";
 import type { GazetteDocument } from "../../documents/model.js";
+import type { CompletionStep, EditionView } from "../../editions/model.js";
 import type { EditionService } from "../../editions/service.js";
 import { type FieldProblem, ProblemError } from "../../platform/errors.js";
 import type { SiteRecord } from "../../reposts/model.js";
@@ -15,6 +16,78 @@ import { findTemplatesDir } from "../../site/render.js";
 import { type C, type ConsoleKit, problemCodes } from "../kit.js";
 
 const EDITION_STATUS_LABELS: Record<string, string> = { draft: "草稿", published: "已发布" };
+
+/** Seconds between the edition page's progress updates while a publication runs (with script). */
+export const PROGRESS_REFRESH_SECONDS = 5;
+
+/** The steps after the switch that put a publication fully online (completion.ts), in Chinese. */
+const COMPLETION_LABELS: Record<CompletionStep, string> = {
+  documents: "文件标为已发布",
+  announced: "发出发布事件",
+  siteCopy: "复制到公开网站",
+  audit: "记入审计日志",
+  statuses: "更新效力状态",
+  index: "编入检索",
+  fanout: "发出转载通知",
+};
+
+/**
+ * The edition page's 发布进度: queued → rendering → published, or failed with the reason; once
+ * published, how far the steps that follow the switch have come. Null for a draft never sent.
+ */
+export function progressView(edition: Pick<EditionView, "publication" | "completion">) {
+  const p = edition.publication;
+  if (!p) return null;
+  const order = ["queued", "rendering", "published"] as const;
+  const reached = p.state === "failed" ? -1 : order.indexOf(p.state);
+  const step = (n: number, label: string, at: string | null) => ({
+    label,
+    at,
+    state: reached > n || p.state === "published" ? "done" : reached === n ? "current" : "pending",
+    current: reached === n && p.state !== "published",
+  });
+  const steps =
+    p.state === "failed"
+      ? [{ label: "发布失败", at: p.failure?.at ?? null, state: "failed", current: true }]
+      : [
+          step(0, "已提交，排队等待排版", p.requestedAt),
+          step(1, "排版中（生成 PDF、网页和清单）", p.renderingAt),
+          step(2, "已发布上线", p.publishedAt),
+        ];
+  const completion = edition.completion;
+  const pending = completion?.steps.filter((s) => !s.doneAt) ?? [];
+  if (p.state === "published" && completion) {
+    for (const s of completion.steps) {
+      steps.push({
+        label: COMPLETION_LABELS[s.step],
+        at: s.doneAt,
+        state: s.doneAt ? "done" : "pending",
+        current: false,
+      });
+    }
+  }
+  const labels = {
+    queued: ["排队中", "已提交发布，等待排版程序取走。"],
+    rendering: ["排版中", "正在生成本期的 PDF、网页和清单。"],
+    published: [
+      "已发布",
+      pending.length ? `后续步骤还有 ${pending.length} 项，系统会自动完成。` : "全部步骤已完成。",
+    ],
+    failed: ["发布失败", "本期没有上线，发布请求已撤回。"],
+  } as const;
+  const [label, detail] = labels[p.state];
+  return {
+    state: p.state,
+    label,
+    detail,
+    tone: p.state === "failed" ? "overdue" : p.state === "published" ? "ok" : "",
+    steps,
+    failure: p.state === "failed" ? p.failure : null,
+    // Follows itself while the publication runs, and while the steps after the switch are pending.
+    live: p.state === "queued" || p.state === "rendering" || (p.state === "published" && pending.length > 0),
+    refreshSeconds: PROGRESS_REFRESH_SECONDS,
+  };
+}
 
 function editionLabel(e: { year: number; issue: number; cumulative: number }) {
   return `${e.year}年第${e.issue}期（总第${e.cumulative}期）`;
@@ -74,6 +147,7 @@ function editionPages(
         label: editionLabel(edition),
         edition,
         statusLabel: EDITION_STATUS_LABELS[edition.status],
+        progress: progressView(edition),
         editable,
         entries: docs.map((d, n) => ({
           ...d,
@@ -160,6 +234,19 @@ export function registerEditionRoutes(
   app.get("/console/edition-order.js", editor, (c) => {
     orderScript ??= readFileSync(join(findTemplatesDir(), "console", "edition-order.js"), "utf8");
     return c.body(orderScript, 200, {
+      "content-type": "text/javascript; charset=utf-8",
+      "cache-control": "private, max-age=300",
+    });
+  });
+
+  /**
+   * The edition page's progress updates while a publication runs (a static file, like the
+   * drag-and-drop): reads the page again and puts its 发布进度 in place.
+   */
+  let progressScript: string | undefined;
+  app.get("/console/edition-progress.js", editor, (c) => {
+    progressScript ??= readFileSync(join(findTemplatesDir(), "console", "edition-progress.js"), "utf8");
+    return c.body(progressScript, 200, {
       "content-type": "text/javascript; charset=utf-8",
       "cache-control": "private, max-age=300",
     });

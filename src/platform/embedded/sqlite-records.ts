@@ -34,41 +34,105 @@ interface RecordRow {
   counts: string | null;
 }
 
-export function migrateRecords(db: SqliteDatabase): void {
+/** What a write needs of the row it replaces: its place, version and indexed columns, not its data. */
+interface RowState {
+  rowid: number;
+  version: number;
+  gsi1pk: string | null;
+  gsi1sk: string | null;
+  gsi2pk: string | null;
+  gsi2sk: string | null;
+  expires_at: number | null;
+  counts: string | null;
+}
+
+const RECORD_COLUMNS = "pk, sk, data, version, gsi1pk, gsi1sk, gsi2pk, gsi2sk, expires_at, counts";
+
+/**
+ * The records table. A rowid table with (pk, sk) as its unique key: rows here are large (a repost
+ * notice is ~1 KB of JSON, a document more), and in a WITHOUT ROWID table, whose b-tree is keyed
+ * by the whole row, a row over ~1,000 bytes (4 KiB pages) spills into an overflow page of its own
+ * and every interior page holds full copies of rows. A rewrite of one notice then wrote a leaf, an
+ * overflow page and free-list pages; here it rewrites its leaf cell in place (issue 15: the tick's
+ * commit was half its time).
+ */
+function createRecordsTable(db: SqliteDatabase, name: string): void {
   db.exec(`
-    CREATE TABLE IF NOT EXISTS records (
+    CREATE TABLE ${name} (
       pk TEXT NOT NULL,
       sk TEXT NOT NULL,
       data TEXT NOT NULL,
       version INTEGER NOT NULL,
       gsi1pk TEXT,
       gsi1sk TEXT,
+      gsi2pk TEXT,
+      gsi2sk TEXT,
       expires_at REAL,
+      counts TEXT,
       PRIMARY KEY (pk, sk)
-    ) WITHOUT ROWID;
-    -- pk, sk complete the index key so equal gsi1sk values still have a stable order for cursors.
-    CREATE INDEX IF NOT EXISTS records_gsi1 ON records (gsi1pk, gsi1sk, pk, sk) WHERE gsi1pk IS NOT NULL;
-    CREATE INDEX IF NOT EXISTS records_expiry ON records (expires_at) WHERE expires_at IS NOT NULL;
-  `);
-  // gsi2 (sparse, partial index) came later: add its columns to a data directory made before.
-  const columns = db.prepare<[], { name: string }>("PRAGMA table_info(records)").all();
-  if (!columns.some((c) => c.name === "gsi2pk")) {
-    db.exec("ALTER TABLE records ADD COLUMN gsi2pk TEXT; ALTER TABLE records ADD COLUMN gsi2sk TEXT;");
-  }
-  // Counters (transact's `add`) came later still.
-  if (!columns.some((c) => c.name === "counts")) db.exec("ALTER TABLE records ADD COLUMN counts TEXT;");
-  db.exec(
-    "CREATE INDEX IF NOT EXISTS records_gsi2 ON records (gsi2pk, gsi2sk, pk, sk) WHERE gsi2pk IS NOT NULL;",
-  );
+    );`);
 }
 
-/** RecordStore on SQLite, mirroring the DynamoDB single-table layout (pk/sk + gsi1). */
+export function migrateRecords(db: SqliteDatabase): void {
+  const table = () =>
+    db
+      .prepare<[], { sql: string }>("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'records'")
+      .get();
+  const existing = table();
+  if (existing === undefined || /WITHOUT\s+ROWID/i.test(existing.sql)) {
+    // IMMEDIATE: another process opening the same directory waits, then finds the work done.
+    db.transaction(() => {
+      const now = table();
+      if (now === undefined) createRecordsTable(db, "records");
+      else if (/WITHOUT\s+ROWID/i.test(now.sql)) convertToRowidTable(db);
+    }).immediate();
+  }
+  db.exec(`
+    -- pk, sk complete the index key so equal gsi1sk values still have a stable order for cursors.
+    CREATE INDEX IF NOT EXISTS records_gsi1 ON records (gsi1pk, gsi1sk, pk, sk) WHERE gsi1pk IS NOT NULL;
+    CREATE INDEX IF NOT EXISTS records_gsi2 ON records (gsi2pk, gsi2sk, pk, sk) WHERE gsi2pk IS NOT NULL;
+    CREATE INDEX IF NOT EXISTS records_expiry ON records (expires_at) WHERE expires_at IS NOT NULL;
+  `);
+}
+
+/**
+ * A data directory made before the rowid layout: its rows are copied, in key order (so a
+ * partition's rows stay together), into the new table, and the old table and its indexes are
+ * dropped. Columns added over time (gsi2 for the sparse index, counts for counters) may be absent
+ * from a very old table; they start empty.
+ */
+function convertToRowidTable(db: SqliteDatabase): void {
+  const columns = new Set(
+    db
+      .prepare<[], { name: string }>("PRAGMA table_info(records)")
+      .all()
+      .map((c) => c.name),
+  );
+  const source = RECORD_COLUMNS.split(", ")
+    .map((c) => (columns.has(c) ? c : "NULL"))
+    .join(", ");
+  db.exec("ALTER TABLE records RENAME TO records_without_rowid");
+  createRecordsTable(db, "records");
+  db.exec(
+    `INSERT INTO records (${RECORD_COLUMNS}) SELECT ${source} FROM records_without_rowid ORDER BY pk, sk`,
+  );
+  // Its indexes (records_gsi1, records_gsi2, records_expiry) go with it; migrateRecords makes them again.
+  db.exec("DROP TABLE records_without_rowid");
+}
+
+/** Index columns a write may change, in groups that are set together. */
+const INDEX_GROUPS = [["gsi1pk", "gsi1sk"], ["gsi2pk", "gsi2sk"], ["expires_at"]] as const;
+
+/** RecordStore on SQLite, mirroring the DynamoDB single-table layout (pk/sk + gsi1, gsi2). */
 export class SqliteRecordStore implements RecordStore {
   readonly #db: SqliteDatabase;
   readonly #clock: Clock;
   readonly #select;
-  readonly #upsert;
+  readonly #state;
+  readonly #insert;
   readonly #delete;
+  /** UPDATE statements by the index groups they set (a bit each): a write sets only the index columns that change. */
+  readonly #updates: Database.Statement<unknown[]>[] = [];
   // Built once: better-sqlite3 transaction wrappers are not free to create per call.
   readonly #putTx;
   readonly #deleteTx;
@@ -81,15 +145,34 @@ export class SqliteRecordStore implements RecordStore {
     this.#clock = clock;
     migrateRecords(db);
     this.#select = db.prepare<[string, string], RecordRow>("SELECT * FROM records WHERE pk = ? AND sk = ?");
-    this.#upsert = db.prepare<[RecordRow]>(`
-      INSERT INTO records (pk, sk, data, version, gsi1pk, gsi1sk, gsi2pk, gsi2sk, expires_at, counts)
-      VALUES (@pk, @sk, @data, @version, @gsi1pk, @gsi1sk, @gsi2pk, @gsi2sk, @expires_at, @counts)
-      ON CONFLICT (pk, sk) DO UPDATE SET data = excluded.data, version = excluded.version,
-        gsi1pk = excluded.gsi1pk, gsi1sk = excluded.gsi1sk, gsi2pk = excluded.gsi2pk,
-        gsi2sk = excluded.gsi2sk, expires_at = excluded.expires_at, counts = excluded.counts`);
+    this.#state = db.prepare<[string, string], RowState>(
+      "SELECT rowid, version, gsi1pk, gsi1sk, gsi2pk, gsi2sk, expires_at, counts FROM records WHERE pk = ? AND sk = ?",
+    );
+    this.#insert = db.prepare<[RecordRow]>(`
+      INSERT INTO records (${RECORD_COLUMNS})
+      VALUES (@pk, @sk, @data, @version, @gsi1pk, @gsi1sk, @gsi2pk, @gsi2sk, @expires_at, @counts)`);
+    for (let groups = 0; groups < 1 << INDEX_GROUPS.length; groups++) {
+      const set = ["data = @data", "version = @version", "counts = @counts"];
+      INDEX_GROUPS.forEach((columns, g) => {
+        if (groups & (1 << g)) for (const c of columns) set.push(`${c} = @${c}`);
+      });
+      this.#updates.push(db.prepare(`UPDATE records SET ${set.join(", ")} WHERE rowid = @rowid`));
+    }
     this.#delete = db.prepare<[string, string]>("DELETE FROM records WHERE pk = ? AND sk = ?");
+    /** Writes `next` over the row whose state is `existing` (or as a new row), touching only the indexes whose keys change. */
+    const write = (existing: RowState | undefined, next: RecordRow) => {
+      if (!existing) {
+        this.#insert.run(next);
+        return;
+      }
+      let groups = 0;
+      INDEX_GROUPS.forEach((columns, g) => {
+        if (columns.some((c) => existing[c] !== next[c])) groups |= 1 << g;
+      });
+      this.#updates[groups]!.run({ ...next, rowid: existing.rowid });
+    };
     const putOne = (record: NewRecord, condition: WriteCondition | undefined, data: string) => {
-      const existing = this.#select.get(record.pk, record.sk);
+      const existing = this.#state.get(record.pk, record.sk);
       this.#check(existing, condition, record);
       const next: RecordRow = {
         pk: record.pk,
@@ -104,27 +187,27 @@ export class SqliteRecordStore implements RecordStore {
         expires_at: record.expiresAt ?? null,
         counts: null,
       };
-      this.#upsert.run(next);
+      write(existing, next);
       return next;
     };
     const deleteOne = (key: RecordKey, condition: WriteCondition | undefined) => {
-      if (condition) this.#check(this.#select.get(key.pk, key.sk), condition, key);
+      if (condition) this.#check(this.#state.get(key.pk, key.sk), condition, key);
       this.#delete.run(key.pk, key.sk);
     };
     this.#putTx = db.transaction(putOne);
     this.#deleteTx = db.transaction(deleteOne);
     this.#transactTx = db.transaction((writes: readonly TransactionWrite[], json: (string | undefined)[]) => {
-      writes.forEach((write, i) => {
-        if ("put" in write) putOne(write.put, write.condition, json[i]!);
-        else if ("delete" in write) deleteOne(write.delete, write.condition);
+      writes.forEach((write_, i) => {
+        if ("put" in write_) putOne(write_.put, write_.condition, json[i]!);
+        else if ("delete" in write_) deleteOne(write_.delete, write_.condition);
         else {
-          const existing = this.#select.get(write.add.pk, write.add.sk);
+          const existing = this.#state.get(write_.add.pk, write_.add.sk);
           const live = existing !== undefined && !this.#expired(existing);
           const counts: Record<string, number> = live && existing.counts ? JSON.parse(existing.counts) : {};
-          for (const [name, n] of Object.entries(write.counts)) counts[name] = (counts[name] ?? 0) + n;
-          this.#upsert.run({
-            pk: write.add.pk,
-            sk: write.add.sk,
+          for (const [name, n] of Object.entries(write_.counts)) counts[name] = (counts[name] ?? 0) + n;
+          write(existing, {
+            pk: write_.add.pk,
+            sk: write_.add.sk,
             data: json[i]!,
             version: (existing?.version ?? 0) + 1,
             gsi1pk: null,
@@ -258,11 +341,11 @@ export class SqliteRecordStore implements RecordStore {
     return this.#clock.now().getTime() / 1000;
   }
 
-  #expired(row: RecordRow): boolean {
+  #expired(row: { expires_at: number | null }): boolean {
     return row.expires_at !== null && row.expires_at <= this.#nowSeconds();
   }
 
-  #check(existing: RecordRow | undefined, condition: WriteCondition | undefined, key: RecordKey): void {
+  #check(existing: RowState | undefined, condition: WriteCondition | undefined, key: RecordKey): void {
     if (!condition) return;
     const live = existing !== undefined && !this.#expired(existing);
     if (condition.kind === "absent" && live) {

@@ -1,30 +1,33 @@
 /**
- * Composition roots of the four functions behind API Gateway. Each builds the HTTP app with only
+ * Composition roots of the six functions behind API Gateway. Each builds the HTTP app with only
  * the routes declared for it (route declarations: `lambda`) and only what those routes use:
- * - `api`: the editor API, the public site and search, the console and the site portal;
+ * - `api`: the editor API, the public site (the archive's pages included) and search, the console
+ *   (but for its sites and compliance pages);
  * - `documents`: POST /api/documents and the console's POST /console/documents, the routes that
  *   read .docx files (mammoth, xmldom);
  * - `preview`: POST /api/editions/{id}/preview and the console's two preview pages, the routes
  *   that render (pdf-lib, fontkit);
  * - `verify`: the transparency log, the signing certificates, POST /api/verify and /verify (the
- *   CMS/X.509 schemas).
+ *   CMS/X.509 schemas);
+ * - `archive`: the archive's editor API, /api/archive/… (ingest, mupdf, the upload signer);
+ * - `reposts`: the reposts API, the console's sites and compliance pages and the site portal (the
+ *   reposts module: working days, site verification).
  * tests/http/lambda-routes.test.ts checks each app serves exactly its declared routes. This is the
- * `api` function's; api-documents.ts, api-preview.ts and api-verify.ts are the others' (separate
- * modules, so each bundle imports only its own). This one holds neither the .docx reader nor the PDF engine.
+ * `api` function's; api-documents.ts, api-preview.ts, api-verify.ts, api-archive.ts and
+ * api-reposts.ts are the others' (separate modules, so each bundle imports only its own). This one holds neither the
+ * .docx reader, the PDF engine nor the archive's ingest (it reads the archive: ArchiveReading).
  */
 import { handle } from "hono/aws-lambda";
-import { archiveRoutes } from "../../archive/http.js";
-import { createArchive } from "../../archive/module.js";
+import { ArchiveReading } from "../../archive/reading.js";
 import { S3UploadUrls } from "../../archive/s3-upload-urls.js";
+import { ArchiveSite } from "../../archive/site.js";
 import { createConsoleRoutes } from "../../console/http.js";
 import { registerSubmitterAreas } from "../../console/submitters.js";
 import { validateSubmission } from "../../documents/submission.js";
 import { createApp } from "../../http/app.js";
 import { buildOpenApiDocument } from "../../http/openapi.js";
 import { PublicSite } from "../../publishing/public-site.js";
-import { repostsRoutes } from "../../reposts/http.js";
-import { createReposts } from "../../reposts/module.js";
-import { createSqsDeliverySender } from "../../reposts/sqs-sender.js";
+import { pageSites } from "../../reposts/records.js";
 import { createSearchRoutes } from "../../search/http.js";
 import { DocumentStatuses } from "../../status/service.js";
 import { createSubmittersRoutes } from "../../submitters/http.js";
@@ -49,18 +52,11 @@ export function createApiFunctionApp(env: LambdaEnv = process.env) {
   const intake = documentIntake(base);
   const editions = editionService(base);
   const submitters = createSubmitters({ platform, config, intake, validate: validateSubmission });
-  const reposts = createReposts({
+  // The archive as its pages and the console's review queue read and correct it; ingest is the
+  // archive API function's (api-archive.ts). Original scans download from presigned URLs.
+  const archive = new ArchiveReading({
     platform,
-    config,
-    logger,
-    sqs: createSqsDeliverySender({ region: config.aws.region }),
-  });
-  // Large scans are PUT straight to the blob bucket with presigned URLs.
-  const archive = createArchive({
-    platform,
-    gazette,
     search: index,
-    logger,
     uploads: new S3UploadUrls(config.aws.bucketName, { region: config.aws.region }),
   });
   return createApp({
@@ -77,8 +73,7 @@ export function createApiFunctionApp(env: LambdaEnv = process.env) {
     }),
     statuses,
     routeGroups: [
-      (requireEditor) => repostsRoutes(reposts, requireEditor, config.gazette),
-      (requireEditor) => archiveRoutes(archive, requireEditor),
+      () => new ArchiveSite(archive, gazette).routes(),
       (requireEditor) =>
         createSearchRoutes({
           search: orUnavailable(index),
@@ -95,20 +90,16 @@ export function createApiFunctionApp(env: LambdaEnv = process.env) {
         }),
     ],
     openApi: buildOpenApiDocument(config),
-    // The console (signed in through the user pool, GAZETTE_CONSOLE_OIDC_*) and the site portal.
+    // The console (signed in through the user pool, GAZETTE_CONSOLE_OIDC_*), but for the sites'
+    // pages, the compliance report and the site portal (the reposts API function's).
     console: createConsoleRoutes(
       {
         ...consoleKitDependencies(base),
         intake,
         editions,
-        sites: reposts.registry,
-        archive: archive.service,
-        reposts: {
-          registry: reposts.registry,
-          acks: reposts.acks,
-          calendar: reposts.calendar,
-          platform,
-        },
+        // Who a publication sends repost notices to (the reposts module is the reposts API function's).
+        sites: { page: (options) => pageSites(platform.records, options) },
+        archive,
         statuses,
         submitters,
       },

@@ -1,6 +1,6 @@
 /**
  * What the API functions' composition roots share (api.ts, api-documents.ts, api-preview.ts,
- * api-verify.ts).
+ * api-verify.ts, api-archive.ts).
  * Each helper is a module of its own: a root imports only what it builds.
  */
 import { ApiGatewayAuthenticator } from "../../http/auth.js";
