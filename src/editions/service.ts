@@ -366,13 +366,10 @@ export class EditionService {
       // (publish reloads the edition anyway); the mark is only what the edition's page shows.
       await this.platform.records
         .put(
-          {
-            ...editionKeys(edition.cumulative),
-            data: {
-              ...edition,
-              publishing: { ...edition.publishing, renderingAt: this.platform.clock.now().toISOString() },
-            },
-          },
+          editionRecord({
+            ...edition,
+            publishing: { ...edition.publishing, renderingAt: this.platform.clock.now().toISOString() },
+          }),
           { kind: "version", version: record.version },
         )
         .catch((error: unknown) => {
