@@ -1,9 +1,8 @@
-import { Duration, Validations } from "aws-cdk-lib";
+import { Duration, Stack, Validations } from "aws-cdk-lib";
 import { Rule, Schedule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
-import { InvocationType, Trigger } from "aws-cdk-lib/triggers";
-import { Construct, type IConstruct } from "constructs";
+import { Construct } from "constructs";
 import type { GazetteData } from "./gazette-data.js";
 import { GazetteFunction } from "./gazette-function.js";
 import { DEAD_LETTER_RETENTION } from "./queue-with-dlq.js";
@@ -11,8 +10,6 @@ import { DEAD_LETTER_RETENTION } from "./queue-with-dlq.js";
 export interface GazetteMigrationsProps {
   readonly data: GazetteData;
   readonly environment: Readonly<Record<string, string>>;
-  /** What must be deployed before the migrations run (the functions serving the new release). */
-  readonly executeAfter?: readonly IConstruct[];
   /** @default "functions/migrate.ts" */
   readonly entry?: string;
   /** @default every 15 minutes */
@@ -23,15 +20,17 @@ export interface GazetteMigrationsProps {
 export const MIGRATION_FUNCTION_TIMEOUT = Duration.minutes(14);
 
 /**
- * The migrations (src/migrations) in AWS: one function that runs the pending ones; a trigger
- * (aws-cdk-lib/triggers) invokes it during each deploy that changes it, after the new release's
- * functions are in place, and waits for it (a migration that fails fails the deploy); a schedule
- * invokes it again every 15 minutes, so that a migration longer than one invocation goes on from
- * the cursor it stored. With nothing pending a run reads one record per migration.
+ * The migrations (src/migrations) in AWS: one function that runs the pending ones. An EventBridge
+ * rule invokes it when a deploy of this stack completes (CloudFormation's stack status change to
+ * CREATE_COMPLETE or UPDATE_COMPLETE: the new release's functions are then all in place), and a
+ * schedule every 15 minutes, so that a migration longer than one invocation goes on from the
+ * cursor it stored. With nothing pending a run reads one record per migration. (Not a
+ * aws-cdk-lib/triggers Trigger: it adds a custom-resource provider function outside the project's
+ * function construct, with its own runtime, logging and permissions.)
  */
 export class GazetteMigrations extends Construct {
   public readonly function: GazetteFunction;
-  public readonly trigger: Trigger;
+  public readonly afterDeploy: Rule;
   public readonly schedule: Rule;
   public readonly deadLetterQueue: Queue;
 
@@ -57,7 +56,7 @@ export class GazetteMigrations extends Construct {
     this.function = new GazetteFunction(this, "Function", {
       entry: props.entry ?? "functions/migrate.ts",
       serviceName: "gazette-migrate",
-      description: "Pending migrations of the stored records (trigger after deploy; schedule to continue)",
+      description: "Pending migrations of the stored records (after each deploy; a schedule continues)",
       timeout: MIGRATION_FUNCTION_TIMEOUT,
       // One runner at a time: two would only race for the same step (each stops on losing).
       reservedConcurrentExecutions: 1,
@@ -67,23 +66,26 @@ export class GazetteMigrations extends Construct {
     this.function.role.addManagedPolicy(props.data.tableReadWritePolicy);
     // Long documents keep their content in the blob bucket (documents/*); the 发文字号 re-key reads it.
     this.function.role.addManagedPolicy(props.data.documentContentReadPolicy);
-    this.trigger = new Trigger(this, "AfterDeploy", {
-      handler: this.function.function,
-      invocationType: InvocationType.REQUEST_RESPONSE,
-      timeout: MIGRATION_FUNCTION_TIMEOUT.plus(Duration.minutes(1)),
-      executeOnHandlerChange: true,
-      executeAfter: [...(props.executeAfter ?? [])] as Construct[],
+    const target = () =>
+      new LambdaFunction(this.function.function, {
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(1),
+        deadLetterQueue: this.deadLetterQueue,
+      });
+    this.afterDeploy = new Rule(this, "AfterDeploy", {
+      description: "Run pending migrations when a deploy of the stack completes",
+      eventPattern: {
+        source: ["aws.cloudformation"],
+        detailType: ["CloudFormation Stack Status Change"],
+        resources: [Stack.of(this).stackId],
+        detail: { "status-details": { status: ["CREATE_COMPLETE", "UPDATE_COMPLETE"] } },
+      },
+      targets: [target()],
     });
     this.schedule = new Rule(this, "Schedule", {
       description: "Continue pending migrations",
       schedule: props.schedule ?? Schedule.rate(Duration.minutes(15)),
-      targets: [
-        new LambdaFunction(this.function.function, {
-          retryAttempts: 2,
-          maxEventAge: Duration.hours(1),
-          deadLetterQueue: this.deadLetterQueue,
-        }),
-      ],
+      targets: [target()],
     });
   }
 }

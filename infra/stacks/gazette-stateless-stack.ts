@@ -421,17 +421,6 @@ export class GazetteStatelessStack extends Stack {
       data,
       environment,
       entry: migrateEntry,
-      // The new release's functions first: what they read during the migration is merged from
-      // the old keys and the new (src/platform/sharded.ts).
-      executeAfter: [
-        this.apiFunction,
-        this.documentsFunction,
-        this.previewFunction,
-        this.publisherFunction,
-        this.eventsFunction,
-        this.reposts,
-        this.archive,
-      ],
     });
 
     this.api = new GazetteApi(this, "Api", {
@@ -475,6 +464,7 @@ export class GazetteStatelessStack extends Stack {
       ],
       httpApi: this.api.httpApi,
       tick: { rule: this.reposts.tickRule, deadLetterQueue: this.reposts.tickDeadLetterQueue },
+      migrations: { rule: this.migrations.schedule, deadLetterQueue: this.migrations.deadLetterQueue },
       alarmEmails,
     });
 
