@@ -8,6 +8,7 @@ import { defineConfig } from "vitest/config";
 const SHARED_SYNTHESIS = [
   "tests/infra/concurrency.test.ts",
   "tests/infra/console-identity.test.ts",
+  "tests/infra/console-submitters.test.ts",
   "tests/infra/edge.test.ts",
   "tests/infra/gazette-api.test.ts",
   "tests/infra/gazette-data.test.ts",

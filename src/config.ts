@@ -58,6 +58,12 @@ export interface Config {
   readonly consoleOidc?:
     | { readonly issuer: string; readonly clientId: string; readonly signInBaseUrl: string }
     | undefined;
+  /**
+   * The console's Cognito user pool (GAZETTE_CONSOLE_USER_POOL_ID, `<region>_<id>`; the AWS stack
+   * sets it on the api function): /console/accounts creates department submitters there
+   * (src/console/cognito-submitters.ts). Only with consoleOidc.
+   */
+  readonly consoleUserPoolId?: string | undefined;
   /** Public search: embedded SQLite FTS5 beside the data, or an OpenSearch domain (GAZETTE_SEARCH). */
   readonly search: {
     readonly engine: "embedded" | "opensearch";
@@ -237,6 +243,18 @@ function consoleOidcSettings(env: Env): Config["consoleOidc"] {
   return { issuer: issuer!, clientId: clientId!, signInBaseUrl: signInBaseUrl! };
 }
 
+function consoleUserPoolId(env: Env, oidc: Config["consoleOidc"]): string | undefined {
+  const id = env.GAZETTE_CONSOLE_USER_POOL_ID || undefined;
+  if (!id) return undefined;
+  if (!oidc)
+    throw new ConfigError(
+      "GAZETTE_CONSOLE_USER_POOL_ID needs GAZETTE_CONSOLE_OIDC_* (the console's user pool)",
+    );
+  if (!/^[a-z]{2}(?:-[a-z]+)+-\d_[0-9A-Za-z]+$/.test(id))
+    throw new ConfigError(`GAZETTE_CONSOLE_USER_POOL_ID must be a user pool id (<region>_<id>), got "${id}"`);
+  return id;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const mode = env.GAZETTE_MODE ?? "embedded";
   if (mode !== "embedded" && mode !== "aws") {
@@ -277,6 +295,7 @@ export function loadConfig(env: Env = process.env): Config {
     consoleIdleSeconds: intFromEnv(env, "GAZETTE_CONSOLE_IDLE_SECONDS", 30 * 60),
     completenessOverdueDays: intFromEnv(env, "GAZETTE_COMPLETENESS_OVERDUE_DAYS", 30),
     consoleOidc: consoleOidcSettings(env),
+    consoleUserPoolId: consoleUserPoolId(env, consoleOidcSettings(env)),
     search: searchSettings(env),
     signing: {
       kmsKeyId: env.GAZETTE_SIGNING_KMS_KEY || undefined,

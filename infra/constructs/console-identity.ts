@@ -3,14 +3,22 @@ import { HttpJwtAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
 import { Function as CloudFrontFunction, FunctionCode, FunctionRuntime } from "aws-cdk-lib/aws-cloudfront";
 import {
   AccountRecovery,
+  ClientAttributes,
+  FeaturePlan,
+  LambdaVersion,
   Mfa,
   OAuthScope,
+  StringAttribute,
   UserPool,
   UserPoolClient,
   UserPoolClientIdentityProvider,
   type UserPoolDomain,
   UserPoolGroup,
+  UserPoolOperation,
 } from "aws-cdk-lib/aws-cognito";
+import { type IGrantable, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from "aws-cdk-lib/aws-lambda";
+import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 
 /**
@@ -43,6 +51,53 @@ export const CONSOLE_GROUPS = [
   { name: "editor", description: "编辑: documents, editions, statuses, compliance" },
   { name: "reviewer", description: "审核员: the archive review queue" },
   { name: "site", description: "下级网站: its own repost notices" },
+  {
+    name: "submitter",
+    description: "报送员: its own issuing body's submissions and register (the body: custom:gazette_body)",
+  },
+] as const;
+
+/**
+ * The user attribute naming the issuing body (src/submitters, its id) a submitter belongs to. Only
+ * administrators set it (AdminCreateUser, AdminUpdateUserAttributes): the console's app client may
+ * read it (so it is in the ID token) but not write it, so a submitter cannot move to another body.
+ */
+export const BODY_ATTRIBUTE = "gazette_body";
+/** The ID token's claim carrying BODY_ATTRIBUTE (src/console/oidc.ts BODY_CLAIM). */
+export const BODY_CLAIM = `custom:${BODY_ATTRIBUTE}`;
+
+/**
+ * The access token's scope a member of a console group gets (`gazette-console/<group>`), added by
+ * the pre token generation trigger: the JWT authoriser admits the submitter's routes
+ * (/console/body…) for the submitter group's scope only.
+ */
+export const CONSOLE_SCOPE_PREFIX = "gazette-console/";
+export const SUBMITTER_SCOPE = `${CONSOLE_SCOPE_PREFIX}submitter`;
+
+/**
+ * The pre token generation trigger (V2_0 event, Node.js): adds to the access token one scope per
+ * console group the account is in, so that API Gateway's JWT authoriser, which checks scopes but
+ * not groups, can admit a route for one group only. It changes nothing else.
+ */
+export const CONSOLE_SCOPES_TRIGGER_CODE = `
+const GROUPS = ${JSON.stringify(["administrator", "editor", "reviewer", "site", "submitter"])};
+const PREFIX = ${JSON.stringify(CONSOLE_SCOPE_PREFIX)};
+exports.handler = async (event) => {
+  const request = event.request || {};
+  const groups = (request.groupConfiguration && request.groupConfiguration.groupsToOverride) || [];
+  const scopes = GROUPS.filter((g) => groups.indexOf(g) >= 0).map((g) => PREFIX + g);
+  event.response = event.response || {};
+  event.response.claimsAndScopeOverrideDetails = { accessTokenGeneration: { scopesToAdd: scopes } };
+  return event;
+};
+`;
+
+/** The user pool actions the console's accounts page calls to create a submitter (only these). */
+export const SUBMITTER_ADMIN_ACTIONS = [
+  "cognito-idp:AdminCreateUser",
+  "cognito-idp:AdminAddUserToGroup",
+  "cognito-idp:AdminDeleteUser",
+  "cognito-idp:ListUsersInGroup",
 ] as const;
 
 /** The request header the console JWT authoriser reads the access token from. */
@@ -119,6 +174,8 @@ export class ConsoleUserPool extends Construct {
   public readonly userPool: UserPool;
   public readonly domain: UserPoolDomain;
   public readonly groups: Record<(typeof CONSOLE_GROUPS)[number]["name"], UserPoolGroup>;
+  /** Adds the console groups' scopes to access tokens (CONSOLE_SCOPES_TRIGGER_CODE). */
+  public readonly scopesTrigger: LambdaFunction;
 
   constructor(scope: Construct, id: string, props: ConsoleUserPoolProps = {}) {
     super(scope, id);
@@ -140,7 +197,54 @@ export class ConsoleUserPool extends Construct {
       accountRecovery: AccountRecovery.EMAIL_ONLY,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
+      // Essentials: access-token customisation (the V2_0 pre token generation trigger's scopes).
+      featurePlan: FeaturePlan.ESSENTIALS,
+      customAttributes: {
+        // Mutable so that an administrator can move an account to another body; the app client
+        // cannot write it (ConsoleSignIn's writeAttributes).
+        [BODY_ATTRIBUTE]: new StringAttribute({ minLen: 2, maxLen: 40, mutable: true }),
+      },
     });
+    // Its own role and log group, as every function of the stack (GazetteFunction): logs only.
+    const triggerLogs = new LogGroup(this, "ScopesTriggerLogs", { retention: RetentionDays.THREE_MONTHS });
+    const triggerRole = new Role(this, "ScopesTriggerRole", {
+      assumedBy: new ServicePrincipal("lambda.amazonaws.com"),
+      description: "Execution role of the console's pre token generation trigger (logs only)",
+    });
+    triggerLogs.grantWrite(triggerRole);
+    this.scopesTrigger = new LambdaFunction(this, "ScopesTrigger", {
+      description: "Gazette console: one access-token scope per console group (gazette-console/<group>)",
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      handler: "index.handler",
+      code: Code.fromInline(CONSOLE_SCOPES_TRIGGER_CODE),
+      memorySize: 128,
+      timeout: Duration.seconds(5),
+      role: triggerRole,
+      logGroup: triggerLogs,
+      tracing: Tracing.ACTIVE,
+    });
+    Validations.of(triggerRole).acknowledge({
+      id: "AwsSolutions-IAM5[Resource::*]",
+      reason:
+        "Active X-Ray tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions.",
+    });
+    for (const id of ["AwsSolutions-L1", "Serverless-LambdaLatestVersion"]) {
+      Validations.of(this.scopesTrigger).acknowledge({
+        id,
+        reason: "Node.js 22, the runtime every function of the project pins (a deliberate, tested upgrade).",
+      });
+    }
+    Validations.of(this.scopesTrigger).acknowledge({
+      id: "Serverless-LambdaDLQ",
+      reason:
+        "Invoked synchronously by Cognito at each token issue; a function DLQ applies to asynchronous invocations only.",
+    });
+    this.userPool.addTrigger(
+      UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
+      this.scopesTrigger,
+      LambdaVersion.V2_0,
+    );
     Validations.of(this.userPool).acknowledge({
       id: "AwsSolutions-COG8",
       reason:
@@ -236,6 +340,13 @@ export class ConsoleSignIn extends Construct {
       refreshTokenValidity: maxSessionLength,
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
+      // The ID token carries what the client may read: the body a submitter belongs to included.
+      // The client may write none of the user's attributes (only administrators set them, through
+      // the console's accounts page or the user pool): above all not custom:gazette_body.
+      readAttributes: new ClientAttributes()
+        .withStandardAttributes({ email: true, emailVerified: true, fullname: true })
+        .withCustomAttributes(BODY_ATTRIBUTE),
+      writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
     });
     this.authorizer = new HttpJwtAuthorizer("ConsoleJwtAuthorizer", props.pool.userPool.userPoolProviderUrl, {
       // Cognito access tokens name the client in `client_id`, which the authoriser accepts as aud.
@@ -247,6 +358,22 @@ export class ConsoleSignIn extends Construct {
       runtime: FunctionRuntime.JS_2_0,
       code: FunctionCode.fromInline(CONSOLE_VIEWER_REQUEST_CODE),
     });
+  }
+
+  /**
+   * Lets a function (the api function, which serves /console/accounts) create submitter accounts in
+   * this user pool, and nothing else: SUBMITTER_ADMIN_ACTIONS on the pool's ARN only.
+   */
+  grantSubmitterAdministration(grantee: IGrantable): void {
+    this.pool.userPool.grant(grantee, ...SUBMITTER_ADMIN_ACTIONS);
+  }
+
+  /**
+   * The settings of the function that creates submitter accounts (the api function):
+   * GAZETTE_CONSOLE_USER_POOL_ID names the pool AdminCreateUser writes to.
+   */
+  accountsEnvironment(): Record<string, string> {
+    return { GAZETTE_CONSOLE_USER_POOL_ID: this.pool.userPool.userPoolId };
   }
 
   /** The API function's settings (src/config.ts: GAZETTE_CONSOLE_OIDC_*). */

@@ -16,6 +16,7 @@ import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct, type IConstruct } from "constructs";
 import { type ApiFunction, lambdaOf, type RouteDeclaration } from "../../src/http/route-declaration.js";
 import { HTTP_SURFACE } from "../../src/http/surface.js";
+import { CONSOLE_SCOPE_PREFIX } from "./console-identity.js";
 
 /** An OIDC issuer whose JWTs authorise editor calls instead of IAM (SigV4). */
 export interface JwtAuthSettings {
@@ -87,6 +88,11 @@ export interface GazetteRouteSpec {
   readonly lambda?: ApiFunction;
   /** A public POST that changes nothing (RouteDeclaration.readOnly: POST /api/verify). */
   readonly readOnly?: true;
+  /**
+   * Console routes: the access-token scopes the JWT authoriser requires (any of them); the
+   * submitter's pages require the submitter group's (RouteDeclaration.consoleGroup).
+   */
+  readonly scopes?: readonly string[];
 }
 
 /** Steady requests per second and burst of one route (API Gateway route-level throttling). */
@@ -153,7 +159,13 @@ export function apiGatewayRoutes(surface: readonly RouteDeclaration[]): GazetteR
       }
       const access = declared.access === "console" ? "console" : "site";
       // A console page may be served by another function (the .docx upload, the previews).
-      add({ method: declared.method as HttpMethod, path, access, lambda: lambdaOf(declared) });
+      add({
+        method: declared.method as HttpMethod,
+        path,
+        access,
+        lambda: lambdaOf(declared),
+        ...(declared.consoleGroup ? { scopes: [`${CONSOLE_SCOPE_PREFIX}${declared.consoleGroup}`] } : {}),
+      });
       // Whatever else is under /console/ is closed (console authoriser), never the public pages'.
       if (access === "console")
         for (const method of API_METHODS) add({ method, path: "/console/{proxy+}", access });
@@ -325,6 +337,10 @@ export class GazetteApi extends Construct {
             : route.access === "console"
               ? (props.consoleAuthorizer ?? this.editorAuthorizer)
               : publicAccess,
+        // Scopes are the JWT authoriser's; without the user pool console routes are closed anyway.
+        ...(route.access === "console" && props.consoleAuthorizer && route.scopes?.length
+          ? { authorizationScopes: [...route.scopes] }
+          : {}),
       });
       if (created) createdRoutes.push(created);
       if (route.access === "submitter" && created) {

@@ -236,8 +236,14 @@ export class GazetteStatelessStack extends Stack {
       // function renders previews, the publisher editions), and no mupdf: it ingests no scan
       // (the archive API function does).
       files: [...TEMPLATE_FILES],
-      environment: { ...environment, ...this.consoleSignIn?.environment() },
+      environment: {
+        ...environment,
+        ...this.consoleSignIn?.environment(),
+        // /console/accounts creates submitter accounts in the user pool (issue 16).
+        ...this.consoleSignIn?.accountsEnvironment(),
+      },
     });
+    this.consoleSignIn?.grantSubmitterAdministration(this.apiFunction.function);
     // The routes whose libraries are heavy have functions of their own (route declarations:
     // `lambda`): .docx intake and edition previews, the console's pages that do either included.
     // Those pages check the console session as the api function does: the same OIDC settings.

@@ -1,13 +1,14 @@
 import { monotonicFactory } from "ulid";
 import type { RecordStore } from "../platform/ports.js";
+import type { ConsoleAuditAction } from "./console-actions.js";
 
 /** One action taken in the console: who, when, what, on which object, and how it ended. */
 export interface ConsoleAuditEntry {
   readonly at: string;
   /** The account's user name; for a failed sign-in, the name that was tried. */
   readonly actor: string;
-  /** e.g. `sign-in`, `document.submit`, `edition.publish`. */
-  readonly action: string;
+  /** e.g. `sign-in`, `document.submit`, `edition.publish` (console-actions.ts names each). */
+  readonly action: ConsoleAuditAction;
   /** The object acted on (a document or edition id, an account), when there is one. */
   readonly target: string | null;
   readonly outcome: "ok" | "refused";

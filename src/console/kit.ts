@@ -7,6 +7,7 @@ import { timingSafeEqual } from "node:crypto";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { ArchiveReading } from "../archive/reading.js";
+import type { RefusedRequestAction } from "../audit/console-actions.js";
 import type { ConsoleAuditEntry, ConsoleAuditLog } from "../audit/console-audit.js";
 import type { Config } from "../config.js";
 import type { DocumentIntake } from "../documents/intake.js";
@@ -25,6 +26,7 @@ import {
   type ConsoleSession,
   ROLE_LABELS,
 } from "./accounts.js";
+import type { SubmitterDirectory } from "./cognito-submitters.js";
 import type { OidcSignIn } from "./oidc.js";
 import { type OidcResumed, resumeOidcSession } from "./oidc-session.js";
 import type { ConsolePageRenderer } from "./render.js";
@@ -72,6 +74,11 @@ export interface ConsoleKitDependencies {
    * pages (/console/body/…) and the editors' submission desk; left out, not served.
    */
   readonly submitters?: Submitters | undefined;
+  /**
+   * OIDC mode: where /console/accounts creates department submitters (AWS: the console's Cognito
+   * user pool, src/console/cognito-submitters.ts); left out, it creates site accounts only.
+   */
+  readonly submitterDirectory?: SubmitterDirectory | undefined;
   readonly render: ConsolePageRenderer;
   readonly now: () => Date;
   /** Makes the request's writes durable before it is acknowledged. */
@@ -256,7 +263,8 @@ export function createConsoleKit(deps: ConsoleKitDependencies): ConsoleKit {
   const refuse: ConsoleKit["refuse"] = async (c, { actor, details, show, status, ...message }) => {
     await record({
       actor,
-      action: `${c.req.method} ${c.req.routePath}`,
+      // A refusal is named by its request: the method and the route it was made to.
+      action: `${c.req.method} ${c.req.routePath}` as RefusedRequestAction,
       target: c.req.path,
       outcome: "refused",
       details,

@@ -14,6 +14,11 @@
  *   where CloudFront sends a browser without a live token);
  * - a refused renewal (refresh token revoked or past its validity, account disabled) ends the
  *   session; a provider that cannot be reached leaves a still-live token in use.
+ * - a submitter's body is the session's, bound at sign-in from the verified ID token (the callback,
+ *   src/console/routes/sign-in.ts). A renewal whose ID token names another body, or none (an
+ *   administrator moved the account, or put another account in the submitter group), ends the
+ *   session: the next sign-in binds the new body after checking that it exists. Any other role
+ *   carries no body.
  */
 import type { ConsoleAccounts, ConsoleSession } from "./accounts.js";
 import type { OidcClaims, OidcSignIn } from "./oidc.js";
@@ -47,16 +52,34 @@ export async function resumeOidcSession(
   const current = await oidc.verify(accessToken);
   const claims = current?.subject === subject ? current : undefined;
   const nowSeconds = deps.now().getTime() / 1000;
-  const live = (c: OidcClaims, token?: string): OidcResumed => ({
-    kind: "live",
-    session: { ...resumed.session, username: c.username, role: c.role },
-    token,
-  });
+  const live = (c: OidcClaims, token?: string): OidcResumed => {
+    const { body, ...session } = resumed.session;
+    return {
+      kind: "live",
+      session: {
+        ...session,
+        username: c.username,
+        role: c.role,
+        ...(c.role === "submitter" ? { body } : {}),
+      },
+      token,
+    };
+  };
+  if (claims?.role === "submitter" && !resumed.session.body) {
+    // A submitter without a bound body: only a sign-in binds one.
+    await accounts.endSession(sessionToken);
+    return { kind: "ended", reason: "expired" };
+  }
   if (claims && claims.expiresAt - nowSeconds > renewalMargin(claims, accounts.idleSeconds)) {
     return live(claims);
   }
   const renewed = refreshToken ? await oidc.refresh(refreshToken) : ({ kind: "refused" } as const);
-  if (renewed.kind === "ok" && renewed.claims.subject === subject) {
+  if (
+    renewed.kind === "ok" &&
+    renewed.claims.subject === subject &&
+    (renewed.claims.role !== "submitter" ||
+      (resumed.session.body !== undefined && renewed.id?.body === resumed.session.body))
+  ) {
     if (renewed.refreshToken && renewed.refreshToken !== refreshToken)
       await accounts.replaceRefreshToken(sessionToken, renewed.refreshToken);
     return live(renewed.claims, renewed.token);

@@ -12,7 +12,12 @@
  *   its idle timeout and CSRF token, and the refresh token (encrypted with the session's cookie
  *   secret) that renews the access token through the token endpoint before it expires
  *   (src/console/oidc-session.ts).
- * - Roles: the token's groups (`cognito:groups`): administrator, editor, reviewer, site.
+ * - Roles: the token's groups (`cognito:groups`): administrator, editor, reviewer, site, submitter.
+ * - A submitter's issuing body: the ID token's `custom:gazette_body` (a user attribute only
+ *   administrators write). The ID token is verified here, server-side, at the callback and at each
+ *   renewal (signature, issuer, audience = the console's client, token_use = id, the access token's
+ *   `sub`), and the body it names, once checked to exist, is kept in the session record in the
+ *   store: the browser never carries it, so nothing it sends can change it (bodyOfSubmitter).
  */
 import { createHash, randomBytes } from "node:crypto";
 import { createRemoteJWKSet, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from "jose";
@@ -63,11 +68,49 @@ export interface OidcClaims {
   readonly expiresAt: number;
 }
 
-/** The tokens of a sign-in or a refresh: the verified access token and, if sent, a refresh token. */
+/** The ID token's claim naming the issuing body a submitter belongs to (user pool attribute). */
+export const BODY_CLAIM = "custom:gazette_body";
+
+/** What the console reads from a verified ID token (the same account's as the access token). */
+export interface OidcIdClaims {
+  readonly subject: string;
+  /** BODY_CLAIM, when the account has one. */
+  readonly body?: string | undefined;
+}
+
+/**
+ * The tokens of a sign-in or a refresh: the verified access token, the verified ID token's claims
+ * when the provider sent one, and, if sent, a refresh token.
+ */
 export interface OidcTokens {
   readonly token: string;
   readonly claims: OidcClaims;
+  readonly id?: OidcIdClaims | undefined;
   readonly refreshToken?: string;
+}
+
+/** Why a submitter's tokens bind it to no body. */
+export type BodyRefusal = "no_id_token" | "no_body_claim" | "unknown_body";
+
+/**
+ * The claim → body mapping: the issuing body a submitter signed in through the provider acts for.
+ * Only a verified ID token's BODY_CLAIM counts (the access token carries no attributes), and only
+ * a body that exists (`exists`: the bodies registry). Refused: no ID token, no claim (an account
+ * put in the submitter group without its body), or a body that does not exist (a typo, a body
+ * since removed).
+ */
+export async function bodyOfSubmitter(
+  id: OidcIdClaims | undefined,
+  exists: (bodyId: string) => Promise<boolean>,
+): Promise<
+  | { readonly kind: "bound"; readonly body: string }
+  | { readonly kind: "refused"; readonly reason: BodyRefusal }
+> {
+  if (!id) return { kind: "refused", reason: "no_id_token" };
+  const body = id.body?.trim();
+  if (!body) return { kind: "refused", reason: "no_body_claim" };
+  if (!(await exists(body))) return { kind: "refused", reason: "unknown_body" };
+  return { kind: "bound", body };
 }
 
 export class OidcSignIn {
@@ -188,9 +231,37 @@ export class OidcSignIn {
     const token = typeof body.access_token === "string" ? body.access_token : undefined;
     const claims = await this.verify(token);
     if (!token || !claims) return undefined;
+    // An ID token sent with it must be valid and the same account's; a forged one refuses all.
+    let id: OidcIdClaims | undefined;
+    if (body.id_token !== undefined) {
+      id = await this.verifyIdToken(typeof body.id_token === "string" ? body.id_token : undefined);
+      if (!id || id.subject !== claims.subject) return undefined;
+    }
     const refreshToken =
       typeof body.refresh_token === "string" && body.refresh_token ? body.refresh_token : undefined;
-    return { token, claims, ...(refreshToken ? { refreshToken } : {}) };
+    return { token, claims, ...(id ? { id } : {}), ...(refreshToken ? { refreshToken } : {}) };
+  }
+
+  /**
+   * What a verified ID token says, or undefined: signature against the issuer's keys, issuer,
+   * audience = the console's client, `token_use` = id, expiry.
+   */
+  async verifyIdToken(token: string | undefined): Promise<OidcIdClaims | undefined> {
+    if (!token || token.length > 8192) return undefined;
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.keys, {
+        issuer: this.settings.issuer,
+        audience: this.settings.clientId,
+        algorithms: ["RS256", "ES256"],
+        ...(this.options.now ? { currentDate: this.options.now() } : {}),
+      }));
+    } catch {
+      return undefined;
+    }
+    if (payload.token_use !== "id" || typeof payload.sub !== "string") return undefined;
+    const body = payload[BODY_CLAIM];
+    return { subject: payload.sub, ...(typeof body === "string" && body ? { body } : {}) };
   }
 
   /** What a verified access token says, or undefined (missing, forged, expired, no role). */

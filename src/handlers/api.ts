@@ -58,6 +58,7 @@ export function createApiApp(container: Container) {
           config: container.config,
           accounts: container.console.accounts,
           oidc: container.console.oidc,
+          submitterDirectory: container.console.submitterDirectory,
           audit: container.console.audit,
           intake: container.intake,
           editions: container.editions,

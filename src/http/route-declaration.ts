@@ -76,6 +76,12 @@ export interface RouteDeclaration {
    */
   readonly readOnly?: true;
   /**
+   * A console page for one role only, which in AWS the JWT authoriser admits for that role's
+   * user pool group alone (its access-token scope, infra/constructs/console-identity.ts): the
+   * department submitters' pages (/console/body…). The app checks roles on every page anyway.
+   */
+  readonly consoleGroup?: "submitter";
+  /**
    * The OpenAPI operation (summary, parameters, requestBody, responses). Left out for HTML pages,
    * which are not part of the API description.
    */

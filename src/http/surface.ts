@@ -246,7 +246,15 @@ const submitterConsoleRoutes: readonly RouteDeclaration[] = (
     ["GET", "/console/completeness"],
   ] as const
 )
-  .map(([method, path]): RouteDeclaration => ({ method, path, access: "console" }))
+  .map(
+    ([method, path]): RouteDeclaration => ({
+      method,
+      path,
+      access: "console",
+      // The submitter's own pages: in AWS only the submitter group's tokens reach them.
+      ...(path.startsWith("/console/body") ? { consoleGroup: "submitter" as const } : {}),
+    }),
+  )
   .concat(
     // The posts that read a .docx (a submitter's, or accepting one into intake). In AWS the api
     // function serves them for now, without the .docx reader (a .docx is refused there, 400).
@@ -256,7 +264,14 @@ const submitterConsoleRoutes: readonly RouteDeclaration[] = (
         ["POST", "/console/body/submissions/{id}"],
         ["POST", "/console/submissions/{id}/accept"],
       ] as const
-    ).map(([method, path]): RouteDeclaration => ({ method, path, access: "console" })),
+    ).map(
+      ([method, path]): RouteDeclaration => ({
+        method,
+        path,
+        access: "console",
+        ...(path.startsWith("/console/body") ? { consoleGroup: "submitter" as const } : {}),
+      }),
+    ),
   );
 
 /**

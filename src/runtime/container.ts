@@ -6,6 +6,7 @@ import { AuditLog } from "../audit/audit-log.js";
 import { ConsoleAuditLog } from "../audit/console-audit.js";
 import type { Config } from "../config.js";
 import { ConsoleAccounts } from "../console/accounts.js";
+import { CognitoSubmitterDirectory, type SubmitterDirectory } from "../console/cognito-submitters.js";
 import { OidcSignIn } from "../console/oidc.js";
 import { DocumentIntake } from "../documents/intake.js";
 import { validateSubmission } from "../documents/submission.js";
@@ -61,6 +62,8 @@ export interface Container {
         readonly accounts: ConsoleAccounts;
         readonly audit: ConsoleAuditLog;
         readonly oidc?: OidcSignIn | undefined;
+        /** OIDC mode with GAZETTE_CONSOLE_USER_POOL_ID: where submitter accounts are created. */
+        readonly submitterDirectory?: SubmitterDirectory | undefined;
       }
     | undefined;
 }
@@ -176,6 +179,10 @@ export function createContainer(
           { ...config.consoleOidc, publicBaseUrl: config.baseUrl },
           { now: () => platform.clock.now() },
         ),
+      submitterDirectory:
+        config.consoleOidc && config.consoleUserPoolId
+          ? new CognitoSubmitterDirectory({ userPoolId: config.consoleUserPoolId })
+          : undefined,
     },
   };
 }

@@ -441,6 +441,137 @@ describe("a mark touching its character in a column set askew", () => {
   });
 });
 
+describe("a mark touching a character taller than most", () => {
+  it("gives the 、 under a tall character's lower right a cell of its own (編、 項、)", () => {
+    // Prepare: frame glyphs in rows 0–9 of a column 40 px apart but row 2, the mark's own cell;
+    // row 1's glyph is taller than the rest on its left (a leg reaching 3 px below their foot),
+    // and a mark joined to its lower right foot stands out past the column's right edge.
+    const boxes = [0, 1, 3, 4, 5, 6, 7, 8, 9].flatMap((row) => glyph(20, 20 + row * 40, 34, 0.5));
+    boxes.push([20, 94, 23, 97], [52, 92, 60, 100]);
+    // Act
+    const r = relayColumns(paper(90, 440, boxes), 34);
+    // Assess: ten cells; the glyph with its leg, then the mark whole in a cell of its own (the
+    // leg below the usual foot once kept the mark in the character's cell, read as 編 alone).
+    const cells = r.lines[0]!.cells;
+    expect(cells).toHaveLength(10);
+    expect(cells[1]!.source.y1).toBe(97);
+    expect(cells[2]!.source).toEqual({ x0: 52, y0: 92, x1: 60, y1: 100 });
+  });
+});
+
+describe("marks touching their characters down one column (編、章、節、款、)", () => {
+  it("gives each mark a cell of its own when half the cells around hold one", () => {
+    // Prepare: frame glyphs in rows 0, 1, 3, 5, 7 and 9–16 of a column 40 px apart; a mark
+    // joined to the foot of each of rows 1, 3, 5 and 7, standing out past their right edge
+    // into the empty row below (an enumeration: 第某編、第某章、第某節、第某款).
+    const rows = [0, 1, 3, 5, 7, 9, 10, 11, 12, 13, 14, 15, 16];
+    const boxes = rows.flatMap((row) => glyph(20, 20 + row * 40, 34, 0.5));
+    for (const row of [1, 3, 5, 7]) boxes.push([52, 52 + row * 40, 60, 60 + row * 40]);
+    // Act
+    const r = relayColumns(paper(90, 720, boxes), 34);
+    // Assess: seventeen cells, each mark in its own after its character (the cells holding a mark
+    // once set the characters' right edge, so no mark stood out past it and all four were read
+    // with their characters).
+    const cells = r.lines[0]!.cells;
+    expect(cells).toHaveLength(17);
+    expect([2, 4, 6, 8].map((k) => cells[k]!.source)).toEqual(
+      [1, 3, 5, 7].map((row) => ({ x0: 52, y0: 52 + row * 40, x1: 60, y1: 60 + row * 40 })),
+    );
+  });
+});
+
+describe("a mark at the end of a short column", () => {
+  it("gives the 。 run into the last character of a column of four its own cell (施行日期。)", () => {
+    // Prepare: four glyphs down a column 40 px apart, the third narrow (日), a mark joined to
+    // the last one's foot, standing out past the column's right edge: only two cells are full
+    // size and no taller than a character.
+    const boxes = [0, 1, 3].flatMap((row) => glyph(20, 20 + row * 40, 34, 0.5));
+    boxes.push([27, 100, 47, 103], [27, 131, 47, 134], [27, 100, 30, 134], [44, 100, 47, 134]);
+    boxes.push([52, 172, 60, 180]);
+    // Act
+    const r = relayColumns(paper(90, 240, boxes), 34);
+    // Assess: five cells, the mark's last.
+    const cells = r.lines[0]!.cells;
+    expect(cells).toHaveLength(5);
+    expect(cells[4]!.source).toEqual({ x0: 52, y0: 172, x1: 60, y1: 180 });
+  });
+});
+
+describe("corner brackets turned back where horizontal type sets them", () => {
+  it("puts 「 in the upper right of its slot and 」 in the lower left (a centred 」 is read as J)", () => {
+    // Prepare: down one column, a frame glyph, ﹁ (a bar along the top, a stroke down the
+    // right), a frame glyph, ﹂ (a bar along the bottom, a stroke down the left), a frame glyph.
+    const opening: [number, number, number, number][] = [
+      [24, 66, 42, 70],
+      [38, 66, 42, 80],
+    ];
+    const closing: [number, number, number, number][] = [
+      [34, 156, 52, 160],
+      [34, 142, 38, 160],
+    ];
+    const boxes = [0, 2, 4].flatMap((row) => glyph(20, 20 + row * 45, 30, 0.5));
+    const image = paper(76, 240, [...boxes, ...opening, ...closing]);
+    // Act
+    const r = relayColumns(image, 36);
+    // Assess: five cells; the opening bracket's ink in the right half and upper half of its
+    // slot, the closing one's in the left half and lower half.
+    const cells = r.lines[0]!.cells;
+    expect(cells).toHaveLength(5);
+    const where = (k: number) => {
+      const slot = cells[k]!.slot;
+      let x0 = slot.x1;
+      let x1 = slot.x0;
+      let y0 = slot.y1;
+      let y1 = slot.y0;
+      for (let y = slot.y0; y < slot.y1; y++)
+        for (let x = slot.x0; x < slot.x1; x++)
+          if (r.image.pixels[y * r.image.width + x]! < 128) {
+            x0 = Math.min(x0, x);
+            x1 = Math.max(x1, x + 1);
+            y0 = Math.min(y0, y);
+            y1 = Math.max(y1, y + 1);
+          }
+      const mid = { x: (slot.x0 + slot.x1) / 2, y: (slot.y0 + slot.y1) / 2 };
+      const centre = (y0 + y1) / 2;
+      return { left: x1 <= mid.x, right: x0 >= mid.x, upper: centre < mid.y - 2, lower: centre > mid.y + 2 };
+    };
+    expect(where(1)).toMatchObject({ right: true, upper: true });
+    expect(where(3)).toMatchObject({ left: true, lower: true });
+  });
+});
+
+describe("thin strokes of a light face in the relaid line", () => {
+  it("keeps the dark serif at the end of a grey bottom stroke (三 且) with its character, not as a mark", () => {
+    // Prepare: frame glyphs in rows 0, 1, 3 and 4 of a column 40 px apart; row 2 holds 三 as a
+    // light face prints it at 200 dpi: two dark strokes, the long bottom one grey (lighter than
+    // ink) but for the dark serif at its right end, at the column's right edge.
+    const boxes = [0, 1, 3, 4].flatMap((row) => glyph(20, 20 + row * 40, 34, 0.5));
+    boxes.push([20, 102, 54, 105], [24, 115, 50, 118], [50, 127, 55, 132]);
+    const image = paper(90, 240, boxes);
+    for (let y = 128; y < 131; y++) image.pixels.fill(170, y * image.width + 20, y * image.width + 50);
+    // Act
+    const r = relayColumns(image, 34);
+    // Assess: five cells, the 三's holding its serif (the serif alone once became a cell of its
+    // own, read as an extra 。 after 三).
+    const cells = r.lines[0]!.cells;
+    expect(cells).toHaveLength(5);
+    expect(cells[2]!.source).toMatchObject({ y0: 102, y1: 132 });
+  });
+
+  it("still gives a dot beside a character a cell of its own when only paper lies between them", () => {
+    // Prepare: the same column, but row 2's bottom stroke dark and ending short of the dot: a
+    // mark set at the character's lower right, paper between them.
+    const boxes = [0, 1, 3, 4].flatMap((row) => glyph(20, 20 + row * 40, 34, 0.5));
+    boxes.push([20, 102, 54, 105], [24, 115, 50, 118], [20, 128, 46, 131], [50, 127, 55, 132]);
+    // Act
+    const r = relayColumns(paper(90, 240, boxes), 34);
+    // Assess: six cells, the dot's after the character's.
+    const cells = r.lines[0]!.cells;
+    expect(cells).toHaveLength(6);
+    expect(cells[3]!.source).toEqual({ x0: 50, y0: 127, x1: 55, y1: 132 });
+  });
+});
+
 describe("digits of a faded copy set across one cell (縱中橫)", () => {
   it("scales 13 up when a faded fragment of the 3's curve stands apart between the digits", () => {
     // Prepare: a frame glyph, then 1 and 3 side by side, a third of a cell high, with a speck of

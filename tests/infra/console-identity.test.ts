@@ -94,7 +94,7 @@ describe("the console user pool (stateful stack)", () => {
       .sort((a, b) => (a.precedence as number) - (b.precedence as number));
 
     // Assess
-    expect(groups.map((g) => g.name)).toEqual(["administrator", "editor", "reviewer", "site"]);
+    expect(groups.map((g) => g.name)).toEqual(["administrator", "editor", "reviewer", "site", "submitter"]);
   });
 
   test("the hosted sign-in has a Cognito domain", () => {

@@ -80,10 +80,12 @@ describe("the staging bucket", () => {
         .map((s) => ({ id, actions: asArray(s.Action), resources: JSON.stringify(s.Resource) })),
     );
 
-    // Assess: the api's (multipart scans), the documents function's (intake) and the tick's blob
-    // policies, s3:DeleteObject under staging/ of the staging bucket
+    // Assess: the api's (the submitters' intake), the archive API's (multipart scans and texts), the
+    // documents function's (intake) and the tick's blob policies, s3:DeleteObject under staging/ of
+    // the staging bucket
     expect(deleting.map((d) => d.id).sort()).toEqual([
       expect.stringMatching(/^DataBlobApiPolicy/),
+      expect.stringMatching(/^DataBlobArchiveApiPolicy/),
       expect.stringMatching(/^DataBlobDocumentsPolicy/),
       expect.stringMatching(/^DataBlobTickPolicy/),
     ]);

@@ -55,7 +55,11 @@ describe("intake stores nothing half-way", () => {
     // Assess
     expect(first.status).toBe(201);
     expect(duplicate.status).toBe(409);
-    expect(await everything(app.container.platform.blobs)).toEqual([`documents/${id}/content.json`]);
+    // (the first document's content and its JSON original; nothing of the refused one)
+    expect(await everything(app.container.platform.blobs)).toEqual([
+      `documents/${id}/content.json`,
+      expect.stringMatching(/^originals\/[0-9a-f]{64}\.json$/),
+    ]);
   });
 
   it("leaves no content blob behind when the document record cannot be written", async () => {
@@ -114,18 +118,22 @@ describe("intake stores nothing half-way", () => {
     // Prepare: the blob store is down for writes
     app = createTestApp();
     const blobs = app.container.platform.blobs;
+    const realPut = blobs.put.bind(blobs);
     blobs.put = async () => {
       throw new StorageUnavailableError("the bucket is unavailable");
     };
 
-    // Act
+    // Act: the submission fails; the bucket comes back and the same 发文字号 is sent again
     const response = await app.postJson(aSubmission({ docNumber: "川府发〔2024〕90号", body: LONG_BODY }));
+    const leftBehind = await everything(blobs);
+    const outboxAfterFailure = await listOutbox(app.container.platform.records);
+    blobs.put = realPut;
     const again = await app.postJson(aSubmission({ docNumber: "川府发〔2024〕90号" }));
 
     // Assess: nothing stored, and the 发文字号 was released for the retry
     expect(response.status).toBe(503);
-    expect(await everything(blobs)).toEqual([]);
-    expect(await listOutbox(app.container.platform.records)).toEqual([]);
+    expect(leftBehind).toEqual([]);
+    expect(outboxAfterFailure).toEqual([]);
     expect(again.status).toBe(201);
   });
 
@@ -149,6 +157,7 @@ describe("intake stores nothing half-way", () => {
     expect(response.status).toBe(503);
     expect(leftStaged).toEqual([
       expect.stringMatching(/^staging\/[0-9A-Z]{26}\/documents\/[0-9A-Z]{26}\/content\.json$/),
+      expect.stringMatching(/^staging\/[0-9A-Z]{26}\/originals\/[0-9a-f]{64}\.json$/),
     ]);
     expect(relayed).toEqual({ sent: 0, dropped: 1, failed: 0 });
     expect(await everything(blobs)).toEqual([]);
@@ -176,9 +185,11 @@ describe("intake stores nothing half-way", () => {
     // Assess
     expect(response.status).toBe(201);
     expect(readWhileStaged.status).toBe(200);
-    expect(staged).toEqual([stagingKey(id, `documents/${id}/content.json`)]);
+    // (the JSON original, outside documents/, was promoted at once)
+    const original = expect.stringMatching(/^originals\/[0-9a-f]{64}\.json$/);
+    expect(staged).toEqual([original, stagingKey(id, `documents/${id}/content.json`)]);
     expect(relayed).toEqual({ sent: 1, dropped: 0, failed: 0 });
-    expect(await everything(blobs)).toEqual([`documents/${id}/content.json`]);
+    expect(await everything(blobs)).toEqual([`documents/${id}/content.json`, original]);
     expect(await readAfter.json()).toEqual(await readWhileStaged.json());
   });
 });

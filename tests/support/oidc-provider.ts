@@ -15,8 +15,16 @@ import {
  * per code; the refresh_token grant, refused once the refresh token is revoked, past its validity
  * or its account disabled), its revocation endpoint, and its signing keys (a local JWKS). Access
  * tokens carry what Cognito's do: token_use=access, client_id, username, cognito:groups, a `sub`
- * stable per account.
+ * stable per account; ID tokens token_use=id, aud = the client, the same `sub`, cognito:username
+ * and the user's attributes the client may read (custom:gazette_body).
  */
+export interface TestOidcUser {
+  readonly username: string;
+  readonly groups: readonly string[];
+  /** User pool attributes as the ID token carries them, e.g. { "custom:gazette_body": "sc-jyt" }. */
+  readonly attributes?: Readonly<Record<string, string>>;
+}
+
 export interface TestOidcProvider {
   readonly issuer: string;
   readonly clientId: string;
@@ -33,15 +41,27 @@ export interface TestOidcProvider {
   readonly disabled: Set<string>;
   /** Groups changed in the user pool: the next refreshed token carries these. */
   readonly groupsOf: Map<string, readonly string[]>;
+  /** Attributes changed in the user pool: the next refreshed ID token carries these. */
+  readonly attributesOf: Map<string, Readonly<Record<string, string>>>;
   /** When set, the token endpoint answers 503. */
   down: boolean;
   /** The user signs in on the hosted page for this authorize URL; returns the callback path + query. */
-  authorize(authorizeUrl: string, user: { username: string; groups: readonly string[] }): string;
+  authorize(authorizeUrl: string, user: TestOidcUser): string;
   /** An access token signed with the provider's key (claims override the defaults). */
   accessToken(
     claims?: JWTPayload & Record<string, unknown>,
     options?: { expiresInSeconds?: number },
   ): Promise<string>;
+  /** An ID token signed with the provider's key (claims override the defaults). */
+  idToken(
+    claims?: JWTPayload & Record<string, unknown>,
+    options?: { expiresInSeconds?: number },
+  ): Promise<string>;
+  /**
+   * What the token endpoint answers with the ID token instead of a real one (e.g. a forged one):
+   * called with the real one's claims.
+   */
+  idTokenOverride: ((claims: Record<string, unknown>) => Promise<string | undefined>) | undefined;
 }
 
 export async function createTestOidcProvider(options: {
@@ -64,17 +84,18 @@ export async function createTestOidcProvider(options: {
       challenge: string;
       redirectUri: string;
       clientId: string;
-      user: { username: string; groups: readonly string[] };
+      user: TestOidcUser;
     }
   >();
 
   const accessSeconds = options.accessTokenSeconds ?? 1800;
   const refreshSeconds = options.refreshTokenSeconds ?? 12 * 3600;
-  const refreshTokens = new Map<string, { username: string; groups: readonly string[]; until: number }>();
+  const refreshTokens = new Map<string, TestOidcUser & { until: number }>();
   const grants: TestOidcProvider["grants"] = [];
   const revoked = new Set<string>();
   const disabled = new Set<string>();
   const groupsOf = new Map<string, readonly string[]>();
+  const attributesOf = new Map<string, Readonly<Record<string, string>>>();
   const subjectOf = (username: string) => createHash("sha256").update(username).digest("hex").slice(0, 32);
 
   const accessToken: TestOidcProvider["accessToken"] = async (claims = {}, opts = {}) => {
@@ -97,6 +118,28 @@ export async function createTestOidcProvider(options: {
       .setIssuedAt(iat)
       .setExpirationTime(iat + (opts.expiresInSeconds ?? accessSeconds))
       .sign(privateKey);
+  };
+
+  const idToken: TestOidcProvider["idToken"] = async (claims = {}, opts = {}) => {
+    const iat = Math.floor(options.now().getTime() / 1000);
+    const username = typeof claims["cognito:username"] === "string" ? claims["cognito:username"] : "someone";
+    return new SignJWT({ token_use: "id", "cognito:username": username, ...claims })
+      .setProtectedHeader({ alg: "RS256", kid: jwk.kid })
+      .setIssuer(typeof claims.iss === "string" ? claims.iss : issuer)
+      .setAudience(typeof claims.aud === "string" ? claims.aud : clientId)
+      .setSubject(typeof claims.sub === "string" ? claims.sub : subjectOf(username))
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + (opts.expiresInSeconds ?? accessSeconds))
+      .sign(privateKey);
+  };
+  /** The ID token of a user: its attributes as the user pool holds them now. */
+  const idTokenOf = async (user: TestOidcUser) => {
+    const claims = {
+      "cognito:username": user.username,
+      "cognito:groups": [...(groupsOf.get(user.username) ?? user.groups)],
+      ...(attributesOf.get(user.username) ?? user.attributes ?? {}),
+    };
+    return provider.idTokenOverride ? provider.idTokenOverride(claims) : idToken(claims);
   };
 
   const tokenEndpoint = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
@@ -133,7 +176,7 @@ export async function createTestOidcProvider(options: {
           username: held.username,
           "cognito:groups": [...(groupsOf.get(held.username) ?? held.groups)],
         }),
-        id_token: "not used by the console",
+        id_token: await idTokenOf(held),
         token_type: "Bearer",
         expires_in: accessSeconds,
       });
@@ -161,7 +204,7 @@ export async function createTestOidcProvider(options: {
         username: grant.user.username,
         "cognito:groups": [...grant.user.groups],
       }),
-      id_token: "not used by the console",
+      id_token: await idTokenOf(grant.user),
       refresh_token: refreshToken,
       token_type: "Bearer",
       expires_in: accessSeconds,
@@ -173,6 +216,8 @@ export async function createTestOidcProvider(options: {
     revoked,
     disabled,
     groupsOf,
+    attributesOf,
+    idTokenOverride: undefined,
     down: false,
     issuer,
     clientId,
@@ -181,6 +226,7 @@ export async function createTestOidcProvider(options: {
     keys: createLocalJWKSet(jwks),
     fetch: tokenEndpoint as typeof fetch,
     accessToken,
+    idToken,
     authorize(authorizeUrl, user) {
       const url = new URL(authorizeUrl);
       if (`${url.origin}${url.pathname}` !== `${signInBaseUrl}/oauth2/authorize`)

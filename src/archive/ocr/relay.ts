@@ -302,7 +302,7 @@ function union(boxes: readonly Box[]): Box {
   };
 }
 
-type Placement = "centre" | "small" | "turned" | "digits";
+type Placement = "centre" | "small" | "turned" | "opening" | "closing" | "digits";
 
 /** How a cell's ink goes into its slot (see the module comment). */
 function placementOf(image: GreyImage, pieces: readonly Part[], pitch: number): Placement {
@@ -329,7 +329,8 @@ function placementOf(image: GreyImage, pieces: readonly Part[], pitch: number): 
   if (nested && w > h && h <= pitch * 0.5 && arched(image, ink, 0.15)) return "turned";
   // A corner bracket is about half a cell long (a comma, a quarter, is not one).
   const bracketSized = Math.max(w, h) >= pitch * 0.35 && Math.max(w, h) <= pitch * 0.7;
-  if (pieces.length === 1 && bracketSized && cornered(image, pieces[0]!)) return "turned";
+  const corner = pieces.length === 1 && bracketSized ? cornered(image, pieces[0]!) : undefined;
+  if (corner) return corner;
   // Two or three digits set across one cell (縱中橫), smaller than the text: each taller than
   // wide, side by side. Set this small, and more so on an aged copy, a digit often comes apart
   // (the tip of a 2, the bar of a 5): the pieces one above the other are one digit.
@@ -361,10 +362,10 @@ function stacks(pieces: readonly Box[]): Box[] {
  * is what a horizontal line shows already and is not turned. Strokes are judged by how much of
  * a side they run along, not by their ink: a light face draws the short stroke one pixel wide.
  */
-function cornered(image: GreyImage, part: Part): boolean {
+function cornered(image: GreyImage, part: Part): "opening" | "closing" | undefined {
   const w = part.x1 - part.x0;
   const h = part.y1 - part.y0;
-  if (w < 4 || h < 4) return false;
+  if (w < 4 || h < 4) return undefined;
   const band = Math.max(2, Math.round(Math.min(w, h) * 0.3));
   const top = new Uint8Array(w);
   const bottom = new Uint8Array(w);
@@ -380,14 +381,13 @@ function cornered(image: GreyImage, part: Part): boolean {
     if (x >= w - band) right[y] = 1;
     if (y >= band && y < h - band && x >= band && x < w - band) inside++;
   }
-  if (inside > part.pixels.length * 0.05) return false;
+  if (inside > part.pixels.length * 0.05) return undefined;
   const along = (side: Uint8Array) => side.reduce((n, v) => n + v, 0) / side.length;
   const drawn = (side: Uint8Array) => along(side) >= 0.8;
   const bare = (side: Uint8Array) => along(side) < 0.5;
-  return (
-    (drawn(top) && drawn(right) && bare(bottom) && bare(left)) ||
-    (drawn(bottom) && drawn(left) && bare(top) && bare(right))
-  );
+  if (drawn(top) && drawn(right) && bare(bottom) && bare(left)) return "opening";
+  if (drawn(bottom) && drawn(left) && bare(top) && bare(right)) return "closing";
+  return undefined;
 }
 
 /**
@@ -557,29 +557,34 @@ function columnCells(
       owners.push(index);
     }
   }
-  // Where the column's characters end on the right: the usual right edge of full-size cells,
-  // of the cells around each one (a copy left slightly askew drifts along a long column: the
-  // right edge of the whole column's cells lies several pixels off at either end), itself
-  // left out (its own mark would move it).
+  // How tall a character's ink usually is (its em box, about).
   const boxes = raw.map(union);
-  const fullSize = (b: Box) => b.y1 - b.y0 >= pitch * 0.6 && b.x1 - b.x0 >= pitch * 0.6;
-  const medianRight = (of: readonly Box[]) => {
-    const rights = of
-      .filter(fullSize)
-      .map((b) => b.x1)
-      .sort((a, b) => a - b);
-    return rights.length >= 3 ? rights[Math.floor(rights.length / 2)]! : undefined;
-  };
-  const columnRight = medianRight(boxes) ?? Number.POSITIVE_INFINITY;
-  const rightNear = (k: number) =>
-    medianRight(boxes.slice(Math.max(0, k - 4), k + 5).filter((_, j) => j !== Math.min(k, 4))) ?? columnRight;
-  // And how tall a character's ink usually is (its em box, about).
-  const heights = raw
-    .map(union)
+  const heights = boxes
     .filter((b) => b.y1 - b.y0 >= pitch * 0.6 && b.x1 - b.x0 >= pitch * 0.6)
     .map((b) => b.y1 - b.y0)
     .sort((a, b) => a - b);
   const usual = heights.length >= 3 ? heights[Math.floor(heights.length / 2)]! : Number.POSITIVE_INFINITY;
+  // Where the column's characters end on the right: the usual right edge of full-size cells,
+  // of the cells around each one (a copy left slightly askew drifts along a long column: the
+  // right edge of the whole column's cells lies several pixels off at either end), itself
+  // left out (its own mark would move it). A cell taller than a character holds a mark run
+  // into it, which moves its right edge out too (編、章、節、款、 down one column): where two
+  // or more cells around are no taller than a character, only those count.
+  const fullSize = (b: Box) => b.y1 - b.y0 >= pitch * 0.6 && b.x1 - b.x0 >= pitch * 0.6;
+  const characterHigh = (b: Box) => fullSize(b) && b.y1 - b.y0 < usual + pitch * 0.12;
+  const medianRight = (of: readonly Box[], least: number) => {
+    const rights = of.map((b) => b.x1).sort((a, b) => a - b);
+    return rights.length >= least ? rights[Math.floor((rights.length - 1) / 2)]! : undefined;
+  };
+  const rightNear = (k: number) => {
+    const near = boxes.slice(Math.max(0, k - 4), k + 5).filter((_, j) => j !== Math.min(k, 4));
+    return (
+      medianRight(near.filter(characterHigh), 2) ??
+      medianRight(near.filter(fullSize), 3) ??
+      medianRight(boxes.filter(fullSize), 3) ??
+      Number.POSITIVE_INFINITY
+    );
+  };
   const cells: Cell[] = [];
   raw.forEach((found, k) => {
     const right = rightNear(k);
@@ -606,6 +611,7 @@ function columnCells(
     const restOf = (p: Part) => found.filter((q) => q !== p);
     const beside = found.filter((p) => {
       if (p.x1 - p.x0 >= pitch * 0.45 || p.y1 - p.y0 >= pitch * 0.45) return false;
+      if (strokeEnd(image, p, union(found), pitch)) return false;
       if (p.x0 >= right - pitch * 0.1 && (p.y0 + p.y1) / 2 > middle) return true;
       const rest = restOf(p);
       return dotAtRight(p) && rest.length > 0 && (p.y0 + p.y1) / 2 > union(rest).y1;
@@ -615,6 +621,7 @@ function columnCells(
       return (
         !beside.includes(p) &&
         dotAtRight(p) &&
+        !strokeEnd(image, p, union(found), pitch) &&
         rest.length > 0 &&
         rest.some((q) => q.y1 - q.y0 >= pitch * 0.45) &&
         p.y1 + Math.max(1, pitch * 0.05) < union(rest).y0
@@ -659,6 +666,64 @@ function columnCells(
 }
 
 /**
+ * Whether a dot is the dark end of a character's thin stroke: a light face at 200 dpi draws a
+ * long horizontal stroke in grey (lighter than ink) and only the serif at its end dark, so the
+ * bottom stroke of 三 or 且 leaves a dot at the character's lower right, where a mark set beside
+ * it would be. A stroke runs on from the dot in grey for a good part of a cell; a printed mark
+ * stands on paper (a blurred copy's grey rim around it joins the rim of the character's
+ * strokes, so grey that borders other ink is not followed).
+ */
+function strokeEnd(image: GreyImage, dot: Part, within: Box, pitch: number): boolean {
+  const { width, pixels } = image;
+  const own = new Set(dot.pixels);
+  const x0 = Math.max(0, within.x0 - 1);
+  const x1 = Math.min(width, within.x1 + 1);
+  const y0 = Math.max(0, within.y0 - 1);
+  const y1 = Math.min(image.height, within.y1 + 1);
+  const inside = (x: number, y: number) => x >= x0 && x < x1 && y >= y0 && y < y1;
+  const bordersOther = (x: number, y: number) => {
+    for (let dy = -1; dy <= 1; dy++) {
+      for (let dx = -1; dx <= 1; dx++) {
+        const q = (y + dy) * width + x + dx;
+        if (inside(x + dx, y + dy) && pixels[q]! < INK && !own.has(q)) return true;
+      }
+    }
+    return false;
+  };
+  const seen = new Set<number>(dot.pixels);
+  const stack = [...dot.pixels];
+  let lo = dot.x0;
+  let hi = dot.x1;
+  let top = dot.y0;
+  let bottom = dot.y1;
+  const reach = pitch * 0.3;
+  while (stack.length) {
+    const p = stack.pop()!;
+    const px = p % width;
+    const py = (p - px) / width;
+    for (let dy = -1; dy <= 1; dy++) {
+      for (let dx = -1; dx <= 1; dx++) {
+        const x = px + dx;
+        const y = py + dy;
+        const q = y * width + x;
+        if (!inside(x, y) || seen.has(q)) continue;
+        seen.add(q);
+        const v = pixels[q]!;
+        if (v < INK || v >= FAINT || bordersOther(x, y)) continue;
+        stack.push(q);
+        lo = Math.min(lo, x);
+        hi = Math.max(hi, x + 1);
+        top = Math.min(top, y);
+        bottom = Math.max(bottom, y + 1);
+        if (dot.x0 - lo >= reach || hi - dot.x1 >= reach || dot.y0 - top >= reach || bottom - dot.y1 >= reach)
+          return true;
+      }
+    }
+  }
+  return false;
+}
+
+/**
  * A mark printed touching the character before it: vertical setting puts 、。， in the upper
  * right of their own cell, just under the previous character's lower right, where a stroke
  * that ends there (the 乀 of 法, 之, 定) runs into it, more so on an aged copy whose strokes
@@ -676,17 +741,22 @@ function hangingMark(
   const box = union(found);
   if (!Number.isFinite(usual) || !Number.isFinite(right)) return undefined;
   if (box.y1 - box.y0 < usual + pitch * 0.12) return undefined;
-  const cut = box.y0 + usual;
   const side = right - pitch * 0.25;
+  // The character's foot: its usual height, or lower where its strokes away from the right side
+  // reach lower (a character taller than most, 編 項: the mark under its lower right begins
+  // where those strokes end).
+  let cut = box.y0 + usual;
+  for (const part of found) {
+    for (const p of part.pixels)
+      if (p % image.width < side) cut = Math.max(cut, Math.floor(p / image.width) + 1);
+  }
   const below: number[] = [];
   const rest: number[] = [];
   for (const part of found) {
     for (const p of part.pixels) {
       const y = Math.floor(p / image.width);
       if (y < cut) rest.push(p);
-      else if (p % image.width >= side) below.push(p);
-      // Ink below the character's usual foot away from the right side: not a mark's.
-      else return undefined;
+      else below.push(p);
     }
   }
   if (below.length < 3 || rest.length === 0) return undefined;
@@ -852,9 +922,21 @@ export function relayColumns(image: GreyImage, c: number): Relay {
       const left = margin + k * slot;
       const w = ink.x1 - ink.x0;
       const h = ink.y1 - ink.y0;
-      const [ow, oh] = placement === "turned" ? [h, w] : [Math.round(w * scale), Math.round(h * scale)];
+      const turned = placement === "turned" || placement === "opening" || placement === "closing";
+      const [ow, oh] = turned ? [h, w] : [Math.round(w * scale), Math.round(h * scale)];
       let ox = left + Math.floor((slot - ow) / 2);
       let oy = top + Math.floor((slot - oh) / 2);
+      // A corner bracket turned back goes where horizontal type sets it: 「 in the upper right of
+      // its cell, 」 in the lower left (centred, 」 stands at the height of a letter: read as J).
+      const side = Math.round(slot * 0.08);
+      if (placement === "opening") {
+        ox = left + slot - ow - side;
+        oy = top + side;
+      }
+      if (placement === "closing") {
+        ox = left + side;
+        oy = top + slot - oh - side;
+      }
       if (placement === "small") {
         ox = left + Math.round(slot * 0.08);
         oy = top + slot - oh - Math.round(slot * 0.08);
@@ -894,7 +976,7 @@ export function relayColumns(image: GreyImage, c: number): Relay {
           if (v === 255 || cell.exclude.has(row + x)) continue;
           if (!inBox(ink.x0 + x, ink.y0 + y) && !grown.pixels.has(row + x)) continue;
           // Turned back counter-clockwise: (x, y) → (y, w − 1 − x).
-          if (placement === "turned") put(ox + y, oy + (w - 1 - x), v);
+          if (turned) put(ox + y, oy + (w - 1 - x), v);
           else put(ox + x, oy + y, v);
         }
       }

@@ -1,4 +1,5 @@
 /** The console audit log (administrators): who did what, when, refusals included; newest first. */
+import { consoleActionLabel } from "../../audit/console-actions.js";
 import type { ConsoleKit } from "../kit.js";
 
 export function registerAuditRoutes(kit: ConsoleKit): void {
@@ -11,6 +12,8 @@ export function registerAuditRoutes(kit: ConsoleKit): void {
       section: "audit",
       items: result.items.map((e) => ({
         ...e,
+        label: consoleActionLabel(e.action),
+        outcomeLabel: e.outcome === "ok" ? "完成" : "被拒绝",
         details: Object.keys(e.details).length ? JSON.stringify(e.details) : "",
       })),
       next: result.cursor ? `/console/audit?cursor=${encodeURIComponent(result.cursor)}` : undefined,

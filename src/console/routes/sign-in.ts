@@ -16,7 +16,7 @@ import {
   sameToken,
   secureCookie,
 } from "../kit.js";
-import { CALLBACK_PATH, type OidcSignIn } from "../oidc.js";
+import { bodyOfSubmitter, CALLBACK_PATH, type OidcSignIn } from "../oidc.js";
 
 /** A local path to go back to after signing in; anything else goes to the console's home. */
 function safeNext(next: string | undefined): string {
@@ -123,9 +123,32 @@ export function registerSignInRoutes(kit: ConsoleKit): void {
     const signedIn = await oidc.finish(code, verifier);
     if (!signedIn) return refuse("token", "登录未成功：令牌无效，或账户不属于任何控制台角色组。");
     const { claims } = signedIn;
+    // A submitter acts for the body its verified ID token names (custom:gazette_body), if that
+    // body exists; the body is kept in the session record, never in a cookie.
+    let body: string | undefined;
+    if (claims.role === "submitter") {
+      const bound = await bodyOfSubmitter(signedIn.id, async (id) =>
+        deps.submitters ? (await deps.submitters.bodies.get(id)) !== undefined : false,
+      );
+      if (bound.kind === "refused") {
+        if (signedIn.refreshToken) await oidc.revoke(signedIn.refreshToken);
+        return refuse(
+          `submitter_${bound.reason}`,
+          bound.reason === "unknown_body"
+            ? "登录未成功：账户所属的发文机关不存在，请联系管理员。"
+            : "登录未成功：报送员账户未绑定发文机关（custom:gazette_body），请联系管理员。",
+        );
+      }
+      body = bound.body;
+    }
     await accounts.endSession(getCookie(c, SESSION_COOKIE)); // a session this browser had before
     const { token: sessionToken } = await accounts.startSession(
-      { username: claims.username, displayName: claims.username, role: claims.role },
+      {
+        username: claims.username,
+        displayName: claims.username,
+        role: claims.role,
+        ...(body ? { body } : {}),
+      },
       { subject: claims.subject, refreshToken: signedIn.refreshToken },
     );
     await record({
@@ -133,7 +156,7 @@ export function registerSignInRoutes(kit: ConsoleKit): void {
       action: "sign-in",
       target: null,
       outcome: "ok",
-      details: {},
+      details: body ? { body } : {},
     });
     await deps.flush();
     deleteCookie(c, OIDC_STATE_COOKIE, { path: CALLBACK_PATH });

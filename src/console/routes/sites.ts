@@ -3,6 +3,7 @@
  * edit its fields (a new webhook address is challenged first), verify, disable, enable, rotate
  * its secret. Every change is audited.
  */
+import type { ConsoleAuditAction } from "../../audit/console-actions.js";
 import { type FieldProblem, ProblemError } from "../../platform/errors.js";
 import { SITE_LEVELS, type SiteRecord } from "../../reposts/model.js";
 import type { SiteRegistry } from "../../reposts/sites.js";
@@ -141,7 +142,7 @@ export function registerSiteRoutes(kit: ConsoleKit, reposts: ConsoleReposts): vo
 
   const siteProblem = async (
     c: C,
-    action: string,
+    action: ConsoleAuditAction,
     target: string | null,
     error: unknown,
     values?: Record<string, string>,

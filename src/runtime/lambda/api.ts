@@ -21,6 +21,7 @@ import { handle } from "hono/aws-lambda";
 import { ArchiveReading } from "../../archive/reading.js";
 import { S3UploadUrls } from "../../archive/s3-upload-urls.js";
 import { ArchiveSite } from "../../archive/site.js";
+import { CognitoSubmitterDirectory } from "../../console/cognito-submitters.js";
 import { createConsoleRoutes } from "../../console/http.js";
 import { registerSubmitterAreas } from "../../console/submitters.js";
 import { validateSubmission } from "../../documents/submission.js";
@@ -102,6 +103,11 @@ export function createApiFunctionApp(env: LambdaEnv = process.env) {
         archive,
         statuses,
         submitters,
+        // /console/accounts creates department submitters in the user pool (issue 16).
+        submitterDirectory:
+          config.consoleOidc && config.consoleUserPoolId
+            ? new CognitoSubmitterDirectory({ userPoolId: config.consoleUserPoolId })
+            : undefined,
       },
       "api",
       registerSubmitterAreas,
