@@ -47,6 +47,8 @@ export interface GazetteStacks {
  * - `consoleDomainPrefix`: prefix of the console's hosted sign-in domain (default gazette-<account>)
  * - `alarmEmail` (array or comma-separated): addresses subscribed to the alarm topic
  * - `tsaUrl`: an RFC 3161 timestamp authority for the publisher's PDF signatures (PAdES B-T)
+ * - `sesIdentity` (+ `mailFrom`, `sesConfigurationSet`): e-mail the submitters' notifications
+ *   through this verified SES identity (a domain or an address); default: no e-mail
  * - `search=opensearch`: an OpenSearch domain for the public search (default: none; the embedded
  *   index does not fit Lambda, so /api/search answers 503 without it)
  */
@@ -78,6 +80,7 @@ export function addGazetteStacks(app: App, overrides: GazetteAppOverrides = {}):
     alarmEmails: emailList(context("alarmEmail")),
     consoleUserPool: stateful.consoleUserPool,
     timestampAuthorityUrl: optionalString(context("tsaUrl"), "tsaUrl"),
+    mail: mailFromContext(context),
   });
   stateless.addStackDependency(stateful, "functions, API and CDN use the buckets and the table");
 
@@ -134,6 +137,18 @@ export function searchFromContext(value: unknown): GazetteSearchProps | undefine
   if (engine !== "opensearch")
     throw new Error(`context search must be "opensearch" or "embedded", got "${engine}"`);
   return {};
+}
+
+function mailFromContext(context: (key: string) => unknown) {
+  const identity = optionalString(context("sesIdentity"), "sesIdentity");
+  const from = optionalString(context("mailFrom"), "mailFrom");
+  const configurationSet = optionalString(context("sesConfigurationSet"), "sesConfigurationSet");
+  if (!identity) {
+    if (from || configurationSet)
+      throw new Error("context mailFrom and sesConfigurationSet need sesIdentity");
+    return undefined;
+  }
+  return { identity, from, configurationSet };
 }
 
 function optionalString(value: unknown, key: string): string | undefined {

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { mailAddressProblem } from "./platform/mail.js";
 
 /** Deployment settings, read once from the environment (and an optional JSON file). */
 export interface GazetteSettings {
@@ -48,6 +49,12 @@ export interface Config {
   readonly idempotencyTtlSeconds: number;
   /** A console session unused this long ends (GAZETTE_CONSOLE_IDLE_SECONDS, default 1800). */
   readonly consoleIdleSeconds: number;
+  /**
+   * Entries one page of the console's intake-queue search reads at most before it offers to go on
+   * (GAZETTE_CONSOLE_SCAN_LIMIT, default 5,000); published documents are also found through the
+   * search index, beyond it.
+   */
+  readonly consoleDocumentScanLimit?: number | undefined;
   /** Days after its date of issue that a registered normative document not yet submitted is overdue (issue 16). */
   readonly completenessOverdueDays: number;
   /**
@@ -57,6 +64,23 @@ export interface Config {
    */
   readonly consoleOidc?:
     | { readonly issuer: string; readonly clientId: string; readonly signInBaseUrl: string }
+    | undefined;
+  /**
+   * E-mail notifications (submitters' changes, issue 16): the From address (GAZETTE_MAIL_FROM) and
+   * how mail leaves, over SMTP (GAZETTE_SMTP_URL, the local server) or Amazon SES
+   * (GAZETTE_SES_IDENTITY, the events function in AWS). Left out, nothing is mailed.
+   */
+  readonly mail?:
+    | {
+        readonly from: string;
+        readonly transport:
+          | { readonly kind: "smtp"; readonly url: string }
+          | {
+              readonly kind: "ses";
+              readonly identity: string;
+              readonly configurationSet?: string | undefined;
+            };
+      }
     | undefined;
   /**
    * The console's Cognito user pool (GAZETTE_CONSOLE_USER_POOL_ID, `<region>_<id>`; the AWS stack
@@ -243,6 +267,45 @@ function consoleOidcSettings(env: Env): Config["consoleOidc"] {
   return { issuer: issuer!, clientId: clientId!, signInBaseUrl: signInBaseUrl! };
 }
 
+function mailSettings(env: Env): Config["mail"] {
+  const url = env.GAZETTE_SMTP_URL || undefined;
+  const identity = env.GAZETTE_SES_IDENTITY || undefined;
+  const from = env.GAZETTE_MAIL_FROM?.trim() || undefined;
+  if (!url && !identity) {
+    if (from) throw new ConfigError("GAZETTE_MAIL_FROM needs GAZETTE_SMTP_URL or GAZETTE_SES_IDENTITY");
+    return undefined;
+  }
+  if (url && identity)
+    throw new ConfigError("Set GAZETTE_SMTP_URL or GAZETTE_SES_IDENTITY, not both (one way to send mail)");
+  if (!from) throw new ConfigError("E-mail needs GAZETTE_MAIL_FROM (the From address)");
+  // An address, or a display name (Chinese is fine: the adapter encodes it) and <address>.
+  const named = /^([^<>\r\n]{0,100})<([^<>]+)>$/.exec(from);
+  const problem = mailAddressProblem(named ? named[2]! : from);
+  if (problem)
+    throw new ConfigError(
+      `GAZETTE_MAIL_FROM must be an address or "Name <address>" (${problem}), got "${from}"`,
+    );
+  if (url) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !["smtp:", "smtps:"].includes(parsed.protocol) || !parsed.hostname)
+      throw new ConfigError("GAZETTE_SMTP_URL must be smtp://[user:password@]host[:port] or smtps://…");
+    return { from, transport: { kind: "smtp", url } };
+  }
+  return {
+    from,
+    transport: {
+      kind: "ses",
+      identity: identity!,
+      configurationSet: env.GAZETTE_SES_CONFIGURATION_SET || undefined,
+    },
+  };
+}
+
 function consoleUserPoolId(env: Env, oidc: Config["consoleOidc"]): string | undefined {
   const id = env.GAZETTE_CONSOLE_USER_POOL_ID || undefined;
   if (!id) return undefined;
@@ -293,8 +356,10 @@ export function loadConfig(env: Env = process.env): Config {
     },
     idempotencyTtlSeconds: intFromEnv(env, "GAZETTE_IDEMPOTENCY_TTL_SECONDS", 7 * 24 * 3600),
     consoleIdleSeconds: intFromEnv(env, "GAZETTE_CONSOLE_IDLE_SECONDS", 30 * 60),
+    consoleDocumentScanLimit: intFromEnv(env, "GAZETTE_CONSOLE_SCAN_LIMIT", 5_000),
     completenessOverdueDays: intFromEnv(env, "GAZETTE_COMPLETENESS_OVERDUE_DAYS", 30),
     consoleOidc: consoleOidcSettings(env),
+    mail: mailSettings(env),
     consoleUserPoolId: consoleUserPoolId(env, consoleOidcSettings(env)),
     search: searchSettings(env),
     signing: {

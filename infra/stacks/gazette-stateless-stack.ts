@@ -20,6 +20,11 @@ import { GazetteMigrations } from "../constructs/gazette-migrations.js";
 import { GazetteReposts, RepostQueues } from "../constructs/gazette-reposts.js";
 import type { GazetteSearch } from "../constructs/gazette-search.js";
 import { GazetteSigningKey } from "../constructs/gazette-signing.js";
+import {
+  allowNotificationMail,
+  checkMailSettings,
+  type NotificationMailSettings,
+} from "../constructs/notification-mail.js";
 import { GazetteOperations } from "../constructs/operations.js";
 import { PublicSite } from "../constructs/public-site.js";
 import { QueueWithDlq } from "../constructs/queue-with-dlq.js";
@@ -90,6 +95,13 @@ export interface GazetteStatelessStackProps extends StackProps {
    * @default - no timestamps: signatures are PAdES B-B
    */
   readonly timestampAuthorityUrl?: string;
+  /**
+   * E-mail notifications through SES (contexts `sesIdentity`, `mailFrom`, `sesConfigurationSet`):
+   * the events function mails each change of a submission to its body's submitter, from this
+   * verified identity only (constructs/notification-mail.ts).
+   * @default - no e-mail: the console inbox and webhooks only
+   */
+  readonly mail?: NotificationMailSettings | undefined;
 }
 
 /**
@@ -167,8 +179,10 @@ export class GazetteStatelessStack extends Stack {
       alarmEmails,
       consoleUserPool,
       timestampAuthorityUrl,
+      mail,
       ...stackProps
     } = props;
+    const mailSettings = mail && checkMailSettings(mail);
     if (timestampAuthorityUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(timestampAuthorityUrl))
       throw new Error(
         `timestampAuthorityUrl (context tsaUrl) must be an http(s) URL, got "${timestampAuthorityUrl}"`,
@@ -380,6 +394,8 @@ export class GazetteStatelessStack extends Stack {
     }
     // Poison messages (not JSON, unknown type) are moved to the DLQ by the consumer itself.
     grantSend(this.eventsQueue.deadLetterQueue, this.eventsFunction.function);
+    // submission.changed → e-mail to the body's submitter, from the stack's SES identity only.
+    if (mailSettings) allowNotificationMail(this.eventsFunction.function, mailSettings);
     // The event source grants exactly the consume permissions (receive, delete, visibility, attributes).
     this.eventsFunction.function.addEventSource(
       new SqsEventSource(this.eventsQueue.queue, {

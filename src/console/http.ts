@@ -29,6 +29,7 @@ import { registerDocumentRoutes, registerDocumentSubmission } from "./routes/doc
 import { registerEditionPreviews, registerEditionRoutes } from "./routes/editions.js";
 import { registerHomeRoutes } from "./routes/home.js";
 import { registerSignInRoutes } from "./routes/sign-in.js";
+import { registerSubmitterSending, type SubmitterSending } from "./routes/submitter-sending.js";
 
 export {
   type ConsoleDependencies,
@@ -61,7 +62,7 @@ export function createConsoleRoutes(
   const kit = createConsoleKit(deps);
   registerSignInRoutes(kit);
   registerHomeRoutes(kit, deps.intake, deps.editions);
-  registerDocumentRoutes(kit, deps.intake);
+  registerDocumentRoutes(kit, deps.intake, { search: deps.search, scanLimit: deps.documentScanLimit });
   if (part === "all") registerDocumentSubmission(kit, deps.intake);
   registerEditionRoutes(kit, deps.editions, deps.intake);
   if (part === "all") registerEditionPreviews(kit, deps.editions, deps.intake);
@@ -69,18 +70,27 @@ export function createConsoleRoutes(
   registerAuditRoutes(kit);
   if (deps.archive) registerArchiveReviewRoutes(kit, deps.archive);
   // Each area registers itself only when its dependencies are given (deps.submitters,
-  // deps.reposts). In AWS the api function serves the submitters' areas without the .docx reader
-  // (a submitter's .docx is refused there, 400).
+  // deps.reposts). In AWS the api function serves the submitters' pages, the documents function a
+  // submitter's sending (it reads .docx files).
   areas?.(kit);
   return kit.app;
 }
 
-/** The console's document submission alone, POST /console/documents (AWS: the documents function). */
+/**
+ * The console's posts that read a .docx, alone (AWS: the documents function): the editors'
+ * document submission, POST /console/documents, and with `submitters` a department submitter's
+ * sending (`submitterSending`), POST /console/body/submissions and …/{id}, without the
+ * submitter's pages.
+ */
 export function createConsoleSubmission(
-  deps: ConsoleKitDependencies & { readonly intake: Pick<DocumentIntake, "submit"> },
+  deps: ConsoleKitDependencies & {
+    readonly intake: Pick<DocumentIntake, "submit">;
+    readonly submitterSending?: SubmitterSending | undefined;
+  },
 ): ConsoleRoutes {
   const kit = createConsoleKit(deps);
   registerDocumentSubmission(kit, deps.intake);
+  if (deps.submitterSending) registerSubmitterSending(kit, deps.submitterSending);
   return kit.app;
 }
 

@@ -17,6 +17,7 @@ import type { Platform } from "../platform/ports.js";
 import type { RepostAcknowledgements } from "../reposts/acks.js";
 import type { SiteRegistry } from "../reposts/sites.js";
 import type { WorkingDayCalendar } from "../reposts/working-days.js";
+import type { SearchIndex } from "../search/ports.js";
 import type { DocumentStatuses } from "../status/service.js";
 import type { Submitters } from "../submitters/module.js";
 import {
@@ -96,6 +97,10 @@ export interface ConsoleKitDependencies {
 export interface ConsoleDependencies extends ConsoleKitDependencies {
   readonly intake: DocumentIntake;
   readonly editions: EditionService;
+  /** The search index over published documents: the intake queue's search asks it too. */
+  readonly search?: Pick<SearchIndex, "search"> | undefined;
+  /** Entries one page of the intake queue's search reads at most (default 5,000). */
+  readonly documentScanLimit?: number | undefined;
 }
 
 export interface ConsoleReposts {

@@ -13,3 +13,14 @@ export function registerSubmitterAreas(kit: ConsoleKit): void {
   registerSubmitterRoutes(kit, submitters);
   registerSubmissionDeskRoutes(kit, submitters);
 }
+
+/**
+ * The same without the submitter's two sending posts, which may carry a .docx: in AWS the
+ * documents function serves them (createConsoleSubmission with `submitterSending`), the api function the rest.
+ */
+export function registerSubmitterPageAreas(kit: ConsoleKit): void {
+  const submitters = kit.deps.submitters;
+  if (!submitters) return;
+  registerSubmitterRoutes(kit, submitters, { pages: true, sending: false });
+  registerSubmissionDeskRoutes(kit, submitters);
+}

@@ -62,6 +62,8 @@ export function createApiApp(container: Container) {
           audit: container.console.audit,
           intake: container.intake,
           editions: container.editions,
+          search: container.search,
+          documentScanLimit: container.config.consoleDocumentScanLimit,
           sites: container.reposts.registry,
           archive: container.archive.service,
           reposts: {

@@ -32,8 +32,8 @@ export type RouteAccess = "public" | "editor" | "site" | "upload-token" | "conso
  * (src/runtime/lambda/) and bundle, so a heavy library lives only in the function whose routes use
  * it; API Gateway sends each declared route to its function (infra/constructs/gazette-api.ts):
  * - `api`: every route not named below, the public pages and the closed `/api/{proxy+}`;
- * - `documents`: document intake, POST /api/documents and the console's POST /console/documents
- *   (the .docx reader: mammoth, xmldom, jszip);
+ * - `documents`: document intake, POST /api/documents, the console's POST /console/documents and a
+ *   submitter's sending, POST /console/body/submissions[/{id}] (the .docx reader: mammoth, xmldom, jszip);
  * - `preview`: edition previews, POST /api/editions/{id}/preview and the console's two preview
  *   pages (the PDF engine: pdf-lib, fontkit and the fonts);
  * - `verify`: the transparency log, the signing certificates and verification (POST /api/verify,

@@ -256,22 +256,25 @@ const submitterConsoleRoutes: readonly RouteDeclaration[] = (
     }),
   )
   .concat(
-    // The posts that read a .docx (a submitter's, or accepting one into intake). In AWS the api
-    // function serves them for now, without the .docx reader (a .docx is refused there, 400).
+    // A submitter's sending, which may carry a .docx: in AWS the documents function, which reads
+    // them (the submitter's pages stay the api function's).
     (
       [
         ["POST", "/console/body/submissions"],
         ["POST", "/console/body/submissions/{id}"],
-        ["POST", "/console/submissions/{id}/accept"],
       ] as const
     ).map(
       ([method, path]): RouteDeclaration => ({
         method,
         path,
         access: "console",
+        lambda: "documents",
         ...(path.startsWith("/console/body") ? { consoleGroup: "submitter" as const } : {}),
       }),
     ),
+    // Accepting a submission into intake: the api function, whose intake has no .docx reader (a
+    // submission sent as a .docx cannot be accepted there yet).
+    { method: "POST", path: "/console/submissions/{id}/accept", access: "console" },
   );
 
 /**

@@ -20,6 +20,7 @@ import { backfillPublicationLog } from "../transparency/backfill.js";
 import { type Container, createContainer } from "./container.js";
 import { type DataDirLock, lockDataDir } from "./data-dir-lock.js";
 import { ensureEditorToken } from "./editor-token.js";
+import { createMailer } from "./mailer.js";
 
 export interface LocalRuntime {
   readonly url: string;
@@ -111,6 +112,11 @@ async function startLocked(
         maxResponseBytes: config.reposts.maxResponseBytes,
       }),
       baseUrl: config.baseUrl,
+      // Each channel's delivery of a change is noted, so a retry sends only what failed.
+      records: platform.records,
+      // E-mail to the bodies' submitters where GAZETTE_SMTP_URL (or SES) is set.
+      mailer: await createMailer(config),
+      gazetteName: config.gazette.name,
     },
     logger: container.logger,
   });

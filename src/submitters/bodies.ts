@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { ConditionFailedError } from "../platform/errors.js";
+import { mailAddressProblem } from "../platform/mail.js";
 import type { Clock, RecordStore } from "../platform/ports.js";
 import {
   OtherBodyError,
@@ -51,6 +52,21 @@ function checkWebhook(url: string | undefined): string | null {
   return parsed.toString();
 }
 
+function checkEmail(address: string | undefined): string | null {
+  if (!address) return null;
+  const why = mailAddressProblem(address);
+  if (why)
+    throw new SubmitterInputError("email is not an e-mail address", [
+      problem("email", "invalid", `email must be one e-mail address (name@example.cn): ${why}`),
+    ]);
+  // The domain is case-insensitive; the local part is kept as given.
+  const at = address.lastIndexOf("@");
+  return `${address.slice(0, at)}@${address.slice(at + 1).toLowerCase()}`;
+}
+
+/** What PATCH /api/bodies/{id} may change: where the body is notified. */
+export const BODY_CONTACT_FIELDS = ["webhookUrl", "email"] as const;
+
 export class IssuingBodies {
   constructor(private readonly options: { readonly records: RecordStore; readonly clock: Clock }) {}
 
@@ -89,6 +105,7 @@ export class IssuingBodies {
         ),
       );
     const webhookUrl = checkWebhook(field(o, "webhookUrl"));
+    const email = checkEmail(field(o, "email"));
     if (problems.length) throw new SubmitterInputError("invalid issuing body", problems);
     const token = `gzb_${randomBytes(24).toString("base64url")}`;
     const record: BodyRecord = {
@@ -96,6 +113,7 @@ export class IssuingBodies {
       name,
       regionCode,
       webhookUrl,
+      email,
       createdAt: this.options.clock.now().toISOString(),
       createdBy,
       tokenPk: tokenKey(token).pk,
@@ -116,6 +134,49 @@ export class IssuingBodies {
       throw error;
     }
     return { body: publicView(record), token };
+  }
+
+  /**
+   * Changes where the body is notified: `webhookUrl` and `email`, each left as it is when absent
+   * and removed when null or empty. Anything else is refused (400), as is a bad value.
+   */
+  async updateContact(id: string, input: unknown): Promise<IssuingBody> {
+    const o = (input && typeof input === "object" && !Array.isArray(input) ? input : null) as Record<
+      string,
+      unknown
+    > | null;
+    if (!o)
+      throw new SubmitterInputError("body must be an object", [
+        problem(null, "invalid_type", "Send a JSON object with webhookUrl and/or email"),
+      ]);
+    const unknown = Object.keys(o).filter((k) => !(BODY_CONTACT_FIELDS as readonly string[]).includes(k));
+    if (unknown.length)
+      throw new SubmitterInputError("unknown fields", [
+        ...unknown.map((name) =>
+          problem(name, "unknown_field", `Only ${BODY_CONTACT_FIELDS.join(" and ")} can be changed`),
+        ),
+      ]);
+    const changes = {
+      ...("webhookUrl" in o ? { webhookUrl: checkWebhook(field(o, "webhookUrl")) } : {}),
+      ...("email" in o ? { email: checkEmail(field(o, "email")) } : {}),
+    };
+    if (!BODY_ID.test(id)) throw notFound(id);
+    const current = await this.records.get<BodyRecord>(bodyKey(id));
+    if (!current) throw notFound(id);
+    const next: BodyRecord = { ...current.data, ...changes };
+    try {
+      await this.records.put(
+        { ...bodyKey(id), data: next, index: current.index },
+        { kind: "version", version: current.version },
+      );
+    } catch (error) {
+      if (error instanceof ConditionFailedError)
+        throw new SubmitterConflictError("changed meanwhile", [
+          problem(null, "conflict", "The body changed meanwhile; retry"),
+        ]);
+      throw error;
+    }
+    return publicView(next);
   }
 
   /** A new API token for the body; the old one stops working. */
@@ -195,5 +256,5 @@ function notFound(id: string) {
 
 function publicView(record: BodyRecord): IssuingBody {
   const { tokenPk: _hidden, ...body } = record;
-  return body;
+  return { ...body, email: body.email ?? null };
 }

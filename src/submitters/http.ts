@@ -82,6 +82,10 @@ export function createSubmittersRoutes(deps: SubmittersRoutesDeps): Hono<Submitt
     });
   });
   app.get("/api/bodies", requireEditor, async () => jsonResponse({ items: await bodies.list() }));
+  app.patch("/api/bodies/:bodyId", requireEditor, async (c) => {
+    const input = await readJsonBody(c.req.raw, { maxBytes: SMALL_BODY });
+    return jsonResponse(await bodies.updateContact(c.req.param("bodyId"), input));
+  });
   app.post("/api/bodies/:bodyId/token", requireEditor, async (c) => {
     const token = await bodies.rotateToken(c.req.param("bodyId"));
     return jsonResponse({ token }, 200, { "cache-control": "no-store" });

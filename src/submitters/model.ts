@@ -14,6 +14,12 @@ export interface IssuingBody {
   readonly regionCode: string;
   /** Where each change of a submission's state is announced (POST, JSON); null: none. */
   readonly webhookUrl: string | null;
+  /**
+   * The address of the body's submitter (报送联系人) to which each change of a submission is
+   * e-mailed, where the gazette sends mail (GAZETTE_SMTP_URL or GAZETTE_SES_IDENTITY); null: none.
+   * Bodies registered before it existed have none (undefined reads as null).
+   */
+  readonly email?: string | null | undefined;
   readonly createdAt: string;
   readonly createdBy: string;
 }

@@ -24,6 +24,26 @@ const bodyInput = {
     name: { type: "string", maxLength: 60, description: "As documents name it among their issuers" },
     regionCode: { type: "string", pattern: "^[0-9]{6}$", description: "GB/T 2260 division code" },
     webhookUrl: { type: "string", format: "uri", description: "Where each change of a submission is POSTed" },
+    email: {
+      type: "string",
+      format: "email",
+      maxLength: 254,
+      description: "The body's submitter (报送联系人): each change of a submission is e-mailed there",
+    },
+  },
+};
+
+const contactInput = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    webhookUrl: { type: ["string", "null"], format: "uri", description: "null or empty: no webhook" },
+    email: {
+      type: ["string", "null"],
+      format: "email",
+      maxLength: 254,
+      description: "null or empty: no e-mail",
+    },
   },
 };
 
@@ -48,7 +68,7 @@ export const submittersRoutes: readonly RouteDeclaration[] = [
       requestBody: jsonRequestBody(bodyInput),
       responses: {
         "201": json("The body and its token (not kept: store it now)"),
-        "400": error("Invalid id, name, region code or webhook URL"),
+        "400": error("Invalid id, name, region code, webhook URL or e-mail address"),
         "409": error("A body with this id exists"),
         "413": error("Body too large"),
         "415": error("Not JSON"),
@@ -60,6 +80,24 @@ export const submittersRoutes: readonly RouteDeclaration[] = [
     path: "/api/bodies",
     access: "editor",
     operation: { summary: "Issuing bodies (editor)", responses: { "200": json("{items}") } },
+  },
+  {
+    method: "PATCH",
+    path: "/api/bodies/{bodyId}",
+    access: "editor",
+    operation: {
+      summary: "Change where a body is notified: its webhook URL and e-mail address (editor)",
+      parameters: [bodyId],
+      requestBody: jsonRequestBody(contactInput),
+      responses: {
+        "200": json("The body"),
+        "400": error("An invalid webhook URL or e-mail address, or another field"),
+        "404": error("No such body"),
+        "409": error("Changed meanwhile"),
+        "413": error("Body too large"),
+        "415": error("Not JSON"),
+      },
+    },
   },
   {
     method: "POST",

@@ -76,8 +76,10 @@ describe("archive on AWS (CDK)", () => {
 
     // Assess: the archive API's role holds its blob policy, and that policy allows PutObject there
     expect(JSON.stringify(apiRole?.Properties?.ManagedPolicyArns)).toContain(blobPolicyId);
-    const statements = (policies[blobPolicyId]?.Properties?.PolicyDocument as { Statement: unknown[] })
-      .Statement;
+    const document = policies[blobPolicyId]?.Properties?.PolicyDocument as
+      | { Statement: unknown[] }
+      | undefined;
+    const statements = document?.Statement;
     expect(statements).toEqual(
       expect.arrayContaining([
         expect.objectContaining({

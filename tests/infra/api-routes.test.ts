@@ -138,6 +138,21 @@ for (const [mode, context, editorAuthorisation] of [
       );
     });
 
+    test("a submitter's sending, which may carry a .docx, reaches the documents function (it has the .docx reader), the submitter's pages the api function", () => {
+      // Act
+      const send = selectRoute(routes, "POST", "/console/body/submissions");
+      const again = selectRoute(routes, "POST", "/console/body/submissions/01J0SUBMISSION000000000000");
+      const form = selectRoute(routes, "GET", "/console/body/submissions/new");
+      const page = selectRoute(routes, "GET", "/console/body/submissions/01J0SUBMISSION000000000000");
+
+      // Assess
+      expect(send?.service).toBe("gazette-api-documents");
+      expect(again?.service).toBe("gazette-api-documents");
+      expect(form?.service).toBe("gazette-api");
+      expect(page?.service).toBe("gazette-api");
+      expect(send?.authorizationType).toBe(form?.authorizationType);
+    });
+
     test("the editions and archive reads the CLI polls are authorised, not served by the public GET /{proxy+}", () => {
       for (const path of EDITOR_READS_ONCE_PUBLIC) {
         // Act

@@ -9,6 +9,7 @@ import { DISCLOSURE_ATTRIBUTES, DISCLOSURE_LABELS, type GazetteDocument } from "
 import { receivedRange } from "../../documents/received-range.js";
 import { STATUS } from "../../http/errors.js";
 import { type FieldProblem, ProblemError } from "../../platform/errors.js";
+import type { SearchIndex } from "../../search/ports.js";
 import { documentBodyView } from "../../site/view.js";
 import type { ChangeKind } from "../../status/records.js";
 import { chinaToday } from "../../status/service.js";
@@ -123,6 +124,15 @@ function submitPage(
 export function registerDocumentRoutes(
   kit: ConsoleKit,
   intake: Pick<DocumentIntake, "list" | "get" | "original">,
+  options: {
+    /**
+     * The search index over published public documents (src/search): a title or 发文字号 search
+     * finds them there at any age, beyond what one page's scan reads. Left out, only the scan.
+     */
+    readonly search?: Pick<SearchIndex, "search"> | undefined;
+    /** Entries one page of a search reads at most (intake.list's scanLimit); default 5,000. */
+    readonly scanLimit?: number | undefined;
+  } = {},
 ): void {
   const { app, deps, page, notFound, editor } = kit;
   app.get("/console/documents", editor, async (c) => {
@@ -168,6 +178,23 @@ export function registerDocumentRoutes(
     };
     if (problems.length) return page(c, "documents", { ...filterContext, items: [], invalid: true }, 400);
     const limit = 50;
+    // Published public documents are in the search index: a search that may concern them (no
+    // state, or 已发布; no other disclosure, 栏目 or date range, which the index does not hold) asks
+    // it too, so a document is found however many were received after it. The first page only.
+    const indexed =
+      q &&
+      options.search &&
+      !query.cursor &&
+      (!state || state === "published") &&
+      (!disclosure || disclosure === "public") &&
+      !section &&
+      !received.range.receivedFrom &&
+      !received.range.receivedBefore
+        ? await options.search
+            .search({ q, source: "gazette", limit: 20, ...(issuer ? { issuer } : {}) })
+            .then((r) => ({ total: r.total, hits: r.hits }))
+            .catch(() => undefined)
+        : undefined;
     const result = await intake.list(
       {
         state,
@@ -177,7 +204,7 @@ export function registerDocumentRoutes(
         q,
         ...received.range,
       },
-      { limit, cursor: query.cursor || undefined },
+      { limit, cursor: query.cursor || undefined, scanLimit: options.scanLimit },
     );
     const nextParams = new URLSearchParams({
       ...(state ? { state } : {}),
@@ -199,6 +226,13 @@ export function registerDocumentRoutes(
       })),
       // A search read its bound of documents without filling the page: it goes on from there.
       partial: result.cursor !== undefined && result.items.length < limit,
+      indexed: indexed && {
+        total: indexed.total,
+        hits: indexed.hits
+          .filter((h) => !result.items.some((d) => d.id === h.id))
+          .map((h) => ({ ...h, issuers: h.issuers.join("、") })),
+        shown: result.items.filter((d) => indexed.hits.some((h) => h.id === d.id)).length,
+      },
       next: result.cursor ? `/console/documents?${nextParams}` : undefined,
     });
   });

@@ -12,20 +12,16 @@
  */
 import { bodyLimit } from "hono/body-limit";
 import { classify } from "../../http/errors.js";
-import { type FieldProblem, ProblemError } from "../../platform/errors.js";
+import { ProblemError } from "../../platform/errors.js";
 import { problem, SubmitterInputError } from "../../submitters/errors.js";
 import type { IssuingBody, SubmissionView } from "../../submitters/model.js";
 import { SUBMISSION_STATE_LABELS } from "../../submitters/model.js";
 import type { Submitters } from "../../submitters/module.js";
-import {
-  MAX_REGISTER_ROWS,
-  type REGISTER_KIND_LABELS,
-  rowsFromCsv,
-  rowsFromJson,
-} from "../../submitters/register.js";
+import { MAX_REGISTER_ROWS, type REGISTER_KIND_LABELS } from "../../submitters/register.js";
 import { type C, type ConsoleKit, fileUpload, problemCodes } from "../kit.js";
-import { formView, type PostedForm, prefilledForm, submissionInput } from "../submission-form.js";
+import { prefilledForm } from "../submission-form.js";
 import { formOfSubmission } from "../submitter-form.js";
+import { registerSubmitterSending, submitterHelpers } from "./submitter-sending.js";
 
 /** Where a submitter's pages live. */
 export const BODY_HOME = "/console/body/";
@@ -58,57 +54,16 @@ export function registerSubmitterRoutes(
   submitters: Pick<Submitters, "bodies" | "desk"> & { readonly register?: Submitters["register"] },
   parts: { readonly pages: boolean; readonly sending: boolean } = { pages: true, sending: true },
 ): void {
-  const { app, deps, record, page, notFound, submitter, form, actor } = kit;
-  const { bodies, desk } = submitters;
+  const { app, deps, record, page, submitter, form, actor } = kit;
+  const { desk } = submitters;
   const register = submitters.register;
   if (parts.pages && !register) throw new Error("The submitter's pages need the completeness register");
   // The register's reader (csv-parse) loads with its first page: the function that serves only
   // the .docx posts (AWS: documents) does not bundle it.
   const registerModule = () => import("../../submitters/register.js");
 
-  /** The signed-in submitter's body; a session without one (no binding) is refused. */
-  const ownBody = async (c: C): Promise<IssuingBody | undefined> => {
-    const id = c.get("session").body;
-    return id ? bodies.get(id) : undefined;
-  };
-  const noBody = (c: C) =>
-    page(
-      c,
-      "message",
-      {
-        title: "未绑定发文机关",
-        heading: "未绑定发文机关",
-        message: "你的账户没有所属的发文机关，或该机关已不存在。请联系管理员。",
-        back: "/console/",
-      },
-      403,
-    );
-
-  const withBody =
-    (handler: (c: C, body: IssuingBody) => Promise<Response>) =>
-    async (c: C): Promise<Response> => {
-      const body = await ownBody(c);
-      return body ? handler(c, body) : noBody(c);
-    };
-
-  /** A submission of the own body; another body's is refused (403, audited) and not shown. */
-  const ownSubmission = async (c: C, body: IssuingBody): Promise<SubmissionView | Response> => {
-    const id = c.req.param("id") ?? "";
-    const view = await desk.get(id);
-    if (!view) return notFound(c, "没有这份报送。", "/console/body/submissions");
-    if (view.bodyId !== body.id)
-      return kit.refuse(c, {
-        actor: actor(c),
-        details: { reason: "other_body", bodyId: view.bodyId },
-        show: (context, status) => page(c, "message", { ...context }, status),
-        status: 403,
-        title: "无权查看",
-        heading: "无权查看",
-        message: "这份报送不属于你的发文机关。报送员只能查看本机关的报送。",
-        back: "/console/body/submissions",
-      });
-    return view.documentId && view.state !== "published" ? desk.refresh(view.id) : view;
-  };
+  const { withBody, ownSubmission, formPage } = submitterHelpers(kit, submitters);
+  if (parts.sending) registerSubmitterSending(kit, submitters);
 
   // --- Home: figures and the latest notifications ---
   if (parts.pages) app.get("/console/body", submitter, (c) => c.redirect(BODY_HOME, 301));
@@ -157,65 +112,6 @@ export function registerSubmitterRoutes(
       }),
     );
 
-  const formPage = (
-    c: C,
-    body: IssuingBody,
-    posted: PostedForm,
-    problems: readonly FieldProblem[],
-    status: number,
-    options: { action: string; heading?: string; intro?: string; resubmit?: SubmissionView },
-  ) =>
-    page(
-      c,
-      "submit",
-      {
-        title: problems.length ? "报送文件（有错误）" : options.resubmit ? "重新报送" : "报送文件",
-        section: "body-new",
-        formAction: options.action,
-        heading: options.resubmit ? `重新报送：${options.resubmit.title}` : `报送文件：${body.name}`,
-        problemHeading: options.heading ?? "",
-        intro: options.intro ?? "",
-        ...formView(deps.config.gazette.sections, posted, problems),
-      },
-      status,
-    );
-
-  const refusedForm = async (
-    c: C,
-    body: IssuingBody,
-    posted: PostedForm,
-    error: ProblemError,
-    options: { action: string; resubmit?: SubmissionView; target: string | null },
-  ) => {
-    const [status] = classify(error);
-    await record({
-      actor: actor(c),
-      action: options.resubmit ? "submission.resubmit" : "submission.submit",
-      target: options.target,
-      outcome: "refused",
-      details: { bodyId: body.id, problems: problemCodes(error.problems) },
-    });
-    const heading =
-      status === 403
-        ? "未受理：报送员只能报送本机关的文件"
-        : status === 422
-          ? "退文：文件不符合发布规定"
-          : "未受理：请改正以下问题";
-    return formPage(c, body, posted, error.problems, status, { ...options, heading });
-  };
-
-  const upload = async (c: C) => {
-    const file = fileUpload(c);
-    return file
-      ? { bytes: new Uint8Array(await file.arrayBuffer()), filename: file.name || null }
-      : undefined;
-  };
-
-  const limit = bodyLimit({
-    maxSize: deps.config.limits.maxDocxBytes + 1024 * 1024,
-    onError: (c) => c.text("上传的文件过大", 413),
-  });
-
   if (parts.pages)
     app.get(
       "/console/body/submissions/new",
@@ -226,30 +122,6 @@ export function registerSubmitterRoutes(
           intro: `以 ${body.name} 的名义报送；发文机关须包括 ${body.name}（联合发文可再写其他机关）。可以粘贴正文，或上传 .docx。`,
         }),
       ),
-    );
-
-  if (parts.sending)
-    app.post(
-      "/console/body/submissions",
-      limit,
-      submitter,
-      withBody(async (c, body) => {
-        const posted = form(c);
-        try {
-          const view = await desk.submit(body.id, submissionInput(posted), actor(c), await upload(c));
-          await record({
-            actor: actor(c),
-            action: "submission.submit",
-            target: view.id,
-            outcome: "ok",
-            details: { bodyId: body.id, title: view.title, docNumber: view.docNumber },
-          });
-          return c.redirect(`/console/body/submissions/${view.id}`, 303);
-        } catch (error) {
-          if (!(error instanceof ProblemError)) throw error;
-          return refusedForm(c, body, posted, error, { action: "/console/body/submissions", target: null });
-        }
-      }),
     );
 
   if (parts.pages)
@@ -298,39 +170,6 @@ export function registerSubmitterRoutes(
               : ""
           }`,
         });
-      }),
-    );
-
-  if (parts.sending)
-    app.post(
-      "/console/body/submissions/:id",
-      limit,
-      submitter,
-      withBody(async (c, body) => {
-        const view = await ownSubmission(c, body);
-        if (view instanceof Response) return view;
-        const posted = form(c);
-        const action = `/console/body/submissions/${view.id}`;
-        try {
-          const updated = await desk.resubmit(
-            body.id,
-            view.id,
-            submissionInput(posted),
-            actor(c),
-            await upload(c),
-          );
-          await record({
-            actor: actor(c),
-            action: "submission.resubmit",
-            target: updated.id,
-            outcome: "ok",
-            details: { bodyId: body.id, seq: updated.seq },
-          });
-          return c.redirect(action, 303);
-        } catch (error) {
-          if (!(error instanceof ProblemError)) throw error;
-          return refusedForm(c, body, posted, error, { action, resubmit: view, target: view.id });
-        }
       }),
     );
 

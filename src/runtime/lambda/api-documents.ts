@@ -1,24 +1,51 @@
 /**
- * Composition root of the `documents` function: POST /api/documents, JSON or .docx, and the
- * console's POST /console/documents (see ./api.ts).
+ * Composition root of the `documents` function: POST /api/documents, JSON or .docx, the console's
+ * POST /console/documents, and a department submitter's sending, POST /console/body/submissions
+ * and …/{id}, a .docx or a typed body (see ./api.ts). The submitter's pages are the api function's.
  */
 import { handle } from "hono/aws-lambda";
 import { createConsoleSubmission } from "../../console/http.js";
+import { validateSubmission } from "../../documents/submission.js";
 import { createApp } from "../../http/app.js";
-import { type LambdaEnv, lambdaBase } from "./common.js";
+import { IssuingBodies } from "../../submitters/bodies.js";
+import { SubmissionDesk } from "../../submitters/submissions.js";
+import { type LambdaBase, type LambdaEnv, lambdaBase } from "./common.js";
 import { consoleKitDependencies } from "./console.js";
 import { common } from "./http-common.js";
 import { documentIntake } from "./intake.js";
 
 export function createDocumentsFunctionApp(env: LambdaEnv = process.env) {
-  const base = lambdaBase(env);
+  return composeDocumentsFunctionApp(lambdaBase(env));
+}
+
+/** The function's app on a given base (tests compose it on the embedded store). */
+export function composeDocumentsFunctionApp(base: LambdaBase) {
   // The .docx reader loads on the first .docx upload.
-  const intake = documentIntake(base, () => import("../../documents/docx.js"));
+  const docxReader = () => import("../../documents/docx.js");
+  const intake = documentIntake(base, docxReader);
+  // A submitter's sending: checked at once with intake's checks and .docx reader, kept for the
+  // office (the desk alone: not the completeness register, nor the submitter's pages).
+  const { config, platform } = base;
+  const bodies = new IssuingBodies({ records: platform.records, clock: platform.clock });
+  const desk = new SubmissionDesk({
+    platform,
+    bodies,
+    validate: validateSubmission,
+    docxReader,
+    limits: config.limits,
+    sections: config.gazette.sections,
+    gazetteName: config.gazette.name,
+    baseUrl: config.baseUrl,
+  });
   return createApp({
     ...common(base),
     intake,
     documentRoutes: "submit",
-    console: createConsoleSubmission({ ...consoleKitDependencies(base), intake }),
+    console: createConsoleSubmission({
+      ...consoleKitDependencies(base),
+      intake,
+      submitterSending: { bodies, desk },
+    }),
   });
 }
 

@@ -23,7 +23,7 @@ import { S3UploadUrls } from "../../archive/s3-upload-urls.js";
 import { ArchiveSite } from "../../archive/site.js";
 import { CognitoSubmitterDirectory } from "../../console/cognito-submitters.js";
 import { createConsoleRoutes } from "../../console/http.js";
-import { registerSubmitterAreas } from "../../console/submitters.js";
+import { registerSubmitterPageAreas } from "../../console/submitters.js";
 import { validateSubmission } from "../../documents/submission.js";
 import { createApp } from "../../http/app.js";
 import { buildOpenApiDocument } from "../../http/openapi.js";
@@ -110,7 +110,8 @@ export function createApiFunctionApp(env: LambdaEnv = process.env) {
             : undefined,
       },
       "api",
-      registerSubmitterAreas,
+      // A submitter's sending (it may carry a .docx) is the documents function's.
+      registerSubmitterPageAreas,
     ),
   });
 }

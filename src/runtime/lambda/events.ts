@@ -3,6 +3,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { AuditLog } from "../../audit/audit-log.js";
 import { createEventsHandler as createConsumer } from "../../handlers/events.js";
 import { S3BlobStore } from "../../platform/aws/s3-blobs.js";
+import { SesMailer } from "../../platform/aws/ses-mailer.js";
 import { createOutboundFetch } from "../../reposts/outbound.js";
 import { DocumentStatuses } from "../../status/service.js";
 import { IssuingBodies } from "../../submitters/bodies.js";
@@ -49,6 +50,18 @@ export function createEventsHandler(env: LambdaEnv = process.env) {
         maxResponseBytes: config.reposts.maxResponseBytes,
       }),
       baseUrl: config.baseUrl,
+      records: platform.records,
+      // E-mail through SES from the stack's identity (GAZETTE_SES_IDENTITY, set by the stack's
+      // sesIdentity context); SMTP is for the local server only.
+      mailer:
+        config.mail?.transport.kind === "ses"
+          ? new SesMailer({
+              from: config.mail.from,
+              configurationSet: config.mail.transport.configurationSet,
+              region: config.aws.region,
+            })
+          : undefined,
+      gazetteName: config.gazette.name,
     },
     logger,
   });
