@@ -23,6 +23,8 @@ export interface GazetteAppOverrides {
   readonly repostEntry?: string;
   /** Entry of the archive consumer. */
   readonly archiveEntry?: string;
+  /** Entry of the migration function. */
+  readonly migrateEntry?: string;
 }
 
 export interface GazetteStacks {
@@ -69,6 +71,7 @@ export function addGazetteStacks(app: App, overrides: GazetteAppOverrides = {}):
     publisherEntry: overrides.publisherEntry,
     repostEntry: overrides.repostEntry,
     archiveEntry: overrides.archiveEntry,
+    migrateEntry: overrides.migrateEntry,
     search: stateful.search,
     siteDomainNames: stringList(context("siteDomainName"), "siteDomainName"),
     publicBaseUrl: optionalString(context("publicBaseUrl"), "publicBaseUrl"),

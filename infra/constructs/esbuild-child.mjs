@@ -338,6 +338,93 @@ export const pdfLibTreeShakingPlugin = {
   },
 };
 
+/**
+ * The AWS SDK clients import their whole package.json (≈ 2.4 KB each: scripts, dependencies,
+ * files) for its `version`, which goes into the User-Agent; the X-Ray SDK requires its own for
+ * `name` and `version`, which go into each segment. Those files are bundled as `{ name, version }`
+ * alone. The importer's source is read first: the build fails if it reads any other field of
+ * the file (a new SDK release might), or uses the object as a whole.
+ */
+export const PACKAGE_INFO_IMPORTER =
+  /[\\/]node_modules[\\/](@aws-sdk[\\/]client-[a-z0-9-]+[\\/]dist-es[\\/]runtimeConfig(\.browser)?|aws-xray-sdk-core[\\/]dist[\\/]lib[\\/]aws-xray)\.js$/;
+export const PACKAGE_INFO_FIELDS = ["name", "version"];
+
+/** The fields of package.json `source` reads, or an error naming what else it does with it. */
+export function packageInfoUses(code) {
+  // Comments apart (they may name the binding in prose).
+  const source = code.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'\\])\/\/.*$/gm, "$1");
+  const bindings = [
+    ...source.matchAll(/import\s+(\w+)\s+from\s+["'][./]*package\.json["']/g),
+    ...source.matchAll(/(\w+)\s*=\s*require\(\s*["'][./]*package\.json["']\s*\)/g),
+  ].map((m) => m[1]);
+  if (bindings.length === 0) return { error: "no package.json binding found" };
+  const fields = new Set();
+  for (const binding of new Set(bindings)) {
+    for (const m of source.matchAll(new RegExp(`\\b${binding}\\b(\\s*\\.\\s*(\\w+))?`, "g"))) {
+      if (m[2]) fields.add(m[2]);
+      else {
+        const after = source.slice(m.index + m[0].length).trimStart();
+        const before = source.slice(0, m.index).trimEnd();
+        // Its declaration and assignments only: `import x from`, `var x = {}`, `x = require(…)`.
+        if (!(/^(from\b|=)/.test(after) || /\b(import|var|let|const)$/.test(before)))
+          return { error: `uses the package.json object ${binding} as a whole` };
+      }
+    }
+  }
+  const other = [...fields].filter((f) => !PACKAGE_INFO_FIELDS.includes(f));
+  return other.length ? { error: `reads package.json's ${other.join(", ")}` } : { fields: [...fields] };
+}
+
+export const packageInfoPlugin = {
+  name: "package-info-name-version",
+  setup(b) {
+    b.onResolve({ filter: /(^|[\\/])package\.json$/ }, (args) => {
+      if (!PACKAGE_INFO_IMPORTER.test(args.importer)) return undefined;
+      const uses = packageInfoUses(readFileSync(args.importer, "utf8"));
+      if (uses.error) return { errors: [{ text: `${args.importer}: ${uses.error}` }] };
+      return { path: join(args.resolveDir, args.path), namespace: "package-info" };
+    });
+    b.onLoad({ filter: /.*/, namespace: "package-info" }, (args) => {
+      const info = JSON.parse(readFileSync(args.path, "utf8"));
+      return {
+        contents: JSON.stringify(Object.fromEntries(PACKAGE_INFO_FIELDS.map((f) => [f, info[f]]))),
+        loader: "json",
+      };
+    });
+  },
+};
+
+/**
+ * The X-Ray SDK's list of AWS operations whose parameters it records in a call's subsegment
+ * (resources/aws_whitelist.json, 11.5 KB) is bundled without S3's bucket-level operations
+ * (CreateBucket, PutBucketPolicy, GetBucketLifecycle, … : 4.7 KB), which no function calls: the
+ * blob stores read and write objects alone (tests/infra/xray-whitelist.test.ts checks the
+ * sources name no such command). An operation left out would be traced still, without its
+ * parameters.
+ */
+export const XRAY_WHITELIST =
+  /[\\/]aws-xray-sdk-core[\\/]dist[\\/]lib[\\/]resources[\\/]aws_whitelist\.json$/;
+
+/** The whitelist without S3's bucket-level operations. */
+export function trimXrayWhitelist(whitelist) {
+  const s3 = whitelist.services?.s3;
+  if (!s3?.operations) return whitelist;
+  const operations = Object.fromEntries(
+    Object.entries(s3.operations).filter(([name]) => !/Bucket/.test(name)),
+  );
+  return { ...whitelist, services: { ...whitelist.services, s3: { ...s3, operations } } };
+}
+
+export const xrayWhitelistPlugin = {
+  name: "xray-whitelist-objects-only",
+  setup(b) {
+    b.onLoad({ filter: XRAY_WHITELIST }, (args) => ({
+      contents: JSON.stringify(trimXrayWhitelist(JSON.parse(readFileSync(args.path, "utf8")))),
+      loader: "json",
+    }));
+  },
+};
+
 if (process.argv[2]) {
   const out = process.argv[2];
   const options = JSON.parse(readFileSync(0, "utf8"));
@@ -352,6 +439,8 @@ if (process.argv[2]) {
         fontkitFromSourcesPlugin,
         xraySdkTrimPlugin,
         openccDictionariesPlugin,
+        packageInfoPlugin,
+        xrayWhitelistPlugin,
       ],
     });
     if (result.errors.length)

@@ -133,6 +133,17 @@ export const DOCX_READER_ALIASES: Readonly<Record<string, string>> = {
 };
 
 /**
+ * The api function parses one kind of HTML, hOCR (the archive pages' word boxes,
+ * src/archive/ocr/hocr.ts), which every OCR path writes with the XML entities or numeric
+ * references alone (Tesseract's hOCR renderer, tesseract.js, src/archive/ocr/page.ts writeHocr):
+ * the same XML entity table as DOCX_READER_ALIASES (−37 KB). tests/infra/bundle-aliases.test.ts
+ * checks that hocr.ts is htmlparser2's only importer in that bundle and reads hOCR back inside it.
+ */
+export const HOCR_READER_ALIASES: Readonly<Record<string, string>> = {
+  "entities/decode": "./src/documents/xml-entities-decode.ts",
+};
+
+/**
  * A package a function loads from its own directory (as tesseract.js loads its worker's script),
  * built from the installed sources into a few minified CommonJS files at `dir`, with a
  * package.json whose `main` is `index.js`.

@@ -46,6 +46,8 @@ export interface GazetteOperationsProps {
   readonly httpApi: HttpApi;
   /** The scheduled tick: its rule (FailedInvocations) and its target's dead-letter queue. */
   readonly tick: { readonly rule: Rule; readonly deadLetterQueue: IQueue };
+  /** The migrations' schedule and its target's dead-letter queue (a failed run is alarmed). */
+  readonly migrations?: { readonly rule: Rule; readonly deadLetterQueue: IQueue } | undefined;
   /**
    * Addresses subscribed to the alarm topic (each confirms the subscription e-mail once).
    * @default - none: subscribe later (SNS console, or redeploy with -c alarmEmail=…)
@@ -175,6 +177,23 @@ export class GazetteOperations extends Construct {
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
     );
+    if (props.migrations) {
+      add(
+        "migrations-dlq",
+        new Alarm(this, "MigrationsDeadLetterAlarm", {
+          alarmDescription:
+            "A migration run failed after its retries (src/migrations): read the migration function's log; pending migrations stay pending.",
+          metric: props.migrations.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+            period: Duration.minutes(1),
+            statistic: "Maximum",
+          }),
+          threshold: 0,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
     add(
       "tick-dlq",
       new Alarm(this, "TickDeadLetterAlarm", {

@@ -8,6 +8,7 @@ import { ConsoleSignIn, type ConsoleUserPool } from "../constructs/console-ident
 import {
   DOCX_READER_ALIASES,
   FONT_FILES,
+  HOCR_READER_ALIASES,
   MUPDF_FILES,
   MUPDF_WASM_ENVIRONMENT,
   TEMPLATE_FILES,
@@ -16,6 +17,7 @@ import { GazetteApi, type JwtAuthSettings } from "../constructs/gazette-api.js";
 import { ArchiveQueue, GazetteArchive } from "../constructs/gazette-archive.js";
 import type { GazetteData } from "../constructs/gazette-data.js";
 import { GazetteFunction } from "../constructs/gazette-function.js";
+import { GazetteMigrations } from "../constructs/gazette-migrations.js";
 import { GazetteReposts, RepostQueues } from "../constructs/gazette-reposts.js";
 import type { GazetteSearch } from "../constructs/gazette-search.js";
 import { GazetteSigningKey } from "../constructs/gazette-signing.js";
@@ -61,6 +63,11 @@ export interface GazetteStatelessStackProps extends StackProps {
    * @default "functions/archive.ts"
    */
   readonly archiveEntry?: string;
+  /**
+   * Entry of the migration function (src/migrations, run after each deploy).
+   * @default "functions/migrate.ts"
+   */
+  readonly migrateEntry?: string;
   /** Custom domain names of the public site (need `siteCertificateArn`). */
   readonly siteDomainNames?: readonly string[];
   /** ARN of the ACM certificate (us-east-1) for `siteDomainNames`. */
@@ -150,6 +157,8 @@ export class GazetteStatelessStack extends Stack {
   public readonly api: GazetteApi;
   public readonly site: PublicSite;
   public readonly operations: GazetteOperations;
+  /** Pending migrations of the stored records, run after each deploy (src/migrations). */
+  public readonly migrations: GazetteMigrations;
   /** Console sign-in (app client, JWT authoriser, CloudFront function); with consoleUserPool only. */
   public readonly consoleSignIn: ConsoleSignIn | undefined;
 
@@ -162,6 +171,7 @@ export class GazetteStatelessStack extends Stack {
       publisherEntry,
       repostEntry,
       archiveEntry,
+      migrateEntry,
       siteDomainNames,
       publicBaseUrl,
       siteCertificateArn,
@@ -247,6 +257,8 @@ export class GazetteStatelessStack extends Stack {
         // /console/accounts creates submitter accounts in the user pool (issue 16).
         ...this.consoleSignIn?.accountsEnvironment(),
       },
+      // The only HTML it parses is hOCR (function-bundle.ts).
+      aliases: HOCR_READER_ALIASES,
     });
     this.consoleSignIn?.grantSubmitterAdministration(this.apiFunction.function);
     // The routes whose libraries are heavy have functions of their own (route declarations:
@@ -430,6 +442,12 @@ export class GazetteStatelessStack extends Stack {
       entry: archiveEntry,
     });
 
+    this.migrations = new GazetteMigrations(this, "Migrations", {
+      data,
+      environment,
+      entry: migrateEntry,
+    });
+
     this.api = new GazetteApi(this, "Api", {
       handler: this.apiFunction.function,
       functions: {
@@ -457,6 +475,7 @@ export class GazetteStatelessStack extends Stack {
         "repost-delivery": this.reposts.deliveryFunction,
         "repost-tick": this.reposts.tickFunction,
         archive: this.archive.consumer,
+        migrate: this.migrations.function,
       },
       queues: [
         { queue: this.eventsQueue, maxAge: Duration.minutes(15) },
@@ -470,6 +489,7 @@ export class GazetteStatelessStack extends Stack {
       ],
       httpApi: this.api.httpApi,
       tick: { rule: this.reposts.tickRule, deadLetterQueue: this.reposts.tickDeadLetterQueue },
+      migrations: { rule: this.migrations.schedule, deadLetterQueue: this.migrations.deadLetterQueue },
       alarmEmails,
     });
 

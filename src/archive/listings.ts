@@ -6,12 +6,16 @@
  *   (`ALL_ITEMS`), the year's documents and issues (`yearPk`), the years (`YEARS`) and the
  *   edition (`EDITIONS`). Every write is a plain or conditional put of the same data, so running
  *   it again changes nothing.
- * Reads: those records, and the review index (gsi1 `REVIEW`) of item records.
+ * Reads: those records, and the review index (gsi1 `REVIEW` shards) of item records; the listings
+ *   of every item and of the review queue merge their shards (platform/sharded.ts).
  */
 import type { Platform } from "../platform/ports.js";
+import { queryShards } from "../platform/sharded.js";
 import { type ArchiveItem, type ArchiveJob, type EditionInfo, type ItemSummary, summaryOf } from "./model.js";
 import {
   ALL_ITEMS,
+  ALL_ITEMS_SOURCES,
+  allItemsPartition,
   EDITIONS,
   editionSk,
   ISSUE_PREFIX,
@@ -21,6 +25,7 @@ import {
   LISTING_PREFIX,
   listingSk,
   REVIEW,
+  REVIEW_SOURCES,
   type StoredItem,
   YEARS,
   yearDocSk,
@@ -42,7 +47,7 @@ export class ArchiveListings {
     for (const [n, item] of items.entries()) {
       const summary = summaryOf(item);
       await this.platform.records.put({ pk: jobPk(job.id), sk: listingSk(n + 1), data: summary });
-      await this.platform.records.put({ pk: ALL_ITEMS, sk: item.id, data: summary });
+      await this.platform.records.put({ pk: allItemsPartition(item.id), sk: item.id, data: summary });
       const year = item.date ? Number(item.date.slice(0, 4)) : job.edition.year;
       if (year) {
         await this.platform.records.put({ pk: yearPk(year), sk: yearDocSk(item), data: summary });
@@ -70,7 +75,7 @@ export class ArchiveListings {
     const summary = summaryOf(after);
     const listing = (await this.jobListing(after.jobId)).find((r) => r.data.id === after.id);
     if (listing) await this.platform.records.put({ pk: listing.pk, sk: listing.sk, data: summary });
-    await this.platform.records.put({ pk: ALL_ITEMS, sk: after.id, data: summary });
+    await this.platform.records.put({ pk: allItemsPartition(after.id), sk: after.id, data: summary });
     const oldYear = yearOf(before);
     if (oldYear) await this.platform.records.delete({ pk: yearPk(oldYear), sk: yearDocSk(before) });
     const newYear = yearOf(after);
@@ -112,8 +117,7 @@ export class ArchiveListings {
   /** Items waiting for review (oldest first), or all items. */
   async listItems(options: { review: boolean; limit: number; cursor?: string | undefined }) {
     if (options.review) {
-      const page = await this.platform.records.query<StoredItem>(REVIEW, {
-        index: "gsi1",
+      const page = await queryShards<StoredItem>(this.platform.records, REVIEW, REVIEW_SOURCES, {
         limit: options.limit,
         cursor: options.cursor,
       });
@@ -126,7 +130,7 @@ export class ArchiveListings {
         cursor: page.cursor,
       };
     }
-    const page = await this.platform.records.query<ItemSummary>(ALL_ITEMS, {
+    const page = await queryShards<ItemSummary>(this.platform.records, ALL_ITEMS, ALL_ITEMS_SOURCES, {
       limit: options.limit,
       cursor: options.cursor,
     });

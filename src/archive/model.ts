@@ -6,7 +6,7 @@
 import { DATE_KINDS, type DatedEvent, type DateKind, isValidIsoDate } from "../documents/dates.js";
 import * as z from "../platform/zod-mini.js";
 import type { ScanFormat } from "./images.js";
-import { fieldMappingSchema } from "./ingest/formats/json.js";
+import { fieldMappingSchema } from "./ingest/formats/field-mapping.js";
 import type { DocumentHints } from "./ingest/formats/types.js";
 import type { Script } from "./ocr/engine.js";
 

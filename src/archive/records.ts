@@ -6,8 +6,9 @@
  *                           sk script              the script (sim/tra) an auto job's first page decided
  *                           sk unit#<index, 5>     one unit's result (model.ts `UnitResult`), written once
  *                           sk item#<n, 4>         the job's item listing (model.ts `ItemSummary`)
- *   pk archive#item#<item>  sk item                the item (`StoredItem`); gsi1 REVIEW while it waits
- *   pk archive#items        sk <item>              every item (summaries)
+ *   pk archive#item#<item>  sk item                the item (`StoredItem`); gsi1 archive#review#<shard>
+ *                                                  while it waits for review
+ *   pk archive#items#<shard>  sk <item>            every item (summaries)
  *   pk archive#editions     sk <year>#<issue, 4>#<job>   an edition's scans and item count
  *   pk archive#years        sk <year>              the years that have documents or issues
  *   pk archive#year#<year>  sk doc#<date>#<item> | issue#<issue, 4>#<job>   browse by year
@@ -21,6 +22,7 @@
 import { createHash } from "node:crypto";
 import { ConditionFailedError } from "../platform/errors.js";
 import type { Platform, StoredRecord } from "../platform/ports.js";
+import { type ShardSource, shardOf, shardPartitions } from "../platform/sharded.js";
 import type { SearchDocument } from "../search/ports.js";
 import type { ArchiveItem, UnitResult } from "./model.js";
 import type { Script } from "./ocr/engine.js";
@@ -36,8 +38,28 @@ export const UNIT_PREFIX = "unit#";
 export const itemPk = (id: string) => `archive#item#${id}`;
 export const listingSk = (n: number) => `item#${String(n).padStart(4, "0")}`;
 export const LISTING_PREFIX = "item#";
+/**
+ * Every item, and the items waiting for review, are spread over SHARDS partitions (the shard a
+ * hash of the item's id), so that an import of the back catalogue — thousands of items written at
+ * once — does not write them all to one partition; the listings merge the shards. Releases before
+ * kept each in one partition (`ALL_ITEMS`, `REVIEW`): the migration `archive-items-sharded`
+ * (src/migrations) moves them, and the listings still read those partitions until then.
+ */
 export const ALL_ITEMS = "archive#items";
 export const REVIEW = "archive#review";
+export const allItemsPartition = (id: string) => `${ALL_ITEMS}#${shardOf(id)}`;
+export const reviewPartition = (id: string) => `${REVIEW}#${shardOf(id)}`;
+export const ALL_ITEMS_SOURCES: readonly ShardSource[] = [
+  { partition: ALL_ITEMS },
+  ...shardPartitions(ALL_ITEMS).map((partition) => ({ partition })),
+];
+export const REVIEW_SOURCES: readonly ShardSource[] = [
+  { partition: REVIEW, index: "gsi1" },
+  ...shardPartitions(REVIEW).map((partition) => ({ partition, index: "gsi1" as const })),
+];
+/** An item record's review listing keys (none once reviewed). */
+export const itemIndexKeys = (item: Pick<ArchiveItem, "review" | "createdAt" | "id">) =>
+  item.review ? { gsi1pk: reviewPartition(item.id), gsi1sk: `${item.createdAt}#${item.id}` } : undefined;
 export const EDITIONS = "archive#editions";
 export const YEARS = "archive#years";
 export const yearPk = (year: number) => `archive#year#${year}`;
@@ -121,7 +143,7 @@ export async function putItem(
       pk: itemPk(item.id),
       sk: ITEM_SK,
       data,
-      index: item.review ? { gsi1pk: REVIEW, gsi1sk: `${item.createdAt}#${item.id}` } : undefined,
+      index: itemIndexKeys(item),
     },
     condition,
   );

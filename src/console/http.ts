@@ -15,6 +15,7 @@
 import type { Hono } from "hono";
 import type { DocumentIntake } from "../documents/intake.js";
 import type { EditionService } from "../editions/service.js";
+import type { SubmissionDesk } from "../submitters/submissions.js";
 import {
   type ConsoleDependencies,
   type ConsoleEnv,
@@ -29,6 +30,7 @@ import { registerDocumentRoutes, registerDocumentSubmission } from "./routes/doc
 import { registerEditionPreviews, registerEditionRoutes } from "./routes/editions.js";
 import { registerHomeRoutes } from "./routes/home.js";
 import { registerSignInRoutes } from "./routes/sign-in.js";
+import { registerSubmissionDeskRoutes } from "./routes/submission-desk.js";
 import { registerSubmitterSending, type SubmitterSending } from "./routes/submitter-sending.js";
 
 export {
@@ -80,17 +82,22 @@ export function createConsoleRoutes(
  * The console's posts that read a .docx, alone (AWS: the documents function): the editors'
  * document submission, POST /console/documents, and with `submitters` a department submitter's
  * sending (`submitterSending`), POST /console/body/submissions and …/{id}, without the
- * submitter's pages.
+ * submitter's pages, and with `submissionAccept` the editors' POST /console/submissions/{id}/accept,
+ * without the desk's pages.
  */
 export function createConsoleSubmission(
   deps: ConsoleKitDependencies & {
     readonly intake: Pick<DocumentIntake, "submit">;
     readonly submitterSending?: SubmitterSending | undefined;
+    /** The editors' 受理 of a submission (it may carry a .docx): the desk's accept post alone. */
+    readonly submissionAccept?: { readonly desk: SubmissionDesk } | undefined;
   },
 ): ConsoleRoutes {
   const kit = createConsoleKit(deps);
   registerDocumentSubmission(kit, deps.intake);
   if (deps.submitterSending) registerSubmitterSending(kit, deps.submitterSending);
+  if (deps.submissionAccept)
+    registerSubmissionDeskRoutes(kit, deps.submissionAccept, { pages: false, accept: true });
   return kit.app;
 }
 

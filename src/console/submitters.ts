@@ -15,12 +15,13 @@ export function registerSubmitterAreas(kit: ConsoleKit): void {
 }
 
 /**
- * The same without the submitter's two sending posts, which may carry a .docx: in AWS the
- * documents function serves them (createConsoleSubmission with `submitterSending`), the api function the rest.
+ * The same without the posts that may read a .docx — the submitter's two sending posts and the
+ * editors' accept: in AWS the documents function serves them (createConsoleSubmission with
+ * `submitterSending` and `submissionAccept`), the api function the rest.
  */
 export function registerSubmitterPageAreas(kit: ConsoleKit): void {
   const submitters = kit.deps.submitters;
   if (!submitters) return;
   registerSubmitterRoutes(kit, submitters, { pages: true, sending: false });
-  registerSubmissionDeskRoutes(kit, submitters);
+  registerSubmissionDeskRoutes(kit, submitters, { pages: true, accept: false });
 }

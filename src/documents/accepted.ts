@@ -19,7 +19,7 @@ import { ConditionFailedError } from "../platform/errors.js";
 import type { Platform, RecordIndexKeys, RecordStore } from "../platform/ports.js";
 import type { DocumentSummary, GazetteDocument } from "./model.js";
 import { summarize } from "./model.js";
-import { DOCUMENTS_INDEX, docKeys, type StoredDocument } from "./records.js";
+import { docKeys, documentPage, documentsIndexPartition, type StoredDocument } from "./records.js";
 
 export const ACCEPTED_INDEX = "gsi2";
 export const ACCEPTED_SHARDS = 8;
@@ -39,7 +39,7 @@ export function documentIndexKeys(
 ): RecordIndexKeys {
   const sortKey = `${doc.receivedAt}#${doc.id}`;
   return {
-    gsi1pk: DOCUMENTS_INDEX,
+    gsi1pk: documentsIndexPartition(doc.id),
     gsi1sk: sortKey,
     ...(doc.state === "accepted"
       ? { gsi2pk: acceptedPartition(acceptedShard(doc.id)), gsi2sk: sortKey }
@@ -141,13 +141,46 @@ export async function newestAccepted(
   }
 }
 
+/**
+ * One step of giving every document the index keys this release writes (migration
+ * `documents-index-keys`): a page of documents from `cursor` (every partition they are listed
+ * under, the one partition of older releases included); each whose keys differ is rewritten under
+ * its version (a concurrent write wins and already carries the keys). `indexed`: documents that
+ * entered or left the accepted index; `moved`: documents moved to their shard of the listing.
+ */
+export async function documentIndexKeysStep(
+  records: RecordStore,
+  cursor: string | undefined,
+  limit = 100,
+): Promise<{ cursor: string | undefined; counts: { indexed: number; moved: number } }> {
+  const page = await documentPage(records, { limit, cursor, descending: false });
+  let indexed = 0;
+  let moved = 0;
+  for (const item of page.items) {
+    const wanted = documentIndexKeys(item.data);
+    const gsi2 = item.index?.gsi2pk !== wanted.gsi2pk || item.index?.gsi2sk !== wanted.gsi2sk;
+    const gsi1 = item.index?.gsi1pk !== wanted.gsi1pk || item.index?.gsi1sk !== wanted.gsi1sk;
+    if (!gsi1 && !gsi2) continue;
+    try {
+      await records.put(
+        { ...docKeys(item.data.id), data: item.data, index: wanted, expiresAt: item.expiresAt },
+        { kind: "version", version: item.version },
+      );
+      if (gsi2) indexed += 1;
+      if (gsi1) moved += 1;
+    } catch (error) {
+      if (!(error instanceof ConditionFailedError)) throw error;
+    }
+  }
+  return { cursor: page.cursor, counts: { indexed, moved } };
+}
+
 /** Where the index backfill notes that it has run (documents stored before the index existed). */
 export const ACCEPTED_INDEX_META = { pk: "META#ACCEPTED_INDEX", sk: "BUILT" } as const;
 
 /**
- * Gives every accepted document stored before this index existed its index keys: reads every
- * document once, rewrites those whose keys differ (under a version condition, so a concurrent
- * write wins and already carries its keys), then notes that it ran. Safe to run again.
+ * Every step of `documentIndexKeysStep` at once, then notes that it ran (the migration runner
+ * does this step by step; this is for tools and tests). Safe to run again.
  */
 export async function backfillAcceptedIndex(
   platform: Pick<Platform, "records">,
@@ -158,21 +191,9 @@ export async function backfillAcceptedIndex(
   let indexed = 0;
   let cursor: string | undefined;
   do {
-    const page = await records.query<StoredDocument>(DOCUMENTS_INDEX, { index: "gsi1", cursor, limit: 200 });
-    for (const item of page.items) {
-      const wanted = documentIndexKeys(item.data);
-      if (item.index?.gsi2pk === wanted.gsi2pk && item.index?.gsi2sk === wanted.gsi2sk) continue;
-      try {
-        await records.put(
-          { ...docKeys(item.data.id), data: item.data, index: wanted, expiresAt: item.expiresAt },
-          { kind: "version", version: item.version },
-        );
-        indexed += 1;
-      } catch (error) {
-        if (!(error instanceof ConditionFailedError)) throw error;
-      }
-    }
-    cursor = page.cursor;
+    const step = await documentIndexKeysStep(records, cursor);
+    indexed += step.counts.indexed;
+    cursor = step.cursor;
   } while (cursor);
   await records.put({ ...ACCEPTED_INDEX_META, data: { builtAt: new Date().toISOString(), indexed } });
   return { skipped: false, indexed };

@@ -15,7 +15,8 @@
  * issuers (each issuer its own). The entries are written with the document record
  * (`writeDocumentRecord`), in the same transaction as far as the store's limit allows; a change of
  * state deletes the entries naming the old state and writes the others with the new summary.
- * `backfillFilterIndex` gives documents stored before this index their entries (at `npm start`).
+ * The migration `documents-filter-index` (src/migrations) gives documents stored before this index
+ * their entries.
  */
 import { ConditionFailedError } from "../platform/errors.js";
 import {
@@ -28,7 +29,7 @@ import {
 } from "../platform/ports.js";
 import { documentIndexKeys } from "./accepted.js";
 import { type DocumentSummary, type GazetteDocument, summarize } from "./model.js";
-import { DOCUMENTS_INDEX, docKeys, type StoredDocument } from "./records.js";
+import { docKeys, documentPage, type StoredDocument } from "./records.js";
 
 /** An entry's data: what the queue shows of a document. */
 export type FilterEntry = DocumentSummary & { readonly docNumberNormalized?: string | null };
@@ -131,9 +132,36 @@ export async function writeDocumentRecord(
 }
 
 /**
- * Gives every document its filter entries (documents stored before this index existed), then
- * notes that it ran. Idempotent: entries are rewritten as they are; a concurrent change of state
- * rewrites them again. Safe to run again (`force`).
+ * One step of giving every document its filter entries (documents stored before this index
+ * existed; migration `documents-filter-index`): a page of documents from `cursor`, each rewritten
+ * with its entries under its version (a concurrent change of state wrote them itself).
+ */
+export async function filterIndexStep(
+  records: RecordStore,
+  cursor: string | undefined,
+  limit = 100,
+): Promise<{ cursor: string | undefined; counts: { indexed: number } }> {
+  const page = await documentPage(records, { limit, cursor, descending: false });
+  let indexed = 0;
+  for (const item of page.items) {
+    try {
+      await writeDocumentRecord(
+        records,
+        { data: item.data, expiresAt: item.expiresAt },
+        { kind: "version", version: item.version },
+      );
+      indexed += 1;
+    } catch (error) {
+      // Changed meanwhile: that write carried its entries.
+      if (!(error instanceof ConditionFailedError)) throw error;
+    }
+  }
+  return { cursor: page.cursor, counts: { indexed } };
+}
+
+/**
+ * Every step of `filterIndexStep` at once, then notes that it ran (for tools and tests; the
+ * migration runner goes step by step). Safe to run again (`force`).
  */
 export async function backfillFilterIndex(
   records: RecordStore,
@@ -143,21 +171,9 @@ export async function backfillFilterIndex(
   let indexed = 0;
   let cursor: string | undefined;
   do {
-    const page = await records.query<StoredDocument>(DOCUMENTS_INDEX, { index: "gsi1", cursor, limit: 200 });
-    for (const item of page.items) {
-      try {
-        await writeDocumentRecord(
-          records,
-          { data: item.data, expiresAt: item.expiresAt },
-          { kind: "version", version: item.version },
-        );
-        indexed += 1;
-      } catch (error) {
-        // Changed meanwhile: that write carried its entries.
-        if (!(error instanceof ConditionFailedError)) throw error;
-      }
-    }
-    cursor = page.cursor;
+    const step = await filterIndexStep(records, cursor);
+    indexed += step.counts.indexed;
+    cursor = step.cursor;
   } while (cursor);
   await records.put({ ...FILTER_INDEX_META, data: { builtAt: new Date().toISOString(), indexed } });
   return { skipped: false, indexed };

@@ -16,7 +16,7 @@ import {
   type OutboxNote,
   type StagedBlob,
 } from "../platform/outbox.js";
-import type { Platform, WriteCondition } from "../platform/ports.js";
+import type { Platform, RecordPage, WriteCondition } from "../platform/ports.js";
 import { type AcceptedPage, type AcceptedQuery, acceptedDocuments } from "./accepted.js";
 import {
   DocumentNotFoundError,
@@ -31,10 +31,10 @@ import { filterPartition, writeDocumentRecord } from "./filter-index.js";
 import type { DocumentState, DocumentSummary, GazetteDocument } from "./model.js";
 import { summarize } from "./model.js";
 import {
-  DOCUMENTS_INDEX,
   docKeys,
   docNumberClaimKey,
   docNumberClaimRecord,
+  documentPage,
   readDocument,
   toStoredDocument,
 } from "./records.js";
@@ -501,13 +501,15 @@ export class DocumentIntake {
     let scanned = 0;
     while (items.length < page.limit && scanned < scanLimit) {
       // Entries of the filter index are summaries; the DOCUMENTS index holds the records.
-      const result = await records.query<GazetteDocument>(partition ?? DOCUMENTS_INDEX, {
-        ...(partition ? {} : { index: "gsi1" as const }),
+      const query = {
         descending: true,
         limit: Math.min(page.limit - items.length, scanLimit - scanned),
         cursor,
         ...(filter.receivedBefore ? { until: filter.receivedBefore } : {}),
-      });
+      };
+      const result: RecordPage<GazetteDocument> = partition
+        ? await records.query<GazetteDocument>(partition, query)
+        : await documentPage(records, query);
       scanned += result.items.length;
       cursor = result.cursor;
       for (const record of result.items) {

@@ -1,12 +1,41 @@
 import { stagingKey } from "../platform/blob-policy.js";
-import type { Platform } from "../platform/ports.js";
+import type { Platform, RecordPage, RecordStore } from "../platform/ports.js";
+import { queryShards, type ShardSource, shardOf, shardPartitions } from "../platform/sharded.js";
 import { docNumberKey } from "./doc-number.js";
 import type { GazetteDocument } from "./model.js";
 
 /** Record layout of the documents module in the single table. */
 
-/** gsi1 partition holding every document, sorted by receivedAt. */
+/**
+ * Every document is listed in gsi1 under one of SHARDS partitions `DOCUMENTS#<shard>` (the shard a
+ * hash of its id), sorted by `<receivedAt>#<id>`: intake's writes spread over the shards instead of
+ * all landing on one partition, and the console's listing merges the shards (documentPage).
+ * Releases before the shards listed every document under `DOCUMENTS` itself; the migration
+ * `documents-index-keys` (src/migrations) moves them, and readers still merge that partition in.
+ */
 export const DOCUMENTS_INDEX = "DOCUMENTS";
+
+/** The gsi1 partition a document is listed under. */
+export function documentsIndexPartition(id: string): string {
+  return `${DOCUMENTS_INDEX}#${shardOf(id)}`;
+}
+
+/** Where every document is listed: the shards, and the one partition of older releases. */
+export const DOCUMENTS_SOURCES: readonly ShardSource[] = [
+  { partition: DOCUMENTS_INDEX, index: "gsi1" },
+  ...shardPartitions(DOCUMENTS_INDEX).map((partition) => ({ partition, index: "gsi1" as const })),
+];
+
+/** A page of every document (records), newest received first by default, with a cursor to the next. */
+export function documentPage(
+  records: RecordStore,
+  options: { limit: number; cursor?: string | undefined; descending?: boolean; until?: string | undefined },
+): Promise<RecordPage<StoredDocument>> {
+  return queryShards<StoredDocument>(records, DOCUMENTS_INDEX, DOCUMENTS_SOURCES, {
+    descending: true,
+    ...options,
+  });
+}
 
 export function docKeys(id: string) {
   return { pk: `DOC#${id}`, sk: "DOC" };

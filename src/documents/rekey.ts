@@ -12,11 +12,12 @@
  * stay where they are (the record store cannot be scanned); nothing reads them any more.
  */
 import { createHash } from "node:crypto";
-import { EDITIONS_PARTITION } from "../editions/records.js";
+import { editionPage } from "../editions/records.js";
+import { phaseCursor, readPhaseCursor } from "../migrations/migration.js";
 import { ConditionFailedError } from "../platform/errors.js";
-import type { Platform, RecordStore, StoredRecord } from "../platform/ports.js";
+import type { Platform } from "../platform/ports.js";
 import { docNumberKey } from "./doc-number.js";
-import { DOCUMENTS_INDEX, docNumberClaimKey, docNumberClaimRecord, type StoredDocument } from "./records.js";
+import { docNumberClaimKey, docNumberClaimRecord, documentPage } from "./records.js";
 
 /** Where the fingerprint of the grammar the stored keys were made with is kept. */
 export const DOC_NUMBER_KEYS_META = { pk: "META#DOCNUMBER_KEYS", sk: "GRAMMAR" } as const;
@@ -58,26 +59,76 @@ export interface RekeyReport {
   readonly editions: number;
 }
 
-interface Statuses {
+export interface Statuses {
   recordEdition(editionId: string): Promise<unknown>;
 }
 
-async function* pages<T>(
-  records: RecordStore,
-  partition: string,
-  index?: "gsi1",
-): AsyncGenerator<StoredRecord<T>> {
-  let cursor: string | undefined;
-  do {
-    const page = await records.query<T>(partition, { index, cursor, limit: 100 });
-    yield* page.items;
-    cursor = page.cursor;
-  } while (cursor);
+/** The re-key's work from `cursor`: a page of documents' claims, then a page of editions. */
+export async function rekeyStep(
+  platform: Pick<Platform, "records">,
+  statuses: Statuses,
+  cursor: string | undefined,
+  limit = 100,
+): Promise<{
+  cursor: string | undefined;
+  counts: { claims: number; editions: number };
+  conflicts: RekeyReport["conflicts"];
+}> {
+  const { records } = platform;
+  const { phase, cursor: inner } = readPhaseCursor(cursor);
+  const conflicts: { documentId: string; claimedBy: string; key: string }[] = [];
+  if (phase === 0) {
+    let claims = 0;
+    const page = await documentPage(records, { limit, cursor: inner, descending: false });
+    for (const { data: doc } of page.items) {
+      if (!doc.docNumber) continue;
+      for (const issuer of doc.issuers) {
+        const key = docNumberClaimKey(issuer, doc.docNumber);
+        const existing = await records.get<{ documentId: string }>(key);
+        if (existing) {
+          if (existing.data.documentId !== doc.id)
+            conflicts.push({ documentId: doc.id, claimedBy: existing.data.documentId, key: key.pk });
+          continue;
+        }
+        try {
+          await records.put(
+            docNumberClaimRecord(issuer, {
+              id: doc.id,
+              receivedAt: doc.receivedAt,
+              docNumber: doc.docNumber,
+            }),
+            { kind: "absent" },
+          );
+          claims += 1;
+        } catch (error) {
+          if (!(error instanceof ConditionFailedError)) throw error;
+        }
+      }
+    }
+    return {
+      cursor: phaseCursor(page.cursor ? 0 : 1, page.cursor),
+      counts: { claims, editions: 0 },
+      conflicts,
+    };
+  }
+  let editions = 0;
+  const page = await editionPage(records, { limit, cursor: inner });
+  for (const { data: edition } of page.items) {
+    if (edition.status !== "published") continue;
+    await statuses.recordEdition(edition.id);
+    editions += 1;
+  }
+  return {
+    cursor: page.cursor ? phaseCursor(1, page.cursor) : undefined,
+    counts: { claims: 0, editions },
+    conflicts,
+  };
 }
 
 /**
  * Re-keys claims and statuses when the grammar's fingerprint differs from the stored one (or
- * always, with `force`). Safe to run again after a crash: every write is conditional or idempotent.
+ * always, with `force`): every step of `rekeyStep` (the migration `doc-number-keys` runs them one
+ * at a time). Safe to run again after a crash: every write is conditional or idempotent.
  */
 export async function rekeyDocNumbers(
   platform: Pick<Platform, "records">,
@@ -90,39 +141,16 @@ export async function rekeyDocNumbers(
     return { grammar, skipped: true, claims: 0, conflicts: [], editions: 0 };
 
   let claims = 0;
-  const conflicts: { documentId: string; claimedBy: string; key: string }[] = [];
-  for await (const { data: doc } of pages<StoredDocument>(platform.records, DOCUMENTS_INDEX, "gsi1")) {
-    if (!doc.docNumber) continue;
-    for (const issuer of doc.issuers) {
-      const key = docNumberClaimKey(issuer, doc.docNumber);
-      const existing = await platform.records.get<{ documentId: string }>(key);
-      if (existing) {
-        if (existing.data.documentId !== doc.id)
-          conflicts.push({ documentId: doc.id, claimedBy: existing.data.documentId, key: key.pk });
-        continue;
-      }
-      try {
-        await platform.records.put(
-          docNumberClaimRecord(issuer, { id: doc.id, receivedAt: doc.receivedAt, docNumber: doc.docNumber }),
-          { kind: "absent" },
-        );
-        claims += 1;
-      } catch (error) {
-        if (!(error instanceof ConditionFailedError)) throw error;
-      }
-    }
-  }
-
   let editions = 0;
-  for await (const { data: edition } of pages<{ id: string; status: string }>(
-    platform.records,
-    EDITIONS_PARTITION,
-  )) {
-    if (edition.status !== "published") continue;
-    await statuses.recordEdition(edition.id);
-    editions += 1;
-  }
-
+  const conflicts: RekeyReport["conflicts"][number][] = [];
+  let cursor: string | undefined;
+  do {
+    const step = await rekeyStep(platform, statuses, cursor);
+    claims += step.counts.claims;
+    editions += step.counts.editions;
+    conflicts.push(...step.conflicts);
+    cursor = step.cursor;
+  } while (cursor);
   await platform.records.put({ ...DOC_NUMBER_KEYS_META, data: { grammar } });
   return { grammar, skipped: false, claims, conflicts, editions };
 }

@@ -9,6 +9,8 @@
  * tests/infra/bundle-aliases.test.ts reads the sample .docx inside a bundle with this alias (the
  * same blocks as from the sources), escapes every character through mammoth's writer and decodes
  * it back through the stand-in, and checks that htmlparser2 is reached from docx.ts alone there.
+ * The api function's bundle uses it too (HOCR_READER_ALIASES): the only HTML it parses is hOCR,
+ * which every OCR path escapes with the XML entities or numeric references.
  */
 export * from "../../node_modules/entities/dist/esm/decode.js";
 export { xmlDecodeTree as htmlDecodeTree } from "../../node_modules/entities/dist/esm/decode.js";

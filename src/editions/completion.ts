@@ -22,7 +22,7 @@ import {
   type PublishRequestedMessage,
   publishedEvent,
 } from "./publish.js";
-import { EDITIONS_PARTITION, editionKeys } from "./records.js";
+import { editionKeys, editionPage } from "./records.js";
 
 /** An announced edition whose subscriber steps are pending this long gets its event again. */
 export const DEFAULT_COMPLETION_STALE_SECONDS = 900;
@@ -89,7 +89,7 @@ export async function resumeCompletions(
   const result = { requeued: [] as string[], announced: [] as string[], reannounced: [] as string[] };
   let cursor: string | undefined;
   do {
-    const page = await platform.records.query<Edition>(EDITIONS_PARTITION, { cursor, limit: 100 });
+    const page = await editionPage(platform.records, { cursor, limit: 100 });
     cursor = page.cursor;
     for (const record of page.items) {
       const edition = record.data;

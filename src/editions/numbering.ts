@@ -1,15 +1,15 @@
 import { ConditionFailedError, StorageUnavailableError } from "../platform/errors.js";
-import type { RecordStore } from "../platform/ports.js";
+import type { RecordStore, StoredRecord } from "../platform/ports.js";
 import { EditionConflictError, EditionNotFoundError, PlacementRefusedError, problem } from "./errors.js";
 import type { Edition } from "./model.js";
-import { cumulativeFromId, EDITIONS_PARTITION, editionKeys } from "./records.js";
+import { cumulativeFromId, editionKeys, editionRecord, getEdition, lastEdition } from "./records.js";
 
 /**
  * Edition numbering: 第N期 restarts at 1 each year, 总第N期 (cumulative) never restarts, and
  * neither may have a gap or a duplicate, also when editors create editions at the same moment.
  *
  * Design: the number IS the edition. Editions are one chain of records keyed by their cumulative
- * number (pk EDITIONS, sk C#0000000123), and creating an edition is one conditional put
+ * number (pk EDITION#123, records.ts), and creating an edition is one conditional put
  * (`absent`) of the edition record at `last + 1`, whose issue number follows from the record it
  * was chained to (same year: its issue + 1; a later year: 1). Two concurrent creators both read
  * `last` = N and both try N + 1; exactly one put succeeds, the other gets ConditionFailedError,
@@ -79,9 +79,9 @@ export async function allocateEdition(
 ): Promise<Edition> {
   const maxAttempts = options.maxAttempts ?? 200;
   for (let attempt = 0; attempt < maxAttempts; attempt++) {
-    const tail = await records.query<Edition>(EDITIONS_PARTITION, { descending: true, limit: 1 });
+    const tailRecord = await chainTail(records);
     const last: Pick<Edition, "year" | "issue" | "cumulative"> | undefined =
-      tail.items[0]?.data ?? options.continueFrom;
+      tailRecord?.data ?? options.continueFrom;
     if (last && draft.year < last.year) {
       throw new PlacementRefusedError(`Editions of ${last.year} exist already`, [
         problem(
@@ -91,17 +91,13 @@ export async function allocateEdition(
         ),
       ]);
     }
-    const tailRecord = tail.items[0];
     if (tailRecord && tailRecord.data.status !== "published") {
       // Stamp the last edition before chaining onto it, so it cannot be deleted meanwhile.
       try {
-        await records.put(
-          {
-            ...editionKeys(tailRecord.data.cumulative),
-            data: { ...tailRecord.data, successorAt: draft.createdAt },
-          },
-          { kind: "version", version: tailRecord.version },
-        );
+        await records.put(editionRecord({ ...tailRecord.data, successorAt: draft.createdAt }), {
+          kind: "version",
+          version: tailRecord.version,
+        });
       } catch (error) {
         if (!(error instanceof ConditionFailedError)) throw error;
         await backOff(attempt); // it changed or was deleted: read the tail again
@@ -128,7 +124,7 @@ export async function allocateEdition(
       announcedAt: null,
     };
     try {
-      await records.put({ ...editionKeys(cumulative), data: edition }, { kind: "absent" });
+      await records.put(editionRecord(edition), { kind: "absent" });
       return edition;
     } catch (error) {
       if (!(error instanceof ConditionFailedError)) throw error;
@@ -137,6 +133,23 @@ export async function allocateEdition(
     }
   }
   throw new StorageUnavailableError("Edition numbering is congested; retry");
+}
+
+/**
+ * The last edition of the chain, read consistently: the listing (an index, read eventually
+ * consistently in DynamoDB) names a candidate; gets by number (consistent) step back past editions
+ * deleted since and forward to editions created since.
+ */
+async function chainTail(records: RecordStore): Promise<StoredRecord<Edition> | undefined> {
+  const listed = await lastEdition(records);
+  if (!listed) return undefined;
+  let n = listed.data.cumulative;
+  let tail = await getEdition(records, n);
+  while (!tail && n > 1) tail = await getEdition(records, --n);
+  if (!tail) return undefined;
+  for (let next = await getEdition(records, n + 1); next; next = await getEdition(records, ++n + 1))
+    tail = next;
+  return tail;
 }
 
 /** Spread the retries a little so a burst of creators settles. */
@@ -159,7 +172,7 @@ export async function deleteLastEdition(
   now: Date,
 ): Promise<Edition> {
   const cumulative = cumulativeFromId(editionId);
-  const record = cumulative === undefined ? undefined : await records.get<Edition>(editionKeys(cumulative));
+  const record = cumulative === undefined ? undefined : await getEdition(records, cumulative);
   if (!record || cumulative === undefined) {
     throw new EditionNotFoundError(`No edition ${editionId}`, [
       problem("id", "not_found", `No edition with id ${editionId}`),
@@ -176,7 +189,7 @@ export async function deleteLastEdition(
       problem(null, "edition_publishing", `Edition ${editionId} is being published and cannot be deleted`),
     ]);
   }
-  const next = await records.get<Edition>(editionKeys(cumulative + 1));
+  const next = await getEdition(records, cumulative + 1);
   const stamped =
     edition.successorAt !== undefined && now.getTime() - Date.parse(edition.successorAt) < SUCCESSOR_LEASE_MS;
   if (next || stamped) {
@@ -201,11 +214,11 @@ export async function deleteLastEdition(
   }
   // The edition before it is the last one again: lift the stamp its creation left there, so it
   // can be deleted in turn. Under its version: a creator stamping it anew meanwhile wins.
-  const previous = await records.get<Edition>(editionKeys(cumulative - 1));
+  const previous = await getEdition(records, cumulative - 1);
   if (previous?.data.successorAt !== undefined && previous.data.status !== "published") {
     const { successorAt: _lifted, ...rest } = previous.data;
     await records
-      .put({ ...editionKeys(cumulative - 1), data: rest }, { kind: "version", version: previous.version })
+      .put(editionRecord(rest), { kind: "version", version: previous.version })
       .catch((error: unknown) => {
         if (!(error instanceof ConditionFailedError)) throw error;
       });

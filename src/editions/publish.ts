@@ -9,7 +9,14 @@ import { logPublication } from "../transparency/publication-log.js";
 import { setDocumentState } from "./document-state.js";
 import { EditionConflictError, EditionNotFoundError, PlacementRefusedError, problem } from "./errors.js";
 import type { DocumentUrls, Edition, EditionSettings, EditionUrls } from "./model.js";
-import { attemptBlobKey, cumulativeFromId, EDITIONS_PARTITION, editionKeys, manifestKey } from "./records.js";
+import {
+  attemptBlobKey,
+  cumulativeFromId,
+  editionPage,
+  editionRecord,
+  getEdition,
+  manifestKey,
+} from "./records.js";
 import { buildRenderInput } from "./render-input.js";
 import type {
   DocumentPlacement,
@@ -219,7 +226,7 @@ export async function loadEdition(
 ): Promise<StoredRecord<Edition> | undefined> {
   const cumulative = cumulativeFromId(editionId);
   if (cumulative === undefined) return undefined;
-  return records.get<Edition>(editionKeys(cumulative));
+  return getEdition(records, cumulative);
 }
 
 async function mustLoad(records: RecordStore, editionId: string): Promise<StoredRecord<Edition>> {
@@ -233,7 +240,7 @@ async function mustLoad(records: RecordStore, editionId: string): Promise<Stored
 }
 
 async function putEdition(records: RecordStore, edition: Edition, version: number) {
-  return records.put({ ...editionKeys(edition.cumulative), data: edition }, { kind: "version", version });
+  return records.put(editionRecord(edition), { kind: "version", version });
 }
 
 /** The documents of an edition, in its order; refuses when one has disappeared. */
@@ -325,7 +332,7 @@ export async function previousManifest(
   let best: Edition | undefined;
   let cursor: string | undefined;
   do {
-    const page = await platform.records.query<Edition>(EDITIONS_PARTITION, { cursor, limit: 100 });
+    const page = await editionPage(platform.records, { cursor, limit: 100 });
     cursor = page.cursor;
     for (const { data } of page.items) {
       if (

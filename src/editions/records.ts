@@ -1,14 +1,22 @@
 /**
  * Record layout of the editions module in the single table.
  *
- *   pk EDITIONS            sk C#<cumulative, 10 digits>   the edition (model.ts `Edition`)
- *   pk PLACEMENT#<docId>   sk PLACEMENT                   which edition a document is placed in
+ *   pk EDITION#<cumulative>   sk EDITION     the edition (model.ts `Edition`)
+ *       gsi1pk EDITIONS#<shard>  gsi1sk C#<cumulative, 10 digits>   the listing, sharded
+ *   pk PLACEMENT#<docId>      sk PLACEMENT   which edition a document is placed in
  *
- * All editions share one partition, ordered by cumulative number: the newest is the last item
- * (a consistent query on the main table), a listing is one descending query, and there are a few
- * dozen editions a year, so the partition stays small.
+ * Each edition is its own partition, read by its number (its id); the listing is spread over
+ * SHARDS gsi1 partitions (the shard a hash of the number) and merged in number order
+ * (`editionPage`), so no partition takes every edition's writes. Releases before kept every edition
+ * in the one partition `EDITIONS` (sk C#…); the migration `editions-rekey` (src/migrations) moves
+ * them, and until it has run the readers still find them there (`getEdition`, the listing).
  */
 
+import type { RecordPage, RecordStore, StoredRecord } from "../platform/ports.js";
+import { queryShards, type ShardSource, shardOf, shardPartitions } from "../platform/sharded.js";
+import type { Edition } from "./model.js";
+
+/** The one partition every edition shared before the re-key (legacy; read, never written). */
 export const EDITIONS_PARTITION = "EDITIONS";
 const CUMULATIVE_DIGITS = 10;
 
@@ -17,7 +25,54 @@ export function editionSortKey(cumulative: number): string {
 }
 
 export function editionKeys(cumulative: number) {
+  return { pk: `EDITION#${cumulative}`, sk: "EDITION" };
+}
+
+/** Where an older release stored the edition. */
+export function legacyEditionKeys(cumulative: number) {
   return { pk: EDITIONS_PARTITION, sk: editionSortKey(cumulative) };
+}
+
+export function editionIndexKeys(cumulative: number) {
+  return {
+    gsi1pk: `${EDITIONS_PARTITION}#${shardOf(String(cumulative))}`,
+    gsi1sk: editionSortKey(cumulative),
+  };
+}
+
+/** An edition's record as written: its keys, its data and its listing keys. */
+export function editionRecord<E extends Pick<Edition, "cumulative">>(edition: E) {
+  return { ...editionKeys(edition.cumulative), data: edition, index: editionIndexKeys(edition.cumulative) };
+}
+
+/** Where the editions are listed: the shards, and the one partition of older releases. */
+export const EDITIONS_SOURCES: readonly ShardSource[] = [
+  { partition: EDITIONS_PARTITION },
+  ...shardPartitions(EDITIONS_PARTITION).map((partition) => ({ partition, index: "gsi1" as const })),
+];
+
+/** A page of editions by number (oldest first, or newest with `descending`), with a cursor. */
+export function editionPage(
+  records: RecordStore,
+  options: { limit: number; cursor?: string | undefined; descending?: boolean | undefined },
+): Promise<RecordPage<Edition>> {
+  return queryShards<Edition>(records, EDITIONS_PARTITION, EDITIONS_SOURCES, options);
+}
+
+/** The edition with the highest number (or the lowest, `first`). */
+export async function lastEdition(
+  records: RecordStore,
+  which: "last" | "first" = "last",
+): Promise<StoredRecord<Edition> | undefined> {
+  return (await editionPage(records, { limit: 1, descending: which === "last" })).items[0];
+}
+
+/** An edition by number: under its key, or where an older release stored it. */
+export async function getEdition(records: RecordStore, cumulative: number) {
+  return (
+    (await records.get<Edition>(editionKeys(cumulative))) ??
+    (await records.get<Edition>(legacyEditionKeys(cumulative)))
+  );
 }
 
 /** Edition ids are the cumulative number in decimal; undefined for anything else. */

@@ -37,7 +37,7 @@ import {
   requestPublication,
   sha256Hex,
 } from "./publish.js";
-import { EDITIONS_PARTITION, editionKeys, type PlacementClaim, placementKey } from "./records.js";
+import { editionPage, editionRecord, getEdition, type PlacementClaim, placementKey } from "./records.js";
 import { buildRenderInput, interpretationEntryId } from "./render-input.js";
 import type { DocumentPlacement, PreflightFindingView } from "./render-model.js";
 
@@ -191,7 +191,7 @@ export class EditionService {
 
   /** Newest first (by 总第N期). */
   async list(page: { limit: number; cursor?: string | undefined }): Promise<EditionPage> {
-    const result = await this.platform.records.query<Edition>(EDITIONS_PARTITION, {
+    const result = await editionPage(this.platform.records, {
       descending: true,
       limit: page.limit,
       cursor: page.cursor,
@@ -281,13 +281,10 @@ export class EditionService {
 
     const updated: Edition = { ...edition, documents: ids };
     try {
-      await this.platform.records.put(
-        { ...editionKeys(edition.cumulative), data: updated },
-        {
-          kind: "version",
-          version: record.version,
-        },
-      );
+      await this.platform.records.put(editionRecord(updated), {
+        kind: "version",
+        version: record.version,
+      });
     } catch (error) {
       await this.release(claimed, edition.id);
       if (error instanceof ConditionFailedError) {
@@ -326,7 +323,7 @@ export class EditionService {
   private async assertPredecessorPublished(id: string): Promise<void> {
     const record = await this.mustLoad(id);
     if (record.data.status === "published" || record.data.publishing) return;
-    const previous = await this.platform.records.get<Edition>(editionKeys(record.data.cumulative - 1));
+    const previous = await getEdition(this.platform.records, record.data.cumulative - 1);
     if (!previous || previous.data.status === "published") return;
     const p = previous.data;
     throw new EditionConflictError(`Edition ${p.id} is not published`, [
@@ -369,13 +366,10 @@ export class EditionService {
       // (publish reloads the edition anyway); the mark is only what the edition's page shows.
       await this.platform.records
         .put(
-          {
-            ...editionKeys(edition.cumulative),
-            data: {
-              ...edition,
-              publishing: { ...edition.publishing, renderingAt: this.platform.clock.now().toISOString() },
-            },
-          },
+          editionRecord({
+            ...edition,
+            publishing: { ...edition.publishing, renderingAt: this.platform.clock.now().toISOString() },
+          }),
           { kind: "version", version: record.version },
         )
         .catch((error: unknown) => {

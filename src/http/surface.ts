@@ -272,9 +272,9 @@ const submitterConsoleRoutes: readonly RouteDeclaration[] = (
         ...(path.startsWith("/console/body") ? { consoleGroup: "submitter" as const } : {}),
       }),
     ),
-    // Accepting a submission into intake: the api function, whose intake has no .docx reader (a
-    // submission sent as a .docx cannot be accepted there yet).
-    { method: "POST", path: "/console/submissions/{id}/accept", access: "console" },
+    // Accepting a submission into intake, which reads a submission's .docx: in AWS the documents
+    // function too (the desk's pages stay the api function's).
+    { method: "POST", path: "/console/submissions/{id}/accept", access: "console", lambda: "documents" },
   );
 
 /**

@@ -2,8 +2,9 @@ import type { Edition } from "../editions/model.js";
 import {
   attemptBlobKey,
   cumulativeFromId,
-  EDITIONS_PARTITION,
-  editionKeys,
+  editionPage,
+  getEdition,
+  lastEdition,
   type PlacementClaim,
   placementKey,
 } from "../editions/records.js";
@@ -88,7 +89,7 @@ export class PublicSite {
     const out: Edition[] = [];
     let cursor: string | undefined;
     do {
-      const page = await this.platform.records.query<Edition>(EDITIONS_PARTITION, {
+      const page = await editionPage(this.platform.records, {
         descending: true,
         limit: 100,
         cursor,
@@ -123,14 +124,14 @@ export class PublicSite {
    */
   private async editionNumbered(year: number, issue: number): Promise<Edition | undefined> {
     const { records } = this.platform;
-    const [first] = (await records.query<Edition>(EDITIONS_PARTITION, { limit: 1 })).items;
-    const [last] = (await records.query<Edition>(EDITIONS_PARTITION, { limit: 1, descending: true })).items;
+    const first = await lastEdition(records, "first");
+    const last = await lastEdition(records);
     if (!first || !last) return undefined;
     let lo = first.data.cumulative;
     let hi = last.data.cumulative;
     while (lo <= hi) {
       const mid = Math.floor((lo + hi) / 2);
-      const edition = (await records.get<Edition>(editionKeys(mid)))?.data;
+      const edition = (await getEdition(records, mid))?.data;
       if (!edition) return undefined; // a gap would break the order; none is ever left
       const order = edition.year - year || edition.issue - issue;
       if (order === 0) return edition;
@@ -152,7 +153,7 @@ export class PublicSite {
     const claim = await this.platform.records.get<PlacementClaim>(placementKey(d[1]));
     const cumulative = claim ? cumulativeFromId(claim.data.editionId) : undefined;
     if (cumulative === undefined) return undefined;
-    const edition = await this.platform.records.get<Edition>(editionKeys(cumulative));
+    const edition = await getEdition(this.platform.records, cumulative);
     return this.visible(edition?.data) ? edition?.data : undefined;
   }
 

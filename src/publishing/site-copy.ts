@@ -10,7 +10,7 @@
  */
 import type { Edition } from "../editions/model.js";
 import { loadEdition, manifestSignatureKey } from "../editions/publish.js";
-import { attemptBlobKey, editionKeys, manifestKey } from "../editions/records.js";
+import { attemptBlobKey, editionRecord, manifestKey } from "../editions/records.js";
 import { ConditionFailedError } from "../platform/errors.js";
 import type { BlobStore, Platform } from "../platform/ports.js";
 
@@ -66,10 +66,7 @@ async function noteCopied(platform: Pick<Platform, "records" | "clock">, first: 
     if (current.data.siteCopiedAt) return;
     try {
       await platform.records.put(
-        {
-          ...editionKeys(current.data.cumulative),
-          data: { ...current.data, siteCopiedAt: platform.clock.now().toISOString() },
-        },
+        editionRecord({ ...current.data, siteCopiedAt: platform.clock.now().toISOString() }),
         { kind: "version", version: current.version },
       );
       return;

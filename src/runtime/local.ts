@@ -2,22 +2,20 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { ARCHIVE_QUEUE, ARCHIVE_QUEUE_SETTINGS } from "../archive/module.js";
 import type { Config } from "../config.js";
-import { backfillAcceptedIndex } from "../documents/accepted.js";
-import { backfillFilterIndex } from "../documents/filter-index.js";
 import { EVENTS_QUEUE } from "../documents/intake.js";
-import { rekeyDocNumbers } from "../documents/rekey.js";
 import { resumeCompletions } from "../editions/completion.js";
 import { PUBLISHING_QUEUE } from "../editions/publish.js";
 import { createApiApp } from "../handlers/api.js";
 import { createEventsHandler } from "../handlers/events.js";
 import { createPublishingHandler } from "../handlers/publishing.js";
+import { MIGRATIONS } from "../migrations/index.js";
+import { runMigrations } from "../migrations/runner.js";
 import { createEmbeddedPlatform } from "../platform/embedded/index.js";
 import { relayOutbox } from "../platform/outbox.js";
 import { startQueuePoller } from "../platform/queue-poller.js";
 import { REPOST_QUEUE_SETTINGS, startRepostWorkers } from "../reposts/local-workers.js";
 import { createOutboundFetch } from "../reposts/outbound.js";
 import { ensureRepostsRebuilt } from "../reposts/rebuild.js";
-import { backfillIssuerIndex } from "../submitters/issuer-index.js";
 import { backfillPublicationLog } from "../transparency/backfill.js";
 import { type Container, createContainer } from "./container.js";
 import { type DataDirLock, lockDataDir } from "./data-dir-lock.js";
@@ -70,29 +68,11 @@ async function startLocked(
     },
   });
   const container = createContainer(config, platform, { editorToken: token });
-  // Claims and statuses stored under an older 发文字号 grammar's keys are re-keyed once per grammar.
-  const rekeyed = await rekeyDocNumbers(platform, container.statuses);
-  if (!rekeyed.skipped)
-    container.logger.info("发文字号 keys re-keyed for the current grammar", {
-      grammar: rekeyed.grammar,
-      claims: rekeyed.claims,
-      editions: rekeyed.editions,
-      conflicts: rekeyed.conflicts.length,
-    });
-  for (const conflict of rekeyed.conflicts)
-    container.logger.warn("two documents now have one 发文字号", { ...conflict });
-  // Accepted documents stored before the accepted index existed get its keys, once.
-  const backfilled = await backfillAcceptedIndex(platform);
-  if (!backfilled.skipped && backfilled.indexed)
-    container.logger.info("accepted documents indexed", { indexed: backfilled.indexed });
-  // 发文字号 claims stored before the issuers' index existed are listed under their issuers, once.
-  const issuers = await backfillIssuerIndex(platform);
-  if (!issuers.skipped && issuers.indexed)
-    container.logger.info("documents listed under their issuers", { indexed: issuers.indexed });
-  // Documents stored before the intake queue's filter index existed get their entries, once.
-  const filtered = await backfillFilterIndex(platform.records);
-  if (!filtered.skipped && filtered.indexed)
-    container.logger.info("documents added to the filter index", { indexed: filtered.indexed });
+  // Pending migrations (src/migrations: new index keys, records moved to new keys), before serving.
+  for (const outcome of await runMigrations({ platform, statuses: container.statuses }, MIGRATIONS)) {
+    if (!outcome.already) container.logger.info("migration done", { ...outcome, warnings: undefined });
+    for (const warning of outcome.warnings) container.logger.warn(warning, { migration: outcome.name });
+  }
   // Editions published before signing existed enter the log, once (the first tick signs the
   // checkpoint that covers them).
   const logged = await backfillPublicationLog(platform);

@@ -2,9 +2,8 @@ import { blocksToPlainText } from "../documents/body.js";
 import { docNumberMatches } from "../documents/doc-number.js";
 import type { GazetteDocument } from "../documents/model.js";
 import { readDocument } from "../documents/records.js";
-import type { Edition } from "../editions/model.js";
 import { loadEdition } from "../editions/publish.js";
-import { EDITIONS_PARTITION } from "../editions/records.js";
+import { editionPage } from "../editions/records.js";
 import { interpretationEntryId } from "../editions/render-input.js";
 import type { Platform, RecordStore } from "../platform/ports.js";
 import { documentPath, href } from "../site/urls.js";
@@ -146,7 +145,7 @@ export async function publishedEditionIds(records: RecordStore): Promise<string[
   const ids: string[] = [];
   let cursor: string | undefined;
   do {
-    const page = await records.query<Edition>(EDITIONS_PARTITION, { limit: 200, cursor });
+    const page = await editionPage(records, { limit: 200, cursor });
     for (const item of page.items) if (item.data.status === "published") ids.push(item.data.id);
     cursor = page.cursor;
   } while (cursor);

@@ -1,34 +1,41 @@
 /**
  * The deployment's certificate: self-issued for its signing key by default (subject = the
  * gazette's name and publisher, so a PDF reader's signature panel names the gazette), or one the
- * operator provides with its chain. Built and read with @peculiar/asn1-x509; signed through the
- * SigningKey port, so a KMS key issues its own certificate without its private key leaving KMS.
+ * operator provides with its chain. Written and read as DER by hand (der.ts): the certificate this
+ * code issues has one fixed shape; signed through the SigningKey port, so a KMS key issues its own
+ * certificate without its private key leaving KMS.
  */
-import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
 import {
-  AlgorithmIdentifier,
-  AttributeTypeAndValue,
-  AttributeValue,
-  BasicConstraints,
-  Certificate,
-  Extension,
-  Extensions,
-  id_ce_basicConstraints,
-  id_ce_keyUsage,
-  id_ce_subjectKeyIdentifier,
-  KeyUsage,
-  KeyUsageFlags,
-  Name,
-  RelativeDistinguishedName,
-  SubjectKeyIdentifier,
-  SubjectPublicKeyInfo,
-  TBSCertificate,
-  Validity,
-  Version,
-} from "@peculiar/asn1-x509";
+  BIT_STRING,
+  BOOLEAN,
+  children,
+  context,
+  type DerElement,
+  DerError,
+  der,
+  derOid,
+  derSmallInteger,
+  derTime,
+  expectTag,
+  INTEGER,
+  OCTET_STRING,
+  PRINTABLE_STRING,
+  parseDer,
+  readOid,
+  readString,
+  readTime,
+  SEQUENCE,
+  SET,
+  UTF8_STRING,
+} from "./der.js";
 import { ALGORITHM_OIDS, hex, type SigningKey, sha256, verifyWith } from "./key.js";
 
 const OID = { commonName: "2.5.4.3", organization: "2.5.4.10", country: "2.5.4.6" };
+const EXTENSION_OIDS = {
+  basicConstraints: "2.5.29.19",
+  keyUsage: "2.5.29.15",
+  subjectKeyIdentifier: "2.5.29.14",
+};
 
 /** How long a self-issued certificate is valid: rotation, not expiry, retires a key. */
 const VALIDITY_YEARS = 30;
@@ -40,15 +47,33 @@ export interface CertificateSubject {
   readonly publisher: string;
 }
 
-function name(subject: CertificateSubject): Name {
-  const rdn = (type: string, value: AttributeValue) =>
-    new RelativeDistinguishedName([new AttributeTypeAndValue({ type, value })]);
-  return new Name([
-    rdn(OID.country, new AttributeValue({ printableString: "CN" })),
-    rdn(OID.organization, new AttributeValue({ utf8String: subject.publisher })),
-    rdn(OID.commonName, new AttributeValue({ utf8String: subject.name })),
-  ]);
+/** Name ::= SEQUENCE OF RelativeDistinguishedName (one attribute each): C, O, CN. */
+function name(subject: CertificateSubject): Uint8Array {
+  const rdn = (type: string, tag: number, value: string) =>
+    der(SET, der(SEQUENCE, derOid(type), der(tag, new Uint8Array(Buffer.from(value, "utf8")))));
+  return der(
+    SEQUENCE,
+    rdn(OID.country, PRINTABLE_STRING, "CN"),
+    rdn(OID.organization, UTF8_STRING, subject.publisher),
+    rdn(OID.commonName, UTF8_STRING, subject.name),
+  );
 }
+
+/** Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING } */
+function extension(id: string, critical: boolean, value: Uint8Array): Uint8Array {
+  return der(
+    SEQUENCE,
+    derOid(id),
+    ...(critical ? [der(BOOLEAN, new Uint8Array([0xff]))] : []),
+    der(OCTET_STRING, value),
+  );
+}
+
+/**
+ * KeyUsage: digitalSignature (bit 0), nonRepudiation (1), keyCertSign (5), as a DER BIT STRING
+ * (bit 0 first, trailing zero bits left out: 1100 01 with two unused bits).
+ */
+const KEY_USAGE = der(BIT_STRING, new Uint8Array([0x02, 0xc4]));
 
 /** A certificate for `key`, issued by itself, valid from `notBefore`; DER. */
 export async function selfIssueCertificate(
@@ -63,37 +88,33 @@ export async function selfIssueCertificate(
     new Uint8Array([...spki, ...new TextEncoder().encode(notBefore.toISOString())]),
   ).slice(0, 16);
   serial[0] = serial[0]! & 0x7f; // positive
-  const signatureAlgorithm = new AlgorithmIdentifier({ algorithm: ALGORITHM_OIDS[key.algorithm].signature });
-  const extension = (extnID: string, critical: boolean, value: unknown) =>
-    new Extension({ extnID, critical, extnValue: new OctetString(AsnConvert.serialize(value)) });
-  const tbs = new TBSCertificate({
-    version: Version.v3,
-    serialNumber: serial.buffer,
-    signature: signatureAlgorithm,
-    issuer: name(subject),
-    validity: new Validity({ notBefore, notAfter }),
-    subject: name(subject),
-    subjectPublicKeyInfo: AsnConvert.parse(spki, SubjectPublicKeyInfo),
-    extensions: new Extensions([
-      extension(id_ce_basicConstraints, true, new BasicConstraints({ cA: true, pathLenConstraint: 0 })),
-      extension(
-        id_ce_keyUsage,
-        true,
-        new KeyUsage(
-          KeyUsageFlags.digitalSignature | KeyUsageFlags.nonRepudiation | KeyUsageFlags.keyCertSign,
-        ),
-      ),
-      extension(id_ce_subjectKeyIdentifier, false, new SubjectKeyIdentifier(sha256(spki).slice(0, 20))),
-    ]),
-  });
-  const tbsDer = new Uint8Array(AsnConvert.serialize(tbs));
-  const signature = await key.sign(tbsDer);
-  const certificate = new Certificate({
-    tbsCertificate: tbs,
+  const signatureAlgorithm = der(SEQUENCE, derOid(ALGORITHM_OIDS[key.algorithm].signature));
+  const tbs = der(
+    SEQUENCE,
+    der(context(0), derSmallInteger(2)), // v3
+    der(INTEGER, serial),
     signatureAlgorithm,
-    signatureValue: signature.slice().buffer,
-  });
-  return new Uint8Array(AsnConvert.serialize(certificate));
+    name(subject),
+    der(SEQUENCE, derTime(notBefore), derTime(notAfter)),
+    name(subject),
+    parseDer(spki).bytes,
+    der(
+      context(3),
+      der(
+        SEQUENCE,
+        // cA TRUE, pathLenConstraint 0
+        extension(
+          EXTENSION_OIDS.basicConstraints,
+          true,
+          der(SEQUENCE, der(BOOLEAN, new Uint8Array([0xff])), derSmallInteger(0)),
+        ),
+        extension(EXTENSION_OIDS.keyUsage, true, KEY_USAGE),
+        extension(EXTENSION_OIDS.subjectKeyIdentifier, false, der(OCTET_STRING, sha256(spki).slice(0, 20))),
+      ),
+    ),
+  );
+  const signature = await key.sign(tbs);
+  return der(SEQUENCE, tbs, signatureAlgorithm, der(BIT_STRING, new Uint8Array([0]), signature));
 }
 
 export function toPem(der: Uint8Array, label = "CERTIFICATE"): string {
@@ -121,18 +142,34 @@ export interface CertificateInfo {
   readonly notAfter: Date;
   /** DER SubjectPublicKeyInfo. */
   readonly publicKey: Uint8Array;
-  readonly parsed: Certificate;
+  /** The serial number's INTEGER contents, as encoded. */
+  readonly serialNumber: Uint8Array;
+  /** The issuer's Name, DER (for a CMS signer's IssuerAndSerialNumber). */
+  readonly issuer: Uint8Array;
+  /** The TBSCertificate, DER: what the issuer signed. */
+  readonly tbs: Uint8Array;
+  /** The issuer's signature over `tbs` (the BIT STRING's bits). */
+  readonly signatureValue: Uint8Array;
 }
 
-function nameText(n: Name): { text: string; cn: string | undefined } {
+const LABELS: Record<string, string> = {
+  [OID.commonName]: "CN",
+  [OID.organization]: "O",
+  [OID.country]: "C",
+};
+
+/** "C=CN, O=…, CN=…" (multi-valued RDNs joined with "+"; a value that is no string in hex). */
+function nameText(n: DerElement): { text: string; cn: string | undefined } {
   let cn: string | undefined;
-  const parts = n.map((rdn) =>
-    rdn
+  const parts = children(expectTag(n, SEQUENCE, "a name")).map((rdn) =>
+    children(rdn)
       .map((atv) => {
-        const value = atv.value.toString();
-        const label = Object.entries(OID).find(([, oid]) => oid === atv.type)?.[0] ?? atv.type;
-        if (atv.type === OID.commonName) cn = value;
-        return `${label === "commonName" ? "CN" : label === "organization" ? "O" : label === "country" ? "C" : label}=${value}`;
+        const [type, value] = children(expectTag(atv, SEQUENCE, "a name's attribute"));
+        const oid = readOid(type!);
+        if (!value) throw new DerError("a name's attribute has no value");
+        const text = readString(value) ?? hex(value.bytes);
+        if (oid === OID.commonName) cn = text;
+        return `${LABELS[oid] ?? oid}=${text}`;
       })
       .join("+"),
   );
@@ -140,19 +177,28 @@ function nameText(n: Name): { text: string; cn: string | undefined } {
 }
 
 /** Reads a DER certificate; throws on anything else. */
-export function readCertificate(der: Uint8Array): CertificateInfo {
-  const parsed = AsnConvert.parse(der, Certificate);
-  const tbs = parsed.tbsCertificate;
-  const { text, cn } = nameText(tbs.subject);
+export function readCertificate(bytes: Uint8Array): CertificateInfo {
+  const [tbs, algorithm, signature] = children(expectTag(parseDer(bytes), SEQUENCE, "a certificate"));
+  expectTag(algorithm, SEQUENCE, "the certificate's signature algorithm");
+  const fields = children(expectTag(tbs, SEQUENCE, "the certificate's TBSCertificate"));
+  if (fields[0]?.tag === context(0)) fields.shift(); // version
+  const [serial, , issuer, validity, subject, spki] = fields;
+  const [notBefore, notAfter] = children(expectTag(validity, SEQUENCE, "the certificate's validity"));
+  const bits = expectTag(signature, BIT_STRING, "the certificate's signature").contents;
+  const { text, cn } = nameText(subject!);
+  nameText(expectTag(issuer, SEQUENCE, "the certificate's issuer"));
   return {
-    der,
-    fingerprint: hex(sha256(der)),
+    der: bytes,
+    fingerprint: hex(sha256(bytes)),
     subject: text,
     commonName: cn,
-    notBefore: tbs.validity.notBefore.getTime(),
-    notAfter: tbs.validity.notAfter.getTime(),
-    publicKey: new Uint8Array(AsnConvert.serialize(tbs.subjectPublicKeyInfo)),
-    parsed,
+    notBefore: readTime(notBefore!),
+    notAfter: readTime(notAfter!),
+    publicKey: expectTag(spki, SEQUENCE, "the certificate's public key").bytes,
+    serialNumber: expectTag(serial, INTEGER, "the certificate's serial number").contents,
+    issuer: issuer!.bytes,
+    tbs: tbs!.bytes,
+    signatureValue: bits.subarray(1),
   };
 }
 
@@ -163,6 +209,5 @@ export async function certifiesKey(certificate: CertificateInfo, key: SigningKey
 
 /** Whether a self-issued certificate's signature verifies with its own key. */
 export function selfSignatureValid(certificate: CertificateInfo): boolean {
-  const tbs = new Uint8Array(AsnConvert.serialize(certificate.parsed.tbsCertificate));
-  return verifyWith(certificate.publicKey, tbs, new Uint8Array(certificate.parsed.signatureValue));
+  return verifyWith(certificate.publicKey, certificate.tbs, certificate.signatureValue);
 }

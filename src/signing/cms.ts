@@ -4,9 +4,8 @@
  * signing-time, which PAdES takes from the signature dictionary's /M. Detached: the signed content
  * is the PDF's ByteRange, hashed here. Written with the DER helpers (der.ts); signed through the port.
  */
-import { AsnConvert } from "@peculiar/asn1-schema";
-import { Certificate } from "@peculiar/asn1-x509";
-import { der, derSetOf, INTEGER, OCTET_STRING, SEQUENCE } from "./der.js";
+import { readCertificate } from "./certificate.js";
+import { context, der, derSetOf, INTEGER, OCTET_STRING, derOid as oid, SEQUENCE, SET } from "./der.js";
 import { ALGORITHM_OIDS, type SigningKey, sha256 } from "./key.js";
 
 export const CMS_OIDS = {
@@ -28,23 +27,9 @@ export interface CmsOptions {
   readonly timestamp?: ((signatureValue: Uint8Array) => Promise<Uint8Array>) | undefined;
 }
 
-/** DER OBJECT IDENTIFIER of a dotted OID. */
-function oid(dotted: string): Uint8Array {
-  const [a, b, ...rest] = dotted.split(".").map(Number);
-  const body = [40 * a! + b!];
-  for (const arc of rest) {
-    const groups = [arc & 0x7f];
-    for (let n = Math.floor(arc / 128); n > 0; n = Math.floor(n / 128)) groups.unshift(0x80 | (n & 0x7f));
-    body.push(...groups);
-  }
-  return der(OBJECT_IDENTIFIER, new Uint8Array(body));
-}
-
-const OBJECT_IDENTIFIER = 0x06;
-const SET = 0x31;
 /** [0] and [1], constructed (IMPLICIT SET OF / EXPLICIT). */
-const CONTEXT_0 = 0xa0;
-const CONTEXT_1 = 0xa1;
+const CONTEXT_0 = context(0);
+const CONTEXT_1 = context(1);
 
 /** Attribute ::= SEQUENCE { attrType OID, attrValues SET OF value } */
 function attribute(type: string, ...values: Uint8Array[]): Uint8Array {
@@ -84,9 +69,9 @@ function signerProfile(chain: readonly Uint8Array[]): SignerProfile {
   const id = chain.map((c) => Buffer.from(sha256(c)).toString("hex")).join(",");
   const known = profiles.get(id);
   if (known) return known;
-  const leaf = AsnConvert.parse(leafDer, Certificate);
-  const issuer = new Uint8Array(AsnConvert.serialize(leaf.tbsCertificate.issuer));
-  const serial = new Uint8Array(leaf.tbsCertificate.serialNumber);
+  const leaf = readCertificate(leafDer);
+  const issuer = leaf.issuer;
+  const serial = leaf.serialNumber;
   const profile: SignerProfile = {
     sid: der(SEQUENCE, issuer, der(INTEGER, serial)),
     essAttribute: attribute(CMS_OIDS.signingCertificateV2, signingCertificateV2(issuer, serial, leafDer)),

@@ -12,6 +12,8 @@ export interface EmbeddedSignature {
   readonly coversWholeFile: boolean;
 }
 
+import { readElement } from "./der.js";
+
 const latin1 = new TextDecoder("latin1");
 
 /** Finds the last /ByteRange in a PDF and its /Contents; undefined when unsigned. */
@@ -32,15 +34,13 @@ export function readEmbeddedSignature(pdf: Uint8Array): EmbeddedSignature | unde
   return { byteRange, cms: new Uint8Array(cms), signedBytes, coversWholeFile: c + d === pdf.length };
 }
 
-/** The DER element at the start of `bytes` (the zero padding after it dropped). */
+/** The element at the start of `bytes` (DER, or BER with indefinite lengths; the zero padding after it dropped). */
 function trimDer(bytes: Buffer): Uint8Array {
-  if (bytes.length < 2) return bytes;
-  const first = bytes[1]!;
-  if (first < 0x80) return bytes.subarray(0, 2 + first);
-  const count = first & 0x7f;
-  let length = 0;
-  for (let n = 0; n < count; n++) length = length * 256 + bytes[2 + n]!;
-  return bytes.subarray(0, 2 + count + length);
+  try {
+    return readElement(bytes).bytes;
+  } catch {
+    return bytes; // unreadable: the CMS reader says why
+  }
 }
 
 /**

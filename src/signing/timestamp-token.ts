@@ -7,13 +7,24 @@
  * the report names it.
  */
 import { createHash, createPublicKey, verify } from "node:crypto";
-import { ContentInfo, SignedData } from "@peculiar/asn1-cms";
-import { AsnConvert } from "@peculiar/asn1-schema";
-import { id_ct_tstInfo, TSTInfo } from "@peculiar/asn1-tsp";
-import type { Certificate } from "@peculiar/asn1-x509";
 import { readCertificate } from "./certificate.js";
 import { CMS_OIDS } from "./cms.js";
-import { derSetOf } from "./der.js";
+import {
+  children,
+  expectTag,
+  GENERALIZED_TIME,
+  INTEGER,
+  OCTET_STRING,
+  parseDer,
+  readOid,
+  readTime,
+  SEQUENCE,
+  stringBytes,
+} from "./der.js";
+import { readContentInfo, readSignedData } from "./signed-data.js";
+
+/** id-ct-TSTInfo (RFC 3161): the content type of a timestamp token's SignedData. */
+const ID_CT_TST_INFO = "1.2.840.113549.1.9.16.1.4";
 
 /** Digest algorithms a token may use, by OID. */
 const DIGESTS: Record<string, "sha256" | "sha384" | "sha512"> = {
@@ -35,49 +46,54 @@ export interface TimestampTokenReport {
   readonly nonce?: string | undefined;
 }
 
-function subjectOf(certificate: Certificate): string {
-  return readCertificate(new Uint8Array(AsnConvert.serialize(certificate))).subject;
+/**
+ * TSTInfo ::= SEQUENCE { version, policy, messageImprint MessageImprint, serialNumber, genTime,
+ *   accuracy Accuracy OPTIONAL, ordering BOOLEAN DEFAULT FALSE, nonce INTEGER OPTIONAL,
+ *   tsa [0] OPTIONAL, extensions [1] OPTIONAL }
+ */
+function readTstInfo(bytes: Uint8Array) {
+  const [, , imprint, , genTime, ...rest] = children(expectTag(parseDer(bytes), SEQUENCE, "the TSTInfo"));
+  const [algorithm, hashed] = children(expectTag(imprint, SEQUENCE, "the message imprint"));
+  const nonce = rest.find((e) => e.tag === INTEGER);
+  return {
+    hashAlgorithm: readOid(children(expectTag(algorithm, SEQUENCE, "the imprint's algorithm"))[0]!),
+    hashedMessage: stringBytes(expectTag(hashed, OCTET_STRING, "the imprint's hash")),
+    genTime: readTime(expectTag(genTime, GENERALIZED_TIME, "the TSTInfo's time")),
+    nonce: nonce?.contents,
+  };
 }
 
 /** Reads a token (DER ContentInfo) over `stamped`; throws when it is not a timestamp token at all. */
 export function readTimestampToken(token: Uint8Array, stamped: Uint8Array): TimestampTokenReport {
-  const info = AsnConvert.parse(token, ContentInfo);
-  if (info.contentType !== CMS_OIDS.signedData) throw new Error("the timestamp token is not CMS SignedData");
-  const signed = AsnConvert.parse(info.content, SignedData);
-  if (signed.encapContentInfo.eContentType !== id_ct_tstInfo)
-    throw new Error("the timestamp token does not hold a TSTInfo");
-  const content = signed.encapContentInfo.eContent?.single?.buffer ?? signed.encapContentInfo.eContent?.any;
+  const info = readContentInfo(token);
+  if (info.type !== CMS_OIDS.signedData) throw new Error("the timestamp token is not CMS SignedData");
+  const signed = readSignedData(info.content);
+  if (signed.contentType !== ID_CT_TST_INFO) throw new Error("the timestamp token does not hold a TSTInfo");
+  const content = signed.content;
   if (!content) throw new Error("the timestamp token has no TSTInfo");
-  const tst = AsnConvert.parse(content, TSTInfo);
-  const imprintHash = DIGESTS[tst.messageImprint.hashAlgorithm.algorithm];
+  const tst = readTstInfo(content);
+  const imprintHash = DIGESTS[tst.hashAlgorithm];
   const imprintMatches =
     imprintHash !== undefined &&
-    Buffer.from(tst.messageImprint.hashedMessage.buffer).equals(
-      createHash(imprintHash).update(stamped).digest(),
-    );
+    Buffer.from(tst.hashedMessage).equals(createHash(imprintHash).update(stamped).digest());
 
-  const signer = signed.signerInfos[0];
-  const serial = signer?.sid.issuerAndSerialNumber?.serialNumber;
-  const certificates = (signed.certificates ?? []).flatMap((c) => (c.certificate ? [c.certificate] : []));
+  const signer = signed.signers[0];
+  const serial = signer?.serialNumber;
+  const certificates = signed.certificates.map(readCertificate);
   const certificate =
-    certificates.find(
-      (c) => serial && Buffer.from(c.tbsCertificate.serialNumber).equals(Buffer.from(serial)),
-    ) ?? certificates[0];
+    certificates.find((c) => serial && Buffer.from(c.serialNumber).equals(Buffer.from(serial))) ??
+    certificates[0];
   let signatureValid = false;
-  const digestName = signer && DIGESTS[signer.digestAlgorithm.algorithm];
-  if (signer?.signedAttrs && certificate && digestName) {
-    const digestAttr = signer.signedAttrs.find((a) => a.attrType === CMS_OIDS.messageDigest);
-    const digest = digestAttr?.attrValues[0] && new Uint8Array(digestAttr.attrValues[0]).subarray(2);
-    const contentDigest = createHash(digestName).update(new Uint8Array(content)).digest();
+  const digestName = signer && DIGESTS[signer.digestAlgorithm];
+  if (signer?.signedAttributes && signer.signedAttributesDer && certificate && digestName) {
+    const digestAttr = signer.signedAttributes.find((a) => a.type === CMS_OIDS.messageDigest);
+    const digestValue = digestAttr?.values[0];
+    const digest = digestValue?.tag === OCTET_STRING ? digestValue.contents : undefined;
+    const contentDigest = createHash(digestName).update(content).digest();
     if (digest && contentDigest.equals(Buffer.from(digest))) {
-      const attributes = derSetOf(signer.signedAttrs.map((a) => new Uint8Array(AsnConvert.serialize(a))));
       try {
-        const key = createPublicKey({
-          key: Buffer.from(AsnConvert.serialize(certificate.tbsCertificate.subjectPublicKeyInfo)),
-          format: "der",
-          type: "spki",
-        });
-        signatureValid = verify(digestName, attributes, key, Buffer.from(signer.signature.buffer));
+        const key = createPublicKey({ key: Buffer.from(certificate.publicKey), format: "der", type: "spki" });
+        signatureValid = verify(digestName, signer.signedAttributesDer, key, signer.signature);
       } catch {
         signatureValid = false;
       }
@@ -85,7 +101,7 @@ export function readTimestampToken(token: Uint8Array, stamped: Uint8Array): Time
   }
   return {
     time: tst.genTime.toISOString(),
-    authority: certificate ? subjectOf(certificate) : "unknown",
+    authority: certificate ? certificate.subject : "unknown",
     imprintMatches,
     signatureValid,
     nonce: tst.nonce ? Buffer.from(tst.nonce).toString("hex") : undefined,

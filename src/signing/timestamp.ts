@@ -6,9 +6,21 @@
  * publication fails (it is retried): a configured authority is never silently skipped.
  */
 import { randomBytes } from "node:crypto";
-import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
-import { MessageImprint, PKIStatus, TimeStampReq, TimeStampResp } from "@peculiar/asn1-tsp";
-import { AlgorithmIdentifier } from "@peculiar/asn1-x509";
+import {
+  BOOLEAN,
+  children,
+  type DerElement,
+  der,
+  derOid,
+  derSmallInteger,
+  expectTag,
+  INTEGER,
+  OCTET_STRING,
+  parseDer,
+  readSmallInteger,
+  readString,
+  SEQUENCE,
+} from "./der.js";
 import { sha256 } from "./key.js";
 import { readTimestampToken } from "./timestamp-token.js";
 
@@ -33,6 +45,38 @@ export const TIMESTAMP_ROOM = 12 * 1024;
 
 const SHA256_OID = "2.16.840.1.101.3.4.2.1";
 
+/** PKIStatus values that grant a token (RFC 3161 2.4.2): granted, grantedWithMods. */
+const GRANTED = new Set([0, 1]);
+
+/**
+ * TimeStampReq ::= SEQUENCE { version INTEGER (v1), messageImprint SEQUENCE { hashAlgorithm,
+ *   hashedMessage OCTET STRING }, nonce INTEGER, certReq BOOLEAN TRUE }
+ */
+export function timestampRequest(data: Uint8Array, nonce: Uint8Array): Uint8Array {
+  return der(
+    SEQUENCE,
+    derSmallInteger(1),
+    der(SEQUENCE, der(SEQUENCE, derOid(SHA256_OID)), der(OCTET_STRING, sha256(data))),
+    der(INTEGER, nonce),
+    der(BOOLEAN, new Uint8Array([0xff])),
+  );
+}
+
+/**
+ * TimeStampResp ::= SEQUENCE { status PKIStatusInfo SEQUENCE { status INTEGER, statusString
+ *   SEQUENCE OF UTF8String OPTIONAL, failInfo BIT STRING OPTIONAL }, timeStampToken OPTIONAL }
+ */
+function readTimestampResponse(body: Uint8Array): { status: number; text: string[]; token?: DerElement } {
+  const [statusInfo, token] = children(expectTag(parseDer(body), SEQUENCE, "the TimeStampResp"));
+  const [status, ...rest] = children(expectTag(statusInfo, SEQUENCE, "the PKIStatusInfo"));
+  const free = rest.find((e) => e.tag === SEQUENCE);
+  return {
+    status: readSmallInteger(status!),
+    text: free ? children(free).map((s) => readString(s) ?? "") : [],
+    ...(token ? { token: expectTag(token, SEQUENCE, "the timestamp token") } : {}),
+  };
+}
+
 function stripZeros(hex: string): string {
   return hex.replace(/^(00)+/, "");
 }
@@ -42,21 +86,12 @@ export function timestampAuthority(options: TimestampAuthorityOptions): Timestam
   return async (data) => {
     const nonce = randomBytes(8);
     nonce[0] = (nonce[0]! & 0x7f) | 0x01; // positive, no leading zero: the same INTEGER both ways
-    const request = new TimeStampReq({
-      version: 1,
-      messageImprint: new MessageImprint({
-        hashAlgorithm: new AlgorithmIdentifier({ algorithm: SHA256_OID }),
-        hashedMessage: new OctetString(sha256(data)),
-      }),
-      nonce: nonce.buffer.slice(nonce.byteOffset, nonce.byteOffset + nonce.byteLength),
-      certReq: true,
-    });
     let body: Uint8Array;
     try {
       const res = await doFetch(options.url, {
         method: "POST",
         headers: { "content-type": "application/timestamp-query", accept: "application/timestamp-reply" },
-        body: new Uint8Array(AsnConvert.serialize(request)),
+        body: new Uint8Array(timestampRequest(data, nonce)),
         signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
       });
       if (!res.ok) throw new TimestampError(`the timestamp authority answered HTTP ${res.status}`);
@@ -65,22 +100,20 @@ export function timestampAuthority(options: TimestampAuthorityOptions): Timestam
       if (error instanceof TimestampError) throw error;
       throw new TimestampError(`the timestamp authority cannot be reached: ${(error as Error).message}`);
     }
-    let response: TimeStampResp;
+    let response: ReturnType<typeof readTimestampResponse>;
     try {
-      response = AsnConvert.parse(body, TimeStampResp);
+      response = readTimestampResponse(body);
     } catch {
       throw new TimestampError("the timestamp authority's answer is not a TimeStampResp");
     }
-    const status = response.status.status;
-    if (status !== PKIStatus.granted && status !== PKIStatus.grantedWithMods) {
-      const text = response.status.statusString?.join("; ");
+    if (!GRANTED.has(response.status)) {
+      const text = response.text.join("; ");
       throw new TimestampError(
-        `the timestamp authority refused (status ${status}${text ? `: ${text}` : ""})`,
+        `the timestamp authority refused (status ${response.status}${text ? `: ${text}` : ""})`,
       );
     }
-    if (!response.timeStampToken)
-      throw new TimestampError("the timestamp authority granted but sent no token");
-    const token = new Uint8Array(AsnConvert.serialize(response.timeStampToken));
+    if (!response.token) throw new TimestampError("the timestamp authority granted but sent no token");
+    const token = response.token.bytes;
     let report: ReturnType<typeof readTimestampToken>;
     try {
       report = readTimestampToken(token, data);

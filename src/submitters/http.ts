@@ -11,6 +11,7 @@ import { jsonResponse } from "../http/json.js";
 import { pageLimit } from "../http/query.js";
 import { UnauthorisedError, UnsupportedError } from "../platform/errors.js";
 import { renderSitePage } from "../site/render.js";
+import { createSubmissionAcceptRoutes } from "./accept-http.js";
 import type { IssuingBodies } from "./bodies.js";
 import { assertOwnBody } from "./bodies.js";
 import { problem, SubmitterInputError } from "./errors.js";
@@ -33,6 +34,11 @@ export interface SubmittersRoutesDeps {
   readonly requireEditor: MiddlewareHandler;
   /** The public completeness page is set in the site's layout; left out, it is not served. */
   readonly site?: (GazetteSettings & { readonly baseUrl?: string }) | undefined;
+  /**
+   * Whether these routes include accepting a submission (POST /api/submissions/{id}/accept,
+   * ./accept-http.ts); default true. In AWS the documents function serves it (it reads .docx files).
+   */
+  readonly accept?: boolean | undefined;
 }
 
 const SMALL_BODY = 64 * 1024;
@@ -162,9 +168,7 @@ export function createSubmittersRoutes(deps: SubmittersRoutesDeps): Hono<Submitt
     const view = await desk.mustGet(c.req.param("id"));
     return jsonResponse(view.documentId && view.state !== "published" ? await desk.refresh(view.id) : view);
   });
-  app.post("/api/submissions/:id/accept", requireEditor, async (c) =>
-    jsonResponse(await desk.accept(c.req.param("id"), c.get("principal").id)),
-  );
+  if (deps.accept !== false) app.route("/", createSubmissionAcceptRoutes({ desk, requireEditor }));
   app.post("/api/submissions/:id/return", requireEditor, async (c) => {
     const input = (await readJsonBody(c.req.raw, { maxBytes: SMALL_BODY })) as { reason?: unknown } | null;
     const reason = input && typeof input === "object" ? input.reason : undefined;

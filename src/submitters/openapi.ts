@@ -263,6 +263,8 @@ export const submittersRoutes: readonly RouteDeclaration[] = [
     method: "POST",
     path: "/api/submissions/{id}/accept",
     access: "editor",
+    // Intake reads a submission sent as a .docx: in AWS the documents function, which has the reader.
+    lambda: "documents",
     operation: {
       summary: "受理: the submission becomes a document of intake (editor)",
       parameters: [submissionId],

@@ -7,7 +7,7 @@ import type { GazetteDocument } from "../documents/model.js";
 import { readDocument } from "../documents/records.js";
 import type { validateSubmission } from "../documents/submission.js";
 import type { Edition } from "../editions/model.js";
-import { attemptBlobKey, editionKeys, type PlacementClaim, placementKey } from "../editions/records.js";
+import { attemptBlobKey, getEdition, type PlacementClaim, placementKey } from "../editions/records.js";
 import { ConditionFailedError } from "../platform/errors.js";
 import { addToOutbox, completeFromOutbox } from "../platform/outbox.js";
 import type { Platform, StoredRecord } from "../platform/ports.js";
@@ -402,7 +402,7 @@ export class SubmissionDesk {
     const claim = await this.records.get<PlacementClaim>(placementKey(documentId));
     const cumulative = claim ? Number(claim.data.editionId) : Number.NaN;
     const edition = Number.isInteger(cumulative)
-      ? (await this.records.get<Edition>(editionKeys(cumulative)))?.data
+      ? (await getEdition(this.records, cumulative))?.data
       : undefined;
     if (!edition) return undefined;
     if (doc.state === "placed" || edition.status !== "published")

@@ -11,7 +11,7 @@
  * record afterwards. `gazette log backfill` runs it on demand.
  */
 import type { Edition } from "../editions/model.js";
-import { attemptBlobKey, EDITIONS_PARTITION, manifestKey } from "../editions/records.js";
+import { attemptBlobKey, editionPage, manifestKey } from "../editions/records.js";
 import type { Platform } from "../platform/ports.js";
 import { TransparencyLog } from "./log.js";
 import { logPublication } from "./publication-log.js";
@@ -35,11 +35,7 @@ async function publishedEditions(platform: Pick<Platform, "records">): Promise<E
   const out: Edition[] = [];
   let cursor: string | undefined;
   do {
-    const page = await platform.records.query<Edition>(EDITIONS_PARTITION, {
-      prefix: "C#",
-      cursor,
-      limit: 100,
-    });
+    const page = await editionPage(platform.records, { cursor, limit: 100 });
     for (const item of page.items)
       if (item.data.status === "published" && item.data.publishedAt && item.data.urls) out.push(item.data);
     cursor = page.cursor;

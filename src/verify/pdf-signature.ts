@@ -1,16 +1,15 @@
 /**
- * Checks a PDF's embedded signature (pades.ts writes them) without any server: the CMS parsed with
- * @peculiar/asn1-cms, the message digest compared with the ByteRange's SHA-256, the ECDSA value
+ * Checks a PDF's embedded signature (pades.ts writes them) without any server: the CMS read as DER
+ * (signing/signed-data.ts), the message digest compared with the ByteRange's SHA-256, the ECDSA value
  * checked over the signed attributes with the signer certificate's key, and that certificate
  * compared with the ones the verifier trusts (the gazette's keyring, or a certificate file).
  */
-import { ContentInfo, SignedData, type SignerInfo } from "@peculiar/asn1-cms";
-import { AsnConvert } from "@peculiar/asn1-schema";
 import { type CertificateInfo, readCertificate } from "../signing/certificate.js";
 import { CMS_OIDS } from "../signing/cms.js";
-import { derSetOf } from "../signing/der.js";
+import { OCTET_STRING } from "../signing/der.js";
 import { readEmbeddedSignature } from "../signing/embedded-signature.js";
 import { sha256, verifyWith } from "../signing/key.js";
+import { type CmsSignerInfo, readContentInfo, readSignedData } from "../signing/signed-data.js";
 import { readTimestampToken } from "../signing/timestamp-token.js";
 
 export interface PdfSignatureReport {
@@ -44,12 +43,12 @@ export interface PdfSignatureReport {
 }
 
 /** The signature-time-stamp-token of a signer, read; undefined when it has none. */
-function timestampOf(signer: SignerInfo): PdfSignatureReport["timestamp"] {
-  const attribute = signer.unsignedAttrs?.find((a) => a.attrType === CMS_OIDS.signatureTimeStampToken);
-  const token = attribute?.attrValues[0];
+function timestampOf(signer: CmsSignerInfo): PdfSignatureReport["timestamp"] {
+  const attribute = signer.unsignedAttributes.find((a) => a.type === CMS_OIDS.signatureTimeStampToken);
+  const token = attribute?.values[0];
   if (!token) return undefined;
   try {
-    const report = readTimestampToken(new Uint8Array(token), new Uint8Array(signer.signature.buffer));
+    const report = readTimestampToken(token.bytes, signer.signature);
     return {
       time: report.time,
       authority: report.authority,
@@ -93,24 +92,20 @@ export function checkPdfSignature(pdf: Uint8Array, trusted: readonly Certificate
     reason: fields.reason,
   };
   try {
-    const info = AsnConvert.parse(embedded.cms, ContentInfo);
-    if (info.contentType !== CMS_OIDS.signedData) throw new Error("the signature is not CMS SignedData");
-    const signed = AsnConvert.parse(info.content, SignedData);
-    const signer = signed.signerInfos[0];
-    if (!signer?.signedAttrs) throw new Error("the signature has no signed attributes");
-    const serial = signer.sid.issuerAndSerialNumber?.serialNumber;
-    const certificates = (signed.certificates ?? [])
-      .flatMap((c) => (c.certificate ? [c.certificate] : []))
-      .map((c) => readCertificate(new Uint8Array(AsnConvert.serialize(c))));
+    const info = readContentInfo(embedded.cms);
+    if (info.type !== CMS_OIDS.signedData) throw new Error("the signature is not CMS SignedData");
+    const signed = readSignedData(info.content);
+    const signer = signed.signers[0];
+    if (!signer?.signedAttributes || !signer.signedAttributesDer)
+      throw new Error("the signature has no signed attributes");
+    const serial = signer.serialNumber;
+    const certificates = signed.certificates.map(readCertificate);
     const certificate =
-      certificates.find(
-        (c) => serial && Buffer.from(c.parsed.tbsCertificate.serialNumber).equals(Buffer.from(serial)),
-      ) ?? certificates[0];
+      certificates.find((c) => serial && Buffer.from(c.serialNumber).equals(Buffer.from(serial))) ??
+      certificates[0];
     if (!certificate) throw new Error("the signature carries no certificate");
-    const digestAttr = signer.signedAttrs.find((a) => a.attrType === CMS_OIDS.messageDigest);
-    const digestValue = digestAttr?.attrValues[0] && new Uint8Array(digestAttr.attrValues[0]);
-    // OCTET STRING: tag, length, 32 bytes.
-    const digest = digestValue?.subarray(2);
+    const digestValue = signer.signedAttributes.find((a) => a.type === CMS_OIDS.messageDigest)?.values[0];
+    const digest = digestValue?.tag === OCTET_STRING ? digestValue.contents : undefined;
     const signerView = {
       commonName: certificate.commonName,
       subject: certificate.subject,
@@ -126,8 +121,7 @@ export function checkPdfSignature(pdf: Uint8Array, trusted: readonly Certificate
         problem: "the file was changed after it was signed (digest mismatch)",
       };
     }
-    const attributes = derSetOf(signer.signedAttrs.map((a) => new Uint8Array(AsnConvert.serialize(a))));
-    if (!verifyWith(certificate.publicKey, attributes, new Uint8Array(signer.signature.buffer))) {
+    if (!verifyWith(certificate.publicKey, signer.signedAttributesDer, signer.signature)) {
       return {
         ...base,
         valid: false,

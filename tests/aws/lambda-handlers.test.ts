@@ -4,7 +4,7 @@ import { loadConfig } from "../../src/config.js";
 import { EVENTS_QUEUE } from "../../src/documents/intake.js";
 import { resumeCompletions } from "../../src/editions/completion.js";
 import { loadEdition, PUBLISHING_QUEUE } from "../../src/editions/publish.js";
-import { editionKeys } from "../../src/editions/records.js";
+import { editionRecord } from "../../src/editions/records.js";
 import { createApiApp } from "../../src/handlers/api.js";
 import { createEventsHandler } from "../../src/handlers/events.js";
 import { createPublishingHandler } from "../../src/handlers/publishing.js";
@@ -173,13 +173,10 @@ describe("Lambda handlers on the AWS adapters", () => {
       for (const m of drained) await queues.delete(EVENTS_QUEUE, m.receiptHandle);
     }
     const switched = (await loadEdition(records, edition.id))!;
-    await records.put(
-      {
-        ...editionKeys(switched.data.cumulative),
-        data: { ...switched.data, announcedAt: null, completion: {} },
-      },
-      { kind: "version", version: switched.version },
-    );
+    await records.put(editionRecord({ ...switched.data, announcedAt: null, completion: {} }), {
+      kind: "version",
+      version: switched.version,
+    });
     const handler = createEventsHandler({
       queues,
       audit: container.audit,

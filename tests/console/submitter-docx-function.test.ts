@@ -1,7 +1,9 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { Hono } from "hono";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { convertDocx } from "../../src/documents/docx.js";
 import { lambdaOf } from "../../src/http/route-declaration.js";
 import { HTTP_SURFACE } from "../../src/http/surface.js";
 import type { AwsPlatform } from "../../src/platform/aws/index.js";
@@ -29,6 +31,7 @@ const meta = JSON.parse(readFileSync("samples/documents/07-office-notice.meta.js
   section: string;
 };
 const OFFICE = meta.issuers[0]!;
+const EDITOR_CONTEXT = { authorizer: { jwt: { claims: { preferred_username: "zhang" } } } };
 
 /** The submission form with the .docx instead of a typed body. */
 function docxForm(csrf: string, overrides: Record<string, string> = {}): FormData {
@@ -61,6 +64,8 @@ describe("a submitter's .docx goes to the documents function", () => {
   // biome-ignore lint/suspicious/noExplicitAny: the apps' environments differ
   let documents: Hono<any>;
   const served: string[] = [];
+  /** Each request to the app its route is declared for (`editor`: an editor's API call). */
+  let request: TestApp["request"];
   let browserOf: (username: string) => Promise<ConsoleBrowser>;
 
   beforeEach(async () => {
@@ -69,6 +74,10 @@ describe("a submitter's .docx goes to the documents function", () => {
     await bodies.create({ id: "sc-bgt", name: OFFICE, regionCode: "510000" }, "test");
     await bodies.create({ id: "cd-gov", name: "成都市人民政府", regionCode: "510100" }, "test");
     const accounts = local.container.console!.accounts;
+    await accounts.create(
+      { username: "zhang", displayName: "张编辑", role: "editor", password: PASSWORD },
+      "test",
+    );
     await accounts.create(
       { username: "zhao", displayName: "赵报送", role: "submitter", body: "sc-bgt", password: PASSWORD },
       "test",
@@ -84,7 +93,7 @@ describe("a submitter's .docx goes to the documents function", () => {
       logger: new Logger({ serviceName: "gazette-test", logLevel: "SILENT" }),
     });
     served.length = 0;
-    const request: TestApp["request"] = (path, init = {}) => {
+    request = (path, init = {}) => {
       const method = init.method ?? "GET";
       const pathname = new URL(path, "http://localhost").pathname;
       const declared = HTTP_SURFACE.find(
@@ -95,8 +104,11 @@ describe("a submitter's .docx goes to the documents function", () => {
       const fn = declared ? lambdaOf(declared) : "api";
       served.push(`${fn} ${method} ${pathname}`);
       if (fn === "documents") {
-        const { editor: _editor, ...rest } = init;
-        return Promise.resolve(documents.fetch(new Request(`http://localhost${path}`, rest)));
+        const { editor, ...rest } = init;
+        // API Gateway's JWT authoriser has passed an editor's token on the editor API routes.
+        const env =
+          editor !== false && pathname.startsWith("/api/") ? { requestContext: EDITOR_CONTEXT } : {};
+        return Promise.resolve(documents.fetch(new Request(`http://localhost${path}`, rest), env));
       }
       return local.request(path, { ...init, editor: false });
     };
@@ -164,5 +176,109 @@ describe("a submitter's .docx goes to the documents function", () => {
     expect((await desk.listForBody("sc-bgt", { limit: 10 })).items.map((s) => s.id)).toEqual([zhaoId]);
     expect((await desk.get(zhaoId))?.seq).toBe(1);
     expect(await local.container.platform.blobs.list("originals/")).toEqual(blobsBefore);
+  });
+
+  /** zhao's .docx, sent through the documents function as in AWS; its submission's id. */
+  const sendDocx = async (): Promise<string> => {
+    const zhao = await browserOf("zhao");
+    const sent = await zhao.request("/console/body/submissions", {
+      method: "POST",
+      body: docxForm(await zhao.csrfOf("/console/body/submissions/new")),
+    });
+    expect(sent.status).toBe(303);
+    return sent.headers.get("location")?.split("/").pop() ?? "";
+  };
+
+  /** What intake makes of the .docx's body, read on its own. */
+  const docxBlocks = async () => {
+    const { limits } = local.container.config;
+    const converted = await convertDocx(new Uint8Array(bytes), {
+      maxBytes: limits.maxDocxBytes,
+      maxUncompressedBytes: limits.maxDocxUncompressedBytes,
+      maxEntries: limits.maxDocxEntries,
+    });
+    return converted.blocks;
+  };
+  const textOf = (blocks: unknown) =>
+    [...JSON.stringify(blocks).matchAll(/"text":"([^"]*)"/g)].map((m) => m[1]).filter(Boolean);
+
+  test("an editor accepts a submission sent as a .docx on the documents function: the document is in intake with the .docx's body, the accept audited", async () => {
+    // Prepare: zhao's .docx, the form from the desk's page (the api function's)
+    const id = await sendDocx();
+    const zhang = await browserOf("zhang");
+    const csrf = await zhang.csrfOf(`/console/submissions/${id}`);
+
+    // Act
+    const accepted = await zhang.request(`/console/submissions/${id}/accept`, {
+      method: "POST",
+      body: new URLSearchParams({ _csrf: csrf }),
+    });
+    const page = await zhang.get(`/console/submissions/${id}`);
+
+    // Assess: served by the documents function, back to the desk's page on the api function
+    expect(served).toContain(`documents POST /console/submissions/${id}/accept`);
+    expect(served).toContain(`api GET /console/submissions/${id}`);
+    expect(accepted.status).toBe(303);
+    expect(accepted.headers.get("location")).toBe(`/console/submissions/${id}`);
+    expect(page.status).toBe(200);
+    const view = await local.container.submitters.desk.get(id);
+    expect(view?.state).toBe("accepted");
+    const document = await local.container.intake.get(view?.documentId ?? "");
+    expect(document.source).toMatchObject({
+      format: "docx",
+      sha256: createHash("sha256").update(bytes).digest("hex"),
+      filename: "notice.docx",
+    });
+    // The body is the .docx's paragraphs (the form's body was left empty; intake drops the
+    // heading lines the form's fields repeat)
+    const read = textOf(await docxBlocks()).join("\n");
+    const body = textOf(document.blocks);
+    expect(body.length).toBeGreaterThan(10);
+    for (const paragraph of body) expect(read).toContain(paragraph);
+    const log = await local.container.console!.audit.page({ limit: 10 });
+    expect(
+      log.items.filter((e) => e.action === "submission.accept").map((e) => [e.actor, e.target, e.outcome]),
+    ).toEqual([["zhang", id, "ok"]]);
+  });
+
+  test("POST /api/submissions/{id}/accept on the documents function takes a .docx submission into intake", async () => {
+    // Prepare
+    const id = await sendDocx();
+
+    // Act: an editor's call, authorised by API Gateway
+    const res = await request(`/api/submissions/${id}/accept`, { method: "POST" });
+
+    // Assess
+    expect(served).toContain(`documents POST /api/submissions/${id}/accept`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { state: string; documentId: string };
+    expect(body.state).toBe("accepted");
+    const document = await local.container.intake.get(body.documentId);
+    expect(document.source.format).toBe("docx");
+    expect((await local.container.submitters.desk.get(id))?.history.at(-1)?.by).toBe("zhang");
+  });
+
+  test("a submitter cannot accept on the documents function (403), and nothing is stored", async () => {
+    // Prepare: zhao's .docx; zhao posts the accept with the session's token
+    const id = await sendDocx();
+    const zhao = await browserOf("zhao");
+    const csrf = await zhao.csrfOf("/console/body/submissions/new");
+    const documentsBefore = await local.container.platform.blobs.list("originals/");
+
+    // Act
+    const accepted = await zhao.request(`/console/submissions/${id}/accept`, {
+      method: "POST",
+      body: new URLSearchParams({ _csrf: csrf }),
+    });
+    const unauthorised = await request(`/api/submissions/${id}/accept`, { method: "POST", editor: false });
+
+    // Assess
+    expect(served).toContain(`documents POST /console/submissions/${id}/accept`);
+    expect(accepted.status).toBe(403);
+    expect(unauthorised.status).toBe(401);
+    const view = await local.container.submitters.desk.get(id);
+    expect(view?.state).toBe("received");
+    expect(view?.documentId ?? null).toBeNull();
+    expect(await local.container.platform.blobs.list("originals/")).toEqual(documentsBefore);
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from "vitest";
 import { createEmulatedPlatform, type Emulators, startEmulators } from "../support/aws-emulators.js";
 import { describeIntakeQueueContract } from "./intake-queue-contract.js";
+import { describeMigrationsContract } from "./migrations-contract.js";
 import {
   CONTRACT_MAX_RECEIVE_COUNT,
   CONTRACT_QUEUES,
@@ -59,6 +60,22 @@ describeIntakeQueueContract("aws (dynalite + fauxqs)", 80, async () => {
     tableName: "gazette-intake-queue-contract",
     bucketName: "gazette-intake-queue-contract",
     stagingBucketName: "gazette-intake-queue-contract-staging",
+    queues: ["events"],
+    maxReceiveCount: 5,
+  });
+  return {
+    platform,
+    async cleanup() {
+      platform.close();
+    },
+  };
+});
+
+describeMigrationsContract("aws (dynalite + fauxqs)", async () => {
+  const platform = await createEmulatedPlatform(emulators, {
+    tableName: "gazette-migrations-contract",
+    bucketName: "gazette-migrations-contract",
+    stagingBucketName: "gazette-migrations-contract-staging",
     queues: ["events"],
     maxReceiveCount: 5,
   });

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createEmbeddedPlatform } from "../../src/platform/embedded/index.js";
 import { describeIntakeQueueContract } from "./intake-queue-contract.js";
+import { describeMigrationsContract } from "./migrations-contract.js";
 import {
   CONTRACT_MAX_RECEIVE_COUNT,
   CONTRACT_QUEUES,
@@ -44,6 +45,18 @@ describeSubmittersContract("embedded (SQLite + files)", async () => {
 describeIntakeQueueContract("embedded (SQLite + files)", 1_100, async () => {
   const dataDir = await mkdtemp(join(tmpdir(), "gazette-intake-queue-contract-"));
   const platform = createEmbeddedPlatform({ dataDir, queues: { events: { maxReceiveCount: 5 } } });
+  return {
+    platform,
+    async cleanup() {
+      platform.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+});
+
+describeMigrationsContract("embedded (SQLite + files)", async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), "gazette-migrations-contract-"));
+  const platform = createEmbeddedPlatform({ dataDir });
   return {
     platform,
     async cleanup() {

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Edition } from "../../src/editions/model.js";
 import { SUCCESSOR_LEASE_MS } from "../../src/editions/numbering.js";
-import { EDITIONS_PARTITION } from "../../src/editions/records.js";
+import { editionPage, editionRecord, lastEdition } from "../../src/editions/records.js";
 import { aSubmission } from "../support/factories.js";
 import { createEditionsTestApp, type EditionsTestApp, problemsOf } from "./harness.js";
 
@@ -29,10 +29,7 @@ async function allEditions(): Promise<Edition[]> {
   const out: Edition[] = [];
   let cursor: string | undefined;
   do {
-    const page = await app.container.platform.records.query<Edition>(EDITIONS_PARTITION, {
-      limit: 100,
-      cursor,
-    });
+    const page = await editionPage(app.container.platform.records, { limit: 100, cursor });
     out.push(...page.items.map((r) => r.data));
     cursor = page.cursor;
   } while (cursor);
@@ -125,9 +122,9 @@ describe("a stray draft no longer makes published numbers skip", () => {
     app = createEditionsTestApp();
     const id = await create();
     const { records } = app.container.platform;
-    const [tail] = (await records.query<Edition>(EDITIONS_PARTITION, { limit: 1 })).items;
+    const tail = await lastEdition(records, "first");
     await records.put(
-      { pk: tail!.pk, sk: tail!.sk, data: { ...tail!.data, successorAt: app.clock.now().toISOString() } },
+      { ...editionRecord({ ...tail!.data, successorAt: app.clock.now().toISOString() }) },
       { kind: "version", version: tail!.version },
     );
 

@@ -153,6 +153,28 @@ for (const [mode, context, editorAuthorisation] of [
       expect(send?.authorizationType).toBe(form?.authorizationType);
     });
 
+    test("accepting a submission, which may carry a .docx, reaches the documents function (it has the .docx reader), the desk's pages the api function", () => {
+      // Act
+      const consoleAccept = selectRoute(
+        routes,
+        "POST",
+        "/console/submissions/01J0SUBMISSION000000000000/accept",
+      );
+      const apiAccept = selectRoute(routes, "POST", "/api/submissions/01J0SUBMISSION000000000000/accept");
+      const deskPage = selectRoute(routes, "GET", "/console/submissions/01J0SUBMISSION000000000000");
+      const returned = selectRoute(routes, "POST", "/console/submissions/01J0SUBMISSION000000000000/return");
+      const apiReturn = selectRoute(routes, "POST", "/api/submissions/01J0SUBMISSION000000000000/return");
+
+      // Assess
+      expect(consoleAccept?.service).toBe("gazette-api-documents");
+      expect(apiAccept?.service).toBe("gazette-api-documents");
+      expect(deskPage?.service).toBe("gazette-api");
+      expect(returned?.service).toBe("gazette-api");
+      expect(apiReturn?.service).toBe("gazette-api");
+      expect(consoleAccept?.authorizationType).toBe(deskPage?.authorizationType);
+      expect(apiAccept?.authorizationType).toBe(apiReturn?.authorizationType);
+    });
+
     test("the editions and archive reads the CLI polls are authorised, not served by the public GET /{proxy+}", () => {
       for (const path of EDITOR_READS_ONCE_PUBLIC) {
         // Act

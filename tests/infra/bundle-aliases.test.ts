@@ -25,8 +25,10 @@ import {
   buildFunctionBundle,
   DOCX_READER_ALIASES,
   FONT_FILES,
+  HOCR_READER_ALIASES,
   TEMPLATE_FILES,
 } from "../../infra/constructs/function-bundle.js";
+import { parseHocr } from "../../src/archive/ocr/hocr.js";
 import { traditionalToSimplified } from "../../src/documents/han-variants.js";
 import * as yauzlJszip from "../../src/documents/yauzl-jszip.js";
 import * as jmespathFields from "../../src/platform/aws/jmespath-fields.js";
@@ -262,6 +264,90 @@ describe("the Lambda bundles' aliases", () => {
     // Assess
     expect(documents.spec.aliases).toEqual(DOCX_READER_ALIASES);
     expect(importers).toEqual(["src/documents/docx.ts"]);
+  }, 120_000);
+
+  test("hOCR escaped as the OCR paths escape it reads back the same words inside a bundle with the XML entity table (the api function's)", () => {
+    // Prepare: words with the characters an entity table could get wrong, written as Tesseract's
+    // hOCR renderer escapes text (&amp; &lt; &gt; &quot; &#39;) and as src/archive/ocr/page.ts
+    // does (numeric references for & < > " ').
+    const words = [
+      ...fc.sample(fc.string({ unit: "binary", minLength: 1, maxLength: 20 }), { numRuns: 200, seed: 7 }),
+      ...fc.sample(
+        fc.string({
+          unit: fc.constantFrom("&", "<", ">", '"', "'", ";", "#", "x", "a", "m", "p", "国", "\u00a0"),
+          minLength: 1,
+          maxLength: 20,
+        }),
+        { numRuns: 200 },
+      ),
+      "Tom & Jerry",
+      "&nbsp;&copy;",
+      "国务院<令>",
+    ];
+    const tesseract = (w: string) =>
+      w
+        .replace(/&/g, "&amp;")
+        .replace(/</g, "&lt;")
+        .replace(/>/g, "&gt;")
+        .replace(/"/g, "&quot;")
+        .replace(/'/g, "&#39;");
+    const numeric = (w: string) => w.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+    const page = (escapeWord: (w: string) => string) =>
+      `<?xml version="1.0" encoding="UTF-8"?><html><body><div class='ocr_page' title='bbox 0 0 100 100'><span class='ocr_line' title='bbox 0 0 100 10'>${words
+        .map(
+          (w, i) =>
+            `<span class='ocrx_word' id='word_1_${i}' title='bbox ${i} 0 ${i + 1} 10; x_wconf 90'>${escapeWord(w)}</span>`,
+        )
+        .join(" ")}</span></div></body></html>`;
+    const pages = [page(tesseract), page(numeric)];
+    const file = join(root, "hocr-pages.json");
+    writeFileSync(file, JSON.stringify(pages));
+    const dir = join(root, "hocr");
+    buildFunctionBundle(
+      { entry: "tests/infra/fixtures/hocr-in-bundle.ts", aliases: HOCR_READER_ALIASES },
+      dir,
+    );
+    const script = `import { readFileSync } from "node:fs"; const m = await import("./index.mjs"); process.stdout.write(JSON.stringify(m.readPages(JSON.parse(readFileSync(${JSON.stringify(file)}, "utf8")))));`;
+
+    // Act
+    const run = spawnSync(process.execPath, ["--no-warnings", "--input-type=module", "-e", script], {
+      cwd: dir,
+      encoding: "utf8",
+      timeout: 60_000,
+      env: { PATH: process.env.PATH },
+    });
+
+    // Assess: the bundle reads the same pages as the sources (the full HTML table), and the words
+    // are the words written (as the reader trims them; blank ones are dropped).
+    expect(run.stderr.slice(0, 500)).toBe("");
+    const fromBundle = JSON.parse(run.stdout) as ReturnType<typeof parseHocr>[];
+    expect(fromBundle).toEqual(JSON.parse(JSON.stringify(pages.map((p) => parseHocr(p)))));
+    const written = words.map((w) => w.trim()).filter(Boolean);
+    for (const read of fromBundle)
+      expect(read.lines.flatMap((l) => l.words.map((w) => w.text))).toEqual(written);
+  }, 120_000);
+
+  test("in the api bundle (XML entity table), htmlparser2 parses hOCR alone", () => {
+    // Prepare
+    const api = functionBundleSpecs().find(({ name }) => name === "gazette-api")!;
+
+    // Act
+    const { metafile } = buildFunctionBundle(api.spec, join(root, "api-htmlparser2"));
+    const bundled = new Set(
+      Object.values(metafile.outputs).flatMap((output) =>
+        Object.entries(output.inputs)
+          .filter(([, input]) => input.bytesInOutput > 0)
+          .map(([path]) => path),
+      ),
+    );
+    const importers = Object.entries(metafile.inputs)
+      .filter(([path]) => bundled.has(path) && !path.includes("node_modules/htmlparser2/"))
+      .filter(([, input]) => input.imports.some((i) => i.path.includes("node_modules/htmlparser2/")))
+      .map(([path]) => path);
+
+    // Assess
+    expect(api.spec.aliases).toEqual(HOCR_READER_ALIASES);
+    expect(importers).toEqual(["src/archive/ocr/hocr.ts"]);
   }, 120_000);
 
   test("the intake's idempotency configuration behaves inside a bundle (JMESPath by the field-name stand-in) as from the sources", async () => {

@@ -86,7 +86,7 @@ describe("alarms notify someone", () => {
         .sort();
 
     // Assess
-    expect(functions).toHaveLength(12);
+    expect(functions).toHaveLength(13);
     expect(watched("Errors")).toEqual([...functions].sort());
     expect(watched("Throttles")).toEqual([...functions].sort());
   });
@@ -113,7 +113,7 @@ describe("alarms notify someone", () => {
     expect(work).toHaveLength(5);
     expect(aged).toEqual([...work].sort());
     // The five DLQs and the tick's EventBridge target DLQ.
-    expect(deadLetter).toHaveLength(6);
+    expect(deadLetter).toHaveLength(7);
     expect(depth).toEqual([...deadLetter].sort());
   });
 
@@ -148,7 +148,10 @@ describe("alarms notify someone", () => {
     const dlq = gazette.stateless.resolve(gazette.stateless.reposts.tickDeadLetterQueue.queueArn);
 
     // Act
-    const rules = Object.values(resourcesOf(gazette.statelessTemplate, "AWS::Events::Rule"));
+    const tickRule = gazette.stateless.resolve(gazette.stateless.reposts.tickRule.ruleArn) as {
+      "Fn::GetAtt": [string];
+    };
+    const rules = [resourcesOf(gazette.statelessTemplate, "AWS::Events::Rule")[tickRule["Fn::GetAtt"][0]]!];
     const targets = rules.flatMap((r) => propOf<Record<string, unknown>[]>(r, "Targets"));
 
     // Assess

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Edition } from "../../src/editions/model.js";
-import { editionKeys } from "../../src/editions/records.js";
+import { editionRecord } from "../../src/editions/records.js";
 import { bookTitle } from "../../src/site/format.js";
 import { ARCHIVE_PAGE_SIZE } from "../../src/site/render.js";
 import { createTestApp, type TestApp } from "../support/local-app.js";
@@ -45,7 +45,7 @@ afterEach(() => app.close());
 
 async function store(editions: readonly Edition[]): Promise<void> {
   for (const e of editions) {
-    await app.container.platform.records.put({ ...editionKeys(e.cumulative), data: e });
+    await app.container.platform.records.put(editionRecord(e));
   }
 }
 

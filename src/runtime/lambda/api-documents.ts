@@ -1,12 +1,16 @@
 /**
  * Composition root of the `documents` function: POST /api/documents, JSON or .docx, the console's
- * POST /console/documents, and a department submitter's sending, POST /console/body/submissions
- * and …/{id}, a .docx or a typed body (see ./api.ts). The submitter's pages are the api function's.
+ * POST /console/documents, a department submitter's sending, POST /console/body/submissions
+ * and …/{id}, a .docx or a typed body, and the editors' 受理 of a submission into intake, POST
+ * /console/submissions/{id}/accept and /api/submissions/{id}/accept (see ./api.ts). The
+ * submitter's pages, the desk's pages, the register and the completeness report are the api
+ * function's.
  */
 import { handle } from "hono/aws-lambda";
 import { createConsoleSubmission } from "../../console/http.js";
 import { validateSubmission } from "../../documents/submission.js";
 import { createApp } from "../../http/app.js";
+import { createSubmissionAcceptRoutes } from "../../submitters/accept-http.js";
 import { IssuingBodies } from "../../submitters/bodies.js";
 import { SubmissionDesk } from "../../submitters/submissions.js";
 import { type LambdaBase, type LambdaEnv, lambdaBase } from "./common.js";
@@ -24,12 +28,14 @@ export function composeDocumentsFunctionApp(base: LambdaBase) {
   const docxReader = () => import("../../documents/docx.js");
   const intake = documentIntake(base, docxReader);
   // A submitter's sending: checked at once with intake's checks and .docx reader, kept for the
-  // office (the desk alone: not the completeness register, nor the submitter's pages).
+  // office; and accepting a submission into intake, with the .docx reader (the desk alone: not
+  // the completeness register, nor the submitter's or the desk's pages).
   const { config, platform } = base;
   const bodies = new IssuingBodies({ records: platform.records, clock: platform.clock });
   const desk = new SubmissionDesk({
     platform,
     bodies,
+    intake,
     validate: validateSubmission,
     docxReader,
     limits: config.limits,
@@ -41,10 +47,12 @@ export function composeDocumentsFunctionApp(base: LambdaBase) {
     ...common(base),
     intake,
     documentRoutes: "submit",
+    routeGroups: [(requireEditor) => createSubmissionAcceptRoutes({ desk, requireEditor })],
     console: createConsoleSubmission({
       ...consoleKitDependencies(base),
       intake,
       submitterSending: { bodies, desk },
+      submissionAccept: { desk },
     }),
   });
 }

@@ -1,6 +1,6 @@
 /**
  * Composition root of the `verify` function: the transparency log, the signing certificates,
- * POST /api/verify and the /verify page (see ./api.ts). Public reads of the table; the CMS/X.509
+ * POST /api/verify and the /verify page (see ./api.ts). Public reads of the table; the CMS and X.509
  * parsing loads on the first verification.
  */
 import { handle } from "hono/aws-lambda";

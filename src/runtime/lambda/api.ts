@@ -3,8 +3,8 @@
  * the routes declared for it (route declarations: `lambda`) and only what those routes use:
  * - `api`: the editor API, the public site (the archive's pages included) and search, the console
  *   (but for its sites and compliance pages);
- * - `documents`: POST /api/documents and the console's POST /console/documents, the routes that
- *   read .docx files (mammoth, xmldom);
+ * - `documents`: POST /api/documents and the console's POST /console/documents, a submitter's
+ *   sending and the editors' accept of a submission, the routes that read .docx files (mammoth, xmldom);
  * - `preview`: POST /api/editions/{id}/preview and the console's two preview pages, the routes
  *   that render (pdf-lib, fontkit);
  * - `verify`: the transparency log, the signing certificates, POST /api/verify and /verify (the
@@ -88,6 +88,8 @@ export function createApiFunctionApp(env: LambdaEnv = process.env) {
           ...submitters,
           requireEditor,
           site: { ...gazette, baseUrl: config.baseUrl },
+          // Accepting a submission (it may carry a .docx) is the documents function's.
+          accept: false,
         }),
     ],
     openApi: buildOpenApiDocument(config),
@@ -110,7 +112,7 @@ export function createApiFunctionApp(env: LambdaEnv = process.env) {
             : undefined,
       },
       "api",
-      // A submitter's sending (it may carry a .docx) is the documents function's.
+      // A submitter's sending and the editors' accept (they may read a .docx) are the documents function's.
       registerSubmitterPageAreas,
     ),
   });

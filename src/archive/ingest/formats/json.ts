@@ -6,7 +6,7 @@
  * built from the mapped body fields, article arrays read in order. A record is never indexed as
  * raw JSON.
  */
-import * as z from "../../../platform/zod-mini.js";
+import { type FieldMappingOverride, fieldMappingSchema } from "./field-mapping.js";
 import { htmlToText, looksLikeHtml } from "./html.js";
 import { HintCollector, labelledDate, splitIssuers } from "./labels.js";
 import type { DateKind, ReadDocument } from "./types.js";
@@ -155,28 +155,7 @@ export const DEFAULT_FIELD_MAPPING: FieldMapping = {
   articleText: ["ArticleContent", "條文內容", "条文内容", "內容", "内容", "content", "text", "body"],
 };
 
-const names = z.array(z.string().check(z.minLength(1), z.maxLength(100))).check(z.maxLength(50));
-
-/** A partial mapping as a request or the environment gives it: its names come first. */
-export const fieldMappingSchema = z.partial(
-  z.strictObject({
-    title: names,
-    docNumber: names,
-    issuers: names,
-    kind: names,
-    body: names,
-    history: names,
-    url: names,
-    dates: z.record(
-      z.string().check(z.minLength(1), z.maxLength(100)),
-      z.enum(["written", "published", "amended", "adopted", "effective"]),
-    ),
-    articleNumber: names,
-    articleText: names,
-  }),
-);
-
-export type FieldMappingOverride = z.infer<typeof fieldMappingSchema>;
+export { type FieldMappingOverride, fieldMappingSchema } from "./field-mapping.js";
 
 /** The default mapping with an override's names put first. */
 export function withOverride(base: FieldMapping, override: FieldMappingOverride | undefined): FieldMapping {
