@@ -23,7 +23,9 @@
     polls++;
     let next;
     try {
-      const res = await fetch(location.href, {
+      // The edition's own page: after 确认发布 the page shown is the answer to POST …/publish,
+      // whose URL (GET) is the confirmation page, not this one.
+      const res = await fetch(section.dataset.page || location.href, {
         credentials: "same-origin",
         headers: { accept: "text/html" },
       });

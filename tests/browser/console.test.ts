@@ -564,7 +564,7 @@ describe("the console in Chromium (390 px, axe-core on every page)", () => {
     expect(JSON.parse(saved.toString("utf8")).title).toBe(title);
   }, 240_000);
 
-  test("the edition page shows its publication's progress, followed by its script, and the updates can be paused", async () => {
+  test("the edition page shows its publication's progress, followed by its script until every step is done, and the updates can be paused", async () => {
     // Prepare: a notice accepted through the API; the page's timers faked, advanced by the test
     const title = "四川省人民政府关于做好秋冬季森林防火工作的通知";
     const submitted = await app.postJson(
@@ -616,16 +616,39 @@ describe("the console in Chromium (390 px, axe-core on every page)", () => {
     const readsWhilePaused = await reads();
     const statusWhilePaused = await page.textContent("#progress-status");
 
-    // Act: resume
+    // Act: resume; the next read (from the answer to POST …/publish, whose URL is the
+    // confirmation page) finds every step done
     await page.click("#progress-pause");
     const resumedLabel = await page.textContent("#progress-pause");
+    await page.clock.runFor(5_000);
+    // Waits on the DOM itself (a MutationObserver), not on the page's timers, which are faked.
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          const section = document.getElementById("publication-progress")!;
+          const over = () => !section.hasAttribute("data-live");
+          if (over()) return resolve();
+          new MutationObserver(() => {
+            if (over()) resolve();
+          }).observe(section, { attributes: true });
+        }),
+    );
 
     // Assess: nothing read while paused, the progress as it was; the control says what it does
     expect(pausedLabel).toBe("继续自动更新");
     expect(readsWhilePaused).toBe(readsAtPause);
     expect(statusWhilePaused).toContain("后续步骤还有");
     expect(resumedLabel).toBe("暂停自动更新");
-    expect(await page.evaluate(() => document.getElementById("progress-auto")?.hidden)).toBe(false);
+    expect(await reads()).toBeGreaterThan(readsAtPause);
+    const status = (await page.textContent("#progress-status"))!;
+    expect(status).toContain("已发布");
+    expect(status).toContain("全部步骤已完成。");
+    expect(
+      await page.evaluate(() => document.querySelectorAll("#progress-status li:not(.done)").length),
+    ).toBe(0);
+    expect(await page.textContent("dl.meta")).not.toContain("发布中");
+    expect(await page.evaluate(() => document.getElementById("progress-auto")?.hidden)).toBe(true);
+    await checkPageAtBothWidths("edition with its publication complete");
   }, 240_000);
 
   test("an administrator reads the audit log with each action by its Chinese name", async () => {

@@ -71,7 +71,10 @@ describe("publication progress on the edition page", () => {
     // Assess: no progress before; queued with the script following it; published with its steps
     expect(draft).not.toContain('id="publication-progress"');
     expect(answer.status).toBe(200);
-    expect(queued).toMatch(/<section id="publication-progress" aria-labelledby="progress-h" data-live>/);
+    // The script reads the edition's own page: the answer to POST …/publish is at the confirmation's URL.
+    expect(queued).toContain(
+      `<section id="publication-progress" aria-labelledby="progress-h" data-live data-page="${editionPath}">`,
+    );
     expect(queued).toContain("排队中");
     expect(queued).toMatch(/<li aria-current="step" class="current">已提交，排队等待排版/);
     expect(queued).toContain('<script src="/console/edition-progress.js" defer></script>');
