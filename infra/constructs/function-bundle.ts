@@ -101,6 +101,8 @@ export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
 export interface BundleFile {
   readonly from: string;
   readonly to: string;
+  /** Entries of the `from` directory (names directly under it) left out of the package. */
+  readonly exclude?: readonly string[];
 }
 
 export interface FunctionBundleSpec {
@@ -231,7 +233,8 @@ export function buildFunctionBundle(
     if (!existsSync(from)) throw new Error(`${spec.entry}: ${file.from} is missing (npm install?)`);
     const to = join(outdir, file.to);
     mkdirSync(dirname(to), { recursive: true });
-    cpSync(from, to, { recursive: true, dereference: true });
+    const excluded = new Set((file.exclude ?? []).map((name) => join(from, name)));
+    cpSync(from, to, { recursive: true, dereference: true, filter: (source) => !excluded.has(source) });
     for (const [path, bytes] of sizesOf(to)) {
       if (isJavaScript(path)) copiedJsBytes += bytes;
       else fileBytes += bytes;
@@ -341,6 +344,15 @@ function readdirRecursive(dir: string): string[] {
 
 /** The site renderer loads templates/*.hbs when it first renders. */
 export const TEMPLATE_FILES: readonly BundleFile[] = [{ from: "templates", to: "templates" }];
+
+/**
+ * The public site's templates alone (templates/*.hbs and partials/), for a function that renders
+ * the site but never the console: the publisher. The console's templates and its browser scripts
+ * (templates/console/*.js, counted as JavaScript in the package) stay out.
+ */
+export const SITE_TEMPLATE_FILES: readonly BundleFile[] = [
+  { from: "templates", to: "templates", exclude: ["console"] },
+];
 
 /** The PDF renderer's fonts (the API renders previews, the publisher editions). */
 export const FONT_FILES: readonly BundleFile[] = [{ from: "fonts", to: "fonts" }];

@@ -11,6 +11,7 @@ import {
   HOCR_READER_ALIASES,
   MUPDF_FILES,
   MUPDF_WASM_ENVIRONMENT,
+  SITE_TEMPLATE_FILES,
   TEMPLATE_FILES,
 } from "../constructs/function-bundle.js";
 import { GazetteApi, type JwtAuthSettings } from "../constructs/gazette-api.js";
@@ -355,7 +356,8 @@ export class GazetteStatelessStack extends Stack {
       // pdf-lib and fontkit are single-threaded; memory also buys CPU share in Lambda.
       memorySize: 3008,
       timeout: publisherTimeout,
-      files: [...TEMPLATE_FILES, ...FONT_FILES],
+      // The site's templates (its pages), not the console's.
+      files: [...SITE_TEMPLATE_FILES, ...FONT_FILES],
       // Only the publisher knows the signing key, and only it may sign with it.
       environment: {
         ...environment,

@@ -143,6 +143,17 @@ describe("the deployed Lambda bundles, synthesised offline", () => {
     for (const [service, dir] of packages) expect(existsSync(join(dir, "index.mjs")), service).toBe(true);
   });
 
+  test("the publisher's package holds the site's templates and not the console's", () => {
+    // Prepare
+    const dir = packages.get("gazette-publisher")!;
+
+    // Assess
+    expect(existsSync(join(dir, "templates", "layout.hbs"))).toBe(true);
+    expect(existsSync(join(dir, "templates", "partials"))).toBe(true);
+    expect(existsSync(join(dir, "templates", "console"))).toBe(false);
+    expect(existsSync(join(packages.get("gazette-api")!, "templates", "console"))).toBe(true);
+  });
+
   test("every function's bundle loads and exports a handler outside the repository", () => {
     // Prepare
     const load = `import("./index.mjs").then((m) => process.stdout.write(typeof m.handler), (e) => { process.stderr.write(String(e && e.stack || e)); process.exitCode = 1; })`;
