@@ -15,6 +15,7 @@
  * newest N queries every shard for its newest N and merges them.
  */
 import { createHash } from "node:crypto";
+import { backfillToEnd } from "../platform/backfill.js";
 import { ConditionFailedError } from "../platform/errors.js";
 import type { Platform, RecordIndexKeys, RecordStore } from "../platform/ports.js";
 import type { DocumentSummary, GazetteDocument } from "./model.js";
@@ -186,15 +187,5 @@ export async function backfillAcceptedIndex(
   platform: Pick<Platform, "records">,
   options: { readonly force?: boolean } = {},
 ): Promise<{ readonly skipped: boolean; readonly indexed: number }> {
-  const { records } = platform;
-  if (!options.force && (await records.get(ACCEPTED_INDEX_META))) return { skipped: true, indexed: 0 };
-  let indexed = 0;
-  let cursor: string | undefined;
-  do {
-    const step = await documentIndexKeysStep(records, cursor);
-    indexed += step.counts.indexed;
-    cursor = step.cursor;
-  } while (cursor);
-  await records.put({ ...ACCEPTED_INDEX_META, data: { builtAt: new Date().toISOString(), indexed } });
-  return { skipped: false, indexed };
+  return backfillToEnd(platform.records, ACCEPTED_INDEX_META, documentIndexKeysStep, options);
 }

@@ -18,6 +18,8 @@
  * The migration `documents-filter-index` (src/migrations) gives documents stored before this index
  * their entries.
  */
+
+import { backfillToEnd } from "../platform/backfill.js";
 import { ConditionFailedError } from "../platform/errors.js";
 import {
   MAX_TRANSACTION_WRITES,
@@ -167,14 +169,5 @@ export async function backfillFilterIndex(
   records: RecordStore,
   options: { readonly force?: boolean } = {},
 ): Promise<{ readonly skipped: boolean; readonly indexed: number }> {
-  if (!options.force && (await records.get(FILTER_INDEX_META))) return { skipped: true, indexed: 0 };
-  let indexed = 0;
-  let cursor: string | undefined;
-  do {
-    const step = await filterIndexStep(records, cursor);
-    indexed += step.counts.indexed;
-    cursor = step.cursor;
-  } while (cursor);
-  await records.put({ ...FILTER_INDEX_META, data: { builtAt: new Date().toISOString(), indexed } });
-  return { skipped: false, indexed };
+  return backfillToEnd(records, FILTER_INDEX_META, filterIndexStep, options);
 }

@@ -4,6 +4,7 @@
  * their index keys (migration `issuer-index`, src/migrations); safe to run again.
  */
 import { docNumberClaimKey, docNumberClaimRecord, documentPage } from "../documents/records.js";
+import { backfillToEnd } from "../platform/backfill.js";
 import { ConditionFailedError } from "../platform/errors.js";
 import type { Platform, RecordStore } from "../platform/ports.js";
 
@@ -46,15 +47,5 @@ export async function backfillIssuerIndex(
   platform: Pick<Platform, "records">,
   options: { readonly force?: boolean } = {},
 ): Promise<{ readonly skipped: boolean; readonly indexed: number }> {
-  const { records } = platform;
-  if (!options.force && (await records.get(ISSUER_INDEX_META))) return { skipped: true, indexed: 0 };
-  let indexed = 0;
-  let cursor: string | undefined;
-  do {
-    const step = await issuerIndexStep(records, cursor);
-    indexed += step.counts.indexed;
-    cursor = step.cursor;
-  } while (cursor);
-  await records.put({ ...ISSUER_INDEX_META, data: { builtAt: new Date().toISOString(), indexed } });
-  return { skipped: false, indexed };
+  return backfillToEnd(platform.records, ISSUER_INDEX_META, issuerIndexStep, options);
 }
