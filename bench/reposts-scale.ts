@@ -155,7 +155,7 @@ function* seedRecords(notices: number) {
 }
 
 /** Bulk inserts in one transaction, as an older release's rows (no counters). */
-function seedSqlite(dataDir: string, notices: number): void {
+export function seedSqlite(dataDir: string, notices: number): void {
   createEmbeddedPlatform({ dataDir, synchronous: "normal" }).close(); // creates the schema
   const db = new Database(join(dataDir, DATABASE_FILE));
   db.pragma("journal_mode = WAL");
@@ -179,7 +179,7 @@ function seedSqlite(dataDir: string, notices: number): void {
   db.close();
 }
 
-async function seedDynamo(endpoint: string, tableName: string, notices: number): Promise<void> {
+export async function seedDynamo(endpoint: string, tableName: string, notices: number): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region: EMULATOR_REGION, credentials: EMULATOR_CREDENTIALS });
   let batch: WriteRequest[] = [];
   const send = async () => {
@@ -281,7 +281,7 @@ async function peerTick(dataDir: string) {
   return { tickMs, idleTickMs, reminded: first.reminded };
 }
 
-async function rebuild(platform: Pick<Platform, "records" | "clock">): Promise<number> {
+export async function rebuild(platform: Pick<Platform, "records" | "clock">): Promise<number> {
   const t0 = performance.now();
   await rebuildReposts(platform, calendar);
   await platform.records.put({

@@ -131,6 +131,17 @@ export function cityOf(region: string): string {
   return region.endsWith("0000") ? region : `${region.slice(0, 4)}00`;
 }
 
+const names = new Intl.Collator();
+
+/**
+ * Sites by region code, then name. Region codes are six digits, so comparing them as strings is
+ * their order; names compare as String.prototype.localeCompare does, with one collator for all.
+ */
+function bySiteOrder(a: { region: string; name: string }, b: { region: string; name: string }): number {
+  if (a.region !== b.region) return a.region < b.region ? -1 : 1;
+  return names.compare(a.name, b.name);
+}
+
 function coversSite(filter: ComplianceFilter, site: { region: string; level: SiteLevel }): boolean {
   if (filter.region && !regionCovers(filter.region, site.region)) return false;
   return !filter.level || site.level === filter.level;
@@ -196,20 +207,27 @@ async function siteTotals(
   selected: readonly RepostDocument[],
 ): Promise<Map<string, SiteLabel & Totals>> {
   const sites = new Map<string, SiteLabel & Totals>();
+  // 10,000 sites or more: one object per site, built in place (no spreads, no second copy).
   const add = (label: SiteLabel, counts: Partial<Record<string, number>>) => {
     if (!coversSite(filter, label)) return;
-    let site = sites.get(label.siteId);
-    if (!site) {
-      site = {
-        siteId: label.siteId,
-        name: label.name,
-        region: label.region,
-        level: label.level,
-        ...emptyTotals(),
-      };
-      sites.set(label.siteId, site);
+    const site = sites.get(label.siteId);
+    if (site) {
+      addTotals(site, counts);
+      return;
     }
-    addTotals(site, counts);
+    sites.set(label.siteId, {
+      siteId: label.siteId,
+      name: label.name,
+      region: label.region,
+      level: label.level,
+      notices: counts.notices ?? 0,
+      delivered: counts.delivered ?? 0,
+      acknowledged: counts.acknowledged ?? 0,
+      verified: counts.verified ?? 0,
+      verification_failed: counts.verification_failed ?? 0,
+      overdue: counts.overdue ?? 0,
+      failed: counts.failed ?? 0,
+    });
   };
   const readMonth = async (month: string) => {
     for (let shard = 0; shard < COUNTER_SHARDS; shard++) {
@@ -352,7 +370,12 @@ export async function buildComplianceReport(
       rates: ratesOf(docTotals),
     });
   }
-  const sites = [...(await siteTotals(records, filter, all, selected)).values()].filter((s) => s.notices > 0);
+  const sites: ComplianceReport["sites"] = [];
+  for (const site of (await siteTotals(records, filter, all, selected)).values()) {
+    // Each site object is the report's own: its rates are added to it, not to a copy.
+    if (site.notices > 0) sites.push(Object.assign(site, { rates: ratesOf(site) }));
+  }
+  sites.sort(bySiteOrder);
   const regions = new Map<string, Totals & { region: string }>();
   for (const site of sites) {
     const city = cityOf(site.region);
@@ -365,9 +388,7 @@ export async function buildComplianceReport(
     filter,
     totals,
     rates: ratesOf(totals),
-    sites: sites
-      .map((s) => ({ ...s, rates: ratesOf(s) }))
-      .sort((a, b) => a.region.localeCompare(b.region) || a.name.localeCompare(b.name)),
+    sites,
     regions: [...regions.values()]
       .map((r) => ({ ...r, rates: ratesOf(r) }))
       .sort((a, b) => a.region.localeCompare(b.region)),
