@@ -478,6 +478,13 @@ export function repostsScaleReport(runs: readonly ScaleRun[], machine: string): 
       "",
       `dynalite, ${dLarge.notices.toLocaleString("en")} vs ${dSmall.notices.toLocaleString("en")} notices (same 10,000 sites, same 1,000 due; ${dLarge.documents} vs ${dSmall.documents} documents): report p50 ×${ratio(dLarge.reportP50Ms, dSmall.reportP50Ms)}, tick with 1,000 due ×${ratio(dLarge.tickMs, dSmall.tickMs)}, idle tick ×${ratio(dLarge.idleTickMs, dSmall.idleTickMs)}`,
     );
+    if (dSmall.msPerGetItem && dLarge.msPerGetItem) {
+      // The emulator's pace drifts with the machine's load: each time in GetItems of its own run.
+      const paced = (r: ScaleRun, ms: number) => ms / r.msPerGetItem!;
+      lines.push(
+        `  in GetItems of each run's own pace (${dSmall.msPerGetItem.toFixed(1)} and ${dLarge.msPerGetItem.toFixed(1)} ms): report ${paced(dSmall, dSmall.reportP50Ms).toFixed(0)} → ${paced(dLarge, dLarge.reportP50Ms).toFixed(0)} (×${ratio(paced(dLarge, dLarge.reportP50Ms), paced(dSmall, dSmall.reportP50Ms))}), tick ${paced(dSmall, dSmall.tickMs).toFixed(0)} → ${paced(dLarge, dLarge.tickMs).toFixed(0)} (×${ratio(paced(dLarge, dLarge.tickMs), paced(dSmall, dSmall.tickMs))}), idle tick ${paced(dSmall, dSmall.idleTickMs).toFixed(1)} → ${paced(dLarge, dLarge.idleTickMs).toFixed(1)} (×${ratio(paced(dLarge, dLarge.idleTickMs), paced(dSmall, dSmall.idleTickMs))})`,
+      );
+    }
     if (dSmall.requests && dLarge.requests) {
       const [a, b] = [dSmall.requests, dLarge.requests];
       lines.push(
