@@ -7,13 +7,14 @@ import { createConsolePreviews } from "../../console/http.js";
 import { acceptedDocuments } from "../../documents/accepted.js";
 import { createApp } from "../../http/app.js";
 import { createEditionRenderer } from "../../publishing/render.js";
-import { type LambdaEnv, lambdaBase, siteGazette } from "./common.js";
+import { type LambdaEnv, lambdaBaseWithoutQueues, siteGazette } from "./common.js";
 import { consoleKitDependencies } from "./console.js";
 import { editionService } from "./editions.js";
 import { common } from "./http-common.js";
 
 export function createPreviewFunctionApp(env: LambdaEnv = process.env) {
-  const base = lambdaBase(env);
+  // It renders and writes nothing: no queue message is sent, so no SQS client is built.
+  const base = lambdaBaseWithoutQueues("the preview function", env);
   const editions = editionService(base, createEditionRenderer(siteGazette(base.config)));
   return createApp({
     ...common(base),
