@@ -23,6 +23,7 @@ import { S3UploadUrls } from "../../archive/s3-upload-urls.js";
 import { ArchiveSite } from "../../archive/site.js";
 import { CognitoSubmitterDirectory } from "../../console/cognito-submitters.js";
 import { createConsoleRoutes } from "../../console/http.js";
+import { createConsoleRenderer } from "../../console/render.js";
 import { registerSubmitterPageAreas } from "../../console/submitters.js";
 import { validateSubmission } from "../../documents/submission.js";
 import { createApp } from "../../http/app.js";
@@ -97,7 +98,7 @@ export function createApiFunctionApp(env: LambdaEnv = process.env) {
     // pages, the compliance report and the site portal (the reposts API function's).
     console: createConsoleRoutes(
       {
-        ...consoleKitDependencies(base),
+        ...consoleKitDependencies(base, createConsoleRenderer(base.config.gazette)),
         intake,
         editions,
         // Who a publication sends repost notices to (the reposts module is the reposts API function's).
