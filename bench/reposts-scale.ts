@@ -70,6 +70,37 @@ export interface ScaleRun {
   readonly peer?:
     | { readonly tickMs: number; readonly idleTickMs: number; readonly reminded: number }
     | undefined;
+  /** DynamoDB's protocol only: the requests each step sent, and what dynalite made of them. */
+  readonly requests?: StepRequests | undefined;
+  /** ms per GetItem on this emulator, measured in the same run (100 in a row). */
+  readonly msPerGetItem?: number | undefined;
+}
+
+/** Requests sent, cumulative: by DynamoDB command, to SQS, and the calls the emulator made of them. */
+export interface RequestCounts {
+  readonly dynamodb: Readonly<Record<string, number>>;
+  readonly sqs: number;
+  /** Calls made to dynalite (a TransactWriteItems of n writes is n calls, see tests/support). */
+  readonly dynaliteCalls: number;
+}
+
+export interface StepRequests {
+  readonly report: RequestCounts;
+  readonly tick: RequestCounts;
+  readonly idleTick: RequestCounts;
+}
+
+function dynamoTotal(c: RequestCounts): number {
+  return Object.values(c.dynamodb).reduce((a, b) => a + b, 0);
+}
+
+function difference(after: RequestCounts, before: RequestCounts): RequestCounts {
+  const dynamodb: Record<string, number> = {};
+  for (const [command, n] of Object.entries(after.dynamodb)) {
+    const d = n - (before.dynamodb[command] ?? 0);
+    if (d > 0) dynamodb[command.replace(/Command$/, "")] = d;
+  }
+  return { dynamodb, sqs: after.sqs - before.sqs, dynaliteCalls: after.dynaliteCalls - before.dynaliteCalls };
 }
 
 function documentId(d: number): string {
@@ -155,7 +186,7 @@ function* seedRecords(notices: number) {
 }
 
 /** Bulk inserts in one transaction, as an older release's rows (no counters). */
-function seedSqlite(dataDir: string, notices: number): void {
+export function seedSqlite(dataDir: string, notices: number): void {
   createEmbeddedPlatform({ dataDir, synchronous: "normal" }).close(); // creates the schema
   const db = new Database(join(dataDir, DATABASE_FILE));
   db.pragma("journal_mode = WAL");
@@ -179,7 +210,7 @@ function seedSqlite(dataDir: string, notices: number): void {
   db.close();
 }
 
-async function seedDynamo(endpoint: string, tableName: string, notices: number): Promise<void> {
+export async function seedDynamo(endpoint: string, tableName: string, notices: number): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region: EMULATOR_REGION, credentials: EMULATOR_CREDENTIALS });
   let batch: WriteRequest[] = [];
   const send = async () => {
@@ -223,9 +254,18 @@ async function measure(
   platform: Pick<Platform, "records" | "queues" | "clock">,
   clock: ManualClock,
   runs: number,
+  counts?: () => RequestCounts,
 ): Promise<
-  Omit<ScaleRun, "store" | "notices" | "documents" | "seedSeconds" | "rebuildSeconds" | "databaseMiB">
+  Omit<
+    ScaleRun,
+    "store" | "notices" | "documents" | "seedSeconds" | "rebuildSeconds" | "databaseMiB" | "msPerGetItem"
+  >
 > {
+  const step = async <R>(work: () => Promise<R>): Promise<{ value: R; requests?: RequestCounts }> => {
+    const before = counts?.();
+    const value = await work();
+    return before && counts ? { value, requests: difference(counts(), before) } : { value };
+  };
   const api = { records: platform.records, clock: platform.clock };
   // The report as GET /api/compliance answers it: built, then serialised.
   const report = async (filter = {}) => {
@@ -236,7 +276,7 @@ async function measure(
   await report(); // warm-up
   global.gc?.();
   const heapBefore = process.memoryUsage().heapUsed;
-  const first = await report();
+  const { value: first, requests: reportRequests } = await step(() => report());
   const reportHeapMiB = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
   const times = [first.ms];
   for (let i = 1; i < runs; i++) times.push((await report()).ms);
@@ -248,12 +288,16 @@ async function measure(
   await tick.run(); // the day before: nothing due, the watermark set
   clock.advance(DAY);
   let t0 = performance.now();
-  const due = await tick.run();
+  const { value: due, requests: tickRequests } = await step(() => tick.run());
   const tickMs = performance.now() - t0;
   t0 = performance.now();
-  await tick.run();
+  const { requests: idleRequests } = await step(() => tick.run());
   const idleTickMs = performance.now() - t0;
   return {
+    requests:
+      reportRequests && tickRequests && idleRequests
+        ? { report: reportRequests, tick: tickRequests, idleTick: idleRequests }
+        : undefined,
     reportP50Ms: p50(times),
     reportRuns: runs,
     reportRegionP50Ms: p50(regionTimes),
@@ -281,7 +325,7 @@ async function peerTick(dataDir: string) {
   return { tickMs, idleTickMs, reminded: first.reminded };
 }
 
-async function rebuild(platform: Pick<Platform, "records" | "clock">): Promise<number> {
+export async function rebuild(platform: Pick<Platform, "records" | "clock">): Promise<number> {
   const t0 = performance.now();
   await rebuildReposts(platform, calendar);
   await platform.records.put({
@@ -337,11 +381,22 @@ export async function benchDynaliteScale(notices: number): Promise<ScaleRun> {
   const emulators = await startEmulators();
   try {
     const tableName = "gazette-scale";
+    const dynamodb: Record<string, number> = {};
+    let sqs = 0;
     const platform = await createEmulatedPlatform(emulators, {
       tableName,
       bucketName: "gazette-scale",
       queues: [DELIVERY_QUEUE, "events"],
       maxReceiveCount: 5,
+      onRequest: (service, command) => {
+        if (service === "dynamodb") dynamodb[command] = (dynamodb[command] ?? 0) + 1;
+        if (service === "sqs") sqs += 1;
+      },
+    });
+    const counts = (): RequestCounts => ({
+      dynamodb: { ...dynamodb },
+      sqs,
+      dynaliteCalls: emulators.stats.dynaliteCalls,
     });
     const t0 = performance.now();
     await seedDynamo(emulators.dynamoEndpoint, tableName, notices);
@@ -349,7 +404,12 @@ export async function benchDynaliteScale(notices: number): Promise<ScaleRun> {
     const clock = new ManualClock(NOW - DAY);
     const view = { ...platform, clock };
     const rebuildSeconds = await rebuild(view);
-    const run = await measure(view, clock, 7);
+    const run = await measure(view, clock, 7, counts);
+    // The emulator's pace in this run: one GetItem after another.
+    const probe = noticeKeys(documentId(0), siteOf(SITES - 1).id);
+    const p0 = performance.now();
+    for (let i = 0; i < 100; i++) await platform.records.get(probe);
+    const msPerGetItem = (performance.now() - p0) / 100;
     return {
       store: "dynalite",
       notices,
@@ -358,6 +418,7 @@ export async function benchDynaliteScale(notices: number): Promise<ScaleRun> {
       rebuildSeconds,
       databaseMiB: null,
       ...run,
+      msPerGetItem,
     };
   } finally {
     await emulators.stop();
@@ -389,6 +450,49 @@ export function repostsScaleReport(runs: readonly ScaleRun[], machine: string): 
       `sqlite, ${large.notices.toLocaleString("en")} vs ${small.notices.toLocaleString("en")} notices: report p50 ×${ratio(large.reportP50Ms, small.reportP50Ms)}, region report ×${ratio(large.reportRegionP50Ms, small.reportRegionP50Ms)}, tick with 1,000 due ×${ratio(large.tickMs, small.tickMs)}, idle tick ×${ratio(large.idleTickMs, small.idleTickMs)}, heap of one report ×${ratio(Math.max(large.reportHeapMiB, 0.1), Math.max(small.reportHeapMiB, 0.1))}, RSS ×${ratio(large.rssMiB, small.rssMiB)}`,
       `goals at ${large.notices.toLocaleString("en")}: report p50 < 200 ms: ${large.reportP50Ms < 200 ? "met" : "NOT met"} (${large.reportP50Ms.toFixed(1)} ms); tick < 100 ms: ${large.tickMs < 100 ? "met" : "NOT met"} (${large.tickMs.toFixed(0)} ms); each within 1.5× of ${small.notices.toLocaleString("en")}: report ${large.reportP50Ms <= 1.5 * small.reportP50Ms ? "met" : "NOT met"}, tick ${large.tickMs <= 1.5 * small.tickMs ? "met" : "NOT met"}`,
     );
+  }
+  const dynalite = runs.filter((r) => r.store === "dynalite");
+  const dSmall = dynalite[0];
+  const dLarge = dynalite.at(-1);
+  if (dSmall && dLarge && dSmall !== dLarge) {
+    const ratio = (a: number, b: number) => (a / b).toFixed(2);
+    lines.push(
+      "",
+      `dynalite, ${dLarge.notices.toLocaleString("en")} vs ${dSmall.notices.toLocaleString("en")} notices (same 10,000 sites, same 1,000 due; ${dLarge.documents} vs ${dSmall.documents} documents): report p50 ×${ratio(dLarge.reportP50Ms, dSmall.reportP50Ms)}, tick with 1,000 due ×${ratio(dLarge.tickMs, dSmall.tickMs)}, idle tick ×${ratio(dLarge.idleTickMs, dSmall.idleTickMs)}`,
+    );
+    if (dSmall.requests && dLarge.requests) {
+      const [a, b] = [dSmall.requests, dLarge.requests];
+      lines.push(
+        `  DynamoDB requests ${dLarge.notices.toLocaleString("en")} / ${dSmall.notices.toLocaleString("en")}: report ${dynamoTotal(b.report)} / ${dynamoTotal(a.report)}, tick ${dynamoTotal(b.tick)} / ${dynamoTotal(a.tick)}, idle tick ${dynamoTotal(b.idleTick)} / ${dynamoTotal(a.idleTick)}`,
+      );
+    }
+  }
+  const withRequests = runs.filter((r) => r.requests);
+  if (withRequests.length > 0) {
+    const show = (c: RequestCounts) =>
+      `${dynamoTotal(c)} (${Object.entries(c.dynamodb)
+        .sort((x, y) => y[1] - x[1])
+        .map(([command, n]) => `${n} ${command}`)
+        .join(", ")})`;
+    lines.push(
+      "",
+      "Requests per step on DynamoDB's protocol (what a deployment pays; counted by a middleware on the SDK clients), and the calls dynalite made of them (the test front applies a TransactWriteItems as one dynalite call per write, one request at a time):",
+      "",
+      "| store | notices | step | DynamoDB requests | SQS requests | dynalite calls | time | ms per dynalite call | ms per GetItem (100 in a row) |",
+      "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    );
+    for (const r of withRequests) {
+      const req = r.requests!;
+      for (const [name, c, ms] of [
+        ["report (one run)", req.report, r.reportP50Ms],
+        ["tick with 1,000 due", req.tick, r.tickMs],
+        ["idle tick", req.idleTick, r.idleTickMs],
+      ] as const) {
+        lines.push(
+          `| ${r.store} | ${r.notices.toLocaleString("en")} | ${name} | ${show(c)} | ${c.sqs} | ${c.dynaliteCalls} | ${ms.toFixed(0)} ms | ${c.dynaliteCalls ? (ms / c.dynaliteCalls).toFixed(1) : "—"} | ${r.msPerGetItem?.toFixed(1) ?? "—"} |`,
+        );
+      }
+    }
   }
   for (const r of runs) {
     if (r.peer) {

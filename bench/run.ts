@@ -89,7 +89,13 @@ async function main() {
       console.log(repostsScaleReport(results, machineLine()).join("\n"));
     }
     if (!process.argv.includes("--no-dynalite")) {
-      results.push(await benchDynaliteScale(sizes[0]!));
+      // --dynalite-sizes 10000,100000 (the default): the request counts at two sizes, and their ratio.
+      const d = process.argv.indexOf("--dynalite-sizes");
+      const dynaliteSizes = d > 0 ? process.argv[d + 1]!.split(",").map(Number) : [10_000, 100_000];
+      for (const notices of dynaliteSizes) {
+        results.push(await benchDynaliteScale(notices));
+        console.log(repostsScaleReport(results, machineLine()).join("\n"));
+      }
     }
     const lines = repostsScaleReport(results, machineLine());
     console.log(lines.join("\n"));

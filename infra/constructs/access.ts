@@ -81,6 +81,12 @@ export const BLOB_ACCESS = {
     // Page units read an uploaded scan from staging until ingest (or the tick) has promoted it.
     staging: ["read"],
   },
+  // The migrations: the 发文字号 re-key reads long documents' content (`documents/`); the log
+  // backfill checks that each published edition's manifest is there (`editions/`). No writes.
+  migrate: {
+    read: ["documents/", "editions/"],
+    write: [],
+  },
   tick: {
     read: [],
     write: ["documents/", "originals/", "archive/scans/", "archive/jobs/"],

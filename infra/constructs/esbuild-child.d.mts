@@ -25,3 +25,7 @@ export declare const packageInfoPlugin: Plugin;
 export declare const XRAY_WHITELIST: RegExp;
 export declare function trimXrayWhitelist<T>(whitelist: T): T;
 export declare const xrayWhitelistPlugin: Plugin;
+export declare const ZOD_JSON_SCHEMA_MODULE: RegExp;
+export declare const ZOD_JSON_SCHEMA_KEPT: Readonly<Record<string, readonly string[]>>;
+export declare function exportedNames(source: string): string[];
+export declare const zodWithoutJsonSchemaPlugin: Plugin;

@@ -425,13 +425,89 @@ export const xrayWhitelistPlugin = {
   },
 };
 
+/**
+ * zod's JSON Schema generator (`z.toJSONSchema`, the `.toJSONSchema()` and `~standard.jsonSchema`
+ * methods: core/json-schema-processors.js, core/to-json-schema.js and core/json-schema-generator.js,
+ * ≈ 21 KB minified) left out of a function that does not generate JSON Schema at run time: the
+ * OpenAPI document (`/api/openapi.json`) is generated at build time. An alias cannot do it: zod's
+ * classic schemas import these modules by relative paths. The modules are replaced, for importers
+ * inside zod, by stand-ins exporting the same names, each a function that throws saying so when
+ * called (the `create…Method` factories a method that throws: the schemas build them as their
+ * `toJSONSchema` and `~standard.jsonSchema` are read, and call them only when asked for JSON
+ * Schema), except `aggregateChecks`, which
+ * the string, number and date schemas' `minLength`-style getters use: it is re-exported from the
+ * real module, whose other exports esbuild then drops. A function that does generate JSON Schema
+ * at run time keeps the generator with the build's `keepZodJsonSchema`.
+ */
+export const ZOD_JSON_SCHEMA_MODULE =
+  /[\\/]node_modules[\\/]zod[\\/]v4[\\/]core[\\/](json-schema-processors|to-json-schema|json-schema-generator)\.js$/;
+const ZOD_IMPORTER = /[\\/]node_modules[\\/]zod[\\/]/;
+/** Exports of the generator's modules that its stand-ins keep from the real module. */
+export const ZOD_JSON_SCHEMA_KEPT = { "json-schema-processors": ["aggregateChecks"] };
+
+/** The names a zod module exports (`export function|const|class name`, `export { a as b, … }`). */
+export function exportedNames(source) {
+  const names = new Set();
+  for (const m of source.matchAll(/^export (?:async )?(?:function\*?|const|let|var|class) (\w+)/gm))
+    names.add(m[1]);
+  for (const m of source.matchAll(/^export \{([^}]*)\}(?! from)/gm))
+    for (const part of m[1].split(",")) {
+      const name = part
+        .trim()
+        .split(/\s+as\s+/)
+        .pop();
+      if (name) names.add(name);
+    }
+  return [...names];
+}
+
+/** The stand-in of one of the generator's modules (the real one at `path`). */
+export function zodJsonSchemaStandIn(path) {
+  const module = ZOD_JSON_SCHEMA_MODULE.exec(path)[1];
+  const kept = ZOD_JSON_SCHEMA_KEPT[module] ?? [];
+  const names = exportedNames(readFileSync(path, "utf8"));
+  const missing = kept.filter((name) => !names.includes(name));
+  if (missing.length) return { errors: [{ text: `${path} no longer exports ${missing.join(", ")}` }] };
+  // The schemas build their `toJSONSchema` and `~standard.jsonSchema` methods with the
+  // `create…Method` factories as they are read: those return a method that throws when called.
+  const stub = (name) =>
+    `export const ${name} = () => ${name.startsWith("create") ? "() => " : ""}notHere(${JSON.stringify(name)});`;
+  return {
+    contents: [
+      `const notHere = (name) => { throw new Error("zod's JSON Schema generator (" + name + ") is not in this bundle: the functions generate no JSON Schema at run time (the OpenAPI document is generated at build time)"); };`,
+      ...(kept.length ? [`export { ${kept.join(", ")} } from ${JSON.stringify(path)};`] : []),
+      ...names.filter((name) => !kept.includes(name)).map(stub),
+    ].join("\n"),
+    loader: "js",
+    resolveDir: dirname(path),
+  };
+}
+
+export const zodWithoutJsonSchemaPlugin = {
+  name: "zod-without-json-schema",
+  setup(b) {
+    b.onResolve(
+      { filter: /(^|\/)(json-schema-processors|to-json-schema|json-schema-generator)\.js$/ },
+      (args) => {
+        if (args.namespace !== "file" || !ZOD_IMPORTER.test(args.importer)) return undefined;
+        const path = join(args.resolveDir, args.path);
+        return ZOD_JSON_SCHEMA_MODULE.test(path) ? { path, namespace: "zod-without-json-schema" } : undefined;
+      },
+    );
+    b.onLoad({ filter: /.*/, namespace: "zod-without-json-schema" }, (args) =>
+      zodJsonSchemaStandIn(args.path),
+    );
+  },
+};
+
 if (process.argv[2]) {
   const out = process.argv[2];
-  const options = JSON.parse(readFileSync(0, "utf8"));
+  const { options, keepZodJsonSchema } = JSON.parse(readFileSync(0, "utf8"));
   try {
     const result = await build({
       ...options,
       plugins: [
+        ...(keepZodJsonSchema ? [] : [zodWithoutJsonSchemaPlugin]),
         literalSchemaKeysPlugin,
         noAcroFormPlugin,
         pdfLibTreeShakingPlugin,

@@ -122,6 +122,12 @@ export interface FunctionBundleSpec {
    * function does (see DOCX_READER_ALIASES).
    */
   readonly aliases?: Readonly<Record<string, string>>;
+  /**
+   * Keep zod's JSON Schema generator (`z.toJSONSchema`), for a function that generates JSON
+   * Schema at run time. Default: left out (esbuild-child.mjs: zodWithoutJsonSchemaPlugin); the
+   * OpenAPI document is generated at build time.
+   */
+  readonly zodJsonSchema?: boolean;
 }
 
 /**
@@ -225,7 +231,9 @@ export function buildFunctionBundle(
   outdir: string,
   projectRoot: string = REPO_ROOT,
 ): FunctionBundle {
-  const metafile = esbuildWithPlugins(functionBuildOptions(spec, outdir, projectRoot), spec.entry);
+  const metafile = esbuildWithPlugins(functionBuildOptions(spec, outdir, projectRoot), spec.entry, {
+    keepZodJsonSchema: spec.zodJsonSchema ?? false,
+  });
   let fileBytes = 0;
   let copiedJsBytes = 0;
   for (const file of spec.files ?? []) {
@@ -281,16 +289,21 @@ function buildPackage(pkg: BundledPackage, outdir: string, projectRoot: string):
 const ESBUILD_CHILD = fileURLToPath(new URL("./esbuild-child.mjs", import.meta.url));
 
 /**
- * Runs esbuild with the plugins of esbuild-child.mjs (the SDK schemas' literal keys), synchronously
+ * Runs esbuild with the plugins of esbuild-child.mjs (the SDK schemas' literal keys, zod without
+ * its JSON Schema generator unless `keepZodJsonSchema`), synchronously
  * as `cdk synth`'s local bundling needs: esbuild's own synchronous API takes no plugins, so the
  * build runs in a child Node process, which writes the metafile or the errors to a file.
  */
-function esbuildWithPlugins(options: BuildOptions, entry: string): Metafile {
+function esbuildWithPlugins(
+  options: BuildOptions,
+  entry: string,
+  plugins: { keepZodJsonSchema?: boolean } = {},
+): Metafile {
   const dir = mkdtempSync(join(tmpdir(), "gazette-esbuild-"));
   try {
     const out = join(dir, "result.json");
     const run = spawnSync(process.execPath, ["--no-warnings", ESBUILD_CHILD, out], {
-      input: JSON.stringify(options),
+      input: JSON.stringify({ options, keepZodJsonSchema: plugins.keepZodJsonSchema ?? false }),
       encoding: "utf8",
       maxBuffer: 64 * 1024 * 1024,
     });

@@ -91,6 +91,12 @@ export interface GazetteFunctionProps {
    */
   readonly aliases?: Readonly<Record<string, string>>;
   /**
+   * Keep zod's JSON Schema generator in the bundle, for a function that generates JSON Schema at
+   * run time (FunctionBundleSpec.zodJsonSchema).
+   * @default false
+   */
+  readonly zodJsonSchema?: boolean;
+  /**
    * Where asynchronous invocations that fail every retry go (functions EventBridge invokes). Left
    * out, the function is invoked synchronously only (API Gateway, SQS event sources), where a
    * function DLQ never applies.
@@ -138,6 +144,7 @@ export class GazetteFunction extends Construct {
       external: props.external ?? [],
       packages: props.packages ?? [],
       aliases: props.aliases ?? {},
+      ...(props.zodJsonSchema ? { zodJsonSchema: true } : {}),
     };
     const bundle = this.bundle;
     this.function = new LambdaFunction(this, "Function", {

@@ -64,8 +64,9 @@ export class GazetteMigrations extends Construct {
       deadLetterQueue: this.deadLetterQueue,
     });
     this.function.role.addManagedPolicy(props.data.tableReadWritePolicy);
-    // Long documents keep their content in the blob bucket (documents/*); the 发文字号 re-key reads it.
-    this.function.role.addManagedPolicy(props.data.documentContentReadPolicy);
+    // Long documents keep their content in the blob bucket (documents/*), which the 发文字号 re-key
+    // reads; the log backfill checks each published edition's manifest (editions/*). Read only.
+    this.function.role.addManagedPolicy(props.data.blobAccessPolicies.migrate);
     const target = () =>
       new LambdaFunction(this.function.function, {
         retryAttempts: 2,

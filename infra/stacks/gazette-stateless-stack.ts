@@ -260,6 +260,8 @@ export class GazetteStatelessStack extends Stack {
       },
       // The only HTML it parses is hOCR (function-bundle.ts).
       aliases: HOCR_READER_ALIASES,
+      // It serves /api/openapi.json, generated from the route declarations when first asked.
+      zodJsonSchema: true,
     });
     this.consoleSignIn?.grantSubmitterAdministration(this.apiFunction.function);
     // The routes whose libraries are heavy have functions of their own (route declarations:

@@ -4,7 +4,7 @@
  *
  * Writes (from completion and review): a job's item listing (`jobPk`/`listingSk`), every item
  *   (`ALL_ITEMS`), the year's documents and issues (`yearPk`), the years (`YEARS`) and the
- *   edition (`EDITIONS`). Every write is a plain or conditional put of the same data, so running
+ *   edition under its issue (`editionKeys`). Every write is a plain or conditional put of the same data, so running
  *   it again changes nothing.
  * Reads: those records, and the review index (gsi1 `REVIEW` shards) of item records; the listings
  *   of every item and of the review queue merge their shards (platform/sharded.ts).
@@ -16,12 +16,13 @@ import {
   ALL_ITEMS,
   ALL_ITEMS_SOURCES,
   allItemsPartition,
-  EDITIONS,
-  editionSk,
+  editionKeys,
+  editionPartition,
   ISSUE_PREFIX,
   ignoreConflict,
   issueNumber,
   jobPk,
+  LEGACY_EDITIONS,
   LISTING_PREFIX,
   listingSk,
   REVIEW,
@@ -57,8 +58,7 @@ export class ArchiveListings {
     const { year, issue } = job.edition;
     if (year && issue) {
       await this.platform.records.put({
-        pk: EDITIONS,
-        sk: editionSk(year, issue, job.id),
+        ...editionKeys(year, issue, job.id),
         data: { ...job.edition, jobId: job.id, items: items.length, scanKeys: job.files.map((f) => f.key) },
       });
       await this.platform.records.put({
@@ -160,12 +160,30 @@ export class ArchiveListings {
     return { issues, documents };
   }
 
+  /**
+   * An issue's imported editions (by job) and their items: its partition, and the one partition
+   * of older releases until the migration has moved them (an edition in both is listed once).
+   */
   async issue(year: number, issue: number): Promise<{ editions: EditionListing[]; items: ItemSummary[] }> {
-    const page = await this.platform.records.query<EditionListing>(EDITIONS, {
-      prefix: `${year}#${issueNumber(issue)}#`,
-      limit: 100,
-    });
-    const editions = page.items.map((r) => r.data);
+    const byJob = new Map<string, EditionListing>();
+    const sources = [
+      { partition: LEGACY_EDITIONS, prefix: `${year}#${issueNumber(issue)}#` },
+      { partition: editionPartition(year, issue), prefix: undefined },
+    ];
+    for (const { partition, prefix } of sources) {
+      let cursor: string | undefined;
+      do {
+        const page = await this.platform.records.query<EditionListing>(partition, {
+          prefix,
+          cursor,
+          limit: 100,
+        });
+        // The new key is written last: a copy there is the current one.
+        for (const r of page.items) byJob.set(r.data.jobId, r.data);
+        cursor = page.cursor;
+      } while (cursor);
+    }
+    const editions = [...byJob.values()].sort((a, b) => (a.jobId < b.jobId ? -1 : a.jobId > b.jobId ? 1 : 0));
     const items = (await Promise.all(editions.map((e) => this.jobItems(e.jobId)))).flat();
     return { editions, items };
   }

@@ -9,7 +9,8 @@
  *   pk archive#item#<item>  sk item                the item (`StoredItem`); gsi1 archive#review#<shard>
  *                                                  while it waits for review
  *   pk archive#items#<shard>  sk <item>            every item (summaries)
- *   pk archive#editions     sk <year>#<issue, 4>#<job>   an edition's scans and item count
+ *   pk archive#edition#<year>#<issue, 4>  sk <job>  an edition's scans and item count (one
+ *                           partition per issue: a listing of an issue reads one partition)
  *   pk archive#years        sk <year>              the years that have documents or issues
  *   pk archive#year#<year>  sk doc#<date>#<item> | issue#<issue, 4>#<job>   browse by year
  *
@@ -60,12 +61,28 @@ export const REVIEW_SOURCES: readonly ShardSource[] = [
 /** An item record's review listing keys (none once reviewed). */
 export const itemIndexKeys = (item: Pick<ArchiveItem, "review" | "createdAt" | "id">) =>
   item.review ? { gsi1pk: reviewPartition(item.id), gsi1sk: `${item.createdAt}#${item.id}` } : undefined;
-export const EDITIONS = "archive#editions";
+/**
+ * An imported edition's listing (its scans and item count) is keyed by its year and issue, so an
+ * issue's page reads one partition and an import of the back catalogue spreads its writes over
+ * as many partitions as it has issues. Releases before kept every edition in one partition
+ * (`LEGACY_EDITIONS`, sk `<year>#<issue, 4>#<job>`, written in the catalogue's order): the
+ * migration `archive-editions-rekey` (src/migrations) moves them, and an issue's listing still
+ * reads that partition until then.
+ */
+export const LEGACY_EDITIONS = "archive#editions";
+export const editionPartition = (year: number, issue: number) =>
+  `archive#edition#${year}#${issueNumber(issue)}`;
+/** An edition's key under its issue; `jobId` tells two imports of one issue apart. */
+export const editionKeys = (year: number, issue: number, jobId: string) => ({
+  pk: editionPartition(year, issue),
+  sk: jobId,
+});
 export const YEARS = "archive#years";
 export const yearPk = (year: number) => `archive#year#${year}`;
 export const yearDocSk = (item: Pick<ArchiveItem, "date" | "id">) => `doc#${item.date ?? ""}#${item.id}`;
 export const issueNumber = (issue: number) => String(issue).padStart(4, "0");
-export const editionSk = (year: number, issue: number, jobId: string) =>
+/** The sort key of an edition in `LEGACY_EDITIONS`. */
+export const legacyEditionSk = (year: number, issue: number, jobId: string) =>
   `${year}#${issueNumber(issue)}#${jobId}`;
 export const yearIssueSk = (issue: number, jobId: string) => `issue#${issueNumber(issue)}#${jobId}`;
 export const ISSUE_PREFIX = "issue#";

@@ -8,6 +8,7 @@ import { registerArchiveCommands } from "./archive.js";
 import { authorizerFromEnv } from "./auth.js";
 import { ApiClient, ApiError, ConnectionError } from "./client.js";
 import { registerKeyCommands } from "./key.js";
+import { registerMigrateCommands } from "./migrate.js";
 import { registerRepostCommands } from "./reposts.js";
 import { UsageError } from "./usage-error.js";
 import { registerVerifyCommands } from "./verify.js";
@@ -393,6 +394,14 @@ export async function run(
   });
 
   registerKeyCommands(program, { io, env });
+
+  registerMigrateCommands(program, {
+    io,
+    env,
+    setExitCode: (code) => {
+      exitCode = code;
+    },
+  });
 
   try {
     await program.parseAsync([...argv], { from: "user" });

@@ -12,12 +12,15 @@
  * does that step again.
  */
 import type { Platform } from "../platform/ports.js";
+import type { WorkingDayCalendar } from "../reposts/working-days.js";
 
 /** What a migration may use. */
 export interface MigrationContext {
   readonly platform: Pick<Platform, "records" | "blobs" | "clock">;
   /** Published editions' statuses are recorded again by the 发文字号 re-key (DocumentStatuses). */
   readonly statuses: { recordEdition(editionId: string): Promise<unknown> };
+  /** The working days (holidays) the reposts rebuild gives notices their reminder day by. */
+  readonly calendar: WorkingDayCalendar;
 }
 
 export interface MigrationStep {

@@ -30,6 +30,23 @@ export interface MigrationState {
 
 export const migrationKey = (name: string) => ({ pk: `MIGRATION#${name}`, sk: "STATE" });
 
+/**
+ * A step of a migration threw: nothing after it ran, and its progress (the cursor before the
+ * step) is kept, so the next run does that step again.
+ */
+export class MigrationFailedError extends Error {
+  constructor(
+    readonly migration: string,
+    readonly cursor: string | undefined,
+    override readonly cause: unknown,
+  ) {
+    super(`migration ${migration} failed: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
+    this.name = "MigrationFailedError";
+  }
+}
+
 export interface MigrationOutcome {
   readonly name: string;
   readonly version: string;
@@ -149,7 +166,12 @@ async function runOne(
     }
   };
 
-  if (state.steps === 0 && migration.doneBefore && (await migration.doneBefore(context))) {
+  const doneBefore = await Promise.resolve(state.steps === 0 && migration.doneBefore?.(context)).catch(
+    (error: unknown) => {
+      throw new MigrationFailedError(migration.name, undefined, error);
+    },
+  );
+  if (doneBefore) {
     const saved = await save({ ...state, status: "done", doneAt: now(), updatedAt: now(), doneBefore: true });
     return { ...base(migration), status: saved ? "done" : "busy", counts: state.counts, already: true };
   }
@@ -159,7 +181,12 @@ async function runOne(
   for (;;) {
     if (run.steps > 0 && options.hasTime && !options.hasTime())
       return { ...base(migration), status: "pending", steps, counts: state.counts, warnings };
-    const result = await migration.step(context, state.cursor);
+    let result: Awaited<ReturnType<Migration["step"]>>;
+    try {
+      result = await migration.step(context, state.cursor);
+    } catch (error) {
+      throw new MigrationFailedError(migration.name, state.cursor, error);
+    }
     steps += 1;
     run.steps += 1;
     warnings.push(...(result.warnings ?? []));

@@ -131,9 +131,46 @@ export function cityOf(region: string): string {
   return region.endsWith("0000") ? region : `${region.slice(0, 4)}00`;
 }
 
+const names = new Intl.Collator();
+
+/**
+ * Sites by region code, then name. Region codes are six digits, so comparing them as strings is
+ * their order; names compare as String.prototype.localeCompare does, with one collator for all.
+ */
+function bySiteOrder(a: { region: string; name: string }, b: { region: string; name: string }): number {
+  if (a.region !== b.region) return a.region < b.region ? -1 : 1;
+  return names.compare(a.name, b.name);
+}
+
 function coversSite(filter: ComplianceFilter, site: { region: string; level: SiteLevel }): boolean {
   if (filter.region && !regionCovers(filter.region, site.region)) return false;
   return !filter.level || site.level === filter.level;
+}
+
+/**
+ * Items read per query: a shard of site counters (~1,250 items of ~250 bytes for 10,000 sites)
+ * in one; DynamoDB still ends a page at 1 MB.
+ */
+const COUNTER_PAGE = 5000;
+/** Queries a report has in flight at once (documents' counters). */
+const READ_CONCURRENCY = 8;
+
+/** `work` over `items`, at most `concurrency` at once; results in the order of `items`. */
+async function mapConcurrently<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  return results;
 }
 
 async function everyItem<T>(
@@ -144,7 +181,7 @@ async function everyItem<T>(
   const items: { data: T; counts?: Readonly<Record<string, number>> | undefined }[] = [];
   let cursor: string | undefined;
   do {
-    const page = await records.query<T>(partition, { ...options, cursor, limit: 1000 });
+    const page = await records.query<T>(partition, { ...options, cursor, limit: COUNTER_PAGE });
     cursor = page.cursor;
     items.push(...page.items);
   } while (cursor);
@@ -196,27 +233,36 @@ async function siteTotals(
   selected: readonly RepostDocument[],
 ): Promise<Map<string, SiteLabel & Totals>> {
   const sites = new Map<string, SiteLabel & Totals>();
+  // 10,000 sites or more: one object per site, built in place (no spreads, no second copy).
   const add = (label: SiteLabel, counts: Partial<Record<string, number>>) => {
     if (!coversSite(filter, label)) return;
-    let site = sites.get(label.siteId);
-    if (!site) {
-      site = {
-        siteId: label.siteId,
-        name: label.name,
-        region: label.region,
-        level: label.level,
-        ...emptyTotals(),
-      };
-      sites.set(label.siteId, site);
+    const site = sites.get(label.siteId);
+    if (site) {
+      addTotals(site, counts);
+      return;
     }
-    addTotals(site, counts);
+    sites.set(label.siteId, {
+      siteId: label.siteId,
+      name: label.name,
+      region: label.region,
+      level: label.level,
+      notices: counts.notices ?? 0,
+      delivered: counts.delivered ?? 0,
+      acknowledged: counts.acknowledged ?? 0,
+      verified: counts.verified ?? 0,
+      verification_failed: counts.verification_failed ?? 0,
+      overdue: counts.overdue ?? 0,
+      failed: counts.failed ?? 0,
+    });
   };
   const readMonth = async (month: string) => {
-    for (let shard = 0; shard < COUNTER_SHARDS; shard++) {
-      for (const item of await everyItem<SiteLabel>(records, siteCountsPartition(month, shard))) {
-        add(item.data, item.counts ?? {});
-      }
-    }
+    // The shards side by side; added in shard order, so the result does not depend on timing.
+    const shards = await Promise.all(
+      Array.from({ length: COUNTER_SHARDS }, (_, shard) =>
+        everyItem<SiteLabel>(records, siteCountsPartition(month, shard)),
+      ),
+    );
+    for (const items of shards) for (const item of items) add(item.data, item.counts ?? {});
   };
   if (selected.length === all.length) {
     await readMonth(ALL_MONTHS);
@@ -337,8 +383,14 @@ export async function buildComplianceReport(
   const { all, selected } = await documentsInScope(records, filter);
   const totals = emptyTotals();
   const documents: ComplianceReport["documents"] = [];
-  for (const doc of selected) {
-    const docTotals = await documentTotals(records, doc.documentId, filter);
+  // The documents' counters, the sites' counters and the overdue page are read side by side.
+  const [perDocument, siteMap, overdue] = await Promise.all([
+    mapConcurrently(selected, READ_CONCURRENCY, (doc) => documentTotals(records, doc.documentId, filter)),
+    siteTotals(records, filter, all, selected),
+    overduePage(records, filter, selected, page),
+  ]);
+  for (const [i, doc] of selected.entries()) {
+    const docTotals = perDocument[i]!;
     if (docTotals.notices === 0 && (filter.region || filter.level)) continue;
     addTotals(totals, docTotals);
     documents.push({
@@ -352,22 +404,24 @@ export async function buildComplianceReport(
       rates: ratesOf(docTotals),
     });
   }
-  const sites = [...(await siteTotals(records, filter, all, selected)).values()].filter((s) => s.notices > 0);
+  const sites: ComplianceReport["sites"] = [];
+  for (const site of siteMap.values()) {
+    // Each site object is the report's own: its rates are added to it, not to a copy.
+    if (site.notices > 0) sites.push(Object.assign(site, { rates: ratesOf(site) }));
+  }
+  sites.sort(bySiteOrder);
   const regions = new Map<string, Totals & { region: string }>();
   for (const site of sites) {
     const city = cityOf(site.region);
     const region = regions.get(city) ?? { region: city, ...emptyTotals() };
     regions.set(city, addTotals(region, site) as Totals & { region: string });
   }
-  const overdue = await overduePage(records, filter, selected, page);
   return {
     generatedAt: now.toISOString(),
     filter,
     totals,
     rates: ratesOf(totals),
-    sites: sites
-      .map((s) => ({ ...s, rates: ratesOf(s) }))
-      .sort((a, b) => a.region.localeCompare(b.region) || a.name.localeCompare(b.name)),
+    sites,
     regions: [...regions.values()]
       .map((r) => ({ ...r, rates: ratesOf(r) }))
       .sort((a, b) => a.region.localeCompare(b.region)),

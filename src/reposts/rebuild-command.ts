@@ -8,10 +8,8 @@ import { loadConfig } from "../config.js";
 import { createAwsPlatform } from "../platform/aws/index.js";
 import { createEmbeddedPlatform } from "../platform/embedded/index.js";
 import { lockDataDir } from "../runtime/data-dir-lock.js";
-import { REPOSTS_REBUILD_VERSION, type RebuildResult, rebuildReposts } from "./rebuild.js";
+import { markRepostsRebuilt, type RebuildResult, rebuildReposts } from "./rebuild.js";
 import { createWorkingDayCalendar, holidayScheduleFromEnv } from "./working-days.js";
-
-const MARKER = { pk: "REPOST_TICK", sk: "due-index-version" } as const;
 
 export async function rebuildFromEnvironment(env: NodeJS.ProcessEnv): Promise<RebuildResult> {
   const config = loadConfig(env);
@@ -27,7 +25,7 @@ export async function rebuildFromEnvironment(env: NodeJS.ProcessEnv): Promise<Re
       region: config.aws.region,
     });
     const result = await rebuildReposts(platform, calendar);
-    await platform.records.put({ ...MARKER, data: { version: REPOSTS_REBUILD_VERSION } });
+    await markRepostsRebuilt(platform);
     return result;
   }
   const lock = lockDataDir(config.dataDir);
@@ -38,7 +36,7 @@ export async function rebuildFromEnvironment(env: NodeJS.ProcessEnv): Promise<Re
     });
     try {
       const result = await rebuildReposts(platform, calendar);
-      await platform.records.put({ ...MARKER, data: { version: REPOSTS_REBUILD_VERSION } });
+      await markRepostsRebuilt(platform);
       await platform.flush();
       return result;
     } finally {

@@ -1,9 +1,11 @@
 /**
  * Recomputes, from the notices themselves, everything kept beside them: each notice's reminder day,
  * publication time and due-index keys (due.ts), the report's counters and the overdue list
- * (counters.ts). It is the migration for notices stored before these existed (run once per
- * REPOSTS_REBUILD_VERSION by `npm start`, or by `gazette reposts rebuild` against a data directory
- * or a deployed table) and the oracle the property test compares the incremental counters with.
+ * (counters.ts). It is the migration for notices stored before these existed (`reposts-rebuild`
+ * in src/migrations, run once per REPOSTS_REBUILD_VERSION at `npm start`, by the migration
+ * function after a deploy or by `gazette migrate`; `gazette reposts rebuild` runs it again on
+ * demand against a data directory or a deployed table) and the oracle the property test compares
+ * the incremental counters with.
  *
  * Its cost is one read of every notice. Counters are corrected by adding the difference between
  * what the notices give and what is stored, so a rebuild of a consistent store writes nothing; run
@@ -46,7 +48,7 @@ import type { WorkingDayCalendar } from "./working-days.js";
  * 3: fanned-out documents moved from their one partition to shards (records.ts).
  */
 export const REPOSTS_REBUILD_VERSION = 3;
-const MARKER = { pk: "REPOST_TICK", sk: "due-index-version" } as const;
+export const REPOSTS_REBUILD_MARKER = { pk: "REPOST_TICK", sk: "due-index-version" } as const;
 const BATCH = 100;
 
 export interface RebuildResult {
@@ -260,14 +262,13 @@ async function correct(
   return changed;
 }
 
-/** Runs the rebuild unless this version's has been done; returns its result, or null. */
-export async function ensureRepostsRebuilt(
-  platform: Pick<Platform, "records" | "clock">,
-  calendar: WorkingDayCalendar,
-): Promise<RebuildResult | null> {
-  const marker = await platform.records.get<{ version: number }>(MARKER);
-  if (marker && marker.data.version >= REPOSTS_REBUILD_VERSION) return null;
-  const result = await rebuildReposts(platform, calendar);
-  await platform.records.put({ ...MARKER, data: { version: REPOSTS_REBUILD_VERSION } });
-  return result;
+/** Whether this version's rebuild has been done (noted by `markRepostsRebuilt`). */
+export async function repostsRebuilt(platform: Pick<Platform, "records">): Promise<boolean> {
+  const marker = await platform.records.get<{ version: number }>(REPOSTS_REBUILD_MARKER);
+  return (marker?.data.version ?? 0) >= REPOSTS_REBUILD_VERSION;
+}
+
+/** Notes that this version's rebuild has been done. */
+export async function markRepostsRebuilt(platform: Pick<Platform, "records">): Promise<void> {
+  await platform.records.put({ ...REPOSTS_REBUILD_MARKER, data: { version: REPOSTS_REBUILD_VERSION } });
 }

@@ -40,6 +40,10 @@ const WATERMARK_KEY = { pk: "REPOST_TICK", sk: "due-watermark" } as const;
 const DAY_MS = 86_400_000;
 /** Due notices handled together (their marks share transactions; see updateNotices). */
 const HANDLE_BATCH = 1000;
+/** Due notices read from one partition at a time. */
+const DUE_PAGE = 250;
+/** Due partitions read at once: the 8 shards of 4 days (a tick reads 2 days, the first one 101). */
+const DUE_PARALLEL = 32;
 
 export interface RepostOverdueEvent {
   readonly type: "repost.overdue";
@@ -89,29 +93,46 @@ export class RepostTick {
     // writes of a busy tick share transactions; a notice is handled once per run.
     const seen = new Set<string>();
     let batch: StoredRecord<RepostNotice>[] = [];
-    for (const day of daysBetween(from, today)) {
-      for (let shard = 0; shard < DUE_SHARDS; shard++) {
-        let cursor: string | undefined;
-        do {
-          const page = await records.query<RepostNotice>(duePartition(day, shard), {
+    // The (day, shard) partitions are read side by side, a page each, up to DUE_PARALLEL at once
+    // (on DynamoDB an idle tick is one round trip, not one per partition), then again those with
+    // more; what they held is handled in batches between rounds, so memory stays at a page per
+    // partition read and a batch.
+    const waiting = daysBetween(from, today).flatMap((day) =>
+      Array.from({ length: DUE_SHARDS }, (_, shard) => ({
+        day,
+        partition: duePartition(day, shard),
+        cursor: undefined as string | undefined,
+      })),
+    );
+    while (waiting.length > 0) {
+      const sources = waiting.splice(0, DUE_PARALLEL);
+      const pages = await Promise.all(
+        sources.map((source) =>
+          records.query<RepostNotice>(source.partition, {
             index: DUE_INDEX,
             until,
-            cursor,
-            limit: 500,
-          });
-          cursor = page.cursor;
-          if (page.items.length > 0 && (earliestLeft === undefined || day < earliestLeft)) earliestLeft = day;
-          for (const item of page.items) {
-            const id = `${item.pk}\n${item.sk}`;
-            if (seen.has(id)) continue;
-            seen.add(id);
-            batch.push(item);
-          }
-          if (batch.length >= HANDLE_BATCH) {
-            await this.#handle(batch, now, result);
-            batch = [];
-          }
-        } while (cursor);
+            cursor: source.cursor,
+            limit: DUE_PAGE,
+          }),
+        ),
+      );
+      const more: typeof sources = [];
+      pages.forEach((page, i) => {
+        const source = sources[i]!;
+        if (page.items.length > 0 && (earliestLeft === undefined || source.day < earliestLeft))
+          earliestLeft = source.day;
+        for (const item of page.items) {
+          const id = `${item.pk}\n${item.sk}`;
+          if (seen.has(id)) continue;
+          seen.add(id);
+          batch.push(item);
+        }
+        if (page.cursor) more.push({ ...source, cursor: page.cursor });
+      });
+      waiting.unshift(...more);
+      while (batch.length >= HANDLE_BATCH) {
+        await this.#handle(batch.slice(0, HANDLE_BATCH), now, result);
+        batch = batch.slice(HANDLE_BATCH);
       }
     }
     await this.#handle(batch, now, result);
@@ -209,22 +230,29 @@ export class RepostTick {
       if (m.overdue) result.overdue += 1;
       if (m.recheck) result.rechecked += 1;
     }
-    // Each entry's messages in one send (the SQS adapter batches by 10); an entry whose send fails
-    // stays for the relay, and the others go on.
+    // One send per queue for all the committed entries' messages (the SQS adapter batches by 10;
+    // the embedded queue stores them in one transaction). When a queue's send fails, its entries
+    // stay for the relay (which may send some messages again: delivery is at least once).
+    const byQueue = new Map<string, OutboxNote[]>();
+    for (const note of notes) {
+      const queue = note.entry.queue!;
+      byQueue.set(queue, [...(byQueue.get(queue) ?? []), note]);
+    }
+    const groups = [...byQueue];
     const sends = await Promise.allSettled([
       sendInBatches(this.#platform.queues, DELIVERY_QUEUE, resumes),
-      ...notes.map((note) =>
+      ...groups.map(([queue, group]) =>
         this.#platform.queues.send(
-          note.entry.queue!,
-          (note.entry.messages ?? []).map((body) => ({ body })),
+          queue,
+          group.flatMap((note) => (note.entry.messages ?? []).map((body) => ({ body }))),
         ),
       ),
     ]);
     if (sends[0]!.status === "rejected") result.deferred += resumes.length; // the next tick nudges again
-    const sent = notes.filter((note, i) => {
-      if (sends[i + 1]!.status === "fulfilled") return true;
-      result.deferred += note.entry.messages?.length ?? 0;
-      return false;
+    const sent: OutboxNote[] = [];
+    groups.forEach(([, group], i) => {
+      if (sends[i + 1]!.status === "fulfilled") sent.push(...group);
+      else for (const note of group) result.deferred += note.entry.messages?.length ?? 0;
     });
     for (let i = 0; i < sent.length; i += MAX_TRANSACTION_WRITES) {
       await this.#platform.records.transact(

@@ -15,8 +15,6 @@ import { relayOutbox } from "../platform/outbox.js";
 import { startQueuePoller } from "../platform/queue-poller.js";
 import { REPOST_QUEUE_SETTINGS, startRepostWorkers } from "../reposts/local-workers.js";
 import { createOutboundFetch } from "../reposts/outbound.js";
-import { ensureRepostsRebuilt } from "../reposts/rebuild.js";
-import { backfillPublicationLog } from "../transparency/backfill.js";
 import { type Container, createContainer } from "./container.js";
 import { type DataDirLock, lockDataDir } from "./data-dir-lock.js";
 import { ensureEditorToken } from "./editor-token.js";
@@ -68,25 +66,17 @@ async function startLocked(
     },
   });
   const container = createContainer(config, platform, { editorToken: token });
-  // Pending migrations (src/migrations: new index keys, records moved to new keys), before serving.
-  for (const outcome of await runMigrations({ platform, statuses: container.statuses }, MIGRATIONS)) {
+  // Pending migrations (src/migrations: new index keys, records moved to new keys, editions
+  // published before signing entered into the log — the first checkpoint signed covers them —,
+  // the repost counters and due times rebuilt from the notices), before serving.
+  const migrations = await runMigrations(
+    { platform, statuses: container.statuses, calendar: container.reposts.calendar },
+    MIGRATIONS,
+  );
+  for (const outcome of migrations) {
     if (!outcome.already) container.logger.info("migration done", { ...outcome, warnings: undefined });
     for (const warning of outcome.warnings) container.logger.warn(warning, { migration: outcome.name });
   }
-  // Editions published before signing existed enter the log, once (the first tick signs the
-  // checkpoint that covers them).
-  const logged = await backfillPublicationLog(platform);
-  if (logged.appended.length)
-    container.logger.info("editions published before signing appended to the log", {
-      editions: logged.appended,
-    });
-  if (logged.withoutManifest.length)
-    container.logger.warn("published editions without a manifest were not logged", {
-      editions: logged.withoutManifest,
-    });
-  // Notices stored before the due index and the report's counters existed are completed once.
-  const rebuilt = await ensureRepostsRebuilt(platform, container.reposts.calendar);
-  if (rebuilt) container.logger.info("repost due times and report counters rebuilt", { ...rebuilt });
   const firstAdministrator = await container.console?.accounts.ensureFirstAdministrator();
   await platform.flush();
   const app = createApiApp(container);

@@ -7,8 +7,9 @@
  * time, its place in the log says when the log learnt of it.
  *
  * Safe to run any number of times (an edition already logged keeps its entry); it notes that it
- * ran, so the migrations that call it at start (local runtime, the publisher in AWS) read one
- * record afterwards. `gazette log backfill` runs it on demand.
+ * ran (`LOG_BACKFILL_MARKER`). It runs once as the migration `log-backfill` (src/migrations: at
+ * `npm start`, by the migration function after a deploy, or `gazette migrate`); `gazette log
+ * backfill` runs it again on demand.
  */
 import type { Edition } from "../editions/model.js";
 import { attemptBlobKey, editionPage, manifestKey } from "../editions/records.js";
@@ -17,7 +18,7 @@ import { TransparencyLog } from "./log.js";
 import { logPublication } from "./publication-log.js";
 
 /** Bump when the backfill must run again on stores that ran an earlier one. */
-const BACKFILL_VERSION = 1;
+export const BACKFILL_VERSION = 1;
 export const LOG_BACKFILL_MARKER = { pk: "LOGMETA", sk: "BACKFILL" } as const;
 
 export interface LogBackfillResult {
@@ -46,12 +47,17 @@ async function publishedEditions(platform: Pick<Platform, "records">): Promise<E
   );
 }
 
+/** Whether this version's backfill has run (noted by it, or by a release before the migration). */
+export async function publicationLogBackfilled(platform: Pick<Platform, "records">): Promise<boolean> {
+  const marker = await platform.records.get<{ version: number }>(LOG_BACKFILL_MARKER);
+  return (marker?.data.version ?? 0) >= BACKFILL_VERSION;
+}
+
 export async function backfillPublicationLog(
   platform: Pick<Platform, "records" | "blobs">,
   options: { readonly force?: boolean } = {},
 ): Promise<LogBackfillResult> {
-  const marker = await platform.records.get<{ version: number }>(LOG_BACKFILL_MARKER);
-  if (!options.force && (marker?.data.version ?? 0) >= BACKFILL_VERSION)
+  if (!options.force && (await publicationLogBackfilled(platform)))
     return { skipped: true, appended: [], alreadyLogged: 0, withoutManifest: [] };
   const log = new TransparencyLog({ records: platform.records, origin: "" });
   const appended: string[] = [];

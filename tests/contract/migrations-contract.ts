@@ -1,14 +1,24 @@
 /**
  * The migrations (src/migrations) on a platform: a store as older releases left it — every
  * document listed under gsi1 DOCUMENTS without its accepted, filter or issuer index keys, every
- * edition in the one partition EDITIONS, the archive's items and review queue in one partition
- * each — migrated in many short runs (each stopping after one step, as a Lambda invocation out of
- * time would), reads back the same on the embedded adapters and on the AWS adapters (dynalite):
- * every listing complete and in order, paged across the shards, nothing left under the old keys.
+ * edition in the one partition EDITIONS (two published before signing, not in the log), the
+ * archive's items and review queue in one partition each, its imported editions in the one
+ * partition archive#editions, a fanned-out document in REPOST_DOCS with notices but no counters —
+ * migrated in many short runs (each stopping after one step, as a Lambda invocation out of time
+ * would), reads back the same on the embedded adapters and on the AWS adapters (dynalite): every
+ * listing complete and in order, paged across the shards, nothing left under the old keys, the
+ * old editions in the log, the notices counted.
  */
 import { describe, expect, it } from "vitest";
 import { ArchiveListings } from "../../src/archive/listings.js";
-import { ALL_ITEMS, ITEM_SK, itemPk, REVIEW } from "../../src/archive/records.js";
+import {
+  ALL_ITEMS,
+  ITEM_SK,
+  itemPk,
+  LEGACY_EDITIONS,
+  legacyEditionSk,
+  REVIEW,
+} from "../../src/archive/records.js";
 import { newestAccepted } from "../../src/documents/accepted.js";
 import { filterPartition } from "../../src/documents/filter-index.js";
 import type { GazetteDocument } from "../../src/documents/model.js";
@@ -19,10 +29,26 @@ import {
   documentPage,
   issuerDocumentsIndex,
 } from "../../src/documents/records.js";
-import { EDITIONS_PARTITION, editionPage, editionSortKey, getEdition } from "../../src/editions/records.js";
+import {
+  EDITIONS_PARTITION,
+  editionPage,
+  editionSortKey,
+  getEdition,
+  manifestKey,
+} from "../../src/editions/records.js";
 import { MIGRATIONS } from "../../src/migrations/index.js";
 import { migrationStates, runMigrations } from "../../src/migrations/runner.js";
-import type { Platform, RecordStore } from "../../src/platform/ports.js";
+import type { Platform } from "../../src/platform/ports.js";
+import { documentCountsPartition } from "../../src/reposts/counters.js";
+import { type RepostNotice, untouchedNotice } from "../../src/reposts/model.js";
+import {
+  LEGACY_REPOST_DOCS_PARTITION,
+  noticeKeys,
+  type RepostDocument,
+  repostDocumentPages,
+} from "../../src/reposts/records.js";
+import { createWorkingDayCalendar } from "../../src/reposts/working-days.js";
+import { TransparencyLog } from "../../src/transparency/log.js";
 
 export interface MigrationsContractEnvironment {
   readonly platform: Platform;
@@ -33,6 +59,17 @@ const DOCUMENTS = 24;
 const EDITIONS = 18;
 const ITEMS = 22;
 const ISSUER = "四川省人民政府";
+/** Editions 1 and 2 were published before signing existed: their manifests are not in the log. */
+const UNLOGGED = 2;
+/** The archive's imported editions: (issue, job), two imports of issue 3. */
+const ARCHIVE_EDITIONS = [
+  [1, "job-a"],
+  [2, "job-b"],
+  [3, "job-c"],
+  [3, "job-d"],
+  [4, "job-e"],
+] as const;
+const REPOST_SITES = ["jinjiang", "qingyang", "mianyang"];
 
 function anOldDocument(n: number): GazetteDocument {
   const receivedAt = new Date(Date.UTC(2024, 0, 1 + n, 8)).toISOString();
@@ -57,7 +94,51 @@ function anOldDocument(n: number): GazetteDocument {
 const itemId = (n: number) => `item-${String(n).padStart(4, "0")}`;
 
 /** What an older release wrote. */
-async function seedOldKeys(records: RecordStore, docs: readonly GazetteDocument[]) {
+async function seedOldKeys(platform: Platform, docs: readonly GazetteDocument[]) {
+  const { records } = platform;
+  for (let n = 1; n <= UNLOGGED; n++) {
+    const manifest = JSON.stringify({ artifacts: [] });
+    await platform.blobs.put(manifestKey({ year: 2024, issue: n }), new TextEncoder().encode(manifest), {
+      contentType: "application/json",
+      ifAbsent: true,
+    });
+  }
+  for (const [issue, jobId] of ARCHIVE_EDITIONS) {
+    await records.put({
+      pk: LEGACY_EDITIONS,
+      sk: legacyEditionSk(1987, issue, jobId),
+      data: { year: 1987, issue, jobId, items: 3, scanKeys: [`archive/scans/${jobId}.pdf`] },
+    });
+  }
+  const repostDoc: RepostDocument = {
+    documentId: docs[0]!.id,
+    editionId: "1",
+    title: docs[0]!.title,
+    docNumber: null,
+    publishedAt: "2024-01-01T02:00:00.000Z",
+    deadline: "2024-01-08",
+    deadlineProvisional: false,
+  };
+  await records.put({ pk: LEGACY_REPOST_DOCS_PARTITION, sk: repostDoc.documentId, data: repostDoc });
+  for (const siteId of REPOST_SITES) {
+    const notice: RepostNotice = {
+      id: `${repostDoc.documentId}.${siteId}`,
+      documentId: repostDoc.documentId,
+      siteId,
+      editionId: "1",
+      createdAt: repostDoc.publishedAt,
+      site: { name: siteId, region: "510104", level: "county" },
+      document: { title: repostDoc.title, docNumber: null },
+      deadline: repostDoc.deadline,
+      deadlineProvisional: false,
+      ...untouchedNotice(null),
+    };
+    await records.put({
+      ...noticeKeys(repostDoc.documentId, siteId),
+      data: notice,
+      index: { gsi1pk: `SITE_REPOSTS#${siteId}`, gsi1sk: `${notice.createdAt}#${repostDoc.documentId}` },
+    });
+  }
   for (const doc of docs) {
     await records.put({
       ...docKeys(doc.id),
@@ -70,6 +151,7 @@ async function seedOldKeys(records: RecordStore, docs: readonly GazetteDocument[
     });
   }
   for (let n = 1; n <= EDITIONS; n++) {
+    const unlogged = n <= UNLOGGED;
     await records.put({
       pk: EDITIONS_PARTITION,
       sk: editionSortKey(n),
@@ -79,6 +161,12 @@ async function seedOldKeys(records: RecordStore, docs: readonly GazetteDocument[
         year: 2024,
         issue: n,
         status: n < EDITIONS ? "published" : "draft",
+        ...(unlogged
+          ? {
+              publishedAt: new Date(Date.UTC(2024, 0, n)).toISOString(),
+              urls: { manifest: `/${manifestKey({ year: 2024, issue: n })}` },
+            }
+          : {}),
       },
     });
   }
@@ -128,12 +216,19 @@ export function describeMigrationsContract(
         const { platform } = env;
         const { records } = platform;
         const docs = Array.from({ length: DOCUMENTS }, (_, n) => anOldDocument(n));
-        await seedOldKeys(records, docs);
+        await seedOldKeys(platform, docs);
         const recorded: string[] = [];
         const context = {
           platform,
           statuses: { recordEdition: async (id: string) => void recorded.push(id) },
+          calendar: createWorkingDayCalendar(),
         };
+        const listings = new ArchiveListings(platform);
+        const issues = async () =>
+          Promise.all(
+            [1, 2, 3, 4].map(async (n) => (await listings.issue(1987, n)).editions.map((e) => e.jobId)),
+          );
+        const issuesBefore = await issues();
 
         // Act: each run stops after one step, as an invocation out of time does
         let runs = 0;
@@ -187,8 +282,33 @@ export function describeMigrationsContract(
         expect(editions.items.every((r) => r.pk === `EDITION#${r.data.cumulative}`)).toBe(true);
         expect((await getEdition(records, 3))?.data).toMatchObject({ id: "3", status: "published" });
 
+        // The archive's imported editions, by issue, read from the old partition before and from
+        // their issue's partition after
+        const byIssue = [1, 2, 3, 4].map((n) =>
+          ARCHIVE_EDITIONS.filter(([i]) => i === n).map(([, job]) => job),
+        );
+        expect(issuesBefore).toEqual(byIssue);
+        expect(await issues()).toEqual(byIssue);
+        expect((await listings.issue(1987, 3)).editions[1]).toMatchObject({
+          jobId: "job-d",
+          scanKeys: ["archive/scans/job-d.pdf"],
+        });
+
+        // The editions published before signing, in the log in publication order
+        const log = new TransparencyLog({ records, origin: "" });
+        expect(await log.size()).toBe(UNLOGGED);
+        expect((await log.entry(0))?.entry).toMatchObject({ type: "edition.manifest", edition: "1" });
+        expect((await log.entry(1))?.entry).toMatchObject({ edition: "2" });
+
+        // The fanned-out document in its shard, its notices counted
+        const repostDocs: string[] = [];
+        for await (const page of repostDocumentPages(records, 10)) repostDocs.push(...page.map((r) => r.sk));
+        expect(repostDocs).toEqual([docs[0]!.id]);
+        const counted = (await records.query(documentCountsPartition(docs[0]!.id), { prefix: "TOTAL#" }))
+          .items;
+        expect(counted.reduce((sum, r) => sum + (r.counts?.notices ?? 0), 0)).toBe(REPOST_SITES.length);
+
         // The archive's items and its review queue, paged across the shards
-        const listings = new ArchiveListings(platform);
         const items = await allPages((cursor) => listings.listItems({ review: false, limit: 6, cursor }));
         expect(items.items.map((i) => i.id)).toEqual(Array.from({ length: ITEMS }, (_, n) => itemId(n)));
         const review = await allPages((cursor) => listings.listItems({ review: true, limit: 4, cursor }));
@@ -203,6 +323,8 @@ export function describeMigrationsContract(
         expect((await records.query(EDITIONS_PARTITION)).items).toEqual([]);
         expect((await records.query(ALL_ITEMS)).items).toEqual([]);
         expect((await records.query(REVIEW, { index: "gsi1" })).items).toEqual([]);
+        expect((await records.query(LEGACY_EDITIONS)).items).toEqual([]);
+        expect((await records.query(LEGACY_REPOST_DOCS_PARTITION)).items).toEqual([]);
       } finally {
         await env.cleanup();
       }

@@ -43,6 +43,7 @@ beforeAll(() => {
     names.set(idOf(stateless, q.deadLetterQueue.queueName), `queue:${q.logicalName}-dlq`);
   }
   names.set(idOf(stateless, stateless.reposts.tickDeadLetterQueue.queueName), "queue:repost-tick-failures");
+  names.set(idOf(stateless, stateless.migrations.deadLetterQueue.queueName), "queue:migrate-failures");
 });
 
 /** "blob:documents/*", "table/index/gsi1", "queue:events", or the raw JSON when not one of ours. */
@@ -221,6 +222,15 @@ const EXPECTED: Record<string, string[]> = {
     ...staging("GetObject", "DeleteObject"),
     // …and a log checkpoint while the log has entries none covers (issue 14).
     ...send("repost-delivery", "events", "archive", "publishing", "repost-tick-failures"),
+  ],
+  // The migrations: the table; long documents' content (the 发文字号 re-key) and the published
+  // editions' manifests (the log backfill), read only (the tick asks for the log's checkpoint);
+  // and its own dead-letter queue, where Lambda puts an asynchronous invocation that failed.
+  "gazette-migrate": [
+    ...TABLE,
+    ...blob("GetObject", "documents/", "editions/"),
+    ...LIST_BLOB,
+    ...send("migrate-failures"),
   ],
   "gazette-archive": [
     ...TABLE,

@@ -64,7 +64,7 @@ describe("migrations in AWS", () => {
     expect(propOf(migrationFunctionResource(), "ReservedConcurrentExecutions")).toBe(1);
   });
 
-  test("it may read and write the table, and nothing else of the data but long documents' content", () => {
+  test("it may read and write the table, and nothing else of the data but long documents' content and the editions' manifests", () => {
     // Prepare
     const { fn } = migrationFunction();
     const roleId = propOf<{ "Fn::GetAtt": [string, string] }>(fn, "Role")["Fn::GetAtt"][0];
@@ -75,7 +75,7 @@ describe("migrations in AWS", () => {
 
     // Assess
     expect(managed).toMatch(/TableReadWrite/i);
-    expect(managed).toMatch(/DocumentContentRead/i);
+    expect(managed).toMatch(/BlobMigratePolicy/i);
     expect(managed).not.toMatch(/SitePublish|Publisher/i);
   });
 });

@@ -154,16 +154,24 @@ describe("sharded partitions", () => {
       expect(placed.status).toBe(200);
     }
     expect((await api("/api/editions?limit=5")).status).toBe(200);
-    // … and the back catalogue is imported (one job of as many texts) and reviewed
-    const imported = await api("/api/archive/texts", {
-      method: "POST",
-      json: {
-        documents: Array.from({ length: DOCUMENTS }, (_, n) => ({
-          text: `四川省人民政府文件\n川府发〔2017〕${n + 1}号\n四川省人民政府关于第${n + 1}项工作的通知\n各市（州）人民政府：\n现就有关事项通知如下。\n四川省人民政府\n二〇一七年五月三日`,
-        })),
-      },
-    });
-    expect(imported.status).toBe(202);
+    // … and the back catalogue is imported — one job of as many texts, then one issue per job —
+    // and reviewed
+    const text = (n: number) =>
+      `四川省人民政府文件\n川府发〔2017〕${n + 1}号\n四川省人民政府关于第${n + 1}项工作的通知\n各市（州）人民政府：\n现就有关事项通知如下。\n四川省人民政府\n二〇一七年五月三日`;
+    for (let issue = 1; issue <= DOCUMENTS; issue++) {
+      const imported = await api("/api/archive/texts", {
+        method: "POST",
+        json: {
+          year: 2017,
+          issue,
+          documents:
+            issue === 1
+              ? Array.from({ length: DOCUMENTS }, (_, n) => ({ text: text(n) }))
+              : [{ text: text(DOCUMENTS + issue) }],
+        },
+      });
+      expect(imported.status).toBe(202);
+    }
     await drainArchiveQueue(h.container.platform.queues, h.container.archive!.handler);
     expect((await api("/api/archive/items?review=true&limit=5")).status).toBe(200);
 
@@ -212,8 +220,9 @@ describe("sharded partitions", () => {
       // One archive job's units and item listing: written by that job's own messages, as many as
       // the job has texts or pages, and read whole when the job is shown.
       /^pk archive#job#/,
-      // The archive's documents of one year (browse by year): keyed by the year, sorted by the
-      // documents' dates (not by when they were written); every text of this import is of 2017.
+      // The archive's documents and issues of one year (browse by year): keyed by the year, sorted
+      // by the documents' dates and the issues' numbers (not by when they were written), as many
+      // as one year of the gazette holds; every text and issue of this import is of 2017.
       /^pk archive#year#\d{4}$/,
     ];
     expect(single.filter((p) => !ALLOWED.some((allowed) => allowed.test(p)))).toEqual([]);
@@ -226,5 +235,7 @@ describe("sharded partitions", () => {
       "pk archive#items",
     ])
       expect(shardsOf.get(family)?.size ?? 0, family).toBeGreaterThan(1);
+    // The imported editions, one partition per issue (archive#edition#<year>#<issue>).
+    expect(shardsOf.get("pk archive#edition#2017")?.size).toBe(DOCUMENTS);
   });
 });

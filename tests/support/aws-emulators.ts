@@ -2,8 +2,12 @@ import type { AddressInfo } from "node:net";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
 import { type FauxqsServer, startFauxqs } from "fauxqs";
-import { createAwsPlatform, createTableIfMissing } from "../../src/platform/aws/index.js";
-import { startTransactionFront } from "./dynalite-transactions.js";
+import {
+  type AwsPlatformOptions,
+  createAwsPlatform,
+  createTableIfMissing,
+} from "../../src/platform/aws/index.js";
+import { type FrontStats, startTransactionFront } from "./dynalite-transactions.js";
 
 /**
  * AWS-protocol emulators started in-process from npm: dynalite (DynamoDB) and fauxqs (SQS + S3).
@@ -16,18 +20,22 @@ export const EMULATOR_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "tes
 export interface Emulators {
   readonly dynamoEndpoint: string;
   readonly fauxqs: FauxqsServer;
+  /** Calls made to dynalite itself so far (a transaction of n writes is n calls). */
+  readonly stats: FrontStats;
   stop(): Promise<void>;
 }
 
 export async function startEmulators(): Promise<Emulators> {
   const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => dynamo.listen(0, "127.0.0.1", resolve));
-  const front = await startTransactionFront(dynamo);
+  const stats: FrontStats = { dynaliteCalls: 0 };
+  const front = await startTransactionFront(dynamo, stats);
   const dynamoEndpoint = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
   const fauxqs = await startFauxqs({ port: 0, logger: false });
   return {
     dynamoEndpoint,
     fauxqs,
+    stats,
     async stop() {
       await fauxqs.stop();
       await new Promise<void>((resolve) => front.close(() => resolve()));
@@ -49,6 +57,7 @@ export async function createEmulatedPlatform(
     stagingBucketName?: string;
     queues: readonly string[];
     maxReceiveCount: number;
+    onRequest?: AwsPlatformOptions["onRequest"];
   },
 ) {
   const client = new DynamoDBClient({
@@ -87,5 +96,6 @@ export async function createEmulatedPlatform(
       sqs: emulators.fauxqs.address,
     },
     forcePathStyle: true,
+    onRequest: options.onRequest,
   });
 }

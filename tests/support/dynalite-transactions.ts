@@ -19,13 +19,22 @@ interface Answer {
 
 type Item = Record<string, unknown>;
 
-export async function startTransactionFront(dynalite: Server): Promise<Server> {
+/** What the front has asked of dynalite: one call per request, one per write of a transaction. */
+export interface FrontStats {
+  dynaliteCalls: number;
+}
+
+export async function startTransactionFront(
+  dynalite: Server,
+  stats: FrontStats = { dynaliteCalls: 0 },
+): Promise<Server> {
   const inner = dynalite.address() as AddressInfo;
   const keySchemas = new Map<string, string[]>();
   let queue: Promise<void> = Promise.resolve();
 
   const call = (target: string, headers: IncomingHttpHeaders, body: string) =>
     new Promise<Answer>((resolve, reject) => {
+      stats.dynaliteCalls += 1;
       const forwarded: IncomingHttpHeaders = { ...headers, "x-amz-target": `${TARGET_PREFIX}${target}` };
       delete forwarded.host;
       forwarded["content-length"] = String(Buffer.byteLength(body));
@@ -96,14 +105,13 @@ export async function startTransactionFront(dynalite: Server): Promise<Server> {
       const [operation, input] = Object.entries(entry)[0] as [string, Item & { TableName: string }];
       const key =
         operation === "Put" ? await keyOf(input.TableName, input.Item as Item, headers) : (input.Key as Item);
-      const read = await call(
-        "GetItem",
-        headers,
-        JSON.stringify({ TableName: input.TableName, Key: key, ConsistentRead: true }),
-      );
-      const prior = (JSON.parse(read.body) as { Item?: Item }).Item;
       const target = operation === "Put" ? "PutItem" : operation === "Delete" ? "DeleteItem" : "UpdateItem";
-      const answer = await call(target, headers, JSON.stringify(input));
+      // The write returns the item as it was (ALL_OLD), which is what an undo restores: one
+      // dynalite call per write, not a read and a write.
+      const { ReturnValuesOnConditionCheckFailure: _, ...write } = input;
+      const answer = await call(target, headers, JSON.stringify({ ...write, ReturnValues: "ALL_OLD" }));
+      const prior =
+        answer.status === 200 ? (JSON.parse(answer.body) as { Attributes?: Item }).Attributes : undefined;
       if (answer.status !== 200) {
         await undo();
         if (errorType(answer) !== "ConditionalCheckFailedException") return answer;

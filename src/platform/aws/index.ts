@@ -1,6 +1,6 @@
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { SqsQueue } from "./sqs-queue.js";
-import { type AwsStores, type AwsStoresOptions, createAwsStores } from "./stores.js";
+import { type AwsStores, type AwsStoresOptions, counted, createAwsStores } from "./stores.js";
 import { traced } from "./tracing.js";
 
 export {
@@ -30,11 +30,15 @@ export type AwsPlatform = AwsStores & { readonly queues: SqsQueue };
 export function createAwsPlatform(options: AwsPlatformOptions): AwsPlatform {
   const stores = createAwsStores(options);
   const sqs = traced(
-    new SQSClient({
-      region: options.region,
-      credentials: options.credentials,
-      endpoint: options.endpoints?.sqs,
-    }),
+    counted(
+      new SQSClient({
+        region: options.region,
+        credentials: options.credentials,
+        endpoint: options.endpoints?.sqs,
+      }),
+      "sqs",
+      options.onRequest,
+    ),
   );
   return {
     ...stores,

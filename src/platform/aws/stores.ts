@@ -27,6 +27,39 @@ export interface AwsStoresOptions {
   readonly clock?: Clock | undefined;
   /** Business metrics; default Powertools EMF inside Lambda, none elsewhere. */
   readonly metrics?: BusinessMetrics | undefined;
+  /**
+   * Told of every request the SDK clients send (retries not counted), by service and command
+   * name ("QueryCommand"): what benchmarks count, since requests are what DynamoDB and SQS bill.
+   */
+  readonly onRequest?: ((service: "dynamodb" | "s3" | "sqs", command: string) => void) | undefined;
+}
+
+/** The part of an SDK client's middleware stack that counting needs, whatever the service. */
+interface CountableStack {
+  add(
+    middleware: (
+      next: (args: unknown) => Promise<unknown>,
+      context: { commandName?: string },
+    ) => (args: unknown) => Promise<unknown>,
+    options: { step: "initialize"; name: string },
+  ): void;
+}
+
+/** Calls `onRequest` for each command a client sends. */
+export function counted<C extends { middlewareStack: object }>(
+  client: C,
+  service: "dynamodb" | "s3" | "sqs",
+  onRequest: AwsStoresOptions["onRequest"],
+): C {
+  if (!onRequest) return client;
+  (client.middlewareStack as unknown as CountableStack).add(
+    (next, context) => (args) => {
+      onRequest(service, String(context.commandName ?? "unknown"));
+      return next(args);
+    },
+    { step: "initialize", name: "gazetteCountRequests" },
+  );
+  return client;
 }
 
 /** The AWS platform's stores, clock and metrics: everything but the queues. */
@@ -47,13 +80,23 @@ export function createAwsStores(options: AwsStoresOptions): AwsStores {
   const clock = options.clock ?? systemClock;
   const common = { region: options.region, credentials: options.credentials };
   // X-Ray subsegments per AWS call (Powertools Tracer); a no-op outside Lambda.
-  const dynamodb = traced(new DynamoDBClient({ ...common, endpoint: options.endpoints?.dynamodb }));
+  const dynamodb = traced(
+    counted(
+      new DynamoDBClient({ ...common, endpoint: options.endpoints?.dynamodb }),
+      "dynamodb",
+      options.onRequest,
+    ),
+  );
   const s3 = traced(
-    new S3Client({
-      ...common,
-      endpoint: options.endpoints?.s3,
-      forcePathStyle: options.forcePathStyle,
-    }),
+    counted(
+      new S3Client({
+        ...common,
+        endpoint: options.endpoints?.s3,
+        forcePathStyle: options.forcePathStyle,
+      }),
+      "s3",
+      options.onRequest,
+    ),
   );
   return {
     records: new DynamoRecordStore(dynamodb, options.tableName, clock),

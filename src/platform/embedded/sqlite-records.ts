@@ -138,7 +138,7 @@ export class SqliteRecordStore implements RecordStore {
   readonly #deleteTx;
   readonly #transactTx;
   readonly #transactEachTx;
-  readonly #queries = new Map<string, Database.Statement<unknown[], RecordRow>>();
+  readonly #queries = new Map<string, Database.Statement<unknown[], QueryRow>>();
 
   constructor(db: SqliteDatabase, clock: Clock) {
     this.#db = db;
@@ -302,7 +302,7 @@ export class SqliteRecordStore implements RecordStore {
       );
       params.push(...(values as string[]));
     }
-    let sql = `SELECT * FROM records WHERE ${where.join(" AND ")} ORDER BY ${orderCols.map((c) => `${c} ${dir}`).join(", ")}`;
+    let sql = `SELECT ${QUERY_COLUMNS} FROM records WHERE ${where.join(" AND ")} ORDER BY ${orderCols.map((c) => `${c} ${dir}`).join(", ")}`;
     if (options.limit !== undefined) {
       // One extra row tells whether another page exists.
       sql += " LIMIT ?";
@@ -310,7 +310,9 @@ export class SqliteRecordStore implements RecordStore {
     }
     const rows = sqlite("query records", () => this.#statement(sql).all(...params));
     const hasMore = options.limit !== undefined && rows.length > options.limit;
-    const items = (hasMore ? rows.slice(0, options.limit) : rows).map((row) => toRecord<T>(row));
+    const count = hasMore ? options.limit! : rows.length;
+    const items: StoredRecord<T>[] = new Array(count);
+    for (let i = 0; i < count; i++) items[i] = fromQueryRow<T>(rows[i]!);
     const last = items.at(-1);
     if (!hasMore || last === undefined) return { items };
     const key: Record<string, string> = { pk: last.pk, sk: last.sk };
@@ -327,11 +329,18 @@ export class SqliteRecordStore implements RecordStore {
     );
   }
 
-  /** Query shapes are few (index × prefix × cursor × limit × direction), so their statements are kept. */
-  #statement(sql: string): Database.Statement<unknown[], RecordRow> {
+  /**
+   * Query shapes are few (index × prefix × cursor × limit × direction), so their statements are
+   * kept. They return rows as arrays (QUERY_COLUMNS' order): a report reads 10,000 counter rows,
+   * and arrays are built in about half the time of objects with named columns.
+   */
+  #statement(sql: string): Database.Statement<unknown[], QueryRow> {
     let statement = this.#queries.get(sql);
     if (!statement) {
-      statement = this.#db.prepare<unknown[], RecordRow>(sql);
+      statement = this.#db.prepare<unknown[], QueryRow>(sql).raw(true) as unknown as Database.Statement<
+        unknown[],
+        QueryRow
+      >;
       this.#queries.set(sql, statement);
     }
     return statement;
@@ -357,6 +366,37 @@ export class SqliteRecordStore implements RecordStore {
       );
     }
   }
+}
+
+/** A query's columns, in the order of QueryRow. */
+const QUERY_COLUMNS = "pk, sk, data, version, gsi1pk, gsi1sk, gsi2pk, gsi2sk, expires_at, counts";
+type QueryRow = [
+  pk: string,
+  sk: string,
+  data: string,
+  version: number,
+  gsi1pk: string | null,
+  gsi1sk: string | null,
+  gsi2pk: string | null,
+  gsi2sk: string | null,
+  expires_at: number | null,
+  counts: string | null,
+];
+
+function fromQueryRow<T>(row: QueryRow): StoredRecord<T> {
+  const [pk, sk, data, version, gsi1pk, gsi1sk, gsi2pk, gsi2sk, expiresAt, counts] = row;
+  return {
+    pk,
+    sk,
+    data: JSON.parse(data) as T,
+    version,
+    index:
+      gsi1pk !== null && gsi1sk !== null
+        ? { gsi1pk, gsi1sk, ...(gsi2pk !== null && gsi2sk !== null ? { gsi2pk, gsi2sk } : {}) }
+        : undefined,
+    expiresAt: expiresAt ?? undefined,
+    ...(counts !== null ? { counts: JSON.parse(counts) as Record<string, number> } : {}),
+  };
 }
 
 function toRecord<T>(row: RecordRow): StoredRecord<T> {

@@ -8,6 +8,7 @@
 import { MIGRATIONS } from "../../migrations/index.js";
 import type { Migration } from "../../migrations/migration.js";
 import { type MigrationOutcome, runMigrations } from "../../migrations/runner.js";
+import { createWorkingDayCalendar, holidayScheduleFromEnv } from "../../reposts/working-days.js";
 import { DocumentStatuses } from "../../status/service.js";
 import { type LambdaEnv, lambdaBase } from "./common.js";
 
@@ -24,13 +25,16 @@ export function createMigrateHandler(
   env: LambdaEnv = process.env,
   migrations: readonly Migration[] = MIGRATIONS,
 ) {
-  const { platform, logger } = lambdaBase(env);
+  const { config, platform, logger } = lambdaBase(env);
   const statuses = new DocumentStatuses(platform);
+  const calendar = createWorkingDayCalendar({
+    schedule: holidayScheduleFromEnv({ GAZETTE_HOLIDAYS_FILE: config.reposts.holidaysFile }),
+  });
   return async (
     _event: unknown,
     context?: { getRemainingTimeInMillis(): number },
   ): Promise<MigrateResult> => {
-    const outcomes = await runMigrations({ platform, statuses }, migrations, {
+    const outcomes = await runMigrations({ platform, statuses, calendar }, migrations, {
       hasTime: context ? () => context.getRemainingTimeInMillis() > MIGRATION_STEP_MARGIN_MS : undefined,
     });
     for (const outcome of outcomes) {

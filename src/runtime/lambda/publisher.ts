@@ -10,7 +10,6 @@ import { createEditionRenderer } from "../../publishing/render.js";
 import { KmsSigningKey } from "../../signing/kms-key.js";
 import { createSealer } from "../../signing/seal.js";
 import { timestampAuthority } from "../../signing/timestamp.js";
-import { backfillPublicationLog } from "../../transparency/backfill.js";
 import { type LambdaEnv, lambdaBase, siteGazette } from "./common.js";
 
 export function createPublisherHandler(env: LambdaEnv = process.env) {
@@ -44,26 +43,7 @@ export function createPublisherHandler(env: LambdaEnv = process.env) {
     checkpoints: seal,
     logger,
   });
-  // The migration: editions published before signing existed enter the log before this
-  // container's first publication or checkpoint (one read once it has run). A failure is logged
-  // and tried again with the next invocation; it never holds a publication up.
-  let backfilled: Promise<void> | undefined;
-  const backfill = () =>
-    backfillPublicationLog(platform).then(
-      (result) => {
-        if (result.appended.length || result.withoutManifest.length)
-          logger.info("Editions published before signing appended to the log", { ...result });
-      },
-      (error) => {
-        backfilled = undefined;
-        logger.error("Appending editions published before signing to the log failed", {
-          error: error as Error,
-        });
-      },
-    );
-  return async (event: Parameters<typeof handler>[0], context: Parameters<typeof handler>[1]) => {
-    backfilled ??= backfill();
-    await backfilled;
-    return handler(event, context);
-  };
+  // Editions published before signing existed enter the log by the migration `log-backfill`
+  // (src/migrations), which the migration function runs after the deploy.
+  return handler;
 }
