@@ -318,17 +318,39 @@ function consoleUserPoolId(env: Env, oidc: Config["consoleOidc"]): string | unde
   return id;
 }
 
-export function loadConfig(env: Env = process.env): Config {
-  const mode = env.GAZETTE_MODE ?? "embedded";
-  if (mode !== "embedded" && mode !== "aws") {
-    throw new ConfigError(`GAZETTE_MODE must be "embedded" or "aws", got "${mode}"`);
-  }
+/**
+ * The gazette's settings and the intake limits, from the environment (GAZETTE_NAME,
+ * GAZETTE_PUBLISHER, GAZETTE_SECTIONS, GAZETTE_CONFIG, GAZETTE_MAX_*_BYTES): what loadConfig
+ * reads for them, alone. The build reads them from a function's environment to write the
+ * OpenAPI document the api function serves (src/http/openapi-file.ts).
+ */
+export function gazetteSettingsFromEnv(env: Env = process.env): Pick<Config, "gazette" | "limits"> {
   const file = readSettingsFile(env.GAZETTE_CONFIG);
   const sections = env.GAZETTE_SECTIONS
     ? env.GAZETTE_SECTIONS.split(/[,，]/)
         .map((s) => s.trim())
         .filter(Boolean)
     : (file.sections ?? DEFAULT_SECTIONS);
+  return {
+    gazette: {
+      name: env.GAZETTE_NAME ?? file.name ?? "四川省人民政府公报",
+      publisher: env.GAZETTE_PUBLISHER ?? file.publisher ?? "四川省人民政府办公厅",
+      sections,
+    },
+    limits: {
+      ...DEFAULT_LIMITS,
+      maxDocxBytes: intFromEnv(env, "GAZETTE_MAX_DOCX_BYTES", DEFAULT_LIMITS.maxDocxBytes),
+      maxJsonBytes: intFromEnv(env, "GAZETTE_MAX_JSON_BYTES", DEFAULT_LIMITS.maxJsonBytes),
+    },
+  };
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const mode = env.GAZETTE_MODE ?? "embedded";
+  if (mode !== "embedded" && mode !== "aws") {
+    throw new ConfigError(`GAZETTE_MODE must be "embedded" or "aws", got "${mode}"`);
+  }
+  const { gazette, limits } = gazetteSettingsFromEnv(env);
   const port = intFromEnv(env, "PORT", 3000);
   if (port > 65535) throw new ConfigError(`PORT must be at most 65535, got ${port}`);
   const publishing = env.GAZETTE_PUBLISHING || (mode === "aws" ? "queued" : "inline");
@@ -344,16 +366,8 @@ export function loadConfig(env: Env = process.env): Config {
     editorToken: env.GAZETTE_EDITOR_TOKEN || undefined,
     continueFrom: env.GAZETTE_CONTINUE_FROM || undefined,
     baseUrl: (env.GAZETTE_BASE_URL || `http://127.0.0.1:${port}`).replace(/\/+$/, ""),
-    gazette: {
-      name: env.GAZETTE_NAME ?? file.name ?? "四川省人民政府公报",
-      publisher: env.GAZETTE_PUBLISHER ?? file.publisher ?? "四川省人民政府办公厅",
-      sections,
-    },
-    limits: {
-      ...DEFAULT_LIMITS,
-      maxDocxBytes: intFromEnv(env, "GAZETTE_MAX_DOCX_BYTES", DEFAULT_LIMITS.maxDocxBytes),
-      maxJsonBytes: intFromEnv(env, "GAZETTE_MAX_JSON_BYTES", DEFAULT_LIMITS.maxJsonBytes),
-    },
+    gazette,
+    limits,
     idempotencyTtlSeconds: intFromEnv(env, "GAZETTE_IDEMPOTENCY_TTL_SECONDS", 7 * 24 * 3600),
     consoleIdleSeconds: intFromEnv(env, "GAZETTE_CONSOLE_IDLE_SECONDS", 30 * 60),
     consoleDocumentScanLimit: intFromEnv(env, "GAZETTE_CONSOLE_SCAN_LIMIT", 5_000),

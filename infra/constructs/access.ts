@@ -10,13 +10,16 @@ import type { IQueue } from "aws-cdk-lib/aws-sqs";
  * GetObject, HeadObject — allowed by s3:GetObject — PutObject and DeleteObject; DeleteObject is
  * granted only on staged blobs, in the staging bucket: nothing under a write-once prefix is ever
  * deleted, and the bucket policy forbids it anyway):
- * - api: document intake (the submitters' JSON submissions) writes `originals/` (which the
- *   console's document page reads back to offer editors the original as received) and
+ * - api: document intake (the submitters' JSON submissions) writes `originals/` and
  *   `documents/<id>/content.json`; the public site reads `editions/` (indexes, manifests) and
  *   `documents/` (texts); the archive pages read `archive/jobs/<job>/pages/`, `archive/items/`
- *   and `archive/scans/` (a scan's download URL is presigned with this role, after a HeadObject);
- *   the console's corrections write `archive/items/`. Publishing runs behind the queue
- *   (GAZETTE_PUBLISHING=queued): the API writes no `editions/`.
+ *   and `archive/scans/` (a scan's download URL is presigned with this role, after a HeadObject).
+ *   Publishing runs behind the queue (GAZETTE_PUBLISHING=queued): the API writes no `editions/`.
+ * - console (the console function): the document page reads the original as received
+ *   (`originals/`, a submission's .docx too) and the content (`documents/`); the archive review
+ *   reads pages, items and scans (presigned downloads) and its corrections write
+ *   `archive/items/`; the editions' pages read `editions/`. It stages nothing; it reads an original
+ *   from staging until it is promoted.
  * - archiveApi (the archive's editor API, /api/archive/…): ingest writes `archive/scans/`
  *   (multipart scans; direct uploads are signed with this role) and `archive/jobs/<job>/texts/`,
  *   and reads `archive/scans/` back to check a direct upload; items are read and corrected
@@ -48,9 +51,16 @@ export interface BlobAccess {
 
 export const BLOB_ACCESS = {
   api: {
-    read: ["documents/", "editions/", "originals/", "archive/scans/", "archive/jobs/", "archive/items/"],
-    write: ["originals/", "documents/", "archive/items/"],
+    read: ["documents/", "editions/", "archive/scans/", "archive/jobs/", "archive/items/"],
+    write: ["originals/", "documents/"],
     staging: ["read", "write", "delete"],
+  },
+  // The console function: reads for its pages, the archive review's corrections.
+  console: {
+    read: ["documents/", "editions/", "originals/", "archive/scans/", "archive/jobs/", "archive/items/"],
+    write: ["archive/items/"],
+    // A document's original is read from staging until the outbox relay has promoted it.
+    staging: ["read"],
   },
   // The archive's editor API: stages multipart scans and submitted texts, reads them until
   // promoted (as intake does), writes them under archive/scans/ and archive/jobs/.

@@ -22,6 +22,9 @@ import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BuildOptions, Metafile } from "esbuild";
+import { buildOpenApiDocument } from "../../src/http/openapi.js";
+import { type BuiltOpenApi, OPENAPI_FILE, openApiConfigOf } from "../../src/http/openapi-file.js";
+import type { OpenApiConfig } from "../../src/http/route-declaration.js";
 import { REPO_ROOT } from "../paths.js";
 
 /**
@@ -128,6 +131,12 @@ export interface FunctionBundleSpec {
    * OpenAPI document is generated at build time.
    */
   readonly zodJsonSchema?: boolean;
+  /**
+   * Writes `openapi.json` beside the bundle: the OpenAPI document generated from the route
+   * declarations (src/http/openapi.ts) for these settings, which the function serves at
+   * /api/openapi.json (src/http/openapi-file.ts). Data, not JavaScript: counted with the files.
+   */
+  readonly openApi?: OpenApiConfig;
 }
 
 /**
@@ -249,6 +258,13 @@ export function buildFunctionBundle(
     }
   }
   for (const pkg of spec.packages ?? []) copiedJsBytes += buildPackage(pkg, outdir, projectRoot);
+  if (spec.openApi) {
+    const config = openApiConfigOf(spec.openApi);
+    const built: BuiltOpenApi = { config, document: buildOpenApiDocument(config) };
+    const file = join(outdir, OPENAPI_FILE);
+    writeFileSync(file, JSON.stringify(built));
+    fileBytes += statSync(file).size;
+  }
   const { jsBytes, startupJsBytes } = jsSizes(metafile, outdir, projectRoot);
   return { metafile, jsBytes: jsBytes + copiedJsBytes, copiedJsBytes, startupJsBytes, fileBytes };
 }

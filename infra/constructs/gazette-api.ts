@@ -166,9 +166,11 @@ export function apiGatewayRoutes(surface: readonly RouteDeclaration[]): GazetteR
         lambda: lambdaOf(declared),
         ...(declared.consoleGroup ? { scopes: [`${CONSOLE_SCOPE_PREFIX}${declared.consoleGroup}`] } : {}),
       });
-      // Whatever else is under /console/ is closed (console authoriser), never the public pages'.
+      // Whatever else is under /console/ is closed (console authoriser), never the public pages',
+      // and answered by the console function (its page for an unknown path).
       if (access === "console")
-        for (const method of API_METHODS) add({ method, path: "/console/{proxy+}", access });
+        for (const method of API_METHODS)
+          add({ method, path: "/console/{proxy+}", access, lambda: "console" });
       continue;
     }
     if (declared.access === "public" && declared.method !== "GET" && !declared.readOnly) {

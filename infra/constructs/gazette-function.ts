@@ -25,6 +25,8 @@ export type GazetteLogLevel = "DEBUG" | "INFO" | "WARN" | "ERROR";
 
 export { ESM_REQUIRE_BANNER, EXTERNAL_MODULES } from "./function-bundle.js";
 
+import type { OpenApiConfig } from "../../src/http/route-declaration.js";
+
 export interface GazetteFunctionProps {
   /** The TypeScript entry file, absolute or relative to the repository root (e.g. "functions/api.ts"). */
   readonly entry: string;
@@ -97,6 +99,11 @@ export interface GazetteFunctionProps {
    */
   readonly zodJsonSchema?: boolean;
   /**
+   * Write the OpenAPI document for these settings beside the bundle (FunctionBundleSpec.openApi).
+   * @default - none
+   */
+  readonly openApi?: OpenApiConfig;
+  /**
    * Where asynchronous invocations that fail every retry go (functions EventBridge invokes). Left
    * out, the function is invoked synchronously only (API Gateway, SQS event sources), where a
    * function DLQ never applies.
@@ -145,6 +152,7 @@ export class GazetteFunction extends Construct {
       packages: props.packages ?? [],
       aliases: props.aliases ?? {},
       ...(props.zodJsonSchema ? { zodJsonSchema: true } : {}),
+      ...(props.openApi ? { openApi: props.openApi } : {}),
     };
     const bundle = this.bundle;
     this.function = new LambdaFunction(this, "Function", {

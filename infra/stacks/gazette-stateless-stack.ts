@@ -2,6 +2,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
 import { Certificate } from "aws-cdk-lib/aws-certificatemanager";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { Construct } from "constructs";
+import { gazetteSettingsFromEnv } from "../../src/config.js";
 import { grantSend } from "../constructs/access.js";
 import { QUEUE_CONSUMER_CONCURRENCY } from "../constructs/concurrency.js";
 import { ConsoleSignIn, type ConsoleUserPool } from "../constructs/console-identity.js";
@@ -146,6 +147,8 @@ export class GazetteStatelessStack extends Stack {
   public readonly archiveApiFunction: GazetteFunction;
   /** The reposts API, the console's sites and compliance pages, the site portal. */
   public readonly repostsApiFunction: GazetteFunction;
+  /** The editor console and a body's register import (route declarations: `lambda: "console"`). */
+  public readonly consoleFunction: GazetteFunction;
   public readonly eventsFunction: GazetteFunction;
   public readonly publishingQueue: QueueWithDlq;
   public readonly publisherFunction: GazetteFunction;
@@ -248,9 +251,28 @@ export class GazetteStatelessStack extends Stack {
       description: "Gazette HTTP API (API Gateway HTTP API, payload 2.0): editor API and public site",
       memorySize: 2048,
       timeout: Duration.seconds(29),
-      // Templates (the public site, the console); no fonts: it renders no PDF (the preview
+      // The site's templates (the public pages, the HTML reports), not the console's: it serves
+      // no console page (the console function does). No fonts: it renders no PDF (the preview
       // function renders previews, the publisher editions), and no mupdf: it ingests no scan
       // (the archive API function does).
+      files: [...SITE_TEMPLATE_FILES],
+      environment,
+      // The only HTML it parses is hOCR (function-bundle.ts).
+      aliases: HOCR_READER_ALIASES,
+      // /api/openapi.json, generated from the route declarations at build time for the settings
+      // its environment gives (src/http/openapi-file.ts): no JSON Schema generator at run time.
+      openApi: gazetteSettingsFromEnv(environment),
+    });
+    // The console (route declarations: `lambda: "console"`): its pages, its session check and a
+    // body's register import (csv-parse), apart from the api function.
+    this.consoleFunction = new GazetteFunction(this, "ConsoleFunction", {
+      entry: "functions/api-console.ts",
+      serviceName: "gazette-api-console",
+      description:
+        "Gazette editor console, /console/… (but the .docx posts, previews, sites and compliance pages), and POST /api/bodies/{bodyId}/register",
+      memorySize: 1024,
+      timeout: Duration.seconds(29),
+      // The console's templates.
       files: [...TEMPLATE_FILES],
       environment: {
         ...environment,
@@ -258,12 +280,10 @@ export class GazetteStatelessStack extends Stack {
         // /console/accounts creates submitter accounts in the user pool (issue 16).
         ...this.consoleSignIn?.accountsEnvironment(),
       },
-      // The only HTML it parses is hOCR (function-bundle.ts).
+      // The only HTML it parses is hOCR (the archive review's word boxes; function-bundle.ts).
       aliases: HOCR_READER_ALIASES,
-      // It serves /api/openapi.json, generated from the route declarations when first asked.
-      zodJsonSchema: true,
     });
-    this.consoleSignIn?.grantSubmitterAdministration(this.apiFunction.function);
+    this.consoleSignIn?.grantSubmitterAdministration(this.consoleFunction.function);
     // The routes whose libraries are heavy have functions of their own (route declarations:
     // `lambda`): .docx intake and edition previews, the console's pages that do either included.
     // Those pages check the console session as the api function does: the same OIDC settings.
@@ -343,12 +363,20 @@ export class GazetteStatelessStack extends Stack {
     // console's sessions and audit) + queue an acknowledged page's verification. No blob.
     this.repostsApiFunction.role.addManagedPolicy(data.tableReadWritePolicy);
     grantSend(this.repostQueues.delivery.queue, this.repostsApiFunction.function);
-    // Least privilege: api = table read/write + blob read/write + publish events.
+    // Least privilege: api = table read/write + its blob prefixes (access.ts api) + publish events.
     this.apiFunction.role.addManagedPolicy(data.tableReadWritePolicy);
     this.apiFunction.role.addManagedPolicy(data.blobAccessPolicies.api);
     grantSend(this.eventsQueue.queue, this.apiFunction.function);
     grantSend(this.publishingQueue.queue, this.apiFunction.function);
     if (search) this.apiFunction.role.addManagedPolicy(search.searchPolicy);
+    // Least privilege: console = table read/write (sessions, audit, documents, editions, the
+    // desk, the register) + its blob prefixes (access.ts console) + the events its actions
+    // record (a returned submission, an edition's changes) + publication requests.
+    this.consoleFunction.role.addManagedPolicy(data.tableReadWritePolicy);
+    this.consoleFunction.role.addManagedPolicy(data.blobAccessPolicies.console);
+    grantSend(this.eventsQueue.queue, this.consoleFunction.function);
+    grantSend(this.publishingQueue.queue, this.consoleFunction.function);
+    if (search) this.consoleFunction.role.addManagedPolicy(search.searchPolicy);
 
     this.signingKey = new GazetteSigningKey(this, "SigningKey");
     this.publisherFunction = new GazetteFunction(this, "PublisherFunction", {
@@ -460,6 +488,7 @@ export class GazetteStatelessStack extends Stack {
         verify: this.verifyFunction.function,
         archive: this.archiveApiFunction.function,
         reposts: this.repostsApiFunction.function,
+        console: this.consoleFunction.function,
       },
       jwt,
       consoleAuthorizer: this.consoleSignIn?.authorizer,
@@ -473,6 +502,7 @@ export class GazetteStatelessStack extends Stack {
         "api-verify": this.verifyFunction,
         "api-archive": this.archiveApiFunction,
         "api-reposts": this.repostsApiFunction,
+        "api-console": this.consoleFunction,
         publisher: this.publisherFunction,
         events: this.eventsFunction,
         "repost-fanout": this.reposts.fanoutFunction,

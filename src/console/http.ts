@@ -55,7 +55,11 @@ export function createConsoleRoutes(
   registerSignInRoutes(kit);
   registerHomeRoutes(kit, deps.intake, deps.editions);
   registerDocumentRoutes(kit, deps.intake, { search: deps.search, scanLimit: deps.documentScanLimit });
-  if (part === "all") registerDocumentSubmission(kit, deps.intake);
+  if (part === "all") {
+    const { intake } = deps;
+    if (!intake.submit) throw new Error("The console's document submission needs intake (submit)");
+    registerDocumentSubmission(kit, { submit: (request) => intake.submit!(request) });
+  }
   registerEditionRoutes(kit, deps.editions, deps.intake);
   if (part === "all") registerEditionPreviews(kit, deps.editions, deps.intake);
   registerAccountRoutes(kit);

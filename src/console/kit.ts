@@ -11,6 +11,7 @@ import type { RefusedRequestAction } from "../audit/console-actions.js";
 import type { ConsoleAuditEntry, ConsoleAuditLog } from "../audit/console-audit.js";
 import type { Config } from "../config.js";
 import type { DocumentIntake } from "../documents/intake.js";
+import type { DocumentReading } from "../documents/reading.js";
 import type { EditionService } from "../editions/service.js";
 import type { FieldProblem } from "../platform/errors.js";
 import type { Platform } from "../platform/ports.js";
@@ -95,7 +96,11 @@ export interface ConsoleKitDependencies {
 
 /** Every area's dependencies: what the local server and the api function give the console. */
 export interface ConsoleDependencies extends ConsoleKitDependencies {
-  readonly intake: DocumentIntake;
+  /**
+   * The documents' reads; with `submit` (intake) the console's own document submission is
+   * served too (createConsoleRoutes "all": the local server).
+   */
+  readonly intake: DocumentReading & Partial<Pick<DocumentIntake, "submit">>;
   readonly editions: EditionService;
   /** The search index over published documents: the intake queue's search asks it too. */
   readonly search?: Pick<SearchIndex, "search"> | undefined;

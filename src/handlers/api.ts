@@ -9,6 +9,7 @@ import { repostsRoutes } from "../reposts/http.js";
 import type { Container } from "../runtime/container.js";
 import { createSearchRoutes } from "../search/http.js";
 import { createSubmittersRoutes } from "../submitters/http.js";
+import { createRegisterImportRoutes } from "../submitters/register-import-http.js";
 import { logOrigin } from "../transparency/log.js";
 import { createVerificationRoutes } from "../verify/http.js";
 
@@ -42,6 +43,8 @@ export function createApiApp(container: Container) {
           requireEditor,
           site: { ...container.config.gazette, baseUrl: container.config.baseUrl },
         }),
+      // A body's register import (JSON or CSV; in AWS the console function's).
+      () => createRegisterImportRoutes(container.submitters),
       // The log, certificates and POST /api/verify.
       () =>
         createVerificationRoutes({

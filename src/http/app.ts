@@ -61,7 +61,8 @@ export interface AppDependencies {
   readonly routeGroups?: readonly RouteGroup[] | undefined;
   /**
    * GET /api/openapi.json (http/openapi.ts: buildOpenApiDocument), served with GET /health;
-   * left out, neither is served.
+   * left out, neither is served. A function is called when the document is first asked for (the
+   * api function reads the document built at build time: http/openapi-file.ts).
    */
   readonly openApi?: unknown;
   /** The editor console at /console/ (src/console/http.ts); left out, not mounted. */
@@ -253,7 +254,8 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   // api function; API Gateway sends /health and /api/openapi.json nowhere else).
   if (deps.openApi !== undefined) {
     app.get("/health", () => jsonResponse({ status: "ok" }));
-    app.get("/api/openapi.json", () => jsonResponse(deps.openApi));
+    const openApi = deps.openApi;
+    app.get("/api/openapi.json", () => jsonResponse(typeof openApi === "function" ? openApi() : openApi));
   }
 
   if (intake && documentRoutes !== "read")

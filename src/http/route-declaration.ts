@@ -31,7 +31,12 @@ export type RouteAccess = "public" | "editor" | "site" | "upload-token" | "conso
  * The Lambda function that serves a route in AWS. Each has its own composition root
  * (src/runtime/lambda/) and bundle, so a heavy library lives only in the function whose routes use
  * it; API Gateway sends each declared route to its function (infra/constructs/gazette-api.ts):
- * - `api`: every route not named below, the public pages and the closed `/api/{proxy+}`;
+ * - `api`: every route not named below, the public pages and the closed `/api/{proxy+}`: the
+ *   editor API, the public site (the archive's pages, the completeness page) and search;
+ * - `console`: the editor console (/console/…, sign-in included) but for the pages named below
+ *   for other functions, and a body's register import, POST /api/bodies/{bodyId}/register (the
+ *   register's CSV reader, csv-parse, as the console's own import): the console's pages and
+ *   session (jose) and the CSV reader live there, not in `api`;
  * - `documents`: document intake, POST /api/documents, the console's POST /console/documents and a
  *   submitter's sending, POST /console/body/submissions[/{id}] (the .docx reader: mammoth, xmldom, jszip);
  * - `preview`: edition previews, POST /api/editions/{id}/preview and the console's two preview
@@ -49,7 +54,15 @@ export type RouteAccess = "public" | "editor" | "site" | "upload-token" | "conso
  * A console route served by another function checks the console session the same way (the
  * console's kit, src/console/kit.ts, with the same accounts or OIDC settings).
  */
-export const API_FUNCTIONS = ["api", "documents", "preview", "verify", "archive", "reposts"] as const;
+export const API_FUNCTIONS = [
+  "api",
+  "console",
+  "documents",
+  "preview",
+  "verify",
+  "archive",
+  "reposts",
+] as const;
 export type ApiFunction = (typeof API_FUNCTIONS)[number];
 
 /** The part of the configuration operation descriptions may mention (limits, sections). */

@@ -166,15 +166,16 @@ const siteRoutes: readonly RouteDeclaration[] = [
 ].map((path) => ({ method: "GET", path, access: "public" }));
 
 /**
- * The editor console (src/console/http.ts, areas in src/console/routes/): HTML pages and form posts. Sign-in is open; every other
+ * The editor console (src/console/http.ts, areas in src/console/routes/): HTML pages and form
+ * posts, in AWS the console function's (but for the pages of other functions below). Sign-in is open; every other
  * page needs a console session. Locally the session starts with a password (POST /console/sign-in,
  * embedded only); in AWS with the Cognito user pool's hosted sign-in, which comes back to
  * /console/oauth/callback, and the HTTP API's JWT authoriser checks every console route.
  */
 const consoleRoutes: readonly RouteDeclaration[] = [
-  { method: "GET", path: "/console/sign-in", access: "public" },
-  { method: "POST", path: "/console/sign-in", access: "public", only: "embedded" },
-  { method: "GET", path: "/console/oauth/callback", access: "public" },
+  { method: "GET", path: "/console/sign-in", access: "public", lambda: "console" },
+  { method: "POST", path: "/console/sign-in", access: "public", only: "embedded", lambda: "console" },
+  { method: "GET", path: "/console/oauth/callback", access: "public", lambda: "console" },
   ...(
     [
       ["GET", "/console"],
@@ -199,7 +200,7 @@ const consoleRoutes: readonly RouteDeclaration[] = [
       ["GET", "/console/archive/items/{id}"],
       ["POST", "/console/archive/items/{id}"],
     ] as const
-  ).map(([method, path]): RouteDeclaration => ({ method, path, access: "console" })),
+  ).map(([method, path]): RouteDeclaration => ({ method, path, access: "console", lambda: "console" })),
   // The sites registry and the compliance report (src/console/reposts.ts): in AWS the reposts
   // API function's, as /api/sites and /api/compliance are, so the api function holds neither
   // the reposts module nor these pages.
@@ -251,6 +252,7 @@ const submitterConsoleRoutes: readonly RouteDeclaration[] = (
       method,
       path,
       access: "console",
+      lambda: "console",
       // The submitter's own pages: in AWS only the submitter group's tokens reach them.
       ...(path.startsWith("/console/body") ? { consoleGroup: "submitter" as const } : {}),
     }),

@@ -6,17 +6,17 @@
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import type { GazetteSettings } from "../config.js";
 import type { Principal } from "../http/auth.js";
-import { decodeUtf8, mediaType, readBytes, readJsonBody } from "../http/body.js";
+import { readJsonBody } from "../http/body.js";
 import { jsonResponse } from "../http/json.js";
 import { pageLimit } from "../http/query.js";
-import { UnauthorisedError, UnsupportedError } from "../platform/errors.js";
+import { UnauthorisedError } from "../platform/errors.js";
 import { renderSitePage } from "../site/render.js";
 import { createSubmissionAcceptRoutes } from "./accept-http.js";
 import type { IssuingBodies } from "./bodies.js";
 import { assertOwnBody } from "./bodies.js";
 import { problem, SubmitterInputError } from "./errors.js";
 import { type IssuingBody, SUBMISSION_STATES, type SubmissionState } from "./model.js";
-import { type CompletenessRegister, MAX_REGISTER_ROWS, rowsFromCsv, rowsFromJson } from "./register.js";
+import type { CompletenessRegister } from "./register.js";
 import {
   completenessCsv,
   completenessHtml,
@@ -25,7 +25,7 @@ import {
 } from "./report-formats.js";
 import { MAX_SUBMISSION_BYTES, type SubmissionDesk } from "./submissions.js";
 
-type SubmittersEnv = { Variables: { principal: Principal; body: IssuingBody } };
+export type SubmittersEnv = { Variables: { principal: Principal; body: IssuingBody } };
 
 export interface SubmittersRoutesDeps {
   readonly bodies: IssuingBodies;
@@ -42,8 +42,6 @@ export interface SubmittersRoutesDeps {
 }
 
 const SMALL_BODY = 64 * 1024;
-/** A register import: MAX_REGISTER_ROWS rows of at most ~1 KB each. */
-const REGISTER_BODY = MAX_REGISTER_ROWS * 1024;
 
 export function parseOverdueDays(raw: string | undefined): number | undefined {
   if (raw === undefined || raw === "") return undefined;
@@ -54,12 +52,9 @@ export function parseOverdueDays(raw: string | undefined): number | undefined {
   return Number(raw);
 }
 
-export function createSubmittersRoutes(deps: SubmittersRoutesDeps): Hono<SubmittersEnv> {
-  const { bodies, desk, register, requireEditor } = deps;
-  const app = new Hono<SubmittersEnv>();
-
-  /** The body's own system: `Authorization: Bearer <body token>`, for its own body only (403). */
-  const requireBody: MiddlewareHandler<SubmittersEnv> = async (c, next) => {
+/** The body's own system: `Authorization: Bearer <body token>`, for its own body only (403). */
+export function bodyToken(bodies: Pick<IssuingBodies, "authenticate">): MiddlewareHandler<SubmittersEnv> {
+  return async (c, next) => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header("authorization") ?? "");
     const body = match?.[1] ? await bodies.authenticate(match[1]) : undefined;
     if (!body)
@@ -75,8 +70,18 @@ export function createSubmittersRoutes(deps: SubmittersRoutesDeps): Hono<Submitt
     c.set("body", body);
     await next();
   };
+}
 
-  const who = (c: Context<SubmittersEnv>) => `body:${c.get("body").id}`;
+/** Who acts with a body's token, in the records and the audit. */
+export const bodyActor = (c: Context<SubmittersEnv>) => `body:${c.get("body").id}`;
+
+export function createSubmittersRoutes(deps: SubmittersRoutesDeps): Hono<SubmittersEnv> {
+  const { bodies, desk, register, requireEditor } = deps;
+  const app = new Hono<SubmittersEnv>();
+
+  const requireBody = bodyToken(bodies);
+
+  const who = bodyActor;
 
   // --- Issuing bodies (editors) ---
   app.post("/api/bodies", requireEditor, async (c) => {
@@ -129,27 +134,7 @@ export function createSubmittersRoutes(deps: SubmittersRoutesDeps): Hono<Submitt
     ),
   );
 
-  // --- A body's register (the body's token) ---
-  app.post("/api/bodies/:bodyId/register", requireBody, async (c) => {
-    const type = mediaType(c.req.header("content-type"));
-    let rows: Record<string, unknown>[];
-    let lines: number[] | undefined;
-    if (type === "text/csv") {
-      ({ rows, lines } = rowsFromCsv(decodeUtf8(await readBytes(c.req.raw, REGISTER_BODY), "file")));
-    } else if (type === "application/json") {
-      rows = rowsFromJson(await readJsonBody(c.req.raw, { maxBytes: REGISTER_BODY }));
-    } else {
-      throw new UnsupportedError([
-        {
-          code: "unsupported_media_type",
-          field: "Content-Type",
-          message: "Send the register as application/json (an array of entries) or text/csv",
-        },
-      ]);
-    }
-    const result = await register.add(c.get("body").id, rows, { by: who(c), source: "api", lines });
-    return jsonResponse({ added: result.added }, 201);
-  });
+  // --- A body's register (the body's token); its import, POST, is ./register-import-http.ts ---
   app.get("/api/bodies/:bodyId/register", requireBody, async (c) => {
     const report = await register.report({ bodyId: c.get("body").id });
     return jsonResponse(report.bodies[0]);

@@ -200,6 +200,9 @@ export const submittersRoutes: readonly RouteDeclaration[] = [
     method: "POST",
     path: "/api/bodies/{bodyId}/register",
     access: "submitter",
+    // With the register's CSV reader (csv-parse): in AWS the console function's, which reads CSV
+    // for the console's register import too.
+    lambda: "console",
     operation: {
       summary: "Add entries to the body's register of normative documents (JSON or CSV), all or none",
       parameters: [bodyId],

@@ -1,4 +1,3 @@
-import { parse as parseCsv } from "csv-parse/sync";
 import { monotonicFactory } from "ulid";
 import { isValidIsoDate, parseChineseDate } from "../documents/dates.js";
 import { docNumberKey } from "../documents/doc-number.js";
@@ -59,7 +58,8 @@ export const DEFAULT_OVERDUE_DAYS = 30;
 const registerPk = (bodyId: string) => `REGISTER#${bodyId}`;
 
 /** Column names a CSV may use, English or Chinese. */
-const COLUMNS: Record<keyof RegisterEntry, readonly string[]> = {
+/** The CSV columns of each field, by the names a header may give them (./register-csv.ts). */
+export const COLUMNS: Record<keyof RegisterEntry, readonly string[]> = {
   docNumber: ["docnumber", "发文字号", "文号"],
   title: ["title", "标题", "文件名称", "名称"],
   dateIssued: ["dateissued", "成文日期", "印发日期", "发文日期", "日期"],
@@ -160,57 +160,6 @@ export function rowsFromJson(value: unknown): Record<string, unknown>[] {
       ]);
     return row as Record<string, unknown>;
   });
-}
-
-/** Rows of a CSV file (UTF-8, with or without BOM, a header row naming the columns). */
-export function rowsFromCsv(csv: string): { rows: Record<string, unknown>[]; lines: number[] } {
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parseCsv(csv.replace(/^\uFEFF/, ""), {
-      bom: true,
-      relax_column_count: false,
-      skip_empty_lines: true,
-      info: true,
-      trim: true,
-    }) as never;
-  } catch (error) {
-    const line = (error as { lines?: number }).lines;
-    throw new SubmitterInputError("unreadable CSV", [
-      problem(
-        "file",
-        "invalid_csv",
-        `The CSV cannot be read${line ? ` at line ${line}` : ""}: ${(error as Error).message}`,
-      ),
-    ]);
-  }
-  const [header, ...data] = records;
-  if (!header)
-    throw new SubmitterInputError("empty CSV", [
-      problem("file", "empty", "The CSV has no header row and no entries"),
-    ]);
-  const names = header.record.map((h) => h.replace(/\s+/g, "").toLowerCase());
-  const index: Partial<Record<keyof RegisterEntry, number>> = {};
-  for (const [field, aliases] of Object.entries(COLUMNS) as [keyof RegisterEntry, readonly string[]][]) {
-    const at = names.findIndex((n) => aliases.includes(n));
-    if (at >= 0) index[field] = at;
-  }
-  const missing = (["docNumber", "title", "dateIssued"] as const).filter((f) => index[f] === undefined);
-  if (missing.length)
-    throw new SubmitterInputError("CSV header", [
-      problem(
-        "header",
-        "missing_column",
-        `The CSV header lacks ${missing.join(", ")} (columns: 发文字号/docNumber, 标题/title, 成文日期/dateIssued, optional 类别/kind)`,
-      ),
-    ]);
-  return {
-    rows: data.map(({ record }) =>
-      Object.fromEntries(
-        (Object.entries(index) as [string, number][]).map(([field, at]) => [field, record[at]]),
-      ),
-    ),
-    lines: data.map(({ info }) => info.lines),
-  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,13 +1,15 @@
 import type { APIGatewayProxyResultV2 } from "aws-lambda";
 import { describe, expect, test } from "vitest";
 import { createApiHandler } from "../../src/runtime/lambda/api.js";
+import { createConsoleHandler } from "../../src/runtime/lambda/api-console.js";
 import { createDocumentsHandler } from "../../src/runtime/lambda/api-documents.js";
 import { createPreviewHandler } from "../../src/runtime/lambda/api-preview.js";
 import { createRepostsApiHandler } from "../../src/runtime/lambda/api-reposts.js";
 import { httpApiEvent, lambdaContext } from "../support/events.js";
 
 /**
- * The API function's own composition root (functions/api.ts) serves the console, and the reposts
+ * The console function's own composition root (functions/api-console.ts) serves the console (the
+ * api function's, functions/api.ts, none of it), and the reposts
  * API function's (functions/api-reposts.ts) the site portal and the sites' pages, with the console
  * signing in through the user pool the stack configures (GAZETTE_CONSOLE_OIDC_*).
  * Only pages that read no data are requested: the table and buckets are never reached.
@@ -24,8 +26,8 @@ const ENV = {
   GAZETTE_CONSOLE_OIDC_SIGN_IN_URL: "https://gazette-123456789012.auth.cn-north-1.amazoncognito.com",
 };
 
-describe("the API function's composition root serves the console", () => {
-  const handler = createApiHandler(ENV);
+describe("the console function's composition root serves the console", () => {
+  const handler = createConsoleHandler(ENV);
   const call = async (path: string, headers: Record<string, string> = {}) =>
     (await handler(httpApiEvent({ method: "GET", path, headers }), lambdaContext)) as Exclude<
       APIGatewayProxyResultV2,
@@ -62,6 +64,22 @@ describe("the API function's composition root serves the console", () => {
   });
 });
 
+describe("the api function's composition root serves no console page", () => {
+  test.each(["/console/sign-in", "/console/documents"])(
+    "GET %s is not the api function's (404)",
+    async (path) => {
+      // Act
+      const res = (await createApiHandler(ENV)(
+        httpApiEvent({ method: "GET", path }),
+        lambdaContext,
+      )) as Exclude<APIGatewayProxyResultV2, string>;
+
+      // Assess
+      expect(res.statusCode).toBe(404);
+    },
+  );
+});
+
 describe("the reposts API function's composition root serves the site portal and the sites' console pages", () => {
   const handler = createRepostsApiHandler(ENV);
   const call = async (path: string, headers: Record<string, string> = {}) =>
@@ -94,7 +112,7 @@ describe("the reposts API function's composition root serves the site portal and
   });
 });
 
-describe("the documents and preview functions' console pages check the session as the api function does", () => {
+describe("the documents and preview functions' console pages check the session as the console function does", () => {
   const forged = { cookie: "gazette_console_jwt=eyJhbGciOiJub25lIn0.eyJ1c2VybmFtZSI6ImEifQ." };
 
   test.each([

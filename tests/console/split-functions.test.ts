@@ -23,12 +23,12 @@ import { aSubmission } from "../support/factories.js";
 import { createTestApp, type TestApp } from "../support/local-app.js";
 
 /**
- * In AWS the console is served by four functions (route declarations: `lambda`): the api
+ * In AWS the console is served by four functions (route declarations: `lambda`): the console
  * function serves its pages, the documents function the .docx submission (POST
  * /console/documents), the preview function the two preview pages, the reposts function the
  * sites' pages, the compliance report and the site portal. Here the four console apps
  * are built as those functions build them, on one store (the table they share), and each request
- * goes to the app its route is declared for: a session started on the api function's pages, and
+ * goes to the app its route is declared for: a session started on the console function's pages, and
  * its CSRF token, hold on the others' routes exactly as on its own.
  */
 
@@ -53,7 +53,7 @@ function kitDependencies(container: Container): ConsoleKitDependencies {
 // biome-ignore lint/suspicious/noExplicitAny: the apps' environments differ
 type FunctionApp = Hono<any>;
 /** The functions that serve console routes. */
-type ConsoleFunction = Exclude<ApiFunction, "verify" | "archive">;
+type ConsoleFunction = Exclude<ApiFunction, "api" | "verify" | "archive">;
 
 function functionApps(
   container: Container,
@@ -66,7 +66,7 @@ function functionApps(
   };
   const kit = kitDependencies(container);
   return {
-    api: createApp({
+    console: createApp({
       ...common,
       console: createConsoleRoutes(
         { ...kit, intake: container.intake, editions: container.editions, statuses: container.statuses },
@@ -107,12 +107,13 @@ function functionOf(method: string, path: string): ConsoleFunction {
       r.method === method &&
       new RegExp(`^${r.path.replace(/\./g, "\\.").replace(/\{[^}]+\}/g, "[^/]+")}$`).test(path),
   );
-  const fn = declared ? lambdaOf(declared) : "api";
-  if (fn === "verify" || fn === "archive") throw new Error(`${method} ${path} is not a console route`);
+  const fn = declared ? lambdaOf(declared) : "console";
+  if (fn === "api" || fn === "verify" || fn === "archive")
+    throw new Error(`${method} ${path} is not a console route`);
   return fn;
 }
 
-describe("the console split among the api, documents, preview and reposts functions", () => {
+describe("the console split among the console, documents, preview and reposts functions", () => {
   let local: TestApp;
   let browser: ConsoleBrowser;
   const served: Array<`${ConsoleFunction} ${string}`> = [];
@@ -136,7 +137,7 @@ describe("the console split among the api, documents, preview and reposts functi
   });
   afterEach(() => local.close());
 
-  test("a session started on the api function's pages submits a document through the documents function; without its CSRF token nothing is accepted", async () => {
+  test("a session started on the console function's pages submits a document through the documents function; without its CSRF token nothing is accepted", async () => {
     // Prepare
     await browser.signIn("zhang", PASSWORD);
     const csrf = await browser.csrfOf("/console/documents/new");
@@ -160,7 +161,7 @@ describe("the console split among the api, documents, preview and reposts functi
     ]);
   });
 
-  test("without a session the documents and preview functions send the browser to sign in, as the api function does", async () => {
+  test("without a session the documents and preview functions send the browser to sign in, as the console function does", async () => {
     // Act
     const submit = await browser.post("/console/documents", { title: "x" });
     const preview = await browser.get("/console/editions/01J0EDITION0000000000000000/preview");
@@ -176,7 +177,7 @@ describe("the console split among the api, documents, preview and reposts functi
     }
   });
 
-  test("a session started on the api function's pages registers a site on the reposts function and reads the compliance report there", async () => {
+  test("a session started on the console function's pages registers a site on the reposts function and reads the compliance report there", async () => {
     // Prepare: an administrator (the sites' pages are theirs)
     await local.container.console!.accounts.create(
       { username: "wang", displayName: "王管理员", role: "administrator", password: PASSWORD },
@@ -275,7 +276,7 @@ describe("the console split among the api, documents, preview and reposts functi
     const html = await res.text();
     expect(html).toContain("本期无法排版");
     expect(html).toContain("四川省人民政府关于加强森林防火的通知"); // offered to the edition
-    // The menu links to the areas the api function serves, as on its own pages.
+    // The menu links to the areas the console function serves, as on its own pages.
     expect(html).toContain('href="/console/compliance"');
   });
 

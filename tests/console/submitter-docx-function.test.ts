@@ -13,7 +13,7 @@ import { ConsoleBrowser } from "../support/console-browser.js";
 import { createTestApp, type TestApp } from "../support/local-app.js";
 
 /**
- * Issue 16: a department submitter's .docx in AWS. The submitter's pages are the api function's,
+ * Issue 16: a department submitter's .docx in AWS. The submitter's pages are the console function's,
  * which has no .docx reader; the two posts that may carry a .docx (sending, sending again) are
  * declared for the documents function, which has it. Here the documents function's app is composed
  * as its Lambda entry composes it (src/runtime/lambda/api-documents.ts), on the store the local app
@@ -120,8 +120,8 @@ describe("a submitter's .docx goes to the documents function", () => {
   });
   afterEach(() => local.close());
 
-  test("the documents function takes a submitter's .docx for their own body; the api function shows it", async () => {
-    // Prepare: the form from the api function's page
+  test("the documents function takes a submitter's .docx for their own body; the console function shows it", async () => {
+    // Prepare: the form from the console function's page
     const zhao = await browserOf("zhao");
     const csrf = await zhao.csrfOf("/console/body/submissions/new");
 
@@ -130,9 +130,9 @@ describe("a submitter's .docx goes to the documents function", () => {
     const id = sent.headers.get("location")?.split("/").pop() ?? "";
     const page = await zhao.get(`/console/body/submissions/${id}`);
 
-    // Assess: served by the documents function, stored with its .docx, shown by the api function
+    // Assess: served by the documents function, stored with its .docx, shown by the console function
     expect(served).toContain("documents POST /console/body/submissions");
-    expect(served).toContain(`api GET /console/body/submissions/${id}`);
+    expect(served).toContain(`console GET /console/body/submissions/${id}`);
     expect(sent.status).toBe(303);
     const view = await local.container.submitters.desk.get(id);
     expect(view).toMatchObject({
@@ -203,7 +203,7 @@ describe("a submitter's .docx goes to the documents function", () => {
     [...JSON.stringify(blocks).matchAll(/"text":"([^"]*)"/g)].map((m) => m[1]).filter(Boolean);
 
   test("an editor accepts a submission sent as a .docx on the documents function: the document is in intake with the .docx's body, the accept audited", async () => {
-    // Prepare: zhao's .docx, the form from the desk's page (the api function's)
+    // Prepare: zhao's .docx, the form from the desk's page (the console function's)
     const id = await sendDocx();
     const zhang = await browserOf("zhang");
     const csrf = await zhang.csrfOf(`/console/submissions/${id}`);
@@ -215,9 +215,9 @@ describe("a submitter's .docx goes to the documents function", () => {
     });
     const page = await zhang.get(`/console/submissions/${id}`);
 
-    // Assess: served by the documents function, back to the desk's page on the api function
+    // Assess: served by the documents function, back to the desk's page on the console function
     expect(served).toContain(`documents POST /console/submissions/${id}/accept`);
-    expect(served).toContain(`api GET /console/submissions/${id}`);
+    expect(served).toContain(`console GET /console/submissions/${id}`);
     expect(accepted.status).toBe(303);
     expect(accepted.headers.get("location")).toBe(`/console/submissions/${id}`);
     expect(page.status).toBe(200);

@@ -11,6 +11,7 @@ import {
 import { HTTP_SURFACE } from "../../src/http/surface.js";
 import { createApiFunctionApp } from "../../src/runtime/lambda/api.js";
 import { createArchiveApiFunctionApp } from "../../src/runtime/lambda/api-archive.js";
+import { createConsoleFunctionApp } from "../../src/runtime/lambda/api-console.js";
 import {
   createDocumentsFunctionApp,
   createDocumentsHandler,
@@ -21,7 +22,7 @@ import { createVerifyFunctionApp } from "../../src/runtime/lambda/api-verify.js"
 import { httpApiEvent } from "../support/events.js";
 
 /**
- * The API is served by six Lambda functions (route declarations: `lambda`), each built by its own
+ * The API is served by seven Lambda functions (route declarations: `lambda`), each built by its own
  * composition root with only what its routes use. API Gateway sends each declared route to its
  * function (tests/infra/api-routes.test.ts); here, each function's app serves exactly the routes
  * declared for it, so none is missing and none is served by two.
@@ -30,6 +31,7 @@ import { httpApiEvent } from "../support/events.js";
 // biome-ignore lint/suspicious/noExplicitAny: the apps' environments differ
 const APPS: Record<ApiFunction, () => Hono<any>> = {
   api: () => createApiFunctionApp(LAMBDA_ENV),
+  console: () => createConsoleFunctionApp(LAMBDA_ENV),
   documents: () => createDocumentsFunctionApp(LAMBDA_ENV),
   preview: () => createPreviewFunctionApp(LAMBDA_ENV),
   verify: () => createVerifyFunctionApp(LAMBDA_ENV),

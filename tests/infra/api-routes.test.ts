@@ -21,6 +21,7 @@ interface TemplateRoute {
 /** The service name of each function behind the API (infra/stacks/gazette-stateless-stack.ts). */
 const SERVICE_OF: Record<ApiFunction, string> = {
   api: "gazette-api",
+  console: "gazette-api-console",
   documents: "gazette-api-documents",
   preview: "gazette-api-preview",
   verify: "gazette-api-verify",
@@ -138,7 +139,7 @@ for (const [mode, context, editorAuthorisation] of [
       );
     });
 
-    test("a submitter's sending, which may carry a .docx, reaches the documents function (it has the .docx reader), the submitter's pages the api function", () => {
+    test("a submitter's sending, which may carry a .docx, reaches the documents function (it has the .docx reader), the submitter's pages the console function", () => {
       // Act
       const send = selectRoute(routes, "POST", "/console/body/submissions");
       const again = selectRoute(routes, "POST", "/console/body/submissions/01J0SUBMISSION000000000000");
@@ -148,12 +149,12 @@ for (const [mode, context, editorAuthorisation] of [
       // Assess
       expect(send?.service).toBe("gazette-api-documents");
       expect(again?.service).toBe("gazette-api-documents");
-      expect(form?.service).toBe("gazette-api");
-      expect(page?.service).toBe("gazette-api");
+      expect(form?.service).toBe("gazette-api-console");
+      expect(page?.service).toBe("gazette-api-console");
       expect(send?.authorizationType).toBe(form?.authorizationType);
     });
 
-    test("accepting a submission, which may carry a .docx, reaches the documents function (it has the .docx reader), the desk's pages the api function", () => {
+    test("accepting a submission, which may carry a .docx, reaches the documents function (it has the .docx reader), the desk's pages the console function, the API's return the api function", () => {
       // Act
       const consoleAccept = selectRoute(
         routes,
@@ -168,11 +169,30 @@ for (const [mode, context, editorAuthorisation] of [
       // Assess
       expect(consoleAccept?.service).toBe("gazette-api-documents");
       expect(apiAccept?.service).toBe("gazette-api-documents");
-      expect(deskPage?.service).toBe("gazette-api");
-      expect(returned?.service).toBe("gazette-api");
+      expect(deskPage?.service).toBe("gazette-api-console");
+      expect(returned?.service).toBe("gazette-api-console");
       expect(apiReturn?.service).toBe("gazette-api");
       expect(consoleAccept?.authorizationType).toBe(deskPage?.authorizationType);
       expect(apiAccept?.authorizationType).toBe(apiReturn?.authorizationType);
+    });
+
+    test("a body's register import (CSV, csv-parse) reaches the console function with the console's own import, the register's read and the rest of the body's API the api function; the console's open pages the console function", () => {
+      // Act
+      const apiImport = selectRoute(routes, "POST", "/api/bodies/sc-bgt/register");
+      const consoleImport = selectRoute(routes, "POST", "/console/body/register/import");
+      const read = selectRoute(routes, "GET", "/api/bodies/sc-bgt/register");
+      const submissions = selectRoute(routes, "POST", "/api/bodies/sc-bgt/submissions");
+      const signIn = selectRoute(routes, "GET", "/console/sign-in");
+      const undeclared = selectRoute(routes, "GET", "/console/nothing-here");
+
+      // Assess
+      expect(apiImport?.service).toBe("gazette-api-console");
+      expect(apiImport?.authorizationType).toBe(read?.authorizationType);
+      expect(consoleImport?.service).toBe("gazette-api-console");
+      expect(read?.service).toBe("gazette-api");
+      expect(submissions?.service).toBe("gazette-api");
+      expect(signIn?.service).toBe("gazette-api-console");
+      expect(undeclared?.service).toBe("gazette-api-console");
     });
 
     test("the editions and archive reads the CLI polls are authorised, not served by the public GET /{proxy+}", () => {

@@ -133,7 +133,9 @@ describe("the console's app client (stateless stack)", () => {
     const units = p.TokenValidityUnits as Record<string, string>;
     const apiEnv = propOf<{ Variables: Record<string, unknown> }>(
       resourcesOf(gazette.statelessTemplate, "AWS::Lambda::Function")[
-        gazette.stateless.getLogicalId(gazette.stateless.apiFunction.function.node.defaultChild as CfnElement)
+        gazette.stateless.getLogicalId(
+          gazette.stateless.consoleFunction.function.node.defaultChild as CfnElement,
+        )
       ]!,
       "Environment",
     ).Variables;
@@ -196,7 +198,7 @@ describe("the console's app client (stateless stack)", () => {
     // Assess: a session started on one function's page is verified the same way by the others.
     expect([...consoleFunctions].sort()).toEqual(
       [
-        gazette.stateless.apiFunction,
+        gazette.stateless.consoleFunction,
         gazette.stateless.documentsFunction,
         gazette.stateless.previewFunction,
         gazette.stateless.repostsApiFunction,

@@ -27,7 +27,7 @@ import {
  * Issue 16 in AWS: department submitters in the console's user pool. The `submitter` group, the
  * body they belong to as a custom attribute only administrators write (read into the ID token),
  * the access-token scope per group that lets the JWT authoriser admit the submitter's pages for
- * that group only, and the api function's permission to create submitter accounts in that pool
+ * that group only, and the console function's permission to create submitter accounts in that pool
  * and nowhere else — read from the synthesised templates.
  */
 
@@ -257,7 +257,7 @@ describe("the JWT authoriser admits the submitter's pages for the submitter grou
   });
 });
 
-describe("the api function may create submitter accounts in the console's user pool, and nothing more", () => {
+describe("the console function may create submitter accounts in the console's user pool, and nothing more", () => {
   const functionOf = (service: string) =>
     Object.entries(resourcesOf(gazette.statelessTemplate, "AWS::Lambda::Function")).find(
       ([, fn]) =>
@@ -271,9 +271,9 @@ describe("the api function may create submitter accounts in the console's user p
         .map((statement) => ({ roles: asArray(p.Properties?.Roles as unknown[]), statement })),
     );
 
-  test("only the api function's role has user pool actions: the four the accounts page calls, on the pool only", () => {
+  test("only the console function's role has user pool actions: the four the accounts page calls, on the pool only", () => {
     // Prepare
-    const [, api] = functionOf("gazette-api");
+    const [, api] = functionOf("gazette-api-console");
     const apiRole = propOf<{ "Fn::GetAtt": [string] }>(api, "Role")["Fn::GetAtt"][0];
 
     // Act
@@ -291,7 +291,7 @@ describe("the api function may create submitter accounts in the console's user p
     expect(JSON.stringify(statement.Resource)).toMatch(/ConsoleUserPool\w*Arn/);
   });
 
-  test("the api function is told the pool's id; the functions that do not serve the accounts page are not", () => {
+  test("the console function is told the pool's id; the functions that do not serve the accounts page are not", () => {
     // Act
     const withPool = Object.values(resourcesOf(gazette.statelessTemplate, "AWS::Lambda::Function"))
       .map(
@@ -302,6 +302,6 @@ describe("the api function may create submitter accounts in the console's user p
       .map((v) => v?.POWERTOOLS_SERVICE_NAME);
 
     // Assess
-    expect(withPool).toEqual(["gazette-api"]);
+    expect(withPool).toEqual(["gazette-api-console"]);
   });
 });

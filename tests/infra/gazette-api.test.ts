@@ -30,7 +30,7 @@ describe("GazetteApi with IAM authorisation (default)", () => {
     gazette = sharedGazette();
   });
 
-  test("every route integrates with one of the six API functions, the api function by default", () => {
+  test("every route integrates with one of the seven API functions, the api function by default", () => {
     // Prepare
     const integrations = resourcesOf(gazette.statelessTemplate, "AWS::ApiGatewayV2::Integration");
     const {
@@ -40,6 +40,7 @@ describe("GazetteApi with IAM authorisation (default)", () => {
       verifyFunction,
       archiveApiFunction,
       repostsApiFunction,
+      consoleFunction,
     } = gazette.stateless;
     const arnOf = (fn: typeof apiFunction) =>
       JSON.stringify(gazette.stateless.resolve(fn.function.functionArn));
@@ -49,7 +50,7 @@ describe("GazetteApi with IAM authorisation (default)", () => {
     const uris = Object.values(integrations).map((i) => JSON.stringify(i.Properties?.IntegrationUri));
 
     // Assess
-    expect(Object.values(integrations)).toHaveLength(6);
+    expect(Object.values(integrations)).toHaveLength(7);
     for (const integration of Object.values(integrations)) {
       expect(integration.Properties).toMatchObject({
         IntegrationType: "AWS_PROXY",
@@ -64,11 +65,12 @@ describe("GazetteApi with IAM authorisation (default)", () => {
         verifyFunction,
         archiveApiFunction,
         repostsApiFunction,
+        consoleFunction,
       ]
         .map(arnOf)
         .sort(),
     );
-    expect(targets.size).toBe(6);
+    expect(targets.size).toBe(7);
   });
 
   test("the $default stage writes JSON access logs and throttles", () => {

@@ -132,9 +132,20 @@ const staging = (...actions: ("GetObject" | "PutObject" | "DeleteObject")[]) => 
 const EXPECTED: Record<string, string[]> = {
   "gazette-api": [
     ...TABLE,
-    // The archive pages read pages, items and (to presign a download) scans; the console's
-    // corrections write items. Archive ingest is the archive API function's. The console's
-    // document page offers editors the original (.docx or JSON) for download.
+    // The archive pages read pages, items and (to presign a download) scans. Archive ingest is
+    // the archive API function's, the console (corrections, originals) the console function's.
+    ...blob("GetObject", "documents/", "editions/", "archive/scans/", "archive/jobs/", "archive/items/"),
+    ...blob("PutObject", "originals/", "documents/"),
+    ...LIST_BLOB,
+    // Intake stages content and originals, reads them until promoted, deletes them after.
+    ...staging("GetObject", "PutObject", "DeleteObject"),
+    ...send("events", "publishing"),
+  ],
+  // The console: its pages read documents, originals (to offer editors the original as
+  // received), editions and the archive; the archive review's corrections write items. It
+  // stages nothing; its actions record events and request publications.
+  "gazette-api-console": [
+    ...TABLE,
     ...blob(
       "GetObject",
       "documents/",
@@ -144,10 +155,10 @@ const EXPECTED: Record<string, string[]> = {
       "archive/jobs/",
       "archive/items/",
     ),
-    ...blob("PutObject", "originals/", "documents/", "archive/items/"),
+    ...blob("PutObject", "archive/items/"),
     ...LIST_BLOB,
-    // Intake stages content and originals, reads them until promoted, deletes them after.
-    ...staging("GetObject", "PutObject", "DeleteObject"),
+    // An original not yet promoted is read from staging.
+    ...staging("GetObject"),
     ...send("events", "publishing"),
   ],
   // The reposts API: sites, notices and acknowledgements in the table; an acknowledged page's

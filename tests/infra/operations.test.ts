@@ -86,7 +86,7 @@ describe("alarms notify someone", () => {
         .sort();
 
     // Assess
-    expect(functions).toHaveLength(13);
+    expect(functions).toHaveLength(14);
     expect(watched("Errors")).toEqual([...functions].sort());
     expect(watched("Throttles")).toEqual([...functions].sort());
   });

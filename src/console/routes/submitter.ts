@@ -306,7 +306,10 @@ export function registerSubmitterRoutes(
         try {
           if (!file)
             throw new SubmitterInputError([problem("file", "required", "请选择一个 CSV 或 JSON 文件")]);
-          const { rowsFromCsv, rowsFromJson } = await registerModule();
+          const [{ rowsFromCsv }, { rowsFromJson }] = await Promise.all([
+            import("../../submitters/register-csv.js"),
+            registerModule(),
+          ]);
           const content = new TextDecoder("utf-8", { fatal: true }).decode(await file.arrayBuffer());
           const json = /\.json$/i.test(file.name) || file.type === "application/json";
           let rows: Record<string, unknown>[];

@@ -1,8 +1,9 @@
 /**
- * Composition roots of the six functions behind API Gateway. Each builds the HTTP app with only
+ * Composition roots of the seven functions behind API Gateway. Each builds the HTTP app with only
  * the routes declared for it (route declarations: `lambda`) and only what those routes use:
- * - `api`: the editor API, the public site (the archive's pages included) and search, the console
- *   (but for its sites and compliance pages);
+ * - `api`: the editor API, the public site (the archive's pages included) and search;
+ * - `console`: the editor console (but for the pages named below for other functions) and a
+ *   body's register import (the console's pages and session, csv-parse);
  * - `documents`: POST /api/documents and the console's POST /console/documents, a submitter's
  *   sending and the editors' accept of a submission, the routes that read .docx files (mammoth, xmldom);
  * - `preview`: POST /api/editions/{id}/preview and the console's two preview pages, the routes
@@ -13,29 +14,24 @@
  * - `reposts`: the reposts API, the console's sites and compliance pages and the site portal (the
  *   reposts module: working days, site verification).
  * tests/http/lambda-routes.test.ts checks each app serves exactly its declared routes. This is the
- * `api` function's; api-documents.ts, api-preview.ts, api-verify.ts, api-archive.ts and
- * api-reposts.ts are the others' (separate modules, so each bundle imports only its own). This one holds neither the
- * .docx reader, the PDF engine nor the archive's ingest (it reads the archive: ArchiveReading).
+ * `api` function's; api-console.ts, api-documents.ts, api-preview.ts, api-verify.ts, api-archive.ts
+ * and api-reposts.ts are the others' (separate modules, so each bundle imports only its own). This
+ * one holds neither the console, the .docx reader, the PDF engine nor the archive's ingest (it
+ * reads the archive: ArchiveReading).
  */
 import { handle } from "hono/aws-lambda";
 import { ArchiveReading } from "../../archive/reading.js";
 import { S3UploadUrls } from "../../archive/s3-upload-urls.js";
 import { ArchiveSite } from "../../archive/site.js";
-import { CognitoSubmitterDirectory } from "../../console/cognito-submitters.js";
-import { createConsoleRoutes } from "../../console/http.js";
-import { createConsoleRenderer } from "../../console/render.js";
-import { registerSubmitterPageAreas } from "../../console/submitters.js";
 import { validateSubmission } from "../../documents/submission.js";
 import { createApp } from "../../http/app.js";
-import { buildOpenApiDocument } from "../../http/openapi.js";
+import { builtOpenApiDocument } from "../../http/openapi-file.js";
 import { PublicSite } from "../../publishing/public-site.js";
-import { pageSites } from "../../reposts/records.js";
 import { createSearchRoutes } from "../../search/http.js";
 import { DocumentStatuses } from "../../status/service.js";
 import { createSubmittersRoutes } from "../../submitters/http.js";
 import { createSubmitters } from "../../submitters/module.js";
 import { type LambdaEnv, lambdaBase, siteGazette } from "./common.js";
-import { consoleKitDependencies } from "./console.js";
 import { editionService } from "./editions.js";
 import { common } from "./http-common.js";
 import { documentIntake } from "./intake.js";
@@ -54,8 +50,8 @@ export function createApiFunctionApp(env: LambdaEnv = process.env) {
   const intake = documentIntake(base);
   const editions = editionService(base);
   const submitters = createSubmitters({ platform, config, intake, validate: validateSubmission });
-  // The archive as its pages and the console's review queue read and correct it; ingest is the
-  // archive API function's (api-archive.ts). Original scans download from presigned URLs.
+  // The archive as its pages read it; the console's review queue is the console function's,
+  // ingest the archive API function's (api-archive.ts). Original scans download from presigned URLs.
   const archive = new ArchiveReading({
     platform,
     search: index,
@@ -89,33 +85,14 @@ export function createApiFunctionApp(env: LambdaEnv = process.env) {
           ...submitters,
           requireEditor,
           site: { ...gazette, baseUrl: config.baseUrl },
-          // Accepting a submission (it may carry a .docx) is the documents function's.
+          // Accepting a submission (it may carry a .docx) is the documents function's, a body's
+          // register import (csv-parse) the console function's.
           accept: false,
         }),
     ],
-    openApi: buildOpenApiDocument(config),
-    // The console (signed in through the user pool, GAZETTE_CONSOLE_OIDC_*), but for the sites'
-    // pages, the compliance report and the site portal (the reposts API function's).
-    console: createConsoleRoutes(
-      {
-        ...consoleKitDependencies(base, createConsoleRenderer(base.config.gazette)),
-        intake,
-        editions,
-        // Who a publication sends repost notices to (the reposts module is the reposts API function's).
-        sites: { page: (options) => pageSites(platform.records, options) },
-        archive,
-        statuses,
-        submitters,
-        // /console/accounts creates department submitters in the user pool (issue 16).
-        submitterDirectory:
-          config.consoleOidc && config.consoleUserPoolId
-            ? new CognitoSubmitterDirectory({ userPoolId: config.consoleUserPoolId })
-            : undefined,
-      },
-      "api",
-      // A submitter's sending and the editors' accept (they may read a .docx) are the documents function's.
-      registerSubmitterPageAreas,
-    ),
+    // Generated from the route declarations at build time (function-bundle.ts `openApi`), read
+    // when first asked for: neither the operations nor zod's JSON Schema generator are bundled.
+    openApi: builtOpenApiDocument(config, env),
   });
 }
 
