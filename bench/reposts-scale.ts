@@ -29,6 +29,7 @@ import { createEmbeddedPlatform, DATABASE_FILE } from "../src/platform/embedded/
 import { ManualClock } from "../src/platform/manual-clock.js";
 import type { Platform } from "../src/platform/ports.js";
 import { buildComplianceReport } from "../src/reposts/compliance.js";
+import { ALL_MONTHS, siteCountsPartition } from "../src/reposts/counters.js";
 import { reminderDay } from "../src/reposts/due.js";
 import { DELIVERY_QUEUE } from "../src/reposts/messages.js";
 import type { RepostNotice, SiteLevel } from "../src/reposts/model.js";
@@ -74,6 +75,8 @@ export interface ScaleRun {
   readonly requests?: StepRequests | undefined;
   /** ms per GetItem on this emulator, measured in the same run (100 in a row). */
   readonly msPerGetItem?: number | undefined;
+  /** ms per Query of one shard of site counters (5 in a row), and the items it returned. */
+  readonly counterQuery?: { readonly ms: number; readonly items: number } | undefined;
 }
 
 /** Requests sent, cumulative: by DynamoDB command, to SQS, and the calls the emulator made of them. */
@@ -258,7 +261,14 @@ async function measure(
 ): Promise<
   Omit<
     ScaleRun,
-    "store" | "notices" | "documents" | "seedSeconds" | "rebuildSeconds" | "databaseMiB" | "msPerGetItem"
+    | "store"
+    | "notices"
+    | "documents"
+    | "seedSeconds"
+    | "rebuildSeconds"
+    | "databaseMiB"
+    | "msPerGetItem"
+    | "counterQuery"
   >
 > {
   const step = async <R>(work: () => Promise<R>): Promise<{ value: R; requests?: RequestCounts }> => {
@@ -410,6 +420,13 @@ export async function benchDynaliteScale(notices: number): Promise<ScaleRun> {
     const p0 = performance.now();
     for (let i = 0; i < 100; i++) await platform.records.get(probe);
     const msPerGetItem = (performance.now() - p0) / 100;
+    // And one Query returning a shard of site counters (~1,250 items), as the report makes 8 of.
+    const shard = siteCountsPartition(ALL_MONTHS, 0);
+    let counterItems = 0;
+    const q0 = performance.now();
+    for (let i = 0; i < 5; i++)
+      counterItems = (await platform.records.query(shard, { limit: 5000 })).items.length;
+    const counterQuery = { ms: (performance.now() - q0) / 5, items: counterItems };
     return {
       store: "dynalite",
       notices,
@@ -419,6 +436,7 @@ export async function benchDynaliteScale(notices: number): Promise<ScaleRun> {
       databaseMiB: null,
       ...run,
       msPerGetItem,
+      counterQuery,
     };
   } finally {
     await emulators.stop();
@@ -460,10 +478,25 @@ export function repostsScaleReport(runs: readonly ScaleRun[], machine: string): 
       "",
       `dynalite, ${dLarge.notices.toLocaleString("en")} vs ${dSmall.notices.toLocaleString("en")} notices (same 10,000 sites, same 1,000 due; ${dLarge.documents} vs ${dSmall.documents} documents): report p50 ×${ratio(dLarge.reportP50Ms, dSmall.reportP50Ms)}, tick with 1,000 due ×${ratio(dLarge.tickMs, dSmall.tickMs)}, idle tick ×${ratio(dLarge.idleTickMs, dSmall.idleTickMs)}`,
     );
+    if (dSmall.msPerGetItem && dLarge.msPerGetItem) {
+      // The emulator's pace drifts with the machine's load: each time in GetItems of its own run.
+      const paced = (r: ScaleRun, ms: number) => ms / r.msPerGetItem!;
+      lines.push(
+        `  in GetItems of each run's own pace (${dSmall.msPerGetItem.toFixed(1)} and ${dLarge.msPerGetItem.toFixed(1)} ms): report ${paced(dSmall, dSmall.reportP50Ms).toFixed(0)} → ${paced(dLarge, dLarge.reportP50Ms).toFixed(0)} (×${ratio(paced(dLarge, dLarge.reportP50Ms), paced(dSmall, dSmall.reportP50Ms))}), tick ${paced(dSmall, dSmall.tickMs).toFixed(0)} → ${paced(dLarge, dLarge.tickMs).toFixed(0)} (×${ratio(paced(dLarge, dLarge.tickMs), paced(dSmall, dSmall.tickMs))}), idle tick ${paced(dSmall, dSmall.idleTickMs).toFixed(1)} → ${paced(dLarge, dLarge.idleTickMs).toFixed(1)} (×${ratio(paced(dLarge, dLarge.idleTickMs), paced(dSmall, dSmall.idleTickMs))})`,
+      );
+    }
     if (dSmall.requests && dLarge.requests) {
       const [a, b] = [dSmall.requests, dLarge.requests];
       lines.push(
         `  DynamoDB requests ${dLarge.notices.toLocaleString("en")} / ${dSmall.notices.toLocaleString("en")}: report ${dynamoTotal(b.report)} / ${dynamoTotal(a.report)}, tick ${dynamoTotal(b.tick)} / ${dynamoTotal(a.tick)}, idle tick ${dynamoTotal(b.idleTick)} / ${dynamoTotal(a.idleTick)}`,
+      );
+    }
+  }
+  for (const r of runs) {
+    if (r.counterQuery && r.msPerGetItem !== undefined) {
+      lines.push(
+        "",
+        `${r.store} at ${r.notices.toLocaleString("en")}, its pace in the same run: ${r.msPerGetItem.toFixed(1)} ms per GetItem (100 in a row); ${r.counterQuery.ms.toFixed(0)} ms per Query of one site-counter shard (${r.counterQuery.items} items; the report reads 8)`,
       );
     }
   }

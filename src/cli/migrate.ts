@@ -3,7 +3,7 @@
  * state, and running the pending ones, straight in the store (src/migrations/command.ts): the local
  * data directory with the pipeline stopped, or a deployed table with GAZETTE_MODE=aws. Exit codes:
  * 0 every migration done; 1 one failed (its progress is kept: run again once the cause is fixed)
- * or another runner is moving it on; 2 no such data directory.
+ * or another runner is moving it on; 2 no such data directory, or GAZETTE_MODE=aws without a table.
  */
 import type { Command } from "commander";
 import type { Migration } from "../migrations/migration.js";
@@ -48,11 +48,11 @@ export function registerMigrateCommands(
     );
 
   const open = async () => {
-    const { openMigrationTarget, NoDataDirError } = await import("../migrations/command.js");
+    const { openMigrationTarget, NoStoreError } = await import("../migrations/command.js");
     try {
       return await openMigrationTarget(env);
     } catch (error) {
-      if (error instanceof NoDataDirError) throw new UsageError(error.message);
+      if (error instanceof NoStoreError) throw new UsageError(error.message);
       throw error;
     }
   };

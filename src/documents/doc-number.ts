@@ -1,5 +1,5 @@
 import { parseChineseNumber } from "./dates.js";
-import { charConverter } from "./han-variants.js";
+import { lazyCharConverter } from "./han-variants.js";
 
 /**
  * 发文字号 (document numbers): the one grammar that intake, the archive and search share.
@@ -82,8 +82,8 @@ const ORDER_WORD = "令|公告|通告";
 
 // Marked pure so a bundle that imports this module without parsing numbers (the publisher reads
 // records.ts) leaves opencc's dictionaries out.
-const toSimplified = [/* @__PURE__ */ charConverter("tw→cn"), /* @__PURE__ */ charConverter("hk→cn")];
-const toTraditional = /* @__PURE__ */ charConverter("cn→tw");
+const toSimplified = [/* @__PURE__ */ lazyCharConverter("tw→cn"), /* @__PURE__ */ lazyCharConverter("hk→cn")];
+const toTraditional = /* @__PURE__ */ lazyCharConverter("cn→tw");
 const simplifiedChar = new Map<string, string>();
 
 /** Full-width ASCII letters and digits → ASCII; Traditional → Simplified; one character each. */

@@ -43,6 +43,22 @@ export function charConverter(conversion: CharConversion): CharConverter {
   return converter;
 }
 
+/**
+ * The converter of `charConverter(conversion)`, built when first called rather than when the
+ * module that holds it is evaluated: building one reads whole dictionaries (tens of milliseconds),
+ * which a function's cold start should not pay for requests that convert nothing.
+ */
+export function lazyCharConverter(conversion: CharConversion): CharConverter {
+  let converter: CharConverter | undefined;
+  return (text) => (converter ??= charConverter(conversion))(text);
+}
+
+/** traditionalToSimplified(), built when first called (see lazyCharConverter). */
+export function lazyTraditionalToSimplified(): CharConverter {
+  let converter: CharConverter | undefined;
+  return (text) => (converter ??= traditionalToSimplified())(text);
+}
+
 let traditionalToSimplifiedText: CharConverter | undefined;
 
 /**

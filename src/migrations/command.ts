@@ -22,13 +22,11 @@ export interface MigrationTarget {
   close(): Promise<void>;
 }
 
-/** No store at the data directory the environment names. */
-export class NoDataDirError extends Error {
-  constructor(readonly dataDir: string) {
-    super(
-      `${dataDir} holds no gazette data (${DATABASE_FILE}): give the data directory of a gazette that has started once (GAZETTE_DATA_DIR), or GAZETTE_MODE=aws with GAZETTE_TABLE for a deployed one`,
-    );
-    this.name = "NoDataDirError";
+/** The environment names no store: a data directory without gazette data, or no table. */
+export class NoStoreError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "NoStoreError";
   }
 }
 
@@ -38,6 +36,10 @@ export async function openMigrationTarget(env: NodeJS.ProcessEnv): Promise<Migra
     schedule: holidayScheduleFromEnv({ GAZETTE_HOLIDAYS_FILE: config.reposts.holidaysFile }),
   });
   if (config.mode === "aws") {
+    if (!config.aws.tableName)
+      throw new NoStoreError(
+        "GAZETTE_MODE=aws needs GAZETTE_TABLE (and GAZETTE_BUCKET, AWS_REGION): the deployed stack's table",
+      );
     const platform = createAwsPlatform({
       tableName: config.aws.tableName,
       bucketName: config.aws.bucketName,
@@ -51,7 +53,10 @@ export async function openMigrationTarget(env: NodeJS.ProcessEnv): Promise<Migra
       close: async () => {},
     };
   }
-  if (!existsSync(join(config.dataDir, DATABASE_FILE))) throw new NoDataDirError(config.dataDir);
+  if (!existsSync(join(config.dataDir, DATABASE_FILE)))
+    throw new NoStoreError(
+      `${config.dataDir} holds no gazette data (${DATABASE_FILE}): give the data directory of a gazette that has started once (GAZETTE_DATA_DIR), or GAZETTE_MODE=aws with GAZETTE_TABLE for a deployed one`,
+    );
   const lock = lockDataDir(config.dataDir);
   try {
     const platform = createEmbeddedPlatform({

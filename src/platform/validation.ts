@@ -40,7 +40,8 @@ function checkKeyString(name: string, value: unknown, maxBytes: number): void {
   if (hasLoneSurrogate(value)) {
     throw new StorageRequestError(`${name} contains a lone UTF-16 surrogate`);
   }
-  if (utf8Length(value) > maxBytes) {
+  // A UTF-16 code unit is at most 3 bytes of UTF-8: most keys need no count.
+  if (value.length * 3 > maxBytes && utf8Length(value) > maxBytes) {
     throw new StorageRequestError(`${name} is longer than ${maxBytes} bytes`);
   }
 }
@@ -81,7 +82,19 @@ export function validateNewRecord(record: NewRecord): string {
   if (hasLoneSurrogate(json)) {
     throw new StorageRequestError("record data contains a lone UTF-16 surrogate");
   }
-  // Approximates DynamoDB's item size: attribute names plus values.
+  // Approximates DynamoDB's item size: attribute names plus values. A UTF-16 code unit is at most
+  // 3 bytes of UTF-8, so a record under a third of the limit in code units needs no count.
+  const units =
+    record.pk.length +
+    record.sk.length +
+    json.length +
+    (record.index
+      ? record.index.gsi1pk.length +
+        record.index.gsi1sk.length +
+        (record.index.gsi2pk?.length ?? 0) +
+        (record.index.gsi2sk?.length ?? 0)
+      : 0);
+  if (units * 3 + 64 <= MAX_ITEM_BYTES) return json;
   const size =
     utf8Length(record.pk) +
     utf8Length(record.sk) +

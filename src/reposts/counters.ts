@@ -21,7 +21,7 @@
  * Overdue counts what the tick has escalated (`overdueAt`) and is still not reposted: an
  * acknowledgement clears it, a failed verification of that page brings it back.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { RecordKey, TransactionWrite } from "../platform/ports.js";
 import { chinaDate, type NoticeStatus, noticeStatus, type RepostNotice, type SiteLevel } from "./model.js";
 
@@ -77,7 +77,7 @@ export function addTotals(into: Totals, from: { readonly [F in Figure]?: number 
 }
 
 function shardOf(id: string): number {
-  return createHash("sha256").update(id).digest()[0]! % COUNTER_SHARDS;
+  return hash("sha256", id, "buffer")[0]! % COUNTER_SHARDS;
 }
 
 /** The China month (YYYY-MM) of the document's publication, which site counters are filed by. */
@@ -162,17 +162,17 @@ export function counterTargets(n: RepostNotice): { key: RecordKey; data: unknown
   ];
 }
 
-/** What counterTargets depends on, so that two notices with the same count in the same records. */
-function targetsOf(n: RepostNotice): string {
-  return JSON.stringify([
-    n.id,
-    n.documentId,
-    n.siteId,
-    n.site.name,
-    n.site.region,
-    n.site.level,
-    n.document.publishedAt ?? n.createdAt,
-  ]);
+/** Whether two notices count in the same records: what counterTargets depends on is equal. */
+function sameTargets(a: RepostNotice, b: RepostNotice): boolean {
+  return (
+    a.id === b.id &&
+    a.documentId === b.documentId &&
+    a.siteId === b.siteId &&
+    a.site.name === b.site.name &&
+    a.site.region === b.site.region &&
+    a.site.level === b.site.level &&
+    (a.document.publishedAt ?? a.createdAt) === (b.document.publishedAt ?? b.createdAt)
+  );
 }
 
 /**
@@ -183,8 +183,7 @@ export function counterWrites(before: RepostNotice | undefined, after: RepostNot
   const writes: TransactionWrite[] = [];
   const was = before ? contribution(before) : emptyTotals();
   const now = contribution(after);
-  const sameTargets = before !== undefined && targetsOf(before) === targetsOf(after);
-  if (sameTargets) {
+  if (before !== undefined && sameTargets(before, after)) {
     const delta = addTotals({ ...now }, was, -1);
     const counts = Object.fromEntries(FIGURES.filter((f) => delta[f] !== 0).map((f) => [f, delta[f]]));
     if (Object.keys(counts).length > 0) {

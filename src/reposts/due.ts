@@ -16,7 +16,7 @@
  * the partitions of the days from its watermark (the earliest day that still held something due,
  * a day back at least) through today, each up to "now".
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { deadlineEnd, type RepostNotice } from "./model.js";
 import type { WorkingDayCalendar } from "./working-days.js";
 
@@ -81,7 +81,8 @@ export function noticeDueAt(notice: RepostNotice): number | null {
 }
 
 export function dueShard(noticeId: string): number {
-  return createHash("sha256").update(noticeId).digest()[0]! % DUE_SHARDS;
+  // crypto.hash: the same SHA-256 in one native call (a tick files 1,000 notices).
+  return hash("sha256", noticeId, "buffer")[0]! % DUE_SHARDS;
 }
 
 export function duePartition(day: string, shard: number): string {

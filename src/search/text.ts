@@ -1,4 +1,4 @@
-import { charConverter } from "../documents/han-variants.js";
+import { lazyCharConverter } from "../documents/han-variants.js";
 
 /**
  * Text normalisation and CJK bigram tokens shared by the search adapters.
@@ -10,7 +10,7 @@ import { charConverter } from "../documents/han-variants.js";
  * (NFKC), Latin to lower case.
  */
 
-const toSimplified = [charConverter("hk→cn"), charConverter("tw→cn")];
+const toSimplified = [lazyCharConverter("hk→cn"), lazyCharConverter("tw→cn")];
 
 const folded = new Map<string, string>();
 

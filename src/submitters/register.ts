@@ -2,7 +2,7 @@ import { monotonicFactory } from "ulid";
 import { isValidIsoDate, parseChineseDate } from "../documents/dates.js";
 import { docNumberKey } from "../documents/doc-number.js";
 import type { FieldProblem } from "../documents/errors.js";
-import { traditionalToSimplified } from "../documents/han-variants.js";
+import { lazyTraditionalToSimplified } from "../documents/han-variants.js";
 import type { GazetteDocument } from "../documents/model.js";
 import { docKeys, issuerDocumentsIndex } from "../documents/records.js";
 import { ConditionFailedError } from "../platform/errors.js";
@@ -165,7 +165,7 @@ export function rowsFromJson(value: unknown): Record<string, unknown>[] {
 // ---------------------------------------------------------------------------------------------
 // Matching
 
-const toSimplified = traditionalToSimplified();
+const toSimplified = lazyTraditionalToSimplified();
 
 /** A title as compared: Simplified, without spaces, punctuation or book-title marks. */
 export function titleKey(title: string): string {

@@ -148,7 +148,7 @@ describe("gazette migrate", () => {
     expect(line(listed.out, "archive-editions-rekey")).toMatch(/ {2}pending {2}/);
   });
 
-  it("refuses a data directory the pipeline holds (exit 1) and one without gazette data (exit 2)", async () => {
+  it("refuses a data directory the pipeline holds (exit 1), one without gazette data and AWS without a table (exit 2)", async () => {
     // Prepare
     const held = await oldDataDir(1);
     const empty = mkdtempSync(join(tmpdir(), "gazette-migrate-empty-"));
@@ -156,6 +156,7 @@ describe("gazette migrate", () => {
     const lock = lockDataDir(held);
     const busy = capture();
     const none = capture();
+    const noTable = capture();
 
     // Act
     let codes: number[];
@@ -163,14 +164,16 @@ describe("gazette migrate", () => {
       codes = [
         await run(["migrate", "run"], busy.io, { GAZETTE_DATA_DIR: held }),
         await run(["migrate", "list"], none.io, { GAZETTE_DATA_DIR: empty }),
+        await run(["migrate", "run"], noTable.io, { GAZETTE_MODE: "aws" }),
       ];
     } finally {
       lock.release();
     }
 
     // Assess
-    expect(codes).toEqual([1, 2]);
+    expect(codes).toEqual([1, 2, 2]);
     expect(busy.err.join("\n")).toContain("is in use by another gazette pipeline");
     expect(none.err.join("\n")).toContain(`${empty} holds no gazette data`);
+    expect(noTable.err.join("\n")).toContain("GAZETTE_MODE=aws needs GAZETTE_TABLE");
   });
 });

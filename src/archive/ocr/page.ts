@@ -27,7 +27,7 @@
  * vertical columns. Word boxes are moved back to page coordinates, so the page's hOCR serves
  * the item page's highlights.
  */
-import { charConverter, traditionalToSimplified } from "../../documents/han-variants.js";
+import { lazyCharConverter, lazyTraditionalToSimplified } from "../../documents/han-variants.js";
 import { cleanPage, type PageCondition } from "../clean.js";
 import { encodePng, type GreyImage } from "../images.js";
 import type { OcrEngine, OcrResult, Script, Segmentation } from "./engine.js";
@@ -102,9 +102,9 @@ interface Orientation {
 }
 
 /** Phrases included: OCR words are converted whole. */
-const toSimplified = traditionalToSimplified();
+const toSimplified = lazyTraditionalToSimplified();
 /** Used on single characters only, so the character dictionaries suffice. */
-const toTraditional = charConverter("cn→t");
+const toTraditional = lazyCharConverter("cn→t");
 
 /** The orientations a page can be in, the likeliest first. */
 function candidates(columns: boolean): Orientation[] {

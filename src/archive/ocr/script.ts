@@ -16,15 +16,15 @@
  * The glyphs are found from the reading's word boxes, each word's box split evenly among its
  * characters along its longer side (Chinese type is set in square cells).
  */
-import { charConverter } from "../../documents/han-variants.js";
+import { lazyCharConverter } from "../../documents/han-variants.js";
 import type { GreyImage } from "../images.js";
 import type { Script } from "./engine.js";
 import type { HocrPage } from "./hocr.js";
 
 // Single characters only: the character dictionaries suffice (documents/han-variants.ts), and the
 // full opencc-js entry would add its ~1 MB of phrase tables to the archive consumer's bundle.
-const toSimplified = charConverter("t→cn");
-const toTraditional = charConverter("cn→t");
+const toSimplified = lazyCharConverter("t→cn");
+const toTraditional = lazyCharConverter("cn→t");
 
 /** Whether a Han character is written differently in the two scripts. */
 export function hasTwoForms(ch: string): boolean {
