@@ -8,6 +8,9 @@
  *
  * Sizing (see infra/README.md): the consumers together take at most the sum below (24), leaving
  * the rest of the account's concurrency (1,000 by default; 10 on some new accounts) to the API.
+ * The seven API functions (api, api-console, api-documents, api-preview, api-verify,
+ * api-archive, api-reposts) reserve nothing either: each is bounded by its routes' throttles
+ * (gazette-api.ts), so moving routes from one to another changes no sizing here.
  */
 export const QUEUE_CONSUMER_CONCURRENCY = {
   /** OCR of one page per invocation, 3 GB each: 5 pages at a time is ~10 pages a minute. */

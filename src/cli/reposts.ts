@@ -233,7 +233,7 @@ export function registerRepostCommands(
     .description("Repost bookkeeping kept beside the notices")
     .command("rebuild")
     .description(
-      "Recompute the compliance report's counters, the overdue list and every notice's due time from the notices, straight in the store (GAZETTE_DATA_DIR with the pipeline stopped, or GAZETTE_MODE=aws with GAZETTE_TABLE): the migration after an upgrade",
+      "Recompute the compliance report's counters, the overdue list and every notice's due time from the notices, straight in the store (GAZETTE_DATA_DIR with the pipeline stopped, or GAZETTE_MODE=aws with GAZETTE_TABLE), again on demand: after an upgrade the migration reposts-rebuild does it once (see `gazette migrate`)",
     )
     .action(async () => {
       const { rebuildFromEnvironment } = await import("../reposts/rebuild-command.js");

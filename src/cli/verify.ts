@@ -349,7 +349,7 @@ export function registerVerifyCommands(
   log
     .command("backfill")
     .description(
-      "Append the manifests of editions published before signing existed to the log, in publication order, straight in the store (GAZETTE_DATA_DIR with the pipeline stopped, or GAZETTE_MODE=aws with GAZETTE_TABLE and GAZETTE_BUCKET); then sign a checkpoint (locally) or ask the publisher for one (AWS). Safe to repeat; `npm start` and the publisher run it once by themselves",
+      "Append the manifests of editions published before signing existed to the log, in publication order, straight in the store (GAZETTE_DATA_DIR with the pipeline stopped, or GAZETTE_MODE=aws with GAZETTE_TABLE and GAZETTE_BUCKET); then sign a checkpoint (locally) or ask the publisher for one (AWS). Safe to repeat; `npm start` and the migration function run it once by themselves (the migration log-backfill, see `gazette migrate`)",
     )
     .action(async () => {
       const { backfillFromEnvironment } = await import("../transparency/backfill-command.js");

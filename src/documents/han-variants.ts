@@ -50,13 +50,19 @@ export function charConverter(conversion: CharConversion): CharConverter {
  */
 export function lazyCharConverter(conversion: CharConversion): CharConverter {
   let converter: CharConverter | undefined;
-  return (text) => (converter ??= charConverter(conversion))(text);
+  return (text) => {
+    converter ??= charConverter(conversion);
+    return converter(text);
+  };
 }
 
 /** traditionalToSimplified(), built when first called (see lazyCharConverter). */
 export function lazyTraditionalToSimplified(): CharConverter {
   let converter: CharConverter | undefined;
-  return (text) => (converter ??= traditionalToSimplified())(text);
+  return (text) => {
+    converter ??= traditionalToSimplified();
+    return converter(text);
+  };
 }
 
 let traditionalToSimplifiedText: CharConverter | undefined;
