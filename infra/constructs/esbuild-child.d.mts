@@ -29,3 +29,6 @@ export declare const ZOD_JSON_SCHEMA_MODULE: RegExp;
 export declare const ZOD_JSON_SCHEMA_KEPT: Readonly<Record<string, readonly string[]>>;
 export declare function exportedNames(source: string): string[];
 export declare const zodWithoutJsonSchemaPlugin: Plugin;
+export declare const XMLDOM_ENTITIES: RegExp;
+export declare function xmldomXmlEntities(source: string): string | undefined;
+export declare const xmldomXmlEntitiesPlugin: Plugin;

@@ -500,6 +500,47 @@ export const zodWithoutJsonSchemaPlugin = {
   },
 };
 
+/**
+ * xmldom's HTML entity table (lib/entities.js, ≈ 29 KB minified: 2,231 named entities) left out:
+ * xmldom's one user in the bundles, mammoth (the .docx reader), parses XML alone (its
+ * `parseFromString(string)` passes no MIME type, and xmldom takes the five XML entities for
+ * anything but an HTML one). The module is bundled as its own `XML_ENTITIES`, read from the
+ * installed file; `HTML_ENTITIES` and `entityMap` are getters that throw saying so, should HTML
+ * ever be parsed with it. The build fails if the file no longer declares `XML_ENTITIES` as today.
+ * tests/infra/bundle-aliases.test.ts parses XML with every entity inside a bundle and checks
+ * mammoth's call.
+ */
+export const XMLDOM_ENTITIES = /[\\/]@xmldom[\\/]xmldom[\\/]lib[\\/]entities\.js$/;
+
+/** The stand-in of xmldom's entities.js (its source given): the XML table alone. */
+export function xmldomXmlEntities(source) {
+  const xml = /^exports\.XML_ENTITIES = freeze\(\{[^}]*\}\);$/m.exec(source);
+  const freeze = /^var freeze = require\('\.\/conventions'\)\.freeze;$/m.exec(source);
+  if (!xml || !freeze) return undefined;
+  const notHere = `function () { throw new Error("xmldom's HTML entity table is not in this bundle: mammoth, its one user, parses XML (parseFromString without a MIME type)"); }`;
+  return [
+    "'use strict';",
+    freeze[0],
+    xml[0],
+    `Object.defineProperty(exports, "HTML_ENTITIES", { get: ${notHere} });`,
+    `Object.defineProperty(exports, "entityMap", { get: ${notHere} });`,
+  ].join("\n");
+}
+
+export const xmldomXmlEntitiesPlugin = {
+  name: "xmldom-xml-entities",
+  setup(b) {
+    b.onLoad({ filter: XMLDOM_ENTITIES }, (args) => {
+      const contents = xmldomXmlEntities(readFileSync(args.path, "utf8"));
+      if (contents === undefined)
+        return {
+          errors: [{ text: `${args.path} no longer declares XML_ENTITIES as xmldomXmlEntities reads it` }],
+        };
+      return { contents, loader: "js", resolveDir: dirname(args.path) };
+    });
+  },
+};
+
 if (process.argv[2]) {
   const out = process.argv[2];
   const { options, keepZodJsonSchema } = JSON.parse(readFileSync(0, "utf8"));
@@ -517,6 +558,7 @@ if (process.argv[2]) {
         openccDictionariesPlugin,
         packageInfoPlugin,
         xrayWhitelistPlugin,
+        xmldomXmlEntitiesPlugin,
       ],
     });
     if (result.errors.length)

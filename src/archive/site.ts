@@ -14,7 +14,7 @@ import Handlebars from "handlebars";
 import { Hono } from "hono";
 import type { GazetteSettings } from "../config.js";
 import { DATE_KIND_LABELS, type DateKind } from "../documents/dates.js";
-import { findTemplatesDir } from "../site/render.js";
+import { findTemplatesDir } from "../site/templates-dir.js";
 import { ArchiveNotFoundError } from "./errors.js";
 import type { ArchiveItem, ItemSummary } from "./model.js";
 import { parseHocr } from "./ocr/hocr.js";

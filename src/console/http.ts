@@ -13,16 +13,7 @@
  * archive. Every action, refused ones included, is written to the console audit log.
  */
 import type { Hono } from "hono";
-import type { DocumentIntake } from "../documents/intake.js";
-import type { EditionService } from "../editions/service.js";
-import type { SubmissionDesk } from "../submitters/submissions.js";
-import {
-  type ConsoleDependencies,
-  type ConsoleEnv,
-  type ConsoleKit,
-  type ConsoleKitDependencies,
-  createConsoleKit,
-} from "./kit.js";
+import { type ConsoleDependencies, type ConsoleEnv, type ConsoleKit, createConsoleKit } from "./kit.js";
 import { registerAccountRoutes } from "./routes/accounts.js";
 import { registerArchiveReviewRoutes } from "./routes/archive-review.js";
 import { registerAuditRoutes } from "./routes/audit.js";
@@ -30,8 +21,6 @@ import { registerDocumentRoutes, registerDocumentSubmission } from "./routes/doc
 import { registerEditionPreviews, registerEditionRoutes } from "./routes/editions.js";
 import { registerHomeRoutes } from "./routes/home.js";
 import { registerSignInRoutes } from "./routes/sign-in.js";
-import { registerSubmissionDeskRoutes } from "./routes/submission-desk.js";
-import { registerSubmitterSending, type SubmitterSending } from "./routes/submitter-sending.js";
 
 export {
   type ConsoleDependencies,
@@ -43,6 +32,7 @@ export {
   SESSION_COOKIE,
   SIGN_IN_CSRF_COOKIE,
 } from "./kit.js";
+export { createConsolePreviews, createConsoleSubmission } from "./split.js";
 
 /** The console routes, mounted by createApp. */
 export type ConsoleRoutes = Hono<ConsoleEnv>;
@@ -79,43 +69,5 @@ export function createConsoleRoutes(
   // deps.reposts). In AWS the api function serves the submitters' pages, the documents function a
   // submitter's sending (it reads .docx files).
   areas?.(kit);
-  return kit.app;
-}
-
-/**
- * The console's posts that read a .docx, alone (AWS: the documents function): the editors'
- * document submission, POST /console/documents, and with `submitters` a department submitter's
- * sending (`submitterSending`), POST /console/body/submissions and …/{id}, without the
- * submitter's pages, and with `submissionAccept` the editors' POST /console/submissions/{id}/accept,
- * without the desk's pages.
- */
-export function createConsoleSubmission(
-  deps: ConsoleKitDependencies & {
-    readonly intake: Pick<DocumentIntake, "submit">;
-    readonly submitterSending?: SubmitterSending | undefined;
-    /** The editors' 受理 of a submission (it may carry a .docx): the desk's accept post alone. */
-    readonly submissionAccept?: { readonly desk: SubmissionDesk } | undefined;
-  },
-): ConsoleRoutes {
-  const kit = createConsoleKit(deps);
-  registerDocumentSubmission(kit, deps.intake);
-  if (deps.submitterSending) registerSubmitterSending(kit, deps.submitterSending);
-  if (deps.submissionAccept)
-    registerSubmissionDeskRoutes(kit, deps.submissionAccept, { pages: false, accept: true });
-  return kit.app;
-}
-
-/**
- * The console's edition previews alone (AWS: the preview function). `intake` lists the accepted
- * documents an edition's page offers, drawn when a preview fails.
- */
-export function createConsolePreviews(
-  deps: ConsoleKitDependencies & {
-    readonly editions: Pick<EditionService, "get" | "preview">;
-    readonly intake: Pick<DocumentIntake, "accepted">;
-  },
-): ConsoleRoutes {
-  const kit = createConsoleKit(deps);
-  registerEditionPreviews(kit, deps.editions, deps.intake);
   return kit.app;
 }

@@ -2,8 +2,18 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import Handlebars from "handlebars";
 import type { GazetteSettings } from "../config.js";
-import { findTemplatesDir } from "../site/render.js";
-import { chinaTime } from "./time.js";
+import {
+  consoleDeskSubmission,
+  consoleEdition,
+  consoleLayout,
+  consoleMessage,
+  consolePreview,
+  consoleSubmit,
+} from "../site/compiled-templates.js";
+import type { CompiledTemplate } from "../site/template-runtime.js";
+import { findTemplatesDir } from "../site/templates-dir.js";
+import { withContent } from "./compiled-render.js";
+import { CONSOLE_HELPERS } from "./template-helpers.js";
 
 /**
  * Console pages from templates/console/*.hbs inside templates/console/layout.hbs. Handlebars
@@ -12,21 +22,26 @@ import { chinaTime } from "./time.js";
  */
 export type ConsolePageRenderer = (name: string, context: Record<string, unknown>) => string;
 
+/**
+ * The pages the documents and preview functions draw, compiled at build time
+ * (scripts/compile-templates.ts): drawn by the same code here, in every function and locally.
+ */
+const COMPILED_PAGES: Readonly<Record<string, CompiledTemplate>> = {
+  message: consoleMessage,
+  submit: consoleSubmit,
+  "desk-submission": consoleDeskSubmission,
+  preview: consolePreview,
+  edition: consoleEdition,
+};
+
+/** Every console page: the compiled ones (above) and the others compiled by Handlebars at start. */
 export function createConsoleRenderer(
   gazette: Pick<GazetteSettings, "name">,
   dir?: string,
 ): ConsolePageRenderer {
   const root = join(dir ?? findTemplatesDir(), "console");
   const hbs = Handlebars.create();
-  hbs.registerHelper("eq", (a: unknown, b: unknown) => a === b);
-  // {{time value}}: a stored instant or date as <time datetime> in China Standard Time
-  // (src/console/time.ts); anything else as escaped text.
-  hbs.registerHelper("time", (value: unknown) => {
-    const shown = chinaTime(value);
-    if (!shown) return value === undefined || value === null ? "" : String(value);
-    const e = hbs.escapeExpression;
-    return new hbs.SafeString(`<time datetime="${e(shown.datetime)}">${e(shown.text)}</time>`);
-  });
+  for (const [name, helper] of Object.entries(CONSOLE_HELPERS)) hbs.registerHelper(name, helper);
   // The site's partials (templates/partials/): a document's page shows the body as it prints
   // through the public page's own document-body partial.
   const partials = join(dir ?? findTemplatesDir(), "partials");
@@ -36,17 +51,17 @@ export function createConsoleRenderer(
         hbs.registerPartial(file.slice(0, -4), readFileSync(join(partials, file), "utf8"));
     }
   }
-  const pages = new Map<string, Handlebars.TemplateDelegate>();
+  const pages = new Map<string, (context: Record<string, unknown>) => string>();
+  for (const [name, page] of Object.entries(COMPILED_PAGES))
+    pages.set(name, (context) => page(context, CONSOLE_HELPERS));
   for (const file of readdirSync(root)) {
-    if (file.endsWith(".hbs"))
-      pages.set(file.slice(0, -4), hbs.compile(readFileSync(join(root, file), "utf8")));
+    const name = file.slice(0, -4);
+    if (file.endsWith(".hbs") && name !== "layout" && !pages.has(name))
+      pages.set(name, hbs.compile(readFileSync(join(root, file), "utf8")));
   }
-  const layout = pages.get("layout");
-  if (!layout) throw new Error(`${root}/layout.hbs is missing`);
   return (name, context) => {
     const page = pages.get(name);
     if (!page) throw new Error(`No console template ${name}`);
-    const full = { ...context, gazette };
-    return layout({ ...full, content: page(full) });
+    return consoleLayout(...withContent(gazette, context, page));
   };
 }

@@ -1,7 +1,7 @@
 import type { RenderedArtifact, RenderOptions, RenderResult } from "../editions/publish.js";
 import type { DocumentPlacement, EditionRenderInput, RenderDocument } from "../editions/render-model.js";
+import { renderEditionSite } from "../site/edition-pages.js";
 import type { SiteGazette } from "../site/model.js";
-import { renderEditionSite } from "../site/render.js";
 import { editionPath } from "../site/urls.js";
 import { type CanonicalText, type EditionIndex, editionIndexKey } from "./edition-index.js";
 
@@ -54,7 +54,7 @@ function leanInput(input: EditionRenderInput): EditionRenderInput {
   };
 }
 
-export function createEditionRenderer(gazette: SiteGazette, templatesDir?: string) {
+export function createEditionRenderer(gazette: SiteGazette) {
   return async (input: EditionRenderInput, options: RenderOptions = {}): Promise<RenderResult> => {
     // The PDF engine (pdf-lib, fontkit, the font files) loads on the first render, so the
     // functions that import this module only to list editions do not load it at start.
@@ -63,18 +63,15 @@ export function createEditionRenderer(gazette: SiteGazette, templatesDir?: strin
     const base = editionPath(input.edition).replace(/\.html$/, "");
     const editionPdfKey = `${base}.pdf`;
     const pdfSizes = new Map([...pdf.documentPdfs].map(([id, bytes]) => [id, bytes.byteLength]));
-    const pages = renderEditionSite(
-      {
-        gazette,
-        edition: input,
-        placements: pdf.placements,
-        urls: { editionPdf: `/${editionPdfKey}`, documentPdf: (id) => `/documents/${id}.pdf` },
-        pdfSizes: { edition: pdf.pdf.byteLength, documents: pdfSizes },
-        // Deterministic: the edition's own date, not the clock.
-        publishedAt: `${input.edition.date}T00:00:00+08:00`,
-      },
-      templatesDir,
-    );
+    const pages = renderEditionSite({
+      gazette,
+      edition: input,
+      placements: pdf.placements,
+      urls: { editionPdf: `/${editionPdfKey}`, documentPdf: (id) => `/documents/${id}.pdf` },
+      pdfSizes: { edition: pdf.pdf.byteLength, documents: pdfSizes },
+      // Deterministic: the edition's own date, not the clock.
+      publishedAt: `${input.edition.date}T00:00:00+08:00`,
+    });
     const artifacts: RenderedArtifact[] = [
       {
         key: editionPdfKey,

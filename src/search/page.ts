@@ -3,7 +3,7 @@ import { join } from "node:path";
 import Handlebars from "handlebars";
 import type { GazetteSettings } from "../config.js";
 import type { FieldProblem } from "../platform/errors.js";
-import { findTemplatesDir } from "../site/render.js";
+import { findTemplatesDir } from "../site/templates-dir.js";
 import type { SearchQuery, SearchResult } from "./ports.js";
 
 const FACET_LABELS: Record<keyof SearchResult["facets"], string> = {

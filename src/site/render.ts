@@ -1,10 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import Handlebars from "handlebars";
 import type { GazetteSettings } from "../config.js";
 import type { DocumentPlacement, EditionInfo, EditionRenderInput } from "../editions/render-model.js";
-import { editionLabel } from "./format.js";
+import { type PageMeta, renderEditionSite, sitePage } from "./edition-pages.js";
 import type {
   DocumentStatusView,
   EditionPdfSizes,
@@ -12,13 +11,19 @@ import type {
   EditionSiteInput,
   EditionSummary,
 } from "./model.js";
-import { absoluteUrl, documentPath, editionPath, HOME_PATH } from "./urls.js";
-import { archiveView, documentViews, editionView } from "./view.js";
+import { findTemplatesDir } from "./templates-dir.js";
+import { HOME_PATH } from "./urls.js";
+import { archiveView, editionView } from "./view.js";
+
+export { renderEditionSite } from "./edition-pages.js";
+export { findTemplatesDir } from "./templates-dir.js";
 
 /**
  * Public pages, rendered from templates/*.hbs (partials in templates/partials/). Handlebars escapes
  * every {{value}}; the only triple-stash is the layout's {{{content}}}, which is a page rendered
- * by these same templates. The renderers are pure: no storage, no clock.
+ * by these same templates. The layout and an edition's pages are drawn by the templates compiled
+ * at build time (./edition-pages.ts); the home and not-found pages by Handlebars at run time.
+ * The renderers are pure: no storage, no clock.
  */
 export interface SiteRenderer {
   /** The home page: the latest edition's table of contents and the earlier editions by year. */
@@ -37,25 +42,9 @@ export interface LatestEdition {
   readonly status?: ReadonlyMap<string, DocumentStatusView> | undefined;
 }
 
-/**
- * Templates live in templates/ at the repository root; in a Lambda bundle they are copied next to
- * the bundle. GAZETTE_TEMPLATES_DIR overrides both.
- */
-export function findTemplatesDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [env.GAZETTE_TEMPLATES_DIR, join(here, "templates"), resolve(here, "../../templates")];
-  for (const dir of candidates) if (dir && existsSync(join(dir, "layout.hbs"))) return dir;
-  throw new Error(
-    `templates/ not found (looked in ${candidates.filter(Boolean).join(", ")}); set GAZETTE_TEMPLATES_DIR`,
-  );
-}
-
 interface Templates {
-  readonly layout: Handlebars.TemplateDelegate;
   readonly home: Handlebars.TemplateDelegate;
   readonly notFound: Handlebars.TemplateDelegate;
-  readonly edition: Handlebars.TemplateDelegate;
-  readonly document: Handlebars.TemplateDelegate;
 }
 
 const compiled = new Map<string, Templates>();
@@ -75,39 +64,18 @@ function templates(dir: string): Templates {
       }
     }
   }
-  const result: Templates = {
-    layout: load("layout"),
-    home: load("home"),
-    notFound: load("not-found"),
-    edition: load("edition"),
-    document: load("document"),
-  };
+  const result: Templates = { home: load("home"), notFound: load("not-found") };
   compiled.set(dir, result);
   return result;
 }
 
-interface PageMeta {
-  readonly title: string;
-  /** Site path of the page, for the canonical link (needs gazette.baseUrl). */
-  readonly path?: string | undefined;
-  readonly description?: string | undefined;
-}
-
 function page(
-  t: Templates,
   gazette: GazetteSettings & { readonly baseUrl?: string },
   template: Handlebars.TemplateDelegate,
   meta: PageMeta,
   data: object,
 ): string {
-  const canonical = gazette.baseUrl && meta.path ? absoluteUrl(gazette.baseUrl, meta.path) : undefined;
-  return t.layout({
-    title: meta.title,
-    description: meta.description,
-    canonical,
-    gazette,
-    content: template({ gazette, ...data }),
-  });
+  return sitePage(gazette, meta, template({ gazette, ...data }));
 }
 
 function withPdf(latest: LatestEdition) {
@@ -164,7 +132,6 @@ export function renderHomePage(
         }
       : null;
   return page(
-    t,
     input.gazette,
     t.home,
     {
@@ -186,16 +153,8 @@ export function renderSitePage(
   gazette: GazetteSettings & { readonly baseUrl?: string },
   meta: { readonly title: string; readonly description?: string | undefined; readonly noindex?: boolean },
   contentHtml: string,
-  templatesDir = findTemplatesDir(),
 ): string {
-  const t = templates(templatesDir);
-  return t.layout({
-    title: meta.title,
-    description: meta.description,
-    noindex: meta.noindex === true,
-    gazette,
-    content: contentHtml,
-  });
+  return sitePage(gazette, { ...meta, noindex: meta.noindex === true }, contentHtml);
 }
 
 /** The not-found page (site path 404.html). */
@@ -204,55 +163,7 @@ export function renderNotFoundPage(
   templatesDir = findTemplatesDir(),
 ): string {
   const t = templates(templatesDir);
-  return page(t, gazette, t.notFound, { title: "页面不存在" }, {});
-}
-
-/**
- * Every page of one edition, as site path → HTML: the edition page (editions/{year}/{issue}.html)
- * and one page per document, interpretations included (documents/{id}.html). The home page, the
- * feeds and the sitemap span editions and are rendered separately.
- */
-export function renderEditionSite(
-  input: EditionSiteInput,
-  templatesDir = findTemplatesDir(),
-): Map<string, string> {
-  const t = templates(templatesDir);
-  const { gazette, edition } = input;
-  const pages = new Map<string, string>();
-  const editionPage = editionPath(edition.edition);
-  const view = editionView(edition, input.placements, input.urls, input.pdfSizes, input.status);
-  pages.set(
-    editionPage,
-    page(
-      t,
-      gazette,
-      t.edition,
-      {
-        title: `${edition.masthead.name}${editionLabel(edition.edition)}`,
-        path: editionPage,
-        description: `${edition.masthead.name}${view.labelFull}目录，共${view.documentCount}件。`,
-      },
-      { edition: view },
-    ),
-  );
-  for (const doc of documentViews(input).values()) {
-    const path = documentPath(doc.id);
-    pages.set(
-      path,
-      page(
-        t,
-        gazette,
-        t.document,
-        {
-          title: doc.title,
-          path,
-          description: [doc.docNumber, doc.issuers, doc.citation].filter(Boolean).join("　"),
-        },
-        { doc },
-      ),
-    );
-  }
-  return pages;
+  return page(gazette, t.notFound, { title: "页面不存在" }, {});
 }
 
 export function createSiteRenderer(
@@ -263,6 +174,6 @@ export function createSiteRenderer(
   return {
     home: (editions = [], latest) => renderHomePage({ gazette, editions, latest }, templatesDir),
     notFound: () => renderNotFoundPage(gazette, templatesDir),
-    edition: (input) => renderEditionSite(input, templatesDir),
+    edition: (input) => renderEditionSite(input),
   };
 }

@@ -12,7 +12,7 @@ import type { EditionService } from "../../editions/service.js";
 import { type FieldProblem, ProblemError } from "../../platform/errors.js";
 import type { SiteRecord } from "../../reposts/model.js";
 import { chinaDate, targets } from "../../reposts/model.js";
-import { findTemplatesDir } from "../../site/render.js";
+import { findTemplatesDir } from "../../site/templates-dir.js";
 import { type C, type ConsoleKit, problemCodes } from "../kit.js";
 
 const EDITION_STATUS_LABELS: Record<string, string> = { draft: "草稿", published: "已发布" };

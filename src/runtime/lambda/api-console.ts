@@ -12,6 +12,7 @@ import { ArchiveReading } from "../../archive/reading.js";
 import { S3UploadUrls } from "../../archive/s3-upload-urls.js";
 import { CognitoSubmitterDirectory } from "../../console/cognito-submitters.js";
 import { createConsoleRoutes } from "../../console/http.js";
+import { createConsoleRenderer } from "../../console/render.js";
 import { registerSubmitterPageAreas } from "../../console/submitters.js";
 import { DocumentReading } from "../../documents/reading.js";
 import { createApp } from "../../http/app.js";
@@ -47,7 +48,7 @@ export function createConsoleFunctionApp(env: LambdaEnv = process.env) {
     routeGroups: [() => createRegisterImportRoutes(submitters)],
     console: createConsoleRoutes(
       {
-        ...consoleKitDependencies(base),
+        ...consoleKitDependencies(base, createConsoleRenderer(base.config.gazette)),
         intake,
         editions,
         // Who a publication sends repost notices to (the reposts module is the reposts API function's).

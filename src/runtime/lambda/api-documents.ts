@@ -7,9 +7,11 @@
  * function's.
  */
 import { handle } from "hono/aws-lambda";
-import { createConsoleSubmission } from "../../console/http.js";
+import { createCompiledConsoleRenderer } from "../../console/compiled-render.js";
+import { createConsoleSubmission } from "../../console/split.js";
 import { validateSubmission } from "../../documents/submission.js";
 import { createApp } from "../../http/app.js";
+import { consoleDeskSubmission, consoleMessage, consoleSubmit } from "../../site/compiled-templates.js";
 import { createSubmissionAcceptRoutes } from "../../submitters/accept-http.js";
 import { IssuingBodies } from "../../submitters/bodies.js";
 import { SubmissionDesk } from "../../submitters/submissions.js";
@@ -49,7 +51,16 @@ export function composeDocumentsFunctionApp(base: LambdaBase) {
     documentRoutes: "submit",
     routeGroups: [(requireEditor) => createSubmissionAcceptRoutes({ desk, requireEditor })],
     console: createConsoleSubmission({
-      ...consoleKitDependencies(base),
+      // The pages it draws: the form again when a submission is refused, the desk's submission when
+      // accepting one is, a message (not found, no right, a stale form); no Handlebars.
+      ...consoleKitDependencies(
+        base,
+        createCompiledConsoleRenderer(config.gazette, {
+          submit: consoleSubmit,
+          "desk-submission": consoleDeskSubmission,
+          message: consoleMessage,
+        }),
+      ),
       intake,
       submitterSending: { bodies, desk },
       submissionAccept: { desk },

@@ -6,6 +6,7 @@
  * functions of their own (./reposts.ts).
  */
 import { handle } from "hono/aws-lambda";
+import { createConsoleRenderer } from "../../console/render.js";
 import { createConsoleRepostAreas } from "../../console/reposts.js";
 import { createApp } from "../../http/app.js";
 import { repostsRoutes } from "../../reposts/http.js";
@@ -26,7 +27,7 @@ export function createRepostsApiFunctionApp(env: LambdaEnv = process.env) {
     // The sites' pages, the compliance report and the portal, with the console's session check
     // built as in every function serving console pages.
     console: createConsoleRepostAreas({
-      ...consoleKitDependencies(base),
+      ...consoleKitDependencies(base, createConsoleRenderer(base.config.gazette)),
       reposts: {
         registry: reposts.registry,
         acks: reposts.acks,

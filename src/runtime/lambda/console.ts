@@ -8,10 +8,18 @@ import { ConsoleAuditLog } from "../../audit/console-audit.js";
 import { ConsoleAccounts } from "../../console/accounts.js";
 import type { ConsoleKitDependencies } from "../../console/http.js";
 import { OidcSignIn } from "../../console/oidc.js";
-import { createConsoleRenderer } from "../../console/render.js";
+import type { ConsolePageRenderer } from "../../console/render.js";
 import type { LambdaBase } from "./common.js";
 
-export function consoleKitDependencies({ config, platform }: LambdaBase): ConsoleKitDependencies {
+/**
+ * `render`: the api function draws every page (src/console/render.ts, Handlebars); the documents
+ * and preview functions only theirs, compiled at build time (src/console/compiled-render.ts), so
+ * that they bundle no Handlebars.
+ */
+export function consoleKitDependencies(
+  { config, platform }: LambdaBase,
+  render: ConsolePageRenderer,
+): ConsoleKitDependencies {
   return {
     config,
     accounts: new ConsoleAccounts({
@@ -24,7 +32,7 @@ export function consoleKitDependencies({ config, platform }: LambdaBase): Consol
     // function serves the page.
     oidc: config.consoleOidc && new OidcSignIn({ ...config.consoleOidc, publicBaseUrl: config.baseUrl }),
     audit: new ConsoleAuditLog(platform.records),
-    render: createConsoleRenderer(config.gazette),
+    render,
     now: () => platform.clock.now(),
     flush: () => platform.flush(),
     // The api function serves the archive review and the sites' areas; the menu links to them
