@@ -8,7 +8,7 @@
 import type { Command } from "commander";
 import type { Migration } from "../migrations/migration.js";
 import type { MigrationState } from "../migrations/runner.js";
-import { UsageError } from "./usage-error.js";
+import { onCommandStore } from "./usage-error.js";
 
 interface Io {
   out(line: string): void;
@@ -48,13 +48,8 @@ export function registerMigrateCommands(
     );
 
   const open = async () => {
-    const { openMigrationTarget, NoStoreError } = await import("../migrations/command.js");
-    try {
-      return await openMigrationTarget(env);
-    } catch (error) {
-      if (error instanceof NoStoreError) throw new UsageError(error.message);
-      throw error;
-    }
+    const { openMigrationTarget } = await import("../migrations/command.js");
+    return onCommandStore(() => openMigrationTarget(env));
   };
 
   migrate

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { isValidIsoDate } from "../documents/dates.js";
 import { normalizeText } from "../documents/text.js";
 import type { ApiClient } from "./client.js";
-import { UsageError } from "./usage-error.js";
+import { onCommandStore, UsageError } from "./usage-error.js";
 
 interface Io {
   out(line: string): void;
@@ -237,7 +237,7 @@ export function registerRepostCommands(
     )
     .action(async () => {
       const { rebuildFromEnvironment } = await import("../reposts/rebuild-command.js");
-      const r = await rebuildFromEnvironment(deps.env ?? process.env);
+      const r = await onCommandStore(() => rebuildFromEnvironment(deps.env ?? process.env));
       io.out(
         `documents ${r.documents}  notices ${r.notices}  rewritten ${r.rewritten}  counters corrected ${r.counters}  overdue entries ${r.overdue}`,
       );

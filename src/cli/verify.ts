@@ -15,7 +15,7 @@ import { leafHash, verifyConsistency, verifyInclusion } from "../transparency/me
 import { type Checkpoint, NoteError, openCheckpoint } from "../transparency/note.js";
 import { checkPdfSignature } from "../verify/pdf-signature.js";
 import type { ApiClient } from "./client.js";
-import { UsageError } from "./usage-error.js";
+import { onCommandStore, UsageError } from "./usage-error.js";
 
 interface Io {
   out(line: string): void;
@@ -353,7 +353,7 @@ export function registerVerifyCommands(
     )
     .action(async () => {
       const { backfillFromEnvironment } = await import("../transparency/backfill-command.js");
-      const r = await backfillFromEnvironment(deps.env ?? process.env);
+      const r = await onCommandStore(() => backfillFromEnvironment(deps.env ?? process.env));
       io.out(
         `appended ${r.appended.length}${r.appended.length ? ` (editions ${r.appended.join(", ")})` : ""}  already in the log ${r.alreadyLogged}`,
       );

@@ -5,10 +5,7 @@
  * GAZETTE_MODE=aws, the deployed table and bucket, where it asks the publisher (which alone may
  * sign) for the checkpoint through the publishing queue.
  */
-import { loadConfig } from "../config.js";
-import { createAwsPlatform } from "../platform/aws/index.js";
-import { createEmbeddedPlatform } from "../platform/embedded/index.js";
-import { lockDataDir } from "../runtime/data-dir-lock.js";
+import { withCommandStore } from "../runtime/command-store.js";
 import { loadOrCreateLocalKey } from "../signing/local-key.js";
 import { backfillPublicationLog, type LogBackfillResult } from "./backfill.js";
 import { requestCheckpoint } from "./checkpoint-request.js";
@@ -20,38 +17,16 @@ export interface LogBackfillCommandResult extends LogBackfillResult {
 }
 
 export async function backfillFromEnvironment(env: NodeJS.ProcessEnv): Promise<LogBackfillCommandResult> {
-  const config = loadConfig(env);
-  if (config.mode === "aws") {
-    const platform = createAwsPlatform({
-      tableName: config.aws.tableName,
-      bucketName: config.aws.bucketName,
-      stagingBucketName: config.aws.stagingBucketName,
-      queueUrls: config.aws.queueUrls,
-      region: config.aws.region,
-    });
+  return withCommandStore(env, async ({ config, platform }) => {
     const result = await backfillPublicationLog(platform, { force: true });
-    return { ...result, checkpoint: { requested: await requestCheckpoint(platform) } };
-  }
-  const lock = lockDataDir(config.dataDir);
-  try {
-    const platform = createEmbeddedPlatform({
-      dataDir: config.dataDir,
-      synchronous: config.sqliteSynchronous,
+    if (config.mode === "aws")
+      return { ...result, checkpoint: { requested: await requestCheckpoint(platform) } };
+    const log = new TransparencyLog({
+      records: platform.records,
+      origin: logOrigin(config.baseUrl),
+      key: loadOrCreateLocalKey(config.dataDir),
     });
-    try {
-      const result = await backfillPublicationLog(platform, { force: true });
-      const log = new TransparencyLog({
-        records: platform.records,
-        origin: logOrigin(config.baseUrl),
-        key: loadOrCreateLocalKey(config.dataDir),
-      });
-      await log.checkpoint();
-      await platform.flush();
-      return { ...result, checkpoint: { size: (await log.latestCheckpoint())?.size ?? 0 } };
-    } finally {
-      platform.close();
-    }
-  } finally {
-    lock.release();
-  }
+    await log.checkpoint();
+    return { ...result, checkpoint: { size: (await log.latestCheckpoint())?.size ?? 0 } };
+  });
 }
