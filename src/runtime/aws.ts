@@ -3,6 +3,7 @@ import { S3UploadUrls } from "../archive/s3-upload-urls.js";
 import { loadConfig } from "../config.js";
 import { createAwsPlatform } from "../platform/aws/index.js";
 import { S3BlobStore } from "../platform/aws/s3-blobs.js";
+import { awsPlatformOptions } from "./aws-options.js";
 import { type Container, createContainer } from "./container.js";
 
 /** The container for a Lambda function, configured from its environment (set by the CDK stack). */
@@ -10,13 +11,7 @@ export function createAwsContainer(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Container {
   const config = loadConfig({ ...env, GAZETTE_MODE: "aws" });
-  const platform = createAwsPlatform({
-    tableName: config.aws.tableName,
-    bucketName: config.aws.bucketName,
-    stagingBucketName: config.aws.stagingBucketName,
-    queueUrls: config.aws.queueUrls,
-    region: config.aws.region,
-  });
+  const platform = createAwsPlatform(awsPlatformOptions(config));
   // CloudFront serves published PDFs and texts from the site bucket: the events consumer copies
   // them there, and the site shows an edition once they are.
   const siteFiles = config.aws.siteBucketName

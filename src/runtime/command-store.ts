@@ -11,6 +11,7 @@ import { type Config, loadConfig } from "../config.js";
 import { createAwsPlatform } from "../platform/aws/index.js";
 import { createEmbeddedPlatform, DATABASE_FILE } from "../platform/embedded/index.js";
 import type { Platform } from "../platform/ports.js";
+import { awsPlatformOptions } from "./aws-options.js";
 import { lockDataDir } from "./data-dir-lock.js";
 
 export interface CommandStore {
@@ -37,13 +38,7 @@ export async function openCommandStore(env: NodeJS.ProcessEnv): Promise<CommandS
       throw new NoStoreError(
         "GAZETTE_MODE=aws needs GAZETTE_TABLE (and GAZETTE_BUCKET, AWS_REGION): the deployed stack's table",
       );
-    const platform = createAwsPlatform({
-      tableName: config.aws.tableName,
-      bucketName: config.aws.bucketName,
-      stagingBucketName: config.aws.stagingBucketName,
-      queueUrls: config.aws.queueUrls,
-      region: config.aws.region,
-    });
+    const platform = createAwsPlatform(awsPlatformOptions(config));
     return { config, platform, where: `table ${config.aws.tableName}`, close: async () => {} };
   }
   if (!existsSync(join(config.dataDir, DATABASE_FILE)))

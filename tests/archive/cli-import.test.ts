@@ -6,12 +6,7 @@ import { STATE_FILE } from "../../src/cli/archive.js";
 import { run } from "../../src/cli/main.js";
 import { loadConfig } from "../../src/config.js";
 import { type LocalRuntime, startLocal } from "../../src/runtime/local.js";
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), isTTY: false }, out, err };
-}
+import { capture } from "../support/cli-io.js";
 
 const NOTICE =
   "四川省人民政府关于保护森林资源的通知\n为保护森林资源，特通知如下。\n四川省人民政府\n一九八五年三月五日";

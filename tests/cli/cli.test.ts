@@ -5,13 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run } from "../../src/cli/main.js";
 import { loadConfig } from "../../src/config.js";
 import { type LocalRuntime, startLocal } from "../../src/runtime/local.js";
+import { capture } from "../support/cli-io.js";
 import { aSubmission } from "../support/factories.js";
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), isTTY: false }, out, err };
-}
 
 describe("gazette CLI", () => {
   let runtime: LocalRuntime;

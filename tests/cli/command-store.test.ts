@@ -5,12 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { run } from "../../src/cli/main.js";
 import { createEmbeddedPlatform } from "../../src/platform/embedded/index.js";
 import { lockDataDir } from "../../src/runtime/data-dir-lock.js";
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), isTTY: false }, out, err };
-}
+import { capture } from "../support/cli-io.js";
 
 const dirs: string[] = [];
 afterEach(() => {

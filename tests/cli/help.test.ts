@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { run } from "../../src/cli/main.js";
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), isTTY: false }, out, err };
-}
+import { capture } from "../support/cli-io.js";
 
 describe("gazette help texts", () => {
   it("describes the whole CLI, not only intake", async () => {

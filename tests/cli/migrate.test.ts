@@ -10,12 +10,7 @@ import { createEmbeddedPlatform } from "../../src/platform/embedded/index.js";
 import type { Platform } from "../../src/platform/ports.js";
 import { createWorkingDayCalendar } from "../../src/reposts/working-days.js";
 import { lockDataDir } from "../../src/runtime/data-dir-lock.js";
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), isTTY: false }, out, err };
-}
+import { capture } from "../support/cli-io.js";
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -7,12 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run } from "../../src/cli/main.js";
 import { loadConfig } from "../../src/config.js";
 import { type LocalRuntime, startLocal } from "../../src/runtime/local.js";
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), isTTY: false }, out, err };
-}
+import { capture } from "../support/cli-io.js";
 
 describe("gazette sites and compliance", () => {
   let runtime: LocalRuntime;

@@ -9,12 +9,7 @@ import { buildComplianceReport } from "../../src/reposts/compliance.js";
 import { type RepostNotice, untouchedNotice } from "../../src/reposts/model.js";
 import { noticeKeys, type RepostDocument, repostDocumentKeys } from "../../src/reposts/records.js";
 import { lockDataDir } from "../../src/runtime/data-dir-lock.js";
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), isTTY: false }, out, err };
-}
+import { capture } from "../support/cli-io.js";
 
 const dirs: string[] = [];
 afterEach(() => {

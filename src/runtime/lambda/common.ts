@@ -11,6 +11,7 @@ import { createAwsPlatform } from "../../platform/aws/index.js";
 import { type AwsStores, createAwsStores } from "../../platform/aws/stores.js";
 import { noQueues } from "../../platform/no-queues.js";
 import type { QueuePort } from "../../platform/ports.js";
+import { awsPlatformOptions, awsStoresOptions } from "../aws-options.js";
 
 /** The AWS platform of a function: the stores and its queues (SQS, or none). */
 export type LambdaPlatform = AwsStores & { readonly queues: QueuePort };
@@ -25,9 +26,7 @@ export type LambdaEnv = Readonly<Record<string, string | undefined>>;
 
 /** The base of a function that sends or receives queue messages: the platform with SQS. */
 export function lambdaBase(env: LambdaEnv = process.env): LambdaBase {
-  return baseOn(env, (config) =>
-    createAwsPlatform({ ...storesOptions(config), queueUrls: config.aws.queueUrls }),
-  );
+  return baseOn(env, (config) => createAwsPlatform(awsPlatformOptions(config)));
 }
 
 /**
@@ -35,21 +34,12 @@ export function lambdaBase(env: LambdaEnv = process.env): LambdaBase {
  * built, nor bundled (`owner` names the function in the error a queue call would throw).
  */
 export function lambdaBaseWithoutQueues(owner: string, env: LambdaEnv = process.env): LambdaBase {
-  return baseOn(env, (config) => ({ ...createAwsStores(storesOptions(config)), queues: noQueues(owner) }));
+  return baseOn(env, (config) => ({ ...createAwsStores(awsStoresOptions(config)), queues: noQueues(owner) }));
 }
 
 function baseOn(env: LambdaEnv, platformOf: (config: Config) => LambdaPlatform): LambdaBase {
   const config = loadConfig({ ...env, GAZETTE_MODE: "aws" });
   return { config, platform: platformOf(config), logger: new Logger({ serviceName: "gazette" }) };
-}
-
-function storesOptions(config: Config) {
-  return {
-    tableName: config.aws.tableName,
-    bucketName: config.aws.bucketName,
-    stagingBucketName: config.aws.stagingBucketName,
-    region: config.aws.region,
-  };
 }
 
 /** The site's settings with its public address (links in pages, feeds and notices). */
