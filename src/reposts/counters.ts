@@ -80,9 +80,19 @@ function shardOf(id: string): number {
   return hash("sha256", id, "buffer")[0]! % COUNTER_SHARDS;
 }
 
+/** The shard of a site's counters (`SITE_COUNTS#<month>#<shard>`). */
+export function siteCounterShard(siteId: string): number {
+  return shardOf(siteId);
+}
+
+/** The China month (YYYY-MM) of a time. */
+export function chinaMonth(at: string): string {
+  return chinaDate(at).slice(0, 7);
+}
+
 /** The China month (YYYY-MM) of the document's publication, which site counters are filed by. */
 export function counterMonth(n: RepostNotice): string {
-  return chinaDate(n.document.publishedAt ?? n.createdAt).slice(0, 7);
+  return chinaMonth(n.document.publishedAt ?? n.createdAt);
 }
 
 export function documentCountsPartition(documentId: string): string {

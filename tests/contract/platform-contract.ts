@@ -622,6 +622,41 @@ export function describePlatformContract(name: string, setup: () => Promise<Cont
         expect(listed.items[0]?.counts).toEqual({ notices: 1, delivered: 0, verified: 2 });
       });
 
+      it("adds to a counter under a condition: absent, or at the version read, else nothing", async () => {
+        // Prepare
+        const pk = key("tx-add-cond");
+        const counter = { pk, sk: "counter" };
+
+        // Act
+        await records().transact([
+          { add: { ...counter, data: "a" }, counts: { notices: 2 }, condition: { kind: "absent" } },
+        ]);
+        const first = await records().get(counter);
+        const twice = records().transact([
+          { add: { ...counter, data: "b" }, counts: { notices: 5 }, condition: { kind: "absent" } },
+        ]);
+        await records().transact([
+          {
+            add: { ...counter, data: "c" },
+            counts: { notices: -1 },
+            condition: { kind: "version", version: first!.version },
+          },
+        ]);
+        const stale = records().transact([
+          {
+            add: { ...counter, data: "d" },
+            counts: { notices: 7 },
+            condition: { kind: "version", version: first!.version },
+          },
+        ]);
+
+        // Assess
+        await expect(twice).rejects.toBeInstanceOf(ConditionFailedError);
+        await expect(stale).rejects.toBeInstanceOf(ConditionFailedError);
+        const read = await records().get(counter);
+        expect(read).toMatchObject({ data: "c", counts: { notices: 1 }, version: first!.version + 1 });
+      });
+
       it("a transaction whose condition fails writes nothing and throws ConditionFailedError", async () => {
         // Prepare
         const pk = key("tx-fail");
