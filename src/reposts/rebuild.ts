@@ -178,7 +178,11 @@ export async function rebuildStep(
   };
   const at: Cursor = cursor
     ? (JSON.parse(cursor) as Cursor)
-    : { g: `${platform.clock.now().toISOString()}~${randomBytes(4).toString("hex")}`, phase: "move", months: [] };
+    : {
+        g: `${platform.clock.now().toISOString()}~${randomBytes(4).toString("hex")}`,
+        phase: "move",
+        months: [],
+      };
   const next = await PHASES[at.phase](ctx, at);
   return { cursor: next && JSON.stringify(next), counts: ctx.result, warnings: ctx.warnings };
 }
@@ -296,7 +300,9 @@ function correction(
   const sameData = !stored || !expected || JSON.stringify(stored.data) === JSON.stringify(expected.data);
   if (Object.keys(counts).length === 0 && (sameData || !stored)) return undefined;
   if (!stored && !expected) return undefined;
-  const condition: WriteCondition = stored ? { kind: "version", version: stored.version } : { kind: "absent" };
+  const condition: WriteCondition = stored
+    ? { kind: "version", version: stored.version }
+    : { kind: "absent" };
   return { add: { ...key, data }, counts, condition };
 }
 
@@ -340,9 +346,7 @@ async function snapshotStep(ctx: StepContext, at: Cursor): Promise<Cursor> {
     }
     subs.forEach((versions, sub) => {
       if (versions.length === 0) return;
-      writes.push(
-        ctx.records.put({ pk: t0Partition(shard), sk: `${at.g}#${month}#${sub}`, data: versions }),
-      );
+      writes.push(ctx.records.put({ pk: t0Partition(shard), sk: `${at.g}#${month}#${sub}`, data: versions }));
     });
   }
   await Promise.all(writes);
@@ -435,12 +439,17 @@ async function readNotices(
   const out: StoredRecord<RepostNotice>[] = [];
   let cursor: string | undefined;
   do {
-    const page = await ctx.records.query<RepostNotice>(noticePartition(doc.documentId), { cursor, limit: 500 });
+    const page = await ctx.records.query<RepostNotice>(noticePartition(doc.documentId), {
+      cursor,
+      limit: 500,
+    });
     cursor = page.cursor;
     const now = ctx.platform.clock.now();
     const stale = page.items.filter((i) => completed(i, doc, remindFrom, now) !== undefined);
     const fixed = new Map<string, StoredRecord<RepostNotice> | undefined>();
-    await mapLimit(stale, WRITES_AT_ONCE, async (i) => fixed.set(i.sk, await complete(ctx, i, doc, remindFrom)));
+    await mapLimit(stale, WRITES_AT_ONCE, async (i) =>
+      fixed.set(i.sk, await complete(ctx, i, doc, remindFrom)),
+    );
     for (const i of page.items) {
       const n = fixed.has(i.sk) ? fixed.get(i.sk) : i;
       if (n) out.push(n);
@@ -543,9 +552,7 @@ async function reconcileOverdue(
       if (JSON.stringify(want) === JSON.stringify(entry?.data)) return;
       try {
         if (notice && keyOf(notice) === sk) {
-          const fix: TransactionWrite = want
-            ? { put: { pk, sk, data: want } }
-            : { delete: { pk, sk } };
+          const fix: TransactionWrite = want ? { put: { pk, sk, data: want } } : { delete: { pk, sk } };
           await records.transact([
             {
               put: { pk: notice.pk, sk: notice.sk, data: notice.data, index: notice.index },
@@ -603,7 +610,8 @@ async function sitesStep(ctx: StepContext, at: Cursor): Promise<Cursor> {
   const snapshot = new Map<string, number>();
   for (const r of await readAll<[string, number][]>(records, t0Partition(shard), `${at.g}#`)) {
     const month = r.sk.slice(at.g.length + 1, r.sk.lastIndexOf("#"));
-    for (const [siteId, version] of r.data) snapshot.set(idOf({ pk: siteCountsPartition(month, shard), sk: siteId }), version);
+    for (const [siteId, version] of r.data)
+      snapshot.set(idOf({ pk: siteCountsPartition(month, shard), sk: siteId }), version);
   }
   const stored = new Map<string, StoredRecord>();
   for (const month of [...months, ALL_MONTHS]) {
