@@ -155,7 +155,16 @@ export interface RebuildStepResult {
   readonly warnings: readonly string[];
 }
 
+export interface RebuildOptions {
+  /**
+   * Steps a document or a batch of sites may take, each of TRIES_IN_STEP reads, while its counters
+   * keep changing, before it is left with a warning (default STEPS_PER_ITEM).
+   */
+  readonly stepsPerItem?: number | undefined;
+}
+
 interface StepContext {
+  readonly stepsPerItem: number;
   readonly records: RecordStore;
   readonly platform: Pick<Platform, "records" | "clock">;
   readonly calendar: WorkingDayCalendar;
@@ -168,8 +177,10 @@ export async function rebuildStep(
   platform: Pick<Platform, "records" | "clock">,
   calendar: WorkingDayCalendar,
   cursor: string | undefined,
+  options: RebuildOptions = {},
 ): Promise<RebuildStepResult> {
   const ctx: StepContext = {
+    stepsPerItem: options.stepsPerItem ?? STEPS_PER_ITEM,
     records: platform.records,
     platform,
     calendar,
@@ -191,12 +202,12 @@ export async function rebuildStep(
 export async function rebuildReposts(
   platform: Pick<Platform, "records" | "clock">,
   calendar: WorkingDayCalendar,
-  options: { onWarning?: (warning: string) => void } = {},
+  options: RebuildOptions & { onWarning?: (warning: string) => void } = {},
 ): Promise<RebuildResult> {
   const total = emptyResult();
   let cursor: string | undefined;
   do {
-    const step = await rebuildStep(platform, calendar, cursor);
+    const step = await rebuildStep(platform, calendar, cursor, options);
     for (const k of Object.keys(total) as (keyof Counts)[]) total[k] += step.counts[k];
     for (const w of step.warnings) options.onWarning?.(w);
     cursor = step.cursor;
@@ -369,7 +380,7 @@ async function documentStep(ctx: StepContext, at: Cursor): Promise<Cursor> {
   const withMonths = { ...at, months: [...months].sort() };
   if (!settled) {
     const tries = (at.tries ?? 0) + 1;
-    if (tries < STEPS_PER_ITEM) return { ...withMonths, tries };
+    if (tries < ctx.stepsPerItem) return { ...withMonths, tries };
     ctx.result.unsettled += 1;
     ctx.warnings.push(
       `reposts rebuild: the counters of document ${item.data.documentId} changed during each of ${tries * TRIES_IN_STEP} reads of its notices and were left as they were; run \`gazette reposts rebuild\` again when it is quieter`,
@@ -658,12 +669,12 @@ async function recheckStep(ctx: StepContext, at: Cursor): Promise<Cursor> {
   let tries: number | undefined;
   if (left.length > 0) {
     tries = (at.tries ?? 0) + 1;
-    if (tries < STEPS_PER_ITEM) rest = [...left, ...rest];
+    if (tries < ctx.stepsPerItem) rest = [...left, ...rest];
     else {
       tries = undefined;
       ctx.result.unsettled += left.length;
       ctx.warnings.push(
-        `reposts rebuild: the counters of site(s) ${left.join(", ")} changed during each of ${STEPS_PER_ITEM * TRIES_IN_STEP} reads and were left as they were; run \`gazette reposts rebuild\` again when it is quieter`,
+        `reposts rebuild: the counters of site(s) ${left.join(", ")} changed during each of ${ctx.stepsPerItem * TRIES_IN_STEP} reads and were left as they were; run \`gazette reposts rebuild\` again when it is quieter`,
       );
     }
   }
