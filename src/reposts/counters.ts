@@ -154,10 +154,8 @@ function overdueKey(n: RepostNotice): RecordKey {
   return { pk: overduePartition(n.documentId), sk: `${n.site.region}#${n.siteId}` };
 }
 
-/** The counter records a notice counts in: keys and labels. */
-export function counterTargets(n: RepostNotice): { key: RecordKey; data: unknown }[] {
-  const site: SiteLabel = { siteId: n.siteId, name: n.site.name, region: n.site.region, level: n.site.level };
-  const siteShard = shardOf(n.siteId);
+/** The document's counter records a notice counts in (its total's shard, its region × level). */
+export function documentCounterTargets(n: RepostNotice): { key: RecordKey; data: unknown }[] {
   return [
     {
       key: { pk: documentCountsPartition(n.documentId), sk: `TOTAL#${shardOf(n.id)}` },
@@ -167,6 +165,15 @@ export function counterTargets(n: RepostNotice): { key: RecordKey; data: unknown
       key: { pk: documentCountsPartition(n.documentId), sk: `REGION#${n.site.region}#${n.site.level}` },
       data: { region: n.site.region, level: n.site.level } satisfies RegionLabel,
     },
+  ];
+}
+
+/** The counter records a notice counts in: keys and labels. */
+export function counterTargets(n: RepostNotice): { key: RecordKey; data: unknown }[] {
+  const site: SiteLabel = { siteId: n.siteId, name: n.site.name, region: n.site.region, level: n.site.level };
+  const siteShard = shardOf(n.siteId);
+  return [
+    ...documentCounterTargets(n),
     { key: { pk: siteCountsPartition(counterMonth(n), siteShard), sk: n.siteId }, data: site },
     { key: { pk: siteCountsPartition(ALL_MONTHS, siteShard), sk: n.siteId }, data: site },
   ];

@@ -53,6 +53,7 @@ import {
   contribution,
   counterMonth,
   counterTargets,
+  documentCounterTargets,
   documentCountsPartition,
   FIGURES,
   isCountedOverdue,
@@ -264,9 +265,23 @@ async function allDocuments(records: RecordStore): Promise<RepostDocument[]> {
   return docs;
 }
 
-function siteSub(siteId: string): number {
-  return hash("sha256", siteId, "buffer")[1]! % SUBS;
+const buckets = new Map<string, readonly [shard: number, sub: number]>();
+
+/**
+ * A site's counter shard (as counters.ts files it) and which of that shard's SUBS scratch records
+ * its entries go to; cached, since a site recurs in every document.
+ */
+function siteBuckets(siteId: string): readonly [shard: number, sub: number] {
+  let b = buckets.get(siteId);
+  if (b === undefined) {
+    if (buckets.size > 100_000) buckets.clear();
+    b = [siteCounterShard(siteId), hash("sha256", siteId, "buffer")[1]! % SUBS];
+    buckets.set(siteId, b);
+  }
+  return b;
 }
+
+const siteSub = (siteId: string) => siteBuckets(siteId)[1];
 
 const t0Partition = (shard: number) => `${SCRATCH}#T0#${shard}`;
 const sitesPartition = (shard: number) => `${SCRATCH}#SITES#${shard}`;
@@ -441,13 +456,17 @@ async function complete(
   }
 }
 
-/** Every notice of the document, each completed (consistent reads of the main table). */
+/**
+ * Every notice of the document, each completed, handed to `visit` a page at a time (consistent
+ * reads of the main table); returns how many.
+ */
 async function readNotices(
   ctx: StepContext,
   doc: RepostDocument,
   remindFrom: string,
-): Promise<StoredRecord<RepostNotice>[]> {
-  const out: StoredRecord<RepostNotice>[] = [];
+  visit: (notice: StoredRecord<RepostNotice>) => void,
+): Promise<number> {
+  let count = 0;
   let cursor: string | undefined;
   do {
     const page = await ctx.records.query<RepostNotice>(noticePartition(doc.documentId), {
@@ -463,10 +482,12 @@ async function readNotices(
     );
     for (const i of page.items) {
       const n = fixed.has(i.sk) ? fixed.get(i.sk) : i;
-      if (n) out.push(n);
+      if (!n) continue;
+      count += 1;
+      visit(n);
     }
   } while (cursor);
-  return out;
+  return count;
 }
 
 const sameVersions = (a: readonly StoredRecord[], b: readonly StoredRecord[]) => {
@@ -488,22 +509,43 @@ async function rebuildDocument(
   const { records } = ctx;
   const remindFrom = reminderDay(ctx.calendar, doc.deadline);
   const countsPk = documentCountsPartition(doc.documentId);
-  let notices: StoredRecord<RepostNotice>[] = [];
   let settled = false;
+  let count = 0;
+  /** The notices' contributions to their sites' counters, for the sites phase, by scratch record. */
+  let scratch = new Map<string, string[]>();
+  /** The overdue notices, by their overdue-list key. */
+  let overdue = new Map<string, StoredRecord<RepostNotice>>();
+  const monthOf = new Map<string, string>();
   for (let attempt = 0; attempt < TRIES_IN_STEP && !settled; attempt++) {
-    const before = await readAll(records, countsPk);
-    notices = await readNotices(ctx, doc, remindFrom);
-    const after = await readAll(records, countsPk);
-    if (!sameVersions(before, after)) continue;
     const expected = new Map<string, Expected>();
-    for (const { data: n } of notices) {
-      for (const t of counterTargets(n)) {
-        if (t.key.pk !== countsPk) continue;
+    scratch = new Map();
+    overdue = new Map();
+    const visit = (stored: StoredRecord<RepostNotice>) => {
+      const n = stored.data;
+      const bits = bitsOf(n);
+      for (const t of documentCounterTargets(n)) {
         const e = expected.get(t.key.sk) ?? { key: t.key, data: t.data, counts: {} };
-        addBits(e.counts, bitsOf(n));
+        addBits(e.counts, bits);
         expected.set(t.key.sk, e);
       }
-    }
+      const at = n.document.publishedAt ?? n.createdAt;
+      let month = monthOf.get(at);
+      if (month === undefined) {
+        month = counterMonth(n);
+        monthOf.set(at, month);
+        months.add(month);
+      }
+      const [shard, sub] = siteBuckets(n.siteId);
+      const id = `${shard}\n${g}#${doc.documentId}#${sub}`;
+      const entries = scratch.get(id) ?? [];
+      entries.push(scratchEntry(n.siteId, month, bits, n.site));
+      scratch.set(id, entries);
+      if (isCountedOverdue(n)) overdue.set(keyOf(stored), stored);
+    };
+    const before = await readAll(records, countsPk);
+    count = await readNotices(ctx, doc, remindFrom, visit);
+    const after = await readAll(records, countsPk);
+    if (!sameVersions(before, after)) continue;
     const stored = new Map(after.map((r) => [r.sk, r]));
     const writes: TransactionWrite[] = [];
     for (const sk of new Set([...expected.keys(), ...stored.keys()])) {
@@ -515,26 +557,38 @@ async function rebuildDocument(
     settled = failed.size === 0;
   }
   ctx.result.documents += 1;
-  ctx.result.notices += notices.length;
-
-  // The notices' contributions to their sites' counters, for the sites phase.
-  const scratch = new Map<string, unknown[][]>();
-  for (const { data: n } of notices) {
-    const month = counterMonth(n);
-    months.add(month);
-    const sk = `${g}#${doc.documentId}#${siteSub(n.siteId)}`;
-    const id = `${siteCounterShard(n.siteId)}\n${sk}`;
-    const entries = scratch.get(id) ?? [];
-    entries.push([n.siteId, month, bitsOf(n), n.site.name, n.site.region, n.site.level]);
-    scratch.set(id, entries);
-  }
+  ctx.result.notices += count;
   await mapLimit([...scratch], WRITES_AT_ONCE, ([id, entries]) => {
     const [shard, sk] = id.split("\n") as [string, string];
-    return records.put({ pk: sitesPartition(Number(shard)), sk, data: entries });
+    return records.put({ pk: sitesPartition(Number(shard)), sk, data: entries.join("\n") });
   });
-
-  await reconcileOverdue(ctx, doc, notices);
+  await reconcileOverdue(ctx, doc, overdue);
   return settled;
+}
+
+/**
+ * One line of a scratch record: site, month, contribution bits, then the site's label (its name
+ * as JSON: escaped, it holds no tab or newline).
+ */
+function scratchEntry(siteId: string, month: string, bits: number, site: RepostNotice["site"]): string {
+  return `${siteId}\t${month}\t${bits}\t${site.region}\t${site.level}\t${JSON.stringify(site.name)}`;
+}
+
+function parseScratchEntry(line: string) {
+  const [siteId, month, bits, region, level, name] = line.split("\t") as [
+    string,
+    string,
+    string,
+    string,
+    SiteLabel["level"],
+    string,
+  ];
+  return {
+    siteId,
+    month,
+    bits: Number(bits),
+    label: { siteId, name: JSON.parse(name) as string, region, level },
+  };
 }
 
 /**
@@ -545,49 +599,74 @@ async function rebuildDocument(
 async function reconcileOverdue(
   ctx: StepContext,
   doc: RepostDocument,
-  notices: readonly StoredRecord<RepostNotice>[],
+  overdue: ReadonlyMap<string, StoredRecord<RepostNotice>>,
 ): Promise<void> {
   const { records } = ctx;
   const pk = overduePartition(doc.documentId);
   const listed = new Map((await readAll<OverdueItem>(records, pk)).map((r) => [r.sk, r]));
-  const bySk = new Map(notices.map((n) => [keyOf(n), n]));
-  const keys = new Set(listed.keys());
-  for (const [sk, n] of bySk) if (isCountedOverdue(n.data)) keys.add(sk);
+  const bySk = new Map(overdue);
+  // An entry without an overdue notice: its notice (if any) is read, to delete the entry under it.
+  const others = [...listed.keys()].filter((sk) => !overdue.has(sk));
+  await mapLimit(others, READS_AT_ONCE, async (sk) => {
+    const notice = await records.get<RepostNotice>(noticeKeys(doc.documentId, sk.slice(sk.indexOf("#") + 1)));
+    if (notice) bySk.set(sk, notice);
+  });
+  const keys = new Set([...listed.keys(), ...overdue.keys()]);
   const wanted = (n: StoredRecord<RepostNotice> | undefined, sk: string) =>
     n && isCountedOverdue(n.data) && keyOf(n) === sk ? overdueItem(n.data) : undefined;
-  await mapLimit([...keys], WRITES_AT_ONCE, async (sk) => {
-    let notice = bySk.get(sk);
-    let entry = listed.get(sk);
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const want = wanted(notice, sk);
-      if (JSON.stringify(want) === JSON.stringify(entry?.data)) return;
-      try {
-        if (notice && keyOf(notice) === sk) {
-          const fix: TransactionWrite = want ? { put: { pk, sk, data: want } } : { delete: { pk, sk } };
-          await records.transact([
-            {
-              put: { pk: notice.pk, sk: notice.sk, data: notice.data, index: notice.index },
-              condition: { kind: "version", version: notice.version },
-            },
-            fix,
-          ]);
-        } else if (entry) {
-          // No notice of this document files under this key (any more): the entry is stale.
-          await records.delete({ pk, sk }, { kind: "version", version: entry.version });
-        }
-        ctx.result.overdue += 1;
-        return;
-      } catch (error) {
-        if (!(error instanceof ConditionFailedError)) throw error;
-        if (notice) notice = await records.get<RepostNotice>(notice);
-        entry = await records.get<OverdueItem>({ pk, sk });
-      }
+  /** The fix of one entry: with its notice under the notice's version, or alone when stale. */
+  const fixOf = (
+    sk: string,
+    notice: StoredRecord<RepostNotice> | undefined,
+    entry: StoredRecord<OverdueItem> | undefined,
+  ): TransactionWrite[] | undefined => {
+    const want = wanted(notice, sk);
+    if (JSON.stringify(want) === JSON.stringify(entry?.data)) return undefined;
+    if (notice && keyOf(notice) === sk) {
+      return [
+        {
+          put: { pk: notice.pk, sk: notice.sk, data: notice.data, index: notice.index },
+          condition: { kind: "version", version: notice.version },
+        },
+        want ? { put: { pk, sk, data: want } } : { delete: { pk, sk } },
+      ];
     }
-    ctx.result.unsettled += 1;
-    ctx.warnings.push(
-      `reposts rebuild: the overdue entry ${pk}/${sk} changed during each of 10 tries and was left as it was`,
-    );
+    // No notice of this document files under this key (any more): the entry is stale.
+    return entry
+      ? [{ delete: { pk, sk }, condition: { kind: "version", version: entry.version } }]
+      : undefined;
+  };
+  // All at once (one SQLite transaction, a savepoint each; a TransactWriteItems each on DynamoDB)…
+  const planned = [...keys].flatMap((sk) => {
+    const fix = fixOf(sk, bySk.get(sk), listed.get(sk));
+    return fix ? [{ sk, fix }] : [];
   });
+  const done = planned.length ? await records.transactEach(planned.map((p) => p.fix)) : [];
+  ctx.result.overdue += done.filter(Boolean).length;
+  // …and those whose notice or entry moved meanwhile, one by one from fresh reads.
+  await mapLimit(
+    planned.filter((_, i) => !done[i]).map((p) => p.sk),
+    WRITES_AT_ONCE,
+    async (sk) => {
+      const notice0 = bySk.get(sk);
+      for (let attempt = 0; attempt < 10; attempt++) {
+        const notice = notice0 && (await records.get<RepostNotice>(notice0));
+        const fix = fixOf(sk, notice, await records.get<OverdueItem>({ pk, sk }));
+        if (!fix) return;
+        try {
+          await records.transact(fix);
+          ctx.result.overdue += 1;
+          return;
+        } catch (error) {
+          if (!(error instanceof ConditionFailedError)) throw error;
+        }
+      }
+      ctx.result.unsettled += 1;
+      ctx.warnings.push(
+        `reposts rebuild: the overdue entry ${pk}/${sk} changed during each of 10 tries and was left as it was`,
+      );
+    },
+  );
 }
 
 const keyOf = (n: StoredRecord<RepostNotice>) => `${n.data.site.region}#${n.data.siteId}`;
@@ -606,13 +685,9 @@ async function sitesStep(ctx: StepContext, at: Cursor): Promise<Cursor> {
     e.data = label;
     expected.set(idOf(key), e);
   };
-  for (const r of await readAll<[string, string, number, string, string, SiteLabel["level"]][]>(
-    records,
-    sitesPartition(shard),
-    `${at.g}#`,
-  )) {
-    for (const [siteId, month, bits, name, region, level] of r.data) {
-      const label: SiteLabel = { siteId, name, region, level };
+  for (const r of await readAll<string>(records, sitesPartition(shard), `${at.g}#`)) {
+    for (const line of r.data.split("\n")) {
+      const { siteId, month, bits, label } = parseScratchEntry(line);
       months.add(month);
       expect(month, siteId, bits, label);
       expect(ALL_MONTHS, siteId, bits, label);
