@@ -415,7 +415,7 @@ export async function benchDynaliteScale(notices: number): Promise<ScaleRun> {
     const counts = (): RequestCounts => ({
       dynamodb: { ...dynamodb },
       sqs,
-      dynaliteCalls: emulators.stats.dynaliteCalls,
+      dynaliteCalls: emulators.stats.requests,
     });
     const t0 = performance.now();
     await seedDynamo(emulators.dynamoEndpoint, tableName, notices);
