@@ -309,6 +309,7 @@ async function apply(store: Store, items: unknown[], stats: DynaliteStats): Prom
   // 1. Every item validated, and its key, before anything is locked or read.
   const entries: Entry[] = [];
   const seen = new Set<string>();
+  const described = new Map<string, Table | DynaliteError>();
   for (const [i, raw] of items.entries()) {
     const operations = raw && typeof raw === "object" ? Object.keys(raw as object) : [];
     const operation = operations[0] as Operation | undefined;
@@ -327,14 +328,20 @@ async function apply(store: Store, items: unknown[], stats: DynaliteStats): Prom
     const { validation } = OPERATIONS[operation];
     let data: Item;
     try {
-      data = validations.checkTypes(structuredClone(input as Item), validation.types);
+      data = validations.checkTypes(input as Item, validation.types);
       validations.checkValidations(data, validation.types, validation.custom, store);
     } catch (error) {
       return answerOf(error as DynaliteError);
     }
-    const table = await new Promise<Table | DynaliteError>((resolve) =>
-      store.getTable(String(data.TableName), (err, t) => resolve(err ?? t!)),
-    );
+    // The table's description, read once per table for the request (as one request reads it).
+    const name = String(data.TableName);
+    let table = described.get(name);
+    if (!table) {
+      table = await new Promise<Table | DynaliteError>((resolve) =>
+        store.getTable(name, (err, t) => resolve(err ?? t!)),
+      );
+      described.set(name, table);
+    }
     if (table instanceof Error) return answerOf(table);
     const keySource = operation === "Put" ? (data.Item as Item) : (data.Key as Item);
     const invalid =
@@ -416,7 +423,7 @@ function stage(store: Store, entry: Entry): Promise<Staged | Answer> {
   });
   const view = {
     options: store.options,
-    getTable: store.getTable,
+    getTable: (_name: string, cb: (err: null, table: Table) => void) => cb(null, entry.table),
     getItemDb: (name: string) => {
       const db = store.getItemDb(name);
       return {
