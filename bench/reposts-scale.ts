@@ -14,7 +14,16 @@
  * as a running deployment has); an idle tick; the heap held by one report (after a full collection). At 10^5 on SQLite the
  * old tick (bench/peers/scan-tick.ts, kept verbatim as the peer) runs on a copy for comparison.
  */
-import { copyFileSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import {
+  closeSync,
+  copyFileSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readSync,
+  rmSync,
+  statSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -27,6 +36,7 @@ import {
   type WriteRequest,
 } from "@aws-sdk/client-dynamodb";
 import Database from "better-sqlite3";
+import { EVENTS_QUEUE } from "../src/documents/events.js";
 import { createEmbeddedPlatform, DATABASE_FILE } from "../src/platform/embedded/index.js";
 import { ManualClock } from "../src/platform/manual-clock.js";
 import type { Platform } from "../src/platform/ports.js";
@@ -49,6 +59,8 @@ import { ScanningRepostTick } from "./peers/scan-tick.js";
 
 const SITES = 10_000;
 const DUE = 1000;
+/** Measured ticks on SQLite, each with its own DUE due notices; the figure is their median. */
+const TICKS = 7;
 /** Monday 2026-03-02, 10:00 in China. */
 const NOW = Date.parse("2026-03-02T02:00:00Z");
 const DAY = 86_400_000;
@@ -61,13 +73,18 @@ export interface ScaleRun {
   readonly seedSeconds: number;
   readonly rebuildSeconds: number;
   readonly databaseMiB: number | null;
+  /** SQLite: the checkpoint after the rebuild (the seed's and the rebuild's log and dirty pages to disk). */
+  readonly rebuildCheckpointMs?: number | undefined;
   readonly reportP50Ms: number;
   readonly reportRuns: number;
   readonly reportRegionP50Ms: number;
   readonly reportJsonKiB: number;
   readonly reportHeapMiB: number;
+  /** The tick with 1,000 due: the median of `ticks` (each with its own 1,000 due), and each one. */
   readonly tickMs: number;
+  /** Notices reminded by the median tick (each measured tick reminds DUE when all goes well). */
   readonly reminded: number;
+  readonly ticks: readonly TickSample[];
   readonly idleTickMs: number;
   readonly rssMiB: number;
   readonly peer?:
@@ -79,6 +96,26 @@ export interface ScaleRun {
   readonly msPerGetItem?: number | undefined;
   /** ms per Query of one shard of site counters (5 in a row), and the items it returned. */
   readonly counterQuery?: { readonly ms: number; readonly items: number } | undefined;
+}
+
+/** One measured tick (the k-th week's group) and the tick the day before it. */
+export interface TickSample {
+  readonly day: string;
+  readonly ms: number;
+  readonly reminded: number;
+  /** Any other mark the tick made (escalations, re-checks): 0 when it handled exactly its group. */
+  readonly other: number;
+  /** SQLite: write-ahead-log frames (pages) the tick appended, and checkpoints that ran inside it. */
+  readonly wal?: WalDelta | undefined;
+  /** SQLite: checkpoints made outside the tick by the bench's stand-in for the runtime (ms), if any. */
+  readonly checkpointMs?: number | undefined;
+  /** The tick the day before (it escalates the previous group, reminded a week earlier). */
+  readonly dayBefore: { readonly ms: number; readonly overdue: number; readonly reminded: number };
+}
+
+export interface WalDelta {
+  readonly frames: number | null;
+  readonly checkpoints: number;
 }
 
 /** Requests sent, cumulative: by DynamoDB command, to SQS, and the items the transactions wrote. */
@@ -140,14 +177,51 @@ function documentOf(d: number): RepostDocument {
   };
 }
 
-/** Notice s of document d: its state by s (see the header), due when s < the due share. */
-function noticeOf(d: number, s: number, dueShare: number): RepostNotice {
+/**
+ * The measured ticks: tick k comes on the first working day of the k-th week from NOW's Monday, and
+ * reminds group k, whose deadline is the next working day (so its reminder day is that day). A
+ * week apart, not a day: a reminded notice not acknowledged escalates at the end of its deadline
+ * day, which for ticks on successive working days is the instant the group two ticks later falls
+ * due (same due time), so every tick from the third would handle 2,000. A week apart, the tick
+ * the day before each measured one (as a deployment has) escalates the previous group, and every
+ * measured tick reminds exactly its own 1,000.
+ */
+export function tickSchedule(ticks: number): { day: string; deadline: string }[] {
+  const schedule: { day: string; deadline: string }[] = [];
+  for (let k = 0; k < ticks; k++) {
+    let day = new Date(NOW + 7 * k * DAY).toISOString().slice(0, 10);
+    while (!calendar.isWorkingDay(day)) day = new Date(Date.parse(day) + DAY).toISOString().slice(0, 10);
+    const deadline = calendar.addWorkingDays(day, 1).date;
+    if (reminderDay(calendar, deadline) !== day)
+      throw new Error(`tick ${k}: ${deadline} is not reminded from ${day}`);
+    schedule.push({ day, deadline });
+  }
+  if (schedule.at(-1)!.deadline >= OPEN_REMIND_FROM)
+    throw new Error("more ticks than the open notices' deadline leaves room for");
+  return schedule;
+}
+
+/** The deadline of the open notices not among the due groups, after every measured tick. */
+const OPEN_DEADLINE = "2026-05-29";
+const OPEN_REMIND_FROM = reminderDay(calendar, OPEN_DEADLINE);
+
+/**
+ * Notice s of document d: its state by s (see the header); in due group g when s falls in the g-th
+ * due share (g < groups), with group g's deadline (tickSchedule).
+ */
+function noticeOf(
+  d: number,
+  s: number,
+  dueShare: number,
+  schedule: readonly { deadline: string }[],
+): RepostNotice {
   const doc = documentOf(d);
   const site = siteOf(s);
-  const due = s < dueShare;
+  const group = Math.floor(s / dueShare);
+  const due = group < schedule.length;
   const overdue = !due && s % 50 === 7;
   const kind = s % 10;
-  const deadline = due ? "2026-03-03" : overdue ? "2026-02-27" : "2026-03-20";
+  const deadline = due ? schedule[group]!.deadline : overdue ? "2026-02-27" : OPEN_DEADLINE;
   const at = new Date(NOW - 11 * DAY).toISOString();
   const failed = !due && !overdue && kind === 4;
   const verified = !due && !overdue && kind >= 1 && kind <= 3;
@@ -181,21 +255,24 @@ function noticeOf(d: number, s: number, dueShare: number): RepostNotice {
   };
 }
 
-function* seedRecords(notices: number) {
+/** The store's records at `notices` notices, with `groups` groups of DUE due notices (one per measured tick). */
+function* seedRecords(notices: number, groups = 1) {
   const documents = Math.max(1, Math.round(notices / SITES));
   const dueShare = Math.round(DUE / documents);
+  if (dueShare * groups > SITES) throw new Error(`${groups} groups of ${DUE} due do not fit ${SITES} sites`);
+  const schedule = tickSchedule(groups);
   const now = new Date(NOW - DAY);
   for (let d = 0; d < documents; d++) {
     yield { ...repostDocumentKeys(documentId(d)), data: documentOf(d) as unknown, index: undefined };
     for (let s = 0; s < SITES; s++) {
-      const n = noticeOf(d, s, dueShare);
+      const n = noticeOf(d, s, dueShare, schedule);
       yield { ...noticeKeys(n.documentId, n.siteId), data: n as unknown, index: noticeIndex(n, now) };
     }
   }
 }
 
 /** Bulk inserts in one transaction, as an older release's rows (no counters). */
-export function seedSqlite(dataDir: string, notices: number): void {
+export function seedSqlite(dataDir: string, notices: number, groups = 1): void {
   createEmbeddedPlatform({ dataDir, synchronous: "normal" }).close(); // creates the schema
   const db = new Database(join(dataDir, DATABASE_FILE));
   db.pragma("journal_mode = WAL");
@@ -204,7 +281,7 @@ export function seedSqlite(dataDir: string, notices: number): void {
     "INSERT INTO records (pk, sk, data, version, gsi1pk, gsi1sk, gsi2pk, gsi2sk) VALUES (?, ?, ?, 1, ?, ?, ?, ?)",
   );
   db.transaction(() => {
-    for (const r of seedRecords(notices)) {
+    for (const r of seedRecords(notices, groups)) {
       insert.run(
         r.pk,
         r.sk,
@@ -264,6 +341,16 @@ async function measure(
   clock: ManualClock,
   runs: number,
   counts?: () => RequestCounts,
+  options: {
+    /** Measured ticks, each with its own group of due notices (seeded with as many groups). */
+    ticks?: number;
+    /** SQLite: the write-ahead log's state, read around each tick. */
+    wal?: () => WalState;
+    /** A checkpoint made outside the ticks (the local runtime's background thread), returning its ms. */
+    checkpoint?: () => Promise<number>;
+    /** Takes the ticks' messages off their queues, as the consumers would (not timed). */
+    drain?: () => Promise<void>;
+  } = {},
 ): Promise<
   Omit<
     ScaleRun,
@@ -273,6 +360,7 @@ async function measure(
     | "seedSeconds"
     | "rebuildSeconds"
     | "databaseMiB"
+    | "rebuildCheckpointMs"
     | "msPerGetItem"
     | "counterQuery"
   >
@@ -308,12 +396,41 @@ async function measure(
     regionTimes.push((await report({ region: "510100" })).ms);
 
   const tick = new RepostTick({ platform, calendar });
-  await tick.run(); // the day before: nothing due, the watermark set
-  clock.advance(DAY);
-  let t0 = performance.now();
-  const { value: due, requests: tickRequests } = await step(() => tick.run());
-  const tickMs = performance.now() - t0;
-  t0 = performance.now();
+  // Each measured tick: the tick the day before (the first one: nothing due, the watermark set;
+  // later ones escalate the group reminded a week earlier), then the tick on the group's reminder
+  // day, timed with whatever SQLite does in its commits (automatic checkpoints included).
+  const samples: TickSample[] = [];
+  let tickRequests: RequestCounts | undefined;
+  for (const [k, { day }] of tickSchedule(options.ticks ?? 1).entries()) {
+    const at = Date.parse(`${day}T02:00:00Z`); // 10:00 in China, as NOW
+    clock.advance(at - DAY - clock.now().getTime());
+    let t0 = performance.now();
+    const before = await tick.run();
+    const dayBefore = { ms: performance.now() - t0, overdue: before.overdue, reminded: before.reminded };
+    await options.drain?.();
+    await options.checkpoint?.();
+    clock.advance(DAY);
+    const wal0 = options.wal?.();
+    t0 = performance.now();
+    const { value: due, requests } = await step(() => tick.run());
+    const ms = performance.now() - t0;
+    const wal1 = options.wal?.();
+    if (k === 0) tickRequests = requests;
+    // The checkpoint of the tick's own log pages, as the runtime's thread makes it after the tick.
+    const checkpointMs = await options.checkpoint?.();
+    await options.drain?.();
+    samples.push({
+      day,
+      ms,
+      reminded: due.reminded,
+      other: due.overdue + due.rechecked + due.resumed,
+      wal: wal0 && wal1 ? walDelta(wal0, wal1) : undefined,
+      checkpointMs,
+      dayBefore,
+    });
+  }
+  const median = [...samples].sort((a, b) => a.ms - b.ms)[Math.floor(samples.length / 2)]!;
+  const t0 = performance.now();
   const { requests: idleRequests } = await step(() => tick.run());
   const idleTickMs = performance.now() - t0;
   return {
@@ -326,11 +443,72 @@ async function measure(
     reportRegionP50Ms: p50(regionTimes),
     reportJsonKiB: first.bytes / 1024,
     reportHeapMiB,
-    tickMs,
-    reminded: due.reminded,
+    tickMs: median.ms,
+    reminded: median.reminded,
+    ticks: samples,
     idleTickMs,
     rssMiB: process.memoryUsage().rss / 2 ** 20,
   };
+}
+
+/**
+ * The write-ahead log's state, read from SQLite's shared-memory index (the -shm file; its layout is
+ * SQLite's WAL-index format, native byte order): frames in the log (mxFrame), frames already copied
+ * into the database by a checkpoint (nBackfill), and the salt that changes each time the log
+ * restarts from its beginning (the first write after a complete checkpoint).
+ */
+export interface WalState {
+  readonly mxFrame: number;
+  readonly nBackfill: number;
+  readonly salt: number;
+}
+
+export function readWalState(dataDir: string): WalState {
+  const fd = openSync(join(dataDir, `${DATABASE_FILE}-shm`), "r");
+  try {
+    const header = Buffer.alloc(136);
+    readSync(fd, header, 0, 136, 0);
+    return {
+      mxFrame: header.readUInt32LE(16),
+      salt: header.readUInt32LE(32),
+      nBackfill: header.readUInt32LE(96),
+    };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Frames a step appended and the checkpoints that ran inside it. A checkpoint copies the log into
+ * the database (nBackfill rises); the next write restarts the log (a new salt, nBackfill 0). So a
+ * step held one when nBackfill rose under the same salt, or when the log restarted though no
+ * checkpoint had finished before it, or restarted and was copied again. Frames are unknown (null)
+ * when the log restarted inside the step after some of its frames.
+ */
+export function walDelta(before: WalState, after: WalState): WalDelta {
+  if (after.salt === before.salt) {
+    return {
+      frames: after.mxFrame - before.mxFrame,
+      checkpoints: after.nBackfill > before.nBackfill ? 1 : 0,
+    };
+  }
+  // The log restarted: after a checkpoint that had finished before the step, or one inside it.
+  const finishedBefore = before.mxFrame > 0 && before.nBackfill >= before.mxFrame;
+  return {
+    frames: finishedBefore ? after.mxFrame : null,
+    checkpoints: (finishedBefore ? 0 : 1) + (after.nBackfill > 0 ? 1 : 0),
+  };
+}
+
+/** The ticks' messages taken off their queues, as the delivery and events consumers would. */
+async function drainQueues(queues: Platform["queues"]): Promise<void> {
+  for (const queue of [DELIVERY_QUEUE, EVENTS_QUEUE]) {
+    for (;;) {
+      const messages = await queues.receive(queue, { maxMessages: 10, waitSeconds: 0 });
+      if (messages.length === 0) break;
+      for (const m of messages) await queues.delete(queue, m.receiptHandle);
+    }
+  }
 }
 
 async function peerTick(dataDir: string) {
@@ -364,7 +542,7 @@ export async function benchSqliteScale(notices: number, options: { peer?: boolea
   const copy = mkdtempSync(join(tmpdir(), "gazette-scale-peer-"));
   try {
     let t0 = performance.now();
-    seedSqlite(dataDir, notices);
+    seedSqlite(dataDir, notices, TICKS);
     const seedSeconds = (performance.now() - t0) / 1000;
     if (options.peer) {
       for (const f of readdirSync(dataDir)) {
@@ -373,15 +551,34 @@ export async function benchSqliteScale(notices: number, options: { peer?: boolea
     }
     // The day before: the rebuild and the reports, then the tick once before the clock moves on.
     const clock = new ManualClock(NOW - DAY);
-    const platform = createEmbeddedPlatform({ dataDir, clock, synchronous: "normal" });
+    // As the local runtime opens it (src/runtime/local.ts): the write-ahead log checkpointed by a
+    // thread of its own, here when the bench asks (after each tick, timed apart), not in commits.
+    const platform = createEmbeddedPlatform({
+      dataDir,
+      clock,
+      synchronous: "normal",
+      backgroundCheckpoints: { intervalMs: 0 },
+    });
+    const checkpoint = async () => {
+      const c0 = performance.now();
+      await platform.checkpoint();
+      return performance.now() - c0;
+    };
     t0 = performance.now();
     const rebuildSeconds = await rebuild(platform);
+    // What the seed and the rebuild left in the log (and the operating system's cache) goes to disk first.
+    const rebuildCheckpointMs = await checkpoint();
     const databaseMiB =
       readdirSync(dataDir)
         .filter((f) => f.startsWith(DATABASE_FILE))
         .reduce((n, f) => n + statSync(join(dataDir, f)).size, 0) /
       2 ** 20;
-    const run = await measure(platform, clock, 15);
+    const run = await measure(platform, clock, 15, undefined, {
+      ticks: TICKS,
+      wal: () => readWalState(dataDir),
+      checkpoint,
+      drain: () => drainQueues(platform.queues),
+    });
     platform.close();
     const peer = options.peer ? await peerTick(copy) : undefined;
     return {
@@ -391,6 +588,7 @@ export async function benchSqliteScale(notices: number, options: { peer?: boolea
       seedSeconds,
       rebuildSeconds,
       databaseMiB,
+      rebuildCheckpointMs,
       ...run,
       peer,
     };
@@ -460,7 +658,8 @@ export function repostsScaleReport(runs: readonly ScaleRun[], machine: string): 
   const lines = [
     `# Reposts at scale (${new Date().toISOString()})`,
     machine,
-    `${SITES.toLocaleString("en")} sites; documents = notices / ${SITES.toLocaleString("en")}, each to every site; the same ${DUE} notices due (reminders) at every size; 2% escalated overdue, 30% verified, 10% failed`,
+    `${SITES.toLocaleString("en")} sites; documents = notices / ${SITES.toLocaleString("en")}, each to every site; the same ${DUE} notices due (reminders) per measured tick at every size; 2% escalated overdue, 30% verified, 10% failed`,
+    `tick with 1,000 due (SQLite) = the median of ${TICKS} ticks a week apart, each reminding its own ${DUE} (seeded as ${TICKS} groups), after the tick the day before (which escalates the group reminded a week earlier); checkpoints: see below the table`,
     "notices seeded straight into the store without counters, then the rebuild (the migration) writes them; report = buildComplianceReport + JSON (GET /api/compliance, first overdue page of 50)",
     "",
     "| store | notices | documents | seed | rebuild | database | report p50 | report p50, region 510100 | report JSON | heap held by one report | tick with 1,000 due | idle tick | RSS |",
@@ -468,7 +667,31 @@ export function repostsScaleReport(runs: readonly ScaleRun[], machine: string): 
   ];
   for (const r of runs) {
     lines.push(
-      `| ${r.store} | ${r.notices.toLocaleString("en")} | ${r.documents} | ${r.seedSeconds.toFixed(1)} s | ${r.rebuildSeconds.toFixed(1)} s | ${r.databaseMiB === null ? "—" : `${r.databaseMiB.toFixed(0)} MiB`} | ${r.reportP50Ms.toFixed(1)} ms (${r.reportRuns} runs) | ${r.reportRegionP50Ms.toFixed(1)} ms | ${r.reportJsonKiB.toFixed(0)} KiB | ${r.reportHeapMiB.toFixed(1)} MiB | ${r.tickMs.toFixed(0)} ms (${r.reminded} reminded) | ${r.idleTickMs.toFixed(1)} ms | ${r.rssMiB.toFixed(0)} MiB |`,
+      `| ${r.store} | ${r.notices.toLocaleString("en")} | ${r.documents} | ${r.seedSeconds.toFixed(1)} s | ${r.rebuildSeconds.toFixed(1)} s | ${r.databaseMiB === null ? "—" : `${r.databaseMiB.toFixed(0)} MiB`} | ${r.reportP50Ms.toFixed(1)} ms (${r.reportRuns} runs) | ${r.reportRegionP50Ms.toFixed(1)} ms | ${r.reportJsonKiB.toFixed(0)} KiB | ${r.reportHeapMiB.toFixed(1)} MiB | ${r.tickMs.toFixed(0)} ms (${(r.ticks?.length ?? 1) > 1 ? `median of ${r.ticks.length}, ` : ""}${r.reminded} reminded) | ${r.idleTickMs.toFixed(1)} ms | ${r.rssMiB.toFixed(0)} MiB |`,
+    );
+  }
+  for (const r of runs) {
+    if ((r.ticks?.length ?? 0) < 2) continue;
+    const ms = r.ticks.map((t) => t.ms);
+    const wal = r.ticks.every((t) => t.wal);
+    const checkpoints = r.ticks.reduce((n, t) => n + (t.wal?.checkpoints ?? 0), 0);
+    const apart = r.ticks.every((t) => t.checkpointMs !== undefined);
+    const withCheckpoint = r.ticks.map((t) => t.ms + (t.checkpointMs ?? 0));
+    lines.push(
+      "",
+      `${r.store} at ${r.notices.toLocaleString("en")}, tick with 1,000 due: median ${r.tickMs.toFixed(0)} ms, min ${Math.min(...ms).toFixed(0)}, max ${Math.max(...ms).toFixed(0)} (${r.ticks.length} ticks; ${wal ? `${checkpoints} of them with a checkpoint inside` : "checkpoints not observed"})`,
+      ...(apart
+        ? [
+            `  checkpoints are NOT in these ticks: the local runtime copies the log into the database in a thread of its own (src/platform/embedded/checkpointer.ts); the checkpoint of each tick's log pages, made right after it and timed apart: median ${p50(r.ticks.map((t) => t.checkpointMs!)).toFixed(0)} ms, max ${Math.max(...r.ticks.map((t) => t.checkpointMs!)).toFixed(0)}; tick + its checkpoint: median ${p50(withCheckpoint).toFixed(0)} ms, max ${Math.max(...withCheckpoint).toFixed(0)}${r.rebuildCheckpointMs !== undefined ? `; the checkpoint after the seed and the rebuild (not in any tick): ${r.rebuildCheckpointMs.toFixed(0)} ms` : ""}`,
+            "  each step's messages are taken off the queues after it (as the consumers would; not timed)",
+          ]
+        : []),
+      `  ${r.ticks
+        .map(
+          (t) =>
+            `${t.day}: ${t.ms.toFixed(0)} ms, ${t.reminded} reminded${t.other ? ` + ${t.other} other marks` : ""}${t.wal ? `, ${t.wal.frames ?? "?"} log pages${t.wal.checkpoints ? ", checkpoint inside" : ""}` : ""}${t.checkpointMs !== undefined ? `, checkpoint after it ${t.checkpointMs.toFixed(0)} ms` : ""} (day before: ${t.dayBefore.ms.toFixed(0)} ms, ${t.dayBefore.overdue} escalated${t.dayBefore.reminded ? `, ${t.dayBefore.reminded} reminded` : ""})`,
+        )
+        .join("; ")}`,
     );
   }
   const sqlite = runs.filter((r) => r.store === "sqlite");

@@ -20,6 +20,9 @@ import { type DataDirLock, lockDataDir } from "./data-dir-lock.js";
 import { ensureEditorToken } from "./editor-token.js";
 import { createMailer } from "./mailer.js";
 
+/** How often the local runtime checkpoints the embedded database's write-ahead log (in a thread). */
+const CHECKPOINT_INTERVAL_MS = 1000;
+
 export interface LocalRuntime {
   readonly url: string;
   readonly editorToken: string;
@@ -55,9 +58,16 @@ async function startLocked(
   lock: DataDirLock,
 ): Promise<LocalRuntime> {
   const { token, source } = ensureEditorToken(config.dataDir, config.editorToken);
+  let container: Container | undefined;
   const platform = createEmbeddedPlatform({
     dataDir: config.dataDir,
     synchronous: config.sqliteSynchronous,
+    // The write-ahead log is copied into the database by a thread of its own every second, not by
+    // the commit (a request's, a tick's) that takes it past 1,000 pages (docs/deploy.md).
+    backgroundCheckpoints: {
+      intervalMs: CHECKPOINT_INTERVAL_MS,
+      onError: (error) => container?.logger.error("Checkpoint of the database log failed", { error }),
+    },
     queues: {
       [EVENTS_QUEUE]: { maxReceiveCount: 5 },
       [PUBLISHING_QUEUE]: { maxReceiveCount: 3 },
@@ -65,7 +75,7 @@ async function startLocked(
       ...ARCHIVE_QUEUE_SETTINGS,
     },
   });
-  const container = createContainer(config, platform, { editorToken: token });
+  container = createContainer(config, platform, { editorToken: token });
   // Pending migrations (src/migrations: new index keys, records moved to new keys, editions
   // published before signing entered into the log — the first checkpoint signed covers them —,
   // the repost counters and due times rebuilt from the notices), before serving.
