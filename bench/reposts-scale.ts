@@ -11,7 +11,9 @@
  *
  * Then: the report (`GET /api/compliance` without filter: the report and its JSON; and with a
  * region filter), p50 of several runs; the tick with the 1,000 due (after a tick the day before,
- * as a running deployment has); an idle tick; the heap held by one report (after a full collection). At 10^5 on SQLite the
+ * as a running deployment has; on SQLite the median of TICKS ticks a week apart, each with its own
+ * 1,000 due, see tickSchedule, with the checkpoint of each tick's log pages timed apart, as the
+ * local runtime makes it in a thread of its own); an idle tick; the heap held by one report (after a full collection). At 10^5 on SQLite the
  * old tick (bench/peers/scan-tick.ts, kept verbatim as the peer) runs on a copy for comparison.
  */
 import {
@@ -102,6 +104,8 @@ export interface ScaleRun {
 export interface TickSample {
   readonly day: string;
   readonly ms: number;
+  /** CPU time of the process during the tick (all its threads): what the load cannot stretch. */
+  readonly cpuMs: number;
   readonly reminded: number;
   /** Any other mark the tick made (escalations, re-checks): 0 when it handled exactly its group. */
   readonly other: number;
@@ -411,9 +415,11 @@ async function measure(
     await options.checkpoint?.();
     clock.advance(DAY);
     const wal0 = options.wal?.();
+    const cpu0 = process.cpuUsage();
     t0 = performance.now();
     const { value: due, requests } = await step(() => tick.run());
     const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
     const wal1 = options.wal?.();
     if (k === 0) tickRequests = requests;
     // The checkpoint of the tick's own log pages, as the runtime's thread makes it after the tick.
@@ -422,6 +428,7 @@ async function measure(
     samples.push({
       day,
       ms,
+      cpuMs: (cpu.user + cpu.system) / 1000,
       reminded: due.reminded,
       other: due.overdue + due.rechecked + due.resumed,
       wal: wal0 && wal1 ? walDelta(wal0, wal1) : undefined,
@@ -679,7 +686,7 @@ export function repostsScaleReport(runs: readonly ScaleRun[], machine: string): 
     const withCheckpoint = r.ticks.map((t) => t.ms + (t.checkpointMs ?? 0));
     lines.push(
       "",
-      `${r.store} at ${r.notices.toLocaleString("en")}, tick with 1,000 due: median ${r.tickMs.toFixed(0)} ms, min ${Math.min(...ms).toFixed(0)}, max ${Math.max(...ms).toFixed(0)} (${r.ticks.length} ticks; ${wal ? `${checkpoints} of them with a checkpoint inside` : "checkpoints not observed"})`,
+      `${r.store} at ${r.notices.toLocaleString("en")}, tick with 1,000 due: median ${r.tickMs.toFixed(0)} ms, min ${Math.min(...ms).toFixed(0)}, max ${Math.max(...ms).toFixed(0)}; CPU time median ${p50(r.ticks.map((t) => t.cpuMs)).toFixed(0)} ms (${r.ticks.length} ticks; ${wal ? `${checkpoints} of them with a checkpoint inside` : "checkpoints not observed"})`,
       ...(apart
         ? [
             `  checkpoints are NOT in these ticks: the local runtime copies the log into the database in a thread of its own (src/platform/embedded/checkpointer.ts); the checkpoint of each tick's log pages, made right after it and timed apart: median ${p50(r.ticks.map((t) => t.checkpointMs!)).toFixed(0)} ms, max ${Math.max(...r.ticks.map((t) => t.checkpointMs!)).toFixed(0)}; tick + its checkpoint: median ${p50(withCheckpoint).toFixed(0)} ms, max ${Math.max(...withCheckpoint).toFixed(0)}${r.rebuildCheckpointMs !== undefined ? `; the checkpoint after the seed and the rebuild (not in any tick): ${r.rebuildCheckpointMs.toFixed(0)} ms` : ""}`,
@@ -689,7 +696,7 @@ export function repostsScaleReport(runs: readonly ScaleRun[], machine: string): 
       `  ${r.ticks
         .map(
           (t) =>
-            `${t.day}: ${t.ms.toFixed(0)} ms, ${t.reminded} reminded${t.other ? ` + ${t.other} other marks` : ""}${t.wal ? `, ${t.wal.frames ?? "?"} log pages${t.wal.checkpoints ? ", checkpoint inside" : ""}` : ""}${t.checkpointMs !== undefined ? `, checkpoint after it ${t.checkpointMs.toFixed(0)} ms` : ""} (day before: ${t.dayBefore.ms.toFixed(0)} ms, ${t.dayBefore.overdue} escalated${t.dayBefore.reminded ? `, ${t.dayBefore.reminded} reminded` : ""})`,
+            `${t.day}: ${t.ms.toFixed(0)} ms (CPU ${t.cpuMs.toFixed(0)}), ${t.reminded} reminded${t.other ? ` + ${t.other} other marks` : ""}${t.wal ? `, ${t.wal.frames ?? "?"} log pages${t.wal.checkpoints ? ", checkpoint inside" : ""}` : ""}${t.checkpointMs !== undefined ? `, checkpoint after it ${t.checkpointMs.toFixed(0)} ms` : ""} (day before: ${t.dayBefore.ms.toFixed(0)} ms, ${t.dayBefore.overdue} escalated${t.dayBefore.reminded ? `, ${t.dayBefore.reminded} reminded` : ""})`,
         )
         .join("; ")}`,
     );

@@ -1,9 +1,11 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
+import { DATABASE_FILE } from "../../src/platform/embedded/index.js";
 import { type LocalRuntime, startLocal } from "../../src/runtime/local.js";
 import { aSubmission } from "../support/factories.js";
 
@@ -67,6 +69,28 @@ describe("local runtime (npm start)", () => {
     expect(((await again.json()) as { title: string }).title).toBe(doc.title);
     expect(home.status).toBe(200);
     expect(await home.text()).toContain("四川省人民政府公报");
+  });
+
+  it("copies the database's write-ahead log into the database in the background, without a commit past 1,000 pages or a stop", async () => {
+    // Prepare
+    const dataDir = mkdtempSync(join(tmpdir(), "gazette-local-"));
+    dirs.push(dataDir);
+    const copy = mkdtempSync(join(tmpdir(), "gazette-local-copy-"));
+    dirs.push(copy);
+    // Act: start (migrations and first records: a few log pages), then wait
+    await start(dataDir);
+    // Assess: the database file alone (without its log) comes to hold the records
+    const recordsInFile = () => {
+      copyFileSync(join(dataDir, DATABASE_FILE), join(copy, DATABASE_FILE));
+      const db = new Database(join(copy, DATABASE_FILE), { readonly: true });
+      try {
+        if (!db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'records'").get()) return 0;
+        return (db.prepare("SELECT COUNT(*) AS n FROM records").get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+    await eventually(async () => (recordsInFile() > 0 ? true : undefined));
   });
 
   it("uses GAZETTE_EDITOR_TOKEN when it is set", async () => {
