@@ -92,7 +92,7 @@ export interface ScaleRun {
   readonly peer?:
     | { readonly tickMs: number; readonly idleTickMs: number; readonly reminded: number }
     | undefined;
-  /** DynamoDB's protocol only: the requests each step sent, and what dynalite made of them. */
+  /** DynamoDB's protocol only: the requests each step sent, and the items its transactions wrote. */
   readonly requests?: StepRequests | undefined;
   /** ms per GetItem on this emulator, measured in the same run (100 in a row). */
   readonly msPerGetItem?: number | undefined;
@@ -122,12 +122,12 @@ export interface WalDelta {
   readonly checkpoints: number;
 }
 
-/** Requests sent, cumulative: by DynamoDB command, to SQS, and the calls the emulator made of them. */
+/** Requests sent, cumulative: by DynamoDB command, to SQS, and the items the transactions wrote. */
 export interface RequestCounts {
   readonly dynamodb: Readonly<Record<string, number>>;
   readonly sqs: number;
-  /** Calls made to dynalite (a TransactWriteItems of n writes is n calls, see tests/support). */
-  readonly dynaliteCalls: number;
+  /** Items written by the TransactWriteItems applied (each one request, see tests/support/dynalite-transactions.ts). */
+  readonly transactionWrites: number;
 }
 
 export interface StepRequests {
@@ -146,7 +146,11 @@ function difference(after: RequestCounts, before: RequestCounts): RequestCounts 
     const d = n - (before.dynamodb[command] ?? 0);
     if (d > 0) dynamodb[command.replace(/Command$/, "")] = d;
   }
-  return { dynamodb, sqs: after.sqs - before.sqs, dynaliteCalls: after.dynaliteCalls - before.dynaliteCalls };
+  return {
+    dynamodb,
+    sqs: after.sqs - before.sqs,
+    transactionWrites: after.transactionWrites - before.transactionWrites,
+  };
 }
 
 function documentId(d: number): string {
@@ -620,7 +624,7 @@ export async function benchDynaliteScale(notices: number): Promise<ScaleRun> {
     const counts = (): RequestCounts => ({
       dynamodb: { ...dynamodb },
       sqs,
-      dynaliteCalls: emulators.stats.dynaliteCalls,
+      transactionWrites: emulators.stats.transactionWrites,
     });
     const t0 = performance.now();
     await seedDynamo(emulators.dynamoEndpoint, tableName, notices);
@@ -748,10 +752,10 @@ export function repostsScaleReport(runs: readonly ScaleRun[], machine: string): 
         .join(", ")})`;
     lines.push(
       "",
-      "Requests per step on DynamoDB's protocol (what a deployment pays; counted by a middleware on the SDK clients), and the calls dynalite made of them (the test front applies a TransactWriteItems as one dynalite call per write, one request at a time):",
+      "Requests per step on DynamoDB's protocol (what a deployment pays; counted by a middleware on the SDK clients), and the items their transactions wrote (dynalite applies a TransactWriteItems as one request in its own process, tests/support/dynalite-transactions.ts):",
       "",
-      "| store | notices | step | DynamoDB requests | SQS requests | dynalite calls | time | ms per dynalite call | ms per GetItem (100 in a row) |",
-      "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+      "| store | notices | step | DynamoDB requests | SQS requests | items written by transactions | time | ms per GetItem (100 in a row) |",
+      "| --- | --- | --- | --- | --- | --- | --- | --- |",
     );
     for (const r of withRequests) {
       const req = r.requests!;
@@ -761,7 +765,7 @@ export function repostsScaleReport(runs: readonly ScaleRun[], machine: string): 
         ["idle tick", req.idleTick, r.idleTickMs],
       ] as const) {
         lines.push(
-          `| ${r.store} | ${r.notices.toLocaleString("en")} | ${name} | ${show(c)} | ${c.sqs} | ${c.dynaliteCalls} | ${ms.toFixed(0)} ms | ${c.dynaliteCalls ? (ms / c.dynaliteCalls).toFixed(1) : "—"} | ${r.msPerGetItem?.toFixed(1) ?? "—"} |`,
+          `| ${r.store} | ${r.notices.toLocaleString("en")} | ${name} | ${show(c)} | ${c.sqs} | ${c.transactionWrites} | ${ms.toFixed(0)} ms | ${r.msPerGetItem?.toFixed(1) ?? "—"} |`,
         );
       }
     }

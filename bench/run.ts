@@ -80,9 +80,14 @@ async function main() {
   if (process.argv.includes("--search-only")) return writeSearch();
   if (process.argv.includes("--reposts-only")) return writeRepostsBench();
   if (process.argv.includes("--reposts-scale")) {
-    // --sizes 100000,1000000 (the default), --no-dynalite to skip the DynamoDB-protocol run.
+    // --sizes 100000,1000000 (the default), --no-dynalite to skip the DynamoDB-protocol run,
+    // --dynalite-only to run only that.
     const at = process.argv.indexOf("--sizes");
-    const sizes = at > 0 ? process.argv[at + 1]!.split(",").map(Number) : [100_000, 1_000_000];
+    const sizes = process.argv.includes("--dynalite-only")
+      ? []
+      : at > 0
+        ? process.argv[at + 1]!.split(",").map(Number)
+        : [100_000, 1_000_000];
     const results: ScaleRun[] = [];
     for (const [i, notices] of sizes.entries()) {
       results.push(await benchSqliteScale(notices, { peer: i === 0 }));
@@ -100,8 +105,10 @@ async function main() {
     const lines = repostsScaleReport(results, machineLine());
     console.log(lines.join("\n"));
     mkdirSync("bench/results", { recursive: true });
-    writeFileSync("bench/results/reposts-scale.txt", `${lines.join("\n")}\n`);
-    writeFileSync("bench/results/reposts-scale.json", `${JSON.stringify(results, null, 2)}\n`);
+    // A --dynalite-only run keeps its own files, so the SQLite rows of the full run stay.
+    const file = `bench/results/reposts-scale${sizes.length ? "" : "-dynalite"}`;
+    writeFileSync(`${file}.txt`, `${lines.join("\n")}\n`);
+    writeFileSync(`${file}.json`, `${JSON.stringify(results, null, 2)}\n`);
     return;
   }
   if (process.argv.includes("--archive-only")) return writeArchive();

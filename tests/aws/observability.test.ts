@@ -137,7 +137,8 @@ describe("Powertools Tracer", () => {
     const client = inside.traced(new S3Client({ region: "eu-west-1" }));
 
     // Assess
-    expect(inside.functionTracer().isTracingEnabled()).toBe(true);
+    expect(inside.functionTracer()?.isTracingEnabled()).toBe(true);
+    expect(outside.functionTracer()).toBeUndefined();
     expect(client.middlewareStack.identify().join(" ")).toContain("XRaySDKInstrumentation");
     expect(plain.middlewareStack.identify().join(" ")).not.toContain("XRaySDKInstrumentation");
   });

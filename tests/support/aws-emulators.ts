@@ -1,18 +1,17 @@
 import type { AddressInfo } from "node:net";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import dynalite from "dynalite";
 import { type FauxqsServer, startFauxqs } from "fauxqs";
 import {
   type AwsPlatformOptions,
   createAwsPlatform,
   createTableIfMissing,
 } from "../../src/platform/aws/index.js";
-import { type FrontStats, startTransactionFront } from "./dynalite-transactions.js";
+import { type DynaliteStats, dynaliteWithTransactions } from "./dynalite-transactions.js";
 
 /**
  * AWS-protocol emulators started in-process from npm: dynalite (DynamoDB) and fauxqs (SQS + S3).
- * Their gaps: dynalite has no TTL (the adapters need none) and no transactions (served by a front,
- * dynalite-transactions.ts), fauxqs ignores If-None-Match on PutObject.
+ * Their gaps: dynalite has no TTL (the adapters need none) and no transactions (served inside its
+ * process by dynalite-transactions.ts), fauxqs ignores If-None-Match on PutObject.
  */
 export const EMULATOR_REGION = "us-east-1";
 export const EMULATOR_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" };
@@ -20,17 +19,19 @@ export const EMULATOR_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "tes
 export interface Emulators {
   readonly dynamoEndpoint: string;
   readonly fauxqs: FauxqsServer;
-  /** Calls made to dynalite itself so far (a transaction of n writes is n calls). */
-  readonly stats: FrontStats;
+  /** Requests dynalite has answered so far, and the transactions among them. */
+  readonly stats: DynaliteStats;
   stop(): Promise<void>;
 }
 
 export async function startEmulators(): Promise<Emulators> {
-  const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const { server: dynamo, stats } = dynaliteWithTransactions({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
   await new Promise<void>((resolve) => dynamo.listen(0, "127.0.0.1", resolve));
-  const stats: FrontStats = { dynaliteCalls: 0 };
-  const front = await startTransactionFront(dynamo, stats);
-  const dynamoEndpoint = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
+  const dynamoEndpoint = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
   const fauxqs = await startFauxqs({ port: 0, logger: false });
   return {
     dynamoEndpoint,
@@ -38,7 +39,6 @@ export async function startEmulators(): Promise<Emulators> {
     stats,
     async stop() {
       await fauxqs.stop();
-      await new Promise<void>((resolve) => front.close(() => resolve()));
       await new Promise<void>((resolve) => dynamo.close(() => resolve()));
     },
   };
