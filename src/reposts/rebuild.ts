@@ -636,37 +636,45 @@ async function reconcileOverdue(
       ? [{ delete: { pk, sk }, condition: { kind: "version", version: entry.version } }]
       : undefined;
   };
-  // All at once (one SQLite transaction, a savepoint each; a TransactWriteItems each on DynamoDB)…
+  // Up to 50 fixes a transaction (transactEach: one SQLite transaction; TransactWriteItems 16 at
+  // once on DynamoDB)…
   const planned = [...keys].flatMap((sk) => {
     const fix = fixOf(sk, bySk.get(sk), listed.get(sk));
     return fix ? [{ sk, fix }] : [];
   });
-  const done = planned.length ? await records.transactEach(planned.map((p) => p.fix)) : [];
-  ctx.result.overdue += done.filter(Boolean).length;
-  // …and those whose notice or entry moved meanwhile, one by one from fresh reads.
-  await mapLimit(
-    planned.filter((_, i) => !done[i]).map((p) => p.sk),
-    WRITES_AT_ONCE,
-    async (sk) => {
-      const notice0 = bySk.get(sk);
-      for (let attempt = 0; attempt < 10; attempt++) {
-        const notice = notice0 && (await records.get<RepostNotice>(notice0));
-        const fix = fixOf(sk, notice, await records.get<OverdueItem>({ pk, sk }));
-        if (!fix) return;
-        try {
-          await records.transact(fix);
-          ctx.result.overdue += 1;
-          return;
-        } catch (error) {
-          if (!(error instanceof ConditionFailedError)) throw error;
-        }
+  const groups: (typeof planned)[] = [];
+  for (const p of planned) {
+    const last = groups.at(-1);
+    if (last && last.reduce((n, q) => n + q.fix.length, 0) + p.fix.length <= 100) last.push(p);
+    else groups.push([p]);
+  }
+  const done = groups.length ? await records.transactEach(groups.map((g) => g.flatMap((p) => p.fix))) : [];
+  const retry = groups.flatMap((g, i) => {
+    if (!done[i]) return g.map((p) => p.sk);
+    ctx.result.overdue += g.length;
+    return [];
+  });
+  // …and those of a transaction that did not commit (a notice or entry moved meanwhile), one by
+  // one from fresh reads.
+  await mapLimit(retry, WRITES_AT_ONCE, async (sk) => {
+    const notice0 = bySk.get(sk);
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const notice = notice0 && (await records.get<RepostNotice>(notice0));
+      const fix = fixOf(sk, notice, await records.get<OverdueItem>({ pk, sk }));
+      if (!fix) return;
+      try {
+        await records.transact(fix);
+        ctx.result.overdue += 1;
+        return;
+      } catch (error) {
+        if (!(error instanceof ConditionFailedError)) throw error;
       }
-      ctx.result.unsettled += 1;
-      ctx.warnings.push(
-        `reposts rebuild: the overdue entry ${pk}/${sk} changed during each of 10 tries and was left as it was`,
-      );
-    },
-  );
+    }
+    ctx.result.unsettled += 1;
+    ctx.warnings.push(
+      `reposts rebuild: the overdue entry ${pk}/${sk} changed during each of 10 tries and was left as it was`,
+    );
+  });
 }
 
 const keyOf = (n: StoredRecord<RepostNotice>) => `${n.data.site.region}#${n.data.siteId}`;
