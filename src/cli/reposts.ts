@@ -237,7 +237,9 @@ export function registerRepostCommands(
     )
     .action(async () => {
       const { rebuildFromEnvironment } = await import("../reposts/rebuild-command.js");
-      const r = await onCommandStore(() => rebuildFromEnvironment(deps.env ?? process.env));
+      const r = await onCommandStore(() =>
+        rebuildFromEnvironment(deps.env ?? process.env, (warning) => io.err(warning)),
+      );
       io.out(
         `documents ${r.documents}  notices ${r.notices}  rewritten ${r.rewritten}  counters corrected ${r.counters}  overdue entries ${r.overdue}`,
       );

@@ -80,6 +80,8 @@ export type TransactionWrite =
   | {
       readonly add: RecordKey & { readonly data: unknown };
       readonly counts: Readonly<Record<string, number>>;
+      /** The counter record absent, or at this version (the reposts rebuild's corrections). */
+      readonly condition?: WriteCondition | undefined;
     };
 
 /** At most this many writes in one transaction (DynamoDB's TransactWriteItems limit). */

@@ -234,6 +234,7 @@ export function validateTransaction(writes: readonly TransactionWrite[]): (strin
       key = write.delete;
     } else {
       json = validateNewRecord({ pk: write.add.pk, sk: write.add.sk, data: write.add.data });
+      validateCondition(write.condition);
       for (const [name, n] of Object.entries(write.counts)) {
         if (!COUNT_NAME.test(name))
           throw new StorageRequestError(`invalid count name: ${JSON.stringify(name)}`);

@@ -80,9 +80,19 @@ function shardOf(id: string): number {
   return hash("sha256", id, "buffer")[0]! % COUNTER_SHARDS;
 }
 
+/** The shard of a site's counters (`SITE_COUNTS#<month>#<shard>`). */
+export function siteCounterShard(siteId: string): number {
+  return shardOf(siteId);
+}
+
+/** The China month (YYYY-MM) of a time. */
+export function chinaMonth(at: string): string {
+  return chinaDate(at).slice(0, 7);
+}
+
 /** The China month (YYYY-MM) of the document's publication, which site counters are filed by. */
 export function counterMonth(n: RepostNotice): string {
-  return chinaDate(n.document.publishedAt ?? n.createdAt).slice(0, 7);
+  return chinaMonth(n.document.publishedAt ?? n.createdAt);
 }
 
 export function documentCountsPartition(documentId: string): string {
@@ -144,10 +154,8 @@ function overdueKey(n: RepostNotice): RecordKey {
   return { pk: overduePartition(n.documentId), sk: `${n.site.region}#${n.siteId}` };
 }
 
-/** The counter records a notice counts in: keys and labels. */
-export function counterTargets(n: RepostNotice): { key: RecordKey; data: unknown }[] {
-  const site: SiteLabel = { siteId: n.siteId, name: n.site.name, region: n.site.region, level: n.site.level };
-  const siteShard = shardOf(n.siteId);
+/** The document's counter records a notice counts in (its total's shard, its region × level). */
+export function documentCounterTargets(n: RepostNotice): { key: RecordKey; data: unknown }[] {
   return [
     {
       key: { pk: documentCountsPartition(n.documentId), sk: `TOTAL#${shardOf(n.id)}` },
@@ -157,6 +165,15 @@ export function counterTargets(n: RepostNotice): { key: RecordKey; data: unknown
       key: { pk: documentCountsPartition(n.documentId), sk: `REGION#${n.site.region}#${n.site.level}` },
       data: { region: n.site.region, level: n.site.level } satisfies RegionLabel,
     },
+  ];
+}
+
+/** The counter records a notice counts in: keys and labels. */
+export function counterTargets(n: RepostNotice): { key: RecordKey; data: unknown }[] {
+  const site: SiteLabel = { siteId: n.siteId, name: n.site.name, region: n.site.region, level: n.site.level };
+  const siteShard = shardOf(n.siteId);
+  return [
+    ...documentCounterTargets(n),
     { key: { pk: siteCountsPartition(counterMonth(n), siteShard), sk: n.siteId }, data: site },
     { key: { pk: siteCountsPartition(ALL_MONTHS, siteShard), sk: n.siteId }, data: site },
   ];

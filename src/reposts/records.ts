@@ -34,7 +34,7 @@ import type { RepostNotice, SiteRecord } from "./model.js";
 export const SITES_INDEX = "SITES";
 /** The documents' partition before it was sharded; the rebuild (version 3) moves what it holds. */
 export const LEGACY_REPOST_DOCS_PARTITION = "REPOST_DOCS";
-const REPOST_DOCS_KIND = "REPOST_DOCS";
+export const REPOST_DOCS_KIND = "REPOST_DOCS";
 
 export function siteKeys(siteId: string) {
   return { pk: `SITE#${siteId}`, sk: "SITE" };

@@ -71,11 +71,14 @@ describeIntakeQueueContract("aws (dynalite + fauxqs)", 80, async () => {
   };
 });
 
+let migrationTables = 0;
 describeMigrationsContract("aws (dynalite + fauxqs)", async () => {
+  // A table of its own each time: a test may compare two stores.
+  const n = ++migrationTables;
   const platform = await createEmulatedPlatform(emulators, {
-    tableName: "gazette-migrations-contract",
-    bucketName: "gazette-migrations-contract",
-    stagingBucketName: "gazette-migrations-contract-staging",
+    tableName: `gazette-migrations-contract-${n}`,
+    bucketName: `gazette-migrations-contract-${n}`,
+    stagingBucketName: `gazette-migrations-contract-staging-${n}`,
     queues: ["events"],
     maxReceiveCount: 5,
   });

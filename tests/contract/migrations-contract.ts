@@ -37,15 +37,32 @@ import {
   manifestKey,
 } from "../../src/editions/records.js";
 import { MIGRATIONS } from "../../src/migrations/index.js";
-import { migrationStates, runMigrations } from "../../src/migrations/runner.js";
-import type { Platform } from "../../src/platform/ports.js";
-import { documentCountsPartition } from "../../src/reposts/counters.js";
+import type { Migration } from "../../src/migrations/migration.js";
+import { repostsRebuild } from "../../src/migrations/reposts-rebuild.js";
+import { MigrationFailedError, migrationStates, runMigrations } from "../../src/migrations/runner.js";
+import type { Platform, StoredRecord } from "../../src/platform/ports.js";
+import {
+  ALL_MONTHS,
+  addTotals,
+  COUNTER_SHARDS,
+  contribution,
+  documentCountsPartition,
+  emptyTotals,
+  overduePartition,
+  siteCounterShard,
+  siteCountsPartition,
+} from "../../src/reposts/counters.js";
+import { reminderDay } from "../../src/reposts/due.js";
 import { type RepostNotice, untouchedNotice } from "../../src/reposts/model.js";
 import {
+  createNotice,
   LEGACY_REPOST_DOCS_PARTITION,
   noticeKeys,
+  noticePartition,
   type RepostDocument,
+  repostDocumentKeys,
   repostDocumentPages,
+  updateNotice,
 } from "../../src/reposts/records.js";
 import { createWorkingDayCalendar } from "../../src/reposts/working-days.js";
 import { TransparencyLog } from "../../src/transparency/log.js";
@@ -204,6 +221,145 @@ async function allPages<T>(
   return { items: out, pages };
 }
 
+/**
+ * Three fanned-out documents as the rebuild may find them: one counted as the pipeline counts
+ * (some notices delivered, acknowledged, overdue), one stored by an older release (no counters,
+ * no publication time or reminder day on its notices, no due keys), one whose counters and
+ * overdue list are wrong (lost and extra counts, a stale entry, a site counter of a site with no
+ * notice).
+ */
+const REBUILD_SITES = ["jinjiang", "qingyang", "mianyang", "deyang", "jiaoyu"];
+const REBUILD_DOCS: RepostDocument[] = [0, 1, 2].map((n) => ({
+  documentId: `01JREBUILD${String(n).padStart(16, "0")}`,
+  editionId: "7",
+  title: `关于第${n}件事的通知`,
+  docNumber: null,
+  publishedAt: `2024-0${n + 1}-15T02:00:00.000Z`,
+  deadline: `2024-0${n + 1}-22`,
+  deadlineProvisional: false,
+}));
+
+function rebuildNotice(doc: RepostDocument, siteId: string, i: number): RepostNotice {
+  return {
+    id: `${doc.documentId}.${siteId}`,
+    documentId: doc.documentId,
+    siteId,
+    editionId: doc.editionId,
+    createdAt: doc.publishedAt,
+    site: { name: `${siteId}网站`, region: i < 2 ? "510104" : "510700", level: i < 4 ? "county" : "city" },
+    document: { title: doc.title, docNumber: null, publishedAt: doc.publishedAt },
+    deadline: doc.deadline,
+    deadlineProvisional: false,
+    ...untouchedNotice(doc.publishedAt),
+    remindFrom: reminderDay(createWorkingDayCalendar(), doc.deadline),
+  };
+}
+
+const AT = "2024-02-01T02:00:00.000Z";
+
+async function seedForRebuild(platform: Platform): Promise<void> {
+  const { records } = platform;
+  const [counted, legacy, wrong] = REBUILD_DOCS as [RepostDocument, RepostDocument, RepostDocument];
+  for (const doc of REBUILD_DOCS) await records.put({ ...repostDocumentKeys(doc.documentId), data: doc });
+  for (const doc of [counted, wrong]) {
+    for (const [i, siteId] of REBUILD_SITES.entries()) {
+      await createNotice(platform, rebuildNotice(doc, siteId, i));
+      const key = noticeKeys(doc.documentId, siteId);
+      if (i % 2 === 0)
+        await updateNotice(platform, key, (n) => ({ ...n, delivery: { ...n.delivery, state: "delivered" } }));
+      if (i === 1) await updateNotice(platform, key, (n) => ({ ...n, overdueAt: AT }));
+      if (i === 2)
+        await updateNotice(platform, key, (n) => ({
+          ...n,
+          ack: { url: "https://example.gov.cn/a.html", at: AT },
+          verification: { state: "verified", reason: null, checkedAt: AT, checks: 1, nextCheckAt: null },
+        }));
+    }
+  }
+  for (const [i, siteId] of REBUILD_SITES.entries()) {
+    const { publishedAt: _, ...document } = rebuildNotice(legacy, siteId, i).document;
+    const { remindFrom: __, ...old } = rebuildNotice(legacy, siteId, i);
+    const n: RepostNotice = { ...old, document, overdueAt: i === 3 ? AT : null };
+    await records.put({
+      ...noticeKeys(legacy.documentId, siteId),
+      data: n,
+      index: { gsi1pk: `SITE_REPOSTS#${siteId}`, gsi1sk: `${n.createdAt}#${legacy.documentId}` },
+    });
+  }
+  await records.transact([
+    {
+      add: { pk: documentCountsPartition(wrong.documentId), sk: "TOTAL#0", data: null },
+      counts: { notices: 3 },
+    },
+    {
+      add: { pk: siteCountsPartition(ALL_MONTHS, siteCounterShard("jinjiang")), sk: "jinjiang", data: null },
+      counts: { delivered: -2, overdue: 1 },
+    },
+    { add: { pk: siteCountsPartition("2024-03", 2), sk: "gone", data: null }, counts: { notices: 4 } },
+    { put: { pk: overduePartition(wrong.documentId), sk: "510700#deyang", data: { stale: true } } },
+  ]);
+}
+
+const nonZero = (counts: StoredRecord["counts"]) =>
+  Object.fromEntries(Object.entries(counts ?? {}).filter(([, n]) => n !== 0));
+
+/** Everything the rebuild writes, without versions: counters, overdue lists, notices and their due keys. */
+async function rebuildState(platform: Platform) {
+  const { records } = platform;
+  const rows: unknown[] = [];
+  const all = async (partition: string) => {
+    const out: StoredRecord[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await records.query(partition, { cursor, limit: 100 });
+      out.push(...page.items);
+      cursor = page.cursor;
+    } while (cursor);
+    return out;
+  };
+  for (const doc of REBUILD_DOCS) {
+    for (const r of await all(documentCountsPartition(doc.documentId)))
+      rows.push([r.pk, r.sk, nonZero(r.counts), r.data]);
+    for (const r of await all(overduePartition(doc.documentId))) rows.push([r.pk, r.sk, r.data]);
+    for (const r of await all(noticePartition(doc.documentId)))
+      rows.push([r.pk, r.sk, r.data, r.index?.gsi1pk, r.index?.gsi1sk, r.index?.gsi2sk]);
+  }
+  for (const month of ["2024-01", "2024-02", "2024-03", ALL_MONTHS]) {
+    for (let shard = 0; shard < COUNTER_SHARDS; shard++) {
+      for (const r of await all(siteCountsPartition(month, shard)))
+        rows.push([r.pk, r.sk, nonZero(r.counts), r.data]);
+    }
+  }
+  const scratch: StoredRecord[] = [];
+  for (let shard = 0; shard < COUNTER_SHARDS; shard++) {
+    scratch.push(
+      ...(await all(`REPOST_REBUILD#T0#${shard}`)),
+      ...(await all(`REPOST_REBUILD#SITES#${shard}`)),
+    );
+  }
+  return { rows, scratch: scratch.length };
+}
+
+/** The migration, crashing once after each step's writes, before the runner stores its cursor. */
+function crashingOnce(migration: Migration): Migration & { crashes: number } {
+  const crashed = new Set<string>();
+  const wrapped = {
+    ...migration,
+    crashes: 0,
+    async step(context: Parameters<Migration["step"]>[0], cursor: string | undefined) {
+      const result = await migration.step(context, cursor);
+      const at = cursor ?? "start";
+      if (!crashed.has(at)) {
+        crashed.add(at);
+        wrapped.crashes += 1;
+        throw new Error("killed after the step's writes, before its cursor was stored");
+      }
+      return result;
+    },
+  };
+  return wrapped;
+}
+
 export function describeMigrationsContract(
   name: string,
   setup: () => Promise<MigrationsContractEnvironment>,
@@ -327,6 +483,76 @@ export function describeMigrationsContract(
         expect((await records.query(LEGACY_REPOST_DOCS_PARTITION)).items).toEqual([]);
       } finally {
         await env.cleanup();
+      }
+    }, 240_000);
+
+    it("rebuilds the reposts' counters in steps: stopped after every step and killed between each step's writes and its cursor, it ends as one uninterrupted run", async () => {
+      // Prepare: the same store twice
+      const quiet = await setup();
+      const broken = await setup();
+      try {
+        const context = (platform: Platform) => ({
+          platform,
+          statuses: { recordEdition: async () => undefined },
+          calendar: createWorkingDayCalendar(),
+        });
+        await seedForRebuild(quiet.platform);
+        await seedForRebuild(broken.platform);
+
+        // Act: one run to the end; and one step per run, each step killed once after its writes
+        const [once] = await runMigrations(context(quiet.platform), [repostsRebuild]);
+        const crashing = crashingOnce(repostsRebuild);
+        let runs = 0;
+        for (;;) {
+          runs += 1;
+          try {
+            const [outcome] = await runMigrations(context(broken.platform), [crashing], {
+              hasTime: () => false,
+            });
+            if (outcome?.status === "done" || runs > 400) break;
+          } catch (error) {
+            if (!(error instanceof MigrationFailedError)) throw error;
+          }
+        }
+
+        // Assess: the same counters, overdue lists, notices and due keys; no scratch left
+        expect(once).toMatchObject({ status: "done", counts: { documents: 3, notices: 15, rewritten: 5 } });
+        expect(once!.steps).toBeGreaterThan(2 * COUNTER_SHARDS + REBUILD_DOCS.length);
+        // Every step killed once (a redone sites step finds its own corrections moved: rechecks, more steps).
+        expect(crashing.crashes).toBeGreaterThanOrEqual(once!.steps);
+        const expected = await rebuildState(quiet.platform);
+        expect(await rebuildState(broken.platform)).toEqual(expected);
+        expect(expected.scratch).toBe(0);
+        // And they are the notices' sums.
+        for (const doc of REBUILD_DOCS) {
+          const sum = emptyTotals();
+          for (const r of (await quiet.platform.records.query<RepostNotice>(noticePartition(doc.documentId)))
+            .items)
+            addTotals(sum, contribution(r.data));
+          const totals = emptyTotals();
+          for (const r of (
+            await quiet.platform.records.query(documentCountsPartition(doc.documentId), { prefix: "TOTAL#" })
+          ).items)
+            addTotals(totals, r.counts ?? {});
+          expect(totals).toEqual(sum);
+        }
+        const site = (month: string) =>
+          expected.rows.find(
+            (r) => Array.isArray(r) && r[0] === siteCountsPartition(month, 1) && r[1] === "jinjiang",
+          );
+        if (site(ALL_MONTHS))
+          expect((site(ALL_MONTHS) as unknown[])[2]).toMatchObject({ notices: 3, delivered: 3 });
+        expect(
+          expected.rows.some(
+            (r) => Array.isArray(r) && r[1] === "gone" && Object.keys(r[2] as object).length > 0,
+          ),
+        ).toBe(false);
+        expect(
+          expected.rows.filter((r) => Array.isArray(r) && String(r[0]).startsWith("REPOST_OVERDUE#")),
+        ).toHaveLength(3);
+      } finally {
+        await quiet.cleanup();
+        await broken.cleanup();
       }
     }, 240_000);
   });

@@ -17,6 +17,7 @@ import type {
   ReceivedMessage,
   ReceiveOptions,
   StoredRecord,
+  WriteCondition,
 } from "../../src/platform/ports.js";
 
 export interface ContractEnvironment {
@@ -620,6 +621,29 @@ export function describePlatformContract(name: string, setup: () => Promise<Cont
         expect(read?.counts).toEqual({ notices: 1, delivered: 0, verified: 2 });
         const listed = await records().query(pk, { prefix: "counter" });
         expect(listed.items[0]?.counts).toEqual({ notices: 1, delivered: 0, verified: 2 });
+      });
+
+      it("adds to a counter under a condition: absent, or at the version read, else nothing", async () => {
+        // Prepare
+        const pk = key("tx-add-cond");
+        const counter = { pk, sk: "counter" };
+        const add = (data: string, n: number, condition: WriteCondition) =>
+          records().transact([{ add: { ...counter, data }, counts: { notices: n }, condition }]);
+
+        // Act
+        await add("a", 2, { kind: "absent" });
+        const first = await records().get(counter);
+        const twice = await add("b", 5, { kind: "absent" }).catch((e: unknown) => e);
+        await add("c", -1, { kind: "version", version: first!.version });
+        const stale = await add("d", 7, { kind: "version", version: first!.version }).catch(
+          (e: unknown) => e,
+        );
+
+        // Assess
+        expect(twice).toBeInstanceOf(ConditionFailedError);
+        expect(stale).toBeInstanceOf(ConditionFailedError);
+        const read = await records().get(counter);
+        expect(read).toMatchObject({ data: "c", counts: { notices: 1 }, version: first!.version + 1 });
       });
 
       it("a transaction whose condition fails writes nothing and throws ConditionFailedError", async () => {

@@ -197,11 +197,13 @@ export class DynamoRecordStore implements RecordStore {
         values[`:c${j}`] = { N: String(n) };
         return `#c${j} :c${j}`;
       });
+      const conditionExpression = this.#condition(write.condition, names, values);
       return {
         Update: {
           TableName: this.#table,
           Key: { pk: { S: write.add.pk }, sk: { S: write.add.sk } },
           UpdateExpression: `SET #data = :data, #version = if_not_exists(#version, :zero) + :one${adds.length ? ` ADD ${adds.join(", ")}` : ""}`,
+          ConditionExpression: conditionExpression,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         },

@@ -202,6 +202,7 @@ export class SqliteRecordStore implements RecordStore {
         else if ("delete" in write_) deleteOne(write_.delete, write_.condition);
         else {
           const existing = this.#state.get(write_.add.pk, write_.add.sk);
+          this.#check(existing, write_.condition, write_.add);
           const live = existing !== undefined && !this.#expired(existing);
           const counts: Record<string, number> = live && existing.counts ? JSON.parse(existing.counts) : {};
           for (const [name, n] of Object.entries(write_.counts)) counts[name] = (counts[name] ?? 0) + n;
