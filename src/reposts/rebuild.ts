@@ -95,8 +95,13 @@ const TRIES_IN_STEP = 3;
 const STEPS_PER_ITEM = 5;
 const RECHECK_SITES_PER_STEP = 200;
 const CLEANUP_PER_STEP = 1_000;
-/** Scratch of another rebuild older than this is taken as abandoned (a killed `reposts rebuild`). */
+/**
+ * Scratch of another rebuild older than this is taken as abandoned (a killed `gazette reposts
+ * rebuild`, which keeps no cursor), unless it is the migration's (its state names it).
+ */
 const ABANDONED_MS = 24 * 3600_000;
+/** The migration runner's state of `reposts-rebuild` (src/migrations/runner.ts migrationKey). */
+const MIGRATION_STATE = { pk: "MIGRATION#reposts-rebuild", sk: "STATE" } as const;
 
 export interface RebuildResult {
   readonly documents: number;
@@ -241,6 +246,19 @@ async function readAll<T = unknown>(
     cursor = page.cursor;
   } while (cursor);
   return out;
+}
+
+async function* eachRecord<T = unknown>(
+  records: RecordStore,
+  partition: string,
+  prefix?: string,
+): AsyncGenerator<StoredRecord<T>> {
+  let cursor: string | undefined;
+  do {
+    const page = await records.query<T>(partition, { cursor, limit: 100, prefix });
+    yield* page.items;
+    cursor = page.cursor;
+  } while (cursor);
 }
 
 async function mapLimit<T, R>(items: readonly T[], limit: number, f: (item: T) => Promise<R>): Promise<R[]> {
@@ -636,37 +654,45 @@ async function reconcileOverdue(
       ? [{ delete: { pk, sk }, condition: { kind: "version", version: entry.version } }]
       : undefined;
   };
-  // All at once (one SQLite transaction, a savepoint each; a TransactWriteItems each on DynamoDB)…
+  // Up to 50 fixes a transaction (transactEach: one SQLite transaction; TransactWriteItems 16 at
+  // once on DynamoDB)…
   const planned = [...keys].flatMap((sk) => {
     const fix = fixOf(sk, bySk.get(sk), listed.get(sk));
     return fix ? [{ sk, fix }] : [];
   });
-  const done = planned.length ? await records.transactEach(planned.map((p) => p.fix)) : [];
-  ctx.result.overdue += done.filter(Boolean).length;
-  // …and those whose notice or entry moved meanwhile, one by one from fresh reads.
-  await mapLimit(
-    planned.filter((_, i) => !done[i]).map((p) => p.sk),
-    WRITES_AT_ONCE,
-    async (sk) => {
-      const notice0 = bySk.get(sk);
-      for (let attempt = 0; attempt < 10; attempt++) {
-        const notice = notice0 && (await records.get<RepostNotice>(notice0));
-        const fix = fixOf(sk, notice, await records.get<OverdueItem>({ pk, sk }));
-        if (!fix) return;
-        try {
-          await records.transact(fix);
-          ctx.result.overdue += 1;
-          return;
-        } catch (error) {
-          if (!(error instanceof ConditionFailedError)) throw error;
-        }
+  const groups: (typeof planned)[] = [];
+  for (const p of planned) {
+    const last = groups.at(-1);
+    if (last && last.reduce((n, q) => n + q.fix.length, 0) + p.fix.length <= 100) last.push(p);
+    else groups.push([p]);
+  }
+  const done = groups.length ? await records.transactEach(groups.map((g) => g.flatMap((p) => p.fix))) : [];
+  const retry = groups.flatMap((g, i) => {
+    if (!done[i]) return g.map((p) => p.sk);
+    ctx.result.overdue += g.length;
+    return [];
+  });
+  // …and those of a transaction that did not commit (a notice or entry moved meanwhile), one by
+  // one from fresh reads.
+  await mapLimit(retry, WRITES_AT_ONCE, async (sk) => {
+    const notice0 = bySk.get(sk);
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const notice = notice0 && (await records.get<RepostNotice>(notice0));
+      const fix = fixOf(sk, notice, await records.get<OverdueItem>({ pk, sk }));
+      if (!fix) return;
+      try {
+        await records.transact(fix);
+        ctx.result.overdue += 1;
+        return;
+      } catch (error) {
+        if (!(error instanceof ConditionFailedError)) throw error;
       }
-      ctx.result.unsettled += 1;
-      ctx.warnings.push(
-        `reposts rebuild: the overdue entry ${pk}/${sk} changed during each of 10 tries and was left as it was`,
-      );
-    },
-  );
+    }
+    ctx.result.unsettled += 1;
+    ctx.warnings.push(
+      `reposts rebuild: the overdue entry ${pk}/${sk} changed during each of 10 tries and was left as it was`,
+    );
+  });
 }
 
 const keyOf = (n: StoredRecord<RepostNotice>) => `${n.data.site.region}#${n.data.siteId}`;
@@ -685,7 +711,8 @@ async function sitesStep(ctx: StepContext, at: Cursor): Promise<Cursor> {
     e.data = label;
     expected.set(idOf(key), e);
   };
-  for (const r of await readAll<string>(records, sitesPartition(shard), `${at.g}#`)) {
+  // A page at a time: at national scale a shard's scratch is tens of MB (hundreds of documents).
+  for await (const r of eachRecord<string>(records, sitesPartition(shard), `${at.g}#`)) {
     for (const line of r.data.split("\n")) {
       const { siteId, month, bits, label } = parseScratchEntry(line);
       months.add(month);
@@ -820,9 +847,18 @@ async function recheckSites(
 async function cleanupStep(ctx: StepContext, at: Cursor): Promise<Cursor | undefined> {
   const { records } = ctx;
   const now = ctx.platform.clock.now().getTime();
+  // The migration's own rebuild, if one is under way (however long it has been), is left alone.
+  const migration = await records.get<{ cursor?: string }>(MIGRATION_STATE);
+  let running: string | undefined;
+  try {
+    running = migration?.data.cursor ? (JSON.parse(migration.data.cursor) as Cursor).g : undefined;
+  } catch {
+    running = undefined;
+  }
   const ours = (sk: string) => {
     const g = sk.slice(0, sk.indexOf("#"));
     if (g === at.g) return true;
+    if (g === running) return false;
     const started = Date.parse(g.slice(0, g.indexOf("~")));
     return Number.isFinite(started) && now - started > ABANDONED_MS;
   };
