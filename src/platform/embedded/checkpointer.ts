@@ -119,6 +119,8 @@ export class BackgroundCheckpointer {
   /** One PASSIVE checkpoint now (or the one running), in the worker. */
   checkpoint(): Promise<CheckpointResult> {
     if (this.#closed) return Promise.reject(new Error("checkpoint thread closed"));
+    // A thread that failed is not restarted: the writer's backstop checkpoints from then on.
+    if (this.#exited) return Promise.reject(new Error("checkpoint thread stopped"));
     this.#running ??= new Promise<CheckpointResult>((resolve, reject) => {
       const id = this.#nextId++;
       this.#pending.set(id, { resolve, reject });
