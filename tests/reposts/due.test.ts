@@ -211,6 +211,13 @@ describe("the tick reads only what is due", () => {
     expect(rebuilt).toMatchObject({ notices: 1, rewritten: 1, counters: 0 });
     expect(after!.data.remindFrom).toBe(stored!.data.remindFrom);
     expect(after!.index?.gsi2sk).toBe(stored!.index?.gsi2sk);
-    expect(again).toMatchObject({ documents: 1, notices: 1, rewritten: 0, counters: 0, overdue: 0, moved: 0 });
+    expect(again).toMatchObject({
+      documents: 1,
+      notices: 1,
+      rewritten: 0,
+      counters: 0,
+      overdue: 0,
+      moved: 0,
+    });
   });
 });
