@@ -50,6 +50,9 @@ export const PEER_SPEC: FunctionBundleSpec = { entry: "bench/lambda-peer.ts" };
 
 /** The environment the stack gives a function (names only matter; nothing is called at import). */
 export const LAMBDA_ENV = {
+  // Lambda's own variable: src/platform/aws/tracing.ts loads Powertools Tracer (X-Ray) only where it
+  // is set, so the import measured here includes it, as a cold start does.
+  AWS_EXECUTION_ENV: "AWS_Lambda_nodejs22.x",
   AWS_REGION: "eu-west-1",
   GAZETTE_MODE: "aws",
   GAZETTE_PUBLISHING: "queued",
