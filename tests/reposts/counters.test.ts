@@ -205,16 +205,7 @@ describe("repost counters", () => {
           const { records, clock } = freshStore();
           const platform = { records, clock };
           for (const doc of DOCUMENTS) {
-            const entry: RepostDocument = {
-              documentId: doc.id,
-              editionId: "ed1",
-              title: "关于做好春耕工作的通知",
-              docNumber: null,
-              publishedAt: doc.publishedAt,
-              deadline: doc.deadline,
-              deadlineProvisional: false,
-            };
-            await records.put({ ...repostDocumentKeys(doc.id), data: entry });
+            await records.put({ ...repostDocumentKeys(doc.id), data: repostDocument(doc) });
             for (const site of SITES) {
               await createNotice(platform, newNotice(doc, site));
               // A redelivered fan-out page finds the notice there and counts nothing.
