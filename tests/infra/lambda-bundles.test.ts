@@ -193,20 +193,29 @@ describe("the deployed Lambda bundles, synthesised offline", () => {
     for (const r of results) expect(r, r.service).toMatchObject({ status: 0, stdout: "function" });
   }, 300_000);
 
-  test("the API bundle answers an API Gateway request (GET /health) as deployed", () => {
-    // Prepare
-    const event = httpApiEvent({ method: "GET", path: "/health" });
+  /** GET `path` through the built API package's handler, in a fresh process, as API Gateway calls it. */
+  const invokeApiBundle = (path: string, env: Record<string, string> = {}) => {
+    const event = httpApiEvent({ method: "GET", path });
     const script = `const m = await import("./index.mjs");
 const res = await m.handler(${JSON.stringify(event)}, { functionName: "gazette-api", awsRequestId: "t", getRemainingTimeInMillis: () => 29000 });
 process.stdout.write(JSON.stringify({ statusCode: res.statusCode, body: res.body }));`;
-
-    // Act
-    const run = spawnSync(process.execPath, ["--no-warnings", "--input-type=module", "-e", script], {
+    return spawnSync(process.execPath, ["--no-warnings", "--input-type=module", "-e", script], {
       cwd: packages.get("gazette-api"),
       encoding: "utf8",
       timeout: 60_000,
-      env: { PATH: process.env.PATH, AWS_REGION: "eu-west-1", GAZETTE_TABLE: "t", GAZETTE_BUCKET: "b" },
+      env: {
+        PATH: process.env.PATH,
+        AWS_REGION: "eu-west-1",
+        GAZETTE_TABLE: "t",
+        GAZETTE_BUCKET: "b",
+        ...env,
+      },
     });
+  };
+
+  test("the API bundle answers an API Gateway request (GET /health) as deployed", () => {
+    // Act
+    const run = invokeApiBundle("/health");
 
     // Assess
     expect(run.stderr.slice(0, 500)).toBe("");
@@ -215,25 +224,8 @@ process.stdout.write(JSON.stringify({ statusCode: res.statusCode, body: res.body
 
   test("the API bundle serves /api/openapi.json, generated at build time, exactly as the route declarations generate it now; with other settings it refuses, and no other package holds it", () => {
     // Prepare
-    const call = (env: Record<string, string>) => {
-      const event = httpApiEvent({ method: "GET", path: "/api/openapi.json" });
-      const script = `const m = await import("./index.mjs");
-const res = await m.handler(${JSON.stringify(event)}, { functionName: "gazette-api", awsRequestId: "t", getRemainingTimeInMillis: () => 29000 });
-process.stdout.write(JSON.stringify({ statusCode: res.statusCode, body: res.body }));`;
-      const run = spawnSync(process.execPath, ["--no-warnings", "--input-type=module", "-e", script], {
-        cwd: packages.get("gazette-api"),
-        encoding: "utf8",
-        timeout: 60_000,
-        env: {
-          PATH: process.env.PATH,
-          AWS_REGION: "eu-west-1",
-          GAZETTE_TABLE: "t",
-          GAZETTE_BUCKET: "b",
-          ...env,
-        },
-      });
-      return JSON.parse(run.stdout) as { statusCode: number; body: string };
-    };
+    const call = (env: Record<string, string>) =>
+      JSON.parse(invokeApiBundle("/api/openapi.json", env).stdout) as { statusCode: number; body: string };
 
     // Act
     const served = call({});

@@ -415,18 +415,7 @@ describe("repost counters", () => {
     const { records, clock } = freshStore();
     const platform = { records, clock };
     const doc = DOCUMENTS[0]!;
-    await records.put({
-      ...repostDocumentKeys(doc.id),
-      data: {
-        documentId: doc.id,
-        editionId: "ed1",
-        title: "关于做好春耕工作的通知",
-        docNumber: null,
-        publishedAt: doc.publishedAt,
-        deadline: doc.deadline,
-        deadlineProvisional: false,
-      } satisfies RepostDocument,
-    });
+    await records.put({ ...repostDocumentKeys(doc.id), data: repostDocument(doc) });
     for (const site of SITES) {
       await createNotice(platform, newNotice(doc, site));
       await updateNotice(platform, noticeKeys(doc.id, site.id), CHANGES.delivered!);
