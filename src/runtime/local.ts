@@ -63,7 +63,7 @@ async function startLocked(
     dataDir: config.dataDir,
     synchronous: config.sqliteSynchronous,
     // The write-ahead log is copied into the database by a thread of its own every second, not by
-    // the commit (a request's, a tick's) that takes it past 1,000 pages (docs/deploy.md).
+    // the commit (a request's, a tick's) that takes it past 1,000 pages (docs/architecture.md).
     backgroundCheckpoints: {
       intervalMs: CHECKPOINT_INTERVAL_MS,
       onError: (error) => container?.logger.error("Checkpoint of the database log failed", { error }),
