@@ -6,6 +6,7 @@
 import { isValidIsoDate } from "../documents/dates.js";
 import { InvalidCursorError } from "../platform/errors.js";
 import type { Platform, RecordStore } from "../platform/ports.js";
+import { mapConcurrently, queryAll } from "../platform/reads.js";
 import {
   ALL_MONTHS,
   addTotals,
@@ -155,37 +156,13 @@ const COUNTER_PAGE = 5000;
 /** Queries a report has in flight at once (documents' counters). */
 const READ_CONCURRENCY = 8;
 
-/** `work` over `items`, at most `concurrency` at once; results in the order of `items`. */
-async function mapConcurrently<T, R>(
-  items: readonly T[],
-  concurrency: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-  return results;
-}
-
-async function everyItem<T>(
+/** Every counter (or other record) of a partition, COUNTER_PAGE at a time. */
+function everyItem<T>(
   records: RecordStore,
   partition: string,
   options: { prefix?: string | undefined } = {},
-): Promise<{ data: T; counts?: Readonly<Record<string, number>> | undefined }[]> {
-  const items: { data: T; counts?: Readonly<Record<string, number>> | undefined }[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await records.query<T>(partition, { ...options, cursor, limit: COUNTER_PAGE });
-    cursor = page.cursor;
-    items.push(...page.items);
-  } while (cursor);
-  return items;
+) {
+  return queryAll<T>(records, partition, { prefix: options.prefix, pageSize: COUNTER_PAGE });
 }
 
 /** Every fanned-out document, and the ones the filter's period and document select. */

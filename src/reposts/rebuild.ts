@@ -45,6 +45,7 @@ import type {
   TransactionWrite,
   WriteCondition,
 } from "../platform/ports.js";
+import { mapConcurrently, queryAll } from "../platform/reads.js";
 import { queryShards, shardPartitions } from "../platform/sharded.js";
 import {
   ALL_MONTHS,
@@ -233,19 +234,9 @@ const PHASES: Record<Phase, (ctx: StepContext, at: Cursor) => Promise<Cursor | u
 // ---------------------------------------------------------------------------------------------
 // Reading and writing helpers
 
-async function readAll<T = unknown>(
-  records: RecordStore,
-  partition: string,
-  prefix?: string,
-): Promise<StoredRecord<T>[]> {
-  const out: StoredRecord<T>[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await records.query<T>(partition, { cursor, limit: 1_000, prefix });
-    out.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor);
-  return out;
+/** Every record of a partition (or its prefix), 1,000 a page. */
+function readAll<T = unknown>(records: RecordStore, partition: string, prefix?: string) {
+  return queryAll<T>(records, partition, { prefix, pageSize: 1_000 });
 }
 
 async function* eachRecord<T = unknown>(
@@ -259,19 +250,6 @@ async function* eachRecord<T = unknown>(
     yield* page.items;
     cursor = page.cursor;
   } while (cursor);
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, f: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await f(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 const idOf = (key: RecordKey) => `${key.pk}\n${key.sk}`;
@@ -495,7 +473,7 @@ async function readNotices(
     const now = ctx.platform.clock.now();
     const stale = page.items.filter((i) => completed(i, doc, remindFrom, now) !== undefined);
     const fixed = new Map<string, StoredRecord<RepostNotice> | undefined>();
-    await mapLimit(stale, WRITES_AT_ONCE, async (i) =>
+    await mapConcurrently(stale, WRITES_AT_ONCE, async (i) =>
       fixed.set(i.sk, await complete(ctx, i, doc, remindFrom)),
     );
     for (const i of page.items) {
@@ -576,7 +554,7 @@ async function rebuildDocument(
   }
   ctx.result.documents += 1;
   ctx.result.notices += count;
-  await mapLimit([...scratch], WRITES_AT_ONCE, ([id, entries]) => {
+  await mapConcurrently([...scratch], WRITES_AT_ONCE, ([id, entries]) => {
     const [shard, sk] = id.split("\n") as [string, string];
     return records.put({ pk: sitesPartition(Number(shard)), sk, data: entries.join("\n") });
   });
@@ -625,7 +603,7 @@ async function reconcileOverdue(
   const bySk = new Map(overdue);
   // An entry without an overdue notice: its notice (if any) is read, to delete the entry under it.
   const others = [...listed.keys()].filter((sk) => !overdue.has(sk));
-  await mapLimit(others, READS_AT_ONCE, async (sk) => {
+  await mapConcurrently(others, READS_AT_ONCE, async (sk) => {
     const notice = await records.get<RepostNotice>(noticeKeys(doc.documentId, sk.slice(sk.indexOf("#") + 1)));
     if (notice) bySk.set(sk, notice);
   });
@@ -674,7 +652,7 @@ async function reconcileOverdue(
   });
   // …and those of a transaction that did not commit (a notice or entry moved meanwhile), one by
   // one from fresh reads.
-  await mapLimit(retry, WRITES_AT_ONCE, async (sk) => {
+  await mapConcurrently(retry, WRITES_AT_ONCE, async (sk) => {
     const notice0 = bySk.get(sk);
     for (let attempt = 0; attempt < 10; attempt++) {
       const notice = notice0 && (await records.get<RepostNotice>(notice0));
@@ -801,10 +779,10 @@ async function recheckSites(
     const keys = todo.flatMap((site) =>
       [...months, ALL_MONTHS].map((month) => ({ pk: siteCountsPartition(month, shard), sk: site })),
     );
-    const before = await mapLimit(keys, READS_AT_ONCE, (k) => records.get(k));
+    const before = await mapConcurrently(keys, READS_AT_ONCE, (k) => records.get(k));
     const docs = await allDocuments(records);
     const pairs = todo.flatMap((site) => docs.map((doc) => noticeKeys(doc.documentId, site)));
-    const notices = await mapLimit(pairs, READS_AT_ONCE, (k) => records.get<RepostNotice>(k));
+    const notices = await mapConcurrently(pairs, READS_AT_ONCE, (k) => records.get<RepostNotice>(k));
     const unseen = notices.filter((n) => n && !months.has(counterMonth(n.data)));
     if (unseen.length > 0) {
       // A month whose counters were not read before the notices: read them too, and again.
@@ -824,7 +802,7 @@ async function recheckSites(
         expected.set(idOf(t.key), e);
       }
     }
-    const after = await mapLimit(keys, READS_AT_ONCE, (k) => records.get(k));
+    const after = await mapConcurrently(keys, READS_AT_ONCE, (k) => records.get(k));
     const moving = new Set<string>();
     keys.forEach((k, i) => {
       if (before[i]?.version !== after[i]?.version) moving.add(k.sk);
