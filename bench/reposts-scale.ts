@@ -57,6 +57,7 @@ import {
   EMULATOR_REGION,
   startEmulators,
 } from "../tests/support/aws-emulators.js";
+import { type DynaliteFloor, FloorTable, floorLines, RequestCapture } from "./dynalite-floor.js";
 import { ScanningRepostTick } from "./peers/scan-tick.js";
 
 const SITES = 10_000;
@@ -98,6 +99,8 @@ export interface ScaleRun {
   readonly msPerGetItem?: number | undefined;
   /** ms per Query of one shard of site counters (5 in a row), and the items it returned. */
   readonly counterQuery?: { readonly ms: number; readonly items: number } | undefined;
+  /** DynamoDB's protocol only: the emulator floor of the tick and the report (bench/dynalite-floor.ts). */
+  readonly floor?: DynaliteFloor | undefined;
 }
 
 /** One measured tick (the k-th week's group) and the tick the day before it. */
@@ -300,6 +303,16 @@ export function seedSqlite(dataDir: string, notices: number, groups = 1): void {
   db.close();
 }
 
+/** The keys of the notices due at the measured tick (group 0 of seedRecords). */
+function dueNoticeKeys(notices: number) {
+  const documents = Math.max(1, Math.round(notices / SITES));
+  const dueShare = Math.round(DUE / documents);
+  const keys: { pk: string; sk: string }[] = [];
+  for (let d = 0; d < documents; d++)
+    for (let s = 0; s < dueShare; s++) keys.push(noticeKeys(documentId(d), siteOf(s).id));
+  return keys;
+}
+
 export async function seedDynamo(endpoint: string, tableName: string, notices: number): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region: EMULATOR_REGION, credentials: EMULATOR_CREDENTIALS });
   let batch: WriteRequest[] = [];
@@ -354,6 +367,8 @@ async function measure(
     checkpoint?: () => Promise<number>;
     /** Takes the ticks' messages off their queues, as the consumers would (not timed). */
     drain?: () => Promise<void>;
+    /** Called before the k-th measured tick's clock starts, and after the tick (and its drain). */
+    aroundTick?: { before(k: number): Promise<void>; after(k: number): Promise<void> };
   } = {},
 ): Promise<
   Omit<
@@ -367,6 +382,7 @@ async function measure(
     | "rebuildCheckpointMs"
     | "msPerGetItem"
     | "counterQuery"
+    | "floor"
   >
 > {
   const step = async <R>(work: () => Promise<R>): Promise<{ value: R; requests?: RequestCounts }> => {
@@ -414,6 +430,7 @@ async function measure(
     await options.drain?.();
     await options.checkpoint?.();
     clock.advance(DAY);
+    await options.aroundTick?.before(k);
     const wal0 = options.wal?.();
     const cpu0 = process.cpuUsage();
     t0 = performance.now();
@@ -425,6 +442,7 @@ async function measure(
     // The checkpoint of the tick's own log pages, as the runtime's thread makes it after the tick.
     const checkpointMs = await options.checkpoint?.();
     await options.drain?.();
+    await options.aroundTick?.after(k);
     samples.push({
       day,
       ms,
@@ -609,14 +627,17 @@ export async function benchDynaliteScale(notices: number): Promise<ScaleRun> {
     const tableName = "gazette-scale";
     const dynamodb: Record<string, number> = {};
     let sqs = 0;
+    // The requests of the measured tick and of one report, sent again by the emulator floor.
+    const capture = new RequestCapture();
     const platform = await createEmulatedPlatform(emulators, {
       tableName,
       bucketName: "gazette-scale",
       queues: [DELIVERY_QUEUE, "events"],
       maxReceiveCount: 5,
-      onRequest: (service, command) => {
+      onRequest: (service, command, input) => {
         if (service === "dynamodb") dynamodb[command] = (dynamodb[command] ?? 0) + 1;
         if (service === "sqs") sqs += 1;
+        capture.record(service, command, input);
       },
     });
     const counts = (): RequestCounts => ({
@@ -630,7 +651,37 @@ export async function benchDynaliteScale(notices: number): Promise<ScaleRun> {
     const clock = new ManualClock(NOW - DAY);
     const view = { ...platform, clock };
     const rebuildSeconds = await rebuild(view);
-    const run = await measure(view, clock, 7, counts);
+    // The floor's table on the same dynalite: the due notices copied before the tick (not timed).
+    const floorTable = await FloorTable.create(emulators.dynamoEndpoint, tableName, {
+      region: EMULATOR_REGION,
+      credentials: EMULATOR_CREDENTIALS,
+    });
+    let dueItems: Awaited<ReturnType<FloorTable["copy"]>> = [];
+    let tickFloor: DynaliteFloor["tick"] | undefined;
+    const run = await measure(view, clock, 7, counts, {
+      aroundTick: {
+        before: async () => {
+          dueItems = await floorTable.copy(dueNoticeKeys(notices));
+          capture.start();
+        },
+        after: async () => {
+          const captured = capture.stop();
+          tickFloor = await floorTable.tick({
+            captured,
+            items: dueItems,
+            clock,
+            calendar,
+            queues: platform.queues,
+            sqsRequests: () => sqs,
+          });
+        },
+      },
+    });
+    // The report's requests (one more report, not timed), then the floor's runs of them.
+    capture.start();
+    await buildComplianceReport(view, {}, { limit: 50 });
+    const reportFloor = await floorTable.report(capture.stop(), 7);
+    floorTable.client.destroy();
     // The emulator's pace in this run: one GetItem after another.
     const probe = noticeKeys(documentId(0), siteOf(SITES - 1).id);
     const p0 = performance.now();
@@ -653,6 +704,7 @@ export async function benchDynaliteScale(notices: number): Promise<ScaleRun> {
       ...run,
       msPerGetItem,
       counterQuery,
+      floor: tickFloor ? { tick: tickFloor, report: reportFloor } : undefined,
     };
   } finally {
     await emulators.stop();
@@ -767,6 +819,10 @@ export function repostsScaleReport(runs: readonly ScaleRun[], machine: string): 
         );
       }
     }
+  }
+  for (const r of runs) {
+    if (r.floor && r.requests)
+      lines.push("", ...floorLines(r.store, r.notices, r.floor, { ...r, requests: r.requests }));
   }
   for (const r of runs) {
     if (r.peer) {
