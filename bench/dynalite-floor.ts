@@ -103,7 +103,8 @@ export interface ReportFloor {
 }
 
 export interface DynaliteFloor {
-  readonly tick: TickFloor;
+  /** The floor after each measured tick, of that tick's due notices. */
+  readonly ticks: readonly TickFloor[];
   readonly report: ReportFloor;
 }
 
@@ -297,7 +298,7 @@ interface Counts {
 /** Our figures for the same steps (bench/reposts-scale.ts ScaleRun). */
 interface Ours {
   readonly tickMs: number;
-  readonly ticks: readonly { readonly cpuMs: number }[];
+  readonly ticks: readonly { readonly ms: number; readonly cpuMs: number }[];
   readonly reportP50Ms: number;
   readonly requests: { readonly report: Counts; readonly tick: Counts };
 }
@@ -308,19 +309,36 @@ function requestsOf(c: Counts): string {
   return `${total} (${entries.map(([command, n]) => `${n} ${command}`).join(", ")})`;
 }
 
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
 /** The floor next to our tick and report, with the ratio and the requests of each. */
 export function floorLines(store: string, notices: number, floor: DynaliteFloor, ours: Ours): string[] {
-  const { tick, report } = floor;
-  const tickCpu = ours.ticks[0]?.cpuMs;
+  const { report } = floor;
+  const ticks = floor.ticks;
+  const tick = {
+    ms: median(ticks.map((t) => t.ms)),
+    cpuMs: median(ticks.map((t) => t.cpuMs)),
+    reads: median(ticks.map((t) => t.reads.ms)),
+    writes: median(ticks.map((t) => t.writes.ms)),
+    sends: median(ticks.map((t) => t.sends.ms)),
+  };
+  const first = ticks[0];
+  if (!first) return [];
+  // Each tick against the floor run right after it, on the same notices.
+  const pairs = ticks.map((t, k) => (ours.ticks[k]?.ms ?? Number.NaN) / t.ms);
+  const n = ticks.length;
   return [
     `${store} at ${notices.toLocaleString("en")} against its peer, the ${FLOOR_PEER}:`,
     "",
     "| step | ours | ours: DynamoDB requests, SQS requests, items written | peer: emulator floor | floor: DynamoDB requests, SQS requests, items written | ours / floor |",
     "| --- | --- | --- | --- | --- | --- |",
-    `| tick with 1,000 due | ${ours.tickMs.toFixed(0)} ms${tickCpu !== undefined ? ` (CPU ${tickCpu.toFixed(0)} ms)` : ""} | ${requestsOf(ours.requests.tick)}, ${ours.requests.tick.sqs} SQS, ${ours.requests.tick.transactionWrites} items | ${tick.ms.toFixed(0)} ms (CPU ${tick.cpuMs.toFixed(0)} ms): reads ${tick.reads.ms.toFixed(0)} ms, writes ${tick.writes.ms.toFixed(0)} ms, sends ${tick.sends.ms.toFixed(0)} ms | ${tick.reads.queries + tick.writes.transactions} (${tick.reads.queries} Query, ${tick.writes.transactions} TransactWriteItems), ${tick.sends.batches} SQS, ${tick.writes.items} items | ×${(ours.tickMs / tick.ms).toFixed(2)} |`,
+    `| tick with 1,000 due | ${ours.tickMs.toFixed(0)} ms (median of ${ours.ticks.length}; CPU ${median(ours.ticks.map((t) => t.cpuMs)).toFixed(0)} ms) | ${requestsOf(ours.requests.tick)}, ${ours.requests.tick.sqs} SQS, ${ours.requests.tick.transactionWrites} items | ${tick.ms.toFixed(0)} ms (median of ${n}; CPU ${tick.cpuMs.toFixed(0)} ms): reads ${tick.reads.toFixed(0)} ms, writes ${tick.writes.toFixed(0)} ms, sends ${tick.sends.toFixed(0)} ms | ${first.reads.queries + first.writes.transactions} (${first.reads.queries} Query, ${first.writes.transactions} TransactWriteItems), ${first.sends.batches} SQS, ${first.writes.items} items | ×${(ours.tickMs / tick.ms).toFixed(2)} (each tick / the floor after it: ${Math.min(...pairs).toFixed(2)}–${Math.max(...pairs).toFixed(2)}) |`,
     `| report (p50) | ${ours.reportP50Ms.toFixed(0)} ms | ${requestsOf(ours.requests.report)}, 0 SQS, 0 items | ${report.p50Ms.toFixed(0)} ms (p50 of ${report.runs}; ${report.items} items returned) | ${report.queries} (${report.queries} Query), 0 SQS, 0 items | ×${(ours.reportP50Ms / report.p50Ms).toFixed(2)} |`,
     "",
-    `  the tick's floor read ${tick.reads.items} items in the tick's own ${tick.reads.queries} due-index Query requests (sent again on a copy of the due notices, a table of the same definition on the same dynalite), wrote the ${tick.writes.items} notices marked as the tick marks them in ${tick.writes.transactions} TransactWriteItems of up to 100 (real DynamoRecordStore, version-conditioned, 8 in flight), and sent their ${tick.sends.messages} reminders in ${tick.sends.batches} SendMessageBatch (real SQS adapter); the tick also writes counters and outbox entries, deletes the entries and keeps its watermark`,
+    `  after each measured tick, its floor read the ${first.reads.items} due items again with the tick's own ${first.reads.queries} due-index Query requests (sent on a copy of that tick's due notices, made before it: a table of the same definition on the same dynalite), wrote the ${first.writes.items} notices marked as the tick marks them in ${first.writes.transactions} TransactWriteItems of up to 100 (the real DynamoRecordStore, version-conditioned, 8 in flight), and sent their ${first.sends.messages} reminders in ${first.sends.batches} SendMessageBatch (the real SQS adapter); the tick also writes counters and outbox entries, deletes the entries and keeps its watermark`,
     `  the report's floor sends the report's own ${report.queries} Query requests again with the raw SDK client, 8 in flight, no parsing of the items and no report built`,
   ];
 }

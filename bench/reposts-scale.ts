@@ -11,7 +11,7 @@
  *
  * Then: the report (`GET /api/compliance` without filter: the report and its JSON; and with a
  * region filter), p50 of several runs; the tick with the 1,000 due (after a tick the day before,
- * as a running deployment has; on SQLite the median of TICKS ticks a week apart, each with its own
+ * as a running deployment has; the median of TICKS ticks a week apart, each with its own
  * 1,000 due, see tickSchedule, with the checkpoint of each tick's log pages timed apart, as the
  * local runtime makes it in a thread of its own); an idle tick; the heap held by one report (after a full collection). At 10^5 on SQLite the
  * old tick (bench/peers/scan-tick.ts, kept verbatim as the peer) runs on a copy for comparison.
@@ -57,7 +57,15 @@ import {
   EMULATOR_REGION,
   startEmulators,
 } from "../tests/support/aws-emulators.js";
-import { type DynaliteFloor, FloorTable, floorLines, RequestCapture } from "./dynalite-floor.js";
+import { startEmulatorsInThread } from "../tests/support/emulator-thread.js";
+import { startProfile, stopProfile } from "./cpu-profile.js";
+import {
+  type DynaliteFloor,
+  FloorTable,
+  floorLines,
+  RequestCapture,
+  type TickFloor,
+} from "./dynalite-floor.js";
 import { ScanningRepostTick } from "./peers/scan-tick.js";
 
 const SITES = 10_000;
@@ -101,6 +109,8 @@ export interface ScaleRun {
   readonly counterQuery?: { readonly ms: number; readonly items: number } | undefined;
   /** DynamoDB's protocol only: the emulator floor of the tick and the report (bench/dynalite-floor.ts). */
   readonly floor?: DynaliteFloor | undefined;
+  /** DynamoDB's protocol only: where dynalite and fauxqs ran (tests/support/emulator-thread.ts). */
+  readonly emulators?: "worker thread" | "bench's thread" | undefined;
 }
 
 /** One measured tick (the k-th week's group) and the tick the day before it. */
@@ -303,17 +313,23 @@ export function seedSqlite(dataDir: string, notices: number, groups = 1): void {
   db.close();
 }
 
-/** The keys of the notices due at the measured tick (group 0 of seedRecords). */
-function dueNoticeKeys(notices: number) {
+/** The keys of the notices due at the k-th measured tick (group k of seedRecords). */
+function dueNoticeKeys(notices: number, group: number) {
   const documents = Math.max(1, Math.round(notices / SITES));
   const dueShare = Math.round(DUE / documents);
   const keys: { pk: string; sk: string }[] = [];
   for (let d = 0; d < documents; d++)
-    for (let s = 0; s < dueShare; s++) keys.push(noticeKeys(documentId(d), siteOf(s).id));
+    for (let s = group * dueShare; s < (group + 1) * dueShare; s++)
+      keys.push(noticeKeys(documentId(d), siteOf(s).id));
   return keys;
 }
 
-export async function seedDynamo(endpoint: string, tableName: string, notices: number): Promise<void> {
+export async function seedDynamo(
+  endpoint: string,
+  tableName: string,
+  notices: number,
+  groups = 1,
+): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region: EMULATOR_REGION, credentials: EMULATOR_CREDENTIALS });
   let batch: WriteRequest[] = [];
   const send = async () => {
@@ -326,7 +342,7 @@ export async function seedDynamo(endpoint: string, tableName: string, notices: n
       items = out.UnprocessedItems?.[tableName];
     }
   };
-  for (const r of seedRecords(notices)) {
+  for (const r of seedRecords(notices, groups)) {
     const item: Record<string, { S: string } | { N: string }> = {
       pk: { S: r.pk },
       sk: { S: r.sk },
@@ -621,8 +637,13 @@ export async function benchSqliteScale(notices: number, options: { peer?: boolea
   }
 }
 
-export async function benchDynaliteScale(notices: number): Promise<ScaleRun> {
-  const emulators = await startEmulators();
+export async function benchDynaliteScale(
+  notices: number,
+  options: { readonly inProcess?: boolean } = {},
+): Promise<ScaleRun> {
+  // In a worker thread of their own by default, as a remote service: the app's CPU and the
+  // emulators' overlap instead of queueing on one event loop (requests and results the same).
+  const emulators = options.inProcess ? await startEmulators() : await startEmulatorsInThread();
   try {
     const tableName = "gazette-scale";
     const dynamodb: Record<string, number> = {};
@@ -646,7 +667,7 @@ export async function benchDynaliteScale(notices: number): Promise<ScaleRun> {
       transactionWrites: emulators.stats.transactionWrites,
     });
     const t0 = performance.now();
-    await seedDynamo(emulators.dynamoEndpoint, tableName, notices);
+    await seedDynamo(emulators.dynamoEndpoint, tableName, notices, TICKS);
     const seedSeconds = (performance.now() - t0) / 1000;
     const clock = new ManualClock(NOW - DAY);
     const view = { ...platform, clock };
@@ -657,16 +678,23 @@ export async function benchDynaliteScale(notices: number): Promise<ScaleRun> {
       credentials: EMULATOR_CREDENTIALS,
     });
     let dueItems: Awaited<ReturnType<FloorTable["copy"]>> = [];
-    let tickFloor: DynaliteFloor["tick"] | undefined;
+    // After each measured tick, its floor (the same due notices, copied before it).
+    const tickFloors: TickFloor[] = [];
+    let profileName = "";
     const run = await measure(view, clock, 7, counts, {
+      ticks: TICKS,
       aroundTick: {
-        before: async () => {
-          dueItems = await floorTable.copy(dueNoticeKeys(notices));
+        before: async (k) => {
+          profileName = `dynalite-${notices}-tick-${k}`;
+          dueItems = await floorTable.copy(dueNoticeKeys(notices, k));
           capture.start();
+          await startProfile();
         },
         after: async () => {
+          await stopProfile(profileName);
           const captured = capture.stop();
-          tickFloor = await floorTable.tick({
+          await startProfile();
+          const floor = await floorTable.tick({
             captured,
             items: dueItems,
             clock,
@@ -674,6 +702,8 @@ export async function benchDynaliteScale(notices: number): Promise<ScaleRun> {
             queues: platform.queues,
             sqsRequests: () => sqs,
           });
+          tickFloors.push(floor);
+          await stopProfile(`${profileName}-floor`);
         },
       },
     });
@@ -704,7 +734,8 @@ export async function benchDynaliteScale(notices: number): Promise<ScaleRun> {
       ...run,
       msPerGetItem,
       counterQuery,
-      floor: tickFloor ? { tick: tickFloor, report: reportFloor } : undefined,
+      floor: { ticks: tickFloors, report: reportFloor },
+      emulators: options.inProcess ? "bench's thread" : "worker thread",
     };
   } finally {
     await emulators.stop();
@@ -716,7 +747,7 @@ export function repostsScaleReport(runs: readonly ScaleRun[], machine: string): 
     `# Reposts at scale (${new Date().toISOString()})`,
     machine,
     `${SITES.toLocaleString("en")} sites; documents = notices / ${SITES.toLocaleString("en")}, each to every site; the same ${DUE} notices due (reminders) per measured tick at every size; 2% escalated overdue, 30% verified, 10% failed`,
-    `tick with 1,000 due (SQLite) = the median of ${TICKS} ticks a week apart, each reminding its own ${DUE} (seeded as ${TICKS} groups), after the tick the day before (which escalates the group reminded a week earlier); checkpoints: see below the table`,
+    `tick with 1,000 due = the median of ${TICKS} ticks a week apart, each reminding its own ${DUE} (seeded as ${TICKS} groups), after the tick the day before (which escalates the group reminded a week earlier); checkpoints: see below the table`,
     "notices seeded straight into the store without counters, then the rebuild (the migration) writes them; report = buildComplianceReport + JSON (GET /api/compliance, first overdue page of 50)",
     "",
     "| store | notices | documents | seed | rebuild | database | report p50 | report p50, region 510100 | report JSON | heap held by one report | tick with 1,000 due | idle tick | RSS |",
@@ -736,7 +767,7 @@ export function repostsScaleReport(runs: readonly ScaleRun[], machine: string): 
     const withCheckpoint = r.ticks.map((t) => t.ms + (t.checkpointMs ?? 0));
     lines.push(
       "",
-      `${r.store} at ${r.notices.toLocaleString("en")}, tick with 1,000 due: median ${r.tickMs.toFixed(0)} ms, min ${Math.min(...ms).toFixed(0)}, max ${Math.max(...ms).toFixed(0)}; CPU time median ${p50(r.ticks.map((t) => t.cpuMs)).toFixed(0)} ms (${r.ticks.length} ticks; ${wal ? `${checkpoints} of them with a checkpoint inside` : "checkpoints not observed"})`,
+      `${r.store} at ${r.notices.toLocaleString("en")}, tick with 1,000 due: median ${r.tickMs.toFixed(0)} ms, min ${Math.min(...ms).toFixed(0)}, max ${Math.max(...ms).toFixed(0)}; CPU time median ${p50(r.ticks.map((t) => t.cpuMs)).toFixed(0)} ms (${r.ticks.length} ticks${wal ? `; ${checkpoints} of them with a checkpoint inside` : ""})`,
       ...(apart
         ? [
             `  checkpoints are NOT in these ticks: the local runtime copies the log into the database in a thread of its own (src/platform/embedded/checkpointer.ts); the checkpoint of each tick's log pages, made right after it and timed apart: median ${p50(r.ticks.map((t) => t.checkpointMs!)).toFixed(0)} ms, max ${Math.max(...r.ticks.map((t) => t.checkpointMs!)).toFixed(0)}; tick + its checkpoint: median ${p50(withCheckpoint).toFixed(0)} ms, max ${Math.max(...withCheckpoint).toFixed(0)}${r.rebuildCheckpointMs !== undefined ? `; the checkpoint after the seed and the rebuild (not in any tick): ${r.rebuildCheckpointMs.toFixed(0)} ms` : ""}`,
@@ -789,7 +820,7 @@ export function repostsScaleReport(runs: readonly ScaleRun[], machine: string): 
     if (r.counterQuery && r.msPerGetItem !== undefined) {
       lines.push(
         "",
-        `${r.store} at ${r.notices.toLocaleString("en")}, its pace in the same run: ${r.msPerGetItem.toFixed(1)} ms per GetItem (100 in a row); ${r.counterQuery.ms.toFixed(0)} ms per Query of one site-counter shard (${r.counterQuery.items} items; the report reads 8)${r.ticks[0] ? `; the tick with 1,000 due took ${r.ticks[0].cpuMs.toFixed(0)} ms of CPU for its ${r.ticks[0].ms.toFixed(0)} ms (the app, dynalite and fauxqs all run in this process; its CPU time is stretched less by the machine's load than wall time, though not immune to it)` : ""}`,
+        `${r.store} at ${r.notices.toLocaleString("en")}, its pace in the same run: ${r.msPerGetItem.toFixed(1)} ms per GetItem (100 in a row); ${r.counterQuery.ms.toFixed(0)} ms per Query of one site-counter shard (${r.counterQuery.items} items; the report reads 8)${r.emulators ? `; dynalite and fauxqs ran in ${r.emulators === "worker thread" ? "a worker thread of their own (tests/support/emulator-thread.ts), as a remote service: the app's CPU and theirs overlap; CPU times are the whole process's, both threads" : "the bench's own thread (--dynalite-in-process): the app's CPU and theirs take turns"}` : ""}`,
       );
     }
   }
