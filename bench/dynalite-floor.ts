@@ -97,6 +97,8 @@ export interface TickFloor {
 
 export interface ReportFloor {
   readonly p50Ms: number;
+  /** Our report (built and serialised), run alternately with the floor: its p50 over the same runs. */
+  readonly oursP50Ms: number;
   readonly runs: number;
   readonly queries: number;
   readonly items: number;
@@ -241,17 +243,26 @@ export class FloorTable {
 
   /**
    * The report's floor (see the header): its Query requests again, raw, against the records table
-   * (read only), `runs` times; the p50.
+   * (read only), `runs` times, each after a run of `ours` (our report), so both see the same
+   * moments of the machine's load; the p50 of each.
    */
-  async report(captured: readonly CapturedRequest[], runs: number): Promise<ReportFloor> {
+  async report(
+    captured: readonly CapturedRequest[],
+    runs: number,
+    ours: () => Promise<unknown>,
+  ): Promise<ReportFloor> {
     const queries = captured
       .filter((c) => c.service === "dynamodb" && c.command === "QueryCommand")
       .map((c) => c.input as QueryCommandInput);
     if (queries.length !== captured.length)
       throw new Error("the report sent more than Query requests; the floor replays Query only");
     const times: number[] = [];
+    const oursTimes: number[] = [];
     let items = 0;
     for (let run = 0; run < runs; run++) {
+      const o0 = performance.now();
+      await ours();
+      oursTimes.push(performance.now() - o0);
       items = 0;
       let next = 0;
       const t0 = performance.now();
@@ -265,8 +276,7 @@ export class FloorTable {
       );
       times.push(performance.now() - t0);
     }
-    times.sort((a, b) => a - b);
-    return { p50Ms: times[Math.floor(times.length / 2)]!, runs, queries: queries.length, items };
+    return { p50Ms: median(times), oursP50Ms: median(oursTimes), runs, queries: queries.length, items };
   }
 
   /** The captured Query requests matching `which`, sent to the floor table instead. */
@@ -329,14 +339,15 @@ export function floorLines(store: string, notices: number, floor: DynaliteFloor,
   if (!first) return [];
   // Each tick against the floor run right after it, on the same notices.
   const pairs = ticks.map((t, k) => (ours.ticks[k]?.ms ?? Number.NaN) / t.ms);
+  const pairRange = `${median(pairs).toFixed(2)}, ${Math.min(...pairs).toFixed(2)}–${Math.max(...pairs).toFixed(2)}`;
   const n = ticks.length;
   return [
     `${store} at ${notices.toLocaleString("en")} against its peer, the ${FLOOR_PEER}:`,
     "",
     "| step | ours | ours: DynamoDB requests, SQS requests, items written | peer: emulator floor | floor: DynamoDB requests, SQS requests, items written | ours / floor |",
     "| --- | --- | --- | --- | --- | --- |",
-    `| tick with 1,000 due | ${ours.tickMs.toFixed(0)} ms (median of ${ours.ticks.length}; CPU ${median(ours.ticks.map((t) => t.cpuMs)).toFixed(0)} ms) | ${requestsOf(ours.requests.tick)}, ${ours.requests.tick.sqs} SQS, ${ours.requests.tick.transactionWrites} items | ${tick.ms.toFixed(0)} ms (median of ${n}; CPU ${tick.cpuMs.toFixed(0)} ms): reads ${tick.reads.toFixed(0)} ms, writes ${tick.writes.toFixed(0)} ms, sends ${tick.sends.toFixed(0)} ms | ${first.reads.queries + first.writes.transactions} (${first.reads.queries} Query, ${first.writes.transactions} TransactWriteItems), ${first.sends.batches} SQS, ${first.writes.items} items | ×${(ours.tickMs / tick.ms).toFixed(2)} (each tick / the floor after it: ${Math.min(...pairs).toFixed(2)}–${Math.max(...pairs).toFixed(2)}) |`,
-    `| report (p50) | ${ours.reportP50Ms.toFixed(0)} ms | ${requestsOf(ours.requests.report)}, 0 SQS, 0 items | ${report.p50Ms.toFixed(0)} ms (p50 of ${report.runs}; ${report.items} items returned) | ${report.queries} (${report.queries} Query), 0 SQS, 0 items | ×${(ours.reportP50Ms / report.p50Ms).toFixed(2)} |`,
+    `| tick with 1,000 due | ${ours.tickMs.toFixed(0)} ms (median of ${ours.ticks.length}; CPU ${median(ours.ticks.map((t) => t.cpuMs)).toFixed(0)} ms) | ${requestsOf(ours.requests.tick)}, ${ours.requests.tick.sqs} SQS, ${ours.requests.tick.transactionWrites} items | ${tick.ms.toFixed(0)} ms (median of ${n}; CPU ${tick.cpuMs.toFixed(0)} ms): reads ${tick.reads.toFixed(0)} ms, writes ${tick.writes.toFixed(0)} ms, sends ${tick.sends.toFixed(0)} ms | ${first.reads.queries + first.writes.transactions} (${first.reads.queries} Query, ${first.writes.transactions} TransactWriteItems), ${first.sends.batches} SQS, ${first.writes.items} items | ×${(ours.tickMs / tick.ms).toFixed(2)} (each tick / the floor right after it: median ${pairRange}) |`,
+    `| report (p50) | ${report.oursP50Ms.toFixed(0)} ms (p50 of ${report.runs}, each run before a floor run; ${ours.reportP50Ms.toFixed(0)} ms in the table above, before the ticks) | ${requestsOf(ours.requests.report)}, 0 SQS, 0 items | ${report.p50Ms.toFixed(0)} ms (p50 of ${report.runs}; ${report.items} items returned) | ${report.queries} (${report.queries} Query), 0 SQS, 0 items | ×${(report.oursP50Ms / report.p50Ms).toFixed(2)} |`,
     "",
     `  after each measured tick, its floor read the ${first.reads.items} due items again with the tick's own ${first.reads.queries} due-index Query requests (sent on a copy of that tick's due notices, made before it: a table of the same definition on the same dynalite), wrote the ${first.writes.items} notices marked as the tick marks them in ${first.writes.transactions} TransactWriteItems of up to 100 (the real DynamoRecordStore, version-conditioned, 8 in flight), and sent their ${first.sends.messages} reminders in ${first.sends.batches} SendMessageBatch (the real SQS adapter); the tick also writes counters and outbox entries, deletes the entries and keeps its watermark`,
     `  the report's floor sends the report's own ${report.queries} Query requests again with the raw SDK client, 8 in flight, no parsing of the items and no report built`,
