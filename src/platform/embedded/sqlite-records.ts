@@ -34,6 +34,17 @@ interface RecordRow {
   counts: string | null;
 }
 
+/**
+ * A counter add without a condition, as applied in one statement (#addOne): `adds` of them summed
+ * (the version rises by that many, as it would one by one), the label of the last.
+ */
+interface PendingAdd {
+  readonly key: RecordKey;
+  readonly counts: Readonly<Record<string, number>>;
+  readonly data: string;
+  readonly adds: number;
+}
+
 /** What a write needs of the row it replaces: its place, version and indexed columns, not its data. */
 interface RowState {
   rowid: number;
@@ -139,6 +150,8 @@ export class SqliteRecordStore implements RecordStore {
   readonly #transactTx;
   readonly #transactEachTx;
   readonly #queries = new Map<string, Database.Statement<unknown[], QueryRow>>();
+  /** Counter upserts (#addOne) by the names of the counts they add, in order. */
+  readonly #adds = new Map<string, Database.Statement<unknown[]>>();
 
   constructor(db: SqliteDatabase, clock: Clock) {
     this.#db = db;
@@ -196,31 +209,38 @@ export class SqliteRecordStore implements RecordStore {
     };
     this.#putTx = db.transaction(putOne);
     this.#deleteTx = db.transaction(deleteOne);
-    this.#transactTx = db.transaction((writes: readonly TransactionWrite[], json: (string | undefined)[]) => {
-      writes.forEach((write_, i) => {
-        if ("put" in write_) putOne(write_.put, write_.condition, json[i]!);
-        else if ("delete" in write_) deleteOne(write_.delete, write_.condition);
-        else {
-          const existing = this.#state.get(write_.add.pk, write_.add.sk);
-          this.#check(existing, write_.condition, write_.add);
-          const live = existing !== undefined && !this.#expired(existing);
-          const counts: Record<string, number> = live && existing.counts ? JSON.parse(existing.counts) : {};
-          for (const [name, n] of Object.entries(write_.counts)) counts[name] = (counts[name] ?? 0) + n;
-          write(existing, {
-            pk: write_.add.pk,
-            sk: write_.add.sk,
-            data: json[i]!,
-            version: (existing?.version ?? 0) + 1,
-            gsi1pk: null,
-            gsi1sk: null,
-            gsi2pk: null,
-            gsi2sk: null,
-            expires_at: null,
-            counts: JSON.stringify(counts),
-          });
-        }
-      });
-    });
+    /** A transaction's writes; with `deferred`, its adds without a condition are put there instead. */
+    this.#transactTx = db.transaction(
+      (writes: readonly TransactionWrite[], json: (string | undefined)[], deferred?: PendingAdd[]) => {
+        writes.forEach((write_, i) => {
+          if ("put" in write_) putOne(write_.put, write_.condition, json[i]!);
+          else if ("delete" in write_) deleteOne(write_.delete, write_.condition);
+          else if (!write_.condition) {
+            const add: PendingAdd = { key: write_.add, counts: write_.counts, data: json[i]!, adds: 1 };
+            if (deferred) deferred.push(add);
+            else this.#addOne(add);
+          } else {
+            const existing = this.#state.get(write_.add.pk, write_.add.sk);
+            this.#check(existing, write_.condition, write_.add);
+            const live = existing !== undefined && !this.#expired(existing);
+            const counts: Record<string, number> = live && existing.counts ? JSON.parse(existing.counts) : {};
+            for (const [name, n] of Object.entries(write_.counts)) counts[name] = (counts[name] ?? 0) + n;
+            write(existing, {
+              pk: write_.add.pk,
+              sk: write_.add.sk,
+              data: json[i]!,
+              version: (existing?.version ?? 0) + 1,
+              gsi1pk: null,
+              gsi1sk: null,
+              gsi2pk: null,
+              gsi2sk: null,
+              expires_at: null,
+              counts: JSON.stringify(counts),
+            });
+          }
+        });
+      },
+    );
     this.#transactEachTx = db.transaction((run: () => boolean[]) => run());
   }
 
@@ -249,22 +269,65 @@ export class SqliteRecordStore implements RecordStore {
     sqlite("transact records", () => this.#transactTx.immediate(writes, json));
   }
 
+  /**
+   * One write lock and one commit for all; each transaction is a savepoint, undone alone when its
+   * condition fails. Counter adds without a condition wait until the end and are summed per counter
+   * (one statement for a site counter that several transactions move, instead of one each): what
+   * commits is the same, since nothing reads in between and no other writer can. A later write of
+   * any other kind to such a counter (a put, a delete, a conditioned add) applies its waiting adds
+   * first, outside that transaction's savepoint, so it finds the counter as the earlier
+   * transactions left it; a transaction that fails drops its own waiting adds with the rest.
+   */
   async transactEach(transactions: readonly (readonly TransactionWrite[])[]): Promise<boolean[]> {
     const json = transactions.map((writes) => validateTransaction(writes));
-    // One write lock and one commit for all; each inner call is a savepoint, undone alone when its
-    // condition fails.
     return sqlite("transact records", () =>
-      this.#transactEachTx.immediate(() =>
-        transactions.map((writes, i) => {
+      this.#transactEachTx.immediate(() => {
+        const waiting = new Map<string, Map<string, PendingAdd>>();
+        const apply = (key: RecordKey) => {
+          const inPartition = waiting.get(key.pk);
+          const add = inPartition?.get(key.sk);
+          if (!add) return;
+          inPartition!.delete(key.sk);
+          this.#addOne(add);
+        };
+        const committed = transactions.map((writes, i) => {
+          for (const w of writes) {
+            if ("put" in w) apply(w.put);
+            else if ("delete" in w) apply(w.delete);
+            else if (w.condition) apply(w.add);
+          }
+          const deferred: PendingAdd[] = [];
           try {
-            this.#transactTx(writes, json[i]!);
-            return true;
+            this.#transactTx(writes, json[i]!, deferred);
           } catch (error) {
             if (error instanceof ConditionFailedError) return false;
             throw error;
           }
-        }),
-      ),
+          for (const add of deferred) {
+            let inPartition = waiting.get(add.key.pk);
+            if (!inPartition) {
+              inPartition = new Map();
+              waiting.set(add.key.pk, inPartition);
+            }
+            const prior = inPartition.get(add.key.sk);
+            if (!prior) {
+              inPartition.set(add.key.sk, add);
+              continue;
+            }
+            const counts: Record<string, number> = { ...prior.counts };
+            for (const name in add.counts) counts[name] = (counts[name] ?? 0) + add.counts[name]!;
+            inPartition.set(add.key.sk, {
+              key: add.key,
+              counts,
+              data: add.data,
+              adds: prior.adds + add.adds,
+            });
+          }
+          return true;
+        });
+        for (const inPartition of waiting.values()) for (const add of inPartition.values()) this.#addOne(add);
+        return committed;
+      }),
     );
   }
 
@@ -320,6 +383,51 @@ export class SqliteRecordStore implements RecordStore {
     if (options.index === "gsi1" && last.index) key.gsi1sk = last.index.gsi1sk;
     if (options.index === "gsi2" && last.index?.gsi2sk !== undefined) key.gsi2sk = last.index.gsi2sk;
     return { items, cursor: encodeCursor({ index: indexName, partition, key }) };
+  }
+
+  /**
+   * An `add` without a condition in one statement, with no read before it: the counter is inserted
+   * with the counts given, or its counts are added to in SQL (json_set over the stored JSON), its
+   * version incremented and its label replaced. The same outcome as the conditioned path: counts
+   * of an expired record start again from zero, and an add leaves the record without index keys or
+   * expiry. Most of a tick's writes are these (a notice's site, month and document counters).
+   */
+  #addOne({ key, counts, data, adds }: PendingAdd): void {
+    const names = Object.keys(counts).sort();
+    const signature = names.join(",");
+    let statement = this.#adds.get(signature);
+    if (!statement) {
+      // Names are checked by validateTransaction (COUNT_NAME: [a-z][a-z0-9_]*), so they can be JSON paths.
+      const live = "(counts IS NOT NULL AND (expires_at IS NULL OR expires_at > @now))";
+      const base = `CASE WHEN ${live} THEN counts ELSE '{}' END`;
+      const merged =
+        names.length === 0
+          ? base
+          : `json_set(${base}, ${names
+              .map(
+                (name, j) =>
+                  `'$.${name}', coalesce(CASE WHEN ${live} THEN json_extract(counts, '$.${name}') END, 0) + CAST(@c${j} AS INTEGER)`,
+              )
+              .join(", ")})`;
+      statement = this.#db.prepare(`
+        INSERT INTO records (pk, sk, data, version, counts) VALUES (@pk, @sk, @data, @adds, @counts)
+        ON CONFLICT (pk, sk) DO UPDATE SET data = excluded.data, version = version + @adds, counts = ${merged},
+          gsi1pk = NULL, gsi1sk = NULL, gsi2pk = NULL, gsi2sk = NULL, expires_at = NULL`);
+      // Count names are few (the reposts figures); a caller adding many others still gets a bounded cache.
+      if (this.#adds.size < 256) this.#adds.set(signature, statement);
+    }
+    const values: Record<string, unknown> = {
+      pk: key.pk,
+      sk: key.sk,
+      data,
+      adds,
+      now: this.#nowSeconds(),
+      counts: JSON.stringify(counts),
+    };
+    names.forEach((name, j) => {
+      values[`c${j}`] = counts[name];
+    });
+    statement.run(values);
   }
 
   /** DynamoDB TTL deletes expired items eventually; this does the same on demand (e.g. at start-up). */
