@@ -704,7 +704,7 @@ export function describePlatformContract(name: string, setup: () => Promise<Cont
         expect(await records().get({ pk, sk: "a" })).toMatchObject({ data: "third", version: 2 });
       });
 
-      it("transactEach: a counter's adds from several transactions sum (each one a version), those of a failed one do not count, and a later conditioned add or delete finds the counter as the earlier ones left it", async () => {
+      it("transactEach: a counter's adds from several transactions sum (each one a version), the writes of a failed one do not count, and a later conditioned write or delete finds a record as the earlier ones left it", async () => {
         // Prepare: a notice at version 2; counters A (absent) and B (at version 1)
         const pk = key("tx-each-adds");
         const notice = await records().put({ pk, sk: "notice", data: "v1" });
@@ -733,13 +733,19 @@ export function describePlatformContract(name: string, setup: () => Promise<Cont
           // B moved by the first: deleted here, so nothing of it is left
           [
             { add: { ...b, data: "b2" }, counts: { notices: 5 } },
-            { put: { pk, sk: "other", data: "x" }, condition: stale },
+            { put: { pk, sk: "other", data: "x" } },
+            { put: { pk, sk: "notice", data: "v3" }, condition: stale },
           ],
           [{ delete: b }],
+          // plain puts: the second finds the first (version 1), the third replaces it (version 3)
+          [{ put: { pk, sk: "entry", data: "e1" } }],
+          [{ put: { pk, sk: "entry", data: "e2" }, condition: { kind: "version", version: 1 } }],
+          [{ put: { pk, sk: "entry", data: "e3" } }],
         ]);
 
         // Assess
-        expect(committed).toEqual([true, false, true, true, false, true, false, true]);
+        expect(committed).toEqual([true, false, true, true, false, true, false, true, true, true, true]);
+        expect(await records().get({ pk, sk: "entry" })).toMatchObject({ data: "e3", version: 3 });
         const read = await records().get(a);
         expect(read).toMatchObject({ data: "a4", version: 4 });
         expect(read?.counts).toEqual({ notices: 3, overdue: 0, delivered: 2 });

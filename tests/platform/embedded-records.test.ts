@@ -102,6 +102,27 @@ describe("embedded record store", () => {
     expect(expired).toMatchObject({ data: "again", version: 3, counts: { notices: 1 } });
   });
 
+  it("a put without a condition or index keys in transactEach (one statement at the end) replaces the record as a put does: counts and index keys dropped, expiry set", async () => {
+    // Prepare: an indexed, counted record
+    const k = { pk: "p", sk: "entry" };
+    await platform.records.put({ ...k, data: "indexed", index: { gsi1pk: "listed", gsi1sk: "a" } });
+    await platform.records.transactEach([[{ add: { ...k, data: "counted" }, counts: { notices: 2 } }]]);
+    await platform.records.put({ ...k, data: "indexed", index: { gsi1pk: "listed", gsi1sk: "a" } });
+
+    // Act
+    const committed = await platform.records.transactEach([
+      [{ put: { ...k, data: "plain", expiresAt: nowSeconds() + 60 } }],
+    ]);
+
+    // Assess
+    expect(committed).toEqual([true]);
+    const read = await platform.records.get(k);
+    expect(read).toMatchObject({ data: "plain", version: 4, expiresAt: nowSeconds() + 60 });
+    expect(read?.counts).toBeUndefined();
+    expect(read?.index).toBeUndefined();
+    expect((await platform.records.query("listed", { index: "gsi1" })).items).toEqual([]);
+  });
+
   it("expired records are deleted from the database when the platform is opened again", async () => {
     // Prepare
     await platform.records.put({ pk: "lock", sk: "a", data: 1, expiresAt: nowSeconds() + 10 });
