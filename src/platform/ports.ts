@@ -110,7 +110,7 @@ export interface RecordStore {
    * Several transactions, each as `transact` (all its writes or none, under its conditions), in
    * order where they share records; returns for each whether it committed (false: a condition
    * failed or another writer touched its records, and nothing of it was written). The embedded
-   * store runs them in one SQLite transaction (one savepoint each); DynamoDB as one
+   * store runs them in one SQLite transaction (one savepoint each; counter adds without a condition summed per counter and written at the end); DynamoDB as one
    * TransactWriteItems each, those without a record in common at once. On another error some
    * may have committed, each whole.
    */

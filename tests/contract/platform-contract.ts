@@ -704,6 +704,56 @@ export function describePlatformContract(name: string, setup: () => Promise<Cont
         expect(await records().get({ pk, sk: "a" })).toMatchObject({ data: "third", version: 2 });
       });
 
+      it("transactEach: a counter's adds from several transactions sum (each one a version), the writes of a failed one do not count, and a later conditioned write or delete finds a record as the earlier ones left it", async () => {
+        // Prepare: a notice at version 2; counters A (absent) and B (at version 1)
+        const pk = key("tx-each-adds");
+        const notice = await records().put({ pk, sk: "notice", data: "v1" });
+        await records().put({ pk, sk: "notice", data: "v2" });
+        const a = { pk, sk: "counter-a" };
+        const b = { pk, sk: "counter-b" };
+        await records().transact([{ add: { ...b, data: "b0" }, counts: { notices: 1 } }]);
+        const stale = { kind: "version", version: notice.version } as const;
+
+        // Act
+        const committed = await records().transactEach([
+          [
+            { add: { ...a, data: "a1" }, counts: { notices: 1, overdue: 1 } },
+            { add: { ...b, data: "b1" }, counts: { notices: 1 } },
+          ],
+          [
+            { add: { ...a, data: "stale" }, counts: { notices: 100 } },
+            { put: { pk, sk: "notice", data: "v3" }, condition: stale },
+          ],
+          [{ add: { ...a, data: "a2" }, counts: { overdue: -1, delivered: 2 } }],
+          // A at version 2 after the first and third: this one commits (version 3)
+          [{ add: { ...a, data: "a3" }, counts: { notices: 1 }, condition: { kind: "version", version: 2 } }],
+          // and this one does not: A exists
+          [{ add: { ...a, data: "absent" }, counts: { notices: 1000 }, condition: { kind: "absent" } }],
+          [{ add: { ...a, data: "a4" }, counts: { notices: 1 } }],
+          // B moved by the first: deleted here, so nothing of it is left
+          [
+            { add: { ...b, data: "b2" }, counts: { notices: 5 } },
+            { put: { pk, sk: "other", data: "x" } },
+            { put: { pk, sk: "notice", data: "v3" }, condition: stale },
+          ],
+          [{ delete: b }],
+          // plain puts: the second finds the first (version 1), the third replaces it (version 3)
+          [{ put: { pk, sk: "entry", data: "e1" } }],
+          [{ put: { pk, sk: "entry", data: "e2" }, condition: { kind: "version", version: 1 } }],
+          [{ put: { pk, sk: "entry", data: "e3" } }],
+        ]);
+
+        // Assess
+        expect(committed).toEqual([true, false, true, true, false, true, false, true, true, true, true]);
+        expect(await records().get({ pk, sk: "entry" })).toMatchObject({ data: "e3", version: 3 });
+        const read = await records().get(a);
+        expect(read).toMatchObject({ data: "a4", version: 4 });
+        expect(read?.counts).toEqual({ notices: 3, overdue: 0, delivered: 2 });
+        expect(await records().get(b)).toBeUndefined();
+        expect(await records().get({ pk, sk: "other" })).toBeUndefined();
+        expect((await records().get({ pk, sk: "notice" }))?.data).toBe("v2");
+      });
+
       it("a transaction is refused with StorageRequestError when empty, when it writes a record twice or when a count is not an integer", async () => {
         // Prepare
         const pk = key("tx-bad");

@@ -49,6 +49,80 @@ describe("embedded record store", () => {
     expect(indexQuery.items).toEqual([]);
   });
 
+  it("an add without a condition (one statement, no read) counts from zero over an expired record and leaves it without index keys or expiry, as a conditioned add does", async () => {
+    // Prepare: two counted records that expire, one of them also indexed, and the same pair for the conditioned path
+    const counted = async (sk: string) => {
+      await platform.records.transact([{ add: { pk: "c", sk, data: "old" }, counts: { notices: 5 } }]);
+      const first = await platform.records.get({ pk: "c", sk });
+      await platform.records.put({
+        pk: "c",
+        sk: `${sk}-put`,
+        data: "indexed",
+        index: { gsi1pk: "listed", gsi1sk: sk },
+        expiresAt: nowSeconds() + 3600,
+      });
+      return first!;
+    };
+    await counted("plain");
+    await counted("conditioned");
+    // …and a record that expired: its counts are gone with it
+    await platform.records.put({ pk: "c", sk: "expired", data: "x", expiresAt: nowSeconds() + 10 });
+    await platform.records.transact([{ add: { pk: "c", sk: "expired", data: "x" }, counts: { notices: 3 } }]);
+    const raw = new Database(path.join(data.dir, "gazette.sqlite"));
+    raw.prepare("UPDATE records SET expires_at = ? WHERE sk = 'expired'").run(nowSeconds() + 10);
+    raw.close();
+    clock.advanceSeconds(11);
+
+    // Act
+    await platform.records.transact([
+      { add: { pk: "c", sk: "plain", data: "new" }, counts: { notices: 1, overdue: 2 } },
+      { add: { pk: "c", sk: "plain-put", data: "added" }, counts: { notices: 1 } },
+      { add: { pk: "c", sk: "expired", data: "again" }, counts: { notices: 1 } },
+    ]);
+    const conditioned = await platform.records.get({ pk: "c", sk: "conditioned-put" });
+    await platform.records.transact([
+      {
+        add: { pk: "c", sk: "conditioned-put", data: "added" },
+        counts: { notices: 1 },
+        condition: { kind: "version", version: conditioned!.version },
+      },
+    ]);
+
+    // Assess
+    const plain = await platform.records.get({ pk: "c", sk: "plain" });
+    expect(plain).toMatchObject({ data: "new", version: 2, counts: { notices: 6, overdue: 2 } });
+    for (const sk of ["plain-put", "conditioned-put"]) {
+      const read = await platform.records.get({ pk: "c", sk });
+      expect(read).toMatchObject({ data: "added", version: 2, counts: { notices: 1 } });
+      expect(read?.index).toBeUndefined();
+      expect(read?.expiresAt).toBeUndefined();
+    }
+    expect((await platform.records.query("listed", { index: "gsi1" })).items).toEqual([]);
+    const expired = await platform.records.get({ pk: "c", sk: "expired" });
+    expect(expired).toMatchObject({ data: "again", version: 3, counts: { notices: 1 } });
+  });
+
+  it("a put without a condition or index keys in transactEach (one statement at the end) replaces the record as a put does: counts and index keys dropped, expiry set", async () => {
+    // Prepare: an indexed, counted record
+    const k = { pk: "p", sk: "entry" };
+    await platform.records.put({ ...k, data: "indexed", index: { gsi1pk: "listed", gsi1sk: "a" } });
+    await platform.records.transactEach([[{ add: { ...k, data: "counted" }, counts: { notices: 2 } }]]);
+    await platform.records.put({ ...k, data: "indexed", index: { gsi1pk: "listed", gsi1sk: "a" } });
+
+    // Act
+    const committed = await platform.records.transactEach([
+      [{ put: { ...k, data: "plain", expiresAt: nowSeconds() + 60 } }],
+    ]);
+
+    // Assess
+    expect(committed).toEqual([true]);
+    const read = await platform.records.get(k);
+    expect(read).toMatchObject({ data: "plain", version: 4, expiresAt: nowSeconds() + 60 });
+    expect(read?.counts).toBeUndefined();
+    expect(read?.index).toBeUndefined();
+    expect((await platform.records.query("listed", { index: "gsi1" })).items).toEqual([]);
+  });
+
   it("expired records are deleted from the database when the platform is opened again", async () => {
     // Prepare
     await platform.records.put({ pk: "lock", sk: "a", data: 1, expiresAt: nowSeconds() + 10 });

@@ -34,6 +34,34 @@ interface RecordRow {
   counts: string | null;
 }
 
+/**
+ * A write that can wait for the end of a transactEach and needs no read before it, as applied in
+ * one statement (#upsert): a counter add without a condition (`adds` of them summed: the version
+ * rises by that many, as it would one by one; the label of the last), or a put without a condition
+ * of a record without index keys (an overdue-list entry), the last of `adds` puts.
+ */
+type WaitingWrite =
+  | {
+      readonly kind: "add";
+      readonly key: RecordKey;
+      readonly counts: Readonly<Record<string, number>>;
+      readonly data: string;
+      readonly adds: number;
+    }
+  | {
+      readonly kind: "put";
+      readonly key: RecordKey;
+      readonly data: string;
+      readonly expiresAt: number | null;
+      readonly adds: number;
+    };
+
+/** Whether a write of a transaction can wait (WaitingWrite). */
+function canWait(write: TransactionWrite): boolean {
+  if ("add" in write) return !write.condition;
+  return "put" in write && !write.condition && write.put.index === undefined;
+}
+
 /** What a write needs of the row it replaces: its place, version and indexed columns, not its data. */
 interface RowState {
   rowid: number;
@@ -139,6 +167,9 @@ export class SqliteRecordStore implements RecordStore {
   readonly #transactTx;
   readonly #transactEachTx;
   readonly #queries = new Map<string, Database.Statement<unknown[], QueryRow>>();
+  /** Counter upserts (#upsert) by the names of the counts they add, in order. */
+  readonly #putUpsert: Database.Statement<unknown[]>;
+  readonly #adds = new Map<string, Database.Statement<unknown[]>>();
 
   constructor(db: SqliteDatabase, clock: Clock) {
     this.#db = db;
@@ -159,6 +190,11 @@ export class SqliteRecordStore implements RecordStore {
       this.#updates.push(db.prepare(`UPDATE records SET ${set.join(", ")} WHERE rowid = @rowid`));
     }
     this.#delete = db.prepare<[string, string]>("DELETE FROM records WHERE pk = ? AND sk = ?");
+    // Versions keep counting across expiry, as in putOne.
+    this.#putUpsert = db.prepare(`
+      INSERT INTO records (pk, sk, data, version, expires_at) VALUES (@pk, @sk, @data, @adds, @expires_at)
+      ON CONFLICT (pk, sk) DO UPDATE SET data = excluded.data, version = version + @adds,
+        expires_at = excluded.expires_at, counts = NULL, gsi1pk = NULL, gsi1sk = NULL, gsi2pk = NULL, gsi2sk = NULL`);
     /** Writes `next` over the row whose state is `existing` (or as a new row), touching only the indexes whose keys change. */
     const write = (existing: RowState | undefined, next: RecordRow) => {
       if (!existing) {
@@ -196,31 +232,54 @@ export class SqliteRecordStore implements RecordStore {
     };
     this.#putTx = db.transaction(putOne);
     this.#deleteTx = db.transaction(deleteOne);
-    this.#transactTx = db.transaction((writes: readonly TransactionWrite[], json: (string | undefined)[]) => {
-      writes.forEach((write_, i) => {
-        if ("put" in write_) putOne(write_.put, write_.condition, json[i]!);
-        else if ("delete" in write_) deleteOne(write_.delete, write_.condition);
-        else {
-          const existing = this.#state.get(write_.add.pk, write_.add.sk);
-          this.#check(existing, write_.condition, write_.add);
-          const live = existing !== undefined && !this.#expired(existing);
-          const counts: Record<string, number> = live && existing.counts ? JSON.parse(existing.counts) : {};
-          for (const [name, n] of Object.entries(write_.counts)) counts[name] = (counts[name] ?? 0) + n;
-          write(existing, {
-            pk: write_.add.pk,
-            sk: write_.add.sk,
-            data: json[i]!,
-            version: (existing?.version ?? 0) + 1,
-            gsi1pk: null,
-            gsi1sk: null,
-            gsi2pk: null,
-            gsi2sk: null,
-            expires_at: null,
-            counts: JSON.stringify(counts),
-          });
-        }
-      });
-    });
+    /** A transaction's writes; with `deferred`, those that can wait (canWait) are put there instead. */
+    this.#transactTx = db.transaction(
+      (writes: readonly TransactionWrite[], json: (string | undefined)[], deferred?: WaitingWrite[]) => {
+        writes.forEach((write_, i) => {
+          if ("put" in write_) {
+            if (deferred && canWait(write_)) {
+              const { pk, sk, expiresAt } = write_.put;
+              deferred.push({
+                kind: "put",
+                key: { pk, sk },
+                data: json[i]!,
+                expiresAt: expiresAt ?? null,
+                adds: 1,
+              });
+            } else putOne(write_.put, write_.condition, json[i]!);
+          } else if ("delete" in write_) deleteOne(write_.delete, write_.condition);
+          else if (!write_.condition) {
+            const add: WaitingWrite = {
+              kind: "add",
+              key: write_.add,
+              counts: write_.counts,
+              data: json[i]!,
+              adds: 1,
+            };
+            if (deferred) deferred.push(add);
+            else this.#upsert(add);
+          } else {
+            const existing = this.#state.get(write_.add.pk, write_.add.sk);
+            this.#check(existing, write_.condition, write_.add);
+            const live = existing !== undefined && !this.#expired(existing);
+            const counts: Record<string, number> = live && existing.counts ? JSON.parse(existing.counts) : {};
+            for (const [name, n] of Object.entries(write_.counts)) counts[name] = (counts[name] ?? 0) + n;
+            write(existing, {
+              pk: write_.add.pk,
+              sk: write_.add.sk,
+              data: json[i]!,
+              version: (existing?.version ?? 0) + 1,
+              gsi1pk: null,
+              gsi1sk: null,
+              gsi2pk: null,
+              gsi2sk: null,
+              expires_at: null,
+              counts: JSON.stringify(counts),
+            });
+          }
+        });
+      },
+    );
     this.#transactEachTx = db.transaction((run: () => boolean[]) => run());
   }
 
@@ -249,22 +308,64 @@ export class SqliteRecordStore implements RecordStore {
     sqlite("transact records", () => this.#transactTx.immediate(writes, json));
   }
 
+  /**
+   * One write lock and one commit for all; each transaction is a savepoint, undone alone when its
+   * condition fails. Writes that need no read (counter adds and plain puts without a condition,
+   * WaitingWrite) wait until the end, adds summed per counter (one statement for a site counter
+   * that several transactions move, instead of one each), then go in key order: what commits is
+   * the same, since nothing reads in between and no other writer can. A later write of another
+   * kind to such a record (a conditioned put or add, a delete) applies its waiting write first,
+   * outside that transaction's savepoint, so it finds the record as the earlier transactions left
+   * it; a transaction that fails drops its own waiting writes with the rest.
+   */
   async transactEach(transactions: readonly (readonly TransactionWrite[])[]): Promise<boolean[]> {
     const json = transactions.map((writes) => validateTransaction(writes));
-    // One write lock and one commit for all; each inner call is a savepoint, undone alone when its
-    // condition fails.
     return sqlite("transact records", () =>
-      this.#transactEachTx.immediate(() =>
-        transactions.map((writes, i) => {
+      this.#transactEachTx.immediate(() => {
+        const waiting = new Map<string, Map<string, WaitingWrite>>();
+        const apply = (key: RecordKey) => {
+          const inPartition = waiting.get(key.pk);
+          const write = inPartition?.get(key.sk);
+          if (!write) return;
+          inPartition!.delete(key.sk);
+          this.#upsert(write);
+        };
+        const committed = transactions.map((writes, i) => {
+          for (const w of writes) {
+            if (!canWait(w)) apply("put" in w ? w.put : "delete" in w ? w.delete : w.add);
+          }
+          const deferred: WaitingWrite[] = [];
           try {
-            this.#transactTx(writes, json[i]!);
-            return true;
+            this.#transactTx(writes, json[i]!, deferred);
           } catch (error) {
             if (error instanceof ConditionFailedError) return false;
             throw error;
           }
-        }),
-      ),
+          for (const write of deferred) {
+            let inPartition = waiting.get(write.key.pk);
+            if (!inPartition) {
+              inPartition = new Map();
+              waiting.set(write.key.pk, inPartition);
+            }
+            const prior = inPartition.get(write.key.sk);
+            if (prior?.kind === "add" && write.kind === "add") {
+              const counts: Record<string, number> = { ...prior.counts };
+              for (const name in write.counts) counts[name] = (counts[name] ?? 0) + write.counts[name]!;
+              inPartition.set(write.key.sk, { ...write, counts, adds: prior.adds + write.adds });
+            } else {
+              if (prior) this.#upsert(prior); // a put after an add or the reverse: in order
+              inPartition.set(write.key.sk, write);
+            }
+          }
+          return true;
+        });
+        // In key order: neighbouring rows share pages.
+        for (const pk of [...waiting.keys()].sort()) {
+          const inPartition = waiting.get(pk)!;
+          for (const sk of [...inPartition.keys()].sort()) this.#upsert(inPartition.get(sk)!);
+        }
+        return committed;
+      }),
     );
   }
 
@@ -320,6 +421,57 @@ export class SqliteRecordStore implements RecordStore {
     if (options.index === "gsi1" && last.index) key.gsi1sk = last.index.gsi1sk;
     if (options.index === "gsi2" && last.index?.gsi2sk !== undefined) key.gsi2sk = last.index.gsi2sk;
     return { items, cursor: encodeCursor({ index: indexName, partition, key }) };
+  }
+
+  /**
+   * A WaitingWrite in one statement, with no read before it. An add inserts the counter with the
+   * counts given, or adds them to its counts in SQL (json_set over the stored JSON), increments
+   * its version and replaces its label; the same outcome as the conditioned path: counts of an
+   * expired record start again from zero, and an add leaves the record without index keys or
+   * expiry. A put inserts the record or replaces it (its counts and index keys dropped), as putOne.
+   */
+  #upsert(write: WaitingWrite): void {
+    const { key, data, adds } = write;
+    if (write.kind === "put") {
+      this.#putUpsert.run({ pk: key.pk, sk: key.sk, data, adds, expires_at: write.expiresAt });
+      return;
+    }
+    const { counts } = write;
+    const names = Object.keys(counts).sort();
+    const signature = names.join(",");
+    let statement = this.#adds.get(signature);
+    if (!statement) {
+      // Names are checked by validateTransaction (COUNT_NAME: [a-z][a-z0-9_]*), so they can be JSON paths.
+      const live = "(counts IS NOT NULL AND (expires_at IS NULL OR expires_at > @now))";
+      const base = `CASE WHEN ${live} THEN counts ELSE '{}' END`;
+      const merged =
+        names.length === 0
+          ? base
+          : `json_set(${base}, ${names
+              .map(
+                (name, j) =>
+                  `'$.${name}', coalesce(CASE WHEN ${live} THEN json_extract(counts, '$.${name}') END, 0) + CAST(@c${j} AS INTEGER)`,
+              )
+              .join(", ")})`;
+      statement = this.#db.prepare(`
+        INSERT INTO records (pk, sk, data, version, counts) VALUES (@pk, @sk, @data, @adds, @counts)
+        ON CONFLICT (pk, sk) DO UPDATE SET data = excluded.data, version = version + @adds, counts = ${merged},
+          gsi1pk = NULL, gsi1sk = NULL, gsi2pk = NULL, gsi2sk = NULL, expires_at = NULL`);
+      // Count names are few (the reposts figures); a caller adding many others still gets a bounded cache.
+      if (this.#adds.size < 256) this.#adds.set(signature, statement);
+    }
+    const values: Record<string, unknown> = {
+      pk: key.pk,
+      sk: key.sk,
+      data,
+      adds,
+      now: this.#nowSeconds(),
+      counts: JSON.stringify(counts),
+    };
+    names.forEach((name, j) => {
+      values[`c${j}`] = counts[name];
+    });
+    statement.run(values);
   }
 
   /** DynamoDB TTL deletes expired items eventually; this does the same on demand (e.g. at start-up). */
