@@ -11,7 +11,7 @@
  *
  * Then: the report (`GET /api/compliance` without filter: the report and its JSON; and with a
  * region filter), p50 of several runs; the tick with the 1,000 due (after a tick the day before,
- * as a running deployment has; on SQLite the median of TICKS ticks a week apart, each with its own
+ * as a running deployment has; the median of TICKS ticks a week apart, each with its own
  * 1,000 due, see tickSchedule, with the checkpoint of each tick's log pages timed apart, as the
  * local runtime makes it in a thread of its own); an idle tick; the heap held by one report (after a full collection). At 10^5 on SQLite the
  * old tick (bench/peers/scan-tick.ts, kept verbatim as the peer) runs on a copy for comparison.
@@ -57,6 +57,15 @@ import {
   EMULATOR_REGION,
   startEmulators,
 } from "../tests/support/aws-emulators.js";
+import { startEmulatorsInThread } from "../tests/support/emulator-thread.js";
+import { startProfile, stopProfile } from "./cpu-profile.js";
+import {
+  type DynaliteFloor,
+  FloorTable,
+  floorLines,
+  RequestCapture,
+  type TickFloor,
+} from "./dynalite-floor.js";
 import { ScanningRepostTick } from "./peers/scan-tick.js";
 
 const SITES = 10_000;
@@ -103,6 +112,10 @@ export interface ScaleRun {
   readonly msPerGetItem?: number | undefined;
   /** ms per Query of one shard of site counters (5 in a row), and the items it returned. */
   readonly counterQuery?: { readonly ms: number; readonly items: number } | undefined;
+  /** DynamoDB's protocol only: the emulator floor of the tick and the report (bench/dynalite-floor.ts). */
+  readonly floor?: DynaliteFloor | undefined;
+  /** DynamoDB's protocol only: where dynalite and fauxqs ran (tests/support/emulator-thread.ts). */
+  readonly emulators?: "worker thread" | "bench's thread" | undefined;
 }
 
 /** One measured tick (the k-th week's group) and the tick the day before it. */
@@ -305,7 +318,23 @@ export function seedSqlite(dataDir: string, notices: number, groups = 1): void {
   db.close();
 }
 
-export async function seedDynamo(endpoint: string, tableName: string, notices: number): Promise<void> {
+/** The keys of the notices due at the k-th measured tick (group k of seedRecords). */
+function dueNoticeKeys(notices: number, group: number) {
+  const documents = Math.max(1, Math.round(notices / SITES));
+  const dueShare = Math.round(DUE / documents);
+  const keys: { pk: string; sk: string }[] = [];
+  for (let d = 0; d < documents; d++)
+    for (let s = group * dueShare; s < (group + 1) * dueShare; s++)
+      keys.push(noticeKeys(documentId(d), siteOf(s).id));
+  return keys;
+}
+
+export async function seedDynamo(
+  endpoint: string,
+  tableName: string,
+  notices: number,
+  groups = 1,
+): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region: EMULATOR_REGION, credentials: EMULATOR_CREDENTIALS });
   let batch: WriteRequest[] = [];
   const send = async () => {
@@ -318,7 +347,7 @@ export async function seedDynamo(endpoint: string, tableName: string, notices: n
       items = out.UnprocessedItems?.[tableName];
     }
   };
-  for (const r of seedRecords(notices)) {
+  for (const r of seedRecords(notices, groups)) {
     const item: Record<string, { S: string } | { N: string }> = {
       pk: { S: r.pk },
       sk: { S: r.sk },
@@ -359,6 +388,8 @@ async function measure(
     checkpoint?: () => Promise<number>;
     /** Takes the ticks' messages off their queues, as the consumers would (not timed). */
     drain?: () => Promise<void>;
+    /** Called before the k-th measured tick's clock starts, and after the tick (and its drain). */
+    aroundTick?: { before(k: number): Promise<void>; after(k: number): Promise<void> };
   } = {},
 ): Promise<
   Omit<
@@ -372,6 +403,7 @@ async function measure(
     | "rebuildCheckpointMs"
     | "msPerGetItem"
     | "counterQuery"
+    | "floor"
   >
 > {
   const step = async <R>(work: () => Promise<R>): Promise<{ value: R; requests?: RequestCounts }> => {
@@ -419,6 +451,7 @@ async function measure(
     await options.drain?.();
     await options.checkpoint?.();
     clock.advance(DAY);
+    await options.aroundTick?.before(k);
     const wal0 = options.wal?.();
     const cpu0 = process.cpuUsage();
     t0 = performance.now();
@@ -430,6 +463,7 @@ async function measure(
     // The checkpoint of the tick's own log pages, as the runtime's thread makes it after the tick.
     const checkpointMs = await options.checkpoint?.();
     await options.drain?.();
+    await options.aroundTick?.after(k);
     samples.push({
       day,
       ms,
@@ -613,20 +647,28 @@ export async function benchSqliteScale(notices: number, options: { peer?: boolea
   }
 }
 
-export async function benchDynaliteScale(notices: number): Promise<ScaleRun> {
-  const emulators = await startEmulators();
+export async function benchDynaliteScale(
+  notices: number,
+  options: { readonly inProcess?: boolean } = {},
+): Promise<ScaleRun> {
+  // In a worker thread of their own by default, as a remote service: the app's CPU and the
+  // emulators' overlap instead of queueing on one event loop (requests and results the same).
+  const emulators = options.inProcess ? await startEmulators() : await startEmulatorsInThread();
   try {
     const tableName = "gazette-scale";
     const dynamodb: Record<string, number> = {};
     let sqs = 0;
+    // The requests of the measured tick and of one report, sent again by the emulator floor.
+    const capture = new RequestCapture();
     const platform = await createEmulatedPlatform(emulators, {
       tableName,
       bucketName: "gazette-scale",
       queues: [DELIVERY_QUEUE, "events"],
       maxReceiveCount: 5,
-      onRequest: (service, command) => {
+      onRequest: (service, command, input) => {
         if (service === "dynamodb") dynamodb[command] = (dynamodb[command] ?? 0) + 1;
         if (service === "sqs") sqs += 1;
+        capture.record(service, command, input);
       },
     });
     const counts = (): RequestCounts => ({
@@ -635,12 +677,54 @@ export async function benchDynaliteScale(notices: number): Promise<ScaleRun> {
       transactionWrites: emulators.stats.transactionWrites,
     });
     const t0 = performance.now();
-    await seedDynamo(emulators.dynamoEndpoint, tableName, notices);
+    await seedDynamo(emulators.dynamoEndpoint, tableName, notices, TICKS);
     const seedSeconds = (performance.now() - t0) / 1000;
     const clock = new ManualClock(NOW - DAY);
     const view = { ...platform, clock };
     const rebuildSeconds = await rebuild(view);
-    const run = await measure(view, clock, 7, counts);
+    // The floor's table on the same dynalite: the due notices copied before the tick (not timed).
+    const floorTable = await FloorTable.create(emulators.dynamoEndpoint, tableName, {
+      region: EMULATOR_REGION,
+      credentials: EMULATOR_CREDENTIALS,
+    });
+    let dueItems: Awaited<ReturnType<FloorTable["copy"]>> = [];
+    // After each measured tick, its floor (the same due notices, copied before it).
+    const tickFloors: TickFloor[] = [];
+    let profileName = "";
+    const run = await measure(view, clock, 7, counts, {
+      ticks: TICKS,
+      aroundTick: {
+        before: async (k) => {
+          profileName = `dynalite-${notices}-tick-${k}`;
+          dueItems = await floorTable.copy(dueNoticeKeys(notices, k));
+          capture.start();
+          await startProfile();
+        },
+        after: async () => {
+          await stopProfile(profileName);
+          const captured = capture.stop();
+          await startProfile();
+          const floor = await floorTable.tick({
+            captured,
+            items: dueItems,
+            clock,
+            calendar,
+            queues: platform.queues,
+            sqsRequests: () => sqs,
+          });
+          tickFloors.push(floor);
+          await stopProfile(`${profileName}-floor`);
+        },
+      },
+    });
+    // The report's requests (one more report, not timed), then the floor's runs of them, each
+    // after a run of the report itself (GET /api/compliance's work: built, then serialised).
+    capture.start();
+    await buildComplianceReport(view, {}, { limit: 50 });
+    const reportFloor = await floorTable.report(capture.stop(), 7, async () =>
+      JSON.stringify(await buildComplianceReport(view, {}, { limit: 50 })),
+    );
+    floorTable.client.destroy();
     // The emulator's pace in this run: one GetItem after another.
     const probe = noticeKeys(documentId(0), siteOf(SITES - 1).id);
     const p0 = performance.now();
@@ -663,6 +747,8 @@ export async function benchDynaliteScale(notices: number): Promise<ScaleRun> {
       ...run,
       msPerGetItem,
       counterQuery,
+      floor: { ticks: tickFloors, report: reportFloor },
+      emulators: options.inProcess ? "bench's thread" : "worker thread",
     };
   } finally {
     await emulators.stop();
@@ -674,7 +760,7 @@ export function repostsScaleReport(runs: readonly ScaleRun[], machine: string): 
     `# Reposts at scale (${new Date().toISOString()})`,
     machine,
     `${SITES.toLocaleString("en")} sites; documents = notices / ${SITES.toLocaleString("en")}, each to every site; the same ${DUE} notices due (reminders) per measured tick at every size; 2% escalated overdue, 30% verified, 10% failed`,
-    `tick with 1,000 due (SQLite) = the median of ${TICKS} ticks a week apart, each reminding its own ${DUE} (seeded as ${TICKS} groups), after the tick the day before (which escalates the group reminded a week earlier); checkpoints: see below the table`,
+    `tick with 1,000 due = the median of ${TICKS} ticks a week apart, each reminding its own ${DUE} (seeded as ${TICKS} groups), after the tick the day before (which escalates the group reminded a week earlier); checkpoints: see below the table`,
     "notices seeded straight into the store without counters, then the rebuild (the migration) writes them; report = buildComplianceReport + JSON (GET /api/compliance, first overdue page of 50)",
     "",
     "| store | notices | documents | seed | rebuild | database | report p50 | report p50, region 510100 | report JSON | heap held by one report | tick with 1,000 due | tick escalating 1,000 | idle tick | RSS |",
@@ -700,7 +786,7 @@ export function repostsScaleReport(runs: readonly ScaleRun[], machine: string): 
             `${r.store} at ${r.notices.toLocaleString("en")}, tick escalating 1,000 (the tick the day before each measured one, from the second: it escalates the group reminded a week earlier, ${r.escalating.overdue} notices to overdue): median ${r.escalating.ms.toFixed(0)} ms, min ${Math.min(...escalating).toFixed(0)}, max ${Math.max(...escalating).toFixed(0)} (${escalating.length} ticks)`,
           ]
         : []),
-      `${r.store} at ${r.notices.toLocaleString("en")}, tick with 1,000 due: median ${r.tickMs.toFixed(0)} ms, min ${Math.min(...ms).toFixed(0)}, max ${Math.max(...ms).toFixed(0)}; CPU time median ${p50(r.ticks.map((t) => t.cpuMs)).toFixed(0)} ms (${r.ticks.length} ticks; ${wal ? `${checkpoints} of them with a checkpoint inside` : "checkpoints not observed"})`,
+      `${r.store} at ${r.notices.toLocaleString("en")}, tick with 1,000 due: median ${r.tickMs.toFixed(0)} ms, min ${Math.min(...ms).toFixed(0)}, max ${Math.max(...ms).toFixed(0)}; CPU time median ${p50(r.ticks.map((t) => t.cpuMs)).toFixed(0)} ms (${r.ticks.length} ticks${wal ? `; ${checkpoints} of them with a checkpoint inside` : ""})`,
       ...(apart
         ? [
             `  checkpoints are NOT in these ticks: the local runtime copies the log into the database in a thread of its own (src/platform/embedded/checkpointer.ts); the checkpoint of each tick's log pages, made right after it and timed apart: median ${p50(r.ticks.map((t) => t.checkpointMs!)).toFixed(0)} ms, max ${Math.max(...r.ticks.map((t) => t.checkpointMs!)).toFixed(0)}; tick + its checkpoint: median ${p50(withCheckpoint).toFixed(0)} ms, max ${Math.max(...withCheckpoint).toFixed(0)}${r.rebuildCheckpointMs !== undefined ? `; the checkpoint after the seed and the rebuild (not in any tick): ${r.rebuildCheckpointMs.toFixed(0)} ms` : ""}`,
@@ -753,7 +839,7 @@ export function repostsScaleReport(runs: readonly ScaleRun[], machine: string): 
     if (r.counterQuery && r.msPerGetItem !== undefined) {
       lines.push(
         "",
-        `${r.store} at ${r.notices.toLocaleString("en")}, its pace in the same run: ${r.msPerGetItem.toFixed(1)} ms per GetItem (100 in a row); ${r.counterQuery.ms.toFixed(0)} ms per Query of one site-counter shard (${r.counterQuery.items} items; the report reads 8)${r.ticks[0] ? `; the tick with 1,000 due took ${r.ticks[0].cpuMs.toFixed(0)} ms of CPU for its ${r.ticks[0].ms.toFixed(0)} ms (the app, dynalite and fauxqs all run in this process; its CPU time is stretched less by the machine's load than wall time, though not immune to it)` : ""}`,
+        `${r.store} at ${r.notices.toLocaleString("en")}, its pace in the same run: ${r.msPerGetItem.toFixed(1)} ms per GetItem (100 in a row); ${r.counterQuery.ms.toFixed(0)} ms per Query of one site-counter shard (${r.counterQuery.items} items; the report reads 8)${r.emulators ? `; dynalite and fauxqs ran in ${r.emulators === "worker thread" ? "a worker thread of their own (tests/support/emulator-thread.ts), as a remote service: the app's CPU and theirs overlap; CPU times are the whole process's, both threads" : "the bench's own thread (--dynalite-in-process): the app's CPU and theirs take turns"}` : ""}`,
       );
     }
   }
@@ -783,6 +869,10 @@ export function repostsScaleReport(runs: readonly ScaleRun[], machine: string): 
         );
       }
     }
+  }
+  for (const r of runs) {
+    if (r.floor && r.requests)
+      lines.push("", ...floorLines(r.store, r.notices, r.floor, { ...r, requests: r.requests }));
   }
   for (const r of runs) {
     if (r.peer) {

@@ -81,7 +81,8 @@ async function main() {
   if (process.argv.includes("--reposts-only")) return writeRepostsBench();
   if (process.argv.includes("--reposts-scale")) {
     // --sizes 100000,1000000 (the default), --no-dynalite to skip the DynamoDB-protocol run,
-    // --dynalite-only to run only that.
+    // --dynalite-only to run only that; --dynalite-in-process runs the emulators in the bench's
+    // thread instead of a worker thread of their own.
     const at = process.argv.indexOf("--sizes");
     const sizes = process.argv.includes("--dynalite-only")
       ? []
@@ -98,7 +99,9 @@ async function main() {
       const d = process.argv.indexOf("--dynalite-sizes");
       const dynaliteSizes = d > 0 ? process.argv[d + 1]!.split(",").map(Number) : [10_000, 100_000];
       for (const notices of dynaliteSizes) {
-        results.push(await benchDynaliteScale(notices));
+        results.push(
+          await benchDynaliteScale(notices, { inProcess: process.argv.includes("--dynalite-in-process") }),
+        );
         console.log(repostsScaleReport(results, machineLine()).join("\n"));
       }
     }

@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { type FauxqsServer, startFauxqs } from "fauxqs";
+import { startFauxqs } from "fauxqs";
 import {
   type AwsPlatformOptions,
   createAwsPlatform,
@@ -9,7 +9,8 @@ import {
 import { type DynaliteStats, dynaliteWithTransactions } from "./dynalite-transactions.js";
 
 /**
- * AWS-protocol emulators started in-process from npm: dynalite (DynamoDB) and fauxqs (SQS + S3).
+ * AWS-protocol emulators started in-process from npm: dynalite (DynamoDB) and fauxqs (SQS + S3),
+ * in the calling thread (startEmulators) or in a worker thread of their own (emulator-thread.ts).
  * Their gaps: dynalite has no TTL (the adapters need none) and no transactions (served inside its
  * process by dynalite-transactions.ts), fauxqs ignores If-None-Match on PutObject.
  */
@@ -18,18 +19,38 @@ export const EMULATOR_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "tes
 
 export interface Emulators {
   readonly dynamoEndpoint: string;
-  readonly fauxqs: FauxqsServer;
+  /** fauxqs's server, or (emulator-thread.ts) its calls forwarded to the thread it runs in. */
+  readonly fauxqs: FauxqsControl;
   /** Requests dynalite has answered so far, and the transactions among them. */
-  readonly stats: DynaliteStats;
+  readonly stats: Readonly<DynaliteStats>;
   stop(): Promise<void>;
 }
 
-export async function startEmulators(): Promise<Emulators> {
-  const { server: dynamo, stats } = dynaliteWithTransactions({
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-  });
+/** What the tests ask of fauxqs's server beyond its endpoint: a bucket, a queue, a stop. */
+export interface FauxqsControl {
+  readonly address: string;
+  createBucket(name: string): unknown;
+  createQueue(
+    name: string,
+    options?: { attributes?: Record<string, string> },
+  ): CreatedQueue | Promise<CreatedQueue>;
+  stop(): Promise<void>;
+}
+
+export interface CreatedQueue {
+  readonly queueUrl: string;
+  readonly queueArn: string;
+}
+
+/**
+ * dynalite and fauxqs in this thread; `stats` where dynalite counts (see dynaliteWithTransactions).
+ * startEmulatorsInThread (emulator-thread.ts) starts them in a thread of their own.
+ */
+export async function startEmulators(options: { stats?: DynaliteStats } = {}): Promise<Emulators> {
+  const { server: dynamo, stats } = dynaliteWithTransactions(
+    { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 },
+    options.stats,
+  );
   await new Promise<void>((resolve) => dynamo.listen(0, "127.0.0.1", resolve));
   const dynamoEndpoint = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
   const fauxqs = await startFauxqs({ port: 0, logger: false });
@@ -67,12 +88,12 @@ export async function createEmulatedPlatform(
   });
   await createTableIfMissing(client, options.tableName);
   client.destroy();
-  emulators.fauxqs.createBucket(options.bucketName);
-  if (options.stagingBucketName) emulators.fauxqs.createBucket(options.stagingBucketName);
+  await emulators.fauxqs.createBucket(options.bucketName);
+  if (options.stagingBucketName) await emulators.fauxqs.createBucket(options.stagingBucketName);
   const queueUrls: Record<string, string> = {};
   for (const name of options.queues) {
-    const dlq = emulators.fauxqs.createQueue(`${name}-dlq`);
-    const main = emulators.fauxqs.createQueue(name, {
+    const dlq = await emulators.fauxqs.createQueue(`${name}-dlq`);
+    const main = await emulators.fauxqs.createQueue(name, {
       attributes: {
         RedrivePolicy: JSON.stringify({
           deadLetterTargetArn: dlq.queueArn,

@@ -29,18 +29,21 @@ export interface AwsStoresOptions {
   readonly metrics?: BusinessMetrics | undefined;
   /**
    * Told of every request the SDK clients send (retries not counted), by service and command
-   * name ("QueryCommand"): what benchmarks count, since requests are what DynamoDB and SQS bill.
+   * name ("QueryCommand"), with the command's input: what benchmarks count, since requests are
+   * what DynamoDB and SQS bill (and what the dynalite bench replays as its emulator floor).
    */
-  readonly onRequest?: ((service: "dynamodb" | "s3" | "sqs", command: string) => void) | undefined;
+  readonly onRequest?:
+    | ((service: "dynamodb" | "s3" | "sqs", command: string, input: unknown) => void)
+    | undefined;
 }
 
 /** The part of an SDK client's middleware stack that counting needs, whatever the service. */
 interface CountableStack {
   add(
     middleware: (
-      next: (args: unknown) => Promise<unknown>,
+      next: (args: { input?: unknown }) => Promise<unknown>,
       context: { commandName?: string },
-    ) => (args: unknown) => Promise<unknown>,
+    ) => (args: { input?: unknown }) => Promise<unknown>,
     options: { step: "initialize"; name: string },
   ): void;
 }
@@ -54,7 +57,7 @@ export function counted<C extends { middlewareStack: object }>(
   if (!onRequest) return client;
   (client.middlewareStack as unknown as CountableStack).add(
     (next, context) => (args) => {
-      onRequest(service, String(context.commandName ?? "unknown"));
+      onRequest(service, String(context.commandName ?? "unknown"), args.input);
       return next(args);
     },
     { step: "initialize", name: "gazetteCountRequests" },
