@@ -97,7 +97,7 @@ export class GazetteData extends Construct {
   public readonly stagingBucket: Bucket;
   /** The public site, served only through CloudFront (OAC). */
   public readonly siteBucket: Bucket;
-  /** Single table: pk/sk, GSIs gsi1 (gsi1pk/gsi1sk) and sparse gsi2 (gsi2pk/gsi2sk), TTL attribute expiresAt. */
+  /** Single table: pk/sk, GSIs gsi1 (gsi1pk/gsi1sk), sparse gsi2 (gsi2pk/gsi2sk) and gsi3 (gsi3pk/gsi3sk), TTL attribute expiresAt. */
   public readonly table: Table;
   /**
    * Read/write items of the table and its gsi1 index (explicit actions, no wildcards). Attach it to
@@ -277,9 +277,17 @@ export class GazetteData extends Construct {
       sortKey: { name: "gsi2sk", type: AttributeType.STRING },
       projectionType: ProjectionType.ALL,
     });
+    // Sparse as well: only overdue repost notices carry gsi3pk (OVERDUE#<documentId>, sorted by
+    // <region>#<siteId>: src/reposts/counters.ts), the compliance report's overdue list.
+    this.table.addGlobalSecondaryIndex({
+      indexName: "gsi3",
+      partitionKey: { name: "gsi3pk", type: AttributeType.STRING },
+      sortKey: { name: "gsi3sk", type: AttributeType.STRING },
+      projectionType: ProjectionType.ALL,
+    });
 
     this.tableReadWritePolicy = new ManagedPolicy(this, "TableReadWritePolicy", {
-      description: "Gazette: read/write items of the single table and its gsi1 and gsi2 indexes",
+      description: "Gazette: read/write items of the single table and its gsi1, gsi2 and gsi3 indexes",
       statements: [
         new PolicyStatement({
           actions: [...TABLE_READ_WRITE_ACTIONS],
@@ -287,12 +295,13 @@ export class GazetteData extends Construct {
             this.table.tableArn,
             `${this.table.tableArn}/index/gsi1`,
             `${this.table.tableArn}/index/gsi2`,
+            `${this.table.tableArn}/index/gsi3`,
           ],
         }),
       ],
     });
     this.tableReadPolicy = new ManagedPolicy(this, "TableReadPolicy", {
-      description: "Gazette: read items of the single table and its gsi1 and gsi2 indexes",
+      description: "Gazette: read items of the single table and its gsi1, gsi2 and gsi3 indexes",
       statements: [
         new PolicyStatement({
           actions: ["dynamodb:GetItem", "dynamodb:Query"],
@@ -300,6 +309,7 @@ export class GazetteData extends Construct {
             this.table.tableArn,
             `${this.table.tableArn}/index/gsi1`,
             `${this.table.tableArn}/index/gsi2`,
+            `${this.table.tableArn}/index/gsi3`,
           ],
         }),
       ],

@@ -6,7 +6,7 @@ import { InvalidCursorError } from "./errors.js";
  * skipping or repeating items.
  */
 export interface CursorPayload {
-  readonly index: "main" | "gsi1" | "gsi2";
+  readonly index: "main" | "gsi1" | "gsi2" | "gsi3";
   readonly partition: string;
   readonly key: Record<string, string>;
 }
@@ -20,7 +20,7 @@ export function encodeCursor(payload: CursorPayload): string {
 
 export function decodeCursor(
   cursor: string,
-  expected: { index: "main" | "gsi1" | "gsi2"; partition: string },
+  expected: { index: "main" | "gsi1" | "gsi2" | "gsi3"; partition: string },
 ): CursorPayload {
   let parsed: unknown;
   try {

@@ -21,12 +21,15 @@ export interface RecordKey {
  * Secondary indexes. "gsi1" for listings: records sharing gsi1pk, ordered by gsi1sk. "gsi2", sparse:
  * only records that carry gsi2pk/gsi2sk are in it (what waits: repost notices by due time for the
  * tick, accepted documents for the console), so a record leaves it by being written without them.
+ * "gsi3", sparse as gsi2: the repost notices that are overdue, by document (the report's list).
  */
 export interface RecordIndexKeys {
   readonly gsi1pk: string;
   readonly gsi1sk: string;
   readonly gsi2pk?: string | undefined;
   readonly gsi2sk?: string | undefined;
+  readonly gsi3pk?: string | undefined;
+  readonly gsi3sk?: string | undefined;
 }
 
 export interface StoredRecord<T = unknown> extends RecordKey {
@@ -58,8 +61,8 @@ export type WriteCondition =
   | { readonly kind: "version"; readonly version: number };
 
 export interface QueryOptions {
-  /** Query the main table by pk, or an index by its partition key (gsi1pk, gsi2pk). */
-  readonly index?: "gsi1" | "gsi2" | undefined;
+  /** Query the main table by pk, or an index by its partition key (gsi1pk, gsi2pk, gsi3pk). */
+  readonly index?: "gsi1" | "gsi2" | "gsi3" | undefined;
   /** Sort-key prefix (sk, or the index's sort key). */
   readonly prefix?: string | undefined;
   /** Only sort keys at or before this one (not with `prefix`). */

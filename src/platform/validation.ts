@@ -66,6 +66,13 @@ export function validateNewRecord(record: NewRecord): string {
       checkKeyString("gsi2pk", record.index.gsi2pk, 2048);
       checkKeyString("gsi2sk", record.index.gsi2sk!, 1024);
     }
+    if ((record.index.gsi3pk === undefined) !== (record.index.gsi3sk === undefined)) {
+      throw new StorageRequestError("gsi3pk and gsi3sk go together");
+    }
+    if (record.index.gsi3pk !== undefined) {
+      checkKeyString("gsi3pk", record.index.gsi3pk, 2048);
+      checkKeyString("gsi3sk", record.index.gsi3sk!, 1024);
+    }
   }
   if (record.expiresAt !== undefined && !(Number.isFinite(record.expiresAt) && record.expiresAt >= 0)) {
     throw new StorageRequestError("expiresAt must be a finite, non-negative number of epoch seconds");
@@ -92,7 +99,9 @@ export function validateNewRecord(record: NewRecord): string {
       ? record.index.gsi1pk.length +
         record.index.gsi1sk.length +
         (record.index.gsi2pk?.length ?? 0) +
-        (record.index.gsi2sk?.length ?? 0)
+        (record.index.gsi2sk?.length ?? 0) +
+        (record.index.gsi3pk?.length ?? 0) +
+        (record.index.gsi3sk?.length ?? 0)
       : 0);
   if (units * 3 + 64 <= MAX_ITEM_BYTES) return json;
   const size =
@@ -103,7 +112,9 @@ export function validateNewRecord(record: NewRecord): string {
       ? utf8Length(record.index.gsi1pk) +
         utf8Length(record.index.gsi1sk) +
         utf8Length(record.index.gsi2pk ?? "") +
-        utf8Length(record.index.gsi2sk ?? "")
+        utf8Length(record.index.gsi2sk ?? "") +
+        utf8Length(record.index.gsi3pk ?? "") +
+        utf8Length(record.index.gsi3sk ?? "")
       : 0) +
     64;
   if (size > MAX_ITEM_BYTES) {

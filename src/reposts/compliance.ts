@@ -15,8 +15,10 @@ import {
   documentCountsPartition,
   emptyTotals,
   FIGURES,
+  OVERDUE_INDEX,
   type OverdueItem,
-  overduePartition,
+  overdueIndexPartition,
+  overdueItem,
   type RegionLabel,
   type SiteLabel,
   siteCountsPartition,
@@ -303,8 +305,9 @@ function overdueOrder(docs: readonly RepostDocument[]): RepostDocument[] {
 }
 
 /**
- * One page of the overdue list, read from each selected document's overdue partition (sorted by
- * region, so a region filter is a range), documents in deadline order.
+ * One page of the overdue list, read from each selected document's overdue notices (the sparse
+ * index OVERDUE_INDEX, sorted by region, so a region filter is a range), documents in deadline
+ * order; each item built from its notice.
  */
 export async function overduePage(
   records: RecordStore,
@@ -322,13 +325,16 @@ export async function overduePage(
   for (; index < docs.length; index++, inner = undefined) {
     const documentId = docs[index]!.documentId;
     do {
-      const result = await records.query<OverdueItem>(overduePartition(documentId), {
+      const result = await records.query<RepostNotice>(overdueIndexPartition(documentId), {
+        index: OVERDUE_INDEX,
         prefix,
         cursor: inner,
         limit: page.limit - items.length,
       });
       inner = result.cursor;
-      items.push(...result.items.map((i) => i.data).filter((o) => !filter.level || o.level === filter.level));
+      for (const { data } of result.items) {
+        if (!filter.level || data.site.level === filter.level) items.push(overdueItem(data));
+      }
       if (items.length >= page.limit) {
         const next = inner ?? null;
         if (next === null && index + 1 >= docs.length) return { items };

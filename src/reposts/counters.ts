@@ -15,8 +15,11 @@
  *   pk REPOST_COUNTS#<documentId>   sk REGION#<region>#<level>  per document × region × level
  *   pk SITE_COUNTS#<month>#<shard>  sk <siteId>                 per site, for documents published in
  *                                                               that China month (YYYY-MM), or "all"
- *   pk REPOST_OVERDUE#<documentId>  sk <region>#<siteId>        the overdue list (OverdueItem), while
- *                                                               the notice is overdue
+ *   the overdue list: the notice itself, in the sparse index gsi3 while it is overdue
+ *   (overdueIndex): gsi3pk OVERDUE#<documentId>, gsi3sk <region>#<siteId>; the report builds each
+ *   OverdueItem from the notice. Before REPOSTS_REBUILD_VERSION 4 it was a record of its own per
+ *   overdue notice (pk REPOST_OVERDUE#<documentId>, sk <region>#<siteId>), written with the
+ *   notice; the rebuild deletes those.
  *
  * Overdue counts what the tick has escalated (`overdueAt`) and is still not reposted: an
  * acknowledgement clears it, a failed verification of that page brings it back.
@@ -103,7 +106,23 @@ export function siteCountsPartition(month: string, shard: number): string {
   return `SITE_COUNTS#${month}#${shard}`;
 }
 
-export function overduePartition(documentId: string): string {
+/** The overdue list's index: a notice is in it while it counts as overdue (isCountedOverdue). */
+export const OVERDUE_INDEX = "gsi3";
+
+/** A document's overdue notices, in OVERDUE_INDEX, sorted by region then site. */
+export function overdueIndexPartition(documentId: string): string {
+  return `OVERDUE#${documentId}`;
+}
+
+/** A notice's keys in the overdue list's index: present exactly while it counts as overdue. */
+export function overdueIndex(n: RepostNotice): { gsi3pk: string; gsi3sk: string } | Record<string, never> {
+  return isCountedOverdue(n)
+    ? { gsi3pk: overdueIndexPartition(n.documentId), gsi3sk: `${n.site.region}#${n.siteId}` }
+    : {};
+}
+
+/** Where the overdue list was kept before it was an index (an item per overdue notice): the rebuild deletes these. */
+export function legacyOverduePartition(documentId: string): string {
   return `REPOST_OVERDUE#${documentId}`;
 }
 
@@ -150,10 +169,6 @@ export function overdueItem(n: RepostNotice): OverdueItem {
   };
 }
 
-function overdueKey(n: RepostNotice): RecordKey {
-  return { pk: overduePartition(n.documentId), sk: `${n.site.region}#${n.siteId}` };
-}
-
 /** The document's counter records a notice counts in (its total's shard, its region × level). */
 export function documentCounterTargets(n: RepostNotice): { key: RecordKey; data: unknown }[] {
   return [
@@ -193,8 +208,9 @@ function sameTargets(a: RepostNotice, b: RepostNotice): boolean {
 }
 
 /**
- * The counter and overdue-list writes that go with changing a notice from `before` (undefined:
- * a new notice) to `after`. Empty when nothing the report shows changes.
+ * The counter writes that go with changing a notice from `before` (undefined: a new notice) to
+ * `after`. Empty when no figure changes. (The overdue list is the notice's own index keys,
+ * overdueIndex, written with it.)
  */
 export function counterWrites(before: RepostNotice | undefined, after: RepostNotice): TransactionWrite[] {
   const writes: TransactionWrite[] = [];
@@ -225,17 +241,6 @@ export function counterWrites(before: RepostNotice | undefined, after: RepostNot
       out.set(id, { add: { ...t.key, data: t.data }, counts });
     }
     for (const w of out.values()) if ("add" in w && Object.keys(w.counts).length > 0) writes.push(w);
-  }
-  const wasOverdue = before !== undefined && isCountedOverdue(before);
-  const isOverdueNow = isCountedOverdue(after);
-  if (wasOverdue && (!isOverdueNow || overdueKey(before).sk !== overdueKey(after).sk)) {
-    writes.push({ delete: overdueKey(before) });
-  }
-  if (
-    isOverdueNow &&
-    (!wasOverdue || JSON.stringify(overdueItem(before)) !== JSON.stringify(overdueItem(after)))
-  ) {
-    writes.push({ put: { ...overdueKey(after), data: overdueItem(after) } });
   }
   return writes;
 }

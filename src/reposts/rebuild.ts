@@ -1,6 +1,6 @@
 /**
  * Recomputes, from the notices themselves, everything kept beside them: each notice's reminder day,
- * publication time and due-index keys (due.ts), the report's counters and the overdue list
+ * publication time, due-index keys (due.ts) and overdue-list keys, and the report's counters
  * (counters.ts). It is the migration for notices stored before these existed (`reposts-rebuild`
  * in src/migrations, run once per REPOSTS_REBUILD_VERSION at `npm start`, by the migration
  * function after a deploy or by `gazette migrate`; `gazette reposts rebuild` runs it again on
@@ -15,8 +15,9 @@
  *              scratch records (REPOST_REBUILD#T0#<shard>)
  *   documents  one step per document: its counters read (A), its notices read and completed (S),
  *              its counters read again (B); where A and B agree, the differences from what the
- *              notices give are added under B's versions, else the document is read again. Each
- *              overdue-list correction is written with its notice, under the notice's version.
+ *              notices give are added under B's versions, else the document is read again. A
+ *              notice's index keys (due index, overdue list) are completed with the notice, under
+ *              its version; the overdue list's items of before version 4 are deleted.
  *              The notices' per-site contributions go to scratch records (REPOST_REBUILD#SITES#…)
  *   sites      one step per site-counter shard: the contributions summed from scratch, the
  *              counters read (B); a counter whose version is still the snapshot's was written by
@@ -57,10 +58,7 @@ import {
   documentCounterTargets,
   documentCountsPartition,
   FIGURES,
-  isCountedOverdue,
-  type OverdueItem,
-  overdueItem,
-  overduePartition,
+  legacyOverduePartition,
   type SiteLabel,
   siteCounterShard,
   siteCountsPartition,
@@ -81,9 +79,10 @@ import type { WorkingDayCalendar } from "./working-days.js";
 
 /**
  * 1: the due index; 2: the report's counters and overdue list, and publication times on notices;
- * 3: fanned-out documents moved from their one partition to shards (records.ts).
+ * 3: fanned-out documents moved from their one partition to shards (records.ts); 4: the overdue
+ * list as an index of the notices (gsi3), its items of before deleted (counters.ts).
  */
-export const REPOSTS_REBUILD_VERSION = 3;
+export const REPOSTS_REBUILD_VERSION = 4;
 export const REPOSTS_REBUILD_MARKER = { pk: "REPOST_TICK", sk: "due-index-version" } as const;
 
 const SCRATCH = "REPOST_REBUILD";
@@ -111,7 +110,7 @@ export interface RebuildResult {
   readonly rewritten: number;
   /** Counter records corrected. */
   readonly counters: number;
-  /** Overdue-list entries added, changed or removed. */
+  /** Overdue-list items of before version 4 (one per overdue notice) deleted: the list is now an index. */
   readonly overdue: number;
   /** Fanned-out documents moved from the legacy partition to their shard. */
   readonly moved: number;
@@ -422,7 +421,9 @@ function completed(
     item.index?.gsi1pk === index.gsi1pk &&
     item.index?.gsi1sk === index.gsi1sk &&
     item.index?.gsi2pk === index.gsi2pk &&
-    item.index?.gsi2sk === index.gsi2sk;
+    item.index?.gsi2sk === index.gsi2sk &&
+    item.index?.gsi3pk === index.gsi3pk &&
+    item.index?.gsi3sk === index.gsi3sk;
   return same ? undefined : next;
 }
 
@@ -494,7 +495,7 @@ const sameVersions = (a: readonly StoredRecord[], b: readonly StoredRecord[]) =>
 
 /**
  * One document: its counters corrected (settled: true) or found moving through every try; its
- * overdue list corrected; its notices' site contributions put in scratch for the sites phase.
+ * overdue list's old items deleted; its notices' site contributions put in scratch for the sites phase.
  */
 async function rebuildDocument(
   ctx: StepContext,
@@ -509,13 +510,10 @@ async function rebuildDocument(
   let count = 0;
   /** The notices' contributions to their sites' counters, for the sites phase, by scratch record. */
   let scratch = new Map<string, string[]>();
-  /** The overdue notices, by their overdue-list key. */
-  let overdue = new Map<string, StoredRecord<RepostNotice>>();
   const monthOf = new Map<string, string>();
   for (let attempt = 0; attempt < TRIES_IN_STEP && !settled; attempt++) {
     const expected = new Map<string, Expected>();
     scratch = new Map();
-    overdue = new Map();
     const visit = (stored: StoredRecord<RepostNotice>) => {
       const n = stored.data;
       const bits = bitsOf(n);
@@ -536,7 +534,6 @@ async function rebuildDocument(
       const entries = scratch.get(id) ?? [];
       entries.push(scratchEntry(n.siteId, month, bits, n.site));
       scratch.set(id, entries);
-      if (isCountedOverdue(n)) overdue.set(keyOf(stored), stored);
     };
     const before = await readAll(records, countsPk);
     count = await readNotices(ctx, doc, remindFrom, visit);
@@ -558,7 +555,7 @@ async function rebuildDocument(
     const [shard, sk] = id.split("\n") as [string, string];
     return records.put({ pk: sitesPartition(Number(shard)), sk, data: entries.join("\n") });
   });
-  await reconcileOverdue(ctx, doc, overdue);
+  await removeLegacyOverdue(ctx, doc);
   return settled;
 }
 
@@ -588,92 +585,19 @@ function parseScratchEntry(line: string) {
 }
 
 /**
- * Each overdue-list entry of the document brought to what its notice says, written with the notice
- * under the notice's version (an entry changes only with its notice, so a notice unchanged since
- * it was read vouches for the entry).
+ * The document's overdue list as kept before it was an index (an item per overdue notice, written
+ * with the notice): deleted. Nothing writes those items any more and the report reads the index,
+ * so the deletes need no condition, and a step done again finds none left.
  */
-async function reconcileOverdue(
-  ctx: StepContext,
-  doc: RepostDocument,
-  overdue: ReadonlyMap<string, StoredRecord<RepostNotice>>,
-): Promise<void> {
-  const { records } = ctx;
-  const pk = overduePartition(doc.documentId);
-  const listed = new Map((await readAll<OverdueItem>(records, pk)).map((r) => [r.sk, r]));
-  const bySk = new Map(overdue);
-  // An entry without an overdue notice: its notice (if any) is read, to delete the entry under it.
-  const others = [...listed.keys()].filter((sk) => !overdue.has(sk));
-  await mapConcurrently(others, READS_AT_ONCE, async (sk) => {
-    const notice = await records.get<RepostNotice>(noticeKeys(doc.documentId, sk.slice(sk.indexOf("#") + 1)));
-    if (notice) bySk.set(sk, notice);
-  });
-  const keys = new Set([...listed.keys(), ...overdue.keys()]);
-  const wanted = (n: StoredRecord<RepostNotice> | undefined, sk: string) =>
-    n && isCountedOverdue(n.data) && keyOf(n) === sk ? overdueItem(n.data) : undefined;
-  /** The fix of one entry: with its notice under the notice's version, or alone when stale. */
-  const fixOf = (
-    sk: string,
-    notice: StoredRecord<RepostNotice> | undefined,
-    entry: StoredRecord<OverdueItem> | undefined,
-  ): TransactionWrite[] | undefined => {
-    const want = wanted(notice, sk);
-    if (JSON.stringify(want) === JSON.stringify(entry?.data)) return undefined;
-    if (notice && keyOf(notice) === sk) {
-      return [
-        {
-          put: { pk: notice.pk, sk: notice.sk, data: notice.data, index: notice.index },
-          condition: { kind: "version", version: notice.version },
-        },
-        want ? { put: { pk, sk, data: want } } : { delete: { pk, sk } },
-      ];
-    }
-    // No notice of this document files under this key (any more): the entry is stale.
-    return entry
-      ? [{ delete: { pk, sk }, condition: { kind: "version", version: entry.version } }]
-      : undefined;
-  };
-  // Up to 50 fixes a transaction (transactEach: one SQLite transaction; TransactWriteItems 16 at
-  // once on DynamoDB)…
-  const planned = [...keys].flatMap((sk) => {
-    const fix = fixOf(sk, bySk.get(sk), listed.get(sk));
-    return fix ? [{ sk, fix }] : [];
-  });
-  const groups: (typeof planned)[] = [];
-  for (const p of planned) {
-    const last = groups.at(-1);
-    if (last && last.reduce((n, q) => n + q.fix.length, 0) + p.fix.length <= 100) last.push(p);
-    else groups.push([p]);
-  }
-  const done = groups.length ? await records.transactEach(groups.map((g) => g.flatMap((p) => p.fix))) : [];
-  const retry = groups.flatMap((g, i) => {
-    if (!done[i]) return g.map((p) => p.sk);
-    ctx.result.overdue += g.length;
-    return [];
-  });
-  // …and those of a transaction that did not commit (a notice or entry moved meanwhile), one by
-  // one from fresh reads.
-  await mapConcurrently(retry, WRITES_AT_ONCE, async (sk) => {
-    const notice0 = bySk.get(sk);
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const notice = notice0 && (await records.get<RepostNotice>(notice0));
-      const fix = fixOf(sk, notice, await records.get<OverdueItem>({ pk, sk }));
-      if (!fix) return;
-      try {
-        await records.transact(fix);
-        ctx.result.overdue += 1;
-        return;
-      } catch (error) {
-        if (!(error instanceof ConditionFailedError)) throw error;
-      }
-    }
-    ctx.result.unsettled += 1;
-    ctx.warnings.push(
-      `reposts rebuild: the overdue entry ${pk}/${sk} changed during each of 10 tries and was left as it was`,
-    );
-  });
+async function removeLegacyOverdue(ctx: StepContext, doc: RepostDocument): Promise<void> {
+  const pk = legacyOverduePartition(doc.documentId);
+  const listed = await readAll(ctx.records, pk);
+  const failed = await commit(
+    ctx.records,
+    listed.map((r) => ({ delete: { pk, sk: r.sk } })),
+  );
+  ctx.result.overdue += listed.length - failed.size;
 }
-
-const keyOf = (n: StoredRecord<RepostNotice>) => `${n.data.site.region}#${n.data.siteId}`;
 
 /** The site counters of a shard, from the scratch the documents phase wrote. */
 async function sitesStep(ctx: StepContext, at: Cursor): Promise<Cursor> {

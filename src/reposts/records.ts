@@ -6,6 +6,8 @@
  *                                                    gsi1 SITE_REPOSTS#<siteId> / <createdAt>#<documentId>
  *                                                    gsi2 DUE#<day>#<shard> / <due time>#<id> (due.ts),
  *                                                    only while something is pending
+ *                                                    gsi3 OVERDUE#<documentId> / <region>#<siteId>
+ *                                                    (counters.ts), only while overdue
  *   pk REPOST_DOCS#<shard>      sk <documentId>      a document that was fanned out (RepostDocument),
  *                                                    sharded by a hash of its id (platform/sharded.ts):
  *                                                    ids grow, so one partition would take every write
@@ -27,7 +29,7 @@ import {
   type TransactionWrite,
 } from "../platform/ports.js";
 import { mergedPages, shardOf, shardPartitions } from "../platform/sharded.js";
-import { counterWrites } from "./counters.js";
+import { counterWrites, overdueIndex } from "./counters.js";
 import { dueIndex } from "./due.js";
 import type { RepostNotice, SiteRecord } from "./model.js";
 
@@ -72,12 +74,16 @@ export function siteNoticesPartition(siteId: string): string {
   return `SITE_REPOSTS#${siteId}`;
 }
 
-/** A notice's index keys: its site's list (gsi1) and, while something is pending, the due index. */
+/**
+ * A notice's index keys: its site's list (gsi1), while something is pending the due index (gsi2),
+ * while it is overdue the report's overdue list (gsi3).
+ */
 export function noticeIndex(notice: RepostNotice, writtenAt: Date): RecordIndexKeys {
   return {
     gsi1pk: siteNoticesPartition(notice.siteId),
     gsi1sk: `${notice.createdAt}#${notice.documentId}`,
     ...dueIndex(notice, writtenAt),
+    ...overdueIndex(notice),
   };
 }
 

@@ -384,6 +384,41 @@ export function describePlatformContract(name: string, setup: () => Promise<Cont
         expect(listed.items.map((r) => r.data)).toEqual(["a", "b", "c", "d"]);
       });
 
+      it("gsi3 is sparse as gsi2: only records written with gsi3 keys are in it, by prefix and a page at a time, and a write without them takes a record out", async () => {
+        // Prepare: overdue-list keys on some records (OVERDUE#<document>, <region>#<site>)
+        const gsi3pk = key("overdue-doc");
+        const put = (sk: string, gsi3sk?: string) =>
+          records().put({
+            pk: key("overdue-notices"),
+            sk,
+            data: sk,
+            index: { gsi1pk: key("overdue-list"), gsi1sk: sk, ...(gsi3sk ? { gsi3pk, gsi3sk } : {}) },
+          });
+        await put("a", "510104#a");
+        await put("b", "510100#b");
+        await put("c");
+        await put("d", "510700#d");
+        await put("e", "510104#e");
+
+        // Act: d is overdue no more; then pages of one, and a region's range
+        await put("d");
+        const first = await records().query(gsi3pk, { index: "gsi3", limit: 1 });
+        const rest = await records().query(gsi3pk, { index: "gsi3", cursor: first.cursor });
+        const region = await records().query(gsi3pk, { index: "gsi3", prefix: "510104#" });
+
+        // Assess
+        expect([...first.items, ...rest.items].map((r) => r.data)).toEqual(["b", "a", "e"]);
+        expect(rest.cursor).toBeUndefined();
+        expect(first.items[0]?.index).toEqual({
+          gsi1pk: key("overdue-list"),
+          gsi1sk: "b",
+          gsi3pk,
+          gsi3sk: "510100#b",
+        });
+        expect(region.items.map((r) => r.data)).toEqual(["a", "e"]);
+        expect((await records().get({ pk: key("overdue-notices"), sk: "d" }))?.index?.gsi3pk).toBeUndefined();
+      });
+
       it("the accepted-documents index (sparse gsi2, sharded): newest first across shards, with a limit; a document leaves it when placed and comes back when taken out", async () => {
         // Prepare: documents of this run in every state, received a minute apart
         const ours = (doc: GazetteDocument) => doc.id.startsWith(run);

@@ -133,7 +133,7 @@ describe("GazetteStateful buckets", () => {
 });
 
 describe("GazetteStateful table", () => {
-  test("the single table has pk/sk, gsi1 and the sparse index gsi2 (ALL: due notices, accepted documents), TTL expiresAt, on-demand billing, PITR, SSE and deletion protection", () => {
+  test("the single table has pk/sk, gsi1 and the sparse indexes gsi2 (ALL: due notices, accepted documents) and gsi3 (ALL: overdue notices), TTL expiresAt, on-demand billing, PITR, SSE and deletion protection", () => {
     gazette.statefulTemplate.resourceCountIs("AWS::DynamoDB::Table", 1);
     gazette.statefulTemplate.hasResource("AWS::DynamoDB::Table", {
       DeletionPolicy: "Retain",
@@ -150,6 +150,8 @@ describe("GazetteStateful table", () => {
           { AttributeName: "gsi1sk", AttributeType: "S" },
           { AttributeName: "gsi2pk", AttributeType: "S" },
           { AttributeName: "gsi2sk", AttributeType: "S" },
+          { AttributeName: "gsi3pk", AttributeType: "S" },
+          { AttributeName: "gsi3sk", AttributeType: "S" },
         ]),
         GlobalSecondaryIndexes: [
           {
@@ -171,6 +173,16 @@ describe("GazetteStateful table", () => {
             ],
             Projection: { ProjectionType: "ALL" },
           },
+          {
+            // Sparse: only overdue repost notices (OVERDUE#<documentId>, src/reposts/counters.ts)
+            // carry gsi3pk: the compliance report pages its overdue list from it.
+            IndexName: "gsi3",
+            KeySchema: [
+              { AttributeName: "gsi3pk", KeyType: "HASH" },
+              { AttributeName: "gsi3sk", KeyType: "RANGE" },
+            ],
+            Projection: { ProjectionType: "ALL" },
+          },
         ],
         TimeToLiveSpecification: { AttributeName: "expiresAt", Enabled: true },
         BillingMode: "PAY_PER_REQUEST",
@@ -187,7 +199,7 @@ describe("GazetteStateful table", () => {
 });
 
 describe("GazetteStateful access policies", () => {
-  test("the table policy grants explicit item actions on the table, gsi1 and gsi2 only", () => {
+  test("the table policy grants explicit item actions on the table, gsi1, gsi2 and gsi3 only", () => {
     // Prepare
     const policyId = gazette.stateful.resolve(
       gazette.stateful.data.tableReadWritePolicy.managedPolicyArn,
@@ -204,6 +216,7 @@ describe("GazetteStateful access policies", () => {
     expect(asArray(statements[0]?.Action).sort()).toEqual([...TABLE_READ_WRITE_ACTIONS].sort());
     expect(JSON.stringify(statements[0]?.Resource)).toContain("/index/gsi1");
     expect(JSON.stringify(statements[0]?.Resource)).toContain("/index/gsi2");
+    expect(JSON.stringify(statements[0]?.Resource)).toContain("/index/gsi3");
     expect(JSON.stringify(statements)).not.toContain("*");
   });
 

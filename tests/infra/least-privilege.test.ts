@@ -110,7 +110,12 @@ function permissionsOf(service: string): string[] {
 }
 
 const TABLE = ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"].flatMap(
-  (action) => [`${action} table`, `${action} table/index/gsi1`, `${action} table/index/gsi2`],
+  (action) => [
+    `${action} table`,
+    `${action} table/index/gsi1`,
+    `${action} table/index/gsi2`,
+    `${action} table/index/gsi3`,
+  ],
 );
 const send = (...queues: string[]) => queues.map((q) => `sqs:SendMessage queue:${q}`);
 const consume = (queue: string) =>
@@ -189,6 +194,7 @@ const EXPECTED: Record<string, string[]> = {
     `${action} table`,
     `${action} table/index/gsi1`,
     `${action} table/index/gsi2`,
+    `${action} table/index/gsi3`,
   ]),
   "gazette-publisher": [
     ...TABLE,

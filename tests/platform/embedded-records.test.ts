@@ -234,6 +234,38 @@ describe("embedded record store", () => {
     ]);
   });
 
+  it("a rowid table from before the overdue index (gsi3) gets its columns on open, its rows kept", async () => {
+    // Prepare: the table as the release before gsi3 made it
+    platform.close();
+    await data.remove();
+    data = await tempDataDir();
+    const old = new Database(path.join(data.dir, "gazette.sqlite"));
+    old.exec(`
+      CREATE TABLE records (pk TEXT NOT NULL, sk TEXT NOT NULL, data TEXT NOT NULL, version INTEGER NOT NULL,
+        gsi1pk TEXT, gsi1sk TEXT, gsi2pk TEXT, gsi2sk TEXT, expires_at REAL, counts TEXT, PRIMARY KEY (pk, sk));
+      INSERT INTO records VALUES ('REPOSTS#d', 'SITE#s', '{"n":1}', 2, 'SITE_REPOSTS#s', 'x', 'DUE#1', 'y', NULL, NULL);
+    `);
+    old.close();
+
+    // Act
+    platform = createEmbeddedPlatform({ dataDir: data.dir, clock });
+    const before = await platform.records.get({ pk: "REPOSTS#d", sk: "SITE#s" });
+    await platform.records.put(
+      {
+        pk: "REPOSTS#d",
+        sk: "SITE#s",
+        data: { n: 2 },
+        index: { ...before!.index!, gsi3pk: "OVERDUE#d", gsi3sk: "510104#s" },
+      },
+      { kind: "version", version: 2 },
+    );
+    const overdue = await platform.records.query("OVERDUE#d", { index: "gsi3" });
+
+    // Assess
+    expect(before).toMatchObject({ data: { n: 1 }, version: 2, index: { gsi2pk: "DUE#1", gsi2sk: "y" } });
+    expect(overdue.items.map((r) => [r.pk, r.data, r.version])).toEqual([["REPOSTS#d", { n: 2 }, 3]]);
+  });
+
   it("a data directory from before the rowid layout is converted on open, its records, indexes, versions and counts kept", async () => {
     // Prepare: the table as older releases made it (WITHOUT ROWID, before gsi2 and counts existed)
     platform.close();

@@ -46,10 +46,12 @@ export const TABLE_SCHEMA = {
   gsi1: { indexName: "gsi1", partitionKey: "gsi1pk", sortKey: "gsi1sk" },
   /** Sparse: only items with gsi2pk are in it (due work: reposts/due.ts; accepted documents: documents/accepted.ts). */
   gsi2: { indexName: "gsi2", partitionKey: "gsi2pk", sortKey: "gsi2sk" },
+  /** Sparse: only items with gsi3pk are in it (overdue repost notices: reposts/counters.ts). */
+  gsi3: { indexName: "gsi3", partitionKey: "gsi3pk", sortKey: "gsi3sk" },
   ttlAttribute: "expiresAt",
 } as const;
 
-/** The table as the CDK stack creates it (on-demand, pk/sk strings, GSIs "gsi1" and "gsi2" projecting all). */
+/** The table as the CDK stack creates it (on-demand, pk/sk strings, GSIs "gsi1", "gsi2" and "gsi3" projecting all). */
 export function recordsTableDefinition(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,
@@ -61,6 +63,8 @@ export function recordsTableDefinition(tableName: string): CreateTableCommandInp
       { AttributeName: "gsi1sk", AttributeType: "S" },
       { AttributeName: "gsi2pk", AttributeType: "S" },
       { AttributeName: "gsi2sk", AttributeType: "S" },
+      { AttributeName: "gsi3pk", AttributeType: "S" },
+      { AttributeName: "gsi3sk", AttributeType: "S" },
     ],
     KeySchema: [
       { AttributeName: "pk", KeyType: "HASH" },
@@ -80,6 +84,14 @@ export function recordsTableDefinition(tableName: string): CreateTableCommandInp
         KeySchema: [
           { AttributeName: "gsi2pk", KeyType: "HASH" },
           { AttributeName: "gsi2sk", KeyType: "RANGE" },
+        ],
+        Projection: { ProjectionType: "ALL" },
+      },
+      {
+        IndexName: "gsi3",
+        KeySchema: [
+          { AttributeName: "gsi3pk", KeyType: "HASH" },
+          { AttributeName: "gsi3sk", KeyType: "RANGE" },
         ],
         Projection: { ProjectionType: "ALL" },
       },
@@ -283,6 +295,13 @@ export class DynamoRecordStore implements RecordStore {
     } else {
       remove.push("gsi2pk", "gsi2sk");
     }
+    if (record.index?.gsi3pk !== undefined && record.index.gsi3sk !== undefined) {
+      set.push("gsi3pk = :gsi3pk", "gsi3sk = :gsi3sk");
+      values[":gsi3pk"] = { S: record.index.gsi3pk };
+      values[":gsi3sk"] = { S: record.index.gsi3sk };
+    } else {
+      remove.push("gsi3pk", "gsi3sk");
+    }
     names["#expiresAt"] = TABLE_SCHEMA.ttlAttribute;
     if (record.expiresAt !== undefined) {
       set.push("#expiresAt = :expiresAt");
@@ -418,6 +437,8 @@ function fromItem<T>(item: Record<string, AttributeValue>): StoredRecord<T> {
   const gsi1sk = item.gsi1sk?.S;
   const gsi2pk = item.gsi2pk?.S;
   const gsi2sk = item.gsi2sk?.S;
+  const gsi3pk = item.gsi3pk?.S;
+  const gsi3sk = item.gsi3sk?.S;
   const expiresAt = item.expiresAt?.N;
   const counts = Object.entries(item).filter(([name, v]) => name.startsWith("c_") && v.N !== undefined);
   return {
@@ -427,7 +448,12 @@ function fromItem<T>(item: Record<string, AttributeValue>): StoredRecord<T> {
     version: Number(item.version?.N ?? "0"),
     index:
       gsi1pk !== undefined && gsi1sk !== undefined
-        ? { gsi1pk, gsi1sk, ...(gsi2pk !== undefined && gsi2sk !== undefined ? { gsi2pk, gsi2sk } : {}) }
+        ? {
+            gsi1pk,
+            gsi1sk,
+            ...(gsi2pk !== undefined && gsi2sk !== undefined ? { gsi2pk, gsi2sk } : {}),
+            ...(gsi3pk !== undefined && gsi3sk !== undefined ? { gsi3pk, gsi3sk } : {}),
+          }
         : undefined,
     expiresAt: expiresAt !== undefined ? Number(expiresAt) : undefined,
     ...(counts.length

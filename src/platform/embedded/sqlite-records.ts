@@ -30,6 +30,8 @@ interface RecordRow {
   gsi1sk: string | null;
   gsi2pk: string | null;
   gsi2sk: string | null;
+  gsi3pk: string | null;
+  gsi3sk: string | null;
   expires_at: number | null;
   counts: string | null;
 }
@@ -70,11 +72,14 @@ interface RowState {
   gsi1sk: string | null;
   gsi2pk: string | null;
   gsi2sk: string | null;
+  gsi3pk: string | null;
+  gsi3sk: string | null;
   expires_at: number | null;
   counts: string | null;
 }
 
-const RECORD_COLUMNS = "pk, sk, data, version, gsi1pk, gsi1sk, gsi2pk, gsi2sk, expires_at, counts";
+const RECORD_COLUMNS =
+  "pk, sk, data, version, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, expires_at, counts";
 
 /**
  * The records table. A rowid table with (pk, sk) as its unique key: rows here are large (a repost
@@ -95,6 +100,8 @@ function createRecordsTable(db: SqliteDatabase, name: string): void {
       gsi1sk TEXT,
       gsi2pk TEXT,
       gsi2sk TEXT,
+      gsi3pk TEXT,
+      gsi3sk TEXT,
       expires_at REAL,
       counts TEXT,
       PRIMARY KEY (pk, sk)
@@ -115,10 +122,30 @@ export function migrateRecords(db: SqliteDatabase): void {
       else if (/WITHOUT\s+ROWID/i.test(now.sql)) convertToRowidTable(db);
     }).immediate();
   }
+  // A rowid table from before gsi3 (the overdue index): its columns, empty.
+  const columns = new Set(
+    db
+      .prepare<[], { name: string }>("PRAGMA table_info(records)")
+      .all()
+      .map((c) => c.name),
+  );
+  if (!columns.has("gsi3pk")) {
+    db.transaction(() => {
+      const now = new Set(
+        db
+          .prepare<[], { name: string }>("PRAGMA table_info(records)")
+          .all()
+          .map((c) => c.name),
+      );
+      if (!now.has("gsi3pk"))
+        db.exec("ALTER TABLE records ADD COLUMN gsi3pk TEXT; ALTER TABLE records ADD COLUMN gsi3sk TEXT;");
+    }).immediate();
+  }
   db.exec(`
     -- pk, sk complete the index key so equal gsi1sk values still have a stable order for cursors.
     CREATE INDEX IF NOT EXISTS records_gsi1 ON records (gsi1pk, gsi1sk, pk, sk) WHERE gsi1pk IS NOT NULL;
     CREATE INDEX IF NOT EXISTS records_gsi2 ON records (gsi2pk, gsi2sk, pk, sk) WHERE gsi2pk IS NOT NULL;
+    CREATE INDEX IF NOT EXISTS records_gsi3 ON records (gsi3pk, gsi3sk, pk, sk) WHERE gsi3pk IS NOT NULL;
     CREATE INDEX IF NOT EXISTS records_expiry ON records (expires_at) WHERE expires_at IS NOT NULL;
   `);
 }
@@ -126,7 +153,7 @@ export function migrateRecords(db: SqliteDatabase): void {
 /**
  * A data directory made before the rowid layout: its rows are copied, in key order (so a
  * partition's rows stay together), into the new table, and the old table and its indexes are
- * dropped. Columns added over time (gsi2 for the sparse index, counts for counters) may be absent
+ * dropped. Columns added over time (gsi2 and gsi3 for the sparse indexes, counts for counters) may be absent
  * from a very old table; they start empty.
  */
 function convertToRowidTable(db: SqliteDatabase): void {
@@ -144,14 +171,19 @@ function convertToRowidTable(db: SqliteDatabase): void {
   db.exec(
     `INSERT INTO records (${RECORD_COLUMNS}) SELECT ${source} FROM records_without_rowid ORDER BY pk, sk`,
   );
-  // Its indexes (records_gsi1, records_gsi2, records_expiry) go with it; migrateRecords makes them again.
+  // Its indexes (records_gsi1, records_gsi2, records_gsi3, records_expiry) go with it; migrateRecords makes them again.
   db.exec("DROP TABLE records_without_rowid");
 }
 
 /** Index columns a write may change, in groups that are set together. */
-const INDEX_GROUPS = [["gsi1pk", "gsi1sk"], ["gsi2pk", "gsi2sk"], ["expires_at"]] as const;
+const INDEX_GROUPS = [
+  ["gsi1pk", "gsi1sk"],
+  ["gsi2pk", "gsi2sk"],
+  ["gsi3pk", "gsi3sk"],
+  ["expires_at"],
+] as const;
 
-/** RecordStore on SQLite, mirroring the DynamoDB single-table layout (pk/sk + gsi1, gsi2). */
+/** RecordStore on SQLite, mirroring the DynamoDB single-table layout (pk/sk + gsi1, gsi2, gsi3). */
 export class SqliteRecordStore implements RecordStore {
   readonly #db: SqliteDatabase;
   readonly #clock: Clock;
@@ -177,11 +209,11 @@ export class SqliteRecordStore implements RecordStore {
     migrateRecords(db);
     this.#select = db.prepare<[string, string], RecordRow>("SELECT * FROM records WHERE pk = ? AND sk = ?");
     this.#state = db.prepare<[string, string], RowState>(
-      "SELECT rowid, version, gsi1pk, gsi1sk, gsi2pk, gsi2sk, expires_at, counts FROM records WHERE pk = ? AND sk = ?",
+      "SELECT rowid, version, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, expires_at, counts FROM records WHERE pk = ? AND sk = ?",
     );
     this.#insert = db.prepare<[RecordRow]>(`
       INSERT INTO records (${RECORD_COLUMNS})
-      VALUES (@pk, @sk, @data, @version, @gsi1pk, @gsi1sk, @gsi2pk, @gsi2sk, @expires_at, @counts)`);
+      VALUES (@pk, @sk, @data, @version, @gsi1pk, @gsi1sk, @gsi2pk, @gsi2sk, @gsi3pk, @gsi3sk, @expires_at, @counts)`);
     for (let groups = 0; groups < 1 << INDEX_GROUPS.length; groups++) {
       const set = ["data = @data", "version = @version", "counts = @counts"];
       INDEX_GROUPS.forEach((columns, g) => {
@@ -194,7 +226,8 @@ export class SqliteRecordStore implements RecordStore {
     this.#putUpsert = db.prepare(`
       INSERT INTO records (pk, sk, data, version, expires_at) VALUES (@pk, @sk, @data, @adds, @expires_at)
       ON CONFLICT (pk, sk) DO UPDATE SET data = excluded.data, version = version + @adds,
-        expires_at = excluded.expires_at, counts = NULL, gsi1pk = NULL, gsi1sk = NULL, gsi2pk = NULL, gsi2sk = NULL`);
+        expires_at = excluded.expires_at, counts = NULL, gsi1pk = NULL, gsi1sk = NULL, gsi2pk = NULL, gsi2sk = NULL,
+        gsi3pk = NULL, gsi3sk = NULL`);
     /** Writes `next` over the row whose state is `existing` (or as a new row), touching only the indexes whose keys change. */
     const write = (existing: RowState | undefined, next: RecordRow) => {
       if (!existing) {
@@ -220,6 +253,8 @@ export class SqliteRecordStore implements RecordStore {
         gsi1sk: record.index?.gsi1sk ?? null,
         gsi2pk: record.index?.gsi2pk ?? null,
         gsi2sk: record.index?.gsi2sk ?? null,
+        gsi3pk: record.index?.gsi3pk ?? null,
+        gsi3sk: record.index?.gsi3sk ?? null,
         expires_at: record.expiresAt ?? null,
         counts: null,
       };
@@ -273,6 +308,8 @@ export class SqliteRecordStore implements RecordStore {
               gsi1sk: null,
               gsi2pk: null,
               gsi2sk: null,
+              gsi3pk: null,
+              gsi3sk: null,
               expires_at: null,
               counts: JSON.stringify(counts),
             });
@@ -420,6 +457,7 @@ export class SqliteRecordStore implements RecordStore {
     const key: Record<string, string> = { pk: last.pk, sk: last.sk };
     if (options.index === "gsi1" && last.index) key.gsi1sk = last.index.gsi1sk;
     if (options.index === "gsi2" && last.index?.gsi2sk !== undefined) key.gsi2sk = last.index.gsi2sk;
+    if (options.index === "gsi3" && last.index?.gsi3sk !== undefined) key.gsi3sk = last.index.gsi3sk;
     return { items, cursor: encodeCursor({ index: indexName, partition, key }) };
   }
 
@@ -456,7 +494,7 @@ export class SqliteRecordStore implements RecordStore {
       statement = this.#db.prepare(`
         INSERT INTO records (pk, sk, data, version, counts) VALUES (@pk, @sk, @data, @adds, @counts)
         ON CONFLICT (pk, sk) DO UPDATE SET data = excluded.data, version = version + @adds, counts = ${merged},
-          gsi1pk = NULL, gsi1sk = NULL, gsi2pk = NULL, gsi2sk = NULL, expires_at = NULL`);
+          gsi1pk = NULL, gsi1sk = NULL, gsi2pk = NULL, gsi2sk = NULL, gsi3pk = NULL, gsi3sk = NULL, expires_at = NULL`);
       // Count names are few (the reposts figures); a caller adding many others still gets a bounded cache.
       if (this.#adds.size < 256) this.#adds.set(signature, statement);
     }
@@ -522,7 +560,7 @@ export class SqliteRecordStore implements RecordStore {
 }
 
 /** A query's columns, in the order of QueryRow. */
-const QUERY_COLUMNS = "pk, sk, data, version, gsi1pk, gsi1sk, gsi2pk, gsi2sk, expires_at, counts";
+const QUERY_COLUMNS = RECORD_COLUMNS;
 type QueryRow = [
   pk: string,
   sk: string,
@@ -532,12 +570,14 @@ type QueryRow = [
   gsi1sk: string | null,
   gsi2pk: string | null,
   gsi2sk: string | null,
+  gsi3pk: string | null,
+  gsi3sk: string | null,
   expires_at: number | null,
   counts: string | null,
 ];
 
 function fromQueryRow<T>(row: QueryRow): StoredRecord<T> {
-  const [pk, sk, data, version, gsi1pk, gsi1sk, gsi2pk, gsi2sk, expiresAt, counts] = row;
+  const [pk, sk, data, version, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, expiresAt, counts] = row;
   return {
     pk,
     sk,
@@ -545,7 +585,12 @@ function fromQueryRow<T>(row: QueryRow): StoredRecord<T> {
     version,
     index:
       gsi1pk !== null && gsi1sk !== null
-        ? { gsi1pk, gsi1sk, ...(gsi2pk !== null && gsi2sk !== null ? { gsi2pk, gsi2sk } : {}) }
+        ? {
+            gsi1pk,
+            gsi1sk,
+            ...(gsi2pk !== null && gsi2sk !== null ? { gsi2pk, gsi2sk } : {}),
+            ...(gsi3pk !== null && gsi3sk !== null ? { gsi3pk, gsi3sk } : {}),
+          }
         : undefined,
     expiresAt: expiresAt ?? undefined,
     ...(counts !== null ? { counts: JSON.parse(counts) as Record<string, number> } : {}),
@@ -564,6 +609,7 @@ function toRecord<T>(row: RecordRow): StoredRecord<T> {
             gsi1pk: row.gsi1pk,
             gsi1sk: row.gsi1sk,
             ...(row.gsi2pk !== null && row.gsi2sk !== null ? { gsi2pk: row.gsi2pk, gsi2sk: row.gsi2sk } : {}),
+            ...(row.gsi3pk !== null && row.gsi3sk !== null ? { gsi3pk: row.gsi3pk, gsi3sk: row.gsi3sk } : {}),
           }
         : undefined,
     expiresAt: row.expires_at ?? undefined,
