@@ -277,7 +277,7 @@ async function transactWriteItems(
     // A digest, not the request (a bench's rebuild sends thousands of transactions in 10 minutes),
     // of the request's text as sent, which holds this token: the same request under it is the same
     // text (the SDK writes a request's JSON the same way each time), another request other text.
-    // Not JSON.stringify of the parsed request again: that took ~4 ms of 100 notices' transaction.
+    // Not JSON.stringify of the parsed request again: 1.6 ms against 0.27 ms for 100 notices (130 KB).
     const params = hash("sha256", text, "base64");
     const known = tokens.get(token);
     if (known && (known.state === "running" || now - known.at < TOKEN_MS)) {
