@@ -83,9 +83,18 @@ function shardOf(id: string): number {
   return hash("sha256", id, "buffer")[0]! % COUNTER_SHARDS;
 }
 
+/** Site shards remembered (sites are tens of thousands at most; a tick counts each of 1,000 notices' site). */
+const siteShards = new Map<string, number>();
+
 /** The shard of a site's counters (`SITE_COUNTS#<month>#<shard>`). */
 export function siteCounterShard(siteId: string): number {
-  return shardOf(siteId);
+  let shard = siteShards.get(siteId);
+  if (shard === undefined) {
+    shard = shardOf(siteId);
+    if (siteShards.size >= 100_000) siteShards.clear();
+    siteShards.set(siteId, shard);
+  }
+  return shard;
 }
 
 /** The China month (YYYY-MM) of a time. */
@@ -93,9 +102,19 @@ export function chinaMonth(at: string): string {
   return chinaDate(at).slice(0, 7);
 }
 
+/** Months of publication times remembered: a document's notices share one. */
+const months = new Map<string, string>();
+
 /** The China month (YYYY-MM) of the document's publication, which site counters are filed by. */
 export function counterMonth(n: RepostNotice): string {
-  return chinaMonth(n.document.publishedAt ?? n.createdAt);
+  const at = n.document.publishedAt ?? n.createdAt;
+  let month = months.get(at);
+  if (month === undefined) {
+    month = chinaMonth(at);
+    if (months.size >= 10_000) months.clear();
+    months.set(at, month);
+  }
+  return month;
 }
 
 export function documentCountsPartition(documentId: string): string {
@@ -186,7 +205,7 @@ export function documentCounterTargets(n: RepostNotice): { key: RecordKey; data:
 /** The counter records a notice counts in: keys and labels. */
 export function counterTargets(n: RepostNotice): { key: RecordKey; data: unknown }[] {
   const site: SiteLabel = { siteId: n.siteId, name: n.site.name, region: n.site.region, level: n.site.level };
-  const siteShard = shardOf(n.siteId);
+  const siteShard = siteCounterShard(n.siteId);
   return [
     ...documentCounterTargets(n),
     { key: { pk: siteCountsPartition(counterMonth(n), siteShard), sk: n.siteId }, data: site },
@@ -217,9 +236,16 @@ export function counterWrites(before: RepostNotice | undefined, after: RepostNot
   const was = before ? contribution(before) : emptyTotals();
   const now = contribution(after);
   if (before !== undefined && sameTargets(before, after)) {
-    const delta = addTotals({ ...now }, was, -1);
-    const counts = Object.fromEntries(FIGURES.filter((f) => delta[f] !== 0).map((f) => [f, delta[f]]));
-    if (Object.keys(counts).length > 0) {
+    const counts: Record<string, number> = {};
+    let moved = false;
+    for (const f of FIGURES) {
+      const d = now[f] - was[f];
+      if (d !== 0) {
+        counts[f] = d;
+        moved = true;
+      }
+    }
+    if (moved) {
       for (const t of counterTargets(after)) writes.push({ add: { ...t.key, data: t.data }, counts });
     }
   } else {

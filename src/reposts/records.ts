@@ -229,22 +229,23 @@ export async function updateNotices(
       counted: counterWrites(current.data, next),
     };
     // The writes this notice adds to the chunk: its own, and counters the chunk does not move yet.
-    const added = 1 + planned.counted.filter((w) => !("add" in w && merged.has(writeId(w)))).length;
+    const ids = planned.counted.map(writeId);
+    let added = 1;
+    for (const [j, w] of planned.counted.entries()) if (!("add" in w && merged.has(ids[j]!))) added++;
     const again = chunk.some((p) => p.record.pk === u.key.pk && p.record.sk === u.key.sk);
     if (chunk.length > 0 && (again || merged.size + chunk.length + added > budget)) flush();
     chunk.push(planned);
-    for (const w of planned.counted) {
-      const id = writeId(w);
+    for (const [j, w] of planned.counted.entries()) {
+      const id = ids[j]!;
       const prior = merged.get(id);
       if (prior && "add" in prior && "add" in w) {
         const counts: Record<string, number> = { ...prior.counts };
-        for (const [name, n] of Object.entries(w.counts)) {
-          counts[name] = (counts[name] ?? 0) + n;
+        for (const name in w.counts) {
+          counts[name] = (counts[name] ?? 0) + w.counts[name]!;
           if (counts[name] === 0) delete counts[name];
         }
         merged.set(id, { add: w.add, counts });
       } else {
-        // Overdue-list entries are the notice's own (document × site): never two in one chunk.
         merged.set(id, w);
       }
     }
