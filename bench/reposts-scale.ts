@@ -445,8 +445,10 @@ async function measure(
   for (const [k, { day }] of tickSchedule(options.ticks ?? 1).entries()) {
     const at = Date.parse(`${day}T02:00:00Z`); // 10:00 in China, as NOW
     clock.advance(at - DAY - clock.now().getTime());
+    if (k > 0) await startProfile();
     let t0 = performance.now();
     const before = await tick.run();
+    if (k > 0) await stopProfile(`escalating-${clock.now().toISOString().slice(0, 10)}`);
     const dayBefore = { ms: performance.now() - t0, overdue: before.overdue, reminded: before.reminded };
     await options.drain?.();
     await options.checkpoint?.();
