@@ -83,38 +83,37 @@ function shardOf(id: string): number {
   return hash("sha256", id, "buffer")[0]! % COUNTER_SHARDS;
 }
 
-/** Site shards remembered (sites are tens of thousands at most; a tick counts each of 1,000 notices' site). */
-const siteShards = new Map<string, number>();
-
-/** The shard of a site's counters (`SITE_COUNTS#<month>#<shard>`). */
-export function siteCounterShard(siteId: string): number {
-  let shard = siteShards.get(siteId);
-  if (shard === undefined) {
-    shard = shardOf(siteId);
-    if (siteShards.size >= 100_000) siteShards.clear();
-    siteShards.set(siteId, shard);
-  }
-  return shard;
+/**
+ * `compute` with its results remembered, up to `max` keys (then forgotten all at once): for pure
+ * functions of a few recurring keys that a tick calls for each of 1,000 notices.
+ */
+function remembered<T>(compute: (key: string) => T, max: number): (key: string) => T {
+  const cache = new Map<string, T>();
+  return (key) => {
+    let value = cache.get(key);
+    if (value === undefined) {
+      value = compute(key);
+      if (cache.size >= max) cache.clear();
+      cache.set(key, value);
+    }
+    return value;
+  };
 }
+
+/** The shard of a site's counters (`SITE_COUNTS#<month>#<shard>`); sites are tens of thousands at most. */
+export const siteCounterShard: (siteId: string) => number = remembered(shardOf, 100_000);
 
 /** The China month (YYYY-MM) of a time. */
 export function chinaMonth(at: string): string {
   return chinaDate(at).slice(0, 7);
 }
 
-/** Months of publication times remembered: a document's notices share one. */
-const months = new Map<string, string>();
+/** A document's notices share one publication time. */
+const publicationMonth = remembered(chinaMonth, 10_000);
 
 /** The China month (YYYY-MM) of the document's publication, which site counters are filed by. */
 export function counterMonth(n: RepostNotice): string {
-  const at = n.document.publishedAt ?? n.createdAt;
-  let month = months.get(at);
-  if (month === undefined) {
-    month = chinaMonth(at);
-    if (months.size >= 10_000) months.clear();
-    months.set(at, month);
-  }
-  return month;
+  return publicationMonth(n.document.publishedAt ?? n.createdAt);
 }
 
 export function documentCountsPartition(documentId: string): string {
