@@ -23,6 +23,9 @@ export interface RecordKey {
  * tick, accepted documents for the console), so a record leaves it by being written without them.
  * "gsi3", sparse as gsi2: the repost notices that are overdue, by document (the report's list).
  */
+/** The sparse indexes: a record is in one only while it carries both of its keys. */
+export const SPARSE_INDEXES = ["gsi2", "gsi3"] as const;
+
 export interface RecordIndexKeys {
   readonly gsi1pk: string;
   readonly gsi1sk: string;
@@ -30,6 +33,26 @@ export interface RecordIndexKeys {
   readonly gsi2sk?: string | undefined;
   readonly gsi3pk?: string | undefined;
   readonly gsi3sk?: string | undefined;
+}
+
+/**
+ * A record's index keys as a store reads them back: gsi1's, and each sparse index's when `read`
+ * (a column or attribute by name) finds both of its keys.
+ */
+export function withSparseKeys(
+  gsi1: { readonly gsi1pk: string; readonly gsi1sk: string },
+  read: (name: `${(typeof SPARSE_INDEXES)[number]}${"pk" | "sk"}`) => string | null | undefined,
+): RecordIndexKeys {
+  const keys: { -readonly [K in keyof RecordIndexKeys]: RecordIndexKeys[K] } = { ...gsi1 };
+  for (const name of SPARSE_INDEXES) {
+    const pk = read(`${name}pk`);
+    const sk = read(`${name}sk`);
+    if (pk !== null && pk !== undefined && sk !== null && sk !== undefined) {
+      keys[`${name}pk`] = pk;
+      keys[`${name}sk`] = sk;
+    }
+  }
+  return keys;
 }
 
 export interface StoredRecord<T = unknown> extends RecordKey {
@@ -113,8 +136,8 @@ export interface RecordStore {
    * Several transactions, each as `transact` (all its writes or none, under its conditions), in
    * order where they share records; returns for each whether it committed (false: a condition
    * failed or another writer touched its records, and nothing of it was written). The embedded
-   * store runs them in one SQLite transaction (one savepoint each; counter adds without a condition summed per counter and written at the end); DynamoDB as one
-   * TransactWriteItems each, those without a record in common at once. On another error some
+   * store runs them in one SQLite transaction (one savepoint each; counter adds without a
+   * condition summed per counter and written at the end); DynamoDB as one TransactWriteItems each, those without a record in common at once. On another error some
    * may have committed, each whole.
    */
   transactEach(transactions: readonly (readonly TransactionWrite[])[]): Promise<boolean[]>;

@@ -11,6 +11,7 @@ import {
   type OutgoingMessage,
   type QueryOptions,
   type RecordKey,
+  SPARSE_INDEXES,
   type TransactionWrite,
   type WriteCondition,
 } from "./ports.js";
@@ -59,19 +60,16 @@ export function validateNewRecord(record: NewRecord): string {
   if (record.index !== undefined) {
     checkKeyString("gsi1pk", record.index.gsi1pk, 2048);
     checkKeyString("gsi1sk", record.index.gsi1sk, 1024);
-    if ((record.index.gsi2pk === undefined) !== (record.index.gsi2sk === undefined)) {
-      throw new StorageRequestError("gsi2pk and gsi2sk go together");
-    }
-    if (record.index.gsi2pk !== undefined) {
-      checkKeyString("gsi2pk", record.index.gsi2pk, 2048);
-      checkKeyString("gsi2sk", record.index.gsi2sk!, 1024);
-    }
-    if ((record.index.gsi3pk === undefined) !== (record.index.gsi3sk === undefined)) {
-      throw new StorageRequestError("gsi3pk and gsi3sk go together");
-    }
-    if (record.index.gsi3pk !== undefined) {
-      checkKeyString("gsi3pk", record.index.gsi3pk, 2048);
-      checkKeyString("gsi3sk", record.index.gsi3sk!, 1024);
+    for (const name of SPARSE_INDEXES) {
+      const pk = record.index[`${name}pk`];
+      const sk = record.index[`${name}sk`];
+      if ((pk === undefined) !== (sk === undefined)) {
+        throw new StorageRequestError(`${name}pk and ${name}sk go together`);
+      }
+      if (pk !== undefined) {
+        checkKeyString(`${name}pk`, pk, 2048);
+        checkKeyString(`${name}sk`, sk!, 1024);
+      }
     }
   }
   if (record.expiresAt !== undefined && !(Number.isFinite(record.expiresAt) && record.expiresAt >= 0)) {

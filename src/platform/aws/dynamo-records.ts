@@ -16,16 +16,18 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { decodeCursor, encodeCursor } from "../cursor.js";
 import { ConditionFailedError, StorageRequestError } from "../errors.js";
-import type {
-  Clock,
-  NewRecord,
-  QueryOptions,
-  RecordKey,
-  RecordPage,
-  RecordStore,
-  StoredRecord,
-  TransactionWrite,
-  WriteCondition,
+import {
+  type Clock,
+  type NewRecord,
+  type QueryOptions,
+  type RecordKey,
+  type RecordPage,
+  type RecordStore,
+  SPARSE_INDEXES,
+  type StoredRecord,
+  type TransactionWrite,
+  type WriteCondition,
+  withSparseKeys,
 } from "../ports.js";
 import {
   validateCondition,
@@ -288,19 +290,16 @@ export class DynamoRecordStore implements RecordStore {
     } else {
       remove.push("gsi1pk", "gsi1sk");
     }
-    if (record.index?.gsi2pk !== undefined && record.index.gsi2sk !== undefined) {
-      set.push("gsi2pk = :gsi2pk", "gsi2sk = :gsi2sk");
-      values[":gsi2pk"] = { S: record.index.gsi2pk };
-      values[":gsi2sk"] = { S: record.index.gsi2sk };
-    } else {
-      remove.push("gsi2pk", "gsi2sk");
-    }
-    if (record.index?.gsi3pk !== undefined && record.index.gsi3sk !== undefined) {
-      set.push("gsi3pk = :gsi3pk", "gsi3sk = :gsi3sk");
-      values[":gsi3pk"] = { S: record.index.gsi3pk };
-      values[":gsi3sk"] = { S: record.index.gsi3sk };
-    } else {
-      remove.push("gsi3pk", "gsi3sk");
+    for (const name of SPARSE_INDEXES) {
+      const pk = record.index?.[`${name}pk`];
+      const sk = record.index?.[`${name}sk`];
+      if (pk !== undefined && sk !== undefined) {
+        set.push(`${name}pk = :${name}pk`, `${name}sk = :${name}sk`);
+        values[`:${name}pk`] = { S: pk };
+        values[`:${name}sk`] = { S: sk };
+      } else {
+        remove.push(`${name}pk`, `${name}sk`);
+      }
     }
     names["#expiresAt"] = TABLE_SCHEMA.ttlAttribute;
     if (record.expiresAt !== undefined) {
@@ -435,10 +434,6 @@ export class DynamoRecordStore implements RecordStore {
 function fromItem<T>(item: Record<string, AttributeValue>): StoredRecord<T> {
   const gsi1pk = item.gsi1pk?.S;
   const gsi1sk = item.gsi1sk?.S;
-  const gsi2pk = item.gsi2pk?.S;
-  const gsi2sk = item.gsi2sk?.S;
-  const gsi3pk = item.gsi3pk?.S;
-  const gsi3sk = item.gsi3sk?.S;
   const expiresAt = item.expiresAt?.N;
   const counts = Object.entries(item).filter(([name, v]) => name.startsWith("c_") && v.N !== undefined);
   return {
@@ -448,12 +443,7 @@ function fromItem<T>(item: Record<string, AttributeValue>): StoredRecord<T> {
     version: Number(item.version?.N ?? "0"),
     index:
       gsi1pk !== undefined && gsi1sk !== undefined
-        ? {
-            gsi1pk,
-            gsi1sk,
-            ...(gsi2pk !== undefined && gsi2sk !== undefined ? { gsi2pk, gsi2sk } : {}),
-            ...(gsi3pk !== undefined && gsi3sk !== undefined ? { gsi3pk, gsi3sk } : {}),
-          }
+        ? withSparseKeys({ gsi1pk, gsi1sk }, (name) => item[name]?.S)
         : undefined,
     expiresAt: expiresAt !== undefined ? Number(expiresAt) : undefined,
     ...(counts.length

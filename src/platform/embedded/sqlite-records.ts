@@ -1,16 +1,17 @@
 import type Database from "better-sqlite3";
 import { decodeCursor, encodeCursor } from "../cursor.js";
 import { ConditionFailedError, StorageRequestError } from "../errors.js";
-import type {
-  Clock,
-  NewRecord,
-  QueryOptions,
-  RecordKey,
-  RecordPage,
-  RecordStore,
-  StoredRecord,
-  TransactionWrite,
-  WriteCondition,
+import {
+  type Clock,
+  type NewRecord,
+  type QueryOptions,
+  type RecordKey,
+  type RecordPage,
+  type RecordStore,
+  type StoredRecord,
+  type TransactionWrite,
+  type WriteCondition,
+  withSparseKeys,
 } from "../ports.js";
 import {
   validateCondition,
@@ -40,7 +41,7 @@ interface RecordRow {
  * A write that can wait for the end of a transactEach and needs no read before it, as applied in
  * one statement (#upsert): a counter add without a condition (`adds` of them summed: the version
  * rises by that many, as it would one by one; the label of the last), or a put without a condition
- * of a record without index keys (an overdue-list entry), the last of `adds` puts.
+ * of a record without index keys (an outbox entry), the last of `adds` puts.
  */
 type WaitingWrite =
   | {
@@ -123,21 +124,9 @@ export function migrateRecords(db: SqliteDatabase): void {
     }).immediate();
   }
   // A rowid table from before gsi3 (the overdue index): its columns, empty.
-  const columns = new Set(
-    db
-      .prepare<[], { name: string }>("PRAGMA table_info(records)")
-      .all()
-      .map((c) => c.name),
-  );
-  if (!columns.has("gsi3pk")) {
+  if (!recordColumns(db).has("gsi3pk")) {
     db.transaction(() => {
-      const now = new Set(
-        db
-          .prepare<[], { name: string }>("PRAGMA table_info(records)")
-          .all()
-          .map((c) => c.name),
-      );
-      if (!now.has("gsi3pk"))
+      if (!recordColumns(db).has("gsi3pk"))
         db.exec("ALTER TABLE records ADD COLUMN gsi3pk TEXT; ALTER TABLE records ADD COLUMN gsi3sk TEXT;");
     }).immediate();
   }
@@ -157,12 +146,7 @@ export function migrateRecords(db: SqliteDatabase): void {
  * from a very old table; they start empty.
  */
 function convertToRowidTable(db: SqliteDatabase): void {
-  const columns = new Set(
-    db
-      .prepare<[], { name: string }>("PRAGMA table_info(records)")
-      .all()
-      .map((c) => c.name),
-  );
+  const columns = recordColumns(db);
   const source = RECORD_COLUMNS.split(", ")
     .map((c) => (columns.has(c) ? c : "NULL"))
     .join(", ");
@@ -173,6 +157,16 @@ function convertToRowidTable(db: SqliteDatabase): void {
   );
   // Its indexes (records_gsi1, records_gsi2, records_gsi3, records_expiry) go with it; migrateRecords makes them again.
   db.exec("DROP TABLE records_without_rowid");
+}
+
+/** The records table's columns, as it is now. */
+function recordColumns(db: SqliteDatabase): Set<string> {
+  return new Set(
+    db
+      .prepare<[], { name: string }>("PRAGMA table_info(records)")
+      .all()
+      .map((c) => c.name),
+  );
 }
 
 /** Index columns a write may change, in groups that are set together. */
@@ -455,9 +449,8 @@ export class SqliteRecordStore implements RecordStore {
     const last = items.at(-1);
     if (!hasMore || last === undefined) return { items };
     const key: Record<string, string> = { pk: last.pk, sk: last.sk };
-    if (options.index === "gsi1" && last.index) key.gsi1sk = last.index.gsi1sk;
-    if (options.index === "gsi2" && last.index?.gsi2sk !== undefined) key.gsi2sk = last.index.gsi2sk;
-    if (options.index === "gsi3" && last.index?.gsi3sk !== undefined) key.gsi3sk = last.index.gsi3sk;
+    const indexSk = options.index ? last.index?.[`${options.index}sk`] : undefined;
+    if (indexSk !== undefined) key[`${options.index}sk`] = indexSk;
     return { items, cursor: encodeCursor({ index: indexName, partition, key }) };
   }
 
@@ -578,41 +571,33 @@ type QueryRow = [
 
 function fromQueryRow<T>(row: QueryRow): StoredRecord<T> {
   const [pk, sk, data, version, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, expiresAt, counts] = row;
+  const sparse = { gsi2pk, gsi2sk, gsi3pk, gsi3sk };
   return {
     pk,
     sk,
     data: JSON.parse(data) as T,
     version,
     index:
-      gsi1pk !== null && gsi1sk !== null
-        ? {
-            gsi1pk,
-            gsi1sk,
-            ...(gsi2pk !== null && gsi2sk !== null ? { gsi2pk, gsi2sk } : {}),
-            ...(gsi3pk !== null && gsi3sk !== null ? { gsi3pk, gsi3sk } : {}),
-          }
-        : undefined,
+      gsi1pk !== null && gsi1sk !== null ? withSparseKeys({ gsi1pk, gsi1sk }, (c) => sparse[c]) : undefined,
     expiresAt: expiresAt ?? undefined,
     ...(counts !== null ? { counts: JSON.parse(counts) as Record<string, number> } : {}),
   };
 }
 
 function toRecord<T>(row: RecordRow): StoredRecord<T> {
-  return {
-    pk: row.pk,
-    sk: row.sk,
-    data: JSON.parse(row.data) as T,
-    version: row.version,
-    index:
-      row.gsi1pk !== null && row.gsi1sk !== null
-        ? {
-            gsi1pk: row.gsi1pk,
-            gsi1sk: row.gsi1sk,
-            ...(row.gsi2pk !== null && row.gsi2sk !== null ? { gsi2pk: row.gsi2pk, gsi2sk: row.gsi2sk } : {}),
-            ...(row.gsi3pk !== null && row.gsi3sk !== null ? { gsi3pk: row.gsi3pk, gsi3sk: row.gsi3sk } : {}),
-          }
-        : undefined,
-    expiresAt: row.expires_at ?? undefined,
-    ...(row.counts !== null ? { counts: JSON.parse(row.counts) as Record<string, number> } : {}),
-  };
+  const { pk, sk, data, version, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, expires_at, counts } = row;
+  return fromQueryRow([
+    pk,
+    sk,
+    data,
+    version,
+    gsi1pk,
+    gsi1sk,
+    gsi2pk,
+    gsi2sk,
+    gsi3pk,
+    gsi3sk,
+    expires_at,
+    counts,
+  ]);
 }
