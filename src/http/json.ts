@@ -3,7 +3,12 @@
  * submitted text that contains HTML or script stays inert even if a client drops it into a page.
  */
 export function safeJsonStringify(value: unknown, space?: number): string {
-  return JSON.stringify(value, null, space)
+  return safeJsonText(JSON.stringify(value, null, space));
+}
+
+/** JSON text with <, >, & and the JS line separators \u-escaped. */
+export function safeJsonText(json: string): string {
+  return json
     .replaceAll("<", "\\u003c")
     .replaceAll(">", "\\u003e")
     .replaceAll("&", "\\u0026")

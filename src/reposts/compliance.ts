@@ -5,8 +5,8 @@
  */
 import { isValidIsoDate } from "../documents/dates.js";
 import { InvalidCursorError } from "../platform/errors.js";
-import type { Platform, RecordStore } from "../platform/ports.js";
-import { mapConcurrently, queryAll } from "../platform/reads.js";
+import type { Platform, RecordStore, StoredRecord } from "../platform/ports.js";
+import { forEachPage, mapConcurrently, queryAll } from "../platform/reads.js";
 import {
   ALL_MONTHS,
   addTotals,
@@ -21,6 +21,7 @@ import {
   overdueItem,
   type RegionLabel,
   type SiteLabel,
+  type StoredSiteLabel,
   siteCountsPartition,
   type Totals,
 } from "./counters.js";
@@ -118,14 +119,17 @@ export function parseComplianceFilter(query: Record<string, string | undefined>)
   };
 }
 
+function rate(n: number, notices: number): number {
+  return notices === 0 ? 0 : Math.round((n / notices) * 10_000) / 10_000;
+}
+
 function ratesOf(t: Totals): Rates {
-  const r = (n: number) => (t.notices === 0 ? 0 : Math.round((n / t.notices) * 10_000) / 10_000);
   return {
-    delivered: r(t.delivered),
-    acknowledged: r(t.acknowledged),
-    verified: r(t.verified),
-    overdue: r(t.overdue),
-    failed: r(t.failed),
+    delivered: rate(t.delivered, t.notices),
+    acknowledged: rate(t.acknowledged, t.notices),
+    verified: rate(t.verified, t.notices),
+    overdue: rate(t.overdue, t.notices),
+    failed: rate(t.failed, t.notices),
   };
 }
 
@@ -199,32 +203,77 @@ async function documentTotals(records: RecordStore, documentId: string, filter: 
   return totals;
 }
 
+type SiteRow = ComplianceReport["sites"][number];
+
+const NO_RATES: Rates = { delivered: 0, acknowledged: 0, verified: 0, overdue: 0, failed: 0 };
+const NO_COUNTS: Partial<Record<string, number>> = {};
+
 /**
- * Per-site figures for the selected documents. A month whose documents are all selected is read
- * from its site counters; the selected documents of a month only partly selected (a period that
- * starts or ends inside it, one document) are counted from their notices. No filter at all reads
- * the all-time counters.
+ * The sites' figures, folded in page by page as the counters (or notices) arrive, so that the
+ * report's work overlaps the store's answers. Each page's new sites are sorted in the report's
+ * order when the page is in ("a run"); at the end the runs are merged in reading order, ties
+ * keeping it: the same order as sorting every site at the end in the order first read (the sort
+ * is stable), without that sort after the last answer.
  */
-async function siteTotals(
-  records: RecordStore,
-  filter: ComplianceFilter,
-  all: readonly RepostDocument[],
-  selected: readonly RepostDocument[],
-): Promise<Map<string, SiteLabel & Totals>> {
-  const sites = new Map<string, SiteLabel & Totals>();
-  // 10,000 sites or more: one object per site, built in place (no spreads, no second copy).
-  const add = (label: SiteLabel, counts: Partial<Record<string, number>>) => {
-    if (!coversSite(filter, label)) return;
-    const site = sites.get(label.siteId);
+class SiteFigures {
+  readonly #filter: ComplianceFilter;
+  readonly #sites = new Map<string, SiteRow>();
+  readonly #runs: { readonly at: number; readonly sites: SiteRow[] }[] = [];
+  #run: SiteRow[] = [];
+
+  constructor(filter: ComplianceFilter) {
+    this.#filter = filter;
+  }
+
+  /** A page of site counters; `at` is its place in the reading order (not the order of arrival). */
+  counters(at: number, items: readonly StoredRecord<unknown>[]): void {
+    for (const item of items) {
+      const counts = item.counts ?? NO_COUNTS;
+      // The label as stored ([name, region, level], counters.ts), or an object before version 5.
+      if (Array.isArray(item.data)) {
+        const [name, region, level] = item.data as unknown as StoredSiteLabel;
+        this.#add(item.sk, name, region, level, counts);
+      } else {
+        const { name, region, level } = item.data as SiteLabel;
+        this.#add(item.sk, name, region, level, counts);
+      }
+    }
+    this.#endRun(at);
+  }
+
+  /** A page of notices, each counted as its contribution to its site's figures. */
+  notices(at: number, items: readonly StoredRecord<RepostNotice>[]): void {
+    for (const { data: n } of items)
+      this.#add(n.siteId, n.site.name, n.site.region, n.site.level, contribution(n));
+    this.#endRun(at);
+  }
+
+  #endRun(at: number): void {
+    this.#run.sort(bySiteOrder);
+    this.#runs.push({ at, sites: this.#run });
+    this.#run = [];
+  }
+
+  #add(
+    siteId: string,
+    name: string,
+    region: string,
+    level: SiteLevel,
+    counts: Partial<Record<string, number>>,
+  ): void {
+    if (this.#filter.region && !regionCovers(this.#filter.region, region)) return;
+    if (this.#filter.level && level !== this.#filter.level) return;
+    const site = this.#sites.get(siteId);
     if (site) {
       addTotals(site, counts);
       return;
     }
-    sites.set(label.siteId, {
-      siteId: label.siteId,
-      name: label.name,
-      region: label.region,
-      level: label.level,
+    // 10,000 sites or more: one object per site, built in place (no spreads, no second copy).
+    const row: SiteRow = {
+      siteId,
+      name,
+      region,
+      level,
       notices: counts.notices ?? 0,
       delivered: counts.delivered ?? 0,
       acknowledged: counts.acknowledged ?? 0,
@@ -232,21 +281,76 @@ async function siteTotals(
       verification_failed: counts.verification_failed ?? 0,
       overdue: counts.overdue ?? 0,
       failed: counts.failed ?? 0,
-    });
-  };
-  const readMonth = async (month: string) => {
-    // The shards side by side; added in shard order, so the result does not depend on timing.
-    const shards = await Promise.all(
-      Array.from({ length: COUNTER_SHARDS }, (_, shard) =>
-        everyItem<SiteLabel>(records, siteCountsPartition(month, shard)),
-      ),
-    );
-    for (const items of shards) for (const item of items) add(item.data, item.counts ?? {});
-  };
-  if (selected.length === all.length) {
-    await readMonth(ALL_MONTHS);
+      rates: NO_RATES,
+    };
+    this.#sites.set(siteId, row);
+    this.#run.push(row);
+  }
+
+  /** The sites with notices, in the report's order, with their rates. */
+  sites(): SiteRow[] {
+    let runs = [...this.#runs].sort((a, b) => a.at - b.at).map((r) => r.sites);
+    while (runs.length > 1) {
+      const merged: SiteRow[][] = [];
+      for (let i = 0; i < runs.length; i += 2)
+        merged.push(i + 1 < runs.length ? mergeRuns(runs[i]!, runs[i + 1]!) : runs[i]!);
+      runs = merged;
+    }
+    const sites: SiteRow[] = [];
+    for (const site of runs[0] ?? []) {
+      if (site.notices === 0) continue;
+      site.rates = ratesOf(site);
+      sites.push(site);
+    }
     return sites;
   }
+}
+
+/** Two runs in the report's order as one; on a tie the earlier run's site first. */
+function mergeRuns(a: readonly SiteRow[], b: readonly SiteRow[]): SiteRow[] {
+  const out: SiteRow[] = new Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = bySiteOrder(b[j]!, a[i]!) < 0 ? b[j++]! : a[i++]!;
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
+}
+
+/** A page's place in the reading order: the read (month or document), its shard, its page. */
+function readingOrder(read: number, shard: number, page: number): number {
+  return (read * COUNTER_SHARDS + shard) * 1_000_000 + page;
+}
+
+/**
+ * Per-site figures for the selected documents, in the report's order, with rates. A month whose
+ * documents are all selected is read from its site counters; the selected documents of a month
+ * only partly selected (a period that starts or ends inside it, one document) are counted from
+ * their notices. Every document selected (`documents` undefined: known to be so before they are
+ * read) reads the all-time counters.
+ */
+async function siteTotals(
+  records: RecordStore,
+  filter: ComplianceFilter,
+  documents?: { readonly all: readonly RepostDocument[]; readonly selected: readonly RepostDocument[] },
+): Promise<SiteRow[]> {
+  const figures = new SiteFigures(filter);
+  const readMonth = (month: string, read: number) =>
+    // The shards side by side, each page folded in as it arrives.
+    Promise.all(
+      Array.from({ length: COUNTER_SHARDS }, (_, shard) => {
+        let page = 0;
+        return forEachPage(records, siteCountsPartition(month, shard), { pageSize: COUNTER_PAGE }, (items) =>
+          figures.counters(readingOrder(read, shard, page++), items),
+        );
+      }),
+    );
+  if (!documents || documents.selected.length === documents.all.length) {
+    await readMonth(ALL_MONTHS, 0);
+    return figures.sites();
+  }
+  const { all, selected } = documents;
   const month = (d: RepostDocument) => chinaDate(d.publishedAt).slice(0, 7);
   const months = new Map<string, { all: number; selected: RepostDocument[] }>();
   for (const d of all) {
@@ -255,22 +359,25 @@ async function siteTotals(
     months.set(month(d), m);
   }
   for (const d of selected) months.get(month(d))?.selected.push(d);
+  let read = 0;
   for (const [m, docs] of months) {
     if (docs.selected.length === 0) continue;
     if (docs.selected.length === docs.all) {
-      await readMonth(m);
+      await readMonth(m, read++);
       continue;
     }
     for (const doc of docs.selected) {
-      for (const { data: n } of await everyItem<RepostNotice>(records, noticePartition(doc.documentId))) {
-        add(
-          { siteId: n.siteId, name: n.site.name, region: n.site.region, level: n.site.level },
-          contribution(n),
-        );
-      }
+      const at = read++;
+      let page = 0;
+      await forEachPage<RepostNotice>(
+        records,
+        noticePartition(doc.documentId),
+        { pageSize: COUNTER_PAGE },
+        (items) => figures.notices(readingOrder(at, 0, page++), items),
+      );
     }
   }
-  return sites;
+  return figures.sites();
 }
 
 interface OverdueCursor {
@@ -363,13 +470,18 @@ export async function buildComplianceReport(
 ): Promise<ComplianceReport> {
   const { records } = platform;
   const now = platform.clock.now();
+  // No period and no document: every document is selected, so the report reads the all-time
+  // site counters, asked for at once, beside the documents (one round of reads fewer).
+  const everyDocument = !filter.from && !filter.to && !filter.document;
+  const early = everyDocument && !process.env.NOEARLY ? siteTotals(records, filter) : undefined;
+  early?.catch(() => {}); // awaited below; if the documents fail first, theirs is the error
   const { all, selected } = await documentsInScope(records, filter);
   const totals = emptyTotals();
   const documents: ComplianceReport["documents"] = [];
   // The documents' counters, the sites' counters and the overdue page are read side by side.
-  const [perDocument, siteMap, overdue] = await Promise.all([
+  const [perDocument, sites, overdue] = await Promise.all([
     mapConcurrently(selected, READ_CONCURRENCY, (doc) => documentTotals(records, doc.documentId, filter)),
-    siteTotals(records, filter, all, selected),
+    early ?? siteTotals(records, filter, { all, selected }),
     overduePage(records, filter, selected, page),
   ]);
   for (const [i, doc] of selected.entries()) {
@@ -387,12 +499,6 @@ export async function buildComplianceReport(
       rates: ratesOf(docTotals),
     });
   }
-  const sites: ComplianceReport["sites"] = [];
-  for (const site of siteMap.values()) {
-    // Each site object is the report's own: its rates are added to it, not to a copy.
-    if (site.notices > 0) sites.push(Object.assign(site, { rates: ratesOf(site) }));
-  }
-  sites.sort(bySiteOrder);
   const regions = new Map<string, Totals & { region: string }>();
   for (const site of sites) {
     const city = cityOf(site.region);

@@ -60,8 +60,10 @@ import {
   FIGURES,
   legacyOverduePartition,
   type SiteLabel,
+  type StoredSiteLabel,
   siteCounterShard,
   siteCountsPartition,
+  storedSiteLabel,
 } from "./counters.js";
 import { reminderDay } from "./due.js";
 import type { RepostNotice } from "./model.js";
@@ -80,9 +82,10 @@ import type { WorkingDayCalendar } from "./working-days.js";
 /**
  * 1: the due index; 2: the report's counters and overdue list, and publication times on notices;
  * 3: fanned-out documents moved from their one partition to shards (records.ts); 4: the overdue
- * list as an index of the notices (gsi3), its items of before deleted (counters.ts).
+ * list as an index of the notices (gsi3), its items of before deleted (counters.ts); 5: site
+ * counters' labels as [name, region, level] (StoredSiteLabel), rewritten where stored as objects.
  */
-export const REPOSTS_REBUILD_VERSION = 4;
+export const REPOSTS_REBUILD_VERSION = 5;
 export const REPOSTS_REBUILD_MARKER = { pk: "REPOST_TICK", sk: "due-index-version" } as const;
 
 const SCRATCH = "REPOST_REBUILD";
@@ -580,7 +583,7 @@ function parseScratchEntry(line: string) {
     siteId,
     month,
     bits: Number(bits),
-    label: { siteId, name: JSON.parse(name) as string, region, level },
+    label: storedSiteLabel({ name: JSON.parse(name) as string, region, level }),
   };
 }
 
@@ -605,7 +608,7 @@ async function sitesStep(ctx: StepContext, at: Cursor): Promise<Cursor> {
   const shard = at.shard ?? 0;
   const months = new Set(at.months);
   const expected = new Map<string, Expected>();
-  const expect = (month: string, siteId: string, bits: number, label: SiteLabel) => {
+  const expect = (month: string, siteId: string, bits: number, label: StoredSiteLabel) => {
     const key = { pk: siteCountsPartition(month, shard), sk: siteId };
     const e = expected.get(idOf(key)) ?? { key, data: label, counts: {} };
     addBits(e.counts, bits);
