@@ -2,7 +2,7 @@
  * Two read patterns the modules that read many records share: a whole partition page after page,
  * and a bounded number of reads in flight at once.
  */
-import type { RecordPage, RecordStore, StoredRecord } from "./ports.js";
+import type { QueryOptions, RecordPage, RecordStore, StoredRecord } from "./ports.js";
 
 /** Every record of a partition (or of its sort-key prefix), read `pageSize` at a time. */
 export async function queryAll<T = unknown>(
@@ -25,11 +25,12 @@ export async function queryAll<T = unknown>(
 export async function forEachPage<T = unknown>(
   records: Pick<RecordStore, "query">,
   partition: string,
-  options: { readonly prefix?: string | undefined; readonly pageSize: number },
+  options: Pick<QueryOptions, "prefix" | "countsOnly"> & { readonly pageSize: number },
   onPage: (items: readonly StoredRecord<T>[]) => void,
 ): Promise<void> {
+  const { pageSize, ...query } = options;
   const read = (cursor: string | undefined) =>
-    records.query<T>(partition, { prefix: options.prefix, cursor, limit: options.pageSize });
+    records.query<T>(partition, { ...query, cursor, limit: pageSize });
   let next: ReturnType<typeof read> | undefined = read(undefined);
   while (next) {
     const page: RecordPage<T> = await next;

@@ -129,6 +129,13 @@ export function validateQueryOptions(partition: string, options: QueryOptions): 
   if (options.prefix !== undefined && hasLoneSurrogate(options.prefix)) {
     throw new StorageRequestError("prefix contains a lone UTF-16 surrogate");
   }
+  if (options.countsOnly !== undefined) {
+    if (options.index !== undefined) throw new StorageRequestError("countsOnly reads the main table only");
+    for (const name of options.countsOnly) {
+      if (!/^[A-Za-z0-9_]{1,64}$/.test(name))
+        throw new StorageRequestError("countsOnly names counts of letters, digits and _");
+    }
+  }
   if (options.until !== undefined) {
     // DynamoDB takes one condition on the sort key: begins_with or <=, not both.
     if (options.prefix !== undefined) throw new StorageRequestError("until cannot be combined with prefix");

@@ -341,8 +341,12 @@ async function siteTotals(
     Promise.all(
       Array.from({ length: COUNTER_SHARDS }, (_, shard) => {
         let page = 0;
-        return forEachPage(records, siteCountsPartition(month, shard), { pageSize: COUNTER_PAGE }, (items) =>
-          figures.counters(readingOrder(read, shard, page++), items),
+        return forEachPage(
+          records,
+          siteCountsPartition(month, shard),
+          // Only what the report reads: a counter's site (its sort key), label and counts.
+          { pageSize: COUNTER_PAGE, countsOnly: FIGURES },
+          (items) => figures.counters(readingOrder(read, shard, page++), items),
         );
       }),
     );

@@ -359,13 +359,26 @@ export class DynamoRecordStore implements RecordStore {
       keyCondition += ` AND ${skAttr} <= :until`;
       values[":until"] = { S: options.until };
     }
+    const names: Record<string, string> = { "#expiresAt": TABLE_SCHEMA.ttlAttribute };
+    let projection: string | undefined;
+    if (options.countsOnly) {
+      // The sort key, data and the counts asked for; not pk, version or index keys.
+      names["#sk"] = "sk";
+      names["#data"] = "data";
+      const counts = options.countsOnly.map((name, i) => {
+        names[`#c${i}`] = `c_${name}`;
+        return `#c${i}`;
+      });
+      projection = ["#sk", "#data", ...counts].join(", ");
+    }
     const base: QueryCommandInput = {
       TableName: this.#table,
       IndexName: options.index ? TABLE_SCHEMA[options.index].indexName : undefined,
       KeyConditionExpression: keyCondition,
       // TTL deletion lags (and the emulator has none), so expired items are filtered here.
       FilterExpression: "attribute_not_exists(#expiresAt) OR #expiresAt > :now",
-      ExpressionAttributeNames: { "#expiresAt": TABLE_SCHEMA.ttlAttribute },
+      ProjectionExpression: projection,
+      ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
       ScanIndexForward: !options.descending,
       // GSIs cannot be read consistently; the main table can, and the pipeline reads its own writes.
@@ -386,7 +399,9 @@ export class DynamoRecordStore implements RecordStore {
       const page = await this.#send(`query ${partition}`, () =>
         this.#client.send(new QueryCommand({ ...base, Limit: remaining, ExclusiveStartKey: startKey })),
       );
-      for (const item of page.Items ?? []) items.push(fromItem<T>(item));
+      if (options.countsOnly)
+        for (const item of page.Items ?? []) items.push(fromCountsItem<T>(item, partition));
+      else for (const item of page.Items ?? []) items.push(fromItem<T>(item));
       startKey = page.LastEvaluatedKey;
       if (!startKey) return { items };
       if (options.limit !== undefined && items.length >= options.limit) {
@@ -431,11 +446,8 @@ export class DynamoRecordStore implements RecordStore {
   }
 }
 
-/** A stored item as a record: one pass over its attributes (a report reads ~10,000 at a time). */
-function fromItem<T>(item: Record<string, AttributeValue>): StoredRecord<T> {
-  const gsi1pk = item.gsi1pk?.S;
-  const gsi1sk = item.gsi1sk?.S;
-  const expiresAt = item.expiresAt?.N;
+/** The counts of an item (attributes `c_<name>`), in one pass over its attributes. */
+function countsOf(item: Record<string, AttributeValue>): Record<string, number> | undefined {
   let counts: Record<string, number> | undefined;
   for (const name in item) {
     // c_<name>: a count (99 "c", 95 "_").
@@ -445,6 +457,28 @@ function fromItem<T>(item: Record<string, AttributeValue>): StoredRecord<T> {
     counts ??= {};
     counts[name.slice(2)] = Number(n);
   }
+  return counts;
+}
+
+/** An item read with `countsOnly`: its sort key, data and counts (QueryOptions.countsOnly). */
+function fromCountsItem<T>(item: Record<string, AttributeValue>, partition: string): StoredRecord<T> {
+  const counts = countsOf(item);
+  const record: { -readonly [K in keyof StoredRecord<T>]: StoredRecord<T>[K] } = {
+    pk: partition,
+    sk: item.sk?.S ?? "",
+    data: JSON.parse(item.data?.S ?? "null") as T,
+    version: Number.NaN,
+  };
+  if (counts) record.counts = counts;
+  return record;
+}
+
+/** A stored item as a record (a report reads ~10,000 at a time). */
+function fromItem<T>(item: Record<string, AttributeValue>): StoredRecord<T> {
+  const gsi1pk = item.gsi1pk?.S;
+  const gsi1sk = item.gsi1sk?.S;
+  const expiresAt = item.expiresAt?.N;
+  const counts = countsOf(item);
   const record: { -readonly [K in keyof StoredRecord<T>]: StoredRecord<T>[K] } = {
     pk: item.pk?.S ?? "",
     sk: item.sk?.S ?? "",
