@@ -39,6 +39,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import Database from "better-sqlite3";
 import { EVENTS_QUEUE } from "../src/documents/events.js";
+import { safeJsonStringify } from "../src/http/json.js";
 import { createEmbeddedPlatform, DATABASE_FILE } from "../src/platform/embedded/index.js";
 import { ManualClock } from "../src/platform/manual-clock.js";
 import type { Platform } from "../src/platform/ports.js";
@@ -415,7 +416,7 @@ async function measure(
   // The report as GET /api/compliance answers it: built, then serialised.
   const report = async (filter = {}) => {
     const t0 = performance.now();
-    const body = JSON.stringify(await buildComplianceReport(api, filter, { limit: 50 }));
+    const body = safeJsonStringify(await buildComplianceReport(api, filter, { limit: 50 }));
     return { ms: performance.now() - t0, bytes: body.length };
   };
   await report(); // warm-up
@@ -425,7 +426,7 @@ async function measure(
   collect();
   const heapBefore = process.memoryUsage().heapUsed;
   const held = await buildComplianceReport(api, {}, { limit: 50 });
-  const heldJson = JSON.stringify(held);
+  const heldJson = safeJsonStringify(held);
   collect();
   const reportHeapMiB = Math.max(0, process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
   if (heldJson.length === 0) throw new Error("empty report");
@@ -726,7 +727,7 @@ export async function benchDynaliteScale(
     let reportRun = 0;
     const reportFloor = await floorTable.report(capture.stop(), 7, async () => {
       if (reportRun === 0) await startProfile();
-      JSON.stringify(await buildComplianceReport(view, {}, { limit: 50 }));
+      safeJsonStringify(await buildComplianceReport(view, {}, { limit: 50 }));
       if (reportRun++ === 0) await stopProfile(`dynalite-${notices}-report`);
     });
     floorTable.client.destroy();
@@ -766,7 +767,7 @@ export function repostsScaleReport(runs: readonly ScaleRun[], machine: string): 
     machine,
     `${SITES.toLocaleString("en")} sites; documents = notices / ${SITES.toLocaleString("en")}, each to every site; the same ${DUE} notices due (reminders) per measured tick at every size; 2% escalated overdue, 30% verified, 10% failed`,
     `tick with 1,000 due = the median of ${TICKS} ticks a week apart, each reminding its own ${DUE} (seeded as ${TICKS} groups), after the tick the day before (which escalates the group reminded a week earlier); checkpoints: see below the table`,
-    "notices seeded straight into the store without counters, then the rebuild (the migration) writes them; report = buildComplianceReport + JSON (GET /api/compliance, first overdue page of 50)",
+    "notices seeded straight into the store without counters, then the rebuild (the migration) writes them; report = buildComplianceReport + its JSON as GET /api/compliance sends it (safeJsonStringify), first overdue page of 50",
     "",
     "| store | notices | documents | seed | rebuild | database | report p50 | report p50, region 510100 | report JSON | heap held by one report | tick with 1,000 due | tick escalating 1,000 | idle tick | RSS |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",

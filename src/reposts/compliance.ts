@@ -218,7 +218,12 @@ const NO_COUNTS: Partial<Record<string, number>> = {};
 class SiteFigures {
   readonly #filter: ComplianceFilter;
   readonly #sites = new Map<string, SiteRow>();
-  readonly #runs: { readonly at: number; readonly sites: SiteRow[] }[] = [];
+  /** Per region code: its city's sums (shared by the codes of one city) and how many sites count in them. */
+  readonly #regions = new Map<string, { readonly city: string; readonly sums: CitySums }>();
+  readonly #cities = new Map<string, CitySums>();
+  /** Every run so far merged, in the report's order; `#ats[i]`: the reading order of `#merged[i]`'s run. */
+  #merged: SiteRow[] = [];
+  #ats: number[] = [];
   #run: SiteRow[] = [];
 
   constructor(filter: ComplianceFilter) {
@@ -231,11 +236,11 @@ class SiteFigures {
       const counts = item.counts ?? NO_COUNTS;
       // The label as stored ([name, region, level], counters.ts), or an object before version 5.
       if (Array.isArray(item.data)) {
-        const [name, region, level] = item.data as unknown as StoredSiteLabel;
-        this.#add(item.sk, name, region, level, counts);
+        const label = item.data as unknown as StoredSiteLabel;
+        this.#add(item.sk, label[0], label[1], label[2], counts);
       } else {
-        const { name, region, level } = item.data as SiteLabel;
-        this.#add(item.sk, name, region, level, counts);
+        const label = item.data as SiteLabel;
+        this.#add(item.sk, label.name, label.region, label.level, counts);
       }
     }
     this.#endRun(at);
@@ -248,10 +253,38 @@ class SiteFigures {
     this.#endRun(at);
   }
 
+  /** The page's new sites sorted, and merged into the runs before (the last page's is all that waits). */
   #endRun(at: number): void {
-    this.#run.sort(bySiteOrder);
-    this.#runs.push({ at, sites: this.#run });
+    const run = this.#run.sort(bySiteOrder);
     this.#run = [];
+    const a = this.#merged;
+    const aAt = this.#ats;
+    const out: SiteRow[] = new Array(a.length + run.length);
+    const outAt: number[] = new Array(a.length + run.length);
+    let i = 0;
+    let j = 0;
+    let k = 0;
+    while (i < a.length && j < run.length) {
+      const order = bySiteOrder(run[j]!, a[i]!);
+      // A tie goes by reading order: the same order as one stable sort of every site as first read.
+      if (order < 0 || (order === 0 && at < aAt[i]!)) {
+        outAt[k] = at;
+        out[k++] = run[j++]!;
+      } else {
+        outAt[k] = aAt[i]!;
+        out[k++] = a[i++]!;
+      }
+    }
+    for (; i < a.length; k++, i++) {
+      out[k] = a[i]!;
+      outAt[k] = aAt[i]!;
+    }
+    for (; j < run.length; k++, j++) {
+      out[k] = run[j]!;
+      outAt[k] = at;
+    }
+    this.#merged = out;
+    this.#ats = outAt;
   }
 
   #add(
@@ -266,6 +299,8 @@ class SiteFigures {
     const site = this.#sites.get(siteId);
     if (site) {
       addTotals(site, counts);
+      site.rates = ratesOf(site);
+      addTotals(this.#cityOf(site.region).totals, counts);
       return;
     }
     // 10,000 sites or more: one object per site, built in place (no spreads, no second copy).
@@ -283,39 +318,54 @@ class SiteFigures {
       failed: counts.failed ?? 0,
       rates: NO_RATES,
     };
+    row.rates = ratesOf(row);
     this.#sites.set(siteId, row);
     this.#run.push(row);
+    const city = this.#cityOf(region);
+    city.sites += 1;
+    addTotals(city.totals, counts);
   }
 
-  /** The sites with notices, in the report's order, with their rates. */
-  sites(): SiteRow[] {
-    let runs = [...this.#runs].sort((a, b) => a.at - b.at).map((r) => r.sites);
-    while (runs.length > 1) {
-      const merged: SiteRow[][] = [];
-      for (let i = 0; i < runs.length; i += 2)
-        merged.push(i + 1 < runs.length ? mergeRuns(runs[i]!, runs[i + 1]!) : runs[i]!);
-      runs = merged;
+  #cityOf(region: string): CitySums {
+    let known = this.#regions.get(region);
+    if (!known) {
+      const city = cityOf(region);
+      let sums = this.#cities.get(city);
+      if (!sums) {
+        sums = { totals: { region: city, ...emptyTotals() }, sites: 0 };
+        this.#cities.set(city, sums);
+      }
+      known = { city, sums };
+      this.#regions.set(region, known);
     }
+    return known.sums;
+  }
+
+  /**
+   * The sites with notices, in the report's order, and their cities' sums (of the sites with
+   * notices; a site without is taken out of its city's sums, and a city without any is left out).
+   */
+  result(): { sites: SiteRow[]; cities: (Totals & { region: string })[] } {
     const sites: SiteRow[] = [];
-    for (const site of runs[0] ?? []) {
-      if (site.notices === 0) continue;
-      site.rates = ratesOf(site);
-      sites.push(site);
+    for (const site of this.#merged) {
+      if (site.notices > 0) {
+        sites.push(site);
+        continue;
+      }
+      const city = this.#cityOf(site.region);
+      city.sites -= 1;
+      addTotals(city.totals, site, -1);
     }
-    return sites;
+    const cities: (Totals & { region: string })[] = [];
+    for (const city of this.#cities.values()) if (city.sites > 0) cities.push(city.totals);
+    return { sites, cities };
   }
 }
 
-/** Two runs in the report's order as one; on a tie the earlier run's site first. */
-function mergeRuns(a: readonly SiteRow[], b: readonly SiteRow[]): SiteRow[] {
-  const out: SiteRow[] = new Array(a.length + b.length);
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  while (i < a.length && j < b.length) out[k++] = bySiteOrder(b[j]!, a[i]!) < 0 ? b[j++]! : a[i++]!;
-  while (i < a.length) out[k++] = a[i++]!;
-  while (j < b.length) out[k++] = b[j++]!;
-  return out;
+/** A city's (市州) sums over its sites, and how many sites are in them. */
+interface CitySums {
+  readonly totals: Totals & { region: string };
+  sites: number;
 }
 
 /** A page's place in the reading order: the read (month or document), its shard, its page. */
@@ -334,7 +384,7 @@ async function siteTotals(
   records: RecordStore,
   filter: ComplianceFilter,
   documents?: { readonly all: readonly RepostDocument[]; readonly selected: readonly RepostDocument[] },
-): Promise<SiteRow[]> {
+): Promise<{ sites: SiteRow[]; cities: (Totals & { region: string })[] }> {
   const figures = new SiteFigures(filter);
   const readMonth = (month: string, read: number) =>
     // The shards side by side, each page folded in as it arrives.
@@ -352,7 +402,7 @@ async function siteTotals(
     );
   if (!documents || documents.selected.length === documents.all.length) {
     await readMonth(ALL_MONTHS, 0);
-    return figures.sites();
+    return figures.result();
   }
   const { all, selected } = documents;
   const month = (d: RepostDocument) => chinaDate(d.publishedAt).slice(0, 7);
@@ -381,7 +431,7 @@ async function siteTotals(
       );
     }
   }
-  return figures.sites();
+  return figures.result();
 }
 
 interface OverdueCursor {
@@ -475,15 +525,16 @@ export async function buildComplianceReport(
   const { records } = platform;
   const now = platform.clock.now();
   // No period and no document: every document is selected, so the report reads the all-time
-  // site counters, asked for at once, beside the documents (one round of reads fewer).
+  // site counters: asked for at once, beside the documents, not a round of reads after them.
   const everyDocument = !filter.from && !filter.to && !filter.document;
-  const early = everyDocument && !process.env.NOEARLY ? siteTotals(records, filter) : undefined;
+  const inScope = documentsInScope(records, filter);
+  const early = everyDocument ? siteTotals(records, filter) : undefined;
   early?.catch(() => {}); // awaited below; if the documents fail first, theirs is the error
-  const { all, selected } = await documentsInScope(records, filter);
+  const { all, selected } = await inScope;
   const totals = emptyTotals();
   const documents: ComplianceReport["documents"] = [];
   // The documents' counters, the sites' counters and the overdue page are read side by side.
-  const [perDocument, sites, overdue] = await Promise.all([
+  const [perDocument, { sites, cities }, overdue] = await Promise.all([
     mapConcurrently(selected, READ_CONCURRENCY, (doc) => documentTotals(records, doc.documentId, filter)),
     early ?? siteTotals(records, filter, { all, selected }),
     overduePage(records, filter, selected, page),
@@ -503,19 +554,13 @@ export async function buildComplianceReport(
       rates: ratesOf(docTotals),
     });
   }
-  const regions = new Map<string, Totals & { region: string }>();
-  for (const site of sites) {
-    const city = cityOf(site.region);
-    const region = regions.get(city) ?? { region: city, ...emptyTotals() };
-    regions.set(city, addTotals(region, site) as Totals & { region: string });
-  }
   return {
     generatedAt: now.toISOString(),
     filter,
     totals,
     rates: ratesOf(totals),
     sites,
-    regions: [...regions.values()]
+    regions: cities
       .map((r) => ({ ...r, rates: ratesOf(r) }))
       .sort((a, b) => a.region.localeCompare(b.region)),
     documents,

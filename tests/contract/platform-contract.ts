@@ -658,6 +658,63 @@ export function describePlatformContract(name: string, setup: () => Promise<Cont
         expect(listed.items[0]?.counts).toEqual({ notices: 1, delivered: 0, verified: 2 });
       });
 
+      it("a query for counts only (countsOnly) returns each counter's sort key, data and counts, pages with cursors, and is refused on an index or with a bad count name", async () => {
+        // Prepare
+        const pk = key("counts-only");
+        for (const [sk, n] of [
+          ["a", 1],
+          ["b", 2],
+          ["c", 3],
+        ] as const) {
+          await records().transact([
+            {
+              add: { pk, sk, data: ["锦江区", "510104", "county"] },
+              counts: { notices: n, verified: n - 1 },
+            },
+          ]);
+        }
+        await records().transact([
+          { add: { pk, sk: "b", data: ["青羊区", "510105", "county"] }, counts: { overdue: 1 } },
+        ]);
+
+        // Act
+        const first = await records().query(pk, { countsOnly: ["notices", "verified", "overdue"], limit: 2 });
+        const rest = await records().query(pk, {
+          countsOnly: ["notices", "verified", "overdue"],
+          cursor: first.cursor,
+        });
+        const onIndex = records().query(pk, { index: "gsi1", countsOnly: ["notices"] });
+        const badName = records().query(pk, { countsOnly: ["no tice"] });
+
+        // Assess
+        const read = [...first.items, ...rest.items].map((r) => ({
+          pk: r.pk,
+          sk: r.sk,
+          data: r.data,
+          counts: r.counts,
+        }));
+        expect(read).toEqual([
+          { pk, sk: "a", data: ["锦江区", "510104", "county"], counts: { notices: 1, verified: 0 } },
+          {
+            pk,
+            sk: "b",
+            data: ["青羊区", "510105", "county"],
+            counts: { notices: 2, verified: 1, overdue: 1 },
+          },
+          { pk, sk: "c", data: ["锦江区", "510104", "county"], counts: { notices: 3, verified: 2 } },
+        ]);
+        expect(first.cursor).toBeDefined();
+        expect(rest.cursor).toBeUndefined();
+        await expect(onIndex).rejects.toBeInstanceOf(StorageRequestError);
+        await expect(badName).rejects.toBeInstanceOf(StorageRequestError);
+        // Not one to write back: its version (NaN where the store left it out) is refused as a condition.
+        const [record] = first.items;
+        if (Number.isNaN(record!.version))
+          await expect(
+            records().put({ pk, sk: "a", data: null }, { kind: "version", version: record!.version }),
+          ).rejects.toBeInstanceOf(StorageRequestError);
+      });
+
       it("adds to a counter under a condition: absent, or at the version read, else nothing", async () => {
         // Prepare
         const pk = key("tx-add-cond");
