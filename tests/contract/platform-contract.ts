@@ -599,6 +599,21 @@ export function describePlatformContract(name: string, setup: () => Promise<Cont
         expect(viaIndex.items.map((r) => r.data)).toEqual([data]);
       });
 
+      it("a lone surrogate in data round-trips unchanged (JSON.stringify escapes it), one in a key is refused", async () => {
+        // Prepare
+        const data = { high: "a\uD800b", low: "\uDC00", text: "\\uD800 is six characters", pair: "𠮷" };
+        const k = { pk: key("surrogate"), sk: "data" };
+
+        // Act
+        await records().put({ ...k, data });
+        const read = await records().get(k);
+        const badKey = records().put({ pk: key("surrogate"), sk: "x\uD800", data: 1 });
+
+        // Assess
+        expect(read?.data).toEqual(data);
+        await expect(badKey).rejects.toBeInstanceOf(StorageRequestError);
+      });
+
       it("a top-level empty string, array or null is stored as such", async () => {
         // Prepare
         const pk = key("scalars");
