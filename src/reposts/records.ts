@@ -190,6 +190,8 @@ export async function updateNotices(
     readonly counted: TransactionWrite[];
   }
   let chunk: Planned[] = [];
+  /** The notices in `chunk`, by key: a notice twice in `updates` goes in the next transaction. */
+  let inChunk = new Set<string>();
   let merged = new Map<string, TransactionWrite>();
   const planned: { notices: Planned[]; writes: TransactionWrite[]; extra: TransactionWrite[] }[] = [];
   const flush = () => {
@@ -197,6 +199,7 @@ export async function updateNotices(
     const notices = chunk;
     const counters = [...merged.values()];
     chunk = [];
+    inChunk = new Set();
     merged = new Map();
     const extra =
       alongside?.writes(notices.map((p) => ({ before: p.current.data, after: p.record.data }))) ?? [];
@@ -232,9 +235,10 @@ export async function updateNotices(
     const ids = planned.counted.map(writeId);
     let added = 1;
     for (const [j, w] of planned.counted.entries()) if (!("add" in w && merged.has(ids[j]!))) added++;
-    const again = chunk.some((p) => p.record.pk === u.key.pk && p.record.sk === u.key.sk);
-    if (chunk.length > 0 && (again || merged.size + chunk.length + added > budget)) flush();
+    const id = `${u.key.pk}\n${u.key.sk}`;
+    if (chunk.length > 0 && (inChunk.has(id) || merged.size + chunk.length + added > budget)) flush();
     chunk.push(planned);
+    inChunk.add(id);
     for (const [j, w] of planned.counted.entries()) {
       const id = ids[j]!;
       const prior = merged.get(id);
