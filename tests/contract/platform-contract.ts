@@ -822,6 +822,22 @@ export function describePlatformContract(name: string, setup: () => Promise<Cont
         await expect(fraction).rejects.toBeInstanceOf(StorageRequestError);
         expect(await records().get({ pk, sk: "a" })).toBeUndefined();
       });
+
+      it("transactEach with an invalid transaction after valid ones is refused with StorageRequestError and stores nothing of any", async () => {
+        // Prepare
+        const pk = key("tx-each-bad");
+
+        // Act
+        const attempt = records().transactEach([
+          [{ put: { pk, sk: "first", data: 1 } }, { add: { pk, sk: "counter", data: {} }, counts: { n: 1 } }],
+          [{ put: { pk, sk: "second", data: 2 } }],
+          [{ add: { pk, sk: "bad", data: 1 }, counts: { n: 0.5 } }],
+        ]);
+
+        // Assess
+        await expect(attempt).rejects.toBeInstanceOf(StorageRequestError);
+        expect((await records().query(pk)).items).toEqual([]);
+      });
     });
 
     describe("blobs", () => {

@@ -350,7 +350,11 @@ export class SqliteRecordStore implements RecordStore {
    * it; a transaction that fails drops its own waiting writes with the rest.
    */
   async transactEach(transactions: readonly (readonly TransactionWrite[])[]): Promise<boolean[]> {
-    const json = transactions.map((writes) => validateTransaction(writes));
+    if (!Array.isArray(transactions))
+      throw new StorageRequestError("transactEach takes a list of transactions");
+    // Each transaction is validated (and its records serialised) just before it is written, so
+    // only one transaction's JSON is held at a time; an invalid one throws, which rolls back the
+    // whole SQLite transaction: nothing of the call is stored, as when validated up front.
     return sqlite("transact records", () =>
       this.#transactEachTx.immediate(() => {
         const waiting = new Map<string, Map<string, WaitingWrite>>();
@@ -361,13 +365,14 @@ export class SqliteRecordStore implements RecordStore {
           inPartition!.delete(key.sk);
           this.#upsert(write);
         };
-        const committed = transactions.map((writes, i) => {
+        const committed = transactions.map((writes) => {
+          const json = validateTransaction(writes);
           for (const w of writes) {
             if (!canWait(w)) apply("put" in w ? w.put : "delete" in w ? w.delete : w.add);
           }
           const deferred: WaitingWrite[] = [];
           try {
-            this.#transactTx(writes, json[i]!, deferred);
+            this.#transactTx(writes, json, deferred);
           } catch (error) {
             if (error instanceof ConditionFailedError) return false;
             throw error;
