@@ -226,9 +226,12 @@ const validCountNames = new Set<string>();
  * Validates a transaction (1–100 writes, one per record, counts finite integers with plain names)
  * and returns each write's data as JSON (undefined for a delete).
  */
-export function validateTransaction(writes: readonly TransactionWrite[]): (string | undefined)[] {
-  if (!Array.isArray(writes) || writes.length === 0 || writes.length > MAX_TRANSACTION_WRITES) {
-    throw new StorageRequestError(`a transaction has 1–${MAX_TRANSACTION_WRITES} writes`);
+export function validateTransaction(
+  writes: readonly TransactionWrite[],
+  limit = MAX_TRANSACTION_WRITES,
+): (string | undefined)[] {
+  if (!Array.isArray(writes) || writes.length === 0 || writes.length > limit) {
+    throw new StorageRequestError(`a transaction has 1–${limit} writes`);
   }
   // Records written, by partition then sort key (no key string built per write).
   const seen = new Map<string, Set<string>>();

@@ -18,15 +18,14 @@
  * site's notices one index query.
  */
 import { ConditionFailedError } from "../platform/errors.js";
-import {
-  MAX_TRANSACTION_WRITES,
-  type NewRecord,
-  type Platform,
-  type RecordIndexKeys,
-  type RecordKey,
-  type RecordStore,
-  type StoredRecord,
-  type TransactionWrite,
+import type {
+  NewRecord,
+  Platform,
+  RecordIndexKeys,
+  RecordKey,
+  RecordStore,
+  StoredRecord,
+  TransactionWrite,
 } from "../platform/ports.js";
 import { mergedPages, shardOf, shardPartitions } from "../platform/sharded.js";
 import { counterWrites, overdueIndex } from "./counters.js";
@@ -88,6 +87,14 @@ export function noticeIndex(notice: RepostNotice, writtenAt: Date): RecordIndexK
 }
 
 const MAX_ATTEMPTS = 20;
+
+/**
+ * Notices one transaction of updateNotices holds at most, whatever the store takes: a transaction
+ * that fails is done again a notice at a time, and the outbox entry that goes with it (Alongside)
+ * holds its messages: 250 escalations (~250 bytes each) and reminders (~80) stay far under the
+ * 400 KB a record may hold.
+ */
+export const NOTICES_PER_TRANSACTION = 250;
 
 /**
  * Read-modify-write of one notice under its version (optimistic concurrency, retried when another
@@ -168,21 +175,26 @@ export interface NoticeUpdateResult {
 /**
  * `updateNotice` for many notices at once, in as few transactions as the store takes: each
  * transaction holds the changed notices (each under its version), their counter moves summed per
- * counter record, their overdue-list writes and the `alongside` records, up to
- * MAX_TRANSACTION_WRITES. Counters stay exact: a transaction commits every notice change in it
- * with its counts, or nothing. When one fails (a notice changed since it was read: a stale index
- * copy, a concurrent consumer), its notices are done again one by one from a fresh read, as
+ * counter record, their overdue-list writes and the `alongside` records, up to the store's
+ * `transactEachLimit` writes (DynamoDB: 100; SQLite, where a transaction is a savepoint, more, so
+ * the counter moves of many notices are summed before they reach the store) and
+ * NOTICES_PER_TRANSACTION notices. Counters stay exact: a transaction commits every notice change
+ * in it with its counts, or nothing. When one fails (a notice changed since it was read: a stale
+ * index copy, a concurrent consumer), its notices are done again one by one from a fresh read, as
  * updateNotice does, so each change is still applied, and counted, once.
- * Results are in the order of `updates`.
+ * Results are in the order of `updates`. `limits` lowers the writes a transaction takes (tests).
  */
 export async function updateNotices(
   platform: Pick<Platform, "records" | "clock">,
   updates: readonly NoticeUpdate[],
   alongside?: Alongside,
+  limits?: { readonly writes?: number },
 ): Promise<NoticeUpdateResult[]> {
   const { records } = platform;
   const results: NoticeUpdateResult[] = new Array(updates.length);
-  const budget = MAX_TRANSACTION_WRITES - (alongside?.reserve ?? 0);
+  const budget =
+    Math.min(records.transactEachLimit, limits?.writes ?? Number.POSITIVE_INFINITY) -
+    (alongside?.reserve ?? 0);
   interface Planned {
     readonly i: number;
     readonly current: StoredRecord<RepostNotice>;
@@ -236,7 +248,13 @@ export async function updateNotices(
     let added = 1;
     for (const [j, w] of planned.counted.entries()) if (!("add" in w && merged.has(ids[j]!))) added++;
     const id = `${u.key.pk}\n${u.key.sk}`;
-    if (chunk.length > 0 && (inChunk.has(id) || merged.size + chunk.length + added > budget)) flush();
+    if (
+      chunk.length > 0 &&
+      (inChunk.has(id) ||
+        chunk.length >= NOTICES_PER_TRANSACTION ||
+        merged.size + chunk.length + added > budget)
+    )
+      flush();
     chunk.push(planned);
     inChunk.add(id);
     for (const [j, w] of planned.counted.entries()) {

@@ -40,6 +40,8 @@ const WATERMARK_KEY = { pk: "REPOST_TICK", sk: "due-watermark" } as const;
 const DAY_MS = 86_400_000;
 /** Due notices handled together (their marks share transactions; see updateNotices). */
 const HANDLE_BATCH = 1000;
+/** Escalations one repost.overdue event carries at most (~250 bytes each: ~25 KB; SQS takes 1 MiB). */
+const OVERDUE_PER_EVENT = 100;
 /** Due notices read from one partition at a time. */
 const DUE_PAGE = 250;
 /** Due partitions read at once: the 8 shards of 4 days (a tick reads 2 days, the first one 101). */
@@ -56,9 +58,9 @@ export interface OverdueNotice {
 }
 
 /**
- * The escalations one transaction of the tick made, at one time: one message for up to ~100
- * notices (DynamoDB's 100 writes a transaction), not one each, so a tick escalating 1,000 queues
- * ~10–40 messages. The events consumer audits each notice (AuditLog.append, idempotent).
+ * Escalations one transaction of the tick made, at one time: a message for up to
+ * OVERDUE_PER_EVENT notices, not one each, so a tick escalating 1,000 queues ~10–40 messages. The
+ * events consumer audits each notice (AuditLog.append, idempotent).
  */
 export interface RepostOverdueEvent {
   readonly type: "repost.overdue";
@@ -218,8 +220,9 @@ export class RepostTick {
           if (m.overdue) overdue.push(overdueNotice(after));
         }
         const events: string[] = [];
-        if (overdue.length > 0) {
-          const event: RepostOverdueEvent = { type: "repost.overdue", at, notices: overdue };
+        for (let i = 0; i < overdue.length; i += OVERDUE_PER_EVENT) {
+          const notices = overdue.slice(i, i + OVERDUE_PER_EVENT);
+          const event: RepostOverdueEvent = { type: "repost.overdue", at, notices };
           events.push(JSON.stringify(event));
         }
         const requires = noticeKeys(changed[0]!.after.documentId, changed[0]!.after.siteId);

@@ -11,13 +11,14 @@ import { setDocumentState } from "../../src/editions/document-state.js";
 import { stagingKey, WriteOnceViolationError } from "../../src/platform/blob-policy.js";
 import { ConditionFailedError, StorageRequestError } from "../../src/platform/errors.js";
 import { promoteStaged } from "../../src/platform/outbox.js";
-import type {
-  Platform,
-  QueuePort,
-  ReceivedMessage,
-  ReceiveOptions,
-  StoredRecord,
-  WriteCondition,
+import {
+  MAX_TRANSACTION_WRITES,
+  type Platform,
+  type QueuePort,
+  type ReceivedMessage,
+  type ReceiveOptions,
+  type StoredRecord,
+  type WriteCondition,
 } from "../../src/platform/ports.js";
 
 export interface ContractEnvironment {
@@ -821,6 +822,36 @@ export function describePlatformContract(name: string, setup: () => Promise<Cont
         await expect(twice).rejects.toBeInstanceOf(StorageRequestError);
         await expect(fraction).rejects.toBeInstanceOf(StorageRequestError);
         expect(await records().get({ pk, sk: "a" })).toBeUndefined();
+      });
+
+      it("transactEach takes a transaction of the store's transactEachLimit writes and refuses one more; transact takes MAX_TRANSACTION_WRITES", async () => {
+        // Prepare
+        const pk = key("tx-limit");
+        const limit = records().transactEachLimit;
+        const puts = (n: number, prefix: string) =>
+          Array.from({ length: n }, (_, i) => ({
+            put: { pk, sk: `${prefix}${String(i).padStart(5, "0")}`, data: i },
+          }));
+
+        // Act
+        const atLimit = await records().transactEach([puts(limit, "a")]);
+        const overLimit = records().transactEach([puts(limit + 1, "b")]);
+        const transactOver = records().transact(puts(MAX_TRANSACTION_WRITES + 1, "c"));
+
+        // Assess
+        expect(limit).toBeGreaterThanOrEqual(MAX_TRANSACTION_WRITES);
+        expect(atLimit).toEqual([true]);
+        await expect(overLimit).rejects.toBeInstanceOf(StorageRequestError);
+        await expect(transactOver).rejects.toBeInstanceOf(StorageRequestError);
+        let stored = 0;
+        let cursor: string | undefined;
+        do {
+          const page = await records().query(pk, { cursor, limit: 1000 });
+          stored += page.items.length;
+          expect(page.items.every((r) => r.sk.startsWith("a"))).toBe(true);
+          cursor = page.cursor;
+        } while (cursor);
+        expect(stored).toBe(limit);
       });
 
       it("transactEach with an invalid transaction after valid ones is refused with StorageRequestError and stores nothing of any", async () => {

@@ -3,6 +3,7 @@ import { decodeCursor, encodeCursor } from "../cursor.js";
 import { ConditionFailedError, StorageRequestError } from "../errors.js";
 import {
   type Clock,
+  EMBEDDED_TRANSACT_EACH_WRITES,
   type NewRecord,
   type QueryOptions,
   type RecordKey,
@@ -179,6 +180,7 @@ const INDEX_GROUPS = [
 
 /** RecordStore on SQLite, mirroring the DynamoDB single-table layout (pk/sk + gsi1, gsi2, gsi3). */
 export class SqliteRecordStore implements RecordStore {
+  readonly transactEachLimit = EMBEDDED_TRANSACT_EACH_WRITES;
   readonly #db: SqliteDatabase;
   readonly #clock: Clock;
   readonly #select;
@@ -366,7 +368,7 @@ export class SqliteRecordStore implements RecordStore {
           this.#upsert(write);
         };
         const committed = transactions.map((writes) => {
-          const json = validateTransaction(writes);
+          const json = validateTransaction(writes, EMBEDDED_TRANSACT_EACH_WRITES);
           for (const w of writes) {
             if (!canWait(w)) apply("put" in w ? w.put : "delete" in w ? w.delete : w.add);
           }
