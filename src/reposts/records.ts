@@ -260,15 +260,19 @@ export async function updateNotices(
     for (const [j, w] of planned.counted.entries()) {
       const id = ids[j]!;
       const prior = merged.get(id);
-      if (prior && "add" in prior && "add" in w) {
-        const counts: Record<string, number> = { ...prior.counts };
+      if (!("add" in w)) merged.set(id, w);
+      else if (prior && "add" in prior) {
+        // The chunk's own copy (made below): summed in place, with the latest label.
+        const sum = prior as MergedAdd;
+        sum.add = w.add;
         for (const name in w.counts) {
-          counts[name] = (counts[name] ?? 0) + w.counts[name]!;
-          if (counts[name] === 0) delete counts[name];
+          const n = (sum.counts[name] ?? 0) + w.counts[name]!;
+          if (n === 0) delete sum.counts[name];
+          else sum.counts[name] = n;
         }
-        merged.set(id, { add: w.add, counts });
       } else {
-        merged.set(id, w);
+        const copy: MergedAdd = { add: w.add, counts: { ...w.counts } };
+        merged.set(id, copy);
       }
     }
   }
@@ -290,6 +294,12 @@ export async function updateNotices(
     }
   }
   return results;
+}
+
+/** A counter add of a chunk being filled, its moves summed in place (updateNotices). */
+interface MergedAdd {
+  add: RecordKey & { readonly data: unknown };
+  readonly counts: Record<string, number>;
 }
 
 function writeId(w: TransactionWrite): string {

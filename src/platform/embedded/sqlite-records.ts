@@ -36,6 +36,8 @@ interface RecordRow {
   gsi3sk: string | null;
   expires_at: number | null;
   counts: string | null;
+  /** Set on an update: the row written over (RowState). */
+  rowid?: number;
 }
 
 /**
@@ -230,11 +232,14 @@ export class SqliteRecordStore implements RecordStore {
         this.#insert.run(next);
         return;
       }
-      let groups = 0;
-      INDEX_GROUPS.forEach((columns, g) => {
-        if (columns.some((c) => existing[c] !== next[c])) groups |= 1 << g;
-      });
-      this.#updates[groups]!.run({ ...next, rowid: existing.rowid });
+      // Plain comparisons, in INDEX_GROUPS' order (a tick writes ~1,000 notices through here).
+      const groups =
+        (existing.gsi1pk !== next.gsi1pk || existing.gsi1sk !== next.gsi1sk ? 1 : 0) |
+        (existing.gsi2pk !== next.gsi2pk || existing.gsi2sk !== next.gsi2sk ? 2 : 0) |
+        (existing.gsi3pk !== next.gsi3pk || existing.gsi3sk !== next.gsi3sk ? 4 : 0) |
+        (existing.expires_at !== next.expires_at ? 8 : 0);
+      next.rowid = existing.rowid;
+      this.#updates[groups]!.run(next);
     };
     const putOne = (record: NewRecord, condition: WriteCondition | undefined, data: string) => {
       const existing = this.#state.get(record.pk, record.sk);
