@@ -8,10 +8,11 @@ import type { CompletionStep } from "../editions/model.js";
 import type { EditionPublishedEvent } from "../editions/publish.js";
 import { PermanentMessageError } from "../platform/errors.js";
 import type { BlobStore, Platform, QueuePort, RecordStore } from "../platform/ports.js";
+import { mapConcurrently } from "../platform/reads.js";
 import { createSqsHandler } from "../platform/sqs-consumer.js";
 import { copyEditionToSite } from "../publishing/site-copy.js";
 import { enqueueFanout } from "../reposts/fanout.js";
-import type { RepostOverdueEvent } from "../reposts/tick.js";
+import type { LegacyRepostOverdueEvent, OverdueNotice, RepostOverdueEvent } from "../reposts/tick.js";
 import {
   type GazetteIndexingDeps,
   indexPublishedDocuments,
@@ -117,21 +118,32 @@ export function createEventsHandler(deps: {
           return;
         }
         case "repost.overdue": {
-          const e = body as RepostOverdueEvent;
-          // Audited under the notice (`<documentId>.<siteId>`): one trail entry per site and time.
-          await deps.audit.append({
-            documentId: e.noticeId,
-            type: e.type,
-            at: e.at,
-            actor: "system",
-            details: {
-              documentId: e.documentId,
-              siteId: e.siteId,
-              site: e.siteName,
-              region: e.region,
-              deadline: e.deadline,
-            },
-          });
+          const e = body as RepostOverdueEvent | LegacyRepostOverdueEvent;
+          // One event carries a transaction's escalations; one queued before that, a notice.
+          const notices: readonly OverdueNotice[] | undefined = "notices" in e ? e.notices : [e];
+          if (
+            !Array.isArray(notices) ||
+            typeof e.at !== "string" ||
+            !notices.every((n) => typeof n?.noticeId === "string" && n.noticeId.length > 0)
+          )
+            throw new PermanentMessageError("repost.overdue without its notices or time");
+          // Audited under each notice (`<documentId>.<siteId>`): one trail entry per site and time;
+          // a redelivered event finds the entries written (append is idempotent).
+          await mapConcurrently(notices, 8, (n) =>
+            deps.audit.append({
+              documentId: n.noticeId,
+              type: e.type,
+              at: e.at,
+              actor: "system",
+              details: {
+                documentId: n.documentId,
+                siteId: n.siteId,
+                site: n.siteName,
+                region: n.region,
+                deadline: n.deadline,
+              },
+            }),
+          );
           return;
         }
         case SEARCH_REINDEX_EVENT: {

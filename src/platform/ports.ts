@@ -121,6 +121,12 @@ export type TransactionWrite =
 /** At most this many writes in one transaction (DynamoDB's TransactWriteItems limit). */
 export const MAX_TRANSACTION_WRITES = 100;
 
+/**
+ * At most this many writes in one transaction of the embedded store's `transactEach`, where a
+ * transaction is a savepoint inside one SQLite transaction, not a request with a size limit.
+ */
+export const EMBEDDED_TRANSACT_EACH_WRITES = 10_000;
+
 export interface RecordPage<T = unknown> {
   readonly items: StoredRecord<T>[];
   /** Present when more items may follow. */
@@ -149,6 +155,12 @@ export interface RecordStore {
    * may have committed, each whole.
    */
   transactEach(transactions: readonly (readonly TransactionWrite[])[]): Promise<boolean[]>;
+  /**
+   * The most writes one transaction of `transactEach` may hold on this store: MAX_TRANSACTION_WRITES
+   * on DynamoDB, EMBEDDED_TRANSACT_EACH_WRITES on SQLite (`transact` takes MAX_TRANSACTION_WRITES on
+   * both). Callers that fill transactions up (updateNotices) fill them to this.
+   */
+  readonly transactEachLimit: number;
 }
 
 export interface BlobMetadata {

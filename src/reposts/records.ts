@@ -18,15 +18,14 @@
  * site's notices one index query.
  */
 import { ConditionFailedError } from "../platform/errors.js";
-import {
-  MAX_TRANSACTION_WRITES,
-  type NewRecord,
-  type Platform,
-  type RecordIndexKeys,
-  type RecordKey,
-  type RecordStore,
-  type StoredRecord,
-  type TransactionWrite,
+import type {
+  NewRecord,
+  Platform,
+  RecordIndexKeys,
+  RecordKey,
+  RecordStore,
+  StoredRecord,
+  TransactionWrite,
 } from "../platform/ports.js";
 import { mergedPages, shardOf, shardPartitions } from "../platform/sharded.js";
 import { counterWrites, overdueIndex } from "./counters.js";
@@ -88,6 +87,14 @@ export function noticeIndex(notice: RepostNotice, writtenAt: Date): RecordIndexK
 }
 
 const MAX_ATTEMPTS = 20;
+
+/**
+ * Notices one transaction of updateNotices holds at most, whatever the store takes: a transaction
+ * that fails is done again a notice at a time, and the outbox entry that goes with it (Alongside)
+ * holds its messages: 250 escalations (~250 bytes each) and reminders (~80) stay far under the
+ * 400 KB a record may hold.
+ */
+export const NOTICES_PER_TRANSACTION = 250;
 
 /**
  * Read-modify-write of one notice under its version (optimistic concurrency, retried when another
@@ -168,21 +175,26 @@ export interface NoticeUpdateResult {
 /**
  * `updateNotice` for many notices at once, in as few transactions as the store takes: each
  * transaction holds the changed notices (each under its version), their counter moves summed per
- * counter record, their overdue-list writes and the `alongside` records, up to
- * MAX_TRANSACTION_WRITES. Counters stay exact: a transaction commits every notice change in it
- * with its counts, or nothing. When one fails (a notice changed since it was read: a stale index
- * copy, a concurrent consumer), its notices are done again one by one from a fresh read, as
+ * counter record, their overdue-list writes and the `alongside` records, up to the store's
+ * `transactEachLimit` writes (DynamoDB: 100; SQLite, where a transaction is a savepoint, more, so
+ * the counter moves of many notices are summed before they reach the store) and
+ * NOTICES_PER_TRANSACTION notices. Counters stay exact: a transaction commits every notice change
+ * in it with its counts, or nothing. When one fails (a notice changed since it was read: a stale
+ * index copy, a concurrent consumer), its notices are done again one by one from a fresh read, as
  * updateNotice does, so each change is still applied, and counted, once.
- * Results are in the order of `updates`.
+ * Results are in the order of `updates`. `limits` lowers the writes a transaction takes (tests).
  */
 export async function updateNotices(
   platform: Pick<Platform, "records" | "clock">,
   updates: readonly NoticeUpdate[],
   alongside?: Alongside,
+  limits?: { readonly writes?: number },
 ): Promise<NoticeUpdateResult[]> {
   const { records } = platform;
   const results: NoticeUpdateResult[] = new Array(updates.length);
-  const budget = MAX_TRANSACTION_WRITES - (alongside?.reserve ?? 0);
+  const budget =
+    Math.min(records.transactEachLimit, limits?.writes ?? Number.POSITIVE_INFINITY) -
+    (alongside?.reserve ?? 0);
   interface Planned {
     readonly i: number;
     readonly current: StoredRecord<RepostNotice>;
@@ -190,6 +202,8 @@ export async function updateNotices(
     readonly counted: TransactionWrite[];
   }
   let chunk: Planned[] = [];
+  /** The notices in `chunk`, by key: a notice twice in `updates` goes in the next transaction. */
+  let inChunk = new Set<string>();
   let merged = new Map<string, TransactionWrite>();
   const planned: { notices: Planned[]; writes: TransactionWrite[]; extra: TransactionWrite[] }[] = [];
   const flush = () => {
@@ -197,6 +211,7 @@ export async function updateNotices(
     const notices = chunk;
     const counters = [...merged.values()];
     chunk = [];
+    inChunk = new Set();
     merged = new Map();
     const extra =
       alongside?.writes(notices.map((p) => ({ before: p.current.data, after: p.record.data }))) ?? [];
@@ -232,21 +247,32 @@ export async function updateNotices(
     const ids = planned.counted.map(writeId);
     let added = 1;
     for (const [j, w] of planned.counted.entries()) if (!("add" in w && merged.has(ids[j]!))) added++;
-    const again = chunk.some((p) => p.record.pk === u.key.pk && p.record.sk === u.key.sk);
-    if (chunk.length > 0 && (again || merged.size + chunk.length + added > budget)) flush();
+    const id = `${u.key.pk}\n${u.key.sk}`;
+    if (
+      chunk.length > 0 &&
+      (inChunk.has(id) ||
+        chunk.length >= NOTICES_PER_TRANSACTION ||
+        merged.size + chunk.length + added > budget)
+    )
+      flush();
     chunk.push(planned);
+    inChunk.add(id);
     for (const [j, w] of planned.counted.entries()) {
       const id = ids[j]!;
       const prior = merged.get(id);
-      if (prior && "add" in prior && "add" in w) {
-        const counts: Record<string, number> = { ...prior.counts };
+      if (!("add" in w)) merged.set(id, w);
+      else if (prior && "add" in prior) {
+        // The chunk's own copy (made below): summed in place, with the latest label.
+        const sum = prior as MergedAdd;
+        sum.add = w.add;
         for (const name in w.counts) {
-          counts[name] = (counts[name] ?? 0) + w.counts[name]!;
-          if (counts[name] === 0) delete counts[name];
+          const n = (sum.counts[name] ?? 0) + w.counts[name]!;
+          if (n === 0) delete sum.counts[name];
+          else sum.counts[name] = n;
         }
-        merged.set(id, { add: w.add, counts });
       } else {
-        merged.set(id, w);
+        const copy: MergedAdd = { add: w.add, counts: { ...w.counts } };
+        merged.set(id, copy);
       }
     }
   }
@@ -268,6 +294,12 @@ export async function updateNotices(
     }
   }
   return results;
+}
+
+/** A counter add of a chunk being filled, its moves summed in place (updateNotices). */
+interface MergedAdd {
+  add: RecordKey & { readonly data: unknown };
+  readonly counts: Record<string, number>;
 }
 
 function writeId(w: TransactionWrite): string {

@@ -40,19 +40,37 @@ const WATERMARK_KEY = { pk: "REPOST_TICK", sk: "due-watermark" } as const;
 const DAY_MS = 86_400_000;
 /** Due notices handled together (their marks share transactions; see updateNotices). */
 const HANDLE_BATCH = 1000;
+/** Escalations one repost.overdue event carries at most (~250 bytes each: ~25 KB; SQS takes 1 MiB). */
+const OVERDUE_PER_EVENT = 100;
 /** Due notices read from one partition at a time. */
 const DUE_PAGE = 250;
 /** Due partitions read at once: the 8 shards of 4 days (a tick reads 2 days, the first one 101). */
 const DUE_PARALLEL = 32;
 
-export interface RepostOverdueEvent {
-  readonly type: "repost.overdue";
+/** A notice the tick escalated to overdue, as its event tells it. */
+export interface OverdueNotice {
   readonly noticeId: string;
   readonly documentId: string;
   readonly siteId: string;
   readonly siteName: string;
   readonly region: string;
   readonly deadline: string;
+}
+
+/**
+ * Escalations one transaction of the tick made, at one time: a message for up to
+ * OVERDUE_PER_EVENT notices, not one each, so a tick escalating 1,000 queues ~10–40 messages. The
+ * events consumer audits each notice (AuditLog.append, idempotent).
+ */
+export interface RepostOverdueEvent {
+  readonly type: "repost.overdue";
+  readonly at: string;
+  readonly notices: readonly OverdueNotice[];
+}
+
+/** An escalation event queued before events carried their notices together: one notice each. */
+export interface LegacyRepostOverdueEvent extends OverdueNotice {
+  readonly type: "repost.overdue";
   readonly at: string;
 }
 
@@ -194,12 +212,18 @@ export class RepostTick {
       reserve: 2,
       writes: (changed) => {
         const work: string[] = [];
-        const events: string[] = [];
+        const overdue: OverdueNotice[] = [];
         for (const { before, after } of changed) {
           const m = marksMade(before, after, at, retryCheckAt);
           if (m.remind) work.push(JSON.stringify({ type: "repost.remind", noticeId: after.id }));
           if (m.recheck) work.push(JSON.stringify({ type: "repost.verify", noticeId: after.id }));
-          if (m.overdue) events.push(JSON.stringify(overdueEvent(after, at)));
+          if (m.overdue) overdue.push(overdueNotice(after));
+        }
+        const events: string[] = [];
+        for (let i = 0; i < overdue.length; i += OVERDUE_PER_EVENT) {
+          const notices = overdue.slice(i, i + OVERDUE_PER_EVENT);
+          const event: RepostOverdueEvent = { type: "repost.overdue", at, notices };
+          events.push(JSON.stringify(event));
         }
         const requires = noticeKeys(changed[0]!.after.documentId, changed[0]!.after.siteId);
         const writes: TransactionWrite[] = [];
@@ -302,16 +326,14 @@ function marksMade(
   };
 }
 
-function overdueEvent(n: RepostNotice, at: string): RepostOverdueEvent {
+function overdueNotice(n: RepostNotice): OverdueNotice {
   return {
-    type: "repost.overdue",
     noticeId: n.id,
     documentId: n.documentId,
     siteId: n.siteId,
     siteName: n.site.name,
     region: n.site.region,
     deadline: n.deadline,
-    at,
   };
 }
 

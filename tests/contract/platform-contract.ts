@@ -11,13 +11,14 @@ import { setDocumentState } from "../../src/editions/document-state.js";
 import { stagingKey, WriteOnceViolationError } from "../../src/platform/blob-policy.js";
 import { ConditionFailedError, StorageRequestError } from "../../src/platform/errors.js";
 import { promoteStaged } from "../../src/platform/outbox.js";
-import type {
-  Platform,
-  QueuePort,
-  ReceivedMessage,
-  ReceiveOptions,
-  StoredRecord,
-  WriteCondition,
+import {
+  MAX_TRANSACTION_WRITES,
+  type Platform,
+  type QueuePort,
+  type ReceivedMessage,
+  type ReceiveOptions,
+  type StoredRecord,
+  type WriteCondition,
 } from "../../src/platform/ports.js";
 
 export interface ContractEnvironment {
@@ -599,6 +600,21 @@ export function describePlatformContract(name: string, setup: () => Promise<Cont
         expect(viaIndex.items.map((r) => r.data)).toEqual([data]);
       });
 
+      it("a lone surrogate in data round-trips unchanged (JSON.stringify escapes it), one in a key is refused", async () => {
+        // Prepare
+        const data = { high: "a\uD800b", low: "\uDC00", text: "\\uD800 is six characters", pair: "𠮷" };
+        const k = { pk: key("surrogate"), sk: "data" };
+
+        // Act
+        await records().put({ ...k, data });
+        const read = await records().get(k);
+        const badKey = records().put({ pk: key("surrogate"), sk: "x\uD800", data: 1 });
+
+        // Assess
+        expect(read?.data).toEqual(data);
+        await expect(badKey).rejects.toBeInstanceOf(StorageRequestError);
+      });
+
       it("a top-level empty string, array or null is stored as such", async () => {
         // Prepare
         const pk = key("scalars");
@@ -863,6 +879,52 @@ export function describePlatformContract(name: string, setup: () => Promise<Cont
         await expect(twice).rejects.toBeInstanceOf(StorageRequestError);
         await expect(fraction).rejects.toBeInstanceOf(StorageRequestError);
         expect(await records().get({ pk, sk: "a" })).toBeUndefined();
+      });
+
+      it("transactEach takes a transaction of the store's transactEachLimit writes and refuses one more; transact takes MAX_TRANSACTION_WRITES", async () => {
+        // Prepare
+        const pk = key("tx-limit");
+        const limit = records().transactEachLimit;
+        const puts = (n: number, prefix: string) =>
+          Array.from({ length: n }, (_, i) => ({
+            put: { pk, sk: `${prefix}${String(i).padStart(5, "0")}`, data: i },
+          }));
+
+        // Act
+        const atLimit = await records().transactEach([puts(limit, "a")]);
+        const overLimit = records().transactEach([puts(limit + 1, "b")]);
+        const transactOver = records().transact(puts(MAX_TRANSACTION_WRITES + 1, "c"));
+
+        // Assess
+        expect(limit).toBeGreaterThanOrEqual(MAX_TRANSACTION_WRITES);
+        expect(atLimit).toEqual([true]);
+        await expect(overLimit).rejects.toBeInstanceOf(StorageRequestError);
+        await expect(transactOver).rejects.toBeInstanceOf(StorageRequestError);
+        let stored = 0;
+        let cursor: string | undefined;
+        do {
+          const page = await records().query(pk, { cursor, limit: 1000 });
+          stored += page.items.length;
+          expect(page.items.every((r) => r.sk.startsWith("a"))).toBe(true);
+          cursor = page.cursor;
+        } while (cursor);
+        expect(stored).toBe(limit);
+      });
+
+      it("transactEach with an invalid transaction after valid ones is refused with StorageRequestError and stores nothing of any", async () => {
+        // Prepare
+        const pk = key("tx-each-bad");
+
+        // Act
+        const attempt = records().transactEach([
+          [{ put: { pk, sk: "first", data: 1 } }, { add: { pk, sk: "counter", data: {} }, counts: { n: 1 } }],
+          [{ put: { pk, sk: "second", data: 2 } }],
+          [{ add: { pk, sk: "bad", data: 1 }, counts: { n: 0.5 } }],
+        ]);
+
+        // Assess
+        await expect(attempt).rejects.toBeInstanceOf(StorageRequestError);
+        expect((await records().query(pk)).items).toEqual([]);
       });
     });
 

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -232,6 +233,39 @@ describe("embedded record store", () => {
     expect(bySite.items.map((r) => (r.data as { reminderSentAt: string }).reminderSentAt)).toEqual([
       "2026-03-02T02:00:00Z",
     ]);
+  });
+
+  it("transactEach keeps its savepoints' page copies in memory: its only file writes are the log's", async () => {
+    // Prepare: 400 notice-sized records; each transaction below rewrites 100 (~30 pages, past the
+    // 64 KiB SQLite keeps a statement journal in memory before it writes a temporary file)
+    const record = (i: number, mark: string) => ({
+      pk: "REPOSTS#doc",
+      sk: `SITE#${String(i).padStart(6, "0")}`,
+      data: { text: "通知".repeat(300), i, mark },
+    });
+    for (let i = 0; i < 400; i += 100)
+      await platform.records.transact(Array.from({ length: 100 }, (_, j) => ({ put: record(i + j, "a") })));
+    const writes = () => Number(/syscw: (\d+)/.exec(readFileSync("/proc/self/io", "utf8"))![1]);
+    const logFrames = () => readFileSync(path.join(data.dir, "gazette.sqlite-shm")).readUInt32LE(16);
+    const frames0 = logFrames();
+    const writes0 = writes();
+
+    // Act
+    const committed = await platform.records.transactEach(
+      [0, 100, 200, 300].map((i) =>
+        Array.from({ length: 100 }, (_, j) => ({
+          put: record(i + j, "b"),
+          condition: { kind: "version", version: 1 } as const,
+        })),
+      ),
+    );
+
+    // Assess: the log's frames (a header and a page each) and its sync, nothing else
+    const written = writes() - writes0;
+    const frames = logFrames() - frames0;
+    expect(committed).toEqual([true, true, true, true]);
+    expect(frames).toBeGreaterThan(100);
+    expect(written).toBeLessThanOrEqual(2 * frames + 4);
   });
 
   it("a rowid table from before the overdue index (gsi3) gets its columns on open, its rows kept", async () => {

@@ -90,9 +90,11 @@ describe("deadlines", () => {
     const reminders = site.endpoint.received.map((r) => (JSON.parse(r.body) as { type: string }).type);
     expect(reminders).toEqual(["repost.requested", "repost.reminder"]);
     expect([lastDay.overdue, after.overdue, later.overdue]).toEqual([0, 1, 0]);
-    const events = (await h.drainEvents()) as { type: string; noticeId: string }[];
+    const events = (await h.drainEvents()) as { type: string; notices?: unknown[] }[];
     expect(events.filter((e) => e.type === "repost.overdue")).toEqual([
-      expect.objectContaining({ noticeId: `${doc}.${site.id}`, deadline: "2026-02-26" }),
+      expect.objectContaining({
+        notices: [expect.objectContaining({ noticeId: `${doc}.${site.id}`, deadline: "2026-02-26" })],
+      }),
     ]);
     const report = (await (await h.api("/api/compliance")).json()) as {
       totals: { overdue: number };

@@ -60,7 +60,52 @@ describe("reposts in the pipeline", () => {
     ]);
   });
 
-  it("audits an overdue escalation under its notice", async () => {
+  it("audits each notice of an escalation event under its notice, once when the event comes twice", async () => {
+    // Prepare: one event with the two notices a tick's transaction escalated
+    app = createTestApp();
+    const overdue = {
+      type: "repost.overdue",
+      at: "2026-02-27T00:00:00.000Z",
+      notices: [
+        {
+          noticeId: "01DOC.01SITE",
+          documentId: "01DOC",
+          siteId: "01SITE",
+          siteName: "锦江区",
+          region: "510104",
+          deadline: "2026-02-26",
+        },
+        {
+          noticeId: "01DOC.02SITE",
+          documentId: "01DOC",
+          siteId: "02SITE",
+          siteName: "青羊区",
+          region: "510105",
+          deadline: "2026-02-26",
+        },
+      ],
+    };
+
+    // Act: delivered twice (at least once)
+    await app.container.platform.queues.send(EVENTS_QUEUE, [{ body: JSON.stringify(overdue) }]);
+    await drainEvents(app);
+    await app.container.platform.queues.send(EVENTS_QUEUE, [{ body: JSON.stringify(overdue) }]);
+    await drainEvents(app);
+
+    // Assess
+    expect(await app.container.audit.entries("01DOC.01SITE")).toEqual([
+      expect.objectContaining({
+        type: "repost.overdue",
+        at: "2026-02-27T00:00:00.000Z",
+        details: expect.objectContaining({ siteId: "01SITE", site: "锦江区", deadline: "2026-02-26" }),
+      }),
+    ]);
+    expect(await app.container.audit.entries("01DOC.02SITE")).toEqual([
+      expect.objectContaining({ details: expect.objectContaining({ siteId: "02SITE", region: "510105" }) }),
+    ]);
+  });
+
+  it("audits an escalation event of one notice, as queued before events carried several", async () => {
     // Prepare
     app = createTestApp();
     const overdue = {
@@ -85,6 +130,28 @@ describe("reposts in the pipeline", () => {
         details: expect.objectContaining({ deadline: "2026-02-26" }),
       }),
     ]);
+  });
+
+  it("sends an escalation event without its notices to the dead-letter queue, not into a retry loop", async () => {
+    // Prepare
+    app = createTestApp();
+    const { queues } = app.container.platform;
+    const handler = createEventsHandler({
+      queues,
+      audit: app.container.audit,
+      statuses: app.container.statuses,
+    });
+    await queues.send(EVENTS_QUEUE, [
+      { body: JSON.stringify({ type: "repost.overdue", at: "2026-02-27T00:00:00.000Z", notices: [{}] }) },
+    ]);
+    const messages = await queues.receive(EVENTS_QUEUE, { maxMessages: 10 });
+
+    // Act
+    const result = await handler(toSqsEvent(EVENTS_QUEUE, messages), {} as never);
+
+    // Assess: not a retryable failure; the body is on the dead-letter queue
+    expect(result.batchItemFailures).toEqual([]);
+    expect(await queues.depth(queues.deadLetterQueueOf(EVENTS_QUEUE))).toBe(1);
   });
 
   it("serves the reposts routes in the app and registers a loopback webhook in local mode", async () => {

@@ -39,6 +39,7 @@ function withoutLog(records: RecordStore): RecordStore {
     query: (partition, options) => records.query(partition, options),
     transact: (writes) => records.transact(writes),
     transactEach: (transactions) => records.transactEach(transactions),
+    transactEachLimit: records.transactEachLimit,
   };
 }
 

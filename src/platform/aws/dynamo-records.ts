@@ -18,6 +18,7 @@ import { decodeCursor, encodeCursor } from "../cursor.js";
 import { ConditionFailedError, StorageRequestError } from "../errors.js";
 import {
   type Clock,
+  MAX_TRANSACTION_WRITES,
   type NewRecord,
   type QueryOptions,
   type RecordKey,
@@ -142,6 +143,7 @@ export async function createTableIfMissing(client: DynamoDBClient, tableName: st
  * ConditionExpression, so the version increments atomically on the server.
  */
 export class DynamoRecordStore implements RecordStore {
+  readonly transactEachLimit = MAX_TRANSACTION_WRITES;
   readonly #client: DynamoDBClient;
   readonly #table: string;
   readonly #clock: Clock;

@@ -3,6 +3,7 @@ import { decodeCursor, encodeCursor } from "../cursor.js";
 import { ConditionFailedError, StorageRequestError } from "../errors.js";
 import {
   type Clock,
+  EMBEDDED_TRANSACT_EACH_WRITES,
   type NewRecord,
   type QueryOptions,
   type RecordKey,
@@ -35,6 +36,8 @@ interface RecordRow {
   gsi3sk: string | null;
   expires_at: number | null;
   counts: string | null;
+  /** Set on an update: the row written over (RowState). */
+  rowid?: number;
 }
 
 /**
@@ -179,6 +182,7 @@ const INDEX_GROUPS = [
 
 /** RecordStore on SQLite, mirroring the DynamoDB single-table layout (pk/sk + gsi1, gsi2, gsi3). */
 export class SqliteRecordStore implements RecordStore {
+  readonly transactEachLimit = EMBEDDED_TRANSACT_EACH_WRITES;
   readonly #db: SqliteDatabase;
   readonly #clock: Clock;
   readonly #select;
@@ -228,11 +232,14 @@ export class SqliteRecordStore implements RecordStore {
         this.#insert.run(next);
         return;
       }
-      let groups = 0;
-      INDEX_GROUPS.forEach((columns, g) => {
-        if (columns.some((c) => existing[c] !== next[c])) groups |= 1 << g;
-      });
-      this.#updates[groups]!.run({ ...next, rowid: existing.rowid });
+      // Plain comparisons, in INDEX_GROUPS' order (a tick writes ~1,000 notices through here).
+      const groups =
+        (existing.gsi1pk !== next.gsi1pk || existing.gsi1sk !== next.gsi1sk ? 1 : 0) |
+        (existing.gsi2pk !== next.gsi2pk || existing.gsi2sk !== next.gsi2sk ? 2 : 0) |
+        (existing.gsi3pk !== next.gsi3pk || existing.gsi3sk !== next.gsi3sk ? 4 : 0) |
+        (existing.expires_at !== next.expires_at ? 8 : 0);
+      next.rowid = existing.rowid;
+      this.#updates[groups]!.run(next);
     };
     const putOne = (record: NewRecord, condition: WriteCondition | undefined, data: string) => {
       const existing = this.#state.get(record.pk, record.sk);
@@ -350,7 +357,11 @@ export class SqliteRecordStore implements RecordStore {
    * it; a transaction that fails drops its own waiting writes with the rest.
    */
   async transactEach(transactions: readonly (readonly TransactionWrite[])[]): Promise<boolean[]> {
-    const json = transactions.map((writes) => validateTransaction(writes));
+    if (!Array.isArray(transactions))
+      throw new StorageRequestError("transactEach takes a list of transactions");
+    // Each transaction is validated (and its records serialised) just before it is written, so
+    // only one transaction's JSON is held at a time; an invalid one throws, which rolls back the
+    // whole SQLite transaction: nothing of the call is stored, as when validated up front.
     return sqlite("transact records", () =>
       this.#transactEachTx.immediate(() => {
         const waiting = new Map<string, Map<string, WaitingWrite>>();
@@ -361,13 +372,14 @@ export class SqliteRecordStore implements RecordStore {
           inPartition!.delete(key.sk);
           this.#upsert(write);
         };
-        const committed = transactions.map((writes, i) => {
+        const committed = transactions.map((writes) => {
+          const json = validateTransaction(writes, EMBEDDED_TRANSACT_EACH_WRITES);
           for (const w of writes) {
             if (!canWait(w)) apply("put" in w ? w.put : "delete" in w ? w.delete : w.add);
           }
           const deferred: WaitingWrite[] = [];
           try {
-            this.#transactTx(writes, json[i]!, deferred);
+            this.#transactTx(writes, json, deferred);
           } catch (error) {
             if (error instanceof ConditionFailedError) return false;
             throw error;
