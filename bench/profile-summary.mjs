@@ -15,7 +15,7 @@ const where = (url, name) => {
   if (m) return m[1];
   const w = url.match(/\/work\/wt\/[^/]+\/([^/]+\/[^/]+)/);
   if (w) return w[1];
-  return url.startsWith("node:") ? "node:" + url.slice(5).split("/")[0] : url;
+  return url.startsWith("node:") ? `node:${url.slice(5).split("/")[0]}` : url;
 };
 const groups = new Map();
 const fns = new Map();

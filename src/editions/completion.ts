@@ -35,7 +35,7 @@ export async function markCompletionStep(
   at: string,
 ): Promise<void> {
   const current = await loadEdition(records, editionId);
-  if (!current || current.data.status !== "published") return;
+  if (current?.data.status !== "published") return;
   await updateRecord<Edition>(
     records,
     editionKeys(current.data.cumulative),

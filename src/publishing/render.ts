@@ -1,5 +1,5 @@
 import type { RenderedArtifact, RenderOptions, RenderResult } from "../editions/publish.js";
-import type { DocumentPlacement, EditionRenderInput, RenderDocument } from "../editions/render-model.js";
+import type { DocumentPlacement, EditionRenderInput } from "../editions/render-model.js";
 import { renderEditionSite } from "../site/edition-pages.js";
 import type { SiteGazette } from "../site/model.js";
 import { editionPath } from "../site/urls.js";

@@ -34,7 +34,7 @@ export async function copyEditionToSite(
   editionId: string,
 ): Promise<SiteCopyResult> {
   const record = await loadEdition(platform.records, editionId);
-  if (!record || record.data.status !== "published") return { files: 0, published: false };
+  if (record?.data.status !== "published") return { files: 0, published: false };
   const edition = record.data;
   const manifestBlob = await platform.blobs.get(attemptBlobKey(manifestKey(edition), edition.attempt));
   if (!manifestBlob) throw new Error(`Edition ${edition.id} is published but its manifest is missing`);

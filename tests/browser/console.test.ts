@@ -119,7 +119,7 @@ describe("the console in Chromium (390 px, axe-core on every page)", () => {
     });
     const created = await app.request("/api/editions", {
       method: "POST",
-      ...json({ year: 2025, date: "2025-06-05" }),
+      ...json({ year: 2025, date }),
     });
     expect(created.status).toBe(201);
     const edition = (await created.json()) as { id: string };

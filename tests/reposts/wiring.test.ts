@@ -31,6 +31,16 @@ async function drainEvents(t: TestApp) {
   }
 }
 
+/** A notice escalated to overdue, as an escalation event tells it. */
+const JINJIANG_OVERDUE = {
+  noticeId: "01DOC.01SITE",
+  documentId: "01DOC",
+  siteId: "01SITE",
+  siteName: "锦江区",
+  region: "510104",
+  deadline: "2026-02-26",
+};
+
 describe("reposts in the pipeline", () => {
   it("queues one fan-out message per document when an edition is published", async () => {
     // Prepare
@@ -67,14 +77,7 @@ describe("reposts in the pipeline", () => {
       type: "repost.overdue",
       at: "2026-02-27T00:00:00.000Z",
       notices: [
-        {
-          noticeId: "01DOC.01SITE",
-          documentId: "01DOC",
-          siteId: "01SITE",
-          siteName: "锦江区",
-          region: "510104",
-          deadline: "2026-02-26",
-        },
+        JINJIANG_OVERDUE,
         {
           noticeId: "01DOC.02SITE",
           documentId: "01DOC",
@@ -108,16 +111,7 @@ describe("reposts in the pipeline", () => {
   it("audits an escalation event of one notice, as queued before events carried several", async () => {
     // Prepare
     app = createTestApp();
-    const overdue = {
-      type: "repost.overdue",
-      noticeId: "01DOC.01SITE",
-      documentId: "01DOC",
-      siteId: "01SITE",
-      siteName: "锦江区",
-      region: "510104",
-      deadline: "2026-02-26",
-      at: "2026-02-27T00:00:00.000Z",
-    };
+    const overdue = { type: "repost.overdue", ...JINJIANG_OVERDUE, at: "2026-02-27T00:00:00.000Z" };
 
     // Act
     await app.container.platform.queues.send(EVENTS_QUEUE, [{ body: JSON.stringify(overdue) }]);

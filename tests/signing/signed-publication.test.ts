@@ -188,7 +188,7 @@ describe("a published edition is signed", () => {
 
   it("signs each manifest as a JWS that jose verifies with the certificate, chained to the previous manifest", async () => {
     const publicKey = await importX509(
-      certificatePem.split("-----END CERTIFICATE-----")[0]! + "-----END CERTIFICATE-----\n",
+      `${certificatePem.split("-----END CERTIFICATE-----")[0]!}-----END CERTIFICATE-----\n`,
       "ES256",
     );
     for (const { url, bytes } of manifests) {

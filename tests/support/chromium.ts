@@ -156,6 +156,7 @@ export async function pageProblems(
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   // Times are shown in China Standard Time, in Chinese, each a <time> with its datetime.
   const times = await page.evaluate(() => ({
+    // biome-ignore lint/performance/useDomNodeTextContent: the text a reader sees (no hidden or script text)
     text: document.body.innerText,
     datetimes: Array.from(document.querySelectorAll("time")).map((t) => t.getAttribute("datetime") ?? ""),
   }));
