@@ -159,8 +159,11 @@ function coversSite(filter: ComplianceFilter, site: { region: string; level: Sit
  * in one; DynamoDB still ends a page at 1 MB.
  */
 const COUNTER_PAGE = 5000;
-/** Queries a report has in flight at once (documents' counters). */
-const READ_CONCURRENCY = 8;
+/**
+ * Queries of the documents' counters a report has in flight at once (one small query a document):
+ * enough that 10 documents go in one round, not a second one after the site counters.
+ */
+const READ_CONCURRENCY = 32;
 
 /** Every counter (or other record) of a partition, COUNTER_PAGE at a time. */
 function everyItem<T>(
@@ -384,13 +387,16 @@ async function siteTotals(
   records: RecordStore,
   filter: ComplianceFilter,
   documents?: { readonly all: readonly RepostDocument[]; readonly selected: readonly RepostDocument[] },
+  /** The second half of the all-time shards is asked for once this settles. */
+  later?: Promise<void>,
 ): Promise<{ sites: SiteRow[]; cities: (Totals & { region: string })[] }> {
   const figures = new SiteFigures(filter);
   const readMonth = (month: string, read: number) =>
     // The shards side by side, each page folded in as it arrives.
     Promise.all(
-      Array.from({ length: COUNTER_SHARDS }, (_, shard) => {
+      Array.from({ length: COUNTER_SHARDS }, async (_, shard) => {
         let page = 0;
+        if (later && shard >= COUNTER_SHARDS / 2) await later;
         return forEachPage(
           records,
           siteCountsPartition(month, shard),
@@ -525,20 +531,35 @@ export async function buildComplianceReport(
   const { records } = platform;
   const now = platform.clock.now();
   // No period and no document: every document is selected, so the report reads the all-time
-  // site counters: asked for at once, beside the documents, not a round of reads after them.
+  // site counters, asked for beside the documents rather than a round of reads after them: half
+  // the shards at once, half once the reads that follow from the documents are asked for. A store
+  // that answers in turn (the emulator) then answers those between the shards, not after them all.
   const everyDocument = !filter.from && !filter.to && !filter.document;
   const inScope = documentsInScope(records, filter);
-  const early = everyDocument ? siteTotals(records, filter) : undefined;
+  let release = () => {};
+  const later = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const early = everyDocument ? siteTotals(records, filter, undefined, later) : undefined;
   early?.catch(() => {}); // awaited below; if the documents fail first, theirs is the error
-  const { all, selected } = await inScope;
+  let all: RepostDocument[];
+  let selected: RepostDocument[];
+  try {
+    ({ all, selected } = await inScope);
+  } catch (error) {
+    release(); // nothing waits forever
+    throw error;
+  }
   const totals = emptyTotals();
   const documents: ComplianceReport["documents"] = [];
   // The documents' counters, the sites' counters and the overdue page are read side by side.
-  const [perDocument, { sites, cities }, overdue] = await Promise.all([
+  const reads = Promise.all([
     mapConcurrently(selected, READ_CONCURRENCY, (doc) => documentTotals(records, doc.documentId, filter)),
     early ?? siteTotals(records, filter, { all, selected }),
     overduePage(records, filter, selected, page),
   ]);
+  release();
+  const [perDocument, { sites, cities }, overdue] = await reads;
   for (const [i, doc] of selected.entries()) {
     const docTotals = perDocument[i]!;
     if (docTotals.notices === 0 && (filter.region || filter.level)) continue;
