@@ -155,7 +155,7 @@ export interface SiteLabel {
 /**
  * A site counter's label as stored (its `data`): [name, region, level]. The site's id is the
  * counter's sort key. A report reads every site's counter (10,000 and more), so the label is kept
- * short: ~70 bytes fewer per item than an object with the id and the field names (~290 → ~215
+ * short: ~70 bytes fewer per item than an object with the id and the field names (~280 → ~210
  * bytes a counter as DynamoDB returns it; read units and the time to send and parse them follow).
  * Before REPOSTS_REBUILD_VERSION 5 the label was a SiteLabel object; the rebuild rewrites those,
  * and siteLabelOf reads both.
