@@ -17,15 +17,15 @@ export interface RecordKey {
   readonly sk: string;
 }
 
+/** The sparse indexes: a record is in one only while it carries both of its keys. */
+export const SPARSE_INDEXES = ["gsi2", "gsi3"] as const;
+
 /**
  * Secondary indexes. "gsi1" for listings: records sharing gsi1pk, ordered by gsi1sk. "gsi2", sparse:
  * only records that carry gsi2pk/gsi2sk are in it (what waits: repost notices by due time for the
  * tick, accepted documents for the console), so a record leaves it by being written without them.
  * "gsi3", sparse as gsi2: the repost notices that are overdue, by document (the report's list).
  */
-/** The sparse indexes: a record is in one only while it carries both of its keys. */
-export const SPARSE_INDEXES = ["gsi2", "gsi3"] as const;
-
 export interface RecordIndexKeys {
   readonly gsi1pk: string;
   readonly gsi1sk: string;
@@ -53,6 +53,21 @@ export function withSparseKeys(
     }
   }
   return keys;
+}
+
+/** The key strings of a record's indexes, gsi1's then each sparse index's (absent: undefined). */
+export function indexKeyStrings(index: RecordIndexKeys): (string | undefined)[] {
+  const keys: (string | undefined)[] = [index.gsi1pk, index.gsi1sk];
+  for (const name of SPARSE_INDEXES) keys.push(index[`${name}pk`], index[`${name}sk`]);
+  return keys;
+}
+
+/** Whether two records file under the same index keys (both without index keys: the same). */
+export function sameIndexKeys(a: RecordIndexKeys | undefined, b: RecordIndexKeys | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  const x = indexKeyStrings(a);
+  const y = indexKeyStrings(b);
+  return x.every((k, i) => k === y[i]);
 }
 
 export interface StoredRecord<T = unknown> extends RecordKey {
@@ -151,8 +166,9 @@ export interface RecordStore {
    * order where they share records; returns for each whether it committed (false: a condition
    * failed or another writer touched its records, and nothing of it was written). The embedded
    * store runs them in one SQLite transaction (one savepoint each; counter adds without a
-   * condition summed per counter and written at the end); DynamoDB as one TransactWriteItems each, those without a record in common at once. On another error some
-   * may have committed, each whole.
+   * condition summed per counter and written at the end); DynamoDB as one TransactWriteItems
+   * each, those without a record in common at once. On another error some may have committed,
+   * each whole.
    */
   transactEach(transactions: readonly (readonly TransactionWrite[])[]): Promise<boolean[]>;
   /**

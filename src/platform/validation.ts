@@ -6,6 +6,7 @@
 
 import { StorageRequestError } from "./errors.js";
 import {
+  indexKeyStrings,
   MAX_TRANSACTION_WRITES,
   type NewRecord,
   type OutgoingMessage,
@@ -88,32 +89,12 @@ export function validateNewRecord(record: NewRecord): string {
   // (ES2019), so its output never holds one, and the data round-trips as it was given.
   // Approximates DynamoDB's item size: attribute names plus values. A UTF-16 code unit is at most
   // 3 bytes of UTF-8, so a record under a third of the limit in code units needs no count.
-  const units =
-    record.pk.length +
-    record.sk.length +
-    json.length +
-    (record.index
-      ? record.index.gsi1pk.length +
-        record.index.gsi1sk.length +
-        (record.index.gsi2pk?.length ?? 0) +
-        (record.index.gsi2sk?.length ?? 0) +
-        (record.index.gsi3pk?.length ?? 0) +
-        (record.index.gsi3sk?.length ?? 0)
-      : 0);
+  const indexKeys = record.index ? indexKeyStrings(record.index) : [];
+  let units = record.pk.length + record.sk.length + json.length;
+  for (const k of indexKeys) units += k?.length ?? 0;
   if (units * 3 + 64 <= MAX_ITEM_BYTES) return json;
-  const size =
-    utf8Length(record.pk) +
-    utf8Length(record.sk) +
-    utf8Length(json) +
-    (record.index
-      ? utf8Length(record.index.gsi1pk) +
-        utf8Length(record.index.gsi1sk) +
-        utf8Length(record.index.gsi2pk ?? "") +
-        utf8Length(record.index.gsi2sk ?? "") +
-        utf8Length(record.index.gsi3pk ?? "") +
-        utf8Length(record.index.gsi3sk ?? "")
-      : 0) +
-    64;
+  let size = utf8Length(record.pk) + utf8Length(record.sk) + utf8Length(json) + 64;
+  for (const k of indexKeys) size += utf8Length(k ?? "");
   if (size > MAX_ITEM_BYTES) {
     throw new StorageRequestError(`record is larger than ${MAX_ITEM_BYTES} bytes`);
   }
@@ -230,8 +211,8 @@ const COUNT_NAME = /^[a-z][a-z0-9_]{0,31}$/;
 const validCountNames = new Set<string>();
 
 /**
- * Validates a transaction (1–100 writes, one per record, counts finite integers with plain names)
- * and returns each write's data as JSON (undefined for a delete).
+ * Validates a transaction (1–`limit` writes, one per record, counts finite integers with plain
+ * names) and returns each write's data as JSON (undefined for a delete).
  */
 export function validateTransaction(
   writes: readonly TransactionWrite[],

@@ -20,9 +20,8 @@ import {
   overdueIndexPartition,
   overdueItem,
   type RegionLabel,
-  type SiteLabel,
-  type StoredSiteLabel,
   siteCountsPartition,
+  siteLabelOf,
   type Totals,
 } from "./counters.js";
 import { InvalidRepostRequestError, problem } from "./errors.js";
@@ -236,15 +235,9 @@ class SiteFigures {
   /** A page of site counters; `at` is its place in the reading order (not the order of arrival). */
   counters(at: number, items: readonly StoredRecord<unknown>[]): void {
     for (const item of items) {
-      const counts = item.counts ?? NO_COUNTS;
-      // The label as stored ([name, region, level], counters.ts), or an object before version 5.
-      if (Array.isArray(item.data)) {
-        const label = item.data as unknown as StoredSiteLabel;
-        this.#add(item.sk, label[0], label[1], label[2], counts);
-      } else {
-        const label = item.data as SiteLabel;
-        this.#add(item.sk, label.name, label.region, label.level, counts);
-      }
+      // The label as stored ([name, region, level]) or as an object before version 5 (counters.ts).
+      const label = siteLabelOf(item.sk, item.data);
+      this.#add(item.sk, label.name, label.region, label.level, item.counts ?? NO_COUNTS);
     }
     this.#endRun(at);
   }

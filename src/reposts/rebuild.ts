@@ -38,13 +38,14 @@
  */
 import { hash, randomBytes } from "node:crypto";
 import { ConditionFailedError } from "../platform/errors.js";
-import type {
-  Platform,
-  RecordKey,
-  RecordStore,
-  StoredRecord,
-  TransactionWrite,
-  WriteCondition,
+import {
+  type Platform,
+  type RecordKey,
+  type RecordStore,
+  type StoredRecord,
+  sameIndexKeys,
+  type TransactionWrite,
+  type WriteCondition,
 } from "../platform/ports.js";
 import { mapConcurrently, queryAll } from "../platform/reads.js";
 import { queryShards, shardPartitions } from "../platform/sharded.js";
@@ -419,14 +420,7 @@ function completed(
   };
   const index = noticeIndex(next, now);
   const same =
-    n.remindFrom !== undefined &&
-    n.document.publishedAt !== undefined &&
-    item.index?.gsi1pk === index.gsi1pk &&
-    item.index?.gsi1sk === index.gsi1sk &&
-    item.index?.gsi2pk === index.gsi2pk &&
-    item.index?.gsi2sk === index.gsi2sk &&
-    item.index?.gsi3pk === index.gsi3pk &&
-    item.index?.gsi3sk === index.gsi3sk;
+    n.remindFrom !== undefined && n.document.publishedAt !== undefined && sameIndexKeys(item.index, index);
   return same ? undefined : next;
 }
 

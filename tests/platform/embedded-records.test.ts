@@ -24,6 +24,14 @@ describe("embedded record store", () => {
     await data.remove();
   });
 
+  /** A new data directory with the database file opened directly, as an older release left it. */
+  async function oldDatabase(): Promise<Database.Database> {
+    platform.close();
+    await data.remove();
+    data = await tempDataDir();
+    return new Database(path.join(data.dir, "gazette.sqlite"));
+  }
+
   it("a record disappears from get and query once the clock reaches its expiresAt", async () => {
     // Prepare
     const expiresAt = nowSeconds() + 60;
@@ -270,10 +278,7 @@ describe("embedded record store", () => {
 
   it("a rowid table from before the overdue index (gsi3) gets its columns on open, its rows kept", async () => {
     // Prepare: the table as the release before gsi3 made it
-    platform.close();
-    await data.remove();
-    data = await tempDataDir();
-    const old = new Database(path.join(data.dir, "gazette.sqlite"));
+    const old = await oldDatabase();
     old.exec(`
       CREATE TABLE records (pk TEXT NOT NULL, sk TEXT NOT NULL, data TEXT NOT NULL, version INTEGER NOT NULL,
         gsi1pk TEXT, gsi1sk TEXT, gsi2pk TEXT, gsi2sk TEXT, expires_at REAL, counts TEXT, PRIMARY KEY (pk, sk));
@@ -302,10 +307,7 @@ describe("embedded record store", () => {
 
   it("a data directory from before the rowid layout is converted on open, its records, indexes, versions and counts kept", async () => {
     // Prepare: the table as older releases made it (WITHOUT ROWID, before gsi2 and counts existed)
-    platform.close();
-    await data.remove();
-    data = await tempDataDir();
-    const old = new Database(path.join(data.dir, "gazette.sqlite"));
+    const old = await oldDatabase();
     old.exec(`
       CREATE TABLE records (pk TEXT NOT NULL, sk TEXT NOT NULL, data TEXT NOT NULL, version INTEGER NOT NULL,
         gsi1pk TEXT, gsi1sk TEXT, expires_at REAL, PRIMARY KEY (pk, sk)) WITHOUT ROWID;
