@@ -58,6 +58,12 @@ export interface Config {
   /** Days after its date of issue that a registered normative document not yet submitted is overdue (issue 16). */
   readonly completenessOverdueDays: number;
   /**
+   * AWS: an API answer whose Lambda result is larger than this many bytes is put in the staging
+   * bucket and the client sent there (src/runtime/lambda/response-spill.ts);
+   * GAZETTE_RESPONSE_SPILL_BYTES, default and most 6,000,000 (Lambda returns at most 6 MB).
+   */
+  readonly responseSpillBytes: number;
+  /**
    * Console sign-in through an OIDC provider (AWS: the Cognito user pool's hosted sign-in):
    * GAZETTE_CONSOLE_OIDC_ISSUER, _CLIENT_ID and _SIGN_IN_URL, all three or none. Left out, the
    * console signs in with its own accounts.
@@ -161,6 +167,19 @@ function intFromEnv(env: Env, name: string, fallback: number): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0)
     throw new ConfigError(`${name} must be a non-negative integer, got "${raw}"`);
+  return n;
+}
+
+/** Lambda returns at most 6 MB (6,291,456 bytes); this leaves room for the runtime's framing. */
+export const DEFAULT_RESPONSE_SPILL_BYTES = 6_000_000;
+
+/** GAZETTE_RESPONSE_SPILL_BYTES: 1 to DEFAULT_RESPONSE_SPILL_BYTES. */
+function responseSpillBytes(env: Env): number {
+  const n = intFromEnv(env, "GAZETTE_RESPONSE_SPILL_BYTES", DEFAULT_RESPONSE_SPILL_BYTES);
+  if (n < 1 || n > DEFAULT_RESPONSE_SPILL_BYTES)
+    throw new ConfigError(
+      `GAZETTE_RESPONSE_SPILL_BYTES must be from 1 to ${DEFAULT_RESPONSE_SPILL_BYTES} (a Lambda function returns at most 6 MB), got ${n}`,
+    );
   return n;
 }
 
@@ -372,6 +391,7 @@ export function loadConfig(env: Env = process.env): Config {
     consoleIdleSeconds: intFromEnv(env, "GAZETTE_CONSOLE_IDLE_SECONDS", 30 * 60),
     consoleDocumentScanLimit: intFromEnv(env, "GAZETTE_CONSOLE_SCAN_LIMIT", 5_000),
     completenessOverdueDays: intFromEnv(env, "GAZETTE_COMPLETENESS_OVERDUE_DAYS", 30),
+    responseSpillBytes: responseSpillBytes(env),
     consoleOidc: consoleOidcSettings(env),
     mail: mailSettings(env),
     consoleUserPoolId: consoleUserPoolId(env, consoleOidcSettings(env)),

@@ -12,6 +12,8 @@ import {
 } from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
 import {
+  SPILLED_RESPONSE_EXPIRY_DAYS,
+  SPILLED_RESPONSE_PREFIX,
   STAGED_BLOB_EXPIRY_DAYS,
   STAGING_PREFIX,
   WRITE_ONCE_PREFIXES,
@@ -112,6 +114,12 @@ export class GazetteData extends Construct {
    * those it writes, and s3:ListBucket (so a missing key is a 404, not a 403). No DeleteObject.
    */
   public readonly blobAccessPolicies: Readonly<Record<BlobAccessName, ManagedPolicy>>;
+  /**
+   * For every API function: s3:PutObject and s3:GetObject under `responses/` of the staging bucket,
+   * where an answer too large for Lambda is put and read back through a presigned link
+   * (src/runtime/lambda/response-spill.ts). Nothing else of that bucket.
+   */
+  public readonly responseSpillPolicy: ManagedPolicy;
   /** Read-only access to documents' content blobs (documents/*), for the repost consumers. */
   public readonly documentContentReadPolicy: ManagedPolicy;
   /**
@@ -202,6 +210,12 @@ export class GazetteData extends Construct {
           id: "ExpireUnclaimedStagedBlobs",
           prefix: STAGING_PREFIX,
           expiration: Duration.days(STAGED_BLOB_EXPIRY_DAYS),
+        },
+        // API answers too large for Lambda, read through a 15-minute link (response-spill.ts).
+        {
+          id: "ExpireSpilledResponses",
+          prefix: SPILLED_RESPONSE_PREFIX,
+          expiration: Duration.days(SPILLED_RESPONSE_EXPIRY_DAYS),
         },
         { abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
@@ -372,6 +386,19 @@ export class GazetteData extends Construct {
       policies[name] = policy;
     }
     this.blobAccessPolicies = policies as Record<BlobAccessName, ManagedPolicy>;
+    this.responseSpillPolicy = new ManagedPolicy(this, "ResponseSpillPolicy", {
+      description: `Gazette API functions: put and read answers too large for Lambda under ${SPILLED_RESPONSE_PREFIX} of the staging bucket`,
+      statements: [
+        new PolicyStatement({
+          actions: ["s3:PutObject", "s3:GetObject"],
+          resources: [this.stagingBucket.arnForObjects(`${SPILLED_RESPONSE_PREFIX}*`)],
+        }),
+      ],
+    });
+    Validations.of(this.responseSpillPolicy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).resolve((this.stagingBucket.node.defaultChild as CfnBucket).logicalId)}.Arn>/${SPILLED_RESPONSE_PREFIX}*]`,
+      reason: `Object-level S3 actions need an object ARN pattern: each spilled answer has a key of its own (a day and a random id) under ${SPILLED_RESPONSE_PREFIX} of the staging bucket (src/runtime/lambda/response-spill.ts).`,
+    });
     this.documentContentReadPolicy = new ManagedPolicy(this, "DocumentContentReadPolicy", {
       description: "Gazette: read documents' content blobs (documents/*) of the blob bucket",
       statements: [

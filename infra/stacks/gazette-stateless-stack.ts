@@ -327,7 +327,7 @@ export class GazetteStatelessStack extends Stack {
       environment,
     });
     // It reads the log, the keyring and the artifact index from the table, and writes nothing: no
-    // blob, no queue, no table write.
+    // blob (but an answer too large for Lambda, as every API function: below), no queue, no table write.
     this.verifyFunction.role.addManagedPolicy(data.tableReadPolicy);
     this.archiveApiFunction = new GazetteFunction(this, "ArchiveApiFunction", {
       entry: "functions/api-archive.ts",
@@ -360,7 +360,8 @@ export class GazetteStatelessStack extends Stack {
       environment: { ...environment, ...this.consoleSignIn?.environment() },
     });
     // Least privilege: reposts API = table read/write (sites, notices, acknowledgements, the
-    // console's sessions and audit) + queue an acknowledged page's verification. No blob.
+    // console's sessions and audit) + queue an acknowledged page's verification. No blob (but an
+    // answer too large for Lambda, as every API function: below).
     this.repostsApiFunction.role.addManagedPolicy(data.tableReadWritePolicy);
     grantSend(this.repostQueues.delivery.queue, this.repostsApiFunction.function);
     // Least privilege: api = table read/write + its blob prefixes (access.ts api) + publish events.
@@ -377,6 +378,19 @@ export class GazetteStatelessStack extends Stack {
     grantSend(this.eventsQueue.queue, this.consoleFunction.function);
     grantSend(this.publishingQueue.queue, this.consoleFunction.function);
     if (search) this.consoleFunction.role.addManagedPolicy(search.searchPolicy);
+    // Every API function but the preview function: an answer too large for Lambda (6 MB) goes to
+    // the staging bucket and the client is sent there (src/runtime/lambda/response-spill.ts). A
+    // preview's PDF is ~2.4 KiB a page (bench/results/edition-pdf.txt): 6 MB in base64 would be
+    // an edition of ~1,900 pages, and the preview function's code is at its 1 MB budget.
+    for (const fn of [
+      this.apiFunction,
+      this.consoleFunction,
+      this.documentsFunction,
+      this.verifyFunction,
+      this.archiveApiFunction,
+      this.repostsApiFunction,
+    ])
+      fn.role.addManagedPolicy(data.responseSpillPolicy);
 
     this.signingKey = new GazetteSigningKey(this, "SigningKey");
     this.publisherFunction = new GazetteFunction(this, "PublisherFunction", {

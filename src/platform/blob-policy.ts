@@ -35,6 +35,14 @@ export const STAGING_PREFIX = "staging/";
  */
 export const STAGED_BLOB_EXPIRY_DAYS = 14;
 
+/**
+ * AWS: API answers too large for Lambda (src/runtime/lambda/response-spill.ts) are kept under this
+ * prefix of the staging bucket, for SPILLED_RESPONSE_EXPIRY_DAYS (a lifecycle rule); the client's
+ * link to one works for 15 minutes.
+ */
+export const SPILLED_RESPONSE_PREFIX = "responses/";
+export const SPILLED_RESPONSE_EXPIRY_DAYS = 1;
+
 /** A write or delete the write-once rule forbids. Not retryable: it is a bug in the caller. */
 export class WriteOnceViolationError extends StorageRequestError {}
 

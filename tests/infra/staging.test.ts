@@ -54,6 +54,16 @@ describe("the staging bucket", () => {
     );
   });
 
+  test("expires answers too large for Lambda (responses/, spilled by the API functions) after a day", () => {
+    // Prepare / Act
+    const rules = propOf<{ Rules: Record<string, unknown>[] }>(staging, "LifecycleConfiguration").Rules;
+
+    // Assess
+    expect(rules).toContainEqual(
+      expect.objectContaining({ Prefix: "responses/", ExpirationInDays: 1, Status: "Enabled" }),
+    );
+  });
+
   test("its bucket policy denies no delete (the blob bucket's write-once denials do not reach it)", () => {
     // Prepare
     const policies = Object.values(resourcesOf(gazette.statefulTemplate, "AWS::S3::BucketPolicy"));

@@ -4,13 +4,13 @@
  * scan), the S3 upload signer, jobs, items and their corrections. The public archive pages and
  * the console's review queue are the `api` function's, which reads the archive without these.
  */
-import { handle } from "hono/aws-lambda";
 import { archiveApiRoutes } from "../../archive/api-routes.js";
 import { createArchive } from "../../archive/module.js";
 import { S3UploadUrls } from "../../archive/s3-upload-urls.js";
 import { createApp } from "../../http/app.js";
 import { type LambdaEnv, lambdaBase, siteGazette } from "./common.js";
 import { common } from "./http-common.js";
+import { lambdaHttpHandler } from "./response-spill.js";
 import { lambdaSearch } from "./search.js";
 
 export function createArchiveApiFunctionApp(env: LambdaEnv = process.env) {
@@ -33,4 +33,4 @@ export function createArchiveApiFunctionApp(env: LambdaEnv = process.env) {
 }
 
 export const createArchiveApiHandler = (env: LambdaEnv = process.env) =>
-  handle(createArchiveApiFunctionApp(env));
+  lambdaHttpHandler(createArchiveApiFunctionApp(env), env);

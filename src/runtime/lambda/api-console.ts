@@ -7,7 +7,6 @@
  * import uses too. The console's pages and its session check (jose) and the CSV reader live
  * here, so the api function (the editor API and the public site) bundles none of them.
  */
-import { handle } from "hono/aws-lambda";
 import { ArchiveReading } from "../../archive/reading.js";
 import { S3UploadUrls } from "../../archive/s3-upload-urls.js";
 import { CognitoSubmitterDirectory } from "../../console/cognito-submitters.js";
@@ -24,6 +23,7 @@ import { type LambdaEnv, lambdaBase } from "./common.js";
 import { consoleKitDependencies } from "./console.js";
 import { editionService } from "./editions.js";
 import { common } from "./http-common.js";
+import { lambdaHttpHandler } from "./response-spill.js";
 import { lambdaSearch } from "./search.js";
 
 export function createConsoleFunctionApp(env: LambdaEnv = process.env) {
@@ -69,4 +69,5 @@ export function createConsoleFunctionApp(env: LambdaEnv = process.env) {
   });
 }
 
-export const createConsoleHandler = (env: LambdaEnv = process.env) => handle(createConsoleFunctionApp(env));
+export const createConsoleHandler = (env: LambdaEnv = process.env) =>
+  lambdaHttpHandler(createConsoleFunctionApp(env), env);

@@ -6,7 +6,6 @@
  * submitter's pages, the desk's pages, the register and the completeness report are the api
  * function's.
  */
-import { handle } from "hono/aws-lambda";
 import { createCompiledConsoleRenderer } from "../../console/compiled-render.js";
 import { createConsoleSubmission } from "../../console/split.js";
 import { validateSubmission } from "../../documents/submission.js";
@@ -19,6 +18,7 @@ import { type LambdaBase, type LambdaEnv, lambdaBase } from "./common.js";
 import { consoleKitDependencies } from "./console.js";
 import { common } from "./http-common.js";
 import { documentIntake } from "./intake.js";
+import { lambdaHttpHandler } from "./response-spill.js";
 
 export function createDocumentsFunctionApp(env: LambdaEnv = process.env) {
   return composeDocumentsFunctionApp(lambdaBase(env));
@@ -69,4 +69,4 @@ export function composeDocumentsFunctionApp(base: LambdaBase) {
 }
 
 export const createDocumentsHandler = (env: LambdaEnv = process.env) =>
-  handle(createDocumentsFunctionApp(env));
+  lambdaHttpHandler(createDocumentsFunctionApp(env), env);

@@ -2,13 +2,13 @@
  * Composition root of the `preview` function: POST /api/editions/{id}/preview and the console's
  * two preview pages (see ./api.ts).
  */
-import { handle } from "hono/aws-lambda";
 import { createCompiledConsoleRenderer } from "../../console/compiled-render.js";
 import { createConsolePreviews } from "../../console/split.js";
 import { acceptedDocuments } from "../../documents/accepted.js";
 import { createApp } from "../../http/app.js";
 import { createEditionRenderer } from "../../publishing/render.js";
 import { consoleEdition, consoleMessage, consolePreview } from "../../site/compiled-templates.js";
+import { apiGatewayHandler } from "./api-gateway.js";
 import { type LambdaEnv, lambdaBaseWithoutQueues, siteGazette } from "./common.js";
 import { consoleKitDependencies } from "./console.js";
 import { editionService } from "./editions.js";
@@ -40,4 +40,5 @@ export function createPreviewFunctionApp(env: LambdaEnv = process.env) {
   });
 }
 
-export const createPreviewHandler = (env: LambdaEnv = process.env) => handle(createPreviewFunctionApp(env));
+export const createPreviewHandler = (env: LambdaEnv = process.env) =>
+  apiGatewayHandler(createPreviewFunctionApp(env));

@@ -5,7 +5,6 @@
  * calendar, the SSRF-guarded fetch of site verification); the queue consumers and the tick are
  * functions of their own (./reposts.ts).
  */
-import { handle } from "hono/aws-lambda";
 import { createConsoleRenderer } from "../../console/render.js";
 import { createConsoleRepostAreas } from "../../console/reposts.js";
 import { createApp } from "../../http/app.js";
@@ -14,6 +13,7 @@ import { createReposts } from "../../reposts/module.js";
 import { type LambdaEnv, lambdaBase } from "./common.js";
 import { consoleKitDependencies } from "./console.js";
 import { common } from "./http-common.js";
+import { lambdaHttpHandler } from "./response-spill.js";
 
 export function createRepostsApiFunctionApp(env: LambdaEnv = process.env) {
   const base = lambdaBase(env);
@@ -39,4 +39,4 @@ export function createRepostsApiFunctionApp(env: LambdaEnv = process.env) {
 }
 
 export const createRepostsApiHandler = (env: LambdaEnv = process.env) =>
-  handle(createRepostsApiFunctionApp(env));
+  lambdaHttpHandler(createRepostsApiFunctionApp(env), env);

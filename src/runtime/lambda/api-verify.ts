@@ -3,12 +3,12 @@
  * POST /api/verify and the /verify page (see ./api.ts). Public reads of the table; the CMS and X.509
  * parsing loads on the first verification.
  */
-import { handle } from "hono/aws-lambda";
 import { createApp } from "../../http/app.js";
 import { logOrigin } from "../../transparency/log.js";
 import { createVerificationRoutes } from "../../verify/http.js";
 import { type LambdaEnv, lambdaBase } from "./common.js";
 import { common } from "./http-common.js";
+import { lambdaHttpHandler } from "./response-spill.js";
 
 export function createVerifyFunctionApp(env: LambdaEnv = process.env) {
   const base = lambdaBase(env);
@@ -26,4 +26,5 @@ export function createVerifyFunctionApp(env: LambdaEnv = process.env) {
   });
 }
 
-export const createVerifyHandler = (env: LambdaEnv = process.env) => handle(createVerifyFunctionApp(env));
+export const createVerifyHandler = (env: LambdaEnv = process.env) =>
+  lambdaHttpHandler(createVerifyFunctionApp(env), env);

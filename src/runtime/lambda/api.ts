@@ -19,7 +19,6 @@
  * one holds neither the console, the .docx reader, the PDF engine nor the archive's ingest (it
  * reads the archive: ArchiveReading).
  */
-import { handle } from "hono/aws-lambda";
 import { ArchiveReading } from "../../archive/reading.js";
 import { S3UploadUrls } from "../../archive/s3-upload-urls.js";
 import { ArchiveSite } from "../../archive/site.js";
@@ -35,6 +34,7 @@ import { type LambdaEnv, lambdaBase, siteGazette } from "./common.js";
 import { editionService } from "./editions.js";
 import { common } from "./http-common.js";
 import { documentIntake } from "./intake.js";
+import { lambdaHttpHandler } from "./response-spill.js";
 import { lambdaSearch, orUnavailable } from "./search.js";
 
 /** The `api` function's app: every route not declared for another function. */
@@ -96,4 +96,5 @@ export function createApiFunctionApp(env: LambdaEnv = process.env) {
   });
 }
 
-export const createApiHandler = (env: LambdaEnv = process.env) => handle(createApiFunctionApp(env));
+export const createApiHandler = (env: LambdaEnv = process.env) =>
+  lambdaHttpHandler(createApiFunctionApp(env), env);
