@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import fc from "fast-check";
 import { interceptLocalhostDns, startFauxqs } from "fauxqs";
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -167,6 +168,43 @@ describe("an API answer too large for Lambda goes to the staging bucket", () => 
     // Assess
     expect(res.statusCode).toBe(303);
     expect(res.cookies).toEqual(["gazette_console_jwt=renewed; Path=/; HttpOnly; Secure"]);
+  });
+
+  test("whatever the body (any UTF-16, escapes, surrogates) and the limit, an answer is spilled exactly when its result's JSON is over the limit", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ unit: "binary", maxLength: 3000 }),
+        fc.integer({ min: 1, max: 80_000 }),
+        async (body, limitBytes) => {
+          // Prepare
+          const result: ProxyResult = {
+            statusCode: 200,
+            headers: { "content-type": "text/html; charset=utf-8" },
+            body,
+            isBase64Encoded: false,
+          };
+          let stored = 0;
+          const handler = withResponseSpill(
+            async () => result,
+            {
+              put: async () => {
+                stored += 1;
+                return "https://example.invalid/";
+              },
+            },
+            { limitBytes },
+          );
+
+          // Act
+          const res = await handler();
+
+          // Assess
+          const over = resultBytes(result) > limitBytes;
+          expect(res.statusCode).toBe(over ? 303 : 200);
+          expect(stored).toBe(over ? 1 : 0);
+        },
+      ),
+    );
   });
 
   test("an answer under the limit is not stored", async () => {

@@ -33,6 +33,14 @@ export function resultBytes(result: ProxyResult): number {
 }
 
 /**
+ * Under the limit without serialising it: a UTF-16 unit of the body takes at most 6 bytes of JSON
+ * (a \u escape), and the rest of a result (status, headers, cookies) far less than 64 KiB.
+ */
+function surelyUnder(result: ProxyResult, limit: number): boolean {
+  return result.body.length * 6 + 65_536 <= limit;
+}
+
+/**
  * The handler, with each successful answer over the limit spilled (see the module comment): a
  * 303 to it, with the answer's cookies. If it cannot be stored, 503 with Retry-After. Every other
  * result is returned as it is.
@@ -46,7 +54,8 @@ export function withResponseSpill<A extends unknown[]>(
   return async (...args) => {
     const result = await handler(...args);
     const { statusCode, headers = {}, cookies } = result;
-    if (statusCode < 200 || statusCode > 299 || resultBytes(result) <= limit) return result;
+    if (statusCode < 200 || statusCode > 299 || surelyUnder(result, limit) || resultBytes(result) <= limit)
+      return result;
     const bytes = Buffer.from(result.body, result.isBase64Encoded ? "base64" : "utf8");
     const why = `This answer has ${bytes.byteLength} bytes, more than an AWS Lambda function may return`;
     const answer = (code: number, more: Record<string, string>, body: string): ProxyResult => ({
