@@ -1,16 +1,23 @@
 import { randomBytes } from "node:crypto";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import fc from "fast-check";
 import { interceptLocalhostDns, startFauxqs } from "fauxqs";
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.js";
+import { createTableIfMissing } from "../../src/platform/aws/index.js";
 import { S3ResponseSpill } from "../../src/platform/aws/response-spill.js";
 import { createApiHandler } from "../../src/runtime/lambda/api.js";
 import { createConsoleHandler } from "../../src/runtime/lambda/api-console.js";
 import { apiGatewayHandler, type ProxyResult } from "../../src/runtime/lambda/api-gateway.js";
 import { createRepostsApiHandler } from "../../src/runtime/lambda/api-reposts.js";
 import { resultBytes, withResponseSpill } from "../../src/runtime/lambda/response-spill.js";
-import { EMULATOR_CREDENTIALS, EMULATOR_REGION } from "../support/aws-emulators.js";
+import {
+  EMULATOR_CREDENTIALS,
+  EMULATOR_REGION,
+  type Emulators,
+  startEmulators,
+} from "../support/aws-emulators.js";
 import { httpApiEvent, lambdaContext } from "../support/events.js";
 
 /**
@@ -292,6 +299,50 @@ describe("the API functions' handlers spill, with the bucket and limit the stack
       expect((await answer.text()).length).toBeGreaterThan(0);
     },
   );
+
+  describe("with the table on dynalite", () => {
+    let emulators: Emulators;
+    beforeAll(async () => {
+      emulators = await startEmulators();
+      const client = new DynamoDBClient({
+        endpoint: emulators.dynamoEndpoint,
+        region: EMULATOR_REGION,
+        credentials: EMULATOR_CREDENTIALS,
+      });
+      await createTableIfMissing(client, "gazette-table");
+      client.destroy();
+      process.env.AWS_ENDPOINT_URL_DYNAMODB = emulators.dynamoEndpoint;
+    });
+    afterAll(async () => {
+      await emulators.stop();
+    });
+
+    test("the reposts API function's compliance CSV, read from the table, reaches the editor through the bucket with its byte-order mark", async () => {
+      // Prepare
+      const handler = createRepostsApiHandler(env());
+
+      // Act
+      const res = (await handler(
+        httpApiEvent({
+          method: "GET",
+          path: "/api/compliance",
+          query: "format=csv",
+          iamUserArn: "arn:aws:iam::123456789012:user/editor-zhang",
+        }),
+        lambdaContext,
+      )) as ProxyResult;
+      const location = String(res.headers?.location);
+      const csv = Buffer.from(await (await fetch(location)).arrayBuffer());
+
+      // Assess
+      expect(res.statusCode).toBe(303);
+      expect(new URL(location).searchParams.get("response-content-disposition")).toBe(
+        'attachment; filename="compliance.csv"',
+      );
+      expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      expect(csv.toString("utf8")).toContain('"合计"');
+    });
+  });
 
   test("GAZETTE_RESPONSE_SPILL_BYTES above what Lambda returns, or not a number, is refused at start", () => {
     for (const value of ["6291456", "0", "lots"]) {
