@@ -11,7 +11,7 @@ import { createApiHandler } from "../../src/runtime/lambda/api.js";
 import { createConsoleHandler } from "../../src/runtime/lambda/api-console.js";
 import { apiGatewayHandler, type ProxyResult } from "../../src/runtime/lambda/api-gateway.js";
 import { createRepostsApiHandler } from "../../src/runtime/lambda/api-reposts.js";
-import { resultBytes, withResponseSpill } from "../../src/runtime/lambda/response-spill.js";
+import { resultBytes, withBase, withResponseSpill } from "../../src/runtime/lambda/response-spill.js";
 import {
   EMULATOR_CREDENTIALS,
   EMULATOR_REGION,
@@ -214,6 +214,42 @@ describe("an API answer too large for Lambda goes to the staging bucket", () => 
     );
   });
 
+  test("a spilled HTML page keeps its links on the site: a <base> to the address it was asked for", async () => {
+    // Prepare
+    const page = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><link rel="stylesheet" href="/assets/site.css"></head><body><a href="sites?page=2">下一页</a>${"<p>逾期</p>".repeat(10_000)}</body></html>`;
+    const call = appHandler((app) => app.get("/console/compliance", (c) => c.html(page)));
+    const handler = withResponseSpill(call, spillTo(), {
+      limitBytes: 50_000,
+      pageAddress: (path) => `https://gazette.example.gov.cn${path}?region=510100&level=county`,
+    });
+
+    // Act
+    const res = await handler("/console/compliance");
+    const stored = await (await fetch(String(res.headers?.location))).text();
+
+    // Assess
+    expect(res.statusCode).toBe(303);
+    expect(stored).toBe(
+      page.replace(
+        "<head>",
+        '<head><base href="https://gazette.example.gov.cn/console/compliance?region=510100&amp;level=county">',
+      ),
+    );
+  });
+
+  test("a page with a base of its own, or without a head, is stored as it is", () => {
+    // Prepare
+    const own = '<html><head><base href="https://elsewhere.example/"></head></html>';
+    const headless = "<p>逾期</p>";
+
+    // Act / Assess
+    expect(withBase(own, "https://gazette.example.gov.cn/")).toBe(own);
+    expect(withBase(headless, "https://gazette.example.gov.cn/")).toBe(headless);
+    expect(withBase('<HEAD lang="zh">x', 'https://g.example/"a"')).toBe(
+      '<HEAD lang="zh"><base href="https://g.example/&quot;a&quot;">x',
+    );
+  });
+
   test("an answer under the limit is not stored", async () => {
     // Prepare
     const call = appHandler((app) => app.get("/", (c) => c.json({ status: "ok" })));
@@ -277,12 +313,22 @@ describe("the API functions' handlers spill, with the bucket and limit the stack
   });
 
   test.each([
-    ["api", createApiHandler, "/health"],
-    ["console", createConsoleHandler, "/console/sign-in"],
-    ["reposts API", createRepostsApiHandler, "/portal/sign-in"],
+    ["api", createApiHandler, "/health", '{"status":"ok"}'],
+    [
+      "console",
+      createConsoleHandler,
+      "/console/sign-in",
+      '<base href="https://gazette.example.gov.cn/console/sign-in">',
+    ],
+    [
+      "reposts API",
+      createRepostsApiHandler,
+      "/portal/sign-in",
+      '<base href="https://gazette.example.gov.cn/portal/sign-in">',
+    ],
   ] as const)(
-    "the %s function: GET %s over GAZETTE_RESPONSE_SPILL_BYTES is a 303 to the answer in GAZETTE_STAGING_BUCKET",
-    async (_name, create, path) => {
+    "the %s function: GET %s over GAZETTE_RESPONSE_SPILL_BYTES is a 303 to the answer in GAZETTE_STAGING_BUCKET (a page with its base on the site)",
+    async (_name, create, path, expected) => {
       // Prepare
       const handler = create(env());
 
@@ -296,7 +342,7 @@ describe("the API functions' handlers spill, with the bucket and limit the stack
       expect(new URL(location).hostname).toBe(`${BUCKET}.s3.localhost`);
       expect(new URL(location).pathname).toMatch(/^\/responses\/\d{4}-\d{2}-\d{2}\/[0-9a-f-]{36}$/);
       expect(answer.status).toBe(200);
-      expect((await answer.text()).length).toBeGreaterThan(0);
+      expect(await answer.text()).toContain(expected);
     },
   );
 

@@ -19,12 +19,29 @@ import type { LambdaEnv } from "./common.js";
 
 export type { ProxyResult };
 
-export interface SpillOptions {
+export interface SpillOptions<A extends unknown[] = unknown[]> {
   /** Results whose JSON is larger than this many bytes are spilled (default DEFAULT_RESPONSE_SPILL_BYTES). */
   readonly limitBytes?: number | undefined;
   readonly now?: (() => Date) | undefined;
   /** Told when the answer could not be stored (the client gets a 503 and retries). */
   readonly logError?: ((message: string, error: unknown) => void) | undefined;
+  /**
+   * The address an HTML answer was asked for (from the handler's arguments): the stored page gets
+   * a `<base href>` to it, so its links, styles and forms still go to the site, not to the bucket.
+   */
+  readonly pageAddress?: ((...args: A) => string | undefined) | undefined;
+}
+
+const HEAD = /<head(?:\s[^>]*)?>/i;
+
+/** An HTML page with `<base href="address">` first in its head, unless it has a base already. */
+export function withBase(html: string, address: string): string {
+  const start = html.slice(0, 4096);
+  const head = HEAD.exec(start);
+  if (!head || /<base[\s>]/i.test(start)) return html;
+  const at = head.index + head[0].length;
+  const href = address.replaceAll("&", "&amp;").replaceAll('"', "&quot;");
+  return `${html.slice(0, at)}<base href="${href}">${html.slice(at)}`;
 }
 
 /** The size Lambda counts: the result as its runtime serialises it. */
@@ -48,7 +65,7 @@ function surelyUnder(result: ProxyResult, limit: number): boolean {
 export function withResponseSpill<A extends unknown[]>(
   handler: (...args: A) => Promise<ProxyResult>,
   spill: ResponseSpill,
-  options: SpillOptions = {},
+  options: SpillOptions<A> = {},
 ): (...args: A) => Promise<ProxyResult> {
   const limit = options.limitBytes ?? DEFAULT_RESPONSE_SPILL_BYTES;
   return async (...args) => {
@@ -56,7 +73,13 @@ export function withResponseSpill<A extends unknown[]>(
     const { statusCode, headers = {}, cookies } = result;
     if (statusCode < 200 || statusCode > 299 || surelyUnder(result, limit) || resultBytes(result) <= limit)
       return result;
-    const bytes = Buffer.from(result.body, result.isBase64Encoded ? "base64" : "utf8");
+    const type = headers["content-type"]?.toString();
+    const address = options.pageAddress?.(...args);
+    const body =
+      address && !result.isBase64Encoded && /^text\/html\b/i.test(type ?? "")
+        ? withBase(result.body, address)
+        : result.body;
+    const bytes = Buffer.from(body, result.isBase64Encoded ? "base64" : "utf8");
     const why = `This answer has ${bytes.byteLength} bytes, more than an AWS Lambda function may return`;
     const answer = (code: number, more: Record<string, string>, body: string): ProxyResult => ({
       statusCode: code,
@@ -69,7 +92,7 @@ export function withResponseSpill<A extends unknown[]>(
       const location = await spill.put(
         {
           bytes,
-          contentType: headers["content-type"]?.toString(),
+          contentType: type,
           contentDisposition: headers["content-disposition"]?.toString(),
         },
         options.now?.() ?? new Date(),
@@ -104,12 +127,19 @@ export function withResponseSpill<A extends unknown[]>(
 export function lambdaHttpHandler(app: Hono<any, any, any>, env: LambdaEnv = process.env) {
   const config = loadConfig({ ...env, GAZETTE_MODE: "aws" });
   const logger = new Logger({ serviceName: "gazette" });
-  return withResponseSpill(
+  return withResponseSpill<Parameters<ReturnType<typeof apiGatewayHandler>>>(
     apiGatewayHandler(app),
     new S3ResponseSpill(config.aws.stagingBucketName, { region: config.aws.region }),
     {
       limitBytes: config.responseSpillBytes,
       logError: (message, error) => logger.error(message, { error: error as Error }),
+      // The page's address on the site (payload 2.0: rawPath and rawQueryString).
+      pageAddress: (event) => {
+        const { rawPath, rawQueryString } = event as { rawPath?: string; rawQueryString?: string };
+        return rawPath === undefined
+          ? undefined
+          : `${config.baseUrl}${rawPath}${rawQueryString ? `?${rawQueryString}` : ""}`;
+      },
     },
   );
 }
