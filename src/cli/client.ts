@@ -31,6 +31,10 @@ export type ApiAuth =
   | { readonly resolve: () => Promise<RequestAuthorizer | undefined> }
   | undefined;
 
+/** Statuses that send the client elsewhere, with a Location. */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+
 export class ApiClient {
   #authorizer: Promise<RequestAuthorizer | undefined> | undefined;
 
@@ -45,6 +49,8 @@ export class ApiClient {
     path: string,
     /** `anonymous`: no authorisation (a presigned upload URL carries its own). */
     init: { body?: BodyInit; headers?: Record<string, string>; anonymous?: boolean } = {},
+    /** Redirects followed so far (at most MAX_REDIRECTS). */
+    hops = 0,
   ): Promise<{ status: number; body: T }> {
     let response: Response;
     const url = new URL(path, this.baseUrl);
@@ -64,13 +70,57 @@ export class ApiClient {
       headers = await authorize({ method, url, headers, body: bytes });
     }
     try {
-      response = await this.fetchImpl(url, { method, body, headers });
+      // Redirects are followed here, not by fetch: see #redirected.
+      response = await this.fetchImpl(url, { method, body, headers, redirect: "manual" });
     } catch (cause) {
       throw new ConnectionError(
         `Cannot reach the pipeline at ${this.baseUrl} (${(cause as Error).cause ?? (cause as Error).message}). Is it running? Start it with \`npm start\`, or set GAZETTE_URL.`,
         { cause },
       );
     }
+    const location = response.headers.get("location");
+    if (REDIRECTS.has(response.status) && location && hops < MAX_REDIRECTS) {
+      await response.body?.cancel();
+      return this.#redirected<T>(method, url, new URL(location, url), response.status, init, hops + 1);
+    }
+    return this.#answer<T>(response);
+  }
+
+  /**
+   * Where a redirect leads. An answer too large for AWS Lambda is sent to a presigned S3 link
+   * (src/runtime/lambda/response-spill.ts): that is asked for with no header of ours, since the
+   * link carries its own authorisation and S3 refuses the x-amz-* headers of a SigV4-signed request
+   * (fetch would drop only Authorization). On the API's own origin the request is made again,
+   * authorised for its new address; 303, and 301/302 after a POST, become a GET without a body.
+   */
+  async #redirected<T>(
+    method: string,
+    from: URL,
+    to: URL,
+    status: number,
+    init: { body?: BodyInit; headers?: Record<string, string>; anonymous?: boolean },
+    hops: number,
+  ): Promise<{ status: number; body: T }> {
+    const asGet = status === 303 || ((status === 301 || status === 302) && method === "POST");
+    const next = asGet ? { headers: init.headers, anonymous: init.anonymous } : init;
+    if (to.origin === from.origin) return this.request<T>(asGet ? "GET" : method, to.href, next, hops);
+    let response: Response;
+    try {
+      response = await this.fetchImpl(to, {
+        method: asGet ? "GET" : method,
+        headers: { accept: init.headers?.accept ?? "application/json" },
+      });
+    } catch (cause) {
+      throw new ConnectionError(
+        `Cannot fetch the answer the pipeline sent to ${to.origin} (${(cause as Error).cause ?? (cause as Error).message}).`,
+        { cause },
+      );
+    }
+    return this.#answer<T>(response);
+  }
+
+  /** The body, parsed when JSON; a problem list for an error status. */
+  async #answer<T>(response: Response): Promise<{ status: number; body: T }> {
     const text = await response.text();
     let parsed: unknown;
     try {
