@@ -71,7 +71,9 @@ export function withResponseSpill<A extends unknown[]>(
   return async (...args) => {
     const result = await handler(...args);
     const { statusCode, headers = {}, cookies } = result;
-    if (statusCode < 200 || statusCode > 299 || surelyUnder(result, limit) || resultBytes(result) <= limit)
+    if (statusCode < 200 || statusCode > 299) return result;
+    // A body longer than the limit in UTF-16 units is over it in bytes too: no need to serialise.
+    if (result.body.length <= limit && (surelyUnder(result, limit) || resultBytes(result) <= limit))
       return result;
     const type = headers["content-type"]?.toString();
     const address = options.pageAddress?.(...args);
