@@ -174,6 +174,7 @@ export function registerRepostCommands(
     .option("--level <level>", "province_dept, city, county or township")
     .option("--document <id>", "one document")
     .option("--csv", "print the CSV (one row per site)")
+    .option("--overdue-csv", "print every overdue notice as CSV (one row each)")
     .action(
       async (opts: {
         from?: string;
@@ -182,6 +183,7 @@ export function registerRepostCommands(
         level?: string;
         document?: string;
         csv?: boolean;
+        overdueCsv?: boolean;
       }) => {
         for (const key of ["from", "to"] as const) {
           const value = opts[key];
@@ -193,8 +195,8 @@ export function registerRepostCommands(
           const value = opts[key];
           if (value) query.set(key, value);
         }
-        if (opts.csv) {
-          query.set("format", "csv");
+        if (opts.csv || opts.overdueCsv) {
+          query.set("format", opts.overdueCsv ? "overdue-csv" : "csv");
           const { body } = await deps.client().request<string>("GET", `/api/compliance?${query}`);
           io.out(
             String(body)

@@ -589,9 +589,14 @@ function csvCell(value: string | number | null): string {
   return `"${(/^[=+\-@]/.test(s) ? `'${s}` : s).replaceAll('"', '""')}"`;
 }
 
+/** One CSV line (CRLF), every cell quoted and defused. */
+function csvLine(r: readonly (string | number | null)[]): string {
+  return `${r.map(csvCell).join(",")}\r\n`;
+}
+
 /** One row per site: the figures an inspection works from, as CSV lines (for streaming). */
 export function* complianceCsvLines(report: ComplianceReport): Generator<string> {
-  const line = (r: (string | number | null)[]) => `${r.map(csvCell).join(",")}\r\n`;
+  const line = csvLine;
   yield `\uFEFF${line(["site_id", "site", "region", "level", ...FIGURES, "verified_rate", "overdue_rate"])}`;
   for (const s of report.sites) {
     yield line([
@@ -613,6 +618,46 @@ export function* complianceCsvLines(report: ComplianceReport): Generator<string>
     report.rates.verified,
     report.rates.overdue,
   ]);
+}
+
+/**
+ * Every overdue notice in the report's scope, one CSV row each (what an inspection sends on to the
+ * sites): the report's page of the overdue list, then `moreOverdue`, each page written as it is
+ * read, in the list's order (deadline, document, region).
+ */
+export async function* complianceOverdueCsvLines(
+  report: ComplianceReport,
+  moreOverdue: AsyncIterable<readonly OverdueItem[]> = (async function* () {})(),
+): AsyncGenerator<string> {
+  const row = (o: OverdueItem) =>
+    csvLine([
+      o.noticeId,
+      o.documentId,
+      o.title,
+      o.docNumber,
+      o.siteId,
+      o.siteName,
+      o.region,
+      o.level,
+      o.deadline,
+      o.status,
+      o.reason,
+    ]);
+  yield `\uFEFF${csvLine([
+    "notice_id",
+    "document_id",
+    "document",
+    "doc_number",
+    "site_id",
+    "site",
+    "region",
+    "level",
+    "deadline",
+    "status",
+    "reason",
+  ])}`;
+  for (const o of report.overdue) yield row(o);
+  for await (const page of moreOverdue) for (const o of page) yield row(o);
 }
 
 export function complianceCsv(report: ComplianceReport): string {

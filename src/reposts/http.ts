@@ -14,6 +14,7 @@ import {
   COMPLIANCE_PAGE_START,
   complianceCsvLines,
   complianceHtmlParts,
+  complianceOverdueCsvLines,
   escapeHtml,
   parseComplianceFilter,
   remainingOverdue,
@@ -70,7 +71,7 @@ export function noticeView(n: RepostNotice, now: Date, baseUrl: string) {
  *   GET   /api/sites, /api/sites/{id}
  *   PATCH /api/sites/{id}                   update; {status: "disabled"|"active"} disables / re-enables
  *   POST  /api/sites/{id}/rotate-secret     {graceSeconds?} → {webhookSecret, previousExpiresAt}
- *   GET   /api/compliance                   ?from&to&region&level&document&format=json|csv|html
+ *   GET   /api/compliance                   ?from&to&region&level&document&format=json|csv|overdue-csv|html
  *   POST  /api/reposts/{noticeId}/ack       (site) {url}
  *   GET   /api/reposts?site=me              (site) pending notices; &all=true for all; &format=html
  *   GET   /api/reposts/{noticeId}           (site) one of its notices
@@ -151,11 +152,12 @@ export function createRepostsRoutes(deps: {
   app.get("/api/compliance", requireEditor, async (c) => {
     const filter = parseComplianceFilter(c.req.query());
     const format = c.req.query("format") ?? "json";
-    if (format !== "json" && format !== "csv" && format !== "html")
+    if (format !== "json" && format !== "csv" && format !== "overdue-csv" && format !== "html")
       throw new InvalidRepostRequestError("format is invalid", [
-        problem("format", "invalid", "format must be json, csv or html"),
+        problem("format", "invalid", "format must be json, csv, overdue-csv or html"),
       ]);
-    // JSON carries one page of the overdue list (limit/cursor page on); the HTML page streams all.
+    // JSON carries one page of the overdue list (limit/cursor page on); the HTML page and the
+    // overdue CSV stream all of it.
     const page =
       format === "json"
         ? { limit: pageLimit(c.req.query("limit")), cursor: c.req.query("cursor") || undefined }
@@ -168,6 +170,17 @@ export function createRepostsRoutes(deps: {
           "content-disposition": 'attachment; filename="compliance.csv"',
         },
       });
+    }
+    if (format === "overdue-csv") {
+      return new Response(
+        textStream(complianceOverdueCsvLines(report, remainingOverdue(platform, report, STREAM_PAGE))),
+        {
+          headers: {
+            "content-type": "text/csv; charset=utf-8",
+            "content-disposition": 'attachment; filename="compliance-overdue.csv"',
+          },
+        },
+      );
     }
     if (format === "html") {
       const MARK = "\u0000compliance\u0000";

@@ -143,9 +143,9 @@ export const repostsRoutes: readonly RouteDeclaration[] = [
     lambda: "reposts",
     operation: {
       summary:
-        "Inspection report from counters: totals, per site, per region and per document with rates, and the overdue list (a page of it in JSON: limit/cursor; all of it, streamed, in HTML) (editor)",
+        "Inspection report from counters: totals, per site, per region and per document with rates, and the overdue list (a page of it in JSON: limit/cursor; all of it, streamed, in HTML and as overdue-csv) (editor)",
       parameters: [
-        { name: "format", in: "query", schema: { enum: ["json", "csv", "html"] } },
+        { name: "format", in: "query", schema: { enum: ["json", "csv", "overdue-csv", "html"] } },
         ...PAGE_PARAMS,
         { name: "from", in: "query", schema: { type: "string", format: "date" } },
         { name: "to", in: "query", schema: { type: "string", format: "date" } },
@@ -156,7 +156,7 @@ export const repostsRoutes: readonly RouteDeclaration[] = [
       responses: {
         "200": {
           description:
-            "JSON {generatedAt, filter, totals: {notices, delivered, acknowledged, verified, verification_failed, overdue, failed}, rates, sites, regions, documents, overdue (one page), overdueCursor (when more follow)}; CSV one row per site; HTML page",
+            "JSON {generatedAt, filter, totals: {notices, delivered, acknowledged, verified, verification_failed, overdue, failed}, rates, sites, regions, documents, overdue (one page), overdueCursor (when more follow)}; CSV one row per site; overdue-csv one row per overdue notice (notice, document, site, region, level, deadline, status, reason); HTML page",
         },
         "400": error("Invalid filter"),
       },

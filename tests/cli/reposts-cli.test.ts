@@ -91,6 +91,7 @@ describe("gazette sites and compliance", () => {
     const both = capture();
     const report = capture();
     const csv = capture();
+    const overdue = capture();
     const args = ["sites", "add", "--name", "某县", "--level", "county", "--region", "510105"];
 
     // Act
@@ -105,6 +106,7 @@ describe("gazette sites and compliance", () => {
     });
     await run(["compliance"], report.io, env);
     await run(["compliance", "--csv", "--region", "510100"], csv.io, env);
+    const overdueCode = await run(["compliance", "--overdue-csv"], overdue.io, env);
 
     // Assess
     expect(code).toBe(2);
@@ -117,6 +119,10 @@ describe("gazette sites and compliance", () => {
       "notices 0  delivered 0  acknowledged 0  verified 0  verification_failed 0  overdue 0  failed 0",
     );
     expect(csv.out[0]).toContain('"site_id","site","region"');
+    expect(overdueCode).toBe(0);
+    expect(overdue.out).toEqual([
+      '"notice_id","document_id","document","doc_number","site_id","site","region","level","deadline","status","reason"',
+    ]);
   });
 
   it.each([

@@ -206,6 +206,54 @@ describe("compliance report", () => {
     expect(foreign.status).toBe(400);
   });
 
+  it("lists every overdue notice as CSV (overdue-csv): one row each with its document, site and deadline, filtered like the report", async () => {
+    // Prepare: five silent sites miss the deadline of one document
+    h = createRepostsHarness({ start: Date.parse("2026-02-12T02:00:00Z") });
+    const names = ["甲县", "乙县", "丙县", "丁县", "戊县"];
+    for (const [i, name] of names.entries()) {
+      await h.registerSite({ name, level: "county", region: `51010${i + 4}` });
+    }
+    const doc = await h.submitRepost(
+      { scope: "all", deadlineWorkingDays: 5 },
+      { docNumber: "川府发〔2026〕9号" },
+    );
+    await h.publish([doc]);
+    await h.runQueues();
+    h.clock.advance(Date.parse("2026-02-27T01:00:00Z") - h.clock.now().getTime());
+    await h.reposts.tick.run();
+
+    // Act
+    const all = await h.api("/api/compliance?format=overdue-csv");
+    const one = await (await h.api("/api/compliance?format=overdue-csv&region=510104")).text();
+    const wrong = await h.api("/api/compliance?format=xlsx");
+
+    // Assess
+    expect(all.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect(all.headers.get("content-disposition")).toBe('attachment; filename="compliance-overdue.csv"');
+    const bytes = Buffer.from(await all.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = bytes.toString("utf8");
+    const lines = text.slice(1).trim().split("\r\n");
+    expect(lines[0]).toBe(
+      '"notice_id","document_id","document","doc_number","site_id","site","region","level","deadline","status","reason"',
+    );
+    expect(lines).toHaveLength(6);
+    expect(
+      lines
+        .slice(1)
+        .map((l) => l.split(",")[5])
+        .sort(),
+    ).toEqual(names.map((n) => `"${n}"`).sort());
+    for (const l of lines.slice(1)) {
+      expect(l).toContain(`"${doc}"`);
+      expect(l).toContain('"川府发〔2026〕9号"');
+      expect(l).toContain('"county"');
+    }
+    expect(one.trim().split("\r\n")).toHaveLength(2);
+    expect(one).toContain('"甲县","510104"');
+    expect(wrong.status).toBe(400);
+  });
+
   it("clears an overdue notice when the site reposts late, and counts it again when that page fails verification", async () => {
     // Prepare: a silent site escalated as overdue
     h = createRepostsHarness({ start: Date.parse("2026-02-12T02:00:00Z") });
