@@ -216,6 +216,7 @@ const consoleRoutes: readonly RouteDeclaration[] = [
       ["POST", "/console/sites/{id}/rotate"],
       ["GET", "/console/compliance"],
       ["GET", "/console/compliance.csv"],
+      ["GET", "/console/compliance-overdue.csv"],
     ] as const
   ).map(([method, path]): RouteDeclaration => ({ method, path, access: "console", lambda: "reposts" })),
   // The console's pages that read .docx files or render are served, in AWS, by the function that

@@ -352,6 +352,8 @@ describe("console: sites, compliance and the site portal", () => {
     const filtered = await (await editor.get("/console/compliance?region=510700")).text();
     const invalid = await editor.get("/console/compliance?from=2025-02-30");
     const csv = await editor.get("/console/compliance.csv?region=510100");
+    const overdueCsv = await editor.get("/console/compliance-overdue.csv");
+    const overdueInChengdu = await (await editor.get("/console/compliance-overdue.csv?region=510100")).text();
 
     // Assess
     const overdue = report.slice(report.indexOf("逾期未转载"), report.indexOf("按地区"));
@@ -370,5 +372,14 @@ describe("console: sites, compliance and the site portal", () => {
     expect(rows[0]).toMatch(/^"site_id","site","region","level"/);
     expect(rows.some((r) => r.includes("成都市人民政府网站"))).toBe(true);
     expect(rows.some((r) => r.includes("绵阳市人民政府网站"))).toBe(false);
+    expect(report).toContain('href="/console/compliance-overdue.csv"');
+    expect(overdueCsv.headers.get("content-disposition")).toBe(
+      'attachment; filename="compliance-overdue.csv"',
+    );
+    const overdueRows = (await overdueCsv.text()).trim().split("\r\n");
+    expect(overdueRows).toHaveLength(2);
+    expect(overdueRows[1]).toContain('"绵阳市人民政府网站","510700"');
+    expect(overdueRows[1]).toContain(`"${documentId}"`);
+    expect(overdueInChengdu.trim().split("\r\n")).toHaveLength(1);
   });
 });
