@@ -1,30 +1,17 @@
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { authorizerFromEnv, executeApiRegion } from "../../src/cli/auth.js";
 import { ApiClient } from "../../src/cli/client.js";
 import { run } from "../../src/cli/main.js";
+import { type ReceivedRequest, SIGNING_CREDENTIALS, useSigningCredentials } from "../support/signing-env.js";
 import { sigv4Problem } from "../support/sigv4-verifier.js";
 
-/** A stand-in for API Gateway: records each request (headers and body bytes as received). */
-interface Received {
-  readonly method: string;
-  readonly target: string;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: Uint8Array;
-}
-
-const CREDENTIALS = {
-  accessKeyId: "AKIDEXAMPLEGAZETTE",
-  secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-  sessionToken: "FwoGZXIvYXdzEXAMPLESESSIONTOKEN",
-};
+let restoreEnv: () => void = () => {};
 
 let server: Server;
 let baseUrl: string;
-let received: Received[];
-const saved: Record<string, string | undefined> = {};
-const CREDENTIAL_ENV = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"];
+let received: ReceivedRequest[];
 
 beforeEach(async () => {
   received = [];
@@ -45,18 +32,11 @@ beforeEach(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // The default credential chain reads the environment first.
-  for (const name of CREDENTIAL_ENV) saved[name] = process.env[name];
-  process.env.AWS_ACCESS_KEY_ID = CREDENTIALS.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY = CREDENTIALS.secretAccessKey;
-  process.env.AWS_SESSION_TOKEN = CREDENTIALS.sessionToken;
-  delete process.env.AWS_PROFILE;
+  restoreEnv = useSigningCredentials();
 });
 
 afterEach(async () => {
-  for (const name of CREDENTIAL_ENV) {
-    if (saved[name] === undefined) delete process.env[name];
-    else process.env[name] = saved[name];
-  }
+  restoreEnv();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
@@ -80,12 +60,12 @@ describe("gazette against a deployed IAM API", () => {
     // Assess
     expect(code).toBe(0);
     expect(received).toHaveLength(1);
-    const [request] = received as [Received];
+    const [request] = received as [ReceivedRequest];
     expect(request.headers.authorization).toMatch(
       /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLEGAZETTE\/\d{8}\/eu-west-1\/execute-api\/aws4_request, SignedHeaders=[a-z0-9;-]*host;[a-z0-9;-]*x-amz-date[a-z0-9;-]*, Signature=[0-9a-f]{64}$/,
     );
-    expect(request.headers["x-amz-security-token"]).toBe(CREDENTIALS.sessionToken);
-    expect(sigv4Problem(request, CREDENTIALS)).toBeUndefined();
+    expect(request.headers["x-amz-security-token"]).toBe(SIGNING_CREDENTIALS.sessionToken);
+    expect(sigv4Problem(request, SIGNING_CREDENTIALS)).toBeUndefined();
   });
 
   it("signs the exact bytes of JSON and multipart bodies and query strings; changed bytes no longer verify", async () => {
@@ -105,11 +85,15 @@ describe("gazette against a deployed IAM API", () => {
     await api.request("GET", "/api/archive/items?review=true&cursor=a%2Fb");
 
     // Assess
-    expect(received.map((r) => sigv4Problem(r, CREDENTIALS))).toEqual([undefined, undefined, undefined]);
+    expect(received.map((r) => sigv4Problem(r, SIGNING_CREDENTIALS))).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
     expect(String(received[1]?.headers["content-type"])).toMatch(/^multipart\/form-data; boundary=/);
     const tampered = { ...received[0]!, body: new TextEncoder().encode('{"title":"另一份"}') };
-    expect(sigv4Problem(tampered, CREDENTIALS)).toBe("signature does not match");
-    const otherSecret = { ...CREDENTIALS, secretAccessKey: "not-the-secret" };
+    expect(sigv4Problem(tampered, SIGNING_CREDENTIALS)).toBe("signature does not match");
+    const otherSecret = { ...SIGNING_CREDENTIALS, secretAccessKey: "not-the-secret" };
     expect(sigv4Problem(received[2]!, otherSecret)).toBe("signature does not match");
   });
 

@@ -1,34 +1,25 @@
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { authorizerFromEnv } from "../../src/cli/auth.js";
 import { ApiClient } from "../../src/cli/client.js";
 import { run } from "../../src/cli/main.js";
+import { type ReceivedRequest, SIGNING_CREDENTIALS, useSigningCredentials } from "../support/signing-env.js";
 import { sigv4Problem } from "../support/sigv4-verifier.js";
+
+let restoreEnv: () => void = () => {};
 
 /**
  * The CLI against an API that sends a large answer elsewhere, as the AWS functions do with one too
  * large for Lambda (src/runtime/lambda/response-spill.ts): 303 to a presigned S3 link. Two
  * stand-ins: the API (API Gateway) and the bucket (S3), each recording what it received.
  */
-interface Received {
-  readonly method: string;
-  readonly target: string;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: Uint8Array;
-}
-
-const CREDENTIALS = {
-  accessKeyId: "AKIDEXAMPLEGAZETTE",
-  secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-  sessionToken: "FwoGZXIvYXdzEXAMPLESESSIONTOKEN",
-};
 const CSV = '\uFEFF"site_id","site"\r\n"01JSITE1","第1县人民政府"\r\n';
 
-type Answer = (req: Received) => { status: number; headers?: Record<string, string>; body?: string };
+type Answer = (req: ReceivedRequest) => { status: number; headers?: Record<string, string>; body?: string };
 
 async function standIn(answer: Answer) {
-  const received: Received[] = [];
+  const received: ReceivedRequest[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -51,23 +42,14 @@ async function standIn(answer: Answer) {
 }
 
 let servers: Server[] = [];
-const saved: Record<string, string | undefined> = {};
-const CREDENTIAL_ENV = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"];
 
 beforeEach(() => {
   servers = [];
-  for (const name of CREDENTIAL_ENV) saved[name] = process.env[name];
-  process.env.AWS_ACCESS_KEY_ID = CREDENTIALS.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY = CREDENTIALS.secretAccessKey;
-  process.env.AWS_SESSION_TOKEN = CREDENTIALS.sessionToken;
-  delete process.env.AWS_PROFILE;
+  restoreEnv = useSigningCredentials();
 });
 
 afterEach(async () => {
-  for (const name of CREDENTIAL_ENV) {
-    if (saved[name] === undefined) delete process.env[name];
-    else process.env[name] = saved[name];
-  }
+  restoreEnv();
   await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
 });
 
@@ -101,7 +83,7 @@ describe("an answer the API sends to a presigned link", () => {
 
     // Assess
     expect(code).toBe(0);
-    expect(sigv4Problem(api.received[0]!, CREDENTIALS)).toBeUndefined();
+    expect(sigv4Problem(api.received[0]!, SIGNING_CREDENTIALS)).toBeUndefined();
     expect(s3.received).toHaveLength(1);
     expect(s3.received[0]!.target).toBe(new URL(link).pathname + new URL(link).search);
     expect(Object.keys(s3.received[0]!.headers).filter((h) => /^(x-amz-|authorization)/.test(h))).toEqual([]);
@@ -128,7 +110,7 @@ describe("an answer the API sends to a presigned link", () => {
     // Assess
     expect(body).toEqual({ ok: true });
     expect(api.received.map((r) => r.target)).toEqual(["/api/old", "/api/new?page=2"]);
-    expect(api.received.map((r) => sigv4Problem(r, CREDENTIALS))).toEqual([undefined, undefined]);
+    expect(api.received.map((r) => sigv4Problem(r, SIGNING_CREDENTIALS))).toEqual([undefined, undefined]);
   });
 
   test("a redirect that loops ends with an error, not forever", async () => {
