@@ -93,6 +93,9 @@ export interface OverduePage {
 /** The console shows this many overdue notices; the API pages by `limit`/`cursor`. */
 export const DEFAULT_OVERDUE_PAGE: OverduePage = { limit: 200 };
 
+/** Overdue notices read a page where the whole list is streamed (HTML, the overdue CSV). */
+export const OVERDUE_STREAM_PAGE = 1000;
+
 export function parseComplianceFilter(query: Record<string, string | undefined>): ComplianceFilter {
   const problems = [];
   for (const field of ["from", "to"] as const) {
@@ -220,13 +223,15 @@ const NO_COUNTS: Partial<Record<string, number>> = {};
 class SiteFigures {
   readonly #filter: ComplianceFilter;
   readonly #sites = new Map<string, SiteRow>();
-  /** Per region code: its city's sums (shared by the codes of one city) and how many sites count in them. */
-  readonly #regions = new Map<string, { readonly city: string; readonly sums: CitySums }>();
+  /** Per region code: its city's sums (shared by the codes of one city). */
+  readonly #regions = new Map<string, CitySums>();
   readonly #cities = new Map<string, CitySums>();
   /** Every run so far merged, in the report's order; `#ats[i]`: the reading order of `#merged[i]`'s run. */
   #merged: SiteRow[] = [];
   #ats: number[] = [];
   #run: SiteRow[] = [];
+  /** Sites whose figures changed after their row (and its rates) was made. */
+  readonly #recounted = new Set<SiteRow>();
 
   constructor(filter: ComplianceFilter) {
     this.#filter = filter;
@@ -294,8 +299,9 @@ class SiteFigures {
     if (this.#filter.level && level !== this.#filter.level) return;
     const site = this.#sites.get(siteId);
     if (site) {
+      // Counted again (from its notices, a page after another): its rates are made at the end.
       addTotals(site, counts);
-      site.rates = ratesOf(site);
+      this.#recounted.add(site);
       addTotals(this.#cityOf(site.region).totals, counts);
       return;
     }
@@ -323,18 +329,17 @@ class SiteFigures {
   }
 
   #cityOf(region: string): CitySums {
-    let known = this.#regions.get(region);
-    if (!known) {
+    let sums = this.#regions.get(region);
+    if (!sums) {
       const city = cityOf(region);
-      let sums = this.#cities.get(city);
+      sums = this.#cities.get(city);
       if (!sums) {
         sums = { totals: { region: city, ...emptyTotals() }, sites: 0 };
         this.#cities.set(city, sums);
       }
-      known = { city, sums };
-      this.#regions.set(region, known);
+      this.#regions.set(region, sums);
     }
-    return known.sums;
+    return sums;
   }
 
   /**
@@ -342,6 +347,7 @@ class SiteFigures {
    * notices; a site without is taken out of its city's sums, and a city without any is left out).
    */
   result(): { sites: SiteRow[]; cities: (Totals & { region: string })[] } {
+    for (const site of this.#recounted) site.rates = ratesOf(site);
     const sites: SiteRow[] = [];
     for (const site of this.#merged) {
       if (site.notices > 0) {
@@ -596,10 +602,9 @@ function csvLine(r: readonly (string | number | null)[]): string {
 
 /** One row per site: the figures an inspection works from, as CSV lines (for streaming). */
 export function* complianceCsvLines(report: ComplianceReport): Generator<string> {
-  const line = csvLine;
-  yield `\uFEFF${line(["site_id", "site", "region", "level", ...FIGURES, "verified_rate", "overdue_rate"])}`;
+  yield `\uFEFF${csvLine(["site_id", "site", "region", "level", ...FIGURES, "verified_rate", "overdue_rate"])}`;
   for (const s of report.sites) {
-    yield line([
+    yield csvLine([
       s.siteId,
       s.name,
       s.region,
@@ -609,7 +614,7 @@ export function* complianceCsvLines(report: ComplianceReport): Generator<string>
       s.rates.overdue,
     ]);
   }
-  yield line([
+  yield csvLine([
     "",
     "合计",
     "",
@@ -620,44 +625,41 @@ export function* complianceCsvLines(report: ComplianceReport): Generator<string>
   ]);
 }
 
+/** The overdue CSV's columns: name and value. */
+const OVERDUE_CSV_COLUMNS: readonly (readonly [string, (o: OverdueItem) => string | null])[] = [
+  ["notice_id", (o) => o.noticeId],
+  ["document_id", (o) => o.documentId],
+  ["document", (o) => o.title],
+  ["doc_number", (o) => o.docNumber],
+  ["site_id", (o) => o.siteId],
+  ["site", (o) => o.siteName],
+  ["region", (o) => o.region],
+  ["level", (o) => o.level],
+  ["deadline", (o) => o.deadline],
+  ["status", (o) => o.status],
+  ["reason", (o) => o.reason],
+];
+
 /**
- * Every overdue notice in the report's scope, one CSV row each (what an inspection sends on to the
- * sites): the report's page of the overdue list, then `moreOverdue`, each page written as it is
- * read, in the list's order (deadline, document, region).
+ * Every overdue notice in the filter's scope as CSV lines, one row each (what an inspection sends
+ * on to the sites), in the list's order (deadline, document, region). Read from the overdue index
+ * alone (no site figures), OVERDUE_STREAM_PAGE a page, each page written as it is read; the
+ * documents and the first page are read before this resolves, so a store that fails fails the
+ * request, not a stream half sent.
  */
-export async function* complianceOverdueCsvLines(
-  report: ComplianceReport,
-  moreOverdue: AsyncIterable<readonly OverdueItem[]> = (async function* () {})(),
-): AsyncGenerator<string> {
-  const row = (o: OverdueItem) =>
-    csvLine([
-      o.noticeId,
-      o.documentId,
-      o.title,
-      o.docNumber,
-      o.siteId,
-      o.siteName,
-      o.region,
-      o.level,
-      o.deadline,
-      o.status,
-      o.reason,
-    ]);
-  yield `\uFEFF${csvLine([
-    "notice_id",
-    "document_id",
-    "document",
-    "doc_number",
-    "site_id",
-    "site",
-    "region",
-    "level",
-    "deadline",
-    "status",
-    "reason",
-  ])}`;
-  for (const o of report.overdue) yield row(o);
-  for await (const page of moreOverdue) for (const o of page) yield row(o);
+export async function complianceOverdueCsv(
+  platform: Pick<Platform, "records">,
+  filter: ComplianceFilter,
+): Promise<AsyncGenerator<string>> {
+  const { selected } = await documentsInScope(platform.records, filter);
+  const first = await overduePage(platform.records, filter, selected, { limit: OVERDUE_STREAM_PAGE });
+  const row = (o: OverdueItem) => csvLine(OVERDUE_CSV_COLUMNS.map(([, value]) => value(o)));
+  return (async function* () {
+    yield `\uFEFF${csvLine(OVERDUE_CSV_COLUMNS.map(([name]) => name))}`;
+    for (const o of first.items) yield row(o);
+    for await (const page of overduePages(platform, filter, selected, first.cursor))
+      for (const o of page) yield row(o);
+  })();
 }
 
 export function complianceCsv(report: ComplianceReport): string {
@@ -791,13 +793,24 @@ export async function* complianceHtmlParts(
 export async function* remainingOverdue(
   platform: Pick<Platform, "records">,
   report: ComplianceReport,
-  pageSize = 1000,
 ): AsyncGenerator<readonly OverdueItem[]> {
-  let cursor = report.overdueCursor;
-  if (!cursor) return;
+  if (!report.overdueCursor) return;
   const { selected } = await documentsInScope(platform.records, report.filter);
+  yield* overduePages(platform, report.filter, selected, report.overdueCursor);
+}
+
+/** The overdue pages from `cursor` on, OVERDUE_STREAM_PAGE each (none without a cursor). */
+async function* overduePages(
+  platform: Pick<Platform, "records">,
+  filter: ComplianceFilter,
+  selected: readonly RepostDocument[],
+  cursor: string | undefined,
+): AsyncGenerator<readonly OverdueItem[]> {
   while (cursor) {
-    const page = await overduePage(platform.records, report.filter, selected, { limit: pageSize, cursor });
+    const page = await overduePage(platform.records, filter, selected, {
+      limit: OVERDUE_STREAM_PAGE,
+      cursor,
+    });
     yield page.items;
     cursor = page.cursor;
   }

@@ -14,8 +14,9 @@ import {
   COMPLIANCE_PAGE_START,
   complianceCsvLines,
   complianceHtmlParts,
-  complianceOverdueCsvLines,
+  complianceOverdueCsv,
   escapeHtml,
+  OVERDUE_STREAM_PAGE,
   parseComplianceFilter,
   remainingOverdue,
   textStream,
@@ -32,7 +33,6 @@ type RepostsEnv = { Variables: { principal: Principal; site: SiteRecord } };
 /** The limit of a reposts request body (JSON, read by http/body.ts's one rule). */
 export const MAX_REPOSTS_BODY_BYTES = 64 * 1024;
 /** Overdue notices read per page while an HTML report streams. */
-const STREAM_PAGE = 1000;
 
 /** A JSON body (http/body.ts); rotate-secret's may be left out (the default grace). */
 const jsonBody = (request: Request, optional = false) =>
@@ -158,10 +158,18 @@ export function createRepostsRoutes(deps: {
       ]);
     // JSON carries one page of the overdue list (limit/cursor page on); the HTML page and the
     // overdue CSV stream all of it.
+    if (format === "overdue-csv") {
+      return new Response(textStream(await complianceOverdueCsv(platform, filter)), {
+        headers: {
+          "content-type": "text/csv; charset=utf-8",
+          "content-disposition": 'attachment; filename="compliance-overdue.csv"',
+        },
+      });
+    }
     const page =
       format === "json"
         ? { limit: pageLimit(c.req.query("limit")), cursor: c.req.query("cursor") || undefined }
-        : { limit: STREAM_PAGE };
+        : { limit: OVERDUE_STREAM_PAGE };
     const report = await buildComplianceReport(platform, filter, page);
     if (format === "csv") {
       return new Response(textStream(complianceCsvLines(report)), {
@@ -171,17 +179,6 @@ export function createRepostsRoutes(deps: {
         },
       });
     }
-    if (format === "overdue-csv") {
-      return new Response(
-        textStream(complianceOverdueCsvLines(report, remainingOverdue(platform, report, STREAM_PAGE))),
-        {
-          headers: {
-            "content-type": "text/csv; charset=utf-8",
-            "content-disposition": 'attachment; filename="compliance-overdue.csv"',
-          },
-        },
-      );
-    }
     if (format === "html") {
       const MARK = "\u0000compliance\u0000";
       const [start, end] = gazette
@@ -189,7 +186,7 @@ export function createRepostsRoutes(deps: {
         : [COMPLIANCE_PAGE_START, COMPLIANCE_PAGE_END];
       async function* page() {
         yield start ?? "";
-        yield* complianceHtmlParts(report, remainingOverdue(platform, report, STREAM_PAGE));
+        yield* complianceHtmlParts(report, remainingOverdue(platform, report));
         yield end ?? "";
       }
       return new Response(textStream(page()), { headers: { "content-type": "text/html; charset=utf-8" } });

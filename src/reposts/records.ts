@@ -247,16 +247,16 @@ export async function updateNotices(
     const ids = planned.counted.map(writeId);
     let added = 1;
     for (const [j, w] of planned.counted.entries()) if (!("add" in w && merged.has(ids[j]!))) added++;
-    const id = `${u.key.pk}\n${u.key.sk}`;
+    const noticeId = `${u.key.pk}\n${u.key.sk}`;
     if (
       chunk.length > 0 &&
-      (inChunk.has(id) ||
+      (inChunk.has(noticeId) ||
         chunk.length >= NOTICES_PER_TRANSACTION ||
         merged.size + chunk.length + added > budget)
     )
       flush();
     chunk.push(planned);
-    inChunk.add(id);
+    inChunk.add(noticeId);
     for (const [j, w] of planned.counted.entries()) {
       const id = ids[j]!;
       const prior = merged.get(id);

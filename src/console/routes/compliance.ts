@@ -4,9 +4,8 @@ import {
   buildComplianceReport,
   type ComplianceReport,
   complianceCsv,
-  complianceOverdueCsvLines,
+  complianceOverdueCsv,
   parseComplianceFilter,
-  remainingOverdue,
   textStream,
 } from "../../reposts/compliance.js";
 import { SITE_LEVELS, type SiteLevel } from "../../reposts/model.js";
@@ -22,9 +21,6 @@ export const NOTICE_STATUS_LABELS: Record<string, string> = {
   verified: "已核验",
   verification_failed: "核验未通过",
 };
-
-/** Overdue notices read per page for the overdue CSV. */
-const OVERDUE_STREAM_PAGE = 1000;
 
 export function registerComplianceRoutes(kit: ConsoleKit, reposts: ConsoleReposts): void {
   const { app, page, editor } = kit;
@@ -63,19 +59,13 @@ export function registerComplianceRoutes(kit: ConsoleKit, reposts: ConsoleRepost
   app.get("/console/compliance-overdue.csv", editor, async (c) => {
     const { filter, problems } = readFilter(c);
     if (!filter) return c.text(problems.map((p) => `${p.field}: ${p.message}`).join("\n"), 400);
-    const report = await buildComplianceReport(reposts.platform, filter, { limit: OVERDUE_STREAM_PAGE });
-    return new Response(
-      textStream(
-        complianceOverdueCsvLines(report, remainingOverdue(reposts.platform, report, OVERDUE_STREAM_PAGE)),
-      ),
-      {
-        headers: {
-          "content-type": "text/csv; charset=utf-8",
-          "content-disposition": 'attachment; filename="compliance-overdue.csv"',
-          "cache-control": "no-store",
-        },
+    return new Response(textStream(await complianceOverdueCsv(reposts.platform, filter)), {
+      headers: {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": 'attachment; filename="compliance-overdue.csv"',
+        "cache-control": "no-store",
       },
-    );
+    });
   });
 
   app.get("/console/compliance", editor, async (c) => {
