@@ -237,12 +237,13 @@ function noticeOf(
   s: number,
   dueShare: number,
   schedule: readonly { deadline: string }[],
+  overdueEvery = 50,
 ): RepostNotice {
   const doc = documentOf(d);
   const site = siteOf(s);
   const group = Math.floor(s / dueShare);
   const due = group < schedule.length;
-  const overdue = !due && s % 50 === 7;
+  const overdue = !due && s % overdueEvery === 7 % overdueEvery;
   const kind = s % 10;
   const deadline = due ? schedule[group]!.deadline : overdue ? "2026-02-27" : OPEN_DEADLINE;
   const at = new Date(NOW - 11 * DAY).toISOString();
@@ -278,8 +279,14 @@ function noticeOf(
   };
 }
 
+/** What a seeded store holds besides its size. */
+export interface SeedOptions {
+  /** One notice in this many (of those not due) is overdue: 50 (2%) unless said; 1 makes all. */
+  readonly overdueEvery?: number;
+}
+
 /** The store's records at `notices` notices, with `groups` groups of DUE due notices (one per measured tick). */
-function* seedRecords(notices: number, groups = 1) {
+function* seedRecords(notices: number, groups = 1, options: SeedOptions = {}) {
   const documents = Math.max(1, Math.round(notices / SITES));
   const dueShare = Math.round(DUE / documents);
   if (dueShare * groups > SITES) throw new Error(`${groups} groups of ${DUE} due do not fit ${SITES} sites`);
@@ -288,14 +295,14 @@ function* seedRecords(notices: number, groups = 1) {
   for (let d = 0; d < documents; d++) {
     yield { ...repostDocumentKeys(documentId(d)), data: documentOf(d) as unknown, index: undefined };
     for (let s = 0; s < SITES; s++) {
-      const n = noticeOf(d, s, dueShare, schedule);
+      const n = noticeOf(d, s, dueShare, schedule, options.overdueEvery);
       yield { ...noticeKeys(n.documentId, n.siteId), data: n as unknown, index: noticeIndex(n, now) };
     }
   }
 }
 
 /** Bulk inserts in one transaction, as an older release's rows (no counters). */
-export function seedSqlite(dataDir: string, notices: number, groups = 1): void {
+export function seedSqlite(dataDir: string, notices: number, groups = 1, options: SeedOptions = {}): void {
   createEmbeddedPlatform({ dataDir, synchronous: "normal" }).close(); // creates the schema
   const db = new Database(join(dataDir, DATABASE_FILE));
   db.pragma("journal_mode = WAL");
@@ -304,7 +311,7 @@ export function seedSqlite(dataDir: string, notices: number, groups = 1): void {
     "INSERT INTO records (pk, sk, data, version, gsi1pk, gsi1sk, gsi2pk, gsi2sk) VALUES (?, ?, ?, 1, ?, ?, ?, ?)",
   );
   db.transaction(() => {
-    for (const r of seedRecords(notices, groups)) {
+    for (const r of seedRecords(notices, groups, options)) {
       insert.run(
         r.pk,
         r.sk,
@@ -335,6 +342,7 @@ export async function seedDynamo(
   tableName: string,
   notices: number,
   groups = 1,
+  options: SeedOptions = {},
 ): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region: EMULATOR_REGION, credentials: EMULATOR_CREDENTIALS });
   let batch: WriteRequest[] = [];
@@ -348,7 +356,7 @@ export async function seedDynamo(
       items = out.UnprocessedItems?.[tableName];
     }
   };
-  for (const r of seedRecords(notices, groups)) {
+  for (const r of seedRecords(notices, groups, options)) {
     const item: Record<string, { S: string } | { N: string }> = {
       pk: { S: r.pk },
       sk: { S: r.sk },

@@ -652,13 +652,19 @@ export async function complianceOverdueCsv(
   filter: ComplianceFilter,
 ): Promise<AsyncGenerator<string>> {
   const { selected } = await documentsInScope(platform.records, filter);
-  const first = await overduePage(platform.records, filter, selected, { limit: OVERDUE_STREAM_PAGE });
+  const pages = overduePages(platform, filter, selected, { cursor: undefined });
+  // The first page read before the answer starts (a failing store fails the request, not half a
+  // stream), the second asked for with it.
+  const first = await pages.next();
   const row = (o: OverdueItem) => csvLine(OVERDUE_CSV_COLUMNS.map(([, value]) => value(o)));
   return (async function* () {
-    yield `\uFEFF${csvLine(OVERDUE_CSV_COLUMNS.map(([name]) => name))}`;
-    for (const o of first.items) yield row(o);
-    for await (const page of overduePages(platform, filter, selected, first.cursor))
-      for (const o of page) yield row(o);
+    try {
+      yield `\uFEFF${csvLine(OVERDUE_CSV_COLUMNS.map(([name]) => name))}`;
+      for (const o of first.value ?? []) yield row(o);
+      for await (const page of pages) for (const o of page) yield row(o);
+    } finally {
+      await pages.return(undefined);
+    }
   })();
 }
 
@@ -796,23 +802,30 @@ export async function* remainingOverdue(
 ): AsyncGenerator<readonly OverdueItem[]> {
   if (!report.overdueCursor) return;
   const { selected } = await documentsInScope(platform.records, report.filter);
-  yield* overduePages(platform, report.filter, selected, report.overdueCursor);
+  yield* overduePages(platform, report.filter, selected, { cursor: report.overdueCursor });
 }
 
-/** The overdue pages from `cursor` on, OVERDUE_STREAM_PAGE each (none without a cursor). */
+/**
+ * The overdue pages from `from.cursor` on (the first page without one), OVERDUE_STREAM_PAGE each,
+ * each page asked for before the one before it is handed on: the store reads the next page while
+ * the caller writes this one out, instead of the two taking turns.
+ */
 async function* overduePages(
   platform: Pick<Platform, "records">,
   filter: ComplianceFilter,
   selected: readonly RepostDocument[],
-  cursor: string | undefined,
+  from: { readonly cursor: string | undefined },
 ): AsyncGenerator<readonly OverdueItem[]> {
-  while (cursor) {
-    const page = await overduePage(platform.records, filter, selected, {
-      limit: OVERDUE_STREAM_PAGE,
-      cursor,
-    });
+  type Page = Awaited<ReturnType<typeof overduePage>>;
+  const read = (cursor: string | undefined): Promise<Page> =>
+    overduePage(platform.records, filter, selected, { limit: OVERDUE_STREAM_PAGE, cursor });
+  let next: Promise<Page> | undefined = read(from.cursor);
+  while (next) {
+    const page: Page = await next;
+    next = page.cursor ? read(page.cursor) : undefined;
+    // Awaited on the next round; if the caller stops first, its failure is nobody's.
+    next?.catch(() => {});
     yield page.items;
-    cursor = page.cursor;
   }
 }
 

@@ -4,7 +4,10 @@ import { safeJsonStringify, safeJsonText } from "../../src/http/json.js";
 
 /** Text that may carry the characters a page or a script would read as markup or line ends. */
 const riskyText = fc.string({
-  unit: fc.oneof(fc.constantFrom("<", ">", "&", "\u2028", "\u2029", "/", '"', "\\", "政", "府"), fc.string({ unit: "grapheme", maxLength: 1 })),
+  unit: fc.oneof(
+    fc.constantFrom("<", ">", "&", "\u2028", "\u2029", "/", '"', "\\", "政", "府"),
+    fc.string({ unit: "grapheme", maxLength: 1 }),
+  ),
 });
 
 describe("JSON answers safe to embed in a page", () => {
