@@ -4,6 +4,12 @@ import { archiveReport, benchArchive } from "./archive.js";
 import { benchConsole, consoleReport } from "./console.js";
 import { benchIntake, type IntakeBenchResult } from "./intake.js";
 import { benchLambda, lambdaReport } from "./lambda.js";
+import {
+  benchOverdueListDynalite,
+  benchOverdueListSqlite,
+  type OverdueListRun,
+  overdueListReport,
+} from "./overdue-list.js";
 import { benchPdf, type PdfBenchResult } from "./pdf.js";
 import { writeRepostsBench } from "./reposts.js";
 import { benchDynaliteScale, benchSqliteScale, repostsScaleReport, type ScaleRun } from "./reposts-scale.js";
@@ -74,11 +80,29 @@ function machineLine(): string {
   return `machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, node ${process.version}, load average ${load}`;
 }
 
+/** `--overdue-list`: the whole overdue list at 20,000 and 200,000 rows, SQLite and dynalite. */
+async function writeOverdueList() {
+  const runs: OverdueListRun[] = [];
+  for (const overdue of [20_000, 200_000]) {
+    runs.push(await benchOverdueListSqlite(overdue));
+    console.log(overdueListReport(runs, machineLine()).join("\n"));
+  }
+  for (const overdue of [20_000, 200_000]) {
+    runs.push(await benchOverdueListDynalite(overdue));
+    console.log(overdueListReport(runs, machineLine()).join("\n"));
+  }
+  const lines = overdueListReport(runs, machineLine());
+  mkdirSync("bench/results", { recursive: true });
+  writeFileSync("bench/results/overdue-list.txt", `${lines.join("\n")}\n`);
+  writeFileSync("bench/results/overdue-list.json", `${JSON.stringify(runs, null, 2)}\n`);
+}
+
 /** `npm run bench`: prints results and writes them to bench/results/. */
 async function main() {
   if (process.argv.includes("--pdf-only")) return writePdf();
   if (process.argv.includes("--search-only")) return writeSearch();
   if (process.argv.includes("--reposts-only")) return writeRepostsBench();
+  if (process.argv.includes("--overdue-list")) return writeOverdueList();
   if (process.argv.includes("--reposts-scale")) {
     // --sizes 100000,1000000 (the default), --no-dynalite to skip the DynamoDB-protocol run,
     // --dynalite-only to run only that; --dynalite-in-process runs the emulators in the bench's
