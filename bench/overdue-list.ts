@@ -13,14 +13,22 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { defaultIsContentTypeBinary, handle } from "hono/aws-lambda";
 import { createEmbeddedPlatform } from "../src/platform/embedded/index.js";
 import { ManualClock } from "../src/platform/manual-clock.js";
 import type { RecordStore } from "../src/platform/ports.js";
 import { complianceOverdueCsv, documentsInScope, OVERDUE_STREAM_PAGE } from "../src/reposts/compliance.js";
 import { OVERDUE_INDEX, overdueIndexPartition } from "../src/reposts/counters.js";
 import { DELIVERY_QUEUE } from "../src/reposts/messages.js";
-import { createEmulatedPlatform } from "../tests/support/aws-emulators.js";
+import { apiGatewayHandler, type ProxyResult } from "../src/runtime/lambda/api-gateway.js";
+import { createRepostsApiFunctionApp } from "../src/runtime/lambda/api-reposts.js";
+import {
+  createEmulatedPlatform,
+  EMULATOR_CREDENTIALS,
+  EMULATOR_REGION,
+} from "../tests/support/aws-emulators.js";
 import { startEmulatorsInThread } from "../tests/support/emulator-thread.js";
+import { httpApiEvent, lambdaContext } from "../tests/support/events.js";
 import { exposedGc, seedDynamo, seedSqlite } from "./reposts-scale.js";
 
 const RUNS = 3;
@@ -55,6 +63,14 @@ export interface OverdueListRun {
   readonly heapHeldMiB: number;
   readonly peerMs: readonly number[];
   readonly peerItems: number;
+  /**
+   * DynamoDB's protocol only: GET /api/compliance?format=overdue-csv through the reposts API
+   * function's app and its Lambda adapter (apiGatewayHandler: the whole result, base64, before any
+   * spill to the bucket), against hono's own adapter as it was used before (its base64 encoder).
+   */
+  readonly lambda?:
+    | { readonly ms: number; readonly resultBytes: number; readonly honoMs: number }
+    | undefined;
 }
 
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
@@ -181,9 +197,56 @@ export async function benchOverdueListDynalite(overdue: number): Promise<Overdue
       overdueIndex: true,
     });
     const seedSeconds = (performance.now() - t0) / 1000;
-    return await measure("dynalite", overdue, seedSeconds, platform.records);
+    const run = await measure("dynalite", overdue, seedSeconds, platform.records);
+    return { ...run, lambda: await lambdaAdapters(emulators.dynamoEndpoint, tableName) };
   } finally {
     await emulators.stop();
+  }
+}
+
+/** The function's app behind our adapter and behind hono's, the same request to each. */
+async function lambdaAdapters(dynamoEndpoint: string, tableName: string) {
+  const saved = { ...process.env };
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
+    AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
+  });
+  try {
+    const app = createRepostsApiFunctionApp({
+      GAZETTE_TABLE: tableName,
+      GAZETTE_BUCKET: "gazette-blobs",
+      GAZETTE_STAGING_BUCKET: "gazette-staging",
+      GAZETTE_BASE_URL: "https://gazette.example.gov.cn",
+      GAZETTE_CONSOLE_OIDC_ISSUER: "https://cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_Pool",
+      GAZETTE_CONSOLE_OIDC_CLIENT_ID: "console-client",
+      GAZETTE_CONSOLE_OIDC_SIGN_IN_URL: "https://gazette-123456789012.auth.cn-north-1.amazoncognito.com",
+      AWS_REGION: EMULATOR_REGION,
+    });
+    const event = () =>
+      httpApiEvent({
+        method: "GET",
+        path: "/api/compliance",
+        query: "format=overdue-csv",
+        iamUserArn: "arn:aws:iam::123456789012:user/editor-zhang",
+      });
+    const time = async (
+      handler: (e: ReturnType<typeof event>, c: typeof lambdaContext) => Promise<unknown>,
+    ) => {
+      exposedGc()();
+      const t0 = performance.now();
+      const result = (await handler(event(), lambdaContext)) as ProxyResult;
+      if (result.statusCode !== 200 || !result.isBase64Encoded)
+        throw new Error(`answered ${result.statusCode}`);
+      return { ms: performance.now() - t0, resultBytes: result.body.length };
+    };
+    const ours = await time(apiGatewayHandler(app));
+    const hono = await time(
+      handle(app, { isContentTypeBinary: (t) => defaultIsContentTypeBinary(t) || /^text\/csv\b/i.test(t) }),
+    );
+    return { ms: ours.ms, resultBytes: ours.resultBytes, honoMs: hono.ms };
+  } finally {
+    process.env = saved;
   }
 }
 
@@ -212,6 +275,13 @@ export function overdueListReport(runs: readonly OverdueListRun[], machine: stri
     const [a, b] = [rs[0]!, rs[rs.length - 1]!];
     lines.push(
       `${store}, ${b.overdue.toLocaleString("en")} vs ${a.overdue.toLocaleString("en")} overdue: ours ×${(median(b.ms) / median(a.ms)).toFixed(2)} for ×${(b.rows / a.rows).toFixed(1)} the rows; heap held ${a.heapHeldMiB.toFixed(1)} → ${b.heapHeldMiB.toFixed(1)} MiB`,
+    );
+  }
+  for (const r of runs) {
+    if (!r.lambda) continue;
+    const { ms, resultBytes, honoMs } = r.lambda;
+    lines.push(
+      `dynalite at ${r.overdue.toLocaleString("en")}, through the reposts API function's app and its Lambda adapter (apiGatewayHandler; the whole ${(resultBytes / 1e6).toFixed(1)} MB result, base64, before the spill to the bucket): ${(ms / 1000).toFixed(2)} s; peer, hono's own adapter (its base64 encoder, as before 2026-12-06): ${(honoMs / 1000).toFixed(2)} s; ours / hono's ×${(ms / honoMs).toFixed(2)}`,
     );
   }
   for (const r of runs.filter((x) => x.store === "dynalite").slice(-1)) {
