@@ -27,8 +27,9 @@ function isBinaryAnswer(res: Response): boolean {
  * - CSV passes as bytes (base64): the compliance CSV starts with a byte-order mark so that
  *   spreadsheet programs read its Chinese as UTF-8, and Response.text() would drop it;
  * - bytes are base64-encoded by Node's Buffer, not by the adapter, which builds a string a
- *   character at a time: a 48 MB overdue CSV made a string of 48 million pieces, 1.6 GB of heap
- *   and 27 s, more than the reposts function's 1,024 MB (bench/scratch measure, 2026-12-06).
+ *   character at a time: a 48 MB overdue CSV made a string of 48 million pieces, 1.6 GB of heap,
+ *   more than the reposts function's 1,024 MB, and took 24 s against 13 s (`npm run bench --
+ *   --overdue-list`; tests/runtime/lambda-binary-answers.test.ts).
  * Everything else (the request, status, headers, cookies) is the adapter's.
  */
 // biome-ignore lint/suspicious/noExplicitAny: any app of any routes
