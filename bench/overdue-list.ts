@@ -17,7 +17,12 @@ import { defaultIsContentTypeBinary, handle } from "hono/aws-lambda";
 import { createEmbeddedPlatform } from "../src/platform/embedded/index.js";
 import { ManualClock } from "../src/platform/manual-clock.js";
 import type { RecordStore } from "../src/platform/ports.js";
-import { complianceOverdueCsv, documentsInScope, OVERDUE_STREAM_PAGE } from "../src/reposts/compliance.js";
+import {
+  complianceOverdueCsv,
+  documentsInScope,
+  OVERDUE_STREAM_PAGE,
+  overdueOrder,
+} from "../src/reposts/compliance.js";
 import { OVERDUE_INDEX, overdueIndexPartition } from "../src/reposts/counters.js";
 import { DELIVERY_QUEUE } from "../src/reposts/messages.js";
 import { apiGatewayHandler, type ProxyResult } from "../src/runtime/lambda/api-gateway.js";
@@ -105,9 +110,7 @@ async function streamOnce(records: RecordStore, gc?: () => void) {
 async function readsOnce(records: RecordStore) {
   const t0 = performance.now();
   const { selected } = await documentsInScope(records, {});
-  const docs = [...selected].sort(
-    (a, b) => a.deadline.localeCompare(b.deadline) || a.documentId.localeCompare(b.documentId),
-  );
+  const docs = overdueOrder(selected);
   let items = 0;
   for (const doc of docs) {
     let cursor: string | undefined;

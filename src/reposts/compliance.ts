@@ -464,7 +464,7 @@ function encodeOverdueCursor(cursor: OverdueCursor): string {
 }
 
 /** The selected documents in the overdue list's order: by deadline, then id. */
-function overdueOrder(docs: readonly RepostDocument[]): RepostDocument[] {
+export function overdueOrder(docs: readonly RepostDocument[]): RepostDocument[] {
   return [...docs].sort(
     (a, b) => a.deadline.localeCompare(b.deadline) || a.documentId.localeCompare(b.documentId),
   );
@@ -666,6 +666,24 @@ export async function complianceOverdueCsv(
       await pages.return(undefined);
     }
   })();
+}
+
+/**
+ * Every overdue notice in the filter's scope as a CSV download, streamed (complianceOverdueCsv):
+ * the API's `?format=overdue-csv` and the console's link to it.
+ */
+export async function complianceOverdueCsvResponse(
+  platform: Pick<Platform, "records">,
+  filter: ComplianceFilter,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return new Response(textStream(await complianceOverdueCsv(platform, filter)), {
+    headers: {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": 'attachment; filename="compliance-overdue.csv"',
+      ...headers,
+    },
+  });
 }
 
 export function complianceCsv(report: ComplianceReport): string {

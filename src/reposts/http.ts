@@ -14,7 +14,7 @@ import {
   COMPLIANCE_PAGE_START,
   complianceCsvLines,
   complianceHtmlParts,
-  complianceOverdueCsv,
+  complianceOverdueCsvResponse,
   escapeHtml,
   OVERDUE_STREAM_PAGE,
   parseComplianceFilter,
@@ -32,8 +32,6 @@ type RepostsEnv = { Variables: { principal: Principal; site: SiteRecord } };
 
 /** The limit of a reposts request body (JSON, read by http/body.ts's one rule). */
 export const MAX_REPOSTS_BODY_BYTES = 64 * 1024;
-/** Overdue notices read per page while an HTML report streams. */
-
 /** A JSON body (http/body.ts); rotate-secret's may be left out (the default grace). */
 const jsonBody = (request: Request, optional = false) =>
   readJsonBody(request, { maxBytes: MAX_REPOSTS_BODY_BYTES, optional });
@@ -158,14 +156,7 @@ export function createRepostsRoutes(deps: {
       ]);
     // JSON carries one page of the overdue list (limit/cursor page on); the HTML page and the
     // overdue CSV stream all of it.
-    if (format === "overdue-csv") {
-      return new Response(textStream(await complianceOverdueCsv(platform, filter)), {
-        headers: {
-          "content-type": "text/csv; charset=utf-8",
-          "content-disposition": 'attachment; filename="compliance-overdue.csv"',
-        },
-      });
-    }
+    if (format === "overdue-csv") return complianceOverdueCsvResponse(platform, filter);
     const page =
       format === "json"
         ? { limit: pageLimit(c.req.query("limit")), cursor: c.req.query("cursor") || undefined }

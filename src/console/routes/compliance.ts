@@ -4,9 +4,8 @@ import {
   buildComplianceReport,
   type ComplianceReport,
   complianceCsv,
-  complianceOverdueCsv,
+  complianceOverdueCsvResponse,
   parseComplianceFilter,
-  textStream,
 } from "../../reposts/compliance.js";
 import { SITE_LEVELS, type SiteLevel } from "../../reposts/model.js";
 import type { C, ConsoleKit, ConsoleReposts } from "../kit.js";
@@ -59,13 +58,7 @@ export function registerComplianceRoutes(kit: ConsoleKit, reposts: ConsoleRepost
   app.get("/console/compliance-overdue.csv", editor, async (c) => {
     const { filter, problems } = readFilter(c);
     if (!filter) return c.text(problems.map((p) => `${p.field}: ${p.message}`).join("\n"), 400);
-    return new Response(textStream(await complianceOverdueCsv(reposts.platform, filter)), {
-      headers: {
-        "content-type": "text/csv; charset=utf-8",
-        "content-disposition": 'attachment; filename="compliance-overdue.csv"',
-        "cache-control": "no-store",
-      },
-    });
+    return complianceOverdueCsvResponse(reposts.platform, filter, { "cache-control": "no-store" });
   });
 
   app.get("/console/compliance", editor, async (c) => {
